@@ -1,0 +1,40 @@
+import { Server } from './server/server.js';
+import type { LogLevel } from './server/logger.js';
+
+export interface StartOptions {
+  /** TCP port; 0 picks a free one. Defaults to 6379. */
+  port?: number;
+  /** Addresses to listen on, as redis.conf's `bind`. Defaults to 127.0.0.1 and ::1. */
+  bind?: string;
+  /** Any other redis.conf parameter Sluice implements, by its name. */
+  config?: Record<string, string | number | boolean>;
+  /** Log level; embedded servers log warnings only unless told otherwise. */
+  logLevel?: LogLevel;
+}
+
+export interface RunningServer {
+  /** The port actually bound. */
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Converts option values to the text redis.conf would hold. */
+export function configPairs(opts: StartOptions): [string, string][] {
+  const pairs: [string, string][] = [];
+  if (opts.port !== undefined) pairs.push(['port', String(opts.port)]);
+  if (opts.bind !== undefined) pairs.push(['bind', opts.bind]);
+  for (const [name, value] of Object.entries(opts.config ?? {})) {
+    pairs.push([name, typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value)]);
+  }
+  return pairs;
+}
+
+/** Starts a Sluice server in this process. Several may run side by side. */
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const server = new Server(configPairs(opts), { level: opts.logLevel ?? 'warning' });
+  const port = await server.listen();
+  return { port, server, close: () => server.close() };
+}
+
+export { Server };

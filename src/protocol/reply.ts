@@ -1,0 +1,174 @@
+import { formatDouble } from './double.js';
+
+export type Protocol = 2 | 3;
+
+/**
+ * Where command handlers write their replies. The socket client encodes RESP
+ * into a buffer (RespWriter); scripting will capture values instead. Strings
+ * are byte strings: one latin1 char per byte.
+ */
+export interface Reply {
+  readonly proto: Protocol;
+  /** Errors written so far; the dispatcher reads it for error statistics. */
+  errors: number;
+  lastError: string;
+  ok(): void;
+  simple(s: string): void;
+  error(message: string): void;
+  integer(n: number | bigint): void;
+  bulk(s: string): void;
+  bulkBuffer(b: Buffer): void;
+  /** RESP2 `$-1`, RESP3 `_`. */
+  nullBulk(): void;
+  /** RESP2 `*-1`, RESP3 `_`. */
+  nullArray(): void;
+  array(n: number): void;
+  /** A map of n pairs: RESP2 sends a flat array of 2n. */
+  map(n: number): void;
+  set(n: number): void;
+  push(n: number): void;
+  double(d: number): void;
+  boolean(b: boolean): void;
+  verbatim(s: string, format?: string): void;
+  bigNumber(digits: string): void;
+  /** Bytes already encoded for this connection's protocol. */
+  raw(b: Buffer): void;
+}
+
+const CRLF = '\r\n';
+const OK = Buffer.from('+OK\r\n');
+const NULL_BULK = Buffer.from('$-1\r\n');
+const NULL_ARRAY = Buffer.from('*-1\r\n');
+const NULL3 = Buffer.from('_\r\n');
+const SMALL_INTS: Buffer[] = [];
+for (let i = 0; i < 1024; i++) SMALL_INTS.push(Buffer.from(`:${i}\r\n`));
+
+const MIN_CAPACITY = 1024;
+
+/** Encodes RESP2 or RESP3 into one growable buffer that the connection flushes. */
+export class RespWriter implements Reply {
+  proto: Protocol = 2;
+  errors = 0;
+  lastError = '';
+  private buf: Buffer | null = null;
+  length = 0;
+
+  /** Takes what was written; the writer starts a fresh buffer next time. */
+  take(): Buffer | null {
+    if (this.length === 0) return null;
+    const out = this.buf!.subarray(0, this.length);
+    this.buf = null;
+    this.length = 0;
+    return out;
+  }
+
+  private room(n: number): Buffer {
+    const buf = this.buf;
+    if (buf !== null && buf.length - this.length >= n) return buf;
+    let cap = buf === null ? MIN_CAPACITY : buf.length * 2;
+    while (cap - this.length < n) cap *= 2;
+    const next = Buffer.allocUnsafe(cap);
+    if (buf !== null && this.length > 0) buf.copy(next, 0, 0, this.length);
+    this.buf = next;
+    return next;
+  }
+
+  private str(s: string): void {
+    const buf = this.room(s.length);
+    this.length += buf.latin1Write(s, this.length);
+  }
+
+  raw(b: Buffer): void {
+    const buf = this.room(b.length);
+    this.length += b.copy(buf, this.length);
+  }
+
+  ok(): void {
+    this.raw(OK);
+  }
+
+  simple(s: string): void {
+    this.str('+' + s + CRLF);
+  }
+
+  error(message: string): void {
+    this.errors++;
+    const clean = message.includes('\n') || message.includes('\r') ? message.replace(/[\r\n]/g, ' ') : message;
+    this.lastError = clean;
+    this.str('-' + clean + CRLF);
+  }
+
+  integer(n: number | bigint): void {
+    if (typeof n === 'number' && n >= 0 && n < 1024 && Number.isInteger(n)) this.raw(SMALL_INTS[n]);
+    else this.str(':' + n + CRLF);
+  }
+
+  bulk(s: string): void {
+    const buf = this.room(s.length + 24);
+    let at = this.length;
+    at += buf.latin1Write('$' + s.length + CRLF, at);
+    at += buf.latin1Write(s, at);
+    buf[at++] = 13;
+    buf[at++] = 10;
+    this.length = at;
+  }
+
+  bulkBuffer(b: Buffer): void {
+    const buf = this.room(b.length + 24);
+    let at = this.length;
+    at += buf.latin1Write('$' + b.length + CRLF, at);
+    at += b.copy(buf, at);
+    buf[at++] = 13;
+    buf[at++] = 10;
+    this.length = at;
+  }
+
+  nullBulk(): void {
+    this.raw(this.proto === 3 ? NULL3 : NULL_BULK);
+  }
+
+  nullArray(): void {
+    this.raw(this.proto === 3 ? NULL3 : NULL_ARRAY);
+  }
+
+  array(n: number): void {
+    this.str('*' + n + CRLF);
+  }
+
+  map(n: number): void {
+    this.str(this.proto === 3 ? '%' + n + CRLF : '*' + 2 * n + CRLF);
+  }
+
+  set(n: number): void {
+    this.str((this.proto === 3 ? '~' : '*') + n + CRLF);
+  }
+
+  push(n: number): void {
+    this.str((this.proto === 3 ? '>' : '*') + n + CRLF);
+  }
+
+  double(d: number): void {
+    const text = formatDouble(d);
+    if (this.proto === 3) this.str(',' + text + CRLF);
+    else this.bulk(text);
+  }
+
+  boolean(b: boolean): void {
+    if (this.proto === 3) this.str(b ? '#t\r\n' : '#f\r\n');
+    else this.integer(b ? 1 : 0);
+  }
+
+  verbatim(s: string, format = 'txt'): void {
+    if (this.proto === 3) {
+      this.str('=' + (s.length + 4) + CRLF + format + ':');
+      this.str(s + CRLF);
+    } else {
+      this.bulk(s);
+    }
+  }
+
+  bigNumber(digits: string): void {
+    if (this.proto === 3) this.str('(' + digits + CRLF);
+    else this.bulk(digits);
+  }
+}

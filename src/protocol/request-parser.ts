@@ -1,0 +1,254 @@
+import { splitInlineArgs } from './inline.js';
+import type { ParserLimits } from './limits.js';
+import { INLINE_MAX_SIZE, BIG_ARG_THRESHOLD, UNAUTH_MAX_MULTIBULK, UNAUTH_MAX_BULK } from './limits.js';
+
+/**
+ * Receives what the parser frames. `command` returns false when the client
+ * cannot take another command yet (blocked, paused, closing): the parser then
+ * keeps the remaining bytes until `resume()`.
+ */
+export interface RequestSink {
+  command(argv: Buffer[]): boolean;
+  protocolError(message: string): void;
+  queryBufferOverflow(): void;
+}
+
+const CR = 13;
+const LF = 10;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Frames Redis requests (multibulk and inline) from socket chunks, enforcing
+ * Redis's limits as each header arrives rather than after buffering the data.
+ * Arguments are views into the received chunks: copy before storing them.
+ */
+export class RequestParser {
+  private buf: Buffer = EMPTY;
+  private pos = 0;
+  /** Arguments still expected by the current multibulk, 0 between requests. */
+  private multibulkLeft = 0;
+  private argv: Buffer[] = [];
+  private argvBytes = 0;
+  /** Declared length of the bulk being read, -1 while its header is awaited. */
+  private bulkLen = -1;
+  /** Preallocated destination for a large bulk arriving over many chunks. */
+  private bigArg: Buffer | null = null;
+  private bigArgFilled = 0;
+  private stopped = false;
+  private failed = false;
+
+  constructor(
+    private readonly sink: RequestSink,
+    private readonly limits: ParserLimits,
+  ) {}
+
+  /** Authenticated clients get the full limits; others the tight pre-AUTH ones. */
+  authenticated = true;
+
+  feed(chunk: Buffer): void {
+    if (this.failed) return;
+    if (this.bigArg !== null) {
+      chunk = this.fillBigArg(chunk);
+      if (this.bigArg !== null) {
+        this.checkQueryBuffer();
+        return;
+      }
+    }
+    if (this.pos >= this.buf.length) {
+      this.buf = chunk;
+    } else if (chunk.length > 0) {
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    } else {
+      this.buf = this.buf.subarray(this.pos);
+    }
+    this.pos = 0;
+    if (!this.stopped) this.drain();
+    this.checkQueryBuffer();
+  }
+
+  /** Continues with buffered requests after `command` returned false. */
+  resume(): void {
+    if (this.failed) return;
+    this.stopped = false;
+    this.drain();
+  }
+
+  /** Bytes held for requests not yet executed. */
+  get pendingBytes(): number {
+    return this.buf.length - this.pos + this.argvBytes + (this.bigArg ? this.bigArgFilled : 0);
+  }
+
+  private checkQueryBuffer(): void {
+    if (!this.failed && this.pendingBytes > this.limits.queryBufferLimit) {
+      this.failed = true;
+      this.sink.queryBufferOverflow();
+    }
+  }
+
+  private fail(message: string): void {
+    this.failed = true;
+    this.sink.protocolError(message);
+  }
+
+  private drain(): void {
+    while (!this.stopped && !this.failed && this.pos < this.buf.length) {
+      let argv: Buffer[] | null;
+      if (this.multibulkLeft === 0 && this.argv.length === 0) {
+        argv = this.buf[this.pos] === 42 /* '*' */ ? this.parseMultibulk() : this.parseInline();
+      } else {
+        argv = this.parseBulks();
+      }
+      if (argv === null) break;
+      if (argv.length === 0) continue;
+      if (!this.sink.command(argv)) this.stopped = true;
+    }
+    if (this.pos >= this.buf.length && this.bigArg === null) {
+      this.buf = EMPTY;
+      this.pos = 0;
+    }
+  }
+
+  private parseInline(): Buffer[] | null {
+    const buf = this.buf;
+    const nl = buf.indexOf(LF, this.pos);
+    if (nl === -1) {
+      if (buf.length - this.pos > INLINE_MAX_SIZE) this.fail('Protocol error: too big inline request');
+      return null;
+    }
+    let end = nl;
+    if (end > this.pos && buf[end - 1] === CR) end--;
+    const line = buf.subarray(this.pos, end);
+    this.pos = nl + 1;
+    const args = splitInlineArgs(line);
+    if (args === null) {
+      this.fail('Protocol error: unbalanced quotes in request');
+      return null;
+    }
+    return args;
+  }
+
+  private parseMultibulk(): Buffer[] | null {
+    const buf = this.buf;
+    const cr = buf.indexOf(CR, this.pos);
+    if (cr === -1) {
+      if (buf.length - this.pos > INLINE_MAX_SIZE) this.fail('Protocol error: too big mbulk count string');
+      return null;
+    }
+    if (cr + 1 >= buf.length) return null;
+    const n = parseStrictInt(buf, this.pos + 1, cr);
+    if (n === null || n > 2147483647) {
+      this.fail('Protocol error: invalid multibulk length');
+      return null;
+    }
+    if (!this.authenticated && n > UNAUTH_MAX_MULTIBULK) {
+      this.fail('Protocol error: unauthenticated multibulk length');
+      return null;
+    }
+    this.pos = cr + 2;
+    if (n <= 0) return [];
+    this.multibulkLeft = n;
+    this.argv = [];
+    this.argvBytes = 0;
+    this.bulkLen = -1;
+    return this.parseBulks();
+  }
+
+  private parseBulks(): Buffer[] | null {
+    const buf = this.buf;
+    while (this.multibulkLeft > 0) {
+      if (this.bulkLen === -1) {
+        if (this.pos >= buf.length) return null;
+        const cr = buf.indexOf(CR, this.pos);
+        if (cr === -1) {
+          if (buf.length - this.pos > INLINE_MAX_SIZE) this.fail('Protocol error: too big bulk count string');
+          return null;
+        }
+        if (buf[this.pos] !== 36 /* '$' */) {
+          this.fail(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
+          return null;
+        }
+        if (cr + 1 >= buf.length) return null;
+        const len = parseStrictInt(buf, this.pos + 1, cr);
+        if (len === null || len < 0 || len > this.limits.maxBulkLen) {
+          this.fail('Protocol error: invalid bulk length');
+          return null;
+        }
+        if (!this.authenticated && len > UNAUTH_MAX_BULK) {
+          this.fail('Protocol error: unauthenticated bulk length');
+          return null;
+        }
+        this.pos = cr + 2;
+        this.bulkLen = len;
+      }
+      const need = this.bulkLen + 2;
+      if (buf.length - this.pos < need) {
+        if (this.bulkLen >= BIG_ARG_THRESHOLD) this.startBigArg();
+        return null;
+      }
+      this.pushArg(buf.subarray(this.pos, this.pos + this.bulkLen));
+      // Like Redis, the two bytes after the data are skipped unchecked.
+      this.pos += need;
+    }
+    return this.takeArgv();
+  }
+
+  private pushArg(arg: Buffer): void {
+    this.argv.push(arg);
+    this.argvBytes += arg.length;
+    this.bulkLen = -1;
+    this.multibulkLeft--;
+  }
+
+  private takeArgv(): Buffer[] {
+    const argv = this.argv;
+    this.argv = [];
+    this.argvBytes = 0;
+    return argv;
+  }
+
+  /** Moves a large partial bulk into its own buffer so later chunks are copied once. */
+  private startBigArg(): void {
+    const big = Buffer.allocUnsafe(this.bulkLen + 2);
+    const have = this.buf.copy(big, 0, this.pos);
+    this.bigArg = big;
+    this.bigArgFilled = have;
+    this.pos = this.buf.length;
+  }
+
+  /** Copies into the pending big argument; returns what is left of the chunk. */
+  private fillBigArg(chunk: Buffer): Buffer {
+    const big = this.bigArg!;
+    const take = Math.min(big.length - this.bigArgFilled, chunk.length);
+    chunk.copy(big, this.bigArgFilled, 0, take);
+    this.bigArgFilled += take;
+    if (this.bigArgFilled < big.length) return EMPTY;
+    this.bigArg = null;
+    this.bigArgFilled = 0;
+    this.pushArg(big.subarray(0, big.length - 2));
+    if (this.multibulkLeft === 0) {
+      const argv = this.takeArgv();
+      if (!this.sink.command(argv)) this.stopped = true;
+    }
+    return chunk.subarray(take);
+  }
+}
+
+/** Redis's string2ll for a header: optional '-', digits only, no leading zeros beyond "0". */
+function parseStrictInt(buf: Buffer, start: number, end: number): number | null {
+  if (start >= end || end - start > 20) return null;
+  let i = start;
+  let neg = false;
+  if (buf[i] === 45 /* '-' */) {
+    neg = true;
+    i++;
+    if (i === end) return null;
+  }
+  if (buf[i] === 48 /* '0' */ && end - i > 1) return null;
+  let n = 0;
+  for (; i < end; i++) {
+    const d = buf[i] - 48;
+    if (d < 0 || d > 9) return null;
+    n = n * 10 + d;
+  }
+  return neg ? -n : n;
+}

@@ -1,0 +1,122 @@
+import type { Socket } from 'node:net';
+import { RequestParser, type RequestSink } from '../protocol/request-parser.js';
+import { RespWriter } from '../protocol/reply.js';
+import type { Database, Watcher } from '../store/database.js';
+import type { Command } from './command.js';
+import type { Server } from './server.js';
+
+export interface QueuedCommand {
+  cmd: Command;
+  argv: string[];
+}
+
+/** One connection's state: what CLIENT LIST shows and what the dispatcher consults. */
+export class Client implements Watcher, RequestSink {
+  readonly id: number;
+  readonly reply = new RespWriter();
+  readonly parser: RequestParser;
+  db: Database;
+  name = '';
+  libName = '';
+  libVer = '';
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  lastCommand = 'NULL';
+  authenticated: boolean;
+  /** Commands queued by MULTI; null outside a transaction. */
+  multi: QueuedCommand[] | null = null;
+  /** A command failed to queue: EXEC will answer EXECABORT. */
+  multiFailed = false;
+  /** Set when a watched key changed (the Watcher contract). */
+  casDirty = false;
+  watchedKeys: { db: Database; key: string; expiresAt: number }[] = [];
+  /** CLIENT REPLY OFF / SKIP (this command) / SKIP (set by the SKIP command, for the next). */
+  replyOff = false;
+  replySkip = false;
+  replySkipNext = false;
+  /**
+   * What the running command propagates: undefined for its own argv, an
+   * argv to propagate instead (EXPIRE → PEXPIREAT), or null for nothing.
+   */
+  propagateArgv: string[] | null | undefined = undefined;
+  noEvict = false;
+  noTouch = false;
+  monitor = false;
+  /** QUIT or a protocol error: close once pending replies are written. */
+  closeAfterReply = false;
+  closed = false;
+  readonly addr: string;
+  readonly laddr: string;
+  readonly fd: number;
+
+  constructor(
+    readonly server: Server,
+    readonly socket: Socket,
+    id: number,
+  ) {
+    this.id = id;
+    this.db = server.keyspace.db(0);
+    this.authenticated = server.config.str('requirepass') === '';
+    this.parser = new RequestParser(this, server.parserLimits);
+    this.parser.authenticated = this.authenticated;
+    this.addr = formatAddress(socket.remoteAddress, socket.remotePort);
+    this.laddr = formatAddress(socket.localAddress, socket.localPort);
+    this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+  }
+
+  command(argv: Buffer[]): boolean {
+    this.server.dispatcher.run(this, argv);
+    return !this.closeAfterReply && !this.closed && !this.server.isPaused(this);
+  }
+
+  protocolError(message: string): void {
+    this.reply.error(`ERR ${message}`);
+    this.server.log.verbose({ client: this.addr }, `Protocol error (${message}) from client`);
+    this.closeAfterReply = true;
+  }
+
+  queryBufferOverflow(): void {
+    this.server.log.warning({ client: this.addr }, 'Closing client that reached max query buffer length');
+    this.server.stats.clientQueryBufferLimitDisconnections++;
+    this.close();
+  }
+
+  setAuthenticated(value: boolean): void {
+    this.authenticated = value;
+    this.parser.authenticated = value;
+  }
+
+  /** Writes what the replies produced so far, closing afterwards if asked to. */
+  flush(): void {
+    if (this.closed) return;
+    const out = this.reply.take();
+    if (out !== null) this.socket.write(out);
+    if (this.closeAfterReply) this.close();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.end();
+    this.socket.destroySoon();
+    this.server.removeClient(this);
+  }
+
+  /** CLIENT LIST's flags field. */
+  flagString(): string {
+    let f = '';
+    if (this.monitor) f += 'O';
+    if (this.multi !== null) f += 'x';
+    if (this.casDirty) f += 'd';
+    if (this.closeAfterReply) f += 'c';
+    if (this.noEvict) f += 'e';
+    if (this.noTouch) f += 'T';
+    return f === '' ? 'N' : f;
+  }
+}
+
+function formatAddress(host: string | undefined, port: number | undefined): string {
+  if (host === undefined) return '?:0';
+  const h = host.startsWith('::ffff:') ? host.slice(7) : host;
+  return `${h}:${port ?? 0}`;
+}

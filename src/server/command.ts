@@ -1,0 +1,110 @@
+import type { Client } from './client.js';
+
+/** Command flags as COMMAND INFO reports them. */
+export type CommandFlag =
+  | 'write'
+  | 'readonly'
+  | 'denyoom'
+  | 'module'
+  | 'admin'
+  | 'pubsub'
+  | 'noscript'
+  | 'blocking'
+  | 'loading'
+  | 'stale'
+  | 'skip_monitor'
+  | 'skip_slowlog'
+  | 'asking'
+  | 'fast'
+  | 'no_auth'
+  | 'may_replicate'
+  | 'sentinel'
+  | 'only_sentinel'
+  | 'no_mandatory_keys'
+  | 'protected'
+  | 'no_async_loading'
+  | 'no_multi'
+  | 'movablekeys'
+  | 'allow_busy';
+
+export type CommandGroup =
+  | 'generic'
+  | 'string'
+  | 'list'
+  | 'set'
+  | 'sorted-set'
+  | 'hash'
+  | 'pubsub'
+  | 'transactions'
+  | 'connection'
+  | 'server'
+  | 'scripting'
+  | 'hyperloglog'
+  | 'cluster'
+  | 'sentinel'
+  | 'geo'
+  | 'stream'
+  | 'bitmap';
+
+/**
+ * A handler executes one command for a client: it reads `argv` (byte strings,
+ * argv[0] being the name as sent), works on the store through `c.db`, and
+ * writes exactly one reply to `c.reply`. It may throw CommandError before
+ * changing anything.
+ */
+export type Handler = (c: Client, argv: string[]) => void;
+
+/** The declaration of a command: the only place a command is listed. */
+export interface CommandSpec {
+  /** Lowercase; for a subcommand, just its own name ("get" under "config"). */
+  name: string;
+  /** Redis arity: exact argc when positive, minimum argc when negative (name included). */
+  arity: number;
+  flags: readonly CommandFlag[];
+  /** Key positions: first, last (negative counts from the end), step; [0,0,0] when none. */
+  keys: readonly [number, number, number];
+  /** For commands whose keys move (movablekeys): the argv indices of the keys. */
+  getKeys?: (argv: string[]) => number[];
+  /** ACL categories beyond the ones the flags imply (write, read, fast/slow, admin…), without '@'. */
+  acl: readonly string[];
+  group: CommandGroup;
+  since: string;
+  summary: string;
+  complexity?: string;
+  /** COMMAND's command tips, e.g. 'nondeterministic_output'. */
+  tips?: readonly string[];
+  handler?: Handler;
+  subcommands?: readonly CommandSpec[];
+}
+
+/** A command as the dispatcher uses it: the declaration plus what is derived from it and its statistics. */
+export interface Command {
+  spec: CommandSpec;
+  /** "get", or "config|get" for a subcommand. */
+  fullName: string;
+  parent: Command | null;
+  handler: Handler | null;
+  subcommands: Map<string, Command> | null;
+  arity: number;
+  flagSet: ReadonlySet<CommandFlag>;
+  isWrite: boolean;
+  isReadonly: boolean;
+  denyOom: boolean;
+  /** Allowed while the dataset is loading. */
+  allowLoading: boolean;
+  noAuth: boolean;
+  noMulti: boolean;
+  noScript: boolean;
+  skipMonitor: boolean;
+  skipSlowlog: boolean;
+  isBlocking: boolean;
+  aclCategories: readonly string[];
+  stats: CommandStats;
+}
+
+export interface CommandStats {
+  calls: number;
+  usec: number;
+  rejectedCalls: number;
+  failedCalls: number;
+}

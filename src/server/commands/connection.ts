@@ -1,0 +1,176 @@
+import { CommandError, DB_INDEX_RANGE, SYNTAX } from '../../store/errors.js';
+import { intArg, toInt64 } from '../../store/numbers.js';
+import type { Client } from '../client.js';
+import type { CommandSpec } from '../command.js';
+import { REDIS_VERSION } from '../version.js';
+import { discardTransaction, unwatchAll } from './transactions.js';
+
+const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
+
+/** Checks credentials against the only user Sluice has, "default", whose password is requirepass. */
+function checkCredentials(c: Client, user: string, pass: string): boolean {
+  const required = c.server.config.str('requirepass');
+  return user === 'default' && (required === '' || pass === required);
+}
+
+/** Client names are printable ASCII without spaces (CLIENT SETNAME, HELLO SETNAME). */
+export function validClientName(name: string): boolean {
+  return /^[\x21-\x7e]*$/.test(name);
+}
+
+export const CLIENT_NAME_ERROR = 'ERR Client names cannot contain spaces, newlines or special characters.';
+
+function ping(c: Client, argv: string[]): void {
+  if (argv.length > 2) throw new CommandError(`ERR wrong number of arguments for 'ping' command`);
+  if (argv.length === 2) c.reply.bulk(argv[1]);
+  else c.reply.simple('PONG');
+}
+
+function echo(c: Client, argv: string[]): void {
+  c.reply.bulk(argv[1]);
+}
+
+function select(c: Client, argv: string[]): void {
+  const index = intArg(argv[1]);
+  if (index < 0 || index >= c.server.keyspace.dbs.length) throw new CommandError(DB_INDEX_RANGE);
+  c.db = c.server.keyspace.db(index);
+  c.reply.ok();
+}
+
+function swapdb(c: Client, argv: string[]): void {
+  const a = toInt64(argv[1]);
+  if (a === null) throw new CommandError('ERR invalid first DB index');
+  const b = toInt64(argv[2]);
+  if (b === null) throw new CommandError('ERR invalid second DB index');
+  const count = BigInt(c.server.keyspace.dbs.length);
+  if (a < 0n || a >= count || b < 0n || b >= count) throw new CommandError(DB_INDEX_RANGE);
+  c.server.keyspace.swap(Number(a), Number(b));
+  c.server.keyspace.dirty++;
+  c.reply.ok();
+}
+
+function quit(c: Client): void {
+  c.reply.ok();
+  c.closeAfterReply = true;
+}
+
+function reset(c: Client): void {
+  discardTransaction(c);
+  unwatchAll(c);
+  c.server.monitors.delete(c);
+  c.monitor = false;
+  c.db = c.server.keyspace.db(0);
+  c.reply.proto = 2;
+  c.name = '';
+  c.replyOff = c.replySkip = c.replySkipNext = false;
+  c.noEvict = c.noTouch = false;
+  c.setAuthenticated(c.server.config.str('requirepass') === '');
+  c.reply.simple('RESET');
+}
+
+function auth(c: Client, argv: string[]): void {
+  if (argv.length > 3) throw new CommandError(SYNTAX);
+  const user = argv.length === 3 ? argv[1] : 'default';
+  const pass = argv[argv.length - 1];
+  if (argv.length === 2 && c.server.config.str('requirepass') === '') {
+    throw new CommandError(
+      'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+    );
+  }
+  if (!checkCredentials(c, user, pass)) throw new CommandError(WRONGPASS);
+  c.setAuthenticated(true);
+  c.reply.ok();
+}
+
+function hello(c: Client, argv: string[]): void {
+  let proto = c.reply.proto;
+  let i = 1;
+  if (argv.length >= 2) {
+    const v = toInt64(argv[1]);
+    if (v === null) throw new CommandError('ERR Protocol version is not an integer or out of range');
+    if (v < 2n || v > 3n) throw new CommandError('NOPROTO unsupported protocol version');
+    proto = Number(v) as 2 | 3;
+    i = 2;
+  }
+  let creds: [string, string] | null = null;
+  let name: string | null = null;
+  for (; i < argv.length; i++) {
+    const opt = argv[i].toLowerCase();
+    if (opt === 'auth' && i + 2 < argv.length) {
+      creds = [argv[i + 1], argv[i + 2]];
+      i += 2;
+    } else if (opt === 'setname' && i + 1 < argv.length) {
+      name = argv[++i];
+      if (!validClientName(name)) throw new CommandError(CLIENT_NAME_ERROR);
+    } else {
+      throw new CommandError(`ERR Syntax error in HELLO option '${argv[i]}'`);
+    }
+  }
+  if (creds !== null) {
+    if (!checkCredentials(c, creds[0], creds[1])) throw new CommandError(WRONGPASS);
+    c.setAuthenticated(true);
+  }
+  if (!c.authenticated) {
+    throw new CommandError(
+      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+    );
+  }
+  if (name !== null) c.name = name;
+  c.reply.proto = proto;
+  const r = c.reply;
+  r.map(7);
+  r.bulk('server');
+  r.bulk('redis');
+  r.bulk('version');
+  r.bulk(REDIS_VERSION);
+  r.bulk('proto');
+  r.integer(proto);
+  r.bulk('id');
+  r.integer(c.id);
+  r.bulk('mode');
+  r.bulk('standalone');
+  r.bulk('role');
+  r.bulk('master');
+  r.bulk('modules');
+  r.array(0);
+}
+
+export const connectionCommands: CommandSpec[] = [
+  {
+    name: 'ping', arity: -1, flags: ['fast'], keys: [0, 0, 0], acl: ['connection'], group: 'connection',
+    since: '1.0.0', summary: 'Returns the server\'s liveliness response.', complexity: 'O(1)', handler: ping,
+  },
+  {
+    name: 'echo', arity: 2, flags: ['fast'], keys: [0, 0, 0], acl: ['connection'], group: 'connection',
+    since: '1.0.0', summary: 'Returns the given string.', complexity: 'O(1)', handler: echo,
+  },
+  {
+    name: 'select', arity: 2, flags: ['loading', 'stale', 'fast'], keys: [0, 0, 0], acl: ['connection'],
+    group: 'connection', since: '1.0.0', summary: 'Changes the selected database.', complexity: 'O(1)', handler: select,
+  },
+  {
+    name: 'swapdb', arity: 3, flags: ['write', 'fast'], keys: [0, 0, 0], acl: ['keyspace', 'dangerous'],
+    group: 'server', since: '4.0.0', summary: 'Swaps two Redis databases.',
+    complexity: 'O(N) where N is the count of clients watching or blocking on keys from both databases.', handler: swapdb,
+  },
+  {
+    name: 'quit', arity: -1, flags: ['allow_busy', 'noscript', 'loading', 'stale', 'fast', 'no_auth'], keys: [0, 0, 0],
+    acl: ['connection'], group: 'connection', since: '1.0.0', summary: 'Closes the connection.', complexity: 'O(1)',
+    handler: quit,
+  },
+  {
+    name: 'reset', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], keys: [0, 0, 0],
+    acl: ['connection'], group: 'connection', since: '6.2.0', summary: 'Resets the connection.', complexity: 'O(1)',
+    handler: reset,
+  },
+  {
+    name: 'auth', arity: -2, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], keys: [0, 0, 0],
+    acl: ['connection'], group: 'connection', since: '1.0.0', summary: 'Authenticates the connection.',
+    complexity: 'O(N) where N is the number of passwords defined for the user', handler: auth,
+  },
+  {
+    name: 'hello', arity: -1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], keys: [0, 0, 0],
+    acl: ['connection'], group: 'connection', since: '6.0.0', summary: 'Handshakes with the Redis server.',
+    complexity: 'O(1)', handler: hello,
+  },
+];

@@ -1,0 +1,108 @@
+import { CommandError } from '../../store/errors.js';
+import type { Client } from '../client.js';
+import type { CommandSpec } from '../command.js';
+
+/** Leaves MULTI state, dropping what was queued. */
+export function discardTransaction(c: Client): void {
+  c.multi = null;
+  c.multiFailed = false;
+}
+
+export function unwatchAll(c: Client): void {
+  for (const { db, key } of c.watchedKeys) db.unwatch(key, c);
+  c.watchedKeys = [];
+  c.casDirty = false;
+}
+
+/** A watched key that was live at WATCH time and has since passed its deadline breaks the transaction. */
+function watchedKeyExpired(c: Client): boolean {
+  const now = c.server.keyspace.now;
+  for (const w of c.watchedKeys) {
+    if (w.expiresAt !== -1 && w.expiresAt <= now && w.db.dict.has(w.key)) return true;
+  }
+  return false;
+}
+
+function multi(c: Client): void {
+  if (c.multi !== null) throw new CommandError('ERR MULTI calls can not be nested');
+  c.multi = [];
+  c.multiFailed = false;
+  c.reply.ok();
+}
+
+function discard(c: Client): void {
+  if (c.multi === null) throw new CommandError('ERR DISCARD without MULTI');
+  discardTransaction(c);
+  unwatchAll(c);
+  c.reply.ok();
+}
+
+function exec(c: Client): void {
+  const queued = c.multi;
+  if (queued === null) throw new CommandError('ERR EXEC without MULTI');
+  const failed = c.multiFailed;
+  discardTransaction(c);
+  if (failed) {
+    unwatchAll(c);
+    throw new CommandError('EXECABORT Transaction discarded because of previous errors.');
+  }
+  if (c.casDirty || watchedKeyExpired(c)) {
+    unwatchAll(c);
+    c.reply.nullArray();
+    return;
+  }
+  unwatchAll(c);
+  const server = c.server;
+  c.reply.array(queued.length);
+  server.propagation.begin();
+  for (const { cmd, argv } of queued) server.dispatcher.call(c, cmd, argv);
+  server.propagation.end();
+  // The queued commands propagated their own effects; EXEC adds none of its own.
+  c.propagateArgv = null;
+}
+
+function watch(c: Client, argv: string[]): void {
+  if (c.multi !== null) throw new CommandError('ERR WATCH inside MULTI is not allowed');
+  for (let i = 1; i < argv.length; i++) {
+    const key = argv[i];
+    if (c.watchedKeys.some((w) => w.db === c.db && w.key === key)) continue;
+    const live = c.db.get(key) !== undefined;
+    c.watchedKeys.push({ db: c.db, key, expiresAt: live ? c.db.deadline(key) : -1 });
+    c.db.watch(key, c);
+  }
+  c.reply.ok();
+}
+
+function unwatch(c: Client): void {
+  unwatchAll(c);
+  c.reply.ok();
+}
+
+export const transactionCommands: CommandSpec[] = [
+  {
+    name: 'multi', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], keys: [0, 0, 0],
+    acl: ['transaction'], group: 'transactions', since: '1.2.0', summary: 'Starts a transaction.',
+    complexity: 'O(1)', handler: multi,
+  },
+  {
+    name: 'exec', arity: 1, flags: ['noscript', 'loading', 'stale', 'skip_slowlog'], keys: [0, 0, 0],
+    acl: ['transaction'], group: 'transactions', since: '1.2.0', summary: 'Executes all commands in a transaction.',
+    complexity: 'Depends on commands in the transaction', handler: exec,
+  },
+  {
+    name: 'discard', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], keys: [0, 0, 0],
+    acl: ['transaction'], group: 'transactions', since: '2.0.0', summary: 'Discards a transaction.',
+    complexity: 'O(N), when N is the number of queued commands', handler: discard,
+  },
+  {
+    name: 'watch', arity: -2, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], keys: [1, -1, 1],
+    acl: ['transaction'], group: 'transactions', since: '2.2.0',
+    summary: 'Monitors changes to keys to determine the execution of a transaction.',
+    complexity: 'O(1) for every key.', handler: watch,
+  },
+  {
+    name: 'unwatch', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], keys: [0, 0, 0],
+    acl: ['transaction'], group: 'transactions', since: '2.2.0',
+    summary: 'Forgets about watched keys of a transaction.', complexity: 'O(1)', handler: unwatch,
+  },
+];

@@ -1,0 +1,162 @@
+import { CommandError, wrongArity } from '../store/errors.js';
+import type { Client } from './client.js';
+import type { Command } from './command.js';
+import type { Server } from './server.js';
+
+/** Commands that run immediately inside MULTI instead of being queued. */
+const RUN_INSIDE_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** Redis quotes at most this much of the offending arguments in an unknown-command error. */
+const UNKNOWN_ARGS_QUOTE = 128;
+const NAME_CACHE_LIMIT = 4096;
+
+/**
+ * Turns a framed request into a command execution: lookup, arity, the
+ * connection-state checks Redis makes (auth, transaction, loading), then the
+ * call itself with its statistics, slow log, MONITOR feed and propagation.
+ */
+export class Dispatcher {
+  /** Command names as clients spell them ("SET", "set") to the command. */
+  private readonly byRawName = new Map<string, Command>();
+
+  constructor(private readonly server: Server) {}
+
+  run(c: Client, raw: Buffer[]): void {
+    const argv = new Array<string>(raw.length);
+    for (let i = 0; i < raw.length; i++) argv[i] = raw[i].latin1Slice(0, raw[i].length);
+    c.lastInteraction = this.server.keyspace.now = Date.now();
+    const replyStart = c.reply.length;
+    this.process(c, argv);
+    if (c.replyOff || c.replySkip || c.replySkipNext) this.applyReplyMode(c, replyStart);
+  }
+
+  /**
+   * CLIENT REPLY: the state is read after the command, so CLIENT REPLY ON
+   * gets its OK while OFF and SKIP themselves stay silent.
+   */
+  private applyReplyMode(c: Client, replyStart: number): void {
+    if (c.replyOff || c.replySkip) c.reply.length = replyStart;
+    if (c.replySkip) c.replySkip = false;
+    if (c.replySkipNext) {
+      c.replySkip = true;
+      c.replySkipNext = false;
+    }
+  }
+
+  lookup(argv: string[]): Command | undefined {
+    const name = argv[0];
+    let cmd = this.byRawName.get(name);
+    if (cmd === undefined) {
+      cmd = this.server.commands.get(name.toLowerCase());
+      if (cmd === undefined) return undefined;
+      if (this.byRawName.size < NAME_CACHE_LIMIT) this.byRawName.set(name, cmd);
+    }
+    if (cmd.subcommands !== null && argv.length >= 2) {
+      return cmd.subcommands.get(argv[1].toLowerCase());
+    }
+    return cmd;
+  }
+
+  private process(c: Client, argv: string[]): void {
+    const server = this.server;
+    const cmd = this.lookup(argv);
+    if (cmd === undefined) {
+      const top = server.commands.get(argv[0].toLowerCase());
+      if (top !== undefined) {
+        this.reject(c, null, `ERR unknown subcommand '${argv[1].slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`);
+      } else {
+        this.reject(c, null, unknownCommandError(argv));
+      }
+      return;
+    }
+    const arity = cmd.arity;
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+      this.reject(c, cmd, wrongArity(cmd.fullName));
+      return;
+    }
+    if (!c.authenticated && !cmd.noAuth) {
+      this.reject(c, cmd, 'NOAUTH Authentication required.');
+      return;
+    }
+    const gate = server.gate(c, cmd);
+    if (gate !== null) {
+      this.reject(c, cmd, gate);
+      return;
+    }
+    if (c.multi !== null && !RUN_INSIDE_MULTI.has(cmd.fullName)) {
+      if (cmd.noMulti) {
+        this.reject(c, cmd, 'ERR Command not allowed inside a transaction');
+        return;
+      }
+      c.multi.push({ cmd, argv });
+      c.reply.simple('QUEUED');
+      return;
+    }
+    if (server.pause !== null && server.pauseHolds(c, cmd)) {
+      server.paused.set(c, argv);
+      return;
+    }
+    this.call(c, cmd, argv);
+  }
+
+  /** Runs a command that CLIENT PAUSE held back, now that the pause is over. */
+  resumeHeld(c: Client, argv: string[]): void {
+    this.server.keyspace.now = Date.now();
+    this.process(c, argv);
+  }
+
+  /** A command refused before it ran; inside MULTI this dooms the transaction. */
+  private reject(c: Client, cmd: Command | null, message: string): void {
+    if (cmd !== null) cmd.stats.rejectedCalls++;
+    if (c.multi !== null) c.multiFailed = true;
+    c.reply.error(message);
+    this.server.stats.countError(c.reply.lastError);
+  }
+
+  /**
+   * Executes a command that passed every check: the handler, then the
+   * bookkeeping. EXEC calls this for each queued command.
+   */
+  call(c: Client, cmd: Command, argv: string[]): void {
+    const server = this.server;
+    const ks = server.keyspace;
+    const dirtyBefore = ks.dirty;
+    const errorsBefore = c.reply.errors;
+    c.propagateArgv = undefined;
+    const propagation = server.propagation;
+    propagation.begin();
+    const start = performance.now();
+    try {
+      cmd.handler!(c, argv);
+    } catch (e) {
+      if (!(e instanceof CommandError)) throw e;
+      c.reply.error(e.message);
+    }
+    const usec = Math.round((performance.now() - start) * 1000);
+    const stats = cmd.stats;
+    stats.calls++;
+    stats.usec += usec;
+    if (c.reply.errors !== errorsBefore) {
+      stats.failedCalls++;
+      server.stats.countError(c.reply.lastError);
+    }
+    c.lastCommand = cmd.fullName;
+    server.stats.commandsProcessed++;
+    if (ks.dirty !== dirtyBefore && c.propagateArgv !== null && propagation.active) {
+      propagation.record(c.db.index, c.propagateArgv ?? argv.slice());
+    }
+    propagation.end();
+    if (server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flagSet.has('admin')) server.feedMonitors(c, argv);
+    if (!cmd.skipSlowlog) server.slowlog.consider(c, argv, usec);
+  }
+}
+
+function unknownCommandError(argv: string[]): string {
+  let args = '';
+  for (let i = 1; i < argv.length && args.length < UNKNOWN_ARGS_QUOTE; i++) {
+    args += `'${argv[i].slice(0, UNKNOWN_ARGS_QUOTE - args.length)}' `;
+  }
+  return `ERR unknown command '${argv[0].slice(0, 128)}', with args beginning with: ${args}`;
+}
+
+export { CommandError };

@@ -1,0 +1,67 @@
+/**
+ * One effect of a write, in the deterministic form a replica or the AOF
+ * replays: the database it applies to and its arguments as byte strings.
+ * Transactions and multi-effect commands arrive wrapped in MULTI … EXEC.
+ */
+export interface Effect {
+  db: number;
+  argv: string[];
+}
+
+export type EffectListener = (effects: readonly Effect[]) => void;
+
+const MULTI: string[] = ['MULTI'];
+const EXEC: string[] = ['EXEC'];
+
+/**
+ * The propagation stream (DESIGN principle 5). Commands record effects while
+ * they run; when the outermost call ends the batch is published, wrapped in
+ * MULTI/EXEC when it holds more than one effect. As in Redis 7, a single
+ * effect (a lone command, or a transaction that wrote once) is not wrapped:
+ * one command is atomic already.
+ */
+export class PropagationStream {
+  private readonly listeners: EffectListener[] = [];
+  private pending: Effect[] = [];
+  /** Nesting of open batches (a command, a transaction, a script). */
+  private depth = 0;
+
+  /** True when anyone listens: commands skip building effects otherwise. */
+  get active(): boolean {
+    return this.listeners.length > 0;
+  }
+
+  subscribe(listener: EffectListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  begin(): void {
+    this.depth++;
+  }
+
+  record(db: number, argv: string[]): void {
+    if (this.listeners.length === 0) return;
+    this.pending.push({ db, argv });
+    if (this.depth === 0) this.flush();
+  }
+
+  end(): void {
+    if (--this.depth === 0) this.flush();
+  }
+
+  private flush(): void {
+    const effects = this.pending;
+    if (effects.length === 0) return;
+    this.pending = [];
+    let batch = effects;
+    if (effects.length > 1) {
+      const db = effects[0].db;
+      batch = [{ db, argv: MULTI }, ...effects, { db, argv: EXEC }];
+    }
+    for (const l of this.listeners) l(batch);
+  }
+}

@@ -1,0 +1,216 @@
+import net from 'node:net';
+import type { ParserLimits } from '../protocol/limits.js';
+import { Keyspace } from '../store/keyspace.js';
+import { Client } from './client.js';
+import type { Command } from './command.js';
+import { CommandTable } from './command-table.js';
+import { COMMANDS } from './command-list.js';
+import { Config } from './config.js';
+import { Dispatcher } from './dispatcher.js';
+import { createLogger, type Logger, type LogLevel } from './logger.js';
+import { formatMonitorLine } from './monitor.js';
+import { PropagationStream } from './propagation.js';
+import { Slowlog } from './slowlog.js';
+import { ServerStats } from './stats.js';
+
+export interface PauseState {
+  until: number;
+  /** 'all' holds every command, 'write' only those that may write. */
+  mode: 'all' | 'write';
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * A running Sluice: configuration, keyspace, command table and the
+ * connections served. Everything a command can reach hangs off this object,
+ * so several servers in one process stay independent.
+ */
+export class Server {
+  readonly config = new Config();
+  readonly keyspace: Keyspace;
+  readonly commands = new CommandTable(COMMANDS);
+  readonly dispatcher = new Dispatcher(this);
+  readonly propagation = new PropagationStream();
+  readonly stats = new ServerStats();
+  readonly slowlog = new Slowlog();
+  readonly clients = new Map<number, Client>();
+  readonly monitors = new Set<Client>();
+  readonly parserLimits: ParserLimits = { maxBulkLen: 0, queryBufferLimit: 0 };
+  readonly startedAt = Date.now();
+  log: Logger;
+  loading = false;
+  pause: PauseState | null = null;
+  /** Clients holding a command back until the pause ends. */
+  readonly paused = new Map<Client, string[]>();
+  /** Unix time (s) of the last successful save; no saving exists yet, so the start time. */
+  lastSave = Math.floor(Date.now() / 1000);
+  private listeners: net.Server[] = [];
+  private nextClientId = 1;
+  private cron: NodeJS.Timeout | null = null;
+  private closing: Promise<void> | null = null;
+  /** Fires when SHUTDOWN asks the process hosting this server to stop. */
+  onShutdown: () => void = () => {};
+
+  constructor(settings: [string, string][] = [], logOptions: { pretty?: boolean; level?: LogLevel } = {}) {
+    const err = this.config.setMany(settings, true);
+    if (err !== null) throw new Error(err.replace(/^ERR /, ''));
+    this.keyspace = new Keyspace(this.config.num('databases'));
+    this.log = createLogger({
+      level: logOptions.level ?? (this.config.str('loglevel') as LogLevel),
+      file: this.config.str('logfile'),
+      pretty: logOptions.pretty,
+    });
+    this.applyConfig();
+    this.config.onChange = () => this.applyConfig();
+  }
+
+  /** Copies configuration into the fields read on hot paths. */
+  private applyConfig(): void {
+    this.parserLimits.maxBulkLen = this.config.num('proto-max-bulk-len');
+    this.parserLimits.queryBufferLimit = this.config.num('client-query-buffer-limit');
+    this.slowlog.threshold = this.config.num('slowlog-log-slower-than');
+    this.slowlog.maxLen = this.config.num('slowlog-max-len');
+    if (this.log) this.log.level = this.config.str('loglevel');
+    if (this.cron !== null) this.startCron();
+  }
+
+  /** Starts listening on each bind address; resolves to the bound port. */
+  async listen(): Promise<number> {
+    let port = this.config.num('port');
+    const binds = this.config.str('bind').split(/\s+/).filter(Boolean);
+    for (const spec of binds) {
+      const optional = spec.startsWith('-');
+      const host = optional ? spec.slice(1) : spec;
+      const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          srv.once('error', reject);
+          srv.listen({ port, host, exclusive: true }, () => {
+            srv.off('error', reject);
+            resolve();
+          });
+        });
+      } catch (e) {
+        if (optional) continue;
+        await this.close();
+        throw e;
+      }
+      port = (srv.address() as net.AddressInfo).port;
+      this.listeners.push(srv);
+    }
+    if (this.listeners.length === 0) throw new Error(`could not bind to any of: ${binds.join(' ')}`);
+    this.startCron();
+    return port;
+  }
+
+  private startCron(): void {
+    if (this.cron !== null) clearInterval(this.cron);
+    const period = Math.max(1, Math.floor(1000 / this.config.num('hz')));
+    this.cron = setInterval(() => this.serverCron(), period);
+    this.cron.unref();
+  }
+
+  /** Periodic work in bounded slices: active expiry and idle-client timeouts. */
+  private serverCron(): void {
+    this.keyspace.activeExpireCycle(1);
+    const timeout = this.config.num('timeout');
+    if (timeout > 0) {
+      const limit = Date.now() - timeout * 1000;
+      for (const c of this.clients.values()) {
+        if (c.lastInteraction < limit && !c.monitor) c.close();
+      }
+    }
+  }
+
+  private accept(socket: net.Socket): void {
+    this.stats.connectionsReceived++;
+    if (this.clients.size >= this.config.num('maxclients')) {
+      this.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    const c = new Client(this, socket, this.nextClientId++);
+    this.clients.set(c.id, c);
+    socket.on('data', (chunk: Buffer) => {
+      this.stats.netInputBytes += chunk.length;
+      c.parser.feed(chunk);
+      this.flushClient(c);
+    });
+    socket.on('error', () => c.close());
+    socket.on('close', () => c.close());
+  }
+
+  flushClient(c: Client): void {
+    this.stats.netOutputBytes += c.reply.length;
+    c.flush();
+  }
+
+  removeClient(c: Client): void {
+    this.clients.delete(c.id);
+    this.monitors.delete(c);
+    this.paused.delete(c);
+    for (const { db, key } of c.watchedKeys) db.unwatch(key, c);
+    c.watchedKeys = [];
+  }
+
+  /** A reason to refuse this command in the server's current state, or null. */
+  gate(_c: Client, cmd: Command): string | null {
+    if (this.loading && !cmd.allowLoading) return 'LOADING Redis is loading the dataset in memory';
+    return null;
+  }
+
+  /** Whether a client's next command must wait for CLIENT UNPAUSE. */
+  isPaused(c: Client): boolean {
+    return this.paused.has(c);
+  }
+
+  /** True when a command must be held back by CLIENT PAUSE. */
+  pauseHolds(c: Client, cmd: Command): boolean {
+    const p = this.pause;
+    if (p === null) return false;
+    if (p.mode === 'all') return true;
+    if (cmd.isWrite || cmd.flagSet.has('may_replicate')) return true;
+    return cmd.fullName === 'exec' && (c.multi ?? []).some((q) => q.cmd.isWrite);
+  }
+
+  /** Ends a CLIENT PAUSE: runs each held command, then the rest of that client's input. */
+  unpause(): void {
+    if (this.pause === null) return;
+    clearTimeout(this.pause.timer);
+    this.pause = null;
+    const held = [...this.paused];
+    this.paused.clear();
+    for (const [c, argv] of held) {
+      if (c.closed) continue;
+      this.dispatcher.resumeHeld(c, argv);
+      c.parser.resume();
+      this.flushClient(c);
+    }
+  }
+
+  feedMonitors(c: Client, argv: string[]): void {
+    const line = Buffer.from(formatMonitorLine(c, argv), 'latin1');
+    for (const m of this.monitors) {
+      if (m === c) continue;
+      m.reply.raw(line);
+      this.flushClient(m);
+    }
+  }
+
+  /** Stops listening and disconnects every client. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    if (this.cron !== null) clearInterval(this.cron);
+    if (this.pause !== null) clearTimeout(this.pause.timer);
+    for (const c of [...this.clients.values()]) {
+      c.socket.destroy();
+      c.close();
+    }
+    this.closing = Promise.all(
+      this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))),
+    ).then(() => {
+      this.log.flush?.();
+    });
+    return this.closing;
+  }
+}

@@ -1,0 +1,45 @@
+import type { Client } from '../../server/client.js';
+import type { CommandSpec } from '../../server/command.js';
+import { CommandError, SYNTAX } from '../errors.js';
+
+/** FLUSHDB/FLUSHALL take an optional ASYNC or SYNC; both free synchronously here. */
+function checkFlushMode(argv: string[]): void {
+  if (argv.length > 2) throw new CommandError(SYNTAX);
+  if (argv.length === 2 && !/^(a?sync)$/i.test(argv[1])) throw new CommandError(SYNTAX);
+}
+
+function flushdb(c: Client, argv: string[]): void {
+  checkFlushMode(argv);
+  c.server.keyspace.flushDb(c.db.index);
+  // Counted even when empty so the flush always propagates, as in Redis.
+  c.server.keyspace.dirty++;
+  c.reply.ok();
+}
+
+function flushall(c: Client, argv: string[]): void {
+  checkFlushMode(argv);
+  c.server.keyspace.flushAll();
+  c.server.keyspace.dirty++;
+  c.reply.ok();
+}
+
+function dbsize(c: Client): void {
+  c.reply.integer(c.db.size);
+}
+
+export const flushCommands: CommandSpec[] = [
+  {
+    name: 'flushdb', arity: -1, flags: ['write'], keys: [0, 0, 0], acl: ['keyspace', 'dangerous'], group: 'server',
+    since: '1.0.0', summary: 'Removes all keys from the current database.',
+    complexity: 'O(N) where N is the number of keys in the selected database', handler: flushdb,
+  },
+  {
+    name: 'flushall', arity: -1, flags: ['write'], keys: [0, 0, 0], acl: ['keyspace', 'dangerous'], group: 'server',
+    since: '1.0.0', summary: 'Removes all keys from all databases.',
+    complexity: 'O(N) where N is the total number of keys in all databases', handler: flushall,
+  },
+  {
+    name: 'dbsize', arity: 1, flags: ['readonly', 'fast'], keys: [0, 0, 0], acl: ['keyspace'], group: 'server',
+    since: '1.0.0', summary: 'Returns the number of keys in the database.', complexity: 'O(1)', handler: dbsize,
+  },
+];

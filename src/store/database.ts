@@ -1,0 +1,157 @@
+import { BigMap } from './big-map.js';
+import type { Value } from './value.js';
+import type { Keyspace } from './keyspace.js';
+
+/** Anything that wants to know when a watched key changes (a client in WATCH). */
+export interface Watcher {
+  casDirty: boolean;
+}
+
+/**
+ * One of the numbered databases: the key→value dictionary, the key→deadline
+ * dictionary (ms since epoch) for keys with a TTL, and the WATCH registry.
+ * Expired keys are removed lazily on access and by the keyspace's active cycle.
+ */
+export class Database {
+  dict = new BigMap<string, Value>();
+  expires = new BigMap<string, number>();
+  /** Clients watching each key; null while nobody watches anything here. */
+  watched: Map<string, Set<Watcher>> | null = null;
+
+  constructor(
+    public index: number,
+    private readonly ks: Keyspace,
+  ) {}
+
+  get size(): number {
+    return this.dict.size;
+  }
+
+  /** The live value of a key, expiring it first if its deadline has passed. */
+  get(key: string): Value | undefined {
+    const v = this.dict.get(key);
+    if (v === undefined) return undefined;
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    return v;
+  }
+
+  /** Like get, and counts a keyspace hit or miss for INFO. */
+  read(key: string): Value | undefined {
+    const v = this.get(key);
+    if (v === undefined) this.ks.stats.misses++;
+    else this.ks.stats.hits++;
+    return v;
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** Stores a value; the key's TTL is dropped unless keepTtl. */
+  set(key: string, value: Value, keepTtl = false): void {
+    this.dict.set(key, value);
+    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    this.modified(key);
+  }
+
+  /** Deletes a key if it exists (expired keys count as absent). */
+  delete(key: string): boolean {
+    if (this.get(key) === undefined) return false;
+    this.remove(key);
+    this.modified(key);
+    return true;
+  }
+
+  /** Removes without signalling: for callers that signal themselves. */
+  remove(key: string): void {
+    this.dict.delete(key);
+    if (this.expires.size !== 0) this.expires.delete(key);
+  }
+
+  /** The deadline in ms, or -1 when the key has none. Assumes the key exists. */
+  deadline(key: string): number {
+    return this.expires.size === 0 ? -1 : this.expires.get(key) ?? -1;
+  }
+
+  setDeadline(key: string, when: number): void {
+    this.expires.set(key, when);
+    this.modified(key);
+  }
+
+  /** Drops a key's deadline; true if it had one. */
+  persist(key: string): boolean {
+    if (this.expires.size === 0 || !this.expires.delete(key)) return false;
+    this.modified(key);
+    return true;
+  }
+
+  /**
+   * Records that a key's value changed in place: breaks WATCH and counts a
+   * change. Every write path ends here (Redis's signalModifiedKey + dirty++).
+   */
+  modified(key: string): void {
+    this.ks.dirty++;
+    this.signal(key);
+  }
+
+  /** Breaks WATCH on a key without counting a change (expiry is not a client's write). */
+  signal(key: string): void {
+    const watched = this.watched;
+    if (watched !== null) {
+      const set = watched.get(key);
+      if (set !== undefined) for (const w of set) w.casDirty = true;
+    }
+  }
+
+  /** True (and the key gone) when the key's deadline has passed. */
+  expireIfNeeded(key: string): boolean {
+    const when = this.expires.get(key);
+    if (when === undefined || when > this.ks.now) return false;
+    if (this.ks.readOnlyExpiry) return true;
+    this.expireNow(key);
+    return true;
+  }
+
+  /** Deletes an expired key and tells the keyspace's listener. */
+  expireNow(key: string): void {
+    this.remove(key);
+    this.signal(key);
+    this.ks.stats.expiredKeys++;
+    this.ks.listener.expired(this, key);
+  }
+
+  /** Empties the database, breaking WATCH on every watched key that existed. Call through Keyspace.flushDb. */
+  flush(): number {
+    const removed = this.dict.size;
+    this.touchAllWatched(this);
+    this.dict = new BigMap();
+    this.expires = new BigMap();
+    this.ks.dirty += removed;
+    return removed;
+  }
+
+  /** Marks dirty the watchers of keys that exist here or in `other` (FLUSH/SWAPDB). */
+  touchAllWatched(other: Database): void {
+    if (this.watched === null) return;
+    for (const [key, set] of this.watched) {
+      if (this.dict.has(key) || other.dict.has(key)) for (const w of set) w.casDirty = true;
+    }
+  }
+
+  watch(key: string, w: Watcher): void {
+    if (this.watched === null) this.watched = new Map();
+    let set = this.watched.get(key);
+    if (set === undefined) this.watched.set(key, (set = new Set()));
+    set.add(w);
+  }
+
+  unwatch(key: string, w: Watcher): void {
+    const set = this.watched?.get(key);
+    if (set === undefined) return;
+    set.delete(w);
+    if (set.size === 0) {
+      this.watched!.delete(key);
+      if (this.watched!.size === 0) this.watched = null;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/** Error replies shared across command families, worded as Redis words them. */
+export const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
+export const SYNTAX = 'ERR syntax error';
+export const NOT_INTEGER = 'ERR value is not an integer or out of range';
+export const NOT_FLOAT = 'ERR value is not a valid float';
+export const NO_SUCH_KEY = 'ERR no such key';
+export const OVERFLOW = 'ERR increment or decrement would overflow';
+export const DB_INDEX_RANGE = 'ERR DB index is out of range';
+
+export function wrongArity(fullName: string): string {
+  return `ERR wrong number of arguments for '${fullName}' command`;
+}
+
+/** Thrown by argument parsers inside handlers; the dispatcher replies with it. */
+export class CommandError extends Error {}

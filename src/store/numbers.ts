@@ -1,0 +1,54 @@
+import { CommandError, NOT_FLOAT, NOT_INTEGER } from './errors.js';
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const DECIMAL = /^(?:0|-?[1-9][0-9]{0,19})$/;
+
+/**
+ * Redis's string2ll: an optional '-', digits without leading zeros, within
+ * int64. Returns a bigint so values past 2^53 stay exact; null if invalid.
+ */
+export function toInt64(s: string): bigint | null {
+  if (s.length > 20 || !DECIMAL.test(s)) return null;
+  const n = BigInt(s);
+  return n < INT64_MIN || n > INT64_MAX ? null : n;
+}
+
+export function isInt64(n: bigint): boolean {
+  return n >= INT64_MIN && n <= INT64_MAX;
+}
+
+/**
+ * An int64 argument as a JS number (counts, indices, timeouts), throwing
+ * Redis's "not an integer" error. Values past 2^53 lose precision, which no
+ * such use can notice.
+ */
+export function intArg(s: string, message = NOT_INTEGER): number {
+  if (s.length < 16 && DECIMAL.test(s)) return Number(s);
+  const n = toInt64(s);
+  if (n === null) throw new CommandError(message);
+  return Number(n);
+}
+
+/** Redis's string2ld/strtold checks for a float argument: no spaces, no NaN. */
+export function floatArg(s: string, message = NOT_FLOAT): number {
+  const d = toFloat(s);
+  if (d === null) throw new CommandError(message);
+  return d;
+}
+
+export function toFloat(s: string): number | null {
+  if (s.length === 0 || s.length > 5120) return null;
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  if (isSpaceCode(first) || isSpaceCode(last)) return null;
+  const lower = s.toLowerCase();
+  if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Infinity;
+  if (lower === '-inf' || lower === '-infinity') return -Infinity;
+  if (!/^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(s)) return null;
+  return Number(s);
+}
+
+function isSpaceCode(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { RunningServer } from '../../src/index.js';
+import { RespClient, type Resp } from './resp-client.js';
+import { redisServerPath, startRedis, startSluice, type RealRedis } from './servers.js';
+
+/**
+ * Differential rows: the same commands go to Sluice and to a real
+ * redis-server, and every reply must match exactly, type included.
+ * A row is a command; wrappers relax the comparison where Redis's own
+ * answer is not deterministic.
+ */
+export interface Row {
+  cmd: string[];
+  /** How to compare: exactly; as a multiset (order-free); or only the reply's type/shape. */
+  mode: 'exact' | 'unordered' | 'type' | 'error';
+}
+
+/** Compare exactly. */
+export const c = (...cmd: string[]): Row => ({ cmd, mode: 'exact' });
+/** Compare an array reply ignoring order (SMEMBERS, KEYS…). */
+export const unordered = (...cmd: string[]): Row => ({ cmd, mode: 'unordered' });
+/** Compare only the reply's RESP type (TTL countdowns, random picks, times). */
+export const sameType = (...cmd: string[]): Row => ({ cmd, mode: 'type' });
+/** Both must fail; compare the error text. (Same as c, but says what the row is for.) */
+export const fails = (...cmd: string[]): Row => ({ cmd, mode: 'error' });
+
+function normalise(r: Resp, mode: Row['mode']): unknown {
+  if (mode === 'type') return r.t;
+  if (mode === 'unordered' && (r.t === 'array' || r.t === 'set') && r.v !== null) {
+    return { t: r.t, v: r.v.map((x) => JSON.stringify(x)).sort() };
+  }
+  return r;
+}
+
+export interface DifferentialOptions {
+  /** RESP protocol for the connections (HELLO 3 first when 3). */
+  proto?: 2 | 3;
+}
+
+/**
+ * Declares a describe block whose tests each run a sequence of rows on fresh
+ * connections to both servers (FLUSHALL first). Skipped, with a note printed
+ * by servers.ts, where redis-server is not installed.
+ */
+export function differential(title: string, cases: Record<string, Row[]>, opts: DifferentialOptions = {}): void {
+  describe.skipIf(redisServerPath === null)(`${title} (differential vs redis-server)`, () => {
+    let sluice: RunningServer;
+    let redis: RealRedis;
+    beforeAll(async () => {
+      [sluice, redis] = await Promise.all([startSluice(), startRedis()]);
+    });
+    afterAll(async () => {
+      await Promise.all([sluice?.close(), redis?.stop()]);
+    });
+    for (const [name, rows] of Object.entries(cases)) {
+      test(name, async () => {
+        const a = await RespClient.connect(sluice.port);
+        const b = await RespClient.connect(redis.port);
+        try {
+          for (const conn of [a, b]) {
+            if (opts.proto === 3) await conn.call('HELLO', '3');
+            await conn.call('FLUSHALL');
+          }
+          for (const row of rows) {
+            const [ra, rb] = await Promise.all([a.call(...row.cmd), b.call(...row.cmd)]);
+            if (row.mode === 'error') expect(rb.t, `redis should fail ${row.cmd.join(' ')}`).toBe('error');
+            expect(normalise(ra, row.mode), row.cmd.join(' ')).toEqual(normalise(rb, row.mode));
+          }
+        } finally {
+          a.close();
+          b.close();
+        }
+      });
+    }
+  });
+}

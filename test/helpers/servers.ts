@@ -1,0 +1,72 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, type RunningServer, type StartOptions } from '../../src/index.js';
+
+/** An in-process Sluice on a free loopback port. */
+export function startSluice(opts: StartOptions = {}): Promise<RunningServer> {
+  return startServer({ port: 0, bind: '127.0.0.1', ...opts });
+}
+
+export const redisServerPath: string | null = (() => {
+  const r = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+})();
+
+if (redisServerPath === null) {
+  console.warn('NOTE: redis-server is not installed: differential tests against real Redis are skipped. .ci/run installs it.');
+}
+
+export interface RealRedis {
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Starts a throwaway real redis-server (no persistence) on a free loopback port. */
+export async function startRedis(extra: string[] = []): Promise<RealRedis> {
+  if (redisServerPath === null) throw new Error('redis-server is not installed');
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-redis-'));
+  const child: ChildProcess = spawn(
+    redisServerPath,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra],
+    { stdio: 'ignore' },
+  );
+  const deadline = Date.now() + 10000;
+  while (true) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ port, host: '127.0.0.1' }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error('redis-server did not start');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return {
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill('SIGKILL');
+      }),
+  };
+}
