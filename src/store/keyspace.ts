@@ -4,7 +4,16 @@ import { Database } from './database.js';
 export interface KeyspaceListener {
   /** A key was removed because its deadline passed (lazily or by the active cycle). */
   expired(db: Database, key: string): void;
+  /** A keyspace event for notify-keyspace-events (the broker decides whether anyone hears it). */
+  notify(db: Database, type: EventClass, event: string, key: string): void;
 }
+
+/**
+ * The class of a keyspace event, as notify-keyspace-events names them:
+ * g generic, $ string, l list, s set, h hash, z sorted set, x expired,
+ * e evicted, t stream, m key miss, n new key.
+ */
+export type EventClass = 'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 't' | 'm' | 'n';
 
 export interface KeyspaceStats {
   hits: number;
@@ -15,7 +24,7 @@ export interface KeyspaceStats {
   activeSampled: number;
 }
 
-const NOOP_LISTENER: KeyspaceListener = { expired() {} };
+const NOOP_LISTENER: KeyspaceListener = { expired() {}, notify() {} };
 
 /**
  * The numbered databases and what they share: the command clock (frozen for
@@ -43,6 +52,14 @@ export class Keyspace {
 
   db(index: number): Database {
     return this.dbs[index];
+  }
+
+  /**
+   * Reports a keyspace event, e.g. notify(db, '$', 'set', key). Every command
+   * that changes a key calls this with Redis's event name.
+   */
+  notify(db: Database, type: EventClass, event: string, key: string): void {
+    this.listener.notify(db, type, event, key);
   }
 
   /** SWAPDB: the Database objects keep their index, their contents trade places. */

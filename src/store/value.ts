@@ -11,6 +11,8 @@ export interface TypedValue {
   readonly type: Exclude<TypeName, 'string'>;
   /** The encoding OBJECT ENCODING reports for Redis's default settings. */
   encoding(): string;
+  /** An independent deep copy (COPY). */
+  clone(): TypedValue;
 }
 
 export function typeOf(v: Value): TypeName {
