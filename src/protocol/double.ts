@@ -1,18 +1,40 @@
+/** Doubles whose magnitude is at most this (LLONG_MAX/2 as a double) and integral print as integers. */
+const INTEGER_LIMIT = 4611686018427387904;
+
 /**
- * Formats a double as Redis 7.2 replies it: the shortest text that reads back
- * to the same value, `inf`/`-inf`/`nan`, and plain notation where %.17g would
- * not use an exponent.
+ * Formats a double as Redis 7.2 replies it (d2string): `nan`, `inf`/`-inf`,
+ * `-0`, exact integer digits for integral values up to 2^62, and otherwise
+ * the shortest digits that read back to the same value, laid out by
+ * fpconv_dtoa's rules (which differ from both %.17g and JavaScript's).
  */
 export function formatDouble(d: number): string {
   if (Number.isNaN(d)) return 'nan';
   if (d === Infinity) return 'inf';
   if (d === -Infinity) return '-inf';
-  if (Object.is(d, -0)) return '-0';
-  const s = String(d);
-  if (!s.includes('e')) return s;
-  // JS switches to exponent form at 1e21 and below 1e-6; %.17g does so at 1e17 and 1e-5.
-  const [mant, exp] = s.split('e');
-  const e = Number(exp);
-  if (e >= -5 && e < 17) return Number(d).toFixed(Math.max(0, -e + (mant.split('.')[1]?.length ?? 0)));
-  return `${mant}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
+  if (Number.isInteger(d) && d >= -INTEGER_LIMIT && d <= INTEGER_LIMIT) {
+    // String() would round digits past 2^53 to the shortest form ("…7000"); Redis prints them exactly.
+    return Math.abs(d) <= Number.MAX_SAFE_INTEGER ? String(d) : BigInt(d).toString();
+  }
+  const sign = d < 0 ? '-' : '';
+  // toExponential() without an argument gives the shortest round-trip digits, as grisu does.
+  const text = Math.abs(d).toExponential();
+  const e = text.indexOf('e');
+  const digits = text[0] + text.slice(2, e);
+  const exponent = Number(text.slice(e + 1));
+  return sign + layoutDigits(digits, exponent - (digits.length - 1));
+}
+
+/** fpconv's emit_digits: value = digits × 10^k; picks plain, decimal or exponent form. */
+function layoutDigits(digits: string, k: number): string {
+  const n = digits.length;
+  const exp = Math.abs(k + n - 1);
+  if (k >= 0 && exp < n + 7) return digits + '0'.repeat(k);
+  if (k < 0 && (k > -7 || exp < 4)) {
+    const point = n + k;
+    if (point <= 0) return '0.' + '0'.repeat(-point) + digits;
+    return digits.slice(0, point) + '.' + digits.slice(point);
+  }
+  const mantissa = n > 1 ? digits[0] + '.' + digits.slice(1) : digits;
+  return `${mantissa}e${k + n - 1 < 0 ? '-' : '+'}${exp}`;
 }

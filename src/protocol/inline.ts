@@ -42,7 +42,7 @@ export function splitInlineArgs(line: Buffer): Buffer[] | null {
         } else {
           bytes.push(c);
         }
-      } else if (i >= n || isSpace(c)) {
+      } else if (i >= n || endsBareWord(c)) {
         done = true;
       } else if (c === 0x22) {
         inDouble = true;
@@ -59,6 +59,11 @@ export function splitInlineArgs(line: Buffer): Buffer[] | null {
 
 function isSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+/** Only these end an unquoted word: \v and \f are skipped between words but kept inside one, as in Redis. */
+function endsBareWord(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
 function isHex(c: number): boolean {

@@ -1,6 +1,6 @@
 import { splitInlineArgs } from './inline.js';
 import type { ParserLimits } from './limits.js';
-import { INLINE_MAX_SIZE, BIG_ARG_THRESHOLD, UNAUTH_MAX_MULTIBULK, UNAUTH_MAX_BULK } from './limits.js';
+import { BIG_ARG_INITIAL_SIZE, BIG_ARG_THRESHOLD, INLINE_MAX_SIZE, UNAUTH_MAX_BULK, UNAUTH_MAX_MULTIBULK } from './limits.js';
 
 /**
  * Receives what the parser frames. `command` returns false when the client
@@ -31,9 +31,15 @@ export class RequestParser {
   private argvBytes = 0;
   /** Declared length of the bulk being read, -1 while its header is awaited. */
   private bulkLen = -1;
-  /** Preallocated destination for a large bulk arriving over many chunks. */
+  /**
+   * Destination for a large bulk arriving over many chunks. It grows
+   * geometrically up to the declared size rather than being allocated at
+   * that size up front, so a header alone cannot make us reserve 512 MB.
+   */
   private bigArg: Buffer | null = null;
   private bigArgFilled = 0;
+  /** The bulk's length plus its CRLF. */
+  private bigArgNeed = 0;
   private stopped = false;
   private failed = false;
 
@@ -111,7 +117,7 @@ export class RequestParser {
   private parseInline(): Buffer[] | null {
     const buf = this.buf;
     const nl = buf.indexOf(LF, this.pos);
-    if (nl === -1) {
+    if (nl === -1 || hasNul(buf, this.pos, nl)) {
       if (buf.length - this.pos > INLINE_MAX_SIZE) this.fail('Protocol error: too big inline request');
       return null;
     }
@@ -130,7 +136,7 @@ export class RequestParser {
   private parseMultibulk(): Buffer[] | null {
     const buf = this.buf;
     const cr = buf.indexOf(CR, this.pos);
-    if (cr === -1) {
+    if (cr === -1 || hasNul(buf, this.pos, cr)) {
       if (buf.length - this.pos > INLINE_MAX_SIZE) this.fail('Protocol error: too big mbulk count string');
       return null;
     }
@@ -159,15 +165,16 @@ export class RequestParser {
       if (this.bulkLen === -1) {
         if (this.pos >= buf.length) return null;
         const cr = buf.indexOf(CR, this.pos);
-        if (cr === -1) {
+        if (cr === -1 || hasNul(buf, this.pos, cr)) {
           if (buf.length - this.pos > INLINE_MAX_SIZE) this.fail('Protocol error: too big bulk count string');
           return null;
         }
+        // Redis judges the header only once its whole line (CR and one more byte) is in.
+        if (cr + 1 >= buf.length) return null;
         if (buf[this.pos] !== 36 /* '$' */) {
           this.fail(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
           return null;
         }
-        if (cr + 1 >= buf.length) return null;
         const len = parseStrictInt(buf, this.pos + 1, cr);
         if (len === null || len < 0 || len > this.limits.maxBulkLen) {
           this.fail('Protocol error: invalid bulk length');
@@ -206,25 +213,34 @@ export class RequestParser {
     return argv;
   }
 
-  /** Moves a large partial bulk into its own buffer so later chunks are copied once. */
+  /** Moves a large partial bulk into its own buffer so later chunks are copied (amortised) once. */
   private startBigArg(): void {
-    const big = Buffer.allocUnsafe(this.bulkLen + 2);
-    const have = this.buf.copy(big, 0, this.pos);
+    const need = this.bulkLen + 2;
+    const have = this.buf.length - this.pos;
+    const big = Buffer.allocUnsafe(Math.min(need, Math.max(BIG_ARG_INITIAL_SIZE, have * 2)));
+    this.buf.copy(big, 0, this.pos);
     this.bigArg = big;
     this.bigArgFilled = have;
+    this.bigArgNeed = need;
     this.pos = this.buf.length;
   }
 
   /** Copies into the pending big argument; returns what is left of the chunk. */
   private fillBigArg(chunk: Buffer): Buffer {
-    const big = this.bigArg!;
-    const take = Math.min(big.length - this.bigArgFilled, chunk.length);
+    let big = this.bigArg!;
+    const need = this.bigArgNeed;
+    const take = Math.min(need - this.bigArgFilled, chunk.length);
+    if (this.bigArgFilled + take > big.length) {
+      const grown = Buffer.allocUnsafe(Math.min(need, Math.max(this.bigArgFilled + take, big.length * 2)));
+      big.copy(grown, 0, 0, this.bigArgFilled);
+      big = this.bigArg = grown;
+    }
     chunk.copy(big, this.bigArgFilled, 0, take);
     this.bigArgFilled += take;
-    if (this.bigArgFilled < big.length) return EMPTY;
+    if (this.bigArgFilled < need) return EMPTY;
     this.bigArg = null;
     this.bigArgFilled = 0;
-    this.pushArg(big.subarray(0, big.length - 2));
+    this.pushArg(big.subarray(0, need - 2));
     if (this.multibulkLeft === 0) {
       const argv = this.takeArgv();
       if (!this.sink.command(argv)) this.stopped = true;
@@ -233,22 +249,40 @@ export class RequestParser {
   }
 }
 
-/** Redis's string2ll for a header: optional '-', digits only, no leading zeros beyond "0". */
+/**
+ * Redis finds line ends with strchr, which stops at a NUL byte: a header or
+ * inline line with a NUL before its terminator never completes, and the
+ * client is eventually refused for a too long line. We behave the same.
+ */
+function hasNul(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === 0) return true;
+  return false;
+}
+
+const LLONG_MAX = 9223372036854775807n;
+
+/**
+ * Redis's string2ll for a header: optional '-', then "0" alone or a digit
+ * 1-9 followed by digits, at most 20 characters, within a signed 64-bit
+ * range. Values beyond 2^53 come back inexact but on the right side of
+ * every limit compared against them.
+ */
 function parseStrictInt(buf: Buffer, start: number, end: number): number | null {
   if (start >= end || end - start > 20) return null;
+  if (end - start === 1 && buf[start] === 48 /* '0' */) return 0;
   let i = start;
-  let neg = false;
-  if (buf[i] === 45 /* '-' */) {
-    neg = true;
-    i++;
-    if (i === end) return null;
-  }
-  if (buf[i] === 48 /* '0' */ && end - i > 1) return null;
+  const neg = buf[i] === 45; /* '-' */
+  if (neg) i++;
+  if (i === end || buf[i] < 49 || buf[i] > 57) return null;
   let n = 0;
   for (; i < end; i++) {
     const d = buf[i] - 48;
     if (d < 0 || d > 9) return null;
     n = n * 10 + d;
+  }
+  if (n > Number.MAX_SAFE_INTEGER) {
+    const exact = BigInt(buf.latin1Slice(neg ? start + 1 : start, end));
+    if (exact > (neg ? LLONG_MAX + 1n : LLONG_MAX)) return null;
   }
   return neg ? -n : n;
 }

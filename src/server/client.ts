@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { RequestParser, type RequestSink } from '../protocol/request-parser.js';
 import { RespWriter } from '../protocol/reply.js';
 import type { Database, Watcher } from '../store/database.js';
+import type { BlockedState } from './blocking.js';
 import type { Command } from './command.js';
 import type { Server } from './server.js';
 
@@ -42,6 +43,10 @@ export class Client implements Watcher, RequestSink {
   noEvict = false;
   noTouch = false;
   monitor = false;
+  /** Set while a command (WAIT) holds this client; its pipeline waits. See BlockedClients. */
+  blocked: BlockedState | null = null;
+  /** Inside EXEC (later: scripts) blocking commands answer at once, as Redis's CLIENT_DENY_BLOCKING. */
+  denyBlocking = false;
   /** QUIT or a protocol error: close once pending replies are written. */
   closeAfterReply = false;
   closed = false;
@@ -66,7 +71,7 @@ export class Client implements Watcher, RequestSink {
 
   command(argv: Buffer[]): boolean {
     this.server.dispatcher.run(this, argv);
-    return !this.closeAfterReply && !this.closed && !this.server.isPaused(this);
+    return !this.closeAfterReply && !this.closed && !this.server.isPaused(this) && this.blocked === null;
   }
 
   protocolError(message: string): void {
@@ -107,6 +112,7 @@ export class Client implements Watcher, RequestSink {
     let f = '';
     if (this.monitor) f += 'O';
     if (this.multi !== null) f += 'x';
+    if (this.blocked !== null) f += 'b';
     if (this.casDirty) f += 'd';
     if (this.closeAfterReply) f += 'c';
     if (this.noEvict) f += 'e';

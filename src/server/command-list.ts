@@ -1,11 +1,37 @@
 import type { CommandSpec } from './command.js';
 import { connectionCommands } from './commands/connection.js';
 import { transactionCommands } from './commands/transactions.js';
+import { clientCommands } from './commands/client.js';
+import { debugCommands } from './commands/debug.js';
+import { slowlogCommands } from './commands/slowlog.js';
+import { serverMiscCommands } from './commands/server-misc.js';
 import { flushCommands } from '../store/commands/flush.js';
+import { stringCommands } from '../store/commands/strings.js';
+import { keyCommands } from '../store/commands/keys.js';
+import { expireCommands } from '../store/commands/expire.js';
+import { scanCommands } from '../store/commands/scan.js';
+import { objectCommands } from '../store/commands/object.js';
+import { waitCommands } from './commands/wait.js';
+import { configCommands } from './commands/config.js';
+import { infoCommands } from './commands/info.js';
+import { commandCommands } from './commands/command.js';
 
 /** Every command Sluice implements: each family declares its own, this joins them. */
 export const COMMANDS: readonly CommandSpec[] = [
   ...connectionCommands,
   ...transactionCommands,
+  ...clientCommands,
+  ...debugCommands,
+  ...slowlogCommands,
+  ...serverMiscCommands,
   ...flushCommands,
+  ...stringCommands,
+  ...keyCommands,
+  ...expireCommands,
+  ...scanCommands,
+  ...objectCommands,
+  ...waitCommands,
+  ...configCommands,
+  ...infoCommands,
+  ...commandCommands,
 ];

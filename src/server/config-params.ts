@@ -1,61 +1,101 @@
+import path from 'node:path';
+
 /**
  * Every configuration parameter Sluice accepts, with Redis 7.2's names,
- * defaults and limits. A parameter is listed here only when something in
- * Sluice reads it, or (the encoding-tuning ones) when Redis clients and
+ * types, defaults and limits. A parameter is listed here only when something
+ * in Sluice reads it, or (the encoding-tuning ones) when Redis clients and
  * tools expect to read and set it even though Sluice's representation does
  * not depend on it; docs/commands.md says which.
  */
 export interface ParamDef {
   name: string;
+  /** Redis's older name for the same parameter (CONFIG GET lists both). */
   alias?: string;
+  /**
+   * 'int' parses like Redis's string2ll, 'memory' like its memtoull (a
+   * number with an optional k/kb/m/mb/g/gb suffix, wrapping past 2^64).
+   */
   type: 'bool' | 'int' | 'memory' | 'enum' | 'string';
   /** The default, written as CONFIG GET prints it. */
   default: string;
+  /** Settable only from the command line or config file. */
   immutable?: boolean;
-  min?: number;
-  max?: number;
+  /**
+   * Redis refuses CONFIG SET of protected parameters unless
+   * enable-protected-configs allows it; Sluice has no such switch, so they
+   * are always refused at run time, with Redis's default answer.
+   */
+  protected?: boolean;
+  /** Numeric bounds, inclusive. */
+  min?: bigint;
+  max?: bigint;
+  /** Redis stores it unsigned: a negative input wraps and fails the range check. */
+  unsigned?: boolean;
+  /** Accepted anywhere in [min, max] but held within these bounds (hz). */
+  clamp?: readonly [bigint, bigint];
   values?: readonly string[];
   /** For strings: an error reason, or null when the value is acceptable. */
   validate?: (raw: string) => string | null;
   normalize?: (raw: string) => string;
-  /** Never printed by CONFIG REWRITE (secrets are, as in Redis; this is for derived ones). */
-  sensitive?: boolean;
+  /**
+   * How CONFIG REWRITE writes a string: 'quoted' (the default) quotes it as
+   * Redis's sdscatrepr; 'words' writes it bare and drops the directive when
+   * it holds the default (bind); 'always' quotes and writes it even at the
+   * default (dir); 'unset-when-empty' drops the directive when empty
+   * (requirepass).
+   */
+  rewrite?: 'quoted' | 'words' | 'always' | 'unset-when-empty';
 }
 
-const INT_MAX = 2147483647;
-const LONG_MAX = Number.MAX_SAFE_INTEGER;
+const INT_MIN = -(2n ** 31n);
+const INT_MAX = 2n ** 31n - 1n;
+const UINT_MAX = 2n ** 32n - 1n;
+const LONG_MAX = 2n ** 63n - 1n;
+const MB = 1024n * 1024n;
 
-/** Parameters Redis accepts only to tune its compact encodings; Sluice stores and reports them. */
+/** Redis accepts at most this many addresses in `bind` (CONFIG_BINDADDR_MAX). */
+const MAX_BIND_ADDRESSES = 16;
+
+/** Parameters Redis uses only to tune its compact encodings; Sluice stores and reports them. */
 const ENCODING_TUNING: ParamDef[] = [
-  { name: 'hash-max-listpack-entries', alias: 'hash-max-ziplist-entries', type: 'int', default: '128', max: LONG_MAX },
-  { name: 'hash-max-listpack-value', alias: 'hash-max-ziplist-value', type: 'int', default: '64', max: LONG_MAX },
-  { name: 'list-max-listpack-size', alias: 'list-max-ziplist-size', type: 'int', default: '-2', min: -5, max: INT_MAX },
-  { name: 'list-compress-depth', type: 'int', default: '0', max: INT_MAX },
-  { name: 'set-max-intset-entries', type: 'int', default: '512', max: LONG_MAX },
-  { name: 'set-max-listpack-entries', type: 'int', default: '128', max: LONG_MAX },
-  { name: 'set-max-listpack-value', type: 'int', default: '64', max: LONG_MAX },
-  { name: 'zset-max-listpack-entries', alias: 'zset-max-ziplist-entries', type: 'int', default: '128', max: LONG_MAX },
-  { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', type: 'int', default: '64', max: LONG_MAX },
-  { name: 'stream-node-max-bytes', type: 'memory', default: '4096', max: LONG_MAX },
-  { name: 'stream-node-max-entries', type: 'int', default: '100', max: LONG_MAX },
+  { name: 'hash-max-listpack-entries', alias: 'hash-max-ziplist-entries', type: 'int', default: '512', min: 0n, max: LONG_MAX, unsigned: true },
+  { name: 'hash-max-listpack-value', alias: 'hash-max-ziplist-value', type: 'memory', default: '64', min: 0n, max: LONG_MAX, unsigned: true },
+  { name: 'list-max-listpack-size', alias: 'list-max-ziplist-size', type: 'int', default: '-2', min: INT_MIN, max: INT_MAX },
+  { name: 'list-compress-depth', type: 'int', default: '0', min: 0n, max: INT_MAX },
+  { name: 'set-max-intset-entries', type: 'int', default: '512', min: 0n, max: LONG_MAX, unsigned: true },
+  // New in Redis 7.2 (absent from 7.0).
+  { name: 'set-max-listpack-entries', type: 'int', default: '128', min: 0n, max: LONG_MAX, unsigned: true },
+  { name: 'set-max-listpack-value', type: 'int', default: '64', min: 0n, max: LONG_MAX, unsigned: true },
+  { name: 'zset-max-listpack-entries', alias: 'zset-max-ziplist-entries', type: 'int', default: '128', min: 0n, max: LONG_MAX, unsigned: true },
+  { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', type: 'memory', default: '64', min: 0n, max: LONG_MAX, unsigned: true },
+  { name: 'stream-node-max-bytes', type: 'memory', default: '4096', min: 0n, max: LONG_MAX, unsigned: true },
+  { name: 'stream-node-max-entries', type: 'int', default: '100', min: 0n, max: LONG_MAX },
 ];
 
 export const PARAMETERS: ParamDef[] = [
-  { name: 'port', type: 'int', default: '6379', max: 65535, immutable: true },
-  { name: 'bind', type: 'string', default: '127.0.0.1 -::1', immutable: true },
-  { name: 'dir', type: 'string', default: './data', immutable: true },
-  { name: 'databases', type: 'int', default: '16', min: 1, max: INT_MAX, immutable: true },
-  { name: 'requirepass', type: 'string', default: '' },
-  { name: 'hz', type: 'int', default: '10', min: 1, max: 500 },
-  { name: 'timeout', type: 'int', default: '0', max: INT_MAX },
-  { name: 'maxclients', type: 'int', default: '10000', min: 1, max: LONG_MAX },
-  { name: 'proto-max-bulk-len', type: 'memory', default: '536870912', min: 1024 * 1024, max: LONG_MAX },
-  { name: 'client-query-buffer-limit', type: 'memory', default: '1073741824', min: 1024 * 1024, max: LONG_MAX },
+  // Redis can re-listen on CONFIG SET port/bind; Sluice binds once, at start.
+  { name: 'port', type: 'int', default: '6379', min: 0n, max: 65535n, immutable: true },
+  {
+    name: 'bind', type: 'string', default: '127.0.0.1 -::1', immutable: true, rewrite: 'words',
+    validate: (raw) => (raw.split(' ').length > MAX_BIND_ADDRESSES ? 'Too many bind addresses specified.' : null),
+  },
+  // Redis reports the working directory, always absolute; Sluice keeps its data directory the same way.
+  { name: 'dir', type: 'string', default: './data', protected: true, rewrite: 'always', normalize: (raw) => path.resolve(raw) },
+  { name: 'databases', type: 'int', default: '16', min: 1n, max: INT_MAX, immutable: true },
+  { name: 'requirepass', type: 'string', default: '', rewrite: 'unset-when-empty' },
+  // Redis takes any non-negative hz and holds it within 1..500.
+  { name: 'hz', type: 'int', default: '10', min: 0n, max: INT_MAX, clamp: [1n, 500n] },
+  { name: 'timeout', type: 'int', default: '0', min: 0n, max: INT_MAX },
+  { name: 'maxclients', type: 'int', default: '10000', min: 1n, max: UINT_MAX, unsigned: true },
+  { name: 'proto-max-bulk-len', type: 'memory', default: '536870912', min: MB, max: LONG_MAX },
+  { name: 'client-query-buffer-limit', type: 'memory', default: '1073741824', min: MB, max: LONG_MAX, unsigned: true },
   { name: 'loglevel', type: 'enum', default: 'notice', values: ['debug', 'verbose', 'notice', 'warning', 'nothing'] },
   { name: 'logfile', type: 'string', default: '', immutable: true },
-  { name: 'slowlog-log-slower-than', type: 'int', default: '10000', min: -1, max: LONG_MAX },
-  { name: 'slowlog-max-len', type: 'int', default: '128', max: LONG_MAX },
+  { name: 'slowlog-log-slower-than', type: 'int', default: '10000', min: -1n, max: LONG_MAX },
+  { name: 'slowlog-max-len', type: 'int', default: '128', min: 0n, max: LONG_MAX },
+  // Sluice never evicts: noeviction is the only policy it can honour.
   { name: 'maxmemory-policy', type: 'enum', default: 'noeviction', values: ['noeviction'] },
-  { name: 'metrics-port', type: 'int', default: '0', max: 65535, immutable: true },
+  // Sluice's own: the Prometheus endpoint (0 = off).
+  { name: 'metrics-port', type: 'int', default: '0', min: 0n, max: 65535n, immutable: true },
   ...ENCODING_TUNING,
 ];

@@ -1,10 +1,19 @@
 import { globMatch } from '../store/glob.js';
 import { PARAMETERS, type ParamDef } from './config-params.js';
+import { ConfigValueError, formatValue, parseValue, type ConfigValue } from './config-values.js';
 
-export type ConfigValue = string | number | boolean;
+/**
+ * A name CONFIG knows: a parameter's own name or its alias. As in Redis an
+ * alias is an entry of its own, so CONFIG GET lists both names and CONFIG SET
+ * may name both in one call.
+ */
+interface Entry {
+  name: string;
+  def: ParamDef;
+}
 
-/** Thrown for a bad value; `message` is the reason Redis appends after the argument name. */
-export class ConfigValueError extends Error {}
+/** Pattern characters that make CONFIG GET match rather than look up (Redis's strpbrk "[*?"). */
+const GLOB_CHARS = /[[*?]/;
 
 /**
  * The server's configuration: every parameter Sluice knows, its current
@@ -12,31 +21,36 @@ export class ConfigValueError extends Error {}
  * command line and config files all come through here).
  */
 export class Config {
-  private readonly defs = new Map<string, ParamDef>();
-  private readonly values = new Map<string, ConfigValue>();
-  /** Called after a parameter changes, so owners can react (limits, logging, hz…). */
+  private readonly entries = new Map<string, Entry>();
+  private readonly values = new Map<ParamDef, ConfigValue>();
+  /** Called after parameters change, so owners can react (limits, logging, hz…). */
   onChange: (name: string) => void = () => {};
 
   constructor() {
     for (const def of PARAMETERS) {
-      this.defs.set(def.name, def);
-      if (def.alias) this.defs.set(def.alias, def);
-      this.values.set(def.name, parseValue(def, def.default));
+      this.entries.set(def.name, { name: def.name, def });
+      if (def.alias) this.entries.set(def.alias, { name: def.alias, def });
+      this.values.set(def, parseValue(def, def.default));
     }
   }
 
+  private entry(name: string): Entry | undefined {
+    return this.entries.get(name.toLowerCase());
+  }
+
+  /** The parameter a name or alias (any case) refers to. */
   def(name: string): ParamDef | undefined {
-    return this.defs.get(name.toLowerCase());
+    return this.entry(name)?.def;
   }
 
   get(name: string): ConfigValue {
-    const def = this.defs.get(name);
+    const def = this.def(name);
     if (def === undefined) throw new Error(`no such config parameter ${name}`);
-    return this.values.get(def.name)!;
+    return this.values.get(def)!;
   }
 
   num(name: string): number {
-    return this.get(name) as number;
+    return Number(this.get(name) as bigint);
   }
 
   str(name: string): string {
@@ -47,133 +61,81 @@ export class Config {
     return this.get(name) as boolean;
   }
 
+  value(def: ParamDef): ConfigValue {
+    return this.values.get(def)!;
+  }
+
   /** The value as CONFIG GET prints it. */
   text(def: ParamDef): string {
-    return formatValue(def, this.values.get(def.name)!);
+    return formatValue(this.values.get(def)!);
+  }
+
+  isDefault(def: ParamDef): boolean {
+    return this.values.get(def) === parseValue(def, def.default);
   }
 
   /**
-   * Sets several parameters at once, all or nothing, as CONFIG SET does.
-   * `startup` allows immutable ones (command line and config file).
+   * Sets several parameters at once, all or nothing, as CONFIG SET does:
+   * first every name is checked (unknown, immutable, protected, repeated),
+   * then every value, and only then is anything changed. `startup` allows
+   * immutable and protected ones (command line and config file).
    * Returns an error reply text or null.
    */
-  setMany(pairs: [string, string][], startup = false): string | null {
-    const parsed: [ParamDef, ConfigValue][] = [];
-    const seen = new Set<string>();
-    for (const [rawName, raw] of pairs) {
-      const def = this.def(rawName);
-      if (def === undefined) return `ERR Unknown option or number of arguments for CONFIG SET - '${rawName}'`;
-      const failure = (reason: string) => `ERR CONFIG SET failed (possibly related to argument '${rawName}') - ${reason}`;
-      if (seen.has(def.name)) return failure('duplicate parameter');
-      seen.add(def.name);
-      if (def.immutable && !startup) return failure("can't set immutable config");
+  setMany(pairs: readonly (readonly [string, string])[], startup = false): string | null {
+    const found: Entry[] = [];
+    for (const [rawName] of pairs) {
+      const e = this.entry(rawName);
+      if (e === undefined) return `ERR Unknown option or number of arguments for CONFIG SET - '${rawName}'`;
+      const refusal = (reason: string) => `ERR CONFIG SET failed (possibly related to argument '${rawName}') - ${reason}`;
+      if (!startup && e.def.immutable) return refusal("can't set immutable config");
+      if (!startup && e.def.protected) return refusal("can't set protected config");
+      if (found.includes(e)) return refusal('duplicate parameter');
+      found.push(e);
+    }
+    const parsed: ConfigValue[] = [];
+    for (let i = 0; i < pairs.length; i++) {
       try {
-        parsed.push([def, parseValue(def, raw)]);
+        parsed.push(parseValue(found[i].def, pairs[i][1]));
       } catch (e) {
-        if (e instanceof ConfigValueError) return failure(e.message);
-        throw e;
+        if (!(e instanceof ConfigValueError)) throw e;
+        // Redis names the parameter as registered here, not as the client spelled it.
+        return `ERR CONFIG SET failed (possibly related to argument '${found[i].name}') - ${e.message}`;
       }
     }
-    const previous = parsed.map(([def]) => [def, this.values.get(def.name)!] as const);
+    const previous = found.map((e) => this.values.get(e.def)!);
     try {
-      for (const [def, value] of parsed) {
-        this.values.set(def.name, value);
-        this.onChange(def.name);
-      }
+      for (let i = 0; i < found.length; i++) this.values.set(found[i].def, parsed[i]);
+      for (const e of found) this.onChange(e.def.name);
     } catch (e) {
-      for (const [def, value] of previous) this.values.set(def.name, value);
-      for (const [def] of previous) this.onChange(def.name);
-      const name = parsed[0][0].name;
-      return `ERR CONFIG SET failed (possibly related to argument '${name}') - ${(e as Error).message}`;
+      for (let i = found.length - 1; i >= 0; i--) this.values.set(found[i].def, previous[i]);
+      for (const f of found) this.onChange(f.def.name);
+      return `ERR CONFIG SET failed (possibly related to argument '${found[0].name}') - ${(e as Error).message}`;
     }
     return null;
   }
 
-  /** Parameters whose name (or alias) matches a glob, for CONFIG GET; each once. */
-  matching(pattern: string): ParamDef[] {
-    const lower = pattern.toLowerCase();
-    const out: ParamDef[] = [];
-    const seen = new Set<ParamDef>();
-    const exact = this.defs.get(lower);
-    if (exact !== undefined && !/[*?[\\]/.test(lower)) return [exact];
-    for (const [name, def] of this.defs) {
-      if (!seen.has(def) && globMatch(lower, name, true)) {
-        seen.add(def);
-        out.push(def);
+  /**
+   * CONFIG GET: each argument is a name (answered under the spelling asked
+   * for) or a glob over every name and alias; a parameter named twice is
+   * listed once. Returns [name, value] pairs.
+   */
+  lookup(patterns: readonly string[]): [string, string][] {
+    const out = new Map<string, [string, ParamDef]>();
+    for (const p of patterns) {
+      if (!GLOB_CHARS.test(p)) {
+        const e = this.entry(p);
+        if (e !== undefined && !out.has(e.name)) out.set(e.name, [p, e.def]);
+        continue;
+      }
+      for (const e of this.entries.values()) {
+        if (!out.has(e.name) && globMatch(p, e.name, true)) out.set(e.name, [e.name, e.def]);
       }
     }
-    return out;
+    return [...out.values()].map(([name, def]) => [name, this.text(def)]);
   }
 
-  /** Every parameter once, for CONFIG REWRITE. */
-  all(): ParamDef[] {
+  /** Every parameter once, under its own name, for CONFIG REWRITE. */
+  all(): readonly ParamDef[] {
     return PARAMETERS;
-  }
-}
-
-const UNITS: Record<string, number> = {
-  '': 1, b: 1, k: 1000, kb: 1024, m: 1000 ** 2, mb: 1024 ** 2, g: 1000 ** 3, gb: 1024 ** 3,
-};
-
-/** Redis's memtoull: a number with an optional k/kb/m/mb/g/gb suffix. */
-export function parseMemory(raw: string): number | null {
-  const m = /^(-?\d+)([a-z]*)$/i.exec(raw);
-  if (m === null) return null;
-  const unit = UNITS[m[2].toLowerCase()];
-  if (unit === undefined) return null;
-  return Number(m[1]) * unit;
-}
-
-function parseValue(def: ParamDef, raw: string): ConfigValue {
-  switch (def.type) {
-    case 'bool': {
-      const v = raw.toLowerCase();
-      if (v === 'yes') return true;
-      if (v === 'no') return false;
-      throw new ConfigValueError("argument must be 'yes' or 'no'");
-    }
-    case 'int':
-    case 'memory': {
-      let n: number | null;
-      if (def.type === 'memory') {
-        n = parseMemory(raw);
-        if (n === null) throw new ConfigValueError('argument must be a memory value');
-      } else {
-        n = /^-?\d+$/.test(raw) ? Number(raw) : null;
-        if (n === null) throw new ConfigValueError("argument couldn't be parsed into an integer");
-      }
-      const min = def.min ?? 0;
-      const max = def.max ?? Number.MAX_SAFE_INTEGER;
-      if (n < min || n > max) {
-        if (def.type === 'memory' && n < 0) throw new ConfigValueError('argument must be a memory value');
-        throw new ConfigValueError(`argument must be between ${min} and ${max} inclusive`);
-      }
-      return n;
-    }
-    case 'enum': {
-      const v = raw.toLowerCase();
-      if (!def.values!.includes(v)) {
-        throw new ConfigValueError(`argument(s) must be one of the following: ${def.values!.join(', ')}`);
-      }
-      return v;
-    }
-    case 'string':
-      if (def.validate) {
-        const err = def.validate(raw);
-        if (err !== null) throw new ConfigValueError(err);
-      }
-      return def.normalize ? def.normalize(raw) : raw;
-  }
-}
-
-function formatValue(def: ParamDef, value: ConfigValue): string {
-  switch (def.type) {
-    case 'bool':
-      return value ? 'yes' : 'no';
-    case 'int':
-    case 'memory':
-      return String(value);
-    default:
-      return value as string;
   }
 }

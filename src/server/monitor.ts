@@ -1,12 +1,20 @@
 import type { Client } from './client.js';
+import { unixMicros } from './clock.js';
+import { redactArgv } from './redact.js';
 
-/** One MONITOR line: `+<time> [<db> <addr>] "arg" …`, arguments quoted as Redis's sdscatrepr. */
+/**
+ * One MONITOR line, as Redis's replicationFeedMonitors writes it:
+ * `+<seconds>.<microseconds> [<db> <addr>] "arg" "arg"…\r\n`, each argument
+ * quoted as sdscatrepr quotes it, secrets redacted. The db is the client's
+ * after the command ran (SELECT 5 shows as db 5).
+ */
 export function formatMonitorLine(c: Client, argv: string[]): string {
-  const now = Date.now();
-  const secs = Math.floor(now / 1000);
-  const micros = String((now % 1000) * 1000).padStart(6, '0');
+  const us = unixMicros();
+  const secs = Math.floor(us / 1e6);
+  const micros = String(us - secs * 1e6).padStart(6, '0');
+  const shown = redactArgv(argv);
   let line = `+${secs}.${micros} [${c.db.index} ${c.addr}]`;
-  for (const a of argv) line += ' ' + quoteRepr(a);
+  for (const a of shown) line += ' ' + quoteRepr(a);
   return line + '\r\n';
 }
 

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { ParserLimits } from '../protocol/limits.js';
 import { Keyspace } from '../store/keyspace.js';
+import { BlockedClients } from './blocking.js';
 import { Client } from './client.js';
 import type { Command } from './command.js';
 import { CommandTable } from './command-table.js';
@@ -8,6 +9,7 @@ import { COMMANDS } from './command-list.js';
 import { Config } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
+import { Metrics } from './metrics.js';
 import { formatMonitorLine } from './monitor.js';
 import { PropagationStream } from './propagation.js';
 import { Slowlog } from './slowlog.js';
@@ -33,12 +35,16 @@ export class Server {
   readonly propagation = new PropagationStream();
   readonly stats = new ServerStats();
   readonly slowlog = new Slowlog();
+  readonly metrics: Metrics = new Metrics(this);
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
+  readonly blocking = new BlockedClients(this);
   readonly parserLimits: ParserLimits = { maxBulkLen: 0, queryBufferLimit: 0 };
   readonly startedAt = Date.now();
   log: Logger;
   loading = false;
+  /** DEBUG SET-ACTIVE-EXPIRE: whether the cron deletes expired keys nobody reads. */
+  activeExpire = true;
   pause: PauseState | null = null;
   /** Clients holding a command back until the pause ends. */
   readonly paused = new Map<Client, string[]>();
@@ -51,10 +57,26 @@ export class Server {
   /** Fires when SHUTDOWN asks the process hosting this server to stop. */
   onShutdown: () => void = () => {};
 
-  constructor(settings: [string, string][] = [], logOptions: { pretty?: boolean; level?: LogLevel } = {}) {
+  /**
+   * @param configFile the absolute path of the config file the settings came
+   * from: CONFIG REWRITE writes it, INFO shows it; null when there is none.
+   */
+  constructor(
+    settings: [string, string][] = [],
+    logOptions: { pretty?: boolean; level?: LogLevel } = {},
+    readonly configFile: string | null = null,
+  ) {
     const err = this.config.setMany(settings, true);
     if (err !== null) throw new Error(err.replace(/^ERR /, ''));
     this.keyspace = new Keyspace(this.config.num('databases'));
+    this.keyspace.listener = {
+      expired: (db, key) => {
+        this.propagation.record(db.index, ['DEL', key]);
+        this.keyspace.notify(db, 'x', 'expired', key);
+      },
+      // The broker delivers keyspace notifications; until it exists nobody hears them.
+      notify: () => {},
+    };
     this.log = createLogger({
       level: logOptions.level ?? (this.config.str('loglevel') as LogLevel),
       file: this.config.str('logfile'),
@@ -99,6 +121,15 @@ export class Server {
       this.listeners.push(srv);
     }
     if (this.listeners.length === 0) throw new Error(`could not bind to any of: ${binds.join(' ')}`);
+    const metricsPort = this.config.num('metrics-port');
+    if (metricsPort !== 0) {
+      try {
+        await this.metrics.listen((this.listeners[0].address() as net.AddressInfo).address, metricsPort);
+      } catch (e) {
+        await this.close();
+        throw e;
+      }
+    }
     this.startCron();
     return port;
   }
@@ -112,14 +143,28 @@ export class Server {
 
   /** Periodic work in bounded slices: active expiry and idle-client timeouts. */
   private serverCron(): void {
-    this.keyspace.activeExpireCycle(1);
+    this.expireCycle(Date.now() + Math.max(1, Math.floor(250 / this.config.num('hz'))));
+    this.keyspace.maintain();
     const timeout = this.config.num('timeout');
     if (timeout > 0) {
       const limit = Date.now() - timeout * 1000;
       for (const c of this.clients.values()) {
-        if (c.lastInteraction < limit && !c.monitor) c.close();
+        if (c.lastInteraction < limit && !c.monitor && c.blocked === null) c.close();
       }
     }
+  }
+
+  /**
+   * Active expiry in slices of about a millisecond: while a slice reports a
+   * backlog, more follow on later event-loop turns until `until` (a quarter
+   * of the cron period, Redis's budget), so commands interleave and latency
+   * stays flat.
+   */
+  private expireCycle(until: number): void {
+    // CLIENT PAUSE holds the dataset still: keys expire again when it ends.
+    if (!this.activeExpire || this.pause !== null || this.closing !== null) return;
+    this.keyspace.activeExpireCycle(1);
+    if (this.keyspace.expireBacklog && Date.now() < until) setImmediate(() => this.expireCycle(until)).unref();
   }
 
   private accept(socket: net.Socket): void {
@@ -149,13 +194,18 @@ export class Server {
     this.clients.delete(c.id);
     this.monitors.delete(c);
     this.paused.delete(c);
+    this.blocking.release(c);
     for (const { db, key } of c.watchedKeys) db.unwatch(key, c);
     c.watchedKeys = [];
   }
 
   /** A reason to refuse this command in the server's current state, or null. */
-  gate(_c: Client, cmd: Command): string | null {
+  gate(c: Client, cmd: Command): string | null {
     if (this.loading && !cmd.allowLoading) return 'LOADING Redis is loading the dataset in memory';
+    // A MONITOR connection is a replica to Redis, and replicas may not touch the keyspace.
+    if (c.monitor && (cmd.isWrite || cmd.isReadonly || cmd.flagSet.has('may_replicate'))) {
+      return "ERR Replica can't interact with the keyspace";
+    }
     return null;
   }
 
@@ -173,17 +223,27 @@ export class Server {
     return cmd.fullName === 'exec' && (c.multi ?? []).some((q) => q.cmd.isWrite);
   }
 
-  /** Ends a CLIENT PAUSE: runs each held command, then the rest of that client's input. */
+  /**
+   * Ends a CLIENT PAUSE. The held commands run once the current command is
+   * over (Redis resumes them before its next sleep), each followed by the
+   * rest of its client's input.
+   */
   unpause(): void {
     if (this.pause === null) return;
     clearTimeout(this.pause.timer);
     this.pause = null;
+    this.keyspace.readOnlyExpiry = this.loading;
+    setImmediate(() => this.resumeHeld());
+  }
+
+  private resumeHeld(): void {
     const held = [...this.paused];
     this.paused.clear();
     for (const [c, argv] of held) {
       if (c.closed) continue;
       this.dispatcher.resumeHeld(c, argv);
-      c.parser.resume();
+      // A pause that began meanwhile holds it again, or the command blocked: its input waits.
+      if (!this.isPaused(c) && !c.closeAfterReply && c.blocked === null) c.parser.resume();
       this.flushClient(c);
     }
   }
@@ -191,9 +251,10 @@ export class Server {
   feedMonitors(c: Client, argv: string[]): void {
     const line = Buffer.from(formatMonitorLine(c, argv), 'latin1');
     for (const m of this.monitors) {
-      if (m === c) continue;
+      if (m.replyOff) continue;
       m.reply.raw(line);
-      this.flushClient(m);
+      // The running client's own buffer is written when its command ends.
+      if (m !== c) this.flushClient(m);
     }
   }
 
@@ -206,9 +267,10 @@ export class Server {
       c.socket.destroy();
       c.close();
     }
-    this.closing = Promise.all(
-      this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))),
-    ).then(() => {
+    this.closing = Promise.all([
+      ...this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))),
+      this.metrics.close(),
+    ]).then(() => {
       this.log.flush?.();
     });
     return this.closing;

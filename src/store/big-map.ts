@@ -6,6 +6,11 @@
 export class BigMap<K, V> {
   private parts: Map<K, V>[] = [new Map()];
   private count = 0;
+  /**
+   * Counts insertions and deletions (not updates in place): how SCAN's
+   * cursor table tells that a parked iterator may be pinning rehashed tables.
+   */
+  version = 0;
 
   constructor(private readonly partLimit = 1 << 23) {}
 
@@ -36,7 +41,10 @@ export class BigMap<K, V> {
       const before = m.size;
       if (before < this.partLimit || m.has(key)) {
         m.set(key, value);
-        if (m.size !== before) this.count++;
+        if (m.size !== before) {
+          this.count++;
+          this.version++;
+        }
         return;
       }
     }
@@ -53,12 +61,14 @@ export class BigMap<K, V> {
     }
     target.set(key, value);
     this.count++;
+    this.version++;
   }
 
   delete(key: K): boolean {
     for (const m of this.parts) {
       if (m.delete(key)) {
         this.count--;
+        this.version++;
         return true;
       }
     }
@@ -68,6 +78,7 @@ export class BigMap<K, V> {
   clear(): void {
     this.parts = [new Map()];
     this.count = 0;
+    this.version++;
   }
 
   *entries(): IterableIterator<[K, V]> {

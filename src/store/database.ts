@@ -35,12 +35,26 @@ export class Database {
     return v;
   }
 
-  /** Like get, and counts a keyspace hit or miss for INFO. */
-  read(key: string): Value | undefined {
+  /**
+   * Like get, and counts a keyspace hit or miss for INFO; a miss also
+   * raises the 'keymiss' event unless `notifyMiss` is false (OBJECT).
+   */
+  read(key: string, notifyMiss = true): Value | undefined {
     const v = this.get(key);
-    if (v === undefined) this.ks.stats.misses++;
-    else this.ks.stats.hits++;
+    if (v === undefined) {
+      this.ks.stats.misses++;
+      if (notifyMiss) this.ks.notify(this, 'm', 'keymiss', key);
+    } else {
+      this.ks.stats.hits++;
+    }
     return v;
+  }
+
+  /** True when the key exists but its deadline has passed; deletes nothing (KEYS). */
+  isExpired(key: string): boolean {
+    if (this.expires.size === 0) return false;
+    const when = this.expires.get(key);
+    return when !== undefined && when <= this.ks.now;
   }
 
   has(key: string): boolean {
@@ -60,6 +74,16 @@ export class Database {
     this.remove(key);
     this.modified(key);
     return true;
+  }
+
+  /**
+   * Stores a value with a deadline (-1: none) without signalling, for
+   * commands that move keys (RENAME, MOVE, COPY) and signal themselves.
+   */
+  put(key: string, value: Value, deadline: number): void {
+    this.dict.set(key, value);
+    if (deadline !== -1) this.expires.set(key, deadline);
+    else if (this.expires.size !== 0) this.expires.delete(key);
   }
 
   /** Removes without signalling: for callers that signal themselves. */

@@ -1,4 +1,5 @@
 import { Database } from './database.js';
+import { ScanCursors, shouldNudge } from './scan-cursors.js';
 
 /** What the keyspace reports upward; the server wires it to propagation and notifications. */
 export interface KeyspaceListener {
@@ -25,6 +26,8 @@ export interface KeyspaceStats {
 }
 
 const NOOP_LISTENER: KeyspaceListener = { expired() {}, notify() {} };
+/** Keys the active cycle looks at per sample, as Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP. */
+const SAMPLE = 20;
 
 /**
  * The numbered databases and what they share: the command clock (frozen for
@@ -41,13 +44,25 @@ export class Keyspace {
   readOnlyExpiry = false;
   listener: KeyspaceListener = NOOP_LISTENER;
   stats: KeyspaceStats = { hits: 0, misses: 0, expiredKeys: 0, activeExpired: 0, activeSampled: 0 };
-  private expireCursor: { db: number; it: Iterator<[string, number]> | null } = { db: 0, it: null };
-  private randomCursors: (Iterator<string> | null)[];
+  /** SCAN's parked iterations over the databases' dictionaries. */
+  readonly scans = new ScanCursors<string>();
+  /**
+   * True when the last active-expiry slice ran out of time while still
+   * finding many expired keys: the server runs further slices soon.
+   */
+  expireBacklog = false;
+  /** The database the active cycle works on next. */
+  private expireDb = 0;
+  /** Per database, where the active cycle stopped walking its deadlines. */
+  private expireIterators: (Iterator<[string, number]> | null)[];
+  /** Per database, RANDOMKEY's walk and the dictionary version when it last moved. */
+  private randomCursors: ({ it: Iterator<string>; version: number } | null)[];
 
   constructor(count = 16) {
     this.dbs = [];
     for (let i = 0; i < count; i++) this.dbs.push(new Database(i, this));
     this.randomCursors = new Array(count).fill(null);
+    this.expireIterators = new Array(count).fill(null);
   }
 
   db(index: number): Database {
@@ -71,12 +86,13 @@ export class Keyspace {
     [da.dict, db.dict] = [db.dict, da.dict];
     [da.expires, db.expires] = [db.expires, da.expires];
     this.randomCursors[a] = this.randomCursors[b] = null;
-    this.expireCursor.it = null;
+    this.expireIterators[a] = this.expireIterators[b] = null;
   }
 
   flushDb(index: number): number {
-    if (this.expireCursor.db === index) this.expireCursor.it = null;
+    this.expireIterators[index] = null;
     this.randomCursors[index] = null;
+    this.scans.forget(this.dbs[index].dict);
     return this.dbs[index].flush();
   }
 
@@ -90,16 +106,19 @@ export class Keyspace {
    * A random live key of a database, or undefined when it is empty. A Map has
    * no random access, so this walks a persistent iterator a random 0-15 steps:
    * O(1) amortised, uniform enough for RANDOMKEY's uses, not a true sample.
+   * An expired key it lands on is deleted and another is drawn, as Redis
+   * does; while expiry is read-only (loading) the draws are bounded instead.
    */
   randomKey(index: number): string | undefined {
     const d = this.dbs[index];
-    for (let tries = 0; d.size > 0 && tries < 100; tries++) {
+    for (let tries = 0; d.size > 0 && (tries < 100 || !this.readOnlyExpiry); tries++) {
       let skip = Math.floor(Math.random() * 16);
       let key: string | undefined;
       while (true) {
-        let it = this.randomCursors[index];
-        if (it === null) it = this.randomCursors[index] = d.dict.keys();
-        const r = it.next();
+        let cur = this.randomCursors[index];
+        if (cur === null) cur = this.randomCursors[index] = { it: d.dict.keys(), version: 0 };
+        cur.version = d.dict.version;
+        const r = cur.it.next();
         if (r.done) {
           this.randomCursors[index] = null;
           if (skip > d.size) skip = skip % d.size;
@@ -114,52 +133,71 @@ export class Keyspace {
   }
 
   /**
-   * One slice of the active expiry cycle: walks the keys that have a TTL,
-   * a database at a time, deleting expired ones, until `budgetMs` is spent
-   * or the walk finds few expired keys. Returns the number deleted.
+   * One slice of the active expiry cycle, after Redis's: a database at a
+   * time, sample up to 20 keys that have a deadline (continuing where the
+   * previous slice stopped, so every key is reached), delete the expired
+   * ones, and stay on that database while more than a tenth of a sample was
+   * expired. Stops when every database had its turn or `budgetMs` is spent.
+   * Returns the number of keys deleted.
    */
   activeExpireCycle(budgetMs: number): number {
     const start = Date.now();
     this.now = start;
     let deleted = 0;
-    let visitedDbs = 0;
-    const cur = this.expireCursor;
-    while (visitedDbs < this.dbs.length) {
-      const d = this.dbs[cur.db];
-      if (d.expires.size === 0) {
-        cur.db = (cur.db + 1) % this.dbs.length;
-        cur.it = null;
-        visitedDbs++;
-        continue;
-      }
-      if (cur.it === null) cur.it = d.expires.entries();
-      let sampled = 0;
-      let expired = 0;
-      let finished = false;
-      while (sampled < 20) {
-        const r = cur.it.next();
-        if (r.done) {
-          finished = true;
-          break;
+    this.expireBacklog = false;
+    for (let turns = 0; turns < this.dbs.length; turns++) {
+      const index = this.expireDb;
+      const d = this.dbs[index];
+      let busy = d.expires.size !== 0;
+      if (!busy) this.expireIterators[index] = null;
+      while (busy) {
+        let it = this.expireIterators[index];
+        if (it === null) it = this.expireIterators[index] = d.expires.entries();
+        let sampled = 0;
+        let expired = 0;
+        while (sampled < SAMPLE) {
+          const r = it.next();
+          if (r.done) {
+            this.expireIterators[index] = null;
+            break;
+          }
+          sampled++;
+          const [key, when] = r.value;
+          if (when <= this.now) {
+            d.expireNow(key);
+            expired++;
+          }
         }
-        sampled++;
-        const [key, when] = r.value;
-        if (when <= this.now) {
-          d.expireNow(key);
-          expired++;
+        deleted += expired;
+        this.stats.activeSampled += sampled;
+        this.stats.activeExpired += expired;
+        busy = d.expires.size !== 0 && expired * 10 > sampled;
+        if (Date.now() - start >= budgetMs) {
+          this.expireBacklog = busy;
+          return deleted;
         }
       }
-      deleted += expired;
-      this.stats.activeSampled += sampled;
-      this.stats.activeExpired += expired;
-      if (finished || expired * 10 < sampled) {
-        cur.db = (cur.db + 1) % this.dbs.length;
-        cur.it = null;
-        visitedDbs++;
-      }
-      if (Date.now() - start >= budgetMs) break;
+      this.expireDb = (index + 1) % this.dbs.length;
     }
     return deleted;
+  }
+
+  /**
+   * Periodic upkeep (server cron). A parked Map iterator keeps alive every
+   * hash table its Map rehashes into after the iterator last moved, which
+   * under churn grows without bound; so parked walks are nudged forward once
+   * their dictionary has changed enough to have rehashed.
+   */
+  maintain(): void {
+    this.scans.maintain();
+    for (let i = 0; i < this.dbs.length; i++) {
+      const cur = this.randomCursors[i];
+      if (cur === null) continue;
+      const dict = this.dbs[i].dict;
+      if (!shouldNudge(dict, cur.version)) continue;
+      cur.version = dict.version;
+      if (cur.it.next().done) this.randomCursors[i] = null;
+    }
   }
 
   /** Number of keys with a deadline, over all databases. */

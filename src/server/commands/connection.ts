@@ -141,7 +141,7 @@ export const connectionCommands: CommandSpec[] = [
     since: '1.0.0', summary: 'Returns the server\'s liveliness response.', complexity: 'O(1)', handler: ping,
   },
   {
-    name: 'echo', arity: 2, flags: ['fast'], keys: [0, 0, 0], acl: ['connection'], group: 'connection',
+    name: 'echo', arity: 2, flags: ['loading', 'stale', 'fast'], keys: [0, 0, 0], acl: ['connection'], group: 'connection',
     since: '1.0.0', summary: 'Returns the given string.', complexity: 'O(1)', handler: echo,
   },
   {

@@ -55,7 +55,9 @@ function exec(c: Client): void {
   const server = c.server;
   c.reply.array(queued.length);
   server.propagation.begin();
+  c.denyBlocking = true;
   for (const { cmd, argv } of queued) server.dispatcher.call(c, cmd, argv);
+  c.denyBlocking = false;
   server.propagation.end();
   // The queued commands propagated their own effects; EXEC adds none of its own.
   c.propagateArgv = null;

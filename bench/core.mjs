@@ -1,0 +1,217 @@
+// The core section: redis-benchmark throughput (unpipelined and -P 16) and
+// memory per key, Sluice against redis-server in the same run.
+import { firstReplyLine, encode, pipelineLoad } from './lib/resp.mjs';
+import { runRedisBenchmark } from './lib/redis-benchmark.mjs';
+import { REDIS_BENCHMARK, REDIS_SERVER, rssBytes, scratchDir, startRedis, startSluice } from './lib/servers.mjs';
+import { fmtBytes, fmtInt, fmtRatio, renderMarkdown, renderText } from './lib/table.mjs';
+
+export const id = 'core';
+export const title = 'Core throughput (redis-benchmark) and memory per key';
+
+const SERVER_CPU = 0;
+const CLIENT_CPU = 1;
+const CLIENTS = 50;
+
+const SIZES = {
+  full: { p1: 200_000, p16: 1_000_000, warmup: 20_000, keys: 1_000_000 },
+  quick: { p1: 20_000, p16: 100_000, warmup: 5_000, keys: 100_000 },
+};
+
+/**
+ * The redis-benchmark tests, with a request that proves the command works:
+ * an unknown command answers an error, which redis-benchmark would count as
+ * a fast reply, so a test is measured only when its check passes.
+ */
+const TESTS = [
+  { id: 'ping_inline', label: 'PING (inline)', request: 'PING\r\n', ok: (r) => r === '+PONG' },
+  { id: 'ping_mbulk', label: 'PING (multibulk)', request: ['PING'], ok: (r) => r === '+PONG' },
+  { id: 'set', label: 'SET', request: ['SET', 'key:__rand_int__', 'xxx'], ok: (r) => r === '+OK' },
+  { id: 'get', label: 'GET', request: ['GET', 'key:__rand_int__'], ok: (r) => r.startsWith('$') },
+  { id: 'incr', label: 'INCR', request: ['INCR', 'counter:__rand_int__'], ok: (r) => r.startsWith(':') },
+  {
+    id: 'mset',
+    label: 'MSET (10 keys)',
+    request: ['MSET', ...Array.from({ length: 10 }, () => ['key:__rand_int__', 'xxx']).flat()],
+    ok: (r) => r === '+OK',
+  },
+];
+
+/** Minimum Sluice/Redis throughput ratio per pipeline depth and test; absent means no target. */
+const TARGETS = {
+  1: { ping_inline: 0.9, ping_mbulk: 0.9, set: 0.9, get: 0.9, incr: 0.9, mset: 0.9 },
+  16: { set: 0.6, get: 0.6, incr: 0.6 },
+};
+const MEMORY_TARGET = 2;
+
+/** The ids of the tests whose check request gets the expected reply. */
+async function workingTests(port) {
+  const ok = new Set();
+  for (const t of TESTS) {
+    const reply = await firstReplyLine(port, t.request);
+    if (t.ok(reply)) ok.add(t.id);
+  }
+  return ok;
+}
+
+function byTest(rows) {
+  const out = new Map();
+  for (const r of rows) out.set(r.test.split(' ')[0].toLowerCase(), r.rps);
+  return out;
+}
+
+/** Runs the throughput tests and returns [{ test, pipeline, sluice, redis, note }]. */
+async function throughput(sizes, log) {
+  const scratch = scratchDir('sluice-bench-');
+  const servers = [];
+  try {
+    const sluice = await startSluice({ dir: scratch.dir, cpu: SERVER_CPU });
+    servers.push(sluice);
+    const redis = REDIS_SERVER ? await startRedis({ dir: scratch.dir, cpu: SERVER_CPU }) : null;
+    if (redis) servers.push(redis);
+    const working = await workingTests(sluice.port);
+    const sluiceTests = TESTS.filter((t) => working.has(t.id)).map((t) => t.id);
+    const allTests = TESTS.map((t) => t.id);
+    const bench = (port, tests, requests, pipeline) =>
+      tests.length === 0 ? [] : runRedisBenchmark(port, { tests, clients: CLIENTS, requests, pipeline, cpu: CLIENT_CPU });
+
+    log(`warming up (${sizes.warmup} requests a test)`);
+    await bench(sluice.port, sluiceTests, sizes.warmup, 16);
+    if (redis) await bench(redis.port, allTests, sizes.warmup, 16);
+
+    const results = [];
+    for (const pipeline of [1, 16]) {
+      const requests = pipeline === 1 ? sizes.p1 : sizes.p16;
+      log(`-P ${pipeline}: Sluice, ${requests} requests a test`);
+      const s = byTest(await bench(sluice.port, sluiceTests, requests, pipeline));
+      let r = new Map();
+      if (redis) {
+        log(`-P ${pipeline}: Redis, ${requests} requests a test`);
+        r = byTest(await bench(redis.port, allTests, requests, pipeline));
+      }
+      for (const t of TESTS) {
+        results.push({ test: t, pipeline, sluice: s.get(t.id) ?? null, redis: r.get(t.id) ?? null, implemented: working.has(t.id) });
+      }
+    }
+    return { results, requests: sizes };
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    scratch.remove();
+  }
+}
+
+const VALUE = 'v'.repeat(32);
+
+/**
+ * Loads `keys` distinct keys with 32-byte values into a fresh server and
+ * reports the growth of its resident set per key.
+ */
+async function memoryPerKey(start, keys, log) {
+  const scratch = scratchDir('sluice-bench-mem-');
+  let server = null;
+  try {
+    server = await start({ dir: scratch.dir, cpu: SERVER_CPU });
+    // The probe writes the loader's first key, so DBSIZE can be checked exactly afterwards.
+    if ((await firstReplyLine(server.port, ['SET', 'key:0', VALUE])) !== '+OK') return { implemented: false };
+    await settle();
+    const before = rssBytes(server.pid);
+    log(`${server.name}: loading ${keys} keys`);
+    const errors = await pipelineLoad(server.port, keys, (i) => encode(['SET', `key:${i}`, VALUE]));
+    if (errors !== 0) throw new Error(`${server.name}: ${errors} SETs failed while loading`);
+    const size = await firstReplyLine(server.port, ['DBSIZE']);
+    if (size !== `:${keys}`) throw new Error(`${server.name}: DBSIZE answered ${size} after loading ${keys} keys`);
+    await settle();
+    const after = rssBytes(server.pid);
+    if (before === null || after === null) return { implemented: true, unavailable: true };
+    return { implemented: true, before, after, perKey: (after - before) / keys };
+  } finally {
+    await server?.stop();
+    scratch.remove();
+  }
+}
+
+/** Gives the server a moment to finish what the last replies left behind before RSS is read. */
+function settle() {
+  return new Promise((r) => setTimeout(r, 500));
+}
+
+function throughputTable(results, hasRedis) {
+  const columns = [
+    { title: 'test' },
+    { title: 'pipeline', right: true },
+    { title: 'Sluice rps', right: true },
+    { title: 'Redis rps', right: true },
+    { title: 'Sluice/Redis', right: true },
+    { title: 'target', right: true },
+    { title: 'verdict' },
+  ];
+  const rows = results.map(({ test, pipeline, sluice, redis, implemented }) => {
+    const target = TARGETS[pipeline][test.id];
+    const ratio = sluice !== null && redis !== null ? sluice / redis : null;
+    let verdict = '—';
+    if (!implemented) verdict = 'not implemented';
+    else if (ratio !== null && target !== undefined) verdict = ratio >= target ? 'met' : 'below';
+    return [
+      test.label,
+      `-P ${pipeline}`,
+      implemented ? (sluice === null ? 'no result' : fmtInt(sluice)) : 'not implemented',
+      hasRedis ? (redis === null ? 'no result' : fmtInt(redis)) : 'not installed',
+      ratio === null ? '—' : fmtRatio(ratio),
+      target === undefined ? '—' : `≥ ${target}×`,
+      verdict,
+    ];
+  });
+  return { columns, rows };
+}
+
+function memoryTable(keys, sluice, redis) {
+  const columns = [
+    { title: 'server' },
+    { title: 'RSS before', right: true },
+    { title: 'RSS after', right: true },
+    { title: 'bytes/key', right: true },
+  ];
+  const row = (name, m) => {
+    if (m === null) return [name, '—', '—', 'not installed'];
+    if (!m.implemented) return [name, '—', '—', 'not implemented (SET)'];
+    if (m.unavailable) return [name, '—', '—', 'no /proc to read RSS'];
+    return [name, fmtBytes(m.before), fmtBytes(m.after), fmtInt(m.perKey)];
+  };
+  const rows = [row('Sluice', sluice), row('Redis', redis)];
+  let summary = `memory per key (${fmtInt(keys)} distinct keys, 32-byte values): `;
+  if (sluice?.perKey !== undefined && redis?.perKey !== undefined) {
+    const ratio = sluice.perKey / redis.perKey;
+    summary += `Sluice/Redis ${fmtRatio(ratio)}, target ≤ ${MEMORY_TARGET}× — ${ratio <= MEMORY_TARGET ? 'met' : 'above'}`;
+  } else {
+    summary += 'no ratio (a server is missing or cannot store keys yet)';
+  }
+  return { columns, rows, summary };
+}
+
+export async function run({ quick, log }) {
+  const sizes = quick ? SIZES.quick : SIZES.full;
+  const hasRedis = REDIS_SERVER !== null;
+  const parts = { text: [], md: [] };
+
+  if (REDIS_BENCHMARK === null) {
+    const note = 'redis-benchmark is not installed (apt-get install redis-tools): throughput not measured.';
+    parts.text.push(note);
+    parts.md.push(note);
+  } else {
+    const { results } = await throughput(sizes, log);
+    const t = throughputTable(results, hasRedis);
+    const what = `redis-benchmark -c ${CLIENTS} -q --csv; -n ${fmtInt(sizes.p1)} at -P 1, ${fmtInt(sizes.p16)} at -P 16`;
+    parts.text.push(`Throughput (${what})`, renderText(t.columns, t.rows));
+    parts.md.push(`### Throughput\n\n\`${what}\`, requests per second. Targets: unpipelined ≥ 0.9× Redis; -P 16 ≥ 0.6× Redis on SET, GET and INCR.`, renderMarkdown(t.columns, t.rows));
+  }
+
+  const sluiceMem = await memoryPerKey(startSluice, sizes.keys, log);
+  const redisMem = hasRedis ? await memoryPerKey(startRedis, sizes.keys, log) : null;
+  const m = memoryTable(sizes.keys, sluiceMem, redisMem);
+  parts.text.push(m.summary, renderText(m.columns, m.rows));
+  parts.md.push(
+    `### Memory per key\n\n${fmtInt(sizes.keys)} distinct keys (\`SET key:<i> <32 bytes>\`, pipelined over one connection) into a fresh server; growth of the process's resident set (VmRSS) divided by the number of keys. Target: ≤ ${MEMORY_TARGET}× Redis.`,
+    renderMarkdown(m.columns, m.rows),
+    m.summary.replace(/^memory per key/, 'Result'),
+  );
+  return { text: parts.text.join('\n\n'), markdown: parts.md.join('\n\n') };
+}

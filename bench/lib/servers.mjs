@@ -1,0 +1,141 @@
+// Starting and stopping the servers a benchmark measures: Sluice from dist/,
+// and a real redis-server when one is installed, each optionally pinned to a core.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SLUICE_CLI = path.join(ROOT, 'dist/cli.js');
+
+/** The absolute path of a program on PATH, or null. */
+export function which(name) {
+  const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : null;
+}
+
+/** taskset, when it exists and there are two cores to split between servers and load generators. */
+export const TASKSET = os.cpus().length >= 2 ? which('taskset') : null;
+export const REDIS_SERVER = which('redis-server');
+export const REDIS_BENCHMARK = which('redis-benchmark');
+
+/** Prefixes a command line with `taskset -c <cpu>` when taskset exists and a cpu is given. */
+export function pinned(cpu, file, args) {
+  if (TASKSET === null || cpu === undefined || cpu === null) return [file, args];
+  return [TASKSET, ['-c', String(cpu), file, ...args]];
+}
+
+/** Moves this process to one core, so the driver's own work stays off the servers' core. */
+export function pinSelf(cpu) {
+  if (TASKSET === null) return false;
+  return spawnSync(TASKSET, ['-cp', String(cpu), String(process.pid)], { stdio: 'ignore' }).status === 0;
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port) {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host: '127.0.0.1' }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+const live = new Set();
+
+// Whatever happens to the driver, no server outlives it.
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/** Resident set size of a process in bytes, from /proc (null where /proc is absent). */
+export function rssBytes(pid) {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Spawns a server, waits until its port accepts connections (at most
+ * `startTimeoutMs`), and returns a handle whose stop() always ends it.
+ */
+async function launch(name, file, args, { port, dir, cpu, startTimeoutMs = 15000 }) {
+  const logPath = path.join(dir, `${name}.log`);
+  const logFd = openSync(logPath, 'a');
+  const [cmd, argv] = pinned(cpu, file, args);
+  const child = spawn(cmd, argv, { stdio: ['ignore', logFd, logFd], cwd: dir });
+  closeSync(logFd);
+  live.add(child);
+  let exited = null;
+  const exit = new Promise((resolve) => child.once('exit', (code, signal) => {
+    exited = { code, signal };
+    live.delete(child);
+    resolve();
+  }));
+  const log = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8').split('\n').slice(-15).join('\n') : '');
+  const deadline = Date.now() + startTimeoutMs;
+  while (!(await canConnect(port))) {
+    if (exited !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      await exit;
+      throw new Error(`${name} did not start on port ${port} (${exited ? `exit ${exited.code ?? exited.signal}` : 'timed out'}):\n${log()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    name,
+    port,
+    pid: child.pid,
+    log,
+    /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+    async stop(graceMs = 5000) {
+      if (exited !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** A scratch directory removed by the returned function. */
+export function scratchDir(prefix) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export async function startSluice({ dir, cpu, extra = [] }) {
+  if (!existsSync(SLUICE_CLI)) throw new Error(`${SLUICE_CLI} is missing: run \`npm run build\` first`);
+  const port = await freePort();
+  return launch('sluice', process.execPath, [SLUICE_CLI, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...extra], { port, dir, cpu });
+}
+
+export async function startRedis({ dir, cpu, extra = [] }) {
+  if (REDIS_SERVER === null) throw new Error('redis-server is not installed');
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra];
+  return launch('redis', REDIS_SERVER, args, { port, dir, cpu });
+}
+
+/** "7.0.15" from `redis-server --version`, or null. */
+export function redisVersion() {
+  if (REDIS_SERVER === null) return null;
+  const r = spawnSync(REDIS_SERVER, ['--version'], { encoding: 'utf8' });
+  return /v=(\S+)/.exec(r.stdout ?? '')?.[1] ?? null;
+}

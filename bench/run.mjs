@@ -1,0 +1,78 @@
+// npm run bench: runs each benchmark section against Sluice (from dist/) and,
+// when installed, redis-server, prints the results and writes them into
+// docs/benchmarks.md. Sections are modules exporting { id, title, run }.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import * as core from './core.mjs';
+import { writeSection } from './lib/docs.mjs';
+import { describeMachine, machineLines } from './lib/machine.mjs';
+import { pinSelf, ROOT, SLUICE_CLI } from './lib/servers.mjs';
+
+const SECTIONS = [core];
+const DOC = path.join(ROOT, 'docs/benchmarks.md');
+
+const USAGE = `Usage: npm run bench -- [--quick] [--only <section>] [--write | --no-write]
+
+  --quick      smaller counts, for a smoke run (does not write docs/benchmarks.md unless --write)
+  --only id    run one section: ${SECTIONS.map((s) => s.id).join(', ')}
+  --write      write docs/benchmarks.md even for a quick run
+  --no-write   print only
+
+Needs a build (npm run build); measures redis-server too when it is installed.`;
+
+function parseOptions(argv) {
+  const opts = { quick: false, only: null, write: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') opts.quick = true;
+    else if (a === '--write') opts.write = true;
+    else if (a === '--no-write') opts.write = false;
+    else if (a === '--only' && i + 1 < argv.length) opts.only = argv[++i];
+    else if (a === '--help' || a === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else {
+      console.error(`unknown argument '${a}'\n\n${USAGE}`);
+      process.exit(2);
+    }
+  }
+  opts.write ??= !opts.quick;
+  return opts;
+}
+
+async function main() {
+  const opts = parseOptions(process.argv.slice(2));
+  if (!existsSync(SLUICE_CLI)) {
+    console.error(`dist/ is missing (${path.relative(ROOT, SLUICE_CLI)} not found): run \`npm run build\` first.`);
+    process.exit(1);
+  }
+  const sections = SECTIONS.filter((s) => opts.only === null || s.id === opts.only);
+  if (sections.length === 0) {
+    console.error(`no section '${opts.only}'; there are: ${SECTIONS.map((s) => s.id).join(', ')}`);
+    process.exit(2);
+  }
+  const machine = describeMachine();
+  // The servers run on core 0; the driver (and its loaders) stay on core 1 with redis-benchmark.
+  pinSelf(1);
+  console.log(machineLines(machine).join('\n'));
+  let failed = false;
+  for (const section of sections) {
+    console.log(`\n== ${section.title}${opts.quick ? ' (quick)' : ''}`);
+    const log = (msg) => console.log(`   ${msg}`);
+    try {
+      const result = await section.run({ quick: opts.quick, machine, log });
+      console.log(`\n${result.text}`);
+      if (opts.write) {
+        const heading = `## ${section.title}${opts.quick ? ' (quick run: smaller counts)' : ''}`;
+        writeSection(DOC, section.id, [heading, machineLines(machine).join('\n'), result.markdown].join('\n\n'));
+        console.log(`\n   written to ${path.relative(ROOT, DOC)} (section '${section.id}')`);
+      }
+    } catch (e) {
+      failed = true;
+      console.error(`\n   section '${section.id}' failed: ${e.stack ?? e}`);
+    }
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+main();

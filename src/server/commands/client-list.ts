@@ -1,0 +1,67 @@
+import type { Client } from '../client.js';
+
+/** The client classes CLIENT LIST TYPE and CLIENT KILL TYPE filter on. */
+export type ClientType = 'normal' | 'master' | 'replica' | 'pubsub';
+
+/** Parses a TYPE argument as Redis's getClientTypeByName does ("slave" is the old "replica"); null if unknown. */
+export function clientTypeByName(name: string): ClientType | null {
+  switch (name.toLowerCase()) {
+    case 'normal': return 'normal';
+    case 'master': return 'master';
+    case 'slave':
+    case 'replica': return 'replica';
+    case 'pubsub': return 'pubsub';
+    default: return null;
+  }
+}
+
+/** Channel, pattern and shard-channel subscriptions; the broker fills these in. */
+function subscriptions(_c: Client): [number, number, number] {
+  return [0, 0, 0];
+}
+
+/**
+ * Sluice has no replication links, so every client is normal or pubsub.
+ * MONITOR clients count as normal, as in Redis.
+ */
+export function clientType(c: Client): ClientType {
+  const [sub, psub, ssub] = subscriptions(c);
+  return sub + psub + ssub > 0 ? 'pubsub' : 'normal';
+}
+
+/** Redis also counts a pointer per argument of each queued command in multi-mem. */
+const POINTER_SIZE = 8;
+
+function argvBytes(argv: readonly string[]): number {
+  let n = 0;
+  for (const a of argv) n += a.length;
+  return n;
+}
+
+/**
+ * One CLIENT LIST / CLIENT INFO line, fields in Redis 7.2's order. `running`
+ * is the argv of the command being executed when `c` is the caller (its
+ * argv-mem); other clients hold no parsed arguments between commands.
+ * Fields with no counterpart in Sluice are documented in docs/commands.md:
+ * qbuf-free, rbs, rbp and oll are 0, redir is -1, user is always default,
+ * tot-mem is the sum of the buffers Sluice holds for the client.
+ */
+export function clientInfoLine(c: Client, now: number, running: readonly string[] | null = null): string {
+  const [sub, psub, ssub] = subscriptions(c);
+  const qbuf = c.parser.pendingBytes;
+  const argvMem = running === null ? 0 : argvBytes(running);
+  let multiMem = 0;
+  if (c.multi !== null) for (const q of c.multi) multiMem += argvBytes(q.argv) + POINTER_SIZE * q.argv.length;
+  const obl = c.reply.length;
+  const omem = c.socket.writableLength;
+  const nowSecs = Math.floor(now / 1000);
+  return (
+    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name}` +
+    ` age=${nowSecs - Math.floor(c.createdAt / 1000)} idle=${nowSecs - Math.floor(c.lastInteraction / 1000)}` +
+    ` flags=${c.flagString()} db=${c.db.index} sub=${sub} psub=${psub} ssub=${ssub}` +
+    ` multi=${c.multi === null ? -1 : c.multi.length} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem}` +
+    ` multi-mem=${multiMem} rbs=0 rbp=0 obl=${obl} oll=0 omem=${omem}` +
+    ` tot-mem=${qbuf + argvMem + multiMem + obl + omem} events=${omem > 0 ? 'rw' : 'r'}` +
+    ` cmd=${c.lastCommand} user=default redir=-1 resp=${c.reply.proto} lib-name=${c.libName} lib-ver=${c.libVer}`
+  );
+}

@@ -1,0 +1,112 @@
+import { CommandError, SYNTAX } from '../../store/errors.js';
+import type { Client } from '../client.js';
+import type { CommandSpec } from '../command.js';
+import { rewriteConfigFile } from '../config-rewrite.js';
+import { helpReply } from './help.js';
+
+function configGet(c: Client, argv: string[]): void {
+  const pairs = c.server.config.lookup(argv.slice(2));
+  c.reply.map(pairs.length);
+  for (const [name, value] of pairs) {
+    c.reply.bulk(name);
+    c.reply.bulk(value);
+  }
+}
+
+function configSet(c: Client, argv: string[]): void {
+  if (argv.length % 2 !== 0) throw new CommandError(SYNTAX);
+  const pairs: [string, string][] = [];
+  for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i], argv[i + 1]]);
+  const err = c.server.config.setMany(pairs);
+  if (err !== null) throw new CommandError(err);
+  c.reply.ok();
+}
+
+/** Resets what INFO counts: server, keyspace, command and error statistics. */
+function configResetstat(c: Client): void {
+  const server = c.server;
+  server.stats.reset();
+  const ks = server.keyspace.stats;
+  ks.hits = ks.misses = ks.expiredKeys = ks.activeExpired = ks.activeSampled = 0;
+  for (const cmd of server.commands.all()) {
+    const s = cmd.stats;
+    s.calls = s.usec = s.rejectedCalls = s.failedCalls = 0;
+  }
+  c.reply.ok();
+}
+
+/** strerror's wording for the errors a rewrite can meet, as Redis reports them. */
+const STRERROR: Record<string, string> = {
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  ENOENT: 'No such file or directory',
+  ENOTDIR: 'Not a directory',
+  EISDIR: 'Is a directory',
+  EROFS: 'Read-only file system',
+  ENOSPC: 'No space left on device',
+  EDQUOT: 'Disk quota exceeded',
+  EIO: 'Input/output error',
+  ENAMETOOLONG: 'File name too long',
+};
+
+function configRewrite(c: Client): void {
+  const server = c.server;
+  const file = server.configFile;
+  if (file === null) throw new CommandError('ERR The server is running without a config file');
+  try {
+    rewriteConfigFile(file, server.config);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const reason = (err.code && STRERROR[err.code]) ?? err.message;
+    server.log.warning(`CONFIG REWRITE failed: ${reason}`);
+    throw new CommandError(`ERR Rewriting config file: ${reason}`);
+  }
+  server.log.warning('CONFIG REWRITE executed with success.');
+  c.reply.ok();
+}
+
+const HELP = [
+  'GET <pattern>',
+  '    Return parameters matching the glob-like <pattern> and their values.',
+  'SET <directive> <value>',
+  '    Set the configuration <directive> to <value>.',
+  'RESETSTAT',
+  '    Reset statistics reported by the INFO command.',
+  'REWRITE',
+  '    Rewrite the configuration file.',
+];
+
+const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
+
+export const configCommands: CommandSpec[] = [
+  {
+    name: 'config', arity: -2, flags: [], keys: [0, 0, 0], acl: [], group: 'server', since: '2.0.0',
+    summary: 'A container for server configuration commands.', complexity: 'Depends on subcommand.',
+    subcommands: [
+      {
+        name: 'get', arity: -3, flags: ADMIN, keys: [0, 0, 0], acl: [], group: 'server', since: '2.0.0',
+        summary: 'Returns the effective values of configuration parameters.',
+        complexity: 'O(N) when N is the number of configuration parameters provided', handler: configGet,
+      },
+      {
+        name: 'set', arity: -4, flags: ADMIN, keys: [0, 0, 0], acl: [], group: 'server', since: '2.0.0',
+        summary: 'Sets configuration parameters in-flight.',
+        complexity: 'O(N) when N is the number of configuration parameters provided',
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'], handler: configSet,
+      },
+      {
+        name: 'resetstat', arity: 2, flags: ADMIN, keys: [0, 0, 0], acl: [], group: 'server', since: '2.0.0',
+        summary: "Resets the server's statistics.", complexity: 'O(1)', handler: configResetstat,
+      },
+      {
+        name: 'rewrite', arity: 2, flags: ADMIN, keys: [0, 0, 0], acl: [], group: 'server', since: '2.8.0',
+        summary: 'Persists the effective configuration to file.', complexity: 'O(1)', handler: configRewrite,
+      },
+      {
+        name: 'help', arity: 2, flags: ['loading', 'stale'], keys: [0, 0, 0], acl: [], group: 'server', since: '5.0.0',
+        summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)',
+        handler: (c, argv) => helpReply(c, argv, HELP),
+      },
+    ],
+  },
+];

@@ -1,0 +1,148 @@
+import { stringEncoding } from '../../store/commands/object.js';
+import { CommandError, NO_SUCH_KEY } from '../../store/errors.js';
+import { toInt64 } from '../../store/numbers.js';
+import type { Value } from '../../store/value.js';
+import type { Client } from '../client.js';
+import type { CommandSpec } from '../command.js';
+import { helpReply, subcommandSyntaxError } from './help.js';
+
+/** Redis shares the integers 0..9999 between keys and reports them with this refcount. */
+const SHARED_INTEGERS = 10000;
+const SHARED_REFCOUNT = 2147483647;
+
+/**
+ * C's strtod on a prefix of the argument, as DEBUG SLEEP reads it: text
+ * that is not a number reads as 0 rather than failing.
+ */
+export function strtod(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(0x[0-9a-f]+|inf(?:inity)?|nan|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)/i.exec(s);
+  if (m === null) return 0;
+  const sign = m[1] === '-' ? -1 : 1;
+  const body = m[2].toLowerCase();
+  if (body.startsWith('inf')) return sign * Infinity;
+  if (body === 'nan') return NaN;
+  return sign * (body.startsWith('0x') ? parseInt(body.slice(2), 16) : Number(body));
+}
+
+/** C's atoi: leading digits, 0 when there are none. */
+function atoi(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
+  return m === null ? 0 : parseInt(m[1], 10);
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * DEBUG SLEEP blocks the whole server, as in Redis. A duration Redis cannot
+ * turn into a timespec (negative, NaN, infinite, past 2^63 µs) returns at once.
+ */
+function debugSleep(c: Client, argv: string[]): void {
+  const micros = Math.trunc(strtod(argv[2]) * 1e6);
+  if (micros > 0 && micros < 2 ** 63) Atomics.wait(sleeper, 0, 0, micros / 1000);
+  c.reply.ok();
+}
+
+/** Bytes of an RDB length prefix. */
+function rdbLenBytes(n: number): number {
+  if (n < 1 << 6) return 1;
+  if (n < 1 << 14) return 2;
+  return n <= 0xffffffff ? 5 : 9;
+}
+
+/**
+ * A string's size in an RDB file: integers that fit 32 bits are stored in
+ * 1, 2 or 4 bytes after a type byte, everything else as length and bytes.
+ * Redis LZF-compresses strings over 20 bytes when that saves space; Sluice
+ * reports the uncompressed size.
+ */
+function rdbStringLength(s: string): number {
+  if (s.length <= 11) {
+    const n = toInt64(s);
+    if (n !== null) {
+      if (n >= -128n && n <= 127n) return 2;
+      if (n >= -32768n && n <= 32767n) return 3;
+      if (n >= -2147483648n && n <= 2147483647n) return 5;
+    }
+  }
+  return rdbLenBytes(s.length) + s.length;
+}
+
+/** Stand-ins for Redis's object addresses: stable per value object, unique per call for strings. */
+const addresses = new WeakMap<object, number>();
+let nextAddress = 0;
+
+function addressOf(v: Value): string {
+  let seq: number | undefined = typeof v === 'string' ? undefined : addresses.get(v);
+  if (seq === undefined) {
+    seq = nextAddress++;
+    if (typeof v !== 'string') addresses.set(v, seq);
+  }
+  return '0x' + (0x7f0000000000 + seq * 16).toString(16);
+}
+
+/**
+ * DEBUG OBJECT key, in Redis's format. Real: encoding, refcount (shared
+ * small integers), serializedlength for strings. Sluice keeps no LRU clock,
+ * so lru and lru_seconds_idle are 0; serializedlength of other types is 0
+ * until there is an RDB encoder to measure them; the address is a stand-in.
+ */
+function debugObject(c: Client, argv: string[]): void {
+  // Like Redis, a key past its deadline but not yet deleted is still shown.
+  const v = c.db.dict.get(argv[2]);
+  if (v === undefined) throw new CommandError(NO_SUCH_KEY);
+  let encoding: string;
+  let refcount = 1;
+  let serialized = 0;
+  if (typeof v === 'string') {
+    encoding = stringEncoding(v);
+    if (encoding === 'int') {
+      const n = Number(v);
+      if (n >= 0 && n < SHARED_INTEGERS) refcount = SHARED_REFCOUNT;
+    }
+    serialized = rdbStringLength(v);
+  } else {
+    encoding = v.encoding();
+  }
+  c.reply.simple(
+    `Value at:${addressOf(v)} refcount:${refcount} encoding:${encoding} serializedlength:${serialized} lru:0 lru_seconds_idle:0`,
+  );
+}
+
+/** DEBUG SET-ACTIVE-EXPIRE 0|1: any non-zero number turns the background expiry cycle back on. */
+function debugSetActiveExpire(c: Client, argv: string[]): void {
+  c.server.activeExpire = atoi(argv[2]) !== 0;
+  c.reply.ok();
+}
+
+const HELP = [
+  'OBJECT <key>',
+  '    Show low level info about `key` and associated value.',
+  'SET-ACTIVE-EXPIRE <0|1>',
+  '    Setting it to 0 disables expiring keys in background when they are not',
+  '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
+  '    default.',
+  'SLEEP <seconds>',
+  '    Stop the server for <seconds>. Decimals allowed.',
+];
+
+/** The DEBUG subcommands Sluice has, with the argument count each takes (name included). */
+const SUBCOMMANDS = new Map<string, [number, (c: Client, argv: string[]) => void]>([
+  ['help', [2, (c, argv) => helpReply(c, argv, HELP)]],
+  ['sleep', [3, debugSleep]],
+  ['object', [3, debugObject]],
+  ['set-active-expire', [3, debugSetActiveExpire]],
+]);
+
+function debug(c: Client, argv: string[]): void {
+  const sub = SUBCOMMANDS.get(argv[1].toLowerCase());
+  if (sub === undefined || sub[0] !== argv.length) throw new CommandError(subcommandSyntaxError(argv));
+  sub[1](c, argv);
+}
+
+export const debugCommands: CommandSpec[] = [
+  {
+    name: 'debug', arity: -2, flags: ['admin', 'noscript', 'loading', 'stale', 'protected'], keys: [0, 0, 0], acl: [],
+    group: 'server', since: '1.0.0', summary: 'A container for debugging commands.', complexity: 'Depends on subcommand.',
+    handler: debug,
+  },
+];

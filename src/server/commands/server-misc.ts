@@ -1,0 +1,83 @@
+import { CommandError, SYNTAX } from '../../store/errors.js';
+import type { Client } from '../client.js';
+import { unixMicros } from '../clock.js';
+import type { CommandSpec } from '../command.js';
+
+/**
+ * MONITOR: from now on the connection receives every command the server
+ * executes. A connection that already monitors gets no reply at all, as in
+ * Redis, where it is a replica by then.
+ */
+function monitor(c: Client): void {
+  // Inside EXEC a client expects one reply per command: it cannot become a stream.
+  if (c.denyBlocking) throw new CommandError("ERR MONITOR isn't allowed for DENY BLOCKING client");
+  if (c.monitor) return;
+  c.monitor = true;
+  c.server.monitors.add(c);
+  c.reply.ok();
+}
+
+/** TIME: [seconds, microseconds] as bulk strings. */
+function time(c: Client): void {
+  const us = unixMicros();
+  const secs = Math.floor(us / 1e6);
+  c.reply.array(2);
+  c.reply.bulk(String(secs));
+  c.reply.bulk(String(us - secs * 1e6));
+}
+
+function lastsave(c: Client): void {
+  c.reply.integer(c.server.lastSave);
+}
+
+/**
+ * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. There is never a shutdown
+ * in progress to abort: Sluice waits for no replicas. On success nothing is
+ * replied: the host's onShutdown runs (the CLI exits) and the server closes
+ * every connection, this one included.
+ */
+function shutdown(c: Client, argv: string[]): void {
+  let save = false;
+  let nosave = false;
+  let flagged = false;
+  let abort = false;
+  for (let i = 1; i < argv.length; i++) {
+    switch (argv[i].toLowerCase()) {
+      case 'nosave': nosave = flagged = true; break;
+      case 'save': save = flagged = true; break;
+      case 'now':
+      case 'force': flagged = true; break;
+      case 'abort': abort = true; break;
+      default: throw new CommandError(SYNTAX);
+    }
+  }
+  if ((abort && flagged) || (save && nosave)) throw new CommandError(SYNTAX);
+  if (abort) throw new CommandError('ERR No shutdown in progress.');
+  c.server.onShutdown();
+  void c.server.close();
+}
+
+export const serverMiscCommands: CommandSpec[] = [
+  {
+    name: 'monitor', arity: 1, flags: ['admin', 'noscript', 'loading', 'stale'], keys: [0, 0, 0], acl: [],
+    group: 'server', since: '1.0.0', summary: 'Listens for all requests received by the server in real-time.',
+    handler: monitor,
+  },
+  {
+    name: 'time', arity: 1, flags: ['loading', 'stale', 'fast'], keys: [0, 0, 0], acl: [], group: 'server',
+    since: '2.6.0', summary: 'Returns the server time.', complexity: 'O(1)', tips: ['nondeterministic_output'],
+    handler: time,
+  },
+  {
+    name: 'lastsave', arity: 1, flags: ['loading', 'stale', 'fast'], keys: [0, 0, 0], acl: ['admin', 'dangerous'],
+    group: 'server', since: '1.0.0', summary: 'Returns the Unix timestamp of the last successful save to disk.',
+    complexity: 'O(1)', tips: ['nondeterministic_output'], handler: lastsave,
+  },
+  {
+    name: 'shutdown', arity: -1, flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
+    keys: [0, 0, 0], acl: [], group: 'server', since: '1.0.0',
+    summary: 'Synchronously saves the database(s) to disk and shuts down the Redis server.',
+    complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)',
+    handler: shutdown,
+  },
+];

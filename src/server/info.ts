@@ -1,0 +1,275 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { Database } from '../store/database.js';
+import type { Client } from './client.js';
+import { unixMicros } from './clock.js';
+import type { Server } from './server.js';
+import { REDIS_VERSION, SLUICE_VERSION } from './version.js';
+
+/**
+ * INFO's sections, in Redis's order. Each prints only values measured from
+ * the running server, or values that are honestly fixed for Sluice (no
+ * replicas, no cluster, no modules); a Redis field Sluice cannot measure is
+ * left out rather than invented. docs/commands.md lists what is missing.
+ */
+interface Section {
+  /** The name INFO takes as an argument. */
+  name: string;
+  /** The heading, "# Server". */
+  title: string;
+  /** Part of plain INFO / INFO default (commandstats is not, as in Redis). */
+  inDefault: boolean;
+  lines(server: Server, c: Client): string[];
+}
+
+/** Identifiers Redis draws at start: 40 random hex digits each. */
+interface Identity {
+  runId: string;
+  replId: string;
+}
+
+const identities = new WeakMap<Server, Identity>();
+
+function identity(server: Server): Identity {
+  let id = identities.get(server);
+  if (id === undefined) {
+    id = { runId: randomBytes(20).toString('hex'), replId: randomBytes(20).toString('hex') };
+    identities.set(server, id);
+  }
+  return id;
+}
+
+/** Redis's bytesToHuman: B below 1K, then two decimals of K, M, G, T, P. */
+function bytesToHuman(n: number): string {
+  const units = ['K', 'M', 'G', 'T', 'P'];
+  if (n < 1024) return `${n}B`;
+  let scale = 1024;
+  for (const u of units) {
+    if (n < scale * 1024) return `${(n / scale).toFixed(2)}${u}`;
+    scale *= 1024;
+  }
+  return `${n}B`;
+}
+
+/** Microseconds as Redis prints rusage times: seconds, a dot, six digits. */
+function seconds6(us: number): string {
+  return `${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, '0')}`;
+}
+
+/** Redis's getSafeInfoString: characters that would break INFO's line format become '_'. */
+function safe(s: string): string {
+  return s.replace(/[#:\r\n]/g, '_');
+}
+
+function boundPort(server: Server, c: Client): number {
+  return c.socket.localPort ?? server.config.num('port');
+}
+
+function serverSection(server: Server, c: Client): string[] {
+  const uptime = Math.floor((Date.now() - server.startedAt) / 1000);
+  const hz = server.config.num('hz');
+  const port = boundPort(server, c);
+  const binds = server.config.str('bind').split(' ').filter((b) => b !== '');
+  return [
+    `redis_version:${REDIS_VERSION}`,
+    `sluice_version:${SLUICE_VERSION}`,
+    'redis_mode:standalone',
+    `os:${os.type()} ${os.release()} ${os.machine()}`,
+    `arch_bits:${os.arch().includes('64') ? 64 : 32}`,
+    `process_id:${process.pid}`,
+    'process_supervised:no',
+    `run_id:${identity(server).runId}`,
+    `tcp_port:${port}`,
+    `server_time_usec:${unixMicros()}`,
+    `uptime_in_seconds:${uptime}`,
+    `uptime_in_days:${Math.floor(uptime / 86400)}`,
+    // Sluice has no dynamic-hz: the effective rate is the configured one.
+    `hz:${hz}`,
+    `configured_hz:${hz}`,
+    `config_file:${server.configFile ?? ''}`,
+    'io_threads_active:0',
+    `listener0:name=tcp${binds.map((b) => `,bind=${b}`).join('')},port=${port}`,
+  ];
+}
+
+function clientsSection(server: Server): string[] {
+  return [
+    `connected_clients:${server.clients.size}`,
+    'cluster_connections:0',
+    `maxclients:${server.config.num('maxclients')}`,
+  ];
+}
+
+/**
+ * Node's heap and off-heap allocations stand for Redis's allocator total;
+ * the resident set size is the process's own.
+ */
+function memorySection(): string[] {
+  const m = process.memoryUsage();
+  const used = m.heapUsed + m.external;
+  const total = os.totalmem();
+  return [
+    `used_memory:${used}`,
+    `used_memory_human:${bytesToHuman(used)}`,
+    `used_memory_rss:${m.rss}`,
+    `used_memory_rss_human:${bytesToHuman(m.rss)}`,
+    `total_system_memory:${total}`,
+    `total_system_memory_human:${bytesToHuman(total)}`,
+    // Sluice sets no memory limit and never evicts.
+    'maxmemory:0',
+    'maxmemory_human:0B',
+    'maxmemory_policy:noeviction',
+  ];
+}
+
+function persistenceSection(server: Server): string[] {
+  return [
+    `loading:${server.loading ? 1 : 0}`,
+    'async_loading:0',
+    `rdb_changes_since_last_save:${server.keyspace.dirty}`,
+    'rdb_bgsave_in_progress:0',
+    `rdb_last_save_time:${server.lastSave}`,
+    'aof_enabled:0',
+    'aof_rewrite_in_progress:0',
+  ];
+}
+
+function statsSection(server: Server): string[] {
+  const s = server.stats;
+  const ks = server.keyspace.stats;
+  return [
+    `total_connections_received:${s.connectionsReceived}`,
+    `total_commands_processed:${s.commandsProcessed}`,
+    `total_net_input_bytes:${s.netInputBytes}`,
+    `total_net_output_bytes:${s.netOutputBytes}`,
+    `rejected_connections:${s.rejectedConnections}`,
+    `expired_keys:${ks.expiredKeys}`,
+    'evicted_keys:0',
+    `keyspace_hits:${ks.hits}`,
+    `keyspace_misses:${ks.misses}`,
+    `total_error_replies:${s.totalErrorReplies}`,
+    `client_query_buffer_limit_disconnections:${s.clientQueryBufferLimitDisconnections}`,
+  ];
+}
+
+/** A master without replicas or a replication backlog. */
+function replicationSection(server: Server): string[] {
+  return [
+    'role:master',
+    'connected_slaves:0',
+    'master_failover_state:no-failover',
+    `master_replid:${identity(server).replId}`,
+    'master_replid2:0000000000000000000000000000000000000000',
+    'master_repl_offset:0',
+    'second_repl_offset:-1',
+    'repl_backlog_active:0',
+  ];
+}
+
+function cpuSection(): string[] {
+  const u = process.cpuUsage();
+  return [`used_cpu_sys:${seconds6(u.system)}`, `used_cpu_user:${seconds6(u.user)}`];
+}
+
+function commandstatsSection(server: Server): string[] {
+  const out: string[] = [];
+  for (const cmd of server.commands.all()) {
+    const s = cmd.stats;
+    if (s.calls === 0 && s.failedCalls === 0 && s.rejectedCalls === 0) continue;
+    const perCall = s.calls === 0 ? 0 : s.usec / s.calls;
+    out.push(
+      `cmdstat_${safe(cmd.fullName)}:calls=${s.calls},usec=${s.usec},usec_per_call=${perCall.toFixed(2)}` +
+        `,rejected_calls=${s.rejectedCalls},failed_calls=${s.failedCalls}`,
+    );
+  }
+  return out;
+}
+
+function errorstatsSection(server: Server): string[] {
+  return [...server.stats.errors.keys()].sort().map((code) => `errorstat_${safe(code)}:count=${server.stats.errors.get(code)}`);
+}
+
+/** How many keys with a deadline avg_ttl looks at per database. */
+const TTL_SAMPLE = 100;
+
+/**
+ * The mean remaining time to live, in ms, of the not yet expired keys among
+ * the first TTL_SAMPLE of the database's deadline table: exact when it holds
+ * no more, a sample beyond (Redis's figure is an estimate from its expiry
+ * cycle's samples too). Keeps INFO O(1) in the size of the keyspace.
+ */
+function averageTtl(db: Database, now: number): number {
+  let sum = 0;
+  let live = 0;
+  let seen = 0;
+  for (const [, when] of db.expires.entries()) {
+    if (when > now) {
+      sum += when - now;
+      live++;
+    }
+    if (++seen === TTL_SAMPLE) break;
+  }
+  return live === 0 ? 0 : Math.floor(sum / live);
+}
+
+function keyspaceSection(server: Server): string[] {
+  const now = server.keyspace.now;
+  const out: string[] = [];
+  for (const db of server.keyspace.dbs) {
+    if (db.size === 0 && db.expires.size === 0) continue;
+    out.push(`db${db.index}:keys=${db.size},expires=${db.expires.size},avg_ttl=${averageTtl(db, now)}`);
+  }
+  return out;
+}
+
+const SECTIONS: readonly Section[] = [
+  { name: 'server', title: 'Server', inDefault: true, lines: serverSection },
+  { name: 'clients', title: 'Clients', inDefault: true, lines: clientsSection },
+  { name: 'memory', title: 'Memory', inDefault: true, lines: memorySection },
+  { name: 'persistence', title: 'Persistence', inDefault: true, lines: persistenceSection },
+  { name: 'stats', title: 'Stats', inDefault: true, lines: statsSection },
+  { name: 'replication', title: 'Replication', inDefault: true, lines: replicationSection },
+  { name: 'cpu', title: 'CPU', inDefault: true, lines: cpuSection },
+  // No modules can be loaded: the section is there, and empty.
+  { name: 'modules', title: 'Modules', inDefault: true, lines: () => [] },
+  { name: 'commandstats', title: 'Commandstats', inDefault: false, lines: commandstatsSection },
+  { name: 'errorstats', title: 'Errorstats', inDefault: true, lines: errorstatsSection },
+  { name: 'cluster', title: 'Cluster', inDefault: true, lines: () => ['cluster_enabled:0'] },
+  { name: 'keyspace', title: 'Keyspace', inDefault: true, lines: keyspaceSection },
+];
+
+/**
+ * The sections INFO's arguments ask for, as Redis reads them: names are
+ * case-insensitive, "default" adds the default set, "all" and "everything"
+ * ask for every section, unknown names add nothing, and the output keeps
+ * Redis's order whatever the order asked.
+ */
+function selected(args: readonly string[]): (s: Section) => boolean {
+  if (args.length === 0) return (s) => s.inDefault;
+  const names = new Set<string>();
+  let all = false;
+  for (const a of args) {
+    const name = a.toLowerCase();
+    if (name === 'all' || name === 'everything') {
+      all = true;
+    } else if (name === 'default') {
+      for (const s of SECTIONS) if (s.inDefault) names.add(s.name);
+    } else {
+      names.add(name === 'module_list' ? 'modules' : name);
+    }
+  }
+  return (s) => all || names.has(s.name);
+}
+
+/** INFO's text: each section a "# Title" line and its fields, sections separated by a blank line, lines ending \r\n. */
+export function infoText(server: Server, c: Client, args: readonly string[]): string {
+  const wanted = selected(args);
+  const parts: string[] = [];
+  for (const s of SECTIONS) {
+    if (!wanted(s)) continue;
+    let text = `# ${s.title}\r\n`;
+    for (const line of s.lines(server, c)) text += `${line}\r\n`;
+    parts.push(text);
+  }
+  return parts.join('\r\n');
+}

@@ -1,0 +1,229 @@
+import http from 'node:http';
+import { Counter, Gauge, Registry, Summary } from 'prom-client';
+import type { Server } from './server.js';
+
+/** A sample as prom-client's exposition code reads it. */
+interface Sample {
+  value: number;
+  labels: Record<string, string | number>;
+  metricName?: string;
+}
+
+const LATENCY = 'sluice_command_duration_seconds';
+
+/**
+ * A summary without quantiles whose `_sum` and `_count` are read from
+ * counters the dispatcher already keeps: Command.stats holds the total
+ * microseconds and calls of each command, so executing a command costs
+ * nothing extra and a scrape reads them all.
+ */
+class CommandLatency extends Summary<'cmd'> {
+  constructor(
+    registry: Registry,
+    private readonly server: Server,
+  ) {
+    super({
+      name: LATENCY,
+      help: 'Time spent executing each command (sum and count, from the per-command statistics)',
+      labelNames: ['cmd'],
+      percentiles: [],
+      registers: [registry],
+    });
+  }
+
+  override async get() {
+    const values: Sample[] = [];
+    for (const cmd of this.server.commands.all()) {
+      const s = cmd.stats;
+      if (s.calls === 0) continue;
+      values.push({ metricName: `${LATENCY}_sum`, labels: { cmd: cmd.fullName }, value: s.usec / 1e6 });
+      values.push({ metricName: `${LATENCY}_count`, labels: { cmd: cmd.fullName }, value: s.calls });
+    }
+    const base = await super.get();
+    return { ...base, values: values as typeof base.values };
+  }
+}
+
+/**
+ * The server's Prometheus metrics: one Registry per Server (so servers in one
+ * process stay apart) whose series read the server's own state when scraped,
+ * and the HTTP endpoint serving it on `metrics-port`. Later capabilities add
+ * their series to `registry`.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  /**
+   * Clients waiting on something: those held by CLIENT PAUSE (Redis counts
+   * them in blocked_clients too) and those blocked by a command (WAIT).
+   */
+  blockedClients: () => number = () => this.server.paused.size + this.server.blocking.size;
+  private http: http.Server | null = null;
+
+  constructor(private readonly server: Server) {
+    const reg = [this.registry];
+    const metrics = this;
+    new Gauge({
+      name: 'sluice_connected_clients',
+      help: 'Client connections open now',
+      registers: reg,
+      collect() {
+        this.set(server.clients.size);
+      },
+    });
+    new Gauge({
+      name: 'sluice_blocked_clients',
+      help: 'Clients waiting on a blocking command or a CLIENT PAUSE',
+      registers: reg,
+      collect() {
+        this.set(metrics.blockedClients());
+      },
+    });
+    this.counter('sluice_connections_received_total', 'Connections accepted since the start', () => server.stats.connectionsReceived);
+    this.counter('sluice_rejected_connections_total', 'Connections refused because of maxclients', () => server.stats.rejectedConnections);
+    this.counter('sluice_commands_processed_total', 'Commands executed since the start', () => server.stats.commandsProcessed);
+    this.counter('sluice_error_replies_total', 'Error replies sent', () => server.stats.totalErrorReplies);
+    this.counter('sluice_net_input_bytes_total', 'Bytes read from clients', () => server.stats.netInputBytes);
+    this.counter('sluice_net_output_bytes_total', 'Bytes written to clients', () => server.stats.netOutputBytes);
+    this.counter('sluice_keyspace_hits_total', 'Key lookups by read commands that found the key', () => server.keyspace.stats.hits);
+    this.counter('sluice_keyspace_misses_total', 'Key lookups by read commands that did not find the key', () => server.keyspace.stats.misses);
+    this.counter('sluice_expired_keys_total', 'Keys deleted because their TTL passed', () => server.keyspace.stats.expiredKeys);
+    this.perCommandCounters();
+    new CommandLatency(this.registry, server);
+    this.keyspaceGauges();
+    this.processGauges();
+  }
+
+  private counter(name: string, help: string, read: () => number): void {
+    new Counter({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        // A counter only moves through inc(): restart it from zero at each scrape.
+        this.reset();
+        this.inc(read());
+      },
+    });
+  }
+
+  private perCommandCounters(): void {
+    const server = this.server;
+    const perCommand = (name: string, help: string, field: 'calls' | 'failedCalls' | 'rejectedCalls') =>
+      new Counter({
+        name,
+        help,
+        labelNames: ['cmd'],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const cmd of server.commands.all()) {
+            const v = cmd.stats[field];
+            if (v !== 0) this.inc({ cmd: cmd.fullName }, v);
+          }
+        },
+      });
+    perCommand('sluice_command_calls_total', 'Calls of each command', 'calls');
+    perCommand('sluice_command_failed_calls_total', 'Calls of each command that answered an error', 'failedCalls');
+    perCommand('sluice_command_rejected_calls_total', 'Calls of each command refused before running (arity, auth, state)', 'rejectedCalls');
+  }
+
+  private keyspaceGauges(): void {
+    const server = this.server;
+    // As INFO keyspace: databases holding keys, plus db 0 so the series always exists.
+    const perDb = (name: string, help: string, read: (i: number) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['db'],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          const ks = server.keyspace;
+          for (let i = 0; i < ks.dbs.length; i++) {
+            if (i === 0 || ks.dbs[i].size > 0) this.set({ db: String(i) }, read(i));
+          }
+        },
+      });
+    perDb('sluice_db_keys', 'Keys in each database (expired keys not yet removed included, as Redis counts them)', (i) => server.keyspace.dbs[i].size);
+    perDb('sluice_db_keys_expiring', 'Keys with a TTL in each database', (i) => server.keyspace.dbs[i].expires.size);
+  }
+
+  private processGauges(): void {
+    const server = this.server;
+    new Gauge({
+      name: 'sluice_memory_bytes',
+      help: 'Process memory by kind (rss, heap_used, heap_total, external, array_buffers)',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      collect() {
+        const m = process.memoryUsage();
+        this.set({ kind: 'rss' }, m.rss);
+        this.set({ kind: 'heap_used' }, m.heapUsed);
+        this.set({ kind: 'heap_total' }, m.heapTotal);
+        this.set({ kind: 'external' }, m.external);
+        this.set({ kind: 'array_buffers' }, m.arrayBuffers);
+      },
+    });
+    new Gauge({
+      name: 'sluice_uptime_seconds',
+      help: 'Seconds since the server started',
+      registers: [this.registry],
+      collect() {
+        this.set(Math.floor((Date.now() - server.startedAt) / 1000));
+      },
+    });
+  }
+
+  /** Serves GET /metrics on host:port; resolves once listening. */
+  listen(host: string, port: number): Promise<void> {
+    const srv = http.createServer((req, res) => this.serve(req, res));
+    this.http = srv;
+    return new Promise((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen({ port, host, exclusive: true }, () => {
+        srv.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /** The bound port, or null when the endpoint is off. */
+  get port(): number | null {
+    const addr = this.http?.address();
+    return addr && typeof addr === 'object' ? addr.port : null;
+  }
+
+  /** Where to scrape, or null when the endpoint is off. */
+  get url(): string | null {
+    const addr = this.http?.address();
+    if (!addr || typeof addr !== 'object') return null;
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    return `http://${host}:${addr.port}/metrics`;
+  }
+
+  private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: the metrics are at /metrics\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('Method not allowed\n');
+      return;
+    }
+    this.registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(req.method === 'HEAD' ? undefined : text),
+      (e: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${e.message}\n`),
+    );
+  }
+
+  close(): Promise<void> {
+    const srv = this.http;
+    if (srv === null) return Promise.resolve();
+    this.http = null;
+    return new Promise((resolve) => {
+      srv.close(() => resolve());
+      srv.closeAllConnections();
+    });
+  }
+}

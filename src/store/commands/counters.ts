@@ -1,0 +1,116 @@
+import type { Client } from '../../server/client.js';
+import type { CommandSpec } from '../../server/command.js';
+import { CommandError, NOT_FLOAT, NOT_INTEGER, OVERFLOW } from '../errors.js';
+import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../long-double.js';
+import { isInt64, toInt64 } from '../numbers.js';
+import { propagating, writableString } from './string-values.js';
+
+/** Below 10^15 in magnitude a value and any sum of two stay exact as doubles. */
+const SMALL_INT = /^(?:0|-?[1-9][0-9]{0,14})$/;
+const INT64_MIN = -(2n ** 63n);
+
+/** An int64 as Redis's string2ll reads it: a number when small, a bigint otherwise, null if invalid. */
+function parseInteger(s: string): number | bigint | null {
+  if (s.length <= 16 && SMALL_INT.test(s)) return Number(s);
+  return toInt64(s);
+}
+
+function integerArg(s: string): number | bigint {
+  const n = parseInteger(s);
+  if (n === null) throw new CommandError(NOT_INTEGER);
+  return n;
+}
+
+/** INCR/DECR/INCRBY/DECRBY: exact over the whole int64 range, the TTL kept. */
+function incrBy(c: Client, key: string, by: number | bigint): void {
+  const old = writableString(c, key);
+  const cur = old === undefined ? 0 : parseInteger(old);
+  if (cur === null) throw new CommandError(NOT_INTEGER);
+  let next: number | bigint;
+  if (typeof cur === 'number' && typeof by === 'number' && Number.isSafeInteger(cur + by)) {
+    next = cur + by;
+  } else {
+    next = BigInt(cur) + BigInt(by);
+    if (!isInt64(next)) throw new CommandError(OVERFLOW);
+  }
+  c.db.set(key, String(next), true);
+  c.server.keyspace.notify(c.db, '$', 'incrby', key);
+  c.reply.integer(next);
+}
+
+function incr(c: Client, argv: string[]): void {
+  incrBy(c, argv[1], 1);
+}
+
+function decr(c: Client, argv: string[]): void {
+  incrBy(c, argv[1], -1);
+}
+
+function incrby(c: Client, argv: string[]): void {
+  incrBy(c, argv[1], integerArg(argv[2]));
+}
+
+function decrby(c: Client, argv: string[]): void {
+  const by = integerArg(argv[2]);
+  if (by === INT64_MIN) throw new CommandError('ERR decrement would overflow');
+  incrBy(c, argv[1], typeof by === 'number' ? -by || 0 : -by);
+}
+
+const ZERO: LongDouble = { neg: false, mant: 0n, exp: 0 };
+const NAN_OR_INFINITY = 'ERR increment would produce NaN or Infinity';
+
+/**
+ * In long double arithmetic with Redis's 17-decimal text, so replies match
+ * digit for digit; propagated as SET key <result> KEEPTTL so that replicas
+ * and the AOF never redo the float arithmetic.
+ */
+function incrbyfloat(c: Client, argv: string[]): void {
+  const key = argv[1];
+  const old = writableString(c, key);
+  const cur = old === undefined ? ZERO : parseLongDouble(old);
+  if (cur === null) throw new CommandError(NOT_FLOAT);
+  const by = parseLongDouble(argv[2]);
+  if (by === null) throw new CommandError(NOT_FLOAT);
+  if (typeof cur === 'string' || typeof by === 'string') throw new CommandError(NAN_OR_INFINITY);
+  const sum = addLongDouble(cur, by);
+  if (sum === null) throw new CommandError(NAN_OR_INFINITY);
+  const text = formatLongDouble(sum);
+  c.db.set(key, text, true);
+  c.server.keyspace.notify(c.db, '$', 'incrbyfloat', key);
+  if (propagating(c)) c.propagateArgv = ['SET', key, text, 'KEEPTTL'];
+  c.reply.bulk(text);
+}
+
+export const counterCommands: CommandSpec[] = [
+  {
+    name: 'incr', arity: 2, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
+    since: '1.0.0',
+    summary: "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
+    complexity: 'O(1)', handler: incr,
+  },
+  {
+    name: 'decr', arity: 2, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
+    since: '1.0.0',
+    summary: "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
+    complexity: 'O(1)', handler: decr,
+  },
+  {
+    name: 'incrby', arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
+    since: '1.0.0',
+    summary: "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
+    complexity: 'O(1)', handler: incrby,
+  },
+  {
+    name: 'decrby', arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
+    since: '1.0.0',
+    summary: "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.",
+    complexity: 'O(1)', handler: decrby,
+  },
+  {
+    name: 'incrbyfloat', arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['string'],
+    group: 'string', since: '2.6.0',
+    summary:
+      "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
+    complexity: 'O(1)', handler: incrbyfloat,
+  },
+];

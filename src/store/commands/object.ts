@@ -1,0 +1,119 @@
+import type { Client } from '../../server/client.js';
+import type { CommandSpec } from '../../server/command.js';
+import { helpReply } from '../../server/commands/help.js';
+import { CommandError } from '../errors.js';
+import { toInt64 } from '../numbers.js';
+import type { Value } from '../value.js';
+
+/** Redis keeps integers below this as shared objects, reported with this refcount. */
+const SHARED_INTEGERS = 10000n;
+const SHARED_REFCOUNT = 2147483647;
+/** Longest string Redis stores embedded with its object header. */
+const EMBSTR_MAX = 44;
+
+const FREQ_UNTRACKED =
+  'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
+/**
+ * Sluice keeps no per-key access time: it would cost a second map entry per
+ * key (memory) and a second map write per read (throughput). OBJECT
+ * IDLETIME says so rather than inventing a number.
+ */
+const IDLETIME_UNTRACKED = 'ERR Sluice does not track key access times, so OBJECT IDLETIME is not available';
+
+const HELP = [
+  'ENCODING <key>',
+  '    Return the kind of internal representation used in order to store the value',
+  '    associated with a <key>.',
+  'FREQ <key>',
+  '    Return the access frequency index of the <key>. The returned integer is',
+  '    proportional to the logarithm of the recent access frequency of the key.',
+  'IDLETIME <key>',
+  '    Return the idle time of the <key>, that is the approximated number of',
+  '    seconds elapsed since the last access to the key.',
+  'REFCOUNT <key>',
+  '    Return the number of references of the value associated with the specified',
+  '    <key>.',
+];
+
+/**
+ * The encoding Redis would give a string SET with this value: "int" when it
+ * reads as a 64-bit integer (string2l), "embstr" up to 44 bytes, else "raw".
+ * Redis also reports "raw" for short strings grown in place (APPEND,
+ * SETRANGE); Sluice does not remember how a string was made.
+ */
+export function stringEncoding(s: string): string {
+  if (s.length <= 20 && toInt64(s) !== null) return 'int';
+  return s.length <= EMBSTR_MAX ? 'embstr' : 'raw';
+}
+
+/** OBJECT's lookup counts a hit or miss but raises no keymiss event, as Redis's. */
+function lookup(c: Client, key: string): Value | undefined {
+  const v = c.db.read(key, false);
+  if (v === undefined) c.reply.nullBulk();
+  return v;
+}
+
+function encoding(c: Client, argv: string[]): void {
+  const v = lookup(c, argv[2]);
+  if (v !== undefined) c.reply.bulk(typeof v === 'string' ? stringEncoding(v) : v.encoding());
+}
+
+/** Only LFU eviction policies track frequency, and Sluice has only noeviction. */
+function freq(c: Client, argv: string[]): void {
+  if (lookup(c, argv[2]) !== undefined) throw new CommandError(FREQ_UNTRACKED);
+}
+
+function idletime(c: Client, argv: string[]): void {
+  if (lookup(c, argv[2]) !== undefined) throw new CommandError(IDLETIME_UNTRACKED);
+}
+
+/** Every value is referenced once, except the small integers Redis shares. */
+function refcount(c: Client, argv: string[]): void {
+  const v = lookup(c, argv[2]);
+  if (v === undefined) return;
+  let shared = false;
+  if (typeof v === 'string' && v.length <= 5) {
+    const n = toInt64(v);
+    shared = n !== null && n >= 0n && n < SHARED_INTEGERS;
+  }
+  c.reply.integer(shared ? SHARED_REFCOUNT : 1);
+}
+
+function help(c: Client, argv: string[]): void {
+  helpReply(c, argv, HELP);
+}
+
+const INSPECT = {
+  arity: 3, flags: ['readonly'], keys: [2, 2, 1], acl: ['keyspace'], group: 'generic', complexity: 'O(1)',
+  tips: ['nondeterministic_output'],
+} as const;
+
+export const objectCommands: CommandSpec[] = [
+  {
+    name: 'object', arity: -2, flags: [], keys: [0, 0, 0], acl: [], group: 'generic', since: '2.2.3',
+    summary: 'A container for object introspection commands.', complexity: 'Depends on subcommand.',
+    subcommands: [
+      {
+        ...INSPECT, name: 'encoding', since: '2.2.3', summary: 'Returns the internal encoding of a Redis object.',
+        handler: encoding,
+      },
+      {
+        ...INSPECT, name: 'freq', since: '4.0.0',
+        summary: 'Returns the logarithmic access frequency counter of a Redis object.', handler: freq,
+      },
+      {
+        ...INSPECT, name: 'idletime', since: '2.2.3', summary: 'Returns the time since the last access to a Redis object.',
+        handler: idletime,
+      },
+      {
+        ...INSPECT, name: 'refcount', since: '2.2.3', summary: 'Returns the reference count of a value of a key.',
+        handler: refcount,
+      },
+      {
+        name: 'help', arity: 2, flags: ['loading', 'stale'], keys: [0, 0, 0], acl: ['keyspace'], group: 'generic',
+        since: '6.2.0', summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)',
+        handler: help,
+      },
+    ],
+  },
+];

@@ -1,0 +1,88 @@
+import type { Client } from '../../server/client.js';
+import type { CommandSpec } from '../../server/command.js';
+import { CommandError, NOT_INTEGER, SYNTAX } from '../errors.js';
+import { globMatch } from '../glob.js';
+import { intArg } from '../numbers.js';
+import { typeOf } from '../value.js';
+
+const UINT64 = 2n ** 64n;
+const DEFAULT_COUNT = 10;
+
+/**
+ * A cursor as Redis reads one (strtoul, base 10): an optional sign and
+ * digits within 2^64 ("-1" wraps around; "" is 0), no spaces or other
+ * characters. Returns it in canonical decimal form.
+ */
+export function parseCursor(s: string): string {
+  if (s === '') return '0';
+  if (!/^[+-]?[0-9]+$/.test(s)) throw new CommandError('ERR invalid cursor');
+  const negative = s.charCodeAt(0) === 45;
+  const magnitude = BigInt(s.charCodeAt(0) === 43 || negative ? s.slice(1) : s);
+  if (magnitude >= UINT64) throw new CommandError('ERR invalid cursor');
+  return String(negative && magnitude !== 0n ? UINT64 - magnitude : magnitude);
+}
+
+export interface ScanOptions {
+  count: number;
+  /** null when absent or "*" (matches everything). */
+  pattern: string | null;
+  type: string | null;
+}
+
+/** SCAN's MATCH, COUNT and TYPE, from argv[first] on (TYPE only where allowed). */
+export function parseScanOptions(argv: string[], first: number, allowType: boolean): ScanOptions {
+  const opts: ScanOptions = { count: DEFAULT_COUNT, pattern: null, type: null };
+  for (let i = first; i < argv.length; i += 2) {
+    const opt = argv[i].toLowerCase();
+    if (i + 1 >= argv.length) throw new CommandError(SYNTAX);
+    if (opt === 'count') {
+      opts.count = intArg(argv[i + 1], NOT_INTEGER);
+      if (opts.count < 1) throw new CommandError(SYNTAX);
+    } else if (opt === 'match') {
+      opts.pattern = argv[i + 1] === '*' ? null : argv[i + 1];
+    } else if (opt === 'type' && allowType) {
+      opts.type = argv[i + 1].toLowerCase();
+    } else {
+      throw new CommandError(SYNTAX);
+    }
+  }
+  return opts;
+}
+
+/**
+ * SCAN over the current database through the keyspace's parked iterators
+ * (see ScanCursors for the design and its guarantee). Filters apply in
+ * Redis's order: pattern, then expiry (an expired key is deleted), then
+ * type, whose check Redis makes with a lookup that counts a keyspace hit.
+ */
+function scan(c: Client, argv: string[]): void {
+  const cursor = parseCursor(argv[1]);
+  const { count, pattern, type } = parseScanOptions(argv, 2, true);
+  const db = c.db;
+  const ks = c.server.keyspace;
+  const found: string[] = [];
+  const next = ks.scans.step(cursor, db.dict, count, (key) => {
+    if (pattern !== null && !globMatch(pattern, key)) return;
+    const v = db.get(key);
+    if (v === undefined) return;
+    if (type !== null) {
+      ks.stats.hits++;
+      if (typeOf(v) !== type) return;
+    }
+    found.push(key);
+  });
+  c.reply.array(2);
+  c.reply.bulk(next);
+  c.reply.array(found.length);
+  for (const key of found) c.reply.bulk(key);
+}
+
+export const scanCommands: CommandSpec[] = [
+  {
+    name: 'scan', arity: -2, flags: ['readonly'], keys: [0, 0, 0], acl: ['keyspace'], group: 'generic',
+    since: '2.8.0', summary: 'Iterates over the key names in the database.',
+    tips: ['nondeterministic_output', 'request_policy:special'],
+    complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
+    handler: scan,
+  },
+];

@@ -1,0 +1,206 @@
+import type { Client } from '../../server/client.js';
+import type { CommandSpec } from '../../server/command.js';
+import { CommandError, WRONGTYPE, wrongArity } from '../errors.js';
+import { intArg } from '../numbers.js';
+import { counterCommands } from './counters.js';
+import { lcsCommands } from './lcs.js';
+import { setCommands } from './string-set.js';
+import { checkStringLength, propagating, readString, writableString } from './string-values.js';
+
+/** The hottest command: one lookup, one bulk. */
+function get(c: Client, argv: string[]): void {
+  const v = c.db.read(argv[1]);
+  if (v === undefined) c.reply.nullBulk();
+  else if (typeof v === 'string') c.reply.bulk(v);
+  else throw new CommandError(WRONGTYPE);
+}
+
+function getset(c: Client, argv: string[]): void {
+  const key = argv[1];
+  const old = readString(c, key);
+  c.db.set(key, argv[2]);
+  c.server.keyspace.notify(c.db, '$', 'set', key);
+  if (propagating(c)) c.propagateArgv = ['SET', key, argv[2]];
+  if (old === undefined) c.reply.nullBulk();
+  else c.reply.bulk(old);
+}
+
+function getdel(c: Client, argv: string[]): void {
+  const key = argv[1];
+  const old = readString(c, key);
+  if (old === undefined) {
+    c.reply.nullBulk();
+    return;
+  }
+  c.db.delete(key);
+  c.server.keyspace.notify(c.db, 'g', 'del', key);
+  if (propagating(c)) c.propagateArgv = ['DEL', key];
+  c.reply.bulk(old);
+}
+
+/** Non-strings read as nil here rather than failing the whole reply. */
+function mget(c: Client, argv: string[]): void {
+  c.reply.array(argv.length - 1);
+  for (let i = 1; i < argv.length; i++) {
+    const v = c.db.read(argv[i]);
+    if (typeof v === 'string') c.reply.bulk(v);
+    else c.reply.nullBulk();
+  }
+}
+
+function checkPairs(argv: string[]): void {
+  if (argv.length % 2 === 0) throw new CommandError(wrongArity(argv[0].toLowerCase()));
+}
+
+function setPairs(c: Client, argv: string[]): void {
+  for (let i = 1; i < argv.length; i += 2) {
+    c.db.set(argv[i], argv[i + 1]);
+    c.server.keyspace.notify(c.db, '$', 'set', argv[i]);
+  }
+}
+
+function mset(c: Client, argv: string[]): void {
+  checkPairs(argv);
+  setPairs(c, argv);
+  c.reply.ok();
+}
+
+/** All or nothing: one existing key and nothing is set. */
+function msetnx(c: Client, argv: string[]): void {
+  checkPairs(argv);
+  for (let i = 1; i < argv.length; i += 2) {
+    if (c.db.get(argv[i]) !== undefined) {
+      c.reply.integer(0);
+      return;
+    }
+  }
+  setPairs(c, argv);
+  c.reply.integer(1);
+}
+
+function append(c: Client, argv: string[]): void {
+  const key = argv[1];
+  const old = writableString(c, key);
+  let next: string;
+  if (old === undefined) {
+    next = argv[2];
+    c.db.set(key, next);
+  } else {
+    checkStringLength(c, old.length + argv[2].length);
+    next = old + argv[2];
+    c.db.set(key, next, true);
+  }
+  c.server.keyspace.notify(c.db, '$', 'append', key);
+  c.reply.integer(next.length);
+}
+
+function strlen(c: Client, argv: string[]): void {
+  const v = readString(c, argv[1]);
+  c.reply.integer(v === undefined ? 0 : v.length);
+}
+
+/** GETRANGE and SUBSTR: inclusive byte range, negative indices from the end. */
+function getrange(c: Client, argv: string[]): void {
+  let start = intArg(argv[2]);
+  let end = intArg(argv[3]);
+  const v = readString(c, argv[1]);
+  if (v === undefined || (start < 0 && end < 0 && start > end)) {
+    c.reply.bulk('');
+    return;
+  }
+  const len = v.length;
+  if (start < 0) start = Math.max(0, len + start);
+  if (end < 0) end = Math.max(0, len + end);
+  if (end >= len) end = len - 1;
+  c.reply.bulk(start > end || len === 0 ? '' : v.slice(start, end + 1));
+}
+
+function setrange(c: Client, argv: string[]): void {
+  const key = argv[1];
+  const offset = intArg(argv[2]);
+  const value = argv[3];
+  if (offset < 0) throw new CommandError('ERR offset is out of range');
+  const old = writableString(c, key);
+  if (value.length === 0) {
+    c.reply.integer(old === undefined ? 0 : old.length);
+    return;
+  }
+  checkStringLength(c, offset + value.length);
+  const base = old ?? '';
+  const next =
+    offset > base.length
+      ? base + '\0'.repeat(offset - base.length) + value
+      : base.slice(0, offset) + value + base.slice(offset + value.length);
+  c.db.set(key, next, true);
+  c.server.keyspace.notify(c.db, '$', 'setrange', key);
+  c.reply.integer(next.length);
+}
+
+const RANGE_COMPLEXITY =
+  'O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.';
+
+const basicCommands: CommandSpec[] = [
+  {
+    name: 'get', arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
+    since: '1.0.0', summary: 'Returns the string value of a key.', complexity: 'O(1)', handler: get,
+  },
+  {
+    name: 'getset', arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
+    since: '1.0.0', summary: 'Returns the previous string value of a key after setting it to a new value.',
+    complexity: 'O(1)', handler: getset,
+  },
+  {
+    name: 'getdel', arity: 2, flags: ['write', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
+    since: '6.2.0', summary: 'Returns the string value of a key after deleting the key.', complexity: 'O(1)',
+    handler: getdel,
+  },
+  {
+    name: 'mget', arity: -2, flags: ['readonly', 'fast'], keys: [1, -1, 1], acl: ['string'], group: 'string',
+    since: '1.0.0', summary: 'Atomically returns the string values of one or more keys.',
+    complexity: 'O(N) where N is the number of keys to retrieve.', tips: ['request_policy:multi_shard'], handler: mget,
+  },
+  {
+    name: 'mset', arity: -3, flags: ['write', 'denyoom'], keys: [1, -1, 2], acl: ['string'], group: 'string',
+    since: '1.0.1', summary: 'Atomically creates or modifies the string values of one or more keys.',
+    complexity: 'O(N) where N is the number of keys to set.',
+    tips: ['request_policy:multi_shard', 'response_policy:all_succeeded'], handler: mset,
+  },
+  {
+    // Redis 7.2 dropped 7.0's multi_shard/agg_min tips: MSETNX cannot be atomic across shards.
+    name: 'msetnx', arity: -3, flags: ['write', 'denyoom'], keys: [1, -1, 2], acl: ['string'], group: 'string',
+    since: '1.0.1', summary: "Atomically modifies the string values of one or more keys only when all keys don't exist.",
+    complexity: 'O(N) where N is the number of keys to set.', handler: msetnx,
+  },
+  {
+    name: 'append', arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
+    since: '2.0.0', summary: "Appends a string to the value of a key. Creates the key if it doesn't exist.",
+    complexity:
+      'O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.',
+    handler: append,
+  },
+  {
+    name: 'strlen', arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
+    since: '2.2.0', summary: 'Returns the length of a string value.', complexity: 'O(1)', handler: strlen,
+  },
+  {
+    name: 'getrange', arity: 4, flags: ['readonly'], keys: [1, 1, 1], acl: ['string'], group: 'string',
+    since: '2.4.0', summary: 'Returns a substring of the string stored at a key.', complexity: RANGE_COMPLEXITY,
+    handler: getrange,
+  },
+  {
+    name: 'substr', arity: 4, flags: ['readonly'], keys: [1, 1, 1], acl: ['string'], group: 'string',
+    since: '1.0.0', summary: 'Returns a substring from a string value.', complexity: RANGE_COMPLEXITY,
+    handler: getrange,
+  },
+  {
+    name: 'setrange', arity: 4, flags: ['write', 'denyoom'], keys: [1, 1, 1], acl: ['string'], group: 'string',
+    since: '2.2.0',
+    summary: "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.",
+    complexity:
+      'O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.',
+    handler: setrange,
+  },
+];
+
+/** The string family: plain access, SET and its variants, counters, LCS. */
+export const stringCommands: CommandSpec[] = [...basicCommands, ...setCommands, ...counterCommands, ...lcsCommands];
