@@ -128,7 +128,7 @@ function frame(chunks: Buffer[]): Event[] {
   let failed = false;
   const sink: RequestSink = {
     command: (argv) => {
-      events.push('cmd ' + JSON.stringify(argv.map((a) => a.toString('latin1'))));
+      events.push('cmd ' + JSON.stringify([...argv]));
       return true;
     },
     protocolError: (message) => {

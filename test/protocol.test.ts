@@ -15,7 +15,7 @@ function frame(chunks: Buffer[], limits: Partial<ParserLimits> = {}): Event[] {
   let failed = false;
   const sink: RequestSink = {
     command: (argv) => {
-      events.push({ cmd: argv.map((a) => a.toString('latin1')) });
+      events.push({ cmd: [...argv] });
       return true;
     },
     protocolError: (message) => {

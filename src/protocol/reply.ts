@@ -45,6 +45,22 @@ for (let i = 0; i < 1024; i++) SMALL_INTS.push(Buffer.from(`:${i}\r\n`));
 
 const MIN_CAPACITY = 1024;
 
+/** Writes `<type><n>\r\n` for a non-negative safe integer n at `at`; returns the new end. */
+function writeHeader(buf: Buffer, at: number, type: number, n: number): number {
+  buf[at++] = type;
+  if (n < 10) {
+    buf[at++] = 48 + n;
+  } else if (n < 100) {
+    buf[at++] = 48 + ((n / 10) | 0);
+    buf[at++] = 48 + (n % 10);
+  } else {
+    at += buf.latin1Write(String(n), at);
+  }
+  buf[at++] = 13;
+  buf[at++] = 10;
+  return at;
+}
+
 /** Encodes RESP2 or RESP3 into one growable buffer that the connection flushes. */
 export class RespWriter implements Reply {
   proto: Protocol = 2;
@@ -99,15 +115,25 @@ export class RespWriter implements Reply {
   }
 
   integer(n: number | bigint): void {
-    if (typeof n === 'number' && n >= 0 && n < 1024 && Number.isInteger(n)) this.raw(SMALL_INTS[n]);
-    else this.str(':' + n + CRLF);
+    if (typeof n === 'number' && n >= 0 && Number.isSafeInteger(n)) {
+      if (n < 1024) this.raw(SMALL_INTS[n]);
+      else this.length = writeHeader(this.room(32), this.length, 58 /* : */, n);
+    } else {
+      this.str(':' + n + CRLF);
+    }
   }
 
   bulk(s: string): void {
-    const buf = this.room(s.length + 24);
-    let at = this.length;
-    at += buf.latin1Write('$' + s.length + CRLF, at);
-    at += buf.latin1Write(s, at);
+    const n = s.length;
+    const buf = this.room(n + 24);
+    let at = writeHeader(buf, this.length, 36 /* $ */, n);
+    if (n < 16) {
+      // Short values: a byte loop beats the native call's fixed cost.
+      for (let i = 0; i < n; i++) buf[at + i] = s.charCodeAt(i);
+      at += n;
+    } else {
+      at += buf.latin1Write(s, at);
+    }
     buf[at++] = 13;
     buf[at++] = 10;
     this.length = at;
@@ -132,7 +158,7 @@ export class RespWriter implements Reply {
   }
 
   array(n: number): void {
-    this.str('*' + n + CRLF);
+    this.length = writeHeader(this.room(24), this.length, 42 /* * */, n);
   }
 
   map(n: number): void {

@@ -8,7 +8,7 @@ import { BIG_ARG_INITIAL_SIZE, BIG_ARG_THRESHOLD, INLINE_MAX_SIZE, UNAUTH_MAX_BU
  * keeps the remaining bytes until `resume()`.
  */
 export interface RequestSink {
-  command(argv: Buffer[]): boolean;
+  command(argv: string[]): boolean;
   protocolError(message: string): void;
   queryBufferOverflow(): void;
 }
@@ -20,14 +20,15 @@ const EMPTY = Buffer.alloc(0);
 /**
  * Frames Redis requests (multibulk and inline) from socket chunks, enforcing
  * Redis's limits as each header arrives rather than after buffering the data.
- * Arguments are views into the received chunks: copy before storing them.
+ * Arguments come out as byte strings (one latin1 char per byte), copied out
+ * of the chunks, so nothing downstream holds on to a socket buffer.
  */
 export class RequestParser {
   private buf: Buffer = EMPTY;
   private pos = 0;
   /** Arguments still expected by the current multibulk, 0 between requests. */
   private multibulkLeft = 0;
-  private argv: Buffer[] = [];
+  private argv: string[] = [];
   private argvBytes = 0;
   /** Declared length of the bulk being read, -1 while its header is awaited. */
   private bulkLen = -1;
@@ -98,7 +99,7 @@ export class RequestParser {
 
   private drain(): void {
     while (!this.stopped && !this.failed && this.pos < this.buf.length) {
-      let argv: Buffer[] | null;
+      let argv: string[] | null;
       if (this.multibulkLeft === 0 && this.argv.length === 0) {
         argv = this.buf[this.pos] === 42 /* '*' */ ? this.parseMultibulk() : this.parseInline();
       } else {
@@ -114,7 +115,7 @@ export class RequestParser {
     }
   }
 
-  private parseInline(): Buffer[] | null {
+  private parseInline(): string[] | null {
     const buf = this.buf;
     const nl = buf.indexOf(LF, this.pos);
     if (nl === -1 || hasNul(buf, this.pos, nl)) {
@@ -130,11 +131,18 @@ export class RequestParser {
       this.fail('Protocol error: unbalanced quotes in request');
       return null;
     }
-    return args;
+    return args.map((a) => a.latin1Slice(0, a.length));
   }
 
-  private parseMultibulk(): Buffer[] | null {
+  private parseMultibulk(): string[] | null {
     const buf = this.buf;
+    const quick = scanDecimalHeader(buf, this.pos);
+    if (quick >= 0 && quick <= 2147483647 && (this.authenticated || quick <= UNAUTH_MAX_MULTIBULK)) {
+      this.pos = scannedHeaderEnd;
+      if (quick === 0) return [];
+      this.startMultibulk(quick);
+      return this.parseBulks();
+    }
     const cr = buf.indexOf(CR, this.pos);
     if (cr === -1 || hasNul(buf, this.pos, cr)) {
       if (buf.length - this.pos > INLINE_MAX_SIZE) this.fail('Protocol error: too big mbulk count string');
@@ -152,61 +160,80 @@ export class RequestParser {
     }
     this.pos = cr + 2;
     if (n <= 0) return [];
+    this.startMultibulk(n);
+    return this.parseBulks();
+  }
+
+  private startMultibulk(n: number): void {
     this.multibulkLeft = n;
     this.argv = [];
     this.argvBytes = 0;
     this.bulkLen = -1;
-    return this.parseBulks();
   }
 
-  private parseBulks(): Buffer[] | null {
+  private parseBulks(): string[] | null {
     const buf = this.buf;
     while (this.multibulkLeft > 0) {
       if (this.bulkLen === -1) {
         if (this.pos >= buf.length) return null;
-        const cr = buf.indexOf(CR, this.pos);
-        if (cr === -1 || hasNul(buf, this.pos, cr)) {
-          if (buf.length - this.pos > INLINE_MAX_SIZE) this.fail('Protocol error: too big bulk count string');
-          return null;
+        const quick = scanDecimalHeader(buf, this.pos);
+        if (quick >= 0 && quick <= this.limits.maxBulkLen && (this.authenticated || quick <= UNAUTH_MAX_BULK)) {
+          this.pos = scannedHeaderEnd;
+          this.bulkLen = quick;
+        } else {
+          this.parseBulkHeaderSlowly(buf);
+          if (this.bulkLen === -1) return null;
         }
-        // Redis judges the header only once its whole line (CR and one more byte) is in.
-        if (cr + 1 >= buf.length) return null;
-        if (buf[this.pos] !== 36 /* '$' */) {
-          this.fail(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
-          return null;
-        }
-        const len = parseStrictInt(buf, this.pos + 1, cr);
-        if (len === null || len < 0 || len > this.limits.maxBulkLen) {
-          this.fail('Protocol error: invalid bulk length');
-          return null;
-        }
-        if (!this.authenticated && len > UNAUTH_MAX_BULK) {
-          this.fail('Protocol error: unauthenticated bulk length');
-          return null;
-        }
-        this.pos = cr + 2;
-        this.bulkLen = len;
       }
       const need = this.bulkLen + 2;
       if (buf.length - this.pos < need) {
         if (this.bulkLen >= BIG_ARG_THRESHOLD) this.startBigArg();
         return null;
       }
-      this.pushArg(buf.subarray(this.pos, this.pos + this.bulkLen));
+      this.pushArg(buf.latin1Slice(this.pos, this.pos + this.bulkLen));
       // Like Redis, the two bytes after the data are skipped unchecked.
       this.pos += need;
     }
     return this.takeArgv();
   }
 
-  private pushArg(arg: Buffer): void {
+  /**
+   * The general bulk header path: waits for the whole line, or fails with
+   * Redis's error. Leaves bulkLen at -1 unless a header was read.
+   */
+  private parseBulkHeaderSlowly(buf: Buffer): void {
+    const cr = buf.indexOf(CR, this.pos);
+    if (cr === -1 || hasNul(buf, this.pos, cr)) {
+      if (buf.length - this.pos > INLINE_MAX_SIZE) this.fail('Protocol error: too big bulk count string');
+      return;
+    }
+    // Redis judges the header only once its whole line (CR and one more byte) is in.
+    if (cr + 1 >= buf.length) return;
+    if (buf[this.pos] !== 36 /* '$' */) {
+      this.fail(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
+      return;
+    }
+    const len = parseStrictInt(buf, this.pos + 1, cr);
+    if (len === null || len < 0 || len > this.limits.maxBulkLen) {
+      this.fail('Protocol error: invalid bulk length');
+      return;
+    }
+    if (!this.authenticated && len > UNAUTH_MAX_BULK) {
+      this.fail('Protocol error: unauthenticated bulk length');
+      return;
+    }
+    this.pos = cr + 2;
+    this.bulkLen = len;
+  }
+
+  private pushArg(arg: string): void {
     this.argv.push(arg);
     this.argvBytes += arg.length;
     this.bulkLen = -1;
     this.multibulkLeft--;
   }
 
-  private takeArgv(): Buffer[] {
+  private takeArgv(): string[] {
     const argv = this.argv;
     this.argv = [];
     this.argvBytes = 0;
@@ -240,13 +267,41 @@ export class RequestParser {
     if (this.bigArgFilled < need) return EMPTY;
     this.bigArg = null;
     this.bigArgFilled = 0;
-    this.pushArg(big.subarray(0, need - 2));
+    this.pushArg(big.latin1Slice(0, need - 2));
     if (this.multibulkLeft === 0) {
       const argv = this.takeArgv();
       if (!this.sink.command(argv)) this.stopped = true;
     }
     return chunk.subarray(take);
   }
+}
+
+/** Where the line read by the last successful scanDecimalHeader ends (past its CRLF). */
+let scannedHeaderEnd = 0;
+
+/**
+ * The common case of a `*N` or `$N` header in one pass: a type byte, 1 to 15
+ * plain digits without a leading zero, CR, and at least one byte more in the
+ * buffer. Returns N (and sets scannedHeaderEnd), or -1 for anything else,
+ * which the general path then waits for or rejects with Redis's error.
+ */
+function scanDecimalHeader(buf: Buffer, start: number): number {
+  const type = buf[start];
+  if (type !== 36 && type !== 42) return -1;
+  const end = Math.min(buf.length, start + 17);
+  let i = start + 1;
+  let n = 0;
+  for (; i < end; i++) {
+    const c = buf[i];
+    if (c === CR) break;
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
+  }
+  const digits = i - start - 1;
+  if (i >= end || digits === 0 || i + 1 >= buf.length) return -1;
+  if (digits > 1 && buf[start + 1] === 48) return -1;
+  scannedHeaderEnd = i + 2;
+  return n;
 }
 
 /**

@@ -50,6 +50,8 @@ export class Client implements Watcher, RequestSink {
   /** QUIT or a protocol error: close once pending replies are written. */
   closeAfterReply = false;
   closed = false;
+  /** Queued in the server's end-of-turn flush. */
+  flushPending = false;
   readonly addr: string;
   readonly laddr: string;
   readonly fd: number;
@@ -69,7 +71,7 @@ export class Client implements Watcher, RequestSink {
     this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
   }
 
-  command(argv: Buffer[]): boolean {
+  command(argv: string[]): boolean {
     this.server.dispatcher.run(this, argv);
     return !this.closeAfterReply && !this.closed && !this.server.isPaused(this) && this.blocked === null;
   }

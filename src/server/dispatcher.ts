@@ -21,10 +21,8 @@ export class Dispatcher {
 
   constructor(private readonly server: Server) {}
 
-  run(c: Client, raw: Buffer[]): void {
-    const argv = new Array<string>(raw.length);
-    for (let i = 0; i < raw.length; i++) argv[i] = raw[i].latin1Slice(0, raw[i].length);
-    c.lastInteraction = this.server.keyspace.now = Date.now();
+  /** Runs one framed request. The caller has set the keyspace clock for the chunk it came in. */
+  run(c: Client, argv: string[]): void {
     const replyStart = c.reply.length;
     this.process(c, argv);
     if (c.replyOff || c.replySkip || c.replySkipNext) this.applyReplyMode(c, replyStart);

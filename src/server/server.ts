@@ -52,6 +52,7 @@ export class Server {
   lastSave = Math.floor(Date.now() / 1000);
   private listeners: net.Server[] = [];
   private nextClientId = 1;
+  private toFlush: Client[] = [];
   private cron: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
   /** Fires when SHUTDOWN asks the process hosting this server to stop. */
@@ -178,6 +179,8 @@ export class Server {
     this.clients.set(c.id, c);
     socket.on('data', (chunk: Buffer) => {
       this.stats.netInputBytes += chunk.length;
+      // One clock reading per chunk: the commands of a pipeline run within microseconds.
+      c.lastInteraction = this.keyspace.now = Date.now();
       c.parser.feed(chunk);
       this.flushClient(c);
     });
@@ -185,10 +188,28 @@ export class Server {
     socket.on('close', () => c.close());
   }
 
+  /**
+   * Schedules a client's pending replies to be written at the end of this
+   * event-loop turn, after every readable socket has been served (Redis's
+   * beforeSleep). One write per client per turn, and the peer is woken once
+   * per burst rather than once per request.
+   */
   flushClient(c: Client): void {
-    this.stats.netOutputBytes += c.reply.length;
-    c.flush();
+    if (c.flushPending) return;
+    c.flushPending = true;
+    this.toFlush.push(c);
+    if (this.toFlush.length === 1) setImmediate(this.flushAll);
   }
+
+  private readonly flushAll = (): void => {
+    const list = this.toFlush;
+    this.toFlush = [];
+    for (const c of list) {
+      c.flushPending = false;
+      this.stats.netOutputBytes += c.reply.length;
+      c.flush();
+    }
+  };
 
   removeClient(c: Client): void {
     this.clients.delete(c.id);

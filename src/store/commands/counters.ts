@@ -2,17 +2,16 @@ import type { Client } from '../../server/client.js';
 import type { CommandSpec } from '../../server/command.js';
 import { CommandError, NOT_FLOAT, NOT_INTEGER, OVERFLOW } from '../errors.js';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../long-double.js';
-import { isInt64, toInt64 } from '../numbers.js';
+import { isInt64, smallInt, toInt64 } from '../numbers.js';
 import { propagating, writableString } from './string-values.js';
 
-/** Below 10^15 in magnitude a value and any sum of two stay exact as doubles. */
-const SMALL_INT = /^(?:0|-?[1-9][0-9]{0,14})$/;
 const INT64_MIN = -(2n ** 63n);
 
 /** An int64 as Redis's string2ll reads it: a number when small, a bigint otherwise, null if invalid. */
 function parseInteger(s: string): number | bigint | null {
-  if (s.length <= 16 && SMALL_INT.test(s)) return Number(s);
-  return toInt64(s);
+  // Below 10^15 in magnitude a value and any sum of two stay exact as doubles.
+  const small = smallInt(s);
+  return small === small ? small : toInt64(s);
 }
 
 function integerArg(s: string): number | bigint {
