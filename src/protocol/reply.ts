@@ -53,6 +53,11 @@ function writeHeader(buf: Buffer, at: number, type: number, n: number): number {
   } else if (n < 100) {
     buf[at++] = 48 + ((n / 10) | 0);
     buf[at++] = 48 + (n % 10);
+  } else if (n < 0x40000000) {
+    let digits = 3;
+    for (let p = 1000; p <= n; p *= 10) digits++;
+    for (let i = digits - 1, v = n; i >= 0; i--, v = (v / 10) | 0) buf[at + i] = 48 + (v % 10);
+    at += digits;
   } else {
     at += buf.latin1Write(String(n), at);
   }

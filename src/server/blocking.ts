@@ -50,7 +50,7 @@ export class BlockedClients {
   private timedOut(c: Client): void {
     const state = c.blocked;
     if (state === null) return;
-    this.server.keyspace.now = Date.now();
+    this.server.startTurn();
     state.onTimeout(c);
     this.unblock(c);
   }

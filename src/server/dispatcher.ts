@@ -19,6 +19,14 @@ export class Dispatcher {
   /** Command names as clients spell them ("SET", "set") to the command. */
   private readonly byRawName = new Map<string, Command>();
 
+  /**
+   * performance.now() when the last command ended, or when the current
+   * turn began (Server.startTurn). A command's duration runs from this stamp,
+   * so each command costs one clock reading; the few instructions that frame
+   * a request are counted in it.
+   */
+  stamp = performance.now();
+
   constructor(private readonly server: Server) {}
 
   /** Runs one framed request. The caller has set the keyspace clock for the chunk it came in. */
@@ -99,8 +107,17 @@ export class Dispatcher {
 
   /** Runs a command that CLIENT PAUSE held back, now that the pause is over. */
   resumeHeld(c: Client, argv: string[]): void {
-    this.server.keyspace.now = Date.now();
+    this.server.startTurn();
     this.process(c, argv);
+  }
+
+  /**
+   * A bug in a handler must not take the server down with it: the client
+   * gets an error, the log gets the stack.
+   */
+  private internalError(c: Client, cmd: Command, e: unknown): void {
+    this.server.log.warning({ err: e, command: cmd.fullName }, 'Internal error while executing a command');
+    c.reply.error(`ERR internal error while executing '${cmd.fullName}'`);
   }
 
   /** A command refused before it ran; inside MULTI this dooms the transaction. */
@@ -123,14 +140,16 @@ export class Dispatcher {
     c.propagateArgv = undefined;
     const propagation = server.propagation;
     propagation.begin();
-    const start = performance.now();
+    const start = this.stamp;
     try {
       cmd.handler!(c, argv);
     } catch (e) {
-      if (!(e instanceof CommandError)) throw e;
-      c.reply.error(e.message);
+      if (e instanceof CommandError) c.reply.error(e.message);
+      else this.internalError(c, cmd, e);
     }
-    const usec = Math.round((performance.now() - start) * 1000);
+    const end = performance.now();
+    this.stamp = end;
+    const usec = Math.round((end - start) * 1000);
     const stats = cmd.stats;
     stats.calls++;
     stats.usec += usec;

@@ -95,8 +95,11 @@ function setGeneric(c: Client, argv: string[], key: string, value: string, opts:
   if (flags & GET) {
     old = readString(c, key);
     found = old !== undefined;
-  } else {
+  } else if (flags & (NX | XX) || c.db.expires.size !== 0) {
+    // The lookup also expires a stale key first (propagating its DEL), as Redis's SET does.
     found = c.db.get(key) !== undefined;
+  } else {
+    found = false;
   }
   if ((flags & NX && found) || (flags & XX && !found)) {
     if (flags & GET) replyOld(c, old);
@@ -124,8 +127,10 @@ function replyOld(c: Client, old: string | undefined): void {
   else c.reply.bulk(old);
 }
 
+const PLAIN: Options = { flags: 0, expire: undefined };
+
 function set(c: Client, argv: string[]): void {
-  setGeneric(c, argv, argv[1], argv[2], parseOptions(argv, true), false);
+  setGeneric(c, argv, argv[1], argv[2], argv.length === 3 ? PLAIN : parseOptions(argv, true), false);
 }
 
 function setnx(c: Client, argv: string[]): void {
