@@ -86,17 +86,32 @@ describe('CLIENT PAUSE WRITE', () => {
   test('EXEC of a transaction that writes waits; one that only reads does not', async () => {
     const admin = await connect();
     const tx = await connect();
-    await admin.call('CLIENT', 'PAUSE', '100000', 'WRITE');
-    await tx.call('MULTI');
-    await tx.call('GET', 'k');
-    expect(await tx.call('EXEC')).toEqual({ t: 'array', v: [expect.anything()] });
     await tx.call('MULTI');
     await tx.call('SET', 'k', 'tx');
+    await admin.call('CLIENT', 'PAUSE', '100000', 'WRITE');
     const exec = tracked(tx.call('EXEC'));
     await heldCount(1);
     expect(exec.arrived()).toBe(false);
     await admin.call('CLIENT', 'UNPAUSE');
     expect(await exec.promise).toEqual({ t: 'array', v: [OK] });
+    await admin.call('CLIENT', 'PAUSE', '100000', 'WRITE');
+    await tx.call('MULTI');
+    await tx.call('GET', 'k');
+    expect(await tx.call('EXEC')).toEqual({ t: 'array', v: [expect.anything()] });
+    await admin.call('CLIENT', 'UNPAUSE');
+  });
+
+  test('a write sent inside MULTI waits for the pause before it is queued, as in Redis', async () => {
+    const admin = await connect();
+    const tx = await connect();
+    await admin.call('CLIENT', 'PAUSE', '100000', 'WRITE');
+    await tx.call('MULTI');
+    const queued = tracked(tx.call('SET', 'k', 'v'));
+    await heldCount(1);
+    expect(queued.arrived()).toBe(false);
+    await admin.call('CLIENT', 'UNPAUSE');
+    expect(await queued.promise).toEqual({ t: 'simple', v: 'QUEUED' });
+    expect(await tx.call('EXEC')).toEqual({ t: 'array', v: [OK] });
   });
 
   test('keys past their deadline read as gone but are not deleted until the pause ends', async () => {

@@ -89,6 +89,11 @@ export class Dispatcher {
       this.reject(c, cmd, gate);
       return;
     }
+    // As in Redis, a paused write waits even when it would only be queued by MULTI.
+    if (server.pause !== null && server.pauseHolds(c, cmd)) {
+      server.paused.set(c, argv);
+      return;
+    }
     if (c.multi !== null && !RUN_INSIDE_MULTI.has(cmd.fullName)) {
       if (cmd.noMulti) {
         this.reject(c, cmd, 'ERR Command not allowed inside a transaction');
@@ -96,10 +101,6 @@ export class Dispatcher {
       }
       c.multi.push({ cmd, argv });
       c.reply.simple('QUEUED');
-      return;
-    }
-    if (server.pause !== null && server.pauseHolds(c, cmd)) {
-      server.paused.set(c, argv);
       return;
     }
     this.call(c, cmd, argv);
