@@ -75,7 +75,10 @@ function main(argv: string[]): void {
   }
   let server: Server;
   try {
-    server = new Server(loadSettings(argv), { pretty: process.stdout.isTTY === true }, configFilePath(argv));
+    const settings = loadSettings(argv);
+    // A broker keeps what it queues: the server runs with the AOF on (everysec) unless told otherwise.
+    if (!settings.some(([name]) => name === 'appendonly')) settings.unshift(['appendonly', 'yes']);
+    server = new Server(settings, { pretty: process.stdout.isTTY === true }, configFilePath(argv));
   } catch (e) {
     fatal(`*** FATAL CONFIG ERROR ***\n${(e as Error).message}`);
   }
@@ -90,7 +93,14 @@ function main(argv: string[]): void {
     (port) => {
       const metrics = server.metrics.url;
       if (metrics !== null) server.log.notice(`Prometheus metrics at ${metrics}`);
-      server.log.notice({ port }, `Ready to accept connections on port ${port}`);
+      server.persistence.ready.then(
+        () => server.log.notice({ port }, `Ready to accept connections on port ${port}`),
+        (e: Error) => {
+          server.log.warning(e.message);
+          server.log.flush();
+          fatal(`Can't load the append only file: ${e.message}`);
+        },
+      );
     },
     (e: Error) => {
       server.log.warning(`Could not create server TCP listening socket: ${e.message}`);

@@ -30,10 +30,25 @@ export function configPairs(opts: StartOptions): [string, string][] {
   return pairs;
 }
 
-/** Starts a Sluice server in this process. Several may run side by side. */
+/**
+ * Starts a Sluice server in this process. Several may run side by side.
+ * Persistence is off unless asked for: `config.dir` turns the AOF on in that
+ * directory (unless `config.appendonly` says otherwise). Resolves once the
+ * server listens and its AOF, if any, is loaded; a load that fails (a
+ * corrupt file) closes the server and rejects.
+ */
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
-  const server = new Server(configPairs(opts), { level: opts.logLevel ?? 'warning' });
+  const pairs = configPairs(opts);
+  const named = (n: string) => pairs.some(([name]) => name.toLowerCase() === n);
+  if (named('dir') && !named('appendonly')) pairs.push(['appendonly', 'yes']);
+  const server = new Server(pairs, { level: opts.logLevel ?? 'warning' });
   const port = await server.listen();
+  try {
+    await server.persistence.ready;
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
   return { port, server, close: () => server.close() };
 }
 

@@ -225,6 +225,12 @@ const NEW_IN_7_2_OR_LATER = new Set<string>([
 const CHANGED_IN_7_2: Record<string, Record<string, unknown>> = {
   'command|getkeys': { arity: -3 },
   'command|getkeysandflags': { arity: -3 },
+  // Redis 7.2 dropped noscript from the blocking commands: scripts run them as non-blocking (redis#11568).
+  blpop: { flags: ['write', 'blocking'] },
+  brpop: { flags: ['write', 'blocking'] },
+  blmove: { flags: ['write', 'denyoom', 'blocking'] },
+  brpoplpush: { flags: ['write', 'denyoom', 'blocking'] },
+  wait: { flags: [] },
 };
 
 interface Described {

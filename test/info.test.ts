@@ -177,7 +177,10 @@ describe('INFO fields', () => {
 });
 
 /** Fields Sluice prints that Redis 7.0 does not: its own, and what 7.2 or later added. */
-const NOT_IN_7_0 = new Set(['sluice_version', 'listener0', 'client_query_buffer_limit_disconnections']);
+const NOT_IN_7_0 = new Set([
+  'sluice_version', 'listener0', 'client_query_buffer_limit_disconnections', 'client_output_buffer_limit_disconnections',
+  'pubsub_clients', 'total_blocking_keys', 'total_blocking_keys_on_nokey',
+]);
 
 /** Fields whose value is fixed for a Sluice that has no replicas, cluster, modules, persistence in progress or memory limit. */
 const SAME_AS_A_FRESH_REDIS = [

@@ -123,7 +123,9 @@ export function scratchDir(prefix) {
 export async function startSluice({ dir, cpu, extra = [] }) {
   if (!existsSync(SLUICE_CLI)) throw new Error(`${SLUICE_CLI} is missing: run \`npm run build\` first`);
   const port = await freePort();
-  return launch('sluice', process.execPath, [SLUICE_CLI, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...extra], { port, dir, cpu });
+  // Like the Redis below, without persistence unless a section asks for it in `extra` (the later option wins).
+  const args = [SLUICE_CLI, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'no', ...extra];
+  return launch('sluice', process.execPath, args, { port, dir, cpu });
 }
 
 export async function startRedis({ dir, cpu, extra = [] }) {

@@ -44,6 +44,7 @@ const SMALL_INTS: Buffer[] = [];
 for (let i = 0; i < 1024; i++) SMALL_INTS.push(Buffer.from(`:${i}\r\n`));
 
 const MIN_CAPACITY = 1024;
+const MAX_HINT = 64 * 1024;
 
 /** Writes `<type><n>\r\n` for a non-negative safe integer n at `at`; returns the new end. */
 function writeHeader(buf: Buffer, at: number, type: number, n: number): number {
@@ -66,27 +67,123 @@ function writeHeader(buf: Buffer, at: number, type: number, n: number): number {
   return at;
 }
 
-/** Encodes RESP2 or RESP3 into one growable buffer that the connection flushes. */
+/**
+ * Encodes RESP2 or RESP3 into one growable buffer that the connection
+ * flushes. Bytes other connections share (a published message, encoded
+ * once for all its subscribers) are queued by reference instead, ahead of
+ * what is written after them: consecutive frames from one shared buffer
+ * make a single slice, so a subscriber's burst is one write and no copy.
+ */
 export class RespWriter implements Reply {
   proto: Protocol = 2;
   errors = 0;
   lastError = '';
   private buf: Buffer | null = null;
+  /** Bytes written to the private buffer since the last take (or the last shared bytes). */
   length = 0;
+  /** Output that goes before the private buffer, in order; null when there is none. */
+  private queued: Buffer[] | null = null;
+  private queuedBytes = 0;
+  /** The shared region still being extended (source, start, end), not yet in `queued`. */
+  private sharedSrc: Buffer | null = null;
+  private sharedStart = 0;
+  private sharedEnd = 0;
+  /** Whether the shared region has been extended: this writer is receiving a contiguous stream. */
+  private sharedGrew = false;
+  /** Size of the last private output taken (at most MAX_HINT): where the next buffer starts. */
+  private lastTaken = 0;
 
-  /** Takes what was written; the writer starts a fresh buffer next time. */
-  take(): Buffer | null {
-    if (this.length === 0) return null;
-    const out = this.buf!.subarray(0, this.length);
+  /** Every byte waiting to be written: queued, shared and private. */
+  get pending(): number {
+    return this.queuedBytes + (this.sharedEnd - this.sharedStart) + this.length;
+  }
+
+  /**
+   * Takes what was written, in order: a buffer of private bytes, or an
+   * array of pieces when shared bytes are involved (a socket that cannot
+   * write them at once should copy them rather than hold on to the shared
+   * buffers). The writer starts afresh next time.
+   */
+  take(): Buffer | Buffer[] | null {
+    if (this.queued === null && this.sharedSrc === null) {
+      if (this.length === 0) return null;
+      this.lastTaken = Math.min(this.length, MAX_HINT);
+      const out = this.buf!.subarray(0, this.length);
+      this.buf = null;
+      this.length = 0;
+      return out;
+    }
+    this.closeShared();
+    this.sealPrivate();
+    const out = this.queued!;
+    this.queued = null;
+    this.queuedBytes = 0;
     this.buf = null;
-    this.length = 0;
     return out;
+  }
+
+  /**
+   * Appends src[start, end), bytes that must never change: by reference
+   * when they start this writer's output or continue the region referenced
+   * last (or follow a region that was growing, across the source's block
+   * boundary), else, interleaved with other output, by copy, which for a
+   * small frame costs less than another piece to write.
+   */
+  shared(src: Buffer, start: number, end: number): void {
+    if (this.length === 0) {
+      if (this.sharedSrc === src && this.sharedEnd === start) {
+        this.sharedEnd = end;
+        this.sharedGrew = true;
+        return;
+      }
+      if ((this.sharedSrc === null && this.queued === null) || this.sharedGrew) {
+        this.closeShared();
+        this.sharedSrc = src;
+        this.sharedStart = start;
+        this.sharedEnd = end;
+        this.sharedGrew = false;
+        return;
+      }
+    }
+    const buf = this.room(end - start);
+    this.length += src.copy(buf, this.length, start, end);
+  }
+
+  /**
+   * Room for `n` more bytes at `length` in the private buffer, for callers
+   * that encode in place; they advance `length` by what they wrote.
+   */
+  reserve(n: number): Buffer {
+    return this.room(n);
+  }
+
+  private enqueue(b: Buffer): void {
+    (this.queued ??= []).push(b);
+    this.queuedBytes += b.length;
+  }
+
+  private closeShared(): void {
+    if (this.sharedSrc === null) return;
+    this.enqueue(this.sharedSrc.subarray(this.sharedStart, this.sharedEnd));
+    this.sharedSrc = null;
+    this.sharedStart = this.sharedEnd = 0;
+    this.sharedGrew = false;
+  }
+
+  /** Moves the private bytes into the queue; later writes continue in the rest of the buffer. */
+  private sealPrivate(): void {
+    if (this.length === 0) return;
+    const buf = this.buf!;
+    this.enqueue(buf.subarray(0, this.length));
+    this.buf = buf.length - this.length >= MIN_CAPACITY ? buf.subarray(this.length) : null;
+    this.length = 0;
   }
 
   private room(n: number): Buffer {
     const buf = this.buf;
     if (buf !== null && buf.length - this.length >= n) return buf;
-    let cap = buf === null ? MIN_CAPACITY : buf.length * 2;
+    // A fresh buffer starts as large as the last output was (within reason), so a busy client does not regrow it every turn.
+    let cap = buf === null ? Math.max(MIN_CAPACITY, this.lastTaken) : buf.length * 2;
     while (cap - this.length < n) cap *= 2;
     const next = Buffer.allocUnsafe(cap);
     if (buf !== null && this.length > 0) buf.copy(next, 0, 0, this.length);

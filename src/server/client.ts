@@ -1,8 +1,9 @@
 import type { Socket } from 'node:net';
+import type { Subscriptions } from '../broker/registry.js';
 import { RequestParser, type RequestSink } from '../protocol/request-parser.js';
 import { RespWriter } from '../protocol/reply.js';
 import type { Database, Watcher } from '../store/database.js';
-import type { BlockedState } from './blocking.js';
+import type { BlockedState } from '../queues/blocking-registry.js';
 import type { Command } from './command.js';
 import type { Server } from './server.js';
 
@@ -43,7 +44,7 @@ export class Client implements Watcher, RequestSink {
   noEvict = false;
   noTouch = false;
   monitor = false;
-  /** Set while a command (WAIT) holds this client; its pipeline waits. See BlockedClients. */
+  /** Set while a blocking command (BLPOP, WAIT…) holds this client; its pipeline waits. See BlockingRegistry. */
   blocked: BlockedState | null = null;
   /** Inside EXEC (later: scripts) blocking commands answer at once, as Redis's CLIENT_DENY_BLOCKING. */
   denyBlocking = false;
@@ -52,6 +53,10 @@ export class Client implements Watcher, RequestSink {
   closed = false;
   /** Queued in the server's end-of-turn flush. */
   flushPending = false;
+  /** Channel, pattern and shard-channel subscriptions; null while there are none (see Registry). */
+  pubsub: Subscriptions | null = null;
+  /** When (ms) the output buffer went over its class's soft limit and has stayed over; 0 when under. */
+  obufSoftLimitSince = 0;
   readonly addr: string;
   readonly laddr: string;
   readonly fd: number;
@@ -96,9 +101,31 @@ export class Client implements Watcher, RequestSink {
   /** Writes what the replies produced so far, closing afterwards if asked to. */
   flush(): void {
     if (this.closed) return;
-    const out = this.reply.take();
-    if (out !== null) this.socket.write(out);
-    if (this.closeAfterReply) this.close();
+    this.send(this.reply.take(), this.closeAfterReply);
+  }
+
+  /**
+   * Writes output taken from the reply writer (now, or earlier: replies the
+   * AOF held under appendfsync always until what they acknowledge was on
+   * disk), then closes the connection if `closeAfter`.
+   */
+  send(out: Buffer | Buffer[] | null, closeAfter: boolean): void {
+    if (this.closed) return;
+    if (Array.isArray(out)) {
+      if (this.socket.writableLength > 0) {
+        // A backlog: copied, so that the socket's queue does not keep the shared message buffers alive.
+        this.socket.write(Buffer.concat(out));
+      } else if (out.length === 1) {
+        this.socket.write(out[0]);
+      } else {
+        this.socket.cork();
+        for (const piece of out) this.socket.write(piece);
+        this.socket.uncork();
+      }
+    } else if (out !== null) {
+      this.socket.write(out);
+    }
+    if (closeAfter) this.close();
   }
 
   close(): void {
@@ -113,6 +140,7 @@ export class Client implements Watcher, RequestSink {
   flagString(): string {
     let f = '';
     if (this.monitor) f += 'O';
+    if (this.pubsub !== null) f += 'P';
     if (this.multi !== null) f += 'x';
     if (this.blocked !== null) f += 'b';
     if (this.casDirty) f += 'd';

@@ -15,6 +15,9 @@ import { waitCommands } from './commands/wait.js';
 import { configCommands } from './commands/config.js';
 import { infoCommands } from './commands/info.js';
 import { commandCommands } from './commands/command.js';
+import { listCommands } from '../queues/list-commands.js';
+import { pubsubCommands } from '../broker/commands.js';
+import { persistenceCommands } from '../persistence/commands.js';
 
 /** Every command Sluice implements: each family declares its own, this joins them. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -34,4 +37,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...configCommands,
   ...infoCommands,
   ...commandCommands,
+  ...listCommands,
+  ...pubsubCommands,
+  ...persistenceCommands,
 ];

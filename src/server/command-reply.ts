@@ -45,6 +45,8 @@ export function categoryNames(cmd: Command): string[] {
  * insert, delete, OW and RM flags are not reported).
  */
 export function keyFlags(cmd: Command): string[] {
+  // The pub/sub commands' only "keys" are shard channels, which take key positions for cluster routing.
+  if (cmd.flagSet.has('pubsub')) return ['not_key'];
   return [cmd.isWrite ? 'RW' : 'RO'];
 }
 

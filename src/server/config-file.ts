@@ -1,5 +1,6 @@
 import { splitInlineArgs } from '../protocol/inline.js';
 import { Config } from './config.js';
+import { formatValue } from './config-values.js';
 
 export interface ConfigLine {
   name: string;
@@ -104,7 +105,8 @@ export function resolveConfig(lines: readonly ConfigLine[]): [string, string][] 
     const err = scratch.setMany([[l.name, l.value]], true);
     if (err !== null) throw new ConfigError(l, `Bad value for '${l.name}': ${reasonOf(err)}`);
     byName.delete(def.name);
-    byName.set(def.name, l.value);
+    // The resulting value, not the line: a parameter may merge its lines (client-output-buffer-limit).
+    byName.set(def.name, formatValue(scratch.value(def)));
   }
   return [...byName];
 }

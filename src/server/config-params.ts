@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { displayedEventFlags, INVALID_EVENT_CLASS, parseEventFlags, storedEventFlags } from '../broker/notifications.js';
+import { mergeOutputLimits, OUTPUT_LIMIT_DEFAULT, validateOutputLimits } from './output-limits.js';
 
 /**
  * Every configuration parameter Sluice accepts, with Redis 7.2's names,
@@ -36,7 +38,10 @@ export interface ParamDef {
   values?: readonly string[];
   /** For strings: an error reason, or null when the value is acceptable. */
   validate?: (raw: string) => string | null;
-  normalize?: (raw: string) => string;
+  /** The value to store; `current` is the value being replaced (the default when there is none yet). */
+  normalize?: (raw: string, current: string) => string;
+  /** How CONFIG GET shows a stored string, where Redis prints less than it keeps. */
+  display?: (stored: string) => string;
   /**
    * How CONFIG REWRITE writes a string: 'quoted' (the default) quotes it as
    * Redis's sdscatrepr; 'words' writes it bare and drops the directive when
@@ -55,6 +60,32 @@ const MB = 1024n * 1024n;
 
 /** Redis accepts at most this many addresses in `bind` (CONFIG_BINDADDR_MAX). */
 const MAX_BIND_ADDRESSES = 16;
+
+/** Redis's check that a name is a plain file or directory name, not a path. */
+function baseName(what: string, kind: string) {
+  return (raw: string): string | null => {
+    if (raw === '') return `${what} can't be empty`;
+    return raw.includes('/') ? `${what} can't be a path, just a ${kind}` : null;
+  };
+}
+
+/**
+ * AOF persistence (src/persistence). Redis's defaults, except
+ * aof-use-rdb-preamble: Sluice has no RDB writer yet, so its base files are
+ * in AOF form; `yes` is accepted (a redis.conf may say it) and logged as such.
+ * The CLI turns appendonly on unless told otherwise (see src/cli.ts).
+ */
+const AOF: ParamDef[] = [
+  { name: 'appendonly', type: 'bool', default: 'no' },
+  { name: 'appendfilename', type: 'string', default: 'appendonly.aof', immutable: true, validate: baseName('appendfilename', 'filename') },
+  { name: 'appenddirname', type: 'string', default: 'appendonlydir', immutable: true, validate: baseName('appenddirname', 'dirname') },
+  { name: 'appendfsync', type: 'enum', default: 'everysec', values: ['everysec', 'always', 'no'] },
+  { name: 'auto-aof-rewrite-percentage', type: 'int', default: '100', min: 0n, max: INT_MAX },
+  { name: 'auto-aof-rewrite-min-size', type: 'memory', default: '67108864', min: 0n, max: LONG_MAX },
+  { name: 'aof-load-truncated', type: 'bool', default: 'yes' },
+  { name: 'aof-use-rdb-preamble', type: 'bool', default: 'no' },
+  { name: 'aof-timestamp-enabled', type: 'bool', default: 'no' },
+];
 
 /** Parameters Redis uses only to tune its compact encodings; Sluice stores and reports them. */
 const ENCODING_TUNING: ParamDef[] = [
@@ -95,7 +126,18 @@ export const PARAMETERS: ParamDef[] = [
   { name: 'slowlog-max-len', type: 'int', default: '128', min: 0n, max: LONG_MAX },
   // Sluice never evicts: noeviction is the only policy it can honour.
   { name: 'maxmemory-policy', type: 'enum', default: 'noeviction', values: ['noeviction'] },
+  {
+    name: 'notify-keyspace-events', type: 'string', default: '',
+    validate: (raw) => (parseEventFlags(raw) === null ? INVALID_EVENT_CLASS : null),
+    normalize: storedEventFlags, display: displayedEventFlags,
+  },
+  // Only the classes named change; CONFIG REWRITE writes the whole value on one line.
+  {
+    name: 'client-output-buffer-limit', type: 'string', default: OUTPUT_LIMIT_DEFAULT, rewrite: 'words',
+    validate: validateOutputLimits, normalize: mergeOutputLimits,
+  },
   // Sluice's own: the Prometheus endpoint (0 = off).
   { name: 'metrics-port', type: 'int', default: '0', min: 0n, max: 65535n, immutable: true },
+  ...AOF,
   ...ENCODING_TUNING,
 ];

@@ -32,7 +32,8 @@ export function memtoull(raw: string): bigint | null {
   return BigInt.asUintN(64, n * unit);
 }
 
-export function parseValue(def: ParamDef, raw: string): ConfigValue {
+/** `current` is the value being replaced, for parameters whose new value depends on it. */
+export function parseValue(def: ParamDef, raw: string, current?: ConfigValue): ConfigValue {
   switch (def.type) {
     case 'bool': {
       const v = raw.toLowerCase();
@@ -55,7 +56,7 @@ export function parseValue(def: ParamDef, raw: string): ConfigValue {
         const err = def.validate(raw);
         if (err !== null) throw new ConfigValueError(err);
       }
-      return def.normalize ? def.normalize(raw) : raw;
+      return def.normalize ? def.normalize(raw, typeof current === 'string' ? current : def.default) : raw;
   }
 }
 

@@ -67,7 +67,8 @@ export class Config {
 
   /** The value as CONFIG GET prints it. */
   text(def: ParamDef): string {
-    return formatValue(this.values.get(def)!);
+    const value = this.values.get(def)!;
+    return def.display !== undefined && typeof value === 'string' ? def.display(value) : formatValue(value);
   }
 
   isDefault(def: ParamDef): boolean {
@@ -95,7 +96,7 @@ export class Config {
     const parsed: ConfigValue[] = [];
     for (let i = 0; i < pairs.length; i++) {
       try {
-        parsed.push(parseValue(found[i].def, pairs[i][1]));
+        parsed.push(parseValue(found[i].def, pairs[i][1], this.values.get(found[i].def)));
       } catch (e) {
         if (!(e instanceof ConfigValueError)) throw e;
         // Redis names the parameter as registered here, not as the client spelled it.

@@ -31,9 +31,26 @@ export class Dispatcher {
 
   /** Runs one framed request. The caller has set the keyspace clock for the chunk it came in. */
   run(c: Client, argv: string[]): void {
+    const broker = this.server.broker;
+    const outer = broker.executing;
+    broker.executing = c;
     const replyStart = c.reply.length;
     this.process(c, argv);
     if (c.replyOff || c.replySkip || c.replySkipNext) this.applyReplyMode(c, replyStart);
+    broker.executing = outer;
+    if (broker.deferred !== null) broker.releaseDeferred(c);
+    // Keys the command (or transaction) made ready serve their blocked clients now, before anyone's next command.
+    if (this.server.blocking.hasReady) this.server.blocking.serveReadyKeys();
+  }
+
+  /** Runs a blocked command again once a key it waits on is ready (Redis 7.2 re-executes it whole). */
+  rerun(c: Client, cmd: Command, argv: string[]): void {
+    const broker = this.server.broker;
+    const outer = broker.executing;
+    broker.executing = c;
+    this.call(c, cmd, argv, true);
+    broker.executing = outer;
+    if (broker.deferred !== null) broker.releaseDeferred(c);
   }
 
   /**
@@ -109,7 +126,7 @@ export class Dispatcher {
   /** Runs a command that CLIENT PAUSE held back, now that the pause is over. */
   resumeHeld(c: Client, argv: string[]): void {
     this.server.startTurn();
-    this.process(c, argv);
+    this.run(c, argv);
   }
 
   /**
@@ -131,9 +148,11 @@ export class Dispatcher {
 
   /**
    * Executes a command that passed every check: the handler, then the
-   * bookkeeping. EXEC calls this for each queued command.
+   * bookkeeping. EXEC calls this for each queued command. A command that
+   * blocks is counted when its wait ends (see BlockingRegistry); one run
+   * again after blocking is not shown to MONITOR a second time.
    */
-  call(c: Client, cmd: Command, argv: string[]): void {
+  call(c: Client, cmd: Command, argv: string[], rerun = false): void {
     const server = this.server;
     const ks = server.keyspace;
     const dirtyBefore = ks.dirty;
@@ -141,6 +160,8 @@ export class Dispatcher {
     c.propagateArgv = undefined;
     const propagation = server.propagation;
     propagation.begin();
+    // An AOF rewrite in progress copies the keys a write names before it changes them.
+    if (cmd.isWrite && server.persistence.rewrite !== null) server.persistence.rewrite.beforeWrite(c.db.index, cmd, argv);
     const start = this.stamp;
     try {
       cmd.handler!(c, argv);
@@ -152,20 +173,27 @@ export class Dispatcher {
     this.stamp = end;
     const usec = Math.round((end - start) * 1000);
     const stats = cmd.stats;
-    stats.calls++;
-    stats.usec += usec;
+    const blocked = c.blocked;
+    if (blocked === null) {
+      stats.calls++;
+      stats.usec += usec;
+      server.stats.commandsProcessed++;
+    } else {
+      blocked.cmd = cmd;
+      blocked.argv = argv;
+      blocked.usec = usec;
+    }
     if (c.reply.errors !== errorsBefore) {
       stats.failedCalls++;
       server.stats.countError(c.reply.lastError);
     }
     c.lastCommand = cmd.fullName;
-    server.stats.commandsProcessed++;
     if (ks.dirty !== dirtyBefore && c.propagateArgv !== null && propagation.active) {
       propagation.record(c.db.index, c.propagateArgv ?? argv.slice());
     }
     propagation.end();
-    if (server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flagSet.has('admin')) server.feedMonitors(c, argv);
-    if (!cmd.skipSlowlog) server.slowlog.consider(c, argv, usec);
+    if (!rerun && server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flagSet.has('admin')) server.feedMonitors(c, argv);
+    if (blocked === null && !cmd.skipSlowlog) server.slowlog.consider(c, argv, usec);
   }
 }
 

@@ -97,6 +97,13 @@ function clientsSection(server: Server): string[] {
     `connected_clients:${server.clients.size}`,
     'cluster_connections:0',
     `maxclients:${server.config.num('maxclients')}`,
+    `blocked_clients:${server.metrics.blockedClients()}`,
+    // Redis 7.4's: connections with at least one subscription.
+    `pubsub_clients:${server.broker.registry.clients}`,
+    `clients_in_timeout_table:${server.blocking.withTimeout}`,
+    `total_blocking_keys:${server.blocking.blockingKeys}`,
+    // Only XREADGROUP waits for its key's deletion, and it does not block yet.
+    'total_blocking_keys_on_nokey:0',
   ];
 }
 
@@ -129,8 +136,7 @@ function persistenceSection(server: Server): string[] {
     `rdb_changes_since_last_save:${server.keyspace.dirty}`,
     'rdb_bgsave_in_progress:0',
     `rdb_last_save_time:${server.lastSave}`,
-    'aof_enabled:0',
-    'aof_rewrite_in_progress:0',
+    ...server.persistence.infoLines(),
   ];
 }
 
@@ -147,8 +153,12 @@ function statsSection(server: Server): string[] {
     'evicted_keys:0',
     `keyspace_hits:${ks.hits}`,
     `keyspace_misses:${ks.misses}`,
+    `pubsub_channels:${server.broker.registry.channels.size}`,
+    `pubsub_patterns:${server.broker.registry.patterns.size}`,
+    `pubsubshard_channels:${server.broker.registry.shardChannels.size}`,
     `total_error_replies:${s.totalErrorReplies}`,
     `client_query_buffer_limit_disconnections:${s.clientQueryBufferLimitDisconnections}`,
+    `client_output_buffer_limit_disconnections:${s.clientOutputBufferLimitDisconnections}`,
   ];
 }
 

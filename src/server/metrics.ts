@@ -54,7 +54,7 @@ export class Metrics {
   readonly registry = new Registry();
   /**
    * Clients waiting on something: those held by CLIENT PAUSE (Redis counts
-   * them in blocked_clients too) and those blocked by a command (WAIT).
+   * them in blocked_clients too) and those blocked by a command (BLPOP, WAIT…).
    */
   blockedClients: () => number = () => this.server.paused.size + this.server.blocking.size;
   private http: http.Server | null = null;

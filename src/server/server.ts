@@ -1,7 +1,10 @@
 import net from 'node:net';
+import { Broker } from '../broker/broker.js';
+import type { HeldReply } from '../persistence/fsync.js';
+import { Persistence } from '../persistence/persistence.js';
 import type { ParserLimits } from '../protocol/limits.js';
+import { BlockingRegistry } from '../queues/blocking-registry.js';
 import { Keyspace } from '../store/keyspace.js';
-import { BlockedClients } from './blocking.js';
 import { Client } from './client.js';
 import type { Command } from './command.js';
 import { CommandTable } from './command-table.js';
@@ -11,6 +14,7 @@ import { Dispatcher } from './dispatcher.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { Metrics } from './metrics.js';
 import { formatMonitorLine } from './monitor.js';
+import { OutputLimits } from './output-limits.js';
 import { PropagationStream } from './propagation.js';
 import { Slowlog } from './slowlog.js';
 import { ServerStats } from './stats.js';
@@ -21,6 +25,11 @@ export interface PauseState {
   mode: 'all' | 'write';
   timer: NodeJS.Timeout;
 }
+
+/** What a RESP2 connection with subscriptions may still run. */
+const SUBSCRIBED_MODE_COMMANDS = new Set([
+  'subscribe', 'ssubscribe', 'psubscribe', 'unsubscribe', 'sunsubscribe', 'punsubscribe', 'ping', 'quit', 'reset',
+]);
 
 /**
  * A running Sluice: configuration, keyspace, command table and the
@@ -36,9 +45,13 @@ export class Server {
   readonly stats = new ServerStats();
   readonly slowlog = new Slowlog();
   readonly metrics: Metrics = new Metrics(this);
+  readonly broker: Broker = new Broker(this);
+  readonly outputLimits = new OutputLimits(this);
+  /** The AOF: loading at start, appending effects, rewrites. */
+  readonly persistence: Persistence = new Persistence(this);
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
-  readonly blocking = new BlockedClients(this);
+  readonly blocking = new BlockingRegistry(this);
   readonly parserLimits: ParserLimits = { maxBulkLen: 0, queryBufferLimit: 0 };
   readonly startedAt = Date.now();
   log: Logger;
@@ -75,8 +88,7 @@ export class Server {
         this.propagation.record(db.index, ['DEL', key]);
         this.keyspace.notify(db, 'x', 'expired', key);
       },
-      // The broker delivers keyspace notifications; until it exists nobody hears them.
-      notify: () => {},
+      notify: this.broker.notifier.notify,
     };
     this.log = createLogger({
       level: logOptions.level ?? (this.config.str('loglevel') as LogLevel),
@@ -93,8 +105,12 @@ export class Server {
     this.parserLimits.queryBufferLimit = this.config.num('client-query-buffer-limit');
     this.slowlog.threshold = this.config.num('slowlog-log-slower-than');
     this.slowlog.maxLen = this.config.num('slowlog-max-len');
+    this.broker.notifier.configure(this.config.str('notify-keyspace-events'));
+    this.keyspace.notifyNew = this.broker.notifier.wantsNew;
+    this.outputLimits.configure(this.config.str('client-output-buffer-limit'));
     if (this.log) this.log.level = this.config.str('loglevel');
     if (this.cron !== null) this.startCron();
+    this.persistence.configChanged();
   }
 
   /** Starts listening on each bind address; resolves to the bound port. */
@@ -132,6 +148,8 @@ export class Server {
       }
     }
     this.startCron();
+    // Clients can connect while the AOF loads: they are answered -LOADING, as Redis does.
+    this.persistence.start();
     return port;
   }
 
@@ -163,7 +181,7 @@ export class Server {
    */
   private expireCycle(until: number): void {
     // CLIENT PAUSE holds the dataset still: keys expire again when it ends.
-    if (!this.activeExpire || this.pause !== null || this.closing !== null) return;
+    if (!this.activeExpire || this.pause !== null || this.closing !== null || this.loading) return;
     this.keyspace.activeExpireCycle(1);
     if (this.keyspace.expireBacklog && Date.now() < until) setImmediate(() => this.expireCycle(until)).unref();
   }
@@ -213,30 +231,52 @@ export class Server {
   private readonly flushAll = (): void => {
     const list = this.toFlush;
     this.toFlush = [];
+    // Group commit: the turn's effects reach the AOF (and the disk, under appendfsync always) first.
+    if (this.persistence.beforeReplies(list)) this.writeReplies(list);
+  };
+
+  /** Replies taken from clients at the end of a turn and held by the AOF until what they acknowledge was on disk. */
+  writeHeld(held: readonly HeldReply[]): void {
+    for (const { client: c, out, close } of held) {
+      if (out !== null) this.stats.netOutputBytes += Array.isArray(out) ? out.reduce((n, b) => n + b.length, 0) : out.length;
+      c.send(out, close);
+      this.outputLimits.check(c);
+    }
+  }
+
+  /** Writes the pending replies of these clients (the end-of-turn flush). */
+  writeReplies(list: Client[]): void {
     for (const c of list) {
       c.flushPending = false;
-      this.stats.netOutputBytes += c.reply.length;
+      this.stats.netOutputBytes += c.reply.pending;
       c.flush();
+      // What the socket could not take stays queued in it: the output limits count it.
+      this.outputLimits.check(c);
     }
-  };
+  }
 
   removeClient(c: Client): void {
     this.clients.delete(c.id);
     this.monitors.delete(c);
     this.paused.delete(c);
     this.blocking.release(c);
+    this.broker.removeClient(c);
     for (const { db, key } of c.watchedKeys) db.unwatch(key, c);
     c.watchedKeys = [];
   }
 
   /** A reason to refuse this command in the server's current state, or null. */
   gate(c: Client, cmd: Command): string | null {
-    if (this.loading && !cmd.allowLoading) return 'LOADING Redis is loading the dataset in memory';
     // A MONITOR connection is a replica to Redis, and replicas may not touch the keyspace.
     if (c.monitor && (cmd.isWrite || cmd.isReadonly || cmd.flagSet.has('may_replicate'))) {
       return "ERR Replica can't interact with the keyspace";
     }
-    return null;
+    // RESP2 subscribed mode: the connection carries messages, so replies to anything else would mix in.
+    if (c.pubsub !== null && c.reply.proto === 2 && !SUBSCRIBED_MODE_COMMANDS.has(cmd.fullName)) {
+      return `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
+    }
+    if (this.loading && !cmd.allowLoading) return 'LOADING Redis is loading the dataset in memory';
+    return this.persistence.writeRefusal(c, cmd);
   }
 
   /** Whether a client's next command must wait for CLIENT UNPAUSE. */
@@ -292,6 +332,8 @@ export class Server {
   close(): Promise<void> {
     if (this.closing) return this.closing;
     if (this.cron !== null) clearInterval(this.cron);
+    // Whatever the AOF holds is written and fsynced before anything else stops.
+    this.persistence.close();
     if (this.pause !== null) clearTimeout(this.pause.timer);
     for (const c of [...this.clients.values()]) {
       c.socket.destroy();

@@ -5,6 +5,7 @@ export class ServerStats {
   rejectedConnections = 0;
   totalErrorReplies = 0;
   clientQueryBufferLimitDisconnections = 0;
+  clientOutputBufferLimitDisconnections = 0;
   netInputBytes = 0;
   netOutputBytes = 0;
   /** Error replies by their first word ("ERR", "WRONGTYPE"…), as INFO errorstats. */
@@ -25,6 +26,7 @@ export class ServerStats {
     this.rejectedConnections = 0;
     this.totalErrorReplies = 0;
     this.clientQueryBufferLimitDisconnections = 0;
+    this.clientOutputBufferLimitDisconnections = 0;
     this.netInputBytes = 0;
     this.netOutputBytes = 0;
     this.errors.clear();

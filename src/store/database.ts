@@ -61,11 +61,18 @@ export class Database {
     return this.get(key) !== undefined;
   }
 
-  /** Stores a value; the key's TTL is dropped unless keepTtl. */
+  /**
+   * Stores a value; the key's TTL is dropped unless keepTtl. Creating a key
+   * raises the 'new' event (Redis's dbAdd), before the caller's own event.
+   * Storing a collection tells the blocking registry, which serves clients
+   * blocked on the key once the command is over.
+   */
   set(key: string, value: Value, keepTtl = false): void {
+    if (this.ks.notifyNew && !this.dict.has(key)) this.ks.notify(this, 'n', 'new', key);
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     this.modified(key);
+    if (typeof value !== 'string' && this.ks.waiters !== null) this.ks.waiters.keyAdded(this, key);
   }
 
   /** Deletes a key if it exists (expired keys count as absent). */
@@ -77,11 +84,15 @@ export class Database {
   }
 
   /**
-   * Stores a value with a deadline (-1: none) without signalling, for
+   * Stores a value with a deadline (-1: none) without breaking WATCH, for
    * commands that move keys (RENAME, MOVE, COPY) and signal themselves.
+   * Like Redis, which deletes the target and adds it anew, the key counts
+   * as new even when it replaces one.
    */
   put(key: string, value: Value, deadline: number): void {
+    if (this.ks.notifyNew) this.ks.notify(this, 'n', 'new', key);
     this.dict.set(key, value);
+    if (typeof value !== 'string' && this.ks.waiters !== null) this.ks.waiters.keyAdded(this, key);
     if (deadline !== -1) this.expires.set(key, deadline);
     else if (this.expires.size !== 0) this.expires.delete(key);
   }

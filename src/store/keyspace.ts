@@ -10,6 +10,17 @@ export interface KeyspaceListener {
 }
 
 /**
+ * The blocking-operation registry as the keyspace sees it: told when a key
+ * may now serve clients blocked on it.
+ */
+export interface KeyWaiters {
+  /** A key was stored holding a collection (Redis signals it ready from dbAdd). */
+  keyAdded(db: Database, key: string): void;
+  /** SWAPDB traded two databases' contents: keys waited on in either may exist now. */
+  swapped(a: Database, b: Database): void;
+}
+
+/**
  * The class of a keyspace event, as notify-keyspace-events names them:
  * g generic, $ string, l list, s set, h hash, z sorted set, x expired,
  * e evicted, t stream, m key miss, n new key.
@@ -43,6 +54,13 @@ export class Keyspace {
   /** While true, expired keys read as absent but are not deleted (used during loading). */
   readOnlyExpiry = false;
   listener: KeyspaceListener = NOOP_LISTENER;
+  /**
+   * Whether anyone hears 'new' events (notify-keyspace-events with n): only
+   * then does storing a value check whether its key is new.
+   */
+  notifyNew = false;
+  /** Set once a client blocks on a key (BLPOP…); null until then. */
+  waiters: KeyWaiters | null = null;
   stats: KeyspaceStats = { hits: 0, misses: 0, expiredKeys: 0, activeExpired: 0, activeSampled: 0 };
   /** SCAN's parked iterations over the databases' dictionaries. */
   readonly scans = new ScanCursors<string>();
@@ -87,6 +105,7 @@ export class Keyspace {
     [da.expires, db.expires] = [db.expires, da.expires];
     this.randomCursors[a] = this.randomCursors[b] = null;
     this.expireIterators[a] = this.expireIterators[b] = null;
+    this.waiters?.swapped(da, db);
   }
 
   flushDb(index: number): number {

@@ -13,7 +13,21 @@ export interface TypedValue {
   encoding(): string;
   /** An independent deep copy (COPY). */
   clone(): TypedValue;
+  /**
+   * The commands that rebuild this value under `key` from nothing, for the
+   * AOF rewrite (Redis's rewriteListObject and friends): variadic commands
+   * (RPUSH, SADD, ZADD, HSET…) of at most REBUILD_ITEMS_PER_COMMAND items
+   * each, without the key's TTL (the rewrite adds PEXPIREAT). The rewrite
+   * pulls commands a few at a time between client requests and drops the
+   * iterator if the value changes meanwhile, so the iterator may read the
+   * live structure. A type without it cannot be rewritten: the rewrite fails
+   * (aof_last_bgrewrite_status:err) rather than lose the key.
+   */
+  rebuildCommands?(key: string): Iterator<string[]>;
 }
+
+/** Items per rebuild command, as Redis's AOF_REWRITE_ITEMS_PER_CMD. */
+export const REBUILD_ITEMS_PER_COMMAND = 64;
 
 export function typeOf(v: Value): TypeName {
   return typeof v === 'string' ? 'string' : v.type;

@@ -15,9 +15,10 @@ export function clientTypeByName(name: string): ClientType | null {
   }
 }
 
-/** Channel, pattern and shard-channel subscriptions; the broker fills these in. */
-function subscriptions(_c: Client): [number, number, number] {
-  return [0, 0, 0];
+/** Channel, pattern and shard-channel subscriptions. */
+function subscriptions(c: Client): [number, number, number] {
+  const subs = c.pubsub;
+  return subs === null ? [0, 0, 0] : [subs.channels.size, subs.patterns.size, subs.shardChannels.size];
 }
 
 /**
@@ -25,8 +26,7 @@ function subscriptions(_c: Client): [number, number, number] {
  * MONITOR clients count as normal, as in Redis.
  */
 export function clientType(c: Client): ClientType {
-  const [sub, psub, ssub] = subscriptions(c);
-  return sub + psub + ssub > 0 ? 'pubsub' : 'normal';
+  return c.pubsub !== null ? 'pubsub' : 'normal';
 }
 
 /** Redis also counts a pointer per argument of each queued command in multi-mem. */
@@ -52,7 +52,7 @@ export function clientInfoLine(c: Client, now: number, running: readonly string[
   const argvMem = running === null ? 0 : argvBytes(running);
   let multiMem = 0;
   if (c.multi !== null) for (const q of c.multi) multiMem += argvBytes(q.argv) + POINTER_SIZE * q.argv.length;
-  const obl = c.reply.length;
+  const obl = c.reply.pending;
   const omem = c.socket.writableLength;
   const nowSecs = Math.floor(now / 1000);
   return (

@@ -1,4 +1,4 @@
-import { CommandError, SYNTAX } from '../../store/errors.js';
+import { CommandError, NOT_INTEGER, SYNTAX } from '../../store/errors.js';
 import { toInt64 } from '../../store/numbers.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command.js';
@@ -168,6 +168,24 @@ function clientPause(c: Client, argv: string[]): void {
   c.reply.ok();
 }
 
+/**
+ * CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's blocking command
+ * as its timeout would, or with an UNBLOCKED error. 1 if it was blocked.
+ */
+function clientUnblock(c: Client, argv: string[]): void {
+  if (argv.length > 4) throw new CommandError(subcommandSyntaxError(argv));
+  let error = false;
+  if (argv.length === 4) {
+    const reason = argv[3].toLowerCase();
+    if (reason === 'error') error = true;
+    else if (reason !== 'timeout') throw new CommandError('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+  }
+  const id = toInt64(argv[2]);
+  if (id === null) throw new CommandError(NOT_INTEGER);
+  const target = c.server.clients.get(Number(id));
+  c.reply.integer(target !== undefined && c.server.blocking.unblockClient(target, error) ? 1 : 0);
+}
+
 function clientUnpause(c: Client): void {
   c.server.unpause();
   c.reply.ok();
@@ -264,6 +282,8 @@ export const clientCommands: CommandSpec[] = [
       sub('reply', 3, PLAIN, '3.2.0', 'Instructs the server whether to reply to commands.', 'O(1)', clientReply),
       sub('setinfo', 4, PLAIN, '7.2.0', 'Sets information specific to the client or connection.', 'O(1)', clientSetinfo),
       sub('setname', 3, PLAIN, '2.6.9', 'Sets the connection name.', 'O(1)', clientSetname),
+      sub('unblock', -3, ADMIN, '5.0.0', 'Unblocks a client blocked by a blocking command from a different connection.',
+        'O(log N) where N is the number of client connections', clientUnblock),
       sub('unpause', 2, ADMIN, '6.2.0', 'Resumes processing commands from paused clients.',
         'O(N) Where N is the number of paused clients', clientUnpause),
     ],

@@ -67,7 +67,9 @@ function keysOf(c: Client, line: string[]): { cmd: Command; positions: number[] 
   const table = c.server.commands;
   const cmd = byCommandLine(table, line);
   if (cmd === undefined) throw new CommandError('ERR Invalid command specified');
-  if (cmd.spec.keys[0] === 0 && !hasMovableKeys(cmd)) throw new CommandError('ERR The command has no key arguments');
+  // Shard channels sit in key positions without being keys (see keyFlags): the pub/sub commands have none.
+  const keyless = (cmd.spec.keys[0] === 0 && !hasMovableKeys(cmd)) || cmd.flagSet.has('pubsub');
+  if (keyless) throw new CommandError('ERR The command has no key arguments');
   if ((cmd.arity > 0 && cmd.arity !== line.length) || line.length < -cmd.arity) {
     throw new CommandError('ERR Invalid number of arguments specified for command');
   }

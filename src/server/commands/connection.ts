@@ -22,8 +22,16 @@ export const CLIENT_NAME_ERROR = 'ERR Client names cannot contain spaces, newlin
 
 function ping(c: Client, argv: string[]): void {
   if (argv.length > 2) throw new CommandError(`ERR wrong number of arguments for 'ping' command`);
-  if (argv.length === 2) c.reply.bulk(argv[1]);
-  else c.reply.simple('PONG');
+  if (c.pubsub !== null && c.reply.proto === 2) {
+    // In RESP2 subscribed mode the answer takes a message's shape: [pong, argument or ""].
+    c.reply.array(2);
+    c.reply.bulk('pong');
+    c.reply.bulk(argv.length === 2 ? argv[1] : '');
+  } else if (argv.length === 2) {
+    c.reply.bulk(argv[1]);
+  } else {
+    c.reply.simple('PONG');
+  }
 }
 
 function echo(c: Client, argv: string[]): void {
@@ -59,6 +67,7 @@ function reset(c: Client): void {
   unwatchAll(c);
   c.server.monitors.delete(c);
   c.monitor = false;
+  c.server.broker.registry.removeAll(c);
   c.db = c.server.keyspace.db(0);
   c.reply.proto = 2;
   c.name = '';

@@ -19,8 +19,8 @@ export function timeoutDeadline(arg: string, now: number): number {
 /**
  * WAIT numreplicas timeout. Sluice has no replicas, so 0 have acknowledged
  * anything: asking for none (or fewer) answers 0 at once, asking for more
- * blocks until the timeout (0: forever) and then answers 0, as Redis does
- * with no replica connected. Inside MULTI it answers at once.
+ * blocks until the timeout (0: forever) or CLIENT UNBLOCK and then answers
+ * 0, as Redis does with no replica connected. Inside MULTI it answers at once.
  */
 function wait(c: Client, argv: string[]): void {
   const wanted = intArg(argv[1]);
@@ -35,7 +35,8 @@ function wait(c: Client, argv: string[]): void {
 
 export const waitCommands: CommandSpec[] = [
   {
-    name: 'wait', arity: 3, flags: ['noscript'], keys: [0, 0, 0], acl: ['connection'], group: 'generic',
+    // Redis 7.2 dropped 7.0's noscript: in a script WAIT answers at once, as in MULTI.
+    name: 'wait', arity: 3, flags: [], keys: [0, 0, 0], acl: ['connection'], group: 'generic',
     since: '3.0.0',
     summary: 'Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.',
     tips: ['request_policy:all_shards', 'response_policy:agg_min'], complexity: 'O(1)', handler: wait,

@@ -1,0 +1,217 @@
+import type { Client } from '../server/client.js';
+import type { CommandSpec } from '../server/command.js';
+import { helpReply, subcommandSyntaxError } from '../server/commands/help.js';
+import { CommandError } from '../store/errors.js';
+import { globMatch } from '../store/glob.js';
+import { subscriptionCount, type SubscriptionKind } from './registry.js';
+
+/** How each namespace names itself in its replies. */
+interface Namespace {
+  kind: SubscriptionKind;
+  subscribe: string;
+  unsubscribe: string;
+  /** Shard channels are counted apart from channels and patterns. */
+  shard: boolean;
+}
+
+const CHANNELS: Namespace = { kind: 'channels', subscribe: 'subscribe', unsubscribe: 'unsubscribe', shard: false };
+const PATTERNS: Namespace = { kind: 'patterns', subscribe: 'psubscribe', unsubscribe: 'punsubscribe', shard: false };
+const SHARD: Namespace = { kind: 'shardChannels', subscribe: 'ssubscribe', unsubscribe: 'sunsubscribe', shard: true };
+
+/** One confirmation: `[subscribe, name, count]`, a push frame in RESP3; a null name when there was nothing to leave. */
+function confirm(c: Client, what: string, name: string | null, shard: boolean): void {
+  const r = c.reply;
+  r.push(3);
+  r.bulk(what);
+  if (name === null) r.nullBulk();
+  else r.bulk(name);
+  r.integer(subscriptionCount(c, shard));
+}
+
+/** A reply per name, each carrying the count after that subscription. */
+function subscribe(ns: Namespace) {
+  return (c: Client, argv: string[]): void => {
+    const registry = c.server.broker.registry;
+    for (let i = 1; i < argv.length; i++) {
+      registry.subscribe(c, ns.kind, argv[i]);
+      confirm(c, ns.subscribe, argv[i], ns.shard);
+    }
+  };
+}
+
+/**
+ * A reply per name, subscribed or not; with no names, a reply per current
+ * subscription, or a single one with a null name when there is none.
+ */
+function unsubscribe(ns: Namespace) {
+  return (c: Client, argv: string[]): void => {
+    const registry = c.server.broker.registry;
+    if (argv.length > 1) {
+      for (let i = 1; i < argv.length; i++) {
+        registry.unsubscribe(c, ns.kind, argv[i]);
+        confirm(c, ns.unsubscribe, argv[i], ns.shard);
+      }
+    } else {
+      const names = c.pubsub === null ? [] : [...c.pubsub[ns.kind]];
+      for (const name of names) {
+        registry.unsubscribe(c, ns.kind, name);
+        confirm(c, ns.unsubscribe, name, ns.shard);
+      }
+      if (names.length === 0) confirm(c, ns.unsubscribe, null, ns.shard);
+    }
+    registry.settle(c);
+  };
+}
+
+const subscribeShard = subscribe(SHARD);
+
+/** Inside EXEC a shard subscription is refused, as Redis refuses it to a client that may not block. */
+function ssubscribe(c: Client, argv: string[]): void {
+  if (c.denyBlocking) throw new CommandError("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+  subscribeShard(c, argv);
+}
+
+function publish(c: Client, argv: string[]): void {
+  const broker = c.server.broker;
+  broker.stats.published.publish++;
+  c.reply.integer(broker.publish(argv[1], argv[2]));
+}
+
+function spublish(c: Client, argv: string[]): void {
+  const broker = c.server.broker;
+  broker.stats.published.spublish++;
+  c.reply.integer(broker.spublish(argv[1], argv[2]));
+}
+
+/** PUBSUB CHANNELS / SHARDCHANNELS [pattern]: active names, optionally filtered. */
+function channelList(table: 'channels' | 'shardChannels') {
+  return (c: Client, argv: string[]): void => {
+    if (argv.length > 3) throw new CommandError(subcommandSyntaxError(argv));
+    const pattern = argv.length === 3 ? argv[2] : null;
+    const names: string[] = [];
+    for (const name of c.server.broker.registry[table].keys()) {
+      if (pattern === null || globMatch(pattern, name)) names.push(name);
+    }
+    c.reply.array(names.length);
+    for (const name of names) c.reply.bulk(name);
+  };
+}
+
+/** PUBSUB NUMSUB / SHARDNUMSUB: a flat array of name, count pairs (an array in RESP3 too, as Redis). */
+function numsub(table: 'channels' | 'shardChannels') {
+  return (c: Client, argv: string[]): void => {
+    const registry = c.server.broker.registry;
+    c.reply.array((argv.length - 2) * 2);
+    for (let i = 2; i < argv.length; i++) {
+      c.reply.bulk(argv[i]);
+      c.reply.integer(registry[table].get(argv[i])?.size ?? 0);
+    }
+  };
+}
+
+function numpat(c: Client): void {
+  c.reply.integer(c.server.broker.registry.patterns.size);
+}
+
+const HELP = [
+  'CHANNELS [<pattern>]',
+  "    Return the currently active channels matching a <pattern> (default: '*').",
+  'NUMPAT',
+  '    Return number of subscriptions to patterns.',
+  'NUMSUB [<channel> ...]',
+  '    Return the number of subscribers for the specified channels, excluding',
+  '    pattern subscriptions(default: no channels).',
+  'SHARDCHANNELS [<pattern>]',
+  "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+  'SHARDNUMSUB [<shardchannel> ...]',
+  '    Return the number of subscribers for the specified shard level channel(s)',
+];
+
+const SUBSCRIBING = ['pubsub', 'noscript', 'loading', 'stale'] as const;
+const INTROSPECTION = ['pubsub', 'loading', 'stale'] as const;
+/** SSUBSCRIBE's and SUNSUBSCRIBE's shard channels sit in key positions (cluster routing) without being keys. */
+const SHARD_CHANNEL_KEYS = [1, -1, 1] as const;
+
+export const pubsubCommands: CommandSpec[] = [
+  {
+    name: 'subscribe', arity: -2, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
+    summary: 'Listens for messages published to channels.',
+    complexity: 'O(N) where N is the number of channels to subscribe to.', handler: subscribe(CHANNELS),
+  },
+  {
+    name: 'unsubscribe', arity: -1, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
+    summary: 'Stops listening to messages posted to channels.',
+    complexity: 'O(N) where N is the number of channels to unsubscribe.', handler: unsubscribe(CHANNELS),
+  },
+  {
+    name: 'psubscribe', arity: -2, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
+    summary: 'Listens for messages published to channels that match one or more patterns.',
+    complexity: 'O(N) where N is the number of patterns to subscribe to.', handler: subscribe(PATTERNS),
+  },
+  {
+    name: 'punsubscribe', arity: -1, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
+    summary: 'Stops listening to messages published to channels that match one or more patterns.',
+    complexity: 'O(N) where N is the number of patterns to unsubscribe.', handler: unsubscribe(PATTERNS),
+  },
+  {
+    name: 'ssubscribe', arity: -2, flags: SUBSCRIBING, keys: SHARD_CHANNEL_KEYS, acl: [], group: 'pubsub', since: '7.0.0',
+    summary: 'Listens for messages published to shard channels.',
+    complexity: 'O(N) where N is the number of shard channels to subscribe to.', handler: ssubscribe,
+  },
+  {
+    name: 'sunsubscribe', arity: -1, flags: SUBSCRIBING, keys: SHARD_CHANNEL_KEYS, acl: [], group: 'pubsub', since: '7.0.0',
+    summary: 'Stops listening to messages posted to shard channels.',
+    complexity: 'O(N) where N is the number of shard channels to unsubscribe.', handler: unsubscribe(SHARD),
+  },
+  {
+    // may_replicate is 7.2's (7.0 lacks it): CLIENT PAUSE WRITE holds PUBLISH.
+    name: 'publish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], keys: [0, 0, 0], acl: [], group: 'pubsub',
+    since: '2.0.0', summary: 'Posts a message to a channel.',
+    complexity: 'O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).',
+    handler: publish,
+  },
+  {
+    name: 'spublish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], keys: [1, 1, 1], acl: [], group: 'pubsub',
+    since: '7.0.0', summary: 'Post a message to a shard channel',
+    complexity: 'O(N) where N is the number of clients subscribed to the receiving shard channel.', handler: spublish,
+  },
+  {
+    name: 'pubsub', arity: -2, flags: [], keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.8.0',
+    summary: 'A container for Pub/Sub commands.', complexity: 'Depends on subcommand.',
+    subcommands: [
+      {
+        name: 'channels', arity: -2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.8.0',
+        summary: 'Returns the active channels.',
+        complexity: 'O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)',
+        handler: channelList('channels'),
+      },
+      {
+        name: 'numpat', arity: 2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.8.0',
+        summary: 'Returns a count of unique pattern subscriptions.', complexity: 'O(1)', handler: numpat,
+      },
+      {
+        name: 'numsub', arity: -2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.8.0',
+        summary: 'Returns a count of subscribers to channels.',
+        complexity: 'O(N) for the NUMSUB subcommand, where N is the number of requested channels',
+        handler: numsub('channels'),
+      },
+      {
+        name: 'shardchannels', arity: -2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '7.0.0',
+        summary: 'Returns the active shard channels.',
+        complexity: 'O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).',
+        handler: channelList('shardChannels'),
+      },
+      {
+        name: 'shardnumsub', arity: -2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '7.0.0',
+        summary: 'Returns the count of subscribers of shard channels.',
+        complexity: 'O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels',
+        handler: numsub('shardChannels'),
+      },
+      {
+        name: 'help', arity: 2, flags: ['loading', 'stale'], keys: [0, 0, 0], acl: [], group: 'pubsub', since: '6.2.0',
+        summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)',
+        handler: (c, argv) => helpReply(c, argv, HELP),
+      },
+    ],
+  },
+];

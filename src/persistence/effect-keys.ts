@@ -1,0 +1,79 @@
+import type { Effect } from '../server/propagation.js';
+import type { Command } from '../server/command.js';
+import type { Server } from '../server/server.js';
+
+/**
+ * What one propagated effect touches, as the rewrite needs to know it:
+ * keys (database and name), or one of the operations that act on whole
+ * databases.
+ */
+export type Touch =
+  | { kind: 'keys'; keys: [db: number, key: string][] }
+  /** MULTI / EXEC around a batch. */
+  | { kind: 'wrapper' }
+  | { kind: 'flushall' }
+  | { kind: 'flushdb'; db: number }
+  | { kind: 'swapdb'; a: number; b: number }
+  /** A write with no key (FUNCTION LOAD, say): it touches no key's state. */
+  | { kind: 'keyless' }
+  /** Not a command Sluice knows: the rewrite cannot reason about it. */
+  | { kind: 'unknown' };
+
+const WRAPPER: Touch = { kind: 'wrapper' };
+const KEYLESS: Touch = { kind: 'keyless' };
+const UNKNOWN: Touch = { kind: 'unknown' };
+
+/** A database index as SELECT/MOVE/SWAPDB spell it, or -1. */
+function dbIndex(s: string): number {
+  return /^\d{1,9}$/.test(s) ? Number(s) : -1;
+}
+
+/**
+ * What an effect touches (see Touch).
+ */
+export function effectTouch(server: Server, e: Effect): Touch {
+  const argv = e.argv;
+  const cmd = server.dispatcher.lookup(argv);
+  if (cmd === undefined) return UNKNOWN;
+  switch (cmd.fullName) {
+    case 'multi':
+    case 'exec':
+      return WRAPPER;
+    case 'flushall':
+      return { kind: 'flushall' };
+    case 'flushdb':
+      return { kind: 'flushdb', db: e.db };
+    case 'swapdb': {
+      const a = dbIndex(argv[1]);
+      const b = dbIndex(argv[2]);
+      return a < 0 || b < 0 ? UNKNOWN : { kind: 'swapdb', a, b };
+    }
+  }
+  const keys = commandKeys(server, e.db, cmd, argv);
+  if (keys === null) return UNKNOWN;
+  return keys.length === 0 ? KEYLESS : { kind: 'keys', keys };
+}
+
+/**
+ * The keys a command names, with their databases: the table's key
+ * positions in database `db`, plus the key in another database that MOVE
+ * and COPY … DB reach. Null when that database is not a number.
+ */
+export function commandKeys(server: Server, db: number, cmd: Command, argv: string[]): [number, string][] | null {
+  const indices = server.commands.keyIndices(cmd, argv);
+  const keys: [number, string][] = [];
+  for (const i of indices) keys.push([db, argv[i]]);
+  if (cmd.fullName === 'move') {
+    const to = dbIndex(argv[2]);
+    if (to < 0) return null;
+    keys.push([to, argv[1]]);
+  } else if (cmd.fullName === 'copy') {
+    for (let i = 3; i < argv.length - 1; i++) {
+      if (argv[i].toLowerCase() !== 'db') continue;
+      const to = dbIndex(argv[i + 1]);
+      if (to < 0) return null;
+      keys[keys.length - 1] = [to, argv[2]];
+    }
+  }
+  return keys;
+}

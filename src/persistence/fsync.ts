@@ -1,0 +1,94 @@
+import type { Client } from '../server/client.js';
+import type { AofWriter } from './aof-writer.js';
+
+/** Replies taken from a client's output at the end of a turn, waiting for the disk. */
+export interface HeldReply {
+  client: Client;
+  out: Buffer | Buffer[] | null;
+  /** The client asked to be closed once these replies are written (QUIT, a protocol error). */
+  close: boolean;
+}
+
+/** The replies of one turn and the AOF offset that must be on disk before they leave. */
+interface Group {
+  need: number;
+  replies: HeldReply[];
+}
+
+/**
+ * appendfsync always as a pipelined group commit. At the end of every turn
+ * the turn's replies are taken aside with the AOF offset its effects reach.
+ * When no fsync is running, what is buffered is written and an fdatasync
+ * starts in the thread pool; while it runs, the event loop goes on serving
+ * other clients and their effects gather in the buffer. When the fsync
+ * returns, the gathered effects are written and the next fsync starts, then
+ * every group the finished one covers is released in order. One fsync at a
+ * time: the file system commits them one after another anyway. Redis
+ * blocks its event loop on each fsync instead.
+ *
+ * No reply leaves before everything written until its turn ended is on
+ * disk, so no client sees (or is told of) a write that a crash could undo.
+ * While the disk fails (MISCONF), turns that wrote nothing are answered at
+ * once: reads keep working, as the issue asks, at the price that they may
+ * show writes whose replies are still held.
+ */
+export class GroupCommit {
+  private groups: Group[] = [];
+  private inFlight = false;
+  /** Bumped when the file changes under a running fsync (a rewrite's switch): its result no longer counts. */
+  private generation = 0;
+
+  constructor(
+    private readonly writer: AofWriter,
+    private readonly release: (replies: HeldReply[]) => void,
+  ) {}
+
+  get pending(): boolean {
+    return this.groups.length !== 0;
+  }
+
+  /** The end of a turn whose effects the writer holds (written or still buffered after an error). */
+  add(replies: HeldReply[], wroteThisTurn: boolean): void {
+    const w = this.writer;
+    if (w.error !== null && !wroteThisTurn) {
+      this.release(replies);
+      return;
+    }
+    this.groups.push({ need: w.currentSize + w.buffer.length, replies });
+    this.kick();
+  }
+
+  /** Releases what is on disk; unless an fsync runs, writes what gathered and starts the next one. */
+  kick(): void {
+    const w = this.writer;
+    let ready = 0;
+    while (ready < this.groups.length && this.groups[ready].need <= w.fsyncedSize) ready++;
+    // The next fsync starts before the replies go out: writing them to the sockets takes a while.
+    if (!this.inFlight && w.writePending(Math.floor(Date.now() / 1000)) && w.fsyncedSize < w.currentSize) {
+      this.inFlight = true;
+      const generation = this.generation;
+      const target = w.currentSize;
+      w.syncAsync((ok) => {
+        if (generation !== this.generation) return;
+        this.inFlight = false;
+        if (ok) w.synced(target);
+        // A failed fsync is tried again by the persistence cron, not in a tight loop here.
+        if (ok && (this.groups.length !== 0 || w.policy === 'always')) this.kick();
+      });
+    }
+    if (ready > 0) for (const g of this.groups.splice(0, ready)) this.release(g.replies);
+  }
+
+  /** The writer moved to a file that is on disk as a whole (after a rewrite): everyone waiting can go. */
+  switched(): void {
+    this.generation++;
+    this.inFlight = false;
+    this.releaseAll();
+  }
+
+  releaseAll(): void {
+    const groups = this.groups;
+    this.groups = [];
+    for (const g of groups) this.release(g.replies);
+  }
+}

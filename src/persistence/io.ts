@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+
+/**
+ * The file operations the AOF makes on its hot path and during a rewrite.
+ * The server holds one of these so that tests can inject a failing disk
+ * (ENOSPC, EIO) without a real full file system.
+ */
+export interface AofIo {
+  /** write(2): the number of bytes written; throws on error. */
+  write(fd: number, buf: Buffer, offset: number, length: number): number;
+  /** fdatasync(2), as Redis's redis_fsync on Linux. */
+  fsync(fd: number): void;
+  /** fdatasync in the thread pool (Redis's bio thread). */
+  fsyncAsync(fd: number, done: (err: NodeJS.ErrnoException | null) => void): void;
+  /** ftruncate(2). */
+  truncate(fd: number, length: number): void;
+}
+
+export const nodeIo: AofIo = {
+  write: (fd, buf, offset, length) => fs.writeSync(fd, buf, offset, length),
+  fsync: (fd) => fs.fdatasyncSync(fd),
+  fsyncAsync: (fd, done) => fs.fdatasync(fd, done),
+  truncate: (fd, length) => fs.ftruncateSync(fd, length),
+};
+
+/** strerror(3)'s wording, which Redis puts in MISCONF errors and logs. */
+const STRERROR: Record<string, string> = {
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  ENOENT: 'No such file or directory',
+  ENOTDIR: 'Not a directory',
+  EISDIR: 'Is a directory',
+  EROFS: 'Read-only file system',
+  ENOSPC: 'No space left on device',
+  EDQUOT: 'Disk quota exceeded',
+  EIO: 'Input/output error',
+  EBADF: 'Bad file descriptor',
+  EFBIG: 'File too large',
+  EINVAL: 'Invalid argument',
+  EMFILE: 'Too many open files',
+  ENAMETOOLONG: 'File name too long',
+};
+
+/** The strerror text for a Node file-system error. */
+export function strerror(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code !== undefined && STRERROR[err.code] !== undefined) return STRERROR[err.code];
+  return err?.message ?? String(e);
+}
+
+/** An errno-style error, for code paths that detect a condition themselves (a short write). */
+export function errnoError(code: string, message: string): NodeJS.ErrnoException {
+  const e: NodeJS.ErrnoException = new Error(message);
+  e.code = code;
+  return e;
+}
+
+/** fsync of a directory, so that renames and new files in it survive a crash. */
+export function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

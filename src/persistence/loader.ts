@@ -1,0 +1,217 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Socket } from 'node:net';
+import { Client } from '../server/client.js';
+import type { Command } from '../server/command.js';
+import type { Server } from '../server/server.js';
+import { CommandError } from '../store/errors.js';
+import { AofReader } from './aof-reader.js';
+import type { AofFileInfo } from './manifest.js';
+
+/** How long one loading slice runs before clients get a turn (answered -LOADING). */
+const SLICE_MS = 4;
+const CHECK_EVERY = 64;
+
+/** Loading refused: the message names the file, the offset and the reason. */
+export class AofLoadError extends Error {}
+
+/** What INFO's loading_* fields report while a load runs. */
+export interface LoadProgress {
+  startSec: number;
+  totalBytes: number;
+  loadedBytes: number;
+}
+
+/** How one file's loading ended. */
+type FileResult = 'ok' | 'empty' | 'truncated';
+
+const CLOSED_SOCKET = { remoteAddress: undefined, localAddress: undefined, remotePort: undefined, localPort: undefined };
+
+/**
+ * Replays the manifest's files (base, then incrementals) into the keyspace,
+ * in slices of a few milliseconds so that the listening server answers
+ * -LOADING meanwhile, as Redis does. Every command runs through the command
+ * table's handler for a client without a connection, whose replies are
+ * dropped, so each family's write semantics is reused; nothing propagates.
+ * MULTI … EXEC blocks are applied whole, so a block cut off at the end of
+ * the last file is left out (Redis's "Revert incomplete MULTI/EXEC").
+ */
+export class AofLoader {
+  readonly progress: LoadProgress;
+  private readonly client: Client;
+  private queued: { cmd: Command; argv: string[] }[] | null = null;
+  private warnedInternal = false;
+  private aborted = false;
+
+  constructor(
+    private readonly server: Server,
+    private readonly dir: string,
+    private readonly files: AofFileInfo[],
+    private readonly allowTruncated: boolean,
+  ) {
+    let total = 0;
+    for (const f of files) total += fs.statSync(path.join(dir, f.name)).size;
+    this.progress = { startSec: Math.floor(Date.now() / 1000), totalBytes: total, loadedBytes: 0 };
+    this.client = new Client(server, CLOSED_SOCKET as unknown as Socket, 0);
+    this.client.denyBlocking = true;
+  }
+
+  /** Loads every file; rejects with an AofLoadError naming the file, offset and reason. */
+  async run(): Promise<void> {
+    const log = this.server.log;
+    const started = performance.now();
+    for (let i = 0; i < this.files.length; i++) {
+      const f = this.files[i];
+      const t0 = performance.now();
+      const result = await this.loadFile(f, i === this.files.length - 1);
+      if (result !== 'empty') {
+        const kind = f.type === 'b' ? 'base' : 'incr';
+        log.notice(`DB loaded from ${kind} file ${f.name}: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`);
+      }
+    }
+    log.notice(`DB loaded from append only file: ${((performance.now() - started) / 1000).toFixed(3)} seconds`);
+  }
+
+  private async loadFile(f: AofFileInfo, last: boolean): Promise<FileResult> {
+    const file = path.join(this.dir, f.name);
+    const fd = fs.openSync(file, 'r');
+    try {
+      if (fs.fstatSync(fd).size === 0) return 'empty';
+      const sig = Buffer.alloc(5);
+      if (fs.readSync(fd, sig, 0, 5, 0) === 5 && sig.toString('latin1') === 'REDIS') {
+        throw new AofLoadError(
+          `Can't load the AOF file ${f.name}: it is in RDB format (written with aof-use-rdb-preamble yes), which Sluice cannot read yet`,
+        );
+      }
+      return await this.replay(f, fd, file, last);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  private replay(f: AofFileInfo, fd: number, file: string, last: boolean): Promise<FileResult> {
+    const reader = new AofReader(fd);
+    const before = this.progress.loadedBytes;
+    /** End of the last command applied, and where the open MULTI began. */
+    let validUpTo = 0;
+    let multiStart = 0;
+    this.queued = null;
+    return new Promise<FileResult>((resolve, reject) => {
+      const slice = (): void => {
+        try {
+          if (this.aborted) throw new AofLoadError('Loading of the AOF was aborted: the server is closing');
+          this.server.startTurn();
+          const deadline = performance.now() + SLICE_MS;
+          for (let n = 1; ; n++) {
+            const step = reader.next();
+            if (step.kind === 'command') {
+              if (this.execute(f, step.argv, step.start)) multiStart = step.start;
+              if (this.queued === null) validUpTo = step.end;
+              if (n % CHECK_EVERY === 0) {
+                this.progress.loadedBytes = before + reader.offset;
+                if (performance.now() >= deadline) {
+                  setImmediate(slice);
+                  return;
+                }
+              }
+              continue;
+            }
+            this.progress.loadedBytes = before + reader.offset;
+            if (step.kind === 'bad') {
+              throw new AofLoadError(
+                `Bad file format reading the append only file ${f.name} at offset ${step.at}: ${step.reason}. ` +
+                  'Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>',
+              );
+            }
+            if (step.kind === 'eof' && this.queued === null) {
+              resolve('ok');
+              return;
+            }
+            if (step.kind === 'eof') this.server.log.warning(`Revert incomplete MULTI/EXEC transaction in AOF file ${f.name}`);
+            const cut = this.queued !== null ? multiStart : validUpTo;
+            resolve(this.truncate(f, file, last, cut));
+            return;
+          }
+        } catch (e) {
+          reject(e);
+        }
+      };
+      slice();
+    });
+  }
+
+  /** Stops at the next slice (the server is closing). */
+  abort(): void {
+    this.aborted = true;
+  }
+
+  /** A file that ends mid-command: cut it back to its last whole command when allowed. */
+  private truncate(f: AofFileInfo, file: string, last: boolean, at: number): FileResult {
+    const log = this.server.log;
+    if (!this.allowTruncated) {
+      throw new AofLoadError(
+        `Unexpected end of file reading the append only file ${f.name} (the last complete command ends at offset ${at}). You can: ` +
+          '1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. ' +
+          "2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.",
+      );
+    }
+    if (!last) {
+      throw new AofLoadError(`Fatal error: the truncated file ${f.name} (cut at offset ${at}) is not the last file`);
+    }
+    log.warning(`!!! Warning: short read while loading the AOF file ${f.name}!!!`);
+    log.warning(`!!! Truncating the AOF ${f.name} at offset ${at} !!!`);
+    try {
+      fs.truncateSync(file, at);
+    } catch (e) {
+      throw new AofLoadError(`Error truncating the AOF file ${f.name}: ${(e as Error).message}`);
+    }
+    log.warning(`AOF ${f.name} loaded anyway because aof-load-truncated is enabled`);
+    this.queued = null;
+    return 'truncated';
+  }
+
+  /** Applies (or queues, inside MULTI) one command; true when it opens a MULTI block. */
+  private execute(f: AofFileInfo, argv: string[], at: number): boolean {
+    const cmd = this.server.dispatcher.lookup(argv);
+    if (cmd === undefined || cmd.handler === null) {
+      throw new AofLoadError(`Unknown command '${argv[0].slice(0, 128)}' reading the append only file ${f.name} at offset ${at}`);
+    }
+    const name = cmd.fullName;
+    if (this.queued === null) {
+      if (name === 'multi') {
+        this.queued = [];
+        return true;
+      }
+      this.call(cmd, argv);
+      return false;
+    }
+    if (name === 'exec') {
+      const queued = this.queued;
+      this.queued = null;
+      for (const q of queued) this.call(q.cmd, q.argv);
+    } else if (name !== 'multi') {
+      this.queued.push({ cmd, argv });
+    }
+    return false;
+  }
+
+  /**
+   * Runs one command's handler. As in Redis's loader a command that fails
+   * (a wrong type, say) changes nothing and loading goes on.
+   */
+  private call(cmd: Command, argv: string[]): void {
+    const c = this.client;
+    const arity = cmd.arity;
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return;
+    c.propagateArgv = undefined;
+    try {
+      cmd.handler!(c, argv);
+    } catch (e) {
+      if (!(e instanceof CommandError) && !this.warnedInternal) {
+        this.warnedInternal = true;
+        this.server.log.warning({ err: e, command: cmd.fullName }, 'Internal error while loading the AOF');
+      }
+    }
+    c.reply.length = 0;
+  }
+}

@@ -1,0 +1,595 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Client } from '../server/client.js';
+import type { Command } from '../server/command.js';
+import type { Effect } from '../server/propagation.js';
+import type { Server } from '../server/server.js';
+import { CommandError } from '../store/errors.js';
+import { AofWriter, type FsyncPolicy } from './aof-writer.js';
+import { GroupCommit } from './fsync.js';
+import { nodeIo, strerror, type AofIo } from './io.js';
+import { AofLoader, AofLoadError } from './loader.js';
+import { AofManifest, ManifestError, manifestName, readManifest, tempIncrName, writeManifest } from './manifest.js';
+import { AofRewrite, type RewriteEvents } from './rewrite.js';
+
+/** off; on; or on but waiting for the first rewrite to write a base (CONFIG SET appendonly yes). */
+export type AofState = 'off' | 'on' | 'wait-rewrite';
+
+/** How often the persistence cron runs: retries, background fsyncs, automatic rewrites (Redis's hz 10). */
+const TICK_MS = 100;
+/** After this many failed rewrites in a row, automatic ones back off (Redis's AOF_REWRITE_LIMITE_THRESHOLD). */
+const REWRITE_LIMIT_THRESHOLD = 3;
+const REWRITE_LIMIT_MAX_MINUTES = 60;
+
+/**
+ * AOF persistence in Redis 7's multi-part layout, fed by the propagation
+ * stream. It owns the state Redis keeps in `server.aof_*`: the manifest, the
+ * writer of the open incremental file, the rewrite in progress, loading at
+ * start, and the statistics INFO shows.
+ */
+export class Persistence {
+  private fileIo: AofIo = nodeIo;
+  state: AofState = 'off';
+  manifest: AofManifest | null = null;
+  writer: AofWriter | null = null;
+  /** appendfsync always's group commit over the writer's file. */
+  private commit: GroupCommit | null = null;
+  rewrite: AofRewrite | null = null;
+  rewriteScheduled = false;
+  /** Rewrites started (INFO aof_rewrites). */
+  rewrites = 0;
+  consecutiveFailures = 0;
+  lastRewriteSec = -1;
+  lastRewriteOk = true;
+  /** AOF size after the last rewrite, the base of the growth that triggers the next (aof_rewrite_base_size). */
+  baseSize = 0;
+  loader: AofLoader | null = null;
+  /** Settles when the data is loaded (or there was nothing to load); rejects with an AofLoadError. */
+  ready: Promise<void> = Promise.resolve();
+  private started = false;
+  private closed = false;
+  private unsubscribe: (() => void) | null = null;
+  private tick: NodeJS.Timeout | null = null;
+  private limitDelayMinutes = 0;
+  private limitUntil = 0;
+
+  constructor(private readonly server: Server) {}
+
+  /** The file operations that can fail; tests put a failing disk here. */
+  get io(): AofIo {
+    return this.fileIo;
+  }
+
+  set io(io: AofIo) {
+    this.fileIo = io;
+    if (this.writer !== null) this.writer.io = io;
+  }
+
+  private get config() {
+    return this.server.config;
+  }
+
+  get dir(): string {
+    return this.config.str('dir');
+  }
+
+  get aofDir(): string {
+    return path.join(this.dir, this.config.str('appenddirname'));
+  }
+
+  get prefix(): string {
+    return this.config.str('appendfilename');
+  }
+
+  private get nowSec(): number {
+    return Math.floor(Date.now() / 1000);
+  }
+
+  /** Called once the server listens: loads the AOF when appendonly is on, then starts appending. */
+  start(): void {
+    this.started = true;
+    this.ready = this.startup();
+    // Whoever started the server awaits `ready`; an unobserved failure must not also crash the process.
+    this.ready.catch(() => {});
+  }
+
+  private async startup(): Promise<void> {
+    this.applyPolicy();
+    if (!this.config.bool('appendonly')) return;
+    if (this.config.bool('aof-use-rdb-preamble')) {
+      this.server.log.warning('aof-use-rdb-preamble yes is accepted but Sluice writes its base files in AOF form (no RDB writer yet)');
+    }
+    this.state = 'on';
+    try {
+      const manifest = this.openManifest();
+      if (!manifest.empty) await this.load(manifest);
+      if (this.closed) throw new AofLoadError('The server closed while the AOF was loading');
+      this.openOnStart(manifest);
+    } catch (e) {
+      this.state = 'off';
+      throw e;
+    }
+    this.subscribe();
+    this.startTick();
+  }
+
+  /** The manifest on disk, migrating an old single-file AOF (Redis 6's dir/appendonly.aof) into the directory. */
+  private openManifest(): AofManifest {
+    let manifest: AofManifest | null;
+    try {
+      manifest = readManifest(this.aofDir, this.prefix);
+    } catch (e) {
+      if (e instanceof ManifestError) {
+        throw new AofLoadError(`Fatal AOF manifest file error in ${path.join(this.aofDir, manifestName(this.prefix))}: ${e.message}`);
+      }
+      throw e;
+    }
+    const old = path.join(this.dir, this.prefix);
+    if (manifest === null && fs.existsSync(old)) {
+      manifest = new AofManifest();
+      manifest.base = { name: this.prefix, seq: 1, type: 'b' };
+      manifest.baseSeq = 1;
+      fs.mkdirSync(this.aofDir, { recursive: true });
+      writeManifest(this.aofDir, this.prefix, manifest);
+      fs.renameSync(old, path.join(this.aofDir, this.prefix));
+      this.server.log.notice(`Successfully migrated an old-style AOF file (${this.prefix}) into the AOF directory (${this.aofDir}).`);
+    }
+    return manifest ?? new AofManifest();
+  }
+
+  private async load(manifest: AofManifest): Promise<void> {
+    for (const f of manifest.files) {
+      if (!fs.existsSync(path.join(this.aofDir, f.name))) {
+        throw new AofLoadError(
+          `The AOF file ${f.name} named in the manifest ${manifestName(this.prefix)} doesn't exist in ${this.aofDir}: refusing to start with part of the data`,
+        );
+      }
+    }
+    const server = this.server;
+    const ks = server.keyspace;
+    const dirty = ks.dirty;
+    server.loading = true;
+    ks.readOnlyExpiry = true;
+    this.loader = new AofLoader(server, this.aofDir, manifest.files, this.config.bool('aof-load-truncated'));
+    try {
+      await this.loader.run();
+    } finally {
+      server.loading = false;
+      ks.readOnlyExpiry = false;
+      ks.dirty = dirty;
+      this.loader = null;
+    }
+    this.baseSize = manifest.base === null ? 0 : fs.statSync(path.join(this.aofDir, manifest.base.name)).size;
+  }
+
+  /**
+   * Redis's aofOpenIfNeededOnServerStart: an empty base when there is no
+   * AOF yet, the last incremental file opened for appending (or a new
+   * one), and the manifest written.
+   */
+  private openOnStart(manifest: AofManifest): void {
+    const log = this.server.log;
+    fs.mkdirSync(this.aofDir, { recursive: true });
+    if (manifest.empty) {
+      const base = manifest.newBase(this.prefix);
+      const fd = fs.openSync(path.join(this.aofDir, base.name), 'w', 0o644);
+      fs.fdatasyncSync(fd);
+      fs.closeSync(fd);
+      log.notice(`Creating AOF base file ${base.name} on server start`);
+    }
+    this.removeStaleTemps();
+    const existing = manifest.incrs.length > 0;
+    const incr = existing ? manifest.incrs[manifest.incrs.length - 1] : manifest.newIncr(this.prefix);
+    const fd = fs.openSync(path.join(this.aofDir, incr.name), 'a', 0o644);
+    writeManifest(this.aofDir, this.prefix, manifest);
+    log.notice(`${existing ? 'Opening' : 'Creating'} AOF incr file ${incr.name} on server start`);
+    let total = 0;
+    for (const f of manifest.files) total += fs.statSync(path.join(this.aofDir, f.name)).size;
+    const incrSize = fs.fstatSync(fd).size;
+    this.manifest = manifest;
+    this.setWriter(this.newWriter(fd, incr.name, total - incrSize, incrSize));
+    if (manifest.history.length > 0) this.deleteHistory();
+  }
+
+  /** Temporary files of rewrites a crash interrupted. */
+  private removeStaleTemps(): void {
+    const stale = (dir: string, test: (name: string) => boolean) => {
+      for (const name of fs.readdirSync(dir)) if (test(name)) fs.rm(path.join(dir, name), { force: true }, () => {});
+    };
+    stale(this.dir, (n) => n.startsWith('temp-rewriteaof-bg-') && n.endsWith('.aof'));
+    stale(this.aofDir, (n) => n.startsWith(`temp-${this.prefix}.`) && n.endsWith('.incr'));
+  }
+
+  private newWriter(fd: number, name: string, otherSize: number, incrSize: number): AofWriter {
+    const log = this.server.log;
+    const w = new AofWriter(fd, name, otherSize, incrSize, this.policy, this.io, {
+      warning: (m) => log.warning(m),
+      notice: (m) => log.notice(m),
+    }, this.nowSec);
+    w.timestamps = this.config.bool('aof-timestamp-enabled');
+    return w;
+  }
+
+  private setWriter(w: AofWriter | null): void {
+    this.commit?.releaseAll();
+    this.writer = w;
+    this.commit = w === null ? null : new GroupCommit(w, (replies) => this.server.writeHeld(replies));
+  }
+
+  private get policy(): FsyncPolicy {
+    return this.config.str('appendfsync') as FsyncPolicy;
+  }
+
+  private applyPolicy(): void {
+    const w = this.writer;
+    if (w === null) return;
+    w.policy = this.policy;
+    w.timestamps = this.config.bool('aof-timestamp-enabled');
+  }
+
+  /**
+   * After any CONFIG SET: the fsync policy and, once started, appendonly
+   * switched at run time as Redis does (on: a rewrite writes the base from
+   * the current data; off: flush, fsync, close). Throws to refuse the change.
+   */
+  configChanged(): void {
+    this.applyPolicy();
+    if (!this.started || this.closed) return;
+    const want = this.config.bool('appendonly');
+    if (want === (this.state !== 'off')) return;
+    if (this.server.loading) throw new Error('loading flag is set');
+    if (want) this.turnOn();
+    else this.turnOff();
+  }
+
+  private turnOn(): void {
+    const log = this.server.log;
+    this.state = 'wait-rewrite';
+    if (this.rewrite !== null) {
+      log.warning('AOF was enabled but there is already an AOF rewriting in background. Stopping background AOF and starting a rewrite now.');
+      this.abandonRewrite();
+    }
+    try {
+      this.manifest ??= this.openManifest();
+    } catch (e) {
+      log.warning(`Can't read the AOF manifest: ${(e as Error).message}`);
+    }
+    if (this.manifest === null || !this.startRewrite()) {
+      this.state = 'off';
+      log.warning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
+      throw new Error('Unable to turn on AOF. Check server logs.');
+    }
+    this.startTick();
+  }
+
+  private turnOff(): void {
+    this.writer?.close(this.nowSec);
+    this.setWriter(null);
+    this.state = 'off';
+    this.rewriteScheduled = false;
+    if (this.rewrite !== null) this.abandonRewrite();
+    this.maybeUnsubscribe();
+  }
+
+  private subscribe(): void {
+    if (this.unsubscribe === null) this.unsubscribe = this.server.propagation.subscribe(this.onEffects);
+  }
+
+  /** Nobody needs the effects any more: commands stop building them. */
+  private maybeUnsubscribe(): void {
+    if (this.writer !== null || this.rewrite !== null || this.unsubscribe === null) return;
+    this.unsubscribe();
+    this.unsubscribe = null;
+  }
+
+  private readonly onEffects = (batch: readonly Effect[]): void => {
+    const w = this.writer;
+    if (w !== null) w.feed(batch, Math.floor(this.server.keyspace.now / 1000));
+    this.rewrite?.onEffects(batch);
+  };
+
+  /**
+   * The server's end-of-turn step, before any reply of the turn is written
+   * (Redis's beforeSleep): the turn's effects go to the file. Under
+   * `always` the replies are then taken aside until an fsync covers them
+   * (see GroupCommit) and false is returned: the AOF writes them.
+   */
+  beforeReplies(clients: Client[]): boolean {
+    const w = this.writer;
+    const rw = this.rewrite;
+    if (w === null && rw === null) return true;
+    rw?.flushFuture();
+    if (w === null) return true;
+    const nowSec = this.nowSec;
+    const fed = w.fedThisTurn;
+    w.fedThisTurn = false;
+    const commit = this.commit!;
+    if (w.policy !== 'always') {
+      w.flush(false, nowSec);
+      if (commit.pending) commit.kick();
+      return true;
+    }
+    if (!commit.pending && w.durable) return true;
+    const replies = clients.map((c) => {
+      c.flushPending = false;
+      return { client: c, out: c.reply.take(), close: c.closeAfterReply };
+    });
+    commit.add(replies, fed);
+    return false;
+  }
+
+  /** MISCONF for writes (and PING, as Redis) while the AOF cannot be written. */
+  writeRefusal(c: Client, cmd: Command): string | null {
+    const w = this.writer;
+    if (w === null) return null;
+    const error = w.error;
+    if (error === null) return null;
+    const name = cmd.fullName;
+    const writes = cmd.isWrite || name === 'ping' || (name === 'exec' && c.multi !== null && c.multi.some((q) => q.cmd.isWrite));
+    return writes ? `MISCONF Errors writing to the AOF file: ${strerror(error)}` : null;
+  }
+
+  private startTick(): void {
+    if (this.tick !== null) return;
+    this.tick = setInterval(this.cron, TICK_MS);
+    this.tick.unref();
+  }
+
+  /** Periodic work: retry failed writes, background fsyncs, writes held for an fsync, automatic rewrites. */
+  private readonly cron = (): void => {
+    const nowSec = this.nowSec;
+    this.rewrite?.flushFuture();
+    const w = this.writer;
+    if (w !== null) {
+      if (w.policy !== 'always') w.flush(false, nowSec);
+      // Under always, or replies still held from before a switch to another policy.
+      if (w.policy === 'always' || this.commit!.pending) this.commit!.kick();
+    }
+    if (this.rewrite !== null) return;
+    if (this.rewriteScheduled && !this.rewriteLimited()) {
+      this.startRewrite();
+      return;
+    }
+    if (this.state !== 'on' || w === null) return;
+    const perc = this.config.num('auto-aof-rewrite-percentage');
+    const minSize = this.config.num('auto-aof-rewrite-min-size');
+    if (perc === 0 || w.currentSize <= minSize) return;
+    const growth = Math.floor((w.currentSize * 100) / (this.baseSize || 1)) - 100;
+    if (growth >= perc && !this.rewriteLimited()) {
+      this.server.log.notice(`Starting automatic rewriting of AOF on ${growth}% growth`);
+      this.startRewrite();
+    }
+  };
+
+  /** Redis's aofRewriteLimited: after repeated failures, wait 1, 2, 4… up to 60 minutes between automatic rewrites. */
+  private rewriteLimited(): boolean {
+    if (this.consecutiveFailures < REWRITE_LIMIT_THRESHOLD) {
+      this.limitDelayMinutes = 0;
+      this.limitUntil = 0;
+      return false;
+    }
+    const now = this.nowSec;
+    if (this.limitUntil !== 0) {
+      if (now < this.limitUntil) return true;
+      this.limitUntil = 0;
+      return false;
+    }
+    this.limitDelayMinutes = Math.min(REWRITE_LIMIT_MAX_MINUTES, this.limitDelayMinutes === 0 ? 1 : this.limitDelayMinutes * 2);
+    this.limitUntil = now + this.limitDelayMinutes * 60;
+    this.server.log.warning(
+      `Background AOF rewrite has repeatedly failed and triggered the limit, will retry in ${this.limitDelayMinutes} minutes`,
+    );
+    return true;
+  }
+
+  /** BGREWRITEAOF's reply text, or throws its error. Inside a transaction it is scheduled, as in Redis. */
+  bgrewrite(c: Client): string {
+    if (this.rewrite !== null) throw new CommandError('ERR Background append only file rewriting already in progress');
+    if (c.denyBlocking) {
+      this.rewriteScheduled = true;
+      this.consecutiveFailures = 0;
+      this.startTick();
+      return 'Background append only file rewriting scheduled';
+    }
+    if (!this.startRewrite()) {
+      throw new CommandError("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.");
+    }
+    return 'Background append only file rewriting started';
+  }
+
+  /** Starts a rewrite: a new base built from the keyspace in slices. False (logged) when it cannot start. */
+  startRewrite(): boolean {
+    if (this.rewrite !== null) return false;
+    const log = this.server.log;
+    let baseTemp = '';
+    let futureTemp = '';
+    const opened: number[] = [];
+    try {
+      this.manifest ??= this.openManifest();
+      fs.mkdirSync(this.aofDir, { recursive: true });
+      this.writer?.flush(true, this.nowSec);
+      // Names of their own: an abandoned rewrite's files are removed in the background.
+      const id = `${process.pid}-${this.rewrites + 1}`;
+      baseTemp = path.join(this.dir, `temp-rewriteaof-bg-${id}.aof`);
+      futureTemp = path.join(this.aofDir, tempIncrName(`${this.prefix}.${id}`));
+      opened.push(fs.openSync(baseTemp, 'w', 0o644));
+      opened.push(fs.openSync(futureTemp, 'w', 0o644));
+    } catch (e) {
+      for (const fd of opened) fs.closeSync(fd);
+      log.warning(`Can't rewrite append only file in background: ${(e as Error).message}`);
+      this.lastRewriteOk = false;
+      return false;
+    }
+    const events: RewriteEvents = {
+      ready: (rw) => this.completeRewrite(rw),
+      failed: (rw, reason) => this.rewriteFailed(rw, reason),
+      restart: (rw) => {
+        log.verbose('Restarting the AOF rewrite: a transaction flushed or swapped databases during it');
+        this.abandonRewrite();
+        this.startRewrite();
+      },
+    };
+    const rw = new AofRewrite(this.server, this.io, opened[0], baseTemp, opened[1], futureTemp, events);
+    this.rewrite = rw;
+    this.rewriteScheduled = false;
+    this.rewrites++;
+    this.subscribe();
+    this.startTick();
+    log.notice('Background append only file rewriting started');
+    rw.start();
+    return true;
+  }
+
+  private abandonRewrite(): void {
+    this.rewrite?.discard();
+    this.rewrite = null;
+    this.maybeUnsubscribe();
+  }
+
+  private rewriteFailed(rw: AofRewrite, reason: string): void {
+    rw.discard();
+    if (this.rewrite === rw) this.rewrite = null;
+    this.lastRewriteOk = false;
+    this.consecutiveFailures++;
+    this.lastRewriteSec = Math.floor((Date.now() - rw.startedAt) / 1000);
+    this.server.log.warning(`Background AOF rewrite terminated with error: ${reason}`);
+    // AOF being turned on waits for a base: try again.
+    if (this.state === 'wait-rewrite') this.rewriteScheduled = true;
+    this.maybeUnsubscribe();
+  }
+
+  /**
+   * The base is complete and on disk: fsync what the new incremental file
+   * got since, move both into the AOF directory under their new names,
+   * switch the manifest atomically, and go on appending to the new file.
+   * The old files become history and are deleted after the switch.
+   */
+  private completeRewrite(rw: AofRewrite): void {
+    const log = this.server.log;
+    const renamed: string[] = [];
+    const next = (this.manifest ?? new AofManifest()).clone();
+    let incrName = '';
+    try {
+      if (!rw.flushFuture()) return;
+      this.io.fsync(rw.futureFd);
+      const base = next.newBase(this.prefix);
+      const basePath = path.join(this.aofDir, base.name);
+      fs.renameSync(rw.baseTemp, basePath);
+      renamed.push(basePath);
+      const incr = next.newIncr(this.prefix);
+      incrName = incr.name;
+      const incrPath = path.join(this.aofDir, incr.name);
+      fs.renameSync(rw.futureTemp, incrPath);
+      renamed.push(incrPath);
+      next.retireIncrsExcept(incr);
+      writeManifest(this.aofDir, this.prefix, next);
+    } catch (e) {
+      for (const f of renamed) fs.rm(f, { force: true }, () => {});
+      this.rewriteFailed(rw, `switching to the new AOF files failed: ${strerror(e)}`);
+      return;
+    }
+    const nowSec = this.nowSec;
+    this.manifest = next;
+    if (this.state === 'on' && this.writer !== null) {
+      this.writer.switchTo(rw.futureFd, incrName, rw.baseBytes, rw.futureBytes, rw.futureDb, nowSec);
+      // Everything written so far is in the new file, which was just synced.
+      this.commit!.switched();
+    } else if (this.state === 'wait-rewrite') {
+      this.setWriter(this.newWriter(rw.futureFd, incrName, rw.baseBytes, rw.futureBytes));
+      this.writer!.selectedDb = rw.futureDb;
+      this.state = 'on';
+    } else {
+      fs.closeSync(rw.futureFd);
+    }
+    rw.release();
+    this.rewrite = null;
+    this.baseSize = rw.baseBytes + rw.futureBytes;
+    this.lastRewriteOk = true;
+    this.consecutiveFailures = 0;
+    this.lastRewriteSec = Math.floor((Date.now() - rw.startedAt) / 1000);
+    log.notice(`Background AOF rewrite terminated with success (${rw.keys} keys in the new base)`);
+    log.notice('Background AOF rewrite finished successfully');
+    this.maybeUnsubscribe();
+    setImmediate(() => this.deleteHistory());
+  }
+
+  /** Removes the files the last switch made history: the manifest drops them first, then they go. */
+  private deleteHistory(): void {
+    const m = this.manifest;
+    if (m === null || m.history.length === 0 || this.closed) return;
+    const gone = m.history;
+    m.history = [];
+    try {
+      writeManifest(this.aofDir, this.prefix, m);
+    } catch (e) {
+      m.history = gone;
+      this.server.log.warning(`Can't update the AOF manifest after a rewrite: ${strerror(e)}`);
+      return;
+    }
+    for (const f of gone) {
+      this.server.log.notice(`Removing the history file ${f.name} in the background`);
+      fs.rm(path.join(this.aofDir, f.name), { force: true }, () => {});
+    }
+  }
+
+  /** Shutdown: whatever is buffered is written and fsynced, files are closed. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.tick !== null) clearInterval(this.tick);
+    if (this.rewrite !== null) this.abandonRewrite();
+    this.loader?.abort();
+    if (this.writer !== null) {
+      this.writer.close(this.nowSec);
+      this.server.log.notice('Calling fsync() on the AOF file.');
+      this.setWriter(null);
+    }
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  /** INFO persistence's AOF and loading fields, in Redis's order. */
+  infoLines(): string[] {
+    const rw = this.rewrite;
+    const w = this.writer;
+    const lines = [
+      `aof_enabled:${this.state === 'off' ? 0 : 1}`,
+      `aof_rewrite_in_progress:${rw === null ? 0 : 1}`,
+      `aof_rewrite_scheduled:${this.rewriteScheduled ? 1 : 0}`,
+      `aof_last_rewrite_time_sec:${this.lastRewriteSec}`,
+      `aof_current_rewrite_time_sec:${rw === null ? -1 : Math.floor((Date.now() - rw.startedAt) / 1000)}`,
+      `aof_last_bgrewrite_status:${this.lastRewriteOk ? 'ok' : 'err'}`,
+      `aof_rewrites:${this.rewrites}`,
+      `aof_rewrites_consecutive_failures:${this.consecutiveFailures}`,
+      `aof_last_write_status:${w !== null && w.error !== null ? 'err' : 'ok'}`,
+    ];
+    if (this.state !== 'off') {
+      lines.push(
+        `aof_current_size:${w?.currentSize ?? 0}`,
+        `aof_base_size:${this.baseSize}`,
+        `aof_pending_rewrite:${this.rewriteScheduled ? 1 : 0}`,
+        `aof_buffer_length:${w?.buffer.length ?? 0}`,
+        `aof_pending_bio_fsync:${w?.fsyncsInFlight ?? 0}`,
+        `aof_delayed_fsync:${w?.delayedFsyncs ?? 0}`,
+      );
+    }
+    const loader = this.loader;
+    if (this.server.loading && loader !== null) {
+      const p = loader.progress;
+      const elapsed = this.nowSec - p.startSec;
+      const remaining = p.totalBytes - p.loadedBytes;
+      const eta = elapsed === 0 ? 1 : Math.floor((elapsed * remaining) / (p.loadedBytes + 1));
+      lines.push(
+        `loading_start_time:${p.startSec}`,
+        `loading_total_bytes:${p.totalBytes}`,
+        'loading_rdb_used_mem:0',
+        `loading_loaded_bytes:${p.loadedBytes}`,
+        `loading_loaded_perc:${((p.loadedBytes / (p.totalBytes + 1)) * 100).toFixed(2)}`,
+        `loading_eta_seconds:${eta}`,
+      );
+    }
+    return lines;
+  }
+}
+
+export { AofLoadError };

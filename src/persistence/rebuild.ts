@@ -1,0 +1,20 @@
+import type { Value } from '../store/value.js';
+
+/** A value's type cannot be rewritten: the rewrite fails rather than lose the key. */
+export class RebuildError extends Error {}
+
+function* single(cmd: string[]): Iterator<string[]> {
+  yield cmd;
+}
+
+/**
+ * The commands that recreate `key` holding `value`, without its TTL: SET
+ * for a string, the type's own rebuildCommands otherwise (see TypedValue).
+ */
+export function rebuildCommands(key: string, value: Value): Iterator<string[]> {
+  if (typeof value === 'string') return single(['SET', key, value]);
+  if (value.rebuildCommands === undefined) {
+    throw new RebuildError(`the ${value.type} type has no rebuildCommands: keys of this type cannot be rewritten yet`);
+  }
+  return value.rebuildCommands(key);
+}

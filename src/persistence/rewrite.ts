@@ -1,0 +1,549 @@
+import fs from 'node:fs';
+import type { Effect } from '../server/propagation.js';
+import type { Server } from '../server/server.js';
+import type { BigMap } from '../store/big-map.js';
+import type { Value } from '../store/value.js';
+import { AofBuffer } from './aof-buffer.js';
+import type { Command } from '../server/command.js';
+import { commandKeys, effectTouch, type Touch } from './effect-keys.js';
+import { errnoError, type AofIo } from './io.js';
+import { KeySet } from './key-set.js';
+import { rebuildCommands } from './rebuild.js';
+
+/** One slice of the walk: about a millisecond, so that commands keep flowing. */
+const SLICE_MS = 1;
+/** How many commands are emitted between two looks at the clock. */
+const CLOCK_EVERY = 16;
+/** The base buffer is written out past this size. */
+const WRITE_AT = 512 * 1024;
+/** A value whose emission is cut short this many times by writes to it is then copied and written from the copy. */
+const MAX_ABORTS = 2;
+
+/**
+ * One database's contents as the walk sees them. The object follows the
+ * contents (SWAPDB trades them between indices); `baseIndex` is where they
+ * were when the rewrite began, which is where the base puts them.
+ */
+interface Contents {
+  baseIndex: number;
+  dict: BigMap<string, Value>;
+  expires: BigMap<string, number>;
+  /** The walk over the dictionary; null once it has ended. */
+  iterator: Iterator<[string, Value]> | null;
+  /** Every key is accounted for: writes here go to the new incremental file as they come. */
+  done: boolean;
+  /** Keys whose state is in the base or the new incremental file. */
+  visited: KeySet;
+  /** Keys written to before the walk reached them: visited after the walk, whatever the walk saw. */
+  pending: Set<string>;
+  /** The walk over `pending` once the dictionary's is over (a live iterator: later additions are seen). */
+  pendingIt: Iterator<string> | null;
+  /** Keys with a cut-short emission in the base: a DEL precedes their next one. */
+  partial: Set<string>;
+  aborts: Map<string, number>;
+}
+
+/** A value emitted over several slices. */
+interface Emission {
+  contents: Contents;
+  key: string;
+  it: Iterator<string[]>;
+  deadline: number;
+}
+
+export interface RewriteEvents {
+  /** Every key is in the base, which is on disk: the caller switches the manifest. */
+  ready(rw: AofRewrite): void;
+  failed(rw: AofRewrite, reason: string): void;
+  /** A batch the walk cannot place (a command the table does not know): start again. */
+  restart(rw: AofRewrite): void;
+}
+
+export type RewritePhase = 'walking' | 'syncing' | 'ready' | 'over';
+
+/**
+ * The AOF rewrite, without a fork. A forked child sees the dataset frozen;
+ * Sluice walks the live keyspace a slice at a time instead, writing each
+ * key's rebuild commands into the new base, while every write made during
+ * the walk goes on into the current AOF as usual (so nothing is less
+ * durable meanwhile) and also into the new incremental file, which is
+ * replayed after the base. For that to add up, each key must be in the base
+ * as it was just before the first effect the new file holds for it:
+ *
+ * - before a write command runs, the keys it names (the command table's key
+ *   positions) that the walk has not written are written now, as they still
+ *   are: a string at once, another value cloned (TypedValue.clone, a copy
+ *   of references) and its clone written in later slices;
+ * - so a batch of effects whose keys are all written goes to the new file
+ *   as it is;
+ * - a batch whose keys are none of them written (a key the command did not
+ *   name: an expiry, a blocked client served) is left out: the walk writes
+ *   those keys later, as they are by then, effects included;
+ * - a batch touching both kinds, or whole databases, is replaced in the new
+ *   file by its whole-database effects and the resulting state of each key
+ *   it touched (DEL, rebuild, PEXPIREAT, in MULTI/EXEC).
+ *
+ * So base + new incremental file replays to the dataset as it is at the
+ * switch. A big value met by the walk is written a few commands per slice
+ * from its live structure; a write to it meanwhile that the first rule did
+ * not catch voids that partial copy (a DEL follows it in the base) and the
+ * key is written again later, from a clone after MAX_ABORTS attempts.
+ * FLUSHALL and FLUSHDB end the walk of what they empty, SWAPDB moves it
+ * along with the data. Memory: the set of keys written so far, a few tens
+ * of bytes per key while the rewrite runs, and the clones waiting to be
+ * written (Redis's fork pays copy-on-write pages instead).
+ */
+export class AofRewrite {
+  phase: RewritePhase = 'walking';
+  readonly startedAt = Date.now();
+  /** The new incremental file's pending bytes, written out with the AOF's own at the end of each turn. */
+  readonly future = new AofBuffer();
+  futureDb = -1;
+  baseBytes = 0;
+  futureBytes = 0;
+  keys = 0;
+  private contents: Contents[];
+  private readonly base = new AofBuffer();
+  private baseDb = -1;
+  private current: Emission | null = null;
+  /** Values copied before a write changed them, waiting to be written to the base. */
+  private snapshots: Emission[] = [];
+  private nextSnapshot = 0;
+  private now = Date.now();
+
+  constructor(
+    private readonly server: Server,
+    private readonly io: AofIo,
+    readonly baseFd: number,
+    readonly baseTemp: string,
+    readonly futureFd: number,
+    readonly futureTemp: string,
+    private readonly events: RewriteEvents,
+  ) {
+    this.contents = server.keyspace.dbs.map((db) => ({
+      baseIndex: db.index,
+      dict: db.dict,
+      expires: db.expires,
+      iterator: db.dict.entries(),
+      done: false,
+      visited: new KeySet(),
+      pending: new Set<string>(),
+      pendingIt: null,
+      partial: new Set<string>(),
+      aborts: new Map<string, number>(),
+    }));
+  }
+
+  start(): void {
+    setImmediate(this.slice);
+  }
+
+  private readonly slice = (): void => {
+    if (this.phase !== 'walking') return;
+    try {
+      const deadline = performance.now() + SLICE_MS;
+      this.now = Date.now();
+      let walking = true;
+      for (let n = 1; walking; n++) {
+        if (n % CLOCK_EVERY === 0 && performance.now() >= deadline) break;
+        if (this.current !== null) this.continueEmission();
+        else if (this.nextSnapshot < this.snapshots.length) this.takeSnapshot();
+        else walking = this.nextKey();
+      }
+      if (this.base.length >= WRITE_AT) this.writeBase();
+      if (walking) {
+        setImmediate(this.slice);
+        return;
+      }
+      this.writeBase();
+      this.sync();
+    } catch (e) {
+      this.fail(e);
+    }
+  };
+
+  /** Starts on the next key to write; false once every database is done. */
+  private nextKey(): boolean {
+    for (const c of this.contents) {
+      if (c.done) continue;
+      if (c.iterator !== null) {
+        const r = c.iterator.next();
+        if (r.done) c.iterator = null;
+        else if (!c.visited.has(r.value[0])) this.begin(c, r.value[0], r.value[1]);
+        return true;
+      }
+      let next = (c.pendingIt ??= c.pending.values()).next();
+      if (next.done && c.pending.size !== 0) next = (c.pendingIt = c.pending.values()).next();
+      if (next.done) {
+        this.finish(c);
+        return true;
+      }
+      const key = next.value;
+      c.pending.delete(key);
+      if (c.visited.has(key)) return true;
+      const value = c.dict.get(key);
+      if (value === undefined) c.visited.add(key);
+      else this.begin(c, key, value);
+      return true;
+    }
+    return false;
+  }
+
+  private begin(c: Contents, key: string, value: Value): void {
+    const deadline = c.expires.size === 0 ? -1 : c.expires.get(key) ?? -1;
+    // Already past its deadline: the key is as good as gone, and its DEL will follow.
+    if (deadline !== -1 && deadline <= this.now) {
+      c.visited.add(key);
+      return;
+    }
+    this.selectBase(c.baseIndex);
+    if (c.partial.delete(key)) this.base.appendCommand(['DEL', key]);
+    this.keys++;
+    if (typeof value === 'string') {
+      this.base.appendCommand(['SET', key, value]);
+      if (deadline !== -1) this.base.appendCommand(['PEXPIREAT', key, String(deadline)]);
+      c.visited.add(key);
+      return;
+    }
+    this.current = { contents: c, key, it: rebuildCommands(key, value), deadline };
+  }
+
+  private takeSnapshot(): void {
+    this.current = this.snapshots[this.nextSnapshot];
+    this.snapshots[this.nextSnapshot++] = undefined as unknown as Emission;
+    if (this.nextSnapshot === this.snapshots.length) {
+      this.snapshots = [];
+      this.nextSnapshot = 0;
+    }
+  }
+
+  private continueEmission(): void {
+    const e = this.current!;
+    const r = e.it.next();
+    if (!r.done) {
+      // Keys copied before a write may have been written in between, under another SELECT.
+      this.selectBase(e.contents.baseIndex);
+      this.base.appendCommand(r.value);
+      return;
+    }
+    if (e.deadline !== -1) {
+      this.selectBase(e.contents.baseIndex);
+      this.base.appendCommand(['PEXPIREAT', e.key, String(e.deadline)]);
+    }
+    e.contents.visited.add(e.key);
+    this.current = null;
+  }
+
+  private finish(c: Contents): void {
+    c.done = true;
+    c.iterator = null;
+    c.visited = new KeySet();
+    c.pending.clear();
+    c.pendingIt = null;
+    c.partial.clear();
+    c.aborts.clear();
+    if (this.current?.contents === c) this.current = null;
+  }
+
+  private selectBase(index: number): void {
+    if (this.baseDb === index) return;
+    this.base.appendCommand(['SELECT', String(index)]);
+    this.baseDb = index;
+  }
+
+  private writeBase(): void {
+    this.baseBytes += writeAll(this.io, this.baseFd, this.base);
+  }
+
+  /** The base is complete: on to disk, then the caller switches files. */
+  private sync(): void {
+    this.phase = 'syncing';
+    // The new incremental file is synced too, so the switch only waits for what came since.
+    if (!this.flushFuture()) return;
+    let waiting = 2;
+    const done = (err: NodeJS.ErrnoException | null) => {
+      if (this.phase !== 'syncing') return;
+      if (err !== null) {
+        this.fail(err);
+        return;
+      }
+      if (--waiting > 0) return;
+      this.phase = 'ready';
+      this.events.ready(this);
+    };
+    this.io.fsyncAsync(this.baseFd, done);
+    this.io.fsyncAsync(this.futureFd, done);
+  }
+
+  /** Writes the new incremental file's pending bytes (no fsync); false if that failed and the rewrite is over. */
+  flushFuture(): boolean {
+    if (this.phase === 'over' || this.future.length === 0) return this.phase !== 'over';
+    try {
+      this.futureBytes += writeAll(this.io, this.futureFd, this.future);
+      return true;
+    } catch (e) {
+      this.fail(e);
+      return false;
+    }
+  }
+
+  /**
+   * Before a write command runs (the dispatcher calls this): each key it
+   * names that the walk has not written yet is written now, as it still
+   * is, so that the write's effect can simply follow in the new incremental
+   * file. A string goes straight into the base; another value is cloned and
+   * its clone written in later slices.
+   */
+  beforeWrite(db: number, cmd: Command, argv: string[]): void {
+    if (this.phase !== 'walking') return;
+    try {
+      const keys = commandKeys(this.server, db, cmd, argv);
+      if (keys !== null) for (const [d, key] of keys) this.visitNow(d, key);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private visitNow(db: number, key: string): void {
+    const c = this.contents[db];
+    if (c === undefined || c.done || c.visited.has(key)) return;
+    c.visited.add(key);
+    c.pending.delete(key);
+    const cur = this.current;
+    if (cur !== null && cur.contents === c && cur.key === key) {
+      this.current = null;
+      c.partial.add(key);
+    }
+    const partial = c.partial.delete(key);
+    const value = c.dict.get(key);
+    const deadline = value === undefined || c.expires.size === 0 ? -1 : c.expires.get(key) ?? -1;
+    const live = value !== undefined && (deadline === -1 || deadline > this.server.keyspace.now);
+    if (!partial && !live) return;
+    this.selectBase(c.baseIndex);
+    if (partial) this.base.appendCommand(['DEL', key]);
+    if (!live) return;
+    this.keys++;
+    if (typeof value === 'string') {
+      this.emitValue(this.base, key, value, deadline);
+      return;
+    }
+    this.snapshots.push({ contents: c, key, it: rebuildCommands(key, value!.clone()), deadline });
+  }
+
+  /** The effects of one call (a command, a transaction), in propagation order. */
+  onEffects(batch: readonly Effect[]): void {
+    if (this.phase === 'over') return;
+    if (this.phase !== 'walking') {
+      this.appendEffects(batch);
+      return;
+    }
+    try {
+      this.place(batch);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private place(batch: readonly Effect[]): void {
+    const touches = batch.map((e) => effectTouch(this.server, e));
+    let unvisited = false;
+    let visited = false;
+    let keyless = false;
+    let whole = false;
+    for (const t of touches) {
+      switch (t.kind) {
+        case 'wrapper':
+          break;
+        case 'keyless':
+          keyless = true;
+          break;
+        case 'unknown':
+          this.events.restart(this);
+          return;
+        case 'keys':
+          for (const [db, key] of t.keys) {
+            const c = this.contents[db];
+            if (c === undefined) {
+              this.events.restart(this);
+              return;
+            }
+            if (c.done || c.visited.has(key)) visited = true;
+            else unvisited = true;
+          }
+          break;
+        default:
+          whole = true;
+      }
+    }
+    if (whole || (unvisited && (visited || keyless))) {
+      this.writeStates(batch, touches);
+    } else if (unvisited) {
+      this.defer(touches);
+    } else {
+      this.appendEffects(batch);
+    }
+  }
+
+  /** FLUSHALL / FLUSHDB end the walk of what they empty; SWAPDB moves the walk along with the data. */
+  private wholeDatabases(t: Touch): void {
+    if (t.kind === 'flushall') {
+      for (const c of this.contents) this.finish(c);
+    } else if (t.kind === 'flushdb') {
+      this.finish(this.contents[t.db]);
+    } else if (t.kind === 'swapdb') {
+      const cs = this.contents;
+      [cs[t.a], cs[t.b]] = [cs[t.b], cs[t.a]];
+    }
+  }
+
+  /** Keys the walk has not reached: it will write them as they are by then. */
+  private defer(touches: Touch[]): void {
+    for (const t of touches) {
+      if (t.kind !== 'keys') continue;
+      for (const [db, key] of t.keys) {
+        const c = this.contents[db];
+        const cur = this.current;
+        if (cur !== null && cur.contents === c && cur.key === key) this.abortCurrent();
+        else c.pending.add(key);
+      }
+    }
+  }
+
+  /** A write to the value being emitted: its partial copy is void, it is written again later. */
+  private abortCurrent(): void {
+    const { contents: c, key } = this.current!;
+    this.current = null;
+    c.partial.add(key);
+    const aborts = (c.aborts.get(key) ?? 0) + 1;
+    c.aborts.set(key, aborts);
+    if (aborts <= MAX_ABORTS) {
+      c.pending.add(key);
+      return;
+    }
+    // Written to faster than it can be copied in slices: copy the value now and
+    // write that copy in slices; later writes go to the new incremental file.
+    this.selectBase(c.baseIndex);
+    c.partial.delete(key);
+    c.aborts.delete(key);
+    c.visited.add(key);
+    this.base.appendCommand(['DEL', key]);
+    const value = c.dict.get(key);
+    if (value === undefined) return;
+    const deadline = c.expires.size === 0 ? -1 : c.expires.get(key) ?? -1;
+    if (typeof value === 'string') {
+      this.emitValue(this.base, key, value, deadline);
+      return;
+    }
+    this.current = { contents: c, key, it: rebuildCommands(key, value.clone()), deadline };
+  }
+
+  /**
+   * A batch the effects cannot simply follow or precede the walk for (keys
+   * written and not written, or whole-database operations): the new file
+   * gets, in one MULTI/EXEC, the batch's whole-database and keyless effects
+   * in order, then the resulting state of every key the batch touched,
+   * where that key's database now is; those keys count as written.
+   * Whole-database operations move or end the walk as they go, so each key
+   * is resolved to the contents it belonged to at that point of the batch.
+   */
+  private writeStates(batch: readonly Effect[], touches: Touch[]): void {
+    const out = this.future;
+    const touched = new Map<Contents, Set<string>>();
+    const verbatim: Effect[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const t = touches[i];
+      if (t.kind === 'wrapper') continue;
+      if (t.kind === 'keys') {
+        for (const [db, key] of t.keys) {
+          const c = this.contents[db];
+          let keys = touched.get(c);
+          if (keys === undefined) touched.set(c, (keys = new Set()));
+          keys.add(key);
+        }
+        continue;
+      }
+      if (t.kind !== 'keyless') this.wholeDatabases(t);
+      verbatim.push(batch[i]);
+    }
+    const wrap = touched.size > 0 || verbatim.length > 1;
+    if (wrap) out.appendCommand(['MULTI']);
+    this.appendEffects(verbatim);
+    const now = this.server.keyspace.now;
+    for (const [c, keys] of touched) {
+      const db = this.contents.indexOf(c);
+      const live = this.server.keyspace.db(db);
+      for (const key of keys) {
+        const cur = this.current;
+        if (cur !== null && cur.contents === c && cur.key === key) this.current = null;
+        this.selectFuture(db);
+        out.appendCommand(['DEL', key]);
+        const value = live.dict.get(key);
+        const deadline = live.expires.size === 0 ? -1 : live.expires.get(key) ?? -1;
+        if (value !== undefined && (deadline === -1 || deadline > now)) this.emitValue(out, key, value, deadline);
+        if (!c.done) {
+          c.visited.add(key);
+          c.pending.delete(key);
+          c.partial.delete(key);
+        }
+      }
+    }
+    if (wrap) out.appendCommand(['EXEC']);
+  }
+
+  private emitValue(out: AofBuffer, key: string, value: Value, deadline: number): void {
+    const it = rebuildCommands(key, value);
+    for (let r = it.next(); !r.done; r = it.next()) out.appendCommand(r.value);
+    if (deadline !== -1) out.appendCommand(['PEXPIREAT', key, String(deadline)]);
+  }
+
+  private appendEffects(effects: readonly Effect[]): void {
+    for (const e of effects) {
+      this.selectFuture(e.db);
+      this.future.appendCommand(e.argv);
+    }
+  }
+
+  private selectFuture(db: number): void {
+    if (this.futureDb === db) return;
+    this.future.appendCommand(['SELECT', String(db)]);
+    this.futureDb = db;
+  }
+
+  /** After the switch: the new incremental file lives on as the AOF's; the base is closed. */
+  release(): void {
+    this.phase = 'over';
+    fs.closeSync(this.baseFd);
+  }
+
+  private fail(e: unknown): void {
+    if (this.phase === 'over') return;
+    this.phase = 'over';
+    this.events.failed(this, (e as Error).message ?? String(e));
+  }
+
+  /** Closes and removes the temporary files (a failed or abandoned rewrite). */
+  discard(): void {
+    this.phase = 'over';
+    for (const fd of [this.baseFd, this.futureFd]) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // Already closed.
+      }
+    }
+    for (const f of [this.baseTemp, this.futureTemp]) fs.rm(f, { force: true }, () => {});
+  }
+}
+
+/** Writes a whole buffer out and empties it; throws on failure. Returns the bytes written. */
+function writeAll(io: AofIo, fd: number, buf: AofBuffer): number {
+  const data = buf.view();
+  let at = 0;
+  while (at < data.length) {
+    const n = io.write(fd, data, at, data.length - at);
+    if (n <= 0) throw errnoError('ENOSPC', 'short write');
+    at += n;
+  }
+  buf.clear();
+  return at;
+}

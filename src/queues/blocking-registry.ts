@@ -1,0 +1,316 @@
+import type { Client } from '../server/client.js';
+import type { Command } from '../server/command.js';
+import type { Server } from '../server/server.js';
+import type { Database } from '../store/database.js';
+import type { KeyWaiters } from '../store/keyspace.js';
+import { typeOf, type TypeName } from '../store/value.js';
+
+/** setTimeout's longest delay; longer waits re-arm when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const UNBLOCKED_ERROR = 'UNBLOCKED client unblocked via CLIENT UNBLOCK';
+
+/** What a blocked client waits for, and how its wait ends. */
+export interface BlockedState {
+  /** Absolute deadline in ms since the epoch; 0 waits forever. */
+  deadline: number;
+  timer: NodeJS.Timeout | null;
+  /** Writes the reply a timeout (or CLIENT UNBLOCK … TIMEOUT) gives: BLPOP's nil, WAIT's count. */
+  onTimeout: (c: Client) => void;
+  /** The database and the distinct keys waited on; null and empty for WAIT. */
+  db: Database | null;
+  keys: string[];
+  /** The type of value that can serve the client ('list' for BLPOP…), null for none. */
+  serves: TypeName | null;
+  /** The command that blocked, run again when a key it waits on is ready; the dispatcher fills these in. */
+  cmd: Command | null;
+  argv: string[] | null;
+  /** Microseconds the blocking call took: the command's time if it ends without running again. */
+  usec: number;
+}
+
+interface ReadyKey {
+  db: Database;
+  key: string;
+}
+
+/**
+ * The blocking-operation registry: every command that blocks (BLPOP and the
+ * other list pops, WAIT, and later BZPOPMIN, XREAD BLOCK…) parks its client
+ * here. Per database, each key has the clients blocked on it in the order
+ * they blocked; a client blocked on several keys is in each key's queue.
+ *
+ * Writes that may serve waiters signal their key as ready (Redis's
+ * signalKeyAsReady: the keyspace does it when a collection is stored). The
+ * dispatcher calls serveReadyKeys once the command that made keys ready has
+ * finished at top level (after EXEC as a whole), so waiters are served in
+ * the same event-loop turn, before any other client's next command. As in
+ * Redis 7.2, a served client's command is run again whole: it pops what is
+ * there now (from the first non-empty of its keys), replies, and propagates
+ * its non-blocking twin; if it finds nothing it blocks again, keeping its
+ * deadline and going to the back of the queues.
+ *
+ * While blocked, Client.command() reports the client busy, so the parser
+ * holds its pipelined requests; they run once the wait ends, at the end of
+ * the event-loop turn (Redis's processUnblockedClients in beforeSleep).
+ */
+export class BlockingRegistry implements KeyWaiters {
+  private readonly clients = new Set<Client>();
+  /** Per database: key → clients blocked on it, first come first served. */
+  private readonly waiting = new Map<Database, Map<string, Set<Client>>>();
+  private keyCount = 0;
+  private timed = 0;
+  private ready: ReadyKey[] = [];
+  /** Per database, the keys in `ready`, so a key is queued once however often it is signalled. */
+  private readonly readySets = new Map<Database, Set<string>>();
+  private serving = false;
+  /** While a command runs again, the deadline it keeps if it blocks again; -1 otherwise. */
+  private rerunDeadline = -1;
+  private toResume: Client[] = [];
+  private resumeScheduled = false;
+
+  constructor(private readonly server: Server) {}
+
+  /** Clients blocked now. */
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** Keys with at least one client blocked on them (INFO total_blocking_keys). */
+  get blockingKeys(): number {
+    return this.keyCount;
+  }
+
+  /** Blocked clients with a deadline (INFO clients_in_timeout_table). */
+  get withTimeout(): number {
+    return this.timed;
+  }
+
+  /** True when keys are waiting to be served; the dispatcher checks it after each top-level command. */
+  get hasReady(): boolean {
+    return this.ready.length !== 0;
+  }
+
+  /** Blocks the running command's client until `deadline` (0: forever) or CLIENT UNBLOCK. The handler writes no reply. */
+  block(c: Client, deadline: number, onTimeout: (c: Client) => void): void {
+    this.start(c, {
+      deadline, timer: null, onTimeout, db: null, keys: [], serves: null, cmd: null, argv: null, usec: 0,
+    });
+  }
+
+  /**
+   * Blocks the running command's client on keys of its database until one
+   * holds a value of type `serves`, the deadline passes, or CLIENT UNBLOCK.
+   */
+  blockForKeys(c: Client, keys: readonly string[], serves: TypeName, deadline: number, onTimeout: (c: Client) => void): void {
+    this.server.keyspace.waiters = this;
+    const db = c.db;
+    let byKey = this.waiting.get(db);
+    if (byKey === undefined) this.waiting.set(db, (byKey = new Map()));
+    const distinct: string[] = [];
+    for (const key of keys) {
+      let queue = byKey.get(key);
+      if (queue === undefined) {
+        byKey.set(key, (queue = new Set()));
+        this.keyCount++;
+      } else if (queue.has(c)) {
+        continue;
+      }
+      queue.add(c);
+      distinct.push(key);
+    }
+    this.start(c, { deadline, timer: null, onTimeout, db, keys: distinct, serves, cmd: null, argv: null, usec: 0 });
+  }
+
+  private start(c: Client, state: BlockedState): void {
+    if (this.rerunDeadline !== -1) state.deadline = this.rerunDeadline;
+    c.blocked = state;
+    this.clients.add(c);
+    if (state.deadline > 0) {
+      this.timed++;
+      this.arm(c, state);
+    }
+  }
+
+  private arm(c: Client, state: BlockedState): void {
+    const delay = Math.min(Math.max(0, state.deadline - Date.now()), MAX_TIMER_MS);
+    state.timer = setTimeout(() => {
+      if (Date.now() < state.deadline) this.arm(c, state);
+      else this.timedOut(c);
+    }, delay);
+    state.timer.unref();
+  }
+
+  private timedOut(c: Client): void {
+    const state = c.blocked;
+    if (state === null) return;
+    state.timer = null;
+    this.server.startTurn();
+    const start = c.reply.length;
+    state.onTimeout(c);
+    this.finish(c, state, false, start);
+  }
+
+  /**
+   * CLIENT UNBLOCK: ends a client's wait as its timeout would, or with the
+   * UNBLOCKED error. False when the client is not blocked.
+   */
+  unblockClient(c: Client, error: boolean): boolean {
+    const state = c.blocked;
+    if (state === null) return false;
+    const start = c.reply.length;
+    if (error) {
+      c.reply.error(UNBLOCKED_ERROR);
+      this.server.stats.countError(c.reply.lastError);
+    } else {
+      state.onTimeout(c);
+    }
+    this.finish(c, state, error, start);
+    return true;
+  }
+
+  /**
+   * A wait that ended without the command running again: the command is
+   * counted now (Redis 7.2 counts a blocked command once, when it is done).
+   */
+  private finish(c: Client, state: BlockedState, failed: boolean, replyStart: number): void {
+    if (c.replyOff) c.reply.length = replyStart;
+    const cmd = state.cmd;
+    if (cmd !== null) {
+      cmd.stats.calls++;
+      cmd.stats.usec += state.usec;
+      if (failed) cmd.stats.failedCalls++;
+      this.server.stats.commandsProcessed++;
+      if (!cmd.skipSlowlog) this.server.slowlog.consider(c, state.argv!, state.usec);
+    }
+    this.release(c);
+    this.queueResume(c);
+  }
+
+  /** Forgets a blocked client without replying (it disconnected, or its command runs again); frees what it held. */
+  release(c: Client): boolean {
+    const state = c.blocked;
+    if (state === null) return false;
+    if (state.timer !== null) clearTimeout(state.timer);
+    if (state.deadline > 0) this.timed--;
+    c.blocked = null;
+    this.clients.delete(c);
+    if (state.db !== null) {
+      const byKey = this.waiting.get(state.db)!;
+      for (const key of state.keys) {
+        const queue = byKey.get(key)!;
+        queue.delete(c);
+        if (queue.size === 0) {
+          byKey.delete(key);
+          this.keyCount--;
+        }
+      }
+      if (byKey.size === 0) this.waiting.delete(state.db);
+    }
+    return true;
+  }
+
+  /** Redis's signalKeyAsReady: queues a key for serving when someone is blocked on it. */
+  signalKeyAsReady(db: Database, key: string): void {
+    if (this.keyCount === 0) return;
+    if (this.waiting.get(db)?.has(key) !== true) return;
+    let set = this.readySets.get(db);
+    if (set === undefined) this.readySets.set(db, (set = new Set()));
+    if (set.has(key)) return;
+    set.add(key);
+    this.ready.push({ db, key });
+  }
+
+  keyAdded(db: Database, key: string): void {
+    this.signalKeyAsReady(db, key);
+  }
+
+  /**
+   * SWAPDB: clients stay blocked in the database (index) they blocked in,
+   * and, as in Redis 7, those whose keys exist there after the swap are
+   * served. O(keys waited on in both databases).
+   */
+  swapped(a: Database, b: Database): void {
+    for (const db of [a, b]) {
+      const byKey = this.waiting.get(db);
+      if (byKey === undefined) continue;
+      for (const key of byKey.keys()) {
+        const v = db.dict.get(key);
+        if (v !== undefined && typeof v !== 'string') this.signalKeyAsReady(db, key);
+      }
+    }
+  }
+
+  /**
+   * Serves the clients blocked on the keys made ready, key by key in the
+   * order they were signalled, each key's clients first come first served,
+   * until no key is ready (serving BLMOVE can make its destination ready).
+   */
+  serveReadyKeys(): void {
+    if (this.serving) return;
+    this.serving = true;
+    try {
+      while (this.ready.length !== 0) {
+        const batch = this.ready;
+        this.ready = [];
+        for (const { db, key } of batch) {
+          this.readySets.get(db)!.delete(key);
+          this.serveKey(db, key);
+        }
+      }
+    } finally {
+      this.serving = false;
+    }
+  }
+
+  private serveKey(db: Database, key: string): void {
+    const queue = this.waiting.get(db)?.get(key);
+    if (queue === undefined) return;
+    // Only those waiting now: a client that blocks again joins the back and waits for the next signal.
+    let count = queue.size;
+    for (const c of queue) {
+      if (count-- === 0) break;
+      // Looked at without expiring it or counting a hit, as Redis's LOOKUP_NOEFFECTS.
+      const v = db.isExpired(key) ? undefined : db.dict.get(key);
+      // Nobody here is served by an absent key (XREADGROUP's unblock-on-deletion is not built yet).
+      if (v === undefined) break;
+      if (typeOf(v) === c.blocked!.serves) this.rerun(c);
+    }
+  }
+
+  private rerun(c: Client): void {
+    const state = c.blocked!;
+    this.release(c);
+    this.rerunDeadline = state.deadline;
+    const replyStart = c.reply.length;
+    try {
+      this.server.dispatcher.rerun(c, state.cmd!, state.argv!);
+    } finally {
+      this.rerunDeadline = -1;
+    }
+    // CLIENT REPLY OFF holds for the reply that ends the wait too.
+    if (c.replyOff) c.reply.length = replyStart;
+    if (c.blocked === null) this.queueResume(c);
+  }
+
+  /** Sends a finished client's reply and, at the end of this turn, runs the requests that arrived meanwhile. */
+  private queueResume(c: Client): void {
+    this.server.flushClient(c);
+    this.toResume.push(c);
+    if (!this.resumeScheduled) {
+      this.resumeScheduled = true;
+      setImmediate(this.resumeUnblocked);
+    }
+  }
+
+  private readonly resumeUnblocked = (): void => {
+    this.resumeScheduled = false;
+    const list = this.toResume;
+    this.toResume = [];
+    this.server.startTurn();
+    for (const c of list) {
+      if (c.closed || c.closeAfterReply || c.blocked !== null || this.server.isPaused(c)) continue;
+      c.parser.resume();
+      this.server.flushClient(c);
+    }
+  };
+}

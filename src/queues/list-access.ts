@@ -1,0 +1,80 @@
+import type { Client } from '../server/client.js';
+import { optionWord } from '../store/commands/string-values.js';
+import { CommandError, SYNTAX, WRONGTYPE } from '../store/errors.js';
+import { ListValue } from './list.js';
+
+/** The list at key for a read command (counts a hit or miss); undefined when absent. */
+export function readList(c: Client, key: string): ListValue | undefined {
+  const v = c.db.read(key);
+  if (v === undefined || v instanceof ListValue) return v;
+  throw new CommandError(WRONGTYPE);
+}
+
+/** The list at key for a write command; undefined when absent. */
+export function writableList(c: Client, key: string): ListValue | undefined {
+  const v = c.db.get(key);
+  if (v === undefined || v instanceof ListValue) return v;
+  throw new CommandError(WRONGTYPE);
+}
+
+/** LEFT or RIGHT, case-insensitively: true for the head (left). */
+export function listEnd(arg: string): boolean {
+  const w = optionWord(arg);
+  if (w === 'left') return true;
+  if (w === 'right') return false;
+  throw new CommandError(SYNTAX);
+}
+
+/**
+ * Pushes elements onto a list, creating it when `list` is undefined, and
+ * counts one change per element as Redis does.
+ */
+export function pushElements(
+  c: Client, key: string, list: ListValue | undefined, argv: string[], from: number, front: boolean,
+): ListValue {
+  const n = argv.length - from;
+  if (list === undefined) {
+    list = new ListValue();
+    c.db.set(key, list);
+  } else {
+    c.db.modified(key);
+  }
+  c.server.keyspace.dirty += n - 1;
+  let bytes = 0;
+  for (let i = from; i < argv.length; i++) bytes += argv[i].length;
+  list.growing(bytes);
+  for (let i = from; i < argv.length; i++) list.push(argv[i], front);
+  c.server.keyspace.notify(c.db, 'l', front ? 'lpush' : 'rpush', key);
+  return list;
+}
+
+/**
+ * Redis's listElementsRemoved, after `count` elements were popped from one
+ * end: the pop event, the key deleted (and 'del') when the list emptied,
+ * one change counted per element.
+ */
+export function elementsRemoved(c: Client, key: string, list: ListValue, front: boolean, count: number): void {
+  const ks = c.server.keyspace;
+  ks.notify(c.db, 'l', front ? 'lpop' : 'rpop', key);
+  if (list.length === 0) {
+    c.db.delete(key);
+    ks.notify(c.db, 'g', 'del', key);
+  } else {
+    list.shrunk();
+    c.db.modified(key);
+  }
+  ks.dirty += count - 1;
+}
+
+/** Writes elements [start, start + n) as an array, or backwards from `start` when `reverse`. */
+export function replyRange(c: Client, list: ListValue, start: number, n: number, reverse: boolean): void {
+  const r = c.reply;
+  r.array(n);
+  if (reverse) for (let i = 0; i < n; i++) r.bulk(list.get(start - i));
+  else for (let i = 0; i < n; i++) r.bulk(list.get(start + i));
+}
+
+/** Whether anyone consumes propagated effects: rewritten argvs are built only then. */
+export function propagating(c: Client): boolean {
+  return c.server.propagation.active;
+}

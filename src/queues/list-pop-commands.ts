@@ -1,0 +1,185 @@
+import type { Client } from '../server/client.js';
+import type { CommandSpec } from '../server/command.js';
+import { optionWord } from '../store/commands/string-values.js';
+import { CommandError, SYNTAX, wrongArity } from '../store/errors.js';
+import { toInt64 } from '../store/numbers.js';
+import { elementsRemoved, listEnd, propagating, writableList } from './list-access.js';
+import { ListValue } from './list.js';
+import { isListpackInt } from './listpack-size.js';
+
+/** Redis's getRangeLongFromObjectOrReply(1, LONG_MAX) with its own message for any bad value. */
+function positiveArg(s: string, message: string): number {
+  const n = toInt64(s);
+  if (n === null || n < 1n) throw new CommandError(message);
+  return Number(n);
+}
+
+/**
+ * Pops up to `count` elements from one end of a non-empty list and replies
+ * [key, [elements…]] (LMPOP, BLMPOP), propagating [LR]POP key n.
+ */
+export function popRangeWithKey(c: Client, key: string, list: ListValue, front: boolean, count: number): void {
+  const n = Math.min(count, list.length);
+  c.reply.array(2);
+  c.reply.bulk(key);
+  c.reply.array(n);
+  for (let k = 0; k < n; k++) c.reply.bulk(list.pop(front));
+  elementsRemoved(c, key, list, front, n);
+  if (propagating(c)) c.propagateArgv = [front ? 'LPOP' : 'RPOP', key, String(n)];
+}
+
+/**
+ * The arguments LMPOP and BLMPOP share after their numkeys position: the
+ * keys, LEFT|RIGHT and an optional COUNT, checked in Redis's order.
+ */
+export interface MultiPop {
+  keys: string[];
+  front: boolean;
+  count: number;
+}
+
+export function parseMultiPop(argv: string[], numkeysAt: number): MultiPop {
+  const numkeys = positiveArg(argv[numkeysAt], 'ERR numkeys should be greater than 0');
+  const whereAt = numkeysAt + numkeys + 1;
+  if (whereAt >= argv.length) throw new CommandError(SYNTAX);
+  const front = listEnd(argv[whereAt]);
+  let count = -1;
+  for (let j = whereAt + 1; j < argv.length; j++) {
+    if (count === -1 && optionWord(argv[j]) === 'count' && j < argv.length - 1) {
+      count = positiveArg(argv[++j], 'ERR count should be greater than 0');
+    } else {
+      throw new CommandError(SYNTAX);
+    }
+  }
+  return { keys: argv.slice(numkeysAt + 1, whereAt), front, count: count === -1 ? 1 : count };
+}
+
+/** The key positions of LMPOP (numkeys at 1) and BLMPOP (at 2), for COMMAND GETKEYS; none when numkeys is bad. */
+export function multiPopKeys(numkeysAt: number) {
+  return (argv: string[]): number[] => {
+    const n = toInt64(argv[numkeysAt] ?? '');
+    if (n === null || n < 1n || Number(n) > argv.length - numkeysAt - 1) return [];
+    const out: number[] = [];
+    for (let i = 0; i < Number(n); i++) out.push(numkeysAt + 1 + i);
+    return out;
+  };
+}
+
+/** LPOP key [count], RPOP key [count]: one element as a bulk, or with a count an array of up to count. */
+function pop(front: boolean) {
+  return (c: Client, argv: string[]): void => {
+    if (argv.length > 3) throw new CommandError(wrongArity(front ? 'lpop' : 'rpop'));
+    const withCount = argv.length === 3;
+    let count = 0;
+    if (withCount) {
+      const n = toInt64(argv[2]);
+      if (n === null || n < 0n) throw new CommandError('ERR value is out of range, must be positive');
+      count = Number(n);
+    }
+    const key = argv[1];
+    const list = writableList(c, key);
+    if (list === undefined) {
+      if (withCount) c.reply.nullArray();
+      else c.reply.nullBulk();
+      return;
+    }
+    if (!withCount) {
+      c.reply.bulk(list.pop(front));
+      elementsRemoved(c, key, list, front, 1);
+      return;
+    }
+    const n = Math.min(count, list.length);
+    c.reply.array(n);
+    if (n === 0) return;
+    for (let k = 0; k < n; k++) c.reply.bulk(list.pop(front));
+    elementsRemoved(c, key, list, front, n);
+  };
+}
+
+/** LMPOP numkeys key [key …] LEFT|RIGHT [COUNT count]: from the first non-empty list, as LPOP/RPOP key n. */
+function lmpop(c: Client, argv: string[]): void {
+  const { keys, front, count } = parseMultiPop(argv, 1);
+  for (const key of keys) {
+    const list = writableList(c, key);
+    if (list === undefined) continue;
+    popRangeWithKey(c, key, list, front, count);
+    return;
+  }
+  c.reply.nullArray();
+}
+
+/**
+ * Moves one element from the source list (which must exist) to an end of
+ * the destination, creating it; Redis's lmoveGenericCommand. Events: the
+ * push on the destination, then the pop (and 'del') on the source.
+ */
+export function moveElement(c: Client, src: ListValue, srcKey: string, dstKey: string, fromFront: boolean, toFront: boolean): void {
+  let dst = writableList(c, dstKey);
+  // A popped integer comes out of a quicklist as an integer object, whose length Redis does not count.
+  const quicklistSource = src.encoding() === 'quicklist';
+  const v = src.pop(fromFront);
+  const ks = c.server.keyspace;
+  if (dst === undefined) {
+    dst = new ListValue();
+    c.db.put(dstKey, dst, -1);
+  }
+  c.db.signal(dstKey);
+  dst.growing(quicklistSource && isListpackInt(v) ? 0 : v.length);
+  dst.push(v, toFront);
+  ks.notify(c.db, 'l', toFront ? 'lpush' : 'rpush', dstKey);
+  c.reply.bulk(v);
+  elementsRemoved(c, srcKey, src, fromFront, 1);
+}
+
+function lmoveGeneric(c: Client, srcKey: string, dstKey: string, fromFront: boolean, toFront: boolean): void {
+  const src = writableList(c, srcKey);
+  if (src === undefined) {
+    c.reply.nullBulk();
+    return;
+  }
+  moveElement(c, src, srcKey, dstKey, fromFront, toFront);
+}
+
+function lmove(c: Client, argv: string[]): void {
+  const fromFront = listEnd(argv[3]);
+  const toFront = listEnd(argv[4]);
+  lmoveGeneric(c, argv[1], argv[2], fromFront, toFront);
+}
+
+function rpoplpush(c: Client, argv: string[]): void {
+  lmoveGeneric(c, argv[1], argv[2], false, true);
+}
+
+const POP_COMPLEXITY = 'O(N) where N is the number of elements returned';
+
+export const listPopCommands: CommandSpec[] = [
+  {
+    name: 'lpop', arity: -2, flags: ['write', 'fast'], keys: [1, 1, 1], acl: ['list'], group: 'list',
+    since: '1.0.0', summary: 'Returns the first elements in a list after removing it. Deletes the list if the last element was popped.',
+    complexity: POP_COMPLEXITY, handler: pop(true),
+  },
+  {
+    name: 'rpop', arity: -2, flags: ['write', 'fast'], keys: [1, 1, 1], acl: ['list'], group: 'list',
+    since: '1.0.0', summary: 'Returns and removes the last elements of the list. Deletes the list if the last element was popped.',
+    complexity: POP_COMPLEXITY, handler: pop(false),
+  },
+  {
+    name: 'lmpop', arity: -4, flags: ['write'], keys: [0, 0, 0], getKeys: multiPopKeys(1), acl: ['list'],
+    group: 'list', since: '7.0.0',
+    summary: 'Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.',
+    complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',
+    handler: lmpop,
+  },
+  {
+    name: 'lmove', arity: 5, flags: ['write', 'denyoom'], keys: [1, 2, 1], acl: ['list'], group: 'list',
+    since: '6.2.0',
+    summary: 'Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.',
+    complexity: 'O(1)', handler: lmove,
+  },
+  {
+    name: 'rpoplpush', arity: 3, flags: ['write', 'denyoom'], keys: [1, 2, 1], acl: ['list'], group: 'list',
+    since: '1.2.0',
+    summary: 'Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.',
+    complexity: 'O(1)', handler: rpoplpush,
+  },
+];

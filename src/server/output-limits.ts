@@ -1,0 +1,160 @@
+import type { Client } from './client.js';
+import { clientInfoLine } from './commands/client-list.js';
+import { memtoull } from './config-values.js';
+import type { Server } from './server.js';
+
+/** One class's limit: bytes (0: none) and how long the soft limit may be exceeded. */
+export interface OutputLimit {
+  hard: number;
+  soft: number;
+  softSeconds: number;
+}
+
+/** The classes client-output-buffer-limit configures, in the order CONFIG GET prints them. */
+const CLASSES = ['normal', 'slave', 'pubsub'] as const;
+type LimitClass = (typeof CLASSES)[number];
+
+export const OUTPUT_LIMIT_DEFAULT = 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60';
+
+const WRONG_COUNT = 'Wrong number of arguments in buffer limit configuration.';
+const BAD_CLASS = 'Invalid client class specified in buffer limit configuration.';
+const BAD_VALUE = 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
+
+/** Redis's getClientTypeByName, minus master, which has no limits of its own. */
+function limitClass(name: string): LimitClass | null {
+  switch (name.toLowerCase()) {
+    case 'normal': return 'normal';
+    case 'slave':
+    case 'replica': return 'slave';
+    case 'pubsub': return 'pubsub';
+    default: return null;
+  }
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * Soft seconds as Redis reads them: strtoll over the whole argument
+ * (leading blanks and a sign allowed, saturating at the int64 bounds; the
+ * empty string is 0), then stored in a C int, whose wrap-around decides
+ * whether the value is negative and so refused.
+ */
+function softSeconds(arg: string): number | null {
+  if (arg === '') return 0;
+  const m = /^[\t\n\v\f\r ]*([+-]?)([0-9]+)$/.exec(arg);
+  if (m === null) return null;
+  let n = BigInt(m[2]);
+  if (m[1] === '-') n = -n;
+  if (n > INT64_MAX) n = INT64_MAX;
+  if (n < INT64_MIN) n = INT64_MIN;
+  const int = Number(BigInt.asIntN(32, n));
+  return int < 0 ? null : int;
+}
+
+type Limits = Record<LimitClass, [bigint, bigint, number]>;
+
+function parse(text: string): Limits {
+  const limits = {} as Limits;
+  const words = text.split(' ');
+  for (let i = 0; i < words.length; i += 4) {
+    const cls = limitClass(words[i]);
+    if (cls === null) throw new Error(BAD_CLASS);
+    const hard = memtoull(words[i + 1]);
+    const soft = memtoull(words[i + 2]);
+    const seconds = softSeconds(words[i + 3]);
+    if (hard === null || soft === null || seconds === null) throw new Error(BAD_VALUE);
+    limits[cls] = [hard, soft, seconds];
+  }
+  return limits;
+}
+
+/**
+ * Checks a client-output-buffer-limit value as Redis does (CONFIG SET splits
+ * it on single spaces, in groups of four); null when it is acceptable, else
+ * the reason.
+ */
+export function validateOutputLimits(text: string): string | null {
+  if (text === '') return null;
+  if (text.split(' ').length % 4 !== 0) return WRONG_COUNT;
+  try {
+    parse(text);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/**
+ * The value after applying `text` over `current`: only the classes named
+ * change, as in Redis, and the result is in CONFIG GET's form.
+ */
+export function mergeOutputLimits(text: string, current: string): string {
+  const limits = parse(current);
+  if (text !== '') Object.assign(limits, parse(text));
+  return CLASSES.map((cls) => `${cls} ${limits[cls].join(' ')}`).join(' ');
+}
+
+/**
+ * Enforces client-output-buffer-limit on what a client has pending: its
+ * reply buffer plus what its socket still holds (Node's socket.write never
+ * refuses data, so a peer that does not read makes it grow). A client past
+ * the hard limit, or past the soft limit for longer than its seconds, is
+ * disconnected at once, its pending output dropped.
+ */
+export class OutputLimits {
+  normal: OutputLimit = { hard: 0, soft: 0, softSeconds: 0 };
+  pubsub: OutputLimit = { hard: 0, soft: 0, softSeconds: 0 };
+
+  constructor(private readonly server: Server) {}
+
+  configure(text: string): void {
+    const limits = parse(text);
+    const toLimit = ([hard, soft, seconds]: [bigint, bigint, number]): OutputLimit => ({
+      hard: Number(hard),
+      soft: Number(soft),
+      softSeconds: seconds,
+    });
+    this.normal = toLimit(limits.normal);
+    this.pubsub = toLimit(limits.pubsub);
+  }
+
+  /** The limit of a client's class: subscribers are pubsub clients, whatever their protocol. */
+  limitOf(c: Client): OutputLimit {
+    return c.pubsub !== null ? this.pubsub : this.normal;
+  }
+
+  /** Checks one client after output was added or written; true when it was disconnected. */
+  check(c: Client): boolean {
+    const limit = this.limitOf(c);
+    if ((limit.hard === 0 && limit.soft === 0) || c.closed) return false;
+    const used = c.reply.pending + c.socket.writableLength;
+    if (used === 0) {
+      c.obufSoftLimitSince = 0;
+      return false;
+    }
+    let over = limit.hard !== 0 && used >= limit.hard;
+    if (limit.soft !== 0 && used >= limit.soft) {
+      const now = Date.now();
+      if (c.obufSoftLimitSince === 0) c.obufSoftLimitSince = now;
+      else if (now - c.obufSoftLimitSince > limit.softSeconds * 1000) over = true;
+    } else {
+      c.obufSoftLimitSince = 0;
+    }
+    if (over) this.disconnect(c);
+    return over;
+  }
+
+  private disconnect(c: Client): void {
+    const server = this.server;
+    server.stats.clientOutputBufferLimitDisconnections++;
+    server.log.warning(
+      { client: clientInfoLine(c, Date.now()) },
+      `Client ${c.addr} closed for overcoming of output buffer limits.`,
+    );
+    // Dropping what is queued is the point: end() would keep it until the peer read it.
+    c.reply.take();
+    c.socket.destroy();
+    c.close();
+  }
+}
