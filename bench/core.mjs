@@ -1,9 +1,9 @@
 // The core section: redis-benchmark throughput (unpipelined and -P 16) and
 // memory per key, Sluice against redis-server in the same run.
 import { firstReplyLine, encode, pipelineLoad } from './lib/resp.mjs';
-import { runRedisBenchmark } from './lib/redis-benchmark.mjs';
-import { REDIS_BENCHMARK, REDIS_SERVER, rssBytes, scratchDir, startRedis, startSluice } from './lib/servers.mjs';
-import { fmtBytes, fmtInt, fmtRatio, renderMarkdown, renderText } from './lib/table.mjs';
+import { rpsByTest, runRedisBenchmark } from './lib/redis-benchmark.mjs';
+import { REDIS_BENCHMARK, REDIS_SERVER, rssAround, startRedis, startSluice, withBothServers, withServer } from './lib/servers.mjs';
+import { fmtBytes, fmtInt, fmtRatio, renderMarkdown, renderText, throughputColumns, throughputRow } from './lib/table.mjs';
 
 export const id = 'core';
 export const title = 'Core throughput (redis-benchmark) and memory per key';
@@ -53,21 +53,9 @@ async function workingTests(port) {
   return ok;
 }
 
-function byTest(rows) {
-  const out = new Map();
-  for (const r of rows) out.set(r.test.split(' ')[0].toLowerCase(), r.rps);
-  return out;
-}
-
 /** Runs the throughput tests and returns [{ test, pipeline, sluice, redis, note }]. */
-async function throughput(sizes, log) {
-  const scratch = scratchDir('sluice-bench-');
-  const servers = [];
-  try {
-    const sluice = await startSluice({ dir: scratch.dir, cpu: SERVER_CPU });
-    servers.push(sluice);
-    const redis = REDIS_SERVER ? await startRedis({ dir: scratch.dir, cpu: SERVER_CPU }) : null;
-    if (redis) servers.push(redis);
+function throughput(sizes, log) {
+  return withBothServers('sluice-bench-', { cpu: SERVER_CPU }, async ({ sluice, redis }) => {
     const working = await workingTests(sluice.port);
     const sluiceTests = TESTS.filter((t) => working.has(t.id)).map((t) => t.id);
     const allTests = TESTS.map((t) => t.id);
@@ -82,21 +70,18 @@ async function throughput(sizes, log) {
     for (const pipeline of [1, 16]) {
       const requests = pipeline === 1 ? sizes.p1 : sizes.p16;
       log(`-P ${pipeline}: Sluice, ${requests} requests a test`);
-      const s = byTest(await bench(sluice.port, sluiceTests, requests, pipeline));
+      const s = rpsByTest(await bench(sluice.port, sluiceTests, requests, pipeline));
       let r = new Map();
       if (redis) {
         log(`-P ${pipeline}: Redis, ${requests} requests a test`);
-        r = byTest(await bench(redis.port, allTests, requests, pipeline));
+        r = rpsByTest(await bench(redis.port, allTests, requests, pipeline));
       }
       for (const t of TESTS) {
         results.push({ test: t, pipeline, sluice: s.get(t.id) ?? null, redis: r.get(t.id) ?? null, implemented: working.has(t.id) });
       }
     }
     return { results, requests: sizes };
-  } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-    scratch.remove();
-  }
+  });
 }
 
 const VALUE = 'v'.repeat(32);
@@ -105,61 +90,27 @@ const VALUE = 'v'.repeat(32);
  * Loads `keys` distinct keys with 32-byte values into a fresh server and
  * reports the growth of its resident set per key.
  */
-async function memoryPerKey(start, keys, log) {
-  const scratch = scratchDir('sluice-bench-mem-');
-  let server = null;
-  try {
-    server = await start({ dir: scratch.dir, cpu: SERVER_CPU });
+function memoryPerKey(start, keys, log) {
+  return withServer('sluice-bench-mem-', start, { cpu: SERVER_CPU }, async (server) => {
     // The probe writes the loader's first key, so DBSIZE can be checked exactly afterwards.
     if ((await firstReplyLine(server.port, ['SET', 'key:0', VALUE])) !== '+OK') return { implemented: false };
-    await settle();
-    const before = rssBytes(server.pid);
-    log(`${server.name}: loading ${keys} keys`);
-    const errors = await pipelineLoad(server.port, keys, (i) => encode(['SET', `key:${i}`, VALUE]));
-    if (errors !== 0) throw new Error(`${server.name}: ${errors} SETs failed while loading`);
-    const size = await firstReplyLine(server.port, ['DBSIZE']);
-    if (size !== `:${keys}`) throw new Error(`${server.name}: DBSIZE answered ${size} after loading ${keys} keys`);
-    await settle();
-    const after = rssBytes(server.pid);
-    if (before === null || after === null) return { implemented: true, unavailable: true };
-    return { implemented: true, before, after, perKey: (after - before) / keys };
-  } finally {
-    await server?.stop();
-    scratch.remove();
-  }
-}
-
-/** Gives the server a moment to finish what the last replies left behind before RSS is read. */
-function settle() {
-  return new Promise((r) => setTimeout(r, 500));
+    const rss = await rssAround(server, async () => {
+      log(`${server.name}: loading ${keys} keys`);
+      const errors = await pipelineLoad(server.port, keys, (i) => encode(['SET', `key:${i}`, VALUE]));
+      if (errors !== 0) throw new Error(`${server.name}: ${errors} SETs failed while loading`);
+      const size = await firstReplyLine(server.port, ['DBSIZE']);
+      if (size !== `:${keys}`) throw new Error(`${server.name}: DBSIZE answered ${size} after loading ${keys} keys`);
+    });
+    if (rss === null) return { implemented: true, unavailable: true };
+    return { implemented: true, ...rss, perKey: (rss.after - rss.before) / keys };
+  });
 }
 
 function throughputTable(results, hasRedis) {
-  const columns = [
-    { title: 'test' },
-    { title: 'pipeline', right: true },
-    { title: 'Sluice rps', right: true },
-    { title: 'Redis rps', right: true },
-    { title: 'Sluice/Redis', right: true },
-    { title: 'target', right: true },
-    { title: 'verdict' },
-  ];
-  const rows = results.map(({ test, pipeline, sluice, redis, implemented }) => {
-    const target = TARGETS[pipeline][test.id];
-    const ratio = sluice !== null && redis !== null ? sluice / redis : null;
-    let verdict = '—';
-    if (!implemented) verdict = 'not implemented';
-    else if (ratio !== null && target !== undefined) verdict = ratio >= target ? 'met' : 'below';
-    return [
-      test.label,
-      `-P ${pipeline}`,
-      implemented ? (sluice === null ? 'no result' : fmtInt(sluice)) : 'not implemented',
-      hasRedis ? (redis === null ? 'no result' : fmtInt(redis)) : 'not installed',
-      ratio === null ? '—' : fmtRatio(ratio),
-      target === undefined ? '—' : `≥ ${target}×`,
-      verdict,
-    ];
-  });
+  const columns = throughputColumns({ title: 'pipeline', right: true });
+  const rows = results.map(({ test, pipeline, sluice, redis, implemented }) =>
+    throughputRow({ label: test.label, setting: `-P ${pipeline}`, sluice, redis, implemented, hasRedis, target: TARGETS[pipeline][test.id] }),
+  );
   return { columns, rows };
 }
 

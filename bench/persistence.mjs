@@ -4,9 +4,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { firstReplyLine } from './lib/resp.mjs';
-import { runRedisBenchmark } from './lib/redis-benchmark.mjs';
-import { REDIS_BENCHMARK, REDIS_SERVER, scratchDir, startRedis, startSluice } from './lib/servers.mjs';
-import { fmtInt, fmtRatio, renderMarkdown, renderText } from './lib/table.mjs';
+import { rpsByTest, runRedisBenchmark } from './lib/redis-benchmark.mjs';
+import { REDIS_BENCHMARK, REDIS_SERVER, scratchDir, startRedis, startSluice, withServer } from './lib/servers.mjs';
+import { fmtInt, fmtRatio, renderMarkdown, renderText, throughputColumns, throughputRow } from './lib/table.mjs';
 
 export const id = 'persistence';
 export const title = 'Persistence (AOF): appendfsync always / everysec, and loading';
@@ -34,42 +34,25 @@ const POLICIES = ['always', 'everysec', 'off'];
 const aofArgs = (policy) => (policy === 'off' ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', policy]);
 const REDIS_AOF = ['--aof-use-rdb-preamble', 'no'];
 
-function byTest(rows) {
-  const out = new Map();
-  for (const r of rows) out.set(r.test.split(' ')[0].toLowerCase(), r.rps);
-  return out;
-}
-
 /** One server, freshly started with the policy, through the tests it implements. */
-async function measure(start, policy, tests, requests, warmup) {
-  const scratch = scratchDir('sluice-bench-aof-');
-  let server = null;
-  try {
-    server = await start({ dir: scratch.dir, cpu: SERVER_CPU, policy });
+function measure(start, policy, tests, requests, warmup) {
+  return withServer('sluice-bench-aof-', start, { cpu: SERVER_CPU, policy }, async (server) => {
     const bench = (n) => runRedisBenchmark(server.port, { tests, clients: CLIENTS, requests: n, pipeline: 1, cpu: CLIENT_CPU });
     await bench(warmup);
-    return byTest(await bench(requests));
-  } finally {
-    await server?.stop();
-    scratch.remove();
-  }
+    return rpsByTest(await bench(requests));
+  });
 }
 
 const sluiceWith = ({ dir, cpu, policy }) => startSluice({ dir, cpu, extra: aofArgs(policy) });
 const redisWith = ({ dir, cpu, policy }) => startRedis({ dir, cpu, extra: [...aofArgs(policy), ...REDIS_AOF] });
 
 /** The tests Sluice answers correctly (a probe server without persistence). */
-async function workingTests() {
-  const scratch = scratchDir('sluice-bench-aof-probe-');
-  const server = await startSluice({ dir: scratch.dir, cpu: SERVER_CPU });
-  try {
+function workingTests() {
+  return withServer('sluice-bench-aof-probe-', startSluice, { cpu: SERVER_CPU }, async (server) => {
     const ok = new Set();
     for (const t of TESTS) if (t.ok(await firstReplyLine(server.port, t.request))) ok.add(t.id);
     return ok;
-  } finally {
-    await server.stop();
-    scratch.remove();
-  }
+  });
 }
 
 async function throughput(sizes, hasRedis, working, log) {
@@ -104,31 +87,10 @@ const ALWAYS_NOTE = `Why \`always\` is below its target here: every reply waits 
 const label = (policy) => (policy === 'off' ? 'no AOF (reference)' : `appendfsync ${policy}`);
 
 function throughputTable(results, hasRedis) {
-  const columns = [
-    { title: 'test' },
-    { title: 'persistence' },
-    { title: 'Sluice rps', right: true },
-    { title: 'Redis rps', right: true },
-    { title: 'Sluice/Redis', right: true },
-    { title: 'target', right: true },
-    { title: 'verdict' },
-  ];
-  const rows = results.map(({ test, policy, sluice, redis, implemented }) => {
-    const target = TARGETS[policy];
-    const ratio = sluice !== null && redis !== null ? sluice / redis : null;
-    let verdict = '—';
-    if (!implemented) verdict = 'not implemented';
-    else if (ratio !== null && target !== undefined) verdict = ratio >= target ? 'met' : 'below';
-    return [
-      test.label,
-      label(policy),
-      implemented ? (sluice === null ? 'no result' : fmtInt(sluice)) : 'not implemented',
-      hasRedis ? (redis === null ? 'no result' : fmtInt(redis)) : 'not installed',
-      ratio === null ? '—' : fmtRatio(ratio),
-      target === undefined ? '—' : `≥ ${target}×`,
-      verdict,
-    ];
-  });
+  const columns = throughputColumns({ title: 'persistence' });
+  const rows = results.map(({ test, policy, sluice, redis, implemented }) =>
+    throughputRow({ label: test.label, setting: label(policy), sluice, redis, implemented, hasRedis, target: TARGETS[policy] }),
+  );
   return { columns, rows };
 }
 

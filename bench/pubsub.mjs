@@ -2,7 +2,7 @@
 // latency, Sluice against redis-server in the same run, each server on
 // core 0 and this process (the load generator) on core 1.
 import { PAYLOAD_BYTES, runFanout } from './lib/fanout.mjs';
-import { REDIS_SERVER, scratchDir, startRedis, startSluice } from './lib/servers.mjs';
+import { REDIS_SERVER, withBothServers } from './lib/servers.mjs';
 import { fmtInt, fmtRatio, renderMarkdown, renderText } from './lib/table.mjs';
 
 export const id = 'pubsub';
@@ -100,13 +100,7 @@ function table(rows, hasRedis) {
 export async function run({ quick, log }) {
   const durations = quick ? DURATIONS.quick : DURATIONS.full;
   const hasRedis = REDIS_SERVER !== null;
-  const scratch = scratchDir('sluice-bench-pubsub-');
-  const servers = [];
-  try {
-    const sluice = await startSluice({ dir: scratch.dir, cpu: SERVER_CPU });
-    servers.push(sluice);
-    const redis = hasRedis ? await startRedis({ dir: scratch.dir, cpu: SERVER_CPU }) : null;
-    if (redis) servers.push(redis);
+  return withBothServers('sluice-bench-pubsub-', { cpu: SERVER_CPU }, async ({ sluice, redis }) => {
     const rows = [];
     for (const c of CASES) {
       // Alternating servers case by case keeps drift on a shared machine out of the ratios.
@@ -128,8 +122,5 @@ export async function run({ quick, log }) {
       text: [`Fan-out (${what})`, renderText(t.columns, t.rows), targets].join('\n\n'),
       markdown: [`${what}.`, renderMarkdown(t.columns, t.rows), targets].join('\n\n'),
     };
-  } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-    scratch.remove();
-  }
+  });
 }

@@ -5,8 +5,8 @@
 import { firstReplyLine, encode, pipelineLoad } from './lib/resp.mjs';
 import { runQueueLoad } from './lib/queue-load.mjs';
 import { runRedisBenchmark } from './lib/redis-benchmark.mjs';
-import { REDIS_BENCHMARK, REDIS_SERVER, rssBytes, scratchDir, startRedis, startSluice } from './lib/servers.mjs';
-import { fmtBytes, fmtInt, fmtRatio, renderMarkdown, renderText } from './lib/table.mjs';
+import { REDIS_BENCHMARK, REDIS_SERVER, rssAround, startRedis, startSluice, withBothServers, withServer } from './lib/servers.mjs';
+import { fmtBytes, fmtInt, fmtRatio, renderMarkdown, renderText, throughputColumns, throughputRow } from './lib/table.mjs';
 
 export const id = 'queues';
 export const title = 'List queues: list commands, the BRPOP queue test and memory per element';
@@ -53,14 +53,8 @@ function byTest(rows) {
 }
 
 /** The redis-benchmark rows and the queue test, on one Sluice and one Redis. */
-async function measure(sizes, log) {
-  const scratch = scratchDir('sluice-bench-queues-');
-  const servers = [];
-  try {
-    const sluice = await startSluice({ dir: scratch.dir, cpu: SERVER_CPU, extra: NO_AOF });
-    servers.push(sluice);
-    const redis = REDIS_SERVER ? await startRedis({ dir: scratch.dir, cpu: SERVER_CPU }) : null;
-    if (redis) servers.push(redis);
+function measure(sizes, log) {
+  return withBothServers('sluice-bench-queues-', { cpu: SERVER_CPU, sluiceExtra: NO_AOF }, async ({ sluice, redis }) => {
     const implemented = await hasLists(sluice.port);
     const targets = [{ name: 'Sluice', server: sluice, on: implemented }, { name: 'Redis', server: redis, on: redis !== null }];
 
@@ -93,64 +87,38 @@ async function measure(sizes, log) {
       queue[t.name] = await runQueueLoad(t.server.port, { ...load, messages: sizes.messages });
     }
     return { implemented, throughput, queue };
-  } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-    scratch.remove();
-  }
+  });
 }
 
 /**
  * Pushes `count` elements of `size` bytes into one list of a fresh server
  * (100 per RPUSH, pipelined) and reports the growth of its resident set per element.
  */
-async function memoryPerElement(start, count, size, log) {
-  const scratch = scratchDir('sluice-bench-listmem-');
-  let server = null;
-  try {
-    server = await start({ dir: scratch.dir, cpu: SERVER_CPU });
+function memoryPerElement(start, count, size, log) {
+  return withServer('sluice-bench-listmem-', start, { cpu: SERVER_CPU }, async (server) => {
     if (!(await hasLists(server.port))) return { implemented: false };
-    await settle();
-    const before = rssBytes(server.pid);
-    log(`${server.name}: pushing ${count} elements of ${size} bytes`);
-    const value = 'e'.repeat(size);
-    const perCommand = 100;
-    const args = ['RPUSH', 'bench:list', ...Array.from({ length: perCommand }, () => value)];
-    const errors = await pipelineLoad(server.port, count / perCommand, () => encode(args), { batch: 500 });
-    if (errors !== 0) throw new Error(`${server.name}: ${errors} RPUSHes failed`);
-    const len = await firstReplyLine(server.port, ['LLEN', 'bench:list']);
-    if (len !== `:${count}`) throw new Error(`${server.name}: LLEN answered ${len} after pushing ${count}`);
-    await settle();
-    const after = rssBytes(server.pid);
-    if (before === null || after === null) return { implemented: true, unavailable: true };
-    return { implemented: true, before, after, perElement: (after - before) / count };
-  } finally {
-    await server?.stop();
-    scratch.remove();
-  }
-}
-
-function settle() {
-  return new Promise((r) => setTimeout(r, 500));
+    const rss = await rssAround(server, async () => {
+      log(`${server.name}: pushing ${count} elements of ${size} bytes`);
+      const value = 'e'.repeat(size);
+      const perCommand = 100;
+      const args = ['RPUSH', 'bench:list', ...Array.from({ length: perCommand }, () => value)];
+      const errors = await pipelineLoad(server.port, count / perCommand, () => encode(args), { batch: 500 });
+      if (errors !== 0) throw new Error(`${server.name}: ${errors} RPUSHes failed`);
+      const len = await firstReplyLine(server.port, ['LLEN', 'bench:list']);
+      if (len !== `:${count}`) throw new Error(`${server.name}: LLEN answered ${len} after pushing ${count}`);
+    });
+    if (rss === null) return { implemented: true, unavailable: true };
+    return { implemented: true, ...rss, perElement: (rss.after - rss.before) / count };
+  });
 }
 
 const verdict = (ratio, target) => (ratio === null ? '—' : ratio >= target ? 'met' : 'below');
 
 function throughputTable(rows, implemented, hasRedis) {
-  const columns = [
-    { title: 'test' }, { title: 'pipeline', right: true }, { title: 'Sluice rps', right: true },
-    { title: 'Redis rps', right: true }, { title: 'Sluice/Redis', right: true }, { title: 'target', right: true },
-    { title: 'verdict' },
-  ];
-  const body = rows.map(({ test, pipeline, sluice, redis }) => {
-    const ratio = sluice !== null && redis !== null ? sluice / redis : null;
-    return [
-      test.label, `-P ${pipeline}`,
-      !implemented ? 'not implemented' : sluice === null ? 'no result' : fmtInt(sluice),
-      hasRedis ? (redis === null ? 'no result' : fmtInt(redis)) : 'not installed',
-      ratio === null ? '—' : fmtRatio(ratio), `≥ ${TARGETS[pipeline]}×`,
-      implemented ? verdict(ratio, TARGETS[pipeline]) : 'not implemented',
-    ];
-  });
+  const columns = throughputColumns({ title: 'pipeline', right: true });
+  const body = rows.map(({ test, pipeline, sluice, redis }) =>
+    throughputRow({ label: test.label, setting: `-P ${pipeline}`, sluice, redis, implemented, hasRedis, target: TARGETS[pipeline] }),
+  );
   return { columns, rows: body };
 }
 

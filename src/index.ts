@@ -8,7 +8,7 @@ export interface StartOptions {
   bind?: string;
   /** Any other redis.conf parameter Sluice implements, by its name. */
   config?: Record<string, string | number | boolean>;
-  /** Log level; embedded servers log warnings only unless told otherwise. */
+  /** Log level (also settable as config.loglevel); embedded servers log warnings only unless told otherwise. */
   logLevel?: LogLevel;
 }
 
@@ -41,7 +41,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const pairs = configPairs(opts);
   const named = (n: string) => pairs.some(([name]) => name.toLowerCase() === n);
   if (named('dir') && !named('appendonly')) pairs.push(['appendonly', 'yes']);
-  const server = new Server(pairs, { level: opts.logLevel ?? 'warning' });
+  // Quieter than the standalone server: a test suite embedding Sluice wants warnings only.
+  if (!named('loglevel')) pairs.push(['loglevel', opts.logLevel ?? 'warning']);
+  const server = new Server(pairs);
   const port = await server.listen();
   try {
     await server.persistence.ready;

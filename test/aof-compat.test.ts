@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
-import { aofDir, dumpAll, infoField, rewriteDone, scratch } from './helpers/aof.js';
-import { freePort } from './helpers/child-sluice.js';
+import { describe, expect, test } from 'vitest';
+import { aofDir, dumpAll, infoField, rewriteDone } from './helpers/aof.js';
+import { perTest } from './helpers/fixture.js';
 import { RespClient } from './helpers/resp-client.js';
-import { redisServerPath, startSluice } from './helpers/servers.js';
+import { freePort, redisServerPath } from './helpers/servers.js';
 
 /**
  * Files move between Sluice and real redis-server both ways: an
@@ -13,10 +13,7 @@ import { redisServerPath, startSluice } from './helpers/servers.js';
  * to the same data.
  */
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const f of cleanups.splice(0).reverse()) await f();
-});
+const { tmp, defer, start, stop, connect } = perTest();
 
 interface Redis {
   port: number;
@@ -32,7 +29,7 @@ async function startRedisOn(dir: string): Promise<Redis> {
     { stdio: 'ignore' },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  cleanups.push(() => {
+  defer(() => {
     child.kill('SIGKILL');
     return exited;
   });
@@ -86,38 +83,28 @@ async function workload(c: RespClient): Promise<void> {
 
 describe.skipIf(redisServerPath === null)('AOF compatibility with redis-server', () => {
   test('an appendonlydir written by redis-server loads in Sluice', async () => {
-    const sc = scratch();
-    cleanups.push(sc.remove);
-    const redis = await startRedisOn(sc.dir);
+    const dir = tmp();
+    const redis = await startRedisOn(dir);
     const rc = await RespClient.connect(redis.port);
     await workload(rc);
     const expected = await dumpAll(rc);
     rc.close();
     await redis.stop();
-    expect(readFileSync(path.join(aofDir(sc.dir), 'appendonly.aof.manifest'), 'latin1')).toMatch(/seq 2 type b/);
-    const s = await startSluice({ config: { dir: sc.dir } });
-    const c = await RespClient.connect(s.port);
-    cleanups.push(async () => {
-      c.close();
-      await s.close();
-    });
+    expect(readFileSync(path.join(aofDir(dir), 'appendonly.aof.manifest'), 'latin1')).toMatch(/seq 2 type b/);
+    const { c } = await start(dir);
     expect(await dumpAll(c)).toEqual(expected);
     expect(Object.keys(expected)).toHaveLength(8);
   });
 
   test('an appendonlydir written by Sluice loads in redis-server', async () => {
-    const sc = scratch();
-    cleanups.push(sc.remove);
-    const s = await startSluice({ config: { dir: sc.dir, appendfsync: 'always' } });
-    const c = await RespClient.connect(s.port);
-    await workload(c);
-    expect(await infoField(c, 'aof_rewrites')).toBe('1');
-    const expected = await dumpAll(c);
-    c.close();
-    await s.close();
-    const redis = await startRedisOn(sc.dir);
-    const rc = await RespClient.connect(redis.port);
-    cleanups.push(() => rc.close());
+    const dir = tmp();
+    const x = await start(dir, { appendfsync: 'always' });
+    await workload(x.c);
+    expect(await infoField(x.c, 'aof_rewrites')).toBe('1');
+    const expected = await dumpAll(x.c);
+    await stop(x);
+    const redis = await startRedisOn(dir);
+    const rc = await connect(redis);
     expect(await dumpAll(rc)).toEqual(expected);
     expect(Object.keys(expected)).toHaveLength(8);
   });

@@ -1,23 +1,15 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { RunningServer } from '../src/index.js';
-import { dumpAll, infoField, keyspaceSnapshot, rewriteDone, scratch, waitFor } from './helpers/aof.js';
-import { RespClient, type Resp } from './helpers/resp-client.js';
-import { startSluice } from './helpers/servers.js';
+import { dumpAll, infoField, keyspaceSnapshot, rewriteDone, waitFor } from './helpers/aof.js';
+import { perTest } from './helpers/fixture.js';
+import type { RespClient, Resp } from './helpers/resp-client.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const f of cleanups.splice(0).reverse()) await f();
-});
+const t = perTest();
 
-async function start(dir: string): Promise<{ s: RunningServer; c: RespClient }> {
-  const s = await startSluice({ config: { dir, 'auto-aof-rewrite-percentage': '0' } });
-  const c = await RespClient.connect(s.port);
-  cleanups.push(async () => {
-    c.close();
-    await s.close();
-  });
-  return { s, c };
+/** A Sluice on `dir` that rewrites its AOF only when a test asks. */
+function start(dir: string): Promise<{ s: RunningServer; c: RespClient }> {
+  return t.start(dir, { 'auto-aof-rewrite-percentage': '0' });
 }
 
 /** A small seeded generator (mulberry32), so a failing run can be replayed. */
@@ -112,13 +104,11 @@ function writers(clients: RespClient[], seed: number, keys: number, depth = 32):
 describe('rewrite while clients write', () => {
   for (const seed of [1, 2]) {
     test(`base + new incremental file replay to exactly the data the clients saw (seed ${seed})`, async () => {
-      const sc = scratch();
-      cleanups.push(sc.remove);
-      const { s, c } = await start(sc.dir);
+      const dir = t.tmp();
+      const { s, c } = await start(dir);
       const keys = 20_000;
       await populate(c, keys, 30_000);
-      const clients = await Promise.all([0, 1, 2].map(() => RespClient.connect(s.port)));
-      cleanups.push(() => clients.forEach((x) => x.close()));
+      const clients = await Promise.all([0, 1, 2].map(() => t.connect(s)));
       const load = writers(clients, seed * 100, keys);
       await new Promise((r) => setTimeout(r, 50));
       expect(await c.call('BGREWRITEAOF')).toEqual({ t: 'simple', v: 'Background append only file rewriting started' });
@@ -128,21 +118,18 @@ describe('rewrite while clients write', () => {
       expect(await infoField(c, 'aof_last_bgrewrite_status')).toBe('ok');
       expect(writes).toBeGreaterThan(1000);
       const before = await dumpAll(c);
-      c.close();
-      await s.close();
-      const again = await start(sc.dir);
+      await t.stop({ s, c });
+      const again = await start(dir);
       expect(await dumpAll(again.c)).toEqual(before);
     }, 120_000);
   }
 
   test('the event loop is never stalled long while a large dataset is rewritten under write load', async () => {
-    const sc = scratch();
-    cleanups.push(sc.remove);
-    const { s, c } = await start(sc.dir);
+    const dir = t.tmp();
+    const { s, c } = await start(dir);
     const keys = 200_000;
     await populate(c, keys, 200_000);
-    const clients = await Promise.all([0, 1].map(() => RespClient.connect(s.port)));
-    cleanups.push(() => clients.forEach((x) => x.close()));
+    const clients = await Promise.all([0, 1].map(() => t.connect(s)));
     const load = writers(clients, 7, keys, 16);
     await new Promise((r) => setTimeout(r, 50));
     const h = monitorEventLoopDelay({ resolution: 1 });
@@ -158,9 +145,8 @@ describe('rewrite while clients write', () => {
     expect(h.max / 1e6).toBeLessThan(250);
     expect(h.percentile(99) / 1e6).toBeLessThan(50);
     const before = keyspaceSnapshot(s.server);
-    c.close();
-    await s.close();
-    const again = await start(sc.dir);
+    await t.stop({ s, c });
+    const again = await start(dir);
     const after = keyspaceSnapshot(again.s.server);
     expect(after.size).toBe(before.size);
     expect(after).toEqual(before);

@@ -1,38 +1,14 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, test } from 'vitest';
 import { nodeIo } from '../src/persistence/io.js';
 import { Server } from '../src/server/server.js';
-import { aofDir, dumpAll, infoField, readAof, resp, rewriteDone, scratch, waitFor } from './helpers/aof.js';
+import { aofDir, dumpAll, infoField, readAof, resp, rewriteDone, waitFor } from './helpers/aof.js';
+import { perTest } from './helpers/fixture.js';
 import { RespClient } from './helpers/resp-client.js';
 import { startSluice } from './helpers/servers.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const f of cleanups.splice(0).reverse()) await f();
-});
-
-function tmp(): string {
-  const s = scratch();
-  cleanups.push(s.remove);
-  return s.dir;
-}
-
-async function start(dir: string, config: Record<string, string> = {}): Promise<{ s: RunningServer; c: RespClient }> {
-  const s = await startSluice({ config: { dir, ...config } });
-  const c = await RespClient.connect(s.port);
-  cleanups.push(async () => {
-    c.close();
-    await s.close();
-  });
-  return { s, c };
-}
-
-async function stop(s: RunningServer, c: RespClient): Promise<void> {
-  c.close();
-  await s.close();
-}
+const { tmp, start, stop, defer, connect, sluice } = perTest();
 
 const OK = { t: 'simple', v: 'OK' };
 const bulk = (v: string | null) => ({ t: 'bulk', v });
@@ -93,18 +69,14 @@ describe('the AOF files', () => {
     const first = await start(dir, { 'aof-timestamp-enabled': 'yes' });
     await first.c.call('SET', 'a', '1');
     expect(readAof(dir, 'appendonly.aof.1.incr.aof')).toMatch(/^#TS:\d+\r\n\*2\r\n\$6\r\nSELECT/);
-    await stop(first.s, first.c);
+    await stop(first);
     const { c } = await start(dir);
     expect(await c.call('GET', 'a')).toEqual(bulk('1'));
   });
 
   test('an embedded server without a dir keeps no AOF; CONFIG GET shows the defaults', async () => {
-    const s = await startSluice();
-    const c = await RespClient.connect(s.port);
-    cleanups.push(async () => {
-      c.close();
-      await s.close();
-    });
+    const s = await sluice();
+    const c = await connect(s);
     expect(s.server.persistence.state).toBe('off');
     const r = await c.call('CONFIG', 'GET', 'append*');
     expect(r).toEqual({
@@ -133,7 +105,7 @@ describe('restart', () => {
     await a.call('DEL', 's');
     await a.call('EXEC');
     const before = await dumpAll(a);
-    await stop(first.s, first.c);
+    await stop(first);
     const { c } = await start(dir);
     expect(await dumpAll(c)).toEqual(before);
     expect(Object.keys(before)).toContain('5:l');
@@ -161,12 +133,12 @@ describe('restart', () => {
     for (let i = 0; i < 150_000; i++) lines.push(resp(['SET', `key:${i}`, `value:${i}`]));
     writeFileSync(path.join(adir, 'appendonly.aof.1.base.aof'), lines.join(''), 'latin1');
     writeFileSync(path.join(adir, 'appendonly.aof.1.incr.aof'), resp(['DEL', 'key:0']));
-    const server = new Server([['port', '0'], ['bind', '127.0.0.1'], ['dir', dir], ['appendonly', 'yes']], { level: 'warning' });
+    const server = new Server([['port', '0'], ['bind', '127.0.0.1'], ['dir', dir], ['appendonly', 'yes'], ['loglevel', 'warning']]);
     const port = await server.listen();
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     expect(server.loading).toBe(true);
     const c = await RespClient.connect(port);
-    cleanups.push(() => c.close());
+    defer(() => c.close());
     expect(await c.call('GET', 'key:1')).toEqual({ t: 'error', v: 'LOADING Redis is loading the dataset in memory' });
     const info = await c.call('INFO', 'persistence');
     expect((info as { v: string }).v).toMatch(/loading:1\r\n[\s\S]*loading_total_bytes:\d+\r\nloading_rdb_used_mem:0\r\nloading_loaded_bytes:\d+/);
@@ -226,7 +198,7 @@ describe('BGREWRITEAOF', () => {
     await c.call('SET', 'later', '1');
     // dumpAll ends on database 0.
     expect(readAof(dir, 'appendonly.aof.2.incr.aof')).toBe(resp(['SELECT', '0'], ['SET', 'later', '1']));
-    await stop(s, c);
+    await stop({ s, c });
     const again = await start(dir);
     expect(await dumpAll(again.c)).toEqual({ ...before, '0:later': 'string -1 1' });
   });
@@ -286,7 +258,7 @@ describe('CONFIG SET appendonly', () => {
     expect(await c.call('CONFIG', 'SET', 'appendonly', 'no')).toEqual(OK);
     await c.call('SET', 'off', '4');
     expect(s.server.persistence.state).toBe('off');
-    await stop(s, c);
+    await stop({ s, c });
     const again = await start(dir);
     expect(await dumpAll(again.c)).toEqual({ '0:before': 'string -1 1', '0:during': 'string -1 2', '0:after': 'string -1 3' });
   });
@@ -315,8 +287,7 @@ describe('appendfsync always', () => {
   test('no reply leaves before an fsync covers what was written; replies of later turns wait too', async () => {
     const dir = tmp();
     const { s, c } = await start(dir, { appendfsync: 'always' });
-    const other = await RespClient.connect(s.port);
-    cleanups.push(() => other.close());
+    const other = await connect(s);
     // An fsync that returns only when the test says so.
     const pending: (() => void)[] = [];
     s.server.persistence.io = { ...nodeIo, fsyncAsync: (fd, done) => pending.push(() => nodeIo.fsyncAsync(fd, done)) };
@@ -356,11 +327,11 @@ describe('an appended file keeps growing across restarts', () => {
     const dir = tmp();
     const first = await start(dir);
     await first.c.call('SET', 'a', '1');
-    await stop(first.s, first.c);
+    await stop(first);
     const size = statSync(path.join(aofDir(dir), 'appendonly.aof.1.incr.aof')).size;
     const second = await start(dir);
     await second.c.call('SET', 'b', '2');
-    await stop(second.s, second.c);
+    await stop(second);
     const text = readAof(dir, 'appendonly.aof.1.incr.aof');
     expect(text.length).toBeGreaterThan(size);
     expect(text.slice(size)).toBe(resp(['SELECT', '0'], ['SET', 'b', '2']));

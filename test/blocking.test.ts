@@ -1,9 +1,9 @@
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
 import type { Effect } from '../src/server/propagation.js';
+import { useSluice } from './helpers/fixture.js';
 import { encodeCommand, RespClient } from './helpers/resp-client.js';
-import { redisServerPath, startRedis, startSluice, type RealRedis } from './helpers/servers.js';
+import { redisServerPath, startRedis, type RealRedis } from './helpers/servers.js';
 
 /**
  * Blocking list commands with several real clients: the order clients are
@@ -69,15 +69,14 @@ function both(name: string, fn: (ctx: Ctx) => Promise<unknown>): void {
   });
 }
 
-let sluice: RunningServer;
+const sluice = useSluice();
 let redis: RealRedis;
 
 beforeAll(async () => {
-  sluice = await startSluice();
   if (redisServerPath !== null) redis = await startRedis();
 });
 afterAll(async () => {
-  await Promise.all([sluice.close(), redis?.stop()]);
+  await redis?.stop();
 });
 
 describe.skipIf(redisServerPath === null)('blocking list commands (differential scenarios vs redis-server)', () => {

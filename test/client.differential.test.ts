@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, test } from 'vitest';
 import { c, differential, fails, sameType } from './helpers/differential.js';
+import { useSluiceAndRedis } from './helpers/fixture.js';
 import { encodeCommand, RespClient, type Resp } from './helpers/resp-client.js';
-import { redisServerPath, startRedis, startSluice, type RealRedis } from './helpers/servers.js';
+import { redisServerPath } from './helpers/servers.js';
 
 // CLIENT SETINFO, NO-TOUCH (7.2) and KILL MAXAGE (7.4) are newer than the
 // redis-server these rows run against (7.0): test/client.test.ts covers them.
@@ -65,14 +65,7 @@ async function pipeline(port: number, cmds: string[][], expected: number): Promi
 }
 
 describe.skipIf(redisServerPath === null)('CLIENT REPLY pipelines (differential vs redis-server)', () => {
-  let sluice: RunningServer;
-  let redis: RealRedis;
-  beforeAll(async () => {
-    [sluice, redis] = await Promise.all([startSluice(), startRedis()]);
-  });
-  afterAll(async () => {
-    await Promise.all([sluice?.close(), redis?.stop()]);
-  });
+  const servers = useSluiceAndRedis();
 
   const cases: Record<string, [string[][], number]> = {
     'SKIP drops the next reply only': [[['CLIENT', 'REPLY', 'SKIP'], ['ECHO', 'a'], ['ECHO', 'b']], 1],
@@ -90,7 +83,7 @@ describe.skipIf(redisServerPath === null)('CLIENT REPLY pipelines (differential 
     test(name, async () => {
       // A trailing marker proves nothing more than `expected` replies came before it.
       const all = [...cmds, ['ECHO', 'end']];
-      const [a, b] = await Promise.all([pipeline(sluice.port, all, expected + 1), pipeline(redis.port, all, expected + 1)]);
+      const [a, b] = await Promise.all([pipeline(servers.sluice.port, all, expected + 1), pipeline(servers.redis.port, all, expected + 1)]);
       expect(a).toEqual(b);
       expect(a[expected]).toEqual({ t: 'bulk', v: 'end' });
     });

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, test } from 'vitest';
+import { useSluice } from './helpers/fixture.js';
 import { RespClient, type Resp } from './helpers/resp-client.js';
 import { startSluice } from './helpers/servers.js';
 
@@ -31,33 +31,20 @@ async function info(conn: RespClient): Promise<Map<string, string>> {
   return parseLines(text(await conn.call('CLIENT', 'INFO')))[0];
 }
 
-let sluice: RunningServer;
-const conns: RespClient[] = [];
-async function connect(): Promise<RespClient> {
-  const conn = await RespClient.connect(sluice.port);
-  conns.push(conn);
-  return conn;
-}
-
-beforeAll(async () => {
-  sluice = await startSluice();
-});
-afterAll(async () => {
-  for (const conn of conns) conn.close();
-  await sluice.close();
-});
+// Connections stay open until the server closes, so that no client leaves while a test compares client lists.
+const sluice = useSluice({ connections: 'server' });
 
 describe('CLIENT ID, INFO and LIST', () => {
   test('INFO lists Redis 7.2 fields in order, ending with a newline', async () => {
-    const a = await connect();
+    const a = await sluice.connect();
     const raw = text(await a.call('CLIENT', 'INFO'));
     expect(raw.endsWith('\n')).toBe(true);
     expect([...parseLines(raw)[0].keys()]).toEqual(FIELDS);
   });
 
   test('ID is unique per connection and is what INFO and HELLO report', async () => {
-    const a = await connect();
-    const b = await connect();
+    const a = await sluice.connect();
+    const b = await sluice.connect();
     const ida = await a.call('CLIENT', 'ID');
     const idb = await b.call('CLIENT', 'ID');
     expect(ida.t).toBe('int');
@@ -68,7 +55,7 @@ describe('CLIENT ID, INFO and LIST', () => {
   });
 
   test('INFO reports the connection as the server sees it', async () => {
-    const a = await connect();
+    const a = await sluice.connect();
     await a.call('CLIENT', 'SETNAME', 'job-runner');
     await a.call('SELECT', '3');
     await a.call('CLIENT', 'NO-EVICT', 'on');
@@ -96,8 +83,8 @@ describe('CLIENT ID, INFO and LIST', () => {
   });
 
   test("LIST shows another connection's transaction, last command and pending input", async () => {
-    const a = await connect();
-    const b = await connect();
+    const a = await sluice.connect();
+    const b = await sluice.connect();
     const ida = (await a.call('CLIENT', 'ID')) as { v: string };
     await a.call('ECHO', 'hello');
     let f = parseLines(text(await b.call('CLIENT', 'LIST', 'ID', ida.v)))[0];
@@ -117,8 +104,8 @@ describe('CLIENT ID, INFO and LIST', () => {
   });
 
   test('LIST ID returns the listed connections in the order asked, skipping unknown ids', async () => {
-    const a = await connect();
-    const b = await connect();
+    const a = await sluice.connect();
+    const b = await sluice.connect();
     const ida = ((await a.call('CLIENT', 'ID')) as { v: string }).v;
     const idb = ((await b.call('CLIENT', 'ID')) as { v: string }).v;
     const lines = parseLines(text(await a.call('CLIENT', 'LIST', 'ID', idb, '999999', ida, idb)));
@@ -126,7 +113,7 @@ describe('CLIENT ID, INFO and LIST', () => {
   });
 
   test('LIST lists every connection once in connection order, and TYPE normal matches all of them here', async () => {
-    const a = await connect();
+    const a = await sluice.connect();
     const all = parseLines(text(await a.call('CLIENT', 'LIST'))).map((l) => Number(l.get('id')));
     expect(all.length).toBe(sluice.server.clients.size);
     expect([...all].sort((x, y) => x - y)).toEqual(all);
@@ -150,7 +137,7 @@ describe('CLIENT ID, INFO and LIST', () => {
 
 describe('CLIENT SETINFO and NO-TOUCH (Redis 7.2)', () => {
   test('SETINFO validates the attribute name and the value as Redis does', async () => {
-    const a = await connect();
+    const a = await sluice.connect();
     expect(await a.call('CLIENT', 'SETINFO', 'lib-color', 'x')).toEqual({ t: 'error', v: "ERR Unrecognized option 'lib-color'" });
     expect(await a.call('CLIENT', 'SETINFO', 'LIB-NAME', 'a b')).toEqual({
       t: 'error',
@@ -171,7 +158,7 @@ describe('CLIENT SETINFO and NO-TOUCH (Redis 7.2)', () => {
   });
 
   test('NO-TOUCH takes ON or OFF and shows as flag T', async () => {
-    const a = await connect();
+    const a = await sluice.connect();
     expect(await a.call('CLIENT', 'NO-TOUCH', 'maybe')).toEqual({ t: 'error', v: 'ERR syntax error' });
     expect(await a.call('CLIENT', 'NO-TOUCH', 'ON')).toEqual({ t: 'simple', v: 'OK' });
     expect((await info(a)).get('flags')).toBe('T');
@@ -180,7 +167,7 @@ describe('CLIENT SETINFO and NO-TOUCH (Redis 7.2)', () => {
   });
 
   test('HELP lists the subcommands Sluice has, in Redis 7.2 wording', async () => {
-    const a = await connect();
+    const a = await sluice.connect();
     const r = await a.call('CLIENT', 'HELP');
     const lines = r.t === 'array' ? r.v!.map((x) => (x as { v: string }).v) : [];
     expect(lines[0]).toBe('CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
@@ -194,8 +181,8 @@ describe('CLIENT SETINFO and NO-TOUCH (Redis 7.2)', () => {
 
 describe('CLIENT KILL', () => {
   test('ID closes that connection and counts it', async () => {
-    const a = await connect();
-    const b = await connect();
+    const a = await sluice.connect();
+    const b = await sluice.connect();
     const idb = ((await b.call('CLIENT', 'ID')) as { v: string }).v;
     expect(await a.call('CLIENT', 'KILL', 'ID', idb)).toEqual({ t: 'int', v: '1' });
     await b.closed;
@@ -204,14 +191,14 @@ describe('CLIENT KILL', () => {
   });
 
   test('the old form kills by address, the caller included, after replying OK', async () => {
-    const a = await connect();
+    const a = await sluice.connect();
     const addr = (await info(a)).get('addr')!;
     expect(await a.call('CLIENT', 'KILL', addr)).toEqual({ t: 'simple', v: 'OK' });
     await a.closed;
   });
 
   test('the new form skips the caller unless SKIPME no', async () => {
-    const a = await connect();
+    const a = await sluice.connect();
     const ida = ((await a.call('CLIENT', 'ID')) as { v: string }).v;
     expect(await a.call('CLIENT', 'KILL', 'ID', ida)).toEqual({ t: 'int', v: '0' });
     expect(await a.call('CLIENT', 'KILL', 'ID', ida, 'SKIPME', 'no')).toEqual({ t: 'int', v: '1' });
@@ -219,8 +206,8 @@ describe('CLIENT KILL', () => {
   });
 
   test('filters combine with AND: ADDR and LADDR must both match', async () => {
-    const a = await connect();
-    const b = await connect();
+    const a = await sluice.connect();
+    const b = await sluice.connect();
     const fb = await info(b);
     expect(await a.call('CLIENT', 'KILL', 'ADDR', fb.get('addr')!, 'LADDR', '127.0.0.2:1')).toEqual({ t: 'int', v: '0' });
     expect(await a.call('CLIENT', 'KILL', 'ADDR', fb.get('addr')!, 'LADDR', fb.get('laddr')!)).toEqual({ t: 'int', v: '1' });
@@ -228,7 +215,7 @@ describe('CLIENT KILL', () => {
   });
 
   test('MAXAGE (Redis 7.4) validates its argument and spares younger connections', async () => {
-    const a = await connect();
+    const a = await sluice.connect();
     expect(await a.call('CLIENT', 'KILL', 'MAXAGE', '0')).toEqual({ t: 'error', v: 'ERR maxage should be greater than 0' });
     expect(await a.call('CLIENT', 'KILL', 'MAXAGE', 'x')).toEqual({
       t: 'error',
@@ -238,8 +225,8 @@ describe('CLIENT KILL', () => {
   });
 
   test('a connection older than MAXAGE is killed', async () => {
-    const a = await connect();
-    const b = await connect();
+    const a = await sluice.connect();
+    const b = await sluice.connect();
     const idb = Number(((await b.call('CLIENT', 'ID')) as { v: string }).v);
     // Age is whole seconds since the connection was made: backdate it rather than wait.
     (sluice.server.clients.get(idb) as unknown as { createdAt: number }).createdAt -= 10_000;

@@ -2,18 +2,13 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { createClient, RESP_TYPES } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { RunningServer } from '../src/index.js';
+import { useSluice } from './helpers/fixture.js';
 import { startSluice } from './helpers/servers.js';
 
 /** Every byte value, CR LF and NUL included: values must come back byte for byte. */
 const BINARY = Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 7) % 256));
 
-let sluice: RunningServer;
-beforeAll(async () => {
-  sluice = await startSluice();
-});
-afterAll(async () => {
-  await sluice?.close();
-});
+const sluice = useSluice();
 beforeEach(() => {
   sluice.server.keyspace.flushAll();
 });

@@ -1,24 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
 import type { CommandSpec } from '../src/server/command.js';
 import { COMMANDS } from '../src/server/command-list.js';
 import { CommandTable } from '../src/server/command-table.js';
+import { useSluice } from './helpers/fixture.js';
 import { c, differential, fails, unordered } from './helpers/differential.js';
 import { RespClient, type Resp } from './helpers/resp-client.js';
 import { redisServerPath, startRedis, startSluice, type RealRedis } from './helpers/servers.js';
 
-let sluice: RunningServer;
-let conn: RespClient;
-
-beforeAll(async () => {
-  sluice = await startSluice();
-  conn = await RespClient.connect(sluice.port);
-});
-afterAll(async () => {
-  conn?.close();
-  await sluice?.close();
-});
-
+const sluice = useSluice({ conn: 'shared' });
 const bulk = (v: string | null): Resp => ({ t: 'bulk', v });
 const int = (n: number): Resp => ({ t: 'int', v: String(n) });
 const simples = (...v: string[]): Resp => ({ t: 'array', v: v.map((s) => ({ t: 'simple', v: s }) as Resp) });
@@ -47,12 +36,12 @@ function fields(r: Resp): Record<string, Resp> {
 
 describe('COMMAND and COMMAND COUNT', () => {
   test('COMMAND COUNT is the number of top-level commands in the table', async () => {
-    expect(await conn.call('COMMAND', 'COUNT')).toEqual(int(COMMANDS.length));
+    expect(await sluice.conn.call('COMMAND', 'COUNT')).toEqual(int(COMMANDS.length));
     expect(sluice.server.commands.commands.size).toBe(COMMANDS.length);
   });
 
   test('COMMAND describes every top-level command once, subcommands nested', async () => {
-    const all = items(await conn.call('COMMAND'));
+    const all = items(await sluice.conn.call('COMMAND'));
     const names = all.map((e) => text(items(e)[0]));
     expect(names.sort()).toEqual(COMMANDS.map((s) => s.name).sort());
     const config = all.find((e) => text(items(e)[0]) === 'config')!;
@@ -64,7 +53,7 @@ describe('COMMAND and COMMAND COUNT', () => {
 
 describe('COMMAND INFO', () => {
   test('describes GET as name, arity, flags, key positions, categories, tips, key specs and subcommands', async () => {
-    const [info] = items(await conn.call('COMMAND', 'INFO', 'get'));
+    const [info] = items(await sluice.conn.call('COMMAND', 'INFO', 'get'));
     expect(items(info).slice(0, 8)).toEqual([
       bulk('get'), int(2), simples('readonly', 'fast'), int(1), int(1), int(1),
       simples('@read', '@string', '@fast'), { t: 'array', v: [] },
@@ -78,7 +67,7 @@ describe('COMMAND INFO', () => {
   });
 
   test('unknown names answer nil in their place; names are case-insensitive; subcommands are named parent|sub', async () => {
-    const r = items(await conn.call('COMMAND', 'INFO', 'nosuch', 'GET', 'Config|Get', 'config|get|x', 'get|x', 'config|', ''));
+    const r = items(await sluice.conn.call('COMMAND', 'INFO', 'nosuch', 'GET', 'Config|Get', 'config|get|x', 'get|x', 'config|', ''));
     expect(r.map((e) => (e.t === 'bulk' ? null : text(items(e)[0])))).toEqual([null, 'get', 'config|get', null, null, null, null]);
   });
 
@@ -95,7 +84,7 @@ describe('COMMAND INFO', () => {
   });
 
   test('a key range with a negative last key is reported relative to the end, as MSET declares it', async () => {
-    const [info] = items(await conn.call('COMMAND', 'INFO', 'mset'));
+    const [info] = items(await sluice.conn.call('COMMAND', 'INFO', 'mset'));
     expect(items(info).slice(3, 6)).toEqual([int(1), int(-1), int(2)]);
     const spec = fields(items(items(info)[8])[0]);
     expect(spec.flags).toEqual(simples('RW'));
@@ -105,7 +94,7 @@ describe('COMMAND INFO', () => {
 
 describe('COMMAND DOCS', () => {
   test('gives summary, since, group, complexity and subcommand docs, skipping unknown names', async () => {
-    const docs = fields(await conn.call('COMMAND', 'DOCS', 'config', 'nosuch', 'info'));
+    const docs = fields(await sluice.conn.call('COMMAND', 'DOCS', 'config', 'nosuch', 'info'));
     expect(Object.keys(docs)).toEqual(['config', 'info']);
     const info = fields(docs.info);
     expect(info).toEqual({
@@ -131,26 +120,26 @@ describe('COMMAND DOCS', () => {
 
 describe('COMMAND LIST', () => {
   test('lists every command and subcommand by full name', async () => {
-    const names = items(await conn.call('COMMAND', 'LIST')).map(text);
+    const names = items(await sluice.conn.call('COMMAND', 'LIST')).map(text);
     const expected = [...sluice.server.commands.all()].map((cmd) => cmd.fullName);
     expect(names).toEqual(expected);
     expect(names).toContain('config|get');
   });
 
   test('FILTERBY PATTERN matches full names case-insensitively, ACLCAT by category, MODULE matches nothing', async () => {
-    expect(items(await conn.call('COMMAND', 'LIST', 'FILTERBY', 'PATTERN', 'CONFIG|[gs]et')).map(text)).toEqual(['config|get', 'config|set']);
-    const admin = items(await conn.call('COMMAND', 'LIST', 'filterby', 'aclcat', 'ADMIN')).map(text);
+    expect(items(await sluice.conn.call('COMMAND', 'LIST', 'FILTERBY', 'PATTERN', 'CONFIG|[gs]et')).map(text)).toEqual(['config|get', 'config|set']);
+    const admin = items(await sluice.conn.call('COMMAND', 'LIST', 'filterby', 'aclcat', 'ADMIN')).map(text);
     expect(admin).toContain('config|set');
     expect(admin).not.toContain('get');
-    expect(await conn.call('COMMAND', 'LIST', 'FILTERBY', 'ACLCAT', 'nosuchcategory')).toEqual({ t: 'array', v: [] });
-    expect(await conn.call('COMMAND', 'LIST', 'FILTERBY', 'MODULE', 'x')).toEqual({ t: 'array', v: [] });
+    expect(await sluice.conn.call('COMMAND', 'LIST', 'FILTERBY', 'ACLCAT', 'nosuchcategory')).toEqual({ t: 'array', v: [] });
+    expect(await sluice.conn.call('COMMAND', 'LIST', 'FILTERBY', 'MODULE', 'x')).toEqual({ t: 'array', v: [] });
   });
 });
 
 describe('COMMAND GETKEYS and GETKEYSANDFLAGS', () => {
   test('find keys at their declared positions', async () => {
-    expect(await conn.call('COMMAND', 'GETKEYS', 'MSET', 'a', '1', 'b', '2')).toEqual({ t: 'array', v: [bulk('a'), bulk('b')] });
-    expect(await conn.call('COMMAND', 'GETKEYSANDFLAGS', 'get', 'k')).toEqual({
+    expect(await sluice.conn.call('COMMAND', 'GETKEYS', 'MSET', 'a', '1', 'b', '2')).toEqual({ t: 'array', v: [bulk('a'), bulk('b')] });
+    expect(await sluice.conn.call('COMMAND', 'GETKEYSANDFLAGS', 'get', 'k')).toEqual({
       t: 'array', v: [{ t: 'array', v: [bulk('k'), simples('RO')] }],
     });
   });
@@ -268,7 +257,7 @@ describe.skipIf(redisServerPath === null)('every declared command against redis-
     const r = await RespClient.connect(redis.port);
     const ours = new Map<string, Described>();
     const theirs = new Map<string, Described>();
-    describeAll(items(await conn.call('COMMAND', 'INFO', ...names)), ours);
+    describeAll(items(await sluice.conn.call('COMMAND', 'INFO', ...names)), ours);
     describeAll(items(await r.call('COMMAND', 'INFO', ...names)), theirs);
     r.close();
     const mismatches: string[] = [];

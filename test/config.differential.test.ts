@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, test } from 'vitest';
 import { c, differential, fails } from './helpers/differential.js';
+import { useSluiceAndRedis } from './helpers/fixture.js';
 import { RespClient, type Resp } from './helpers/resp-client.js';
-import { redisServerPath, startRedis, startSluice, type RealRedis } from './helpers/servers.js';
+import { redisServerPath } from './helpers/servers.js';
 
 /**
  * CONFIG against redis-server 7.0. Left out on purpose: parameters whose
@@ -13,9 +13,10 @@ import { redisServerPath, startRedis, startSluice, type RealRedis } from './help
  * parameters it changed at their defaults: the servers live for the whole
  * block.
  */
+// loglevel is left out: an embedded server defaults to warning (sluice-server, like Redis, to notice).
 const SHARED_DEFAULTS = [
   'databases', 'requirepass', 'hz', 'timeout', 'maxclients', 'proto-max-bulk-len', 'client-query-buffer-limit',
-  'loglevel', 'logfile', 'slowlog-log-slower-than', 'slowlog-max-len', 'maxmemory-policy',
+  'logfile', 'slowlog-log-slower-than', 'slowlog-max-len', 'maxmemory-policy',
   'hash-max-listpack-entries', 'hash-max-ziplist-entries', 'hash-max-listpack-value', 'hash-max-ziplist-value',
   'list-max-listpack-size', 'list-max-ziplist-size', 'list-compress-depth', 'set-max-intset-entries',
   'zset-max-listpack-entries', 'zset-max-ziplist-entries', 'zset-max-listpack-value', 'zset-max-ziplist-value',
@@ -108,14 +109,7 @@ function pairs(r: Resp): string[] {
 }
 
 describe.skipIf(redisServerPath === null)('CONFIG GET patterns (differential vs redis-server)', () => {
-  let sluice: RunningServer;
-  let redis: RealRedis;
-  beforeAll(async () => {
-    [sluice, redis] = await Promise.all([startSluice(), startRedis()]);
-  });
-  afterAll(async () => {
-    await Promise.all([sluice?.close(), redis?.stop()]);
-  });
+  const servers = useSluiceAndRedis();
 
   const patterns: string[][] = [
     ['hash-max-*'], ['zset-max-*'], ['list-*'], ['stream-node-*'], ['slowlog-*'], ['*ziplist*'], ['HASH-MAX-*'],
@@ -124,8 +118,8 @@ describe.skipIf(redisServerPath === null)('CONFIG GET patterns (differential vs 
   ];
   for (const proto of [2, 3] as const) {
     test(`globs match every name and alias, each listed once (RESP${proto})`, async () => {
-      const a = await RespClient.connect(sluice.port);
-      const b = await RespClient.connect(redis.port);
+      const a = await RespClient.connect(servers.sluice.port);
+      const b = await RespClient.connect(servers.redis.port);
       try {
         if (proto === 3) await Promise.all([a.call('HELLO', '3'), b.call('HELLO', '3')]);
         for (const p of patterns) {

@@ -1,18 +1,18 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { parseConfigText, resolveConfig } from '../src/server/config-file.js';
 import type { ParamDef } from '../src/server/config-params.js';
 import { rewrittenConfig } from '../src/server/config-rewrite.js';
 import { memtoull, parseValue } from '../src/server/config-values.js';
 import { Config } from '../src/server/config.js';
 import { Server } from '../src/server/server.js';
+import { CLI, ensureBuild } from './helpers/child-sluice.js';
+import { useSluice } from './helpers/fixture.js';
 import { RespClient, type Resp } from './helpers/resp-client.js';
-import { startSluice } from './helpers/servers.js';
+import { freePort } from './helpers/servers.js';
 
 const ok: Resp = { t: 'simple', v: 'OK' };
 const err = (v: string): Resp => ({ t: 'error', v });
@@ -25,63 +25,54 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('CONFIG GET and SET', () => {
-  let sluice: RunningServer;
-  let conn: RespClient;
-  beforeEach(async () => {
-    sluice = await startSluice();
-    conn = await RespClient.connect(sluice.port);
-  });
-  afterEach(async () => {
-    conn.close();
-    await sluice.close();
-  });
+  const sluice = useSluice({ per: 'test', conn: 'shared' });
 
   test('Redis 7.2 parameters and values are known: set-max-listpack-*, loglevel nothing', async () => {
-    expect(await conn.call('CONFIG', 'GET', 'set-max-listpack-entries')).toEqual(bulks('set-max-listpack-entries', '128'));
-    expect(await conn.call('CONFIG', 'GET', 'set-max-listpack-value')).toEqual(bulks('set-max-listpack-value', '64'));
-    expect(await conn.call('CONFIG', 'SET', 'loglevel', 'nothing')).toEqual(ok);
-    expect(await conn.call('CONFIG', 'SET', 'loglevel', 'loud')).toEqual(err(
+    expect(await sluice.conn.call('CONFIG', 'GET', 'set-max-listpack-entries')).toEqual(bulks('set-max-listpack-entries', '128'));
+    expect(await sluice.conn.call('CONFIG', 'GET', 'set-max-listpack-value')).toEqual(bulks('set-max-listpack-value', '64'));
+    expect(await sluice.conn.call('CONFIG', 'SET', 'loglevel', 'nothing')).toEqual(ok);
+    expect(await sluice.conn.call('CONFIG', 'SET', 'loglevel', 'loud')).toEqual(err(
       "ERR CONFIG SET failed (possibly related to argument 'loglevel') - argument(s) must be one of the following: debug, verbose, notice, warning, nothing",
     ));
   });
 
   test('maxmemory-policy accepts only noeviction, the policy Sluice keeps', async () => {
-    expect(await conn.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru')).toEqual(err(
+    expect(await sluice.conn.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru')).toEqual(err(
       "ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following: noeviction",
     ));
-    expect(await conn.call('CONFIG', 'GET', 'maxmemory-policy')).toEqual(bulks('maxmemory-policy', 'noeviction'));
+    expect(await sluice.conn.call('CONFIG', 'GET', 'maxmemory-policy')).toEqual(bulks('maxmemory-policy', 'noeviction'));
   });
 
   test('what Sluice binds at start is immutable, and dir is protected as in Redis', async () => {
     for (const name of ['port', 'bind', 'databases', 'logfile', 'metrics-port']) {
-      expect(await conn.call('CONFIG', 'SET', name, '1')).toEqual(
+      expect(await sluice.conn.call('CONFIG', 'SET', name, '1')).toEqual(
         err(`ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`),
       );
     }
-    expect(await conn.call('CONFIG', 'SET', 'dir', tmp)).toEqual(
+    expect(await sluice.conn.call('CONFIG', 'SET', 'dir', tmp)).toEqual(
       err("ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config"),
     );
-    const { v: [, dir] } = (await conn.call('CONFIG', 'GET', 'dir')) as { v: { v: string }[] };
+    const { v: [, dir] } = (await sluice.conn.call('CONFIG', 'GET', 'dir')) as { v: { v: string }[] };
     expect(path.isAbsolute(dir.v)).toBe(true);
   });
 
   test('a change takes effect at once: slow log length, bulk limit, hz', async () => {
-    expect(await conn.call('CONFIG', 'SET', 'slowlog-max-len', '3', 'proto-max-bulk-len', '2mb', 'hz', '900')).toEqual(ok);
+    expect(await sluice.conn.call('CONFIG', 'SET', 'slowlog-max-len', '3', 'proto-max-bulk-len', '2mb', 'hz', '900')).toEqual(ok);
     expect(sluice.server.slowlog.maxLen).toBe(3);
     expect(sluice.server.parserLimits.maxBulkLen).toBe(2 * 1024 * 1024);
     expect(sluice.server.config.num('hz')).toBe(500);
   });
 
   test('maxclients applies to the next connection', async () => {
-    expect(await conn.call('CONFIG', 'SET', 'maxclients', '1')).toEqual(ok);
+    expect(await sluice.conn.call('CONFIG', 'SET', 'maxclients', '1')).toEqual(ok);
     const extra = await RespClient.connect(sluice.port);
     expect(await extra.read()).toEqual(err('ERR max number of clients reached'));
     extra.close();
   });
 
   test('requirepass applies to new connections; the current one stays authenticated', async () => {
-    expect(await conn.call('CONFIG', 'SET', 'requirepass', 'pw')).toEqual(ok);
-    expect(await conn.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+    expect(await sluice.conn.call('CONFIG', 'SET', 'requirepass', 'pw')).toEqual(ok);
+    expect(await sluice.conn.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
     const other = await RespClient.connect(sluice.port);
     expect(await other.call('PING')).toEqual(err('NOAUTH Authentication required.'));
     expect(await other.call('AUTH', 'pw')).toEqual(ok);
@@ -89,8 +80,8 @@ describe('CONFIG GET and SET', () => {
   });
 
   test('CONFIG GET in RESP3 is a map; several patterns merge without repeats', async () => {
-    await conn.call('HELLO', '3');
-    const r = await conn.call('CONFIG', 'GET', 'zset-max-*', 'ZSET-MAX-LISTPACK-VALUE', 'timeout');
+    await sluice.conn.call('HELLO', '3');
+    const r = await sluice.conn.call('CONFIG', 'GET', 'zset-max-*', 'ZSET-MAX-LISTPACK-VALUE', 'timeout');
     expect(r.t).toBe('map');
     const names = (r as { v: [{ v: string }, Resp][] }).v.map(([k]) => k.v).sort();
     expect(names).toEqual([
@@ -100,21 +91,21 @@ describe('CONFIG GET and SET', () => {
 });
 
 describe('CONFIG RESETSTAT', () => {
+  const sluice = useSluice({ conn: 'shared' });
+
   test('zeroes the command, error, keyspace and connection statistics INFO reports', async () => {
-    const sluice = await startSluice();
-    const conn = await RespClient.connect(sluice.port);
-    await conn.call('SET', 'k', 'v');
-    await conn.call('GET', 'k');
-    await conn.call('GET', 'missing');
-    await conn.call('NOSUCH');
-    await conn.call('GET');
-    const before = await info(conn, 'everything');
+    await sluice.conn.call('SET', 'k', 'v');
+    await sluice.conn.call('GET', 'k');
+    await sluice.conn.call('GET', 'missing');
+    await sluice.conn.call('NOSUCH');
+    await sluice.conn.call('GET');
+    const before = await info(sluice.conn, 'everything');
     expect(before.keyspace_hits).toBe('1');
     expect(before.cmdstat_get).toMatch(/^calls=2,/);
     expect(before.errorstat_ERR).toBe('count=2');
 
-    expect(await conn.call('CONFIG', 'RESETSTAT')).toEqual(ok);
-    const after = await info(conn, 'everything');
+    expect(await sluice.conn.call('CONFIG', 'RESETSTAT')).toEqual(ok);
+    const after = await info(sluice.conn, 'everything');
     for (const f of ['keyspace_hits', 'keyspace_misses', 'total_connections_received', 'total_error_replies', 'expired_keys']) {
       expect(`${f}:${after[f]}`).toBe(`${f}:0`);
     }
@@ -122,8 +113,6 @@ describe('CONFIG RESETSTAT', () => {
     expect(after.total_commands_processed).toBe('1');
     expect(Object.keys(after).filter((k) => k.startsWith('cmdstat_'))).toEqual(['cmdstat_config|resetstat']);
     expect(Object.keys(after).filter((k) => k.startsWith('errorstat_'))).toEqual([]);
-    conn.close();
-    await sluice.close();
   });
 });
 
@@ -143,7 +132,7 @@ describe('CONFIG REWRITE', () => {
   /** A server started as if from `file`, with the settings that file would give. */
   async function serverFor(file: string, settings: [string, string][], bind: string | null = '127.0.0.1'): Promise<{ server: Server; conn: RespClient }> {
     const listen: [string, string][] = bind === null ? [['port', '0']] : [['port', '0'], ['bind', bind]];
-    const server = new Server([...listen, ...settings], { level: 'nothing' }, file);
+    const server = new Server([...listen, ...settings], {}, file);
     const port = await server.listen();
     return { server, conn: await RespClient.connect(port) };
   }
@@ -289,24 +278,9 @@ describe('values as Redis parses them', () => {
 });
 
 describe('the CLI tells the server which file it loaded', () => {
-  const ROOT = path.resolve(import.meta.dirname, '..');
-  const CLI = path.join(ROOT, 'dist/cli.js');
   let child: ChildProcess | null = null;
 
-  function newestSource(dir: string): number {
-    let newest = 0;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-    }
-    return newest;
-  }
-
-  beforeAll(() => {
-    if (existsSync(CLI) && statSync(CLI).mtimeMs >= newestSource(path.join(ROOT, 'src'))) return;
-    spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
-    if (!existsSync(CLI)) throw new Error('dist/cli.js could not be built: run npm run build');
-  }, 120_000);
+  beforeAll(ensureBuild, 120_000);
   afterEach(() => {
     if (child !== null && child.exitCode === null) child.kill('SIGKILL');
   });
@@ -324,12 +298,7 @@ describe('the CLI tells the server which file it loaded', () => {
 
   test('INFO shows the config file by its absolute path and CONFIG REWRITE updates it', async () => {
     const d = mkdtempSync(path.join(tmp, 'cli-'));
-    const port = await new Promise<number>((resolve) => {
-      const srv = net.createServer().listen(0, '127.0.0.1', () => {
-        const p = (srv.address() as net.AddressInfo).port;
-        srv.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     writeFileSync(path.join(d, 'sluice.conf'), `# mine\nport ${port}\nbind 127.0.0.1\ndir ${path.join(d, 'data')}\n`);
     child = spawn(process.execPath, [CLI, 'sluice.conf', '--loglevel', 'warning'], { cwd: d, stdio: 'ignore' });
     const conn = await connectWhenUp(port);

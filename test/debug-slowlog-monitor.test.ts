@@ -1,27 +1,15 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, test } from 'vitest';
 import { quoteRepr } from '../src/server/monitor.js';
 import { c, differential, fails, sameType } from './helpers/differential.js';
+import { useSluice, useSluiceAndRedis } from './helpers/fixture.js';
 import { RespClient, type Resp } from './helpers/resp-client.js';
-import { redisServerPath, startRedis, startSluice, type RealRedis } from './helpers/servers.js';
+import { redisServerPath, startSluice } from './helpers/servers.js';
 
 const OK: Resp = { t: 'simple', v: 'OK' };
 
 function strings(r: Resp): string[] {
   if (r.t !== 'array' || r.v === null) throw new Error(`expected an array, got ${JSON.stringify(r)}`);
   return r.v.map((x) => (x as { v: string }).v);
-}
-
-/** A Sluice and a real redis-server started with the same extra settings, for a describe block. */
-function pair(redisArgs: string[], sluiceConfig: Record<string, string | number>) {
-  const servers = {} as { sluice: RunningServer; redis: RealRedis };
-  beforeAll(async () => {
-    [servers.sluice, servers.redis] = await Promise.all([startSluice({ config: sluiceConfig }), startRedis(redisArgs)]);
-  });
-  afterAll(async () => {
-    await Promise.all([servers.sluice?.close(), servers.redis?.stop()]);
-  });
-  return servers;
 }
 
 differential('SLOWLOG, TIME, LASTSAVE, SHUTDOWN and MONITOR errors', {
@@ -41,7 +29,7 @@ differential('SLOWLOG, TIME, LASTSAVE, SHUTDOWN and MONITOR errors', {
 });
 
 describe.skipIf(redisServerPath === null)('DEBUG (differential vs redis-server with enable-debug-command)', () => {
-  const s = pair(['--enable-debug-command', 'yes'], {});
+  const s = useSluiceAndRedis({ redis: ['--enable-debug-command', 'yes'] });
 
   /** Runs the commands on both servers; DEBUG OBJECT's address and LRU clock are not compared. */
   async function compare(cmds: string[][]): Promise<void> {
@@ -88,13 +76,7 @@ describe.skipIf(redisServerPath === null)('DEBUG (differential vs redis-server w
 });
 
 describe('DEBUG', () => {
-  let sluice: RunningServer;
-  beforeAll(async () => {
-    sluice = await startSluice({ config: { 'slowlog-log-slower-than': 0 } });
-  });
-  afterAll(async () => {
-    await sluice.close();
-  });
+  const sluice = useSluice({ start: { config: { 'slowlog-log-slower-than': 0 } } });
 
   test('SLEEP stops the server for that long, as the slow log measures it', async () => {
     const a = await RespClient.connect(sluice.port);
@@ -156,7 +138,7 @@ describe('DEBUG', () => {
 });
 
 describe.skipIf(redisServerPath === null)('SLOWLOG entries (differential vs redis-server logging everything)', () => {
-  const s = pair(['--slowlog-log-slower-than', '0'], { 'slowlog-log-slower-than': 0 });
+  const s = useSluiceAndRedis({ sluice: { config: { 'slowlog-log-slower-than': 0 } }, redis: ['--slowlog-log-slower-than', '0'] });
 
   async function run(port: number): Promise<{ entries: Resp[]; addr: string; len: Resp }> {
     const conn = await RespClient.connect(port);
@@ -219,7 +201,7 @@ describe('SLOWLOG length and GET count', () => {
 });
 
 describe.skipIf(redisServerPath === null)('MONITOR (differential vs redis-server)', () => {
-  const s = pair([], {});
+  const s = useSluiceAndRedis();
 
   /** Reads monitor output until a line matches, normalising time and client address. */
   async function readUntil(m: RespClient, marker: string): Promise<string[]> {

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, test } from 'vitest';
+import { useSluice } from './helpers/fixture.js';
 import { RespClient } from './helpers/resp-client.js';
-import { startSluice } from './helpers/servers.js';
 
-let sluice: RunningServer;
-beforeAll(async () => {
-  sluice = await startSluice();
-});
-afterAll(async () => {
-  await sluice.close();
-});
+const sluice = useSluice();
 
 describe('dispatcher', () => {
   test('a handler that throws unexpectedly answers an error and the server keeps serving', async () => {

@@ -34,6 +34,19 @@ describe('embedding API', () => {
     }
   });
 
+  test('an embedded server logs warnings only unless a level is given', async () => {
+    const quiet = await startServer({ port: 0, bind: '127.0.0.1' });
+    const chatty = await startServer({ port: 0, bind: '127.0.0.1', logLevel: 'verbose' });
+    try {
+      expect(quiet.server.config.str('loglevel')).toBe('warning');
+      expect(quiet.server.log.level).toBe('warning');
+      expect(chatty.server.config.str('loglevel')).toBe('verbose');
+      expect(chatty.server.log.level).toBe('verbose');
+    } finally {
+      await Promise.all([quiet.close(), chatty.close()]);
+    }
+  });
+
   test('an unknown configuration parameter is refused at start', async () => {
     await expect(startServer({ port: 0, config: { 'no-such-option': 1 } })).rejects.toThrow("no-such-option");
   });

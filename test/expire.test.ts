@@ -1,32 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
-import type { Effect } from '../src/server/propagation.js';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { Keyspace } from '../src/store/keyspace.js';
+import { useSluice } from './helpers/fixture.js';
 import { RespClient } from './helpers/resp-client.js';
-import { startSluice } from './helpers/servers.js';
 
-let sluice: RunningServer;
-let a: RespClient;
-let events: [number, string, string, string][] = [];
-let effects: Effect[] = [];
-
-beforeAll(async () => {
-  sluice = await startSluice();
-  sluice.server.keyspace.listener.notify = (db, type, event, key) => {
-    events.push([db.index, type, event, key]);
-  };
-  sluice.server.propagation.subscribe((batch) => effects.push(...batch));
-});
-afterAll(async () => {
-  await sluice.close();
-});
-beforeEach(async () => {
-  a?.close();
-  a = await RespClient.connect(sluice.port);
-  await a.call('FLUSHALL');
+const sluice = useSluice({ conn: 'fresh', observe: true });
+const { events, effects } = sluice;
+beforeEach(() => {
   sluice.server.activeExpire = false;
-  events = [];
-  effects = [];
 });
 
 const int = (n: number) => ({ t: 'int', v: String(n) });
@@ -39,13 +19,13 @@ async function passDeadline(when: number): Promise<void> {
 
 describe('what EXPIRE and friends propagate', () => {
   test('relative and second-based expiries become PEXPIREAT with the absolute deadline', async () => {
-    await a.call('SET', 'k', 'v');
-    effects = [];
+    await sluice.conn.call('SET', 'k', 'v');
+    effects.length = 0;
     const before = Date.now();
-    await a.call('EXPIRE', 'k', '100');
-    await a.call('PEXPIRE', 'k', '200000', 'GT');
-    await a.call('EXPIREAT', 'k', '4000000000');
-    await a.call('pexpireat', 'k', '4000000000001');
+    await sluice.conn.call('EXPIRE', 'k', '100');
+    await sluice.conn.call('PEXPIRE', 'k', '200000', 'GT');
+    await sluice.conn.call('EXPIREAT', 'k', '4000000000');
+    await sluice.conn.call('pexpireat', 'k', '4000000000001');
     const after = Date.now();
     expect(effects.map((e) => e.argv[0])).toEqual(['PEXPIREAT', 'PEXPIREAT', 'PEXPIREAT', 'pexpireat']);
     const first = Number(effects[0].argv[2]);
@@ -54,30 +34,30 @@ describe('what EXPIRE and friends propagate', () => {
     expect(effects[1].argv.slice(3)).toEqual(['GT']);
     expect(effects[2].argv).toEqual(['PEXPIREAT', 'k', '4000000000000']);
     expect(effects[3].argv).toEqual(['pexpireat', 'k', '4000000000001']);
-    const deadline = (await a.call('PEXPIRETIME', 'k')) as { v: string };
+    const deadline = (await sluice.conn.call('PEXPIRETIME', 'k')) as { v: string };
     expect(deadline.v).toBe('4000000000001');
   });
 
   test('a deadline already past deletes the key: DEL is propagated and del raised', async () => {
-    await a.call('SET', 'k', 'v');
-    effects = [];
-    events = [];
-    expect(await a.call('EXPIRE', 'k', '-10')).toEqual(int(1));
+    await sluice.conn.call('SET', 'k', 'v');
+    effects.length = 0;
+    events.length = 0;
+    expect(await sluice.conn.call('EXPIRE', 'k', '-10')).toEqual(int(1));
     expect(effects).toEqual([{ db: 0, argv: ['DEL', 'k'] }]);
     expect(events).toEqual([[0, 'g', 'del', 'k']]);
   });
 
   test('EXPIRE and PERSIST raise expire and persist; refused ones raise and propagate nothing', async () => {
-    await a.call('SET', 'k', 'v');
-    events = [];
-    effects = [];
-    await a.call('EXPIRE', 'nosuch', '10');
-    await a.call('EXPIRE', 'k', '10', 'XX');
-    await a.call('PERSIST', 'k');
+    await sluice.conn.call('SET', 'k', 'v');
+    events.length = 0;
+    effects.length = 0;
+    await sluice.conn.call('EXPIRE', 'nosuch', '10');
+    await sluice.conn.call('EXPIRE', 'k', '10', 'XX');
+    await sluice.conn.call('PERSIST', 'k');
     expect(events).toEqual([]);
     expect(effects).toEqual([]);
-    await a.call('EXPIRE', 'k', '10');
-    await a.call('PERSIST', 'k');
+    await sluice.conn.call('EXPIRE', 'k', '10');
+    await sluice.conn.call('PERSIST', 'k');
     expect(events).toEqual([[0, 'g', 'expire', 'k'], [0, 'g', 'persist', 'k']]);
     expect(effects.map((e) => e.argv[0])).toEqual(['PEXPIREAT', 'PERSIST']);
   });
@@ -85,11 +65,11 @@ describe('what EXPIRE and friends propagate', () => {
   test('EXPIRE on a watched key breaks the transaction', async () => {
     const b = await RespClient.connect(sluice.port);
     try {
-      await a.call('SET', 'k', 'v');
-      await a.call('WATCH', 'k');
+      await sluice.conn.call('SET', 'k', 'v');
+      await sluice.conn.call('WATCH', 'k');
       await b.call('EXPIRE', 'k', '100');
-      await a.call('MULTI');
-      expect(await a.call('EXEC')).toEqual({ t: 'array', v: null });
+      await sluice.conn.call('MULTI');
+      expect(await sluice.conn.call('EXEC')).toEqual({ t: 'array', v: null });
     } finally {
       b.close();
     }
@@ -98,36 +78,36 @@ describe('what EXPIRE and friends propagate', () => {
 
 describe('lazy expiry', () => {
   test('a read after the deadline sees nothing, raises expired and propagates DEL', async () => {
-    await a.call('SET', 'k', 'v');
-    await a.call('PEXPIRE', 'k', '20');
-    const deadline = Number(((await a.call('PEXPIRETIME', 'k')) as { v: string }).v);
+    await sluice.conn.call('SET', 'k', 'v');
+    await sluice.conn.call('PEXPIRE', 'k', '20');
+    const deadline = Number(((await sluice.conn.call('PEXPIRETIME', 'k')) as { v: string }).v);
     await passDeadline(deadline);
-    events = [];
-    effects = [];
-    expect(await a.call('GET', 'k')).toEqual({ t: 'bulk', v: null });
+    events.length = 0;
+    effects.length = 0;
+    expect(await sluice.conn.call('GET', 'k')).toEqual({ t: 'bulk', v: null });
     expect(events).toEqual([[0, 'x', 'expired', 'k'], [0, 'm', 'keymiss', 'k']]);
     expect(effects).toEqual([{ db: 0, argv: ['DEL', 'k'] }]);
     expect(sluice.server.keyspace.db(0).size).toBe(0);
-    expect(await a.call('TTL', 'k')).toEqual(int(-2));
+    expect(await sluice.conn.call('TTL', 'k')).toEqual(int(-2));
   });
 
   test('the key stays readable until its deadline', async () => {
-    await a.call('SET', 'k', 'v');
-    await a.call('EXPIRE', 'k', '100');
-    expect(await a.call('GET', 'k')).toEqual({ t: 'bulk', v: 'v' });
-    expect(await a.call('TTL', 'k')).toEqual(int(100));
+    await sluice.conn.call('SET', 'k', 'v');
+    await sluice.conn.call('EXPIRE', 'k', '100');
+    expect(await sluice.conn.call('GET', 'k')).toEqual({ t: 'bulk', v: 'v' });
+    expect(await sluice.conn.call('TTL', 'k')).toEqual(int(100));
   });
 });
 
 describe('active expiry', () => {
   test('the server cron deletes keys nobody reads', async () => {
     sluice.server.activeExpire = true;
-    for (let i = 0; i < 50; i++) await a.call('SET', `k${i}`, 'v', 'PX', '10');
-    await a.call('SET', 'stays', 'v');
+    for (let i = 0; i < 50; i++) await sluice.conn.call('SET', `k${i}`, 'v', 'PX', '10');
+    await sluice.conn.call('SET', 'stays', 'v');
     let size = -1;
     for (let i = 0; i < 200 && size !== 1; i++) {
       await sleep(20);
-      size = Number(((await a.call('DBSIZE')) as { v: string }).v);
+      size = Number(((await sluice.conn.call('DBSIZE')) as { v: string }).v);
     }
     expect(size).toBe(1);
     expect(events.filter((e) => e[2] === 'expired')).toHaveLength(50);

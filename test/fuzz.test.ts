@@ -1,9 +1,8 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, test } from 'vitest';
 import { RequestParser, type RequestSink } from '../src/protocol/request-parser.js';
+import { useSluice } from './helpers/fixture.js';
 import { encodeCommand, RespClient } from './helpers/resp-client.js';
-import { startSluice } from './helpers/servers.js';
 
 /** xorshift32: the same seed gives the same inputs on every run. */
 class Rng {
@@ -161,13 +160,7 @@ describe('request parser fuzzing', () => {
 });
 
 describe('server fuzzing over sockets', () => {
-  let sluice: RunningServer;
-  beforeAll(async () => {
-    sluice = await startSluice();
-  });
-  afterAll(async () => {
-    await sluice?.close();
-  });
+  const sluice = useSluice();
 
   const INPUTS = 12000;
   const WORKERS = 8;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
 import { REDIS_VERSION, SLUICE_VERSION } from '../src/server/version.js';
+import { useSluice } from './helpers/fixture.js';
 import { RespClient, type Resp } from './helpers/resp-client.js';
-import { redisServerPath, startRedis, startSluice, type RealRedis } from './helpers/servers.js';
+import { redisServerPath, startRedis, type RealRedis } from './helpers/servers.js';
 
 const DEFAULT_HEADINGS = ['Server', 'Clients', 'Memory', 'Persistence', 'Stats', 'Replication', 'CPU', 'Modules', 'Errorstats', 'Cluster', 'Keyspace'];
 
@@ -32,47 +32,36 @@ function field(text: string, name: string): string | undefined {
   return undefined;
 }
 
-let sluice: RunningServer;
-let conn: RespClient;
-
-beforeAll(async () => {
-  sluice = await startSluice();
-});
-afterAll(async () => {
-  await sluice?.close();
-});
+const sluice = useSluice({ conn: 'fresh' });
 beforeEach(async () => {
-  conn?.close();
-  conn = await RespClient.connect(sluice.port);
-  await conn.call('FLUSHALL');
-  await conn.call('CONFIG', 'RESETSTAT');
+  await sluice.conn.call('CONFIG', 'RESETSTAT');
 });
 
 describe('INFO sections', () => {
   test('plain INFO and INFO default print the default sections in Redis order', async () => {
-    expect(headings(await infoText(conn))).toEqual(DEFAULT_HEADINGS);
-    expect(headings(await infoText(conn, 'default'))).toEqual(DEFAULT_HEADINGS);
+    expect(headings(await infoText(sluice.conn))).toEqual(DEFAULT_HEADINGS);
+    expect(headings(await infoText(sluice.conn, 'default'))).toEqual(DEFAULT_HEADINGS);
   });
 
   test('all and everything add commandstats after modules', async () => {
     const all = [...DEFAULT_HEADINGS.slice(0, 8), 'Commandstats', ...DEFAULT_HEADINGS.slice(8)];
-    expect(headings(await infoText(conn, 'all'))).toEqual(all);
-    expect(headings(await infoText(conn, 'EVERYTHING'))).toEqual(all);
-    expect(headings(await infoText(conn, 'default', 'commandstats'))).toEqual(all);
+    expect(headings(await infoText(sluice.conn, 'all'))).toEqual(all);
+    expect(headings(await infoText(sluice.conn, 'EVERYTHING'))).toEqual(all);
+    expect(headings(await infoText(sluice.conn, 'default', 'commandstats'))).toEqual(all);
   });
 
   test('named sections come in Redis order whatever the order asked, any case, unknown names adding nothing', async () => {
-    expect(headings(await infoText(conn, 'keyspace', 'CPU', 'Server', 'nosuch', 'cpu'))).toEqual(['Server', 'CPU', 'Keyspace']);
-    expect(await infoText(conn, 'nosuch')).toBe('');
+    expect(headings(await infoText(sluice.conn, 'keyspace', 'CPU', 'Server', 'nosuch', 'cpu'))).toEqual(['Server', 'CPU', 'Keyspace']);
+    expect(await infoText(sluice.conn, 'nosuch')).toBe('');
   });
 
   test('sections are separated by one blank line and every line ends in CRLF', async () => {
-    const text = await infoText(conn, 'server', 'cluster');
+    const text = await infoText(sluice.conn, 'server', 'cluster');
     expect(text).toMatch(/^# Server\r\n(?:[a-z_0-9]+:[^\r\n]*\r\n)+\r\n# Cluster\r\ncluster_enabled:0\r\n$/);
   });
 
   test('the reply is a bulk string in RESP2 and a txt verbatim string in RESP3', async () => {
-    expect((await conn.call('INFO', 'cluster')).t).toBe('bulk');
+    expect((await sluice.conn.call('INFO', 'cluster')).t).toBe('bulk');
     const c3 = await RespClient.connect(sluice.port);
     await c3.call('HELLO', '3');
     expect(await c3.call('INFO', 'cluster')).toEqual({ t: 'verbatim', v: 'txt:# Cluster\r\ncluster_enabled:0\r\n' });
@@ -82,7 +71,7 @@ describe('INFO sections', () => {
 
 describe('INFO fields', () => {
   test('server: the Redis version clients gate on, Sluice own version, the real port and the listener', async () => {
-    const text = await infoText(conn, 'server');
+    const text = await infoText(sluice.conn, 'server');
     expect(field(text, 'redis_version')).toBe(REDIS_VERSION);
     expect(REDIS_VERSION).toMatch(/^7\.2\./);
     expect(field(text, 'sluice_version')).toBe(SLUICE_VERSION);
@@ -91,27 +80,27 @@ describe('INFO fields', () => {
     expect(field(text, 'process_id')).toBe(String(process.pid));
     expect(field(text, 'config_file')).toBe('');
     expect(field(text, 'run_id')).toMatch(/^[0-9a-f]{40}$/);
-    expect(field(text, 'run_id')).toBe(field(await infoText(conn, 'server'), 'run_id'));
+    expect(field(text, 'run_id')).toBe(field(await infoText(sluice.conn, 'server'), 'run_id'));
   });
 
   test('server: hz follows CONFIG SET, held within 1..500', async () => {
-    await conn.call('CONFIG', 'SET', 'hz', '9999');
-    expect(field(await infoText(conn, 'server'), 'hz')).toBe('500');
-    await conn.call('CONFIG', 'SET', 'hz', '10');
-    expect(field(await infoText(conn, 'server'), 'configured_hz')).toBe('10');
+    await sluice.conn.call('CONFIG', 'SET', 'hz', '9999');
+    expect(field(await infoText(sluice.conn, 'server'), 'hz')).toBe('500');
+    await sluice.conn.call('CONFIG', 'SET', 'hz', '10');
+    expect(field(await infoText(sluice.conn, 'server'), 'configured_hz')).toBe('10');
   });
 
   test('clients: connected_clients counts open connections, maxclients follows the config', async () => {
-    const before = Number(field(await infoText(conn, 'clients'), 'connected_clients'));
+    const before = Number(field(await infoText(sluice.conn, 'clients'), 'connected_clients'));
     const other = await RespClient.connect(sluice.port);
     await other.call('PING');
-    expect(Number(field(await infoText(conn, 'clients'), 'connected_clients'))).toBe(before + 1);
+    expect(Number(field(await infoText(sluice.conn, 'clients'), 'connected_clients'))).toBe(before + 1);
     other.close();
-    expect(field(await infoText(conn, 'clients'), 'maxclients')).toBe('10000');
+    expect(field(await infoText(sluice.conn, 'clients'), 'maxclients')).toBe('10000');
   });
 
   test('memory: measured usage in bytes and human form, no limit, noeviction', async () => {
-    const text = await infoText(conn, 'memory');
+    const text = await infoText(sluice.conn, 'memory');
     expect(Number(field(text, 'used_memory'))).toBeGreaterThan(0);
     expect(field(text, 'used_memory_human')).toMatch(/^\d+\.\d\d[KMGTP]$/);
     expect(field(text, 'maxmemory')).toBe('0');
@@ -119,13 +108,13 @@ describe('INFO fields', () => {
   });
 
   test('stats and persistence: hits, misses, errors and changes since the last save', async () => {
-    const dirtyBefore = Number(field(await infoText(conn, 'persistence'), 'rdb_changes_since_last_save'));
-    await conn.call('SET', 'k', 'v');
-    await conn.call('GET', 'k');
-    await conn.call('GET', 'nope');
-    await conn.call('GET', 'nope');
-    await conn.call('NOSUCH');
-    const text = await infoText(conn);
+    const dirtyBefore = Number(field(await infoText(sluice.conn, 'persistence'), 'rdb_changes_since_last_save'));
+    await sluice.conn.call('SET', 'k', 'v');
+    await sluice.conn.call('GET', 'k');
+    await sluice.conn.call('GET', 'nope');
+    await sluice.conn.call('GET', 'nope');
+    await sluice.conn.call('NOSUCH');
+    const text = await infoText(sluice.conn);
     expect(field(text, 'keyspace_hits')).toBe('1');
     expect(field(text, 'keyspace_misses')).toBe('2');
     expect(field(text, 'total_error_replies')).toBe('1');
@@ -135,12 +124,12 @@ describe('INFO fields', () => {
   });
 
   test('commandstats: calls, time, rejected and failed calls; subcommands as parent|sub', async () => {
-    await conn.call('SET', 's', 'notanumber');
-    await conn.call('GET', 's');
-    await conn.call('GET');
-    await conn.call('INCR', 's');
-    await conn.call('CONFIG', 'GET', 'hz');
-    const stats = parse(await infoText(conn, 'commandstats')).get('Commandstats')!;
+    await sluice.conn.call('SET', 's', 'notanumber');
+    await sluice.conn.call('GET', 's');
+    await sluice.conn.call('GET');
+    await sluice.conn.call('INCR', 's');
+    await sluice.conn.call('CONFIG', 'GET', 'hz');
+    const stats = parse(await infoText(sluice.conn, 'commandstats')).get('Commandstats')!;
     expect(stats.get('cmdstat_get')).toMatch(/^calls=1,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=1,failed_calls=0$/);
     expect(stats.get('cmdstat_incr')).toMatch(/^calls=1,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=1$/);
     expect(stats.get('cmdstat_config|get')).toMatch(/^calls=1,/);
@@ -150,22 +139,22 @@ describe('INFO fields', () => {
   });
 
   test('errorstats: one line per error code, sorted, counting rejected and failed commands', async () => {
-    await conn.call('SET', 's', 'x');
-    await conn.call('HELLO', '4');
-    await conn.call('INCR', 's');
-    await conn.call('NOSUCH');
-    const text = await infoText(conn, 'errorstats');
+    await sluice.conn.call('SET', 's', 'x');
+    await sluice.conn.call('HELLO', '4');
+    await sluice.conn.call('INCR', 's');
+    await sluice.conn.call('NOSUCH');
+    const text = await infoText(sluice.conn, 'errorstats');
     const lines = text.split('\r\n').filter((l) => l.startsWith('errorstat_'));
     expect(lines).toEqual(['errorstat_ERR:count=2', 'errorstat_NOPROTO:count=1']);
   });
 
   test('keyspace: keys, keys with a deadline and their average time to live, for non-empty databases only', async () => {
-    await conn.call('SET', 'a', '1');
-    await conn.call('SET', 'b', '2', 'PX', '100000');
-    await conn.call('SET', 'c', '3', 'PX', '50000');
-    await conn.call('SELECT', '3');
-    await conn.call('SET', 'x', '1');
-    const lines = (await infoText(conn, 'keyspace')).split('\r\n').filter((l) => l.startsWith('db'));
+    await sluice.conn.call('SET', 'a', '1');
+    await sluice.conn.call('SET', 'b', '2', 'PX', '100000');
+    await sluice.conn.call('SET', 'c', '3', 'PX', '50000');
+    await sluice.conn.call('SELECT', '3');
+    await sluice.conn.call('SET', 'x', '1');
+    const lines = (await infoText(sluice.conn, 'keyspace')).split('\r\n').filter((l) => l.startsWith('db'));
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe('db3:keys=1,expires=0,avg_ttl=0');
     const m = /^db0:keys=3,expires=2,avg_ttl=(\d+)$/.exec(lines[0]);
@@ -203,9 +192,8 @@ describe.skipIf(redisServerPath === null)('INFO against redis-server (differenti
   });
   beforeEach(async () => {
     r?.close();
-    s?.close();
     r = await RespClient.connect(redis.port);
-    s = await RespClient.connect(sluice.port);
+    s = await sluice.connect();
   });
 
   test('default and selected sections have the same headings in the same order', async () => {

@@ -1,19 +1,11 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
-import { startSluice } from './helpers/servers.js';
+import { describe, expect, test } from 'vitest';
+import { useSluice } from './helpers/fixture.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-let sluice: RunningServer;
-
-beforeAll(async () => {
-  sluice = await startSluice();
-});
-afterAll(async () => {
-  await sluice.close();
-});
+const sluice = useSluice();
 
 /** Runs an example against the test's server; resolves to its exit code and output (killed after 60 s). */
 function runExample(file: string): Promise<{ code: number | null; out: string }> {

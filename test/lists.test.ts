@@ -1,32 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, test } from 'vitest';
 import { ListValue } from '../src/queues/list.js';
-import type { Effect } from '../src/server/propagation.js';
+import { useSluice } from './helpers/fixture.js';
 import { RespClient, type Resp } from './helpers/resp-client.js';
-import { startSluice } from './helpers/servers.js';
 
-let sluice: RunningServer;
-let a: RespClient;
-let events: string[] = [];
-let effects: Effect[] = [];
-
-beforeAll(async () => {
-  sluice = await startSluice();
-  sluice.server.keyspace.listener.notify = (db, type, event, key) => {
-    events.push(`${db.index} ${type} ${event} ${key}`);
-  };
-  sluice.server.propagation.subscribe((batch) => effects.push(...batch));
-});
-afterAll(async () => {
-  await sluice.close();
-});
-beforeEach(async () => {
-  a?.close();
-  a = await RespClient.connect(sluice.port);
-  await a.call('FLUSHALL');
-  events = [];
-  effects = [];
-});
+const sluice = useSluice({ conn: 'fresh', observe: true });
+const { events, effects } = sluice;
 
 const int = (n: number) => ({ t: 'int', v: String(n) });
 const bulk = (v: string | null) => ({ t: 'bulk', v });
@@ -36,16 +14,16 @@ const bulks = (...v: string[]) => arr(...v.map((x) => bulk(x) as Resp));
 const OK = { t: 'simple', v: 'OK' };
 
 async function encoding(key: string): Promise<string | null> {
-  const r = await a.call('OBJECT', 'ENCODING', key);
+  const r = await sluice.conn.call('OBJECT', 'ENCODING', key);
   return r.t === 'bulk' ? r.v : null;
 }
 
 /** Runs commands, then returns the events and effects they caused. */
 async function observe(...cmds: string[][]): Promise<{ events: string[]; effects: string[][] }> {
-  events = [];
-  effects = [];
-  for (const cmd of cmds) await a.call(...cmd);
-  return { events, effects: effects.map((e) => e.argv) };
+  events.length = 0;
+  effects.length = 0;
+  for (const cmd of cmds) await sluice.conn.call(...cmd);
+  return { events: events.map((e) => e.join(' ')), effects: effects.map((e) => e.argv) };
 }
 
 describe('keyspace events, as Redis raises them for each list command', () => {
@@ -55,19 +33,19 @@ describe('keyspace events, as Redis raises them for each list command', () => {
   });
 
   test('a pop that empties the list raises the pop event, then del', async () => {
-    await a.call('RPUSH', 'k', 'a', 'b', 'c');
+    await sluice.conn.call('RPUSH', 'k', 'a', 'b', 'c');
     const r = await observe(['LPOP', 'k'], ['RPOP', 'k', '5'], ['LPOP', 'k']);
     expect(r.events).toEqual(['0 l lpop k', '0 l rpop k', '0 g del k']);
   });
 
   test('LMOVE raises the push on the destination first, then the pop (and del) on the source', async () => {
-    await a.call('RPUSH', 's', 'a', 'b');
+    await sluice.conn.call('RPUSH', 's', 'a', 'b');
     const r = await observe(['LMOVE', 's', 'd', 'LEFT', 'RIGHT'], ['RPOPLPUSH', 's', 'd']);
     expect(r.events).toEqual(['0 l rpush d', '0 l lpop s', '0 l lpush d', '0 l rpop s', '0 g del s']);
   });
 
   test('LSET, LINSERT, LREM and LTRIM raise their events, LTRIM even when nothing was trimmed', async () => {
-    await a.call('RPUSH', 'k', 'a', 'b', 'a');
+    await sluice.conn.call('RPUSH', 'k', 'a', 'b', 'a');
     const r = await observe(
       ['LSET', 'k', '0', 'x'],
       ['LINSERT', 'k', 'after', 'x', 'y'],
@@ -81,7 +59,7 @@ describe('keyspace events, as Redis raises them for each list command', () => {
   });
 
   test('LMPOP and the blocking pops that find data raise the pop event of their end', async () => {
-    await a.call('RPUSH', 'k', '1', '2', '3', '4', '5');
+    await sluice.conn.call('RPUSH', 'k', '1', '2', '3', '4', '5');
     const r = await observe(
       ['LMPOP', '1', 'k', 'RIGHT', 'COUNT', '2'],
       ['BLPOP', 'k', '0'],
@@ -92,8 +70,8 @@ describe('keyspace events, as Redis raises them for each list command', () => {
   });
 
   test('commands that change nothing raise nothing', async () => {
-    await a.call('RPUSH', 'k', 'a');
-    await a.call('SET', 's', 'v');
+    await sluice.conn.call('RPUSH', 'k', 'a');
+    await sluice.conn.call('SET', 's', 'v');
     const r = await observe(
       ['LPOP', 'k', '0'],
       ['LPOP', 'nokey'],
@@ -129,8 +107,8 @@ describe('propagated effects', () => {
   });
 
   test('LMPOP and blocking pops that find data propagate their non-blocking twins, with the count actually popped', async () => {
-    await a.call('RPUSH', 'k', '1', '2', '3', '4', '5', '6');
-    await a.call('RPUSH', 's', 'x', 'y');
+    await sluice.conn.call('RPUSH', 'k', '1', '2', '3', '4', '5', '6');
+    await sluice.conn.call('RPUSH', 's', 'x', 'y');
     const r = await observe(
       ['LMPOP', '2', 'nokey', 'k', 'LEFT', 'COUNT', '2'],
       ['BLPOP', 'nokey', 'k', '0'],
@@ -150,24 +128,24 @@ describe('propagated effects', () => {
   });
 
   test('a blocking pop inside MULTI that finds nothing propagates nothing', async () => {
-    await a.call('MULTI');
-    await a.call('BLPOP', 'nokey', '0');
-    await a.call('RPUSH', 'k', 'v');
-    await a.call('BLPOP', 'k', '0');
-    expect(await a.call('EXEC')).toEqual(arr({ t: 'array', v: null }, int(1), bulks('k', 'v')));
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('BLPOP', 'nokey', '0');
+    await sluice.conn.call('RPUSH', 'k', 'v');
+    await sluice.conn.call('BLPOP', 'k', '0');
+    expect(await sluice.conn.call('EXEC')).toEqual(arr({ t: 'array', v: null }, int(1), bulks('k', 'v')));
     expect(effects.map((e) => e.argv)).toEqual([['MULTI'], ['RPUSH', 'k', 'v'], ['LPOP', 'k'], ['EXEC']]);
   });
 
   test('changes are counted per element, as Redis counts them', async () => {
     const dirty = async () => {
-      const info = await a.call('INFO', 'persistence');
+      const info = await sluice.conn.call('INFO', 'persistence');
       return Number(/rdb_changes_since_last_save:(\d+)/.exec((info as { v: string }).v)![1]);
     };
     const before = await dirty();
-    await a.call('RPUSH', 'k', 'a', 'b', 'c', 'd', 'e');
-    await a.call('LPOP', 'k', '2');
-    await a.call('LTRIM', 'k', '0', '-1');
-    await a.call('LMOVE', 'k', 'd', 'LEFT', 'LEFT');
+    await sluice.conn.call('RPUSH', 'k', 'a', 'b', 'c', 'd', 'e');
+    await sluice.conn.call('LPOP', 'k', '2');
+    await sluice.conn.call('LTRIM', 'k', '0', '-1');
+    await sluice.conn.call('LMOVE', 'k', 'd', 'LEFT', 'LEFT');
     expect((await dirty()) - before).toBe(5 + 2 + 0 + 1);
   });
 });
@@ -175,76 +153,76 @@ describe('propagated effects', () => {
 describe('OBJECT ENCODING follows Redis 7.2 (listpack up to 8 KiB, quicklist beyond)', () => {
   // Redis 7.0 reports every list as quicklist, so these are checked against 7.2's rules, not the oracle.
   test('a small list is a listpack; one element past 8 KiB makes a quicklist', async () => {
-    await a.call('RPUSH', 'k', 'a', 'b');
+    await sluice.conn.call('RPUSH', 'k', 'a', 'b');
     expect(await encoding('k')).toBe('listpack');
-    await a.call('RPUSH', 'big', 'x'.repeat(8186));
+    await sluice.conn.call('RPUSH', 'big', 'x'.repeat(8186));
     expect(await encoding('big')).toBe('quicklist');
-    await a.call('RPUSH', 'edge', 'x'.repeat(8185));
+    await sluice.conn.call('RPUSH', 'edge', 'x'.repeat(8185));
     expect(await encoding('edge')).toBe('listpack');
   });
 
   test('the check adds the raw lengths of what is pushed to the listpack size, as Redis does', async () => {
     // 700 ten-byte elements: 7 + 7000 raw bytes fit, though encoded they take 7 + 700 * 12 = 8407.
     const elements = Array.from({ length: 700 }, () => '0123456789abcdefghij'.slice(0, 10));
-    await a.call('RPUSH', 'k', ...elements);
+    await sluice.conn.call('RPUSH', 'k', ...elements);
     expect(await encoding('k')).toBe('listpack');
-    await a.call('RPUSH', 'k', 'x');
+    await sluice.conn.call('RPUSH', 'k', 'x');
     expect(await encoding('k')).toBe('quicklist');
     // Back to a listpack only once the list is within half the limit (4096 bytes).
-    await a.call('RPOP', 'k');
-    await a.call('LPOP', 'k', '359');
+    await sluice.conn.call('RPOP', 'k');
+    await sluice.conn.call('LPOP', 'k', '359');
     expect(await encoding('k')).toBe('quicklist');
-    await a.call('LPOP', 'k');
+    await sluice.conn.call('LPOP', 'k');
     expect(await encoding('k')).toBe('listpack');
   });
 
   test('integers are counted at their listpack integer size', async () => {
     // 1000 small integers take 2 bytes each: 2007 bytes, far from the limit.
-    await a.call('RPUSH', 'n', ...Array.from({ length: 1000 }, (_, i) => String(i % 100)));
-    await a.call('RPUSH', 'n', 'y'.repeat(6000));
+    await sluice.conn.call('RPUSH', 'n', ...Array.from({ length: 1000 }, (_, i) => String(i % 100)));
+    await sluice.conn.call('RPUSH', 'n', 'y'.repeat(6000));
     expect(await encoding('n')).toBe('listpack');
   });
 
   test('LSET and LINSERT settle the encoding for the new element before checking their index or pivot', async () => {
-    await a.call('RPUSH', 'k', 'a');
-    expect(await a.call('LSET', 'k', '5', 'x'.repeat(9000))).toEqual(err('ERR index out of range'));
+    await sluice.conn.call('RPUSH', 'k', 'a');
+    expect(await sluice.conn.call('LSET', 'k', '5', 'x'.repeat(9000))).toEqual(err('ERR index out of range'));
     expect(await encoding('k')).toBe('quicklist');
-    await a.call('RPUSH', 'j', 'a');
-    expect(await a.call('LINSERT', 'j', 'before', 'nosuch', 'x'.repeat(9000))).toEqual(int(-1));
+    await sluice.conn.call('RPUSH', 'j', 'a');
+    expect(await sluice.conn.call('LINSERT', 'j', 'before', 'nosuch', 'x'.repeat(9000))).toEqual(int(-1));
     expect(await encoding('j')).toBe('quicklist');
-    await a.call('RPUSH', 'm', 'a', 'b');
-    await a.call('LSET', 'm', '0', 'x'.repeat(9000));
+    await sluice.conn.call('RPUSH', 'm', 'a', 'b');
+    await sluice.conn.call('LSET', 'm', '0', 'x'.repeat(9000));
     expect(await encoding('m')).toBe('quicklist');
-    await a.call('LSET', 'm', '0', 'small');
+    await sluice.conn.call('LSET', 'm', '0', 'small');
     expect(await encoding('m')).toBe('listpack');
   });
 
   test('COPY keeps the encoding and makes an independent list', async () => {
-    await a.call('RPUSH', 'k', 'x'.repeat(9000), 'b');
-    await a.call('COPY', 'k', 'c');
+    await sluice.conn.call('RPUSH', 'k', 'x'.repeat(9000), 'b');
+    await sluice.conn.call('COPY', 'k', 'c');
     expect(await encoding('c')).toBe('quicklist');
-    await a.call('LPOP', 'k');
-    expect(await a.call('LRANGE', 'c', '1', '1')).toEqual(bulks('b'));
-    expect(await a.call('LLEN', 'c')).toEqual(int(2));
-    expect(await a.call('LLEN', 'k')).toEqual(int(1));
+    await sluice.conn.call('LPOP', 'k');
+    expect(await sluice.conn.call('LRANGE', 'c', '1', '1')).toEqual(bulks('b'));
+    expect(await sluice.conn.call('LLEN', 'c')).toEqual(int(2));
+    expect(await sluice.conn.call('LLEN', 'k')).toEqual(int(1));
   });
 });
 
 describe('Redis 7.2 answers that differ from the 7.0 oracle', () => {
   test('LPOS refuses a RANK of LLONG_MIN', async () => {
-    await a.call('RPUSH', 'k', 'a');
-    expect(await a.call('LPOS', 'k', 'a', 'RANK', '-9223372036854775808')).toEqual(
+    await sluice.conn.call('RPUSH', 'k', 'a');
+    expect(await sluice.conn.call('LPOS', 'k', 'a', 'RANK', '-9223372036854775808')).toEqual(
       err('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807'),
     );
   });
 
   test('a timeout of inf, or one that would pass the int64 range, is out of range', async () => {
-    await a.call('RPUSH', 'k', 'v');
+    await sluice.conn.call('RPUSH', 'k', 'v');
     for (const t of ['inf', '+Infinity', '1e300', '9223372036854775807', '9223372036854775']) {
-      expect(await a.call('BLPOP', 'k', t)).toEqual(err('ERR timeout is out of range'));
+      expect(await sluice.conn.call('BLPOP', 'k', t)).toEqual(err('ERR timeout is out of range'));
     }
-    expect(await a.call('BLMPOP', '1e300', '1', 'k', 'LEFT')).toEqual(err('ERR timeout is out of range'));
-    expect(await a.call('LLEN', 'k')).toEqual(int(1));
+    expect(await sluice.conn.call('BLMPOP', '1e300', '1', 'k', 'LEFT')).toEqual(err('ERR timeout is out of range'));
+    expect(await sluice.conn.call('LLEN', 'k')).toEqual(int(1));
   });
 });
 
@@ -252,19 +230,19 @@ describe('long lists', () => {
   test('indexing, ranges, inserts and removals stay correct deep inside a 100,000-element list', async () => {
     const n = 100_000;
     for (let i = 0; i < n; i += 10_000) {
-      await a.call('RPUSH', 'k', ...Array.from({ length: 10_000 }, (_, j) => String(i + j)));
+      await sluice.conn.call('RPUSH', 'k', ...Array.from({ length: 10_000 }, (_, j) => String(i + j)));
     }
-    expect(await a.call('LINDEX', 'k', '54321')).toEqual(bulk('54321'));
-    expect(await a.call('LINDEX', 'k', '-1')).toEqual(bulk('99999'));
-    expect(await a.call('LRANGE', 'k', '49998', '50001')).toEqual(bulks('49998', '49999', '50000', '50001'));
-    expect(await a.call('LINSERT', 'k', 'before', '50000', 'mid')).toEqual(int(n + 1));
-    expect(await a.call('LPOS', 'k', 'mid')).toEqual(int(50000));
-    expect(await a.call('LREM', 'k', '-1', '3')).toEqual(int(1));
-    expect(await a.call('LINDEX', 'k', '3')).toEqual(bulk('4'));
-    expect(await a.call('LSET', 'k', '-2', 'tail')).toEqual(OK);
-    expect(await a.call('LRANGE', 'k', '-2', '-1')).toEqual(bulks('tail', '99999'));
-    expect(await a.call('LTRIM', 'k', '49999', '50001')).toEqual(OK);
-    expect(await a.call('LRANGE', 'k', '0', '-1')).toEqual(bulks('mid', '50000', '50001'));
+    expect(await sluice.conn.call('LINDEX', 'k', '54321')).toEqual(bulk('54321'));
+    expect(await sluice.conn.call('LINDEX', 'k', '-1')).toEqual(bulk('99999'));
+    expect(await sluice.conn.call('LRANGE', 'k', '49998', '50001')).toEqual(bulks('49998', '49999', '50000', '50001'));
+    expect(await sluice.conn.call('LINSERT', 'k', 'before', '50000', 'mid')).toEqual(int(n + 1));
+    expect(await sluice.conn.call('LPOS', 'k', 'mid')).toEqual(int(50000));
+    expect(await sluice.conn.call('LREM', 'k', '-1', '3')).toEqual(int(1));
+    expect(await sluice.conn.call('LINDEX', 'k', '3')).toEqual(bulk('4'));
+    expect(await sluice.conn.call('LSET', 'k', '-2', 'tail')).toEqual(OK);
+    expect(await sluice.conn.call('LRANGE', 'k', '-2', '-1')).toEqual(bulks('tail', '99999'));
+    expect(await sluice.conn.call('LTRIM', 'k', '49999', '50001')).toEqual(OK);
+    expect(await sluice.conn.call('LRANGE', 'k', '0', '-1')).toEqual(bulks('mid', '50000', '50001'));
   });
 });
 
@@ -284,7 +262,7 @@ describe('WATCH', () => {
   test('list writes break a watching transaction; a list command that changes nothing does not', async () => {
     const b = await RespClient.connect(sluice.port);
     try {
-      await a.call('RPUSH', 'k', 'a', 'b');
+      await sluice.conn.call('RPUSH', 'k', 'a', 'b');
       const cases: [string[], boolean][] = [
         [['LPUSH', 'k', 'x'], true],
         [['LPOP', 'k', '0'], false],
@@ -294,11 +272,11 @@ describe('WATCH', () => {
         [['LSET', 'k', '0', 'y'], true],
       ];
       for (const [cmd, breaks] of cases) {
-        await a.call('WATCH', 'k');
-        await a.call('MULTI');
-        await a.call('PING');
+        await sluice.conn.call('WATCH', 'k');
+        await sluice.conn.call('MULTI');
+        await sluice.conn.call('PING');
         await b.call(...cmd);
-        const exec = await a.call('EXEC');
+        const exec = await sluice.conn.call('EXEC');
         expect(exec.t === 'array' && exec.v === null, cmd.join(' ')).toBe(breaks);
       }
     } finally {

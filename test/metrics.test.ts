@@ -1,24 +1,13 @@
 import net from 'node:net';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { RunningServer } from '../src/index.js';
-import { RespClient } from './helpers/resp-client.js';
-import { startSluice } from './helpers/servers.js';
+import { perTest } from './helpers/fixture.js';
+import { freePort, startSluice } from './helpers/servers.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+const { sluice, connect } = perTest();
 
 async function withMetrics(): Promise<RunningServer> {
-  const s = await startSluice({ config: { 'metrics-port': await freePort() } });
-  started.push(s);
-  return s;
+  return sluice({ config: { 'metrics-port': await freePort() } });
 }
 
 async function scrape(s: RunningServer): Promise<string> {
@@ -36,24 +25,9 @@ function value(text: string, series: string): number | undefined {
   return undefined;
 }
 
-const started: RunningServer[] = [];
-const clients: RespClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await Promise.all(started.splice(0).map((s) => s.close()));
-});
-
-async function connect(s: RunningServer): Promise<RespClient> {
-  const c = await RespClient.connect(s.port);
-  clients.push(c);
-  return c;
-}
-
 describe('Prometheus endpoint', () => {
   test('is off when metrics-port is 0', async () => {
-    const s = await startSluice();
-    started.push(s);
+    const s = await sluice();
     expect(s.server.metrics.port).toBeNull();
     expect(s.server.metrics.url).toBeNull();
   });

@@ -1,26 +1,16 @@
 import Redis from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { displayedEventFlags, storedEventFlags } from '../src/broker/notifications.js';
-import type { RunningServer } from '../src/index.js';
 import { parseConfigText, resolveConfig } from '../src/server/config-file.js';
 import type { EventClass } from '../src/store/keyspace.js';
+import { useSluice } from './helpers/fixture.js';
 import { RespClient, type Resp } from './helpers/resp-client.js';
 import { startSluice } from './helpers/servers.js';
 
-let sluice: RunningServer;
-let admin: RespClient;
-
-beforeAll(async () => {
-  sluice = await startSluice();
-  admin = await RespClient.connect(sluice.port);
-});
-afterAll(async () => {
-  admin.close();
-  await sluice.close();
-});
+const sluice = useSluice({ conn: 'shared' });
 afterEach(async () => {
-  await admin.call('CONFIG', 'SET', 'notify-keyspace-events', '');
-  await admin.call('FLUSHALL');
+  await sluice.conn.call('CONFIG', 'SET', 'notify-keyspace-events', '');
+  await sluice.conn.call('FLUSHALL');
 });
 
 /** A pattern subscriber on every keyspace and keyevent channel, reading [channel, message] pairs. */
@@ -38,13 +28,13 @@ async function listener(): Promise<{ next: () => Promise<[string, string]>; clos
 
 describe('keyspace notifications', () => {
   test('expired is raised by the active expiry cycle for keys nobody reads', async () => {
-    await admin.call('CONFIG', 'SET', 'notify-keyspace-events', 'Ex');
+    await sluice.conn.call('CONFIG', 'SET', 'notify-keyspace-events', 'Ex');
     const l = await listener();
     try {
-      await admin.call('SET', 'soon', 'v', 'PX', '30');
+      await sluice.conn.call('SET', 'soon', 'v', 'PX', '30');
       // No command touches the key again: only the cron can find it.
       expect(await l.next()).toEqual(['__keyevent@0__:expired', 'soon']);
-      expect(await admin.call('DBSIZE')).toEqual({ t: 'int', v: '0' });
+      expect(await sluice.conn.call('DBSIZE')).toEqual({ t: 'int', v: '0' });
     } finally {
       l.close();
     }
@@ -60,7 +50,7 @@ describe('keyspace notifications', () => {
     try {
       const ks = sluice.server.keyspace;
       for (const [cls, event] of classes) {
-        await admin.call('CONFIG', 'SET', 'notify-keyspace-events', `K${cls}`);
+        await sluice.conn.call('CONFIG', 'SET', 'notify-keyspace-events', `K${cls}`);
         // A class that is not enabled is dropped: only the enabled one arrives.
         const other = classes.find(([c]) => c !== cls)!;
         ks.notify(ks.db(2), other[0], other[1], 'key');
@@ -75,15 +65,15 @@ describe('keyspace notifications', () => {
   test('with notifications off an event publishes nothing, and new keys are not even looked for', async () => {
     const broker = sluice.server.broker;
     const before = broker.stats.published.keyspace;
-    await admin.call('SET', 'a', '1');
-    await admin.call('GET', 'missing');
+    await sluice.conn.call('SET', 'a', '1');
+    await sluice.conn.call('GET', 'missing');
     expect(broker.stats.published.keyspace).toBe(before);
     expect(sluice.server.keyspace.notifyNew).toBe(false);
-    await admin.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+    await sluice.conn.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
     expect(sluice.server.keyspace.notifyNew).toBe(false);
-    await admin.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEAn');
+    await sluice.conn.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEAn');
     expect(sluice.server.keyspace.notifyNew).toBe(true);
-    await admin.call('SET', 'b', '1');
+    await sluice.conn.call('SET', 'b', '1');
     // new and set, each on both channels.
     expect(broker.stats.published.keyspace).toBe(before + 4);
   });
@@ -110,8 +100,8 @@ describe('notify-keyspace-events values', () => {
   test('n survives next to A even though CONFIG GET does not print it, as in Redis', async () => {
     expect(storedEventFlags('KEAn')).toBe('AKEn');
     expect(displayedEventFlags(storedEventFlags('KEAn'))).toBe('AKE');
-    await admin.call('CONFIG', 'SET', 'notify-keyspace-events', 'nKEA');
-    expect(await admin.call('CONFIG', 'GET', 'notify-keyspace-events')).toEqual({
+    await sluice.conn.call('CONFIG', 'SET', 'notify-keyspace-events', 'nKEA');
+    expect(await sluice.conn.call('CONFIG', 'GET', 'notify-keyspace-events')).toEqual({
       t: 'array', v: [{ t: 'bulk', v: 'notify-keyspace-events' }, { t: 'bulk', v: 'AKE' }],
     } satisfies Resp);
     expect(sluice.server.keyspace.notifyNew).toBe(true);

@@ -1,24 +1,13 @@
 import net from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
-import type { RunningServer } from '../src/index.js';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { Client } from '../src/server/client.js';
+import { useSluice } from './helpers/fixture.js';
 import { encodeCommand, RespClient } from './helpers/resp-client.js';
-import { startSluice } from './helpers/servers.js';
 
-let sluice: RunningServer;
-let admin: RespClient;
-
-beforeAll(async () => {
-  sluice = await startSluice();
-  admin = await RespClient.connect(sluice.port);
-});
-afterAll(async () => {
-  admin.close();
-  await sluice.close();
-});
+const sluice = useSluice({ conn: 'shared' });
 afterEach(async () => {
   vi.restoreAllMocks();
-  await admin.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0 pubsub 32mb 8mb 60');
+  await sluice.conn.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0 pubsub 32mb 8mb 60');
 });
 
 async function clientObject(c: RespClient): Promise<Client> {
@@ -35,7 +24,7 @@ const MB = 1024 * KB;
 
 describe('a subscriber that stops reading', () => {
   test('is disconnected at the hard limit while the publisher and another subscriber carry on', async () => {
-    await admin.call('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 1mb 0 0');
+    await sluice.conn.call('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 1mb 0 0');
     const warning = vi.spyOn(sluice.server.log, 'warning');
     // The stalled subscriber: a raw socket that never reads once subscribed.
     const stalled = net.connect({ port: sluice.port, host: '127.0.0.1' });
@@ -83,7 +72,7 @@ describe('a subscriber that stops reading', () => {
       expect(receivers.slice(firstSingle).every((n) => n === 1)).toBe(true);
       // Memory held for it never went much past the limit: at most one batch beyond it.
       expect(maxPending).toBeLessThanOrEqual(1 * MB + perBatch * (64 * KB + 100));
-      const info = ((await admin.call('INFO', 'stats')) as { v: string }).v;
+      const info = ((await sluice.conn.call('INFO', 'stats')) as { v: string }).v;
       expect(info).toMatch(new RegExp(`client_output_buffer_limit_disconnections:${before + 1}\r\n`));
     } finally {
       stalled.destroy();
@@ -93,7 +82,7 @@ describe('a subscriber that stops reading', () => {
   });
 
   test('is disconnected once it has stayed over the soft limit longer than its seconds, and not before', async () => {
-    await admin.call('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 0 256kb 2');
+    await sluice.conn.call('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 0 256kb 2');
     const sub = await RespClient.connect(sluice.port);
     try {
       const c = await clientObject(sub);
@@ -123,7 +112,7 @@ describe('a subscriber that stops reading', () => {
 
 describe('normal clients', () => {
   test('have no limit by default', async () => {
-    const c = await clientObject(admin);
+    const c = await clientObject(sluice.conn);
     c.reply.raw(Buffer.alloc(64 * MB));
     try {
       expect(sluice.server.outputLimits.check(c)).toBe(false);
@@ -133,8 +122,8 @@ describe('normal clients', () => {
   });
 
   test('a client that pipelines large replies without reading them is dropped at the normal hard limit', async () => {
-    await admin.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 512kb 0 0');
-    await admin.call('SET', 'big', 'v'.repeat(256 * KB));
+    await sluice.conn.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 512kb 0 0');
+    await sluice.conn.call('SET', 'big', 'v'.repeat(256 * KB));
     const reader = net.connect({ port: sluice.port, host: '127.0.0.1' });
     reader.on('error', () => {});
     let closed = false;
@@ -151,10 +140,10 @@ describe('normal clients', () => {
       }
       expect(closed).toBe(true);
       expect(sluice.server.stats.clientOutputBufferLimitDisconnections).toBe(before + 1);
-      expect(await admin.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+      expect(await sluice.conn.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
     } finally {
       reader.destroy();
-      await admin.call('DEL', 'big');
+      await sluice.conn.call('DEL', 'big');
     }
   });
 });

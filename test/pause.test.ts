@@ -1,17 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
-import { RespClient, type Resp } from './helpers/resp-client.js';
-import { startSluice } from './helpers/servers.js';
+import { afterEach, describe, expect, test } from 'vitest';
+import { useSluice } from './helpers/fixture.js';
+import type { Resp } from './helpers/resp-client.js';
 
 const OK: Resp = { t: 'simple', v: 'OK' };
 
-let sluice: RunningServer;
-const conns: RespClient[] = [];
-async function connect(): Promise<RespClient> {
-  const conn = await RespClient.connect(sluice.port);
-  conns.push(conn);
-  return conn;
-}
+const sluice = useSluice();
 
 /** Waits (boundedly) until `n` clients have a command held by the pause. */
 async function heldCount(n: number): Promise<void> {
@@ -29,22 +22,16 @@ function tracked(p: Promise<Resp>): { promise: Promise<Resp>; arrived: () => boo
   return { promise, arrived: () => done };
 }
 
-beforeAll(async () => {
-  sluice = await startSluice();
-});
-afterEach(async () => {
+// Runs before the fixture closes the test's connections, so that nothing they sent is still held.
+afterEach(() => {
   sluice.server.unpause();
-  for (const conn of conns.splice(0)) conn.close();
-});
-afterAll(async () => {
-  await sluice.close();
 });
 
 describe('CLIENT PAUSE WRITE', () => {
   test('writes wait while reads proceed, then run after UNPAUSE', async () => {
-    const admin = await connect();
-    const writer = await connect();
-    const reader = await connect();
+    const admin = await sluice.connect();
+    const writer = await sluice.connect();
+    const reader = await sluice.connect();
     await admin.call('SET', 'k', 'before');
     expect(await admin.call('CLIENT', 'PAUSE', '100000', 'WRITE')).toEqual(OK);
     const set = tracked(writer.call('SET', 'k', 'after'));
@@ -58,8 +45,8 @@ describe('CLIENT PAUSE WRITE', () => {
   });
 
   test("a held client's later commands wait behind the held one, reads included", async () => {
-    const admin = await connect();
-    const writer = await connect();
+    const admin = await sluice.connect();
+    const writer = await sluice.connect();
     await admin.call('CLIENT', 'PAUSE', '100000', 'WRITE');
     const replies = [writer.call('SET', 'p', '1'), writer.call('GET', 'p'), writer.call('APPEND', 'p', '2'), writer.call('GET', 'p')];
     await heldCount(1);
@@ -68,8 +55,8 @@ describe('CLIENT PAUSE WRITE', () => {
   });
 
   test('held commands of several clients run in the order they were held', async () => {
-    const admin = await connect();
-    const [a, b, c] = await Promise.all([connect(), connect(), connect()]);
+    const admin = await sluice.connect();
+    const [a, b, c] = await Promise.all([sluice.connect(), sluice.connect(), sluice.connect()]);
     await admin.call('DEL', 'order');
     await admin.call('CLIENT', 'PAUSE', '100000', 'WRITE');
     const ra = a.call('APPEND', 'order', 'a');
@@ -84,8 +71,8 @@ describe('CLIENT PAUSE WRITE', () => {
   });
 
   test('EXEC of a transaction that writes waits; one that only reads does not', async () => {
-    const admin = await connect();
-    const tx = await connect();
+    const admin = await sluice.connect();
+    const tx = await sluice.connect();
     await tx.call('MULTI');
     await tx.call('SET', 'k', 'tx');
     await admin.call('CLIENT', 'PAUSE', '100000', 'WRITE');
@@ -102,8 +89,8 @@ describe('CLIENT PAUSE WRITE', () => {
   });
 
   test('a write sent inside MULTI waits for the pause before it is queued, as in Redis', async () => {
-    const admin = await connect();
-    const tx = await connect();
+    const admin = await sluice.connect();
+    const tx = await sluice.connect();
     await admin.call('CLIENT', 'PAUSE', '100000', 'WRITE');
     await tx.call('MULTI');
     const queued = tracked(tx.call('SET', 'k', 'v'));
@@ -115,7 +102,7 @@ describe('CLIENT PAUSE WRITE', () => {
   });
 
   test('keys past their deadline read as gone but are not deleted until the pause ends', async () => {
-    const admin = await connect();
+    const admin = await sluice.connect();
     const db = sluice.server.keyspace.db(0);
     await admin.call('SET', 'ttl', 'v');
     await admin.call('CLIENT', 'PAUSE', '100000', 'WRITE');
@@ -130,8 +117,8 @@ describe('CLIENT PAUSE WRITE', () => {
 
 describe('CLIENT PAUSE ALL and the timeout', () => {
   test('ALL holds reads too, and the timeout ends the pause and runs them in order', async () => {
-    const admin = await connect();
-    const [a, b] = await Promise.all([connect(), connect()]);
+    const admin = await sluice.connect();
+    const [a, b] = await Promise.all([sluice.connect(), sluice.connect()]);
     await admin.call('DEL', 'seq');
     expect(await admin.call('CLIENT', 'PAUSE', '100', 'ALL')).toEqual(OK);
     const ra = a.call('APPEND', 'seq', 'x');
@@ -143,8 +130,8 @@ describe('CLIENT PAUSE ALL and the timeout', () => {
   });
 
   test('UNPAUSE itself is held by an ALL pause, as in Redis', async () => {
-    const admin = await connect();
-    const other = await connect();
+    const admin = await sluice.connect();
+    const other = await sluice.connect();
     await admin.call('CLIENT', 'PAUSE', '100000');
     const unpause = tracked(other.call('CLIENT', 'UNPAUSE'));
     await heldCount(1);
@@ -154,7 +141,7 @@ describe('CLIENT PAUSE ALL and the timeout', () => {
   });
 
   test('a second pause replaces the mode and keeps the later deadline', async () => {
-    const admin = await connect();
+    const admin = await sluice.connect();
     await admin.call('CLIENT', 'PAUSE', '100000', 'WRITE');
     const until = sluice.server.pause!.until;
     await admin.call('CLIENT', 'PAUSE', '10', 'WRITE');
@@ -164,7 +151,7 @@ describe('CLIENT PAUSE ALL and the timeout', () => {
   });
 
   test('PAUSE 0 pauses nothing, and a deadline past the clock range is refused', async () => {
-    const admin = await connect();
+    const admin = await sluice.connect();
     expect(await admin.call('CLIENT', 'PAUSE', '0')).toEqual(OK);
     expect(sluice.server.pause).toBeNull();
     expect(await admin.call('CLIENT', 'PAUSE', '9223372036854775807')).toEqual({ t: 'error', v: 'ERR timeout is out of range' });
@@ -172,8 +159,8 @@ describe('CLIENT PAUSE ALL and the timeout', () => {
   });
 
   test('a pause longer than a timer can hold still ends when UNPAUSE comes', async () => {
-    const admin = await connect();
-    const writer = await connect();
+    const admin = await sluice.connect();
+    const writer = await sluice.connect();
     await admin.call('CLIENT', 'PAUSE', String(2 ** 40), 'WRITE');
     const set = tracked(writer.call('SET', 'long', '1'));
     await heldCount(1);
@@ -185,8 +172,8 @@ describe('CLIENT PAUSE ALL and the timeout', () => {
   });
 
   test('a killed held client is dropped from the pause', async () => {
-    const admin = await connect();
-    const writer = await connect();
+    const admin = await sluice.connect();
+    const writer = await sluice.connect();
     await admin.call('CLIENT', 'PAUSE', '100000', 'WRITE');
     void writer.call('SET', 'gone', '1').catch(() => {});
     await heldCount(1);

@@ -1,38 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, test } from 'vitest';
 import { nodeIo, type AofIo } from '../src/persistence/io.js';
 import { aofDir, infoField, readAof, resp, rewriteDone, scratch, waitFor } from './helpers/aof.js';
-import { RespClient } from './helpers/resp-client.js';
+import { perTest } from './helpers/fixture.js';
 import { startSluice } from './helpers/servers.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const f of cleanups.splice(0).reverse()) await f();
-});
-
-function tmp(): string {
-  const s = scratch();
-  cleanups.push(s.remove);
-  return s.dir;
-}
-
-async function start(dir: string, config: Record<string, string> = {}): Promise<{ s: RunningServer; c: RespClient }> {
-  const s = await startSluice({ config: { dir, ...config } });
-  const c = await RespClient.connect(s.port);
-  cleanups.push(async () => {
-    c.close();
-    await s.close();
-  });
-  return { s, c };
-}
-
-async function stop(x: { s: RunningServer; c: RespClient }): Promise<void> {
-  x.c.close();
-  await x.s.close();
-}
+const { tmp, start, stop, defer, connect } = perTest();
 
 const MANIFEST = 'file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n';
 
@@ -77,65 +52,49 @@ describe('loading damaged files', () => {
     expect(readAof(dir, 'appendonly.aof.1.incr.aof')).toBe(good);
   });
 
-  test('with aof-load-truncated no, a truncated file stops the start and is left as it is', async () => {
-    const dir = tmp();
-    writeAofDir(dir, { 'appendonly.aof.1.base.aof': '', 'appendonly.aof.1.incr.aof': resp(['SET', 'a', '1']) + '*2\r\n$3\r\nDEL' });
-    const before = contents(dir);
-    await expect(startSluice({ config: { dir, 'aof-load-truncated': 'no' } })).rejects.toThrow(
-      /Unexpected end of file reading the append only file appendonly\.aof\.1\.incr\.aof \(the last complete command ends at offset 27\)/,
-    );
-    expect(contents(dir)).toEqual(before);
-  });
-
-  test('corruption in the middle stops the start, naming the file, the offset and the reason; nothing is changed', async () => {
-    const dir = tmp();
-    const head = resp(['SELECT', '0'], ['SET', 'a', '1']);
-    writeAofDir(dir, {
-      'appendonly.aof.1.base.aof': '',
-      'appendonly.aof.1.incr.aof': head + 'garbage\r\n' + resp(['SET', 'b', '2']),
+  const head = resp(['SELECT', '0'], ['SET', 'a', '1']);
+  const refusals: { name: string; files: Record<string, string>; config?: Record<string, string>; error: string | RegExp }[] = [
+    {
+      name: 'with aof-load-truncated no, a truncated file stops the start and is left as it is',
+      files: { 'appendonly.aof.1.base.aof': '', 'appendonly.aof.1.incr.aof': resp(['SET', 'a', '1']) + '*2\r\n$3\r\nDEL' },
+      config: { 'aof-load-truncated': 'no' },
+      error: /Unexpected end of file reading the append only file appendonly\.aof\.1\.incr\.aof \(the last complete command ends at offset 27\)/,
+    },
+    {
+      name: 'corruption in the middle stops the start, naming the file, the offset and the reason; nothing is changed',
+      files: { 'appendonly.aof.1.base.aof': '', 'appendonly.aof.1.incr.aof': head + 'garbage\r\n' + resp(['SET', 'b', '2']) },
+      error: `Bad file format reading the append only file appendonly.aof.1.incr.aof at offset ${head.length}: expected '*' at the start of a command, found 'g'`,
+    },
+    {
+      name: 'a bad argument length in the middle of a command is reported where it is',
+      files: { 'appendonly.aof.1.base.aof': '*2\r\n$6\r\nSELECT\r\n$x\r\n0\r\n', 'appendonly.aof.1.incr.aof': '' },
+      error: "Bad file format reading the append only file appendonly.aof.1.base.aof at offset 16: invalid argument length '$x'",
+    },
+    {
+      name: 'a truncated file that is not the last one stops the start',
+      files: { 'appendonly.aof.1.base.aof': resp(['SET', 'a', '1']) + '*3\r\n$3', 'appendonly.aof.1.incr.aof': resp(['SET', 'b', '1']) },
+      error: 'Fatal error: the truncated file appendonly.aof.1.base.aof (cut at offset 27) is not the last file',
+    },
+    {
+      name: 'a file named in the manifest but missing stops the start',
+      files: { 'appendonly.aof.1.base.aof': resp(['SET', 'a', '1']) },
+      error: "The AOF file appendonly.aof.1.incr.aof named in the manifest appendonly.aof.manifest doesn't exist",
+    },
+    {
+      name: 'an unknown command stops the start',
+      files: { 'appendonly.aof.1.base.aof': '', 'appendonly.aof.1.incr.aof': resp(['NOSUCHCMD', 'x']) },
+      error: "Unknown command 'NOSUCHCMD' reading the append only file appendonly.aof.1.incr.aof at offset 0",
+    },
+  ];
+  for (const { name, files, config, error } of refusals) {
+    test(name, async () => {
+      const dir = tmp();
+      writeAofDir(dir, files);
+      const before = contents(dir);
+      await expect(startSluice({ config: { dir, ...config } })).rejects.toThrow(error);
+      expect(contents(dir)).toEqual(before);
     });
-    const before = contents(dir);
-    await expect(startSluice({ config: { dir } })).rejects.toThrow(
-      `Bad file format reading the append only file appendonly.aof.1.incr.aof at offset ${head.length}: expected '*' at the start of a command, found 'g'`,
-    );
-    expect(contents(dir)).toEqual(before);
-  });
-
-  test('a bad argument length in the middle of a command is reported where it is', async () => {
-    const dir = tmp();
-    writeAofDir(dir, { 'appendonly.aof.1.base.aof': '*2\r\n$6\r\nSELECT\r\n$x\r\n0\r\n', 'appendonly.aof.1.incr.aof': '' });
-    await expect(startSluice({ config: { dir } })).rejects.toThrow(
-      "Bad file format reading the append only file appendonly.aof.1.base.aof at offset 16: invalid argument length '$x'",
-    );
-  });
-
-  test('a truncated file that is not the last one stops the start', async () => {
-    const dir = tmp();
-    writeAofDir(dir, { 'appendonly.aof.1.base.aof': resp(['SET', 'a', '1']) + '*3\r\n$3', 'appendonly.aof.1.incr.aof': resp(['SET', 'b', '1']) });
-    const before = contents(dir);
-    await expect(startSluice({ config: { dir } })).rejects.toThrow(
-      'Fatal error: the truncated file appendonly.aof.1.base.aof (cut at offset 27) is not the last file',
-    );
-    expect(contents(dir)).toEqual(before);
-  });
-
-  test('a file named in the manifest but missing stops the start', async () => {
-    const dir = tmp();
-    writeAofDir(dir, { 'appendonly.aof.1.base.aof': resp(['SET', 'a', '1']) });
-    const before = contents(dir);
-    await expect(startSluice({ config: { dir } })).rejects.toThrow(
-      "The AOF file appendonly.aof.1.incr.aof named in the manifest appendonly.aof.manifest doesn't exist",
-    );
-    expect(contents(dir)).toEqual(before);
-  });
-
-  test('an unknown command stops the start', async () => {
-    const dir = tmp();
-    writeAofDir(dir, { 'appendonly.aof.1.base.aof': '', 'appendonly.aof.1.incr.aof': resp(['NOSUCHCMD', 'x']) });
-    await expect(startSluice({ config: { dir } })).rejects.toThrow(
-      "Unknown command 'NOSUCHCMD' reading the append only file appendonly.aof.1.incr.aof at offset 0",
-    );
-  });
+  }
 
   test('a malformed manifest stops the start with Redis\'s reason', async () => {
     const dir = tmp();
@@ -214,8 +173,7 @@ describe('a disk that fails', () => {
     const { s, c } = x;
     const io = faultyIo();
     s.server.persistence.io = io;
-    const other = await RespClient.connect(s.port);
-    cleanups.push(() => other.close());
+    const other = await connect(s);
     await c.call('SET', 'before', '1');
     io.fsyncFailing = 'EIO';
     let answered = false;
@@ -307,7 +265,7 @@ describe('a real full disk', () => {
   test.skipIf(!canMount)('a full tmpfs turns writes away with MISCONF; freeing space lets them through again', async () => {
     const dir = tmp();
     expect(mountTmpfs(dir, '256k')).toBe(true);
-    cleanups.push(() => {
+    defer(() => {
       spawnSync('umount', [dir]);
     });
     const filler = path.join(dir, 'filler');

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, test } from 'vitest';
+import type { StartOptions } from '../src/index.js';
+import { useSluiceAndRedis } from './helpers/fixture.js';
 import type { Resp } from './helpers/resp-client.js';
 import { transcript, type TranscriptOptions } from './helpers/raw-session.js';
-import { redisServerPath, startRedis, startSluice, type RealRedis } from './helpers/servers.js';
+import { redisServerPath } from './helpers/servers.js';
 
 /**
  * Raw bytes go to Sluice and to a real redis-server; the replies, and
@@ -107,21 +108,14 @@ const BEFORE_AUTH: Record<string, Case> = {
 function runCases(
   title: string,
   cases: Record<string, Case>,
-  servers: { sluice?: Parameters<typeof startSluice>[0]; redis?: string[]; marker?: TranscriptOptions['marker'] } = {},
+  settings: { sluice?: StartOptions; redis?: string[]; marker?: TranscriptOptions['marker'] } = {},
 ): void {
   describe.skipIf(redisServerPath === null)(`${title} (differential vs redis-server)`, () => {
-    let sluice: RunningServer;
-    let redis: RealRedis;
-    beforeAll(async () => {
-      [sluice, redis] = await Promise.all([startSluice(servers.sluice), startRedis(servers.redis)]);
-    });
-    afterAll(async () => {
-      await Promise.all([sluice?.close(), redis?.stop()]);
-    });
+    const servers = useSluiceAndRedis({ sluice: settings.sluice, redis: settings.redis });
     for (const [name, { chunks, closes: hangsUp }] of Object.entries(cases)) {
       test(name, async () => {
-        const opts: TranscriptOptions = { marker: hangsUp ? null : servers.marker };
-        const [ours, theirs] = await Promise.all([transcript(sluice.port, chunks, opts), transcript(redis.port, chunks, opts)]);
+        const opts: TranscriptOptions = { marker: hangsUp ? null : settings.marker };
+        const [ours, theirs] = await Promise.all([transcript(servers.sluice.port, chunks, opts), transcript(servers.redis.port, chunks, opts)]);
         expect(theirs, 'redis-server should behave as the case says').toMatchObject({ closed: hangsUp, timedOut: false });
         expect(ours).toEqual(theirs);
       });

@@ -1,11 +1,10 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, test } from 'vitest';
 import type { ParserLimits } from '../src/protocol/limits.js';
 import { RequestParser, type RequestSink } from '../src/protocol/request-parser.js';
+import { useSluice } from './helpers/fixture.js';
 import { transcript } from './helpers/raw-session.js';
 import { encodeCommand, RespClient, type Resp } from './helpers/resp-client.js';
-import { startSluice } from './helpers/servers.js';
 
 type Event = { cmd: string[] } | { error: string } | 'overflow';
 
@@ -151,13 +150,7 @@ describe('request framing is independent of how the bytes are chunked', () => {
 });
 
 describe('protocol over sockets', () => {
-  let sluice: RunningServer;
-  beforeAll(async () => {
-    sluice = await startSluice();
-  });
-  afterAll(async () => {
-    await sluice?.close();
-  });
+  const sluice = useSluice();
 
   async function writeAll(c: RespClient, chunks: Buffer[]): Promise<void> {
     for (const chunk of chunks) await new Promise<void>((resolve) => c.socket.write(chunk, () => resolve()));
@@ -277,13 +270,7 @@ describe('protocol over sockets', () => {
 });
 
 describe('size limits changed with CONFIG SET take effect at once', () => {
-  let sluice: RunningServer;
-  beforeAll(async () => {
-    sluice = await startSluice();
-  });
-  afterAll(async () => {
-    await sluice?.close();
-  });
+  const sluice = useSluice();
 
   async function configSet(name: string, value: string): Promise<void> {
     const c = await RespClient.connect(sluice.port);
@@ -333,13 +320,7 @@ describe('size limits changed with CONFIG SET take effect at once', () => {
 });
 
 describe('limits before authentication', () => {
-  let sluice: RunningServer;
-  beforeAll(async () => {
-    sluice = await startSluice({ config: { requirepass: 'pw' } });
-  });
-  afterAll(async () => {
-    await sluice?.close();
-  });
+  const sluice = useSluice({ start: { config: { requirepass: 'pw' } } });
 
   test('more than 10 arguments: unauthenticated multibulk length, then close', async () => {
     const t = await transcript(sluice.port, ['*11\r\n'], { marker: null });

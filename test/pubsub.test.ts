@@ -1,20 +1,12 @@
 import Redis from 'ioredis';
 import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { PatternIndex } from '../src/broker/pattern-index.js';
-import type { RunningServer } from '../src/index.js';
 import { globFrames, globMatch } from '../src/store/glob.js';
+import { useSluice } from './helpers/fixture.js';
 import { RespClient, type Resp } from './helpers/resp-client.js';
-import { startSluice } from './helpers/servers.js';
 
-let sluice: RunningServer;
-
-beforeAll(async () => {
-  sluice = await startSluice();
-});
-afterAll(async () => {
-  await sluice.close();
-});
+const sluice = useSluice();
 
 const bulk = (v: string | null): Resp => ({ t: 'bulk', v });
 const int = (n: number): Resp => ({ t: 'int', v: String(n) });

@@ -1,36 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, test } from 'vitest';
 import { BigMap } from '../src/store/big-map.js';
 import { ScanCursors } from '../src/store/scan-cursors.js';
 import type { TypedValue } from '../src/store/value.js';
-import { encodeCommand, RespClient, type Resp } from './helpers/resp-client.js';
-import { startSluice } from './helpers/servers.js';
+import { useSluice } from './helpers/fixture.js';
+import { encodeCommand, type Resp } from './helpers/resp-client.js';
 
-let sluice: RunningServer;
-let a: RespClient;
-
-beforeAll(async () => {
-  sluice = await startSluice();
-});
-afterAll(async () => {
-  await sluice.close();
-});
-beforeEach(async () => {
-  a?.close();
-  a = await RespClient.connect(sluice.port);
-  await a.call('FLUSHALL');
-});
+const sluice = useSluice({ conn: 'fresh' });
 
 /** Loads keys through one pipelined write. */
 async function load(keys: string[]): Promise<void> {
   if (keys.length === 0) return;
-  a.writeRaw(Buffer.concat(keys.map((k) => encodeCommand(['SET', k, 'v']))));
-  for (let i = 0; i < keys.length - 1; i++) await a.read();
-  await a.read();
+  sluice.conn.writeRaw(Buffer.concat(keys.map((k) => encodeCommand(['SET', k, 'v']))));
+  for (let i = 0; i < keys.length - 1; i++) await sluice.conn.read();
+  await sluice.conn.read();
 }
 
 async function scanOnce(cursor: string, ...opts: string[]): Promise<[string, string[]]> {
-  const r = (await a.call('SCAN', cursor, ...opts)) as { t: 'array'; v: Resp[] };
+  const r = (await sluice.conn.call('SCAN', cursor, ...opts)) as { t: 'array'; v: Resp[] };
   const [next, keys] = r.v as [{ v: string }, { v: { v: string }[] }];
   return [next.v, keys.v.map((k) => k.v)];
 }
@@ -69,9 +55,9 @@ describe('SCAN iteration', () => {
     let added = 0;
     const { seen, done } = await scanAll(['COUNT', '20'], async (call) => {
       // Delete some early keys, add new ones at the end, and delete/re-add in between.
-      await a.call('DEL', `churn${call * 3}`, `churn${call * 3 + 1}`);
+      await sluice.conn.call('DEL', `churn${call * 3}`, `churn${call * 3 + 1}`);
       await load([`new${added++}`, `new${added++}`]);
-      await a.call('DEL', `new${added - 4}`);
+      await sluice.conn.call('DEL', `new${added - 4}`);
     });
     expect(done).toBe(true);
     const got = new Set(seen);
@@ -115,11 +101,11 @@ describe('SCAN iteration', () => {
 
   test('a cursor from another database restarts in the current one', async () => {
     await load(range(30, 'db0-'));
-    await a.call('SELECT', '1');
+    await sluice.conn.call('SELECT', '1');
     await load(range(5, 'db1-'));
-    await a.call('SELECT', '0');
+    await sluice.conn.call('SELECT', '0');
     const [c1] = await scanOnce('0', 'COUNT', '10');
-    await a.call('SELECT', '1');
+    await sluice.conn.call('SELECT', '1');
     const [next, keys] = await scanOnce(c1, 'COUNT', '10');
     expect(next).toBe('0');
     expect(keys.sort()).toEqual(range(5, 'db1-').sort());
@@ -130,7 +116,7 @@ describe('SCAN iteration', () => {
     const before = sluice.server.keyspace.scans.size;
     await scanOnce('0', 'COUNT', '5');
     expect(sluice.server.keyspace.scans.size).toBe(before + 1);
-    await a.call('FLUSHDB');
+    await sluice.conn.call('FLUSHDB');
     expect(sluice.server.keyspace.scans.size).toBe(before);
   });
 });

@@ -1,18 +1,17 @@
 import { constants } from 'node:buffer';
 import Redis from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../src/store/long-double.js';
 import type { Database } from '../src/store/database.js';
-import type { EventClass } from '../src/store/keyspace.js';
 import type { TypedValue } from '../src/store/value.js';
+import { useSluice } from './helpers/fixture.js';
 import { RespClient, type Resp } from './helpers/resp-client.js';
-import { startSluice } from './helpers/servers.js';
 
-let sluice: RunningServer;
-let r: RespClient;
-let effects: string[][] = [];
-let events: string[] = [];
+const sluice = useSluice({ conn: 'fresh', observe: true });
+/** What was propagated, as argv. */
+const effects = () => sluice.effects.map((e) => e.argv);
+/** What the keyspace reported, without the database. */
+const events = () => sluice.events.map(([, type, event, key]) => `${type} ${event} ${key}`);
 
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 const bulk = (v: string | null): Resp => ({ t: 'bulk', v });
@@ -29,42 +28,19 @@ const otherType: TypedValue = {
 
 const db = (): Database => sluice.server.keyspace.db(0);
 
-beforeAll(async () => {
-  sluice = await startSluice();
-  sluice.server.propagation.subscribe((batch) => {
-    for (const e of batch) effects.push(e.argv);
-  });
-  sluice.server.keyspace.listener = {
-    expired() {},
-    notify(_db: Database, type: EventClass, event: string, key: string) {
-      events.push(`${type} ${event} ${key}`);
-    },
-  };
-});
-afterAll(async () => {
-  await sluice.close();
-});
-beforeEach(async () => {
-  r?.close();
-  r = await RespClient.connect(sluice.port);
-  await r.call('FLUSHALL');
-  effects = [];
-  events = [];
-});
-
 describe('propagation: what each write sends to the AOF and replicas', () => {
   test('SET without an expire propagates as sent; SET GET drops every GET', async () => {
-    await r.call('SET', 'k', 'v');
-    await r.call('set', 'k', 'w', 'get', 'XX', 'GET');
-    expect(effects).toEqual([['SET', 'k', 'v'], ['set', 'k', 'w', 'XX']]);
+    await sluice.conn.call('SET', 'k', 'v');
+    await sluice.conn.call('set', 'k', 'w', 'get', 'XX', 'GET');
+    expect(effects()).toEqual([['SET', 'k', 'v'], ['set', 'k', 'w', 'XX']]);
   });
 
   test('SET with EX, PX or EXAT propagates as SET key value PXAT <the deadline it stored>', async () => {
-    await r.call('SET', 'a', '1', 'EX', '100');
-    await r.call('SET', 'b', '2', 'px', '5000', 'GET');
-    await r.call('SET', 'c', '3', 'EXAT', '99999999999', 'NX');
-    await r.call('SET', 'd', '4', 'PXAT', '99999999999999');
-    expect(effects).toEqual([
+    await sluice.conn.call('SET', 'a', '1', 'EX', '100');
+    await sluice.conn.call('SET', 'b', '2', 'px', '5000', 'GET');
+    await sluice.conn.call('SET', 'c', '3', 'EXAT', '99999999999', 'NX');
+    await sluice.conn.call('SET', 'd', '4', 'PXAT', '99999999999999');
+    expect(effects()).toEqual([
       ['SET', 'a', '1', 'PXAT', String(db().deadline('a'))],
       ['SET', 'b', '2', 'PXAT', String(db().deadline('b'))],
       ['SET', 'c', '3', 'PXAT', '99999999999000'],
@@ -74,25 +50,25 @@ describe('propagation: what each write sends to the AOF and replicas', () => {
 
   test('a relative expire is added to the command clock', async () => {
     const before = Date.now();
-    await r.call('SET', 'a', '1', 'EX', '100');
+    await sluice.conn.call('SET', 'a', '1', 'EX', '100');
     const after = Date.now();
     expect(db().deadline('a')).toBeGreaterThanOrEqual(before + 100_000);
     expect(db().deadline('a')).toBeLessThanOrEqual(after + 100_000);
   });
 
   test('a deadline past 2^53 is propagated exactly', async () => {
-    await r.call('SET', 'k', 'v', 'PXAT', '9223372036854775807');
-    await r.call('SET', 'j', 'v', 'EXAT', '9007199254740993');
-    expect(effects).toEqual([
+    await sluice.conn.call('SET', 'k', 'v', 'PXAT', '9223372036854775807');
+    await sluice.conn.call('SET', 'j', 'v', 'EXAT', '9007199254740993');
+    expect(effects()).toEqual([
       ['SET', 'k', 'v', 'PXAT', '9223372036854775807'],
       ['SET', 'j', 'v', 'PXAT', '9007199254740993000'],
     ]);
   });
 
   test('SETEX and PSETEX propagate as SET key value PXAT', async () => {
-    await r.call('SETEX', 'a', '100', 'v');
-    await r.call('PSETEX', 'b', '100000', 'w');
-    expect(effects).toEqual([
+    await sluice.conn.call('SETEX', 'a', '100', 'v');
+    await sluice.conn.call('PSETEX', 'b', '100000', 'w');
+    expect(effects()).toEqual([
       ['SET', 'a', 'v', 'PXAT', String(db().deadline('a'))],
       ['SET', 'b', 'w', 'PXAT', String(db().deadline('b'))],
     ]);
@@ -104,69 +80,69 @@ describe('propagation: what each write sends to the AOF and replicas', () => {
       ['APPEND', 'k', ''], ['SETRANGE', 'k', '1', 'yz'], ['INCR', 'n'], ['DECR', 'n'], ['INCRBY', 'n', '5'],
       ['DECRBY', 'n', '2'],
     ];
-    for (const cmd of cmds) await r.call(...cmd);
-    expect(effects).toEqual(cmds);
+    for (const cmd of cmds) await sluice.conn.call(...cmd);
+    expect(effects()).toEqual(cmds);
   });
 
   test('commands that change nothing propagate nothing', async () => {
-    await r.call('MSET', 'k', 'v', 'n', '1');
-    effects.length = 0;
-    await r.call('SET', 'k', 'w', 'NX');
-    await r.call('SET', 'missing', 'w', 'XX', 'GET');
-    await r.call('SETNX', 'k', 'w');
-    await r.call('MSETNX', 'new', '1', 'k', '2');
-    await r.call('SETRANGE', 'k', '3', '');
-    await r.call('GETDEL', 'missing');
-    await r.call('GETEX', 'k');
-    await r.call('GETEX', 'k', 'PERSIST');
-    await r.call('GETEX', 'missing', 'EX', '10');
-    await r.call('GET', 'k');
-    await r.call('MGET', 'k', 'n');
-    await r.call('LCS', 'k', 'n');
-    await r.call('INCR', 'k');
-    await r.call('INCRBYFLOAT', 'n', 'x');
-    await r.call('SET', 'k', 'v', 'EX', '0');
-    expect(effects).toEqual([]);
+    await sluice.conn.call('MSET', 'k', 'v', 'n', '1');
+    sluice.effects.length = 0;
+    await sluice.conn.call('SET', 'k', 'w', 'NX');
+    await sluice.conn.call('SET', 'missing', 'w', 'XX', 'GET');
+    await sluice.conn.call('SETNX', 'k', 'w');
+    await sluice.conn.call('MSETNX', 'new', '1', 'k', '2');
+    await sluice.conn.call('SETRANGE', 'k', '3', '');
+    await sluice.conn.call('GETDEL', 'missing');
+    await sluice.conn.call('GETEX', 'k');
+    await sluice.conn.call('GETEX', 'k', 'PERSIST');
+    await sluice.conn.call('GETEX', 'missing', 'EX', '10');
+    await sluice.conn.call('GET', 'k');
+    await sluice.conn.call('MGET', 'k', 'n');
+    await sluice.conn.call('LCS', 'k', 'n');
+    await sluice.conn.call('INCR', 'k');
+    await sluice.conn.call('INCRBYFLOAT', 'n', 'x');
+    await sluice.conn.call('SET', 'k', 'v', 'EX', '0');
+    expect(effects()).toEqual([]);
   });
 
   test('GETSET propagates as SET, GETDEL as DEL', async () => {
-    await r.call('GETSET', 'k', 'v');
-    await r.call('GETDEL', 'k');
-    expect(effects).toEqual([['SET', 'k', 'v'], ['DEL', 'k']]);
+    await sluice.conn.call('GETSET', 'k', 'v');
+    await sluice.conn.call('GETDEL', 'k');
+    expect(effects()).toEqual([['SET', 'k', 'v'], ['DEL', 'k']]);
   });
 
   test('GETEX propagates PEXPIREAT, PERSIST, or DEL for a deadline already past', async () => {
-    await r.call('SET', 'k', 'v');
-    effects.length = 0;
-    await r.call('GETEX', 'k', 'EX', '100');
+    await sluice.conn.call('SET', 'k', 'v');
+    sluice.effects.length = 0;
+    await sluice.conn.call('GETEX', 'k', 'EX', '100');
     const relative = db().deadline('k');
-    await r.call('GETEX', 'k', 'PXAT', '99999999999999');
-    await r.call('GETEX', 'k', 'EXAT', '99999999999');
-    await r.call('GETEX', 'k', 'PERSIST');
-    await r.call('GETEX', 'k', 'PXAT', '1');
-    expect(effects).toEqual([
+    await sluice.conn.call('GETEX', 'k', 'PXAT', '99999999999999');
+    await sluice.conn.call('GETEX', 'k', 'EXAT', '99999999999');
+    await sluice.conn.call('GETEX', 'k', 'PERSIST');
+    await sluice.conn.call('GETEX', 'k', 'PXAT', '1');
+    expect(effects()).toEqual([
       ['PEXPIREAT', 'k', String(relative)],
       ['PEXPIREAT', 'k', '99999999999999'],
       ['PEXPIREAT', 'k', '99999999999000'],
       ['PERSIST', 'k'],
       ['DEL', 'k'],
     ]);
-    expect(await r.call('GET', 'k')).toEqual(bulk(null));
+    expect(await sluice.conn.call('GET', 'k')).toEqual(bulk(null));
   });
 
   test('INCRBYFLOAT propagates its result as SET key value KEEPTTL', async () => {
-    await r.call('INCRBYFLOAT', 'f', '10.5');
-    await r.call('INCRBYFLOAT', 'f', '0.1');
-    expect(effects).toEqual([['SET', 'f', '10.5', 'KEEPTTL'], ['SET', 'f', '10.6', 'KEEPTTL']]);
+    await sluice.conn.call('INCRBYFLOAT', 'f', '10.5');
+    await sluice.conn.call('INCRBYFLOAT', 'f', '0.1');
+    expect(effects()).toEqual([['SET', 'f', '10.5', 'KEEPTTL'], ['SET', 'f', '10.6', 'KEEPTTL']]);
   });
 
   test('inside MULTI the rewritten effects are wrapped in MULTI/EXEC', async () => {
-    await r.call('MULTI');
-    await r.call('SET', 'k', 'v', 'EX', '10');
-    await r.call('INCRBYFLOAT', 'f', '1.5');
-    await r.call('GET', 'k');
-    await r.call('EXEC');
-    expect(effects).toEqual([
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('SET', 'k', 'v', 'EX', '10');
+    await sluice.conn.call('INCRBYFLOAT', 'f', '1.5');
+    await sluice.conn.call('GET', 'k');
+    await sluice.conn.call('EXEC');
+    expect(effects()).toEqual([
       ['MULTI'],
       ['SET', 'k', 'v', 'PXAT', String(db().deadline('k'))],
       ['SET', 'f', '1.5', 'KEEPTTL'],
@@ -177,21 +153,21 @@ describe('propagation: what each write sends to the AOF and replicas', () => {
 
 describe('keyspace events', () => {
   test('each write reports the event Redis names for it', async () => {
-    await r.call('SET', 'k', 'v', 'EX', '100');
-    await r.call('SETNX', 'n', '1');
-    await r.call('GETSET', 'k', 'w');
-    await r.call('MSET', 'a', '1', 'b', '2');
-    await r.call('APPEND', 'k', 'x');
-    await r.call('SETRANGE', 'k', '0', 'y');
-    await r.call('INCR', 'n');
-    await r.call('DECRBY', 'n', '3');
-    await r.call('INCRBYFLOAT', 'n', '0.5');
-    await r.call('GETEX', 'k', 'PX', '1000');
-    await r.call('GETEX', 'k', 'PERSIST');
-    await r.call('GETEX', 'k', 'EXAT', '1');
-    await r.call('GETDEL', 'a');
-    await r.call('PSETEX', 'p', '1000', 'v');
-    expect(events).toEqual([
+    await sluice.conn.call('SET', 'k', 'v', 'EX', '100');
+    await sluice.conn.call('SETNX', 'n', '1');
+    await sluice.conn.call('GETSET', 'k', 'w');
+    await sluice.conn.call('MSET', 'a', '1', 'b', '2');
+    await sluice.conn.call('APPEND', 'k', 'x');
+    await sluice.conn.call('SETRANGE', 'k', '0', 'y');
+    await sluice.conn.call('INCR', 'n');
+    await sluice.conn.call('DECRBY', 'n', '3');
+    await sluice.conn.call('INCRBYFLOAT', 'n', '0.5');
+    await sluice.conn.call('GETEX', 'k', 'PX', '1000');
+    await sluice.conn.call('GETEX', 'k', 'PERSIST');
+    await sluice.conn.call('GETEX', 'k', 'EXAT', '1');
+    await sluice.conn.call('GETDEL', 'a');
+    await sluice.conn.call('PSETEX', 'p', '1000', 'v');
+    expect(events()).toEqual([
       '$ set k', 'g expire k', '$ set n', '$ set k', '$ set a', '$ set b', '$ append k', '$ setrange k',
       '$ incrby n', '$ incrby n', '$ incrbyfloat n', 'g expire k', 'g persist k', 'g del k', 'g del a',
       '$ set p', 'g expire p',
@@ -199,17 +175,17 @@ describe('keyspace events', () => {
   });
 
   test('writes that change nothing report nothing', async () => {
-    await r.call('SET', 'k', 'v');
-    events.length = 0;
-    await r.call('SET', 'k', 'w', 'NX');
-    await r.call('SETNX', 'k', 'w');
-    await r.call('MSETNX', 'k', 'w', 'z', '1');
-    await r.call('SETRANGE', 'k', '0', '');
-    await r.call('GETEX', 'k', 'PERSIST');
-    await r.call('GETDEL', 'missing');
-    await r.call('INCR', 'k');
+    await sluice.conn.call('SET', 'k', 'v');
+    sluice.events.length = 0;
+    await sluice.conn.call('SET', 'k', 'w', 'NX');
+    await sluice.conn.call('SETNX', 'k', 'w');
+    await sluice.conn.call('MSETNX', 'k', 'w', 'z', '1');
+    await sluice.conn.call('SETRANGE', 'k', '0', '');
+    await sluice.conn.call('GETEX', 'k', 'PERSIST');
+    await sluice.conn.call('GETDEL', 'missing');
+    await sluice.conn.call('INCR', 'k');
     // Key-miss events ('m') belong to the keyspace's lookups, not to these commands.
-    expect(events.filter((e) => !e.startsWith('m '))).toEqual([]);
+    expect(events().filter((e) => !e.startsWith('m '))).toEqual([]);
   });
 });
 
@@ -220,23 +196,23 @@ describe('TTLs', () => {
       ['INCR', 'n'], ['DECRBY', 'n', '5'],
     ];
     for (const cmd of keep) {
-      await r.call('MSET', 'k', '1', 'n', '1');
+      await sluice.conn.call('MSET', 'k', '1', 'n', '1');
       db().setDeadline(cmd[1], 99999999999999);
-      expect(await r.call(...cmd)).not.toHaveProperty('t', 'error');
+      expect(await sluice.conn.call(...cmd)).not.toHaveProperty('t', 'error');
       expect(db().deadline(cmd[1]), cmd.join(' ')).toBe(99999999999999);
     }
     for (const cmd of [['SET', 'k', 'v'], ['GETSET', 'k', 'v'], ['MSET', 'x', '1', 'k', '2']]) {
-      await r.call('SET', 'k', '1');
+      await sluice.conn.call('SET', 'k', '1');
       db().setDeadline('k', 99999999999999);
-      await r.call(...cmd);
+      await sluice.conn.call(...cmd);
       expect(db().deadline('k'), cmd.join(' ')).toBe(-1);
     }
   });
 
   test('SET with a deadline already past leaves nothing readable', async () => {
-    expect(await r.call('SET', 'k', 'v', 'PXAT', '1')).toEqual(OK);
-    expect(await r.call('GET', 'k')).toEqual(bulk(null));
-    expect(await r.call('SET', 'k', 'v', 'NX')).toEqual(OK);
+    expect(await sluice.conn.call('SET', 'k', 'v', 'PXAT', '1')).toEqual(OK);
+    expect(await sluice.conn.call('GET', 'k')).toEqual(bulk(null));
+    expect(await sluice.conn.call('SET', 'k', 'v', 'NX')).toEqual(OK);
   });
 });
 
@@ -252,32 +228,32 @@ describe('values of another type', () => {
       ['SETRANGE', 'o', '0', 'x'], ['SETRANGE', 'o', '0', ''], ['INCR', 'o'], ['DECR', 'o'], ['INCRBY', 'o', '1'],
       ['DECRBY', 'o', '1'], ['INCRBYFLOAT', 'o', '1'],
     ];
-    for (const cmd of cmds) expect(await r.call(...cmd), cmd.join(' ')).toEqual(err(WRONGTYPE));
+    for (const cmd of cmds) expect(await sluice.conn.call(...cmd), cmd.join(' ')).toEqual(err(WRONGTYPE));
     expect(db().get('o')).toBe(otherType);
-    expect(effects).toEqual([]);
+    expect(effects()).toEqual([]);
   });
 
   test('argument errors come before the type check where Redis checks them first', async () => {
-    expect(await r.call('INCRBY', 'o', 'x')).toEqual(err('ERR value is not an integer or out of range'));
-    expect(await r.call('GETRANGE', 'o', 'x', '1')).toEqual(err('ERR value is not an integer or out of range'));
-    expect(await r.call('SETRANGE', 'o', '-1', 'x')).toEqual(err('ERR offset is out of range'));
-    expect(await r.call('SET', 'o', 'v', 'GET', 'EX', '0')).toEqual(err("ERR invalid expire time in 'set' command"));
+    expect(await sluice.conn.call('INCRBY', 'o', 'x')).toEqual(err('ERR value is not an integer or out of range'));
+    expect(await sluice.conn.call('GETRANGE', 'o', 'x', '1')).toEqual(err('ERR value is not an integer or out of range'));
+    expect(await sluice.conn.call('SETRANGE', 'o', '-1', 'x')).toEqual(err('ERR offset is out of range'));
+    expect(await sluice.conn.call('SET', 'o', 'v', 'GET', 'EX', '0')).toEqual(err("ERR invalid expire time in 'set' command"));
   });
 
   test('MGET reads it as nil, LCS refuses it, SET and MSET overwrite it', async () => {
-    expect(await r.call('MGET', 'o', 'nope')).toEqual({ t: 'array', v: [bulk(null), bulk(null)] });
-    expect(await r.call('LCS', 'o', 'nope')).toEqual(err('ERR The specified keys must contain string values'));
-    expect(await r.call('LCS', 'nope', 'o', 'LEN')).toEqual(err('ERR The specified keys must contain string values'));
-    expect(await r.call('SET', 'o', 'v')).toEqual(OK);
-    expect(await r.call('GET', 'o')).toEqual(bulk('v'));
+    expect(await sluice.conn.call('MGET', 'o', 'nope')).toEqual({ t: 'array', v: [bulk(null), bulk(null)] });
+    expect(await sluice.conn.call('LCS', 'o', 'nope')).toEqual(err('ERR The specified keys must contain string values'));
+    expect(await sluice.conn.call('LCS', 'nope', 'o', 'LEN')).toEqual(err('ERR The specified keys must contain string values'));
+    expect(await sluice.conn.call('SET', 'o', 'v')).toEqual(OK);
+    expect(await sluice.conn.call('GET', 'o')).toEqual(bulk('v'));
     db().set('o', otherType);
-    expect(await r.call('MSET', 'o', 'w')).toEqual(OK);
-    expect(await r.call('GET', 'o')).toEqual(bulk('w'));
+    expect(await sluice.conn.call('MSET', 'o', 'w')).toEqual(OK);
+    expect(await sluice.conn.call('GET', 'o')).toEqual(bulk('w'));
   });
 
   test('SETNX and MSETNX see it as an existing key', async () => {
-    expect(await r.call('SETNX', 'o', 'v')).toEqual(int(0));
-    expect(await r.call('MSETNX', 'x', '1', 'o', 'v')).toEqual(int(0));
+    expect(await sluice.conn.call('SETNX', 'o', 'v')).toEqual(int(0));
+    expect(await sluice.conn.call('MSETNX', 'x', '1', 'o', 'v')).toEqual(int(0));
     expect(db().get('o')).toBe(otherType);
   });
 });
@@ -285,20 +261,20 @@ describe('values of another type', () => {
 describe('keyspace hits and misses', () => {
   test('read commands count them; counters and APPEND do not', async () => {
     const stats = sluice.server.keyspace.stats;
-    await r.call('SET', 'k', 'v');
+    await sluice.conn.call('SET', 'k', 'v');
     const { hits, misses } = stats;
-    await r.call('GET', 'k');
-    await r.call('GET', 'nope');
-    await r.call('MGET', 'k', 'nope', 'k');
-    await r.call('STRLEN', 'k');
-    await r.call('GETRANGE', 'nope', '0', '1');
-    await r.call('LCS', 'k', 'nope');
-    await r.call('SET', 'k', 'w', 'GET');
+    await sluice.conn.call('GET', 'k');
+    await sluice.conn.call('GET', 'nope');
+    await sluice.conn.call('MGET', 'k', 'nope', 'k');
+    await sluice.conn.call('STRLEN', 'k');
+    await sluice.conn.call('GETRANGE', 'nope', '0', '1');
+    await sluice.conn.call('LCS', 'k', 'nope');
+    await sluice.conn.call('SET', 'k', 'w', 'GET');
     expect([stats.hits - hits, stats.misses - misses]).toEqual([6, 4]);
-    await r.call('INCR', 'n');
-    await r.call('APPEND', 'k', 'x');
-    await r.call('SET', 'k', 'y');
-    await r.call('SETRANGE', 'k', '0', 'z');
+    await sluice.conn.call('INCR', 'n');
+    await sluice.conn.call('APPEND', 'k', 'x');
+    await sluice.conn.call('SET', 'k', 'y');
+    await sluice.conn.call('SETRANGE', 'k', '0', 'z');
     expect([stats.hits - hits, stats.misses - misses]).toEqual([6, 4]);
   });
 });
@@ -307,12 +283,12 @@ describe('WATCH', () => {
   test('each successful string write breaks a watch on its key; a write that does nothing does not', async () => {
     const other = await RespClient.connect(sluice.port);
     const exec = async (cmd: string[]): Promise<boolean> => {
-      await r.call('SET', 'k', '1');
-      await r.call('WATCH', 'k');
+      await sluice.conn.call('SET', 'k', '1');
+      await sluice.conn.call('WATCH', 'k');
       await other.call(...cmd);
-      await r.call('MULTI');
-      await r.call('PING');
-      const res = await r.call('EXEC');
+      await sluice.conn.call('MULTI');
+      await sluice.conn.call('PING');
+      const res = await sluice.conn.call('EXEC');
       return res.t === 'array' && res.v === null;
     };
     try {
@@ -337,34 +313,34 @@ describe('size limits', () => {
     expect(sluice.server.config.setMany([['proto-max-bulk-len', String(limit)]])).toBeNull();
     try {
       const tooBig = err('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
-      await r.call('SET', 'k', 'x'.repeat(limit - 2));
-      expect(await r.call('APPEND', 'k', 'yy')).toEqual(int(limit));
-      expect(await r.call('APPEND', 'k', 'z')).toEqual(tooBig);
-      expect(await r.call('SETRANGE', 'k', String(limit), 'z')).toEqual(tooBig);
-      expect(await r.call('SETRANGE', 'new', String(limit - 1), 'zz')).toEqual(tooBig);
-      expect(await r.call('STRLEN', 'k')).toEqual(int(limit));
-      expect(await r.call('GET', 'new')).toEqual(bulk(null));
-      expect(effects.map((e) => e[0])).toEqual(['SET', 'APPEND']);
+      await sluice.conn.call('SET', 'k', 'x'.repeat(limit - 2));
+      expect(await sluice.conn.call('APPEND', 'k', 'yy')).toEqual(int(limit));
+      expect(await sluice.conn.call('APPEND', 'k', 'z')).toEqual(tooBig);
+      expect(await sluice.conn.call('SETRANGE', 'k', String(limit), 'z')).toEqual(tooBig);
+      expect(await sluice.conn.call('SETRANGE', 'new', String(limit - 1), 'zz')).toEqual(tooBig);
+      expect(await sluice.conn.call('STRLEN', 'k')).toEqual(int(limit));
+      expect(await sluice.conn.call('GET', 'new')).toEqual(bulk(null));
+      expect(effects().map((e) => e[0])).toEqual(['SET', 'APPEND']);
     } finally {
       sluice.server.config.setMany([['proto-max-bulk-len', '536870912']]);
     }
   });
 
   test('a string longer than V8 can hold is refused instead of crashing the server', async () => {
-    expect(await r.call('SETRANGE', 'k', String(constants.MAX_STRING_LENGTH), 'x')).toEqual(
+    expect(await sluice.conn.call('SETRANGE', 'k', String(constants.MAX_STRING_LENGTH), 'x')).toEqual(
       err('ERR string exceeds maximum allowed size (proto-max-bulk-len)'),
     );
-    expect(await r.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+    expect(await sluice.conn.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
   });
 
   test('LCS refuses a table larger than proto-max-bulk-len, as Redis does', async () => {
     expect(sluice.server.config.setMany([['proto-max-bulk-len', String(1024 * 1024)]])).toBeNull();
     try {
-      await r.call('MSET', 'a', 'a'.repeat(600), 'b', 'b'.repeat(600), 'c', 'c'.repeat(400));
-      expect(await r.call('LCS', 'a', 'b', 'LEN')).toEqual(
+      await sluice.conn.call('MSET', 'a', 'a'.repeat(600), 'b', 'b'.repeat(600), 'c', 'c'.repeat(400));
+      expect(await sluice.conn.call('LCS', 'a', 'b', 'LEN')).toEqual(
         err('ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len'),
       );
-      expect(await r.call('LCS', 'a', 'c', 'LEN')).toEqual(int(0));
+      expect(await sluice.conn.call('LCS', 'a', 'c', 'LEN')).toEqual(int(0));
     } finally {
       sluice.server.config.setMany([['proto-max-bulk-len', '536870912']]);
     }

@@ -1,93 +1,80 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
+import { beforeEach, describe, expect, test } from 'vitest';
 import type { Effect } from '../src/server/propagation.js';
+import { useSluice } from './helpers/fixture.js';
 import { RespClient } from './helpers/resp-client.js';
-import { startSluice } from './helpers/servers.js';
 import { c, differential, fails } from './helpers/differential.js';
 
-let sluice: RunningServer;
-let a: RespClient;
+const sluice = useSluice({ conn: 'fresh' });
 let b: RespClient;
-
-beforeAll(async () => {
-  sluice = await startSluice();
-});
-afterAll(async () => {
-  await sluice.close();
-});
 beforeEach(async () => {
-  a?.close();
-  b?.close();
-  a = await RespClient.connect(sluice.port);
-  b = await RespClient.connect(sluice.port);
-  await a.call('FLUSHALL');
+  b = await sluice.connect();
 });
 
 const NULL_EXEC = { t: 'array', v: null };
 
 describe('WATCH', () => {
   test('a write to a watched key by another client makes EXEC return nil and run nothing', async () => {
-    await a.call('WATCH', 'k');
+    await sluice.conn.call('WATCH', 'k');
     await b.call('SET', 'k', 'other');
-    await a.call('MULTI');
-    await a.call('SET', 'k', 'mine');
-    expect(await a.call('EXEC')).toEqual(NULL_EXEC);
-    expect(await a.call('GET', 'k')).toEqual({ t: 'bulk', v: 'other' });
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('SET', 'k', 'mine');
+    expect(await sluice.conn.call('EXEC')).toEqual(NULL_EXEC);
+    expect(await sluice.conn.call('GET', 'k')).toEqual({ t: 'bulk', v: 'other' });
   });
 
   test('an unchanged watched key lets EXEC run', async () => {
-    await a.call('WATCH', 'k');
+    await sluice.conn.call('WATCH', 'k');
     await b.call('SET', 'unrelated', '1');
-    await a.call('MULTI');
-    await a.call('SET', 'k', 'mine');
-    expect(await a.call('EXEC')).toEqual({ t: 'array', v: [{ t: 'simple', v: 'OK' }] });
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('SET', 'k', 'mine');
+    expect(await sluice.conn.call('EXEC')).toEqual({ t: 'array', v: [{ t: 'simple', v: 'OK' }] });
   });
 
   test('FLUSHDB breaks a watch on an existing key', async () => {
-    await a.call('SET', 'k', '1');
-    await a.call('WATCH', 'k');
+    await sluice.conn.call('SET', 'k', '1');
+    await sluice.conn.call('WATCH', 'k');
     await b.call('FLUSHDB');
-    await a.call('MULTI');
-    await a.call('PING');
-    expect(await a.call('EXEC')).toEqual(NULL_EXEC);
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('PING');
+    expect(await sluice.conn.call('EXEC')).toEqual(NULL_EXEC);
   });
 
   test('FLUSHALL breaks a watch on an existing key in another database', async () => {
-    await a.call('SELECT', '3');
-    await a.call('SET', 'k', '1');
-    await a.call('WATCH', 'k');
+    await sluice.conn.call('SELECT', '3');
+    await sluice.conn.call('SET', 'k', '1');
+    await sluice.conn.call('WATCH', 'k');
     await b.call('FLUSHALL');
-    await a.call('MULTI');
-    await a.call('PING');
-    expect(await a.call('EXEC')).toEqual(NULL_EXEC);
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('PING');
+    expect(await sluice.conn.call('EXEC')).toEqual(NULL_EXEC);
   });
 
   test('SWAPDB breaks a watch on a key that exists in either database', async () => {
     await b.call('SELECT', '1');
     await b.call('SET', 'k', 'in-db1');
-    await a.call('WATCH', 'k');
+    await sluice.conn.call('WATCH', 'k');
     await b.call('SWAPDB', '0', '1');
-    await a.call('MULTI');
-    await a.call('PING');
-    expect(await a.call('EXEC')).toEqual(NULL_EXEC);
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('PING');
+    expect(await sluice.conn.call('EXEC')).toEqual(NULL_EXEC);
   });
 
   test('a watched key that expires before EXEC aborts the transaction', async () => {
-    await a.call('SET', 'k', '1', 'PX', '30');
-    await a.call('WATCH', 'k');
+    await sluice.conn.call('SET', 'k', '1', 'PX', '30');
+    await sluice.conn.call('WATCH', 'k');
     await new Promise((r) => setTimeout(r, 60));
-    await a.call('MULTI');
-    await a.call('PING');
-    expect(await a.call('EXEC')).toEqual(NULL_EXEC);
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('PING');
+    expect(await sluice.conn.call('EXEC')).toEqual(NULL_EXEC);
   });
 
   test('UNWATCH forgets the keys so a later write does not abort', async () => {
-    await a.call('WATCH', 'k');
-    await a.call('UNWATCH');
+    await sluice.conn.call('WATCH', 'k');
+    await sluice.conn.call('UNWATCH');
     await b.call('SET', 'k', 'x');
-    await a.call('MULTI');
-    await a.call('PING');
-    expect(await a.call('EXEC')).toEqual({ t: 'array', v: [{ t: 'simple', v: 'PONG' }] });
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('PING');
+    expect(await sluice.conn.call('EXEC')).toEqual({ t: 'array', v: [{ t: 'simple', v: 'PONG' }] });
   });
 
   test('a client that disconnects leaves no watch registrations behind', async () => {
@@ -95,26 +82,26 @@ describe('WATCH', () => {
     expect(sluice.server.keyspace.db(0).watched?.size).toBe(2);
     b.close();
     await b.closed;
-    await a.call('PING');
+    await sluice.conn.call('PING');
     expect(sluice.server.keyspace.db(0).watched).toBeNull();
   });
 });
 
 describe('MULTI/EXEC', () => {
   test('a queueing error makes EXEC fail with EXECABORT and run nothing', async () => {
-    await a.call('MULTI');
-    await a.call('SET', 'k', '1');
-    expect((await a.call('GET')).t).toBe('error');
-    expect(await a.call('EXEC')).toEqual({ t: 'error', v: 'EXECABORT Transaction discarded because of previous errors.' });
-    expect(await a.call('EXISTS', 'k')).toEqual({ t: 'int', v: '0' });
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('SET', 'k', '1');
+    expect((await sluice.conn.call('GET')).t).toBe('error');
+    expect(await sluice.conn.call('EXEC')).toEqual({ t: 'error', v: 'EXECABORT Transaction discarded because of previous errors.' });
+    expect(await sluice.conn.call('EXISTS', 'k')).toEqual({ t: 'int', v: '0' });
   });
 
   test('a runtime error inside EXEC does not stop the other commands', async () => {
-    await a.call('SET', 's', 'text');
-    await a.call('MULTI');
-    await a.call('INCR', 's');
-    await a.call('SET', 'k', 'v');
-    const r = await a.call('EXEC');
+    await sluice.conn.call('SET', 's', 'text');
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('INCR', 's');
+    await sluice.conn.call('SET', 'k', 'v');
+    const r = await sluice.conn.call('EXEC');
     expect(r).toEqual({
       t: 'array',
       v: [{ t: 'error', v: 'ERR value is not an integer or out of range' }, { t: 'simple', v: 'OK' }],
@@ -122,9 +109,9 @@ describe('MULTI/EXEC', () => {
   });
 
   test('commands of other clients do not interleave with a transaction', async () => {
-    await a.call('MULTI');
-    for (let i = 0; i < 50; i++) await a.call('INCR', 'n');
-    const exec = a.call('EXEC');
+    await sluice.conn.call('MULTI');
+    for (let i = 0; i < 50; i++) await sluice.conn.call('INCR', 'n');
+    const exec = sluice.conn.call('EXEC');
     const other = b.call('GET', 'n');
     const r = await exec;
     expect(r.t === 'array' && r.v?.length).toBe(50);
@@ -136,11 +123,11 @@ describe('MULTI/EXEC', () => {
     const batches: Effect[][] = [];
     const off = sluice.server.propagation.subscribe((e) => batches.push([...e]));
     try {
-      await a.call('MULTI');
-      await a.call('SET', 'x', '1');
-      await a.call('INCR', 'x');
-      await a.call('GET', 'x');
-      await a.call('EXEC');
+      await sluice.conn.call('MULTI');
+      await sluice.conn.call('SET', 'x', '1');
+      await sluice.conn.call('INCR', 'x');
+      await sluice.conn.call('GET', 'x');
+      await sluice.conn.call('EXEC');
     } finally {
       off();
     }
@@ -151,10 +138,10 @@ describe('MULTI/EXEC', () => {
     const batches: Effect[][] = [];
     const off = sluice.server.propagation.subscribe((e) => batches.push([...e]));
     try {
-      await a.call('MULTI');
-      await a.call('SET', 'x', '1');
-      await a.call('GET', 'x');
-      await a.call('EXEC');
+      await sluice.conn.call('MULTI');
+      await sluice.conn.call('SET', 'x', '1');
+      await sluice.conn.call('GET', 'x');
+      await sluice.conn.call('EXEC');
     } finally {
       off();
     }

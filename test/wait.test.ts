@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, test } from 'vitest';
+import { useSluice } from './helpers/fixture.js';
 import { encodeCommand, RespClient, type Resp } from './helpers/resp-client.js';
-import { startSluice } from './helpers/servers.js';
 
-let sluice: RunningServer;
-
-beforeAll(async () => {
-  sluice = await startSluice();
-});
-afterAll(async () => {
-  await sluice.close();
-});
+const sluice = useSluice();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -30,6 +30,13 @@ export function parseCsv(text) {
   return rows;
 }
 
+/** Requests per second by test id: the first word of the CSV's test name, lower-cased ("MSET (10 keys)" → mset). */
+export function rpsByTest(rows) {
+  const out = new Map();
+  for (const r of rows) out.set(r.test.split(' ')[0].toLowerCase(), r.rps);
+  return out;
+}
+
 /**
  * Runs redis-benchmark against a port and resolves to its parsed rows.
  * Killed, and rejected, after `timeoutMs`.

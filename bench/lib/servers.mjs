@@ -135,6 +135,61 @@ export async function startRedis({ dir, cpu, extra = [] }) {
   return launch('redis', REDIS_SERVER, args, { port, dir, cpu });
 }
 
+/**
+ * Runs `fn(server)` with a fresh server from `start` (startSluice, startRedis
+ * or a wrapper taking the same options) in its own scratch directory; the
+ * server is stopped and the directory removed whatever happens.
+ */
+export async function withServer(prefix, start, options, fn) {
+  const scratch = scratchDir(prefix);
+  let server = null;
+  try {
+    server = await start({ ...options, dir: scratch.dir });
+    return await fn(server);
+  } finally {
+    await server?.stop();
+    scratch.remove();
+  }
+}
+
+/**
+ * Runs `fn({ sluice, redis })` with a Sluice and, when it is installed, a
+ * redis-server (else null) in one scratch directory, both on `cpu`; both are
+ * stopped and the directory removed whatever happens.
+ */
+export async function withBothServers(prefix, { cpu, sluiceExtra = [] }, fn) {
+  const scratch = scratchDir(prefix);
+  const servers = [];
+  try {
+    const sluice = await startSluice({ dir: scratch.dir, cpu, extra: sluiceExtra });
+    servers.push(sluice);
+    const redis = REDIS_SERVER ? await startRedis({ dir: scratch.dir, cpu }) : null;
+    if (redis) servers.push(redis);
+    return await fn({ sluice, redis });
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    scratch.remove();
+  }
+}
+
+/** Gives a server a moment to finish what the last replies left behind before its RSS is read. */
+function settle() {
+  return new Promise((r) => setTimeout(r, 500));
+}
+
+/**
+ * A server's resident set before and after `load` runs, each read once the
+ * server has settled: { before, after }, or null where /proc is absent.
+ */
+export async function rssAround(server, load) {
+  await settle();
+  const before = rssBytes(server.pid);
+  await load();
+  await settle();
+  const after = rssBytes(server.pid);
+  return before === null || after === null ? null : { before, after };
+}
+
 /** "7.0.15" from `redis-server --version`, or null. */
 export function redisVersion() {
   if (REDIS_SERVER === null) return null;

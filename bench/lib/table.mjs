@@ -30,3 +30,37 @@ export function fmtBytes(n) {
   if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${Math.round(n)} B`;
 }
+
+/** The columns of a Sluice-against-Redis throughput table; the second, `setting`, says what varies (pipeline, persistence). */
+export function throughputColumns(setting) {
+  return [
+    { title: 'test' },
+    setting,
+    { title: 'Sluice rps', right: true },
+    { title: 'Redis rps', right: true },
+    { title: 'Sluice/Redis', right: true },
+    { title: 'target', right: true },
+    { title: 'verdict' },
+  ];
+}
+
+/**
+ * One row of a throughput table: the rates (null when a run gave none),
+ * their ratio, and whether it meets the target (a minimum ratio, or
+ * undefined for none).
+ */
+export function throughputRow({ label, setting, sluice, redis, implemented, hasRedis, target }) {
+  const ratio = sluice !== null && redis !== null ? sluice / redis : null;
+  let verdict = '—';
+  if (!implemented) verdict = 'not implemented';
+  else if (ratio !== null && target !== undefined) verdict = ratio >= target ? 'met' : 'below';
+  return [
+    label,
+    setting,
+    implemented ? (sluice === null ? 'no result' : fmtInt(sluice)) : 'not implemented',
+    hasRedis ? (redis === null ? 'no result' : fmtInt(redis)) : 'not installed',
+    ratio === null ? '—' : fmtRatio(ratio),
+    target === undefined ? '—' : `≥ ${target}×`,
+    verdict,
+  ];
+}

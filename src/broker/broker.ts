@@ -40,7 +40,7 @@ export class Broker {
       this.stats.published.keyspace++;
       this.publish(channel, message);
     });
-    registerBrokerMetrics(server.metrics.registry, this, server);
+    registerBrokerMetrics(server.metrics, this, server);
   }
 
   /** PUBLISH: to the channel's subscribers, then once per matching pattern of each pattern subscriber. */

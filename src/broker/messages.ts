@@ -1,4 +1,4 @@
-import type { Protocol } from '../protocol/reply.js';
+import { bulkSize, writeBulk, type Protocol } from '../protocol/reply.js';
 
 /**
  * The frames a subscriber receives. RESP2 sends them as arrays, RESP3 as
@@ -16,42 +16,6 @@ const HEADERS: Record<MessageKind, [Buffer, Buffer]> = {
   pmessage: [header('pmessage', 2), header('pmessage', 3)],
   smessage: [header('smessage', 2), header('smessage', 3)],
 };
-
-/** Below this length a byte loop beats the native write's fixed cost. */
-const SHORT = 32;
-
-function digits(n: number): number {
-  let d = 1;
-  while (n >= 10) {
-    n = (n / 10) | 0;
-    d++;
-  }
-  return d;
-}
-
-/** Bytes a bulk string of a byte string takes: `$<len>\r\n<bytes>\r\n`. */
-export function bulkSize(s: string): number {
-  return 1 + digits(s.length) + 2 + s.length + 2;
-}
-
-function writeBulk(buf: Buffer, at: number, s: string): number {
-  const n = s.length;
-  buf[at++] = 36; // $
-  const d = digits(n);
-  for (let i = d - 1, v = n; i >= 0; i--, v = (v / 10) | 0) buf[at + i] = 48 + (v % 10);
-  at += d;
-  buf[at++] = 13;
-  buf[at++] = 10;
-  if (n < SHORT) {
-    for (let i = 0; i < n; i++) buf[at + i] = s.charCodeAt(i);
-    at += n;
-  } else {
-    at += buf.latin1Write(s, at);
-  }
-  buf[at++] = 13;
-  buf[at++] = 10;
-  return at;
-}
 
 /**
  * The part every pmessage of one publish shares, `$<channel>$<payload>`,

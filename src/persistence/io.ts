@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 
 /**
  * The file operations the AOF makes on its hot path and during a rewrite.
@@ -62,5 +63,39 @@ export function fsyncDir(dir: string): void {
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * Replaces `file` atomically, as Redis replaces its config file and AOF
+ * manifest: write `temp` (in the same directory), fdatasync, rename over
+ * `file`, fsync the directory. A crash at any point leaves the old content
+ * or the new, never a mix. `exclusive` refuses a `temp` that already exists
+ * (for a randomly named one). Throws the file system's error, after
+ * removing `temp`.
+ */
+export function writeFileAtomic(file: string, data: string | Buffer, temp: string, exclusive = false): void {
+  const fd = fs.openSync(temp, exclusive ? 'wx' : 'w', 0o644);
+  try {
+    try {
+      fs.writeFileSync(fd, data, 'latin1');
+      fs.fdatasyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, file);
+  } catch (e) {
+    removeQuietly(temp);
+    throw e;
+  }
+  fsyncDir(path.dirname(file));
+}
+
+/** Cleanup after a failed write: the write's own error is the one to report. */
+function removeQuietly(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch {
+    // Nothing more can be done about a temporary file that cannot be removed.
   }
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { splitInlineArgs } from '../protocol/inline.js';
-import { fsyncDir } from './io.js';
+import { writeFileAtomic } from './io.js';
 
 /**
  * Redis 7's multi-part AOF: a directory (appenddirname) holding a manifest
@@ -186,17 +186,7 @@ function quoteIfNeeded(s: string): string {
  * A crash at any point leaves either the old manifest or the new one.
  */
 export function writeManifest(dir: string, prefix: string, m: AofManifest): void {
-  const final = path.join(dir, manifestName(prefix));
-  const temp = path.join(dir, `temp-${manifestName(prefix)}`);
-  const fd = fs.openSync(temp, 'w', 0o644);
-  try {
-    fs.writeFileSync(fd, m.format(), 'latin1');
-    fs.fdatasyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(temp, final);
-  fsyncDir(dir);
+  writeFileAtomic(path.join(dir, manifestName(prefix)), m.format(), path.join(dir, `temp-${manifestName(prefix)}`));
 }
 
 /** The manifest in `dir`, or null when there is none (no AOF written yet). */

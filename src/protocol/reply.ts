@@ -67,6 +67,32 @@ function writeHeader(buf: Buffer, at: number, type: number, n: number): number {
   return at;
 }
 
+/** Below this length a byte loop beats the native write's fixed cost. */
+const SHORT_BULK = 32;
+
+/** Bytes `writeBulk` takes for a byte string: `$<len>\r\n<bytes>\r\n`. */
+export function bulkSize(s: string): number {
+  const n = s.length;
+  let digits = 1;
+  for (let p = 10; p <= n; p *= 10) digits++;
+  return digits + n + 5;
+}
+
+/** Writes a byte string as a bulk string at `at` (the caller makes room: bulkSize); returns the new end. */
+export function writeBulk(buf: Buffer, at: number, s: string): number {
+  const n = s.length;
+  at = writeHeader(buf, at, 36 /* $ */, n);
+  if (n < SHORT_BULK) {
+    for (let i = 0; i < n; i++) buf[at + i] = s.charCodeAt(i);
+    at += n;
+  } else {
+    at += buf.latin1Write(s, at);
+  }
+  buf[at++] = 13;
+  buf[at++] = 10;
+  return at;
+}
+
 /**
  * Encodes RESP2 or RESP3 into one growable buffer that the connection
  * flushes. Bytes other connections share (a published message, encoded
@@ -226,19 +252,7 @@ export class RespWriter implements Reply {
   }
 
   bulk(s: string): void {
-    const n = s.length;
-    const buf = this.room(n + 24);
-    let at = writeHeader(buf, this.length, 36 /* $ */, n);
-    if (n < 16) {
-      // Short values: a byte loop beats the native call's fixed cost.
-      for (let i = 0; i < n; i++) buf[at + i] = s.charCodeAt(i);
-      at += n;
-    } else {
-      at += buf.latin1Write(s, at);
-    }
-    buf[at++] = 13;
-    buf[at++] = 10;
-    this.length = at;
+    this.length = writeBulk(this.room(s.length + 24), this.length, s);
   }
 
   bulkBuffer(b: Buffer): void {

@@ -1,6 +1,6 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../persistence/io.js';
 import { splitInlineArgs } from '../protocol/inline.js';
 import type { Config } from './config.js';
 import type { ParamDef } from './config-params.js';
@@ -123,9 +123,9 @@ export function rewrittenConfig(old: string, config: Config): string {
 
 /**
  * CONFIG REWRITE: rewrites the file in place, keeping its comments, order
- * and the directives it does not handle, and replaces it atomically (a
- * temporary file, fsync, rename, fsync of the directory). Synchronous, as
- * Redis's is. Throws the file system's error.
+ * and the directives it does not handle, and replaces it atomically
+ * through a randomly named temporary file. Synchronous, as Redis's is.
+ * Throws the file system's error.
  */
 export function rewriteConfigFile(file: string, config: Config): void {
   let old = '';
@@ -134,36 +134,5 @@ export function rewriteConfigFile(file: string, config: Config): void {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  const content = Buffer.from(rewrittenConfig(old, config), 'latin1');
-  const tmp = `${file}.${randomBytes(4).toString('hex')}`;
-  const fd = openSync(tmp, 'wx', 0o644);
-  let renamed = false;
-  try {
-    for (let off = 0; off < content.length; ) off += writeSync(fd, content, off);
-    fsyncSync(fd);
-    renameSync(tmp, file);
-    renamed = true;
-  } finally {
-    closeSync(fd);
-    if (!renamed) removeQuietly(tmp);
-  }
-  syncDirectory(path.dirname(file));
-}
-
-/** Cleanup after a failed write: the write's own error is the one to report. */
-function removeQuietly(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    // Nothing more can be done about a temporary file that cannot be removed.
-  }
-}
-
-function syncDirectory(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  writeFileAtomic(file, rewrittenConfig(old, config), `${file}.${randomBytes(4).toString('hex')}`, true);
 }

@@ -60,24 +60,8 @@ export class Metrics {
   private http: http.Server | null = null;
 
   constructor(private readonly server: Server) {
-    const reg = [this.registry];
-    const metrics = this;
-    new Gauge({
-      name: 'sluice_connected_clients',
-      help: 'Client connections open now',
-      registers: reg,
-      collect() {
-        this.set(server.clients.size);
-      },
-    });
-    new Gauge({
-      name: 'sluice_blocked_clients',
-      help: 'Clients waiting on a blocking command or a CLIENT PAUSE',
-      registers: reg,
-      collect() {
-        this.set(metrics.blockedClients());
-      },
-    });
+    this.gauge('sluice_connected_clients', 'Client connections open now', () => server.clients.size);
+    this.gauge('sluice_blocked_clients', 'Clients waiting on a blocking command or a CLIENT PAUSE', () => this.blockedClients());
     this.counter('sluice_connections_received_total', 'Connections accepted since the start', () => server.stats.connectionsReceived);
     this.counter('sluice_rejected_connections_total', 'Connections refused because of maxclients', () => server.stats.rejectedConnections);
     this.counter('sluice_commands_processed_total', 'Commands executed since the start', () => server.stats.commandsProcessed);
@@ -93,7 +77,8 @@ export class Metrics {
     this.processGauges();
   }
 
-  private counter(name: string, help: string, read: () => number): void {
+  /** An unlabelled counter whose value `read` gives when scraped. */
+  counter(name: string, help: string, read: () => number): void {
     new Counter({
       name,
       help,
@@ -102,6 +87,18 @@ export class Metrics {
         // A counter only moves through inc(): restart it from zero at each scrape.
         this.reset();
         this.inc(read());
+      },
+    });
+  }
+
+  /** An unlabelled gauge whose value `read` gives when scraped. */
+  gauge(name: string, help: string, read: () => number): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(read());
       },
     });
   }
@@ -164,14 +161,7 @@ export class Metrics {
         this.set({ kind: 'array_buffers' }, m.arrayBuffers);
       },
     });
-    new Gauge({
-      name: 'sluice_uptime_seconds',
-      help: 'Seconds since the server started',
-      registers: [this.registry],
-      collect() {
-        this.set(Math.floor((Date.now() - server.startedAt) / 1000));
-      },
-    });
+    this.gauge('sluice_uptime_seconds', 'Seconds since the server started', () => Math.floor((Date.now() - server.startedAt) / 1000));
   }
 
   /** Serves GET /metrics on host:port; resolves once listening. */

@@ -77,7 +77,7 @@ export class Server {
    */
   constructor(
     settings: [string, string][] = [],
-    logOptions: { pretty?: boolean; level?: LogLevel } = {},
+    logOptions: { pretty?: boolean } = {},
     readonly configFile: string | null = null,
   ) {
     const err = this.config.setMany(settings, true);
@@ -91,7 +91,7 @@ export class Server {
       notify: this.broker.notifier.notify,
     };
     this.log = createLogger({
-      level: logOptions.level ?? (this.config.str('loglevel') as LogLevel),
+      level: this.config.str('loglevel') as LogLevel,
       file: this.config.str('logfile'),
       pretty: logOptions.pretty,
     });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningServer } from '../../src/index.js';
+import { describe, expect, test } from 'vitest';
+import { useSluiceAndRedis } from './fixture.js';
 import { RespClient, type Resp } from './resp-client.js';
-import { redisServerPath, startRedis, startSluice, type RealRedis } from './servers.js';
+import { redisServerPath } from './servers.js';
 
 /**
  * Differential rows: the same commands go to Sluice and to a real
@@ -44,18 +44,11 @@ export interface DifferentialOptions {
  */
 export function differential(title: string, cases: Record<string, Row[]>, opts: DifferentialOptions = {}): void {
   describe.skipIf(redisServerPath === null)(`${title} (differential vs redis-server)`, () => {
-    let sluice: RunningServer;
-    let redis: RealRedis;
-    beforeAll(async () => {
-      [sluice, redis] = await Promise.all([startSluice(), startRedis()]);
-    });
-    afterAll(async () => {
-      await Promise.all([sluice?.close(), redis?.stop()]);
-    });
+    const servers = useSluiceAndRedis();
     for (const [name, rows] of Object.entries(cases)) {
       test(name, async () => {
-        const a = await RespClient.connect(sluice.port);
-        const b = await RespClient.connect(redis.port);
+        const a = await RespClient.connect(servers.sluice.port);
+        const b = await RespClient.connect(servers.redis.port);
         try {
           for (const conn of [a, b]) {
             if (opts.proto === 3) await conn.call('HELLO', '3');

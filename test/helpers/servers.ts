@@ -24,14 +24,15 @@ export interface RealRedis {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port that was free a moment ago, for servers that must be told their port. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
+    srv.on('error', reject);
     srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
+      const { port } = srv.address() as net.AddressInfo;
       srv.close(() => resolve(port));
     });
-    srv.on('error', reject);
   });
 }
 

@@ -1,3 +1,4 @@
+import { strerror } from '../../persistence/io.js';
 import { CommandError, SYNTAX } from '../../store/errors.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command.js';
@@ -35,20 +36,6 @@ function configResetstat(c: Client): void {
   c.reply.ok();
 }
 
-/** strerror's wording for the errors a rewrite can meet, as Redis reports them. */
-const STRERROR: Record<string, string> = {
-  EACCES: 'Permission denied',
-  EPERM: 'Operation not permitted',
-  ENOENT: 'No such file or directory',
-  ENOTDIR: 'Not a directory',
-  EISDIR: 'Is a directory',
-  EROFS: 'Read-only file system',
-  ENOSPC: 'No space left on device',
-  EDQUOT: 'Disk quota exceeded',
-  EIO: 'Input/output error',
-  ENAMETOOLONG: 'File name too long',
-};
-
 function configRewrite(c: Client): void {
   const server = c.server;
   const file = server.configFile;
@@ -56,8 +43,7 @@ function configRewrite(c: Client): void {
   try {
     rewriteConfigFile(file, server.config);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const reason = (err.code && STRERROR[err.code]) ?? err.message;
+    const reason = strerror(e);
     server.log.warning(`CONFIG REWRITE failed: ${reason}`);
     throw new CommandError(`ERR Rewriting config file: ${reason}`);
   }
