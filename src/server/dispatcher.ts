@@ -188,8 +188,9 @@ export class Dispatcher {
       server.stats.countError(c.reply.lastError);
     }
     c.lastCommand = cmd.fullName;
+    // No copy: an argv array is never changed once framed, so an effect may keep it.
     if (ks.dirty !== dirtyBefore && c.propagateArgv !== null && propagation.active) {
-      propagation.record(c.db.index, c.propagateArgv ?? argv.slice());
+      propagation.record(c.db.index, c.propagateArgv ?? argv);
     }
     propagation.end();
     if (!rerun && server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flagSet.has('admin')) server.feedMonitors(c, argv);
