@@ -148,6 +148,8 @@ describe('a disk that fails', () => {
     io.failing = 'ENOSPC';
     // Acknowledged: it stays in the buffer and is written once the disk works again.
     expect(await c.call('SET', 'kept', '2')).toEqual(OK);
+    // Under everysec a write is postponed while a background fsync runs (as in Redis), so the failure may come a turn later.
+    await waitFor(async () => (await infoField(c, 'aof_last_write_status')) === 'err', 5000, 'the AOF write to fail');
     const misconf = { t: 'error', v: 'MISCONF Errors writing to the AOF file: No space left on device' };
     expect(await c.call('SET', 'refused', '3')).toEqual(misconf);
     expect(await c.call('PING')).toEqual(misconf);
