@@ -55,6 +55,11 @@ pubsubDifferential('pub/sub replies and deliveries', 3, {
     // Redis writes each confirmation as an item of EXEC's array, two of them for SUBSCRIBE's one slot.
     pipeline(0, ['MULTI'], ['SUBSCRIBE', 'a', 'b'], ['SSUBSCRIBE', 's'], ['PSUBSCRIBE', 'p*'], ['EXEC']), on(0, 'GET', 'k'), on(1, 'PUBLISH', 'a', 'x'), on(1, 'PUBSUB', 'SHARDNUMSUB', 's'),
   ],
+  'CLIENT REPLY OFF silences replies but not pushes, even those its own PUBLISH causes': [
+    onShape(0, 'HELLO', '3'), on(0, 'SUBSCRIBE', 'ch'),
+    pipeline(0, ['CLIENT', 'REPLY', 'OFF'], ['PUBLISH', 'ch', 'self'], ['GET', 'k'], ['CLIENT', 'REPLY', 'ON']),
+    on(1, 'PUBLISH', 'ch', 'other'),
+  ],
   'RESP3: pushes for confirmations and messages, any command allowed meanwhile': [
     onShape(0, 'HELLO', '3'), on(0, 'SUBSCRIBE', 'a'), on(0, 'PSUBSCRIBE', 'a*'), on(0, 'SSUBSCRIBE', 's'), on(0, 'SET', 'k', 'v'),
     on(0, 'GET', 'k'), on(0, 'PING'), on(1, 'PUBLISH', 'a', 'hi'), on(1, 'SPUBLISH', 's', 'sh'), on(0, 'UNSUBSCRIBE'),
