@@ -8,7 +8,12 @@ import { encodeCommand, RespClient, type Resp } from './helpers/resp-client.js';
 
 type Event = { cmd: string[] } | { error: string } | 'overflow';
 
-/** Feeds chunks to a bare parser and records what it frames, as strings (views must not outlive the call). */
+/**
+ * Feeds chunks to a bare parser and records what it frames. Each chunk goes
+ * through one reused buffer that is scribbled over after the call, as the
+ * server's shared read buffer is overwritten by the next read: the parser
+ * must copy whatever it keeps.
+ */
 function frame(chunks: Buffer[], limits: Partial<ParserLimits> = {}): Event[] {
   const events: Event[] = [];
   let failed = false;
@@ -27,9 +32,12 @@ function frame(chunks: Buffer[], limits: Partial<ParserLimits> = {}): Event[] {
     },
   };
   const parser = new RequestParser(sink, { maxBulkLen: 512 * 1024 * 1024, queryBufferLimit: 1024 * 1024 * 1024, ...limits });
+  const readBuffer = Buffer.alloc(Math.max(1, ...chunks.map((c) => c.length)));
   for (const chunk of chunks) {
     if (failed) break;
-    parser.feed(chunk);
+    chunk.copy(readBuffer);
+    parser.feed(readBuffer.subarray(0, chunk.length));
+    readBuffer.fill('#');
   }
   return events;
 }

@@ -108,6 +108,35 @@ describe('RespWriter buffering', () => {
     expect(w.take()!.toString('latin1')).toBe(expected);
   });
 
+  test('a reclaimed buffer carries the next replies; an older one is left alone', () => {
+    const w = writer(2);
+    w.simple('one');
+    const first = w.take()!;
+    w.simple('two');
+    const second = w.take()!;
+    w.reclaim(first);
+    w.simple('three');
+    const third = w.take()!;
+    expect(third.buffer === first.buffer && third.byteOffset === first.byteOffset).toBe(false);
+    expect([first.toString(), second.toString(), third.toString()]).toEqual(['+one\r\n', '+two\r\n', '+three\r\n']);
+
+    w.reclaim(third);
+    w.simple('four');
+    const fourth = w.take()!;
+    expect(fourth.buffer === third.buffer && fourth.byteOffset === third.byteOffset).toBe(true);
+    expect(fourth.toString()).toBe('+four\r\n');
+  });
+
+  test('a buffer is not reclaimed once later replies have started another', () => {
+    const w = writer(2);
+    w.simple('one');
+    const first = w.take()!;
+    w.simple('two');
+    w.reclaim(first);
+    expect(w.take()!.toString()).toBe('+two\r\n');
+    expect(first.toString()).toBe('+one\r\n');
+  });
+
   test('length can be rolled back to drop replies written since a mark', () => {
     const w = writer(2);
     w.ok();

@@ -45,6 +45,8 @@ for (let i = 0; i < 1024; i++) SMALL_INTS.push(Buffer.from(`:${i}\r\n`));
 
 const MIN_CAPACITY = 1024;
 const MAX_HINT = 64 * 1024;
+/** A client keeps its reply buffer between turns up to this size (Redis's per-client reply buffer is 16 KiB). */
+const MAX_REUSED = 16 * 1024;
 
 /** Writes `<type><n>\r\n` for a non-negative safe integer n at `at`; returns the new end. */
 function writeHeader(buf: Buffer, at: number, type: number, n: number): number {
@@ -118,6 +120,8 @@ export class RespWriter implements Reply {
   private sharedGrew = false;
   /** Size of the last private output taken (at most MAX_HINT): where the next buffer starts. */
   private lastTaken = 0;
+  /** The buffer behind the last output taken, which `reclaim` may take back. */
+  private spare: Buffer | null = null;
 
   /** Every byte waiting to be written: queued, shared and private. */
   get pending(): number {
@@ -135,12 +139,14 @@ export class RespWriter implements Reply {
       if (this.length === 0) return null;
       this.lastTaken = Math.min(this.length, MAX_HINT);
       const out = this.buf!.subarray(0, this.length);
+      this.spare = this.buf!.length <= MAX_REUSED ? this.buf : null;
       this.buf = null;
       this.length = 0;
       return out;
     }
     this.closeShared();
     this.sealPrivate();
+    this.spare = null;
     const out = this.queued!;
     this.queued = null;
     this.queuedBytes = 0;
@@ -181,6 +187,20 @@ export class RespWriter implements Reply {
    */
   reserve(n: number): Buffer {
     return this.room(n);
+  }
+
+  /**
+   * The socket has written `out` (what `take` returned) through to the
+   * kernel, so nothing refers to its bytes: when it is the latest output
+   * taken and nothing was written since, the next replies reuse its buffer
+   * instead of allocating one per event-loop turn.
+   */
+  reclaim(out: Buffer): void {
+    const spare = this.spare;
+    this.spare = null;
+    if (spare !== null && this.buf === null && out.buffer === spare.buffer && out.byteOffset === spare.byteOffset) {
+      this.buf = spare;
+    }
   }
 
   private enqueue(b: Buffer): void {

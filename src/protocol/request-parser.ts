@@ -52,6 +52,11 @@ export class RequestParser {
   /** Authenticated clients get the full limits; others the tight pre-AUTH ones. */
   authenticated = true;
 
+  /**
+   * Frames and runs what a chunk completes. The chunk is only borrowed for
+   * the call (the server reads every socket into one shared buffer), so
+   * whatever the parser keeps of it is copied.
+   */
   feed(chunk: Buffer): void {
     if (this.failed) return;
     if (this.bigArg !== null) {
@@ -70,6 +75,10 @@ export class RequestParser {
     }
     this.pos = 0;
     if (!this.stopped) this.drain();
+    if (this.buf === chunk) {
+      this.buf = Buffer.from(chunk.subarray(this.pos));
+      this.pos = 0;
+    }
     this.checkQueryBuffer();
   }
 

@@ -124,6 +124,8 @@ export class Client implements Watcher, RequestSink {
       }
     } else if (out !== null) {
       this.socket.write(out);
+      // Nothing left queued: the kernel has the bytes and the buffer is free again.
+      if (this.socket.writableLength === 0) this.reply.reclaim(out);
     }
     if (closeAfter) this.close();
   }

@@ -17,6 +17,7 @@ import { formatMonitorLine } from './monitor.js';
 import { OutputLimits } from './output-limits.js';
 import { PropagationStream } from './propagation.js';
 import { Slowlog } from './slowlog.js';
+import { readChunks } from './socket-reader.js';
 import { ServerStats } from './stats.js';
 
 export interface PauseState {
@@ -193,16 +194,17 @@ export class Server {
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
-    const c = new Client(this, socket, this.nextClientId++);
-    this.clients.set(c.id, c);
-    socket.on('data', (chunk: Buffer) => {
+    // Reads are delivered on later event-loop turns, after the client exists.
+    const reading = readChunks(socket, (chunk) => {
       this.stats.netInputBytes += chunk.length;
       c.lastInteraction = this.startTurn();
       c.parser.feed(chunk);
       this.flushClient(c);
     });
-    socket.on('error', () => c.close());
-    socket.on('close', () => c.close());
+    const c = new Client(this, reading, this.nextClientId++);
+    this.clients.set(c.id, c);
+    reading.on('error', () => c.close());
+    reading.on('close', () => c.close());
   }
 
   /**
