@@ -43,7 +43,7 @@ const TARGETS = {
 };
 const MEMORY_TARGET = 2;
 /** Rounds per test, alternating which server goes first. */
-const ROUNDS = 2;
+const ROUNDS = 3;
 
 /** The ids of the tests whose check request gets the expected reply. */
 async function workingTests(port) {
@@ -64,13 +64,18 @@ function throughput(sizes, log) {
     const bench = (port, tests, requests, pipeline) =>
       tests.length === 0 ? [] : runRedisBenchmark(port, { tests, clients: CLIENTS, requests, pipeline, cpu: CLIENT_CPU });
 
-    log(`warming up (${sizes.warmup} requests a test)`);
-    await bench(sluice.port, sluiceTests, sizes.warmup, 16);
-    if (redis) await bench(redis.port, allTests, sizes.warmup, 16);
+    // Both request paths (one reply per write, many per write) run hot before anything is measured.
+    log(`warming up (${sizes.warmup} requests a test, unpipelined and -P 16)`);
+    for (const pipeline of [1, 16]) {
+      await bench(sluice.port, sluiceTests, sizes.warmup, pipeline);
+      if (redis) await bench(redis.port, allTests, sizes.warmup, pipeline);
+    }
 
-    // Test by test, the two servers alternate (and swap who goes first in the
-    // second round), keeping each server's better round: a machine that
-    // speeds up or slows down during the run then biases neither side.
+    // Test by test, the two servers alternate (and swap who goes first from
+    // one round to the next), keeping each server's best round: a machine
+    // that speeds up or slows down during the run then biases neither side,
+    // and a round slowed by the host (this VM's runs vary by ±10%) is
+    // outvoted by the others.
     const best = async (port, id, requests, pipeline) => rpsByTest(await bench(port, [id], requests, pipeline)).get(id) ?? null;
     const results = [];
     for (const pipeline of [1, 16]) {
