@@ -29,7 +29,7 @@ differential('SLOWLOG, TIME, LASTSAVE, SHUTDOWN and MONITOR errors', {
 });
 
 describe.skipIf(redisServerPath === null)('DEBUG (differential vs redis-server with enable-debug-command)', () => {
-  const s = useSluiceAndRedis({ redis: ['--enable-debug-command', 'yes'] });
+  const s = useSluiceAndRedis({ sluice: { config: { 'enable-debug-command': 'yes' } }, redis: ['--enable-debug-command', 'yes'] });
 
   /** Runs the commands on both servers; DEBUG OBJECT's address and LRU clock are not compared. */
   async function compare(cmds: string[][]): Promise<void> {
@@ -76,7 +76,7 @@ describe.skipIf(redisServerPath === null)('DEBUG (differential vs redis-server w
 });
 
 describe('DEBUG', () => {
-  const sluice = useSluice({ start: { config: { 'slowlog-log-slower-than': 0 } } });
+  const sluice = useSluice({ start: { config: { 'slowlog-log-slower-than': 0, 'enable-debug-command': 'yes' } } });
 
   test('SLEEP stops the server for that long, as the slow log measures it', async () => {
     const a = await RespClient.connect(sluice.port);

@@ -68,7 +68,7 @@ pubsubDifferential('keyspace notifications', 2, {
     on(1, 'CONFIG', 'SET', 'notify-keyspace-events', 'KEA'), on(0, 'SUBSCRIBE', '__keyevent@0__:set', '__keyspace@0__:k'),
     run('SET', 'k', 'v'), run('SET', 'other', 'v'), run('DEL', 'k'), on(1, 'PUBSUB', 'NUMSUB', '__keyevent@0__:set'),
   ],
-}, ['--enable-debug-command', 'yes']);
+}, { 'enable-debug-command': 'yes' });
 
 const setEvents = (v: string) => c('CONFIG', 'SET', 'notify-keyspace-events', v);
 const getEvents = c('CONFIG', 'GET', 'notify-keyspace-events');

@@ -160,7 +160,7 @@ describe('configuration', () => {
     expect(text).toContain('client-output-buffer-limit normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 262144 5\n');
     expect(text).toContain('notify-keyspace-events "AKE"\n');
     const reread = new Config();
-    expect(reread.setMany(resolveConfig(parseConfigText(text, 'f.conf')), true)).toBeNull();
+    expect(reread.setMany(resolveConfig(parseConfigText(text, 'f.conf')), { startup: true })).toBeNull();
     expect(reread.str('client-output-buffer-limit')).toBe(config.str('client-output-buffer-limit'));
     expect(reread.str('notify-keyspace-events')).toBe('AKE');
   });

@@ -59,6 +59,8 @@ export class Client implements Watcher, RequestSink {
   obufSoftLimitSince = 0;
   readonly addr: string;
   readonly laddr: string;
+  /** Connected over loopback, as Redis's islocalClient judges it. */
+  readonly isLocal: boolean;
   readonly fd: number;
 
   constructor(
@@ -72,6 +74,8 @@ export class Client implements Watcher, RequestSink {
     this.parser = new RequestParser(this, server.parserLimits);
     this.parser.authenticated = this.authenticated;
     this.addr = formatAddress(socket.remoteAddress, socket.remotePort);
+    const host = unmapped(socket.remoteAddress);
+    this.isLocal = host === '127.0.0.1' || host === '::1';
     this.laddr = formatAddress(socket.localAddress, socket.localPort);
     this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
   }
@@ -153,8 +157,12 @@ export class Client implements Watcher, RequestSink {
   }
 }
 
+/** An IPv4 peer as Redis shows it, not as an IPv4-mapped IPv6 address. */
+function unmapped(host: string | undefined): string | undefined {
+  return host?.startsWith('::ffff:') ? host.slice(7) : host;
+}
+
 function formatAddress(host: string | undefined, port: number | undefined): string {
   if (host === undefined) return '?:0';
-  const h = host.startsWith('::ffff:') ? host.slice(7) : host;
-  return `${h}:${port ?? 0}`;
+  return `${unmapped(host)}:${port ?? 0}`;
 }

@@ -36,6 +36,7 @@ function compile(spec: CommandSpec, parent: Command | null): Command {
     skipMonitor: f.has('skip_monitor'),
     skipSlowlog: f.has('skip_slowlog'),
     isBlocking: f.has('blocking'),
+    isProtected: f.has('protected'),
     aclCategories: own,
     stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 },
   };

@@ -98,6 +98,8 @@ export interface Command {
   skipMonitor: boolean;
   skipSlowlog: boolean;
   isBlocking: boolean;
+  /** DEBUG: refused unless enable-debug-command allows the client. */
+  isProtected: boolean;
   aclCategories: readonly string[];
   stats: CommandStats;
 }

@@ -102,7 +102,7 @@ export function resolveConfig(lines: readonly ConfigLine[]): [string, string][] 
   for (const l of lines) {
     const def = scratch.def(l.name);
     if (def === undefined) throw new ConfigError(l, `Bad directive or wrong number of arguments: unknown option '${l.name}'`);
-    const err = scratch.setMany([[l.name, l.value]], true);
+    const err = scratch.setMany([[l.name, l.value]], { startup: true });
     if (err !== null) throw new ConfigError(l, `Bad value for '${l.name}': ${reasonOf(err)}`);
     byName.delete(def.name);
     // The resulting value, not the line: a parameter may merge its lines (client-output-buffer-limit).

@@ -22,11 +22,7 @@ export interface ParamDef {
   default: string;
   /** Settable only from the command line or config file. */
   immutable?: boolean;
-  /**
-   * Redis refuses CONFIG SET of protected parameters unless
-   * enable-protected-configs allows it; Sluice has no such switch, so they
-   * are always refused at run time, with Redis's default answer.
-   */
+  /** CONFIG SET refuses it unless enable-protected-configs allows the client. */
   protected?: boolean;
   /** Numeric bounds, inclusive. */
   min?: bigint;
@@ -57,6 +53,7 @@ const INT_MAX = 2n ** 31n - 1n;
 const UINT_MAX = 2n ** 32n - 1n;
 const LONG_MAX = 2n ** 63n - 1n;
 const MB = 1024n * 1024n;
+const PROTECTED_ACTION = ['no', 'yes', 'local'] as const;
 
 /** Redis accepts at most this many addresses in `bind` (CONFIG_BINDADDR_MAX). */
 const MAX_BIND_ADDRESSES = 16;
@@ -114,6 +111,10 @@ export const PARAMETERS: ParamDef[] = [
   { name: 'dir', type: 'string', default: './data', protected: true, rewrite: 'always', normalize: (raw) => path.resolve(raw) },
   { name: 'databases', type: 'int', default: '16', min: 1n, max: INT_MAX, immutable: true },
   { name: 'requirepass', type: 'string', default: '', rewrite: 'unset-when-empty' },
+  // Who may run DEBUG (and MODULE, which Sluice lacks) and CONFIG SET protected parameters: 'local' means loopback clients.
+  { name: 'enable-protected-configs', type: 'enum', default: 'no', values: PROTECTED_ACTION, immutable: true },
+  { name: 'enable-debug-command', type: 'enum', default: 'no', values: PROTECTED_ACTION, immutable: true },
+  { name: 'enable-module-command', type: 'enum', default: 'no', values: PROTECTED_ACTION, immutable: true },
   // Redis takes any non-negative hz and holds it within 1..500.
   { name: 'hz', type: 'int', default: '10', min: 0n, max: INT_MAX, clamp: [1n, 500n] },
   { name: 'timeout', type: 'int', default: '0', min: 0n, max: INT_MAX },

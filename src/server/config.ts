@@ -79,17 +79,23 @@ export class Config {
    * Sets several parameters at once, all or nothing, as CONFIG SET does:
    * first every name is checked (unknown, immutable, protected, repeated),
    * then every value, and only then is anything changed. `startup` allows
-   * immutable and protected ones (command line and config file).
-   * Returns an error reply text or null.
+   * immutable and protected ones (command line and config file);
+   * `allowProtected` allows protected ones at run time
+   * (enable-protected-configs). Returns an error reply text or null.
    */
-  setMany(pairs: readonly (readonly [string, string])[], startup = false): string | null {
+  setMany(
+    pairs: readonly (readonly [string, string])[],
+    options: { startup?: boolean; allowProtected?: boolean } = {},
+  ): string | null {
+    const startup = options.startup ?? false;
+    const allowProtected = options.allowProtected ?? startup;
     const found: Entry[] = [];
     for (const [rawName] of pairs) {
       const e = this.entry(rawName);
       if (e === undefined) return `ERR Unknown option or number of arguments for CONFIG SET - '${rawName}'`;
       const refusal = (reason: string) => `ERR CONFIG SET failed (possibly related to argument '${rawName}') - ${reason}`;
       if (!startup && e.def.immutable) return refusal("can't set immutable config");
-      if (!startup && e.def.protected) return refusal("can't set protected config");
+      if (!allowProtected && e.def.protected) return refusal("can't set protected config");
       if (found.includes(e)) return refusal('duplicate parameter');
       found.push(e);
     }

@@ -1,6 +1,7 @@
 import { CommandError, wrongArity } from '../store/errors.js';
 import type { Client } from './client.js';
 import type { Command } from './command.js';
+import { allowsProtectedAction, DEBUG_NOT_ALLOWED } from './protected-actions.js';
 import type { Server } from './server.js';
 
 /** Commands that run immediately inside MULTI instead of being queued. */
@@ -95,6 +96,10 @@ export class Dispatcher {
     const arity = cmd.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
       this.reject(c, cmd, wrongArity(cmd.fullName));
+      return;
+    }
+    if (cmd.isProtected && !allowsProtectedAction(server.config.str('enable-debug-command'), c)) {
+      this.reject(c, cmd, DEBUG_NOT_ALLOWED);
       return;
     }
     if (!c.authenticated && !cmd.noAuth) {

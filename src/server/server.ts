@@ -81,7 +81,7 @@ export class Server {
     logOptions: { pretty?: boolean } = {},
     readonly configFile: string | null = null,
   ) {
-    const err = this.config.setMany(settings, true);
+    const err = this.config.setMany(settings, { startup: true });
     if (err !== null) throw new Error(err.replace(/^ERR /, ''));
     this.keyspace = new Keyspace(this.config.num('databases'));
     this.keyspace.listener = {

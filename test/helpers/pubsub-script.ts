@@ -108,20 +108,21 @@ export async function runScript(port: number, connections: number, steps: Step[]
 
 /**
  * Declares tests that run each script against Sluice and a real
- * redis-server and require identical transcripts. Skipped, with a note,
- * where redis-server is not installed.
+ * redis-server and require identical transcripts. `config` is given to
+ * both servers. Skipped, with a note, where redis-server is not installed.
  */
 export function pubsubDifferential(
   title: string,
   connections: number,
   scripts: Record<string, Step[]>,
-  redisArgs: string[] = [],
+  config: Record<string, string> = {},
 ): void {
   describe.skipIf(redisServerPath === null)(`${title} (differential vs redis-server)`, () => {
     let sluice: RunningServer;
     let redis: RealRedis;
     beforeAll(async () => {
-      [sluice, redis] = await Promise.all([startSluice(), startRedis(redisArgs)]);
+      const redisArgs = Object.entries(config).flatMap(([name, value]) => [`--${name}`, value]);
+      [sluice, redis] = await Promise.all([startSluice({ config }), startRedis(redisArgs)]);
     });
     afterAll(async () => {
       await Promise.all([sluice?.close(), redis?.stop()]);

@@ -3,6 +3,7 @@ import { CommandError, SYNTAX } from '../../store/errors.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command.js';
 import { rewriteConfigFile } from '../config-rewrite.js';
+import { allowsProtectedAction } from '../protected-actions.js';
 import { helpReply } from './help.js';
 
 function configGet(c: Client, argv: string[]): void {
@@ -18,7 +19,8 @@ function configSet(c: Client, argv: string[]): void {
   if (argv.length % 2 !== 0) throw new CommandError(SYNTAX);
   const pairs: [string, string][] = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i], argv[i + 1]]);
-  const err = c.server.config.setMany(pairs);
+  const config = c.server.config;
+  const err = config.setMany(pairs, { allowProtected: allowsProtectedAction(config.str('enable-protected-configs'), c) });
   if (err !== null) throw new CommandError(err);
   c.reply.ok();
 }
