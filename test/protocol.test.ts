@@ -134,6 +134,14 @@ describe('request framing is independent of how the bytes are chunked', () => {
     }
   });
 
+  test('a command name differing from the previous one only in some bytes or in case comes out as sent', () => {
+    const names = ['SET', 'SET', 'GET', 'set', 'SEt', 'SETNX', 'SET', 'S\xffT', 'x'.repeat(40), 'x'.repeat(40), 'x'.repeat(39) + 'y'];
+    const input = bytes(names.map((n) => `*1\r\n$${n.length}\r\n${n}\r\n`).join(''));
+    const expected = names.map((n) => ({ cmd: [n] }));
+    expect(frame([input])).toEqual(expected);
+    expect(frame([...input].map((b) => Buffer.from([b])))).toEqual(expected);
+  });
+
   test("a header is judged only once its line is complete, as Redis does", () => {
     expect(frame([bytes('*1\r\nx\r')])).toEqual([]);
     expect(frame([bytes('*1\r\nx\r'), bytes('\n')])).toEqual([{ error: "Protocol error: expected '$', got 'x'" }]);

@@ -16,6 +16,8 @@ export interface RequestSink {
 const CR = 13;
 const LF = 10;
 const EMPTY = Buffer.alloc(0);
+/** Longer first arguments are not command names worth remembering. */
+const MAX_CACHED_NAME = 32;
 
 /**
  * Frames Redis requests (multibulk and inline) from socket chunks, enforcing
@@ -43,6 +45,8 @@ export class RequestParser {
   private bigArgNeed = 0;
   private stopped = false;
   private failed = false;
+  /** See commandName. */
+  private lastName = '';
 
   constructor(
     private readonly sink: RequestSink,
@@ -199,7 +203,7 @@ export class RequestParser {
         if (this.bulkLen >= BIG_ARG_THRESHOLD) this.startBigArg();
         return null;
       }
-      this.pushArg(buf.latin1Slice(this.pos, this.pos + this.bulkLen));
+      this.pushArg(this.argv.length === 0 ? this.commandName(buf) : buf.latin1Slice(this.pos, this.pos + this.bulkLen));
       // Like Redis, the two bytes after the data are skipped unchecked.
       this.pos += need;
     }
@@ -233,6 +237,26 @@ export class RequestParser {
     }
     this.pos = cr + 2;
     this.bulkLen = len;
+  }
+
+  /**
+   * The first argument of a multibulk: a client mostly repeats one command,
+   * so the last name is kept and given again when the bytes match. That
+   * saves making a string, and the command lookup finds its hash already
+   * computed.
+   */
+  private commandName(buf: Buffer): string {
+    const start = this.pos;
+    const len = this.bulkLen;
+    const last = this.lastName;
+    if (len === last.length) {
+      let i = 0;
+      while (i < len && buf[start + i] === last.charCodeAt(i)) i++;
+      if (i === len) return last;
+    }
+    const name = buf.latin1Slice(start, start + len);
+    if (len <= MAX_CACHED_NAME) this.lastName = name;
+    return name;
   }
 
   private pushArg(arg: string): void {
