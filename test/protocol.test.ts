@@ -134,10 +134,14 @@ describe('request framing is independent of how the bytes are chunked', () => {
     }
   });
 
-  test('a command name differing from the previous one only in some bytes or in case comes out as sent', () => {
-    const names = ['SET', 'SET', 'GET', 'set', 'SEt', 'SETNX', 'SET', 'S\xffT', 'x'.repeat(40), 'x'.repeat(40), 'x'.repeat(39) + 'y'];
-    const input = bytes(names.map((n) => `*1\r\n$${n.length}\r\n${n}\r\n`).join(''));
-    const expected = names.map((n) => ({ cmd: [n] }));
+  test("names and keys that repeat, or differ from the previous request's only in some bytes or in case, come out as sent", () => {
+    const long = 'x'.repeat(70);
+    const requests = [
+      ['SET', 'k1', 'v'], ['SET', 'k1', 'v'], ['GET', 'k2'], ['set', 'K2', 'w'], ['SEt', 'k2'], ['SETNX', 'k1', 'v'], ['SET', '', ''],
+      ['S\xffT', 'k\xff'], ['x'.repeat(40), long], ['x'.repeat(40), long], ['x'.repeat(39) + 'y', long.slice(1) + 'y'], ['PING'], ['PING', ''],
+    ];
+    const input = bytes(requests.map((r) => `*${r.length}\r\n` + r.map((a) => `$${a.length}\r\n${a}\r\n`).join('')).join(''));
+    const expected = requests.map((r) => ({ cmd: r }));
     expect(frame([input])).toEqual(expected);
     expect(frame([...input].map((b) => Buffer.from([b])))).toEqual(expected);
   });

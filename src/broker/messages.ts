@@ -1,4 +1,4 @@
-import { bulkSize, writeBulk, type Protocol } from '../protocol/reply.js';
+import { bulkSize, copyBytes, writeBulk, type Protocol } from '../protocol/reply.js';
 
 /**
  * The frames a subscriber receives. RESP2 sends them as arrays, RESP3 as
@@ -35,8 +35,7 @@ export function messageSize(kind: 'message' | 'smessage', channel: string, paylo
 /** Encodes a `message`/`smessage` frame at `at`; returns where it ends. */
 export function writeMessage(buf: Buffer, at: number, kind: 'message' | 'smessage', proto: Protocol, channel: string, payload: string): number {
   const head = HEADERS[kind][proto === 3 ? 1 : 0];
-  buf.set(head, at);
-  return writeBulk(buf, writeBulk(buf, at + head.length, channel), payload);
+  return writeBulk(buf, writeBulk(buf, copyBytes(head, buf, at), channel), payload);
 }
 
 /** Bytes a `pmessage` frame takes, given the tail its publish shares. */
@@ -47,8 +46,7 @@ export function pmessageSize(pattern: string, tail: Buffer): number {
 /** Encodes a `pmessage` frame at `at`: the header, the pattern, then the shared tail; returns where it ends. */
 export function writePMessage(buf: Buffer, at: number, proto: Protocol, pattern: string, tail: Buffer): number {
   const head = HEADERS.pmessage[proto === 3 ? 1 : 0];
-  buf.set(head, at);
-  at = writeBulk(buf, at + head.length, pattern);
+  at = writeBulk(buf, copyBytes(head, buf, at), pattern);
   buf.set(tail, at);
   return at + tail.length;
 }

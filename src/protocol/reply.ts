@@ -72,6 +72,20 @@ function writeHeader(buf: Buffer, at: number, type: number, n: number): number {
 /** Below this length a byte loop beats the native write's fixed cost. */
 const SHORT_BULK = 32;
 
+/**
+ * Copies all of `src` into `dst` at `at`; returns the new end. Replies and
+ * message headers are mostly a few bytes, where a byte loop beats
+ * Buffer#copy's argument checks and native call.
+ */
+export function copyBytes(src: Buffer, dst: Buffer, at: number): number {
+  const n = src.length;
+  if (n < SHORT_BULK) {
+    for (let i = 0; i < n; i++) dst[at + i] = src[i];
+    return at + n;
+  }
+  return at + src.copy(dst, at);
+}
+
 /** Bytes `writeBulk` takes for a byte string: `$<len>\r\n<bytes>\r\n`. */
 export function bulkSize(s: string): number {
   const n = s.length;
@@ -243,8 +257,9 @@ export class RespWriter implements Reply {
   }
 
   raw(b: Buffer): void {
-    const buf = this.room(b.length);
-    this.length += b.copy(buf, this.length);
+    const n = b.length;
+    const buf = this.room(n);
+    this.length = copyBytes(b, buf, this.length);
   }
 
   ok(): void {

@@ -16,8 +16,8 @@ export interface RequestSink {
 const CR = 13;
 const LF = 10;
 const EMPTY = Buffer.alloc(0);
-/** Longer first arguments are not command names worth remembering. */
-const MAX_CACHED_NAME = 32;
+/** Longer arguments are not remembered by repeatedArg: comparing them would cost more than it saves. */
+const MAX_REPEATED_ARG = 64;
 
 /**
  * Frames Redis requests (multibulk and inline) from socket chunks, enforcing
@@ -45,8 +45,8 @@ export class RequestParser {
   private bigArgNeed = 0;
   private stopped = false;
   private failed = false;
-  /** See commandName. */
-  private lastName = '';
+  /** See repeatedArg. */
+  private readonly lastArgs = ['', ''];
 
   constructor(
     private readonly sink: RequestSink,
@@ -203,7 +203,8 @@ export class RequestParser {
         if (this.bulkLen >= BIG_ARG_THRESHOLD) this.startBigArg();
         return null;
       }
-      this.pushArg(this.argv.length === 0 ? this.commandName(buf) : buf.latin1Slice(this.pos, this.pos + this.bulkLen));
+      const index = this.argv.length;
+      this.pushArg(index < 2 ? this.repeatedArg(buf, index) : buf.latin1Slice(this.pos, this.pos + this.bulkLen));
       // Like Redis, the two bytes after the data are skipped unchecked.
       this.pos += need;
     }
@@ -240,23 +241,24 @@ export class RequestParser {
   }
 
   /**
-   * The first argument of a multibulk: a client mostly repeats one command,
-   * so the last name is kept and given again when the bytes match. That
-   * saves making a string, and the command lookup finds its hash already
-   * computed.
+   * The first two arguments of a multibulk: a client mostly repeats its
+   * command, and often its key or channel (a publisher's channel, a queue's
+   * list), so the last string seen at each of these places is kept and
+   * given again when the bytes match. That saves making a string, and a
+   * lookup finds its hash already computed.
    */
-  private commandName(buf: Buffer): string {
+  private repeatedArg(buf: Buffer, index: number): string {
     const start = this.pos;
     const len = this.bulkLen;
-    const last = this.lastName;
+    const last = this.lastArgs[index];
     if (len === last.length) {
       let i = 0;
       while (i < len && buf[start + i] === last.charCodeAt(i)) i++;
       if (i === len) return last;
     }
-    const name = buf.latin1Slice(start, start + len);
-    if (len <= MAX_CACHED_NAME) this.lastName = name;
-    return name;
+    const arg = buf.latin1Slice(start, start + len);
+    if (len <= MAX_REPEATED_ARG) this.lastArgs[index] = arg;
+    return arg;
   }
 
   private pushArg(arg: string): void {
