@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { splitInlineArgs } from '../src/protocol/inline.js';
+import { splitInlineArgs, splitUnquotedInline } from '../src/protocol/inline.js';
 
 function split(line: string): string[] | null {
   const args = splitInlineArgs(Buffer.from(line, 'latin1'));
@@ -38,4 +38,25 @@ describe('inline argument splitting follows sdssplitargs', () => {
   for (const [name, line, expected] of TABLE) {
     test(name, () => expect(split(line)).toEqual(expected));
   }
+});
+
+describe('a line without quotes splits the same on the fast path', () => {
+  test('every line drawn from words, blanks, \\v, \\f, CR, backslashes and high bytes', () => {
+    const alphabet = ['a', 'B', ' ', '\t', '\v', '\f', '\r', '\\', '\xff', 'xyz'];
+    let seed = 12345;
+    const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+    for (let n = 0; n < 2000; n++) {
+      let line = '';
+      const len = next() % 12;
+      for (let i = 0; i < len; i++) line += alphabet[next() % alphabet.length];
+      const buf = Buffer.from(`>${line}<`, 'latin1');
+      expect(splitUnquotedInline(buf, 1, buf.length - 1), JSON.stringify(line)).toEqual(split(line));
+    }
+  });
+
+  test('a quote anywhere leaves the line to the full splitter', () => {
+    for (const line of ['"a"', "x 'y'", 'a"b c"', 'ECHO "']) {
+      expect(splitUnquotedInline(Buffer.from(line, 'latin1'), 0, line.length)).toBeNull();
+    }
+  });
 });

@@ -57,6 +57,28 @@ export function splitInlineArgs(line: Buffer): Buffer[] | null {
   }
 }
 
+/**
+ * splitInlineArgs for the usual line, one without quotes: it splits on
+ * blanks alone, straight into byte strings. Returns null when the line has
+ * a quote, which only splitInlineArgs handles.
+ */
+export function splitUnquotedInline(buf: Buffer, start: number, end: number): string[] | null {
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c === 0x22 || c === 0x27) return null;
+  }
+  const args: string[] = [];
+  let i = start;
+  while (true) {
+    while (i < end && isSpace(buf[i])) i++;
+    if (i >= end) return args;
+    let j = i + 1;
+    while (j < end && !endsBareWord(buf[j])) j++;
+    args.push(buf.latin1Slice(i, j));
+    i = j;
+  }
+}
+
 function isSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d);
 }

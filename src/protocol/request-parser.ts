@@ -1,4 +1,4 @@
-import { splitInlineArgs } from './inline.js';
+import { splitInlineArgs, splitUnquotedInline } from './inline.js';
 import type { ParserLimits } from './limits.js';
 import { BIG_ARG_INITIAL_SIZE, BIG_ARG_THRESHOLD, INLINE_MAX_SIZE, UNAUTH_MAX_BULK, UNAUTH_MAX_MULTIBULK } from './limits.js';
 
@@ -137,9 +137,11 @@ export class RequestParser {
     }
     let end = nl;
     if (end > this.pos && buf[end - 1] === CR) end--;
-    const line = buf.subarray(this.pos, end);
+    const start = this.pos;
     this.pos = nl + 1;
-    const args = splitInlineArgs(line);
+    const plain = splitUnquotedInline(buf, start, end);
+    if (plain !== null) return plain;
+    const args = splitInlineArgs(buf.subarray(start, end));
     if (args === null) {
       this.fail('Protocol error: unbalanced quotes in request');
       return null;
