@@ -257,8 +257,7 @@ export class RespWriter implements Reply {
   }
 
   raw(b: Buffer): void {
-    const n = b.length;
-    const buf = this.room(n);
+    const buf = this.room(b.length);
     this.length = copyBytes(b, buf, this.length);
   }
 
