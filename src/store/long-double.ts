@@ -83,45 +83,43 @@ export function parseLongDouble(s: string): ParsedLongDouble {
   const inf = INFINITY.exec(s);
   if (inf !== null) return inf[1] === '-' ? '-inf' : 'inf';
   const hex = HEX.exec(s);
-  if (hex !== null) return parseHex(hex);
+  if (hex !== null) return parseLiteral(hex, true);
   const dec = DECIMAL.exec(s);
   if (dec === null) return null;
-  return parseDecimal(dec);
+  return parseLiteral(dec, false);
 }
 
-function parseDecimal(m: RegExpExecArray): ParsedLongDouble {
+/**
+ * A literal DECIMAL or HEX matched: sign, digits before and after the
+ * point, and the written exponent (of 10, or of 2 for hexadecimal).
+ * Underflow to zero is refused like overflow; a literal zero is zero.
+ */
+function parseLiteral(m: RegExpExecArray, hex: boolean): ParsedLongDouble {
   const neg = m[1] === '-';
   const int = m[2];
   const frac = m[3] ?? '';
   if (int.length === 0 && frac.length === 0) return null;
   const digits = (int + frac).replace(/^0+/, '');
   if (digits.length === 0) return { neg, mant: 0n, exp: 0 };
-  const exp10 = Number(m[4] ?? '0') - frac.length;
+  const exponent = Number(m[4] ?? '0');
+  const result = hex ? hexValue(neg, digits, exponent - 4 * frac.length) : decimalValue(neg, digits, exponent - frac.length);
+  return result === null || result.mant === 0n ? null : result;
+}
+
+/** digits × 10^exp10, rounded; null beyond the range. */
+function decimalValue(neg: boolean, digits: string, exp10: number): LongDouble | null {
   // The leading digit's decimal position bounds the magnitude.
   const magnitude = exp10 + digits.length;
-  if (magnitude > MAX_DECIMAL_EXP) return null;
-  if (magnitude < MIN_DECIMAL_EXP) return null;
+  if (magnitude > MAX_DECIMAL_EXP || magnitude < MIN_DECIMAL_EXP) return null;
   const d = BigInt(digits);
-  const result =
-    exp10 >= 0 ? round(neg, d * 10n ** BigInt(exp10), 1n, 0) : round(neg, d, 10n ** BigInt(-exp10), 0);
-  if (result === null || result.mant === 0n) return null;
-  return result;
+  return exp10 >= 0 ? round(neg, d * 10n ** BigInt(exp10), 1n, 0) : round(neg, d, 10n ** BigInt(-exp10), 0);
 }
 
-function parseHex(m: RegExpExecArray): ParsedLongDouble {
-  const neg = m[1] === '-';
-  const int = m[2];
-  const frac = m[3] ?? '';
-  if (int.length === 0 && frac.length === 0) return null;
-  const digits = (int + frac).replace(/^0+/, '');
-  if (digits.length === 0) return { neg, mant: 0n, exp: 0 };
-  const exp2 = Number(m[4] ?? '0') - 4 * frac.length;
+/** hexadecimal digits × 2^exp2, rounded; null beyond the range. */
+function hexValue(neg: boolean, digits: string, exp2: number): LongDouble | null {
   const magnitude = exp2 + 4 * digits.length;
-  if (magnitude > MAX_BITS + 4) return null;
-  if (magnitude < MIN_EXP - 4) return null;
-  const result = round(neg, BigInt('0x' + digits), 1n, exp2);
-  if (result === null || result.mant === 0n) return null;
-  return result;
+  if (magnitude > MAX_BITS + 4 || magnitude < MIN_EXP - 4) return null;
+  return round(neg, BigInt('0x' + digits), 1n, exp2);
 }
 
 /** a + b rounded as the x87 does; null when the sum overflows to infinity. */
