@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { BigMap } from '../src/store/big-map.js';
+import { BigMap } from '../src/store/keyspace/big-map.js';
 
 describe('BigMap (a keyspace not capped at 2^24 entries)', () => {
   test('spills into further maps past the part limit and still finds, updates and deletes every key', () => {

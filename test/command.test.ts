@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { CommandSpec } from '../src/server/command.js';
+import type { CommandSpec } from '../src/core/command.js';
 import { COMMANDS } from '../src/server/command-list.js';
 import { CommandTable } from '../src/server/command-table.js';
 import { useSluice } from './helpers/fixture.js';

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, test } from 'vitest';
-import { Keyspace } from '../src/store/keyspace.js';
+import { Keyspace } from '../src/store/keyspace/keyspace.js';
 import { useSluice } from './helpers/fixture.js';
 import { RespClient } from './helpers/resp-client.js';
 

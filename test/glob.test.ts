@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { globFrames, globMatch } from '../src/store/glob.js';
+import { globFrames, globMatch } from '../src/core/glob.js';
 
 /** [pattern, subject, expected] */
 type Case = [string, string, boolean];

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { TypedValue } from '../src/store/value.js';
+import type { TypedValue } from '../src/store/keyspace/value.js';
 import { useSluice } from './helpers/fixture.js';
 import { RespClient } from './helpers/resp-client.js';
 

@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { createClient } from 'redis';
 import { describe, expect, test } from 'vitest';
 import { PatternIndex } from '../src/broker/pattern-index.js';
-import { globFrames, globMatch } from '../src/store/glob.js';
+import { globFrames, globMatch } from '../src/core/glob.js';
 import { useSluice } from './helpers/fixture.js';
 import { RespClient, type Resp } from './helpers/resp-client.js';
 

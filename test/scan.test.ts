@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { BigMap } from '../src/store/big-map.js';
-import { ScanCursors } from '../src/store/scan-cursors.js';
-import type { TypedValue } from '../src/store/value.js';
+import { BigMap } from '../src/store/keyspace/big-map.js';
+import { ScanCursors } from '../src/store/keyspace/scan-cursors.js';
+import type { TypedValue } from '../src/store/keyspace/value.js';
 import { useSluice } from './helpers/fixture.js';
 import { encodeCommand, type Resp } from './helpers/resp-client.js';
 

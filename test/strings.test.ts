@@ -1,9 +1,9 @@
 import { constants } from 'node:buffer';
 import Redis from 'ioredis';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../src/store/long-double.js';
-import type { Database } from '../src/store/database.js';
-import type { TypedValue } from '../src/store/value.js';
+import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../src/core/long-double.js';
+import type { Database } from '../src/store/keyspace/database.js';
+import type { TypedValue } from '../src/store/keyspace/value.js';
 import { useSluice } from './helpers/fixture.js';
 import { RespClient, type Resp } from './helpers/resp-client.js';
 

@@ -1,8 +1,8 @@
 import type { Client } from '../server/client.js';
-import type { CommandSpec } from '../server/command.js';
-import { helpReply, subcommandSyntaxError } from '../server/commands/help.js';
-import { CommandError } from '../store/errors.js';
-import { globMatch } from '../store/glob.js';
+import type { CommandSpec } from '../core/command.js';
+import { helpReply, subcommandSyntaxError } from '../core/help.js';
+import { CommandError } from '../core/errors.js';
+import { globMatch } from '../core/glob.js';
 import { subscriptionCount, type SubscriptionKind } from './registry.js';
 
 /** How each namespace names itself in its replies. */

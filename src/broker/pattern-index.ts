@@ -1,4 +1,4 @@
-import { globMatch } from '../store/glob.js';
+import { globMatch } from '../core/glob.js';
 
 /** The characters that end a pattern's literal prefix: globMatch gives each a meaning. */
 function isMeta(code: number): boolean {

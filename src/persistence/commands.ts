@@ -1,5 +1,5 @@
 import type { Client } from '../server/client.js';
-import type { CommandSpec } from '../server/command.js';
+import type { CommandSpec } from '../core/command.js';
 
 function bgrewriteaof(c: Client): void {
   c.reply.simple(c.server.persistence.bgrewrite(c));

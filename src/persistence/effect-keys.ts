@@ -1,5 +1,5 @@
 import type { Effect } from '../server/propagation.js';
-import type { Command } from '../server/command.js';
+import type { Command } from '../core/command.js';
 import type { Server } from '../server/server.js';
 
 /**

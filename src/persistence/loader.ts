@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Socket } from 'node:net';
 import { Client } from '../server/client.js';
-import type { Command } from '../server/command.js';
+import type { Command } from '../core/command.js';
 import type { Server } from '../server/server.js';
-import { CommandError } from '../store/errors.js';
+import { CommandError } from '../core/errors.js';
 import { AofReader } from './aof-reader.js';
 import type { AofFileInfo } from './manifest.js';
 

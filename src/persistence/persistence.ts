@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from '../server/client.js';
-import type { Command } from '../server/command.js';
+import type { Command } from '../core/command.js';
 import type { Effect } from '../server/propagation.js';
 import type { Server } from '../server/server.js';
-import { CommandError } from '../store/errors.js';
+import { CommandError } from '../core/errors.js';
 import { AofWriter, type FsyncPolicy } from './aof-writer.js';
 import { GroupCommit } from './fsync.js';
 import { nodeIo, strerror, type AofIo } from './io.js';

@@ -1,4 +1,4 @@
-import type { Value } from '../store/value.js';
+import type { Value } from '../store/keyspace/value.js';
 
 /** A value's type cannot be rewritten: the rewrite fails rather than lose the key. */
 export class RebuildError extends Error {}

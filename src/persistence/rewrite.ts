@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import type { Effect } from '../server/propagation.js';
 import type { Server } from '../server/server.js';
-import type { BigMap } from '../store/big-map.js';
-import type { Value } from '../store/value.js';
+import type { BigMap } from '../store/keyspace/big-map.js';
+import type { Value } from '../store/keyspace/value.js';
 import { AofBuffer } from './aof-buffer.js';
-import type { Command } from '../server/command.js';
+import type { Command } from '../core/command.js';
 import { commandKeys, effectTouch, type Touch } from './effect-keys.js';
 import { errnoError, type AofIo } from './io.js';
 import { KeySet } from './key-set.js';

@@ -1,9 +1,9 @@
 import type { Client } from '../server/client.js';
-import type { Command } from '../server/command.js';
+import type { Command } from '../core/command.js';
 import type { Server } from '../server/server.js';
-import type { Database } from '../store/database.js';
-import type { KeyWaiters } from '../store/keyspace.js';
-import { typeOf, type TypeName } from '../store/value.js';
+import type { Database } from '../store/keyspace/database.js';
+import type { KeyWaiters } from '../store/keyspace/keyspace.js';
+import { typeOf, type TypeName } from '../store/keyspace/value.js';
 
 /** setTimeout's longest delay; longer waits re-arm when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -1,6 +1,6 @@
 import type { Client } from '../server/client.js';
-import { optionWord } from '../store/commands/string-values.js';
-import { CommandError, SYNTAX, WRONGTYPE } from '../store/errors.js';
+import { optionWord } from '../store/string/string-values.js';
+import { CommandError, SYNTAX, WRONGTYPE } from '../core/errors.js';
 import { ListValue } from './list.js';
 
 /** The list at key for a read command (counts a hit or miss); undefined when absent. */

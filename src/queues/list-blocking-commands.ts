@@ -1,5 +1,5 @@
 import type { Client } from '../server/client.js';
-import type { CommandSpec } from '../server/command.js';
+import type { CommandSpec } from '../core/command.js';
 import { elementsRemoved, listEnd, propagating, writableList } from './list-access.js';
 import { moveElement, multiPopKeys, parseMultiPop, popRangeWithKey } from './list-pop-commands.js';
 import { blockingDeadline } from './timeout.js';

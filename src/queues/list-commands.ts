@@ -1,8 +1,8 @@
 import type { Client } from '../server/client.js';
-import type { CommandSpec } from '../server/command.js';
-import { optionWord } from '../store/commands/string-values.js';
-import { CommandError, NO_SUCH_KEY, SYNTAX } from '../store/errors.js';
-import { intArg } from '../store/numbers.js';
+import type { CommandSpec } from '../core/command.js';
+import { optionWord } from '../store/string/string-values.js';
+import { CommandError, NO_SUCH_KEY, SYNTAX } from '../core/errors.js';
+import { intArg } from '../core/numbers.js';
 import { listBlockingCommands } from './list-blocking-commands.js';
 import { pushElements, readList, writableList } from './list-access.js';
 import { listPopCommands } from './list-pop-commands.js';

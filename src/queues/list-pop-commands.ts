@@ -1,8 +1,8 @@
 import type { Client } from '../server/client.js';
-import type { CommandSpec } from '../server/command.js';
-import { optionWord } from '../store/commands/string-values.js';
-import { CommandError, SYNTAX, wrongArity } from '../store/errors.js';
-import { toInt64 } from '../store/numbers.js';
+import type { CommandSpec } from '../core/command.js';
+import { optionWord } from '../store/string/string-values.js';
+import { CommandError, SYNTAX, wrongArity } from '../core/errors.js';
+import { toInt64 } from '../core/numbers.js';
 import { elementsRemoved, listEnd, propagating, writableList } from './list-access.js';
 import { ListValue } from './list.js';
 import { isListpackInt } from './listpack-size.js';

@@ -1,8 +1,8 @@
 import type { Client } from '../server/client.js';
-import type { CommandSpec } from '../server/command.js';
-import { optionWord } from '../store/commands/string-values.js';
-import { CommandError, NOT_INTEGER, SYNTAX } from '../store/errors.js';
-import { intArg, toInt64 } from '../store/numbers.js';
+import type { CommandSpec } from '../core/command.js';
+import { optionWord } from '../store/string/string-values.js';
+import { CommandError, NOT_INTEGER, SYNTAX } from '../core/errors.js';
+import { intArg, toInt64 } from '../core/numbers.js';
 import { readList, replyRange, writableList } from './list-access.js';
 
 const INT64_MIN = -(2n ** 63n);

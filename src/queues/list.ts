@@ -1,4 +1,4 @@
-import { REBUILD_ITEMS_PER_COMMAND, type TypedValue } from '../store/value.js';
+import { REBUILD_ITEMS_PER_COMMAND, type TypedValue } from '../store/keyspace/value.js';
 import { Deque } from './deque.js';
 import { LISTPACK_EMPTY, LISTPACK_LIMIT, listpackEntrySize } from './listpack-size.js';
 

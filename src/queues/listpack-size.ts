@@ -1,4 +1,4 @@
-import { smallInt, toInt64 } from '../store/numbers.js';
+import { smallInt, toInt64 } from '../core/numbers.js';
 
 /**
  * What Redis's listpack format would spend on a list, so that OBJECT

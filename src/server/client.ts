@@ -2,9 +2,9 @@ import type { Socket } from 'node:net';
 import type { Subscriptions } from '../broker/registry.js';
 import { RequestParser, type RequestSink } from '../protocol/request-parser.js';
 import { RespWriter } from '../protocol/reply.js';
-import type { Database, Watcher } from '../store/database.js';
+import type { Database, Watcher } from '../store/keyspace/database.js';
 import type { BlockedState } from '../queues/blocking-registry.js';
-import type { Command } from './command.js';
+import type { Command } from '../core/command.js';
 import type { Server } from './server.js';
 
 export interface QueuedCommand {

@@ -1,5 +1,5 @@
 import type { Reply } from '../protocol/reply.js';
-import type { Command, CommandFlag } from './command.js';
+import type { Command, CommandFlag } from '../core/command.js';
 
 /**
  * How COMMAND INFO and COMMAND DOCS describe a command, built from its

@@ -1,4 +1,4 @@
-import type { Command, CommandSpec } from './command.js';
+import type { Command, CommandSpec } from '../core/command.js';
 
 /** ACL categories Redis derives from flags rather than declaring them. */
 function derivedCategories(spec: CommandSpec): string[] {

@@ -1,4 +1,4 @@
-import { globMatch } from '../store/glob.js';
+import { globMatch } from '../core/glob.js';
 import { PARAMETERS, type ParamDef } from './config-params.js';
 import { ConfigValueError, formatValue, parseValue, type ConfigValue } from './config-values.js';
 

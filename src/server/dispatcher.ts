@@ -1,6 +1,6 @@
-import { CommandError, wrongArity } from '../store/errors.js';
+import { CommandError, wrongArity } from '../core/errors.js';
 import type { Client } from './client.js';
-import type { Command } from './command.js';
+import type { Command } from '../core/command.js';
 import { allowsProtectedAction, DEBUG_NOT_ALLOWED } from './protected-actions.js';
 import type { Server } from './server.js';
 

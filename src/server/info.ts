@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import type { Database } from '../store/database.js';
+import type { Database } from '../store/keyspace/database.js';
 import type { Client } from './client.js';
 import { unixMicros } from './clock.js';
 import type { Server } from './server.js';

@@ -1,5 +1,5 @@
-import { CommandError, SYNTAX } from '../../store/errors.js';
-import { toInt64 } from '../../store/numbers.js';
+import { CommandError, SYNTAX } from '../../core/errors.js';
+import { toInt64 } from '../../core/numbers.js';
 import type { Client } from '../client.js';
 import { clientType, clientTypeByName, type ClientType } from './client-list.js';
 

@@ -1,12 +1,12 @@
-import { CommandError, NOT_INTEGER, SYNTAX } from '../../store/errors.js';
-import { toInt64 } from '../../store/numbers.js';
+import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
+import { toInt64 } from '../../core/numbers.js';
 import type { Client } from '../client.js';
-import type { CommandSpec } from '../command.js';
+import type { CommandSpec } from '../../core/command.js';
 import type { PauseState, Server } from '../server.js';
 import { clientKill } from './client-kill.js';
 import { clientInfoLine, clientType, clientTypeByName } from './client-list.js';
 import { CLIENT_NAME_ERROR, validClientName } from './connection.js';
-import { helpReply, subcommandSyntaxError } from './help.js';
+import { helpReply, subcommandSyntaxError } from '../../core/help.js';
 
 /** setTimeout's longest delay; longer pauses re-arm the timer when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -1,10 +1,10 @@
-import { globMatch } from '../../store/glob.js';
-import { CommandError, SYNTAX } from '../../store/errors.js';
+import { globMatch } from '../../core/glob.js';
+import { CommandError, SYNTAX } from '../../core/errors.js';
 import type { Client } from '../client.js';
-import type { Command, CommandSpec } from '../command.js';
+import type { Command, CommandSpec } from '../../core/command.js';
 import type { CommandTable } from '../command-table.js';
 import { hasMovableKeys, keyFlags, writeCommandDocs, writeCommandInfo } from '../command-reply.js';
-import { helpReply } from './help.js';
+import { helpReply } from '../../core/help.js';
 
 /**
  * A command by the name COMMAND INFO and DOCS take: "get", or "config|get"

@@ -1,10 +1,10 @@
 import { strerror } from '../../persistence/io.js';
-import { CommandError, SYNTAX } from '../../store/errors.js';
+import { CommandError, SYNTAX } from '../../core/errors.js';
 import type { Client } from '../client.js';
-import type { CommandSpec } from '../command.js';
+import type { CommandSpec } from '../../core/command.js';
 import { rewriteConfigFile } from '../config-rewrite.js';
 import { allowsProtectedAction } from '../protected-actions.js';
-import { helpReply } from './help.js';
+import { helpReply } from '../../core/help.js';
 
 function configGet(c: Client, argv: string[]): void {
   const pairs = c.server.config.lookup(argv.slice(2));

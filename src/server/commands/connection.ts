@@ -1,7 +1,7 @@
-import { CommandError, DB_INDEX_RANGE, SYNTAX } from '../../store/errors.js';
-import { intArg, toInt64 } from '../../store/numbers.js';
+import { CommandError, DB_INDEX_RANGE, SYNTAX } from '../../core/errors.js';
+import { intArg, toInt64 } from '../../core/numbers.js';
 import type { Client } from '../client.js';
-import type { CommandSpec } from '../command.js';
+import type { CommandSpec } from '../../core/command.js';
 import { REDIS_VERSION } from '../version.js';
 import { discardTransaction, unwatchAll } from './transactions.js';
 

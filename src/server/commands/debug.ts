@@ -1,10 +1,10 @@
-import { stringEncoding } from '../../store/commands/object.js';
-import { CommandError, NO_SUCH_KEY } from '../../store/errors.js';
-import { toInt64 } from '../../store/numbers.js';
-import type { Value } from '../../store/value.js';
+import { stringEncoding } from '../../store/keys/object.js';
+import { CommandError, NO_SUCH_KEY } from '../../core/errors.js';
+import { toInt64 } from '../../core/numbers.js';
+import type { Value } from '../../store/keyspace/value.js';
 import type { Client } from '../client.js';
-import type { CommandSpec } from '../command.js';
-import { helpReply, subcommandSyntaxError } from './help.js';
+import type { CommandSpec } from '../../core/command.js';
+import { helpReply, subcommandSyntaxError } from '../../core/help.js';
 
 /** Redis shares the integers 0..9999 between keys and reports them with this refcount. */
 const SHARED_INTEGERS = 10000;

@@ -1,8 +1,8 @@
-import { CommandError } from '../../store/errors.js';
-import { toInt64 } from '../../store/numbers.js';
+import { CommandError } from '../../core/errors.js';
+import { toInt64 } from '../../core/numbers.js';
 import type { Client } from '../client.js';
-import type { CommandSpec } from '../command.js';
-import { helpReply, subcommandSyntaxError } from './help.js';
+import type { CommandSpec } from '../../core/command.js';
+import { helpReply, subcommandSyntaxError } from '../../core/help.js';
 
 const DEFAULT_COUNT = 10;
 

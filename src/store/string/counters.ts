@@ -1,8 +1,8 @@
 import type { Client } from '../../server/client.js';
-import type { CommandSpec } from '../../server/command.js';
-import { CommandError, NOT_FLOAT, NOT_INTEGER, OVERFLOW } from '../errors.js';
-import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../long-double.js';
-import { isInt64, smallInt, toInt64 } from '../numbers.js';
+import type { CommandSpec } from '../../core/command.js';
+import { CommandError, NOT_FLOAT, NOT_INTEGER, OVERFLOW } from '../../core/errors.js';
+import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../../core/long-double.js';
+import { isInt64, smallInt, toInt64 } from '../../core/numbers.js';
 import { propagating, writableString } from './string-values.js';
 
 const INT64_MIN = -(2n ** 63n);

@@ -1,7 +1,7 @@
 import type { Client } from '../../server/client.js';
-import type { CommandSpec } from '../../server/command.js';
-import { CommandError, NOT_INTEGER, SYNTAX } from '../errors.js';
-import { toInt64 } from '../numbers.js';
+import type { CommandSpec } from '../../core/command.js';
+import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
+import { toInt64 } from '../../core/numbers.js';
 import { optionWord, propagating, readString } from './string-values.js';
 
 // SET and GETEX options, as bits so the parser can check what conflicts with what.

@@ -1,9 +1,9 @@
 import type { Client } from '../../server/client.js';
-import type { CommandSpec } from '../../server/command.js';
-import { CommandError, DB_INDEX_RANGE, NO_SUCH_KEY, NOT_INTEGER, SYNTAX } from '../errors.js';
-import { globMatch } from '../glob.js';
-import { toInt64 } from '../numbers.js';
-import { typeOf, type Value } from '../value.js';
+import type { CommandSpec } from '../../core/command.js';
+import { CommandError, DB_INDEX_RANGE, NO_SUCH_KEY, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
+import { globMatch } from '../../core/glob.js';
+import { toInt64 } from '../../core/numbers.js';
+import { typeOf, type Value } from '../keyspace/value.js';
 
 const SAME_OBJECT = 'ERR source and destination objects are the same';
 const INT_RANGE = 'ERR value is out of range, value must between -2147483648 and 2147483647';

@@ -1,4 +1,4 @@
-import type { Client } from '../client.js';
+import type { Client } from '../server/client.js';
 
 /**
  * Redis's addReplyHelp: a heading naming the command as the client typed it

@@ -1,7 +1,7 @@
 import type { Client } from '../../server/client.js';
-import type { CommandSpec } from '../../server/command.js';
-import { CommandError, WRONGTYPE, wrongArity } from '../errors.js';
-import { intArg } from '../numbers.js';
+import type { CommandSpec } from '../../core/command.js';
+import { CommandError, WRONGTYPE, wrongArity } from '../../core/errors.js';
+import { intArg } from '../../core/numbers.js';
 import { counterCommands } from './counters.js';
 import { lcsCommands } from './lcs.js';
 import { setCommands } from './string-set.js';

@@ -1,6 +1,6 @@
 import { constants } from 'node:buffer';
 import type { Client } from '../../server/client.js';
-import { CommandError, WRONGTYPE } from '../errors.js';
+import { CommandError, WRONGTYPE } from '../../core/errors.js';
 
 /** No option word of these commands is longer ("withmatchlen"); longer arguments are never lowercased. */
 const LONGEST_OPTION = 12;

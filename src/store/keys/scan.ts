@@ -1,9 +1,9 @@
 import type { Client } from '../../server/client.js';
-import type { CommandSpec } from '../../server/command.js';
-import { CommandError, NOT_INTEGER, SYNTAX } from '../errors.js';
-import { globMatch } from '../glob.js';
-import { intArg } from '../numbers.js';
-import { typeOf } from '../value.js';
+import type { CommandSpec } from '../../core/command.js';
+import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
+import { globMatch } from '../../core/glob.js';
+import { intArg } from '../../core/numbers.js';
+import { typeOf } from '../keyspace/value.js';
 
 const UINT64 = 2n ** 64n;
 const DEFAULT_COUNT = 10;

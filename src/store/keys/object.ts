@@ -1,9 +1,9 @@
 import type { Client } from '../../server/client.js';
-import type { CommandSpec } from '../../server/command.js';
-import { helpReply } from '../../server/commands/help.js';
-import { CommandError } from '../errors.js';
-import { toInt64 } from '../numbers.js';
-import type { Value } from '../value.js';
+import type { CommandSpec } from '../../core/command.js';
+import { helpReply } from '../../core/help.js';
+import { CommandError } from '../../core/errors.js';
+import { toInt64 } from '../../core/numbers.js';
+import type { Value } from '../keyspace/value.js';
 
 /** Redis keeps integers below this as shared objects, reported with this refcount. */
 const SHARED_INTEGERS = 10000n;

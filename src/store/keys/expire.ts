@@ -1,7 +1,7 @@
 import type { Client } from '../../server/client.js';
-import type { CommandSpec } from '../../server/command.js';
-import { CommandError, NOT_INTEGER } from '../errors.js';
-import { intArg, toInt64 } from '../numbers.js';
+import type { CommandSpec } from '../../core/command.js';
+import { CommandError, NOT_INTEGER } from '../../core/errors.js';
+import { intArg, toInt64 } from '../../core/numbers.js';
 
 const INT64_MAX = 2n ** 63n - 1n;
 const SECONDS_MAX = INT64_MAX / 1000n;

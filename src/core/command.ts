@@ -1,4 +1,4 @@
-import type { Client } from './client.js';
+import type { Client } from '../server/client.js';
 
 /** Command flags as COMMAND INFO reports them. */
 export type CommandFlag =

@@ -1,7 +1,7 @@
 import type { Client } from '../../server/client.js';
-import type { CommandSpec } from '../../server/command.js';
-import { CommandError, SYNTAX } from '../errors.js';
-import { intArg } from '../numbers.js';
+import type { CommandSpec } from '../../core/command.js';
+import { CommandError, SYNTAX } from '../../core/errors.js';
+import { intArg } from '../../core/numbers.js';
 import { optionWord } from './string-values.js';
 
 interface LcsOptions {

@@ -1,6 +1,6 @@
 import type { Client } from '../../server/client.js';
-import type { CommandSpec } from '../../server/command.js';
-import { CommandError, SYNTAX } from '../errors.js';
+import type { CommandSpec } from '../../core/command.js';
+import { CommandError, SYNTAX } from '../../core/errors.js';
 
 /** FLUSHDB/FLUSHALL take an optional ASYNC or SYNC; both free synchronously here. */
 function checkFlushMode(argv: string[]): void {
