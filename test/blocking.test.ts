@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Effect } from '../src/server/propagation.js';
+import type { Effect } from '../src/core/propagation.js';
 import { useSluice } from './helpers/fixture.js';
 import { encodeCommand, RespClient } from './helpers/resp-client.js';
 import { redisServerPath, startRedis, type RealRedis } from './helpers/servers.js';

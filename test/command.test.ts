@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CommandSpec } from '../src/core/command.js';
-import { COMMANDS } from '../src/server/command-list.js';
+import { Server } from '../src/server/server.js';
 import { CommandTable } from '../src/server/command-table.js';
 import { useSluice } from './helpers/fixture.js';
 import { c, differential, fails, unordered } from './helpers/differential.js';
 import { RespClient, type Resp } from './helpers/resp-client.js';
 import { redisServerPath, startRedis, startSluice, type RealRedis } from './helpers/servers.js';
+
+/** Every top-level declaration, as the command table of a server holds them. */
+const COMMANDS = [...new Server().commands.commands.values()].map((c) => c.spec);
 
 const sluice = useSluice({ conn: 'shared' });
 const bulk = (v: string | null): Resp => ({ t: 'bulk', v });

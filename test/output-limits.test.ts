@@ -16,7 +16,7 @@ async function clientObject(c: RespClient): Promise<Client> {
 }
 
 function pending(c: Client): number {
-  return c.reply.length + c.socket.writableLength;
+  return c.out.length + c.conn!.socket.writableLength;
 }
 
 const KB = 1024;

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, test } from 'vitest';
-import type { Effect } from '../src/server/propagation.js';
+import type { Effect } from '../src/core/propagation.js';
 import { useSluice } from './helpers/fixture.js';
 import { RespClient } from './helpers/resp-client.js';
 import { c, differential, fails } from './helpers/differential.js';

@@ -1,9 +1,6 @@
-import type { Client } from '../server/client.js';
-import type { Server } from '../server/server.js';
 import { encodeTail, FrameArena, messageSize, pmessageSize, writeMessage, writePMessage } from './messages.js';
-import { registerBrokerMetrics } from './metrics.js';
 import { KeyspaceNotifier } from './notifications.js';
-import { Registry } from './registry.js';
+import { Registry, type Subscriber } from './registry.js';
 
 /** Counters for INFO and the Prometheus series. */
 export interface BrokerStats {
@@ -13,6 +10,19 @@ export interface BrokerStats {
   delivered: number;
 }
 
+/** What the broker asks of the server that hosts it. */
+export interface BrokerHost<S extends Subscriber> {
+  /** Queues a subscriber's output to be written at the end of this event-loop turn. */
+  flush(c: S): void;
+  /**
+   * Applies client-output-buffer-limit to a subscriber's pending output;
+   * true when the subscriber was dropped for it.
+   */
+  overLimit(c: S): boolean;
+  /** The pubsub class's hard limit in bytes (0: none), checked as each message is queued. */
+  readonly pubsubHardLimit: number;
+}
+
 /**
  * The pub/sub broker: the subscription registry, fan-out of published
  * messages, and keyspace notifications. Each message is encoded once per
@@ -20,8 +30,8 @@ export interface BrokerStats {
  * same bytes; the server writes each client's output once at the end of
  * the event-loop turn, so a burst of publishes costs a subscriber one write.
  */
-export class Broker {
-  readonly registry = new Registry();
+export class Broker<S extends Subscriber = Subscriber> {
+  readonly registry = new Registry<S>();
   readonly notifier: KeyspaceNotifier;
   readonly stats: BrokerStats = { published: { publish: 0, spublish: 0, keyspace: 0 }, delivered: 0 };
   /**
@@ -29,18 +39,17 @@ export class Broker {
    * Redis 7.2, messages for it wait until its reply is written, so that a
    * push never lands inside a reply (EXEC's array, say).
    */
-  executing: Client | null = null;
+  executing: S | null = null;
   /** Messages held for clients that were executing when they were published. */
-  deferred: Map<Client, Buffer[]> | null = null;
+  deferred: Map<S, Buffer[]> | null = null;
   /** Where messages are encoded, one arena per protocol so that a protocol's frames stay contiguous. */
   private readonly arenas = [new FrameArena(), new FrameArena()] as const;
 
-  constructor(private readonly server: Server) {
+  constructor(private readonly host: BrokerHost<S>) {
     this.notifier = new KeyspaceNotifier((channel, message) => {
       this.stats.published.keyspace++;
       this.publish(channel, message);
     });
-    registerBrokerMetrics(server.metrics, this, server);
   }
 
   /** PUBLISH: to the channel's subscribers, then once per matching pattern of each pattern subscriber. */
@@ -81,14 +90,14 @@ export class Broker {
    * still counts as a receiver, as in Redis.
    */
   private fanOut(
-    subscribers: Set<Client>,
+    subscribers: Set<S>,
     kind: 'message' | 'smessage' | 'pmessage',
     pattern: string | null,
     channel: string,
     body: string | Buffer,
   ): number {
     if (subscribers.size === 1) {
-      const c: Client = subscribers.values().next().value!;
+      const c: S = subscribers.values().next().value!;
       if (c !== this.executing) {
         this.deliverOne(c, kind, pattern, channel, body);
         return 1;
@@ -98,12 +107,12 @@ export class Broker {
     const arena3 = this.arenas[1];
     let encoded2 = false;
     let encoded3 = false;
-    const limits = this.server.outputLimits;
-    const hard = limits.pubsub.hard || Infinity;
+    const host = this.host;
+    const hard = host.pubsubHardLimit || Infinity;
     let n = 0;
     for (const c of subscribers) {
       n++;
-      const out = c.reply;
+      const out = c.out;
       const proto = out.proto;
       const arena = proto === 2 ? arena2 : arena3;
       if (proto === 2 ? !encoded2 : !encoded3) {
@@ -118,15 +127,15 @@ export class Broker {
       }
       out.shared(arena.frame, arena.start, arena.end);
       // The full check (socket backlog, soft limit) runs when the output is written.
-      if (out.pending >= hard && limits.check(c)) continue;
-      this.server.flushClient(c);
+      if (out.pending >= hard && host.overLimit(c)) continue;
+      host.flush(c);
     }
     return n;
   }
 
   /** A sole receiver gets the frame encoded straight into its output: one write of the bytes, no copy. */
-  private deliverOne(c: Client, kind: 'message' | 'smessage' | 'pmessage', pattern: string | null, channel: string, body: string | Buffer): void {
-    const out = c.reply;
+  private deliverOne(c: S, kind: 'message' | 'smessage' | 'pmessage', pattern: string | null, channel: string, body: string | Buffer): void {
+    const out = c.out;
     if (kind === 'pmessage') {
       const tail = body as Buffer;
       out.length = writePMessage(out.reserve(pmessageSize(pattern!, tail)), out.length, out.proto, pattern!, tail);
@@ -134,12 +143,12 @@ export class Broker {
       const payload = body as string;
       out.length = writeMessage(out.reserve(messageSize(kind, channel, payload)), out.length, kind, out.proto, channel, payload);
     }
-    const limits = this.server.outputLimits;
-    if (out.pending >= (limits.pubsub.hard || Infinity) && limits.check(c)) return;
-    this.server.flushClient(c);
+    const host = this.host;
+    if (out.pending >= (host.pubsubHardLimit || Infinity) && host.overLimit(c)) return;
+    host.flush(c);
   }
 
-  private defer(c: Client, frame: Buffer): void {
+  private defer(c: S, frame: Buffer): void {
     const deferred = (this.deferred ??= new Map());
     const list = deferred.get(c);
     if (list === undefined) deferred.set(c, [frame]);
@@ -147,19 +156,19 @@ export class Broker {
   }
 
   /** Appends the messages held for a client once its request has been answered. */
-  releaseDeferred(c: Client): void {
+  releaseDeferred(c: S): void {
     const deferred = this.deferred!;
     const list = deferred.get(c);
     if (list === undefined) return;
     deferred.delete(c);
     if (deferred.size === 0) this.deferred = null;
     if (c.closed) return;
-    for (const frame of list) c.reply.raw(frame);
-    if (!this.server.outputLimits.check(c)) this.server.flushClient(c);
+    for (const frame of list) c.out.raw(frame);
+    if (!this.host.overLimit(c)) this.host.flush(c);
   }
 
   /** Forgets a client that disconnected. */
-  removeClient(c: Client): void {
+  removeClient(c: S): void {
     this.registry.removeAll(c);
     if (this.deferred !== null) {
       this.deferred.delete(c);

@@ -1,9 +1,13 @@
-import type { Client } from '../server/client.js';
+import type { Ctx } from '../core/context.js';
 import type { CommandSpec } from '../core/command.js';
 import { helpReply, subcommandSyntaxError } from '../core/help.js';
 import { CommandError } from '../core/errors.js';
 import { globMatch } from '../core/glob.js';
-import { subscriptionCount, type SubscriptionKind } from './registry.js';
+import type { Broker } from './broker.js';
+import { subscriptionCount, type Subscriber, type SubscriptionKind } from './registry.js';
+
+/** A client that may subscribe: the execution context plus its subscriptions and output. */
+export type SubscriberCtx = Ctx & Subscriber;
 
 /** How each namespace names itself in its replies. */
 interface Namespace {
@@ -19,7 +23,7 @@ const PATTERNS: Namespace = { kind: 'patterns', subscribe: 'psubscribe', unsubsc
 const SHARD: Namespace = { kind: 'shardChannels', subscribe: 'ssubscribe', unsubscribe: 'sunsubscribe', shard: true };
 
 /** One confirmation: `[subscribe, name, count]`, a push frame in RESP3; a null name when there was nothing to leave. */
-function confirm(c: Client, what: string, name: string | null, shard: boolean): void {
+function confirm(c: SubscriberCtx, what: string, name: string | null, shard: boolean): void {
   const r = c.reply;
   r.push(3);
   r.bulk(what);
@@ -29,9 +33,9 @@ function confirm(c: Client, what: string, name: string | null, shard: boolean): 
 }
 
 /** A reply per name, each carrying the count after that subscription. */
-function subscribe(ns: Namespace) {
-  return (c: Client, argv: string[]): void => {
-    const registry = c.server.broker.registry;
+function subscribe(broker: Broker<SubscriberCtx>, ns: Namespace) {
+  return (c: SubscriberCtx, argv: string[]): void => {
+    const registry = broker.registry;
     for (let i = 1; i < argv.length; i++) {
       registry.subscribe(c, ns.kind, argv[i]);
       confirm(c, ns.subscribe, argv[i], ns.shard);
@@ -43,9 +47,9 @@ function subscribe(ns: Namespace) {
  * A reply per name, subscribed or not; with no names, a reply per current
  * subscription, or a single one with a null name when there is none.
  */
-function unsubscribe(ns: Namespace) {
-  return (c: Client, argv: string[]): void => {
-    const registry = c.server.broker.registry;
+function unsubscribe(broker: Broker<SubscriberCtx>, ns: Namespace) {
+  return (c: SubscriberCtx, argv: string[]): void => {
+    const registry = broker.registry;
     if (argv.length > 1) {
       for (let i = 1; i < argv.length; i++) {
         registry.unsubscribe(c, ns.kind, argv[i]);
@@ -63,33 +67,36 @@ function unsubscribe(ns: Namespace) {
   };
 }
 
-const subscribeShard = subscribe(SHARD);
-
 /** Inside EXEC a shard subscription is refused, as Redis refuses it to a client that may not block. */
-function ssubscribe(c: Client, argv: string[]): void {
-  if (c.denyBlocking) throw new CommandError("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
-  subscribeShard(c, argv);
+function ssubscribe(broker: Broker<SubscriberCtx>) {
+  const subscribeShard = subscribe(broker, SHARD);
+  return (c: SubscriberCtx, argv: string[]): void => {
+    if (c.denyBlocking) throw new CommandError("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+    subscribeShard(c, argv);
+  };
 }
 
-function publish(c: Client, argv: string[]): void {
-  const broker = c.server.broker;
-  broker.stats.published.publish++;
-  c.reply.integer(broker.publish(argv[1], argv[2]));
+function publish(broker: Broker<SubscriberCtx>) {
+  return (c: Ctx, argv: string[]): void => {
+    broker.stats.published.publish++;
+    c.reply.integer(broker.publish(argv[1], argv[2]));
+  };
 }
 
-function spublish(c: Client, argv: string[]): void {
-  const broker = c.server.broker;
-  broker.stats.published.spublish++;
-  c.reply.integer(broker.spublish(argv[1], argv[2]));
+function spublish(broker: Broker<SubscriberCtx>) {
+  return (c: Ctx, argv: string[]): void => {
+    broker.stats.published.spublish++;
+    c.reply.integer(broker.spublish(argv[1], argv[2]));
+  };
 }
 
 /** PUBSUB CHANNELS / SHARDCHANNELS [pattern]: active names, optionally filtered. */
-function channelList(table: 'channels' | 'shardChannels') {
-  return (c: Client, argv: string[]): void => {
+function channelList(broker: Broker<SubscriberCtx>, table: 'channels' | 'shardChannels') {
+  return (c: Ctx, argv: string[]): void => {
     if (argv.length > 3) throw new CommandError(subcommandSyntaxError(argv));
     const pattern = argv.length === 3 ? argv[2] : null;
     const names: string[] = [];
-    for (const name of c.server.broker.registry[table].keys()) {
+    for (const name of broker.registry[table].keys()) {
       if (pattern === null || globMatch(pattern, name)) names.push(name);
     }
     c.reply.array(names.length);
@@ -98,9 +105,9 @@ function channelList(table: 'channels' | 'shardChannels') {
 }
 
 /** PUBSUB NUMSUB / SHARDNUMSUB: a flat array of name, count pairs (an array in RESP3 too, as Redis). */
-function numsub(table: 'channels' | 'shardChannels') {
-  return (c: Client, argv: string[]): void => {
-    const registry = c.server.broker.registry;
+function numsub(broker: Broker<SubscriberCtx>, table: 'channels' | 'shardChannels') {
+  return (c: Ctx, argv: string[]): void => {
+    const registry = broker.registry;
     c.reply.array((argv.length - 2) * 2);
     for (let i = 2; i < argv.length; i++) {
       c.reply.bulk(argv[i]);
@@ -109,8 +116,8 @@ function numsub(table: 'channels' | 'shardChannels') {
   };
 }
 
-function numpat(c: Client): void {
-  c.reply.integer(c.server.broker.registry.patterns.size);
+function numpat(broker: Broker<SubscriberCtx>) {
+  return (c: Ctx): void => c.reply.integer(broker.registry.patterns.size);
 }
 
 const HELP = [
@@ -132,86 +139,89 @@ const INTROSPECTION = ['pubsub', 'loading', 'stale'] as const;
 /** SSUBSCRIBE's and SUNSUBSCRIBE's shard channels sit in key positions (cluster routing) without being keys. */
 const SHARD_CHANNEL_KEYS = [1, -1, 1] as const;
 
-export const pubsubCommands: CommandSpec[] = [
-  {
-    name: 'subscribe', arity: -2, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
-    summary: 'Listens for messages published to channels.',
-    complexity: 'O(N) where N is the number of channels to subscribe to.', handler: subscribe(CHANNELS),
-  },
-  {
-    name: 'unsubscribe', arity: -1, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
-    summary: 'Stops listening to messages posted to channels.',
-    complexity: 'O(N) where N is the number of channels to unsubscribe.', handler: unsubscribe(CHANNELS),
-  },
-  {
-    name: 'psubscribe', arity: -2, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
-    summary: 'Listens for messages published to channels that match one or more patterns.',
-    complexity: 'O(N) where N is the number of patterns to subscribe to.', handler: subscribe(PATTERNS),
-  },
-  {
-    name: 'punsubscribe', arity: -1, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
-    summary: 'Stops listening to messages published to channels that match one or more patterns.',
-    complexity: 'O(N) where N is the number of patterns to unsubscribe.', handler: unsubscribe(PATTERNS),
-  },
-  {
-    name: 'ssubscribe', arity: -2, flags: SUBSCRIBING, keys: SHARD_CHANNEL_KEYS, acl: [], group: 'pubsub', since: '7.0.0',
-    summary: 'Listens for messages published to shard channels.',
-    complexity: 'O(N) where N is the number of shard channels to subscribe to.', handler: ssubscribe,
-  },
-  {
-    name: 'sunsubscribe', arity: -1, flags: SUBSCRIBING, keys: SHARD_CHANNEL_KEYS, acl: [], group: 'pubsub', since: '7.0.0',
-    summary: 'Stops listening to messages posted to shard channels.',
-    complexity: 'O(N) where N is the number of shard channels to unsubscribe.', handler: unsubscribe(SHARD),
-  },
-  {
-    // may_replicate is 7.2's (7.0 lacks it): CLIENT PAUSE WRITE holds PUBLISH.
-    name: 'publish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], keys: [0, 0, 0], acl: [], group: 'pubsub',
-    since: '2.0.0', summary: 'Posts a message to a channel.',
-    complexity: 'O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).',
-    handler: publish,
-  },
-  {
-    name: 'spublish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], keys: [1, 1, 1], acl: [], group: 'pubsub',
-    since: '7.0.0', summary: 'Post a message to a shard channel',
-    complexity: 'O(N) where N is the number of clients subscribed to the receiving shard channel.', handler: spublish,
-  },
-  {
-    name: 'pubsub', arity: -2, flags: [], keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.8.0',
-    summary: 'A container for Pub/Sub commands.', complexity: 'Depends on subcommand.',
-    subcommands: [
-      {
-        name: 'channels', arity: -2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.8.0',
-        summary: 'Returns the active channels.',
-        complexity: 'O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)',
-        handler: channelList('channels'),
-      },
-      {
-        name: 'numpat', arity: 2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.8.0',
-        summary: 'Returns a count of unique pattern subscriptions.', complexity: 'O(1)', handler: numpat,
-      },
-      {
-        name: 'numsub', arity: -2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.8.0',
-        summary: 'Returns a count of subscribers to channels.',
-        complexity: 'O(N) for the NUMSUB subcommand, where N is the number of requested channels',
-        handler: numsub('channels'),
-      },
-      {
-        name: 'shardchannels', arity: -2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '7.0.0',
-        summary: 'Returns the active shard channels.',
-        complexity: 'O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).',
-        handler: channelList('shardChannels'),
-      },
-      {
-        name: 'shardnumsub', arity: -2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '7.0.0',
-        summary: 'Returns the count of subscribers of shard channels.',
-        complexity: 'O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels',
-        handler: numsub('shardChannels'),
-      },
-      {
-        name: 'help', arity: 2, flags: ['loading', 'stale'], keys: [0, 0, 0], acl: [], group: 'pubsub', since: '6.2.0',
-        summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)',
-        handler: (c, argv) => helpReply(c, argv, HELP),
-      },
-    ],
-  },
-];
+/** The pub/sub commands of one server, bound to its broker. */
+export function pubsubCommands(broker: Broker<SubscriberCtx>): CommandSpec<SubscriberCtx>[] {
+  return [
+    {
+      name: 'subscribe', arity: -2, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
+      summary: 'Listens for messages published to channels.',
+      complexity: 'O(N) where N is the number of channels to subscribe to.', handler: subscribe(broker, CHANNELS),
+    },
+    {
+      name: 'unsubscribe', arity: -1, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
+      summary: 'Stops listening to messages posted to channels.',
+      complexity: 'O(N) where N is the number of channels to unsubscribe.', handler: unsubscribe(broker, CHANNELS),
+    },
+    {
+      name: 'psubscribe', arity: -2, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
+      summary: 'Listens for messages published to channels that match one or more patterns.',
+      complexity: 'O(N) where N is the number of patterns to subscribe to.', handler: subscribe(broker, PATTERNS),
+    },
+    {
+      name: 'punsubscribe', arity: -1, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
+      summary: 'Stops listening to messages published to channels that match one or more patterns.',
+      complexity: 'O(N) where N is the number of patterns to unsubscribe.', handler: unsubscribe(broker, PATTERNS),
+    },
+    {
+      name: 'ssubscribe', arity: -2, flags: SUBSCRIBING, keys: SHARD_CHANNEL_KEYS, acl: [], group: 'pubsub', since: '7.0.0',
+      summary: 'Listens for messages published to shard channels.',
+      complexity: 'O(N) where N is the number of shard channels to subscribe to.', handler: ssubscribe(broker),
+    },
+    {
+      name: 'sunsubscribe', arity: -1, flags: SUBSCRIBING, keys: SHARD_CHANNEL_KEYS, acl: [], group: 'pubsub', since: '7.0.0',
+      summary: 'Stops listening to messages posted to shard channels.',
+      complexity: 'O(N) where N is the number of shard channels to unsubscribe.', handler: unsubscribe(broker, SHARD),
+    },
+    {
+      // may_replicate is 7.2's (7.0 lacks it): CLIENT PAUSE WRITE holds PUBLISH.
+      name: 'publish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], keys: [0, 0, 0], acl: [], group: 'pubsub',
+      since: '2.0.0', summary: 'Posts a message to a channel.',
+      complexity: 'O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).',
+      handler: publish(broker),
+    },
+    {
+      name: 'spublish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], keys: [1, 1, 1], acl: [], group: 'pubsub',
+      since: '7.0.0', summary: 'Post a message to a shard channel',
+      complexity: 'O(N) where N is the number of clients subscribed to the receiving shard channel.', handler: spublish(broker),
+    },
+    {
+      name: 'pubsub', arity: -2, flags: [], keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.8.0',
+      summary: 'A container for Pub/Sub commands.', complexity: 'Depends on subcommand.',
+      subcommands: [
+        {
+          name: 'channels', arity: -2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.8.0',
+          summary: 'Returns the active channels.',
+          complexity: 'O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)',
+          handler: channelList(broker, 'channels'),
+        },
+        {
+          name: 'numpat', arity: 2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.8.0',
+          summary: 'Returns a count of unique pattern subscriptions.', complexity: 'O(1)', handler: numpat(broker),
+        },
+        {
+          name: 'numsub', arity: -2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.8.0',
+          summary: 'Returns a count of subscribers to channels.',
+          complexity: 'O(N) for the NUMSUB subcommand, where N is the number of requested channels',
+          handler: numsub(broker, 'channels'),
+        },
+        {
+          name: 'shardchannels', arity: -2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '7.0.0',
+          summary: 'Returns the active shard channels.',
+          complexity: 'O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).',
+          handler: channelList(broker, 'shardChannels'),
+        },
+        {
+          name: 'shardnumsub', arity: -2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '7.0.0',
+          summary: 'Returns the count of subscribers of shard channels.',
+          complexity: 'O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels',
+          handler: numsub(broker, 'shardChannels'),
+        },
+        {
+          name: 'help', arity: 2, flags: ['loading', 'stale'], keys: [0, 0, 0], acl: [], group: 'pubsub', since: '6.2.0',
+          summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)',
+          handler: (c, argv) => helpReply(c, argv, HELP),
+        },
+      ],
+    },
+  ];
+}

@@ -1,4 +1,4 @@
-import type { Client } from '../server/client.js';
+import type { RespWriter } from '../protocol/reply.js';
 import { PatternIndex } from './pattern-index.js';
 
 /**
@@ -13,6 +13,16 @@ export interface Subscriptions {
   shardChannels: Set<string>;
 }
 
+/**
+ * What the broker needs of a client: its subscriptions, and the RESP output
+ * of its connection that messages are encoded into.
+ */
+export interface Subscriber {
+  pubsub: Subscriptions | null;
+  readonly out: RespWriter;
+  readonly closed: boolean;
+}
+
 /** Which of the three namespaces a subscription lives in. */
 export type SubscriptionKind = 'channels' | 'patterns' | 'shardChannels';
 
@@ -22,16 +32,16 @@ export type SubscriptionKind = 'channels' | 'patterns' | 'shardChannels';
  * client. A name stays in a table only while someone subscribes to it, so
  * abandoned channels cost nothing.
  */
-export class Registry {
-  readonly channels = new Map<string, Set<Client>>();
-  readonly patterns = new Map<string, Set<Client>>();
-  readonly shardChannels = new Map<string, Set<Client>>();
+export class Registry<S extends Subscriber = Subscriber> {
+  readonly channels = new Map<string, Set<S>>();
+  readonly patterns = new Map<string, Set<S>>();
+  readonly shardChannels = new Map<string, Set<S>>();
   readonly patternIndex = new PatternIndex();
   /** Clients with at least one subscription (INFO pubsub_clients). */
   clients = 0;
 
   /** Adds a subscription; false when the client already had it. */
-  subscribe(c: Client, kind: SubscriptionKind, name: string): boolean {
+  subscribe(c: S, kind: SubscriptionKind, name: string): boolean {
     let subs = c.pubsub;
     if (subs === null) {
       subs = c.pubsub = { channels: new Set(), patterns: new Set(), shardChannels: new Set() };
@@ -51,7 +61,7 @@ export class Registry {
   }
 
   /** Removes a subscription; false when the client did not have it. */
-  unsubscribe(c: Client, kind: SubscriptionKind, name: string): boolean {
+  unsubscribe(c: S, kind: SubscriptionKind, name: string): boolean {
     const subs = c.pubsub;
     if (subs === null || !subs[kind].delete(name)) return false;
     const table = this[kind];
@@ -69,7 +79,7 @@ export class Registry {
    * is gone. Commands call this after their whole batch of unsubscriptions,
    * so that the counts in their replies are read while the state is there.
    */
-  settle(c: Client): void {
+  settle(c: S): void {
     const subs = c.pubsub;
     if (subs === null || subs.channels.size + subs.patterns.size + subs.shardChannels.size !== 0) return;
     c.pubsub = null;
@@ -77,7 +87,7 @@ export class Registry {
   }
 
   /** Drops every subscription of a client (disconnect, RESET). */
-  removeAll(c: Client): void {
+  removeAll(c: S): void {
     const subs = c.pubsub;
     if (subs === null) return;
     for (const kind of ['channels', 'patterns', 'shardChannels'] as const) {
@@ -88,7 +98,7 @@ export class Registry {
 }
 
 /** The count every (un)subscribe reply carries: channels plus patterns, or shard channels alone. */
-export function subscriptionCount(c: Client, shard: boolean): number {
+export function subscriptionCount(c: Subscriber, shard: boolean): number {
   const subs = c.pubsub;
   if (subs === null) return 0;
   return shard ? subs.shardChannels.size : subs.channels.size + subs.patterns.size;

@@ -1,4 +1,4 @@
-import type { Client } from '../server/client.js';
+import type { Ctx } from './context.js';
 
 /** Command flags as COMMAND INFO reports them. */
 export type CommandFlag =
@@ -47,15 +47,16 @@ export type CommandGroup =
   | 'bitmap';
 
 /**
- * A handler executes one command for a client: it reads `argv` (byte strings,
- * argv[0] being the name as sent), works on the store through `c.db`, and
- * writes exactly one reply to `c.reply`. It may throw CommandError before
- * changing anything.
+ * A handler executes one command: it reads `argv` (byte strings, argv[0]
+ * being the name as sent), works on the store through `c.db`, and writes
+ * exactly one reply to `c.reply`. It may throw CommandError before changing
+ * anything. Families take the execution context (Ctx); the server's own
+ * commands take its richer client state (C).
  */
-export type Handler = (c: Client, argv: string[]) => void;
+export type Handler<C = Ctx> = (c: C, argv: string[]) => void;
 
 /** The declaration of a command: the only place a command is listed. */
-export interface CommandSpec {
+export interface CommandSpec<C = Ctx> {
   /** Lowercase; for a subcommand, just its own name ("get" under "config"). */
   name: string;
   /** Redis arity: exact argc when positive, minimum argc when negative (name included). */
@@ -73,18 +74,18 @@ export interface CommandSpec {
   complexity?: string;
   /** COMMAND's command tips, e.g. 'nondeterministic_output'. */
   tips?: readonly string[];
-  handler?: Handler;
-  subcommands?: readonly CommandSpec[];
+  handler?: Handler<C>;
+  subcommands?: readonly CommandSpec<C>[];
 }
 
 /** A command as the dispatcher uses it: the declaration plus what is derived from it and its statistics. */
-export interface Command {
-  spec: CommandSpec;
+export interface Command<C = Ctx> {
+  spec: CommandSpec<C>;
   /** "get", or "config|get" for a subcommand. */
   fullName: string;
-  parent: Command | null;
-  handler: Handler | null;
-  subcommands: Map<string, Command> | null;
+  parent: Command<C> | null;
+  handler: Handler<C> | null;
+  subcommands: Map<string, Command<C>> | null;
   arity: number;
   flagSet: ReadonlySet<CommandFlag>;
   isWrite: boolean;
@@ -109,4 +110,15 @@ export interface CommandStats {
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
+}
+
+/** The argv indices of a command's keys, from its declaration. */
+export function keyIndices(spec: CommandSpec<never>, argv: string[]): number[] {
+  if (spec.getKeys) return spec.getKeys(argv);
+  const [first, lastDecl, step] = spec.keys;
+  if (first === 0) return [];
+  const last = lastDecl < 0 ? argv.length + lastDecl : lastDecl;
+  const out: number[] = [];
+  for (let i = first; i <= last && i < argv.length; i += step) out.push(i);
+  return out;
 }

@@ -1,11 +1,11 @@
-import type { Client } from '../server/client.js';
+import type { Ctx } from './context.js';
 
 /**
  * Redis's addReplyHelp: a heading naming the command as the client typed it
  * (upper-cased), the command's own lines, then the HELP entry, each a
  * simple string.
  */
-export function helpReply(c: Client, argv: string[], lines: readonly string[]): void {
+export function helpReply(c: Ctx, argv: string[], lines: readonly string[]): void {
   const r = c.reply;
   r.array(lines.length + 3);
   r.simple(`${argv[0].toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`);

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Effect } from '../server/propagation.js';
+import type { Effect } from '../core/propagation.js';
 import { AofBuffer } from './aof-buffer.js';
 import { errnoError, strerror, type AofIo } from './io.js';
 

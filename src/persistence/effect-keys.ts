@@ -1,6 +1,5 @@
-import type { Effect } from '../server/propagation.js';
-import type { Command } from '../core/command.js';
-import type { Server } from '../server/server.js';
+import type { Effect } from '../core/propagation.js';
+import { keyIndices, type Command } from '../core/command.js';
 
 /**
  * What one propagated effect touches, as the rewrite needs to know it:
@@ -23,6 +22,9 @@ const WRAPPER: Touch = { kind: 'wrapper' };
 const KEYLESS: Touch = { kind: 'keyless' };
 const UNKNOWN: Touch = { kind: 'unknown' };
 
+/** Finds the command a request names. */
+export type CommandLookup = (argv: string[]) => Command<never> | undefined;
+
 /** A database index as SELECT/MOVE/SWAPDB spell it, or -1. */
 function dbIndex(s: string): number {
   return /^\d{1,9}$/.test(s) ? Number(s) : -1;
@@ -31,9 +33,9 @@ function dbIndex(s: string): number {
 /**
  * What an effect touches (see Touch).
  */
-export function effectTouch(server: Server, e: Effect): Touch {
+export function effectTouch(lookup: CommandLookup, e: Effect): Touch {
   const argv = e.argv;
-  const cmd = server.dispatcher.lookup(argv);
+  const cmd = lookup(argv);
   if (cmd === undefined) return UNKNOWN;
   switch (cmd.fullName) {
     case 'multi':
@@ -49,7 +51,7 @@ export function effectTouch(server: Server, e: Effect): Touch {
       return a < 0 || b < 0 ? UNKNOWN : { kind: 'swapdb', a, b };
     }
   }
-  const keys = commandKeys(server, e.db, cmd, argv);
+  const keys = commandKeys(e.db, cmd, argv);
   if (keys === null) return UNKNOWN;
   return keys.length === 0 ? KEYLESS : { kind: 'keys', keys };
 }
@@ -59,8 +61,8 @@ export function effectTouch(server: Server, e: Effect): Touch {
  * positions in database `db`, plus the key in another database that MOVE
  * and COPY … DB reach. Null when that database is not a number.
  */
-export function commandKeys(server: Server, db: number, cmd: Command, argv: string[]): [number, string][] | null {
-  const indices = server.commands.keyIndices(cmd, argv);
+export function commandKeys(db: number, cmd: Command<never>, argv: string[]): [number, string][] | null {
+  const indices = keyIndices(cmd.spec, argv);
   const keys: [number, string][] = [];
   for (const i of indices) keys.push([db, argv[i]]);
   if (cmd.fullName === 'move') {

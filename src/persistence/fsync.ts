@@ -1,18 +1,17 @@
-import type { Client } from '../server/client.js';
 import type { AofWriter } from './aof-writer.js';
 
 /** Replies taken from a client's output at the end of a turn, waiting for the disk. */
-export interface HeldReply {
-  client: Client;
+export interface HeldReply<C = unknown> {
+  client: C;
   out: Buffer | Buffer[] | null;
   /** The client asked to be closed once these replies are written (QUIT, a protocol error). */
   close: boolean;
 }
 
 /** The replies of one turn and the AOF offset that must be on disk before they leave. */
-interface Group {
+interface Group<C> {
   need: number;
-  replies: HeldReply[];
+  replies: HeldReply<C>[];
 }
 
 /**
@@ -32,15 +31,15 @@ interface Group {
  * once: reads keep working, as the issue asks, at the price that they may
  * show writes whose replies are still held.
  */
-export class GroupCommit {
-  private groups: Group[] = [];
+export class GroupCommit<C> {
+  private groups: Group<C>[] = [];
   private inFlight = false;
   /** Bumped when the file changes under a running fsync (a rewrite's switch): its result no longer counts. */
   private generation = 0;
 
   constructor(
     private readonly writer: AofWriter,
-    private readonly release: (replies: HeldReply[]) => void,
+    private readonly release: (replies: HeldReply<C>[]) => void,
   ) {}
 
   get pending(): boolean {
@@ -48,7 +47,7 @@ export class GroupCommit {
   }
 
   /** The end of a turn whose effects the writer holds (written or still buffered after an error). */
-  add(replies: HeldReply[], wroteThisTurn: boolean): void {
+  add(replies: HeldReply<C>[], wroteThisTurn: boolean): void {
     const w = this.writer;
     if (w.error !== null && !wroteThisTurn) {
       this.release(replies);

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Socket } from 'node:net';
-import { Client } from '../server/client.js';
 import type { Command } from '../core/command.js';
-import type { Server } from '../server/server.js';
+import type { Ctx } from '../core/context.js';
 import { CommandError } from '../core/errors.js';
+import type { PersistenceHost } from './host.js';
 import { AofReader } from './aof-reader.js';
 import type { AofFileInfo } from './manifest.js';
 
@@ -25,7 +24,6 @@ export interface LoadProgress {
 /** How one file's loading ended. */
 type FileResult = 'ok' | 'empty' | 'truncated';
 
-const CLOSED_SOCKET = { remoteAddress: undefined, localAddress: undefined, remotePort: undefined, localPort: undefined };
 
 /**
  * Replays the manifest's files (base, then incrementals) into the keyspace,
@@ -36,15 +34,15 @@ const CLOSED_SOCKET = { remoteAddress: undefined, localAddress: undefined, remot
  * MULTI … EXEC blocks are applied whole, so a block cut off at the end of
  * the last file is left out (Redis's "Revert incomplete MULTI/EXEC").
  */
-export class AofLoader {
+export class AofLoader<C extends Ctx> {
   readonly progress: LoadProgress;
-  private readonly client: Client;
-  private queued: { cmd: Command; argv: string[] }[] | null = null;
+  private readonly client: C;
+  private queued: { cmd: Command<C>; argv: string[] }[] | null = null;
   private warnedInternal = false;
   private aborted = false;
 
   constructor(
-    private readonly server: Server,
+    private readonly server: PersistenceHost<C>,
     private readonly dir: string,
     private readonly files: AofFileInfo[],
     private readonly allowTruncated: boolean,
@@ -52,8 +50,7 @@ export class AofLoader {
     let total = 0;
     for (const f of files) total += fs.statSync(path.join(dir, f.name)).size;
     this.progress = { startSec: Math.floor(Date.now() / 1000), totalBytes: total, loadedBytes: 0 };
-    this.client = new Client(server, CLOSED_SOCKET as unknown as Socket, 0);
-    this.client.denyBlocking = true;
+    this.client = server.detachedClient();
   }
 
   /** Loads every file; rejects with an AofLoadError naming the file, offset and reason. */
@@ -172,7 +169,7 @@ export class AofLoader {
 
   /** Applies (or queues, inside MULTI) one command; true when it opens a MULTI block. */
   private execute(f: AofFileInfo, argv: string[], at: number): boolean {
-    const cmd = this.server.dispatcher.lookup(argv);
+    const cmd = this.server.lookup(argv);
     if (cmd === undefined || cmd.handler === null) {
       throw new AofLoadError(`Unknown command '${argv[0].slice(0, 128)}' reading the append only file ${f.name} at offset ${at}`);
     }
@@ -199,7 +196,7 @@ export class AofLoader {
    * Runs one command's handler. As in Redis's loader a command that fails
    * (a wrong type, say) changes nothing and loading goes on.
    */
-  private call(cmd: Command, argv: string[]): void {
+  private call(cmd: Command<C>, argv: string[]): void {
     const c = this.client;
     const arity = cmd.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return;
@@ -212,6 +209,5 @@ export class AofLoader {
         this.server.log.warning({ err: e, command: cmd.fullName }, 'Internal error while loading the AOF');
       }
     }
-    c.reply.length = 0;
   }
 }

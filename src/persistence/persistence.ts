@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Client } from '../server/client.js';
-import type { Command } from '../core/command.js';
-import type { Effect } from '../server/propagation.js';
-import type { Server } from '../server/server.js';
+import type { Ctx } from '../core/context.js';
+import type { Effect } from '../core/propagation.js';
 import { CommandError } from '../core/errors.js';
 import { AofWriter, type FsyncPolicy } from './aof-writer.js';
-import { GroupCommit } from './fsync.js';
+import { GroupCommit, type HeldReply } from './fsync.js';
+import type { PersistenceHost } from './host.js';
 import { nodeIo, strerror, type AofIo } from './io.js';
 import { AofLoader, AofLoadError } from './loader.js';
 import { AofManifest, ManifestError, manifestName, readManifest, tempIncrName, writeManifest } from './manifest.js';
@@ -27,13 +26,13 @@ const REWRITE_LIMIT_MAX_MINUTES = 60;
  * writer of the open incremental file, the rewrite in progress, loading at
  * start, and the statistics INFO shows.
  */
-export class Persistence {
+export class Persistence<C extends Ctx> {
   private fileIo: AofIo = nodeIo;
   state: AofState = 'off';
   manifest: AofManifest | null = null;
   writer: AofWriter | null = null;
   /** appendfsync always's group commit over the writer's file. */
-  private commit: GroupCommit | null = null;
+  private commit: GroupCommit<C> | null = null;
   rewrite: AofRewrite | null = null;
   rewriteScheduled = false;
   /** Rewrites started (INFO aof_rewrites). */
@@ -43,7 +42,7 @@ export class Persistence {
   lastRewriteOk = true;
   /** AOF size after the last rewrite, the base of the growth that triggers the next (aof_rewrite_base_size). */
   baseSize = 0;
-  loader: AofLoader | null = null;
+  loader: AofLoader<C> | null = null;
   /** Settles when the data is loaded (or there was nothing to load); rejects with an AofLoadError. */
   ready: Promise<void> = Promise.resolve();
   private started = false;
@@ -53,7 +52,14 @@ export class Persistence {
   private limitDelayMinutes = 0;
   private limitUntil = 0;
 
-  constructor(private readonly server: Server) {}
+  /**
+   * @param writeHeld writes replies that appendfsync always held until the
+   * disk had what they acknowledge
+   */
+  constructor(
+    private readonly server: PersistenceHost<C>,
+    private readonly writeHeld: (replies: HeldReply<C>[]) => void,
+  ) {}
 
   /** The file operations that can fail; tests put a failing disk here. */
   get io(): AofIo {
@@ -213,7 +219,7 @@ export class Persistence {
   private setWriter(w: AofWriter | null): void {
     this.commit?.releaseAll();
     this.writer = w;
-    this.commit = w === null ? null : new GroupCommit(w, (replies) => this.server.writeHeld(replies));
+    this.commit = w === null ? null : new GroupCommit<C>(w, this.writeHeld);
   }
 
   private get policy(): FsyncPolicy {
@@ -294,7 +300,7 @@ export class Persistence {
    * `always` the replies are then taken aside until an fsync covers them
    * (see GroupCommit) and false is returned: the AOF writes them.
    */
-  beforeReplies(clients: Client[]): boolean {
+  beforeReplies(takeReplies: () => HeldReply<C>[]): boolean {
     const w = this.writer;
     const rw = this.rewrite;
     if (w === null && rw === null) return true;
@@ -310,23 +316,14 @@ export class Persistence {
       return true;
     }
     if (!commit.pending && w.durable) return true;
-    const replies = clients.map((c) => {
-      c.flushPending = false;
-      return { client: c, out: c.reply.take(), close: c.closeAfterReply };
-    });
-    commit.add(replies, fed);
+    commit.add(takeReplies(), fed);
     return false;
   }
 
-  /** MISCONF for writes (and PING, as Redis) while the AOF cannot be written. */
-  writeRefusal(c: Client, cmd: Command): string | null {
-    const w = this.writer;
-    if (w === null) return null;
-    const error = w.error;
-    if (error === null) return null;
-    const name = cmd.fullName;
-    const writes = cmd.isWrite || name === 'ping' || (name === 'exec' && c.multi !== null && c.multi.some((q) => q.cmd.isWrite));
-    return writes ? `MISCONF Errors writing to the AOF file: ${strerror(error)}` : null;
+  /** The MISCONF error that refuses writes (and PING, as Redis) while the AOF cannot be written; null when it can. */
+  get writeRefusal(): string | null {
+    const error = this.writer?.error ?? null;
+    return error === null ? null : `MISCONF Errors writing to the AOF file: ${strerror(error)}`;
   }
 
   private startTick(): void {
@@ -383,7 +380,7 @@ export class Persistence {
   }
 
   /** BGREWRITEAOF's reply text, or throws its error. Inside a transaction it is scheduled, as in Redis. */
-  bgrewrite(c: Client): string {
+  bgrewrite(c: Ctx): string {
     if (this.rewrite !== null) throw new CommandError('ERR Background append only file rewriting already in progress');
     if (c.denyBlocking) {
       this.rewriteScheduled = true;
@@ -429,7 +426,7 @@ export class Persistence {
         this.startRewrite();
       },
     };
-    const rw = new AofRewrite(this.server, this.io, opened[0], baseTemp, opened[1], futureTemp, events);
+    const rw = new AofRewrite({ keyspace: this.server.keyspace, lookup: (argv) => this.server.lookup(argv) }, this.io, opened[0], baseTemp, opened[1], futureTemp, events);
     this.rewrite = rw;
     this.rewriteScheduled = false;
     this.rewrites++;

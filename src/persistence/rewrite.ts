@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import type { Effect } from '../server/propagation.js';
-import type { Server } from '../server/server.js';
+import type { Effect } from '../core/propagation.js';
+import type { Keyspace } from '../store/keyspace/keyspace.js';
 import type { BigMap } from '../store/keyspace/big-map.js';
 import type { Value } from '../store/keyspace/value.js';
 import { AofBuffer } from './aof-buffer.js';
 import type { Command } from '../core/command.js';
-import { commandKeys, effectTouch, type Touch } from './effect-keys.js';
+import { commandKeys, effectTouch, type CommandLookup, type Touch } from './effect-keys.js';
 import { errnoError, type AofIo } from './io.js';
 import { KeySet } from './key-set.js';
 import { rebuildCommands } from './rebuild.js';
@@ -112,7 +112,7 @@ export class AofRewrite {
   private now = Date.now();
 
   constructor(
-    private readonly server: Server,
+    private readonly host: { readonly keyspace: Keyspace; lookup: CommandLookup },
     private readonly io: AofIo,
     readonly baseFd: number,
     readonly baseTemp: string,
@@ -120,7 +120,7 @@ export class AofRewrite {
     readonly futureTemp: string,
     private readonly events: RewriteEvents,
   ) {
-    this.contents = server.keyspace.dbs.map((db) => ({
+    this.contents = host.keyspace.dbs.map((db) => ({
       baseIndex: db.index,
       dict: db.dict,
       expires: db.expires,
@@ -294,10 +294,10 @@ export class AofRewrite {
    * file. A string goes straight into the base; another value is cloned and
    * its clone written in later slices.
    */
-  beforeWrite(db: number, cmd: Command, argv: string[]): void {
+  beforeWrite(db: number, cmd: Command<never>, argv: string[]): void {
     if (this.phase !== 'walking') return;
     try {
-      const keys = commandKeys(this.server, db, cmd, argv);
+      const keys = commandKeys(db, cmd, argv);
       if (keys !== null) for (const [d, key] of keys) this.visitNow(d, key);
     } catch (e) {
       this.fail(e);
@@ -317,7 +317,7 @@ export class AofRewrite {
     const partial = c.partial.delete(key);
     const value = c.dict.get(key);
     const deadline = value === undefined || c.expires.size === 0 ? -1 : c.expires.get(key) ?? -1;
-    const live = value !== undefined && (deadline === -1 || deadline > this.server.keyspace.now);
+    const live = value !== undefined && (deadline === -1 || deadline > this.host.keyspace.now);
     if (!partial && !live) return;
     this.selectBase(c.baseIndex);
     if (partial) this.base.appendCommand(['DEL', key]);
@@ -345,7 +345,7 @@ export class AofRewrite {
   }
 
   private place(batch: readonly Effect[]): void {
-    const touches = batch.map((e) => effectTouch(this.server, e));
+    const touches = batch.map((e) => effectTouch(this.host.lookup, e));
     let unvisited = false;
     let visited = false;
     let keyless = false;
@@ -468,10 +468,10 @@ export class AofRewrite {
     const wrap = touched.size > 0 || verbatim.length > 1;
     if (wrap) out.appendCommand(['MULTI']);
     this.appendEffects(verbatim);
-    const now = this.server.keyspace.now;
+    const now = this.host.keyspace.now;
     for (const [c, keys] of touched) {
       const db = this.contents.indexOf(c);
-      const live = this.server.keyspace.db(db);
+      const live = this.host.keyspace.db(db);
       for (const key of keys) {
         const cur = this.current;
         if (cur !== null && cur.contents === c && cur.key === key) this.current = null;

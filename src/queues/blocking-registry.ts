@@ -1,28 +1,54 @@
-import type { Client } from '../server/client.js';
 import type { Command } from '../core/command.js';
-import type { Server } from '../server/server.js';
+import type { Ctx } from '../core/context.js';
+import type { RespWriter } from '../protocol/reply.js';
 import type { Database } from '../store/keyspace/database.js';
-import type { KeyWaiters } from '../store/keyspace/keyspace.js';
+import type { Keyspace, KeyWaiters } from '../store/keyspace/keyspace.js';
 import { typeOf, type TypeName } from '../store/keyspace/value.js';
 
 /** setTimeout's longest delay; longer waits re-arm when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const UNBLOCKED_ERROR = 'UNBLOCKED client unblocked via CLIENT UNBLOCK';
 
+/** A client as the registry sees it: a command context that can wait, with a connection's output. */
+export interface Blockable<Self = unknown> extends Ctx {
+  blocked: BlockedState<Self> | null;
+  readonly closed: boolean;
+  readonly closeAfterReply: boolean;
+  /** CLIENT REPLY OFF: the reply that ends a wait is dropped too. */
+  readonly replyOff: boolean;
+  readonly out: RespWriter;
+}
+
+/** What the registry asks of the server that hosts it. */
+export interface BlockingHost<C extends Blockable<C>> {
+  /** Runs a served client's command again, whole, as the dispatcher runs any command. */
+  rerun(c: C, cmd: Command<C>, argv: string[]): void;
+  /** Reads the clocks before work that no request started (a timer firing). */
+  startTurn(): void;
+  /** Queues a client's output to be written at the end of this event-loop turn. */
+  flush(c: C): void;
+  /** Lets a client whose wait ended run the requests it sent meanwhile, unless something else holds it. */
+  resume(c: C): void;
+  /** A wait that ended without the command running again: count the command now (statistics, slow log). */
+  completed(c: C, cmd: Command<C>, argv: string[], usec: number, failed: boolean): void;
+  /** An error reply written outside any command (CLIENT UNBLOCK … ERROR), for the error statistics. */
+  errorReplied(c: C): void;
+}
+
 /** What a blocked client waits for, and how its wait ends. */
-export interface BlockedState {
+export interface BlockedState<C = unknown> {
   /** Absolute deadline in ms since the epoch; 0 waits forever. */
   deadline: number;
   timer: NodeJS.Timeout | null;
   /** Writes the reply a timeout (or CLIENT UNBLOCK … TIMEOUT) gives: BLPOP's nil, WAIT's count. */
-  onTimeout: (c: Client) => void;
+  onTimeout: (c: Ctx) => void;
   /** The database and the distinct keys waited on; null and empty for WAIT. */
   db: Database | null;
   keys: string[];
   /** The type of value that can serve the client ('list' for BLPOP…), null for none. */
   serves: TypeName | null;
   /** The command that blocked, run again when a key it waits on is ready; the dispatcher fills these in. */
-  cmd: Command | null;
+  cmd: Command<C> | null;
   argv: string[] | null;
   /** Microseconds the blocking call took: the command's time if it ends without running again. */
   usec: number;
@@ -53,10 +79,10 @@ interface ReadyKey {
  * holds its pipelined requests; they run once the wait ends, at the end of
  * the event-loop turn (Redis's processUnblockedClients in beforeSleep).
  */
-export class BlockingRegistry implements KeyWaiters {
-  private readonly clients = new Set<Client>();
+export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
+  private readonly clients = new Set<C>();
   /** Per database: key → clients blocked on it, first come first served. */
-  private readonly waiting = new Map<Database, Map<string, Set<Client>>>();
+  private readonly waiting = new Map<Database, Map<string, Set<C>>>();
   private keyCount = 0;
   private timed = 0;
   private ready: ReadyKey[] = [];
@@ -65,10 +91,13 @@ export class BlockingRegistry implements KeyWaiters {
   private serving = false;
   /** While a command runs again, the deadline it keeps if it blocks again; -1 otherwise. */
   private rerunDeadline = -1;
-  private toResume: Client[] = [];
+  private toResume: C[] = [];
   private resumeScheduled = false;
 
-  constructor(private readonly server: Server) {}
+  constructor(
+    private readonly keyspace: Keyspace,
+    private readonly host: BlockingHost<C>,
+  ) {}
 
   /** Clients blocked now. */
   get size(): number {
@@ -91,7 +120,7 @@ export class BlockingRegistry implements KeyWaiters {
   }
 
   /** Blocks the running command's client until `deadline` (0: forever) or CLIENT UNBLOCK. The handler writes no reply. */
-  block(c: Client, deadline: number, onTimeout: (c: Client) => void): void {
+  block(c: C, deadline: number, onTimeout: (c: Ctx) => void): void {
     this.start(c, {
       deadline, timer: null, onTimeout, db: null, keys: [], serves: null, cmd: null, argv: null, usec: 0,
     });
@@ -101,8 +130,8 @@ export class BlockingRegistry implements KeyWaiters {
    * Blocks the running command's client on keys of its database until one
    * holds a value of type `serves`, the deadline passes, or CLIENT UNBLOCK.
    */
-  blockForKeys(c: Client, keys: readonly string[], serves: TypeName, deadline: number, onTimeout: (c: Client) => void): void {
-    this.server.keyspace.waiters = this;
+  blockForKeys(c: C, keys: readonly string[], serves: TypeName, deadline: number, onTimeout: (c: Ctx) => void): void {
+    this.keyspace.waiters = this;
     const db = c.db;
     let byKey = this.waiting.get(db);
     if (byKey === undefined) this.waiting.set(db, (byKey = new Map()));
@@ -121,7 +150,7 @@ export class BlockingRegistry implements KeyWaiters {
     this.start(c, { deadline, timer: null, onTimeout, db, keys: distinct, serves, cmd: null, argv: null, usec: 0 });
   }
 
-  private start(c: Client, state: BlockedState): void {
+  private start(c: C, state: BlockedState<C>): void {
     if (this.rerunDeadline !== -1) state.deadline = this.rerunDeadline;
     c.blocked = state;
     this.clients.add(c);
@@ -131,7 +160,7 @@ export class BlockingRegistry implements KeyWaiters {
     }
   }
 
-  private arm(c: Client, state: BlockedState): void {
+  private arm(c: C, state: BlockedState<C>): void {
     const delay = Math.min(Math.max(0, state.deadline - Date.now()), MAX_TIMER_MS);
     state.timer = setTimeout(() => {
       if (Date.now() < state.deadline) this.arm(c, state);
@@ -140,12 +169,12 @@ export class BlockingRegistry implements KeyWaiters {
     state.timer.unref();
   }
 
-  private timedOut(c: Client): void {
+  private timedOut(c: C): void {
     const state = c.blocked;
     if (state === null) return;
     state.timer = null;
-    this.server.startTurn();
-    const start = c.reply.length;
+    this.host.startTurn();
+    const start = c.out.length;
     state.onTimeout(c);
     this.finish(c, state, false, start);
   }
@@ -154,13 +183,13 @@ export class BlockingRegistry implements KeyWaiters {
    * CLIENT UNBLOCK: ends a client's wait as its timeout would, or with the
    * UNBLOCKED error. False when the client is not blocked.
    */
-  unblockClient(c: Client, error: boolean): boolean {
+  unblockClient(c: C, error: boolean): boolean {
     const state = c.blocked;
     if (state === null) return false;
-    const start = c.reply.length;
+    const start = c.out.length;
     if (error) {
       c.reply.error(UNBLOCKED_ERROR);
-      this.server.stats.countError(c.reply.lastError);
+      this.host.errorReplied(c);
     } else {
       state.onTimeout(c);
     }
@@ -172,22 +201,15 @@ export class BlockingRegistry implements KeyWaiters {
    * A wait that ended without the command running again: the command is
    * counted now (Redis 7.2 counts a blocked command once, when it is done).
    */
-  private finish(c: Client, state: BlockedState, failed: boolean, replyStart: number): void {
-    if (c.replyOff) c.reply.length = replyStart;
-    const cmd = state.cmd;
-    if (cmd !== null) {
-      cmd.stats.calls++;
-      cmd.stats.usec += state.usec;
-      if (failed) cmd.stats.failedCalls++;
-      this.server.stats.commandsProcessed++;
-      if (!cmd.skipSlowlog) this.server.slowlog.consider(c, state.argv!, state.usec);
-    }
+  private finish(c: C, state: BlockedState<C>, failed: boolean, replyStart: number): void {
+    if (c.replyOff) c.out.length = replyStart;
+    if (state.cmd !== null) this.host.completed(c, state.cmd, state.argv!, state.usec, failed);
     this.release(c);
     this.queueResume(c);
   }
 
   /** Forgets a blocked client without replying (it disconnected, or its command runs again); frees what it held. */
-  release(c: Client): boolean {
+  release(c: C): boolean {
     const state = c.blocked;
     if (state === null) return false;
     if (state.timer !== null) clearTimeout(state.timer);
@@ -277,24 +299,24 @@ export class BlockingRegistry implements KeyWaiters {
     }
   }
 
-  private rerun(c: Client): void {
+  private rerun(c: C): void {
     const state = c.blocked!;
     this.release(c);
     this.rerunDeadline = state.deadline;
-    const replyStart = c.reply.length;
+    const replyStart = c.out.length;
     try {
-      this.server.dispatcher.rerun(c, state.cmd!, state.argv!);
+      this.host.rerun(c, state.cmd!, state.argv!);
     } finally {
       this.rerunDeadline = -1;
     }
     // CLIENT REPLY OFF holds for the reply that ends the wait too.
-    if (c.replyOff) c.reply.length = replyStart;
+    if (c.replyOff) c.out.length = replyStart;
     if (c.blocked === null) this.queueResume(c);
   }
 
   /** Sends a finished client's reply and, at the end of this turn, runs the requests that arrived meanwhile. */
-  private queueResume(c: Client): void {
-    this.server.flushClient(c);
+  private queueResume(c: C): void {
+    this.host.flush(c);
     this.toResume.push(c);
     if (!this.resumeScheduled) {
       this.resumeScheduled = true;
@@ -306,11 +328,10 @@ export class BlockingRegistry implements KeyWaiters {
     this.resumeScheduled = false;
     const list = this.toResume;
     this.toResume = [];
-    this.server.startTurn();
+    this.host.startTurn();
     for (const c of list) {
-      if (c.closed || c.closeAfterReply || c.blocked !== null || this.server.isPaused(c)) continue;
-      c.parser.resume();
-      this.server.flushClient(c);
+      if (c.closed || c.closeAfterReply || c.blocked !== null) continue;
+      this.host.resume(c);
     }
   };
 }

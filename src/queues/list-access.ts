@@ -1,17 +1,17 @@
-import type { Client } from '../server/client.js';
-import { optionWord } from '../store/string/string-values.js';
+import { optionWord } from '../core/options.js';
+import type { Ctx } from '../core/context.js';
 import { CommandError, SYNTAX, WRONGTYPE } from '../core/errors.js';
 import { ListValue } from './list.js';
 
 /** The list at key for a read command (counts a hit or miss); undefined when absent. */
-export function readList(c: Client, key: string): ListValue | undefined {
+export function readList(c: Ctx, key: string): ListValue | undefined {
   const v = c.db.read(key);
   if (v === undefined || v instanceof ListValue) return v;
   throw new CommandError(WRONGTYPE);
 }
 
 /** The list at key for a write command; undefined when absent. */
-export function writableList(c: Client, key: string): ListValue | undefined {
+export function writableList(c: Ctx, key: string): ListValue | undefined {
   const v = c.db.get(key);
   if (v === undefined || v instanceof ListValue) return v;
   throw new CommandError(WRONGTYPE);
@@ -30,7 +30,7 @@ export function listEnd(arg: string): boolean {
  * counts one change per element as Redis does.
  */
 export function pushElements(
-  c: Client, key: string, list: ListValue | undefined, argv: string[], from: number, front: boolean,
+  c: Ctx, key: string, list: ListValue | undefined, argv: string[], from: number, front: boolean,
 ): ListValue {
   const n = argv.length - from;
   if (list === undefined) {
@@ -39,12 +39,12 @@ export function pushElements(
   } else {
     c.db.modified(key);
   }
-  c.server.keyspace.dirty += n - 1;
+  c.keyspace.dirty += n - 1;
   let bytes = 0;
   for (let i = from; i < argv.length; i++) bytes += argv[i].length;
   list.growing(bytes);
   for (let i = from; i < argv.length; i++) list.push(argv[i], front);
-  c.server.keyspace.notify(c.db, 'l', front ? 'lpush' : 'rpush', key);
+  c.keyspace.notify(c.db, 'l', front ? 'lpush' : 'rpush', key);
   return list;
 }
 
@@ -53,8 +53,8 @@ export function pushElements(
  * end: the pop event, the key deleted (and 'del') when the list emptied,
  * one change counted per element.
  */
-export function elementsRemoved(c: Client, key: string, list: ListValue, front: boolean, count: number): void {
-  const ks = c.server.keyspace;
+export function elementsRemoved(c: Ctx, key: string, list: ListValue, front: boolean, count: number): void {
+  const ks = c.keyspace;
   ks.notify(c.db, 'l', front ? 'lpop' : 'rpop', key);
   if (list.length === 0) {
     c.db.delete(key);
@@ -67,14 +67,10 @@ export function elementsRemoved(c: Client, key: string, list: ListValue, front: 
 }
 
 /** Writes elements [start, start + n) as an array, or backwards from `start` when `reverse`. */
-export function replyRange(c: Client, list: ListValue, start: number, n: number, reverse: boolean): void {
+export function replyRange(c: Ctx, list: ListValue, start: number, n: number, reverse: boolean): void {
   const r = c.reply;
   r.array(n);
   if (reverse) for (let i = 0; i < n; i++) r.bulk(list.get(start - i));
   else for (let i = 0; i < n; i++) r.bulk(list.get(start + i));
 }
 
-/** Whether anyone consumes propagated effects: rewritten argvs are built only then. */
-export function propagating(c: Client): boolean {
-  return c.server.propagation.active;
-}

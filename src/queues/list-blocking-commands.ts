@@ -1,11 +1,11 @@
-import type { Client } from '../server/client.js';
+import type { Ctx } from '../core/context.js';
 import type { CommandSpec } from '../core/command.js';
-import { elementsRemoved, listEnd, propagating, writableList } from './list-access.js';
+import { elementsRemoved, listEnd, writableList } from './list-access.js';
 import { moveElement, multiPopKeys, parseMultiPop, popRangeWithKey } from './list-pop-commands.js';
 import { blockingDeadline } from './timeout.js';
 
 /** Redis answers every list wait that times out with a null array, BLMOVE's included. */
-function timedOut(c: Client): void {
+function timedOut(c: Ctx): void {
   c.reply.nullArray();
 }
 
@@ -13,9 +13,9 @@ function timedOut(c: Client): void {
  * Blocks on `keys` unless the command may not block (inside MULTI, later
  * scripts), in which case it answers as a timeout would: `denied`.
  */
-function blockOrAnswer(c: Client, keys: readonly string[], deadline: number, denied: () => void): void {
+function blockOrAnswer(c: Ctx, keys: readonly string[], deadline: number, denied: () => void): void {
   if (c.denyBlocking) denied();
-  else c.server.blocking.blockForKeys(c, keys, 'list', deadline, timedOut);
+  else c.block(keys, 'list', deadline, timedOut);
 }
 
 /**
@@ -24,8 +24,8 @@ function blockOrAnswer(c: Client, keys: readonly string[], deadline: number, den
  * (a key of another type fails the command), else the client blocks.
  */
 function blockingPop(front: boolean) {
-  return (c: Client, argv: string[]): void => {
-    const deadline = blockingDeadline(argv[argv.length - 1], c.server.keyspace.now);
+  return (c: Ctx, argv: string[]): void => {
+    const deadline = blockingDeadline(argv[argv.length - 1], c.keyspace.now);
     for (let i = 1; i < argv.length - 1; i++) {
       const key = argv[i];
       const list = writableList(c, key);
@@ -34,7 +34,7 @@ function blockingPop(front: boolean) {
       c.reply.bulk(key);
       c.reply.bulk(list.pop(front));
       elementsRemoved(c, key, list, front, 1);
-      if (propagating(c)) c.propagateArgv = [front ? 'LPOP' : 'RPOP', key];
+      if (c.propagating) c.propagateArgv = [front ? 'LPOP' : 'RPOP', key];
       return;
     }
     blockOrAnswer(c, argv.slice(1, -1), deadline, () => c.reply.nullArray());
@@ -42,9 +42,9 @@ function blockingPop(front: boolean) {
 }
 
 /** BLMPOP timeout numkeys key [key …] LEFT|RIGHT [COUNT count]: the timeout is checked after the rest. */
-function blmpop(c: Client, argv: string[]): void {
+function blmpop(c: Ctx, argv: string[]): void {
   const { keys, front, count } = parseMultiPop(argv, 2);
-  const deadline = blockingDeadline(argv[1], c.server.keyspace.now);
+  const deadline = blockingDeadline(argv[1], c.keyspace.now);
   for (const key of keys) {
     const list = writableList(c, key);
     if (list === undefined) continue;
@@ -55,7 +55,7 @@ function blmpop(c: Client, argv: string[]): void {
 }
 
 /** BLMOVE and BRPOPLPUSH: only the source is waited on; the twin they propagate is `twin`. */
-function blockingMove(c: Client, argv: string[], fromFront: boolean, toFront: boolean, deadline: number, twin: string[]): void {
+function blockingMove(c: Ctx, argv: string[], fromFront: boolean, toFront: boolean, deadline: number, twin: string[]): void {
   const srcKey = argv[1];
   const src = writableList(c, srcKey);
   if (src === undefined) {
@@ -63,18 +63,18 @@ function blockingMove(c: Client, argv: string[], fromFront: boolean, toFront: bo
     return;
   }
   moveElement(c, src, srcKey, argv[2], fromFront, toFront);
-  if (propagating(c)) c.propagateArgv = twin;
+  if (c.propagating) c.propagateArgv = twin;
 }
 
-function blmove(c: Client, argv: string[]): void {
+function blmove(c: Ctx, argv: string[]): void {
   const fromFront = listEnd(argv[3]);
   const toFront = listEnd(argv[4]);
-  const deadline = blockingDeadline(argv[5], c.server.keyspace.now);
+  const deadline = blockingDeadline(argv[5], c.keyspace.now);
   blockingMove(c, argv, fromFront, toFront, deadline, ['LMOVE', argv[1], argv[2], argv[3], argv[4]]);
 }
 
-function brpoplpush(c: Client, argv: string[]): void {
-  const deadline = blockingDeadline(argv[3], c.server.keyspace.now);
+function brpoplpush(c: Ctx, argv: string[]): void {
+  const deadline = blockingDeadline(argv[3], c.keyspace.now);
   blockingMove(c, argv, false, true, deadline, ['RPOPLPUSH', argv[1], argv[2]]);
 }
 

@@ -1,6 +1,6 @@
-import type { Client } from '../server/client.js';
+import { optionWord } from '../core/options.js';
+import type { Ctx } from '../core/context.js';
 import type { CommandSpec } from '../core/command.js';
-import { optionWord } from '../store/string/string-values.js';
 import { CommandError, NO_SUCH_KEY, SYNTAX } from '../core/errors.js';
 import { intArg } from '../core/numbers.js';
 import { listBlockingCommands } from './list-blocking-commands.js';
@@ -12,7 +12,7 @@ const INDEX_OUT_OF_RANGE = 'ERR index out of range';
 
 /** LPUSH, RPUSH, and with `existing` LPUSHX, RPUSHX: the new length. */
 function push(front: boolean, existing: boolean) {
-  return (c: Client, argv: string[]): void => {
+  return (c: Ctx, argv: string[]): void => {
     const key = argv[1];
     const list = writableList(c, key);
     if (list === undefined && existing) {
@@ -23,7 +23,7 @@ function push(front: boolean, existing: boolean) {
   };
 }
 
-function llen(c: Client, argv: string[]): void {
+function llen(c: Ctx, argv: string[]): void {
   const list = readList(c, argv[1]);
   c.reply.integer(list === undefined ? 0 : list.length);
 }
@@ -34,7 +34,7 @@ function resolveIndex(index: number, length: number): number {
 }
 
 /** LINDEX: O(1) here; Redis's documented O(N) is the bound. The index is read after the key, as in Redis. */
-function lindex(c: Client, argv: string[]): void {
+function lindex(c: Ctx, argv: string[]): void {
   const list = readList(c, argv[1]);
   if (list === undefined) {
     c.reply.nullBulk();
@@ -45,7 +45,7 @@ function lindex(c: Client, argv: string[]): void {
   else c.reply.bulk(list.get(i));
 }
 
-function lset(c: Client, argv: string[]): void {
+function lset(c: Ctx, argv: string[]): void {
   const key = argv[1];
   const list = writableList(c, key);
   if (list === undefined) throw new CommandError(NO_SUCH_KEY);
@@ -57,13 +57,13 @@ function lset(c: Client, argv: string[]): void {
   if (i < 0 || i >= list.length) throw new CommandError(INDEX_OUT_OF_RANGE);
   list.set(i, value);
   c.db.modified(key);
-  c.server.keyspace.notify(c.db, 'l', 'lset', key);
+  c.keyspace.notify(c.db, 'l', 'lset', key);
   list.shrunk();
   c.reply.ok();
 }
 
 /** LINSERT key BEFORE|AFTER pivot element: the new length, -1 without the pivot, 0 without the key. */
-function linsert(c: Client, argv: string[]): void {
+function linsert(c: Ctx, argv: string[]): void {
   const where = optionWord(argv[2]);
   if (where !== 'before' && where !== 'after') throw new CommandError(SYNTAX);
   const key = argv[1];
@@ -89,12 +89,12 @@ function linsert(c: Client, argv: string[]): void {
   }
   list.insert(where === 'after' ? at + 1 : at, value);
   c.db.modified(key);
-  c.server.keyspace.notify(c.db, 'l', 'linsert', key);
+  c.keyspace.notify(c.db, 'l', 'linsert', key);
   c.reply.integer(list.length);
 }
 
 /** LREM key count element: removes up to |count| matches from the head (count > 0), the tail (< 0), or all (0). */
-function lrem(c: Client, argv: string[]): void {
+function lrem(c: Ctx, argv: string[]): void {
   const count = intArg(argv[2]);
   const key = argv[1];
   const list = writableList(c, key);
@@ -103,7 +103,7 @@ function lrem(c: Client, argv: string[]): void {
     return;
   }
   const removed = list.removeEqual(argv[3], Math.abs(count), count < 0);
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   if (removed > 0) {
     c.db.modified(key);
     ks.dirty += removed - 1;

@@ -1,9 +1,9 @@
-import type { Client } from '../server/client.js';
+import { optionWord } from '../core/options.js';
+import type { Ctx } from '../core/context.js';
 import type { CommandSpec } from '../core/command.js';
-import { optionWord } from '../store/string/string-values.js';
 import { CommandError, SYNTAX, wrongArity } from '../core/errors.js';
 import { toInt64 } from '../core/numbers.js';
-import { elementsRemoved, listEnd, propagating, writableList } from './list-access.js';
+import { elementsRemoved, listEnd, writableList } from './list-access.js';
 import { ListValue } from './list.js';
 import { isListpackInt } from './listpack-size.js';
 
@@ -18,14 +18,14 @@ function positiveArg(s: string, message: string): number {
  * Pops up to `count` elements from one end of a non-empty list and replies
  * [key, [elements…]] (LMPOP, BLMPOP), propagating [LR]POP key n.
  */
-export function popRangeWithKey(c: Client, key: string, list: ListValue, front: boolean, count: number): void {
+export function popRangeWithKey(c: Ctx, key: string, list: ListValue, front: boolean, count: number): void {
   const n = Math.min(count, list.length);
   c.reply.array(2);
   c.reply.bulk(key);
   c.reply.array(n);
   for (let k = 0; k < n; k++) c.reply.bulk(list.pop(front));
   elementsRemoved(c, key, list, front, n);
-  if (propagating(c)) c.propagateArgv = [front ? 'LPOP' : 'RPOP', key, String(n)];
+  if (c.propagating) c.propagateArgv = [front ? 'LPOP' : 'RPOP', key, String(n)];
 }
 
 /**
@@ -67,7 +67,7 @@ export function multiPopKeys(numkeysAt: number) {
 
 /** LPOP key [count], RPOP key [count]: one element as a bulk, or with a count an array of up to count. */
 function pop(front: boolean) {
-  return (c: Client, argv: string[]): void => {
+  return (c: Ctx, argv: string[]): void => {
     if (argv.length > 3) throw new CommandError(wrongArity(front ? 'lpop' : 'rpop'));
     const withCount = argv.length === 3;
     let count = 0;
@@ -97,7 +97,7 @@ function pop(front: boolean) {
 }
 
 /** LMPOP numkeys key [key …] LEFT|RIGHT [COUNT count]: from the first non-empty list, as LPOP/RPOP key n. */
-function lmpop(c: Client, argv: string[]): void {
+function lmpop(c: Ctx, argv: string[]): void {
   const { keys, front, count } = parseMultiPop(argv, 1);
   for (const key of keys) {
     const list = writableList(c, key);
@@ -113,12 +113,12 @@ function lmpop(c: Client, argv: string[]): void {
  * the destination, creating it; Redis's lmoveGenericCommand. Events: the
  * push on the destination, then the pop (and 'del') on the source.
  */
-export function moveElement(c: Client, src: ListValue, srcKey: string, dstKey: string, fromFront: boolean, toFront: boolean): void {
+export function moveElement(c: Ctx, src: ListValue, srcKey: string, dstKey: string, fromFront: boolean, toFront: boolean): void {
   let dst = writableList(c, dstKey);
   // A popped integer comes out of a quicklist as an integer object, whose length Redis does not count.
   const quicklistSource = src.encoding() === 'quicklist';
   const v = src.pop(fromFront);
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   if (dst === undefined) {
     dst = new ListValue();
     c.db.put(dstKey, dst, -1);
@@ -131,7 +131,7 @@ export function moveElement(c: Client, src: ListValue, srcKey: string, dstKey: s
   elementsRemoved(c, srcKey, src, fromFront, 1);
 }
 
-function lmoveGeneric(c: Client, srcKey: string, dstKey: string, fromFront: boolean, toFront: boolean): void {
+function lmoveGeneric(c: Ctx, srcKey: string, dstKey: string, fromFront: boolean, toFront: boolean): void {
   const src = writableList(c, srcKey);
   if (src === undefined) {
     c.reply.nullBulk();
@@ -140,13 +140,13 @@ function lmoveGeneric(c: Client, srcKey: string, dstKey: string, fromFront: bool
   moveElement(c, src, srcKey, dstKey, fromFront, toFront);
 }
 
-function lmove(c: Client, argv: string[]): void {
+function lmove(c: Ctx, argv: string[]): void {
   const fromFront = listEnd(argv[3]);
   const toFront = listEnd(argv[4]);
   lmoveGeneric(c, argv[1], argv[2], fromFront, toFront);
 }
 
-function rpoplpush(c: Client, argv: string[]): void {
+function rpoplpush(c: Ctx, argv: string[]): void {
   lmoveGeneric(c, argv[1], argv[2], false, true);
 }
 

@@ -1,6 +1,6 @@
-import type { Client } from '../server/client.js';
+import { optionWord } from '../core/options.js';
+import type { Ctx } from '../core/context.js';
 import type { CommandSpec } from '../core/command.js';
-import { optionWord } from '../store/string/string-values.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../core/errors.js';
 import { intArg, toInt64 } from '../core/numbers.js';
 import { readList, replyRange, writableList } from './list-access.js';
@@ -23,7 +23,7 @@ function clampRange(start: number, end: number, length: number): [number, number
   return [start, end - start + 1];
 }
 
-function lrange(c: Client, argv: string[]): void {
+function lrange(c: Ctx, argv: string[]): void {
   const start = intArg(argv[2]);
   const end = intArg(argv[3]);
   const list = readList(c, argv[1]);
@@ -36,7 +36,7 @@ function lrange(c: Client, argv: string[]): void {
 }
 
 /** LTRIM: O(N) in the elements removed. As in Redis, trimming nothing still raises the event but counts no change. */
-function ltrim(c: Client, argv: string[]): void {
+function ltrim(c: Ctx, argv: string[]): void {
   const start = intArg(argv[2]);
   const end = intArg(argv[3]);
   const key = argv[1];
@@ -50,7 +50,7 @@ function ltrim(c: Client, argv: string[]): void {
   const front = n === 0 ? length : from;
   const back = n === 0 ? 0 : length - from - n;
   list.trim(front, back);
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   ks.notify(c.db, 'l', 'ltrim', key);
   if (list.length === 0) {
     c.db.remove(key);
@@ -84,7 +84,7 @@ function nonNegativeArg(s: string, message: string): number {
  * indexes of up to that many matches (all when 0), looking at no more than
  * MAXLEN elements (all when 0).
  */
-function lpos(c: Client, argv: string[]): void {
+function lpos(c: Ctx, argv: string[]): void {
   let rank = 1;
   let count = -1;
   let maxlen = 0;

@@ -1,10 +1,15 @@
 import type { Socket } from 'node:net';
-import type { Subscriptions } from '../broker/registry.js';
-import { RequestParser, type RequestSink } from '../protocol/request-parser.js';
-import { RespWriter } from '../protocol/reply.js';
+import type { Ctx } from '../core/context.js';
+import type { Subscriber, Subscriptions } from '../broker/registry.js';
+import type { RequestSink } from '../protocol/request-parser.js';
+import type { Reply, RespWriter } from '../protocol/reply.js';
 import type { Database, Watcher } from '../store/keyspace/database.js';
-import type { BlockedState } from '../queues/blocking-registry.js';
-import type { Command } from '../core/command.js';
+import type { Keyspace } from '../store/keyspace/keyspace.js';
+import type { TypeName } from '../store/keyspace/value.js';
+import type { Blockable, BlockedState } from '../queues/blocking-registry.js';
+import type { Command } from './command-types.js';
+import type { Config } from './config.js';
+import { Connection } from './connection.js';
 import type { Server } from './server.js';
 
 export interface QueuedCommand {
@@ -12,17 +17,25 @@ export interface QueuedCommand {
   argv: string[];
 }
 
-/** One connection's state: what CLIENT LIST shows and what the dispatcher consults. */
-export class Client implements Watcher, RequestSink {
+/**
+ * The state of one client as commands see it: what CLIENT LIST shows and
+ * what the dispatcher consults. A client served over TCP has a connection
+ * (socket, parser, output buffer) and replies into that output; a detached
+ * client (the AOF loader's, a script's) has none, and replies into the sink
+ * it was given.
+ */
+export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, RequestSink {
   readonly id: number;
-  readonly reply = new RespWriter();
-  readonly parser: RequestParser;
+  readonly conn: Connection | null;
+  readonly reply: Reply;
+  readonly keyspace: Keyspace;
+  readonly config: Config;
   db: Database;
   name = '';
   libName = '';
   libVer = '';
-  readonly createdAt = Date.now();
-  lastInteraction = Date.now();
+  readonly createdAt: number;
+  lastInteraction: number;
   lastCommand = 'NULL';
   authenticated: boolean;
   /** Commands queued by MULTI; null outside a transaction. */
@@ -36,17 +49,12 @@ export class Client implements Watcher, RequestSink {
   replyOff = false;
   replySkip = false;
   replySkipNext = false;
-  /**
-   * What the running command propagates: undefined for its own argv, an
-   * argv to propagate instead (EXPIRE → PEXPIREAT), or null for nothing.
-   */
   propagateArgv: string[] | null | undefined = undefined;
   noEvict = false;
   noTouch = false;
   monitor = false;
   /** Set while a blocking command (BLPOP, WAIT…) holds this client; its pipeline waits. See BlockingRegistry. */
-  blocked: BlockedState | null = null;
-  /** Inside EXEC (later: scripts) blocking commands answer at once, as Redis's CLIENT_DENY_BLOCKING. */
+  blocked: BlockedState<Client> | null = null;
   denyBlocking = false;
   /** QUIT or a protocol error: close once pending replies are written. */
   closeAfterReply = false;
@@ -55,29 +63,65 @@ export class Client implements Watcher, RequestSink {
   flushPending = false;
   /** Channel, pattern and shard-channel subscriptions; null while there are none (see Registry). */
   pubsub: Subscriptions | null = null;
-  /** When (ms) the output buffer went over its class's soft limit and has stayed over; 0 when under. */
-  obufSoftLimitSince = 0;
+  /** The peer's address as Redis shows it; for a detached client, what stands in for it (MONITOR's "lua"). */
   readonly addr: string;
   readonly laddr: string;
   /** Connected over loopback, as Redis's islocalClient judges it. */
   readonly isLocal: boolean;
   readonly fd: number;
 
+  /**
+   * A client served over `socket`, or, with `socket` null, a detached one
+   * replying into `sink` and showing `label` where an address would be.
+   */
   constructor(
     readonly server: Server,
-    readonly socket: Socket,
     id: number,
+    socket: Socket | null,
+    sink: Reply | null = null,
+    label = '',
   ) {
     this.id = id;
+    this.keyspace = server.keyspace;
+    this.config = server.config;
     this.db = server.keyspace.db(0);
+    this.createdAt = this.lastInteraction = Date.now();
     this.authenticated = server.config.str('requirepass') === '';
-    this.parser = new RequestParser(this, server.parserLimits);
-    this.parser.authenticated = this.authenticated;
-    this.addr = formatAddress(socket.remoteAddress, socket.remotePort);
-    const host = unmapped(socket.remoteAddress);
-    this.isLocal = host === '127.0.0.1' || host === '::1';
-    this.laddr = formatAddress(socket.localAddress, socket.localPort);
-    this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+    if (socket !== null) {
+      const conn = (this.conn = new Connection(socket, this, server.parserLimits));
+      conn.parser.authenticated = this.authenticated;
+      this.reply = conn.out;
+      this.addr = conn.addr;
+      this.laddr = conn.laddr;
+      this.isLocal = conn.isLocal;
+      this.fd = conn.fd;
+    } else {
+      this.conn = null;
+      this.reply = sink!;
+      this.addr = label;
+      this.laddr = '';
+      this.isLocal = false;
+      this.fd = -1;
+      this.authenticated = true;
+    }
+  }
+
+  /** The connection's output buffer (subscribers and blocked clients always have a connection). */
+  get out(): RespWriter {
+    return this.conn!.out;
+  }
+
+  get propagating(): boolean {
+    return this.server.propagation.active;
+  }
+
+  get loading(): boolean {
+    return this.server.loading;
+  }
+
+  block(keys: readonly string[], serves: TypeName | null, deadline: number, onTimeout: (c: Ctx) => void): void {
+    if (serves === null) this.server.blocking.block(this, deadline, onTimeout);
+    else this.server.blocking.blockForKeys(this, keys, serves, deadline, onTimeout);
   }
 
   command(argv: string[]): boolean {
@@ -99,46 +143,26 @@ export class Client implements Watcher, RequestSink {
 
   setAuthenticated(value: boolean): void {
     this.authenticated = value;
-    this.parser.authenticated = value;
+    if (this.conn !== null) this.conn.parser.authenticated = value;
   }
 
   /** Writes what the replies produced so far, closing afterwards if asked to. */
   flush(): void {
-    if (this.closed) return;
-    this.send(this.reply.take(), this.closeAfterReply);
+    if (this.closed || this.conn === null) return;
+    this.send(this.conn.out.take(), this.closeAfterReply);
   }
 
-  /**
-   * Writes output taken from the reply writer (now, or earlier: replies the
-   * AOF held under appendfsync always until what they acknowledge was on
-   * disk), then closes the connection if `closeAfter`.
-   */
+  /** Writes output taken earlier (see Connection.send), then closes the connection if `closeAfter`. */
   send(out: Buffer | Buffer[] | null, closeAfter: boolean): void {
-    if (this.closed) return;
-    if (Array.isArray(out)) {
-      if (this.socket.writableLength > 0) {
-        // A backlog: copied, so that the socket's queue does not keep the shared message buffers alive.
-        this.socket.write(Buffer.concat(out));
-      } else if (out.length === 1) {
-        this.socket.write(out[0]);
-      } else {
-        this.socket.cork();
-        for (const piece of out) this.socket.write(piece);
-        this.socket.uncork();
-      }
-    } else if (out !== null) {
-      this.socket.write(out);
-      // Nothing left queued: the kernel has the bytes and the buffer is free again.
-      if (this.socket.writableLength === 0) this.reply.reclaim(out);
-    }
+    if (this.closed || this.conn === null) return;
+    this.conn.send(out);
     if (closeAfter) this.close();
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.socket.end();
-    this.socket.destroySoon();
+    this.conn?.end();
     this.server.removeClient(this);
   }
 
@@ -155,14 +179,4 @@ export class Client implements Watcher, RequestSink {
     if (this.noTouch) f += 'T';
     return f === '' ? 'N' : f;
   }
-}
-
-/** An IPv4 peer as Redis shows it, not as an IPv4-mapped IPv6 address. */
-function unmapped(host: string | undefined): string | undefined {
-  return host?.startsWith('::ffff:') ? host.slice(7) : host;
-}
-
-function formatAddress(host: string | undefined, port: number | undefined): string {
-  if (host === undefined) return '?:0';
-  return `${unmapped(host)}:${port ?? 0}`;
 }

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../core/command.js';
+import type { CommandSpec } from './command-types.js';
 import { connectionCommands } from './commands/connection.js';
 import { transactionCommands } from './commands/transactions.js';
 import { clientCommands } from './commands/client.js';
@@ -16,28 +16,37 @@ import { configCommands } from './commands/config.js';
 import { infoCommands } from './commands/info.js';
 import { commandCommands } from './commands/command.js';
 import { listCommands } from '../queues/list-commands.js';
+import type { Broker } from '../broker/broker.js';
 import { pubsubCommands } from '../broker/commands.js';
 import { persistenceCommands } from '../persistence/commands.js';
+import type { Persistence } from '../persistence/persistence.js';
+import type { Client } from './client.js';
 
-/** Every command Sluice implements: each family declares its own, this joins them. */
-export const COMMANDS: readonly CommandSpec[] = [
-  ...connectionCommands,
-  ...transactionCommands,
-  ...clientCommands,
-  ...debugCommands,
-  ...slowlogCommands,
-  ...serverMiscCommands,
-  ...flushCommands,
-  ...stringCommands,
-  ...keyCommands,
-  ...expireCommands,
-  ...scanCommands,
-  ...objectCommands,
-  ...waitCommands,
-  ...configCommands,
-  ...infoCommands,
-  ...commandCommands,
-  ...listCommands,
-  ...pubsubCommands,
-  ...persistenceCommands,
-];
+/**
+ * Every command Sluice implements: each family declares its own, this joins
+ * them. Families that own a part of the server (the broker, persistence)
+ * declare theirs bound to that part.
+ */
+export function commandList(broker: Broker<Client>, persistence: Persistence<Client>): readonly CommandSpec[] {
+  return [
+    ...connectionCommands,
+    ...transactionCommands,
+    ...clientCommands,
+    ...debugCommands,
+    ...slowlogCommands,
+    ...serverMiscCommands,
+    ...flushCommands,
+    ...stringCommands,
+    ...keyCommands,
+    ...expireCommands,
+    ...scanCommands,
+    ...objectCommands,
+    ...waitCommands,
+    ...configCommands,
+    ...infoCommands,
+    ...commandCommands,
+    ...listCommands,
+    ...pubsubCommands(broker),
+    ...persistenceCommands(persistence),
+  ];
+}

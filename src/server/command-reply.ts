@@ -1,5 +1,6 @@
 import type { Reply } from '../protocol/reply.js';
-import type { Command, CommandFlag } from '../core/command.js';
+import type { CommandFlag } from '../core/command.js';
+import type { Command } from './command-types.js';
 
 /**
  * How COMMAND INFO and COMMAND DOCS describe a command, built from its

@@ -1,4 +1,4 @@
-import type { Command, CommandSpec } from '../core/command.js';
+import type { Command, CommandSpec } from './command-types.js';
 
 /** ACL categories Redis derives from flags rather than declaring them. */
 function derivedCategories(spec: CommandSpec): string[] {
@@ -77,17 +77,5 @@ export class CommandTable {
     const cmd = this.commands.get(top);
     if (sub === undefined || cmd === undefined) return cmd;
     return cmd.subcommands?.get(sub);
-  }
-
-  /** The argv indices of a command's keys, from its declaration. */
-  keyIndices(cmd: Command, argv: string[]): number[] {
-    const spec = cmd.spec;
-    if (spec.getKeys) return spec.getKeys(argv);
-    const [first, lastDecl, step] = spec.keys;
-    if (first === 0) return [];
-    const last = lastDecl < 0 ? argv.length + lastDecl : lastDecl;
-    const out: number[] = [];
-    for (let i = first; i <= last && i < argv.length; i += step) out.push(i);
-    return out;
   }
 }

@@ -1,6 +1,6 @@
 import { CommandError, wrongArity } from '../core/errors.js';
 import type { Client } from './client.js';
-import type { Command } from '../core/command.js';
+import type { Command } from './command-types.js';
 import { allowsProtectedAction, DEBUG_NOT_ALLOWED } from './protected-actions.js';
 import type { Server } from './server.js';
 
@@ -35,7 +35,7 @@ export class Dispatcher {
     const broker = this.server.broker;
     const outer = broker.executing;
     broker.executing = c;
-    const replyStart = c.reply.length;
+    const replyStart = c.out.length;
     this.process(c, argv);
     if (c.replyOff || c.replySkip || c.replySkipNext) this.applyReplyMode(c, replyStart);
     broker.executing = outer;
@@ -55,11 +55,25 @@ export class Dispatcher {
   }
 
   /**
+   * Counts a blocked command whose wait ended without it running again (a
+   * timeout, CLIENT UNBLOCK): Redis 7.2 counts a blocked command once, when
+   * it is done.
+   */
+  completed(c: Client, cmd: Command, argv: string[], usec: number, failed: boolean): void {
+    const stats = cmd.stats;
+    stats.calls++;
+    stats.usec += usec;
+    if (failed) stats.failedCalls++;
+    this.server.stats.commandsProcessed++;
+    if (!cmd.skipSlowlog) this.server.slowlog.consider(c, argv, usec);
+  }
+
+  /**
    * CLIENT REPLY: the state is read after the command, so CLIENT REPLY ON
    * gets its OK while OFF and SKIP themselves stay silent.
    */
   private applyReplyMode(c: Client, replyStart: number): void {
-    if (c.replyOff || c.replySkip) c.reply.length = replyStart;
+    if (c.replyOff || c.replySkip) c.out.length = replyStart;
     if (c.replySkip) c.replySkip = false;
     if (c.replySkipNext) {
       c.replySkip = true;

@@ -62,7 +62,7 @@ function safe(s: string): string {
 }
 
 function boundPort(server: Server, c: Client): number {
-  return c.socket.localPort ?? server.config.num('port');
+  return c.conn?.localPort ?? server.config.num('port');
 }
 
 function serverSection(server: Server, c: Client): string[] {

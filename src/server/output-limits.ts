@@ -127,19 +127,20 @@ export class OutputLimits {
   /** Checks one client after output was added or written; true when it was disconnected. */
   check(c: Client): boolean {
     const limit = this.limitOf(c);
-    if ((limit.hard === 0 && limit.soft === 0) || c.closed) return false;
-    const used = c.reply.pending + c.socket.writableLength;
+    const conn = c.conn;
+    if ((limit.hard === 0 && limit.soft === 0) || c.closed || conn === null) return false;
+    const used = conn.pendingOutput;
     if (used === 0) {
-      c.obufSoftLimitSince = 0;
+      conn.obufSoftLimitSince = 0;
       return false;
     }
     let over = limit.hard !== 0 && used >= limit.hard;
     if (limit.soft !== 0 && used >= limit.soft) {
       const now = Date.now();
-      if (c.obufSoftLimitSince === 0) c.obufSoftLimitSince = now;
-      else if (now - c.obufSoftLimitSince > limit.softSeconds * 1000) over = true;
+      if (conn.obufSoftLimitSince === 0) conn.obufSoftLimitSince = now;
+      else if (now - conn.obufSoftLimitSince > limit.softSeconds * 1000) over = true;
     } else {
-      c.obufSoftLimitSince = 0;
+      conn.obufSoftLimitSince = 0;
     }
     if (over) this.disconnect(c);
     return over;
@@ -153,8 +154,7 @@ export class OutputLimits {
       `Client ${c.addr} closed for overcoming of output buffer limits.`,
     );
     // Dropping what is queued is the point: end() would keep it until the peer read it.
-    c.reply.take();
-    c.socket.destroy();
+    c.conn!.destroy();
     c.close();
   }
 }

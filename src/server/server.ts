@@ -1,21 +1,24 @@
 import net from 'node:net';
 import { Broker } from '../broker/broker.js';
+import { DiscardReply } from '../core/reply-sinks.js';
+import { PropagationStream } from '../core/propagation.js';
 import type { HeldReply } from '../persistence/fsync.js';
+import type { PersistenceHost } from '../persistence/host.js';
 import { Persistence } from '../persistence/persistence.js';
 import type { ParserLimits } from '../protocol/limits.js';
 import { BlockingRegistry } from '../queues/blocking-registry.js';
 import { Keyspace } from '../store/keyspace/keyspace.js';
+import { registerBrokerMetrics } from './broker-metrics.js';
 import { Client } from './client.js';
-import type { Command } from '../core/command.js';
+import type { Command } from './command-types.js';
 import { CommandTable } from './command-table.js';
-import { COMMANDS } from './command-list.js';
+import { commandList } from './command-list.js';
 import { Config } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { Metrics } from './metrics.js';
 import { formatMonitorLine } from './monitor.js';
 import { OutputLimits } from './output-limits.js';
-import { PropagationStream } from './propagation.js';
 import { Slowlog } from './slowlog.js';
 import { readChunks } from './socket-reader.js';
 import { ServerStats } from './stats.js';
@@ -37,22 +40,22 @@ const SUBSCRIBED_MODE_COMMANDS = new Set([
  * connections served. Everything a command can reach hangs off this object,
  * so several servers in one process stay independent.
  */
-export class Server {
+export class Server implements PersistenceHost<Client> {
   readonly config = new Config();
   readonly keyspace: Keyspace;
-  readonly commands = new CommandTable(COMMANDS);
   readonly dispatcher = new Dispatcher(this);
   readonly propagation = new PropagationStream();
   readonly stats = new ServerStats();
   readonly slowlog = new Slowlog();
   readonly metrics: Metrics = new Metrics(this);
-  readonly broker: Broker = new Broker(this);
   readonly outputLimits = new OutputLimits(this);
+  readonly broker: Broker<Client>;
   /** The AOF: loading at start, appending effects, rewrites. */
-  readonly persistence: Persistence = new Persistence(this);
+  readonly persistence: Persistence<Client>;
+  readonly blocking: BlockingRegistry<Client>;
+  readonly commands: CommandTable;
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
-  readonly blocking = new BlockingRegistry(this);
   readonly parserLimits: ParserLimits = { maxBulkLen: 0, queryBufferLimit: 0 };
   readonly startedAt = Date.now();
   log: Logger;
@@ -84,6 +87,30 @@ export class Server {
     const err = this.config.setMany(settings, { startup: true });
     if (err !== null) throw new Error(err.replace(/^ERR /, ''));
     this.keyspace = new Keyspace(this.config.num('databases'));
+    // The parts below the server get what they need of it as narrow interfaces, never the server itself.
+    const limits = this.outputLimits;
+    this.broker = new Broker<Client>({
+      flush: (c) => this.flushClient(c),
+      overLimit: (c) => limits.check(c),
+      get pubsubHardLimit() {
+        return limits.pubsub.hard;
+      },
+    });
+    registerBrokerMetrics(this.metrics, this.broker, this);
+    this.blocking = new BlockingRegistry<Client>(this.keyspace, {
+      rerun: (c, cmd, argv) => this.dispatcher.rerun(c, cmd, argv),
+      startTurn: () => this.startTurn(),
+      flush: (c) => this.flushClient(c),
+      resume: (c) => {
+        if (this.isPaused(c)) return;
+        c.conn!.parser.resume();
+        this.flushClient(c);
+      },
+      completed: (c, cmd, argv, usec, failed) => this.dispatcher.completed(c, cmd, argv, usec, failed),
+      errorReplied: (c) => this.stats.countError(c.reply.lastError),
+    });
+    this.persistence = new Persistence<Client>(this, (held) => this.writeHeld(held));
+    this.commands = new CommandTable(commandList(this.broker, this.persistence));
     this.keyspace.listener = {
       expired: (db, key) => {
         this.propagation.record(db.index, ['DEL', key]);
@@ -198,13 +225,25 @@ export class Server {
     const reading = readChunks(socket, (chunk) => {
       this.stats.netInputBytes += chunk.length;
       c.lastInteraction = this.startTurn();
-      c.parser.feed(chunk);
+      c.conn!.parser.feed(chunk);
       this.flushClient(c);
     });
-    const c = new Client(this, reading, this.nextClientId++);
+    const c = new Client(this, this.nextClientId++, reading);
     this.clients.set(c.id, c);
     reading.on('error', () => c.close());
     reading.on('close', () => c.close());
+  }
+
+  /** The command a request names (PersistenceHost). */
+  lookup(argv: string[]): Command | undefined {
+    return this.dispatcher.lookup(argv);
+  }
+
+  /** A client with no connection whose replies go nowhere, which may not block (the AOF loader's). */
+  detachedClient(): Client {
+    const c = new Client(this, 0, null, new DiscardReply());
+    c.denyBlocking = true;
+    return c;
   }
 
   /**
@@ -234,11 +273,11 @@ export class Server {
     const list = this.toFlush;
     this.toFlush = [];
     // Group commit: the turn's effects reach the AOF (and the disk, under appendfsync always) first.
-    if (this.persistence.beforeReplies(list)) this.writeReplies(list);
+    if (this.persistence.beforeReplies(() => list.map(takeReplies))) this.writeReplies(list);
   };
 
   /** Replies taken from clients at the end of a turn and held by the AOF until what they acknowledge was on disk. */
-  writeHeld(held: readonly HeldReply[]): void {
+  writeHeld(held: readonly HeldReply<Client>[]): void {
     for (const { client: c, out, close } of held) {
       if (out !== null) this.stats.netOutputBytes += Array.isArray(out) ? out.reduce((n, b) => n + b.length, 0) : out.length;
       c.send(out, close);
@@ -250,7 +289,7 @@ export class Server {
   writeReplies(list: Client[]): void {
     for (const c of list) {
       c.flushPending = false;
-      this.stats.netOutputBytes += c.reply.pending;
+      if (c.conn !== null) this.stats.netOutputBytes += c.conn.out.pending;
       c.flush();
       // What the socket could not take stays queued in it: the output limits count it.
       this.outputLimits.check(c);
@@ -278,7 +317,12 @@ export class Server {
       return `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
     }
     if (this.loading && !cmd.allowLoading) return 'LOADING Redis is loading the dataset in memory';
-    return this.persistence.writeRefusal(c, cmd);
+    const misconf = this.persistence.writeRefusal;
+    if (misconf === null) return null;
+    // As Redis, PING counts as a write here, and so does an EXEC with a write queued.
+    const name = cmd.fullName;
+    const writes = cmd.isWrite || name === 'ping' || (name === 'exec' && c.multi !== null && c.multi.some((q) => q.cmd.isWrite));
+    return writes ? misconf : null;
   }
 
   /** Whether a client's next command must wait for CLIENT UNPAUSE. */
@@ -315,7 +359,7 @@ export class Server {
       if (c.closed) continue;
       this.dispatcher.resumeHeld(c, argv);
       // A pause that began meanwhile holds it again, or the command blocked: its input waits.
-      if (!this.isPaused(c) && !c.closeAfterReply && c.blocked === null) c.parser.resume();
+      if (!this.isPaused(c) && !c.closeAfterReply && c.blocked === null) c.conn!.parser.resume();
       this.flushClient(c);
     }
   }
@@ -338,7 +382,7 @@ export class Server {
     this.persistence.close();
     if (this.pause !== null) clearTimeout(this.pause.timer);
     for (const c of [...this.clients.values()]) {
-      c.socket.destroy();
+      c.conn!.destroy();
       c.close();
     }
     this.closing = Promise.all([
@@ -349,4 +393,10 @@ export class Server {
     });
     return this.closing;
   }
+}
+
+/** Takes a client's pending output for the AOF to hold until the disk has what it acknowledges. */
+function takeReplies(c: Client): HeldReply<Client> {
+  c.flushPending = false;
+  return { client: c, out: c.conn === null ? null : c.conn.out.take(), close: c.closeAfterReply };
 }

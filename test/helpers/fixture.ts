@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { RunningServer, StartOptions } from '../../src/index.js';
-import type { Effect } from '../../src/server/propagation.js';
+import type { Effect } from '../../src/core/propagation.js';
 import type { Server } from '../../src/server/server.js';
 import type { EventClass } from '../../src/store/keyspace/keyspace.js';
 import { scratch } from './aof.js';

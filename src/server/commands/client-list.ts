@@ -48,12 +48,12 @@ function argvBytes(argv: readonly string[]): number {
  */
 export function clientInfoLine(c: Client, now: number, running: readonly string[] | null = null): string {
   const [sub, psub, ssub] = subscriptions(c);
-  const qbuf = c.parser.pendingBytes;
+  const qbuf = c.conn?.parser.pendingBytes ?? 0;
   const argvMem = running === null ? 0 : argvBytes(running);
   let multiMem = 0;
   if (c.multi !== null) for (const q of c.multi) multiMem += argvBytes(q.argv) + POINTER_SIZE * q.argv.length;
-  const obl = c.reply.pending;
-  const omem = c.socket.writableLength;
+  const obl = c.conn?.out.pending ?? 0;
+  const omem = c.conn?.socket.writableLength ?? 0;
   const nowSecs = Math.floor(now / 1000);
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name}` +

@@ -1,7 +1,7 @@
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
 import type { Client } from '../client.js';
-import type { CommandSpec } from '../../core/command.js';
+import type { CommandSpec } from '../command-types.js';
 import type { PauseState, Server } from '../server.js';
 import { clientKill } from './client-kill.js';
 import { clientInfoLine, clientType, clientTypeByName } from './client-list.js';

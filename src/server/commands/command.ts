@@ -1,7 +1,8 @@
+import { keyIndices } from '../../core/command.js';
 import { globMatch } from '../../core/glob.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import type { Client } from '../client.js';
-import type { Command, CommandSpec } from '../../core/command.js';
+import type { Command, CommandSpec } from '../command-types.js';
 import type { CommandTable } from '../command-table.js';
 import { hasMovableKeys, keyFlags, writeCommandDocs, writeCommandInfo } from '../command-reply.js';
 import { helpReply } from '../../core/help.js';
@@ -75,7 +76,7 @@ function keysOf(c: Client, line: string[]): { cmd: Command; positions: number[] 
   }
   let positions: number[];
   try {
-    positions = table.keyIndices(cmd, line);
+    positions = keyIndices(cmd.spec, line);
   } catch (e) {
     // A key finder that rejects the arguments means what an empty result means.
     if (!(e instanceof CommandError)) throw e;

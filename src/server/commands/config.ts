@@ -1,7 +1,7 @@
 import { strerror } from '../../persistence/io.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import type { Client } from '../client.js';
-import type { CommandSpec } from '../../core/command.js';
+import type { CommandSpec } from '../command-types.js';
 import { rewriteConfigFile } from '../config-rewrite.js';
 import { allowsProtectedAction } from '../protected-actions.js';
 import { helpReply } from '../../core/help.js';

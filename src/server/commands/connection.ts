@@ -1,7 +1,7 @@
 import { CommandError, DB_INDEX_RANGE, SYNTAX } from '../../core/errors.js';
 import { intArg, toInt64 } from '../../core/numbers.js';
 import type { Client } from '../client.js';
-import type { CommandSpec } from '../../core/command.js';
+import type { CommandSpec } from '../command-types.js';
 import { REDIS_VERSION } from '../version.js';
 import { discardTransaction, unwatchAll } from './transactions.js';
 
@@ -69,7 +69,7 @@ function reset(c: Client): void {
   c.monitor = false;
   c.server.broker.registry.removeAll(c);
   c.db = c.server.keyspace.db(0);
-  c.reply.proto = 2;
+  c.out.proto = 2;
   c.name = '';
   c.replyOff = c.replySkip = c.replySkipNext = false;
   c.noEvict = c.noTouch = false;
@@ -125,7 +125,7 @@ function hello(c: Client, argv: string[]): void {
     );
   }
   if (name !== null) c.name = name;
-  c.reply.proto = proto;
+  c.out.proto = proto;
   const r = c.reply;
   r.map(7);
   r.bulk('server');

@@ -3,7 +3,7 @@ import { CommandError, NO_SUCH_KEY } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
 import type { Value } from '../../store/keyspace/value.js';
 import type { Client } from '../client.js';
-import type { CommandSpec } from '../../core/command.js';
+import type { CommandSpec } from '../command-types.js';
 import { helpReply, subcommandSyntaxError } from '../../core/help.js';
 
 /** Redis shares the integers 0..9999 between keys and reports them with this refcount. */

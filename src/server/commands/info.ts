@@ -1,5 +1,5 @@
 import type { Client } from '../client.js';
-import type { CommandSpec } from '../../core/command.js';
+import type { CommandSpec } from '../command-types.js';
 import { infoText } from '../info.js';
 
 function info(c: Client, argv: string[]): void {

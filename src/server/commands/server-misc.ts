@@ -1,7 +1,7 @@
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import type { Client } from '../client.js';
 import { unixMicros } from '../clock.js';
-import type { CommandSpec } from '../../core/command.js';
+import type { CommandSpec } from '../command-types.js';
 
 /**
  * MONITOR: from now on the connection receives every command the server

@@ -1,7 +1,7 @@
 import { CommandError } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
 import type { Client } from '../client.js';
-import type { CommandSpec } from '../../core/command.js';
+import type { CommandSpec } from '../command-types.js';
 import { helpReply, subcommandSyntaxError } from '../../core/help.js';
 
 const DEFAULT_COUNT = 10;

@@ -1,6 +1,6 @@
 import { CommandError } from '../../core/errors.js';
 import type { Client } from '../client.js';
-import type { CommandSpec } from '../../core/command.js';
+import type { CommandSpec } from '../command-types.js';
 
 /** Leaves MULTI state, dropping what was queued. */
 export function discardTransaction(c: Client): void {

@@ -1,7 +1,7 @@
 import { CommandError } from '../../core/errors.js';
 import { intArg, toInt64 } from '../../core/numbers.js';
 import type { Client } from '../client.js';
-import type { CommandSpec } from '../../core/command.js';
+import type { CommandSpec } from '../command-types.js';
 
 const INT64_MAX = 2n ** 63n - 1n;
 const TIMEOUT_NOT_INTEGER = 'ERR timeout is not an integer or out of range';

@@ -1,4 +1,4 @@
-import type { Client } from '../../server/client.js';
+import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, NOT_INTEGER } from '../../core/errors.js';
 import { intArg, toInt64 } from '../../core/numbers.js';
@@ -69,9 +69,9 @@ function deadline(name: string, arg: string, seconds: boolean, base: number): { 
  * absolute deadline, keeping the condition options as Redis does.
  */
 function expireGeneric(name: string, seconds: boolean, relative: boolean) {
-  return (c: Client, argv: string[]): void => {
+  return (c: Ctx, argv: string[]): void => {
     const flags = parseConditions(argv);
-    const ks = c.server.keyspace;
+    const ks = c.keyspace;
     const { when, text } = deadline(name, argv[2], seconds, relative ? ks.now : 0);
     const db = c.db;
     const key = argv[1];
@@ -80,14 +80,14 @@ function expireGeneric(name: string, seconds: boolean, relative: boolean) {
       return;
     }
     // While loading (AOF replay) a past deadline is kept, so the key expires as it would have.
-    if (when <= ks.now && !c.server.loading) {
+    if (when <= ks.now && !c.loading) {
       db.delete(key);
       ks.notify(db, 'g', 'del', key);
       c.propagateArgv = ['DEL', key];
     } else {
       db.setDeadline(key, when);
       ks.notify(db, 'g', 'expire', key);
-      if (name !== 'pexpireat' && c.server.propagation.active) {
+      if (name !== 'pexpireat' && c.propagating) {
         c.propagateArgv = ['PEXPIREAT', key, text, ...argv.slice(3)];
       }
     }
@@ -97,7 +97,7 @@ function expireGeneric(name: string, seconds: boolean, relative: boolean) {
 
 /** TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 for no key, -1 for no deadline. */
 function ttlGeneric(ms: boolean, absolute: boolean) {
-  return (c: Client, argv: string[]): void => {
+  return (c: Ctx, argv: string[]): void => {
     const key = argv[1];
     if (c.db.read(key) === undefined) {
       c.reply.integer(-2);
@@ -108,17 +108,17 @@ function ttlGeneric(ms: boolean, absolute: boolean) {
       c.reply.integer(-1);
       return;
     }
-    let t = absolute ? when : when - c.server.keyspace.now;
+    let t = absolute ? when : when - c.keyspace.now;
     if (t < 0) t = 0;
     if (!ms) t = Math.trunc((t + 500) / 1000);
     c.reply.integer(Number.isSafeInteger(t) ? t : BigInt(t));
   };
 }
 
-function persist(c: Client, argv: string[]): void {
+function persist(c: Ctx, argv: string[]): void {
   const key = argv[1];
   if (c.db.get(key) !== undefined && c.db.persist(key)) {
-    c.server.keyspace.notify(c.db, 'g', 'persist', key);
+    c.keyspace.notify(c.db, 'g', 'persist', key);
     c.reply.integer(1);
   } else {
     c.reply.integer(0);

@@ -1,4 +1,4 @@
-import type { Client } from '../../server/client.js';
+import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
 
@@ -8,22 +8,22 @@ function checkFlushMode(argv: string[]): void {
   if (argv.length === 2 && !/^(a?sync)$/i.test(argv[1])) throw new CommandError(SYNTAX);
 }
 
-function flushdb(c: Client, argv: string[]): void {
+function flushdb(c: Ctx, argv: string[]): void {
   checkFlushMode(argv);
-  c.server.keyspace.flushDb(c.db.index);
+  c.keyspace.flushDb(c.db.index);
   // Counted even when empty so the flush always propagates, as in Redis.
-  c.server.keyspace.dirty++;
+  c.keyspace.dirty++;
   c.reply.ok();
 }
 
-function flushall(c: Client, argv: string[]): void {
+function flushall(c: Ctx, argv: string[]): void {
   checkFlushMode(argv);
-  c.server.keyspace.flushAll();
-  c.server.keyspace.dirty++;
+  c.keyspace.flushAll();
+  c.keyspace.dirty++;
   c.reply.ok();
 }
 
-function dbsize(c: Client): void {
+function dbsize(c: Ctx): void {
   c.reply.integer(c.db.size);
 }
 

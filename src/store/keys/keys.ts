@@ -1,4 +1,4 @@
-import type { Client } from '../../server/client.js';
+import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, DB_INDEX_RANGE, NO_SUCH_KEY, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { globMatch } from '../../core/glob.js';
@@ -13,12 +13,12 @@ const INT32_MAX = 2n ** 31n - 1n;
 const MULTI_KEY_TIPS = ['request_policy:multi_shard', 'response_policy:agg_sum'];
 
 /** DEL and UNLINK: a deleted value is only unreferenced, so freeing it is the GC's job either way. */
-function del(c: Client, argv: string[]): void {
+function del(c: Ctx, argv: string[]): void {
   const db = c.db;
   let deleted = 0;
   for (let i = 1; i < argv.length; i++) {
     if (db.delete(argv[i])) {
-      c.server.keyspace.notify(db, 'g', 'del', argv[i]);
+      c.keyspace.notify(db, 'g', 'del', argv[i]);
       deleted++;
     }
   }
@@ -26,18 +26,18 @@ function del(c: Client, argv: string[]): void {
 }
 
 /** EXISTS counts a key as often as it is named; TOUCH does the same (no access times are kept). */
-function exists(c: Client, argv: string[]): void {
+function exists(c: Ctx, argv: string[]): void {
   let n = 0;
   for (let i = 1; i < argv.length; i++) if (c.db.read(argv[i]) !== undefined) n++;
   c.reply.integer(n);
 }
 
-function type(c: Client, argv: string[]): void {
+function type(c: Ctx, argv: string[]): void {
   const v = c.db.read(argv[1]);
   c.reply.simple(v === undefined ? 'none' : typeOf(v));
 }
 
-function keys(c: Client, argv: string[]): void {
+function keys(c: Ctx, argv: string[]): void {
   const pattern = argv[1];
   const all = pattern === '*';
   const db = c.db;
@@ -49,14 +49,14 @@ function keys(c: Client, argv: string[]): void {
   for (const key of found) c.reply.bulk(key);
 }
 
-function randomkey(c: Client): void {
-  const key = c.server.keyspace.randomKey(c.db.index);
+function randomkey(c: Ctx): void {
+  const key = c.keyspace.randomKey(c.db.index);
   if (key === undefined) c.reply.nullBulk();
   else c.reply.bulk(key);
 }
 
 /** RENAME and RENAMENX: the value and its deadline move to the new name. */
-function renameGeneric(c: Client, argv: string[], nx: boolean): void {
+function renameGeneric(c: Ctx, argv: string[], nx: boolean): void {
   const db = c.db;
   const [, from, to] = argv;
   const v = db.get(from);
@@ -76,8 +76,8 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
   db.put(to, v, deadline);
   db.modified(from);
   db.signal(to);
-  c.server.keyspace.notify(db, 'g', 'rename_from', from);
-  c.server.keyspace.notify(db, 'g', 'rename_to', to);
+  c.keyspace.notify(db, 'g', 'rename_from', from);
+  c.keyspace.notify(db, 'g', 'rename_to', to);
   if (nx) c.reply.integer(1);
   else c.reply.ok();
 }
@@ -90,10 +90,10 @@ function int32Arg(s: string): number {
   return Number(n);
 }
 
-function move(c: Client, argv: string[]): void {
+function move(c: Ctx, argv: string[]): void {
   const key = argv[1];
   const target = int32Arg(argv[2]);
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   if (target < 0 || target >= ks.dbs.length) throw new CommandError(DB_INDEX_RANGE);
   const src = c.db;
   const dst = ks.db(target);
@@ -112,8 +112,8 @@ function move(c: Client, argv: string[]): void {
   c.reply.integer(1);
 }
 
-function copy(c: Client, argv: string[]): void {
-  const ks = c.server.keyspace;
+function copy(c: Ctx, argv: string[]): void {
+  const ks = c.keyspace;
   const src = c.db;
   let dst = src;
   let replace = false;

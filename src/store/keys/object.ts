@@ -1,4 +1,4 @@
-import type { Client } from '../../server/client.js';
+import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { helpReply } from '../../core/help.js';
 import { CommandError } from '../../core/errors.js';
@@ -47,28 +47,28 @@ export function stringEncoding(s: string): string {
 }
 
 /** OBJECT's lookup counts a hit or miss but raises no keymiss event, as Redis's. */
-function lookup(c: Client, key: string): Value | undefined {
+function lookup(c: Ctx, key: string): Value | undefined {
   const v = c.db.read(key, false);
   if (v === undefined) c.reply.nullBulk();
   return v;
 }
 
-function encoding(c: Client, argv: string[]): void {
+function encoding(c: Ctx, argv: string[]): void {
   const v = lookup(c, argv[2]);
   if (v !== undefined) c.reply.bulk(typeof v === 'string' ? stringEncoding(v) : v.encoding());
 }
 
 /** Only LFU eviction policies track frequency, and Sluice has only noeviction. */
-function freq(c: Client, argv: string[]): void {
+function freq(c: Ctx, argv: string[]): void {
   if (lookup(c, argv[2]) !== undefined) throw new CommandError(FREQ_UNTRACKED);
 }
 
-function idletime(c: Client, argv: string[]): void {
+function idletime(c: Ctx, argv: string[]): void {
   if (lookup(c, argv[2]) !== undefined) throw new CommandError(IDLETIME_UNTRACKED);
 }
 
 /** Every value is referenced once, except the small integers Redis shares. */
-function refcount(c: Client, argv: string[]): void {
+function refcount(c: Ctx, argv: string[]): void {
   const v = lookup(c, argv[2]);
   if (v === undefined) return;
   let shared = false;
@@ -79,7 +79,7 @@ function refcount(c: Client, argv: string[]): void {
   c.reply.integer(shared ? SHARED_REFCOUNT : 1);
 }
 
-function help(c: Client, argv: string[]): void {
+function help(c: Ctx, argv: string[]): void {
   helpReply(c, argv, HELP);
 }
 

@@ -1,4 +1,4 @@
-import type { Client } from '../../server/client.js';
+import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { globMatch } from '../../core/glob.js';
@@ -55,11 +55,11 @@ export function parseScanOptions(argv: string[], first: number, allowType: boole
  * Redis's order: pattern, then expiry (an expired key is deleted), then
  * type, whose check Redis makes with a lookup that counts a keyspace hit.
  */
-function scan(c: Client, argv: string[]): void {
+function scan(c: Ctx, argv: string[]): void {
   const cursor = parseCursor(argv[1]);
   const { count, pattern, type } = parseScanOptions(argv, 2, true);
   const db = c.db;
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   const found: string[] = [];
   const next = ks.scans.step(cursor, db.dict, count, (key) => {
     if (pattern !== null && !globMatch(pattern, key)) return;

@@ -1,9 +1,9 @@
-import type { Client } from '../../server/client.js';
+import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, NOT_FLOAT, NOT_INTEGER, OVERFLOW } from '../../core/errors.js';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../../core/long-double.js';
 import { isInt64, smallInt, toInt64 } from '../../core/numbers.js';
-import { propagating, writableString } from './string-values.js';
+import { writableString } from './string-values.js';
 
 const INT64_MIN = -(2n ** 63n);
 
@@ -21,7 +21,7 @@ function integerArg(s: string): number | bigint {
 }
 
 /** INCR/DECR/INCRBY/DECRBY: exact over the whole int64 range, the TTL kept. */
-function incrBy(c: Client, key: string, by: number | bigint): void {
+function incrBy(c: Ctx, key: string, by: number | bigint): void {
   const old = writableString(c, key);
   const cur = old === undefined ? 0 : parseInteger(old);
   if (cur === null) throw new CommandError(NOT_INTEGER);
@@ -33,23 +33,23 @@ function incrBy(c: Client, key: string, by: number | bigint): void {
     if (!isInt64(next)) throw new CommandError(OVERFLOW);
   }
   c.db.set(key, String(next), true);
-  c.server.keyspace.notify(c.db, '$', 'incrby', key);
+  c.keyspace.notify(c.db, '$', 'incrby', key);
   c.reply.integer(next);
 }
 
-function incr(c: Client, argv: string[]): void {
+function incr(c: Ctx, argv: string[]): void {
   incrBy(c, argv[1], 1);
 }
 
-function decr(c: Client, argv: string[]): void {
+function decr(c: Ctx, argv: string[]): void {
   incrBy(c, argv[1], -1);
 }
 
-function incrby(c: Client, argv: string[]): void {
+function incrby(c: Ctx, argv: string[]): void {
   incrBy(c, argv[1], integerArg(argv[2]));
 }
 
-function decrby(c: Client, argv: string[]): void {
+function decrby(c: Ctx, argv: string[]): void {
   const by = integerArg(argv[2]);
   if (by === INT64_MIN) throw new CommandError('ERR decrement would overflow');
   incrBy(c, argv[1], typeof by === 'number' ? -by || 0 : -by);
@@ -63,7 +63,7 @@ const NAN_OR_INFINITY = 'ERR increment would produce NaN or Infinity';
  * digit for digit; propagated as SET key <result> KEEPTTL so that replicas
  * and the AOF never redo the float arithmetic.
  */
-function incrbyfloat(c: Client, argv: string[]): void {
+function incrbyfloat(c: Ctx, argv: string[]): void {
   const key = argv[1];
   const old = writableString(c, key);
   const cur = old === undefined ? ZERO : parseLongDouble(old);
@@ -75,8 +75,8 @@ function incrbyfloat(c: Client, argv: string[]): void {
   if (sum === null) throw new CommandError(NAN_OR_INFINITY);
   const text = formatLongDouble(sum);
   c.db.set(key, text, true);
-  c.server.keyspace.notify(c.db, '$', 'incrbyfloat', key);
-  if (propagating(c)) c.propagateArgv = ['SET', key, text, 'KEEPTTL'];
+  c.keyspace.notify(c.db, '$', 'incrbyfloat', key);
+  if (c.propagating) c.propagateArgv = ['SET', key, text, 'KEEPTTL'];
   c.reply.bulk(text);
 }
 

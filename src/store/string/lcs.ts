@@ -1,8 +1,8 @@
-import type { Client } from '../../server/client.js';
+import { optionWord } from '../../core/options.js';
+import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import { intArg } from '../../core/numbers.js';
-import { optionWord } from './string-values.js';
 
 interface LcsOptions {
   len: boolean;
@@ -39,7 +39,7 @@ interface Match {
  * Redis's does (on a tie, step back in b), because that choice decides
  * which of several equally long answers, and which ranges, are reported.
  */
-function lcs(c: Client, argv: string[]): void {
+function lcs(c: Ctx, argv: string[]): void {
   const va = c.db.read(argv[1]);
   const vb = c.db.read(argv[2]);
   if ((va !== undefined && typeof va !== 'string') || (vb !== undefined && typeof vb !== 'string')) {
@@ -50,7 +50,7 @@ function lcs(c: Client, argv: string[]): void {
   const o = parseOptions(argv);
   const cols = b.length + 1;
   const cells = (a.length + 1) * cols;
-  if (cells * 4 > c.server.config.num('proto-max-bulk-len')) {
+  if (cells * 4 > c.config.num('proto-max-bulk-len')) {
     throw new CommandError('ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len');
   }
   const dp = new Uint32Array(cells);

@@ -1,8 +1,9 @@
-import type { Client } from '../../server/client.js';
+import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
-import { optionWord, propagating, readString } from './string-values.js';
+import { optionWord } from '../../core/options.js';
+import { readString } from './string-values.js';
 
 // SET and GETEX options, as bits so the parser can check what conflicts with what.
 const NX = 1;
@@ -63,11 +64,11 @@ const SMALL_POSITIVE = /^[1-9][0-9]{0,15}$/;
  * refusing what Redis refuses: non-positive values and int64 overflow. A
  * bigint when past 2^53, so that what is propagated stays exact.
  */
-function deadline(c: Client, arg: string, flags: number, command: string): number | bigint {
+function deadline(c: Ctx, arg: string, flags: number, command: string): number | bigint {
   const invalid = () => new CommandError(`ERR invalid expire time in '${command}' command`);
   const seconds = (flags & (EX | EXAT)) !== 0;
   const relative = (flags & (EX | PX)) !== 0;
-  const now = c.server.keyspace.now;
+  const now = c.keyspace.now;
   if (SMALL_POSITIVE.test(arg)) {
     const n = Number(arg);
     if (n <= (seconds ? SAFE_SECONDS : SAFE_MS)) return (seconds ? n * 1000 : n) + (relative ? now : 0);
@@ -87,7 +88,7 @@ function deadline(c: Client, arg: string, flags: number, command: string): numbe
  * does; a deadline already past still stores the key (Redis 7.2 leaves it
  * to expire rather than deleting it).
  */
-function setGeneric(c: Client, argv: string[], key: string, value: string, opts: Options, counting: boolean): void {
+function setGeneric(c: Ctx, argv: string[], key: string, value: string, opts: Options, counting: boolean): void {
   const { flags } = opts;
   const at = opts.expire === undefined ? undefined : deadline(c, opts.expire, flags, argv[0].toLowerCase());
   let old: string | undefined;
@@ -108,13 +109,13 @@ function setGeneric(c: Client, argv: string[], key: string, value: string, opts:
     return;
   }
   c.db.set(key, value, at !== undefined || (flags & KEEPTTL) !== 0);
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   ks.notify(c.db, '$', 'set', key);
   if (at !== undefined) {
     c.db.setDeadline(key, Number(at));
     ks.notify(c.db, 'g', 'expire', key);
-    if (propagating(c)) c.propagateArgv = ['SET', key, value, 'PXAT', String(at)];
-  } else if (flags & GET && propagating(c)) {
+    if (c.propagating) c.propagateArgv = ['SET', key, value, 'PXAT', String(at)];
+  } else if (flags & GET && c.propagating) {
     c.propagateArgv = argv.filter((a, j) => j < 3 || optionWord(a) !== 'get');
   }
   if (flags & GET) replyOld(c, old);
@@ -122,26 +123,26 @@ function setGeneric(c: Client, argv: string[], key: string, value: string, opts:
   else c.reply.ok();
 }
 
-function replyOld(c: Client, old: string | undefined): void {
+function replyOld(c: Ctx, old: string | undefined): void {
   if (old === undefined) c.reply.nullBulk();
   else c.reply.bulk(old);
 }
 
 const PLAIN: Options = { flags: 0, expire: undefined };
 
-function set(c: Client, argv: string[]): void {
+function set(c: Ctx, argv: string[]): void {
   setGeneric(c, argv, argv[1], argv[2], argv.length === 3 ? PLAIN : parseOptions(argv, true), false);
 }
 
-function setnx(c: Client, argv: string[]): void {
+function setnx(c: Ctx, argv: string[]): void {
   setGeneric(c, argv, argv[1], argv[2], { flags: NX, expire: undefined }, true);
 }
 
-function setex(c: Client, argv: string[]): void {
+function setex(c: Ctx, argv: string[]): void {
   setGeneric(c, argv, argv[1], argv[3], { flags: EX, expire: argv[2] }, false);
 }
 
-function psetex(c: Client, argv: string[]): void {
+function psetex(c: Ctx, argv: string[]): void {
   setGeneric(c, argv, argv[1], argv[3], { flags: PX, expire: argv[2] }, false);
 }
 
@@ -149,7 +150,7 @@ function psetex(c: Client, argv: string[]): void {
  * GET plus a TTL change, propagated as its effect: PEXPIREAT, PERSIST, or
  * DEL when an absolute deadline has already passed.
  */
-function getex(c: Client, argv: string[]): void {
+function getex(c: Ctx, argv: string[]): void {
   const { flags, expire } = parseOptions(argv, false);
   const key = argv[1];
   const v = readString(c, key);
@@ -159,18 +160,18 @@ function getex(c: Client, argv: string[]): void {
   }
   const at = expire === undefined ? undefined : deadline(c, expire, flags, argv[0].toLowerCase());
   c.reply.bulk(v);
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   if (at !== undefined && flags & (EXAT | PXAT) && at <= ks.now) {
     c.db.delete(key);
     ks.notify(c.db, 'g', 'del', key);
-    if (propagating(c)) c.propagateArgv = ['DEL', key];
+    if (c.propagating) c.propagateArgv = ['DEL', key];
   } else if (at !== undefined) {
     c.db.setDeadline(key, Number(at));
     ks.notify(c.db, 'g', 'expire', key);
-    if (propagating(c)) c.propagateArgv = ['PEXPIREAT', key, String(at)];
+    if (c.propagating) c.propagateArgv = ['PEXPIREAT', key, String(at)];
   } else if (flags & PERSIST && c.db.persist(key)) {
     ks.notify(c.db, 'g', 'persist', key);
-    if (propagating(c)) c.propagateArgv = ['PERSIST', key];
+    if (c.propagating) c.propagateArgv = ['PERSIST', key];
   }
 }
 

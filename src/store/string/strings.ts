@@ -1,31 +1,31 @@
-import type { Client } from '../../server/client.js';
+import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, WRONGTYPE, wrongArity } from '../../core/errors.js';
 import { intArg } from '../../core/numbers.js';
 import { counterCommands } from './counters.js';
 import { lcsCommands } from './lcs.js';
 import { setCommands } from './string-set.js';
-import { checkStringLength, propagating, readString, writableString } from './string-values.js';
+import { checkStringLength, readString, writableString } from './string-values.js';
 
 /** The hottest command: one lookup, one bulk. */
-function get(c: Client, argv: string[]): void {
+function get(c: Ctx, argv: string[]): void {
   const v = c.db.read(argv[1]);
   if (v === undefined) c.reply.nullBulk();
   else if (typeof v === 'string') c.reply.bulk(v);
   else throw new CommandError(WRONGTYPE);
 }
 
-function getset(c: Client, argv: string[]): void {
+function getset(c: Ctx, argv: string[]): void {
   const key = argv[1];
   const old = readString(c, key);
   c.db.set(key, argv[2]);
-  c.server.keyspace.notify(c.db, '$', 'set', key);
-  if (propagating(c)) c.propagateArgv = ['SET', key, argv[2]];
+  c.keyspace.notify(c.db, '$', 'set', key);
+  if (c.propagating) c.propagateArgv = ['SET', key, argv[2]];
   if (old === undefined) c.reply.nullBulk();
   else c.reply.bulk(old);
 }
 
-function getdel(c: Client, argv: string[]): void {
+function getdel(c: Ctx, argv: string[]): void {
   const key = argv[1];
   const old = readString(c, key);
   if (old === undefined) {
@@ -33,13 +33,13 @@ function getdel(c: Client, argv: string[]): void {
     return;
   }
   c.db.delete(key);
-  c.server.keyspace.notify(c.db, 'g', 'del', key);
-  if (propagating(c)) c.propagateArgv = ['DEL', key];
+  c.keyspace.notify(c.db, 'g', 'del', key);
+  if (c.propagating) c.propagateArgv = ['DEL', key];
   c.reply.bulk(old);
 }
 
 /** Non-strings read as nil here rather than failing the whole reply. */
-function mget(c: Client, argv: string[]): void {
+function mget(c: Ctx, argv: string[]): void {
   c.reply.array(argv.length - 1);
   for (let i = 1; i < argv.length; i++) {
     const v = c.db.read(argv[i]);
@@ -52,21 +52,21 @@ function checkPairs(argv: string[]): void {
   if (argv.length % 2 === 0) throw new CommandError(wrongArity(argv[0].toLowerCase()));
 }
 
-function setPairs(c: Client, argv: string[]): void {
+function setPairs(c: Ctx, argv: string[]): void {
   for (let i = 1; i < argv.length; i += 2) {
     c.db.set(argv[i], argv[i + 1]);
-    c.server.keyspace.notify(c.db, '$', 'set', argv[i]);
+    c.keyspace.notify(c.db, '$', 'set', argv[i]);
   }
 }
 
-function mset(c: Client, argv: string[]): void {
+function mset(c: Ctx, argv: string[]): void {
   checkPairs(argv);
   setPairs(c, argv);
   c.reply.ok();
 }
 
 /** All or nothing: one existing key and nothing is set. */
-function msetnx(c: Client, argv: string[]): void {
+function msetnx(c: Ctx, argv: string[]): void {
   checkPairs(argv);
   for (let i = 1; i < argv.length; i += 2) {
     if (c.db.get(argv[i]) !== undefined) {
@@ -78,7 +78,7 @@ function msetnx(c: Client, argv: string[]): void {
   c.reply.integer(1);
 }
 
-function append(c: Client, argv: string[]): void {
+function append(c: Ctx, argv: string[]): void {
   const key = argv[1];
   const old = writableString(c, key);
   let next: string;
@@ -90,17 +90,17 @@ function append(c: Client, argv: string[]): void {
     next = old + argv[2];
     c.db.set(key, next, true);
   }
-  c.server.keyspace.notify(c.db, '$', 'append', key);
+  c.keyspace.notify(c.db, '$', 'append', key);
   c.reply.integer(next.length);
 }
 
-function strlen(c: Client, argv: string[]): void {
+function strlen(c: Ctx, argv: string[]): void {
   const v = readString(c, argv[1]);
   c.reply.integer(v === undefined ? 0 : v.length);
 }
 
 /** GETRANGE and SUBSTR: inclusive byte range, negative indices from the end. */
-function getrange(c: Client, argv: string[]): void {
+function getrange(c: Ctx, argv: string[]): void {
   let start = intArg(argv[2]);
   let end = intArg(argv[3]);
   const v = readString(c, argv[1]);
@@ -115,7 +115,7 @@ function getrange(c: Client, argv: string[]): void {
   c.reply.bulk(start > end || len === 0 ? '' : v.slice(start, end + 1));
 }
 
-function setrange(c: Client, argv: string[]): void {
+function setrange(c: Ctx, argv: string[]): void {
   const key = argv[1];
   const offset = intArg(argv[2]);
   const value = argv[3];
@@ -132,7 +132,7 @@ function setrange(c: Client, argv: string[]): void {
       ? base + '\0'.repeat(offset - base.length) + value
       : base.slice(0, offset) + value + base.slice(offset + value.length);
   c.db.set(key, next, true);
-  c.server.keyspace.notify(c.db, '$', 'setrange', key);
+  c.keyspace.notify(c.db, '$', 'setrange', key);
   c.reply.integer(next.length);
 }
 

@@ -1,7 +1,7 @@
 import { Counter, Gauge } from 'prom-client';
-import type { Metrics } from '../server/metrics.js';
-import type { Server } from '../server/server.js';
-import type { Broker } from './broker.js';
+import type { Metrics } from './metrics.js';
+import type { Server } from './server.js';
+import type { Broker } from '../broker/broker.js';
 
 /**
  * The broker's Prometheus series. Like the server's own, they read the

@@ -1,0 +1,45 @@
+import type { Reply } from '../protocol/reply.js';
+import type { Database } from '../store/keyspace/database.js';
+import type { Keyspace } from '../store/keyspace/keyspace.js';
+import type { TypeName } from '../store/keyspace/value.js';
+
+/** Configuration parameters by name, as CONFIG GET shows them. */
+export interface ConfigReader {
+  num(name: string): number;
+  str(name: string): string;
+}
+
+/**
+ * What a command handler receives: everything it may touch while it runs,
+ * and nothing of how the request arrived. A connection's client, the AOF
+ * loader, a script's `redis.call` and a test all run commands through it;
+ * the reply sink decides where the reply goes (a RESP buffer, a captured
+ * value, nowhere).
+ */
+export interface Ctx {
+  /** Where the handler writes its one reply. */
+  readonly reply: Reply;
+  /** The selected database. */
+  db: Database;
+  readonly keyspace: Keyspace;
+  readonly config: ConfigReader;
+  /**
+   * What the running command propagates: undefined for its own argv, an
+   * argv to propagate instead (EXPIRE → PEXPIREAT), or null for nothing.
+   */
+  propagateArgv: string[] | null | undefined;
+  /** Whether anyone consumes propagated effects: rewritten argvs are built only then. */
+  readonly propagating: boolean;
+  /** True while the dataset is loading (the AOF replays through handlers). */
+  readonly loading: boolean;
+  /** Inside EXEC or a script, blocking commands answer at once (Redis's CLIENT_DENY_BLOCKING). */
+  readonly denyBlocking: boolean;
+  /**
+   * Parks the running command until one of `keys` (in `db`) holds a value
+   * of type `serves`, `deadline` (ms since the epoch, 0: never) passes, or
+   * CLIENT UNBLOCK. With no keys and `serves` null, only the deadline or
+   * CLIENT UNBLOCK end it (WAIT). The handler writes no reply now: the
+   * command runs again when a key is ready, or `onTimeout` writes the reply.
+   */
+  block(keys: readonly string[], serves: TypeName | null, deadline: number, onTimeout: (c: Ctx) => void): void;
+}

@@ -1,0 +1,209 @@
+import type { Protocol, Reply } from '../protocol/reply.js';
+
+/**
+ * A reply as a value rather than bytes: what a script's `redis.call`
+ * converts to Lua, and what a test inspects. Bulk strings are byte strings;
+ * RESP2 maps come as flat arrays, as a RESP2 client would see them.
+ */
+export type Captured =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | CapturedSimple
+  | CapturedError
+  | CapturedDouble
+  | CapturedBig
+  | CapturedVerbatim
+  | Captured[]
+  | CapturedMap
+  | CapturedSet
+  | CapturedPush;
+
+export interface CapturedSimple {
+  type: 'simple';
+  value: string;
+}
+export interface CapturedError {
+  type: 'error';
+  message: string;
+}
+export interface CapturedDouble {
+  type: 'double';
+  value: number;
+}
+export interface CapturedBig {
+  type: 'big';
+  digits: string;
+}
+export interface CapturedVerbatim {
+  type: 'verbatim';
+  format: string;
+  value: string;
+}
+export interface CapturedMap {
+  type: 'map';
+  entries: [Captured, Captured][];
+}
+export interface CapturedSet {
+  type: 'set';
+  items: Captured[];
+}
+export interface CapturedPush {
+  type: 'push';
+  items: Captured[];
+}
+
+/** An aggregate being filled: where its elements go and how many are still to come. */
+interface Open {
+  add(v: Captured): void;
+  remaining: number;
+  value: Captured;
+}
+
+/**
+ * A reply sink that keeps replies as values. Aggregates are announced with
+ * their length, as on the wire, and filled by the replies that follow. A
+ * handler writes one reply per command; `take()` hands over what was
+ * written, in order, and starts afresh.
+ */
+export class CaptureReply implements Reply {
+  errors = 0;
+  lastError = '';
+  private done: Captured[] = [];
+  private readonly stack: Open[] = [];
+
+  constructor(public proto: Protocol = 2) {}
+
+  /** The replies written since the last take, each complete. */
+  take(): Captured[] {
+    const out = this.done;
+    this.done = [];
+    return out;
+  }
+
+  private put(v: Captured): void {
+    const top = this.stack[this.stack.length - 1];
+    if (top === undefined) {
+      this.done.push(v);
+      return;
+    }
+    top.add(v);
+    if (--top.remaining === 0) {
+      this.stack.pop();
+      this.put(top.value);
+    }
+  }
+
+  private open(n: number, value: Captured, add: (v: Captured) => void): void {
+    if (n === 0) {
+      this.put(value);
+      return;
+    }
+    this.stack.push({ add, remaining: n, value });
+  }
+
+  private list(n: number, wrap: (items: Captured[]) => Captured): void {
+    const items: Captured[] = [];
+    this.open(n, wrap(items), (v) => items.push(v));
+  }
+
+  ok(): void {
+    this.simple('OK');
+  }
+  simple(s: string): void {
+    this.put({ type: 'simple', value: s });
+  }
+  error(message: string): void {
+    this.errors++;
+    this.lastError = message;
+    this.put({ type: 'error', message });
+  }
+  integer(n: number | bigint): void {
+    this.put(n);
+  }
+  bulk(s: string): void {
+    this.put(s);
+  }
+  bulkBuffer(b: Buffer): void {
+    this.put(b.toString('latin1'));
+  }
+  nullBulk(): void {
+    this.put(null);
+  }
+  nullArray(): void {
+    this.put(null);
+  }
+  array(n: number): void {
+    this.list(n, (items) => items);
+  }
+  map(n: number): void {
+    if (this.proto === 2) {
+      this.array(n * 2);
+      return;
+    }
+    const entries: [Captured, Captured][] = [];
+    let key: Captured = null;
+    let odd = false;
+    this.open(n * 2, { type: 'map', entries }, (v) => {
+      if (odd) entries.push([key, v]);
+      else key = v;
+      odd = !odd;
+    });
+  }
+  set(n: number): void {
+    if (this.proto === 2) this.array(n);
+    else this.list(n, (items) => ({ type: 'set', items }));
+  }
+  push(n: number): void {
+    if (this.proto === 2) this.array(n);
+    else this.list(n, (items) => ({ type: 'push', items }));
+  }
+  double(d: number): void {
+    this.put({ type: 'double', value: d });
+  }
+  boolean(b: boolean): void {
+    this.put(b);
+  }
+  verbatim(s: string, format = 'txt'): void {
+    this.put(this.proto === 2 ? s : { type: 'verbatim', format, value: s });
+  }
+  bigNumber(digits: string): void {
+    this.put(this.proto === 2 ? digits : { type: 'big', digits });
+  }
+  /** Pre-encoded bytes have no value form: they are kept as a bulk of their bytes. */
+  raw(b: Buffer): void {
+    this.put(b.toString('latin1'));
+  }
+}
+
+/**
+ * A reply sink that drops everything but the error count: the AOF loader
+ * replays commands whose replies nobody reads.
+ */
+export class DiscardReply implements Reply {
+  proto: Protocol = 2;
+  errors = 0;
+  lastError = '';
+  ok(): void {}
+  simple(): void {}
+  error(message: string): void {
+    this.errors++;
+    this.lastError = message;
+  }
+  integer(): void {}
+  bulk(): void {}
+  bulkBuffer(): void {}
+  nullBulk(): void {}
+  nullArray(): void {}
+  array(): void {}
+  map(): void {}
+  set(): void {}
+  push(): void {}
+  double(): void {}
+  boolean(): void {}
+  verbatim(): void {}
+  bigNumber(): void {}
+  raw(): void {}
+}

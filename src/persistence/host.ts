@@ -1,0 +1,22 @@
+import type { Command } from '../core/command.js';
+import type { ConfigReader, Ctx } from '../core/context.js';
+import type { Log } from '../core/log.js';
+import type { PropagationStream } from '../core/propagation.js';
+import type { Keyspace } from '../store/keyspace/keyspace.js';
+
+/** What persistence asks of the server that hosts it. */
+export interface PersistenceHost<C extends Ctx> {
+  readonly keyspace: Keyspace;
+  readonly config: ConfigReader & { bool(name: string): boolean };
+  readonly log: Log;
+  /** The effects of writes, which the AOF appends. */
+  readonly propagation: PropagationStream;
+  /** While true the server answers -LOADING; persistence sets it around loading. */
+  loading: boolean;
+  /** The command a request names, as the dispatcher finds it. */
+  lookup(argv: string[]): Command<C> | undefined;
+  /** Reads the clocks before work that no request started (a loading slice). */
+  startTurn(): void;
+  /** A client without a connection whose replies go nowhere: the AOF replays through it. */
+  detachedClient(): C;
+}

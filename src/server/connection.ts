@@ -1,0 +1,87 @@
+import type { Socket } from 'node:net';
+import type { ParserLimits } from '../protocol/limits.js';
+import { RequestParser, type RequestSink } from '../protocol/request-parser.js';
+import { RespWriter } from '../protocol/reply.js';
+
+/**
+ * One TCP connection: the socket, the request parser reading it, and the
+ * output buffer written to it. It knows nothing of commands: requests go to
+ * its sink (the client), replies come from whoever writes to `out`.
+ */
+export class Connection {
+  readonly out = new RespWriter();
+  readonly parser: RequestParser;
+  readonly addr: string;
+  readonly laddr: string;
+  /** Connected over loopback, as Redis's islocalClient judges it. */
+  readonly isLocal: boolean;
+  readonly fd: number;
+  readonly localPort: number | undefined;
+  /** When (ms) the output went over its class's soft limit and has stayed over; 0 when under. */
+  obufSoftLimitSince = 0;
+
+  constructor(
+    readonly socket: Socket,
+    sink: RequestSink,
+    limits: ParserLimits,
+  ) {
+    this.parser = new RequestParser(sink, limits);
+    this.addr = formatAddress(socket.remoteAddress, socket.remotePort);
+    const host = unmapped(socket.remoteAddress);
+    this.isLocal = host === '127.0.0.1' || host === '::1';
+    this.laddr = formatAddress(socket.localAddress, socket.localPort);
+    this.localPort = socket.localPort;
+    this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+  }
+
+  /** Bytes waiting to reach the peer: the output buffer plus what the socket still holds (Node's write never refuses). */
+  get pendingOutput(): number {
+    return this.out.pending + this.socket.writableLength;
+  }
+
+  /**
+   * Writes output taken from the writer (now, or earlier: replies the AOF
+   * held under appendfsync always until what they acknowledge was on disk).
+   */
+  send(out: Buffer | Buffer[] | null): void {
+    const socket = this.socket;
+    if (Array.isArray(out)) {
+      if (socket.writableLength > 0) {
+        // A backlog: copied, so that the socket's queue does not keep the shared message buffers alive.
+        socket.write(Buffer.concat(out));
+      } else if (out.length === 1) {
+        socket.write(out[0]);
+      } else {
+        socket.cork();
+        for (const piece of out) socket.write(piece);
+        socket.uncork();
+      }
+    } else if (out !== null) {
+      socket.write(out);
+      // Nothing left queued: the kernel has the bytes and the buffer is free again.
+      if (socket.writableLength === 0) this.out.reclaim(out);
+    }
+  }
+
+  /** Closes once what was written has left. */
+  end(): void {
+    this.socket.end();
+    this.socket.destroySoon();
+  }
+
+  /** Closes now, dropping whatever is still queued. */
+  destroy(): void {
+    this.out.take();
+    this.socket.destroy();
+  }
+}
+
+/** An IPv4 peer as Redis shows it, not as an IPv4-mapped IPv6 address. */
+function unmapped(host: string | undefined): string | undefined {
+  return host?.startsWith('::ffff:') ? host.slice(7) : host;
+}
+
+function formatAddress(host: string | undefined, port: number | undefined): string {
+  if (host === undefined) return '?:0';
+  return `${unmapped(host)}:${port ?? 0}`;
+}
