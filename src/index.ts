@@ -10,6 +10,8 @@ export interface StartOptions {
   config?: Record<string, string | number | boolean>;
   /** Log level (also settable as config.loglevel); embedded servers log warnings only unless told otherwise. */
   logLevel?: LogLevel;
+  /** Where log lines go instead of standard output (JSON, one per line). */
+  logTo?: NodeJS.WritableStream;
 }
 
 export interface RunningServer {
@@ -43,7 +45,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   if (named('dir') && !named('appendonly')) pairs.push(['appendonly', 'yes']);
   // Quieter than the standalone server: a test suite embedding Sluice wants warnings only.
   if (!named('loglevel')) pairs.push(['loglevel', opts.logLevel ?? 'warning']);
-  const server = new Server(pairs);
+  const server = new Server(pairs, { destination: opts.logTo });
   const port = await server.listen();
   try {
     await server.persistence.ready;

@@ -60,6 +60,21 @@ pubsubDifferential('pub/sub replies and deliveries', 3, {
     pipeline(0, ['CLIENT', 'REPLY', 'OFF'], ['PUBLISH', 'ch', 'self'], ['GET', 'k'], ['CLIENT', 'REPLY', 'ON']),
     on(1, 'PUBLISH', 'ch', 'other'),
   ],
+  // Each step turns replies back on at its end: the transcript's barrier is a PING, which OFF would silence too.
+  'CLIENT REPLY OFF keeps (un)subscribe confirmations, which are pushes (RESP2)': [
+    // Subscribed mode refuses CLIENT REPLY ON, so every subscription is left before it.
+    pipeline(0, ['CLIENT', 'REPLY', 'OFF'], ['SUBSCRIBE', 'ch1'], ['SUBSCRIBE', 'ch2', 'ch3'], ['PSUBSCRIBE', 'ch*'], ['SSUBSCRIBE', 's1'], ['PING'], ['UNSUBSCRIBE', 'ch1'], ['PUNSUBSCRIBE', 'ch*'], ['SUNSUBSCRIBE', 's1'], ['UNSUBSCRIBE', 'ch2'], ['UNSUBSCRIBE', 'ch3'], ['UNSUBSCRIBE'], ['CLIENT', 'REPLY', 'ON']),
+  ],
+  'CLIENT REPLY OFF keeps confirmations in RESP3, inside MULTI too, while EXEC and PUBLISH replies stay silent': [
+    onShape(0, 'HELLO', '3'),
+    pipeline(0, ['CLIENT', 'REPLY', 'OFF'], ['SUBSCRIBE', 'a'], ['PUBLISH', 'a', 'self'], ['CLIENT', 'REPLY', 'ON']),
+    pipeline(0, ['CLIENT', 'REPLY', 'OFF'], ['MULTI'], ['PING', 'abc'], ['SUBSCRIBE', 'x', 'y'], ['PUBLISH', 'x', 'm'], ['EXEC'], ['CLIENT', 'REPLY', 'ON']),
+    pipeline(0, ['CLIENT', 'REPLY', 'OFF'], ['UNSUBSCRIBE', 'zz'], ['UNSUBSCRIBE', 'y', 'a', 'x'], ['UNSUBSCRIBE'], ['CLIENT', 'REPLY', 'ON']),
+  ],
+  'CLIENT REPLY SKIP drops the next reply but not the confirmations that command causes': [
+    onShape(0, 'HELLO', '3'),
+    pipeline(0, ['CLIENT', 'REPLY', 'SKIP'], ['SUBSCRIBE', 'a'], ['PING'], ['CLIENT', 'REPLY', 'SKIP'], ['PSUBSCRIBE', 'a*'], ['CLIENT', 'REPLY', 'SKIP'], ['PUBLISH', 'a', 'self'], ['CLIENT', 'REPLY', 'SKIP'], ['UNSUBSCRIBE', 'a'], ['PING']),
+  ],
   'RESP3: pushes for confirmations and messages, any command allowed meanwhile': [
     onShape(0, 'HELLO', '3'), on(0, 'SUBSCRIBE', 'a'), on(0, 'PSUBSCRIBE', 'a*'), on(0, 'SSUBSCRIBE', 's'), on(0, 'SET', 'k', 'v'),
     on(0, 'GET', 'k'), on(0, 'PING'), on(1, 'PUBLISH', 'a', 'hi'), on(1, 'SPUBLISH', 's', 'sh'), on(0, 'UNSUBSCRIBE'),

@@ -148,7 +148,8 @@ export class Broker<S extends Subscriber = Subscriber> {
     host.flush(c);
   }
 
-  private defer(c: S, frame: Buffer): void {
+  /** Holds a frame for the executing client until its reply is written (and silenced, if it asked). */
+  defer(c: S, frame: Buffer): void {
     const deferred = (this.deferred ??= new Map());
     const list = deferred.get(c);
     if (list === undefined) deferred.set(c, [frame]);

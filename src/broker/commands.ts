@@ -3,6 +3,7 @@ import type { CommandSpec } from '../core/command.js';
 import { helpReply, subcommandSyntaxError } from '../core/help.js';
 import { CommandError } from '../core/errors.js';
 import { globMatch } from '../core/glob.js';
+import { RespWriter, type Reply } from '../protocol/reply.js';
 import type { Broker } from './broker.js';
 import { subscriptionCount, type Subscriber, type SubscriptionKind } from './registry.js';
 
@@ -23,13 +24,31 @@ const PATTERNS: Namespace = { kind: 'patterns', subscribe: 'psubscribe', unsubsc
 const SHARD: Namespace = { kind: 'shardChannels', subscribe: 'ssubscribe', unsubscribe: 'sunsubscribe', shard: true };
 
 /** One confirmation: `[subscribe, name, count]`, a push frame in RESP3; a null name when there was nothing to leave. */
-function confirm(c: SubscriberCtx, what: string, name: string | null, shard: boolean): void {
-  const r = c.reply;
+function writeConfirmation(r: Reply, what: string, name: string | null, count: number): void {
   r.push(3);
   r.bulk(what);
   if (name === null) r.nullBulk();
   else r.bulk(name);
-  r.integer(subscriptionCount(c, shard));
+  r.integer(count);
+}
+
+/**
+ * Confirms a (un)subscription. As in Redis 7.2 a confirmation is a push,
+ * which CLIENT REPLY OFF and SKIP do not silence: for a silenced client it
+ * is held with the messages published to it meanwhile and written after the
+ * command's own reply is dropped.
+ */
+function confirm(broker: Broker<SubscriberCtx>, c: SubscriberCtx, what: string, name: string | null, shard: boolean): void {
+  const count = subscriptionCount(c, shard);
+  if (!c.repliesSilenced) {
+    writeConfirmation(c.reply, what, name, count);
+    return;
+  }
+  const w = new RespWriter();
+  w.proto = c.out.proto;
+  writeConfirmation(w, what, name, count);
+  const frame = w.take();
+  broker.defer(c, Array.isArray(frame) ? Buffer.concat(frame) : frame!);
 }
 
 /** A reply per name, each carrying the count after that subscription. */
@@ -38,7 +57,7 @@ function subscribe(broker: Broker<SubscriberCtx>, ns: Namespace) {
     const registry = broker.registry;
     for (let i = 1; i < argv.length; i++) {
       registry.subscribe(c, ns.kind, argv[i]);
-      confirm(c, ns.subscribe, argv[i], ns.shard);
+      confirm(broker, c, ns.subscribe, argv[i], ns.shard);
     }
   };
 }
@@ -53,15 +72,15 @@ function unsubscribe(broker: Broker<SubscriberCtx>, ns: Namespace) {
     if (argv.length > 1) {
       for (let i = 1; i < argv.length; i++) {
         registry.unsubscribe(c, ns.kind, argv[i]);
-        confirm(c, ns.unsubscribe, argv[i], ns.shard);
+        confirm(broker, c, ns.unsubscribe, argv[i], ns.shard);
       }
     } else {
       const names = c.pubsub === null ? [] : [...c.pubsub[ns.kind]];
       for (const name of names) {
         registry.unsubscribe(c, ns.kind, name);
-        confirm(c, ns.unsubscribe, name, ns.shard);
+        confirm(broker, c, ns.unsubscribe, name, ns.shard);
       }
-      if (names.length === 0) confirm(c, ns.unsubscribe, null, ns.shard);
+      if (names.length === 0) confirm(broker, c, ns.unsubscribe, null, ns.shard);
     }
     registry.settle(c);
   };

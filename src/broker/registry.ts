@@ -21,6 +21,8 @@ export interface Subscriber {
   pubsub: Subscriptions | null;
   readonly out: RespWriter;
   readonly closed: boolean;
+  /** CLIENT REPLY OFF or SKIP silences the running command's reply, though not the pushes it causes. */
+  readonly repliesSilenced: boolean;
 }
 
 /** Which of the three namespaces a subscription lives in. */

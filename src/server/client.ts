@@ -106,6 +106,10 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     }
   }
 
+  get repliesSilenced(): boolean {
+    return this.replyOff || this.replySkip;
+  }
+
   /** The connection's output buffer (subscribers and blocked clients always have a connection). */
   get out(): RespWriter {
     return this.conn!.out;

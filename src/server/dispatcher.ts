@@ -149,11 +149,23 @@ export class Dispatcher {
   }
 
   /**
-   * A bug in a handler must not take the server down with it: the client
-   * gets an error, the log gets the stack.
+   * A bug in a handler must not take the server down with it: the log gets
+   * the stack, and the client an error in place of whatever part of a reply
+   * the handler had written. When that part cannot be taken back (it went
+   * into output that was already sealed), the connection is closed instead,
+   * so that it never carries half a reply.
    */
-  private internalError(c: Client, cmd: Command, e: unknown): void {
+  private internalError(c: Client, cmd: Command, e: unknown, pendingBefore: number, lengthBefore: number): void {
     this.server.log.warning({ err: e, command: cmd.fullName }, 'Internal error while executing a command');
+    const conn = c.conn;
+    if (conn !== null) {
+      const out = conn.out;
+      if (out.pending - pendingBefore !== out.length - lengthBefore || out.length < lengthBefore) {
+        this.server.fault(c, `executing '${cmd.fullName}'`, e);
+        return;
+      }
+      out.length = lengthBefore;
+    }
     c.reply.error(`ERR internal error while executing '${cmd.fullName}'`);
   }
 
@@ -181,12 +193,15 @@ export class Dispatcher {
     propagation.begin();
     // An AOF rewrite in progress copies the keys a write names before it changes them.
     if (cmd.isWrite && server.persistence.rewrite !== null) server.persistence.rewrite.beforeWrite(c.db.index, cmd, argv);
+    const conn = c.conn;
+    const pendingBefore = conn === null ? 0 : conn.out.pending;
+    const lengthBefore = conn === null ? 0 : conn.out.length;
     const start = this.stamp;
     try {
       cmd.handler!(c, argv);
     } catch (e) {
       if (e instanceof CommandError) c.reply.error(e.message);
-      else this.internalError(c, cmd, e);
+      else this.internalError(c, cmd, e, pendingBefore, lengthBefore);
     }
     const end = performance.now();
     this.stamp = end;

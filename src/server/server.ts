@@ -81,7 +81,7 @@ export class Server implements PersistenceHost<Client> {
    */
   constructor(
     settings: [string, string][] = [],
-    logOptions: { pretty?: boolean } = {},
+    logOptions: { pretty?: boolean; destination?: NodeJS.WritableStream } = {},
     readonly configFile: string | null = null,
   ) {
     const err = this.config.setMany(settings, { startup: true });
@@ -122,6 +122,7 @@ export class Server implements PersistenceHost<Client> {
       level: this.config.str('loglevel') as LogLevel,
       file: this.config.str('logfile'),
       pretty: logOptions.pretty,
+      destination: logOptions.destination,
     });
     this.applyConfig();
     this.config.onChange = () => this.applyConfig();
@@ -225,7 +226,11 @@ export class Server implements PersistenceHost<Client> {
     const reading = readChunks(socket, (chunk) => {
       this.stats.netInputBytes += chunk.length;
       c.lastInteraction = this.startTurn();
-      c.conn!.parser.feed(chunk);
+      try {
+        c.conn!.parser.feed(chunk);
+      } catch (e) {
+        this.fault(c, 'reading a request', e);
+      }
       this.flushClient(c);
     });
     const c = new Client(this, this.nextClientId++, reading);
@@ -289,11 +294,26 @@ export class Server implements PersistenceHost<Client> {
   writeReplies(list: Client[]): void {
     for (const c of list) {
       c.flushPending = false;
-      if (c.conn !== null) this.stats.netOutputBytes += c.conn.out.pending;
-      c.flush();
-      // What the socket could not take stays queued in it: the output limits count it.
-      this.outputLimits.check(c);
+      try {
+        if (c.conn !== null) this.stats.netOutputBytes += c.conn.out.pending;
+        c.flush();
+        // What the socket could not take stays queued in it: the output limits count it.
+        this.outputLimits.check(c);
+      } catch (e) {
+        this.fault(c, 'writing replies', e);
+      }
     }
+  }
+
+  /**
+   * A bug met while serving one connection (its framing, its output) costs
+   * that connection, never the server: the connection is dropped with what
+   * it had pending, the log says why, and every other client is served on.
+   */
+  fault(c: Client, doing: string, e: unknown): void {
+    this.log.warning({ err: e, client: c.addr }, `Closing a client after an internal error while ${doing}`);
+    c.conn?.destroy();
+    c.close();
   }
 
   removeClient(c: Client): void {

@@ -5,7 +5,8 @@ import type { Server } from '../../src/server/server.js';
 import type { EventClass } from '../../src/store/keyspace/keyspace.js';
 import { scratch } from './aof.js';
 import { RespClient } from './resp-client.js';
-import { startRedis, startSluice, type RealRedis } from './servers.js';
+import type { LogCapture } from './log-capture.js';
+import { startRedis, startSluice, type RealRedis, type TestSluice } from './servers.js';
 
 /** A keyspace event as the store reports it: database, class, event name, key. */
 export type KeyEvent = [db: number, type: EventClass, event: string, key: string];
@@ -33,7 +34,9 @@ export interface SluiceFixtureOptions {
 
 export interface SluiceFixture {
   /** The running server; valid inside tests and hooks. */
-  readonly running: RunningServer;
+  readonly running: TestSluice;
+  /** What the server logged (it prints nothing). */
+  readonly logs: LogCapture;
   readonly server: Server;
   readonly port: number;
   /** The connection the `conn` option asked for. */
@@ -51,7 +54,7 @@ export interface SluiceFixture {
  * closed by vitest hooks. Read its fields inside tests, never at import time.
  */
 export function useSluice(opts: SluiceFixtureOptions = {}): SluiceFixture {
-  let running: RunningServer | undefined;
+  let running: TestSluice | undefined;
   let conn: RespClient | undefined;
   const events: KeyEvent[] = [];
   const effects: Effect[] = [];
@@ -65,6 +68,9 @@ export function useSluice(opts: SluiceFixtureOptions = {}): SluiceFixture {
     },
     get server() {
       return fixture.running.server;
+    },
+    get logs() {
+      return fixture.running.logs;
     },
     get port() {
       return fixture.running.port;

@@ -4,10 +4,16 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, type RunningServer, type StartOptions } from '../../src/index.js';
+import { LogCapture } from './log-capture.js';
 
-/** An in-process Sluice on a free loopback port. */
-export function startSluice(opts: StartOptions = {}): Promise<RunningServer> {
-  return startServer({ port: 0, bind: '127.0.0.1', ...opts });
+/** An in-process Sluice whose log lines the test can read. */
+export type TestSluice = RunningServer & { logs: LogCapture };
+
+/** An in-process Sluice on a free loopback port, its log captured rather than printed. */
+export async function startSluice(opts: StartOptions = {}): Promise<TestSluice> {
+  const logs = new LogCapture();
+  const running = await startServer({ port: 0, bind: '127.0.0.1', logTo: logs, ...opts });
+  return { ...running, logs };
 }
 
 export const redisServerPath: string | null = (() => {
