@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { secondsSince } from '../src/server/commands/client-list.js';
 import { describe, expect, test } from 'vitest';
 import { useSluice } from './helpers/fixture.js';
 import { RespClient, type Resp } from './helpers/resp-client.js';
@@ -246,5 +247,13 @@ describe('CLIENT KILL', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('client ages', () => {
+  test('count whole seconds and stay at zero when the wall clock steps back', () => {
+    expect(secondsSince(1_000, 990_500)).toBe(10);
+    expect(secondsSince(1_000, 1_000_999)).toBe(0);
+    expect(secondsSince(1_000, 1_795_331_664_000)).toBe(0);
   });
 });

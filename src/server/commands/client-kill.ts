@@ -1,7 +1,7 @@
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
 import type { Client } from '../client.js';
-import { clientType, clientTypeByName, type ClientType } from './client-list.js';
+import { clientType, clientTypeByName, secondsSince, type ClientType } from './client-list.js';
 
 /** What CLIENT KILL matches on; every filter given must match (logical AND). */
 interface KillFilter {
@@ -70,7 +70,7 @@ function matches(f: KillFilter, caller: Client, target: Client, nowSecs: number)
   if (f.laddr !== null && target.laddr !== f.laddr) return false;
   if (f.type !== null && clientType(target) !== f.type) return false;
   if (f.id !== null && target.id !== f.id) return false;
-  if (f.maxAge !== null && nowSecs - Math.floor(target.createdAt / 1000) < f.maxAge) return false;
+  if (f.maxAge !== null && secondsSince(nowSecs, target.createdAt) < f.maxAge) return false;
   return !(f.skipMe && target === caller);
 }
 

@@ -39,6 +39,14 @@ function argvBytes(argv: readonly string[]): number {
 }
 
 /**
+ * Whole seconds from a time in ms to `nowSecs`; never negative, since the
+ * wall clock may step back (NTP, a test's fake clock) after a client started.
+ */
+export function secondsSince(nowSecs: number, ms: number): number {
+  return Math.max(0, nowSecs - Math.floor(ms / 1000));
+}
+
+/**
  * One CLIENT LIST / CLIENT INFO line, fields in Redis 7.2's order. `running`
  * is the argv of the command being executed when `c` is the caller (its
  * argv-mem); other clients hold no parsed arguments between commands.
@@ -57,7 +65,7 @@ export function clientInfoLine(c: Client, now: number, running: readonly string[
   const nowSecs = Math.floor(now / 1000);
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name}` +
-    ` age=${nowSecs - Math.floor(c.createdAt / 1000)} idle=${nowSecs - Math.floor(c.lastInteraction / 1000)}` +
+    ` age=${secondsSince(nowSecs, c.createdAt)} idle=${secondsSince(nowSecs, c.lastInteraction)}` +
     ` flags=${c.flagString()} db=${c.db.index} sub=${sub} psub=${psub} ssub=${ssub}` +
     ` multi=${c.multi === null ? -1 : c.multi.length} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem}` +
     ` multi-mem=${multiMem} rbs=0 rbp=0 obl=${obl} oll=0 omem=${omem}` +
