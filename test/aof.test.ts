@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { nodeIo } from '../src/persistence/io.js';
 import { Server } from '../src/server/server.js';
+import { LogCapture } from './helpers/log-capture.js';
 import { aofDir, dumpAll, infoField, readAof, resp, rewriteDone, waitFor } from './helpers/aof.js';
 import { perTest } from './helpers/fixture.js';
 import { RespClient } from './helpers/resp-client.js';
@@ -133,7 +134,7 @@ describe('restart', () => {
     for (let i = 0; i < 150_000; i++) lines.push(resp(['SET', `key:${i}`, `value:${i}`]));
     writeFileSync(path.join(adir, 'appendonly.aof.1.base.aof'), lines.join(''), 'latin1');
     writeFileSync(path.join(adir, 'appendonly.aof.1.incr.aof'), resp(['DEL', 'key:0']));
-    const server = new Server([['port', '0'], ['bind', '127.0.0.1'], ['dir', dir], ['appendonly', 'yes'], ['loglevel', 'warning']]);
+    const server = new Server([['port', '0'], ['bind', '127.0.0.1'], ['dir', dir], ['appendonly', 'yes'], ['loglevel', 'warning']], { destination: new LogCapture() });
     const port = await server.listen();
     defer(() => server.close());
     expect(server.loading).toBe(true);

@@ -9,6 +9,7 @@ import { rewrittenConfig } from '../src/server/config-rewrite.js';
 import { memtoull, parseValue } from '../src/server/config-values.js';
 import { Config } from '../src/server/config.js';
 import { Server } from '../src/server/server.js';
+import { LogCapture } from './helpers/log-capture.js';
 import { CLI, ensureBuild } from './helpers/child-sluice.js';
 import { useSluice } from './helpers/fixture.js';
 import { RespClient, type Resp } from './helpers/resp-client.js';
@@ -132,7 +133,7 @@ describe('CONFIG REWRITE', () => {
   /** A server started as if from `file`, with the settings that file would give. */
   async function serverFor(file: string, settings: [string, string][], bind: string | null = '127.0.0.1'): Promise<{ server: Server; conn: RespClient }> {
     const listen: [string, string][] = bind === null ? [['port', '0']] : [['port', '0'], ['bind', bind]];
-    const server = new Server([...listen, ...settings], {}, file);
+    const server = new Server([...listen, ...settings], { destination: new LogCapture() }, file);
     const port = await server.listen();
     return { server, conn: await RespClient.connect(port) };
   }
