@@ -1,4 +1,4 @@
-import net from 'node:net';
+import type net from 'node:net';
 import { Broker } from '../broker/broker.js';
 import { DiscardReply } from '../core/reply-sinks.js';
 import { PropagationStream } from '../core/propagation.js';
@@ -10,6 +10,7 @@ import { BlockingRegistry } from '../queues/blocking-registry.js';
 import { Keyspace } from '../store/keyspace/keyspace.js';
 import { registerBrokerMetrics } from './broker-metrics.js';
 import { Client } from './client.js';
+import { Listener } from './listener.js';
 import type { Command } from './command-types.js';
 import { CommandTable } from './command-table.js';
 import { commandList } from './command-list.js';
@@ -67,7 +68,7 @@ export class Server implements PersistenceHost<Client> {
   readonly paused = new Map<Client, string[]>();
   /** Unix time (s) of the last successful save; no saving exists yet, so the start time. */
   lastSave = Math.floor(Date.now() / 1000);
-  private listeners: net.Server[] = [];
+  private readonly listener = new Listener((socket) => this.accept(socket));
   private nextClientId = 1;
   private toFlush: Client[] = [];
   private cron: NodeJS.Timeout | null = null;
@@ -144,33 +145,18 @@ export class Server implements PersistenceHost<Client> {
 
   /** Starts listening on each bind address; resolves to the bound port. */
   async listen(): Promise<number> {
-    let port = this.config.num('port');
     const binds = this.config.str('bind').split(/\s+/).filter(Boolean);
-    for (const spec of binds) {
-      const optional = spec.startsWith('-');
-      const host = optional ? spec.slice(1) : spec;
-      const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
-      try {
-        await new Promise<void>((resolve, reject) => {
-          srv.once('error', reject);
-          srv.listen({ port, host, exclusive: true }, () => {
-            srv.off('error', reject);
-            resolve();
-          });
-        });
-      } catch (e) {
-        if (optional) continue;
-        await this.close();
-        throw e;
-      }
-      port = (srv.address() as net.AddressInfo).port;
-      this.listeners.push(srv);
+    let port: number;
+    try {
+      port = await this.listener.listen(binds, this.config.num('port'));
+    } catch (e) {
+      await this.close();
+      throw e;
     }
-    if (this.listeners.length === 0) throw new Error(`could not bind to any of: ${binds.join(' ')}`);
     const metricsPort = this.config.num('metrics-port');
     if (metricsPort !== 0) {
       try {
-        await this.metrics.listen((this.listeners[0].address() as net.AddressInfo).address, metricsPort);
+        await this.metrics.listen(this.listener.address, metricsPort);
       } catch (e) {
         await this.close();
         throw e;
@@ -406,7 +392,7 @@ export class Server implements PersistenceHost<Client> {
       c.close();
     }
     this.closing = Promise.all([
-      ...this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))),
+      this.listener.close(),
       this.metrics.close(),
     ]).then(() => {
       this.log.flush?.();
