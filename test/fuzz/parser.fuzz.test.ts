@@ -1,32 +1,10 @@
 import net from 'node:net';
 import { describe, expect, test } from 'vitest';
-import { RequestParser, type RequestSink } from '../src/protocol/request-parser.js';
-import { useSluice } from './helpers/fixture.js';
-import { encodeCommand, RespClient } from './helpers/resp-client.js';
-
-/** xorshift32: the same seed gives the same inputs on every run. */
-class Rng {
-  constructor(private x: number) {}
-  next(): number {
-    let x = this.x;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.x = x >>> 0;
-    return this.x;
-  }
-  int(n: number): number {
-    return this.next() % n;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-  bytes(n: number): Buffer {
-    const b = Buffer.allocUnsafe(n);
-    for (let i = 0; i < n; i++) b[i] = this.int(256);
-    return b;
-  }
-}
+import { RequestParser, type RequestSink } from '../../src/protocol/request-parser.js';
+import { useSluice } from '../helpers/fixture.js';
+import { encodeCommand, RespClient } from '../helpers/resp-client.js';
+import { chunked, mutate } from './mutate.js';
+import { Rng } from './rng.js';
 
 /**
  * Well-formed requests to mutate. Only commands that are harmless whatever
@@ -44,79 +22,13 @@ const SEEDS: Buffer[] = [
   ),
 ];
 
-const WEIRD_HEADERS = [
-  '*-1', '*0', '*-0', '*01', '*2147483647', '*2147483648', '*-9223372036854775809', '*99999999999999999999', '*', '*x',
-  '$-1', '$0', '$-0', '$00', '$1000000000', '$536870912', '$536870913', '$9223372036854775807', '$', '$x', ':1', '+OK',
-];
-
-const SPECIALS = [0x0d, 0x0a, 0x00, 0x22, 0x27, 0x5c, 0x2a, 0x24, 0x20, 0x09, 0x0b, 0xff];
-
 /** One random or mutated input; never longer than a few kilobytes. */
 function makeInput(rng: Rng): Buffer {
   const kind = rng.int(10);
   if (kind === 0) return rng.bytes(rng.int(200));
-  let input = Buffer.from(rng.pick(SEEDS));
   // Some inputs stay valid so that connections live long enough to reach command execution.
-  if (kind <= 3) return input;
-  const mutations = 1 + rng.int(3);
-  for (let m = 0; m < mutations; m++) {
-    switch (rng.int(8)) {
-      case 0: { // flip bytes
-        if (input.length === 0) break;
-        const flips = 1 + rng.int(3);
-        for (let f = 0; f < flips; f++) input[rng.int(input.length)] = rng.int(256);
-        break;
-      }
-      case 1: // truncate
-        input = input.subarray(0, rng.int(input.length + 1));
-        break;
-      case 2: { // insert random bytes
-        const at = rng.int(input.length + 1);
-        input = Buffer.concat([input.subarray(0, at), rng.bytes(1 + rng.int(8)), input.subarray(at)]);
-        break;
-      }
-      case 3: { // replace a length header with a huge, negative or malformed one
-        const text = input.toString('latin1');
-        const headers = [...text.matchAll(/[*$]-?\d*/g)];
-        if (headers.length === 0) break;
-        const h = rng.pick(headers);
-        input = Buffer.from(text.slice(0, h.index) + rng.pick(WEIRD_HEADERS) + text.slice(h.index! + h[0].length), 'latin1');
-        break;
-      }
-      case 4: { // duplicate a slice
-        const a = rng.int(input.length + 1);
-        const b = a + rng.int(input.length - a + 1);
-        input = Buffer.concat([input.subarray(0, b), input.subarray(a, b), input.subarray(b)]);
-        break;
-      }
-      case 5: // splice with another seed
-        input = Buffer.concat([input.subarray(0, rng.int(input.length + 1)), rng.pick(SEEDS).subarray(rng.int(8))]);
-        break;
-      case 6: { // insert a protocol-significant byte
-        const at = rng.int(input.length + 1);
-        input = Buffer.concat([input.subarray(0, at), Buffer.from([rng.pick(SPECIALS)]), input.subarray(at)]);
-        break;
-      }
-      default: // drop a byte
-        if (input.length > 0) {
-          const at = rng.int(input.length);
-          input = Buffer.concat([input.subarray(0, at), input.subarray(at + 1)]);
-        }
-    }
-  }
-  return input;
-}
-
-/** Splits an input at random points, to exercise every parser state across chunk boundaries. */
-function chunked(rng: Rng, input: Buffer): Buffer[] {
-  const parts: Buffer[] = [];
-  let at = 0;
-  while (at < input.length) {
-    const n = 1 + rng.int(Math.max(1, input.length - at));
-    parts.push(input.subarray(at, at + n));
-    at += n;
-  }
-  return parts;
+  if (kind <= 3) return rng.pick(SEEDS);
+  return mutate(rng, rng.pick(SEEDS), SEEDS);
 }
 
 type Event = string;
