@@ -113,6 +113,15 @@ describe('reading an AOF file', () => {
     expect(readAll('*1\r\n:3\r\n')).toEqual([{ kind: 'bad', at: 4, reason: "expected '$' before argument 1 of 1, found ':'" }]);
     expect(readAll('*1\r\n$3\r\nabcd\r\n')).toEqual([{ kind: 'bad', at: 11, reason: 'expected CRLF after an argument' }]);
   });
+
+  test('a damaged count or length is refused before anything is allocated for it', () => {
+    expect(readAll('*999999999999999\r\n$3\r\nSET\r\n')).toEqual([
+      { kind: 'bad', at: 0, reason: 'argument count 999999999999999 is larger than any command can have' },
+    ]);
+    expect(readAll('*1\r\n$999999999999\r\nabc\r\n')).toEqual([
+      { kind: 'bad', at: 4, reason: 'argument length 999999999999 is longer than any value can be' },
+    ]);
+  });
 });
 
 describe('encoding', () => {

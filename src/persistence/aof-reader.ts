@@ -1,7 +1,10 @@
+import { constants } from 'node:buffer';
 import fs from 'node:fs';
 
 const CHUNK = 1024 * 1024;
 const TRUNCATED = -2;
+/** More arguments than any request can carry (the query buffer limit counts each one), so a damaged count is caught. */
+const MAX_ARGC = 1 << 27;
 const EOF: ReadStep = { kind: 'eof' };
 
 /** One step of reading an AOF file. Offsets are byte offsets in the file. */
@@ -51,6 +54,8 @@ export class AofReader {
       const argc = this.number();
       if (argc === TRUNCATED) return { kind: 'truncated', at: start };
       if (argc < 1) return { kind: 'bad', at: start, reason: `invalid argument count '${argc === 0 ? '*0' : this.badLine}'` };
+      // A damaged count must not become an allocation: no request could have had more arguments than V8 can hold.
+      if (argc > MAX_ARGC) return { kind: 'bad', at: start, reason: `argument count ${argc} is larger than any command can have` };
       const argv: string[] = new Array(argc);
       for (let j = 0; j < argc; j++) {
         const argAt = this.offset;
@@ -61,6 +66,7 @@ export class AofReader {
         const len = this.number();
         if (len === TRUNCATED) return { kind: 'truncated', at: start };
         if (len < 0) return { kind: 'bad', at: argAt, reason: `invalid argument length '${this.badLine}'` };
+        if (len > constants.MAX_STRING_LENGTH) return { kind: 'bad', at: argAt, reason: `argument length ${len} is longer than any value can be` };
         if (!this.ensure(len + 2)) return { kind: 'truncated', at: start };
         const p = this.pos;
         if (this.buf[p + len] !== 13 || this.buf[p + len + 1] !== 10) {
