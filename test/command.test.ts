@@ -5,6 +5,8 @@ import { CommandTable } from '../src/server/command-table.js';
 import { useSluice } from './helpers/fixture.js';
 import { c, differential, fails, unordered } from './helpers/differential.js';
 import { RespClient, type Resp } from './helpers/resp-client.js';
+import type { Command } from '../src/server/command-types.js';
+import { commandKeys } from '../src/persistence/effect-keys.js';
 import { redisServerPath, startRedis, startSluice, type RealRedis } from './helpers/servers.js';
 
 /** Every top-level declaration, as the command table of a server holds them. */
@@ -176,6 +178,36 @@ describe('COMMAND GETKEYS and GETKEYSANDFLAGS', () => {
   });
 });
 
+describe('properties Redis gives commands outside COMMAND INFO', () => {
+  const having = (has: (cmd: Command) => boolean) =>
+    [...sluice.server.commands.all()].filter(has).map((cmd) => cmd.fullName).sort();
+
+  // The lists below are Redis 7.2's processCommand (server.c), which names these commands one by one.
+  test('run at once inside MULTI: EXEC, DISCARD, MULTI, WATCH, QUIT and RESET, the commands processCommand does not queue', () => {
+    expect(having((cmd) => cmd.notQueued)).toEqual(['discard', 'exec', 'multi', 'quit', 'reset', 'watch']);
+  });
+
+  test('end a transaction: EXEC, DISCARD, QUIT and RESET, which processCommand lets through inside MULTI over maxmemory', () => {
+    expect(having((cmd) => cmd.endsTransaction)).toEqual(['discard', 'exec', 'quit', 'reset']);
+  });
+
+  test('allowed in RESP2 subscribed mode: the (P|S)(UN)SUBSCRIBE family, PING, QUIT and RESET', () => {
+    expect(having((cmd) => cmd.allowedWhenSubscribed)).toEqual([
+      'ping', 'psubscribe', 'punsubscribe', 'quit', 'reset', 'ssubscribe', 'subscribe', 'sunsubscribe', 'unsubscribe',
+    ]);
+  });
+
+  test('MOVE and COPY … DB declare the key they write in another database; the AOF rewrite copies it first', () => {
+    const table = sluice.server.commands;
+    expect(commandKeys(0, table.get('move')!, ['MOVE', 'k', '3'])).toEqual([[0, 'k'], [3, 'k']]);
+    expect(commandKeys(1, table.get('copy')!, ['COPY', 'a', 'b', 'DB', '2', 'REPLACE'])).toEqual([[1, 'a'], [1, 'b'], [2, 'b']]);
+    expect(commandKeys(1, table.get('copy')!, ['copy', 'a', 'b', 'db', '2', 'db', '5'])).toEqual([[1, 'a'], [1, 'b'], [5, 'b']]);
+    expect(commandKeys(1, table.get('copy')!, ['COPY', 'a', 'b', 'REPLACE'])).toEqual([[1, 'a'], [1, 'b']]);
+    expect(commandKeys(0, table.get('move')!, ['MOVE', 'k', 'x'])).toBeNull();
+    expect(commandKeys(0, table.get('set')!, ['SET', 'k', 'v'])).toEqual([[0, 'k']]);
+  });
+});
+
 differential('COMMAND subcommands', {
   'COMMAND HELP': [c('COMMAND', 'HELP'), c('command', 'help')],
   'COMMAND INFO of CONFIG GET and of unknown names': [
@@ -253,6 +285,57 @@ describe.skipIf(redisServerPath === null)('every declared command against redis-
   });
   afterAll(async () => {
     await redis?.stop();
+  });
+
+  /**
+   * Every command and subcommand Sluice runs that the oracle has too, as a
+   * line its arity accepts ('x' for each argument; one more than the least
+   * for a variable arity, which 7.0's arities accept too).
+   */
+  function sampleLines(): { name: string; line: string[] }[] {
+    const out: { name: string; line: string[] }[] = [];
+    for (const cmd of sluice.server.commands.all()) {
+      if (cmd.handler === null || NEW_IN_7_2_OR_LATER.has(cmd.fullName)) continue;
+      const line = cmd.fullName.split('|');
+      while (line.length < (cmd.arity > 0 ? cmd.arity : 1 - cmd.arity)) line.push('x');
+      out.push({ name: cmd.fullName, line });
+    }
+    return out;
+  }
+
+  /** Runs `probe` for every sample line on a fresh connection to each server; the outcomes must agree. */
+  async function sweep(probe: (conn: RespClient, line: string[]) => Promise<string>): Promise<void> {
+    const differ: string[] = [];
+    for (const { name, line } of sampleLines()) {
+      const outcome: string[] = [];
+      for (const port of [sluice.port, redis.port]) {
+        const conn = await RespClient.connect(port);
+        try {
+          outcome.push(await probe(conn, line));
+        } finally {
+          conn.close();
+        }
+      }
+      if (outcome[0] !== outcome[1]) differ.push(`${name}: sluice ${outcome[0]}, redis ${outcome[1]}`);
+    }
+    expect(differ).toEqual([]);
+  }
+
+  test('inside MULTI every command is queued, or run at once, as in Redis', async () => {
+    await sweep(async (conn, line) => {
+      await conn.call('MULTI');
+      const r = await conn.call(...line);
+      return r.t === 'simple' && r.v === 'QUEUED' ? 'queued' : 'run at once';
+    });
+  });
+
+  test('in RESP2 subscribed mode every command is allowed, or refused, as in Redis', async () => {
+    await sweep(async (conn, line) => {
+      await conn.call('SUBSCRIBE', 'ch');
+      const r = await conn.call(...line);
+      // Redis words a refused EXEC as an aborted transaction ("EXECABORT … because of: Can't execute 'exec'…").
+      return r.t === 'error' && r.v.includes("Can't execute") ? 'refused' : 'allowed';
+    });
   });
 
   test('arity, flags, first/last/step and ACL categories equal Redis 7.0 COMMAND INFO, apart from the listed 7.2 changes', async () => {

@@ -136,6 +136,8 @@ const HELP = [
 
 const SUBSCRIBING = ['pubsub', 'noscript', 'loading', 'stale'] as const;
 const INTROSPECTION = ['pubsub', 'loading', 'stale'] as const;
+/** The subscribing commands are what a RESP2 connection in subscribed mode may run (with PING, QUIT, RESET). */
+const WHEN_SUBSCRIBED = ['allowed-when-subscribed'] as const;
 /** SSUBSCRIBE's and SUNSUBSCRIBE's shard channels sit in key positions (cluster routing) without being keys. */
 const SHARD_CHANNEL_KEYS = [1, -1, 1] as const;
 
@@ -144,32 +146,32 @@ export function pubsubCommands(broker: Broker<SubscriberCtx>): CommandSpec<Subsc
   return [
     {
       name: 'subscribe', arity: -2, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
-      summary: 'Listens for messages published to channels.',
+      traits: WHEN_SUBSCRIBED, summary: 'Listens for messages published to channels.',
       complexity: 'O(N) where N is the number of channels to subscribe to.', handler: subscribe(broker, CHANNELS),
     },
     {
       name: 'unsubscribe', arity: -1, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
-      summary: 'Stops listening to messages posted to channels.',
+      traits: WHEN_SUBSCRIBED, summary: 'Stops listening to messages posted to channels.',
       complexity: 'O(N) where N is the number of channels to unsubscribe.', handler: unsubscribe(broker, CHANNELS),
     },
     {
       name: 'psubscribe', arity: -2, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
-      summary: 'Listens for messages published to channels that match one or more patterns.',
+      traits: WHEN_SUBSCRIBED, summary: 'Listens for messages published to channels that match one or more patterns.',
       complexity: 'O(N) where N is the number of patterns to subscribe to.', handler: subscribe(broker, PATTERNS),
     },
     {
       name: 'punsubscribe', arity: -1, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
-      summary: 'Stops listening to messages published to channels that match one or more patterns.',
+      traits: WHEN_SUBSCRIBED, summary: 'Stops listening to messages published to channels that match one or more patterns.',
       complexity: 'O(N) where N is the number of patterns to unsubscribe.', handler: unsubscribe(broker, PATTERNS),
     },
     {
       name: 'ssubscribe', arity: -2, flags: SUBSCRIBING, keys: SHARD_CHANNEL_KEYS, acl: [], group: 'pubsub', since: '7.0.0',
-      summary: 'Listens for messages published to shard channels.',
+      traits: WHEN_SUBSCRIBED, summary: 'Listens for messages published to shard channels.',
       complexity: 'O(N) where N is the number of shard channels to subscribe to.', handler: ssubscribe(broker),
     },
     {
       name: 'sunsubscribe', arity: -1, flags: SUBSCRIBING, keys: SHARD_CHANNEL_KEYS, acl: [], group: 'pubsub', since: '7.0.0',
-      summary: 'Stops listening to messages posted to shard channels.',
+      traits: WHEN_SUBSCRIBED, summary: 'Stops listening to messages posted to shard channels.',
       complexity: 'O(N) where N is the number of shard channels to unsubscribe.', handler: unsubscribe(broker, SHARD),
     },
     {

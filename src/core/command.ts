@@ -47,6 +47,22 @@ export type CommandGroup =
   | 'bitmap';
 
 /**
+ * Internal properties of a command that COMMAND does not report: the places
+ * where Redis's processCommand names commands one by one.
+ */
+export type CommandTrait =
+  /** Runs at once inside MULTI instead of being queued (MULTI, WATCH: they answer the nesting error themselves). */
+  | 'not-queued'
+  /**
+   * Ends a transaction (EXEC, DISCARD, QUIT, RESET): runs at once inside
+   * MULTI, and is not refused there over the memory limit, since it frees
+   * the queue. Implies not-queued.
+   */
+  | 'ends-transaction'
+  /** May run on a RESP2 connection in subscribed mode. */
+  | 'allowed-when-subscribed';
+
+/**
  * A handler executes one command: it reads `argv` (byte strings, argv[0]
  * being the name as sent), works on the store through `c.db`, and writes
  * exactly one reply to `c.reply`. It may throw CommandError before changing
@@ -66,6 +82,13 @@ export interface CommandSpec<C = Ctx> {
   keys: readonly [number, number, number];
   /** For commands whose keys move (movablekeys): the argv indices of the keys. */
   getKeys?: (argv: string[]) => number[];
+  /**
+   * A key the command writes in another database than the client's (MOVE's
+   * target, COPY … DB's destination): the argv indices of the key and of the
+   * database, or null when this line has none.
+   */
+  otherDbKey?: (argv: string[]) => { key: number; db: number } | null;
+  traits?: readonly CommandTrait[];
   /** ACL categories beyond the ones the flags imply (write, read, fast/slow, admin…), without '@'. */
   acl: readonly string[];
   group: CommandGroup;
@@ -101,6 +124,10 @@ export interface Command<C = Ctx> {
   isBlocking: boolean;
   /** DEBUG: refused unless enable-debug-command allows the client. */
   isProtected: boolean;
+  /** Runs at once inside MULTI (the not-queued and ends-transaction traits). */
+  notQueued: boolean;
+  endsTransaction: boolean;
+  allowedWhenSubscribed: boolean;
   aclCategories: readonly string[];
   stats: CommandStats;
 }

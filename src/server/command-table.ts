@@ -16,6 +16,7 @@ function derivedCategories(spec: CommandSpec): string[] {
 
 function compile(spec: CommandSpec, parent: Command | null): Command {
   const f = new Set(spec.flags);
+  const traits = new Set(spec.traits ?? []);
   const own = [...spec.acl];
   for (const c of derivedCategories(spec)) if (!own.includes(c)) own.push(c);
   const cmd: Command = {
@@ -37,6 +38,9 @@ function compile(spec: CommandSpec, parent: Command | null): Command {
     skipSlowlog: f.has('skip_slowlog'),
     isBlocking: f.has('blocking'),
     isProtected: f.has('protected'),
+    notQueued: traits.has('not-queued') || traits.has('ends-transaction'),
+    endsTransaction: traits.has('ends-transaction'),
+    allowedWhenSubscribed: traits.has('allowed-when-subscribed'),
     aclCategories: own,
     stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 },
   };

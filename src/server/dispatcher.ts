@@ -4,9 +4,6 @@ import type { Command } from './command-types.js';
 import { allowsProtectedAction, DEBUG_NOT_ALLOWED } from './protected-actions.js';
 import type { Server } from './server.js';
 
-/** Commands that run immediately inside MULTI instead of being queued. */
-const RUN_INSIDE_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
-
 /** Redis quotes at most this much of the offending arguments in an unknown-command error. */
 const UNKNOWN_ARGS_QUOTE = 128;
 const NAME_CACHE_LIMIT = 4096;
@@ -130,7 +127,7 @@ export class Dispatcher {
       server.paused.set(c, argv);
       return;
     }
-    if (c.multi !== null && !RUN_INSIDE_MULTI.has(cmd.fullName)) {
+    if (c.multi !== null && !cmd.notQueued) {
       if (cmd.noMulti) {
         this.reject(c, cmd, 'ERR Command not allowed inside a transaction');
         return;

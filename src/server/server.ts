@@ -30,11 +30,6 @@ export interface PauseState {
   timer: NodeJS.Timeout;
 }
 
-/** What a RESP2 connection with subscriptions may still run. */
-const SUBSCRIBED_MODE_COMMANDS = new Set([
-  'subscribe', 'ssubscribe', 'psubscribe', 'unsubscribe', 'sunsubscribe', 'punsubscribe', 'ping', 'quit', 'reset',
-]);
-
 /**
  * A running Sluice: configuration, keyspace, command table and the
  * connections served. Everything a command can reach hangs off this object,
@@ -313,7 +308,7 @@ export class Server implements PersistenceHost<Client> {
       return "ERR Replica can't interact with the keyspace";
     }
     // RESP2 subscribed mode: the connection carries messages, so replies to anything else would mix in.
-    if (c.pubsub !== null && c.reply.proto === 2 && !SUBSCRIBED_MODE_COMMANDS.has(cmd.fullName)) {
+    if (c.pubsub !== null && c.reply.proto === 2 && !cmd.allowedWhenSubscribed) {
       return `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
     }
     if (this.loading && !cmd.allowLoading) return 'LOADING Redis is loading the dataset in memory';

@@ -146,7 +146,8 @@ function hello(c: Client, argv: string[]): void {
 
 export const connectionCommands: CommandSpec[] = [
   {
-    name: 'ping', arity: -1, flags: ['fast'], keys: [0, 0, 0], acl: ['connection'], group: 'connection',
+    name: 'ping', arity: -1, flags: ['fast'], keys: [0, 0, 0], traits: ['allowed-when-subscribed'], acl: ['connection'],
+    group: 'connection',
     since: '1.0.0', summary: 'Returns the server\'s liveliness response.', complexity: 'O(1)', handler: ping,
   },
   {
@@ -164,12 +165,12 @@ export const connectionCommands: CommandSpec[] = [
   },
   {
     name: 'quit', arity: -1, flags: ['allow_busy', 'noscript', 'loading', 'stale', 'fast', 'no_auth'], keys: [0, 0, 0],
-    acl: ['connection'], group: 'connection', since: '1.0.0', summary: 'Closes the connection.', complexity: 'O(1)',
+    traits: ['ends-transaction', 'allowed-when-subscribed'], acl: ['connection'], group: 'connection', since: '1.0.0', summary: 'Closes the connection.', complexity: 'O(1)',
     handler: quit,
   },
   {
     name: 'reset', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], keys: [0, 0, 0],
-    acl: ['connection'], group: 'connection', since: '6.2.0', summary: 'Resets the connection.', complexity: 'O(1)',
+    traits: ['ends-transaction', 'allowed-when-subscribed'], acl: ['connection'], group: 'connection', since: '6.2.0', summary: 'Resets the connection.', complexity: 'O(1)',
     handler: reset,
   },
   {

@@ -83,22 +83,22 @@ function unwatch(c: Client): void {
 export const transactionCommands: CommandSpec[] = [
   {
     name: 'multi', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], keys: [0, 0, 0],
-    acl: ['transaction'], group: 'transactions', since: '1.2.0', summary: 'Starts a transaction.',
+    traits: ['not-queued'], acl: ['transaction'], group: 'transactions', since: '1.2.0', summary: 'Starts a transaction.',
     complexity: 'O(1)', handler: multi,
   },
   {
     name: 'exec', arity: 1, flags: ['noscript', 'loading', 'stale', 'skip_slowlog'], keys: [0, 0, 0],
-    acl: ['transaction'], group: 'transactions', since: '1.2.0', summary: 'Executes all commands in a transaction.',
+    traits: ['ends-transaction'], acl: ['transaction'], group: 'transactions', since: '1.2.0', summary: 'Executes all commands in a transaction.',
     complexity: 'Depends on commands in the transaction', handler: exec,
   },
   {
     name: 'discard', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], keys: [0, 0, 0],
-    acl: ['transaction'], group: 'transactions', since: '2.0.0', summary: 'Discards a transaction.',
+    traits: ['ends-transaction'], acl: ['transaction'], group: 'transactions', since: '2.0.0', summary: 'Discards a transaction.',
     complexity: 'O(N), when N is the number of queued commands', handler: discard,
   },
   {
     name: 'watch', arity: -2, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], keys: [1, -1, 1],
-    acl: ['transaction'], group: 'transactions', since: '2.2.0',
+    traits: ['not-queued'], acl: ['transaction'], group: 'transactions', since: '2.2.0',
     summary: 'Monitors changes to keys to determine the execution of a transaction.',
     complexity: 'O(1) for every key.', handler: watch,
   },

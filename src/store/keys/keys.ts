@@ -142,6 +142,15 @@ function copy(c: Ctx, argv: string[]): void {
   c.reply.integer(1);
 }
 
+/** COPY … DB n writes its destination in database n (the last DB option, as the handler reads them). */
+function copyOtherDbKey(argv: string[]): { key: number; db: number } | null {
+  let db = -1;
+  for (let i = 3; i < argv.length; i++) {
+    if (argv[i].toLowerCase() === 'db' && i + 1 < argv.length) db = ++i;
+  }
+  return db === -1 ? null : { key: 2, db };
+}
+
 /** Strings are immutable JS strings and can be shared; other values are deep-copied. */
 function cloneValue(v: Value): Value {
   return typeof v === 'string' ? v : v.clone();
@@ -198,11 +207,13 @@ export const keyCommands: CommandSpec[] = [
     handler: (c, argv) => renameGeneric(c, argv, true),
   },
   {
-    name: 'move', arity: 3, flags: ['write', 'fast'], keys: [1, 1, 1], acl: ['keyspace'], group: 'generic',
-    since: '1.0.0', summary: 'Moves a key to another database.', complexity: 'O(1)', handler: move,
+    name: 'move', arity: 3, flags: ['write', 'fast'], keys: [1, 1, 1], otherDbKey: () => ({ key: 1, db: 2 }),
+    acl: ['keyspace'], group: 'generic', since: '1.0.0', summary: 'Moves a key to another database.',
+    complexity: 'O(1)', handler: move,
   },
   {
-    name: 'copy', arity: -3, flags: ['write', 'denyoom'], keys: [1, 2, 1], acl: ['keyspace'], group: 'generic',
+    name: 'copy', arity: -3, flags: ['write', 'denyoom'], keys: [1, 2, 1], otherDbKey: copyOtherDbKey,
+    acl: ['keyspace'], group: 'generic',
     since: '6.2.0', summary: 'Copies the value of a key to a new key.',
     complexity: 'O(N) worst case for collections, where N is the number of nested items. O(1) for string values.',
     handler: copy,
