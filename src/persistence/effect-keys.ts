@@ -1,5 +1,5 @@
 import type { Effect } from '../core/propagation.js';
-import { keyIndices, type Command } from '../core/command.js';
+import { extractKeys, type Command } from '../core/command.js';
 
 /**
  * What one propagated effect touches, as the rewrite needs to know it:
@@ -57,13 +57,12 @@ export function effectTouch(lookup: CommandLookup, e: Effect): Touch {
 }
 
 /**
- * The keys a command names, with their databases: the table's key
- * positions in database `db`, plus the key the command declares in another
- * database (MOVE's target, COPY … DB's destination). Null when that
- * database is not a number.
+ * The keys a command names, with their databases: those its key specs find
+ * in database `db`, plus the key it declares in another database (MOVE's
+ * target, COPY … DB's destination). Null when that database is not a number.
  */
 export function commandKeys(db: number, cmd: Command<never>, argv: string[]): [number, string][] | null {
-  const keys: [number, string][] = keyIndices(cmd.spec, argv).map((i) => [db, argv[i]]);
+  const keys: [number, string][] = extractKeys(cmd, argv).map((k) => [db, argv[k.pos]]);
   const other = cmd.spec.otherDbKey?.(argv);
   if (other) {
     const to = dbIndex(argv[other.db]);
