@@ -155,88 +155,93 @@ const HELP = [
 
 const SUBSCRIBING = ['pubsub', 'noscript', 'loading', 'stale'] as const;
 const INTROSPECTION = ['pubsub', 'loading', 'stale'] as const;
-/** SSUBSCRIBE's and SUNSUBSCRIBE's shard channels sit in key positions (cluster routing) without being keys. */
-const SHARD_CHANNEL_KEYS = [1, -1, 1] as const;
+const PUBSUB = { acl: [], group: 'pubsub' } as const;
+/** The subscribing commands are what a RESP2 connection in subscribed mode may run (with PING, QUIT, RESET). */
+const WHEN_SUBSCRIBED = ['allowed-when-subscribed'] as const;
+/** Shard channels sit in key positions (cluster routing) without being keys. */
+const SHARD_CHANNELS = ['not_key: index 1, range -1'];
 
 /** The pub/sub commands of one server, bound to its broker. */
 export function pubsubCommands(broker: Broker<SubscriberCtx>): CommandSpec<SubscriberCtx>[] {
   return [
     {
-      name: 'subscribe', arity: -2, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
-      summary: 'Listens for messages published to channels.',
+      ...PUBSUB, name: 'subscribe', arity: -2, flags: SUBSCRIBING, traits: WHEN_SUBSCRIBED, args: 'channel...',
+      since: '2.0.0', summary: 'Listens for messages published to channels.',
       complexity: 'O(N) where N is the number of channels to subscribe to.', handler: subscribe(broker, CHANNELS),
     },
     {
-      name: 'unsubscribe', arity: -1, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
-      summary: 'Stops listening to messages posted to channels.',
+      ...PUBSUB, name: 'unsubscribe', arity: -1, flags: SUBSCRIBING, traits: WHEN_SUBSCRIBED, args: '[channel...]',
+      since: '2.0.0', summary: 'Stops listening to messages posted to channels.',
       complexity: 'O(N) where N is the number of channels to unsubscribe.', handler: unsubscribe(broker, CHANNELS),
     },
     {
-      name: 'psubscribe', arity: -2, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
-      summary: 'Listens for messages published to channels that match one or more patterns.',
+      ...PUBSUB, name: 'psubscribe', arity: -2, flags: SUBSCRIBING, traits: WHEN_SUBSCRIBED, args: 'pattern:pattern...',
+      since: '2.0.0', summary: 'Listens for messages published to channels that match one or more patterns.',
       complexity: 'O(N) where N is the number of patterns to subscribe to.', handler: subscribe(broker, PATTERNS),
     },
     {
-      name: 'punsubscribe', arity: -1, flags: SUBSCRIBING, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.0.0',
+      ...PUBSUB, name: 'punsubscribe', arity: -1, flags: SUBSCRIBING, traits: WHEN_SUBSCRIBED,
+      args: '[pattern:pattern...]', since: '2.0.0',
       summary: 'Stops listening to messages published to channels that match one or more patterns.',
       complexity: 'O(N) where N is the number of patterns to unsubscribe.', handler: unsubscribe(broker, PATTERNS),
     },
     {
-      name: 'ssubscribe', arity: -2, flags: SUBSCRIBING, keys: SHARD_CHANNEL_KEYS, acl: [], group: 'pubsub', since: '7.0.0',
-      summary: 'Listens for messages published to shard channels.',
+      ...PUBSUB, name: 'ssubscribe', arity: -2, flags: SUBSCRIBING, traits: WHEN_SUBSCRIBED, keySpecs: SHARD_CHANNELS,
+      args: 'shardchannel...', since: '7.0.0', summary: 'Listens for messages published to shard channels.',
       complexity: 'O(N) where N is the number of shard channels to subscribe to.', handler: ssubscribe(broker),
     },
     {
-      name: 'sunsubscribe', arity: -1, flags: SUBSCRIBING, keys: SHARD_CHANNEL_KEYS, acl: [], group: 'pubsub', since: '7.0.0',
-      summary: 'Stops listening to messages posted to shard channels.',
+      ...PUBSUB, name: 'sunsubscribe', arity: -1, flags: SUBSCRIBING, traits: WHEN_SUBSCRIBED, keySpecs: SHARD_CHANNELS,
+      args: '[shardchannel...]', since: '7.0.0', summary: 'Stops listening to messages posted to shard channels.',
       complexity: 'O(N) where N is the number of shard channels to unsubscribe.', handler: unsubscribe(broker, SHARD),
     },
     {
       // may_replicate is 7.2's (7.0 lacks it): CLIENT PAUSE WRITE holds PUBLISH.
-      name: 'publish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], keys: [0, 0, 0], acl: [], group: 'pubsub',
-      since: '2.0.0', summary: 'Posts a message to a channel.',
+      ...PUBSUB, name: 'publish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'],
+      args: 'channel message', since: '2.0.0', summary: 'Posts a message to a channel.',
       complexity: 'O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).',
       handler: publish(broker),
     },
     {
-      name: 'spublish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], keys: [1, 1, 1], acl: [], group: 'pubsub',
-      since: '7.0.0', summary: 'Post a message to a shard channel',
+      ...PUBSUB, name: 'spublish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'],
+      keySpecs: ['not_key: index 1, range 0'], args: 'shardchannel message', since: '7.0.0',
+      summary: 'Post a message to a shard channel',
       complexity: 'O(N) where N is the number of clients subscribed to the receiving shard channel.', handler: spublish(broker),
     },
     {
-      name: 'pubsub', arity: -2, flags: [], keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.8.0',
-      summary: 'A container for Pub/Sub commands.', complexity: 'Depends on subcommand.',
+      ...PUBSUB, name: 'pubsub', arity: -2, flags: [], since: '2.8.0', summary: 'A container for Pub/Sub commands.',
+      complexity: 'Depends on subcommand.',
       subcommands: [
         {
-          name: 'channels', arity: -2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.8.0',
+          ...PUBSUB, name: 'channels', arity: -2, flags: INTROSPECTION, args: '[pattern:pattern]', since: '2.8.0',
           summary: 'Returns the active channels.',
           complexity: 'O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)',
           handler: channelList(broker, 'channels'),
         },
         {
-          name: 'numpat', arity: 2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.8.0',
+          ...PUBSUB, name: 'numpat', arity: 2, flags: INTROSPECTION, since: '2.8.0',
           summary: 'Returns a count of unique pattern subscriptions.', complexity: 'O(1)', handler: numpat(broker),
         },
         {
-          name: 'numsub', arity: -2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '2.8.0',
+          ...PUBSUB, name: 'numsub', arity: -2, flags: INTROSPECTION, args: '[channel...]', since: '2.8.0',
           summary: 'Returns a count of subscribers to channels.',
           complexity: 'O(N) for the NUMSUB subcommand, where N is the number of requested channels',
           handler: numsub(broker, 'channels'),
         },
         {
-          name: 'shardchannels', arity: -2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '7.0.0',
+          ...PUBSUB, name: 'shardchannels', arity: -2, flags: INTROSPECTION, args: '[pattern:pattern]', since: '7.0.0',
           summary: 'Returns the active shard channels.',
           complexity: 'O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).',
           handler: channelList(broker, 'shardChannels'),
         },
         {
-          name: 'shardnumsub', arity: -2, flags: INTROSPECTION, keys: [0, 0, 0], acl: [], group: 'pubsub', since: '7.0.0',
+          ...PUBSUB, name: 'shardnumsub', arity: -2, flags: INTROSPECTION, args: '[shardchannel...]', since: '7.0.0',
           summary: 'Returns the count of subscribers of shard channels.',
           complexity: 'O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels',
           handler: numsub(broker, 'shardChannels'),
         },
         {
-          name: 'help', arity: 2, flags: ['loading', 'stale'], keys: [0, 0, 0], acl: [], group: 'pubsub', since: '6.2.0',
+          ...PUBSUB, name: 'help', arity: 2, flags: ['loading', 'stale'], since: '6.2.0',
           summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)',
           handler: (c, argv) => helpReply(c, argv, HELP),
         },

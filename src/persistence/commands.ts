@@ -6,7 +6,7 @@ import type { Persistence } from './persistence.js';
 export function persistenceCommands<C extends Ctx>(persistence: Persistence<C>): CommandSpec[] {
   return [
     {
-      name: 'bgrewriteaof', arity: 1, flags: ['admin', 'noscript', 'no_async_loading'], keys: [0, 0, 0], acl: [],
+      name: 'bgrewriteaof', arity: 1, flags: ['admin', 'noscript', 'no_async_loading'], acl: [],
       group: 'server', since: '1.0.0', summary: 'Asynchronously rewrites the append-only file to disk.', complexity: 'O(1)',
       handler: (c) => c.reply.simple(persistence.bgrewrite(c)),
     },

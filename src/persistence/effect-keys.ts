@@ -1,5 +1,5 @@
 import type { Effect } from '../core/propagation.js';
-import { keyIndices, type Command } from '../core/command.js';
+import { extractKeys, type Command } from '../core/command.js';
 
 /**
  * What one propagated effect touches, as the rewrite needs to know it:
@@ -57,25 +57,17 @@ export function effectTouch(lookup: CommandLookup, e: Effect): Touch {
 }
 
 /**
- * The keys a command names, with their databases: the table's key
- * positions in database `db`, plus the key in another database that MOVE
- * and COPY … DB reach. Null when that database is not a number.
+ * The keys a command names, with their databases: those its key specs find
+ * in database `db`, plus the key it declares in another database (MOVE's
+ * target, COPY … DB's destination). Null when that database is not a number.
  */
 export function commandKeys(db: number, cmd: Command<never>, argv: string[]): [number, string][] | null {
-  const indices = keyIndices(cmd.spec, argv);
-  const keys: [number, string][] = [];
-  for (const i of indices) keys.push([db, argv[i]]);
-  if (cmd.fullName === 'move') {
-    const to = dbIndex(argv[2]);
+  const keys: [number, string][] = extractKeys(cmd, argv).map((k) => [db, argv[k.pos]]);
+  const other = cmd.spec.otherDbKey?.(argv);
+  if (other) {
+    const to = dbIndex(argv[other.db]);
     if (to < 0) return null;
-    keys.push([to, argv[1]]);
-  } else if (cmd.fullName === 'copy') {
-    for (let i = 3; i < argv.length - 1; i++) {
-      if (argv[i].toLowerCase() !== 'db') continue;
-      const to = dbIndex(argv[i + 1]);
-      if (to < 0) return null;
-      keys[keys.length - 1] = [to, argv[2]];
-    }
+    keys.push([to, argv[other.key]]);
   }
   return keys;
 }

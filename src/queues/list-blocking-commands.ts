@@ -1,7 +1,7 @@
 import type { Ctx } from '../core/context.js';
 import type { CommandSpec } from '../core/command.js';
 import { elementsRemoved, listEnd, writableList } from './list-access.js';
-import { moveElement, multiPopKeys, parseMultiPop, popRangeWithKey } from './list-pop-commands.js';
+import { MOVE_KEYS, moveElement, multiPopKeys, parseMultiPop, popRangeWithKey } from './list-pop-commands.js';
 import { blockingDeadline } from './timeout.js';
 
 /** Redis answers every list wait that times out with a null array, BLMOVE's included. */
@@ -79,36 +79,41 @@ function brpoplpush(c: Ctx, argv: string[]): void {
 }
 
 /** Redis 7.2 dropped 7.0's noscript flag here: in a script these act as their non-blocking forms. */
+const LIST = { acl: ['list'], group: 'list' } as const;
+const TIMEOUT_DOUBLE: readonly [string, string] = ['6.0.0', '`timeout` is interpreted as a double instead of an integer.'];
+
 export const listBlockingCommands: CommandSpec[] = [
   {
-    name: 'blpop', arity: -3, flags: ['write', 'blocking'], keys: [1, -2, 1], acl: ['list'], group: 'list',
-    since: '2.0.0',
+    ...LIST, name: 'blpop', arity: -3, flags: ['write', 'blocking'], keySpecs: ['RW access delete: index 1, range -2'],
+    args: 'key:key... timeout:double', since: '2.0.0', history: [TIMEOUT_DOUBLE],
     summary: 'Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.',
     complexity: 'O(N) where N is the number of provided keys.', handler: blockingPop(true),
   },
   {
-    name: 'brpop', arity: -3, flags: ['write', 'blocking'], keys: [1, -2, 1], acl: ['list'], group: 'list',
-    since: '2.0.0',
+    ...LIST, name: 'brpop', arity: -3, flags: ['write', 'blocking'], keySpecs: ['RW access delete: index 1, range -2'],
+    args: 'key:key... timeout:double', since: '2.0.0', history: [TIMEOUT_DOUBLE],
     summary: 'Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.',
     complexity: 'O(N) where N is the number of provided keys.', handler: blockingPop(false),
   },
   {
-    name: 'blmpop', arity: -5, flags: ['write', 'blocking'], keys: [0, 0, 0], getKeys: multiPopKeys(2),
-    acl: ['list'], group: 'list', since: '7.0.0',
+    ...LIST, name: 'blmpop', arity: -5, flags: ['write', 'blocking'], keySpecs: ['RW access delete: index 2, keynum 0 1 1'],
+    getKeys: multiPopKeys(2),
+    args: 'timeout:double numkeys:integer key:key... where(LEFT | RIGHT) [COUNT count:integer]', since: '7.0.0',
     summary: 'Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.',
     complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',
     handler: blmpop,
   },
   {
-    name: 'blmove', arity: 6, flags: ['write', 'denyoom', 'blocking'], keys: [1, 2, 1], acl: ['list'],
-    group: 'list', since: '6.2.0',
+    ...LIST, name: 'blmove', arity: 6, flags: ['write', 'denyoom', 'blocking'], keySpecs: MOVE_KEYS,
+    args: 'source:key destination:key#1 wherefrom(LEFT | RIGHT) whereto(LEFT | RIGHT) timeout:double', since: '6.2.0',
     summary: 'Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.',
     complexity: 'O(1)', handler: blmove,
   },
   {
-    name: 'brpoplpush', arity: 4, flags: ['write', 'denyoom', 'blocking'], keys: [1, 2, 1], acl: ['list'],
-    group: 'list', since: '2.2.0',
+    ...LIST, name: 'brpoplpush', arity: 4, flags: ['write', 'denyoom', 'blocking'], keySpecs: MOVE_KEYS,
+    args: 'source:key destination:key#1 timeout:double', since: '2.2.0', history: [TIMEOUT_DOUBLE],
     summary: 'Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.',
-    complexity: 'O(1)', handler: brpoplpush,
+    complexity: 'O(1)', docFlags: ['deprecated'], deprecatedSince: '6.2.0',
+    replacedBy: '`BLMOVE` with the `RIGHT` and `LEFT` arguments', handler: brpoplpush,
   },
 ];

@@ -121,52 +121,56 @@ function lrem(c: Ctx, argv: string[]): void {
 const PUSH_COMPLEXITY =
   'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.';
 
+const LIST = { acl: ['list'], group: 'list' } as const;
+const PUSH = {
+  ...LIST, arity: -3, flags: ['write', 'denyoom', 'fast'], keySpecs: ['RW insert: index 1, range 0'],
+  args: 'key:key element...', complexity: PUSH_COMPLEXITY,
+} as const;
+
 const basicCommands: CommandSpec[] = [
   {
-    name: 'lpush', arity: -3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['list'], group: 'list',
-    since: '1.0.0', summary: "Prepends one or more elements to a list. Creates the key if it doesn't exist.",
-    complexity: PUSH_COMPLEXITY, handler: push(true, false),
+    ...PUSH, name: 'lpush', since: '1.0.0', history: [['2.4.0', 'Accepts multiple `element` arguments.']],
+    summary: "Prepends one or more elements to a list. Creates the key if it doesn't exist.", handler: push(true, false),
   },
   {
-    name: 'rpush', arity: -3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['list'], group: 'list',
-    since: '1.0.0', summary: "Appends one or more elements to a list. Creates the key if it doesn't exist.",
-    complexity: PUSH_COMPLEXITY, handler: push(false, false),
+    ...PUSH, name: 'rpush', since: '1.0.0', history: [['2.4.0', 'Accepts multiple `element` arguments.']],
+    summary: "Appends one or more elements to a list. Creates the key if it doesn't exist.", handler: push(false, false),
   },
   {
-    name: 'lpushx', arity: -3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['list'], group: 'list',
-    since: '2.2.0', summary: 'Prepends one or more elements to a list only when the list exists.',
-    complexity: PUSH_COMPLEXITY, handler: push(true, true),
+    ...PUSH, name: 'lpushx', since: '2.2.0', history: [['4.0.0', 'Accepts multiple `element` arguments.']],
+    summary: 'Prepends one or more elements to a list only when the list exists.', handler: push(true, true),
   },
   {
-    name: 'rpushx', arity: -3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['list'], group: 'list',
-    since: '2.2.0', summary: 'Appends an element to a list only when the list exists.',
-    complexity: PUSH_COMPLEXITY, handler: push(false, true),
+    ...PUSH, name: 'rpushx', since: '2.2.0', history: [['4.0.0', 'Accepts multiple `element` arguments.']],
+    summary: 'Appends an element to a list only when the list exists.', handler: push(false, true),
   },
   {
-    name: 'llen', arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1], acl: ['list'], group: 'list',
+    ...LIST, name: 'llen', arity: 2, flags: ['readonly', 'fast'], keySpecs: ['RO: index 1, range 0'], args: 'key:key',
     since: '1.0.0', summary: 'Returns the length of a list.', complexity: 'O(1)', handler: llen,
   },
   {
-    name: 'lindex', arity: 3, flags: ['readonly'], keys: [1, 1, 1], acl: ['list'], group: 'list',
-    since: '1.0.0', summary: 'Returns an element from a list by its index.',
+    ...LIST, name: 'lindex', arity: 3, flags: ['readonly'], keySpecs: ['RO access: index 1, range 0'],
+    args: 'key:key index:integer', since: '1.0.0', summary: 'Returns an element from a list by its index.',
     complexity: 'O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).',
     handler: lindex,
   },
   {
-    name: 'lset', arity: 4, flags: ['write', 'denyoom'], keys: [1, 1, 1], acl: ['list'], group: 'list',
-    since: '1.0.0', summary: 'Sets the value of an element in a list by its index.',
+    ...LIST, name: 'lset', arity: 4, flags: ['write', 'denyoom'], keySpecs: ['RW update: index 1, range 0'],
+    args: 'key:key index:integer element', since: '1.0.0', summary: 'Sets the value of an element in a list by its index.',
     complexity: 'O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).',
     handler: lset,
   },
   {
-    name: 'linsert', arity: 5, flags: ['write', 'denyoom'], keys: [1, 1, 1], acl: ['list'], group: 'list',
-    since: '2.2.0', summary: 'Inserts an element before or after another element in a list.',
+    ...LIST, name: 'linsert', arity: 5, flags: ['write', 'denyoom'], keySpecs: ['RW insert: index 1, range 0'],
+    args: 'key:key where(BEFORE | AFTER) pivot element', since: '2.2.0',
+    summary: 'Inserts an element before or after another element in a list.',
     complexity: 'O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).',
     handler: linsert,
   },
   {
-    name: 'lrem', arity: 4, flags: ['write'], keys: [1, 1, 1], acl: ['list'], group: 'list',
-    since: '1.0.0', summary: 'Removes elements from a list. Deletes the list if the last element was removed.',
+    ...LIST, name: 'lrem', arity: 4, flags: ['write'], keySpecs: ['RW delete: index 1, range 0'],
+    args: 'key:key count:integer element', since: '1.0.0',
+    summary: 'Removes elements from a list. Deletes the list if the last element was removed.',
     complexity: 'O(N+M) where N is the length of the list and M is the number of elements removed.', handler: lrem,
   },
 ];

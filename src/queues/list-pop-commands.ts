@@ -1,6 +1,6 @@
 import { optionWord } from '../core/options.js';
 import type { Ctx } from '../core/context.js';
-import type { CommandSpec } from '../core/command.js';
+import type { CommandSpec, KeyRef } from '../core/command.js';
 import { CommandError, SYNTAX, wrongArity } from '../core/errors.js';
 import { toInt64 } from '../core/numbers.js';
 import { elementsRemoved, listEnd, writableList } from './list-access.js';
@@ -54,15 +54,29 @@ export function parseMultiPop(argv: string[], numkeysAt: number): MultiPop {
   return { keys: argv.slice(numkeysAt + 1, whereAt), front, count: count === -1 ? 1 : count };
 }
 
-/** The key positions of LMPOP (numkeys at 1) and BLMPOP (at 2), for COMMAND GETKEYS; none when numkeys is bad. */
+/**
+ * Redis's lmpopGetKeys and blmpopGetKeys (genericGetKeys), for lines the
+ * keynum spec does not fit: numkeys is read with C's atoi, and the keys
+ * come without flags.
+ */
 export function multiPopKeys(numkeysAt: number) {
-  return (argv: string[]): number[] => {
-    const n = toInt64(argv[numkeysAt] ?? '');
-    if (n === null || n < 1n || Number(n) > argv.length - numkeysAt - 1) return [];
-    const out: number[] = [];
-    for (let i = 0; i < Number(n); i++) out.push(numkeysAt + 1 + i);
+  return (argv: string[]): KeyRef[] => {
+    const n = atoi(argv[numkeysAt]);
+    if (n < 1 || n > argv.length - numkeysAt - 1) return [];
+    const out: KeyRef[] = [];
+    for (let i = 0; i < n; i++) out.push({ pos: numkeysAt + 1 + i, flags: [] });
     return out;
   };
+}
+
+/** C's atoi as glibc has it: leading blanks, a sign, digits up to the first other byte; strtol's clamp, then an int. */
+function atoi(s: string): number {
+  const m = /^[\t\n\v\f\r ]*([+-]?\d+)/.exec(s);
+  if (m === null) return 0;
+  let n = BigInt(m[1]);
+  if (n > 9223372036854775807n) n = 9223372036854775807n;
+  if (n < -9223372036854775808n) n = -9223372036854775808n;
+  return Number(BigInt.asIntN(32, n));
 }
 
 /** LPOP key [count], RPOP key [count]: one element as a bulk, or with a count an array of up to count. */
@@ -152,34 +166,42 @@ function rpoplpush(c: Ctx, argv: string[]): void {
 
 const POP_COMPLEXITY = 'O(N) where N is the number of elements returned';
 
+const LIST = { acl: ['list'], group: 'list' } as const;
+/** The source of a move loses an element, the destination gains one. */
+export const MOVE_KEYS = ['RW access delete: index 1, range 0', 'RW insert: index 2, range 0'];
+
 export const listPopCommands: CommandSpec[] = [
   {
-    name: 'lpop', arity: -2, flags: ['write', 'fast'], keys: [1, 1, 1], acl: ['list'], group: 'list',
-    since: '1.0.0', summary: 'Returns the first elements in a list after removing it. Deletes the list if the last element was popped.',
+    ...LIST, name: 'lpop', arity: -2, flags: ['write', 'fast'], keySpecs: ['RW access delete: index 1, range 0'],
+    args: 'key:key [count:integer @6.2.0]', since: '1.0.0', history: [['6.2.0', 'Added the `count` argument.']],
+    summary: 'Returns the first elements in a list after removing it. Deletes the list if the last element was popped.',
     complexity: POP_COMPLEXITY, handler: pop(true),
   },
   {
-    name: 'rpop', arity: -2, flags: ['write', 'fast'], keys: [1, 1, 1], acl: ['list'], group: 'list',
-    since: '1.0.0', summary: 'Returns and removes the last elements of the list. Deletes the list if the last element was popped.',
+    ...LIST, name: 'rpop', arity: -2, flags: ['write', 'fast'], keySpecs: ['RW access delete: index 1, range 0'],
+    args: 'key:key [count:integer @6.2.0]', since: '1.0.0', history: [['6.2.0', 'Added the `count` argument.']],
+    summary: 'Returns and removes the last elements of a list. Deletes the list if the last element was popped.',
     complexity: POP_COMPLEXITY, handler: pop(false),
   },
   {
-    name: 'lmpop', arity: -4, flags: ['write'], keys: [0, 0, 0], getKeys: multiPopKeys(1), acl: ['list'],
-    group: 'list', since: '7.0.0',
+    ...LIST, name: 'lmpop', arity: -4, flags: ['write'], keySpecs: ['RW access delete: index 1, keynum 0 1 1'],
+    getKeys: multiPopKeys(1), args: 'numkeys:integer key:key... where(LEFT | RIGHT) [COUNT count:integer]',
+    since: '7.0.0',
     summary: 'Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.',
     complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',
     handler: lmpop,
   },
   {
-    name: 'lmove', arity: 5, flags: ['write', 'denyoom'], keys: [1, 2, 1], acl: ['list'], group: 'list',
-    since: '6.2.0',
+    ...LIST, name: 'lmove', arity: 5, flags: ['write', 'denyoom'], keySpecs: MOVE_KEYS,
+    args: 'source:key destination:key#1 wherefrom(LEFT | RIGHT) whereto(LEFT | RIGHT)', since: '6.2.0',
     summary: 'Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.',
     complexity: 'O(1)', handler: lmove,
   },
   {
-    name: 'rpoplpush', arity: 3, flags: ['write', 'denyoom'], keys: [1, 2, 1], acl: ['list'], group: 'list',
-    since: '1.2.0',
+    ...LIST, name: 'rpoplpush', arity: 3, flags: ['write', 'denyoom'], keySpecs: MOVE_KEYS,
+    args: 'source:key destination:key#1', since: '1.2.0',
     summary: 'Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.',
-    complexity: 'O(1)', handler: rpoplpush,
+    complexity: 'O(1)', docFlags: ['deprecated'], deprecatedSince: '6.2.0',
+    replacedBy: '`LMOVE` with the `RIGHT` and `LEFT` arguments', handler: rpoplpush,
   },
 ];

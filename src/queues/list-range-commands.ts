@@ -127,21 +127,25 @@ function lpos(c: Ctx, argv: string[]): void {
   }
 }
 
+const LIST = { acl: ['list'], group: 'list' } as const;
+
 export const listRangeCommands: CommandSpec[] = [
   {
-    name: 'lrange', arity: 4, flags: ['readonly'], keys: [1, 1, 1], acl: ['list'], group: 'list',
-    since: '1.0.0', summary: 'Returns a range of elements from a list.',
+    ...LIST, name: 'lrange', arity: 4, flags: ['readonly'], keySpecs: ['RO access: index 1, range 0'],
+    args: 'key:key start:integer stop:integer', since: '1.0.0', summary: 'Returns a range of elements from a list.',
     complexity: 'O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.',
     handler: lrange,
   },
   {
-    name: 'ltrim', arity: 4, flags: ['write'], keys: [1, 1, 1], acl: ['list'], group: 'list',
-    since: '1.0.0', summary: 'Removes elements from both ends a list. Deletes the list if all elements were trimmed.',
+    ...LIST, name: 'ltrim', arity: 4, flags: ['write'], keySpecs: ['RW delete: index 1, range 0'],
+    args: 'key:key start:integer stop:integer', since: '1.0.0',
+    summary: 'Removes elements from both ends a list. Deletes the list if all elements were trimmed.',
     complexity: 'O(N) where N is the number of elements to be removed by the operation.', handler: ltrim,
   },
   {
-    name: 'lpos', arity: -3, flags: ['readonly'], keys: [1, 1, 1], acl: ['list'], group: 'list',
-    since: '6.0.6', summary: 'Returns the index of matching elements in a list.',
+    ...LIST, name: 'lpos', arity: -3, flags: ['readonly'], keySpecs: ['RO access: index 1, range 0'],
+    args: 'key:key element [RANK rank:integer] [COUNT num-matches:integer] [MAXLEN len:integer]', since: '6.0.6',
+    summary: 'Returns the index of matching elements in a list.',
     complexity: 'O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.',
     handler: lpos,
   },

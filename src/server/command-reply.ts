@@ -1,5 +1,5 @@
 import type { Reply } from '../protocol/reply.js';
-import type { CommandFlag } from '../core/command.js';
+import type { CommandArg, CommandFlag, KeySpec } from '../core/command.js';
 import type { Command } from './command-types.js';
 
 /**
@@ -21,14 +21,8 @@ const CATEGORY_ORDER = [
   'stream', 'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection', 'transaction', 'scripting',
 ];
 
-/** A command whose keys are found by its own function rather than by fixed positions. */
-export function hasMovableKeys(cmd: Command): boolean {
-  return cmd.spec.getKeys !== undefined || cmd.flagSet.has('movablekeys');
-}
-
 export function shownFlags(cmd: Command): string[] {
-  const movable = hasMovableKeys(cmd);
-  return SHOWN_FLAGS.filter((f) => cmd.flagSet.has(f) || (f === 'movablekeys' && movable));
+  return SHOWN_FLAGS.filter((f) => cmd.flagSet.has(f) || (f === 'movablekeys' && cmd.movableKeys));
 }
 
 export function categoryNames(cmd: Command): string[] {
@@ -39,78 +33,61 @@ export function categoryNames(cmd: Command): string[] {
   return [...cmd.aclCategories].sort((a, b) => rank(a) - rank(b)).map((c) => `@${c}`);
 }
 
-/**
- * The access flags reported for each of a command's keys. Sluice declares
- * no per-key flags, so they are derived from the command's: RW for a
- * command that may write, RO otherwise (Redis's finer access, update,
- * insert, delete, OW and RM flags are not reported).
- */
-export function keyFlags(cmd: Command): string[] {
-  // The pub/sub commands' only "keys" are shard channels, which take key positions for cluster routing.
-  if (cmd.flagSet.has('pubsub')) return ['not_key'];
-  return [cmd.isWrite ? 'RW' : 'RO'];
-}
-
-type BeginSearch = { type: 'index'; index: number } | { type: 'unknown' };
-type FindKeys = { type: 'range'; lastkey: number; keystep: number; limit: number } | { type: 'unknown' };
-
-interface KeySpec {
-  flags: string[];
-  begin: BeginSearch;
-  find: FindKeys;
-}
-
-/**
- * Key specifications derived from the declared positions: one index/range
- * spec for [first, last, step] (lastkey relative to the first key, or
- * negative from the end, as Redis writes it), and for a movablekeys command
- * an "incomplete" spec of unknown shape saying the positions are not the
- * whole story. Redis's own specs can be finer (one per key role).
- */
-export function keySpecs(cmd: Command): KeySpec[] {
-  const out: KeySpec[] = [];
-  const [first, last, step] = cmd.spec.keys;
-  if (first > 0) {
-    out.push({
-      flags: keyFlags(cmd),
-      begin: { type: 'index', index: first },
-      find: { type: 'range', lastkey: last < 0 ? last : last - first, keystep: step, limit: 0 },
-    });
-  }
-  if (hasMovableKeys(cmd)) out.push({ flags: [...keyFlags(cmd), 'incomplete'], begin: { type: 'unknown' }, find: { type: 'unknown' } });
-  return out;
+/** A set of flag names as simple strings, Redis's addReplyCommandFlags. */
+export function writeFlags(r: Reply, flags: readonly string[]): void {
+  r.set(flags.length);
+  for (const f of flags) r.simple(f);
 }
 
 function writeKeySpec(r: Reply, spec: KeySpec): void {
-  r.map(3);
+  r.map(spec.notes === null ? 3 : 4);
+  if (spec.notes !== null) {
+    r.bulk('notes');
+    r.bulk(spec.notes);
+  }
   r.bulk('flags');
-  r.set(spec.flags.length);
-  for (const f of spec.flags) r.simple(f);
+  writeFlags(r, spec.flags);
   r.bulk('begin_search');
   r.map(2);
   r.bulk('type');
-  r.bulk(spec.begin.type);
+  const begin = spec.begin;
+  r.bulk(begin.type);
   r.bulk('spec');
-  if (spec.begin.type === 'index') {
+  if (begin.type === 'index') {
     r.map(1);
     r.bulk('index');
-    r.integer(spec.begin.index);
+    r.integer(begin.index);
+  } else if (begin.type === 'keyword') {
+    r.map(2);
+    r.bulk('keyword');
+    r.bulk(begin.keyword);
+    r.bulk('startfrom');
+    r.integer(begin.startfrom);
   } else {
     r.map(0);
   }
   r.bulk('find_keys');
   r.map(2);
   r.bulk('type');
-  r.bulk(spec.find.type);
+  const find = spec.find;
+  r.bulk(find.type);
   r.bulk('spec');
-  if (spec.find.type === 'range') {
+  if (find.type === 'range') {
     r.map(3);
     r.bulk('lastkey');
-    r.integer(spec.find.lastkey);
+    r.integer(find.lastkey);
     r.bulk('keystep');
-    r.integer(spec.find.keystep);
+    r.integer(find.keystep);
     r.bulk('limit');
-    r.integer(spec.find.limit);
+    r.integer(find.limit);
+  } else if (find.type === 'keynum') {
+    r.map(3);
+    r.bulk('keynumidx');
+    r.integer(find.keynumidx);
+    r.bulk('firstkey');
+    r.integer(find.firstkey);
+    r.bulk('keystep');
+    r.integer(find.keystep);
   } else {
     r.map(0);
   }
@@ -122,25 +99,20 @@ export function writeCommandInfo(r: Reply, cmd: Command | undefined): void {
     r.nullBulk();
     return;
   }
-  const [first, last, step] = cmd.spec.keys;
+  const [first, last, step] = cmd.keyRange;
   r.array(10);
   r.bulk(cmd.fullName);
   r.integer(cmd.arity);
-  const flags = shownFlags(cmd);
-  r.set(flags.length);
-  for (const f of flags) r.simple(f);
+  writeFlags(r, shownFlags(cmd));
   r.integer(first);
   r.integer(last);
   r.integer(step);
-  const cats = categoryNames(cmd);
-  r.set(cats.length);
-  for (const cat of cats) r.simple(cat);
+  writeFlags(r, categoryNames(cmd));
   const tips = cmd.spec.tips ?? [];
   r.set(tips.length);
   for (const t of tips) r.bulk(t);
-  const specs = keySpecs(cmd);
-  r.set(specs.length);
-  for (const s of specs) writeKeySpec(r, s);
+  r.set(cmd.keySpecs.length);
+  for (const s of cmd.keySpecs) writeKeySpec(r, s);
   if (cmd.subcommands === null) {
     // Redis answers an empty set here but an array when there are subcommands.
     r.set(0);
@@ -150,15 +122,61 @@ export function writeCommandInfo(r: Reply, cmd: Command | undefined): void {
   }
 }
 
-/**
- * COMMAND DOCS's entry: summary, since, group, complexity and subcommands.
- * Sluice's declarations carry no argument lists, history or doc flags, so
- * those fields are left out.
- */
+/** COMMAND DOCS's description of arguments (Redis 7.2's: every argument but a oneof or block has a display text). */
+function writeArgs(r: Reply, args: readonly CommandArg[]): void {
+  r.array(args.length);
+  for (const a of args) {
+    const container = a.type === 'oneof' || a.type === 'block';
+    const flags: string[] = [];
+    if (a.optional) flags.push('optional');
+    if (a.multiple) flags.push('multiple');
+    // name, type, and display_text or arguments; then the optional fields.
+    r.map(
+      3 + (a.keySpecIndex !== -1 ? 1 : 0) + (a.token !== null ? 1 : 0) + (a.since !== null ? 1 : 0)
+        + (a.deprecatedSince !== null ? 1 : 0) + (flags.length !== 0 ? 1 : 0),
+    );
+    r.bulk('name');
+    r.bulk(a.name);
+    r.bulk('type');
+    r.bulk(a.type);
+    if (!container) {
+      r.bulk('display_text');
+      r.bulk(a.display ?? a.name);
+    }
+    if (a.keySpecIndex !== -1) {
+      r.bulk('key_spec_index');
+      r.integer(a.keySpecIndex);
+    }
+    if (a.token !== null) {
+      r.bulk('token');
+      r.bulk(a.token);
+    }
+    if (a.since !== null) {
+      r.bulk('since');
+      r.bulk(a.since);
+    }
+    if (a.deprecatedSince !== null) {
+      r.bulk('deprecated_since');
+      r.bulk(a.deprecatedSince);
+    }
+    if (flags.length !== 0) {
+      r.bulk('flags');
+      writeFlags(r, flags);
+    }
+    if (container) {
+      r.bulk('arguments');
+      writeArgs(r, a.args);
+    }
+  }
+}
+
+/** COMMAND DOCS's entry, with Redis's fields in Redis's order, each present only when the declaration has it. */
 export function writeCommandDocs(r: Reply, cmd: Command): void {
   const spec = cmd.spec;
-  const fields = 3 + (spec.complexity !== undefined ? 1 : 0) + (cmd.subcommands !== null ? 1 : 0);
-  r.map(fields);
+  const fields = [
+    spec.complexity, spec.docFlags, spec.deprecatedSince, spec.replacedBy, spec.history, spec.args, spec.subcommands,
+  ];
+  r.map(3 + fields.filter((f) => f !== undefined).length);
   r.bulk('summary');
   r.bulk(spec.summary);
   r.bulk('since');
@@ -168,6 +186,31 @@ export function writeCommandDocs(r: Reply, cmd: Command): void {
   if (spec.complexity !== undefined) {
     r.bulk('complexity');
     r.bulk(spec.complexity);
+  }
+  if (spec.docFlags !== undefined) {
+    r.bulk('doc_flags');
+    writeFlags(r, spec.docFlags);
+  }
+  if (spec.deprecatedSince !== undefined) {
+    r.bulk('deprecated_since');
+    r.bulk(spec.deprecatedSince);
+  }
+  if (spec.replacedBy !== undefined) {
+    r.bulk('replaced_by');
+    r.bulk(spec.replacedBy);
+  }
+  if (spec.history !== undefined) {
+    r.bulk('history');
+    r.set(spec.history.length);
+    for (const [version, change] of spec.history) {
+      r.array(2);
+      r.bulk(version);
+      r.bulk(change);
+    }
+  }
+  if (spec.args !== undefined) {
+    r.bulk('arguments');
+    writeArgs(r, cmd.args);
   }
   if (cmd.subcommands !== null) {
     r.bulk('subcommands');

@@ -1,4 +1,6 @@
+import type { CommandArg, KeySpec } from '../core/command.js';
 import type { Command, CommandSpec } from './command-types.js';
+import { parseArgs, parseKeySpec } from './command-syntax.js';
 
 /** ACL categories Redis derives from flags rather than declaring them. */
 function derivedCategories(spec: CommandSpec): string[] {
@@ -14,13 +16,67 @@ function derivedCategories(spec: CommandSpec): string[] {
   return cats;
 }
 
+/**
+ * Redis's populateCommandLegacyRangeSpec: the first/last/step COMMAND INFO
+ * reports, from the key specs. A single index/range spec is taken as it is;
+ * otherwise consecutive step-1 ranges are merged, and any spec that does not
+ * fit (not a plain range, or incomplete) makes the keys movable.
+ */
+function legacyRange(specs: readonly KeySpec[]): { range: [number, number, number]; movable: boolean } {
+  if (specs.length === 0) return { range: [0, 0, 0], movable: false };
+  const only = specs[0];
+  if (specs.length === 1 && only.begin.type === 'index' && only.find.type === 'range') {
+    const { index } = only.begin;
+    const { lastkey, keystep } = only.find;
+    return { range: [index, lastkey >= 0 ? index + lastkey : lastkey, keystep], movable: only.flags.includes('incomplete') };
+  }
+  let movable = false;
+  let first = Infinity;
+  let last = 0;
+  let prevLast = 0;
+  // Redis compares last keys as unsigned ints, so a key counted from the end outranks any fixed one.
+  const unsigned = (n: number) => n >>> 0;
+  for (const s of specs) {
+    if (s.begin.type !== 'index' || s.find.type !== 'range') {
+      movable = true;
+      continue;
+    }
+    if (s.find.keystep !== 1 || (prevLast !== 0 && prevLast !== s.begin.index - 1)) {
+      movable = true;
+      continue;
+    }
+    if (s.flags.includes('incomplete')) movable = true;
+    first = Math.min(first, s.begin.index);
+    const abs = s.find.lastkey >= 0 ? s.find.lastkey + s.begin.index : s.find.lastkey;
+    if (unsigned(abs) > unsigned(last)) last = abs;
+    prevLast = last;
+  }
+  if (first === Infinity) return { range: [0, 0, 0], movable: true };
+  return { range: [first, last, 1], movable };
+}
+
+/** Every key argument must name one of the command's key specs. */
+function checkKeyArgs(name: string, args: readonly CommandArg[], specs: number): void {
+  for (const a of args) {
+    if (a.type === 'key' && a.keySpecIndex >= specs) throw new Error(`${name}: argument ${a.name} names key spec ${a.keySpecIndex}`);
+    checkKeyArgs(name, a.args, specs);
+  }
+}
+
 function compile(spec: CommandSpec, parent: Command | null): Command {
+  const fullName = parent ? `${parent.fullName}|${spec.name}` : spec.name;
   const f = new Set(spec.flags);
+  const traits = new Set(spec.traits ?? []);
   const own = [...spec.acl];
   for (const c of derivedCategories(spec)) if (!own.includes(c)) own.push(c);
+  const keySpecs = (spec.keySpecs ?? []).map(parseKeySpec);
+  const { range, movable } = legacyRange(keySpecs);
+  const namesKeys = keySpecs.some((s) => !s.flags.includes('not_key'));
+  const args = spec.args === undefined ? [] : parseArgs(spec.args);
+  checkKeyArgs(fullName, args, keySpecs.length);
   const cmd: Command = {
     spec,
-    fullName: parent ? `${parent.fullName}|${spec.name}` : spec.name,
+    fullName,
     parent,
     handler: spec.handler ?? null,
     subcommands: null,
@@ -37,6 +93,15 @@ function compile(spec: CommandSpec, parent: Command | null): Command {
     skipSlowlog: f.has('skip_slowlog'),
     isBlocking: f.has('blocking'),
     isProtected: f.has('protected'),
+    notQueued: traits.has('not-queued') || traits.has('ends-transaction'),
+    endsTransaction: traits.has('ends-transaction'),
+    allowedWhenSubscribed: traits.has('allowed-when-subscribed'),
+    keySpecs,
+    keyRange: range,
+    movableKeys: movable,
+    hasKeys: namesKeys || spec.getKeys !== undefined,
+    keysBySpecs: namesKeys && !keySpecs.some((s) => s.flags.includes('variable_flags')),
+    args,
     aclCategories: own,
     stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 },
   };

@@ -1,20 +1,20 @@
 import { CommandError, wrongArity } from '../core/errors.js';
 import type { Client } from './client.js';
 import type { Command } from './command-types.js';
+import { discardTransaction, unwatchAll } from './commands/transactions.js';
 import { allowsProtectedAction, DEBUG_NOT_ALLOWED } from './protected-actions.js';
 import type { Server } from './server.js';
-
-/** Commands that run immediately inside MULTI instead of being queued. */
-const RUN_INSIDE_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
 /** Redis quotes at most this much of the offending arguments in an unknown-command error. */
 const UNKNOWN_ARGS_QUOTE = 128;
 const NAME_CACHE_LIMIT = 4096;
+const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
 /**
  * Turns a framed request into a command execution: lookup, arity, the
- * connection-state checks Redis makes (auth, transaction, loading), then the
- * call itself with its statistics, slow log, MONITOR feed and propagation.
+ * connection-state checks Redis makes (auth, transaction, memory, loading),
+ * in the order of Redis's processCommand, then the call itself with its
+ * statistics, slow log, MONITOR feed and propagation.
  */
 export class Dispatcher {
   /** Command names as clients spell them ("SET", "set") to the command. */
@@ -101,28 +101,36 @@ export class Dispatcher {
     if (cmd === undefined) {
       const top = server.commands.get(argv[0].toLowerCase());
       if (top !== undefined) {
-        this.reject(c, null, `ERR unknown subcommand '${argv[1].slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`);
+        this.reject(c, null, argv, `ERR unknown subcommand '${argv[1].slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`);
       } else {
-        this.reject(c, null, unknownCommandError(argv));
+        this.reject(c, null, argv, unknownCommandError(argv));
       }
       return;
     }
     const arity = cmd.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
-      this.reject(c, cmd, wrongArity(cmd.fullName));
+      this.reject(c, cmd, argv, wrongArity(cmd.fullName));
       return;
     }
     if (cmd.isProtected && !allowsProtectedAction(server.config.str('enable-debug-command'), c)) {
-      this.reject(c, cmd, DEBUG_NOT_ALLOWED);
+      this.reject(c, cmd, argv, DEBUG_NOT_ALLOWED);
       return;
     }
     if (!c.authenticated && !cmd.noAuth) {
-      this.reject(c, cmd, 'NOAUTH Authentication required.');
+      this.reject(c, cmd, argv, 'NOAUTH Authentication required.');
+      return;
+    }
+    if (c.multi !== null && cmd.noMulti) {
+      this.reject(c, cmd, argv, 'ERR Command not allowed inside a transaction');
+      return;
+    }
+    if (server.memoryLimit !== null && server.memoryLimit.overLimit() && this.deniedOverMemory(c, cmd)) {
+      this.reject(c, cmd, argv, OOM);
       return;
     }
     const gate = server.gate(c, cmd);
     if (gate !== null) {
-      this.reject(c, cmd, gate);
+      this.reject(c, cmd, argv, gate);
       return;
     }
     // As in Redis, a paused write waits even when it would only be queued by MULTI.
@@ -130,16 +138,24 @@ export class Dispatcher {
       server.paused.set(c, argv);
       return;
     }
-    if (c.multi !== null && !RUN_INSIDE_MULTI.has(cmd.fullName)) {
-      if (cmd.noMulti) {
-        this.reject(c, cmd, 'ERR Command not allowed inside a transaction');
-        return;
-      }
+    if (c.multi !== null && !cmd.notQueued) {
       c.multi.push({ cmd, argv });
       c.reply.simple('QUEUED');
       return;
     }
     this.call(c, cmd, argv);
+  }
+
+  /**
+   * Over the memory limit, Redis refuses what may grow the dataset (denyoom,
+   * or an EXEC with such a command queued) and, inside MULTI, anything that
+   * would grow the queue: all but the commands that end the transaction.
+   */
+  private deniedOverMemory(c: Client, cmd: Command): boolean {
+    if (cmd.denyOom) return true;
+    if (c.multi === null) return false;
+    if (!cmd.endsTransaction) return true;
+    return cmd.fullName === 'exec' && c.multi.some((q) => q.cmd.denyOom);
   }
 
   /** Runs a command that CLIENT PAUSE held back, now that the pause is over. */
@@ -169,11 +185,23 @@ export class Dispatcher {
     c.reply.error(`ERR internal error while executing '${cmd.fullName}'`);
   }
 
-  /** A command refused before it ran; inside MULTI this dooms the transaction. */
-  private reject(c: Client, cmd: Command | null, message: string): void {
+  /**
+   * A command refused before it ran; inside MULTI this dooms the
+   * transaction, and a refused EXEC ends it at once, as Redis's
+   * execCommandAbort does (MONITOR sees the EXEC, closing the MULTI it saw).
+   */
+  private reject(c: Client, cmd: Command | null, argv: string[], message: string): void {
     if (cmd !== null) cmd.stats.rejectedCalls++;
-    if (c.multi !== null) c.multiFailed = true;
-    c.reply.error(message);
+    if (cmd !== null && cmd.fullName === 'exec') {
+      discardTransaction(c);
+      unwatchAll(c);
+      // Redis's own rejection texts carry no ERR here, only the codes of its shared errors (OOM, NOAUTH…).
+      c.reply.error(`EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`);
+      if (this.server.monitors.size !== 0) this.server.feedMonitors(c, argv);
+    } else {
+      if (c.multi !== null) c.multiFailed = true;
+      c.reply.error(message);
+    }
     this.server.stats.countError(c.reply.lastError);
   }
 

@@ -24,17 +24,17 @@ import { Slowlog } from './slowlog.js';
 import { readChunks } from './socket-reader.js';
 import { ServerStats } from './stats.js';
 
+/** Redis's maxmemory check before each command (performEvictions): whether used memory is over the limit. */
+export interface MemoryLimit {
+  overLimit(): boolean;
+}
+
 export interface PauseState {
   until: number;
   /** 'all' holds every command, 'write' only those that may write. */
   mode: 'all' | 'write';
   timer: NodeJS.Timeout;
 }
-
-/** What a RESP2 connection with subscriptions may still run. */
-const SUBSCRIBED_MODE_COMMANDS = new Set([
-  'subscribe', 'ssubscribe', 'psubscribe', 'unsubscribe', 'sunsubscribe', 'punsubscribe', 'ping', 'quit', 'reset',
-]);
 
 /**
  * A running Sluice: configuration, keyspace, command table and the
@@ -64,6 +64,8 @@ export class Server implements PersistenceHost<Client> {
   /** DEBUG SET-ACTIVE-EXPIRE: whether the cron deletes expired keys nobody reads. */
   activeExpire = true;
   pause: PauseState | null = null;
+  /** Null while no memory limit is set: commands are then never refused for memory. */
+  memoryLimit: MemoryLimit | null = null;
   /** Clients holding a command back until the pause ends. */
   readonly paused = new Map<Client, string[]>();
   /** Unix time (s) of the last successful save; no saving exists yet, so the start time. */
@@ -312,23 +314,25 @@ export class Server implements PersistenceHost<Client> {
     c.watchedKeys = [];
   }
 
-  /** A reason to refuse this command in the server's current state, or null. */
+  /** A reason to refuse this command in the server's current state, or null; checked in Redis's order. */
   gate(c: Client, cmd: Command): string | null {
+    const misconf = this.persistence.writeRefusal;
+    if (misconf !== null) {
+      // As Redis, PING counts as a write here, and so does an EXEC with a write queued.
+      const name = cmd.fullName;
+      const writes = cmd.isWrite || name === 'ping' || (name === 'exec' && c.multi !== null && c.multi.some((q) => q.cmd.isWrite));
+      if (writes) return misconf;
+    }
+    // RESP2 subscribed mode: the connection carries messages, so replies to anything else would mix in.
+    if (c.pubsub !== null && c.reply.proto === 2 && !cmd.allowedWhenSubscribed) {
+      return `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
+    }
+    if (this.loading && !cmd.allowLoading) return 'LOADING Redis is loading the dataset in memory';
     // A MONITOR connection is a replica to Redis, and replicas may not touch the keyspace.
     if (c.monitor && (cmd.isWrite || cmd.isReadonly || cmd.flagSet.has('may_replicate'))) {
       return "ERR Replica can't interact with the keyspace";
     }
-    // RESP2 subscribed mode: the connection carries messages, so replies to anything else would mix in.
-    if (c.pubsub !== null && c.reply.proto === 2 && !SUBSCRIBED_MODE_COMMANDS.has(cmd.fullName)) {
-      return `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
-    }
-    if (this.loading && !cmd.allowLoading) return 'LOADING Redis is loading the dataset in memory';
-    const misconf = this.persistence.writeRefusal;
-    if (misconf === null) return null;
-    // As Redis, PING counts as a write here, and so does an EXEC with a write queued.
-    const name = cmd.fullName;
-    const writes = cmd.isWrite || name === 'ping' || (name === 'exec' && c.multi !== null && c.multi.some((q) => q.cmd.isWrite));
-    return writes ? misconf : null;
+    return null;
   }
 
   /** Whether a client's next command must wait for CLIENT UNPAUSE. */

@@ -252,40 +252,99 @@ function clientHelp(c: Client, argv: string[]): void {
 }
 
 const CONNECTION = ['connection'] as const;
-const sub = (
-  name: string, arity: number, flags: CommandSpec['flags'], since: string, summary: string,
-  complexity: string, handler: CommandSpec['handler'], tips?: string[],
-): CommandSpec => ({
-  name, arity, flags, keys: [0, 0, 0], acl: CONNECTION, group: 'connection', since, summary, complexity, handler,
-  ...(tips ? { tips } : {}),
-});
+const SUB = { acl: CONNECTION, group: 'connection', complexity: 'O(1)' } as const;
 const PLAIN = ['noscript', 'loading', 'stale'] as const;
 const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
 const ALL_CLIENTS = 'O(N) where N is the number of client connections';
+const ALL_NODES = ['request_policy:all_nodes', 'response_policy:all_succeeded'];
 
 export const clientCommands: CommandSpec[] = [
   {
-    name: 'client', arity: -2, flags: [], keys: [0, 0, 0], acl: [], group: 'connection', since: '2.4.0',
+    name: 'client', arity: -2, flags: [], acl: [], group: 'connection', since: '2.4.0',
     summary: 'A container for client connection commands.', complexity: 'Depends on subcommand.',
     subcommands: [
-      sub('getname', 2, PLAIN, '2.6.9', 'Returns the name of the connection.', 'O(1)', clientGetname),
-      sub('help', 2, ['loading', 'stale'], '5.0.0', 'Returns helpful text about the different subcommands.', 'O(1)', clientHelp),
-      sub('id', 2, PLAIN, '5.0.0', 'Returns the unique client ID of the connection.', 'O(1)', clientId),
-      sub('info', 2, PLAIN, '6.2.0', 'Returns information about the connection.', 'O(1)', clientInfo,
-        ['nondeterministic_output']),
-      sub('kill', -3, ADMIN, '2.4.0', 'Terminates open connections.', ALL_CLIENTS, clientKill),
-      sub('list', -2, ADMIN, '2.4.0', 'Lists open connections.', ALL_CLIENTS, clientList, ['nondeterministic_output']),
-      sub('no-evict', 3, ADMIN, '7.0.0', 'Sets the client eviction mode of the connection.', 'O(1)', clientNoEvict),
-      sub('no-touch', 3, PLAIN, '7.2.0',
-        'Controls whether commands sent by the client affect the LRU/LFU of accessed keys.', 'O(1)', clientNoTouch),
-      sub('pause', -3, ADMIN, '3.0.0', 'Suspends commands processing.', 'O(1)', clientPause),
-      sub('reply', 3, PLAIN, '3.2.0', 'Instructs the server whether to reply to commands.', 'O(1)', clientReply),
-      sub('setinfo', 4, PLAIN, '7.2.0', 'Sets information specific to the client or connection.', 'O(1)', clientSetinfo),
-      sub('setname', 3, PLAIN, '2.6.9', 'Sets the connection name.', 'O(1)', clientSetname),
-      sub('unblock', -3, ADMIN, '5.0.0', 'Unblocks a client blocked by a blocking command from a different connection.',
-        'O(log N) where N is the number of client connections', clientUnblock),
-      sub('unpause', 2, ADMIN, '6.2.0', 'Resumes processing commands from paused clients.',
-        'O(N) Where N is the number of paused clients', clientUnpause),
+      {
+        ...SUB, name: 'getname', arity: 2, flags: PLAIN, since: '2.6.9', summary: 'Returns the name of the connection.',
+        handler: clientGetname,
+      },
+      {
+        ...SUB, name: 'help', arity: 2, flags: ['loading', 'stale'], since: '5.0.0',
+        summary: 'Returns helpful text about the different subcommands.', handler: clientHelp,
+      },
+      {
+        ...SUB, name: 'id', arity: 2, flags: PLAIN, since: '5.0.0', summary: 'Returns the unique client ID of the connection.',
+        handler: clientId,
+      },
+      {
+        ...SUB, name: 'info', arity: 2, flags: PLAIN, tips: ['nondeterministic_output'], since: '6.2.0',
+        summary: 'Returns information about the connection.', handler: clientInfo,
+      },
+      {
+        ...SUB, name: 'kill', arity: -3, flags: ADMIN,
+        args: 'filter(old-format=ip:port !2.8.12 | new-format([ID client-id:integer @2.8.12] '
+          + '| [TYPE client-type(NORMAL | MASTER @3.2.0 | SLAVE | REPLICA @5.0.0 | PUBSUB) @2.8.12] | [USER username] '
+          + '| [ADDR addr=ip:port] | [LADDR laddr=ip:port @6.2.0] | [SKIPME skipme(YES | NO)])...)',
+        since: '2.4.0',
+        history: [
+          ['2.8.12', 'Added new filter format.'],
+          ['2.8.12', '`ID` option.'],
+          ['3.2.0', 'Added `master` type in for `TYPE` option.'],
+          ['5.0.0', 'Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility.'],
+          ['6.2.0', '`LADDR` option.'],
+        ],
+        summary: 'Terminates open connections.', complexity: ALL_CLIENTS, handler: clientKill,
+      },
+      {
+        ...SUB, name: 'list', arity: -2, flags: ADMIN, tips: ['nondeterministic_output'],
+        args: '[TYPE client-type(NORMAL | MASTER | REPLICA | PUBSUB) @5.0.0] [ID client-id:integer... @6.2.0]',
+        since: '2.4.0',
+        history: [
+          ['2.8.12', 'Added unique client `id` field.'],
+          ['5.0.0', 'Added optional `TYPE` filter.'],
+          ['6.0.0', 'Added `user` field.'],
+          ['6.2.0', 'Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter.'],
+          ['7.0.0', 'Added `resp`, `multi-mem`, `rbs` and `rbp` fields.'],
+          ['7.0.3', 'Added `ssub` field.'],
+        ],
+        summary: 'Lists open connections.', complexity: ALL_CLIENTS, handler: clientList,
+      },
+      {
+        ...SUB, name: 'no-evict', arity: 3, flags: ADMIN, args: 'enabled(ON | OFF)', since: '7.0.0',
+        summary: 'Sets the client eviction mode of the connection.', handler: clientNoEvict,
+      },
+      {
+        ...SUB, name: 'no-touch', arity: 3, flags: PLAIN, args: 'enabled(ON | OFF)', since: '7.2.0',
+        summary: 'Controls whether commands sent by the client affect the LRU/LFU of accessed keys.',
+        handler: clientNoTouch,
+      },
+      {
+        ...SUB, name: 'pause', arity: -3, flags: ADMIN, args: 'timeout:integer [mode(WRITE | ALL) @6.2.0]',
+        since: '3.0.0', history: [['6.2.0', '`CLIENT PAUSE WRITE` mode added along with the `mode` option.']],
+        summary: 'Suspends commands processing.', handler: clientPause,
+      },
+      {
+        ...SUB, name: 'reply', arity: 3, flags: PLAIN, args: 'action(ON | OFF | SKIP)', since: '3.2.0',
+        summary: 'Instructs the server whether to reply to commands.', handler: clientReply,
+      },
+      {
+        ...SUB, name: 'setinfo', arity: 4, flags: PLAIN, tips: ALL_NODES, args: 'attr(LIB-NAME libname | LIB-VER libver)',
+        since: '7.2.0', summary: 'Sets information specific to the client or connection.', handler: clientSetinfo,
+      },
+      {
+        // The tips are 7.2's (7.0 has none).
+        ...SUB, name: 'setname', arity: 3, flags: PLAIN, tips: ALL_NODES, args: 'connection-name', since: '2.6.9',
+        summary: 'Sets the connection name.', handler: clientSetname,
+      },
+      {
+        ...SUB, name: 'unblock', arity: -3, flags: ADMIN, args: 'client-id:integer [unblock-type(TIMEOUT | ERROR)]',
+        since: '5.0.0', summary: 'Unblocks a client blocked by a blocking command from a different connection.',
+        complexity: 'O(log N) where N is the number of client connections', handler: clientUnblock,
+      },
+      {
+        ...SUB, name: 'unpause', arity: 2, flags: ADMIN, since: '6.2.0',
+        summary: 'Resumes processing commands from paused clients.',
+        complexity: 'O(N) Where N is the number of paused clients', handler: clientUnpause,
+      },
     ],
   },
 ];

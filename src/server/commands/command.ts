@@ -1,10 +1,10 @@
-import { keyIndices } from '../../core/command.js';
+import { extractKeys, type KeyRef } from '../../core/command.js';
 import { globMatch } from '../../core/glob.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import type { Client } from '../client.js';
 import type { Command, CommandSpec } from '../command-types.js';
 import type { CommandTable } from '../command-table.js';
-import { hasMovableKeys, keyFlags, writeCommandDocs, writeCommandInfo } from '../command-reply.js';
+import { writeCommandDocs, writeCommandInfo, writeFlags } from '../command-reply.js';
 import { helpReply } from '../../core/help.js';
 
 /**
@@ -63,48 +63,36 @@ function commandDocs(c: Client, argv: string[]): void {
   }
 }
 
-/** The argv positions of a command line's keys, after Redis's checks, or an empty list when it may have none. */
-function keysOf(c: Client, line: string[]): { cmd: Command; positions: number[] } {
-  const table = c.server.commands;
-  const cmd = byCommandLine(table, line);
+/** The keys of a command line, after Redis's checks (getKeysSubcommandImpl); empty when it may have none. */
+function keysOf(c: Client, line: string[]): KeyRef[] {
+  const cmd = byCommandLine(c.server.commands, line);
   if (cmd === undefined) throw new CommandError('ERR Invalid command specified');
-  // Shard channels sit in key positions without being keys (see keyFlags): the pub/sub commands have none.
-  const keyless = (cmd.spec.keys[0] === 0 && !hasMovableKeys(cmd)) || cmd.flagSet.has('pubsub');
-  if (keyless) throw new CommandError('ERR The command has no key arguments');
+  if (!cmd.hasKeys) throw new CommandError('ERR The command has no key arguments');
   if ((cmd.arity > 0 && cmd.arity !== line.length) || line.length < -cmd.arity) {
     throw new CommandError('ERR Invalid number of arguments specified for command');
   }
-  let positions: number[];
-  try {
-    positions = keyIndices(cmd.spec, line);
-  } catch (e) {
-    // A key finder that rejects the arguments means what an empty result means.
-    if (!(e instanceof CommandError)) throw e;
-    positions = [];
-  }
-  if (positions.length === 0 && !cmd.flagSet.has('no_mandatory_keys')) {
+  const keys = extractKeys(cmd, line);
+  if (keys.length === 0 && !cmd.flagSet.has('no_mandatory_keys')) {
     throw new CommandError('ERR Invalid arguments specified for command');
   }
-  return { cmd, positions };
+  return keys;
 }
 
 function commandGetkeys(c: Client, argv: string[]): void {
   const line = argv.slice(2);
-  const { positions } = keysOf(c, line);
-  c.reply.array(positions.length);
-  for (const p of positions) c.reply.bulk(line[p]);
+  const keys = keysOf(c, line);
+  c.reply.array(keys.length);
+  for (const k of keys) c.reply.bulk(line[k.pos]);
 }
 
 function commandGetkeysandflags(c: Client, argv: string[]): void {
   const line = argv.slice(2);
-  const { cmd, positions } = keysOf(c, line);
-  const flags = keyFlags(cmd);
-  c.reply.array(positions.length);
-  for (const p of positions) {
+  const keys = keysOf(c, line);
+  c.reply.array(keys.length);
+  for (const k of keys) {
     c.reply.array(2);
-    c.reply.bulk(line[p]);
-    c.reply.set(flags.length);
-    for (const f of flags) c.reply.simple(f);
+    c.reply.bulk(line[k.pos]);
+    writeFlags(c.reply, k.flags);
   }
 }
 
@@ -166,42 +154,45 @@ const UNORDERED = ['nondeterministic_output_order'];
 
 export const commandCommands: CommandSpec[] = [
   {
-    name: 'command', arity: -1, flags: FLAGS, keys: [0, 0, 0], acl: ACL, group: 'server', since: '2.8.13',
+    name: 'command', arity: -1, flags: FLAGS, acl: ACL, group: 'server', since: '2.8.13',
     summary: 'Returns detailed information about all commands.',
     complexity: 'O(N) where N is the total number of Redis commands', tips: UNORDERED, handler: commandAll,
     subcommands: [
       {
-        name: 'count', arity: 2, flags: FLAGS, keys: [0, 0, 0], acl: ACL, group: 'server', since: '2.8.13',
+        name: 'count', arity: 2, flags: FLAGS, acl: ACL, group: 'server', since: '2.8.13',
         summary: 'Returns a count of commands.', complexity: 'O(1)', handler: commandCount,
       },
       {
-        name: 'docs', arity: -2, flags: FLAGS, keys: [0, 0, 0], acl: ACL, group: 'server', since: '7.0.0',
+        name: 'docs', arity: -2, flags: FLAGS, acl: ACL, group: 'server', args: '[command-name...]', since: '7.0.0',
         summary: 'Returns documentary information about one, multiple or all commands.',
         complexity: 'O(N) where N is the number of commands to look up', tips: UNORDERED, handler: commandDocs,
       },
       {
         // Arity -3 since Redis 7.2 (7.0 required an argument after the command name).
-        name: 'getkeys', arity: -3, flags: FLAGS, keys: [0, 0, 0], acl: ACL, group: 'server', since: '2.8.13',
+        name: 'getkeys', arity: -3, flags: FLAGS, acl: ACL, group: 'server', args: 'command [arg...]', since: '2.8.13',
         summary: 'Extracts the key names from an arbitrary command.',
         complexity: 'O(N) where N is the number of arguments to the command', handler: commandGetkeys,
       },
       {
-        name: 'getkeysandflags', arity: -3, flags: FLAGS, keys: [0, 0, 0], acl: ACL, group: 'server', since: '7.0.0',
+        name: 'getkeysandflags', arity: -3, flags: FLAGS, acl: ACL, group: 'server', args: 'command [arg...]',
+        since: '7.0.0',
         summary: 'Extracts the key names and access flags for an arbitrary command.',
         complexity: 'O(N) where N is the number of arguments to the command', handler: commandGetkeysandflags,
       },
       {
-        name: 'help', arity: 2, flags: FLAGS, keys: [0, 0, 0], acl: ACL, group: 'server', since: '5.0.0',
+        name: 'help', arity: 2, flags: FLAGS, acl: ACL, group: 'server', since: '5.0.0',
         summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)',
         handler: (c, argv) => helpReply(c, argv, HELP),
       },
       {
-        name: 'info', arity: -2, flags: FLAGS, keys: [0, 0, 0], acl: ACL, group: 'server', since: '2.8.13',
+        name: 'info', arity: -2, flags: FLAGS, acl: ACL, group: 'server', args: '[command-name...]', since: '2.8.13',
+        history: [['7.0.0', 'Allowed to be called with no argument to get info on all commands.']],
         summary: 'Returns information about one, multiple or all commands.',
         complexity: 'O(N) where N is the number of commands to look up', tips: UNORDERED, handler: commandInfo,
       },
       {
-        name: 'list', arity: -2, flags: FLAGS, keys: [0, 0, 0], acl: ACL, group: 'server', since: '7.0.0',
+        name: 'list', arity: -2, flags: FLAGS, acl: ACL, group: 'server',
+        args: '[FILTERBY filterby(MODULE module-name | ACLCAT category | PATTERN pattern:pattern)]', since: '7.0.0',
         summary: 'Returns a list of command names.',
         complexity: 'O(N) where N is the total number of Redis commands', tips: UNORDERED, handler: commandList,
       },

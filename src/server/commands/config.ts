@@ -65,33 +65,38 @@ const HELP = [
 ];
 
 const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
+/** Tips of the subcommands that change a server's state (RESETSTAT and REWRITE carry them since 7.2). */
+const ALL_NODES = ['request_policy:all_nodes', 'response_policy:all_succeeded'];
 
 export const configCommands: CommandSpec[] = [
   {
-    name: 'config', arity: -2, flags: [], keys: [0, 0, 0], acl: [], group: 'server', since: '2.0.0',
+    name: 'config', arity: -2, flags: [], acl: [], group: 'server', since: '2.0.0',
     summary: 'A container for server configuration commands.', complexity: 'Depends on subcommand.',
     subcommands: [
       {
-        name: 'get', arity: -3, flags: ADMIN, keys: [0, 0, 0], acl: [], group: 'server', since: '2.0.0',
+        name: 'get', arity: -3, flags: ADMIN, acl: [], group: 'server', args: 'parameter...', since: '2.0.0',
+        history: [['7.0.0', 'Added the ability to pass multiple pattern parameters in one call']],
         summary: 'Returns the effective values of configuration parameters.',
         complexity: 'O(N) when N is the number of configuration parameters provided', handler: configGet,
       },
       {
-        name: 'set', arity: -4, flags: ADMIN, keys: [0, 0, 0], acl: [], group: 'server', since: '2.0.0',
+        name: 'set', arity: -4, flags: ADMIN, acl: [], group: 'server', args: 'data{parameter value}...', since: '2.0.0',
+        history: [['7.0.0', 'Added the ability to set multiple parameters in one call.']],
         summary: 'Sets configuration parameters in-flight.',
         complexity: 'O(N) when N is the number of configuration parameters provided',
-        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'], handler: configSet,
+        tips: ALL_NODES, handler: configSet,
       },
       {
-        name: 'resetstat', arity: 2, flags: ADMIN, keys: [0, 0, 0], acl: [], group: 'server', since: '2.0.0',
-        summary: "Resets the server's statistics.", complexity: 'O(1)', handler: configResetstat,
+        name: 'resetstat', arity: 2, flags: ADMIN, acl: [], group: 'server', since: '2.0.0',
+        summary: "Resets the server's statistics.", complexity: 'O(1)', tips: ALL_NODES, handler: configResetstat,
       },
       {
-        name: 'rewrite', arity: 2, flags: ADMIN, keys: [0, 0, 0], acl: [], group: 'server', since: '2.8.0',
-        summary: 'Persists the effective configuration to file.', complexity: 'O(1)', handler: configRewrite,
+        name: 'rewrite', arity: 2, flags: ADMIN, acl: [], group: 'server', since: '2.8.0',
+        summary: 'Persists the effective configuration to file.', complexity: 'O(1)', tips: ALL_NODES,
+        handler: configRewrite,
       },
       {
-        name: 'help', arity: 2, flags: ['loading', 'stale'], keys: [0, 0, 0], acl: [], group: 'server', since: '5.0.0',
+        name: 'help', arity: 2, flags: ['loading', 'stale'], acl: [], group: 'server', since: '5.0.0',
         summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)',
         handler: (c, argv) => helpReply(c, argv, HELP),
       },

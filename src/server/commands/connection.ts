@@ -144,42 +144,50 @@ function hello(c: Client, argv: string[]): void {
   r.array(0);
 }
 
+const CONNECTION = { acl: ['connection'], group: 'connection', complexity: 'O(1)' } as const;
+/** The flags of the commands a connection may run before it authenticates. */
+const BEFORE_AUTH = ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'] as const;
+
 export const connectionCommands: CommandSpec[] = [
   {
-    name: 'ping', arity: -1, flags: ['fast'], keys: [0, 0, 0], acl: ['connection'], group: 'connection',
-    since: '1.0.0', summary: 'Returns the server\'s liveliness response.', complexity: 'O(1)', handler: ping,
+    ...CONNECTION, name: 'ping', arity: -1, flags: ['fast'], traits: ['allowed-when-subscribed'], args: '[message]',
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'], since: '1.0.0',
+    summary: "Returns the server's liveliness response.", handler: ping,
   },
   {
-    name: 'echo', arity: 2, flags: ['loading', 'stale', 'fast'], keys: [0, 0, 0], acl: ['connection'], group: 'connection',
-    since: '1.0.0', summary: 'Returns the given string.', complexity: 'O(1)', handler: echo,
+    ...CONNECTION, name: 'echo', arity: 2, flags: ['loading', 'stale', 'fast'], args: 'message', since: '1.0.0',
+    summary: 'Returns the given string.', handler: echo,
   },
   {
-    name: 'select', arity: 2, flags: ['loading', 'stale', 'fast'], keys: [0, 0, 0], acl: ['connection'],
-    group: 'connection', since: '1.0.0', summary: 'Changes the selected database.', complexity: 'O(1)', handler: select,
+    ...CONNECTION, name: 'select', arity: 2, flags: ['loading', 'stale', 'fast'], args: 'index:integer', since: '1.0.0',
+    summary: 'Changes the selected database.', handler: select,
   },
   {
-    name: 'swapdb', arity: 3, flags: ['write', 'fast'], keys: [0, 0, 0], acl: ['keyspace', 'dangerous'],
-    group: 'server', since: '4.0.0', summary: 'Swaps two Redis databases.',
+    name: 'swapdb', arity: 3, flags: ['write', 'fast'], acl: ['keyspace', 'dangerous'], group: 'server',
+    args: 'index1:integer index2:integer', since: '4.0.0', summary: 'Swaps two Redis databases.',
     complexity: 'O(N) where N is the count of clients watching or blocking on keys from both databases.', handler: swapdb,
   },
   {
-    name: 'quit', arity: -1, flags: ['allow_busy', 'noscript', 'loading', 'stale', 'fast', 'no_auth'], keys: [0, 0, 0],
-    acl: ['connection'], group: 'connection', since: '1.0.0', summary: 'Closes the connection.', complexity: 'O(1)',
-    handler: quit,
+    ...CONNECTION, name: 'quit', arity: -1, flags: ['allow_busy', 'noscript', 'loading', 'stale', 'fast', 'no_auth'],
+    traits: ['ends-transaction', 'allowed-when-subscribed'], since: '1.0.0', summary: 'Closes the connection.',
+    docFlags: ['deprecated'], deprecatedSince: '7.2.0', replacedBy: 'just closing the connection', handler: quit,
   },
   {
-    name: 'reset', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], keys: [0, 0, 0],
-    acl: ['connection'], group: 'connection', since: '6.2.0', summary: 'Resets the connection.', complexity: 'O(1)',
-    handler: reset,
+    ...CONNECTION, name: 'reset', arity: 1, flags: BEFORE_AUTH, traits: ['ends-transaction', 'allowed-when-subscribed'],
+    since: '6.2.0', summary: 'Resets the connection.', handler: reset,
   },
   {
-    name: 'auth', arity: -2, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], keys: [0, 0, 0],
-    acl: ['connection'], group: 'connection', since: '1.0.0', summary: 'Authenticates the connection.',
+    ...CONNECTION, name: 'auth', arity: -2, flags: BEFORE_AUTH, args: '[username @6.0.0] password',
+    since: '1.0.0', history: [['6.0.0', 'Added ACL style (username and password).']],
+    summary: 'Authenticates the connection.',
     complexity: 'O(N) where N is the number of passwords defined for the user', handler: auth,
   },
   {
-    name: 'hello', arity: -1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], keys: [0, 0, 0],
-    acl: ['connection'], group: 'connection', since: '6.0.0', summary: 'Handshakes with the Redis server.',
-    complexity: 'O(1)', handler: hello,
+    ...CONNECTION, name: 'hello', arity: -1, flags: BEFORE_AUTH,
+    args: '[arguments{protover:integer [AUTH auth{username password}] [SETNAME clientname]}]', since: '6.0.0',
+    history: [
+      ['6.2.0', "`protover` made optional; when called without arguments the command reports the current connection's context."],
+    ],
+    summary: 'Handshakes with the Redis server.', handler: hello,
   },
 ];

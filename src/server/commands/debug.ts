@@ -141,8 +141,8 @@ function debug(c: Client, argv: string[]): void {
 
 export const debugCommands: CommandSpec[] = [
   {
-    name: 'debug', arity: -2, flags: ['admin', 'noscript', 'loading', 'stale', 'protected'], keys: [0, 0, 0], acl: [],
-    group: 'server', since: '1.0.0', summary: 'A container for debugging commands.', complexity: 'Depends on subcommand.',
-    handler: debug,
+    name: 'debug', arity: -2, flags: ['admin', 'noscript', 'loading', 'stale', 'protected'], acl: [], group: 'server',
+    since: '1.0.0', summary: 'A container for debugging commands.', complexity: 'Depends on subcommand.',
+    docFlags: ['syscmd'], handler: debug,
   },
 ];

@@ -8,8 +8,8 @@ function info(c: Client, argv: string[]): void {
 
 export const infoCommands: CommandSpec[] = [
   {
-    name: 'info', arity: -1, flags: ['loading', 'stale'], keys: [0, 0, 0], acl: ['dangerous'], group: 'server',
-    since: '1.0.0', summary: 'Returns information and statistics about the server.', complexity: 'O(1)',
+    name: 'info', arity: -1, flags: ['loading', 'stale'], acl: ['dangerous'], group: 'server', args: '[section...]',
+    since: '1.0.0', history: [['7.0.0', 'Added support for taking multiple section arguments.']], summary: 'Returns information and statistics about the server.', complexity: 'O(1)',
     tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'], handler: info,
   },
 ];

@@ -59,23 +59,24 @@ function shutdown(c: Client, argv: string[]): void {
 
 export const serverMiscCommands: CommandSpec[] = [
   {
-    name: 'monitor', arity: 1, flags: ['admin', 'noscript', 'loading', 'stale'], keys: [0, 0, 0], acl: [],
+    name: 'monitor', arity: 1, flags: ['admin', 'noscript', 'loading', 'stale'], acl: [],
     group: 'server', since: '1.0.0', summary: 'Listens for all requests received by the server in real-time.',
     handler: monitor,
   },
   {
-    name: 'time', arity: 1, flags: ['loading', 'stale', 'fast'], keys: [0, 0, 0], acl: [], group: 'server',
+    name: 'time', arity: 1, flags: ['loading', 'stale', 'fast'], acl: [], group: 'server',
     since: '2.6.0', summary: 'Returns the server time.', complexity: 'O(1)', tips: ['nondeterministic_output'],
     handler: time,
   },
   {
-    name: 'lastsave', arity: 1, flags: ['loading', 'stale', 'fast'], keys: [0, 0, 0], acl: ['admin', 'dangerous'],
+    name: 'lastsave', arity: 1, flags: ['loading', 'stale', 'fast'], acl: ['admin', 'dangerous'],
     group: 'server', since: '1.0.0', summary: 'Returns the Unix timestamp of the last successful save to disk.',
     complexity: 'O(1)', tips: ['nondeterministic_output'], handler: lastsave,
   },
   {
-    name: 'shutdown', arity: -1, flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
-    keys: [0, 0, 0], acl: [], group: 'server', since: '1.0.0',
+    name: 'shutdown', arity: -1, flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'], acl: [],
+    group: 'server', args: '[save-selector(NOSAVE | SAVE)] [NOW @7.0.0] [FORCE @7.0.0] [ABORT @7.0.0]', since: '1.0.0',
+    history: [['7.0.0', 'Added the `NOW`, `FORCE` and `ABORT` modifiers.']],
     summary: 'Synchronously saves the database(s) to disk and shuts down the Redis server.',
     complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)',
     handler: shutdown,

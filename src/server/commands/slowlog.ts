@@ -60,26 +60,27 @@ const ADMIN = ['admin', 'loading', 'stale'] as const;
 
 export const slowlogCommands: CommandSpec[] = [
   {
-    name: 'slowlog', arity: -2, flags: [], keys: [0, 0, 0], acl: [], group: 'server', since: '2.2.12',
+    name: 'slowlog', arity: -2, flags: [], acl: [], group: 'server', since: '2.2.12',
     summary: 'A container for slow log commands.', complexity: 'Depends on subcommand.',
     subcommands: [
       {
-        name: 'get', arity: -2, flags: ADMIN, keys: [0, 0, 0], acl: [], group: 'server', since: '2.2.12',
+        name: 'get', arity: -2, flags: ADMIN, acl: [], group: 'server', args: '[count:integer]', since: '2.2.12',
+        history: [['4.0.0', 'Added client IP address, port and name to the reply.']],
         summary: "Returns the slow log's entries.", complexity: 'O(N) where N is the number of entries returned',
         tips: ['request_policy:all_nodes', 'nondeterministic_output'], handler: slowlogGet,
       },
       {
-        name: 'help', arity: 2, flags: ['loading', 'stale'], keys: [0, 0, 0], acl: [], group: 'server',
+        name: 'help', arity: 2, flags: ['loading', 'stale'], acl: [], group: 'server',
         since: '6.2.0', summary: 'Show helpful text about the different subcommands', complexity: 'O(1)',
         handler: slowlogHelp,
       },
       {
-        name: 'len', arity: 2, flags: ADMIN, keys: [0, 0, 0], acl: [], group: 'server', since: '2.2.12',
+        name: 'len', arity: 2, flags: ADMIN, acl: [], group: 'server', since: '2.2.12',
         summary: 'Returns the number of entries in the slow log.', complexity: 'O(1)',
         tips: ['request_policy:all_nodes', 'response_policy:agg_sum', 'nondeterministic_output'], handler: slowlogLen,
       },
       {
-        name: 'reset', arity: 2, flags: ADMIN, keys: [0, 0, 0], acl: [], group: 'server', since: '2.2.12',
+        name: 'reset', arity: 2, flags: ADMIN, acl: [], group: 'server', since: '2.2.12',
         summary: 'Clears all entries from the slow log.',
         complexity: 'O(N) where N is the number of entries in the slowlog',
         tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'], handler: slowlogReset,

@@ -80,31 +80,31 @@ function unwatch(c: Client): void {
   c.reply.ok();
 }
 
+const TRANSACTION = { acl: ['transaction'], group: 'transactions' } as const;
+const BUSY_OK = ['noscript', 'loading', 'stale', 'fast', 'allow_busy'] as const;
+
 export const transactionCommands: CommandSpec[] = [
   {
-    name: 'multi', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], keys: [0, 0, 0],
-    acl: ['transaction'], group: 'transactions', since: '1.2.0', summary: 'Starts a transaction.',
-    complexity: 'O(1)', handler: multi,
+    ...TRANSACTION, name: 'multi', arity: 1, flags: BUSY_OK, traits: ['not-queued'], since: '1.2.0',
+    summary: 'Starts a transaction.', complexity: 'O(1)', handler: multi,
   },
   {
-    name: 'exec', arity: 1, flags: ['noscript', 'loading', 'stale', 'skip_slowlog'], keys: [0, 0, 0],
-    acl: ['transaction'], group: 'transactions', since: '1.2.0', summary: 'Executes all commands in a transaction.',
+    ...TRANSACTION, name: 'exec', arity: 1, flags: ['noscript', 'loading', 'stale', 'skip_slowlog'],
+    traits: ['ends-transaction'], since: '1.2.0', summary: 'Executes all commands in a transaction.',
     complexity: 'Depends on commands in the transaction', handler: exec,
   },
   {
-    name: 'discard', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], keys: [0, 0, 0],
-    acl: ['transaction'], group: 'transactions', since: '2.0.0', summary: 'Discards a transaction.',
-    complexity: 'O(N), when N is the number of queued commands', handler: discard,
+    ...TRANSACTION, name: 'discard', arity: 1, flags: BUSY_OK, traits: ['ends-transaction'], since: '2.0.0',
+    summary: 'Discards a transaction.', complexity: 'O(N), when N is the number of queued commands', handler: discard,
   },
   {
-    name: 'watch', arity: -2, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], keys: [1, -1, 1],
-    acl: ['transaction'], group: 'transactions', since: '2.2.0',
+    ...TRANSACTION, name: 'watch', arity: -2, flags: BUSY_OK, traits: ['not-queued'],
+    keySpecs: ['RO: index 1, range -1'], args: 'key:key...', since: '2.2.0',
     summary: 'Monitors changes to keys to determine the execution of a transaction.',
     complexity: 'O(1) for every key.', handler: watch,
   },
   {
-    name: 'unwatch', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], keys: [0, 0, 0],
-    acl: ['transaction'], group: 'transactions', since: '2.2.0',
+    ...TRANSACTION, name: 'unwatch', arity: 1, flags: BUSY_OK, since: '2.2.0',
     summary: 'Forgets about watched keys of a transaction.', complexity: 'O(1)', handler: unwatch,
   },
 ];

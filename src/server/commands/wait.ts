@@ -36,7 +36,7 @@ function wait(c: Client, argv: string[]): void {
 export const waitCommands: CommandSpec[] = [
   {
     // Redis 7.2 dropped 7.0's noscript: in a script WAIT answers at once, as in MULTI.
-    name: 'wait', arity: 3, flags: [], keys: [0, 0, 0], acl: ['connection'], group: 'generic',
+    name: 'wait', arity: 3, flags: [], acl: ['connection'], group: 'generic', args: 'numreplicas:integer timeout:integer',
     since: '3.0.0',
     summary: 'Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.',
     tips: ['request_policy:all_shards', 'response_policy:agg_min'], complexity: 'O(1)', handler: wait,

@@ -125,34 +125,43 @@ function persist(c: Ctx, argv: string[]): void {
   }
 }
 
-const SET_TTL = { arity: -3, flags: ['write', 'fast'], keys: [1, 1, 1], acl: ['keyspace'], group: 'generic', complexity: 'O(1)' } as const;
-const GET_TTL = { arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1], acl: ['keyspace'], group: 'generic', complexity: 'O(1)' } as const;
+const SET_TTL = {
+  arity: -3, flags: ['write', 'fast'], keySpecs: ['RW update: index 1, range 0'], acl: ['keyspace'], group: 'generic',
+  complexity: 'O(1)', history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
+} as const;
+const GET_TTL = {
+  arity: 2, flags: ['readonly', 'fast'], keySpecs: ['RO access: index 1, range 0'], acl: ['keyspace'], group: 'generic',
+  complexity: 'O(1)', args: 'key:key',
+} as const;
+const CONDITION = '[condition(NX | XX | GT | LT) @7.0.0]';
 
 export const expireCommands: CommandSpec[] = [
   {
-    ...SET_TTL, name: 'expire', since: '1.0.0', summary: 'Sets the expiration time of a key in seconds.',
-    handler: expireGeneric('expire', true, true),
+    ...SET_TTL, name: 'expire', args: `key:key seconds:integer ${CONDITION}`, since: '1.0.0',
+    summary: 'Sets the expiration time of a key in seconds.', handler: expireGeneric('expire', true, true),
   },
   {
-    ...SET_TTL, name: 'pexpire', since: '2.6.0', summary: 'Sets the expiration time of a key in milliseconds.',
-    handler: expireGeneric('pexpire', false, true),
+    ...SET_TTL, name: 'pexpire', args: `key:key milliseconds:integer ${CONDITION}`, since: '2.6.0',
+    summary: 'Sets the expiration time of a key in milliseconds.', handler: expireGeneric('pexpire', false, true),
   },
   {
-    ...SET_TTL, name: 'expireat', since: '1.2.0', summary: 'Sets the expiration time of a key to a Unix timestamp.',
-    handler: expireGeneric('expireat', true, false),
+    ...SET_TTL, name: 'expireat', args: `key:key unix-time-seconds:unix-time ${CONDITION}`, since: '1.2.0',
+    summary: 'Sets the expiration time of a key to a Unix timestamp.', handler: expireGeneric('expireat', true, false),
   },
   {
-    ...SET_TTL, name: 'pexpireat', since: '2.6.0',
+    ...SET_TTL, name: 'pexpireat', args: `key:key unix-time-milliseconds:unix-time ${CONDITION}`, since: '2.6.0',
     summary: 'Sets the expiration time of a key to a Unix milliseconds timestamp.',
     handler: expireGeneric('pexpireat', false, false),
   },
   {
-    ...GET_TTL, name: 'ttl', since: '1.0.0', summary: 'Returns the expiration time in seconds of a key.',
-    tips: ['nondeterministic_output'], handler: ttlGeneric(false, false),
+    ...GET_TTL, name: 'ttl', since: '1.0.0', history: [['2.8.0', 'Added the -2 reply.']],
+    summary: 'Returns the expiration time in seconds of a key.', tips: ['nondeterministic_output'],
+    handler: ttlGeneric(false, false),
   },
   {
-    ...GET_TTL, name: 'pttl', since: '2.6.0', summary: 'Returns the expiration time in milliseconds of a key.',
-    tips: ['nondeterministic_output'], handler: ttlGeneric(true, false),
+    ...GET_TTL, name: 'pttl', since: '2.6.0', history: [['2.8.0', 'Added the -2 reply.']],
+    summary: 'Returns the expiration time in milliseconds of a key.', tips: ['nondeterministic_output'],
+    handler: ttlGeneric(true, false),
   },
   {
     ...GET_TTL, name: 'expiretime', since: '7.0.0', summary: 'Returns the expiration time of a key as a Unix timestamp.',
@@ -163,7 +172,8 @@ export const expireCommands: CommandSpec[] = [
     summary: 'Returns the expiration time of a key as a Unix milliseconds timestamp.', handler: ttlGeneric(true, true),
   },
   {
-    name: 'persist', arity: 2, flags: ['write', 'fast'], keys: [1, 1, 1], acl: ['keyspace'], group: 'generic',
-    since: '2.2.0', summary: 'Removes the expiration time of a key.', complexity: 'O(1)', handler: persist,
+    name: 'persist', arity: 2, flags: ['write', 'fast'], keySpecs: ['RW update: index 1, range 0'], acl: ['keyspace'],
+    group: 'generic', args: 'key:key', since: '2.2.0', summary: 'Removes the expiration time of a key.',
+    complexity: 'O(1)', handler: persist,
   },
 ];

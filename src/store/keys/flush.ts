@@ -27,19 +27,24 @@ function dbsize(c: Ctx): void {
   c.reply.integer(c.db.size);
 }
 
+const FLUSH = {
+  arity: -1, flags: ['write'], acl: ['keyspace', 'dangerous'], group: 'server',
+  tips: ['request_policy:all_shards', 'response_policy:all_succeeded'], args: '[flush-type(ASYNC @4.0.0 | SYNC @6.2.0)]',
+  history: [['4.0.0', 'Added the `ASYNC` flushing mode modifier.'], ['6.2.0', 'Added the `SYNC` flushing mode modifier.']],
+} as const;
+
 export const flushCommands: CommandSpec[] = [
   {
-    name: 'flushdb', arity: -1, flags: ['write'], keys: [0, 0, 0], acl: ['keyspace', 'dangerous'], group: 'server',
-    since: '1.0.0', summary: 'Removes all keys from the current database.',
+    ...FLUSH, name: 'flushdb', since: '1.0.0', summary: 'Remove all keys from the current database.',
     complexity: 'O(N) where N is the number of keys in the selected database', handler: flushdb,
   },
   {
-    name: 'flushall', arity: -1, flags: ['write'], keys: [0, 0, 0], acl: ['keyspace', 'dangerous'], group: 'server',
-    since: '1.0.0', summary: 'Removes all keys from all databases.',
+    ...FLUSH, name: 'flushall', since: '1.0.0', summary: 'Removes all keys from all databases.',
     complexity: 'O(N) where N is the total number of keys in all databases', handler: flushall,
   },
   {
-    name: 'dbsize', arity: 1, flags: ['readonly', 'fast'], keys: [0, 0, 0], acl: ['keyspace'], group: 'server',
-    since: '1.0.0', summary: 'Returns the number of keys in the database.', complexity: 'O(1)', handler: dbsize,
+    name: 'dbsize', arity: 1, flags: ['readonly', 'fast'], acl: ['keyspace'], group: 'server',
+    tips: ['request_policy:all_shards', 'response_policy:agg_sum'], since: '1.0.0',
+    summary: 'Returns the number of keys in the database.', complexity: 'O(1)', handler: dbsize,
   },
 ];

@@ -142,68 +142,89 @@ function copy(c: Ctx, argv: string[]): void {
   c.reply.integer(1);
 }
 
+/** COPY … DB n writes its destination in database n (the last DB option, as the handler reads them). */
+function copyOtherDbKey(argv: string[]): { key: number; db: number } | null {
+  let db = -1;
+  for (let i = 3; i < argv.length; i++) {
+    if (argv[i].toLowerCase() === 'db' && i + 1 < argv.length) db = ++i;
+  }
+  return db === -1 ? null : { key: 2, db };
+}
+
 /** Strings are immutable JS strings and can be shared; other values are deep-copied. */
 function cloneValue(v: Value): Value {
   return typeof v === 'string' ? v : v.clone();
 }
 
+const GENERIC = { acl: ['keyspace'], group: 'generic' } as const;
+
 export const keyCommands: CommandSpec[] = [
   {
-    name: 'del', arity: -2, flags: ['write'], keys: [1, -1, 1], acl: ['keyspace'], group: 'generic',
+    ...GENERIC, name: 'del', arity: -2, flags: ['write'], keySpecs: ['RM delete: index 1, range -1'], args: 'key:key...',
     since: '1.0.0', summary: 'Deletes one or more keys.', tips: MULTI_KEY_TIPS,
     complexity: 'O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).',
     handler: del,
   },
   {
-    name: 'unlink', arity: -2, flags: ['write', 'fast'], keys: [1, -1, 1], acl: ['keyspace'], group: 'generic',
-    since: '4.0.0', summary: 'Asynchronously deletes one or more keys.', tips: MULTI_KEY_TIPS,
+    ...GENERIC, name: 'unlink', arity: -2, flags: ['write', 'fast'], keySpecs: ['RM delete: index 1, range -1'],
+    args: 'key:key...', since: '4.0.0', summary: 'Asynchronously deletes one or more keys.', tips: MULTI_KEY_TIPS,
     complexity: 'O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.',
     handler: del,
   },
   {
-    name: 'exists', arity: -2, flags: ['readonly', 'fast'], keys: [1, -1, 1], acl: ['keyspace'], group: 'generic',
-    since: '1.0.0', summary: 'Determines whether one or more keys exist.', tips: MULTI_KEY_TIPS,
+    ...GENERIC, name: 'exists', arity: -2, flags: ['readonly', 'fast'], keySpecs: ['RO: index 1, range -1'],
+    args: 'key:key...', since: '1.0.0', history: [['3.0.3', 'Accepts multiple `key` arguments.']],
+    summary: 'Determines whether one or more keys exist.', tips: MULTI_KEY_TIPS,
     complexity: 'O(N) where N is the number of keys to check.', handler: exists,
   },
   {
-    name: 'touch', arity: -2, flags: ['readonly', 'fast'], keys: [1, -1, 1], acl: ['keyspace'], group: 'generic',
-    since: '3.2.1', tips: MULTI_KEY_TIPS,
+    ...GENERIC, name: 'touch', arity: -2, flags: ['readonly', 'fast'], keySpecs: ['RO: index 1, range -1'],
+    args: 'key:key...', since: '3.2.1', tips: MULTI_KEY_TIPS,
     summary: 'Returns the number of existing keys out of those specified after updating the time they were last accessed.',
     complexity: 'O(N) where N is the number of keys that will be touched.', handler: exists,
   },
   {
-    name: 'type', arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1], acl: ['keyspace'], group: 'generic',
+    ...GENERIC, name: 'type', arity: 2, flags: ['readonly', 'fast'], keySpecs: ['RO: index 1, range 0'], args: 'key:key',
     since: '1.0.0', summary: 'Determines the type of value stored at a key.', complexity: 'O(1)', handler: type,
   },
   {
-    name: 'keys', arity: 2, flags: ['readonly'], keys: [0, 0, 0], acl: ['keyspace', 'dangerous'], group: 'generic',
-    since: '1.0.0', summary: 'Returns all key names that match a pattern.',
+    name: 'keys', arity: 2, flags: ['readonly'], acl: ['keyspace', 'dangerous'], group: 'generic',
+    args: 'pattern:pattern', since: '1.0.0', summary: 'Returns all key names that match a pattern.',
     tips: ['request_policy:all_shards', 'nondeterministic_output_order'],
     complexity: 'O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.',
     handler: keys,
   },
   {
-    name: 'randomkey', arity: 1, flags: ['readonly'], keys: [0, 0, 0], acl: ['keyspace'], group: 'generic',
-    since: '1.0.0', summary: 'Returns a random key name from the database.',
-    tips: ['request_policy:all_shards', 'nondeterministic_output'], complexity: 'O(1)', handler: randomkey,
+    // response_policy:special is 7.2's.
+    ...GENERIC, name: 'randomkey', arity: 1, flags: ['readonly'], since: '1.0.0',
+    summary: 'Returns a random key name from the database.',
+    tips: ['request_policy:all_shards', 'response_policy:special', 'nondeterministic_output'], complexity: 'O(1)',
+    handler: randomkey,
   },
   {
-    name: 'rename', arity: 3, flags: ['write'], keys: [1, 2, 1], acl: ['keyspace'], group: 'generic',
+    ...GENERIC, name: 'rename', arity: 3, flags: ['write'],
+    keySpecs: ['RW access delete: index 1, range 0', 'OW update: index 2, range 0'], args: 'key:key newkey:key#1',
     since: '1.0.0', summary: 'Renames a key and overwrites the destination.', complexity: 'O(1)',
     handler: (c, argv) => renameGeneric(c, argv, false),
   },
   {
-    name: 'renamenx', arity: 3, flags: ['write', 'fast'], keys: [1, 2, 1], acl: ['keyspace'], group: 'generic',
-    since: '1.0.0', summary: "Renames a key only when the target key name doesn't exist.", complexity: 'O(1)',
+    ...GENERIC, name: 'renamenx', arity: 3, flags: ['write', 'fast'],
+    keySpecs: ['RW access delete: index 1, range 0', 'OW insert: index 2, range 0'], args: 'key:key newkey:key#1',
+    since: '1.0.0',
+    history: [['3.2.0', 'The command no longer returns an error when source and destination names are the same.']],
+    summary: "Renames a key only when the target key name doesn't exist.", complexity: 'O(1)',
     handler: (c, argv) => renameGeneric(c, argv, true),
   },
   {
-    name: 'move', arity: 3, flags: ['write', 'fast'], keys: [1, 1, 1], acl: ['keyspace'], group: 'generic',
-    since: '1.0.0', summary: 'Moves a key to another database.', complexity: 'O(1)', handler: move,
+    ...GENERIC, name: 'move', arity: 3, flags: ['write', 'fast'], keySpecs: ['RW access update: index 1, range 0'],
+    otherDbKey: () => ({ key: 1, db: 2 }), args: 'key:key db:integer', since: '1.0.0',
+    summary: 'Moves a key to another database.', complexity: 'O(1)', handler: move,
   },
   {
-    name: 'copy', arity: -3, flags: ['write', 'denyoom'], keys: [1, 2, 1], acl: ['keyspace'], group: 'generic',
-    since: '6.2.0', summary: 'Copies the value of a key to a new key.',
+    ...GENERIC, name: 'copy', arity: -3, flags: ['write', 'denyoom'],
+    keySpecs: ['RO access: index 1, range 0', 'OW update: index 2, range 0'], otherDbKey: copyOtherDbKey,
+    args: 'source:key destination:key#1 [DB destination-db:integer] [REPLACE]', since: '6.2.0',
+    summary: 'Copies the value of a key to a new key.',
     complexity: 'O(N) worst case for collections, where N is the number of nested items. O(1) for string values.',
     handler: copy,
   },

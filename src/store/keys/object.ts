@@ -84,13 +84,13 @@ function help(c: Ctx, argv: string[]): void {
 }
 
 const INSPECT = {
-  arity: 3, flags: ['readonly'], keys: [2, 2, 1], acl: ['keyspace'], group: 'generic', complexity: 'O(1)',
-  tips: ['nondeterministic_output'],
+  arity: 3, flags: ['readonly'], keySpecs: ['RO: index 2, range 0'], acl: ['keyspace'], group: 'generic',
+  args: 'key:key', complexity: 'O(1)', tips: ['nondeterministic_output'],
 } as const;
 
 export const objectCommands: CommandSpec[] = [
   {
-    name: 'object', arity: -2, flags: [], keys: [0, 0, 0], acl: [], group: 'generic', since: '2.2.3',
+    name: 'object', arity: -2, flags: [], acl: [], group: 'generic', since: '2.2.3',
     summary: 'A container for object introspection commands.', complexity: 'Depends on subcommand.',
     subcommands: [
       {
@@ -110,7 +110,7 @@ export const objectCommands: CommandSpec[] = [
         handler: refcount,
       },
       {
-        name: 'help', arity: 2, flags: ['loading', 'stale'], keys: [0, 0, 0], acl: ['keyspace'], group: 'generic',
+        name: 'help', arity: 2, flags: ['loading', 'stale'], acl: ['keyspace'], group: 'generic',
         since: '6.2.0', summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)',
         handler: help,
       },

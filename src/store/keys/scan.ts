@@ -79,9 +79,11 @@ function scan(c: Ctx, argv: string[]): void {
 
 export const scanCommands: CommandSpec[] = [
   {
-    name: 'scan', arity: -2, flags: ['readonly'], keys: [0, 0, 0], acl: ['keyspace'], group: 'generic',
-    since: '2.8.0', summary: 'Iterates over the key names in the database.',
-    tips: ['nondeterministic_output', 'request_policy:special'],
+    name: 'scan', arity: -2, flags: ['readonly'], acl: ['keyspace'], group: 'generic',
+    args: 'cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type @6.0.0]', since: '2.8.0',
+    history: [['6.0.0', 'Added the `TYPE` subcommand.']], summary: 'Iterates over the key names in the database.',
+    // response_policy:special is 7.2's.
+    tips: ['nondeterministic_output', 'request_policy:special', 'response_policy:special'],
     complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
     handler: scan,
   },

@@ -80,36 +80,37 @@ function incrbyfloat(c: Ctx, argv: string[]): void {
   c.reply.bulk(text);
 }
 
+/** Every counter reads its key and writes it back. */
+const COUNTER = {
+  flags: ['write', 'denyoom', 'fast'], keySpecs: ['RW access update: index 1, range 0'], acl: ['string'], group: 'string',
+  complexity: 'O(1)',
+} as const;
+
 export const counterCommands: CommandSpec[] = [
   {
-    name: 'incr', arity: 2, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
-    since: '1.0.0',
+    ...COUNTER, name: 'incr', arity: 2, args: 'key:key', since: '1.0.0',
     summary: "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
-    complexity: 'O(1)', handler: incr,
+    handler: incr,
   },
   {
-    name: 'decr', arity: 2, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
-    since: '1.0.0',
+    ...COUNTER, name: 'decr', arity: 2, args: 'key:key', since: '1.0.0',
     summary: "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
-    complexity: 'O(1)', handler: decr,
+    handler: decr,
   },
   {
-    name: 'incrby', arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
-    since: '1.0.0',
+    ...COUNTER, name: 'incrby', arity: 3, args: 'key:key increment:integer', since: '1.0.0',
     summary: "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
-    complexity: 'O(1)', handler: incrby,
+    handler: incrby,
   },
   {
-    name: 'decrby', arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
-    since: '1.0.0',
+    ...COUNTER, name: 'decrby', arity: 3, args: 'key:key decrement:integer', since: '1.0.0',
     summary: "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.",
-    complexity: 'O(1)', handler: decrby,
+    handler: decrby,
   },
   {
-    name: 'incrbyfloat', arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['string'],
-    group: 'string', since: '2.6.0',
+    ...COUNTER, name: 'incrbyfloat', arity: 3, args: 'key:key increment:double', since: '2.6.0',
     summary:
       "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
-    complexity: 'O(1)', handler: incrbyfloat,
+    handler: incrbyfloat,
   },
 ];

@@ -119,7 +119,8 @@ function lcs(c: Ctx, argv: string[]): void {
 
 export const lcsCommands: CommandSpec[] = [
   {
-    name: 'lcs', arity: -3, flags: ['readonly'], keys: [1, 2, 1], acl: ['string'], group: 'string',
+    name: 'lcs', arity: -3, flags: ['readonly'], keySpecs: ['RO access: index 1, range 1'], acl: ['string'],
+    group: 'string', args: 'key1:key key2:key [LEN] [IDX] [MINMATCHLEN min-match-len:integer] [WITHMATCHLEN]',
     since: '7.0.0', summary: 'Finds the longest common substring.',
     complexity: 'O(N*M) where N and M are the lengths of s1 and s2, respectively', handler: lcs,
   },

@@ -1,5 +1,5 @@
 import type { Ctx } from '../../core/context.js';
-import type { CommandSpec } from '../../core/command.js';
+import type { CommandSpec, KeyRef } from '../../core/command.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
 import { optionWord } from '../../core/options.js';
@@ -175,30 +175,64 @@ function getex(c: Ctx, argv: string[]): void {
   }
 }
 
+/**
+ * Redis's setGetKeys: SET's key reads its old value only with GET, so its
+ * flags depend on the arguments (the spec says variable_flags).
+ */
+function setKeys(argv: string[]): KeyRef[] {
+  for (let i = 3; i < argv.length; i++) {
+    if (argv[i].toLowerCase() === 'get') return [{ pos: 1, flags: ['RW', 'access', 'update'] }];
+  }
+  return [{ pos: 1, flags: ['OW', 'update'] }];
+}
+
+const STRING = { acl: ['string'], group: 'string' } as const;
+
 export const setCommands: CommandSpec[] = [
   {
-    name: 'set', arity: -3, flags: ['write', 'denyoom'], keys: [1, 1, 1], acl: ['string'], group: 'string',
-    since: '1.0.0', summary: "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
+    ...STRING, name: 'set', arity: -3, flags: ['write', 'denyoom'],
+    keySpecs: [
+      { spec: 'RW access update variable_flags: index 1, range 0', notes: 'RW and ACCESS due to the optional `GET` argument' },
+    ],
+    getKeys: setKeys,
+    args: 'key:key value [condition(NX | XX) @2.6.12] [GET @6.2.0] [expiration(EX seconds:integer @2.6.12 '
+      + '| PX milliseconds:integer @2.6.12 | EXAT unix-time-seconds:unix-time @6.2.0 '
+      + '| PXAT unix-time-milliseconds:unix-time @6.2.0 | KEEPTTL @6.0.0)]',
+    since: '1.0.0',
+    history: [
+      ['2.6.12', 'Added the `EX`, `PX`, `NX` and `XX` options.'],
+      ['6.0.0', 'Added the `KEEPTTL` option.'],
+      ['6.2.0', 'Added the `GET`, `EXAT` and `PXAT` option.'],
+      ['7.0.0', 'Allowed the `NX` and `GET` options to be used together.'],
+    ],
+    summary: "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
     complexity: 'O(1)', handler: set,
   },
   {
-    name: 'setnx', arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
-    since: '1.0.0', summary: "Set the string value of a key only when the key doesn't exist.", complexity: 'O(1)',
+    ...STRING, name: 'setnx', arity: 3, flags: ['write', 'denyoom', 'fast'], keySpecs: ['OW insert: index 1, range 0'],
+    args: 'key:key value', since: '1.0.0', summary: "Set the string value of a key only when the key doesn't exist.",
+    complexity: 'O(1)', docFlags: ['deprecated'], deprecatedSince: '2.6.12', replacedBy: '`SET` with the `NX` argument',
     handler: setnx,
   },
   {
-    name: 'setex', arity: 4, flags: ['write', 'denyoom'], keys: [1, 1, 1], acl: ['string'], group: 'string',
-    since: '2.0.0', summary: "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.",
-    complexity: 'O(1)', handler: setex,
+    ...STRING, name: 'setex', arity: 4, flags: ['write', 'denyoom'], keySpecs: ['OW update: index 1, range 0'],
+    args: 'key:key seconds:integer value', since: '2.0.0',
+    summary: "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.",
+    complexity: 'O(1)', docFlags: ['deprecated'], deprecatedSince: '2.6.12', replacedBy: '`SET` with the `EX` argument',
+    handler: setex,
   },
   {
-    name: 'psetex', arity: 4, flags: ['write', 'denyoom'], keys: [1, 1, 1], acl: ['string'], group: 'string',
-    since: '2.6.0',
+    ...STRING, name: 'psetex', arity: 4, flags: ['write', 'denyoom'], keySpecs: ['OW update: index 1, range 0'],
+    args: 'key:key milliseconds:integer value', since: '2.6.0',
     summary: "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.",
-    complexity: 'O(1)', handler: psetex,
+    complexity: 'O(1)', docFlags: ['deprecated'], deprecatedSince: '2.6.12', replacedBy: '`SET` with the `PX` argument',
+    handler: psetex,
   },
   {
-    name: 'getex', arity: -2, flags: ['write', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
+    ...STRING, name: 'getex', arity: -2, flags: ['write', 'fast'],
+    keySpecs: [{ spec: 'RW access update: index 1, range 0', notes: 'RW and UPDATE because it changes the TTL' }],
+    args: 'key:key [expiration(EX seconds:integer | PX milliseconds:integer | EXAT unix-time-seconds:unix-time '
+      + '| PXAT unix-time-milliseconds:unix-time | PERSIST)]',
     since: '6.2.0', summary: 'Returns the string value of a key after setting its expiration time.',
     complexity: 'O(1)', handler: getex,
   },

@@ -139,62 +139,69 @@ function setrange(c: Ctx, argv: string[]): void {
 const RANGE_COMPLEXITY =
   'O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.';
 
+const STRING = { acl: ['string'], group: 'string' } as const;
+
 const basicCommands: CommandSpec[] = [
   {
-    name: 'get', arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
-    since: '1.0.0', summary: 'Returns the string value of a key.', complexity: 'O(1)', handler: get,
+    ...STRING, name: 'get', arity: 2, flags: ['readonly', 'fast'], keySpecs: ['RO access: index 1, range 0'],
+    args: 'key:key', since: '1.0.0', summary: 'Returns the string value of a key.', complexity: 'O(1)', handler: get,
   },
   {
-    name: 'getset', arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
-    since: '1.0.0', summary: 'Returns the previous string value of a key after setting it to a new value.',
-    complexity: 'O(1)', handler: getset,
+    ...STRING, name: 'getset', arity: 3, flags: ['write', 'denyoom', 'fast'], keySpecs: ['RW access update: index 1, range 0'],
+    args: 'key:key value', since: '1.0.0', summary: 'Returns the previous string value of a key after setting it to a new value.',
+    complexity: 'O(1)', docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`SET` with the `!GET` argument',
+    handler: getset,
   },
   {
-    name: 'getdel', arity: 2, flags: ['write', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
-    since: '6.2.0', summary: 'Returns the string value of a key after deleting the key.', complexity: 'O(1)',
-    handler: getdel,
+    ...STRING, name: 'getdel', arity: 2, flags: ['write', 'fast'], keySpecs: ['RW access delete: index 1, range 0'],
+    args: 'key:key', since: '6.2.0', summary: 'Returns the string value of a key after deleting the key.',
+    complexity: 'O(1)', handler: getdel,
   },
   {
-    name: 'mget', arity: -2, flags: ['readonly', 'fast'], keys: [1, -1, 1], acl: ['string'], group: 'string',
-    since: '1.0.0', summary: 'Atomically returns the string values of one or more keys.',
+    ...STRING, name: 'mget', arity: -2, flags: ['readonly', 'fast'], keySpecs: ['RO access: index 1, range -1'],
+    args: 'key:key...', since: '1.0.0', summary: 'Atomically returns the string values of one or more keys.',
     complexity: 'O(N) where N is the number of keys to retrieve.', tips: ['request_policy:multi_shard'], handler: mget,
   },
   {
-    name: 'mset', arity: -3, flags: ['write', 'denyoom'], keys: [1, -1, 2], acl: ['string'], group: 'string',
-    since: '1.0.1', summary: 'Atomically creates or modifies the string values of one or more keys.',
+    ...STRING, name: 'mset', arity: -3, flags: ['write', 'denyoom'], keySpecs: ['OW update: index 1, range -1 2'],
+    args: 'data{key:key value}...', since: '1.0.1',
+    summary: 'Atomically creates or modifies the string values of one or more keys.',
     complexity: 'O(N) where N is the number of keys to set.',
     tips: ['request_policy:multi_shard', 'response_policy:all_succeeded'], handler: mset,
   },
   {
     // Redis 7.2 dropped 7.0's multi_shard/agg_min tips: MSETNX cannot be atomic across shards.
-    name: 'msetnx', arity: -3, flags: ['write', 'denyoom'], keys: [1, -1, 2], acl: ['string'], group: 'string',
-    since: '1.0.1', summary: "Atomically modifies the string values of one or more keys only when all keys don't exist.",
+    ...STRING, name: 'msetnx', arity: -3, flags: ['write', 'denyoom'], keySpecs: ['OW insert: index 1, range -1 2'],
+    args: 'data{key:key value}...', since: '1.0.1',
+    summary: "Atomically modifies the string values of one or more keys only when all keys don't exist.",
     complexity: 'O(N) where N is the number of keys to set.', handler: msetnx,
   },
   {
-    name: 'append', arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
-    since: '2.0.0', summary: "Appends a string to the value of a key. Creates the key if it doesn't exist.",
+    ...STRING, name: 'append', arity: 3, flags: ['write', 'denyoom', 'fast'], keySpecs: ['RW insert: index 1, range 0'],
+    args: 'key:key value', since: '2.0.0',
+    summary: "Appends a string to the value of a key. Creates the key if it doesn't exist.",
     complexity:
       'O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.',
     handler: append,
   },
   {
-    name: 'strlen', arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1], acl: ['string'], group: 'string',
+    ...STRING, name: 'strlen', arity: 2, flags: ['readonly', 'fast'], keySpecs: ['RO: index 1, range 0'], args: 'key:key',
     since: '2.2.0', summary: 'Returns the length of a string value.', complexity: 'O(1)', handler: strlen,
   },
   {
-    name: 'getrange', arity: 4, flags: ['readonly'], keys: [1, 1, 1], acl: ['string'], group: 'string',
-    since: '2.4.0', summary: 'Returns a substring of the string stored at a key.', complexity: RANGE_COMPLEXITY,
+    ...STRING, name: 'getrange', arity: 4, flags: ['readonly'], keySpecs: ['RO access: index 1, range 0'],
+    args: 'key:key start:integer end:integer', since: '2.4.0',
+    summary: 'Returns a substring of the string stored at a key.', complexity: RANGE_COMPLEXITY, handler: getrange,
+  },
+  {
+    ...STRING, name: 'substr', arity: 4, flags: ['readonly'], keySpecs: ['RO access: index 1, range 0'],
+    args: 'key:key start:integer end:integer', since: '1.0.0', summary: 'Returns a substring from a string value.',
+    complexity: RANGE_COMPLEXITY, docFlags: ['deprecated'], deprecatedSince: '2.0.0', replacedBy: '`GETRANGE`',
     handler: getrange,
   },
   {
-    name: 'substr', arity: 4, flags: ['readonly'], keys: [1, 1, 1], acl: ['string'], group: 'string',
-    since: '1.0.0', summary: 'Returns a substring from a string value.', complexity: RANGE_COMPLEXITY,
-    handler: getrange,
-  },
-  {
-    name: 'setrange', arity: 4, flags: ['write', 'denyoom'], keys: [1, 1, 1], acl: ['string'], group: 'string',
-    since: '2.2.0',
+    ...STRING, name: 'setrange', arity: 4, flags: ['write', 'denyoom'], keySpecs: ['RW update: index 1, range 0'],
+    args: 'key:key offset:integer value', since: '2.2.0',
     summary: "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.",
     complexity:
       'O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.',
