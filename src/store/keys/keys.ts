@@ -142,7 +142,7 @@ function copy(c: Ctx, argv: string[]): void {
   c.reply.integer(1);
 }
 
-/** Strings are immutable JS strings and can be shared; other values are deep-copied. */
+/** Plain strings are immutable JS strings and can be shared; a MutableString and other values are copied. */
 function cloneValue(v: Value): Value {
   return typeof v === 'string' ? v : v.clone();
 }
