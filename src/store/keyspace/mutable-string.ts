@@ -30,13 +30,13 @@ function write(buf: Buffer, s: string, at: number): void {
 
 /**
  * A string value that is modified in place: what APPEND and SETRANGE leave
- * behind, the values Redis reports as `raw` whatever their length. Until it
- * reaches BYTES_FROM the value is a JS byte string, rebuilt by each change
- * (which marks it raw at the cost of one small object); from then on its
- * bytes live in a buffer with room to grow, so a change costs what it
- * writes, amortised: the buffer doubles when it runs out, like Redis's
- * sds. Bytes past the length are zero, so a write past the end finds its
- * gap already filled.
+ * behind, the values Redis reports as `raw` whatever their length. While a
+ * change leaves it shorter than BYTES_FROM the value stays a JS byte string,
+ * rebuilt by each change (the object only marks it raw); the first change
+ * that leaves it longer moves its bytes into a buffer with room to grow,
+ * where later changes cost what they write, amortised: the buffer doubles
+ * when it runs out, like Redis's sds. Bytes past the length are zero, so a
+ * write past the end finds its gap already filled.
  */
 export class MutableString {
   readonly type = 'string';
