@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { nodeIo } from '../src/persistence/io.js';
 import { Server } from '../src/server/server.js';
 import { LogCapture } from './helpers/log-capture.js';
+import { BYTES_FROM } from '../src/store/keyspace/mutable-string.js';
 import { aofDir, dumpAll, infoField, readAof, resp, rewriteDone, waitFor } from './helpers/aof.js';
 import { perTest } from './helpers/fixture.js';
 import { RespClient } from './helpers/resp-client.js';
@@ -242,6 +243,46 @@ describe('BGREWRITEAOF', () => {
     await waitFor(async () => (await infoField(c, 'aof_rewrites')) === '1', 5000, 'an automatic rewrite');
     await rewriteDone(c);
     expect(Number(await infoField(c, 'aof_current_size'))).toBeLessThan(200);
+  });
+});
+
+describe('strings modified in place', () => {
+  /** Every byte value, so that a byte written wrong shows. */
+  const bytes = (n: number, seed: number) => Array.from({ length: n }, (_, i) => String.fromCharCode((i * 37 + seed) & 0xff)).join('');
+
+  test('come back byte for byte from the incremental file and from a rewritten base', async () => {
+    const dir = tmp();
+    const first = await start(dir);
+    const a = first.c;
+    await a.call('SETRANGE', 'big', String(2 * BYTES_FROM), bytes(100, 1));
+    let big = '\0'.repeat(2 * BYTES_FROM) + bytes(100, 1);
+    for (let i = 0; i < 8; i++) {
+      await a.call('APPEND', 'big', bytes(1000, i));
+      big += bytes(1000, i);
+    }
+    await a.call('SETRANGE', 'big', '10', bytes(50, 9));
+    big = big.slice(0, 10) + bytes(50, 9) + big.slice(60);
+    await a.call('EXPIRE', 'big', '1000');
+    await a.call('SET', 'small', 'ab');
+    await a.call('APPEND', 'small', '\x00\r\n');
+    expect(await a.call('GET', 'big')).toEqual(bulk(big));
+    const before = await dumpAll(a);
+    await stop(first);
+
+    const second = await start(dir);
+    expect(await dumpAll(second.c)).toEqual(before);
+    expect(await second.c.call('OBJECT', 'ENCODING', 'big')).toEqual(bulk('raw'));
+    expect(await second.c.call('OBJECT', 'ENCODING', 'small')).toEqual(bulk('raw'));
+    await second.c.call('BGREWRITEAOF');
+    await rewriteDone(second.c);
+    const when = before['0:big'].split(' ')[1];
+    expect(readAof(dir, 'appendonly.aof.2.base.aof')).toBe(
+      resp(['SELECT', '0'], ['SET', 'big', big], ['PEXPIREAT', 'big', when], ['SET', 'small', 'ab\x00\r\n']),
+    );
+    await stop(second);
+
+    const third = await start(dir);
+    expect(await dumpAll(third.c)).toEqual(before);
   });
 });
 

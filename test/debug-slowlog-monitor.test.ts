@@ -73,6 +73,14 @@ describe.skipIf(redisServerPath === null)('DEBUG (differential vs redis-server w
     ];
     await compare(values.flatMap((v) => [['SET', 'k', v], ['DEBUG', 'OBJECT', 'k']]));
   });
+
+  test('OBJECT reports strings modified in place as raw, with the serialized length of what they hold', async () => {
+    await compare([
+      ['SET', 'k', '12'], ['APPEND', 'k', '3'], ['DEBUG', 'OBJECT', 'k'], ['SETRANGE', 'k', '0', '-'], ['DEBUG', 'OBJECT', 'k'],
+      ['SETRANGE', 'z', '0', '99999'], ['DEBUG', 'OBJECT', 'z'], ['SET', 'e', 'abc'], ['APPEND', 'e', ''], ['DEBUG', 'OBJECT', 'e'],
+      ['APPEND', 'e', 'defghijklmnopqr'], ['DEBUG', 'OBJECT', 'e'],
+    ]);
+  });
 });
 
 describe('DEBUG', () => {

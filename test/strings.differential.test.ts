@@ -1,3 +1,4 @@
+import { BYTES_FROM } from '../src/store/keyspace/mutable-string.js';
 import { c, differential, fails, sameType, type Row } from './helpers/differential.js';
 
 const BIN = '\x00\xff\r\n\x80bin';
@@ -242,3 +243,92 @@ differential('string commands over RESP3', {
     c('LCS', 'a', 'b', 'LEN'), c('LCS', 'a', 'b'),
   ],
 }, { proto: 3 });
+
+/** Bytes of every value, `n` of them, so that a long value shows where any byte went. */
+function pattern(n: number, seed = 0): string {
+  let out = '';
+  for (let i = 0; i < n; i++) out += String.fromCharCode((i * 37 + seed) & 0xff);
+  return out;
+}
+
+/** Long enough that a change moves it into a buffer. */
+const LONG = pattern(BYTES_FROM + 100);
+const AT = String(BYTES_FROM);
+
+differential('strings modified in place (Redis\'s raw encoding)', {
+  'OBJECT ENCODING after APPEND and SETRANGE on int, embstr, raw and missing values': [
+    c('SET', 'i', '123'), c('APPEND', 'i', '4'), c('OBJECT', 'ENCODING', 'i'), c('GET', 'i'), c('OBJECT', 'REFCOUNT', 'i'),
+    c('INCR', 'i'), c('OBJECT', 'ENCODING', 'i'),
+    c('SET', 'e', 'abc'), c('APPEND', 'e', 'd'), c('OBJECT', 'ENCODING', 'e'),
+    c('SET', 'e', 'abc'), c('APPEND', 'e', ''), c('OBJECT', 'ENCODING', 'e'),
+    c('SET', 'e', 'abc'), c('SETRANGE', 'e', '0', ''), c('OBJECT', 'ENCODING', 'e'),
+    c('SETRANGE', 'e', '1', 'x'), c('OBJECT', 'ENCODING', 'e'), c('GET', 'e'),
+    c('SET', 'r', 'x'.repeat(45)), c('APPEND', 'r', 'y'), c('OBJECT', 'ENCODING', 'r'),
+    c('APPEND', 'newint', '123'), c('OBJECT', 'ENCODING', 'newint'),
+    c('APPEND', 'newstr', 'abc'), c('OBJECT', 'ENCODING', 'newstr'),
+    c('SETRANGE', 'sr', '0', '12'), c('OBJECT', 'ENCODING', 'sr'), c('OBJECT', 'REFCOUNT', 'sr'),
+    c('SET', 'f', '12'), c('APPEND', 'f', '3'), c('INCRBYFLOAT', 'f', '1.5'), c('OBJECT', 'ENCODING', 'f'),
+    c('SET', 's', 'ab'), c('APPEND', 's', 'c'), c('SET', 's', 'ab'), c('OBJECT', 'ENCODING', 's'),
+    c('SET', 'l', LONG), c('OBJECT', 'ENCODING', 'l'), c('APPEND', 'l', 'x'), c('OBJECT', 'ENCODING', 'l'),
+    c('TYPE', 'l'), c('TYPE', 'sr'),
+  ],
+  'a long value grown in place: reads and ranges': [
+    c('SET', 'k', LONG), c('APPEND', 'k', BIN), c('STRLEN', 'k'), c('GET', 'k'), c('MGET', 'k', 'missing', 'k'),
+    c('GETRANGE', 'k', '0', '9'), c('GETRANGE', 'k', '-20', '-1'), c('GETRANGE', 'k', String(BYTES_FROM - 5), String(BYTES_FROM + 5)),
+    c('SUBSTR', 'k', '100', '200'), c('GETRANGE', 'k', '5', '2'), c('GETRANGE', 'k', '-1', '-5'), c('GETRANGE', 'k', '0', '1000000'),
+    c('GETRANGE', 'k', '-1000000', '3'), c('GETRANGE', 'k', '0', '-1'),
+    c('GETEX', 'k', 'EX', '1000'), c('TTL', 'k'), c('APPEND', 'k', 'ttl kept'), c('TTL', 'k'), c('GETEX', 'k', 'PERSIST'),
+    c('SET', 'k', 'short', 'GET'), c('APPEND', 'k', LONG), c('GETSET', 'k', 'v'), c('APPEND', 'k', LONG),
+    c('GETDEL', 'k'), c('EXISTS', 'k'),
+  ],
+  'a long value grown in place: writes within, at and past the end': [
+    c('SET', 'k', LONG), c('SETRANGE', 'k', '3', 'xyz'), c('GET', 'k'), c('OBJECT', 'ENCODING', 'k'),
+    c('SETRANGE', 'k', AT, 'at the threshold'), c('SETRANGE', 'k', String(LONG.length), 'at the end'), c('STRLEN', 'k'),
+    c('SETRANGE', 'k', String(LONG.length + 50), 'past the end'), c('STRLEN', 'k'), c('GETRANGE', 'k', String(LONG.length - 5), '-1'),
+    c('SETRANGE', 'k', '0', ''), c('APPEND', 'k', ''), c('GET', 'k'),
+    ...Array.from({ length: 12 }, (_, i) => c('APPEND', 'k', pattern(700, i))), c('STRLEN', 'k'), c('GET', 'k'),
+    c('SETRANGE', 'k', '1', pattern(3 * BYTES_FROM, 5)), c('STRLEN', 'k'), c('GET', 'k'),
+  ],
+  'SETRANGE on a missing key fills the gap with zero bytes': [
+    c('SETRANGE', 'z', String(3 * BYTES_FROM), 'abc'), c('STRLEN', 'z'), c('GETRANGE', 'z', '0', '9'), c('GETRANGE', 'z', '-5', '-1'),
+    c('GET', 'z'), c('OBJECT', 'ENCODING', 'z'), c('APPEND', 'z', 'q'), c('GETRANGE', 'z', '-5', '-1'),
+    c('SETRANGE', 'small', '2', 'x'), c('GET', 'small'), c('OBJECT', 'ENCODING', 'small'),
+  ],
+  'counters read numbers grown in place': [
+    c('SETRANGE', 'n', '0', '12'), c('INCR', 'n'), c('OBJECT', 'ENCODING', 'n'), c('GET', 'n'),
+    c('SET', 'm', '9'), c('APPEND', 'm', '9'), c('DECRBY', 'm', '100'), c('GET', 'm'),
+    c('SETRANGE', 'min', '0', INT64_MIN), c('DECR', 'min'), c('INCR', 'min'),
+    c('SETRANGE', 'max', '0', INT64_MAX), c('APPEND', 'max', '0'), c('INCR', 'max'),
+    c('SET', 'f', '1'), c('APPEND', 'f', '.5'), c('INCRBYFLOAT', 'f', '1'), c('OBJECT', 'ENCODING', 'f'),
+    c('SET', 'y', '0'.repeat(5100)), c('APPEND', 'y', '1.5'), c('INCRBYFLOAT', 'y', '1'), c('GET', 'y'),
+    c('SET', 'y', '0'.repeat(5117)), c('APPEND', 'y', '1.5'), c('INCRBYFLOAT', 'y', '1'), c('INCR', 'y'),
+    c('SET', 'z', '0'.repeat(5200)), c('APPEND', 'z', '1'), c('INCRBYFLOAT', 'z', '1'), c('INCR', 'z'),
+    c('SET', 'l', LONG), c('APPEND', 'l', '1'), c('INCR', 'l'), c('INCRBY', 'l', '2'), c('INCRBYFLOAT', 'l', '1'),
+  ],
+  'COPY, RENAME and MOVE carry a value grown in place': [
+    c('SET', 'a', LONG), c('APPEND', 'a', 'tail'), c('COPY', 'a', 'b'), c('APPEND', 'b', 'more'), c('SETRANGE', 'a', '0', 'XX'),
+    c('GET', 'a'), c('GET', 'b'), c('OBJECT', 'ENCODING', 'b'),
+    c('SET', 's', 'ab'), c('APPEND', 's', 'c'), c('COPY', 's', 't'), c('APPEND', 't', 'd'), c('MGET', 's', 't'),
+    c('OBJECT', 'ENCODING', 't'), c('COPY', 'a', 'b', 'REPLACE'), c('GET', 'b'),
+    c('RENAME', 'b', 'c'), c('EXISTS', 'b'), c('GET', 'c'), c('OBJECT', 'ENCODING', 'c'), c('APPEND', 'c', '!'),
+    c('RENAMENX', 'c', 'd'), c('GETRANGE', 'd', '-6', '-1'), c('MOVE', 'd', '1'), c('EXISTS', 'd'), c('SELECT', '1'),
+    c('GET', 'd'), c('OBJECT', 'ENCODING', 'd'), c('APPEND', 'd', '?'), c('STRLEN', 'd'), c('COPY', 'd', 'a', 'DB', '0', 'REPLACE'),
+    c('SELECT', '0'), c('GET', 'a'), c('TYPE', 'a'),
+  ],
+  'LCS and the type checks of other commands see a value grown in place as a string': [
+    c('SET', 'a', 'ohmy'), c('APPEND', 'a', 'text'), c('SET', 'b', 'mynew'), c('APPEND', 'b', 'text'),
+    c('LCS', 'a', 'b'), c('LCS', 'a', 'b', 'IDX', 'WITHMATCHLEN'), c('LCS', 'a', 'b', 'LEN'),
+    c('SET', 'l', LONG), c('APPEND', 'l', 'x'), c('LCS', 'l', 'a', 'LEN'),
+    fails('LPUSH', 'a', 'x'), fails('LLEN', 'l'), c('SET', 'l', 'plain'), c('GET', 'l'),
+  ],
+});
+
+differential('size limits on strings modified in place', {
+  'APPEND and SETRANGE stop at proto-max-bulk-len': [
+    c('CONFIG', 'SET', 'proto-max-bulk-len', '1048576'),
+    c('SETRANGE', 'k', '1048570', 'abc'), c('APPEND', 'k', 'def'), c('STRLEN', 'k'), fails('APPEND', 'k', 'x'),
+    fails('SETRANGE', 'k', '1048576', 'x'), c('SETRANGE', 'k', '1048575', 'y'), c('GETRANGE', 'k', '-7', '-1'),
+    fails('SETRANGE', 'new', '1048575', 'xy'), c('EXISTS', 'new'),
+    c('CONFIG', 'SET', 'proto-max-bulk-len', '536870912'),
+  ],
+});

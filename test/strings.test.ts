@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../src/core/long-double.js';
 import type { Database } from '../src/store/keyspace/database.js';
+import { BYTES_FROM, MutableString } from '../src/store/keyspace/mutable-string.js';
 import type { TypedValue } from '../src/store/keyspace/value.js';
 import { useSluice } from './helpers/fixture.js';
 import { RespClient, type Resp } from './helpers/resp-client.js';
@@ -304,6 +305,73 @@ describe('WATCH', () => {
     } finally {
       other.close();
     }
+  });
+});
+
+describe('values modified in place', () => {
+  for (const [size, initial] of [['short', 'abc'], ['long', 'x'.repeat(2 * BYTES_FROM)]] as const) {
+    test(`a ${size} value already mutable changes where it is: one change counted, WATCH broken, event reported, TTL kept`, async () => {
+      await sluice.conn.call('SET', 'k', initial);
+      await sluice.conn.call('APPEND', 'k', '!');
+      const value = db().get('k');
+      expect(value).toBeInstanceOf(MutableString);
+      db().setDeadline('k', 99999999999999);
+      const other = await sluice.connect();
+      for (const cmd of [['APPEND', 'k', 'more'], ['SETRANGE', 'k', '1', 'zz'], ['SETRANGE', 'k', String(3 * BYTES_FROM), 'end']]) {
+        await sluice.conn.call('WATCH', 'k');
+        sluice.events.length = 0;
+        const dirty = sluice.server.keyspace.dirty;
+        await other.call(...cmd);
+        expect(sluice.server.keyspace.dirty - dirty, cmd.join(' ')).toBe(1);
+        expect(events()).toEqual([`$ ${cmd[0].toLowerCase()} k`]);
+        await sluice.conn.call('MULTI');
+        await sluice.conn.call('PING');
+        expect(await sluice.conn.call('EXEC'), cmd.join(' ')).toEqual({ t: 'array', v: null });
+      }
+      expect(db().get('k')).toBe(value);
+      expect(db().deadline('k')).toBe(99999999999999);
+      const text = initial + '!more';
+      expect(await sluice.conn.call('GET', 'k')).toEqual(
+        bulk(text[0] + 'zz' + text.slice(3) + '\0'.repeat(3 * BYTES_FROM - text.length) + 'end'),
+      );
+    });
+  }
+
+  test('the first change replaces a plain string with its mutable form, counted once, the TTL kept', async () => {
+    await sluice.conn.call('SET', 'k', 'x'.repeat(2 * BYTES_FROM), 'EX', '1000');
+    const deadline = db().deadline('k');
+    const dirty = sluice.server.keyspace.dirty;
+    await sluice.conn.call('SETRANGE', 'k', '0', 'y');
+    expect(sluice.server.keyspace.dirty - dirty).toBe(1);
+    expect(db().get('k')).toBeInstanceOf(MutableString);
+    expect(db().deadline('k')).toBe(deadline);
+  });
+
+  test('a client blocked on a list is not woken by a string made at its key, and is by the list that follows', async () => {
+    const blocked = await sluice.connect();
+    const reply = blocked.call('BLPOP', 'k', '0');
+    const blockedClients = async () => /blocked_clients:(\d+)/.exec(((await sluice.conn.call('INFO', 'clients')) as { v: string }).v)![1];
+    for (let i = 0; i < 200 && (await blockedClients()) !== '1'; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(await sluice.conn.call('SETRANGE', 'k', String(2 * BYTES_FROM), 'x')).toEqual(int(2 * BYTES_FROM + 1));
+    expect(await sluice.conn.call('APPEND', 'k', 'y')).toEqual(int(2 * BYTES_FROM + 2));
+    expect(await blockedClients()).toBe('1');
+    await sluice.conn.call('DEL', 'k');
+    await sluice.conn.call('RPUSH', 'k', 'v');
+    expect(await reply).toEqual({ t: 'array', v: [bulk('k'), bulk('v')] });
+  });
+
+  test('GET and GETRANGE reply from the buffer; STRLEN and a failing INCR do not copy the value', async () => {
+    await sluice.conn.call('SET', 'k', 'x'.repeat(2 * BYTES_FROM));
+    await sluice.conn.call('APPEND', 'k', 'y');
+    const value = db().get('k') as MutableString;
+    value.toString = () => {
+      throw new Error('the value was copied into a string');
+    };
+    expect(await sluice.conn.call('STRLEN', 'k')).toEqual(int(2 * BYTES_FROM + 1));
+    expect(await sluice.conn.call('GETRANGE', 'k', '-3', '-1')).toEqual(bulk('xxy'));
+    expect(await sluice.conn.call('GET', 'k')).toEqual(bulk('x'.repeat(2 * BYTES_FROM) + 'y'));
+    expect(await sluice.conn.call('INCR', 'k')).toEqual(err('ERR value is not an integer or out of range'));
+    expect(await sluice.conn.call('INCRBYFLOAT', 'k', '1')).toEqual(err('ERR value is not a valid float'));
   });
 });
 

@@ -23,8 +23,8 @@ const MANT_BITS = 64;
 const MIN_EXP = -16382 - 63;
 /** Values at or above 2^16384 overflow to infinity. */
 const MAX_BITS = 16384;
-/** Redis's MAX_LONG_DOUBLE_CHARS: longer strings are not floats to it. */
-const MAX_CHARS = 5 * 1024;
+/** Redis's MAX_LONG_DOUBLE_CHARS: strings this long or longer are not floats to it. */
+export const MAX_LONG_DOUBLE_CHARS = 5 * 1024;
 /** Decimal exponents beyond these are certainly out of range, spared a huge bigint. */
 const MAX_DECIMAL_EXP = 4933;
 const MIN_DECIMAL_EXP = -4952;
@@ -77,7 +77,7 @@ function round(neg: boolean, num: bigint, den: bigint, shift: number): LongDoubl
  * refused, and so is anything of 5 KiB or more.
  */
 export function parseLongDouble(s: string): ParsedLongDouble {
-  if (s.length === 0 || s.length >= MAX_CHARS) return null;
+  if (s.length === 0 || s.length >= MAX_LONG_DOUBLE_CHARS) return null;
   const first = s.charCodeAt(0);
   if (first === 0x20 || (first >= 0x09 && first <= 0x0d)) return null;
   const inf = INFINITY.exec(s);

@@ -1,4 +1,4 @@
-import type { Value } from '../store/keyspace/value.js';
+import { isString, stringText, type Value } from '../store/keyspace/value.js';
 
 /** A value's type cannot be rewritten: the rewrite fails rather than lose the key. */
 export class RebuildError extends Error {}
@@ -12,7 +12,7 @@ function* single(cmd: string[]): Iterator<string[]> {
  * for a string, the type's own rebuildCommands otherwise (see TypedValue).
  */
 export function rebuildCommands(key: string, value: Value): Iterator<string[]> {
-  if (typeof value === 'string') return single(['SET', key, value]);
+  if (isString(value)) return single(['SET', key, stringText(value)]);
   if (value.rebuildCommands === undefined) {
     throw new RebuildError(`the ${value.type} type has no rebuildCommands: keys of this type cannot be rewritten yet`);
   }

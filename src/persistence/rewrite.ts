@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Effect } from '../core/propagation.js';
 import type { Keyspace } from '../store/keyspace/keyspace.js';
 import type { BigMap } from '../store/keyspace/big-map.js';
-import type { Value } from '../store/keyspace/value.js';
+import { isString, stringText, type Value } from '../store/keyspace/value.js';
 import { AofBuffer } from './aof-buffer.js';
 import type { Command } from '../core/command.js';
 import { commandKeys, effectTouch, type CommandLookup, type Touch } from './effect-keys.js';
@@ -199,8 +199,8 @@ export class AofRewrite {
     this.selectBase(c.baseIndex);
     if (c.partial.delete(key)) this.base.appendCommand(['DEL', key]);
     this.keys++;
-    if (typeof value === 'string') {
-      this.base.appendCommand(['SET', key, value]);
+    if (isString(value)) {
+      this.base.appendCommand(['SET', key, stringText(value)]);
       if (deadline !== -1) this.base.appendCommand(['PEXPIREAT', key, String(deadline)]);
       c.visited.add(key);
       return;
@@ -323,7 +323,7 @@ export class AofRewrite {
     if (partial) this.base.appendCommand(['DEL', key]);
     if (!live) return;
     this.keys++;
-    if (typeof value === 'string') {
+    if (isString(value)) {
       this.emitValue(this.base, key, value, deadline);
       return;
     }
@@ -430,7 +430,7 @@ export class AofRewrite {
     const value = c.dict.get(key);
     if (value === undefined) return;
     const deadline = c.expires.size === 0 ? -1 : c.expires.get(key) ?? -1;
-    if (typeof value === 'string') {
+    if (isString(value)) {
       this.emitValue(this.base, key, value, deadline);
       return;
     }

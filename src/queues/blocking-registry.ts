@@ -3,7 +3,7 @@ import type { Ctx } from '../core/context.js';
 import type { RespWriter } from '../protocol/reply.js';
 import type { Database } from '../store/keyspace/database.js';
 import type { Keyspace, KeyWaiters } from '../store/keyspace/keyspace.js';
-import { typeOf, type TypeName } from '../store/keyspace/value.js';
+import { isString, typeOf, type TypeName } from '../store/keyspace/value.js';
 
 /** setTimeout's longest delay; longer waits re-arm when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -257,7 +257,7 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
       if (byKey === undefined) continue;
       for (const key of byKey.keys()) {
         const v = db.dict.get(key);
-        if (v !== undefined && typeof v !== 'string') this.signalKeyAsReady(db, key);
+        if (v !== undefined && !isString(v)) this.signalKeyAsReady(db, key);
       }
     }
   }

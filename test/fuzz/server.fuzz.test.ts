@@ -5,6 +5,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Server } from '../../src/server/server.js';
+import { isString, stringText } from '../../src/store/keyspace/value.js';
 import { useSluice } from '../helpers/fixture.js';
 import { RespClient } from '../helpers/resp-client.js';
 import { startSluice } from '../helpers/servers.js';
@@ -62,7 +63,7 @@ function snapshot(server: Server): string[] {
     for (const [key, value] of db.dict.entries()) {
       const deadline = db.deadline(key);
       if (deadline !== -1 && deadline < soon) continue;
-      const body = typeof value === 'string' ? [['SET', key, value]] : [...value.rebuildCommands!(key)];
+      const body = isString(value) ? [['SET', key, stringText(value)]] : [...value.rebuildCommands!(key)];
       out.push(JSON.stringify([db.index, key, deadline, body]));
     }
   }

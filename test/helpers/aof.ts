@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Server } from '../../src/server/server.js';
+import { isString, stringText } from '../../src/store/keyspace/value.js';
 import type { RespClient, Resp } from './resp-client.js';
 
 /** A scratch directory, removed by the returned function. */
@@ -117,8 +118,8 @@ export function keyspaceSnapshot(server: Server): Map<string, string> {
       const deadline = db.expires.get(key) ?? -1;
       if (deadline !== -1 && deadline <= now) continue;
       let text: string;
-      if (typeof value === 'string') {
-        text = value;
+      if (isString(value)) {
+        text = stringText(value);
       } else {
         const parts: string[] = [value.type];
         const it = value.rebuildCommands!(key);

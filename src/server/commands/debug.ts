@@ -1,7 +1,7 @@
 import { stringEncoding } from '../../store/keys/object.js';
 import { CommandError, NO_SUCH_KEY } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
-import type { Value } from '../../store/keyspace/value.js';
+import { stringText, type StringValue, type Value } from '../../store/keyspace/value.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
 import { helpReply, subcommandSyntaxError } from '../../core/help.js';
@@ -55,9 +55,9 @@ function rdbLenBytes(n: number): number {
  * Redis LZF-compresses strings over 20 bytes when that saves space; Sluice
  * reports the uncompressed size.
  */
-function rdbStringLength(s: string): number {
+function rdbStringLength(s: StringValue): number {
   if (s.length <= 11) {
-    const n = toInt64(s);
+    const n = toInt64(stringText(s));
     if (n !== null) {
       if (n >= -128n && n <= 127n) return 2;
       if (n >= -32768n && n <= 32767n) return 3;
@@ -67,7 +67,7 @@ function rdbStringLength(s: string): number {
   return rdbLenBytes(s.length) + s.length;
 }
 
-/** Stand-ins for Redis's object addresses: stable per value object, unique per call for strings. */
+/** Stand-ins for Redis's object addresses: stable per value object (a MutableString too), unique per call for plain strings. */
 const addresses = new WeakMap<object, number>();
 let nextAddress = 0;
 
@@ -102,6 +102,7 @@ function debugObject(c: Client, argv: string[]): void {
     serialized = rdbStringLength(v);
   } else {
     encoding = v.encoding();
+    if (v.type === 'string') serialized = rdbStringLength(v);
   }
   c.reply.simple(
     `Value at:${addressOf(v)} refcount:${refcount} encoding:${encoding} serializedlength:${serialized} lru:0 lru_seconds_idle:0`,

@@ -151,7 +151,7 @@ function copyOtherDbKey(argv: string[]): { key: number; db: number } | null {
   return db === -1 ? null : { key: 2, db };
 }
 
-/** Strings are immutable JS strings and can be shared; other values are deep-copied. */
+/** Plain strings are immutable JS strings and can be shared; a MutableString and other values are copied. */
 function cloneValue(v: Value): Value {
   return typeof v === 'string' ? v : v.clone();
 }

@@ -38,8 +38,8 @@ const HELP = [
 /**
  * The encoding Redis would give a string SET with this value: "int" when it
  * reads as a 64-bit integer (string2l), "embstr" up to 44 bytes, else "raw".
- * Redis also reports "raw" for short strings grown in place (APPEND,
- * SETRANGE); Sluice does not remember how a string was made.
+ * A string modified in place (APPEND, SETRANGE) is a MutableString instead,
+ * "raw" whatever it holds, as in Redis.
  */
 export function stringEncoding(s: string): string {
   if (s.length <= 20 && toInt64(s) !== null) return 'int';

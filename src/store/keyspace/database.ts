@@ -1,5 +1,5 @@
 import { BigMap } from './big-map.js';
-import type { Value } from './value.js';
+import { isString, type Value } from './value.js';
 import type { Keyspace } from './keyspace.js';
 
 /** Anything that wants to know when a watched key changes (a client in WATCH). */
@@ -72,7 +72,7 @@ export class Database {
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     this.modified(key);
-    if (typeof value !== 'string' && this.ks.waiters !== null) this.ks.waiters.keyAdded(this, key);
+    if (this.ks.waiters !== null && !isString(value)) this.ks.waiters.keyAdded(this, key);
   }
 
   /** Deletes a key if it exists (expired keys count as absent). */
@@ -92,7 +92,7 @@ export class Database {
   put(key: string, value: Value, deadline: number): void {
     if (this.ks.notifyNew) this.ks.notify(this, 'n', 'new', key);
     this.dict.set(key, value);
-    if (typeof value !== 'string' && this.ks.waiters !== null) this.ks.waiters.keyAdded(this, key);
+    if (this.ks.waiters !== null && !isString(value)) this.ks.waiters.keyAdded(this, key);
     if (deadline !== -1) this.expires.set(key, deadline);
     else if (this.expires.size !== 0) this.expires.delete(key);
   }

@@ -1,9 +1,15 @@
+import type { MutableString } from './mutable-string.js';
+
 /**
- * What the keyspace holds. A string value is stored as a JS byte string (one
- * latin1 char per byte), the cheapest representation V8 has; every other type
- * is an object that names its type and its Redis encoding.
+ * What the keyspace holds. A string value is a JS byte string (one latin1
+ * char per byte), the cheapest representation V8 has, or, once something
+ * modifies it in place (APPEND, SETRANGE), a MutableString; nothing else is
+ * a string, and code that reads strings must take both (isString). Every
+ * other type is an object that names its type and its Redis encoding.
  */
-export type Value = string | TypedValue;
+export type Value = StringValue | TypedValue;
+
+export type StringValue = string | MutableString;
 
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
 
@@ -31,4 +37,13 @@ export const REBUILD_ITEMS_PER_COMMAND = 64;
 
 export function typeOf(v: Value): TypeName {
   return typeof v === 'string' ? 'string' : v.type;
+}
+
+export function isString(v: Value): v is StringValue {
+  return typeof v === 'string' || v.type === 'string';
+}
+
+/** The value as one byte string: a copy, O(n), for a long MutableString. */
+export function stringText(v: StringValue): string {
+  return typeof v === 'string' ? v : v.toString();
 }

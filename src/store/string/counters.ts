@@ -1,11 +1,15 @@
 import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, NOT_FLOAT, NOT_INTEGER, OVERFLOW } from '../../core/errors.js';
-import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../../core/long-double.js';
+import {
+  addLongDouble, formatLongDouble, MAX_LONG_DOUBLE_CHARS, parseLongDouble, type LongDouble,
+} from '../../core/long-double.js';
 import { isInt64, smallInt, toInt64 } from '../../core/numbers.js';
-import { writableString } from './string-values.js';
+import { shortText, writableString } from './string-values.js';
 
 const INT64_MIN = -(2n ** 63n);
+/** The longest int64 in decimal: "-9223372036854775808". */
+const INT64_CHARS = 20;
 
 /** An int64 as Redis's string2ll reads it: a number when small, a bigint otherwise, null if invalid. */
 function parseInteger(s: string): number | bigint | null {
@@ -23,7 +27,8 @@ function integerArg(s: string): number | bigint {
 /** INCR/DECR/INCRBY/DECRBY: exact over the whole int64 range, the TTL kept. */
 function incrBy(c: Ctx, key: string, by: number | bigint): void {
   const old = writableString(c, key);
-  const cur = old === undefined ? 0 : parseInteger(old);
+  const oldText = old === undefined ? null : shortText(old, INT64_CHARS);
+  const cur = old === undefined ? 0 : oldText === null ? null : parseInteger(oldText);
   if (cur === null) throw new CommandError(NOT_INTEGER);
   let next: number | bigint;
   if (typeof cur === 'number' && typeof by === 'number' && Number.isSafeInteger(cur + by)) {
@@ -66,7 +71,8 @@ const NAN_OR_INFINITY = 'ERR increment would produce NaN or Infinity';
 function incrbyfloat(c: Ctx, argv: string[]): void {
   const key = argv[1];
   const old = writableString(c, key);
-  const cur = old === undefined ? ZERO : parseLongDouble(old);
+  const oldText = old === undefined ? null : shortText(old, MAX_LONG_DOUBLE_CHARS - 1);
+  const cur = old === undefined ? ZERO : oldText === null ? null : parseLongDouble(oldText);
   if (cur === null) throw new CommandError(NOT_FLOAT);
   const by = parseLongDouble(argv[2]);
   if (by === null) throw new CommandError(NOT_FLOAT);

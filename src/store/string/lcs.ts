@@ -3,6 +3,7 @@ import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import { intArg } from '../../core/numbers.js';
+import { isString, stringText } from '../keyspace/value.js';
 
 interface LcsOptions {
   len: boolean;
@@ -42,17 +43,17 @@ interface Match {
 function lcs(c: Ctx, argv: string[]): void {
   const va = c.db.read(argv[1]);
   const vb = c.db.read(argv[2]);
-  if ((va !== undefined && typeof va !== 'string') || (vb !== undefined && typeof vb !== 'string')) {
+  if ((va !== undefined && !isString(va)) || (vb !== undefined && !isString(vb))) {
     throw new CommandError('ERR The specified keys must contain string values');
   }
-  const a = va ?? '';
-  const b = vb ?? '';
   const o = parseOptions(argv);
-  const cols = b.length + 1;
-  const cells = (a.length + 1) * cols;
+  const cols = (vb?.length ?? 0) + 1;
+  const cells = ((va?.length ?? 0) + 1) * cols;
   if (cells * 4 > c.config.num('proto-max-bulk-len')) {
     throw new CommandError('ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len');
   }
+  const a = va === undefined ? '' : stringText(va);
+  const b = vb === undefined ? '' : stringText(vb);
   const dp = new Uint32Array(cells);
   for (let i = 1; i <= a.length; i++) {
     const ai = a.charCodeAt(i - 1);

@@ -3,7 +3,8 @@ import type { CommandSpec, KeyRef } from '../../core/command.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
 import { optionWord } from '../../core/options.js';
-import { readString } from './string-values.js';
+import type { StringValue } from '../keyspace/value.js';
+import { readString, replyString } from './string-values.js';
 
 // SET and GETEX options, as bits so the parser can check what conflicts with what.
 const NX = 1;
@@ -91,7 +92,7 @@ function deadline(c: Ctx, arg: string, flags: number, command: string): number |
 function setGeneric(c: Ctx, argv: string[], key: string, value: string, opts: Options, counting: boolean): void {
   const { flags } = opts;
   const at = opts.expire === undefined ? undefined : deadline(c, opts.expire, flags, argv[0].toLowerCase());
-  let old: string | undefined;
+  let old: StringValue | undefined;
   let found: boolean;
   if (flags & GET) {
     old = readString(c, key);
@@ -123,9 +124,9 @@ function setGeneric(c: Ctx, argv: string[], key: string, value: string, opts: Op
   else c.reply.ok();
 }
 
-function replyOld(c: Ctx, old: string | undefined): void {
+function replyOld(c: Ctx, old: StringValue | undefined): void {
   if (old === undefined) c.reply.nullBulk();
-  else c.reply.bulk(old);
+  else replyString(c, old);
 }
 
 const PLAIN: Options = { flags: 0, expire: undefined };
@@ -159,7 +160,7 @@ function getex(c: Ctx, argv: string[]): void {
     return;
   }
   const at = expire === undefined ? undefined : deadline(c, expire, flags, argv[0].toLowerCase());
-  c.reply.bulk(v);
+  replyString(c, v);
   const ks = c.keyspace;
   if (at !== undefined && flags & (EXAT | PXAT) && at <= ks.now) {
     c.db.delete(key);

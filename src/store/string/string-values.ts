@@ -1,26 +1,64 @@
 import { constants } from 'node:buffer';
 import type { Ctx } from '../../core/context.js';
 import { CommandError, WRONGTYPE } from '../../core/errors.js';
+import { MutableString } from '../keyspace/mutable-string.js';
+import { isString, type StringValue, type Value } from '../keyspace/value.js';
 
 const TOO_BIG = 'ERR string exceeds maximum allowed size (proto-max-bulk-len)';
 
-/** The string at key for a read command (counts a hit or miss); undefined when absent. */
-export function readString(c: Ctx, key: string): string | undefined {
-  const v = c.db.read(key);
-  if (v === undefined || typeof v === 'string') return v;
+function stringOrFail(v: Value | undefined): StringValue | undefined {
+  if (v === undefined || isString(v)) return v;
   throw new CommandError(WRONGTYPE);
 }
 
+/** The string at key for a read command (counts a hit or miss); undefined when absent. */
+export function readString(c: Ctx, key: string): StringValue | undefined {
+  return stringOrFail(c.db.read(key));
+}
+
 /** The string at key for a write command (no hit/miss counted); undefined when absent. */
-export function writableString(c: Ctx, key: string): string | undefined {
-  const v = c.db.get(key);
-  if (v === undefined || typeof v === 'string') return v;
-  throw new CommandError(WRONGTYPE);
+export function writableString(c: Ctx, key: string): StringValue | undefined {
+  return stringOrFail(c.db.get(key));
+}
+
+/** Replies with the value's bytes, straight from its buffer when it has one. */
+export function replyString(c: Ctx, v: StringValue): void {
+  if (typeof v === 'string') c.reply.bulk(v);
+  else v.writeBulk(c.reply);
+}
+
+/**
+ * The value as text for a parser that refuses anything longer than `max`
+ * (null then), so that a long MutableString is not copied just to fail.
+ */
+export function shortText(v: StringValue, max: number): string | null {
+  if (v.length > max) return null;
+  return typeof v === 'string' ? v : v.toString();
+}
+
+/**
+ * A value in the form that is modified in place (Redis's
+ * dbUnshareStringValue): a MutableString as it is, a plain string wrapped
+ * (storeChanged then puts the wrapper in its place).
+ */
+export function mutableString(v: StringValue): MutableString {
+  return typeof v === 'string' ? new MutableString(v) : v;
+}
+
+/**
+ * Records an in-place change of the value at key: a value just made
+ * mutable replaces the plain string (the TTL kept), one already mutable
+ * was changed where it is.
+ */
+export function storeChanged(c: Ctx, key: string, before: StringValue, after: MutableString): void {
+  if (after === before) c.db.modified(key);
+  else c.db.set(key, after, true);
 }
 
 /**
  * Refuses a string that would grow past proto-max-bulk-len, as Redis does,
- * and past the longest string V8 can hold (Redis would accept that one).
+ * and past the longest string V8 can hold (Redis would accept that one),
+ * so that every string value can still be turned into a JS string.
  */
 export function checkStringLength(c: Ctx, total: number): void {
   if (total > c.config.num('proto-max-bulk-len') || total > constants.MAX_STRING_LENGTH) {

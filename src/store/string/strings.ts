@@ -2,16 +2,19 @@ import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, WRONGTYPE, wrongArity } from '../../core/errors.js';
 import { intArg } from '../../core/numbers.js';
+import { MutableString } from '../keyspace/mutable-string.js';
+import { isString } from '../keyspace/value.js';
 import { counterCommands } from './counters.js';
 import { lcsCommands } from './lcs.js';
 import { setCommands } from './string-set.js';
-import { checkStringLength, readString, writableString } from './string-values.js';
+import { checkStringLength, mutableString, readString, replyString, storeChanged, writableString } from './string-values.js';
 
 /** The hottest command: one lookup, one bulk. */
 function get(c: Ctx, argv: string[]): void {
   const v = c.db.read(argv[1]);
   if (v === undefined) c.reply.nullBulk();
   else if (typeof v === 'string') c.reply.bulk(v);
+  else if (v.type === 'string') v.writeBulk(c.reply);
   else throw new CommandError(WRONGTYPE);
 }
 
@@ -22,7 +25,7 @@ function getset(c: Ctx, argv: string[]): void {
   c.keyspace.notify(c.db, '$', 'set', key);
   if (c.propagating) c.propagateArgv = ['SET', key, argv[2]];
   if (old === undefined) c.reply.nullBulk();
-  else c.reply.bulk(old);
+  else replyString(c, old);
 }
 
 function getdel(c: Ctx, argv: string[]): void {
@@ -35,7 +38,7 @@ function getdel(c: Ctx, argv: string[]): void {
   c.db.delete(key);
   c.keyspace.notify(c.db, 'g', 'del', key);
   if (c.propagating) c.propagateArgv = ['DEL', key];
-  c.reply.bulk(old);
+  replyString(c, old);
 }
 
 /** Non-strings read as nil here rather than failing the whole reply. */
@@ -43,7 +46,7 @@ function mget(c: Ctx, argv: string[]): void {
   c.reply.array(argv.length - 1);
   for (let i = 1; i < argv.length; i++) {
     const v = c.db.read(argv[i]);
-    if (typeof v === 'string') c.reply.bulk(v);
+    if (v !== undefined && isString(v)) replyString(c, v);
     else c.reply.nullBulk();
   }
 }
@@ -78,20 +81,28 @@ function msetnx(c: Ctx, argv: string[]): void {
   c.reply.integer(1);
 }
 
+/**
+ * A new key gets the argument as SET would store it; an existing value is
+ * extended in place, and so becomes raw even when nothing is appended, as
+ * in Redis.
+ */
 function append(c: Ctx, argv: string[]): void {
   const key = argv[1];
+  const piece = argv[2];
   const old = writableString(c, key);
-  let next: string;
+  let length: number;
   if (old === undefined) {
-    next = argv[2];
-    c.db.set(key, next);
+    c.db.set(key, piece);
+    length = piece.length;
   } else {
-    checkStringLength(c, old.length + argv[2].length);
-    next = old + argv[2];
-    c.db.set(key, next, true);
+    checkStringLength(c, old.length + piece.length);
+    const next = mutableString(old);
+    next.append(piece);
+    storeChanged(c, key, old, next);
+    length = next.length;
   }
   c.keyspace.notify(c.db, '$', 'append', key);
-  c.reply.integer(next.length);
+  c.reply.integer(length);
 }
 
 function strlen(c: Ctx, argv: string[]): void {
@@ -112,7 +123,9 @@ function getrange(c: Ctx, argv: string[]): void {
   if (start < 0) start = Math.max(0, len + start);
   if (end < 0) end = Math.max(0, len + end);
   if (end >= len) end = len - 1;
-  c.reply.bulk(start > end || len === 0 ? '' : v.slice(start, end + 1));
+  if (start > end || len === 0) c.reply.bulk('');
+  else if (typeof v === 'string') c.reply.bulk(v.slice(start, end + 1));
+  else v.writeBulk(c.reply, start, end + 1);
 }
 
 function setrange(c: Ctx, argv: string[]): void {
@@ -126,12 +139,16 @@ function setrange(c: Ctx, argv: string[]): void {
     return;
   }
   checkStringLength(c, offset + value.length);
-  const base = old ?? '';
-  const next =
-    offset > base.length
-      ? base + '\0'.repeat(offset - base.length) + value
-      : base.slice(0, offset) + value + base.slice(offset + value.length);
-  c.db.set(key, next, true);
+  let next: MutableString;
+  if (old === undefined) {
+    next = MutableString.zeroed(offset + value.length);
+    next.setRange(offset, value);
+    c.db.set(key, next);
+  } else {
+    next = mutableString(old);
+    next.setRange(offset, value);
+    storeChanged(c, key, old, next);
+  }
   c.keyspace.notify(c.db, '$', 'setrange', key);
   c.reply.integer(next.length);
 }
