@@ -29,6 +29,7 @@ export class ListValue implements TypedValue {
     return this.packed ? 'listpack' : 'quicklist';
   }
 
+  /** O(elements / 256): the copy shares the deque's chunks copy-on-write. */
   clone(): ListValue {
     return new ListValue(this.items.clone(), this.bytes, this.packed);
   }
