@@ -190,7 +190,7 @@ describe('Deque clones share chunks copy-on-write', () => {
     }],
   ];
 
-  // 5000 elements span many chunks; 200 fit in one small chunk.
+  // 5000 elements span many chunks; 200 fit in one chunk, which a clone copies instead of sharing.
   for (const size of [5000, 200]) {
     for (const [name, write] of writes) {
       test(`${name} on either side leaves the other as it was (${size} elements)`, () => {
@@ -210,6 +210,21 @@ describe('Deque clones share chunks copy-on-write', () => {
       });
     }
   }
+
+  test('a deque popped down to the one chunk it still shares copies that chunk before writing into it', () => {
+    for (const [name, write] of writes) {
+      const d = new Deque<number>();
+      const model = Array.from({ length: 2000 }, (_, i) => i);
+      for (const x of model) d.pushBack(x);
+      const copy = d.clone();
+      // Pushed at the back only, the first chunk holds the first 224 elements (slots 32-255).
+      const live = model.slice(0, 100);
+      d.dropBack(1900);
+      write(d, live);
+      expect(contents(d), name).toEqual(live);
+      expect(contents(copy), name).toEqual(model);
+    }
+  });
 
   test('a deque that grows its ring of chunks after a clone still knows which chunks are shared', () => {
     const { d, model } = filled(5000);
@@ -314,6 +329,19 @@ describe('Deque clones share chunks copy-on-write', () => {
     expect(d.get(n >> 1)).toBe(-4);
     expect(copy.get(0)).toBe(10_000);
     expect(copy.get(copy.length - 1)).toBe(n - 1);
+  });
+
+  test('a deque of one chunk is copied by a clone, so neither copies anything when written to', () => {
+    const d = new Deque<number>();
+    for (let i = 0; i < 200; i++) d.pushBack(i);
+    const allocated = d.chunkAllocations;
+    const copy = d.clone();
+    expect(copy.chunkAllocations).toBe(1);
+    d.set(0, -1);
+    copy.set(0, -2);
+    expect(d.chunkAllocations).toBe(allocated);
+    expect(copy.chunkAllocations).toBe(1);
+    expect([d.get(0), copy.get(0), d.get(199), copy.get(199)]).toEqual([-1, -2, 199, 199]);
   });
 
   test('a chunk still shared is not recycled as the spare: the clone keeps reading it', () => {

@@ -27,7 +27,8 @@ const NOTHING_SHARED = new Uint8Array(0);
  * the copy is the writer's own, as a forked process's pages are copied on
  * write. Popping from a shared chunk writes nothing (the slot is not
  * cleared: the other holder keeps the element alive anyway), so a shared
- * chunk costs a copy only when an element in it is set or pushed.
+ * chunk costs a copy only when an element in it is set or pushed. A deque
+ * of one chunk (every short list) is copied instead, which costs no more.
  *
  * Ownership is never given back: reference counts would need every holder
  * to say when it is done with a chunk, and a clone is simply dropped. So a
@@ -178,11 +179,18 @@ export class Deque<T> {
   clone(): Deque<T> {
     const copy = new Deque<T>();
     if (this.length === 0) return copy;
+    copy.head = this.head;
+    copy.length = this.length;
+    if (this.chunks === 1) {
+      // At most CHUNK slots: copying them costs what sharing would, and spares this deque a copy on its next write.
+      copy.dir = [this.liveCopy(this.dirHead)];
+      copy.chunks = 1;
+      copy.chunkAllocations = 1;
+      return copy;
+    }
     copy.dir = this.dir.slice();
     copy.dirHead = this.dirHead;
     copy.chunks = this.chunks;
-    copy.head = this.head;
-    copy.length = this.length;
     copy.shared = this.markShared(new Uint8Array(this.dir.length));
     copy.foreign = this.chunks;
     this.shared = this.markShared(this.foreign === 0 ? new Uint8Array(this.dir.length) : this.shared);
@@ -200,23 +208,28 @@ export class Deque<T> {
 
   /**
    * Before a write into the chunk at ring slot `s`, which another deque may
-   * hold: this deque takes a copy of its own, with the slots not in use
-   * cleared, so elements popped from the shared chunk are not kept alive by
-   * it. Callers test the flag themselves, which keeps their fast path small
-   * enough to be inlined.
+   * hold: this deque takes a copy of its own. Callers test the flag
+   * themselves, which keeps their fast path small enough to be inlined.
    */
   private own(s: number): void {
-    const old = this.dir[s];
-    const c = (s - this.dirHead) & (this.dir.length - 1);
-    const from = c === 0 ? this.head : 0;
-    const to = Math.min(old.length, this.head + this.length - (c << CHUNK_BITS));
-    const copy = old.slice();
-    copy.fill(undefined, 0, from);
-    copy.fill(undefined, to);
     this.chunkAllocations++;
-    this.dir[s] = copy;
+    this.dir[s] = this.liveCopy(s);
     this.shared[s] = 0;
     this.foreign--;
+  }
+
+  /**
+   * A copy of the chunk at ring slot `s` with the slots not in use cleared,
+   * so that elements popped from a shared chunk (which keeps them) are not
+   * kept alive by the copy.
+   */
+  private liveCopy(s: number): Chunk<T> {
+    const chunk = this.dir[s];
+    const c = (s - this.dirHead) & (this.dir.length - 1);
+    const copy = chunk.slice();
+    copy.fill(undefined, 0, c === 0 ? this.head : 0);
+    copy.fill(undefined, Math.min(chunk.length, this.head + this.length - (c << CHUNK_BITS)));
+    return copy;
   }
 
   /** First use: one small chunk, the first element going at `at`. */
