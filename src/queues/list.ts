@@ -34,6 +34,11 @@ export class ListValue implements TypedValue {
     return new ListValue(this.items.clone(), this.bytes, this.packed);
   }
 
+  /** A clone: a list that nothing writes to is its own snapshot. */
+  snapshot(): ListValue {
+    return this.clone();
+  }
+
   /** The AOF rewrite's commands for this list: RPUSH, a bounded number of elements at a time. */
   *rebuildCommands(key: string): Iterator<string[]> {
     const n = this.items.length;

@@ -121,7 +121,7 @@ export function keyspaceSnapshot(server: Server): Map<string, string> {
         text = value;
       } else {
         const parts: string[] = [value.type];
-        const it = value.rebuildCommands!(key);
+        const it = value.snapshot!().rebuildCommands(key);
         for (let r = it.next(); !r.done; r = it.next()) parts.push(JSON.stringify(r.value.slice(2)));
         text = parts.join(' ');
       }
