@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { AofReader } from '../../src/persistence/aof-reader.js';
 import type { Server } from '../../src/server/server.js';
 import type { RespClient, Resp } from './resp-client.js';
 
@@ -16,6 +17,23 @@ export function aofDir(dir: string): string {
 
 export function readAof(dir: string, name: string): string {
   return readFileSync(path.join(aofDir(dir), name), 'latin1');
+}
+
+/** The commands of one file of the AOF directory, in order; throws unless the file ends cleanly. */
+export function aofCommands(dir: string, name: string): string[][] {
+  const fd = openSync(path.join(aofDir(dir), name), 'r');
+  try {
+    const reader = new AofReader(fd);
+    const out: string[][] = [];
+    for (;;) {
+      const step = reader.next();
+      if (step.kind === 'eof') return out;
+      if (step.kind !== 'command') throw new Error(`${name}: ${JSON.stringify(step)}`);
+      out.push(step.argv);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** RESP text of commands, as an AOF file holds them. */
