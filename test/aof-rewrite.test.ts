@@ -1,7 +1,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, test } from 'vitest';
 import type { RunningServer } from '../src/index.js';
-import { dumpAll, infoField, keyspaceSnapshot, rewriteDone, waitFor } from './helpers/aof.js';
+import type { ListValue } from '../src/queues/list.js';
+import { aofCommands, dumpAll, infoField, keyspaceSnapshot, readAof, rewriteDone, waitFor } from './helpers/aof.js';
 import { perTest } from './helpers/fixture.js';
 import type { RespClient, Resp } from './helpers/resp-client.js';
 
@@ -151,4 +152,129 @@ describe('rewrite while clients write', () => {
     expect(after.size).toBe(before.size);
     expect(after).toEqual(before);
   }, 180_000);
+});
+
+/** The keys of database 0 after replaying `commands` (SET, RPUSH, DEL and SELECT 0 only): strings, and lists as arrays. */
+function replay(commands: string[][]): Map<string, string | string[]> {
+  const keys = new Map<string, string | string[]>();
+  for (const [name, key, ...args] of commands) {
+    if (name === 'SELECT' && key === '0') continue;
+    if (name === 'SET' && args.length === 1) keys.set(key, args[0]);
+    else if (name === 'DEL') keys.delete(key);
+    else if (name === 'RPUSH') {
+      const list = keys.get(key) ?? [];
+      if (!Array.isArray(list)) throw new Error(`RPUSH to the string ${key}`);
+      list.push(...args);
+      keys.set(key, list);
+    } else throw new Error(`unexpected in the base: ${name} ${key}`);
+  }
+  return keys;
+}
+
+/** What database 0 of an in-process server holds, in replay()'s terms (read directly: big lists are slow to LRANGE). */
+function contents(s: RunningServer): Map<string, string | string[]> {
+  const keys = new Map<string, string | string[]>();
+  for (const [key, value] of s.server.keyspace.db(0).dict.entries()) {
+    if (typeof value === 'string') {
+      keys.set(key, value);
+      continue;
+    }
+    const list = value as ListValue;
+    keys.set(key, Array.from({ length: list.length }, (_, i) => list.get(i)));
+  }
+  return keys;
+}
+
+/** The base the manifest names. */
+function baseCommands(dir: string): string[][] {
+  return aofCommands(dir, /^file (\S+) seq \d+ type b$/m.exec(readAof(dir, 'appendonly.aof.manifest'))![1]);
+}
+
+/** Every kind of list write, on `key` (elements `${prefix}i`, `n` of them to begin with), moving one element to `other`. */
+function listWrites(key: string, prefix: string, n: number, other: string): string[][] {
+  return [
+    ['LPUSH', key, 'a', 'b', 'c'],
+    ['RPUSH', key, 'z'],
+    ['RPOP', key, '3'],
+    ['LPOP', key],
+    ['LSET', key, String(n / 2), 'middle'],
+    ['LINSERT', key, 'BEFORE', `${prefix}${(n * 3) / 10}`, 'inserted'],
+    ['LPUSH', key, 'dup', 'x', 'dup'],
+    ['LREM', key, '0', 'dup'],
+    ['LREM', key, '-1', `${prefix}${(n * 7) / 10}`],
+    ['LTRIM', key, '5', '-5'],
+    ['LMOVE', key, other, 'LEFT', 'RIGHT'],
+  ];
+}
+
+describe('big lists written to in every way while they are rewritten', () => {
+  test('each base holds every key as it was when its rewrite began; with the new incremental file it replays to what the server holds', async () => {
+    const dir = t.tmp();
+    const { s, c } = await start(dir);
+    const n = 100_000;
+    const initial = new Map<string, string | string[]>();
+    const loading: Promise<Resp>[] = [];
+    const list = (key: string, prefix: string, length: number) => {
+      const items = Array.from({ length }, (_, i) => `${prefix}${i}`);
+      initial.set(key, items);
+      for (let i = 0; i < length; i += 1000) loading.push(c.call('RPUSH', key, ...items.slice(i, i + 1000)));
+    };
+    // The walk meets `early` first, `late` after the strings.
+    list('early', 'e', n);
+    for (let i = 0; i < 5000; i += 500) {
+      const pairs = Array.from({ length: 500 }, (_, j) => [`f:${i + j}`, `v${i + j}`]);
+      for (const [k, v] of pairs) initial.set(k, v);
+      loading.push(c.call('MSET', ...pairs.flat()));
+    }
+    list('late', 'l', n);
+    list('doomed', 'd', 1000);
+    await Promise.all(loading);
+
+    // First rewrite: these are sent with BGREWRITEAOF and reach `late` and `doomed` before the walk does.
+    const first = [
+      ['BGREWRITEAOF'],
+      ...listWrites('late', 'l', n, 'moved'),
+      ['COPY', 'late', 'late-copy'],
+      ['LSET', 'late-copy', '0', 'copied'],
+      ['RPUSH', 'late', 'after-copy'],
+      ['DEL', 'doomed'],
+      ['RPUSH', 'doomed', 'reborn'],
+    ];
+    const replies = await Promise.all(first.map((argv) => c.call(...argv)));
+    expect(replies[0]).toEqual({ t: 'simple', v: 'Background append only file rewriting started' });
+    expect(replies.filter((r) => r.t === 'error')).toEqual([]);
+    for (const argv of [['LPUSH', 'late-copy', 'y'], ['RPOP', 'late'], ['LTRIM', 'doomed', '1', '0']]) {
+      expect((await c.call(...argv)).t).not.toBe('error');
+    }
+    await rewriteDone(c);
+    expect(await infoField(c, 'aof_last_bgrewrite_status')).toBe('ok');
+    expect(replay(baseCommands(dir))).toEqual(initial);
+    // The copy kept none of what happened to `late` after it, nor `late` any of the copy's writes.
+    expect(await c.call('LRANGE', 'late-copy', '0', '1')).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'y' }, { t: 'bulk', v: 'copied' }] });
+    expect(await c.call('LPOS', 'late-copy', 'after-copy')).toEqual({ t: 'bulk', v: null });
+    expect(await c.call('LPOS', 'late', 'copied')).toEqual({ t: 'bulk', v: null });
+    expect(await c.call('EXISTS', 'doomed')).toEqual({ t: 'int', v: '0' });
+
+    // A second rewrite, of lists whose chunks the first one shared. Its first slice starts on
+    // `early`, which every kind of write then reaches, in pipelined rounds, until the rewrite is over.
+    const second = contents(s);
+    expect(await c.call('BGREWRITEAOF')).toEqual({ t: 'simple', v: 'Background append only file rewriting started' });
+    const writes = listWrites('early', 'e', n, 'late');
+    let rounds = 0;
+    while ((await infoField(c, 'aof_rewrite_in_progress')) === '1') {
+      const answers = await Promise.all(writes.map((argv) => c.call(...argv)));
+      expect(answers.filter((r) => r.t === 'error')).toEqual([]);
+      rounds++;
+    }
+    expect(rounds).toBeGreaterThan(0);
+    await rewriteDone(c);
+    expect(await infoField(c, 'aof_last_bgrewrite_status')).toBe('ok');
+    expect(replay(baseCommands(dir))).toEqual(second);
+
+    await c.call('LPUSH', 'early', 'after the rewrite');
+    const held = keyspaceSnapshot(s.server);
+    await t.stop({ s, c });
+    const again = await start(dir);
+    expect(keyspaceSnapshot(again.s.server)).toEqual(held);
+  }, 60_000);
 });

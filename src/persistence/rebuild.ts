@@ -8,13 +8,15 @@ function* single(cmd: string[]): Iterator<string[]> {
 }
 
 /**
- * The commands that recreate `key` holding `value`, without its TTL: SET
- * for a string, the type's own rebuildCommands otherwise (see TypedValue).
+ * The commands that recreate `key` holding `value` as it is now, without
+ * its TTL: SET for a string, the rebuild commands of the type's snapshot
+ * otherwise (see TypedValue.snapshot), so the iterator may be drained over
+ * later slices whatever happens to the value meanwhile.
  */
 export function rebuildCommands(key: string, value: Value): Iterator<string[]> {
   if (isString(value)) return single(['SET', key, stringText(value)]);
-  if (value.rebuildCommands === undefined) {
-    throw new RebuildError(`the ${value.type} type has no rebuildCommands: keys of this type cannot be rewritten yet`);
+  if (value.snapshot === undefined) {
+    throw new RebuildError(`the ${value.type} type has no snapshot: keys of this type cannot be rewritten yet`);
   }
-  return value.rebuildCommands(key);
+  return value.snapshot().rebuildCommands(key);
 }

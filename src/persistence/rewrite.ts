@@ -16,8 +16,6 @@ const SLICE_MS = 1;
 const CLOCK_EVERY = 16;
 /** The base buffer is written out past this size. */
 const WRITE_AT = 512 * 1024;
-/** A value whose emission is cut short this many times by writes to it is then copied and written from the copy. */
-const MAX_ABORTS = 2;
 
 /**
  * One database's contents as the walk sees them. The object follows the
@@ -32,18 +30,15 @@ interface Contents {
   iterator: Iterator<[string, Value]> | null;
   /** Every key is accounted for: writes here go to the new incremental file as they come. */
   done: boolean;
-  /** Keys whose state is in the base or the new incremental file. */
+  /** Keys whose state is in the base (or on its way there, from a snapshot) or in the new incremental file. */
   visited: KeySet;
   /** Keys written to before the walk reached them: visited after the walk, whatever the walk saw. */
   pending: Set<string>;
   /** The walk over `pending` once the dictionary's is over (a live iterator: later additions are seen). */
   pendingIt: Iterator<string> | null;
-  /** Keys with a cut-short emission in the base: a DEL precedes their next one. */
-  partial: Set<string>;
-  aborts: Map<string, number>;
 }
 
-/** A value emitted over several slices. */
+/** A value emitted over several slices, from its snapshot. */
 interface Emission {
   contents: Contents;
   key: string;
@@ -72,8 +67,9 @@ export type RewritePhase = 'walking' | 'syncing' | 'ready' | 'over';
  *
  * - before a write command runs, the keys it names (the command table's key
  *   positions) that the walk has not written are written now, as they still
- *   are: a string at once, another value cloned (TypedValue.clone, a copy
- *   of references) and its clone written in later slices;
+ *   are: a string at once, another value through a snapshot
+ *   (TypedValue.snapshot, cheap whatever the size: a list shares its chunks
+ *   copy-on-write) written in later slices;
  * - so a batch of effects whose keys are all written goes to the new file
  *   as it is;
  * - a batch whose keys are none of them written (a key the command did not
@@ -84,14 +80,14 @@ export type RewritePhase = 'walking' | 'syncing' | 'ready' | 'over';
  *   it touched (DEL, rebuild, PEXPIREAT, in MULTI/EXEC).
  *
  * So base + new incremental file replays to the dataset as it is at the
- * switch. A big value met by the walk is written a few commands per slice
- * from its live structure; a write to it meanwhile that the first rule did
- * not catch voids that partial copy (a DEL follows it in the base) and the
- * key is written again later, from a clone after MAX_ABORTS attempts.
- * FLUSHALL and FLUSHDB end the walk of what they empty, SWAPDB moves it
- * along with the data. Memory: the set of keys written so far, a few tens
- * of bytes per key while the rewrite runs, and the clones waiting to be
- * written (Redis's fork pays copy-on-write pages instead).
+ * switch. A value met by the walk is snapshotted too and counts as written
+ * from then on, its commands following a few per slice: a write to it
+ * meanwhile, named or not, goes to the new file like any other. FLUSHALL
+ * and FLUSHDB end the walk of what they empty, SWAPDB moves it along with
+ * the data. Memory: the set of keys written so far, a few tens of bytes per
+ * key while the rewrite runs, and what writes copy away from the snapshots
+ * not yet written (for a list, the chunks written into: Redis's fork pays
+ * copy-on-write pages the same way).
  */
 export class AofRewrite {
   phase: RewritePhase = 'walking';
@@ -106,7 +102,7 @@ export class AofRewrite {
   private readonly base = new AofBuffer();
   private baseDb = -1;
   private current: Emission | null = null;
-  /** Values copied before a write changed them, waiting to be written to the base. */
+  /** Values snapshotted before a write changed them, waiting to be written to the base. */
   private snapshots: Emission[] = [];
   private nextSnapshot = 0;
   private now = Date.now();
@@ -129,8 +125,6 @@ export class AofRewrite {
       visited: new KeySet(),
       pending: new Set<string>(),
       pendingIt: null,
-      partial: new Set<string>(),
-      aborts: new Map<string, number>(),
     }));
   }
 
@@ -197,12 +191,11 @@ export class AofRewrite {
       return;
     }
     this.selectBase(c.baseIndex);
-    if (c.partial.delete(key)) this.base.appendCommand(['DEL', key]);
     this.keys++;
+    c.visited.add(key);
     if (isString(value)) {
       this.base.appendCommand(['SET', key, stringText(value)]);
       if (deadline !== -1) this.base.appendCommand(['PEXPIREAT', key, String(deadline)]);
-      c.visited.add(key);
       return;
     }
     this.current = { contents: c, key, it: rebuildCommands(key, value), deadline };
@@ -221,7 +214,7 @@ export class AofRewrite {
     const e = this.current!;
     const r = e.it.next();
     if (!r.done) {
-      // Keys copied before a write may have been written in between, under another SELECT.
+      // Keys snapshotted before a write may have been written in between, under another SELECT.
       this.selectBase(e.contents.baseIndex);
       this.base.appendCommand(r.value);
       return;
@@ -230,7 +223,6 @@ export class AofRewrite {
       this.selectBase(e.contents.baseIndex);
       this.base.appendCommand(['PEXPIREAT', e.key, String(e.deadline)]);
     }
-    e.contents.visited.add(e.key);
     this.current = null;
   }
 
@@ -240,8 +232,6 @@ export class AofRewrite {
     c.visited = new KeySet();
     c.pending.clear();
     c.pendingIt = null;
-    c.partial.clear();
-    c.aborts.clear();
     if (this.current?.contents === c) this.current = null;
   }
 
@@ -291,8 +281,8 @@ export class AofRewrite {
    * Before a write command runs (the dispatcher calls this): each key it
    * names that the walk has not written yet is written now, as it still
    * is, so that the write's effect can simply follow in the new incremental
-   * file. A string goes straight into the base; another value is cloned and
-   * its clone written in later slices.
+   * file. A string goes straight into the base; another value is
+   * snapshotted and its snapshot written in later slices.
    */
   beforeWrite(db: number, cmd: Command<never>, argv: string[]): void {
     if (this.phase !== 'walking') return;
@@ -309,25 +299,17 @@ export class AofRewrite {
     if (c === undefined || c.done || c.visited.has(key)) return;
     c.visited.add(key);
     c.pending.delete(key);
-    const cur = this.current;
-    if (cur !== null && cur.contents === c && cur.key === key) {
-      this.current = null;
-      c.partial.add(key);
-    }
-    const partial = c.partial.delete(key);
     const value = c.dict.get(key);
-    const deadline = value === undefined || c.expires.size === 0 ? -1 : c.expires.get(key) ?? -1;
-    const live = value !== undefined && (deadline === -1 || deadline > this.host.keyspace.now);
-    if (!partial && !live) return;
-    this.selectBase(c.baseIndex);
-    if (partial) this.base.appendCommand(['DEL', key]);
-    if (!live) return;
+    if (value === undefined) return;
+    const deadline = c.expires.size === 0 ? -1 : c.expires.get(key) ?? -1;
+    if (deadline !== -1 && deadline <= this.host.keyspace.now) return;
     this.keys++;
     if (isString(value)) {
+      this.selectBase(c.baseIndex);
       this.emitValue(this.base, key, value, deadline);
       return;
     }
-    this.snapshots.push({ contents: c, key, it: rebuildCommands(key, value!.clone()), deadline });
+    this.snapshots.push({ contents: c, key, it: rebuildCommands(key, value), deadline });
   }
 
   /** The effects of one call (a command, a transaction), in propagation order. */
@@ -400,41 +382,8 @@ export class AofRewrite {
   private defer(touches: Touch[]): void {
     for (const t of touches) {
       if (t.kind !== 'keys') continue;
-      for (const [db, key] of t.keys) {
-        const c = this.contents[db];
-        const cur = this.current;
-        if (cur !== null && cur.contents === c && cur.key === key) this.abortCurrent();
-        else c.pending.add(key);
-      }
+      for (const [db, key] of t.keys) this.contents[db].pending.add(key);
     }
-  }
-
-  /** A write to the value being emitted: its partial copy is void, it is written again later. */
-  private abortCurrent(): void {
-    const { contents: c, key } = this.current!;
-    this.current = null;
-    c.partial.add(key);
-    const aborts = (c.aborts.get(key) ?? 0) + 1;
-    c.aborts.set(key, aborts);
-    if (aborts <= MAX_ABORTS) {
-      c.pending.add(key);
-      return;
-    }
-    // Written to faster than it can be copied in slices: copy the value now and
-    // write that copy in slices; later writes go to the new incremental file.
-    this.selectBase(c.baseIndex);
-    c.partial.delete(key);
-    c.aborts.delete(key);
-    c.visited.add(key);
-    this.base.appendCommand(['DEL', key]);
-    const value = c.dict.get(key);
-    if (value === undefined) return;
-    const deadline = c.expires.size === 0 ? -1 : c.expires.get(key) ?? -1;
-    if (isString(value)) {
-      this.emitValue(this.base, key, value, deadline);
-      return;
-    }
-    this.current = { contents: c, key, it: rebuildCommands(key, value.clone()), deadline };
   }
 
   /**
@@ -473,8 +422,6 @@ export class AofRewrite {
       const db = this.contents.indexOf(c);
       const live = this.host.keyspace.db(db);
       for (const key of keys) {
-        const cur = this.current;
-        if (cur !== null && cur.contents === c && cur.key === key) this.current = null;
         this.selectFuture(db);
         out.appendCommand(['DEL', key]);
         const value = live.dict.get(key);
@@ -483,7 +430,6 @@ export class AofRewrite {
         if (!c.done) {
           c.visited.add(key);
           c.pending.delete(key);
-          c.partial.delete(key);
         }
       }
     }

@@ -29,8 +29,14 @@ export class ListValue implements TypedValue {
     return this.packed ? 'listpack' : 'quicklist';
   }
 
+  /** O(elements / 256): the copy shares the deque's chunks copy-on-write. */
   clone(): ListValue {
     return new ListValue(this.items.clone(), this.bytes, this.packed);
+  }
+
+  /** A clone: a list that nothing writes to is its own snapshot. */
+  snapshot(): ListValue {
+    return this.clone();
   }
 
   /** The AOF rewrite's commands for this list: RPUSH, a bounded number of elements at a time. */

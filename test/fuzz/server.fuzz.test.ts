@@ -5,7 +5,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Server } from '../../src/server/server.js';
-import { isString, stringText } from '../../src/store/keyspace/value.js';
+import { keyspaceSnapshot } from '../helpers/aof.js';
 import { useSluice } from '../helpers/fixture.js';
 import { RespClient } from '../helpers/resp-client.js';
 import { startSluice } from '../helpers/servers.js';
@@ -52,22 +52,15 @@ function connectionState(server: Server): Record<string, number> {
 }
 
 /**
- * The keyspace as comparable text: every key's type, value (through its AOF
- * rebuild) and deadline. Keys due to expire soon are left out: either
- * server may expire them while the other is being read.
+ * The keyspace as comparable text (see keyspaceSnapshot), less the keys due
+ * to expire soon: either server may expire them while the other is read.
  */
-function snapshot(server: Server): string[] {
-  const out: string[] = [];
+function snapshot(server: Server): [string, string][] {
   const soon = Date.now() + 10 * 60_000;
-  for (const db of server.keyspace.dbs) {
-    for (const [key, value] of db.dict.entries()) {
-      const deadline = db.deadline(key);
-      if (deadline !== -1 && deadline < soon) continue;
-      const body = isString(value) ? [['SET', key, stringText(value)]] : [...value.rebuildCommands!(key)];
-      out.push(JSON.stringify([db.index, key, deadline, body]));
-    }
-  }
-  return out.sort();
+  return [...keyspaceSnapshot(server)].filter(([, text]) => {
+    const deadline = Number(text.slice(0, text.indexOf(' ')));
+    return deadline === -1 || deadline >= soon;
+  }).sort();
 }
 
 describe('fuzzing every command over sockets', () => {

@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { AofReader } from '../../src/persistence/aof-reader.js';
 import type { Server } from '../../src/server/server.js';
 import { isString, stringText } from '../../src/store/keyspace/value.js';
 import type { RespClient, Resp } from './resp-client.js';
@@ -17,6 +18,23 @@ export function aofDir(dir: string): string {
 
 export function readAof(dir: string, name: string): string {
   return readFileSync(path.join(aofDir(dir), name), 'latin1');
+}
+
+/** The commands of one file of the AOF directory, in order; throws unless the file ends cleanly. */
+export function aofCommands(dir: string, name: string): string[][] {
+  const fd = openSync(path.join(aofDir(dir), name), 'r');
+  try {
+    const reader = new AofReader(fd);
+    const out: string[][] = [];
+    for (;;) {
+      const step = reader.next();
+      if (step.kind === 'eof') return out;
+      if (step.kind !== 'command') throw new Error(`${name}: ${JSON.stringify(step)}`);
+      out.push(step.argv);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** RESP text of commands, as an AOF file holds them. */
@@ -122,7 +140,7 @@ export function keyspaceSnapshot(server: Server): Map<string, string> {
         text = stringText(value);
       } else {
         const parts: string[] = [value.type];
-        const it = value.rebuildCommands!(key);
+        const it = value.snapshot!().rebuildCommands(key);
         for (let r = it.next(); !r.done; r = it.next()) parts.push(JSON.stringify(r.value.slice(2)));
         text = parts.join(' ');
       }
