@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { aofDir, dumpAll, infoField, rewriteDone } from '../helpers/aof.js';
+import { perTest } from '../helpers/fixture.js';
+import { RespClient } from '../helpers/resp-client.js';
+import { freePort, redisServerPath } from '../helpers/servers.js';
+
+/**
+ * Files move between Sluice and real redis-server both ways: an
+ * appendonlydir written by one (aof-use-rdb-preamble no) loads in the other
+ * to the same data.
+ */
+
+const { tmp, defer, start, stop, connect } = perTest();
+
+interface Redis {
+  port: number;
+  /** SHUTDOWN, as an operator would stop it. */
+  stop(): Promise<void>;
+}
+
+async function startRedisOn(dir: string): Promise<Redis> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    redisServerPath!,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--appendonly', 'yes', '--aof-use-rdb-preamble', 'no', '--appendfsync', 'always'],
+    { stdio: 'ignore' },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  defer(() => {
+    child.kill('SIGKILL');
+    return exited;
+  });
+  for (let i = 0; i < 500; i++) {
+    const c = await RespClient.connect(port).catch(() => null);
+    if (c !== null) {
+      const r = await c.call('PING').catch(() => null);
+      c.close();
+      if (r !== null && r.t === 'simple') {
+        return {
+          port,
+          stop: async () => {
+            const s = await RespClient.connect(port);
+            s.writeRaw('*1\r\n$8\r\nSHUTDOWN\r\n');
+            await exited;
+            s.close();
+          },
+        };
+      }
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('redis-server did not start');
+}
+
+/** The same writes for both servers: strings, TTLs, several databases, lists, transactions, a rewrite. */
+async function workload(c: RespClient): Promise<void> {
+  await c.call('SET', 'plain', 'value');
+  await c.call('SET', 'binary', '\x00\x01\xfe\xff\r\n');
+  await c.call('SET', 'ttl', 'x', 'PX', '3600000');
+  await c.call('INCR', 'counter');
+  await c.call('INCRBYFLOAT', 'float', '2.5');
+  await c.call('APPEND', 'plain', '-appended');
+  await c.call('RPUSH', 'queue', 'a', 'b', 'c', 'd');
+  await c.call('LPOP', 'queue');
+  await c.call('LMOVE', 'queue', 'done', 'LEFT', 'RIGHT');
+  await c.call('MULTI');
+  await c.call('SET', 'tx1', '1');
+  await c.call('EXPIRE', 'tx1', '7200');
+  await c.call('EXEC');
+  await c.call('SELECT', '4');
+  await c.call('SET', 'elsewhere', 'db4');
+  await c.call('BGREWRITEAOF');
+  await rewriteDone(c);
+  await c.call('SET', 'after-rewrite', '1');
+  await c.call('DEL', 'elsewhere');
+  await c.call('SELECT', '0');
+  await c.call('RPUSH', 'queue', ...Array.from({ length: 150 }, (_, i) => `bulk${i}`));
+  await c.call('DEL', 'counter');
+}
+
+describe.skipIf(redisServerPath === null)('AOF compatibility with redis-server', () => {
+  test('an appendonlydir written by redis-server loads in Sluice', async () => {
+    const dir = tmp();
+    const redis = await startRedisOn(dir);
+    const rc = await RespClient.connect(redis.port);
+    await workload(rc);
+    const expected = await dumpAll(rc);
+    rc.close();
+    await redis.stop();
+    expect(readFileSync(path.join(aofDir(dir), 'appendonly.aof.manifest'), 'latin1')).toMatch(/seq 2 type b/);
+    const { c } = await start(dir);
+    expect(await dumpAll(c)).toEqual(expected);
+    expect(Object.keys(expected)).toHaveLength(8);
+  });
+
+  test('an appendonlydir written by Sluice loads in redis-server', async () => {
+    const dir = tmp();
+    const x = await start(dir, { appendfsync: 'always' });
+    await workload(x.c);
+    expect(await infoField(x.c, 'aof_rewrites')).toBe('1');
+    const expected = await dumpAll(x.c);
+    await stop(x);
+    const redis = await startRedisOn(dir);
+    const rc = await connect(redis);
+    expect(await dumpAll(rc)).toEqual(expected);
+    expect(Object.keys(expected)).toHaveLength(8);
+  });
+});

@@ -1,0 +1,368 @@
+import net from 'node:net';
+import { describe, expect, test } from 'vitest';
+import type { ParserLimits } from '../../src/protocol/limits.js';
+import { RequestParser, type RequestSink } from '../../src/protocol/request-parser.js';
+import { useSluice } from '../helpers/fixture.js';
+import { transcript } from '../helpers/raw-session.js';
+import { encodeCommand, RespClient, type Resp } from '../helpers/resp-client.js';
+
+type Event = { cmd: string[] } | { error: string } | 'overflow';
+
+/**
+ * Feeds chunks to a bare parser and records what it frames. Each chunk goes
+ * through one reused buffer that is scribbled over after the call, as the
+ * server's shared read buffer is overwritten by the next read: the parser
+ * must copy whatever it keeps.
+ */
+function frame(chunks: Buffer[], limits: Partial<ParserLimits> = {}): Event[] {
+  const events: Event[] = [];
+  let failed = false;
+  const sink: RequestSink = {
+    command: (argv) => {
+      events.push({ cmd: [...argv] });
+      return true;
+    },
+    protocolError: (message) => {
+      failed = true;
+      events.push({ error: message });
+    },
+    queryBufferOverflow: () => {
+      failed = true;
+      events.push('overflow');
+    },
+  };
+  const parser = new RequestParser(sink, { maxBulkLen: 512 * 1024 * 1024, queryBufferLimit: 1024 * 1024 * 1024, ...limits });
+  const readBuffer = Buffer.alloc(Math.max(1, ...chunks.map((c) => c.length)));
+  for (const chunk of chunks) {
+    if (failed) break;
+    chunk.copy(readBuffer);
+    parser.feed(readBuffer.subarray(0, chunk.length));
+    readBuffer.fill('#');
+  }
+  return events;
+}
+
+const bytes = (s: string) => Buffer.from(s, 'latin1');
+
+/** Deterministic bytes: a 32-bit xorshift stream. */
+function pseudoRandomBytes(n: number, seed: number): Buffer {
+  const out = Buffer.allocUnsafe(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+const VALID_MIX = bytes(
+  'PING\r\n' +
+    'ECHO "a b\\x41" \'c\\\'d\'\n' +
+    '\r\n' +
+    '*0\r\n' +
+    '*-1\r\n' +
+    '*2\r\n$4\r\nECHO\r\n$0\r\n\r\n' +
+    '*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$6\r\nv\r\n\0\xffz\r\n' +
+    '  ping \t\r\n' +
+    '*1\r\n$4\r\nPING\r\n',
+);
+
+const EXPECTED_MIX: Event[] = [
+  { cmd: ['PING'] },
+  { cmd: ['ECHO', 'a bA', "c'd"] },
+  { cmd: ['ECHO', ''] },
+  { cmd: ['SET', 'k', 'v\r\n\0\xffz'] },
+  { cmd: ['ping'] },
+  { cmd: ['PING'] },
+];
+
+describe('request framing is independent of how the bytes are chunked', () => {
+  test('a mix of inline and multibulk requests frames as expected in one chunk', () => {
+    expect(frame([VALID_MIX])).toEqual(EXPECTED_MIX);
+  });
+
+  test('one byte at a time gives the same requests', () => {
+    const chunks = [...VALID_MIX].map((b) => Buffer.from([b]));
+    expect(frame(chunks)).toEqual(EXPECTED_MIX);
+  });
+
+  test('every two-way split gives the same requests', () => {
+    for (let at = 1; at < VALID_MIX.length; at++) {
+      expect(frame([VALID_MIX.subarray(0, at), VALID_MIX.subarray(at)]), `split at ${at}`).toEqual(EXPECTED_MIX);
+    }
+  });
+
+  test('every three-way split of a short request gives the same request', () => {
+    const req = bytes('*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\n');
+    for (let a = 1; a < req.length; a++) {
+      for (let b = a + 1; b < req.length; b++) {
+        expect(frame([req.subarray(0, a), req.subarray(a, b), req.subarray(b)]), `split at ${a},${b}`).toEqual([
+          { cmd: ['ECHO', 'abc'] },
+        ]);
+      }
+    }
+  });
+
+  test('a large bulk split anywhere, including byte by byte, arrives intact', () => {
+    const value = pseudoRandomBytes(40000, 7);
+    const req = Buffer.concat([bytes('*2\r\n$4\r\nECHO\r\n$40000\r\n'), value, bytes('\r\nPING\r\n')]);
+    const expected: Event[] = [{ cmd: ['ECHO', value.toString('latin1')] }, { cmd: ['PING'] }];
+    const points = new Set<number>();
+    for (let i = 1; i < 64; i++) points.add(i);
+    for (let i = 64; i < req.length - 64; i += 997) points.add(i);
+    for (let i = req.length - 64; i < req.length; i++) points.add(i);
+    for (const at of points) {
+      expect(frame([req.subarray(0, at), req.subarray(at)]), `split at ${at}`).toEqual(expected);
+    }
+    expect(frame([...req].map((b) => Buffer.from([b])))).toEqual(expected);
+  });
+
+  test('a protocol error is reported the same wherever the input is split, after the requests before it', () => {
+    const inputs: [string, Event[]][] = [
+      ['PING\r\n*1\r\nx\r\nPING\r\n', [{ cmd: ['PING'] }, { error: "Protocol error: expected '$', got 'x'" }]],
+      ['PING\r\nECHO "a\r\nPING\r\n', [{ cmd: ['PING'] }, { error: 'Protocol error: unbalanced quotes in request' }]],
+      ['*1\r\n$4\r\nPING\r\n*1\r\n$-1\r\n', [{ cmd: ['PING'] }, { error: 'Protocol error: invalid bulk length' }]],
+      ['PING\n*-0\r\n', [{ cmd: ['PING'] }, { error: 'Protocol error: invalid multibulk length' }]],
+    ];
+    for (const [text, expected] of inputs) {
+      const input = bytes(text);
+      for (let at = 1; at < input.length; at++) {
+        expect(frame([input.subarray(0, at), input.subarray(at)]), `${JSON.stringify(text)} split at ${at}`).toEqual(expected);
+      }
+    }
+  });
+
+  test("names and keys that repeat, or differ from the previous request's only in some bytes or in case, come out as sent", () => {
+    const long = 'x'.repeat(70);
+    const requests = [
+      ['SET', 'k1', 'v'], ['SET', 'k1', 'v'], ['GET', 'k2'], ['set', 'K2', 'w'], ['SEt', 'k2'], ['SETNX', 'k1', 'v'], ['SET', '', ''],
+      ['S\xffT', 'k\xff'], ['x'.repeat(40), long], ['x'.repeat(40), long], ['x'.repeat(39) + 'y', long.slice(1) + 'y'], ['PING'], ['PING', ''],
+    ];
+    const input = bytes(requests.map((r) => `*${r.length}\r\n` + r.map((a) => `$${a.length}\r\n${a}\r\n`).join('')).join(''));
+    const expected = requests.map((r) => ({ cmd: r }));
+    expect(frame([input])).toEqual(expected);
+    expect(frame([...input].map((b) => Buffer.from([b])))).toEqual(expected);
+  });
+
+  test("a header is judged only once its line is complete, as Redis does", () => {
+    expect(frame([bytes('*1\r\nx\r')])).toEqual([]);
+    expect(frame([bytes('*1\r\nx\r'), bytes('\n')])).toEqual([{ error: "Protocol error: expected '$', got 'x'" }]);
+    expect(frame([bytes('*x\r')])).toEqual([]);
+  });
+
+  test('header numbers follow string2ll: no leading zeros, no -0, 64-bit range', () => {
+    expect(frame([bytes('*-9223372036854775808\r\nPING\r\n')])).toEqual([{ cmd: ['PING'] }]);
+    expect(frame([bytes('*-9223372036854775809\r\n')])).toEqual([{ error: 'Protocol error: invalid multibulk length' }]);
+    expect(frame([bytes('*1\r\n$9223372036854775808\r\n')])).toEqual([{ error: 'Protocol error: invalid bulk length' }]);
+    expect(frame([bytes('*1\r\n$0\r\n\r\n')])).toEqual([{ cmd: [''] }]);
+    expect(frame([bytes('*1\r\n$00\r\n\r\n')])).toEqual([{ error: 'Protocol error: invalid bulk length' }]);
+  });
+
+  test('the query buffer limit counts arguments already read of an unfinished request', () => {
+    const limits = { queryBufferLimit: 100 };
+    const arg = 'x'.repeat(60);
+    const first = bytes(`*3\r\n$3\r\nSET\r\n$60\r\n${arg}\r\n`);
+    expect(frame([first], limits)).toEqual([]);
+    expect(frame([first, bytes(`$60\r\n${arg.slice(0, 50)}`)], limits)).toEqual(['overflow']);
+  });
+});
+
+describe('protocol over sockets', () => {
+  const sluice = useSluice();
+
+  async function writeAll(c: RespClient, chunks: Buffer[]): Promise<void> {
+    for (const chunk of chunks) await new Promise<void>((resolve) => c.socket.write(chunk, () => resolve()));
+  }
+
+  function readN(c: RespClient, n: number): Promise<Resp[]> {
+    return Promise.all(Array.from({ length: n }, () => c.read()));
+  }
+
+  const MIX = bytes('PING\r\nECHO "x y"\r\n*2\r\n$4\r\nECHO\r\n$4\r\na\r\nb\r\n\r\n*0\r\nPING hello\n*1\r\n$4\r\nPING\r\n');
+  const MIX_REPLIES: Resp[] = [
+    { t: 'simple', v: 'PONG' },
+    { t: 'bulk', v: 'x y' },
+    { t: 'bulk', v: 'a\r\nb' },
+    { t: 'bulk', v: 'hello' },
+    { t: 'simple', v: 'PONG' },
+  ];
+
+  test('requests written one byte per write get the same replies', async () => {
+    const c = await RespClient.connect(sluice.port);
+    try {
+      c.socket.setNoDelay(true);
+      const replies = readN(c, MIX_REPLIES.length);
+      await writeAll(c, [...MIX].map((b) => Buffer.from([b])));
+      expect(await replies).toEqual(MIX_REPLIES);
+    } finally {
+      c.close();
+    }
+  });
+
+  test('requests split in two at every byte get the same replies', async () => {
+    const c = await RespClient.connect(sluice.port);
+    try {
+      c.socket.setNoDelay(true);
+      for (let at = 1; at < MIX.length; at++) {
+        const replies = readN(c, MIX_REPLIES.length);
+        await writeAll(c, [MIX.subarray(0, at)]);
+        await new Promise((r) => setImmediate(r));
+        await writeAll(c, [MIX.subarray(at)]);
+        expect(await replies, `split at ${at}`).toEqual(MIX_REPLIES);
+      }
+    } finally {
+      c.close();
+    }
+  });
+
+  test('ten thousand pipelined requests in one write are all answered, in order', async () => {
+    const c = await RespClient.connect(sluice.port);
+    try {
+      const n = 10000;
+      const parts: Buffer[] = [];
+      for (let i = 0; i < n; i++) parts.push(i % 2 === 0 ? encodeCommand(['ECHO', String(i)]) : bytes(`ECHO ${i}\r\n`));
+      const replies = readN(c, n);
+      c.writeRaw(Buffer.concat(parts));
+      const got = await replies;
+      expect(got.map((r) => (r.t === 'bulk' ? r.v : r.t))).toEqual(Array.from({ length: n }, (_, i) => String(i)));
+    } finally {
+      c.close();
+    }
+  });
+
+  test('empty requests and lines are ignored, without replies', async () => {
+    const t = await transcript(sluice.port, ['\r\n', '\n', '*0\r\n', '*-1\r\n', '   \r\n', 'PING\r\n']);
+    expect(t).toEqual({ replies: [{ t: 'simple', v: 'PONG' }], closed: false, timedOut: false });
+  });
+
+  const ERRORS: [string, string][] = [
+    ['*1\r\nx\r\n', "ERR Protocol error: expected '$', got 'x'"],
+    ['*abc\r\n', 'ERR Protocol error: invalid multibulk length'],
+    ['*1\r\n$-1\r\n', 'ERR Protocol error: invalid bulk length'],
+    ['*1\r\n$536870913\r\n', 'ERR Protocol error: invalid bulk length'],
+    ['ECHO "abc\r\n', 'ERR Protocol error: unbalanced quotes in request'],
+    ["ECHO 'a'b\r\n", 'ERR Protocol error: unbalanced quotes in request'],
+    ['A'.repeat(64 * 1024 + 1), 'ERR Protocol error: too big inline request'],
+    ['*' + '1'.repeat(64 * 1024), 'ERR Protocol error: too big mbulk count string'],
+    ['*1\r\n$' + '1'.repeat(64 * 1024), 'ERR Protocol error: too big bulk count string'],
+  ];
+  for (const [input, error] of ERRORS) {
+    test(`${error.slice(20)}: replied after the requests before it, then the connection closes`, async () => {
+      const t = await transcript(sluice.port, ['PING\r\n' + input], { marker: null });
+      expect(t).toEqual({ replies: [{ t: 'simple', v: 'PONG' }, { t: 'error', v: error }], closed: true, timedOut: false });
+    });
+  }
+
+  test('a 20 MB value round-trips intact across many chunks', async () => {
+    const value = pseudoRandomBytes(20 * 1024 * 1024, 2024);
+    const socket = net.connect({ port: sluice.port, host: '127.0.0.1' });
+    try {
+      await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+      const header = bytes(`$${value.length}\r\n`);
+      const expectedLength = header.length + value.length + 2;
+      const received: Buffer[] = [];
+      let total = 0;
+      let chunks = 0;
+      const reply = new Promise<Buffer>((resolve, reject) => {
+        socket.on('data', (d: Buffer) => {
+          received.push(d);
+          total += d.length;
+          chunks++;
+          if (total >= expectedLength) resolve(Buffer.concat(received));
+        });
+        socket.once('close', () => reject(new Error('connection closed')));
+      });
+      socket.write(bytes(`*2\r\n$4\r\nECHO\r\n$${value.length}\r\n`));
+      for (let at = 0; at < value.length; at += 64 * 1024) socket.write(value.subarray(at, at + 64 * 1024));
+      socket.write(bytes('\r\n'));
+      const out = await reply;
+      expect(chunks).toBeGreaterThan(1);
+      expect(out.length).toBe(expectedLength);
+      expect(out.subarray(0, header.length).equals(header)).toBe(true);
+      expect(out.subarray(header.length, header.length + value.length).equals(value)).toBe(true);
+      expect(out.subarray(expectedLength - 2).toString()).toBe('\r\n');
+    } finally {
+      socket.destroy();
+    }
+  });
+});
+
+describe('size limits changed with CONFIG SET take effect at once', () => {
+  const sluice = useSluice();
+
+  async function configSet(name: string, value: string): Promise<void> {
+    const c = await RespClient.connect(sluice.port);
+    try {
+      expect(await c.call('CONFIG', 'SET', name, value)).toEqual({ t: 'simple', v: 'OK' });
+    } finally {
+      c.close();
+    }
+  }
+
+  test('proto-max-bulk-len: a bulk header above it gets the error and the connection closes', async () => {
+    await configSet('proto-max-bulk-len', '1mb');
+    try {
+      const refused = await transcript(sluice.port, ['*2\r\n$4\r\nECHO\r\n$2097152\r\n'], { marker: null });
+      expect(refused).toEqual({ replies: [{ t: 'error', v: 'ERR Protocol error: invalid bulk length' }], closed: true, timedOut: false });
+      const accepted = await transcript(sluice.port, ['*2\r\n$4\r\nECHO\r\n$1048576\r\n', 'y'.repeat(1048576) + '\r\n']);
+      expect(accepted).toEqual({ replies: [{ t: 'bulk', v: 'y'.repeat(1048576) }], closed: false, timedOut: false });
+    } finally {
+      await configSet('proto-max-bulk-len', '512mb');
+    }
+  });
+
+  test('client-query-buffer-limit: an incomplete request beyond it closes the connection without a reply', async () => {
+    await configSet('client-query-buffer-limit', '1mb');
+    try {
+      const before = sluice.server.stats.clientQueryBufferLimitDisconnections;
+      const t = await transcript(sluice.port, ['*2\r\n$4\r\nECHO\r\n$2000000\r\n', 'z'.repeat(1500000)], { marker: null });
+      expect(t).toEqual({ replies: [], closed: true, timedOut: false });
+      expect(sluice.server.stats.clientQueryBufferLimitDisconnections).toBe(before + 1);
+    } finally {
+      await configSet('client-query-buffer-limit', '1gb');
+    }
+  });
+
+  test('client-query-buffer-limit: pipelined complete requests adding up to more than it are all served', async () => {
+    await configSet('client-query-buffer-limit', '1mb');
+    try {
+      const n = 3000;
+      const one = encodeCommand(['ECHO', 'v'.repeat(1000)]);
+      const t = await transcript(sluice.port, [Buffer.concat(Array.from({ length: n }, () => one))]);
+      expect(t.closed).toBe(false);
+      expect(t.replies.length).toBe(n);
+    } finally {
+      await configSet('client-query-buffer-limit', '1gb');
+    }
+  });
+});
+
+describe('limits before authentication', () => {
+  const sluice = useSluice({ start: { config: { requirepass: 'pw' } } });
+
+  test('more than 10 arguments: unauthenticated multibulk length, then close', async () => {
+    const t = await transcript(sluice.port, ['*11\r\n'], { marker: null });
+    expect(t).toEqual({ replies: [{ t: 'error', v: 'ERR Protocol error: unauthenticated multibulk length' }], closed: true, timedOut: false });
+  });
+
+  test('a bulk over 16384 bytes: unauthenticated bulk length, then close', async () => {
+    const t = await transcript(sluice.port, ['*2\r\n$4\r\nECHO\r\n$16385\r\n'], { marker: null });
+    expect(t).toEqual({ replies: [{ t: 'error', v: 'ERR Protocol error: unauthenticated bulk length' }], closed: true, timedOut: false });
+  });
+
+  test('after AUTH the full limits apply', async () => {
+    const c = await RespClient.connect(sluice.port);
+    try {
+      expect(await c.call('AUTH', 'pw')).toEqual({ t: 'simple', v: 'OK' });
+      expect(await c.call('ECHO', 'q'.repeat(20000))).toEqual({ t: 'bulk', v: 'q'.repeat(20000) });
+      expect(await c.call('PING', ...Array.from({ length: 10 }, () => 'a'))).toEqual({
+        t: 'error',
+        v: "ERR wrong number of arguments for 'ping' command",
+      });
+    } finally {
+      c.close();
+    }
+  });
+});

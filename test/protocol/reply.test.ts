@@ -1,0 +1,206 @@
+import { describe, expect, test } from 'vitest';
+import { formatDouble } from '../../src/protocol/double.js';
+import { RespWriter, type Protocol } from '../../src/protocol/reply.js';
+
+function writer(proto: Protocol): RespWriter {
+  const w = new RespWriter();
+  w.proto = proto;
+  return w;
+}
+
+/** What one writer call encodes to, as a latin1 string (one char per byte). */
+function encode(proto: Protocol, write: (w: RespWriter) => void): string {
+  const w = writer(proto);
+  write(w);
+  return w.take()?.toString('latin1') ?? '';
+}
+
+/** [description, call, RESP2 bytes, RESP3 bytes] */
+const CASES: [string, (w: RespWriter) => void, string, string][] = [
+  ['ok', (w) => w.ok(), '+OK\r\n', '+OK\r\n'],
+  ['simple string', (w) => w.simple('PONG'), '+PONG\r\n', '+PONG\r\n'],
+  ['error', (w) => w.error('ERR bad thing'), '-ERR bad thing\r\n', '-ERR bad thing\r\n'],
+  ['error with line breaks turned into spaces', (w) => w.error('ERR a\r\nb\nc'), '-ERR a  b c\r\n', '-ERR a  b c\r\n'],
+  ['small integer', (w) => w.integer(0), ':0\r\n', ':0\r\n'],
+  ['largest cached integer and the first one past it', (w) => (w.integer(1023), w.integer(1024)), ':1023\r\n:1024\r\n', ':1023\r\n:1024\r\n'],
+  ['negative integer', (w) => w.integer(-42), ':-42\r\n', ':-42\r\n'],
+  ['64-bit integers as bigint', (w) => (w.integer(2n ** 63n - 1n), w.integer(-(2n ** 63n))), ':9223372036854775807\r\n:-9223372036854775808\r\n', ':9223372036854775807\r\n:-9223372036854775808\r\n'],
+  ['bulk string', (w) => w.bulk('hello'), '$5\r\nhello\r\n', '$5\r\nhello\r\n'],
+  ['empty bulk string', (w) => w.bulk(''), '$0\r\n\r\n', '$0\r\n\r\n'],
+  ['binary bulk string, byte for byte', (w) => w.bulk('\0\xff\r\n\x80'), '$5\r\n\0\xff\r\n\x80\r\n', '$5\r\n\0\xff\r\n\x80\r\n'],
+  ['bulk from a buffer', (w) => w.bulkBuffer(Buffer.from([0, 1, 255])), '$3\r\n\0\x01\xff\r\n', '$3\r\n\0\x01\xff\r\n'],
+  ['null bulk', (w) => w.nullBulk(), '$-1\r\n', '_\r\n'],
+  ['null array', (w) => w.nullArray(), '*-1\r\n', '_\r\n'],
+  ['array header', (w) => (w.array(2), w.integer(1), w.bulk('a')), '*2\r\n:1\r\n$1\r\na\r\n', '*2\r\n:1\r\n$1\r\na\r\n'],
+  ['empty array', (w) => w.array(0), '*0\r\n', '*0\r\n'],
+  ['map: RESP2 sends a flat array of twice the pairs', (w) => (w.map(1), w.bulk('k'), w.integer(1)), '*2\r\n$1\r\nk\r\n:1\r\n', '%1\r\n$1\r\nk\r\n:1\r\n'],
+  ['set', (w) => w.set(3), '*3\r\n', '~3\r\n'],
+  ['push', (w) => w.push(3), '*3\r\n', '>3\r\n'],
+  ['double: a bulk string in RESP2', (w) => w.double(1.5), '$3\r\n1.5\r\n', ',1.5\r\n'],
+  ['double infinity', (w) => (w.double(Infinity), w.double(-Infinity)), '$3\r\ninf\r\n$4\r\n-inf\r\n', ',inf\r\n,-inf\r\n'],
+  ['double nan', (w) => w.double(NaN), '$3\r\nnan\r\n', ',nan\r\n'],
+  ['boolean: 1 and 0 in RESP2', (w) => (w.boolean(true), w.boolean(false)), ':1\r\n:0\r\n', '#t\r\n#f\r\n'],
+  ['verbatim string: a bulk string in RESP2', (w) => w.verbatim('hi'), '$2\r\nhi\r\n', '=6\r\ntxt:hi\r\n'],
+  ['verbatim string with a format', (w) => w.verbatim('# x\r\n', 'mkd'), '$5\r\n# x\r\n\r\n', '=9\r\nmkd:# x\r\n\r\n'],
+  ['big number: a bulk string in RESP2', (w) => w.bigNumber('-123456789012345678901234567890'), '$31\r\n-123456789012345678901234567890\r\n', '(-123456789012345678901234567890\r\n'],
+  ['raw bytes pass through', (w) => w.raw(Buffer.from('+X\r\n')), '+X\r\n', '+X\r\n'],
+];
+
+describe('RespWriter encodes byte-exact', () => {
+  for (const [name, write, resp2, resp3] of CASES) {
+    test(`${name} (RESP2)`, () => expect(encode(2, write)).toBe(resp2));
+    test(`${name} (RESP3)`, () => expect(encode(3, write)).toBe(resp3));
+  }
+
+  test('errors are counted and the last one kept, cleaned of line breaks', () => {
+    const w = writer(2);
+    w.error('ERR one');
+    w.error('WRONGTYPE two\nlines');
+    expect(w.errors).toBe(2);
+    expect(w.lastError).toBe('WRONGTYPE two lines');
+  });
+});
+
+describe('RespWriter buffering', () => {
+  test('take() returns null when nothing was written', () => {
+    expect(writer(2).take()).toBeNull();
+  });
+
+  test('a taken buffer is never written again by later replies', () => {
+    const w = writer(2);
+    w.bulk('first');
+    const a = w.take()!;
+    const copy = Buffer.from(a);
+    const later = 'a later reply';
+    for (let i = 0; i < 100; i++) w.bulk(later);
+    const b = w.take()!;
+    expect(a.equals(copy)).toBe(true);
+    expect(b.toString()).toBe(`$${later.length}\r\n${later}\r\n`.repeat(100));
+    expect(w.take()).toBeNull();
+  });
+
+  test('grows for a reply larger than any buffer so far', () => {
+    const w = writer(2);
+    w.simple('x');
+    const big = 'ab'.repeat(3 * 1024 * 1024);
+    w.bulk(big);
+    w.bulkBuffer(Buffer.from(big, 'latin1'));
+    const out = w.take()!.toString('latin1');
+    expect(out).toBe(`+x\r\n$${big.length}\r\n${big}\r\n$${big.length}\r\n${big}\r\n`);
+  });
+
+  test('keeps every byte across many small replies', () => {
+    const w = writer(3);
+    let expected = '';
+    for (let i = 0; i < 100000; i++) {
+      if (i % 3 === 0) {
+        w.integer(i);
+        expected += `:${i}\r\n`;
+      } else if (i % 3 === 1) {
+        w.bulk(String(i));
+        expected += `$${String(i).length}\r\n${i}\r\n`;
+      } else {
+        w.double(i + 0.5);
+        expected += `,${i}.5\r\n`;
+      }
+    }
+    expect(w.length).toBe(expected.length);
+    expect(w.take()!.toString('latin1')).toBe(expected);
+  });
+
+  test('a reclaimed buffer carries the next replies; an older one is left alone', () => {
+    const w = writer(2);
+    w.simple('one');
+    const first = w.take()!;
+    w.simple('two');
+    const second = w.take()!;
+    w.reclaim(first);
+    w.simple('three');
+    const third = w.take()!;
+    expect(third.buffer === first.buffer && third.byteOffset === first.byteOffset).toBe(false);
+    expect([first.toString(), second.toString(), third.toString()]).toEqual(['+one\r\n', '+two\r\n', '+three\r\n']);
+
+    w.reclaim(third);
+    w.simple('four');
+    const fourth = w.take()!;
+    expect(fourth.buffer === third.buffer && fourth.byteOffset === third.byteOffset).toBe(true);
+    expect(fourth.toString()).toBe('+four\r\n');
+  });
+
+  test('a buffer is not reclaimed once later replies have started another', () => {
+    const w = writer(2);
+    w.simple('one');
+    const first = w.take()!;
+    w.simple('two');
+    w.reclaim(first);
+    expect(w.take()!.toString()).toBe('+two\r\n');
+    expect(first.toString()).toBe('+one\r\n');
+  });
+
+  test('length can be rolled back to drop replies written since a mark', () => {
+    const w = writer(2);
+    w.ok();
+    const mark = w.length;
+    w.bulk('dropped');
+    w.length = mark;
+    w.integer(7);
+    expect(w.take()!.toString()).toBe('+OK\r\n:7\r\n');
+  });
+});
+
+describe('doubles are formatted as Redis 7.2 formats them', () => {
+  // Redis 7.2 (d2string): integral values within ±2^62 print as integers;
+  // everything else prints the shortest round-trip digits in fpconv_dtoa's layout.
+  // Redis 7.0 used %.17g instead (0.1 → 0.10000000000000001), so there is no
+  // differential row for these: redis-server 7.0 is not the oracle here.
+  const TABLE: [number, string][] = [
+    [0, '0'],
+    [-0, '-0'],
+    [1.5, '1.5'],
+    [-1.5, '-1.5'],
+    [0.1, '0.1'],
+    [0.1 + 0.2, '0.30000000000000004'],
+    [100, '100'],
+    [1e17, '100000000000000000'],
+    [2 ** 62, '4611686018427387904'],
+    [-(2 ** 62), '-4611686018427387904'],
+    [2 ** 62 + 1024, '4611686018427389000'],
+    [2 ** 63, '9223372036854776000'],
+    [1e19, '1e+19'],
+    [1e21, '1e+21'],
+    [1.5e300, '1.5e+300'],
+    [1.7976931348623157e308, '1.7976931348623157e+308'],
+    [1000000000000000.5, '1000000000000000.5'],
+    [123456789.123, '123456789.123'],
+    [1234.5678901234567, '1234.5678901234567'],
+    [123456.7891234, '1.234567891234e+5'],
+    [0.001, '0.001'],
+    [0.000001, '0.000001'],
+    [0.0000012, '1.2e-6'],
+    [0.0001234, '1.234e-4'],
+    [1e-7, '1e-7'],
+    [-1.25e-7, '-1.25e-7'],
+    [5e-324, '5e-324'],
+    [Infinity, 'inf'],
+    [-Infinity, '-inf'],
+    [NaN, 'nan'],
+  ];
+  for (const [d, text] of TABLE) {
+    test(`${Object.is(d, -0) ? '-0' : String(d)} → ${text}`, () => expect(formatDouble(d)).toBe(text));
+  }
+
+  test('every formatted finite double reads back to the same value', () => {
+    let x = 0x2545f491;
+    for (let i = 0; i < 20000; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      const bits = new DataView(new ArrayBuffer(8));
+      bits.setUint32(0, x >>> 0);
+      bits.setUint32(4, Math.imul(x, 0x9e3779b1) >>> 0);
+      const d = bits.getFloat64(0);
+      if (!Number.isFinite(d)) continue;
+      expect(Number(formatDouble(d)), formatDouble(d)).toBe(d);
+    }
+  });
+});

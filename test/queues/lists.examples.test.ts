@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { useSluice } from '../helpers/fixture.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+const sluice = useSluice();
+
+/** Runs an example against the test's server; resolves to its exit code and output (killed after 60 s). */
+function runExample(file: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'examples', file), '--port', String(sluice.port)], { cwd: ROOT });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+describe('the queue examples run as the README says', () => {
+  test('work-queue.mjs finishes every job, re-queueing the one a crashed worker abandoned', async () => {
+    const { code, out } = await runExample('work-queue.mjs');
+    expect(out).toContain('re-queued');
+    expect(out).toContain('20 of 20 jobs done; 0 waiting, 0 in flight');
+    expect(code).toBe(0);
+  }, 70_000);
+
+  test('producer-consumer.mjs delivers every message once and in order', async () => {
+    const { code, out } = await runExample('producer-consumer.mjs');
+    expect(out).toContain('each delivered once: true; each consumer saw them in order: true');
+    expect(code).toBe(0);
+  }, 70_000);
+});

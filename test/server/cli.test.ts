@@ -1,0 +1,231 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { createLogger } from '../../src/server/logger.js';
+import { CLI, ensureBuild } from '../helpers/child-sluice.js';
+import { RespClient } from '../helpers/resp-client.js';
+import { freePort } from '../helpers/servers.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children: ChildProcess[] = [];
+let dir: string;
+
+beforeAll(() => {
+  ensureBuild();
+  dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-cli-'));
+}, 120_000);
+
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(file: string, args: string[]): Run {
+  const child = spawn(file, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+function sluice(...args: string[]): Run {
+  return run(process.execPath, [CLI, ...args]);
+}
+
+/** Waits (at most about 10 s) until the port accepts a connection, or the process ends. */
+async function connectWhenUp(port: number, r: Run): Promise<RespClient> {
+  for (let i = 0; i < 200; i++) {
+    if (r.child.exitCode !== null) throw new Error(`sluice exited ${r.child.exitCode}: ${r.stderr()}`);
+    try {
+      return await RespClient.connect(port);
+    } catch {
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  }
+  throw new Error(`nothing listening on ${port}; stderr: ${r.stderr()}`);
+}
+
+function jsonLines(text: string): Record<string, unknown>[] {
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('sluice-server', () => {
+  test('serves PING on --port, logs JSON lines when stdout is not a terminal, and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const r = sluice('--port', String(port), '--dir', path.join(dir, 'data1'));
+    const c = await connectWhenUp(port, r);
+    expect(await c.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+    c.close();
+    r.child.kill('SIGTERM');
+    expect(await r.exit).toEqual({ code: 0, signal: null });
+    const logs = jsonLines(r.stdout());
+    expect(logs.some((l) => l.level === 'notice' && String(l.msg).includes(`port ${port}`))).toBe(true);
+    expect(logs.some((l) => l.level === 'warning' && String(l.msg).includes('SIGTERM'))).toBe(true);
+    expect(existsSync(path.join(dir, 'data1'))).toBe(true);
+  });
+
+  test('applies a redis.conf file with comments and quotes; the command line overrides it', async () => {
+    const [filePort, port] = [await freePort(), await freePort()];
+    const conf = path.join(dir, 'sluice.conf');
+    writeFileSync(
+      conf,
+      [
+        '# Sluice test configuration',
+        `port ${filePort}`,
+        '',
+        'requirepass "s3cret \\x41 pass"   ',
+        "databases '2'",
+        '   # indented comment',
+        'loglevel warning',
+      ].join('\n'),
+    );
+    const r = sluice(conf, '--port', String(port), '--dir', path.join(dir, 'data2'));
+    const c = await connectWhenUp(port, r);
+    expect(await c.call('PING')).toEqual({ t: 'error', v: 'NOAUTH Authentication required.' });
+    expect(await c.call('AUTH', 's3cret A pass')).toEqual({ t: 'simple', v: 'OK' });
+    expect(await c.call('SELECT', '1')).toEqual({ t: 'simple', v: 'OK' });
+    expect(await c.call('SELECT', '2')).toEqual({ t: 'error', v: 'ERR DB index is out of range' });
+    c.close();
+    r.child.kill('SIGTERM');
+    expect((await r.exit).code).toBe(0);
+    // loglevel warning: the notice-level start-up lines are not written, the shutdown warning is.
+    const logs = jsonLines(r.stdout());
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs.every((l) => l.level === 'warning')).toBe(true);
+  });
+
+  test('--loglevel takes Redis level names', async () => {
+    const port = await freePort();
+    const r = sluice('--port', String(port), '--dir', path.join(dir, 'data3'), '--loglevel', 'nothing');
+    const c = await connectWhenUp(port, r);
+    c.close();
+    r.child.kill('SIGTERM');
+    expect((await r.exit).code).toBe(0);
+    expect(r.stdout()).toBe('');
+
+    const bad = sluice('--loglevel', 'loud');
+    expect((await bad.exit).code).toBe(1);
+    expect(bad.stderr()).toContain("Bad value for 'loglevel'");
+  });
+
+  test('an unknown option exits non-zero with a message naming it', async () => {
+    const r = sluice('--port', '0', '--no-such-option', 'yes');
+    expect((await r.exit).code).toBe(1);
+    expect(r.stderr()).toContain('FATAL CONFIG ERROR');
+    expect(r.stderr()).toContain("unknown option 'no-such-option'");
+    expect(r.stderr()).toContain(">>> '--no-such-option yes'");
+  });
+
+  test('an unknown directive in a file names the file and line', async () => {
+    const conf = path.join(dir, 'bad.conf');
+    writeFileSync(conf, 'port 0\n\n# fine so far\nappendfsink always\n');
+    const r = sluice(conf);
+    expect((await r.exit).code).toBe(1);
+    expect(r.stderr()).toContain(`Reading the configuration file ${conf}, at line 4`);
+    expect(r.stderr()).toContain("unknown option 'appendfsink'");
+  });
+
+  test('a port already in use exits non-zero and says so', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (busy.address() as net.AddressInfo).port;
+      const r = sluice('--port', String(port), '--bind', '127.0.0.1', '--dir', path.join(dir, 'data5'));
+      expect((await r.exit).code).toBe(1);
+      expect(r.stderr()).toContain(`Could not listen on port ${port}`);
+      expect(r.stderr()).toContain('EADDRINUSE');
+    } finally {
+      await new Promise((r) => busy.close(r));
+    }
+  });
+
+  test('a missing config file is a fatal error', async () => {
+    const r = sluice(path.join(dir, 'nope.conf'));
+    expect((await r.exit).code).toBe(1);
+    expect(r.stderr()).toContain("can't open config file");
+  });
+
+  test('--version prints the version and --help the usage', async () => {
+    const v = sluice('--version');
+    expect((await v.exit).code).toBe(0);
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(v.stdout()).toMatch(new RegExp(`^Sluice server v=${pkg.version.replace(/\./g, '\\.')} redis_compat=7\\.2\\.\\d+`));
+    const h = sluice('--help');
+    expect((await h.exit).code).toBe(0);
+    expect(h.stdout()).toContain('Usage: sluice-server [/path/to/redis.conf] [--option value ...]');
+    expect(h.stdout()).toContain('metrics-port');
+  });
+
+  const script = spawnSync('sh', ['-c', 'command -v script'], { encoding: 'utf8' }).stdout.trim();
+  test.skipIf(script === '' || !existsSync('/proc'))('logs readable lines, not JSON, on a terminal', async () => {
+    const port = await freePort();
+    // script(1) gives the server a pseudo-terminal; exec makes the server its direct child.
+    const cmd = `exec '${process.execPath}' '${CLI}' --port ${port} --dir '${path.join(dir, 'data4')}'`;
+    const r = run(script, ['-qec', cmd, '/dev/null']);
+    const c = await connectWhenUp(port, r);
+    c.close();
+    const kids = readFileSync(`/proc/${r.child.pid}/task/${r.child.pid}/children`, 'utf8').trim().split(/\s+/);
+    expect(kids).toHaveLength(1);
+    process.kill(Number(kids[0]), 'SIGTERM');
+    expect((await r.exit).code).toBe(0);
+    const text = r.stdout();
+    expect(text).toMatch(/NOTICE.*Ready to accept connections/);
+    expect(text).not.toContain('{"level"');
+  });
+});
+
+/** A stream that hands each write over synchronously. */
+function capture(onChunk: (chunk: string) => void): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      onChunk(chunk.toString());
+      done();
+    },
+  });
+}
+
+describe('logger', () => {
+  test('writes JSON with Redis level names, and honours the level', () => {
+    let text = '';
+    const out = capture((chunk) => (text += chunk));
+    const log = createLogger({ level: 'notice', destination: out });
+    log.verbose('hidden');
+    log.notice({ port: 1 }, 'shown');
+    log.warning('also shown');
+    const lines = jsonLines(text);
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([
+      ['notice', 'shown'],
+      ['warning', 'also shown'],
+    ]);
+    expect(lines[0].port).toBe(1);
+  });
+
+  test('writes readable lines when pretty', () => {
+    let text = '';
+    const out = capture((chunk) => (text += chunk));
+    const log = createLogger({ level: 'debug', pretty: true, destination: out });
+    log.debug('tracing');
+    log.warning('careful');
+    expect(text).toMatch(/DEBUG.*tracing/);
+    expect(text).toMatch(/WARNING.*careful/);
+    expect(text).not.toContain('{');
+  });
+});

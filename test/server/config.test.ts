@@ -1,0 +1,317 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { parseConfigText, resolveConfig } from '../../src/server/config-file.js';
+import type { ParamDef } from '../../src/server/config-params.js';
+import { rewrittenConfig } from '../../src/server/config-rewrite.js';
+import { memtoull, parseValue } from '../../src/server/config-values.js';
+import { Config } from '../../src/server/config.js';
+import { Server } from '../../src/server/server.js';
+import { LogCapture } from '../helpers/log-capture.js';
+import { CLI, ensureBuild } from '../helpers/child-sluice.js';
+import { useSluice } from '../helpers/fixture.js';
+import { RespClient, type Resp } from '../helpers/resp-client.js';
+import { freePort } from '../helpers/servers.js';
+
+const ok: Resp = { t: 'simple', v: 'OK' };
+const err = (v: string): Resp => ({ t: 'error', v });
+const bulks = (...v: string[]): Resp => ({ t: 'array', v: v.map((s) => ({ t: 'bulk', v: s }) as Resp) });
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'sluice-config-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('CONFIG GET and SET', () => {
+  const sluice = useSluice({ per: 'test', conn: 'shared' });
+
+  test('Redis 7.2 parameters and values are known: set-max-listpack-*, loglevel nothing', async () => {
+    expect(await sluice.conn.call('CONFIG', 'GET', 'set-max-listpack-entries')).toEqual(bulks('set-max-listpack-entries', '128'));
+    expect(await sluice.conn.call('CONFIG', 'GET', 'set-max-listpack-value')).toEqual(bulks('set-max-listpack-value', '64'));
+    expect(await sluice.conn.call('CONFIG', 'SET', 'loglevel', 'nothing')).toEqual(ok);
+    expect(await sluice.conn.call('CONFIG', 'SET', 'loglevel', 'loud')).toEqual(err(
+      "ERR CONFIG SET failed (possibly related to argument 'loglevel') - argument(s) must be one of the following: debug, verbose, notice, warning, nothing",
+    ));
+  });
+
+  test('maxmemory-policy accepts only noeviction, the policy Sluice keeps', async () => {
+    expect(await sluice.conn.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru')).toEqual(err(
+      "ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following: noeviction",
+    ));
+    expect(await sluice.conn.call('CONFIG', 'GET', 'maxmemory-policy')).toEqual(bulks('maxmemory-policy', 'noeviction'));
+  });
+
+  test('what Sluice binds at start is immutable, and dir is protected as in Redis', async () => {
+    for (const name of ['port', 'bind', 'databases', 'logfile', 'metrics-port']) {
+      expect(await sluice.conn.call('CONFIG', 'SET', name, '1')).toEqual(
+        err(`ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`),
+      );
+    }
+    expect(await sluice.conn.call('CONFIG', 'SET', 'dir', tmp)).toEqual(
+      err("ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config"),
+    );
+    const { v: [, dir] } = (await sluice.conn.call('CONFIG', 'GET', 'dir')) as { v: { v: string }[] };
+    expect(path.isAbsolute(dir.v)).toBe(true);
+  });
+
+  test('a change takes effect at once: slow log length, bulk limit, hz', async () => {
+    expect(await sluice.conn.call('CONFIG', 'SET', 'slowlog-max-len', '3', 'proto-max-bulk-len', '2mb', 'hz', '900')).toEqual(ok);
+    expect(sluice.server.slowlog.maxLen).toBe(3);
+    expect(sluice.server.parserLimits.maxBulkLen).toBe(2 * 1024 * 1024);
+    expect(sluice.server.config.num('hz')).toBe(500);
+  });
+
+  test('maxclients applies to the next connection', async () => {
+    expect(await sluice.conn.call('CONFIG', 'SET', 'maxclients', '1')).toEqual(ok);
+    const extra = await RespClient.connect(sluice.port);
+    expect(await extra.read()).toEqual(err('ERR max number of clients reached'));
+    extra.close();
+  });
+
+  test('requirepass applies to new connections; the current one stays authenticated', async () => {
+    expect(await sluice.conn.call('CONFIG', 'SET', 'requirepass', 'pw')).toEqual(ok);
+    expect(await sluice.conn.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+    const other = await RespClient.connect(sluice.port);
+    expect(await other.call('PING')).toEqual(err('NOAUTH Authentication required.'));
+    expect(await other.call('AUTH', 'pw')).toEqual(ok);
+    other.close();
+  });
+
+  test('CONFIG GET in RESP3 is a map; several patterns merge without repeats', async () => {
+    await sluice.conn.call('HELLO', '3');
+    const r = await sluice.conn.call('CONFIG', 'GET', 'zset-max-*', 'ZSET-MAX-LISTPACK-VALUE', 'timeout');
+    expect(r.t).toBe('map');
+    const names = (r as { v: [{ v: string }, Resp][] }).v.map(([k]) => k.v).sort();
+    expect(names).toEqual([
+      'timeout', 'zset-max-listpack-entries', 'zset-max-listpack-value', 'zset-max-ziplist-entries', 'zset-max-ziplist-value',
+    ]);
+  });
+});
+
+describe('CONFIG RESETSTAT', () => {
+  const sluice = useSluice({ conn: 'shared' });
+
+  test('zeroes the command, error, keyspace and connection statistics INFO reports', async () => {
+    await sluice.conn.call('SET', 'k', 'v');
+    await sluice.conn.call('GET', 'k');
+    await sluice.conn.call('GET', 'missing');
+    await sluice.conn.call('NOSUCH');
+    await sluice.conn.call('GET');
+    const before = await info(sluice.conn, 'everything');
+    expect(before.keyspace_hits).toBe('1');
+    expect(before.cmdstat_get).toMatch(/^calls=2,/);
+    expect(before.errorstat_ERR).toBe('count=2');
+
+    expect(await sluice.conn.call('CONFIG', 'RESETSTAT')).toEqual(ok);
+    const after = await info(sluice.conn, 'everything');
+    for (const f of ['keyspace_hits', 'keyspace_misses', 'total_connections_received', 'total_error_replies', 'expired_keys']) {
+      expect(`${f}:${after[f]}`).toBe(`${f}:0`);
+    }
+    // As in Redis, CONFIG RESETSTAT itself is counted once it has run; the INFO reading them is not yet.
+    expect(after.total_commands_processed).toBe('1');
+    expect(Object.keys(after).filter((k) => k.startsWith('cmdstat_'))).toEqual(['cmdstat_config|resetstat']);
+    expect(Object.keys(after).filter((k) => k.startsWith('errorstat_'))).toEqual([]);
+  });
+});
+
+/** INFO's fields as name → value. */
+async function info(conn: RespClient, ...sections: string[]): Promise<Record<string, string>> {
+  const r = await conn.call('INFO', ...sections);
+  const out: Record<string, string> = {};
+  for (const line of (r as { v: string }).v.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0 && !line.startsWith('#')) out[line.slice(0, colon)] = line.slice(colon + 1);
+  }
+  return out;
+}
+
+describe('CONFIG REWRITE', () => {
+  let n = 0;
+  /** A server started as if from `file`, with the settings that file would give. */
+  async function serverFor(file: string, settings: [string, string][], bind: string | null = '127.0.0.1'): Promise<{ server: Server; conn: RespClient }> {
+    const listen: [string, string][] = bind === null ? [['port', '0']] : [['port', '0'], ['bind', bind]];
+    const server = new Server([...listen, ...settings], { destination: new LogCapture() }, file);
+    const port = await server.listen();
+    return { server, conn: await RespClient.connect(port) };
+  }
+  function freshDir(): string {
+    const d = path.join(tmp, `rw${n++}`);
+    mkdirSync(d);
+    return d;
+  }
+
+  test('keeps comments and order, rewrites lines in place, drops repeats, comments out unknown lines, appends the rest', async () => {
+    const d = freshDir();
+    const file = path.join(d, 'sluice.conf');
+    const data = path.join(d, 'data');
+    writeFileSync(file, [
+      '# Sluice test config',
+      '   # indented comment',
+      'port 0',
+      'bind 127.0.0.1',
+      '',
+      '',
+      'hz 15',
+      'hz 20',
+      'HASH-MAX-ZIPLIST-ENTRIES 100',
+      'include /nonexistent/other.conf',
+      'save ""',
+      'requirepass "old"',
+      'weird "unbalanced',
+      'loglevel verbose',
+      '# trailing',
+      '',
+    ].join('\n'));
+    const { server, conn } = await serverFor(file, [
+      ['dir', data], ['hz', '20'], ['hash-max-listpack-entries', '100'], ['requirepass', 'old'], ['loglevel', 'verbose'],
+    ]);
+    await conn.call('AUTH', 'old');
+    expect(await conn.call('CONFIG', 'SET', 'hz', '30', 'requirepass', 'se"c ret', 'slowlog-max-len', '64')).toEqual(ok);
+    expect(await conn.call('CONFIG', 'SET', 'proto-max-bulk-len', '2gb', 'client-query-buffer-limit', '1500000', 'loglevel', 'notice')).toEqual(ok);
+    expect(await conn.call('CONFIG', 'REWRITE')).toEqual(ok);
+    expect(readFileSync(file, 'latin1')).toBe([
+      '# Sluice test config',
+      '# indented comment',
+      'port 0',
+      'bind 127.0.0.1',
+      '',
+      'hz 30',
+      '',
+      'hash-max-listpack-entries 100',
+      'include /nonexistent/other.conf',
+      '# ??? save ""',
+      'requirepass "se\\"c ret"',
+      '# ??? weird "unbalanced',
+      'loglevel notice',
+      '# trailing',
+      '',
+      '# Generated by CONFIG REWRITE',
+      `dir "${data}"`,
+      'proto-max-bulk-len 2gb',
+      'client-query-buffer-limit 1500000',
+      'slowlog-max-len 64',
+      '',
+    ].join('\n'));
+    expect(readdirSync(d)).toEqual(['sluice.conf']);
+    conn.close();
+    await server.close();
+  });
+
+  test('a rewritten file loads back into the same configuration, and rewriting it again changes nothing', async () => {
+    const d = freshDir();
+    const file = path.join(d, 'sluice.conf');
+    const { server, conn } = await serverFor(file, [['dir', path.join(d, 'data')]]);
+    await conn.call('CONFIG', 'SET', 'timeout', '30', 'hash-max-ziplist-value', '1kb', 'requirepass', 'a b\n"c"', 'maxclients', '77');
+    expect(await conn.call('CONFIG', 'REWRITE')).toEqual(ok);
+    const first = readFileSync(file, 'latin1');
+    expect(first.startsWith('# Generated by CONFIG REWRITE\n')).toBe(true);
+    expect(first).toContain('hash-max-listpack-value 1kb\n');
+
+    const reloaded = new Config();
+    expect(reloaded.setMany(resolveConfig(parseConfigText(first, file)), { startup: true })).toBeNull();
+    for (const def of server.config.all()) expect(reloaded.text(def), def.name).toBe(server.config.text(def));
+
+    expect(await conn.call('CONFIG', 'REWRITE')).toEqual(ok);
+    expect(await conn.call('CONFIG', 'REWRITE')).toEqual(ok);
+    const settled = readFileSync(file, 'latin1');
+    expect(await conn.call('CONFIG', 'REWRITE')).toEqual(ok);
+    expect(readFileSync(file, 'latin1')).toBe(settled);
+    conn.close();
+    await server.close();
+  });
+
+  test('values back at their defaults lose their lines; an empty requirepass is removed; bind at its default is removed', async () => {
+    const d = freshDir();
+    const file = path.join(d, 'sluice.conf');
+    writeFileSync(file, 'timeout 30\nrequirepass x\nbind 127.0.0.1 -::1\nhz 10\n');
+    const { server, conn } = await serverFor(file, [['dir', d], ['timeout', '30'], ['requirepass', 'x']], null);
+    await conn.call('AUTH', 'x');
+    expect(await conn.call('CONFIG', 'SET', 'timeout', '0', 'requirepass', '')).toEqual(ok);
+    expect(await conn.call('CONFIG', 'REWRITE')).toEqual(ok);
+    // port came from the test's own settings, not the file, so it is appended; dir always is.
+    expect(readFileSync(file, 'latin1')).toBe(`timeout 0\n\nhz 10\n\n# Generated by CONFIG REWRITE\nport 0\ndir "${d}"\n`);
+    conn.close();
+    await server.close();
+  });
+
+  test('a file that cannot be written is reported with the system error and left as it was', async () => {
+    const d = freshDir();
+    const asDir = path.join(d, 'conf.d');
+    mkdirSync(asDir);
+    const { server, conn } = await serverFor(asDir, [['dir', d]]);
+    expect(await conn.call('CONFIG', 'REWRITE')).toEqual(err('ERR Rewriting config file: Is a directory'));
+    expect(readdirSync(d)).toEqual(['conf.d']);
+    conn.close();
+    await server.close();
+  });
+
+  test('the rewrite of a missing file creates it', () => {
+    const config = new Config();
+    expect(config.setMany([['dir', '/srv/sluice'], ['timeout', '9']], { startup: true })).toBeNull();
+    expect(rewrittenConfig('', config)).toBe('# Generated by CONFIG REWRITE\ndir "/srv/sluice"\ntimeout 9\n');
+  });
+});
+
+describe('values as Redis parses them', () => {
+  const boolDef: ParamDef = { name: 'probe', type: 'bool', default: 'no' };
+
+  test('booleans are yes or no in any case', () => {
+    expect(parseValue(boolDef, 'YES')).toBe(true);
+    expect(parseValue(boolDef, 'no')).toBe(false);
+    expect(() => parseValue(boolDef, '1')).toThrow("argument must be 'yes' or 'no'");
+  });
+
+  test('memory values: digits with an optional unit, none meaning 0, wrapping past 2^64', () => {
+    expect(memtoull('')).toBe(0n);
+    expect(memtoull('kb')).toBe(0n);
+    expect(memtoull('3GB')).toBe(3n * 1024n ** 3n);
+    expect(memtoull('5k')).toBe(5000n);
+    expect(memtoull('2b')).toBe(2n);
+    expect(memtoull('99999999999999999999')).toBe(2n ** 64n - 1n);
+    expect(memtoull('9999999999999gb')).toBe((9999999999999n * 1024n ** 3n) % 2n ** 64n);
+    expect(memtoull('-1')).toBeNull();
+    expect(memtoull('1 kb')).toBeNull();
+    expect(memtoull('1'.repeat(128))).toBeNull();
+  });
+});
+
+describe('the CLI tells the server which file it loaded', () => {
+  let child: ChildProcess | null = null;
+
+  beforeAll(ensureBuild, 120_000);
+  afterEach(() => {
+    if (child !== null && child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  async function connectWhenUp(port: number): Promise<RespClient> {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      try {
+        return await RespClient.connect(port);
+      } catch {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
+    throw new Error('sluice-server did not start');
+  }
+
+  test('INFO shows the config file by its absolute path and CONFIG REWRITE updates it', async () => {
+    const d = mkdtempSync(path.join(tmp, 'cli-'));
+    const port = await freePort();
+    writeFileSync(path.join(d, 'sluice.conf'), `# mine\nport ${port}\nbind 127.0.0.1\ndir ${path.join(d, 'data')}\n`);
+    child = spawn(process.execPath, [CLI, 'sluice.conf', '--loglevel', 'warning'], { cwd: d, stdio: 'ignore' });
+    const conn = await connectWhenUp(port);
+    const fields = await info(conn, 'server');
+    expect(fields.config_file).toBe(path.join(d, 'sluice.conf'));
+    expect(await conn.call('CONFIG', 'SET', 'timeout', '12')).toEqual(ok);
+    expect(await conn.call('CONFIG', 'REWRITE')).toEqual(ok);
+    const text = readFileSync(path.join(d, 'sluice.conf'), 'latin1');
+    expect(text.startsWith(`# mine\nport ${port}\nbind 127.0.0.1\ndir "${path.join(d, 'data')}"\n`)).toBe(true);
+    // The command-line option is part of the running configuration, so it is written too.
+    expect(text).toContain('\nloglevel warning\n');
+    expect(text).toContain('\ntimeout 12\n');
+    conn.close();
+  });
+});

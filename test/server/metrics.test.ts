@@ -1,0 +1,155 @@
+import net from 'node:net';
+import { describe, expect, test } from 'vitest';
+import type { RunningServer } from '../../src/index.js';
+import { perTest } from '../helpers/fixture.js';
+import { freePort, startSluice } from '../helpers/servers.js';
+
+const { sluice, connect } = perTest();
+
+async function withMetrics(): Promise<RunningServer> {
+  return sluice({ config: { 'metrics-port': await freePort() } });
+}
+
+async function scrape(s: RunningServer): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${s.server.metrics.port}/metrics`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  return res.text();
+}
+
+/** The value of one series, e.g. value(text, 'sluice_db_keys{db="0"}'); undefined when absent. */
+function value(text: string, series: string): number | undefined {
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${series} `)) return Number(line.slice(series.length + 1));
+  }
+  return undefined;
+}
+
+describe('Prometheus endpoint', () => {
+  test('is off when metrics-port is 0', async () => {
+    const s = await sluice();
+    expect(s.server.metrics.port).toBeNull();
+    expect(s.server.metrics.url).toBeNull();
+  });
+
+  test('serves /metrics on the first bind address and 404 elsewhere', async () => {
+    const s = await withMetrics();
+    expect(s.server.metrics.url).toBe(`http://127.0.0.1:${s.server.metrics.port}/metrics`);
+    const text = await scrape(s);
+    expect(text).toContain('# TYPE sluice_connected_clients gauge');
+    expect(text).toContain('# TYPE sluice_command_duration_seconds summary');
+    const other = await fetch(`http://127.0.0.1:${s.server.metrics.port}/`);
+    expect(other.status).toBe(404);
+    await other.text();
+  });
+
+  test('connected clients follow connections', async () => {
+    const s = await withMetrics();
+    expect(value(await scrape(s), 'sluice_connected_clients')).toBe(0);
+    const a = await connect(s);
+    await connect(s);
+    await a.call('PING');
+    expect(value(await scrape(s), 'sluice_connected_clients')).toBe(2);
+    a.close();
+    await a.closed;
+    for (let i = 0; i < 100 && s.server.clients.size !== 1; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(value(await scrape(s), 'sluice_connected_clients')).toBe(1);
+  });
+
+  test('per-command calls, failures, rejections and latency come from the command statistics', async () => {
+    const s = await withMetrics();
+    const c = await connect(s);
+    for (let i = 0; i < 3; i++) await c.call('PING');
+    await c.call('ECHO', 'x');
+    expect((await c.call('ECHO')).t).toBe('error');
+    expect((await c.call('SELECT', '99')).t).toBe('error');
+    const text = await scrape(s);
+    expect(value(text, 'sluice_command_calls_total{cmd="ping"}')).toBe(3);
+    expect(value(text, 'sluice_command_calls_total{cmd="echo"}')).toBe(1);
+    expect(value(text, 'sluice_command_rejected_calls_total{cmd="echo"}')).toBe(1);
+    expect(value(text, 'sluice_command_failed_calls_total{cmd="select"}')).toBe(1);
+    expect(value(text, 'sluice_command_duration_seconds_count{cmd="ping"}')).toBe(3);
+    const pingUsec = s.server.commands.get('ping')!.stats.usec;
+    expect(value(text, 'sluice_command_duration_seconds_sum{cmd="ping"}')).toBeCloseTo(pingUsec / 1e6, 9);
+    // A command refused before running (wrong arity) is not processed.
+    expect(value(text, 'sluice_commands_processed_total')).toBe(5);
+    expect(value(text, 'sluice_error_replies_total')).toBe(2);
+    expect(value(text, 'sluice_command_calls_total{cmd="dbsize"}')).toBeUndefined();
+  });
+
+  test('counters move between scrapes', async () => {
+    const s = await withMetrics();
+    const c = await connect(s);
+    await c.call('PING');
+    const first = value(await scrape(s), 'sluice_commands_processed_total')!;
+    await c.call('PING');
+    await c.call('PING');
+    expect(value(await scrape(s), 'sluice_commands_processed_total')).toBe(first + 2);
+  });
+
+  test('keys and expiring keys per database', async () => {
+    const s = await withMetrics();
+    const ks = s.server.keyspace;
+    ks.db(0).set('a', 'x');
+    ks.db(0).set('b', 'y');
+    ks.db(0).setDeadline('b', ks.now + 60_000);
+    ks.db(3).set('c', 'z');
+    let text = await scrape(s);
+    expect(value(text, 'sluice_db_keys{db="0"}')).toBe(2);
+    expect(value(text, 'sluice_db_keys_expiring{db="0"}')).toBe(1);
+    expect(value(text, 'sluice_db_keys{db="3"}')).toBe(1);
+    expect(value(text, 'sluice_db_keys_expiring{db="3"}')).toBe(0);
+    expect(value(text, 'sluice_db_keys{db="1"}')).toBeUndefined();
+    const c = await connect(s);
+    await c.call('FLUSHALL');
+    text = await scrape(s);
+    expect(value(text, 'sluice_db_keys{db="0"}')).toBe(0);
+    expect(value(text, 'sluice_db_keys{db="3"}')).toBeUndefined();
+  });
+
+  test('blocked clients are read from the server at scrape time', async () => {
+    const s = await withMetrics();
+    expect(value(await scrape(s), 'sluice_blocked_clients')).toBe(0);
+    let blocked = 2;
+    s.server.metrics.blockedClients = () => blocked;
+    expect(value(await scrape(s), 'sluice_blocked_clients')).toBe(2);
+    blocked = 0;
+    expect(value(await scrape(s), 'sluice_blocked_clients')).toBe(0);
+  });
+
+  test('memory and uptime describe this process', async () => {
+    const s = await withMetrics();
+    const text = await scrape(s);
+    expect(value(text, 'sluice_memory_bytes{kind="rss"}')).toBeGreaterThan(0);
+    expect(value(text, 'sluice_memory_bytes{kind="heap_used"}')).toBeGreaterThan(0);
+    expect(value(text, 'sluice_uptime_seconds')).toBeGreaterThanOrEqual(0);
+  });
+
+  test('servers in one process keep separate registries', async () => {
+    const a = await withMetrics();
+    const b = await withMetrics();
+    expect(a.server.metrics.registry).not.toBe(b.server.metrics.registry);
+    const c = await connect(a);
+    await c.call('PING');
+    expect(value(await scrape(a), 'sluice_command_calls_total{cmd="ping"}')).toBe(1);
+    expect(value(await scrape(b), 'sluice_command_calls_total{cmd="ping"}')).toBeUndefined();
+  });
+
+  test('closing the server closes the endpoint', async () => {
+    const s = await startSluice({ config: { 'metrics-port': await freePort() } });
+    const port = s.server.metrics.port;
+    await s.close();
+    await expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();
+  });
+
+  test('a metrics port already in use makes listen fail and leaves nothing open', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    const port = (busy.address() as net.AddressInfo).port;
+    try {
+      await expect(startSluice({ config: { 'metrics-port': port } })).rejects.toThrow(/EADDRINUSE/);
+    } finally {
+      await new Promise((r) => busy.close(r));
+    }
+  });
+});

@@ -1,0 +1,167 @@
+import net from 'node:net';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import type { Client } from '../../src/server/client.js';
+import { useSluice } from '../helpers/fixture.js';
+import { encodeCommand, RespClient } from '../helpers/resp-client.js';
+
+const sluice = useSluice({ conn: 'shared' });
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await sluice.conn.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0 pubsub 32mb 8mb 60');
+});
+
+async function clientObject(c: RespClient): Promise<Client> {
+  const id = Number(((await c.call('CLIENT', 'ID')) as { v: string }).v);
+  return sluice.server.clients.get(id)!;
+}
+
+function pending(c: Client): number {
+  return c.out.length + c.conn!.socket.writableLength;
+}
+
+const KB = 1024;
+const MB = 1024 * KB;
+
+describe('a subscriber that stops reading', () => {
+  test('is disconnected at the hard limit while the publisher and another subscriber carry on', async () => {
+    await sluice.conn.call('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 1mb 0 0');
+    const warning = vi.spyOn(sluice.server.log, 'warning');
+    // The stalled subscriber: a raw socket that never reads once subscribed.
+    const stalled = net.connect({ port: sluice.port, host: '127.0.0.1' });
+    await new Promise<void>((resolve) => stalled.once('connect', () => resolve()));
+    stalled.on('error', () => {});
+    stalled.write(encodeCommand(['SUBSCRIBE', 'flood']));
+    await new Promise<void>((resolve) => stalled.once('data', () => resolve()));
+    stalled.pause();
+    const stalledClient = [...sluice.server.clients.values()].find((c) => c.pubsub?.channels.has('flood'))!;
+
+    const healthy = await RespClient.connect(sluice.port);
+    const pub = await RespClient.connect(sluice.port);
+    try {
+      await healthy.call('SUBSCRIBE', 'flood');
+      const before = sluice.server.stats.clientOutputBufferLimitDisconnections;
+      const payload = 'p'.repeat(64 * KB);
+      // Enough to fill the kernel's socket buffers on both sides and then the limit, many times over.
+      const batches = 60;
+      const perBatch = 8;
+      const receivers: number[] = [];
+      let received = 0;
+      let maxPending = 0;
+      const reading = (async () => {
+        for (let i = 0; i < batches * perBatch; i++) {
+          const m = (await healthy.read()) as { v: { v: string }[] };
+          if (m.v[2].v !== payload) throw new Error('wrong message');
+          received++;
+        }
+      })();
+      for (let b = 0; b < batches; b++) {
+        pub.writeRaw(Buffer.concat(Array.from({ length: perBatch }, () => encodeCommand(['PUBLISH', 'flood', payload]))));
+        for (let i = 0; i < perBatch; i++) receivers.push(Number(((await pub.read()) as { v: string }).v));
+        if (!stalledClient.closed) maxPending = Math.max(maxPending, pending(stalledClient));
+      }
+      await reading;
+
+      expect(stalledClient.closed).toBe(true);
+      expect(sluice.server.stats.clientOutputBufferLimitDisconnections).toBe(before + 1);
+      expect(warning).toHaveBeenCalledWith(expect.anything(), expect.stringContaining('closed for overcoming of output buffer limits'));
+      // Every message reached the healthy subscriber, and the publisher saw the stalled one drop out once.
+      expect(received).toBe(batches * perBatch);
+      const firstSingle = receivers.indexOf(1);
+      expect(firstSingle).toBeGreaterThan(0);
+      expect(receivers.slice(0, firstSingle).every((n) => n === 2)).toBe(true);
+      expect(receivers.slice(firstSingle).every((n) => n === 1)).toBe(true);
+      // Memory held for it never went much past the limit: at most one batch beyond it.
+      expect(maxPending).toBeLessThanOrEqual(1 * MB + perBatch * (64 * KB + 100));
+      const info = ((await sluice.conn.call('INFO', 'stats')) as { v: string }).v;
+      expect(info).toMatch(new RegExp(`client_output_buffer_limit_disconnections:${before + 1}\r\n`));
+    } finally {
+      stalled.destroy();
+      healthy.close();
+      pub.close();
+    }
+  });
+
+  test('is disconnected once it has stayed over the soft limit longer than its seconds, and not before', async () => {
+    await sluice.conn.call('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 0 256kb 2');
+    const sub = await RespClient.connect(sluice.port);
+    try {
+      const c = await clientObject(sub);
+      await sub.call('SUBSCRIBE', 'slow');
+      let now = 1_000_000;
+      vi.spyOn(Date, 'now').mockImplementation(() => now);
+      const limits = sluice.server.outputLimits;
+      c.reply.raw(Buffer.alloc(300 * KB));
+      expect(limits.check(c)).toBe(false);
+      now += 2000;
+      expect(limits.check(c)).toBe(false);
+      // Back under the soft limit: the clock starts again.
+      const held = c.reply.take();
+      expect(limits.check(c)).toBe(false);
+      c.reply.raw(held!);
+      now += 5000;
+      expect(limits.check(c)).toBe(false);
+      now += 2001;
+      expect(limits.check(c)).toBe(true);
+      expect(c.closed).toBe(true);
+      await sub.closed;
+    } finally {
+      sub.close();
+    }
+  });
+});
+
+describe('normal clients', () => {
+  test('have no limit by default', async () => {
+    const c = await clientObject(sluice.conn);
+    c.reply.raw(Buffer.alloc(64 * MB));
+    try {
+      expect(sluice.server.outputLimits.check(c)).toBe(false);
+    } finally {
+      c.reply.take();
+    }
+  });
+
+  test('a client that pipelines large replies without reading them is dropped at the normal hard limit', async () => {
+    await sluice.conn.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 512kb 0 0');
+    await sluice.conn.call('SET', 'big', 'v'.repeat(256 * KB));
+    const reader = net.connect({ port: sluice.port, host: '127.0.0.1' });
+    reader.on('error', () => {});
+    let closed = false;
+    reader.once('close', () => (closed = true));
+    await new Promise<void>((resolve) => reader.once('connect', () => resolve()));
+    reader.pause();
+    const before = sluice.server.stats.clientOutputBufferLimitDisconnections;
+    try {
+      const gets = Buffer.concat(Array.from({ length: 16 }, () => encodeCommand(['GET', 'big'])));
+      // Up to 200 × 16 × 256 KiB requested; the server gives up long before, at the kernel buffers plus 512 KiB.
+      for (let i = 0; i < 200 && !closed; i++) {
+        reader.write(gets);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(closed).toBe(true);
+      expect(sluice.server.stats.clientOutputBufferLimitDisconnections).toBe(before + 1);
+      expect(await sluice.conn.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+    } finally {
+      reader.destroy();
+      await sluice.conn.call('DEL', 'big');
+    }
+  });
+});
+
+describe('configuration', () => {
+  test('CONFIG REWRITE writes a changed limit on one line that reads back the same', async () => {
+    const { Config } = await import('../../src/server/config.js');
+    const { rewrittenConfig } = await import('../../src/server/config-rewrite.js');
+    const { parseConfigText, resolveConfig } = await import('../../src/server/config-file.js');
+    const config = new Config();
+    expect(rewrittenConfig('', config)).not.toContain('client-output-buffer-limit');
+    expect(config.setMany([['client-output-buffer-limit', 'pubsub 1mb 256kb 5'], ['notify-keyspace-events', 'KEA']])).toBeNull();
+    const text = rewrittenConfig('', config);
+    expect(text).toContain('client-output-buffer-limit normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 262144 5\n');
+    expect(text).toContain('notify-keyspace-events "AKE"\n');
+    const reread = new Config();
+    expect(reread.setMany(resolveConfig(parseConfigText(text, 'f.conf')), { startup: true })).toBeNull();
+    expect(reread.str('client-output-buffer-limit')).toBe(config.str('client-output-buffer-limit'));
+    expect(reread.str('notify-keyspace-events')).toBe('AKE');
+  });
+});

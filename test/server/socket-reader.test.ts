@@ -1,0 +1,81 @@
+import net from 'node:net';
+import { afterEach, describe, expect, test } from 'vitest';
+import { readChunks } from '../../src/server/socket-reader.js';
+
+/**
+ * Echoes every chunk back through the socket readChunks returns, copying it
+ * first (the chunk is only lent for the call); `prepare` may alter the
+ * accepted socket before it is handed over.
+ */
+async function echoServer(prepare: (socket: net.Socket) => void = () => {}) {
+  const adopted: net.Socket[] = [];
+  const server = net.createServer((socket) => {
+    prepare(socket);
+    const reading = readChunks(socket, (chunk) => reading.write(Buffer.from(chunk)));
+    adopted.push(reading);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, adopted, port: (server.address() as net.AddressInfo).port };
+}
+
+async function roundTrip(port: number, payloads: Buffer[]): Promise<Buffer> {
+  const socket = net.connect(port, '127.0.0.1');
+  const received: Buffer[] = [];
+  const expected = payloads.reduce((n, p) => n + p.length, 0);
+  return new Promise((resolve, reject) => {
+    socket.on('error', reject);
+    socket.on('data', (d) => {
+      received.push(d);
+      if (Buffer.concat(received).length >= expected) {
+        socket.end();
+        resolve(Buffer.concat(received));
+      }
+    });
+    socket.on('connect', async () => {
+      for (const p of payloads) {
+        socket.write(p);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    });
+  });
+}
+
+const servers: net.Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+describe('reading accepted connections', () => {
+  test('every byte arrives in order, across reads larger than the shared buffer, on a socket that can reply', async () => {
+    const { server, port } = await echoServer();
+    servers.push(server);
+    const big = Buffer.alloc(200_000, 'x');
+    const payloads = [Buffer.from('first'), big, Buffer.from('last')];
+    expect((await roundTrip(port, payloads)).equals(Buffer.concat(payloads))).toBe(true);
+  });
+
+  test("the handle is read into Sluice's own buffer rather than a fresh one per read", async () => {
+    const { server, port, adopted } = await echoServer();
+    servers.push(server);
+    await roundTrip(port, [Buffer.from('ping')]);
+    const kinds = adopted.map((s) => Object.getOwnPropertySymbols(s).some((sym) => sym.description === 'kBufferCb'));
+    expect(kinds).toEqual([true]);
+  });
+
+  test("a handle that cannot read into a given buffer falls back to 'data' events", async () => {
+    const { server, port, adopted } = await echoServer((socket) => {
+      (socket as unknown as { _handle: { useUserBuffer?: unknown } })._handle.useUserBuffer = undefined;
+    });
+    servers.push(server);
+    const payloads = [Buffer.from('a'), Buffer.from('bc')];
+    expect((await roundTrip(port, payloads)).toString()).toBe('abc');
+    expect(adopted[0].listenerCount('data')).toBe(1);
+  });
+
+  test('the listener still closes once the adopted connections end', async () => {
+    const { server, port, adopted } = await echoServer();
+    await roundTrip(port, [Buffer.from('x')]);
+    for (const s of adopted) s.destroy();
+    await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+  });
+});

@@ -1,0 +1,166 @@
+import { beforeEach, describe, expect, test } from 'vitest';
+import type { Effect } from '../../src/core/propagation.js';
+import { useSluice } from '../helpers/fixture.js';
+import { RespClient } from '../helpers/resp-client.js';
+import { c, differential, fails } from '../helpers/differential.js';
+
+const sluice = useSluice({ conn: 'fresh' });
+let b: RespClient;
+beforeEach(async () => {
+  b = await sluice.connect();
+});
+
+const NULL_EXEC = { t: 'array', v: null };
+
+describe('WATCH', () => {
+  test('a write to a watched key by another client makes EXEC return nil and run nothing', async () => {
+    await sluice.conn.call('WATCH', 'k');
+    await b.call('SET', 'k', 'other');
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('SET', 'k', 'mine');
+    expect(await sluice.conn.call('EXEC')).toEqual(NULL_EXEC);
+    expect(await sluice.conn.call('GET', 'k')).toEqual({ t: 'bulk', v: 'other' });
+  });
+
+  test('an unchanged watched key lets EXEC run', async () => {
+    await sluice.conn.call('WATCH', 'k');
+    await b.call('SET', 'unrelated', '1');
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('SET', 'k', 'mine');
+    expect(await sluice.conn.call('EXEC')).toEqual({ t: 'array', v: [{ t: 'simple', v: 'OK' }] });
+  });
+
+  test('FLUSHDB breaks a watch on an existing key', async () => {
+    await sluice.conn.call('SET', 'k', '1');
+    await sluice.conn.call('WATCH', 'k');
+    await b.call('FLUSHDB');
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('PING');
+    expect(await sluice.conn.call('EXEC')).toEqual(NULL_EXEC);
+  });
+
+  test('FLUSHALL breaks a watch on an existing key in another database', async () => {
+    await sluice.conn.call('SELECT', '3');
+    await sluice.conn.call('SET', 'k', '1');
+    await sluice.conn.call('WATCH', 'k');
+    await b.call('FLUSHALL');
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('PING');
+    expect(await sluice.conn.call('EXEC')).toEqual(NULL_EXEC);
+  });
+
+  test('SWAPDB breaks a watch on a key that exists in either database', async () => {
+    await b.call('SELECT', '1');
+    await b.call('SET', 'k', 'in-db1');
+    await sluice.conn.call('WATCH', 'k');
+    await b.call('SWAPDB', '0', '1');
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('PING');
+    expect(await sluice.conn.call('EXEC')).toEqual(NULL_EXEC);
+  });
+
+  test('a watched key that expires before EXEC aborts the transaction', async () => {
+    await sluice.conn.call('SET', 'k', '1', 'PX', '30');
+    await sluice.conn.call('WATCH', 'k');
+    await new Promise((r) => setTimeout(r, 60));
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('PING');
+    expect(await sluice.conn.call('EXEC')).toEqual(NULL_EXEC);
+  });
+
+  test('UNWATCH forgets the keys so a later write does not abort', async () => {
+    await sluice.conn.call('WATCH', 'k');
+    await sluice.conn.call('UNWATCH');
+    await b.call('SET', 'k', 'x');
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('PING');
+    expect(await sluice.conn.call('EXEC')).toEqual({ t: 'array', v: [{ t: 'simple', v: 'PONG' }] });
+  });
+
+  test('a client that disconnects leaves no watch registrations behind', async () => {
+    await b.call('WATCH', 'k1', 'k2');
+    expect(sluice.server.keyspace.db(0).watched?.size).toBe(2);
+    b.close();
+    await b.closed;
+    await sluice.conn.call('PING');
+    expect(sluice.server.keyspace.db(0).watched).toBeNull();
+  });
+});
+
+describe('MULTI/EXEC', () => {
+  test('a queueing error makes EXEC fail with EXECABORT and run nothing', async () => {
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('SET', 'k', '1');
+    expect((await sluice.conn.call('GET')).t).toBe('error');
+    expect(await sluice.conn.call('EXEC')).toEqual({ t: 'error', v: 'EXECABORT Transaction discarded because of previous errors.' });
+    expect(await sluice.conn.call('EXISTS', 'k')).toEqual({ t: 'int', v: '0' });
+  });
+
+  test('a runtime error inside EXEC does not stop the other commands', async () => {
+    await sluice.conn.call('SET', 's', 'text');
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('INCR', 's');
+    await sluice.conn.call('SET', 'k', 'v');
+    const r = await sluice.conn.call('EXEC');
+    expect(r).toEqual({
+      t: 'array',
+      v: [{ t: 'error', v: 'ERR value is not an integer or out of range' }, { t: 'simple', v: 'OK' }],
+    });
+  });
+
+  test('commands of other clients do not interleave with a transaction', async () => {
+    await sluice.conn.call('MULTI');
+    for (let i = 0; i < 50; i++) await sluice.conn.call('INCR', 'n');
+    const exec = sluice.conn.call('EXEC');
+    const other = b.call('GET', 'n');
+    const r = await exec;
+    expect(r.t === 'array' && r.v?.length).toBe(50);
+    const seen = await other;
+    expect(['50', null]).toContain((seen as { v: string | null }).v);
+  });
+
+  test('the effects of a transaction propagate as one MULTI … EXEC batch', async () => {
+    const batches: Effect[][] = [];
+    const off = sluice.server.propagation.subscribe((e) => batches.push([...e]));
+    try {
+      await sluice.conn.call('MULTI');
+      await sluice.conn.call('SET', 'x', '1');
+      await sluice.conn.call('INCR', 'x');
+      await sluice.conn.call('GET', 'x');
+      await sluice.conn.call('EXEC');
+    } finally {
+      off();
+    }
+    expect(batches.map((b) => b.map((e) => e.argv))).toEqual([[['MULTI'], ['SET', 'x', '1'], ['INCR', 'x'], ['EXEC']]]);
+  });
+
+  test('a transaction with a single write propagates that write alone, as Redis 7 does', async () => {
+    const batches: Effect[][] = [];
+    const off = sluice.server.propagation.subscribe((e) => batches.push([...e]));
+    try {
+      await sluice.conn.call('MULTI');
+      await sluice.conn.call('SET', 'x', '1');
+      await sluice.conn.call('GET', 'x');
+      await sluice.conn.call('EXEC');
+    } finally {
+      off();
+    }
+    expect(batches.map((b) => b.map((e) => e.argv))).toEqual([[['SET', 'x', '1']]]);
+  });
+});
+
+differential('transactions', {
+  'queued replies and EXEC results': [
+    c('MULTI'), c('SET', 'a', '1'), c('INCR', 'a'), c('GET', 'a'), c('EXEC'),
+  ],
+  'runtime errors inside EXEC': [
+    c('SET', 's', 'text'), c('MULTI'), c('INCR', 's'), c('SET', 'k', 'v'), c('EXEC'),
+  ],
+  'queueing errors abort': [
+    c('MULTI'), fails('SET', 'k'), c('SET', 'k', 'v'), fails('EXEC'), c('EXISTS', 'k'),
+  ],
+  'WATCH then EXEC without interference': [
+    c('WATCH', 'a', 'b'), c('MULTI'), c('SET', 'a', '1'), c('EXEC'), c('GET', 'a'),
+  ],
+  'EXEC with nothing queued': [c('MULTI'), c('EXEC')],
+});
