@@ -1,8 +1,8 @@
-import net from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { RequestParser, type RequestSink } from '../../src/protocol/request-parser.js';
 import { useSluice } from '../helpers/fixture.js';
 import { encodeCommand, RespClient } from '../helpers/resp-client.js';
+import { runCampaign } from './campaign.js';
 import { chunked, mutate } from './mutate.js';
 import { Rng } from './rng.js';
 
@@ -80,53 +80,19 @@ describe('server fuzzing over sockets', () => {
   /** A connection the server has not closed by then is destroyed by the client: nothing can hang the test. */
   const CONNECTION_DEADLINE_MS = 3000;
 
-  /**
-   * Sends inputs on one connection, each in random chunks, then half-closes
-   * and waits for the server to close. Inputs after one that ends in a
-   * protocol error reach a closed connection: the parser-level fuzz above
-   * covers every input from a fresh state.
-   */
-  function session(port: number, rng: Rng, inputs: Buffer[]): Promise<void> {
-    return new Promise((resolve) => {
-      const socket = net.connect({ port, host: '127.0.0.1' });
-      let finished = false;
-      const finish = () => {
-        if (finished) return;
-        finished = true;
-        clearTimeout(timer);
-        socket.destroy();
-        resolve();
-      };
-      const timer = setTimeout(finish, CONNECTION_DEADLINE_MS);
-      socket.on('data', () => {});
-      socket.on('error', () => {});
-      socket.on('close', finish);
-      socket.on('connect', async () => {
-        for (const input of inputs) {
-          for (const part of chunked(rng, input)) {
-            if (finished || socket.destroyed) return;
-            await new Promise<void>((res) => socket.write(part, () => res()));
-          }
-        }
-        socket.end();
-      });
-    });
-  }
-
   test(`${INPUTS} random and mutated inputs leave the server running and answering`, async () => {
-    const rng = new Rng(0xc0ffee);
-    const inputs = Array.from({ length: INPUTS }, () => makeInput(rng));
     const commandsBefore = sluice.server.stats.commandsProcessed;
-    let next = 0;
-    const worker = async (id: number) => {
-      const wrng = new Rng(0x1000 + id);
-      while (next < inputs.length) {
-        const batch = inputs.slice(next, next + INPUTS_PER_CONNECTION);
-        next += batch.length;
-        await session(sluice.port, wrng, batch);
-      }
-    };
-    await Promise.all(Array.from({ length: WORKERS }, (_, i) => worker(i)));
+    // Inputs that end their connection in a protocol error leave the rest of its batch unread: the parser-level fuzz above covers every input from a fresh state.
+    await runCampaign({
+      port: sluice.port,
+      requests: INPUTS,
+      workers: WORKERS,
+      perConnection: INPUTS_PER_CONNECTION,
+      seed: 0xc0ffee,
+      request: makeInput,
+      damaged: 0,
+      connectionDeadlineMs: CONNECTION_DEADLINE_MS,
+    });
     // The inputs did reach command execution, not only the parser.
     expect(sluice.server.stats.commandsProcessed - commandsBefore).toBeGreaterThan(INPUTS / 20);
     // Every connection, however its input ended, is released (a liveness bound, not a speed check).
