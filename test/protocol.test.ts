@@ -1,6 +1,7 @@
+import { constants } from 'node:buffer';
 import net from 'node:net';
-import { describe, expect, test } from 'vitest';
-import type { ParserLimits } from '../src/protocol/limits.js';
+import { describe, expect, test, vi } from 'vitest';
+import { BIG_ARG_INITIAL_SIZE, type ParserLimits } from '../src/protocol/limits.js';
 import { RequestParser, type RequestSink } from '../src/protocol/request-parser.js';
 import { useSluice } from './helpers/fixture.js';
 import { transcript } from './helpers/raw-session.js';
@@ -169,6 +170,60 @@ describe('request framing is independent of how the bytes are chunked', () => {
   });
 });
 
+describe('lengths V8 cannot hold are refused at their header', () => {
+  const SET_K = '*3\r\n$3\r\nSET\r\n$1\r\nk\r\n';
+
+  /** Feeds one chunk to a parser with proto-max-bulk-len at its maximum, recording the parser's Buffer allocations. */
+  function feedWatchingAllocations(input: string): { events: Event[]; allocations: number[] } {
+    const events: Event[] = [];
+    const parser = new RequestParser(
+      {
+        command: (argv) => (events.push({ cmd: [...argv] }), true),
+        protocolError: (message) => void events.push({ error: message }),
+        queryBufferOverflow: () => void events.push('overflow'),
+      },
+      { maxBulkLen: Number.MAX_SAFE_INTEGER, queryBufferLimit: Number.MAX_SAFE_INTEGER },
+    );
+    const chunk = bytes(input);
+    const alloc = vi.spyOn(Buffer, 'allocUnsafe');
+    try {
+      parser.feed(chunk);
+      return { events, allocations: alloc.mock.calls.map(([size]) => size) };
+    } finally {
+      alloc.mockRestore();
+    }
+  }
+
+  test("V8's longest string is 536870888 chars, 24 below the default proto-max-bulk-len", () => {
+    expect(constants.MAX_STRING_LENGTH).toBe(536870888);
+  });
+
+  test("a bulk one byte longer than V8's longest string is refused as an invalid bulk length, with nothing allocated for it", () => {
+    const { events, allocations } = feedWatchingAllocations(SET_K + '$536870889\r\n');
+    expect(events).toEqual([{ error: 'Protocol error: invalid bulk length' }]);
+    expect(allocations).toEqual([]);
+  });
+
+  test("a bulk header at V8's longest string, or below, is accepted and only a first block is allocated for its data", () => {
+    for (const len of [536870888, 536870887, 100000]) {
+      const { events, allocations } = feedWatchingAllocations(SET_K + `$${len}\r\n`);
+      expect(events, `$${len}`).toEqual([]);
+      expect(allocations, `$${len}`).toEqual([Math.min(len + 2, BIG_ARG_INITIAL_SIZE)]);
+    }
+  });
+
+  test("before AUTH a bulk over V8's limit still gets the unauthenticated error first, as Redis orders its checks", () => {
+    const events: Event[] = [];
+    const parser = new RequestParser(
+      { command: () => true, protocolError: (message) => void events.push({ error: message }), queryBufferOverflow: () => {} },
+      { maxBulkLen: Number.MAX_SAFE_INTEGER, queryBufferLimit: Number.MAX_SAFE_INTEGER },
+    );
+    parser.authenticated = false;
+    parser.feed(bytes('*2\r\n$4\r\nAUTH\r\n$536870889\r\n'));
+    expect(events).toEqual([{ error: 'Protocol error: unauthenticated bulk length' }]);
+  });
+});
+
 describe('protocol over sockets', () => {
   const sluice = useSluice();
 
@@ -254,6 +309,17 @@ describe('protocol over sockets', () => {
       expect(t).toEqual({ replies: [{ t: 'simple', v: 'PONG' }, { t: 'error', v: error }], closed: true, timedOut: false });
     });
   }
+
+  test("a SET whose bulk is under proto-max-bulk-len but longer than V8's longest string: invalid bulk length at its header, the connection closes, the server goes on", async () => {
+    const other = await RespClient.connect(sluice.port);
+    try {
+      const t = await transcript(sluice.port, ['*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$536870896\r\n', 'x'.repeat(1024)], { marker: null });
+      expect(t).toEqual({ replies: [{ t: 'error', v: 'ERR Protocol error: invalid bulk length' }], closed: true, timedOut: false });
+      expect(await other.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+    } finally {
+      other.close();
+    }
+  });
 
   test('a 20 MB value round-trips intact across many chunks', async () => {
     const value = pseudoRandomBytes(20 * 1024 * 1024, 2024);

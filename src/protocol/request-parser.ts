@@ -1,6 +1,6 @@
 import { splitInlineArgs, splitUnquotedInline } from './inline.js';
 import type { ParserLimits } from './limits.js';
-import { BIG_ARG_INITIAL_SIZE, BIG_ARG_THRESHOLD, INLINE_MAX_SIZE, UNAUTH_MAX_BULK, UNAUTH_MAX_MULTIBULK } from './limits.js';
+import { BIG_ARG_INITIAL_SIZE, BIG_ARG_THRESHOLD, INLINE_MAX_SIZE, MAX_ARG_LENGTH, UNAUTH_MAX_BULK, UNAUTH_MAX_MULTIBULK } from './limits.js';
 
 /**
  * Receives what the parser frames. `command` returns false when the client
@@ -192,7 +192,7 @@ export class RequestParser {
       if (this.bulkLen === -1) {
         if (this.pos >= buf.length) return null;
         const quick = scanDecimalHeader(buf, this.pos);
-        if (quick >= 0 && quick <= this.limits.maxBulkLen && (this.authenticated || quick <= UNAUTH_MAX_BULK)) {
+        if (quick >= 0 && quick <= this.limits.maxBulkLen && quick <= MAX_ARG_LENGTH && (this.authenticated || quick <= UNAUTH_MAX_BULK)) {
           this.pos = scannedHeaderEnd;
           this.bulkLen = quick;
         } else {
@@ -236,6 +236,11 @@ export class RequestParser {
     }
     if (!this.authenticated && len > UNAUTH_MAX_BULK) {
       this.fail('Protocol error: unauthenticated bulk length');
+      return;
+    }
+    // Checked after Redis's own tests, so that each keeps its error; only the length V8 cannot hold is Sluice's.
+    if (len > MAX_ARG_LENGTH) {
+      this.fail('Protocol error: invalid bulk length');
       return;
     }
     this.pos = cr + 2;
