@@ -1,7 +1,7 @@
 import { constants } from 'node:buffer';
 import net from 'node:net';
 import { describe, expect, test, vi } from 'vitest';
-import { BIG_ARG_INITIAL_SIZE, type ParserLimits } from '../src/protocol/limits.js';
+import { ARG_OVERHEAD, BIG_ARG_INITIAL_SIZE, MAX_MULTIBULK, type ParserLimits } from '../src/protocol/limits.js';
 import { RequestParser, type RequestSink } from '../src/protocol/request-parser.js';
 import { useSluice } from './helpers/fixture.js';
 import { transcript } from './helpers/raw-session.js';
@@ -162,7 +162,7 @@ describe('request framing is independent of how the bytes are chunked', () => {
   });
 
   test('the query buffer limit counts arguments already read of an unfinished request', () => {
-    const limits = { queryBufferLimit: 100 };
+    const limits = { queryBufferLimit: 100 + 2 * ARG_OVERHEAD };
     const arg = 'x'.repeat(60);
     const first = bytes(`*3\r\n$3\r\nSET\r\n$60\r\n${arg}\r\n`);
     expect(frame([first], limits)).toEqual([]);
@@ -221,6 +221,71 @@ describe('lengths V8 cannot hold are refused at their header', () => {
     parser.authenticated = false;
     parser.feed(bytes('*2\r\n$4\r\nAUTH\r\n$536870889\r\n'));
     expect(events).toEqual([{ error: 'Protocol error: unauthenticated bulk length' }]);
+  });
+});
+
+describe('a multibulk count argv could never reach is refused at its header', () => {
+  test(`up to MAX_MULTIBULK (${MAX_MULTIBULK}) arguments are accepted; one more, or INT_MAX, is an invalid multibulk length`, () => {
+    expect(MAX_MULTIBULK).toBeLessThan(112_000_000);
+    expect(frame([bytes(`*${MAX_MULTIBULK}\r\n$4\r\nPING\r\n`)])).toEqual([]);
+    expect(frame([bytes(`*${MAX_MULTIBULK + 1}\r\n`)])).toEqual([{ error: 'Protocol error: invalid multibulk length' }]);
+    expect(frame([bytes('*2147483647\r\n')])).toEqual([{ error: 'Protocol error: invalid multibulk length' }]);
+  });
+
+  test('before AUTH such a count gets the unauthenticated error, as Redis gives for any count over 10 up to INT_MAX', () => {
+    const events: Event[] = [];
+    const parser = new RequestParser(
+      { command: () => true, protocolError: (message) => void events.push({ error: message }), queryBufferOverflow: () => {} },
+      { maxBulkLen: 512 * 1024 * 1024, queryBufferLimit: 1024 * 1024 * 1024 },
+    );
+    parser.authenticated = false;
+    parser.feed(bytes('*2147483647\r\n'));
+    expect(events).toEqual([{ error: 'Protocol error: unauthenticated multibulk length' }]);
+  });
+});
+
+describe('every argument read counts toward client-query-buffer-limit', () => {
+  const emptyBulks = (n: number) => bytes('$0\r\n\r\n'.repeat(n));
+
+  test(`an unfinished request is charged ARG_OVERHEAD (${ARG_OVERHEAD}) bytes per argument on top of its bytes`, () => {
+    const limits = { queryBufferLimit: 1000 * ARG_OVERHEAD };
+    expect(frame([bytes(`*${MAX_MULTIBULK}\r\n`), emptyBulks(1000)], limits)).toEqual([]);
+    expect(frame([bytes(`*${MAX_MULTIBULK}\r\n`), emptyBulks(1001)], limits)).toEqual(['overflow']);
+    expect(frame([bytes(`*${MAX_MULTIBULK}\r\n`), emptyBulks(500), bytes('$2\r\nab\r\n'.repeat(500))], limits)).toEqual(['overflow']);
+  });
+
+  test('arguments are charged as they are read: a request whose arguments pass the limit is refused even when it arrives whole in one chunk', () => {
+    const limits = { queryBufferLimit: 1000 * ARG_OVERHEAD };
+    expect(frame([bytes('*1000\r\n'), emptyBulks(1000)], limits)).toHaveLength(1);
+    expect(frame([Buffer.concat([bytes('*1001\r\n'), emptyBulks(1001)])], limits)).toEqual(['overflow']);
+  });
+
+  test('a finished request releases its charge: requests of many arguments pipelined past the limit are all served', () => {
+    const one = bytes('*1000\r\n' + '$0\r\n\r\n'.repeat(1000));
+    const events = frame(Array.from({ length: 5 }, () => one), { queryBufferLimit: 1000 * ARG_OVERHEAD });
+    expect(events).toHaveLength(5);
+    expect(events.every((e) => typeof e === 'object' && 'cmd' in e && e.cmd.length === 1000)).toBe(true);
+  });
+
+  test('input held while the client could not take a command is charged argument by argument when it is read', () => {
+    const events: Event[] = [];
+    const parser = new RequestParser(
+      {
+        command: (argv) => {
+          events.push({ cmd: argv.length > 3 ? [`${argv.length} arguments`] : [...argv] });
+          return argv[0] !== 'BLPOP';
+        },
+        protocolError: (message) => void events.push({ error: message }),
+        queryBufferOverflow: () => void events.push('overflow'),
+      },
+      { maxBulkLen: 512 * 1024 * 1024, queryBufferLimit: 1000 * ARG_OVERHEAD },
+    );
+    parser.feed(bytes('*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n*5000\r\n'));
+    // 30000 bytes: under the limit as bytes, but 5000 arguments are charged 200000.
+    parser.feed(emptyBulks(5000));
+    expect(events).toEqual([{ cmd: ['BLPOP', 'q', '0'] }]);
+    parser.resume();
+    expect(events).toEqual([{ cmd: ['BLPOP', 'q', '0'] }, 'overflow']);
   });
 });
 
@@ -401,6 +466,26 @@ describe('size limits changed with CONFIG SET take effect at once', () => {
       expect(t.replies.length).toBe(n);
     } finally {
       await configSet('client-query-buffer-limit', '1gb');
+    }
+  });
+});
+
+describe('one client cannot make the process abort', () => {
+  const sluice = useSluice({ start: { config: { 'client-query-buffer-limit': '1mb' } } });
+
+  test('a multibulk of empty bulks is closed at client-query-buffer-limit by its per-argument charge, and other clients are served', async () => {
+    const other = await RespClient.connect(sluice.port);
+    try {
+      const before = sluice.server.stats.clientQueryBufferLimitDisconnections;
+      // 1.2 MB of input, but 200000 arguments: the 1mb limit is passed after 26215 of them.
+      const flood = bytes(`*${MAX_MULTIBULK}\r\n` + '$0\r\n\r\n'.repeat(200000));
+      const t = await transcript(sluice.port, [flood], { marker: null });
+      expect(t).toEqual({ replies: [], closed: true, timedOut: false });
+      expect(sluice.server.stats.clientQueryBufferLimitDisconnections).toBe(before + 1);
+      expect(await other.call('SET', 'k', 'v')).toEqual({ t: 'simple', v: 'OK' });
+      expect(await other.call('GET', 'k')).toEqual({ t: 'bulk', v: 'v' });
+    } finally {
+      other.close();
     }
   });
 });

@@ -1,6 +1,15 @@
 import { splitInlineArgs, splitUnquotedInline } from './inline.js';
 import type { ParserLimits } from './limits.js';
-import { BIG_ARG_INITIAL_SIZE, BIG_ARG_THRESHOLD, INLINE_MAX_SIZE, MAX_ARG_LENGTH, UNAUTH_MAX_BULK, UNAUTH_MAX_MULTIBULK } from './limits.js';
+import {
+  ARG_OVERHEAD,
+  BIG_ARG_INITIAL_SIZE,
+  BIG_ARG_THRESHOLD,
+  INLINE_MAX_SIZE,
+  MAX_ARG_LENGTH,
+  MAX_MULTIBULK,
+  UNAUTH_MAX_BULK,
+  UNAUTH_MAX_MULTIBULK,
+} from './limits.js';
 
 /**
  * Receives what the parser frames. `command` returns false when the client
@@ -31,7 +40,8 @@ export class RequestParser {
   /** Arguments still expected by the current multibulk, 0 between requests. */
   private multibulkLeft = 0;
   private argv: string[] = [];
-  private argvBytes = 0;
+  /** The bytes of argv plus ARG_OVERHEAD for each of its arguments: what argv counts toward the query buffer limit. */
+  private argvCharge = 0;
   /** Declared length of the bulk being read, -1 while its header is awaited. */
   private bulkLen = -1;
   /**
@@ -95,14 +105,21 @@ export class RequestParser {
 
   /** Bytes held for requests not yet executed. */
   get pendingBytes(): number {
-    return this.buf.length - this.pos + this.argvBytes + (this.bigArg ? this.bigArgFilled : 0);
+    return this.charged - this.argv.length * ARG_OVERHEAD;
+  }
+
+  /** What counts toward client-query-buffer-limit: the bytes held, and ARG_OVERHEAD per argument read. */
+  private get charged(): number {
+    return this.buf.length - this.pos + this.argvCharge + (this.bigArg ? this.bigArgFilled : 0);
   }
 
   private checkQueryBuffer(): void {
-    if (!this.failed && this.pendingBytes > this.limits.queryBufferLimit) {
-      this.failed = true;
-      this.sink.queryBufferOverflow();
-    }
+    if (!this.failed && this.charged > this.limits.queryBufferLimit) this.overflow();
+  }
+
+  private overflow(): void {
+    this.failed = true;
+    this.sink.queryBufferOverflow();
   }
 
   private fail(message: string): void {
@@ -152,7 +169,7 @@ export class RequestParser {
   private parseMultibulk(): string[] | null {
     const buf = this.buf;
     const quick = scanDecimalHeader(buf, this.pos);
-    if (quick >= 0 && quick <= 2147483647 && (this.authenticated || quick <= UNAUTH_MAX_MULTIBULK)) {
+    if (quick >= 0 && quick <= MAX_MULTIBULK && (this.authenticated || quick <= UNAUTH_MAX_MULTIBULK)) {
       this.pos = scannedHeaderEnd;
       if (quick === 0) return [];
       this.startMultibulk(quick);
@@ -173,6 +190,10 @@ export class RequestParser {
       this.fail('Protocol error: unauthenticated multibulk length');
       return null;
     }
+    if (n > MAX_MULTIBULK) {
+      this.fail('Protocol error: invalid multibulk length');
+      return null;
+    }
     this.pos = cr + 2;
     if (n <= 0) return [];
     this.startMultibulk(n);
@@ -182,12 +203,13 @@ export class RequestParser {
   private startMultibulk(n: number): void {
     this.multibulkLeft = n;
     this.argv = [];
-    this.argvBytes = 0;
+    this.argvCharge = 0;
     this.bulkLen = -1;
   }
 
   private parseBulks(): string[] | null {
     const buf = this.buf;
+    const limit = this.limits.queryBufferLimit;
     while (this.multibulkLeft > 0) {
       if (this.bulkLen === -1) {
         if (this.pos >= buf.length) return null;
@@ -209,6 +231,11 @@ export class RequestParser {
       this.pushArg(index < 2 ? this.repeatedArg(buf, index) : buf.latin1Slice(this.pos, this.pos + this.bulkLen));
       // Like Redis, the two bytes after the data are skipped unchecked.
       this.pos += need;
+      // Per argument, not per chunk: however much input one call brings, argv stays within the limit.
+      if (this.argvCharge > limit) {
+        this.overflow();
+        return null;
+      }
     }
     return this.takeArgv();
   }
@@ -270,7 +297,7 @@ export class RequestParser {
 
   private pushArg(arg: string): void {
     this.argv.push(arg);
-    this.argvBytes += arg.length;
+    this.argvCharge += arg.length + ARG_OVERHEAD;
     this.bulkLen = -1;
     this.multibulkLeft--;
   }
@@ -278,7 +305,7 @@ export class RequestParser {
   private takeArgv(): string[] {
     const argv = this.argv;
     this.argv = [];
-    this.argvBytes = 0;
+    this.argvCharge = 0;
     return argv;
   }
 
