@@ -45,6 +45,11 @@ function frame(chunks: Buffer[], limits: Partial<ParserLimits> = {}): Event[] {
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
 
+/** Events with long arguments shown by length, so that a failing comparison stays readable (and quick to print). */
+function brief(events: Event[]): Event[] {
+  return events.map((e) => (typeof e === 'object' && 'cmd' in e ? { cmd: e.cmd.map((a) => (a.length > 100 ? `<${a.length} bytes>` : a)) } : e));
+}
+
 /** Deterministic bytes: a 32-bit xorshift stream. */
 function pseudoRandomBytes(n: number, seed: number): Buffer {
   const out = Buffer.allocUnsafe(n);
@@ -161,6 +166,17 @@ describe('request framing is independent of how the bytes are chunked', () => {
     expect(frame([bytes('*1\r\n$00\r\n\r\n')])).toEqual([{ error: 'Protocol error: invalid bulk length' }]);
   });
 
+  test('an inline line of more than 64 KiB before its newline (a CR included) is refused whether or not the newline came in the same chunk', () => {
+    const line = (n: number) => 'ECHO ' + 'a'.repeat(n - 5);
+    expect(brief(frame([bytes(line(65536) + '\n')]))).toEqual([{ cmd: ['ECHO', '<65531 bytes>'] }]);
+    expect(brief(frame([bytes(line(65535) + '\r\n')]))).toEqual([{ cmd: ['ECHO', '<65530 bytes>'] }]);
+    expect(brief(frame([bytes(line(65536) + '\r\n')]))).toEqual([{ error: 'Protocol error: too big inline request' }]);
+    const over = bytes(line(65537) + '\n');
+    for (const at of [over.length, over.length - 1, 65537, 65536, 1000]) {
+      expect(brief(frame([over.subarray(0, at), over.subarray(at)])), `split at ${at}`).toEqual([{ error: 'Protocol error: too big inline request' }]);
+    }
+  });
+
   test('the query buffer limit counts arguments already read of an unfinished request', () => {
     const limits = { queryBufferLimit: 100 + 2 * ARG_OVERHEAD };
     const arg = 'x'.repeat(60);
@@ -221,6 +237,78 @@ describe('lengths V8 cannot hold are refused at their header', () => {
     parser.authenticated = false;
     parser.feed(bytes('*2\r\n$4\r\nAUTH\r\n$536870889\r\n'));
     expect(events).toEqual([{ error: 'Protocol error: unauthenticated bulk length' }]);
+  });
+});
+
+describe('input that arrives while the client cannot take a command', () => {
+  /** A parser whose sink stops after each BLPOP, as the server stops a client that blocks; long arguments are recorded by length. */
+  function stoppingParser(limits: Partial<ParserLimits> = {}): { parser: RequestParser; events: Event[]; feed(chunk: Buffer): void } {
+    const events: Event[] = [];
+    const parser = new RequestParser(
+      {
+        command: (argv) => {
+          events.push({ cmd: argv.map((a) => (a.length > 100 ? `<${a.length} bytes>` : a)) });
+          return argv[0] !== 'BLPOP';
+        },
+        protocolError: (message) => void events.push({ error: message }),
+        queryBufferOverflow: () => void events.push('overflow'),
+      },
+      { maxBulkLen: 512 * 1024 * 1024, queryBufferLimit: 1024 * 1024 * 1024, ...limits },
+    );
+    // Borrowed like the server's shared read buffer: scribbled over after each call.
+    const feed = (chunk: Buffer) => {
+      const readBuffer = Buffer.from(chunk);
+      parser.feed(readBuffer);
+      readBuffer.fill('#');
+    };
+    return { parser, events, feed };
+  }
+
+  test('is read in order once the client resumes, across held blocks, a large bulk and a second stop', () => {
+    const { parser, events, feed } = stoppingParser();
+    const big = pseudoRandomBytes(200000, 3).toString('latin1');
+    const input = Buffer.concat([
+      encodeCommand(['BLPOP', 'q', '0']),
+      encodeCommand(['ECHO', big]),
+      bytes('PING\r\n'),
+      encodeCommand(['BLPOP', 'q', '0']),
+      encodeCommand(['SET', 'k', 'v']),
+      bytes('ECHO "a b"\r\n'),
+    ]);
+    for (let at = 0; at < input.length; at += 7000) feed(input.subarray(at, at + 7000));
+    expect(events).toEqual([{ cmd: ['BLPOP', 'q', '0'] }]);
+    parser.resume();
+    expect(events.slice(1)).toEqual([{ cmd: ['ECHO', '<200000 bytes>'] }, { cmd: ['PING'] }, { cmd: ['BLPOP', 'q', '0'] }]);
+    feed(bytes('PING\r\n'));
+    expect(events).toHaveLength(4);
+    parser.resume();
+    expect(events.slice(4)).toEqual([{ cmd: ['SET', 'k', 'v'] }, { cmd: ['ECHO', 'a b'] }, { cmd: ['PING'] }]);
+    expect(parser.pendingBytes).toBe(0);
+  });
+
+  test('is copied once, into blocks of 64 KiB, instead of being concatenated again at every read', () => {
+    const { parser, feed } = stoppingParser();
+    feed(encodeCommand(['BLPOP', 'q', '0']));
+    const alloc = vi.spyOn(Buffer, 'allocUnsafe');
+    const concat = vi.spyOn(Buffer, 'concat');
+    try {
+      for (let i = 0; i < 1000; i++) feed(bytes('PING\r\n'.repeat(100)));
+      expect(concat.mock.calls.length).toBe(0);
+      expect(alloc.mock.calls.map(([size]) => size)).toEqual(Array.from({ length: Math.ceil(600000 / 65536) }, () => 65536));
+    } finally {
+      alloc.mockRestore();
+      concat.mockRestore();
+    }
+    expect(parser.pendingBytes).toBe(600000);
+  });
+
+  test('counts toward client-query-buffer-limit', () => {
+    const { events, feed } = stoppingParser({ queryBufferLimit: 100000 });
+    feed(encodeCommand(['BLPOP', 'q', '0']));
+    feed(bytes('PING\r\n'.repeat(10000)));
+    expect(events).toEqual([{ cmd: ['BLPOP', 'q', '0'] }]);
+    feed(bytes('PING\r\n'.repeat(10000)));
+    expect(events).toEqual([{ cmd: ['BLPOP', 'q', '0'] }, 'overflow']);
   });
 });
 
@@ -380,6 +468,29 @@ describe('protocol over sockets', () => {
     try {
       const t = await transcript(sluice.port, ['*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$536870896\r\n', 'x'.repeat(1024)], { marker: null });
       expect(t).toEqual({ replies: [{ t: 'error', v: 'ERR Protocol error: invalid bulk length' }], closed: true, timedOut: false });
+      expect(await other.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+    } finally {
+      other.close();
+    }
+  });
+
+  test('an inline line over 64 KiB that arrives while its client is blocked is refused once the client resumes, and the server goes on', async () => {
+    const other = await RespClient.connect(sluice.port);
+    try {
+      const session = transcript(sluice.port, ['BLPOP held-line-q 0\r\n', 'ECHO ' + 'a'.repeat(200000) + '\r\n'], { marker: null });
+      // The line must be held by the blocked client before its BLPOP is served.
+      for (;;) {
+        const list = await other.call('CLIENT', 'LIST');
+        const qbuf = /qbuf=(\d+)[^\n]*cmd=blpop/.exec(list.t === 'bulk' ? list.v ?? '' : '');
+        if (qbuf !== null && Number(qbuf[1]) === 200007) break;
+      }
+      expect(await other.call('LPUSH', 'held-line-q', 'x')).toEqual({ t: 'int', v: '1' });
+      const t = await session;
+      expect(t.replies.map((r) => (r.t === 'bulk' && r.v !== null && r.v.length > 100 ? `<${r.v.length} bytes>` : r))).toEqual([
+        { t: 'array', v: [{ t: 'bulk', v: 'held-line-q' }, { t: 'bulk', v: 'x' }] },
+        { t: 'error', v: 'ERR Protocol error: too big inline request' },
+      ]);
+      expect(t.closed).toBe(true);
       expect(await other.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
     } finally {
       other.close();
