@@ -2,6 +2,7 @@ import { constants } from 'node:buffer';
 import net from 'node:net';
 import { describe, expect, test, vi } from 'vitest';
 import { ARG_OVERHEAD, BIG_ARG_INITIAL_SIZE, MAX_MULTIBULK, type ParserLimits } from '../src/protocol/limits.js';
+import { MAX_BUFFER } from '../src/protocol/reply.js';
 import { RequestParser, type RequestSink } from '../src/protocol/request-parser.js';
 import { useSluice } from './helpers/fixture.js';
 import { transcript } from './helpers/raw-session.js';
@@ -528,6 +529,63 @@ describe('protocol over sockets', () => {
     } finally {
       socket.destroy();
     }
+  });
+});
+
+describe('replies larger than one buffer', () => {
+  const sluice = useSluice();
+  // Three values that together pass MAX_BUFFER, so the reply is sealed into pieces on its way out.
+  const values = [1, 2, 3].map((seed) => pseudoRandomBytes(MAX_BUFFER / 2 + seed, seed));
+
+  /** Sends raw bytes on a new connection and returns exactly `length` bytes of what comes back. */
+  async function exchange(request: Buffer, length: number): Promise<Buffer> {
+    const socket = net.connect({ port: sluice.port, host: '127.0.0.1' });
+    try {
+      const received: Buffer[] = [];
+      let total = 0;
+      const reply = new Promise<Buffer>((resolve, reject) => {
+        socket.on('data', (d: Buffer) => {
+          received.push(d);
+          total += d.length;
+          if (total >= length) resolve(Buffer.concat(received));
+        });
+        socket.once('close', () => reject(new Error(`connection closed after ${total} of ${length} bytes`)));
+        socket.once('error', reject);
+      });
+      socket.write(request);
+      const out = await reply;
+      expect(out.length).toBe(length);
+      return out;
+    } finally {
+      socket.destroy();
+    }
+  }
+
+  test('an MGET whose reply passes MAX_BUFFER arrives whole, byte-exact and in order', async () => {
+    const c = await sluice.connect();
+    for (let i = 0; i < values.length; i++) expect(await c.call('SET', `big${i}`, values[i].toString('latin1'))).toEqual({ t: 'simple', v: 'OK' });
+    const expected = Buffer.concat([
+      bytes('*4\r\n'),
+      ...values.flatMap((v, i) => (i === 1 ? [bytes('$-1\r\n'), bytes(`$${v.length}\r\n`), v, bytes('\r\n')] : [bytes(`$${v.length}\r\n`), v, bytes('\r\n')])),
+      bytes('+PONG\r\n'),
+    ]);
+    const out = await exchange(Buffer.concat([encodeCommand(['MGET', 'big0', 'missing', 'big1', 'big2']), bytes('PING\r\n')]), expected.length);
+    expect(out.equals(expected)).toBe(true);
+  });
+
+  test('CLIENT REPLY OFF and SKIP drop such a reply whole, and the replies after it come out intact', async () => {
+    const c = await sluice.connect();
+    for (let i = 0; i < values.length; i++) await c.call('SET', `big${i}`, values[i].toString('latin1'));
+    const request = Buffer.concat([
+      encodeCommand(['CLIENT', 'REPLY', 'OFF']),
+      encodeCommand(['MGET', 'big0', 'big1', 'big2']),
+      encodeCommand(['CLIENT', 'REPLY', 'ON']),
+      encodeCommand(['CLIENT', 'REPLY', 'SKIP']),
+      encodeCommand(['MGET', 'big2', 'big1', 'big0']),
+      encodeCommand(['ECHO', 'after']),
+    ]);
+    const expected = bytes('+OK\r\n$5\r\nafter\r\n');
+    expect((await exchange(request, expected.length)).toString('latin1')).toBe(expected.toString('latin1'));
   });
 });
 

@@ -212,6 +212,6 @@ export class AofLoader {
         this.server.log.warning({ err: e, command: cmd.fullName }, 'Internal error while loading the AOF');
       }
     }
-    c.reply.length = 0;
+    c.reply.rewind(0);
   }
 }

@@ -145,7 +145,7 @@ export class BlockingRegistry implements KeyWaiters {
     if (state === null) return;
     state.timer = null;
     this.server.startTurn();
-    const start = c.reply.length;
+    const start = c.reply.mark();
     state.onTimeout(c);
     this.finish(c, state, false, start);
   }
@@ -157,7 +157,7 @@ export class BlockingRegistry implements KeyWaiters {
   unblockClient(c: Client, error: boolean): boolean {
     const state = c.blocked;
     if (state === null) return false;
-    const start = c.reply.length;
+    const start = c.reply.mark();
     if (error) {
       c.reply.error(UNBLOCKED_ERROR);
       this.server.stats.countError(c.reply.lastError);
@@ -173,7 +173,7 @@ export class BlockingRegistry implements KeyWaiters {
    * counted now (Redis 7.2 counts a blocked command once, when it is done).
    */
   private finish(c: Client, state: BlockedState, failed: boolean, replyStart: number): void {
-    if (c.replyOff) c.reply.length = replyStart;
+    if (c.replyOff) c.reply.rewind(replyStart);
     const cmd = state.cmd;
     if (cmd !== null) {
       cmd.stats.calls++;
@@ -281,14 +281,14 @@ export class BlockingRegistry implements KeyWaiters {
     const state = c.blocked!;
     this.release(c);
     this.rerunDeadline = state.deadline;
-    const replyStart = c.reply.length;
+    const replyStart = c.reply.mark();
     try {
       this.server.dispatcher.rerun(c, state.cmd!, state.argv!);
     } finally {
       this.rerunDeadline = -1;
     }
     // CLIENT REPLY OFF holds for the reply that ends the wait too.
-    if (c.replyOff) c.reply.length = replyStart;
+    if (c.replyOff) c.reply.rewind(replyStart);
     if (c.blocked === null) this.queueResume(c);
   }
 

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Subscriptions } from '../broker/registry.js';
 import { RequestParser, type RequestSink } from '../protocol/request-parser.js';
-import { RespWriter } from '../protocol/reply.js';
+import { forBacklog, RespWriter } from '../protocol/reply.js';
 import type { Database, Watcher } from '../store/database.js';
 import type { BlockedState } from '../queues/blocking-registry.js';
 import type { Command } from './command.js';
@@ -116,10 +116,8 @@ export class Client implements Watcher, RequestSink {
   send(out: Buffer | Buffer[] | null, closeAfter: boolean): void {
     if (this.closed) return;
     if (Array.isArray(out)) {
-      if (this.socket.writableLength > 0) {
-        // A backlog: copied, so that the socket's queue does not keep the shared message buffers alive.
-        this.socket.write(Buffer.concat(out));
-      } else if (out.length === 1) {
+      if (this.socket.writableLength > 0) out = forBacklog(out);
+      if (out.length === 1) {
         this.socket.write(out[0]);
       } else {
         this.socket.cork();

@@ -35,7 +35,7 @@ export class Dispatcher {
     const broker = this.server.broker;
     const outer = broker.executing;
     broker.executing = c;
-    const replyStart = c.reply.length;
+    const replyStart = c.reply.mark();
     this.process(c, argv);
     if (c.replyOff || c.replySkip || c.replySkipNext) this.applyReplyMode(c, replyStart);
     broker.executing = outer;
@@ -59,7 +59,7 @@ export class Dispatcher {
    * gets its OK while OFF and SKIP themselves stay silent.
    */
   private applyReplyMode(c: Client, replyStart: number): void {
-    if (c.replyOff || c.replySkip) c.reply.length = replyStart;
+    if (c.replyOff || c.replySkip) c.reply.rewind(replyStart);
     if (c.replySkip) c.replySkip = false;
     if (c.replySkipNext) {
       c.replySkip = true;
