@@ -1,3 +1,5 @@
+import { constants } from 'node:buffer';
+
 /** Sizes Redis hard-codes in networking.c / server.h. */
 export const INLINE_MAX_SIZE = 64 * 1024;
 /** A bulk at least this long gets its own buffer instead of chunk concatenation. */
@@ -7,6 +9,38 @@ export const BIG_ARG_INITIAL_SIZE = 1024 * 1024;
 /** Before AUTH, Redis refuses requests larger than these. */
 export const UNAUTH_MAX_MULTIBULK = 10;
 export const UNAUTH_MAX_BULK = 16384;
+
+/**
+ * The longest bulk the parser accepts whatever `proto-max-bulk-len` says:
+ * an argument is a string, and V8 cannot make a longer one (2^29 - 24
+ * chars on 64-bit, 24 below the default `proto-max-bulk-len`). A longer
+ * bulk is refused at its header as an over-long one.
+ */
+export const MAX_ARG_LENGTH = constants.MAX_STRING_LENGTH;
+
+/**
+ * What each argument of an unfinished request is charged against
+ * `client-query-buffer-limit` on top of its bytes. Measured on Node 20
+ * (64-bit V8, 2M arguments made as the parser makes them): an argument of
+ * 2 bytes or more costs its bytes plus 33.8 to 34.8 bytes of heap (a 16-byte
+ * string header, padding to 8 bytes, and an 8-byte array slot with the
+ * array's growth slack); 0 and 1 byte strings are shared and cost 11.7,
+ * the slot alone. Without a charge, a multibulk of empty bulks holds
+ * almost no bytes while its argv grows until V8 aborts.
+ */
+export const ARG_OVERHEAD = 40;
+
+/**
+ * The most arguments a multibulk may declare (Redis: INT_MAX). A JS array
+ * grown by push aborts the process past about 112.8 million elements (its
+ * next capacity, 169,220,804, is over V8's FixedArray limit of about
+ * 2^27), and `client-query-buffer-limit` goes up to LONG_MAX, so
+ * ARG_OVERHEAD alone cannot keep argv below that. Under the default 1gb
+ * limit the charge closes the connection after 2^30 / ARG_OVERHEAD (26.8
+ * million) arguments, before this cap applies; it decides only for limits
+ * above MAX_MULTIBULK * ARG_OVERHEAD (2.5 GiB).
+ */
+export const MAX_MULTIBULK = 2 ** 26;
 
 /** The configurable limits (`proto-max-bulk-len`, `client-query-buffer-limit`). */
 export interface ParserLimits {

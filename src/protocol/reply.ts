@@ -47,6 +47,14 @@ const MIN_CAPACITY = 1024;
 const MAX_HINT = 64 * 1024;
 /** A client keeps its reply buffer between turns up to this size (Redis's per-client reply buffer is 16 KiB). */
 const MAX_REUSED = 16 * 1024;
+/**
+ * The largest buffer a RespWriter grows by doubling. Past it, what is
+ * written is sealed as a piece of output and writing goes on in a new
+ * buffer, and a single write larger than this (a big bulk) gets a buffer
+ * of exactly its size. One reply may be larger than any Buffer can be
+ * (buffer.constants.MAX_LENGTH, 4 GiB): an MGET of nine 500 MB values.
+ */
+export const MAX_BUFFER = 16 * 1024 * 1024;
 
 /** Writes `<type><n>\r\n` for a non-negative safe integer n at `at`; returns the new end. */
 function writeHeader(buf: Buffer, at: number, type: number, n: number): number {
@@ -110,18 +118,33 @@ export function writeBulk(buf: Buffer, at: number, s: string): number {
 }
 
 /**
+ * Output that will wait in a socket's queue: copied into one buffer, so that
+ * the queue does not keep shared message buffers alive, unless it is larger
+ * than MAX_BUFFER. Then the pieces stay as they are: most are the writer's
+ * own sealed buffers, and a copy would double the memory (and could be
+ * longer than a Buffer can be).
+ */
+export function forBacklog(out: Buffer[]): Buffer[] {
+  let total = 0;
+  for (const piece of out) total += piece.length;
+  return total <= MAX_BUFFER ? [Buffer.concat(out, total)] : out;
+}
+
+/**
  * Encodes RESP2 or RESP3 into one growable buffer that the connection
  * flushes. Bytes other connections share (a published message, encoded
  * once for all its subscribers) are queued by reference instead, ahead of
  * what is written after them: consecutive frames from one shared buffer
  * make a single slice, so a subscriber's burst is one write and no copy.
+ * A large output is sealed into pieces of at most MAX_BUFFER bytes, or of
+ * one write's size when that is larger.
  */
 export class RespWriter implements Reply {
   proto: Protocol = 2;
   errors = 0;
   lastError = '';
   private buf: Buffer | null = null;
-  /** Bytes written to the private buffer since the last take (or the last shared bytes). */
+  /** Bytes written to the current private buffer, where `reserve`'s callers write next; it restarts when the buffer is sealed. */
   length = 0;
   /** Output that goes before the private buffer, in order; null when there is none. */
   private queued: Buffer[] | null = null;
@@ -137,9 +160,42 @@ export class RespWriter implements Reply {
   /** The buffer behind the last output taken, which `reclaim` may take back. */
   private spare: Buffer | null = null;
 
+  /** `maxBuffer` is MAX_BUFFER but in tests. */
+  constructor(private readonly maxBuffer = MAX_BUFFER) {}
+
   /** Every byte waiting to be written: queued, shared and private. */
   get pending(): number {
     return this.queuedBytes + (this.sharedEnd - this.sharedStart) + this.length;
+  }
+
+  /**
+   * Where the output ends now, for `rewind`. Setting `length` back would
+   * not do: a large reply may have sealed the buffer it pointed into.
+   */
+  mark(): number {
+    return this.pending;
+  }
+
+  /** Drops what was written since `mark()` returned `to` (CLIENT REPLY OFF and SKIP). */
+  rewind(to: number): void {
+    let drop = this.pending - to;
+    if (drop <= 0) return;
+    if (drop <= this.length) {
+      this.length -= drop;
+      return;
+    }
+    drop -= this.length;
+    this.length = 0;
+    this.closeShared();
+    const queued = this.queued!;
+    while (drop > 0) {
+      const last = queued.pop()!;
+      if (last.length > drop) queued.push(last.subarray(0, last.length - drop));
+      const dropped = Math.min(last.length, drop);
+      this.queuedBytes -= dropped;
+      drop -= dropped;
+    }
+    if (queued.length === 0) this.queued = null;
   }
 
   /**
@@ -242,11 +298,24 @@ export class RespWriter implements Reply {
   private room(n: number): Buffer {
     const buf = this.buf;
     if (buf !== null && buf.length - this.length >= n) return buf;
+    return this.grow(n);
+  }
+
+  private grow(n: number): Buffer {
+    const buf = this.buf;
     // A fresh buffer starts as large as the last output was (within reason), so a busy client does not regrow it every turn.
     let cap = buf === null ? Math.max(MIN_CAPACITY, this.lastTaken) : buf.length * 2;
     while (cap - this.length < n) cap *= 2;
-    const next = Buffer.allocUnsafe(cap);
-    if (buf !== null && this.length > 0) buf.copy(next, 0, 0, this.length);
+    let next: Buffer;
+    if (cap <= this.maxBuffer) {
+      next = Buffer.allocUnsafe(cap);
+      if (buf !== null && this.length > 0) buf.copy(next, 0, 0, this.length);
+    } else {
+      // What is written becomes a piece as it is, and this write starts a buffer of its own size: no buffer outgrows maxBuffer but to hold one write.
+      this.closeShared();
+      this.sealPrivate();
+      next = Buffer.allocUnsafe(Math.max(MIN_CAPACITY, n));
+    }
     this.buf = next;
     return next;
   }
@@ -336,8 +405,15 @@ export class RespWriter implements Reply {
 
   verbatim(s: string, format = 'txt'): void {
     if (this.proto === 3) {
-      this.str('=' + (s.length + 4) + CRLF + format + ':');
-      this.str(s + CRLF);
+      // s is not concatenated: at V8's longest string that would throw with the header already written.
+      const head = '=' + (s.length + 4) + CRLF + format + ':';
+      const buf = this.room(head.length + s.length + 2);
+      let at = this.length;
+      at += buf.latin1Write(head, at);
+      at += buf.latin1Write(s, at);
+      buf[at++] = 13;
+      buf[at++] = 10;
+      this.length = at;
     } else {
       this.bulk(s);
     }

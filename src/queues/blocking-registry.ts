@@ -174,7 +174,7 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
     if (state === null) return;
     state.timer = null;
     this.host.startTurn();
-    const start = c.out.length;
+    const start = c.out.mark();
     state.onTimeout(c);
     this.finish(c, state, false, start);
   }
@@ -186,7 +186,7 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
   unblockClient(c: C, error: boolean): boolean {
     const state = c.blocked;
     if (state === null) return false;
-    const start = c.out.length;
+    const start = c.out.mark();
     if (error) {
       c.reply.error(UNBLOCKED_ERROR);
       this.host.errorReplied(c);
@@ -202,7 +202,7 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
    * counted now (Redis 7.2 counts a blocked command once, when it is done).
    */
   private finish(c: C, state: BlockedState<C>, failed: boolean, replyStart: number): void {
-    if (c.replyOff) c.out.length = replyStart;
+    if (c.replyOff) c.out.rewind(replyStart);
     if (state.cmd !== null) this.host.completed(c, state.cmd, state.argv!, state.usec, failed);
     this.release(c);
     this.queueResume(c);
@@ -303,14 +303,14 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
     const state = c.blocked!;
     this.release(c);
     this.rerunDeadline = state.deadline;
-    const replyStart = c.out.length;
+    const replyStart = c.out.mark();
     try {
       this.host.rerun(c, state.cmd!, state.argv!);
     } finally {
       this.rerunDeadline = -1;
     }
     // CLIENT REPLY OFF holds for the reply that ends the wait too.
-    if (c.replyOff) c.out.length = replyStart;
+    if (c.replyOff) c.out.rewind(replyStart);
     if (c.blocked === null) this.queueResume(c);
   }
 

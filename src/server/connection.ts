@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { ParserLimits } from '../protocol/limits.js';
 import { RequestParser, type RequestSink } from '../protocol/request-parser.js';
-import { RespWriter } from '../protocol/reply.js';
+import { forBacklog, RespWriter } from '../protocol/reply.js';
 
 /**
  * One TCP connection: the socket, the request parser reading it, and the
@@ -46,10 +46,9 @@ export class Connection {
   send(out: Buffer | Buffer[] | null): void {
     const socket = this.socket;
     if (Array.isArray(out)) {
-      if (socket.writableLength > 0) {
-        // A backlog: copied, so that the socket's queue does not keep the shared message buffers alive.
-        socket.write(Buffer.concat(out));
-      } else if (out.length === 1) {
+      // A backlog: copied (up to a size), so that the socket's queue does not keep the shared message buffers alive.
+      if (socket.writableLength > 0) out = forBacklog(out);
+      if (out.length === 1) {
         socket.write(out[0]);
       } else {
         socket.cork();

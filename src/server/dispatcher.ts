@@ -35,7 +35,7 @@ export class Dispatcher {
     const broker = this.server.broker;
     const outer = broker.executing;
     broker.executing = c;
-    const replyStart = c.out.length;
+    const replyStart = c.out.mark();
     this.process(c, argv);
     if (c.replyOff || c.replySkip || c.replySkipNext) this.applyReplyMode(c, replyStart);
     broker.executing = outer;
@@ -73,7 +73,7 @@ export class Dispatcher {
    * gets its OK while OFF and SKIP themselves stay silent.
    */
   private applyReplyMode(c: Client, replyStart: number): void {
-    if (c.replyOff || c.replySkip) c.out.length = replyStart;
+    if (c.replyOff || c.replySkip) c.out.rewind(replyStart);
     if (c.replySkip) c.replySkip = false;
     if (c.replySkipNext) {
       c.replySkip = true;
@@ -167,21 +167,11 @@ export class Dispatcher {
   /**
    * A bug in a handler must not take the server down with it: the log gets
    * the stack, and the client an error in place of whatever part of a reply
-   * the handler had written. When that part cannot be taken back (it went
-   * into output that was already sealed), the connection is closed instead,
-   * so that it never carries half a reply.
+   * the handler had written, so that it never reads half a reply.
    */
-  private internalError(c: Client, cmd: Command, e: unknown, pendingBefore: number, lengthBefore: number): void {
+  private internalError(c: Client, cmd: Command, e: unknown, mark: number): void {
     this.server.log.warning({ err: e, command: cmd.fullName }, 'Internal error while executing a command');
-    const conn = c.conn;
-    if (conn !== null) {
-      const out = conn.out;
-      if (out.pending - pendingBefore !== out.length - lengthBefore || out.length < lengthBefore) {
-        this.server.fault(c, `executing '${cmd.fullName}'`, e);
-        return;
-      }
-      out.length = lengthBefore;
-    }
+    c.conn?.out.rewind(mark);
     c.reply.error(`ERR internal error while executing '${cmd.fullName}'`);
   }
 
@@ -221,15 +211,13 @@ export class Dispatcher {
     propagation.begin();
     // An AOF rewrite in progress copies the keys a write names before it changes them.
     if (cmd.isWrite && server.persistence.rewrite !== null) server.persistence.rewrite.beforeWrite(c.db.index, cmd, argv);
-    const conn = c.conn;
-    const pendingBefore = conn === null ? 0 : conn.out.pending;
-    const lengthBefore = conn === null ? 0 : conn.out.length;
+    const mark = c.conn === null ? 0 : c.conn.out.mark();
     const start = this.stamp;
     try {
       cmd.handler!(c, argv);
     } catch (e) {
       if (e instanceof CommandError) c.reply.error(e.message);
-      else this.internalError(c, cmd, e, pendingBefore, lengthBefore);
+      else this.internalError(c, cmd, e, mark);
     }
     const end = performance.now();
     this.stamp = end;

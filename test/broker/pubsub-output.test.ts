@@ -86,12 +86,12 @@ describe('RespWriter shared bytes', () => {
     expect(out.map((b) => b.toString('latin1'))).toEqual(['AAAABBBB', 'EEEEFFFF']);
   });
 
-  test('truncating the private part after shared bytes leaves the shared bytes alone', () => {
+  test('rewinding the private part after shared bytes leaves the shared bytes alone', () => {
     const w = new RespWriter();
     w.shared(src, 0, 4);
-    const mark = w.length;
+    const mark = w.mark();
     w.simple('dropped');
-    w.length = mark;
+    w.rewind(mark);
     w.simple('kept');
     expect(wire(w)).toBe('AAAA+kept\r\n');
   });

@@ -1,6 +1,8 @@
+import { constants } from 'node:buffer';
 import net from 'node:net';
-import { describe, expect, test } from 'vitest';
-import type { ParserLimits } from '../../src/protocol/limits.js';
+import { describe, expect, test, vi } from 'vitest';
+import { ARG_OVERHEAD, BIG_ARG_INITIAL_SIZE, MAX_MULTIBULK, type ParserLimits } from '../../src/protocol/limits.js';
+import { MAX_BUFFER } from '../../src/protocol/reply.js';
 import { RequestParser, type RequestSink } from '../../src/protocol/request-parser.js';
 import { useSluice } from '../helpers/fixture.js';
 import { transcript } from '../helpers/raw-session.js';
@@ -43,6 +45,11 @@ function frame(chunks: Buffer[], limits: Partial<ParserLimits> = {}): Event[] {
 }
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
+
+/** Events with long arguments shown by length, so that a failing comparison stays readable (and quick to print). */
+function brief(events: Event[]): Event[] {
+  return events.map((e) => (typeof e === 'object' && 'cmd' in e ? { cmd: e.cmd.map((a) => (a.length > 100 ? `<${a.length} bytes>` : a)) } : e));
+}
 
 /** Deterministic bytes: a 32-bit xorshift stream. */
 function pseudoRandomBytes(n: number, seed: number): Buffer {
@@ -160,12 +167,214 @@ describe('request framing is independent of how the bytes are chunked', () => {
     expect(frame([bytes('*1\r\n$00\r\n\r\n')])).toEqual([{ error: 'Protocol error: invalid bulk length' }]);
   });
 
+  test('an inline line of more than 64 KiB before its newline (a CR included) is refused whether or not the newline came in the same chunk', () => {
+    const line = (n: number) => 'ECHO ' + 'a'.repeat(n - 5);
+    expect(brief(frame([bytes(line(65536) + '\n')]))).toEqual([{ cmd: ['ECHO', '<65531 bytes>'] }]);
+    expect(brief(frame([bytes(line(65535) + '\r\n')]))).toEqual([{ cmd: ['ECHO', '<65530 bytes>'] }]);
+    expect(brief(frame([bytes(line(65536) + '\r\n')]))).toEqual([{ error: 'Protocol error: too big inline request' }]);
+    const over = bytes(line(65537) + '\n');
+    for (const at of [over.length, over.length - 1, 65537, 65536, 1000]) {
+      expect(brief(frame([over.subarray(0, at), over.subarray(at)])), `split at ${at}`).toEqual([{ error: 'Protocol error: too big inline request' }]);
+    }
+  });
+
   test('the query buffer limit counts arguments already read of an unfinished request', () => {
-    const limits = { queryBufferLimit: 100 };
+    const limits = { queryBufferLimit: 100 + 2 * ARG_OVERHEAD };
     const arg = 'x'.repeat(60);
     const first = bytes(`*3\r\n$3\r\nSET\r\n$60\r\n${arg}\r\n`);
     expect(frame([first], limits)).toEqual([]);
     expect(frame([first, bytes(`$60\r\n${arg.slice(0, 50)}`)], limits)).toEqual(['overflow']);
+  });
+});
+
+describe('lengths V8 cannot hold are refused at their header', () => {
+  const SET_K = '*3\r\n$3\r\nSET\r\n$1\r\nk\r\n';
+
+  /** Feeds one chunk to a parser with proto-max-bulk-len at its maximum, recording the parser's Buffer allocations. */
+  function feedWatchingAllocations(input: string): { events: Event[]; allocations: number[] } {
+    const events: Event[] = [];
+    const parser = new RequestParser(
+      {
+        command: (argv) => (events.push({ cmd: [...argv] }), true),
+        protocolError: (message) => void events.push({ error: message }),
+        queryBufferOverflow: () => void events.push('overflow'),
+      },
+      { maxBulkLen: Number.MAX_SAFE_INTEGER, queryBufferLimit: Number.MAX_SAFE_INTEGER },
+    );
+    const chunk = bytes(input);
+    const alloc = vi.spyOn(Buffer, 'allocUnsafe');
+    try {
+      parser.feed(chunk);
+      return { events, allocations: alloc.mock.calls.map(([size]) => size) };
+    } finally {
+      alloc.mockRestore();
+    }
+  }
+
+  test("V8's longest string is 536870888 chars, 24 below the default proto-max-bulk-len", () => {
+    expect(constants.MAX_STRING_LENGTH).toBe(536870888);
+  });
+
+  test("a bulk one byte longer than V8's longest string is refused as an invalid bulk length, with nothing allocated for it", () => {
+    const { events, allocations } = feedWatchingAllocations(SET_K + '$536870889\r\n');
+    expect(events).toEqual([{ error: 'Protocol error: invalid bulk length' }]);
+    expect(allocations).toEqual([]);
+  });
+
+  test("a bulk header at V8's longest string, or below, is accepted and only a first block is allocated for its data", () => {
+    for (const len of [536870888, 536870887, 100000]) {
+      const { events, allocations } = feedWatchingAllocations(SET_K + `$${len}\r\n`);
+      expect(events, `$${len}`).toEqual([]);
+      expect(allocations, `$${len}`).toEqual([Math.min(len + 2, BIG_ARG_INITIAL_SIZE)]);
+    }
+  });
+
+  test("before AUTH a bulk over V8's limit still gets the unauthenticated error first, as Redis orders its checks", () => {
+    const events: Event[] = [];
+    const parser = new RequestParser(
+      { command: () => true, protocolError: (message) => void events.push({ error: message }), queryBufferOverflow: () => {} },
+      { maxBulkLen: Number.MAX_SAFE_INTEGER, queryBufferLimit: Number.MAX_SAFE_INTEGER },
+    );
+    parser.authenticated = false;
+    parser.feed(bytes('*2\r\n$4\r\nAUTH\r\n$536870889\r\n'));
+    expect(events).toEqual([{ error: 'Protocol error: unauthenticated bulk length' }]);
+  });
+});
+
+describe('input that arrives while the client cannot take a command', () => {
+  /** A parser whose sink stops after each BLPOP, as the server stops a client that blocks; long arguments are recorded by length. */
+  function stoppingParser(limits: Partial<ParserLimits> = {}): { parser: RequestParser; events: Event[]; feed(chunk: Buffer): void } {
+    const events: Event[] = [];
+    const parser = new RequestParser(
+      {
+        command: (argv) => {
+          events.push({ cmd: argv.map((a) => (a.length > 100 ? `<${a.length} bytes>` : a)) });
+          return argv[0] !== 'BLPOP';
+        },
+        protocolError: (message) => void events.push({ error: message }),
+        queryBufferOverflow: () => void events.push('overflow'),
+      },
+      { maxBulkLen: 512 * 1024 * 1024, queryBufferLimit: 1024 * 1024 * 1024, ...limits },
+    );
+    // Borrowed like the server's shared read buffer: scribbled over after each call.
+    const feed = (chunk: Buffer) => {
+      const readBuffer = Buffer.from(chunk);
+      parser.feed(readBuffer);
+      readBuffer.fill('#');
+    };
+    return { parser, events, feed };
+  }
+
+  test('is read in order once the client resumes, across held blocks, a large bulk and a second stop', () => {
+    const { parser, events, feed } = stoppingParser();
+    const big = pseudoRandomBytes(200000, 3).toString('latin1');
+    const input = Buffer.concat([
+      encodeCommand(['BLPOP', 'q', '0']),
+      encodeCommand(['ECHO', big]),
+      bytes('PING\r\n'),
+      encodeCommand(['BLPOP', 'q', '0']),
+      encodeCommand(['SET', 'k', 'v']),
+      bytes('ECHO "a b"\r\n'),
+    ]);
+    for (let at = 0; at < input.length; at += 7000) feed(input.subarray(at, at + 7000));
+    expect(events).toEqual([{ cmd: ['BLPOP', 'q', '0'] }]);
+    parser.resume();
+    expect(events.slice(1)).toEqual([{ cmd: ['ECHO', '<200000 bytes>'] }, { cmd: ['PING'] }, { cmd: ['BLPOP', 'q', '0'] }]);
+    feed(bytes('PING\r\n'));
+    expect(events).toHaveLength(4);
+    parser.resume();
+    expect(events.slice(4)).toEqual([{ cmd: ['SET', 'k', 'v'] }, { cmd: ['ECHO', 'a b'] }, { cmd: ['PING'] }]);
+    expect(parser.pendingBytes).toBe(0);
+  });
+
+  test('is copied once, into blocks of 64 KiB, instead of being concatenated again at every read', () => {
+    const { parser, feed } = stoppingParser();
+    feed(encodeCommand(['BLPOP', 'q', '0']));
+    const alloc = vi.spyOn(Buffer, 'allocUnsafe');
+    const concat = vi.spyOn(Buffer, 'concat');
+    try {
+      for (let i = 0; i < 1000; i++) feed(bytes('PING\r\n'.repeat(100)));
+      expect(concat.mock.calls.length).toBe(0);
+      expect(alloc.mock.calls.map(([size]) => size)).toEqual(Array.from({ length: Math.ceil(600000 / 65536) }, () => 65536));
+    } finally {
+      alloc.mockRestore();
+      concat.mockRestore();
+    }
+    expect(parser.pendingBytes).toBe(600000);
+  });
+
+  test('counts toward client-query-buffer-limit', () => {
+    const { events, feed } = stoppingParser({ queryBufferLimit: 100000 });
+    feed(encodeCommand(['BLPOP', 'q', '0']));
+    feed(bytes('PING\r\n'.repeat(10000)));
+    expect(events).toEqual([{ cmd: ['BLPOP', 'q', '0'] }]);
+    feed(bytes('PING\r\n'.repeat(10000)));
+    expect(events).toEqual([{ cmd: ['BLPOP', 'q', '0'] }, 'overflow']);
+  });
+});
+
+describe('a multibulk count argv could never reach is refused at its header', () => {
+  test(`up to MAX_MULTIBULK (${MAX_MULTIBULK}) arguments are accepted; one more, or INT_MAX, is an invalid multibulk length`, () => {
+    expect(MAX_MULTIBULK).toBeLessThan(112_000_000);
+    expect(frame([bytes(`*${MAX_MULTIBULK}\r\n$4\r\nPING\r\n`)])).toEqual([]);
+    expect(frame([bytes(`*${MAX_MULTIBULK + 1}\r\n`)])).toEqual([{ error: 'Protocol error: invalid multibulk length' }]);
+    expect(frame([bytes('*2147483647\r\n')])).toEqual([{ error: 'Protocol error: invalid multibulk length' }]);
+  });
+
+  test('before AUTH such a count gets the unauthenticated error, as Redis gives for any count over 10 up to INT_MAX', () => {
+    const events: Event[] = [];
+    const parser = new RequestParser(
+      { command: () => true, protocolError: (message) => void events.push({ error: message }), queryBufferOverflow: () => {} },
+      { maxBulkLen: 512 * 1024 * 1024, queryBufferLimit: 1024 * 1024 * 1024 },
+    );
+    parser.authenticated = false;
+    parser.feed(bytes('*2147483647\r\n'));
+    expect(events).toEqual([{ error: 'Protocol error: unauthenticated multibulk length' }]);
+  });
+});
+
+describe('every argument read counts toward client-query-buffer-limit', () => {
+  const emptyBulks = (n: number) => bytes('$0\r\n\r\n'.repeat(n));
+
+  test(`an unfinished request is charged ARG_OVERHEAD (${ARG_OVERHEAD}) bytes per argument on top of its bytes`, () => {
+    const limits = { queryBufferLimit: 1000 * ARG_OVERHEAD };
+    expect(frame([bytes(`*${MAX_MULTIBULK}\r\n`), emptyBulks(1000)], limits)).toEqual([]);
+    expect(frame([bytes(`*${MAX_MULTIBULK}\r\n`), emptyBulks(1001)], limits)).toEqual(['overflow']);
+    expect(frame([bytes(`*${MAX_MULTIBULK}\r\n`), emptyBulks(500), bytes('$2\r\nab\r\n'.repeat(500))], limits)).toEqual(['overflow']);
+  });
+
+  test('arguments are charged as they are read: a request whose arguments pass the limit is refused even when it arrives whole in one chunk', () => {
+    const limits = { queryBufferLimit: 1000 * ARG_OVERHEAD };
+    expect(frame([bytes('*1000\r\n'), emptyBulks(1000)], limits)).toHaveLength(1);
+    expect(frame([Buffer.concat([bytes('*1001\r\n'), emptyBulks(1001)])], limits)).toEqual(['overflow']);
+  });
+
+  test('a finished request releases its charge: requests of many arguments pipelined past the limit are all served', () => {
+    const one = bytes('*1000\r\n' + '$0\r\n\r\n'.repeat(1000));
+    const events = frame(Array.from({ length: 5 }, () => one), { queryBufferLimit: 1000 * ARG_OVERHEAD });
+    expect(events).toHaveLength(5);
+    expect(events.every((e) => typeof e === 'object' && 'cmd' in e && e.cmd.length === 1000)).toBe(true);
+  });
+
+  test('input held while the client could not take a command is charged argument by argument when it is read', () => {
+    const events: Event[] = [];
+    const parser = new RequestParser(
+      {
+        command: (argv) => {
+          events.push({ cmd: argv.length > 3 ? [`${argv.length} arguments`] : [...argv] });
+          return argv[0] !== 'BLPOP';
+        },
+        protocolError: (message) => void events.push({ error: message }),
+        queryBufferOverflow: () => void events.push('overflow'),
+      },
+      { maxBulkLen: 512 * 1024 * 1024, queryBufferLimit: 1000 * ARG_OVERHEAD },
+    );
+    parser.feed(bytes('*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n*5000\r\n'));
+    // 30000 bytes: under the limit as bytes, but 5000 arguments are charged 200000.
+    parser.feed(emptyBulks(5000));
+    expect(events).toEqual([{ cmd: ['BLPOP', 'q', '0'] }]);
+    parser.resume();
+    expect(events).toEqual([{ cmd: ['BLPOP', 'q', '0'] }, 'overflow']);
   });
 });
 
@@ -255,6 +464,40 @@ describe('protocol over sockets', () => {
     });
   }
 
+  test("a SET whose bulk is under proto-max-bulk-len but longer than V8's longest string: invalid bulk length at its header, the connection closes, the server goes on", async () => {
+    const other = await RespClient.connect(sluice.port);
+    try {
+      const t = await transcript(sluice.port, ['*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$536870896\r\n', 'x'.repeat(1024)], { marker: null });
+      expect(t).toEqual({ replies: [{ t: 'error', v: 'ERR Protocol error: invalid bulk length' }], closed: true, timedOut: false });
+      expect(await other.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+    } finally {
+      other.close();
+    }
+  });
+
+  test('an inline line over 64 KiB that arrives while its client is blocked is refused once the client resumes, and the server goes on', async () => {
+    const other = await RespClient.connect(sluice.port);
+    try {
+      const session = transcript(sluice.port, ['BLPOP held-line-q 0\r\n', 'ECHO ' + 'a'.repeat(200000) + '\r\n'], { marker: null });
+      // The line must be held by the blocked client before its BLPOP is served.
+      for (;;) {
+        const list = await other.call('CLIENT', 'LIST');
+        const qbuf = /qbuf=(\d+)[^\n]*cmd=blpop/.exec(list.t === 'bulk' ? list.v ?? '' : '');
+        if (qbuf !== null && Number(qbuf[1]) === 200007) break;
+      }
+      expect(await other.call('LPUSH', 'held-line-q', 'x')).toEqual({ t: 'int', v: '1' });
+      const t = await session;
+      expect(t.replies.map((r) => (r.t === 'bulk' && r.v !== null && r.v.length > 100 ? `<${r.v.length} bytes>` : r))).toEqual([
+        { t: 'array', v: [{ t: 'bulk', v: 'held-line-q' }, { t: 'bulk', v: 'x' }] },
+        { t: 'error', v: 'ERR Protocol error: too big inline request' },
+      ]);
+      expect(t.closed).toBe(true);
+      expect(await other.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+    } finally {
+      other.close();
+    }
+  });
+
   test('a 20 MB value round-trips intact across many chunks', async () => {
     const value = pseudoRandomBytes(20 * 1024 * 1024, 2024);
     const socket = net.connect({ port: sluice.port, host: '127.0.0.1' });
@@ -286,6 +529,63 @@ describe('protocol over sockets', () => {
     } finally {
       socket.destroy();
     }
+  });
+});
+
+describe('replies larger than one buffer', () => {
+  const sluice = useSluice();
+  // Three values that together pass MAX_BUFFER, so the reply is sealed into pieces on its way out.
+  const values = [1, 2, 3].map((seed) => pseudoRandomBytes(MAX_BUFFER / 2 + seed, seed));
+
+  /** Sends raw bytes on a new connection and returns exactly `length` bytes of what comes back. */
+  async function exchange(request: Buffer, length: number): Promise<Buffer> {
+    const socket = net.connect({ port: sluice.port, host: '127.0.0.1' });
+    try {
+      const received: Buffer[] = [];
+      let total = 0;
+      const reply = new Promise<Buffer>((resolve, reject) => {
+        socket.on('data', (d: Buffer) => {
+          received.push(d);
+          total += d.length;
+          if (total >= length) resolve(Buffer.concat(received));
+        });
+        socket.once('close', () => reject(new Error(`connection closed after ${total} of ${length} bytes`)));
+        socket.once('error', reject);
+      });
+      socket.write(request);
+      const out = await reply;
+      expect(out.length).toBe(length);
+      return out;
+    } finally {
+      socket.destroy();
+    }
+  }
+
+  test('an MGET whose reply passes MAX_BUFFER arrives whole, byte-exact and in order', async () => {
+    const c = await sluice.connect();
+    for (let i = 0; i < values.length; i++) expect(await c.call('SET', `big${i}`, values[i].toString('latin1'))).toEqual({ t: 'simple', v: 'OK' });
+    const expected = Buffer.concat([
+      bytes('*4\r\n'),
+      ...values.flatMap((v, i) => (i === 1 ? [bytes('$-1\r\n'), bytes(`$${v.length}\r\n`), v, bytes('\r\n')] : [bytes(`$${v.length}\r\n`), v, bytes('\r\n')])),
+      bytes('+PONG\r\n'),
+    ]);
+    const out = await exchange(Buffer.concat([encodeCommand(['MGET', 'big0', 'missing', 'big1', 'big2']), bytes('PING\r\n')]), expected.length);
+    expect(out.equals(expected)).toBe(true);
+  });
+
+  test('CLIENT REPLY OFF and SKIP drop such a reply whole, and the replies after it come out intact', async () => {
+    const c = await sluice.connect();
+    for (let i = 0; i < values.length; i++) await c.call('SET', `big${i}`, values[i].toString('latin1'));
+    const request = Buffer.concat([
+      encodeCommand(['CLIENT', 'REPLY', 'OFF']),
+      encodeCommand(['MGET', 'big0', 'big1', 'big2']),
+      encodeCommand(['CLIENT', 'REPLY', 'ON']),
+      encodeCommand(['CLIENT', 'REPLY', 'SKIP']),
+      encodeCommand(['MGET', 'big2', 'big1', 'big0']),
+      encodeCommand(['ECHO', 'after']),
+    ]);
+    const expected = bytes('+OK\r\n$5\r\nafter\r\n');
+    expect((await exchange(request, expected.length)).toString('latin1')).toBe(expected.toString('latin1'));
   });
 });
 
@@ -335,6 +635,26 @@ describe('size limits changed with CONFIG SET take effect at once', () => {
       expect(t.replies.length).toBe(n);
     } finally {
       await configSet('client-query-buffer-limit', '1gb');
+    }
+  });
+});
+
+describe('one client cannot make the process abort', () => {
+  const sluice = useSluice({ start: { config: { 'client-query-buffer-limit': '1mb' } } });
+
+  test('a multibulk of empty bulks is closed at client-query-buffer-limit by its per-argument charge, and other clients are served', async () => {
+    const other = await RespClient.connect(sluice.port);
+    try {
+      const before = sluice.server.stats.clientQueryBufferLimitDisconnections;
+      // 1.2 MB of input, but 200000 arguments: the 1mb limit is passed after 26215 of them.
+      const flood = bytes(`*${MAX_MULTIBULK}\r\n` + '$0\r\n\r\n'.repeat(200000));
+      const t = await transcript(sluice.port, [flood], { marker: null });
+      expect(t).toEqual({ replies: [], closed: true, timedOut: false });
+      expect(sluice.server.stats.clientQueryBufferLimitDisconnections).toBe(before + 1);
+      expect(await other.call('SET', 'k', 'v')).toEqual({ t: 'simple', v: 'OK' });
+      expect(await other.call('GET', 'k')).toEqual({ t: 'bulk', v: 'v' });
+    } finally {
+      other.close();
     }
   });
 });

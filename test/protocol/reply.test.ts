@@ -1,6 +1,7 @@
-import { describe, expect, test } from 'vitest';
+import { constants } from 'node:buffer';
+import { describe, expect, test, vi } from 'vitest';
 import { formatDouble } from '../../src/protocol/double.js';
-import { RespWriter, type Protocol } from '../../src/protocol/reply.js';
+import { forBacklog, MAX_BUFFER, RespWriter, type Protocol } from '../../src/protocol/reply.js';
 
 function writer(proto: Protocol): RespWriter {
   const w = new RespWriter();
@@ -137,14 +138,147 @@ describe('RespWriter buffering', () => {
     expect(first.toString()).toBe('+one\r\n');
   });
 
-  test('length can be rolled back to drop replies written since a mark', () => {
+  test('rewind drops the replies written since a mark', () => {
     const w = writer(2);
     w.ok();
-    const mark = w.length;
+    const mark = w.mark();
     w.bulk('dropped');
-    w.length = mark;
+    w.rewind(mark);
     w.integer(7);
     expect(w.take()!.toString()).toBe('+OK\r\n:7\r\n');
+  });
+});
+
+/** Output as one string, and the pieces it came in. */
+function drain(w: RespWriter): { text: string; pieces: Buffer[] } {
+  const out = w.take();
+  const pieces = out === null ? [] : Array.isArray(out) ? out : [out];
+  return { text: Buffer.concat(pieces).toString('latin1'), pieces };
+}
+
+/** Records the sizes of the Buffers allocated while `f` runs. */
+function allocations(f: () => void): number[] {
+  const alloc = vi.spyOn(Buffer, 'allocUnsafe');
+  try {
+    f();
+    return alloc.mock.calls.map(([size]) => size);
+  } finally {
+    alloc.mockRestore();
+  }
+}
+
+describe('output larger than one buffer', () => {
+  const LIMIT = 4096;
+  const big = 'B'.repeat(10000) + '\0\xff';
+  const shared = Buffer.from('*3\r\n$7\r\nmessage\r\n$1\r\nc\r\n$1\r\nm\r\n', 'latin1');
+
+  /** A reply of every kind, with bulks larger than LIMIT among small writes, shared frames ahead and in between. */
+  function writeMix(w: RespWriter): void {
+    w.shared(shared, 0, shared.length);
+    w.array(2000);
+    for (let i = 0; i < 2000; i++) {
+      if (i % 500 === 7) w.bulk(big);
+      else if (i % 500 === 8) w.bulkBuffer(Buffer.from(big, 'latin1'));
+      else if (i % 500 === 9) w.verbatim(big);
+      else if (i % 3 === 0) w.integer(i * 7919);
+      else if (i % 3 === 1) w.bulk(`value-${i}`);
+      else w.simple(`S${i}`);
+      if (i % 700 === 0) w.shared(shared, 0, shared.length);
+    }
+    w.raw(Buffer.from('+end\r\n'));
+  }
+
+  for (const proto of [2, 3] as const) {
+    test(`a reply past the buffer limit comes out byte-exact and in order, in pieces no larger than the limit or than one write (RESP${proto})`, () => {
+      const reference = new RespWriter();
+      reference.proto = proto;
+      writeMix(reference);
+      const expected = drain(reference).text;
+      expect(expected.length).toBeGreaterThan(20 * LIMIT);
+
+      const w = new RespWriter(LIMIT);
+      w.proto = proto;
+      const sizes = allocations(() => writeMix(w));
+      expect(w.pending).toBe(expected.length);
+      const { text, pieces } = drain(w);
+      expect(text === expected, 'same bytes in the same order').toBe(true);
+      const oneWrite = 20 + big.length + 8;
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(oneWrite);
+      expect(Math.max(...pieces.map((p) => p.length))).toBeLessThanOrEqual(oneWrite);
+      // The twelve large writes, each in a piece of its own size; everything else in pieces within the limit.
+      expect(pieces.filter((p) => p.length > LIMIT).length).toBe(12);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThan(3 * expected.length);
+    });
+  }
+
+  test('a bulk past the limit gets a buffer of its own size; what was written before it is sealed, not copied again', () => {
+    const w = new RespWriter(LIMIT);
+    w.simple('before');
+    const sizes = allocations(() => w.bulk(big));
+    w.simple('after');
+    const { text, pieces } = drain(w);
+    expect(text).toBe(`+before\r\n$${big.length}\r\n${big}\r\n+after\r\n`);
+    expect(sizes).toEqual([big.length + 24]);
+    expect(pieces.map((p) => p.toString('latin1'))).toEqual(['+before\r\n', `$${big.length}\r\n${big}\r\n+after\r\n`]);
+  });
+
+  test('rewind drops what was written since the mark even when it was sealed into pieces, and keeps what came before', () => {
+    const w = new RespWriter(LIMIT);
+    w.shared(shared, 0, shared.length);
+    w.simple('kept');
+    const mark = w.mark();
+    writeMix(w);
+    expect(w.pending).toBeGreaterThan(mark + 20 * LIMIT);
+    w.rewind(mark);
+    expect(w.pending).toBe(mark);
+    w.simple('next');
+    expect(drain(w).text).toBe(shared.toString('latin1') + '+kept\r\n+next\r\n');
+
+    w.simple('a');
+    const before = w.mark();
+    w.bulk(big);
+    w.bulk(big);
+    w.simple('z');
+    w.rewind(before + 3);
+    const { text, pieces } = drain(w);
+    expect(text).toBe('+a\r\n$10');
+    expect(pieces.map((p) => p.toString('latin1'))).toEqual(['+a\r\n', '$10']);
+  });
+
+  test("a bulk as long as V8's longest string is written, between small replies, in one piece of its own size", () => {
+    const block = Buffer.from(Array.from({ length: 1 << 20 }, (_, i) => (i * 2654435761) >>> 24));
+    const length = constants.MAX_STRING_LENGTH;
+    const whole = Math.floor(length / block.length);
+    const value = block.toString('latin1').repeat(whole) + block.toString('latin1', 0, length - whole * block.length);
+    const w = new RespWriter();
+    w.array(3);
+    w.integer(1);
+    const sizes = allocations(() => w.bulk(value));
+    w.integer(2);
+    // Not drained into one string: it would be longer than V8 allows.
+    const pieces = w.take() as Buffer[];
+    const head = `$${length}\r\n`;
+    expect(sizes).toEqual([length + 24]);
+    expect(pieces.map((p) => p.length)).toEqual([':1\r\n'.length + 4, head.length + length + 2 + ':2\r\n'.length]);
+    expect(pieces[0].toString('latin1')).toBe('*3\r\n:1\r\n');
+    const big = pieces[1];
+    expect(big.toString('latin1', 0, head.length)).toBe(head);
+    for (let at = 0; at < length; at += block.length) {
+      const n = Math.min(block.length, length - at);
+      if (!big.subarray(head.length + at, head.length + at + n).equals(block.subarray(0, n))) expect.fail(`bytes differ in the block at ${at}`);
+    }
+    expect(big.toString('latin1', head.length + length)).toBe('\r\n:2\r\n');
+  });
+
+  test('output waiting behind a socket backlog is copied into one buffer up to MAX_BUFFER, and passed as it is beyond', () => {
+    const small = [shared, Buffer.from('+x\r\n'), shared];
+    const copied = forBacklog(small);
+    expect(copied).toHaveLength(1);
+    expect(copied[0].buffer).not.toBe(shared.buffer);
+    expect(copied[0].toString('latin1')).toBe(Buffer.concat(small).toString('latin1'));
+
+    const large = [shared, Buffer.alloc(MAX_BUFFER), shared];
+    expect(forBacklog(large)).toBe(large);
   });
 });
 
