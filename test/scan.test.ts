@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { BigMap } from '../src/store/big-map.js';
 import { ScanCursors } from '../src/store/scan-cursors.js';
+import { ScanOrder } from '../src/store/scan-order.js';
 import type { TypedValue } from '../src/store/value.js';
 import { useSluice } from './helpers/fixture.js';
 import { encodeCommand, type Resp } from './helpers/resp-client.js';
@@ -186,5 +187,319 @@ describe('ScanCursors', () => {
       cursors.maintain();
     }
     expect(cursors.size).toBe(0);
+  });
+});
+
+const missing = (expected: Iterable<string>, seen: Iterable<string>) => {
+  const got = new Set(seen);
+  return [...expected].filter((k) => !got.has(k));
+};
+
+/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
+function random(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+/** Every entry of a ScanOrder, stale ones included, in order. */
+function entries<K>(order: ScanOrder<K>): K[] {
+  const out: K[] = [];
+  let cursor = 0;
+  do cursor = order.scan(cursor, 100, out);
+  while (cursor !== 0);
+  return out;
+}
+
+/** A set with a ScanOrder beside it, fed and read as a collection would. */
+function ordered() {
+  const members = new Set<string>();
+  const order = new ScanOrder<string>({
+    get size() {
+      return members.size;
+    },
+    partCount: 1,
+    partKeys: () => members.keys(),
+  });
+  return {
+    members,
+    order,
+    add(key: string) {
+      if (members.has(key)) return;
+      members.add(key);
+      order.added(key);
+    },
+    remove(key: string) {
+      if (members.delete(key)) order.removed();
+    },
+    /** One call, keeping the members among the keys handed out. */
+    step(cursor: number, count: number, out: string[]): number {
+      const keys: string[] = [];
+      const next = order.scan(cursor, count, keys);
+      for (const k of keys) if (members.has(k)) out.push(k);
+      return next;
+    },
+    /** A whole iteration, in order. */
+    all(count = 10, from = 0): string[] {
+      const out: string[] = [];
+      let cursor = from;
+      let calls = 0;
+      do cursor = this.step(cursor, count, out);
+      while (cursor !== 0 && ++calls < 1_000_000);
+      return out;
+    },
+  };
+}
+
+describe('ScanOrder', () => {
+  test('walks members in arrival order, at most COUNT per call, ending with cursor 0 on the last batch', () => {
+    const s = ordered();
+    for (const k of range(100)) s.add(k);
+    let cursor = 0;
+    let calls = 0;
+    const seen: string[] = [];
+    do {
+      const out: string[] = [];
+      cursor = s.step(cursor, 7, out);
+      expect(out.length).toBeLessThanOrEqual(7);
+      seen.push(...out);
+      calls++;
+    } while (cursor !== 0 && calls < 100);
+    expect(seen).toEqual(range(100));
+    expect(calls).toBe(Math.ceil(100 / 7));
+    expect(s.step(0, 1, [])).not.toBe(0);
+  });
+
+  test('a member that left and came back appears twice until compaction keeps only one of its entries', () => {
+    const s = ordered();
+    for (const k of range(10)) s.add(k);
+    s.remove('k3');
+    expect(s.all()).toEqual(range(10).filter((k) => k !== 'k3'));
+    s.add('k3');
+    expect(s.all()).toEqual([...range(10), 'k3']);
+    s.remove('k8');
+    expect(s.order.length).toBe(11);
+    // Three stale entries (k3's first, k8, k9) against eight members: compaction is due.
+    s.remove('k9');
+    expect(s.order.length).toBe(8);
+    expect(s.all()).toEqual([...range(8).filter((k) => k !== 'k3'), 'k3']);
+  });
+
+  test('a cursor is a position: sending it again, or after changes, continues from there', () => {
+    const s = ordered();
+    for (const k of range(50)) s.add(k);
+    const first: string[] = [];
+    const c1 = s.step(0, 10, first);
+    const again: string[] = [];
+    const c2 = s.step(c1, 10, again);
+    const retry: string[] = [];
+    expect(s.step(c1, 10, retry)).toBe(c2);
+    expect(retry).toEqual(again);
+    expect(again).toEqual(range(20).slice(10));
+    s.remove('k10');
+    s.add('late');
+    expect(s.all(10, c1)).toEqual([...range(50).slice(11), 'late']);
+    expect(s.step(Number.MAX_SAFE_INTEGER, 10, [])).toBe(0);
+  });
+
+  test('a call hands out at most COUNT entries, stale ones included, for the caller to skip', () => {
+    const s = ordered();
+    for (const k of range(10_000)) s.add(k);
+    // Few enough removals, relative to what is left, for no compaction to be due.
+    for (const k of range(1000)) s.remove(k);
+    expect(s.order.length).toBe(10_000);
+    const keys: string[] = [];
+    const cursor = s.order.scan(0, 10, keys);
+    expect(keys).toEqual(range(10));
+    expect(cursor).toBe(11);
+    expect(s.all(100)).toEqual(range(10_000).slice(1000));
+  });
+
+  test('compaction during iterations keeps every member present throughout in its place', () => {
+    const s = ordered();
+    const all = range(20_000);
+    for (const k of all) s.add(k);
+    const rnd = random(11);
+    // Each iteration takes 1 to 150 of the 200 calls a whole one needs.
+    const iterations = Array.from({ length: 50 }, () => ({ cursor: 0, seen: [] as string[] }));
+    for (const it of iterations) {
+      for (let steps = 1 + rnd(150); steps > 0; steps--) it.cursor = s.step(it.cursor, 100, it.seen);
+    }
+    const survivors = all.filter((_, i) => i % 10 === 3);
+    const survive = new Set(survivors);
+    for (const k of all) if (!survive.has(k) && rnd(2) === 0) s.remove(k);
+    for (const k of all) if (!survive.has(k)) s.remove(k);
+    // Compaction ran: most stale entries are gone.
+    expect(s.order.length).toBeLessThan(5000);
+    for (const it of iterations) {
+      let calls = 0;
+      while (it.cursor !== 0 && calls++ < 10_000) it.cursor = s.step(it.cursor, 100, it.seen);
+      expect(it.cursor).toBe(0);
+      expect(missing(survivors, it.seen)).toEqual([]);
+      expect(it.seen.filter((k) => survive.has(k)).length).toBe(2000);
+    }
+    expect(s.all(33)).toEqual(survivors);
+  });
+
+  test('random interleaving of iterations and changes: every member present throughout is returned, duplicates are rare', () => {
+    const s = ordered();
+    const rnd = random(42);
+    const universe = range(3000, 'u');
+    for (const k of universe.slice(0, 2000)) s.add(k);
+    /** When each key last arrived or left, in operations. */
+    const changed = new Map<string, number>();
+    let ops = 0;
+    let started = 0;
+    let finished = 0;
+    let compacted = 0;
+    let returned = 0;
+    let duplicates = 0;
+    type It = { cursor: number; begun: number; before: string[]; seen: string[] };
+    const running: It[] = [];
+    while (finished < 400) {
+      if (running.length < 60 && started < 400) {
+        running.push({ cursor: 0, begun: ops, before: [...s.members], seen: [] });
+        started++;
+      }
+      if (rnd(10) < 6) {
+        const i = rnd(running.length);
+        const it = running[i];
+        it.cursor = s.step(it.cursor, 1 + rnd(40), it.seen);
+        if (it.cursor === 0) {
+          const throughout = new Set(it.before.filter((k) => (changed.get(k) ?? -1) < it.begun));
+          expect(missing(throughout, it.seen)).toEqual([]);
+          const ofThroughout = it.seen.filter((k) => throughout.has(k));
+          returned += ofThroughout.length;
+          duplicates += ofThroughout.length - new Set(ofThroughout).size;
+          running.splice(i, 1);
+          finished++;
+        }
+      } else {
+        const k = universe[rnd(universe.length)];
+        const stale = s.order.length - s.members.size;
+        if (s.members.has(k)) s.remove(k);
+        else s.add(k);
+        if (s.order.length - s.members.size < stale) compacted++;
+        changed.set(k, ops++);
+      }
+    }
+    expect(compacted).toBeGreaterThan(0);
+    expect(duplicates).toBeLessThan(returned / 100);
+    expect(entries(s.order).length).toBe(s.order.length);
+    expect(new Set(s.all(50))).toEqual(s.members);
+  });
+
+  test('whatever arrives and leaves, and whenever compaction runs, a full walk reaches every member', () => {
+    const s = ordered();
+    const rnd = random(5);
+    const universe = range(2600, 'w');
+    let checks = 0;
+    for (let op = 0; op < 40_000; op++) {
+      // Phases that grow and shrink the collection across several chunks.
+      const growing = Math.floor(op / 4000) % 2 === 0;
+      const k = universe[rnd(universe.length)];
+      if (s.members.has(k)) {
+        if (!growing || rnd(3) === 0) s.remove(k);
+      } else if (growing || rnd(3) === 0) {
+        s.add(k);
+      }
+      if (op % 97 === 0) {
+        checks++;
+        expect(missing(s.members, s.all(1 + rnd(300)))).toEqual([]);
+        expect(entries(s.order).length).toBe(s.order.length);
+      }
+    }
+    expect(checks).toBeGreaterThan(400);
+  });
+
+  test('a member arriving while a compaction pass is under way is kept, even after the pass has met every older member', () => {
+    const s = ordered();
+    const older = range(1024, 'a');
+    for (const k of older) s.add(k);
+    // A second chunk whose entries are all stale: once compaction has done the
+    // first chunk, no member is left for its walk to expect.
+    for (const k of range(100, 'c')) s.add(k);
+    for (const k of range(100, 'c')) s.remove(k);
+    let i = 0;
+    let length = s.order.length;
+    while (s.order.length === length && i < 500) s.remove(older[i++]);
+    expect(s.order.length).toBeLessThan(length);
+    s.add('late');
+    length = s.order.length;
+    while (s.order.length === length && i < 1000) s.remove(older[i++]);
+    expect(s.order.length).toBeLessThan(length);
+    expect(s.all()).toContain('late');
+  });
+
+  test('clear() drops every entry but not the numbering, so an older cursor reaches members added later', () => {
+    const s = ordered();
+    for (const k of range(20)) s.add(k);
+    const cursor = s.step(0, 5, []);
+    s.order.clear();
+    s.members.clear();
+    expect(s.order.length).toBe(0);
+    expect(s.step(cursor, 10, [])).toBe(0);
+    for (const k of range(5, 'n')) s.add(k);
+    expect(s.all(2, cursor)).toEqual(range(5, 'n'));
+    expect(s.order.nextSeq).toBe(26);
+  });
+
+  test('the last member leaving empties the log at once', () => {
+    const s = ordered();
+    for (const k of range(3000)) s.add(k);
+    for (const k of range(3000)) s.remove(k);
+    expect(s.order.length).toBe(0);
+    s.add('again');
+    expect(s.all()).toEqual(['again']);
+  });
+});
+
+describe('BigMap with a ScanOrder', () => {
+  test('compaction walks every part: a full walk reaches every key through arrivals and departures', () => {
+    const m = new BigMap<string, number>(64, 1);
+    const order = m.order!;
+    const rnd = random(3);
+    const universe = range(1000, 'p');
+    for (let op = 0; op < 30_000; op++) {
+      const growing = Math.floor(op / 3000) % 2 === 0;
+      const k = universe[rnd(universe.length)];
+      if (m.has(k)) {
+        if (!growing || rnd(3) === 0) m.delete(k);
+        else m.set(k, op);
+      } else if (growing || rnd(3) === 0) {
+        m.set(k, op);
+      }
+      if (op % 89 === 0) {
+        const seen: string[] = [];
+        let cursor = 0;
+        do cursor = order.scan(cursor, 1 + rnd(100), seen);
+        while (cursor !== 0);
+        expect(missing(m.keys(), seen)).toEqual([]);
+      }
+    }
+    expect(entries(order).length).toBe(order.length);
+    expect(order.length).toBeLessThan(2 * m.size + 1024);
+  });
+
+  test('reports arrivals and departures in every part, but not updates in place', () => {
+    const m = new BigMap<string, number>(100, 1);
+    for (let i = 0; i < 450; i++) m.set(`k${i}`, i);
+    m.set('k7', -7);
+    m.set('k420', -420);
+    expect(m.delete('k5')).toBe(true);
+    expect(m.delete('k5')).toBe(false);
+    expect(m.delete('k440')).toBe(true);
+    m.set('fresh', 1);
+    const order = m.order!;
+    const seen = entries(order);
+    expect(seen.length).toBe(order.length);
+    expect(seen.filter((k) => m.has(k))).toEqual([...range(450).filter((k) => k !== 'k5' && k !== 'k440'), 'fresh']);
+    m.clear();
+    expect(order.length).toBe(0);
   });
 });
