@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { BigMap } from '../src/store/big-map.js';
-import { ScanCursors } from '../src/store/scan-cursors.js';
 import { ScanOrder } from '../src/store/scan-order.js';
 import type { TypedValue } from '../src/store/value.js';
-import { useSluice } from './helpers/fixture.js';
+import { perTest, useSluice } from './helpers/fixture.js';
 import { encodeCommand, type Resp } from './helpers/resp-client.js';
 
 const sluice = useSluice({ conn: 'fresh' });
+const { start, stop, tmp } = perTest();
 
 /** Loads keys through one pipelined write. */
 async function load(keys: string[]): Promise<void> {
@@ -16,16 +16,25 @@ async function load(keys: string[]): Promise<void> {
   await sluice.conn.read();
 }
 
+function scanReply(r: Resp): [string, string[]] {
+  const bulk = (x: Resp | undefined) => {
+    if (x?.t !== 'bulk' || x.v === null) throw new Error(`SCAN answered ${JSON.stringify(r)}`);
+    return x.v;
+  };
+  if (r.t !== 'array' || r.v === null || r.v.length !== 2) throw new Error(`SCAN answered ${JSON.stringify(r)}`);
+  const [next, keys] = r.v;
+  if (keys.t !== 'array' || keys.v === null) throw new Error(`SCAN answered ${JSON.stringify(r)}`);
+  return [bulk(next), keys.v.map(bulk)];
+}
+
 async function scanOnce(cursor: string, ...opts: string[]): Promise<[string, string[]]> {
-  const r = (await sluice.conn.call('SCAN', cursor, ...opts)) as { t: 'array'; v: Resp[] };
-  const [next, keys] = r.v as [{ v: string }, { v: { v: string }[] }];
-  return [next.v, keys.v.map((k) => k.v)];
+  return scanReply(await sluice.conn.call('SCAN', cursor, ...opts));
 }
 
 /** A whole iteration; `between` runs after every call. Bounded by `maxCalls`. */
-async function scanAll(opts: string[] = [], between?: (call: number) => Promise<void>, maxCalls = 10_000) {
+async function scanAll(opts: string[] = [], between?: (call: number) => Promise<void>, maxCalls = 10_000, from = '0') {
   const seen: string[] = [];
-  let cursor = '0';
+  let cursor = from;
   let calls = 0;
   do {
     const [next, keys] = await scanOnce(cursor, ...opts);
@@ -38,6 +47,22 @@ async function scanAll(opts: string[] = [], between?: (call: number) => Promise<
 }
 
 const range = (n: number, prefix = 'k') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+const missing = (expected: Iterable<string>, seen: Iterable<string>) => {
+  const got = new Set(seen);
+  return [...expected].filter((k) => !got.has(k));
+};
+
+/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
+function random(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
 
 describe('SCAN iteration', () => {
   test('returns every key exactly once when nothing changes, at most COUNT per call', async () => {
@@ -57,12 +82,90 @@ describe('SCAN iteration', () => {
     const { seen, done } = await scanAll(['COUNT', '20'], async (call) => {
       // Delete some early keys, add new ones at the end, and delete/re-add in between.
       await sluice.conn.call('DEL', `churn${call * 3}`, `churn${call * 3 + 1}`);
-      await load([`new${added++}`, `new${added++}`]);
+      await load([`new${added++}`, `new${added++}`, `churn${call * 3 - 3}`]);
       await sluice.conn.call('DEL', `new${added - 4}`);
     });
     expect(done).toBe(true);
-    const got = new Set(seen);
-    expect(stable.filter((k) => !got.has(k))).toEqual([]);
+    expect(missing(stable, seen)).toEqual([]);
+    expect(seen.filter((k) => k.startsWith('stable')).length).toBe(500);
+  });
+
+  test('many interleaved iterations each return every key present throughout, while keys are deleted, added and deleted again', async () => {
+    const rnd = random(7);
+    const order = sluice.server.keyspace.db(0).dict.order;
+    const firstSeq = order.nextSeq;
+    await load(range(600, 'k'));
+    const iterations = Array.from({ length: 40 }, () => ({
+      cursor: '0',
+      seen: new Set<string>(),
+      calls: 0,
+      count: String(5 + rnd(30)),
+      from: rnd(15),
+    }));
+    // Keys with an even number are never touched; the odd ones and the fresh ones churn.
+    const stable = range(600, 'k').filter((_, i) => i % 2 === 0);
+    const churning = () => `k${2 * rnd(300) + 1}`;
+    let fresh = 0;
+    let active = iterations.length;
+    for (let round = 0; active > 0 && round < 2000; round++) {
+      for (const it of iterations) {
+        if (round < it.from || (it.calls > 0 && it.cursor === '0')) continue;
+        if (rnd(3) === 0) continue;
+        const [next, keys] = await scanOnce(it.cursor, 'COUNT', it.count);
+        for (const k of keys) it.seen.add(k);
+        it.cursor = next;
+        it.calls++;
+        if (next === '0') active--;
+      }
+      const victims = Array.from({ length: 5 }, churning);
+      await sluice.conn.call('DEL', ...victims, `f${fresh - 1 - rnd(20)}`, `f${fresh - 1 - rnd(20)}`);
+      await load([`f${fresh++}`, `f${fresh++}`, churning(), churning()]);
+    }
+    expect(active).toBe(0);
+    for (const it of iterations) expect(missing(stable, it.seen)).toEqual([]);
+    // Compaction ran meanwhile: fewer entries are left than were ever appended.
+    expect(sluice.server.keyspace.db(0).dict.order).toBe(order);
+    expect(order.length).toBeLessThan(order.nextSeq - firstSeq);
+  });
+
+  test('2,000 iterations in flight at once all complete, each with every key', async () => {
+    const keys = range(500, 'key:');
+    await load(keys);
+    const scans = Array.from({ length: 2000 }, () => ({ cursor: '0', seen: [] as string[], done: false }));
+    for (let round = 0; round < 100 && scans.some((s) => !s.done); round++) {
+      const running = scans.filter((s) => !s.done);
+      sluice.conn.writeRaw(Buffer.concat(running.map((s) => encodeCommand(['SCAN', s.cursor, 'COUNT', '50']))));
+      for (const s of running) {
+        const [next, found] = scanReply(await sluice.conn.read());
+        s.seen.push(...found);
+        s.cursor = next;
+        s.done = next === '0';
+      }
+      // Churn between rounds: keys that come and go must not disturb the others.
+      await load([`tmp:${round}`]);
+      await sluice.conn.call('DEL', `tmp:${round - 1}`);
+    }
+    for (const s of scans) {
+      expect(s.done).toBe(true);
+      expect(missing(keys, s.seen)).toEqual([]);
+      expect(s.seen.filter((k) => k.startsWith('key:')).length).toBe(500);
+    }
+  });
+
+  test('a cursor can be sent again and continues the same way; any cursor is a position, never an error', async () => {
+    await load(range(100));
+    const [c1, first] = await scanOnce('0', 'COUNT', '10');
+    const second = await scanOnce(c1, 'COUNT', '10');
+    expect(await scanOnce(c1, 'COUNT', '10')).toEqual(second);
+    expect(new Set([...first, ...second[1]]).size).toBe(20);
+    // Deleting what the lost reply carried: the retry continues after the cursor all the same.
+    await sluice.conn.call('DEL', second[1][0]);
+    const retried = await scanAll(['COUNT', '10'], undefined, 100, c1);
+    expect(retried.done).toBe(true);
+    expect(new Set([...first, ...retried.seen])).toEqual(new Set(range(100).filter((k) => k !== second[1][0])));
+    expect(await scanOnce('18446744073709551615')).toEqual(['0', []]);
+    const [, fromMadeUp] = await scanOnce('12', 'COUNT', '1000');
+    expect(fromMadeUp.length).toBeGreaterThan(0);
   });
 
   test('MATCH and TYPE filter the keys visited, and expired keys are neither returned nor kept', async () => {
@@ -88,124 +191,78 @@ describe('SCAN iteration', () => {
     expect(keys.sort()).toEqual(range(10).sort());
   });
 
-  test('an unknown or already used cursor restarts the iteration rather than losing keys', async () => {
-    await load(range(100));
-    const [c1, first] = await scanOnce('0', 'COUNT', '10');
-    await scanOnce(c1, 'COUNT', '10');
-    const again = await scanAll(['COUNT', '10']);
-    expect(again.done).toBe(true);
-    const [, replay] = await scanOnce(c1, 'COUNT', '10');
-    expect(replay).toEqual(first);
-    const [, invented] = await scanOnce('12345', 'COUNT', '10');
-    expect(invented).toEqual(first);
-  });
-
-  test('a cursor from another database restarts in the current one', async () => {
-    await load(range(30, 'db0-'));
-    await sluice.conn.call('SELECT', '1');
-    await load(range(5, 'db1-'));
-    await sluice.conn.call('SELECT', '0');
-    const [c1] = await scanOnce('0', 'COUNT', '10');
-    await sluice.conn.call('SELECT', '1');
-    const [next, keys] = await scanOnce(c1, 'COUNT', '10');
-    expect(next).toBe('0');
-    expect(keys.sort()).toEqual(range(5, 'db1-').sort());
-  });
-
-  test('FLUSHDB forgets the iterations over the flushed database', async () => {
-    await load(range(50));
-    const before = sluice.server.keyspace.scans.size;
-    await scanOnce('0', 'COUNT', '5');
-    expect(sluice.server.keyspace.scans.size).toBe(before + 1);
+  test('a cursor from before FLUSHDB continues into the keys created after it', async () => {
+    await load(range(50, 'old'));
+    const [cursor] = await scanOnce('0', 'COUNT', '5');
     await sluice.conn.call('FLUSHDB');
-    expect(sluice.server.keyspace.scans.size).toBe(before);
+    expect(await scanOnce(cursor)).toEqual(['0', []]);
+    await load(range(30, 'new'));
+    const after = await scanAll(['COUNT', '7'], undefined, 100, cursor);
+    expect(after.done).toBe(true);
+    expect(after.seen.sort()).toEqual(range(30, 'new').sort());
+    await sluice.conn.call('FLUSHALL');
+    expect(await scanOnce(cursor)).toEqual(['0', []]);
   });
-});
 
-describe('ScanCursors', () => {
-  const filled = (n: number) => {
-    const m = new BigMap<string, number>();
-    for (let i = 0; i < n; i++) m.set(`k${i}`, i);
-    return m;
-  };
+  test('every path that adds or removes keys keeps the scan order in step with the database', async () => {
+    const ks = sluice.server.keyspace;
+    const c = sluice.conn;
+    await load(range(200, 'a'));
+    await c.call('DEL', 'a0', 'a1', 'nosuch');
+    await c.call('UNLINK', 'a2');
+    await c.call('RENAME', 'a3', 'renamed');
+    await c.call('RENAME', 'a4', 'a5');
+    await c.call('RENAMENX', 'a6', 'a7');
+    await c.call('MOVE', 'a8', '1');
+    await c.call('COPY', 'a9', 'copied');
+    await c.call('COPY', 'a10', 'a11', 'DB', '1');
+    await c.call('SET', 'a12', 'overwritten');
+    await c.call('GETDEL', 'a13');
+    await c.call('SET', 'lazy', 'v', 'PX', '1');
+    await c.call('SET', 'active', 'v', 'PX', '1');
+    for (let i = 0; i < 50; i++) await c.call('SET', `ttl${i}`, 'v', 'PX', '1');
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await c.call('GET', 'lazy')).toEqual({ t: 'bulk', v: null });
+    for (let i = 0; i < 100 && ks.db(0).expires.size > 0; i++) ks.activeExpireCycle(5);
+    await c.call('SELECT', '2');
+    await load(range(20, 'b'));
+    await c.call('SWAPDB', '0', '2');
+    await c.call('SELECT', '3');
+    await load(range(10, 'gone'));
+    await c.call('FLUSHDB');
+    await load(['after-flush']);
+    for (const db of ks.dbs) {
+      const seen = entries(db.dict.order);
+      expect(seen.length).toBe(db.dict.order.length);
+      expect(seen.filter((k) => db.dict.has(k)).sort()).toEqual([...db.dict.keys()].sort());
+    }
+    expect(ks.db(0).size).toBe(20);
+    expect(ks.db(2).dict.has('renamed')).toBe(true);
+    expect(ks.db(2).dict.has('a3')).toBe(false);
+    expect(ks.db(2).dict.has('ttl0')).toBe(false);
+    expect(entries(ks.db(3).dict.order)).toEqual(['after-flush']);
+  });
 
-  test('visits at most COUNT entries per step', () => {
-    const cursors = new ScanCursors<string>();
-    const m = filled(100);
+  test('after a restart a cursor from before it is still a valid continuation', async () => {
+    const dir = tmp();
+    const first = await start(dir);
+    first.c.writeRaw(Buffer.concat(range(300).map((k) => encodeCommand(['SET', k, 'v']))));
+    for (let i = 0; i < 300; i++) await first.c.read();
     let cursor = '0';
-    let steps = 0;
+    for (let i = 0; i < 3; i++) [cursor] = scanReply(await first.c.call('SCAN', cursor, 'COUNT', '50'));
+    await stop(first);
+    const { c } = await start(dir);
     const seen: string[] = [];
+    let calls = 0;
     do {
-      let visits = 0;
-      cursor = cursors.step(cursor, m, 7, (k) => {
-        visits++;
-        seen.push(k);
-      });
-      expect(visits).toBeLessThanOrEqual(7);
-      steps++;
-    } while (cursor !== '0' && steps < 100);
-    expect(seen).toEqual([...m.keys()]);
-  });
-
-  test('keeps at most `capacity` parked iterations; an evicted one restarts', () => {
-    const cursors = new ScanCursors<string>(3);
-    const m = filled(20);
-    const first = cursors.step('0', m, 5, () => {});
-    for (let i = 0; i < 3; i++) cursors.step('0', m, 5, () => {});
-    expect(cursors.size).toBe(3);
-    const seen: string[] = [];
-    cursors.step(first, m, 5, (k) => seen.push(k));
-    expect(seen).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
-  });
-
-  test('maintain() moves a parked iterator on under churn without losing its place', () => {
-    const cursors = new ScanCursors<string>();
-    const m = filled(100);
-    const seen: string[] = [];
-    let cursor = cursors.step('0', m, 10, (k) => seen.push(k));
-    for (let round = 0; round < 5; round++) {
-      for (let i = 0; i < 3000; i++) {
-        m.set(`tmp${i}`, i);
-        m.delete(`tmp${i}`);
-      }
-      cursors.maintain();
-    }
-    for (let calls = 0; cursor !== '0' && calls < 100; calls++) cursor = cursors.step(cursor, m, 10, (k) => seen.push(k));
+      const [next, keys] = scanReply(await c.call('SCAN', cursor, 'COUNT', '50'));
+      seen.push(...keys);
+      cursor = next;
+    } while (cursor !== '0' && ++calls < 100);
     expect(cursor).toBe('0');
-    expect(seen.filter((k) => k.startsWith('k'))).toEqual(range(100));
-  });
-
-  test('maintain() drops an iteration idle through so much churn that its buffer filled', () => {
-    const cursors = new ScanCursors<string>();
-    const m = filled(5000);
-    cursors.step('0', m, 10, () => {});
-    for (let round = 0; round < 1100 && cursors.size > 0; round++) {
-      for (let i = 0; i < 630; i++) {
-        m.set(`tmp${i}`, i);
-        m.delete(`tmp${i}`);
-      }
-      cursors.maintain();
-    }
-    expect(cursors.size).toBe(0);
+    expect(seen.every((k) => /^k\d+$/.test(k))).toBe(true);
   });
 });
-
-const missing = (expected: Iterable<string>, seen: Iterable<string>) => {
-  const got = new Set(seen);
-  return [...expected].filter((k) => !got.has(k));
-};
-
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 /** Every entry of a ScanOrder, stale ones included, in order. */
 function entries<K>(order: ScanOrder<K>): K[] {

@@ -12,8 +12,8 @@ export class BigMap<K, V> implements ScanMembers<K> {
   private parts: Map<K, V>[] = [new Map()];
   private count = 0;
   /**
-   * Counts insertions and deletions (not updates in place): how SCAN's
-   * cursor table tells that a parked iterator may be pinning rehashed tables.
+   * Counts insertions and deletions (not updates in place): how RANDOMKEY's
+   * walk tells that its parked iterator may be pinning rehashed tables.
    */
   version = 0;
 
