@@ -50,31 +50,35 @@ export function parseScanOptions(argv: string[], first: number, allowType: boole
 }
 
 /**
- * SCAN over the current database through the keyspace's parked iterators
- * (see ScanCursors for the design and its guarantee). Filters apply in
- * Redis's order: pattern, then expiry (an expired key is deleted), then
- * type, whose check Redis makes with a lookup that counts a keyspace hit.
+ * SCAN over the current database in its dictionary's ScanOrder (see there for
+ * the cursor and its guarantee). Filters apply in Redis's order: pattern,
+ * then expiry (an expired key is deleted), then type, whose check Redis makes
+ * with a lookup that counts a keyspace hit.
  */
 function scan(c: Ctx, argv: string[]): void {
-  const cursor = parseCursor(argv[1]);
+  // Sequence numbers stay below 2^53, so a larger cursor, rounded, still lies past them all.
+  const cursor = Number(parseCursor(argv[1]));
   const { count, pattern, type } = parseScanOptions(argv, 2, true);
   const db = c.db;
   const ks = c.keyspace;
-  const found: string[] = [];
-  const next = ks.scans.step(cursor, db.dict, count, (key) => {
-    if (pattern !== null && !globMatch(pattern, key)) return;
+  const keys: string[] = [];
+  const next = db.dict.order.scan(cursor, count, keys);
+  let found = 0;
+  for (const key of keys) {
+    if (pattern !== null && !globMatch(pattern, key)) continue;
+    // Also skips the order's stale entries (keys no longer there).
     const v = db.get(key);
-    if (v === undefined) return;
+    if (v === undefined) continue;
     if (type !== null) {
       ks.stats.hits++;
-      if (typeOf(v) !== type) return;
+      if (typeOf(v) !== type) continue;
     }
-    found.push(key);
-  });
+    keys[found++] = key;
+  }
   c.reply.array(2);
-  c.reply.bulk(next);
-  c.reply.array(found.length);
-  for (const key of found) c.reply.bulk(key);
+  c.reply.bulk(String(next));
+  c.reply.array(found);
+  for (let i = 0; i < found; i++) c.reply.bulk(keys[i]);
 }
 
 export const scanCommands: CommandSpec[] = [

@@ -1,21 +1,41 @@
+import { ScanOrder, type ScanMembers } from './scan-order.js';
+
 /**
  * A Map that does not stop at V8's 2^24-entry limit: entries spill into
  * further Maps once one is full. Below the spill size it costs one Map
  * lookup, like a plain Map. Iteration order is insertion order per part.
+ * With a ScanOrder (`scanFrom`, the first sequence number to give), it
+ * reports every key that arrives or leaves to it, so that SCAN can walk the
+ * map with stateless cursors.
  */
-export class BigMap<K, V> {
+export class BigMap<K, V> implements ScanMembers<K> {
   private parts: Map<K, V>[] = [new Map()];
   private count = 0;
   /**
-   * Counts insertions and deletions (not updates in place): how SCAN's
-   * cursor table tells that a parked iterator may be pinning rehashed tables.
+   * Counts insertions and deletions (not updates in place): how RANDOMKEY's
+   * walk tells that its parked iterator may be pinning rehashed tables.
    */
   version = 0;
 
-  constructor(private readonly partLimit = 1 << 23) {}
+  readonly order: ScanOrder<K> | null;
+
+  constructor(
+    private readonly partLimit = 1 << 23,
+    scanFrom: number | null = null,
+  ) {
+    this.order = scanFrom === null ? null : new ScanOrder(this, scanFrom);
+  }
 
   get size(): number {
     return this.count;
+  }
+
+  get partCount(): number {
+    return this.parts.length;
+  }
+
+  partKeys(part: number): Iterator<K> {
+    return this.parts[part].keys();
   }
 
   get(key: K): V | undefined {
@@ -44,6 +64,7 @@ export class BigMap<K, V> {
         if (m.size !== before) {
           this.count++;
           this.version++;
+          if (this.order !== null) this.order.added(key);
         }
         return;
       }
@@ -62,6 +83,7 @@ export class BigMap<K, V> {
     target.set(key, value);
     this.count++;
     this.version++;
+    if (this.order !== null) this.order.added(key);
   }
 
   delete(key: K): boolean {
@@ -69,6 +91,7 @@ export class BigMap<K, V> {
       if (m.delete(key)) {
         this.count--;
         this.version++;
+        if (this.order !== null) this.order.removed();
         return true;
       }
     }
@@ -79,6 +102,7 @@ export class BigMap<K, V> {
     this.parts = [new Map()];
     this.count = 0;
     this.version++;
+    if (this.order !== null) this.order.clear();
   }
 
   *entries(): IterableIterator<[K, V]> {

@@ -1,6 +1,14 @@
 import { BigMap } from './big-map.js';
+import type { ScanOrder } from './scan-order.js';
 import { isString, type Value } from './value.js';
 import type { Keyspace } from './keyspace.js';
+
+/** The key→value dictionary, which keeps the order SCAN walks. */
+export type KeyDict = BigMap<string, Value> & { readonly order: ScanOrder<string> };
+
+function keyDict(firstSeq = 1): KeyDict {
+  return new BigMap<string, Value>(undefined, firstSeq) as KeyDict;
+}
 
 /** Anything that wants to know when a watched key changes (a client in WATCH). */
 export interface Watcher {
@@ -13,7 +21,7 @@ export interface Watcher {
  * Expired keys are removed lazily on access and by the keyspace's active cycle.
  */
 export class Database {
-  dict = new BigMap<string, Value>();
+  dict = keyDict();
   expires = new BigMap<string, number>();
   /** Clients watching each key; null while nobody watches anything here. */
   watched: Map<string, Set<Watcher>> | null = null;
@@ -159,7 +167,8 @@ export class Database {
   flush(): number {
     const removed = this.dict.size;
     this.touchAllWatched(this);
-    this.dict = new BigMap();
+    // Numbering goes on where it stopped, so a cursor from before the flush finds every key made after it.
+    this.dict = keyDict(this.dict.order.nextSeq);
     this.expires = new BigMap();
     this.ks.dirty += removed;
     return removed;

@@ -1,5 +1,5 @@
+import type { BigMap } from './big-map.js';
 import { Database } from './database.js';
-import { ScanCursors, shouldNudge } from './scan-cursors.js';
 
 /** What the keyspace reports upward; the server wires it to propagation and notifications. */
 export interface KeyspaceListener {
@@ -39,6 +39,17 @@ export interface KeyspaceStats {
 const NOOP_LISTENER: KeyspaceListener = { expired() {}, notify() {} };
 /** Keys the active cycle looks at per sample, as Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP. */
 const SAMPLE = 20;
+/** A parked iterator is moved on after this many changes to its map (or a quarter of its size). */
+const REFRESH_CHANGES = 1024;
+
+/**
+ * Whether an iterator parked at `version` of `map` should be moved on:
+ * enough insertions and deletions have happened for its Map to have
+ * rehashed (V8 rehashes after about half its capacity in changes).
+ */
+function shouldNudge(map: BigMap<unknown, unknown>, version: number): boolean {
+  return map.version - version >= Math.max(REFRESH_CHANGES, map.size >> 2);
+}
 
 /**
  * The numbered databases and what they share: the command clock (frozen for
@@ -62,8 +73,6 @@ export class Keyspace {
   /** Set once a client blocks on a key (BLPOP…); null until then. */
   waiters: KeyWaiters | null = null;
   stats: KeyspaceStats = { hits: 0, misses: 0, expiredKeys: 0, activeExpired: 0, activeSampled: 0 };
-  /** SCAN's parked iterations over the databases' dictionaries. */
-  readonly scans = new ScanCursors<string>();
   /**
    * True when the last active-expiry slice ran out of time while still
    * finding many expired keys: the server runs further slices soon.
@@ -111,7 +120,6 @@ export class Keyspace {
   flushDb(index: number): number {
     this.expireIterators[index] = null;
     this.randomCursors[index] = null;
-    this.scans.forget(this.dbs[index].dict);
     return this.dbs[index].flush();
   }
 
@@ -204,11 +212,10 @@ export class Keyspace {
   /**
    * Periodic upkeep (server cron). A parked Map iterator keeps alive every
    * hash table its Map rehashes into after the iterator last moved, which
-   * under churn grows without bound; so parked walks are nudged forward once
-   * their dictionary has changed enough to have rehashed.
+   * under churn grows without bound; so RANDOMKEY's walks are nudged forward
+   * once their dictionary has changed enough to have rehashed.
    */
   maintain(): void {
-    this.scans.maintain();
     for (let i = 0; i < this.dbs.length; i++) {
       const cur = this.randomCursors[i];
       if (cur === null) continue;
