@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { Command } from '../../src/server/command-types.js';
 import { useSluice, useSluiceAndRedis } from '../helpers/fixture.js';
 import { NEW_IN_7_2_OR_LATER } from '../helpers/redis-7.2-changes.js';
 import { RespClient, type Resp } from '../helpers/resp-client.js';
@@ -25,44 +26,44 @@ describe('dispatcher', () => {
     }
   });
 
-  test('the part of a reply written before a handler failed is taken back: the client sees only the error', async () => {
+  /** ECHO replaced by `failing` for one ECHO and a PING pipelined behind it: what the client reads back. */
+  async function afterFailingEcho(failing: NonNullable<Command['handler']>): Promise<Resp[]> {
     const echo = sluice.server.commands.get('echo')!;
     const original = echo.handler;
-    echo.handler = (c) => {
-      c.reply.array(3);
-      c.reply.bulk('half');
-      throw new TypeError('simulated bug');
-    };
+    echo.handler = failing;
     const conn = await RespClient.connect(sluice.port);
     try {
       conn.writeRaw('*2\r\n$4\r\nECHO\r\n$1\r\nx\r\n*1\r\n$4\r\nPING\r\n');
-      expect(await conn.read()).toEqual({ t: 'error', v: "ERR internal error while executing 'echo'" });
-      expect(await conn.read()).toEqual({ t: 'simple', v: 'PONG' });
+      return [await conn.read(), await conn.read()];
     } finally {
       echo.handler = original;
       conn.close();
     }
+  }
+
+  const ERROR_THEN_PONG: Resp[] = [
+    { t: 'error', v: "ERR internal error while executing 'echo'" },
+    { t: 'simple', v: 'PONG' },
+  ];
+
+  test('the part of a reply written before a handler failed is taken back: the client sees only the error', async () => {
+    const replies = await afterFailingEcho((c) => {
+      c.reply.array(3);
+      c.reply.bulk('half');
+      throw new TypeError('simulated bug');
+    });
+    expect(replies).toEqual(ERROR_THEN_PONG);
   });
 
   test('output a failing handler queued beyond its buffer is taken back too', async () => {
-    const echo = sluice.server.commands.get('echo')!;
-    const original = echo.handler;
     const shared = Buffer.from('*2\r\n$4\r\nhalf\r\n');
-    echo.handler = (c) => {
+    const replies = await afterFailingEcho((c) => {
       // Bytes queued by reference, as a published message is, then more in the buffer.
       c.out.shared(shared, 0, shared.length);
       c.reply.bulk('more');
       throw new TypeError('simulated bug');
-    };
-    const conn = await RespClient.connect(sluice.port);
-    try {
-      conn.writeRaw('*2\r\n$4\r\nECHO\r\n$1\r\nx\r\n*1\r\n$4\r\nPING\r\n');
-      expect(await conn.read()).toEqual({ t: 'error', v: "ERR internal error while executing 'echo'" });
-      expect(await conn.read()).toEqual({ t: 'simple', v: 'PONG' });
-    } finally {
-      echo.handler = original;
-      conn.close();
-    }
+    });
+    expect(replies).toEqual(ERROR_THEN_PONG);
   });
 
   test('an internal error while reading a request closes that connection and the server serves the rest', async () => {
