@@ -31,6 +31,17 @@ export const MAX_ARG_LENGTH = constants.MAX_STRING_LENGTH;
 export const ARG_OVERHEAD = 40;
 
 /**
+ * What a command's argv costs against `client-query-buffer-limit` while it
+ * is held, as the parser charges an unfinished request: its bytes plus
+ * ARG_OVERHEAD per argument. Commands queued by MULTI are held the same way.
+ */
+export function argvCharge(argv: readonly string[]): number {
+  let n = argv.length * ARG_OVERHEAD;
+  for (let i = 0; i < argv.length; i++) n += argv[i].length;
+  return n;
+}
+
+/**
  * The most arguments a multibulk may declare (Redis: INT_MAX). A JS array
  * grown by push aborts the process past about 112.8 million elements (its
  * next capacity, 169,220,804, is over V8's FixedArray limit of about

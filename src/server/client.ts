@@ -42,6 +42,8 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   multi: QueuedCommand[] | null = null;
   /** A command failed to queue: EXEC will answer EXECABORT. */
   multiFailed = false;
+  /** What the queued commands cost against client-query-buffer-limit (see argvCharge). */
+  multiCharge = 0;
   /** Set when a watched key changed (the Watcher contract). */
   casDirty = false;
   watchedKeys: { db: Database; key: string; expiresAt: number }[] = [];

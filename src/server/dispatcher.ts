@@ -1,4 +1,5 @@
 import { CommandError, wrongArity } from '../core/errors.js';
+import { argvCharge, MAX_MULTIBULK } from '../protocol/limits.js';
 import type { Client } from './client.js';
 import type { Command } from './command-types.js';
 import { discardTransaction, unwatchAll } from './commands/transactions.js';
@@ -139,6 +140,12 @@ export class Dispatcher {
       return;
     }
     if (c.multi !== null && !cmd.notQueued) {
+      // Queued commands are held like unread input: a client cannot grow its queue past the query buffer limit (or V8's array limit).
+      c.multiCharge += argvCharge(argv);
+      if (c.multiCharge > server.parserLimits.queryBufferLimit || c.multi.length >= MAX_MULTIBULK) {
+        c.queryBufferOverflow();
+        return;
+      }
       c.multi.push({ cmd, argv });
       c.reply.simple('QUEUED');
       return;

@@ -164,3 +164,44 @@ differential('transactions', {
   ],
   'EXEC with nothing queued': [c('MULTI'), c('EXEC')],
 });
+
+describe('commands queued by MULTI count toward client-query-buffer-limit', () => {
+  const value = 'v'.repeat(10_000);
+
+  test('a transaction that stays within the limit queues and runs', async () => {
+    await sluice.conn.call('CONFIG', 'SET', 'client-query-buffer-limit', '1mb');
+    try {
+      expect(await b.call('MULTI')).toEqual({ t: 'simple', v: 'OK' });
+      for (let i = 0; i < 50; i++) expect(await b.call('SET', `k${i}`, value)).toEqual({ t: 'simple', v: 'QUEUED' });
+      const done = await b.call('EXEC');
+      expect(done.t === 'array' && done.v?.length).toBe(50);
+    } finally {
+      await sluice.conn.call('CONFIG', 'SET', 'client-query-buffer-limit', '1gb');
+    }
+  });
+
+  test('a queue that passes the limit closes that client, as a query buffer overflow, and nothing runs', async () => {
+    await sluice.conn.call('CONFIG', 'SET', 'client-query-buffer-limit', '1mb');
+    try {
+      const before = sluice.server.stats.clientQueryBufferLimitDisconnections;
+      expect(await b.call('MULTI')).toEqual({ t: 'simple', v: 'OK' });
+      let queued = 0;
+      await expect(
+        (async () => {
+          for (let i = 0; i < 200; i++) {
+            await b.call('SET', `k${i}`, value);
+            queued++;
+          }
+        })(),
+      ).rejects.toThrow('connection closed');
+      // About 1 MB of 10 KB values were queued before the limit closed the connection.
+      expect(queued).toBeGreaterThan(90);
+      expect(queued).toBeLessThan(110);
+      expect(sluice.server.stats.clientQueryBufferLimitDisconnections).toBe(before + 1);
+      expect(await sluice.conn.call('EXISTS', 'k0')).toEqual({ t: 'int', v: '0' });
+      expect(sluice.logs.messages('warning')).toContain('Closing client that reached max query buffer length');
+    } finally {
+      await sluice.conn.call('CONFIG', 'SET', 'client-query-buffer-limit', '1gb');
+    }
+  });
+});

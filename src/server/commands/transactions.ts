@@ -6,6 +6,7 @@ import type { CommandSpec } from '../command-types.js';
 export function discardTransaction(c: Client): void {
   c.multi = null;
   c.multiFailed = false;
+  c.multiCharge = 0;
 }
 
 export function unwatchAll(c: Client): void {
