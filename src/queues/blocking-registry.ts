@@ -1,6 +1,5 @@
 import type { Command } from '../core/command.js';
 import type { Ctx } from '../core/context.js';
-import type { RespWriter } from '../protocol/reply.js';
 import type { Database } from '../store/keyspace/database.js';
 import type { Keyspace, KeyWaiters } from '../store/keyspace/keyspace.js';
 import { isString, typeOf, type TypeName } from '../store/keyspace/value.js';
@@ -14,13 +13,12 @@ export interface Blockable<Self = unknown> extends Ctx {
   blocked: BlockedState<Self> | null;
   readonly closed: boolean;
   readonly closeAfterReply: boolean;
-  /** CLIENT REPLY OFF: the reply that ends a wait is dropped too. */
-  readonly replyOff: boolean;
-  readonly out: RespWriter;
 }
 
 /** What the registry asks of the server that hosts it. */
 export interface BlockingHost<C extends Blockable<C>> {
+  /** Writes the reply that ends a wait (`write`), dropping it when the client's replies are off (CLIENT REPLY OFF). */
+  answer(c: C, write: () => void): void;
   /** Runs a served client's command again, whole, as the dispatcher runs any command. */
   rerun(c: C, cmd: Command<C>, argv: string[]): void;
   /** Reads the clocks before work that no request started (a timer firing). */
@@ -174,9 +172,8 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
     if (state === null) return;
     state.timer = null;
     this.host.startTurn();
-    const start = c.out.mark();
-    state.onTimeout(c);
-    this.finish(c, state, false, start);
+    this.host.answer(c, () => state.onTimeout(c));
+    this.finish(c, state, false);
   }
 
   /**
@@ -186,14 +183,15 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
   unblockClient(c: C, error: boolean): boolean {
     const state = c.blocked;
     if (state === null) return false;
-    const start = c.out.mark();
-    if (error) {
-      c.reply.error(UNBLOCKED_ERROR);
-      this.host.errorReplied(c);
-    } else {
-      state.onTimeout(c);
-    }
-    this.finish(c, state, error, start);
+    this.host.answer(c, () => {
+      if (error) {
+        c.reply.error(UNBLOCKED_ERROR);
+        this.host.errorReplied(c);
+      } else {
+        state.onTimeout(c);
+      }
+    });
+    this.finish(c, state, error);
     return true;
   }
 
@@ -201,8 +199,7 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
    * A wait that ended without the command running again: the command is
    * counted now (Redis 7.2 counts a blocked command once, when it is done).
    */
-  private finish(c: C, state: BlockedState<C>, failed: boolean, replyStart: number): void {
-    if (c.replyOff) c.out.rewind(replyStart);
+  private finish(c: C, state: BlockedState<C>, failed: boolean): void {
     if (state.cmd !== null) this.host.completed(c, state.cmd, state.argv!, state.usec, failed);
     this.release(c);
     this.queueResume(c);
@@ -303,14 +300,12 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
     const state = c.blocked!;
     this.release(c);
     this.rerunDeadline = state.deadline;
-    const replyStart = c.out.mark();
     try {
-      this.host.rerun(c, state.cmd!, state.argv!);
+      // CLIENT REPLY OFF holds for the reply that ends the wait too.
+      this.host.answer(c, () => this.host.rerun(c, state.cmd!, state.argv!));
     } finally {
       this.rerunDeadline = -1;
     }
-    // CLIENT REPLY OFF holds for the reply that ends the wait too.
-    if (c.replyOff) c.out.rewind(replyStart);
     if (c.blocked === null) this.queueResume(c);
   }
 

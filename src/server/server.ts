@@ -101,6 +101,11 @@ export class Server implements PersistenceHost<Client> {
     });
     registerBrokerMetrics(this.metrics, this.broker, this);
     this.blocking = new BlockingRegistry<Client>(this.keyspace, {
+      answer: (c, write) => {
+        const mark = c.out.mark();
+        write();
+        if (c.replyOff) c.out.rewind(mark);
+      },
       rerun: (c, cmd, argv) => this.dispatcher.rerun(c, cmd, argv),
       startTurn: () => this.startTurn(),
       flush: (c) => this.flushClient(c),
