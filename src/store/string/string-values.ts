@@ -2,7 +2,7 @@ import { constants } from 'node:buffer';
 import type { Ctx } from '../../core/context.js';
 import { CommandError, WRONGTYPE } from '../../core/errors.js';
 import { MutableString } from '../keyspace/mutable-string.js';
-import { isString, type StringValue, type Value } from '../keyspace/value.js';
+import { isString, stringText, type StringValue, type Value } from '../keyspace/value.js';
 
 const TOO_BIG = 'ERR string exceeds maximum allowed size (proto-max-bulk-len)';
 
@@ -32,8 +32,7 @@ export function replyString(c: Ctx, v: StringValue): void {
  * (null then), so that a long MutableString is not copied just to fail.
  */
 export function shortText(v: StringValue, max: number): string | null {
-  if (v.length > max) return null;
-  return typeof v === 'string' ? v : v.toString();
+  return v.length > max ? null : stringText(v);
 }
 
 /**
