@@ -1,0 +1,93 @@
+/**
+ * A short sequence of byte strings kept as one JS string: the compact
+ * encoding of small collections, as Redis keeps them in one listpack. Each
+ * entry is its length as a varint (seven bits per char, low bits first, a
+ * char below 128 ends it) followed by its bytes, so a 16-byte entry costs
+ * 17 bytes where a string of its own costs 32 plus the 8-byte slot that
+ * points to it.
+ *
+ * Positions are offsets into the packed string, where an entry's length
+ * prefix starts. Reads scan from the front, as a listpack's do; a change
+ * builds a new string (O(n), as a listpack's memmove is), which is why
+ * collections leave this encoding past their size thresholds.
+ */
+export type Packed = string;
+
+/** Where the entry at `pos` ends: the position of the next one. */
+export function nextEntry(p: Packed, pos: number): number {
+  let len = 0;
+  let shift = 1;
+  for (;;) {
+    const b = p.charCodeAt(pos++);
+    if (b < 128) return pos + len + b * shift;
+    len += (b - 128) * shift;
+    shift *= 128;
+  }
+}
+
+/** Where the bytes of the entry at `pos` start (past its length prefix). */
+function dataStart(p: Packed, pos: number): number {
+  while (p.charCodeAt(pos) >= 128) pos++;
+  return pos + 1;
+}
+
+/** The bytes of the entry at `pos`. */
+export function entryAt(p: Packed, pos: number): string {
+  return p.slice(dataStart(p, pos), nextEntry(p, pos));
+}
+
+/** Whether the entry at `pos` is `s`, without making a string of it. */
+export function entryEquals(p: Packed, pos: number, s: string): boolean {
+  const start = dataStart(p, pos);
+  return nextEntry(p, pos) - start === s.length && p.startsWith(s, start);
+}
+
+/** `s` as one entry: its length prefix and its bytes. */
+export function encodeEntry(s: string): string {
+  let n = s.length;
+  if (n < 128) return String.fromCharCode(n) + s;
+  let prefix = '';
+  while (n >= 128) {
+    prefix += String.fromCharCode(128 + (n % 128));
+    n = Math.floor(n / 128);
+  }
+  return prefix + String.fromCharCode(n) + s;
+}
+
+/** Bytes an entry of `s` takes when packed. */
+export function encodedSize(s: string): number {
+  let size = 1;
+  for (let n = s.length; n >= 128; n = Math.floor(n / 128)) size++;
+  return size + s.length;
+}
+
+/** `items` packed, in order. */
+export function pack(items: readonly string[]): Packed {
+  let p = '';
+  for (const s of items) p += encodeEntry(s);
+  return p;
+}
+
+/** Every entry, in order. */
+export function unpack(p: Packed): string[] {
+  const out: string[] = [];
+  for (let pos = 0; pos < p.length; pos = nextEntry(p, pos)) out.push(entryAt(p, pos));
+  return out;
+}
+
+/**
+ * The position of the first entry equal to `s` among every `stride`-th
+ * entry from `pos` (2 looks only at the fields of field/value pairs), or -1.
+ */
+export function findEntry(p: Packed, s: string, stride = 1, pos = 0): number {
+  while (pos < p.length) {
+    if (entryEquals(p, pos, s)) return pos;
+    for (let i = 0; i < stride; i++) pos = nextEntry(p, pos);
+  }
+  return -1;
+}
+
+/** `p` with the entries between positions `from` and `to` replaced by `insert` (already encoded). */
+export function splice(p: Packed, from: number, to: number, insert: string): Packed {
+  return p.slice(0, from) + insert + p.slice(to);
+}
