@@ -41,5 +41,11 @@ export interface Ctx {
    * CLIENT UNBLOCK end it (WAIT). The handler writes no reply now: the
    * command runs again when a key is ready, or `onTimeout` writes the reply.
    */
+  /**
+   * The bytes of `argv[i]` when the request parser kept them in a buffer of
+   * their own (a big bulk) and `argv` is the request it framed last, or
+   * null. The caller may keep the buffer (see RequestParser.argBytes).
+   */
+  argBytes(argv: readonly string[], i: number): Buffer | null;
   block(keys: readonly string[], serves: TypeName | null, deadline: number, onTimeout: (c: Ctx) => void): void;
 }

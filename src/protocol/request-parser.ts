@@ -55,6 +55,14 @@ export class RequestParser {
   private bigArgFilled = 0;
   /** The bulk's length plus its CRLF. */
   private bigArgNeed = 0;
+  /**
+   * The buffers of the big bulks of the request being framed, by argument
+   * index; then, once it is handed to the sink, of that request
+   * (`requestArgv`) until the next one. See argBytes.
+   */
+  private bigArgs: Buffer[] | null = null;
+  private requestBigArgs: Buffer[] | null = null;
+  private requestArgv: string[] | null = null;
   private stopped = false;
   private failed = false;
   /**
@@ -175,6 +183,7 @@ export class RequestParser {
     while (!this.stopped && !this.failed && this.pos < this.buf.length) {
       let argv: string[] | null;
       if (this.multibulkLeft === 0 && this.argv.length === 0) {
+        if (this.requestArgv !== null) this.forgetRequestBytes();
         argv = this.buf[this.pos] === 42 /* '*' */ ? this.parseMultibulk() : this.parseInline();
       } else {
         argv = this.parseBulks();
@@ -254,6 +263,7 @@ export class RequestParser {
     this.argv = [];
     this.argvCharge = 0;
     this.bulkLen = -1;
+    this.bigArgs = null;
   }
 
   private parseBulks(): string[] | null {
@@ -355,7 +365,33 @@ export class RequestParser {
     const argv = this.argv;
     this.argv = [];
     this.argvCharge = 0;
+    if (this.bigArgs !== null) {
+      this.requestBigArgs = this.bigArgs;
+      this.requestArgv = argv;
+      this.bigArgs = null;
+    }
     return argv;
+  }
+
+  /**
+   * The bytes of `argv[i]` when it is a big bulk (32 KiB or more, spanning
+   * reads) of the request this parser handed out last, which it copied into
+   * a buffer of its own before making the string: a command that keeps the
+   * value as bytes (SET of a value that will be changed in place) can take
+   * that buffer rather than copying the string back into one. Null for any
+   * other argument, or an argv that is not that request's (a command queued
+   * by MULTI, a blocked command run again). The buffer is the caller's to
+   * keep; the parser never writes to it again.
+   */
+  argBytes(argv: readonly string[], i: number): Buffer | null {
+    if (argv !== this.requestArgv) return null;
+    return this.requestBigArgs![i] ?? null;
+  }
+
+  /** Lets go of the last request's big buffers (its command has run), so an idle connection holds none. */
+  forgetRequestBytes(): void {
+    this.requestArgv = null;
+    this.requestBigArgs = null;
   }
 
   /** Moves a large partial bulk into its own buffer so later chunks are copied (amortised) once. */
@@ -385,6 +421,7 @@ export class RequestParser {
     if (this.bigArgFilled < need) return EMPTY;
     this.bigArg = null;
     this.bigArgFilled = 0;
+    (this.bigArgs ??= [])[this.argv.length] = big.subarray(0, need - 2);
     this.pushArg(big.latin1Slice(0, need - 2));
     if (this.multibulkLeft === 0) {
       const argv = this.takeArgv();

@@ -125,6 +125,10 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     return this.server.loading;
   }
 
+  argBytes(argv: readonly string[], i: number): Buffer | null {
+    return this.conn === null ? null : this.conn.parser.argBytes(argv, i);
+  }
+
   block(keys: readonly string[], serves: TypeName | null, deadline: number, onTimeout: (c: Ctx) => void): void {
     if (serves === null) this.server.blocking.block(this, deadline, onTimeout);
     else this.server.blocking.blockForKeys(this, keys, serves, deadline, onTimeout);
@@ -132,6 +136,7 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
 
   command(argv: string[]): boolean {
     this.server.dispatcher.run(this, argv);
+    this.conn!.parser.forgetRequestBytes();
     return !this.closeAfterReply && !this.closed && !this.server.isPaused(this) && this.blocked === null;
   }
 

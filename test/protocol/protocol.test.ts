@@ -126,6 +126,38 @@ describe('request framing is independent of how the bytes are chunked', () => {
     expect(frame([...req].map((b) => Buffer.from([b])))).toEqual(expected);
   });
 
+  test("a big bulk's own buffer is lent for that request only: argBytes gives its bytes, then nothing once the next request is framed or the parser forgets", () => {
+    const value = pseudoRandomBytes(40000, 3);
+    const seen: { argv: string[]; bytes: (Buffer | null)[] }[] = [];
+    let parser!: RequestParser;
+    const sink: RequestSink = {
+      command: (argv) => {
+        seen.push({ argv, bytes: argv.map((_, i) => parser.argBytes(argv, i)) });
+        return true;
+      },
+      protocolError: () => {},
+      queryBufferOverflow: () => {},
+    };
+    parser = new RequestParser(sink, { maxBulkLen: 512 * 1024 * 1024, queryBufferLimit: 1024 * 1024 * 1024 });
+    const req = Buffer.concat([bytes('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$40000\r\n'), value, bytes('\r\n')]);
+    parser.feed(req.subarray(0, 100));
+    parser.feed(req.subarray(100));
+    expect(seen[0].bytes[0]).toBeNull();
+    expect(seen[0].bytes[1]).toBeNull();
+    expect(seen[0].bytes[2]!.equals(value)).toBe(true);
+    expect(parser.argBytes(seen[0].argv, 2)!.equals(value)).toBe(true);
+    parser.feed(bytes('PING\r\n'));
+    expect(parser.argBytes(seen[0].argv, 2)).toBeNull();
+
+    parser.feed(req.subarray(0, 100));
+    parser.feed(req.subarray(100));
+    parser.forgetRequestBytes();
+    expect(parser.argBytes(seen[2].argv, 2)).toBeNull();
+    // A bulk that arrived within one read is sliced straight from it: no buffer of its own.
+    parser.feed(req);
+    expect(seen[3].bytes[2]).toBeNull();
+  });
+
   test('a protocol error is reported the same wherever the input is split, after the requests before it', () => {
     const inputs: [string, Event[]][] = [
       ['PING\r\n*1\r\nx\r\nPING\r\n', [{ cmd: ['PING'] }, { error: "Protocol error: expected '$', got 'x'" }]],

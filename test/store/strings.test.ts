@@ -360,6 +360,30 @@ describe('values modified in place', () => {
     expect(await reply).toEqual({ t: 'array', v: [bulk('k'), bulk('v')] });
   });
 
+  test("a big SET value keeps the buffer the request parser read it into, so the first SETRANGE writes there instead of copying the value", async () => {
+    const bufferOf = (v: unknown): Buffer | null => (v as { bytes: Buffer | null }).bytes;
+    // Four times a socket read, so that the bulk spans reads and the parser gives it a buffer of its own.
+    const big = 'abcdefghijklmnopqrstuvwxyz'.repeat(10_000);
+    await sluice.conn.call('SET', 'k', big);
+    await sluice.conn.call('SET', 'same', big);
+    const value = db().get('k');
+    expect(value).toBeInstanceOf(MutableString);
+    const bytes = bufferOf(value);
+    expect(bytes).not.toBeNull();
+    expect(await sluice.conn.call('OBJECT', 'ENCODING', 'k')).toEqual(bulk('raw'));
+    expect(await sluice.conn.call('SETRANGE', 'k', '5', '12345')).toEqual(int(big.length));
+    expect(db().get('k')).toBe(value);
+    expect(bufferOf(value)).toBe(bytes);
+    expect(await sluice.conn.call('GET', 'k')).toEqual(bulk('abcde12345' + big.slice(10)));
+    expect(await sluice.conn.call('GET', 'same')).toEqual(bulk(big));
+
+    // A SET queued by MULTI runs after other requests were framed: it stores the string, as before.
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('SET', 'queued', big);
+    await sluice.conn.call('EXEC');
+    expect(db().get('queued')).toBe(big);
+  });
+
   test('GET and GETRANGE reply from the buffer; STRLEN and a failing INCR do not copy the value', async () => {
     await sluice.conn.call('SET', 'k', 'x'.repeat(2 * BYTES_FROM));
     await sluice.conn.call('APPEND', 'k', 'y');

@@ -63,6 +63,19 @@ export class MutableString {
     return s;
   }
 
+  /**
+   * A value whose bytes are already in a buffer of their own (a big bulk of
+   * SET, which the request parser copied into one): the buffer is kept
+   * rather than copied again on the first change, as Redis's SET keeps the
+   * query buffer's sds. No slack: the first APPEND reallocates.
+   */
+  static fromBytes(bytes: Buffer): MutableString {
+    const s = new MutableString('');
+    s.bytes = bytes;
+    s.len = bytes.length;
+    return s;
+  }
+
   get length(): number {
     return this.len;
   }
@@ -124,9 +137,11 @@ export class MutableString {
   private room(n: number): Buffer {
     const old = this.bytes;
     if (old !== null && old.length >= n) return old;
-    const next = Buffer.alloc(n > this.len ? Math.max(n, Math.min(2 * n, MAX_CAPACITY)) : n);
+    // Only the bytes past the value need zeroing: the copy overwrites the rest.
+    const next = Buffer.allocUnsafe(n > this.len ? Math.max(n, Math.min(2 * n, MAX_CAPACITY)) : n);
     if (old !== null) old.copy(next, 0, 0, this.len);
     else next.latin1Write(this.text, 0);
+    next.fill(0, this.len);
     this.bytes = next;
     this.text = '';
     return next;

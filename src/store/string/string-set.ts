@@ -4,7 +4,7 @@ import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
 import { optionWord } from '../../core/options.js';
 import type { StringValue } from '../keyspace/value.js';
-import { readString, replyString } from './string-values.js';
+import { readString, replyString, storedString } from './string-values.js';
 
 // SET and GETEX options, as bits so the parser can check what conflicts with what.
 const NX = 1;
@@ -89,8 +89,9 @@ function deadline(c: Ctx, arg: string, flags: number, command: string): number |
  * does; a deadline already past still stores the key (Redis 7.2 leaves it
  * to expire rather than deleting it).
  */
-function setGeneric(c: Ctx, argv: string[], key: string, value: string, opts: Options, counting: boolean): void {
+function setGeneric(c: Ctx, argv: string[], key: string, valueAt: number, opts: Options, counting: boolean): void {
   const { flags } = opts;
+  const value = argv[valueAt];
   const at = opts.expire === undefined ? undefined : deadline(c, opts.expire, flags, argv[0].toLowerCase());
   let old: StringValue | undefined;
   let found: boolean;
@@ -109,7 +110,7 @@ function setGeneric(c: Ctx, argv: string[], key: string, value: string, opts: Op
     else c.reply.nullBulk();
     return;
   }
-  c.db.set(key, value, at !== undefined || (flags & KEEPTTL) !== 0);
+  c.db.set(key, storedString(c, argv, valueAt), at !== undefined || (flags & KEEPTTL) !== 0);
   const ks = c.keyspace;
   ks.notify(c.db, '$', 'set', key);
   if (at !== undefined) {
@@ -132,19 +133,19 @@ function replyOld(c: Ctx, old: StringValue | undefined): void {
 const PLAIN: Options = { flags: 0, expire: undefined };
 
 function set(c: Ctx, argv: string[]): void {
-  setGeneric(c, argv, argv[1], argv[2], argv.length === 3 ? PLAIN : parseOptions(argv, true), false);
+  setGeneric(c, argv, argv[1], 2, argv.length === 3 ? PLAIN : parseOptions(argv, true), false);
 }
 
 function setnx(c: Ctx, argv: string[]): void {
-  setGeneric(c, argv, argv[1], argv[2], { flags: NX, expire: undefined }, true);
+  setGeneric(c, argv, argv[1], 2, { flags: NX, expire: undefined }, true);
 }
 
 function setex(c: Ctx, argv: string[]): void {
-  setGeneric(c, argv, argv[1], argv[3], { flags: EX, expire: argv[2] }, false);
+  setGeneric(c, argv, argv[1], 3, { flags: EX, expire: argv[2] }, false);
 }
 
 function psetex(c: Ctx, argv: string[]): void {
-  setGeneric(c, argv, argv[1], argv[3], { flags: PX, expire: argv[2] }, false);
+  setGeneric(c, argv, argv[1], 3, { flags: PX, expire: argv[2] }, false);
 }
 
 /**

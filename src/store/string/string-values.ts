@@ -36,6 +36,17 @@ export function shortText(v: StringValue, max: number): string | null {
 }
 
 /**
+ * What SET stores for `argv[i]`: the string, or, for a big bulk, the buffer
+ * the request parser already copied its bytes into, so that the value's
+ * first change in place (SETRANGE, APPEND, SETBIT) does not copy it all
+ * into a buffer again.
+ */
+export function storedString(c: Ctx, argv: string[], i: number): StringValue {
+  const bytes = c.argBytes(argv, i);
+  return bytes === null ? argv[i] : MutableString.fromBytes(bytes);
+}
+
+/**
  * A value in the form that is modified in place (Redis's
  * dbUnshareStringValue): a MutableString as it is, a plain string wrapped
  * (storeChanged then puts the wrapper in its place).
