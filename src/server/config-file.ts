@@ -94,7 +94,8 @@ export function parseArgs(args: readonly string[]): ParsedArgs {
 /**
  * Checks every directive against the parameters Sluice knows, one at a time
  * so an error names its line, and resolves repeats as Redis does: the last
- * one wins (the command line comes after the file).
+ * one wins (the command line comes after the file), except for a parameter
+ * whose lines add up (save).
  */
 export function resolveConfig(lines: readonly ConfigLine[]): [string, string][] {
   const scratch = new Config();
@@ -102,7 +103,9 @@ export function resolveConfig(lines: readonly ConfigLine[]): [string, string][] 
   for (const l of lines) {
     const def = scratch.def(l.name);
     if (def === undefined) throw new ConfigError(l, `Bad directive or wrong number of arguments: unknown option '${l.name}'`);
-    const err = scratch.setMany([[l.name, l.value]], { startup: true });
+    const prev = byName.get(def.name);
+    const value = def.accumulates && prev !== undefined && prev !== '' && l.value !== '' ? `${prev} ${l.value}` : l.value;
+    const err = scratch.setMany([[l.name, value]], { startup: true });
     if (err !== null) throw new ConfigError(l, `Bad value for '${l.name}': ${reasonOf(err)}`);
     byName.delete(def.name);
     // The resulting value, not the line: a parameter may merge its lines (client-output-buffer-limit).

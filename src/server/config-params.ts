@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { displayedEventFlags, INVALID_EVENT_CLASS, parseEventFlags, storedEventFlags } from '../broker/notifications.js';
+import { normalizeSave, SAVE_DEFAULT, validateSave } from './save-points.js';
 import { mergeOutputLimits, OUTPUT_LIMIT_DEFAULT, validateOutputLimits } from './output-limits.js';
 
 /**
@@ -41,11 +42,13 @@ export interface ParamDef {
   /**
    * How CONFIG REWRITE writes a string: 'quoted' (the default) quotes it as
    * Redis's sdscatrepr; 'words' writes it bare and drops the directive when
-   * it holds the default (bind); 'always' quotes and writes it even at the
-   * default (dir); 'unset-when-empty' drops the directive when empty
-   * (requirepass).
+   * it holds the default (bind); 'save-points' writes a line per save point
+   * (`save ""` when there are none), even at the default, as Redis does; 'always' quotes and writes it even at the default (dir);
+   * 'unset-when-empty' drops the directive when empty (requirepass).
    */
-  rewrite?: 'quoted' | 'words' | 'always' | 'unset-when-empty';
+  /** Repeated directives add to the value instead of replacing it; an empty one clears it (save). */
+  accumulates?: boolean;
+  rewrite?: 'quoted' | 'words' | 'save-points' | 'always' | 'unset-when-empty';
 }
 
 const INT_MIN = -(2n ** 31n);
@@ -74,6 +77,7 @@ function baseName(what: string, kind: string) {
  */
 const AOF: ParamDef[] = [
   { name: 'appendonly', type: 'bool', default: 'no' },
+  { name: 'save', type: 'string', default: SAVE_DEFAULT, rewrite: 'save-points', accumulates: true, validate: validateSave, normalize: normalizeSave },
   { name: 'appendfilename', type: 'string', default: 'appendonly.aof', immutable: true, validate: baseName('appendfilename', 'filename') },
   { name: 'appenddirname', type: 'string', default: 'appendonlydir', immutable: true, validate: baseName('appenddirname', 'dirname') },
   { name: 'appendfsync', type: 'enum', default: 'everysec', values: ['everysec', 'always', 'no'] },

@@ -68,6 +68,16 @@ describe('resolving directives', () => {
     ]);
   });
 
+  test('save lines add up their points; an empty one clears those before it (the defaults go with the first line)', () => {
+    const resolve = (text: string, args: string[] = []) =>
+      resolveConfig([...parseConfigText(text, 'f.conf'), ...parseArgs(args).lines]);
+    expect(resolve('save 900 1\nsave 300 10\nsave 60 10000')).toEqual([['save', '900 1 300 10 60 10000']]);
+    expect(resolve('save 900 1\nsave ""\nsave 5 1')).toEqual([['save', '5 1']]);
+    expect(resolve('save 900 1', ['--save', ''])).toEqual([['save', '']]);
+    expect(resolve('save 900 1', ['--save', '7', '2'])).toEqual([['save', '900 1 7 2']]);
+    expect(() => resolve('save 900')).toThrow(/Invalid save parameters/);
+  });
+
   test('an unknown directive names itself and its line', () => {
     const lines = parseConfigText('port 7000\nappendonlyy yes', 'f.conf');
     expect(() => resolveConfig(lines)).toThrow(ConfigError);

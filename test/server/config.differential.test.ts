@@ -94,6 +94,13 @@ differential('CONFIG', {
     c('CONFIG', 'HELP'), c('config', 'help'), c('CONFIG', 'RESETSTAT'),
   ],
   'CONFIG REWRITE without a config file': [fails('CONFIG', 'REWRITE')],
+  // The servers start with different save points (the harness starts redis-server with none), so the case sets them first.
+  'save points: pairs of seconds (at least 1) and changes (at least 0), read back as Redis prints them': [
+    set('save', '3600 1'), get('save'), set('save', '1 0 2 3'), get('save'), set('save', '+5 1'), get('save'),
+    set('save', '5 9999999999'), get('save'), set('save', '99999999999999999999 1'), get('save'),
+    bad('save', '0 1'), bad('save', '1 -1'), bad('save', '1'), bad('save', ' 5 1'), bad('save', 'a 1'), bad('save', '5 1 '),
+    get('save'), set('save', ''), get('save'),
+  ],
 });
 
 differential('CONFIG in RESP3', {
