@@ -1,8 +1,9 @@
 import type { Ctx } from '../core/context.js';
 import type { CommandSpec } from '../core/command.js';
 import { elementsRemoved, listEnd, writableList } from './list-access.js';
-import { MOVE_KEYS, moveElement, multiPopKeys, parseMultiPop, popRangeWithKey } from './list-pop-commands.js';
-import { blockingDeadline } from './timeout.js';
+import { keysAfterCount } from '../core/numkeys.js';
+import { MOVE_KEYS, moveElement, parseMultiPop, popRangeWithKey } from './list-pop-commands.js';
+import { blockingDeadline } from '../core/timeout.js';
 
 /** Redis answers every list wait that times out with a null array, BLMOVE's included. */
 function timedOut(c: Ctx): void {
@@ -97,7 +98,7 @@ export const listBlockingCommands: CommandSpec[] = [
   },
   {
     ...LIST, name: 'blmpop', arity: -5, flags: ['write', 'blocking'], keySpecs: ['RW access delete: index 2, keynum 0 1 1'],
-    getKeys: multiPopKeys(2),
+    getKeys: keysAfterCount(2),
     args: 'timeout:double numkeys:integer key:key... where(LEFT | RIGHT) [COUNT count:integer]', since: '7.0.0',
     summary: 'Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.',
     complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',

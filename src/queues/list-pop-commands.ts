@@ -1,6 +1,7 @@
 import { optionWord } from '../core/options.js';
 import type { Ctx } from '../core/context.js';
-import type { CommandSpec, KeyRef } from '../core/command.js';
+import type { CommandSpec } from '../core/command.js';
+import { keysAfterCount } from '../core/numkeys.js';
 import { CommandError, SYNTAX, wrongArity } from '../core/errors.js';
 import { toInt64 } from '../core/numbers.js';
 import { elementsRemoved, listEnd, writableList } from './list-access.js';
@@ -52,31 +53,6 @@ export function parseMultiPop(argv: string[], numkeysAt: number): MultiPop {
     }
   }
   return { keys: argv.slice(numkeysAt + 1, whereAt), front, count: count === -1 ? 1 : count };
-}
-
-/**
- * Redis's lmpopGetKeys and blmpopGetKeys (genericGetKeys), for lines the
- * keynum spec does not fit: numkeys is read with C's atoi, and the keys
- * come without flags.
- */
-export function multiPopKeys(numkeysAt: number) {
-  return (argv: string[]): KeyRef[] => {
-    const n = atoi(argv[numkeysAt]);
-    if (n < 1 || n > argv.length - numkeysAt - 1) return [];
-    const out: KeyRef[] = [];
-    for (let i = 0; i < n; i++) out.push({ pos: numkeysAt + 1 + i, flags: [] });
-    return out;
-  };
-}
-
-/** C's atoi as glibc has it: leading blanks, a sign, digits up to the first other byte; strtol's clamp, then an int. */
-function atoi(s: string): number {
-  const m = /^[\t\n\v\f\r ]*([+-]?\d+)/.exec(s);
-  if (m === null) return 0;
-  let n = BigInt(m[1]);
-  if (n > 9223372036854775807n) n = 9223372036854775807n;
-  if (n < -9223372036854775808n) n = -9223372036854775808n;
-  return Number(BigInt.asIntN(32, n));
 }
 
 /** LPOP key [count], RPOP key [count]: one element as a bulk, or with a count an array of up to count. */
@@ -185,7 +161,7 @@ export const listPopCommands: CommandSpec[] = [
   },
   {
     ...LIST, name: 'lmpop', arity: -4, flags: ['write'], keySpecs: ['RW access delete: index 1, keynum 0 1 1'],
-    getKeys: multiPopKeys(1), args: 'numkeys:integer key:key... where(LEFT | RIGHT) [COUNT count:integer]',
+    getKeys: keysAfterCount(1), args: 'numkeys:integer key:key... where(LEFT | RIGHT) [COUNT count:integer]',
     since: '7.0.0',
     summary: 'Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.',
     complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',

@@ -80,6 +80,13 @@ describe('argument declarations', () => {
     ]);
   });
 
+  test('a pure token may have a name of its own (ZADD names CH "change")', () => {
+    expect(parseArgs('[CH=change @3.0.2] [INCR=increment]')).toEqual([
+      arg({ name: 'change', type: 'pure-token', token: 'CH', optional: true, since: '3.0.2' }),
+      arg({ name: 'increment', type: 'pure-token', token: 'INCR', optional: true }),
+    ]);
+  });
+
   test('since and multiple may follow the brackets too', () => {
     expect(parseArgs('[section]... [GET] @6.2.0')).toEqual([
       arg({ name: 'section', type: 'string', optional: true, multiple: true }),

@@ -19,6 +19,8 @@ export const INFO_CHANGED_IN_7_2: Record<string, { arity?: number; flags?: strin
   brpop: { flags: ['write', 'blocking'] },
   blmove: { flags: ['write', 'denyoom', 'blocking'] },
   brpoplpush: { flags: ['write', 'denyoom', 'blocking'] },
+  bzpopmax: { flags: ['write', 'blocking', 'fast'] },
+  bzpopmin: { flags: ['write', 'blocking', 'fast'] },
   wait: { flags: [] },
   'client|setname': { tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'] },
   'config|resetstat': { tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'] },
@@ -26,6 +28,9 @@ export const INFO_CHANGED_IN_7_2: Record<string, { arity?: number; flags?: strin
   msetnx: { tips: [] },
   randomkey: { tips: ['request_policy:all_shards', 'response_policy:special', 'nondeterministic_output'] },
   scan: { tips: ['nondeterministic_output', 'request_policy:special', 'response_policy:special'] },
+  // ZRANK and ZREVRANK take WITHSCORE since 7.2.
+  zrank: { arity: -3 },
+  zrevrank: { arity: -3 },
 };
 
 /** 7.2 rewrote the summaries: full name → 7.2's (the two left out did not change). */
@@ -38,6 +43,9 @@ export const SUMMARY_7_2: Record<string, string> = {
   blpop: 'Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.',
   brpop: 'Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.',
   brpoplpush: 'Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.',
+  bzmpop: 'Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.',
+  bzpopmax: 'Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.',
+  bzpopmin: 'Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.',
   client: 'A container for client connection commands.',
   'client|getname': 'Returns the name of the connection.',
   'client|help': 'Returns helpful text about the different subcommands.',
@@ -170,11 +178,46 @@ export const SUMMARY_7_2: Record<string, string> = {
   unwatch: 'Forgets about watched keys of a transaction.',
   wait: 'Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.',
   watch: 'Monitors changes to keys to determine the execution of a transaction.',
+  zadd: "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.",
+  zcard: 'Returns the number of members in a sorted set.',
+  zcount: 'Returns the count of members in a sorted set that have scores within a range.',
+  zdiff: 'Returns the difference between multiple sorted sets.',
+  zdiffstore: 'Stores the difference of multiple sorted sets in a key.',
+  zincrby: 'Increments the score of a member in a sorted set.',
+  zinter: 'Returns the intersect of multiple sorted sets.',
+  zintercard: 'Returns the number of members of the intersect of multiple sorted sets.',
+  zinterstore: 'Stores the intersect of multiple sorted sets in a key.',
+  zlexcount: 'Returns the number of members in a sorted set within a lexicographical range.',
+  zmpop: 'Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.',
+  zmscore: 'Returns the score of one or more members in a sorted set.',
+  zpopmax: 'Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.',
+  zpopmin: 'Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.',
+  zrandmember: 'Returns one or more random members from a sorted set.',
+  zrange: 'Returns members in a sorted set within a range of indexes.',
+  zrangebylex: 'Returns members in a sorted set within a lexicographical range.',
+  zrangebyscore: 'Returns members in a sorted set within a range of scores.',
+  zrangestore: 'Stores a range of members from sorted set in a key.',
+  zrank: 'Returns the index of a member in a sorted set ordered by ascending scores.',
+  zrem: 'Removes one or more members from a sorted set. Deletes the sorted set if all members were removed.',
+  zremrangebylex: 'Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.',
+  zremrangebyrank: 'Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed.',
+  zremrangebyscore: 'Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.',
+  zrevrange: 'Returns members in a sorted set within a range of indexes in reverse order.',
+  zrevrangebylex: 'Returns members in a sorted set within a lexicographical range in reverse order.',
+  zrevrangebyscore: 'Returns members in a sorted set within a range of scores in reverse order.',
+  zrevrank: 'Returns the index of a member in a sorted set ordered by descending scores.',
+  zscan: 'Iterates over members and scores of a sorted set.',
+  zscore: 'Returns the score of a member in a sorted set.',
+  zunion: 'Returns the union of multiple sorted sets.',
+  zunionstore: 'Stores the union of multiple sorted sets in a key.',
 };
 
 /** A set of simple strings, as COMMAND DOCS writes flags (see plainReply in command.test.ts). */
 const simpleSet = (...v: string[]) => ({ set: v.map((simple) => ({ simple })) });
 const pureToken = (token: string) => ({ name: token.toLowerCase(), type: 'pure-token', token });
+/** ZRANK's and ZREVRANK's 7.2 history (a set in RESP3, as COMMAND DOCS writes it) and argument. */
+const ZRANK_HISTORY = { set: [['7.2.0', 'Added the optional `WITHSCORE` argument.']] };
+const WITHSCORE = { ...pureToken('WITHSCORE'), flags: simpleSet('optional') };
 
 /**
  * COMMAND DOCS changes beyond the summaries and display texts: full name →
@@ -227,6 +270,19 @@ export const DOCS_CHANGED_IN_7_2: Record<string, Record<string, unknown>> = {
   },
   punsubscribe: { complexity: 'O(N) where N is the number of patterns to unsubscribe.' },
   sunsubscribe: { complexity: 'O(N) where N is the number of shard channels to unsubscribe.' },
+  zadd: { 'arguments.5.name': 'data' },
+  zrandmember: { complexity: 'O(N) where N is the number of members returned' },
+  zrange: { 'arguments.5.name': 'limit' },
+  zrangebylex: { 'arguments.3.name': 'limit' },
+  zrangebyscore: { 'arguments.4.name': 'limit' },
+  zrangestore: { 'arguments.6.name': 'limit' },
+  zrank: { history: ZRANK_HISTORY, 'arguments.2': WITHSCORE },
+  zrevrangebylex: { 'arguments.3.name': 'limit' },
+  zrevrangebyscore: { 'arguments.4.name': 'limit' },
+  zrevrank: { history: ZRANK_HISTORY, 'arguments.2': WITHSCORE },
+  zscan: {
+    complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
+  },
 };
 
 /** The order Redis writes COMMAND DOCS's fields in, so that a field 7.2 adds lands where 7.2 puts it. */

@@ -1,6 +1,6 @@
-import { CommandError } from '../core/errors.js';
-import { parseLongDouble } from '../core/long-double.js';
-import { smallInt } from '../core/numbers.js';
+import { CommandError } from './errors.js';
+import { parseLongDouble } from './long-double.js';
+import { smallInt } from './numbers.js';
 
 const INT64_MAX = 2n ** 63n - 1n;
 const MANT_BITS = 64n;

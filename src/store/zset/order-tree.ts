@@ -1,0 +1,564 @@
+/**
+ * Entries per leaf and children per inner node. 64 keeps a leaf's shifts
+ * short (an insert moves half a leaf on average) while the arrays' headers
+ * cost under 4 bytes an entry; see the measurements in docs/architecture.md.
+ */
+const LEAF_CAP = 64;
+const INNER_CAP = 64;
+/** Below this a node takes entries from a neighbour or merges with it. */
+const LEAF_MIN = LEAF_CAP >> 2;
+const INNER_MIN = INNER_CAP >> 2;
+
+/** Who may write a node in place: nodes owned by another tree (a snapshot's, a clone's) are copied first. */
+type Owner = object;
+
+class Leaf {
+  readonly isLeaf = true;
+  constructor(
+    public n: number,
+    public members: string[],
+    public scores: Float64Array,
+    public owner: Owner,
+  ) {}
+
+  static empty(owner: Owner): Leaf {
+    return new Leaf(0, new Array<string>(LEAF_CAP), new Float64Array(LEAF_CAP), owner);
+  }
+
+  copy(owner: Owner): Leaf {
+    return new Leaf(this.n, this.members.slice(), this.scores.slice(), owner);
+  }
+
+  /** The first position whose entry is not before (score, member). */
+  lowerBound(score: number, member: string): number {
+    const scores = this.scores;
+    const members = this.members;
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const s = scores[mid];
+      if (s < score || (s === score && members[mid] < member)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  insertAt(pos: number, score: number, member: string): void {
+    const members = this.members;
+    for (let i = this.n; i > pos; i--) members[i] = members[i - 1];
+    this.scores.copyWithin(pos + 1, pos, this.n);
+    members[pos] = member;
+    this.scores[pos] = score;
+    this.n++;
+  }
+
+  removeAt(pos: number): void {
+    const members = this.members;
+    const last = this.n - 1;
+    for (let i = pos; i < last; i++) members[i] = members[i + 1];
+    members[last] = undefined as unknown as string;
+    this.scores.copyWithin(pos, pos + 1, this.n);
+    this.n = last;
+  }
+
+  /** Moves the entries from `from` on to the end of `to` (another leaf with room for them). */
+  moveTail(from: number, to: Leaf): void {
+    const count = this.n - from;
+    for (let i = 0; i < count; i++) {
+      to.members[to.n + i] = this.members[from + i];
+      this.members[from + i] = undefined as unknown as string;
+    }
+    to.scores.set(this.scores.subarray(from, this.n), to.n);
+    to.n += count;
+    this.n = from;
+  }
+
+  /** Moves the first `count` entries to the end of `to`. */
+  moveHead(count: number, to: Leaf): void {
+    for (let i = 0; i < count; i++) to.members[to.n + i] = this.members[i];
+    to.scores.set(this.scores.subarray(0, count), to.n);
+    to.n += count;
+    this.dropHead(count);
+  }
+
+  /** Makes room for `count` entries at the front. */
+  openHead(count: number): void {
+    const members = this.members;
+    for (let i = this.n - 1; i >= 0; i--) members[i + count] = members[i];
+    this.scores.copyWithin(count, 0, this.n);
+    this.n += count;
+  }
+
+  dropTail(count: number): void {
+    for (let i = this.n - count; i < this.n; i++) this.members[i] = undefined as unknown as string;
+    this.n -= count;
+  }
+
+  dropHead(count: number): void {
+    const members = this.members;
+    const rest = this.n - count;
+    for (let i = 0; i < rest; i++) members[i] = members[i + count];
+    for (let i = rest; i < this.n; i++) members[i] = undefined as unknown as string;
+    this.scores.copyWithin(0, count, this.n);
+    this.n = rest;
+  }
+}
+
+class Inner {
+  readonly isLeaf = false;
+  constructor(
+    public n: number,
+    public children: Node[],
+    /** Entries under each child. */
+    public counts: number[],
+    /**
+     * Each child's lower bound: no entry under child i is before
+     * (sepScores[i], sepMembers[i]), every entry under child i - 1 is.
+     * Child 0's is never read.
+     */
+    public sepScores: Float64Array,
+    public sepMembers: string[],
+    public owner: Owner,
+  ) {}
+
+  static empty(owner: Owner): Inner {
+    return new Inner(0, new Array<Node>(INNER_CAP), new Array<number>(INNER_CAP).fill(0), new Float64Array(INNER_CAP),
+      new Array<string>(INNER_CAP), owner);
+  }
+
+  copy(owner: Owner): Inner {
+    return new Inner(this.n, this.children.slice(), this.counts.slice(), this.sepScores.slice(), this.sepMembers.slice(), owner);
+  }
+
+  /** The child under which (score, member) belongs: the last whose lower bound is not after it. */
+  route(score: number, member: string): number {
+    const scores = this.sepScores;
+    const members = this.sepMembers;
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      const s = scores[mid];
+      if (s < score || (s === score && members[mid] <= member)) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  insertChild(pos: number, child: Node, count: number, sepScore: number, sepMember: string): void {
+    const { children, counts, sepMembers } = this;
+    for (let i = this.n; i > pos; i--) {
+      children[i] = children[i - 1];
+      counts[i] = counts[i - 1];
+      sepMembers[i] = sepMembers[i - 1];
+    }
+    this.sepScores.copyWithin(pos + 1, pos, this.n);
+    children[pos] = child;
+    counts[pos] = count;
+    this.sepScores[pos] = sepScore;
+    sepMembers[pos] = sepMember;
+    this.n++;
+  }
+
+  removeChild(pos: number): void {
+    const { children, counts, sepMembers } = this;
+    const last = this.n - 1;
+    for (let i = pos; i < last; i++) {
+      children[i] = children[i + 1];
+      counts[i] = counts[i + 1];
+      sepMembers[i] = sepMembers[i + 1];
+    }
+    children[last] = undefined as unknown as Node;
+    sepMembers[last] = undefined as unknown as string;
+    counts[last] = 0;
+    this.sepScores.copyWithin(pos, pos + 1, this.n);
+    this.n = last;
+  }
+
+  /** Moves children [from, n) to the end of `to`; returns how many entries they hold. */
+  moveTail(from: number, to: Inner): number {
+    let moved = 0;
+    for (let i = from; i < this.n; i++) {
+      to.children[to.n] = this.children[i];
+      to.counts[to.n] = this.counts[i];
+      to.sepScores[to.n] = this.sepScores[i];
+      to.sepMembers[to.n] = this.sepMembers[i];
+      to.n++;
+      moved += this.counts[i];
+      this.children[i] = undefined as unknown as Node;
+      this.sepMembers[i] = undefined as unknown as string;
+      this.counts[i] = 0;
+    }
+    this.n = from;
+    return moved;
+  }
+
+  total(): number {
+    let t = 0;
+    for (let i = 0; i < this.n; i++) t += this.counts[i];
+    return t;
+  }
+}
+
+type Node = Leaf | Inner;
+
+/** The first entry under a node: its lower bound once it stands right of a split. */
+function firstScore(node: Node): number {
+  while (!node.isLeaf) node = node.children[0];
+  return node.scores[0];
+}
+
+function firstMember(node: Node): string {
+  while (!node.isLeaf) node = node.children[0];
+  return node.members[0];
+}
+
+/** Calls `fn` for entries [from, to) under `node`, in order or in reverse. */
+function visit(node: Node, from: number, to: number, reverse: boolean, fn: (member: string, score: number) => void): void {
+  if (node.isLeaf) {
+    const { members, scores } = node;
+    if (reverse) for (let i = to - 1; i >= from; i--) fn(members[i], scores[i]);
+    else for (let i = from; i < to; i++) fn(members[i], scores[i]);
+    return;
+  }
+  const { children, counts, n } = node;
+  if (!reverse) {
+    let offset = 0;
+    for (let i = 0; i < n && offset < to; i++) {
+      const end = offset + counts[i];
+      if (end > from) visit(children[i], Math.max(from - offset, 0), Math.min(to, end) - offset, false, fn);
+      offset = end;
+    }
+    return;
+  }
+  let offset = node.total();
+  for (let i = n - 1; i >= 0 && offset > from; i--) {
+    const start = offset - counts[i];
+    if (start < to) visit(children[i], Math.max(from - start, 0), Math.min(to, offset) - start, true, fn);
+    offset = start;
+  }
+}
+
+/** A frozen tree: what a snapshot reads, the AOF rewrite's entries in order. */
+export class FrozenTree {
+  constructor(
+    private readonly root: Node,
+    readonly size: number,
+  ) {}
+
+  /** Entries in order, a leaf's worth at a time. */
+  *leaves(): Generator<{ members: readonly string[]; scores: Float64Array; n: number }> {
+    const stack: Node[] = [this.root];
+    while (stack.length !== 0) {
+      const node = stack.pop()!;
+      if (node.isLeaf) {
+        if (node.n !== 0) yield node;
+      } else {
+        for (let i = node.n - 1; i >= 0; i--) stack.push(node.children[i]);
+      }
+    }
+  }
+}
+
+/**
+ * The order of a sorted set: (score, member) pairs, by score then member
+ * bytes, in a B+tree whose inner nodes count the entries under each child,
+ * so that rank, select and range cost O(log n). Nodes are shared
+ * copy-on-write with snapshots and clones: a write copies each node on its
+ * path that another tree may still read, once.
+ */
+export class OrderTree {
+  private root: Node;
+  private count = 0;
+  private owner: Owner = {};
+
+  constructor(root?: Node, count = 0) {
+    this.root = root ?? Leaf.empty(this.owner);
+    this.count = count;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** A tree holding these entries, already in order. */
+  static fromSorted(members: readonly string[], scores: ArrayLike<number>): OrderTree {
+    const tree = new OrderTree();
+    const n = members.length;
+    if (n === 0) return tree;
+    let level: Node[] = [];
+    let counts: number[] = [];
+    for (let i = 0; i < n; i += LEAF_CAP) {
+      const leaf = Leaf.empty(tree.owner);
+      const end = Math.min(n, i + LEAF_CAP);
+      for (let j = i; j < end; j++) {
+        leaf.members[j - i] = members[j];
+        leaf.scores[j - i] = scores[j];
+      }
+      leaf.n = end - i;
+      level.push(leaf);
+      counts.push(leaf.n);
+    }
+    while (level.length > 1) {
+      const up: Node[] = [];
+      const upCounts: number[] = [];
+      for (let i = 0; i < level.length; i += INNER_CAP) {
+        const inner = Inner.empty(tree.owner);
+        const end = Math.min(level.length, i + INNER_CAP);
+        for (let j = i; j < end; j++) {
+          inner.insertChild(j - i, level[j], counts[j], firstScore(level[j]), firstMember(level[j]));
+        }
+        up.push(inner);
+        upCounts.push(inner.total());
+      }
+      level = up;
+      counts = upCounts;
+    }
+    tree.root = level[0];
+    tree.count = n;
+    return tree;
+  }
+
+  /** The entries as they are now, unchanged by later writes to this tree. O(1). */
+  freeze(): FrozenTree {
+    this.owner = {};
+    return new FrozenTree(this.root, this.count);
+  }
+
+  /** An independent copy sharing every node until either side writes. O(1). */
+  clone(): OrderTree {
+    this.owner = {};
+    return new OrderTree(this.root, this.count);
+  }
+
+  private own<T extends Node>(node: T): T {
+    return node.owner === this.owner ? node : (node.copy(this.owner) as T);
+  }
+
+  insert(score: number, member: string): void {
+    let node: Node = (this.root = this.own(this.root));
+    const path: Inner[] = [];
+    const at: number[] = [];
+    while (!node.isLeaf) {
+      const i = node.route(score, member);
+      const child: Node = (node.children[i] = this.own(node.children[i]));
+      node.counts[i]++;
+      path.push(node);
+      at.push(i);
+      node = child;
+    }
+    this.count++;
+    const leaf = node;
+    const pos = leaf.lowerBound(score, member);
+    if (leaf.n < LEAF_CAP) {
+      leaf.insertAt(pos, score, member);
+      return;
+    }
+    // Entries arriving in order (timestamps) fill leaves whole: at either end the new entry starts a leaf of its own.
+    const mid = pos === LEAF_CAP ? LEAF_CAP : pos === 0 ? 0 : LEAF_CAP >> 1;
+    const right = Leaf.empty(this.owner);
+    leaf.moveTail(mid, right);
+    if (pos < mid || pos === 0) leaf.insertAt(pos, score, member);
+    else right.insertAt(pos - mid, score, member);
+    this.grow(path, at, leaf, right, leaf.n, right.n, pos === LEAF_CAP || pos === 0 ? pos : -1);
+  }
+
+  /**
+   * Puts `right` (split from `left`, which sits at at[top] under path[top])
+   * into the parent, splitting parents in turn while they are full; a full
+   * root gets a new root above it. `edge` is where the insertion went when it
+   * was at an end (0 or the capacity), so that parents split there too.
+   */
+  private grow(path: Inner[], at: number[], left: Node, right: Node, leftCount: number, rightCount: number, edge: number): void {
+    for (let level = path.length - 1; ; level--) {
+      if (level < 0) {
+        const root = Inner.empty(this.owner);
+        root.insertChild(0, left, leftCount, firstScore(left), firstMember(left));
+        root.insertChild(1, right, rightCount, firstScore(right), firstMember(right));
+        this.root = root;
+        return;
+      }
+      const parent = path[level];
+      const i = at[level];
+      parent.counts[i] = leftCount;
+      if (parent.n < INNER_CAP) {
+        parent.insertChild(i + 1, right, rightCount, firstScore(right), firstMember(right));
+        return;
+      }
+      const pos = i + 1;
+      const mid = edge === LEAF_CAP && pos === INNER_CAP ? INNER_CAP : edge === 0 && i === 0 ? 1 : INNER_CAP >> 1;
+      const sibling = Inner.empty(this.owner);
+      parent.moveTail(mid, sibling);
+      if (pos <= mid && parent.n < INNER_CAP) parent.insertChild(pos, right, rightCount, firstScore(right), firstMember(right));
+      else sibling.insertChild(pos - mid, right, rightCount, firstScore(right), firstMember(right));
+      left = parent;
+      right = sibling;
+      leftCount = parent.total();
+      rightCount = sibling.total();
+    }
+  }
+
+  /** Removes (score, member), which must be in the tree. */
+  delete(score: number, member: string): void {
+    let node: Node = (this.root = this.own(this.root));
+    const path: Inner[] = [];
+    const at: number[] = [];
+    while (!node.isLeaf) {
+      const i = node.route(score, member);
+      const child: Node = (node.children[i] = this.own(node.children[i]));
+      node.counts[i]--;
+      path.push(node);
+      at.push(i);
+      node = child;
+    }
+    node.removeAt(node.lowerBound(score, member));
+    this.count--;
+    this.rebalance(path, at, node);
+  }
+
+  /** Restores the minimum fill from `node` (at at[top] under path[top]) up, and drops a root with one child. */
+  private rebalance(path: Inner[], at: number[], node: Node): void {
+    for (let level = path.length - 1; level >= 0; level--) {
+      const min = node.isLeaf ? LEAF_MIN : INNER_MIN;
+      if (node.n >= min) break;
+      const parent = path[level];
+      const i = at[level];
+      if (parent.n === 1) break;
+      const j = i > 0 ? i - 1 : i + 1;
+      parent.children[j] = this.own(parent.children[j]);
+      const [l, r] = i < j ? [i, j] : [j, i];
+      this.balancePair(parent, l, r);
+      node = parent;
+    }
+    let root = this.root;
+    while (!root.isLeaf && root.n === 1) root = root.children[0];
+    this.root = root;
+  }
+
+  /** Children l and l + 1 of `parent`, both writable: merged when they fit in one node, else evened out. */
+  private balancePair(parent: Inner, l: number, r: number): void {
+    const left = parent.children[l];
+    const right = parent.children[r];
+    const cap = left.isLeaf ? LEAF_CAP : INNER_CAP;
+    if (left.n + right.n <= cap) {
+      if (left.isLeaf) {
+        (right as Leaf).moveHead(right.n, left);
+      } else {
+        const ri = right as Inner;
+        ri.sepScores[0] = parent.sepScores[r];
+        ri.sepMembers[0] = parent.sepMembers[r];
+        ri.moveTail(0, left);
+      }
+      parent.counts[l] += parent.counts[r];
+      parent.removeChild(r);
+      return;
+    }
+    const move = (Math.abs(left.n - right.n) + 1) >> 1;
+    let moved: number;
+    if (left.isLeaf) {
+      const rl = right as Leaf;
+      if (left.n < rl.n) {
+        rl.moveHead(move, left);
+      } else {
+        rl.openHead(move);
+        for (let k = 0; k < move; k++) {
+          rl.members[k] = left.members[left.n - move + k];
+          rl.scores[k] = left.scores[left.n - move + k];
+        }
+        left.dropTail(move);
+      }
+      moved = left.n - parent.counts[l];
+    } else {
+      const ri = right as Inner;
+      // Its first child's bound is never read while it is first; it will not stay first.
+      ri.sepScores[0] = parent.sepScores[r];
+      ri.sepMembers[0] = parent.sepMembers[r];
+      if (left.n < ri.n) {
+        const rest = Inner.empty(this.owner);
+        ri.moveTail(move, rest);
+        ri.moveTail(0, left);
+        rest.moveTail(0, ri);
+      } else {
+        const tail = Inner.empty(this.owner);
+        left.moveTail(left.n - move, tail);
+        ri.moveTail(0, tail);
+        tail.moveTail(0, ri);
+      }
+      moved = left.total() - parent.counts[l];
+    }
+    parent.counts[l] += moved;
+    parent.counts[r] -= moved;
+    parent.sepScores[r] = firstScore(right);
+    parent.sepMembers[r] = firstMember(right);
+  }
+
+  /**
+   * How many entries come before the first one for which `inPrefix` is
+   * false. `inPrefix` must hold for a prefix of the order (everything before
+   * some point, nothing after): a score bound, a rank's key.
+   */
+  countWhile(inPrefix: (score: number, member: string) => boolean): number {
+    let node = this.root;
+    let before = 0;
+    while (!node.isLeaf) {
+      let lo = 0;
+      let hi = node.n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (inPrefix(node.sepScores[mid], node.sepMembers[mid])) lo = mid;
+        else hi = mid - 1;
+      }
+      for (let i = 0; i < lo; i++) before += node.counts[i];
+      node = node.children[lo];
+    }
+    let lo = 0;
+    let hi = node.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (inPrefix(node.scores[mid], node.members[mid])) lo = mid + 1;
+      else hi = mid;
+    }
+    return before + lo;
+  }
+
+  /** The 0-based rank of (score, member), which must be in the tree. */
+  rank(score: number, member: string): number {
+    let node = this.root;
+    let before = 0;
+    while (!node.isLeaf) {
+      const i = node.route(score, member);
+      for (let k = 0; k < i; k++) before += node.counts[k];
+      node = node.children[i];
+    }
+    return before + node.lowerBound(score, member);
+  }
+
+  /** The leaf holding rank `r` (< size) and the position in it. */
+  private locate(r: number): { leaf: Leaf; pos: number } {
+    let node = this.root;
+    while (!node.isLeaf) {
+      let i = 0;
+      while (r >= node.counts[i]) r -= node.counts[i++];
+      node = node.children[i];
+    }
+    return { leaf: node, pos: r };
+  }
+
+  memberAt(r: number): string {
+    const { leaf, pos } = this.locate(r);
+    return leaf.members[pos];
+  }
+
+  scoreAt(r: number): number {
+    const { leaf, pos } = this.locate(r);
+    return leaf.scores[pos];
+  }
+
+  /** Calls `fn` for `count` entries from rank `start` on, or from it backwards when `reverse`. */
+  forRange(start: number, count: number, reverse: boolean, fn: (member: string, score: number) => void): void {
+    if (count <= 0) return;
+    if (reverse) visit(this.root, start - count + 1, start + 1, true, fn);
+    else visit(this.root, start, start + count, false, fn);
+  }
+}

@@ -1,0 +1,157 @@
+import { encodeEntry, entryAt, entryEquals, nextEntry, splice, type Packed } from '../compact/packed.js';
+import { packedScore, packedScoreText } from './score.js';
+
+/**
+ * A member read out of a packed string, as a string of its own. V8 makes a
+ * slice of 13 chars or more a view that keeps the whole packed string
+ * alive; a member that outlives this encoding (moved into a tree, stored in
+ * another set) must not pin it.
+ */
+export function ownCopy(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'latin1').latin1Slice(0, s.length);
+}
+
+/**
+ * A small sorted set in one packed string, as Redis keeps it in a listpack:
+ * member and score entries alternating, in order, each score as Redis
+ * writes it there (an integer when it is one, so -0 reads back as 0, else
+ * its shortest text). Every operation walks from the front, O(n) as a
+ * listpack's are; sets leave this encoding past zset-max-listpack-entries.
+ */
+export class PackedZset {
+  constructor(
+    public p: Packed = '',
+    public size = 0,
+  ) {}
+
+  /** Entries given in order and distinct. */
+  static fromSorted(members: readonly string[], scores: ArrayLike<number>): PackedZset {
+    let p = '';
+    for (let i = 0; i < members.length; i++) p += encodeEntry(members[i]) + encodeEntry(packedScoreText(scores[i]));
+    return new PackedZset(p, members.length);
+  }
+
+  /** The bytes this encoding holds, what Redis's lpSafeToAdd weighs. */
+  get bytes(): number {
+    return this.p.length;
+  }
+
+  /** The position of `member`'s entry, or -1. */
+  private find(member: string): number {
+    const p = this.p;
+    for (let pos = 0; pos < p.length; pos = nextEntry(p, nextEntry(p, pos))) {
+      if (entryEquals(p, pos, member)) return pos;
+    }
+    return -1;
+  }
+
+  score(member: string): number | undefined {
+    const pos = this.find(member);
+    return pos === -1 ? undefined : packedScore(entryAt(this.p, nextEntry(this.p, pos)));
+  }
+
+  /** Adds a member that is not in the set, before the first entry that comes after it. */
+  insert(member: string, score: number): void {
+    const p = this.p;
+    let pos = 0;
+    while (pos < p.length) {
+      const scorePos = nextEntry(p, pos);
+      const s = packedScore(entryAt(p, scorePos));
+      if (s > score || (s === score && entryAt(p, pos) > member)) break;
+      pos = nextEntry(p, scorePos);
+    }
+    this.p = splice(p, pos, pos, encodeEntry(member) + encodeEntry(packedScoreText(score)));
+    this.size++;
+  }
+
+  /** Removes `member`; false when it is not there. */
+  remove(member: string): boolean {
+    const pos = this.find(member);
+    if (pos === -1) return false;
+    this.p = splice(this.p, pos, nextEntry(this.p, nextEntry(this.p, pos)), '');
+    this.size--;
+    return true;
+  }
+
+  /** The 0-based rank of `member`, or -1. */
+  rank(member: string): number {
+    const p = this.p;
+    let rank = 0;
+    for (let pos = 0; pos < p.length; pos = nextEntry(p, nextEntry(p, pos)), rank++) {
+      if (entryEquals(p, pos, member)) return rank;
+    }
+    return -1;
+  }
+
+  /** How many entries come before the first for which `inPrefix` is false, walking from the front. */
+  countWhile(inPrefix: (score: number, member: string) => boolean): number {
+    const p = this.p;
+    let n = 0;
+    for (let pos = 0; pos < p.length; n++) {
+      const scorePos = nextEntry(p, pos);
+      if (!inPrefix(packedScore(entryAt(p, scorePos)), entryAt(p, pos))) break;
+      pos = nextEntry(p, scorePos);
+    }
+    return n;
+  }
+
+  /** The position of the entry of rank r. */
+  private seek(r: number): number {
+    const p = this.p;
+    let pos = 0;
+    for (let i = 0; i < r; i++) pos = nextEntry(p, nextEntry(p, pos));
+    return pos;
+  }
+
+  memberAt(r: number): string {
+    return entryAt(this.p, this.seek(r));
+  }
+
+  scoreAt(r: number): number {
+    return packedScore(entryAt(this.p, nextEntry(this.p, this.seek(r))));
+  }
+
+  /** The score of rank r as it is kept, the text ZSCAN gives. */
+  scoreTextAt(r: number): string {
+    return entryAt(this.p, nextEntry(this.p, this.seek(r)));
+  }
+
+  /**
+   * Calls `fn` for `count` entries from rank `start` on, or from it
+   * backwards when `reverse`; with `own`, members are copies (ownCopy).
+   */
+  forRange(start: number, count: number, reverse: boolean, fn: (member: string, score: number) => void, own = false): void {
+    if (count <= 0) return;
+    const first = reverse ? start - count + 1 : start;
+    const p = this.p;
+    let pos = this.seek(first);
+    if (!reverse) {
+      for (let i = 0; i < count; i++) {
+        const scorePos = nextEntry(p, pos);
+        const m = entryAt(p, pos);
+        fn(own ? ownCopy(m) : m, packedScore(entryAt(p, scorePos)));
+        pos = nextEntry(p, scorePos);
+      }
+      return;
+    }
+    const members: string[] = [];
+    const scores: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const scorePos = nextEntry(p, pos);
+      const m = entryAt(p, pos);
+      members.push(own ? ownCopy(m) : m);
+      scores.push(packedScore(entryAt(p, scorePos)));
+      pos = nextEntry(p, scorePos);
+    }
+    for (let i = count - 1; i >= 0; i--) fn(members[i], scores[i]);
+  }
+
+  /** Removes `count` entries from rank `start` on, in one splice. */
+  removeRange(start: number, count: number): void {
+    const from = this.seek(start);
+    let to = from;
+    for (let i = 0; i < count; i++) to = nextEntry(this.p, nextEntry(this.p, to));
+    this.p = splice(this.p, from, to, '');
+    this.size -= count;
+  }
+}

@@ -1,0 +1,103 @@
+import { CommandError } from '../../core/errors.js';
+import { rangeScore } from './score.js';
+import type { ZSetValue } from './zset.js';
+
+export const NOT_FLOAT_RANGE = 'ERR min or max is not a float';
+export const NOT_LEX_RANGE = 'ERR min or max not valid string range item';
+
+/** A score interval, each end inclusive or exclusive ("(1.5"). */
+export interface ScoreRange {
+  min: number;
+  max: number;
+  minex: boolean;
+  maxex: boolean;
+}
+
+/** Redis's zslParseRange. */
+export function parseScoreRange(min: string, max: string): ScoreRange {
+  const minex = min.charCodeAt(0) === 40;
+  const maxex = max.charCodeAt(0) === 40;
+  const lo = rangeScore(minex ? min.slice(1) : min);
+  const hi = rangeScore(maxex ? max.slice(1) : max);
+  if (lo === null || hi === null) throw new CommandError(NOT_FLOAT_RANGE);
+  return { min: lo, max: hi, minex, maxex };
+}
+
+/** A member interval: '-' and '+' (the lowest and highest strings), or a bound with '[' (inclusive) or '(' (exclusive). */
+export interface LexRange {
+  min: LexBound;
+  max: LexBound;
+}
+
+type LexBound = { kind: 'min' } | { kind: 'max' } | { kind: 'value'; value: string; ex: boolean };
+
+/** Redis's zslParseLexRangeItem: the first byte says which bound; '-' and '+' stand alone (as C strings: up to a NUL). */
+function lexBound(s: string): LexBound {
+  const c = s.charCodeAt(0);
+  const alone = s.length === 1 || s.charCodeAt(1) === 0;
+  if (c === 43 && alone) return { kind: 'max' };
+  if (c === 45 && alone) return { kind: 'min' };
+  if (c === 40 || c === 91) return { kind: 'value', value: s.slice(1), ex: c === 40 };
+  throw new CommandError(NOT_LEX_RANGE);
+}
+
+export function parseLexRange(min: string, max: string): LexRange {
+  return { min: lexBound(min), max: lexBound(max) };
+}
+
+/** Ranks [start, end) of the entries within a range. */
+export interface RankSpan {
+  start: number;
+  end: number;
+}
+
+/**
+ * The entries within a score range, as ranks: everything from the first
+ * entry not below min to the last not above max. Exact for any set, since
+ * entries are ordered by score.
+ */
+export function scoreSpan(z: ZSetValue, r: ScoreRange): RankSpan {
+  const { min, max } = r;
+  const start = r.minex ? z.countWhile((s) => s <= min) : z.countWhile((s) => s < min);
+  const end = r.maxex ? z.countWhile((s) => s < max) : z.countWhile((s) => s <= max);
+  return { start, end: Math.max(start, end) };
+}
+
+/**
+ * The entries within a lex range, as ranks. Members are ordered only among
+ * equal scores; on a set with different scores Redis's answer depends on
+ * its structure (the documented "unspecified" case), and this walks the
+ * order as if members were sorted throughout.
+ */
+export function lexSpan(z: ZSetValue, r: LexRange): RankSpan {
+  const lo = r.min;
+  const hi = r.max;
+  let start: number;
+  if (lo.kind === 'min') start = 0;
+  else if (lo.kind === 'max') start = z.size;
+  else {
+    const v = lo.value;
+    start = lo.ex ? z.countWhile((_, m) => m <= v) : z.countWhile((_, m) => m < v);
+  }
+  let end: number;
+  if (hi.kind === 'min') end = 0;
+  else if (hi.kind === 'max') end = z.size;
+  else {
+    const v = hi.value;
+    end = hi.ex ? z.countWhile((_, m) => m < v) : z.countWhile((_, m) => m <= v);
+  }
+  return { start, end: Math.max(start, end) };
+}
+
+/**
+ * LIMIT offset count applied to a span, read from its start (or from its
+ * end when `reverse`): a negative offset leaves nothing (Redis walks past
+ * the end), a negative count everything after the offset.
+ */
+export function limitSpan(span: RankSpan, offset: number, count: number, reverse: boolean): RankSpan {
+  const { start, end } = span;
+  if (offset < 0) return { start: end, end };
+  const room = Math.max(0, end - start - offset);
+  const n = count < 0 ? room : Math.min(count, room);
+  return reverse ? { start: end - offset - n, end: end - offset } : { start: start + offset, end: start + offset + n };
+}

@@ -1,0 +1,132 @@
+import { BigMap } from '../keyspace/big-map.js';
+import { OrderTree, type FrozenTree } from './order-tree.js';
+
+/** Past this share of the set, a range removal rebuilds the tree from what stays instead of deleting one by one. */
+const REBUILD_SHARE = 16;
+/** Rebuilding gathers the entries in arrays; past this many V8's array limit comes near, so they are deleted one by one. */
+const MAX_REBUILD = 2 ** 25;
+
+/**
+ * A sorted set past the listpack thresholds, what Redis calls the skiplist
+ * encoding: member → score in a BigMap (not capped at V8's 2^24 entries,
+ * and walked by ZSCAN through its ScanOrder), and the order in an
+ * OrderTree, so that score lookups are O(1) and rank and range operations
+ * O(log n).
+ */
+export class TreeZset {
+  constructor(
+    readonly dict = new BigMap<string, number>(undefined, 1),
+    public tree = new OrderTree(),
+    /** The members' bytes together, for estimating a reply's size. */
+    public memberBytes = 0,
+  ) {}
+
+  get size(): number {
+    return this.tree.size;
+  }
+
+  /** Entries given in order. */
+  static fromSorted(members: readonly string[], scores: ArrayLike<number>): TreeZset {
+    const dict = new BigMap<string, number>(undefined, 1);
+    let bytes = 0;
+    for (let i = 0; i < members.length; i++) {
+      dict.set(members[i], scores[i]);
+      bytes += members[i].length;
+    }
+    return new TreeZset(dict, OrderTree.fromSorted(members, scores), bytes);
+  }
+
+  score(member: string): number | undefined {
+    return this.dict.get(member);
+  }
+
+  insert(member: string, score: number): void {
+    this.dict.set(member, score);
+    this.tree.insert(score, member);
+    this.memberBytes += member.length;
+  }
+
+  update(member: string, from: number, to: number): void {
+    this.tree.delete(from, member);
+    this.tree.insert(to, member);
+    this.dict.set(member, to);
+  }
+
+  remove(member: string): boolean {
+    const score = this.dict.get(member);
+    if (score === undefined) return false;
+    this.dict.delete(member);
+    this.tree.delete(score, member);
+    this.memberBytes -= member.length;
+    return true;
+  }
+
+  rank(member: string): number {
+    const score = this.dict.get(member);
+    return score === undefined ? -1 : this.tree.rank(score, member);
+  }
+
+  countWhile(inPrefix: (score: number, member: string) => boolean): number {
+    return this.tree.countWhile(inPrefix);
+  }
+
+  memberAt(r: number): string {
+    return this.tree.memberAt(r);
+  }
+
+  scoreAt(r: number): number {
+    return this.tree.scoreAt(r);
+  }
+
+  forRange(start: number, count: number, reverse: boolean, fn: (member: string, score: number) => void): void {
+    this.tree.forRange(start, count, reverse, fn);
+  }
+
+  /**
+   * Removes `count` entries from rank `start` on: one by one when they are
+   * few, else by rebuilding the tree from the entries that stay (O(n), where
+   * deleting each would cost O(count log n)).
+   */
+  removeRange(start: number, count: number): void {
+    const tree = this.tree;
+    const n = tree.size;
+    if (count * REBUILD_SHARE <= n || n > MAX_REBUILD) {
+      const members: string[] = [];
+      const scores: number[] = [];
+      tree.forRange(start, count, false, (m, s) => {
+        members.push(m);
+        scores.push(s);
+      });
+      for (let i = 0; i < count; i++) {
+        tree.delete(scores[i], members[i]);
+        this.dict.delete(members[i]);
+        this.memberBytes -= members[i].length;
+      }
+      return;
+    }
+    const members: string[] = [];
+    const scores: number[] = [];
+    tree.forRange(0, n, false, (m, s) => {
+      members.push(m);
+      scores.push(s);
+    });
+    for (let i = start; i < start + count; i++) {
+      this.dict.delete(members[i]);
+      this.memberBytes -= members[i].length;
+    }
+    members.splice(start, count);
+    scores.splice(start, count);
+    this.tree = OrderTree.fromSorted(members, scores);
+  }
+
+  /** An independent copy: the dictionary is copied, the tree's nodes are shared copy-on-write. */
+  clone(): TreeZset {
+    const dict = new BigMap<string, number>(undefined, 1);
+    this.tree.forRange(0, this.tree.size, false, (m, s) => dict.set(m, s));
+    return new TreeZset(dict, this.tree.clone(), this.memberBytes);
+  }
+
+  freeze(): FrozenTree {
+    return this.tree.freeze();
+  }
+}

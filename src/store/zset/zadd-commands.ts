@@ -1,0 +1,122 @@
+import type { CommandSpec } from '../../core/command.js';
+import type { Ctx } from '../../core/context.js';
+import { CommandError, SYNTAX } from '../../core/errors.js';
+import { optionWord } from '../../core/options.js';
+import { NAN_SCORE, scoreArg } from './score.js';
+import { writableZset, zsetLimits } from './zset-access.js';
+import { ZSetValue } from './zset.js';
+
+/**
+ * ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member …], and
+ * ZINCRBY (ZADD with INCR, options parsed the same way). Every score is
+ * read before anything changes, so one bad score adds nothing.
+ */
+function zadd(incrCommand: boolean) {
+  return (c: Ctx, argv: string[]): void => {
+    let nx = false;
+    let xx = false;
+    let gt = false;
+    let lt = false;
+    let ch = false;
+    let incr = incrCommand;
+    let at = 2;
+    for (; at < argv.length; at++) {
+      const w = optionWord(argv[at]);
+      if (w === 'nx') nx = true;
+      else if (w === 'xx') xx = true;
+      else if (w === 'ch') ch = true;
+      else if (w === 'incr') incr = true;
+      else if (w === 'gt') gt = true;
+      else if (w === 'lt') lt = true;
+      else break;
+    }
+    const pairs = argv.length - at;
+    if (pairs === 0 || pairs % 2 !== 0) throw new CommandError(SYNTAX);
+    const elements = pairs / 2;
+    if (nx && xx) throw new CommandError('ERR XX and NX options at the same time are not compatible');
+    if ((gt && nx) || (lt && nx) || (gt && lt)) {
+      throw new CommandError('ERR GT, LT, and/or NX options at the same time are not compatible');
+    }
+    if (incr && elements > 1) throw new CommandError('ERR INCR option supports a single increment-element pair');
+    const scores = new Float64Array(elements);
+    for (let j = 0; j < elements; j++) scores[j] = scoreArg(argv[at + 2 * j]);
+
+    const key = argv[1];
+    let z = writableZset(c, key);
+    const limits = zsetLimits(c);
+    const isNew = z === undefined;
+    if (z === undefined) {
+      if (xx) {
+        if (incr) c.reply.nullBulk();
+        else c.reply.integer(0);
+        return;
+      }
+      z = ZSetValue.create(elements, argv[at + 1].length, limits);
+    } else {
+      z.maybeConvert(elements, limits);
+    }
+
+    let added = 0;
+    let updated = 0;
+    let processed = 0;
+    let result = 0;
+    for (let j = 0; j < elements; j++) {
+      const member = argv[at + 2 * j + 1];
+      let score = scores[j];
+      const current = z.score(member);
+      if (current === undefined) {
+        if (xx) continue;
+        z.add(member, score, limits);
+        added++;
+      } else {
+        if (nx) continue;
+        if (incr) {
+          score += current;
+          if (score !== score) throw new CommandError(NAN_SCORE);
+        }
+        if ((lt && score >= current) || (gt && score <= current)) continue;
+        if (score !== current) {
+          z.update(member, current, score);
+          updated++;
+        }
+      }
+      processed++;
+      result = score;
+    }
+
+    if (added + updated > 0) {
+      if (isNew) c.db.set(key, z);
+      else c.db.modified(key);
+      c.keyspace.dirty += added + updated - 1;
+      c.keyspace.notify(c.db, 'z', incr ? 'zincr' : 'zadd', key);
+    }
+    if (incr) {
+      if (processed > 0) c.reply.double(result);
+      else c.reply.nullBulk();
+    } else {
+      c.reply.integer(ch ? added + updated : added);
+    }
+  };
+}
+
+const ZSET = { acl: ['sortedset'], group: 'sorted-set' } as const;
+
+export const zaddCommands: CommandSpec[] = [
+  {
+    ...ZSET, name: 'zadd', arity: -4, flags: ['write', 'denyoom', 'fast'], keySpecs: ['RW update: index 1, range 0'],
+    args: 'key:key [condition(NX | XX) @3.0.2] [comparison(GT | LT) @6.2.0] [CH=change @3.0.2] [INCR=increment @3.0.2] data{score:double member}...',
+    since: '1.2.0',
+    history: [
+      ['2.4.0', 'Accepts multiple elements.'],
+      ['3.0.2', 'Added the `XX`, `NX`, `CH` and `INCR` options.'],
+      ['6.2.0', 'Added the `GT` and `LT` options.'],
+    ],
+    summary: "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.",
+    complexity: 'O(log(N)) for each item added, where N is the number of elements in the sorted set.', handler: zadd(false),
+  },
+  {
+    ...ZSET, name: 'zincrby', arity: 4, flags: ['write', 'denyoom', 'fast'], keySpecs: ['RW access update: index 1, range 0'],
+    args: 'key:key increment:integer member', since: '1.2.0', summary: 'Increments the score of a member in a sorted set.',
+    complexity: 'O(log(N)) where N is the number of elements in the sorted set.', handler: zadd(true),
+  },
+];

@@ -1,0 +1,60 @@
+import type { CommandSpec } from '../../core/command.js';
+import type { Ctx } from '../../core/context.js';
+import { globMatch } from '../../core/glob.js';
+import { parseCursor, parseScanOptions } from '../keys/scan.js';
+import { PackedZset } from './packed-zset.js';
+import { scanScoreText } from './score.js';
+import { readZset } from './zset-access.js';
+
+/**
+ * ZSCAN key cursor [MATCH pattern] [COUNT count]: the cursor is read first,
+ * then the key (missing: an empty, finished scan), then the options. A
+ * packed set is returned whole with cursor 0, scores as it keeps them; a
+ * larger one is walked in its dictionary's ScanOrder (stateless cursors,
+ * SCAN's guarantee), scores written as Redis writes them there ("%.17g").
+ */
+function zscan(c: Ctx, argv: string[]): void {
+  // Sequence numbers stay below 2^53, so a larger cursor, rounded, still lies past them all.
+  const cursor = Number(parseCursor(argv[2]));
+  const z = readZset(c, argv[1]);
+  const r = c.reply;
+  if (z === undefined) {
+    r.array(2);
+    r.bulk('0');
+    r.array(0);
+    return;
+  }
+  const { count, pattern } = parseScanOptions(argv, 3, false);
+  const out: string[] = [];
+  let next = 0;
+  const body = z.body;
+  if (body instanceof PackedZset) {
+    for (let i = 0; i < body.size; i++) {
+      const m = body.memberAt(i);
+      if (pattern === null || globMatch(pattern, m)) out.push(m, body.scoreTextAt(i));
+    }
+  } else {
+    const keys: string[] = [];
+    next = body.dict.order!.scan(cursor, count, keys);
+    for (const m of keys) {
+      // Also skips the order's stale entries (members no longer there).
+      const score = body.dict.get(m);
+      if (score === undefined || (pattern !== null && !globMatch(pattern, m))) continue;
+      out.push(m, scanScoreText(score));
+    }
+  }
+  r.array(2);
+  r.bulk(String(next));
+  r.array(out.length);
+  for (const s of out) r.bulk(s);
+}
+
+export const zscanCommands: CommandSpec[] = [
+  {
+    name: 'zscan', arity: -3, flags: ['readonly'], keySpecs: ['RO access: index 1, range 0'], acl: ['sortedset'],
+    group: 'sorted-set', args: 'key:key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]', since: '2.8.0',
+    summary: 'Iterates over members and scores of a sorted set.',
+    complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
+    tips: ['nondeterministic_output'], handler: zscan,
+  },
+];
