@@ -20,8 +20,7 @@ function sadd(c: Ctx, argv: string[]): void {
   } else {
     set.maybeConvert(hint, lim);
   }
-  let added = 0;
-  for (let i = 2; i < argv.length; i++) if (set.add(argv[i], lim)) added++;
+  const added = set.addAll(argv, 2, lim);
   if (added > 0) {
     if (!fresh) c.db.modified(key);
     c.keyspace.dirty += added - 1;

@@ -30,6 +30,11 @@ const PACKED_LIMIT = Math.min(2 ** 30, MAX_ARG_LENGTH);
 /** Redis caps an intset at 2^30 members; an intset string of 8-byte members holds fewer. */
 const INTSET_LIMIT = Math.min(2 ** 30, Math.floor(MAX_ARG_LENGTH / 8));
 
+/** SADD builds a lookup of a listpack's members when it brings at least this many. */
+const BATCH_MIN = 8;
+/** Nor past this many in all, within what a JS Set holds. */
+const BATCH_MAX = 1 << 23;
+
 function intsetCap(lim: SetLimits): number {
   return Math.min(lim.intsetEntries, INTSET_LIMIT);
 }
@@ -148,6 +153,45 @@ export class SetValue implements TypedValue {
     return true;
   }
 
+  /**
+   * SADD's adds of argv[from..], with add()'s results and conversions, and
+   * how many were new. A listpack taking many members is searched through a
+   * lookup of its members built once and grown by one join, rather than
+   * scanned and copied once per member.
+   */
+  addAll(argv: readonly string[], from: number, lim: SetLimits): number {
+    let added = 0;
+    let i = from;
+    while (i < argv.length) {
+      const batch = this.enc === LISTPACK && argv.length - i >= BATCH_MIN && this.n + argv.length - i <= BATCH_MAX;
+      if (!batch) {
+        if (this.add(argv[i++], lim)) added++;
+        continue;
+      }
+      const known = new Set<string>();
+      this.each((m) => {
+        known.add(m);
+      });
+      const parts = [this.packed];
+      let bytes = this.packed.length;
+      for (; i < argv.length; i++) {
+        const m = argv[i];
+        if (known.has(m)) continue;
+        const size = encodedSize(m);
+        // A member the listpack cannot take converts it: add() below does that, then the rest go one by one.
+        if (!(this.n < lim.listpackEntries && m.length <= lim.listpackValue && bytes + size <= PACKED_LIMIT)) break;
+        known.add(m);
+        parts.push(encodeEntry(m));
+        bytes += size;
+        this.n++;
+        added++;
+      }
+      this.packed = parts.join('');
+      if (i < argv.length && this.add(argv[i++], lim)) added++;
+    }
+    return added;
+  }
+
   private addInt(v: IntMember, lim: SetLimits): boolean {
     const at = intSearch(this.packed, this.width, this.n, v);
     if (at >= 0) return false;
@@ -219,11 +263,13 @@ export class SetValue implements TypedValue {
   /** Removes the member at position `i` and returns it. */
   removeAt(i: number): string {
     if (this.enc === HASHTABLE) return this.table!.removeAt(i);
-    const m = this.memberAt(i);
+    let m: string;
     if (this.enc === INTSET) {
+      m = intText(this.packed, this.width, i);
       this.packed = intRemove(this.packed, this.width, i);
     } else {
       const pos = this.positionOf(i);
+      m = entryAt(this.packed, pos);
       this.packed = splice(this.packed, pos, nextEntry(this.packed, pos), '');
     }
     this.n--;

@@ -95,13 +95,16 @@ function run(seed: number): void {
     const op = random();
     let label: string;
     if (op < 0.4) {
-      const members = Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick(MEMBERS));
+      // Up to 6 members, or a bigger command that SADD adds through a lookup of a listpack's members.
+      const members = Array.from({ length: 1 + Math.floor(random() * (random() < 0.3 ? 24 : 6)) }, () => pick(MEMBERS));
       label = `SADD ${k} ${JSON.stringify(members)}`;
       let set = sets[k];
       if (set === undefined) set = sets[k] = SetValue.create(members[0], members.length, lim);
       else set.maybeConvert(members.length, lim);
-      for (const m of members) set.add(m, lim);
+      const added = set.addAll(members, 0, lim);
+      const before = models[k]?.members.size ?? 0;
       models[k] = modelSadd(models[k], members, lim);
+      expect(added, `${what} ${label}`).toBe(models[k]!.members.size - before);
     } else if (sets[k] === undefined) {
       continue;
     } else if (op < 0.6) {
