@@ -28,6 +28,14 @@ export interface Ctx {
    * argv to propagate instead (EXPIRE → PEXPIREAT), or null for nothing.
    */
   propagateArgv: string[] | null | undefined;
+  /**
+   * Records one more effect of the running command now, in its database
+   * (Redis's alsoPropagate): for a write whose effect takes several
+   * commands, such as SPOP with a count, propagated as SREMs of at most
+   * 1024 members. It goes with the command's own effect unless the command
+   * sets propagateArgv to null. Nothing is recorded while loading.
+   */
+  alsoPropagate(argv: string[]): void;
   /** Whether anyone consumes propagated effects: rewritten argvs are built only then. */
   readonly propagating: boolean;
   /** True while the dataset is loading (the AOF replays through handlers). */

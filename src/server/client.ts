@@ -129,6 +129,10 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     return this.conn === null ? null : this.conn.parser.argBytes(argv, i);
   }
 
+  alsoPropagate(argv: string[]): void {
+    if (!this.server.loading) this.server.propagation.record(this.db.index, argv);
+  }
+
   block(keys: readonly string[], serves: TypeName | null, deadline: number, onTimeout: (c: Ctx) => void): void {
     if (serves === null) this.server.blocking.block(this, deadline, onTimeout);
     else this.server.blocking.blockForKeys(this, keys, serves, deadline, onTimeout);

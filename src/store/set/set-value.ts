@@ -1,0 +1,466 @@
+import { MAX_ARG_LENGTH } from '../../protocol/limits.js';
+import { encodeEntry, encodedSize, entryAt, findEntry, nextEntry, splice } from '../compact/packed.js';
+import { REBUILD_ITEMS_PER_COMMAND, type TypedValue, type ValueSnapshot } from '../keyspace/value.js';
+import { HashSet, type FrozenMembers } from './hash-set.js';
+import {
+  intAt, intInsert, intRemove, intSearch, intsetOf, intText, parseIntMember, widthFor, widthOfAll, type IntMember,
+} from './intset.js';
+
+/** The thresholds of Redis's set encodings, read from the configuration for each command. */
+export interface SetLimits {
+  /** set-max-intset-entries */
+  intsetEntries: number;
+  /** set-max-listpack-entries */
+  listpackEntries: number;
+  /** set-max-listpack-value */
+  listpackValue: number;
+}
+
+const INTSET = 0;
+const LISTPACK = 1;
+const HASHTABLE = 2;
+const ENCODING_NAMES = ['intset', 'listpack', 'hashtable'];
+
+/**
+ * The longest a packed listpack may grow: Redis's listpack safety limit
+ * (1 GiB), or V8's longest string where that is shorter (it is, at about
+ * 512 MiB); a set that would pass it becomes a hashtable instead.
+ */
+const PACKED_LIMIT = Math.min(2 ** 30, MAX_ARG_LENGTH);
+/** Redis caps an intset at 2^30 members; an intset string of 8-byte members holds fewer. */
+const INTSET_LIMIT = Math.min(2 ** 30, Math.floor(MAX_ARG_LENGTH / 8));
+
+/** SADD builds a lookup of a listpack's members when it brings at least this many. */
+const BATCH_MIN = 8;
+/** Nor past this many in all, within what a JS Set holds. */
+const BATCH_MAX = 1 << 23;
+
+function intsetCap(lim: SetLimits): number {
+  return Math.min(lim.intsetEntries, INTSET_LIMIT);
+}
+
+/**
+ * A copy of a member read out of a packed string that owns its bytes. V8
+ * makes a slice of 13 chars or more a view that keeps the whole packed
+ * string alive; a member that outlives the packed string (one moved into a
+ * hashtable) must not pin it.
+ */
+export function ownCopy(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'latin1').latin1Slice(0, s.length);
+}
+
+/**
+ * A set value in one of Redis 7.2's three encodings, converted as t_set.c
+ * converts them:
+ *
+ * - intset: while every member is an integer as string2ll reads it and
+ *   there are at most set-max-intset-entries (a sorted string of 2-, 4- or
+ *   8-byte integers, intset.ts);
+ * - listpack: while there are at most set-max-listpack-entries members of
+ *   at most set-max-listpack-value bytes (a packed string, compact/packed.ts);
+ * - hashtable: otherwise (hash-set.ts).
+ *
+ * As in Redis a set never returns to a smaller encoding by itself; only a
+ * command that builds a new set (SPOP's rebuild, SINTERSTORE) chooses again.
+ * Methods taking SetLimits are the ones where the thresholds decide.
+ */
+export class SetValue implements TypedValue {
+  readonly type = 'set' as const;
+
+  private constructor(
+    private enc: number,
+    /** The intset's or listpack's bytes; '' for a hashtable. */
+    private packed: string,
+    /** Bytes per intset member. */
+    private width: number,
+    /** Members of an intset or listpack. */
+    private n: number,
+    private table: HashSet | null,
+  ) {}
+
+  static intset(): SetValue {
+    return new SetValue(INTSET, '', 2, 0, null);
+  }
+
+  static listpack(): SetValue {
+    return new SetValue(LISTPACK, '', 2, 0, null);
+  }
+
+  /**
+   * Redis's setTypeCreate: an empty set in the encoding that suits
+   * `sizeHint` members about to arrive, the first of them `first`.
+   */
+  static create(first: string, sizeHint: number, lim: SetLimits): SetValue {
+    if (parseIntMember(first) !== null && sizeHint <= lim.intsetEntries) return SetValue.intset();
+    if (sizeHint <= lim.listpackEntries) return SetValue.listpack();
+    return new SetValue(HASHTABLE, '', 2, 0, new HashSet(sizeHint));
+  }
+
+  get size(): number {
+    return this.table === null ? this.n : this.table.size;
+  }
+
+  encoding(): string {
+    return ENCODING_NAMES[this.enc];
+  }
+
+  get isListpack(): boolean {
+    return this.enc === LISTPACK;
+  }
+
+  get isIntset(): boolean {
+    return this.enc === INTSET;
+  }
+
+  /** Redis's setTypeMaybeConvert: a small encoding that `sizeHint` new members would overflow becomes a hashtable at once. */
+  maybeConvert(sizeHint: number, lim: SetLimits): void {
+    if ((this.enc === LISTPACK && sizeHint > lim.listpackEntries) || (this.enc === INTSET && sizeHint > lim.intsetEntries)) {
+      this.toHashtable(sizeHint);
+    }
+  }
+
+  has(m: string): boolean {
+    if (this.enc === HASHTABLE) return this.table!.has(m);
+    if (this.enc === LISTPACK) return findEntry(this.packed, m) >= 0;
+    const v = parseIntMember(m);
+    return v !== null && intSearch(this.packed, this.width, this.n, v) >= 0;
+  }
+
+  /** Adds a member (Redis's setTypeAddAux), converting the encoding where Redis does; false if it was one already. */
+  add(m: string, lim: SetLimits): boolean {
+    if (this.enc === HASHTABLE) return this.table!.add(m);
+    if (this.enc === LISTPACK) {
+      if (findEntry(this.packed, m) >= 0) return false;
+      if (this.n < lim.listpackEntries && m.length <= lim.listpackValue && this.packed.length + encodedSize(m) <= PACKED_LIMIT) {
+        this.packed += encodeEntry(m);
+        this.n++;
+      } else {
+        this.toHashtable(this.n + 1);
+        this.table!.add(m);
+      }
+      return true;
+    }
+    const v = parseIntMember(m);
+    if (v !== null) return this.addInt(v, lim);
+    if (this.listpackCanTake(m, lim)) {
+      this.intsetToListpack();
+      this.packed += encodeEntry(m);
+      this.n++;
+    } else {
+      this.toHashtable(this.n + 1);
+      this.table!.add(m);
+    }
+    return true;
+  }
+
+  /**
+   * SADD's adds of argv[from..], with add()'s results and conversions, and
+   * how many were new. A listpack taking many members is searched through a
+   * lookup of its members built once and grown by one join, and an intset
+   * rebuilt once with all the integers that fit, rather than each scanned
+   * or copied once per member.
+   */
+  addAll(argv: readonly string[], from: number, lim: SetLimits): number {
+    let added = 0;
+    let i = from;
+    while (i < argv.length) {
+      const batch = this.enc !== HASHTABLE && argv.length - i >= BATCH_MIN && this.n + argv.length - i <= BATCH_MAX;
+      if (!batch) {
+        if (this.add(argv[i++], lim)) added++;
+        continue;
+      }
+      if (this.enc === INTSET) {
+        const before = this.n;
+        i = this.takeInts(argv, i, lim);
+        added += this.n - before;
+        if (i < argv.length && this.add(argv[i++], lim)) added++;
+        continue;
+      }
+      const known = new Set<string>();
+      this.each((m) => {
+        known.add(m);
+      });
+      const parts = [this.packed];
+      let bytes = this.packed.length;
+      for (; i < argv.length; i++) {
+        const m = argv[i];
+        if (known.has(m)) continue;
+        const size = encodedSize(m);
+        // A member the listpack cannot take converts it: add() below does that, then the rest go one by one.
+        if (!(this.n < lim.listpackEntries && m.length <= lim.listpackValue && bytes + size <= PACKED_LIMIT)) break;
+        known.add(m);
+        parts.push(encodeEntry(m));
+        bytes += size;
+        this.n++;
+        added++;
+      }
+      this.packed = parts.join('');
+      if (i < argv.length && this.add(argv[i++], lim)) added++;
+    }
+    return added;
+  }
+
+  /**
+   * addAll's intset part: the integers from argv[from] on, up to the first
+   * member that would convert the set (a non-integer, or one integer too
+   * many), merged into the intset in one rebuild. Returns the index of
+   * the member it stopped at.
+   */
+  private takeInts(argv: readonly string[], from: number, lim: SetLimits): number {
+    const cap = intsetCap(lim);
+    const fresh: IntMember[] = [];
+    const seen = new Set<IntMember>();
+    let i = from;
+    for (; i < argv.length; i++) {
+      const v = parseIntMember(argv[i]);
+      if (v === null) break;
+      if (seen.has(v) || intSearch(this.packed, this.width, this.n, v) >= 0) continue;
+      if (this.n + fresh.length + 1 > cap) break;
+      seen.add(v);
+      fresh.push(v);
+    }
+    if (fresh.length === 0) return i;
+    for (let k = 0; k < this.n; k++) fresh.push(intAt(this.packed, this.width, k));
+    this.width = Math.max(this.width, widthOfAll(fresh));
+    this.packed = intsetOf(fresh, this.width);
+    this.n = fresh.length;
+    return i;
+  }
+
+  private addInt(v: IntMember, lim: SetLimits): boolean {
+    const at = intSearch(this.packed, this.width, this.n, v);
+    if (at >= 0) return false;
+    this.packed = intInsert(this.packed, this.width, this.n, v, -at - 1);
+    this.width = Math.max(this.width, widthFor(v));
+    this.n++;
+    if (this.n > intsetCap(lim)) this.toHashtable(this.n);
+    return true;
+  }
+
+  /**
+   * Whether an intset taking the non-integer `m` becomes a listpack rather
+   * than a hashtable: Redis sizes every member as the longer of the
+   * smallest and largest in decimal.
+   */
+  private listpackCanTake(m: string, lim: SetLimits): boolean {
+    const n = this.n;
+    const longest = n === 0 ? 0 : Math.max(intText(this.packed, this.width, 0).length, intText(this.packed, this.width, n - 1).length);
+    return n < lim.listpackEntries && m.length <= lim.listpackValue && longest <= lim.listpackValue
+      && n * (longest + 1) + encodedSize(m) <= PACKED_LIMIT;
+  }
+
+  /** Removes a member; false if it was not one. */
+  remove(m: string): boolean {
+    if (this.enc === HASHTABLE) return this.table!.delete(m);
+    if (this.enc === LISTPACK) {
+      const pos = findEntry(this.packed, m);
+      if (pos < 0) return false;
+      this.packed = splice(this.packed, pos, nextEntry(this.packed, pos), '');
+      this.n--;
+      return true;
+    }
+    const v = parseIntMember(m);
+    if (v === null) return false;
+    const at = intSearch(this.packed, this.width, this.n, v);
+    if (at < 0) return false;
+    this.packed = intRemove(this.packed, this.width, at);
+    this.n--;
+    return true;
+  }
+
+  /**
+   * Calls `f` with every member in the encoding's order (an intset's is
+   * ascending), until it returns false; false if it was stopped. A
+   * listpack's members are views into its string unless `own` asks for
+   * copies (see ownCopy).
+   */
+  each(f: (m: string) => boolean | void, own = false): boolean {
+    if (this.enc === HASHTABLE) return this.table!.each(f);
+    const p = this.packed;
+    if (this.enc === LISTPACK) {
+      for (let pos = 0; pos < p.length; pos = nextEntry(p, pos)) {
+        const m = entryAt(p, pos);
+        if (f(own ? ownCopy(m) : m) === false) return false;
+      }
+      return true;
+    }
+    for (let i = 0; i < this.n; i++) if (f(intText(p, this.width, i)) === false) return false;
+    return true;
+  }
+
+  /** The member at position `i` of the encoding's order: O(1) but for a listpack. */
+  memberAt(i: number): string {
+    if (this.enc === HASHTABLE) return this.table!.at(i);
+    if (this.enc === INTSET) return intText(this.packed, this.width, i);
+    return entryAt(this.packed, this.positionOf(i));
+  }
+
+  /** Removes the member at position `i` and returns it. */
+  removeAt(i: number): string {
+    if (this.enc === HASHTABLE) return this.table!.removeAt(i);
+    let m: string;
+    if (this.enc === INTSET) {
+      m = intText(this.packed, this.width, i);
+      this.packed = intRemove(this.packed, this.width, i);
+    } else {
+      const pos = this.positionOf(i);
+      m = entryAt(this.packed, pos);
+      this.packed = splice(this.packed, pos, nextEntry(this.packed, pos), '');
+    }
+    this.n--;
+    return m;
+  }
+
+  private positionOf(i: number): number {
+    let pos = 0;
+    for (; i > 0; i--) pos = nextEntry(this.packed, pos);
+    return pos;
+  }
+
+  /** A uniformly random member; the set must not be empty. */
+  random(): string {
+    return this.memberAt(Math.floor(Math.random() * this.size));
+  }
+
+  /** Removes a uniformly random member and returns it; the set must not be empty. */
+  popRandom(): string {
+    return this.removeAt(Math.floor(Math.random() * this.size));
+  }
+
+  /**
+   * A listpack's members at the positions `chosen` marks, in order,
+   * removed from the set when `remove` (one pass, as Redis's lpBatchDelete).
+   */
+  listpackTake(chosen: Uint8Array, remove: boolean): string[] {
+    const p = this.packed;
+    const out: string[] = [];
+    const kept: string[] = [];
+    let i = 0;
+    for (let pos = 0; pos < p.length; i++) {
+      const next = nextEntry(p, pos);
+      if (chosen[i] === 1) out.push(entryAt(p, pos));
+      else if (remove) kept.push(p.slice(pos, next));
+      pos = next;
+    }
+    if (remove) {
+      this.packed = kept.join('');
+      this.n -= out.length;
+    }
+    return out;
+  }
+
+  /** Takes over `other`'s members and encoding (SPOP's rebuilt set replacing the old one). */
+  adopt(other: SetValue): void {
+    this.enc = other.enc;
+    this.packed = other.packed;
+    this.width = other.width;
+    this.n = other.n;
+    this.table = other.table;
+  }
+
+  /**
+   * Redis's maybeConvertToIntset, for a set whose members are all integers:
+   * it becomes an intset unless it has too many members for one.
+   */
+  toIntsetIfFits(lim: SetLimits): void {
+    if (this.enc === INTSET || this.size > intsetCap(lim)) return;
+    const values: IntMember[] = [];
+    this.each((m) => {
+      values.push(parseIntMember(m)!);
+    });
+    this.width = widthOfAll(values);
+    this.packed = intsetOf(values, this.width);
+    this.n = values.length;
+    this.enc = INTSET;
+    this.table = null;
+  }
+
+  /** The average member length in bytes (an intset's is its width's longest decimal). */
+  averageLength(): number {
+    if (this.enc === HASHTABLE) return this.table!.bytes / this.table!.size;
+    if (this.enc === LISTPACK) return this.packed.length / this.n;
+    return this.width === 2 ? 6 : this.width === 4 ? 11 : 20;
+  }
+
+  /** Every member, as the iteration order gives them. */
+  members(): string[] {
+    const out: string[] = [];
+    this.each((m) => {
+      out.push(m);
+    });
+    return out;
+  }
+
+  /**
+   * SSCAN's step from `cursor`: an intset or listpack gives every member
+   * and cursor 0, as Redis's do; a hashtable `count` positions (HashSet.scan).
+   */
+  scan(cursor: number, count: number): { next: number; members: string[] } {
+    if (this.table === null) return { next: 0, members: this.members() };
+    const members: string[] = [];
+    return { next: this.table.scan(cursor, count, members), members };
+  }
+
+  private toHashtable(capacity: number): void {
+    const table = new HashSet(capacity);
+    this.each((m) => {
+      table.add(m);
+    }, true);
+    this.enc = HASHTABLE;
+    this.table = table;
+    this.packed = '';
+    this.n = 0;
+  }
+
+  private intsetToListpack(): void {
+    const parts: string[] = [];
+    for (let i = 0; i < this.n; i++) parts.push(encodeEntry(intText(this.packed, this.width, i)));
+    this.packed = parts.join('');
+    this.enc = LISTPACK;
+  }
+
+  /** COPY: the same members in the same encoding; a hashtable's chunks are shared copy-on-write. */
+  clone(): SetValue {
+    return new SetValue(this.enc, this.packed, this.width, this.n, this.table === null ? null : this.table.clone());
+  }
+
+  /** O(1) for the packed encodings (their strings never change), O(size / 1024) for a hashtable. */
+  snapshot(): ValueSnapshot {
+    return new SetSnapshot(this.enc, this.packed, this.width, this.n, this.table === null ? null : this.table.frozen());
+  }
+}
+
+/** A set as it was when the AOF rewrite took it. */
+class SetSnapshot implements ValueSnapshot {
+  constructor(
+    private readonly enc: number,
+    private readonly packed: string,
+    private readonly width: number,
+    private readonly n: number,
+    private readonly chunks: FrozenMembers | null,
+  ) {}
+
+  /** SADD commands of at most REBUILD_ITEMS_PER_COMMAND members each. */
+  *rebuildCommands(key: string): Iterator<string[]> {
+    let cmd = ['SADD', key];
+    for (const m of this.members()) {
+      cmd.push(m);
+      if (cmd.length === REBUILD_ITEMS_PER_COMMAND + 2) {
+        yield cmd;
+        cmd = ['SADD', key];
+      }
+    }
+    if (cmd.length > 2) yield cmd;
+  }
+
+  private *members(): Generator<string> {
+    if (this.chunks !== null) {
+      for (const chunk of this.chunks) yield* chunk;
+    } else if (this.enc === LISTPACK) {
+      const p = this.packed;
+      for (let pos = 0; pos < p.length; pos = nextEntry(p, pos)) yield entryAt(p, pos);
+    } else {
+      for (let i = 0; i < this.n; i++) yield String(intAt(this.packed, this.width, i));
+    }
+  }
+}
