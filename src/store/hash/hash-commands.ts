@@ -12,10 +12,7 @@ function hset(reply: 'count' | 'ok') {
     if (argv.length % 2 === 1) throw new CommandError(wrongArity(reply === 'count' ? 'hset' : 'hmset'));
     const key = argv[1];
     const { hash, created } = hashForWrite(c, key);
-    const limits = hashLimits(c);
-    hash.prepare(argv, 2, limits);
-    let added = 0;
-    for (let i = 2; i < argv.length; i += 2) if (hash.set(argv[i], argv[i + 1], limits)) added++;
+    const added = hash.setPairs(argv, 2, hashLimits(c));
     hashWritten(c, key, hash, created, 'hset', (argv.length - 2) / 2);
     if (reply === 'count') c.reply.integer(added);
     else c.reply.ok();
@@ -29,9 +26,7 @@ function hsetnx(c: Ctx, argv: string[]): void {
     c.reply.integer(0);
     return;
   }
-  const limits = hashLimits(c);
-  hash.prepare(argv, 2, limits);
-  hash.set(argv[2], argv[3], limits);
+  hash.setPairs(argv, 2, hashLimits(c));
   hashWritten(c, key, hash, created, 'hset', 1);
   c.reply.integer(1);
 }

@@ -92,21 +92,69 @@ export class HashValue implements TypedValue {
   }
 
   /**
+   * HSET's field/value pairs argv[from..]; returns how many fields are new.
+   * Packed, several pairs are applied to the unpacked pairs and packed
+   * once, rather than the packed string being rebuilt for each.
+   */
+  setPairs(argv: readonly string[], from: number, limits: HashLimits): number {
+    this.prepare(argv, from, limits);
+    let added = 0;
+    if (this.table !== null || argv.length - from === 2) {
+      for (let i = from; i < argv.length; i += 2) if (this.set(argv[i], argv[i + 1], limits)) added++;
+      return added;
+    }
+    const fields: string[] = [];
+    const values: string[] = [];
+    const index = new Map<string, number>();
+    this.forEach((f, v) => {
+      index.set(f, fields.length);
+      fields.push(f);
+      values.push(v);
+    });
+    for (let i = from; i < argv.length; i += 2) {
+      const at = index.get(argv[i]);
+      if (at !== undefined) {
+        values[at] = argv[i + 1];
+        continue;
+      }
+      index.set(argv[i], fields.length);
+      fields.push(argv[i]);
+      values.push(argv[i + 1]);
+      added++;
+      if (fields.length > limits.entries) {
+        // One field too many: the rest goes into the table, as Redis converts in the middle of an HSET.
+        this.packed = null;
+        this.pairs = 0;
+        this.table = new HashTable<string>();
+        for (let j = 0; j < fields.length; j++) this.tableSet(detached(fields[j]), detached(values[j]));
+        for (let j = i + 2; j < argv.length; j += 2) if (this.tableSet(argv[j], argv[j + 1])) added++;
+        return added;
+      }
+    }
+    const parts: string[] = [];
+    for (let j = 0; j < fields.length; j++) parts.push(encodeEntry(fields[j]), encodeEntry(values[j]));
+    this.packed = parts.join('');
+    this.pairs = fields.length;
+    return added;
+  }
+
+  /**
    * Redis's hashTypeTryConversion, before a write of the field/value
    * arguments argv[from..]: converts when they could not all stay packed
    * (more pairs than the entry limit, duplicates or not; a string over the
    * value limit; a packed string past its size limit).
    */
-  prepare(argv: readonly string[], from: number, limits: HashLimits): void {
+  private prepare(argv: readonly string[], from: number, limits: HashLimits): void {
     if (this.table !== null) return;
     if ((argv.length - from) >> 1 > limits.entries) {
       this.convert();
       return;
     }
+    // With room for each entry's length prefix.
     let sum = 0;
     for (let i = from; i < argv.length; i++) {
-      const len = argv[i].length;
-      if (len > limits.value) {
+      const len = argv[i].length + 5;
+      if (len - 5 > limits.value) {
         this.convert();
         return;
       }
