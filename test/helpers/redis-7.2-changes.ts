@@ -7,8 +7,17 @@
  * of this applies.
  */
 
+import { REDIS_7_4_COMMANDS } from './redis-7.4-commands.js';
+
 /** Commands 7.0 does not have. */
 export const NEW_IN_7_2_OR_LATER = new Set<string>(['client|no-touch', 'client|setinfo', 'waitaof']);
+
+/**
+ * Commands of Redis 7.4 (hash field expiration), which neither 7.0 nor 7.2
+ * has: command.test.ts compares them with 7.4.1's recorded replies instead
+ * of the oracle's (see redis-7.4-commands.ts).
+ */
+export const NEW_IN_7_4 = new Set<string>(Object.keys(REDIS_7_4_COMMANDS));
 
 /** COMMAND INFO fields whose 7.2 value differs from 7.0's: full name → field → 7.2's value. */
 export const INFO_CHANGED_IN_7_2: Record<string, { arity?: number; flags?: string[]; tips?: string[] }> = {

@@ -1,5 +1,6 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, WRONGTYPE } from '../../core/errors.js';
+import { touchField, type FieldState } from './hash-expiry.js';
 import { HashValue, type HashLimits } from './hash-value.js';
 
 /** The hash at key for a read command (counts a hit or miss); undefined when absent. */
@@ -55,4 +56,25 @@ export function fieldsRemoved(c: Ctx, key: string, hash: HashValue, event: strin
     c.db.remove(key);
     c.keyspace.notify(c.db, 'g', 'del', key);
   }
+}
+
+/**
+ * A field's value as a read sees it, expiring it first if its deadline has
+ * passed (Redis 7.4's lazy field expiry); undefined when absent or expired.
+ */
+export function liveValue(c: Ctx, key: string, hash: HashValue, field: string): string | undefined {
+  return touchField(c.keyspace, c.db, key, hash, field) === 'live' ? hash.get(field) : undefined;
+}
+
+/**
+ * Where a write that reads a field first (HSETNX, HINCRBY) finds its hash,
+ * the field expired first if its deadline has passed; when that emptied
+ * the hash, the key is gone and the write starts a new one, as Redis does.
+ */
+export function hashForFieldWrite(c: Ctx, key: string, field: string): { hash: HashValue; created: boolean; state: FieldState } {
+  const found = hashForWrite(c, key);
+  if (found.created) return { ...found, state: 'missing' };
+  const state = touchField(c.keyspace, c.db, key, found.hash, field);
+  if (state === 'emptied') return { hash: new HashValue(), created: true, state };
+  return { ...found, state };
 }

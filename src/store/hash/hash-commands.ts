@@ -1,10 +1,15 @@
 import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, wrongArity } from '../../core/errors.js';
-import { fieldsRemoved, hashForWrite, hashLimits, hashWritten, readHash, writableHash } from './hash-access.js';
+import {
+  fieldsRemoved, hashForFieldWrite, hashForWrite, hashLimits, hashWritten, liveValue, readHash, writableHash,
+} from './hash-access.js';
 import { hashCounterCommands } from './hash-counters.js';
+import { hashExpireCommands } from './hash-expire-commands.js';
+import { touchField } from './hash-expiry.js';
 import { hashRandomCommands } from './hash-random.js';
 import { hashReadCommands } from './hash-read-commands.js';
+import { hashTtlCommands } from './hash-ttl-commands.js';
 
 /** HSET (the number of new fields) and HMSET (OK): one change counted per pair, updates included. */
 function hset(reply: 'count' | 'ok') {
@@ -21,8 +26,8 @@ function hset(reply: 'count' | 'ok') {
 
 function hsetnx(c: Ctx, argv: string[]): void {
   const key = argv[1];
-  const { hash, created } = hashForWrite(c, key);
-  if (hash.has(argv[2])) {
+  const { hash, created, state } = hashForFieldWrite(c, key, argv[2]);
+  if (state === 'live') {
     c.reply.integer(0);
     return;
   }
@@ -31,21 +36,44 @@ function hsetnx(c: Ctx, argv: string[]): void {
   c.reply.integer(1);
 }
 
+/** A field of the hash at argv[1] as a read sees it (see liveValue). */
+function readField(c: Ctx, argv: string[]): string | undefined {
+  const hash = readHash(c, argv[1]);
+  return hash === undefined ? undefined : liveValue(c, argv[1], hash, argv[2]);
+}
+
 function hget(c: Ctx, argv: string[]): void {
-  const v = readHash(c, argv[1])?.get(argv[2]);
+  const v = readField(c, argv);
   if (v === undefined) c.reply.nullBulk();
   else c.reply.bulk(v);
 }
 
-/** A missing key is an empty hash here: nils, not an empty reply. */
+/**
+ * A missing key is an empty hash here: nils, not an empty reply. Expired
+ * fields raise one `hexpired` for the command (and `del` if the hash
+ * emptied), as in Redis 7.4.
+ */
 function hmget(c: Ctx, argv: string[]): void {
-  const hash = readHash(c, argv[1]);
+  const key = argv[1];
+  let hash = readHash(c, key);
   c.reply.array(argv.length - 2);
+  let expired = false;
+  let emptied = false;
   for (let i = 2; i < argv.length; i++) {
-    const v = hash?.get(argv[i]);
-    if (v === undefined) c.reply.nullBulk();
-    else c.reply.bulk(v);
+    const state = hash === undefined ? 'missing' : touchField(c.keyspace, c.db, key, hash, argv[i], false);
+    if (state === 'live') {
+      c.reply.bulk(hash!.get(argv[i])!);
+      continue;
+    }
+    c.reply.nullBulk();
+    if (state === 'expired' || state === 'emptied') expired = true;
+    if (state === 'emptied') {
+      emptied = true;
+      hash = undefined;
+    }
   }
+  if (expired) c.keyspace.notify(c.db, 'h', 'hexpired', key);
+  if (emptied) c.keyspace.notify(c.db, 'g', 'del', key);
 }
 
 /** Stops at the field that empties the hash, as Redis does: the key is gone then. */
@@ -65,11 +93,11 @@ function hlen(c: Ctx, argv: string[]): void {
 }
 
 function hstrlen(c: Ctx, argv: string[]): void {
-  c.reply.integer(readHash(c, argv[1])?.get(argv[2])?.length ?? 0);
+  c.reply.integer(readField(c, argv)?.length ?? 0);
 }
 
 function hexists(c: Ctx, argv: string[]): void {
-  c.reply.integer(readHash(c, argv[1])?.has(argv[2]) ? 1 : 0);
+  c.reply.integer(readField(c, argv) === undefined ? 0 : 1);
 }
 
 const HASH = { acl: ['hash'], group: 'hash' } as const;
@@ -124,10 +152,12 @@ const basicCommands: CommandSpec[] = [
   },
 ];
 
-/** The hash family: single fields here, whole-hash reads and HSCAN, counters, HRANDFIELD. */
+/** The hash family: single fields here, whole-hash reads and HSCAN, counters, HRANDFIELD, field expiry (7.4). */
 export const hashCommands: CommandSpec[] = [
   ...basicCommands,
   ...hashReadCommands,
   ...hashCounterCommands,
   ...hashRandomCommands,
+  ...hashExpireCommands,
+  ...hashTtlCommands,
 ];

@@ -3,7 +3,7 @@ import type { CommandSpec } from '../../core/command.js';
 import { CommandError, NOT_FLOAT, NOT_INTEGER, OVERFLOW } from '../../core/errors.js';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../../core/long-double.js';
 import { isInt64, smallInt, toInt64 } from '../../core/numbers.js';
-import { hashForWrite, hashLimits, hashWritten } from './hash-access.js';
+import { hashForFieldWrite, hashLimits, hashWritten } from './hash-access.js';
 
 const NOT_INTEGER_VALUE = 'ERR hash value is not an integer';
 const NOT_FLOAT_VALUE = 'ERR hash value is not a float';
@@ -23,8 +23,8 @@ function hincrby(c: Ctx, argv: string[]): void {
   if (by === null) throw new CommandError(NOT_INTEGER);
   const key = argv[1];
   const field = argv[2];
-  const { hash, created } = hashForWrite(c, key);
-  const old = hash.get(field);
+  const { hash, created, state } = hashForFieldWrite(c, key, field);
+  const old = state === 'live' ? hash.get(field)! : undefined;
   const cur = old === undefined ? 0 : parseInteger(old);
   if (cur === null) throw new CommandError(NOT_INTEGER_VALUE);
   let next: number | bigint;
@@ -35,7 +35,7 @@ function hincrby(c: Ctx, argv: string[]): void {
     next = BigInt(cur) + BigInt(by);
     if (!isInt64(next)) throw new CommandError(OVERFLOW);
   }
-  hash.set(field, String(next), hashLimits(c));
+  hash.set(field, String(next), hashLimits(c), true);
   hashWritten(c, key, hash, created, 'hincrby', 1);
   c.reply.integer(next);
 }
@@ -51,14 +51,14 @@ function hincrbyfloat(c: Ctx, argv: string[]): void {
   if (typeof by === 'string') throw new CommandError(NAN_OR_INFINITY_ARG);
   const key = argv[1];
   const field = argv[2];
-  const { hash, created } = hashForWrite(c, key);
-  const old = hash.get(field);
+  const { hash, created, state } = hashForFieldWrite(c, key, field);
+  const old = state === 'live' ? hash.get(field)! : undefined;
   const cur = old === undefined ? ZERO : parseLongDouble(old);
   if (cur === null) throw new CommandError(NOT_FLOAT_VALUE);
   const sum = typeof cur === 'string' ? null : addLongDouble(cur, by);
   if (sum === null) throw new CommandError(NAN_OR_INFINITY);
   const text = formatLongDouble(sum);
-  hash.set(field, text, hashLimits(c));
+  hash.set(field, text, hashLimits(c), true);
   hashWritten(c, key, hash, created, 'hincrbyfloat', 1);
   if (c.propagating) c.propagateArgv = ['HSET', key, field, text];
   c.reply.bulk(text);

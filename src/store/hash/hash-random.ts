@@ -5,6 +5,7 @@ import { toInt64 } from '../../core/numbers.js';
 import { optionWord } from '../../core/options.js';
 import type { Reply } from '../../protocol/reply.js';
 import { readHash } from './hash-access.js';
+import { expireDueFields } from './hash-expiry.js';
 import type { HashValue } from './hash-value.js';
 
 const LONG_MAX = 2n ** 63n - 1n;
@@ -108,7 +109,7 @@ function withCount(c: Ctx, argv: string[]): void {
   const withValues = argv.length === 4;
   if (withValues && (n < -LONG_MAX / 2n || n > LONG_MAX / 2n)) throw new CommandError(WITHVALUES_RANGE);
   const hash = readHash(c, argv[1]);
-  if (hash === undefined || n === 0n) {
+  if (hash === undefined || expireAll(c, argv[1], hash) || n === 0n) {
     c.reply.array(0);
     return;
   }
@@ -131,8 +132,20 @@ function hrandfield(c: Ctx, argv: string[]): void {
     return;
   }
   const hash = readHash(c, argv[1]);
-  if (hash === undefined) c.reply.nullBulk();
+  if (hash === undefined || expireAll(c, argv[1], hash)) c.reply.nullBulk();
   else c.reply.bulk(hash.randomField());
+}
+
+/**
+ * Before drawing, HRANDFIELD expires every field past its deadline, as
+ * Redis 7.4 does (not while loading); true when that deleted the hash.
+ */
+function expireAll(c: Ctx, key: string, hash: HashValue): boolean {
+  const now = c.keyspace.now;
+  const next = hash.nextDeadline();
+  if (next === -1 || next >= now || c.keyspace.readOnlyExpiry) return false;
+  expireDueFields(c.keyspace, c.db, key, hash, now, Infinity);
+  return hash.size === 0;
 }
 
 export const hashRandomCommands: CommandSpec[] = [

@@ -4,18 +4,22 @@ import { globMatch } from '../../core/glob.js';
 import { parseCursor, parseScanOptions } from '../keys/scan.js';
 import { readHash } from './hash-access.js';
 
-/** HKEYS, HVALS and HGETALL: HGETALL is a map (a flat array in RESP2), the others arrays. */
+/**
+ * HKEYS, HVALS and HGETALL: HGETALL is a map (a flat array in RESP2), the
+ * others arrays. Fields past their deadline are left out, not expired.
+ */
 function whole(fields: boolean, values: boolean) {
   return (c: Ctx, argv: string[]): void => {
     const hash = readHash(c, argv[1]);
     const r = c.reply;
-    const n = hash?.size ?? 0;
+    const now = c.keyspace.now;
+    const n = hash?.liveSize(now) ?? 0;
     if (fields && values) r.map(n);
     else r.array(n);
     hash?.forEach((f, v) => {
       if (fields) r.bulk(f);
       if (values) r.bulk(v);
-    });
+    }, now);
   };
 }
 
@@ -23,7 +27,8 @@ function whole(fields: boolean, values: boolean) {
  * HSCAN. A packed hash is returned whole with cursor 0, whatever the cursor,
  * as Redis returns a listpack; a table is walked in its ScanOrder (see
  * there for the cursor and its guarantee). As in Redis the cursor is read
- * before the key, and the options only once the key is known to be a hash.
+ * before the key, and the options only once the key is known to be a hash;
+ * fields past their deadline are left out, not expired.
  */
 function hscan(c: Ctx, argv: string[]): void {
   // Sequence numbers stay below 2^53, so a larger cursor, rounded, still lies past them all.
@@ -40,18 +45,19 @@ function hscan(c: Ctx, argv: string[]): void {
   const out: string[] = [];
   let next = 0;
   const table = hash.large;
+  const now = c.keyspace.now;
   if (table === null) {
     hash.forEach((f, v) => {
       if (pattern === null || globMatch(pattern, f)) out.push(f, v);
-    });
+    }, now);
   } else {
     const fields: string[] = [];
     next = table.order.scan(cursor, count, fields);
     for (const f of fields) {
       if (pattern !== null && !globMatch(pattern, f)) continue;
-      // Also skips the order's stale entries (fields no longer there).
+      // Also skips the order's stale entries (fields no longer there), and fields past their deadline.
       const v = table.get(f);
-      if (v !== undefined) out.push(f, v);
+      if (v !== undefined && !hash.expiredAt(f, now)) out.push(f, v);
     }
   }
   r.array(2);

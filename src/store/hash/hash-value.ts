@@ -1,15 +1,23 @@
 import { constants } from 'node:buffer';
-import {
-  encodeEntry, encodedSize, entryAt, findEntry, nextEntry, splice, type Packed,
-} from '../compact/packed.js';
+import { encodeEntry, encodedSize, entryAt, nextEntry, splice, type Packed } from '../compact/packed.js';
+import type { Database } from '../keyspace/database.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
 import { REBUILD_ITEMS_PER_COMMAND, type TypedValue, type ValueSnapshot } from '../keyspace/value.js';
+import { FieldDeadlines } from './field-deadlines.js';
+import { expireDueFields } from './hash-expiry.js';
 import { HashTable } from './hash-table.js';
+import { deadlineAt, encodeTuple, findTuple, forEachTuple, insertTuple, tupleEnd, valueAt } from './packed-tuples.js';
 
 /** hash-max-listpack-entries and hash-max-listpack-value, read once per command. */
 export interface HashLimits {
   entries: number;
   value: number;
 }
+
+/** What `deadline` answers for a field the hash does not have. */
+export const NO_FIELD = -2;
+/** What `deadline` answers for a field without a deadline. */
+export const NO_DEADLINE = -1;
 
 /**
  * A packed hash is one JS string; Redis converts a listpack that would pass
@@ -32,14 +40,24 @@ function detached(s: string): string {
  * Past hash-max-listpack-entries fields, or once a field or value is longer
  * than hash-max-listpack-value bytes, the hash turns into a HashTable
  * (`hashtable`) for good, as Redis's does: it never converts back.
+ *
+ * Fields may have deadlines (Redis 7.4's hash field expiration). A packed
+ * hash that a field-expiry command has touched keeps a deadline beside
+ * every pair (`listpackex`, see packed-tuples.ts); a table keeps them in
+ * FieldDeadlines. The value stores deadlines and answers which fields are
+ * due; what expiring one means (events, propagation) is hash-expiry.ts's.
  */
 export class HashValue implements TypedValue {
   readonly type = 'hash' as const;
-  /** The packed pairs; null once the hash is a table. */
+  /** The packed tuples; null once the hash is a table. */
   private packed: Packed | null;
-  /** Fields in `packed`. */
+  /** Tuples in `packed`. */
   private pairs: number;
+  /** Packed tuples carry a deadline (listpackex). */
+  private volatile: boolean;
   private table: HashTable<string> | null;
+  /** A table's field deadlines, from its first. */
+  private deadlines: FieldDeadlines | null = null;
   /**
    * The longest field and value a table has held (never lowered): what
    * bounds the reply of HRANDFIELD with a negative count.
@@ -47,10 +65,11 @@ export class HashValue implements TypedValue {
   private longestField = 0;
   private longestValue = 0;
 
-  constructor(packed: Packed | null = '', pairs = 0, table: HashTable<string> | null = null) {
+  constructor(packed: Packed | null = '', pairs = 0, table: HashTable<string> | null = null, volatile = false) {
     this.packed = packed;
     this.pairs = pairs;
     this.table = table;
+    this.volatile = volatile;
   }
 
   get size(): number {
@@ -58,7 +77,8 @@ export class HashValue implements TypedValue {
   }
 
   encoding(): string {
-    return this.table === null ? 'listpack' : 'hashtable';
+    if (this.table !== null) return 'hashtable';
+    return this.volatile ? 'listpackex' : 'listpack';
   }
 
   /** The table, once the hash has one: HSCAN and HRANDFIELD work on it directly. */
@@ -66,9 +86,14 @@ export class HashValue implements TypedValue {
     return this.table;
   }
 
+  private get stride(): number {
+    return this.volatile ? 3 : 2;
+  }
+
   clone(): HashValue {
-    if (this.table === null) return new HashValue(this.packed, this.pairs);
+    if (this.table === null) return new HashValue(this.packed, this.pairs, null, this.volatile);
     const copy = new HashValue(null, 0, this.table.clone());
+    copy.deadlines = this.deadlines?.clone() ?? null;
     copy.longestField = this.longestField;
     copy.longestValue = this.longestValue;
     return copy;
@@ -76,19 +101,82 @@ export class HashValue implements TypedValue {
 
   /** A packed hash is an immutable string; a table's shards are frozen and copied by the next writes. */
   snapshot(): ValueSnapshot {
-    if (this.table === null) return new PackedSnapshot(this.packed!);
-    return new TableSnapshot(this.table.freeze());
+    if (this.table === null) return new PackedSnapshot(this.packed!, this.stride);
+    return new TableSnapshot(this.table.freeze(), this.deadlines?.freeze() ?? []);
   }
 
+  partDeadline(): number {
+    return this.nextDeadline();
+  }
+
+  expireParts(ks: Keyspace, db: Database, key: string, now: number, budget: number): number {
+    return expireDueFields(ks, db, key, this, now, budget);
+  }
+
+  /** The value of a field, whether or not its deadline has passed. */
   get(field: string): string | undefined {
     if (this.table !== null) return this.table.get(field);
     const p = this.packed!;
-    const at = findEntry(p, field, 2);
-    return at === -1 ? undefined : entryAt(p, nextEntry(p, at));
+    const at = findTuple(p, field, this.stride);
+    return at === -1 ? undefined : valueAt(p, at);
   }
 
   has(field: string): boolean {
-    return this.table !== null ? this.table.has(field) : findEntry(this.packed!, field, 2) !== -1;
+    return this.table !== null ? this.table.has(field) : findTuple(this.packed!, field, this.stride) !== -1;
+  }
+
+  /** A field's deadline in ms, NO_DEADLINE, or NO_FIELD. */
+  deadline(field: string): number {
+    if (this.table !== null) {
+      if (!this.table.has(field)) return NO_FIELD;
+      return this.deadlines?.get(field) ?? NO_DEADLINE;
+    }
+    const p = this.packed!;
+    const at = findTuple(p, field, this.stride);
+    if (at === -1) return NO_FIELD;
+    return this.volatile ? deadlineAt(p, at) : NO_DEADLINE;
+  }
+
+  /** The earliest deadline of any field, -1 when none has one. */
+  nextDeadline(): number {
+    if (this.table !== null) return this.deadlines?.next() ?? -1;
+    return this.volatile && this.pairs > 0 ? deadlineAt(this.packed!, 0) : -1;
+  }
+
+  /**
+   * Readies the hash for field deadlines, as Redis's hashTypeSetExInit
+   * does before a field-expiry command: a packed hash gets a deadline slot
+   * beside every pair (listpackex), for good.
+   */
+  allowDeadlines(): void {
+    if (this.table !== null || this.volatile) return;
+    const parts: string[] = [];
+    forEachTuple(this.packed!, 2, (f, v) => parts.push(encodeTuple(f, v, -1)));
+    this.packed = parts.join('');
+    this.volatile = true;
+  }
+
+  /** Gives an existing field a deadline (allowDeadlines first). */
+  setDeadline(field: string, when: number): void {
+    if (this.table !== null) {
+      (this.deadlines ??= new FieldDeadlines()).set(field, when);
+      return;
+    }
+    const p = this.packed!;
+    const at = findTuple(p, field, 3);
+    const value = valueAt(p, at);
+    this.packed = insertTuple(splice(p, at, tupleEnd(p, at, 3), ''), encodeTuple(field, value, when), when);
+  }
+
+  /** Drops a field's deadline; true when it had one. A packed field moves to the end, as in Redis. */
+  persist(field: string): boolean {
+    if (this.table !== null) return this.deadlines?.delete(field) ?? false;
+    if (!this.volatile) return false;
+    const p = this.packed!;
+    const at = findTuple(p, field, 3);
+    if (at === -1 || deadlineAt(p, at) === -1) return false;
+    this.packed = splice(p, at, tupleEnd(p, at, 3), '') + encodeTuple(field, valueAt(p, at), -1);
+    return true;
   }
 
   /**
@@ -99,14 +187,14 @@ export class HashValue implements TypedValue {
   setPairs(argv: readonly string[], from: number, limits: HashLimits): number {
     this.prepare(argv, from, limits);
     let added = 0;
-    if (this.table !== null || argv.length - from === 2) {
+    if (this.table !== null || this.volatile || argv.length - from === 2) {
       for (let i = from; i < argv.length; i += 2) if (this.set(argv[i], argv[i + 1], limits)) added++;
       return added;
     }
     const fields: string[] = [];
     const values: string[] = [];
     const index = new Map<string, number>();
-    this.forEach((f, v) => {
+    forEachTuple(this.packed!, 2, (f, v) => {
       index.set(f, fields.length);
       fields.push(f);
       values.push(v);
@@ -153,36 +241,46 @@ export class HashValue implements TypedValue {
     // With room for each entry's length prefix.
     let sum = 0;
     for (let i = from; i < argv.length; i++) {
-      const len = argv[i].length + 5;
-      if (len - 5 > limits.value) {
+      const len = argv[i].length;
+      if (len > limits.value) {
         this.convert();
         return;
       }
-      sum += len;
+      sum += len + 5;
     }
     if (this.packed!.length + sum > PACKED_MAX) this.convert();
   }
 
-  /** Sets a field; true when it is new. Converts first for a long string, after for one field too many. */
-  set(field: string, value: string, limits: HashLimits): boolean {
+  /**
+   * Sets a field; true when it is new. Converts first for a long string,
+   * after for one field too many. An update drops the field's deadline
+   * unless `keepDeadline` (HINCRBY does, HSET does not).
+   */
+  set(field: string, value: string, limits: HashLimits, keepDeadline = false): boolean {
     if (this.table === null && (field.length > limits.value || value.length > limits.value)) this.convert();
-    if (this.table !== null) return this.tableSet(field, value);
+    if (this.table !== null) {
+      const added = this.tableSet(field, value);
+      if (!added && !keepDeadline && this.deadlines !== null) this.deadlines.delete(field);
+      return added;
+    }
     const p = this.packed!;
-    const at = findEntry(p, field, 2);
+    const stride = this.stride;
+    const at = findTuple(p, field, stride);
+    const grows = at === -1 ? encodedSize(field) + encodedSize(value) + stride - 1 : encodedSize(value);
+    if (p.length + grows > PACKED_MAX) {
+      this.convert();
+      return this.set(field, value, limits, keepDeadline);
+    }
     if (at !== -1) {
       const v = nextEntry(p, at);
-      if (p.length - (nextEntry(p, v) - v) + encodedSize(value) > PACKED_MAX) {
-        this.convert();
-        return this.tableSet(field, value);
+      if (this.volatile && !keepDeadline && deadlineAt(p, at) !== -1) {
+        this.packed = splice(p, at, tupleEnd(p, at, 3), '') + encodeTuple(field, value, -1);
+      } else {
+        this.packed = splice(p, v, nextEntry(p, v), encodeEntry(value));
       }
-      this.packed = splice(p, v, nextEntry(p, v), encodeEntry(value));
       return false;
     }
-    if (p.length + encodedSize(field) + encodedSize(value) > PACKED_MAX) {
-      this.convert();
-      return this.tableSet(field, value);
-    }
-    this.packed = p + encodeEntry(field) + encodeEntry(value);
+    this.packed = this.volatile ? p + encodeTuple(field, value, -1) : p + encodeEntry(field) + encodeEntry(value);
     if (++this.pairs > limits.entries) this.convert();
     return true;
   }
@@ -194,31 +292,78 @@ export class HashValue implements TypedValue {
   }
 
   delete(field: string): boolean {
-    if (this.table !== null) return this.table.delete(field);
+    if (this.table !== null) {
+      if (!this.table.delete(field)) return false;
+      this.deadlines?.delete(field);
+      return true;
+    }
     const p = this.packed!;
-    const at = findEntry(p, field, 2);
+    const at = findTuple(p, field, this.stride);
     if (at === -1) return false;
-    this.packed = splice(p, at, nextEntry(p, nextEntry(p, at)), '');
+    this.packed = splice(p, at, tupleEnd(p, at, this.stride), '');
     this.pairs--;
     return true;
   }
 
-  /** Every field and value, packed ones in insertion order. */
-  forEach(fn: (field: string, value: string) => void): void {
+  /**
+   * Every field and value, packed ones in their order; with `now`, only
+   * fields whose deadline has not passed (one due exactly now still counts,
+   * as in Redis).
+   */
+  forEach(fn: (field: string, value: string) => void, now = -1): void {
     if (this.table !== null) {
-      this.table.forEach((v, f) => fn(f, v));
+      const deadlines = now === -1 || this.deadlines === null || this.deadlines.size === 0 ? null : this.deadlines;
+      this.table.forEach((v, f) => {
+        if (deadlines === null || !((deadlines.get(f) ?? Infinity) < now)) fn(f, v);
+      });
       return;
     }
-    const p = this.packed!;
-    for (let pos = 0; pos < p.length; ) {
-      const v = nextEntry(p, pos);
-      const next = nextEntry(p, v);
-      fn(entryAt(p, pos), entryAt(p, v));
-      pos = next;
-    }
+    const skip = now !== -1 && this.volatile;
+    forEachTuple(this.packed!, this.stride, (f, v, d) => {
+      if (!skip || d === -1 || d >= now) fn(f, v);
+    });
   }
 
-  /** Fields and values alternately, packed ones in insertion order. */
+  /** Whether the field exists and its deadline has passed (a field due exactly now has not). */
+  expiredAt(field: string, now: number): boolean {
+    const d = this.deadline(field);
+    return d >= 0 && d < now;
+  }
+
+  /** Fields whose deadline has not passed at `now`. */
+  liveSize(now: number): number {
+    let expired = 0;
+    if (this.table !== null) {
+      this.deadlines?.forEach((when) => {
+        if (when < now) expired++;
+      });
+    } else if (this.volatile) {
+      // Fields with deadlines come first, earliest first.
+      const p = this.packed!;
+      for (let pos = 0; pos < p.length; pos = tupleEnd(p, pos, 3)) {
+        const d = deadlineAt(p, pos);
+        if (d === -1 || d >= now) break;
+        expired++;
+      }
+    }
+    return this.size - expired;
+  }
+
+  /** Up to `max` fields due at `now` (deadline at or before it), earliest first; the caller deletes them all. */
+  takeDue(now: number, max: number): string[] {
+    if (this.table !== null) return this.deadlines?.takeDue(now, max) ?? [];
+    const out: string[] = [];
+    if (!this.volatile) return out;
+    const p = this.packed!;
+    for (let pos = 0; pos < p.length && out.length < max; pos = tupleEnd(p, pos, 3)) {
+      const d = deadlineAt(p, pos);
+      if (d === -1 || d > now) break;
+      out.push(detached(entryAt(p, pos)));
+    }
+    return out;
+  }
+
+  /** Fields and values alternately, packed ones in their order. */
   flat(): string[] {
     const out: string[] = [];
     this.forEach((f, v) => out.push(f, v));
@@ -230,7 +375,7 @@ export class HashValue implements TypedValue {
     if (this.table !== null) return this.table.randomField()!;
     const p = this.packed!;
     let pos = 0;
-    for (let i = Math.floor(Math.random() * this.pairs); i > 0; i--) pos = nextEntry(p, nextEntry(p, pos));
+    for (let i = Math.floor(Math.random() * this.pairs); i > 0; i--) pos = tupleEnd(p, pos, this.stride);
     return entryAt(p, pos);
   }
 
@@ -247,57 +392,84 @@ export class HashValue implements TypedValue {
   }
 
   private convert(): void {
-    this.table = new HashTable<string>();
     const p = this.packed!;
+    const stride = this.stride;
+    this.table = new HashTable<string>();
     this.packed = null;
     this.pairs = 0;
-    for (let pos = 0; pos < p.length; ) {
-      const v = nextEntry(p, pos);
-      const next = nextEntry(p, v);
-      this.tableSet(detached(entryAt(p, pos)), detached(entryAt(p, v)));
-      pos = next;
-    }
+    this.volatile = false;
+    forEachTuple(p, stride, (f, v, d) => {
+      const field = detached(f);
+      this.tableSet(field, detached(v));
+      if (d !== -1) (this.deadlines ??= new FieldDeadlines()).set(field, d);
+    });
   }
 }
 
-/** HSET commands of at most REBUILD_ITEMS_PER_COMMAND pairs each, from `pairs` (field, value, field…). */
-function* hsetCommands(key: string, pairs: Iterator<[string, string]>): Iterator<string[]> {
+/**
+ * The rebuild commands of a hash: HSETs of at most REBUILD_ITEMS_PER_COMMAND
+ * pairs, then HPEXPIREAT for the fields with a deadline, those sharing one
+ * together (up to the same number a command). The fields' deadlines are
+ * absolute, so the AOF replays them as they were.
+ */
+function* rebuild(key: string, pairs: Iterable<[string, string]>, deadlines: Iterable<[string, number]>): Iterator<string[]> {
   let cmd: string[] = ['HSET', key];
-  for (let r = pairs.next(); !r.done; r = pairs.next()) {
-    cmd.push(r.value[0], r.value[1]);
+  for (const [f, v] of pairs) {
+    cmd.push(f, v);
     if (cmd.length === 2 + 2 * REBUILD_ITEMS_PER_COMMAND) {
       yield cmd;
       cmd = ['HSET', key];
     }
   }
   if (cmd.length > 2) yield cmd;
+  let when = -1;
+  let fields: string[] = [];
+  const expire = () => ['HPEXPIREAT', key, String(when), 'FIELDS', String(fields.length), ...fields];
+  for (const [f, d] of deadlines) {
+    if (fields.length !== 0 && (d !== when || fields.length === REBUILD_ITEMS_PER_COMMAND)) {
+      yield expire();
+      fields = [];
+    }
+    when = d;
+    fields.push(f);
+  }
+  if (fields.length !== 0) yield expire();
 }
 
 class PackedSnapshot implements ValueSnapshot {
-  constructor(private readonly packed: Packed) {}
+  constructor(
+    private readonly packed: Packed,
+    private readonly stride: number,
+  ) {}
 
   rebuildCommands(key: string): Iterator<string[]> {
-    return hsetCommands(key, packedPairs(this.packed));
-  }
-}
-
-function* packedPairs(p: Packed): Iterator<[string, string]> {
-  for (let pos = 0; pos < p.length; ) {
-    const v = nextEntry(p, pos);
-    const next = nextEntry(p, v);
-    yield [entryAt(p, pos), entryAt(p, v)];
-    pos = next;
+    const pairs: [string, string][] = [];
+    const deadlines: [string, number][] = [];
+    forEachTuple(this.packed, this.stride, (f, v, d) => {
+      pairs.push([f, v]);
+      if (d !== -1) deadlines.push([f, d]);
+    });
+    return rebuild(key, pairs, deadlines);
   }
 }
 
 class TableSnapshot implements ValueSnapshot {
-  constructor(private readonly shards: readonly Map<string, string>[]) {}
+  constructor(
+    private readonly shards: readonly Map<string, string>[],
+    private readonly deadlines: readonly Map<string, number>[],
+  ) {}
 
   rebuildCommands(key: string): Iterator<string[]> {
-    return hsetCommands(key, tablePairs(this.shards));
+    return rebuild(key, entries(this.shards), sortedByDeadline(this.deadlines));
   }
 }
 
-function* tablePairs(shards: readonly Map<string, string>[]): Iterator<[string, string]> {
+function* entries<V>(shards: readonly Map<string, V>[]): Iterable<[string, V]> {
   for (const m of shards) yield* m.entries();
+}
+
+/** The deadlines sorted, so that fields sharing one go in one command. */
+function sortedByDeadline(shards: readonly Map<string, number>[]): [string, number][] {
+  const all = [...entries(shards)];
+  return all.sort((a, b) => a[1] - b[1]);
 }

@@ -70,4 +70,34 @@ describe('hashes and the AOF rewrite', () => {
     const again = await start(dir);
     expect(await hashes(again.c, ['small', 'big', 'long'])).toEqual(held);
   }, 60_000);
+
+  test('field deadlines go into the base as HPEXPIREAT; a deadline that passed while the server was down is kept while loading and expires after', async () => {
+    const dir = t.tmp();
+    const { s, c } = await start(dir);
+    await c.call('HSET', 'h', 'a', '1', 'b', '2', 'c', '3');
+    await c.call('HSET', 'big', ...Array.from({ length: 600 }, (_, i) => [`f${i}`, 'v']).flat());
+    await c.call('HPEXPIREAT', 'h', '4000000000000', 'FIELDS', '1', 'a');
+    await c.call('HPEXPIREAT', 'big', '4000000000000', 'FIELDS', '2', 'f1', 'f2');
+    await c.call('BGREWRITEAOF');
+    await rewriteDone(c);
+    const base = /^file (\S+) seq \d+ type b$/m.exec(readAof(dir, 'appendonly.aof.manifest'))![1];
+    const expiries = aofCommands(dir, base).filter((cmd) => cmd[0] === 'HPEXPIREAT');
+    expect(expiries.map((cmd) => [cmd[1], cmd[2], cmd[3], cmd[4], [...cmd.slice(5)].sort().join(',')])).toEqual([
+      ['h', '4000000000000', 'FIELDS', '1', 'a'],
+      ['big', '4000000000000', 'FIELDS', '2', 'f1,f2'],
+    ]);
+    // After the rewrite, in the incremental file: a deadline that will have passed by the restart.
+    await c.call('HPEXPIRE', 'h', '200', 'FIELDS', '1', 'b');
+    const deadline = Date.now() + 200;
+    await t.stop({ s, c });
+    while (Date.now() <= deadline + 5) await new Promise((r) => setTimeout(r, 20));
+    // hz 1: the first active expiry cycle is a second away, long after it is turned off here.
+    const again = await t.start(dir, { 'auto-aof-rewrite-percentage': '0', hz: '1' });
+    again.s.server.activeExpire = false;
+    expect(await again.c.call('HPEXPIRETIME', 'h', 'FIELDS', '2', 'a', 'c')).toEqual({ t: 'array', v: [{ t: 'int', v: '4000000000000' }, { t: 'int', v: '-1' }] });
+    expect(await again.c.call('HPEXPIRETIME', 'big', 'FIELDS', '2', 'f1', 'f3')).toEqual({ t: 'array', v: [{ t: 'int', v: '4000000000000' }, { t: 'int', v: '-1' }] });
+    expect(await again.c.call('HLEN', 'h')).toEqual({ t: 'int', v: '3' });
+    expect(await again.c.call('HGET', 'h', 'b')).toEqual({ t: 'bulk', v: null });
+    expect(await again.c.call('HLEN', 'h')).toEqual({ t: 'int', v: '2' });
+  }, 60_000);
 });
