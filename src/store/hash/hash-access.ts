@@ -63,6 +63,7 @@ export function fieldsRemoved(c: Ctx, key: string, hash: HashValue, event: strin
  * passed (Redis 7.4's lazy field expiry); undefined when absent or expired.
  */
 export function liveValue(c: Ctx, key: string, hash: HashValue, field: string): string | undefined {
+  if (!hash.hasDeadlines()) return hash.get(field);
   return touchField(c.keyspace, c.db, key, hash, field) === 'live' ? hash.get(field) : undefined;
 }
 

@@ -24,6 +24,7 @@ export type FieldState = 'live' | 'missing' | 'expired' | 'emptied';
  * one `hexpired` for all its fields).
  */
 export function touchField(ks: Keyspace, db: Database, key: string, hash: HashValue, field: string, notify = true): FieldState {
+  if (!hash.hasDeadlines()) return hash.has(field) ? 'live' : 'missing';
   const d = hash.deadline(field);
   if (d === -2) return 'missing';
   if (d === -1 || d >= ks.now) return 'live';

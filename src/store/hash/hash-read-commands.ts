@@ -53,7 +53,11 @@ function hscan(c: Ctx, argv: string[]): void {
   } else {
     const fields: string[] = [];
     next = table.order.scan(cursor, count, fields);
+    // A field removed and added again may still have its old entry: one call returns it once.
+    const seen = new Set<string>();
     for (const f of fields) {
+      if (seen.has(f)) continue;
+      seen.add(f);
       if (pattern !== null && !globMatch(pattern, f)) continue;
       // Also skips the order's stale entries (fields no longer there), and fields past their deadline.
       const v = table.get(f);

@@ -137,6 +137,13 @@ export class HashValue implements TypedValue {
     return this.volatile ? deadlineAt(p, at) : NO_DEADLINE;
   }
 
+  /** Whether any field has a deadline: O(1), so that reads skip expiry checks otherwise. */
+  hasDeadlines(): boolean {
+    if (this.table !== null) return this.deadlines !== null && this.deadlines.size !== 0;
+    // Fields with a deadline come first.
+    return this.volatile && this.pairs > 0 && deadlineAt(this.packed!, 0) !== -1;
+  }
+
   /** The earliest deadline of any field, -1 when none has one. */
   nextDeadline(): number {
     if (this.table !== null) return this.deadlines?.next() ?? -1;
