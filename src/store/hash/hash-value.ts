@@ -2,9 +2,10 @@ import { constants } from 'node:buffer';
 import { encodeEntry, encodedSize, entryAt, nextEntry, splice, type Packed } from '../compact/packed.js';
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
-import { REBUILD_ITEMS_PER_COMMAND, type TypedValue, type ValueSnapshot } from '../keyspace/value.js';
+import type { TypedValue, ValueSnapshot } from '../keyspace/value.js';
 import { FieldDeadlines } from './field-deadlines.js';
 import { expireDueFields } from './hash-expiry.js';
+import { PackedSnapshot, TableSnapshot } from './hash-snapshot.js';
 import { HashTable } from './hash-table.js';
 import { deadlineAt, encodeTuple, findTuple, forEachTuple, insertTuple, tupleEnd, valueAt } from './packed-tuples.js';
 
@@ -411,72 +412,4 @@ export class HashValue implements TypedValue {
       if (d !== -1) (this.deadlines ??= new FieldDeadlines()).set(field, d);
     });
   }
-}
-
-/**
- * The rebuild commands of a hash: HSETs of at most REBUILD_ITEMS_PER_COMMAND
- * pairs, then HPEXPIREAT for the fields with a deadline, those sharing one
- * together (up to the same number a command). The fields' deadlines are
- * absolute, so the AOF replays them as they were.
- */
-function* rebuild(key: string, pairs: Iterable<[string, string]>, deadlines: Iterable<[string, number]>): Iterator<string[]> {
-  let cmd: string[] = ['HSET', key];
-  for (const [f, v] of pairs) {
-    cmd.push(f, v);
-    if (cmd.length === 2 + 2 * REBUILD_ITEMS_PER_COMMAND) {
-      yield cmd;
-      cmd = ['HSET', key];
-    }
-  }
-  if (cmd.length > 2) yield cmd;
-  let when = -1;
-  let fields: string[] = [];
-  const expire = () => ['HPEXPIREAT', key, String(when), 'FIELDS', String(fields.length), ...fields];
-  for (const [f, d] of deadlines) {
-    if (fields.length !== 0 && (d !== when || fields.length === REBUILD_ITEMS_PER_COMMAND)) {
-      yield expire();
-      fields = [];
-    }
-    when = d;
-    fields.push(f);
-  }
-  if (fields.length !== 0) yield expire();
-}
-
-class PackedSnapshot implements ValueSnapshot {
-  constructor(
-    private readonly packed: Packed,
-    private readonly stride: number,
-  ) {}
-
-  rebuildCommands(key: string): Iterator<string[]> {
-    const pairs: [string, string][] = [];
-    const deadlines: [string, number][] = [];
-    forEachTuple(this.packed, this.stride, (f, v, d) => {
-      pairs.push([f, v]);
-      if (d !== -1) deadlines.push([f, d]);
-    });
-    return rebuild(key, pairs, deadlines);
-  }
-}
-
-class TableSnapshot implements ValueSnapshot {
-  constructor(
-    private readonly shards: readonly Map<string, string>[],
-    private readonly deadlines: readonly Map<string, number>[],
-  ) {}
-
-  rebuildCommands(key: string): Iterator<string[]> {
-    return rebuild(key, entries(this.shards), sortedByDeadline(this.deadlines));
-  }
-}
-
-function* entries<V>(shards: readonly Map<string, V>[]): Iterable<[string, V]> {
-  for (const m of shards) yield* m.entries();
-}
-
-/** The deadlines sorted, so that fields sharing one go in one command. */
-function sortedByDeadline(shards: readonly Map<string, number>[]): [string, number][] {
-  const all = [...entries(shards)];
-  return all.sort((a, b) => a[1] - b[1]);
 }
