@@ -18,6 +18,7 @@ import { commandCommands } from './commands/command.js';
 import { listCommands } from '../queues/list-commands.js';
 import { zsetCommands } from '../store/zset/zset-commands.js';
 import { setCommands } from '../store/set/set-commands.js';
+import { hashCommands } from '../store/hash/hash-commands.js';
 import type { Broker } from '../broker/broker.js';
 import { pubsubCommands } from '../broker/commands.js';
 import { persistenceCommands } from '../persistence/commands.js';
@@ -50,6 +51,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...listCommands,
     ...zsetCommands,
     ...setCommands,
+    ...hashCommands,
     ...pubsubCommands(broker),
     ...persistenceCommands(persistence),
   ];

@@ -125,6 +125,7 @@ export class Server implements PersistenceHost<Client> {
         this.keyspace.notify(db, 'x', 'expired', key);
       },
       notify: this.broker.notifier.notify,
+      propagate: (db, argv) => this.propagation.record(db.index, argv),
     };
     this.log = createLogger({
       level: this.config.str('loglevel') as LogLevel,

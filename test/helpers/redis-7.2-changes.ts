@@ -7,8 +7,17 @@
  * of this applies.
  */
 
+import { REDIS_7_4_COMMANDS } from './redis-7.4-commands.js';
+
 /** Commands 7.0 does not have. */
 export const NEW_IN_7_2_OR_LATER = new Set<string>(['client|no-touch', 'client|setinfo', 'waitaof']);
+
+/**
+ * Commands of Redis 7.4 (hash field expiration), which neither 7.0 nor 7.2
+ * has: command.test.ts compares them with 7.4.1's recorded replies instead
+ * of the oracle's (see redis-7.4-commands.ts).
+ */
+export const NEW_IN_7_4 = new Set<string>(Object.keys(REDIS_7_4_COMMANDS));
 
 /** COMMAND INFO fields whose 7.2 value differs from 7.0's: full name → field → 7.2's value. */
 export const INFO_CHANGED_IN_7_2: Record<string, { arity?: number; flags?: string[]; tips?: string[] }> = {
@@ -93,7 +102,23 @@ export const SUMMARY_7_2: Record<string, string> = {
   getex: 'Returns the string value of a key after setting its expiration time.',
   getrange: 'Returns a substring of the string stored at a key.',
   getset: 'Returns the previous string value of a key after setting it to a new value.',
+  hdel: 'Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.',
   hello: 'Handshakes with the Redis server.',
+  hexists: 'Determines whether a field exists in a hash.',
+  hget: 'Returns the value of a field in a hash.',
+  hgetall: 'Returns all fields and values in a hash.',
+  hincrby: "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.",
+  hincrbyfloat: "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.",
+  hkeys: 'Returns all fields in a hash.',
+  hlen: 'Returns the number of fields in a hash.',
+  hmget: 'Returns the values of all fields in a hash.',
+  hmset: 'Sets the values of multiple fields.',
+  hrandfield: 'Returns one or more random fields from a hash.',
+  hscan: 'Iterates over fields and values of a hash.',
+  hset: 'Creates or modifies the value of a field in a hash.',
+  hsetnx: "Sets the value of a field in a hash only when the field doesn't exist.",
+  hstrlen: 'Returns the length of the value of a field.',
+  hvals: 'Returns all values in a hash.',
   incr: "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
   incrby: "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
   incrbyfloat: "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
@@ -269,6 +294,11 @@ export const DOCS_CHANGED_IN_7_2: Record<string, Record<string, unknown>> = {
   flushdb: { 'arguments.0.name': 'flush-type' },
   flushall: { 'arguments.0.name': 'flush-type' },
   mset: { 'arguments.0.name': 'data' },
+  hset: { 'arguments.1.name': 'data' },
+  hmset: { 'arguments.1.name': 'data' },
+  hscan: {
+    complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
+  },
   msetnx: { 'arguments.0.name': 'data' },
   lcs: { 'arguments.4.name': 'min-match-len' },
   'config|get': { 'arguments.0': { name: 'parameter', type: 'string', flags: simpleSet('multiple') } },

@@ -8,8 +8,9 @@ import { RespClient, type Resp } from '../helpers/resp-client.js';
 import type { Command } from '../../src/server/command-types.js';
 import { commandKeys } from '../../src/persistence/effect-keys.js';
 import {
-  ARG_FIELD_ORDER, DOC_FIELD_ORDER, DOCS_CHANGED_IN_7_2, INFO_CHANGED_IN_7_2, NEW_IN_7_2_OR_LATER, SUMMARY_7_2,
+  ARG_FIELD_ORDER, DOC_FIELD_ORDER, DOCS_CHANGED_IN_7_2, INFO_CHANGED_IN_7_2, NEW_IN_7_2_OR_LATER, NEW_IN_7_4, SUMMARY_7_2,
 } from '../helpers/redis-7.2-changes.js';
+import { REDIS_7_4_COMMANDS } from '../helpers/redis-7.4-commands.js';
 import { redisServerPath, startRedis, startSluice, type RealRedis } from '../helpers/servers.js';
 
 /** Every top-level declaration, as the command table of a server holds them. */
@@ -406,7 +407,9 @@ describe.skipIf(redisServerPath === null)('every declared command against redis-
     await redis?.stop();
   });
 
-  const implemented = () => [...sluice.server.commands.all()].filter((cmd) => !oracleIs70 || !NEW_IN_7_2_OR_LATER.has(cmd.fullName));
+  const implemented = () => [...sluice.server.commands.all()].filter(
+    (cmd) => !NEW_IN_7_4.has(cmd.fullName) && (!oracleIs70 || !NEW_IN_7_2_OR_LATER.has(cmd.fullName)),
+  );
   const accepts = (arity: number, words: number) => (arity > 0 ? words === arity : words >= -arity);
   /** Whether the oracle's arity takes a line of `words` for `cmd` (7.2's arguments a 7.0 oracle lacks make lines it refuses). */
   const oracleTakes = (cmd: Command, words: number) => accepts(oracleArity.get(cmd.fullName) ?? cmd.arity, words);
@@ -641,5 +644,24 @@ describe.skipIf(redisServerPath === null)('every declared command against redis-
       // Redis words a refused EXEC as an aborted transaction ("EXECABORT … because of: Can't execute 'exec'…").
       return r.t === 'error' && r.v.includes("Can't execute") ? 'refused' : 'allowed';
     });
+  });
+});
+
+describe('the Redis 7.4 commands, which no oracle has', () => {
+  test("COMMAND INFO (RESP2) and COMMAND DOCS (RESP3) are 7.4.1's, as recorded", async () => {
+    const names = Object.keys(REDIS_7_4_COMMANDS);
+    expect(names.filter((n) => sluice.server.commands.get(n) === undefined)).toEqual([]);
+    const info = items(await sluice.conn.call('COMMAND', 'INFO', ...names)).map(plain);
+    const c3 = await RespClient.connect(sluice.port);
+    await c3.call('HELLO', '3');
+    const docs = plain(await c3.call('COMMAND', 'DOCS', ...names)) as PlainMap;
+    c3.close();
+    const mismatches: string[] = [];
+    names.forEach((name, i) => {
+      const recorded = REDIS_7_4_COMMANDS[name];
+      const d = difference(info[i], recorded.info as Plain) ?? difference(docs[name], recorded.docs as Plain);
+      if (d !== null) mismatches.push(`${name} ${d}`);
+    });
+    expect(mismatches).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { BigMap } from './big-map.js';
+import { DeadlineHeap } from './deadline-heap.js';
 import type { ScanOrder } from './scan-order.js';
 import { isString, type Value } from './value.js';
 import type { Keyspace } from './keyspace.js';
@@ -23,6 +24,16 @@ export interface Watcher {
 export class Database {
   dict = keyDict();
   expires = new BigMap<string, number>();
+  /**
+   * Keys whose values have parts that expire on their own (hash fields
+   * with a TTL; Redis 7.4's db->hexpires) → the earliest part deadline, or
+   * an earlier one: the active cycle finds them through `partHeap`, asks
+   * the value, and records what it answers. An entry may outlive its key
+   * or its parts' deadlines; the cycle drops it when it comes due.
+   */
+  partExpires = new BigMap<string, number>();
+  /** partExpires' deadlines in order; entries that no longer match it are stale. */
+  partHeap = new DeadlineHeap<string>();
   /** Clients watching each key; null while nobody watches anything here. */
   watched: Map<string, Set<Watcher>> | null = null;
 
@@ -103,12 +114,27 @@ export class Database {
     if (this.ks.waiters !== null && !isString(value)) this.ks.waiters.keyAdded(this, key);
     if (deadline !== -1) this.expires.set(key, deadline);
     else if (this.expires.size !== 0) this.expires.delete(key);
+    this.partsExpireAt(key, isString(value) || value.partDeadline === undefined ? -1 : value.partDeadline());
+  }
+
+  /** Records when the first part of the value at `key` expires (-1: none does). */
+  partsExpireAt(key: string, when: number): void {
+    if (when === -1) {
+      if (this.partExpires.size !== 0) this.partExpires.delete(key);
+      return;
+    }
+    if (this.partExpires.get(key) === when) return;
+    this.partExpires.set(key, when);
+    const heap = this.partHeap;
+    heap.push(when, key);
+    if (heap.length > 2 * this.partExpires.size + 64) heap.compact((k, t) => this.partExpires.get(k) === t);
   }
 
   /** Removes without signalling: for callers that signal themselves. */
   remove(key: string): void {
     this.dict.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
+    if (this.partExpires.size !== 0) this.partExpires.delete(key);
   }
 
   /** The deadline in ms, or -1 when the key has none. Assumes the key exists. */
@@ -170,6 +196,8 @@ export class Database {
     // Numbering goes on where it stopped, so a cursor from before the flush finds every key made after it.
     this.dict = keyDict(this.dict.order.nextSeq);
     this.expires = new BigMap();
+    this.partExpires = new BigMap();
+    this.partHeap = new DeadlineHeap();
     this.ks.dirty += removed;
     return removed;
   }

@@ -1,5 +1,6 @@
 import type { BigMap } from './big-map.js';
 import { Database } from './database.js';
+import { isString } from './value.js';
 
 /** What the keyspace reports upward; the server wires it to propagation and notifications. */
 export interface KeyspaceListener {
@@ -7,6 +8,12 @@ export interface KeyspaceListener {
   expired(db: Database, key: string): void;
   /** A keyspace event for notify-keyspace-events (the broker decides whether anyone hears it). */
   notify(db: Database, type: EventClass, event: string, key: string): void;
+  /**
+   * An effect of the keyspace's own doing beyond a key's expiry (HDEL of a
+   * hash field that expired): part of the running command's effects, or
+   * on its own from the active cycle.
+   */
+  propagate(db: Database, argv: string[]): void;
 }
 
 /**
@@ -36,9 +43,14 @@ export interface KeyspaceStats {
   activeSampled: number;
 }
 
-const NOOP_LISTENER: KeyspaceListener = { expired() {}, notify() {} };
+const NOOP_LISTENER: KeyspaceListener = { expired() {}, notify() {}, propagate() {} };
 /** Keys the active cycle looks at per sample, as Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP. */
 const SAMPLE = 20;
+/**
+ * Parts (hash fields) one slice expires in a database at most: Redis's
+ * HFE_DB_BASE_ACTIVE_EXPIRE_FIELDS_PER_SEC (10,000) at its default hz of 10.
+ */
+const PART_QUOTA = 1000;
 /** A parked iterator is moved on after this many changes to its map (or a quarter of its size). */
 const REFRESH_CHANGES = 1024;
 
@@ -112,6 +124,8 @@ export class Keyspace {
     db.touchAllWatched(da);
     [da.dict, db.dict] = [db.dict, da.dict];
     [da.expires, db.expires] = [db.expires, da.expires];
+    [da.partExpires, db.partExpires] = [db.partExpires, da.partExpires];
+    [da.partHeap, db.partHeap] = [db.partHeap, da.partHeap];
     this.randomCursors[a] = this.randomCursors[b] = null;
     this.expireIterators[a] = this.expireIterators[b] = null;
     this.waiters?.swapped(da, db);
@@ -160,8 +174,31 @@ export class Keyspace {
   }
 
   /**
+   * Expires the due parts (hash fields) of one database's values, earliest
+   * deadline first, at most PART_QUOTA of them; true when the quota ran out
+   * before every due part was reached.
+   */
+  private expireParts(d: Database): boolean {
+    const heap = d.partHeap;
+    let quota = PART_QUOTA;
+    while (quota > 0 && heap.peekTime() <= this.now) {
+      const key = heap.peekItem();
+      const when = heap.peekTime();
+      heap.pop();
+      if (d.partExpires.get(key) !== when) continue;
+      // The value records its next deadline itself, which pushes a fresh entry.
+      d.partExpires.delete(key);
+      const v = d.dict.get(key);
+      if (v === undefined || isString(v) || v.expireParts === undefined) continue;
+      quota -= v.expireParts(this, d, key, this.now, quota);
+    }
+    return quota === 0;
+  }
+
+  /**
    * One slice of the active expiry cycle, after Redis's: a database at a
-   * time, sample up to 20 keys that have a deadline (continuing where the
+   * time, first its due parts (hash fields, as Redis 7.4 does before keys),
+   * then sample up to 20 keys that have a deadline (continuing where the
    * previous slice stopped, so every key is reached), delete the expired
    * ones, and stay on that database while more than a tenth of a sample was
    * expired. Stops when every database had its turn or `budgetMs` is spent.
@@ -171,10 +208,12 @@ export class Keyspace {
     const start = Date.now();
     this.now = start;
     let deleted = 0;
+    let partsLeft = false;
     this.expireBacklog = false;
     for (let turns = 0; turns < this.dbs.length; turns++) {
       const index = this.expireDb;
       const d = this.dbs[index];
+      if (d.partHeap.length !== 0 && this.expireParts(d)) partsLeft = true;
       let busy = d.expires.size !== 0;
       if (!busy) this.expireIterators[index] = null;
       while (busy) {
@@ -200,12 +239,13 @@ export class Keyspace {
         this.stats.activeExpired += expired;
         busy = d.expires.size !== 0 && expired * 10 > sampled;
         if (Date.now() - start >= budgetMs) {
-          this.expireBacklog = busy;
+          this.expireBacklog = busy || partsLeft;
           return deleted;
         }
       }
       this.expireDb = (index + 1) % this.dbs.length;
     }
+    this.expireBacklog = partsLeft;
     return deleted;
   }
 

@@ -114,6 +114,16 @@ export class ScanOrder<K> {
     return this.members.size + this.stale;
   }
 
+  /**
+   * Whether a compaction pass is under way. Its walks follow the
+   * collection's parts as they were when it began, so a collection that
+   * moves members from one part to another (a table splitting a shard)
+   * waits until this is false.
+   */
+  get compacting(): boolean {
+    return this.pass !== null;
+  }
+
   /** `key` has just become a member (it was not one); the collection already counts it. */
   added(key: K): void {
     const open = this.open;
@@ -196,6 +206,26 @@ export class ScanOrder<K> {
       }
     }
     return 0;
+  }
+
+  /**
+   * The key of an entry drawn uniformly among all entries, stale ones
+   * included (the caller looks the key up, and draws again when it is no
+   * longer a member), or undefined when there are none: RANDOMKEY-style
+   * sampling without walking the collection. A chunk is drawn, then a slot
+   * of a full chunk's size, drawing again when the slot is past the chunk's
+   * entries, so every entry has the same chance; compaction keeps chunks
+   * more than half full on average, so few draws miss.
+   */
+  sample(random: () => number = Math.random): K | undefined {
+    const chunks = this.chunks;
+    if (chunks.length === 0) return undefined;
+    const span = chunks.length === 1 ? chunks[0].n : CHUNK;
+    for (;;) {
+      const chunk = chunks[Math.floor(random() * chunks.length)];
+      const i = Math.floor(random() * span);
+      if (i < chunk.n) return chunk.keys[i];
+    }
   }
 
   /** The last chunk that starts at or before `seq` (the first if none does). */

@@ -1,3 +1,5 @@
+import type { Database } from './database.js';
+import type { Keyspace } from './keyspace.js';
 import type { MutableString } from './mutable-string.js';
 
 /**
@@ -48,6 +50,21 @@ export interface TypedValue {
    * (aof_last_bgrewrite_status:err) rather than lose the key.
    */
   snapshot?(): ValueSnapshot;
+  /**
+   * For a value whose parts expire on their own (hash fields with a TTL,
+   * Redis 7.4): the earliest such deadline in ms since the epoch, -1 when
+   * no part has one. A database indexes its keys by it (partExpires) when
+   * a key is stored by RENAME, MOVE or COPY; the family keeps the index
+   * up to date otherwise.
+   */
+  partDeadline?(): number;
+  /**
+   * Active expiry of parts: removes the parts due at `now` (at most
+   * `budget` of them) as the family expires them on access (events,
+   * propagation, the key deleted once empty), records the next deadline
+   * with `db.partsExpireAt`, and returns how many parts it removed.
+   */
+  expireParts?(ks: Keyspace, db: Database, key: string, now: number, budget: number): number;
 }
 
 /** A value frozen at one point in time (TypedValue.snapshot). */

@@ -1,0 +1,81 @@
+import type { Ctx } from '../../core/context.js';
+import { CommandError, WRONGTYPE } from '../../core/errors.js';
+import { touchField, type FieldState } from './hash-expiry.js';
+import { HashValue, type HashLimits } from './hash-value.js';
+
+/** The hash at key for a read command (counts a hit or miss); undefined when absent. */
+export function readHash(c: Ctx, key: string): HashValue | undefined {
+  const v = c.db.read(key);
+  if (v === undefined || v instanceof HashValue) return v;
+  throw new CommandError(WRONGTYPE);
+}
+
+/** The hash at key for a write command; undefined when absent. */
+export function writableHash(c: Ctx, key: string): HashValue | undefined {
+  const v = c.db.get(key);
+  if (v === undefined || v instanceof HashValue) return v;
+  throw new CommandError(WRONGTYPE);
+}
+
+export function hashLimits(c: Ctx): HashLimits {
+  return { entries: c.config.num('hash-max-listpack-entries'), value: c.config.num('hash-max-listpack-value') };
+}
+
+/**
+ * Where a write finds its hash: the one at key, or a new empty one that
+ * `stored` puts in place once the write is done (Redis's
+ * hashTypeLookupWriteOrCreate adds it first; the effect is the same, the
+ * 'new' event still coming before the command's own).
+ */
+export function hashForWrite(c: Ctx, key: string): { hash: HashValue; created: boolean } {
+  const hash = writableHash(c, key);
+  return hash === undefined ? { hash: new HashValue(), created: true } : { hash, created: false };
+}
+
+/**
+ * Records a write to a hash: stores a new one (raising 'new'), or marks an
+ * existing one modified; raises the command's hash event; counts `changes`
+ * in all, as Redis counts them.
+ */
+export function hashWritten(c: Ctx, key: string, hash: HashValue, created: boolean, event: string, changes: number): void {
+  if (created) c.db.set(key, hash);
+  else c.db.modified(key);
+  c.keyspace.dirty += changes - 1;
+  c.keyspace.notify(c.db, 'h', event, key);
+}
+
+/**
+ * After fields were removed: the key is deleted when the hash emptied
+ * (raising 'del' after the command's own event), as Redis does.
+ */
+export function fieldsRemoved(c: Ctx, key: string, hash: HashValue, event: string, removed: number): void {
+  c.db.modified(key);
+  c.keyspace.dirty += removed - 1;
+  c.keyspace.notify(c.db, 'h', event, key);
+  if (hash.size === 0) {
+    c.db.remove(key);
+    c.keyspace.notify(c.db, 'g', 'del', key);
+  }
+}
+
+/**
+ * A field's value as a read sees it, expiring it first if its deadline has
+ * passed (Redis 7.4's lazy field expiry); undefined when absent or expired.
+ */
+export function liveValue(c: Ctx, key: string, hash: HashValue, field: string): string | undefined {
+  if (!hash.hasDeadlines()) return hash.get(field);
+  return touchField(c.keyspace, c.db, key, hash, field) === 'live' ? hash.get(field) : undefined;
+}
+
+/**
+ * Where a write that reads a field first (HSETNX, HINCRBY) finds its hash,
+ * the field expired first if its deadline has passed; when that emptied
+ * the hash, the key is gone and the write starts a new one, as Redis does.
+ */
+export function hashForFieldWrite(c: Ctx, key: string, field: string): { hash: HashValue; created: boolean; state: FieldState } {
+  const found = hashForWrite(c, key);
+  if (found.created) return { ...found, state: 'missing' };
+  const state = touchField(c.keyspace, c.db, key, found.hash, field);
+  if (state === 'emptied') return { hash: new HashValue(), created: true, state };
+  return { ...found, state };
+}

@@ -1,0 +1,89 @@
+import type { Ctx } from '../../core/context.js';
+import type { CommandSpec } from '../../core/command.js';
+import { globMatch } from '../../core/glob.js';
+import { parseCursor, parseScanOptions } from '../keys/scan.js';
+import { readHash } from './hash-access.js';
+
+/**
+ * HKEYS, HVALS and HGETALL: HGETALL is a map (a flat array in RESP2), the
+ * others arrays. Fields past their deadline are left out, not expired.
+ */
+function whole(fields: boolean, values: boolean) {
+  return (c: Ctx, argv: string[]): void => {
+    const hash = readHash(c, argv[1]);
+    const r = c.reply;
+    const now = c.keyspace.now;
+    const n = hash?.liveSize(now) ?? 0;
+    if (fields && values) r.map(n);
+    else r.array(n);
+    hash?.forEach((f, v) => {
+      if (fields) r.bulk(f);
+      if (values) r.bulk(v);
+    }, now);
+  };
+}
+
+/**
+ * HSCAN. A packed hash is returned whole with cursor 0, whatever the cursor,
+ * as Redis returns a listpack; a table is walked in its ScanOrder (see
+ * there for the cursor and its guarantee). As in Redis the cursor is read
+ * before the key, and the options only once the key is known to be a hash;
+ * fields past their deadline are left out, not expired.
+ */
+function hscan(c: Ctx, argv: string[]): void {
+  // Sequence numbers stay below 2^53, so a larger cursor, rounded, still lies past them all.
+  const cursor = Number(parseCursor(argv[2]));
+  const hash = readHash(c, argv[1]);
+  const r = c.reply;
+  if (hash === undefined) {
+    r.array(2);
+    r.bulk('0');
+    r.array(0);
+    return;
+  }
+  const { count, pattern } = parseScanOptions(argv, 3, false);
+  const out: string[] = [];
+  let next = 0;
+  const table = hash.large;
+  const now = c.keyspace.now;
+  if (table === null) {
+    hash.forEach((f, v) => {
+      if (pattern === null || globMatch(pattern, f)) out.push(f, v);
+    }, now);
+  } else {
+    const fields: string[] = [];
+    next = table.order.scan(cursor, count, fields);
+    // A field removed and added again may still have its old entry: one call returns it once.
+    const seen = new Set<string>();
+    for (const f of fields) {
+      if (seen.has(f)) continue;
+      seen.add(f);
+      if (pattern !== null && !globMatch(pattern, f)) continue;
+      // Also skips the order's stale entries (fields no longer there), and fields past their deadline.
+      const v = table.get(f);
+      if (v !== undefined && !hash.expiredAt(f, now)) out.push(f, v);
+    }
+  }
+  r.array(2);
+  r.bulk(String(next));
+  r.array(out.length);
+  for (const s of out) r.bulk(s);
+}
+
+const WHOLE = {
+  acl: ['hash'], group: 'hash', arity: 2, flags: ['readonly'], keySpecs: ['RO access: index 1, range 0'], args: 'key:key',
+  since: '2.0.0', complexity: 'O(N) where N is the size of the hash.', tips: ['nondeterministic_output_order'],
+} as const;
+
+export const hashReadCommands: CommandSpec[] = [
+  { ...WHOLE, name: 'hkeys', summary: 'Returns all fields in a hash.', handler: whole(true, false) },
+  { ...WHOLE, name: 'hvals', summary: 'Returns all values in a hash.', handler: whole(false, true) },
+  { ...WHOLE, name: 'hgetall', summary: 'Returns all fields and values in a hash.', handler: whole(true, true) },
+  {
+    name: 'hscan', arity: -3, flags: ['readonly'], acl: ['hash'], group: 'hash', keySpecs: ['RO access: index 1, range 0'],
+    args: 'key:key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]', since: '2.8.0',
+    summary: 'Iterates over fields and values of a hash.', tips: ['nondeterministic_output'],
+    complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
+    handler: hscan,
+  },
+];

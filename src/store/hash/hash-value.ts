@@ -1,0 +1,415 @@
+import { constants } from 'node:buffer';
+import { encodeEntry, encodedSize, entryAt, nextEntry, splice, type Packed } from '../compact/packed.js';
+import type { Database } from '../keyspace/database.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import type { TypedValue, ValueSnapshot } from '../keyspace/value.js';
+import { FieldDeadlines } from './field-deadlines.js';
+import { expireDueFields } from './hash-expiry.js';
+import { PackedSnapshot, TableSnapshot } from './hash-snapshot.js';
+import { HashTable } from './hash-table.js';
+import { deadlineAt, encodeTuple, findTuple, forEachTuple, insertTuple, tupleEnd, valueAt } from './packed-tuples.js';
+
+/** hash-max-listpack-entries and hash-max-listpack-value, read once per command. */
+export interface HashLimits {
+  entries: number;
+  value: number;
+}
+
+/** What `deadline` answers for a field the hash does not have. */
+export const NO_FIELD = -2;
+/** What `deadline` answers for a field without a deadline. */
+export const NO_DEADLINE = -1;
+
+/**
+ * A packed hash is one JS string; Redis converts a listpack that would pass
+ * 1 GiB (lpSafeToAdd), and a string cannot pass V8's limit, half that. The
+ * margin covers length prefixes.
+ */
+const PACKED_MAX = constants.MAX_STRING_LENGTH - 1024;
+
+/** V8 makes substrings of 13 chars or more views of their parent, which they keep alive. */
+const SLICE_MIN = 13;
+
+/** `s` as a string of its own, for one that may be a view into a packed string and is to be kept. */
+function detached(s: string): string {
+  return s.length < SLICE_MIN ? s : Buffer.from(s, 'latin1').latin1Slice(0, s.length);
+}
+
+/**
+ * A hash value. Small hashes are packed (Redis's `listpack`): field, value,
+ * field, value… in one string, in insertion order, searched from the front.
+ * Past hash-max-listpack-entries fields, or once a field or value is longer
+ * than hash-max-listpack-value bytes, the hash turns into a HashTable
+ * (`hashtable`) for good, as Redis's does: it never converts back.
+ *
+ * Fields may have deadlines (Redis 7.4's hash field expiration). A packed
+ * hash that a field-expiry command has touched keeps a deadline beside
+ * every pair (`listpackex`, see packed-tuples.ts); a table keeps them in
+ * FieldDeadlines. The value stores deadlines and answers which fields are
+ * due; what expiring one means (events, propagation) is hash-expiry.ts's.
+ */
+export class HashValue implements TypedValue {
+  readonly type = 'hash' as const;
+  /** The packed tuples; null once the hash is a table. */
+  private packed: Packed | null;
+  /** Tuples in `packed`. */
+  private pairs: number;
+  /** Packed tuples carry a deadline (listpackex). */
+  private volatile: boolean;
+  private table: HashTable<string> | null;
+  /** A table's field deadlines, from its first. */
+  private deadlines: FieldDeadlines | null = null;
+  /**
+   * The longest field and value a table has held (never lowered): what
+   * bounds the reply of HRANDFIELD with a negative count.
+   */
+  private longestField = 0;
+  private longestValue = 0;
+
+  constructor(packed: Packed | null = '', pairs = 0, table: HashTable<string> | null = null, volatile = false) {
+    this.packed = packed;
+    this.pairs = pairs;
+    this.table = table;
+    this.volatile = volatile;
+  }
+
+  get size(): number {
+    return this.table === null ? this.pairs : this.table.size;
+  }
+
+  encoding(): string {
+    if (this.table !== null) return 'hashtable';
+    return this.volatile ? 'listpackex' : 'listpack';
+  }
+
+  /** The table, once the hash has one: HSCAN and HRANDFIELD work on it directly. */
+  get large(): HashTable<string> | null {
+    return this.table;
+  }
+
+  private get stride(): number {
+    return this.volatile ? 3 : 2;
+  }
+
+  clone(): HashValue {
+    if (this.table === null) return new HashValue(this.packed, this.pairs, null, this.volatile);
+    const copy = new HashValue(null, 0, this.table.clone());
+    copy.deadlines = this.deadlines?.clone() ?? null;
+    copy.longestField = this.longestField;
+    copy.longestValue = this.longestValue;
+    return copy;
+  }
+
+  /** A packed hash is an immutable string; a table's shards are frozen and copied by the next writes. */
+  snapshot(): ValueSnapshot {
+    if (this.table === null) return new PackedSnapshot(this.packed!, this.stride);
+    return new TableSnapshot(this.table.freeze(), this.deadlines?.freeze() ?? []);
+  }
+
+  partDeadline(): number {
+    return this.nextDeadline();
+  }
+
+  expireParts(ks: Keyspace, db: Database, key: string, now: number, budget: number): number {
+    return expireDueFields(ks, db, key, this, now, budget);
+  }
+
+  /** The value of a field, whether or not its deadline has passed. */
+  get(field: string): string | undefined {
+    if (this.table !== null) return this.table.get(field);
+    const p = this.packed!;
+    const at = findTuple(p, field, this.stride);
+    return at === -1 ? undefined : valueAt(p, at);
+  }
+
+  has(field: string): boolean {
+    return this.table !== null ? this.table.has(field) : findTuple(this.packed!, field, this.stride) !== -1;
+  }
+
+  /** A field's deadline in ms, NO_DEADLINE, or NO_FIELD. */
+  deadline(field: string): number {
+    if (this.table !== null) {
+      if (!this.table.has(field)) return NO_FIELD;
+      return this.deadlines?.get(field) ?? NO_DEADLINE;
+    }
+    const p = this.packed!;
+    const at = findTuple(p, field, this.stride);
+    if (at === -1) return NO_FIELD;
+    return this.volatile ? deadlineAt(p, at) : NO_DEADLINE;
+  }
+
+  /** Whether any field has a deadline: O(1), so that reads skip expiry checks otherwise. */
+  hasDeadlines(): boolean {
+    if (this.table !== null) return this.deadlines !== null && this.deadlines.size !== 0;
+    // Fields with a deadline come first.
+    return this.volatile && this.pairs > 0 && deadlineAt(this.packed!, 0) !== -1;
+  }
+
+  /** The earliest deadline of any field, -1 when none has one. */
+  nextDeadline(): number {
+    if (this.table !== null) return this.deadlines?.next() ?? -1;
+    return this.volatile && this.pairs > 0 ? deadlineAt(this.packed!, 0) : -1;
+  }
+
+  /**
+   * Readies the hash for field deadlines, as Redis's hashTypeSetExInit
+   * does before a field-expiry command: a packed hash gets a deadline slot
+   * beside every pair (listpackex), for good.
+   */
+  allowDeadlines(): void {
+    if (this.table !== null || this.volatile) return;
+    const parts: string[] = [];
+    forEachTuple(this.packed!, 2, (f, v) => parts.push(encodeTuple(f, v, -1)));
+    this.packed = parts.join('');
+    this.volatile = true;
+  }
+
+  /** Gives an existing field a deadline (allowDeadlines first). */
+  setDeadline(field: string, when: number): void {
+    if (this.table !== null) {
+      (this.deadlines ??= new FieldDeadlines()).set(field, when);
+      return;
+    }
+    const p = this.packed!;
+    const at = findTuple(p, field, 3);
+    const value = valueAt(p, at);
+    this.packed = insertTuple(splice(p, at, tupleEnd(p, at, 3), ''), encodeTuple(field, value, when), when);
+  }
+
+  /** Drops a field's deadline; true when it had one. A packed field moves to the end, as in Redis. */
+  persist(field: string): boolean {
+    if (this.table !== null) return this.deadlines?.delete(field) ?? false;
+    if (!this.volatile) return false;
+    const p = this.packed!;
+    const at = findTuple(p, field, 3);
+    if (at === -1 || deadlineAt(p, at) === -1) return false;
+    this.packed = splice(p, at, tupleEnd(p, at, 3), '') + encodeTuple(field, valueAt(p, at), -1);
+    return true;
+  }
+
+  /**
+   * HSET's field/value pairs argv[from..]; returns how many fields are new.
+   * Packed, several pairs are applied to the unpacked pairs and packed
+   * once, rather than the packed string being rebuilt for each.
+   */
+  setPairs(argv: readonly string[], from: number, limits: HashLimits): number {
+    this.prepare(argv, from, limits);
+    let added = 0;
+    if (this.table !== null || this.volatile || argv.length - from === 2) {
+      for (let i = from; i < argv.length; i += 2) if (this.set(argv[i], argv[i + 1], limits)) added++;
+      return added;
+    }
+    const fields: string[] = [];
+    const values: string[] = [];
+    const index = new Map<string, number>();
+    forEachTuple(this.packed!, 2, (f, v) => {
+      index.set(f, fields.length);
+      fields.push(f);
+      values.push(v);
+    });
+    for (let i = from; i < argv.length; i += 2) {
+      const at = index.get(argv[i]);
+      if (at !== undefined) {
+        values[at] = argv[i + 1];
+        continue;
+      }
+      index.set(argv[i], fields.length);
+      fields.push(argv[i]);
+      values.push(argv[i + 1]);
+      added++;
+      if (fields.length > limits.entries) {
+        // One field too many: the rest goes into the table, as Redis converts in the middle of an HSET.
+        this.packed = null;
+        this.pairs = 0;
+        this.table = new HashTable<string>();
+        for (let j = 0; j < fields.length; j++) this.tableSet(detached(fields[j]), detached(values[j]));
+        for (let j = i + 2; j < argv.length; j += 2) if (this.tableSet(argv[j], argv[j + 1])) added++;
+        return added;
+      }
+    }
+    const parts: string[] = [];
+    for (let j = 0; j < fields.length; j++) parts.push(encodeEntry(fields[j]), encodeEntry(values[j]));
+    this.packed = parts.join('');
+    this.pairs = fields.length;
+    return added;
+  }
+
+  /**
+   * Redis's hashTypeTryConversion, before a write of the field/value
+   * arguments argv[from..]: converts when they could not all stay packed
+   * (more pairs than the entry limit, duplicates or not; a string over the
+   * value limit; a packed string past its size limit).
+   */
+  private prepare(argv: readonly string[], from: number, limits: HashLimits): void {
+    if (this.table !== null) return;
+    if ((argv.length - from) >> 1 > limits.entries) {
+      this.convert();
+      return;
+    }
+    // With room for each entry's length prefix.
+    let sum = 0;
+    for (let i = from; i < argv.length; i++) {
+      const len = argv[i].length;
+      if (len > limits.value) {
+        this.convert();
+        return;
+      }
+      sum += len + 5;
+    }
+    if (this.packed!.length + sum > PACKED_MAX) this.convert();
+  }
+
+  /**
+   * Sets a field; true when it is new. Converts first for a long string,
+   * after for one field too many. An update drops the field's deadline
+   * unless `keepDeadline` (HINCRBY does, HSET does not).
+   */
+  set(field: string, value: string, limits: HashLimits, keepDeadline = false): boolean {
+    if (this.table === null && (field.length > limits.value || value.length > limits.value)) this.convert();
+    if (this.table !== null) {
+      const added = this.tableSet(field, value);
+      if (!added && !keepDeadline && this.deadlines !== null) this.deadlines.delete(field);
+      return added;
+    }
+    const p = this.packed!;
+    const stride = this.stride;
+    const at = findTuple(p, field, stride);
+    const grows = at === -1 ? encodedSize(field) + encodedSize(value) + stride - 1 : encodedSize(value);
+    if (p.length + grows > PACKED_MAX) {
+      this.convert();
+      return this.set(field, value, limits, keepDeadline);
+    }
+    if (at !== -1) {
+      const v = nextEntry(p, at);
+      if (this.volatile && !keepDeadline && deadlineAt(p, at) !== -1) {
+        this.packed = splice(p, at, tupleEnd(p, at, 3), '') + encodeTuple(field, value, -1);
+      } else {
+        this.packed = splice(p, v, nextEntry(p, v), encodeEntry(value));
+      }
+      return false;
+    }
+    this.packed = this.volatile ? p + encodeTuple(field, value, -1) : p + encodeEntry(field) + encodeEntry(value);
+    if (++this.pairs > limits.entries) this.convert();
+    return true;
+  }
+
+  private tableSet(field: string, value: string): boolean {
+    if (field.length > this.longestField) this.longestField = field.length;
+    if (value.length > this.longestValue) this.longestValue = value.length;
+    return this.table!.set(field, value);
+  }
+
+  delete(field: string): boolean {
+    if (this.table !== null) {
+      if (!this.table.delete(field)) return false;
+      this.deadlines?.delete(field);
+      return true;
+    }
+    const p = this.packed!;
+    const at = findTuple(p, field, this.stride);
+    if (at === -1) return false;
+    this.packed = splice(p, at, tupleEnd(p, at, this.stride), '');
+    this.pairs--;
+    return true;
+  }
+
+  /**
+   * Every field and value, packed ones in their order; with `now`, only
+   * fields whose deadline has not passed (one due exactly now still counts,
+   * as in Redis).
+   */
+  forEach(fn: (field: string, value: string) => void, now = -1): void {
+    if (this.table !== null) {
+      const deadlines = now === -1 || this.deadlines === null || this.deadlines.size === 0 ? null : this.deadlines;
+      this.table.forEach((v, f) => {
+        if (deadlines === null || !((deadlines.get(f) ?? Infinity) < now)) fn(f, v);
+      });
+      return;
+    }
+    const skip = now !== -1 && this.volatile;
+    forEachTuple(this.packed!, this.stride, (f, v, d) => {
+      if (!skip || d === -1 || d >= now) fn(f, v);
+    });
+  }
+
+  /** Whether the field exists and its deadline has passed (a field due exactly now has not). */
+  expiredAt(field: string, now: number): boolean {
+    const d = this.deadline(field);
+    return d >= 0 && d < now;
+  }
+
+  /** Fields whose deadline has not passed at `now`. */
+  liveSize(now: number): number {
+    let expired = 0;
+    if (this.table !== null) {
+      this.deadlines?.forEach((when) => {
+        if (when < now) expired++;
+      });
+    } else if (this.volatile) {
+      // Fields with deadlines come first, earliest first.
+      const p = this.packed!;
+      for (let pos = 0; pos < p.length; pos = tupleEnd(p, pos, 3)) {
+        const d = deadlineAt(p, pos);
+        if (d === -1 || d >= now) break;
+        expired++;
+      }
+    }
+    return this.size - expired;
+  }
+
+  /** Up to `max` fields due at `now` (deadline at or before it), earliest first; the caller deletes them all. */
+  takeDue(now: number, max: number): string[] {
+    if (this.table !== null) return this.deadlines?.takeDue(now, max) ?? [];
+    const out: string[] = [];
+    if (!this.volatile) return out;
+    const p = this.packed!;
+    for (let pos = 0; pos < p.length && out.length < max; pos = tupleEnd(p, pos, 3)) {
+      const d = deadlineAt(p, pos);
+      if (d === -1 || d > now) break;
+      out.push(detached(entryAt(p, pos)));
+    }
+    return out;
+  }
+
+  /** Fields and values alternately, packed ones in their order. */
+  flat(): string[] {
+    const out: string[] = [];
+    this.forEach((f, v) => out.push(f, v));
+    return out;
+  }
+
+  /** A field drawn at random (the hash is not empty). */
+  randomField(): string {
+    if (this.table !== null) return this.table.randomField()!;
+    const p = this.packed!;
+    let pos = 0;
+    for (let i = Math.floor(Math.random() * this.pairs); i > 0; i--) pos = tupleEnd(p, pos, this.stride);
+    return entryAt(p, pos);
+  }
+
+  /** Bounds on the lengths of the fields and of the values: exact when packed, high-water marks for a table. */
+  longest(): { field: number; value: number } {
+    if (this.table !== null) return { field: this.longestField, value: this.longestValue };
+    let field = 0;
+    let value = 0;
+    this.forEach((f, v) => {
+      if (f.length > field) field = f.length;
+      if (v.length > value) value = v.length;
+    });
+    return { field, value };
+  }
+
+  private convert(): void {
+    const p = this.packed!;
+    const stride = this.stride;
+    this.table = new HashTable<string>();
+    this.packed = null;
+    this.pairs = 0;
+    this.volatile = false;
+    forEachTuple(p, stride, (f, v, d) => {
+      const field = detached(f);
+      this.tableSet(field, detached(v));
+      if (d !== -1) (this.deadlines ??= new FieldDeadlines()).set(field, d);
+    });
+  }
+}
