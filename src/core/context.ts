@@ -28,6 +28,13 @@ export interface Ctx {
    * argv to propagate instead (EXPIRE → PEXPIREAT), or null for nothing.
    */
   propagateArgv: string[] | null | undefined;
+  /**
+   * Effects the command propagates in place of its argv when it has several
+   * or none that look like it (Redis's alsoPropagate, its own propagation
+   * prevented: XREADGROUP's XCLAIM per delivered entry). Published even when
+   * the command counted no change; null for none.
+   */
+  effects?: string[][] | null;
   /** Whether anyone consumes propagated effects: rewritten argvs are built only then. */
   readonly propagating: boolean;
   /** True while the dataset is loading (the AOF replays through handlers). */
@@ -47,5 +54,7 @@ export interface Ctx {
    * null. The caller may keep the buffer (see RequestParser.argBytes).
    */
   argBytes(argv: readonly string[], i: number): Buffer | null;
-  block(keys: readonly string[], serves: TypeName | null, deadline: number, onTimeout: (c: Ctx) => void): void;
+  block(
+    keys: readonly string[], serves: TypeName | null, deadline: number, onTimeout: (c: Ctx) => void, unblockOnNoKey?: boolean,
+  ): void;
 }

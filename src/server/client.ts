@@ -52,6 +52,7 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   replySkip = false;
   replySkipNext = false;
   propagateArgv: string[] | null | undefined = undefined;
+  effects: string[][] | null = null;
   noEvict = false;
   noTouch = false;
   monitor = false;
@@ -129,9 +130,11 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     return this.conn === null ? null : this.conn.parser.argBytes(argv, i);
   }
 
-  block(keys: readonly string[], serves: TypeName | null, deadline: number, onTimeout: (c: Ctx) => void): void {
+  block(
+    keys: readonly string[], serves: TypeName | null, deadline: number, onTimeout: (c: Ctx) => void, unblockOnNoKey = false,
+  ): void {
     if (serves === null) this.server.blocking.block(this, deadline, onTimeout);
-    else this.server.blocking.blockForKeys(this, keys, serves, deadline, onTimeout);
+    else this.server.blocking.blockForKeys(this, keys, serves, deadline, onTimeout, unblockOnNoKey);
   }
 
   command(argv: string[]): boolean {

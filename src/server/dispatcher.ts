@@ -214,6 +214,7 @@ export class Dispatcher {
     const dirtyBefore = ks.dirty;
     const errorsBefore = c.reply.errors;
     c.propagateArgv = undefined;
+    c.effects = null;
     const propagation = server.propagation;
     propagation.begin();
     // An AOF rewrite in progress copies the keys a write names before it changes them.
@@ -246,7 +247,12 @@ export class Dispatcher {
     }
     c.lastCommand = cmd.fullName;
     // No copy: an argv array is never changed once framed, so an effect may keep it.
-    if (ks.dirty !== dirtyBefore && c.propagateArgv !== null && propagation.active) {
+    // The handler may have set it (TypeScript cannot see that through the call).
+    const effects = c.effects as string[][] | null;
+    if (effects !== null) {
+      for (const effect of effects) propagation.record(c.db.index, effect);
+      c.effects = null;
+    } else if (ks.dirty !== dirtyBefore && c.propagateArgv !== null && propagation.active) {
       propagation.record(c.db.index, c.propagateArgv ?? argv);
     }
     propagation.end();
