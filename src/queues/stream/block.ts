@@ -82,7 +82,7 @@ export class Block {
       }
       bytes += intBytes(2 * n + 4);
     }
-    this.data += out;
+    this.data = flat(this.data + out);
     this.setCounts(this.live + 1, this.deleted, bytes);
   }
 
@@ -96,7 +96,7 @@ export class Block {
   /** Flags the entry at `pos` deleted. */
   markDeleted(pos: number): void {
     const flag = this.data.charCodeAt(pos) | DELETED;
-    this.data = this.data.slice(0, pos) + String.fromCharCode(flag) + this.data.slice(pos + 1);
+    this.data = flat(this.data.slice(0, pos) + String.fromCharCode(flag) + this.data.slice(pos + 1));
     this.setCounts(this.live - 1, this.deleted + 1, 0);
   }
 
@@ -171,6 +171,17 @@ export class EntryReader {
     }
     return out;
   }
+}
+
+/**
+ * `s` made flat. A concatenation is a rope node holding both halves; one
+ * per entry would cost more than the entries. Reading a char flattens the
+ * rope in place, so each append copies the node once (as a listpack's
+ * realloc does) and the pieces become garbage.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
 }
 
 /** base + delta modulo 2^64, the delta a signed decimal. */
