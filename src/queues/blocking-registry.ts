@@ -113,6 +113,22 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
     return this.keyCount;
   }
 
+  /** Keys with a client that must hear of their deletion (INFO total_blocking_keys_on_nokey); O(keys waited on). */
+  get blockingKeysOnNoKey(): number {
+    let n = 0;
+    for (const byKey of this.waiting.values()) {
+      for (const queue of byKey.values()) {
+        for (const c of queue) {
+          if (c.blocked!.unblockOnNoKey) {
+            n++;
+            break;
+          }
+        }
+      }
+    }
+    return n;
+  }
+
   /** Blocked clients with a deadline (INFO clients_in_timeout_table). */
   get withTimeout(): number {
     return this.timed;

@@ -205,6 +205,23 @@ describe('XREADGROUP BLOCK when what it waits on goes away (Redis 7.2)', () => {
     });
   });
 
+  test('INFO counts the keys an XREADGROUP waits on as blocking keys on nokey, a plain XREAD\'s not', async () => {
+    await withServer(sluice.port, async ({ client, admin, blocked }) => {
+      await admin.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+      const reader = await client();
+      const pending = reader.call('XREAD', 'BLOCK', '0', 'STREAMS', 's', 't', '$', '$');
+      await blocked(1);
+      const group = (await client()).call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
+      await blocked(2);
+      const info = ((await admin.call('INFO', 'clients')) as { v: string }).v;
+      expect(info).toContain('total_blocking_keys:2');
+      expect(info).toContain('total_blocking_keys_on_nokey:1');
+      await admin.call('XADD', 's', '1-0', 'f', 'v');
+      await Promise.all([pending, group]);
+      expect(((await admin.call('INFO', 'clients')) as { v: string }).v).toContain('total_blocking_keys_on_nokey:0');
+    });
+  });
+
   test('a plain XREAD waiter is not woken by the deletion, only by data', async () => {
     await withServer(sluice.port, async ({ client, admin, blocked }) => {
       await admin.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
