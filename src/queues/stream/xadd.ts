@@ -58,10 +58,6 @@ export function xadd(c: Ctx, argv: string[]): void {
     c.reply.nullBulk();
     return;
   }
-  const pairs = argv.slice(fieldPos);
-  let size = 0;
-  for (const p of pairs) size += p.length;
-  if (size > LISTPACK_MAX_SIZE) throw new CommandError('ERR Elements are too large to be stored');
   const fresh = s === undefined;
   if (s === undefined) s = new StreamValue();
   if (s.lastId.ms === U64_MAX && s.lastId.seq === U64_MAX) {
@@ -69,6 +65,11 @@ export function xadd(c: Ctx, argv: string[]): void {
   }
   const id = newEntryId(s, a, c.keyspace.now);
   if (id === null) throw new CommandError('ERR The ID specified in XADD is equal or smaller than the target stream top item');
+  const pairs = argv.slice(fieldPos);
+  let size = 0;
+  for (const p of pairs) size += p.length;
+  // Redis has created the key by now and leaves it, empty; Sluice changes nothing when a command fails.
+  if (size > LISTPACK_MAX_SIZE) throw new CommandError('ERR Elements are too large to be stored');
   if (fresh) c.db.set(key, s);
   s.append(id, pairs, nodeLimits(c));
   const idText = formatId(id);
