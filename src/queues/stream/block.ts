@@ -12,10 +12,11 @@ export const SAME_FIELDS = 2;
  * ID). The first entry's field names are the block's master fields; an
  * entry with the same names stores only its values. Per entry:
  *
- *   flag char, ms delta, seq delta (signed decimals relative to the master
- *   ID), then the values, or a field count and field/value pairs
+ *   flag char, then as one packed.ts entry: ms delta, seq delta (signed
+ *   decimals relative to the master ID), then the values, or a field count
+ *   and field/value pairs, each a packed.ts entry
  *
- * each a packed.ts entry. Deleting flags the entry (a tombstone) and the
+ * so that a scan reads an entry's ID and steps over the rest. Deleting flags the entry (a tombstone) and the
  * block goes when its last live entry does, as in Redis.
  *
  * A block belongs to the stream whose epoch it carries; a stream that
@@ -25,6 +26,8 @@ export const SAME_FIELDS = 2;
  */
 export class Block {
   data = '';
+  /** Where the last entry starts. */
+  lastPos = 0;
   live = 0;
   deleted = 0;
   /** The listpack bytes Redis would use for this node (stream-node-max-bytes). */
@@ -44,6 +47,7 @@ export class Block {
   copy(epoch: number): Block {
     const b = new Block(this.ms, this.seq, this.fields, epoch);
     b.data = this.data;
+    b.lastPos = this.lastPos;
     b.live = this.live;
     b.deleted = this.deleted;
     b.bytes = this.bytes;
@@ -65,23 +69,26 @@ export class Block {
     const same = this.sameFields(pairs);
     const msDelta = sub64(id.ms, this.ms);
     const seqDelta = sub64(id.seq, this.seq);
-    let out = String.fromCharCode(same ? SAME_FIELDS : 0) + encodeEntry(String(msDelta)) + encodeEntry(String(seqDelta));
+    let body = encodeEntry(String(msDelta)) + encodeEntry(String(seqDelta));
     let bytes = intBytes(same ? SAME_FIELDS : 0) + intBytes(msDelta) + intBytes(seqDelta);
     if (same) {
       for (let i = 1; i < pairs.length; i += 2) {
-        out += encodeEntry(pairs[i]);
+        body += encodeEntry(pairs[i]);
         bytes += strBytes(pairs[i]);
       }
       bytes += intBytes(n + 3);
     } else {
-      out += encodeEntry(String(n));
+      body += encodeEntry(String(n));
       bytes += intBytes(n);
       for (const s of pairs) {
-        out += encodeEntry(s);
+        body += encodeEntry(s);
         bytes += strBytes(s);
       }
       bytes += intBytes(2 * n + 4);
     }
+    // The body's length first, so that a scan steps over an entry without reading its fields.
+    const out = String.fromCharCode(same ? SAME_FIELDS : 0) + encodeEntry(body);
+    this.lastPos = this.data.length;
     this.data = flat(this.data + out);
     this.setCounts(this.live + 1, this.deleted, bytes);
   }
@@ -126,21 +133,32 @@ export class EntryReader {
     const d = this.block.data;
     this.flags = d.charCodeAt(pos);
     let p = pos + 1;
-    const q = nextEntry(d, p);
-    this.ms = applyDelta(this.block.ms, entryAt(d, p));
-    p = nextEntry(d, q);
-    this.seq = applyDelta(this.block.seq, entryAt(d, q));
-    this.body = p;
-    let count: number;
-    if (this.flags & SAME_FIELDS) {
-      count = this.block.fields.length;
-    } else {
-      count = 2 * Number(entryAt(d, p));
-      p = nextEntry(d, p);
+    let size = 0;
+    let shift = 1;
+    for (let b = d.charCodeAt(p++); ; b = d.charCodeAt(p++)) {
+      if (b < 128) {
+        size += b * shift;
+        break;
+      }
+      size += (b - 128) * shift;
+      shift *= 128;
     }
-    for (let i = 0; i < count; i++) p = nextEntry(d, p);
-    this.next = p;
+    this.next = p + size;
+    // Deltas are at most 21 chars, so their length prefix is one char.
+    let len = d.charCodeAt(p);
+    this.ms = readDelta(d, p + 1, len, this.block.ms);
+    p += 1 + len;
+    len = d.charCodeAt(p);
+    this.seq = readDelta(d, p + 1, len, this.block.seq);
+    this.body = p + 1 + len;
     return this;
+  }
+
+  /** This entry's ID against `id`: negative, zero or positive. */
+  compare(id: StreamId): number {
+    if (this.ms !== id.ms) return this.ms < id.ms ? -1 : 1;
+    if (this.seq !== id.seq) return this.seq < id.seq ? -1 : 1;
+    return 0;
   }
 
   get deleted(): boolean {
@@ -182,6 +200,20 @@ export class EntryReader {
 function flat(s: string): string {
   s.charCodeAt(0);
   return s;
+}
+
+/** base + the signed decimal delta of `len` chars at `at`, modulo 2^64; without making a string in the usual case. */
+function readDelta(d: string, at: number, len: number, base: U64): U64 {
+  if (typeof base === 'number' && len < 16) {
+    let i = at;
+    const neg = d.charCodeAt(i) === 45;
+    if (neg) i++;
+    let v = 0;
+    for (const end = at + len; i < end; i++) v = v * 10 + d.charCodeAt(i) - 48;
+    const r = neg ? base - v : base + v;
+    if (r >= 0 && r <= Number.MAX_SAFE_INTEGER) return r;
+  }
+  return applyDelta(base, d.slice(at, at + len));
 }
 
 /** base + delta modulo 2^64, the delta a signed decimal. */

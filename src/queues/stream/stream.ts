@@ -142,10 +142,9 @@ export class StreamValue implements TypedValue {
         for (let pos = 0; pos < block.data.length; pos = reader.next) {
           reader.at(pos);
           if (reader.deleted && !tombstones) continue;
-          const id = reader.id;
-          if (compareIds(id, start) < 0) continue;
-          if (compareIds(id, end) > 0) return;
-          ref.id = id;
+          if (reader.compare(start) < 0) continue;
+          if (reader.compare(end) > 0) return;
+          ref.id = reader.id;
           ref.pos = pos;
           yield ref;
         }
@@ -164,10 +163,9 @@ export class StreamValue implements TypedValue {
         for (let k = positions.length - 1; k >= 0; k--) {
           reader.at(positions[k]);
           if (reader.deleted && !tombstones) continue;
-          const id = reader.id;
-          if (compareIds(id, end) > 0) continue;
-          if (compareIds(id, start) < 0) return;
-          ref.id = id;
+          if (reader.compare(end) > 0) continue;
+          if (reader.compare(start) < 0) return;
+          ref.id = reader.id;
           ref.pos = positions[k];
           yield ref;
         }
@@ -183,6 +181,15 @@ export class StreamValue implements TypedValue {
 
   has(id: StreamId): boolean {
     return this.find(id) !== null;
+  }
+
+  /** The last live entry's ID (Redis's streamLastValidID), or null: O(1) unless the last entry is a tombstone. */
+  lastValidId(): StreamId | null {
+    const n = this.blocks.length;
+    if (n === 0) return null;
+    const last = this.blocks[n - 1];
+    const reader = new EntryReader(last).at(last.lastPos);
+    return reader.deleted ? this.edgeId(false, false) : reader.id;
   }
 
   /** The first or last entry's ID, tombstones counted or not; null when there is none. */

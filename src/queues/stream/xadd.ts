@@ -76,10 +76,13 @@ export function xadd(c: Ctx, argv: string[]): void {
   c.reply.bulk(idText);
   if (!fresh) c.db.modified(key);
   c.keyspace.notify(c.db, 't', 'xadd', key);
-  const effect = argv.slice();
+  // The effect is built only when someone consumes it; trimming writes into a throwaway copy otherwise.
+  const effect = c.propagating ? argv.slice() : [];
   if (a.strategy !== null && trimStream(s, a, effect) !== 0) c.keyspace.notify(c.db, 't', 'xtrim', key);
-  if (a.id === null || a.seqForm === 'auto') effect[a.idPos] = idText;
-  c.propagateArgv = effect;
+  if (c.propagating) {
+    if (a.id === null || a.seqForm === 'auto') effect[a.idPos] = idText;
+    c.propagateArgv = effect;
+  }
   if (!fresh) c.keyspace.waiters?.signalKeyAsReady(c.db, key);
 }
 

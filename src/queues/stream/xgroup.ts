@@ -169,7 +169,7 @@ export function xsetid(c: Ctx, argv: string[]): void {
     throw new CommandError('ERR The ID specified in XSETID is smaller than current max_deleted_entry_id');
   }
   if (s.length > 0) {
-    if (compareIds(id, s.edgeId(false, false)!) < 0) {
+    if (compareIds(id, s.lastValidId()!) < 0) {
       throw new CommandError('ERR The ID specified in XSETID is smaller than the target stream top item');
     }
     if (entriesAdded !== -1 && s.length > entriesAdded) {

@@ -185,9 +185,9 @@ function xreadGeneric(withGroup: boolean) {
   };
 }
 
-/** The last live entry's ID (Redis's streamLastValidID), for a stream that has one. */
+/** The last live entry's ID, for a stream that has one. */
 function lastValidId(s: StreamValue): StreamId {
-  return s.edgeId(false, false)!;
+  return s.lastValidId()!;
 }
 
 export const xread = xreadGeneric(false);
