@@ -282,8 +282,5 @@ export class StreamValue implements TypedValue {
 
 /** The last entry's ID in a block, tombstones included (lpGetEdgeStreamID). */
 function lastIdInBlock(block: Block): StreamId {
-  const reader = new EntryReader(block);
-  let id = block.masterId;
-  for (let pos = 0; pos < block.data.length; pos = reader.next) id = reader.at(pos).id;
-  return id;
+  return new EntryReader(block).at(block.lastPos).id;
 }

@@ -401,4 +401,13 @@ differential('streams in RESP3', { 'XINFO STREAM and XRANGE': [
   c('XINFO', 'STREAM', 's'),
   c('XINFO', 'STREAM', 's', 'FULL'),
   c('XRANGE', 's', '-', '+', 'COUNT', '0'),
+  c('XADD', 's', '1-2', 'c', 'd'),
+  c('XADD', 's', '1-3', 'e', 'f'),
+  c('XDEL', 's', '1-2'),
+  c('XINFO', 'STREAM', 's', 'FULL', 'COUNT', '1'),
+  c('XINFO', 'STREAM', 's', 'FULL', 'COUNT', '0'),
+  c('XINFO', 'STREAM', 's', 'full', 'count', '-5'),
+  c('XREAD', 'STREAMS', 's', 'nokey', '0', '0'),
+  c('XREAD', 'STREAMS', 'nokey', '0'),
+  c('XINFO', 'GROUPS', 's'),
 ] }, { proto: 3 });
