@@ -3,8 +3,8 @@ import { sub64, u64, type StreamId, type U64 } from './id.js';
 import { intBytes, LISTPACK_OVERHEAD, strBytes } from './listpack-bytes.js';
 
 /** An entry's flag char: deleted (a tombstone), and whether it has the block's master fields. */
-export const DELETED = 1;
-export const SAME_FIELDS = 2;
+const DELETED = 1;
+const SAME_FIELDS = 2;
 
 /**
  * A node of a stream: a run of consecutive entries packed into one string,

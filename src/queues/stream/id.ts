@@ -34,8 +34,8 @@ export function u64Add(a: U64, b: U64): U64 {
   return u64(BigInt.asUintN(64, BigInt(a) + BigInt(b)));
 }
 
-/** a - b modulo 2^64 (a listpack stores the delta as a wrapped int64, which Redis adds back the same way). */
-export function u64Sub(a: U64, b: U64): U64 {
+/** a - b modulo 2^64. */
+function u64Sub(a: U64, b: U64): U64 {
   if (typeof a === 'number' && typeof b === 'number' && a >= b) return a - b;
   return u64(BigInt.asUintN(64, BigInt(a) - BigInt(b)));
 }
@@ -58,7 +58,7 @@ export function nextId(id: StreamId): StreamId | null {
 }
 
 /** The previous ID, or null before 0-0. */
-export function prevId(id: StreamId): StreamId | null {
+function prevId(id: StreamId): StreamId | null {
   if (id.seq !== 0) return { ms: id.ms, seq: u64Sub(id.seq, 1) };
   if (id.ms === 0) return null;
   return { ms: u64Sub(id.ms, 1), seq: U64_MAX };
@@ -160,7 +160,7 @@ export function strictIdArg(s: string, missingSeq: U64 = 0): StreamId {
  * exclusive, and then `-`/`+` are refused (streamParseIntervalIDOrReply).
  * Returns the ID and whether it was exclusive.
  */
-export function intervalIdArg(s: string, missingSeq: U64): { id: StreamId; exclusive: boolean } {
+function intervalIdArg(s: string, missingSeq: U64): { id: StreamId; exclusive: boolean } {
   if (s.length > 1 && s.charCodeAt(0) === 40) return { id: strictIdArg(s.slice(1), missingSeq), exclusive: true };
   return { id: idArg(s, missingSeq), exclusive: false };
 }

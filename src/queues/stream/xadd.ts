@@ -34,7 +34,7 @@ function newEntryId(s: StreamValue, a: TrimArgs, now: number): StreamId | null {
  * rewrites the effect to `=` with what is left (the length, or the first
  * ID, tombstones included), so that replicas and the AOF trim exactly.
  */
-export function trimStream(s: StreamValue, a: TrimArgs, effect: string[]): number {
+function trimStream(s: StreamValue, a: TrimArgs, effect: string[]): number {
   const removed = s.trim(a.strategy!, a.maxlen, a.minid, a.approx, a.limit);
   if (a.approx) {
     effect[a.strategyArg - 1] = '=';
