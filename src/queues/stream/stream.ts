@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import type { TypedValue, ValueSnapshot } from '../../store/keyspace/value.js';
 import { Block, EntryReader } from './block.js';
 import { compareIds, idKey, isZeroId, MAX_ID, MIN_ID, u64Add, type StreamId, type U64 } from './id.js';
@@ -7,6 +8,18 @@ import { streamRebuildCommands } from './rebuild.js';
 
 /** Redis's STREAM_LISTPACK_MAX_SIZE: a node, and an entry's strings together, stay within 1 GiB. */
 export const LISTPACK_MAX_SIZE = 1 << 30;
+
+/**
+ * A node is one JS string, which V8 caps at MAX_STRING_LENGTH (2^29 - 24):
+ * a node closes before it would pass that, and XADD refuses an entry that
+ * could not fit in a node of its own (entryFits).
+ */
+const NODE_MAX_CHARS = constants.MAX_STRING_LENGTH - 64;
+
+/** Whether an entry of these strings fits in a node (its packed form is at most 5 chars per string longer, plus 32 for its header). */
+export function entryFits(pairs: readonly string[], size: number): boolean {
+  return size + 5 * pairs.length + 32 <= NODE_MAX_CHARS;
+}
 
 /** Node limits (stream-node-max-bytes, stream-node-max-entries). */
 export interface NodeLimits {
@@ -93,7 +106,8 @@ export class StreamValue implements TypedValue {
       const last = this.blocks[n - 1];
       let maxBytes = limits.maxBytes;
       if (maxBytes === 0 || maxBytes > LISTPACK_MAX_SIZE) maxBytes = LISTPACK_MAX_SIZE;
-      const full = last.bytes + size >= maxBytes || (limits.maxEntries !== 0 && last.total >= limits.maxEntries);
+      const full = last.bytes + size >= maxBytes || (limits.maxEntries !== 0 && last.total >= limits.maxEntries)
+        || last.data.length + size + 5 * pairs.length + 32 > NODE_MAX_CHARS;
       if (!full) tail = this.own(n - 1);
     }
     if (tail === null) {

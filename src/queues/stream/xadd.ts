@@ -2,7 +2,7 @@ import type { Ctx } from '../../core/context.js';
 import { CommandError, wrongArity } from '../../core/errors.js';
 import { nodeLimits, writableStream } from './access.js';
 import { compareIds, formatId, MAX_ID, nextId, u64Add, U64_MAX, type StreamId } from './id.js';
-import { LISTPACK_MAX_SIZE, StreamValue } from './stream.js';
+import { entryFits, LISTPACK_MAX_SIZE, StreamValue } from './stream.js';
 import { parseTrimArgs, type TrimArgs } from './trim-args.js';
 
 /**
@@ -69,7 +69,8 @@ export function xadd(c: Ctx, argv: string[]): void {
   let size = 0;
   for (const p of pairs) size += p.length;
   // Redis has created the key by now and leaves it, empty; Sluice changes nothing when a command fails.
-  if (size > LISTPACK_MAX_SIZE) throw new CommandError('ERR Elements are too large to be stored');
+  // Past V8's longest string an entry cannot be packed at all, so that is refused too (Redis: up to 1 GiB).
+  if (size > LISTPACK_MAX_SIZE || !entryFits(pairs, size)) throw new CommandError('ERR Elements are too large to be stored');
   if (fresh) c.db.set(key, s);
   s.append(id, pairs, nodeLimits(c));
   const idText = formatId(id);

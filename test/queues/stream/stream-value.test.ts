@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { Group } from '../../../src/queues/stream/group.js';
 import { formatId, type StreamId } from '../../../src/queues/stream/id.js';
 import { radixTreeNodes } from '../../../src/queues/stream/rax-nodes.js';
-import { StreamValue } from '../../../src/queues/stream/stream.js';
+import { constants } from 'node:buffer';
+import { entryFits, StreamValue } from '../../../src/queues/stream/stream.js';
 
 const LIMITS = { maxBytes: 4096, maxEntries: 3 };
 const id = (ms: number, seq = 0): StreamId => ({ ms, seq });
@@ -58,6 +59,12 @@ describe('the stream value', () => {
     s.delete(id(1));
     s.maxDeletedId = id(1);
     expect(commands(s.snapshot())).toEqual(['XADD k MAXLEN 0 0-1 x y', 'XSETID k 1-0 ENTRIESADDED 1 MAXDELETEDID 1-0']);
+  });
+
+  test("an entry fits a node only within V8's longest string, length prefixes included", () => {
+    expect(entryFits(['f', 'v'], 2)).toBe(true);
+    expect(entryFits(['f', 'v'], constants.MAX_STRING_LENGTH - 200)).toBe(true);
+    expect(entryFits(['f', 'v'], constants.MAX_STRING_LENGTH - 50)).toBe(false);
   });
 
   test("the radix tree's node count follows Redis's compressed nodes", () => {
