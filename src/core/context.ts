@@ -55,5 +55,7 @@ export interface Ctx {
    * null. The caller may keep the buffer (see RequestParser.argBytes).
    */
   argBytes(argv: readonly string[], i: number): Buffer | null;
-  block(keys: readonly string[], serves: TypeName | null, deadline: number, onTimeout: (c: Ctx) => void): void;
+  block(
+    keys: readonly string[], serves: TypeName | null, deadline: number, onTimeout: (c: Ctx) => void, unblockOnNoKey?: boolean,
+  ): void;
 }

@@ -45,6 +45,12 @@ export interface BlockedState<C = unknown> {
   keys: string[];
   /** The type of value that can serve the client ('list' for BLPOP…), null for none. */
   serves: TypeName | null;
+  /**
+   * Run again when a key waited on is deleted or changes type, not only when
+   * it is served (XREADGROUP, whose group goes with the key: Redis's
+   * unblock_on_nokey).
+   */
+  unblockOnNoKey: boolean;
   /** The command that blocked, run again when a key it waits on is ready; the dispatcher fills these in. */
   cmd: Command<C> | null;
   argv: string[] | null;
@@ -59,7 +65,7 @@ interface ReadyKey {
 
 /**
  * The blocking-operation registry: every command that blocks (BLPOP and the
- * other list pops, WAIT, and later BZPOPMIN, XREAD BLOCK…) parks its client
+ * other list pops, XREAD and XREADGROUP, WAIT, and later BZPOPMIN…) parks its client
  * here. Per database, each key has the clients blocked on it in the order
  * they blocked; a client blocked on several keys is in each key's queue.
  *
@@ -107,6 +113,22 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
     return this.keyCount;
   }
 
+  /** Keys with a client that must hear of their deletion (INFO total_blocking_keys_on_nokey); O(keys waited on). */
+  get blockingKeysOnNoKey(): number {
+    let n = 0;
+    for (const byKey of this.waiting.values()) {
+      for (const queue of byKey.values()) {
+        for (const c of queue) {
+          if (c.blocked!.unblockOnNoKey) {
+            n++;
+            break;
+          }
+        }
+      }
+    }
+    return n;
+  }
+
   /** Blocked clients with a deadline (INFO clients_in_timeout_table). */
   get withTimeout(): number {
     return this.timed;
@@ -120,15 +142,18 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
   /** Blocks the running command's client until `deadline` (0: forever) or CLIENT UNBLOCK. The handler writes no reply. */
   block(c: C, deadline: number, onTimeout: (c: Ctx) => void): void {
     this.start(c, {
-      deadline, timer: null, onTimeout, db: null, keys: [], serves: null, cmd: null, argv: null, usec: 0,
+      deadline, timer: null, onTimeout, db: null, keys: [], serves: null, unblockOnNoKey: false, cmd: null, argv: null, usec: 0,
     });
   }
 
   /**
    * Blocks the running command's client on keys of its database until one
-   * holds a value of type `serves`, the deadline passes, or CLIENT UNBLOCK.
+   * holds a value of type `serves` (or, with `unblockOnNoKey`, is deleted or
+   * changes type), the deadline passes, or CLIENT UNBLOCK.
    */
-  blockForKeys(c: C, keys: readonly string[], serves: TypeName, deadline: number, onTimeout: (c: Ctx) => void): void {
+  blockForKeys(
+    c: C, keys: readonly string[], serves: TypeName, deadline: number, onTimeout: (c: Ctx) => void, unblockOnNoKey = false,
+  ): void {
     this.keyspace.waiters = this;
     const db = c.db;
     let byKey = this.waiting.get(db);
@@ -145,7 +170,7 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
       queue.add(c);
       distinct.push(key);
     }
-    this.start(c, { deadline, timer: null, onTimeout, db, keys: distinct, serves, cmd: null, argv: null, usec: 0 });
+    this.start(c, { deadline, timer: null, onTimeout, db, keys: distinct, serves, unblockOnNoKey, cmd: null, argv: null, usec: 0 });
   }
 
   private start(c: C, state: BlockedState<C>): void {
@@ -243,6 +268,19 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
     this.signalKeyAsReady(db, key);
   }
 
+  /** Redis's signalDeletedKeyAsReady: queues the key when a client that must hear of its deletion waits on it. */
+  keyRemoved(db: Database, key: string): void {
+    if (this.keyCount === 0) return;
+    const queue = this.waiting.get(db)?.get(key);
+    if (queue === undefined) return;
+    for (const c of queue) {
+      if (c.blocked!.unblockOnNoKey) {
+        this.signalKeyAsReady(db, key);
+        return;
+      }
+    }
+  }
+
   /**
    * SWAPDB: clients stay blocked in the database (index) they blocked in,
    * and, as in Redis 7, those whose keys exist there after the swap are
@@ -255,6 +293,7 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
       for (const key of byKey.keys()) {
         const v = db.dict.get(key);
         if (v !== undefined && !isString(v)) this.signalKeyAsReady(db, key);
+        else this.keyRemoved(db, key);
       }
     }
   }
@@ -290,9 +329,8 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
       if (count-- === 0) break;
       // Looked at without expiring it or counting a hit, as Redis's LOOKUP_NOEFFECTS.
       const v = db.isExpired(key) ? undefined : db.dict.get(key);
-      // Nobody here is served by an absent key (XREADGROUP's unblock-on-deletion is not built yet).
-      if (v === undefined) break;
-      if (typeOf(v) === c.blocked!.serves) this.rerun(c);
+      const state = c.blocked!;
+      if ((v !== undefined && typeOf(v) === state.serves) || state.unblockOnNoKey) this.rerun(c);
     }
   }
 

@@ -133,9 +133,11 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     if (!this.server.loading) this.server.propagation.record(this.db.index, argv);
   }
 
-  block(keys: readonly string[], serves: TypeName | null, deadline: number, onTimeout: (c: Ctx) => void): void {
+  block(
+    keys: readonly string[], serves: TypeName | null, deadline: number, onTimeout: (c: Ctx) => void, unblockOnNoKey = false,
+  ): void {
     if (serves === null) this.server.blocking.block(this, deadline, onTimeout);
-    else this.server.blocking.blockForKeys(this, keys, serves, deadline, onTimeout);
+    else this.server.blocking.blockForKeys(this, keys, serves, deadline, onTimeout, unblockOnNoKey);
   }
 
   command(argv: string[]): boolean {

@@ -19,6 +19,7 @@ import { listCommands } from '../queues/list-commands.js';
 import { zsetCommands } from '../store/zset/zset-commands.js';
 import { setCommands } from '../store/set/set-commands.js';
 import { hashCommands } from '../store/hash/hash-commands.js';
+import { streamCommands } from '../queues/stream/stream-commands.js';
 import type { Broker } from '../broker/broker.js';
 import { pubsubCommands } from '../broker/commands.js';
 import { persistenceCommands } from '../persistence/commands.js';
@@ -52,6 +53,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...zsetCommands,
     ...setCommands,
     ...hashCommands,
+    ...streamCommands,
     ...pubsubCommands(broker),
     ...persistenceCommands(persistence),
   ];

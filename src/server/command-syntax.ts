@@ -19,7 +19,7 @@ import { KEY_FLAGS, type ArgType, type CommandArg, type KeyFlag, type KeySpec } 
  *   name:key#1           a key found by key spec 1 (0 when not given)
  *   TOKEN name           an argument introduced by a token
  *   TOKEN                a pure token, named after itself in lowercase
- *   TOKEN=name           a pure token with a name of its own (ZADD's CH=change)
+ *   name->TOKEN          a pure token named otherwise, or not a word ('equal->=', 'auto-id->*')
  *   name(a | b)          oneof; name{a b} is a block; either may follow a TOKEN
  *   [arg]                optional
  *   arg...               multiple
@@ -62,7 +62,7 @@ export function parseKeySpec(decl: string | { spec: string; notes: string }): Ke
 
 const VALUE = /^([a-z][a-z0-9-]*)(?::(key|integer|double|pattern|unix-time))?(?:=([^#\s]+))?(?:#(\d+))?$/;
 const TOKEN = /^[A-Z][A-Z0-9-]*$/;
-const NAMED_TOKEN = /^([A-Z][A-Z0-9-]*)=([a-z][a-z0-9-]*)$/;
+const NAMED_TOKEN = /^([a-z][a-z0-9-]*)->(\S+)$/;
 
 /** Parses an argument syntax string (see above) into COMMAND DOCS's argument tree. */
 export function parseArgs(syntax: string): CommandArg[] {
@@ -112,12 +112,12 @@ export function parseArgs(syntax: string): CommandArg[] {
 
   function core(): CommandArg {
     let word = peek() ?? fail('missing argument');
-    let token: string | null = null;
     const named = NAMED_TOKEN.exec(word);
     if (named !== null) {
       at++;
-      return leaf(named[2], 'pure-token', named[1]);
+      return leaf(named[1], 'pure-token', named[2]);
     }
+    let token: string | null = null;
     if (TOKEN.test(word)) {
       token = word;
       at++;

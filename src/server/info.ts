@@ -103,7 +103,7 @@ function clientsSection(server: Server): string[] {
     `clients_in_timeout_table:${server.blocking.withTimeout}`,
     `total_blocking_keys:${server.blocking.blockingKeys}`,
     // Only XREADGROUP waits for its key's deletion, and it does not block yet.
-    'total_blocking_keys_on_nokey:0',
+    `total_blocking_keys_on_nokey:${server.blocking.blockingKeysOnNoKey}`,
   ];
 }
 

@@ -91,7 +91,13 @@ export class Database {
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     this.modified(key);
-    if (this.ks.waiters !== null && !isString(value)) this.ks.waiters.keyAdded(this, key);
+    if (this.ks.waiters !== null) this.stored(key, value);
+  }
+
+  /** Tells the blocking registry a key now holds `value`: a collection may serve waiters, a string ends a stream. */
+  private stored(key: string, value: Value): void {
+    if (isString(value)) this.ks.waiters!.keyRemoved(this, key);
+    else this.ks.waiters!.keyAdded(this, key);
   }
 
   /** Deletes a key if it exists (expired keys count as absent). */
@@ -111,7 +117,7 @@ export class Database {
   put(key: string, value: Value, deadline: number): void {
     if (this.ks.notifyNew) this.ks.notify(this, 'n', 'new', key);
     this.dict.set(key, value);
-    if (this.ks.waiters !== null && !isString(value)) this.ks.waiters.keyAdded(this, key);
+    if (this.ks.waiters !== null) this.stored(key, value);
     if (deadline !== -1) this.expires.set(key, deadline);
     else if (this.expires.size !== 0) this.expires.delete(key);
     this.partsExpireAt(key, isString(value) || value.partDeadline === undefined ? -1 : value.partDeadline());
@@ -130,11 +136,12 @@ export class Database {
     if (heap.length > 2 * this.partExpires.size + 64) heap.compact((k, t) => this.partExpires.get(k) === t);
   }
 
-  /** Removes without signalling: for callers that signal themselves. */
+  /** Removes without breaking WATCH or counting a change: for callers that do so themselves. */
   remove(key: string): void {
     this.dict.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.partExpires.size !== 0) this.partExpires.delete(key);
+    if (this.ks.waiters !== null) this.ks.waiters.keyRemoved(this, key);
   }
 
   /** The deadline in ms, or -1 when the key has none. Assumes the key exists. */

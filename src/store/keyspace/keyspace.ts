@@ -23,6 +23,13 @@ export interface KeyspaceListener {
 export interface KeyWaiters {
   /** A key was stored holding a collection (Redis signals it ready from dbAdd). */
   keyAdded(db: Database, key: string): void;
+  /** A collection changed in a way that may serve clients blocked on it (XADD to a stream that exists). */
+  signalKeyAsReady(db: Database, key: string): void;
+  /**
+   * A key was deleted or overwritten (Redis's signalDeletedKeyAsReady):
+   * clients that must hear of it (XREADGROUP) run again.
+   */
+  keyRemoved(db: Database, key: string): void;
   /** SWAPDB traded two databases' contents: keys waited on in either may exist now. */
   swapped(a: Database, b: Database): void;
 }

@@ -104,7 +104,7 @@ const ZSET = { acl: ['sortedset'], group: 'sorted-set' } as const;
 export const zaddCommands: CommandSpec[] = [
   {
     ...ZSET, name: 'zadd', arity: -4, flags: ['write', 'denyoom', 'fast'], keySpecs: ['RW update: index 1, range 0'],
-    args: 'key:key [condition(NX | XX) @3.0.2] [comparison(GT | LT) @6.2.0] [CH=change @3.0.2] [INCR=increment @3.0.2] data{score:double member}...',
+    args: 'key:key [condition(NX | XX) @3.0.2] [comparison(GT | LT) @6.2.0] [change->CH @3.0.2] [increment->INCR @3.0.2] data{score:double member}...',
     since: '1.2.0',
     history: [
       ['2.4.0', 'Accepts multiple elements.'],

@@ -1,0 +1,226 @@
+import { encodeEntry, entryAt, nextEntry } from '../../store/compact/packed.js';
+import { sub64, u64, type StreamId, type U64 } from './id.js';
+import { intBytes, LISTPACK_OVERHEAD, strBytes } from './listpack-bytes.js';
+
+/** An entry's flag char: deleted (a tombstone), and whether it has the block's master fields. */
+const DELETED = 1;
+const SAME_FIELDS = 2;
+
+/**
+ * A node of a stream: a run of consecutive entries packed into one string,
+ * as Redis packs them into one listpack under a radix-tree key (the master
+ * ID). The first entry's field names are the block's master fields; an
+ * entry with the same names stores only its values. Per entry:
+ *
+ *   flag char, then as one packed.ts entry: ms delta, seq delta (signed
+ *   decimals relative to the master ID), then the values, or a field count
+ *   and field/value pairs, each a packed.ts entry
+ *
+ * so that a scan reads an entry's ID and steps over the rest. Deleting flags the entry (a tombstone) and the
+ * block goes when its last live entry does, as in Redis.
+ *
+ * A block belongs to the stream whose epoch it carries; a stream that
+ * shares blocks with a snapshot or a copy has moved on to a new epoch and
+ * copies a block (its header: the packed string is immutable) before its
+ * first change to it.
+ */
+export class Block {
+  data = '';
+  /** Where the last entry starts. */
+  lastPos = 0;
+  live = 0;
+  deleted = 0;
+  /** The listpack bytes Redis would use for this node (stream-node-max-bytes). */
+  bytes: number;
+
+  constructor(
+    readonly ms: U64,
+    readonly seq: U64,
+    readonly fields: readonly string[],
+    public epoch: number,
+  ) {
+    let bytes = LISTPACK_OVERHEAD + intBytes(0) * 2 + intBytes(fields.length) + intBytes(0);
+    for (const f of fields) bytes += strBytes(f);
+    this.bytes = bytes;
+  }
+
+  copy(epoch: number): Block {
+    const b = new Block(this.ms, this.seq, this.fields, epoch);
+    b.data = this.data;
+    b.lastPos = this.lastPos;
+    b.live = this.live;
+    b.deleted = this.deleted;
+    b.bytes = this.bytes;
+    return b;
+  }
+
+  get masterId(): StreamId {
+    return { ms: this.ms, seq: this.seq };
+  }
+
+  /** Entries the node holds, tombstones included (what stream-node-max-entries counts). */
+  get total(): number {
+    return this.live + this.deleted;
+  }
+
+  /** Appends an entry (flat field/value pairs) with ID `id`, which follows every entry here. */
+  append(id: StreamId, pairs: readonly string[]): void {
+    const n = pairs.length >> 1;
+    const same = this.sameFields(pairs);
+    const msDelta = sub64(id.ms, this.ms);
+    const seqDelta = sub64(id.seq, this.seq);
+    let body = encodeEntry(String(msDelta)) + encodeEntry(String(seqDelta));
+    let bytes = intBytes(same ? SAME_FIELDS : 0) + intBytes(msDelta) + intBytes(seqDelta);
+    if (same) {
+      for (let i = 1; i < pairs.length; i += 2) {
+        body += encodeEntry(pairs[i]);
+        bytes += strBytes(pairs[i]);
+      }
+      bytes += intBytes(n + 3);
+    } else {
+      body += encodeEntry(String(n));
+      bytes += intBytes(n);
+      for (const s of pairs) {
+        body += encodeEntry(s);
+        bytes += strBytes(s);
+      }
+      bytes += intBytes(2 * n + 4);
+    }
+    // The body's length first, so that a scan steps over an entry without reading its fields.
+    const out = String.fromCharCode(same ? SAME_FIELDS : 0) + encodeEntry(body);
+    this.lastPos = this.data.length;
+    this.data = flat(this.data + out);
+    this.setCounts(this.live + 1, this.deleted, bytes);
+  }
+
+  private sameFields(pairs: readonly string[]): boolean {
+    const fields = this.fields;
+    if (pairs.length !== fields.length * 2) return false;
+    for (let i = 0; i < fields.length; i++) if (pairs[2 * i] !== fields[i]) return false;
+    return true;
+  }
+
+  /** Flags the entry at `pos` deleted. */
+  markDeleted(pos: number): void {
+    const flag = this.data.charCodeAt(pos) | DELETED;
+    this.data = flat(this.data.slice(0, pos) + String.fromCharCode(flag) + this.data.slice(pos + 1));
+    this.setCounts(this.live - 1, this.deleted + 1, 0);
+  }
+
+  /** Updates the live/deleted counts and the listpack size their integers take. */
+  private setCounts(live: number, deleted: number, added: number): void {
+    this.bytes += added + intBytes(live) - intBytes(this.live) + intBytes(deleted) - intBytes(this.deleted);
+    this.live = live;
+    this.deleted = deleted;
+  }
+}
+
+/**
+ * A reader over one block's entries: `at(pos)` decodes the entry header at
+ * `pos`, after which its fields are read with `pairs()`.
+ */
+export class EntryReader {
+  flags = 0;
+  ms: U64 = 0;
+  seq: U64 = 0;
+  /** Where the entry's values (or its field count) start, and where the next entry starts. */
+  private body = 0;
+  next = 0;
+
+  constructor(readonly block: Block) {}
+
+  at(pos: number): this {
+    const d = this.block.data;
+    this.flags = d.charCodeAt(pos);
+    let p = pos + 1;
+    let size = 0;
+    let shift = 1;
+    for (let b = d.charCodeAt(p++); ; b = d.charCodeAt(p++)) {
+      if (b < 128) {
+        size += b * shift;
+        break;
+      }
+      size += (b - 128) * shift;
+      shift *= 128;
+    }
+    this.next = p + size;
+    // Deltas are at most 21 chars, so their length prefix is one char.
+    let len = d.charCodeAt(p);
+    this.ms = readDelta(d, p + 1, len, this.block.ms);
+    p += 1 + len;
+    len = d.charCodeAt(p);
+    this.seq = readDelta(d, p + 1, len, this.block.seq);
+    this.body = p + 1 + len;
+    return this;
+  }
+
+  /** This entry's ID against `id`: negative, zero or positive. */
+  compare(id: StreamId): number {
+    if (this.ms !== id.ms) return this.ms < id.ms ? -1 : 1;
+    if (this.seq !== id.seq) return this.seq < id.seq ? -1 : 1;
+    return 0;
+  }
+
+  get deleted(): boolean {
+    return (this.flags & DELETED) !== 0;
+  }
+
+  get id(): StreamId {
+    return { ms: this.ms, seq: this.seq };
+  }
+
+  /** The entry's fields and values, flat. */
+  pairs(): string[] {
+    const d = this.block.data;
+    let p = this.body;
+    const out: string[] = [];
+    if (this.flags & SAME_FIELDS) {
+      for (const f of this.block.fields) {
+        out.push(f, entryAt(d, p));
+        p = nextEntry(d, p);
+      }
+    } else {
+      const n = 2 * Number(entryAt(d, p));
+      p = nextEntry(d, p);
+      for (let i = 0; i < n; i++) {
+        out.push(entryAt(d, p));
+        p = nextEntry(d, p);
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * `s` made flat. A concatenation is a rope node holding both halves; one
+ * per entry would cost more than the entries. Reading a char flattens the
+ * rope in place, so each append copies the node once (as a listpack's
+ * realloc does) and the pieces become garbage.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
+/** base + the signed decimal delta of `len` chars at `at`, modulo 2^64; without making a string in the usual case. */
+function readDelta(d: string, at: number, len: number, base: U64): U64 {
+  if (typeof base === 'number' && len < 16) {
+    let i = at;
+    const neg = d.charCodeAt(i) === 45;
+    if (neg) i++;
+    let v = 0;
+    for (const end = at + len; i < end; i++) v = v * 10 + d.charCodeAt(i) - 48;
+    const r = neg ? base - v : base + v;
+    if (r >= 0 && r <= Number.MAX_SAFE_INTEGER) return r;
+  }
+  return applyDelta(base, d.slice(at, at + len));
+}
+
+/** base + delta modulo 2^64, the delta a signed decimal. */
+function applyDelta(base: U64, delta: string): U64 {
+  if (typeof base === 'number' && delta.length < 16) {
+    const v = base + Number(delta);
+    if (v >= 0 && v <= Number.MAX_SAFE_INTEGER) return v;
+  }
+  return u64(BigInt.asUintN(64, BigInt(base) + BigInt(delta)));
+}

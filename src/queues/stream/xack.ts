@@ -1,0 +1,112 @@
+import type { Ctx } from '../../core/context.js';
+import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
+import { toInt64 } from '../../core/numbers.js';
+import { optionWord } from '../../core/options.js';
+import { noGroup, readStream } from './access.js';
+import { formatId, idKey, rangeEnd, rangeStart, strictIdArg, type StreamId } from './id.js';
+
+/** XACK key group id [id …]: all IDs are checked before any is acknowledged. */
+export function xack(c: Ctx, argv: string[]): void {
+  const s = readStream(c, argv[1]);
+  const group = s?.group(argv[2]);
+  if (group === undefined) {
+    c.reply.integer(0);
+    return;
+  }
+  const ids: StreamId[] = [];
+  for (let j = 3; j < argv.length; j++) ids.push(strictIdArg(argv[j]));
+  let acked = 0;
+  for (const id of ids) {
+    const k = idKey(id);
+    const nack = group.pel.get(k);
+    if (nack === undefined) continue;
+    group.pel.remove(k);
+    nack.consumer!.pel.remove(k);
+    acked++;
+  }
+  c.keyspace.dirty += acked;
+  c.reply.integer(acked);
+}
+
+function int64(s: string): bigint {
+  const n = toInt64(s);
+  if (n === null) throw new CommandError(NOT_INTEGER);
+  return n;
+}
+
+/** XPENDING key group [[IDLE min-idle-time] start end count [consumer]] */
+export function xpending(c: Ctx, argv: string[]): void {
+  const key = argv[1];
+  const groupName = argv[2];
+  const argc = argv.length;
+  if (argc !== 3 && (argc < 6 || argc > 9)) throw new CommandError(SYNTAX);
+  let start: StreamId | null = null;
+  let end: StreamId | null = null;
+  let count = 0;
+  let minIdle = 0;
+  let consumerName: string | null = null;
+  if (argc >= 6) {
+    let at = 3;
+    if (optionWord(argv[3]) === 'idle') {
+      minIdle = Number(int64(argv[4]));
+      if (argc < 8) throw new CommandError(SYNTAX);
+      at += 2;
+    }
+    const n = int64(argv[at + 2]);
+    count = n < 0n ? 0 : Number(n);
+    start = rangeStart(argv[at]);
+    end = rangeEnd(argv[at + 1]);
+    if (at + 3 < argc) consumerName = argv[at + 3];
+  }
+  const s = readStream(c, key);
+  const group = s?.group(groupName);
+  if (group === undefined) throw noGroup(key, groupName);
+  const r = c.reply;
+  if (start === null) {
+    const items = group.pel.items;
+    r.array(4);
+    r.integer(items.length);
+    if (items.length === 0) {
+      r.nullBulk();
+      r.nullBulk();
+      r.nullArray();
+      return;
+    }
+    r.bulk(formatId(items[0].id));
+    r.bulk(formatId(items[items.length - 1].id));
+    const owners = group.sortedConsumers().filter((x) => x.pel.size !== 0);
+    r.array(owners.length);
+    for (const o of owners) {
+      r.array(2);
+      r.bulk(o.name);
+      r.bulk(String(o.pel.size));
+    }
+    return;
+  }
+  let pel = group.pel;
+  if (consumerName !== null) {
+    const consumer = group.consumers.get(consumerName);
+    if (consumer === undefined) {
+      r.array(0);
+      return;
+    }
+    pel = consumer.pel;
+  }
+  const now = c.keyspace.now;
+  const endKey = idKey(end!);
+  const out = [];
+  for (let i = pel.seek(idKey(start)); count > 0 && i < pel.items.length && pel.items[i].key <= endKey; i++) {
+    const nack = pel.items[i];
+    if (minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
+    out.push(nack);
+    count--;
+  }
+  r.array(out.length);
+  for (const nack of out) {
+    r.array(4);
+    r.bulk(formatId(nack.id));
+    r.bulk(nack.consumer!.name);
+    r.integer(Math.max(0, now - nack.deliveryTime));
+    r.integer(nack.deliveryCount);
+  }
+}
