@@ -16,6 +16,7 @@ import { configCommands } from './commands/config.js';
 import { infoCommands } from './commands/info.js';
 import { commandCommands } from './commands/command.js';
 import { listCommands } from '../queues/list-commands.js';
+import { bitmapCommands } from '../store/bitmap/bitmap-commands.js';
 import type { Broker } from '../broker/broker.js';
 import { pubsubCommands } from '../broker/commands.js';
 import { persistenceCommands } from '../persistence/commands.js';
@@ -46,6 +47,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...infoCommands,
     ...commandCommands,
     ...listCommands,
+    ...bitmapCommands,
     ...pubsubCommands(broker),
     ...persistenceCommands(persistence),
   ];

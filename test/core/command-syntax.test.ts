@@ -7,7 +7,7 @@ import { CommandTable } from '../../src/server/command-table.js';
 function arg(fields: Partial<CommandArg> & Pick<CommandArg, 'name' | 'type'>): CommandArg {
   return {
     display: null, keySpecIndex: -1, token: null, since: null, deprecatedSince: null, optional: false, multiple: false,
-    args: [], ...fields,
+    multipleToken: false, args: [], ...fields,
   };
 }
 
@@ -52,6 +52,16 @@ describe('argument declarations', () => {
       arg({ name: 'nx', type: 'pure-token', token: 'NX', optional: true }),
       arg({ name: 'timeout', type: 'double' }),
       arg({ name: 'pattern', type: 'pattern', optional: true, multiple: true }),
+    ]);
+  });
+
+  test('a multiple argument whose token repeats before each repetition', () => {
+    expect(parseArgs('[GET get-block{encoding offset:integer}... +]')).toEqual([
+      arg({
+        name: 'get-block', type: 'block', token: 'GET', optional: true, multiple: true, multipleToken: true, args: [
+          arg({ name: 'encoding', type: 'string' }), arg({ name: 'offset', type: 'integer' }),
+        ],
+      }),
     ]);
   });
 

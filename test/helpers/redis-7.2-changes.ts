@@ -33,6 +33,11 @@ export const SUMMARY_7_2: Record<string, string> = {
   append: "Appends a string to the value of a key. Creates the key if it doesn't exist.",
   auth: 'Authenticates the connection.',
   bgrewriteaof: 'Asynchronously rewrites the append-only file to disk.',
+  bitcount: 'Counts the number of set bits (population counting) in a string.',
+  bitfield: 'Performs arbitrary bitfield integer operations on strings.',
+  bitfield_ro: 'Performs arbitrary read-only bitfield integer operations on strings.',
+  bitop: 'Performs bitwise operations on multiple strings, and stores the result.',
+  bitpos: 'Finds the first set (1) or clear (0) bit in a string.',
   blmove: 'Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.',
   blmpop: 'Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.',
   blpop: 'Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.',
@@ -81,6 +86,7 @@ export const SUMMARY_7_2: Record<string, string> = {
   flushall: 'Removes all keys from all databases.',
   flushdb: 'Remove all keys from the current database.',
   get: 'Returns the string value of a key.',
+  getbit: 'Returns a bit value by offset.',
   getdel: 'Returns the string value of a key after deleting the key.',
   getex: 'Returns the string value of a key after setting its expiration time.',
   getrange: 'Returns a substring of the string stored at a key.',
@@ -147,6 +153,7 @@ export const SUMMARY_7_2: Record<string, string> = {
   scan: 'Iterates over the key names in the database.',
   select: 'Changes the selected database.',
   set: "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
+  setbit: "Sets or clears the bit at offset of the string value. Creates the key if it doesn't exist.",
   setex: "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.",
   setnx: "Set the string value of a key only when the key doesn't exist.",
   setrange: "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.",
@@ -227,6 +234,19 @@ export const DOCS_CHANGED_IN_7_2: Record<string, Record<string, unknown>> = {
   },
   punsubscribe: { complexity: 'O(N) where N is the number of patterns to unsubscribe.' },
   sunsubscribe: { complexity: 'O(N) where N is the number of shard channels to unsubscribe.' },
+  bitcount: { 'arguments.1.name': 'range', 'arguments.1.arguments.2.name': 'unit' },
+  bitpos: {
+    'arguments.2.name': 'range', 'arguments.2.arguments.1.name': 'end-unit-block', 'arguments.2.arguments.1.arguments.1.name': 'unit',
+  },
+  bitop: { 'arguments.0': { name: 'operation', type: 'oneof', arguments: ['AND', 'OR', 'XOR', 'NOT'].map(pureToken) } },
+  bitfield: {
+    'arguments.1.arguments.0.name': 'get-block',
+    'arguments.1.arguments.1.arguments.0.name': 'overflow-block',
+    'arguments.1.arguments.1.arguments.1.name': 'write-operation',
+    'arguments.1.arguments.1.arguments.1.arguments.0.name': 'set-block',
+    'arguments.1.arguments.1.arguments.1.arguments.1.name': 'incrby-block',
+  },
+  bitfield_ro: { 'arguments.1.name': 'get-block' },
 };
 
 /** The order Redis writes COMMAND DOCS's fields in, so that a field 7.2 adds lands where 7.2 puts it. */
