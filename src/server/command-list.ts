@@ -17,6 +17,7 @@ import { infoCommands } from './commands/info.js';
 import { commandCommands } from './commands/command.js';
 import { listCommands } from '../queues/list-commands.js';
 import { bitmapCommands } from '../store/bitmap/bitmap-commands.js';
+import { hllCommands } from '../store/hll/hll-commands.js';
 import type { Broker } from '../broker/broker.js';
 import { pubsubCommands } from '../broker/commands.js';
 import { persistenceCommands } from '../persistence/commands.js';
@@ -48,6 +49,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...commandCommands,
     ...listCommands,
     ...bitmapCommands,
+    ...hllCommands,
     ...pubsubCommands(broker),
     ...persistenceCommands(persistence),
   ];

@@ -128,6 +128,11 @@ export const SUMMARY_7_2: Record<string, string> = {
   pexpire: 'Sets the expiration time of a key in milliseconds.',
   pexpireat: 'Sets the expiration time of a key to a Unix milliseconds timestamp.',
   pexpiretime: 'Returns the expiration time of a key as a Unix milliseconds timestamp.',
+  pfadd: "Adds elements to a HyperLogLog key. Creates the key if it doesn't exist.",
+  pfcount: 'Returns the approximated cardinality of the set(s) observed by the HyperLogLog key(s).',
+  pfdebug: 'Internal commands for debugging HyperLogLog values.',
+  pfmerge: 'Merges one or more HyperLogLog values into a single key.',
+  pfselftest: 'An internal command for testing HyperLogLog values.',
   ping: "Returns the server's liveliness response.",
   psetex: "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.",
   psubscribe: 'Listens for messages published to channels that match one or more patterns.',
@@ -247,6 +252,8 @@ export const DOCS_CHANGED_IN_7_2: Record<string, Record<string, unknown>> = {
     'arguments.1.arguments.1.arguments.1.arguments.1.name': 'incrby-block',
   },
   bitfield_ro: { 'arguments.1.name': 'get-block' },
+  // 7.2's docs mark the sources optional (both versions accept PFMERGE with only the destination).
+  pfmerge: { 'arguments.1.flags': simpleSet('optional', 'multiple') },
 };
 
 /** The order Redis writes COMMAND DOCS's fields in, so that a field 7.2 adds lands where 7.2 puts it. */

@@ -122,6 +122,15 @@ export class MutableString {
     return Buffer.from(this.text.slice(start, end), 'latin1');
   }
 
+  /**
+   * The bytes themselves, to overwrite in place without changing the
+   * length (a dense HyperLogLog's registers): a short value moves into a
+   * buffer of its length first.
+   */
+  bytesInPlace(): Buffer {
+    return this.room(this.len).subarray(0, this.len);
+  }
+
   /** The whole value as a byte string: a copy, O(n), once it is in a buffer. */
   toString(): string {
     return this.bytes === null ? this.text : this.bytes.latin1Slice(0, this.len);
