@@ -122,6 +122,21 @@ describe('MutableString', () => {
     expect([...short.view(1, 2)]).toEqual([0x62]);
   });
 
+  test('bytesInPlace gives the bytes themselves, exactly as long as the value, moving a short one into a buffer', () => {
+    const short = new MutableString('abc');
+    const bytes = short.bytesInPlace();
+    expect(bytes.length).toBe(3);
+    bytes[1] = 0x7a;
+    expect(short.toString()).toBe('azc');
+    const grown = new MutableString('x'.repeat(BYTES_FROM));
+    grown.append('y');
+    const inPlace = grown.bytesInPlace();
+    expect(inPlace.length).toBe(BYTES_FROM + 1);
+    expect(inPlace.buffer).toBe(bufferOf(grown)!.buffer);
+    inPlace[0] = 0x41;
+    expect(grown.byteAt(0)).toBe(0x41);
+  });
+
   test('zeroed(n) holds exactly n zero bytes', () => {
     expect(MutableString.zeroed(3).toString()).toBe('\0\0\0');
     const big = MutableString.zeroed(10 * BYTES_FROM);
