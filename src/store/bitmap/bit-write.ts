@@ -1,7 +1,9 @@
+import { constants } from 'node:buffer';
 import type { Ctx } from '../../core/context.js';
+import { CommandError } from '../../core/errors.js';
 import { MutableString } from '../keyspace/mutable-string.js';
 import type { StringValue } from '../keyspace/value.js';
-import { checkStringLength, mutableString, storeChanged, writableString } from '../string/string-values.js';
+import { mutableString, storeChanged, writableString } from '../string/string-values.js';
 
 /**
  * A string a bit command writes into, made long enough for its highest
@@ -19,17 +21,27 @@ export interface BitTarget {
   grew: boolean;
 }
 
+/**
+ * Redis bounds the offsets (bitOffsetArg), not the string: a field may end
+ * a few bytes past proto-max-bulk-len. Only what V8 cannot hold as a string
+ * is refused, with the error a string past the limit gets.
+ */
+function checkLength(length: number): void {
+  if (length > constants.MAX_STRING_LENGTH) {
+    throw new CommandError('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
+  }
+}
+
 export function bitTarget(c: Ctx, key: string, maxBit: number): BitTarget {
   const before = writableString(c, key);
   const length = Math.floor(maxBit / 8) + 1;
+  checkLength(length);
   if (before === undefined) {
-    checkStringLength(c, length);
     return { key, before, value: MutableString.zeroed(length), grew: true };
   }
   const value = mutableString(before);
   const grew = length > value.length;
   if (grew) {
-    checkStringLength(c, length);
     value.setRange(length - 1, '\0');
   }
   return { key, before, value, grew };

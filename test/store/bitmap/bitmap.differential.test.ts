@@ -68,7 +68,8 @@ differential('bitmap commands', {
   'SETBIT honours a lowered proto-max-bulk-len': [
     c('CONFIG', 'SET', 'proto-max-bulk-len', '1048576'), c('SETBIT', 'k', '8388607', '1'), c('STRLEN', 'k'),
     fails('SETBIT', 'k', '8388608', '1'), fails('GETBIT', 'k', '8388608'), fails('BITFIELD', 'k', 'GET', 'u8', '8388608'),
-    c('BITFIELD', 'k', 'GET', 'u8', '8388600'), c('CONFIG', 'SET', 'proto-max-bulk-len', '536870912'),
+    c('BITFIELD', 'k', 'GET', 'u8', '8388600'), c('BITFIELD', 'f', 'SET', 'i64', '8388607', '-1'), c('STRLEN', 'f'),
+    c('BITFIELD', 'f', 'GET', 'i64', '8388607'), c('CONFIG', 'SET', 'proto-max-bulk-len', '536870912'),
   ],
   'BITCOUNT': [
     c('BITCOUNT', 'none'), c('BITCOUNT', 'none', '0', '1'), c('BITCOUNT', 'none', 'x', 'y'), c('BITCOUNT', 'none', '0', '1', 'junk'),
@@ -164,3 +165,10 @@ differential('bitmap commands', {
     c('COMMAND', 'GETKEYSANDFLAGS', 'BITFIELD', 'k', 'GET', 'u8'),
   ],
 });
+
+differential('bitmap commands in RESP3', {
+  'a FAIL overflow answers null among integers': [
+    c('BITFIELD', 'k', 'OVERFLOW', 'FAIL', 'SET', 'u2', '0', '5', 'SET', 'u2', '0', '3', 'GET', 'u2', '0'),
+    c('BITFIELD_RO', 'k', 'GET', 'i2', '0'), c('BITPOS', 'k', '1'), c('BITCOUNT', 'k'), c('GETBIT', 'k', '0'),
+  ],
+}, { proto: 3 });

@@ -94,3 +94,10 @@ const HLL_ROWS = {
 };
 
 differential('HyperLogLog commands', HLL_ROWS);
+
+differential('HyperLogLog commands in RESP3', {
+  'replies keep their types': [
+    c('PFADD', 'h', 'a', 'b'), c('PFCOUNT', 'h'), c('PFDEBUG', 'ENCODING', 'h'), c('PFDEBUG', 'DECODE', 'h'),
+    c('PFMERGE', 'd', 'h'), c('PFDEBUG', 'TODENSE', 'd'), c('PFCOUNT', 'd', 'h'), fails('PFDEBUG', 'DECODE', 'd'),
+  ],
+}, { proto: 3 });
