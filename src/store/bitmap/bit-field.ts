@@ -1,4 +1,5 @@
 import type { StringValue } from '../keyspace/value.js';
+import { byteAt } from './bit-bytes.js';
 
 /** Overflow policies of BITFIELD. */
 export type Overflow = 'wrap' | 'sat' | 'fail';
@@ -71,9 +72,7 @@ export function signedResult(value: bigint, incr: bigint, bits: number, overflow
   return BigInt.asIntN(bits, value + incr);
 }
 
-/** A reader over a string value's bytes. */
+/** A reader over a string value's bytes; a missing key reads as zeros. */
 export function readerOf(v: StringValue | undefined): ByteReader {
-  if (v === undefined) return () => 0;
-  if (typeof v === 'string') return (i) => (i < v.length ? v.charCodeAt(i) : 0);
-  return (i) => v.byteAt(i);
+  return v === undefined ? () => 0 : (i) => byteAt(v, i);
 }

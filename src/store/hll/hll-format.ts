@@ -17,16 +17,6 @@ const Q = 50;
 export const NOT_HLL = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
 export const CORRUPT = 'INVALIDOBJ Corrupted HLL object detected';
 
-/** Redis's isHLLObjectOrReply, on a string's bytes: the header, and a dense body of exactly its size. */
-export function isHll(b: Uint8Array): boolean {
-  return (
-    b.length >= HEADER &&
-    b[0] === 0x48 && b[1] === 0x59 && b[2] === 0x4c && b[3] === 0x4c &&
-    b[4] <= SPARSE &&
-    (b[4] !== DENSE || b.length === DENSE_SIZE)
-  );
-}
-
 export function cacheValid(b: Uint8Array): boolean {
   return (b[15] & 0x80) === 0;
 }
