@@ -1,6 +1,6 @@
 import { DENSE_SIZE, HEADER, REGISTERS, SPARSE, denseGet, denseHistogram, denseSet, estimate } from './hll-format.js';
 import { countOf, raise } from './hll-ops.js';
-import { patternOf } from './murmur.js';
+import { patternOfWords } from './murmur.js';
 import { HllBytes, emptyHll } from './hll-sparse.js';
 
 
@@ -38,14 +38,10 @@ export function selfTest(sparseMaxBytes: number, cycles = 1000, elements = 10_00
   const relErr = 1.04 / Math.sqrt(REGISTERS);
   const seedHi = Math.floor(Math.random() * 2 ** 32);
   const seedLo = Math.floor(Math.random() * 2 ** 32);
-  // The element is the 64-bit integer j ^ seed, as its 8 bytes little endian.
-  const high = String.fromCharCode(seedHi & 0xff, (seedHi >>> 8) & 0xff, (seedHi >>> 16) & 0xff, seedHi >>> 24);
   let checkpoint = 1;
   for (let j = 1; j <= elements; j++) {
-    const low = (j ^ seedLo) >>> 0;
-    const element = String.fromCharCode(low & 0xff, (low >>> 8) & 0xff, (low >>> 16) & 0xff, low >>> 24) + high;
-    // One hash for both HLLs: what they are compared on is the registers it raises.
-    const { index, count } = patternOf(element);
+    // The element is the 64-bit integer j ^ seed, as its 8 bytes little endian; one hash serves both HLLs.
+    const { index, count } = patternOfWords(j ^ seedLo, seedHi);
     raise(denseHll, index, count, sparseMaxBytes);
     raise(sparse, index, count, sparseMaxBytes);
     if (j !== checkpoint) continue;

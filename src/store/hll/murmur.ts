@@ -87,13 +87,8 @@ export function murmurHash64A(s: string, seed: number): [number, number] {
 
 const SEED = 0xadc83b19;
 
-/**
- * The register an element falls in (the hash's low 14 bits) and the
- * length of the 0…01 pattern that follows them, 1 to 51 (Redis's
- * hllPatLen).
- */
-export function patternOf(element: string): { index: number; count: number } {
-  hash(element, SEED);
+/** The register and pattern length of the hash in R (Redis's hllPatLen). */
+function pattern(): { index: number; count: number } {
   const h = R[0];
   const l = R[1];
   const index = l & 0x3fff;
@@ -103,4 +98,31 @@ export function patternOf(element: string): { index: number; count: number } {
   else if (h !== 0) count = 18 + 32 - Math.clz32(h & -h);
   else count = 51;
   return { index, count };
+}
+
+/**
+ * The register an element falls in (the hash's low 14 bits) and the
+ * length of the 0…01 pattern that follows them, 1 to 51.
+ */
+export function patternOf(element: string): { index: number; count: number } {
+  hash(element, SEED);
+  return pattern();
+}
+
+/**
+ * patternOf for an 8-byte element given as its two little-endian 32-bit
+ * words (PFSELFTEST's integers), without making a string of it.
+ */
+export function patternOfWords(lo: number, hi: number): { index: number; count: number } {
+  mulM(0, 8);
+  const hHi = R[0];
+  const hLo = R[1] ^ SEED;
+  mulM(hi, lo);
+  const kHi = R[0];
+  mulM(kHi, R[1] ^ (kHi >>> 15));
+  mulM(hHi ^ R[0], hLo ^ R[1]);
+  const fHi = R[0];
+  mulM(fHi, R[1] ^ (fHi >>> 15));
+  R[1] ^= R[0] >>> 15;
+  return pattern();
 }

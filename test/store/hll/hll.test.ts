@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { murmurHash64A, patternOf } from '../../../src/store/hll/murmur.js';
+import { murmurHash64A, patternOf, patternOfWords } from '../../../src/store/hll/murmur.js';
 import { selfTest } from '../../../src/store/hll/hll-selftest.js';
 import { MutableString } from '../../../src/store/keyspace/mutable-string.js';
 import { useSluice } from '../../helpers/fixture.js';
@@ -68,6 +68,15 @@ describe('MurmurHash64A', () => {
       expect(count).toBe(n);
     }
   });
+});
+
+test('patternOfWords agrees with patternOf on the same eight bytes', () => {
+  for (const [lo, hi] of [[0, 0], [1, 0], [0xffffffff, 0x80000000], [0x12345678, 0x9abcdef0], [-5, 7]]) {
+    const bytes = Buffer.alloc(8);
+    bytes.writeInt32LE(lo | 0, 0);
+    bytes.writeInt32LE(hi | 0, 4);
+    expect(patternOfWords(lo, hi)).toEqual(patternOf(bytes.latin1Slice(0, 8)));
+  }
 });
 
 describe('changes, WATCH, events and propagation', () => {
