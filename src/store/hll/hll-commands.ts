@@ -3,7 +3,7 @@ import type { Ctx } from '../../core/context.js';
 import { CommandError } from '../../core/errors.js';
 import { optionWord } from '../../core/options.js';
 import {
-  CORRUPT, DENSE, HEADER, REGISTERS, cacheValid, cachedCount, denseGet, invalidateCache, setCachedCount,
+  CORRUPT, DENSE, HEADER, REGISTERS, SPARSE, cacheValid, cachedCount, denseGet, invalidateCache, setCachedCount,
 } from './hll-format.js';
 import { addElement, countOf, countRegisters, mergeInto, raise } from './hll-ops.js';
 import { selfTest } from './hll-selftest.js';
@@ -131,13 +131,12 @@ function pfdebug(c: Ctx, argv: string[]): void {
   const o = openHll(key, hllOrFail(v));
   const sub = optionWord(name);
   if (sub === 'getreg') {
-    densify(c, o);
-    if (o.h.encoding === DENSE && o.inPlace === null) saveHll(c, o, 0);
+    if (!densify(c, o)) saveHll(c, o, 0);
     c.reply.array(REGISTERS);
     for (let i = 0; i < REGISTERS; i++) c.reply.integer(denseGet(o.h.buf, HEADER, i));
   } else if (sub === 'decode') {
     saveHll(c, o, 0);
-    if (o.h.encoding !== 1) throw new CommandError('ERR HLL encoding is not sparse');
+    if (o.h.encoding !== SPARSE) throw new CommandError('ERR HLL encoding is not sparse');
     c.reply.bulk(describeSparse(o.h.bytes));
   } else if (sub === 'encoding') {
     saveHll(c, o, 0);

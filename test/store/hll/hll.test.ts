@@ -130,6 +130,21 @@ describe('changes, WATCH, events and propagation', () => {
   });
 });
 
+describe('PFDEBUG on an HLL made by SET', () => {
+  test('every subcommand leaves the value raw, as Redis unshares it first', async () => {
+    await sluice.conn.call('PFADD', 'src', 'a');
+    const sparse = (await sluice.conn.call('GET', 'src')).v as string;
+    await sluice.conn.call('PFDEBUG', 'TODENSE', 'src');
+    const dense = (await sluice.conn.call('GET', 'src')).v as string;
+    for (const [sub, bytes] of [['GETREG', dense], ['ENCODING', sparse], ['DECODE', sparse], ['TODENSE', dense], ['NOSUCH', sparse]]) {
+      await sluice.conn.call('SET', 'h', bytes);
+      await sluice.conn.call('PFDEBUG', sub, 'h');
+      expect(sluice.server.keyspace.db(0).get('h'), sub).toBeInstanceOf(MutableString);
+      expect(await sluice.conn.call('GET', 'h')).toEqual({ t: 'bulk', v: bytes });
+    }
+  });
+});
+
 describe('PFSELFTEST', () => {
   test('the register and estimate checks pass (a shorter run than the command does: 20 cycles, 1,000,000 elements)', () => {
     expect(selfTest(3000, 20, 1_000_000)).toBeNull();
