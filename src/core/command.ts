@@ -118,6 +118,8 @@ export interface CommandArg {
   deprecatedSince: string | null;
   optional: boolean;
   multiple: boolean;
+  /** Each repetition of a multiple argument repeats its token (BITFIELD_RO's GET … GET …). */
+  multipleToken: boolean;
   /** The arguments of a oneof or block. */
   args: readonly CommandArg[];
 }

@@ -20,6 +20,8 @@ import { zsetCommands } from '../store/zset/zset-commands.js';
 import { setCommands } from '../store/set/set-commands.js';
 import { hashCommands } from '../store/hash/hash-commands.js';
 import { streamCommands } from '../queues/stream/stream-commands.js';
+import { bitmapCommands } from '../store/bitmap/bitmap-commands.js';
+import { hllCommands } from '../store/hll/hll-commands.js';
 import type { Broker } from '../broker/broker.js';
 import { pubsubCommands } from '../broker/commands.js';
 import { persistenceCommands } from '../persistence/commands.js';
@@ -54,6 +56,8 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...setCommands,
     ...hashCommands,
     ...streamCommands,
+    ...bitmapCommands,
+    ...hllCommands,
     ...pubsubCommands(broker),
     ...persistenceCommands(persistence),
   ];

@@ -130,6 +130,7 @@ function writeArgs(r: Reply, args: readonly CommandArg[]): void {
     const flags: string[] = [];
     if (a.optional) flags.push('optional');
     if (a.multiple) flags.push('multiple');
+    if (a.multipleToken) flags.push('multiple_token');
     // name, type, and display_text or arguments; then the optional fields.
     r.map(
       3 + (a.keySpecIndex !== -1 ? 1 : 0) + (a.token !== null ? 1 : 0) + (a.since !== null ? 1 : 0)

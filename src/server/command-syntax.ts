@@ -23,6 +23,7 @@ import { KEY_FLAGS, type ArgType, type CommandArg, type KeyFlag, type KeySpec } 
  *   name(a | b)          oneof; name{a b} is a block; either may follow a TOKEN
  *   [arg]                optional
  *   arg...               multiple
+ *   TOKEN arg... +       multiple, the token repeated before each
  *   arg @6.2.0           since; `!2.8.12` is deprecated since
  *   e.g. 'key:key value [condition(NX | XX) @2.6.12] [GET @6.2.0]'
  */
@@ -102,6 +103,7 @@ export function parseArgs(syntax: string): CommandArg[] {
   function modifiers(arg: CommandArg): CommandArg {
     for (let w = peek(); w !== undefined; w = peek()) {
       if (w === '...') arg.multiple = true;
+      else if (w === '+') arg.multipleToken = true;
       else if (w.startsWith('@')) arg.since = w.slice(1);
       else if (w.startsWith('!')) arg.deprecatedSince = w.slice(1);
       else break;
@@ -159,6 +161,6 @@ export function parseArgs(syntax: string): CommandArg[] {
 function leaf(name: string, type: ArgType, token: string | null): CommandArg {
   return {
     name, type, display: null, keySpecIndex: -1, token, since: null, deprecatedSince: null, optional: false,
-    multiple: false, args: [],
+    multiple: false, multipleToken: false, args: [],
   };
 }

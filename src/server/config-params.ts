@@ -102,6 +102,7 @@ const ENCODING_TUNING: ParamDef[] = [
   { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', type: 'memory', default: '64', min: 0n, max: LONG_MAX, unsigned: true },
   { name: 'stream-node-max-bytes', type: 'memory', default: '4096', min: 0n, max: LONG_MAX, unsigned: true },
   { name: 'stream-node-max-entries', type: 'int', default: '100', min: 0n, max: LONG_MAX },
+  { name: 'hll-sparse-max-bytes', type: 'memory', default: '3000', min: 0n, max: LONG_MAX, unsigned: true },
 ];
 
 export const PARAMETERS: ParamDef[] = [

@@ -7,7 +7,7 @@ import { CommandTable } from '../../src/server/command-table.js';
 function arg(fields: Partial<CommandArg> & Pick<CommandArg, 'name' | 'type'>): CommandArg {
   return {
     display: null, keySpecIndex: -1, token: null, since: null, deprecatedSince: null, optional: false, multiple: false,
-    args: [], ...fields,
+    multipleToken: false, args: [], ...fields,
   };
 }
 
@@ -55,6 +55,16 @@ describe('argument declarations', () => {
     ]);
   });
 
+  test('a multiple argument whose token repeats before each repetition', () => {
+    expect(parseArgs('[GET get-block{encoding offset:integer}... +]')).toEqual([
+      arg({
+        name: 'get-block', type: 'block', token: 'GET', optional: true, multiple: true, multipleToken: true, args: [
+          arg({ name: 'encoding', type: 'string' }), arg({ name: 'offset', type: 'integer' }),
+        ],
+      }),
+    ]);
+  });
+
   test('oneof and block, with tokens of their own, since and deprecated-since, display texts and key spec indices', () => {
     expect(parseArgs('source:key destination:key#1 [expiration(EX seconds:integer @2.6.12 | KEEPTTL @6.0.0)]')).toEqual([
       arg({ name: 'source', type: 'key', keySpecIndex: 0 }),
@@ -80,10 +90,11 @@ describe('argument declarations', () => {
     ]);
   });
 
-  test('a pure token may have a name of its own (ZADD names CH "change")', () => {
-    expect(parseArgs('[CH=change @3.0.2] [INCR=increment]')).toEqual([
+  test('a pure token may have a name of its own (ZADD names CH "change"), or be no word at all (XADD\'s "*")', () => {
+    expect(parseArgs('[change->CH @3.0.2] [increment->INCR] id(auto-id->* | id)')).toEqual([
       arg({ name: 'change', type: 'pure-token', token: 'CH', optional: true, since: '3.0.2' }),
       arg({ name: 'increment', type: 'pure-token', token: 'INCR', optional: true }),
+      arg({ name: 'id', type: 'oneof', args: [arg({ name: 'auto-id', type: 'pure-token', token: '*' }), arg({ name: 'id', type: 'string' })] }),
     ]);
   });
 

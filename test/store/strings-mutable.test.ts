@@ -99,6 +99,44 @@ describe('MutableString', () => {
     expect(text.slice(BYTES_FROM + 11)).toBe('\0'.repeat(room + 100 - BYTES_FROM - 11) + 'w');
   });
 
+  test('byteAt reads a byte from a string or a buffer, and 0 past the end', () => {
+    for (const s of [new MutableString('a\xffb'), MutableString.fromBytes(Buffer.from('a\xffb', 'latin1'))]) {
+      expect([s.byteAt(0), s.byteAt(1), s.byteAt(2), s.byteAt(3), s.byteAt(1e9)]).toEqual([0x61, 0xff, 0x62, 0, 0]);
+    }
+    const grown = new MutableString('x'.repeat(BYTES_FROM));
+    grown.append('y');
+    expect(bufferOf(grown)!.length).toBeGreaterThan(grown.length);
+    expect(grown.byteAt(BYTES_FROM)).toBe(0x79);
+    expect(grown.byteAt(BYTES_FROM + 1)).toBe(0);
+  });
+
+  test('view shows the bytes of a buffer without copying them, and copies those of a short string', () => {
+    const long = MutableString.zeroed(BYTES_FROM);
+    const whole = long.view();
+    long.setRange(5, '\x07');
+    expect(whole.length).toBe(BYTES_FROM);
+    expect(whole[5]).toBe(7);
+    expect([...long.view(4, 7)]).toEqual([0, 7, 0]);
+    const short = new MutableString('ab\x80');
+    expect([...short.view()]).toEqual([0x61, 0x62, 0x80]);
+    expect([...short.view(1, 2)]).toEqual([0x62]);
+  });
+
+  test('bytesInPlace gives the bytes themselves, exactly as long as the value, moving a short one into a buffer', () => {
+    const short = new MutableString('abc');
+    const bytes = short.bytesInPlace();
+    expect(bytes.length).toBe(3);
+    bytes[1] = 0x7a;
+    expect(short.toString()).toBe('azc');
+    const grown = new MutableString('x'.repeat(BYTES_FROM));
+    grown.append('y');
+    const inPlace = grown.bytesInPlace();
+    expect(inPlace.length).toBe(BYTES_FROM + 1);
+    expect(inPlace.buffer).toBe(bufferOf(grown)!.buffer);
+    inPlace[0] = 0x41;
+    expect(grown.byteAt(0)).toBe(0x41);
+  });
+
   test('zeroed(n) holds exactly n zero bytes', () => {
     expect(MutableString.zeroed(3).toString()).toBe('\0\0\0');
     const big = MutableString.zeroed(10 * BYTES_FROM);

@@ -107,6 +107,30 @@ export class MutableString {
     if (end > this.len) this.len = end;
   }
 
+  /** The byte at `i`; past the end, 0 (as bytes beyond a string read to the bit commands). */
+  byteAt(i: number): number {
+    if (i >= this.len) return 0;
+    return this.bytes === null ? this.text.charCodeAt(i) : this.bytes[i];
+  }
+
+  /**
+   * Bytes [start, end) to read, not to write: a view of the buffer once the
+   * value is long, a copy of those bytes while it is a short string.
+   */
+  view(start = 0, end = this.len): Uint8Array {
+    if (this.bytes !== null) return this.bytes.subarray(start, end);
+    return Buffer.from(this.text.slice(start, end), 'latin1');
+  }
+
+  /**
+   * The bytes themselves, to overwrite in place without changing the
+   * length (a dense HyperLogLog's registers): a short value moves into a
+   * buffer of its length first.
+   */
+  bytesInPlace(): Buffer {
+    return this.room(this.len).subarray(0, this.len);
+  }
+
   /** The whole value as a byte string: a copy, O(n), once it is in a buffer. */
   toString(): string {
     return this.bytes === null ? this.text : this.bytes.latin1Slice(0, this.len);

@@ -1,0 +1,41 @@
+import type { Ctx } from '../../core/context.js';
+import { CommandError } from '../../core/errors.js';
+import { toInt64 } from '../../core/numbers.js';
+import { readString } from '../string/string-values.js';
+import { bitOffsetArg } from './bit-args.js';
+import { byteAt } from './bit-bytes.js';
+import { bitTarget, commit, writeBytes } from './bit-write.js';
+
+const BAD_BIT = 'ERR bit is not an integer or out of range';
+
+/** Bit 0 is the most significant bit of the first byte. */
+function maskOf(offset: number): number {
+  return 0x80 >> (offset % 8);
+}
+
+/** Replies with the bit's old value; a write to the same value changes nothing. */
+export function setbit(c: Ctx, argv: string[]): void {
+  const key = argv[1];
+  const offset = bitOffsetArg(c, argv[2]);
+  const on = toInt64(argv[3]);
+  if (on !== 0n && on !== 1n) throw new CommandError(BAD_BIT);
+  const t = bitTarget(c, key, offset);
+  const at = Math.floor(offset / 8);
+  const mask = maskOf(offset);
+  const byte = t.value.byteAt(at);
+  const was = (byte & mask) !== 0;
+  if (t.grew || was !== (on === 1n)) {
+    writeBytes(t, at, [on === 1n ? byte | mask : byte & ~mask]);
+    commit(c, t, 1);
+    c.keyspace.notify(c.db, '$', 'setbit', key);
+  } else {
+    commit(c, t, 0);
+  }
+  c.reply.integer(was ? 1 : 0);
+}
+
+export function getbit(c: Ctx, argv: string[]): void {
+  const offset = bitOffsetArg(c, argv[2]);
+  const v = readString(c, argv[1]);
+  c.reply.integer(v !== undefined && (byteAt(v, Math.floor(offset / 8)) & maskOf(offset)) !== 0 ? 1 : 0);
+}
