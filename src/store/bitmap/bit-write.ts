@@ -64,7 +64,7 @@ export function commit(c: Ctx, t: BitTarget, changes: number): void {
     c.db.put(t.key, t.value, -1);
   } else if (t.value !== t.before) {
     // In place of the plain string, its TTL kept, unseen by WATCH and the change counter.
-    c.db.dict.set(t.key, t.value);
+    c.db.replaceForm(t.key, t.value);
   }
 }
 

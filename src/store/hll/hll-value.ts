@@ -80,7 +80,7 @@ export function saveHll(c: Ctx, o: OpenHll, changes: number, signal = true): voi
   if (value !== o.before) {
     if (o.before === undefined) c.db.put(o.key, value, -1);
     // In place of the old value, its TTL kept, unseen by WATCH.
-    else c.db.dict.set(o.key, value);
+    else c.db.replaceForm(o.key, value);
   }
   c.keyspace.dirty += changes;
 }

@@ -109,6 +109,16 @@ export class Database {
   }
 
   /**
+   * Puts an equivalent form of a key's value in its place (a plain string
+   * by its MutableString, as Redis's dbUnshareStringValue): the key keeps
+   * its TTL, and nothing counts a change, breaks WATCH or wakes a waiter,
+   * since the value reads the same.
+   */
+  replaceForm(key: string, value: Value): void {
+    this.dict.set(key, value);
+  }
+
+  /**
    * Stores a value with a deadline (-1: none) without breaking WATCH, for
    * commands that move keys (RENAME, MOVE, COPY) and signal themselves.
    * Like Redis, which deletes the target and adds it anew, the key counts

@@ -2,6 +2,7 @@ import type { Ctx } from '../../core/context.js';
 import { CommandError, WRONGTYPE } from '../../core/errors.js';
 import { BigMap } from '../keyspace/big-map.js';
 import type { Value } from '../keyspace/value.js';
+import { SetValue } from '../set/set-value.js';
 import { ZSetValue } from './zset.js';
 
 /**
@@ -31,7 +32,7 @@ export function readSource(c: Ctx, key: string): Source {
   const v: Value | undefined = c.db.read(key);
   if (v === undefined) return { value: null, weight: 1 };
   if (v instanceof ZSetValue) return { value: v, weight: 1 };
-  if (typeof v !== 'string' && v.type === 'set') return { value: v as unknown as SetInput, weight: 1 };
+  if (v instanceof SetValue) return { value: v, weight: 1 };
   throw new CommandError(WRONGTYPE);
 }
 
