@@ -22,7 +22,7 @@ function runExample(file: string): Promise<{ code: number | null; out: string }>
   });
 }
 
-describe('the queue examples run as the README says', () => {
+describe('the queue and stream examples run as the README says', () => {
   test('work-queue.mjs finishes every job, re-queueing the one a crashed worker abandoned', async () => {
     const { code, out } = await runExample('work-queue.mjs');
     expect(out).toContain('re-queued');
@@ -33,6 +33,15 @@ describe('the queue examples run as the README says', () => {
   test('producer-consumer.mjs delivers every message once and in order', async () => {
     const { code, out } = await runExample('producer-consumer.mjs');
     expect(out).toContain('each delivered once: true; each consumer saw them in order: true');
+    expect(code).toBe(0);
+  }, 70_000);
+
+  test('stream-bus.mjs handles every event exactly once, claiming what a dead worker left pending', async () => {
+    const { code, out } = await runExample('stream-bus.mjs');
+    expect(out).toMatch(/died before handling them/);
+    expect(out).toMatch(/claimed \S+ \(order \d+\) from a dead worker/);
+    expect(out).toContain('handled 60 of 60 events exactly once');
+    expect(out).toContain('pending in the group: 0');
     expect(code).toBe(0);
   }, 70_000);
 });
