@@ -1,55 +1,19 @@
 import { describe, expect, test } from 'vitest';
-import type { TypedValue } from '../../../src/store/keyspace/value.js';
-import type { SetInput } from '../../../src/store/zset/zsetop.js';
 import { useSluice } from '../../helpers/fixture.js';
 import type { Resp } from '../../helpers/resp-client.js';
 
-/**
- * Plain sets as inputs of ZUNION and the other set operations, score 1
- * each. The set family is built elsewhere; this stands in for its value
- * with what the operations read of one (zsetop.ts's SetInput).
- */
-class FakeSet implements SetInput, TypedValue {
-  readonly type = 'set' as const;
-  private readonly members: Set<string>;
-
-  constructor(...members: string[]) {
-    this.members = new Set(members);
-  }
-
-  get size(): number {
-    return this.members.size;
-  }
-
-  has(member: string): boolean {
-    return this.members.has(member);
-  }
-
-  each(f: (member: string) => boolean | void): boolean {
-    for (const m of this.members) if (f(m) === false) return false;
-    return true;
-  }
-
-  encoding(): string {
-    return 'hashtable';
-  }
-
-  clone(): FakeSet {
-    return new FakeSet(...this.members);
-  }
-}
-
+/** Plain sets as inputs of ZUNION and the other set operations, score 1 each. */
 const sluice = useSluice({ conn: 'fresh' });
 const call = (...args: string[]) => sluice.conn.call(...args);
 const bulks = (...v: string[]): Resp => ({ t: 'array', v: v.map((x) => ({ t: 'bulk', v: x }) as Resp) });
 
-function putSet(key: string, ...members: string[]): void {
-  sluice.server.keyspace.db(0).set(key, new FakeSet(...members));
+async function putSet(key: string, ...members: string[]): Promise<void> {
+  await call('SADD', key, ...members);
 }
 
 describe('sets as inputs of the sorted set operations', () => {
   test('their members count with score 1, weighted and aggregated like any other', async () => {
-    putSet('s', 'x', 'y', 'q');
+    await putSet('s', 'x', 'y', 'q');
     await call('ZADD', 'z', '1', 'x', '2', 'y', '3', 'w');
     expect(await call('ZUNION', '2', 'z', 's', 'WITHSCORES')).toEqual(bulks('q', '1', 'x', '2', 'w', '3', 'y', '3'));
     expect(await call('ZINTER', '2', 's', 'z', 'WEIGHTS', '5', '1', 'WITHSCORES')).toEqual(bulks('x', '6', 'y', '7'));
@@ -64,7 +28,7 @@ describe('sets as inputs of the sorted set operations', () => {
   });
 
   test('a set is read but never accepted where a sorted set is required', async () => {
-    putSet('s', 'x');
+    await putSet('s', 'x');
     const wrongType = { t: 'error', v: 'WRONGTYPE Operation against a key holding the wrong kind of value' };
     expect(await call('ZRANGE', 's', '0', '-1')).toEqual(wrongType);
     expect(await call('ZADD', 's', '1', 'x')).toEqual(wrongType);
