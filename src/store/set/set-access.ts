@@ -1,7 +1,8 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, WRONGTYPE } from '../../core/errors.js';
 import type { Value } from '../keyspace/value.js';
-import { SetValue, type SetLimits } from './set-value.js';
+import type { SetLimits } from './set-encoding.js';
+import { SetValue } from './set-value.js';
 
 /** A looked-up value as a set (undefined when absent), or WRONGTYPE. */
 export function asSet(v: Value | undefined): SetValue | undefined {

@@ -1,5 +1,6 @@
 import { parseIntMember } from './intset.js';
-import { SetValue, type SetLimits } from './set-value.js';
+import type { SetLimits } from './set-encoding.js';
+import { SetValue } from './set-value.js';
 
 /**
  * Intersection, union and difference as Redis 7.2 computes them

@@ -1,5 +1,6 @@
 import { chooseOrdered } from './set-random.js';
-import { ownCopy, SetValue, type SetLimits } from './set-value.js';
+import { ownCopy, type SetLimits } from './set-encoding.js';
+import { SetValue } from './set-value.js';
 
 /** SPOP rebuilds the set from what stays once fewer than 1/5 of the popped would stay. */
 const SPOP_MOVE_STRATEGY_MUL = 5;

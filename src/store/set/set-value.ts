@@ -1,53 +1,18 @@
-import { MAX_ARG_LENGTH } from '../../protocol/limits.js';
 import { encodeEntry, encodedSize, entryAt, findEntry, nextEntry, splice } from '../compact/packed.js';
-import { REBUILD_ITEMS_PER_COMMAND, type TypedValue, type ValueSnapshot } from '../keyspace/value.js';
-import { HashSet, type FrozenMembers } from './hash-set.js';
+import type { TypedValue, ValueSnapshot } from '../keyspace/value.js';
+import { HashSet } from './hash-set.js';
 import {
   intAt, intInsert, intRemove, intSearch, intsetOf, intText, parseIntMember, widthFor, widthOfAll, type IntMember,
 } from './intset.js';
+import {
+  ENCODING_NAMES, HASHTABLE, INTSET, intsetCap, LISTPACK, ownCopy, PACKED_LIMIT, type SetLimits,
+} from './set-encoding.js';
+import { SetSnapshot } from './set-snapshot.js';
 
-/** The thresholds of Redis's set encodings, read from the configuration for each command. */
-export interface SetLimits {
-  /** set-max-intset-entries */
-  intsetEntries: number;
-  /** set-max-listpack-entries */
-  listpackEntries: number;
-  /** set-max-listpack-value */
-  listpackValue: number;
-}
-
-const INTSET = 0;
-const LISTPACK = 1;
-const HASHTABLE = 2;
-const ENCODING_NAMES = ['intset', 'listpack', 'hashtable'];
-
-/**
- * The longest a packed listpack may grow: Redis's listpack safety limit
- * (1 GiB), or V8's longest string where that is shorter (it is, at about
- * 512 MiB); a set that would pass it becomes a hashtable instead.
- */
-const PACKED_LIMIT = Math.min(2 ** 30, MAX_ARG_LENGTH);
-/** Redis caps an intset at 2^30 members; an intset string of 8-byte members holds fewer. */
-const INTSET_LIMIT = Math.min(2 ** 30, Math.floor(MAX_ARG_LENGTH / 8));
-
-/** SADD builds a lookup of a listpack's members when it brings at least this many. */
+/** SADD takes members into a listpack or intset in one go (addAll) when it brings at least this many. */
 const BATCH_MIN = 8;
 /** Nor past this many in all, within what a JS Set holds. */
 const BATCH_MAX = 1 << 23;
-
-function intsetCap(lim: SetLimits): number {
-  return Math.min(lim.intsetEntries, INTSET_LIMIT);
-}
-
-/**
- * A copy of a member read out of a packed string that owns its bytes. V8
- * makes a slice of 13 chars or more a view that keeps the whole packed
- * string alive; a member that outlives the packed string (one moved into a
- * hashtable) must not pin it.
- */
-export function ownCopy(s: string): string {
-  return s.length < 13 ? s : Buffer.from(s, 'latin1').latin1Slice(0, s.length);
-}
 
 /**
  * A set value in one of Redis 7.2's three encodings, converted as t_set.c
@@ -427,40 +392,5 @@ export class SetValue implements TypedValue {
   /** O(1) for the packed encodings (their strings never change), O(size / 1024) for a hashtable. */
   snapshot(): ValueSnapshot {
     return new SetSnapshot(this.enc, this.packed, this.width, this.n, this.table === null ? null : this.table.frozen());
-  }
-}
-
-/** A set as it was when the AOF rewrite took it. */
-class SetSnapshot implements ValueSnapshot {
-  constructor(
-    private readonly enc: number,
-    private readonly packed: string,
-    private readonly width: number,
-    private readonly n: number,
-    private readonly chunks: FrozenMembers | null,
-  ) {}
-
-  /** SADD commands of at most REBUILD_ITEMS_PER_COMMAND members each. */
-  *rebuildCommands(key: string): Iterator<string[]> {
-    let cmd = ['SADD', key];
-    for (const m of this.members()) {
-      cmd.push(m);
-      if (cmd.length === REBUILD_ITEMS_PER_COMMAND + 2) {
-        yield cmd;
-        cmd = ['SADD', key];
-      }
-    }
-    if (cmd.length > 2) yield cmd;
-  }
-
-  private *members(): Generator<string> {
-    if (this.chunks !== null) {
-      for (const chunk of this.chunks) yield* chunk;
-    } else if (this.enc === LISTPACK) {
-      const p = this.packed;
-      for (let pos = 0; pos < p.length; pos = nextEntry(p, pos)) yield entryAt(p, pos);
-    } else {
-      for (let i = 0; i < this.n; i++) yield String(intAt(this.packed, this.width, i));
-    }
   }
 }

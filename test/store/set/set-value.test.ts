@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { SetValue, type SetLimits } from '../../../src/store/set/set-value.js';
+import type { SetLimits } from '../../../src/store/set/set-encoding.js';
+import { SetValue } from '../../../src/store/set/set-value.js';
 
 /** Redis 7.2's defaults. */
 const DEFAULTS: SetLimits = { intsetEntries: 512, listpackEntries: 128, listpackValue: 64 };
