@@ -42,6 +42,22 @@ export const INFO_CHANGED_IN_7_2: Record<string, { arity?: number; flags?: strin
   zrevrank: { arity: -3 },
 };
 
+/**
+ * 7.0's arity of the commands whose arity INFO_CHANGED_IN_7_2 changes: tests
+ * that send a line made from a command's arity use a length both accept.
+ */
+export const ARITY_IN_7_0: Record<string, number> = {
+  'command|getkeys': -4,
+  'command|getkeysandflags': -4,
+  zrank: 3,
+  zrevrank: 3,
+};
+
+/** Whether an arity accepts a line of `words` (the command's name included). */
+export function arityAccepts(arity: number, words: number): boolean {
+  return arity > 0 ? words === arity : words >= -arity;
+}
+
 /** 7.2 rewrote the summaries: full name → 7.2's (the two left out did not change). */
 export const SUMMARY_7_2: Record<string, string> = {
   append: "Appends a string to the value of a key. Creates the key if it doesn't exist.",

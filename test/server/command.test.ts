@@ -8,7 +8,8 @@ import { RespClient, type Resp } from '../helpers/resp-client.js';
 import type { Command } from '../../src/server/command-types.js';
 import { commandKeys } from '../../src/persistence/effect-keys.js';
 import {
-  ARG_FIELD_ORDER, DOC_FIELD_ORDER, DOCS_CHANGED_IN_7_2, INFO_CHANGED_IN_7_2, NEW_IN_7_2_OR_LATER, NEW_IN_7_4, SUMMARY_7_2,
+  ARG_FIELD_ORDER, ARITY_IN_7_0, arityAccepts, DOC_FIELD_ORDER, DOCS_CHANGED_IN_7_2, INFO_CHANGED_IN_7_2, NEW_IN_7_2_OR_LATER, NEW_IN_7_4,
+  SUMMARY_7_2,
 } from '../helpers/redis-7.2-changes.js';
 import { REDIS_7_4_COMMANDS } from '../helpers/redis-7.4-commands.js';
 import { redisServerPath, startRedis, startSluice, type RealRedis } from '../helpers/servers.js';
@@ -385,8 +386,6 @@ describe.skipIf(redisServerPath === null)('every declared command against redis-
   let redis: RealRedis;
   /** Which Redis answers: 7.0's replies get the listed 7.2 changes, 7.2's are compared as they are. */
   let oracleIs70 = true;
-  /** The oracle's own arity of each command whose arity 7.2 changed (7.0 only): lines are made for both to accept. */
-  const oracleArity = new Map<string, number>();
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -395,13 +394,6 @@ describe.skipIf(redisServerPath === null)('every declared command against redis-
     r.close();
     if (version !== '7.0' && version !== '7.2') throw new Error(`the oracle is redis-server ${version}: expected 7.0 or 7.2`);
     oracleIs70 = version === '7.0';
-    if (oracleIs70) {
-      const changed = Object.keys(INFO_CHANGED_IN_7_2).filter((name) => INFO_CHANGED_IN_7_2[name].arity !== undefined);
-      const r2 = await RespClient.connect(redis.port);
-      const infos = items(await r2.call('COMMAND', 'INFO', ...changed));
-      r2.close();
-      changed.forEach((name, i) => oracleArity.set(name, Number((items(infos[i])[1] as { v: string }).v)));
-    }
   });
   afterAll(async () => {
     await redis?.stop();
@@ -410,9 +402,9 @@ describe.skipIf(redisServerPath === null)('every declared command against redis-
   const implemented = () => [...sluice.server.commands.all()].filter(
     (cmd) => !NEW_IN_7_4.has(cmd.fullName) && (!oracleIs70 || !NEW_IN_7_2_OR_LATER.has(cmd.fullName)),
   );
-  const accepts = (arity: number, words: number) => (arity > 0 ? words === arity : words >= -arity);
   /** Whether the oracle's arity takes a line of `words` for `cmd` (7.2's arguments a 7.0 oracle lacks make lines it refuses). */
-  const oracleTakes = (cmd: Command, words: number) => accepts(oracleArity.get(cmd.fullName) ?? cmd.arity, words);
+  const oracleTakes = (cmd: Command, words: number) =>
+    arityAccepts((oracleIs70 ? ARITY_IN_7_0[cmd.fullName] : undefined) ?? cmd.arity, words);
 
   async function both<T>(proto: 2 | 3, ask: (conn: RespClient) => Promise<T>): Promise<[T, T]> {
     const conns = await Promise.all([RespClient.connect(sluice.port), RespClient.connect(redis.port)]);
