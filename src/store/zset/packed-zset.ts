@@ -24,11 +24,15 @@ export class PackedZset {
     public size = 0,
   ) {}
 
-  /** Entries given in order and distinct. */
+  /**
+   * Entries given in order and distinct. Joined, not concatenated: a string
+   * built with += stays a tree of pieces (and of views into the strings it
+   * was cut from) until something reads it, several times its size.
+   */
   static fromSorted(members: readonly string[], scores: ArrayLike<number>): PackedZset {
-    let p = '';
-    for (let i = 0; i < members.length; i++) p += encodeEntry(members[i]) + encodeEntry(packedScoreText(scores[i]));
-    return new PackedZset(p, members.length);
+    const parts: string[] = [];
+    for (let i = 0; i < members.length; i++) parts.push(encodeEntry(members[i]), encodeEntry(packedScoreText(scores[i])));
+    return new PackedZset(parts.join(''), members.length);
   }
 
   /** The bytes this encoding holds, what Redis's lpSafeToAdd weighs. */

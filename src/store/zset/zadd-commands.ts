@@ -2,6 +2,7 @@ import type { CommandSpec } from '../../core/command.js';
 import type { Ctx } from '../../core/context.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import { optionWord } from '../../core/options.js';
+import { PackedEditor, type ZaddTarget } from './packed-editor.js';
 import { NAN_SCORE, scoreArg } from './score.js';
 import { writableZset, zsetLimits } from './zset-access.js';
 import { ZSetValue } from './zset.js';
@@ -60,29 +61,33 @@ function zadd(incrCommand: boolean) {
     let updated = 0;
     let processed = 0;
     let result = 0;
+    const editor = z.packed && elements > 1 ? new PackedEditor(z) : null;
+    const target: ZaddTarget = editor ?? z;
     for (let j = 0; j < elements; j++) {
       const member = argv[at + 2 * j + 1];
       let score = scores[j];
-      const current = z.score(member);
+      const current = target.score(member);
       if (current === undefined) {
         if (xx) continue;
-        z.add(member, score, limits);
+        target.add(member, score, limits);
         added++;
       } else {
         if (nx) continue;
         if (incr) {
           score += current;
+          // Only INCR's one pair gets here, before anything changed.
           if (score !== score) throw new CommandError(NAN_SCORE);
         }
         if ((lt && score >= current) || (gt && score <= current)) continue;
         if (score !== current) {
-          z.update(member, current, score);
+          target.update(member, current, score);
           updated++;
         }
       }
       processed++;
       result = score;
     }
+    editor?.close();
 
     if (added + updated > 0) {
       if (isNew) c.db.set(key, z);

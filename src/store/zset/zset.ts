@@ -17,7 +17,7 @@ export interface ZsetLimits {
  * allows 1 GiB, more than V8's longest string, so Sluice stops below that
  * (only a zset-max-listpack-value of megabytes can get there).
  */
-const PACKED_MAX_BYTES = Math.min(2 ** 30, MAX_ARG_LENGTH - 1024);
+export const PACKED_MAX_BYTES = Math.min(2 ** 30, MAX_ARG_LENGTH - 1024);
 
 /**
  * A sorted set: a PackedZset while it is small (OBJECT ENCODING's
