@@ -12,6 +12,17 @@ export function ownCopy(s: string): string {
 }
 
 /**
+ * `s` made flat now: a spliced string is a tree of two views of the old
+ * string and the new piece, which keeps the old string alive until
+ * something reads it (reading flattens it, as charCodeAt does here). The
+ * copy is made once either way, as a listpack's memmove is.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
+/**
  * A small sorted set in one packed string, as Redis keeps it in a listpack:
  * member and score entries alternating, in order, each score as Redis
  * writes it there (an integer when it is one, so -0 reads back as 0, else
@@ -64,7 +75,7 @@ export class PackedZset {
       if (s > score || (s === score && entryAt(p, pos) > member)) break;
       pos = nextEntry(p, scorePos);
     }
-    this.p = splice(p, pos, pos, encodeEntry(member) + encodeEntry(packedScoreText(score)));
+    this.p = flat(splice(p, pos, pos, encodeEntry(member) + encodeEntry(packedScoreText(score))));
     this.size++;
   }
 
@@ -72,7 +83,7 @@ export class PackedZset {
   remove(member: string): boolean {
     const pos = this.find(member);
     if (pos === -1) return false;
-    this.p = splice(this.p, pos, nextEntry(this.p, nextEntry(this.p, pos)), '');
+    this.p = flat(splice(this.p, pos, nextEntry(this.p, nextEntry(this.p, pos)), ''));
     this.size--;
     return true;
   }
@@ -155,7 +166,7 @@ export class PackedZset {
     const from = this.seek(start);
     let to = from;
     for (let i = 0; i < count; i++) to = nextEntry(this.p, nextEntry(this.p, to));
-    this.p = splice(this.p, from, to, '');
+    this.p = flat(splice(this.p, from, to, ''));
     this.size -= count;
   }
 }
