@@ -1,7 +1,8 @@
-import type { CommandSpec, KeyRef } from '../../core/command.js';
+import type { CommandSpec } from '../../core/command.js';
 import type { Ctx } from '../../core/context.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
+import { keysAfterCount } from '../../core/numkeys.js';
 import { optionWord } from '../../core/options.js';
 import { readSets, replyMembers, replySet, setLimits, storeResult } from './set-access.js';
 import { difference, eachCommon, intersection, union } from './set-algebra.js';
@@ -73,29 +74,6 @@ function sdiffstore(c: Ctx, argv: string[]): void {
   storeResult(c, argv[1], difference(readSets(c, argv, 2), setLimits(c)), 'sdiffstore');
 }
 
-/**
- * SINTERCARD's keys for COMMAND GETKEYS where its key spec cannot find
- * them (Redis's genericGetKeys): numkeys read with atoi, none when it is
- * below 1 or more than the arguments left.
- */
-function sintercardKeys(argv: string[]): KeyRef[] {
-  const n = atoi(argv[1]);
-  if (n < 1 || n > argv.length - 2) return [];
-  const keys: KeyRef[] = [];
-  for (let i = 0; i < n; i++) keys.push({ pos: 2 + i, flags: [] });
-  return keys;
-}
-
-/** C's atoi as glibc has it: leading blanks, a sign, digits up to the first other byte; strtol's clamp, then an int. */
-function atoi(s: string): number {
-  const m = /^[\t\n\v\f\r ]*([+-]?\d+)/.exec(s);
-  if (m === null) return 0;
-  let n = BigInt(m[1]);
-  if (n > 9223372036854775807n) n = 9223372036854775807n;
-  if (n < -9223372036854775808n) n = -9223372036854775808n;
-  return Number(BigInt.asIntN(32, n));
-}
-
 const SET = { acl: ['set'], group: 'set' } as const;
 const INTER_COMPLEXITY = 'O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.';
 const UNION_COMPLEXITY = 'O(N) where N is the total number of elements in all given sets.';
@@ -111,7 +89,7 @@ export const setAlgebraCommands: CommandSpec[] = [
   { ...READ, name: 'sinter', summary: 'Returns the intersect of multiple sets.', complexity: INTER_COMPLEXITY, handler: sinter },
   {
     ...SET, name: 'sintercard', arity: -3, flags: ['readonly'], keySpecs: ['RO access: index 1, keynum 0 1 1'],
-    getKeys: sintercardKeys, args: 'numkeys:integer key:key... [LIMIT limit:integer]', since: '7.0.0',
+    getKeys: keysAfterCount(1), args: 'numkeys:integer key:key... [LIMIT limit:integer]', since: '7.0.0',
     summary: 'Returns the number of members of the intersect of multiple sets.', complexity: INTER_COMPLEXITY,
     handler: sintercard,
   },
