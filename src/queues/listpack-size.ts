@@ -21,7 +21,7 @@ function backlenSize(len: number): number {
 }
 
 /** Bytes of an integer entry, by the narrowest listpack integer encoding that holds it. */
-function intEntrySize(v: number): number {
+export function intEntrySize(v: number): number {
   if (v >= 0 && v <= 127) return 2;
   if (v >= -4096 && v <= 4095) return 3;
   if (v >= -32768 && v <= 32767) return 4;

@@ -1,7 +1,7 @@
 import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { globMatch } from '../../core/glob.js';
-import { parseCursor, parseScanOptions } from '../keys/scan.js';
+import { parseCursor, parseScanOptions, replyScanOfNothing } from '../keys/scan.js';
 import { readHash } from './hash-access.js';
 
 /**
@@ -36,9 +36,7 @@ function hscan(c: Ctx, argv: string[]): void {
   const hash = readHash(c, argv[1]);
   const r = c.reply;
   if (hash === undefined) {
-    r.array(2);
-    r.bulk('0');
-    r.array(0);
+    replyScanOfNothing(c);
     return;
   }
   const { count, pattern } = parseScanOptions(argv, 3, false);

@@ -22,6 +22,13 @@ export function parseCursor(s: string): string {
   return String(negative && magnitude !== 0n ? UINT64 - magnitude : magnitude);
 }
 
+/** A scan of a key that does not exist: cursor 0, nothing found (HSCAN, SSCAN, ZSCAN). */
+export function replyScanOfNothing(c: Ctx): void {
+  c.reply.array(2);
+  c.reply.bulk('0');
+  c.reply.array(0);
+}
+
 export interface ScanOptions {
   count: number;
   /** null when absent or "*" (matches everything). */

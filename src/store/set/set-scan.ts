@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../../core/command.js';
 import type { Ctx } from '../../core/context.js';
 import { globMatch } from '../../core/glob.js';
-import { parseCursor, parseScanOptions } from '../keys/scan.js';
+import { parseCursor, parseScanOptions, replyScanOfNothing } from '../keys/scan.js';
 import { readSet } from './set-access.js';
 
 /**
@@ -16,9 +16,7 @@ function sscan(c: Ctx, argv: string[]): void {
   const set = readSet(c, argv[1]);
   const r = c.reply;
   if (set === undefined) {
-    r.array(2);
-    r.bulk('0');
-    r.array(0);
+    replyScanOfNothing(c);
     return;
   }
   const { count, pattern } = parseScanOptions(argv, 3, false);

@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../../core/command.js';
 import type { Ctx } from '../../core/context.js';
 import { globMatch } from '../../core/glob.js';
-import { parseCursor, parseScanOptions } from '../keys/scan.js';
+import { parseCursor, parseScanOptions, replyScanOfNothing } from '../keys/scan.js';
 import { PackedZset } from './packed-zset.js';
 import { scanScoreText } from './score.js';
 import { readZset } from './zset-access.js';
@@ -19,9 +19,7 @@ function zscan(c: Ctx, argv: string[]): void {
   const z = readZset(c, argv[1]);
   const r = c.reply;
   if (z === undefined) {
-    r.array(2);
-    r.bulk('0');
-    r.array(0);
+    replyScanOfNothing(c);
     return;
   }
   const { count, pattern } = parseScanOptions(argv, 3, false);
