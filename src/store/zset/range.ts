@@ -63,30 +63,53 @@ export function scoreSpan(z: ZSetValue, r: ScoreRange): RankSpan {
   return { start, end: Math.max(start, end) };
 }
 
-/**
- * The entries within a lex range, as ranks. Members are ordered only among
- * equal scores; on a set with different scores Redis's answer depends on
- * its structure (the documented "unspecified" case), and this walks the
- * order as if members were sorted throughout.
- */
-export function lexSpan(z: ZSetValue, r: LexRange): RankSpan {
+/** Whether a member is not below the range's min (zslLexValueGteMin). */
+function geMin(m: string, r: LexRange): boolean {
   const lo = r.min;
+  return lo.kind === 'min' ? true : lo.kind === 'max' ? false : lo.ex ? m > lo.value : m >= lo.value;
+}
+
+/** Whether a member is not above the range's max (zslLexValueLteMax). */
+function leMax(m: string, r: LexRange): boolean {
   const hi = r.max;
-  let start: number;
-  if (lo.kind === 'min') start = 0;
-  else if (lo.kind === 'max') start = z.size;
-  else {
-    const v = lo.value;
-    start = lo.ex ? z.countWhile((_, m) => m <= v) : z.countWhile((_, m) => m < v);
-  }
-  let end: number;
-  if (hi.kind === 'min') end = 0;
-  else if (hi.kind === 'max') end = z.size;
-  else {
-    const v = hi.value;
-    end = hi.ex ? z.countWhile((_, m) => m < v) : z.countWhile((_, m) => m <= v);
-  }
+  return hi.kind === 'max' ? true : hi.kind === 'min' ? false : hi.ex ? m < hi.value : m <= hi.value;
+}
+
+/**
+ * The entries within a lex range, as ranks (walked from the span's end for
+ * REV). Members are in order only among equal scores. For a set of mixed
+ * scores Redis's answer is unspecified: for a listpack it is its linear
+ * walk, which a packed set repeats exactly (first the ends, then from the
+ * first member not below min onwards while not above max, or from the last
+ * not above max backwards); for a skiplist it depends on the list's random
+ * levels, and a tree is searched as if the members were sorted throughout.
+ */
+export function lexSpan(z: ZSetValue, r: LexRange, reverse = false): RankSpan {
+  if (z.packed) return packedLexSpan(z, r, reverse);
+  const start = z.countWhile((_, m) => !geMin(m, r));
+  const end = z.countWhile((_, m) => leMax(m, r));
   return { start, end: Math.max(start, end) };
+}
+
+function packedLexSpan(z: ZSetValue, r: LexRange, reverse: boolean): RankSpan {
+  const members: string[] = [];
+  z.forRange(0, z.size, false, (m) => members.push(m));
+  const n = members.length;
+  const none = { start: 0, end: 0 };
+  if (n === 0 || !geMin(members[n - 1], r) || !leMax(members[0], r)) return none;
+  if (!reverse) {
+    const start = members.findIndex((m) => geMin(m, r));
+    if (start === -1 || !leMax(members[start], r)) return none;
+    let end = start;
+    while (end < n && leMax(members[end], r)) end++;
+    return { start, end };
+  }
+  let last = n - 1;
+  while (last >= 0 && !leMax(members[last], r)) last--;
+  if (last === -1 || !geMin(members[last], r)) return none;
+  let first = last;
+  while (first >= 0 && geMin(members[first], r)) first--;
+  return { start: first + 1, end: last + 1 };
 }
 
 /**

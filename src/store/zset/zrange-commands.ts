@@ -87,7 +87,7 @@ function selectSpan(z: ZSetValue, req: RangeRequest, bounds: Bounds): RankSpan {
     // For REV, ranks count from the highest score.
     return req.reverse ? { start: n - 1 - end, end: n - start } : { start, end: end + 1 };
   }
-  const span = bounds.by === 'score' ? scoreSpan(z, bounds.range) : lexSpan(z, bounds.range);
+  const span = bounds.by === 'score' ? scoreSpan(z, bounds.range) : lexSpan(z, bounds.range, req.reverse);
   return limitSpan(span, req.offset, req.limit, req.reverse);
 }
 

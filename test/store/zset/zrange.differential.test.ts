@@ -157,6 +157,18 @@ const cases = {
     fails('ZREVRANGEBYLEX', 'lex', '+', 'b'),
     fails('ZRANGEBYLEX', 'nokey', 'a', '+'),
   ],
+  'lex ranges over members of mixed scores walk a listpack as Redis does': [
+    c('ZADD', 'mix', '1', 'c', '2', 'a', '3', 'e', '4', 'b', '5', 'f', '6', 'd'),
+    ...[['-', '+'], ['[b', '[e'], ['(a', '[d'], ['[c', '+'], ['-', '(c'], ['[d', '[d'], ['[e', '(f'], ['[a', '[c']].flatMap(([min, max]) => [
+      c('ZRANGE', 'mix', min, max, 'BYLEX'),
+      c('ZRANGE', 'mix', max, min, 'BYLEX', 'REV'),
+      c('ZRANGE', 'mix', min, max, 'BYLEX', 'LIMIT', '1', '2'),
+      c('ZRANGE', 'mix', max, min, 'BYLEX', 'REV', 'LIMIT', '1', '1'),
+      c('ZLEXCOUNT', 'mix', min, max),
+    ]),
+    c('ZREMRANGEBYLEX', 'mix', '[b', '[e'),
+    c('ZRANGE', 'mix', '0', '-1'),
+  ],
   'ZRANGESTORE stores the range, replaces the destination, and deletes it for an empty one': [
     c(...SCORES),
     c('ZRANGESTORE', 'dst', 'z', '0', '2'),
