@@ -80,12 +80,12 @@ function zsetop(op: Op, fullName: string) {
   };
 }
 
-/** ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE destination numkeys key [key …] …: the result's size. */
+/** ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE destination numkeys key [key …] …: the result's size; the event is the command's name. */
 function zsetopStore(op: Op, fullName: string) {
   return (c: Ctx, argv: string[]): void => {
     const req = parseRequest(c, argv, 2, op, fullName, true);
     const { members, scores } = sortEntries(compute(req, op));
-    storeResult(c, argv[1], ZSetValue.fromSorted(members, scores, zsetLimits(c)), `z${op === 'inter' ? 'inter' : op}store`);
+    storeResult(c, argv[1], ZSetValue.fromSorted(members, scores, zsetLimits(c)), fullName);
   };
 }
 
