@@ -1,0 +1,7 @@
+import type { LuaState } from '../state.js';
+import type { LuaValue } from '../value.js';
+
+export function openCjson(S: LuaState): Record<string, LuaValue> {
+  void S;
+  return {};
+}

@@ -1,0 +1,37 @@
+import luaparse, { type Chunk } from 'luaparse';
+import { luaSyntaxMessage } from './syntax-errors.js';
+
+/**
+ * A script that does not compile. `message` is Lua 5.1's, with the chunk's
+ * position prefix: "user_script:1: '=' expected near 'x'" (EVAL's reply
+ * wraps it: "Error compiling script (new function): user_script:1: ...").
+ */
+export class LuaSyntaxError extends Error {}
+
+const OPTIONS = {
+  luaVersion: '5.1',
+  // Source is a byte string; string literals come out as byte strings too.
+  encodingMode: 'pseudo-latin1',
+  locations: true,
+  ranges: true,
+  comments: true,
+  scope: false,
+} as const;
+
+/** Parses Lua 5.1 source with luaparse; syntax errors are reworded as Lua's. */
+export function parseLua(source: string, short: string): Chunk {
+  let ast: Chunk;
+  try {
+    ast = luaparse.parse(source, OPTIONS as unknown as luaparse.Options);
+  } catch (e) {
+    if (e instanceof SyntaxError && typeof (e as { line?: unknown }).line === 'number') {
+      const { line, message } = luaSyntaxMessage(source, e as SyntaxError & { line: number; index: number });
+      throw new LuaSyntaxError(`${short}:${line}: ${message}`);
+    }
+    throw e;
+  }
+  // Errors of Lua's lexer that luaparse does not make (a numeral running into letters).
+  const late = luaSyntaxMessage(source, null);
+  if (late !== null) throw new LuaSyntaxError(`${short}:${late.line}: ${late.message}`);
+  return ast;
+}

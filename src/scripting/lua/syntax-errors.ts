@@ -1,0 +1,125 @@
+import { lexLua, type Token } from './compiler/lexer.js';
+import { stringToNumber } from './string-to-number.js';
+
+/**
+ * Syntax errors worded as Lua 5.1's parser words them. luaparse finds the
+ * error and where; Lua's lexer (compiler/lexer.ts) says which token that is
+ * and how Lua shows it, and whether a lexical error comes first; the
+ * blocks open at that point give Lua's "'end' expected (to close 'function'
+ * at line 3)" and tell a statement after `return` (Lua: "'<eof>' expected")
+ * from an unexpected one.
+ */
+export interface LuaSyntaxMessage {
+  readonly line: number;
+  readonly message: string;
+}
+
+interface Block {
+  /** The keyword that opened it (function, if, while, for, do, repeat), or '' for the chunk. */
+  readonly opener: string;
+  readonly line: number;
+  /** A return or break (Lua's last statements) was seen in the current block of this construct. */
+  ended: boolean;
+  /** while/for: the `do` that starts the body is still to come. */
+  awaitingDo: boolean;
+}
+
+function validNumber(text: string): boolean {
+  return stringToNumber(text) !== undefined;
+}
+
+/** The blocks open just before token `upTo`. */
+function openBlocks(tokens: Token[], upTo: number): Block[] {
+  const stack: Block[] = [{ opener: '', line: 0, ended: false, awaitingDo: false }];
+  let depth = 0;
+  for (let k = 0; k < upTo; k++) {
+    const t = tokens[k];
+    const top = stack[stack.length - 1];
+    if (t.type === 'symbol') {
+      if (t.text === '(' || t.text === '{' || t.text === '[') depth++;
+      else if (t.text === ')' || t.text === '}' || t.text === ']') depth = Math.max(0, depth - 1);
+      continue;
+    }
+    if (t.type !== 'keyword') continue;
+    switch (t.text) {
+      case 'function':
+      case 'if':
+      case 'repeat':
+        stack.push({ opener: t.text, line: t.line, ended: false, awaitingDo: false });
+        break;
+      case 'while':
+      case 'for':
+        stack.push({ opener: t.text, line: t.line, ended: false, awaitingDo: true });
+        break;
+      case 'do':
+        if (top.awaitingDo) top.awaitingDo = false;
+        else stack.push({ opener: 'do', line: t.line, ended: false, awaitingDo: false });
+        break;
+      case 'else':
+      case 'elseif':
+        top.ended = false;
+        break;
+      case 'end':
+      case 'until':
+        if (stack.length > 1) stack.pop();
+        break;
+      case 'return':
+      case 'break':
+        if (depth === 0 || top.opener === 'function') top.ended = true;
+        break;
+    }
+  }
+  return stack;
+}
+
+/** check_match's wording: the closing token expected, naming the opener when it is on another line. */
+function expectedClose(block: Block, at: Token): string {
+  const close = block.opener === 'repeat' ? 'until' : 'end';
+  if (block.line === at.line) return `'${close}' expected`;
+  return `'${close}' expected (to close '${block.opener}' at line ${block.line})`;
+}
+
+/**
+ * Lua's message for the error luaparse raised (`err`), or for the source
+ * luaparse accepted (err null: a lexical error only Lua's lexer makes, or
+ * null when there is none).
+ */
+export function luaSyntaxMessage(source: string, err: { message: string; index: number; line: number }): LuaSyntaxMessage;
+export function luaSyntaxMessage(source: string, err: null): LuaSyntaxMessage | null;
+export function luaSyntaxMessage(
+  source: string,
+  err: { message: string; index: number; line: number } | null,
+): LuaSyntaxMessage | null {
+  const { tokens, error } = lexLua(source, validNumber);
+  if (err === null) return error === null ? null : { line: error.line, message: error.message };
+  let j = tokens.findIndex((t) => t.start >= err.index);
+  if (j < 0) j = tokens.length;
+  if (error !== null && error.tokenIndex <= j) return { line: error.line, message: error.message };
+  const at = tokens[Math.min(j, tokens.length - 1)];
+  const near = ` near '${at.text}'`;
+  const text = err.message.replace(/^\[\d+:\d+\] /, '');
+
+  if (/^unexpected /.test(text)) {
+    const blocks = openBlocks(tokens, j);
+    const top = blocks[blocks.length - 1];
+    if (top.ended) {
+      const expected = top.opener === '' ? `'<eof>' expected` : expectedClose(top, at);
+      return { line: at.line, message: expected + near };
+    }
+    return { line: at.line, message: 'unexpected symbol' + near };
+  }
+  let m = /^'(end|until)' expected near /.exec(text);
+  if (m !== null) {
+    const blocks = openBlocks(tokens, j);
+    const top = blocks[blocks.length - 1];
+    if (top.opener !== '') return { line: at.line, message: expectedClose(top, at) + near };
+    return { line: at.line, message: `'${m[1]}' expected` + near };
+  }
+  m = /^'([^']*)' expected near /.exec(text);
+  if (m !== null) return { line: at.line, message: `'${m[1]}' expected` + near };
+  if (/^<expression> expected/.test(text)) return { line: at.line, message: 'unexpected symbol' + near };
+  m = /^<(name)> expected/.exec(text);
+  if (m !== null) return { line: at.line, message: `'<name>' expected` + near };
+  // Messages luaparse words as Lua does (ambiguous syntax, no loop to break, '...' outside a vararg function).
+  return { line: at.line, message: text.replace(/ near '.*'$/s, '') + near };
+}
