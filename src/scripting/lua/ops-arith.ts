@@ -25,11 +25,19 @@ export const enum Op {
 
 const EVENTS = ['__add', '__sub', '__mul', '__div', '__mod', '__pow', '__unm'];
 
-/** C's pow where it differs from Math.pow: 1^y and x^0 are 1, and (-1)^±inf is 1. */
+/**
+ * The NaN x86 produces for an invalid operation (0/0), whose sign bit is
+ * set: Lua prints it "-nan". V8's library functions return a positive NaN
+ * where glibc's return this one.
+ */
+export const INVALID_NAN = new Float64Array(new Uint32Array([0, 0xfff80000]).buffer)[0];
+
+/** C's pow where it differs from Math.pow: 1^y and x^0 are 1, (-1)^±inf is 1, an invalid power is -nan. */
 export function luaPow(a: number, b: number): number {
   if (a === 1 || b === 0) return 1;
   if (a === -1 && (b === Infinity || b === -Infinity)) return 1;
-  return Math.pow(a, b);
+  const r = Math.pow(a, b);
+  return r !== r && a === a && b === b ? INVALID_NAN : r;
 }
 
 /** luai_nummod: a - floor(a/b)*b (so the result takes the divisor's sign; x % 0 is nan). */

@@ -5,11 +5,9 @@ import type { LuaState } from './state.js';
 import type { LuaFunction, LuaResult, LuaValue } from './value.js';
 
 /**
- * Calls as compiled code makes them. The site goes into the state just
- * before the call (after the arguments were evaluated), so the callee knows
- * the caller's line and by what name it was called. A value that is not a
- * function is called through its __call metamethod or raises "attempt to
- * call ...". Fixed arities avoid building argument arrays.
+ * A value called by compiled code that is not a function: its __call
+ * metamethod, or "attempt to call ..." named as the call site names it.
+ * (Compiled code makes calls inline; see compiler/expressions.ts.)
  */
 export function callable(S: LuaState, f: LuaValue, site: Site): LuaFunction {
   if (typeof f === 'function') return f;
@@ -19,37 +17,6 @@ export function callable(S: LuaState, f: LuaValue, site: Site): LuaFunction {
   throw S.errorAt(site, typeError('call', f, desc));
 }
 
-export function call0(S: LuaState, site: Site, f: LuaValue): LuaResult {
-  const fn = typeof f === 'function' ? f : callable(S, f, site);
-  S.site = site;
-  return fn();
-}
-
-export function call1(S: LuaState, site: Site, f: LuaValue, a: LuaValue): LuaResult {
-  const fn = typeof f === 'function' ? f : callable(S, f, site);
-  S.site = site;
-  return fn(a);
-}
-
-export function call2(S: LuaState, site: Site, f: LuaValue, a: LuaValue, b: LuaValue): LuaResult {
-  const fn = typeof f === 'function' ? f : callable(S, f, site);
-  S.site = site;
-  return fn(a, b);
-}
-
-export function call3(S: LuaState, site: Site, f: LuaValue, a: LuaValue, b: LuaValue, c: LuaValue): LuaResult {
-  const fn = typeof f === 'function' ? f : callable(S, f, site);
-  S.site = site;
-  return fn(a, b, c);
-}
-
-/** Any number of arguments, already in an array (more than three, or a trailing multi-value expression). */
-export function callv(S: LuaState, site: Site, f: LuaValue, args: LuaValue[]): LuaResult {
-  const fn = typeof f === 'function' ? f : callable(S, f, site);
-  S.site = site;
-  return fn.apply(undefined, args);
-}
-
 /**
  * A call made by the runtime or a library rather than by Lua code (a
  * metamethod, pcall's function, sort's comparator): the callee sees no
@@ -57,13 +24,7 @@ export function callv(S: LuaState, site: Site, f: LuaValue, args: LuaValue[]): L
  * caller's site is restored afterwards for its own error messages.
  */
 export function callFromHost(S: LuaState, f: LuaFunction, args: LuaValue[]): LuaResult {
-  const saved = S.site;
-  S.site = null;
-  try {
-    return f.apply(undefined, args);
-  } finally {
-    S.site = saved;
-  }
+  return S.callFromC(f, args);
 }
 
 /** A metamethod called by an operation of Lua code at `site` (its caller is that Lua code). */

@@ -1,4 +1,4 @@
-import { call2 } from './ops-call.js';
+import { callable } from './ops-call.js';
 import type { Site } from './site.js';
 import type { LuaState } from './state.js';
 import { stringToNumber } from './string-to-number.js';
@@ -121,7 +121,9 @@ class CallIteration implements Iteration {
   }
 
   step(): boolean {
-    const r = call2(this.S, this.site, this.f, this.s, this.k);
+    const fn = callable(this.S, this.f, this.site);
+    this.S.site = this.site;
+    const r = fn(this.s, this.k);
     this.last = r;
     if (Array.isArray(r)) {
       this.k = r[0];

@@ -12,7 +12,11 @@ import { typeName, type LuaFunction, type LuaValue } from './value.js';
  * memory", and anything else (a bug in the engine) an error that says so.
  */
 export function asLuaError(S: LuaState, e: unknown): LuaError {
-  if (e instanceof LuaError) return e;
+  if (e instanceof LuaError) {
+    // Raised without a position (by a library function): Redis still reports the Lua line running.
+    if (e.site === null) e.site = S.site;
+    return e;
+  }
   if (e instanceof RangeError) {
     if (/call stack/i.test(e.message)) return new LuaError(where(S.site) + 'stack overflow', S.site);
     if (/Invalid (string|array|typed array) length|Array buffer allocation failed/i.test(e.message)) {

@@ -1,5 +1,5 @@
 import { add, div, mod, mul, pow, sub, unm } from './ops-arith.js';
-import { call0, call1, call2, call3, callv } from './ops-call.js';
+import { callable } from './ops-call.js';
 import { eq, ge, gt, le, lt } from './ops-compare.js';
 import { concat, len } from './ops-concat.js';
 import { index, indexStr, setIndex } from './ops-index.js';
@@ -30,11 +30,7 @@ export const RUNTIME = {
   index,
   indexStr,
   setIndex,
-  call0,
-  call1,
-  call2,
-  call3,
-  callv,
+  callable,
   forNum,
   iterateResult,
   tnew,

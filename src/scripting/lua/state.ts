@@ -1,7 +1,7 @@
 import { LuaError } from './errors.js';
 import { where, type Site } from './site.js';
 import type { LuaTable } from './table.js';
-import type { LuaValue } from './value.js';
+import type { LuaFunction, LuaResult, LuaValue } from './value.js';
 
 /**
  * Lua's LUAI_MAXCALLS: nested Lua calls past this raise "stack overflow".
@@ -55,6 +55,30 @@ export class LuaState {
     this.depth = d + 1;
     if (--this.budget < 0) this.tick();
     return d;
+  }
+
+  /**
+   * A call made by a library function (a C function in Lua's terms): the
+   * library function counts as a level for error(msg, level), the callee
+   * sees no calling line, and the state is put back however the call ends.
+   */
+  callFromC(f: LuaFunction, args: LuaValue[]): LuaResult {
+    const saved = this.site;
+    const d = this.depth;
+    if (d >= MAX_CALL_DEPTH) throw this.error('stack overflow');
+    this.callers[d] = saved;
+    this.depth = d + 1;
+    this.site = null;
+    try {
+      return f.apply(undefined, args);
+    } catch (e) {
+      // Raised without a position by a library function: Redis reports the line that called this one.
+      if (e instanceof LuaError && e.site === null) e.site = saved;
+      throw e;
+    } finally {
+      this.site = saved;
+      this.depth = d;
+    }
   }
 
   /** Runs the hook; compiled loops call this when the budget runs out. */

@@ -236,38 +236,82 @@ function calleeName(cx: Context, base: L.Expression): { what?: string; name?: st
   }
 }
 
-/** Argument list code: fixed arguments, or an array expression when the last one yields all its values. */
-function argumentCode(cx: Context, node: Call, prefix: string[]): { fixed: string[] } | { array: string } {
-  const { args, parens } = callArguments(node);
-  const n = args.length;
-  if (n > 0 && isMulti(cx, args[n - 1], n === 1 ? parens : 0)) {
-    const head = prefix.concat(args.slice(0, n - 1).map((a) => expr(cx, a)));
-    const tail = valuesOf(cx, args[n - 1]);
-    return { array: head.length === 0 ? tail : `[${head.join(', ')}, ...${tail}]` };
-  }
-  return { fixed: prefix.concat(args.map((a) => expr(cx, a))) };
+/** Constants: values that read the same whenever they are evaluated. */
+function isConstant(node: L.Expression): boolean {
+  return (
+    node.type === 'NilLiteral' ||
+    node.type === 'BooleanLiteral' ||
+    node.type === 'NumericLiteral' ||
+    node.type === 'StringLiteral' ||
+    numeral(node) !== undefined
+  );
 }
 
-/** A call's raw result: one value or an array of values. */
+/**
+ * A call's raw result: one value or an array of values. The call is made
+ * inline (no helper between the caller and the callee, so a Lua call costs
+ * one JavaScript frame and V8 sees each call site on its own): the
+ * function and the arguments are evaluated in order into temporaries
+ * (constants and the trailing ... need none, nor anything after the last
+ * expression that could run code), then the site is recorded, then the
+ * call is made; a value that is not a function goes through callable().
+ */
 export function resultOf(cx: Context, node: Call): string {
   const base = node.base;
   const { what, name } = calleeName(cx, base);
   const line = endLine(base);
+  const steps: string[] = [];
+  let fn: string;
+  const prefix: string[] = [];
+  let site: string;
   if (base.type === 'MemberExpression' && base.indexer === ':') {
     const self = cx.temp();
-    const site = cx.site(line, what, name, describe(cx, base.base));
-    const fn = `indexStr(S, ${self}, ${stringLiteral(base.identifier.name)}, ${site})`;
-    return `(${self} = ${expr(cx, base.base)}, ${invoke(cx, node, site, fn, [self])})`;
+    site = cx.site(line, what, name, describe(cx, base.base));
+    steps.push(`${self} = ${expr(cx, base.base)}`);
+    fn = cx.temp();
+    steps.push(`${fn} = indexStr(S, ${self}, ${stringLiteral(base.identifier.name)}, ${site})`);
+    prefix.push(self);
+  } else {
+    site = cx.site(line, what, name);
+    fn = expr(cx, base);
   }
-  const fn = expr(cx, base);
-  return invoke(cx, node, cx.site(line, what, name), fn, []);
-}
-
-function invoke(cx: Context, node: Call, site: string, fn: string, prefix: string[]): string {
-  const args = argumentCode(cx, node, prefix);
-  if ('array' in args) return `callv(S, ${site}, ${fn}, ${args.array})`;
-  if (args.fixed.length <= 3) return `call${args.fixed.length}(S, ${site}, ${[fn, ...args.fixed].join(', ')})`;
-  return `callv(S, ${site}, ${fn}, [${args.fixed.join(', ')}])`;
+  const { args, parens } = callArguments(node);
+  const n = args.length;
+  const spread = n > 0 && isMulti(cx, args[n - 1], n === 1 ? parens : 0);
+  const fixed = spread ? args.slice(0, n - 1) : args;
+  // Everything evaluated before the last expression that can run code must be saved first.
+  let lastRunning = -1;
+  fixed.forEach((a, i) => {
+    if (!isConstant(a)) lastRunning = i;
+  });
+  const tailRuns = spread && args[n - 1].type !== 'VarargLiteral';
+  if (tailRuns) lastRunning = fixed.length;
+  if (lastRunning >= 0 && !(base.type === 'MemberExpression' && base.indexer === ':') && !isConstant(base)) {
+    const f = cx.temp();
+    steps.push(`${f} = ${fn}`);
+    fn = f;
+  }
+  const values = fixed.map((a, i) => {
+    const code = expr(cx, a);
+    if (i > lastRunning || isConstant(a)) return code;
+    const tmp = cx.temp();
+    steps.push(`${tmp} = ${code}`);
+    return tmp;
+  });
+  let list = prefix.concat(values);
+  if (spread) {
+    let tail = valuesOf(cx, args[n - 1]);
+    if (tailRuns) {
+      const tmp = cx.temp();
+      steps.push(`${tmp} = ${tail}`);
+      tail = tmp;
+    }
+    list = list.concat(`...${tail}`);
+  }
+  steps.push(`S.site = ${site}`);
+  const callee = /^[$\w]+$/.test(fn) ? fn : `(${fn})`;
+  steps.push(`(typeof ${callee} === 'function' ? ${callee} : callable(S, ${callee}, ${site}))(${list.join(', ')})`);
+  return `(${steps.join(', ')})`;
 }
 
 /** All values of a call or `...`, as an array. */

@@ -33,16 +33,10 @@ const MAXCSTACK = 8000;
 
 /** Runs f protected (pcall's core): its results, or the error, with the state put back as it was. */
 function protectedCall(S: LuaState, f: LuaFunction, args: LuaValue[]): { ok: true; r: LuaResult } | { ok: false; e: LuaError } {
-  const depth = S.depth;
-  const site = S.site;
-  S.site = null;
   try {
-    return { ok: true, r: f.apply(undefined, args) };
+    return { ok: true, r: S.callFromC(f, args) };
   } catch (e) {
-    S.depth = depth;
     return { ok: false, e: asLuaError(S, e) };
-  } finally {
-    S.site = site;
   }
 }
 
@@ -98,7 +92,8 @@ export function openBase(S: LuaState, host: BaseHost): Record<string, LuaValue> 
     },
 
     pcall(f: LuaValue, ...args: LuaValue[]): LuaResult {
-      if (arguments.length === 0) throw argError(S, 1, 'value expected');
+      // What Redis's Lua does when pcall gets no argument (it calls a stray boolean).
+      if (arguments.length === 0) return [false, 'attempt to call a boolean value'];
       const r = protectedCall(S, (...a) => callableFromHost(S, f).apply(undefined, a), args);
       return r.ok ? [true, ...results(r.r)] : [false, r.e.value];
     },
@@ -127,7 +122,8 @@ export function openBase(S: LuaState, host: BaseHost): Record<string, LuaValue> 
       if (table.metatable !== null && table.metatable.getStr('__metatable') !== undefined) {
         throw S.error('cannot change a protected metatable');
       }
-      if (table.readonly) throw S.error('Attempt to modify a readonly table');
+      // lua_setmetatable raises this from C: no position.
+      if (table.readonly) throw new LuaError('Attempt to modify a readonly table');
       table.metatable = mt === undefined ? null : mt;
       return table;
     },

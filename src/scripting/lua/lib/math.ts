@@ -1,4 +1,4 @@
-import { luaPow } from '../ops-arith.js';
+import { INVALID_NAN, luaPow } from '../ops-arith.js';
 import type { LuaState } from '../state.js';
 import { NONE, type LuaResult, type LuaValue } from '../value.js';
 import { argError, checkInt, checkNumber } from './args.js';
@@ -51,7 +51,9 @@ export function openMath(S: LuaState, rand: Rand48): Record<string, LuaValue> {
     };
   const fmod = function (a: LuaValue, b: LuaValue): LuaResult {
     const argc = arguments.length;
-    return checkNumber(S, a, 1, argc) % checkNumber(S, b, 2, argc);
+    const x = checkNumber(S, a, 1, argc);
+    const y = checkNumber(S, b, 2, argc);
+    return y === 0 && x === x ? INVALID_NAN : x % y;
   };
   return {
     pi: Math.PI,
@@ -65,7 +67,7 @@ export function openMath(S: LuaState, rand: Rand48): Record<string, LuaValue> {
     cosh: num1(Math.cosh),
     exp: num1(Math.exp),
     floor: num1(Math.floor),
-    log: num1(Math.log),
+    log: num1((x) => (x < 0 ? INVALID_NAN : Math.log(x))),
     log10: num1(Math.log10),
     sin: num1(Math.sin),
     sinh: num1(Math.sinh),

@@ -91,7 +91,8 @@ export function openString(S: LuaState): Record<string, LuaValue> {
         }
         i++;
         const d = text.charCodeAt(i);
-        if (!(d >= 48 && d <= 57)) out += text[i] ?? '';
+        // A '%' at the end adds the NUL that ends the C string.
+        if (!(d >= 48 && d <= 57)) out += text[i] ?? '\0';
         else if (d === 48) out += ms.src.slice(s, e);
         else out += asString(ms.capture(d - 49, s, e)) ?? '';
       }

@@ -2,7 +2,7 @@ import { lt } from '../ops-compare.js';
 import { callFromHost } from '../ops-call.js';
 import type { LuaState } from '../state.js';
 import { LuaTable } from '../table.js';
-import { first, NONE, truthy, type LuaFunction, type LuaResult, type LuaValue } from '../value.js';
+import { first, NONE, truthy, typeName, type LuaFunction, type LuaResult, type LuaValue } from '../value.js';
 import { asString, checkInt, checkTable, optInt, optString, typeErrorArg } from './args.js';
 
 /**
@@ -99,8 +99,9 @@ export function openTable(S: LuaState): Record<string, LuaValue> {
       const last = j === undefined ? table.length() : checkInt(S, j, 4, argc);
       const parts: string[] = [];
       for (; k <= last; k++) {
-        const s = asString(table.getInt(k));
-        if (s === undefined) throw S.error(`invalid value (at index ${k}) in table for 'concat'`);
+        const v = table.getInt(k);
+        const s = asString(v);
+        if (s === undefined) throw S.error(`invalid value (${typeName(v)}) at index ${k} in table for 'concat'`);
         parts.push(s);
       }
       return parts.join(separator);
