@@ -26,9 +26,9 @@ function startsWithWord(s: string, i: number, word: string): boolean {
   return s.slice(i, i + word.length).toLowerCase() === word;
 }
 
-/** strtod: the value and where parsing stopped; end === 0 when nothing was converted. */
-export function strtod(s: string): { value: number; end: number } {
-  let i = 0;
+/** strtod from `start`: the value and where parsing stopped; end === start when nothing was converted. */
+export function strtod(s: string, start = 0): { value: number; end: number } {
+  let i = start;
   const n = s.length;
   while (i < n && isSpace(s.charCodeAt(i))) i++;
   let neg = false;
@@ -55,7 +55,7 @@ export function strtod(s: string): { value: number; end: number } {
     if (hex !== null) return { value: sign(hex.value), end: hex.end };
     return { value: sign(0), end: i + 1 };
   }
-  const start = i;
+  const first = i;
   let digits = 0;
   while (i < n && isDigit(s.charCodeAt(i))) {
     i++;
@@ -68,7 +68,7 @@ export function strtod(s: string): { value: number; end: number } {
       digits++;
     }
   }
-  if (digits === 0) return { value: 0, end: 0 };
+  if (digits === 0) return { value: 0, end: start };
   let end = i;
   if ((s.charCodeAt(i) | 0x20) === 101) {
     let j = i + 1;
@@ -79,7 +79,7 @@ export function strtod(s: string): { value: number; end: number } {
       end = j;
     }
   }
-  return { value: sign(Number(s.slice(start, end))), end };
+  return { value: sign(Number(s.slice(first, end))), end };
 }
 
 /** The hex digits (with an optional point and binary exponent) after "0x"; null when there is no hex digit. */

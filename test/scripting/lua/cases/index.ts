@@ -1,8 +1,12 @@
 import type { Case } from './case.js';
+import { bitCases } from './bit.js';
+import { cjsonCases } from './cjson.js';
+import { cmsgpackCases } from './cmsgpack.js';
 import { errorCases } from './errors.js';
 import { languageCases } from './language.js';
 import { numberCases } from './numbers.js';
 import { stringCases } from './strings.js';
+import { structCases } from './struct.js';
 import { tableCases } from './tables.js';
 
 export const ALL_CASES: Record<string, Case[]> = {
@@ -11,4 +15,8 @@ export const ALL_CASES: Record<string, Case[]> = {
   tables: tableCases,
   language: languageCases,
   errors: errorCases,
+  cjson: cjsonCases,
+  cmsgpack: cmsgpackCases,
+  struct: structCases,
+  bit: bitCases,
 };
