@@ -11,7 +11,7 @@ import { openStruct } from './lib/struct.js';
 import { openTable } from './lib/table.js';
 import { rawToString, toStringMeta } from './lib/tostring.js';
 import { asLuaError } from './protect.js';
-import { LuaState } from './state.js';
+import { LuaState, MAX_C_CALLS } from './state.js';
 import { LuaTable } from './table.js';
 import { results, type LuaFunction, type LuaValue } from './value.js';
 
@@ -91,15 +91,19 @@ export class LuaEngine {
     const S = this.state;
     const depth = S.depth;
     const site = S.site;
+    const cCalls = S.cCalls;
     S.site = null;
     if (depth === 0) S.budget = S.hookEvery;
     try {
+      if (S.cCalls + 1 >= MAX_C_CALLS) throw new LuaError('C stack overflow');
+      S.cCalls++;
       return results(fn.apply(undefined, args));
     } catch (e) {
       throw asLuaError(S, e);
     } finally {
       S.depth = depth;
       S.site = site;
+      S.cCalls = cCalls;
     }
   }
 
@@ -127,6 +131,14 @@ export class LuaEngine {
   }
 
   /**
+   * A handle on one global for a host that sets it on every call (KEYS,
+   * ARGV): it remembers the global's slot, so setting costs no lookup.
+   */
+  globalRef(name: string): GlobalRef {
+    return new GlobalRef(this.globals, name);
+  }
+
+  /**
    * Redis 7's sandbox: reading a global that does not exist raises "Script
    * attempted to access nonexistent global variable 'x'", and the globals
    * and every table reachable from them (libraries, metatables) become
@@ -135,6 +147,27 @@ export class LuaEngine {
   sandbox(): void {
     this.globals.metatable = errorMetatable(this.state);
     protectRecursively(this.globals);
+  }
+}
+
+export class GlobalRef {
+  private slot = -1;
+
+  constructor(
+    private readonly globals: LuaTable,
+    readonly name: string,
+  ) {}
+
+  /** Sets the global past the protection, as setGlobal does. */
+  set(value: LuaValue): void {
+    const g = this.globals;
+    const nk = g.nk;
+    if (nk !== null && nk[this.slot] === this.name) {
+      g.nv[this.slot] = value;
+      return;
+    }
+    g.rawSet(this.name, value);
+    this.slot = g.nk === null ? -1 : g.slotOf(this.name);
   }
 }
 

@@ -1,7 +1,7 @@
 import { typeError } from './describe.js';
 import { metamethod } from './metatables.js';
 import type { Site } from './site.js';
-import type { LuaState } from './state.js';
+import { MAX_C_CALLS, type LuaState } from './state.js';
 import type { LuaFunction, LuaResult, LuaValue } from './value.js';
 
 /**
@@ -29,11 +29,23 @@ export function callFromHost(S: LuaState, f: LuaFunction, args: LuaValue[]): Lua
 
 /** A metamethod called by an operation of Lua code at `site` (its caller is that Lua code). */
 export function callMeta(S: LuaState, site: Site | null, f: LuaFunction, a: LuaValue, b: LuaValue): LuaResult {
+  if (S.cCalls + 1 >= MAX_C_CALLS) throw S.errorAt(site, 'C stack overflow');
   S.site = site;
-  return f(a, b);
+  S.cCalls++;
+  try {
+    return f(a, b);
+  } finally {
+    S.cCalls--;
+  }
 }
 
 export function callMeta3(S: LuaState, site: Site | null, f: LuaFunction, a: LuaValue, b: LuaValue, c: LuaValue): LuaResult {
+  if (S.cCalls + 1 >= MAX_C_CALLS) throw S.errorAt(site, 'C stack overflow');
   S.site = site;
-  return f(a, b, c);
+  S.cCalls++;
+  try {
+    return f(a, b, c);
+  } finally {
+    S.cCalls--;
+  }
 }

@@ -21,11 +21,21 @@ export function index(S: LuaState, o: LuaValue, k: LuaValue, site: Site | null):
   return indexMeta(S, o, k, site);
 }
 
-/** index() for a constant string key: t.name. */
-export function indexStr(S: LuaState, o: LuaValue, k: string, site: Site | null): LuaValue {
+/** index() for a constant string key (t.name, globals), through the site's inline cache. */
+export function indexStr(S: LuaState, o: LuaValue, k: string, site: Site): LuaValue {
   if (o instanceof LuaTable) {
-    const v = o.getStr(k);
-    if (v !== undefined || o.metatable === null) return v;
+    const nk = o.nk;
+    if (nk !== null) {
+      let slot = site.ic;
+      if (nk[slot] !== k) {
+        slot = o.slotOf(k);
+        if (slot >= 0) site.ic = slot;
+      }
+      const v = slot >= 0 ? o.nv[slot] : undefined;
+      if (v !== undefined || o.metatable === null) return v;
+    } else if (o.metatable === null) {
+      return undefined;
+    }
   }
   return indexMeta(S, o, k, site);
 }
@@ -46,6 +56,25 @@ function indexMeta(S: LuaState, o: LuaValue, k: LuaValue, site: Site | null): Lu
     o = tm;
   }
   throw S.errorAt(site, 'loop in gettable');
+}
+
+/** setIndex() for a constant string key (t.name = v, globals), through the site's inline cache. */
+export function setIndexStr(S: LuaState, o: LuaValue, k: string, v: LuaValue, site: Site): void {
+  if (o instanceof LuaTable && o.metatable === null && !o.readonly) {
+    const nk = o.nk;
+    if (nk !== null) {
+      const slot = site.ic;
+      if (nk[slot] === k) {
+        o.nv[slot] = v;
+        return;
+      }
+    }
+    o.rawSet(k, v);
+    const slot = o.nk === null ? -1 : o.slotOf(k);
+    if (slot >= 0) site.ic = slot;
+    return;
+  }
+  setIndexMeta(S, o, k, v, site);
 }
 
 /** t[k] = v as Lua code assigns it (luaV_settable, with Redis's readonly tables). */

@@ -2,7 +2,7 @@ import { add, div, mod, mul, pow, sub, unm } from './ops-arith.js';
 import { callable } from './ops-call.js';
 import { eq, ge, gt, le, lt } from './ops-compare.js';
 import { concat, len } from './ops-concat.js';
-import { index, indexStr, setIndex } from './ops-index.js';
+import { index, indexStr, setIndex, setIndexStr } from './ops-index.js';
 import { forNum, iterateResult } from './ops-loop.js';
 import { tlist, tnew, tset, tsetList } from './ops-table.js';
 import { first, NONE, results } from './value.js';
@@ -30,6 +30,7 @@ export const RUNTIME = {
   index,
   indexStr,
   setIndex,
+  setIndexStr,
   callable,
   forNum,
   iterateResult,

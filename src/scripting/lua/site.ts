@@ -12,16 +12,26 @@ export interface ChunkInfo {
   readonly short: string;
 }
 
-export interface Site {
-  readonly chunk: ChunkInfo;
-  readonly line: number;
-  /** For calls: how the called function was reached (global, local, upvalue, field, method), or undefined. */
-  readonly what: string | undefined;
-  /** For calls: the name it was reached by ('?' for a non-string key). */
-  readonly name: string | undefined;
-  /** Descriptions of the operands, "local 'x'", for error messages; undefined when Lua gives none. */
-  readonly d1: string | undefined;
-  readonly d2: string | undefined;
+export class Site {
+  /**
+   * An inline cache for field access at this site: the node slot where the
+   * key was last found. Tables that got the same keys in the same order
+   * have them in the same slots, so one number serves them all; a hit is
+   * checked by the key being in that slot (see ops-index.ts).
+   */
+  ic = 0;
+
+  constructor(
+    readonly chunk: ChunkInfo,
+    readonly line: number,
+    /** For calls: how the called function was reached (global, local, upvalue, field, method), or undefined. */
+    readonly what: string | undefined,
+    /** For calls: the name it was reached by ('?' for a non-string key). */
+    readonly name: string | undefined,
+    /** Descriptions of the operands, "local 'x'", for error messages; undefined when Lua gives none. */
+    readonly d1: string | undefined,
+    readonly d2: string | undefined,
+  ) {}
 }
 
 export function makeSite(
@@ -32,7 +42,7 @@ export function makeSite(
   d1?: string,
   d2?: string,
 ): Site {
-  return Object.freeze({ chunk, line, what, name, d1, d2 });
+  return new Site(chunk, line, what, name, d1, d2);
 }
 
 /** "user_script:3:" for errors raised at this site. */

@@ -11,6 +11,12 @@ import type { LuaFunction, LuaResult, LuaValue } from './value.js';
  */
 export const MAX_CALL_DEPTH = 20000;
 
+/**
+ * Lua's LUAI_MAXCCALLS: calls nested through C (pcall, metamethods,
+ * library callbacks, the host's call) past this raise "C stack overflow".
+ */
+export const MAX_C_CALLS = 200;
+
 /** Lua calls and loop iterations between two calls of the host's hook, unless the host says otherwise. */
 export const DEFAULT_HOOK_EVERY = 100000;
 
@@ -27,6 +33,8 @@ export class LuaState {
    */
   site: Site | null = null;
   depth = 0;
+  /** Calls in progress that Lua makes through luaD_call (see MAX_C_CALLS). */
+  cCalls = 0;
   /** callers[d]: the site that called the Lua function running at depth d (error level 2 and up). */
   readonly callers: (Site | null)[] = [];
   /** Counts down per Lua call and loop iteration; the hook runs when it goes negative. */
@@ -66,9 +74,12 @@ export class LuaState {
     const saved = this.site;
     const d = this.depth;
     if (d >= MAX_CALL_DEPTH) throw this.error('stack overflow');
+    // Raised from the library function's frame, so without a position.
+    if (this.cCalls + 1 >= MAX_C_CALLS) throw new LuaError('C stack overflow', saved);
     this.callers[d] = saved;
     this.depth = d + 1;
     this.site = null;
+    this.cCalls++;
     try {
       return f.apply(undefined, args);
     } catch (e) {
@@ -78,6 +89,7 @@ export class LuaState {
     } finally {
       this.site = saved;
       this.depth = d;
+      this.cCalls--;
     }
   }
 

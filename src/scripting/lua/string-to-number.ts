@@ -137,8 +137,25 @@ function scaleBinary(mant: bigint, exp: number): number {
   return Number(scaled | sticky) / 2 ** extra;
 }
 
+/** The common case, a short decimal integer ("42", "-7"), read directly; NaN for anything else. */
+function plainInteger(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 15) return NaN;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  if (i === n) return NaN;
+  let v = 0;
+  for (; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return s.charCodeAt(0) === 45 ? -v : v;
+}
+
 /** luaO_str2d: the number a string denotes in Lua 5.1, or undefined. */
 export function stringToNumber(s: string): number | undefined {
+  const fast = plainInteger(s);
+  if (fast === fast) return fast;
   const nul = s.indexOf('\0');
   if (nul >= 0) s = s.slice(0, nul);
   const { value, end } = strtod(s);

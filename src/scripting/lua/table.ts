@@ -6,6 +6,19 @@ import type { LuaValue } from './value.js';
 const MAXBITS = 26;
 const MAXASIZE = 1 << MAXBITS;
 
+/**
+ * Scratch space of the rehash, which runs to completion without calling
+ * out: nums[i] counts integer keys in (2^(i-1), 2^i]; hashInts and
+ * arraySize are countHash's and computeSizes's second results.
+ */
+const NUMS = new Int32Array(MAXBITS + 1);
+
+/** The node arrays of a table without a hash part (never written: every write to them is behind nk !== null). */
+const NO_NODES: LuaValue[] = [];
+const NO_LINKS: number[] = [];
+let hashInts = 0;
+let arraySize = 0;
+
 /** Node vectors up to this size are searched by scanning; larger ones keep a Map from key to slot. */
 const SCAN_LIMIT = 8;
 
@@ -47,9 +60,9 @@ export class LuaTable {
     this.arr = [];
     for (let i = 0; i < narray; i++) this.arr.push(undefined);
     this.nk = null;
-    this.nv = [];
-    this.nn = [];
-    this.nh = [];
+    this.nv = NO_NODES;
+    this.nn = NO_LINKS;
+    this.nh = NO_LINKS;
     this.lastfree = 0;
     this.index = null;
     this.metatable = null;
@@ -183,6 +196,11 @@ export class LuaTable {
     return this.nk === null ? 0 : this.nk.length;
   }
 
+  /** The node slot holding key k, or -1 (callers check that the table has a node vector). */
+  slotOf(k: LuaValue): number {
+    return this.slot(k);
+  }
+
   private slot(k: LuaValue): number {
     const index = this.index;
     if (index !== null) {
@@ -275,19 +293,19 @@ export class LuaTable {
   }
 
   private rehash(extraKey: LuaValue): void {
-    const nums = new Array<number>(MAXBITS + 1).fill(0);
+    const nums = NUMS;
+    for (let i = 0; i <= MAXBITS; i++) nums[i] = 0;
     let nasize = this.countArray(nums);
     let totaluse = nasize;
-    const hashed = this.countHash(nums);
-    totaluse += hashed.total;
-    nasize += hashed.ints;
+    totaluse += this.countHash(nums);
+    nasize += hashInts;
     if (countInt(extraKey, nums)) nasize++;
     totaluse++;
-    const [na, size] = computeSizes(nums, nasize);
-    this.resize(size, totaluse - na);
+    const na = computeSizes(nums, nasize);
+    this.resize(arraySize, totaluse - na);
   }
 
-  private countArray(nums: number[]): number {
+  private countArray(nums: Int32Array): number {
     const a = this.arr;
     let ause = 0;
     let i = 1;
@@ -305,49 +323,60 @@ export class LuaTable {
     return ause;
   }
 
-  private countHash(nums: number[]): { total: number; ints: number } {
+  /** The keys in use in the node vector; sets hashInts to how many of them are array candidates. */
+  private countHash(nums: Int32Array): number {
     let total = 0;
-    let ints = 0;
+    hashInts = 0;
     const nk = this.nk;
-    if (nk === null) return { total, ints };
+    if (nk === null) return 0;
     for (let i = nk.length - 1; i >= 0; i--) {
       if (this.nv[i] !== undefined) {
-        if (countInt(nk[i], nums)) ints++;
+        if (countInt(nk[i], nums)) hashInts++;
         total++;
       }
     }
-    return { total, ints };
+    return total;
   }
 
-  /** Lua's resize: grow or shrink the array part, build a new node vector and reinsert. */
+  /**
+   * Lua's resize: the array part grown or shrunk, a new node vector, every
+   * entry put back (array entries that no longer fit first, then the old
+   * nodes from the last). Built in a scratch table and swapped in at the
+   * end, so that a failure midway (V8 out of stack) leaves the table whole.
+   */
   resize(nasize: number, nhsize: number): void {
     const oldArr = this.arr;
-    const oldasize = oldArr.length;
+    const next = new LuaTable(0, 0);
+    const arr = oldArr.length > nasize ? oldArr.slice(0, nasize) : oldArr.slice();
+    for (let i = arr.length; i < nasize; i++) arr.push(undefined);
+    next.arr = arr;
+    next.setNodeVector(nhsize);
+    for (let i = nasize; i < oldArr.length; i++) {
+      if (oldArr[i] !== undefined) next.rawSet(i + 1, oldArr[i]);
+    }
     const oldKeys = this.nk;
-    const oldVals = this.nv;
-    this.shape++;
-    if (nasize > oldasize) for (let i = oldasize; i < nasize; i++) oldArr.push(undefined);
-    this.setNodeVector(nhsize);
-    if (nasize < oldasize) {
-      const vanishing = oldArr.slice(nasize);
-      oldArr.length = nasize;
-      for (let i = 0; i < vanishing.length; i++) {
-        if (vanishing[i] !== undefined) this.rawSet(nasize + i + 1, vanishing[i]);
-      }
-    }
     if (oldKeys !== null) {
+      const oldVals = this.nv;
       for (let i = oldKeys.length - 1; i >= 0; i--) {
-        if (oldVals[i] !== undefined) this.rawSet(oldKeys[i], oldVals[i]);
+        if (oldVals[i] !== undefined) next.rawSet(oldKeys[i], oldVals[i]);
       }
     }
+    this.arr = next.arr;
+    this.nk = next.nk;
+    this.nv = next.nv;
+    this.nn = next.nn;
+    this.nh = next.nh;
+    this.lastfree = next.lastfree;
+    this.index = next.index;
+    this.shape++;
   }
 
   private setNodeVector(size: number): void {
     if (size === 0) {
       this.nk = null;
-      this.nv = [];
-      this.nn = [];
-      this.nh = [];
+      this.nv = NO_NODES;
+      this.nn = NO_LINKS;
+      this.nh = NO_LINKS;
       this.index = null;
       this.lastfree = 0;
       return;
@@ -390,7 +419,7 @@ function keyHash(k: LuaValue): number {
 }
 
 /** Lua's arrayindex + countint: counts an integer key in 1..MAXASIZE into its power-of-two slice. */
-function countInt(k: LuaValue, nums: number[]): boolean {
+function countInt(k: LuaValue, nums: Int32Array): boolean {
   if (typeof k === 'number' && k >= 1 && k <= MAXASIZE && Math.floor(k) === k) {
     nums[ceilLog2(k)]++;
     return true;
@@ -398,8 +427,8 @@ function countInt(k: LuaValue, nums: number[]): boolean {
   return false;
 }
 
-/** Lua's computesizes: the largest power of two n with more than n/2 of 1..n in use. Returns [keys in array, array size]. */
-function computeSizes(nums: number[], narray: number): [number, number] {
+/** Lua's computesizes: the largest power of two n with more than n/2 of 1..n in use (into arraySize); returns how many keys go there. */
+function computeSizes(nums: Int32Array, narray: number): number {
   let a = 0;
   let na = 0;
   let n = 0;
@@ -413,5 +442,6 @@ function computeSizes(nums: number[], narray: number): [number, number] {
     }
     if (a === narray) break;
   }
-  return [na, n];
+  arraySize = n;
+  return na;
 }

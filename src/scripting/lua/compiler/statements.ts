@@ -103,12 +103,14 @@ function target(cx: Context, node: L.Expression, early: boolean): Target {
     const v = cx.fn.resolve(node.name);
     if (v !== null) return { prepare: '', assign: (value) => `${v.jsName} = ${value};\n` };
     const site = cx.site(endLine(node));
-    return { prepare: '', assign: (value) => `setIndex(S, G, ${stringLiteral(node.name)}, ${value}, ${site});\n` };
+    return { prepare: '', assign: (value) => `setIndexStr(S, G, ${stringLiteral(node.name)}, ${value}, ${site});\n` };
   }
   if (node.type !== 'MemberExpression' && node.type !== 'IndexExpression') throw new Error('cannot assign to this expression');
   const site = cx.site(endLine(node), undefined, undefined, describe(cx, node.base));
   let obj = expr(cx, node.base);
-  let key = node.type === 'MemberExpression' ? stringLiteral(node.identifier.name) : expr(cx, node.index);
+  const constKey =
+    node.type === 'MemberExpression' ? node.identifier.name : node.index.type === 'StringLiteral' ? node.index.value : undefined;
+  let key = constKey !== undefined ? stringLiteral(constKey) : expr(cx, (node as L.IndexExpression).index);
   let prepare = '';
   if (early) {
     const o = cx.temp();
@@ -120,7 +122,8 @@ function target(cx: Context, node: L.Expression, early: boolean): Target {
       key = k;
     }
   }
-  return { prepare, assign: (value) => `setIndex(S, ${obj}, ${key}, ${value}, ${site});\n` };
+  const op = constKey !== undefined ? 'setIndexStr' : 'setIndex';
+  return { prepare, assign: (value) => `${op}(S, ${obj}, ${key}, ${value}, ${site});\n` };
 }
 
 /**
@@ -151,7 +154,7 @@ function functionStatement(cx: Context, node: L.FunctionDeclaration): string {
   const fn = functionExpr(cx, node, isMethod);
   if (id.type === 'MemberExpression') {
     const site = cx.site(startLine(node), undefined, undefined, describe(cx, id.base));
-    return `setIndex(S, ${expr(cx, id.base)}, ${stringLiteral(id.identifier.name)}, ${fn}, ${site});\n`;
+    return `setIndexStr(S, ${expr(cx, id.base)}, ${stringLiteral(id.identifier.name)}, ${fn}, ${site});\n`;
   }
   return target(cx, id, false).assign(fn);
 }

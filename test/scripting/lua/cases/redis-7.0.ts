@@ -17,6 +17,9 @@ export const REPLIES_IN_7_0: Record<string, Plain> = {
   'return type(newproxy)': {
     err: "ERR user_script:1: Script attempted to access nonexistent global variable 'newproxy' script: *, on @user_script:1.",
   },
+  'return cjson.encode(newproxy())': {
+    err: "ERR user_script:1: Script attempted to access nonexistent global variable 'newproxy' script: *, on @user_script:1.",
+  },
   // 7.0 turns newlines in a script's error into spaces; 7.2 keeps them.
   "error('with\\nnewline')": { err: 'ERR user_script:1: with newline script: *, on @user_script:1.' },
 };
