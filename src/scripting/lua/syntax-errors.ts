@@ -24,6 +24,30 @@ interface Block {
   awaitingDo: boolean;
 }
 
+/** luaparse's messages for errors of its lexer. */
+const LEXICAL = /^(unfinished |malformed number|decimal escape|invalid escape|hexadecimal digit|'\[' expected)/;
+
+/** Tokens that end a block (Lua's block_follow, besides the end of input). */
+const BLOCK_FOLLOW = new Set(['end', 'until', 'else', 'elseif']);
+
+/**
+ * Whether the tokens before `j` end a statement that is a parenthesised
+ * expression, which Lua refuses with "syntax error" (it is neither a call
+ * nor something to assign to).
+ */
+function parenthesizedStatement(tokens: Token[], j: number): boolean {
+  let k = j - 1;
+  if (k < 0 || tokens[k].text !== ')') return false;
+  let depth = 0;
+  for (; k >= 0; k--) {
+    if (tokens[k].text === ')') depth++;
+    else if (tokens[k].text === '(' && --depth === 0) break;
+  }
+  if (k < 0) return false;
+  const prev = k > 0 ? tokens[k - 1] : undefined;
+  return prev === undefined || prev.text === ';' || (prev.type === 'keyword' && ['do', 'then', 'else', 'repeat'].includes(prev.text));
+}
+
 function validNumber(text: string): boolean {
   return stringToNumber(text) !== undefined;
 }
@@ -94,18 +118,35 @@ export function luaSyntaxMessage(
   if (err === null) return error === null ? null : { line: error.line, message: error.message };
   let j = tokens.findIndex((t) => t.start >= err.index);
   if (j < 0) j = tokens.length;
-  if (error !== null && error.tokenIndex <= j) return { line: error.line, message: error.message };
+  const text = err.message.replace(/^\[\d+:\d+\] /, '');
+  // Lua lexes one token at a time, so a lexical error before the parser's stops it first; luaparse
+  // reports its own lexical errors from one token further on.
+  if (error !== null && (error.tokenIndex <= j || (LEXICAL.test(text) && error.tokenIndex <= j + 1))) {
+    return { line: error.line, message: error.message };
+  }
   const at = tokens[Math.min(j, tokens.length - 1)];
   const near = ` near '${at.text}'`;
-  const text = err.message.replace(/^\[\d+:\d+\] /, '');
+  const before = j > 0 ? tokens[j - 1] : undefined;
 
   if (/^unexpected /.test(text)) {
     const blocks = openBlocks(tokens, j);
     const top = blocks[blocks.length - 1];
-    if (top.ended) {
-      const expected = top.opener === '' ? `'<eof>' expected` : expectedClose(top, at);
-      return { line: at.line, message: expected + near };
+    const terminator = top.opener === '' ? `'<eof>' expected` : expectedClose(top, at);
+    if (at.type === 'keyword' && BLOCK_FOLLOW.has(at.text)) return { line: at.line, message: terminator + near };
+    if (before !== undefined && before.text === 'return' && before.type === 'keyword') {
+      return { line: at.line, message: 'unexpected symbol' + near };
     }
+    if (top.ended) return { line: at.line, message: terminator + near };
+    if (parenthesizedStatement(tokens, j)) return { line: at.line, message: 'syntax error' + near };
+    return { line: at.line, message: 'unexpected symbol' + near };
+  }
+  if (/^ambiguous syntax/.test(text)) {
+    let k = Math.min(j, tokens.length - 1);
+    while (k > 0 && tokens[k].text !== '(') k--;
+    return { line: tokens[k].line, message: `ambiguous syntax (function call x new statement) near '('` };
+  }
+  if (/^'\)' expected near /.test(text) && before !== undefined && (before.text === '(' || before.text === ',')) {
+    // Lua wanted an expression there.
     return { line: at.line, message: 'unexpected symbol' + near };
   }
   let m = /^'(end|until)' expected near /.exec(text);
@@ -120,6 +161,6 @@ export function luaSyntaxMessage(
   if (/^<expression> expected/.test(text)) return { line: at.line, message: 'unexpected symbol' + near };
   m = /^<(name)> expected/.exec(text);
   if (m !== null) return { line: at.line, message: `'<name>' expected` + near };
-  // Messages luaparse words as Lua does (ambiguous syntax, no loop to break, '...' outside a vararg function).
+  // Messages luaparse words as Lua does (no loop to break, '...' outside a vararg function).
   return { line: at.line, message: text.replace(/ near '.*'$/s, '') + near };
 }

@@ -7,6 +7,7 @@ import { languageCases } from './language.js';
 import { numberCases } from './numbers.js';
 import { stringCases } from './strings.js';
 import { structCases } from './struct.js';
+import { syntaxCases } from './syntax.js';
 import { tableCases } from './tables.js';
 
 export const ALL_CASES: Record<string, Case[]> = {
@@ -19,4 +20,5 @@ export const ALL_CASES: Record<string, Case[]> = {
   cmsgpack: cmsgpackCases,
   struct: structCases,
   bit: bitCases,
+  syntax: syntaxCases,
 };
