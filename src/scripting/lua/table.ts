@@ -72,10 +72,19 @@ export class LuaTable {
     if (nhash > 0) this.setNodeVector(nhash);
   }
 
-  /** A table whose array part holds `values` (as a constructor or luaCreateArray builds it). */
+  /**
+   * A table holding `values` at 1..n, laid out as Lua lays out a new table
+   * filled by lua_rawseti in order (how Redis builds KEYS, ARGV and the
+   * arrays of redis.call's replies): the array part is the next power of
+   * two, which is what `#` sees once holes are made.
+   */
   static fromArray(values: readonly LuaValue[]): LuaTable {
     const t = new LuaTable(0, 0);
-    t.arr = values.slice();
+    const arr = values.slice();
+    const n = arr.length;
+    const size = n <= 1 ? n : 2 ** ceilLog2(n);
+    for (let i = n; i < size; i++) arr.push(undefined);
+    t.arr = arr;
     return t;
   }
 

@@ -3,6 +3,7 @@ import { bitCases } from './bit.js';
 import { cjsonCases } from './cjson.js';
 import { cmsgpackCases } from './cmsgpack.js';
 import { errorCases } from './errors.js';
+import { keysCases } from './keys.js';
 import { languageCases } from './language.js';
 import { numberCases } from './numbers.js';
 import { stringCases } from './strings.js';
@@ -21,4 +22,5 @@ export const ALL_CASES: Record<string, Case[]> = {
   struct: structCases,
   bit: bitCases,
   syntax: syntaxCases,
+  keys: keysCases,
 };
