@@ -65,7 +65,7 @@ function compute(op: Op, a: number, b: number): number {
 }
 
 /** A value as an arithmetic operand: a number, a string that reads as one, else undefined. */
-export function toArith(v: LuaValue): number | undefined {
+function toArith(v: LuaValue): number | undefined {
   if (typeof v === 'number') return v;
   if (typeof v === 'string') return stringToNumber(v);
   return undefined;

@@ -17,16 +17,6 @@ export function callable(S: LuaState, f: LuaValue, site: Site): LuaFunction {
   throw S.errorAt(site, typeError('call', f, desc));
 }
 
-/**
- * A call made by the runtime or a library rather than by Lua code (a
- * metamethod, pcall's function, sort's comparator): the callee sees no
- * calling line, as Lua shows none for a function called from C, and the
- * caller's site is restored afterwards for its own error messages.
- */
-export function callFromHost(S: LuaState, f: LuaFunction, args: LuaValue[]): LuaResult {
-  return S.callFromC(f, args);
-}
-
 /** A metamethod called by an operation of Lua code at `site` (its caller is that Lua code). */
 export function callMeta(S: LuaState, site: Site | null, f: LuaFunction, a: LuaValue, b: LuaValue): LuaResult {
   if (S.cCalls + 1 >= MAX_C_CALLS) throw S.errorAt(site, 'C stack overflow');

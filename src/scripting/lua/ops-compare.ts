@@ -13,7 +13,7 @@ import { first, truthy, typeName, type LuaValue } from './value.js';
  */
 
 /** a == b after the raw test failed: only two tables sharing an __eq can still be equal. */
-export function eqMeta(S: LuaState, a: LuaValue, b: LuaValue, site: Site | null): boolean {
+function eqMeta(S: LuaState, a: LuaValue, b: LuaValue, site: Site | null): boolean {
   if (!(a instanceof LuaTable) || !(b instanceof LuaTable)) return false;
   const tm = sharedMetamethod(a.metatable, b.metatable, '__eq');
   return tm !== undefined && truthy(first(callMeta(S, site, tm, a, b)));

@@ -140,7 +140,7 @@ class CallIteration implements Iteration {
   }
 }
 
-export function iterate(S: LuaState, f: LuaValue, s: LuaValue, ctl: LuaValue, site: Site): Iteration {
+function iterate(S: LuaState, f: LuaValue, s: LuaValue, ctl: LuaValue, site: Site): Iteration {
   if (s instanceof LuaTable) {
     if (f === S.pairsNext || f === S.next) return new TableIteration(s, ctl);
     if (f === S.ipairsIterator && typeof ctl === 'number') return new ArrayIteration(s, ctl);

@@ -8,7 +8,7 @@ import type { LuaValue } from './value.js';
  * point bytes" (luaO_int2fb), which round sizes of 16 and more up, and the
  * table gets those rounded sizes.
  */
-export function roundedSize(x: number): number {
+function roundedSize(x: number): number {
   if (x < 8) return x;
   let e = 0;
   while (x >= 16) {

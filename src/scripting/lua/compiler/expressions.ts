@@ -66,7 +66,7 @@ export function numeral(node: L.Expression): number | undefined {
 }
 
 /** A number as a JavaScript literal; 0 and -0 share one constant per function, as in Lua's constant table. */
-export function numberLiteral(cx: Context, v: number): string {
+function numberLiteral(cx: Context, v: number): string {
   if (v === 0) {
     if (cx.fn.zero === undefined) cx.fn.zero = v;
     return Object.is(cx.fn.zero, -0) ? '(-0)' : '0';
@@ -98,7 +98,7 @@ export function describe(cx: Context, node: L.Expression): string | undefined {
 }
 
 /** Whether the expression always yields a JavaScript boolean (so tests need no truthiness check). */
-export function isBoolean(node: L.Expression): boolean {
+function isBoolean(node: L.Expression): boolean {
   if (node.type === 'BooleanLiteral') return true;
   if (node.type === 'UnaryExpression') return node.operator === 'not';
   return node.type === 'BinaryExpression' && (node.operator in COMPARE || node.operator === '~=');

@@ -47,9 +47,6 @@ export function checkNumber(S: LuaState, v: LuaValue, n: number, argc: number): 
   throw typeErrorArg(S, n, 'number', v, argc);
 }
 
-export function optNumber(S: LuaState, v: LuaValue, n: number, argc: number, def: number): number {
-  return v === undefined ? def : checkNumber(S, v, n, argc);
-}
 
 /** luaL_checkinteger: the number truncated towards zero (lua_Integer is 64-bit; out of range is C's undefined cast). */
 export function checkInteger(S: LuaState, v: LuaValue, n: number, argc: number): number {

@@ -1,4 +1,3 @@
-import { callFromHost } from '../ops-call.js';
 import { index } from '../ops-index.js';
 import type { LuaState } from '../state.js';
 import { LuaTable } from '../table.js';
@@ -102,7 +101,7 @@ export function openString(S: LuaState): Record<string, LuaValue> {
     if (repl instanceof LuaTable) {
       value = index(S, repl, ms.capture(0, s, e), null);
     } else {
-      value = first(callFromHost(S, repl as LuaFunction, ms.captures(s, e, true)));
+      value = first(S.callFromC(repl as LuaFunction, ms.captures(s, e, true)));
     }
     if (value === undefined || value === false) return ms.src.slice(s, e);
     const str = asString(value);

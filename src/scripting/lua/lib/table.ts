@@ -1,5 +1,4 @@
 import { lt } from '../ops-compare.js';
-import { callFromHost } from '../ops-call.js';
 import type { LuaState } from '../state.js';
 import { LuaTable } from '../table.js';
 import { first, NONE, truthy, typeName, type LuaFunction, type LuaResult, type LuaValue } from '../value.js';
@@ -115,7 +114,7 @@ export function openTable(S: LuaState): Record<string, LuaValue> {
       const less =
         comp === undefined
           ? (x: LuaValue, y: LuaValue) => lt(S, x, y, null)
-          : (x: LuaValue, y: LuaValue) => truthy(first(callFromHost(S, comp as LuaFunction, [x, y])));
+          : (x: LuaValue, y: LuaValue) => truthy(first(S.callFromC(comp as LuaFunction, [x, y])));
       // Sorted in a copy (with t[0] and t[n+1], which Lua's partition may read past the ends), written back even on error, as Lua sorts in place.
       const a: LuaValue[] = new Array(n + 2);
       for (let k = 0; k <= n + 1; k++) a[k] = table.getInt(k);
@@ -151,7 +150,7 @@ export function openTable(S: LuaState): Record<string, LuaValue> {
       const n = table.length();
       if (typeof f !== 'function') throw typeErrorArg(S, 2, 'function', f, argc);
       for (let i = 1; i <= n; i++) {
-        const r = first(callFromHost(S, f, [i, table.getInt(i)]));
+        const r = first(S.callFromC(f, [i, table.getInt(i)]));
         if (r !== undefined) return r;
       }
       return NONE;
@@ -162,7 +161,7 @@ export function openTable(S: LuaState): Record<string, LuaValue> {
       const table = checkTable(S, t, 1, argc);
       if (typeof f !== 'function') throw typeErrorArg(S, 2, 'function', f, argc);
       for (let e = table.next(undefined); e !== null; e = table.next(e[0])) {
-        const r = first(callFromHost(S, f, [e[0], e[1]]));
+        const r = first(S.callFromC(f, [e[0], e[1]]));
         if (r !== undefined) return r;
       }
       return NONE;

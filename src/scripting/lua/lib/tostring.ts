@@ -1,6 +1,5 @@
 import { metamethod } from '../metatables.js';
 import { numberToString } from '../number-format.js';
-import { callFromHost } from '../ops-call.js';
 import type { LuaState } from '../state.js';
 import { LuaTable } from '../table.js';
 import { objectSerial } from '../table-hash.js';
@@ -34,7 +33,7 @@ export function toStringMeta(S: LuaState, v: LuaValue): LuaValue {
   const tm = metamethod(S, v, '__tostring');
   if (tm !== undefined) {
     if (typeof tm !== 'function') throw S.error(`attempt to call a ${typeName(tm)} value`);
-    return first(callFromHost(S, tm, [v]));
+    return first(S.callFromC(tm, [v]));
   }
   return rawToString(v);
 }
