@@ -28,9 +28,14 @@ export function parseLua(source: string, short: string): Chunk {
       const { line, message } = luaSyntaxMessage(source, e as SyntaxError & { line: number; index: number });
       throw new LuaSyntaxError(`${short}:${line}: ${message}`);
     }
+    if (e instanceof RangeError) {
+      // luaparse ran out of stack: nesting far past Lua's own limit.
+      const late = luaSyntaxMessage(source, null);
+      throw new LuaSyntaxError(`${short}:${late?.line ?? 1}: ${late?.message ?? 'chunk has too many syntax levels'}`);
+    }
     throw e;
   }
-  // Errors of Lua's lexer that luaparse does not make (a numeral running into letters).
+  // Errors luaparse does not make: Lua's lexer's (a numeral running into letters), nesting past Lua's limit.
   const late = luaSyntaxMessage(source, null);
   if (late !== null) throw new LuaSyntaxError(`${short}:${late.line}: ${late.message}`);
   return ast;

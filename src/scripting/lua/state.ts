@@ -93,8 +93,9 @@ export class LuaState {
     }
   }
 
-  /** Runs the hook; compiled loops call this when the budget runs out. */
-  tick(): void {
+  /** Runs the hook; compiled loops call this when the budget runs out, with the loop's site. */
+  tick(site?: Site): void {
+    if (site !== undefined) this.site = site;
     this.budget = this.hookEvery;
     if (this.hook === null) return;
     try {

@@ -96,6 +96,65 @@ function openBlocks(tokens: Token[], upTo: number): Block[] {
   return stack;
 }
 
+/** LUAI_MAXCCALLS: how deep Lua's parser may nest (its enterlevel). */
+const MAX_LEVELS = 200;
+
+const UNARY_OR_RIGHT = new Set(['not', '-', '#', '..', '^']);
+const EXPRESSION_END = new Set([',', ';', '=', 'then', 'do', 'end', 'else', 'elseif', 'until', 'return', 'local', 'in', 'and', 'or']);
+
+/**
+ * Where Lua's parser would give up with "chunk has too many syntax levels"
+ * (200 nested levels: one per block, and in an expression one per
+ * enclosing bracket and per pending operand of a unary or
+ * right-associative operator), as the index of the token it would stand
+ * on, or -1. An estimate from the tokens, checked at block starts and at
+ * operands; it agrees with Lua for nested parentheses, braces, blocks and
+ * chains of .. and unary operators.
+ */
+function tooDeepAt(tokens: Token[]): number {
+  let blocks = 0;
+  const chains: number[] = [0];
+  const awaitingDo: boolean[] = [];
+  const operand = (t: Token) =>
+    t.type === 'name' ||
+    t.type === 'number' ||
+    t.type === 'string' ||
+    (t.type === 'keyword' && ['nil', 'true', 'false', 'function'].includes(t.text)) ||
+    t.text === '...' ||
+    t.text === '{';
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k];
+    if (operand(t)) {
+      let pending = 0;
+      for (const c of chains) pending += c;
+      if (1 + blocks + (chains.length - 1) + 1 + pending > MAX_LEVELS) return k;
+    }
+    const top = chains.length - 1;
+    if (t.type === 'keyword' || t.type === 'symbol') {
+      if (t.text === '(' || t.text === '{' || t.text === '[') chains.push(0);
+      else if (t.text === ')' || t.text === '}' || t.text === ']') {
+        if (chains.length > 1) chains.pop();
+      } else if (UNARY_OR_RIGHT.has(t.text)) chains[top]++;
+      else if (EXPRESSION_END.has(t.text)) chains[top] = 0;
+    }
+    if (t.type !== 'keyword') continue;
+    let opens = false;
+    if (t.text === 'function' || t.text === 'if' || t.text === 'repeat') opens = true;
+    else if (t.text === 'while' || t.text === 'for') {
+      opens = true;
+      awaitingDo.push(true);
+    } else if (t.text === 'do') {
+      if (awaitingDo.length > 0 && awaitingDo[awaitingDo.length - 1]) awaitingDo[awaitingDo.length - 1] = false;
+      else opens = true;
+    } else if (t.text === 'end' || t.text === 'until') {
+      blocks = Math.max(0, blocks - 1);
+      if (awaitingDo.length > 0 && !awaitingDo[awaitingDo.length - 1]) awaitingDo.pop();
+    }
+    if (opens && 1 + ++blocks > MAX_LEVELS) return k;
+  }
+  return -1;
+}
+
 /** check_match's wording: the closing token expected, naming the opener when it is on another line. */
 function expectedClose(block: Block, at: Token): string {
   const close = block.opener === 'repeat' ? 'until' : 'end';
@@ -115,9 +174,15 @@ export function luaSyntaxMessage(
   err: { message: string; index: number; line: number } | null,
 ): LuaSyntaxMessage | null {
   const { tokens, error } = lexLua(source, validNumber);
-  if (err === null) return error === null ? null : { line: error.line, message: error.message };
+  const deep = tooDeepAt(tokens);
+  const deepError = deep < 0 ? null : { line: tokens[deep].line, message: 'chunk has too many syntax levels' };
+  if (err === null) {
+    if (error !== null && (deep < 0 || error.tokenIndex <= deep)) return { line: error.line, message: error.message };
+    return deepError;
+  }
   let j = tokens.findIndex((t) => t.start >= err.index);
   if (j < 0) j = tokens.length;
+  if (deepError !== null && deep <= j && (error === null || deep < error.tokenIndex)) return deepError;
   const text = err.message.replace(/^\[\d+:\d+\] /, '');
   // Lua lexes one token at a time, so a lexical error before the parser's stops it first; luaparse
   // reports its own lexical errors from one token further on.

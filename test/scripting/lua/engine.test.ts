@@ -123,8 +123,9 @@ describe('the interrupt hook', () => {
     lua.setHook(() => {
       if (++calls === 5) throw lua.error('Script killed by user with SCRIPT KILL...');
     }, 1000);
-    const e = luaError(() => run(lua, 'while true do end'));
+    const e = luaError(() => run(lua, 'local n = 0\nwhile true do\n  n = n + 1\nend'));
     expect(e.value).toBe('Script killed by user with SCRIPT KILL...');
+    expect(e.site?.line).toBe(2);
     expect(calls).toBe(5);
   });
 

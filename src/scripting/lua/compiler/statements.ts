@@ -16,8 +16,10 @@ import { functionExpr } from './functions.js';
 
 /** Statements to JavaScript statements. Blocks are JavaScript blocks, so locals in loop bodies are fresh per iteration. */
 
-/** Where compiled loops give the host's hook its chance (Lua's count hook). */
-const HOOK = 'if (--S.budget < 0) S.tick();\n';
+/** Where compiled loops give the host's hook its chance (Lua's count hook); the loop's site says where the script is. */
+function hook(cx: Context, node: L.Node): string {
+  return `if (--S.budget < 0) S.tick(${cx.site(startLine(node))});\n`;
+}
 
 export function block(cx: Context, body: L.Statement[], scoped = true): string {
   if (scoped) cx.fn.openBlock();
@@ -42,14 +44,14 @@ function statement(cx: Context, node: L.Statement): string {
     case 'IfStatement':
       return ifStatement(cx, node);
     case 'WhileStatement':
-      return `while (${condition(cx, node.condition)}) {\n${HOOK}${block(cx, node.body)}}\n`;
+      return `while (${condition(cx, node.condition)}) {\n${hook(cx, node)}${block(cx, node.body)}}\n`;
     case 'RepeatStatement': {
       // The condition is inside the body's scope: it sees the body's locals.
       cx.fn.openBlock();
       const body = block(cx, node.body, false);
       const cond = condition(cx, node.condition);
       cx.fn.closeBlock();
-      return `while (true) {\n${HOOK}${body}if (${cond}) break;\n}\n`;
+      return `while (true) {\n${hook(cx, node)}${body}if (${cond}) break;\n}\n`;
     }
     case 'DoStatement':
       return `{\n${block(cx, node.body)}}\n`;
@@ -201,7 +203,7 @@ function numericFor(cx: Context, node: L.ForNumericStatement): string {
   const v = cx.fn.declare(node.variable.name).jsName;
   const body = block(cx, node.body);
   cx.fn.closeBlock();
-  out += `${i} -= ${step};\nwhile (true) {\n${i} += ${step};\nif (${test}) break;\n${HOOK}let ${v} = ${i};\n${body}}\n`;
+  out += `${i} -= ${step};\nwhile (true) {\n${i} += ${step};\nif (${test}) break;\n${hook(cx, node)}let ${v} = ${i};\n${body}}\n`;
   return `{\n${out}}\n`;
 }
 
@@ -221,6 +223,6 @@ function genericFor(cx: Context, node: L.ForGenericStatement): string {
   const body = block(cx, node.body);
   cx.fn.closeBlock();
   const decl = vars.map((v, k) => `${v} = ${k === 0 ? `${it}.k` : k === 1 ? `${it}.v` : `${it}.extra(${k})`}`);
-  return `${it} = ${init};\nwhile (${it}.step()) {\n${HOOK}let ${decl.join(', ')};\n${body}}\n`;
+  return `${it} = ${init};\nwhile (${it}.step()) {\n${hook(cx, node)}let ${decl.join(', ')};\n${body}}\n`;
 }
 
