@@ -1,4 +1,5 @@
-import luaparse, { type Chunk } from 'luaparse';
+import luaparse, { type Chunk, type Node } from 'luaparse';
+import { stringToNumber } from './string-to-number.js';
 import { luaSyntaxMessage } from './syntax-errors.js';
 
 /**
@@ -16,7 +17,21 @@ const OPTIONS = {
   ranges: true,
   comments: true,
   scope: false,
+  onCreateNode: lua51Literal,
 } as const;
+
+/**
+ * Literal values as Lua 5.1's lexer makes them, where luaparse's differ: a
+ * long string's line breaks (\r\n, \n\r, \r) are each one '\n', and
+ * numerals are read by strtod as Lua reads them.
+ */
+function lua51Literal(node: Node): void {
+  if (node.type === 'StringLiteral' && node.raw.startsWith('[')) {
+    node.value = node.value.replace(/\r\n|\n\r|\r|\n/g, '\n');
+  } else if (node.type === 'NumericLiteral') {
+    node.value = stringToNumber(node.raw) ?? node.value;
+  }
+}
 
 /** Parses Lua 5.1 source with luaparse; syntax errors are reworded as Lua's. */
 export function parseLua(source: string, short: string): Chunk {

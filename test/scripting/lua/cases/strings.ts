@@ -227,4 +227,6 @@ export const stringCases: Case[] = [
   t("return tostring(1e300 * 1e10)", "inf"),
   t("return ('abc'):find('b')", 2),
   t("return #string.format('%099d', 1)", 99),
+  t("return {#[[a\nb]], #[[a\nb]], #[[a\n\nb]], #\"a\\\nb\", #[[\nx]], ([[a\nb]]):byte(2), tostring(0xfffffffffffffffffff), tostring(1e309)}", [3,3,4,3,1,10,"7.5557863725914e+22","inf"]),
+  t("return 0x.8", {"err":"ERR Error compiling script (new function): user_script:1: malformed number near '0x'"}),
 ];
