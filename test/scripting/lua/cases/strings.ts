@@ -229,4 +229,5 @@ export const stringCases: Case[] = [
   t("return #string.format('%099d', 1)", 99),
   t("return {#[[a\nb]], #[[a\nb]], #[[a\n\nb]], #\"a\\\nb\", #[[\nx]], ([[a\nb]]):byte(2), tostring(0xfffffffffffffffffff), tostring(1e309)}", [3,3,4,3,1,10,"7.5557863725914e+22","inf"]),
   t("return 0x.8", {"err":"ERR Error compiling script (new function): user_script:1: malformed number near '0x'"}),
+  t("return {#[[a\r\nb]], #[[a\rb]], #[[a\n\rb]], #\"a\\\r\nb\", #[[\r\nx]], ([[a\r\nb]]):byte(2), tostring(0xfffffffffffffffffff), tostring(1e309)}", [3,3,3,3,1,10,"7.5557863725914e+22","inf"]),
 ];
