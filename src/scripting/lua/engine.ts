@@ -35,7 +35,9 @@ import { results, type LuaFunction, type LuaValue } from './value.js';
  * The hook (setHook) runs every `every` Lua calls and loop iterations; it
  * may throw a LuaError to stop the script (busy scripts, SCRIPT KILL), and
  * keeps being called at every check after that, so pcall cannot swallow
- * it for long.
+ * it for long. The script runs on the caller's thread: the hook cannot
+ * read a socket, so a SCRIPT KILL from another client has to reach it by
+ * shared state another thread writes (an Atomics flag, for instance).
  *
  * Converting results to replies is the host's: LuaTable.getStr('err'),
  * getInt(i) up to the first nil, typeof checks for the rest.
@@ -43,9 +45,11 @@ import { results, type LuaFunction, type LuaValue } from './value.js';
 export class LuaEngine {
   readonly state = new LuaState();
   readonly globals = new LuaTable();
-  readonly random = new Rand48();
+  /** math.random's generator; Redis has one per process, so engines may share one. */
+  readonly random: Rand48;
 
-  constructor() {
+  constructor(opts: { random?: Rand48 } = {}) {
+    this.random = opts.random ?? new Rand48();
     const S = this.state;
     const G = this.globals;
     const set = (t: LuaTable, fields: Record<string, LuaValue>) => {

@@ -210,8 +210,8 @@ export function luaSyntaxMessage(
     while (k > 0 && tokens[k].text !== '(') k--;
     return { line: tokens[k].line, message: `ambiguous syntax (function call x new statement) near '('` };
   }
-  if (/^'\)' expected near /.test(text) && before !== undefined && (before.text === '(' || before.text === ',')) {
-    // Lua wanted an expression there.
+  if (/^'[)}]' expected near /.test(text) && before !== undefined && ['(', '{', ',', ';'].includes(before.text)) {
+    // Lua wanted an expression (an argument, a table field) there.
     return { line: at.line, message: 'unexpected symbol' + near };
   }
   let m = /^'(end|until)' expected near /.exec(text);

@@ -80,6 +80,44 @@ export function stringLiteral(s: string): string {
   return JSON.stringify(s);
 }
 
+/**
+ * A constant as Lua's code generator sees it after folding what it folds:
+ * numerals, `not` of a constant, and and/or whose left side is a constant
+ * that decides nothing (nil or x, true and x give x). Undefined when the
+ * expression is not one; { value } otherwise (value undefined for nil).
+ */
+function constant(node: L.Expression): { value: string | number | boolean | undefined } | undefined {
+  switch (node.type) {
+    case 'StringLiteral':
+      return { value: node.value };
+    case 'NilLiteral':
+      return { value: undefined };
+    case 'BooleanLiteral':
+      return { value: node.value };
+    case 'UnaryExpression': {
+      if (node.operator !== 'not') break;
+      const c = constant(node.argument);
+      return c === undefined ? undefined : { value: c.value === undefined || c.value === false };
+    }
+    case 'LogicalExpression': {
+      const l = constant(node.left);
+      if (l === undefined) return undefined;
+      const falsy = l.value === undefined || l.value === false;
+      return (node.operator === 'or') === falsy ? constant(node.right) : undefined;
+    }
+    default:
+      break;
+  }
+  const n = numeral(node);
+  return n === undefined ? undefined : { value: n };
+}
+
+/** The name Lua gives a key in "field 'x'": a string constant's text, else '?'. */
+function keyName(key: L.Expression): string {
+  const c = constant(key);
+  return c !== undefined && typeof c.value === 'string' ? c.value : '?';
+}
+
 /** How Lua 5.1 names an operand in error messages: "local 'x'", "field 'y'"..., or undefined. */
 export function describe(cx: Context, node: L.Expression): string | undefined {
   switch (node.type) {
@@ -91,7 +129,14 @@ export function describe(cx: Context, node: L.Expression): string | undefined {
     case 'MemberExpression':
       return `field '${node.identifier.name}'`;
     case 'IndexExpression':
-      return node.index.type === 'StringLiteral' ? `field '${node.index.value}'` : `field '?'`;
+      return `field '${keyName(node.index)}'`;
+    case 'LogicalExpression': {
+      // Lua's code generator drops a constant that decides nothing (nil or x, true and x): x is the operand.
+      const l = constant(node.left);
+      if (l === undefined) return undefined;
+      const falsy = l.value === undefined || l.value === false;
+      return (node.operator === 'or') === falsy ? describe(cx, node.right) : undefined;
+    }
     default:
       return undefined;
   }
@@ -106,8 +151,10 @@ function isBoolean(node: L.Expression): boolean {
 
 /** A JavaScript boolean: whether the expression's value is true in Lua (neither nil nor false). */
 export function condition(cx: Context, node: L.Expression): string {
+  // A constant condition is decided at compile time; Lua does not even put it in the constant table.
+  const c = constant(node);
+  if (c !== undefined) return c.value === undefined || c.value === false ? 'false' : 'true';
   if (isBoolean(node)) return expr(cx, node);
-  if (node.type === 'NilLiteral') return 'false';
   if (node.type === 'Identifier' && cx.fn.resolve(node.name) !== null) {
     const js = cx.fn.resolve(node.name)!.jsName;
     return `(${js} !== undefined && ${js} !== false)`;
@@ -170,6 +217,11 @@ function indexExpr(cx: Context, node: L.IndexExpression): string {
 }
 
 function logical(cx: Context, node: L.LogicalExpression): string {
+  const l = constant(node.left);
+  if (l !== undefined && node.operator === 'and' && l.value !== undefined && l.value !== false) {
+    // true and x is x, and Lua emits nothing for the constant.
+    return expr(cx, node.right);
+  }
   const t = cx.temp();
   const left = expr(cx, node.left);
   const right = expr(cx, node.right);
@@ -203,8 +255,17 @@ function binary(cx: Context, node: L.BinaryExpression): string {
     const folded = numeral(node);
     if (folded !== undefined) return numberLiteral(cx, folded);
   }
-  const left = expr(cx, node.left);
-  const right = expr(cx, node.right);
+  // Lua keeps a numeral left operand of arithmetic aside for folding and puts it in the constant
+  // table after the right operand's constants: that order decides which of 0 and -0 a function keeps.
+  let left: string;
+  let right: string;
+  if (op in ARITH && numeral(node.left) !== undefined) {
+    right = expr(cx, node.right);
+    left = expr(cx, node.left);
+  } else {
+    left = expr(cx, node.left);
+    right = expr(cx, node.right);
+  }
   const site = cx.site(endLine(node), undefined, undefined, describe(cx, node.left), describe(cx, node.right));
   if (op in ARITH) return `${ARITH[op]}(S, ${left}, ${right}, ${site})`;
   if (op in COMPARE) return `${COMPARE[op]}(S, ${left}, ${right}, ${site})`;
@@ -230,7 +291,7 @@ function calleeName(cx: Context, base: L.Expression): { what?: string; name?: st
     case 'MemberExpression':
       return { what: base.indexer === ':' ? 'method' : 'field', name: base.identifier.name };
     case 'IndexExpression':
-      return { what: 'field', name: base.index.type === 'StringLiteral' ? base.index.value : '?' };
+      return { what: 'field', name: keyName(base.index) };
     default:
       return {};
   }
