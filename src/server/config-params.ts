@@ -88,7 +88,7 @@ const AOF: ParamDef[] = [
   { name: 'aof-timestamp-enabled', type: 'bool', default: 'no' },
 ];
 
-/** Parameters Redis uses only to tune its compact encodings; Sluice stores and reports them. */
+/** Parameters that tune the compact encodings: the hash, set, sorted-set and stream ones shape Sluice's values as they shape Redis's; the list ones are stored and reported only. */
 const ENCODING_TUNING: ParamDef[] = [
   { name: 'hash-max-listpack-entries', alias: 'hash-max-ziplist-entries', type: 'int', default: '512', min: 0n, max: LONG_MAX, unsigned: true },
   { name: 'hash-max-listpack-value', alias: 'hash-max-ziplist-value', type: 'memory', default: '64', min: 0n, max: LONG_MAX, unsigned: true },
