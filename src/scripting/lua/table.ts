@@ -20,7 +20,7 @@ let hashInts = 0;
 let arraySize = 0;
 
 /** Node vectors up to this size are searched by scanning; larger ones keep a Map from key to slot. */
-const SCAN_LIMIT = 8;
+const SCAN_LIMIT = 16;
 
 /**
  * A Lua table, laid out as Lua 5.1's ltable.c lays it out: an array part for

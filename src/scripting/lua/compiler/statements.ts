@@ -216,8 +216,9 @@ function genericFor(cx: Context, node: L.ForGenericStatement): string {
   const site = cx.site(startLine(node));
   const it = cx.temp();
   const exprs = node.iterators;
-  const single = exprs.length === 1 && isCall(exprs[0]) && isMulti(cx, exprs[0]);
-  const init = `iterateResult(S, ${single ? resultOf(cx, exprs[0] as Parameters<typeof resultOf>[1]) : listArray(cx, exprs)}, ${site})`;
+  const only = exprs[0];
+  const values = exprs.length === 1 && isCall(only) && isMulti(cx, only) ? resultOf(cx, only) : listArray(cx, exprs);
+  const init = `iterateResult(S, ${values}, ${site})`;
   cx.fn.openBlock();
   const vars = node.variables.map((v) => cx.fn.declare(v.name).jsName);
   const body = block(cx, node.body);
