@@ -237,6 +237,18 @@ describe('keyspace events, change counts and propagation, as Redis has them', ()
   });
 });
 
+describe('blocking pops read timeouts as Redis 7.2 does', () => {
+  test('past the int64 range or infinite: out of range (7.0 overflowed or called it negative); a negative sub-millisecond one rounds up to 0 and is accepted', async () => {
+    const outOfRange = err('ERR timeout is out of range');
+    expect(await call('BZPOPMIN', 'k', 'inf')).toEqual(outOfRange);
+    expect(await call('BZPOPMAX', 'k', '1e300')).toEqual(outOfRange);
+    expect(await call('BZMPOP', '-inf', '1', 'k', 'MIN')).toEqual(err('ERR timeout is negative'));
+    await call('MULTI');
+    await call('BZPOPMIN', 'k', '-0.0001');
+    expect(await call('EXEC')).toEqual(arr({ t: 'array', v: null }));
+  });
+});
+
 describe('RESP3 reply shapes', () => {
   test('WITHSCORES gives [member, score] pairs; pops with a count pairs, without one flat; BZPOPMIN flat with its key', async () => {
     const c3 = await resp3();
