@@ -23,6 +23,13 @@ const GLOB_CHARS = /[[*?]/;
 export class Config {
   private readonly entries = new Map<string, Entry>();
   private readonly values = new Map<ParamDef, ConfigValue>();
+  /**
+   * num()'s answers by the name asked, emptied whenever a value changes:
+   * the families read their encoding thresholds on every write (HSET reads
+   * two), and a case-folded double lookup plus a BigInt conversion each
+   * time showed in profiles.
+   */
+  private readonly numbers = new Map<string, number>();
   /** Called after parameters change, so owners can react (limits, logging, hz…). */
   onChange: (name: string) => void = () => {};
 
@@ -50,7 +57,12 @@ export class Config {
   }
 
   num(name: string): number {
-    return Number(this.get(name) as bigint);
+    let n = this.numbers.get(name);
+    if (n === undefined) {
+      n = Number(this.get(name) as bigint);
+      this.numbers.set(name, n);
+    }
+    return n;
   }
 
   str(name: string): string {
@@ -110,11 +122,13 @@ export class Config {
       }
     }
     const previous = found.map((e) => this.values.get(e.def)!);
+    this.numbers.clear();
     try {
       for (let i = 0; i < found.length; i++) this.values.set(found[i].def, parsed[i]);
       for (const e of found) this.onChange(e.def.name);
     } catch (e) {
       for (let i = found.length - 1; i >= 0; i--) this.values.set(found[i].def, previous[i]);
+      this.numbers.clear();
       for (const f of found) this.onChange(f.def.name);
       return `ERR CONFIG SET failed (possibly related to argument '${found[0].name}') - ${(e as Error).message}`;
     }

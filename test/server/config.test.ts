@@ -317,3 +317,23 @@ describe('the CLI tells the server which file it loaded', () => {
     conn.close();
   });
 });
+
+describe('reading numbers', () => {
+  test('num() answers the value in force: a change shows at once, and a rolled-back SET leaves the old value', () => {
+    const config = new Config();
+    expect(config.num('hash-max-listpack-entries')).toBe(512);
+    expect(config.setMany([['hash-max-listpack-entries', '7']])).toBeNull();
+    expect(config.num('hash-max-listpack-entries')).toBe(7);
+    let refused = false;
+    config.onChange = (name) => {
+      // An owner reading the new value while the SET is under way, before a later parameter refuses it.
+      if (name === 'hash-max-listpack-entries') expect(config.num(name)).toBe(refused ? 7 : 9);
+      if (name === 'hz' && !refused) {
+        refused = true;
+        throw new Error('refused');
+      }
+    };
+    expect(config.setMany([['hash-max-listpack-entries', '9'], ['hz', '20']])).toMatch(/refused/);
+    expect(config.num('hash-max-listpack-entries')).toBe(7);
+  });
+});
