@@ -183,7 +183,7 @@ export class RequestParser {
     while (!this.stopped && !this.failed && this.pos < this.buf.length) {
       let argv: string[] | null;
       if (this.multibulkLeft === 0 && this.argv.length === 0) {
-        if (this.requestArgv !== null) this.forgetRequestBytes();
+        this.forgetRequestBytes();
         argv = this.buf[this.pos] === 42 /* '*' */ ? this.parseMultibulk() : this.parseInline();
       } else {
         argv = this.parseBulks();
@@ -390,6 +390,7 @@ export class RequestParser {
 
   /** Lets go of the last request's big buffers (its command has run), so an idle connection holds none. */
   forgetRequestBytes(): void {
+    if (this.requestArgv === null) return;
     this.requestArgv = null;
     this.requestBigArgs = null;
   }

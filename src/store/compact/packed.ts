@@ -91,3 +91,13 @@ export function findEntry(p: Packed, s: string, stride = 1, pos = 0): number {
 export function splice(p: Packed, from: number, to: number, insert: string): Packed {
   return p.slice(0, from) + insert + p.slice(to);
 }
+
+/**
+ * An entry read out of a packed string, as a string of its own. V8 makes a
+ * slice of 13 chars or more a view that keeps the whole packed string
+ * alive; an entry that outlives the encoding (moved into a larger one,
+ * stored in another key) must not pin it.
+ */
+export function ownCopy(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'latin1').latin1Slice(0, s.length);
+}

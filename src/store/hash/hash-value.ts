@@ -1,5 +1,5 @@
 import { constants } from 'node:buffer';
-import { encodeEntry, encodedSize, entryAt, nextEntry, splice, type Packed } from '../compact/packed.js';
+import { encodeEntry, encodedSize, entryAt, nextEntry, ownCopy, splice, type Packed } from '../compact/packed.js';
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { TypedValue, ValueSnapshot } from '../keyspace/value.js';
@@ -26,14 +26,6 @@ export const NO_DEADLINE = -1;
  * margin covers length prefixes.
  */
 const PACKED_MAX = constants.MAX_STRING_LENGTH - 1024;
-
-/** V8 makes substrings of 13 chars or more views of their parent, which they keep alive. */
-const SLICE_MIN = 13;
-
-/** `s` as a string of its own, for one that may be a view into a packed string and is to be kept. */
-function detached(s: string): string {
-  return s.length < SLICE_MIN ? s : Buffer.from(s, 'latin1').latin1Slice(0, s.length);
-}
 
 /**
  * A hash value. Small hashes are packed (Redis's `listpack`): field, value,
@@ -222,7 +214,7 @@ export class HashValue implements TypedValue {
         this.packed = null;
         this.pairs = 0;
         this.table = new HashTable<string>();
-        for (let j = 0; j < fields.length; j++) this.tableSet(detached(fields[j]), detached(values[j]));
+        for (let j = 0; j < fields.length; j++) this.tableSet(ownCopy(fields[j]), ownCopy(values[j]));
         for (let j = i + 2; j < argv.length; j += 2) if (this.tableSet(argv[j], argv[j + 1])) added++;
         return added;
       }
@@ -366,7 +358,7 @@ export class HashValue implements TypedValue {
     for (let pos = 0; pos < p.length && out.length < max; pos = tupleEnd(p, pos, 3)) {
       const d = deadlineAt(p, pos);
       if (d === -1 || d > now) break;
-      out.push(detached(entryAt(p, pos)));
+      out.push(ownCopy(entryAt(p, pos)));
     }
     return out;
   }
@@ -407,8 +399,8 @@ export class HashValue implements TypedValue {
     this.pairs = 0;
     this.volatile = false;
     forEachTuple(p, stride, (f, v, d) => {
-      const field = detached(f);
-      this.tableSet(field, detached(v));
+      const field = ownCopy(f);
+      this.tableSet(field, ownCopy(v));
       if (d !== -1) (this.deadlines ??= new FieldDeadlines()).set(field, d);
     });
   }

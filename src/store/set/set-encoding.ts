@@ -34,12 +34,3 @@ export function intsetCap(lim: SetLimits): number {
   return Math.min(lim.intsetEntries, INTSET_LIMIT);
 }
 
-/**
- * A copy of a member read out of a packed string that owns its bytes. V8
- * makes a slice of 13 chars or more a view that keeps the whole packed
- * string alive; a member that outlives the packed string (one moved into a
- * hashtable) must not pin it.
- */
-export function ownCopy(s: string): string {
-  return s.length < 13 ? s : Buffer.from(s, 'latin1').latin1Slice(0, s.length);
-}

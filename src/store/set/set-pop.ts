@@ -1,5 +1,6 @@
 import { chooseOrdered } from './set-random.js';
-import { ownCopy, type SetLimits } from './set-encoding.js';
+import { ownCopy } from '../compact/packed.js';
+import type { SetLimits } from './set-encoding.js';
 import { SetValue } from './set-value.js';
 
 /** SPOP rebuilds the set from what stays once fewer than 1/5 of the popped would stay. */

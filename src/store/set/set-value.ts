@@ -1,11 +1,11 @@
-import { encodeEntry, encodedSize, entryAt, findEntry, nextEntry, splice } from '../compact/packed.js';
+import { encodeEntry, encodedSize, entryAt, findEntry, nextEntry, ownCopy, splice } from '../compact/packed.js';
 import type { TypedValue, ValueSnapshot } from '../keyspace/value.js';
 import { HashSet } from './hash-set.js';
 import {
   intAt, intInsert, intRemove, intSearch, intsetOf, intText, parseIntMember, widthFor, widthOfAll, type IntMember,
 } from './intset.js';
 import {
-  ENCODING_NAMES, HASHTABLE, INTSET, intsetCap, LISTPACK, ownCopy, PACKED_LIMIT, type SetLimits,
+  ENCODING_NAMES, HASHTABLE, INTSET, intsetCap, LISTPACK, PACKED_LIMIT, type SetLimits,
 } from './set-encoding.js';
 import { SetSnapshot } from './set-snapshot.js';
 

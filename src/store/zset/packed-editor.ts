@@ -1,5 +1,5 @@
-import { encodedSize } from '../compact/packed.js';
-import { PackedZset, ownCopy } from './packed-zset.js';
+import { encodedSize, ownCopy } from '../compact/packed.js';
+import { PackedZset } from './packed-zset.js';
 import { packedScoreText } from './score.js';
 import { TreeZset } from './tree-zset.js';
 import { PACKED_MAX_BYTES, type ZSetValue, type ZsetLimits } from './zset.js';

@@ -1,15 +1,5 @@
-import { encodeEntry, entryAt, entryEquals, nextEntry, splice, type Packed } from '../compact/packed.js';
+import { encodeEntry, entryAt, entryEquals, nextEntry, ownCopy, splice, type Packed } from '../compact/packed.js';
 import { packedScore, packedScoreText } from './score.js';
-
-/**
- * A member read out of a packed string, as a string of its own. V8 makes a
- * slice of 13 chars or more a view that keeps the whole packed string
- * alive; a member that outlives this encoding (moved into a tree, stored in
- * another set) must not pin it.
- */
-export function ownCopy(s: string): string {
-  return s.length < 13 ? s : Buffer.from(s, 'latin1').latin1Slice(0, s.length);
-}
 
 /**
  * `s` made flat now: a spliced string is a tree of two views of the old
