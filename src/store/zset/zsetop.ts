@@ -5,21 +5,9 @@ import type { Value } from '../keyspace/value.js';
 import { SetValue } from '../set/set-value.js';
 import { ZSetValue } from './zset.js';
 
-/**
- * What ZUNION and the other set operations read of a plain set, whose
- * members count with score 1: the set family's value offers these (its
- * `each` lends packed members unless asked for copies).
- */
-export interface SetInput {
-  readonly type: 'set';
-  readonly size: number;
-  has(member: string): boolean;
-  each(f: (member: string) => boolean | void, own?: boolean): boolean;
-}
-
-/** One input of a set operation: a sorted set, a plain set, or nothing (a missing key), with its weight. */
+/** One input of a set operation: a sorted set, a plain set (its members score 1), or nothing (a missing key), with its weight. */
 export interface Source {
-  value: ZSetValue | SetInput | null;
+  value: ZSetValue | SetValue | null;
   weight: number;
 }
 
