@@ -43,8 +43,11 @@ export class PropagationStream {
     this.depth++;
   }
 
+  /** Set while effects must not propagate (a script's redis.set_repl(redis.REPL_NONE)). */
+  muted = false;
+
   record(db: number, argv: string[]): void {
-    if (this.listeners.length === 0) return;
+    if (this.listeners.length === 0 || this.muted) return;
     this.pending.push({ db, argv });
     if (this.depth === 0) this.flush();
   }

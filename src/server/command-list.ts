@@ -27,13 +27,15 @@ import { pubsubCommands } from '../broker/commands.js';
 import { persistenceCommands } from '../persistence/commands.js';
 import type { Persistence } from '../persistence/persistence.js';
 import type { Client } from './client.js';
+import { evalCommands } from '../scripting/eval-commands.js';
+import type { Scripting } from '../scripting/scripting.js';
 
 /**
  * Every command Sluice implements: each family declares its own, this joins
  * them. Families that own a part of the server (the broker, persistence)
  * declare theirs bound to that part.
  */
-export function commandList(broker: Broker<Client>, persistence: Persistence<Client>): readonly CommandSpec[] {
+export function commandList(broker: Broker<Client>, persistence: Persistence<Client>, scripting: Scripting): readonly CommandSpec[] {
   return [
     ...connectionCommands,
     ...transactionCommands,
@@ -58,6 +60,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...streamCommands,
     ...bitmapCommands,
     ...hllCommands,
+    ...evalCommands(scripting),
     ...pubsubCommands(broker),
     ...persistenceCommands(persistence),
   ];

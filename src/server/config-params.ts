@@ -121,6 +121,7 @@ export const PARAMETERS: ParamDef[] = [
   { name: 'enable-debug-command', type: 'enum', default: 'no', values: PROTECTED_ACTION, immutable: true },
   { name: 'enable-module-command', type: 'enum', default: 'no', values: PROTECTED_ACTION, immutable: true },
   // Redis takes any non-negative hz and holds it within 1..500.
+  { name: 'busy-reply-threshold', alias: 'lua-time-limit', type: 'int', default: '5000', min: 0n, max: LONG_MAX },
   { name: 'hz', type: 'int', default: '10', min: 0n, max: INT_MAX, clamp: [1n, 500n] },
   { name: 'timeout', type: 'int', default: '0', min: 0n, max: INT_MAX },
   { name: 'maxclients', type: 'int', default: '10000', min: 1n, max: UINT_MAX, unsigned: true },

@@ -11,6 +11,9 @@ import { Keyspace } from '../store/keyspace/keyspace.js';
 import { registerBrokerMetrics } from './broker-metrics.js';
 import { Client } from './client.js';
 import { Listener } from './listener.js';
+import { Scripting } from '../scripting/scripting.js';
+import { scriptHost } from './script-host.js';
+import { REDIS_VERSION } from './version.js';
 import type { Command } from './command-types.js';
 import { CommandTable } from './command-table.js';
 import { commandList } from './command-list.js';
@@ -55,6 +58,9 @@ export class Server implements PersistenceHost<Client> {
   readonly persistence: Persistence<Client>;
   readonly blocking: BlockingRegistry<Client>;
   readonly commands: CommandTable;
+  readonly scripting: Scripting;
+  /** The client scripts run their commands as (Redis's Lua client). */
+  private readonly luaClient: Client;
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
   readonly parserLimits: ParserLimits = { maxBulkLen: 0, queryBufferLimit: 0 };
@@ -118,7 +124,10 @@ export class Server implements PersistenceHost<Client> {
       errorReplied: (c) => this.stats.countError(c.reply.lastError),
     });
     this.persistence = new Persistence<Client>(this, (held) => this.writeHeld(held));
-    this.commands = new CommandTable(commandList(this.broker, this.persistence));
+    this.scripting = new Scripting(scriptHost(this, () => this.luaClient), REDIS_VERSION, () => this.config.num('busy-reply-threshold'));
+    this.luaClient = new Client(this, this.nextClientId++, null, this.scripting.sink, 'lua');
+    this.luaClient.denyBlocking = true;
+    this.commands = new CommandTable(commandList(this.broker, this.persistence, this.scripting));
     this.keyspace.listener = {
       expired: (db, key) => {
         this.propagation.record(db.index, ['DEL', key]);

@@ -8,6 +8,7 @@ export { LuaError } from './errors.js';
 export { JSON_NULL } from './lib/cjson-config.js';
 export { Rand48 } from './lib/rand48.js';
 export { LuaSyntaxError } from './parse.js';
+export { stringToNumber } from './string-to-number.js';
 export type { ChunkInfo, Site } from './site.js';
 export { LuaTable } from './table.js';
 export { first, LuaUserdata, NONE, results, typeName, type LuaFunction, type LuaResult, type LuaValue } from './value.js';

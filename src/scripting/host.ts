@@ -1,0 +1,32 @@
+import type { Command } from '../core/command.js';
+import type { Ctx } from '../core/context.js';
+import type { Log } from '../core/log.js';
+import type { Database } from '../store/keyspace/database.js';
+
+/**
+ * What scripting needs of the server: its commands, a client of its own to
+ * run them as (Redis's Lua client: no connection, blocking denied), and a
+ * few facts about the server's state. The server implements it.
+ */
+export interface ScriptHost {
+  /** The command or subcommand a command line names, as the dispatcher finds it. */
+  lookup(argv: string[]): Command<never> | undefined;
+  /**
+   * Runs a command that passed the script's checks as the script's client,
+   * its reply into the script's sink (Scripting.sink, which the host's client was made with), with the
+   * statistics, MONITOR feed and effects of any command; `propagate` false
+   * (redis.set_repl) keeps its effects out of the AOF.
+   */
+  call(cmd: Command<never>, argv: string[], propagate: boolean): void;
+  /** A command a script called was refused before it ran: its rejected calls and the error statistics count it. */
+  rejected(cmd: Command<never> | undefined, error: string): void;
+  /** Selects `db` for the script's client: a script starts in its caller's database. */
+  selectDb(db: Database): void;
+  /** Used memory is over maxmemory (Redis checks it once, as the script's command starts). */
+  overMemory(): boolean;
+  /** A write would be refused for a persistence error (MISCONF): the error, or null. */
+  writeRefusal(): string | null;
+  /** MONITOR sees EVAL and FCALL before the commands their scripts call. */
+  feedMonitors(caller: Ctx, argv: string[]): void;
+  readonly log: Log;
+}

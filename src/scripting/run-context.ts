@@ -1,0 +1,36 @@
+import type { Ctx } from '../core/context.js';
+import type { ScriptFlags } from './shebang.js';
+
+/** redis.set_repl's flags: where a script's writes propagate. */
+export const REPL_AOF = 1;
+export const REPL_REPLICA = 2;
+export const REPL_ALL = REPL_AOF | REPL_REPLICA;
+
+/** One script or function running (Redis's scriptRunCtx). */
+export class RunContext {
+  /** Writes are refused (EVAL_RO, FCALL_RO, or a script declared no-writes). */
+  readonly readOnly: boolean;
+  /** Commands that may grow memory run even over maxmemory. */
+  readonly allowOom: boolean;
+  /** The script has called a write command: it can no longer be killed, nor refused a write for memory. */
+  writeDirty = false;
+  /** Past busy-reply-threshold: others are told it is busy, and it may be killed. */
+  timedOut = false;
+  killed = false;
+  repl = REPL_ALL;
+  readonly startedAt = performance.now();
+
+  constructor(
+    readonly caller: Ctx,
+    /** The script's SHA for EVAL, the function's name for FCALL: how errors and logs name it. */
+    readonly name: string,
+    readonly evalMode: boolean,
+    flags: ScriptFlags,
+    ro: boolean,
+    /** Over maxmemory when the script started. */
+    readonly overMemory: boolean,
+  ) {
+    this.readOnly = ro || (!flags.compat && flags.noWrites);
+    this.allowOom = !flags.compat && flags.allowOom;
+  }
+}

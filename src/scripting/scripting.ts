@@ -1,0 +1,247 @@
+import type { Command } from '../core/command.js';
+import type { Ctx } from '../core/context.js';
+import type { ScriptHost } from './host.js';
+import { LuaReply, errorTable } from './lua-reply.js';
+import { writeLuaValue } from './lua-to-reply.js';
+import { LuaEngine, LuaError, LuaTable, type GlobalRef, type LuaFunction, type LuaResult, type LuaValue } from './lua/index.js';
+import { redisApi, raiseError, type LogLevel } from './redis-api.js';
+import { REPL_AOF, RunContext } from './run-context.js';
+import { toArgv } from './script-args.js';
+import { ScriptCache } from './script-cache.js';
+import { scriptErrorMessage } from './script-error.js';
+import type { ScriptFlags } from './shebang.js';
+
+/** Lua calls and loop iterations between two looks at the clock while a script runs. */
+const HOOK_EVERY = 10000;
+
+const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+
+/**
+ * Redis's scripting: one Lua engine whose globals every script shares (as
+ * Redis keeps one Lua state), the scripts cache, and the bridge by which a
+ * running script calls commands. Scripts run to completion on the caller's
+ * turn: nothing else runs between their commands.
+ */
+export class Scripting {
+  readonly lua = new LuaEngine();
+  /** The sink of the script's client: the host makes that client with it. */
+  readonly sink = new LuaReply();
+  readonly scripts = new ScriptCache();
+  /** The script running now, or null. */
+  current: RunContext | null = null;
+  private readonly keysRef: GlobalRef;
+  private readonly argvRef: GlobalRef;
+
+  constructor(
+    private readonly host: ScriptHost,
+    private readonly version: string,
+    private readonly busyThreshold: () => number,
+  ) {
+    const lua = this.lua;
+    lua.setGlobal(
+      'redis',
+      redisApi(lua, {
+        command: (args, raise) => this.command(args, raise),
+        aclCheck: (args) => this.aclCheck(args),
+        setResp: (proto) => {
+          this.sink.proto = proto;
+        },
+        setRepl: (flags) => {
+          this.running().repl = flags;
+        },
+        log: (level, message) => this.log(level, message),
+        version,
+      }),
+    );
+    lua.setGlobal('pcall', redisPcall(lua.globals.getStr('pcall') as LuaFunction));
+    this.keysRef = lua.globalRef('KEYS');
+    this.argvRef = lua.globalRef('ARGV');
+    lua.sandbox();
+    lua.setHook(() => this.interrupt(), HOOK_EVERY);
+  }
+
+  private running(): RunContext {
+    const run = this.current;
+    if (run === null) raiseError(this.lua, 'This function can only be called from a running script');
+    return run;
+  }
+
+  /**
+   * Runs a script or function for the client `c` and writes its result (or
+   * its error, named after `name`) as c's reply. `keys` and `args` become
+   * KEYS and ARGV for EVAL, the arguments of the function for FCALL.
+   * Returns false, writing the refusal, when the flags forbid running it
+   * now (scriptPrepareForRun).
+   */
+  run(c: Ctx, fn: LuaFunction, name: string, flags: ScriptFlags, ro: boolean, evalMode: boolean, keys: string[], args: string[]): void {
+    const refusal = this.refusal(flags, ro);
+    if (refusal !== null) {
+      c.reply.error(refusal);
+      return;
+    }
+    const run = new RunContext(c, name, evalMode, flags, ro, this.host.overMemory());
+    this.host.selectDb(c.db);
+    this.sink.proto = 2;
+    const outer = this.current;
+    this.current = run;
+    try {
+      const keyTable = LuaTable.fromArray(keys);
+      const argTable = LuaTable.fromArray(args);
+      let result: LuaValue[];
+      if (evalMode) {
+        this.keysRef.set(keyTable);
+        this.argvRef.set(argTable);
+        result = this.lua.call(fn);
+      } else {
+        result = this.lua.call(fn, [keyTable, argTable]);
+      }
+      writeLuaValue(c.reply, result[0], this.sink.proto);
+    } catch (e) {
+      if (!(e instanceof LuaError)) throw e;
+      const { message, counted } = scriptErrorMessage(this.lua, e, name);
+      c.reply.error(message);
+      // A command's error a script passes on was counted when the command failed (Redis's ERR_REPLY_FLAG_NO_STATS_UPDATE).
+      if (counted) c.reply.errors--;
+    } finally {
+      this.current = outer;
+    }
+  }
+
+  feedMonitors(c: Ctx, argv: string[]): void {
+    this.host.feedMonitors(c, argv);
+  }
+
+  /** SCRIPT KILL (isEval) and FUNCTION KILL: marks the running script killed, so that its next check stops it. */
+  kill(c: Ctx, isEval: boolean): void {
+    const run = this.current;
+    if (run === null) {
+      c.reply.error('NOTBUSY No scripts in execution right now.');
+    } else if (run.writeDirty) {
+      c.reply.error(
+        'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the ' +
+          'script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+      );
+    } else if (isEval !== run.evalMode) {
+      c.reply.error(busyError(run));
+    } else {
+      run.killed = true;
+      c.reply.ok();
+    }
+  }
+
+  /** Redis's scriptPrepareForRun: what the script's declared flags forbid in the server's state. */
+  private refusal(flags: ScriptFlags, ro: boolean): string | null {
+    if (flags.compat || flags.noWrites) return null;
+    const misconf = this.host.writeRefusal();
+    if (misconf !== null) return misconf;
+    if (ro) return 'ERR Can not execute a script with write flag using *_ro command.';
+    if (!flags.allowOom && this.host.overMemory()) {
+      return "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
+    }
+    return null;
+  }
+
+  /** redis.call and redis.pcall (luaRedisGenericCommand): the command's reply, or its error raised or returned. */
+  private command(args: LuaValue[], raise: boolean): LuaResult {
+    const run = this.running();
+    if (args.length === 0) return this.fail('ERR Please specify at least one argument for this redis lib call', raise, false);
+    const argv = toArgv(args);
+    if (argv === null) return this.fail('ERR Lua redis lib command arguments must be strings or integers', raise, false);
+    const cmd = this.host.lookup(argv);
+    const refused = this.check(run, cmd, argv);
+    if (refused !== null) {
+      this.host.rejected(cmd, refused);
+      return this.fail(refused, raise, true);
+    }
+    if (cmd!.isWrite) run.writeDirty = true;
+    this.host.call(cmd!, argv, (run.repl & REPL_AOF) !== 0);
+    const value = this.sink.take();
+    if (raise && this.sink.failed) throw this.lua.error(value);
+    return value;
+  }
+
+  /** Redis's scriptCall checks, in its order: the refusal's text, or null to run the command. */
+  private check(run: RunContext, cmd: Command<never> | undefined, argv: string[]): string | null {
+    if (cmd === undefined) return 'ERR Unknown Redis command called from script';
+    const arity = cmd.arity;
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return 'ERR Wrong number of args calling Redis command from script';
+    if (cmd.noScript) return 'ERR This Redis command is not allowed from script';
+    if (run.readOnly && (cmd.isWrite || cmd.flagSet.has('may_replicate'))) {
+      return 'ERR Write commands are not allowed from read-only scripts.';
+    }
+    if (cmd.isWrite && !run.writeDirty) {
+      const misconf = this.host.writeRefusal();
+      if (misconf !== null) return misconf;
+    }
+    if (!run.allowOom && !run.writeDirty && run.overMemory && cmd.denyOom) return OOM;
+    return null;
+  }
+
+  /**
+   * An error of the bridge itself (not of a command): raised by redis.call,
+   * returned by redis.pcall. `counted`: the error statistics have it already
+   * (a refused command), so the script's own error reply must not count it.
+   */
+  private fail(message: string, raise: boolean, counted: boolean): LuaValue {
+    const t = errorTable(message);
+    if (counted) t.rawSet('ignore_error_stats_update', true);
+    if (raise) throw this.lua.error(t);
+    return t;
+  }
+
+  private aclCheck(args: LuaValue[]): LuaResult {
+    if (args.length === 0) raiseError(this.lua, 'Please specify at least one argument for this redis lib call');
+    const argv = toArgv(args);
+    if (argv === null) raiseError(this.lua, 'Lua redis lib command arguments must be strings or integers');
+    if (this.host.lookup(argv) === undefined) raiseError(this.lua, 'Invalid command passed to redis.acl_check_cmd()');
+    // Sluice has no ACL users: the one user may run every command.
+    return true;
+  }
+
+  private log(level: LogLevel, message: string): void {
+    this.host.log[level](message);
+  }
+
+  /**
+   * The engine's hook: past busy-reply-threshold the script is marked as
+   * timed out (it may be killed from then on), and a killed script is
+   * stopped at every check, so that pcall cannot keep it alive.
+   */
+  private interrupt(): void {
+    const run = this.current;
+    if (run === null) return;
+    // Redis says SCRIPT KILL here for functions too.
+    if (run.killed) throw this.lua.error(errorTable('ERR Script killed by user with SCRIPT KILL...'));
+    if (run.timedOut) return;
+    const threshold = this.busyThreshold();
+    const elapsed = performance.now() - run.startedAt;
+    if (threshold <= 0 || elapsed < threshold) return;
+    run.timedOut = true;
+    this.host.log.warning(
+      `Slow script detected: still in execution after ${Math.round(elapsed)} milliseconds. ` +
+        `You can try killing the script using the ${run.evalMode ? 'SCRIPT KILL' : 'FUNCTION KILL'} command. Script name is: ${run.name}.`,
+    );
+  }
+}
+
+/** What a client is told while `run` is busy: which command can stop it. */
+export function busyError(run: RunContext): string {
+  return `BUSY Redis is busy running a script. You can only call ${run.evalMode ? 'SCRIPT KILL' : 'FUNCTION KILL'} or SHUTDOWN NOSAVE.`;
+}
+
+/**
+ * Redis's pcall: as Lua's, except that an error table with an `err` field
+ * (what redis.call raises) is caught as its message, as scripts written for
+ * Redis 6 expect.
+ */
+function redisPcall(basePcall: LuaFunction): LuaFunction {
+  return function (this: void) {
+    // eslint-disable-next-line prefer-rest-params
+    const r = basePcall.apply(undefined, arguments as unknown as LuaValue[]);
+    if (Array.isArray(r) && r[0] === false && r[1] instanceof LuaTable) {
+      const err = r[1].getStr('err');
+      if (typeof err === 'string' || typeof err === 'number') r[1] = err;
+    }
+    return r;
+  };
+}

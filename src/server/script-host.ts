@@ -1,0 +1,37 @@
+import type { ScriptHost } from '../scripting/host.js';
+import type { Client } from './client.js';
+import type { Command } from './command-types.js';
+import type { Server } from './server.js';
+
+/**
+ * The server's side of scripting: commands a script calls run through the
+ * dispatcher as `client()`, the script's own client (Redis's Lua client),
+ * which replies into the scripting sink and may not block.
+ */
+export function scriptHost(server: Server, client: () => Client): ScriptHost {
+  return {
+    lookup: (argv) => server.dispatcher.lookup(argv),
+    call(cmd, argv, propagate) {
+      const propagation = server.propagation;
+      const muted = propagation.muted;
+      propagation.muted = muted || !propagate;
+      server.dispatcher.call(client(), cmd as unknown as Command, argv);
+      propagation.muted = muted;
+    },
+    rejected(cmd, error) {
+      if (cmd !== undefined) cmd.stats.rejectedCalls++;
+      server.stats.countError(error);
+    },
+    selectDb(db) {
+      client().db = db;
+    },
+    overMemory: () => server.memoryLimit !== null && server.memoryLimit.overLimit(),
+    writeRefusal: () => server.persistence.writeRefusal,
+    feedMonitors(caller, argv) {
+      if (server.monitors.size !== 0) server.feedMonitors(caller as Client, argv);
+    },
+    get log() {
+      return server.log;
+    },
+  };
+}
