@@ -14,7 +14,13 @@ export interface Reply {
   lastError: string;
   ok(): void;
   simple(s: string): void;
-  error(message: string): void;
+  /**
+   * An error reply. Line breaks in the message become spaces, as Redis's
+   * addReplyErrorFormat makes them; with `keepLineFeeds` a lone LF stays,
+   * as Redis sends a script's error (only CR is replaced, so the reply
+   * still ends at its CRLF).
+   */
+  error(message: string, keepLineFeeds?: boolean): void;
   integer(n: number | bigint): void;
   bulk(s: string): void;
   bulkBuffer(b: Buffer): void;
@@ -338,9 +344,10 @@ export class RespWriter implements Reply {
     this.str('+' + s + CRLF);
   }
 
-  error(message: string): void {
+  error(message: string, keepLineFeeds = false): void {
     this.errors++;
-    const clean = message.includes('\n') || message.includes('\r') ? message.replace(/[\r\n]/g, ' ') : message;
+    const breaks = keepLineFeeds ? /\r/g : /[\r\n]/g;
+    const clean = message.includes('\n') || message.includes('\r') ? message.replace(breaks, ' ') : message;
     this.lastError = clean;
     this.str('-' + clean + CRLF);
   }

@@ -92,6 +92,11 @@ export class RequestParser {
    * the call (the server reads every socket into one shared buffer), so
    * whatever the parser keeps of it is copied.
    */
+  /** The sink refused the last request (blocked, paused, closing): input is held until resume(). */
+  get isStopped(): boolean {
+    return this.stopped || this.failed;
+  }
+
   feed(chunk: Buffer): void {
     if (this.failed) return;
     if (this.stopped) this.hold(chunk);

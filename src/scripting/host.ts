@@ -26,6 +26,14 @@ export interface ScriptHost {
   overMemory(): boolean;
   /** A write would be refused for a persistence error (MISCONF): the error, or null. */
   writeRefusal(): string | null;
+  /**
+   * Serves other clients while a script is past busy-reply-threshold: they
+   * are told BUSY, and may kill it. `caller` is the script's client, whose
+   * input waits. Called every few milliseconds until the script ends, then
+   * `busyEnded` once.
+   */
+  whileBusy(caller: Ctx): void;
+  busyEnded(): void;
   /** MONITOR sees EVAL and FCALL before the commands their scripts call. */
   feedMonitors(caller: Ctx, argv: string[]): void;
   readonly log: Log;

@@ -30,7 +30,6 @@ export class ScriptCache {
   private readonly lru = new Map<string, CachedScript>();
   /** Bytes of script bodies held, for INFO's used_memory_scripts_eval. */
   bodyBytes = 0;
-  evictions = 0;
 
   get size(): number {
     return this.scripts.size;
@@ -57,7 +56,6 @@ export class ScriptCache {
     if (this.lru.size > EVAL_SCRIPTS_LIMIT) {
       const oldest = this.lru.keys().next().value as string;
       this.remove(oldest);
-      this.evictions++;
     }
   }
 

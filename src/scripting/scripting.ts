@@ -13,6 +13,8 @@ import type { ScriptFlags } from './shebang.js';
 
 /** Lua calls and loop iterations between two looks at the clock while a script runs. */
 const HOOK_EVERY = 10000;
+/** How often a busy script lets the other clients in (Redis does at each hook, about every millisecond). */
+const SERVE_EVERY_MS = 5;
 
 const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
@@ -99,11 +101,12 @@ export class Scripting {
     } catch (e) {
       if (!(e instanceof LuaError)) throw e;
       const { message, counted } = scriptErrorMessage(this.lua, e, name);
-      c.reply.error(message);
+      c.reply.error(message, true);
       // A command's error a script passes on was counted when the command failed (Redis's ERR_REPLY_FLAG_NO_STATS_UPDATE).
       if (counted) c.reply.errors--;
     } finally {
       this.current = outer;
+      if (run.timedOut) this.host.busyEnded();
     }
   }
 
@@ -212,15 +215,22 @@ export class Scripting {
     if (run === null) return;
     // Redis says SCRIPT KILL here for functions too.
     if (run.killed) throw this.lua.error(errorTable('ERR Script killed by user with SCRIPT KILL...'));
-    if (run.timedOut) return;
-    const threshold = this.busyThreshold();
-    const elapsed = performance.now() - run.startedAt;
-    if (threshold <= 0 || elapsed < threshold) return;
-    run.timedOut = true;
-    this.host.log.warning(
-      `Slow script detected: still in execution after ${Math.round(elapsed)} milliseconds. ` +
-        `You can try killing the script using the ${run.evalMode ? 'SCRIPT KILL' : 'FUNCTION KILL'} command. Script name is: ${run.name}.`,
-    );
+    const now = performance.now();
+    if (!run.timedOut) {
+      const threshold = this.busyThreshold();
+      const elapsed = now - run.startedAt;
+      if (threshold <= 0 || elapsed < threshold) return;
+      run.timedOut = true;
+      this.host.log.warning(
+        `Slow script detected: still in execution after ${Math.round(elapsed)} milliseconds. ` +
+          `You can try killing the script using the ${run.evalMode ? 'SCRIPT KILL' : 'FUNCTION KILL'} command. Script name is: ${run.name}.`,
+      );
+    } else if (now - run.lastServed < SERVE_EVERY_MS) {
+      return;
+    }
+    run.lastServed = now;
+    this.host.whileBusy(run.caller);
+    if (run.killed) throw this.lua.error(errorTable('ERR Script killed by user with SCRIPT KILL...'));
   }
 }
 

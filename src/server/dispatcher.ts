@@ -5,6 +5,7 @@ import type { Command } from './command-types.js';
 import { discardTransaction, unwatchAll } from './commands/transactions.js';
 import { allowsProtectedAction, DEBUG_NOT_ALLOWED } from './protected-actions.js';
 import type { Server } from './server.js';
+import { busyError } from '../scripting/scripting.js';
 
 /** Redis quotes at most this much of the offending arguments in an unknown-command error. */
 const UNKNOWN_ARGS_QUOTE = 128;
@@ -132,6 +133,11 @@ export class Dispatcher {
     const gate = server.gate(c, cmd);
     if (gate !== null) {
       this.reject(c, cmd, argv, gate);
+      return;
+    }
+    const script = server.scripting.current;
+    if (script !== null && script.timedOut && !cmd.flagSet.has('allow_busy')) {
+      this.reject(c, cmd, argv, busyError(script));
       return;
     }
     // As in Redis, a paused write waits even when it would only be queued by MULTI.

@@ -111,10 +111,11 @@ function clientsSection(server: Server): string[] {
  * Node's heap and off-heap allocations stand for Redis's allocator total;
  * the resident set size is the process's own.
  */
-function memorySection(): string[] {
+function memorySection(server: Server): string[] {
   const m = process.memoryUsage();
   const used = m.heapUsed + m.external;
   const total = os.totalmem();
+  const scripts = server.scripting.scripts;
   return [
     `used_memory:${used}`,
     `used_memory_human:${bytesToHuman(used)}`,
@@ -122,6 +123,12 @@ function memorySection(): string[] {
     `used_memory_rss_human:${bytesToHuman(m.rss)}`,
     `total_system_memory:${total}`,
     `total_system_memory_human:${bytesToHuman(total)}`,
+    // Compiled scripts live in the JavaScript heap (used_memory): no separate Lua VM to measure.
+    'used_memory_lua:0',
+    'used_memory_vm_eval:0',
+    'used_memory_lua_human:0B',
+    `used_memory_scripts_eval:${scripts.bodyBytes}`,
+    `number_of_cached_scripts:${scripts.size}`,
     // Sluice sets no memory limit and never evicts.
     'maxmemory:0',
     'maxmemory_human:0B',

@@ -1,4 +1,5 @@
 import type { ScriptHost } from '../scripting/host.js';
+import { BusyPoll } from './busy-poll.js';
 import type { Client } from './client.js';
 import type { Command } from './command-types.js';
 import type { Server } from './server.js';
@@ -9,6 +10,7 @@ import type { Server } from './server.js';
  * which replies into the scripting sink and may not block.
  */
 export function scriptHost(server: Server, client: () => Client): ScriptHost {
+  const busy = new BusyPoll(server);
   return {
     lookup: (argv) => server.dispatcher.lookup(argv),
     call(cmd, argv, propagate) {
@@ -27,6 +29,8 @@ export function scriptHost(server: Server, client: () => Client): ScriptHost {
     },
     overMemory: () => server.memoryLimit !== null && server.memoryLimit.overLimit(),
     writeRefusal: () => server.persistence.writeRefusal,
+    whileBusy: (caller) => busy.serve(caller),
+    busyEnded: () => busy.reset(),
     feedMonitors(caller, argv) {
       if (server.monitors.size !== 0) server.feedMonitors(caller as Client, argv);
     },

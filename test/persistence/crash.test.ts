@@ -39,6 +39,7 @@ interface Tally {
   incr: Counts;
   lpush: Counts;
   tx: Counts;
+  script: Counts;
 }
 
 const newTally = (): Tally => ({
@@ -46,7 +47,21 @@ const newTally = (): Tally => ({
   incr: { sent: 0, acked: 0 },
   lpush: { sent: 0, acked: 0 },
   tx: { sent: 0, acked: 0 },
+  script: { sent: 0, acked: 0 },
 });
+
+/**
+ * One EVAL that writes every type at once: a string, a hash field, a set
+ * member, a sorted set member and a stream entry, all named by its number,
+ * and counts itself. After a crash it must be there whole or not at all.
+ */
+const EVERY_TYPE = `local n = ARGV[1]
+redis.call('SET', KEYS[1] .. ':s:' .. n, n)
+redis.call('HSET', KEYS[1] .. ':h', n, n)
+redis.call('SADD', KEYS[1] .. ':set', n)
+redis.call('ZADD', KEYS[1] .. ':z', n, n)
+redis.call('XADD', KEYS[1] .. ':x', '*', 'n', n)
+return redis.call('INCR', KEYS[1] .. ':count')`;
 
 function ok(r: Resp): boolean {
   return r.t !== 'error';
@@ -54,7 +69,8 @@ function ok(r: Resp): boolean {
 
 /**
  * Writes until the connection dies, WINDOW requests in flight: SET of a new
- * key, INCR, LPUSH, and MULTI (two SETs and an INCR) EXEC, in turn.
+ * key, INCR, LPUSH, MULTI (two SETs and an INCR) EXEC, and a script writing
+ * every type, in turn.
  */
 async function writeUntilKilled(c: RespClient, prefix: string, t: Tally): Promise<void> {
   const inflight = new Set<Promise<unknown>>();
@@ -73,7 +89,7 @@ async function writeUntilKilled(c: RespClient, prefix: string, t: Tally): Promis
     inflight.add(q);
   };
   for (let i = 0; !dead && i < 10_000_000; i++) {
-    switch (i % 4) {
+    switch (i % 5) {
       case 0: {
         const n = ++t.set.sent;
         track(c.call('SET', `${prefix}:s:${n}`, String(n)).then(ok), t.set);
@@ -86,6 +102,11 @@ async function writeUntilKilled(c: RespClient, prefix: string, t: Tally): Promis
       case 2: {
         const n = ++t.lpush.sent;
         track(c.call('LPUSH', `${prefix}:l`, String(n)).then(ok), t.lpush);
+        break;
+      }
+      case 3: {
+        const n = ++t.script.sent;
+        track(c.call('EVAL', EVERY_TYPE, '1', `${prefix}:ev`, String(n)).then((r) => r.t === 'int'), t.script);
         break;
       }
       default: {
@@ -141,6 +162,27 @@ async function verify(c: RespClient, prefix: string, t: Tally): Promise<void> {
     if (a !== null) present++;
   });
   expect(int(await c.call('GET', `${prefix}:txc`))).toBe(present);
+  await verifyScripts(c, `${prefix}:ev`, t.script);
+}
+
+/** The scripts' writes: each number whole in every type or absent from all, acknowledged ones present. */
+async function verifyScripts(c: RespClient, key: string, t: Counts): Promise<void> {
+  const count = int(await c.call('GET', `${key}:count`));
+  expect(count).toBeGreaterThanOrEqual(t.acked);
+  expect(count).toBeLessThanOrEqual(t.sent);
+  const entries = await c.call('XRANGE', `${key}:x`, '-', '+');
+  const streamed = entries.t === 'array' && entries.v !== null ? entries.v.map((e) => ((e as { v: { v: { v: string }[] }[] }).v[1].v[1].v)) : [];
+  // Scripts from one client run in the order sent, so the first `count` of them are there.
+  expect(streamed).toEqual(Array.from({ length: count }, (_, i) => String(i + 1)));
+  for (let n = 1; n <= t.sent + 1; n++) {
+    const present = n <= count;
+    const v = String(n);
+    const shown = present ? v : null;
+    expect(await c.call('GET', `${key}:s:${n}`), `script ${n} string`).toEqual({ t: 'bulk', v: shown });
+    expect(await c.call('HGET', `${key}:h`, v), `script ${n} hash`).toEqual({ t: 'bulk', v: shown });
+    expect(await c.call('SISMEMBER', `${key}:set`, v), `script ${n} set`).toEqual({ t: 'int', v: present ? '1' : '0' });
+    expect(await c.call('ZSCORE', `${key}:z`, v), `script ${n} sorted set`).toEqual({ t: 'bulk', v: shown });
+  }
 }
 
 async function round(child: ChildSluice, prefix: string, killAfterMs: number): Promise<Tally[]> {
@@ -155,7 +197,7 @@ async function round(child: ChildSluice, prefix: string, killAfterMs: number): P
 }
 
 describe('crash durability', () => {
-  test('appendfsync always: after SIGKILL every acknowledged write is there, and nothing never sent', async () => {
+  test('appendfsync always: after SIGKILL every acknowledged write (transactions and scripts of every type included) is there, whole, and nothing never sent', async () => {
     const dir = `${sc.dir}/always`;
     const args = ['--dir', dir, '--appendfsync', 'always', '--auto-aof-rewrite-min-size', '256kb'];
     const history: [string, Tally[]][] = [];
@@ -171,6 +213,7 @@ describe('crash durability', () => {
       const prefix = `r${r}`;
       const tallies = await round(child, prefix, 150 + Math.floor(Math.random() * 450));
       expect(tallies.reduce((n, t) => n + t.set.acked + t.tx.acked, 0)).toBeGreaterThan(10);
+      expect(tallies.reduce((n, t) => n + t.script.acked, 0)).toBeGreaterThan(0);
       history.push([prefix, tallies]);
     }
     const child = await spawnSluice(args);

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RespClient } from '../../helpers/resp-client.js';
 import { redisServerPath, startRedis, type RealRedis } from '../../helpers/servers.js';
-import { FakeRedis } from './helpers/fake-redis.js';
+import { useSluice } from '../../helpers/fixture.js';
 import { fromResp } from './helpers/plain.js';
 
 /**
  * Random expressions over numbers, numeric strings, nil, booleans and
  * tables, with every operator and a few library functions, evaluated in
- * protected mode by a real redis-server and by the engine: the value (as
+ * protected mode by a real redis-server and by Sluice's EVAL: the value (as
  * tostring shows it) or the error message must be the same. Seeded, so a
  * failure names a case that can be run again.
  */
@@ -89,7 +89,7 @@ const SEEDS = Array.from({ length: Number(process.env.LUA_FUZZ_SEEDS ?? 400) }, 
 describe.skipIf(redisServerPath === null)('random expressions and programs (differential vs redis-server)', () => {
   let redis: RealRedis;
   let client: RespClient;
-  const engine = new FakeRedis();
+  const sluice = useSluice({ conn: 'shared' });
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -105,7 +105,7 @@ describe.skipIf(redisServerPath === null)('random expressions and programs (diff
     for (const seed of SEEDS) {
       const s = script(seed);
       const expected = fromResp(await client.call('EVAL', s, '0'));
-      expect(engine.eval(s), `seed ${seed}: ${s}`).toEqual(expected);
+      expect(fromResp(await sluice.conn.call('EVAL', s, '0')), `seed ${seed}: ${s}`).toEqual(expected);
     }
   }, 20000 + SEEDS.length * 5);
 
@@ -113,7 +113,7 @@ describe.skipIf(redisServerPath === null)('random expressions and programs (diff
     for (const seed of SEEDS) {
       const s = program(seed);
       const expected = fromResp(await client.call('EVAL', s, '0'));
-      expect(engine.eval(s), `seed ${seed}: ${s}`).toEqual(expected);
+      expect(fromResp(await sluice.conn.call('EVAL', s, '0')), `seed ${seed}: ${s}`).toEqual(expected);
     }
   }, 20000 + SEEDS.length * 5);
 });

@@ -1,0 +1,60 @@
+import { readSync } from 'node:fs';
+import type { Client } from './client.js';
+import type { Server } from './server.js';
+
+/** Largest read per client and poll. */
+const READ_SIZE = 64 * 1024;
+
+/**
+ * Serves the other clients while a script runs past busy-reply-threshold
+ * (Redis's processEventsWhileBlocked). The event loop is stuck in the
+ * script, so each open connection's socket is read directly (a
+ * non-blocking read of its descriptor: what is in the kernel's buffer, or
+ * nothing), its requests run through the dispatcher (which answers BUSY to
+ * all but the allow_busy commands: SCRIPT KILL, FUNCTION KILL, SHUTDOWN…),
+ * and the replies are written at once, which the socket does synchronously
+ * when nothing is queued in it.
+ *
+ * Not served: the script's own caller, clients whose input is held
+ * (blocked, paused, closing), and clients with replies of this turn still
+ * unwritten (the AOF may be holding them for fsync; writing after them
+ * would reorder the output). Connections opened while the script is busy
+ * wait in the kernel's accept queue until it ends: accepting needs the
+ * event loop.
+ */
+export class BusyPoll {
+  private readonly buf = Buffer.allocUnsafe(READ_SIZE);
+  /** Clients whose socket reported end of file or an error during this busy period: left for the event loop. */
+  private readonly gone = new Set<Client>();
+
+  constructor(private readonly server: Server) {}
+
+  serve(caller: unknown): void {
+    const server = this.server;
+    for (const c of server.clients.values()) {
+      const conn = c.conn;
+      if (c === caller || conn === null || conn.fd < 0 || c.closed || c.flushPending || conn.parser.isStopped || this.gone.has(c)) continue;
+      if (c.blocked !== null || server.isPaused(c) || c.closeAfterReply) continue;
+      let n: number;
+      try {
+        n = readSync(conn.fd, this.buf, 0, READ_SIZE, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') this.gone.add(c);
+        continue;
+      }
+      if (n === 0) {
+        this.gone.add(c);
+        continue;
+      }
+      server.stats.netInputBytes += n;
+      c.lastInteraction = Date.now();
+      conn.parser.feed(this.buf.subarray(0, n));
+      c.flush();
+    }
+  }
+
+  /** The script ended: whatever the event loop finds next is its own. */
+  reset(): void {
+    this.gone.clear();
+  }
+}

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ensureBuild, startChild, type ChildSluice } from '../helpers/child-sluice.js';
+import { RespClient, type Resp } from '../helpers/resp-client.js';
+
+/**
+ * Scripts that run past busy-reply-threshold, on a Sluice in its own
+ * process (a busy script holds its whole event loop, so a server inside
+ * the test's process would hold the test too): the others are told BUSY,
+ * SCRIPT KILL stops a script that has not written, and the server goes on.
+ */
+let sluice: ChildSluice;
+beforeAll(async () => {
+  ensureBuild();
+  sluice = await startChild(['--save', '', '--appendonly', 'no', '--busy-reply-threshold', '100']);
+}, 120_000);
+afterAll(() => sluice.kill('SIGKILL'));
+
+const OK: Resp = { t: 'simple', v: 'OK' };
+const errorLike = (re: RegExp) => ({ t: 'error', v: expect.stringMatching(re) as unknown as string });
+const BUSY = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
+
+async function pair(): Promise<[RespClient, RespClient]> {
+  return [await RespClient.connect(sluice.port), await RespClient.connect(sluice.port)];
+}
+
+describe('busy scripts', () => {
+  test('past the threshold others get BUSY, SCRIPT KILL stops the script, and the server goes on', async () => {
+    const [runner, other] = await pair();
+    const running = runner.call('EVAL', 'local i = 0 while true do i = i + 1 end', '0');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await other.call('GET', 'k')).toEqual({ t: 'error', v: BUSY });
+    expect(await other.call('SCRIPT', 'KILL')).toEqual(OK);
+    expect(await running).toEqual(errorLike(/^ERR Script killed by user with SCRIPT KILL\.\.\. script: [0-9a-f]{40}, on @user_script:1\.$/));
+    expect(await other.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+    expect(await runner.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+    expect(sluice.output()).toMatch(/Slow script detected: still in execution after \d+ milliseconds\. You can try killing the script using the SCRIPT KILL command\./);
+    runner.close();
+    other.close();
+  });
+
+  test('pcall cannot keep a killed script alive', async () => {
+    const [runner, other] = await pair();
+    const running = runner.call('EVAL', 'while true do pcall(function() while true do end end) end', '0');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await other.call('SCRIPT', 'KILL')).toEqual(OK);
+    expect(await running).toEqual(errorLike(/^ERR Script killed by user with SCRIPT KILL\.\.\./));
+    runner.close();
+    other.close();
+  });
+
+  test('a script that has written cannot be killed, and ends on its own', async () => {
+    const [runner, other] = await pair();
+    const script = "redis.call('set', 'w', '1') local t = redis.call('time') while redis.call('time')[1] - t[1] < 1 do end return 'done'";
+    const running = runner.call('EVAL', script, '0');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await other.call('SCRIPT', 'KILL')).toEqual(errorLike(/^UNKILLABLE Sorry the script already executed write commands against the dataset\./));
+    expect(await running).toEqual({ t: 'bulk', v: 'done' });
+    expect(await other.call('GET', 'w')).toEqual({ t: 'bulk', v: '1' });
+    runner.close();
+    other.close();
+  });
+
+  test('commands pipelined behind the busy script wait for it; MULTI keeps working for others', async () => {
+    const [runner, other] = await pair();
+    const running = runner.call('EVAL', 'while true do end', '0');
+    const after = runner.call('PING');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await other.call('MULTI')).toEqual(OK);
+    expect(await other.call('DISCARD')).toEqual(OK);
+    expect(await other.call('SCRIPT', 'KILL')).toEqual(OK);
+    expect((await running).t).toBe('error');
+    expect(await after).toEqual({ t: 'simple', v: 'PONG' });
+    runner.close();
+    other.close();
+  });
+});

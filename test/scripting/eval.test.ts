@@ -1,0 +1,145 @@
+import { describe, expect, test } from 'vitest';
+import { EVAL_SCRIPTS_LIMIT } from '../../src/scripting/script-cache.js';
+import { useSluice } from '../helpers/fixture.js';
+import { RespClient, type Resp } from '../helpers/resp-client.js';
+
+/**
+ * What EVAL does around the script, as Redis 7.2 does it: the effects it
+ * propagates, atomicity, the cache, MONITOR,
+ * INFO, and the few replies where 7.2 differs from the 7.0 of the
+ * differential tests (checked by hand against 7.2.6).
+ */
+const sluice = useSluice({ conn: 'fresh', observe: true });
+
+const bulk = (v: string | null): Resp => ({ t: 'bulk', v });
+const int = (n: number): Resp => ({ t: 'int', v: String(n) });
+const err = (v: string): Resp => ({ t: 'error', v });
+const OK: Resp = { t: 'simple', v: 'OK' };
+const text = (r: Resp): string => (r.t === 'bulk' && r.v !== null ? r.v : '');
+const field = (info: string, name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1].trim();
+
+async function evalScript(script: string, ...rest: string[]): Promise<Resp> {
+  return sluice.conn.call('EVAL', script, ...(rest.length === 0 ? ['0'] : rest));
+}
+
+async function effectsOf(fn: () => Promise<unknown>): Promise<string[]> {
+  sluice.effects.length = 0;
+  await fn();
+  return sluice.effects.map((e) => `${e.db} ${e.argv.join(' ')}`);
+}
+
+describe('replies where Redis 7.2 differs from 7.0', () => {
+  test('a blocking command called by a script answers at once, as if it timed out', async () => {
+    expect(await evalScript("return redis.call('blpop', 'nolist', 0)")).toEqual(bulk(null));
+    expect(await evalScript("return redis.call('bzpopmin', 'nozset', 0)")).toEqual(bulk(null));
+  });
+
+  test('numbers past 2^62 are passed to commands in the shortest form that reads back (7.0 used %.17g)', async () => {
+    expect(await evalScript("redis.call('set', 'k', 2^63) return redis.call('get', 'k')")).toEqual(bulk('9223372036854776000'));
+  });
+
+  test('redis.set_repl() without its argument says it needs one', async () => {
+    const r = await evalScript('redis.set_repl()');
+    expect(r).toEqual(err(expect.stringMatching(/^ERR redis\.set_repl\(\) requires one argument\. script: [0-9a-f]{40}, on @user_script:1\.$/) as unknown as string));
+  });
+
+  test('the version constants name the version Sluice reports', async () => {
+    const info = text(await sluice.conn.call('INFO', 'server'));
+    const version = field(info, 'redis_version')!;
+    const [major, minor, patch] = version.split('.').map(Number);
+    expect(await evalScript('return redis.REDIS_VERSION')).toEqual(bulk(version));
+    expect(await evalScript('return redis.REDIS_VERSION_NUM')).toEqual(int(major * 65536 + minor * 256 + patch));
+  });
+});
+
+describe('effects: the commands a script ran, never the script', () => {
+  test('several writes propagate wrapped in MULTI/EXEC, in the databases they wrote', async () => {
+    const effects = await effectsOf(() =>
+      evalScript("redis.call('set', KEYS[1], ARGV[1]) redis.call('get', KEYS[1]) redis.call('select', 3) redis.call('incr', 'n') return 1", '1', 'k', 'v'),
+    );
+    expect(effects).toEqual(['0 MULTI', '0 set k v', '3 incr n', '0 EXEC']);
+  });
+
+  test('one write propagates alone, and a script that only reads propagates nothing', async () => {
+    expect(await effectsOf(() => evalScript("return redis.call('rpush', 'l', 'a')"))).toEqual(['0 rpush l a']);
+    expect(await effectsOf(() => evalScript("return redis.call('lrange', 'l', 0, -1)"))).toEqual([]);
+  });
+
+  test('a write that changes nothing propagates nothing, and a failed script keeps the writes it made', async () => {
+    const effects = await effectsOf(() => evalScript("redis.call('del', 'nokey') redis.call('set', 'a', '1') error('stop')"));
+    expect(effects).toEqual(['0 set a 1']);
+    expect(await sluice.conn.call('GET', 'a')).toEqual(bulk('1'));
+  });
+
+  test('redis.set_repl(REPL_NONE) keeps the following writes out of the AOF', async () => {
+    const effects = await effectsOf(() =>
+      evalScript("redis.call('set', 'a', '1') redis.set_repl(redis.REPL_NONE) redis.call('set', 'b', '2') redis.set_repl(redis.REPL_ALL) redis.call('set', 'c', '3')"),
+    );
+    expect(effects).toEqual(['0 MULTI', '0 set a 1', '0 set c 3', '0 EXEC']);
+    expect(await sluice.conn.call('MGET', 'a', 'b', 'c')).toEqual({ t: 'array', v: [bulk('1'), bulk('2'), bulk('3')] });
+  });
+
+  test('random numbers are fine in scripts: what propagates is what they wrote', async () => {
+    const effects = await effectsOf(() => evalScript("redis.call('set', 'r', math.random(1000000)) return 1"));
+    const value = text(await sluice.conn.call('GET', 'r'));
+    expect(effects).toEqual([`0 set r ${value}`]);
+  });
+});
+
+describe('atomicity', () => {
+  test('a client blocked on a key the script pushed to is served after the script ends, with what it left', async () => {
+    const waiter = await sluice.connect();
+    const popped = waiter.call('BLPOP', 'q', '0');
+    await new Promise((r) => setTimeout(r, 50));
+    await evalScript("redis.call('lpush', 'q', 'first') redis.call('lpush', 'q', 'second') return redis.call('llen', 'q')");
+    expect(await popped).toEqual({ t: 'array', v: [bulk('q'), bulk('second')] });
+    expect(await sluice.conn.call('LRANGE', 'q', '0', '-1')).toEqual({ t: 'array', v: [bulk('first')] });
+  });
+
+  test('KEYS and ARGV are each call their own', async () => {
+    await evalScript('return 1', '2', 'a', 'b', 'c');
+    expect(await evalScript('return {#KEYS, #ARGV}')).toEqual({ t: 'array', v: [int(0), int(0)] });
+  });
+});
+
+describe('the scripts cache', () => {
+  test(`EVAL keeps the ${EVAL_SCRIPTS_LIMIT} scripts it used last; SCRIPT LOAD's stay`, async () => {
+    await sluice.conn.call('SCRIPT', 'FLUSH');
+    const loaded = text(await sluice.conn.call('SCRIPT', 'LOAD', "return 'pinned'"));
+    const first = text(await sluice.conn.call('SCRIPT', 'LOAD', 'return 0'));
+    // SCRIPT LOAD of a script keeps it; EVAL of a new body may evict.
+    await evalScript('return -1');
+    for (let i = 1; i <= EVAL_SCRIPTS_LIMIT; i++) await evalScript(`return ${i}`);
+    const exists = await sluice.conn.call('SCRIPT', 'EXISTS', loaded, first, '2c41bf6e8d3eff1f8d1d55171aec3bd2ef9e8d14');
+    expect(exists).toEqual({ t: 'array', v: [int(1), int(1), int(0)] });
+    expect(await sluice.conn.call('EVALSHA', loaded, '0')).toEqual(bulk('pinned'));
+    const info = text(await sluice.conn.call('INFO', 'memory'));
+    expect(Number(field(info, 'number_of_cached_scripts'))).toBe(EVAL_SCRIPTS_LIMIT + 2);
+    expect(Number(field(info, 'used_memory_scripts_eval'))).toBeGreaterThan(EVAL_SCRIPTS_LIMIT * 48);
+    await sluice.conn.call('SCRIPT', 'FLUSH');
+    expect(field(text(await sluice.conn.call('INFO', 'memory')), 'number_of_cached_scripts')).toBe('0');
+  });
+});
+
+describe('MONITOR and statistics', () => {
+  test('MONITOR shows EVAL, then the commands it called as the lua client', async () => {
+    const m = await sluice.connect();
+    expect(await m.call('MONITOR')).toEqual(OK);
+    await evalScript("return redis.call('set', 'k', 'v')");
+    const shown: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await m.read();
+      shown.push(r.t === 'simple' ? r.v.replace(/^\d+\.\d+ /, '') : '');
+    }
+    expect(shown[0]).toMatch(/^\[0 127\.0\.0\.1:\d+\] "EVAL" "return redis\.call\('set', 'k', 'v'\)" "0"$/);
+    expect(shown[1]).toBe('[0 lua] "set" "k" "v"');
+  });
+
+  test("a command's error passed on by the script is counted once", async () => {
+    await sluice.conn.call('CONFIG', 'RESETSTAT');
+    await sluice.conn.call('SET', 'k', 'v');
+    expect((await evalScript("return redis.call('incr', 'k')")).t).toBe('error');
+    const info = text(await sluice.conn.call('INFO', 'errorstats'));
+    expect(field(info, 'errorstat_ERR')).toBe('count=1');
+  });
+});
