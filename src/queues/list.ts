@@ -1,4 +1,4 @@
-import { REBUILD_ITEMS_PER_COMMAND, type TypedValue } from '../store/keyspace/value.js';
+import { REBUILD_ITEMS_PER_COMMAND, type ListElements } from '../store/keyspace/value.js';
 import { Deque } from './deque.js';
 import { LISTPACK_EMPTY, LISTPACK_LIMIT, listpackEntrySize } from './listpack-size.js';
 
@@ -9,7 +9,7 @@ import { LISTPACK_EMPTY, LISTPACK_LIMIT, listpackEntrySize } from './listpack-si
  * listpack past 8 KiB; it turns back when a removal leaves the list within
  * half that. `bytes` is what the whole list would take as one listpack.
  */
-export class ListValue implements TypedValue {
+export class ListValue implements ListElements {
   readonly type = 'list' as const;
   readonly items: Deque<string>;
   private bytes: number;
@@ -19,6 +19,16 @@ export class ListValue implements TypedValue {
     this.items = items;
     this.bytes = bytes;
     this.packed = packed;
+  }
+
+  /** A list of `elements`, in the encoding Redis gives a list built by pushing them at the tail. */
+  static of(elements: readonly string[]): ListValue {
+    const list = new ListValue();
+    let bytes = 0;
+    for (const e of elements) bytes += e.length;
+    list.growing(bytes);
+    for (const e of elements) list.pushBack(e);
+    return list;
   }
 
   get length(): number {

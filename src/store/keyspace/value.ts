@@ -67,6 +67,20 @@ export interface TypedValue {
   expireParts?(ks: Keyspace, db: Database, key: string, now: number, budget: number): number;
 }
 
+/**
+ * What a generic key command (SORT) may read of a list: lists live in
+ * queues/, above store/, so the commands below it see them through this.
+ */
+export interface ListElements extends TypedValue {
+  readonly type: 'list';
+  readonly length: number;
+  /** The element at index `i` from the head, 0 <= i < length. */
+  get(i: number): string;
+}
+
+/** Builds a list value from elements, head first: how SORT … STORE makes one (see ListElements). */
+export type ListMaker = (elements: readonly string[]) => ListElements;
+
 /** A value frozen at one point in time (TypedValue.snapshot). */
 export interface ValueSnapshot {
   /**

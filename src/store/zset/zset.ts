@@ -78,6 +78,11 @@ export class ZSetValue implements TypedValue {
     if (this.body instanceof PackedZset && sizeHint > limits.entries) this.convert();
   }
 
+  /** Redis's zsetConvert to a skiplist, which SORT applies to every sorted set it reads. */
+  unpack(): void {
+    if (this.body instanceof PackedZset) this.convert();
+  }
+
   private convert(): void {
     const members: string[] = [];
     const scores: number[] = [];
