@@ -1,6 +1,10 @@
+import { sampledSize, stringSize, VALUE_OBJECT } from '../store/keyspace/heap-size.js';
 import { REBUILD_ITEMS_PER_COMMAND, type ListElements } from '../store/keyspace/value.js';
 import { Deque } from './deque.js';
 import { LISTPACK_EMPTY, LISTPACK_LIMIT, listpackEntrySize } from './listpack-size.js';
+
+/** Slots per chunk of the deque (deque.ts). */
+const CHUNK_SLOTS = 256;
 
 /**
  * A list value: byte strings in a deque, plus the bookkeeping that lets
@@ -42,6 +46,18 @@ export class ListValue implements ListElements {
   /** O(elements / 256): the copy shares the deque's chunks copy-on-write. */
   clone(): ListValue {
     return new ListValue(this.items.clone(), this.bytes, this.packed);
+  }
+
+  /**
+   * The deque's chunks (a reference slot per element, in arrays of up to 256
+   * slots, plus the ring that holds them) and the elements, sampled.
+   */
+  memoryUsage(samples: number): number {
+    const n = this.items.length;
+    const chunkSlots = n >= CHUNK_SLOTS ? CHUNK_SLOTS : Math.max(4, 2 ** Math.ceil(Math.log2(Math.max(n, 1))));
+    const chunks = Math.max(1, Math.ceil(n / CHUNK_SLOTS));
+    const structure = 2 * VALUE_OBJECT + chunks * (48 + 8 * chunkSlots) + 16 + 8 * chunks;
+    return structure + sampledSize(n, samples, (i) => stringSize(this.items.get(i).length));
   }
 
   /** A clone: a list that nothing writes to is its own snapshot. */

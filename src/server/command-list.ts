@@ -11,6 +11,7 @@ import { keyCommands } from '../store/keys/keys.js';
 import { expireCommands } from '../store/keys/expire.js';
 import { scanCommands } from '../store/keys/scan.js';
 import { objectCommands } from '../store/keys/object.js';
+import { memoryCommands } from '../store/keys/memory.js';
 import { waitCommands } from './commands/wait.js';
 import { configCommands } from './commands/config.js';
 import { infoCommands } from './commands/info.js';
@@ -49,6 +50,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...expireCommands,
     ...scanCommands,
     ...objectCommands,
+    ...memoryCommands,
     ...waitCommands,
     ...configCommands,
     ...infoCommands,

@@ -51,6 +51,13 @@ export interface TypedValue {
    */
   snapshot?(): ValueSnapshot;
   /**
+   * MEMORY USAGE: about how many bytes of heap the value holds in Sluice
+   * (not what Redis would use), its elements' sizes estimated from the
+   * first `samples` of them where the family does not keep a total
+   * (Infinity: all of them). O(samples).
+   */
+  memoryUsage(samples: number): number;
+  /**
    * For a value whose parts expire on their own (hash fields with a TTL,
    * Redis 7.4): the earliest such deadline in ms since the epoch, -1 when
    * no part has one. A database indexes its keys by it (partExpires) when
