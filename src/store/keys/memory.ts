@@ -33,8 +33,8 @@ function valueSize(v: Value, samples: number): number {
  * MEMORY USAGE key [SAMPLES count]: the bytes the key and its value take in
  * Sluice (not Redis's figure). Options are read as Redis reads them: a
  * count that is not an integer fails as such, a negative one or any other
- * word is a syntax error, 0 samples everything. Like Redis it looks the key
- * up without counting a hit or miss.
+ * word is a syntax error, 0 samples everything. Like Redis (dictFind) it
+ * finds the key without counting a hit or miss and without expiring it.
  */
 function usage(c: Ctx, argv: string[]): void {
   let samples = DEFAULT_SAMPLES;
@@ -44,7 +44,7 @@ function usage(c: Ctx, argv: string[]): void {
     if (n < 0) throw new CommandError(SYNTAX);
     samples = n === 0 ? Infinity : n;
   }
-  const v = c.db.get(argv[2]);
+  const v = c.db.dict.get(argv[2]);
   if (v === undefined) c.reply.nullBulk();
   else c.reply.integer(keyEntrySize(argv[2]) + valueSize(v, samples));
 }
