@@ -5,21 +5,24 @@
  * the order of the tied elements is this algorithm's, not a stable sort's.
  * Only positions from..to are sorted afterwards.
  */
-export function partialSort<T>(a: T[], cmp: (x: T, y: T) => number, from: number, to: number): void {
+export function partialSort<T>(a: Sortable<T>, cmp: (x: T, y: T) => number, from: number, to: number): void {
   sortPart(a, cmp, 0, a.length, from, to);
 }
 
-function swap<T>(a: T[], i: number, j: number): void {
+/** An array or typed array: what the sort reads and swaps. */
+type Sortable<T> = { [i: number]: T; readonly length: number };
+
+function swap<T>(a: Sortable<T>, i: number, j: number): void {
   const t = a[i];
   a[i] = a[j];
   a[j] = t;
 }
 
-function swapRuns<T>(a: T[], i: number, j: number, n: number): void {
+function swapRuns<T>(a: Sortable<T>, i: number, j: number, n: number): void {
   for (let k = 0; k < n; k++) swap(a, i + k, j + k);
 }
 
-function median3<T>(a: T[], i: number, j: number, k: number, cmp: (x: T, y: T) => number): number {
+function median3<T>(a: Sortable<T>, i: number, j: number, k: number, cmp: (x: T, y: T) => number): number {
   if (cmp(a[i], a[j]) < 0) {
     if (cmp(a[j], a[k]) < 0) return j;
     return cmp(a[i], a[k]) < 0 ? k : i;
@@ -33,7 +36,7 @@ function outside(lo: number, n: number, from: number, to: number): boolean {
   return (from < lo && to < lo) || (from >= lo + n && to >= lo + n);
 }
 
-function sortPart<T>(a: T[], cmp: (x: T, y: T) => number, lo: number, n: number, from: number, to: number): void {
+function sortPart<T>(a: Sortable<T>, cmp: (x: T, y: T) => number, lo: number, n: number, from: number, to: number): void {
   for (;;) {
     if (n < 7) {
       for (let m = lo + 1; m < lo + n; m++) {
