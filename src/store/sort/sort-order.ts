@@ -5,7 +5,7 @@ import { strtod } from '../zset/strtod.js';
 import { partialSort } from './partial-sort.js';
 import { cString, lookupByPattern } from './sort-pattern.js';
 
-export const NOT_DOUBLE = "ERR One or more scores can't be converted into double";
+const NOT_DOUBLE = "ERR One or more scores can't be converted into double";
 
 export interface OrderOptions {
   desc: boolean;
