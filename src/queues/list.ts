@@ -1,6 +1,10 @@
-import { REBUILD_ITEMS_PER_COMMAND, type TypedValue } from '../store/keyspace/value.js';
+import { sampledSize, stringSize, VALUE_OBJECT } from '../store/keyspace/heap-size.js';
+import { REBUILD_ITEMS_PER_COMMAND, type ListElements } from '../store/keyspace/value.js';
 import { Deque } from './deque.js';
 import { LISTPACK_EMPTY, LISTPACK_LIMIT, listpackEntrySize } from './listpack-size.js';
+
+/** Slots per chunk of the deque (deque.ts). */
+const CHUNK_SLOTS = 256;
 
 /**
  * A list value: byte strings in a deque, plus the bookkeeping that lets
@@ -9,7 +13,7 @@ import { LISTPACK_EMPTY, LISTPACK_LIMIT, listpackEntrySize } from './listpack-si
  * listpack past 8 KiB; it turns back when a removal leaves the list within
  * half that. `bytes` is what the whole list would take as one listpack.
  */
-export class ListValue implements TypedValue {
+export class ListValue implements ListElements {
   readonly type = 'list' as const;
   readonly items: Deque<string>;
   private bytes: number;
@@ -19,6 +23,16 @@ export class ListValue implements TypedValue {
     this.items = items;
     this.bytes = bytes;
     this.packed = packed;
+  }
+
+  /** A list of `elements`, in the encoding Redis gives a list built by pushing them at the tail. */
+  static of(elements: readonly string[]): ListValue {
+    const list = new ListValue();
+    let bytes = 0;
+    for (const e of elements) bytes += e.length;
+    list.growing(bytes);
+    for (const e of elements) list.pushBack(e);
+    return list;
   }
 
   get length(): number {
@@ -32,6 +46,18 @@ export class ListValue implements TypedValue {
   /** O(elements / 256): the copy shares the deque's chunks copy-on-write. */
   clone(): ListValue {
     return new ListValue(this.items.clone(), this.bytes, this.packed);
+  }
+
+  /**
+   * The deque's chunks (a reference slot per element, in arrays of up to 256
+   * slots, plus the ring that holds them) and the elements, sampled.
+   */
+  memoryUsage(samples: number): number {
+    const n = this.items.length;
+    const chunkSlots = n >= CHUNK_SLOTS ? CHUNK_SLOTS : Math.max(4, 2 ** Math.ceil(Math.log2(Math.max(n, 1))));
+    const chunks = Math.max(1, Math.ceil(n / CHUNK_SLOTS));
+    const structure = 2 * VALUE_OBJECT + chunks * (48 + 8 * chunkSlots) + 16 + 8 * chunks;
+    return structure + sampledSize(n, samples, (i) => stringSize(this.items.get(i).length));
   }
 
   /** A clone: a list that nothing writes to is its own snapshot. */

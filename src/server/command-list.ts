@@ -11,6 +11,7 @@ import { keyCommands } from '../store/keys/keys.js';
 import { expireCommands } from '../store/keys/expire.js';
 import { scanCommands } from '../store/keys/scan.js';
 import { objectCommands } from '../store/keys/object.js';
+import { memoryCommands } from '../store/keys/memory.js';
 import { waitCommands } from './commands/wait.js';
 import { configCommands } from './commands/config.js';
 import { infoCommands } from './commands/info.js';
@@ -22,6 +23,8 @@ import { hashCommands } from '../store/hash/hash-commands.js';
 import { streamCommands } from '../queues/stream/stream-commands.js';
 import { bitmapCommands } from '../store/bitmap/bitmap-commands.js';
 import { hllCommands } from '../store/hll/hll-commands.js';
+import { sortCommands } from '../store/sort/sort-commands.js';
+import { ListValue } from '../queues/list.js';
 import type { Broker } from '../broker/broker.js';
 import { pubsubCommands } from '../broker/commands.js';
 import { persistenceCommands } from '../persistence/commands.js';
@@ -49,6 +52,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...expireCommands,
     ...scanCommands,
     ...objectCommands,
+    ...memoryCommands,
     ...waitCommands,
     ...configCommands,
     ...infoCommands,
@@ -60,6 +64,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...streamCommands,
     ...bitmapCommands,
     ...hllCommands,
+    ...sortCommands(ListValue.of),
     ...evalCommands(scripting),
     ...pubsubCommands(broker),
     ...persistenceCommands(persistence),

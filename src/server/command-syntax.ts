@@ -16,7 +16,8 @@ import { KEY_FLAGS, type ArgType, type CommandArg, type KeyFlag, type KeySpec } 
  *   name                 a string argument
  *   name:type            type key, integer, double, pattern or unix-time
  *   name=shown           its display text, when not its name
- *   name:key#1           a key found by key spec 1 (0 when not given)
+ *   name:key#1           a key found by key spec 1 (0 when not given); a pattern
+ *                        may name one too (SORT's BY and GET patterns name keys)
  *   TOKEN name           an argument introduced by a token
  *   TOKEN                a pure token, named after itself in lowercase
  *   name->TOKEN          a pure token named otherwise, or not a word ('equal->=', 'auto-id->*')
@@ -142,6 +143,7 @@ export function parseArgs(syntax: string): CommandArg[] {
     const arg = leaf(name, (type ?? 'string') as ArgType, token);
     arg.display = display ?? null;
     if (type === 'key') arg.keySpecIndex = Number(keySpec ?? '0');
+    else if (type === 'pattern' && keySpec !== undefined) arg.keySpecIndex = Number(keySpec);
     else if (keySpec !== undefined) fail(`'${word}' is not a key`);
     return arg;
   }

@@ -58,7 +58,7 @@ function legacyRange(specs: readonly KeySpec[]): { range: [number, number, numbe
 /** Every key argument must name one of the command's key specs. */
 function checkKeyArgs(name: string, args: readonly CommandArg[], specs: number): void {
   for (const a of args) {
-    if (a.type === 'key' && a.keySpecIndex >= specs) throw new Error(`${name}: argument ${a.name} names key spec ${a.keySpecIndex}`);
+    if (a.keySpecIndex >= specs) throw new Error(`${name}: argument ${a.name} names key spec ${a.keySpecIndex}`);
     checkKeyArgs(name, a.args, specs);
   }
 }

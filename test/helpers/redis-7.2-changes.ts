@@ -166,6 +166,9 @@ export const SUMMARY_7_2: Record<string, string> = {
   lset: 'Sets the value of an element in a list by its index.',
   ltrim: 'Removes elements from both ends a list. Deletes the list if all elements were trimmed.',
   mget: 'Atomically returns the string values of one or more keys.',
+  memory: 'A container for memory diagnostics commands.',
+  'memory|help': 'Returns helpful text about the different subcommands.',
+  'memory|usage': 'Estimates the memory usage of a key.',
   monitor: 'Listens for all requests received by the server in real-time.',
   move: 'Moves a key to another database.',
   mset: 'Atomically creates or modifies the string values of one or more keys.',
@@ -238,6 +241,8 @@ export const SUMMARY_7_2: Record<string, string> = {
   smembers: 'Returns all members of a set.',
   smismember: 'Determines whether multiple members belong to a set.',
   smove: 'Moves a member from one set to another.',
+  sort: 'Sorts the elements in a list, a set, or a sorted set, optionally storing the result.',
+  sort_ro: 'Returns the sorted elements of a list, a set, or a sorted set.',
   spop: 'Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.',
   srem: 'Removes one or more members from a set. Deletes the set if the last member was removed.',
   sscan: 'Iterates over members of a set.',
@@ -356,6 +361,14 @@ export const DOCS_CHANGED_IN_7_2: Record<string, Record<string, unknown>> = {
   },
   'script|flush': { 'arguments.0.name': 'flush-type' },
   shutdown: { 'arguments.0.name': 'save-selector' },
+  sort: {
+    'arguments.1.name': 'by-pattern', 'arguments.1.display_text': 'pattern', 'arguments.2.name': 'limit',
+    'arguments.3.name': 'get-pattern', 'arguments.3.display_text': 'pattern',
+  },
+  sort_ro: {
+    'arguments.1.name': 'by-pattern', 'arguments.1.display_text': 'pattern', 'arguments.2.name': 'limit',
+    'arguments.3.name': 'get-pattern', 'arguments.3.display_text': 'pattern',
+  },
   xadd: { 'arguments.3.name': 'id-selector', 'arguments.3.arguments.0.name': 'auto-id', 'arguments.4.name': 'data' },
   xclaim: { 'arguments.10.name': 'lastid' },
   // 7.2 states no complexity for XREAD.

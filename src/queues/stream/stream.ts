@@ -1,4 +1,5 @@
 import { constants } from 'node:buffer';
+import { sampledSize, stringSize, VALUE_OBJECT } from '../../store/keyspace/heap-size.js';
 import type { TypedValue, ValueSnapshot } from '../../store/keyspace/value.js';
 import { Block, EntryReader } from './block.js';
 import { compareIds, idKey, isZeroId, MAX_ID, MIN_ID, u64Add, type StreamId, type U64 } from './id.js';
@@ -37,6 +38,9 @@ export interface EntryRef {
 }
 
 let epochs = 0;
+
+/** A pending entry's heap: its object, ID and key, and its slots in the group's and the consumer's lists. */
+const PENDING_ENTRY_BYTES = 160;
 
 /**
  * A stream: entries ordered by ID in blocks (see block.ts), the blocks in
@@ -87,6 +91,28 @@ export class StreamValue implements TypedValue {
   snapshot(): ValueSnapshot {
     const frozen = this.clone();
     return { rebuildCommands: (key: string) => streamRebuildCommands(frozen, key) };
+  }
+
+  /**
+   * The blocks (a packed string each, and the master entry's fields),
+   * sampled; each consumer group, its consumers and every pending entry
+   * (an estimate from their shapes: the nack object, its ID and key, a slot
+   * in the group's list and one in its consumer's). O(samples + groups +
+   * consumers).
+   */
+  memoryUsage(samples: number): number {
+    const blocks = this.blocks;
+    let size = VALUE_OBJECT + 16 + 8 * blocks.length + sampledSize(blocks.length, samples, (i) => {
+      const b = blocks[i];
+      let fields = 48 + 8 * b.fields.length;
+      for (const f of b.fields) fields += stringSize(f.length);
+      return VALUE_OBJECT + stringSize(b.data.length) + fields;
+    });
+    for (const g of this.groups?.values() ?? []) {
+      size += 2 * VALUE_OBJECT + stringSize(g.name.length) + g.pel.size * PENDING_ENTRY_BYTES;
+      for (const c of g.consumers.values()) size += 2 * VALUE_OBJECT + stringSize(c.name.length);
+    }
+    return size;
   }
 
   /** Block `i`, owned by this stream (copied first if shared). */

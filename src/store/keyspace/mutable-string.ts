@@ -1,5 +1,6 @@
 import { constants } from 'node:buffer';
 import type { Reply } from '../../protocol/reply.js';
+import { stringSize, VALUE_OBJECT } from './heap-size.js';
 
 /**
  * From this length a modified string keeps its bytes in a buffer. Measured
@@ -82,6 +83,11 @@ export class MutableString {
 
   encoding(): string {
     return 'raw';
+  }
+
+  /** MEMORY USAGE: the string it holds, or its buffer (zeros to grow into included). */
+  memoryUsage(): number {
+    return VALUE_OBJECT + (this.bytes === null ? stringSize(this.text.length) : VALUE_OBJECT + this.bytes.length);
   }
 
   append(s: string): void {

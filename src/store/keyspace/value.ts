@@ -51,6 +51,13 @@ export interface TypedValue {
    */
   snapshot?(): ValueSnapshot;
   /**
+   * MEMORY USAGE: about how many bytes of heap the value holds in Sluice
+   * (not what Redis would use), its elements' sizes estimated from the
+   * first `samples` of them where the family does not keep a total
+   * (Infinity: all of them). O(samples).
+   */
+  memoryUsage(samples: number): number;
+  /**
    * For a value whose parts expire on their own (hash fields with a TTL,
    * Redis 7.4): the earliest such deadline in ms since the epoch, -1 when
    * no part has one. A database indexes its keys by it (partExpires) when
@@ -66,6 +73,20 @@ export interface TypedValue {
    */
   expireParts?(ks: Keyspace, db: Database, key: string, now: number, budget: number): number;
 }
+
+/**
+ * What a generic key command (SORT) may read of a list: lists live in
+ * queues/, above store/, so the commands below it see them through this.
+ */
+export interface ListElements extends TypedValue {
+  readonly type: 'list';
+  readonly length: number;
+  /** The element at index `i` from the head, 0 <= i < length. */
+  get(i: number): string;
+}
+
+/** Builds a list value from elements, head first: how SORT … STORE makes one (see ListElements). */
+export type ListMaker = (elements: readonly string[]) => ListElements;
 
 /** A value frozen at one point in time (TypedValue.snapshot). */
 export interface ValueSnapshot {

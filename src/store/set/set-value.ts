@@ -1,4 +1,5 @@
 import { encodeEntry, encodedSize, entryAt, findEntry, nextEntry, ownCopy, splice } from '../compact/packed.js';
+import { stringSize, VALUE_OBJECT } from '../keyspace/heap-size.js';
 import type { TypedValue, ValueSnapshot } from '../keyspace/value.js';
 import { HashSet } from './hash-set.js';
 import {
@@ -8,6 +9,9 @@ import {
   ENCODING_NAMES, HASHTABLE, INTSET, intsetCap, LISTPACK, PACKED_LIMIT, type SetLimits,
 } from './set-encoding.js';
 import { SetSnapshot } from './set-snapshot.js';
+
+/** Heap a hashtable set takes per member besides the member string (measured, Node 20). */
+const HASHTABLE_SLOT_BYTES = 23;
 
 /** SADD takes members into a listpack or intset in one go (addAll) when it brings at least this many. */
 const BATCH_MIN = 8;
@@ -382,6 +386,17 @@ export class SetValue implements TypedValue {
     for (let i = 0; i < this.n; i++) parts.push(encodeEntry(intText(this.packed, this.width, i)));
     this.packed = parts.join('');
     this.enc = LISTPACK;
+  }
+
+  /**
+   * A packed encoding is its one string; a hashtable's members are counted
+   * exactly from its byte total, plus what the table takes per member
+   * (measured: 23 bytes, a chunk slot and the hash and index arrays).
+   */
+  memoryUsage(): number {
+    if (this.table === null) return VALUE_OBJECT + stringSize(this.packed.length);
+    const t = this.table;
+    return 2 * VALUE_OBJECT + t.size * (HASHTABLE_SLOT_BYTES + stringSize(0) + 4) + t.bytes;
   }
 
   /** COPY: the same members in the same encoding; a hashtable's chunks are shared copy-on-write. */

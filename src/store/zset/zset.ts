@@ -1,5 +1,6 @@
 import { formatDouble } from '../../protocol/double.js';
 import { MAX_ARG_LENGTH } from '../../protocol/limits.js';
+import { stringSize, VALUE_OBJECT } from '../keyspace/heap-size.js';
 import { REBUILD_ITEMS_PER_COMMAND, type TypedValue, type ValueSnapshot } from '../keyspace/value.js';
 import { entryAt, nextEntry, type Packed } from '../compact/packed.js';
 import type { FrozenTree } from './order-tree.js';
@@ -18,6 +19,9 @@ export interface ZsetLimits {
  * (only a zset-max-listpack-value of megabytes can get there).
  */
 export const PACKED_MAX_BYTES = Math.min(2 ** 30, MAX_ARG_LENGTH - 1024);
+
+/** Heap a skiplist sorted set takes per member besides the member string: its dictionary entry and tree node (measured, Node 20). */
+const TREE_ENTRY_BYTES = 75;
 
 /**
  * A sorted set: a PackedZset while it is small (OBJECT ENCODING's
@@ -76,6 +80,11 @@ export class ZSetValue implements TypedValue {
   /** Redis's zsetTypeMaybeConvert: a command about to add `sizeHint` members converts a set it would outgrow. */
   maybeConvert(sizeHint: number, limits: ZsetLimits): void {
     if (this.body instanceof PackedZset && sizeHint > limits.entries) this.convert();
+  }
+
+  /** Redis's zsetConvert to a skiplist, which SORT applies to every sorted set it reads. */
+  unpack(): void {
+    if (this.body instanceof PackedZset) this.convert();
   }
 
   private convert(): void {
@@ -148,6 +157,17 @@ export class ZSetValue implements TypedValue {
 
   removeRange(start: number, count: number): void {
     this.body.removeRange(start, count);
+  }
+
+  /**
+   * A listpack is its one string; a skiplist's members are counted exactly
+   * from its byte total, plus the dictionary entry and the tree node each
+   * member has (measured: 75 bytes).
+   */
+  memoryUsage(): number {
+    const body = this.body;
+    if (body instanceof PackedZset) return VALUE_OBJECT + stringSize(body.p.length);
+    return 3 * VALUE_OBJECT + body.size * (TREE_ENTRY_BYTES + stringSize(0) + 4) + body.memberBytes;
   }
 
   /** A copy in the same encoding (Redis's zsetDup): O(n) for the dictionary, the tree shared copy-on-write. */

@@ -1,0 +1,35 @@
+/**
+ * What things take on V8's heap (64-bit Node 20: 8-byte pointers, no
+ * pointer compression), for MEMORY USAGE. Shapes are V8's; the per-element
+ * costs the families add for their own structures were measured with
+ * heapUsed + arrayBuffers around building 200,000-element values (see
+ * docs/commands.md), so an estimate tracks what the process really holds.
+ */
+
+const align8 = (n: number): number => (n + 7) & ~7;
+
+/** A flat one-byte string: map, hash and length words, then its bytes. */
+export function stringSize(length: number): number {
+  return align8(16 + length);
+}
+
+/** A value's own object: header (map, properties, elements) and a handful of fields. */
+export const VALUE_OBJECT = 64;
+
+/** A key of the keyspace's Map: its entry (key, value, chain words and a share of the buckets) and the key string. */
+export function keyEntrySize(key: string): number {
+  return 40 + stringSize(key.length);
+}
+
+/**
+ * The size of `n` items estimated from the first `samples` of them (all of
+ * them when samples >= n), as Redis estimates a collection from a sample
+ * of its elements.
+ */
+export function sampledSize(n: number, samples: number, sizeAt: (i: number) => number): number {
+  const k = Math.min(n, samples);
+  if (k === 0) return 0;
+  let sum = 0;
+  for (let i = 0; i < k; i++) sum += sizeAt(i);
+  return k === n ? sum : Math.round((sum / k) * n);
+}

@@ -1,0 +1,37 @@
+import { describe, expect, test } from 'vitest';
+import type { RunningServer } from '../../../src/index.js';
+import { aofCommands, readAof } from '../../helpers/aof.js';
+import { perTest } from '../../helpers/fixture.js';
+import type { RespClient } from '../../helpers/resp-client.js';
+
+const t = perTest();
+
+function start(dir: string): Promise<{ s: RunningServer; c: RespClient }> {
+  return t.start(dir, { 'auto-aof-rewrite-percentage': '0' });
+}
+
+function incrCommands(dir: string): string[][] {
+  const name = /^file (\S+) seq \d+ type i$/m.exec(readAof(dir, 'appendonly.aof.manifest'))![1];
+  return aofCommands(dir, name);
+}
+
+describe('SORT in the AOF', () => {
+  test('SORT … STORE is logged as sent, a SORT that stores nothing is not, and a restart stores the same lists', async () => {
+    const dir = t.tmp();
+    const first = await start(dir);
+    const c = first.c;
+    await c.call('SADD', 's', 'pear', 'fig', 'apple', '10', '9');
+    await c.call('MSET', 'w_pear', '2', 'w_fig', '1');
+    await c.call('HSET', 'h_apple', 'f', 'x');
+    await c.call('SORT', 's', 'BY', 'nosort', 'STORE', 'd1');
+    await c.call('SORT', 's', 'BY', 'w_*', 'ALPHA', 'GET', '#', 'GET', 'h_*->f', 'STORE', 'd2');
+    await c.call('SORT', 's', 'ALPHA');
+    await c.call('SORT', 'nokey', 'STORE', 'd3');
+    const logged = incrCommands(dir).filter((a) => a[0] !== 'SELECT');
+    expect(logged.map((a) => a.slice(0, 2).join(' '))).toEqual(['SADD s', 'MSET w_pear', 'HSET h_apple', 'SORT s', 'SORT s']);
+    const before = [await c.call('LRANGE', 'd1', '0', '-1'), await c.call('LRANGE', 'd2', '0', '-1')];
+    await t.stop(first);
+    const again = await start(dir);
+    expect([await again.c.call('LRANGE', 'd1', '0', '-1'), await again.c.call('LRANGE', 'd2', '0', '-1')]).toEqual(before);
+  });
+});
