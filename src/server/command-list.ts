@@ -22,6 +22,7 @@ import { hashCommands } from '../store/hash/hash-commands.js';
 import { streamCommands } from '../queues/stream/stream-commands.js';
 import { bitmapCommands } from '../store/bitmap/bitmap-commands.js';
 import { hllCommands } from '../store/hll/hll-commands.js';
+import { geoCommands } from '../store/geo/geo-commands.js';
 import type { Broker } from '../broker/broker.js';
 import { pubsubCommands } from '../broker/commands.js';
 import { persistenceCommands } from '../persistence/commands.js';
@@ -58,6 +59,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...streamCommands,
     ...bitmapCommands,
     ...hllCommands,
+    ...geoCommands,
     ...pubsubCommands(broker),
     ...persistenceCommands(persistence),
   ];
