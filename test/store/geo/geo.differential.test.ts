@@ -279,7 +279,7 @@ const cases = {
     c('GEOSEARCHSTORE', 'str', 'Sicily', 'FROMMEMBER', 'Palermo', 'BYRADIUS', '200', 'km'),
     c('TYPE', 'str'),
   ],
-  'searches near the poles and across the antimeridian cover the neighbouring cells': [
+  'searches near the poles and across the antimeridian cover the neighbouring cells (a point on 180 only from 180)': [
     c('GEOADD', 'w', '179.99', '0', 'east', '-179.99', '0', 'west', '179.5', '0.5', 'e2', '-179.5', '-0.5', 'w2'),
     c('GEOADD', 'w', '0', '85.05', 'pole1', '180', '85.05', 'pole2', '90', '84.9', 'pole3', '0', '-85.05', 'south'),
     c('GEOSEARCH', 'w', 'FROMLONLAT', '180', '0', 'BYRADIUS', '100', 'km', 'ASC', 'WITHDIST'),
@@ -289,6 +289,9 @@ const cases = {
     c('GEOSEARCH', 'w', 'FROMLONLAT', '0', '0', 'BYRADIUS', '20000', 'km', 'WITHDIST'),
     c('GEOSEARCH', 'w', 'FROMLONLAT', '180', '85.05112878', 'BYRADIUS', '20', 'km', 'WITHDIST'),
     c('GEORADIUS', 'w', '-180', '-85.05112878', '30000', 'km', 'WITHHASH'),
+    c('GEOADD', 'anti', '180', '0', 'onedge', '179.9999', '0', 'inside'),
+    c('GEOSEARCH', 'anti', 'FROMLONLAT', '179.9999', '0', 'BYRADIUS', '100', 'km', 'WITHDIST'),
+    c('GEOSEARCH', 'anti', 'FROMLONLAT', '180', '0', 'BYRADIUS', '100', 'km', 'WITHDIST'),
   ],
   'a listpack of geo members stays one below the threshold, as ZADD would keep it': [
     c('CONFIG', 'SET', 'zset-max-listpack-entries', '3'),
