@@ -4,14 +4,8 @@ import { readZset, storeResult, zsetLimits } from '../zset/zset-access.js';
 import { ZSetValue } from '../zset/zset.js';
 import { distanceText, replyPoint } from './geo-format.js';
 import { searchShape, type GeoPoint } from './geo-search.js';
+import { sortPoints } from './geo-sort.js';
 import { parseSearch, type SearchRequest, type SearchVariant } from './geosearch-options.js';
-
-/** Orders by distance; equal distances keep the order they were found in, as glibc's merge sort (qsort) keeps them. */
-function sortPoints(points: GeoPoint[], sort: SearchRequest['sort']): void {
-  if (sort === 'none') return;
-  const sign = sort === 'asc' ? 1 : -1;
-  points.sort((a, b) => sign * (a.dist > b.dist ? 1 : a.dist === b.dist ? 0 : -1));
-}
 
 function replyPoints(c: Ctx, req: SearchRequest, points: GeoPoint[], n: number, conversion: number): void {
   const r = c.reply;
@@ -57,7 +51,7 @@ function search(v: SearchVariant) {
     const sort = req.count !== 0 && req.sort === 'none' && !req.any ? 'asc' : req.sort;
     const points = searchShape(z, shape, req.any ? req.count : 0, req.storeKey !== null);
     const n = req.count === 0 ? points.length : Math.min(points.length, req.count);
-    sortPoints(points, sort);
+    if (sort !== 'none') sortPoints(points, sort, n);
     if (req.storeKey === null) replyPoints(c, req, points, n, shape.conversion);
     else storePoints(c, req, points, n, shape.conversion, event);
   };

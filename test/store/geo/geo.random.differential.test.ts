@@ -101,4 +101,33 @@ describe.skipIf(redisServerPath === null)('geo searches over random points (diff
       }
     });
   }
+
+  test('members sharing points: COUNT keeps the nearest in the order Redis\'s partial quicksort leaves equal distances', async () => {
+    const a = await RespClient.connect(servers.sluice.port);
+    const b = await RespClient.connect(servers.redis.port);
+    try {
+      const r = rng(99);
+      for (const conn of [a, b]) await conn.call('FLUSHALL');
+      for (let k = 0; k < 20; k++) {
+        const line: string[] = [];
+        const n = 2 + Math.floor(r() * 120);
+        for (let i = 0; i < n; i++) {
+          // Most members sit on one of five points, so many distances are equal.
+          const [lon, lat] = r() < 0.6 ? [10 + Math.floor(r() * 5) * 0.001, 10] : [10 + r() * 0.01, 10 + r() * 0.01];
+          line.push(String(lon), String(lat), `m${i}`);
+        }
+        for (const conn of [a, b]) await conn.call('GEOADD', `t${k}`, ...line);
+        for (const count of [1, 2, 3, 5, 8, 13, 40, 60, 100]) {
+          for (const order of [['ASC'], ['DESC'], []]) {
+            const cmd = ['GEOSEARCH', `t${k}`, 'FROMLONLAT', '10', '10', 'BYRADIUS', '100', 'km', 'COUNT', String(count), ...order];
+            const [ra, rb] = await Promise.all([a.call(...cmd), b.call(...cmd)]);
+            expect(ra, cmd.join(' ')).toEqual(rb);
+          }
+        }
+      }
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
 });
