@@ -1,5 +1,5 @@
 import type { Reply } from '../../protocol/reply.js';
-import { encode, LAT_MIN, LON_MIN, scorePoint, STEP_MAX, type Cell } from './geohash.js';
+import { encode, LON_RANGE, scorePoint, STEP_MAX, type Cell } from './geohash.js';
 
 /**
  * printf's %.<digits>f (digits > 0) of a number or an infinity: its exact decimal value rounded to
@@ -73,7 +73,7 @@ const BASE32 = '0123456789bcdefghjkmnpqrstuvwxyz';
  */
 export function geohashText(score: number): string {
   const [lon, lat] = scorePoint(score);
-  const cell: Cell = encode(lon, lat, STEP_MAX, { min: LON_MIN, max: -LON_MIN }, { min: -90, max: 90 })!;
+  const cell: Cell = encode(lon, lat, STEP_MAX, LON_RANGE, { min: -90, max: 90 })!;
   const bits = spreadBig(cell.lat) | (spreadBig(cell.lon) << 1n);
   let s = '';
   for (let i = 0; i < 10; i++) s += BASE32[Number((bits >> BigInt(52 - (i + 1) * 5)) & 31n)];

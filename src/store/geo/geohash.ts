@@ -18,7 +18,7 @@ export interface Range {
 }
 
 export const LON_RANGE: Range = { min: LON_MIN, max: LON_MAX };
-export const LAT_RANGE: Range = { min: LAT_MIN, max: LAT_MAX };
+const LAT_RANGE: Range = { min: LAT_MIN, max: LAT_MAX };
 
 /** A cell: integer coordinates below 2^step, except where Redis lets a coordinate on the grid's far edge reach 2^step. */
 export interface Cell {
@@ -67,7 +67,7 @@ function spread(v: number): number {
  * on the grid's edge goes past that, and the one rounding of the sum is
  * the one Redis's uint64-to-double conversion makes.
  */
-export function cellBits(c: Cell): number {
+function cellBits(c: Cell): number {
   return spread(c.lat) + 2 * spread(c.lon);
 }
 
@@ -118,7 +118,7 @@ function scoreWords(score: number): [hi: number, lo: number] {
 }
 
 /** The step-26 cell a member's score names. */
-export function scoreCell(score: number): Cell {
+function scoreCell(score: number): Cell {
   const [hi, lo] = scoreWords(score);
   const lat = (compact16(lo) | (compact16(hi) << 16)) >>> 0;
   const lon = (compact16(lo >>> 1) | (compact16(hi >>> 1) << 16)) >>> 0;
