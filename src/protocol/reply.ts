@@ -33,7 +33,11 @@ export interface Reply {
   map(n: number): void;
   set(n: number): void;
   push(n: number): void;
-  double(d: number): void;
+  /**
+   * A double; `text` is how to write it where Redis formats it its own way
+   * (GEOPOS's coordinates as %.17Lf): a sink that keeps values keeps `d`.
+   */
+  double(d: number, text?: string): void;
   boolean(b: boolean): void;
   verbatim(s: string, format?: string): void;
   bigNumber(digits: string): void;
@@ -399,8 +403,8 @@ export class RespWriter implements Reply {
     this.str((this.proto === 3 ? '>' : '*') + n + CRLF);
   }
 
-  double(d: number): void {
-    const text = formatDouble(d);
+  double(d: number, shown?: string): void {
+    const text = shown ?? formatDouble(d);
     if (this.proto === 3) this.str(',' + text + CRLF);
     else this.bulk(text);
   }

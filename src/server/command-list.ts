@@ -25,6 +25,7 @@ import { bitmapCommands } from '../store/bitmap/bitmap-commands.js';
 import { hllCommands } from '../store/hll/hll-commands.js';
 import { sortCommands } from '../store/sort/sort-commands.js';
 import { ListValue } from '../queues/list.js';
+import { geoCommands } from '../store/geo/geo-commands.js';
 import type { Broker } from '../broker/broker.js';
 import { pubsubCommands } from '../broker/commands.js';
 import { persistenceCommands } from '../persistence/commands.js';
@@ -66,6 +67,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...hllCommands,
     ...sortCommands(ListValue.of),
     ...evalCommands(scripting),
+    ...geoCommands,
     ...pubsubCommands(broker),
     ...persistenceCommands(persistence),
   ];

@@ -122,6 +122,16 @@ export const SUMMARY_7_2: Record<string, string> = {
   expiretime: 'Returns the expiration time of a key as a Unix timestamp.',
   flushall: 'Removes all keys from all databases.',
   flushdb: 'Remove all keys from the current database.',
+  geoadd: "Adds one or more members to a geospatial index. The key is created if it doesn't exist.",
+  geodist: 'Returns the distance between two members of a geospatial index.',
+  geohash: 'Returns members from a geospatial index as geohash strings.',
+  geopos: 'Returns the longitude and latitude of members from a geospatial index.',
+  georadius: 'Queries a geospatial index for members within a distance from a coordinate, optionally stores the result.',
+  georadius_ro: 'Returns members from a geospatial index that are within a distance from a coordinate.',
+  georadiusbymember: 'Queries a geospatial index for members within a distance from a member, optionally stores the result.',
+  georadiusbymember_ro: 'Returns members from a geospatial index that are within a distance from a member.',
+  geosearch: 'Queries a geospatial index for members inside an area of a box or a circle.',
+  geosearchstore: 'Queries a geospatial index for members inside an area of a box or a circle, optionally stores the result.',
   get: 'Returns the string value of a key.',
   getbit: 'Returns a bit value by offset.',
   getdel: 'Returns the string value of a key after deleting the key.',
@@ -334,7 +344,27 @@ const WITHSCORE = { ...pureToken('WITHSCORE'), flags: simpleSet('optional') };
  * path in the entry (argument indices under `arguments`) → 7.2's value, or
  * undefined where 7.2 has no such field.
  */
+/** 7.2 joins GEORADIUS's STORE key and STOREDIST key into one oneof. */
+const GEO_STORE = {
+  name: 'store', type: 'oneof', flags: simpleSet('optional'),
+  arguments: [
+    { name: 'storekey', type: 'key', display_text: 'key', key_spec_index: 1, token: 'STORE' },
+    { name: 'storedistkey', type: 'key', display_text: 'key', key_spec_index: 2, token: 'STOREDIST' },
+  ],
+};
+
 export const DOCS_CHANGED_IN_7_2: Record<string, Record<string, unknown>> = {
+  geoadd: { 'arguments.3.name': 'data' },
+  geodist: { complexity: 'O(1)' },
+  // 7.2 lets GEOHASH and GEOPOS name no member.
+  geohash: { complexity: 'O(1) for each member requested.', 'arguments.1.flags': simpleSet('optional', 'multiple') },
+  geopos: { complexity: 'O(1) for each member requested.', 'arguments.1.flags': simpleSet('optional', 'multiple') },
+  georadius: { 'arguments.8.name': 'count-block', 'arguments.10': GEO_STORE, 'arguments.11': undefined },
+  georadius_ro: { 'arguments.8.name': 'count-block' },
+  georadiusbymember: { 'arguments.7.name': 'count-block', 'arguments.9': GEO_STORE, 'arguments.10': undefined },
+  georadiusbymember_ro: { 'arguments.7.name': 'count-block' },
+  geosearch: { 'arguments.1.arguments.1.name': 'fromlonlat', 'arguments.4.name': 'count-block' },
+  geosearchstore: { 'arguments.2.arguments.1.name': 'fromlonlat', 'arguments.5.name': 'count-block' },
   quit: { doc_flags: simpleSet('deprecated'), deprecated_since: '7.2.0', replaced_by: 'just closing the connection' },
   setnx: { doc_flags: simpleSet('deprecated'), deprecated_since: '2.6.12', replaced_by: '`SET` with the `NX` argument' },
   setex: { doc_flags: simpleSet('deprecated'), deprecated_since: '2.6.12', replaced_by: '`SET` with the `EX` argument' },

@@ -369,7 +369,9 @@ function setPath(root: PlainMap, path: string, value: unknown): boolean {
   const holder = at as PlainMap & Plain[];
   const key = Array.isArray(holder) ? Number(last) : last;
   const before = JSON.stringify(holder[key as never]);
-  if (value === undefined) delete holder[key as never];
+  // Removing an argument closes the gap, as 7.2's shorter lists have none.
+  if (value === undefined && Array.isArray(holder)) holder.splice(key as number, 1);
+  else if (value === undefined) delete holder[key as never];
   else holder[key as never] = value as never;
   return before !== JSON.stringify(value);
 }

@@ -104,6 +104,9 @@ function zadd(incrCommand: boolean) {
   };
 }
 
+/** ZADD's handler: GEOADD runs it on the line it rewrites, as Redis's geoaddCommand calls zaddCommand. */
+export const zaddHandler = zadd(false);
+
 const ZSET = { acl: ['sortedset'], group: 'sorted-set' } as const;
 
 export const zaddCommands: CommandSpec[] = [
@@ -117,7 +120,7 @@ export const zaddCommands: CommandSpec[] = [
       ['6.2.0', 'Added the `GT` and `LT` options.'],
     ],
     summary: "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.",
-    complexity: 'O(log(N)) for each item added, where N is the number of elements in the sorted set.', handler: zadd(false),
+    complexity: 'O(log(N)) for each item added, where N is the number of elements in the sorted set.', handler: zaddHandler,
   },
   {
     ...ZSET, name: 'zincrby', arity: 4, flags: ['write', 'denyoom', 'fast'], keySpecs: ['RW access update: index 1, range 0'],
