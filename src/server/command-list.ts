@@ -28,6 +28,7 @@ import { persistenceCommands } from '../persistence/commands.js';
 import type { Persistence } from '../persistence/persistence.js';
 import type { Client } from './client.js';
 import { evalCommands } from '../scripting/eval-commands.js';
+import { functionCommands } from '../scripting/function-commands.js';
 import type { Scripting } from '../scripting/scripting.js';
 
 /**
@@ -61,6 +62,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...bitmapCommands,
     ...hllCommands,
     ...evalCommands(scripting),
+    ...functionCommands(scripting),
     ...pubsubCommands(broker),
     ...persistenceCommands(persistence),
   ];
