@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, test } from 'vitest';
 import { crc64 } from '../../src/scripting/crc64.js';
 import { dumpPayload, parsePayload } from '../../src/scripting/function-dump.js';
-import { useSluice } from '../helpers/fixture.js';
-import type { Resp } from '../helpers/resp-client.js';
+import { perTest, useSluice, useSluiceAndRedis } from '../helpers/fixture.js';
+import type { Resp, RespClient } from '../helpers/resp-client.js';
+import { redisServerPath } from '../helpers/servers.js';
 
 /** What 7.0 cannot show: Redis 7.2's payload version, and Sluice's own bookkeeping. */
 
@@ -212,5 +213,54 @@ describe('loading libraries', () => {
       ['FUNCTION', 'RESTORE', dump],
       ['FUNCTION', 'FLUSH', 'ASYNC'],
     ]);
+  });
+});
+
+describe.skipIf(redisServerPath === null)('FUNCTION DUMP between Sluice and redis-server', () => {
+  const servers = useSluiceAndRedis();
+  const t = perTest();
+
+  async function both(): Promise<[RespClient, RespClient]> {
+    const a = await t.connect(servers.sluice);
+    const b = await t.connect(servers.redis);
+    for (const c of [a, b]) await c.call('FUNCTION', 'FLUSH');
+    return [a, b];
+  }
+
+  const libs = [
+    lib('plain', fn('plain_f', 'return 1')),
+    lib('long', Array.from({ length: 30 }, (_, i) => fn(`long_${i}`, `return 'a long enough body to be compressed ${i}'`)).join('\n')),
+    lib('flagged', "redis.register_function{function_name='ro_f', callback=function() return 'ro' end, flags={'no-writes', 'allow-oom'}, description='d'}"),
+  ];
+  /** FUNCTION LIST in a comparable order: Redis lists libraries, and each library's functions, in its hash order. */
+  const sorted = (r: Resp) =>
+    (r.v as Resp[])
+      .map((library) => (library.v as Resp[]).map((field) => (field.t === 'array' ? (field.v as Resp[]).map((x) => JSON.stringify(x)).sort() : field)))
+      .map((x) => JSON.stringify(x))
+      .sort();
+
+  test("redis-server's DUMP restores into Sluice to the same libraries", async () => {
+    const [sluice, redis] = await both();
+    for (const code of libs) await redis.call('FUNCTION', 'LOAD', code);
+    const dump = await redis.call('FUNCTION', 'DUMP');
+    expect(await sluice.call('FUNCTION', 'RESTORE', dump.v as string)).toEqual(OK);
+    expect(sorted(await sluice.call('FUNCTION', 'LIST', 'WITHCODE'))).toEqual(sorted(await redis.call('FUNCTION', 'LIST', 'WITHCODE')));
+    expect(await sluice.call('FCALL', 'long_29', '0')).toEqual(bulk('a long enough body to be compressed 29'));
+  });
+
+  test("Sluice's DUMP restores into redis-server 7.2; 7.0 refuses it as it refuses 7.2.6's own", async () => {
+    const [sluice, redis] = await both();
+    for (const code of libs) await sluice.call('FUNCTION', 'LOAD', code);
+    const dump = (await sluice.call('FUNCTION', 'DUMP')).v as string;
+    const info = (await redis.call('INFO', 'server')).v as string;
+    if (/redis_version:7\.0\./.test(info)) {
+      const refusal = err('ERR DUMP payload version or checksum are wrong');
+      expect(await redis.call('FUNCTION', 'RESTORE', REDIS_7_2_DUMP)).toEqual(refusal);
+      expect(await redis.call('FUNCTION', 'RESTORE', dump)).toEqual(refusal);
+    } else {
+      expect(await redis.call('FUNCTION', 'RESTORE', dump)).toEqual(OK);
+      expect(sorted(await redis.call('FUNCTION', 'LIST', 'WITHCODE'))).toEqual(sorted(await sluice.call('FUNCTION', 'LIST', 'WITHCODE')));
+      expect(await redis.call('FCALL_RO', 'ro_f', '0')).toEqual(bulk('ro'));
+    }
   });
 });
