@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, test } from 'vitest';
+import type { Ctx } from '../../src/core/context.js';
 import { crc64 } from '../../src/scripting/crc64.js';
 import { dumpPayload, parsePayload } from '../../src/scripting/function-dump.js';
+import { RunContext } from '../../src/scripting/run-context.js';
 import { perTest, useSluice, useSluiceAndRedis } from '../helpers/fixture.js';
 import type { Resp, RespClient } from '../helpers/resp-client.js';
 import { redisServerPath } from '../helpers/servers.js';
@@ -262,5 +264,42 @@ describe.skipIf(redisServerPath === null)('FUNCTION DUMP between Sluice and redi
       expect(sorted(await redis.call('FUNCTION', 'LIST', 'WITHCODE'))).toEqual(sorted(await sluice.call('FUNCTION', 'LIST', 'WITHCODE')));
       expect(await redis.call('FCALL_RO', 'ro_f', '0')).toEqual(bulk('ro'));
     }
+  });
+});
+
+describe('FUNCTION STATS while a script runs', () => {
+  const s = useSluice({ conn: 'fresh' });
+
+  /** Runs `f` as though `run` were the script executing now (a busy script lets FUNCTION STATS in). */
+  async function during<T>(evalMode: boolean, argv: string[], f: () => Promise<T>): Promise<T> {
+    const scripting = s.server.scripting;
+    const caller = s.server.scripting.current;
+    const flags = { compat: false, noWrites: false, allowOom: false, allowStale: false, noCluster: false, allowCrossSlot: false };
+    // FUNCTION STATS reads the name, the mode and the start of the run, never its caller.
+    scripting.current = new RunContext(null as unknown as Ctx, argv[1], evalMode, flags, false, false);
+    scripting.functions.runningArgv = evalMode ? null : argv;
+    try {
+      return await f();
+    } finally {
+      scripting.current = caller;
+      scripting.functions.runningArgv = null;
+    }
+  }
+
+  test('running_script names the function, the FCALL line and how long it has run', async () => {
+    const r = await during(false, ['FCALL', 'slowfn', '1', 'k', 'arg'], () => s.conn.call('FUNCTION', 'STATS'));
+    const v = r.v as Resp[];
+    expect(v[0]).toEqual(bulk('running_script'));
+    const running = v[1].v as Resp[];
+    expect(running.slice(0, 4)).toEqual([
+      bulk('name'), bulk('slowfn'), bulk('command'), { t: 'array', v: ['FCALL', 'slowfn', '1', 'k', 'arg'].map(bulk) },
+    ]);
+    expect(running[4]).toEqual(bulk('duration_ms'));
+    expect(running[5].t).toBe('int');
+  });
+
+  test('while an EVAL script runs, FUNCTION STATS answers BUSY as Redis does', async () => {
+    const r = await during(true, ['EVAL', 'x'.repeat(40)], () => s.conn.call('FUNCTION', 'STATS'));
+    expect(r).toEqual(err('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.'));
   });
 });
