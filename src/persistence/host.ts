@@ -2,6 +2,7 @@ import type { Command } from '../core/command.js';
 import type { ConfigReader, Ctx } from '../core/context.js';
 import type { Log } from '../core/log.js';
 import type { PropagationStream } from '../core/propagation.js';
+import type { Scripting } from '../scripting/scripting.js';
 import type { Keyspace } from '../store/keyspace/keyspace.js';
 
 /** What persistence asks of the server that hosts it. */
@@ -17,6 +18,8 @@ export interface PersistenceHost<C extends Ctx> {
   lookup(argv: string[]): Command<C> | undefined;
   /** Reads the clocks before work that no request started (a loading slice). */
   startTurn(): void;
+  /** Scripting, whose function libraries an AOF rewrite writes first. */
+  readonly scripting: Pick<Scripting, 'functions'>;
   /** A client without a connection whose replies go nowhere: the AOF replays through it. */
   detachedClient(): C;
 }

@@ -426,7 +426,12 @@ export class Persistence<C extends Ctx> {
         this.startRewrite();
       },
     };
-    const rw = new AofRewrite({ keyspace: this.server.keyspace, lookup: (argv) => this.server.lookup(argv) }, this.io, opened[0], baseTemp, opened[1], futureTemp, events);
+    const host = {
+      keyspace: this.server.keyspace,
+      lookup: (argv: string[]) => this.server.lookup(argv),
+      libraryCodes: () => this.server.scripting.functions.codes(),
+    };
+    const rw = new AofRewrite(host, this.io, opened[0], baseTemp, opened[1], futureTemp, events);
     this.rewrite = rw;
     this.rewriteScheduled = false;
     this.rewrites++;

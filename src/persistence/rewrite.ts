@@ -108,7 +108,7 @@ export class AofRewrite {
   private now = Date.now();
 
   constructor(
-    private readonly host: { readonly keyspace: Keyspace; lookup: CommandLookup },
+    private readonly host: { readonly keyspace: Keyspace; lookup: CommandLookup; libraryCodes(): string[] },
     private readonly io: AofIo,
     readonly baseFd: number,
     readonly baseTemp: string,
@@ -128,7 +128,13 @@ export class AofRewrite {
     }));
   }
 
+  /**
+   * The function libraries go first, as they are now (Redis's
+   * rewriteFunctions): a FUNCTION command during the walk touches no key,
+   * so it follows them in the new incremental file.
+   */
   start(): void {
+    for (const code of this.host.libraryCodes()) this.base.appendCommand(['FUNCTION', 'LOAD', code]);
     setImmediate(this.slice);
   }
 

@@ -132,8 +132,8 @@ export class LuaReply implements Reply {
   push(n: number): void {
     this.open('array', n, null);
   }
-  double(d: number): void {
-    this.put(this.proto === 2 ? formatDouble(d) : this.field('double', d));
+  double(d: number, text?: string): void {
+    this.put(this.proto === 2 ? (text ?? formatDouble(d)) : this.field('double', d));
   }
   boolean(b: boolean): void {
     this.put(this.proto === 2 ? (b ? 1 : 0) : b);

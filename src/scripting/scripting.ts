@@ -1,5 +1,6 @@
 import type { Command } from '../core/command.js';
 import type { Ctx } from '../core/context.js';
+import { Functions } from './functions.js';
 import type { ScriptHost } from './host.js';
 import { LuaReply, errorTable } from './lua-reply.js';
 import { writeLuaValue } from './lua-to-reply.js';
@@ -29,6 +30,8 @@ export class Scripting {
   /** The sink of the script's client: the host makes that client with it. */
   readonly sink = new LuaReply();
   readonly scripts = new ScriptCache();
+  /** FUNCTION's libraries, over the same engine (built last: they copy the sandboxed globals). */
+  readonly functions: Functions;
   /** The script running now, or null. */
   current: RunContext | null = null;
   private readonly keysRef: GlobalRef;
@@ -60,6 +63,7 @@ export class Scripting {
     this.argvRef = lua.globalRef('ARGV');
     lua.sandbox();
     lua.setHook(() => this.interrupt(), HOOK_EVERY);
+    this.functions = new Functions(lua);
   }
 
   private running(): RunContext {

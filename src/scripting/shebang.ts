@@ -11,7 +11,7 @@ export interface ScriptFlags {
   allowCrossSlot: boolean;
 }
 
-const FLAG_NAMES = {
+export const FLAG_NAMES = {
   'no-writes': 'noWrites',
   'allow-oom': 'allowOom',
   'allow-stale': 'allowStale',

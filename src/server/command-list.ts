@@ -32,6 +32,7 @@ import { persistenceCommands } from '../persistence/commands.js';
 import type { Persistence } from '../persistence/persistence.js';
 import type { Client } from './client.js';
 import { evalCommands } from '../scripting/eval-commands.js';
+import { functionCommands } from '../scripting/function-commands.js';
 import type { Scripting } from '../scripting/scripting.js';
 
 /**
@@ -68,6 +69,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...sortCommands(ListValue.of),
     ...evalCommands(scripting),
     ...geoCommands,
+    ...functionCommands(scripting),
     ...pubsubCommands(broker),
     ...persistenceCommands(persistence),
   ];

@@ -116,6 +116,8 @@ function memorySection(server: Server): string[] {
   const used = m.heapUsed + m.external;
   const total = os.totalmem();
   const scripts = server.scripting.scripts;
+  const functions = server.scripting.functions;
+  const scriptMemory = scripts.bodyBytes + functions.memory;
   return [
     `used_memory:${used}`,
     `used_memory_human:${bytesToHuman(used)}`,
@@ -129,6 +131,14 @@ function memorySection(server: Server): string[] {
     'used_memory_lua_human:0B',
     `used_memory_scripts_eval:${scripts.bodyBytes}`,
     `number_of_cached_scripts:${scripts.size}`,
+    `number_of_functions:${functions.functionCount}`,
+    `number_of_libraries:${functions.libraryCount}`,
+    'used_memory_vm_functions:0',
+    'used_memory_vm_total:0',
+    'used_memory_vm_total_human:0B',
+    `used_memory_functions:${functions.memory}`,
+    `used_memory_scripts:${scriptMemory}`,
+    `used_memory_scripts_human:${bytesToHuman(scriptMemory)}`,
     // Sluice sets no memory limit and never evicts.
     'maxmemory:0',
     'maxmemory_human:0B',

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { aofDir, dumpAll, infoField, rewriteDone } from '../helpers/aof.js';
 import { perTest } from '../helpers/fixture.js';
 import { RespClient } from '../helpers/resp-client.js';
-import { freePort, redisServerPath } from '../helpers/servers.js';
+import { startRedisOn } from '../helpers/redis-on-dir.js';
+import { redisServerPath } from '../helpers/servers.js';
 
 /**
  * Files move between Sluice and real redis-server both ways: an
@@ -14,46 +14,6 @@ import { freePort, redisServerPath } from '../helpers/servers.js';
  */
 
 const { tmp, defer, start, stop, connect } = perTest();
-
-interface Redis {
-  port: number;
-  /** SHUTDOWN, as an operator would stop it. */
-  stop(): Promise<void>;
-}
-
-async function startRedisOn(dir: string): Promise<Redis> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    redisServerPath!,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--appendonly', 'yes', '--aof-use-rdb-preamble', 'no', '--appendfsync', 'always'],
-    { stdio: 'ignore' },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  defer(() => {
-    child.kill('SIGKILL');
-    return exited;
-  });
-  for (let i = 0; i < 500; i++) {
-    const c = await RespClient.connect(port).catch(() => null);
-    if (c !== null) {
-      const r = await c.call('PING').catch(() => null);
-      c.close();
-      if (r !== null && r.t === 'simple') {
-        return {
-          port,
-          stop: async () => {
-            const s = await RespClient.connect(port);
-            s.writeRaw('*1\r\n$8\r\nSHUTDOWN\r\n');
-            await exited;
-            s.close();
-          },
-        };
-      }
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('redis-server did not start');
-}
 
 /** The same writes for both servers: strings, TTLs, several databases, lists, transactions, a rewrite. */
 async function workload(c: RespClient): Promise<void> {
@@ -84,7 +44,7 @@ async function workload(c: RespClient): Promise<void> {
 describe.skipIf(redisServerPath === null)('AOF compatibility with redis-server', () => {
   test('an appendonlydir written by redis-server loads in Sluice', async () => {
     const dir = tmp();
-    const redis = await startRedisOn(dir);
+    const redis = await startRedisOn(dir, defer);
     const rc = await RespClient.connect(redis.port);
     await workload(rc);
     const expected = await dumpAll(rc);
@@ -103,7 +63,7 @@ describe.skipIf(redisServerPath === null)('AOF compatibility with redis-server',
     expect(await infoField(x.c, 'aof_rewrites')).toBe('1');
     const expected = await dumpAll(x.c);
     await stop(x);
-    const redis = await startRedisOn(dir);
+    const redis = await startRedisOn(dir, defer);
     const rc = await connect(redis);
     expect(await dumpAll(rc)).toEqual(expected);
     expect(Object.keys(expected)).toHaveLength(8);

@@ -74,3 +74,21 @@ describe('busy scripts', () => {
     other.close();
   });
 });
+
+describe('busy functions', () => {
+  test('FUNCTION STATS names the running function, FUNCTION KILL stops it, SCRIPT KILL is refused', async () => {
+    const [runner, other] = await pair();
+    const lib = "#!lua name=busylib\nredis.register_function('spin', function() while true do end end)";
+    expect(await other.call('FUNCTION', 'LOAD', 'REPLACE', lib)).toEqual({ t: 'bulk', v: 'busylib' });
+    const running = runner.call('FCALL', 'spin', '0');
+    await new Promise((r) => setTimeout(r, 300));
+    const stats = await other.call('FUNCTION', 'STATS');
+    const running_script = (stats.v as Resp[])[1].v as Resp[];
+    expect(running_script.slice(0, 2)).toEqual([{ t: 'bulk', v: 'name' }, { t: 'bulk', v: 'spin' }]);
+    expect(await other.call('SCRIPT', 'KILL')).toEqual({ t: 'error', v: 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.' });
+    expect(await other.call('FUNCTION', 'KILL')).toEqual(OK);
+    expect(await running).toEqual(errorLike(/^ERR Script killed by user with SCRIPT KILL\.\.\. script: spin, on @user_function:2\.$/));
+    runner.close();
+    other.close();
+  });
+});
