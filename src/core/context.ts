@@ -42,6 +42,8 @@ export interface Ctx {
   readonly loading: boolean;
   /** Inside EXEC or a script, blocking commands answer at once (Redis's CLIENT_DENY_BLOCKING). */
   readonly denyBlocking: boolean;
+  /** The command was called by a script (Redis's CLIENT_SCRIPT): SORT then orders what it would leave unordered. */
+  readonly fromScript: boolean;
   /**
    * Parks the running command until one of `keys` (in `db`) holds a value
    * of type `serves`, `deadline` (ms since the epoch, 0: never) passes, or

@@ -11,7 +11,7 @@ export function helpReply(c: Ctx, argv: string[], lines: readonly string[]): voi
   r.simple(`${argv[0].toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`);
   for (const l of lines) r.simple(l);
   r.simple('HELP');
-  r.simple('    Prints this help.');
+  r.simple('    Print this help.');
 }
 
 /** Redis's addReplySubcommandSyntaxError: a known subcommand with the wrong arguments. */

@@ -58,6 +58,7 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   /** Set while a blocking command (BLPOP, WAIT…) holds this client; its pipeline waits. See BlockingRegistry. */
   blocked: BlockedState<Client> | null = null;
   denyBlocking = false;
+  fromScript = false;
   /** QUIT or a protocol error: close once pending replies are written. */
   closeAfterReply = false;
   closed = false;

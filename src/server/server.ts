@@ -127,6 +127,7 @@ export class Server implements PersistenceHost<Client> {
     this.scripting = new Scripting(scriptHost(this, () => this.luaClient), REDIS_VERSION, () => this.config.num('busy-reply-threshold'));
     this.luaClient = new Client(this, this.nextClientId++, null, this.scripting.sink, 'lua');
     this.luaClient.denyBlocking = true;
+    this.luaClient.fromScript = true;
     this.commands = new CommandTable(commandList(this.broker, this.persistence, this.scripting));
     this.keyspace.listener = {
       expired: (db, key) => {

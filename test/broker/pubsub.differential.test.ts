@@ -1,4 +1,4 @@
-import { c, differential, fails } from '../helpers/differential.js';
+import { c, differential, fails, help } from '../helpers/differential.js';
 import { on, onItems, onShape, onUnordered, pipeline, pubsubDifferential } from '../helpers/pubsub-script.js';
 
 const BIN = '\x00\xff\r\nbin';
@@ -98,7 +98,7 @@ differential('pub/sub command errors', {
     fails('SUBSCRIBE'), fails('PSUBSCRIBE'), fails('SSUBSCRIBE'), fails('PUBLISH', 'a'), fails('PUBLISH', 'a', 'b', 'c'),
     fails('SPUBLISH', 'a'), fails('PUBSUB'), fails('PUBSUB', 'NOSUCH'), fails('PUBSUB', 'NUMPAT', 'x'),
     fails('PUBSUB', 'CHANNELS', 'a', 'b'), fails('PUBSUB', 'SHARDCHANNELS', 'a', 'b'), fails('PUBSUB', 'HELP', 'x'),
-    c('PUBSUB', 'HELP'), c('pubsub', 'help'), c('PUBLISH', 'nobody', 'x'), c('SPUBLISH', 'nobody', 'x'),
+    help('PUBSUB', 'HELP'), help('pubsub', 'help'), c('PUBLISH', 'nobody', 'x'), c('SPUBLISH', 'nobody', 'x'),
   ],
   'COMMAND INFO of the pub/sub commands': [
     c('COMMAND', 'INFO', 'subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe'),

@@ -25,6 +25,13 @@ export const unordered = (...cmd: string[]): Row => ({ cmd, mode: 'unordered' })
 export const sameType = (...cmd: string[]): Row => ({ cmd, mode: 'type' });
 /** Compare exactly once `mask` has blanked the parts that depend on timing (XPENDING's idle times). */
 export const masked = (mask: (r: Resp) => Resp, ...cmd: string[]): Row => ({ cmd, mode: 'exact', mask });
+/** A HELP reply's last line: 7.0 says "Prints this help.", 7.2 (which Sluice follows) "Print this help.". */
+function helpAs72(r: Resp): Resp {
+  if (r.t !== 'array' || r.v === null) return r;
+  return { t: 'array', v: r.v.map((l) => (l.t === 'simple' && l.v === '    Prints this help.' ? { t: 'simple', v: '    Print this help.' } : l)) };
+}
+/** Compare a HELP reply exactly, 7.0's wording of its last line read as 7.2's. */
+export const help = (...cmd: string[]): Row => masked(helpAs72, ...cmd);
 /** Both must fail; compare the error text. (Same as c, but says what the row is for.) */
 export const fails = (...cmd: string[]): Row => ({ cmd, mode: 'error' });
 

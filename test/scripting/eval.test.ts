@@ -34,8 +34,16 @@ describe('replies where Redis 7.2 differs from 7.0', () => {
     expect(await evalScript("return redis.call('bzpopmin', 'nozset', 0)")).toEqual(bulk(null));
   });
 
-  test('numbers past 2^62 are passed to commands in the shortest form that reads back (7.0 used %.17g)', async () => {
-    expect(await evalScript("redis.call('set', 'k', 2^63) return redis.call('get', 'k')")).toEqual(bulk('9223372036854776000'));
+  test('numbers are passed to commands as integers up to 2^62, else in the shortest form that reads back (7.0 used %.17g)', async () => {
+    const cases: [string, string][] = [
+      ['1.5', '1.5'], ['0.1', '0.1'], ['1/3', '0.3333333333333333'], ['1e20', '1e+20'], ['1e-7', '1e-7'], ['0.5e-300', '5e-301'],
+      ['2^53', '9007199254740992'], ['2^62', '4611686018427387904'], ['-2^62', '-4611686018427387904'],
+      ['2^62+2^10', '4611686018427389000'], ['2^63', '9223372036854776000'], ['1e16', '10000000000000000'],
+      ['123456789012', '123456789012'], ['-0.0', '0'], ['1/0', 'inf'], ['-1/0', '-inf'],
+    ];
+    for (const [lua, written] of cases) {
+      expect(await evalScript(`redis.call('set', 'k', ${lua}) return redis.call('get', 'k')`), lua).toEqual(bulk(written));
+    }
   });
 
   test('redis.set_repl() without its argument says it needs one', async () => {

@@ -176,7 +176,7 @@ describe('CLIENT SETINFO and NO-TOUCH (Redis 7.2)', () => {
     expect(lines).toContain('NO-TOUCH (ON|OFF)');
     expect(lines).toContain('PAUSE <timeout> [WRITE|ALL]');
     expect(lines).not.toContain('TRACKINGINFO');
-    expect(lines.slice(-2)).toEqual(['HELP', '    Prints this help.']);
+    expect(lines.slice(-2)).toEqual(['HELP', '    Print this help.']);
   });
 });
 

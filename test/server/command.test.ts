@@ -3,7 +3,7 @@ import type { CommandArg, CommandSpec } from '../../src/core/command.js';
 import { Server } from '../../src/server/server.js';
 import { CommandTable } from '../../src/server/command-table.js';
 import { useSluice } from '../helpers/fixture.js';
-import { c, differential, fails, unordered } from '../helpers/differential.js';
+import { c, differential, fails, help, unordered } from '../helpers/differential.js';
 import { RespClient, type Resp } from '../helpers/resp-client.js';
 import type { Command } from '../../src/server/command-types.js';
 import { commandKeys } from '../../src/persistence/effect-keys.js';
@@ -235,7 +235,7 @@ describe('properties Redis gives commands outside COMMAND INFO', () => {
 });
 
 differential('COMMAND subcommands', {
-  'COMMAND HELP': [c('COMMAND', 'HELP'), c('command', 'help')],
+  'COMMAND HELP': [help('COMMAND', 'HELP'), help('command', 'help')],
   'COMMAND INFO of CONFIG GET and of unknown names': [
     c('COMMAND', 'INFO', 'config|get'), c('COMMAND', 'INFO', 'nosuch'), c('COMMAND', 'INFO', 'CONFIG|GET', 'nosuch|x'),
   ],

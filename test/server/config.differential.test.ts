@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { c, differential, fails } from '../helpers/differential.js';
+import { c, differential, fails, help } from '../helpers/differential.js';
 import { useSluiceAndRedis } from '../helpers/fixture.js';
 import { RespClient, type Resp } from '../helpers/resp-client.js';
 import { redisServerPath } from '../helpers/servers.js';
@@ -91,7 +91,7 @@ differential('CONFIG', {
   'syntax, arity and subcommands': [
     fails('CONFIG', 'SET', 'hz', '1', 'hz'), fails('CONFIG', 'SET', 'hz'), fails('CONFIG'), fails('CONFIG', 'nosuch'),
     fails('CONFIG', 'HELP', 'x'), fails('CONFIG', 'RESETSTAT', 'x'), fails('CONFIG', 'REWRITE', 'x'),
-    c('CONFIG', 'HELP'), c('config', 'help'), c('CONFIG', 'RESETSTAT'),
+    help('CONFIG', 'HELP'), help('config', 'help'), c('CONFIG', 'RESETSTAT'),
   ],
   'CONFIG REWRITE without a config file': [fails('CONFIG', 'REWRITE')],
   // The servers start with different save points (the harness starts redis-server with none), so the case sets them first.

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { quoteRepr } from '../../src/server/monitor.js';
-import { c, differential, fails, sameType } from '../helpers/differential.js';
+import { c, differential, fails, help, sameType } from '../helpers/differential.js';
 import { useSluice, useSluiceAndRedis } from '../helpers/fixture.js';
 import { RespClient, type Resp } from '../helpers/resp-client.js';
 import { redisServerPath, startSluice } from '../helpers/servers.js';
@@ -16,7 +16,7 @@ differential('SLOWLOG, TIME, LASTSAVE, SHUTDOWN and MONITOR errors', {
   'SLOWLOG arguments': [
     fails('SLOWLOG'), fails('SLOWLOG', 'FOO'), fails('SLOWLOG', 'GET', '-2'), fails('SLOWLOG', 'GET', 'x'),
     fails('SLOWLOG', 'GET', '1', '2'), fails('SLOWLOG', 'LEN', 'x'), fails('SLOWLOG', 'RESET', 'x'),
-    fails('SLOWLOG', 'HELP', 'x'), c('SLOWLOG', 'HELP'), c('slowlog', 'help'), c('SLOWLOG', 'RESET'),
+    fails('SLOWLOG', 'HELP', 'x'), help('SLOWLOG', 'HELP'), help('slowlog', 'help'), c('SLOWLOG', 'RESET'),
     sameType('SLOWLOG', 'LEN'), sameType('SLOWLOG', 'GET'), sameType('SLOWLOG', 'GET', '-1'), c('SLOWLOG', 'GET', '0'),
   ],
   'TIME and LASTSAVE': [sameType('TIME'), sameType('LASTSAVE'), fails('TIME', 'x'), fails('LASTSAVE', 'x')],

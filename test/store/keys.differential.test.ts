@@ -1,4 +1,4 @@
-import { c, differential, fails, sameType, unordered } from '../helpers/differential.js';
+import { c, differential, fails, help, sameType, unordered } from '../helpers/differential.js';
 
 const FAR = '4000000000'; // a deadline (s) well in the future
 const BIN = 'bin\x00\xff\r\nkey';
@@ -67,7 +67,7 @@ differential('generic key commands', {
     fails('COPY', 'src'), c('COPY', 'src', BIN), c('GET', BIN),
   ],
   'OBJECT': [
-    c('OBJECT', 'HELP'), c('object', 'help'), fails('OBJECT'), fails('OBJECT', 'ENCODING'), fails('OBJECT', 'FOO'),
+    help('OBJECT', 'HELP'), help('object', 'help'), fails('OBJECT'), fails('OBJECT', 'ENCODING'), fails('OBJECT', 'FOO'),
     fails('OBJECT', 'ENCODING', 'a', 'b'), fails('OBJECT', 'HELP', 'x'),
     c('OBJECT', 'ENCODING', 'nosuch'), c('OBJECT', 'FREQ', 'nosuch'), c('OBJECT', 'IDLETIME', 'nosuch'),
     c('OBJECT', 'REFCOUNT', 'nosuch'),
@@ -145,6 +145,6 @@ differential('expiry commands', {
 differential('generic key commands over RESP3', {
   'nil and aggregate replies': [
     c('RANDOMKEY'), c('OBJECT', 'ENCODING', 'nosuch'), c('SET', 'k', 'v'), c('KEYS', '*'), c('SCAN', '0'),
-    c('TYPE', 'k'), c('OBJECT', 'HELP'), c('TTL', 'k'), c('COPY', 'k', 'k2'), c('RENAME', 'k2', 'k3'),
+    c('TYPE', 'k'), help('OBJECT', 'HELP'), c('TTL', 'k'), c('COPY', 'k', 'k2'), c('RENAME', 'k2', 'k3'),
   ],
 }, { proto: 3 });

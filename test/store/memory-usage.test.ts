@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { useSluice } from '../helpers/fixture.js';
 import type { Resp } from '../helpers/resp-client.js';
-import { c, differential, fails } from '../helpers/differential.js';
+import { c, differential, fails, help } from '../helpers/differential.js';
 
 /**
  * MEMORY USAGE answers Sluice's own estimate of a key's heap, not Redis's
@@ -128,5 +128,5 @@ differential('MEMORY USAGE and MEMORY HELP', {
     fails('MEMORY'),
     fails('MEMORY', 'HELP', 'x'),
   ],
-  'MEMORY HELP': [c('MEMORY', 'HELP'), c('memory', 'help')],
+  'MEMORY HELP': [help('MEMORY', 'HELP'), help('memory', 'help')],
 });

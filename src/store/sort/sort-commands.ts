@@ -22,11 +22,12 @@ interface Sorted {
  * pattern leaves the elements in their own order (a list's or sorted
  * set's, backwards for DESC, LIMIT taken directly), except that a set,
  * which has no order of its own, is sorted ALPHA when the result is stored
- * so that what is stored does not depend on the set's layout.
+ * or goes to a script, so that what is stored or what a script does with
+ * it does not depend on the set's layout.
  */
 function order(c: Ctx, v: Sortable | undefined, o: SortOptions): Sorted {
   let { dontSort, alpha, by } = o;
-  if (dontSort && v instanceof SetValue && o.store !== null) {
+  if (dontSort && v instanceof SetValue && (o.store !== null || c.fromScript)) {
     dontSort = false;
     alpha = true;
     by = null;

@@ -41,7 +41,7 @@ function context(nodeEntries: number): { c: Ctx; reply: CaptureReply; ks: Keyspa
   const reply = new CaptureReply();
   const c: Ctx = {
     reply, db: ks.db(0), keyspace: ks, propagateArgv: undefined, effects: null, propagating: false, loading: false,
-    denyBlocking: true,
+    denyBlocking: true, fromScript: false,
     config: { num: (name) => (name === 'stream-node-max-entries' ? nodeEntries : 4096), str: () => '' },
     argBytes: () => null,
     block: () => {
