@@ -1,5 +1,6 @@
 import { FlowProducer, Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
+import { createClient } from 'redis';
 import { expect, test } from 'vitest';
 import { bullHarness, events, nextEvent, waitFor } from './harness.js';
 
@@ -345,6 +346,26 @@ export function bullmqScenarios(port: () => number): void {
     expect(value).toBe('rescued');
     expect(done.stalledCounter).toBe(1);
     expect(done.attemptsStarted).toBe(2);
+  });
+
+  test('through node-redis clients speaking RESP3, jobs are added, processed and reported as with ioredis', async () => {
+    const name = h.queueName();
+    const client = () => {
+      const c = createClient({ socket: { host: '127.0.0.1', port: port() }, RESP: 3 });
+      h.track({ close: () => c.quit().then(() => undefined, () => undefined) });
+      return c;
+    };
+    const q = h.track(new Queue(name, { connection: client() }));
+    const qe = h.track(new QueueEvents(name, { connection: client() }));
+    await qe.waitUntilReady();
+    const results = new Map<string, unknown>();
+    qe.on('completed', ({ jobId, returnvalue }) => results.set(jobId, returnvalue));
+    const jobs = await q.addBulk(Array.from({ length: 20 }, (_, i) => ({ name: 'r3', data: { i } })));
+    await q.add('late', { i: 100 }, { delay: 200, priority: 2 });
+    h.track(new Worker(name, async (job) => ({ twice: job.data.i * 2 }), { connection: client(), concurrency: 5 }));
+    await waitFor('21 completed events', () => results.size === 21);
+    for (const job of jobs) expect(results.get(job.id!)).toEqual({ twice: job.data.i * 2 });
+    expect(await q.getJobCounts('completed', 'wait', 'delayed', 'prioritized')).toEqual({ completed: 21, wait: 0, delayed: 0, prioritized: 0 });
   });
 
   test('BullMQ printed no warning (its server version and eviction policy checks passed)', () => {
