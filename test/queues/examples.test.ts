@@ -22,7 +22,7 @@ function runExample(file: string): Promise<{ code: number | null; out: string }>
   });
 }
 
-describe('the queue and stream examples run as the README says', () => {
+describe('the queue, stream and BullMQ examples run as the README says', () => {
   test('work-queue.mjs finishes every job, re-queueing the one a crashed worker abandoned', async () => {
     const { code, out } = await runExample('work-queue.mjs');
     expect(out).toContain('re-queued');
@@ -42,6 +42,18 @@ describe('the queue and stream examples run as the README says', () => {
     expect(out).toMatch(/claimed \S+ \(order \d+\) from a dead worker/);
     expect(out).toContain('handled 60 of 60 events exactly once');
     expect(out).toContain('pending in the group: 0');
+    expect(code).toBe(0);
+  }, 70_000);
+
+  test('bullmq-queue.mjs completes every BullMQ job, retrying the one that failed once and summing a flow', async () => {
+    const { code, out } = await runExample('bullmq-queue.mjs');
+    expect(out).toMatch(/is delayed for 500 ms/);
+    expect(out).toMatch(/is waiting-children until its 3 children finish/);
+    expect(out).toMatch(/job \S+ failed \(attempt 1\): decoder busy, try again/);
+    expect(out).toMatch(/job \S+: 50% done/);
+    expect(out).toMatch(/completed thumbnail \S+ \(attempt 2\): \{"image":"harbour"/);
+    expect(out).toContain('report: 3 thumbnails, 3666 bytes');
+    expect(out).toContain('14 of 14 jobs completed, 0 failed, 0 left; one failed once and was retried: true');
     expect(code).toBe(0);
   }, 70_000);
 });

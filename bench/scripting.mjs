@@ -1,0 +1,142 @@
+// The scripting section: EVALSHA of a one-GET script and of a BullMQ-sized
+// one (about 10 KB, ten redis.call's) under redis-benchmark, unpipelined and
+// -P 16; then BullMQ itself: Queue.addBulk, a Worker draining the jobs, and
+// single Queue.add calls, in jobs per second. Sluice against redis-server in
+// one run.
+import Redis from 'ioredis';
+import { runBullmqLoad } from './lib/bullmq-load.mjs';
+import { BULLMQ_SIZED_ARGS, BULLMQ_SIZED_SCRIPT } from './lib/bullmq-sized-script.mjs';
+import { runRedisBenchmark } from './lib/redis-benchmark.mjs';
+import { REDIS_BENCHMARK, REDIS_SERVER, withBothServers } from './lib/servers.mjs';
+import { fmtBytes, fmtInt, renderMarkdown, renderText, throughputColumns, throughputRow } from './lib/table.mjs';
+
+export const id = 'scripting';
+export const title = 'Scripting: EVALSHA and BullMQ';
+
+const SERVER_CPU = 0;
+const CLIENT_CPU = 1;
+const CLIENTS = 50;
+const NO_AOF = ['--appendonly', 'no'];
+const ROUNDS = 3;
+const BULLMQ_ROUNDS = 2;
+const CONCURRENCY = 50;
+
+const SIZES = {
+  full: { small: { 1: 200_000, 16: 1_000_000 }, big: { 1: 100_000, 16: 300_000 }, warmup: 20_000, bulk: 20_000, singles: 5_000, warmBulk: 2_000, warmSingles: 500 },
+  quick: { small: { 1: 20_000, 16: 100_000 }, big: { 1: 10_000, 16: 30_000 }, warmup: 5_000, bulk: 2_000, singles: 500, warmBulk: 500, warmSingles: 100 },
+};
+
+const SMALL_SCRIPT = "return redis.call('GET', KEYS[1])";
+
+/** The two scripts, loaded with SCRIPT LOAD on every server, and the EVALSHA arguments after the SHA. */
+const SCRIPTS = [
+  { id: 'small', label: 'EVALSHA, one GET', body: SMALL_SCRIPT, args: ['1', 'bench:k'] },
+  { id: 'big', label: `EVALSHA, ${fmtBytes(BULLMQ_SIZED_SCRIPT.length)} script, 10 calls`, body: BULLMQ_SIZED_SCRIPT, args: BULLMQ_SIZED_ARGS },
+];
+
+/** Loads the scripts and the small script's key; resolves to the SHA of each script by id, or null when the server has no scripting. */
+async function prepare(port) {
+  const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
+  try {
+    await c.connect();
+    await c.set('bench:k', 'v'.repeat(16));
+    const shas = {};
+    for (const s of SCRIPTS) shas[s.id] = await c.script('LOAD', s.body);
+    return shas;
+  } catch {
+    return null;
+  } finally {
+    c.disconnect();
+  }
+}
+
+/** Best requests per second over rounds, the servers alternating script by script. */
+async function evalsha(servers, sizes, log) {
+  const rows = [];
+  const run = (s, script, requests, pipeline) =>
+    runRedisBenchmark(s.server.port, { tests: ['evalsha'], clients: CLIENTS, requests, pipeline, cpu: CLIENT_CPU, extra: ['EVALSHA', s.shas[script.id], ...script.args] });
+  for (const s of servers) {
+    log(`${s.name}: warming up`);
+    for (const script of SCRIPTS) for (const pipeline of [1, 16]) await run(s, script, sizes.warmup, pipeline);
+  }
+  for (const pipeline of [1, 16]) {
+    const best = new Map(servers.map((s) => [s.name, new Map()]));
+    for (let round = 0; round < ROUNDS; round++) {
+      log(`-P ${pipeline}: round ${round + 1} of ${ROUNDS}`);
+      for (const script of SCRIPTS) {
+        for (const s of round % 2 === 0 ? servers : [...servers].reverse()) {
+          const [row] = await run(s, script, sizes[script.id][pipeline], pipeline);
+          if (row !== undefined) best.get(s.name).set(script.id, Math.max(best.get(s.name).get(script.id) ?? 0, row.rps));
+        }
+      }
+    }
+    for (const script of SCRIPTS) {
+      rows.push({ script, pipeline, sluice: best.get('Sluice')?.get(script.id) ?? null, redis: best.get('Redis')?.get(script.id) ?? null });
+    }
+  }
+  return rows;
+}
+
+/** Best jobs per second over rounds of the BullMQ load, the servers alternating, after a smaller warm-up round each. */
+async function bullmq(servers, sizes, log) {
+  const best = new Map(servers.map((s) => [s.name, { addBulk: 0, drain: 0, add: 0 }]));
+  for (const s of servers) {
+    log(`${s.name}: BullMQ warm-up (${sizes.warmBulk} jobs)`);
+    await runBullmqLoad(s.server.port, { bulk: sizes.warmBulk, concurrency: CONCURRENCY, singles: sizes.warmSingles });
+  }
+  for (let round = 0; round < BULLMQ_ROUNDS; round++) {
+    for (const s of round % 2 === 0 ? servers : [...servers].reverse()) {
+      log(`${s.name}: BullMQ round ${round + 1} of ${BULLMQ_ROUNDS} (${sizes.bulk} jobs in bulk, ${sizes.singles} single adds)`);
+      const r = await runBullmqLoad(s.server.port, { bulk: sizes.bulk, concurrency: CONCURRENCY, singles: sizes.singles });
+      const b = best.get(s.name);
+      for (const k of Object.keys(b)) b[k] = Math.max(b[k], r[k]);
+    }
+  }
+  return best;
+}
+
+export async function run({ quick, log }) {
+  const sizes = quick ? SIZES.quick : SIZES.full;
+  const hasRedis = REDIS_SERVER !== null;
+  return withBothServers('sluice-bench-scripting-', { cpu: SERVER_CPU, sluiceExtra: NO_AOF }, async ({ sluice, redis }) => {
+    const servers = [];
+    for (const [name, server] of [['Sluice', sluice], ['Redis', redis]]) {
+      if (server === null) continue;
+      const shas = await prepare(server.port);
+      if (shas !== null) servers.push({ name, server, shas });
+    }
+    const implemented = servers.some((s) => s.name === 'Sluice');
+    const text = [];
+    const md = [];
+
+    if (REDIS_BENCHMARK === null) {
+      const note = 'redis-benchmark is not installed (apt-get install redis-tools): EVALSHA throughput not measured.';
+      text.push(note);
+      md.push(note);
+    } else {
+      const rows = await evalsha(servers, sizes, log);
+      const columns = throughputColumns({ title: 'pipeline', right: true });
+      const body = rows.map(({ script, pipeline, sluice: s, redis: r }) => throughputRow({ label: script.label, setting: `-P ${pipeline}`, sluice: s, redis: r, implemented, hasRedis }));
+      const what = `redis-benchmark -c ${CLIENTS} -q --csv EVALSHA <sha> <keys and args>; the small script at -n ${fmtInt(sizes.small[1])} (-P 1) and ${fmtInt(sizes.small[16])} (-P 16), the BullMQ-sized one at ${fmtInt(sizes.big[1])} and ${fmtInt(sizes.big[16])}; ${ROUNDS} rounds, the servers alternating; each server's best round`;
+      text.push(`EVALSHA (${what})`, renderText(columns, body));
+      md.push(
+        `### EVALSHA\n\n\`${what}\`, requests per second. The BullMQ-sized script is bench/lib/bullmq-sized-script.mjs: local helper functions defined on every call, as BullMQ's inlined includes are, and ten redis.call's (INCR, HSET, HINCRBY, ZADD, ZREMRANGEBYRANK, LPUSH, LTRIM, HGET, EXISTS, SET) on keys that stay small.`,
+        renderMarkdown(columns, body),
+      );
+    }
+
+    const best = await bullmq(servers, sizes, log);
+    const jobColumns = [...throughputColumns({ title: 'jobs', right: true })];
+    jobColumns[2] = { title: 'Sluice jobs/s', right: true };
+    jobColumns[3] = { title: 'Redis jobs/s', right: true };
+    const jobRows = [
+      ['Queue.addBulk (one call)', sizes.bulk, 'addBulk'],
+      [`Worker, concurrency ${CONCURRENCY}, draining them`, sizes.bulk, 'drain'],
+      ['Queue.add, one at a time', sizes.singles, 'add'],
+    ].map(([label, n, k]) => throughputRow({ label, setting: fmtInt(n), sluice: best.get('Sluice')?.[k] ?? null, redis: best.get('Redis')?.[k] ?? null, implemented, hasRedis }));
+    const how = `bullmq from node_modules in the benchmark's own process (on the client core); jobs of about 90 bytes of data; ${BULLMQ_ROUNDS} rounds after a ${fmtInt(sizes.warmBulk)}-job warm-up, the servers alternating; each server's best round per row`;
+    text.push(`BullMQ (${how})`, renderText(jobColumns, jobRows));
+    md.push(`### BullMQ\n\n${how[0].toUpperCase()}${how.slice(1)}.`, renderMarkdown(jobColumns, jobRows));
+    return { text: text.join('\n\n'), markdown: md.join('\n\n') };
+  });
+}
