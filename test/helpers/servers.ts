@@ -9,11 +9,27 @@ import { LogCapture } from './log-capture.js';
 /** An in-process Sluice whose log lines the test can read. */
 export type TestSluice = RunningServer & { logs: LogCapture };
 
-/** An in-process Sluice on a free loopback port, its log captured rather than printed. */
+/**
+ * An in-process Sluice on a free loopback port, its log captured rather
+ * than printed. Without a `dir` of its own it gets a scratch directory,
+ * removed when it closes, so that nothing a test turns on (CONFIG SET
+ * appendonly yes) writes into the working directory's default `./data`.
+ */
 export async function startSluice(opts: StartOptions = {}): Promise<TestSluice> {
   const logs = new LogCapture();
-  const running = await startServer({ port: 0, bind: '127.0.0.1', logTo: logs, ...opts });
-  return { ...running, logs };
+  const scratchDir = opts.config?.dir === undefined ? mkdtempSync(path.join(os.tmpdir(), 'sluice-test-')) : null;
+  // Naming a dir turns the AOF on in the embedding API: a scratch dir must not.
+  const config = scratchDir === null ? opts.config : { appendonly: 'no', ...opts.config, dir: scratchDir };
+  const running = await startServer({ port: 0, bind: '127.0.0.1', logTo: logs, ...opts, config });
+  if (scratchDir === null) return { ...running, logs };
+  return {
+    ...running,
+    logs,
+    async close() {
+      await running.close();
+      rmSync(scratchDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export const redisServerPath: string | null = (() => {
