@@ -50,16 +50,15 @@ function evalCommand(s: Scripting, bySha: boolean, ro: boolean) {
     if (numkeys < 0) throw new CommandError("ERR Number of keys can't be negative");
     let script: CachedScript | undefined;
     if (bySha) {
-      script = s.scripts.get(argv[1].toLowerCase());
+      // Clients send the SHA as SCRIPT LOAD gave it, in lowercase: only a miss pays for lowering it.
+      script = s.scripts.get(argv[1]) ?? s.scripts.get(argv[1].toLowerCase());
       if (script === undefined) throw new CommandError(NOSCRIPT);
     } else {
       script = scriptFor(s, argv[1], true);
     }
     // The commands the script calls propagate their own effects; the script itself never does.
     c.propagateArgv = null;
-    const keys = argv.slice(3, 3 + numkeys);
-    const args = argv.slice(3 + numkeys);
-    s.run(c, script.fn, script.sha, script.flags, ro, true, keys, args);
+    s.run(c, script.fn, script.sha, script.flags, ro, true, argv, numkeys);
   };
 }
 

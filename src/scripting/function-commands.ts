@@ -28,7 +28,7 @@ function fcallCommand(s: Scripting, f: Functions, ro: boolean) {
     const outer = f.runningArgv;
     f.runningArgv = argv;
     try {
-      s.run(c, fi.fn, fi.name, fi.flags, ro, false, argv.slice(3, 3 + numkeys), argv.slice(3 + numkeys));
+      s.run(c, fi.fn, fi.name, fi.flags, ro, false, argv, numkeys);
     } finally {
       f.runningArgv = outer;
     }

@@ -22,6 +22,8 @@ export interface ScriptHost {
   rejected(cmd: Command<never> | undefined, error: string): void;
   /** Selects `db` for the script's client: a script starts in its caller's database. */
   selectDb(db: Database): void;
+  /** performance.now() as the running command read it when it started. */
+  now(): number;
   /** Used memory is over maxmemory (Redis checks it once, as the script's command starts). */
   overMemory(): boolean;
   /** A write would be refused for a persistence error (MISCONF): the error, or null. */

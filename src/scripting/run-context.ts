@@ -20,7 +20,6 @@ export class RunContext {
   /** When (performance.now()) other clients were last served while this script is busy. */
   lastServed = 0;
   repl = REPL_ALL;
-  readonly startedAt = performance.now();
 
   constructor(
     readonly caller: Ctx,
@@ -31,6 +30,8 @@ export class RunContext {
     ro: boolean,
     /** Over maxmemory when the script started. */
     readonly overMemory: boolean,
+    /** When it started (performance.now()'s clock). */
+    readonly startedAt: number,
   ) {
     this.readOnly = ro || (!flags.compat && flags.noWrites);
     this.allowOom = !flags.compat && flags.allowOom;

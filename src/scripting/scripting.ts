@@ -74,25 +74,26 @@ export class Scripting {
 
   /**
    * Runs a script or function for the client `c` and writes its result (or
-   * its error, named after `name`) as c's reply. `keys` and `args` become
-   * KEYS and ARGV for EVAL, the arguments of the function for FCALL.
+   * its error, named after `name`) as c's reply. The keys are argv[3..3 +
+   * numkeys), the arguments the rest (EVAL's and FCALL's layout): KEYS and
+   * ARGV for EVAL, the arguments of the function for FCALL.
    * Returns false, writing the refusal, when the flags forbid running it
    * now (scriptPrepareForRun).
    */
-  run(c: Ctx, fn: LuaFunction, name: string, flags: ScriptFlags, ro: boolean, evalMode: boolean, keys: string[], args: string[]): void {
+  run(c: Ctx, fn: LuaFunction, name: string, flags: ScriptFlags, ro: boolean, evalMode: boolean, argv: string[], numkeys: number): void {
     const refusal = this.refusal(flags, ro);
     if (refusal !== null) {
       c.reply.error(refusal);
       return;
     }
-    const run = new RunContext(c, name, evalMode, flags, ro, this.host.overMemory());
+    const run = new RunContext(c, name, evalMode, flags, ro, this.host.overMemory(), this.host.now());
     this.host.selectDb(c.db);
     this.sink.proto = 2;
     const outer = this.current;
     this.current = run;
     try {
-      const keyTable = LuaTable.fromArray(keys);
-      const argTable = LuaTable.fromArray(args);
+      const keyTable = LuaTable.fromArray(argv, 3, 3 + numkeys);
+      const argTable = LuaTable.fromArray(argv, 3 + numkeys);
       let result: LuaValue[];
       if (evalMode) {
         this.keysRef.set(keyTable);

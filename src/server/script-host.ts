@@ -27,6 +27,7 @@ export function scriptHost(server: Server, client: () => Client): ScriptHost {
     selectDb(db) {
       client().db = db;
     },
+    now: () => server.dispatcher.stamp,
     overMemory: () => server.memoryLimit !== null && server.memoryLimit.overLimit(),
     writeRefusal: () => server.persistence.writeRefusal,
     whileBusy: (caller) => busy.serve(caller),

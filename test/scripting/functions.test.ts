@@ -279,7 +279,7 @@ describe('FUNCTION STATS while a script runs', () => {
     const caller = s.server.scripting.current;
     const flags = { compat: false, noWrites: false, allowOom: false, allowStale: false, noCluster: false, allowCrossSlot: false };
     // FUNCTION STATS reads the name, the mode and the start of the run, never its caller.
-    scripting.current = new RunContext(null as unknown as Ctx, argv[1], evalMode, flags, false, false);
+    scripting.current = new RunContext(null as unknown as Ctx, argv[1], evalMode, flags, false, false, performance.now());
     scripting.functions.runningArgv = evalMode ? null : argv;
     try {
       return await f();

@@ -73,14 +73,14 @@ export class LuaTable {
   }
 
   /**
-   * A table holding `values` at 1..n, laid out as Lua lays out a new table
+   * A table holding `values` (or values[start..end)) at 1..n, laid out as Lua lays out a new table
    * filled by lua_rawseti in order (how Redis builds KEYS, ARGV and the
    * arrays of redis.call's replies): the array part is the next power of
    * two, which is what `#` sees once holes are made.
    */
-  static fromArray(values: readonly LuaValue[]): LuaTable {
+  static fromArray(values: readonly LuaValue[], start = 0, end = values.length): LuaTable {
     const t = new LuaTable(0, 0);
-    const arr = values.slice();
+    const arr = values.slice(start, end);
     const n = arr.length;
     const size = n <= 1 ? n : 2 ** ceilLog2(n);
     for (let i = n; i < size; i++) arr.push(undefined);

@@ -26,7 +26,7 @@ export function nextEntry(p: Packed, pos: number): number {
 }
 
 /** Where the bytes of the entry at `pos` start (past its length prefix). */
-function dataStart(p: Packed, pos: number): number {
+export function dataStart(p: Packed, pos: number): number {
   while (p.charCodeAt(pos) >= 128) pos++;
   return pos + 1;
 }

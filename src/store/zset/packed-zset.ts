@@ -1,5 +1,5 @@
 import { encodeEntry, entryAt, entryEquals, nextEntry, ownCopy, splice, type Packed } from '../compact/packed.js';
-import { packedScore, packedScoreText } from './score.js';
+import { packedScoreAt, packedScoreText } from './score.js';
 
 /**
  * `s` made flat now: a spliced string is a tree of two views of the old
@@ -20,10 +20,31 @@ function flat(s: string): string {
  * listpack's are; sets leave this encoding past zset-max-listpack-entries.
  */
 export class PackedZset {
+  /**
+   * Where the last member's entry starts, or -1 when not known: a score
+   * past the last one (a timestamp, a counter: the common insert) is
+   * appended without walking the set.
+   */
+  private tail = -1;
+
   constructor(
     public p: Packed = '',
     public size = 0,
   ) {}
+
+  /** The position of the last member's entry (the set is not empty). */
+  private lastPos(): number {
+    if (this.tail < 0) this.tail = this.seek(this.size - 1);
+    return this.tail;
+  }
+
+  /** Keeps `tail` true across a splice of [from, to) that inserts `added` chars. */
+  private spliced(from: number, to: number, added: number): void {
+    const tail = this.tail;
+    if (tail < 0) return;
+    if (tail >= to) this.tail = tail - (to - from) + added;
+    else if (tail >= from) this.tail = from === to ? tail + added : -1;
+  }
 
   /**
    * Entries given in order and distinct. Joined, not concatenated: a string
@@ -52,28 +73,42 @@ export class PackedZset {
 
   score(member: string): number | undefined {
     const pos = this.find(member);
-    return pos === -1 ? undefined : packedScore(entryAt(this.p, nextEntry(this.p, pos)));
+    return pos === -1 ? undefined : packedScoreAt(this.p, nextEntry(this.p, pos));
   }
 
   /** Adds a member that is not in the set, before the first entry that comes after it. */
   insert(member: string, score: number): void {
     const p = this.p;
+    const entry = encodeEntry(member) + encodeEntry(packedScoreText(score));
+    if (this.size > 0) {
+      const last = this.lastPos();
+      const lastScore = packedScoreAt(p, nextEntry(p, last));
+      if (score > lastScore || (score === lastScore && entryAt(p, last) < member)) {
+        this.p = flat(p + entry);
+        this.tail = p.length;
+        this.size++;
+        return;
+      }
+    }
     let pos = 0;
     while (pos < p.length) {
       const scorePos = nextEntry(p, pos);
-      const s = packedScore(entryAt(p, scorePos));
+      const s = packedScoreAt(p, scorePos);
       if (s > score || (s === score && entryAt(p, pos) > member)) break;
       pos = nextEntry(p, scorePos);
     }
-    this.p = flat(splice(p, pos, pos, encodeEntry(member) + encodeEntry(packedScoreText(score))));
-    this.size++;
+    this.p = flat(splice(p, pos, pos, entry));
+    this.spliced(pos, pos, entry.length);
+    if (this.size++ === 0) this.tail = 0;
   }
 
   /** Removes `member`; false when it is not there. */
   remove(member: string): boolean {
     const pos = this.find(member);
     if (pos === -1) return false;
-    this.p = flat(splice(this.p, pos, nextEntry(this.p, nextEntry(this.p, pos)), ''));
+    const end = nextEntry(this.p, nextEntry(this.p, pos));
+    this.p = flat(splice(this.p, pos, end, ''));
+    this.spliced(pos, end, 0);
     this.size--;
     return true;
   }
@@ -94,7 +129,7 @@ export class PackedZset {
     let n = 0;
     for (let pos = 0; pos < p.length; n++) {
       const scorePos = nextEntry(p, pos);
-      if (!inPrefix(packedScore(entryAt(p, scorePos)), entryAt(p, pos))) break;
+      if (!inPrefix(packedScoreAt(p, scorePos), entryAt(p, pos))) break;
       pos = nextEntry(p, scorePos);
     }
     return n;
@@ -113,7 +148,7 @@ export class PackedZset {
   }
 
   scoreAt(r: number): number {
-    return packedScore(entryAt(this.p, nextEntry(this.p, this.seek(r))));
+    return packedScoreAt(this.p, nextEntry(this.p, this.seek(r)));
   }
 
   /** The score of rank r as it is kept, the text ZSCAN gives. */
@@ -134,7 +169,7 @@ export class PackedZset {
       for (let i = 0; i < count; i++) {
         const scorePos = nextEntry(p, pos);
         const m = entryAt(p, pos);
-        fn(own ? ownCopy(m) : m, packedScore(entryAt(p, scorePos)));
+        fn(own ? ownCopy(m) : m, packedScoreAt(p, scorePos));
         pos = nextEntry(p, scorePos);
       }
       return;
@@ -145,7 +180,7 @@ export class PackedZset {
       const scorePos = nextEntry(p, pos);
       const m = entryAt(p, pos);
       members.push(own ? ownCopy(m) : m);
-      scores.push(packedScore(entryAt(p, scorePos)));
+      scores.push(packedScoreAt(p, scorePos));
       pos = nextEntry(p, scorePos);
     }
     for (let i = count - 1; i >= 0; i--) fn(members[i], scores[i]);
@@ -157,6 +192,7 @@ export class PackedZset {
     let to = from;
     for (let i = 0; i < count; i++) to = nextEntry(this.p, nextEntry(this.p, to));
     this.p = flat(splice(this.p, from, to, ''));
+    this.spliced(from, to, 0);
     this.size -= count;
   }
 }

@@ -1,3 +1,4 @@
+import { dataStart, nextEntry, type Packed } from '../compact/packed.js';
 import { CommandError, NOT_FLOAT } from '../../core/errors.js';
 import { formatDouble } from '../../protocol/double.js';
 import { strtod } from './strtod.js';
@@ -69,6 +70,30 @@ export function packedScoreText(d: number): string {
     return Math.abs(d) <= Number.MAX_SAFE_INTEGER ? String(d + 0) : BigInt(d).toString();
   }
   return formatDouble(d);
+}
+
+/**
+ * The score entry at `pos` of a packed set, read where it lies: most
+ * scores are integers (BullMQ's are), whose digits are summed in place
+ * rather than cut out as a string and parsed (an insert reads every score
+ * before it).
+ */
+export function packedScoreAt(p: Packed, pos: number): number {
+  const start = dataStart(p, pos);
+  const end = nextEntry(p, pos);
+  let i = start;
+  const neg = p.charCodeAt(i) === 45;
+  if (neg) i++;
+  if (end > i && end - i <= 15) {
+    let v = 0;
+    for (; i < end; i++) {
+      const d = p.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i === end) return neg ? -v : v;
+  }
+  return packedScore(p.slice(start, end));
 }
 
 /** A score read back from its packed text (zzlGetScore). */
