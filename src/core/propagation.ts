@@ -52,6 +52,11 @@ export class PropagationStream {
     if (this.depth === 0) this.flush();
   }
 
+  /** Drops what the open batch recorded: a script stopped halfway by SHUTDOWN NOSAVE never reaches the AOF. */
+  discardPending(): void {
+    this.pending = [];
+  }
+
   end(): void {
     if (--this.depth === 0) this.flush();
   }

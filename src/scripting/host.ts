@@ -36,6 +36,8 @@ export interface ScriptHost {
    */
   whileBusy(caller: Ctx): void;
   busyEnded(): void;
+  /** Drops the effects the running command recorded so far (see RunContext.aborted). */
+  discardEffects(): void;
   /** MONITOR sees EVAL and FCALL before the commands their scripts call. */
   feedMonitors(caller: Ctx, argv: string[]): void;
   readonly log: Log;

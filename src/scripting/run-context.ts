@@ -17,6 +17,8 @@ export class RunContext {
   /** Past busy-reply-threshold: others are told it is busy, and it may be killed. */
   timedOut = false;
   killed = false;
+  /** Stopped by SHUTDOWN NOSAVE, written or not: its effects are dropped, as Redis exits before propagating them. */
+  aborted = false;
   /** When (performance.now()) other clients were last served while this script is busy. */
   lastServed = 0;
   repl = REPL_ALL;

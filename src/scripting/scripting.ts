@@ -111,6 +111,7 @@ export class Scripting {
       if (counted) c.reply.errors--;
     } finally {
       this.current = outer;
+      if (run.aborted) this.host.discardEffects();
       if (run.timedOut) this.host.busyEnded();
     }
   }
@@ -135,6 +136,18 @@ export class Scripting {
       run.killed = true;
       c.reply.ok();
     }
+  }
+
+  /**
+   * SHUTDOWN NOSAVE while a script is busy: Redis exits in the middle of
+   * it. The script is stopped at its next check whatever it has written,
+   * and its effects are dropped, so the AOF never holds half of it.
+   */
+  abort(): void {
+    const run = this.current;
+    if (run === null) return;
+    run.killed = true;
+    run.aborted = true;
   }
 
   /** Redis's scriptPrepareForRun: what the script's declared flags forbid in the server's state. */

@@ -31,6 +31,7 @@ export function scriptHost(server: Server, client: () => Client): ScriptHost {
     overMemory: () => server.memoryLimit !== null && server.memoryLimit.overLimit(),
     writeRefusal: () => server.persistence.writeRefusal,
     whileBusy: (caller) => busy.serve(caller),
+    discardEffects: () => server.propagation.discardPending(),
     busyEnded: () => busy.reset(),
     feedMonitors(caller, argv) {
       if (server.monitors.size !== 0) server.feedMonitors(caller as Client, argv);

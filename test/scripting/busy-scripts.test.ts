@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { scratch } from '../helpers/aof.js';
 import { ensureBuild, startChild, type ChildSluice } from '../helpers/child-sluice.js';
 import { RespClient, type Resp } from '../helpers/resp-client.js';
 
@@ -92,5 +93,32 @@ describe('busy functions', () => {
     expect(await running).toEqual(errorLike(/^ERR Script killed by user with SCRIPT KILL\.\.\. script: spin, on @user_function:2\.$/));
     runner.close();
     other.close();
+  });
+});
+
+describe('SHUTDOWN under a busy script', () => {
+  const sc = scratch('sluice-busy-shutdown-');
+  afterAll(() => sc.remove());
+
+  test('needs NOSAVE; with it the server exits mid-script, and the AOF holds nothing of the script', async () => {
+    const args = ['--dir', sc.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--busy-reply-threshold', '100'];
+    const server = await startChild(args);
+    const runner = await RespClient.connect(server.port);
+    const other = await RespClient.connect(server.port);
+    expect(await other.call('SET', 'before', '1')).toEqual(OK);
+    // Its connection closes under it: the call rejects, which is all the script's caller sees.
+    const running = runner.call('EVAL', "redis.call('set', 'half', '1') while true do end", '0').catch(() => null);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await other.call('SHUTDOWN')).toEqual({ t: 'error', v: BUSY });
+    other.writeRaw('*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n');
+    expect((await server.exited).code).toBe(0);
+    expect(await running).toBeNull();
+    runner.close();
+    other.close();
+    const again = await startChild(args);
+    const check = await RespClient.connect(again.port);
+    expect(await check.call('MGET', 'before', 'half')).toEqual({ t: 'array', v: [{ t: 'bulk', v: '1' }, { t: 'bulk', v: null }] });
+    check.close();
+    await again.kill('SIGKILL');
   });
 });

@@ -1,5 +1,6 @@
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import type { Client } from '../client.js';
+import { busyError } from '../../scripting/scripting.js';
 import { unixMicros } from '../clock.js';
 import type { CommandSpec } from '../command-types.js';
 
@@ -53,6 +54,12 @@ function shutdown(c: Client, argv: string[]): void {
   }
   if ((abort && flagged) || (save && nosave)) throw new CommandError(SYNTAX);
   if (abort) throw new CommandError('ERR No shutdown in progress.');
+  const script = c.server.scripting.current;
+  if (script !== null && script.timedOut) {
+    // Only NOSAVE may stop the server under a busy script, which it then abandons.
+    if (!nosave) throw new CommandError(busyError(script));
+    c.server.scripting.abort();
+  }
   c.server.onShutdown();
   void c.server.close();
 }
