@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { rewriteDone } from '../../helpers/aof.js';
 import { perTest } from '../../helpers/fixture.js';
 import { RespClient, type Resp } from '../../helpers/resp-client.js';
-import { freePort, redisServerPath } from '../../helpers/servers.js';
+import { startRedisOn } from '../../helpers/redis-on-dir.js';
+import { redisServerPath } from '../../helpers/servers.js';
 
 /**
  * The AOF rewrite rebuilds a stream as Redis's rewriteStreamObject does
@@ -14,30 +14,6 @@ import { freePort, redisServerPath } from '../../helpers/servers.js';
  */
 
 const { tmp, defer, start, stop, connect } = perTest();
-
-async function startRedisOn(dir: string): Promise<{ port: number }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    redisServerPath!,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--appendonly', 'yes', '--aof-use-rdb-preamble', 'no'],
-    { stdio: 'ignore' },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  defer(() => {
-    child.kill('SIGKILL');
-    return exited;
-  });
-  for (let i = 0; i < 500; i++) {
-    const c = await RespClient.connect(port).catch(() => null);
-    if (c !== null) {
-      const r = await c.call('PING').catch(() => null);
-      c.close();
-      if (r !== null && r.t === 'simple') return { port };
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('redis-server did not start');
-}
 
 const plain = (r: Resp): unknown => {
   if (r.t === 'array') return r.v === null ? null : r.v.map(plain);
@@ -114,7 +90,7 @@ describe('streams in the AOF', () => {
     await workload(x.c);
     const expected = await dumpAll(x.c);
     await stop(x);
-    const redis = await startRedisOn(dir);
+    const redis = await startRedisOn(dir, defer);
     const rc = await connect(redis);
     await rc.call('CONFIG', 'SET', 'stream-node-max-entries', '5');
     expect(await dumpAll(rc)).toEqual(expected);

@@ -1,8 +1,9 @@
 /**
  * Redis's pqsort (Bentley and McIlroy's quicksort that only recurses into
- * the parts overlapping [from, to]), step for step: SORT … BY … LIMIT uses
- * it, and with an ALPHA weight that ties (a missing key, the same value)
- * the order of the tied elements is this algorithm's, not a stable sort's.
+ * the parts overlapping [from, to]), step for step: SORT … BY … LIMIT and
+ * GEOSEARCH … COUNT use it, and where weights tie (an ALPHA weight of a
+ * missing key, equal distances) the order of the tied elements is this
+ * algorithm's, not a stable sort's.
  * Only positions from..to are sorted afterwards.
  */
 export function partialSort<T>(a: Sortable<T>, cmp: (x: T, y: T) => number, from: number, to: number): void {
