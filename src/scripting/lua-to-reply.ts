@@ -1,12 +1,16 @@
 import type { Protocol, Reply } from '../protocol/reply.js';
 import { LuaTable, type LuaValue } from './lua/index.js';
 
-/**
- * How deep a returned value may nest before Redis's conversion runs out of
- * Lua stack (four slots a level within LUAI_MAXCSTACK) and writes an error
- * in place of the rest; a table that contains itself ends there too.
- */
-const MAX_DEPTH = 1999;
+/** Lua's LUAI_MAXCSTACK: the C stack slots Redis's conversion may use before it gives up. */
+const MAX_SLOTS = 8000;
+/** Slots in use when the conversion starts (the error handler and the result). */
+const BASE_SLOTS = 2;
+
+/** A value still to write, and the Lua stack slots Redis's recursive conversion would have in use for it. */
+interface Pending {
+  v: LuaValue;
+  slots: number;
+}
 
 /**
  * Writes a script's result as the caller's reply, by Redis's conversion
@@ -16,27 +20,37 @@ const MAX_DEPTH = 1999;
  * map and set, otherwise as an array up to the first nil. `scriptProto` is
  * the protocol the script chose (redis.setresp): under RESP2 true is the
  * integer 1 and false a null, under RESP3 they are booleans.
+ *
+ * Redis converts recursively and, where its Lua stack would run out (a
+ * value nested about 8,000 deep, or a table that contains itself), writes
+ * `reached lua stack limit` in place of the rest. This walks the value with
+ * a stack of its own (JavaScript's would run out far sooner) and counts the
+ * slots Redis's recursion would use, so the error comes where Redis's does.
  */
-export function writeLuaValue(reply: Reply, v: LuaValue, scriptProto: Protocol, depth = 0): void {
-  if (depth > MAX_DEPTH) {
-    reply.error('ERR reached lua stack limit');
-    return;
-  }
-  switch (typeof v) {
-    case 'string':
-      reply.bulk(v);
-      return;
-    case 'number':
-      reply.integer(toInt64(v));
-      return;
-    case 'boolean':
-      if (scriptProto === 3) reply.boolean(v);
-      else if (v) reply.integer(1);
-      else reply.nullBulk();
-      return;
-    default:
-      if (v instanceof LuaTable) writeTable(reply, v, scriptProto, depth);
-      else reply.nullBulk();
+export function writeLuaValue(reply: Reply, v: LuaValue, scriptProto: Protocol): void {
+  const todo: Pending[] = [{ v, slots: BASE_SLOTS }];
+  for (let item = todo.pop(); item !== undefined; item = todo.pop()) {
+    if (item.slots + 4 > MAX_SLOTS) {
+      reply.error('ERR reached lua stack limit');
+      continue;
+    }
+    const x = item.v;
+    switch (typeof x) {
+      case 'string':
+        reply.bulk(x);
+        break;
+      case 'number':
+        reply.integer(toInt64(x));
+        break;
+      case 'boolean':
+        if (scriptProto === 3) reply.boolean(x);
+        else if (x) reply.integer(1);
+        else reply.nullBulk();
+        break;
+      default:
+        if (x instanceof LuaTable) writeTable(reply, x, item.slots, todo);
+        else reply.nullBulk();
+    }
   }
 }
 
@@ -46,7 +60,8 @@ function toInt64(n: number): number | bigint {
   return BigInt(Math.trunc(n));
 }
 
-function writeTable(reply: Reply, t: LuaTable, proto: Protocol, depth: number): void {
+/** Writes a table's own reply; the values inside go on `todo`, last first, to be written after it in order. */
+function writeTable(reply: Reply, t: LuaTable, slots: number, todo: Pending[]): void {
   const err = t.getStr('err');
   if (typeof err === 'string') {
     reply.error(err);
@@ -82,9 +97,9 @@ function writeTable(reply: Reply, t: LuaTable, proto: Protocol, depth: number): 
     const entries: [LuaValue, LuaValue][] = [];
     for (let e = map.next(undefined); e !== null; e = map.next(e[0])) entries.push(e);
     reply.map(entries.length);
-    for (const [k, val] of entries) {
-      writeLuaValue(reply, k, proto, depth + 1);
-      writeLuaValue(reply, val, proto, depth + 1);
+    // Redis walks a map with lua_next: the map, the key, the value and a copy of the key are on its stack for the key.
+    for (let i = entries.length - 1; i >= 0; i--) {
+      todo.push({ v: entries[i][1], slots: slots + 3 }, { v: entries[i][0], slots: slots + 4 });
     }
     return;
   }
@@ -93,11 +108,11 @@ function writeTable(reply: Reply, t: LuaTable, proto: Protocol, depth: number): 
     const members: LuaValue[] = [];
     for (let e = set.next(undefined); e !== null; e = set.next(e[0])) members.push(e[0]);
     reply.set(members.length);
-    for (const m of members) writeLuaValue(reply, m, proto, depth + 1);
+    for (let i = members.length - 1; i >= 0; i--) todo.push({ v: members[i], slots: slots + 3 });
     return;
   }
   let n = 0;
   while (t.getInt(n + 1) !== undefined) n++;
   reply.array(n);
-  for (let i = 1; i <= n; i++) writeLuaValue(reply, t.getInt(i), proto, depth + 1);
+  for (let i = n; i >= 1; i--) todo.push({ v: t.getInt(i), slots: slots + 1 });
 }

@@ -58,6 +58,10 @@ differential('EVAL arguments and errors', {
     evFails("return redis.call('config', 'nosuch')"),
     evFails("return redis.call('set', 'k', 'v', 'badopt')"),
     evFails("redis.call('set', 'k', 'v') return redis.call('lpush', 'k', 'x')"),
+    evFails("return redis.call('xread', 'BLOCK', 0, 'STREAMS', 's', '$')"),
+    evFails("return redis.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', 0, 'STREAMS', 's', '>')"),
+    ev("return redis.pcall('xread', 'block', 0, 'STREAMS', 's', '$')"),
+    ev("return redis.call('xread', 'STREAMS', 's', '0')"),
   ],
   'redis.pcall returns errors as tables': [
     ev('return redis.pcall()'),

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { EVAL_SCRIPTS_LIMIT } from '../../src/scripting/script-cache.js';
 import { useSluice } from '../helpers/fixture.js';
@@ -149,5 +150,40 @@ describe('MONITOR and statistics', () => {
     expect((await evalScript("return redis.call('incr', 'k')")).t).toBe('error');
     const info = text(await sluice.conn.call('INFO', 'errorstats'));
     expect(field(info, 'errorstat_ERR')).toBe('count=1');
+  });
+});
+
+describe('results nested past what Redis converts', () => {
+  /**
+   * How many times a reply repeats one aggregate header before its error,
+   * read raw: a self-nesting reply is far too deep to parse recursively.
+   */
+  async function nesting(proto: 2 | 3, script: string, header: string): Promise<{ count: number; error: string | undefined }> {
+    const enc = (...a: string[]) => `*${a.length}\r\n` + a.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).join('');
+    const socket = net.connect(sluice.port, '127.0.0.1');
+    let text = '';
+    const ended = new Promise<void>((resolve) => {
+      socket.on('data', (d: Buffer) => {
+        text += d.toString('latin1');
+        if (/\r\n-[^\r]*\r\n/.test(text)) resolve();
+      });
+    });
+    socket.write((proto === 3 ? enc('HELLO', '3') : '') + enc('EVAL', script, '0'));
+    await ended;
+    socket.destroy();
+    const lines = text.split('\r\n');
+    return { count: lines.filter((l) => l === header).length, error: lines.find((l) => l.startsWith('-')) };
+  }
+
+  // The counts are Redis 7.2.6's for the same scripts.
+  test('a table that contains itself is written as deep as Redis goes, then "reached lua stack limit"', async () => {
+    const r = await nesting(2, 'local a = {}; local b = {a}; a[1] = b; return a', '*1');
+    expect(r).toEqual({ count: 7995, error: '-ERR reached lua stack limit' });
+  });
+
+  test('maps and sets nest less deep, as they take more of the Lua stack per level', async () => {
+    expect(await nesting(3, 'local a = {}; a.map = {k = a}; return a', '%1')).toEqual({ count: 2665, error: '-ERR reached lua stack limit' });
+    expect(await nesting(3, 'local a = {}; a.map = {}; a.map[a] = 1; return a', '%1')).toEqual({ count: 1999, error: '-ERR reached lua stack limit' });
+    expect(await nesting(3, 'local a = {}; a.set = {}; a.set[a] = true; return a', '~1')).toEqual({ count: 2665, error: '-ERR reached lua stack limit' });
   });
 });

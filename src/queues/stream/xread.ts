@@ -56,6 +56,8 @@ function xreadGeneric(withGroup: boolean) {
       const more = argv.length - i - 1;
       const o = optionWord(argv[i]);
       if (o === 'block' && more > 0) {
+        // Redis refuses BLOCK from scripts outright, where other blocking commands answer at once.
+        if (c.fromScript) throw new CommandError(`ERR ${argv[0]} command is not allowed with BLOCK option from scripts`);
         deadline = blockDeadline(argv[++i], c.keyspace.now);
       } else if (o === 'count' && more > 0) {
         const v = toInt64(argv[++i]);
