@@ -15,22 +15,27 @@ const READ_SIZE = 64 * 1024;
  * and the replies are written at once, which the socket does synchronously
  * when nothing is queued in it.
  *
- * Not served: the script's own caller, clients whose input is held
- * (blocked, paused, closing), and clients with replies of this turn still
- * unwritten (the AOF may be holding them for fsync; writing after them
- * would reorder the output). Connections opened while the script is busy
- * wait in the kernel's accept queue until it ends: accepting needs the
- * event loop.
+ * Replies of the turn the script interrupted are written first (the
+ * end-of-turn flush runs now), so that a client whose reply was waiting
+ * for it gets it. Not served: the script's own caller, clients whose input
+ * is held (blocked, paused, closing), and clients whose replies the AOF
+ * holds for an fsync (writing after them would reorder the output).
+ * Connections opened while the script is busy wait in the kernel's accept
+ * queue until it ends: accepting needs the event loop.
  */
 export class BusyPoll {
   private readonly buf = Buffer.allocUnsafe(READ_SIZE);
-  /** Clients whose socket reported end of file or an error during this busy period: left for the event loop. */
+  /**
+   * Clients left alone for the rest of this busy period: their socket
+   * reported end of file or an error, or the AOF holds their replies.
+   */
   private readonly gone = new Set<Client>();
 
   constructor(private readonly server: Server) {}
 
   serve(caller: unknown): void {
     const server = this.server;
+    for (const c of server.flushTurnNow()) this.gone.add(c);
     for (const c of server.clients.values()) {
       const conn = c.conn;
       if (c === caller || conn === null || conn.fd < 0 || c.closed || c.flushPending || conn.parser.isStopped || this.gone.has(c)) continue;

@@ -285,6 +285,20 @@ export class Server implements PersistenceHost<Client> {
     if (this.persistence.beforeReplies(() => list.map(takeReplies))) this.writeReplies(list);
   };
 
+  /**
+   * Runs the end-of-turn flush now, for a busy script that holds the turn
+   * (see BusyPoll). Returns the clients whose replies the AOF holds until
+   * an fsync: nothing may be written to them before those.
+   */
+  flushTurnNow(): Client[] {
+    const list = this.toFlush;
+    if (list.length === 0) return [];
+    this.toFlush = [];
+    if (!this.persistence.beforeReplies(() => list.map(takeReplies))) return list;
+    this.writeReplies(list);
+    return [];
+  }
+
   /** Replies taken from clients at the end of a turn and held by the AOF until what they acknowledge was on disk. */
   writeHeld(held: readonly HeldReply<Client>[]): void {
     for (const { client: c, out, close } of held) {
