@@ -36,6 +36,9 @@ export interface Area {
 }
 
 const TWO32 = 2 ** 32;
+/** Constants a decode uses, computed once: an exponentiation in its body runs on every call. */
+const TWO53 = 2 ** 53;
+const CELLS_26 = 2 ** STEP_MAX;
 
 /** The low 16 bits of v moved to the even bits of a 32-bit number. */
 function spread16(v: number): number {
@@ -132,7 +135,7 @@ export function cellArea(c: Cell): Area {
 export function scorePoint(score: number): [lon: number, lat: number] {
   let hi: number;
   let lo: number;
-  if (score >= 0 && score < 2 ** 53) {
+  if (score >= 0 && score < TWO53) {
     const v = Math.trunc(score);
     hi = Math.floor(v / TWO32);
     lo = v - hi * TWO32;
@@ -141,7 +144,7 @@ export function scorePoint(score: number): [lon: number, lat: number] {
   }
   const latCell = (compact16(lo) | (compact16(hi) << 16)) >>> 0;
   const lonCell = (compact16(lo >>> 1) | (compact16(hi >>> 1) << 16)) >>> 0;
-  const scale = 2 ** STEP_MAX;
+  const scale = CELLS_26;
   const latScale = LAT_MAX - LAT_MIN;
   const lonScale = LON_MAX - LON_MIN;
   const latMin = LAT_MIN + (latCell / scale) * latScale;
