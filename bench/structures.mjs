@@ -35,12 +35,12 @@ const SIZES = {
     hllElements: 100_000,
     warmup: 5_000,
     requests: {
-      setbit: { 1: 80_000, 16: 400_000 },
+      setbit: { 1: 60_000, 16: 400_000 },
       bitcount: { 1: 200, 16: 200 },
-      pfadd: { 1: 80_000, 16: 300_000 },
+      pfadd: { 1: 60_000, 16: 300_000 },
       pfcount: { 1: 8_000, 16: 10_000 },
-      geoadd: { 1: 80_000, 16: 200_000 },
-      geosearch: { 1: 30_000, 16: 50_000 },
+      geoadd: { 1: 60_000, 16: 200_000 },
+      geosearch: { 1: 10_000, 16: 15_000 },
     },
   },
   quick: {
@@ -60,10 +60,12 @@ const SIZES = {
 
 /**
  * The points lie in the square of longitudes and latitudes [0, 1) degrees.
- * redis-benchmark's __rand_int__ (twelve digits, below -r) followed by e-6
- * is a float in [0, 1) there: a coordinate inside the square.
+ * redis-benchmark's __rand_int__ (twelve digits, below -r, a power of ten)
+ * followed by e-<that power> is a float in [0, 1): a coordinate inside it.
  */
-const RAND_COORD = '__rand_int__e-6';
+const randCoord = (rand) => `__rand_int__e-${Math.round(Math.log10(rand))}`;
+/** GEOSEARCH's -r: centres on a grid of a millionth of a degree. */
+const SEARCH_RAND = 1_000_000;
 /** Members as redis-benchmark's `m:__rand_int__` spells them, so GEOADD with -r 1,000,000 moves loaded points. */
 const member = (i) => `m:${String(i).padStart(12, '0')}`;
 
@@ -78,10 +80,10 @@ function tests(sizes) {
     { id: 'bitcount', label: 'BITCOUNT, whole 16 MiB bitmap', family: 'bitmap', argv: ['BITCOUNT', BITMAP], targets: { 1: BITCOUNT_TARGET, 16: BITCOUNT_TARGET } },
     { id: 'pfadd', label: 'PFADD, 10 elements', family: 'hll', argv: ['PFADD', HLLS[0], ...Array(10).fill('e:__rand_int__')], rand: 100_000_000 },
     { id: 'pfcount', label: 'PFCOUNT, 3 keys', family: 'hll', argv: ['PFCOUNT', ...HLLS] },
-    { id: 'geoadd', label: `GEOADD, 1 of ${fmtInt(sizes.points)} points moved`, family: 'geo', argv: ['GEOADD', GEO, RAND_COORD, RAND_COORD, 'm:__rand_int__'], rand: sizes.points },
+    { id: 'geoadd', label: `GEOADD, 1 of ${fmtInt(sizes.points)} points moved`, family: 'geo', argv: ['GEOADD', GEO, randCoord(sizes.points), randCoord(sizes.points), 'm:__rand_int__'], rand: sizes.points },
     {
       id: 'geosearch', label: `GEOSEARCH BYRADIUS ${RADIUS_M} m ASC`, family: 'geo',
-      argv: ['GEOSEARCH', GEO, 'FROMLONLAT', RAND_COORD, RAND_COORD, 'BYRADIUS', String(RADIUS_M), 'm', 'ASC'], rand: 1_000_000,
+      argv: ['GEOSEARCH', GEO, 'FROMLONLAT', randCoord(SEARCH_RAND), randCoord(SEARCH_RAND), 'BYRADIUS', String(RADIUS_M), 'm', 'ASC'], rand: SEARCH_RAND,
     },
   ];
 }
@@ -193,7 +195,7 @@ function report(sizes, rows, hasDriver) {
   const inRange = Math.round((sizes.points / (111.2 * 111.2)) * Math.PI * (RADIUS_M / 1000) ** 2);
   const how = [
     `Both servers hold the same data first: a bitmap of 2^27 random bits (16 MiB, SETRANGE 64 KiB at a time), ${HLLS.length} dense HyperLogLogs of ${fmtInt(sizes.hllElements)} elements, and ${fmtInt(sizes.points)} geo points spread evenly over the square of longitudes and latitudes [0°, 1°).`,
-    `All tests but SETBIT run under redis-benchmark -q --csv, with -r where a command has a random part: PFADD adds 10 of 100,000,000 elements to one of the HyperLogLogs; GEOADD moves one of the loaded members (\`m:__rand_int__\`, -r ${fmtInt(sizes.points)}) to a random place in the square (\`__rand_int__e-6\` for each coordinate); GEOSEARCH … FROMLONLAT searches ${RADIUS_M} m around a random place in it (about ${inRange} points in range, nearest first).`,
+    `All tests but SETBIT run under redis-benchmark -q --csv, with -r where a command has a random part: PFADD adds 10 of 100,000,000 elements to one of the HyperLogLogs; GEOADD moves one of the loaded members (\`m:__rand_int__\`, -r ${fmtInt(sizes.points)}) to a random place in the square (\`${randCoord(sizes.points)}\` for each coordinate); GEOSEARCH … FROMLONLAT searches ${RADIUS_M} m around a random place in it (about ${inRange} points in range, nearest first).`,
     `SETBIT 1 at a random offset below 2^27 runs under bench/lib/random-load.c, the same closed loop as redis-benchmark (as many connections, each with as many requests in flight, pinned to the client core): redis-benchmark's __rand_int__ is always twelve zero-padded digits, which SETBIT refuses as an offset, as Redis does.${hasDriver ? '' : ' This run had no C compiler (cc), so no SETBIT figures.'}`,
   ].join(' ');
   const text = `Throughput (${what})\n\n${renderText(columns, rows)}`;
