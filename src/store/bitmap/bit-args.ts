@@ -1,6 +1,6 @@
 import { CommandError } from '../../core/errors.js';
 import type { Ctx } from '../../core/context.js';
-import { toInt64 } from '../../core/numbers.js';
+import { smallInt, toInt64 } from '../../core/numbers.js';
 
 const BAD_OFFSET = 'ERR bit offset is not an integer or out of range';
 const BAD_TYPE = 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.';
@@ -14,6 +14,9 @@ const BAD_TYPE = 'ERR Invalid bitfield type. Use something like i16 u8. Note tha
  */
 export function bitOffsetArg(c: Ctx, arg: string, fieldBits = 0): number {
   const hash = fieldBits > 0 && arg.charCodeAt(0) === 35;
+  // The usual offset, a short plain decimal, read without a bigint.
+  const plain = hash ? NaN : smallInt(arg);
+  if (plain >= 0 && (c.loading || Math.floor(plain / 8) < c.config.num('proto-max-bulk-len'))) return plain;
   let n = toInt64(hash ? arg.slice(1) : arg);
   if (n === null) throw new CommandError(BAD_OFFSET);
   if (hash) n = BigInt.asIntN(64, n * BigInt(fieldBits));

@@ -1,6 +1,5 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
 import { readString } from '../string/string-values.js';
 import { bitOffsetArg } from './bit-args.js';
 import { byteAt } from './bit-bytes.js';
@@ -17,15 +16,16 @@ function maskOf(offset: number): number {
 export function setbit(c: Ctx, argv: string[]): void {
   const key = argv[1];
   const offset = bitOffsetArg(c, argv[2]);
-  const on = toInt64(argv[3]);
-  if (on !== 0n && on !== 1n) throw new CommandError(BAD_BIT);
+  // string2l accepts no other spelling of 0 or 1.
+  if (argv[3] !== '0' && argv[3] !== '1') throw new CommandError(BAD_BIT);
+  const on = argv[3] === '1';
   const t = bitTarget(c, key, offset);
   const at = Math.floor(offset / 8);
   const mask = maskOf(offset);
   const byte = t.value.byteAt(at);
   const was = (byte & mask) !== 0;
-  if (t.grew || was !== (on === 1n)) {
-    writeBytes(t, at, [on === 1n ? byte | mask : byte & ~mask]);
+  if (t.grew || was !== on) {
+    writeBytes(t, at, [on ? byte | mask : byte & ~mask]);
     commit(c, t, 1);
     c.keyspace.notify(c.db, '$', 'setbit', key);
   } else {

@@ -1,7 +1,7 @@
 import { scoreSpan } from '../zset/range.js';
 import type { ZSetValue } from '../zset/zset.js';
 import { searchCells, type Shape } from './geo-areas.js';
-import { distance, distanceInBox } from './geo-distance.js';
+import { distance, distanceInBox, latDistance } from './geo-distance.js';
 import { cellScores, scorePoint, type Cell } from './geohash.js';
 
 /** A member a search found: its score, its point, and its distance from the shape's centre in metres. */
@@ -16,11 +16,21 @@ export interface GeoPoint {
 /** Entries read at a time when a search may stop early (COUNT … ANY). */
 const CHUNK = 64;
 
+/**
+ * How far past a circle's radius a point's distance along the meridian
+ * must be for it to be left out without the haversine: no distance is
+ * shorter than that one, and the margin keeps rounding from ever
+ * deciding it.
+ */
+const MERIDIAN_MARGIN = 1 + 1e-9;
+
 /** The distance in metres from the shape's centre to a point inside it; -1 when outside. */
 function distanceWithin(s: Shape, lon: number, lat: number): number {
   if (s.kind === 'box') return distanceInBox(s.width * s.conversion, s.height * s.conversion, s.lon, s.lat, lon, lat);
+  const radius = s.radius * s.conversion;
+  if (latDistance(s.lat, lat) > radius * MERIDIAN_MARGIN) return -1;
   const d = distance(s.lon, s.lat, lon, lat);
-  return d > s.radius * s.conversion ? -1 : d;
+  return d > radius ? -1 : d;
 }
 
 /**

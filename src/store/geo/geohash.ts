@@ -36,6 +36,9 @@ export interface Area {
 }
 
 const TWO32 = 2 ** 32;
+/** Constants a decode uses, computed once: an exponentiation in its body runs on every call. */
+const TWO53 = 2 ** 53;
+const CELLS_26 = 2 ** STEP_MAX;
 
 /** The low 16 bits of v moved to the even bits of a 32-bit number. */
 function spread16(v: number): number {
@@ -98,31 +101,17 @@ export function pointScore(lon: number, lat: number): number {
 }
 
 /**
- * A score as the 64-bit integer Redis makes of it ((uint64_t)score, as
- * x86-64 converts): high and low 32 bits. Geo scores are integers below
- * 2^53; anything else a plain ZADD put there converts the way the C
- * conversion does.
+ * A score outside [0, 2^53) as the 64-bit integer Redis makes of it
+ * ((uint64_t)score, as x86-64 converts): high and low 32 bits. A plain
+ * ZADD can put such a score where a geo command then reads it.
  */
-function scoreWords(score: number): [hi: number, lo: number] {
-  if (score >= 0 && score < 2 ** 53) {
-    const v = Math.trunc(score);
-    const hi = Math.floor(v / TWO32);
-    return [hi, v - hi * TWO32];
-  }
+function oddScoreWords(score: number): [hi: number, lo: number] {
   let v: bigint;
   if (score >= 2 ** 64 || score === Infinity) v = 0n;
   else if (score >= 2 ** 63) v = BigInt(Math.trunc(score));
   else if (score > -(2 ** 63)) v = BigInt.asUintN(64, BigInt(Math.trunc(score)));
   else v = 1n << 63n;
   return [Number(v >> 32n), Number(v & 0xffffffffn)];
-}
-
-/** The step-26 cell a member's score names. */
-function scoreCell(score: number): Cell {
-  const [hi, lo] = scoreWords(score);
-  const lat = (compact16(lo) | (compact16(hi) << 16)) >>> 0;
-  const lon = (compact16(lo >>> 1) | (compact16(hi >>> 1) << 16)) >>> 0;
-  return { lat, lon, step: STEP_MAX };
 }
 
 /** A cell's extent (geohashDecode); the coordinates are 32-bit there, so the one past the last wraps to 0. */
@@ -138,10 +127,31 @@ export function cellArea(c: Cell): Area {
   };
 }
 
-/** The point a score stands for: its cell's centre, kept inside the square. */
+/**
+ * The point a score stands for: the centre of its step-26 cell
+ * (geohashDecode), kept inside the square. A search decodes every
+ * candidate this way, so the cell and its extent stay in local numbers.
+ */
 export function scorePoint(score: number): [lon: number, lat: number] {
-  const a = cellArea(scoreCell(score));
-  const lon = Math.min(LON_MAX, Math.max(LON_MIN, (a.lonMin + a.lonMax) / 2));
-  const lat = Math.min(LAT_MAX, Math.max(LAT_MIN, (a.latMin + a.latMax) / 2));
+  let hi: number;
+  let lo: number;
+  if (score >= 0 && score < TWO53) {
+    const v = Math.trunc(score);
+    hi = Math.floor(v / TWO32);
+    lo = v - hi * TWO32;
+  } else {
+    [hi, lo] = oddScoreWords(score);
+  }
+  const latCell = (compact16(lo) | (compact16(hi) << 16)) >>> 0;
+  const lonCell = (compact16(lo >>> 1) | (compact16(hi >>> 1) << 16)) >>> 0;
+  const scale = CELLS_26;
+  const latScale = LAT_MAX - LAT_MIN;
+  const lonScale = LON_MAX - LON_MIN;
+  const latMin = LAT_MIN + (latCell / scale) * latScale;
+  const latMax = LAT_MIN + (((latCell + 1) >>> 0) / scale) * latScale;
+  const lonMin = LON_MIN + (lonCell / scale) * lonScale;
+  const lonMax = LON_MIN + (((lonCell + 1) >>> 0) / scale) * lonScale;
+  const lon = Math.min(LON_MAX, Math.max(LON_MIN, (lonMin + lonMax) / 2));
+  const lat = Math.min(LAT_MAX, Math.max(LAT_MIN, (latMin + latMax) / 2));
   return [lon, lat];
 }

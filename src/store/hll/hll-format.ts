@@ -56,9 +56,34 @@ export function denseSet(b: Uint8Array, at: number, i: number, v: number): void 
   if (shift > 2) b[byte + 1] = (b[byte + 1] & ~(63 >>> (8 - shift))) | (v >>> (8 - shift));
 }
 
-/** Counts registers by value over a dense body. */
+/**
+ * Counts registers by value over a dense body, four registers from each
+ * three bytes (a register at a time is four times slower), each of the four
+ * into its own lane of 64 counters: one histogram would make every
+ * increment wait on the last one to the same counter, and most registers
+ * hold one of a few values.
+ */
 export function denseHistogram(b: Uint8Array, at: number, histo: Float64Array): void {
-  for (let i = 0; i < REGISTERS; i++) histo[denseGet(b, at, i)]++;
+  const lanes = new Int32Array(4 * 64);
+  const end = at + (REGISTERS * 6) / 8;
+  for (let p = at; p < end; p += 3) {
+    const b0 = b[p];
+    const b1 = b[p + 1];
+    const b2 = b[p + 2];
+    lanes[b0 & 63]++;
+    lanes[64 + (((b0 >>> 6) | (b1 << 2)) & 63)]++;
+    lanes[128 + (((b1 >>> 4) | (b2 << 4)) & 63)]++;
+    lanes[192 + (b2 >>> 2)]++;
+  }
+  const sum = sumLanes(lanes);
+  for (let v = 0; v < 64; v++) histo[v] += sum[v];
+}
+
+/** The histogram that four lanes of 64 counters add up to. */
+export function sumLanes(lanes: Int32Array): Float64Array {
+  const histo = new Float64Array(64);
+  for (let v = 0; v < 64; v++) histo[v] = lanes[v] + lanes[64 + v] + lanes[128 + v] + lanes[192 + v];
+  return histo;
 }
 
 function sigma(x: number): number {

@@ -59,7 +59,7 @@ differential('bitmap commands', {
     c('SETBIT', 'n', '7', '0'), c('GET', 'n'), c('OBJECT', 'ENCODING', 'n'), c('SET', 'e', ''), c('SETBIT', 'e', '0', '0'),
     c('GET', 'e'), c('GETBIT', 'k', '4294967295'),
     fails('SETBIT', 'k', '-1', '1'), fails('SETBIT', 'k', '4294967296', '1'), fails('SETBIT', 'k', 'x', '1'),
-    fails('SETBIT', 'k', '0', '2'), fails('SETBIT', 'k', '0', '-1'), fails('SETBIT', 'k', '0', 'x'), fails('SETBIT', 'k', '-1', 'x'),
+    fails('SETBIT', 'k', '0', '2'), fails('SETBIT', 'k', '0', '-1'), fails('SETBIT', 'k', '0', 'x'), fails('SETBIT', 'k', '0', '01'), fails('SETBIT', 'k', '0', '-0'), fails('SETBIT', 'k', '0', ' 1'), fails('SETBIT', 'k', '-1', 'x'),
     fails('SETBIT', 'k', INT64_MAX, '1'), fails('GETBIT', 'k', '-1'), fails('GETBIT', 'k', '4294967296'),
     fails('GETBIT', 'k', '#1'), fails('SETBIT', 'k', '#1', '1'), fails('SETBIT', 'k', '+1', '1'), fails('SETBIT', 'k', '01', '1'),
     c('LPUSH', 'l', 'x'), fails('SETBIT', 'l', '0', '1'), fails('GETBIT', 'l', '0'), fails('GETBIT', 'l', '-1'),
