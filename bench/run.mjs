@@ -10,13 +10,14 @@ import * as persistence from './persistence.mjs';
 import * as latency from './latency.mjs';
 import * as scripting from './scripting.mjs';
 import * as strings from './strings.mjs';
+import * as streams from './streams.mjs';
 import * as structures from './structures.mjs';
 import * as types from './types.mjs';
 import { writeSection } from './lib/docs.mjs';
 import { describeMachine, machineLines } from './lib/machine.mjs';
 import { pinSelf, ROOT, SLUICE_CLI } from './lib/servers.mjs';
 
-const SECTIONS = [core, pubsub, queues, types, structures, persistence, strings, scripting, latency];
+const SECTIONS = [core, pubsub, queues, types, structures, streams, persistence, strings, scripting, latency];
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only <section>] [--write | --no-write]

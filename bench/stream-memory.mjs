@@ -5,10 +5,11 @@
 import { spawnSync } from 'node:child_process';
 import { Keyspace } from '../dist/store/keyspace/keyspace.js';
 import { xadd } from '../dist/queues/stream/xadd.js';
+import { entryXadd } from './lib/stream-entry.mjs';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const port = process.argv[3];
-const entry = (i) => ['XADD', 's', `${1700000000000 + i}-0`, 'name', `job${i % 10000}`, 'type', 'email', 'ts', String(1700000000 + i), 'user', `u${i % 997}`, 'state', 'queued'];
+const entry = (i) => entryXadd('s', i);
 
 const ks = new Keyspace(1);
 const reply = { proto: 2, errors: 0, lastError: '', bulk() {}, integer() {}, nullBulk() {}, error(e) { throw new Error(e); } };

@@ -42,9 +42,10 @@ export async function firstReplyLine(port, request, timeoutMs = 5000) {
 }
 
 /**
- * Sends `count` single-line-reply commands built by `make(i)`, `batch` at a
- * time (the next batch goes once every reply of the previous one is in),
- * and resolves to the number of error replies. Rejects after `timeoutMs`.
+ * Sends `count` commands built by `make(i)`, `batch` at a time (the next
+ * batch goes once every reply of the previous one is in), and resolves to
+ * the number of error replies. Each reply must be one line, or a bulk
+ * string without a line break in it (XADD's ID). Rejects after `timeoutMs`.
  */
 export async function pipelineLoad(port, count, make, { batch = 10000, timeoutMs = 300000 } = {}) {
   const s = await connect(port, timeoutMs);
@@ -53,6 +54,11 @@ export async function pipelineLoad(port, count, make, { batch = 10000, timeoutMs
     let replies = 0;
     let errors = 0;
     let atLineStart = true;
+    // The first two bytes of the line being read, and whether it is a bulk string's payload.
+    let first = 0;
+    let second = 0;
+    let column = 0;
+    let payload = false;
     let batchEnd = 0;
     const sendBatch = () => {
       batchEnd = Math.min(count, sent + batch);
@@ -63,9 +69,21 @@ export async function pipelineLoad(port, count, make, { batch = 10000, timeoutMs
     s.on('data', (d) => {
       for (let i = 0; i < d.length; i++) {
         const b = d[i];
-        if (atLineStart && b === 0x2d) errors++;
+        if (atLineStart) column = 0;
+        if (column === 0) first = b;
+        else if (column === 1) second = b;
+        column++;
         atLineStart = b === 0x0a;
-        if (atLineStart) replies++;
+        if (!atLineStart) continue;
+        if (payload) {
+          payload = false;
+          replies++;
+        } else if (first === 0x24 /* $ */ && second !== 0x2d /* - */) {
+          payload = true;
+        } else {
+          if (first === 0x2d) errors++;
+          replies++;
+        }
       }
       if (replies === count) {
         s.destroy();

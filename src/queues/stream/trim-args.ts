@@ -1,6 +1,6 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
+import { smallInt, toInt64 } from '../../core/numbers.js';
 import { optionWord } from '../../core/options.js';
 import { INVALID_ID, MIN_ID, parseIdForm, strictIdArg, type SeqForm, type StreamId } from './id.js';
 
@@ -29,6 +29,9 @@ function defaultLimit(c: Ctx): number {
 }
 
 function int64(s: string): number {
+  // Every XADD … MAXLEN passes here: the plain-decimal fast path skips the regex and the BigInt.
+  const small = smallInt(s);
+  if (!Number.isNaN(small)) return small;
   const n = toInt64(s);
   if (n === null) throw new CommandError(NOT_INTEGER);
   return Number(n);
