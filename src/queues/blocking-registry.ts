@@ -281,6 +281,13 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
     }
   }
 
+  /** FLUSHDB/FLUSHALL (Redis's signalFlushedDb): the keys waited on that existed were deleted. */
+  flushed(db: Database, existed: (key: string) => boolean): void {
+    const byKey = this.waiting.get(db);
+    if (byKey === undefined) return;
+    for (const key of byKey.keys()) if (existed(key)) this.keyRemoved(db, key);
+  }
+
   /**
    * SWAPDB: clients stay blocked in the database (index) they blocked in,
    * and, as in Redis 7, those whose keys exist there after the swap are

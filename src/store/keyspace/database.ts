@@ -210,6 +210,8 @@ export class Database {
   flush(): number {
     const removed = this.dict.size;
     this.touchAllWatched(this);
+    const old = this.dict;
+    if (this.ks.waiters !== null) this.ks.waiters.flushed(this, (key) => old.has(key));
     // Numbering goes on where it stopped, so a cursor from before the flush finds every key made after it.
     this.dict = keyDict(this.dict.order.nextSeq);
     this.expires = new BigMap();

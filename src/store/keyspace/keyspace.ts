@@ -32,6 +32,8 @@ export interface KeyWaiters {
   keyRemoved(db: Database, key: string): void;
   /** SWAPDB traded two databases' contents: keys waited on in either may exist now. */
   swapped(a: Database, b: Database): void;
+  /** The database was emptied (FLUSHDB, FLUSHALL): every waited-on key that `existed` was deleted. */
+  flushed(db: Database, existed: (key: string) => boolean): void;
 }
 
 /**

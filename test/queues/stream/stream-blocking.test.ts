@@ -180,6 +180,30 @@ describe('XREADGROUP BLOCK when what it waits on goes away (Redis 7.2)', () => {
     });
   });
 
+  test('FLUSHALL and FLUSHDB delete the stream too: the command runs again and answers NOGROUP', async () => {
+    for (const flush of [['FLUSHALL'], ['FLUSHDB']]) {
+      await withServer(sluice.port, async ({ client, admin, blocked }) => {
+        await admin.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+        const w = (await client()).call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
+        await blocked(1);
+        await admin.call(...flush);
+        expect(errorOf(await w), flush[0]).toBe("NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option");
+        expect(await blocked(0)).toBe(0);
+      });
+    }
+  });
+
+  test('a flush leaves waiters on keys that did not exist blocked', async () => {
+    await withServer(sluice.port, async ({ client, admin, blocked }) => {
+      const w = (await client()).call('XREAD', 'BLOCK', '0', 'STREAMS', 'nostream', '$');
+      await blocked(1);
+      await admin.call('FLUSHALL');
+      expect(await blocked(1)).toBe(1);
+      await admin.call('XADD', 'nostream', '1-1', 'f', 'v');
+      expect((await w).t).toBe('array');
+    });
+  });
+
   test('destroying the group does the same (7.0: NOGROUP the consumer group this client was blocked on no longer exists)', async () => {
     await withServer(sluice.port, async ({ client, admin, blocked }) => {
       await admin.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
