@@ -76,9 +76,9 @@ export class Scripting {
    * Runs a script or function for the client `c` and writes its result (or
    * its error, named after `name`) as c's reply. The keys are argv[3..3 +
    * numkeys), the arguments the rest (EVAL's and FCALL's layout): KEYS and
-   * ARGV for EVAL, the arguments of the function for FCALL.
-   * Returns false, writing the refusal, when the flags forbid running it
-   * now (scriptPrepareForRun).
+   * ARGV for EVAL, the arguments of the function for FCALL. When the
+   * flags forbid running it now (scriptPrepareForRun), the refusal is the
+   * reply.
    */
   run(c: Ctx, fn: LuaFunction, name: string, flags: ScriptFlags, ro: boolean, evalMode: boolean, argv: string[], numkeys: number): void {
     const refusal = this.refusal(flags, ro);

@@ -130,6 +130,23 @@ describe('the scripts cache', () => {
   });
 });
 
+describe('what Sluice does not have', () => {
+  test('SCRIPT DEBUG YES and SYNC are refused, there being no Lua debugger; NO answers OK', async () => {
+    for (const mode of ['YES', 'sync']) {
+      expect(await sluice.conn.call('SCRIPT', 'DEBUG', mode)).toEqual(err('ERR Sluice has no Lua debugger: SCRIPT DEBUG YES and SYNC are not supported'));
+    }
+    expect(await sluice.conn.call('SCRIPT', 'DEBUG', 'NO')).toEqual(OK);
+  });
+
+  test("INFO's Lua VM memory fields are 0: compiled scripts are part of the JavaScript heap", async () => {
+    await evalScript('return 1');
+    const info = text(await sluice.conn.call('INFO', 'memory'));
+    for (const name of ['used_memory_lua', 'used_memory_vm_eval', 'used_memory_vm_functions', 'used_memory_vm_total']) {
+      expect(field(info, name), name).toBe('0');
+    }
+  });
+});
+
 describe('MONITOR and statistics', () => {
   test('MONITOR shows EVAL, then the commands it called as the lua client', async () => {
     const m = await sluice.connect();
