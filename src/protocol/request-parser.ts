@@ -1,3 +1,4 @@
+import { byteString } from './byte-string.js';
 import { splitInlineArgs, splitUnquotedInline } from './inline.js';
 import type { ParserLimits } from './limits.js';
 import {
@@ -78,6 +79,7 @@ export class RequestParser {
   private heldBytes = 0;
   /** See repeatedArg. */
   private readonly lastArgs = ['', ''];
+  private readonly lastBytes = [new Uint8Array(MAX_REPEATED_ARG), new Uint8Array(MAX_REPEATED_ARG)];
 
   constructor(
     private readonly sink: RequestSink,
@@ -189,7 +191,8 @@ export class RequestParser {
       let argv: string[] | null;
       if (this.multibulkLeft === 0 && this.argv.length === 0) {
         this.forgetRequestBytes();
-        argv = this.buf[this.pos] === 42 /* '*' */ ? this.parseMultibulk() : this.parseInline();
+        if (this.buf[this.pos] === 42 /* '*' */) argv = this.wholeRequest() ?? this.parseMultibulk();
+        else argv = this.parseInline();
       } else {
         argv = this.parseBulks();
       }
@@ -227,6 +230,35 @@ export class RequestParser {
       return null;
     }
     return args.map((a) => a.latin1Slice(0, a.length));
+  }
+
+  /**
+   * The common case in one pass: a multibulk whose every header is plain
+   * and whose bytes are all in the buffer. Returns its argv, or null having
+   * changed nothing, and the general path then frames it (or waits, or
+   * fails with Redis's error).
+   */
+  private wholeRequest(): string[] | null {
+    const buf = this.buf;
+    const n = scanDecimalHeader(buf, this.pos);
+    if (n <= 0 || n > MAX_MULTIBULK || (!this.authenticated && n > UNAUTH_MAX_MULTIBULK)) return null;
+    const maxBulk = this.authenticated ? Math.min(this.limits.maxBulkLen, BIG_ARG_THRESHOLD) : Math.min(UNAUTH_MAX_BULK, BIG_ARG_THRESHOLD);
+    // The charge stays far below the limit unless the limit is tiny: checked in full, as the general path would.
+    if (n * (maxBulk + ARG_OVERHEAD) > this.limits.queryBufferLimit) return null;
+    let p = scannedHeaderEnd;
+    const argv = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      if (p >= buf.length || buf[p] !== 36 /* '$' */) return null;
+      const len = scanDecimalHeader(buf, p);
+      if (len < 0 || len > maxBulk) return null;
+      p = scannedHeaderEnd;
+      if (p + len + 2 > buf.length) return null;
+      argv[i] = i < 2 ? this.repeatedArg(buf, i, p, len) : byteString(buf, p, len);
+      // Like Redis, the two bytes after the data are skipped unchecked.
+      p += len + 2;
+    }
+    this.pos = p;
+    return argv;
   }
 
   private parseMultibulk(): string[] | null {
@@ -292,7 +324,7 @@ export class RequestParser {
         return null;
       }
       const index = this.argv.length;
-      this.pushArg(index < 2 ? this.repeatedArg(buf, index) : buf.latin1Slice(this.pos, this.pos + this.bulkLen));
+      this.pushArg(index < 2 ? this.repeatedArg(buf, index, this.pos, this.bulkLen) : byteString(buf, this.pos, this.bulkLen));
       // Like Redis, the two bytes after the data are skipped unchecked.
       this.pos += need;
       // Per argument, not per chunk: however much input one call brings, argv stays within the limit.
@@ -341,21 +373,26 @@ export class RequestParser {
   /**
    * The first two arguments of a multibulk: a client mostly repeats its
    * command, and often its key or channel (a publisher's channel, a queue's
-   * list), so the last string seen at each of these places is kept and
-   * given again when the bytes match. That saves making a string, and a
-   * lookup finds its hash already computed.
+   * list), so the last string seen at each of these places is kept, with a
+   * copy of its bytes, and given again when the bytes match. That saves
+   * making a string, and a lookup finds its hash already computed. The
+   * bytes are compared with bytes (reading a string's chars back costs
+   * twice as much), from the end: keys that differ mostly differ there.
    */
-  private repeatedArg(buf: Buffer, index: number): string {
-    const start = this.pos;
-    const len = this.bulkLen;
+  private repeatedArg(buf: Buffer, index: number, start: number, len: number): string {
     const last = this.lastArgs[index];
     if (len === last.length) {
-      let i = 0;
-      while (i < len && buf[start + i] === last.charCodeAt(i)) i++;
-      if (i === len) return last;
+      const bytes = this.lastBytes[index];
+      let i = len - 1;
+      while (i >= 0 && buf[start + i] === bytes[i]) i--;
+      if (i < 0) return last;
     }
-    const arg = buf.latin1Slice(start, start + len);
-    if (len <= MAX_REPEATED_ARG) this.lastArgs[index] = arg;
+    const arg = byteString(buf, start, len);
+    if (len <= MAX_REPEATED_ARG) {
+      this.lastArgs[index] = arg;
+      const bytes = this.lastBytes[index];
+      for (let i = 0; i < len; i++) bytes[i] = buf[start + i];
+    }
     return arg;
   }
 

@@ -1,0 +1,33 @@
+/**
+ * `buf[start, start + len)` as a byte string (one latin1 char per byte).
+ *
+ * Buffer#latin1Slice is a call into C++ that costs about 120 ns whatever the
+ * length (Node 20, measured), more than everything else the parser does for
+ * a short argument; String.fromCharCode with the bytes as arguments is a
+ * JavaScript builtin and costs a quarter to a half of that up to 16 bytes.
+ * Most arguments (command names, keys, small values) are that short. Each
+ * length gets its own call so that the result is a flat string of exactly
+ * that length, never a slice that keeps a longer one alive.
+ */
+export function byteString(b: Buffer, o: number, len: number): string {
+  switch (len) {
+    case 0: return '';
+    case 1: return String.fromCharCode(b[o]);
+    case 2: return String.fromCharCode(b[o], b[o + 1]);
+    case 3: return String.fromCharCode(b[o], b[o + 1], b[o + 2]);
+    case 4: return String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3]);
+    case 5: return String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4]);
+    case 6: return String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5]);
+    case 7: return String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6]);
+    case 8: return String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7]);
+    case 9: return String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7], b[o + 8]);
+    case 10: return String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7], b[o + 8], b[o + 9]);
+    case 11: return String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7], b[o + 8], b[o + 9], b[o + 10]);
+    case 12: return String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7], b[o + 8], b[o + 9], b[o + 10], b[o + 11]);
+    case 13: return String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7], b[o + 8], b[o + 9], b[o + 10], b[o + 11], b[o + 12]);
+    case 14: return String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7], b[o + 8], b[o + 9], b[o + 10], b[o + 11], b[o + 12], b[o + 13]);
+    case 15: return String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7], b[o + 8], b[o + 9], b[o + 10], b[o + 11], b[o + 12], b[o + 13], b[o + 14]);
+    case 16: return String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7], b[o + 8], b[o + 9], b[o + 10], b[o + 11], b[o + 12], b[o + 13], b[o + 14], b[o + 15]);
+    default: return b.latin1Slice(o, o + len);
+  }
+}
