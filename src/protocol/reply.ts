@@ -169,6 +169,8 @@ export class RespWriter implements Reply {
   private lastTaken = 0;
   /** The buffer behind the last output taken, which `reclaim` may take back. */
   private spare: Buffer | null = null;
+  /** What `take` returned when it set `spare`: the view of it that `reclaim` will be given back. */
+  private spareTaken: Buffer | null = null;
 
   /** `maxBuffer` is MAX_BUFFER but in tests. */
   constructor(private readonly maxBuffer = MAX_BUFFER) {}
@@ -220,6 +222,7 @@ export class RespWriter implements Reply {
       this.lastTaken = Math.min(this.length, MAX_HINT);
       const out = this.buf!.subarray(0, this.length);
       this.spare = this.buf!.length <= MAX_REUSED ? this.buf : null;
+      this.spareTaken = out;
       this.buf = null;
       this.length = 0;
       return out;
@@ -278,9 +281,11 @@ export class RespWriter implements Reply {
   reclaim(out: Buffer): void {
     const spare = this.spare;
     this.spare = null;
-    if (spare !== null && this.buf === null && out.buffer === spare.buffer && out.byteOffset === spare.byteOffset) {
+    // Compared by identity: reading a typed array's .buffer costs a call into the runtime.
+    if (spare !== null && this.buf === null && out === this.spareTaken) {
       this.buf = spare;
     }
+    this.spareTaken = null;
   }
 
   private enqueue(b: Buffer): void {

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { ParserLimits } from '../protocol/limits.js';
 import { RequestParser, type RequestSink } from '../protocol/request-parser.js';
 import { forBacklog, RespWriter } from '../protocol/reply.js';
+import { SocketWriter } from './socket-writer.js';
 
 /**
  * One TCP connection: the socket, the request parser reading it, and the
@@ -19,6 +20,7 @@ export class Connection {
   readonly localPort: number | undefined;
   /** When (ms) the output went over its class's soft limit and has stayed over; 0 when under. */
   obufSoftLimitSince = 0;
+  private readonly writer: SocketWriter | null;
 
   constructor(
     readonly socket: Socket,
@@ -32,11 +34,17 @@ export class Connection {
     this.laddr = formatAddress(socket.localAddress, socket.localPort);
     this.localPort = socket.localPort;
     this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+    this.writer = SocketWriter.for(socket);
   }
 
-  /** Bytes waiting to reach the peer: the output buffer plus what the socket still holds (Node's write never refuses). */
+  /** Bytes waiting to reach the peer: the output buffer plus what was written and the kernel has not taken yet. */
   get pendingOutput(): number {
-    return this.out.pending + this.socket.writableLength;
+    return this.out.pending + this.queuedOutput;
+  }
+
+  /** Bytes written and not yet taken by the kernel (Node's write never refuses). */
+  get queuedOutput(): number {
+    return this.socket.writableLength + (this.writer?.pending ?? 0);
   }
 
   /**
@@ -47,19 +55,29 @@ export class Connection {
     const socket = this.socket;
     if (Array.isArray(out)) {
       // A backlog: copied (up to a size), so that the socket's queue does not keep the shared message buffers alive.
-      if (socket.writableLength > 0) out = forBacklog(out);
+      if (this.queuedOutput > 0) out = forBacklog(out);
       if (out.length === 1) {
-        socket.write(out[0]);
+        this.write(out[0]);
       } else {
         socket.cork();
         for (const piece of out) socket.write(piece);
         socket.uncork();
       }
     } else if (out !== null) {
-      socket.write(out);
       // Nothing left queued: the kernel has the bytes and the buffer is free again.
-      if (socket.writableLength === 0) this.out.reclaim(out);
+      if (this.write(out)) this.out.reclaim(out);
     }
+  }
+
+  /** Writes one buffer; true when the kernel took all of it at once. */
+  private write(b: Buffer): boolean {
+    const writer = this.writer;
+    if (writer !== null) {
+      const before = writer.pending;
+      if (writer.write(b)) return writer.pending === before;
+    }
+    this.socket.write(b);
+    return this.socket.writableLength === 0;
   }
 
   /** Closes once what was written has left. */

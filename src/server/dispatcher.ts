@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { CommandError, wrongArity } from '../core/errors.js';
 import { argvCharge, MAX_MULTIBULK } from '../protocol/limits.js';
 import type { Client } from './client.js';

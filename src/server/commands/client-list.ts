@@ -61,7 +61,7 @@ export function clientInfoLine(c: Client, now: number, running: readonly string[
   let multiMem = 0;
   if (c.multi !== null) for (const q of c.multi) multiMem += argvBytes(q.argv) + POINTER_SIZE * q.argv.length;
   const obl = c.conn?.out.pending ?? 0;
-  const omem = c.conn?.socket.writableLength ?? 0;
+  const omem = c.conn?.queuedOutput ?? 0;
   const nowSecs = Math.floor(now / 1000);
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name}` +
