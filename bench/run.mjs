@@ -14,6 +14,7 @@ import * as streams from './streams.mjs';
 import * as structures from './structures.mjs';
 import * as types from './types.mjs';
 import { writeSection } from './lib/docs.mjs';
+import { describeGcPauses, takeGcPauses } from './lib/gc-pauses.mjs';
 import { describeMachine, machineLines } from './lib/machine.mjs';
 import { pinSelf, ROOT, SLUICE_CLI } from './lib/servers.mjs';
 
@@ -69,11 +70,13 @@ async function main() {
     console.log(`\n== ${section.title}${opts.quick ? ' (quick)' : ''}`);
     const log = (msg) => console.log(`   ${msg}`);
     try {
+      takeGcPauses();
       const result = await section.run({ quick: opts.quick, machine, log });
-      console.log(`\n${result.text}`);
+      const gc = describeGcPauses(takeGcPauses());
+      console.log(`\n${result.text}\n\n${gc}`);
       if (opts.write) {
         const heading = `## ${section.title}${opts.quick ? ' (quick run: smaller counts)' : ''}`;
-        writeSection(DOC, section.id, [heading, machineLines(machine).join('\n'), result.markdown].join('\n\n'));
+        writeSection(DOC, section.id, [heading, machineLines(machine).join('\n'), result.markdown, gc].join('\n\n'));
         console.log(`\n   written to ${path.relative(ROOT, DOC)} (section '${section.id}')`);
       }
     } catch (e) {

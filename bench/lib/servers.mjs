@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readGcLog, TRACE_GC_FLAG } from './gc-pauses.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SLUICE_CLI = path.join(ROOT, 'dist/cli.js');
@@ -79,6 +80,8 @@ async function launch(name, file, args, { port, dir, cpu, startTimeoutMs = 15000
   const logPath = path.join(dir, `${name}.log`);
   const logFd = openSync(logPath, 'a');
   const [cmd, argv] = pinned(cpu, file, args);
+  const spawnedAt = Date.now();
+  let readyAfterMs = Infinity;
   const child = spawn(cmd, argv, { stdio: ['ignore', logFd, logFd], cwd: dir });
   closeSync(logFd);
   live.add(child);
@@ -86,6 +89,7 @@ async function launch(name, file, args, { port, dir, cpu, startTimeoutMs = 15000
   const exit = new Promise((resolve) => child.once('exit', (code, signal) => {
     exited = { code, signal };
     live.delete(child);
+    if (name === 'sluice') readGcLog(logPath, readyAfterMs);
     resolve();
   }));
   const log = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8').split('\n').slice(-15).join('\n') : '');
@@ -98,6 +102,7 @@ async function launch(name, file, args, { port, dir, cpu, startTimeoutMs = 15000
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  readyAfterMs = Date.now() - spawnedAt;
   return {
     name,
     port,
@@ -124,7 +129,7 @@ export async function startSluice({ dir, cpu, extra = [] }) {
   if (!existsSync(SLUICE_CLI)) throw new Error(`${SLUICE_CLI} is missing: run \`npm run build\` first`);
   const port = await freePort();
   // Like the Redis below, without persistence unless a section asks for it in `extra` (the later option wins).
-  const args = [SLUICE_CLI, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'no', ...extra];
+  const args = [TRACE_GC_FLAG, SLUICE_CLI, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'no', ...extra];
   return launch('sluice', process.execPath, args, { port, dir, cpu });
 }
 

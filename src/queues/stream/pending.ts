@@ -56,7 +56,9 @@ export class PendingList {
     const i = this.seek(key);
     const n = this.items[i];
     if (n === undefined || n.key !== key) return false;
-    this.items.splice(i, 1);
+    // Acknowledgements mostly take the oldest; V8's shift moves the array's start where splice at 0 copies it (see Stream.dropFirstBlocks).
+    if (i === 0) this.items.shift();
+    else this.items.splice(i, 1);
     return true;
   }
 }

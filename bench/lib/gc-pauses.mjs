@@ -1,0 +1,43 @@
+// Garbage-collection pauses of the Sluice servers a section started. Each
+// Sluice runs with V8's --trace-gc, whose lines go to the server's log; when
+// the server stops, its log is read here. A section's report then states
+// the longest pause any of its Sluice servers took, and of what kind.
+import { existsSync, readFileSync } from 'node:fs';
+
+/** The node flag that makes V8 log every collection with its pause. */
+export const TRACE_GC_FLAG = '--trace-gc';
+
+// "[pid:0x…]   103 ms: Scavenge 12.1 (14.6) -> 11.0 (15.6) MB, 0.85 / 0.00 ms": the time since the
+// process started, then the main thread's pause.
+const LINE = /\s([0-9]+) ms: (Scavenge|Mark-Compact|Mark-Compact \(reduce\)|Minor Mark-Compact|Mark-sweep)[^,]*, ([0-9.]+) \/ [0-9.]+ ms/;
+
+let collected = { count: 0, longestMs: 0, kind: null };
+
+/**
+ * Adds the collections logged in a stopped server's log file, leaving out
+ * those of its start-up (before `readyAfterMs`, when it began to accept
+ * connections): they happen before any load.
+ */
+export function readGcLog(logPath, readyAfterMs) {
+  if (!existsSync(logPath)) return;
+  for (const line of readFileSync(logPath, 'utf8').split('\n')) {
+    const m = LINE.exec(line);
+    if (m === null || Number(m[1]) < readyAfterMs) continue;
+    const ms = Number(m[3]);
+    collected.count++;
+    if (ms > collected.longestMs) collected = { ...collected, longestMs: ms, kind: m[2] };
+  }
+}
+
+/** What was collected since the last call, and starts over. */
+export function takeGcPauses() {
+  const out = collected;
+  collected = { count: 0, longestMs: 0, kind: null };
+  return out;
+}
+
+/** One sentence for a section's report. */
+export function describeGcPauses({ count, longestMs, kind }) {
+  if (count === 0) return 'Sluice logged no garbage collection during this section.';
+  return `Longest garbage-collection pause of Sluice during this section: ${longestMs.toFixed(2)} ms (${kind}), of ${count} collections (V8's --trace-gc; target ≤ 5 ms).`;
+}
