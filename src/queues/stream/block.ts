@@ -32,6 +32,8 @@ export class Block {
   deleted = 0;
   /** The listpack bytes Redis would use for this node (stream-node-max-bytes). */
   bytes: number;
+  /** Entries appended since `data` was last made flat. */
+  private unflattened = 0;
 
   constructor(
     readonly ms: U64,
@@ -89,7 +91,11 @@ export class Block {
     // The body's length first, so that a scan steps over an entry without reading its fields.
     const out = String.fromCharCode(same ? SAME_FIELDS : 0) + encodeEntry(body);
     this.lastPos = this.data.length;
-    this.data = flat(this.data + out);
+    this.data += out;
+    if (++this.unflattened === FLATTEN_EVERY) {
+      this.data = flat(this.data);
+      this.unflattened = 0;
+    }
     this.setCounts(this.live + 1, this.deleted, bytes);
   }
 
@@ -192,10 +198,18 @@ export class EntryReader {
 }
 
 /**
+ * Appends flatten a block every this many entries. Flattening copies the
+ * whole block (a listpack's realloc mostly grows in place), so doing it
+ * per append cost O(block) time and garbage per XADD; between flattenings
+ * the pending entries are rope nodes, and a reader's first char read
+ * flattens them anyway.
+ */
+const FLATTEN_EVERY = 8;
+
+/**
  * `s` made flat. A concatenation is a rope node holding both halves; one
  * per entry would cost more than the entries. Reading a char flattens the
- * rope in place, so each append copies the node once (as a listpack's
- * realloc does) and the pieces become garbage.
+ * rope in place, and the pieces become garbage.
  */
 function flat(s: string): string {
   s.charCodeAt(0);

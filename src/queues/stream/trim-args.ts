@@ -37,9 +37,9 @@ function int64(s: string): number {
   return Number(n);
 }
 
-/** `~` or `=` alone, read as a C string. */
+/** `~`, `=` or `*` (one char) alone, read as a C string. */
 function isMark(s: string, mark: string): boolean {
-  return s === mark || s.startsWith(mark + '\0');
+  return s === mark || (s.length > 1 && s.charCodeAt(1) === 0 && s.charCodeAt(0) === mark.charCodeAt(0));
 }
 
 /** Redis's streamParseAddOrTrimArgsOrReply. */
