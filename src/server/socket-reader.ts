@@ -62,7 +62,7 @@ function readDirectly(socket: net.Socket, handle: StreamHandle, buffer: Buffer, 
   if (streamWrap === null || typeof nodeRead !== 'function') return;
   const state = streamWrap.streamBaseState;
   const kRead = streamWrap.kReadBytesOrError;
-  h.onread = function (this: unknown, arrayBuffer: ArrayBuffer): unknown {
+  h.onread = function sluiceOnRead(this: unknown, arrayBuffer: ArrayBuffer): unknown {
     const nread = state[kRead];
     if (nread > 0 && !socket.destroyed) {
       onChunk(buffer.subarray(0, nread));

@@ -78,4 +78,14 @@ describe('reading accepted connections', () => {
     for (const s of adopted) s.destroy();
     await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
   });
+
+  test("chunks reach the callback through Sluice's own onread, while the end of the stream still goes through Node's and closes the socket", async () => {
+    const { server, port, adopted } = await echoServer();
+    servers.push(server);
+    expect((await roundTrip(port, [Buffer.from('hello')])).toString()).toBe('hello');
+    const handle = (adopted[0] as unknown as { _handle: { onread: { name: string } } })._handle;
+    expect(handle.onread.name).toBe('sluiceOnRead');
+    if (!adopted[0].readableEnded) await new Promise<void>((resolve) => adopted[0].once('end', resolve));
+    expect(adopted[0].readableEnded).toBe(true);
+  });
 });
