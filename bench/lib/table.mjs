@@ -31,8 +31,12 @@ export function fmtBytes(n) {
   return `${Math.round(n)} B`;
 }
 
-/** The columns of a Sluice-against-Redis throughput table; the second, `setting`, says what varies (pipeline, persistence). */
-export function throughputColumns(setting) {
+/**
+ * The columns of a Sluice-against-Redis throughput table; the second,
+ * `setting`, says what varies (pipeline, persistence). With `latency`, the
+ * servers' p50 / p99 and the p99 ratio follow the rates.
+ */
+export function throughputColumns(setting, { latency = false } = {}) {
   return [
     { title: 'test' },
     setting,
@@ -40,20 +44,32 @@ export function throughputColumns(setting) {
     { title: 'Redis rps', right: true },
     { title: 'Sluice/Redis', right: true },
     { title: 'target', right: true },
+    ...(latency
+      ? [{ title: 'Sluice p50 / p99 ms', right: true }, { title: 'Redis p50 / p99 ms', right: true }, { title: 'p99 ratio', right: true }, { title: 'p99 target', right: true }]
+      : []),
     { title: 'verdict' },
   ];
 }
 
+const fmtLatency = (l) => (l === null || l === undefined ? '—' : `${l.p50.toFixed(3)} / ${l.p99.toFixed(3)}`);
+
 /**
  * One row of a throughput table: the rates (null when a run gave none),
  * their ratio, and whether it meets the target (a minimum ratio, or
- * undefined for none).
+ * undefined for none). With `latency` ({ sluice, redis }, each { p50, p99 }
+ * in ms or null), the p99 ratio too, against `p99Target` (a maximum).
  */
-export function throughputRow({ label, setting, sluice, redis, implemented, hasRedis, target }) {
+export function throughputRow({ label, setting, sluice, redis, implemented, hasRedis, target, latency, p99Target }) {
   const ratio = sluice !== null && redis !== null ? sluice / redis : null;
+  const p99Ratio = latency?.sluice && latency?.redis ? latency.sluice.p99 / latency.redis.p99 : null;
+  const misses = [];
+  if (ratio !== null && target !== undefined && ratio < target) misses.push('rate');
+  if (p99Ratio !== null && p99Target !== undefined && p99Ratio > p99Target) misses.push('p99');
   let verdict = '—';
   if (!implemented) verdict = 'not implemented';
-  else if (ratio !== null && target !== undefined) verdict = ratio >= target ? 'met' : 'below';
+  else if ((ratio !== null && target !== undefined) || (p99Ratio !== null && p99Target !== undefined)) {
+    verdict = misses.length === 0 ? 'met' : `below (${misses.join(', ')})`;
+  }
   return [
     label,
     setting,
@@ -61,6 +77,17 @@ export function throughputRow({ label, setting, sluice, redis, implemented, hasR
     hasRedis ? (redis === null ? 'no result' : fmtInt(redis)) : 'not installed',
     ratio === null ? '—' : fmtRatio(ratio),
     target === undefined ? '—' : `≥ ${target}×`,
+    ...(latency !== undefined
+      ? [fmtLatency(latency.sluice), fmtLatency(latency.redis), p99Ratio === null ? '—' : fmtRatio(p99Ratio), p99Target === undefined ? '—' : `≤ ${p99Target}×`]
+      : []),
     verdict,
   ];
+}
+
+/** The median of numbers (null for none): what a run of rounds gives typically, where the best round gives its luckiest moment. */
+export function median(xs) {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
