@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-import { mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs, parseConfigText, resolveConfig, type ConfigLine } from './server/config-file.js';
+import { daemonHandover, DEFAULT_PID_FILE, startDaemon } from './daemon.js';
+import { strerror } from './persistence/io.js';
+import { ConfigError, configText, parseArgs, parseConfigText, resolveConfig } from './server/config-file.js';
 import { PARAMETERS } from './server/config-params.js';
 import { Server } from './server/server.js';
 import { REDIS_VERSION, SLUICE_VERSION } from './server/version.js';
@@ -37,30 +39,61 @@ Examples:
 }
 
 function readConfigFile(file: string): string {
-  return readFileSync(file === '-' ? 0 : file, 'latin1');
+  try {
+    return readFileSync(file, 'latin1');
+  } catch (e) {
+    throw new Error(`Fatal error, can't open config file '${file}': ${strerror(e)}`);
+  }
 }
 
-/** Reads the file and the options into validated parameter pairs. */
+/**
+ * Reads the file, standard input and the options, in that order and as one
+ * text as Redis does, into validated parameter pairs.
+ */
 function loadSettings(argv: string[]): [string, string][] {
   const parsed = parseArgs(argv);
-  const lines: ConfigLine[] = [];
-  if (parsed.file !== null) {
-    let text: string;
+  const fileText = parsed.file === null ? '' : readConfigFile(parsed.file);
+  const stdinText = parsed.stdin ? readFileSync(0, 'latin1') : '';
+  const text = configText(fileText, stdinText, parsed.options);
+  const settings = resolveConfig(parseConfigText(text, parsed.file ?? 'stdin', readConfigFile));
+  // As Redis: a log file that cannot be opened is a configuration error, found before anything starts.
+  const logfile = settings.find(([name]) => name === 'logfile')?.[1] ?? '';
+  if (logfile !== '') {
     try {
-      text = readConfigFile(parsed.file);
+      closeSync(openSync(logfile, 'a'));
     } catch (e) {
-      throw new Error(`Fatal error, can't open config file '${parsed.file}': ${(e as Error).message}`);
+      throw new ConfigError(null, `Can't open the log file: ${strerror(e)}`);
     }
-    lines.push(...parseConfigText(text, parsed.file === '-' ? 'stdin' : parsed.file, readConfigFile));
   }
-  lines.push(...parsed.lines);
-  return resolveConfig(lines);
+  return settings;
 }
 
-/** The file CONFIG REWRITE writes back: the one given, made absolute as Redis does; none when read from stdin. */
+/** The file CONFIG REWRITE writes back: the one given, made absolute as Redis does. */
 function configFilePath(argv: string[]): string | null {
   const file = parseArgs(argv).file;
-  return file === null || file === '-' ? null : path.resolve(file);
+  return file === null ? null : path.resolve(file);
+}
+
+/** The settings and config file of this process: read here, or handed over by the process that daemonized. */
+function startupSettings(argv: string[]): { settings: [string, string][]; configFile: string | null; daemon: boolean } {
+  const handover = daemonHandover();
+  if (handover !== null) return { ...handover, daemon: true };
+  const settings = loadSettings(argv);
+  // A broker keeps what it queues: the server runs with the AOF on (everysec) unless told otherwise.
+  if (!settings.some(([name]) => name === 'appendonly')) settings.unshift(['appendonly', 'yes']);
+  return { settings, configFile: configFilePath(argv), daemon: false };
+}
+
+function writePidFile(server: Server): string | null {
+  const pidfile = server.config.str('pidfile');
+  if (pidfile === '') return null;
+  try {
+    writeFileSync(pidfile, `${process.pid}\n`);
+    return pidfile;
+  } catch (e) {
+    server.log.warning(`Failed to write PID file: ${strerror(e)}`);
+    return null;
+  }
 }
 
 function main(argv: string[]): void {
@@ -75,13 +108,21 @@ function main(argv: string[]): void {
   }
   let server: Server;
   try {
-    const settings = loadSettings(argv);
-    // A broker keeps what it queues: the server runs with the AOF on (everysec) unless told otherwise.
-    if (!settings.some(([name]) => name === 'appendonly')) settings.unshift(['appendonly', 'yes']);
-    server = new Server(settings, { pretty: process.stdout.isTTY === true }, configFilePath(argv));
+    const { settings, configFile, daemon } = startupSettings(argv);
+    const daemonize = settings.some(([name, value]) => name === 'daemonize' && value === 'yes');
+    if (daemonize && !settings.some(([name, value]) => name === 'pidfile' && value !== '')) settings.push(['pidfile', DEFAULT_PID_FILE]);
+    if (daemonize && !daemon) {
+      startDaemon({ settings, configFile }).then(
+        () => process.exit(0),
+        (e: Error) => fatal(`Can't start the daemon: ${e.message}`),
+      );
+      return;
+    }
+    server = new Server(settings, { pretty: process.stdout.isTTY === true }, configFile);
   } catch (e) {
-    fatal(`*** FATAL CONFIG ERROR ***\n${(e as Error).message}`);
+    fatal(e instanceof ConfigError ? `\n${e.message}` : (e as Error).message);
   }
+  const pidfile = writePidFile(server);
   const dir = server.config.str('dir');
   try {
     mkdirSync(dir, { recursive: true });
@@ -89,6 +130,9 @@ function main(argv: string[]): void {
     fatal(`Can't create the data directory '${dir}': ${(e as Error).message}`);
   }
   server.log.notice({ version: SLUICE_VERSION, node: process.version }, 'Sluice is starting');
+  for (const def of server.config.withoutEffect()) {
+    server.log.warning(`${def.name} is set to '${server.config.text(def)}', which has no effect in Sluice: ${def.note}`);
+  }
   server.listen().then(
     (port) => {
       const metrics = server.metrics.url;
@@ -118,6 +162,7 @@ function main(argv: string[]): void {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
     server.close().then(() => {
+      if (pidfile !== null) removePidFile(pidfile);
       server.log.notice('Sluice is now ready to exit, bye bye...');
       process.exit(0);
     });
@@ -125,6 +170,14 @@ function main(argv: string[]): void {
   server.onShutdown = () => stop('User requested shutdown');
   process.on('SIGTERM', () => stop('Received SIGTERM scheduling shutdown'));
   process.on('SIGINT', () => stop('Received SIGINT scheduling shutdown'));
+}
+
+function removePidFile(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone: nothing to clean up.
+  }
 }
 
 function fatal(message: string): never {

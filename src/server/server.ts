@@ -32,6 +32,9 @@ export interface MemoryLimit {
   overLimit(): boolean;
 }
 
+/** The longest TCP keepalive idle time Linux accepts, in seconds. */
+const MAX_KEEPALIVE_IDLE = 32767;
+
 export interface PauseState {
   until: number;
   /** 'all' holds every command, 'write' only those that may write. */
@@ -166,7 +169,11 @@ export class Server implements PersistenceHost<Client> {
     const binds = this.config.str('bind').split(/\s+/).filter(Boolean);
     let port: number;
     try {
-      port = await this.listener.listen(binds, this.config.num('port'));
+      port = await this.listener.listen(binds, this.config.num('port'), {
+        backlog: this.config.num('tcp-backlog'),
+        unixSocket: this.config.str('unixsocket'),
+        unixSocketPerm: this.config.num('unixsocketperm'),
+      });
     } catch (e) {
       await this.close();
       throw e;
@@ -221,6 +228,9 @@ export class Server implements PersistenceHost<Client> {
 
   private accept(socket: net.Socket): void {
     this.stats.connectionsReceived++;
+    const keepAlive = this.config.num('tcp-keepalive');
+    // Linux takes an idle time of at most 32767 s (MAX_TCP_KEEPIDLE); a Unix socket ignores the call.
+    if (keepAlive > 0) socket.setKeepAlive(true, Math.min(keepAlive, MAX_KEEPALIVE_IDLE) * 1000);
     if (this.clients.size >= this.config.num('maxclients')) {
       this.stats.rejectedConnections++;
       socket.end('-ERR max number of clients reached\r\n');

@@ -20,7 +20,10 @@ function configSet(c: Client, argv: string[]): void {
   const pairs: [string, string][] = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i], argv[i + 1]]);
   const config = c.server.config;
-  const err = config.setMany(pairs, { allowProtected: allowsProtectedAction(config.str('enable-protected-configs'), c) });
+  const err = config.setMany(pairs, {
+    allowProtected: allowsProtectedAction(config.str('enable-protected-configs'), c),
+    loading: c.server.loading,
+  });
   if (err !== null) throw new CommandError(err);
   c.reply.ok();
 }
