@@ -144,7 +144,7 @@ const NETWORK = section('Network', [
   int('tcp-backlog', 511n, 0n, INT_MAX, honoured('The listen backlog of every TCP and Unix socket.'), { immutable: true }),
   text('unixsocket', '', honoured('Clients connect over this Unix socket too (an existing file there is replaced, as Redis does).'), { immutable: true }),
   { ...int('unixsocketperm', 0n, 0n, 0o777n, honoured('The Unix socket file mode (0: as the umask leaves it).'), { immutable: true, unsigned: true }), type: 'octal' },
-  int('timeout', 0n, 0n, INT_MAX, honoured('Idle clients are closed after this many seconds (not subscribers, blocked clients or MONITOR), checked by the cron.')),
+  int('timeout', 0n, 0n, INT_MAX, honoured('Idle clients are closed after this many seconds (not subscribers, blocked clients or monitors), checked by the cron.')),
   int('tcp-keepalive', 300n, 0n, INT_MAX, partial('TCP keepalive on every new connection, with this idle time; the probe interval and count are the operating system\'s (Node sets only the idle time).')),
   int('socket-mark-id', 0n, 0n, UINT_MAX, none('Node cannot mark sockets (SO_MARK).'), { immutable: true, unsigned: true }),
 ]);

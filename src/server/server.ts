@@ -208,7 +208,11 @@ export class Server implements PersistenceHost<Client> {
     if (timeout > 0) {
       const limit = Date.now() - timeout * 1000;
       for (const c of this.clients.values()) {
-        if (c.lastInteraction < limit && !c.monitor && c.blocked === null) c.close();
+        // As Redis: subscribers, blocked clients and monitors wait as long as they like.
+        if (c.lastInteraction < limit && !c.monitor && c.blocked === null && c.pubsub === null) {
+          this.log.verbose('Closing idle client');
+          c.close();
+        }
       }
     }
   }
