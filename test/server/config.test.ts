@@ -37,6 +37,50 @@ describe('CONFIG GET and SET', () => {
     ));
   });
 
+  test("7.2's parameters answer with 7.2.6's defaults and validation", async () => {
+    const call = (...a: string[]) => sluice.conn.call(...a);
+    for (const [name, value] of [['locale-collate', ''], ['cluster-announce-human-nodename', ''], ['cluster-ping-interval', '0']]) {
+      expect(await call('CONFIG', 'GET', name)).toEqual(bulks(name, value));
+    }
+    expect(await call('CONFIG', 'SET', 'cluster-announce-human-nodename', 'a$b')).toEqual(err(
+      "ERR CONFIG SET failed (possibly related to argument 'cluster-announce-human-nodename') - Announced human node name contained invalid character",
+    ));
+    expect(await call('CONFIG', 'SET', 'cluster-announce-human-nodename', 'node 1')).toEqual(ok);
+    expect(await call('CONFIG', 'GET', 'cluster-announce-human-nodename')).toEqual(bulks('cluster-announce-human-nodename', 'node 1'));
+    expect(await call('CONFIG', 'SET', 'locale-collate', 'C')).toEqual(ok);
+  });
+
+  test('hidden parameters answer their exact name only, as in 7.2 (aof-disable-auto-gc, cluster-ping-interval)', async () => {
+    const names = async (pattern: string) => {
+      const r = await sluice.conn.call('CONFIG', 'GET', pattern);
+      return r.t === 'array' && r.v !== null ? r.v.filter((_, i) => i % 2 === 0).map((x) => (x as { v: string }).v).sort() : [];
+    };
+    expect(await names('aof-*')).toEqual(['aof-load-truncated', 'aof-rewrite-incremental-fsync', 'aof-timestamp-enabled', 'aof-use-rdb-preamble']);
+    expect(await names('cluster-p*')).toEqual(['cluster-port', 'cluster-preferred-endpoint-type']);
+    expect(await sluice.conn.call('CONFIG', 'GET', 'aof-disable-auto-gc')).toEqual(bulks('aof-disable-auto-gc', 'no'));
+    expect(await sluice.conn.call('CONFIG', 'SET', 'aof-disable-auto-gc', 'yes')).toEqual(ok);
+  });
+
+  test('a sensitive parameter is redacted in MONITOR and the slow log, by name or alias', async () => {
+    expect(await sluice.conn.call('CONFIG', 'SET', 'slowlog-log-slower-than', '0')).toEqual(ok);
+    expect(await sluice.conn.call('CONFIG', 'SET', 'masteruser', 'alice', 'masterauth', 'secret', 'hz', '10')).toEqual(ok);
+    const log = await sluice.conn.call('SLOWLOG', 'GET', '1');
+    expect(JSON.stringify(log)).toContain('"(redacted)"');
+    expect(JSON.stringify(log)).not.toContain('alice');
+    expect(JSON.stringify(log)).not.toContain('secret');
+    expect(await sluice.conn.call('CONFIG', 'SET', 'slowlog-log-slower-than', '10000')).toEqual(ok);
+  });
+
+  test('parameters that may not change while the dataset loads are refused with -LOADING then', async () => {
+    sluice.server.loading = true;
+    try {
+      expect(await sluice.conn.call('CONFIG', 'SET', 'hz', '20', 'appendonly', 'yes')).toEqual(err('LOADING Redis is loading the dataset in memory'));
+      expect(await sluice.conn.call('CONFIG', 'GET', 'hz')).toEqual(bulks('hz', '10'));
+    } finally {
+      sluice.server.loading = false;
+    }
+  });
+
   test("maxmemory-policy takes Redis's policies (stored and reported: Sluice does not evict yet)", async () => {
     expect(await sluice.conn.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru')).toEqual(ok);
     expect(await sluice.conn.call('CONFIG', 'GET', 'maxmemory-policy')).toEqual(bulks('maxmemory-policy', 'allkeys-lru'));
