@@ -81,10 +81,14 @@ describe('CONFIG GET and SET', () => {
     }
   });
 
-  test("maxmemory-policy takes Redis's policies (stored and reported: Sluice does not evict yet)", async () => {
+  test("maxmemory and maxmemory-policy take Redis's values, which INFO reports (Sluice does not evict yet)", async () => {
     expect(await sluice.conn.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru')).toEqual(ok);
     expect(await sluice.conn.call('CONFIG', 'GET', 'maxmemory-policy')).toEqual(bulks('maxmemory-policy', 'allkeys-lru'));
-    expect(await sluice.conn.call('CONFIG', 'SET', 'maxmemory-policy', 'noeviction')).toEqual(ok);
+    expect(await sluice.conn.call('CONFIG', 'SET', 'maxmemory', '100mb')).toEqual(ok);
+    const info = await sluice.conn.call('INFO', 'memory');
+    const text = info.t === 'bulk' ? String(info.v) : '';
+    expect(text).toContain('\r\nmaxmemory:104857600\r\nmaxmemory_human:100.00M\r\nmaxmemory_policy:allkeys-lru\r\n');
+    expect(await sluice.conn.call('CONFIG', 'SET', 'maxmemory-policy', 'noeviction', 'maxmemory', '0')).toEqual(ok);
   });
 
   test('what Sluice binds at start is immutable, and dir is protected as in Redis', async () => {
