@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { globMatch } from './core/glob.js';
 import { daemonHandover, DEFAULT_PID_FILE, startDaemon } from './daemon.js';
 import { strerror } from './persistence/io.js';
 import { ConfigError, configText, parseArgs, parseConfigText, resolveConfig } from './server/config-file.js';
@@ -47,6 +48,28 @@ function readConfigFile(file: string): string {
 }
 
 /**
+ * An `include` directive's files: the one named, or, for a pattern in its
+ * last part (`include /etc/redis/conf.d/*.conf`), the matching files in
+ * name order read as one text, none being no error (Redis's glob rules).
+ */
+function readInclude(pattern: string): string {
+  const base = path.basename(pattern);
+  if (!/[*?[]/.test(base)) return readConfigFile(pattern);
+  const dir = path.dirname(pattern);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return '';
+  }
+  return names
+    .filter((n) => (!n.startsWith('.') || base.startsWith('.')) && globMatch(base, n))
+    .sort()
+    .map((n) => readConfigFile(path.join(dir, n)))
+    .join('');
+}
+
+/**
  * Reads the file, standard input and the options, in that order and as one
  * text as Redis does, into validated parameter pairs.
  */
@@ -55,7 +78,7 @@ function loadSettings(argv: string[]): [string, string][] {
   const fileText = parsed.file === null ? '' : readConfigFile(parsed.file);
   const stdinText = parsed.stdin ? readFileSync(0, 'latin1') : '';
   const text = configText(fileText, stdinText, parsed.options);
-  const settings = resolveConfig(parseConfigText(text, parsed.file ?? 'stdin', readConfigFile));
+  const settings = resolveConfig(parseConfigText(text, parsed.file ?? 'stdin', readInclude));
   // As Redis: a log file that cannot be opened is a configuration error, found before anything starts.
   const logfile = settings.find(([name]) => name === 'logfile')?.[1] ?? '';
   if (logfile !== '') {

@@ -36,7 +36,8 @@ const BLANKS = /^[ \t\r\n]+|[ \t\r\n]+$/g;
 /**
  * Parses redis.conf text: one directive a line, `#` comments, Redis's
  * quoting ("double" with escapes, 'single'), and `include <path>` read
- * through `readInclude` (its lines numbered within their own file).
+ * through `readInclude` (its lines numbered within their own text), which
+ * throws the error that stops the start when the file cannot be read.
  */
 export function parseConfigText(
   text: string,
@@ -59,13 +60,7 @@ export function parseConfigText(
     args[0] = args[0].toLowerCase();
     if (args[0] === 'include' && args.length === 2) {
       if (depth >= MAX_INCLUDE_DEPTH) throw new ConfigError(where, `include nested more than ${MAX_INCLUDE_DEPTH} deep`);
-      let included: string;
-      try {
-        included = readInclude(args[1]);
-      } catch (e) {
-        throw new ConfigError(null, `Fatal error, can't open config file '${args[1]}': ${(e as Error).message}`);
-      }
-      out.push(...parseConfigText(included, args[1], readInclude, depth + 1));
+      out.push(...parseConfigText(readInclude(args[1]), args[1], readInclude, depth + 1));
       continue;
     }
     out.push({ args, ...where });
@@ -156,7 +151,9 @@ export function resolveConfig(lines: readonly ConfigLine[]): [string, string][] 
     if (err !== null) throw new ConfigError(l, reasonOf(err));
     byName.delete(def.name);
     // The resulting value, not the line: a parameter may merge its lines (client-output-buffer-limit).
-    byName.set(def.name, formatValue(scratch.value(def)));
+    // Numbers as CONFIG GET prints them (octal, percent), which parse back; strings as stored, which do too.
+    const result = scratch.value(def);
+    byName.set(def.name, typeof result === 'bigint' ? scratch.text(def) : formatValue(result));
   }
   return [...byName];
 }

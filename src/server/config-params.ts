@@ -174,11 +174,11 @@ const TLS = section('TLS', [
 
 const GENERAL = section('General', [
   bool('daemonize', 'no', honoured('yes: the server detaches from the terminal and runs in the background, as Redis does (a new session, standard streams closed; logs go to logfile or nowhere).'), { immutable: true }),
-  oneOf('supervised', 'no', ['upstart', 'systemd', 'auto', 'no'], none('Sluice does not notify a supervisor (no sd_notify, no SIGSTOP for upstart).'), { immutable: true }),
+  oneOf('supervised', 'no', ['upstart', 'systemd', 'auto', 'no'], none('Sluice sends no readiness notification (Node has no Unix datagram sockets for sd_notify; no SIGSTOP for upstart): under systemd, run it with Type=simple or Type=exec, not Type=notify as Debian\'s redis-server unit does.'), { immutable: true }),
   text('pidfile', '', honoured('Written at start (always when daemonized, as Redis), removed at exit.'), { immutable: true }),
   oneOf('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning', 'nothing'], honoured()),
   text('logfile', '', honoured('Log lines are appended to this file (JSON lines, as on standard output); empty: standard output.'), { immutable: true }),
-  bool('syslog-enabled', 'no', none('Sluice does not log to syslog.'), { immutable: true }),
+  bool('syslog-enabled', 'no', none('Sluice does not log to syslog (Node has no Unix datagram sockets for /dev/log): use logfile, or standard output under a supervisor.'), { immutable: true }),
   text('syslog-ident', 'redis', none('Sluice does not log to syslog.'), { immutable: true }),
   oneOf('syslog-facility', 'local0', ['user', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'], none('Sluice does not log to syslog.'), { immutable: true }),
   bool('crash-log-enabled', 'yes', none('A crash in Node prints its own stack trace.')),

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -148,6 +148,33 @@ describe('daemonize yes', () => {
     daemons.push(Number(readFileSync(pidfile, 'utf8')));
     expect(configValue(await c.call('CONFIG', 'GET', 'hz'))).toBe('42');
     c.close();
+  });
+});
+
+describe('include', () => {
+  test('reads the files a pattern matches in name order; a pattern matching nothing is no error', async () => {
+    const confd = path.join(dir, 'conf.d');
+    mkdirSync(confd);
+    writeFileSync(path.join(confd, '20-b.conf'), 'hz 30\nmaxclients 50\n');
+    writeFileSync(path.join(confd, '10-a.conf'), 'hz 20\ntimeout 7\n');
+    writeFileSync(path.join(confd, 'notes.txt'), 'not a directive\n');
+    const main = path.join(dir, 'main.conf');
+    writeFileSync(main, `include ${confd}/*.conf\ninclude ${confd}/none-*.conf\n`);
+    const port = await freePort();
+    const r = sluice(main, '--port', String(port), '--bind', '127.0.0.1', '--dir', path.join(dir, 'include'));
+    const c = await pingWhenUp(port, () => r.child.exitCode === null, r.stderr);
+    expect(configValue(await c.call('CONFIG', 'GET', 'hz'))).toBe('30');
+    expect(configValue(await c.call('CONFIG', 'GET', 'maxclients'))).toBe('50');
+    expect(configValue(await c.call('CONFIG', 'GET', 'timeout'))).toBe('7');
+    c.close();
+  });
+
+  test('a file that cannot be read stops the start, naming it', async () => {
+    const main = path.join(dir, 'bad-include.conf');
+    writeFileSync(main, 'include /nonexistent/sluice.conf\n');
+    const r = sluice(main, '--port', '0');
+    expect(await r.exit).toBe(1);
+    expect(r.stderr()).toBe("Fatal error, can't open config file '/nonexistent/sluice.conf': No such file or directory\n");
   });
 });
 
