@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { globMatch } from './core/glob.js';
-import { daemonHandover, DEFAULT_PID_FILE, startDaemon } from './daemon.js';
+import { daemonHandover, DEFAULT_PID_FILE, startDaemon, type Handover } from './daemon.js';
 import { strerror } from './persistence/io.js';
-import { ConfigError, configText, parseArgs, parseConfigText, resolveConfig } from './server/config-file.js';
+import { commandRenames, ConfigError, configText, parseArgs, parseConfigText, resolveConfig, type ConfigLine } from './server/config-file.js';
 import { PARAMETERS } from './server/config-params.js';
-import { Server } from './server/server.js';
+import { CommandRenameError, Server } from './server/server.js';
 import { REDIS_VERSION, SLUICE_VERSION } from './server/version.js';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
@@ -69,16 +70,23 @@ function readInclude(pattern: string): string {
     .join('');
 }
 
+/** What the configuration asks of the server: its parameters and the commands renamed (with the lines that rename them). */
+interface Startup {
+  settings: [string, string][];
+  renames: ConfigLine[];
+}
+
 /**
  * Reads the file, standard input and the options, in that order and as one
- * text as Redis does, into validated parameter pairs.
+ * text as Redis does, into validated parameter pairs and command renames.
  */
-function loadSettings(argv: string[]): [string, string][] {
+function loadSettings(argv: string[]): Startup {
   const parsed = parseArgs(argv);
   const fileText = parsed.file === null ? '' : readConfigFile(parsed.file);
   const stdinText = parsed.stdin ? readFileSync(0, 'latin1') : '';
   const text = configText(fileText, stdinText, parsed.options);
-  const settings = resolveConfig(parseConfigText(text, parsed.file ?? 'stdin', readInclude));
+  const lines = parseConfigText(text, parsed.file ?? 'stdin', readInclude);
+  const settings = resolveConfig(lines);
   // As Redis: a log file that cannot be opened is a configuration error, found before anything starts.
   const logfile = settings.find(([name]) => name === 'logfile')?.[1] ?? '';
   if (logfile !== '') {
@@ -88,7 +96,7 @@ function loadSettings(argv: string[]): [string, string][] {
       throw new ConfigError(null, `Can't open the log file: ${strerror(e)}`);
     }
   }
-  return settings;
+  return { settings, renames: commandRenames(lines) };
 }
 
 /** The file CONFIG REWRITE writes back: the one given, made absolute as Redis does. */
@@ -97,14 +105,36 @@ function configFilePath(argv: string[]): string | null {
   return file === null ? null : path.resolve(file);
 }
 
-/** The settings and config file of this process: read here, or handed over by the process that daemonized. */
-function startupSettings(argv: string[]): { settings: [string, string][]; configFile: string | null; daemon: boolean } {
+/** The configuration of this process: read here, or handed over by the process that daemonized. */
+function startupSettings(argv: string[]): Handover & { daemon: boolean; lines: ConfigLine[] } {
   const handover = daemonHandover();
-  if (handover !== null) return { ...handover, daemon: true };
-  const settings = loadSettings(argv);
+  if (handover !== null) return { ...handover, daemon: true, lines: [] };
+  const { settings, renames } = loadSettings(argv);
   // A broker keeps what it queues: the server runs with the AOF on (everysec) unless told otherwise.
   if (!settings.some(([name]) => name === 'appendonly')) settings.unshift(['appendonly', 'yes']);
-  return { settings, configFile: configFilePath(argv), daemon: false };
+  const daemonize = settings.some(([name, value]) => name === 'daemonize' && value === 'yes');
+  if (daemonize && !settings.some(([name, value]) => name === 'pidfile' && value !== '')) settings.push(['pidfile', DEFAULT_PID_FILE]);
+  return {
+    settings, configFile: configFilePath(argv), renames: renames.map((l) => [l.args[1], l.args[2]]), daemon: false, lines: renames,
+  };
+}
+
+/**
+ * The server; a rename the command table refuses is reported with its line,
+ * as Redis reports it. A server built only to check the configuration
+ * before daemonizing logs nowhere: the daemon opens the log file.
+ */
+function newServer(startup: Handover & { lines: ConfigLine[] }, checkOnly: boolean): Server {
+  const settings: [string, string][] = checkOnly
+    ? [...startup.settings.filter(([name]) => name !== 'logfile'), ['logfile', '']]
+    : startup.settings;
+  const logTo = checkOnly ? { destination: new Writable({ write: (_chunk, _encoding, done) => done() }) } : { pretty: process.stdout.isTTY === true };
+  try {
+    return new Server(settings, logTo, startup.configFile, startup.renames);
+  } catch (e) {
+    if (e instanceof CommandRenameError && startup.lines[e.index] !== undefined) throw new ConfigError(startup.lines[e.index], e.message);
+    throw e;
+  }
 }
 
 function writePidFile(server: Server): string | null {
@@ -131,17 +161,18 @@ function main(argv: string[]): void {
   }
   let server: Server;
   try {
-    const { settings, configFile, daemon } = startupSettings(argv);
-    const daemonize = settings.some(([name, value]) => name === 'daemonize' && value === 'yes');
-    if (daemonize && !settings.some(([name, value]) => name === 'pidfile' && value !== '')) settings.push(['pidfile', DEFAULT_PID_FILE]);
-    if (daemonize && !daemon) {
-      startDaemon({ settings, configFile }).then(
+    const startup = startupSettings(argv);
+    const { settings, configFile, renames } = startup;
+    const toDaemonize = !startup.daemon && settings.some(([name, value]) => name === 'daemonize' && value === 'yes');
+    // Built before daemonizing too, so that every error is reported to the terminal that started it, as Redis does.
+    server = newServer(startup, toDaemonize);
+    if (toDaemonize) {
+      startDaemon({ settings, configFile, renames }).then(
         () => process.exit(0),
         (e: Error) => fatal(`Can't start the daemon: ${e.message}`),
       );
       return;
     }
-    server = new Server(settings, { pretty: process.stdout.isTTY === true }, configFile);
   } catch (e) {
     fatal(e instanceof ConfigError ? `\n${e.message}` : (e as Error).message);
   }

@@ -16,9 +16,10 @@ const DAEMON_ENV = 'SLUICE_DAEMON_SETTINGS';
 /** Redis's CONFIG_DEFAULT_PID_FILE: where a daemon writes its pid when no pidfile is set. */
 export const DEFAULT_PID_FILE = '/var/run/redis.pid';
 
-interface Handover {
+export interface Handover {
   settings: [string, string][];
   configFile: string | null;
+  renames: [from: string, to: string][];
 }
 
 /** Starts the daemon with these settings; resolves once it has them (the caller then exits). */

@@ -24,6 +24,14 @@ error messages. A config-file error stops the server with Redis's report
 (\`*** FATAL CONFIG FILE ERROR (Redis 7.2.x) ***\`, the line number, the
 line, the reason).
 
+Besides parameters, a config file may hold \`include\` (a file, or a pattern
+in its last part such as \`/etc/redis/conf.d/*.conf\`) and
+\`rename-command <name> <new name>\` (applied at start; an empty new name
+removes the command). \`user\`, \`loadmodule\` and \`sentinel\` lines stop the
+start as unknown directives: Sluice has no ACL users, modules or Sentinel
+yet, and ignoring a \`user\` line would leave a server open that its file
+meant to close.
+
 The last column says what Sluice does with a parameter:
 
 - **honoured**: it works as in Redis;

@@ -135,7 +135,7 @@ export function resolveConfig(lines: readonly ConfigLine[]): [string, string][] 
     const [name, ...args] = l.args;
     const def = scratch.def(name);
     if (def === undefined) {
-      if (DEPRECATED_DIRECTIVES.get(name) === args.length) continue;
+      if (DEPRECATED_DIRECTIVES.get(name) === args.length || isRename(l)) continue;
       throw new ConfigError(l, 'Bad directive or wrong number of arguments');
     }
     let words = args;
@@ -156,6 +156,16 @@ export function resolveConfig(lines: readonly ConfigLine[]): [string, string][] 
     byName.set(def.name, typeof result === 'bigint' ? scratch.text(def) : formatValue(result));
   }
   return [...byName];
+}
+
+/** A `rename-command <name> <new name>` line (an empty new name removes the command). */
+function isRename(l: ConfigLine): boolean {
+  return l.args[0] === 'rename-command' && l.args.length === 3;
+}
+
+/** The `rename-command` lines, in order: the server applies them to its command table at start. */
+export function commandRenames(lines: readonly ConfigLine[]): ConfigLine[] {
+  return lines.filter(isRename);
 }
 
 /** The reason part of a CONFIG SET error ("... - argument must be ..."). */

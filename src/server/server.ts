@@ -32,6 +32,16 @@ export interface MemoryLimit {
   overLimit(): boolean;
 }
 
+/** A rename-command the command table refused: which one (by position) and Redis's reason. */
+export class CommandRenameError extends Error {
+  constructor(
+    readonly index: number,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
 /** The longest TCP keepalive idle time Linux accepts, in seconds. */
 const MAX_KEEPALIVE_IDLE = 32767;
 
@@ -90,11 +100,13 @@ export class Server implements PersistenceHost<Client> {
   /**
    * @param configFile the absolute path of the config file the settings came
    * from: CONFIG REWRITE writes it, INFO shows it; null when there is none.
+   * @param renames the config file's rename-command directives, in order.
    */
   constructor(
     settings: [string, string][] = [],
     logOptions: { pretty?: boolean; destination?: NodeJS.WritableStream } = {},
     readonly configFile: string | null = null,
+    renames: readonly (readonly [from: string, to: string])[] = [],
   ) {
     const err = this.config.setMany(settings, { startup: true });
     if (err !== null) throw new Error(err.replace(/^ERR /, ''));
@@ -132,6 +144,10 @@ export class Server implements PersistenceHost<Client> {
     this.luaClient.denyBlocking = true;
     this.luaClient.fromScript = true;
     this.commands = new CommandTable(commandList(this.broker, this.persistence, this.scripting));
+    renames.forEach(([from, to], i) => {
+      const reason = this.commands.rename(from, to);
+      if (reason !== null) throw new CommandRenameError(i, reason);
+    });
     this.keyspace.listener = {
       expired: (db, key) => {
         this.propagation.record(db.index, ['DEL', key]);

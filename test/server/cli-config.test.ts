@@ -178,6 +178,22 @@ describe('include', () => {
   });
 });
 
+describe('rename-command', () => {
+  test('a renamed command answers to its new name only; one renamed to "" is gone', async () => {
+    const conf = path.join(dir, 'rename.conf');
+    writeFileSync(conf, 'rename-command FLUSHALL wipe-everything\nrename-command config ""\n');
+    const port = await freePort();
+    const r = sluice(conf, '--port', String(port), '--bind', '127.0.0.1', '--dir', path.join(dir, 'rename'));
+    const c = await pingWhenUp(port, () => r.child.exitCode === null, r.stderr);
+    expect(await c.call('SET', 'k', 'v')).toEqual({ t: 'simple', v: 'OK' });
+    expect(await c.call('FLUSHALL')).toEqual({ t: 'error', v: "ERR unknown command 'FLUSHALL', with args beginning with: " });
+    expect(await c.call('CONFIG', 'GET', 'hz')).toEqual({ t: 'error', v: "ERR unknown command 'CONFIG', with args beginning with: 'GET' 'hz' " });
+    expect(await c.call('WIPE-EVERYTHING')).toEqual({ t: 'simple', v: 'OK' });
+    expect(await c.call('EXISTS', 'k')).toEqual({ t: 'int', v: '0' });
+    c.close();
+  });
+});
+
 describe('start-up checks and notices', () => {
   test('a log file that cannot be opened is a configuration error, as in Redis', async () => {
     const r = sluice('--port', '0', '--logfile', path.join(dir, 'no-such-dir', 'x.log'));

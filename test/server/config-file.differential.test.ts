@@ -38,6 +38,9 @@ const BAD_FILES: Record<string, [string, string[]]> = {
   'unbalanced quotes': ['port 0\nrequirepass "open\n', []],
   'a bad line in a file': ['# comment\n\nport 0\nhz x\n', []],
   'an option after a file': ['port 0\n', ['--no-such', 'x']],
+  'a rename of a command that does not exist': ['port 0\nrename-command nosuch x\n', []],
+  'a rename onto a name taken': ['port 0\n\nrename-command get set\n', []],
+  'a rename with one name': ['rename-command get\n', []],
 };
 
 let dir: string;
