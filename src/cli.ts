@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { globMatch } from './core/glob.js';
 import { daemonHandover, DEFAULT_PID_FILE, startDaemon, type Handover } from './daemon.js';
 import { strerror } from './persistence/io.js';
+import { keepProcTitle } from './proc-title.js';
 import { commandRenames, ConfigError, configText, parseArgs, parseConfigText, resolveConfig, type ConfigLine } from './server/config-file.js';
 import { PARAMETERS } from './server/config-params.js';
 import { CommandRenameError, Server } from './server/server.js';
@@ -189,6 +190,7 @@ function main(argv: string[]): void {
   }
   server.listen().then(
     (port) => {
+      keepProcTitle(server, port);
       const metrics = server.metrics.url;
       if (metrics !== null) server.log.notice(`Prometheus metrics at ${metrics}`);
       server.persistence.ready.then(

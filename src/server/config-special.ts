@@ -107,20 +107,19 @@ export function validateNodename(raw: string): string | null {
   return AUX_FORBIDDEN.test(raw) ? 'Announced human node name contained invalid character' : null;
 }
 
-const TITLE_VARIABLES = new Map([
+/** Placeholders for checking a template: the variables that may be empty at run time are empty. */
+const TITLE_CHECK_VARIABLES: ReadonlyMap<string, string> = new Map([
   ['title', ''], ['listen-addr', 'x'], ['server-mode', ''], ['config-file', 'x'], ['port', 'x'], ['tls-port', 'x'], ['unixsocket', ''],
 ]);
 
 /**
- * proc-title-template: `{name}` variables from Redis's list and `{{` for a
- * brace; invalid when a variable is unknown or unterminated, or when it
- * expands to nothing but blanks (variables that may be empty are taken as
- * empty, the others as present).
+ * Expands a proc-title-template (`{name}` variables, `{{` for a brace),
+ * trimming spaces as Redis does; null when a variable is unknown or
+ * unterminated.
  */
-export function validateProcTitleTemplate(raw: string): string | null {
+export function expandTitleTemplate(raw: string, variables: ReadonlyMap<string, string>): string | null {
   let out = '';
   let i = 0;
-  const invalid = 'template format is invalid or contains unknown variables';
   while (i < raw.length) {
     const open = raw.indexOf('{', i);
     if (open === -1) {
@@ -128,18 +127,24 @@ export function validateProcTitleTemplate(raw: string): string | null {
       break;
     }
     out += raw.slice(i, open);
-    if (open + 1 >= raw.length) return invalid;
+    if (open + 1 >= raw.length) return null;
     if (raw[open + 1] === '{') {
       out += '{';
       i = open + 2;
       continue;
     }
     const close = raw.indexOf('}', open + 1);
-    if (close === -1) return invalid;
-    const value = TITLE_VARIABLES.get(raw.slice(open + 1, close));
-    if (value === undefined) return invalid;
+    if (close === -1) return null;
+    const value = variables.get(raw.slice(open + 1, close));
+    if (value === undefined) return null;
     out += value;
     i = close + 1;
   }
-  return out.replace(/^ +| +$/g, '') === '' ? invalid : null;
+  return out.replace(/^ +| +$/g, '');
+}
+
+/** proc-title-template: invalid when it does not expand, or expands to nothing. */
+export function validateProcTitleTemplate(raw: string): string | null {
+  const title = expandTitleTemplate(raw, TITLE_CHECK_VARIABLES);
+  return title === null || title === '' ? 'template format is invalid or contains unknown variables' : null;
 }

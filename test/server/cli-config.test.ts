@@ -194,6 +194,20 @@ describe('rename-command', () => {
   });
 });
 
+describe.skipIf(!existsSync('/proc/self/cmdline'))('set-proc-title and proc-title-template', () => {
+  const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/[\0 ]+$/, '');
+
+  test('sluice-server names itself and its address in its process title, and follows CONFIG SET of the template', async () => {
+    const port = await freePort();
+    const r = sluice('--port', String(port), '--bind', '127.0.0.1', '--dir', path.join(dir, 'title'), '--appendonly', 'no');
+    const c = await pingWhenUp(port, () => r.child.exitCode === null, r.stderr);
+    expect(cmdline(r.child.pid!)).toBe(`sluice-server 127.0.0.1:${port}`);
+    expect(await c.call('CONFIG', 'SET', 'proc-title-template', '{title} {{{port}} {config-file}')).toEqual({ t: 'simple', v: 'OK' });
+    expect(cmdline(r.child.pid!)).toBe(`sluice-server {${port}} -`);
+    c.close();
+  });
+});
+
 describe('start-up checks and notices', () => {
   test('a log file that cannot be opened is a configuration error, as in Redis', async () => {
     const r = sluice('--port', '0', '--logfile', path.join(dir, 'no-such-dir', 'x.log'));
