@@ -1,4 +1,6 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
+import { strerror } from '../persistence/io.js';
 import { displayedEventFlags, INVALID_EVENT_CLASS, parseEventFlags, storedEventFlags } from '../broker/notifications.js';
 import { normalizeSave, SAVE_DEFAULT, validateSave } from './save-points.js';
 import { mergeOutputLimits, OUTPUT_LIMIT_DEFAULT, validateOutputLimits } from './output-limits.js';
@@ -60,6 +62,8 @@ export interface ParamDef {
   validate?: (raw: string) => string | null;
   /** The value to store; `current` is the value being replaced (the default when there is none yet). */
   normalize?: (raw: string, current: string) => string;
+  /** For strings: a check CONFIG SET makes of the value to store (not start-up, which may create what it names): an error reason or null. */
+  checkAtRunTime?: (value: string) => string | null;
   /** How CONFIG GET shows a stored string, where Redis prints less than it keeps. */
   display?: (stored: string) => string;
   /** Repeated directives add to the value instead of replacing it; an empty one clears it (save). */
@@ -120,6 +124,17 @@ function baseName(what: string, kind: string, allowEmpty = false) {
     if (raw === '' && !allowEmpty) return `${what} can't be empty`;
     return raw.includes('/') ? `${what} can't be a path, just a ${kind}` : null;
   };
+}
+
+/** What Redis's chdir would say of a directory CONFIG SET names: null when it could enter it. */
+function usableDirectory(dir: string): string | null {
+  try {
+    if (!statSync(dir).isDirectory()) return 'Not a directory';
+    accessSync(dir, constants.X_OK);
+    return null;
+  } catch (e) {
+    return strerror(e);
+  }
 }
 
 const NO_REPLICATION = none('Sluice has no replication.');
@@ -207,8 +222,8 @@ const SNAPSHOTTING = section('Snapshotting', [
   text('dbfilename', 'dump.rdb', NO_RDB, { protected: true, validate: baseName('dbfilename', 'filename', true) }),
   bool('rdb-del-sync-files', 'no', NO_RDB),
   // Redis reports the working directory, always absolute; Sluice keeps its data directory the same way.
-  text('dir', './data', partial('Where the AOF lives, created at start if missing; reported absolute. Sluice does not change its working directory, and defaults to ./data rather than the working directory.'), {
-    protected: true, denyLoading: true, rewrite: 'always', normalize: (raw) => path.resolve(raw),
+  text('dir', './data', partial('Where the AOF lives, created at start if missing (CONFIG SET refuses one it could not enter, with the system\'s reason, as Redis); reported absolute. Sluice does not change its working directory, and defaults to ./data rather than the working directory.'), {
+    protected: true, denyLoading: true, rewrite: 'always', normalize: (raw) => path.resolve(raw), checkAtRunTime: usableDirectory,
   }),
 ]);
 

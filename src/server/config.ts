@@ -126,7 +126,10 @@ export class Config {
     const parsed: ConfigValue[] = [];
     for (let i = 0; i < pairs.length; i++) {
       try {
-        parsed.push(parseValue(found[i].def, pairs[i][1], this.values.get(found[i].def)));
+        const value = parseValue(found[i].def, pairs[i][1], this.values.get(found[i].def));
+        const refusal = startup ? null : found[i].def.checkAtRunTime?.(value as string);
+        if (refusal) throw new ConfigValueError(refusal);
+        parsed.push(value);
       } catch (e) {
         if (!(e instanceof ConfigValueError)) throw e;
         // Redis names the parameter as registered here, not as the client spelled it.

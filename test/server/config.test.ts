@@ -104,6 +104,25 @@ describe('CONFIG GET and SET', () => {
     expect(path.isAbsolute(dir.v)).toBe(true);
   });
 
+  test("CONFIG SET dir refuses a directory it could not enter with the system's reason, as Redis's chdir does", async () => {
+    const server = new Server([['port', '0'], ['bind', '127.0.0.1'], ['dir', tmp], ['enable-protected-configs', 'yes']], { destination: new LogCapture() });
+    const conn = await RespClient.connect(await server.listen());
+    try {
+      const file = path.join(tmp, 'a-file');
+      writeFileSync(file, '');
+      expect(await conn.call('CONFIG', 'SET', 'dir', path.join(tmp, 'missing'))).toEqual(
+        err("ERR CONFIG SET failed (possibly related to argument 'dir') - No such file or directory"),
+      );
+      expect(await conn.call('CONFIG', 'SET', 'dir', file)).toEqual(err("ERR CONFIG SET failed (possibly related to argument 'dir') - Not a directory"));
+      mkdirSync(path.join(tmp, 'other'), { recursive: true });
+      expect(await conn.call('CONFIG', 'SET', 'dir', path.join(tmp, 'other'))).toEqual(ok);
+      expect(await conn.call('CONFIG', 'GET', 'dir')).toEqual(bulks('dir', path.join(tmp, 'other')));
+    } finally {
+      conn.close();
+      await server.close();
+    }
+  });
+
   test('a change takes effect at once: slow log length, bulk limit, hz', async () => {
     expect(await sluice.conn.call('CONFIG', 'SET', 'slowlog-max-len', '3', 'proto-max-bulk-len', '2mb', 'hz', '900')).toEqual(ok);
     expect(sluice.server.slowlog.maxLen).toBe(3);
