@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -69,6 +70,41 @@ describe('timeout', () => {
       await new Promise<void>((resolve) => idle.once('close', () => resolve()));
       expect(await subscriber.call('PING')).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'pong' }, { t: 'bulk', v: '' }] });
       subscriber.close();
+    } finally {
+      await sluice.close();
+    }
+  });
+});
+
+/** ss(8) shows a socket's keepalive timer: the test reads the server side of a connection with it. */
+const ss = spawnSync('sh', ['-c', 'command -v ss'], { encoding: 'utf8' }).stdout.trim();
+
+describe.skipIf(ss === '')('tcp-keepalive', () => {
+  async function serverSideTimer(keepalive: string): Promise<string> {
+    const sluice = await startSluice({ config: { 'tcp-keepalive': keepalive } });
+    try {
+      const c = await RespClient.connect(sluice.port);
+      await c.call('PING');
+      const out = spawnSync(ss, ['-tnoH', 'state', 'established', `( sport = :${sluice.port} )`], { encoding: 'utf8' }).stdout;
+      c.close();
+      return out;
+    } finally {
+      await sluice.close();
+    }
+  }
+
+  test('a new connection gets TCP keepalive with the configured idle time; 0 turns it off', async () => {
+    expect(await serverSideTimer('120')).toMatch(/timer:\(keepalive,(1min\d+sec|2min),0\)/);
+    expect(await serverSideTimer('0')).not.toContain('keepalive');
+  });
+});
+
+describe.skipIf(ss === '')('tcp-backlog', () => {
+  test('is the listen queue length of the TCP socket (the Send-Q ss shows for a listener)', async () => {
+    const sluice = await startSluice({ config: { 'tcp-backlog': '37' } });
+    try {
+      const out = spawnSync(ss, ['-ltnH', `( sport = :${sluice.port} )`], { encoding: 'utf8' }).stdout;
+      expect(out.trim().split(/\s+/).slice(0, 3)).toEqual(['LISTEN', '0', '37']);
     } finally {
       await sluice.close();
     }
