@@ -188,6 +188,10 @@ function main(argv: string[]): void {
   for (const def of server.config.withoutEffect()) {
     server.log.warning(`${def.name} is set to '${server.config.text(def)}', which has no effect in Sluice: ${def.note}`);
   }
+  // A redis.conf that persists through snapshots alone (Debian's: save points by default, appendonly no) keeps nothing here.
+  if (!server.config.bool('appendonly') && server.config.str('save') !== '') {
+    server.log.warning('Save points are set but Sluice writes no RDB snapshots yet, and appendonly is no: nothing will be persisted (set appendonly yes to keep the data)');
+  }
   server.listen().then(
     (port) => {
       keepProcTitle(server, port);

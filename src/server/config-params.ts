@@ -214,7 +214,7 @@ const GENERAL = section('General', [
  * and Redis's test suite set `save ""` first) but nothing reads it yet.
  */
 const SNAPSHOTTING = section('Snapshotting', [
-  text('save', SAVE_DEFAULT, NO_RDB, { multiArg: true, rewrite: 'save-points', accumulates: true, validate: validateSave, normalize: normalizeSave }),
+  text('save', SAVE_DEFAULT, none('Sluice writes no RDB snapshots yet: the save points are kept and reported, but with appendonly no nothing is persisted, which sluice-server warns of at start (Debian\'s stock redis.conf is such a configuration).'), { multiArg: true, rewrite: 'save-points', accumulates: true, validate: validateSave, normalize: normalizeSave }),
   bool('stop-writes-on-bgsave-error', 'yes', NO_RDB),
   bool('rdbcompression', 'yes', NO_RDB),
   bool('rdbchecksum', 'yes', NO_RDB, { immutable: true }),
