@@ -15,7 +15,7 @@ import { REDIS_VERSION, SLUICE_VERSION } from './server/version.js';
 const SHUTDOWN_GRACE_MS = 10_000;
 
 function usage(): string {
-  const names = PARAMETERS.map((p) => p.name);
+  const names = PARAMETERS.filter((p) => p.support !== 'none' && !p.hidden).map((p) => p.name);
   const wrapped: string[] = [];
   let line = ' ';
   for (const n of names) {
@@ -31,7 +31,8 @@ function usage(): string {
        sluice-server --version
        sluice-server --help
 
-Every option is a redis.conf directive; the command line overrides the file:
+Every option is a redis.conf directive of Redis 7.2 (docs/configuration.md lists
+them all); the command line overrides the file. The ones Sluice acts on:
 ${wrapped.join('\n')}
 
 Examples:

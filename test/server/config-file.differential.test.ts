@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, test, type ExpectStatic } from 'vitest';
 import { CLI, ensureBuild } from '../helpers/child-sluice.js';
 import { redisServerPath } from '../helpers/servers.js';
 
@@ -57,7 +57,7 @@ function refused(file: string, args: string[]): Promise<{ code: number | null; s
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     // A server that starts after all would never end the test: stop it, and the comparison will show it.
-    const guard = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const guard = setTimeout(() => child.kill('SIGKILL'), 15_000);
     child.on('close', (code) => {
       clearTimeout(guard);
       resolve({ code, stderr: stderr.replace(/\(Redis [0-9.]+\)/, '(Redis x)') });
@@ -65,21 +65,22 @@ function refused(file: string, args: string[]): Promise<{ code: number | null; s
   });
 }
 
-async function compare(args: string[]): Promise<void> {
+async function compare(expect: ExpectStatic, args: string[]): Promise<void> {
   const [ours, theirs] = await Promise.all([refused(process.execPath, [CLI, ...args]), refused(redisServerPath!, args)]);
   expect(theirs.code).toBe(1);
   expect(ours).toEqual(theirs);
 }
 
-describe.skipIf(redisServerPath === null)('configuration errors at start-up (differential vs redis-server)', () => {
+// Each case waits on two processes that start and stop: the cases run side by side.
+describe.skipIf(redisServerPath === null).concurrent('configuration errors at start-up (differential vs redis-server)', () => {
   for (const [name, args] of Object.entries(BAD_STARTS)) {
-    test(`${name}: ${args.slice(0, 4).join(' ')}`, () => compare(args));
+    test(`${name}: ${args.slice(0, 4).join(' ')}`, ({ expect }) => compare(expect, args));
   }
   for (const [name, [text, args]] of Object.entries(BAD_FILES)) {
-    test(name, () => {
+    test(name, ({ expect }) => {
       const file = path.join(dir, `${name.replace(/\W+/g, '-')}.conf`);
       writeFileSync(file, text);
-      return compare([file, ...args]);
+      return compare(expect, [file, ...args]);
     });
   }
 });
