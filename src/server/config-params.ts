@@ -52,6 +52,8 @@ export interface ParamDef {
   unsigned?: boolean;
   /** A memory value or "N%" (held as -N, bounded by -min). */
   percent?: boolean;
+  /** CONFIG SET raises a smaller value to this (Redis's apply step; a config file keeps what it says). */
+  runTimeMin?: bigint;
   /** Accepted anywhere in [min, max] but held within these bounds (hz). */
   clamp?: readonly [bigint, bigint];
   /** For enums: the names in Redis's order (its error message lists them so). */
@@ -240,7 +242,7 @@ const REPLICATION = section('Replication', [
   int('repl-ping-replica-period', 10n, 1n, INT_MAX, NO_REPLICATION, { alias: 'repl-ping-slave-period' }),
   int('repl-timeout', 60n, 1n, INT_MAX, NO_REPLICATION),
   bool('repl-disable-tcp-nodelay', 'no', NO_REPLICATION),
-  memory('repl-backlog-size', MB, 1n, LONG_MAX, NO_REPLICATION),
+  memory('repl-backlog-size', MB, 1n, LONG_MAX, NO_REPLICATION, { runTimeMin: 16384n }),
   int('repl-backlog-ttl', 3600n, 0n, LONG_MAX, NO_REPLICATION),
   int('replica-priority', 100n, 0n, INT_MAX, NO_REPLICATION, { alias: 'slave-priority' }),
   bool('replica-announced', 'yes', NO_REPLICATION),

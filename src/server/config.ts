@@ -126,9 +126,11 @@ export class Config {
     const parsed: ConfigValue[] = [];
     for (let i = 0; i < pairs.length; i++) {
       try {
-        const value = parseValue(found[i].def, pairs[i][1], this.values.get(found[i].def));
-        const refusal = startup ? null : found[i].def.checkAtRunTime?.(value as string);
+        const def = found[i].def;
+        let value = parseValue(def, pairs[i][1], this.values.get(def));
+        const refusal = startup ? null : def.checkAtRunTime?.(value as string);
         if (refusal) throw new ConfigValueError(refusal);
+        if (!startup && def.runTimeMin !== undefined && (value as bigint) < def.runTimeMin) value = def.runTimeMin;
         parsed.push(value);
       } catch (e) {
         if (!(e instanceof ConfigValueError)) throw e;

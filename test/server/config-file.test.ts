@@ -110,6 +110,10 @@ describe('resolving directives', () => {
     expect(() => resolve('list-max-ziplist-value 1 2')).toThrow(/Bad directive/);
   });
 
+  test('repl-backlog-size keeps a small value from the file (CONFIG SET raises it to 16kb, as Redis applies it)', () => {
+    expect(resolve('repl-backlog-size 1')).toEqual([['repl-backlog-size', '1']]);
+  });
+
   test("a bad value gives Redis's reason alone", () => {
     expect(() => resolve('', ['--port', 'x'])).toThrow(`>>> 'port "x"'\nargument couldn't be parsed into an integer`);
     expect(() => resolve('', ['--loglevel', 'loud'])).toThrow(
