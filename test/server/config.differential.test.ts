@@ -53,6 +53,10 @@ const BOOL_ASIDE = new Set(['appendonly', 'activedefrag']);
 const booleans = PARAMETERS.filter((p) => p.type === 'bool' && !p.immutable && p.since === undefined && !BOOL_ASIDE.has(p.name) && !p.name.startsWith('tls-'))
   .flatMap((p) => [set(p.name, 'Yes'), get(p.name), set(p.name, 'NO'), get(p.name), set(p.name, p.default), bad(p.name, 'true')]);
 
+/** Every free-form string both servers have (TLS aside: Redis reloads its certificates), set and cleared. */
+const strings = PARAMETERS.filter((p) => p.type === 'string' && !p.immutable && !p.protected && p.since === undefined && !p.validate && !p.name.startsWith('tls-'))
+  .flatMap((p) => [set(p.name, 'a value'), get(p.name), set(p.name, ''), get(p.name), set(p.name, p.default)]);
+
 /** Every name of every enum both servers have (loglevel aside: 7.2 added "nothing"), read back, and one name neither knows. */
 const enumNames = PARAMETERS.filter((p) => p.type === 'enum' && !p.immutable && p.name !== 'loglevel' && !p.name.startsWith('tls-'))
   .flatMap((p) => [...p.values!.flatMap((v) => [set(p.name, v.toUpperCase()), get(p.name)]), set(p.name, p.default), bad(p.name, 'zzz')]);
@@ -186,6 +190,7 @@ differential('CONFIG', {
   ],
   'every numeric parameter refuses one past each of its bounds': pastBounds,
   'every numeric parameter accepts its bounds and reads them back': atBounds,
+  'every free-form string is stored as given': strings,
   'every boolean takes yes and no in any case and nothing else': booleans,
   'every enum takes each of its names in any case and reads it back; an unknown name is refused with the list': enumNames,
   'a failing CONFIG SET of several parameters changes none of them': [
