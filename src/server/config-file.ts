@@ -1,7 +1,6 @@
 import { splitInlineArgs } from '../protocol/inline.js';
 import { Config } from './config.js';
 import { DEPRECATED_DIRECTIVES } from './config-params.js';
-import { formatValue } from './config-values.js';
 import { quoteRepr } from './monitor.js';
 import { REDIS_VERSION } from './version.js';
 
@@ -151,9 +150,7 @@ export function resolveConfig(lines: readonly ConfigLine[]): [string, string][] 
     if (err !== null) throw new ConfigError(l, reasonOf(err));
     byName.delete(def.name);
     // The resulting value, not the line: a parameter may merge its lines (client-output-buffer-limit).
-    // Numbers as CONFIG GET prints them (octal, percent), which parse back; strings as stored, which do too.
-    const result = scratch.value(def);
-    byName.set(def.name, typeof result === 'bigint' ? scratch.text(def) : formatValue(result));
+    byName.set(def.name, scratch.settable(def));
   }
   return [...byName];
 }

@@ -152,12 +152,12 @@ const NO_LATENCY_MONITOR = none('Sluice has no latency monitor yet.');
 const NOT_USED = none('Accepted and reported; nothing in Sluice depends on it.');
 
 const NETWORK = section('Network', [
-  text('bind', '127.0.0.1 -::1', partial('Bound once at start (CONFIG SET refuses it; Redis re-binds). Defaults to the loopback addresses of the stock redis.conf.'), {
-    immutable: true, multiArg: true, rewrite: 'words', validate: validateBind,
+  text('bind', '127.0.0.1 -::1', partial('CONFIG SET binds again, as Redis (the reply waits for the sockets). Defaults to the loopback addresses of the stock redis.conf rather than to every address.'), {
+    multiArg: true, rewrite: 'words', validate: validateBind,
   }),
   text('bind-source-addr', '', NO_REPLICATION),
   bool('protected-mode', 'yes', none('Sluice has no protected mode yet: bind decides who can connect.')),
-  int('port', 6379n, 0n, 65535n, partial('Bound once at start (CONFIG SET refuses it; Redis re-binds); 0 picks a free port for embedding.'), { immutable: true }),
+  int('port', 6379n, 0n, 65535n, partial('CONFIG SET binds again, as Redis (the reply waits for the sockets; 0 stops listening on TCP). At start, 0 picks a free port (for embedding) where Redis would not listen on TCP.')),
   int('tcp-backlog', 511n, 0n, INT_MAX, honoured('The listen backlog of every TCP and Unix socket.'), { immutable: true }),
   text('unixsocket', '', honoured('Clients connect over this Unix socket too (an existing file there is replaced, as Redis does).'), { immutable: true }),
   { ...int('unixsocketperm', 0n, 0n, 0o777n, honoured('The Unix socket file mode (0: as the umask leaves it).'), { immutable: true, unsigned: true }), type: 'octal' },

@@ -1,6 +1,6 @@
 import { globMatch } from '../core/glob.js';
 import { PARAMETERS, type ParamDef } from './config-params.js';
-import { ConfigValueError, defaultValue, displayValue, parseValue, type ConfigValue } from './config-values.js';
+import { ConfigValueError, defaultValue, displayValue, formatValue, parseValue, type ConfigValue } from './config-values.js';
 
 /**
  * A name CONFIG knows: a parameter's own name or its alias. As in Redis an
@@ -77,6 +77,12 @@ export class Config {
 
   value(def: ParamDef): ConfigValue {
     return this.values.get(def)!;
+  }
+
+  /** The value in a form that sets it again (CONFIG GET's for numbers, which keeps octal and percent; the stored one for strings). */
+  settable(def: ParamDef): string {
+    const value = this.values.get(def)!;
+    return typeof value === 'bigint' ? this.text(def) : formatValue(value);
   }
 
   /** The value as CONFIG GET prints it. */

@@ -17,28 +17,47 @@ export interface ListenOptions {
  * bound is skipped.
  */
 export class Listener {
-  private readonly servers: net.Server[] = [];
+  private tcp: net.Server[] = [];
+  private unix: net.Server | null = null;
 
   constructor(private readonly onConnection: (socket: net.Socket) => void) {}
 
   /** Binds every address; resolves to the port bound (the one picked for port 0). Rejects, having closed what it bound, on failure. */
   async listen(binds: readonly string[], port: number, options: ListenOptions): Promise<number> {
+    port = await this.listenTcp(binds, port, options.backlog);
+    if (this.tcp.length === 0) throw new Error(`could not bind to any of: ${binds.join(' ')}`);
+    if (options.unixSocket !== '') await this.listenUnix(options);
+    return port;
+  }
+
+  /**
+   * CONFIG SET port or bind: stops accepting on the TCP sockets (their
+   * clients stay) and listens again, on nothing when the port is 0, as
+   * Redis does. Rejects, listening nowhere on TCP, when an address cannot
+   * be bound; the caller then listens again as before.
+   */
+  async rebind(binds: readonly string[], port: number, backlog: number): Promise<void> {
+    await closeAll(this.tcp);
+    this.tcp = [];
+    if (port !== 0) await this.listenTcp(binds, port, backlog);
+  }
+
+  private async listenTcp(binds: readonly string[], port: number, backlog: number): Promise<number> {
     for (const spec of binds) {
       const optional = spec.startsWith('-');
       const host = optional ? spec.slice(1) : spec;
       const srv = net.createServer({ noDelay: true }, this.onConnection);
       try {
-        await listening(srv, { port, host, exclusive: true, backlog: options.backlog });
+        await listening(srv, { port, host, exclusive: true, backlog });
       } catch (e) {
         if (optional) continue;
-        await this.close();
+        await closeAll(this.tcp);
+        this.tcp = [];
         throw e;
       }
       port = (srv.address() as net.AddressInfo).port;
-      this.servers.push(srv);
+      this.tcp.push(srv);
     }
-    if (this.servers.length === 0) throw new Error(`could not bind to any of: ${binds.join(' ')}`);
-    if (options.unixSocket !== '') await this.listenUnix(options);
     return port;
   }
 
@@ -59,19 +78,24 @@ export class Listener {
       await this.close();
       throw e;
     }
-    this.servers.push(srv);
+    this.unix = srv;
   }
 
   /** The first bound TCP address (where the metrics endpoint listens too). */
   get address(): string {
-    return (this.servers[0].address() as net.AddressInfo).address;
+    return (this.tcp[0].address() as net.AddressInfo).address;
   }
 
   close(): Promise<void> {
-    const closing = this.servers.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
-    this.servers.length = 0;
-    return Promise.all(closing).then(() => {});
+    const all = this.unix === null ? this.tcp : [...this.tcp, this.unix];
+    this.tcp = [];
+    this.unix = null;
+    return closeAll(all);
   }
+}
+
+function closeAll(servers: readonly net.Server[]): Promise<void> {
+  return Promise.all(servers.map((l) => new Promise<void>((resolve) => l.close(() => resolve())))).then(() => {});
 }
 
 function listening(srv: net.Server, options: net.ListenOptions): Promise<void> {

@@ -90,6 +90,9 @@ export class Server implements PersistenceHost<Client> {
   /** Unix time (s) of the last successful save; no saving exists yet, so the start time. */
   lastSave = Math.floor(Date.now() / 1000);
   private readonly listener = new Listener((socket) => this.accept(socket));
+  /** Set once listen() has bound the sockets: from then on CONFIG SET port and bind bind again. */
+  listening = false;
+  private rebinding: Promise<void> = Promise.resolve();
   private nextClientId = 1;
   private toFlush: Client[] = [];
   private cron: NodeJS.Timeout | null = null;
@@ -180,12 +183,28 @@ export class Server implements PersistenceHost<Client> {
     this.persistence.configChanged();
   }
 
+  /**
+   * CONFIG SET port or bind: listens again as configured now (one change
+   * after another when several come close together). Rejects when an
+   * address cannot be bound, listening nowhere on TCP then.
+   */
+  rebind(): Promise<void> {
+    const next = this.rebinding.catch(() => {}).then(() =>
+      this.listener.rebind(this.bindAddresses(), this.config.num('port'), this.config.num('tcp-backlog')),
+    );
+    this.rebinding = next;
+    return next;
+  }
+
+  private bindAddresses(): string[] {
+    return this.config.str('bind').split(/\s+/).filter(Boolean);
+  }
+
   /** Starts listening on each bind address; resolves to the bound port. */
   async listen(): Promise<number> {
-    const binds = this.config.str('bind').split(/\s+/).filter(Boolean);
     let port: number;
     try {
-      port = await this.listener.listen(binds, this.config.num('port'), {
+      port = await this.listener.listen(this.bindAddresses(), this.config.num('port'), {
         backlog: this.config.num('tcp-backlog'),
         unixSocket: this.config.str('unixsocket'),
         unixSocketPerm: this.config.num('unixsocketperm'),
@@ -203,6 +222,9 @@ export class Server implements PersistenceHost<Client> {
         throw e;
       }
     }
+    // Port 0 asked for any free port: the one picked is the port from now on (CONFIG GET, CONFIG SET bind, REWRITE).
+    if (this.config.num('port') === 0) this.config.setMany([['port', String(port)]], { startup: true });
+    this.listening = true;
     this.startCron();
     // Clients can connect while the AOF loads: they are answered -LOADING, as Redis does.
     this.persistence.start();

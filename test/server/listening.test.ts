@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RespClient } from '../helpers/resp-client.js';
-import { startSluice } from '../helpers/servers.js';
+import { freePort, startSluice } from '../helpers/servers.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -106,6 +106,59 @@ describe.skipIf(ss === '')('tcp-backlog', () => {
       const out = spawnSync(ss, ['-ltnH', `( sport = :${sluice.port} )`], { encoding: 'utf8' }).stdout;
       expect(out.trim().split(/\s+/).slice(0, 3)).toEqual(['LISTEN', '0', '37']);
     } finally {
+      await sluice.close();
+    }
+  });
+});
+
+describe('CONFIG SET port and bind', () => {
+  const refused = (port: number) => RespClient.connect(port).then((c) => (c.close(), false), () => true);
+
+  test('bind the new port before answering; the old one stops accepting; connected clients stay; 0 stops listening on TCP', async () => {
+    const sluice = await startSluice();
+    try {
+      const c = await RespClient.connect(sluice.port);
+      const next = await freePort();
+      expect(await c.call('CONFIG', 'SET', 'port', String(next))).toEqual({ t: 'simple', v: 'OK' });
+      const moved = await RespClient.connect(next);
+      expect(await moved.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+      moved.close();
+      expect(await refused(sluice.port)).toBe(true);
+      expect(await c.call('CONFIG', 'GET', 'port')).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'port' }, { t: 'bulk', v: String(next) }] });
+      expect(await c.call('CONFIG', 'SET', 'port', '0')).toEqual({ t: 'simple', v: 'OK' });
+      expect(await refused(next)).toBe(true);
+      expect(await c.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+      c.close();
+    } finally {
+      await sluice.close();
+    }
+  });
+
+  test("a port or address that cannot be bound is refused with Redis's error, and every parameter of the call keeps its value", async () => {
+    const sluice = await startSluice();
+    const busy = net.createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    try {
+      const taken = (busy.address() as net.AddressInfo).port;
+      const c = await RespClient.connect(sluice.port);
+      expect(await c.call('CONFIG', 'SET', 'hz', '50', 'port', String(taken))).toEqual({
+        t: 'error', v: "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.",
+      });
+      expect(await c.call('CONFIG', 'GET', 'hz')).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'hz' }, { t: 'bulk', v: '10' }] });
+      // An address this host does not have (TEST-NET-1) cannot be bound; marked optional with -, it is skipped.
+      expect(await c.call('CONFIG', 'SET', 'bind', '127.0.0.1 192.0.2.1')).toEqual({
+        t: 'error', v: "ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.",
+      });
+      const again = await RespClient.connect(sluice.port);
+      expect(await again.call('CONFIG', 'GET', 'bind')).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'bind' }, { t: 'bulk', v: '127.0.0.1' }] });
+      expect(await again.call('CONFIG', 'SET', 'bind', '127.0.0.1 -192.0.2.1')).toEqual({ t: 'simple', v: 'OK' });
+      again.close();
+      const after = await RespClient.connect(sluice.port);
+      expect(await after.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+      after.close();
+      c.close();
+    } finally {
+      await new Promise((r) => busy.close(r));
       await sluice.close();
     }
   });
