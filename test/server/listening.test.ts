@@ -134,6 +134,27 @@ describe('CONFIG SET port and bind', () => {
     }
   });
 
+  test('inside MULTI, where nothing may wait, the reply is OK at once and the new port is bound just after', async () => {
+    const sluice = await startSluice();
+    try {
+      const c = await RespClient.connect(sluice.port);
+      const next = await freePort();
+      await c.call('MULTI');
+      expect(await c.call('CONFIG', 'SET', 'port', String(next))).toEqual({ t: 'simple', v: 'QUEUED' });
+      expect(await c.call('EXEC')).toEqual({ t: 'array', v: [{ t: 'simple', v: 'OK' }] });
+      let moved: RespClient | null = null;
+      for (let i = 0; i < 200 && moved === null; i++) {
+        moved = await RespClient.connect(next).catch(() => null);
+        if (moved === null) await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(await moved!.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+      moved!.close();
+      c.close();
+    } finally {
+      await sluice.close();
+    }
+  });
+
   test("a port or address that cannot be bound is refused with Redis's error, and every parameter of the call keeps its value", async () => {
     const sluice = await startSluice();
     const busy = net.createServer();
