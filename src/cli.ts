@@ -1,16 +1,19 @@
 #!/usr/bin/env node
-import { mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parseArgs, parseConfigText, resolveConfig, type ConfigLine } from './server/config-file.js';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { startDaemon } from './daemon.js';
+import { strerror } from './persistence/io.js';
+import { keepProcTitle } from './proc-title.js';
+import { ConfigError } from './server/config-file.js';
 import { PARAMETERS } from './server/config-params.js';
-import { Server } from './server/server.js';
+import type { Server } from './server/server.js';
+import { newServer, startupSettings } from './startup.js';
 import { REDIS_VERSION, SLUICE_VERSION } from './server/version.js';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
 function usage(): string {
-  const names = PARAMETERS.map((p) => p.name);
+  const names = PARAMETERS.filter((p) => p.support !== 'none' && !p.hidden).map((p) => p.name);
   const wrapped: string[] = [];
   let line = ' ';
   for (const n of names) {
@@ -26,7 +29,8 @@ function usage(): string {
        sluice-server --version
        sluice-server --help
 
-Every option is a redis.conf directive; the command line overrides the file:
+Every option is a redis.conf directive of Redis 7.2 (docs/configuration.md lists
+them all); the command line overrides the file. The ones Sluice acts on:
 ${wrapped.join('\n')}
 
 Examples:
@@ -36,31 +40,16 @@ Examples:
   sluice-server --metrics-port 9121      (Prometheus metrics at /metrics)`;
 }
 
-function readConfigFile(file: string): string {
-  return readFileSync(file === '-' ? 0 : file, 'latin1');
-}
-
-/** Reads the file and the options into validated parameter pairs. */
-function loadSettings(argv: string[]): [string, string][] {
-  const parsed = parseArgs(argv);
-  const lines: ConfigLine[] = [];
-  if (parsed.file !== null) {
-    let text: string;
-    try {
-      text = readConfigFile(parsed.file);
-    } catch (e) {
-      throw new Error(`Fatal error, can't open config file '${parsed.file}': ${(e as Error).message}`);
-    }
-    lines.push(...parseConfigText(text, parsed.file === '-' ? 'stdin' : parsed.file, readConfigFile));
+function writePidFile(server: Server): string | null {
+  const pidfile = server.config.str('pidfile');
+  if (pidfile === '') return null;
+  try {
+    writeFileSync(pidfile, `${process.pid}\n`);
+    return pidfile;
+  } catch (e) {
+    server.log.warning(`Failed to write PID file: ${strerror(e)}`);
+    return null;
   }
-  lines.push(...parsed.lines);
-  return resolveConfig(lines);
-}
-
-/** The file CONFIG REWRITE writes back: the one given, made absolute as Redis does; none when read from stdin. */
-function configFilePath(argv: string[]): string | null {
-  const file = parseArgs(argv).file;
-  return file === null || file === '-' ? null : path.resolve(file);
 }
 
 function main(argv: string[]): void {
@@ -75,13 +64,22 @@ function main(argv: string[]): void {
   }
   let server: Server;
   try {
-    const settings = loadSettings(argv);
-    // A broker keeps what it queues: the server runs with the AOF on (everysec) unless told otherwise.
-    if (!settings.some(([name]) => name === 'appendonly')) settings.unshift(['appendonly', 'yes']);
-    server = new Server(settings, { pretty: process.stdout.isTTY === true }, configFilePath(argv));
+    const startup = startupSettings(argv);
+    const { settings, configFile, renames } = startup;
+    const toDaemonize = !startup.daemon && settings.some(([name, value]) => name === 'daemonize' && value === 'yes');
+    // Built before daemonizing too, so that every error is reported to the terminal that started it, as Redis does.
+    server = newServer(startup, toDaemonize);
+    if (toDaemonize) {
+      startDaemon({ settings, configFile, renames }).then(
+        () => process.exit(0),
+        (e: Error) => fatal(`Can't start the daemon: ${e.message}`),
+      );
+      return;
+    }
   } catch (e) {
-    fatal(`*** FATAL CONFIG ERROR ***\n${(e as Error).message}`);
+    fatal(e instanceof ConfigError ? `\n${e.message}` : (e as Error).message);
   }
+  const pidfile = writePidFile(server);
   const dir = server.config.str('dir');
   try {
     mkdirSync(dir, { recursive: true });
@@ -89,8 +87,16 @@ function main(argv: string[]): void {
     fatal(`Can't create the data directory '${dir}': ${(e as Error).message}`);
   }
   server.log.notice({ version: SLUICE_VERSION, node: process.version }, 'Sluice is starting');
+  for (const def of server.config.withoutEffect()) {
+    server.log.warning(`${def.name} is set to '${server.config.text(def)}', which has no effect in Sluice: ${def.note}`);
+  }
+  // A redis.conf that persists through snapshots alone (Debian's: save points by default, appendonly no) keeps nothing here.
+  if (!server.config.bool('appendonly') && server.config.str('save') !== '') {
+    server.log.warning('Save points are set but Sluice writes no RDB snapshots yet, and appendonly is no: nothing will be persisted (set appendonly yes to keep the data)');
+  }
   server.listen().then(
     (port) => {
+      keepProcTitle(server, port);
       const metrics = server.metrics.url;
       if (metrics !== null) server.log.notice(`Prometheus metrics at ${metrics}`);
       server.persistence.ready.then(
@@ -118,6 +124,7 @@ function main(argv: string[]): void {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
     server.close().then(() => {
+      if (pidfile !== null) removePidFile(pidfile);
       server.log.notice('Sluice is now ready to exit, bye bye...');
       process.exit(0);
     });
@@ -125,6 +132,14 @@ function main(argv: string[]): void {
   server.onShutdown = () => stop('User requested shutdown');
   process.on('SIGTERM', () => stop('Received SIGTERM scheduling shutdown'));
   process.on('SIGINT', () => stop('Received SIGINT scheduling shutdown'));
+}
+
+function removePidFile(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone: nothing to clean up.
+  }
 }
 
 function fatal(message: string): never {

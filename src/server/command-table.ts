@@ -128,6 +128,21 @@ export class CommandTable {
     return this.commands.get(name);
   }
 
+  /**
+   * redis.conf's `rename-command`, applied at start: the command answers to
+   * `to` from now on (to nothing, when it is empty). Returns Redis's reason
+   * for refusing it, or null.
+   */
+  rename(from: string, to: string): string | null {
+    const cmd = this.commands.get(from.toLowerCase());
+    if (cmd === undefined) return 'No such command in rename-command';
+    this.commands.delete(from.toLowerCase());
+    if (to === '') return null;
+    if (this.commands.has(to.toLowerCase())) return 'Target command name already exists';
+    this.commands.set(to.toLowerCase(), cmd);
+    return null;
+  }
+
   /** Every command and subcommand, parents first. */
   *all(): IterableIterator<Command> {
     for (const cmd of this.commands.values()) {

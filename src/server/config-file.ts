@@ -1,32 +1,42 @@
 import { splitInlineArgs } from '../protocol/inline.js';
 import { Config } from './config.js';
-import { formatValue } from './config-values.js';
+import { DEPRECATED_DIRECTIVES } from './config-params.js';
+import { quoteRepr } from './monitor.js';
+import { REDIS_VERSION } from './version.js';
 
 export interface ConfigLine {
-  name: string;
-  value: string;
-  /** Where it came from: a file and line number, or the command line. */
-  file: string | null;
+  /** The directive, lower-cased, then its arguments. */
+  args: string[];
+  /** The file it came from (for the caller; Redis's messages name only the line). */
+  file: string;
   line: number;
-  /** The line or option as written, quoted back in error messages. */
+  /** The line as written, trimmed, quoted back in error messages. */
   text: string;
 }
 
-/** A configuration that cannot be used; the message is the complete report, Redis-style. */
+/**
+ * A configuration that cannot be used; the message is the complete report,
+ * worded as Redis words it (the line number within the file that holds the
+ * line, the line, the reason).
+ */
 export class ConfigError extends Error {
-  constructor(where: { file: string | null; line: number; text: string }, reason: string) {
-    const origin = where.file === null ? 'Reading the command line' : `Reading the configuration file ${where.file}, at line ${where.line}`;
-    super(`${origin}\n>>> '${where.text}'\n${reason}`);
+  constructor(where: { line: number; text: string } | null, reason: string) {
+    const at = where === null ? '' : `Reading the configuration file, at line ${where.line}\n>>> '${where.text}'\n`;
+    super(`*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\n${at}${reason}`);
   }
 }
 
 /** Nested `include` directives deeper than this are a loop, not a layout. */
 const MAX_INCLUDE_DEPTH = 16;
 
+/** The blanks Redis trims from both ends of a config line. */
+const BLANKS = /^[ \t\r\n]+|[ \t\r\n]+$/g;
+
 /**
  * Parses redis.conf text: one directive a line, `#` comments, Redis's
  * quoting ("double" with escapes, 'single'), and `include <path>` read
- * through `readInclude`.
+ * through `readInclude` (its lines numbered within their own text), which
+ * throws the error that stops the start when the file cannot be read.
  */
 export function parseConfigText(
   text: string,
@@ -39,79 +49,120 @@ export function parseConfigText(
   const out: ConfigLine[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const trimmed = lines[i].trim();
+    const trimmed = lines[i].replace(BLANKS, '');
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const where = { file, line: i + 1, text: trimmed };
-    const args = splitInlineArgs(Buffer.from(trimmed, 'latin1'));
-    if (args === null) throw new ConfigError(where, 'Unbalanced quotes in configuration line');
-    if (args.length === 0) continue;
-    const [name, ...rest] = args.map((a) => a.toString('latin1'));
-    if (name.toLowerCase() === 'include') {
-      if (rest.length !== 1) throw new ConfigError(where, 'include takes exactly one file name');
+    const split = splitInlineArgs(Buffer.from(trimmed, 'latin1'));
+    if (split === null) throw new ConfigError(where, 'Unbalanced quotes in configuration line');
+    if (split.length === 0) continue;
+    const args = split.map((a) => a.toString('latin1'));
+    args[0] = args[0].toLowerCase();
+    if (args[0] === 'include' && args.length === 2) {
       if (depth >= MAX_INCLUDE_DEPTH) throw new ConfigError(where, `include nested more than ${MAX_INCLUDE_DEPTH} deep`);
-      let included: string;
-      try {
-        included = readInclude(rest[0]);
-      } catch (e) {
-        throw new ConfigError(where, `Fatal error, can't open config file '${rest[0]}': ${(e as Error).message}`);
-      }
-      out.push(...parseConfigText(included, rest[0], readInclude, depth + 1));
+      out.push(...parseConfigText(readInclude(args[1]), args[1], readInclude, depth + 1));
       continue;
     }
-    out.push({ name: name.toLowerCase(), value: rest.join(' '), ...where });
+    out.push({ args, ...where });
   }
   return out;
 }
 
 export interface ParsedArgs {
-  /** A config file path, '-' for standard input, or null. */
+  /** A config file path, or null. */
   file: string | null;
-  lines: ConfigLine[];
+  /** Whether the configuration continues on standard input (`-` first or last). */
+  stdin: boolean;
+  /** The options as config-file lines, appended after the file (and standard input) as Redis does. */
+  options: string;
 }
 
 /**
- * Turns redis-server style arguments (`[file] --port 7000 --bind a b`) into
- * directives: an option takes every argument up to the next `--option`.
+ * Turns redis-server arguments (`[file] [-] --port 7000 --bind a b`) into
+ * config-file text, as Redis does: each `--name` starts a line, the
+ * arguments after it are quoted onto it; an option still waiting for its
+ * first value takes the next argument even if it starts with `--`, except
+ * that `--save` followed by an option (or last) means `save ""`.
  */
 export function parseArgs(args: readonly string[]): ParsedArgs {
   let file: string | null = null;
-  let i = 0;
-  if (args.length > 0 && !args[0].startsWith('--')) file = args[i++];
-  const lines: ConfigLine[] = [];
-  while (i < args.length) {
-    const a = args[i++];
-    const where = { file: null, line: 0, text: a };
-    if (!a.startsWith('--') || a.length === 2) {
-      throw new ConfigError(where, `Unexpected argument '${a}': options are written --name value, and only the first argument may be a config file`);
+  let stdin = false;
+  let j = 0;
+  if (args.length > 0 && !args[0].startsWith('-')) file = args[j++];
+  let options = '';
+  let valueDone = true;
+  for (; j < args.length; j++) {
+    const a = args[j];
+    if (a === '-' && (j === 0 || j === args.length - 1)) {
+      stdin = true;
+    } else if (valueDone && a.startsWith('--')) {
+      if (options !== '') options += '\n';
+      options += `${a.slice(2)} `;
+      const words = splitInlineArgs(Buffer.from(a, 'latin1'));
+      if (words !== null && words.length === 1) {
+        valueDone = false;
+        const nextIsOption = j !== args.length - 1 && args[j + 1].startsWith('--');
+        if (a.toLowerCase() === '--save' && (nextIsOption || j === args.length - 1)) {
+          options += '""';
+          valueDone = true;
+        }
+      } else {
+        valueDone = true;
+      }
+    } else {
+      options += `${quoteRepr(a)} `;
+      valueDone = true;
     }
-    const values: string[] = [];
-    while (i < args.length && !args[i].startsWith('--')) values.push(args[i++]);
-    lines.push({ name: a.slice(2).toLowerCase(), value: values.join(' '), ...where, text: [a, ...values].join(' ') });
   }
-  return { file, lines };
+  return { file, stdin, options };
+}
+
+/** What the config text of a file, standard input and options is, joined as Redis joins them. */
+export function configText(fileText: string, stdinText: string, options: string): string {
+  return `${fileText}${stdinText}\n${options}`;
 }
 
 /**
- * Checks every directive against the parameters Sluice knows, one at a time
- * so an error names its line, and resolves repeats as Redis does: the last
- * one wins (the command line comes after the file), except for a parameter
- * whose lines add up (save).
+ * Checks every directive against the parameters, one at a time so an error
+ * names its line, and resolves repeats as Redis does: the last one wins
+ * (the command line comes after the file), except for a parameter whose
+ * lines add up (save). Returns the settings as [parameter, value] pairs.
  */
 export function resolveConfig(lines: readonly ConfigLine[]): [string, string][] {
   const scratch = new Config();
   const byName = new Map<string, string>();
   for (const l of lines) {
-    const def = scratch.def(l.name);
-    if (def === undefined) throw new ConfigError(l, `Bad directive or wrong number of arguments: unknown option '${l.name}'`);
+    const [name, ...args] = l.args;
+    const def = scratch.def(name);
+    if (def === undefined) {
+      if (DEPRECATED_DIRECTIVES.get(name) === args.length || isRename(l)) continue;
+      throw new ConfigError(l, 'Bad directive or wrong number of arguments');
+    }
+    let words = args;
+    if (!def.multiArg && args.length !== 1) throw new ConfigError(l, 'wrong number of arguments');
+    // A multi-argument parameter given one argument reads it as several ("--save '900 1'"), unless it is empty.
+    if (def.multiArg && args.length === 1 && args[0] !== '') {
+      words = (splitInlineArgs(Buffer.from(args[0], 'latin1')) ?? []).map((w) => w.toString('latin1'));
+    }
+    const value = words.join(' ');
     const prev = byName.get(def.name);
-    const value = def.accumulates && prev !== undefined && prev !== '' && l.value !== '' ? `${prev} ${l.value}` : l.value;
-    const err = scratch.setMany([[l.name, value]], { startup: true });
-    if (err !== null) throw new ConfigError(l, `Bad value for '${l.name}': ${reasonOf(err)}`);
+    const merged = def.accumulates && prev !== undefined && prev !== '' && value !== '' ? `${prev} ${value}` : value;
+    const err = scratch.setMany([[name, merged]], { startup: true });
+    if (err !== null) throw new ConfigError(l, reasonOf(err));
     byName.delete(def.name);
     // The resulting value, not the line: a parameter may merge its lines (client-output-buffer-limit).
-    byName.set(def.name, formatValue(scratch.value(def)));
+    byName.set(def.name, scratch.settable(def));
   }
   return [...byName];
+}
+
+/** A `rename-command <name> <new name>` line (an empty new name removes the command). */
+function isRename(l: ConfigLine): boolean {
+  return l.args[0] === 'rename-command' && l.args.length === 3;
+}
+
+/** The `rename-command` lines, in order: the server applies them to its command table at start. */
+export function commandRenames(lines: readonly ConfigLine[]): ConfigLine[] {
+  return lines.filter(isRename);
 }
 
 /** The reason part of a CONFIG SET error ("... - argument must be ..."). */

@@ -1,14 +1,25 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
+import { strerror } from '../persistence/io.js';
 import { displayedEventFlags, INVALID_EVENT_CLASS, parseEventFlags, storedEventFlags } from '../broker/notifications.js';
 import { normalizeSave, SAVE_DEFAULT, validateSave } from './save-points.js';
 import { mergeOutputLimits, OUTPUT_LIMIT_DEFAULT, validateOutputLimits } from './output-limits.js';
+import {
+  normalizeOomScoreAdjValues, normalizePercentiles, normalizeReplicaOf, normalizeShutdownFlags, validateBind,
+  validateHostname, validateNodename, validateOomScoreAdjValues, validatePercentiles, validateProcTitleTemplate,
+  validateReplicaOf, validateShutdownFlags,
+} from './config-special.js';
+
+/** What Sluice does with a parameter (docs/configuration.md lists it; start-up logs the ones without effect). */
+export type Support = 'honoured' | 'partial' | 'none';
 
 /**
- * Every configuration parameter Sluice accepts, with Redis 7.2's names,
- * types, defaults and limits. A parameter is listed here only when something
- * in Sluice reads it, or (the encoding-tuning ones) when Redis clients and
- * tools expect to read and set it even though Sluice's representation does
- * not depend on it; docs/commands.md says which.
+ * Every configuration parameter of Redis 7.2 (its `standardConfig` table),
+ * with Redis's names, aliases, types, defaults, limits and flags, plus
+ * Sluice's own (metrics-port). This table is the one place a parameter is
+ * declared: CONFIG GET/SET, the config file, the command line, CONFIG
+ * REWRITE, redaction and docs/configuration.md (`npm run docs:config`) all
+ * read it.
  */
 export interface ParamDef {
   name: string;
@@ -16,58 +27,290 @@ export interface ParamDef {
   alias?: string;
   /**
    * 'int' parses like Redis's string2ll, 'memory' like its memtoull (a
-   * number with an optional k/kb/m/mb/g/gb suffix, wrapping past 2^64).
+   * number with an optional k/kb/m/mb/g/gb suffix, wrapping past 2^64),
+   * 'octal' like strtoll in base 8.
    */
-  type: 'bool' | 'int' | 'memory' | 'enum' | 'string';
+  type: 'bool' | 'int' | 'memory' | 'octal' | 'enum' | 'string';
   /** The default, written as CONFIG GET prints it. */
   default: string;
   /** Settable only from the command line or config file. */
   immutable?: boolean;
   /** CONFIG SET refuses it unless enable-protected-configs allows the client. */
   protected?: boolean;
+  /** Its CONFIG SET value is a secret: redacted in MONITOR, the slow log and CLIENT LIST. */
+  sensitive?: boolean;
+  /** Left out of CONFIG GET's pattern matches; only its exact name finds it (Redis's test-only knobs). */
+  hidden?: boolean;
+  /** CONFIG SET refuses it with -LOADING while the dataset loads. */
+  denyLoading?: boolean;
+  /** Takes several arguments on a config line (`save 900 1`), held joined by single spaces. */
+  multiArg?: boolean;
   /** Numeric bounds, inclusive. */
   min?: bigint;
   max?: bigint;
   /** Redis stores it unsigned: a negative input wraps and fails the range check. */
   unsigned?: boolean;
+  /** A memory value or "N%" (held as -N, bounded by -min). */
+  percent?: boolean;
+  /** CONFIG SET raises a smaller value to this (Redis's apply step; a config file keeps what it says). */
+  runTimeMin?: bigint;
   /** Accepted anywhere in [min, max] but held within these bounds (hz). */
   clamp?: readonly [bigint, bigint];
+  /** For enums: the names in Redis's order (its error message lists them so). */
   values?: readonly string[];
+  /** For enums: names Redis stores as another one and prints under that one. */
+  synonyms?: Readonly<Record<string, string>>;
   /** For strings: an error reason, or null when the value is acceptable. */
   validate?: (raw: string) => string | null;
   /** The value to store; `current` is the value being replaced (the default when there is none yet). */
   normalize?: (raw: string, current: string) => string;
+  /** For strings: a check CONFIG SET makes of the value to store (not start-up, which may create what it names): an error reason or null. */
+  checkAtRunTime?: (value: string) => string | null;
   /** How CONFIG GET shows a stored string, where Redis prints less than it keeps. */
   display?: (stored: string) => string;
-  /**
-   * How CONFIG REWRITE writes a string: 'quoted' (the default) quotes it as
-   * Redis's sdscatrepr; 'words' writes it bare and drops the directive when
-   * it holds the default (bind); 'save-points' writes a line per save point
-   * (`save ""` when there are none), even at the default, as Redis does; 'always' quotes and writes it even at the default (dir);
-   * 'unset-when-empty' drops the directive when empty (requirepass).
-   */
   /** Repeated directives add to the value instead of replacing it; an empty one clears it (save). */
   accumulates?: boolean;
-  rewrite?: 'quoted' | 'words' | 'save-points' | 'always' | 'unset-when-empty';
+  /**
+   * How CONFIG REWRITE writes a string: 'quoted' (the default) quotes it as
+   * Redis's sdscatrepr; 'bare' writes it unquoted (several arguments);
+   * 'words' writes it bare and drops the directive when it holds the
+   * default (bind, replicaof); 'save-points' writes a line per save point
+   * (`save ""` when there are none), even at the default, as Redis does;
+   * 'always' quotes and writes it even at the default (dir);
+   * 'unset-when-empty' drops the directive when empty (requirepass).
+   */
+  rewrite?: 'quoted' | 'bare' | 'words' | 'save-points' | 'always' | 'unset-when-empty';
+  /** Whether Sluice acts on it, and how (for docs/configuration.md). */
+  support: Support;
+  note: string;
+  /** The redis.conf section it belongs to (docs/configuration.md groups by it). */
+  section: string;
+  /** The Redis version that added it, when later than 7.0 (CI's oracle lacks it). */
+  since?: '7.2';
 }
 
 const INT_MIN = -(2n ** 31n);
 const INT_MAX = 2n ** 31n - 1n;
 const UINT_MAX = 2n ** 32n - 1n;
 const LONG_MAX = 2n ** 63n - 1n;
+const ULONG_LONG_MAX = 2n ** 64n - 1n;
 const MB = 1024n * 1024n;
 const PROTECTED_ACTION = ['no', 'yes', 'local'] as const;
 
-/** Redis accepts at most this many addresses in `bind` (CONFIG_BINDADDR_MAX). */
-const MAX_BIND_ADDRESSES = 16;
+type Decl = Omit<ParamDef, 'section'>;
+type Extra = Partial<Decl>;
+type Effect = Pick<ParamDef, 'support' | 'note'>;
+
+const honoured = (note = ''): Effect => ({ support: 'honoured', note });
+const partial = (note: string): Effect => ({ support: 'partial', note });
+const none = (note: string): Effect => ({ support: 'none', note });
+
+const bool = (name: string, dflt: 'yes' | 'no', effect: Effect, extra: Extra = {}): Decl =>
+  ({ name, type: 'bool', default: dflt, ...effect, ...extra });
+const int = (name: string, dflt: bigint, min: bigint, max: bigint, effect: Effect, extra: Extra = {}): Decl =>
+  ({ name, type: 'int', default: String(dflt), min, max, ...effect, ...extra });
+const memory = (name: string, dflt: bigint, min: bigint, max: bigint, effect: Effect, extra: Extra = {}): Decl =>
+  ({ name, type: 'memory', default: String(dflt), min, max, ...effect, ...extra });
+const oneOf = (name: string, dflt: string, values: readonly string[], effect: Effect, extra: Extra = {}): Decl =>
+  ({ name, type: 'enum', default: dflt, values, ...effect, ...extra });
+const text = (name: string, dflt: string, effect: Effect, extra: Extra = {}): Decl =>
+  ({ name, type: 'string', default: dflt, ...effect, ...extra });
+
+function section(name: string, decls: Decl[]): ParamDef[] {
+  return decls.map((d) => ({ ...d, section: name }));
+}
 
 /** Redis's check that a name is a plain file or directory name, not a path. */
-function baseName(what: string, kind: string) {
+function baseName(what: string, kind: string, allowEmpty = false) {
   return (raw: string): string | null => {
-    if (raw === '') return `${what} can't be empty`;
+    if (raw === '' && !allowEmpty) return `${what} can't be empty`;
     return raw.includes('/') ? `${what} can't be a path, just a ${kind}` : null;
   };
 }
+
+/** What Redis's chdir would say of a directory CONFIG SET names: null when it could enter it. */
+function usableDirectory(dir: string): string | null {
+  try {
+    if (!statSync(dir).isDirectory()) return 'Not a directory';
+    accessSync(dir, constants.X_OK);
+    return null;
+  } catch (e) {
+    return strerror(e);
+  }
+}
+
+const NO_REPLICATION = none('Sluice has no replication.');
+const NO_CLUSTER = none('Sluice runs standalone: there is no cluster mode.');
+const NO_TLS = none('Sluice has no TLS yet.');
+const NO_RDB = none('Sluice writes no RDB snapshots yet.');
+const NO_ACL = none('Sluice has no ACL users yet (requirepass is the one password).');
+const NO_EVICTION = none('Sluice does not evict yet.');
+const NO_LAZYFREE = none('Sluice frees memory through the garbage collector: nothing is freed on a separate thread.');
+const NO_ALLOCATOR = none("Node's garbage collector manages Sluice's memory: there is no jemalloc to tune or defragment.");
+const NO_FORK = none('Sluice never forks a child (the AOF rewrite runs in the process).');
+const NO_LATENCY_MONITOR = none('Sluice has no latency monitor yet.');
+const NOT_USED = none('Accepted and reported; nothing in Sluice depends on it.');
+
+const NETWORK = section('Network', [
+  text('bind', '127.0.0.1 -::1', partial('CONFIG SET binds again, as Redis (the reply waits for the sockets). Defaults to the loopback addresses of the stock redis.conf rather than to every address.'), {
+    multiArg: true, rewrite: 'words', validate: validateBind,
+  }),
+  text('bind-source-addr', '', NO_REPLICATION),
+  bool('protected-mode', 'yes', none('Sluice has no protected mode yet: bind decides who can connect.')),
+  int('port', 6379n, 0n, 65535n, partial('CONFIG SET binds again, as Redis (the reply waits for the sockets; 0 stops listening on TCP). At start, 0 picks a free port (for embedding) where Redis would not listen on TCP.')),
+  int('tcp-backlog', 511n, 0n, INT_MAX, honoured('The listen backlog of every TCP and Unix socket.'), { immutable: true }),
+  text('unixsocket', '', honoured('Clients connect over this Unix socket too (an existing file there is replaced, as Redis does).'), { immutable: true }),
+  { ...int('unixsocketperm', 0n, 0n, 0o777n, honoured('The Unix socket file mode (0: as the umask leaves it).'), { immutable: true, unsigned: true }), type: 'octal' },
+  int('timeout', 0n, 0n, INT_MAX, honoured('Idle clients are closed after this many seconds (not subscribers, blocked clients or monitors), checked by the cron.')),
+  int('tcp-keepalive', 300n, 0n, INT_MAX, partial('TCP keepalive on every new connection, with this idle time; the probe interval and count are the operating system\'s (Node sets only the idle time).')),
+  int('socket-mark-id', 0n, 0n, UINT_MAX, none('Node cannot mark sockets (SO_MARK).'), { immutable: true, unsigned: true }),
+]);
+
+const TLS = section('TLS', [
+  int('tls-port', 0n, 0n, 65535n, NO_TLS),
+  text('tls-cert-file', '', NO_TLS),
+  text('tls-key-file', '', NO_TLS),
+  text('tls-key-file-pass', '', NO_TLS),
+  text('tls-client-cert-file', '', NO_TLS),
+  text('tls-client-key-file', '', NO_TLS),
+  text('tls-client-key-file-pass', '', NO_TLS),
+  text('tls-dh-params-file', '', NO_TLS),
+  text('tls-ca-cert-file', '', NO_TLS),
+  text('tls-ca-cert-dir', '', NO_TLS),
+  oneOf('tls-auth-clients', 'yes', ['no', 'yes', 'optional'], NO_TLS),
+  bool('tls-replication', 'no', NO_TLS),
+  bool('tls-cluster', 'no', NO_TLS),
+  text('tls-protocols', '', NO_TLS),
+  text('tls-ciphers', '', NO_TLS),
+  text('tls-ciphersuites', '', NO_TLS),
+  bool('tls-prefer-server-ciphers', 'no', NO_TLS),
+  bool('tls-session-caching', 'yes', NO_TLS),
+  int('tls-session-cache-size', 20480n, 0n, INT_MAX, NO_TLS),
+  int('tls-session-cache-timeout', 300n, 0n, INT_MAX, NO_TLS),
+]);
+
+const GENERAL = section('General', [
+  bool('daemonize', 'no', honoured('yes: the server detaches from the terminal and runs in the background, as Redis does (a new session, standard streams closed; logs go to logfile or nowhere).'), { immutable: true }),
+  oneOf('supervised', 'no', ['upstart', 'systemd', 'auto', 'no'], none('Sluice sends no readiness notification (Node has no Unix datagram sockets for sd_notify; no SIGSTOP for upstart): under systemd, run it with Type=simple or Type=exec, not Type=notify as Debian\'s redis-server unit does.'), { immutable: true }),
+  text('pidfile', '', honoured('Written at start (always when daemonized, as Redis), removed at exit.'), { immutable: true }),
+  oneOf('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning', 'nothing'], honoured()),
+  text('logfile', '', honoured('Log lines are appended to this file (JSON lines, as on standard output); empty: standard output.'), { immutable: true }),
+  bool('syslog-enabled', 'no', none('Sluice does not log to syslog (Node has no Unix datagram sockets for /dev/log): use logfile, or standard output under a supervisor.'), { immutable: true }),
+  text('syslog-ident', 'redis', none('Sluice does not log to syslog.'), { immutable: true }),
+  oneOf('syslog-facility', 'local0', ['user', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'], none('Sluice does not log to syslog.'), { immutable: true }),
+  bool('crash-log-enabled', 'yes', none('A crash in Node prints its own stack trace.')),
+  bool('crash-memcheck-enabled', 'yes', none('There is no memory test after a crash.')),
+  int('databases', 16n, 1n, INT_MAX, honoured(), { immutable: true }),
+  bool('always-show-logo', 'no', none('Sluice shows no logo.'), { immutable: true }),
+  bool('set-proc-title', 'yes', honoured('sluice-server sets its process title from proc-title-template; an embedded server leaves its host\'s title alone.'), { immutable: true }),
+  text('proc-title-template', '{title} {listen-addr} {server-mode}', partial('{title} is sluice-server; Node truncates a title longer than the command line the process started with.'), { validate: validateProcTitleTemplate }),
+  text('locale-collate', '', none('Sluice sorts strings by bytes (SORT ALPHA) whatever the locale; the value is not checked against the system\'s locales.'), { since: '7.2' }),
+  oneOf('enable-protected-configs', 'no', PROTECTED_ACTION, honoured("Who may CONFIG SET protected parameters ('local': loopback and Unix socket clients)."), { immutable: true }),
+  oneOf('enable-debug-command', 'no', PROTECTED_ACTION, honoured('Who may run DEBUG.'), { immutable: true }),
+  oneOf('enable-module-command', 'no', PROTECTED_ACTION, partial('Accepted; Sluice has no MODULE command.'), { immutable: true }),
+  text('ignore-warnings', '', NOT_USED),
+]);
+
+/**
+ * Snapshots. `save` is kept and reported as Redis keeps it (clients, tools
+ * and Redis's test suite set `save ""` first) but nothing reads it yet.
+ */
+const SNAPSHOTTING = section('Snapshotting', [
+  text('save', SAVE_DEFAULT, none('Sluice writes no RDB snapshots yet: the save points are kept and reported, but with appendonly no nothing is persisted, which sluice-server warns of at start (Debian\'s stock redis.conf is such a configuration).'), { multiArg: true, rewrite: 'save-points', accumulates: true, validate: validateSave, normalize: normalizeSave }),
+  bool('stop-writes-on-bgsave-error', 'yes', NO_RDB),
+  bool('rdbcompression', 'yes', NO_RDB),
+  bool('rdbchecksum', 'yes', NO_RDB, { immutable: true }),
+  oneOf('sanitize-dump-payload', 'no', ['no', 'yes', 'clients'], NO_RDB),
+  text('dbfilename', 'dump.rdb', NO_RDB, { protected: true, validate: baseName('dbfilename', 'filename', true) }),
+  bool('rdb-del-sync-files', 'no', NO_RDB),
+  // Redis reports the working directory, always absolute; Sluice keeps its data directory the same way.
+  text('dir', './data', partial('Where the AOF lives, created at start if missing (CONFIG SET refuses one it could not enter, with the system\'s reason, as Redis); reported absolute. Sluice does not change its working directory, and defaults to ./data rather than the working directory.'), {
+    protected: true, denyLoading: true, rewrite: 'always', normalize: (raw) => path.resolve(raw), checkAtRunTime: usableDirectory,
+  }),
+]);
+
+const REPLICATION = section('Replication', [
+  text('replicaof', '', NO_REPLICATION, { alias: 'slaveof', immutable: true, multiArg: true, rewrite: 'words', validate: validateReplicaOf, normalize: normalizeReplicaOf }),
+  text('masterauth', '', NO_REPLICATION, { sensitive: true }),
+  text('masteruser', '', NO_REPLICATION, { sensitive: true }),
+  bool('replica-serve-stale-data', 'yes', NO_REPLICATION, { alias: 'slave-serve-stale-data' }),
+  bool('replica-read-only', 'yes', NO_REPLICATION, { alias: 'slave-read-only' }),
+  bool('repl-diskless-sync', 'yes', NO_REPLICATION),
+  int('repl-diskless-sync-delay', 5n, 0n, INT_MAX, NO_REPLICATION),
+  int('repl-diskless-sync-max-replicas', 0n, 0n, INT_MAX, NO_REPLICATION),
+  oneOf('repl-diskless-load', 'disabled', ['disabled', 'on-empty-db', 'swapdb'], NO_REPLICATION, { denyLoading: true }),
+  int('repl-ping-replica-period', 10n, 1n, INT_MAX, NO_REPLICATION, { alias: 'repl-ping-slave-period' }),
+  int('repl-timeout', 60n, 1n, INT_MAX, NO_REPLICATION),
+  bool('repl-disable-tcp-nodelay', 'no', NO_REPLICATION),
+  memory('repl-backlog-size', MB, 1n, LONG_MAX, NO_REPLICATION, { runTimeMin: 16384n }),
+  int('repl-backlog-ttl', 3600n, 0n, LONG_MAX, NO_REPLICATION),
+  int('replica-priority', 100n, 0n, INT_MAX, NO_REPLICATION, { alias: 'slave-priority' }),
+  bool('replica-announced', 'yes', NO_REPLICATION),
+  int('min-replicas-to-write', 0n, 0n, INT_MAX, NO_REPLICATION, { alias: 'min-slaves-to-write' }),
+  int('min-replicas-max-lag', 10n, 0n, INT_MAX, NO_REPLICATION, { alias: 'min-slaves-max-lag' }),
+  text('replica-announce-ip', '', NO_REPLICATION, { alias: 'slave-announce-ip' }),
+  int('replica-announce-port', 0n, 0n, 65535n, NO_REPLICATION, { alias: 'slave-announce-port' }),
+  bool('replica-lazy-flush', 'no', NO_REPLICATION, { alias: 'slave-lazy-flush' }),
+  bool('replica-ignore-maxmemory', 'yes', NO_REPLICATION, { alias: 'slave-ignore-maxmemory' }),
+  bool('replica-ignore-disk-write-errors', 'no', NO_REPLICATION),
+  oneOf('propagation-error-behavior', 'ignore', ['ignore', 'panic', 'panic-on-replicas'], NO_REPLICATION),
+]);
+
+const SECURITY = section('Security', [
+  text('requirepass', '', honoured('The password AUTH checks (the default user\'s).'), { sensitive: true, rewrite: 'unset-when-empty' }),
+  text('aclfile', '', NO_ACL, { immutable: true }),
+  int('acllog-max-len', 128n, 0n, LONG_MAX, NO_ACL),
+  oneOf('acl-pubsub-default', 'resetchannels', ['allchannels', 'resetchannels'], NO_ACL),
+]);
+
+const CLIENTS = section('Clients', [
+  int('maxclients', 10000n, 1n, UINT_MAX, honoured('Connections beyond it are refused with Redis\'s error.'), { unsigned: true }),
+  int('tracking-table-max-keys', 1000000n, 0n, LONG_MAX, none('Sluice has no client-side caching (CLIENT TRACKING) yet.'), { unsigned: true }),
+]);
+
+const MEMORY = section('Memory management', [
+  memory('maxmemory', 0n, 0n, ULONG_LONG_MAX, NO_EVICTION, { unsigned: true }),
+  oneOf('maxmemory-policy', 'noeviction', [
+    'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction',
+  ], NO_EVICTION),
+  int('maxmemory-samples', 5n, 1n, INT_MAX, NO_EVICTION),
+  int('maxmemory-eviction-tenacity', 10n, 0n, 100n, NO_EVICTION),
+  memory('maxmemory-clients', 0n, -100n, LONG_MAX, none('Sluice does not evict clients for memory yet.'), { percent: true }),
+  int('lfu-log-factor', 10n, 0n, INT_MAX, NO_EVICTION),
+  int('lfu-decay-time', 1n, 0n, INT_MAX, NO_EVICTION),
+  int('active-expire-effort', 1n, 1n, 10n, none('Active expiry works in fixed slices of about a millisecond.')),
+]);
+
+const LAZY_FREEING = section('Lazy freeing', [
+  bool('lazyfree-lazy-eviction', 'no', NO_LAZYFREE),
+  bool('lazyfree-lazy-expire', 'no', NO_LAZYFREE),
+  bool('lazyfree-lazy-server-del', 'no', NO_LAZYFREE),
+  bool('lazyfree-lazy-user-del', 'no', NO_LAZYFREE),
+  bool('lazyfree-lazy-user-flush', 'no', NO_LAZYFREE),
+]);
+
+const THREADS_AND_KERNEL = section('Threads, kernel and allocator', [
+  int('io-threads', 1n, 1n, 128n, none('Sluice serves every client on one thread.'), { immutable: true }),
+  bool('io-threads-do-reads', 'no', none('Sluice serves every client on one thread.'), { immutable: true }),
+  oneOf('oom-score-adj', 'no', ['no', 'yes', 'relative', 'absolute'], none("Sluice leaves the process's oom_score_adj alone."), { synonyms: { relative: 'yes' } }),
+  text('oom-score-adj-values', '0 200 800', none("Sluice leaves the process's oom_score_adj alone."), {
+    multiArg: true, rewrite: 'bare', validate: validateOomScoreAdjValues, normalize: normalizeOomScoreAdjValues,
+  }),
+  bool('disable-thp', 'yes', NO_ALLOCATOR, { immutable: true }),
+  bool('jemalloc-bg-thread', 'yes', NO_ALLOCATOR),
+  bool('activedefrag', 'no', NO_ALLOCATOR),
+  memory('active-defrag-ignore-bytes', 100n * MB, 1n, LONG_MAX, NO_ALLOCATOR, { unsigned: true }),
+  int('active-defrag-threshold-lower', 10n, 0n, 1000n, NO_ALLOCATOR),
+  int('active-defrag-threshold-upper', 100n, 0n, 1000n, NO_ALLOCATOR),
+  int('active-defrag-cycle-min', 1n, 1n, 99n, NO_ALLOCATOR),
+  int('active-defrag-cycle-max', 25n, 1n, 99n, NO_ALLOCATOR),
+  int('active-defrag-max-scan-fields', 1000n, 1n, LONG_MAX, NO_ALLOCATOR),
+  bool('activerehashing', 'yes', none("Sluice's hash tables are V8's, which rehash on their own.")),
+  text('server_cpulist', '', none('Sluice sets no CPU affinity.'), { immutable: true }),
+  text('bio_cpulist', '', none('Sluice sets no CPU affinity.'), { immutable: true }),
+  text('aof_rewrite_cpulist', '', none('Sluice sets no CPU affinity.'), { immutable: true }),
+  text('bgsave_cpulist', '', none('Sluice sets no CPU affinity.'), { immutable: true }),
+]);
 
 /**
  * AOF persistence (src/persistence). Redis's defaults, except
@@ -75,76 +318,115 @@ function baseName(what: string, kind: string) {
  * in AOF form; `yes` is accepted (a redis.conf may say it) and logged as such.
  * The CLI turns appendonly on unless told otherwise (see src/cli.ts).
  */
-const AOF: ParamDef[] = [
-  { name: 'appendonly', type: 'bool', default: 'no' },
-  { name: 'save', type: 'string', default: SAVE_DEFAULT, rewrite: 'save-points', accumulates: true, validate: validateSave, normalize: normalizeSave },
-  { name: 'appendfilename', type: 'string', default: 'appendonly.aof', immutable: true, validate: baseName('appendfilename', 'filename') },
-  { name: 'appenddirname', type: 'string', default: 'appendonlydir', immutable: true, validate: baseName('appenddirname', 'dirname') },
-  { name: 'appendfsync', type: 'enum', default: 'everysec', values: ['everysec', 'always', 'no'] },
-  { name: 'auto-aof-rewrite-percentage', type: 'int', default: '100', min: 0n, max: INT_MAX },
-  { name: 'auto-aof-rewrite-min-size', type: 'memory', default: '67108864', min: 0n, max: LONG_MAX },
-  { name: 'aof-load-truncated', type: 'bool', default: 'yes' },
-  { name: 'aof-use-rdb-preamble', type: 'bool', default: 'no' },
-  { name: 'aof-timestamp-enabled', type: 'bool', default: 'no' },
-];
+const AOF = section('Append only mode', [
+  bool('appendonly', 'no', honoured('sluice-server turns it on unless told otherwise (an embedded server keeps the default).'), { denyLoading: true }),
+  text('appendfilename', 'appendonly.aof', honoured(), { immutable: true, validate: baseName('appendfilename', 'filename') }),
+  text('appenddirname', 'appendonlydir', honoured(), { immutable: true, validate: baseName('appenddirname', 'dirname') }),
+  oneOf('appendfsync', 'everysec', ['everysec', 'always', 'no'], honoured()),
+  bool('no-appendfsync-on-rewrite', 'no', none('The rewrite writes a new base file while appends go on being synced as appendfsync says.')),
+  int('auto-aof-rewrite-percentage', 100n, 0n, INT_MAX, honoured()),
+  memory('auto-aof-rewrite-min-size', 64n * MB, 0n, LONG_MAX, honoured()),
+  bool('aof-load-truncated', 'yes', honoured()),
+  bool('aof-use-rdb-preamble', 'no', partial('Base files are written in AOF form whatever it says (Redis defaults to yes; Sluice has no RDB writer yet).')),
+  bool('aof-timestamp-enabled', 'no', honoured()),
+  bool('aof-rewrite-incremental-fsync', 'yes', none('The rewrite syncs its file once, at the end.')),
+  bool('rdb-save-incremental-fsync', 'yes', NO_RDB),
+  bool('aof-disable-auto-gc', 'no', none('Old AOF files are deleted after each rewrite.'), { hidden: true }),
+]);
 
-/** Parameters that tune the compact encodings: the hash, set, sorted-set and stream ones shape Sluice's values as they shape Redis's; the list ones are stored and reported only. */
-const ENCODING_TUNING: ParamDef[] = [
-  { name: 'hash-max-listpack-entries', alias: 'hash-max-ziplist-entries', type: 'int', default: '512', min: 0n, max: LONG_MAX, unsigned: true },
-  { name: 'hash-max-listpack-value', alias: 'hash-max-ziplist-value', type: 'memory', default: '64', min: 0n, max: LONG_MAX, unsigned: true },
-  { name: 'list-max-listpack-size', alias: 'list-max-ziplist-size', type: 'int', default: '-2', min: INT_MIN, max: INT_MAX },
-  { name: 'list-compress-depth', type: 'int', default: '0', min: 0n, max: INT_MAX },
-  { name: 'set-max-intset-entries', type: 'int', default: '512', min: 0n, max: LONG_MAX, unsigned: true },
-  // New in Redis 7.2 (absent from 7.0).
-  { name: 'set-max-listpack-entries', type: 'int', default: '128', min: 0n, max: LONG_MAX, unsigned: true },
-  { name: 'set-max-listpack-value', type: 'int', default: '64', min: 0n, max: LONG_MAX, unsigned: true },
-  { name: 'zset-max-listpack-entries', alias: 'zset-max-ziplist-entries', type: 'int', default: '128', min: 0n, max: LONG_MAX, unsigned: true },
-  { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', type: 'memory', default: '64', min: 0n, max: LONG_MAX, unsigned: true },
-  { name: 'stream-node-max-bytes', type: 'memory', default: '4096', min: 0n, max: LONG_MAX, unsigned: true },
-  { name: 'stream-node-max-entries', type: 'int', default: '100', min: 0n, max: LONG_MAX },
-  { name: 'hll-sparse-max-bytes', type: 'memory', default: '3000', min: 0n, max: LONG_MAX, unsigned: true },
-];
+const SHUTDOWN = section('Shutdown', [
+  int('shutdown-timeout', 10n, 0n, INT_MAX, none('Sluice has no replicas to wait for at shutdown.')),
+  text('shutdown-on-sigint', 'default', none('SIGINT and SIGTERM always shut down gracefully (the AOF is flushed).'), {
+    multiArg: true, rewrite: 'bare', validate: validateShutdownFlags, normalize: normalizeShutdownFlags,
+  }),
+  text('shutdown-on-sigterm', 'default', none('SIGINT and SIGTERM always shut down gracefully (the AOF is flushed).'), {
+    multiArg: true, rewrite: 'bare', validate: validateShutdownFlags, normalize: normalizeShutdownFlags,
+  }),
+]);
 
-export const PARAMETERS: ParamDef[] = [
-  // Redis can re-listen on CONFIG SET port/bind; Sluice binds once, at start.
-  { name: 'port', type: 'int', default: '6379', min: 0n, max: 65535n, immutable: true },
+const CLUSTER = section('Cluster', [
+  bool('cluster-enabled', 'no', NO_CLUSTER, { immutable: true }),
+  text('cluster-config-file', 'nodes.conf', NO_CLUSTER, { immutable: true }),
+  int('cluster-node-timeout', 15000n, 0n, LONG_MAX, NO_CLUSTER),
+  int('cluster-port', 0n, 0n, 65535n, NO_CLUSTER, { immutable: true }),
+  int('cluster-replica-validity-factor', 10n, 0n, INT_MAX, NO_CLUSTER, { alias: 'cluster-slave-validity-factor' }),
+  int('cluster-migration-barrier', 1n, 0n, INT_MAX, NO_CLUSTER),
+  bool('cluster-allow-replica-migration', 'yes', NO_CLUSTER),
+  bool('cluster-require-full-coverage', 'yes', NO_CLUSTER),
+  bool('cluster-replica-no-failover', 'no', NO_CLUSTER, { alias: 'cluster-slave-no-failover' }),
+  bool('cluster-allow-reads-when-down', 'no', NO_CLUSTER),
+  bool('cluster-allow-pubsubshard-when-down', 'yes', NO_CLUSTER),
+  memory('cluster-link-sendbuf-limit', 0n, 0n, ULONG_LONG_MAX, NO_CLUSTER, { unsigned: true }),
+  text('cluster-announce-hostname', '', NO_CLUSTER, { validate: validateHostname }),
+  text('cluster-announce-human-nodename', '', NO_CLUSTER, { validate: validateNodename, since: '7.2' }),
+  text('cluster-announce-ip', '', NO_CLUSTER),
+  int('cluster-announce-port', 0n, 0n, 65535n, NO_CLUSTER),
+  int('cluster-announce-bus-port', 0n, 0n, 65535n, NO_CLUSTER),
+  int('cluster-announce-tls-port', 0n, 0n, 65535n, NO_CLUSTER),
+  oneOf('cluster-preferred-endpoint-type', 'ip', ['ip', 'hostname', 'unknown-endpoint'], NO_CLUSTER),
+  int('cluster-ping-interval', 0n, 0n, LONG_MAX, NO_CLUSTER, { hidden: true, since: '7.2' }),
+]);
+
+const MONITORING = section('Monitoring', [
+  int('busy-reply-threshold', 5000n, 0n, LONG_MAX, honoured('How long a script runs before other clients are answered -BUSY.'), { alias: 'lua-time-limit' }),
+  int('slowlog-log-slower-than', 10000n, -1n, LONG_MAX, honoured()),
+  int('slowlog-max-len', 128n, 0n, LONG_MAX, honoured()),
+  int('latency-monitor-threshold', 0n, 0n, LONG_MAX, NO_LATENCY_MONITOR),
+  bool('latency-tracking', 'yes', NO_LATENCY_MONITOR),
+  text('latency-tracking-info-percentiles', '50 99 99.9', NO_LATENCY_MONITOR, {
+    multiArg: true, rewrite: 'bare', validate: validatePercentiles, normalize: normalizePercentiles,
+  }),
   {
-    name: 'bind', type: 'string', default: '127.0.0.1 -::1', immutable: true, rewrite: 'words',
-    validate: (raw) => (raw.split(' ').length > MAX_BIND_ADDRESSES ? 'Too many bind addresses specified.' : null),
-  },
-  // Redis reports the working directory, always absolute; Sluice keeps its data directory the same way.
-  { name: 'dir', type: 'string', default: './data', protected: true, rewrite: 'always', normalize: (raw) => path.resolve(raw) },
-  { name: 'databases', type: 'int', default: '16', min: 1n, max: INT_MAX, immutable: true },
-  { name: 'requirepass', type: 'string', default: '', rewrite: 'unset-when-empty' },
-  // Who may run DEBUG (and MODULE, which Sluice lacks) and CONFIG SET protected parameters: 'local' means loopback clients.
-  { name: 'enable-protected-configs', type: 'enum', default: 'no', values: PROTECTED_ACTION, immutable: true },
-  { name: 'enable-debug-command', type: 'enum', default: 'no', values: PROTECTED_ACTION, immutable: true },
-  { name: 'enable-module-command', type: 'enum', default: 'no', values: PROTECTED_ACTION, immutable: true },
-  // Redis takes any non-negative hz and holds it within 1..500.
-  { name: 'busy-reply-threshold', alias: 'lua-time-limit', type: 'int', default: '5000', min: 0n, max: LONG_MAX },
-  { name: 'hz', type: 'int', default: '10', min: 0n, max: INT_MAX, clamp: [1n, 500n] },
-  { name: 'timeout', type: 'int', default: '0', min: 0n, max: INT_MAX },
-  { name: 'maxclients', type: 'int', default: '10000', min: 1n, max: UINT_MAX, unsigned: true },
-  { name: 'proto-max-bulk-len', type: 'memory', default: '536870912', min: MB, max: LONG_MAX },
-  { name: 'client-query-buffer-limit', type: 'memory', default: '1073741824', min: MB, max: LONG_MAX, unsigned: true },
-  { name: 'loglevel', type: 'enum', default: 'notice', values: ['debug', 'verbose', 'notice', 'warning', 'nothing'] },
-  { name: 'logfile', type: 'string', default: '', immutable: true },
-  { name: 'slowlog-log-slower-than', type: 'int', default: '10000', min: -1n, max: LONG_MAX },
-  { name: 'slowlog-max-len', type: 'int', default: '128', min: 0n, max: LONG_MAX },
-  // Sluice never evicts: noeviction is the only policy it can honour.
-  { name: 'maxmemory-policy', type: 'enum', default: 'noeviction', values: ['noeviction'] },
-  {
-    name: 'notify-keyspace-events', type: 'string', default: '',
+    ...text('notify-keyspace-events', '', honoured()),
     validate: (raw) => (parseEventFlags(raw) === null ? INVALID_EVENT_CLASS : null),
     normalize: storedEventFlags, display: displayedEventFlags,
   },
-  // Only the classes named change; CONFIG REWRITE writes the whole value on one line.
-  {
-    name: 'client-output-buffer-limit', type: 'string', default: OUTPUT_LIMIT_DEFAULT, rewrite: 'words',
-    validate: validateOutputLimits, normalize: mergeOutputLimits,
-  },
   // Sluice's own: the Prometheus endpoint (0 = off).
-  { name: 'metrics-port', type: 'int', default: '0', min: 0n, max: 65535n, immutable: true },
-  ...AOF,
-  ...ENCODING_TUNING,
+  int('metrics-port', 0n, 0n, 65535n, honoured("Sluice's own: the port of the Prometheus endpoint (0: off)."), { immutable: true }),
+]);
+
+/** Parameters that tune the compact encodings: the hash, set, sorted-set and stream ones shape Sluice's values as they shape Redis's; the list ones are stored and reported only. */
+const ENCODINGS = section('Advanced config', [
+  int('hash-max-listpack-entries', 512n, 0n, LONG_MAX, honoured(), { alias: 'hash-max-ziplist-entries', unsigned: true }),
+  memory('hash-max-listpack-value', 64n, 0n, LONG_MAX, honoured(), { alias: 'hash-max-ziplist-value', unsigned: true }),
+  int('list-max-listpack-size', -2n, INT_MIN, INT_MAX, none("Sluice's lists have their own chunking."), { alias: 'list-max-ziplist-size' }),
+  int('list-compress-depth', 0n, 0n, INT_MAX, none("Sluice's lists are not compressed.")),
+  int('set-max-intset-entries', 512n, 0n, LONG_MAX, honoured(), { unsigned: true }),
+  int('set-max-listpack-entries', 128n, 0n, LONG_MAX, honoured(), { unsigned: true, since: '7.2' }),
+  int('set-max-listpack-value', 64n, 0n, LONG_MAX, honoured(), { unsigned: true, since: '7.2' }),
+  int('zset-max-listpack-entries', 128n, 0n, LONG_MAX, honoured(), { alias: 'zset-max-ziplist-entries', unsigned: true }),
+  memory('zset-max-listpack-value', 64n, 0n, LONG_MAX, honoured(), { alias: 'zset-max-ziplist-value', unsigned: true }),
+  memory('hll-sparse-max-bytes', 3000n, 0n, LONG_MAX, honoured(), { unsigned: true }),
+  memory('stream-node-max-bytes', 4096n, 0n, LONG_MAX, honoured(), { unsigned: true }),
+  int('stream-node-max-entries', 100n, 0n, LONG_MAX, honoured()),
+  // Only the classes named change; CONFIG REWRITE writes the whole value on one line.
+  text('client-output-buffer-limit', OUTPUT_LIMIT_DEFAULT, partial('The normal and pubsub classes are enforced; the replica class is kept for the replicas Sluice does not have.'), {
+    multiArg: true, rewrite: 'words', validate: validateOutputLimits, normalize: mergeOutputLimits,
+  }),
+  memory('client-query-buffer-limit', 1024n * MB, MB, LONG_MAX, honoured(), { unsigned: true }),
+  memory('proto-max-bulk-len', 512n * MB, MB, LONG_MAX, honoured()),
+  // Redis takes any non-negative hz and holds it within 1..500.
+  int('hz', 10n, 0n, INT_MAX, honoured('How often the cron runs (active expiry, idle timeouts).'), { clamp: [1n, 500n] }),
+  bool('dynamic-hz', 'yes', none('The cron runs at hz whatever the number of clients.')),
+]);
+
+/** Redis's test-only knobs: hidden from CONFIG GET's patterns. */
+const DEBUGGING = section('Debugging', [
+  bool('use-exit-on-panic', 'no', NOT_USED, { hidden: true }),
+  int('rdb-key-save-delay', 0n, INT_MIN, INT_MAX, NO_RDB, { hidden: true }),
+  int('key-load-delay', 0n, INT_MIN, INT_MAX, none('Loading is not slowed down.'), { hidden: true }),
+  int('watchdog-period', 0n, 0n, INT_MAX, none('Sluice has no software watchdog.'), { hidden: true }),
+  int('loading-process-events-interval-bytes', 2n * MB, 1024n, INT_MAX, none('The AOF loader yields to clients on its own schedule.'), { hidden: true }),
+]);
+
+export const PARAMETERS: readonly ParamDef[] = [
+  ...NETWORK, ...TLS, ...GENERAL, ...SNAPSHOTTING, ...REPLICATION, ...SECURITY, ...CLIENTS, ...MEMORY,
+  ...LAZY_FREEING, ...THREADS_AND_KERNEL, ...AOF, ...SHUTDOWN, ...CLUSTER, ...MONITORING, ...ENCODINGS, ...DEBUGGING,
 ];
+
+/** Config-file directives Redis once had and still skips silently, with the argument counts it accepts. */
+export const DEPRECATED_DIRECTIVES: ReadonlyMap<string, number> = new Map([
+  ['list-max-ziplist-entries', 1],
+  ['list-max-ziplist-value', 1],
+  ['lua-replicate-commands', 1],
+]);

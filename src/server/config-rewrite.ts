@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../persistence/io.js';
 import { splitInlineArgs } from '../protocol/inline.js';
 import type { Config } from './config.js';
 import type { ParamDef } from './config-params.js';
-import { formatMemory, formatValue } from './config-values.js';
+import { formatMemory } from './config-values.js';
 import { quoteRepr } from './monitor.js';
 import { saveDirectives } from './save-points.js';
 
@@ -97,10 +97,14 @@ class RewriteState {
 function directive(config: Config, def: ParamDef): { line: string | null; force: boolean } {
   const value = config.value(def);
   const atDefault = config.isDefault(def);
-  if (def.type === 'memory') return { line: `${def.name} ${formatMemory(value as bigint)}`, force: !atDefault };
-  if (def.type !== 'string') return { line: `${def.name} ${formatValue(value)}`, force: !atDefault };
+  if (def.type === 'memory' && !(def.percent && (value as bigint) < 0n)) {
+    return { line: `${def.name} ${formatMemory(value as bigint)}`, force: !atDefault };
+  }
+  if (def.type !== 'string') return { line: `${def.name} ${config.text(def)}`, force: !atDefault };
   const text = value as string;
   switch (def.rewrite) {
+    case 'bare':
+      return { line: `${def.name} ${text === '' ? '""' : text}`, force: !atDefault };
     case 'words':
       return { line: atDefault ? null : `${def.name} ${text === '' ? '""' : text}`, force: true };
     case 'save-points':

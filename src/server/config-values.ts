@@ -32,6 +32,11 @@ export function memtoull(raw: string): bigint | null {
   return BigInt.asUintN(64, n * unit);
 }
 
+/** A parameter's default, held as given: a string's default need not be a value one may set (replicaof's empty one). */
+export function defaultValue(def: ParamDef): ConfigValue {
+  return def.type === 'string' ? def.default : parseValue(def, def.default);
+}
+
 /** `current` is the value being replaced, for parameters whose new value depends on it. */
 export function parseValue(def: ParamDef, raw: string, current?: ConfigValue): ConfigValue {
   switch (def.type) {
@@ -43,13 +48,14 @@ export function parseValue(def: ParamDef, raw: string, current?: ConfigValue): C
     }
     case 'int':
     case 'memory':
+    case 'octal':
       return parseNumber(def, raw);
     case 'enum': {
       const v = raw.toLowerCase();
       if (!def.values!.includes(v)) {
         throw new ConfigValueError(`argument(s) must be one of the following: ${def.values!.join(', ')}`);
       }
-      return v;
+      return def.synonyms?.[v] ?? v;
     }
     case 'string':
       if (def.validate) {
@@ -66,16 +72,24 @@ export function parseValue(def: ParamDef, raw: string, current?: ConfigValue): C
  * parameter sees an oversized value as negative.
  */
 function parseNumber(def: ParamDef, raw: string): bigint {
-  const parsed = def.type === 'memory' ? memtoull(raw) : toInt64(raw);
+  const parsed = def.type === 'memory' ? memtoull(raw) ?? (def.percent ? percent(raw) : null) : def.type === 'octal' ? strtoOctal(raw) : toInt64(raw);
   if (parsed === null) {
     throw new ConfigValueError(
-      def.type === 'memory' ? 'argument must be a memory value' : "argument couldn't be parsed into an integer",
+      def.type === 'memory'
+        ? def.percent ? 'argument must be a memory or percent value' : 'argument must be a memory value'
+        : def.type === 'octal' ? "argument couldn't be parsed as an octal number" : "argument couldn't be parsed into an integer",
     );
   }
   const n = def.unsigned ? BigInt.asUintN(64, parsed) : BigInt.asIntN(64, parsed);
   const min = def.min!;
   const max = def.max!;
-  if (n < min || n > max) throw new ConfigValueError(`argument must be between ${min} and ${max} inclusive`);
+  if (def.percent && n < 0n) {
+    // A percentage is held negated; its bound is the negated minimum.
+    if (n < min) throw new ConfigValueError(`percentage argument must be less or equal to ${-min}`);
+  } else if (n < min || n > max) {
+    const [lo, hi] = def.type === 'octal' ? [min.toString(8), max.toString(8)] : [min, max];
+    throw new ConfigValueError(`argument must be between ${lo} and ${hi} inclusive`);
+  }
   if (def.clamp) {
     const [lo, hi] = def.clamp;
     return n < lo ? lo : n > hi ? hi : n;
@@ -83,10 +97,38 @@ function parseNumber(def: ParamDef, raw: string): bigint {
   return n;
 }
 
+/** "N%" (N a non-negative int64) as Redis's percent configs take it: held as -N. */
+function percent(raw: string): bigint | null {
+  if (raw.length < 2 || !raw.endsWith('%')) return null;
+  const n = toInt64(raw.slice(0, -1));
+  return n === null || n < 0n ? null : -n;
+}
+
+/** strtoll in base 8 over the whole argument: leading blanks and a sign allowed, empty meaning 0; null on overflow. */
+function strtoOctal(raw: string): bigint | null {
+  const m = /^[\t\n\v\f\r ]*([+-]?)([0-7]*)$/.exec(raw);
+  if (m === null) return null;
+  // strtoll consumes nothing of a string without digits: only the empty one parses (as 0).
+  if (m[2] === '') return raw === '' ? 0n : null;
+  const n = BigInt('0o' + m[2]);
+  if (n > 2n ** 63n - (m[1] === '-' ? 0n : 1n)) return null;
+  return m[1] === '-' ? -n : n;
+}
+
 /** The value as CONFIG GET prints it. */
 export function formatValue(value: ConfigValue): string {
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return String(value);
+}
+
+/** A parameter's value as CONFIG GET prints it: percentages with their sign, octal numbers in octal. */
+export function displayValue(def: ParamDef, value: ConfigValue): string {
+  if (typeof value === 'bigint') {
+    if (def.percent && value < 0n) return `${-value}%`;
+    if (def.type === 'octal') return value.toString(8);
+  }
+  if (def.display !== undefined && typeof value === 'string') return def.display(value);
+  return formatValue(value);
 }
 
 const KB = 1024n;

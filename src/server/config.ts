@@ -1,6 +1,6 @@
 import { globMatch } from '../core/glob.js';
 import { PARAMETERS, type ParamDef } from './config-params.js';
-import { ConfigValueError, formatValue, parseValue, type ConfigValue } from './config-values.js';
+import { ConfigValueError, defaultValue, displayValue, formatValue, parseValue, type ConfigValue } from './config-values.js';
 
 /**
  * A name CONFIG knows: a parameter's own name or its alias. As in Redis an
@@ -11,6 +11,8 @@ interface Entry {
   name: string;
   def: ParamDef;
 }
+
+const LOADING = 'LOADING Redis is loading the dataset in memory';
 
 /** Pattern characters that make CONFIG GET match rather than look up (Redis's strpbrk "[*?"). */
 const GLOB_CHARS = /[[*?]/;
@@ -37,7 +39,7 @@ export class Config {
     for (const def of PARAMETERS) {
       this.entries.set(def.name, { name: def.name, def });
       if (def.alias) this.entries.set(def.alias, { name: def.alias, def });
-      this.values.set(def, parseValue(def, def.default));
+      this.values.set(def, defaultValue(def));
     }
   }
 
@@ -77,14 +79,28 @@ export class Config {
     return this.values.get(def)!;
   }
 
+  /** The value in a form that sets it again (CONFIG GET's for numbers, which keeps octal and percent; the stored one for strings). */
+  settable(def: ParamDef): string {
+    const value = this.values.get(def)!;
+    return typeof value === 'bigint' ? this.text(def) : formatValue(value);
+  }
+
   /** The value as CONFIG GET prints it. */
   text(def: ParamDef): string {
-    const value = this.values.get(def)!;
-    return def.display !== undefined && typeof value === 'string' ? def.display(value) : formatValue(value);
+    return displayValue(def, this.values.get(def)!);
   }
 
   isDefault(def: ParamDef): boolean {
-    return this.values.get(def) === parseValue(def, def.default);
+    return this.values.get(def) === defaultValue(def);
+  }
+
+  /**
+   * The parameters set away from their defaults that Sluice does nothing
+   * with: start-up names them once (a stock redis.conf sets many
+   * parameters to their defaults, which would only be noise).
+   */
+  withoutEffect(): ParamDef[] {
+    return PARAMETERS.filter((def) => def.support === 'none' && !this.isDefault(def));
   }
 
   /**
@@ -93,11 +109,12 @@ export class Config {
    * then every value, and only then is anything changed. `startup` allows
    * immutable and protected ones (command line and config file);
    * `allowProtected` allows protected ones at run time
-   * (enable-protected-configs). Returns an error reply text or null.
+   * (enable-protected-configs); `loading` refuses those that may not change
+   * while the dataset loads. Returns an error reply text or null.
    */
   setMany(
     pairs: readonly (readonly [string, string])[],
-    options: { startup?: boolean; allowProtected?: boolean } = {},
+    options: { startup?: boolean; allowProtected?: boolean; loading?: boolean } = {},
   ): string | null {
     const startup = options.startup ?? false;
     const allowProtected = options.allowProtected ?? startup;
@@ -108,13 +125,19 @@ export class Config {
       const refusal = (reason: string) => `ERR CONFIG SET failed (possibly related to argument '${rawName}') - ${reason}`;
       if (!startup && e.def.immutable) return refusal("can't set immutable config");
       if (!allowProtected && e.def.protected) return refusal("can't set protected config");
+      if (options.loading && e.def.denyLoading) return LOADING;
       if (found.includes(e)) return refusal('duplicate parameter');
       found.push(e);
     }
     const parsed: ConfigValue[] = [];
     for (let i = 0; i < pairs.length; i++) {
       try {
-        parsed.push(parseValue(found[i].def, pairs[i][1], this.values.get(found[i].def)));
+        const def = found[i].def;
+        let value = parseValue(def, pairs[i][1], this.values.get(def));
+        const refusal = startup ? null : def.checkAtRunTime?.(value as string);
+        if (refusal) throw new ConfigValueError(refusal);
+        if (!startup && def.runTimeMin !== undefined && (value as bigint) < def.runTimeMin) value = def.runTimeMin;
+        parsed.push(value);
       } catch (e) {
         if (!(e instanceof ConfigValueError)) throw e;
         // Redis names the parameter as registered here, not as the client spelled it.
@@ -137,8 +160,8 @@ export class Config {
 
   /**
    * CONFIG GET: each argument is a name (answered under the spelling asked
-   * for) or a glob over every name and alias; a parameter named twice is
-   * listed once. Returns [name, value] pairs.
+   * for) or a glob over every name and alias but the hidden ones; a
+   * parameter named twice is listed once. Returns [name, value] pairs.
    */
   lookup(patterns: readonly string[]): [string, string][] {
     const out = new Map<string, [string, ParamDef]>();
@@ -149,7 +172,7 @@ export class Config {
         continue;
       }
       for (const e of this.entries.values()) {
-        if (!out.has(e.name) && globMatch(p, e.name, true)) out.set(e.name, [e.name, e.def]);
+        if (!e.def.hidden && !out.has(e.name) && globMatch(p, e.name, true)) out.set(e.name, [e.name, e.def]);
       }
     }
     return [...out.values()].map(([name, def]) => [name, this.text(def)]);

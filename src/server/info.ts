@@ -139,10 +139,10 @@ function memorySection(server: Server): string[] {
     `used_memory_functions:${functions.memory}`,
     `used_memory_scripts:${scriptMemory}`,
     `used_memory_scripts_human:${bytesToHuman(scriptMemory)}`,
-    // Sluice sets no memory limit and never evicts.
-    'maxmemory:0',
-    'maxmemory_human:0B',
-    'maxmemory_policy:noeviction',
+    // As configured (Sluice does not evict yet).
+    `maxmemory:${server.config.text(server.config.def('maxmemory')!)}`,
+    `maxmemory_human:${bytesToHuman(server.config.num('maxmemory'))}`,
+    `maxmemory_policy:${server.config.str('maxmemory-policy')}`,
   ];
 }
 

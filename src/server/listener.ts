@@ -1,49 +1,109 @@
+import { chmodSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
+
+export interface ListenOptions {
+  /** The listen queue's length (tcp-backlog). */
+  backlog: number;
+  /** A Unix socket path to listen on as well (unixsocket), or empty. */
+  unixSocket: string;
+  /** Its file mode (unixsocketperm); 0 leaves it as the umask makes it. */
+  unixSocketPerm: number;
+}
 
 /**
  * The listening sockets of one server: one per `bind` address, all on one
- * port. A leading `-` makes an address optional (redis.conf's `bind
- * 127.0.0.1 -::1`): one that cannot be bound is skipped.
+ * port, and the Unix socket when one is configured. A leading `-` makes an
+ * address optional (redis.conf's `bind 127.0.0.1 -::1`): one that cannot be
+ * bound is skipped.
  */
 export class Listener {
-  private readonly servers: net.Server[] = [];
+  private tcp: net.Server[] = [];
+  private unix: net.Server | null = null;
 
   constructor(private readonly onConnection: (socket: net.Socket) => void) {}
 
   /** Binds every address; resolves to the port bound (the one picked for port 0). Rejects, having closed what it bound, on failure. */
-  async listen(binds: readonly string[], port: number): Promise<number> {
+  async listen(binds: readonly string[], port: number, options: ListenOptions): Promise<number> {
+    port = await this.listenTcp(binds, port, options.backlog);
+    if (this.tcp.length === 0) throw new Error(`could not bind to any of: ${binds.join(' ')}`);
+    if (options.unixSocket !== '') await this.listenUnix(options);
+    return port;
+  }
+
+  /**
+   * CONFIG SET port or bind: stops accepting on the TCP sockets (their
+   * clients stay) and listens again, on nothing when the port is 0, as
+   * Redis does. Rejects, listening nowhere on TCP, when an address cannot
+   * be bound; the caller then listens again as before.
+   */
+  async rebind(binds: readonly string[], port: number, backlog: number): Promise<void> {
+    await closeAll(this.tcp);
+    this.tcp = [];
+    if (port !== 0) await this.listenTcp(binds, port, backlog);
+  }
+
+  private async listenTcp(binds: readonly string[], port: number, backlog: number): Promise<number> {
     for (const spec of binds) {
       const optional = spec.startsWith('-');
       const host = optional ? spec.slice(1) : spec;
       const srv = net.createServer({ noDelay: true }, this.onConnection);
       try {
-        await new Promise<void>((resolve, reject) => {
-          srv.once('error', reject);
-          srv.listen({ port, host, exclusive: true }, () => {
-            srv.off('error', reject);
-            resolve();
-          });
-        });
+        await listening(srv, { port, host, exclusive: true, backlog });
       } catch (e) {
         if (optional) continue;
-        await this.close();
+        await closeAll(this.tcp);
+        this.tcp = [];
         throw e;
       }
       port = (srv.address() as net.AddressInfo).port;
-      this.servers.push(srv);
+      this.tcp.push(srv);
     }
-    if (this.servers.length === 0) throw new Error(`could not bind to any of: ${binds.join(' ')}`);
     return port;
   }
 
-  /** The first bound address (where the metrics endpoint listens too). */
+  /** As Redis: a file already at the path (a socket left by a crash) is removed first. */
+  private async listenUnix(options: ListenOptions): Promise<void> {
+    const file = options.unixSocket;
+    try {
+      unlinkSync(file);
+    } catch {
+      // Nothing there: the usual case.
+    }
+    const srv = net.createServer(this.onConnection);
+    try {
+      await listening(srv, { path: file, backlog: options.backlog });
+      if (options.unixSocketPerm !== 0) chmodSync(file, options.unixSocketPerm);
+    } catch (e) {
+      srv.close();
+      await this.close();
+      throw e;
+    }
+    this.unix = srv;
+  }
+
+  /** The first bound TCP address (where the metrics endpoint listens too). */
   get address(): string {
-    return (this.servers[0].address() as net.AddressInfo).address;
+    return (this.tcp[0].address() as net.AddressInfo).address;
   }
 
   close(): Promise<void> {
-    const closing = this.servers.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
-    this.servers.length = 0;
-    return Promise.all(closing).then(() => {});
+    const all = this.unix === null ? this.tcp : [...this.tcp, this.unix];
+    this.tcp = [];
+    this.unix = null;
+    return closeAll(all);
   }
+}
+
+function closeAll(servers: readonly net.Server[]): Promise<void> {
+  return Promise.all(servers.map((l) => new Promise<void>((resolve) => l.close(() => resolve())))).then(() => {});
+}
+
+function listening(srv: net.Server, options: net.ListenOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen(options, () => {
+      srv.off('error', reject);
+      resolve();
+    });
+  });
 }

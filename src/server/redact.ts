@@ -1,11 +1,13 @@
+import { PARAMETERS } from './config-params.js';
+
 /**
  * Secrets never reach MONITOR or the slow log: Redis replaces them with
  * "(redacted)" in the arguments it shows, and so does Sluice.
  */
 export const REDACTED = '(redacted)';
 
-/** Configuration parameters whose CONFIG SET value is a secret. */
-const SENSITIVE_CONFIG = new Set(['requirepass', 'masterauth']);
+/** Configuration parameters (and aliases) whose CONFIG SET value is a secret. */
+const SENSITIVE_CONFIG = new Set(PARAMETERS.filter((p) => p.sensitive).flatMap((p) => (p.alias ? [p.name, p.alias] : [p.name])));
 
 /** The argv to show for a command: the same array when nothing is secret, a redacted copy otherwise. */
 export function redactArgv(argv: string[]): string[] {

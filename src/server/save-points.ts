@@ -17,7 +17,7 @@ function words(raw: string): string[] {
 }
 
 /** strtoll as Redis calls it: leading blanks and a sign allowed, saturating at the int64 range; null unless the whole word is consumed. */
-function strtoll(word: string): bigint | null {
+export function strtoll(word: string): bigint | null {
   const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]*)$/.exec(word);
   if (m === null) return null;
   if (m[2] === '') return m[1] === '' ? 0n : null;

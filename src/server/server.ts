@@ -33,6 +33,19 @@ export interface MemoryLimit {
   overLimit(): boolean;
 }
 
+/** A rename-command the command table refused: which one (by position) and Redis's reason. */
+export class CommandRenameError extends Error {
+  constructor(
+    readonly index: number,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** The longest TCP keepalive idle time Linux accepts, in seconds. */
+const MAX_KEEPALIVE_IDLE = 32767;
+
 export interface PauseState {
   until: number;
   /** 'all' holds every command, 'write' only those that may write. */
@@ -78,6 +91,9 @@ export class Server implements PersistenceHost<Client> {
   /** Unix time (s) of the last successful save; no saving exists yet, so the start time. */
   lastSave = Math.floor(Date.now() / 1000);
   private readonly listener = new Listener((socket) => this.accept(socket));
+  /** Set once listen() has bound the sockets: from then on CONFIG SET port and bind bind again. */
+  listening = false;
+  private rebinding: Promise<void> = Promise.resolve();
   private nextClientId = 1;
   private toFlush: Client[] = [];
   private cron: NodeJS.Timeout | null = null;
@@ -88,11 +104,13 @@ export class Server implements PersistenceHost<Client> {
   /**
    * @param configFile the absolute path of the config file the settings came
    * from: CONFIG REWRITE writes it, INFO shows it; null when there is none.
+   * @param renames the config file's rename-command directives, in order.
    */
   constructor(
     settings: [string, string][] = [],
     logOptions: { pretty?: boolean; destination?: NodeJS.WritableStream } = {},
     readonly configFile: string | null = null,
+    renames: readonly (readonly [from: string, to: string])[] = [],
   ) {
     const err = this.config.setMany(settings, { startup: true });
     if (err !== null) throw new Error(err.replace(/^ERR /, ''));
@@ -130,6 +148,10 @@ export class Server implements PersistenceHost<Client> {
     this.luaClient.denyBlocking = true;
     this.luaClient.fromScript = true;
     this.commands = new CommandTable(commandList(this.broker, this.persistence, this.scripting));
+    renames.forEach(([from, to], i) => {
+      const reason = this.commands.rename(from, to);
+      if (reason !== null) throw new CommandRenameError(i, reason);
+    });
     this.keyspace.listener = {
       expired: (db, key) => {
         this.propagation.record(db.index, ['DEL', key]);
@@ -162,12 +184,32 @@ export class Server implements PersistenceHost<Client> {
     this.persistence.configChanged();
   }
 
+  /**
+   * CONFIG SET port or bind: listens again as configured now (one change
+   * after another when several come close together). Rejects when an
+   * address cannot be bound, listening nowhere on TCP then.
+   */
+  rebind(): Promise<void> {
+    const next = this.rebinding.catch(() => {}).then(() =>
+      this.listener.rebind(this.bindAddresses(), this.config.num('port'), this.config.num('tcp-backlog')),
+    );
+    this.rebinding = next;
+    return next;
+  }
+
+  private bindAddresses(): string[] {
+    return this.config.str('bind').split(/\s+/).filter(Boolean);
+  }
+
   /** Starts listening on each bind address; resolves to the bound port. */
   async listen(): Promise<number> {
-    const binds = this.config.str('bind').split(/\s+/).filter(Boolean);
     let port: number;
     try {
-      port = await this.listener.listen(binds, this.config.num('port'));
+      port = await this.listener.listen(this.bindAddresses(), this.config.num('port'), {
+        backlog: this.config.num('tcp-backlog'),
+        unixSocket: this.config.str('unixsocket'),
+        unixSocketPerm: this.config.num('unixsocketperm'),
+      });
     } catch (e) {
       await this.close();
       throw e;
@@ -181,6 +223,9 @@ export class Server implements PersistenceHost<Client> {
         throw e;
       }
     }
+    // Port 0 asked for any free port: the one picked is the port from now on (CONFIG GET, CONFIG SET bind, REWRITE).
+    if (this.config.num('port') === 0) this.config.setMany([['port', String(port)]], { startup: true });
+    this.listening = true;
     this.startCron();
     // Clients can connect while the AOF loads: they are answered -LOADING, as Redis does.
     this.persistence.start();
@@ -202,7 +247,11 @@ export class Server implements PersistenceHost<Client> {
     if (timeout > 0) {
       const limit = Date.now() - timeout * 1000;
       for (const c of this.clients.values()) {
-        if (c.lastInteraction < limit && !c.monitor && c.blocked === null) c.close();
+        // As Redis: subscribers, blocked clients and monitors wait as long as they like.
+        if (c.lastInteraction < limit && !c.monitor && c.blocked === null && c.pubsub === null) {
+          this.log.verbose('Closing idle client');
+          c.close();
+        }
       }
     }
   }
@@ -222,6 +271,9 @@ export class Server implements PersistenceHost<Client> {
 
   private accept(socket: net.Socket): void {
     this.stats.connectionsReceived++;
+    const keepAlive = this.config.num('tcp-keepalive');
+    // Linux takes an idle time of at most 32767 s (MAX_TCP_KEEPIDLE); a Unix socket ignores the call.
+    if (keepAlive > 0) socket.setKeepAlive(true, Math.min(keepAlive, MAX_KEEPALIVE_IDLE) * 1000);
     if (this.clients.size >= this.config.num('maxclients')) {
       this.stats.rejectedConnections++;
       socket.end('-ERR max number of clients reached\r\n');

@@ -509,3 +509,11 @@ export const DOC_FIELD_ORDER = [
 export const ARG_FIELD_ORDER = [
   'name', 'type', 'display_text', 'key_spec_index', 'token', 'summary', 'since', 'deprecated_since', 'flags', 'arguments',
 ];
+
+/** Configuration parameters Redis 7.2 added: 7.0's CONFIG GET does not know them (checked against 7.2.6). */
+export const CONFIG_ADDED_IN_7_2 = [
+  'cluster-announce-human-nodename', 'cluster-ping-interval', 'locale-collate', 'set-max-listpack-entries', 'set-max-listpack-value',
+];
+
+/** Parameters 7.2 hides from CONFIG GET's patterns (answered by exact name only); 7.0 lists them. */
+export const CONFIG_HIDDEN_IN_7_2 = ['aof-disable-auto-gc'];

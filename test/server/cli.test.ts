@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createLogger } from '../../src/server/logger.js';
+import { REDIS_VERSION } from '../../src/server/version.js';
 import { CLI, ensureBuild } from '../helpers/child-sluice.js';
 import { RespClient } from '../helpers/resp-client.js';
 import { freePort } from '../helpers/servers.js';
@@ -123,24 +124,25 @@ describe('sluice-server', () => {
 
     const bad = sluice('--loglevel', 'loud');
     expect((await bad.exit).code).toBe(1);
-    expect(bad.stderr()).toContain("Bad value for 'loglevel'");
+    expect(bad.stderr()).toContain(">>> 'loglevel \"loud\"'\nargument(s) must be one of the following:");
   });
 
-  test('an unknown option exits non-zero with a message naming it', async () => {
+  test("an unknown option exits non-zero with Redis's report, the options numbered after the (empty) file", async () => {
     const r = sluice('--port', '0', '--no-such-option', 'yes');
     expect((await r.exit).code).toBe(1);
-    expect(r.stderr()).toContain('FATAL CONFIG ERROR');
-    expect(r.stderr()).toContain("unknown option 'no-such-option'");
-    expect(r.stderr()).toContain(">>> '--no-such-option yes'");
+    expect(r.stderr()).toBe(
+      `\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\nReading the configuration file, at line 3\n` +
+        `>>> 'no-such-option "yes"'\nBad directive or wrong number of arguments\n`,
+    );
   });
 
-  test('an unknown directive in a file names the file and line', async () => {
+  test('an unknown directive in a file names its line', async () => {
     const conf = path.join(dir, 'bad.conf');
     writeFileSync(conf, 'port 0\n\n# fine so far\nappendfsink always\n');
     const r = sluice(conf);
     expect((await r.exit).code).toBe(1);
-    expect(r.stderr()).toContain(`Reading the configuration file ${conf}, at line 4`);
-    expect(r.stderr()).toContain("unknown option 'appendfsink'");
+    expect(r.stderr()).toContain('Reading the configuration file, at line 4');
+    expect(r.stderr()).toContain(">>> 'appendfsink always'\nBad directive or wrong number of arguments");
   });
 
   test('a port already in use exits non-zero and says so', async () => {
@@ -160,7 +162,7 @@ describe('sluice-server', () => {
   test('a missing config file is a fatal error', async () => {
     const r = sluice(path.join(dir, 'nope.conf'));
     expect((await r.exit).code).toBe(1);
-    expect(r.stderr()).toContain("can't open config file");
+    expect(r.stderr()).toContain(`Fatal error, can't open config file '${path.join(dir, 'nope.conf')}': No such file or directory`);
   });
 
   test('--version prints the version and --help the usage', async () => {

@@ -1,32 +1,40 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigError, parseArgs, parseConfigText, resolveConfig } from '../../src/server/config-file.js';
+import { ConfigError, configText, parseArgs, parseConfigText, resolveConfig } from '../../src/server/config-file.js';
+import { REDIS_VERSION } from '../../src/server/version.js';
+
+const HEADER = `*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***`;
+
+/** The settings a file and command line resolve to, read as sluice-server reads them. */
+function resolve(file: string, args: string[] = []): [string, string][] {
+  return resolveConfig(parseConfigText(configText(file, '', parseArgs(args).options), 'f.conf'));
+}
 
 describe('redis.conf parsing', () => {
   test('skips comments and blank lines and keeps line numbers', () => {
     const lines = parseConfigText('# a comment\n\n  port 7000\r\n   # indented comment\nLogLevel warning\n', 'x.conf');
-    expect(lines.map((l) => [l.name, l.value, l.file, l.line])).toEqual([
-      ['port', '7000', 'x.conf', 3],
-      ['loglevel', 'warning', 'x.conf', 5],
+    expect(lines.map((l) => [l.args, l.line])).toEqual([
+      [['port', '7000'], 3],
+      [['loglevel', 'warning'], 5],
     ]);
   });
 
   test('applies double-quote escapes and single quotes as Redis does', () => {
     const [a, b, c] = parseConfigText('requirepass "a b\\x41\\n"\nrequirepass \'it\\\'s\'\nbind 127.0.0.1 "::1"', 'x.conf');
-    expect(a.value).toBe('a bA\n');
-    expect(b.value).toBe("it's");
-    expect(c.value).toBe('127.0.0.1 ::1');
+    expect(a.args).toEqual(['requirepass', 'a bA\n']);
+    expect(b.args).toEqual(['requirepass', "it's"]);
+    expect(c.args).toEqual(['bind', '127.0.0.1', '::1']);
   });
 
-  test('reports unbalanced quotes with the file and line', () => {
+  test('reports unbalanced quotes with the line, as Redis words it', () => {
     expect(() => parseConfigText('port 1\nrequirepass "open', 'my.conf')).toThrow(
-      /configuration file my\.conf, at line 2\n>>> 'requirepass "open'\nUnbalanced quotes/,
+      `${HEADER}\nReading the configuration file, at line 2\n>>> 'requirepass "open'\nUnbalanced quotes in configuration line`,
     );
   });
 
-  test('reads include files in place', () => {
+  test('reads include files in place, numbering their lines on their own', () => {
     const files: Record<string, string> = { 'inc.conf': 'hz 50\n' };
     const lines = parseConfigText('port 1\ninclude inc.conf\nport 2', 'main.conf', (p) => files[p]);
-    expect(lines.map((l) => `${l.file}:${l.line} ${l.name}=${l.value}`)).toEqual([
+    expect(lines.map((l) => `${l.file}:${l.line} ${l.args.join('=')}`)).toEqual([
       'main.conf:1 port=1',
       'inc.conf:1 hz=50',
       'main.conf:3 port=2',
@@ -39,57 +47,79 @@ describe('redis.conf parsing', () => {
 });
 
 describe('command-line arguments', () => {
-  test('an option takes every value up to the next option', () => {
-    const { file, lines } = parseArgs(['--port', '7000', '--bind', '127.0.0.1', '::1', '--save', '', '--loglevel', 'debug']);
+  test('become config lines appended to the file, values quoted as Redis quotes them', () => {
+    const { file, stdin, options } = parseArgs(['--port', '7000', '--bind', '127.0.0.1', '::1', '--requirepass', 'a "b"', '--loglevel', 'debug']);
     expect(file).toBeNull();
-    expect(lines.map((l) => [l.name, l.value])).toEqual([
-      ['port', '7000'],
-      ['bind', '127.0.0.1 ::1'],
-      ['save', ''],
-      ['loglevel', 'debug'],
-    ]);
+    expect(stdin).toBe(false);
+    expect(options).toBe('port "7000" \nbind "127.0.0.1" "::1" \nrequirepass "a \\"b\\"" \nloglevel "debug" ');
   });
 
-  test('only the first argument may be a config file', () => {
+  test('the first argument may be a config file, and - (first or last) reads standard input too', () => {
     expect(parseArgs(['/etc/sluice.conf', '--port', '1']).file).toBe('/etc/sluice.conf');
-    expect(() => parseArgs(['--port', '1', '--', 'x'])).toThrow(/Unexpected argument '--'/);
+    expect(parseArgs(['/etc/sluice.conf', '-']).stdin).toBe(true);
+    expect(parseArgs(['-', '--port', '1'])).toEqual({ file: null, stdin: true, options: 'port "1" ' });
+  });
+
+  test('an option waiting for its value takes one starting with --; a bare --save means save ""', () => {
+    expect(parseArgs(['--requirepass', '--secret--']).options).toBe('requirepass "--secret--" ');
+    expect(parseArgs(['--save', '--port', '1']).options).toBe('save ""\nport "1" ');
+    expect(parseArgs(['--port', '1', '--save']).options).toBe('port "1" \nsave ""');
+  });
+
+  test('a name and its value may come as one argument', () => {
+    expect(resolve('', ['--port 7000', '--save', '900 1'])).toEqual([['port', '7000'], ['save', '900 1']]);
   });
 });
 
 describe('resolving directives', () => {
-  test('the last occurrence of a parameter wins, aliases included', () => {
-    const lines = [
-      ...parseConfigText('port 7000\nhash-max-ziplist-entries 10', 'f.conf'),
-      ...parseArgs(['--port', '7001', '--hash-max-listpack-entries', '20']).lines,
-    ];
-    expect(resolveConfig(lines)).toEqual([
+  test('the last occurrence of a parameter wins, aliases included; the command line comes last', () => {
+    expect(resolve('port 7000\nhash-max-ziplist-entries 10', ['--port', '7001', '--hash-max-listpack-entries', '20'])).toEqual([
       ['port', '7001'],
       ['hash-max-listpack-entries', '20'],
     ]);
   });
 
   test('save lines add up their points; an empty one clears those before it (the defaults go with the first line)', () => {
-    const resolve = (text: string, args: string[] = []) =>
-      resolveConfig([...parseConfigText(text, 'f.conf'), ...parseArgs(args).lines]);
     expect(resolve('save 900 1\nsave 300 10\nsave 60 10000')).toEqual([['save', '900 1 300 10 60 10000']]);
     expect(resolve('save 900 1\nsave ""\nsave 5 1')).toEqual([['save', '5 1']]);
     expect(resolve('save 900 1', ['--save', ''])).toEqual([['save', '']]);
+    expect(resolve('save 900 1', ['--save'])).toEqual([['save', '']]);
     expect(resolve('save 900 1', ['--save', '7', '2'])).toEqual([['save', '900 1 7 2']]);
     expect(() => resolve('save 900')).toThrow(/Invalid save parameters/);
   });
 
-  test('an unknown directive names itself and its line', () => {
-    const lines = parseConfigText('port 7000\nappendonlyy yes', 'f.conf');
-    expect(() => resolveConfig(lines)).toThrow(ConfigError);
-    expect(() => resolveConfig(lines)).toThrow("Reading the configuration file f.conf, at line 2\n>>> 'appendonlyy yes'\nBad directive or wrong number of arguments: unknown option 'appendonlyy'");
+  test('a parameter of several arguments given as one splits it; others take exactly one', () => {
+    expect(resolve('oom-score-adj-values "0 100 900"')).toEqual([['oom-score-adj-values', '0 100 900']]);
+    expect(resolve('client-output-buffer-limit pubsub 1mb 0 0')[0][1]).toBe('normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 0 0');
+    expect(() => resolve('hz 1 2')).toThrow(`>>> 'hz 1 2'\nwrong number of arguments`);
+    expect(() => resolve('port')).toThrow(`>>> 'port'\nwrong number of arguments`);
   });
 
-  test('a bad value gives the reason Redis gives', () => {
-    expect(() => resolveConfig(parseArgs(['--port', 'x']).lines)).toThrow(
-      "Reading the command line\n>>> '--port x'\nBad value for 'port': argument couldn't be parsed into an integer",
+  test('an unknown directive is reported as Redis reports it, the command line counted after the file', () => {
+    expect(() => resolve('port 7000\nappendonlyy yes')).toThrow(ConfigError);
+    expect(() => resolve('port 7000\nappendonlyy yes')).toThrow(
+      `${HEADER}\nReading the configuration file, at line 2\n>>> 'appendonlyy yes'\nBad directive or wrong number of arguments`,
     );
-    expect(() => resolveConfig(parseArgs(['--loglevel', 'loud']).lines)).toThrow(
-      "Bad value for 'loglevel': argument(s) must be one of the following: debug, verbose, notice, warning, nothing",
+    // Redis joins the options to the file with a newline: the first option is on the line after the file's last.
+    expect(() => resolve('port 7000\n', ['--no-such', 'x'])).toThrow(`at line 3\n>>> 'no-such "x"'\nBad directive`);
+    expect(() => resolve('', ['--port', '1', '--no-such', 'x'])).toThrow(`at line 3\n>>> 'no-such "x"'`);
+  });
+
+  test("directives Redis dropped but still skips are accepted with Redis's argument count", () => {
+    expect(resolve('list-max-ziplist-entries 512\nlua-replicate-commands yes\nport 1')).toEqual([['port', '1']]);
+    expect(() => resolve('list-max-ziplist-value 1 2')).toThrow(/Bad directive/);
+  });
+
+  test('repl-backlog-size keeps a small value from the file (CONFIG SET raises it to 16kb, as Redis applies it)', () => {
+    expect(resolve('repl-backlog-size 1')).toEqual([['repl-backlog-size', '1']]);
+  });
+
+  test("a bad value gives Redis's reason alone", () => {
+    expect(() => resolve('', ['--port', 'x'])).toThrow(`>>> 'port "x"'\nargument couldn't be parsed into an integer`);
+    expect(() => resolve('', ['--loglevel', 'loud'])).toThrow(
+      "\nargument(s) must be one of the following: debug, verbose, notice, warning, nothing",
     );
+    expect(() => resolve('maxmemory 1xx')).toThrow("\nargument must be a memory value");
+    expect(() => resolve('daemonize maybe')).toThrow("\nargument must be 'yes' or 'no'");
   });
 });

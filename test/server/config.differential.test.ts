@@ -1,34 +1,68 @@
 import { describe, expect, test } from 'vitest';
-import { c, differential, fails, help } from '../helpers/differential.js';
+import { c, differential, fails, help, unordered } from '../helpers/differential.js';
 import { useSluiceAndRedis } from '../helpers/fixture.js';
 import { RespClient, type Resp } from '../helpers/resp-client.js';
 import { redisServerPath } from '../helpers/servers.js';
+import { PARAMETERS } from '../../src/server/config-params.js';
+import { CONFIG_ADDED_IN_7_2, CONFIG_HIDDEN_IN_7_2 } from '../helpers/redis-7.2-changes.js';
 
 /**
- * CONFIG against redis-server 7.0. Left out on purpose: parameters whose
- * Sluice default differs by design (bind, dir, port), Sluice's own
- * (metrics-port), what 7.2 added (set-max-listpack-*, loglevel "nothing",
- * which also changes loglevel's error text) and maxmemory-policy's values
- * (Sluice never evicts); config.test.ts covers those. Every test leaves the
- * parameters it changed at their defaults: the servers live for the whole
- * block.
+ * CONFIG against redis-server 7.0. Every parameter of the table is compared
+ * (defaults, by its name and by its alias), except: those whose Sluice
+ * default differs by design (bind, dir, port, save, aof-use-rdb-preamble,
+ * loglevel: an embedded server logs warnings only), Sluice's own
+ * (metrics-port), and what 7.2 added (config.test.ts states 7.2's values;
+ * redis-7.2-changes.ts lists them). Every test leaves the parameters it
+ * changed at their defaults: the servers live for the whole block.
  */
-// loglevel is left out: an embedded server defaults to warning (sluice-server, like Redis, to notice).
-const SHARED_DEFAULTS = [
-  'databases', 'requirepass', 'hz', 'timeout', 'maxclients', 'proto-max-bulk-len', 'client-query-buffer-limit',
-  'logfile', 'slowlog-log-slower-than', 'slowlog-max-len', 'maxmemory-policy',
-  'hash-max-listpack-entries', 'hash-max-ziplist-entries', 'hash-max-listpack-value', 'hash-max-ziplist-value',
-  'list-max-listpack-size', 'list-max-ziplist-size', 'list-compress-depth', 'set-max-intset-entries',
-  'zset-max-listpack-entries', 'zset-max-ziplist-entries', 'zset-max-listpack-value', 'zset-max-ziplist-value',
-  'stream-node-max-bytes', 'stream-node-max-entries',
-];
+const DIFFERENT_BY_DESIGN = new Set(['bind', 'dir', 'port', 'save', 'aof-use-rdb-preamble', 'loglevel', 'metrics-port']);
+const SHARED_NAMES = PARAMETERS.filter((p) => !DIFFERENT_BY_DESIGN.has(p.name) && p.since === undefined)
+  .flatMap((p) => (p.alias ? [p.name, p.alias] : [p.name]));
 
 const set = (name: string, value: string) => c('CONFIG', 'SET', name, value);
 const get = (name: string) => c('CONFIG', 'GET', name);
 const bad = (name: string, value: string) => fails('CONFIG', 'SET', name, value);
 
+/** The numeric parameters both servers have, whose CONFIG SET both treat alike (Sluice binds its port once). */
+const NUMERIC = PARAMETERS.filter((p) => p.min !== undefined && p.since === undefined && p.name !== 'port' && p.name !== 'metrics-port');
+
+/** One past each bound is refused with the same reason (an immutable parameter: refused as immutable by both). */
+const pastBounds = NUMERIC.flatMap((p) => {
+  const rows = [bad(p.name, String(p.min! - 1n))];
+  // Past 2^64 a memory value saturates to the maximum, which an unsigned 64-bit parameter accepts.
+  if (!(p.unsigned && p.max === 2n ** 64n - 1n)) rows.push(bad(p.name, String(p.max! + 1n)));
+  return rows;
+});
+
+/**
+ * Each bound itself is accepted and read back as Redis prints it, then the
+ * default is restored. Left out: what cannot be set at run time, TLS (Redis
+ * then tries to set TLS up), Redis's hidden test knobs (some start timers)
+ * and percentages (written as "N%", not as the held -N).
+ */
+const atBounds = NUMERIC.filter((p) => !p.immutable && !p.hidden && !p.percent && !p.name.startsWith('tls-')).flatMap((p) => [
+  set(p.name, String(p.min)), get(p.name), set(p.name, String(p.max)), get(p.name), set(p.name, p.default), get(p.name),
+]);
+
+/**
+ * Every boolean both servers have, both ways and back. Left out: appendonly
+ * (turning it on starts a rewrite), activedefrag (Debian's build refuses
+ * yes: it lacks Redis's own jemalloc) and TLS.
+ */
+const BOOL_ASIDE = new Set(['appendonly', 'activedefrag']);
+const booleans = PARAMETERS.filter((p) => p.type === 'bool' && !p.immutable && p.since === undefined && !BOOL_ASIDE.has(p.name) && !p.name.startsWith('tls-'))
+  .flatMap((p) => [set(p.name, 'Yes'), get(p.name), set(p.name, 'NO'), get(p.name), set(p.name, p.default), bad(p.name, 'true')]);
+
+/** Every free-form string both servers have (TLS aside: Redis reloads its certificates), set and cleared. */
+const strings = PARAMETERS.filter((p) => p.type === 'string' && !p.immutable && !p.protected && p.since === undefined && !p.validate && !p.name.startsWith('tls-'))
+  .flatMap((p) => [set(p.name, 'a value'), get(p.name), set(p.name, ''), get(p.name), set(p.name, p.default)]);
+
+/** Every name of every enum both servers have (loglevel aside: 7.2 added "nothing"), read back, and one name neither knows. */
+const enumNames = PARAMETERS.filter((p) => p.type === 'enum' && !p.immutable && p.name !== 'loglevel' && !p.name.startsWith('tls-'))
+  .flatMap((p) => [...p.values!.flatMap((v) => [set(p.name, v.toUpperCase()), get(p.name)]), set(p.name, p.default), bad(p.name, 'zzz')]);
+
 differential('CONFIG', {
-  'defaults of the parameters both servers have': SHARED_DEFAULTS.map(get),
+  'defaults of every parameter both servers have, by name and by alias': SHARED_NAMES.map(get),
   'CONFIG GET by exact name keeps the spelling asked for and lists a parameter once': [
     get('HZ'), get('Hash-Max-Ziplist-Entries'), c('CONFIG', 'GET', 'hz', 'HZ'), c('CONFIG', 'GET', 'HZ', 'h?'),
     get('nosuch'), c('CONFIG', 'GET', 'nosuch', 'other'), get(''), fails('CONFIG', 'GET'),
@@ -94,6 +128,81 @@ differential('CONFIG', {
     help('CONFIG', 'HELP'), help('config', 'help'), c('CONFIG', 'RESETSTAT'),
   ],
   'CONFIG REWRITE without a config file': [fails('CONFIG', 'REWRITE')],
+  'booleans take yes or no in any case; what Redis sets only at start is immutable': [
+    set('activerehashing', 'NO'), get('activerehashing'), set('activerehashing', 'yes'),
+    bad('activerehashing', '1'), bad('lazyfree-lazy-expire', 'on'), bad('replica-read-only', ''),
+    bad('daemonize', 'no'), bad('io-threads', '2'), bad('rdbchecksum', 'no'), bad('syslog-enabled', 'yes'),
+    bad('supervised', 'no'), bad('unixsocket', '/tmp/x.sock'), bad('unixsocketperm', '1'), bad('pidfile', 'x'),
+    bad('cluster-enabled', 'yes'), bad('aclfile', 'x'), bad('tcp-backlog', '10'), bad('socket-mark-id', '1'),
+    bad('replicaof', 'no one'), bad('slaveof', 'no one'), bad('dbfilename', 'x.rdb'),
+  ],
+  "enums take Redis's names in any case; a synonym reads back as the name it stands for": [
+    set('maxmemory-policy', 'ALLKEYS-LRU'), get('maxmemory-policy'), set('maxmemory-policy', 'noeviction'),
+    bad('maxmemory-policy', 'lru'), bad('maxmemory-policy', ''), bad('appendfsync', 'sometimes'),
+    set('oom-score-adj', 'relative'), get('oom-score-adj'), set('oom-score-adj', 'no'), bad('oom-score-adj', 'maybe'),
+    set('acl-pubsub-default', 'allchannels'), get('acl-pubsub-default'), set('acl-pubsub-default', 'resetchannels'),
+    bad('sanitize-dump-payload', 'always'), bad('propagation-error-behavior', 'x'), bad('cluster-preferred-endpoint-type', 'x'),
+    bad('tls-auth-clients', 'sometimes'), bad('repl-diskless-load', 'x'),
+  ],
+  'memory values, and maxmemory-clients which also takes a percentage': [
+    set('maxmemory', '100mb'), get('maxmemory'), set('maxmemory', '18446744073709551615'), get('maxmemory'),
+    bad('maxmemory', '-1'), bad('maxmemory', '1xx'), bad('maxmemory', '1%'), set('maxmemory', '0'),
+    set('maxmemory-clients', '10%'), get('maxmemory-clients'), bad('maxmemory-clients', '101%'),
+    bad('maxmemory-clients', '-1%'), bad('maxmemory-clients', '1%%'), bad('maxmemory-clients', '%'), bad('maxmemory-clients', 'x'),
+    set('maxmemory-clients', '99999999999999999999'), get('maxmemory-clients'),
+    set('maxmemory-clients', '1gb'), get('maxmemory-clients'), set('maxmemory-clients', '0%'), get('maxmemory-clients'),
+    set('maxmemory-clients', '0'), get('maxmemory-clients'),
+    set('repl-backlog-size', '2mb'), get('repl-backlog-size'), bad('repl-backlog-size', '0'), set('repl-backlog-size', '1mb'),
+    bad('active-defrag-ignore-bytes', '0'), bad('cluster-link-sendbuf-limit', 'x'),
+  ],
+  'integer ranges of every C type Redis stores them in': [
+    bad('replica-announce-port', '-1'), bad('slave-announce-port', '65536'), bad('active-defrag-max-scan-fields', '0'),
+    bad('active-defrag-max-scan-fields', '-1'), bad('maxmemory-samples', '0'), bad('maxmemory-eviction-tenacity', '101'),
+    bad('active-expire-effort', '11'), bad('active-expire-effort', '0'), bad('tracking-table-max-keys', '-1'),
+    bad('acllog-max-len', '-1'), bad('lfu-decay-time', '-1'), bad('repl-timeout', '0'), bad('repl-ping-slave-period', '0'),
+    bad('active-defrag-cycle-max', '100'), bad('active-defrag-threshold-upper', '1001'), bad('cluster-node-timeout', '-1'),
+    bad('repl-backlog-ttl', '-1'), bad('min-slaves-to-write', 'x'), bad('tcp-keepalive', '-1'), bad('shutdown-timeout', '-1'),
+    set('tcp-keepalive', '60'), get('tcp-keepalive'), set('tcp-keepalive', '300'),
+    set('slave-priority', '5'), get('replica-priority'), get('slave-priority'), set('replica-priority', '100'),
+    set('lua-time-limit', '100'), get('busy-reply-threshold'), set('busy-reply-threshold', '5000'),
+  ],
+  'parameters of several arguments, and their errors': [
+    bad('oom-score-adj-values', '0 200 800 '), bad('oom-score-adj-values', '1 2'), bad('oom-score-adj-values', '0 200 2001'),
+    bad('oom-score-adj-values', '0 x 1'), set('oom-score-adj-values', '-2000 +5 2000'), get('oom-score-adj-values'),
+    set('oom-score-adj-values', '0 200 800'),
+    set('latency-tracking-info-percentiles', '50 1e1 99.9999999'), get('latency-tracking-info-percentiles'),
+    set('latency-tracking-info-percentiles', ''), get('latency-tracking-info-percentiles'),
+    bad('latency-tracking-info-percentiles', '101'), bad('latency-tracking-info-percentiles', 'abc'),
+    bad('latency-tracking-info-percentiles', '-0.5'), set('latency-tracking-info-percentiles', '50 99 99.9'),
+    set('shutdown-on-sigint', 'now save'), get('shutdown-on-sigint'), set('shutdown-on-sigint', 'DEFAULT NOW'), get('shutdown-on-sigint'),
+    bad('shutdown-on-sigint', 'save nosave'), bad('shutdown-on-sigint', ''), bad('shutdown-on-sigint', 'bogus'),
+    set('shutdown-on-sigterm', 'force nosave'), get('shutdown-on-sigterm'),
+    set('shutdown-on-sigint', 'default'), set('shutdown-on-sigterm', 'default'), get('shutdown-on-sigterm'),
+  ],
+  "strings with Redis's validators": [
+    bad('proc-title-template', '{title}'), bad('proc-title-template', '{nope} x'), bad('proc-title-template', 'x {'),
+    bad('proc-title-template', 'x {port'), bad('proc-title-template', ''), bad('proc-title-template', '   '),
+    set('proc-title-template', 'sluice {{ {port}'), get('proc-title-template'),
+    set('proc-title-template', '{title} {listen-addr} {server-mode}'),
+    bad('cluster-announce-hostname', 'bad_host'), bad('cluster-announce-hostname', 'a b'),
+    set('ignore-warnings', 'ARM64-COW-BUG'), get('ignore-warnings'), set('ignore-warnings', ''),
+    set('masteruser', 'u'), get('masteruser'), set('masteruser', ''),
+  ],
+  'every numeric parameter refuses one past each of its bounds': pastBounds,
+  'every numeric parameter accepts its bounds and reads them back': atBounds,
+  'every free-form string is stored as given': strings,
+  'every boolean takes yes and no in any case and nothing else': booleans,
+  'every enum takes each of its names in any case and reads it back; an unknown name is refused with the list': enumNames,
+  'a failing CONFIG SET of several parameters changes none of them': [
+    fails('CONFIG', 'SET', 'maxmemory', '10mb', 'maxmemory-policy', 'nope'), get('maxmemory'), get('maxmemory-policy'),
+    fails('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu', 'maxmemory', '10mb', 'activerehashing', 'maybe'),
+    get('maxmemory'), get('maxmemory-policy'), get('activerehashing'),
+    fails('CONFIG', 'SET', 'maxmemory', '10mb', 'daemonize', 'no'), fails('CONFIG', 'SET', 'maxmemory', '10mb', 'MAXMEMORY', '20mb'),
+    fails('CONFIG', 'SET', 'maxmemory', '10mb', 'oom-score-adj-values', '1 2'), get('maxmemory'), get('oom-score-adj-values'),
+    c('CONFIG', 'SET', 'maxmemory', '10mb', 'maxmemory-policy', 'volatile-ttl', 'maxmemory-clients', '5%'),
+    unordered('CONFIG', 'GET', 'maxmemory', 'maxmemory-policy', 'maxmemory-clients'),
+    c('CONFIG', 'SET', 'maxmemory', '0', 'maxmemory-policy', 'noeviction', 'maxmemory-clients', '0'),
+  ],
   // The servers start with different save points (the harness starts redis-server with none), so the case sets them first.
   'save points: pairs of seconds (at least 1) and changes (at least 0), read back as Redis prints them': [
     set('save', '3600 1'), get('save'), set('save', '1 0 2 3'), get('save'), set('save', '+5 1'), get('save'),
@@ -123,6 +232,28 @@ describe.skipIf(redisServerPath === null)('CONFIG GET patterns (differential vs 
     ['[h]z'], ['h?'], ['slowlog-*', 'slowlog-max-len', 'SLOWLOG-MAX-LEN'], ['hz', 'timeout', 'databases'],
     ['zset-*-value', 'hash-*'],
   ];
+  test("CONFIG GET * lists Redis's parameters with Redis's values, 7.2's changes and Sluice's own aside", async () => {
+    const [a, b] = await Promise.all([RespClient.connect(servers.sluice.port), RespClient.connect(servers.redis.port)]);
+    try {
+      const ours = new Map(pairs(await a.call('CONFIG', 'GET', '*')).map((p) => p.split(/=(.*)/s).slice(0, 2) as [string, string]));
+      const theirs = new Map(pairs(await b.call('CONFIG', 'GET', '*')).map((p) => p.split(/=(.*)/s).slice(0, 2) as [string, string]));
+      const hidden = new Set(PARAMETERS.filter((p) => p.hidden).map((p) => p.name));
+      const expected = [...theirs.keys()].filter((n) => !CONFIG_HIDDEN_IN_7_2.includes(n));
+      expected.push(...CONFIG_ADDED_IN_7_2.filter((n) => !hidden.has(n)), 'metrics-port');
+      expect([...ours.keys()].sort()).toEqual(expected.sort());
+      for (const [name, value] of theirs) {
+        if (ours.has(name) && !DIFFERENT_BY_DESIGN.has(name)) expect(ours.get(name), name).toBe(value);
+      }
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  test('the parameters the table says 7.2 added are the ones recorded as 7.2 changes', () => {
+    expect(PARAMETERS.filter((p) => p.since === '7.2').map((p) => p.name).sort()).toEqual([...CONFIG_ADDED_IN_7_2].sort());
+  });
+
   for (const proto of [2, 3] as const) {
     test(`globs match every name and alias, each listed once (RESP${proto})`, async () => {
       const a = await RespClient.connect(servers.sluice.port);

@@ -37,15 +37,62 @@ describe('CONFIG GET and SET', () => {
     ));
   });
 
-  test('maxmemory-policy accepts only noeviction, the policy Sluice keeps', async () => {
-    expect(await sluice.conn.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru')).toEqual(err(
-      "ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following: noeviction",
+  test("7.2's parameters answer with 7.2.6's defaults and validation", async () => {
+    const call = (...a: string[]) => sluice.conn.call(...a);
+    for (const [name, value] of [['locale-collate', ''], ['cluster-announce-human-nodename', ''], ['cluster-ping-interval', '0']]) {
+      expect(await call('CONFIG', 'GET', name)).toEqual(bulks(name, value));
+    }
+    expect(await call('CONFIG', 'SET', 'cluster-announce-human-nodename', 'a$b')).toEqual(err(
+      "ERR CONFIG SET failed (possibly related to argument 'cluster-announce-human-nodename') - Announced human node name contained invalid character",
     ));
-    expect(await sluice.conn.call('CONFIG', 'GET', 'maxmemory-policy')).toEqual(bulks('maxmemory-policy', 'noeviction'));
+    expect(await call('CONFIG', 'SET', 'cluster-announce-human-nodename', 'node 1')).toEqual(ok);
+    expect(await call('CONFIG', 'GET', 'cluster-announce-human-nodename')).toEqual(bulks('cluster-announce-human-nodename', 'node 1'));
+    expect(await call('CONFIG', 'SET', 'locale-collate', 'C')).toEqual(ok);
   });
 
-  test('what Sluice binds at start is immutable, and dir is protected as in Redis', async () => {
-    for (const name of ['port', 'bind', 'databases', 'logfile', 'metrics-port']) {
+  test('hidden parameters answer their exact name only, as in 7.2 (aof-disable-auto-gc, cluster-ping-interval)', async () => {
+    const names = async (pattern: string) => {
+      const r = await sluice.conn.call('CONFIG', 'GET', pattern);
+      return r.t === 'array' && r.v !== null ? r.v.filter((_, i) => i % 2 === 0).map((x) => (x as { v: string }).v).sort() : [];
+    };
+    expect(await names('aof-*')).toEqual(['aof-load-truncated', 'aof-rewrite-incremental-fsync', 'aof-timestamp-enabled', 'aof-use-rdb-preamble']);
+    expect(await names('cluster-p*')).toEqual(['cluster-port', 'cluster-preferred-endpoint-type']);
+    expect(await sluice.conn.call('CONFIG', 'GET', 'aof-disable-auto-gc')).toEqual(bulks('aof-disable-auto-gc', 'no'));
+    expect(await sluice.conn.call('CONFIG', 'SET', 'aof-disable-auto-gc', 'yes')).toEqual(ok);
+  });
+
+  test('a sensitive parameter is redacted in MONITOR and the slow log, by name or alias', async () => {
+    expect(await sluice.conn.call('CONFIG', 'SET', 'slowlog-log-slower-than', '0')).toEqual(ok);
+    expect(await sluice.conn.call('CONFIG', 'SET', 'masteruser', 'alice', 'masterauth', 'secret', 'hz', '10')).toEqual(ok);
+    const log = await sluice.conn.call('SLOWLOG', 'GET', '1');
+    expect(JSON.stringify(log)).toContain('"(redacted)"');
+    expect(JSON.stringify(log)).not.toContain('alice');
+    expect(JSON.stringify(log)).not.toContain('secret');
+    expect(await sluice.conn.call('CONFIG', 'SET', 'slowlog-log-slower-than', '10000')).toEqual(ok);
+  });
+
+  test('parameters that may not change while the dataset loads are refused with -LOADING then', async () => {
+    sluice.server.loading = true;
+    try {
+      expect(await sluice.conn.call('CONFIG', 'SET', 'hz', '20', 'appendonly', 'yes')).toEqual(err('LOADING Redis is loading the dataset in memory'));
+      expect(await sluice.conn.call('CONFIG', 'GET', 'hz')).toEqual(bulks('hz', '10'));
+    } finally {
+      sluice.server.loading = false;
+    }
+  });
+
+  test("maxmemory and maxmemory-policy take Redis's values, which INFO reports (Sluice does not evict yet)", async () => {
+    expect(await sluice.conn.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru')).toEqual(ok);
+    expect(await sluice.conn.call('CONFIG', 'GET', 'maxmemory-policy')).toEqual(bulks('maxmemory-policy', 'allkeys-lru'));
+    expect(await sluice.conn.call('CONFIG', 'SET', 'maxmemory', '100mb')).toEqual(ok);
+    const info = await sluice.conn.call('INFO', 'memory');
+    const text = info.t === 'bulk' ? String(info.v) : '';
+    expect(text).toContain('\r\nmaxmemory:104857600\r\nmaxmemory_human:100.00M\r\nmaxmemory_policy:allkeys-lru\r\n');
+    expect(await sluice.conn.call('CONFIG', 'SET', 'maxmemory-policy', 'noeviction', 'maxmemory', '0')).toEqual(ok);
+  });
+
+  test('what Redis sets only at start is immutable (and metrics-port), and dir is protected as in Redis', async () => {
+    for (const name of ['databases', 'logfile', 'metrics-port', 'unixsocket', 'daemonize']) {
       expect(await sluice.conn.call('CONFIG', 'SET', name, '1')).toEqual(
         err(`ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`),
       );
@@ -55,6 +102,25 @@ describe('CONFIG GET and SET', () => {
     );
     const { v: [, dir] } = (await sluice.conn.call('CONFIG', 'GET', 'dir')) as { v: { v: string }[] };
     expect(path.isAbsolute(dir.v)).toBe(true);
+  });
+
+  test("CONFIG SET dir refuses a directory it could not enter with the system's reason, as Redis's chdir does", async () => {
+    const server = new Server([['port', '0'], ['bind', '127.0.0.1'], ['dir', tmp], ['enable-protected-configs', 'yes']], { destination: new LogCapture() });
+    const conn = await RespClient.connect(await server.listen());
+    try {
+      const file = path.join(tmp, 'a-file');
+      writeFileSync(file, '');
+      expect(await conn.call('CONFIG', 'SET', 'dir', path.join(tmp, 'missing'))).toEqual(
+        err("ERR CONFIG SET failed (possibly related to argument 'dir') - No such file or directory"),
+      );
+      expect(await conn.call('CONFIG', 'SET', 'dir', file)).toEqual(err("ERR CONFIG SET failed (possibly related to argument 'dir') - Not a directory"));
+      mkdirSync(path.join(tmp, 'other'), { recursive: true });
+      expect(await conn.call('CONFIG', 'SET', 'dir', path.join(tmp, 'other'))).toEqual(ok);
+      expect(await conn.call('CONFIG', 'GET', 'dir')).toEqual(bulks('dir', path.join(tmp, 'other')));
+    } finally {
+      conn.close();
+      await server.close();
+    }
   });
 
   test('a change takes effect at once: slow log length, bulk limit, hz', async () => {
@@ -175,7 +241,7 @@ describe('CONFIG REWRITE', () => {
     expect(readFileSync(file, 'latin1')).toBe([
       '# Sluice test config',
       '# indented comment',
-      'port 0',
+      `port ${server.config.num('port')}`,
       'bind 127.0.0.1',
       '',
       'hz 30',
@@ -190,9 +256,9 @@ describe('CONFIG REWRITE', () => {
       '',
       '# Generated by CONFIG REWRITE',
       `dir "${data}"`,
-      'proto-max-bulk-len 2gb',
-      'client-query-buffer-limit 1500000',
       'slowlog-max-len 64',
+      'client-query-buffer-limit 1500000',
+      'proto-max-bulk-len 2gb',
       '',
     ].join('\n'));
     expect(readdirSync(d)).toEqual(['sluice.conf']);
@@ -203,12 +269,22 @@ describe('CONFIG REWRITE', () => {
   test('a rewritten file loads back into the same configuration, and rewriting it again changes nothing', async () => {
     const d = freshDir();
     const file = path.join(d, 'sluice.conf');
-    const { server, conn } = await serverFor(file, [['dir', path.join(d, 'data')]]);
+    const { server, conn } = await serverFor(file, [
+      ['dir', path.join(d, 'data')], ['unixsocketperm', '750'], ['replicaof', 'primary.example 6380'], ['io-threads', '4'],
+    ]);
     await conn.call('CONFIG', 'SET', 'timeout', '30', 'hash-max-ziplist-value', '1kb', 'requirepass', 'a b\n"c"', 'maxclients', '77');
+    expect(await conn.call('CONFIG', 'SET', 'maxmemory-clients', '10%', 'oom-score-adj-values', '1 2 3', 'shutdown-on-sigint', 'now save',
+      'latency-tracking-info-percentiles', '', 'maxmemory', '3mb', 'oom-score-adj', 'relative', 'proc-title-template', '{title} x')).toEqual(ok);
     expect(await conn.call('CONFIG', 'REWRITE')).toEqual(ok);
     const first = readFileSync(file, 'latin1');
     expect(first.startsWith('# Generated by CONFIG REWRITE\n')).toBe(true);
-    expect(first).toContain('hash-max-listpack-value 1kb\n');
+    for (const line of [
+      'hash-max-listpack-value 1kb', 'unixsocketperm 750', 'replicaof primary.example 6380', 'maxmemory-clients 10%',
+      'oom-score-adj-values 1 2 3', 'shutdown-on-sigint save now', 'latency-tracking-info-percentiles ""', 'maxmemory 3mb',
+      'oom-score-adj yes', 'proc-title-template "{title} x"', 'io-threads 4',
+    ]) {
+      expect(first).toContain(`\n${line}\n`);
+    }
 
     const reloaded = new Config();
     expect(reloaded.setMany(resolveConfig(parseConfigText(first, file)), { startup: true })).toBeNull();
@@ -231,9 +307,9 @@ describe('CONFIG REWRITE', () => {
     await conn.call('AUTH', 'x');
     expect(await conn.call('CONFIG', 'SET', 'timeout', '0', 'requirepass', '')).toEqual(ok);
     expect(await conn.call('CONFIG', 'REWRITE')).toEqual(ok);
-    // port came from the test's own settings, not the file, so it is appended; dir and the save points always are.
+    // port (0 asked for any, so the one picked) came from the test's own settings, not the file, so it is appended; dir and the save points always are.
     expect(readFileSync(file, 'latin1')).toBe(
-      `timeout 0\n\nhz 10\n\n# Generated by CONFIG REWRITE\nport 0\ndir "${d}"\nsave 3600 1\nsave 300 100\nsave 60 10000\n`,
+      `timeout 0\n\nhz 10\n\n# Generated by CONFIG REWRITE\nport ${server.config.num('port')}\nsave 3600 1\nsave 300 100\nsave 60 10000\ndir "${d}"\n`,
     );
     conn.close();
     await server.close();
@@ -253,7 +329,7 @@ describe('CONFIG REWRITE', () => {
   test('the rewrite of a missing file creates it', () => {
     const config = new Config();
     expect(config.setMany([['dir', '/srv/sluice'], ['timeout', '9'], ['save', '5 1 6 2']], { startup: true })).toBeNull();
-    expect(rewrittenConfig('', config)).toBe('# Generated by CONFIG REWRITE\ndir "/srv/sluice"\ntimeout 9\nsave 5 1\nsave 6 2\n');
+    expect(rewrittenConfig('', config)).toBe('# Generated by CONFIG REWRITE\ntimeout 9\nsave 5 1\nsave 6 2\ndir "/srv/sluice"\n');
   });
 });
 

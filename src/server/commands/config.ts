@@ -3,6 +3,7 @@ import { CommandError, SYNTAX } from '../../core/errors.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
 import { rewriteConfigFile } from '../config-rewrite.js';
+import { mayRebind, rebindingParameter, rebindThenReply, valuesBefore } from './config-rebind.js';
 import { allowsProtectedAction } from '../protected-actions.js';
 import { helpReply } from '../../core/help.js';
 
@@ -20,9 +21,16 @@ function configSet(c: Client, argv: string[]): void {
   const pairs: [string, string][] = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i], argv[i + 1]]);
   const config = c.server.config;
-  const err = config.setMany(pairs, { allowProtected: allowsProtectedAction(config.str('enable-protected-configs'), c) });
+  const names = pairs.map(([name]) => name);
+  const before = mayRebind(c, names) ? valuesBefore(c, names) : [];
+  const err = config.setMany(pairs, {
+    allowProtected: allowsProtectedAction(config.str('enable-protected-configs'), c),
+    loading: c.server.loading,
+  });
   if (err !== null) throw new CommandError(err);
-  c.reply.ok();
+  const rebinding = rebindingParameter(c, before);
+  if (rebinding !== null) rebindThenReply(c, rebinding, before);
+  else c.reply.ok();
 }
 
 /** Resets what INFO counts: server, keyspace, command and error statistics. */

@@ -58,7 +58,7 @@ function encoding(c: Ctx, argv: string[]): void {
   if (v !== undefined) c.reply.bulk(typeof v === 'string' ? stringEncoding(v) : v.encoding());
 }
 
-/** Only LFU eviction policies track frequency, and Sluice has only noeviction. */
+/** Only LFU eviction policies track frequency; Sluice does not evict, so it tracks none whatever maxmemory-policy says. */
 function freq(c: Ctx, argv: string[]): void {
   if (lookup(c, argv[2]) !== undefined) throw new CommandError(FREQ_UNTRACKED);
 }
