@@ -1,5 +1,5 @@
-import { crc64 } from './crc64.js';
-import { lzfDecompress } from './lzf.js';
+import { crc64 } from '../core/crc64.js';
+import { lzfDecompress } from '../core/lzf.js';
 
 /** The RDB version Redis 7.2 writes after a DUMP payload (RDB_VERSION); payloads of later versions are refused. */
 export const RDB_VERSION = 11;

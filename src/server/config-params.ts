@@ -86,6 +86,8 @@ const AOF: ParamDef[] = [
   { name: 'aof-load-truncated', type: 'bool', default: 'yes' },
   { name: 'aof-use-rdb-preamble', type: 'bool', default: 'no' },
   { name: 'aof-timestamp-enabled', type: 'bool', default: 'no' },
+  // LZF for strings over 20 bytes in DUMP payloads (rdbSaveRawString).
+  { name: 'rdbcompression', type: 'bool', default: 'yes' },
 ];
 
 /** Parameters that tune the compact encodings: the hash, set, sorted-set and stream ones shape Sluice's values as they shape Redis's; the list ones are stored and reported only. */
