@@ -86,8 +86,10 @@ const AOF: ParamDef[] = [
   { name: 'aof-load-truncated', type: 'bool', default: 'yes' },
   { name: 'aof-use-rdb-preamble', type: 'bool', default: 'no' },
   { name: 'aof-timestamp-enabled', type: 'bool', default: 'no' },
-  // LZF for strings over 20 bytes in DUMP payloads (rdbSaveRawString).
+  // The RDB file (SAVE, loading at start) and DUMP payloads: LZF for strings over 20 bytes, the CRC-64 trailer.
+  { name: 'dbfilename', type: 'string', default: 'dump.rdb', protected: true, validate: (raw) => (raw.includes('/') ? "dbfilename can't be a path, just a filename" : null) },
   { name: 'rdbcompression', type: 'bool', default: 'yes' },
+  { name: 'rdbchecksum', type: 'bool', default: 'yes', immutable: true },
 ];
 
 /** Parameters that tune the compact encodings: the hash, set, sorted-set and stream ones shape Sluice's values as they shape Redis's; the list ones are stored and reported only. */

@@ -236,6 +236,7 @@ export const SUMMARY_7_2: Record<string, string> = {
   rpush: "Appends one or more elements to a list. Creates the key if it doesn't exist.",
   rpushx: 'Appends an element to a list only when the list exists.',
   sadd: "Adds one or more members to a set. Creates the key if it doesn't exist.",
+  save: 'Synchronously saves the database(s) to disk.',
   scan: 'Iterates over the key names in the database.',
   scard: 'Returns the number of members in a set.',
   script: 'A container for Lua scripts management commands.',

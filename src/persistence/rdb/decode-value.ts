@@ -1,4 +1,8 @@
+import type { Ctx } from '../../core/context.js';
 import { ListValue } from '../../queues/list.js';
+import { hashLimits } from '../../store/hash/hash-access.js';
+import { setLimits } from '../../store/set/set-access.js';
+import { zsetLimits } from '../../store/zset/zset-access.js';
 import { HashValue, type HashLimits } from '../../store/hash/hash-value.js';
 import type { Value } from '../../store/keyspace/value.js';
 import { SetValue } from '../../store/set/set-value.js';
@@ -7,6 +11,7 @@ import { ZSetValue, type ZsetLimits } from '../../store/zset/zset.js';
 import * as T from './format.js';
 import { readIntset } from './intset-blob.js';
 import { entryText, readListpack, type ListpackEntry } from './listpack.js';
+import { EmptyKeyError } from './rdb-error.js';
 import type { RdbReader } from './reader.js';
 import { readStream } from './stream-codec.js';
 import { readZiplist } from './ziplist.js';
@@ -19,13 +24,18 @@ export interface LoadLimits {
   zset: ZsetLimits;
 }
 
+export function loadLimits(c: Pick<Ctx, 'config'>): LoadLimits {
+  return { hash: hashLimits(c), set: setLimits(c), zset: zsetLimits(c) };
+}
+
 /**
  * Reads a value of RDB type `type` (rdbLoadObject), in any form Redis 2.x
  * to 7.4 writes, checked as Redis's deep sanitisation checks it (sizes,
  * duplicates, order, counts), and builds the Sluice value through the
  * family's own constructors, so that its encoding follows the thresholds
  * in `limits` as Redis's loader converts it. An empty collection is refused
- * as Redis refuses it. Module values cannot be loaded without the module.
+ * with an EmptyKeyError (a file loader skips the key, as Redis does).
+ * Module values cannot be loaded without the module.
  */
 export function readValue(r: RdbReader, type: number, limits: LoadLimits): Value {
   const at = r.pos;
@@ -71,8 +81,9 @@ export function readValue(r: RdbReader, type: number, limits: LoadLimits): Value
     case T.TYPE_STREAM_LISTPACKS_3:
       return readStream(r, type);
     case T.TYPE_MODULE_PRE_GA:
+      return r.fail('pre-release module format not supported', at - 1);
     case T.TYPE_MODULE_2:
-      return r.fail(`module value (RDB type ${type}): Sluice has no modules to load it`, at - 1);
+      return r.fail(`module data of type '${moduleName(r.lengthU64())}': Sluice has no modules to load it`, at - 1);
     default:
       return r.fail(`unknown RDB value type ${type}`, at - 1);
   }
@@ -110,7 +121,7 @@ function strings(r: RdbReader, n: number): string[] {
 }
 
 function list(r: RdbReader, elements: string[]): ListValue {
-  if (elements.length === 0) r.fail('empty list');
+  if (elements.length === 0) throw new EmptyKeyError('empty list', r.pos);
   return ListValue.of(elements);
 }
 
@@ -137,7 +148,7 @@ function quicklist(r: RdbReader, type: number): string[] {
 }
 
 function set(r: RdbReader, members: string[], lim: SetLimits, at: number): SetValue {
-  if (members.length === 0) r.fail('empty set', at);
+  if (members.length === 0) throw new EmptyKeyError('empty set', at);
   const s = SetValue.create(members[0], members.length, lim);
   if (s.addAll(members, 0, lim) !== members.length) r.fail('duplicate set members', at);
   return s;
@@ -174,7 +185,7 @@ function zsetPacked(r: RdbReader, flat: string[], lim: ZsetLimits, at: number): 
 }
 
 function zset(r: RdbReader, members: string[], scores: number[], lim: ZsetLimits, at: number): ZSetValue {
-  if (members.length === 0) r.fail('empty sorted set', at);
+  if (members.length === 0) throw new EmptyKeyError('empty sorted set', at);
   const order = members.map((_, i) => i);
   order.sort((a, b) => scores[a] - scores[b] || (members[a] < members[b] ? -1 : members[a] > members[b] ? 1 : 0));
   const m = order.map((i) => members[i]);
@@ -185,7 +196,7 @@ function zset(r: RdbReader, members: string[], scores: number[], lim: ZsetLimits
 }
 
 function hash(r: RdbReader, flat: string[], lim: HashLimits, at: number): HashValue {
-  if (flat.length === 0) r.fail('empty hash', at);
+  if (flat.length === 0) throw new EmptyKeyError('empty hash', at);
   if (flat.length % 2 !== 0) r.fail('hash listpack with an odd entry count', at);
   const h = new HashValue();
   if (h.setPairs(flat, 0, lim) !== flat.length / 2) r.fail('duplicate hash fields', at);
@@ -238,4 +249,16 @@ function withDeadlines(r: RdbReader, h: HashValue, flat: string[], deadlines: nu
     h.setDeadline(flat[2 * i], d);
   }
   return h;
+}
+
+/** The nine characters of a module type's name, packed six bits each above the ten of its encoding version (moduleTypeNameByID). */
+export function moduleName(id: number | bigint): string {
+  const CHARSET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  let n = BigInt(id) >> 10n;
+  let name = '';
+  for (let j = 0; j < 9; j++) {
+    name = CHARSET[Number(n & 63n)] + name;
+    n >>= 6n;
+  }
+  return name;
 }

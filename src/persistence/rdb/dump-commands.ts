@@ -2,10 +2,8 @@ import type { CommandSpec } from '../../core/command.js';
 import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
-import { hashLimits } from '../../store/hash/hash-access.js';
-import { setLimits } from '../../store/set/set-access.js';
-import { zsetLimits } from '../../store/zset/zset-access.js';
 import type { Value } from '../../store/keyspace/value.js';
+import { loadLimits } from './decode-value.js';
 import { dumpPayload, payloadValue, validFooter } from './dump-payload.js';
 import { RdbError } from './rdb-error.js';
 
@@ -68,7 +66,7 @@ function restore(c: Ctx, argv: string[]): void {
   if (!validFooter(data)) throw new CommandError(BAD_PAYLOAD);
   let value: Value;
   try {
-    value = payloadValue(data, { hash: hashLimits(c), set: setLimits(c), zset: zsetLimits(c) });
+    value = payloadValue(data, loadLimits(c));
   } catch (e) {
     if (e instanceof RdbError) throw new CommandError(BAD_FORMAT);
     throw e;

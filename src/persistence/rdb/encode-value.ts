@@ -19,28 +19,34 @@ import type { RdbWriter } from './writer.js';
 /**
  * Writes a value as Redis 7.2's rdbSaveObjectType and rdbSaveObject do:
  * the type byte that names the encoding the value has now (OBJECT
- * ENCODING's), then its body. `listFill` is list-max-listpack-size, which
- * sets where a quicklist's nodes end.
+ * ENCODING's), the key when writing a file, then the body. `listFill` is
+ * list-max-listpack-size, which sets where a quicklist's nodes end.
  */
-export function writeValue(w: RdbWriter, v: Value, listFill: number): void {
+export function writeValue(w: RdbWriter, v: Value, listFill: number, key?: string): void {
   if (typeof v === 'string' || v.type === 'string') {
-    w.byte(TYPE_STRING);
+    begin(w, TYPE_STRING, key);
     w.string(stringText(v));
     return;
   }
   switch (v.type) {
     case 'list':
-      return writeList(w, v as ListValue, listFill);
+      return writeList(w, v as ListValue, listFill, key);
     case 'set':
-      return writeSet(w, v as SetValue);
+      return writeSet(w, v as SetValue, key);
     case 'zset':
-      return writeZset(w, v as ZSetValue);
+      return writeZset(w, v as ZSetValue, key);
     case 'hash':
-      return writeHash(w, v as HashValue);
+      return writeHash(w, v as HashValue, key);
     case 'stream':
-      w.byte(TYPE_STREAM_LISTPACKS_3);
+      begin(w, TYPE_STREAM_LISTPACKS_3, key);
       return writeStream(w, v as StreamValue);
   }
+}
+
+/** The type byte, and in a file the key, which comes between the type and the value. */
+function begin(w: RdbWriter, type: number, key: string | undefined): void {
+  w.byte(type);
+  if (key !== undefined) w.string(key);
 }
 
 /**
@@ -49,8 +55,8 @@ export function writeValue(w: RdbWriter, v: Value, listFill: number): void {
  * 8 KiB only, so under another list-max-listpack-size the nodes come from
  * that setting.
  */
-function writeList(w: RdbWriter, list: ListValue, fill: number): void {
-  w.byte(TYPE_LIST_QUICKLIST_2);
+function writeList(w: RdbWriter, list: ListValue, fill: number, key: string | undefined): void {
+  begin(w, TYPE_LIST_QUICKLIST_2, key);
   const n = list.length;
   const ends = list.encoding() === 'listpack' && fill === DEFAULT_FILL ? [n] : quicklistNodes(list, fill);
   w.length(ends.length);
@@ -63,20 +69,20 @@ function writeList(w: RdbWriter, list: ListValue, fill: number): void {
   }
 }
 
-function writeSet(w: RdbWriter, set: SetValue): void {
+function writeSet(w: RdbWriter, set: SetValue, key: string | undefined): void {
   const enc = set.encoding();
   if (enc === 'intset') {
-    w.byte(TYPE_SET_INTSET);
+    begin(w, TYPE_SET_INTSET, key);
     w.blob(writeIntset(set.members().map((m) => parseIntMember(m)!)));
   } else if (enc === 'listpack') {
-    w.byte(TYPE_SET_LISTPACK);
+    begin(w, TYPE_SET_LISTPACK, key);
     const lp = new ListpackBuilder();
     set.each((m) => {
       lp.add(m);
     });
     w.blob(lp.finish());
   } else {
-    w.byte(TYPE_SET);
+    begin(w, TYPE_SET, key);
     w.length(set.size);
     set.each((m) => {
       w.string(m);
@@ -85,9 +91,9 @@ function writeSet(w: RdbWriter, set: SetValue): void {
 }
 
 /** A listpack of member and score, ascending; or a skiplist's members from the highest score down, scores as binary doubles. */
-function writeZset(w: RdbWriter, z: ZSetValue): void {
+function writeZset(w: RdbWriter, z: ZSetValue, key: string | undefined): void {
   if (z.packed) {
-    w.byte(TYPE_ZSET_LISTPACK);
+    begin(w, TYPE_ZSET_LISTPACK, key);
     const lp = new ListpackBuilder();
     z.forRange(0, z.size, false, (m, s) => {
       lp.add(m).add(packedScoreText(s));
@@ -95,7 +101,7 @@ function writeZset(w: RdbWriter, z: ZSetValue): void {
     w.blob(lp.finish());
     return;
   }
-  w.byte(TYPE_ZSET_2);
+  begin(w, TYPE_ZSET_2, key);
   w.length(z.size);
   z.forRange(z.size - 1, z.size, true, (m, s) => {
     w.string(m);
@@ -109,11 +115,11 @@ function writeZset(w: RdbWriter, z: ZSetValue): void {
  * table whose fields carry their deadline relative to it), which only 7.4
  * and later read.
  */
-function writeHash(w: RdbWriter, h: HashValue): void {
+function writeHash(w: RdbWriter, h: HashValue, key: string | undefined): void {
   const enc = h.encoding();
   if (enc !== 'hashtable') {
     const withDeadlines = enc === 'listpackex';
-    w.byte(withDeadlines ? TYPE_HASH_LISTPACK_EX : TYPE_HASH_LISTPACK);
+    begin(w, withDeadlines ? TYPE_HASH_LISTPACK_EX : TYPE_HASH_LISTPACK, key);
     if (withDeadlines) w.msTime(Math.max(0, h.nextDeadline()));
     const lp = new ListpackBuilder();
     h.forEach((f, v) => {
@@ -124,7 +130,7 @@ function writeHash(w: RdbWriter, h: HashValue): void {
     return;
   }
   const min = h.nextDeadline();
-  w.byte(min === -1 ? TYPE_HASH : TYPE_HASH_METADATA);
+  begin(w, min === -1 ? TYPE_HASH : TYPE_HASH_METADATA, key);
   if (min !== -1) w.msTime(min);
   w.length(h.size);
   h.forEach((f, v) => {

@@ -7,3 +7,6 @@ export class RdbError extends Error {
     super(`${reason} at offset ${offset}`);
   }
 }
+
+/** A collection with no elements, which Redis refuses to restore and skips when loading a file. */
+export class EmptyKeyError extends RdbError {}

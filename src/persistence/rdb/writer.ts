@@ -114,8 +114,13 @@ export class RdbWriter {
     this.size += 8;
   }
 
-  /** The bytes written so far (a view). */
+  /** The bytes written so far (a view, valid until the next write or reset). */
   result(): Buffer {
     return this.buf.subarray(0, this.size);
+  }
+
+  /** Empties the buffer, once its bytes went elsewhere. */
+  reset(): void {
+    this.size = 0;
   }
 }
