@@ -58,6 +58,16 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
   let lit = 0;
   let hval = ((input[0] << 8) | input[1]) >>> 0;
   const idx = (h: number): number => ((h >>> 8) - Math.imul(h, 5)) & (HSIZE - 1);
+  // One byte into the current run of literals, which is closed (its length written before it) when full.
+  const copyLiteral = (): void => {
+    lit++;
+    out[op++] = input[ip++];
+    if (lit === MAX_LIT) {
+      out[op - lit - 1] = lit - 1;
+      lit = 0;
+      op++;
+    }
+  };
   while (ip < inLen - 2) {
     hval = ((hval << 8) | input[ip + 2]) >>> 0;
     const slot = idx(hval);
@@ -95,25 +105,11 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
       ip++;
     } else {
       if (op >= maxOut) return null;
-      lit++;
-      out[op++] = input[ip++];
-      if (lit === MAX_LIT) {
-        out[op - lit - 1] = lit - 1;
-        lit = 0;
-        op++;
-      }
+      copyLiteral();
     }
   }
   if (op + 3 > maxOut) return null;
-  while (ip < inLen) {
-    lit++;
-    out[op++] = input[ip++];
-    if (lit === MAX_LIT) {
-      out[op - lit - 1] = lit - 1;
-      lit = 0;
-      op++;
-    }
-  }
+  while (ip < inLen) copyLiteral();
   out[op - lit - 1] = lit - 1;
   if (lit === 0) op--;
   return out.subarray(0, op);

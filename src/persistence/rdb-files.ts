@@ -7,7 +7,7 @@ import type { PersistenceHost } from './host.js';
 import { replaceFileAtomic } from './io.js';
 import { AofLoadError } from './loader.js';
 import { loadLimits } from './rdb/decode-value.js';
-import { RdbError } from './rdb/rdb-error.js';
+import { RdbError } from '../core/rdb/rdb-error.js';
 import { parseRdb } from './rdb/rdb-load.js';
 import { writeRdb } from './rdb/rdb-save.js';
 

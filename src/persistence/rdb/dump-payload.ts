@@ -1,13 +1,9 @@
-import { crc64 } from '../../core/crc64.js';
+import { sealPayload } from '../../core/rdb/payload.js';
+import { RdbReader } from '../../core/rdb/reader.js';
+import { RdbWriter } from '../../core/rdb/writer.js';
 import type { Value } from '../../store/keyspace/value.js';
 import { readValue, type LoadLimits } from './decode-value.js';
-import { RDB_VERSION } from './format.js';
-import { RdbReader } from './reader.js';
 import { writeValue } from './encode-value.js';
-import { RdbWriter } from './writer.js';
-
-/** The footer: two bytes of RDB version, eight of CRC-64, both little-endian. */
-const FOOTER = 10;
 
 export interface DumpOptions {
   /** rdbcompression */
@@ -16,22 +12,11 @@ export interface DumpOptions {
   listFill: number;
 }
 
-/** DUMP's payload (createDumpPayload): the value's RDB type and body, the RDB version, the CRC-64 of all before it. */
+/** DUMP's payload (createDumpPayload): the value's RDB type and body, sealed with the RDB version and CRC-64. */
 export function dumpPayload(v: Value, opts: DumpOptions): Buffer {
   const w = new RdbWriter(opts.compress);
   writeValue(w, v, opts.listFill);
-  w.byte(RDB_VERSION & 0xff);
-  w.byte(RDB_VERSION >> 8);
-  const body = w.result();
-  return Buffer.concat([body, crc64(body)]);
-}
-
-/** verifyDumpPayload: long enough, a version this server writes or an older one, and the checksum right. */
-export function validFooter(data: Buffer): boolean {
-  if (data.length < FOOTER) return false;
-  const at = data.length - FOOTER;
-  if (data.readUInt16LE(at) > RDB_VERSION) return false;
-  return crc64(data, data.length - 8).equals(data.subarray(at + 2));
+  return sealPayload(w.result());
 }
 
 /**

@@ -14,7 +14,7 @@ import { writeIntset } from './intset-blob.js';
 import { ListpackBuilder } from './listpack.js';
 import { DEFAULT_FILL, quicklistNodes } from './quicklist-nodes.js';
 import { writeStream } from './stream-codec.js';
-import type { RdbWriter } from './writer.js';
+import type { RdbWriter } from '../../core/rdb/writer.js';
 
 /**
  * Writes a value as Redis 7.2's rdbSaveObjectType and rdbSaveObject do:

@@ -1,4 +1,4 @@
-import { RdbError } from './rdb-error.js';
+import { RdbError } from '../../core/rdb/rdb-error.js';
 
 /**
  * Redis's intset (intset.c) as an RDB string: the member width (2, 4 or 8

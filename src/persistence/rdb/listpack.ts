@@ -1,5 +1,5 @@
 import { smallInt, toInt64 } from '../../core/numbers.js';
-import { RdbError } from './rdb-error.js';
+import { RdbError } from '../../core/rdb/rdb-error.js';
 
 /**
  * Redis's listpack (listpack.c), the byte form of every small collection

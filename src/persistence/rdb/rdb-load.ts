@@ -2,8 +2,8 @@ import { Crc64 } from '../../core/crc64.js';
 import type { Value } from '../../store/keyspace/value.js';
 import { moduleName, readValue, type LoadLimits } from './decode-value.js';
 import * as T from './format.js';
-import { EmptyKeyError } from './rdb-error.js';
-import { RdbReader } from './reader.js';
+import { EmptyKeyError } from '../../core/rdb/rdb-error.js';
+import { RdbReader } from '../../core/rdb/reader.js';
 
 /** A key read from a file: its database, name, value and deadline (-1: none). */
 export interface RdbKey {

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import { Crc64 } from '../../core/crc64.js';
+import { RDB_VERSION } from '../../core/rdb/payload.js';
 import type { Keyspace } from '../../store/keyspace/keyspace.js';
 import { writeValue } from './encode-value.js';
-import { OPCODE_AUX, OPCODE_EOF, OPCODE_EXPIRETIME_MS, OPCODE_FUNCTION2, OPCODE_RESIZEDB, OPCODE_SELECTDB, RDB_VERSION } from './format.js';
-import { RdbWriter } from './writer.js';
+import { OPCODE_AUX, OPCODE_EOF, OPCODE_EXPIRETIME_MS, OPCODE_FUNCTION2, OPCODE_RESIZEDB, OPCODE_SELECTDB } from './format.js';
+import { RdbWriter } from '../../core/rdb/writer.js';
 
 /** Bytes gathered before they go to the file. */
 const CHUNK = 1 << 20;

@@ -5,8 +5,8 @@ import { entriesReadEstimate } from '../../queues/stream/lag.js';
 import type { Nack } from '../../queues/stream/pending.js';
 import { StreamValue } from '../../queues/stream/stream.js';
 import { entryText, ListpackBuilder, readListpack, type ListpackEntry } from './listpack.js';
-import type { RdbReader } from './reader.js';
-import type { RdbWriter } from './writer.js';
+import type { RdbReader } from '../../core/rdb/reader.js';
+import type { RdbWriter } from '../../core/rdb/writer.js';
 import { TYPE_STREAM_LISTPACKS_2, TYPE_STREAM_LISTPACKS_3 } from './format.js';
 
 /**

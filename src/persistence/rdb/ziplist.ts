@@ -1,4 +1,4 @@
-import { RdbError } from './rdb-error.js';
+import { RdbError } from '../../core/rdb/rdb-error.js';
 
 /**
  * Reading Redis's ziplist (ziplist.c), the small-collection form of RDB

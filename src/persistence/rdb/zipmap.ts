@@ -1,4 +1,4 @@
-import { RdbError } from './rdb-error.js';
+import { RdbError } from '../../core/rdb/rdb-error.js';
 
 /**
  * Reading Redis's zipmap (zipmap.c), the small-hash form of RDB files from

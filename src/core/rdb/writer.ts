@@ -1,5 +1,5 @@
-import { lzfCompress } from '../../core/lzf.js';
-import { smallInt } from '../../core/numbers.js';
+import { lzfCompress } from '../lzf.js';
+import { smallInt } from '../numbers.js';
 
 /**
  * Writes RDB's primitives into a growing buffer as Redis's rdbSave*

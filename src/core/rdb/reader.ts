@@ -1,5 +1,5 @@
 import { constants } from 'node:buffer';
-import { lzfDecompress } from '../../core/lzf.js';
+import { lzfDecompress } from '../lzf.js';
 import { RdbError } from './rdb-error.js';
 
 /** An LZF back reference of three bytes expands to at most 264: a longer claimed length is corrupt. */
