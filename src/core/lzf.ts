@@ -36,6 +36,12 @@ export function lzfDecompress(input: Uint8Array, outLength: number): Buffer | nu
 
 /** liblzf's hash table size as Redis builds it (HLOG 16). */
 const HSIZE = 1 << 16;
+/** The compressor's hash table, kept between calls rather than allocated and zeroed for each string (256 KiB). */
+const htab = new Int32Array(HSIZE);
+const slotGeneration = new Uint32Array(HSIZE);
+let generation = 0;
+/** The compressor's output, reused: what lzfCompress returns is a view of it, valid until the next call. */
+let scratch = Buffer.allocUnsafe(1 << 16);
 const MAX_LIT = 1 << 5;
 const MAX_OFF = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
@@ -45,14 +51,20 @@ const MAX_REF = (1 << 8) + (1 << 3);
  * the bytes match what Redis writes for the same input (Redis leaves its
  * hash table uninitialised, which can only find extra matches; this one
  * starts empty). Returns null when the output would not fit in
- * `maxOut` bytes, as lzf_compress returns 0.
+ * `maxOut` bytes, as lzf_compress returns 0; else a view of a buffer the
+ * next call reuses.
  */
 export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
   const inLen = input.length;
   if (inLen === 0 || maxOut <= 0) return null;
-  const out = Buffer.allocUnsafe(maxOut);
-  // Positions + 1, so that 0 means empty.
-  const htab = new Int32Array(HSIZE);
+  if (scratch.length < maxOut) scratch = Buffer.allocUnsafe(Math.max(maxOut, 2 * scratch.length));
+  const out = scratch;
+  // The table outlives the call: a slot holds a position + 1 only when its generation is this call's, else it is empty.
+  if (++generation === 0xffffffff) {
+    slotGeneration.fill(0);
+    generation = 1;
+  }
+  const gen = generation;
   let ip = 0;
   let op = 1;
   let lit = 0;
@@ -71,8 +83,9 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
   while (ip < inLen - 2) {
     hval = ((hval << 8) | input[ip + 2]) >>> 0;
     const slot = idx(hval);
-    const ref = htab[slot] - 1;
+    const ref = slotGeneration[slot] === gen ? htab[slot] - 1 : -1;
     htab[slot] = ip + 1;
+    slotGeneration[slot] = gen;
     const off = ip - ref - 1;
     if (ref > 0 && off < MAX_OFF && input[ref + 2] === input[ip + 2] && input[ref] === input[ip] && input[ref + 1] === input[ip + 1]) {
       let len = 2;
@@ -97,12 +110,13 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
       if (ip >= inLen - 2) break;
       ip -= 2;
       hval = ((input[ip] << 8) | input[ip + 1]) >>> 0;
-      hval = ((hval << 8) | input[ip + 2]) >>> 0;
-      htab[idx(hval)] = ip + 1;
-      ip++;
-      hval = ((hval << 8) | input[ip + 2]) >>> 0;
-      htab[idx(hval)] = ip + 1;
-      ip++;
+      for (let k = 0; k < 2; k++) {
+        hval = ((hval << 8) | input[ip + 2]) >>> 0;
+        const h = idx(hval);
+        htab[h] = ip + 1;
+        slotGeneration[h] = gen;
+        ip++;
+      }
     } else {
       if (op >= maxOut) return null;
       copyLiteral();

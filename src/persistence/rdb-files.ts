@@ -110,11 +110,24 @@ export class RdbFiles<C extends Ctx> {
       if (e instanceof CommandError) throw new AofLoadError(`Bad RDB file ${file}: failed loading a function library: ${e.message}`);
       throw e;
     }
-    const clash = functions.libraries.join(libraries, false);
-    if (clash !== null) throw new AofLoadError(`Bad RDB file ${file}: ${clash}`);
+    // Loading happens on an empty keyspace, so a duplicated key (refused, as Redis refuses it) is undone by emptying it again.
     const dirty = ks.dirty;
-    for (const k of parsed.keys) ks.db(k.db).put(k.key, k.value, k.deadline);
+    for (const k of parsed.keys) {
+      const db = ks.db(k.db);
+      if (db.dict.has(k.key)) {
+        ks.flushAll();
+        ks.dirty = dirty;
+        throw new AofLoadError(`Bad RDB file ${file}: duplicated key '${k.key}' in DB ${k.db} at offset ${k.offset}`);
+      }
+      db.put(k.key, k.value, k.deadline);
+    }
     ks.dirty = dirty;
+    const clash = functions.libraries.join(libraries, false);
+    if (clash !== null) {
+      ks.flushAll();
+      ks.dirty = dirty;
+      throw new AofLoadError(`Bad RDB file ${file}: ${clash}`);
+    }
     this.dirtyAtSave = dirty;
     this.lastLoadLoaded = parsed.keys.length;
     this.lastLoadExpired = parsed.expired;

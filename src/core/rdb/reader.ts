@@ -130,6 +130,15 @@ export class RdbReader {
 
   /** A string object as a byte string (one latin1 char per byte). */
   string(): string {
+    const first = this.pos < this.end ? this.data[this.pos] : 0;
+    if (first < 0x80) {
+      // A raw string of up to 16 KiB, the usual case: read without a view of its bytes.
+      const n = this.length();
+      this.need(n);
+      const s = this.data.toString('latin1', this.pos, this.pos + n);
+      this.pos += n;
+      return s;
+    }
     const b = this.stringBytes();
     if (b.length > constants.MAX_STRING_LENGTH) this.fail('string longer than the process can hold');
     return b.toString('latin1');

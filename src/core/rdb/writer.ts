@@ -53,10 +53,17 @@ export class RdbWriter {
     }
   }
 
-  /** rdbSaveRawString of a byte string. */
+  /** rdbSaveRawString of a byte string, copied straight into the buffer unless it is compressed. */
   string(s: string): void {
-    if (s.length <= 11 && this.integer(s)) return;
-    this.blob(Buffer.from(s, 'latin1'), false);
+    const len = s.length;
+    if (len <= 11 && this.integer(s)) return;
+    if (this.compress && len > 20) {
+      this.blob(Buffer.from(s, 'latin1'), false);
+      return;
+    }
+    this.length(len);
+    this.ensure(len);
+    this.size += this.buf.write(s, this.size, len, 'latin1');
   }
 
   /**

@@ -175,8 +175,12 @@ function zsetPacked(r: RdbReader, flat: string[], lim: ZsetLimits, at: number): 
   const members: string[] = [];
   const scores: number[] = [];
   for (let i = 0; i < flat.length; i += 2) {
-    const text = flat[i + 1].toLowerCase();
-    const score = text === 'inf' || text === '+inf' ? Infinity : text === '-inf' ? -Infinity : text === '' ? NaN : Number(text);
+    const text = flat[i + 1];
+    let score = text === '' ? NaN : Number(text);
+    if (score !== score) {
+      const lower = text.toLowerCase();
+      score = lower === 'inf' || lower === '+inf' ? Infinity : lower === '-inf' ? -Infinity : NaN;
+    }
     if (score !== score) r.fail('sorted set listpack with a bad score', at);
     members.push(flat[i]);
     scores.push(score);
@@ -184,14 +188,21 @@ function zsetPacked(r: RdbReader, flat: string[], lim: ZsetLimits, at: number): 
   return zset(r, members, scores, { entries: lim.entries, value: Infinity }, at);
 }
 
+/** The members ordered by score then bytes (a listpack's already are; a skiplist's come highest first), checked for duplicates. */
 function zset(r: RdbReader, members: string[], scores: number[], lim: ZsetLimits, at: number): ZSetValue {
-  if (members.length === 0) throw new EmptyKeyError('empty sorted set', at);
-  const order = members.map((_, i) => i);
-  order.sort((a, b) => scores[a] - scores[b] || (members[a] < members[b] ? -1 : members[a] > members[b] ? 1 : 0));
-  const m = order.map((i) => members[i]);
-  const s = order.map((i) => scores[i]);
-  const seen = new Set(m);
-  if (seen.size !== m.length) r.fail('duplicate sorted set members', at);
+  const n = members.length;
+  if (n === 0) throw new EmptyKeyError('empty sorted set', at);
+  const cmp = (a: number, b: number): number => scores[a] - scores[b] || (members[a] < members[b] ? -1 : members[a] > members[b] ? 1 : 0);
+  let ordered = true;
+  for (let i = 1; i < n && ordered; i++) ordered = cmp(i - 1, i) < 0;
+  let m = members;
+  let s = scores;
+  if (!ordered) {
+    const order = members.map((_, i) => i).sort(cmp);
+    m = order.map((i) => members[i]);
+    s = order.map((i) => scores[i]);
+  }
+  if (n > 1 && new Set(m).size !== n) r.fail('duplicate sorted set members', at);
   return ZSetValue.fromSorted(m, s, lim);
 }
 

@@ -14,11 +14,20 @@ const HEADER = 6;
 const EOF = 0xff;
 const UNKNOWN_COUNT = 65535;
 
-/** Builds a listpack entry by entry. */
+/** Builds a listpack entry by entry, into one growing buffer. */
 export class ListpackBuilder {
-  private parts: Buffer[] = [];
-  private bytes = HEADER + 1;
+  private buf = Buffer.allocUnsafe(64);
+  private size = HEADER;
   private count = 0;
+
+  private ensure(n: number): void {
+    if (this.size + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.size + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.size);
+    this.buf = next;
+  }
 
   /** lpAppend: an integer-looking string goes in as an integer. */
   add(s: string): this {
@@ -29,17 +38,59 @@ export class ListpackBuilder {
       const big = toInt64(s);
       if (big !== null) return this.addInt(big);
     }
-    return this.push(encodeString(Buffer.from(s, 'latin1')));
+    const len = s.length;
+    const head = len < 64 ? 1 : len < 4096 ? 2 : 5;
+    this.ensure(head + len + 5);
+    const b = this.buf;
+    const at = this.size;
+    if (head === 1) b[at] = 0x80 | len;
+    else if (head === 2) {
+      b[at] = 0xe0 | (len >> 8);
+      b[at + 1] = len & 0xff;
+    } else {
+      b[at] = 0xf0;
+      b.writeUInt32LE(len, at + 1);
+    }
+    b.write(s, at + head, len, 'latin1');
+    return this.close(at, head + len);
   }
 
   addInt(v: number | bigint): this {
-    return this.push(encodeInt(typeof v === 'bigint' && v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v));
+    if (typeof v === 'bigint' && v >= -(2n ** 53n) && v <= 2n ** 53n) v = Number(v);
+    this.ensure(14);
+    const b = this.buf;
+    const at = this.size;
+    if (typeof v === 'number' && v >= 0 && v <= 127) {
+      b[at] = v;
+      return this.close(at, 1);
+    }
+    if (typeof v === 'number' && v >= -4096 && v <= 4095) {
+      const u = v < 0 ? (1 << 13) + v : v;
+      b[at] = 0xc0 | (u >> 8);
+      b[at + 1] = u & 0xff;
+      return this.close(at, 2);
+    }
+    if (typeof v === 'number' && v >= -2147483648 && v <= 2147483647) {
+      const width = v >= -32768 && v <= 32767 ? 2 : v >= -8388608 && v <= 8388607 ? 3 : 4;
+      b[at] = 0xf0 + width - 1;
+      b.writeIntLE(v, at + 1, width);
+      return this.close(at, 1 + width);
+    }
+    b[at] = 0xf4;
+    b.writeBigInt64LE(BigInt(v), at + 1);
+    return this.close(at, 9);
   }
 
-  private push(entry: Buffer): this {
-    const back = backlen(entry.length);
-    this.parts.push(entry, back);
-    this.bytes += entry.length + back.length;
+  /** Ends the entry of `len` bytes at `at` with its back-length (lpEncodeBacklen). */
+  private close(at: number, len: number): this {
+    const b = this.buf;
+    let p = at + len;
+    const n = backlenSize(len);
+    for (let i = n - 1; i >= 0; i--) {
+      const bits = Math.floor(len / 2 ** (7 * i)) & 127;
+      b[p++] = i === 0 ? bits | (n > 1 ? 128 : 0) : i === n - 1 ? bits : bits | 128;
+    }
+    this.size = p;
     this.count++;
     return this;
   }
@@ -48,66 +99,31 @@ export class ListpackBuilder {
     return this.count;
   }
 
+  /** The listpack: header, entries, end byte; a view of the builder's buffer, to be copied before anything else is added. */
   finish(): Buffer {
-    const head = Buffer.alloc(HEADER);
-    head.writeUInt32LE(this.bytes, 0);
-    head.writeUInt16LE(Math.min(this.count, UNKNOWN_COUNT), 4);
-    return Buffer.concat([head, ...this.parts, Buffer.from([EOF])], this.bytes);
+    this.ensure(1);
+    this.buf[this.size] = EOF;
+    const out = this.buf.subarray(0, this.size + 1);
+    out.writeUInt32LE(out.length, 0);
+    out.writeUInt16LE(Math.min(this.count, UNKNOWN_COUNT), 4);
+    return out;
   }
 }
 
-function encodeString(data: Buffer): Buffer {
-  const len = data.length;
-  let head: Buffer;
-  if (len < 64) head = Buffer.from([0x80 | len]);
-  else if (len < 4096) head = Buffer.from([0xe0 | (len >> 8), len & 0xff]);
-  else {
-    head = Buffer.alloc(5);
-    head[0] = 0xf0;
-    head.writeUInt32LE(len, 1);
-  }
-  return Buffer.concat([head, data]);
+/** Bytes of an entry's back-length: 7 bits each. */
+function backlenSize(l: number): number {
+  return l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
 }
 
-function encodeInt(v: number | bigint): Buffer {
-  if (typeof v === 'number') {
-    if (v >= 0 && v <= 127) return Buffer.from([v]);
-    if (v >= -4096 && v <= 4095) {
-      const u = v < 0 ? (1 << 13) + v : v;
-      return Buffer.from([0xc0 | (u >> 8), u & 0xff]);
-    }
-    if (v >= -32768 && v <= 32767) {
-      const b = Buffer.alloc(3);
-      b[0] = 0xf1;
-      b.writeInt16LE(v, 1);
-      return b;
-    }
-    if (v >= -8388608 && v <= 8388607) {
-      const b = Buffer.alloc(4);
-      b[0] = 0xf2;
-      b.writeIntLE(v, 1, 3);
-      return b;
-    }
-    if (v >= -2147483648 && v <= 2147483647) {
-      const b = Buffer.alloc(5);
-      b[0] = 0xf3;
-      b.writeInt32LE(v, 1);
-      return b;
-    }
+/** The length the `n`-byte back-length at `start` encodes, or -1 when its bytes are not one (the first unflagged, the rest flagged). */
+function readBacklen(lp: Buffer, start: number, n: number): number {
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const b = lp[start + i];
+    if ((i === 0) === ((b & 128) !== 0)) return -1;
+    v = v * 128 + (b & 127);
   }
-  const b = Buffer.alloc(9);
-  b[0] = 0xf4;
-  b.writeBigInt64LE(BigInt(v), 1);
-  return b;
-}
-
-/** lpEncodeBacklen: the entry's length, most significant 7 bits first, every byte but the first flagged. */
-function backlen(l: number): Buffer {
-  if (l <= 127) return Buffer.from([l]);
-  if (l < 16383) return Buffer.from([l >> 7, (l & 127) | 128]);
-  if (l < 2097151) return Buffer.from([l >> 14, ((l >> 7) & 127) | 128, (l & 127) | 128]);
-  if (l < 268435455) return Buffer.from([l >> 21, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128]);
-  return Buffer.from([Math.floor(l / 2 ** 28), ((l >> 21) & 127) | 128, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128]);
+  return v;
 }
 
 /** An entry read back: a byte string, or an integer. */
@@ -172,9 +188,9 @@ export function readListpack(lp: Buffer, base: number): ListpackEntry[] {
     if (entryLen > last - p) fail('entry past the end', start);
     if (dataLen !== 0 || typeof value === 'string') value = lp.toString('latin1', p + head, p + entryLen);
     p += entryLen;
-    const back = backlen(entryLen);
-    if (back.length > last - p || !lp.subarray(p, p + back.length).equals(back)) fail('bad back-length', p);
-    p += back.length;
+    const n = backlenSize(entryLen);
+    if (n > last - p || readBacklen(lp, p, n) !== entryLen) fail('bad back-length', p);
+    p += n;
     out.push(value);
   }
   if (p !== last || lp[last] !== EOF) fail('no end byte', p);

@@ -5,12 +5,13 @@ import * as T from './format.js';
 import { EmptyKeyError } from '../../core/rdb/rdb-error.js';
 import { RdbReader } from '../../core/rdb/reader.js';
 
-/** A key read from a file: its database, name, value and deadline (-1: none). */
+/** A key read from a file: its database, name, value, deadline (-1: none) and where it was. */
 export interface RdbKey {
   db: number;
   key: string;
   value: Value;
   deadline: number;
+  offset: number;
 }
 
 /** Everything an RDB file holds, read whole before any of it is used. */
@@ -51,7 +52,6 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
   const version = /^\d{4}$/.test(magic.slice(5)) ? Number(magic.slice(5)) : -1;
   if (version < 1 || version > T.RDB_VERSION_MAX) r.fail(`can't handle RDB format version ${magic.slice(5)}`, 5);
   const out: ParsedRdb = { version, aux: new Map(), libraries: [], keys: [], expired: 0, empty: [] };
-  const seen: Set<string>[] = [];
   let db = 0;
   let deadline = -1;
   for (;;) {
@@ -93,7 +93,7 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
         break;
       default:
         if (!isValueType(type)) r.fail(`unknown RDB opcode or value type ${type}`, at);
-        readKey(r, type, at, db, deadline, seen, out, opts);
+        readKey(r, type, at, db, deadline, out, opts);
         deadline = -1;
     }
   }
@@ -107,8 +107,8 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
   return out;
 }
 
-/** One key and its value; a duplicate is refused, an expired or empty one left out. */
-function readKey(r: RdbReader, type: number, at: number, db: number, deadline: number, seen: Set<string>[], out: ParsedRdb, opts: ParseOptions): void {
+/** One key and its value; an expired or empty one is left out. (A duplicate is found where the keys are stored.) */
+function readKey(r: RdbReader, type: number, at: number, db: number, deadline: number, out: ParsedRdb, opts: ParseOptions): void {
   const key = r.string();
   let value: Value;
   try {
@@ -118,11 +118,8 @@ function readKey(r: RdbReader, type: number, at: number, db: number, deadline: n
     out.empty.push(key);
     return;
   }
-  const keys = (seen[db] ??= new Set());
-  if (keys.has(key)) r.fail(`duplicated key '${key}' in DB ${db}`, at);
-  keys.add(key);
   if (deadline !== -1 && deadline < opts.now) out.expired++;
-  else out.keys.push({ db, key, value, deadline });
+  else out.keys.push({ db, key, value, deadline, offset: at });
 }
 
 /** rdbIsObjectType, with Redis 7.4's hash types. */
