@@ -249,6 +249,31 @@ describe('SAVE, LASTSAVE and damaged files', () => {
     );
   });
 
+  test('a duplicated key refuses the file, and nothing of it is loaded', async () => {
+    const dir = t.tmp();
+    const body = Buffer.from('REDIS0011\xfe\x00\x00\x01a\x011\x00\x01k\x01x\x00\x01k\x01y\xff', 'latin1');
+    writeFileSync(path.join(dir, 'dump.rdb'), Buffer.concat([body, crc64(body)]));
+    await expect(startServer({ port: 0, bind: '127.0.0.1', config: { dir, appendonly: 'no' } })).rejects.toThrow(
+      /Bad RDB file .*dump\.rdb: duplicated key 'k' in DB 0 at offset 21/,
+    );
+  });
+
+  test('hash field TTLs survive SAVE and loading', async () => {
+    const dir = t.tmp();
+    const first = await sluiceOn(dir);
+    const at = String(Date.now() + 3_600_000);
+    await first.c.call('HSET', 'small', 'a', '1', 'b', '2');
+    await first.c.call('HSET', 'big', ...range(600, (i) => [`f${i}`, 'v']));
+    for (const key of ['small', 'big']) await first.c.call('HPEXPIREAT', key, at, 'FIELDS', '1', key === 'small' ? 'a' : 'f7');
+    expect(await first.c.call('SAVE')).toEqual(OK);
+    first.c.close();
+    await first.s.close();
+    const { c } = await sluiceOn(dir);
+    expect(await c.call('HPEXPIRETIME', 'small', 'FIELDS', '2', 'a', 'b')).toEqual({ t: 'array', v: [{ t: 'int', v: at }, { t: 'int', v: '-1' }] });
+    expect(await c.call('HPEXPIRETIME', 'big', 'FIELDS', '2', 'f7', 'f8')).toEqual({ t: 'array', v: [{ t: 'int', v: at }, { t: 'int', v: '-1' }] });
+    expect(await c.call('OBJECT', 'ENCODING', 'small')).toEqual({ t: 'bulk', v: 'listpackex' });
+  });
+
   test('with appendonly on and no AOF yet, a dump.rdb is loaded and becomes the AOF base', async () => {
     const dir = t.tmp();
     const first = await sluiceOn(dir);
