@@ -81,11 +81,11 @@ export function readValue(r: RdbReader, type: number, limits: LoadLimits): Value
     case T.TYPE_STREAM_LISTPACKS_3:
       return readStream(r, type);
     case T.TYPE_MODULE_PRE_GA:
-      return r.fail('pre-release module format not supported', at - 1);
+      return r.fail('pre-release module format not supported', at);
     case T.TYPE_MODULE_2:
-      return r.fail(`module data of type '${moduleName(r.lengthU64())}': Sluice has no modules to load it`, at - 1);
+      return r.fail(`module data of type '${moduleName(r.lengthU64())}': Sluice has no modules to load it`, at);
     default:
-      return r.fail(`unknown RDB value type ${type}`, at - 1);
+      return r.fail(`unknown RDB value type ${type}`, at);
   }
 }
 

@@ -95,8 +95,8 @@ describe('damaged payloads', () => {
   });
 
   test('a module value and an unknown type are refused with their names', () => {
-    expect(() => payloadValue(Buffer.from(payload(Buffer.from('0701', 'hex'), 11), 'latin1'), LIMITS)).toThrow(/module data of type 'AAAAAAAAA'.* at offset 0/);
-    expect(() => payloadValue(Buffer.from(payload(Buffer.from('1a01', 'hex'), 11), 'latin1'), LIMITS)).toThrow(/unknown RDB value type 26 at offset 0/);
+    expect(() => payloadValue(Buffer.from(payload(Buffer.from('0701', 'hex'), 11), 'latin1'), LIMITS)).toThrow(/module data of type 'AAAAAAAAA'.* at offset 1/);
+    expect(() => payloadValue(Buffer.from(payload(Buffer.from('1a01', 'hex'), 11), 'latin1'), LIMITS)).toThrow(/unknown RDB value type 26 at offset 1/);
   });
 });
 

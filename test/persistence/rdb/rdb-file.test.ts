@@ -258,6 +258,27 @@ describe('SAVE, LASTSAVE and damaged files', () => {
     );
   });
 
+  test('module data and unknown opcodes refuse the file, named with their offset', async () => {
+    const dir = t.tmp();
+    // A module type id: the name "ReJSON-RL" in six-bit characters above a ten-bit encoding version (3).
+    const charset = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    let id = 0n;
+    for (const ch of 'ReJSON-RL') id = (id << 6n) | BigInt(charset.indexOf(ch));
+    const idBytes = Buffer.alloc(9);
+    idBytes[0] = 0x81;
+    idBytes.writeBigUInt64BE((id << 10n) | 3n, 1);
+    const cases: [Buffer, RegExp][] = [
+      [Buffer.concat([Buffer.from('REDIS0011\xfe\x00\x07\x01k', 'latin1'), idBytes]), /module data of type 'ReJSON-RL'.* at offset 14/],
+      [Buffer.concat([Buffer.from('REDIS0011\xf7', 'latin1'), idBytes]), /module auxiliary data of type 'ReJSON-RL'.* at offset 9/],
+      [Buffer.from('REDIS0011\xfe\x00\xc8', 'latin1'), /unknown RDB opcode or value type 200 at offset 11/],
+      [Buffer.from('REDIS0013', 'latin1'), /can't handle RDB format version 0013 at offset 5/],
+    ];
+    for (const [body, error] of cases) {
+      writeFileSync(path.join(dir, 'dump.rdb'), Buffer.concat([body, Buffer.from([0xff]), Buffer.alloc(8)]));
+      await expect(startServer({ port: 0, bind: '127.0.0.1', config: { dir, appendonly: 'no' } })).rejects.toThrow(error);
+    }
+  });
+
   test('hash field TTLs survive SAVE and loading', async () => {
     const dir = t.tmp();
     const first = await sluiceOn(dir);
