@@ -73,7 +73,7 @@ function writeSet(w: RdbWriter, set: SetValue, key: string | undefined): void {
   const enc = set.encoding();
   if (enc === 'intset') {
     begin(w, TYPE_SET_INTSET, key);
-    w.blob(writeIntset(set.members().map((m) => parseIntMember(m)!)));
+    w.blob(writeIntset(set.members().map((m) => parseIntMember(m)!), set.intsetWidth));
   } else if (enc === 'listpack') {
     begin(w, TYPE_SET_LISTPACK, key);
     const lp = new ListpackBuilder();

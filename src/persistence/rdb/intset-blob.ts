@@ -5,12 +5,8 @@ import { RdbError } from '../../core/rdb/rdb-error.js';
  * bytes), the count, then the members ascending, all little-endian.
  */
 
-export function writeIntset(members: readonly (number | bigint)[]): Buffer {
-  let width = 2;
-  for (const m of members) {
-    if (typeof m === 'bigint' || m < -2147483648 || m > 2147483647) width = 8;
-    else if (width === 2 && (m < -32768 || m > 32767)) width = 4;
-  }
+/** An intset of `members` (ascending) in `width`-byte slots, the width the set has. */
+export function writeIntset(members: readonly (number | bigint)[], width: number): Buffer {
   const out = Buffer.alloc(8 + members.length * width);
   out.writeUInt32LE(width, 0);
   out.writeUInt32LE(members.length, 4);

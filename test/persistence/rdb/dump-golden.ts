@@ -43,6 +43,8 @@ export const GOLDEN_72: Record<string, string> = {
     '0b14040000000300000090eefeff05000000a08601000b002687d1b3807ffcc4',
   'set, 64-bit intset':
     '0bc316200408000000032003a000018001a00800ff600001ff7f0b00a14a9bf8e4573ff2',
+  'set, intset that keeps its width after its wide member left':
+    '0b0c0400000001000000010000000b00a38602f48bb2cfbc',
   'set, listpack':
     '1420200000000400856170706c65068662616e616e61072a018663686572727907ff0b00685b7542bb67552d',
   'sorted set, listpack':

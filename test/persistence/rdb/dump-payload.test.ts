@@ -46,7 +46,8 @@ describe("RESTORE of Redis 7.2's payload gives the same value back", () => {
       if ((await sluice.conn.call('TYPE', KEY)).v !== 'string') {
         expect(await sluice.conn.call('OBJECT', 'ENCODING', 'copy')).toEqual(await sluice.conn.call('OBJECT', 'ENCODING', KEY));
       }
-      expect(await dumpHex(sluice.conn, 'copy')).toBe(GOLDEN_72[dc.name]);
+      if (dc.restoreNarrows) expect(await sluice.conn.call('SMEMBERS', 'copy')).toEqual(await sluice.conn.call('SMEMBERS', KEY));
+      else expect(await dumpHex(sluice.conn, 'copy')).toBe(GOLDEN_72[dc.name]);
     });
   }
 });
