@@ -1,5 +1,6 @@
 import { lzfCompress } from '../lzf.js';
 import { smallInt } from '../numbers.js';
+import { GrowingBuffer } from './growing-buffer.js';
 
 /**
  * Writes RDB's primitives into a growing buffer as Redis's rdbSave*
@@ -7,19 +8,9 @@ import { smallInt } from '../numbers.js';
  * LZF (when `compress`, Redis's rdbcompression) or raw bytes, binary
  * doubles, millisecond times.
  */
-export class RdbWriter {
-  private buf = Buffer.allocUnsafe(256);
-  size = 0;
-
-  constructor(readonly compress: boolean) {}
-
-  private ensure(n: number): void {
-    if (this.size + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.size + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.size);
-    this.buf = next;
+export class RdbWriter extends GrowingBuffer {
+  constructor(readonly compress: boolean) {
+    super(256);
   }
 
   byte(b: number): void {

@@ -1,4 +1,5 @@
 import { smallInt, toInt64 } from '../../core/numbers.js';
+import { GrowingBuffer } from '../../core/rdb/growing-buffer.js';
 import { RdbError } from '../../core/rdb/rdb-error.js';
 
 /**
@@ -15,18 +16,11 @@ const EOF = 0xff;
 const UNKNOWN_COUNT = 65535;
 
 /** Builds a listpack entry by entry, into one growing buffer. */
-export class ListpackBuilder {
-  private buf = Buffer.allocUnsafe(64);
-  private size = HEADER;
+export class ListpackBuilder extends GrowingBuffer {
   private count = 0;
 
-  private ensure(n: number): void {
-    if (this.size + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.size + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.size);
-    this.buf = next;
+  constructor() {
+    super(64, HEADER);
   }
 
   /** lpAppend: an integer-looking string goes in as an integer. */
