@@ -56,6 +56,19 @@ describe('RESTORE', () => {
     expect(await sluice.conn.call('EXEC')).toEqual({ t: 'array', v: null });
   });
 
+  test('serves a client blocked on the key it creates', async () => {
+    const blocked = await sluice.connect();
+    const waiting = blocked.call('BLPOP', 'list', '0');
+    const other = await sluice.connect();
+    while (!((await other.call('INFO', 'clients')) as { v: string }).v.includes('blocked_clients:1')) await new Promise((r) => setTimeout(r, 5));
+    await other.call('RPUSH', 'src', 'a', 'b');
+    const dump = await other.call('DUMP', 'src');
+    if (dump.t !== 'bulk' || dump.v === null) throw new Error('no payload');
+    expect(await other.call('RESTORE', 'list', '0', dump.v)).toEqual(ok);
+    expect(await waiting).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'list' }, { t: 'bulk', v: 'a' }] });
+    expect(await other.call('LRANGE', 'list', '0', '-1')).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'b' }] });
+  });
+
   test('that fails leaves the key as it was', async () => {
     await sluice.conn.call('SET', 'k', 'v');
     const damaged = HELLO.slice(0, 3) + 'X' + HELLO.slice(4);
