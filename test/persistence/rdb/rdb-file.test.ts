@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { crc64 } from '../../../src/core/crc64.js';
 import { startServer } from '../../../src/index.js';
+import { ensureBuild, startChild } from '../../helpers/child-sluice.js';
 import { perTest } from '../../helpers/fixture.js';
 import type { RespClient } from '../../helpers/resp-client.js';
 import { redisServerPath, type TestSluice } from '../../helpers/servers.js';
@@ -84,6 +85,24 @@ describe.skipIf(redisServerPath === null)('RDB files between redis-server and Sl
     const { c } = await sluiceOn(dir);
     expect(await everything(c)).toEqual(expected);
     expect(await c.call('FCALL', 'rdbf', '0')).toEqual({ t: 'bulk', v: 'from rdb' });
+  });
+
+  test("sluice-server started where Redis left a dump.rdb (and no AOF) serves its data, logging the load as Redis does", async () => {
+    const dir = t.tmp();
+    const started = await startRedisOnRdb(dir, 'dump.rdb', t.defer);
+    if (!('redis' in started)) throw new Error(started.exited);
+    const redis = await t.connect(started.redis);
+    await redis.call('SET', 'from-redis', 'v');
+    await redis.call('ZADD', 'z', '1', 'a');
+    expect(await redis.call('SAVE')).toEqual(OK);
+    await started.redis.stop();
+    ensureBuild();
+    const sluice = await startChild(['--dir', dir]);
+    t.defer(() => sluice.kill('SIGKILL'));
+    const c = await t.connect(sluice);
+    expect(await c.call('GET', 'from-redis')).toEqual({ t: 'bulk', v: 'v' });
+    expect(await c.call('ZSCORE', 'z', 'a')).toEqual({ t: 'bulk', v: '1' });
+    expect(sluice.output()).toMatch(/Loading RDB produced by version 7\.[\s\S]*Done loading RDB, keys loaded: 2, keys expired: 0\.[\s\S]*DB loaded from disk: [\d.]+ seconds/);
   });
 
   test("Sluice's dump.rdb loads into Redis 7.2 with every key, TTL and function, and redis-check-rdb accepts it", async () => {
