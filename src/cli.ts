@@ -104,7 +104,7 @@ function main(argv: string[]): void {
         (e: Error) => {
           server.log.warning(e.message);
           server.log.flush();
-          fatal(`Can't load the append only file: ${e.message}`);
+          fatal(`Can't load the data from disk: ${e.message}`);
         },
       );
     },

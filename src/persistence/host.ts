@@ -22,4 +22,8 @@ export interface PersistenceHost<C extends Ctx> {
   readonly scripting: Pick<Scripting, 'functions'>;
   /** A client without a connection whose replies go nowhere: the AOF replays through it. */
   detachedClient(): C;
+  /** When the data was last saved or loaded, in Unix seconds (LASTSAVE). */
+  lastSave: number;
+  /** The Redis version the server answers as: an RDB file's redis-ver. */
+  readonly redisVersion: string;
 }

@@ -67,18 +67,23 @@ export function fsyncDir(dir: string): void {
 }
 
 /**
- * Replaces `file` atomically, as Redis replaces its config file and AOF
- * manifest: write `temp` (in the same directory), fdatasync, rename over
- * `file`, fsync the directory. A crash at any point leaves the old content
- * or the new, never a mix. `exclusive` refuses a `temp` that already exists
- * (for a randomly named one). Throws the file system's error, after
- * removing `temp`.
+ * Replaces `file` atomically, as Redis replaces its config file, AOF
+ * manifest and RDB file: write `temp` (in the same directory), fdatasync,
+ * rename over `file`, fsync the directory. A crash at any point leaves the
+ * old content or the new, never a mix. `exclusive` refuses a `temp` that
+ * already exists (for a randomly named one). Throws the file system's
+ * error, after removing `temp`.
  */
 export function writeFileAtomic(file: string, data: string | Buffer, temp: string, exclusive = false): void {
+  replaceFileAtomic(file, temp, (fd) => fs.writeFileSync(fd, data, 'latin1'), exclusive);
+}
+
+/** writeFileAtomic for content that `write` writes to the temporary file's descriptor in pieces. */
+export function replaceFileAtomic(file: string, temp: string, write: (fd: number) => void, exclusive = false): void {
   const fd = fs.openSync(temp, exclusive ? 'wx' : 'w', 0o644);
   try {
     try {
-      fs.writeFileSync(fd, data, 'latin1');
+      write(fd);
       fs.fdatasyncSync(fd);
     } finally {
       fs.closeSync(fd);

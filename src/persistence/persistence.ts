@@ -9,6 +9,7 @@ import type { PersistenceHost } from './host.js';
 import { nodeIo, strerror, type AofIo } from './io.js';
 import { AofLoader, AofLoadError } from './loader.js';
 import { AofManifest, ManifestError, manifestName, readManifest, tempIncrName, writeManifest } from './manifest.js';
+import { RdbFiles } from './rdb-files.js';
 import { AofRewrite, type RewriteEvents } from './rewrite.js';
 
 /** off; on; or on but waiting for the first rewrite to write a base (CONFIG SET appendonly yes). */
@@ -43,6 +44,8 @@ export class Persistence<C extends Ctx> {
   /** AOF size after the last rewrite, the base of the growth that triggers the next (aof_rewrite_base_size). */
   baseSize = 0;
   loader: AofLoader<C> | null = null;
+  /** The RDB file: SAVE and loading at start. */
+  readonly rdb: RdbFiles<C>;
   /** Settles when the data is loaded (or there was nothing to load); rejects with an AofLoadError. */
   ready: Promise<void> = Promise.resolve();
   private started = false;
@@ -59,7 +62,9 @@ export class Persistence<C extends Ctx> {
   constructor(
     private readonly server: PersistenceHost<C>,
     private readonly writeHeld: (replies: HeldReply<C>[]) => void,
-  ) {}
+  ) {
+    this.rdb = new RdbFiles(server);
+  }
 
   /** The file operations that can fail; tests put a failing disk here. */
   get io(): AofIo {
@@ -99,15 +104,30 @@ export class Persistence<C extends Ctx> {
     this.ready.catch(() => {});
   }
 
+  /**
+   * Loads the data: the AOF when appendonly is on, else the RDB file, as
+   * Redis does. One difference: with appendonly on (sluice-server's default)
+   * and no AOF at all, an RDB file there is loaded and the AOF's first base
+   * is written from it by a rewrite, so that a Redis dump.rdb is not passed
+   * over (Redis would start empty).
+   */
   private async startup(): Promise<void> {
     this.applyPolicy();
-    if (!this.config.bool('appendonly')) return;
+    if (!this.config.bool('appendonly')) {
+      this.rdb.load();
+      return;
+    }
     if (this.config.bool('aof-use-rdb-preamble')) {
-      this.server.log.warning('aof-use-rdb-preamble yes is accepted but Sluice writes its base files in AOF form (no RDB writer yet)');
+      this.server.log.warning('aof-use-rdb-preamble yes is accepted but Sluice writes its base files in AOF form');
     }
     this.state = 'on';
     try {
       const manifest = this.openManifest();
+      if (manifest.empty && this.rdb.load()) {
+        this.manifest = manifest;
+        this.turnOn();
+        return;
+      }
       if (!manifest.empty) await this.load(manifest);
       if (this.closed) throw new AofLoadError('The server closed while the AOF was loading');
       this.openOnStart(manifest);

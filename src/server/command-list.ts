@@ -29,6 +29,7 @@ import { geoCommands } from '../store/geo/geo-commands.js';
 import type { Broker } from '../broker/broker.js';
 import { pubsubCommands } from '../broker/commands.js';
 import { persistenceCommands } from '../persistence/commands.js';
+import { dumpCommands } from '../persistence/rdb/dump-commands.js';
 import type { Persistence } from '../persistence/persistence.js';
 import type { Client } from './client.js';
 import { evalCommands } from '../scripting/eval-commands.js';
@@ -72,5 +73,6 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...functionCommands(scripting),
     ...pubsubCommands(broker),
     ...persistenceCommands(persistence),
+    ...dumpCommands,
   ];
 }

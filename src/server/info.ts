@@ -150,9 +150,7 @@ function persistenceSection(server: Server): string[] {
   return [
     `loading:${server.loading ? 1 : 0}`,
     'async_loading:0',
-    `rdb_changes_since_last_save:${server.keyspace.dirty}`,
-    'rdb_bgsave_in_progress:0',
-    `rdb_last_save_time:${server.lastSave}`,
+    ...server.persistence.rdb.infoLines(),
     ...server.persistence.infoLines(),
   ];
 }

@@ -90,6 +90,7 @@ export class Server implements PersistenceHost<Client> {
   readonly paused = new Map<Client, string[]>();
   /** Unix time (s) of the last successful save; no saving exists yet, so the start time. */
   lastSave = Math.floor(Date.now() / 1000);
+  readonly redisVersion = REDIS_VERSION;
   private readonly listener = new Listener((socket) => this.accept(socket));
   /** Set once listen() has bound the sockets: from then on CONFIG SET port and bind bind again. */
   listening = false;

@@ -1,7 +1,8 @@
 import { stringEncoding } from '../../store/keys/object.js';
 import { CommandError, NO_SUCH_KEY } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
-import { stringText, type StringValue, type Value } from '../../store/keyspace/value.js';
+import { RdbWriter } from '../../core/rdb/writer.js';
+import { writeValue } from '../../persistence/rdb/encode-value.js';
+import type { Value } from '../../store/keyspace/value.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
 import { helpReply, subcommandSyntaxError } from '../../core/help.js';
@@ -42,29 +43,12 @@ function debugSleep(c: Client, argv: string[]): void {
   c.reply.ok();
 }
 
-/** Bytes of an RDB length prefix. */
-function rdbLenBytes(n: number): number {
-  if (n < 1 << 6) return 1;
-  if (n < 1 << 14) return 2;
-  return n <= 0xffffffff ? 5 : 9;
-}
-
-/**
- * A string's size in an RDB file: integers that fit 32 bits are stored in
- * 1, 2 or 4 bytes after a type byte, everything else as length and bytes.
- * Redis LZF-compresses strings over 20 bytes when that saves space; Sluice
- * reports the uncompressed size.
- */
-function rdbStringLength(s: StringValue): number {
-  if (s.length <= 11) {
-    const n = toInt64(stringText(s));
-    if (n !== null) {
-      if (n >= -128n && n <= 127n) return 2;
-      if (n >= -32768n && n <= 32767n) return 3;
-      if (n >= -2147483648n && n <= 2147483647n) return 5;
-    }
-  }
-  return rdbLenBytes(s.length) + s.length;
+/** rdbSavedObjectLen: the bytes the value takes in an RDB file after its type byte, compressed as `rdbcompression` says. */
+function serializedLength(c: Client, v: Value): number {
+  const config = c.server.config;
+  const w = new RdbWriter(config.bool('rdbcompression'));
+  writeValue(w, v, config.num('list-max-listpack-size'));
+  return w.size - 1;
 }
 
 /** Stand-ins for Redis's object addresses: stable per value object (a MutableString too), unique per call for plain strings. */
@@ -82,9 +66,8 @@ function addressOf(v: Value): string {
 
 /**
  * DEBUG OBJECT key, in Redis's format. Real: encoding, refcount (shared
- * small integers), serializedlength for strings. Sluice keeps no LRU clock,
- * so lru and lru_seconds_idle are 0; serializedlength of other types is 0
- * until there is an RDB encoder to measure them; the address is a stand-in.
+ * small integers), serializedlength. Sluice keeps no LRU clock, so lru and
+ * lru_seconds_idle are 0; the address is a stand-in.
  */
 function debugObject(c: Client, argv: string[]): void {
   // Like Redis, a key past its deadline but not yet deleted is still shown.
@@ -92,18 +75,16 @@ function debugObject(c: Client, argv: string[]): void {
   if (v === undefined) throw new CommandError(NO_SUCH_KEY);
   let encoding: string;
   let refcount = 1;
-  let serialized = 0;
   if (typeof v === 'string') {
     encoding = stringEncoding(v);
     if (encoding === 'int') {
       const n = Number(v);
       if (n >= 0 && n < SHARED_INTEGERS) refcount = SHARED_REFCOUNT;
     }
-    serialized = rdbStringLength(v);
   } else {
     encoding = v.encoding();
-    if (v.type === 'string') serialized = rdbStringLength(v);
   }
+  const serialized = serializedLength(c, v);
   c.reply.simple(
     `Value at:${addressOf(v)} refcount:${refcount} encoding:${encoding} serializedlength:${serialized} lru:0 lru_seconds_idle:0`,
   );

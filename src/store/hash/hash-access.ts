@@ -17,7 +17,7 @@ export function writableHash(c: Ctx, key: string): HashValue | undefined {
   throw new CommandError(WRONGTYPE);
 }
 
-export function hashLimits(c: Ctx): HashLimits {
+export function hashLimits(c: Pick<Ctx, 'config'>): HashLimits {
   return { entries: c.config.num('hash-max-listpack-entries'), value: c.config.num('hash-max-listpack-value') };
 }
 

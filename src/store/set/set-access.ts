@@ -31,7 +31,7 @@ export function readSets(c: Ctx, argv: string[], from: number, to = argv.length)
   return sets;
 }
 
-export function setLimits(c: Ctx): SetLimits {
+export function setLimits(c: Pick<Ctx, 'config'>): SetLimits {
   return {
     intsetEntries: c.config.num('set-max-intset-entries'),
     listpackEntries: c.config.num('set-max-listpack-entries'),

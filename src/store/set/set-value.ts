@@ -77,6 +77,11 @@ export class SetValue implements TypedValue {
     return this.enc === LISTPACK;
   }
 
+  /** Bytes per member of an intset: the narrowest that held every member it has had, as Redis's intset never narrows. */
+  get intsetWidth(): number {
+    return this.width;
+  }
+
   get isIntset(): boolean {
     return this.enc === INTSET;
   }

@@ -16,7 +16,7 @@ export function writableZset(c: Ctx, key: string): ZSetValue | undefined {
   throw new CommandError(WRONGTYPE);
 }
 
-export function zsetLimits(c: Ctx): ZsetLimits {
+export function zsetLimits(c: Pick<Ctx, 'config'>): ZsetLimits {
   return { entries: c.config.num('zset-max-listpack-entries'), value: c.config.num('zset-max-listpack-value') };
 }
 

@@ -1,0 +1,205 @@
+import { constants } from 'node:buffer';
+import { lzfDecompress } from '../lzf.js';
+import { RdbError } from './rdb-error.js';
+
+/** An LZF back reference of three bytes expands to at most 264: a longer claimed length is corrupt. */
+const LZF_MAX_RATIO = 264;
+const TWO32 = 2 ** 32;
+
+/**
+ * Reads RDB's primitives (rdbLoadLen, rdbGenericLoadStringObject, the
+ * double forms, millisecond times) from a buffer, checking every length
+ * against the bytes left before anything is allocated for it, so that a
+ * corrupt count fails at once instead of reserving memory. Failures throw
+ * an RdbError with the offset.
+ */
+export class RdbReader {
+  pos: number;
+
+  constructor(
+    readonly data: Buffer,
+    pos = 0,
+    /** Where the readable part ends (a DUMP payload's footer is not part of the value). */
+    readonly end = data.length,
+  ) {
+    this.pos = pos;
+  }
+
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  fail(reason: string, at = this.pos): never {
+    throw new RdbError(reason, at);
+  }
+
+  need(n: number): void {
+    if (n > this.end - this.pos) this.fail('unexpected end of data');
+  }
+
+  byte(): number {
+    this.need(1);
+    return this.data[this.pos++];
+  }
+
+  /** `n` bytes as a view into the data. */
+  bytes(n: number): Buffer {
+    this.need(n);
+    const b = this.data.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+
+  /** A length or an encoding marker (rdbLoadLenByRef); 64-bit lengths past 2^53 come back as Infinity. */
+  lengthOrEncoding(): { n: number; encoded: boolean } {
+    const at = this.pos;
+    const first = this.byte();
+    const kind = first >> 6;
+    if (kind === 3) return { n: first & 0x3f, encoded: true };
+    if (kind === 0) return { n: first & 0x3f, encoded: false };
+    if (kind === 1) return { n: ((first & 0x3f) << 8) | this.byte(), encoded: false };
+    if (first === 0x80) {
+      this.need(4);
+      const n = this.data.readUInt32BE(this.pos);
+      this.pos += 4;
+      return { n, encoded: false };
+    }
+    if (first === 0x81) {
+      const big = this.u64BE();
+      return { n: typeof big === 'bigint' ? Infinity : big, encoded: false };
+    }
+    return this.fail(`unknown length encoding ${first}`, at);
+  }
+
+  /** A plain length. */
+  length(): number {
+    const at = this.pos;
+    const len = this.lengthOrEncoding();
+    if (len.encoded) this.fail('unexpected encoded length', at);
+    return len.n;
+  }
+
+  /** A length that counts items of at least `minBytes` bytes each still to be read: a count the data cannot hold is corrupt. */
+  count(minBytes = 1): number {
+    const at = this.pos;
+    const n = this.length();
+    if (n * minBytes > this.remaining) this.fail(`count ${n} exceeds the remaining data`, at);
+    return n;
+  }
+
+  /** A 64-bit length exactly: a number up to 2^53, a bigint beyond (stream IDs and counters). */
+  lengthU64(): number | bigint {
+    const at = this.pos;
+    const first = this.data[this.pos];
+    if (first === 0x81) {
+      this.pos++;
+      return this.u64BE();
+    }
+    const len = this.lengthOrEncoding();
+    if (len.encoded) this.fail('unexpected encoded length', at);
+    return len.n;
+  }
+
+  private u64BE(): number | bigint {
+    this.need(8);
+    const hi = this.data.readUInt32BE(this.pos);
+    const lo = this.data.readUInt32BE(this.pos + 4);
+    this.pos += 8;
+    if (hi < 0x200000) return hi * TWO32 + lo;
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  }
+
+  /** A string object's bytes (raw, an integer encoding, or LZF), as a view or a new buffer. */
+  stringBytes(): Buffer {
+    const at = this.pos;
+    const len = this.lengthOrEncoding();
+    if (!len.encoded) return this.bytes(len.n);
+    switch (len.n) {
+      case 0:
+        return Buffer.from(String(this.bytes(1).readInt8(0)), 'latin1');
+      case 1:
+        return Buffer.from(String(this.bytes(2).readInt16LE(0)), 'latin1');
+      case 2:
+        return Buffer.from(String(this.bytes(4).readInt32LE(0)), 'latin1');
+      case 3:
+        return this.lzf();
+      default:
+        return this.fail(`unknown string encoding ${len.n}`, at);
+    }
+  }
+
+  /** A string object as a byte string (one latin1 char per byte). */
+  string(): string {
+    const first = this.pos < this.end ? this.data[this.pos] : 0;
+    if (first < 0x80) {
+      // A raw string of up to 16 KiB, the usual case: read without a view of its bytes.
+      const n = this.length();
+      this.need(n);
+      const s = this.data.toString('latin1', this.pos, this.pos + n);
+      this.pos += n;
+      return s;
+    }
+    const b = this.stringBytes();
+    if (b.length > constants.MAX_STRING_LENGTH) this.fail('string longer than the process can hold');
+    return b.toString('latin1');
+  }
+
+  private lzf(): Buffer {
+    const at = this.pos;
+    const clen = this.length();
+    const len = this.length();
+    this.need(clen);
+    if (len > clen * LZF_MAX_RATIO || len > constants.MAX_STRING_LENGTH) this.fail('invalid LZF lengths', at);
+    const out = lzfDecompress(this.bytes(clen), len);
+    if (out === null) this.fail('invalid LZF compressed string', at);
+    return out;
+  }
+
+  /** A double in binary64, little-endian (RDB 8 and later). */
+  binaryDouble(): number {
+    this.need(8);
+    const d = this.data.readDoubleLE(this.pos);
+    this.pos += 8;
+    return d;
+  }
+
+  /** rdbLoadDoubleValue: a length byte (253 NaN, 254 +inf, 255 -inf) and that many characters read with %lg. */
+  asciiDouble(): number {
+    const at = this.pos;
+    const len = this.byte();
+    if (len === 255) return -Infinity;
+    if (len === 254) return Infinity;
+    if (len === 253) return NaN;
+    const text = this.bytes(len).toString('latin1');
+    const d = parseCDouble(text);
+    if (d === null) this.fail('invalid double', at);
+    return d;
+  }
+
+  /** A signed 64-bit little-endian count of milliseconds (rdbLoadMillisecondTime). */
+  msTime(): number {
+    this.need(8);
+    const d = Number(this.data.readBigInt64LE(this.pos));
+    this.pos += 8;
+    return d;
+  }
+
+  /** A signed 32-bit little-endian count of seconds (RDB_OPCODE_EXPIRETIME). */
+  secondsTime(): number {
+    this.need(4);
+    const d = this.data.readInt32LE(this.pos);
+    this.pos += 4;
+    return d;
+  }
+}
+
+/** What sscanf's %lg takes of the decimal forms Redis writes (%.17g, inf, nan), after leading blanks; trailing bytes are ignored. */
+function parseCDouble(text: string): number | null {
+  const m = /^\s*([+-]?)(inf(?:inity)?|nan|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)/i.exec(text);
+  if (m === null) return null;
+  const sign = m[1] === '-' ? -1 : 1;
+  const body = m[2].toLowerCase();
+  if (body.startsWith('inf')) return sign * Infinity;
+  if (body === 'nan') return NaN;
+  return sign * Number(body);
+}

@@ -1,0 +1,275 @@
+import type { Ctx } from '../../core/context.js';
+import { ListValue } from '../../queues/list.js';
+import { hashLimits } from '../../store/hash/hash-access.js';
+import { setLimits } from '../../store/set/set-access.js';
+import { zsetLimits } from '../../store/zset/zset-access.js';
+import { HashValue, type HashLimits } from '../../store/hash/hash-value.js';
+import type { Value } from '../../store/keyspace/value.js';
+import { SetValue } from '../../store/set/set-value.js';
+import type { SetLimits } from '../../store/set/set-encoding.js';
+import { ZSetValue, type ZsetLimits } from '../../store/zset/zset.js';
+import * as T from './format.js';
+import { readIntset } from './intset-blob.js';
+import { entryText, readListpack, type ListpackEntry } from './listpack.js';
+import { EmptyKeyError } from '../../core/rdb/rdb-error.js';
+import type { RdbReader } from '../../core/rdb/reader.js';
+import { readStream } from './stream-codec.js';
+import { readZiplist } from './ziplist.js';
+import { readZipmap } from './zipmap.js';
+
+/** The encoding thresholds a loaded value is shaped by, as Redis's loader reads them from its configuration. */
+export interface LoadLimits {
+  hash: HashLimits;
+  set: SetLimits;
+  zset: ZsetLimits;
+}
+
+export function loadLimits(c: Pick<Ctx, 'config'>): LoadLimits {
+  return { hash: hashLimits(c), set: setLimits(c), zset: zsetLimits(c) };
+}
+
+/**
+ * Reads a value of RDB type `type` (rdbLoadObject), in any form Redis 2.x
+ * to 7.4 writes, checked as Redis's deep sanitisation checks it (sizes,
+ * duplicates, order, counts), and builds the Sluice value through the
+ * family's own constructors, so that its encoding follows the thresholds
+ * in `limits` as Redis's loader converts it. An empty collection is refused
+ * with an EmptyKeyError (a file loader skips the key, as Redis does).
+ * Module values cannot be loaded without the module.
+ */
+export function readValue(r: RdbReader, type: number, limits: LoadLimits): Value {
+  const at = r.pos;
+  switch (type) {
+    case T.TYPE_STRING:
+      return r.string();
+    case T.TYPE_LIST:
+      return list(r, strings(r, r.count()));
+    case T.TYPE_LIST_ZIPLIST:
+      return list(r, ziplistOf(r));
+    case T.TYPE_LIST_QUICKLIST:
+    case T.TYPE_LIST_QUICKLIST_2:
+      return list(r, quicklist(r, type));
+    case T.TYPE_SET:
+      return set(r, strings(r, r.count()), limits.set, at);
+    case T.TYPE_SET_INTSET:
+      return set(r, intsetOf(r), limits.set, at);
+    case T.TYPE_SET_LISTPACK:
+      return set(r, listpackOf(r).map(entryText), limits.set, at);
+    case T.TYPE_ZSET:
+    case T.TYPE_ZSET_2:
+      return zsetFromPairs(r, type, limits.zset);
+    case T.TYPE_ZSET_ZIPLIST:
+      return zsetPacked(r, ziplistOf(r), limits.zset, at);
+    case T.TYPE_ZSET_LISTPACK:
+      return zsetPacked(r, listpackOf(r).map(entryText), limits.zset, at);
+    case T.TYPE_HASH:
+      return hash(r, strings(r, 2 * r.count(2)), limits.hash, at);
+    case T.TYPE_HASH_ZIPMAP:
+      return hash(r, zipmapOf(r), limits.hash, at);
+    case T.TYPE_HASH_ZIPLIST:
+      return hash(r, ziplistOf(r), limits.hash, at);
+    case T.TYPE_HASH_LISTPACK:
+      return hash(r, listpackOf(r).map(entryText), limits.hash, at);
+    case T.TYPE_HASH_METADATA:
+    case T.TYPE_HASH_METADATA_PRE_GA:
+      return hashWithDeadlines(r, type, limits.hash);
+    case T.TYPE_HASH_LISTPACK_EX:
+    case T.TYPE_HASH_LISTPACK_EX_PRE_GA:
+      return hashListpackEx(r, type, limits.hash);
+    case T.TYPE_STREAM_LISTPACKS:
+    case T.TYPE_STREAM_LISTPACKS_2:
+    case T.TYPE_STREAM_LISTPACKS_3:
+      return readStream(r, type);
+    case T.TYPE_MODULE_PRE_GA:
+      return r.fail('pre-release module format not supported', at);
+    case T.TYPE_MODULE_2:
+      return r.fail(`module data of type '${moduleName(r.lengthU64())}': Sluice has no modules to load it`, at);
+    default:
+      return r.fail(`unknown RDB value type ${type}`, at);
+  }
+}
+
+/*
+ * The encoded structures (listpack, ziplist, intset, zipmap) arrive as
+ * string objects; an error inside one is reported at the string's offset
+ * plus the offset within the structure.
+ */
+function listpackOf(r: RdbReader): ListpackEntry[] {
+  const at = r.pos;
+  return readListpack(r.stringBytes(), at);
+}
+
+function ziplistOf(r: RdbReader): string[] {
+  const at = r.pos;
+  return readZiplist(r.stringBytes(), at);
+}
+
+function intsetOf(r: RdbReader): string[] {
+  const at = r.pos;
+  return readIntset(r.stringBytes(), at);
+}
+
+function zipmapOf(r: RdbReader): string[] {
+  const at = r.pos;
+  return readZipmap(r.stringBytes(), at);
+}
+
+function strings(r: RdbReader, n: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(r.string());
+  return out;
+}
+
+function list(r: RdbReader, elements: string[]): ListValue {
+  if (elements.length === 0) throw new EmptyKeyError('empty list', r.pos);
+  return ListValue.of(elements);
+}
+
+/** Quicklist nodes: ziplists (version 1), or listpacks and plain elements (version 2); empty nodes are skipped as Redis skips them. */
+function quicklist(r: RdbReader, type: number): string[] {
+  const nodes = r.count(2);
+  const out: string[] = [];
+  for (let i = 0; i < nodes; i++) {
+    if (type === T.TYPE_LIST_QUICKLIST) {
+      for (const e of ziplistOf(r)) out.push(e);
+      continue;
+    }
+    const containerAt = r.pos;
+    const container = r.length();
+    if (container === T.CONTAINER_PLAIN) {
+      out.push(r.string());
+    } else if (container === T.CONTAINER_PACKED) {
+      for (const e of listpackOf(r)) out.push(entryText(e));
+    } else {
+      r.fail(`unknown quicklist node container ${container}`, containerAt);
+    }
+  }
+  return out;
+}
+
+function set(r: RdbReader, members: string[], lim: SetLimits, at: number): SetValue {
+  if (members.length === 0) throw new EmptyKeyError('empty set', at);
+  const s = SetValue.create(members[0], members.length, lim);
+  if (s.addAll(members, 0, lim) !== members.length) r.fail('duplicate set members', at);
+  return s;
+}
+
+/** A sorted set written as member and score pairs: scores in ASCII (ZSET) or binary (ZSET_2); NaN is refused. */
+function zsetFromPairs(r: RdbReader, type: number, lim: ZsetLimits): ZSetValue {
+  const at = r.pos;
+  const n = r.count(type === T.TYPE_ZSET ? 2 : 9);
+  const members: string[] = [];
+  const scores: number[] = [];
+  for (let i = 0; i < n; i++) {
+    members.push(r.string());
+    const s = type === T.TYPE_ZSET ? r.asciiDouble() : r.binaryDouble();
+    if (s !== s) r.fail('sorted set with a NaN score', at);
+    scores.push(s);
+  }
+  return zset(r, members, scores, lim, at);
+}
+
+/** A ziplist or listpack of member, score: kept small unless it has more members than zset-max-listpack-entries, as Redis keeps it. */
+function zsetPacked(r: RdbReader, flat: string[], lim: ZsetLimits, at: number): ZSetValue {
+  if (flat.length % 2 !== 0) r.fail('sorted set listpack with an odd entry count', at);
+  const members: string[] = [];
+  const scores: number[] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    const text = flat[i + 1];
+    let score = text === '' ? NaN : Number(text);
+    if (score !== score) {
+      const lower = text.toLowerCase();
+      score = lower === 'inf' || lower === '+inf' ? Infinity : lower === '-inf' ? -Infinity : NaN;
+    }
+    if (score !== score) r.fail('sorted set listpack with a bad score', at);
+    members.push(flat[i]);
+    scores.push(score);
+  }
+  return zset(r, members, scores, { entries: lim.entries, value: Infinity }, at);
+}
+
+/** The members ordered by score then bytes (a listpack's already are; a skiplist's come highest first), checked for duplicates. */
+function zset(r: RdbReader, members: string[], scores: number[], lim: ZsetLimits, at: number): ZSetValue {
+  const n = members.length;
+  if (n === 0) throw new EmptyKeyError('empty sorted set', at);
+  const cmp = (a: number, b: number): number => scores[a] - scores[b] || (members[a] < members[b] ? -1 : members[a] > members[b] ? 1 : 0);
+  let ordered = true;
+  for (let i = 1; i < n && ordered; i++) ordered = cmp(i - 1, i) < 0;
+  let m = members;
+  let s = scores;
+  if (!ordered) {
+    const order = members.map((_, i) => i).sort(cmp);
+    m = order.map((i) => members[i]);
+    s = order.map((i) => scores[i]);
+  }
+  if (n > 1 && new Set(m).size !== n) r.fail('duplicate sorted set members', at);
+  return ZSetValue.fromSorted(m, s, lim);
+}
+
+function hash(r: RdbReader, flat: string[], lim: HashLimits, at: number): HashValue {
+  if (flat.length === 0) throw new EmptyKeyError('empty hash', at);
+  if (flat.length % 2 !== 0) r.fail('hash listpack with an odd entry count', at);
+  const h = new HashValue();
+  if (h.setPairs(flat, 0, lim) !== flat.length / 2) r.fail('duplicate hash fields', at);
+  return h;
+}
+
+/** Redis 7.4's table form: the earliest deadline, then per field its deadline relative to it (0: none; the pre-GA form: absolute), field, value. */
+function hashWithDeadlines(r: RdbReader, type: number, lim: HashLimits): HashValue {
+  const at = r.pos;
+  const min = type === T.TYPE_HASH_METADATA ? r.msTime() : 0;
+  const n = r.count(3);
+  const flat: string[] = [];
+  const deadlines: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const ttl = Number(r.lengthU64());
+    deadlines.push(ttl === 0 ? -1 : type === T.TYPE_HASH_METADATA ? ttl + min - 1 : ttl);
+    flat.push(r.string(), r.string());
+  }
+  return withDeadlines(r, hash(r, flat, lim, at), flat, deadlines, at);
+}
+
+/** Redis 7.4's listpackex: the earliest deadline (7.4 GA only), then a listpack of field, value, deadline (0: none). */
+function hashListpackEx(r: RdbReader, type: number, lim: HashLimits): HashValue {
+  const at = r.pos;
+  if (type === T.TYPE_HASH_LISTPACK_EX) r.msTime();
+  const tuples = listpackOf(r);
+  if (tuples.length % 3 !== 0) r.fail('hash listpackex with a bad entry count', at);
+  const flat: string[] = [];
+  const deadlines: number[] = [];
+  for (let i = 0; i < tuples.length; i += 3) {
+    const d = tuples[i + 2];
+    if (typeof d === 'string') r.fail('hash listpackex with a bad deadline', at);
+    flat.push(entryText(tuples[i]), entryText(tuples[i + 1]));
+    deadlines.push(Number(d) === 0 ? -1 : Number(d));
+  }
+  const h = hash(r, flat, lim, at);
+  h.allowDeadlines();
+  return withDeadlines(r, h, flat, deadlines, at);
+}
+
+/** Redis's EB_EXPIRE_TIME_MAX: deadlines are 48-bit. */
+const DEADLINE_MAX = 2 ** 48 - 1;
+
+function withDeadlines(r: RdbReader, h: HashValue, flat: string[], deadlines: number[], at: number): HashValue {
+  for (let i = 0; i < deadlines.length; i++) {
+    const d = deadlines[i];
+    if (d === -1) continue;
+    if (!(d >= 0 && d <= DEADLINE_MAX)) r.fail('invalid hash field deadline', at);
+    h.allowDeadlines();
+    h.setDeadline(flat[2 * i], d);
+  }
+  return h;
+}
+
+/** The nine characters of a module type's name, packed six bits each above the ten of its encoding version (moduleTypeNameByID). */
+export function moduleName(id: number | bigint): string {
+  const CHARSET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  let n = BigInt(id) >> 10n;
+  let name = '';
+  for (let j = 0; j < 9; j++) {
+    name = CHARSET[Number(n & 63n)] + name;
+    n >>= 6n;
+  }
+  return name;
+}

@@ -1,0 +1,116 @@
+import type { CommandSpec } from '../../core/command.js';
+import type { Ctx } from '../../core/context.js';
+import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
+import { toInt64 } from '../../core/numbers.js';
+import type { Value } from '../../store/keyspace/value.js';
+import { loadLimits } from './decode-value.js';
+import { dumpPayload, payloadValue } from './dump-payload.js';
+import { validFooter } from '../../core/rdb/payload.js';
+import { RdbError } from '../../core/rdb/rdb-error.js';
+
+const BUSYKEY = 'BUSYKEY Target key name already exists.';
+const BAD_PAYLOAD = 'ERR DUMP payload version or checksum are wrong';
+const BAD_FORMAT = 'ERR Bad data format';
+
+function dump(c: Ctx, argv: string[]): void {
+  const v = c.db.read(argv[1]);
+  if (v === undefined) {
+    c.reply.nullBulk();
+    return;
+  }
+  const compress = c.config.num('rdbcompression') !== 0;
+  c.reply.bulkBuffer(dumpPayload(v, { compress, listFill: c.config.num('list-max-listpack-size') }));
+}
+
+/** An int64 argument, exact. */
+function int64(s: string): bigint {
+  const n = toInt64(s);
+  if (n === null) throw new CommandError(NOT_INTEGER);
+  return n;
+}
+
+/**
+ * RESTORE (restoreCommand): options first, then the target, the TTL, the
+ * payload's footer and its value, in Redis's order, all before anything
+ * changes. IDLETIME and FREQ are checked and then ignored: Sluice keeps
+ * no access times or frequencies.
+ */
+function restore(c: Ctx, argv: string[]): void {
+  let replace = false;
+  let absttl = false;
+  let idle = false;
+  let freq = false;
+  for (let j = 4; j < argv.length; j++) {
+    const opt = argv[j].toLowerCase();
+    const more = j + 1 < argv.length;
+    if (opt === 'replace') {
+      replace = true;
+    } else if (opt === 'absttl') {
+      absttl = true;
+    } else if (opt === 'idletime' && more && !freq) {
+      if (int64(argv[++j]) < 0n) throw new CommandError('ERR Invalid IDLETIME value, must be >= 0');
+      idle = true;
+    } else if (opt === 'freq' && more && !idle) {
+      const f = int64(argv[++j]);
+      if (f < 0n || f > 255n) throw new CommandError('ERR Invalid FREQ value, must be >= 0 and <= 255');
+      freq = true;
+    } else {
+      throw new CommandError(SYNTAX);
+    }
+  }
+  const db = c.db;
+  const key = argv[1];
+  if (!replace && db.get(key) !== undefined) throw new CommandError(BUSYKEY);
+  const ttl = int64(argv[2]);
+  if (ttl < 0n) throw new CommandError('ERR Invalid TTL value, must be >= 0');
+  const data = Buffer.from(argv[3], 'latin1');
+  if (!validFooter(data)) throw new CommandError(BAD_PAYLOAD);
+  let value: Value;
+  try {
+    value = payloadValue(data, loadLimits(c));
+  } catch (e) {
+    if (e instanceof RdbError) throw new CommandError(BAD_FORMAT);
+    throw e;
+  }
+  const existed = replace && db.get(key) !== undefined;
+  if (existed) db.remove(key);
+  const when = ttl !== 0n && !absttl ? ttl + BigInt(c.keyspace.now) : ttl;
+  if (ttl !== 0n && when <= BigInt(c.keyspace.now)) {
+    // Already expired: the key is not created, and one that was replaced is deleted.
+    if (existed) {
+      db.modified(key);
+      c.keyspace.notify(db, 'g', 'del', key);
+      c.propagateArgv = ['DEL', key];
+    } else {
+      c.propagateArgv = null;
+    }
+    c.reply.ok();
+    return;
+  }
+  db.put(key, value, ttl === 0n ? -1 : Number(when));
+  db.modified(key);
+  if (ttl !== 0n && !absttl) c.propagateArgv = [...argv.slice(0, 2), String(when), ...argv.slice(3), 'ABSTTL'];
+  c.keyspace.notify(db, 'g', 'restore', key);
+  c.reply.ok();
+}
+
+const RESTORE_COMPLEXITY =
+  'O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).';
+
+export const dumpCommands: CommandSpec[] = [
+  {
+    name: 'dump', arity: 2, flags: ['readonly'], acl: ['keyspace'], group: 'generic', keySpecs: ['RO access: index 1, range 0'],
+    args: 'key:key', since: '2.6.0', tips: ['nondeterministic_output'],
+    summary: 'Returns a serialized representation of the value stored at a key.',
+    complexity: 'O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).',
+    handler: dump,
+  },
+  {
+    name: 'restore', arity: -4, flags: ['write', 'denyoom'], acl: ['keyspace', 'dangerous'], group: 'generic',
+    keySpecs: ['OW update: index 1, range 0'],
+    args: 'key:key ttl:integer serialized-value [REPLACE @3.0.0] [ABSTTL @5.0.0] [IDLETIME seconds:integer @5.0.0] [FREQ frequency:integer @5.0.0]',
+    since: '2.6.0', history: [['3.0.0', 'Added the `REPLACE` modifier.'], ['5.0.0', 'Added the `ABSTTL` modifier.'], ['5.0.0', 'Added the `IDLETIME` and `FREQ` options.']],
+    summary: 'Creates a key from the serialized representation of a value.', complexity: RESTORE_COMPLEXITY,
+    handler: restore,
+  },
+];

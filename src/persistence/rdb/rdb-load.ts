@@ -1,0 +1,128 @@
+import { Crc64 } from '../../core/crc64.js';
+import type { Value } from '../../store/keyspace/value.js';
+import { moduleName, readValue, type LoadLimits } from './decode-value.js';
+import * as T from './format.js';
+import { EmptyKeyError } from '../../core/rdb/rdb-error.js';
+import { RdbReader } from '../../core/rdb/reader.js';
+
+/** A key read from a file: its database, name, value, deadline (-1: none) and where it was. */
+export interface RdbKey {
+  db: number;
+  key: string;
+  value: Value;
+  deadline: number;
+  offset: number;
+}
+
+/** Everything an RDB file holds, read whole before any of it is used. */
+export interface ParsedRdb {
+  version: number;
+  /** AUX fields (redis-ver, ctime, used-mem…). */
+  aux: Map<string, string>;
+  /** Function libraries' code, in file order. */
+  libraries: string[];
+  keys: RdbKey[];
+  /** Keys left out because their deadline had passed (Redis's "keys expired"). */
+  expired: number;
+  /** Empty collections left out, as Redis leaves them out. */
+  empty: string[];
+}
+
+export interface ParseOptions {
+  limits: LoadLimits;
+  /** `databases`: a SELECTDB beyond it is refused. */
+  databases: number;
+  /** The time that decides which keys have expired. */
+  now: number;
+}
+
+/**
+ * Reads a whole RDB file (rdbLoadRioWithLoadingCtx) of any version from 1
+ * to 12: the header, AUX fields, function libraries, SELECTDB, RESIZEDB,
+ * deadlines in seconds or ms, LRU and LFU hints (read and dropped: Sluice
+ * keeps none), the keys, EOF and the CRC-64 (eight zero bytes: not
+ * computed). Throws an RdbError naming what is wrong and where; module data
+ * and unknown opcodes are refused. Nothing is applied here, so a bad file
+ * changes nothing.
+ */
+export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
+  const r = new RdbReader(data);
+  const magic = r.bytes(9).toString('latin1');
+  if (!magic.startsWith('REDIS')) r.fail('wrong signature trying to load DB from file', 0);
+  const version = /^\d{4}$/.test(magic.slice(5)) ? Number(magic.slice(5)) : -1;
+  if (version < 1 || version > T.RDB_VERSION_MAX) r.fail(`can't handle RDB format version ${magic.slice(5)}`, 5);
+  const out: ParsedRdb = { version, aux: new Map(), libraries: [], keys: [], expired: 0, empty: [] };
+  let db = 0;
+  let deadline = -1;
+  for (;;) {
+    const at = r.pos;
+    const type = r.byte();
+    if (type === T.OPCODE_EOF) break;
+    switch (type) {
+      case T.OPCODE_EXPIRETIME:
+        deadline = r.secondsTime() * 1000;
+        break;
+      case T.OPCODE_EXPIRETIME_MS:
+        deadline = r.msTime();
+        break;
+      case T.OPCODE_FREQ:
+        r.byte();
+        break;
+      case T.OPCODE_IDLE:
+        r.lengthU64();
+        break;
+      case T.OPCODE_SELECTDB:
+        db = r.length();
+        if (db >= opts.databases) {
+          r.fail(`the file was created with a server configured to handle more than ${opts.databases} databases`, at);
+        }
+        break;
+      case T.OPCODE_RESIZEDB:
+        r.lengthU64();
+        r.lengthU64();
+        break;
+      case T.OPCODE_AUX:
+        out.aux.set(r.string(), r.string());
+        break;
+      case T.OPCODE_MODULE_AUX:
+        return r.fail(`module auxiliary data of type '${moduleName(r.lengthU64())}': Sluice has no modules to load it`, at);
+      case T.OPCODE_FUNCTION_PRE_GA:
+        return r.fail('pre-GA function format not supported', at);
+      case T.OPCODE_FUNCTION2:
+        out.libraries.push(r.string());
+        break;
+      default:
+        if (!isValueType(type)) r.fail(`unknown RDB opcode or value type ${type}`, at);
+        readKey(r, type, at, db, deadline, out, opts);
+        deadline = -1;
+    }
+  }
+  if (version >= 5) {
+    const at = r.pos;
+    const stored = r.bytes(8);
+    if (!stored.equals(Buffer.alloc(8)) && !new Crc64().update(data, at).digest().equals(stored)) {
+      r.fail('wrong RDB checksum', at);
+    }
+  }
+  return out;
+}
+
+/** One key and its value; an expired or empty one is left out. (A duplicate is found where the keys are stored.) */
+function readKey(r: RdbReader, type: number, at: number, db: number, deadline: number, out: ParsedRdb, opts: ParseOptions): void {
+  const key = r.string();
+  let value: Value;
+  try {
+    value = readValue(r, type, opts.limits);
+  } catch (e) {
+    if (!(e instanceof EmptyKeyError)) throw e;
+    out.empty.push(key);
+    return;
+  }
+  if (deadline !== -1 && deadline < opts.now) out.expired++;
+  else out.keys.push({ db, key, value, deadline, offset: at });
+}
+
+/** rdbIsObjectType, with Redis 7.4's hash types. */
+function isValueType(t: number): boolean {
+  return (t >= 0 && t <= 7) || (t >= 9 && t <= T.TYPE_HASH_LISTPACK_EX);
+}
