@@ -135,6 +135,7 @@ export class StreamValue implements TypedValue {
       const full = last.bytes + size >= maxBytes || (limits.maxEntries !== 0 && last.total >= limits.maxEntries)
         || last.data.length + size + 5 * pairs.length + 32 > NODE_MAX_CHARS;
       if (!full) tail = this.own(n - 1);
+      else last.seal();
     }
     if (tail === null) {
       const fields: string[] = [];
