@@ -7,6 +7,15 @@ const LZF_MAX_RATIO = 264;
 const TWO32 = 2 ** 32;
 
 /**
+ * The most elements one value may decode into. A payload of up to 512 MB
+ * can describe hundreds of millions of empty elements, and a JS array
+ * grown past about 2^27 aborts the process (V8 "invalid size", not an
+ * exception); a hash decodes into twice its fields, so 2^26. Redis has no
+ * such limit: a larger value is refused as corrupt (see docs/commands.md).
+ */
+export const MAX_VALUE_ELEMENTS = 2 ** 26;
+
+/**
  * Reads RDB's primitives (rdbLoadLen, rdbGenericLoadStringObject, the
  * double forms, millisecond times) from a buffer, checking every length
  * against the bytes left before anything is allocated for it, so that a
@@ -23,6 +32,20 @@ export class RdbReader {
     readonly end = data.length,
   ) {
     this.pos = pos;
+  }
+
+  /** Elements decoded so far for the current value (see MAX_VALUE_ELEMENTS). */
+  private valueElements = 0;
+
+  /** Starts counting elements for a new value. */
+  startValue(): void {
+    this.valueElements = 0;
+  }
+
+  /** Counts `n` more elements of the current value, failing past MAX_VALUE_ELEMENTS. */
+  elements(n: number, at = this.pos): void {
+    this.valueElements += n;
+    if (this.valueElements > MAX_VALUE_ELEMENTS) this.fail(`more than ${MAX_VALUE_ELEMENTS} elements in one value`, at);
   }
 
   get remaining(): number {

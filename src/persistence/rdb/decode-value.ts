@@ -39,6 +39,7 @@ export function loadLimits(c: Pick<Ctx, 'config'>): LoadLimits {
  */
 export function readValue(r: RdbReader, type: number, limits: LoadLimits): Value {
   const at = r.pos;
+  r.startValue();
   switch (type) {
     case T.TYPE_STRING:
       return r.string();
@@ -115,6 +116,7 @@ function zipmapOf(r: RdbReader): string[] {
 }
 
 function strings(r: RdbReader, n: number): string[] {
+  r.elements(n);
   const out: string[] = [];
   for (let i = 0; i < n; i++) out.push(r.string());
   return out;
@@ -131,15 +133,20 @@ function quicklist(r: RdbReader, type: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < nodes; i++) {
     if (type === T.TYPE_LIST_QUICKLIST) {
-      for (const e of ziplistOf(r)) out.push(e);
+      const node = ziplistOf(r);
+      r.elements(node.length);
+      for (const e of node) out.push(e);
       continue;
     }
     const containerAt = r.pos;
     const container = r.length();
     if (container === T.CONTAINER_PLAIN) {
+      r.elements(1);
       out.push(r.string());
     } else if (container === T.CONTAINER_PACKED) {
-      for (const e of listpackOf(r)) out.push(entryText(e));
+      const node = listpackOf(r);
+      r.elements(node.length);
+      for (const e of node) out.push(entryText(e));
     } else {
       r.fail(`unknown quicklist node container ${container}`, containerAt);
     }
@@ -158,6 +165,7 @@ function set(r: RdbReader, members: string[], lim: SetLimits, at: number): SetVa
 function zsetFromPairs(r: RdbReader, type: number, lim: ZsetLimits): ZSetValue {
   const at = r.pos;
   const n = r.count(type === T.TYPE_ZSET ? 2 : 9);
+  r.elements(n);
   const members: string[] = [];
   const scores: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -219,6 +227,7 @@ function hashWithDeadlines(r: RdbReader, type: number, lim: HashLimits): HashVal
   const at = r.pos;
   const min = type === T.TYPE_HASH_METADATA ? r.msTime() : 0;
   const n = r.count(3);
+  r.elements(2 * n);
   const flat: string[] = [];
   const deadlines: number[] = [];
   for (let i = 0; i < n; i++) {

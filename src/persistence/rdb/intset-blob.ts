@@ -1,3 +1,4 @@
+import { MAX_VALUE_ELEMENTS } from '../../core/rdb/reader.js';
 import { RdbError } from '../../core/rdb/rdb-error.js';
 
 /**
@@ -28,6 +29,7 @@ export function readIntset(blob: Buffer, base: number): string[] {
   if (width !== 2 && width !== 4 && width !== 8) fail(`bad width ${width}`, 0);
   const n = blob.readUInt32LE(4);
   if (8 + n * width !== blob.length) fail('size does not match the count', 4);
+  if (n > MAX_VALUE_ELEMENTS) fail('more members than one value may hold', 4);
   const out: string[] = [];
   let prev: bigint | null = null;
   for (let i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 import { smallInt, toInt64 } from '../../core/numbers.js';
 import { GrowingBuffer } from '../../core/rdb/growing-buffer.js';
+import { MAX_VALUE_ELEMENTS } from '../../core/rdb/reader.js';
 import { RdbError } from '../../core/rdb/rdb-error.js';
 
 /**
@@ -185,6 +186,7 @@ export function readListpack(lp: Buffer, base: number): ListpackEntry[] {
     const n = backlenSize(entryLen);
     if (n > last - p || readBacklen(lp, p, n) !== entryLen) fail('bad back-length', p);
     p += n;
+    if (out.length === MAX_VALUE_ELEMENTS) fail('more entries than one value may hold', start);
     out.push(value);
   }
   if (p !== last || lp[last] !== EOF) fail('no end byte', p);

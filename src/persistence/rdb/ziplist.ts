@@ -1,3 +1,4 @@
+import { MAX_VALUE_ELEMENTS } from '../../core/rdb/reader.js';
 import { RdbError } from '../../core/rdb/rdb-error.js';
 
 /**
@@ -61,6 +62,7 @@ export function readZiplist(zl: Buffer, base: number): string[] {
       else value = String(zl.readIntLE(p, size));
       p += size;
     }
+    if (out.length === MAX_VALUE_ELEMENTS) fail('more entries than one value may hold', start);
     out.push(value);
     prevLen = p - start;
     tail = start;

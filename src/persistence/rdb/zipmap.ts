@@ -1,3 +1,4 @@
+import { MAX_VALUE_ELEMENTS } from '../../core/rdb/reader.js';
 import { RdbError } from '../../core/rdb/rdb-error.js';
 
 /**
@@ -33,6 +34,7 @@ export function readZipmap(zm: Buffer, base: number): string[] {
     if (p >= zm.length) fail('entry past the end', p);
     const free = zm[p++];
     if (vlen + free > zm.length - p) fail('entry past the end', p);
+    if (out.length >= MAX_VALUE_ELEMENTS) fail('more entries than one value may hold', p);
     out.push(key, zm.toString('latin1', p, p + vlen));
     p += vlen + free;
   }

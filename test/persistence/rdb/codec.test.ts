@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { Crc64, crc64 } from '../../../src/core/crc64.js';
 import { lzfCompress, lzfDecompress } from '../../../src/core/lzf.js';
 import { RdbError } from '../../../src/core/rdb/rdb-error.js';
-import { RdbReader } from '../../../src/core/rdb/reader.js';
+import { MAX_VALUE_ELEMENTS, RdbReader } from '../../../src/core/rdb/reader.js';
+import { loadLimits, readValue } from '../../../src/persistence/rdb/decode-value.js';
 import { RdbWriter } from '../../../src/core/rdb/writer.js';
 import { ListpackBuilder, readListpack } from '../../../src/persistence/rdb/listpack.js';
 
@@ -108,5 +109,27 @@ describe('listpack', () => {
     const noEnd = Buffer.from(good);
     noEnd[noEnd.length - 1] = 0;
     expect(() => readListpack(noEnd, 0)).toThrow(/invalid listpack/);
+  });
+});
+
+describe('a value with more elements than a JS array can safely grow to', () => {
+  const limits = loadLimits({ config: { num: (name: string) => (name.endsWith('entries') ? 128 : 64), str: () => '' } } as never);
+
+  test(`a list claiming ${MAX_VALUE_ELEMENTS + 1} empty elements, all present, is refused as corrupt before one is read`, () => {
+    // RDB_TYPE_LIST: a 32-bit length (0x80 then big-endian), then that many zero-length strings.
+    const n = MAX_VALUE_ELEMENTS + 1;
+    const data = Buffer.alloc(5 + n);
+    data[0] = 0x80;
+    data.writeUInt32BE(n, 1);
+    const r = new RdbReader(data);
+    expect(() => readValue(r, 1, limits)).toThrow(RdbError);
+    expect(r.pos).toBe(5);
+  });
+
+  test('the limit counts the elements of one value, not of the whole file', () => {
+    const data = Buffer.from([2, 0, 0, 2, 0, 0]);
+    const r = new RdbReader(data);
+    for (let i = 0; i < 2; i++) expect(readValue(r, 1, limits)).toBeDefined();
+    expect(r.pos).toBe(6);
   });
 });
