@@ -246,6 +246,8 @@ export class RequestParser {
     // The charge stays far below the limit unless the limit is tiny: checked in full, as the general path would.
     if (n * (maxBulk + ARG_OVERHEAD) > this.limits.queryBufferLimit) return null;
     let p = scannedHeaderEnd;
+    // Each argument takes at least "$0\r\n\r\n": a request that cannot be all here gets no array.
+    if (buf.length - p < n * 6) return null;
     const argv = new Array<string>(n);
     for (let i = 0; i < n; i++) {
       if (p >= buf.length || buf[p] !== 36 /* '$' */) return null;
