@@ -7,6 +7,7 @@ import * as core from './core.mjs';
 import * as pubsub from './pubsub.mjs';
 import * as queues from './queues.mjs';
 import * as persistence from './persistence.mjs';
+import * as rdb from './rdb.mjs';
 import * as latency from './latency.mjs';
 import * as scripting from './scripting.mjs';
 import * as strings from './strings.mjs';
@@ -18,7 +19,7 @@ import { describeGcPauses, takeGcPauses } from './lib/gc-pauses.mjs';
 import { describeMachine, machineLines } from './lib/machine.mjs';
 import { pinSelf, ROOT, SLUICE_CLI } from './lib/servers.mjs';
 
-const SECTIONS = [core, pubsub, queues, types, structures, streams, persistence, strings, scripting, latency];
+const SECTIONS = [core, pubsub, queues, types, structures, streams, persistence, rdb, strings, scripting, latency];
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only <section>] [--write | --no-write]

@@ -90,10 +90,6 @@ function main(argv: string[]): void {
   for (const def of server.config.withoutEffect()) {
     server.log.warning(`${def.name} is set to '${server.config.text(def)}', which has no effect in Sluice: ${def.note}`);
   }
-  // A redis.conf that persists through snapshots alone (Debian's: save points by default, appendonly no) keeps nothing here.
-  if (!server.config.bool('appendonly') && server.config.str('save') !== '') {
-    server.log.warning('Save points are set but Sluice writes no RDB snapshots yet, and appendonly is no: nothing will be persisted (set appendonly yes to keep the data)');
-  }
   server.listen().then(
     (port) => {
       keepProcTitle(server, port);
@@ -115,10 +111,15 @@ function main(argv: string[]): void {
     },
   );
   let stopping = false;
-  const stop = (why: string) => {
+  const stop = (why: string, saved: boolean) => {
     if (stopping) return;
-    stopping = true;
     server.log.warning(why);
+    // A signal shuts down as SHUTDOWN without arguments would; a failed final save keeps the server up, as in Redis.
+    if (!saved && !server.persistence.finalSave({ save: false, nosave: false, force: false })) {
+      server.log.warning(`${why.split(' ')[1]} received but errors trying to shut down the server, check the logs for more information`);
+      return;
+    }
+    stopping = true;
     setTimeout(() => {
       server.log.warning('Shutdown took too long, exiting anyway');
       process.exit(1);
@@ -129,9 +130,9 @@ function main(argv: string[]): void {
       process.exit(0);
     });
   };
-  server.onShutdown = () => stop('User requested shutdown');
-  process.on('SIGTERM', () => stop('Received SIGTERM scheduling shutdown'));
-  process.on('SIGINT', () => stop('Received SIGINT scheduling shutdown'));
+  server.onShutdown = () => stop('User requested shutdown', true);
+  process.on('SIGTERM', () => stop('Received SIGTERM scheduling shutdown', false));
+  process.on('SIGINT', () => stop('Received SIGINT scheduling shutdown', false));
 }
 
 function removePidFile(file: string): void {

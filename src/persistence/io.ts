@@ -96,8 +96,17 @@ export function replaceFileAtomic(file: string, temp: string, write: (fd: number
   fsyncDir(path.dirname(file));
 }
 
+/** fsyncDir after a rename that already succeeded: a directory that cannot be synced has nothing left to report to. */
+export function fsyncDirQuietly(dir: string): void {
+  try {
+    fsyncDir(dir);
+  } catch {
+    // The file is in place; only its durability across a power loss is in doubt.
+  }
+}
+
 /** Cleanup after a failed write: the write's own error is the one to report. */
-function removeQuietly(file: string): void {
+export function removeQuietly(file: string): void {
   try {
     fs.unlinkSync(file);
   } catch {

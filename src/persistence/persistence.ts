@@ -17,6 +17,9 @@ export type AofState = 'off' | 'on' | 'wait-rewrite';
 
 /** How often the persistence cron runs: retries, background fsyncs, automatic rewrites (Redis's hz 10). */
 const TICK_MS = 100;
+/** The refusal of writes after a failed save, under stop-writes-on-bgsave-error (Redis's shared.bgsaveerr). */
+const RDB_MISCONF =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 /** After this many failed rewrites in a row, automatic ones back off (Redis's AOF_REWRITE_LIMITE_THRESHOLD). */
 const REWRITE_LIMIT_THRESHOLD = 3;
 const REWRITE_LIMIT_MAX_MINUTES = 60;
@@ -63,7 +66,7 @@ export class Persistence<C extends Ctx> {
     private readonly server: PersistenceHost<C>,
     private readonly writeHeld: (replies: HeldReply<C>[]) => void,
   ) {
-    this.rdb = new RdbFiles(server);
+    this.rdb = new RdbFiles(server, () => this.rewrite !== null);
   }
 
   /** The file operations that can fail; tests put a failing disk here. */
@@ -99,6 +102,8 @@ export class Persistence<C extends Ctx> {
   /** Called once the server listens: loads the AOF when appendonly is on, then starts appending. */
   start(): void {
     this.started = true;
+    // Save points and BGSAVE SCHEDULE are the cron's whatever the AOF does.
+    this.startTick();
     this.ready = this.startup();
     // Whoever started the server awaits `ready`; an unobserved failure must not also crash the process.
     this.ready.catch(() => {});
@@ -280,6 +285,12 @@ export class Persistence<C extends Ctx> {
     } catch (e) {
       log.warning(`Can't read the AOF manifest: ${(e as Error).message}`);
     }
+    if (this.manifest !== null && this.rdb.background !== null) {
+      this.rewriteScheduled = true;
+      log.notice('AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.');
+      this.startTick();
+      return;
+    }
     if (this.manifest === null || !this.startRewrite()) {
       this.state = 'off';
       log.warning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
@@ -342,6 +353,7 @@ export class Persistence<C extends Ctx> {
 
   /** The MISCONF error that refuses writes (and PING, as Redis) while the AOF cannot be written; null when it can. */
   get writeRefusal(): string | null {
+    if (this.rdb.refusesWrites) return RDB_MISCONF;
     const error = this.writer?.error ?? null;
     return error === null ? null : `MISCONF Errors writing to the AOF file: ${strerror(error)}`;
   }
@@ -363,6 +375,8 @@ export class Persistence<C extends Ctx> {
       if (w.policy === 'always' || this.commit!.pending) this.commit!.kick();
     }
     if (this.rewrite !== null) return;
+    this.rdb.cron();
+    if (this.rdb.background !== null) return;
     if (this.rewriteScheduled && !this.rewriteLimited()) {
       this.startRewrite();
       return;
@@ -402,7 +416,7 @@ export class Persistence<C extends Ctx> {
   /** BGREWRITEAOF's reply text, or throws its error. Inside a transaction it is scheduled, as in Redis. */
   bgrewrite(c: Ctx): string {
     if (this.rewrite !== null) throw new CommandError('ERR Background append only file rewriting already in progress');
-    if (c.denyBlocking) {
+    if (c.denyBlocking || this.rdb.background !== null) {
       this.rewriteScheduled = true;
       this.consecutiveFailures = 0;
       this.startTick();
@@ -416,7 +430,7 @@ export class Persistence<C extends Ctx> {
 
   /** Starts a rewrite: a new base built from the keyspace in slices. False (logged) when it cannot start. */
   startRewrite(): boolean {
-    if (this.rewrite !== null) return false;
+    if (this.rewrite !== null || this.rdb.background !== null) return false;
     const log = this.server.log;
     let baseTemp = '';
     let futureTemp = '';
@@ -554,12 +568,36 @@ export class Persistence<C extends Ctx> {
     }
   }
 
+  /**
+   * prepareForShutdown's part before the files close: a BGSAVE in progress
+   * is stopped, then the final snapshot is saved when there are save points
+   * (unless NOSAVE) or SAVE asks for it. False when that save failed and
+   * FORCE was not given: the server must then go on running.
+   */
+  finalSave(mode: { save: boolean; nosave: boolean; force: boolean }): boolean {
+    const log = this.server.log;
+    if (this.rdb.background !== null) {
+      log.warning('There is a child saving an .rdb. Killing it!');
+      this.rdb.abandonBackground();
+    }
+    if (!((this.config.str('save') !== '' && !mode.nosave) || mode.save)) return true;
+    log.notice('Saving the final RDB snapshot before exiting.');
+    if (this.rdb.save()) return true;
+    if (mode.force) {
+      log.warning('Error trying to save the DB. Exit anyway.');
+      return true;
+    }
+    log.warning("Error trying to save the DB, can't exit.");
+    return false;
+  }
+
   /** Shutdown: whatever is buffered is written and fsynced, files are closed. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     if (this.tick !== null) clearInterval(this.tick);
     if (this.rewrite !== null) this.abandonRewrite();
+    this.rdb.abandonBackground();
     this.loader?.abort();
     if (this.writer !== null) {
       this.writer.close(this.nowSec);

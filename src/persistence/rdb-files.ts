@@ -4,31 +4,210 @@ import type { Ctx } from '../core/context.js';
 import { CommandError } from '../core/errors.js';
 import { LibrarySet } from '../scripting/library-set.js';
 import type { PersistenceHost } from './host.js';
-import { replaceFileAtomic } from './io.js';
+import { fsyncDirQuietly, removeQuietly, replaceFileAtomic } from './io.js';
 import { AofLoadError } from './loader.js';
 import { loadLimits } from './rdb/decode-value.js';
 import { RdbError } from '../core/rdb/rdb-error.js';
 import { parseRdb } from './rdb/rdb-load.js';
-import { writeRdb } from './rdb/rdb-save.js';
+import { BackgroundSave } from './rdb/background-save.js';
+import { writeRdb, type RdbOptions } from './rdb/rdb-save.js';
+import { nextSavePoint } from './save-schedule.js';
+
+/** After a failed BGSAVE, automatic ones wait this long (Redis's CONFIG_BGSAVE_RETRY_DELAY, seconds). */
+const RETRY_DELAY_SEC = 5;
+
+/** Why BGSAVE or SAVE cannot start: its reply is this error. */
+export const BGSAVE_IN_PROGRESS = 'ERR Background save already in progress';
 
 /**
- * The RDB file (`dir`/`dbfilename`): SAVE writes it, start-up loads it.
- * Saving is synchronous (Redis's SAVE); BGSAVE, which must not stop the
- * server, is not built yet.
+ * The RDB file (`dir`/`dbfilename`): SAVE writes it at once, BGSAVE and the
+ * save points in the background (see BackgroundSave), start-up loads it.
  */
 export class RdbFiles<C extends Ctx> {
-  /** Successful saves (INFO rdb_saves). */
+  /** Saves attempted, SAVE and BGSAVE (INFO rdb_saves). */
   saves = 0;
+  /** Whether the last save, SAVE or BGSAVE, succeeded (rdb_last_bgsave_status). */
   lastSaveOk = true;
+  /** The background save in progress. */
+  background: BackgroundSave | null = null;
+  /** BGSAVE SCHEDULE (or inside a transaction) while something else ran: it starts once it can. */
+  scheduled = false;
   /** The change counter when the last save began: INFO's rdb_changes_since_last_save counts from it. */
   private dirtyAtSave = 0;
+  private dirtyAtBackground = 0;
+  /** Unix seconds of the last BGSAVE attempt, for the retry delay after a failure. */
+  private lastTry = 0;
+  private lastDurationSec = -1;
+  private lastKeptBytes = 0;
+  private temp = '';
   lastLoadLoaded = 0;
   lastLoadExpired = 0;
 
-  constructor(private readonly host: PersistenceHost<C>) {}
+  constructor(
+    private readonly host: PersistenceHost<C>,
+    /** True while another background job (the AOF rewrite) runs: a BGSAVE waits for it, as Redis has one child at a time. */
+    private readonly otherJobRunning: () => boolean,
+  ) {}
 
   get file(): string {
     return path.join(this.host.config.str('dir'), this.host.config.str('dbfilename'));
+  }
+
+  private options(): RdbOptions {
+    const host = this.host;
+    const config = host.config;
+    return {
+      libraryCodes: host.scripting.functions.codes(),
+      redisVersion: host.redisVersion,
+      compress: config.bool('rdbcompression'),
+      checksum: config.bool('rdbchecksum'),
+      listFill: config.num('list-max-listpack-size'),
+      usedMemory: process.memoryUsage().heapUsed,
+    };
+  }
+
+  /** BGSAVE [SCHEDULE]'s reply text, or throws its error. */
+  bgsave(schedule: boolean, inTransaction: boolean): string {
+    if (this.background !== null) throw new CommandError(BGSAVE_IN_PROGRESS);
+    if (this.otherJobRunning() || inTransaction) {
+      if (!schedule && !inTransaction) {
+        throw new CommandError(
+          "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+        );
+      }
+      this.scheduled = true;
+      return 'Background saving scheduled';
+    }
+    if (!this.startBackground()) throw new CommandError('ERR');
+    return 'Background saving started';
+  }
+
+  /**
+   * rdbSaveBackground: opens the temporary file and starts the walk. When
+   * the file cannot be opened the save has started and failed at once, as a
+   * forked child's would (logged, rdb_last_bgsave_status:err); false only
+   * when another save or rewrite runs.
+   */
+  startBackground(): boolean {
+    if (this.background !== null || this.otherJobRunning()) return false;
+    const host = this.host;
+    this.saves++;
+    this.dirtyAtBackground = host.keyspace.dirty;
+    this.lastTry = Math.floor(Date.now() / 1000);
+    const temp = path.join(host.config.str('dir'), `temp-${process.pid}.rdb`);
+    let fd: number;
+    try {
+      fd = fs.openSync(temp, 'w', 0o644);
+    } catch (e) {
+      // Redis's child fails to create the file after the fork succeeded: BGSAVE has started, and failed.
+      host.log.notice(`Background saving started by pid ${process.pid}`);
+      host.log.warning(`Failed opening the temp RDB file ${path.basename(temp)} (in server root dir ${host.config.str('dir')}) for saving: ${(e as Error).message}`);
+      host.log.warning('Background saving error');
+      this.lastSaveOk = false;
+      return true;
+    }
+    this.temp = temp;
+    const file = this.file;
+    const save = new BackgroundSave(host.keyspace, fd, this.options(), (error) => {
+      if (error !== null) {
+        fs.closeSync(fd);
+        this.backgroundFailed(save, error.message);
+        return;
+      }
+      this.finishBackground(save, fd, temp, file);
+    });
+    this.background = save;
+    this.scheduled = false;
+    host.log.notice(`Background saving started by pid ${process.pid}`);
+    save.start();
+    return true;
+  }
+
+  /** The walk is written: fsync, rename over the dump and fsync the directory, off the event loop. */
+  private finishBackground(save: BackgroundSave, fd: number, temp: string, file: string): void {
+    fs.fdatasync(fd, (syncError) => {
+      fs.close(fd, () => {
+        if (this.background !== save) return;
+        if (syncError !== null) {
+          this.backgroundFailed(save, syncError.message);
+          return;
+        }
+        fs.rename(temp, file, (renameError) => {
+          if (this.background !== save) return;
+          if (renameError !== null) {
+            this.backgroundFailed(save, renameError.message);
+            return;
+          }
+          fsyncDirQuietly(path.dirname(file));
+          this.host.log.notice('DB saved on disk');
+          this.host.log.notice('Background saving terminated with success');
+          this.endBackground(save, true);
+          this.dirtyAtSave = this.dirtyAtBackground;
+          this.host.lastSave = Math.floor(Date.now() / 1000);
+        });
+      });
+    });
+  }
+
+  private backgroundFailed(save: BackgroundSave, reason: string): void {
+    if (this.background !== save) return;
+    this.host.log.warning(`Write error saving DB on disk: ${reason}`);
+    this.host.log.warning('Background saving error');
+    removeQuietly(this.temp);
+    this.endBackground(save, false);
+  }
+
+  private endBackground(save: BackgroundSave, ok: boolean): void {
+    this.background = null;
+    this.lastSaveOk = ok;
+    this.lastDurationSec = Math.floor((Date.now() - save.startedAt) / 1000);
+    this.lastKeptBytes = save.keptBytes;
+  }
+
+  /**
+   * killRDBChild: a BGSAVE in progress stops and its temporary file goes
+   * (SHUTDOWN, FLUSHALL, DEBUG RELOAD); the status is not an error, as a
+   * child killed with SIGUSR1 is not in Redis.
+   */
+  abandonBackground(): void {
+    const save = this.background;
+    if (save === null) return;
+    save.abandon();
+    this.background = null;
+    removeQuietly(this.temp);
+    this.lastDurationSec = Math.floor((Date.now() - save.startedAt) / 1000);
+  }
+
+  /** FLUSHALL: a BGSAVE in progress stops, and with save points set the empty dataset is saved at once. */
+  afterFlushAll(): void {
+    this.abandonBackground();
+    if (this.host.config.str('save') !== '') this.save();
+  }
+
+  /**
+   * serverCron's part: a scheduled BGSAVE, else the first save point
+   * reached (enough changes since the last save and enough seconds), unless
+   * the last attempt failed less than five seconds ago.
+   */
+  cron(): void {
+    if (this.background !== null || this.otherJobRunning()) return;
+    const now = Math.floor(Date.now() / 1000);
+    const mayRetry = this.lastSaveOk || now - this.lastTry > RETRY_DELAY_SEC;
+    if (!mayRetry) return;
+    if (this.scheduled) {
+      this.startBackground();
+      return;
+    }
+    const point = nextSavePoint(this.host.config.str('save'), this.host.keyspace.dirty - this.dirtyAtSave, now - this.host.lastSave);
+    if (point === null) return;
+    this.host.log.notice(`${point.changes} changes in ${point.seconds} seconds. Saving...`);
+    this.startBackground();
+  }
+
+  /** True when writes are refused for a failed save (stop-writes-on-bgsave-error with save points set). */
+  get refusesWrites(): boolean {
+    const config = this.host.config;
+    return !this.lastSaveOk && config.bool('stop-writes-on-bgsave-error') && config.str('save') !== '';
   }
 
   /**
@@ -38,31 +217,18 @@ export class RdbFiles<C extends Ctx> {
    */
   save(): boolean {
     const host = this.host;
-    const config = host.config;
-    const dir = config.str('dir');
-    const temp = path.join(dir, `temp-${process.pid}.rdb`);
+    const temp = path.join(host.config.str('dir'), `temp-${process.pid}.rdb`);
     const now = Date.now();
     const dirty = host.keyspace.dirty;
     try {
-      replaceFileAtomic(this.file, temp, (fd) =>
-        writeRdb(fd, {
-          keyspace: host.keyspace,
-          libraryCodes: host.scripting.functions.codes(),
-          redisVersion: host.redisVersion,
-          compress: config.bool('rdbcompression'),
-          checksum: config.bool('rdbchecksum'),
-          listFill: config.num('list-max-listpack-size'),
-          usedMemory: process.memoryUsage().heapUsed,
-        }, now),
-      );
+      replaceFileAtomic(this.file, temp, (fd) => writeRdb(fd, { keyspace: host.keyspace, ...this.options() }, now));
     } catch (e) {
+      // As Redis's rdbSave, a failed synchronous save leaves rdb_last_bgsave_status as it was.
       host.log.warning(`Write error saving DB on disk: ${(e as Error).message}`);
-      this.lastSaveOk = false;
       return false;
     }
     host.log.notice('DB saved on disk');
     this.dirtyAtSave = dirty;
-    this.saves++;
     this.lastSaveOk = true;
     host.lastSave = Math.floor(now / 1000);
     return true;
@@ -76,9 +242,46 @@ export class RdbFiles<C extends Ctx> {
    * Redis leaves them out.
    */
   load(): boolean {
+    if (!fs.existsSync(this.file)) return false;
+    this.loadFile({ merge: false });
+    return true;
+  }
+
+  /**
+   * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save (unless NOSAVE), empty
+   * the dataset and the function libraries (unless NOFLUSH), load the file
+   * back; with MERGE, keys and libraries in the file replace those of the
+   * same name. Where Redis stops the server on a key that is both in the
+   * dataset and the file (NOFLUSH without MERGE), Sluice refuses the load
+   * before changing anything. The error is the reply, or null.
+   */
+  reload(opts: { save: boolean; flush: boolean; merge: boolean }): string | null {
+    if (opts.save && !this.save()) return 'ERR';
+    if (opts.flush) {
+      this.host.keyspace.flushAll();
+      this.host.scripting.functions.libraries = new LibrarySet();
+    }
+    try {
+      this.loadFile({ merge: opts.merge });
+    } catch (e) {
+      if (!(e instanceof AofLoadError)) throw e;
+      this.host.log.warning(e.message);
+      return 'ERR Error trying to load the RDB dump, check server logs.';
+    }
+    this.host.log.notice('DB reloaded by DEBUG RELOAD');
+    return null;
+  }
+
+  /**
+   * rdbLoad: the file is read and checked whole, then its keys go into the
+   * keyspace. Keys whose deadline has passed are left out, and empty
+   * collections, as Redis leaves them out. A key already in the keyspace is
+   * refused (nothing is loaded) unless `merge`. Throws AofLoadError naming
+   * the file, the offset and the reason.
+   */
+  private loadFile(opts: { merge: boolean }): void {
     const host = this.host;
     const file = this.file;
-    if (!fs.existsSync(file)) return false;
     const log = host.log;
     const started = Date.now();
     let data: Buffer;
@@ -110,44 +313,56 @@ export class RdbFiles<C extends Ctx> {
       if (e instanceof CommandError) throw new AofLoadError(`Bad RDB file ${file}: failed loading a function library: ${e.message}`);
       throw e;
     }
-    // Loading happens on an empty keyspace, so a duplicated key (refused, as Redis refuses it) is undone by emptying it again.
+    if (!opts.merge) {
+      for (const k of parsed.keys) {
+        if (ks.db(k.db).dict.has(k.key)) throw new AofLoadError(`Bad RDB file ${file}: duplicated key '${k.key}' in DB ${k.db} at offset ${k.offset}`);
+      }
+    }
     const dirty = ks.dirty;
-    for (const k of parsed.keys) {
+    // What this load put in, taken out again if the file turns out to be bad (a key twice in it, a library clash).
+    const undo = (upTo: number): void => {
+      for (let i = 0; i < upTo; i++) ks.db(parsed.keys[i].db).remove(parsed.keys[i].key);
+      ks.dirty = dirty;
+    };
+    for (let i = 0; i < parsed.keys.length; i++) {
+      const k = parsed.keys[i];
       const db = ks.db(k.db);
       if (db.dict.has(k.key)) {
-        ks.flushAll();
-        ks.dirty = dirty;
-        throw new AofLoadError(`Bad RDB file ${file}: duplicated key '${k.key}' in DB ${k.db} at offset ${k.offset}`);
+        if (!opts.merge) {
+          undo(i);
+          throw new AofLoadError(`Bad RDB file ${file}: duplicated key '${k.key}' in DB ${k.db} at offset ${k.offset}`);
+        }
+        // The file's copy wins under MERGE; put alone would leave the old key's deadline-index entries behind.
+        db.remove(k.key);
       }
       db.put(k.key, k.value, k.deadline);
     }
-    ks.dirty = dirty;
-    const clash = functions.libraries.join(libraries, false);
+    const clash = functions.libraries.join(libraries, opts.merge);
     if (clash !== null) {
-      ks.flushAll();
-      ks.dirty = dirty;
+      if (!opts.merge) undo(parsed.keys.length);
       throw new AofLoadError(`Bad RDB file ${file}: ${clash}`);
     }
+    ks.dirty = dirty;
     this.dirtyAtSave = dirty;
     this.lastLoadLoaded = parsed.keys.length;
     this.lastLoadExpired = parsed.expired;
     host.lastSave = Math.floor(Date.now() / 1000);
     log.notice(`Done loading RDB, keys loaded: ${parsed.keys.length}, keys expired: ${parsed.expired}.`);
     log.notice(`DB loaded from disk: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
-    return true;
   }
 
-  /** INFO persistence's rdb_* fields, in Redis's order (no BGSAVE: nothing is ever in progress). */
+  /** INFO persistence's rdb_* fields, in Redis's order; the copy-on-write size is what writes made the last BGSAVE keep. */
   infoLines(): string[] {
+    const bg = this.background;
     return [
       `rdb_changes_since_last_save:${this.host.keyspace.dirty - this.dirtyAtSave}`,
-      'rdb_bgsave_in_progress:0',
+      `rdb_bgsave_in_progress:${bg === null ? 0 : 1}`,
       `rdb_last_save_time:${this.host.lastSave}`,
       `rdb_last_bgsave_status:${this.lastSaveOk ? 'ok' : 'err'}`,
-      'rdb_last_bgsave_time_sec:-1',
-      'rdb_current_bgsave_time_sec:-1',
+      `rdb_last_bgsave_time_sec:${this.lastDurationSec}`,
+      `rdb_current_bgsave_time_sec:${bg === null ? -1 : Math.floor((Date.now() - bg.startedAt) / 1000)}`,
       `rdb_saves:${this.saves}`,
-      'rdb_last_cow_size:0',
+      `rdb_last_cow_size:${this.lastKeptBytes}`,
       `rdb_last_load_keys_expired:${this.lastLoadExpired}`,
       `rdb_last_load_keys_loaded:${this.lastLoadLoaded}`,
     ];

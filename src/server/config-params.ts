@@ -142,7 +142,7 @@ function usableDirectory(dir: string): string | null {
 const NO_REPLICATION = none('Sluice has no replication.');
 const NO_CLUSTER = none('Sluice runs standalone: there is no cluster mode.');
 const NO_TLS = none('Sluice has no TLS yet.');
-const NO_BGSAVE = none('Sluice has SAVE but no background snapshots (BGSAVE) yet.');
+const NO_BGSAVE_TUNING = none('BGSAVE writes from the server itself in slices of about a millisecond, not from a forked child: there is nothing to tune.');
 const NO_ACL = none('Sluice has no ACL users yet (requirepass is the one password).');
 const NO_EVICTION = none('Sluice does not evict yet.');
 const NO_LAZYFREE = none('Sluice frees memory through the garbage collector: nothing is freed on a separate thread.');
@@ -212,16 +212,15 @@ const GENERAL = section('General', [
 ]);
 
 /**
- * Snapshots. `save` is kept and reported as Redis keeps it (clients, tools
- * and Redis's test suite set `save ""` first) but nothing reads it yet.
+ * Snapshots: save points start BGSAVE as in Redis.
  */
 const SNAPSHOTTING = section('Snapshotting', [
-  text('save', SAVE_DEFAULT, none('The save points are kept and reported but start nothing: Sluice has SAVE and loads dump.rdb at start, but no background snapshots yet, so with appendonly no nothing is persisted on its own, which sluice-server warns of at start (Debian\'s stock redis.conf is such a configuration).'), { multiArg: true, rewrite: 'save-points', accumulates: true, validate: validateSave, normalize: normalizeSave }),
-  bool('stop-writes-on-bgsave-error', 'yes', NO_BGSAVE),
+  text('save', SAVE_DEFAULT, honoured('Save points start a BGSAVE as in Redis (checked ten times a second); SHUTDOWN and FLUSHALL save when there are any.'), { multiArg: true, rewrite: 'save-points', accumulates: true, validate: validateSave, normalize: normalizeSave }),
+  bool('stop-writes-on-bgsave-error', 'yes', honoured('After a failed BGSAVE or SAVE, with save points set, write commands and PING get -MISCONF until a save succeeds.')),
   bool('rdbcompression', 'yes', honoured('SAVE and DUMP compress strings over 20 bytes with LZF, as Redis does.')),
   bool('rdbchecksum', 'yes', honoured('SAVE and DUMP write the CRC-64; loading checks it unless it is 0.'), { immutable: true }),
   oneOf('sanitize-dump-payload', 'no', ['no', 'yes', 'clients'], none('RESTORE and the RDB loader always check a payload in full, as Redis does with yes.')),
-  text('dbfilename', 'dump.rdb', honoured('SAVE writes it; sluice-server loads it at start when there is no AOF.'), { protected: true, validate: baseName('dbfilename', 'filename', true) }),
+  text('dbfilename', 'dump.rdb', honoured('SAVE and BGSAVE write it; sluice-server loads it at start when there is no AOF.'), { protected: true, validate: baseName('dbfilename', 'filename', true) }),
   bool('rdb-del-sync-files', 'no', none('Sluice has no replication, so it writes no RDB files for it.')),
   // Redis reports the working directory, always absolute; Sluice keeps its data directory the same way.
   text('dir', './data', partial('Where the AOF lives, created at start if missing (CONFIG SET refuses one it could not enter, with the system\'s reason, as Redis); reported absolute. Sluice does not change its working directory, and defaults to ./data rather than the working directory.'), {
@@ -330,7 +329,7 @@ const AOF = section('Append only mode', [
   bool('aof-use-rdb-preamble', 'no', partial('Base files are written in AOF form whatever it says (Redis defaults to yes; the RDB preamble is not written yet).')),
   bool('aof-timestamp-enabled', 'no', honoured()),
   bool('aof-rewrite-incremental-fsync', 'yes', none('The rewrite syncs its file once, at the end.')),
-  bool('rdb-save-incremental-fsync', 'yes', NO_BGSAVE),
+  bool('rdb-save-incremental-fsync', 'yes', NO_BGSAVE_TUNING),
   bool('aof-disable-auto-gc', 'no', none('Old AOF files are deleted after each rewrite.'), { hidden: true }),
 ]);
 
@@ -413,7 +412,7 @@ const ENCODINGS = section('Advanced config', [
 /** Redis's test-only knobs: hidden from CONFIG GET's patterns. */
 const DEBUGGING = section('Debugging', [
   bool('use-exit-on-panic', 'no', NOT_USED, { hidden: true }),
-  int('rdb-key-save-delay', 0n, INT_MIN, INT_MAX, NO_BGSAVE, { hidden: true }),
+  int('rdb-key-save-delay', 0n, INT_MIN, INT_MAX, NO_BGSAVE_TUNING, { hidden: true }),
   int('key-load-delay', 0n, INT_MIN, INT_MAX, none('Loading is not slowed down.'), { hidden: true }),
   int('watchdog-period', 0n, 0n, INT_MAX, none('Sluice has no software watchdog.'), { hidden: true }),
   int('loading-process-events-interval-bytes', 2n * MB, 1024n, INT_MAX, none('The AOF loader yields to clients on its own schedule.'), { hidden: true }),

@@ -160,6 +160,7 @@ export class Server implements PersistenceHost<Client> {
       },
       notify: this.broker.notifier.notify,
       propagate: (db, argv) => this.propagation.record(db.index, argv),
+      flushedAll: () => this.persistence.rdb.afterFlushAll(),
     };
     this.log = createLogger({
       level: this.config.str('loglevel') as LogLevel,

@@ -63,6 +63,7 @@ export const SUMMARY_7_2: Record<string, string> = {
   append: "Appends a string to the value of a key. Creates the key if it doesn't exist.",
   auth: 'Authenticates the connection.',
   bgrewriteaof: 'Asynchronously rewrites the append-only file to disk.',
+  bgsave: 'Asynchronously saves the database(s) to disk.',
   bitcount: 'Counts the number of set bits (population counting) in a string.',
   bitfield: 'Performs arbitrary bitfield integer operations on strings.',
   bitfield_ro: 'Performs arbitrary read-only bitfield integer operations on strings.',

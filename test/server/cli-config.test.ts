@@ -110,8 +110,9 @@ describe.skipIf(!existsSync(DEBIAN_CONF))("Debian's stock redis.conf", () => {
     expect(r.stdout()).toBe('');
     const log = readFileSync(logfile, 'utf8');
     expect(log).toContain(`Ready to accept connections on port ${port}`);
-    // The stock file persists through RDB snapshots only, which Sluice does not write: the operator is told.
-    expect(log).toContain('Save points are set but Sluice writes no RDB snapshots yet, and appendonly is no: nothing will be persisted');
+    // The stock file persists through RDB snapshots: SIGTERM saves the final one, as Redis does.
+    expect(log).toContain('Saving the final RDB snapshot before exiting.');
+    expect(existsSync(path.join(data, 'dump.rdb'))).toBe(true);
     expect(existsSync(pidfile)).toBe(false);
   });
 });

@@ -138,7 +138,7 @@ describe('DEBUG', () => {
     try {
       const lines = strings(await a.call('DEBUG', 'HELP'));
       expect(lines[0]).toBe('DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
-      expect(lines.filter((l) => !l.startsWith(' ')).slice(1)).toEqual(['OBJECT <key>', 'SET-ACTIVE-EXPIRE <0|1>', 'SLEEP <seconds>', 'HELP']);
+      expect(lines.filter((l) => !l.startsWith(' ')).slice(1)).toEqual(['OBJECT <key>', 'RELOAD [option ...]', 'SET-ACTIVE-EXPIRE <0|1>', 'SLEEP <seconds>', 'HELP']);
     } finally {
       a.close();
     }

@@ -1,6 +1,7 @@
 import { constants } from 'node:buffer';
 import { lzfDecompress } from '../lzf.js';
 import { RdbError } from './rdb-error.js';
+import { byteString } from '../../protocol/byte-string.js';
 
 /** An LZF back reference of three bytes expands to at most 264: a longer claimed length is corrupt. */
 const LZF_MAX_RATIO = 264;
@@ -158,7 +159,7 @@ export class RdbReader {
       // A raw string of up to 16 KiB, the usual case: read without a view of its bytes.
       const n = this.length();
       this.need(n);
-      const s = this.data.toString('latin1', this.pos, this.pos + n);
+      const s = n <= 16 ? byteString(this.data, this.pos, n) : this.data.latin1Slice(this.pos, this.pos + n);
       this.pos += n;
       return s;
     }

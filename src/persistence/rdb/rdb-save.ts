@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Crc64 } from '../../core/crc64.js';
 import { RDB_VERSION } from '../../core/rdb/payload.js';
 import type { Keyspace } from '../../store/keyspace/keyspace.js';
+import type { Value } from '../../store/keyspace/value.js';
 import { writeValue } from './encode-value.js';
 import { OPCODE_AUX, OPCODE_EOF, OPCODE_EXPIRETIME_MS, OPCODE_FUNCTION2, OPCODE_RESIZEDB, OPCODE_SELECTDB } from './format.js';
 import { RdbWriter } from '../../core/rdb/writer.js';
@@ -9,9 +10,8 @@ import { RdbWriter } from '../../core/rdb/writer.js';
 /** Bytes gathered before they go to the file. */
 const CHUNK = 1 << 20;
 
-/** What a snapshot holds and how it is written. */
-export interface RdbSource {
-  keyspace: Keyspace;
+/** What a file says besides the keys, and how it is written. */
+export interface RdbOptions {
   /** The function libraries' code, written before the keys. */
   libraryCodes: readonly string[];
   /** The version Sluice reports as Redis's (INFO's redis_version), for the redis-ver field. */
@@ -26,62 +26,131 @@ export interface RdbSource {
   usedMemory: number;
 }
 
+/** What a snapshot holds and how it is written. */
+export interface RdbSource extends RdbOptions {
+  keyspace: Keyspace;
+}
+
 /**
- * Writes the whole keyspace to `fd` as Redis 7.2's rdbSaveRio does: the
- * magic and version, the AUX fields, the function libraries, then each
- * database that has keys (SELECTDB, RESIZEDB, each key with its deadline),
- * EOF and the CRC-64 of everything before it. Synchronous: nothing changes
- * the keyspace while it runs.
+ * An RDB file being written to `fd`: a buffer that goes to the file by the
+ * megabyte, the CRC-64 of every byte written, and the pieces Redis 7.2's
+ * rdbSaveRio writes (header with AUX fields and libraries, SELECTDB with
+ * RESIZEDB, keys with their deadlines, EOF and checksum).
+ */
+export class RdbOutput {
+  readonly w: RdbWriter;
+  /** Bytes handed to the file so far. */
+  written = 0;
+  /** The database the keys written next go to (-1: none selected yet). */
+  private selected = -1;
+  private readonly crc = new Crc64();
+
+  constructor(
+    private readonly fd: number,
+    private readonly opts: RdbOptions,
+  ) {
+    this.w = new RdbWriter(opts.compress);
+  }
+
+  header(nowMs: number): void {
+    const w = this.w;
+    w.raw(Buffer.from(`REDIS${String(RDB_VERSION).padStart(4, '0')}`, 'latin1'));
+    const aux = (key: string, value: string): void => {
+      w.byte(OPCODE_AUX);
+      w.string(key);
+      w.string(value);
+    };
+    aux('redis-ver', this.opts.redisVersion);
+    aux('redis-bits', '64');
+    aux('ctime', String(Math.floor(nowMs / 1000)));
+    aux('used-mem', String(this.opts.usedMemory));
+    aux('aof-base', '0');
+    for (const code of this.opts.libraryCodes) {
+      w.byte(OPCODE_FUNCTION2);
+      w.string(code);
+    }
+  }
+
+  /** SELECTDB and its size hints (RESIZEDB), as each database's keys begin. */
+  beginDb(index: number, keys: number, expiring: number): void {
+    this.select(index);
+    this.w.byte(OPCODE_RESIZEDB);
+    this.w.length(keys);
+    this.w.length(expiring);
+  }
+
+  /** A bare SELECTDB when a key goes to another database than the last one's (loaders take the opcode anywhere). */
+  select(index: number): void {
+    if (this.selected === index) return;
+    this.selected = index;
+    this.w.byte(OPCODE_SELECTDB);
+    this.w.length(index);
+  }
+
+  /** A key of the selected database, with its deadline in ms (-1: none). */
+  entry(key: string, value: Value, deadline: number): void {
+    if (deadline !== -1) {
+      this.w.byte(OPCODE_EXPIRETIME_MS);
+      this.w.msTime(deadline);
+    }
+    writeValue(this.w, value, this.opts.listFill, key);
+    if (this.w.size >= CHUNK) this.flush();
+  }
+
+  /** A key whose body the caller writes after the type byte and the key (see frozen-entry.ts). */
+  typed(key: string, deadline: number, type: number, body: (w: RdbWriter) => void): void {
+    const w = this.w;
+    if (deadline !== -1) {
+      w.byte(OPCODE_EXPIRETIME_MS);
+      w.msTime(deadline);
+    }
+    w.byte(type);
+    w.string(key);
+    body(w);
+    if (w.size >= CHUNK) this.flush();
+  }
+
+  /** Hands the buffered bytes to the file. */
+  flush(): void {
+    const w = this.w;
+    const bytes = w.result();
+    if (this.opts.checksum) this.crc.update(bytes);
+    let off = 0;
+    while (off < bytes.length) off += fs.writeSync(this.fd, bytes, off);
+    this.written += bytes.length;
+    w.reset();
+  }
+
+  /** EOF and the CRC-64 of everything before it (eight zero bytes under rdbchecksum no). */
+  finish(): void {
+    this.w.byte(OPCODE_EOF);
+    this.flush();
+    const trailer = this.opts.checksum ? this.crc.digest() : Buffer.alloc(8);
+    fs.writeSync(this.fd, trailer);
+    this.written += trailer.length;
+  }
+}
+
+/**
+ * Writes the whole keyspace to `fd` at once (SAVE): each database that has
+ * keys, every key with its deadline. Synchronous: nothing changes the
+ * keyspace while it runs.
  */
 export function writeRdb(fd: number, src: RdbSource, nowMs: number): void {
-  const w = new RdbWriter(src.compress);
-  const crc = new Crc64();
-  const flush = (): void => {
-    const bytes = w.result();
-    if (src.checksum) crc.update(bytes);
-    let off = 0;
-    while (off < bytes.length) off += fs.writeSync(fd, bytes, off);
-    w.reset();
-  };
-  w.raw(Buffer.from(`REDIS${String(RDB_VERSION).padStart(4, '0')}`, 'latin1'));
-  const aux = (key: string, value: string): void => {
-    w.byte(OPCODE_AUX);
-    w.string(key);
-    w.string(value);
-  };
-  aux('redis-ver', src.redisVersion);
-  aux('redis-bits', '64');
-  aux('ctime', String(Math.floor(nowMs / 1000)));
-  aux('used-mem', String(src.usedMemory));
-  aux('aof-base', '0');
-  for (const code of src.libraryCodes) {
-    w.byte(OPCODE_FUNCTION2);
-    w.string(code);
-  }
+  const out = new RdbOutput(fd, src);
+  out.header(nowMs);
   for (const db of src.keyspace.dbs) {
     const dict = db.dict;
     if (dict.size === 0) continue;
-    w.byte(OPCODE_SELECTDB);
-    w.length(db.index);
-    w.byte(OPCODE_RESIZEDB);
-    w.length(dict.size);
-    w.length(db.expires.size);
+    out.beginDb(db.index, dict.size, db.expires.size);
+    const expires = db.expires;
     for (let part = 0; part < dict.partCount; part++) {
-      const keys = dict.partKeys(part);
-      for (let k = keys.next(); !k.done; k = keys.next()) {
-        const key = k.value;
-        const deadline = db.expires.size === 0 ? undefined : db.expires.get(key);
-        if (deadline !== undefined) {
-          w.byte(OPCODE_EXPIRETIME_MS);
-          w.msTime(deadline);
-        }
-        writeValue(w, dict.get(key)!, src.listFill, key);
-        if (w.size >= CHUNK) flush();
+      const entries = dict.partEntries(part);
+      for (let e = entries.next(); !e.done; e = entries.next()) {
+        const [key, value] = e.value;
+        out.entry(key, value, expires.size === 0 ? -1 : expires.get(key) ?? -1);
       }
     }
   }
-  w.byte(OPCODE_EOF);
-  flush();
-  const trailer = src.checksum ? crc.digest() : Buffer.alloc(8);
-  fs.writeSync(fd, trailer);
+  out.finish();
 }

@@ -96,9 +96,38 @@ function debugSetActiveExpire(c: Client, argv: string[]): void {
   c.reply.ok();
 }
 
+/** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty and load back the dataset (see RdbFiles.reload). */
+function debugReload(c: Client, argv: string[]): void {
+  const opts = { save: true, flush: true, merge: false };
+  for (const opt of argv.slice(2)) {
+    switch (opt.toLowerCase()) {
+      case 'merge': opts.merge = true; break;
+      case 'noflush': opts.flush = false; break;
+      case 'nosave': opts.save = false; break;
+      default: throw new CommandError('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+    }
+  }
+  const error = c.server.persistence.rdb.reload(opts);
+  if (error !== null) throw new CommandError(error);
+  c.reply.ok();
+}
+
 const HELP = [
   'OBJECT <key>',
   '    Show low level info about `key` and associated value.',
+  'RELOAD [option ...]',
+  '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
+  '    * MERGE: conflicting keys will be loaded from RDB.',
+  '    * NOFLUSH: the existing database will not be removed before load, but',
+  '      conflicting keys will generate an exception and kill the server.',
+  '    * NOSAVE: the database will be loaded from an existing RDB file.',
+  '    Examples:',
+  '    * DEBUG RELOAD: verify that the server is able to persist, flush and reload',
+  '      the database.',
+  '    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an',
+  '      existing RDB file.',
+  '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
+  '      file to the database.',
   'SET-ACTIVE-EXPIRE <0|1>',
   '    Setting it to 0 disables expiring keys in background when they are not',
   '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
@@ -107,17 +136,19 @@ const HELP = [
   '    Stop the server for <seconds>. Decimals allowed.',
 ];
 
-/** The DEBUG subcommands Sluice has, with the argument count each takes (name included). */
+/** The DEBUG subcommands Sluice has, with the argument count each takes (name included; negative: at least that many). */
 const SUBCOMMANDS = new Map<string, [number, (c: Client, argv: string[]) => void]>([
   ['help', [2, (c, argv) => helpReply(c, argv, HELP)]],
   ['sleep', [3, debugSleep]],
   ['object', [3, debugObject]],
   ['set-active-expire', [3, debugSetActiveExpire]],
+  ['reload', [-2, debugReload]],
 ]);
 
 function debug(c: Client, argv: string[]): void {
   const sub = SUBCOMMANDS.get(argv[1].toLowerCase());
-  if (sub === undefined || sub[0] !== argv.length) throw new CommandError(subcommandSyntaxError(argv));
+  const n = sub?.[0];
+  if (sub === undefined || n === undefined || (n >= 0 ? n !== argv.length : argv.length < -n)) throw new CommandError(subcommandSyntaxError(argv));
   sub[1](c, argv);
 }
 

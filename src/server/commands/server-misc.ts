@@ -33,21 +33,24 @@ function lastsave(c: Client): void {
 
 /**
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. There is never a shutdown
- * in progress to abort: Sluice waits for no replicas. On success nothing is
+ * in progress to abort: Sluice waits for no replicas. The final snapshot is
+ * saved as Redis saves it (save points set, or SAVE), and a failed one stops
+ * the shutdown unless FORCE. On success nothing is
  * replied: the host's onShutdown runs (the CLI exits) and the server closes
  * every connection, this one included.
  */
 function shutdown(c: Client, argv: string[]): void {
   let save = false;
   let nosave = false;
+  let force = false;
   let flagged = false;
   let abort = false;
   for (let i = 1; i < argv.length; i++) {
     switch (argv[i].toLowerCase()) {
       case 'nosave': nosave = flagged = true; break;
       case 'save': save = flagged = true; break;
-      case 'now':
-      case 'force': flagged = true; break;
+      case 'now': flagged = true; break;
+      case 'force': force = flagged = true; break;
       case 'abort': abort = true; break;
       default: throw new CommandError(SYNTAX);
     }
@@ -60,6 +63,7 @@ function shutdown(c: Client, argv: string[]): void {
     if (!nosave) throw new CommandError(busyError(script));
     c.server.scripting.abort();
   }
+  if (!c.server.persistence.finalSave({ save, nosave, force })) throw new CommandError('ERR Errors trying to SHUTDOWN. Check logs.');
   c.server.onShutdown();
   void c.server.close();
 }

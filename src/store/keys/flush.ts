@@ -20,6 +20,8 @@ function flushall(c: Ctx, argv: string[]): void {
   checkFlushMode(argv);
   c.keyspace.flushAll();
   c.keyspace.dirty++;
+  // After the count, so that the save it may make leaves no change unsaved (rdb_changes_since_last_save:0), as in Redis.
+  c.keyspace.listener.flushedAll();
   c.reply.ok();
 }
 

@@ -11,6 +11,15 @@ function keyDict(firstSeq = 1): KeyDict {
   return new BigMap<string, Value>(undefined, firstSeq) as KeyDict;
 }
 
+/**
+ * Told before anything reads or changes a key of a database whose contents
+ * are being saved in the background (BGSAVE): it keeps the key as it is
+ * at that moment, while it still is.
+ */
+export interface KeyGuard {
+  before(key: string): void;
+}
+
 /** Anything that wants to know when a watched key changes (a client in WATCH). */
 export interface Watcher {
   casDirty: boolean;
@@ -36,6 +45,13 @@ export class Database {
   partHeap = new DeadlineHeap<string>();
   /** Clients watching each key; null while nobody watches anything here. */
   watched: Map<string, Set<Watcher>> | null = null;
+  /**
+   * Set while a background save has not yet written every key of these
+   * contents: every path that changes a key (in place after get, or by
+   * set, put, remove, a deadline) tells it first. It follows the contents
+   * through SWAPDB and is dropped when FLUSHDB replaces them.
+   */
+  guard: KeyGuard | null = null;
 
   constructor(
     public index: number,
@@ -48,6 +64,7 @@ export class Database {
 
   /** The live value of a key, expiring it first if its deadline has passed. */
   get(key: string): Value | undefined {
+    if (this.guard !== null) this.guard.before(key);
     const v = this.dict.get(key);
     if (v === undefined) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
@@ -87,6 +104,7 @@ export class Database {
    * blocked on the key once the command is over.
    */
   set(key: string, value: Value, keepTtl = false): void {
+    if (this.guard !== null) this.guard.before(key);
     if (this.ks.notifyNew && !this.dict.has(key)) this.ks.notify(this, 'n', 'new', key);
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
@@ -115,6 +133,7 @@ export class Database {
    * since the value reads the same.
    */
   replaceForm(key: string, value: Value): void {
+    if (this.guard !== null) this.guard.before(key);
     this.dict.set(key, value);
   }
 
@@ -125,6 +144,7 @@ export class Database {
    * as new even when it replaces one.
    */
   put(key: string, value: Value, deadline: number): void {
+    if (this.guard !== null) this.guard.before(key);
     if (this.ks.notifyNew) this.ks.notify(this, 'n', 'new', key);
     this.dict.set(key, value);
     if (this.ks.waiters !== null) this.stored(key, value);
@@ -148,6 +168,7 @@ export class Database {
 
   /** Removes without breaking WATCH or counting a change: for callers that do so themselves. */
   remove(key: string): void {
+    if (this.guard !== null) this.guard.before(key);
     this.dict.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.partExpires.size !== 0) this.partExpires.delete(key);
@@ -160,12 +181,14 @@ export class Database {
   }
 
   setDeadline(key: string, when: number): void {
+    if (this.guard !== null) this.guard.before(key);
     this.expires.set(key, when);
     this.modified(key);
   }
 
   /** Drops a key's deadline; true if it had one. */
   persist(key: string): boolean {
+    if (this.guard !== null) this.guard.before(key);
     if (this.expires.size === 0 || !this.expires.delete(key)) return false;
     this.modified(key);
     return true;
@@ -210,6 +233,8 @@ export class Database {
   flush(): number {
     const removed = this.dict.size;
     this.touchAllWatched(this);
+    // The save goes on writing the old contents, which nothing changes any more.
+    this.guard = null;
     const old = this.dict;
     if (this.ks.waiters !== null) this.ks.waiters.flushed(this, (key) => old.has(key));
     // Numbering goes on where it stopped, so a cursor from before the flush finds every key made after it.

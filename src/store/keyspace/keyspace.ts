@@ -14,6 +14,12 @@ export interface KeyspaceListener {
    * on its own from the active cycle.
    */
   propagate(db: Database, argv: string[]): void;
+  /**
+   * FLUSHALL emptied every database: persistence stops a BGSAVE and, when
+   * there are save points, saves the empty dataset (Redis's
+   * flushAllDataAndResetRDB).
+   */
+  flushedAll(): void;
 }
 
 /**
@@ -52,7 +58,7 @@ export interface KeyspaceStats {
   activeSampled: number;
 }
 
-const NOOP_LISTENER: KeyspaceListener = { expired() {}, notify() {}, propagate() {} };
+const NOOP_LISTENER: KeyspaceListener = { expired() {}, notify() {}, propagate() {}, flushedAll() {} };
 /** Keys the active cycle looks at per sample, as Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP. */
 const SAMPLE = 20;
 /**
@@ -135,6 +141,7 @@ export class Keyspace {
     [da.expires, db.expires] = [db.expires, da.expires];
     [da.partExpires, db.partExpires] = [db.partExpires, da.partExpires];
     [da.partHeap, db.partHeap] = [db.partHeap, da.partHeap];
+    [da.guard, db.guard] = [db.guard, da.guard];
     this.randomCursors[a] = this.randomCursors[b] = null;
     this.expireIterators[a] = this.expireIterators[b] = null;
     this.waiters?.swapped(da, db);
@@ -197,6 +204,7 @@ export class Keyspace {
       if (d.partExpires.get(key) !== when) continue;
       // The value records its next deadline itself, which pushes a fresh entry.
       d.partExpires.delete(key);
+      if (d.guard !== null) d.guard.before(key);
       const v = d.dict.get(key);
       if (v === undefined || isString(v) || v.expireParts === undefined) continue;
       quota -= v.expireParts(this, d, key, this.now, quota);

@@ -1,0 +1,157 @@
+// The RDB section: SAVE and loading of 1,000,000 keys of mixed types, and
+// GET/SET latency from 50 clients while BGSAVE runs (Redis forks and pays
+// copy-on-write; Sluice writes in slices between requests). Sluice against
+// redis-server in the same run, each on its own file.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Probe } from './lib/probe.mjs';
+import { encode, firstReplyLine, pipelineLoad } from './lib/resp.mjs';
+import { runRedisBenchmark } from './lib/redis-benchmark.mjs';
+import { REDIS_BENCHMARK, REDIS_SERVER, scratchDir, startRedis, startSluice } from './lib/servers.mjs';
+import { fmtInt, fmtRatio, renderMarkdown, renderText } from './lib/table.mjs';
+
+export const id = 'rdb';
+export const title = 'RDB snapshots: SAVE, loading, and latency during BGSAVE';
+
+const SERVER_CPU = 0;
+const CLIENT_CPU = 1;
+const CLIENTS = 50;
+
+const SIZES = {
+  full: { keys: 1_000_000, requests: 400_000 },
+  quick: { keys: 100_000, requests: 50_000 },
+};
+
+/** Save and load at ≥ 0.5× Redis's speed; p99 during BGSAVE ≤ 2× Redis's. */
+const TARGETS = { speed: 0.5, p99: 2 };
+
+/** Key i: 70% strings, then small hashes, lists, sets and sorted sets. */
+function command(i) {
+  const n = String(i);
+  switch (i % 10) {
+    case 7: return encode(['HSET', `h:${n}`, 'name', `user${n}`, 'age', String(i % 90), 'city', 'somewhere']);
+    case 8: return encode(['RPUSH', `l:${n}`, 'a', 'bb', n, 'dddd']);
+    case 9: return i % 20 === 9 ? encode(['SADD', `s:${n}`, 'x', 'y', n]) : encode(['ZADD', `z:${n}`, '1', 'a', '2.5', 'b', n, 'c']);
+    default: return encode(['SET', `k:${n}`, `value-${n}-0123456789`]);
+  }
+}
+
+async function populate(port, keys) {
+  const errors = await pipelineLoad(port, keys, command, { batch: 5000 });
+  if (errors !== 0) throw new Error(`${errors} errors while populating`);
+}
+
+/** Seconds the server logs for loading its dump.rdb (both print Redis's line). */
+function loggedLoadSeconds(text) {
+  const m = /DB loaded from disk: ([\d.]+) seconds/.exec(text);
+  return m === null ? null : Number(m[1]);
+}
+
+async function waitForBgsave(probe) {
+  for (;;) {
+    const info = (await probe.call(['INFO', 'persistence'])).toString('latin1');
+    if (/rdb_bgsave_in_progress:0/.test(info)) return /rdb_last_bgsave_status:ok/.test(info);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * GET/SET from 50 clients (redis-benchmark) while BGSAVE runs back to back:
+ * the next one starts as soon as the last one ends, so the whole run is
+ * under a snapshot. Resolves to the p99 of each test and the saves made.
+ */
+async function latencyDuringBgsave(port, requests) {
+  const control = await Probe.connect(port);
+  try {
+    let running = true;
+    let saves = 0;
+    const saver = (async () => {
+      while (running) {
+        const r = (await control.call(['BGSAVE'])).toString('latin1');
+        if (!r.startsWith('+')) throw new Error(`BGSAVE: ${r.trim()}`);
+        if (!(await waitForBgsave(control))) throw new Error('BGSAVE failed');
+        saves++;
+      }
+    })();
+    const rows = await runRedisBenchmark(port, {
+      tests: ['set', 'get'], clients: CLIENTS, requests, cpu: CLIENT_CPU, extra: ['-r', '1000000'],
+    }).finally(() => (running = false));
+    await saver;
+    const p99 = Object.fromEntries(rows.map((r) => [r.test.toLowerCase(), r.p99Ms]));
+    return { p99, saves };
+  } finally {
+    control.close();
+  }
+}
+
+/** One server: populate, SAVE (timed), a restart that loads the file (its logged time), then GET/SET under BGSAVE. */
+async function measure(name, start, sizes, log) {
+  const scratch = scratchDir(`sluice-bench-rdb-${name}-`);
+  let server = null;
+  try {
+    server = await start({ dir: scratch.dir, cpu: SERVER_CPU });
+    log(`${name}: ${fmtInt(sizes.keys)} keys`);
+    await populate(server.port, sizes.keys);
+    const probe = await Probe.connect(server.port);
+    let saveSecs;
+    try {
+      const t0 = performance.now();
+      const r = (await probe.call(['SAVE'])).toString('latin1');
+      saveSecs = (performance.now() - t0) / 1000;
+      if (!r.startsWith('+OK')) throw new Error(`SAVE: ${r.trim()}`);
+    } finally {
+      probe.close();
+    }
+    await server.stop();
+    server = null;
+    log(`${name}: loading`);
+    server = await start({ dir: scratch.dir, cpu: SERVER_CPU });
+    // Redis listens while it loads (answering -LOADING); both are ready once PING answers.
+    for (let i = 0; i < 12_000 && (await firstReplyLine(server.port, ['PING'])) !== '+PONG'; i++) await new Promise((r) => setTimeout(r, 10));
+    const size = await firstReplyLine(server.port, ['DBSIZE']);
+    if (size !== `:${sizes.keys}`) throw new Error(`${name}: DBSIZE answered ${size} after loading, expected ${sizes.keys}`);
+    const logFile = path.join(scratch.dir, `${server.name}.log`);
+    const loadSecs = existsSync(logFile) ? loggedLoadSeconds(readFileSync(logFile, 'utf8')) : null;
+    log(`${name}: GET/SET during BGSAVE`);
+    const during = REDIS_BENCHMARK === null ? null : await latencyDuringBgsave(server.port, sizes.requests);
+    return { saveSecs, loadSecs, during };
+  } finally {
+    await server?.stop();
+    scratch.remove();
+  }
+}
+
+const fmtSecs = (s) => (s === null || s === undefined ? '—' : `${s.toFixed(3)} s`);
+const fmtMs = (ms) => (ms === undefined || ms === null ? '—' : `${ms.toFixed(3)} ms`);
+const verdict = (ok) => (ok ? 'met' : 'below');
+
+export async function run({ quick, log }) {
+  const sizes = quick ? SIZES.quick : SIZES.full;
+  const sluice = await measure('sluice', startSluice, sizes, log);
+  const redis = REDIS_SERVER === null ? null : await measure('redis', startRedis, sizes, log);
+  const columns = [{ title: 'measure' }, { title: 'Sluice', right: true }, { title: 'Redis', right: true }, { title: 'Sluice/Redis', right: true }, { title: 'target' }];
+  const speedRow = (label, s, r) => {
+    const ratio = s !== null && r !== null ? r / s : null;
+    return [label, fmtSecs(s), fmtSecs(r), ratio === null ? '—' : `${fmtRatio(ratio)} speed`, ratio === null ? '—' : `≥ ${TARGETS.speed}× ${verdict(ratio >= TARGETS.speed)}`];
+  };
+  const rows = [
+    speedRow('SAVE', sluice.saveSecs, redis?.saveSecs ?? null),
+    speedRow('load at start (logged)', sluice.loadSecs, redis?.loadSecs ?? null),
+  ];
+  for (const test of ['set', 'get']) {
+    const s = sluice.during?.p99[test];
+    const r = redis?.during?.p99[test];
+    const ratio = s !== undefined && r !== undefined ? s / r : null;
+    rows.push([`${test.toUpperCase()} p99 during BGSAVE`, fmtMs(s), fmtMs(r), ratio === null ? '—' : fmtRatio(ratio), ratio === null ? '—' : `≤ ${TARGETS.p99}× ${verdict(ratio <= TARGETS.p99)}`]);
+  }
+  const saves = `BGSAVEs during the latency run: Sluice ${sluice.during?.saves ?? '—'}, Redis ${redis?.during?.saves ?? '—'}`;
+  const what = `${fmtInt(sizes.keys)} keys (70% strings, 10% hashes of 3 fields, 10% lists of 4, 5% sets of 3, 5% sorted sets of 3); redis-benchmark -c ${CLIENTS} -t set,get -r 1000000 -n ${fmtInt(sizes.requests)} with BGSAVE run back to back`;
+  return {
+    text: [`RDB (${what})`, renderText(columns, rows), saves].join('\n\n'),
+    markdown: [
+      `\`${what}\`. SAVE is timed by the client; loading is the time each server logs for its own dump.rdb at start ("DB loaded from disk"); p99 latency of GET and SET while one BGSAVE after another runs (Redis: fork and copy-on-write in a child; Sluice: the walk in slices of about a millisecond in the event loop). Targets: save and load ≥ ${TARGETS.speed}× Redis's speed, p99 during BGSAVE ≤ ${TARGETS.p99}× Redis's.`,
+      renderMarkdown(columns, rows),
+      saves + '.',
+    ].join('\n\n'),
+  };
+}

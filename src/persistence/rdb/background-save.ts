@@ -1,0 +1,200 @@
+import type { BigMap } from '../../store/keyspace/big-map.js';
+import type { Database, KeyGuard } from '../../store/keyspace/database.js';
+import type { Keyspace } from '../../store/keyspace/keyspace.js';
+import type { Value } from '../../store/keyspace/value.js';
+import { KeySet } from '../key-set.js';
+import { freeze, type FrozenEntry } from './frozen-entry.js';
+import { RdbOutput, type RdbOptions } from './rdb-save.js';
+
+/** One slice of the walk: about a millisecond, so that commands keep flowing. */
+const SLICE_MS = 1;
+/** Keys written between two looks at the clock. */
+const CLOCK_EVERY = 32;
+
+/** One database's contents as they were when the save began; the object follows them through SWAPDB. */
+interface Contents {
+  index: number;
+  dict: BigMap<string, Value>;
+  expires: BigMap<string, number>;
+  /** Keys already in the file, or kept for it, or made after the save began. */
+  visited: KeySet;
+  guard: KeyGuard;
+  part: number;
+  entries: Iterator<[string, Value]> | null;
+}
+
+/** A value frozen by a write before the walk reached it, waiting for its turn. */
+interface Kept {
+  index: number;
+  key: string;
+  deadline: number;
+  frozen: FrozenEntry;
+}
+
+/**
+ * BGSAVE without fork: the keyspace as it was when the save began, written
+ * to `fd` over many slices of about a millisecond while clients go on
+ * reading and writing. A forked child would have the dataset frozen in its
+ * copy-on-write pages; here each database's contents carry a guard
+ * (Database.guard) that every path changing a key calls first. A key the
+ * walk has not reached yet is then written out as it still is (a string or
+ * a compact value, which costs about what a copy would) or frozen for a
+ * later slice (a big value: its chunks shared copy-on-write, see
+ * frozen-entry.ts), and marked visited, as is a key that did not exist
+ * (the walk then skips it: it was made after the save began). FLUSHDB
+ * leaves the walk the contents it replaced, which nothing changes any
+ * more; SWAPDB moves guard and contents together. The cost while it runs:
+ * a set of the keys visited (tens of bytes each), what writes kept
+ * (`keptBytes`, Redis's copy-on-write size), and the guard's test on every
+ * key access to a database not yet fully written.
+ */
+export class BackgroundSave {
+  readonly startedAt = Date.now();
+  /** Bytes written out early because a write was about to change them (INFO rdb_last_cow_size). */
+  keptBytes = 0;
+  private readonly out: RdbOutput;
+  private readonly contents: Contents[] = [];
+  private current = 0;
+  private kept: Kept[] = [];
+  private nextKept = 0;
+  private over = false;
+
+  constructor(
+    private readonly keyspace: Keyspace,
+    fd: number,
+    opts: RdbOptions,
+    private readonly done: (error: Error | null) => void,
+  ) {
+    this.out = new RdbOutput(fd, opts);
+    for (const db of keyspace.dbs) {
+      if (db.dict.size === 0) continue;
+      const c: Contents = {
+        index: db.index, dict: db.dict, expires: db.expires, visited: new KeySet(),
+        guard: { before: (key) => this.before(c, key) }, part: 0, entries: null,
+      };
+      db.guard = c.guard;
+      this.contents.push(c);
+    }
+  }
+
+  /** Writes the header now (the function libraries as they are), the keys in later slices. */
+  start(): void {
+    try {
+      this.out.header(this.startedAt);
+    } catch (e) {
+      this.fail(e as Error);
+      return;
+    }
+    setImmediate(this.slice);
+  }
+
+  /** Stops the save where it is (SHUTDOWN, FLUSHALL, a failure): the guards go, the caller removes the file. */
+  abandon(): void {
+    if (this.over) return;
+    this.over = true;
+    this.kept = [];
+    for (const c of this.contents) this.unguard(c);
+  }
+
+  /** Bytes handed to the file so far. */
+  get written(): number {
+    return this.out.written;
+  }
+
+  private readonly slice = (): void => {
+    if (this.over) return;
+    try {
+      const deadline = performance.now() + SLICE_MS;
+      let more = true;
+      for (let n = 1; more; n++) {
+        if (n % CLOCK_EVERY === 0 && performance.now() >= deadline) break;
+        more = this.step();
+      }
+      if (more) {
+        setImmediate(this.slice);
+        return;
+      }
+      this.out.finish();
+      this.over = true;
+      this.done(null);
+    } catch (e) {
+      this.fail(e as Error);
+    }
+  };
+
+  /** Writes one key: a kept one first, else the walk's next. False when there is nothing left. */
+  private step(): boolean {
+    if (this.nextKept < this.kept.length) {
+      const k = this.kept[this.nextKept++];
+      if (this.nextKept === this.kept.length) {
+        this.kept = [];
+        this.nextKept = 0;
+      }
+      this.out.select(k.index);
+      k.frozen.write(this.out, k.key, k.deadline);
+      return true;
+    }
+    const c = this.contents[this.current];
+    if (c === undefined) return false;
+    if (c.entries === null) {
+      if (c.part === 0) this.out.beginDb(c.index, c.dict.size, c.expires.size);
+      c.entries = c.dict.partEntries(c.part);
+    }
+    const r = c.entries.next();
+    if (r.done) {
+      c.entries = null;
+      if (++c.part >= c.dict.partCount) {
+        this.unguard(c);
+        this.current++;
+      }
+      return true;
+    }
+    const [key, value] = r.value;
+    if (c.visited.has(key)) return true;
+    c.visited.add(key);
+    this.out.select(c.index);
+    this.out.entry(key, value, this.deadlineOf(c, key));
+    return true;
+  }
+
+  /** A key is about to be read or changed: keep it as it is if the walk has not written it. */
+  private before(c: Contents, key: string): void {
+    if (c.visited.has(key)) return;
+    c.visited.add(key);
+    // A failure here (the disk) ends the save, never the client's command.
+    try {
+      this.keep(c, key);
+    } catch (e) {
+      this.fail(e as Error);
+    }
+  }
+
+  private keep(c: Contents, key: string): void {
+    const v = c.dict.get(key);
+    if (v === undefined) return;
+    const deadline = this.deadlineOf(c, key);
+    const frozen = freeze(v);
+    if (frozen !== null) {
+      this.kept.push({ index: c.index, key, deadline, frozen });
+      return;
+    }
+    const before = this.out.written + this.out.w.size;
+    this.out.select(c.index);
+    this.out.entry(key, v, deadline);
+    this.keptBytes += this.out.written + this.out.w.size - before;
+  }
+
+  private deadlineOf(c: Contents, key: string): number {
+    return c.expires.size === 0 ? -1 : c.expires.get(key) ?? -1;
+  }
+
+  /** The contents are all written (or the save is over): whichever database holds them now stops telling. */
+  private unguard(c: Contents): void {
+    for (const db of this.keyspace.dbs as Database[]) if (db.guard === c.guard) db.guard = null;
+  }
+
+  private fail(e: Error): void {
+    this.abandon();
+    this.done(e);
+  }
+}

@@ -1,0 +1,160 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ensureBuild, startChild } from '../../helpers/child-sluice.js';
+import { perTest } from '../../helpers/fixture.js';
+import { RespClient } from '../../helpers/resp-client.js';
+
+/**
+ * What else writes dump.rdb, as in Redis 7.2: SHUTDOWN (and SIGTERM) when
+ * there are save points or SAVE is given, FLUSHALL when there are save
+ * points; a failed final save stops the shutdown unless FORCE.
+ */
+
+const t = perTest();
+// The child-process tests run the built CLI; building it may take a while.
+beforeAll(() => ensureBuild(), 120_000);
+
+async function info(c: RespClient, field: string): Promise<string> {
+  const r = await c.call('INFO', 'persistence');
+  return new RegExp(`^${field}:(.*)$`, 'm').exec(r.v as string)![1].trim();
+}
+
+async function child(dir: string, ...args: string[]) {
+  const s = await startChild(['--dir', dir, '--appendonly', 'no', ...args]);
+  t.defer(() => s.kill('SIGKILL'));
+  const c = await RespClient.connect(s.port);
+  t.defer(() => c.close());
+  return { s, c };
+}
+
+const dump = (dir: string) => path.join(dir, 'dump.rdb');
+
+describe('FLUSHALL', () => {
+  test('with save points it saves the empty dataset at once, leaving no change unsaved', async () => {
+    const dir = t.tmp();
+    const { c } = await t.start(dir, { appendonly: 'no', save: '3600 1' });
+    await c.call('SET', 'a', '1');
+    expect(await c.call('FLUSHALL')).toEqual({ t: 'simple', v: 'OK' });
+    expect(existsSync(dump(dir))).toBe(true);
+    expect(await info(c, 'rdb_changes_since_last_save')).toBe('0');
+    const again = await t.start(dir, { appendonly: 'no', save: '' });
+    expect(await again.c.call('DBSIZE')).toEqual({ t: 'int', v: '0' });
+  });
+
+  test('without save points it writes nothing', async () => {
+    const dir = t.tmp();
+    const { c } = await t.start(dir, { appendonly: 'no', save: '' });
+    await c.call('SET', 'a', '1');
+    await c.call('FLUSHALL');
+    expect(existsSync(dump(dir))).toBe(false);
+  });
+
+  test('stops a BGSAVE in progress, whose file never replaces the dump', async () => {
+    const dir = t.tmp();
+    const { c } = await t.start(dir, { appendonly: 'no', save: '' });
+    await c.call('MSET', ...Array.from({ length: 20000 }, (_, i) => [`k${i}`, 'v']).flat());
+    const [started, , progress] = await Promise.all([c.call('BGSAVE'), c.call('FLUSHALL'), c.call('INFO', 'persistence')]);
+    expect(started).toEqual({ t: 'simple', v: 'Background saving started' });
+    expect(progress.v).toMatch(/rdb_bgsave_in_progress:0/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(existsSync(dump(dir))).toBe(false);
+  });
+});
+
+describe('SHUTDOWN', () => {
+  test('with save points it saves the final snapshot before exiting', async () => {
+    const dir = t.tmp();
+    const { s, c } = await child(dir, '--save', '3600 1');
+    await c.call('SET', 'kept', 'yes');
+    c.writeRaw('SHUTDOWN\r\n');
+    expect((await s.exited).code).toBe(0);
+    expect(s.output()).toContain('Saving the final RDB snapshot before exiting.');
+    const again = await child(dir, '--save', '');
+    expect(await again.c.call('GET', 'kept')).toEqual({ t: 'bulk', v: 'yes' });
+  });
+
+  test('NOSAVE skips the save; SAVE saves without save points', async () => {
+    const dir = t.tmp();
+    const first = await child(dir, '--save', '3600 1');
+    await first.c.call('SET', 'a', '1');
+    first.c.writeRaw('SHUTDOWN NOSAVE\r\n');
+    await first.s.exited;
+    expect(existsSync(dump(dir))).toBe(false);
+    const second = await child(dir, '--save', '');
+    await second.c.call('SET', 'b', '2');
+    second.c.writeRaw('SHUTDOWN SAVE\r\n');
+    await second.s.exited;
+    expect(existsSync(dump(dir))).toBe(true);
+  });
+
+  test('SIGTERM saves as SHUTDOWN without arguments does', async () => {
+    const dir = t.tmp();
+    const { s, c } = await child(dir, '--save', '3600 1');
+    await c.call('SET', 'a', '1');
+    s.child.kill('SIGTERM');
+    expect((await s.exited).code).toBe(0);
+    expect(readFileSync(dump(dir)).subarray(0, 5).toString()).toBe('REDIS');
+  });
+
+  test('a final save that fails stops the shutdown, unless FORCE', async () => {
+    const dir = t.tmp();
+    const { s, c } = await child(dir, '--save', '3600 1');
+    const pid = (await c.call('INFO', 'server')).v!.toString().match(/process_id:(\d+)/)![1];
+    // The temporary file's name is taken by a directory, so the save cannot write it.
+    mkdirSync(path.join(dir, `temp-${pid}.rdb`));
+    expect(await c.call('SHUTDOWN')).toEqual({ t: 'error', v: 'ERR Errors trying to SHUTDOWN. Check logs.' });
+    expect(await c.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+    c.writeRaw('SHUTDOWN FORCE\r\n');
+    expect((await s.exited).code).toBe(0);
+    expect(s.output()).toContain('Error trying to save the DB. Exit anyway.');
+  });
+});
+
+describe('DEBUG RELOAD', () => {
+  const OK = { t: 'simple', v: 'OK' };
+
+  test('saves, empties and loads back: every key with its TTL, and the function libraries', async () => {
+    const { c } = await t.start(t.tmp(), { appendonly: 'no', save: '', 'enable-debug-command': 'yes' });
+    await c.call('RPUSH', 'list', 'a', 'b');
+    await c.call('HSET', 'hash', 'f', 'v');
+    await c.call('SET', 'ttl', 'x', 'PX', '100000');
+    await c.call('FUNCTION', 'LOAD', "#!lua name=lib\nredis.register_function('f', function() return 1 end)");
+    expect(await c.call('DEBUG', 'RELOAD')).toEqual(OK);
+    expect(await c.call('LRANGE', 'list', '0', '-1')).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'a' }, { t: 'bulk', v: 'b' }] });
+    expect(await c.call('HGET', 'hash', 'f')).toEqual({ t: 'bulk', v: 'v' });
+    expect(Number((await c.call('PTTL', 'ttl')).v)).toBeGreaterThan(90000);
+    expect(await c.call('FCALL', 'f', '0')).toEqual({ t: 'int', v: '1' });
+    expect(await info(c, 'rdb_changes_since_last_save')).toBe('0');
+  });
+
+  test('NOSAVE replaces the dataset with the file; NOSAVE NOFLUSH MERGE adds the file to it, the file winning', async () => {
+    const { c } = await t.start(t.tmp(), { appendonly: 'no', save: '', 'enable-debug-command': 'yes' });
+    await c.call('MSET', 'a', 'saved', 'b', 'saved');
+    await c.call('SAVE');
+    await c.call('MSET', 'a', 'changed', 'c', 'new');
+    expect(await c.call('DEBUG', 'RELOAD', 'NOSAVE')).toEqual(OK);
+    expect(await c.call('MGET', 'a', 'b', 'c')).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'saved' }, { t: 'bulk', v: 'saved' }, { t: 'bulk', v: null }] });
+    await c.call('MSET', 'a', 'changed', 'c', 'new');
+    expect(await c.call('DEBUG', 'RELOAD', 'nosave', 'noflush', 'merge')).toEqual(OK);
+    expect(await c.call('MGET', 'a', 'b', 'c')).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'saved' }, { t: 'bulk', v: 'saved' }, { t: 'bulk', v: 'new' }] });
+  });
+
+  test('NOFLUSH without MERGE refuses a file whose keys are already there, changing nothing', async () => {
+    const { c } = await t.start(t.tmp(), { appendonly: 'no', save: '', 'enable-debug-command': 'yes' });
+    await c.call('SET', 'a', 'saved');
+    await c.call('SAVE');
+    await c.call('SET', 'a', 'changed');
+    expect(await c.call('DEBUG', 'RELOAD', 'NOSAVE', 'NOFLUSH')).toEqual({
+      t: 'error', v: 'ERR Error trying to load the RDB dump, check server logs.',
+    });
+    expect(await c.call('GET', 'a')).toEqual({ t: 'bulk', v: 'changed' });
+  });
+
+  test('an unknown option is refused as Redis refuses it', async () => {
+    const { c } = await t.start(t.tmp(), { appendonly: 'no', save: '', 'enable-debug-command': 'yes' });
+    expect(await c.call('DEBUG', 'RELOAD', 'NOW')).toEqual({
+      t: 'error', v: 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.',
+    });
+  });
+});
