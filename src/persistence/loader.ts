@@ -5,6 +5,7 @@ import type { Ctx } from '../core/context.js';
 import { CommandError } from '../core/errors.js';
 import type { PersistenceHost } from './host.js';
 import { AofReader } from './aof-reader.js';
+import { applyRdb, readRdbFile } from './rdb/apply-rdb.js';
 import type { AofFileInfo } from './manifest.js';
 
 /** How long one loading slice runs before clients get a turn (answered -LOADING). */
@@ -75,15 +76,24 @@ export class AofLoader<C extends Ctx> {
     try {
       if (fs.fstatSync(fd).size === 0) return 'empty';
       const sig = Buffer.alloc(5);
-      if (fs.readSync(fd, sig, 0, 5, 0) === 5 && sig.toString('latin1') === 'REDIS') {
-        throw new AofLoadError(
-          `Can't load the AOF file ${f.name}: it is in RDB format (written with aof-use-rdb-preamble yes), which Sluice cannot read yet`,
-        );
-      }
+      if (fs.readSync(fd, sig, 0, 5, 0) === 5 && sig.toString('latin1') === 'REDIS') return this.loadRdb(file);
       return await this.replay(f, fd, file, last);
     } finally {
       fs.closeSync(fd);
     }
+  }
+
+  /**
+   * A file in RDB form (aof-use-rdb-preamble yes: the base Redis and Sluice
+   * write by default) is read whole and its keys put in at once, as Redis
+   * loads an RDB preamble; the incremental files replay after it.
+   */
+  private loadRdb(file: string): FileResult {
+    this.server.log.notice('Reading RDB base file on AOF loading...');
+    const now = Date.now();
+    applyRdb(this.server, readRdbFile(this.server, file, now), file, false, now);
+    this.progress.loadedBytes += fs.statSync(file).size;
+    return 'ok';
   }
 
   private replay(f: AofFileInfo, fd: number, file: string, last: boolean): Promise<FileResult> {

@@ -57,11 +57,11 @@ export class AofManifest {
     return m;
   }
 
-  /** A new base file (`<prefix>.<seq>.base.aof`); the previous one becomes history. */
-  newBase(prefix: string): AofFileInfo {
+  /** A new base file (`<prefix>.<seq>.base.aof`, or `.rdb` in RDB form); the previous one becomes history. */
+  newBase(prefix: string, rdb = false): AofFileInfo {
     if (this.base !== null) this.history.unshift({ ...this.base, type: 'h' });
     this.baseSeq++;
-    this.base = { name: `${prefix}.${this.baseSeq}.base.aof`, seq: this.baseSeq, type: 'b' };
+    this.base = { name: `${prefix}.${this.baseSeq}.base.${rdb ? 'rdb' : 'aof'}`, seq: this.baseSeq, type: 'b' };
     return this.base;
   }
 

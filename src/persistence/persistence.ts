@@ -122,9 +122,6 @@ export class Persistence<C extends Ctx> {
       this.rdb.load();
       return;
     }
-    if (this.config.bool('aof-use-rdb-preamble')) {
-      this.server.log.warning('aof-use-rdb-preamble yes is accepted but Sluice writes its base files in AOF form');
-    }
     this.state = 'on';
     try {
       const manifest = this.openManifest();
@@ -465,7 +462,8 @@ export class Persistence<C extends Ctx> {
       lookup: (argv: string[]) => this.server.lookup(argv),
       libraryCodes: () => this.server.scripting.functions.codes(),
     };
-    const rw = new AofRewrite(host, this.io, opened[0], baseTemp, opened[1], futureTemp, events);
+    const rdbBase = this.config.bool('aof-use-rdb-preamble') ? this.rdb.options() : null;
+    const rw = new AofRewrite(host, this.io, opened[0], baseTemp, opened[1], futureTemp, events, rdbBase);
     this.rewrite = rw;
     this.rewriteScheduled = false;
     this.rewrites++;
@@ -508,7 +506,7 @@ export class Persistence<C extends Ctx> {
     try {
       if (!rw.flushFuture()) return;
       this.io.fsync(rw.futureFd);
-      const base = next.newBase(this.prefix);
+      const base = next.newBase(this.prefix, rw.rdbForm);
       const basePath = path.join(this.aofDir, base.name);
       fs.renameSync(rw.baseTemp, basePath);
       renamed.push(basePath);

@@ -3,12 +3,10 @@ import path from 'node:path';
 import type { Ctx } from '../core/context.js';
 import { CommandError } from '../core/errors.js';
 import { LibrarySet } from '../scripting/library-set.js';
+import { applyRdb, readRdbFile } from './rdb/apply-rdb.js';
 import type { PersistenceHost } from './host.js';
 import { fsyncDirQuietly, removeQuietly, replaceFileAtomic } from './io.js';
 import { AofLoadError } from './loader.js';
-import { loadLimits } from './rdb/decode-value.js';
-import { RdbError } from '../core/rdb/rdb-error.js';
-import { parseRdb } from './rdb/rdb-load.js';
 import { BackgroundSave } from './rdb/background-save.js';
 import { writeRdb, type RdbOptions } from './rdb/rdb-save.js';
 import { nextSavePoint } from './save-schedule.js';
@@ -53,7 +51,8 @@ export class RdbFiles<C extends Ctx> {
     return path.join(this.host.config.str('dir'), this.host.config.str('dbfilename'));
   }
 
-  private options(): RdbOptions {
+  /** How files are written now: the configuration's settings and the function libraries as they are. */
+  options(): RdbOptions {
     const host = this.host;
     const config = host.config;
     return {
@@ -281,69 +280,11 @@ export class RdbFiles<C extends Ctx> {
    */
   private loadFile(opts: { merge: boolean }): void {
     const host = this.host;
-    const file = this.file;
-    const log = host.log;
     const started = Date.now();
-    let data: Buffer;
-    try {
-      data = fs.readFileSync(file);
-    } catch (e) {
-      throw new AofLoadError(`Can't read the RDB file ${file}: ${(e as Error).message}`);
-    }
-    const ks = host.keyspace;
-    let parsed;
-    try {
-      parsed = parseRdb(data, { limits: loadLimits(host), databases: ks.dbs.length, now: started });
-    } catch (e) {
-      if (e instanceof RdbError) throw new AofLoadError(`Bad RDB file ${file}: ${e.reason} at offset ${e.offset}`);
-      throw e;
-    }
-    const version = parsed.aux.get('redis-ver');
-    if (version !== undefined) log.notice(`Loading RDB produced by version ${version}`);
-    const ctime = parsed.aux.get('ctime');
-    if (ctime !== undefined) log.notice(`RDB age ${Math.floor(started / 1000) - Number(ctime)} seconds`);
-    const mem = parsed.aux.get('used-mem');
-    if (mem !== undefined) log.notice(`RDB memory usage when created ${(Number(mem) / 1048576).toFixed(2)} Mb`);
-    for (const key of parsed.empty) log.warning(`rdbLoadObject skipping empty key: ${key}`);
-    const functions = host.scripting.functions;
-    const libraries = new LibrarySet();
-    try {
-      for (const code of parsed.libraries) functions.create(code, false, 0, libraries);
-    } catch (e) {
-      if (e instanceof CommandError) throw new AofLoadError(`Bad RDB file ${file}: failed loading a function library: ${e.message}`);
-      throw e;
-    }
-    if (!opts.merge) {
-      for (const k of parsed.keys) {
-        if (ks.db(k.db).dict.has(k.key)) throw new AofLoadError(`Bad RDB file ${file}: duplicated key '${k.key}' in DB ${k.db} at offset ${k.offset}`);
-      }
-    }
-    const dirty = ks.dirty;
-    // What this load put in, taken out again if the file turns out to be bad (a key twice in it, a library clash).
-    const undo = (upTo: number): void => {
-      for (let i = 0; i < upTo; i++) ks.db(parsed.keys[i].db).remove(parsed.keys[i].key);
-      ks.dirty = dirty;
-    };
-    for (let i = 0; i < parsed.keys.length; i++) {
-      const k = parsed.keys[i];
-      const db = ks.db(k.db);
-      if (db.dict.has(k.key)) {
-        if (!opts.merge) {
-          undo(i);
-          throw new AofLoadError(`Bad RDB file ${file}: duplicated key '${k.key}' in DB ${k.db} at offset ${k.offset}`);
-        }
-        // The file's copy wins under MERGE; put alone would leave the old key's deadline-index entries behind.
-        db.remove(k.key);
-      }
-      db.put(k.key, k.value, k.deadline);
-    }
-    const clash = functions.libraries.join(libraries, opts.merge);
-    if (clash !== null) {
-      if (!opts.merge) undo(parsed.keys.length);
-      throw new AofLoadError(`Bad RDB file ${file}: ${clash}`);
-    }
-    ks.dirty = dirty;
-    this.dirtyAtSave = dirty;
+    const parsed = readRdbFile(host, this.file, started);
+    applyRdb(host, parsed, this.file, opts.merge, started);
+    const log = host.log;
+    this.dirtyAtSave = host.keyspace.dirty;
     this.lastLoadLoaded = parsed.keys.length;
     this.lastLoadExpired = parsed.expired;
     host.lastSave = Math.floor(Date.now() / 1000);

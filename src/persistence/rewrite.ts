@@ -9,6 +9,8 @@ import { commandKeys, effectTouch, type CommandLookup, type Touch } from './effe
 import { errnoError, type AofIo } from './io.js';
 import { KeySet } from './key-set.js';
 import { rebuildCommands } from './rebuild.js';
+import { BackgroundSave } from './rdb/background-save.js';
+import type { RdbOptions } from './rdb/rdb-save.js';
 
 /** One slice of the walk: about a millisecond, so that commands keep flowing. */
 const SLICE_MS = 1;
@@ -91,6 +93,8 @@ export type RewritePhase = 'walking' | 'syncing' | 'ready' | 'over';
  */
 export class AofRewrite {
   phase: RewritePhase = 'walking';
+  /** The base is an RDB file (`….base.rdb`). */
+  readonly rdbForm: boolean;
   readonly startedAt = Date.now();
   /** The new incremental file's pending bytes, written out with the AOF's own at the end of each turn. */
   readonly future = new AofBuffer();
@@ -106,6 +110,8 @@ export class AofRewrite {
   private snapshots: Emission[] = [];
   private nextSnapshot = 0;
   private now = Date.now();
+  /** The base in RDB form: a BGSAVE's snapshot, which is why its writes need no placing. */
+  private save: BackgroundSave | null = null;
 
   constructor(
     private readonly host: { readonly keyspace: Keyspace; lookup: CommandLookup; libraryCodes(): string[] },
@@ -115,7 +121,10 @@ export class AofRewrite {
     readonly futureFd: number,
     readonly futureTemp: string,
     private readonly events: RewriteEvents,
+    /** aof-use-rdb-preamble yes: the base is an RDB snapshot of the moment the rewrite began (see startRdbBase). */
+    private readonly rdbBase: RdbOptions | null = null,
   ) {
+    this.rdbForm = rdbBase !== null;
     this.contents = host.keyspace.dbs.map((db) => ({
       baseIndex: db.index,
       dict: db.dict,
@@ -134,8 +143,33 @@ export class AofRewrite {
    * so it follows them in the new incremental file.
    */
   start(): void {
+    if (this.rdbBase !== null) {
+      this.startRdbBase(this.rdbBase);
+      return;
+    }
     for (const code of this.host.libraryCodes()) this.base.appendCommand(['FUNCTION', 'LOAD', code]);
     setImmediate(this.slice);
+  }
+
+  /**
+   * aof-use-rdb-preamble yes: the base is a point-in-time RDB snapshot (the
+   * BGSAVE machinery, with the aof-base AUX field set), so every effect
+   * from now on simply goes to the new incremental file, whatever key it
+   * touches, and nothing is written into the base ahead of the walk.
+   */
+  private startRdbBase(opts: RdbOptions): void {
+    const save = new BackgroundSave(this.host.keyspace, this.baseFd, { ...opts, aofBase: true }, (error) => {
+      if (this.save !== save) return;
+      if (error !== null) {
+        this.fail(error);
+        return;
+      }
+      this.baseBytes = save.written;
+      this.keys = save.keys;
+      this.sync();
+    });
+    this.save = save;
+    save.start();
   }
 
   private readonly slice = (): void => {
@@ -291,7 +325,7 @@ export class AofRewrite {
    * snapshotted and its snapshot written in later slices.
    */
   beforeWrite(db: number, cmd: Command<never>, argv: string[]): void {
-    if (this.phase !== 'walking') return;
+    if (this.phase !== 'walking' || this.save !== null) return;
     try {
       const keys = commandKeys(db, cmd, argv);
       if (keys !== null) for (const [d, key] of keys) this.visitNow(d, key);
@@ -321,7 +355,7 @@ export class AofRewrite {
   /** The effects of one call (a command, a transaction), in propagation order. */
   onEffects(batch: readonly Effect[]): void {
     if (this.phase === 'over') return;
-    if (this.phase !== 'walking') {
+    if (this.phase !== 'walking' || this.save !== null) {
       this.appendEffects(batch);
       return;
     }
@@ -470,12 +504,14 @@ export class AofRewrite {
   private fail(e: unknown): void {
     if (this.phase === 'over') return;
     this.phase = 'over';
+    this.save?.abandon();
     this.events.failed(this, (e as Error).message ?? String(e));
   }
 
   /** Closes and removes the temporary files (a failed or abandoned rewrite). */
   discard(): void {
     this.phase = 'over';
+    this.save?.abandon();
     for (const fd of [this.baseFd, this.futureFd]) {
       try {
         fs.closeSync(fd);

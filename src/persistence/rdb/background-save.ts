@@ -52,6 +52,8 @@ export class BackgroundSave {
   readonly startedAt = Date.now();
   /** Bytes written out early because a write was about to change them (INFO rdb_last_cow_size). */
   keptBytes = 0;
+  /** Keys written so far. */
+  keys = 0;
   private readonly out: RdbOutput;
   private readonly contents: Contents[] = [];
   private current = 0;
@@ -132,6 +134,7 @@ export class BackgroundSave {
       }
       this.out.select(k.index);
       k.frozen.write(this.out, k.key, k.deadline);
+      this.keys++;
       return true;
     }
     const c = this.contents[this.current];
@@ -154,6 +157,7 @@ export class BackgroundSave {
     c.visited.add(key);
     this.out.select(c.index);
     this.out.entry(key, value, this.deadlineOf(c, key));
+    this.keys++;
     return true;
   }
 
@@ -181,6 +185,7 @@ export class BackgroundSave {
     const before = this.out.written + this.out.w.size;
     this.out.select(c.index);
     this.out.entry(key, v, deadline);
+    this.keys++;
     this.keptBytes += this.out.written + this.out.w.size - before;
   }
 

@@ -24,6 +24,8 @@ export interface RdbOptions {
   listFill: number;
   /** What the used-mem field says (Redis: its allocator's figure). */
   usedMemory: number;
+  /** The file is an AOF's base (aof-use-rdb-preamble): the aof-base AUX field says 1. */
+  aofBase?: boolean;
 }
 
 /** What a snapshot holds and how it is written. */
@@ -64,7 +66,7 @@ export class RdbOutput {
     aux('redis-bits', '64');
     aux('ctime', String(Math.floor(nowMs / 1000)));
     aux('used-mem', String(this.opts.usedMemory));
-    aux('aof-base', '0');
+    aux('aof-base', this.opts.aofBase === true ? '1' : '0');
     for (const code of this.opts.libraryCodes) {
       w.byte(OPCODE_FUNCTION2);
       w.string(code);
