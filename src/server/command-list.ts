@@ -30,6 +30,7 @@ import type { Broker } from '../broker/broker.js';
 import { pubsubCommands } from '../broker/commands.js';
 import { persistenceCommands } from '../persistence/commands.js';
 import { dumpCommands } from '../persistence/rdb/dump-commands.js';
+import { migrateCommands } from '../persistence/migrate/migrate-command.js';
 import type { Persistence } from '../persistence/persistence.js';
 import type { Client } from './client.js';
 import { evalCommands } from '../scripting/eval-commands.js';
@@ -74,5 +75,6 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...pubsubCommands(broker),
     ...persistenceCommands(persistence),
     ...dumpCommands,
+    ...migrateCommands,
   ];
 }

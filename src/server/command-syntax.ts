@@ -20,7 +20,8 @@ import { KEY_FLAGS, type ArgType, type CommandArg, type KeyFlag, type KeySpec } 
  *                        may name one too (SORT's BY and GET patterns name keys)
  *   TOKEN name           an argument introduced by a token
  *   TOKEN                a pure token, named after itself in lowercase
- *   name->TOKEN          a pure token named otherwise, or not a word ('equal->=', 'auto-id->*')
+ *   name->TOKEN          a pure token named otherwise, or not a word ('equal->=', 'auto-id->*',
+ *                        'empty-string->""' for the empty word)
  *   name(a | b)          oneof; name{a b} is a block; either may follow a TOKEN
  *   [arg]                optional
  *   arg...               multiple
@@ -118,7 +119,8 @@ export function parseArgs(syntax: string): CommandArg[] {
     const named = NAMED_TOKEN.exec(word);
     if (named !== null) {
       at++;
-      return leaf(named[1], 'pure-token', named[2]);
+      // `""` stands for the empty word, as a usage line writes it (MIGRATE's empty-string).
+      return leaf(named[1], 'pure-token', named[2] === '""' ? '' : named[2]);
     }
     let token: string | null = null;
     if (TOKEN.test(word)) {

@@ -193,6 +193,7 @@ export const SUMMARY_7_2: Record<string, string> = {
   memory: 'A container for memory diagnostics commands.',
   'memory|help': 'Returns helpful text about the different subcommands.',
   'memory|usage': 'Estimates the memory usage of a key.',
+  migrate: 'Atomically transfers a key from one Redis instance to another.',
   monitor: 'Listens for all requests received by the server in real-time.',
   move: 'Moves a key to another database.',
   mset: 'Atomically creates or modifies the string values of one or more keys.',
@@ -485,6 +486,15 @@ export const DOCS_CHANGED_IN_7_2: Record<string, Record<string, unknown>> = {
     'arguments.1.arguments.1.arguments.1.arguments.1.name': 'incrby-block',
   },
   bitfield_ro: { 'arguments.1.name': 'get-block' },
+  // 7.2 names the key-or-empty-string choice, spells its token as typed, and marks only the whole authentication optional.
+  migrate: {
+    'arguments.2.name': 'key-selector', 'arguments.2.arguments.1.name': 'empty-string', 'arguments.8.name': 'keys', 'arguments.8.display_text': 'key',
+    'arguments.7.arguments.0': { name: 'auth', type: 'string', display_text: 'password', token: 'AUTH', since: '4.0.7' },
+    'arguments.7.arguments.1': {
+      name: 'auth2', type: 'block', token: 'AUTH2', since: '6.0.0',
+      arguments: [{ name: 'username', type: 'string', display_text: 'username' }, { name: 'password', type: 'string', display_text: 'password' }],
+    },
+  },
   // 7.2's docs mark the sources optional (both versions accept PFMERGE with only the destination).
   pfmerge: { 'arguments.1.flags': simpleSet('optional', 'multiple') },
   sscan: {

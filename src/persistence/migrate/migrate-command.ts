@@ -1,0 +1,158 @@
+import type { CommandSpec, KeyRef } from '../../core/command.js';
+import type { Ctx } from '../../core/context.js';
+import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
+import { toInt64 } from '../../core/numbers.js';
+import { dumpPayload } from '../rdb/dump-payload.js';
+import { runMigrate } from './migrate-link.js';
+import type { MigrateResult } from './migrate-protocol.js';
+
+/** A command as RESP, its arguments byte strings or bytes. */
+function resp(parts: (string | Buffer)[]): Buffer {
+  const out: Buffer[] = [Buffer.from(`*${parts.length}\r\n`, 'latin1')];
+  for (const p of parts) {
+    const b = typeof p === 'string' ? Buffer.from(p, 'latin1') : p;
+    out.push(Buffer.from(`$${b.length}\r\n`, 'latin1'), b, Buffer.from('\r\n', 'latin1'));
+  }
+  return Buffer.concat(out);
+}
+
+function long(s: string): number {
+  const n = toInt64(s);
+  if (n === null) throw new CommandError(NOT_INTEGER);
+  return Number(n);
+}
+
+interface MigrateArgs {
+  copy: boolean;
+  replace: boolean;
+  username: string | null;
+  password: string | null;
+  keys: string[];
+}
+
+/** The options after the timeout, read as Redis reads them (KEYS takes every argument after it). */
+function parseOptions(argv: string[]): MigrateArgs {
+  const a: MigrateArgs = { copy: false, replace: false, username: null, password: null, keys: [argv[3]] };
+  for (let j = 6; j < argv.length; j++) {
+    const more = argv.length - 1 - j;
+    const opt = argv[j].toLowerCase();
+    if (opt === 'copy') a.copy = true;
+    else if (opt === 'replace') a.replace = true;
+    else if (opt === 'auth') {
+      if (more < 1) throw new CommandError(SYNTAX);
+      a.password = argv[++j];
+    } else if (opt === 'auth2') {
+      if (more < 2) throw new CommandError(SYNTAX);
+      a.username = argv[++j];
+      a.password = argv[++j];
+    } else if (opt === 'keys') {
+      if (argv[3] !== '') throw new CommandError('ERR When using MIGRATE KEYS option, the key argument must be set to the empty string');
+      a.keys = argv.slice(j + 1);
+      break;
+    } else {
+      throw new CommandError(SYNTAX);
+    }
+  }
+  return a;
+}
+
+/**
+ * MIGRATE host port key|"" destination-db timeout [COPY] [REPLACE] [AUTH
+ * password | AUTH2 username password] [KEYS key …], as Redis 7.2's
+ * migrateCommand: the keys that exist are sent as RESTORE commands with
+ * their DUMP payload and remaining TTL, over a connection kept for the
+ * target; each key the target accepted is deleted here (unless COPY) and
+ * the command propagates as a DEL of those keys. The server waits for the
+ * exchange, as Redis's does, so nothing changes the keys meanwhile; a lost
+ * connection is retried once when nothing was read yet and it did not time
+ * out.
+ */
+function migrate(c: Ctx, argv: string[]): void {
+  const a = parseOptions(argv);
+  let timeoutMs = long(argv[5]);
+  const db = long(argv[4]);
+  if (timeoutMs <= 0) timeoutMs = 1000;
+  const present = a.keys.filter((k) => c.db.read(k) !== undefined);
+  c.propagateArgv = null;
+  if (present.length === 0) {
+    c.reply.simple('NOKEY');
+    return;
+  }
+  const opts = { compress: c.config.num('rdbcompression') !== 0, listFill: c.config.num('list-max-listpack-size') };
+  const now = c.keyspace.now;
+  const sent: string[] = [];
+  const restores: Buffer[] = [];
+  for (const key of present) {
+    const deadline = c.db.deadline(key);
+    let ttl = 0;
+    if (deadline !== -1) {
+      ttl = deadline - now;
+      if (ttl < 0) continue;
+      if (ttl < 1) ttl = 1;
+    }
+    const cmd: (string | Buffer)[] = ['RESTORE', key, String(ttl), dumpPayload(c.db.get(key)!, opts)];
+    if (a.replace) cmd.push('REPLACE');
+    restores.push(resp(cmd));
+    sent.push(key);
+  }
+  const auth = a.password === null ? null : resp(a.username === null ? ['AUTH', a.password] : ['AUTH', a.username, a.password]);
+  const req = { host: argv[1], port: Number(argv[2]), timeoutMs, db, auth, restores };
+  let result = runMigrate(req);
+  if (retryable(result)) result = runMigrate(req);
+  settle(c, a.copy, sent, result);
+}
+
+/** Redis tries again once on a socket error before any reply, unless it was a timeout. */
+function retryable(r: MigrateResult): boolean {
+  return r.kind === 'write-error' || (r.kind === 'read-error' && !r.timedOut && r.read === 0 && r.headerError === null);
+}
+
+/** Deletes what the target accepted and answers as Redis does for each way the exchange can end. */
+function settle(c: Ctx, copy: boolean, sent: string[], r: MigrateResult): void {
+  if (r.kind === 'connect-error') throw new CommandError('IOERR error or timeout connecting to the client');
+  if (r.kind === 'write-error') throw new CommandError('IOERR error or timeout writing to target instance');
+  let targetError: string | null = null;
+  const deleted: string[] = [];
+  r.replies.forEach((reply, j) => {
+    const error = r.headerError ?? (reply.startsWith('-') ? reply.slice(1) : null);
+    if (error !== null) {
+      targetError ??= error;
+      return;
+    }
+    if (copy) return;
+    const key = sent[j];
+    c.db.delete(key);
+    c.keyspace.notify(c.db, 'g', 'del', key);
+    deleted.push(key);
+  });
+  if (deleted.length > 0) c.propagateArgv = ['DEL', ...deleted];
+  if (targetError !== null) throw new CommandError(`ERR Target instance replied with error: ${targetError}`);
+  if (r.kind === 'read-error') throw new CommandError('IOERR error or timeout reading to target instance');
+  c.reply.ok();
+}
+
+/** Redis's migrateGetKeys: the key argument, or every argument after KEYS when the key argument is empty. */
+function migrateKeys(argv: string[]): KeyRef[] {
+  for (let i = 6; i < argv.length; i++) {
+    if (argv[i].toLowerCase() !== 'keys') continue;
+    if (argv[3] !== '') return [];
+    const out: KeyRef[] = [];
+    for (let k = i + 1; k < argv.length; k++) out.push({ pos: k, flags: [] });
+    return out;
+  }
+  return [{ pos: 3, flags: [] }];
+}
+
+export const migrateCommands: CommandSpec[] = [
+  {
+    name: 'migrate', arity: -6, flags: ['write'], acl: ['keyspace', 'dangerous'], group: 'generic',
+    keySpecs: ['RW access delete: index 3, range 0', 'RW access delete incomplete: keyword KEYS -2, range -1'],
+    getKeys: migrateKeys, tips: ['nondeterministic_output'],
+    args: 'host port:integer key-selector(key:key | empty-string->"") destination-db:integer timeout:integer [COPY @3.0.0] [REPLACE @3.0.0] [authentication(AUTH auth=password @4.0.7 | AUTH2 auth2{username password} @6.0.0)] [KEYS keys:key=key#1... @3.0.6]',
+    since: '2.6.0',
+    history: [['3.0.0', 'Added the `COPY` and `REPLACE` options.'], ['3.0.6', 'Added the `KEYS` option.'], ['4.0.7', 'Added the `AUTH` option.'], ['6.0.0', 'Added the `AUTH2` option.']],
+    summary: 'Atomically transfers a key from one Redis instance to another.',
+    complexity: 'This command actually executes a DUMP+DEL in the source instance, and a RESTORE in the target instance. See the pages of these commands for time complexity. Also an O(N) data transfer between the two instances is performed.',
+    handler: migrate,
+  },
+];

@@ -1,0 +1,24 @@
+/** What the server's thread asks the MIGRATE worker (migrate-worker.ts) to do. */
+export interface MigrateRequest {
+  host: string;
+  port: number;
+  /** Redis's timeout: for connecting, and for each reply. */
+  timeoutMs: number;
+  db: number;
+  /** The AUTH command, when one is given. */
+  auth: Buffer | null;
+  /** One RESTORE command per key. */
+  restores: Buffer[];
+}
+
+/**
+ * How it went: no connection; a write that failed; every reply read (the
+ * AUTH/SELECT error if one failed, and each RESTORE's reply as `+…`/`-…`);
+ * or the link lost (`timedOut` false: Redis retries once) or timed out
+ * after `read` RESTORE replies.
+ */
+export type MigrateResult =
+  | { kind: 'connect-error' }
+  | { kind: 'write-error' }
+  | { kind: 'replied'; headerError: string | null; replies: string[] }
+  | { kind: 'read-error'; read: number; timedOut: boolean; headerError: string | null; replies: string[] };
