@@ -265,7 +265,7 @@ const SECURITY = section('Security', [
 
 const CLIENTS = section('Clients', [
   int('maxclients', 10000n, 1n, UINT_MAX, honoured('Connections beyond it are refused with Redis\'s error.'), { unsigned: true }),
-  int('tracking-table-max-keys', 1000000n, 0n, LONG_MAX, none('Sluice has no client-side caching (CLIENT TRACKING) yet.'), { unsigned: true }),
+  int('tracking-table-max-keys', 1000000n, 0n, LONG_MAX, honoured('Past it, the longest-tracked keys are invalidated first (Redis picks them at random).'), { unsigned: true }),
 ]);
 
 const MEMORY = section('Memory management', [

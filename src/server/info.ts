@@ -98,6 +98,7 @@ function clientsSection(server: Server): string[] {
     'cluster_connections:0',
     `maxclients:${server.config.num('maxclients')}`,
     `blocked_clients:${server.metrics.blockedClients()}`,
+    `tracking_clients:${server.tracking.clients}`,
     // Redis 7.4's: connections with at least one subscription.
     `pubsub_clients:${server.broker.registry.clients}`,
     `clients_in_timeout_table:${server.blocking.withTimeout}`,
@@ -171,6 +172,9 @@ function statsSection(server: Server): string[] {
     `pubsub_channels:${server.broker.registry.channels.size}`,
     `pubsub_patterns:${server.broker.registry.patterns.size}`,
     `pubsubshard_channels:${server.broker.registry.shardChannels.size}`,
+    `tracking_total_keys:${server.tracking.table.size}`,
+    `tracking_total_items:${server.tracking.table.items}`,
+    `tracking_total_prefixes:${server.tracking.prefixes.size}`,
     `total_error_replies:${s.totalErrorReplies}`,
     `client_query_buffer_limit_disconnections:${s.clientQueryBufferLimitDisconnections}`,
     `client_output_buffer_limit_disconnections:${s.clientOutputBufferLimitDisconnections}`,

@@ -25,6 +25,7 @@ import { Metrics } from './metrics.js';
 import { formatMonitorLine } from './monitor.js';
 import { OutputLimits } from './output-limits.js';
 import { Slowlog } from './slowlog.js';
+import { Tracking } from './tracking/tracking.js';
 import { readChunks } from './socket-reader.js';
 import { ServerStats } from './stats.js';
 
@@ -67,6 +68,8 @@ export class Server implements PersistenceHost<Client> {
   readonly slowlog = new Slowlog();
   readonly metrics: Metrics = new Metrics(this);
   readonly outputLimits = new OutputLimits(this);
+  /** Client-side caching: who tracks which keys, and the invalidations they are sent. */
+  readonly tracking: Tracking = new Tracking(this);
   readonly broker: Broker<Client>;
   /** The AOF: loading at start, appending effects, rewrites. */
   readonly persistence: Persistence<Client>;
@@ -244,6 +247,7 @@ export class Server implements PersistenceHost<Client> {
   private serverCron(): void {
     this.expireCycle(Date.now() + Math.max(1, Math.floor(250 / this.config.num('hz'))));
     this.keyspace.maintain();
+    if (this.tracking.clients !== 0) this.tracking.limit();
     const timeout = this.config.num('timeout');
     if (timeout > 0) {
       const limit = Date.now() - timeout * 1000;
@@ -394,6 +398,7 @@ export class Server implements PersistenceHost<Client> {
     this.paused.delete(c);
     this.blocking.release(c);
     this.broker.removeClient(c);
+    if (c.tracking !== null) this.tracking.disable(c);
     for (const { db, key } of c.watchedKeys) db.unwatch(key, c);
     c.watchedKeys = [];
   }
