@@ -162,3 +162,16 @@ describe('mutual TLS', () => {
     await expect(start({})).rejects.toThrow('Unable to update TLS configuration');
   });
 });
+
+test('INFO lists the TLS listener as Redis does (listener2) and keeps tcp_port the plain port', async () => {
+  const { port, tlsPort } = await start({ 'tls-auth-clients': 'no' });
+  const redis = new Redis({ host: '127.0.0.1', port: tlsPort, tls: { ca: readFileSync(certs.caCert) }, retryStrategy: () => null });
+  try {
+    const info = await redis.info('server');
+    expect(info).toContain(`tcp_port:${port}\r\n`);
+    expect(info).toContain(`listener0:name=tcp,bind=127.0.0.1,port=${port}\r\n`);
+    expect(info).toContain(`listener2:name=tls,bind=127.0.0.1,port=${tlsPort}\r\n`);
+  } finally {
+    redis.disconnect();
+  }
+});
