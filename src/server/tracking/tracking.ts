@@ -145,7 +145,16 @@ export class Tracking implements KeyTracker {
   afterCommand(c: Client, argv: string[]): void {
     const t = c.tracking;
     if (t !== null && t.caching && c.multi === null && argv[0].toLowerCase() !== 'client') t.caching = false;
-    if (this.pending.length === 0 || this.server.broker.executing !== null) return;
+    if (this.pending.length !== 0 && this.server.broker.executing === null) this.deliverPending();
+  }
+
+  /**
+   * Writes the invalidations held for the running client now. The
+   * dispatcher does so after each command; eviction before a command runs
+   * should too (as Redis does after performEvictions), so that an evicted
+   * key's invalidation precedes the reply.
+   */
+  deliverPending(): void {
     const pending = this.pending;
     this.pending = [];
     for (const { client, key } of pending) {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { useSluiceAndRedis } from '../../helpers/fixture.js';
-import { RespClient, type Resp } from '../../helpers/resp-client.js';
+import { encodeCommand, RespClient, type Resp } from '../../helpers/resp-client.js';
 import { redisServerPath } from '../../helpers/servers.js';
 
 /**
@@ -29,6 +29,19 @@ class Conn {
   async trackingInfo(): Promise<void> {
     const r = await this.r.call('INFO', 'everything');
     this.log.push({ t: 'bulk', v: ((r as { v: string }).v.match(/^tracking_\w+:\d+/gm) ?? []).join(',') });
+  }
+
+  /** Sends a command without waiting for a reply (CLIENT REPLY OFF silences it). */
+  send(...args: string[]): void {
+    this.r.writeRaw(encodeCommand(args));
+  }
+
+  /** Polls INFO, without logging it, until `count` clients are blocked. */
+  async untilBlocked(count: number): Promise<void> {
+    for (;;) {
+      const info = (await this.r.call('INFO', 'clients')) as { v: string };
+      if (info.v.includes(`blocked_clients:${count}\r\n`)) return;
+    }
   }
 
   /** Logs bulk replies `value` as `name` (what a server picks at random). */
@@ -273,6 +286,57 @@ const scenarios: Record<string, Scenario> = {
     await a.read();
     await a.call('PING');
     await b.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+  },
+  'an unblocked BLMOVE gets its reply, then the invalidation of the list it pushed to': async (open) => {
+    const a = await open(3);
+    const b = await open();
+    await b.call('RPUSH', 'list2', 'a');
+    await a.call('CLIENT', 'TRACKING', 'on');
+    await a.call('LRANGE', 'list2', '0', '-1');
+    const blocked = a.call('BLMOVE', 'list1', 'list2', 'LEFT', 'LEFT', '0');
+    await b.untilBlocked(1);
+    await b.call('RPUSH', 'list1', 'foo');
+    await blocked;
+    await a.read();
+    await a.call('PING');
+  },
+  'HDEL that deletes the hash: the reply first, then the invalidation': async (open) => {
+    const a = await open(3);
+    await a.call('HSET', 'h', 'f', 'v');
+    await a.call('CLIENT', 'TRACKING', 'on');
+    await a.call('HGET', 'h', 'f');
+    await a.call('HDEL', 'h', 'f');
+    await a.read();
+    await a.call('PING');
+  },
+  'CLIENT REPLY OFF does not silence invalidations': async (open) => {
+    const a = await open(3);
+    const b = await open();
+    await a.call('CLIENT', 'TRACKING', 'on');
+    await a.call('GET', 'foo');
+    a.send('CLIENT', 'REPLY', 'OFF');
+    a.send('GET', 'foo');
+    a.send('SET', 'foo', 'x');
+    await b.call('PING');
+    await b.call('SET', 'foo', 'y');
+    await a.read();
+    await a.call('CLIENT', 'REPLY', 'ON');
+    await a.call('PING');
+  },
+  'clients with either protocol can redirect to one connection': async (open) => {
+    const r = await open(3);
+    const a = await open();
+    const c = await open(3);
+    const w = await open();
+    await r.id('r');
+    await a.call('CLIENT', 'TRACKING', 'on', 'REDIRECT', '<r>');
+    await c.call('CLIENT', 'TRACKING', 'on', 'REDIRECT', '<r>');
+    await a.call('GET', 'k');
+    await c.call('GET', 'k');
+    await w.call('SET', 'k', 'v');
+    await r.read();
+    await r.read();
+    await r.call('PING');
   },
   'INFO counts tracking clients, keys, items and prefixes': async (open) => {
     const a = await open(3);
