@@ -12,16 +12,30 @@ import { redisServerPath } from '../../helpers/servers.js';
 /** A connection that logs what it reads, client ids written as "<id>" so the servers compare. */
 class Conn {
   constructor(
+    /** Which connection this is, shown in the log before each of its commands. */
+    private readonly label: string,
     private readonly r: RespClient,
     private readonly log: Resp[],
     private readonly ids: Map<string, string>,
   ) {}
 
   async call(...args: string[]): Promise<Resp> {
+    this.log.push({ t: 'simple', v: `${this.label}> ${args.join(' ')}` });
     return this.note(await this.r.call(...args.map((a) => this.ids.get(a) ?? a)));
   }
 
+  /** Like call, but invalidations that arrive before the reply are logged and passed over, so reads never fall behind. */
+  async request(...args: string[]): Promise<Resp> {
+    this.log.push({ t: 'simple', v: `${this.label}> ${args.join(' ')}` });
+    this.r.writeRaw(encodeCommand(args.map((a) => this.ids.get(a) ?? a)));
+    for (;;) {
+      const r = this.note(await this.r.read());
+      if (!isInvalidation(r)) return r;
+    }
+  }
+
   async read(): Promise<Resp> {
+    this.log.push({ t: 'simple', v: `${this.label}> (read)` });
     return this.note(await this.r.read());
   }
 
@@ -65,6 +79,13 @@ class Conn {
   }
 }
 
+/** A tracking message: a push, or (RESP2 redirect) a message on __redis__:invalidate. */
+function isInvalidation(r: Resp): boolean {
+  if (r.t !== 'push' && r.t !== 'array') return false;
+  const first = r.v?.[0];
+  return first?.t === 'bulk' && ['invalidate', 'tracking-redir-broken', 'message'].includes(first.v ?? '');
+}
+
 function mask(r: Resp, ids: Map<string, string>): Resp {
   if (r.t === 'int') for (const [name, id] of ids) if (id === r.v) return { t: 'int', v: name };
   if (r.t === 'bulk' && r.v !== null && ids.has(`=${r.v}`)) return { t: 'bulk', v: ids.get(`=${r.v}`)! };
@@ -80,9 +101,9 @@ async function play(port: number, scenario: Scenario): Promise<Resp[]> {
   const ids = new Map<string, string>();
   const conns: Conn[] = [];
   const open = async (proto: 2 | 3 = 2) => {
-    const conn = new Conn(await RespClient.connect(port), log, ids);
+    const conn = new Conn(`c${conns.length}`, await RespClient.connect(port), log, ids);
     conns.push(conn);
-    if (proto === 3) await conn.call('HELLO', '3').then(() => log.pop());
+    if (proto === 3) await conn.call('HELLO', '3').then(() => log.splice(-2));
     return conn;
   };
   try {
@@ -293,10 +314,10 @@ const scenarios: Record<string, Scenario> = {
     await b.call('RPUSH', 'list2', 'a');
     await a.call('CLIENT', 'TRACKING', 'on');
     await a.call('LRANGE', 'list2', '0', '-1');
-    const blocked = a.call('BLMOVE', 'list1', 'list2', 'LEFT', 'LEFT', '0');
+    a.send('BLMOVE', 'list1', 'list2', 'LEFT', 'LEFT', '0');
     await b.untilBlocked(1);
     await b.call('RPUSH', 'list1', 'foo');
-    await blocked;
+    await a.read();
     await a.read();
     await a.call('PING');
   },
@@ -369,6 +390,57 @@ const scenarios: Record<string, Scenario> = {
     await i.trackingInfo();
   },
 };
+
+/** A small deterministic generator (mulberry32), so both servers get the same random sequence. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Random sequences: four tracking clients in different modes (plain,
+ * NOLOOP, OPTIN with CACHING, BCAST on a prefix, one of them RESP2
+ * redirected to a subscriber) read and write a few keys; after each
+ * command every connection PINGs, so each sees its invalidations in order.
+ */
+function randomScenario(seed: number): Scenario {
+  return async (open) => {
+    const rnd = random(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+    const sub = await open();
+    await sub.id('sub');
+    await sub.call('SUBSCRIBE', '__redis__:invalidate');
+    const clients = [await open(3), await open(3), await open(3), await open(3), await open()];
+    await clients[0].call('CLIENT', 'TRACKING', 'on');
+    await clients[1].call('CLIENT', 'TRACKING', 'on', 'NOLOOP');
+    await clients[2].call('CLIENT', 'TRACKING', 'on', 'OPTIN');
+    await clients[3].call('CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'a', 'NOLOOP');
+    await clients[4].call('CLIENT', 'TRACKING', 'on', 'REDIRECT', '<sub>');
+    const keys = ['a1', 'a2', 'b1', 'b2', 'c'];
+    const ops: (() => string[])[] = [
+      () => ['GET', pick(keys)],
+      () => ['MGET', pick(keys), pick(keys)],
+      () => ['EXISTS', pick(keys)],
+      () => ['SET', pick(keys), String(Math.floor(rnd() * 100))],
+      () => ['DEL', pick(keys)],
+      () => ['APPEND', pick(keys), 'x'],
+      () => ['RENAME', pick(keys), pick(keys)],
+      () => ['CLIENT', 'CACHING', 'yes'],
+      () => ['FLUSHDB'],
+    ];
+    for (let step = 0; step < 40; step++) {
+      const op = pick(ops.slice(0, rnd() < 0.03 ? ops.length : ops.length - 1))();
+      await pick(clients).request(...op);
+      for (const c of [...clients, sub]) await c.request('PING');
+    }
+  };
+}
+
+for (let seed = 1; seed <= 12; seed++) scenarios[`random sequence ${seed}: four tracking modes reading and writing a few keys`] = randomScenario(seed);
 
 describe.skipIf(redisServerPath === null)('tracking invalidations (differential vs redis-server)', () => {
   const servers = useSluiceAndRedis({ redis: ['--enable-debug-command', 'yes'], sluice: { config: { 'enable-debug-command': 'yes' } } });
