@@ -68,7 +68,7 @@ describe.skipIf(redisServerPath === null)('client libraries with client-side cac
       await reader.set('io:a', '1');
       await reader.incr('io:b');
       const seen = (await messages).map(([channel, message]) => [channel, message]);
-      seen.push(await reader.client('TRACKINGINFO') as unknown[]);
+      seen.push([await reader.call('CLIENT', 'TRACKINGINFO')]);
       return seen;
     } finally {
       sub.disconnect();
