@@ -94,19 +94,27 @@ export class Tracking implements KeyTracker {
   private invalidate(key: string, current: Client | null): void {
     const ids = this.table.take(key);
     if (ids === undefined) return;
-    let payload: Buffer | null = null;
-    for (const id of ids) {
-      const target = this.server.clients.get(id);
-      const t = target?.tracking;
-      if (target === undefined || t == null || t.bcast) continue;
-      if (target === current) {
-        if (!t.noloop) this.pending.push({ client: target, key });
-        continue;
-      }
-      payload ??= keysPayload([key]);
-      this.send(target, payload);
+    if (typeof ids === 'number') {
+      this.invalidateFor(ids, key, current, null);
+    } else {
+      let payload: Buffer | null = null;
+      for (const id of ids) payload = this.invalidateFor(id, key, current, payload);
     }
     if (this.table.size === 0) this.install();
+  }
+
+  /** Tells client `id`, if it still tracks (not in BCAST), that `key` changed; returns the payload, made once per key. */
+  private invalidateFor(id: number, key: string, current: Client | null, payload: Buffer | null): Buffer | null {
+    const target = this.server.clients.get(id);
+    const t = target?.tracking;
+    if (target === undefined || t == null || t.bcast) return payload;
+    if (target === current) {
+      if (!t.noloop) this.pending.push({ client: target, key });
+      return payload;
+    }
+    payload ??= keysPayload([key]);
+    this.send(target, payload);
+    return payload;
   }
 
   /** The keyspace's hook for FLUSHDB / FLUSHALL: every tracking client hears that all its keys are gone. */
