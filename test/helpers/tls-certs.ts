@@ -14,6 +14,8 @@ export interface TestCerts {
   /** Another server certificate (CN "reloaded"), for reloading. */
   server2Cert: string;
   server2Key: string;
+  /** The server's key encrypted with the passphrase "s3cret". */
+  serverKeyEncrypted: string;
   /** A second CA that signed neither certificate. */
   otherCaCert: string;
   remove(): void;
@@ -39,6 +41,7 @@ export function makeCerts(): TestCerts {
   }
   signed(dir, 'server', 'localhost', 'ca', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
   signed(dir, 'server2', 'reloaded', 'ca', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  openssl(dir, 'pkey', '-in', 'server.key', '-aes256', '-passout', 'pass:s3cret', '-out', 'server-encrypted.key');
   signed(dir, 'client', 'test-client', 'ca', 'extendedKeyUsage=clientAuth\n');
   const file = (f: string) => path.join(dir, f);
   return {
@@ -46,6 +49,7 @@ export function makeCerts(): TestCerts {
     caCert: file('ca.crt'),
     serverCert: file('server.crt'),
     serverKey: file('server.key'),
+    serverKeyEncrypted: file('server-encrypted.key'),
     server2Cert: file('server2.crt'),
     server2Key: file('server2.key'),
     clientCert: file('client.crt'),

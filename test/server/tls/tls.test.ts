@@ -158,6 +158,20 @@ describe('mutual TLS', () => {
     expect(server.server.config.num('port')).toBe(0);
   });
 
+  test('an encrypted key is read with tls-key-file-pass, and refused without it', async () => {
+    const { tlsPort } = await start({ 'tls-auth-clients': 'no', 'tls-key-file': certs.serverKeyEncrypted, 'tls-key-file-pass': 's3cret' }, false);
+    expect(await handshake(tlsPort)).toEqual({ cn: 'localhost', pong: '+PONG' });
+    await expect(start({ 'tls-auth-clients': 'no', 'tls-key-file': certs.serverKeyEncrypted, 'tls-key-file-pass': 'wrong' })).rejects.toThrow(
+      'Unable to update TLS configuration',
+    );
+  });
+
+  test('tls-ciphers limits the TLSv1.2 ciphers offered', async () => {
+    const { tlsPort } = await start({ 'tls-auth-clients': 'no', 'tls-protocols': 'TLSv1.2', 'tls-ciphers': 'ECDHE-RSA-AES128-GCM-SHA256' }, false);
+    expect(await handshake(tlsPort, { ciphers: 'ECDHE-RSA-AES256-GCM-SHA384' })).toHaveProperty('error');
+    expect(await handshake(tlsPort, { ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' })).toEqual({ cn: 'localhost', pong: '+PONG' });
+  });
+
   test('tls-auth-clients yes without a CA is refused at start, as Redis refuses it', async () => {
     await expect(start({})).rejects.toThrow('Unable to update TLS configuration');
   });
