@@ -13,13 +13,15 @@ import * as scripting from './scripting.mjs';
 import * as strings from './strings.mjs';
 import * as streams from './streams.mjs';
 import * as structures from './structures.mjs';
+import * as tls from './tls.mjs';
+import * as tracking from './tracking.mjs';
 import * as types from './types.mjs';
 import { writeSection } from './lib/docs.mjs';
 import { describeGcPauses, takeGcPauses } from './lib/gc-pauses.mjs';
 import { describeMachine, machineLines } from './lib/machine.mjs';
 import { pinSelf, ROOT, SLUICE_CLI } from './lib/servers.mjs';
 
-const SECTIONS = [core, pubsub, queues, types, structures, streams, persistence, rdb, strings, scripting, latency];
+const SECTIONS = [core, pubsub, queues, types, structures, streams, persistence, rdb, strings, scripting, latency, tls, tracking];
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only <section>] [--write | --no-write]

@@ -11,6 +11,7 @@ import type { Command } from './command-types.js';
 import type { Config } from './config.js';
 import { Connection } from './connection.js';
 import type { Server } from './server.js';
+import type { TrackingState } from './tracking/tracking-state.js';
 
 export interface QueuedCommand {
   cmd: Command;
@@ -66,6 +67,8 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   flushPending = false;
   /** Channel, pattern and shard-channel subscriptions; null while there are none (see Registry). */
   pubsub: Subscriptions | null = null;
+  /** CLIENT TRACKING's settings; null while tracking is off. */
+  tracking: TrackingState | null = null;
   /** The peer's address as Redis shows it; for a detached client, what stands in for it (MONITOR's "lua"). */
   readonly addr: string;
   readonly laddr: string;
@@ -191,6 +194,7 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     if (this.pubsub !== null) f += 'P';
     if (this.multi !== null) f += 'x';
     if (this.blocked !== null) f += 'b';
+    if (this.tracking !== null) f += this.tracking.listFlags();
     if (this.casDirty) f += 'd';
     if (this.closeAfterReply) f += 'c';
     if (this.noEvict) f += 'e';

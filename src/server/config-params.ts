@@ -141,7 +141,9 @@ function usableDirectory(dir: string): string | null {
 
 const NO_REPLICATION = none('Sluice has no replication.');
 const NO_CLUSTER = none('Sluice runs standalone: there is no cluster mode.');
-const NO_TLS = none('Sluice has no TLS yet.');
+const TLS_SERVED = honoured();
+const TLS_OUTGOING = none('Sluice\'s one outgoing connection, MIGRATE\'s, is plain TCP (there is no replication or cluster bus): client-side TLS settings have no use.');
+const TLS_SESSIONS = none("Node's TLS server keeps its own session cache; Redis's session settings are not applied to it.");
 const NO_BGSAVE_TUNING = none('BGSAVE writes from the server itself in slices of about a millisecond, not from a forked child: there is nothing to tune.');
 const NO_ACL = none('Sluice has no ACL users yet (requirepass is the one password).');
 const NO_EVICTION = none('Sluice does not evict yet.');
@@ -157,7 +159,7 @@ const NETWORK = section('Network', [
   }),
   text('bind-source-addr', '', NO_REPLICATION),
   bool('protected-mode', 'yes', none('Sluice has no protected mode yet: bind decides who can connect.')),
-  int('port', 6379n, 0n, 65535n, partial('CONFIG SET binds again, as Redis (the reply waits for the sockets; 0 stops listening on TCP). At start, 0 picks a free port (for embedding) where Redis would not listen on TCP.')),
+  int('port', 6379n, 0n, 65535n, partial('CONFIG SET binds again, as Redis (the reply waits for the sockets; 0 stops listening on TCP). At start, 0 picks a free port (for embedding) where Redis would not listen on TCP, unless tls-port is set: then, as in Redis, only TLS is served.')),
   int('tcp-backlog', 511n, 0n, INT_MAX, honoured('The listen backlog of every TCP and Unix socket.'), { immutable: true }),
   text('unixsocket', '', honoured('Clients connect over this Unix socket too (an existing file there is replaced, as Redis does).'), { immutable: true }),
   { ...int('unixsocketperm', 0n, 0n, 0o777n, honoured('The Unix socket file mode (0: as the umask leaves it).'), { immutable: true, unsigned: true }), type: 'octal' },
@@ -167,26 +169,26 @@ const NETWORK = section('Network', [
 ]);
 
 const TLS = section('TLS', [
-  int('tls-port', 0n, 0n, 65535n, NO_TLS),
-  text('tls-cert-file', '', NO_TLS),
-  text('tls-key-file', '', NO_TLS),
-  text('tls-key-file-pass', '', NO_TLS),
-  text('tls-client-cert-file', '', NO_TLS),
-  text('tls-client-key-file', '', NO_TLS),
-  text('tls-client-key-file-pass', '', NO_TLS),
-  text('tls-dh-params-file', '', NO_TLS),
-  text('tls-ca-cert-file', '', NO_TLS),
-  text('tls-ca-cert-dir', '', NO_TLS),
-  oneOf('tls-auth-clients', 'yes', ['no', 'yes', 'optional'], NO_TLS),
-  bool('tls-replication', 'no', NO_TLS),
-  bool('tls-cluster', 'no', NO_TLS),
-  text('tls-protocols', '', NO_TLS),
-  text('tls-ciphers', '', NO_TLS),
-  text('tls-ciphersuites', '', NO_TLS),
-  bool('tls-prefer-server-ciphers', 'no', NO_TLS),
-  bool('tls-session-caching', 'yes', NO_TLS),
-  int('tls-session-cache-size', 20480n, 0n, INT_MAX, NO_TLS),
-  int('tls-session-cache-timeout', 300n, 0n, INT_MAX, NO_TLS),
+  int('tls-port', 0n, 0n, 65535n, TLS_SERVED),
+  text('tls-cert-file', '', TLS_SERVED),
+  text('tls-key-file', '', TLS_SERVED),
+  text('tls-key-file-pass', '', TLS_SERVED),
+  text('tls-client-cert-file', '', TLS_OUTGOING),
+  text('tls-client-key-file', '', TLS_OUTGOING),
+  text('tls-client-key-file-pass', '', TLS_OUTGOING),
+  text('tls-dh-params-file', '', TLS_SERVED),
+  text('tls-ca-cert-file', '', TLS_SERVED),
+  text('tls-ca-cert-dir', '', honoured('Every file in the directory is read as PEM certificates (OpenSSL looks them up by hashed name).')),
+  oneOf('tls-auth-clients', 'yes', ['no', 'yes', 'optional'], TLS_SERVED),
+  bool('tls-replication', 'no', none('Sluice has no replication.')),
+  bool('tls-cluster', 'no', none('Sluice runs standalone: there is no cluster bus.')),
+  text('tls-protocols', '', partial('Node takes a range of versions: the lowest to the highest named (a gap is filled).')),
+  text('tls-ciphers', '', TLS_SERVED),
+  text('tls-ciphersuites', '', TLS_SERVED),
+  bool('tls-prefer-server-ciphers', 'no', TLS_SERVED),
+  bool('tls-session-caching', 'yes', TLS_SESSIONS),
+  int('tls-session-cache-size', 20480n, 0n, INT_MAX, TLS_SESSIONS),
+  int('tls-session-cache-timeout', 300n, 0n, INT_MAX, TLS_SESSIONS),
 ]);
 
 const GENERAL = section('General', [
@@ -264,7 +266,7 @@ const SECURITY = section('Security', [
 
 const CLIENTS = section('Clients', [
   int('maxclients', 10000n, 1n, UINT_MAX, honoured('Connections beyond it are refused with Redis\'s error.'), { unsigned: true }),
-  int('tracking-table-max-keys', 1000000n, 0n, LONG_MAX, none('Sluice has no client-side caching (CLIENT TRACKING) yet.'), { unsigned: true }),
+  int('tracking-table-max-keys', 1000000n, 0n, LONG_MAX, honoured('Past it, the longest-tracked keys are invalidated first (Redis picks them at random).'), { unsigned: true }),
 ]);
 
 const MEMORY = section('Memory management', [

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type { ParserLimits } from '../protocol/limits.js';
 import { RequestParser, type RequestSink } from '../protocol/request-parser.js';
 import { forBacklog, RespWriter } from '../protocol/reply.js';
@@ -34,7 +35,8 @@ export class Connection {
     this.laddr = formatAddress(socket.localAddress, socket.localPort);
     this.localPort = socket.localPort;
     this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
-    this.writer = SocketWriter.for(socket);
+    // A TLS socket's bytes must go through its encryption: only the stream's own write does that.
+    this.writer = socket instanceof TLSSocket ? null : SocketWriter.for(socket);
   }
 
   /** Bytes waiting to reach the peer: the output buffer plus what was written and the kernel has not taken yet. */

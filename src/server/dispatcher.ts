@@ -42,6 +42,7 @@ export class Dispatcher {
     this.process(c, argv);
     if (c.replyOff || c.replySkip || c.replySkipNext) this.applyReplyMode(c, replyStart);
     broker.executing = outer;
+    if (this.server.keyspace.tracker !== null) this.server.tracking.afterCommand(c, argv);
     if (broker.deferred !== null) broker.releaseDeferred(c);
     // Keys the command (or transaction) made ready serve their blocked clients now, before anyone's next command.
     if (this.server.blocking.hasReady) this.server.blocking.serveReadyKeys();
@@ -54,6 +55,7 @@ export class Dispatcher {
     broker.executing = c;
     this.call(c, cmd, argv, true);
     broker.executing = outer;
+    if (this.server.keyspace.tracker !== null) this.server.tracking.afterCommand(c, argv);
     if (broker.deferred !== null) broker.releaseDeferred(c);
   }
 
@@ -252,6 +254,7 @@ export class Dispatcher {
       server.stats.countError(c.reply.lastError);
     }
     c.lastCommand = cmd.fullName;
+    if (ks.tracker !== null && cmd.isReadonly) server.tracking.afterRead(cmd, argv);
     // No copy: an argv array is never changed once framed, so an effect may keep it.
     if (ks.dirty !== dirtyBefore && c.propagateArgv !== null && propagation.active) {
       propagation.record(c.db.index, c.propagateArgv ?? argv);

@@ -62,7 +62,9 @@ function safe(s: string): string {
 }
 
 function boundPort(server: Server, c: Client): number {
-  return c.conn?.localPort ?? server.config.num('port');
+  const local = c.conn?.localPort;
+  // A TLS connection's local port is tls-port, not the plain port tcp_port names.
+  return local !== undefined && local !== server.config.num('tls-port') ? local : server.config.num('port');
 }
 
 function serverSection(server: Server, c: Client): string[] {
@@ -70,6 +72,7 @@ function serverSection(server: Server, c: Client): string[] {
   const hz = server.config.num('hz');
   const port = boundPort(server, c);
   const binds = server.config.str('bind').split(' ').filter((b) => b !== '');
+  const tlsPort = server.config.num('tls-port');
   return [
     `redis_version:${REDIS_VERSION}`,
     `sluice_version:${SLUICE_VERSION}`,
@@ -89,6 +92,8 @@ function serverSection(server: Server, c: Client): string[] {
     `config_file:${server.configFile ?? ''}`,
     'io_threads_active:0',
     `listener0:name=tcp${binds.map((b) => `,bind=${b}`).join('')},port=${port}`,
+    // Redis numbers listeners by connection type: tcp 0, unix 1, tls 2.
+    ...(tlsPort === 0 ? [] : [`listener2:name=tls${binds.map((b) => `,bind=${b}`).join('')},port=${tlsPort}`]),
   ];
 }
 
@@ -98,6 +103,7 @@ function clientsSection(server: Server): string[] {
     'cluster_connections:0',
     `maxclients:${server.config.num('maxclients')}`,
     `blocked_clients:${server.metrics.blockedClients()}`,
+    `tracking_clients:${server.tracking.clients}`,
     // Redis 7.4's: connections with at least one subscription.
     `pubsub_clients:${server.broker.registry.clients}`,
     `clients_in_timeout_table:${server.blocking.withTimeout}`,
@@ -171,6 +177,9 @@ function statsSection(server: Server): string[] {
     `pubsub_channels:${server.broker.registry.channels.size}`,
     `pubsub_patterns:${server.broker.registry.patterns.size}`,
     `pubsubshard_channels:${server.broker.registry.shardChannels.size}`,
+    `tracking_total_keys:${server.tracking.table.size}`,
+    `tracking_total_items:${server.tracking.table.items}`,
+    `tracking_total_prefixes:${server.tracking.prefixes.size}`,
     `total_error_replies:${s.totalErrorReplies}`,
     `client_query_buffer_limit_disconnections:${s.clientQueryBufferLimitDisconnections}`,
     `client_output_buffer_limit_disconnections:${s.clientOutputBufferLimitDisconnections}`,

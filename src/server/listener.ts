@@ -22,10 +22,18 @@ export class Listener {
 
   constructor(private readonly onConnection: (socket: net.Socket) => void) {}
 
-  /** Binds every address; resolves to the port bound (the one picked for port 0). Rejects, having closed what it bound, on failure. */
-  async listen(binds: readonly string[], port: number, options: ListenOptions): Promise<number> {
-    port = await this.listenTcp(binds, port, options.backlog);
-    if (this.tcp.length === 0) throw new Error(`could not bind to any of: ${binds.join(' ')}`);
+  /**
+   * Binds every address; resolves to the port bound (the one picked for
+   * port 0). With `port` null no TCP socket is bound (only TLS, or the
+   * Unix socket, serve). Rejects, having closed what it bound, on failure.
+   */
+  async listen(binds: readonly string[], port: number | null, options: ListenOptions): Promise<number> {
+    if (port === null) {
+      port = 0;
+    } else {
+      port = await this.listenTcp(binds, port, options.backlog);
+      if (this.tcp.length === 0) throw new Error(`could not bind to any of: ${binds.join(' ')}`);
+    }
     if (options.unixSocket !== '') await this.listenUnix(options);
     return port;
   }
@@ -43,22 +51,9 @@ export class Listener {
   }
 
   private async listenTcp(binds: readonly string[], port: number, backlog: number): Promise<number> {
-    for (const spec of binds) {
-      const optional = spec.startsWith('-');
-      const host = optional ? spec.slice(1) : spec;
-      const srv = net.createServer({ noDelay: true }, this.onConnection);
-      try {
-        await listening(srv, { port, host, exclusive: true, backlog });
-      } catch (e) {
-        if (optional) continue;
-        await closeAll(this.tcp);
-        this.tcp = [];
-        throw e;
-      }
-      port = (srv.address() as net.AddressInfo).port;
-      this.tcp.push(srv);
-    }
-    return port;
+    const [servers, bound] = await listenOnEach(binds, port, backlog, () => net.createServer({ noDelay: true }, this.onConnection));
+    this.tcp = servers;
+    return bound;
   }
 
   /** As Redis: a file already at the path (a socket left by a crash) is removed first. */
@@ -94,7 +89,33 @@ export class Listener {
   }
 }
 
-function closeAll(servers: readonly net.Server[]): Promise<void> {
+/**
+ * Listens with a server `create` makes on each bind address, all on one
+ * port (the first one bound picks it when `port` is 0). A leading `-`
+ * makes an address optional. Rejects, having closed what it bound, when a
+ * required address cannot be bound.
+ */
+export async function listenOnEach<S extends net.Server>(
+  binds: readonly string[], port: number, backlog: number, create: () => S,
+): Promise<[S[], number]> {
+  const servers: S[] = [];
+  for (const spec of binds) {
+    const optional = spec.startsWith('-');
+    const srv = create();
+    try {
+      await listening(srv, { port, host: optional ? spec.slice(1) : spec, exclusive: true, backlog });
+    } catch (e) {
+      if (optional) continue;
+      await closeAll(servers);
+      throw e;
+    }
+    port = (srv.address() as net.AddressInfo).port;
+    servers.push(srv);
+  }
+  return [servers, port];
+}
+
+export function closeAll(servers: readonly net.Server[]): Promise<void> {
   return Promise.all(servers.map((l) => new Promise<void>((resolve) => l.close(() => resolve())))).then(() => {});
 }
 

@@ -1,4 +1,5 @@
 import type net from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { Broker } from '../broker/broker.js';
 import { DiscardReply } from '../core/reply-sinks.js';
@@ -25,7 +26,10 @@ import { Metrics } from './metrics.js';
 import { formatMonitorLine } from './monitor.js';
 import { OutputLimits } from './output-limits.js';
 import { Slowlog } from './slowlog.js';
-import { readChunks } from './socket-reader.js';
+import { Tracking } from './tracking/tracking.js';
+import { readChunks, readWithEvents } from './socket-reader.js';
+import { TlsListener } from './tls/tls-listener.js';
+import { TlsConfigError, tlsSettings, type ClientAuth, type TlsSettings } from './tls/tls-settings.js';
 import { ServerStats } from './stats.js';
 
 /** Redis's maxmemory check before each command (performEvictions): whether used memory is over the limit. */
@@ -67,6 +71,8 @@ export class Server implements PersistenceHost<Client> {
   readonly slowlog = new Slowlog();
   readonly metrics: Metrics = new Metrics(this);
   readonly outputLimits = new OutputLimits(this);
+  /** Client-side caching: who tracks which keys, and the invalidations they are sent. */
+  readonly tracking: Tracking = new Tracking(this);
   readonly broker: Broker<Client>;
   /** The AOF: loading at start, appending effects, rewrites. */
   readonly persistence: Persistence<Client>;
@@ -92,6 +98,7 @@ export class Server implements PersistenceHost<Client> {
   lastSave = Math.floor(Date.now() / 1000);
   readonly redisVersion = REDIS_VERSION;
   private readonly listener = new Listener((socket) => this.accept(socket));
+  private readonly tlsListener = new TlsListener((socket) => this.accept(socket), () => this.log);
   /** Set once listen() has bound the sockets: from then on CONFIG SET port and bind bind again. */
   listening = false;
   private rebinding: Promise<void> = Promise.resolve();
@@ -169,7 +176,11 @@ export class Server implements PersistenceHost<Client> {
       destination: logOptions.destination,
     });
     this.applyConfig();
-    this.config.onChange = () => this.applyConfig();
+    this.config.onChange = (name) => {
+      this.applyConfig();
+      if (name === 'tls-auth-clients') this.tlsListener.setClientAuth(this.config.str(name) as ClientAuth);
+      else if (name.startsWith('tls-') && name !== 'tls-port') this.reloadTls();
+    };
   }
 
   /** Copies configuration into the fields read on hot paths. */
@@ -192,9 +203,14 @@ export class Server implements PersistenceHost<Client> {
    * address cannot be bound, listening nowhere on TCP then.
    */
   rebind(): Promise<void> {
-    const next = this.rebinding.catch(() => {}).then(() =>
-      this.listener.rebind(this.bindAddresses(), this.config.num('port'), this.config.num('tcp-backlog')),
-    );
+    const next = this.rebinding.catch(() => {}).then(async () => {
+      const binds = this.bindAddresses();
+      const backlog = this.config.num('tcp-backlog');
+      await this.listener.rebind(binds, this.config.num('port'), backlog);
+      await this.tlsListener.close();
+      const tlsPort = this.config.num('tls-port');
+      if (tlsPort !== 0) await this.tlsListener.listen(binds, tlsPort, backlog, this.tlsSettings());
+    });
     this.rebinding = next;
     return next;
   }
@@ -203,15 +219,46 @@ export class Server implements PersistenceHost<Client> {
     return this.config.str('bind').split(/\s+/).filter(Boolean);
   }
 
-  /** Starts listening on each bind address; resolves to the bound port. */
+  /**
+   * The TLS settings the tls-* parameters make; what is wrong with them is
+   * logged, and thrown as Redis words it to CONFIG SET.
+   */
+  private tlsSettings(): TlsSettings {
+    try {
+      return tlsSettings(this.config);
+    } catch (e) {
+      if (!(e instanceof TlsConfigError)) throw e;
+      this.log.warning(e.message);
+      throw new Error('Unable to update TLS configuration. Check server logs.');
+    }
+  }
+
+  /** A tls-* parameter changed: connections made from now on use the new context (Redis's applyTlsCfg). */
+  private reloadTls(): void {
+    if (this.tlsListener.active) this.tlsListener.reload(this.tlsSettings());
+  }
+
+  /**
+   * Starts listening on each bind address, on `port` and on `tls-port`;
+   * resolves to the plain port bound (the TLS one when `port` is 0 and
+   * `tls-port` is not: then, as in Redis, no plain socket is bound).
+   */
   async listen(): Promise<number> {
     let port: number;
     try {
-      port = await this.listener.listen(this.bindAddresses(), this.config.num('port'), {
-        backlog: this.config.num('tcp-backlog'),
+      const tlsPort = this.config.num('tls-port');
+      const plain = this.config.num('port') !== 0 || tlsPort === 0;
+      const backlog = this.config.num('tcp-backlog');
+      const settings = tlsPort === 0 ? null : this.tlsSettings();
+      port = await this.listener.listen(this.bindAddresses(), plain ? this.config.num('port') : null, {
+        backlog,
         unixSocket: this.config.str('unixsocket'),
         unixSocketPerm: this.config.num('unixsocketperm'),
       });
+      if (settings !== null) {
+        const bound = await this.tlsListener.listen(this.bindAddresses(), tlsPort, backlog, settings);
+        if (!plain) port = bound;
+      }
     } catch (e) {
       await this.close();
       throw e;
@@ -226,7 +273,7 @@ export class Server implements PersistenceHost<Client> {
       }
     }
     // Port 0 asked for any free port: the one picked is the port from now on (CONFIG GET, CONFIG SET bind, REWRITE).
-    if (this.config.num('port') === 0) this.config.setMany([['port', String(port)]], { startup: true });
+    if (this.config.num('port') === 0 && !this.tlsListener.active) this.config.setMany([['port', String(port)]], { startup: true });
     this.listening = true;
     this.startCron();
     // Clients can connect while the AOF loads: they are answered -LOADING, as Redis does.
@@ -245,6 +292,7 @@ export class Server implements PersistenceHost<Client> {
   private serverCron(): void {
     this.expireCycle(Date.now() + Math.max(1, Math.floor(250 / this.config.num('hz'))));
     this.keyspace.maintain();
+    if (this.tracking.clients !== 0) this.tracking.limit();
     const timeout = this.config.num('timeout');
     if (timeout > 0) {
       const limit = Date.now() - timeout * 1000;
@@ -281,8 +329,7 @@ export class Server implements PersistenceHost<Client> {
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
-    // Reads are delivered on later event-loop turns, after the client exists.
-    const reading = readChunks(socket, (chunk) => {
+    const onChunk = (chunk: Buffer) => {
       this.stats.netInputBytes += chunk.length;
       c.lastInteraction = this.startTurn();
       try {
@@ -291,7 +338,9 @@ export class Server implements PersistenceHost<Client> {
         this.fault(c, 'reading a request', e);
       }
       this.flushClient(c);
-    });
+    };
+    // Reads are delivered on later event-loop turns, after the client exists. A TLS socket's decrypted bytes come as 'data' events.
+    const reading = socket instanceof TLSSocket ? readWithEvents(socket, onChunk) : readChunks(socket, onChunk);
     const c = new Client(this, this.nextClientId++, reading);
     this.clients.set(c.id, c);
     reading.on('error', () => c.close());
@@ -395,6 +444,7 @@ export class Server implements PersistenceHost<Client> {
     this.paused.delete(c);
     this.blocking.release(c);
     this.broker.removeClient(c);
+    if (c.tracking !== null) this.tracking.disable(c);
     for (const { db, key } of c.watchedKeys) db.unwatch(key, c);
     c.watchedKeys = [];
   }
@@ -482,6 +532,7 @@ export class Server implements PersistenceHost<Client> {
     }
     this.closing = Promise.all([
       this.listener.close(),
+      this.tlsListener.close(),
       this.metrics.close(),
     ]).then(() => {
       this.log.flush?.();

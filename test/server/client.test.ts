@@ -175,7 +175,8 @@ describe('CLIENT SETINFO and NO-TOUCH (Redis 7.2)', () => {
     expect(lines).toContain('SETINFO <option> <value>');
     expect(lines).toContain('NO-TOUCH (ON|OFF)');
     expect(lines).toContain('PAUSE <timeout> [WRITE|ALL]');
-    expect(lines).not.toContain('TRACKINGINFO');
+    expect(lines).toContain('TRACKINGINFO');
+    expect(lines).toContain('CACHING (YES|NO)');
     expect(lines.slice(-2)).toEqual(['HELP', '    Print this help.']);
   });
 });

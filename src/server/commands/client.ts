@@ -7,6 +7,7 @@ import { clientKill } from './client-kill.js';
 import { clientInfoLine, clientType, clientTypeByName } from './client-list.js';
 import { CLIENT_NAME_ERROR, validClientName } from './connection.js';
 import { helpReply, subcommandSyntaxError } from '../../core/help.js';
+import { trackingSubcommands } from '../tracking/tracking-commands.js';
 
 /** setTimeout's longest delay; longer pauses re-arm the timer when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -345,6 +346,7 @@ export const clientCommands: CommandSpec[] = [
         summary: 'Resumes processing commands from paused clients.',
         complexity: 'O(N) Where N is the number of paused clients', handler: clientUnpause,
       },
+      ...trackingSubcommands,
     ],
   },
 ];

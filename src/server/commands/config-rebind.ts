@@ -4,6 +4,7 @@ import type { Client } from '../client.js';
 const REBIND_FAILURE: ReadonlyMap<string, string> = new Map([
   ['port', 'Unable to listen on this port. Check server logs.'],
   ['bind', 'Failed to bind to specified addresses.'],
+  ['tls-port', 'Unable to listen on this port. Check server logs.'],
 ]);
 
 /** Whether a CONFIG SET of these names may make a listening server bind again (so their old values are kept). */
@@ -19,7 +20,7 @@ export function mayRebind(c: Client, names: readonly string[]): boolean {
 export function rebindingParameter(c: Client, before: readonly [string, string][]): string | null {
   const config = c.server.config;
   for (const [name, old] of before) {
-    if (name === 'bind' || (name === 'port' && config.settable(config.def(name)!) !== old)) return name;
+    if (name === 'bind' || ((name === 'port' || name === 'tls-port') && config.settable(config.def(name)!) !== old)) return name;
   }
   return null;
 }

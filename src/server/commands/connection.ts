@@ -68,6 +68,7 @@ function reset(c: Client): void {
   c.server.monitors.delete(c);
   c.monitor = false;
   c.server.broker.registry.removeAll(c);
+  c.server.tracking.disable(c);
   c.db = c.server.keyspace.db(0);
   c.out.proto = 2;
   c.name = '';

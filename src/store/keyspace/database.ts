@@ -203,13 +203,18 @@ export class Database {
     this.signal(key);
   }
 
-  /** Breaks WATCH on a key without counting a change (expiry is not a client's write). */
+  /**
+   * Breaks WATCH on a key and invalidates it for client-side caching,
+   * without counting a change (expiry is not a client's write).
+   */
   signal(key: string): void {
     const watched = this.watched;
     if (watched !== null) {
       const set = watched.get(key);
       if (set !== undefined) for (const w of set) w.casDirty = true;
     }
+    const tracker = this.ks.tracker;
+    if (tracker !== null) tracker.keyModified(key);
   }
 
   /** True (and the key gone) when the key's deadline has passed. */

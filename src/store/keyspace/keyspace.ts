@@ -43,6 +43,16 @@ export interface KeyWaiters {
 }
 
 /**
+ * Client-side caching as the keyspace sees it (Redis's tracking table):
+ * told of every key a write or an expiry changes, and of every flush.
+ * Keys are global to tracking, whatever their database.
+ */
+export interface KeyTracker {
+  keyModified(key: string): void;
+  flushed(): void;
+}
+
+/**
  * The class of a keyspace event, as notify-keyspace-events names them:
  * g generic, $ string, l list, s set, h hash, z sorted set, x expired,
  * e evicted, t stream, m key miss, n new key.
@@ -99,6 +109,8 @@ export class Keyspace {
   notifyNew = false;
   /** Set once a client blocks on a key (BLPOP…); null until then. */
   waiters: KeyWaiters | null = null;
+  /** Set while any client tracks keys (or the tracking table still holds some); null otherwise. */
+  tracker: KeyTracker | null = null;
   stats: KeyspaceStats = { hits: 0, misses: 0, expiredKeys: 0, activeExpired: 0, activeSampled: 0 };
   /**
    * True when the last active-expiry slice ran out of time while still
@@ -148,15 +160,22 @@ export class Keyspace {
   }
 
   flushDb(index: number): number {
-    this.expireIterators[index] = null;
-    this.randomCursors[index] = null;
-    return this.dbs[index].flush();
+    const removed = this.emptyDb(index);
+    if (this.tracker !== null) this.tracker.flushed();
+    return removed;
   }
 
   flushAll(): number {
     let removed = 0;
-    for (let i = 0; i < this.dbs.length; i++) removed += this.flushDb(i);
+    for (let i = 0; i < this.dbs.length; i++) removed += this.emptyDb(i);
+    if (this.tracker !== null) this.tracker.flushed();
     return removed;
+  }
+
+  private emptyDb(index: number): number {
+    this.expireIterators[index] = null;
+    this.randomCursors[index] = null;
+    return this.dbs[index].flush();
   }
 
   /**
