@@ -2,6 +2,7 @@ import { smallInt, toInt64 } from '../../core/numbers.js';
 import { GrowingBuffer } from '../../core/rdb/growing-buffer.js';
 import { MAX_VALUE_ELEMENTS } from '../../core/rdb/reader.js';
 import { RdbError } from '../../core/rdb/rdb-error.js';
+import { byteString } from '../../protocol/byte-string.js';
 
 /**
  * Redis's listpack (listpack.c), the byte form of every small collection
@@ -181,7 +182,7 @@ export function readListpack(lp: Buffer, base: number): ListpackEntry[] {
     }
     const entryLen = head + dataLen;
     if (entryLen > last - p) fail('entry past the end', start);
-    if (dataLen !== 0 || typeof value === 'string') value = lp.toString('latin1', p + head, p + entryLen);
+    if (dataLen !== 0 || typeof value === 'string') value = dataLen <= 16 ? byteString(lp, p + head, dataLen) : lp.latin1Slice(p + head, p + entryLen);
     p += entryLen;
     const n = backlenSize(entryLen);
     if (n > last - p || readBacklen(lp, p, n) !== entryLen) fail('bad back-length', p);
