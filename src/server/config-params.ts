@@ -143,7 +143,6 @@ const NO_REPLICATION = none('Sluice has no replication.');
 const NO_CLUSTER = none('Sluice runs standalone: there is no cluster mode.');
 const NO_TLS = none('Sluice has no TLS yet.');
 const NO_BGSAVE = none('Sluice has SAVE but no background snapshots (BGSAVE) yet.');
-const NO_ACL = none('Sluice has no ACL users yet (requirepass is the one password).');
 const NO_EVICTION = none('Sluice does not evict yet.');
 const NO_LAZYFREE = none('Sluice frees memory through the garbage collector: nothing is freed on a separate thread.');
 const NO_ALLOCATOR = none("Node's garbage collector manages Sluice's memory: there is no jemalloc to tune or defragment.");
@@ -156,7 +155,7 @@ const NETWORK = section('Network', [
     multiArg: true, rewrite: 'words', validate: validateBind,
   }),
   text('bind-source-addr', '', NO_REPLICATION),
-  bool('protected-mode', 'yes', none('Sluice has no protected mode yet: bind decides who can connect.')),
+  bool('protected-mode', 'yes', honoured('With no password on the default user, clients from other than loopback are refused with Redis\'s DENIED explanation.')),
   int('port', 6379n, 0n, 65535n, partial('CONFIG SET binds again, as Redis (the reply waits for the sockets; 0 stops listening on TCP). At start, 0 picks a free port (for embedding) where Redis would not listen on TCP.')),
   int('tcp-backlog', 511n, 0n, INT_MAX, honoured('The listen backlog of every TCP and Unix socket.'), { immutable: true }),
   text('unixsocket', '', honoured('Clients connect over this Unix socket too (an existing file there is replaced, as Redis does).'), { immutable: true }),
@@ -258,9 +257,9 @@ const REPLICATION = section('Replication', [
 
 const SECURITY = section('Security', [
   text('requirepass', '', honoured('The password AUTH checks (the default user\'s).'), { sensitive: true, rewrite: 'unset-when-empty' }),
-  text('aclfile', '', NO_ACL, { immutable: true }),
-  int('acllog-max-len', 128n, 0n, LONG_MAX, NO_ACL),
-  oneOf('acl-pubsub-default', 'resetchannels', ['allchannels', 'resetchannels'], NO_ACL),
+  text('aclfile', '', honoured('Users are loaded from it at start and by ACL LOAD, written by ACL SAVE.'), { immutable: true }),
+  int('acllog-max-len', 128n, 0n, LONG_MAX, honoured('How many entries ACL LOG keeps.')),
+  oneOf('acl-pubsub-default', 'resetchannels', ['allchannels', 'resetchannels'], honoured('The channels a new user or selector starts with.')),
 ]);
 
 const CLIENTS = section('Clients', [

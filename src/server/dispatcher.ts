@@ -119,13 +119,20 @@ export class Dispatcher {
       this.reject(c, cmd, argv, DEBUG_NOT_ALLOWED);
       return;
     }
-    if (!c.authenticated && !cmd.noAuth) {
+    if (!c.authenticated && !cmd.noAuth && server.acl.authRequired(c)) {
       this.reject(c, cmd, argv, 'NOAUTH Authentication required.');
       return;
     }
     if (c.multi !== null && cmd.noMulti) {
       this.reject(c, cmd, argv, 'ERR Command not allowed inside a transaction');
       return;
+    }
+    if (!c.user.unrestricted) {
+      const denied = server.acl.deny(c, cmd, argv, c.multi !== null ? 'multi' : 'toplevel');
+      if (denied !== null) {
+        this.reject(c, cmd, argv, `NOPERM ${denied}`);
+        return;
+      }
     }
     if (server.memoryLimit !== null && server.memoryLimit.overLimit() && this.deniedOverMemory(c, cmd)) {
       this.reject(c, cmd, argv, OOM);

@@ -1,6 +1,9 @@
 import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Broker } from '../broker/broker.js';
+import { Acl } from './acl/acl.js';
+import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './acl/protected-mode.js';
+import { clientInfoLine } from './commands/client-list.js';
 import { DiscardReply } from '../core/reply-sinks.js';
 import { PropagationStream } from '../core/propagation.js';
 import type { HeldReply } from '../persistence/fsync.js';
@@ -73,6 +76,8 @@ export class Server implements PersistenceHost<Client> {
   readonly blocking: BlockingRegistry<Client>;
   readonly commands: CommandTable;
   readonly scripting: Scripting;
+  /** ACL users, the default user, the ACL log. */
+  readonly acl: Acl;
   /** The client scripts run their commands as (Redis's Lua client). */
   private readonly luaClient: Client;
   readonly clients = new Map<number, Client>();
@@ -145,10 +150,20 @@ export class Server implements PersistenceHost<Client> {
     });
     this.persistence = new Persistence<Client>(this, (held) => this.writeHeld(held));
     this.scripting = new Scripting(scriptHost(this, () => this.luaClient), REDIS_VERSION, () => this.config.num('busy-reply-threshold'));
+    this.commands = new CommandTable(commandList(this.broker, this.persistence, this.scripting));
+    this.acl = new Acl(
+      {
+        clients: () => this.clients.values(),
+        current: () => this.broker.executing,
+        clientInfo: (c) => clientInfoLine(c, Date.now()),
+        config: (name) => this.config.str(name),
+      },
+      this.commands.commands,
+    );
+    this.acl.requirePass(this.config.str('requirepass'));
     this.luaClient = new Client(this, this.nextClientId++, null, this.scripting.sink, 'lua');
     this.luaClient.denyBlocking = true;
     this.luaClient.fromScript = true;
-    this.commands = new CommandTable(commandList(this.broker, this.persistence, this.scripting));
     renames.forEach(([from, to], i) => {
       const reason = this.commands.rename(from, to);
       if (reason !== null) throw new CommandRenameError(i, reason);
@@ -168,7 +183,10 @@ export class Server implements PersistenceHost<Client> {
       destination: logOptions.destination,
     });
     this.applyConfig();
-    this.config.onChange = () => this.applyConfig();
+    this.config.onChange = (name) => {
+      if (name === 'requirepass') this.acl.requirePass(this.config.str('requirepass'));
+      this.applyConfig();
+    };
   }
 
   /** Copies configuration into the fields read on hot paths. */
@@ -278,6 +296,11 @@ export class Server implements PersistenceHost<Client> {
     if (this.clients.size >= this.config.num('maxclients')) {
       this.stats.rejectedConnections++;
       socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    if (protectedModeRefuses(this.config.str('protected-mode') === 'yes', this.acl.defaultUser.nopass, socket.remoteAddress)) {
+      this.stats.rejectedConnections++;
+      socket.end(PROTECTED_MODE_DENIED);
       return;
     }
     // Reads are delivered on later event-loop turns, after the client exists.

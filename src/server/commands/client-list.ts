@@ -70,6 +70,6 @@ export function clientInfoLine(c: Client, now: number, running: readonly string[
     ` multi=${c.multi === null ? -1 : c.multi.length} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem}` +
     ` multi-mem=${multiMem} rbs=0 rbp=0 obl=${obl} oll=0 omem=${omem}` +
     ` tot-mem=${qbuf + argvMem + multiMem + obl + omem} events=${omem > 0 ? 'rw' : 'r'}` +
-    ` cmd=${c.lastCommand} user=default redir=-1 resp=${c.reply.proto} lib-name=${c.libName} lib-ver=${c.libVer}`
+    ` cmd=${c.lastCommand} user=${c.user.name} redir=-1 resp=${c.reply.proto} lib-name=${c.libName} lib-ver=${c.libVer}`
   );
 }
