@@ -107,7 +107,7 @@ differential('ACL SETUSER, GETUSER and LIST', {
   ],
   'command rules keep their order, each command once; categories follow the command table': [
     ...fresh,
-    c('ACL', 'SETUSER', 'bob', '+@read', '+select|0', '+config|get'),
+    c('ACL', 'SETUSER', 'bob', '+@read', '+config|get'),
     c('ACL', 'GETUSER', 'bob'),
     c('ACL', 'SETUSER', 'bob', 'allcommands', '-@dangerous', '+flushdb'),
     c('ACL', 'LIST'),
