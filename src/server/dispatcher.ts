@@ -233,6 +233,8 @@ export class Dispatcher {
     // An AOF rewrite in progress copies the keys a write names before it changes them.
     if (cmd.isWrite && server.persistence.rewrite !== null) server.persistence.rewrite.beforeWrite(c.db.index, cmd, argv);
     const mark = c.conn === null ? 0 : c.conn.out.mark();
+    // As Redis, the running command is the client's last from the start (what CLIENT LIST and the ACL log show).
+    c.lastCommand = cmd.fullName;
     const start = this.stamp;
     try {
       cmd.handler!(c, argv);
