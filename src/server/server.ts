@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Broker } from '../broker/broker.js';
 import { Acl } from './acl/acl.js';
 import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './acl/protected-mode.js';
+import { loadUsersAtStartup } from './acl/config-users.js';
 import { clientInfoLine } from './commands/client-list.js';
 import { DiscardReply } from '../core/reply-sinks.js';
 import { PropagationStream } from '../core/propagation.js';
@@ -111,12 +112,14 @@ export class Server implements PersistenceHost<Client> {
    * @param configFile the absolute path of the config file the settings came
    * from: CONFIG REWRITE writes it, INFO shows it; null when there is none.
    * @param renames the config file's rename-command directives, in order.
+   * @param users the config file's `user` directives: each user's name, then its rules.
    */
   constructor(
     settings: [string, string][] = [],
     logOptions: { pretty?: boolean; destination?: NodeJS.WritableStream } = {},
     readonly configFile: string | null = null,
     renames: readonly (readonly [from: string, to: string])[] = [],
+    users: readonly (readonly string[])[] = [],
   ) {
     const err = this.config.setMany(settings, { startup: true });
     if (err !== null) throw new Error(err.replace(/^ERR /, ''));
@@ -182,6 +185,7 @@ export class Server implements PersistenceHost<Client> {
       pretty: logOptions.pretty,
       destination: logOptions.destination,
     });
+    loadUsersAtStartup(this.acl, users, this.config.str('aclfile'), (m) => this.log.notice(m));
     this.applyConfig();
     this.config.onChange = (name) => {
       if (name === 'requirepass') this.acl.requirePass(this.config.str('requirepass'));
