@@ -302,9 +302,11 @@ export class Server implements PersistenceHost<Client> {
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
-    if (protectedModeRefuses(this.config.str('protected-mode') === 'yes', this.acl.defaultUser.nopass, socket.remoteAddress)) {
+    if (protectedModeRefuses(this.config.bool('protected-mode'), this.acl.defaultUser.nopass, socket.remoteAddress)) {
       this.stats.rejectedConnections++;
+      // Closed once written: the client's own FIN is never read.
       socket.end(PROTECTED_MODE_DENIED);
+      socket.destroySoon();
       return;
     }
     // Reads are delivered on later event-loop turns, after the client exists.
