@@ -51,6 +51,22 @@ export class AclLog {
     this.entries = [];
   }
 
+  /** CONFIG RESETSTAT. */
+  resetCounters(): void {
+    this.denied.auth = this.denied.command = this.denied.key = this.denied.channel = 0;
+  }
+
+  /** INFO stats' acl_access_denied_* fields. */
+  infoLines(): string[] {
+    const d = this.denied;
+    return [
+      `acl_access_denied_auth:${d.auth}`,
+      `acl_access_denied_cmd:${d.command}`,
+      `acl_access_denied_key:${d.key}`,
+      `acl_access_denied_channel:${d.channel}`,
+    ];
+  }
+
   /** ACL LOG [count]: each entry as a map of Redis's ten fields. */
   write(r: Reply, count: number): void {
     const now = Date.now();

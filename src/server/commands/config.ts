@@ -37,6 +37,7 @@ function configSet(c: Client, argv: string[]): void {
 function configResetstat(c: Client): void {
   const server = c.server;
   server.stats.reset();
+  server.acl.log.resetCounters();
   const ks = server.keyspace.stats;
   ks.hits = ks.misses = ks.expiredKeys = ks.activeExpired = ks.activeSampled = 0;
   for (const cmd of server.commands.all()) {

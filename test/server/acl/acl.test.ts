@@ -136,6 +136,28 @@ describe('ACL LOG entries as Redis 7.2 writes them', () => {
     await conn.call('AUTH', 'default', 'x');
   });
 
+  test("INFO counts denials by reason (acl_access_denied_*), and CONFIG RESETSTAT zeroes them", async () => {
+    const { conn } = fx;
+    const counts = async () => {
+      const info = (await conn.call('INFO', 'stats')) as { v: string };
+      return info.v.split('\r\n').filter((l) => l.startsWith('acl_access_denied_'));
+    };
+    await conn.call('CONFIG', 'RESETSTAT');
+    await conn.call('ACL', 'SETUSER', 'counted', 'on', '>pw', '+@all', '-flushall', '~k*', '&c*');
+    await conn.call('AUTH', 'counted', 'nope');
+    await conn.call('AUTH', 'counted', 'pw');
+    await conn.call('FLUSHALL');
+    await conn.call('GET', 'z');
+    await conn.call('GET', 'zz');
+    await conn.call('PUBLISH', 'x', 'm');
+    expect(await counts()).toEqual([
+      'acl_access_denied_auth:1', 'acl_access_denied_cmd:1', 'acl_access_denied_key:2', 'acl_access_denied_channel:1',
+    ]);
+    await conn.call('AUTH', 'default', 'x');
+    await conn.call('CONFIG', 'RESETSTAT');
+    expect(await counts()).toEqual(['acl_access_denied_auth:0', 'acl_access_denied_cmd:0', 'acl_access_denied_key:0', 'acl_access_denied_channel:0']);
+  });
+
   test('acllog-max-len bounds the entries kept', async () => {
     const { conn } = fx;
     await conn.call('ACL', 'LOG', 'RESET');
