@@ -51,7 +51,7 @@ export function secondsSince(nowSecs: number, ms: number): number {
  * is the argv of the command being executed when `c` is the caller (its
  * argv-mem); other clients hold no parsed arguments between commands.
  * Fields with no counterpart in Sluice are documented in docs/commands.md:
- * qbuf-free, rbs, rbp and oll are 0, redir is -1, user is always default,
+ * qbuf-free, rbs, rbp and oll are 0, redir is -1,
  * tot-mem is the sum of the buffers Sluice holds for the client.
  */
 export function clientInfoLine(c: Client, now: number, running: readonly string[] | null = null): string {
