@@ -68,6 +68,33 @@ describe('ACL rules as Redis 7.2 keeps them (values read from redis-server 7.2.6
   });
 });
 
+describe('categories', () => {
+  const fx = useSluice({ conn: 'fresh' });
+
+  test('ACL CAT of each category lists exactly the commands whose COMMAND INFO names it (checked against Redis in command.test.ts)', async () => {
+    const cats = (await fx.conn.call('ACL', 'CAT')) as { v: { v: string }[] };
+    expect(cats.v.map((x) => x.v)).toEqual([
+      'keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap', 'hyperloglog', 'geo', 'stream',
+      'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection', 'transaction', 'scripting',
+    ]);
+    const all = [...fx.server.commands.all()];
+    for (const { v: cat } of cats.v) {
+      const listed = ((await fx.conn.call('ACL', 'CAT', cat.toUpperCase())) as { v: { v: string }[] }).v.map((x) => x.v);
+      expect(listed.sort(), cat).toEqual(all.filter((cmd) => cmd.aclCategories.includes(cat)).map((cmd) => cmd.fullName).sort());
+    }
+  });
+
+  test('+@category and -@category allow and deny exactly those commands, a container with its subcommands', async () => {
+    await fx.conn.call('ACL', 'SETUSER', 'cats', 'on', 'nopass', '~*', '+@string', '-@write', '+@admin');
+    const u = fx.server.acl.users.get('cats')!;
+    for (const cmd of fx.server.commands.all()) {
+      const expected = (cmd.aclCategories.includes('string') && !cmd.aclCategories.includes('write')) || cmd.aclCategories.includes('admin') ||
+        (cmd.parent !== null && cmd.parent.aclCategories.includes('admin'));
+      expect(u.root.allowed.has(cmd), cmd.fullName).toBe(expected);
+    }
+  });
+});
+
 describe('NOPERM and script errors as Redis 7.2 words them', () => {
   const fx = useSluice({ conn: 'fresh' });
 
