@@ -52,7 +52,10 @@ export class Dispatcher {
     const broker = this.server.broker;
     const outer = broker.executing;
     broker.executing = c;
-    this.call(c, cmd, argv, true);
+    // Redis 7.2 runs it through processCommand again: rules changed while it waited apply.
+    const denied = c.user.unrestricted ? null : this.server.acl.deny(c, cmd, argv, 'toplevel');
+    if (denied === null) this.call(c, cmd, argv, true);
+    else this.reject(c, cmd, argv, `NOPERM ${denied}`);
     broker.executing = outer;
     if (broker.deferred !== null) broker.releaseDeferred(c);
   }

@@ -234,6 +234,17 @@ describe('users and their connections', () => {
     expect(await fx.conn.call('PUBLISH', 'news1', 'gone')).toEqual({ t: 'int', v: '0' });
   });
 
+  test('a blocked command whose rules were taken away meanwhile is refused when it would run again (7.2 re-runs it whole)', async () => {
+    await fx.conn.call('ACL', 'SETUSER', 'waiter', 'on', '>pw', '+@all', '~*');
+    const other = await fx.connect();
+    await other.call('AUTH', 'waiter', 'pw');
+    const reply = other.call('BLPOP', 'queue', '0');
+    await fx.conn.call('ACL', 'SETUSER', 'waiter', 'resetkeys', '~other*');
+    await fx.conn.call('RPUSH', 'queue', 'job');
+    expect(await reply).toEqual(err('NOPERM No permissions to access a key'));
+    expect(await fx.conn.call('LRANGE', 'queue', '0', '-1')).toEqual({ t: 'array', v: [bulk('job')] });
+  });
+
   test('a disabled user keeps its connections (as Redis 7.2) but cannot log in again', async () => {
     await fx.conn.call('ACL', 'SETUSER', 'paused', 'on', '>pw', '+@all', '~*');
     const other = await fx.connect();
