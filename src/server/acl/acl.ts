@@ -82,7 +82,8 @@ export class Acl implements UserEnv {
     }
     // Redis names the command being run in the entry's client info.
     c.lastCommand = fullName;
-    this.logDenial(c, 'auth', c.multi !== null ? 'multi' : 'toplevel', command, username);
+    // Run by EXEC (which denies blocking while it runs the queue), AUTH is still in the transaction for Redis.
+    this.logDenial(c, 'auth', c.multi !== null || c.denyBlocking ? 'multi' : 'toplevel', command, username);
     return false;
   }
 

@@ -140,16 +140,22 @@ describe('ACL LOG entries as Redis 7.2 writes them', () => {
     await conn.call('GET', 'z');
     await conn.call('DISCARD');
     await conn.call('EVAL', "return redis.pcall('get', 'zz')", '0');
+    await conn.call('AUTH', 'default', 'x');
+    await conn.call('MULTI');
+    await conn.call('AUTH', 'logged', 'wrong');
+    await conn.call('EXEC');
+    await conn.call('AUTH', 'logged', 'pw');
     const log = entries(await conn.call('ACL', 'LOG'));
     const after = Date.now();
     expect(log.map((e) => [e.reason, e.context, e.object, e.count])).toEqual([
+      [bulk('auth'), bulk('multi'), bulk('AUTH'), { t: 'int', v: '1' }],
       [bulk('key'), bulk('lua'), bulk('zz'), { t: 'int', v: '1' }],
       [bulk('key'), bulk('multi'), bulk('z'), { t: 'int', v: '1' }],
       [bulk('command'), bulk('toplevel'), bulk('flushall'), { t: 'int', v: '2' }],
       [bulk('auth'), bulk('toplevel'), bulk('AUTH'), { t: 'int', v: '1' }],
     ]);
     const ids = log.map((e) => Number((e['entry-id'] as { v: string }).v));
-    expect(ids).toEqual([ids[3] + 3, ids[3] + 2, ids[3] + 1, ids[3]]);
+    expect(ids).toEqual([ids[4] + 4, ids[4] + 3, ids[4] + 2, ids[4] + 1, ids[4]]);
     for (const e of log) {
       const created = Number((e['timestamp-created'] as { v: string }).v);
       const updated = Number((e['timestamp-last-updated'] as { v: string }).v);
@@ -158,8 +164,8 @@ describe('ACL LOG entries as Redis 7.2 writes them', () => {
       expect(updated).toBeLessThanOrEqual(after);
       expect((e.username as { v: string }).v).toBe('logged');
     }
-    expect((log[2]['client-info'] as { v: string }).v).toMatch(/ cmd=flushall user=logged /);
-    expect((log[0]['client-info'] as { v: string }).v).toMatch(/ cmd=eval user=logged /);
+    expect((log[3]['client-info'] as { v: string }).v).toMatch(/ cmd=flushall user=logged /);
+    expect((log[1]['client-info'] as { v: string }).v).toMatch(/ cmd=eval user=logged /);
     await conn.call('AUTH', 'default', 'x');
   });
 
