@@ -65,12 +65,12 @@ function main(argv: string[]): void {
   let server: Server;
   try {
     const startup = startupSettings(argv);
-    const { settings, configFile, renames } = startup;
+    const { settings, configFile, renames, users } = startup;
     const toDaemonize = !startup.daemon && settings.some(([name, value]) => name === 'daemonize' && value === 'yes');
     // Built before daemonizing too, so that every error is reported to the terminal that started it, as Redis does.
     server = newServer(startup, toDaemonize);
     if (toDaemonize) {
-      startDaemon({ settings, configFile, renames }).then(
+      startDaemon({ settings, configFile, renames, users }).then(
         () => process.exit(0),
         (e: Error) => fatal(`Can't start the daemon: ${e.message}`),
       );

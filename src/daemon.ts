@@ -20,6 +20,8 @@ export interface Handover {
   settings: [string, string][];
   configFile: string | null;
   renames: [from: string, to: string][];
+  /** The config's `user` directives (name, then rules). */
+  users?: string[][];
 }
 
 /** Starts the daemon with these settings; resolves once it has them (the caller then exits). */

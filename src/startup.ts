@@ -4,7 +4,9 @@ import { Writable } from 'node:stream';
 import { globMatch } from './core/glob.js';
 import { daemonHandover, DEFAULT_PID_FILE, type Handover } from './daemon.js';
 import { strerror } from './persistence/io.js';
-import { commandRenames, ConfigError, configText, parseArgs, parseConfigText, resolveConfig, type ConfigLine } from './server/config-file.js';
+import {
+  commandRenames, ConfigError, configText, configuredUsers, parseArgs, parseConfigText, resolveConfig, type ConfigLine,
+} from './server/config-file.js';
 import { CommandRenameError, Server } from './server/server.js';
 
 /**
@@ -47,6 +49,7 @@ function readInclude(pattern: string): string {
 interface Startup {
   settings: [string, string][];
   renames: ConfigLine[];
+  users: string[][];
 }
 
 /**
@@ -69,7 +72,7 @@ function loadSettings(argv: string[]): Startup {
       throw new ConfigError(null, `Can't open the log file: ${strerror(e)}`);
     }
   }
-  return { settings, renames: commandRenames(lines) };
+  return { settings, renames: commandRenames(lines), users: configuredUsers(lines) };
 }
 
 /** The file CONFIG REWRITE writes back: the one given, made absolute as Redis does. */
@@ -82,13 +85,13 @@ function configFilePath(argv: string[]): string | null {
 export function startupSettings(argv: string[]): Handover & { daemon: boolean; lines: ConfigLine[] } {
   const handover = daemonHandover();
   if (handover !== null) return { ...handover, daemon: true, lines: [] };
-  const { settings, renames } = loadSettings(argv);
+  const { settings, renames, users } = loadSettings(argv);
   // A broker keeps what it queues: the server runs with the AOF on (everysec) unless told otherwise.
   if (!settings.some(([name]) => name === 'appendonly')) settings.unshift(['appendonly', 'yes']);
   const daemonize = settings.some(([name, value]) => name === 'daemonize' && value === 'yes');
   if (daemonize && !settings.some(([name, value]) => name === 'pidfile' && value !== '')) settings.push(['pidfile', DEFAULT_PID_FILE]);
   return {
-    settings, configFile: configFilePath(argv), renames: renames.map((l) => [l.args[1], l.args[2]]), daemon: false, lines: renames,
+    settings, configFile: configFilePath(argv), renames: renames.map((l) => [l.args[1], l.args[2]]), users, daemon: false, lines: renames,
   };
 }
 
@@ -103,7 +106,7 @@ export function newServer(startup: Handover & { lines: ConfigLine[] }, checkOnly
     : startup.settings;
   const logTo = checkOnly ? { destination: new Writable({ write: (_chunk, _encoding, done) => done() }) } : { pretty: process.stdout.isTTY === true };
   try {
-    return new Server(settings, logTo, startup.configFile, startup.renames);
+    return new Server(settings, logTo, startup.configFile, startup.renames, startup.users);
   } catch (e) {
     if (e instanceof CommandRenameError && startup.lines[e.index] !== undefined) throw new ConfigError(startup.lines[e.index], e.message);
     throw e;

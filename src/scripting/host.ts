@@ -18,6 +18,13 @@ export interface ScriptHost {
    * (redis.set_repl) keeps its effects out of the AOF.
    */
   call(cmd: Command<never>, argv: string[], propagate: boolean): void;
+  /**
+   * The ACL check of a command a script calls, as the script's caller's
+   * user: null when allowed, else the refusal (logged as a script's denial).
+   */
+  aclDenial(caller: Ctx, cmd: Command<never>, argv: string[]): string | null;
+  /** redis.acl_check_cmd: whether the caller's user may run this line (nothing logged). */
+  aclAllows(caller: Ctx, cmd: Command<never>, argv: string[]): boolean;
   /** A command a script called was refused before it ran: its rejected calls and the error statistics count it. */
   rejected(cmd: Command<never> | undefined, error: string): void;
   /** Selects `db` for the script's client: a script starts in its caller's database. */

@@ -187,6 +187,8 @@ export class Scripting {
     const arity = cmd.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return 'ERR Wrong number of args calling Redis command from script';
     if (cmd.noScript) return 'ERR This Redis command is not allowed from script';
+    const denied = this.host.aclDenial(run.caller, cmd, argv);
+    if (denied !== null) return denied;
     if (run.readOnly && (cmd.isWrite || cmd.flagSet.has('may_replicate'))) {
       return 'ERR Write commands are not allowed from read-only scripts.';
     }
@@ -214,9 +216,9 @@ export class Scripting {
     if (args.length === 0) raiseError(this.lua, 'Please specify at least one argument for this redis lib call');
     const argv = toArgv(args);
     if (argv === null) raiseError(this.lua, 'Lua redis lib command arguments must be strings or integers');
-    if (this.host.lookup(argv) === undefined) raiseError(this.lua, 'Invalid command passed to redis.acl_check_cmd()');
-    // Sluice has no ACL users: the one user may run every command.
-    return true;
+    const cmd = this.host.lookup(argv);
+    if (cmd === undefined) raiseError(this.lua, 'Invalid command passed to redis.acl_check_cmd()');
+    return this.host.aclAllows(this.running().caller, cmd, argv);
   }
 
   private log(level: LogLevel, message: string): void {

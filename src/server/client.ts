@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import { Connection } from './connection.js';
 import type { Server } from './server.js';
 import type { TrackingState } from './tracking/tracking-state.js';
+import type { User } from './acl/user.js';
 
 export interface QueuedCommand {
   cmd: Command;
@@ -39,6 +40,8 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   lastInteraction: number;
   lastCommand = 'NULL';
   authenticated: boolean;
+  /** The ACL user the connection is logged in as (the default user until AUTH). */
+  user: User;
   /** Commands queued by MULTI; null outside a transaction. */
   multi: QueuedCommand[] | null = null;
   /** A command failed to queue: EXEC will answer EXECABORT. */
@@ -92,7 +95,8 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     this.config = server.config;
     this.db = server.keyspace.db(0);
     this.createdAt = this.lastInteraction = Date.now();
-    this.authenticated = server.config.str('requirepass') === '';
+    this.user = server.acl.defaultUser;
+    this.authenticated = server.acl.startsAuthenticated();
     if (socket !== null) {
       const conn = (this.conn = new Connection(socket, this, server.parserLimits));
       conn.parser.authenticated = this.authenticated;

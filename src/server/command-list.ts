@@ -14,6 +14,7 @@ import { objectCommands } from '../store/keys/object.js';
 import { memoryCommands } from '../store/keys/memory.js';
 import { waitCommands } from './commands/wait.js';
 import { configCommands } from './commands/config.js';
+import { aclCommands } from './acl/acl-commands.js';
 import { infoCommands } from './commands/info.js';
 import { commandCommands } from './commands/command.js';
 import { listCommands } from '../queues/list-commands.js';
@@ -59,6 +60,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...memoryCommands,
     ...waitCommands,
     ...configCommands,
+    ...aclCommands,
     ...infoCommands,
     ...commandCommands,
     ...listCommands,

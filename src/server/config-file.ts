@@ -1,3 +1,4 @@
+import { checkUserDirective } from './acl/config-users.js';
 import { splitInlineArgs } from '../protocol/inline.js';
 import { Config } from './config.js';
 import { DEPRECATED_DIRECTIVES } from './config-params.js';
@@ -130,11 +131,17 @@ export function configText(fileText: string, stdinText: string, options: string)
 export function resolveConfig(lines: readonly ConfigLine[]): [string, string][] {
   const scratch = new Config();
   const byName = new Map<string, string>();
+  const users = new Set<string>();
   for (const l of lines) {
     const [name, ...args] = l.args;
     const def = scratch.def(name);
     if (def === undefined) {
       if (DEPRECATED_DIRECTIVES.get(name) === args.length || isRename(l)) continue;
+      if (isUser(l)) {
+        const err = checkUserDirective(args, users);
+        if (err !== null) throw new ConfigError(l, err);
+        continue;
+      }
       throw new ConfigError(l, 'Bad directive or wrong number of arguments');
     }
     let words = args;
@@ -158,6 +165,16 @@ export function resolveConfig(lines: readonly ConfigLine[]): [string, string][] 
 /** A `rename-command <name> <new name>` line (an empty new name removes the command). */
 function isRename(l: ConfigLine): boolean {
   return l.args[0] === 'rename-command' && l.args.length === 3;
+}
+
+/** A `user <name> <rules...>` line: an ACL user declared in the config. */
+function isUser(l: ConfigLine): boolean {
+  return l.args[0] === 'user' && l.args.length >= 2;
+}
+
+/** The users the `user` lines declare, each as its name then its rules, in order. */
+export function configuredUsers(lines: readonly ConfigLine[]): string[][] {
+  return lines.filter(isUser).map((l) => l.args.slice(1));
 }
 
 /** The `rename-command` lines, in order: the server applies them to its command table at start. */

@@ -145,7 +145,6 @@ const TLS_SERVED = honoured();
 const TLS_OUTGOING = none('Sluice\'s one outgoing connection, MIGRATE\'s, is plain TCP (there is no replication or cluster bus): client-side TLS settings have no use.');
 const TLS_SESSIONS = none("Node's TLS server keeps its own session cache; Redis's session settings are not applied to it.");
 const NO_BGSAVE_TUNING = none('BGSAVE writes from the server itself in slices of about a millisecond, not from a forked child: there is nothing to tune.');
-const NO_ACL = none('Sluice has no ACL users yet (requirepass is the one password).');
 const NO_EVICTION = none('Sluice does not evict yet.');
 const NO_LAZYFREE = none('Sluice frees memory through the garbage collector: nothing is freed on a separate thread.');
 const NO_ALLOCATOR = none("Node's garbage collector manages Sluice's memory: there is no jemalloc to tune or defragment.");
@@ -158,7 +157,7 @@ const NETWORK = section('Network', [
     multiArg: true, rewrite: 'words', validate: validateBind,
   }),
   text('bind-source-addr', '', NO_REPLICATION),
-  bool('protected-mode', 'yes', none('Sluice has no protected mode yet: bind decides who can connect.')),
+  bool('protected-mode', 'yes', honoured('With no password on the default user, clients from other than loopback are refused with Redis\'s DENIED explanation.')),
   int('port', 6379n, 0n, 65535n, partial('CONFIG SET binds again, as Redis (the reply waits for the sockets; 0 stops listening on TCP). At start, 0 picks a free port (for embedding) where Redis would not listen on TCP, unless tls-port is set: then, as in Redis, only TLS is served.')),
   int('tcp-backlog', 511n, 0n, INT_MAX, honoured('The listen backlog of every TCP and Unix socket.'), { immutable: true }),
   text('unixsocket', '', honoured('Clients connect over this Unix socket too (an existing file there is replaced, as Redis does).'), { immutable: true }),
@@ -258,10 +257,10 @@ const REPLICATION = section('Replication', [
 ]);
 
 const SECURITY = section('Security', [
-  text('requirepass', '', honoured('The password AUTH checks (the default user\'s).'), { sensitive: true, rewrite: 'unset-when-empty' }),
-  text('aclfile', '', NO_ACL, { immutable: true }),
-  int('acllog-max-len', 128n, 0n, LONG_MAX, NO_ACL),
-  oneOf('acl-pubsub-default', 'resetchannels', ['allchannels', 'resetchannels'], NO_ACL),
+  text('requirepass', '', honoured('Sets the default user\'s one password (nopass when empty), as Redis; ACL SETUSER default can change it afterwards.'), { sensitive: true, rewrite: 'unset-when-empty' }),
+  text('aclfile', '', honoured('Users are loaded from it at start and by ACL LOAD, written by ACL SAVE.'), { immutable: true }),
+  int('acllog-max-len', 128n, 0n, LONG_MAX, honoured('How many entries ACL LOG keeps.')),
+  oneOf('acl-pubsub-default', 'resetchannels', ['allchannels', 'resetchannels'], honoured('The channels a new user or selector starts with.')),
 ]);
 
 const CLIENTS = section('Clients', [

@@ -118,13 +118,19 @@ function directive(config: Config, def: ParamDef): { line: string | null; force:
   }
 }
 
-/** The text CONFIG REWRITE would write over `old`, the file's current contents. */
-export function rewrittenConfig(old: string, config: Config): string {
+/**
+ * The text CONFIG REWRITE would write over `old`, the file's current
+ * contents. `users` are the ACL users' `user` lines (none when an aclfile
+ * holds them): they replace the old ones, as Redis's rewriteConfigUserOption.
+ */
+export function rewrittenConfig(old: string, config: Config, users: readonly string[] = []): string {
   const state = new RewriteState(old, config);
   for (const def of config.all()) {
     const { line, force } = directive(config, def);
     state.rewrite(def.name, line, force);
   }
+  for (const line of users) state.rewrite('user', line, true);
+  state.rewrite('user', null, true);
   return state.content();
 }
 
@@ -134,12 +140,12 @@ export function rewrittenConfig(old: string, config: Config): string {
  * through a randomly named temporary file. Synchronous, as Redis's is.
  * Throws the file system's error.
  */
-export function rewriteConfigFile(file: string, config: Config): void {
+export function rewriteConfigFile(file: string, config: Config, users: readonly string[] = []): void {
   let old = '';
   try {
     old = readFileSync(file, 'latin1');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  writeFileAtomic(file, rewrittenConfig(old, config), `${file}.${randomBytes(4).toString('hex')}`, true);
+  writeFileAtomic(file, rewrittenConfig(old, config, users), `${file}.${randomBytes(4).toString('hex')}`, true);
 }

@@ -53,7 +53,10 @@ export class Dispatcher {
     const broker = this.server.broker;
     const outer = broker.executing;
     broker.executing = c;
-    this.call(c, cmd, argv, true);
+    // Redis 7.2 runs it through processCommand again: rules changed while it waited apply.
+    const denied = c.user.unrestricted ? null : this.server.acl.deny(c, cmd, argv, 'toplevel');
+    if (denied === null) this.call(c, cmd, argv, true);
+    else this.reject(c, cmd, argv, `NOPERM ${denied}`);
     broker.executing = outer;
     if (this.server.keyspace.tracker !== null) this.server.tracking.afterCommand(c, argv);
     if (broker.deferred !== null) broker.releaseDeferred(c);
@@ -121,13 +124,20 @@ export class Dispatcher {
       this.reject(c, cmd, argv, DEBUG_NOT_ALLOWED);
       return;
     }
-    if (!c.authenticated && !cmd.noAuth) {
+    if (!c.authenticated && !cmd.noAuth && server.acl.authRequired(c)) {
       this.reject(c, cmd, argv, 'NOAUTH Authentication required.');
       return;
     }
     if (c.multi !== null && cmd.noMulti) {
       this.reject(c, cmd, argv, 'ERR Command not allowed inside a transaction');
       return;
+    }
+    if (!c.user.unrestricted) {
+      const denied = server.acl.deny(c, cmd, argv, c.multi !== null ? 'multi' : 'toplevel');
+      if (denied !== null) {
+        this.reject(c, cmd, argv, `NOPERM ${denied}`);
+        return;
+      }
     }
     if (server.memoryLimit !== null && server.memoryLimit.overLimit() && this.deniedOverMemory(c, cmd)) {
       this.reject(c, cmd, argv, OOM);
@@ -228,6 +238,8 @@ export class Dispatcher {
     // An AOF rewrite in progress copies the keys a write names before it changes them.
     if (cmd.isWrite && server.persistence.rewrite !== null) server.persistence.rewrite.beforeWrite(c.db.index, cmd, argv);
     const mark = c.conn === null ? 0 : c.conn.out.mark();
+    // As Redis, the running command is the client's last from the start (what CLIENT LIST and the ACL log show).
+    c.lastCommand = cmd.fullName;
     const start = this.stamp;
     try {
       cmd.handler!(c, argv);

@@ -183,6 +183,7 @@ function statsSection(server: Server): string[] {
     `total_error_replies:${s.totalErrorReplies}`,
     `client_query_buffer_limit_disconnections:${s.clientQueryBufferLimitDisconnections}`,
     `client_output_buffer_limit_disconnections:${s.clientOutputBufferLimitDisconnections}`,
+    ...server.acl.log.infoLines(),
   ];
 }
 

@@ -71,6 +71,11 @@ export class Metrics {
     this.counter('sluice_keyspace_hits_total', 'Key lookups by read commands that found the key', () => server.keyspace.stats.hits);
     this.counter('sluice_keyspace_misses_total', 'Key lookups by read commands that did not find the key', () => server.keyspace.stats.misses);
     this.counter('sluice_expired_keys_total', 'Keys deleted because their TTL passed', () => server.keyspace.stats.expiredKeys);
+    const denied = () => server.acl.log.denied;
+    this.counter('sluice_acl_denied_auth_total', 'Failed AUTH and HELLO AUTH attempts', () => denied().auth);
+    this.counter('sluice_acl_denied_command_total', 'Commands refused by ACL rules on commands', () => denied().command);
+    this.counter('sluice_acl_denied_key_total', 'Commands refused by ACL rules on keys', () => denied().key);
+    this.counter('sluice_acl_denied_channel_total', 'Commands refused by ACL rules on channels', () => denied().channel);
     this.perCommandCounters();
     new CommandLatency(this.registry, server);
     this.keyspaceGauges();

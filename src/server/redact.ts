@@ -15,6 +15,9 @@ export function redactArgv(argv: string[]): string[] {
   if (name === 'auth') return hide(argv, range(1, argv.length));
   if (name === 'hello') return hide(argv, helloSecrets(argv));
   if (name === 'config' && argv.length > 3 && argv[1].toLowerCase() === 'set') return hide(argv, configSecrets(argv));
+  // ACL SETUSER: the user name and every rule (passwords among them).
+  if (name === 'acl' && argv.length > 2 && argv[1].toLowerCase() === 'setuser') return hide(argv, range(2, argv.length));
+  if (name === 'migrate') return hide(argv, migrateSecrets(argv));
   return argv;
 }
 
@@ -53,4 +56,15 @@ function configSecrets(argv: string[]): number[] {
     if (SENSITIVE_CONFIG.has(argv[i].toLowerCase())) out.push(i + 1);
   }
   return out;
+}
+
+/** MIGRATE ... [AUTH password | AUTH2 username password] [KEYS ...]: the credentials. */
+function migrateSecrets(argv: string[]): number[] {
+  for (let i = 6; i < argv.length; i++) {
+    const opt = argv[i].toLowerCase();
+    if (opt === 'keys') break;
+    if (opt === 'auth' && i + 1 < argv.length) return [i + 1];
+    if (opt === 'auth2' && i + 2 < argv.length) return [i + 1, i + 2];
+  }
+  return [];
 }

@@ -1,4 +1,5 @@
 import type { ScriptHost } from '../scripting/host.js';
+import { checkCommand } from './acl/permission-check.js';
 import { BusyPoll } from './busy-poll.js';
 import type { Client } from './client.js';
 import type { Command } from './command-types.js';
@@ -19,6 +20,16 @@ export function scriptHost(server: Server, client: () => Client): ScriptHost {
       propagation.muted = muted || !propagate;
       server.dispatcher.call(client(), cmd as unknown as Command, argv);
       propagation.muted = muted;
+    },
+    aclDenial(caller, cmd, argv) {
+      const c = caller as Client;
+      if (c.user.unrestricted) return null;
+      const denied = server.acl.deny(c, cmd as unknown as Command, argv, 'lua');
+      return denied === null ? null : `ERR ACL failure in script: ${denied}`;
+    },
+    aclAllows(caller, cmd, argv) {
+      const c = caller as Client;
+      return c.user.unrestricted || checkCommand(c.user, cmd as unknown as Command, argv) === null;
     },
     rejected(cmd, error) {
       if (cmd !== undefined) cmd.stats.rejectedCalls++;

@@ -2,6 +2,10 @@ import type net from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { Broker } from '../broker/broker.js';
+import { Acl } from './acl/acl.js';
+import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './acl/protected-mode.js';
+import { loadUsersAtStartup } from './acl/config-users.js';
+import { clientInfoLine } from './commands/client-list.js';
 import { DiscardReply } from '../core/reply-sinks.js';
 import { PropagationStream } from '../core/propagation.js';
 import type { HeldReply } from '../persistence/fsync.js';
@@ -79,6 +83,8 @@ export class Server implements PersistenceHost<Client> {
   readonly blocking: BlockingRegistry<Client>;
   readonly commands: CommandTable;
   readonly scripting: Scripting;
+  /** ACL users, the default user, the ACL log. */
+  readonly acl: Acl;
   /** The client scripts run their commands as (Redis's Lua client). */
   private readonly luaClient: Client;
   readonly clients = new Map<number, Client>();
@@ -113,12 +119,14 @@ export class Server implements PersistenceHost<Client> {
    * @param configFile the absolute path of the config file the settings came
    * from: CONFIG REWRITE writes it, INFO shows it; null when there is none.
    * @param renames the config file's rename-command directives, in order.
+   * @param users the config file's `user` directives: each user's name, then its rules.
    */
   constructor(
     settings: [string, string][] = [],
     logOptions: { pretty?: boolean; destination?: NodeJS.WritableStream } = {},
     readonly configFile: string | null = null,
     renames: readonly (readonly [from: string, to: string])[] = [],
+    users: readonly (readonly string[])[] = [],
   ) {
     const err = this.config.setMany(settings, { startup: true });
     if (err !== null) throw new Error(err.replace(/^ERR /, ''));
@@ -152,10 +160,20 @@ export class Server implements PersistenceHost<Client> {
     });
     this.persistence = new Persistence<Client>(this, (held) => this.writeHeld(held));
     this.scripting = new Scripting(scriptHost(this, () => this.luaClient), REDIS_VERSION, () => this.config.num('busy-reply-threshold'));
+    this.commands = new CommandTable(commandList(this.broker, this.persistence, this.scripting));
+    this.acl = new Acl(
+      {
+        clients: () => this.clients.values(),
+        current: () => this.broker.executing,
+        clientInfo: (c) => clientInfoLine(c, Date.now()),
+        config: (name) => this.config.str(name),
+      },
+      this.commands.commands,
+    );
+    this.acl.requirePass(this.config.str('requirepass'));
     this.luaClient = new Client(this, this.nextClientId++, null, this.scripting.sink, 'lua');
     this.luaClient.denyBlocking = true;
     this.luaClient.fromScript = true;
-    this.commands = new CommandTable(commandList(this.broker, this.persistence, this.scripting));
     renames.forEach(([from, to], i) => {
       const reason = this.commands.rename(from, to);
       if (reason !== null) throw new CommandRenameError(i, reason);
@@ -175,8 +193,10 @@ export class Server implements PersistenceHost<Client> {
       pretty: logOptions.pretty,
       destination: logOptions.destination,
     });
+    loadUsersAtStartup(this.acl, users, this.config.str('aclfile'), (m) => this.log.notice(m));
     this.applyConfig();
     this.config.onChange = (name) => {
+      if (name === 'requirepass') this.acl.requirePass(this.config.str('requirepass'));
       this.applyConfig();
       if (name === 'tls-auth-clients') this.tlsListener.setClientAuth(this.config.str(name) as ClientAuth);
       else if (name.startsWith('tls-') && name !== 'tls-port') this.reloadTls();
@@ -327,6 +347,13 @@ export class Server implements PersistenceHost<Client> {
     if (this.clients.size >= this.config.num('maxclients')) {
       this.stats.rejectedConnections++;
       socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    if (protectedModeRefuses(this.config.bool('protected-mode'), this.acl.defaultUser.nopass, socket.remoteAddress)) {
+      this.stats.rejectedConnections++;
+      // Closed once written: the client's own FIN is never read.
+      socket.end(PROTECTED_MODE_DENIED);
+      socket.destroySoon();
       return;
     }
     const onChunk = (chunk: Buffer) => {

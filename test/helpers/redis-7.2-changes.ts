@@ -21,6 +21,9 @@ export const NEW_IN_7_4 = new Set<string>(Object.keys(REDIS_7_4_COMMANDS));
 
 /** COMMAND INFO fields whose 7.2 value differs from 7.0's: full name → field → 7.2's value. */
 export const INFO_CHANGED_IN_7_2: Record<string, { arity?: number; flags?: string[]; tips?: string[] }> = {
+  'acl|deluser': { tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'] },
+  'acl|save': { tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'] },
+  'acl|setuser': { tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'] },
   'command|getkeys': { arity: -3 },
   'command|getkeysandflags': { arity: -3 },
   // Redis 7.2 dropped noscript from the blocking commands: scripts run them as non-blocking (redis#11568).
@@ -60,6 +63,20 @@ export function arityAccepts(arity: number, words: number): boolean {
 
 /** 7.2 rewrote the summaries: full name → 7.2's (the two left out did not change). */
 export const SUMMARY_7_2: Record<string, string> = {
+  acl: 'A container for Access List Control commands.',
+  'acl|cat': 'Lists the ACL categories, or the commands inside a category.',
+  'acl|deluser': 'Deletes ACL users, and terminates their connections.',
+  'acl|dryrun': 'Simulates the execution of a command by a user, without executing the command.',
+  'acl|genpass': 'Generates a pseudorandom, secure password that can be used to identify ACL users.',
+  'acl|getuser': 'Lists the ACL rules of a user.',
+  'acl|help': 'Returns helpful text about the different subcommands.',
+  'acl|list': 'Dumps the effective rules in ACL file format.',
+  'acl|load': 'Reloads the rules from the configured ACL file.',
+  'acl|log': 'Lists recent security events generated due to ACL rules.',
+  'acl|save': 'Saves the effective ACL rules in the configured ACL file.',
+  'acl|setuser': 'Creates and modifies an ACL user and its rules.',
+  'acl|users': 'Lists all ACL users.',
+  'acl|whoami': 'Returns the authenticated username of the current connection.',
   append: "Appends a string to the value of a key. Creates the key if it doesn't exist.",
   auth: 'Authenticates the connection.',
   bgrewriteaof: 'Asynchronously rewrites the append-only file to disk.',
@@ -375,6 +392,8 @@ const GEO_STORE = {
 };
 
 export const DOCS_CHANGED_IN_7_2: Record<string, Record<string, unknown>> = {
+  'acl|cat': { 'arguments.0.name': 'category' },
+  'acl|log': { history: { set: [['7.2.0', 'Added entry ID, timestamp created, and timestamp last updated.']] } },
   geoadd: { 'arguments.3.name': 'data' },
   geodist: { complexity: 'O(1)' },
   // 7.2 lets GEOHASH and GEOPOS name no member.

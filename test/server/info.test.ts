@@ -169,6 +169,7 @@ describe('INFO fields', () => {
 const NOT_IN_7_0 = new Set([
   'sluice_version', 'listener0', 'client_query_buffer_limit_disconnections', 'client_output_buffer_limit_disconnections',
   'pubsub_clients', 'total_blocking_keys', 'total_blocking_keys_on_nokey',
+  'acl_access_denied_auth', 'acl_access_denied_cmd', 'acl_access_denied_key', 'acl_access_denied_channel',
 ]);
 
 /** Fields whose value is fixed for a Sluice that has no replicas, cluster, modules, persistence in progress or memory limit. */

@@ -1,3 +1,4 @@
+import type { User } from '../acl/user.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
 import type { Client } from '../client.js';
@@ -12,6 +13,7 @@ interface KillFilter {
   /** Seconds; only connections at least this old match (Redis 7.4). */
   maxAge: number | null;
   skipMe: boolean;
+  user: User | null;
 }
 
 function unknownType(name: string): CommandError {
@@ -19,8 +21,8 @@ function unknownType(name: string): CommandError {
 }
 
 /** The new form: CLIENT KILL <filter> <value> [<filter> <value> ...]. */
-function parseFilters(argv: string[]): KillFilter {
-  const f: KillFilter = { addr: null, laddr: null, type: null, id: null, maxAge: null, skipMe: true };
+function parseFilters(c: Client, argv: string[]): KillFilter {
+  const f: KillFilter = { addr: null, laddr: null, type: null, id: null, maxAge: null, skipMe: true, user: null };
   for (let i = 2; i < argv.length; i += 2) {
     if (i + 1 >= argv.length) throw new CommandError(SYNTAX);
     const value = argv[i + 1];
@@ -49,8 +51,8 @@ function parseFilters(argv: string[]): KillFilter {
         f.laddr = value;
         break;
       case 'user':
-        // "default" is the only user there is, and every connection is logged in as it.
-        if (value !== 'default') throw new CommandError(`ERR No such user '${value}'`);
+        f.user = c.server.acl.users.get(value) ?? null;
+        if (f.user === null) throw new CommandError(`ERR No such user '${value}'`);
         break;
       case 'skipme': {
         const v = value.toLowerCase();
@@ -70,6 +72,7 @@ function matches(f: KillFilter, caller: Client, target: Client, nowSecs: number)
   if (f.laddr !== null && target.laddr !== f.laddr) return false;
   if (f.type !== null && clientType(target) !== f.type) return false;
   if (f.id !== null && target.id !== f.id) return false;
+  if (f.user !== null && target.user !== f.user) return false;
   if (f.maxAge !== null && secondsSince(nowSecs, target.createdAt) < f.maxAge) return false;
   return !(f.skipMe && target === caller);
 }
@@ -83,8 +86,8 @@ function matches(f: KillFilter, caller: Client, target: Client, nowSecs: number)
 export function clientKill(c: Client, argv: string[]): void {
   const oldForm = argv.length === 3;
   const f: KillFilter = oldForm
-    ? { addr: argv[2], laddr: null, type: null, id: null, maxAge: null, skipMe: false }
-    : parseFilters(argv);
+    ? { addr: argv[2], laddr: null, type: null, id: null, maxAge: null, skipMe: false, user: null }
+    : parseFilters(c, argv);
   const nowSecs = Math.floor(c.server.keyspace.now / 1000);
   let killed = 0;
   for (const target of [...c.server.clients.values()]) {

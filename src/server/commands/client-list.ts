@@ -51,7 +51,7 @@ export function secondsSince(nowSecs: number, ms: number): number {
  * is the argv of the command being executed when `c` is the caller (its
  * argv-mem); other clients hold no parsed arguments between commands.
  * Fields with no counterpart in Sluice are documented in docs/commands.md:
- * qbuf-free, rbs, rbp and oll are 0, user is always default,
+ * qbuf-free, rbs, rbp and oll are 0,
  * tot-mem is the sum of the buffers Sluice holds for the client.
  */
 export function clientInfoLine(c: Client, now: number, running: readonly string[] | null = null): string {
@@ -70,6 +70,6 @@ export function clientInfoLine(c: Client, now: number, running: readonly string[
     ` multi=${c.multi === null ? -1 : c.multi.length} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem}` +
     ` multi-mem=${multiMem} rbs=0 rbp=0 obl=${obl} oll=0 omem=${omem}` +
     ` tot-mem=${qbuf + argvMem + multiMem + obl + omem} events=${omem > 0 ? 'rw' : 'r'}` +
-    ` cmd=${c.lastCommand} user=default redir=${c.tracking === null ? -1 : c.tracking.redirect} resp=${c.reply.proto} lib-name=${c.libName} lib-ver=${c.libVer}`
+    ` cmd=${c.lastCommand} user=${c.user.name} redir=${c.tracking === null ? -1 : c.tracking.redirect} resp=${c.reply.proto} lib-name=${c.libName} lib-ver=${c.libVer}`
   );
 }

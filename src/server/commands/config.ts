@@ -1,3 +1,4 @@
+import { aclFileText } from '../acl/acl-file.js';
 import { strerror } from '../../persistence/io.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import type { Client } from '../client.js';
@@ -37,6 +38,7 @@ function configSet(c: Client, argv: string[]): void {
 function configResetstat(c: Client): void {
   const server = c.server;
   server.stats.reset();
+  server.acl.log.resetCounters();
   const ks = server.keyspace.stats;
   ks.hits = ks.misses = ks.expiredKeys = ks.activeExpired = ks.activeSampled = 0;
   for (const cmd of server.commands.all()) {
@@ -51,7 +53,7 @@ function configRewrite(c: Client): void {
   const file = server.configFile;
   if (file === null) throw new CommandError('ERR The server is running without a config file');
   try {
-    rewriteConfigFile(file, server.config);
+    rewriteConfigFile(file, server.config, server.config.str('aclfile') === '' ? aclFileText(server.acl).split('\n').slice(0, -1) : []);
   } catch (e) {
     const reason = strerror(e);
     server.log.warning(`CONFIG REWRITE failed: ${reason}`);

@@ -7,12 +7,6 @@ import { discardTransaction, unwatchAll } from './transactions.js';
 
 const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
 
-/** Checks credentials against the only user Sluice has, "default", whose password is requirepass. */
-function checkCredentials(c: Client, user: string, pass: string): boolean {
-  const required = c.server.config.str('requirepass');
-  return user === 'default' && (required === '' || pass === required);
-}
-
 /** Client names are printable ASCII without spaces (CLIENT SETNAME, HELLO SETNAME). */
 export function validClientName(name: string): boolean {
   return /^[\x21-\x7e]*$/.test(name);
@@ -74,7 +68,8 @@ function reset(c: Client): void {
   c.name = '';
   c.replyOff = c.replySkip = c.replySkipNext = false;
   c.noEvict = c.noTouch = false;
-  c.setAuthenticated(c.server.config.str('requirepass') === '');
+  c.user = c.server.acl.defaultUser;
+  c.setAuthenticated(c.server.acl.startsAuthenticated());
   c.reply.simple('RESET');
 }
 
@@ -82,13 +77,12 @@ function auth(c: Client, argv: string[]): void {
   if (argv.length > 3) throw new CommandError(SYNTAX);
   const user = argv.length === 3 ? argv[1] : 'default';
   const pass = argv[argv.length - 1];
-  if (argv.length === 2 && c.server.config.str('requirepass') === '') {
+  if (argv.length === 2 && c.server.acl.defaultUser.nopass) {
     throw new CommandError(
       'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
     );
   }
-  if (!checkCredentials(c, user, pass)) throw new CommandError(WRONGPASS);
-  c.setAuthenticated(true);
+  if (!c.server.acl.authenticate(c, user, pass, argv[0], 'auth')) throw new CommandError(WRONGPASS);
   c.reply.ok();
 }
 
@@ -117,8 +111,7 @@ function hello(c: Client, argv: string[]): void {
     }
   }
   if (creds !== null) {
-    if (!checkCredentials(c, creds[0], creds[1])) throw new CommandError(WRONGPASS);
-    c.setAuthenticated(true);
+    if (!c.server.acl.authenticate(c, creds[0], creds[1], argv[0], 'hello')) throw new CommandError(WRONGPASS);
   }
   if (!c.authenticated) {
     throw new CommandError(

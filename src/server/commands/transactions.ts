@@ -57,7 +57,16 @@ function exec(c: Client): void {
   c.reply.array(queued.length);
   server.propagation.begin();
   c.denyBlocking = true;
-  for (const { cmd, argv } of queued) server.dispatcher.call(c, cmd, argv);
+  for (const { cmd, argv } of queued) {
+    // Rules may have changed since the command was queued.
+    const denied = c.user.unrestricted ? null : server.acl.execDenial(c, cmd, argv);
+    if (denied === null) {
+      server.dispatcher.call(c, cmd, argv);
+    } else {
+      c.reply.error(denied);
+      server.stats.countError(c.reply.lastError);
+    }
+  }
   c.denyBlocking = false;
   server.propagation.end();
   // The queued commands propagated their own effects; EXEC adds none of its own.
