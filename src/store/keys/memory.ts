@@ -4,8 +4,7 @@ import { CommandError, SYNTAX } from '../../core/errors.js';
 import { helpReply } from '../../core/help.js';
 import { intArg } from '../../core/numbers.js';
 import { optionWord } from '../../core/options.js';
-import { keyEntrySize, stringSize } from '../keyspace/heap-size.js';
-import type { Value } from '../keyspace/value.js';
+import { keyEntrySize, valueSize } from '../keyspace/heap-size.js';
 
 /** Redis's OBJ_COMPUTE_SIZE_DEF_SAMPLES. */
 const DEFAULT_SAMPLES = 5;
@@ -23,11 +22,6 @@ const HELP = [
   '    Return memory in bytes used by <key> and its value. Nested values are',
   '    sampled up to <count> times (default: 5, 0 means sample all).',
 ];
-
-/** What a value holds on the heap, by the value's own estimate (TypedValue.memoryUsage). */
-function valueSize(v: Value, samples: number): number {
-  return typeof v === 'string' ? stringSize(v.length) : v.memoryUsage(samples);
-}
 
 /**
  * MEMORY USAGE key [SAMPLES count]: the bytes the key and its value take in

@@ -51,6 +51,7 @@ export class Database {
     const v = this.dict.get(key);
     if (v === undefined) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    if (this.ks.touching) this.ks.access!.touch(this, key);
     return v;
   }
 
@@ -88,10 +89,18 @@ export class Database {
    */
   set(key: string, value: Value, keepTtl = false): void {
     if (this.ks.notifyNew && !this.dict.has(key)) this.ks.notify(this, 'n', 'new', key);
+    if (this.ks.tracked) this.track(key, value);
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     this.modified(key);
     if (this.ks.waiters !== null) this.stored(key, value);
+  }
+
+  /** maxmemory's accounting and the access clocks hear of a value about to be stored at `key`. */
+  private track(key: string, value: Value): void {
+    const old = this.dict.get(key);
+    this.ks.sizes?.stored(this, key, old, value);
+    if (old === undefined) this.ks.access?.created(this, key);
   }
 
   /** Tells the blocking registry a key now holds `value`: a collection may serve waiters, a string ends a stream. */
@@ -115,6 +124,7 @@ export class Database {
    * since the value reads the same.
    */
   replaceForm(key: string, value: Value): void {
+    if (this.ks.sizes !== null) this.ks.sizes.stored(this, key, this.dict.get(key), value);
     this.dict.set(key, value);
   }
 
@@ -126,6 +136,7 @@ export class Database {
    */
   put(key: string, value: Value, deadline: number): void {
     if (this.ks.notifyNew) this.ks.notify(this, 'n', 'new', key);
+    if (this.ks.tracked) this.track(key, value);
     this.dict.set(key, value);
     if (this.ks.waiters !== null) this.stored(key, value);
     if (deadline !== -1) this.expires.set(key, deadline);
@@ -148,10 +159,18 @@ export class Database {
 
   /** Removes without breaking WATCH or counting a change: for callers that do so themselves. */
   remove(key: string): void {
+    if (this.ks.tracked) this.untrack(key);
     this.dict.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.partExpires.size !== 0) this.partExpires.delete(key);
     if (this.ks.waiters !== null) this.ks.waiters.keyRemoved(this, key);
+  }
+
+  private untrack(key: string): void {
+    const old = this.dict.get(key);
+    if (old === undefined) return;
+    this.ks.sizes?.removed(this, key, old);
+    this.ks.access?.forget(this, key);
   }
 
   /** The deadline in ms, or -1 when the key has none. Assumes the key exists. */
@@ -177,6 +196,7 @@ export class Database {
    */
   modified(key: string): void {
     this.ks.dirty++;
+    if (this.ks.sizes !== null) this.ks.sizes.changed(this, key);
     this.signal(key);
   }
 
@@ -212,6 +232,10 @@ export class Database {
     this.touchAllWatched(this);
     const old = this.dict;
     if (this.ks.waiters !== null) this.ks.waiters.flushed(this, (key) => old.has(key));
+    if (this.ks.tracked) {
+      this.ks.sizes?.flushed(this);
+      this.ks.access?.flushed(this);
+    }
     // Numbering goes on where it stopped, so a cursor from before the flush finds every key made after it.
     this.dict = keyDict(this.dict.order.nextSeq);
     this.expires = new BigMap();

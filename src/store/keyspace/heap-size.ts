@@ -6,6 +6,8 @@
  * docs/commands.md), so an estimate tracks what the process really holds.
  */
 
+import type { Value } from './value.js';
+
 const align8 = (n: number): number => (n + 7) & ~7;
 
 /** A flat one-byte string: map, hash and length words, then its bytes. */
@@ -32,4 +34,9 @@ export function sampledSize(n: number, samples: number, sizeAt: (i: number) => n
   let sum = 0;
   for (let i = 0; i < k; i++) sum += sizeAt(i);
   return k === n ? sum : Math.round((sum / k) * n);
+}
+
+/** What a value holds on the heap, by the value's own estimate (TypedValue.memoryUsage). */
+export function valueSize(v: Value, samples: number): number {
+  return typeof v === 'string' ? stringSize(v.length) : v.memoryUsage(samples);
 }
