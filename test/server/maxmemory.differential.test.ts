@@ -1,4 +1,4 @@
-import { c, differential, fails, sameType } from '../helpers/differential.js';
+import { c, differential, fails, help, sameType } from '../helpers/differential.js';
 
 /**
  * maxmemory of 1 byte puts both servers over the limit at once, whatever
@@ -63,5 +63,15 @@ differential('maxmemory', {
     c('CONFIG', 'GET', 'maxmemory'),
     c('CONFIG', 'GET', 'maxmemory-policy'),
     c('CONFIG', 'SET', 'maxmemory', '0', 'maxmemory-policy', 'noeviction'),
+  ],
+  'MEMORY subcommands': [
+    help('MEMORY', 'HELP'),
+    c('MEMORY', 'DOCTOR'),
+    c('MEMORY', 'PURGE'),
+    sameType('MEMORY', 'STATS'),
+    sameType('MEMORY', 'MALLOC-STATS'),
+    fails('MEMORY', 'STATS', 'x'),
+    fails('MEMORY', 'DOCTOR', 'x'),
+    fails('MEMORY', 'NOSUCH'),
   ],
 });

@@ -18,9 +18,12 @@ export function stringSize(length: number): number {
 /** A value's own object: header (map, properties, elements) and a handful of fields. */
 export const VALUE_OBJECT = 64;
 
-/** A key of the keyspace's Map: its entry (key, value, chain words and a share of the buckets) and the key string. */
+/** An entry of a Map: key, value, chain words and a share of the buckets. */
+export const MAP_ENTRY = 40;
+
+/** A key of the keyspace's Map: its entry and the key string. */
 export function keyEntrySize(key: string): number {
-  return 40 + stringSize(key.length);
+  return MAP_ENTRY + stringSize(key.length);
 }
 
 /**
