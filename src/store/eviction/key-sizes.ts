@@ -44,8 +44,8 @@ export class KeySizeTotals implements KeySizes {
   }
 
   stored(db: Database, key: string, old: Value | undefined, value: Value): void {
-    const before = old === undefined ? 0 : keyEntrySize(key) + this.countedSize(old);
-    this.add(db, keyEntrySize(key) + this.measure(value) - before);
+    if (old === undefined) this.add(db, keyEntrySize(key) + this.measure(value));
+    else this.add(db, this.measure(value) - this.countedSize(old));
   }
 
   removed(db: Database, key: string, old: Value): void {

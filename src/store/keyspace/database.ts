@@ -92,7 +92,9 @@ export class Database {
     if (this.ks.tracked) this.track(key, value);
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
-    this.modified(key);
+    // modified() less the size hook: track() has counted the new value already.
+    this.ks.dirty++;
+    this.signal(key);
     if (this.ks.waiters !== null) this.stored(key, value);
   }
 
