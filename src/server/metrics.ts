@@ -71,6 +71,10 @@ export class Metrics {
     this.counter('sluice_keyspace_hits_total', 'Key lookups by read commands that found the key', () => server.keyspace.stats.hits);
     this.counter('sluice_keyspace_misses_total', 'Key lookups by read commands that did not find the key', () => server.keyspace.stats.misses);
     this.counter('sluice_expired_keys_total', 'Keys deleted because their TTL passed', () => server.keyspace.stats.expiredKeys);
+    this.counter('sluice_evicted_keys_total', 'Keys evicted to keep used memory under maxmemory', () => server.memory.evictor.evictedKeys);
+    this.counter('sluice_evicted_clients_total', 'Clients disconnected for maxmemory-clients', () => server.memory.evictedClients);
+    this.gauge('sluice_used_memory_bytes', 'Used memory as maxmemory measures it (docs/memory.md)', () => server.memory.used());
+    this.gauge('sluice_maxmemory_bytes', 'The memory limit, 0 for none', () => server.memory.maxmemory);
     this.perCommandCounters();
     new CommandLatency(this.registry, server);
     this.keyspaceGauges();
