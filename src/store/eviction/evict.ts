@@ -84,8 +84,9 @@ export class Evictor {
     for (;;) {
       let keys = 0;
       for (const db of dbs) {
-        if (this.candidates(db).size === 0) continue;
-        keys += this.candidates(db).size;
+        const size = this.candidates(db).size;
+        if (size === 0) continue;
+        keys += size;
         this.populate(db);
       }
       if (keys === 0) return null;
@@ -108,9 +109,16 @@ export class Evictor {
     const volatile = this.policy.volatile;
     const order = db.dict.order;
     let got = 0;
+    const access = volatile ? null : (this.ks.access as AccessClocks | null);
     for (let tries = 0; got < n && tries < 4 * n; tries++) {
       const key = order.sample();
       if (key === undefined) break;
+      const tracked = access?.scoreIfTracked(db, key);
+      if (tracked !== undefined) {
+        got++;
+        this.pool.offer(tracked, key, db.index);
+        continue;
+      }
       const when = volatile ? db.expires.get(key) : db.dict.has(key) ? -1 : undefined;
       if (when === undefined) continue;
       got++;
