@@ -125,6 +125,20 @@ describe('eviction through the server', () => {
   });
 });
 
+describe('a limit set below what is in use', () => {
+  test('is warned about, and evicting starts at once rather than at the next command', async () => {
+    const conn = sluice.conn;
+    await config(conn, 'maxmemory-policy', 'allkeys-random', 'maxmemory-eviction-tenacity', '0');
+    const limit = await limitAbove(conn, 2_000_000);
+    for (let i = 0; i < 2000; i++) await conn.call('SET', `k${i}`, VALUE);
+    const target = limit - 1_900_000;
+    await config(conn, 'maxmemory', String(target));
+    // No command follows: only the server's own slices can bring it down.
+    while (sluice.server.memory.used() > target) await new Promise((r) => setImmediate(r));
+    expect(sluice.logs.messages('warning').some((m) => m.startsWith(`WARNING: the new maxmemory value set via CONFIG SET (${target}) is smaller`))).toBe(true);
+  });
+});
+
 describe('access clocks', () => {
   test('OBJECT FREQ counts lookups under an LFU policy, but not those of TYPE, EXISTS, TTL, OBJECT or a NO-TOUCH client (TOUCH excepted)', async () => {
     const conn = sluice.conn;

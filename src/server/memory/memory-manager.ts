@@ -55,6 +55,7 @@ export class MemoryManager {
     ev.samples = config.num('maxmemory-samples');
     ev.tenacity = config.num('maxmemory-eviction-tenacity');
     ev.lazy = config.bool('lazyfree-lazy-eviction');
+    const before = this.maxmemory;
     this.maxmemory = config.num('maxmemory');
     if (this.maxmemory === 0) this.sizes = null;
     else if (this.sizes === null) this.sizes = new KeySizeTotals(ks);
@@ -71,6 +72,15 @@ export class MemoryManager {
     }
     ks.tracked = ks.sizes !== null || ks.access !== null;
     this.server.memoryLimit = this.maxmemory === 0 ? null : this;
+    if (this.maxmemory !== before && this.maxmemory !== 0 && this.used() > this.maxmemory) this.lowered();
+  }
+
+  /** A limit set below what is in use: Redis warns, and starts evicting at once rather than at the next command. */
+  private lowered(): void {
+    this.server.log.warning(
+      `WARNING: the new maxmemory value set via CONFIG SET (${this.maxmemory}) is smaller than the current memory usage (${this.used()}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.`,
+    );
+    this.continueLater();
   }
 
   /** used_memory: Sluice's accounting under a limit, else the heap in use. */

@@ -3,7 +3,7 @@ import type { Database } from '../keyspace/database.js';
 import type { KeyAccess } from '../keyspace/key-tracking.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { LFU_INIT_VAL, lfuDecayed, lfuLogIncr, lfuMinutes, lfuPack } from './lfu.js';
-import { idleMs, lruClock } from './lru-clock.js';
+import { idleMs, LRU_CLOCK_MAX, lruClock } from './lru-clock.js';
 
 /**
  * Per-key access clocks, one map per database beside the key dictionary:
@@ -67,6 +67,24 @@ export class AccessClocks implements KeyAccess {
   swapped(a: Database, b: Database): void {
     const maps = this.maps;
     [maps[a.index], maps[b.index]] = [maps[b.index], maps[a.index]];
+  }
+
+  /**
+   * RESTORE … IDLETIME or FREQ (Redis's objectSetLRUOrLFU): under LFU a
+   * FREQ sets the counter, under LRU an IDLETIME in seconds backdates the
+   * clock (wrapping as Redis does when it would go below 0); -1 for none.
+   */
+  restore(db: Database, key: string, idleSecs: number, freq: number): void {
+    const now = this.ks.now;
+    if (this.mode === 'lfu') {
+      if (freq >= 0) this.maps[db.index].set(key, lfuPack(lfuMinutes(now), freq));
+      return;
+    }
+    if (idleSecs < 0) return;
+    const clock = lruClock(now);
+    let stamp = clock - idleSecs;
+    if (stamp < 0) stamp = (clock + Math.floor(LRU_CLOCK_MAX / 2)) % LRU_CLOCK_MAX;
+    this.maps[db.index].set(key, stamp);
   }
 
   /** OBJECT IDLETIME's milliseconds (LRU mode). */
