@@ -70,7 +70,7 @@ export class MemoryManager {
     } else {
       ks.touching = false;
     }
-    ks.tracked = ks.sizes !== null || ks.access !== null;
+    ks.metered = ks.sizes !== null || ks.access !== null;
     this.server.memoryLimit = this.maxmemory === 0 ? null : this;
     if (this.maxmemory !== before && this.maxmemory !== 0 && this.used() > this.maxmemory) this.lowered();
   }

@@ -1,6 +1,6 @@
 import { BigMap } from '../keyspace/big-map.js';
 import type { Database } from '../keyspace/database.js';
-import type { KeyAccess } from '../keyspace/key-tracking.js';
+import type { KeyAccess } from '../keyspace/key-meters.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { LFU_INIT_VAL, lfuDecayed, lfuLogIncr, lfuMinutes, lfuPack } from './lfu.js';
 import { idleMs, LRU_CLOCK_MAX, lruClock } from './lru-clock.js';
@@ -110,7 +110,7 @@ export class AccessClocks implements KeyAccess {
    * the key exists (deletion drops it), which saves the sampler a lookup
    * in the dictionary for nearly every key once eviction has churned.
    */
-  scoreIfTracked(db: Database, key: string): number | undefined {
+  scoreIfStamped(db: Database, key: string): number | undefined {
     const stamp = this.maps[db.index].get(key);
     if (stamp === undefined) return undefined;
     return this.mode === 'lru' ? idleMs(stamp, this.ks.now) : 255 - lfuDecayed(stamp, this.ks.now, this.decayTime);

@@ -113,10 +113,10 @@ export class Evictor {
     for (let tries = 0; got < n && tries < 4 * n; tries++) {
       const key = order.sample();
       if (key === undefined) break;
-      const tracked = access?.scoreIfTracked(db, key);
-      if (tracked !== undefined) {
+      const stamped = access?.scoreIfStamped(db, key);
+      if (stamped !== undefined) {
         got++;
-        this.pool.offer(tracked, key, db.index);
+        this.pool.offer(stamped, key, db.index);
         continue;
       }
       const when = volatile ? db.expires.get(key) : db.dict.has(key) ? -1 : undefined;

@@ -1,6 +1,6 @@
 import type { Database } from '../keyspace/database.js';
 import { keyEntrySize, valueSize } from '../keyspace/heap-size.js';
-import type { KeySizes } from '../keyspace/key-tracking.js';
+import type { KeySizes } from '../keyspace/key-meters.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { Value } from '../keyspace/value.js';
 

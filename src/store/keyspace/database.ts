@@ -89,7 +89,7 @@ export class Database {
    */
   set(key: string, value: Value, keepTtl = false): void {
     if (this.ks.notifyNew && !this.dict.has(key)) this.ks.notify(this, 'n', 'new', key);
-    if (this.ks.tracked) this.track(key, value);
+    if (this.ks.metered) this.meter(key, value);
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     // modified() less the size hook: track() has counted the new value already.
@@ -99,7 +99,7 @@ export class Database {
   }
 
   /** maxmemory's accounting and the access clocks hear of a value about to be stored at `key`. */
-  private track(key: string, value: Value): void {
+  private meter(key: string, value: Value): void {
     const old = this.dict.get(key);
     this.ks.sizes?.stored(this, key, old, value);
     if (old === undefined) this.ks.access?.created(this, key);
@@ -138,7 +138,7 @@ export class Database {
    */
   put(key: string, value: Value, deadline: number): void {
     if (this.ks.notifyNew) this.ks.notify(this, 'n', 'new', key);
-    if (this.ks.tracked) this.track(key, value);
+    if (this.ks.metered) this.meter(key, value);
     this.dict.set(key, value);
     if (this.ks.waiters !== null) this.stored(key, value);
     if (deadline !== -1) this.expires.set(key, deadline);
@@ -161,14 +161,14 @@ export class Database {
 
   /** Removes without breaking WATCH or counting a change: for callers that do so themselves. */
   remove(key: string): void {
-    if (this.ks.tracked) this.untrack(key);
+    if (this.ks.metered) this.unmeter(key);
     this.dict.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.partExpires.size !== 0) this.partExpires.delete(key);
     if (this.ks.waiters !== null) this.ks.waiters.keyRemoved(this, key);
   }
 
-  private untrack(key: string): void {
+  private unmeter(key: string): void {
     const old = this.dict.get(key);
     if (old === undefined) return;
     this.ks.sizes?.removed(this, key, old);
@@ -234,7 +234,7 @@ export class Database {
     this.touchAllWatched(this);
     const old = this.dict;
     if (this.ks.waiters !== null) this.ks.waiters.flushed(this, (key) => old.has(key));
-    if (this.ks.tracked) {
+    if (this.ks.metered) {
       this.ks.sizes?.flushed(this);
       this.ks.access?.flushed(this);
     }

@@ -1,6 +1,6 @@
 import type { BigMap } from './big-map.js';
 import { Database } from './database.js';
-import type { KeyAccess, KeySizes } from './key-tracking.js';
+import type { KeyAccess, KeySizes } from './key-meters.js';
 import { isString } from './value.js';
 
 /** What the keyspace reports upward; the server wires it to propagation and notifications. */
@@ -96,8 +96,8 @@ export class Keyspace {
   sizes: KeySizes | null = null;
   /** LRU/LFU access clocks; null while maxmemory-policy needs none. */
   access: KeyAccess | null = null;
-  /** Whether `sizes` or `access` is set: the one test write paths make when neither is. */
-  tracked = false;
+  /** Whether `sizes` or `access` is set (maxmemory's per-key metering, not client tracking): the one test write paths make when neither is. */
+  metered = false;
   /** Whether lookups refresh access clocks now: `access` is set and the running command touches keys (not OBJECT, TYPE, TTL…). */
   touching = false;
   /** Set once a client blocks on a key (BLPOP…); null until then. */

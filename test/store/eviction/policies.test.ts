@@ -19,7 +19,7 @@ function keyspace(policy: string): { ks: Keyspace; ev: Evictor; events: [EventCl
   const mode = ev.policy.kind;
   if (mode === 'lru' || mode === 'lfu') {
     ks.access = new AccessClocks(ks, mode);
-    ks.tracked = true;
+    ks.metered = true;
     ks.touching = true;
   }
   return { ks, ev, events, effects };
