@@ -11,7 +11,7 @@ import { keyCommands } from '../store/keys/keys.js';
 import { expireCommands } from '../store/keys/expire.js';
 import { scanCommands } from '../store/keys/scan.js';
 import { objectCommands } from '../store/keys/object.js';
-import { memoryCommands } from '../store/keys/memory.js';
+import { memoryCommands } from './commands/memory.js';
 import { waitCommands } from './commands/wait.js';
 import { configCommands } from './commands/config.js';
 import { aclCommands } from './acl/acl-commands.js';

@@ -145,7 +145,6 @@ const TLS_SERVED = honoured();
 const TLS_OUTGOING = none('Sluice\'s one outgoing connection, MIGRATE\'s, is plain TCP (there is no replication or cluster bus): client-side TLS settings have no use.');
 const TLS_SESSIONS = none("Node's TLS server keeps its own session cache; Redis's session settings are not applied to it.");
 const NO_BGSAVE_TUNING = none('BGSAVE writes from the server itself in slices of about a millisecond, not from a forked child: there is nothing to tune.');
-const NO_EVICTION = none('Sluice does not evict yet.');
 const NO_LAZYFREE = none('Sluice frees memory through the garbage collector: nothing is freed on a separate thread.');
 const NO_ALLOCATOR = none("Node's garbage collector manages Sluice's memory: there is no jemalloc to tune or defragment.");
 const NO_FORK = none('Sluice never forks a child (the AOF rewrite runs in the process).');
@@ -269,20 +268,20 @@ const CLIENTS = section('Clients', [
 ]);
 
 const MEMORY = section('Memory management', [
-  memory('maxmemory', 0n, 0n, ULONG_LONG_MAX, NO_EVICTION, { unsigned: true }),
+  memory('maxmemory', 0n, 0n, ULONG_LONG_MAX, partial("Compared with Sluice's own measure of used memory (docs/memory.md): the heap at start, the keys and values by their estimates, client buffers."), { unsigned: true }),
   oneOf('maxmemory-policy', 'noeviction', [
     'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction',
-  ], NO_EVICTION),
-  int('maxmemory-samples', 5n, 1n, INT_MAX, NO_EVICTION),
-  int('maxmemory-eviction-tenacity', 10n, 0n, 100n, NO_EVICTION),
-  memory('maxmemory-clients', 0n, -100n, LONG_MAX, none('Sluice does not evict clients for memory yet.'), { percent: true }),
-  int('lfu-log-factor', 10n, 0n, INT_MAX, NO_EVICTION),
-  int('lfu-decay-time', 1n, 0n, INT_MAX, NO_EVICTION),
+  ], partial('Every policy, with Redis\'s sampling and pool; access clocks (OBJECT IDLETIME, FREQ) are kept only under the LRU and LFU policies.')),
+  int('maxmemory-samples', 5n, 1n, INT_MAX, honoured()),
+  int('maxmemory-eviction-tenacity', 10n, 0n, 100n, honoured()),
+  memory('maxmemory-clients', 0n, -100n, LONG_MAX, partial('Client buffers are summed and the largest evicted by the cron (hz times a second), not after every command.'), { percent: true }),
+  int('lfu-log-factor', 10n, 0n, INT_MAX, honoured()),
+  int('lfu-decay-time', 1n, 0n, INT_MAX, honoured()),
   int('active-expire-effort', 1n, 1n, 10n, none('Active expiry works in fixed slices of about a millisecond.')),
 ]);
 
 const LAZY_FREEING = section('Lazy freeing', [
-  bool('lazyfree-lazy-eviction', 'no', NO_LAZYFREE),
+  bool('lazyfree-lazy-eviction', 'no', partial('Evictions propagate as UNLINK rather than DEL; the memory is freed by the garbage collector either way.')),
   bool('lazyfree-lazy-expire', 'no', NO_LAZYFREE),
   bool('lazyfree-lazy-server-del', 'no', NO_LAZYFREE),
   bool('lazyfree-lazy-user-del', 'no', NO_LAZYFREE),

@@ -7,6 +7,7 @@ import { discardTransaction, unwatchAll } from './commands/transactions.js';
 import { allowsProtectedAction, DEBUG_NOT_ALLOWED } from './protected-actions.js';
 import type { Server } from './server.js';
 import { busyError } from '../scripting/scripting.js';
+import { touchesKeys } from './memory/no-touch.js';
 
 /** Redis quotes at most this much of the offending arguments in an unknown-command error. */
 const UNKNOWN_ARGS_QUOTE = 128;
@@ -232,6 +233,7 @@ export class Dispatcher {
     const ks = server.keyspace;
     const dirtyBefore = ks.dirty;
     const errorsBefore = c.reply.errors;
+    if (ks.access !== null) ks.touching = touchesKeys(c, cmd);
     c.propagateArgv = undefined;
     const propagation = server.propagation;
     propagation.begin();

@@ -5,6 +5,7 @@ import type { Client } from './client.js';
 import { unixMicros } from './clock.js';
 import type { Server } from './server.js';
 import { REDIS_VERSION, SLUICE_VERSION } from './version.js';
+import { bytesToHuman, evictionStatsLines, maxmemoryLines, memoryFigures, usedMemoryLines } from './memory/memory-info.js';
 
 /**
  * INFO's sections, in Redis's order. Each prints only values measured from
@@ -37,18 +38,6 @@ function identity(server: Server): Identity {
     identities.set(server, id);
   }
   return id;
-}
-
-/** Redis's bytesToHuman: B below 1K, then two decimals of K, M, G, T, P. */
-function bytesToHuman(n: number): string {
-  const units = ['K', 'M', 'G', 'T', 'P'];
-  if (n < 1024) return `${n}B`;
-  let scale = 1024;
-  for (const u of units) {
-    if (n < scale * 1024) return `${(n / scale).toFixed(2)}${u}`;
-    scale *= 1024;
-  }
-  return `${n}B`;
 }
 
 /** Microseconds as Redis prints rusage times: seconds, a dot, six digits. */
@@ -113,22 +102,15 @@ function clientsSection(server: Server): string[] {
   ];
 }
 
-/**
- * Node's heap and off-heap allocations stand for Redis's allocator total;
- * the resident set size is the process's own.
- */
+/** Used memory as server/memory/ measures it (docs/memory.md); the resident set size is the process's own. */
 function memorySection(server: Server): string[] {
-  const m = process.memoryUsage();
-  const used = m.heapUsed + m.external;
+  const figures = memoryFigures(server);
   const total = os.totalmem();
   const scripts = server.scripting.scripts;
   const functions = server.scripting.functions;
   const scriptMemory = scripts.bodyBytes + functions.memory;
   return [
-    `used_memory:${used}`,
-    `used_memory_human:${bytesToHuman(used)}`,
-    `used_memory_rss:${m.rss}`,
-    `used_memory_rss_human:${bytesToHuman(m.rss)}`,
+    ...usedMemoryLines(figures),
     `total_system_memory:${total}`,
     `total_system_memory_human:${bytesToHuman(total)}`,
     // Compiled scripts live in the JavaScript heap (used_memory): no separate Lua VM to measure.
@@ -145,10 +127,7 @@ function memorySection(server: Server): string[] {
     `used_memory_functions:${functions.memory}`,
     `used_memory_scripts:${scriptMemory}`,
     `used_memory_scripts_human:${bytesToHuman(scriptMemory)}`,
-    // As configured (Sluice does not evict yet).
-    `maxmemory:${server.config.text(server.config.def('maxmemory')!)}`,
-    `maxmemory_human:${bytesToHuman(server.config.num('maxmemory'))}`,
-    `maxmemory_policy:${server.config.str('maxmemory-policy')}`,
+    ...maxmemoryLines(server, figures),
   ];
 }
 
@@ -171,7 +150,7 @@ function statsSection(server: Server): string[] {
     `total_net_output_bytes:${s.netOutputBytes}`,
     `rejected_connections:${s.rejectedConnections}`,
     `expired_keys:${ks.expiredKeys}`,
-    'evicted_keys:0',
+    ...evictionStatsLines(server),
     `keyspace_hits:${ks.hits}`,
     `keyspace_misses:${ks.misses}`,
     `pubsub_channels:${server.broker.registry.channels.size}`,

@@ -76,6 +76,10 @@ export class Metrics {
     this.counter('sluice_acl_denied_command_total', 'Commands refused by ACL rules on commands', () => denied().command);
     this.counter('sluice_acl_denied_key_total', 'Commands refused by ACL rules on keys', () => denied().key);
     this.counter('sluice_acl_denied_channel_total', 'Commands refused by ACL rules on channels', () => denied().channel);
+    this.counter('sluice_evicted_keys_total', 'Keys evicted to keep used memory under maxmemory', () => server.memory.evictor.evictedKeys);
+    this.counter('sluice_evicted_clients_total', 'Clients disconnected for maxmemory-clients', () => server.memory.evictedClients);
+    this.gauge('sluice_used_memory_bytes', 'Used memory as maxmemory measures it (docs/memory.md)', () => server.memory.used());
+    this.gauge('sluice_maxmemory_bytes', 'The memory limit, 0 for none', () => server.memory.maxmemory);
     this.perCommandCounters();
     new CommandLatency(this.registry, server);
     this.keyspaceGauges();

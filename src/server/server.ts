@@ -27,6 +27,7 @@ import { Config } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { Metrics } from './metrics.js';
+import { MemoryManager } from './memory/memory-manager.js';
 import { formatMonitorLine } from './monitor.js';
 import { OutputLimits } from './output-limits.js';
 import { Slowlog } from './slowlog.js';
@@ -98,6 +99,8 @@ export class Server implements PersistenceHost<Client> {
   pause: PauseState | null = null;
   /** Null while no memory limit is set: commands are then never refused for memory. */
   memoryLimit: MemoryLimit | null = null;
+  /** maxmemory, eviction and used memory (server/memory/). */
+  readonly memory: MemoryManager;
   /** Clients holding a command back until the pause ends. */
   readonly paused = new Map<Client, string[]>();
   /** Unix time (s) of the last successful save; no saving exists yet, so the start time. */
@@ -131,6 +134,7 @@ export class Server implements PersistenceHost<Client> {
     const err = this.config.setMany(settings, { startup: true });
     if (err !== null) throw new Error(err.replace(/^ERR /, ''));
     this.keyspace = new Keyspace(this.config.num('databases'));
+    this.memory = new MemoryManager(this);
     // The parts below the server get what they need of it as narrow interfaces, never the server itself.
     const limits = this.outputLimits;
     this.broker = new Broker<Client>({
@@ -215,6 +219,7 @@ export class Server implements PersistenceHost<Client> {
     if (this.log) this.log.level = this.config.str('loglevel');
     if (this.cron !== null) this.startCron();
     this.persistence.configChanged();
+    this.memory.configure();
   }
 
   /**
@@ -313,6 +318,7 @@ export class Server implements PersistenceHost<Client> {
     this.expireCycle(Date.now() + Math.max(1, Math.floor(250 / this.config.num('hz'))));
     this.keyspace.maintain();
     if (this.tracking.clients !== 0) this.tracking.limit();
+    this.memory.cron();
     const timeout = this.config.num('timeout');
     if (timeout > 0) {
       const limit = Date.now() - timeout * 1000;

@@ -125,6 +125,21 @@ describe('Prometheus endpoint', () => {
     expect(value(text, 'sluice_uptime_seconds')).toBeGreaterThanOrEqual(0);
   });
 
+  test('evictions and used memory against the limit', async () => {
+    const s = await sluice({ config: { 'metrics-port': await freePort(), 'maxmemory-policy': 'allkeys-random' } });
+    const c = await connect(s);
+    await c.call('CONFIG', 'SET', 'maxmemory', '1gb');
+    for (let i = 0; i < 100; i++) await c.call('SET', `k${i}`, 'v');
+    const used = s.server.memory.used();
+    await c.call('CONFIG', 'SET', 'maxmemory', String(used - 2000));
+    await c.call('PING');
+    const text = await scrape(s);
+    expect(value(text, 'sluice_maxmemory_bytes')).toBe(used - 2000);
+    expect(value(text, 'sluice_used_memory_bytes')).toBeLessThanOrEqual(used - 2000);
+    expect(value(text, 'sluice_evicted_keys_total')).toBeGreaterThan(0);
+    expect(value(text, 'sluice_evicted_clients_total')).toBe(0);
+  });
+
   test('servers in one process keep separate registries', async () => {
     const a = await withMetrics();
     const b = await withMetrics();

@@ -156,10 +156,10 @@ describe('values other than strings', () => {
 });
 
 describe('OBJECT', () => {
-  test('IDLETIME says access times are not tracked instead of inventing one', async () => {
+  test('IDLETIME under a policy without access clocks says so instead of inventing a time', async () => {
     await sluice.conn.call('SET', 'k', 'v');
     expect(await sluice.conn.call('OBJECT', 'IDLETIME', 'k')).toEqual({
-      t: 'error', v: 'ERR Sluice does not track key access times, so OBJECT IDLETIME is not available',
+      t: 'error', v: 'ERR Sluice tracks key access times only under an LRU or LFU maxmemory-policy, so OBJECT IDLETIME is not available',
     });
     expect(await sluice.conn.call('OBJECT', 'IDLETIME', 'nosuch')).toEqual(bulk(null));
   });

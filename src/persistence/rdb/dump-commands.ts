@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../../core/command.js';
+import type { AccessClocks } from '../../store/eviction/access-clocks.js';
 import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
@@ -32,14 +33,14 @@ function int64(s: string): bigint {
 /**
  * RESTORE (restoreCommand): options first, then the target, the TTL, the
  * payload's footer and its value, in Redis's order, all before anything
- * changes. IDLETIME and FREQ are checked and then ignored: Sluice keeps
- * no access times or frequencies.
+ * changes. IDLETIME and FREQ set the key's access clock when the
+ * policy keeps one of that kind (store/eviction/access-clocks.ts).
  */
 function restore(c: Ctx, argv: string[]): void {
   let replace = false;
   let absttl = false;
-  let idle = false;
-  let freq = false;
+  let idle = -1;
+  let freq = -1;
   for (let j = 4; j < argv.length; j++) {
     const opt = argv[j].toLowerCase();
     const more = j + 1 < argv.length;
@@ -47,13 +48,14 @@ function restore(c: Ctx, argv: string[]): void {
       replace = true;
     } else if (opt === 'absttl') {
       absttl = true;
-    } else if (opt === 'idletime' && more && !freq) {
-      if (int64(argv[++j]) < 0n) throw new CommandError('ERR Invalid IDLETIME value, must be >= 0');
-      idle = true;
-    } else if (opt === 'freq' && more && !idle) {
+    } else if (opt === 'idletime' && more && freq === -1) {
+      const t = int64(argv[++j]);
+      if (t < 0n) throw new CommandError('ERR Invalid IDLETIME value, must be >= 0');
+      idle = Number(t);
+    } else if (opt === 'freq' && more && idle === -1) {
       const f = int64(argv[++j]);
       if (f < 0n || f > 255n) throw new CommandError('ERR Invalid FREQ value, must be >= 0 and <= 255');
-      freq = true;
+      freq = Number(f);
     } else {
       throw new CommandError(SYNTAX);
     }
@@ -88,6 +90,7 @@ function restore(c: Ctx, argv: string[]): void {
     return;
   }
   db.put(key, value, ttl === 0n ? -1 : Number(when));
+  (c.keyspace.access as AccessClocks | null)?.restore(db, key, idle, freq);
   db.modified(key);
   if (ttl !== 0n && !absttl) c.propagateArgv = [...argv.slice(0, 2), String(when), ...argv.slice(3), 'ABSTTL'];
   c.keyspace.notify(db, 'g', 'restore', key);

@@ -46,6 +46,20 @@ export function secondsSince(nowSecs: number, ms: number): number {
   return Math.max(0, nowSecs - Math.floor(ms / 1000));
 }
 
+/** multi-mem: what the commands queued by MULTI hold. */
+function multiMemory(c: Client): number {
+  let n = 0;
+  if (c.multi !== null) for (const q of c.multi) n += argvBytes(q.argv) + POINTER_SIZE * q.argv.length;
+  return n;
+}
+
+/** The buffers a client holds between commands (tot-mem less argv-mem): what maxmemory and client eviction count. */
+export function clientMemory(c: Client): number {
+  const conn = c.conn;
+  if (conn === null) return multiMemory(c);
+  return conn.parser.pendingBytes + multiMemory(c) + conn.out.pending + conn.queuedOutput;
+}
+
 /**
  * One CLIENT LIST / CLIENT INFO line, fields in Redis 7.2's order. `running`
  * is the argv of the command being executed when `c` is the caller (its
@@ -58,8 +72,7 @@ export function clientInfoLine(c: Client, now: number, running: readonly string[
   const [sub, psub, ssub] = subscriptions(c);
   const qbuf = c.conn?.parser.pendingBytes ?? 0;
   const argvMem = running === null ? 0 : argvBytes(running);
-  let multiMem = 0;
-  if (c.multi !== null) for (const q of c.multi) multiMem += argvBytes(q.argv) + POINTER_SIZE * q.argv.length;
+  const multiMem = multiMemory(c);
   const obl = c.conn?.out.pending ?? 0;
   const omem = c.conn?.queuedOutput ?? 0;
   const nowSecs = Math.floor(now / 1000);

@@ -41,6 +41,7 @@ function configResetstat(c: Client): void {
   server.acl.log.resetCounters();
   const ks = server.keyspace.stats;
   ks.hits = ks.misses = ks.expiredKeys = ks.activeExpired = ks.activeSampled = 0;
+  server.memory.resetStats();
   for (const cmd of server.commands.all()) {
     const s = cmd.stats;
     s.calls = s.usec = s.rejectedCalls = s.failedCalls = 0;

@@ -1,33 +1,12 @@
 import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
-import { helpReply } from '../../core/help.js';
 import { intArg } from '../../core/numbers.js';
 import { optionWord } from '../../core/options.js';
-import { keyEntrySize, stringSize } from '../keyspace/heap-size.js';
-import type { Value } from '../keyspace/value.js';
+import { keyEntrySize, valueSize } from '../keyspace/heap-size.js';
 
 /** Redis's OBJ_COMPUTE_SIZE_DEF_SAMPLES. */
 const DEFAULT_SAMPLES = 5;
-
-const HELP = [
-  'DOCTOR',
-  '    Return memory problems reports.',
-  'MALLOC-STATS',
-  '    Return internal statistics report from the memory allocator.',
-  'PURGE',
-  '    Attempt to purge dirty pages for reclamation by the allocator.',
-  'STATS',
-  '    Return information about the memory usage of the server.',
-  'USAGE <key> [SAMPLES <count>]',
-  '    Return memory in bytes used by <key> and its value. Nested values are',
-  '    sampled up to <count> times (default: 5, 0 means sample all).',
-];
-
-/** What a value holds on the heap, by the value's own estimate (TypedValue.memoryUsage). */
-function valueSize(v: Value, samples: number): number {
-  return typeof v === 'string' ? stringSize(v.length) : v.memoryUsage(samples);
-}
 
 /**
  * MEMORY USAGE key [SAMPLES count]: the bytes the key and its value take in
@@ -49,21 +28,9 @@ function usage(c: Ctx, argv: string[]): void {
   else c.reply.integer(keyEntrySize(argv[2]) + valueSize(v, samples));
 }
 
-export const memoryCommands: CommandSpec[] = [
-  {
-    name: 'memory', arity: -2, flags: [], acl: [], group: 'server', since: '4.0.0',
-    summary: 'A container for memory diagnostics commands.', complexity: 'Depends on subcommand.',
-    subcommands: [
-      {
-        name: 'usage', arity: -3, flags: ['readonly'], keySpecs: ['RO: index 2, range 0'], acl: [], group: 'server',
-        since: '4.0.0', summary: 'Estimates the memory usage of a key.', complexity: 'O(N) where N is the number of samples.',
-        args: 'key:key [SAMPLES count:integer]', handler: usage,
-      },
-      {
-        name: 'help', arity: 2, flags: ['loading', 'stale'], acl: [], group: 'server', since: '4.0.0',
-        summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)',
-        handler: (c, argv) => helpReply(c, argv, HELP),
-      },
-    ],
-  },
-];
+/** MEMORY USAGE, a subcommand of the server's MEMORY container (server/commands/memory.ts). */
+export const memoryUsageCommand: CommandSpec = {
+  name: 'usage', arity: -3, flags: ['readonly'], keySpecs: ['RO: index 2, range 0'], acl: [], group: 'server',
+  since: '4.0.0', summary: 'Estimates the memory usage of a key.', complexity: 'O(N) where N is the number of samples.',
+  args: 'key:key [SAMPLES count:integer]', handler: usage,
+};

@@ -4,6 +4,7 @@ import { helpReply } from '../../core/help.js';
 import { CommandError } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
 import type { Value } from '../keyspace/value.js';
+import type { AccessClocks } from '../eviction/access-clocks.js';
 
 /** Redis keeps integers below this as shared objects, reported with this refcount. */
 const SHARED_INTEGERS = 10000n;
@@ -13,12 +14,16 @@ const EMBSTR_MAX = 44;
 
 const FREQ_UNTRACKED =
   'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
+const IDLETIME_UNDER_LFU =
+  'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
 /**
- * Sluice keeps no per-key access time: it would cost a second map entry per
- * key (memory) and a second map write per read (throughput). OBJECT
- * IDLETIME says so rather than inventing a number.
+ * Sluice keeps access clocks only under an LRU or LFU policy (store/eviction/
+ * access-clocks.ts): always keeping them would cost every lookup a second
+ * map write. Under the other policies OBJECT IDLETIME says so rather than
+ * inventing a number.
  */
-const IDLETIME_UNTRACKED = 'ERR Sluice does not track key access times, so OBJECT IDLETIME is not available';
+const IDLETIME_UNTRACKED =
+  'ERR Sluice tracks key access times only under an LRU or LFU maxmemory-policy, so OBJECT IDLETIME is not available';
 
 const HELP = [
   'ENCODING <key>',
@@ -58,13 +63,25 @@ function encoding(c: Ctx, argv: string[]): void {
   if (v !== undefined) c.reply.bulk(typeof v === 'string' ? stringEncoding(v) : v.encoding());
 }
 
-/** Only LFU eviction policies track frequency; Sluice does not evict, so it tracks none whatever maxmemory-policy says. */
-function freq(c: Ctx, argv: string[]): void {
-  if (lookup(c, argv[2]) !== undefined) throw new CommandError(FREQ_UNTRACKED);
+function clocks(c: Ctx): AccessClocks | null {
+  return c.keyspace.access as AccessClocks | null;
 }
 
+/** The key's LFU counter, decayed to now; only LFU policies count accesses. */
+function freq(c: Ctx, argv: string[]): void {
+  if (lookup(c, argv[2]) === undefined) return;
+  const access = clocks(c);
+  if (access?.mode !== 'lfu') throw new CommandError(FREQ_UNTRACKED);
+  c.reply.integer(access.frequency(c.db, argv[2]));
+}
+
+/** Whole seconds since the key was last accessed, by the LRU clock. */
 function idletime(c: Ctx, argv: string[]): void {
-  if (lookup(c, argv[2]) !== undefined) throw new CommandError(IDLETIME_UNTRACKED);
+  if (lookup(c, argv[2]) === undefined) return;
+  const access = clocks(c);
+  if (access === null) throw new CommandError(IDLETIME_UNTRACKED);
+  if (access.mode === 'lfu') throw new CommandError(IDLETIME_UNDER_LFU);
+  c.reply.integer(Math.floor(access.idleMs(c.db, argv[2]) / 1000));
 }
 
 /** Every value is referenced once, except the small integers Redis shares. */

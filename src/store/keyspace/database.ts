@@ -68,6 +68,7 @@ export class Database {
     const v = this.dict.get(key);
     if (v === undefined) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    if (this.ks.touching) this.ks.access!.touch(this, key);
     return v;
   }
 
@@ -106,10 +107,20 @@ export class Database {
   set(key: string, value: Value, keepTtl = false): void {
     if (this.guard !== null) this.guard.before(key);
     if (this.ks.notifyNew && !this.dict.has(key)) this.ks.notify(this, 'n', 'new', key);
+    if (this.ks.metered) this.meter(key, value);
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
-    this.modified(key);
+    // modified() less the size hook: track() has counted the new value already.
+    this.ks.dirty++;
+    this.signal(key);
     if (this.ks.waiters !== null) this.stored(key, value);
+  }
+
+  /** maxmemory's accounting and the access clocks hear of a value about to be stored at `key`. */
+  private meter(key: string, value: Value): void {
+    const old = this.dict.get(key);
+    this.ks.sizes?.stored(this, key, old, value);
+    if (old === undefined) this.ks.access?.created(this, key);
   }
 
   /** Tells the blocking registry a key now holds `value`: a collection may serve waiters, a string ends a stream. */
@@ -134,6 +145,7 @@ export class Database {
    */
   replaceForm(key: string, value: Value): void {
     if (this.guard !== null) this.guard.before(key);
+    if (this.ks.sizes !== null) this.ks.sizes.stored(this, key, this.dict.get(key), value);
     this.dict.set(key, value);
   }
 
@@ -146,6 +158,7 @@ export class Database {
   put(key: string, value: Value, deadline: number): void {
     if (this.guard !== null) this.guard.before(key);
     if (this.ks.notifyNew) this.ks.notify(this, 'n', 'new', key);
+    if (this.ks.metered) this.meter(key, value);
     this.dict.set(key, value);
     if (this.ks.waiters !== null) this.stored(key, value);
     if (deadline !== -1) this.expires.set(key, deadline);
@@ -169,10 +182,18 @@ export class Database {
   /** Removes without breaking WATCH or counting a change: for callers that do so themselves. */
   remove(key: string): void {
     if (this.guard !== null) this.guard.before(key);
+    if (this.ks.metered) this.unmeter(key);
     this.dict.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.partExpires.size !== 0) this.partExpires.delete(key);
     if (this.ks.waiters !== null) this.ks.waiters.keyRemoved(this, key);
+  }
+
+  private unmeter(key: string): void {
+    const old = this.dict.get(key);
+    if (old === undefined) return;
+    this.ks.sizes?.removed(this, key, old);
+    this.ks.access?.forget(this, key);
   }
 
   /** The deadline in ms, or -1 when the key has none. Assumes the key exists. */
@@ -200,6 +221,7 @@ export class Database {
    */
   modified(key: string): void {
     this.ks.dirty++;
+    if (this.ks.sizes !== null) this.ks.sizes.changed(this, key);
     this.signal(key);
   }
 
@@ -242,6 +264,10 @@ export class Database {
     this.guard = null;
     const old = this.dict;
     if (this.ks.waiters !== null) this.ks.waiters.flushed(this, (key) => old.has(key));
+    if (this.ks.metered) {
+      this.ks.sizes?.flushed(this);
+      this.ks.access?.flushed(this);
+    }
     // Numbering goes on where it stopped, so a cursor from before the flush finds every key made after it.
     this.dict = keyDict(this.dict.order.nextSeq);
     this.expires = new BigMap();

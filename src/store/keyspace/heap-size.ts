@@ -6,6 +6,8 @@
  * docs/commands.md), so an estimate tracks what the process really holds.
  */
 
+import type { Value } from './value.js';
+
 const align8 = (n: number): number => (n + 7) & ~7;
 
 /** A flat one-byte string: map, hash and length words, then its bytes. */
@@ -16,9 +18,12 @@ export function stringSize(length: number): number {
 /** A value's own object: header (map, properties, elements) and a handful of fields. */
 export const VALUE_OBJECT = 64;
 
-/** A key of the keyspace's Map: its entry (key, value, chain words and a share of the buckets) and the key string. */
+/** An entry of a Map: key, value, chain words and a share of the buckets. */
+export const MAP_ENTRY = 40;
+
+/** A key of the keyspace's Map: its entry and the key string. */
 export function keyEntrySize(key: string): number {
-  return 40 + stringSize(key.length);
+  return MAP_ENTRY + stringSize(key.length);
 }
 
 /**
@@ -32,4 +37,9 @@ export function sampledSize(n: number, samples: number, sizeAt: (i: number) => n
   let sum = 0;
   for (let i = 0; i < k; i++) sum += sizeAt(i);
   return k === n ? sum : Math.round((sum / k) * n);
+}
+
+/** What a value holds on the heap, by the value's own estimate (TypedValue.memoryUsage). */
+export function valueSize(v: Value, samples: number): number {
+  return typeof v === 'string' ? stringSize(v.length) : v.memoryUsage(samples);
 }

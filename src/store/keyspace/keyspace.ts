@@ -1,5 +1,6 @@
 import type { BigMap } from './big-map.js';
 import { Database } from './database.js';
+import type { KeyAccess, KeySizes } from './key-meters.js';
 import { isString } from './value.js';
 
 /** What the keyspace reports upward; the server wires it to propagation and notifications. */
@@ -107,6 +108,14 @@ export class Keyspace {
    * then does storing a value check whether its key is new.
    */
   notifyNew = false;
+  /** maxmemory's accounting of key and value sizes; null while no limit is set. */
+  sizes: KeySizes | null = null;
+  /** LRU/LFU access clocks; null while maxmemory-policy needs none. */
+  access: KeyAccess | null = null;
+  /** Whether `sizes` or `access` is set (maxmemory's per-key metering, not client tracking): the one test write paths make when neither is. */
+  metered = false;
+  /** Whether lookups refresh access clocks now: `access` is set and the running command touches keys (not OBJECT, TYPE, TTL…). */
+  touching = false;
   /** Set once a client blocks on a key (BLPOP…); null until then. */
   waiters: KeyWaiters | null = null;
   /** Set while any client tracks keys (or the tracking table still holds some); null otherwise. */
@@ -157,6 +166,8 @@ export class Keyspace {
     this.randomCursors[a] = this.randomCursors[b] = null;
     this.expireIterators[a] = this.expireIterators[b] = null;
     this.waiters?.swapped(da, db);
+    this.sizes?.swapped(da, db);
+    this.access?.swapped(da, db);
   }
 
   flushDb(index: number): number {

@@ -77,9 +77,22 @@ describe('RESTORE', () => {
     expect(sluice.effects.filter((e) => e.argv[0] === 'RESTORE')).toEqual([]);
   });
 
-  test('IDLETIME and FREQ are accepted and leave nothing to read: Sluice tracks no access times', async () => {
-    expect(await sluice.conn.call('RESTORE', 'k', '0', HELLO, 'IDLETIME', '1000')).toEqual(ok);
-    expect(await sluice.conn.call('OBJECT', 'IDLETIME', 'k')).toEqual({ t: 'error', v: 'ERR Sluice does not track key access times, so OBJECT IDLETIME is not available' });
+  test('IDLETIME sets the LRU clock and FREQ the LFU counter, each under its own kind of policy', async () => {
+    const conn = sluice.conn;
+    expect(await conn.call('RESTORE', 'k', '0', HELLO, 'IDLETIME', '1000')).toEqual(ok);
+    expect(await conn.call('OBJECT', 'IDLETIME', 'k')).toEqual({
+      t: 'error', v: 'ERR Sluice tracks key access times only under an LRU or LFU maxmemory-policy, so OBJECT IDLETIME is not available',
+    });
+    try {
+      await conn.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
+      expect(await conn.call('RESTORE', 'i', '0', HELLO, 'IDLETIME', '1000')).toEqual(ok);
+      expect(await conn.call('OBJECT', 'IDLETIME', 'i')).toEqual({ t: 'int', v: '1000' });
+      await conn.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu');
+      expect(await conn.call('RESTORE', 'f', '0', HELLO, 'FREQ', '100')).toEqual(ok);
+      expect(await conn.call('OBJECT', 'FREQ', 'f')).toEqual({ t: 'int', v: '100' });
+    } finally {
+      await conn.call('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+    }
   });
 });
 

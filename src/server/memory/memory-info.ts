@@ -1,0 +1,95 @@
+import type { Server } from '../server.js';
+import { clientMemory } from '../commands/client-list.js';
+
+/** Redis's bytesToHuman: B below 1K, then two decimals of K, M, G, T, P. */
+export function bytesToHuman(n: number): string {
+  const units = ['K', 'M', 'G', 'T', 'P'];
+  if (n < 1024) return `${n}B`;
+  let scale = 1024;
+  for (const u of units) {
+    if (n < scale * 1024) return `${(n / scale).toFixed(2)}${u}`;
+    scale *= 1024;
+  }
+  return `${n}B`;
+}
+
+/** Redis's memory overhead figures (getMemoryOverheadData), as Sluice measures them. */
+export interface MemoryFigures {
+  used: number;
+  peak: number;
+  startup: number;
+  clients: number;
+  scripts: number;
+  /** Everything but the dataset: the start-up heap, client buffers, script caches. */
+  overhead: number;
+  dataset: number;
+  keys: number;
+  rss: number;
+}
+
+export function memoryFigures(server: Server): MemoryFigures {
+  const mem = server.memory;
+  const used = mem.used();
+  let clients = 0;
+  for (const c of server.clients.values()) clients += clientMemory(c);
+  const scripts = server.scripting.scripts.bodyBytes + server.scripting.functions.memory;
+  const overhead = mem.startup + clients + scripts;
+  let keys = 0;
+  for (const db of server.keyspace.dbs) keys += db.size;
+  return {
+    used, peak: Math.max(mem.peak, used), startup: mem.startup, clients, scripts, overhead,
+    dataset: Math.max(0, used - overhead), keys, rss: process.memoryUsage.rss(),
+  };
+}
+
+const percent = (part: number, whole: number): string => `${((part * 100) / Math.max(1, whole)).toFixed(2)}%`;
+
+/** INFO memory's used_memory fields, in Redis 7.2's order. */
+export function usedMemoryLines(f: MemoryFigures): string[] {
+  return [
+    `used_memory:${f.used}`,
+    `used_memory_human:${bytesToHuman(f.used)}`,
+    `used_memory_rss:${f.rss}`,
+    `used_memory_rss_human:${bytesToHuman(f.rss)}`,
+    `used_memory_peak:${f.peak}`,
+    `used_memory_peak_human:${bytesToHuman(f.peak)}`,
+    `used_memory_peak_perc:${percent(f.used, f.peak)}`,
+    `used_memory_overhead:${f.overhead}`,
+    `used_memory_startup:${f.startup}`,
+    `used_memory_dataset:${f.dataset}`,
+    `used_memory_dataset_perc:${percent(f.dataset, f.used > f.startup ? f.used - f.startup : 1)}`,
+  ];
+}
+
+/** INFO memory's maxmemory fields and what follows them. */
+export function maxmemoryLines(server: Server, f: MemoryFigures): string[] {
+  const max = server.memory.maxmemory;
+  return [
+    `maxmemory:${max}`,
+    `maxmemory_human:${bytesToHuman(max)}`,
+    `maxmemory_policy:${server.config.str('maxmemory-policy')}`,
+    `mem_fragmentation_ratio:${(f.rss / Math.max(1, f.used)).toFixed(2)}`,
+    `mem_fragmentation_bytes:${f.rss - f.used}`,
+    // Sluice has no replication or AOF buffer that eviction would leave out of the count.
+    'mem_not_counted_for_evict:0',
+    'mem_replication_backlog:0',
+    'mem_total_replication_buffers:0',
+    'mem_clients_slaves:0',
+    `mem_clients_normal:${f.clients}`,
+    'mem_cluster_links:0',
+    'mem_aof_buffer:0',
+    'mem_allocator:v8',
+  ];
+}
+
+/** INFO stats' eviction fields, after expired_keys' group. */
+export function evictionStatsLines(server: Server): string[] {
+  const mem = server.memory;
+  const exceeded = mem.exceededMs();
+  return [
+    `evicted_keys:${mem.evictor.evictedKeys}`,
+    `evicted_clients:${mem.evictedClients}`,
+    `total_eviction_exceeded_time:${exceeded.total}`,
+    `current_eviction_exceeded_time:${exceeded.current}`,
+  ];
+}

@@ -1,0 +1,180 @@
+import { performance } from 'node:perf_hooks';
+import type { Database } from '../keyspace/database.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import type { AccessClocks } from './access-clocks.js';
+import { EvictionPool } from './eviction-pool.js';
+import { parsePolicy, type Policy } from './policies.js';
+
+/** performEvictions' outcome: under the limit, still over but more slices follow, or nothing left to evict. */
+export type EvictionResult = 'ok' | 'running' | 'fail';
+
+/** Keys evicted between two looks at the clock, as Redis. */
+const CLOCK_EVERY = 16;
+
+/**
+ * How long one eviction slice may run, in ms, from maxmemory-eviction-tenacity
+ * (evictionTimeLimitUs): 50 µs a step up to 10 (500 µs), growing by 15 % a
+ * step beyond, and no limit at 100.
+ */
+export function evictionTimeLimitMs(tenacity: number): number {
+  if (tenacity <= 10) return (50 * tenacity) / 1000;
+  if (tenacity < 100) return (500 * 1.15 ** (tenacity - 10)) / 1000;
+  return Infinity;
+}
+
+/**
+ * Redis's performEvictions: while used memory is over the limit, pick a
+ * victim as the policy says and delete it (an `evicted` event, a DEL or
+ * UNLINK propagated, WATCH broken), for at most one time slice.
+ */
+export class Evictor {
+  policy: Policy = parsePolicy('noeviction');
+  samples = 5;
+  tenacity = 10;
+  /** lazyfree-lazy-eviction: evictions propagate as UNLINK. */
+  lazy = false;
+  evictedKeys = 0;
+  private readonly pool = new EvictionPool();
+  /** Per database, where volatile sampling stopped walking the deadlines. */
+  private readonly walks: ({ map: object; it: Iterator<[string, number]> } | null)[];
+  private nextDb = 0;
+
+  constructor(private readonly ks: Keyspace) {
+    this.walks = ks.dbs.map(() => null);
+  }
+
+  setPolicy(name: string): void {
+    if (name === this.policy.name) return;
+    this.policy = parsePolicy(name);
+    // Scores of one policy mean nothing to another.
+    this.pool.clear();
+  }
+
+  /** Evicts while `over()` (bytes above the limit) is positive. */
+  run(over: () => number): EvictionResult {
+    if (over() <= 0) return 'ok';
+    if (this.policy.kind === 'none') return 'fail';
+    const limit = evictionTimeLimitMs(this.tenacity);
+    const start = performance.now();
+    let evicted = 0;
+    while (over() > 0) {
+      const victim = this.policy.kind === 'random' ? this.randomVictim() : this.bestVictim();
+      if (victim === null) return 'fail';
+      this.evict(victim[0], victim[1]);
+      if (++evicted % CLOCK_EVERY === 0 && performance.now() - start > limit) return over() > 0 ? 'running' : 'ok';
+    }
+    return 'ok';
+  }
+
+  private evict(db: Database, key: string): void {
+    db.remove(key);
+    db.signal(key);
+    this.evictedKeys++;
+    this.ks.notify(db, 'e', 'evicted', key);
+    this.ks.listener.propagate(db, [this.lazy ? 'UNLINK' : 'DEL', key]);
+  }
+
+  private candidates(db: Database): { size: number; has(key: string): boolean } {
+    return this.policy.volatile ? db.expires : db.dict;
+  }
+
+  /** LRU, LFU and TTL: sample every database into the pool, then take its best live candidate. */
+  private bestVictim(): [Database, string] | null {
+    const dbs = this.ks.dbs;
+    for (;;) {
+      let keys = 0;
+      for (const db of dbs) {
+        const size = this.candidates(db).size;
+        if (size === 0) continue;
+        keys += size;
+        this.populate(db);
+      }
+      if (keys === 0) return null;
+      for (let c = this.pool.pop(); c !== undefined; c = this.pool.pop()) {
+        const db = dbs[c.db];
+        if (this.candidates(db).has(c.key)) return [db, c.key];
+      }
+    }
+  }
+
+  /**
+   * Offers `maxmemory-samples` keys of a database to the pool, drawn
+   * uniformly from the dictionary's scan log (a draw may land on a key since
+   * deleted, or, for a volatile policy, on one without a TTL: it is drawn
+   * again, a bounded number of times). Deadlines have no log to draw from,
+   * so when few keys have one, the rest of the sample walks round them.
+   */
+  private populate(db: Database): void {
+    const n = this.samples;
+    const volatile = this.policy.volatile;
+    const order = db.dict.order;
+    let got = 0;
+    const access = volatile ? null : (this.ks.access as AccessClocks | null);
+    for (let tries = 0; got < n && tries < 4 * n; tries++) {
+      const key = order.sample();
+      if (key === undefined) break;
+      const stamped = access?.scoreIfStamped(db, key);
+      if (stamped !== undefined) {
+        got++;
+        this.pool.offer(stamped, key, db.index);
+        continue;
+      }
+      const when = volatile ? db.expires.get(key) : db.dict.has(key) ? -1 : undefined;
+      if (when === undefined) continue;
+      got++;
+      this.pool.offer(this.score(db, key, when), key, db.index);
+    }
+    for (; volatile && got < n && got < db.expires.size; got++) {
+      const [key, when] = this.nextDeadline(db);
+      this.pool.offer(this.score(db, key, when), key, db.index);
+    }
+  }
+
+  /** The next entry of a database's deadlines, walking round them from where the last sample stopped. */
+  private nextDeadline(db: Database): [string, number] {
+    for (;;) {
+      let walk = this.walks[db.index];
+      // FLUSHDB and SWAPDB give a database another deadline map: the walk starts over on it.
+      if (walk === null || walk.map !== db.expires) walk = this.walks[db.index] = { map: db.expires, it: db.expires.entries() };
+      const r = walk.it.next();
+      if (!r.done) return r.value;
+      this.walks[db.index] = null;
+    }
+  }
+
+  private score(db: Database, key: string, deadline: number): number {
+    if (this.policy.kind === 'ttl') return Number.MAX_SAFE_INTEGER - (deadline === -1 ? db.deadline(key) : deadline);
+    return (this.ks.access as AccessClocks | null)?.score(db, key) ?? 0;
+  }
+
+  /** allkeys-random and volatile-random: one key of the next database that has any. */
+  private randomVictim(): [Database, string] | null {
+    const dbs = this.ks.dbs;
+    for (let i = 0; i < dbs.length; i++) {
+      const db = dbs[(++this.nextDb) % dbs.length];
+      if (this.candidates(db).size === 0) continue;
+      if (this.policy.volatile) return [db, this.randomDeadlineKey(db)];
+      for (;;) {
+        const key = db.dict.order.sample();
+        if (key !== undefined && db.dict.has(key)) return [db, key];
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A key with a deadline: drawn from the dictionary's scan log, or, when
+   * a few draws find none with a TTL, a random 0-15 steps along the walk.
+   */
+  private randomDeadlineKey(db: Database): string {
+    for (let tries = 0; tries < 20; tries++) {
+      const key = db.dict.order.sample();
+      if (key !== undefined && db.expires.has(key)) return key;
+    }
+    let skip = Math.floor(Math.random() * 16) % db.expires.size;
+    let entry = this.nextDeadline(db);
+    while (skip-- > 0) entry = this.nextDeadline(db);
+    return entry[0];
+  }
+
+}

@@ -1,0 +1,44 @@
+/** Redis's EVPOOL_SIZE. */
+export const POOL_SIZE = 16;
+
+interface Candidate {
+  score: number;
+  key: string;
+  db: number;
+}
+
+/**
+ * The best eviction candidates seen so far across samples (evict.c's
+ * eviction pool), in ascending score: a sample only enters when it beats
+ * the worst held, so each eviction picks from far more keys than one
+ * sample draws, and the approximation nears true LRU/LFU/TTL order.
+ */
+export class EvictionPool {
+  private entries: Candidate[] = [];
+
+  offer(score: number, key: string, db: number): void {
+    const e = this.entries;
+    let k = 0;
+    while (k < e.length && e[k].score < score) k++;
+    if (e.length === POOL_SIZE) {
+      // Full: a candidate no better than every entry is dropped; otherwise the worst entry makes room.
+      if (k === 0) return;
+      e.shift();
+      k--;
+    }
+    e.splice(k, 0, { score, key, db });
+  }
+
+  /** The best candidate, taken out of the pool; undefined when empty. */
+  pop(): Candidate | undefined {
+    return this.entries.pop();
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}

@@ -1,0 +1,35 @@
+import type { Database } from './database.js';
+import type { Value } from './value.js';
+
+/**
+ * Per-key access clocks for the LRU and LFU eviction policies (Redis keeps
+ * 24 bits of them in every object). Implemented in store/eviction; the
+ * keyspace holds one only while maxmemory-policy needs it.
+ */
+export interface KeyAccess {
+  /** A lookup found the key: refresh its clock or bump its counter. */
+  touch(db: Database, key: string): void;
+  /** A new key was stored: it starts as a fresh object does in Redis. */
+  created(db: Database, key: string): void;
+  /** The key left the database. */
+  forget(db: Database, key: string): void;
+  /** The database was emptied. */
+  flushed(db: Database): void;
+  /** SWAPDB traded the contents of two databases. */
+  swapped(a: Database, b: Database): void;
+}
+
+/**
+ * maxmemory's running total of what keys and values take, kept current by
+ * every write path (store/eviction implements it); null while no limit is set.
+ */
+export interface KeySizes {
+  /** A value is stored at `key`, replacing `old` (undefined: a new key). */
+  stored(db: Database, key: string, old: Value | undefined, value: Value): void;
+  /** The key and `old`, its value, left the database. */
+  removed(db: Database, key: string, old: Value): void;
+  /** The value at `key` changed in place. */
+  changed(db: Database, key: string): void;
+  flushed(db: Database): void;
+  swapped(a: Database, b: Database): void;
+}
