@@ -12,7 +12,8 @@ const MB = 1024 * 1024;
  */
 export function memoryDoctor(server: Server): string {
   const f = memoryFigures(server);
-  if (f.used - f.startup < 5 * MB) {
+  // Without a limit `used` is the whole heap, garbage included, so an instance without keys counts as empty whatever it says.
+  if (f.keys === 0 || f.used - f.startup < 5 * MB) {
     return 'Hi Sam, this instance is empty or is using very little memory, my issues detector can\'t be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n';
   }
   const issues: string[] = [];
