@@ -49,8 +49,10 @@ export function applyRdb<C extends Ctx>(host: PersistenceHost<C>, parsed: Parsed
     throw e;
   }
   if (!merge) {
+    // Only a database that holds keys already can clash (DEBUG RELOAD NOFLUSH): a load at start makes no lookups here.
     for (const k of parsed.keys) {
-      if (ks.db(k.db).dict.has(k.key)) throw new AofLoadError(`Bad RDB file ${file}: duplicated key '${k.key}' in DB ${k.db} at offset ${k.offset}`);
+      const dict = ks.db(k.db).dict;
+      if (dict.size !== 0 && dict.has(k.key)) throw new AofLoadError(`Bad RDB file ${file}: duplicated key '${k.key}' in DB ${k.db} at offset ${k.offset}`);
     }
   }
   const dirty = ks.dirty;
@@ -62,15 +64,15 @@ export function applyRdb<C extends Ctx>(host: PersistenceHost<C>, parsed: Parsed
   for (let i = 0; i < parsed.keys.length; i++) {
     const k = parsed.keys[i];
     const db = ks.db(k.db);
-    if (db.dict.has(k.key)) {
-      if (!merge) {
-        undo(i);
-        throw new AofLoadError(`Bad RDB file ${file}: duplicated key '${k.key}' in DB ${k.db} at offset ${k.offset}`);
-      }
-      // The file's copy wins under MERGE; put alone would leave the old key's deadline-index entries behind.
-      db.remove(k.key);
-    }
+    // The file's copy wins under MERGE; put alone would leave the old key's deadline-index entries behind.
+    if (merge && db.dict.has(k.key)) db.remove(k.key);
+    const size = db.dict.size;
     db.put(k.key, k.value, k.deadline);
+    // Without MERGE nothing was there before the file (checked above), so a key that adds nothing is the file's own duplicate.
+    if (!merge && db.dict.size === size) {
+      undo(i);
+      throw new AofLoadError(`Bad RDB file ${file}: duplicated key '${k.key}' in DB ${k.db} at offset ${k.offset}`);
+    }
   }
   const clash = functions.libraries.join(libraries, merge);
   if (clash !== null) {
