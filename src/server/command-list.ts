@@ -12,6 +12,7 @@ import { expireCommands } from '../store/keys/expire.js';
 import { scanCommands } from '../store/keys/scan.js';
 import { objectCommands } from '../store/keys/object.js';
 import { memoryCommands } from './commands/memory.js';
+import { latencyCommands } from './commands/latency.js';
 import { waitCommands } from './commands/wait.js';
 import { configCommands } from './commands/config.js';
 import { aclCommands } from './acl/acl-commands.js';
@@ -58,6 +59,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...scanCommands,
     ...objectCommands,
     ...memoryCommands,
+    ...latencyCommands,
     ...waitCommands,
     ...configCommands,
     ...aclCommands,

@@ -276,6 +276,7 @@ export class Dispatcher {
     propagation.end();
     if (!rerun && server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flagSet.has('admin')) server.feedMonitors(c, argv);
     if (blocked === null && !cmd.skipSlowlog) server.slowlog.consider(c, argv, usec);
+    if (server.latency.threshold !== 0) server.latency.addIfNeeded(cmd.flagSet.has('fast') ? 'fast-command' : 'command', Math.floor(usec / 1000));
   }
 }
 

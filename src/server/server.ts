@@ -3,6 +3,7 @@ import { TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { Broker } from '../broker/broker.js';
 import { Acl } from './acl/acl.js';
+import { LatencyMonitor } from './latency/latency-monitor.js';
 import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './acl/protected-mode.js';
 import { loadUsersAtStartup } from './acl/config-users.js';
 import { clientInfoLine } from './commands/client-list.js';
@@ -74,6 +75,8 @@ export class Server implements PersistenceHost<Client> {
   readonly propagation = new PropagationStream();
   readonly stats = new ServerStats();
   readonly slowlog = new Slowlog();
+  /** The latency monitor (LATENCY, latency-monitor-threshold). */
+  readonly latency = new LatencyMonitor();
   readonly metrics: Metrics = new Metrics(this);
   readonly outputLimits = new OutputLimits(this);
   /** Client-side caching: who tracks which keys, and the invalidations they are sent. */
@@ -212,6 +215,7 @@ export class Server implements PersistenceHost<Client> {
     this.parserLimits.maxBulkLen = this.config.num('proto-max-bulk-len');
     this.parserLimits.queryBufferLimit = this.config.num('client-query-buffer-limit');
     this.slowlog.threshold = this.config.num('slowlog-log-slower-than');
+    this.latency.threshold = this.config.num('latency-monitor-threshold');
     this.slowlog.maxLen = this.config.num('slowlog-max-len');
     this.broker.notifier.configure(this.config.str('notify-keyspace-events'));
     this.keyspace.notifyNew = this.broker.notifier.wantsNew;

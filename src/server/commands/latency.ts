@@ -1,0 +1,87 @@
+import type { Client } from '../client.js';
+import type { CommandSpec } from '../command-types.js';
+import { helpReply } from '../../core/help.js';
+
+const HELP = [
+  'HISTORY <event>',
+  '    Return time-latency samples for the <event> class.',
+  'LATEST',
+  '    Return the latest latency samples for all events.',
+  'RESET [<event> ...]',
+  '    Reset latency data of one or more <event> classes.',
+  '    (default: reset all data for all event classes)',
+];
+
+/** LATENCY LATEST: each event's last sample (its time and latency) and its worst. */
+function latest(c: Client): void {
+  const events = c.server.latency.events;
+  c.reply.array(events.size);
+  for (const [name, s] of events) {
+    const last = s.times.length - 1;
+    c.reply.array(4);
+    c.reply.bulk(name);
+    c.reply.integer(s.times[last]);
+    c.reply.integer(s.latencies[last]);
+    c.reply.integer(s.max);
+  }
+}
+
+/** LATENCY HISTORY event: its samples, oldest first; none for an event never seen. */
+function history(c: Client, argv: string[]): void {
+  const s = c.server.latency.events.get(argv[2]);
+  if (s === undefined) {
+    c.reply.array(0);
+    return;
+  }
+  c.reply.array(s.times.length);
+  for (let i = 0; i < s.times.length; i++) {
+    c.reply.array(2);
+    c.reply.integer(s.times[i]);
+    c.reply.integer(s.latencies[i]);
+  }
+}
+
+/** LATENCY RESET [event …]: how many events were forgotten. */
+function reset(c: Client, argv: string[]): void {
+  const monitor = c.server.latency;
+  if (argv.length === 2) {
+    c.reply.integer(monitor.reset());
+    return;
+  }
+  let n = 0;
+  for (let i = 2; i < argv.length; i++) n += monitor.reset(argv[i]);
+  c.reply.integer(n);
+}
+
+const ADMIN = { flags: ['admin', 'noscript', 'loading', 'stale'], acl: [], group: 'server', since: '2.8.13' } as const;
+const ALL_NODES = ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'];
+
+/**
+ * LATENCY, the latency monitor's LATEST, HISTORY, RESET and HELP. DOCTOR,
+ * GRAPH and HISTOGRAM are not implemented (Redis's unknown-subcommand error).
+ */
+export const latencyCommands: CommandSpec[] = [
+  {
+    name: 'latency', arity: -2, flags: [], acl: [], group: 'server', since: '2.8.13',
+    summary: 'A container for latency diagnostics commands.', complexity: 'Depends on subcommand.',
+    subcommands: [
+      {
+        ...ADMIN, name: 'latest', arity: 2, tips: ALL_NODES, complexity: 'O(1)',
+        summary: 'Returns the latest latency samples for all events.', handler: latest,
+      },
+      {
+        ...ADMIN, name: 'history', arity: 3, tips: ALL_NODES, complexity: 'O(1)', args: 'event',
+        summary: 'Returns timestamp-latency samples for an event.', handler: history,
+      },
+      {
+        ...ADMIN, name: 'reset', arity: -2, tips: ['request_policy:all_nodes', 'response_policy:agg_sum'], complexity: 'O(1)',
+        args: '[event...]', summary: 'Resets the latency data for one or more events.', handler: reset,
+      },
+      {
+        name: 'help', arity: 2, flags: ['loading', 'stale'], acl: [], group: 'server', since: '2.8.13',
+        summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)',
+        handler: (c, argv) => helpReply(c, argv, HELP),
+      },
+    ],
+  },
+];

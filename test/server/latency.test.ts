@@ -1,0 +1,89 @@
+import { describe, expect, test } from 'vitest';
+import { c, differential, fails, sameType } from '../helpers/differential.js';
+import { useSluiceAndRedis } from '../helpers/fixture.js';
+import { RespClient, type Resp } from '../helpers/resp-client.js';
+import { redisServerPath } from '../helpers/servers.js';
+
+differential('LATENCY with no samples', {
+  'an empty monitor': [
+    c('LATENCY', 'LATEST'), c('LATENCY', 'HISTORY', 'command'), c('LATENCY', 'RESET'), c('LATENCY', 'RESET', 'command', 'fast-command'),
+  ],
+  'arguments': [
+    fails('LATENCY'), fails('LATENCY', 'FOO'), fails('LATENCY', 'LATEST', 'x'), fails('LATENCY', 'HISTORY'),
+    fails('LATENCY', 'HISTORY', 'a', 'b'), fails('LATENCY', 'HELP', 'x'), sameType('LATENCY', 'HELP'),
+  ],
+});
+
+/** Times and latencies move with the clock: kept are the shape, the event names, and whether each latency reached `atLeast`. */
+function shape(r: Resp, atLeast: number): unknown {
+  if (r.t === 'array' && r.v !== null) return r.v.map((x) => shape(x, atLeast));
+  if (r.t === 'int') return Number(r.v) >= atLeast ? 'big' : 'small';
+  return r;
+}
+
+describe.skipIf(redisServerPath === null)('LATENCY events (against redis-server)', () => {
+  const s = useSluiceAndRedis({ sluice: { config: { 'enable-debug-command': 'yes' } }, redis: ['--enable-debug-command', 'yes'] });
+
+  test('a command slower than latency-monitor-threshold is a "command" event in LATEST and HISTORY, until RESET', async () => {
+    const replies: unknown[][] = [];
+    for (const port of [s.sluice.port, s.redis.port]) {
+      const cl = await RespClient.connect(port);
+      try {
+        const out: unknown[] = [];
+        out.push(await cl.call('CONFIG', 'SET', 'latency-monitor-threshold', '100'));
+        out.push(await cl.call('DEBUG', 'SLEEP', '0.2'));
+        out.push(await cl.call('DEBUG', 'SLEEP', '0'));
+        out.push(shape(await cl.call('LATENCY', 'LATEST'), 100));
+        out.push(shape(await cl.call('LATENCY', 'HISTORY', 'command'), 100));
+        const latest = await cl.call('LATENCY', 'LATEST');
+        const row = (latest.v as Resp[])[0].v as Resp[];
+        // The latest sample is the worst so far: the event's max.
+        out.push(row[2].v === row[3].v && Number(row[2].v) >= 200);
+        out.push(await cl.call('LATENCY', 'RESET', 'COMMAND'));
+        out.push(await cl.call('LATENCY', 'LATEST'));
+        out.push(await cl.call('CONFIG', 'SET', 'latency-monitor-threshold', '0'));
+        out.push(await cl.call('DEBUG', 'SLEEP', '0.2'));
+        out.push(await cl.call('LATENCY', 'LATEST'));
+        replies.push(out);
+      } finally {
+        cl.close();
+      }
+    }
+    expect(replies[0]).toEqual(replies[1]);
+    expect(replies[0][5]).toBe(true);
+  });
+
+  test('HELP lists the subcommands Sluice has, in Redis\'s words', async () => {
+    const cl = await RespClient.connect(s.sluice.port);
+    try {
+      const lines = ((await cl.call('LATENCY', 'HELP')).v as Resp[]).map((x) => x.v as string);
+      expect(lines.filter((l) => !l.startsWith(' '))).toEqual([
+        'LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'HISTORY <event>', 'LATEST', 'RESET [<event> ...]', 'HELP',
+      ]);
+    } finally {
+      cl.close();
+    }
+  });
+});
+
+describe('LatencyMonitor', () => {
+  test('one sample a second, the worst of it; the last 160 seconds kept; the max over all of them', async () => {
+    const { LatencyMonitor } = await import('../../src/server/latency/latency-monitor.js');
+    const m = new LatencyMonitor();
+    m.add('command', 5, 1000);
+    m.add('command', 9, 1000);
+    m.add('command', 7, 1000);
+    expect(m.events.get('command')).toEqual({ times: [1000], latencies: [9], max: 9 });
+    for (let t = 1001; t < 1200; t++) m.add('command', t === 1100 ? 50 : 3, t);
+    const s = m.events.get('command')!;
+    expect(s.times.length).toBe(160);
+    expect(s.times[0]).toBe(1040);
+    expect(s.times[159]).toBe(1199);
+    expect(s.max).toBe(50);
+    m.threshold = 10;
+    m.addIfNeeded('fast-command', 9);
+    expect(m.events.has('fast-command')).toBe(false);
+    expect(m.reset('COMMAND')).toBe(1);
+    expect(m.reset()).toBe(0);
+  });
+});
