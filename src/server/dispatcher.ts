@@ -140,9 +140,14 @@ export class Dispatcher {
         return;
       }
     }
-    if (server.memoryLimit !== null && server.memoryLimit.overLimit() && this.deniedOverMemory(c, cmd)) {
-      this.reject(c, cmd, argv, OOM);
-      return;
+    if (server.memoryLimit !== null) {
+      const over = server.memoryLimit.overLimit();
+      // Keys evicted just now: their invalidations go before this command's reply, as Redis sends them after performEvictions.
+      if (server.keyspace.tracker !== null) server.tracking.deliverPending();
+      if (over && this.deniedOverMemory(c, cmd)) {
+        this.reject(c, cmd, argv, OOM);
+        return;
+      }
     }
     const gate = server.gate(c, cmd);
     if (gate !== null) {

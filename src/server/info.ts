@@ -6,6 +6,7 @@ import { unixMicros } from './clock.js';
 import type { Server } from './server.js';
 import { REDIS_VERSION, SLUICE_VERSION } from './version.js';
 import { bytesToHuman, evictionStatsLines, maxmemoryLines, memoryFigures, usedMemoryLines } from './memory/memory-info.js';
+import { migrateCachedSockets } from '../persistence/migrate/migrate-link.js';
 
 /**
  * INFO's sections, in Redis's order. Each prints only values measured from
@@ -156,6 +157,7 @@ function statsSection(server: Server): string[] {
     `pubsub_channels:${server.broker.registry.channels.size}`,
     `pubsub_patterns:${server.broker.registry.patterns.size}`,
     `pubsubshard_channels:${server.broker.registry.shardChannels.size}`,
+    `migrate_cached_sockets:${migrateCachedSockets()}`,
     `tracking_total_keys:${server.tracking.table.size}`,
     `tracking_total_items:${server.tracking.table.items}`,
     `tracking_total_prefixes:${server.tracking.prefixes.size}`,

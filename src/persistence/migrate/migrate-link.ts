@@ -5,6 +5,12 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { MigrateRequest, MigrateResult } from './migrate-protocol.js';
 
 let worker: Worker | null = null;
+/** The connections the worker keeps open to targets, as it last reported (INFO migrate_cached_sockets). */
+let cached = 0;
+
+export function migrateCachedSockets(): number {
+  return cached;
+}
 
 /**
  * The compiled worker: next to this module in dist/, or, when this module
@@ -23,11 +29,17 @@ function theWorker(): Worker {
   const w = new Worker(workerFile());
   // The thread must not keep the process alive, and a thread that died is replaced at the next MIGRATE.
   w.unref();
+  w.on('message', (m: { cached: number }) => {
+    cached = m.cached;
+  });
   w.on('error', () => {
     if (worker === w) worker = null;
   });
   w.on('exit', () => {
-    if (worker === w) worker = null;
+    if (worker === w) {
+      worker = null;
+      cached = 0;
+    }
   });
   worker = w;
   return w;

@@ -82,6 +82,12 @@ function close(name: string): void {
   links.delete(name);
   if (link.idle !== null) clearTimeout(link.idle);
   link.socket.destroy();
+  reportCached();
+}
+
+/** Tells the server's thread how many connections are cached (INFO's migrate_cached_sockets). */
+function reportCached(): void {
+  parentPort!.postMessage({ cached: links.size });
 }
 
 async function migrate(req: MigrateRequest): Promise<MigrateResult> {
@@ -93,6 +99,7 @@ async function migrate(req: MigrateRequest): Promise<MigrateResult> {
     if (opened === null) return { kind: 'connect-error' };
     link = opened;
     links.set(name, link);
+    reportCached();
   }
   if (link.idle !== null) clearTimeout(link.idle);
   const select = link.lastDb !== req.db;
