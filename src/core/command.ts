@@ -229,6 +229,8 @@ export interface CommandStats {
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
+  /** LATENCY HISTOGRAM's distribution, made at the first call recorded under latency-tracking. */
+  histogram: { record(usec: number): void } | null;
 }
 
 /**

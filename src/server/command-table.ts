@@ -103,7 +103,7 @@ function compile(spec: CommandSpec, parent: Command | null): Command {
     keysBySpecs: namesKeys && !keySpecs.some((s) => s.flags.includes('variable_flags')),
     args,
     aclCategories: own,
-    stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 },
+    stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, histogram: null },
   };
   if (spec.subcommands) {
     cmd.subcommands = new Map();

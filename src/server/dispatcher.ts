@@ -8,6 +8,7 @@ import { allowsProtectedAction, DEBUG_NOT_ALLOWED } from './protected-actions.js
 import type { Server } from './server.js';
 import { busyError } from '../scripting/scripting.js';
 import { touchesKeys } from './memory/no-touch.js';
+import { LatencyHistogram } from './latency/latency-histogram.js';
 
 /** Redis quotes at most this much of the offending arguments in an unknown-command error. */
 const UNKNOWN_ARGS_QUOTE = 128;
@@ -72,6 +73,7 @@ export class Dispatcher {
     const stats = cmd.stats;
     stats.calls++;
     stats.usec += usec;
+    if (this.server.latencyTracking) (stats.histogram ??= new LatencyHistogram()).record(usec);
     if (failed) stats.failedCalls++;
     this.server.stats.commandsProcessed++;
     if (!cmd.skipSlowlog) this.server.slowlog.consider(c, argv, usec);
@@ -263,6 +265,7 @@ export class Dispatcher {
       stats.calls++;
       stats.usec += usec;
       server.stats.commandsProcessed++;
+      if (server.latencyTracking) (stats.histogram ??= new LatencyHistogram()).record(usec);
     } else {
       blocked.cmd = cmd;
       blocked.argv = argv;

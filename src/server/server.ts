@@ -77,6 +77,8 @@ export class Server implements PersistenceHost<Client> {
   readonly slowlog = new Slowlog();
   /** The latency monitor (LATENCY, latency-monitor-threshold). */
   readonly latency = new LatencyMonitor();
+  /** latency-tracking: commands record their latency in LATENCY HISTOGRAM's distributions. */
+  latencyTracking = true;
   readonly metrics: Metrics = new Metrics(this);
   readonly outputLimits = new OutputLimits(this);
   /** Client-side caching: who tracks which keys, and the invalidations they are sent. */
@@ -216,6 +218,7 @@ export class Server implements PersistenceHost<Client> {
     this.parserLimits.queryBufferLimit = this.config.num('client-query-buffer-limit');
     this.slowlog.threshold = this.config.num('slowlog-log-slower-than');
     this.latency.threshold = this.config.num('latency-monitor-threshold');
+    this.latencyTracking = this.config.bool('latency-tracking');
     this.slowlog.maxLen = this.config.num('slowlog-max-len');
     this.broker.notifier.configure(this.config.str('notify-keyspace-events'));
     this.keyspace.notifyNew = this.broker.notifier.wantsNew;

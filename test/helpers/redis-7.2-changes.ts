@@ -199,6 +199,7 @@ export const SUMMARY_7_2: Record<string, string> = {
   lastsave: 'Returns the Unix timestamp of the last successful save to disk.',
   latency: 'A container for latency diagnostics commands.',
   'latency|help': 'Returns helpful text about the different subcommands.',
+  'latency|histogram': 'Returns the cumulative distribution of latencies of a subset or all commands.',
   'latency|history': 'Returns timestamp-latency samples for an event.',
   'latency|latest': 'Returns the latest latency samples for all events.',
   'latency|reset': 'Resets the latency data for one or more events.',

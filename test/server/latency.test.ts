@@ -58,11 +58,59 @@ describe.skipIf(redisServerPath === null)('LATENCY events (against redis-server)
     try {
       const lines = ((await cl.call('LATENCY', 'HELP')).v as Resp[]).map((x) => x.v as string);
       expect(lines.filter((l) => !l.startsWith(' '))).toEqual([
-        'LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'HISTORY <event>', 'LATEST', 'RESET [<event> ...]', 'HELP',
+        'LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'HISTORY <event>', 'LATEST', 'RESET [<event> ...]',
+        'HISTOGRAM [COMMAND ...]', 'HELP',
       ]);
     } finally {
       cl.close();
     }
+  });
+});
+
+describe.skipIf(redisServerPath === null)('LATENCY HISTOGRAM (against redis-server)', () => {
+  const s = useSluiceAndRedis();
+
+  /** Bucket boundaries depend on the clock: kept are the commands, their calls, and that the cumulative counts rise to them. */
+  function histogramShape(r: Resp): unknown {
+    const out: Record<string, unknown> = {};
+    for (const [name, stats] of pairs(r)) {
+      const [[, calls], [, buckets]] = pairs(stats);
+      const counts = pairs(buckets).map(([, n]) => Number(n.v));
+      out[name.v as string] = { calls: Number(calls.v), rising: counts.every((n, j) => j === 0 || n > counts[j - 1]), last: counts[counts.length - 1] };
+    }
+    return out;
+  }
+
+  /** A map's pairs, whether it came as a RESP3 map or a RESP2 flat array. */
+  function pairs(r: Resp): [Resp, Resp][] {
+    if (r.t === 'map') return r.v;
+    const flat = r.v as Resp[];
+    const out: [Resp, Resp][] = [];
+    for (let i = 0; i < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+    return out;
+  }
+
+  test('calls and cumulative microsecond buckets per command and subcommand, in RESP2 and RESP3', async () => {
+    const results: unknown[] = [];
+    for (const port of [s.sluice.port, s.redis.port]) {
+      const cl = await RespClient.connect(port);
+      try {
+        const out: unknown[] = [];
+        out.push(await cl.call('CONFIG', 'RESETSTAT'));
+        out.push(await cl.call('LATENCY', 'HISTOGRAM', 'set', 'nosuch'));
+        for (let i = 0; i < 5; i++) await cl.call('SET', `k${i}`, 'v');
+        await cl.call('CONFIG', 'GET', 'maxmemory');
+        out.push(histogramShape(await cl.call('LATENCY', 'HISTOGRAM', 'set', 'config', 'nosuch')));
+        out.push(histogramShape(await cl.call('LATENCY', 'HISTOGRAM', 'config|get')));
+        await cl.call('HELLO', '3');
+        out.push(histogramShape(await cl.call('LATENCY', 'HISTOGRAM', 'set')));
+        out.push((await cl.call('LATENCY', 'HISTOGRAM', 'set')).t);
+        results.push(out);
+      } finally {
+        cl.close();
+      }
+    }
+    expect(results[0]).toEqual(results[1]);
   });
 });
 
@@ -85,5 +133,16 @@ describe('LatencyMonitor', () => {
     expect(m.events.has('fast-command')).toBe(false);
     expect(m.reset('COMMAND')).toBe(1);
     expect(m.reset()).toBe(0);
+  });
+});
+
+describe('LatencyHistogram', () => {
+  test('steps are the highest values equivalent to 1024·2^k ns at two significant digits, as Redis reports them', async () => {
+    const { LatencyHistogram, stepOf } = await import('../../src/server/latency/latency-histogram.js');
+    // 1 µs = 1000 ns is within the first step (up to 1031 ns); 2 µs = 2000 ns is within the second (up to 2063).
+    expect([0, 1, 2, 3, 64, 66, 67, 1_000_000, 2_000_000].map(stepOf)).toEqual([0, 0, 1, 2, 6, 6, 7, 20, 20]);
+    const h = new LatencyHistogram();
+    for (const usec of [0, 1, 1, 3, 65, 67]) h.record(usec);
+    expect(h.cumulative()).toEqual([[1, 3], [4, 4], [66, 5], [132, 6]]);
   });
 });

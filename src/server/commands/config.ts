@@ -45,6 +45,7 @@ function configResetstat(c: Client): void {
   for (const cmd of server.commands.all()) {
     const s = cmd.stats;
     s.calls = s.usec = s.rejectedCalls = s.failedCalls = 0;
+    s.histogram = null;
   }
   c.reply.ok();
 }

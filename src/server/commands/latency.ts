@@ -1,6 +1,8 @@
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
 import { helpReply } from '../../core/help.js';
+import type { Command } from '../command-types.js';
+import { LatencyHistogram } from '../latency/latency-histogram.js';
 
 const HELP = [
   'HISTORY <event>',
@@ -10,6 +12,9 @@ const HELP = [
   'RESET [<event> ...]',
   '    Reset latency data of one or more <event> classes.',
   '    (default: reset all data for all event classes)',
+  'HISTOGRAM [COMMAND ...]',
+  '    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.',
+  '    If no commands are specified then all histograms are replied.',
 ];
 
 /** LATENCY LATEST: each event's last sample (its time and latency) and its worst. */
@@ -53,12 +58,53 @@ function reset(c: Client, argv: string[]): void {
   c.reply.integer(n);
 }
 
+/**
+ * LATENCY HISTOGRAM [command …]: for each command (and subcommand) with
+ * calls recorded, its calls and cumulative distribution in microseconds.
+ * A name may be "config|get" or a container, which brings its
+ * subcommands; unknown names are skipped. All commands come in the command
+ * table's order (Redis: its hash order).
+ */
+function histogram(c: Client, argv: string[]): void {
+  const table = c.server.commands;
+  const picked: Command[] = [];
+  const take = (cmd: Command): void => {
+    if (cmd.stats.histogram !== null) picked.push(cmd);
+  };
+  if (argv.length === 2) {
+    for (const cmd of table.all()) take(cmd);
+  } else {
+    for (let i = 2; i < argv.length; i++) {
+      const cmd = table.byFullName(argv[i]);
+      if (cmd === undefined) continue;
+      take(cmd);
+      if (cmd.subcommands !== null && !argv[i].includes('|')) for (const sub of cmd.subcommands.values()) take(sub);
+    }
+  }
+  c.reply.map(picked.length);
+  for (const cmd of picked) {
+    const h = cmd.stats.histogram as LatencyHistogram;
+    c.reply.bulk(cmd.fullName);
+    c.reply.map(2);
+    c.reply.bulk('calls');
+    c.reply.integer(h.total);
+    c.reply.bulk('histogram_usec');
+    const steps = h.cumulative();
+    c.reply.map(steps.length);
+    for (const [usec, calls] of steps) {
+      c.reply.integer(usec);
+      c.reply.integer(calls);
+    }
+  }
+}
+
 const ADMIN = { flags: ['admin', 'noscript', 'loading', 'stale'], acl: [], group: 'server', since: '2.8.13' } as const;
 const ALL_NODES = ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'];
 
 /**
- * LATENCY, the latency monitor's LATEST, HISTORY, RESET and HELP. DOCTOR,
- * GRAPH and HISTOGRAM are not implemented (Redis's unknown-subcommand error).
+ * LATENCY: the latency monitor's LATEST, HISTORY and RESET, the
+ * per-command HISTOGRAM, and HELP. DOCTOR and GRAPH are not implemented
+ * (Redis's unknown-subcommand error).
  */
 export const latencyCommands: CommandSpec[] = [
   {
@@ -76,6 +122,11 @@ export const latencyCommands: CommandSpec[] = [
       {
         ...ADMIN, name: 'reset', arity: -2, tips: ['request_policy:all_nodes', 'response_policy:agg_sum'], complexity: 'O(1)',
         args: '[event...]', summary: 'Resets the latency data for one or more events.', handler: reset,
+      },
+      {
+        ...ADMIN, name: 'histogram', arity: -2, since: '7.0.0', tips: ALL_NODES, args: '[command...]',
+        complexity: 'O(N) where N is the number of commands with latency information being retrieved.',
+        summary: 'Returns the cumulative distribution of latencies of a subset or all commands.', handler: histogram,
       },
       {
         name: 'help', arity: 2, flags: ['loading', 'stale'], acl: [], group: 'server', since: '2.8.13',
