@@ -38,6 +38,8 @@ export class RdbFiles<C extends Ctx> {
   private lastDurationSec = -1;
   private lastKeptBytes = 0;
   private temp = '';
+  /** The temporary file's descriptor while the walk writes it (-1 once it is closed, or handed to the final fsync). */
+  private fd = -1;
   lastLoadLoaded = 0;
   lastLoadExpired = 0;
 
@@ -106,8 +108,10 @@ export class RdbFiles<C extends Ctx> {
       return true;
     }
     this.temp = temp;
+    this.fd = fd;
     const file = this.file;
     const save = new BackgroundSave(host.keyspace, fd, this.options(), (error) => {
+      this.fd = -1;
       if (error !== null) {
         fs.closeSync(fd);
         this.backgroundFailed(save, error.message);
@@ -173,6 +177,11 @@ export class RdbFiles<C extends Ctx> {
     if (save === null) return;
     save.abandon();
     this.background = null;
+    // Stopped mid-walk, the descriptor is still ours; once the walk ended, the final fsync's chain closes it.
+    if (this.fd !== -1) {
+      fs.closeSync(this.fd);
+      this.fd = -1;
+    }
     removeQuietly(this.temp);
     this.lastDurationSec = Math.floor((Date.now() - save.startedAt) / 1000);
   }

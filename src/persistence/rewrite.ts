@@ -125,7 +125,8 @@ export class AofRewrite {
     private readonly rdbBase: RdbOptions | null = null,
   ) {
     this.rdbForm = rdbBase !== null;
-    this.contents = host.keyspace.dbs.map((db) => ({
+    // An RDB base walks nothing here; a parked Map iterator would keep its dictionary's old tables alive meanwhile.
+    this.contents = this.rdbForm ? [] : host.keyspace.dbs.map((db) => ({
       baseIndex: db.index,
       dict: db.dict,
       expires: db.expires,

@@ -146,6 +146,10 @@ describe('MIGRATE errors', () => {
     });
     expect(await c.call('MIGRATE', '127.0.0.1', closed, 'k', 'x', '1000')).toEqual({ t: 'error', v: 'ERR value is not an integer or out of range' });
     expect(await c.call('MIGRATE', '127.0.0.1', closed, 'k', '0', '1000')).toEqual({ t: 'error', v: 'IOERR error or timeout connecting to the client' });
+    // A port no connection can be made to fails as Redis 7.2's non-blocking connect does: at the write.
+    for (const port of ['notaport', '99999']) {
+      expect(await c.call('MIGRATE', '127.0.0.1', port, 'k', '0', '1000')).toEqual({ t: 'error', v: 'IOERR error or timeout writing to target instance' });
+    }
     const accepted: net.Socket[] = [];
     const silent = net.createServer((socket) => accepted.push(socket));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));

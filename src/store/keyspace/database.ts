@@ -110,7 +110,7 @@ export class Database {
     if (this.ks.metered) this.meter(key, value);
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
-    // modified() less the size hook: track() has counted the new value already.
+    // modified() less the size hook: meter() has counted the new value already.
     this.ks.dirty++;
     this.signal(key);
     if (this.ks.waiters !== null) this.stored(key, value);

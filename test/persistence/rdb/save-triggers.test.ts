@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ensureBuild, startChild } from '../../helpers/child-sluice.js';
@@ -30,6 +30,15 @@ async function child(dir: string, ...args: string[]) {
 
 const dump = (dir: string) => path.join(dir, 'dump.rdb');
 
+/** Where a /proc fd link points, or '' for one that closed meanwhile. */
+function readlinkQuietly(link: string): string {
+  try {
+    return readlinkSync(link);
+  } catch {
+    return '';
+  }
+}
+
 describe('FLUSHALL', () => {
   test('with save points it saves the empty dataset at once, leaving no change unsaved', async () => {
     const dir = t.tmp();
@@ -54,11 +63,14 @@ describe('FLUSHALL', () => {
     const dir = t.tmp();
     const { c } = await t.start(dir, { appendonly: 'no', save: '' });
     await c.call('MSET', ...Array.from({ length: 20000 }, (_, i) => [`k${i}`, 'v']).flat());
+    // The server runs in this process: the temporary file's descriptor must be closed with the save.
+    const openFiles = () => readdirSync('/proc/self/fd').filter((fd) => readlinkQuietly(`/proc/self/fd/${fd}`).startsWith(dir)).length;
     const [started, , progress] = await Promise.all([c.call('BGSAVE'), c.call('FLUSHALL'), c.call('INFO', 'persistence')]);
     expect(started).toEqual({ t: 'simple', v: 'Background saving started' });
     expect(progress.v).toMatch(/rdb_bgsave_in_progress:0/);
     await new Promise((r) => setTimeout(r, 200));
     expect(existsSync(dump(dir))).toBe(false);
+    expect(openFiles()).toBe(0);
   });
 });
 
