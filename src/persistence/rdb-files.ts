@@ -8,7 +8,7 @@ import type { PersistenceHost } from './host.js';
 import { fsyncDirQuietly, removeQuietly, replaceFileAtomic } from './io.js';
 import { AofLoadError } from './loader.js';
 import { BackgroundSave } from './rdb/background-save.js';
-import { writeRdb, type RdbOptions } from './rdb/rdb-save.js';
+import { accessHints, writeRdb, type RdbOptions } from './rdb/rdb-save.js';
 import { nextSavePoint } from './save-schedule.js';
 
 /** After a failed BGSAVE, automatic ones wait this long (Redis's CONFIG_BGSAVE_RETRY_DELAY, seconds). */
@@ -64,6 +64,7 @@ export class RdbFiles<C extends Ctx> {
       checksum: config.bool('rdbchecksum'),
       listFill: config.num('list-max-listpack-size'),
       usedMemory: process.memoryUsage().heapUsed,
+      hints: accessHints(host.keyspace),
     };
   }
 

@@ -56,6 +56,8 @@ export function applyRdb<C extends Ctx>(host: PersistenceHost<C>, parsed: Parsed
     }
   }
   const dirty = ks.dirty;
+  // The file's IDLE and FREQ records set the clocks of the policy in force (objectSetLRUOrLFU).
+  const access = ks.access;
   // What this load put in, taken out again if the file turns out to be bad (a key twice in it, a library clash).
   const undo = (upTo: number): void => {
     for (let i = 0; i < upTo; i++) ks.db(parsed.keys[i].db).remove(parsed.keys[i].key);
@@ -68,6 +70,7 @@ export function applyRdb<C extends Ctx>(host: PersistenceHost<C>, parsed: Parsed
     if (merge && db.dict.has(k.key)) db.remove(k.key);
     const size = db.dict.size;
     db.put(k.key, k.value, k.deadline);
+    if (access !== null && (k.idle !== -1 || k.freq !== -1)) access.restore(db, k.key, k.idle, k.freq);
     // Without MERGE nothing was there before the file (checked above), so a key that adds nothing is the file's own duplicate.
     if (!merge && db.dict.size === size) {
       undo(i);

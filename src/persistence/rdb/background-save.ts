@@ -28,6 +28,8 @@ interface Kept {
   index: number;
   key: string;
   deadline: number;
+  /** The key's access hint when it was frozen (a read that froze it is about to refresh its clock). */
+  hint: number;
   frozen: FrozenEntry;
 }
 
@@ -133,7 +135,7 @@ export class BackgroundSave {
         this.nextKept = 0;
       }
       this.out.select(k.index);
-      k.frozen.write(this.out, k.key, k.deadline);
+      k.frozen.write(this.out, k.key, k.deadline, k.hint);
       this.keys++;
       return true;
     }
@@ -179,7 +181,7 @@ export class BackgroundSave {
     const deadline = this.deadlineOf(c, key);
     const frozen = freeze(v);
     if (frozen !== null) {
-      this.kept.push({ index: c.index, key, deadline, frozen });
+      this.kept.push({ index: c.index, key, deadline, hint: this.out.hintOf(c.index, key), frozen });
       return;
     }
     const before = this.out.written + this.out.w.size;

@@ -1,5 +1,4 @@
 import type { CommandSpec } from '../../core/command.js';
-import type { AccessClocks } from '../../store/eviction/access-clocks.js';
 import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
@@ -90,7 +89,7 @@ function restore(c: Ctx, argv: string[]): void {
     return;
   }
   db.put(key, value, ttl === 0n ? -1 : Number(when));
-  (c.keyspace.access as AccessClocks | null)?.restore(db, key, idle, freq);
+  c.keyspace.access?.restore(db, key, idle, freq);
   db.modified(key);
   if (ttl !== 0n && !absttl) c.propagateArgv = [...argv.slice(0, 2), String(when), ...argv.slice(3), 'ABSTTL'];
   c.keyspace.notify(db, 'g', 'restore', key);

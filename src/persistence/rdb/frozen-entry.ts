@@ -10,8 +10,8 @@ import type { RdbOutput } from './rdb-save.js';
 
 /** A value kept as it was for a background save, written out later. */
 export interface FrozenEntry {
-  /** Writes the key as it was frozen into the selected database. */
-  write(out: RdbOutput, key: string, deadline: number): void;
+  /** Writes the key as it was frozen into the selected database, with the access hint it had then. */
+  write(out: RdbOutput, key: string, deadline: number, hint: number): void;
 }
 
 /** Encodings whose RDB form costs about as little to write as to copy: they are written at once. */
@@ -50,7 +50,7 @@ export function freeze(v: Value): FrozenEntry | null {
 }
 
 function asValue(frozen: Value): FrozenEntry {
-  return { write: (out, key, deadline) => out.entry(key, frozen, deadline) };
+  return { write: (out, key, deadline, hint) => out.entry(key, frozen, deadline, hint) };
 }
 
 /**
@@ -65,8 +65,8 @@ function fromRebuild(
   items: (w: RdbWriter, argv: string[]) => void,
 ): FrozenEntry {
   return {
-    write: (out, key, deadline) => {
-      out.typed(key, deadline, type, (w) => {
+    write: (out, key, deadline, hint) => {
+      out.typed(key, deadline, hint, type, (w) => {
         w.length(size);
         for (let c = commands.next(); !c.done; c = commands.next()) items(w, c.value);
       });

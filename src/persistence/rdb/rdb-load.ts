@@ -11,6 +11,9 @@ export interface RdbKey {
   key: string;
   value: Value;
   deadline: number;
+  /** The key's IDLE record in seconds and FREQ record, -1 where the file has none. */
+  idle: number;
+  freq: number;
   offset: number;
 }
 
@@ -39,8 +42,7 @@ export interface ParseOptions {
 /**
  * Reads a whole RDB file (rdbLoadRioWithLoadingCtx) of any version from 1
  * to 12: the header, AUX fields, function libraries, SELECTDB, RESIZEDB,
- * deadlines in seconds or ms, LRU and LFU hints (read and dropped: Sluice
- * keeps none), the keys, EOF and the CRC-64 (eight zero bytes: not
+ * deadlines in seconds or ms, LRU and LFU hints, the keys, EOF and the CRC-64 (eight zero bytes: not
  * computed). Throws an RdbError naming what is wrong and where; module data
  * and unknown opcodes are refused. Nothing is applied here, so a bad file
  * changes nothing.
@@ -54,6 +56,7 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
   const out: ParsedRdb = { version, aux: new Map(), libraries: [], keys: [], expired: 0, empty: [] };
   let db = 0;
   let deadline = -1;
+  const hints = { idle: -1, freq: -1 };
   for (;;) {
     const at = r.pos;
     const type = r.byte();
@@ -66,11 +69,13 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
         deadline = r.msTime();
         break;
       case T.OPCODE_FREQ:
-        r.byte();
+        hints.freq = r.byte();
         break;
-      case T.OPCODE_IDLE:
-        r.lengthU64();
+      case T.OPCODE_IDLE: {
+        const idle = r.lengthU64();
+        hints.idle = typeof idle === 'bigint' ? Number.MAX_SAFE_INTEGER : idle;
         break;
+      }
       case T.OPCODE_SELECTDB:
         db = r.length();
         if (db >= opts.databases) {
@@ -93,8 +98,10 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
         break;
       default:
         if (!isValueType(type)) r.fail(`unknown RDB opcode or value type ${type}`, at);
-        readKey(r, type, at, db, deadline, out, opts);
+        readKey(r, type, at, db, deadline, hints, out, opts);
         deadline = -1;
+        hints.idle = -1;
+        hints.freq = -1;
     }
   }
   if (version >= 5) {
@@ -108,7 +115,16 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
 }
 
 /** One key and its value; an expired or empty one is left out. (A duplicate is found where the keys are stored.) */
-function readKey(r: RdbReader, type: number, at: number, db: number, deadline: number, out: ParsedRdb, opts: ParseOptions): void {
+function readKey(
+  r: RdbReader,
+  type: number,
+  at: number,
+  db: number,
+  deadline: number,
+  hints: { idle: number; freq: number },
+  out: ParsedRdb,
+  opts: ParseOptions,
+): void {
   const key = r.string();
   let value: Value;
   try {
@@ -119,7 +135,7 @@ function readKey(r: RdbReader, type: number, at: number, db: number, deadline: n
     return;
   }
   if (deadline !== -1 && deadline < opts.now) out.expired++;
-  else out.keys.push({ db, key, value, deadline, offset: at });
+  else out.keys.push({ db, key, value, deadline, idle: hints.idle, freq: hints.freq, offset: at });
 }
 
 /** rdbIsObjectType, with Redis 7.4's hash types. */

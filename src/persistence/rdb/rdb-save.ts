@@ -4,7 +4,7 @@ import { RDB_VERSION } from '../../core/rdb/payload.js';
 import type { Keyspace } from '../../store/keyspace/keyspace.js';
 import type { Value } from '../../store/keyspace/value.js';
 import { writeValue } from './encode-value.js';
-import { OPCODE_AUX, OPCODE_EOF, OPCODE_EXPIRETIME_MS, OPCODE_FUNCTION2, OPCODE_RESIZEDB, OPCODE_SELECTDB } from './format.js';
+import { OPCODE_AUX, OPCODE_EOF, OPCODE_EXPIRETIME_MS, OPCODE_FREQ, OPCODE_FUNCTION2, OPCODE_IDLE, OPCODE_RESIZEDB, OPCODE_SELECTDB } from './format.js';
 import { RdbWriter } from '../../core/rdb/writer.js';
 
 /** Bytes gathered before they go to the file. */
@@ -26,6 +26,28 @@ export interface RdbOptions {
   usedMemory: number;
   /** The file is an AOF's base (aof-use-rdb-preamble): the aof-base AUX field says 1. */
   aofBase?: boolean;
+  /**
+   * Under an LRU or LFU policy, what each key's IDLE or FREQ record says
+   * (KeyAccess.savedHint of database `db`); null under the other policies,
+   * which write neither, as Redis's savelru/savelfu.
+   */
+  hints: AccessHints | null;
+}
+
+/** The access clocks' view a file records: idle seconds (`idle`) or LFU counters (`freq`). */
+export interface AccessHints {
+  kind: 'idle' | 'freq';
+  of(db: number, key: string): number;
+}
+
+/** No IDLE or FREQ record for the key. */
+export const NO_HINT = -1;
+
+/** The hints a file written now records: the policy's clocks as they are when the save begins, as Redis's child has them. */
+export function accessHints(ks: Keyspace): AccessHints | null {
+  const access = ks.access;
+  if (access === null) return null;
+  return { kind: access.mode === 'lru' ? 'idle' : 'freq', of: (db, key) => access.savedHint(ks.dbs[db], key) };
 }
 
 /** What a snapshot holds and how it is written. */
@@ -89,27 +111,47 @@ export class RdbOutput {
     this.w.length(index);
   }
 
-  /** A key of the selected database, with its deadline in ms (-1: none). */
-  entry(key: string, value: Value, deadline: number): void {
-    if (deadline !== -1) {
-      this.w.byte(OPCODE_EXPIRETIME_MS);
-      this.w.msTime(deadline);
-    }
+  /** What the IDLE or FREQ record of database `db`'s key says now (NO_HINT without one). */
+  hintOf(db: number, key: string): number {
+    const hints = this.opts.hints;
+    return hints === null ? NO_HINT : hints.of(db, key);
+  }
+
+  /**
+   * A key of the selected database, with its deadline in ms (-1: none) and
+   * its access hint (taken now unless the caller took it when it froze the value).
+   */
+  entry(key: string, value: Value, deadline: number, hint = this.hintOf(this.selected, key)): void {
+    this.prefix(deadline, hint);
     writeValue(this.w, value, this.opts.listFill, key);
     if (this.w.size >= CHUNK) this.flush();
   }
 
   /** A key whose body the caller writes after the type byte and the key (see frozen-entry.ts). */
-  typed(key: string, deadline: number, type: number, body: (w: RdbWriter) => void): void {
+  typed(key: string, deadline: number, hint: number, type: number, body: (w: RdbWriter) => void): void {
+    const w = this.w;
+    this.prefix(deadline, hint);
+    w.byte(type);
+    w.string(key);
+    body(w);
+    if (w.size >= CHUNK) this.flush();
+  }
+
+  /** rdbSaveKeyValuePair's records before the type byte: the deadline, then IDLE or FREQ. */
+  private prefix(deadline: number, hint: number): void {
     const w = this.w;
     if (deadline !== -1) {
       w.byte(OPCODE_EXPIRETIME_MS);
       w.msTime(deadline);
     }
-    w.byte(type);
-    w.string(key);
-    body(w);
-    if (w.size >= CHUNK) this.flush();
+    if (hint === NO_HINT) return;
+    if (this.opts.hints?.kind === 'idle') {
+      w.byte(OPCODE_IDLE);
+      w.length(hint);
+    } else {
+      w.byte(OPCODE_FREQ);
+      w.byte(hint);
+    }
   }
 
   /** Hands the buffered bytes to the file. */

@@ -62,7 +62,7 @@ export class MemoryManager {
     ks.sizes = this.sizes;
     const mode = accessMode(ev.policy);
     if (mode === null) ks.access = null;
-    else if (ks.access === null || (ks.access as AccessClocks).mode !== mode) ks.access = new AccessClocks(ks, mode);
+    else if (ks.access === null || ks.access.mode !== mode) ks.access = new AccessClocks(ks, mode);
     if (ks.access !== null) {
       const clocks = ks.access as AccessClocks;
       clocks.logFactor = config.num('lfu-log-factor');

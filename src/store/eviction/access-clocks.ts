@@ -87,6 +87,11 @@ export class AccessClocks implements KeyAccess {
     this.maps[db.index].set(key, stamp);
   }
 
+  /** rdbSaveKeyValuePair's hint: whole idle seconds under LRU, the decayed counter under LFU. */
+  savedHint(db: Database, key: string): number {
+    return this.mode === 'lru' ? Math.floor(this.idleMs(db, key) / 1000) : this.frequency(db, key);
+  }
+
   /** OBJECT IDLETIME's milliseconds (LRU mode). */
   idleMs(db: Database, key: string): number {
     return idleMs(this.stamp(db, key), this.ks.now);

@@ -17,6 +17,12 @@ export interface KeyAccess {
   flushed(db: Database): void;
   /** SWAPDB traded the contents of two databases. */
   swapped(a: Database, b: Database): void;
+  /** Which clock the keys carry: what a snapshot records of each key (RDB's IDLE or FREQ). */
+  readonly mode: 'lru' | 'lfu';
+  /** What a snapshot records of the key: idle seconds (LRU) or the decayed counter (LFU). */
+  savedHint(db: Database, key: string): number;
+  /** A snapshot's or RESTORE's IDLETIME (seconds) or FREQ for the key, -1 for none; the one the mode does not use is ignored. */
+  restore(db: Database, key: string, idleSecs: number, freq: number): void;
 }
 
 /**
