@@ -70,7 +70,7 @@ export function applyRdb<C extends Ctx>(host: PersistenceHost<C>, parsed: Parsed
     if (merge && db.dict.has(k.key)) db.remove(k.key);
     const size = db.dict.size;
     db.put(k.key, k.value, k.deadline);
-    if (access !== null && (k.idle !== -1 || k.freq !== -1)) access.restore(db, k.key, k.idle, k.freq);
+    if (access !== null && k.hints !== null) access.restore(db, k.key, k.hints.idle, k.hints.freq);
     // Without MERGE nothing was there before the file (checked above), so a key that adds nothing is the file's own duplicate.
     if (!merge && db.dict.size === size) {
       undo(i);

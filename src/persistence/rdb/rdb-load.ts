@@ -11,10 +11,15 @@ export interface RdbKey {
   key: string;
   value: Value;
   deadline: number;
-  /** The key's IDLE record in seconds and FREQ record, -1 where the file has none. */
+  /** The key's IDLE and FREQ records; null when the file has neither (the usual case, so no object is spent on it). */
+  hints: AccessRecords | null;
+  offset: number;
+}
+
+/** A key's IDLE record in seconds and FREQ record, -1 for the one the file does not have. */
+export interface AccessRecords {
   idle: number;
   freq: number;
-  offset: number;
 }
 
 /** Everything an RDB file holds, read whole before any of it is used. */
@@ -56,7 +61,8 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
   const out: ParsedRdb = { version, aux: new Map(), libraries: [], keys: [], expired: 0, empty: [] };
   let db = 0;
   let deadline = -1;
-  const hints = { idle: -1, freq: -1 };
+  let idle = -1;
+  let freq = -1;
   for (;;) {
     const at = r.pos;
     const type = r.byte();
@@ -69,11 +75,11 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
         deadline = r.msTime();
         break;
       case T.OPCODE_FREQ:
-        hints.freq = r.byte();
+        freq = r.byte();
         break;
       case T.OPCODE_IDLE: {
-        const idle = r.lengthU64();
-        hints.idle = typeof idle === 'bigint' ? Number.MAX_SAFE_INTEGER : idle;
+        const secs = r.lengthU64();
+        idle = typeof secs === 'bigint' ? Number.MAX_SAFE_INTEGER : secs;
         break;
       }
       case T.OPCODE_SELECTDB:
@@ -98,10 +104,10 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
         break;
       default:
         if (!isValueType(type)) r.fail(`unknown RDB opcode or value type ${type}`, at);
-        readKey(r, type, at, db, deadline, hints, out, opts);
+        readKey(r, type, at, db, deadline, idle === -1 && freq === -1 ? null : { idle, freq }, out, opts);
         deadline = -1;
-        hints.idle = -1;
-        hints.freq = -1;
+        idle = -1;
+        freq = -1;
     }
   }
   if (version >= 5) {
@@ -121,7 +127,7 @@ function readKey(
   at: number,
   db: number,
   deadline: number,
-  hints: { idle: number; freq: number },
+  hints: AccessRecords | null,
   out: ParsedRdb,
   opts: ParseOptions,
 ): void {
@@ -135,7 +141,7 @@ function readKey(
     return;
   }
   if (deadline !== -1 && deadline < opts.now) out.expired++;
-  else out.keys.push({ db, key, value, deadline, idle: hints.idle, freq: hints.freq, offset: at });
+  else out.keys.push({ db, key, value, deadline, hints, offset: at });
 }
 
 /** rdbIsObjectType, with Redis 7.4's hash types. */
