@@ -1,10 +1,18 @@
 import { sampledSize, stringSize, VALUE_OBJECT } from '../store/keyspace/heap-size.js';
 import { REBUILD_ITEMS_PER_COMMAND, type ListElements } from '../store/keyspace/value.js';
+import { entryAt, nextEntry, ownCopy, pack, unpack } from '../store/compact/packed.js';
 import { Deque } from './deque.js';
 import { LISTPACK_EMPTY, LISTPACK_LIMIT, listpackEntrySize } from './listpack-size.js';
 
 /** Slots per chunk of the deque (deque.ts). */
 const CHUNK_SLOTS = 256;
+
+/**
+ * The most elements a list built whole (ListValue.of: loading, RESTORE,
+ * SORT STORE) keeps packed until first used; longer ones go straight into
+ * a deque, since a thaw copies every element once.
+ */
+const COLD_MAX = 128;
 
 /**
  * A list value: byte strings in a deque, plus the bookkeeping that lets
@@ -15,18 +23,27 @@ const CHUNK_SLOTS = 256;
  */
 export class ListValue implements ListElements {
   readonly type = 'list' as const;
-  readonly items: Deque<string>;
+  /**
+   * The elements, or null while the list is cold: built whole and not used
+   * since, its elements packed in `cold` (compact/packed.ts). A loaded
+   * dataset is mostly lists that wait; packed, a short one costs one string
+   * instead of a deque, its chunks and a string per element.
+   */
+  private dq: Deque<string> | null;
+  private cold = '';
+  private coldLength = 0;
   private bytes: number;
   private packed: boolean;
 
-  constructor(items = new Deque<string>(), bytes = LISTPACK_EMPTY, packed = true) {
-    this.items = items;
+  constructor(items: Deque<string> | null = new Deque<string>(), bytes = LISTPACK_EMPTY, packed = true) {
+    this.dq = items;
     this.bytes = bytes;
     this.packed = packed;
   }
 
   /** A list of `elements`, in the encoding Redis gives a list built by pushing them at the tail. */
   static of(elements: readonly string[]): ListValue {
+    if (elements.length <= COLD_MAX) return ListValue.cold(elements);
     const list = new ListValue();
     let bytes = 0;
     for (const e of elements) bytes += e.length;
@@ -35,17 +52,56 @@ export class ListValue implements ListElements {
     return list;
   }
 
+  private static cold(elements: readonly string[]): ListValue {
+    const list = new ListValue(null);
+    list.cold = pack(elements);
+    list.coldLength = elements.length;
+    let raw = 0;
+    for (const e of elements) raw += e.length;
+    list.growing(raw);
+    for (const e of elements) list.bytes += listpackEntrySize(e);
+    return list;
+  }
+
+  /** The deque, made from the packed elements on a cold list's first use. */
+  private get items(): Deque<string> {
+    if (this.dq !== null) return this.dq;
+    const d = new Deque<string>();
+    // Own copies: a slice of the packed string would keep all of it alive as long as any element lives.
+    for (const e of unpack(this.cold)) d.pushBack(ownCopy(e));
+    this.dq = d;
+    this.cold = '';
+    return d;
+  }
+
   get length(): number {
-    return this.items.length;
+    return this.dq === null ? this.coldLength : this.dq.length;
+  }
+
+  /** Calls `f` with every element from the head, without thawing a cold list (what a snapshot or a dump reads). */
+  each(f: (e: string) => void): void {
+    if (this.dq === null) {
+      const p = this.cold;
+      for (let pos = 0; pos < p.length; pos = nextEntry(p, pos)) f(entryAt(p, pos));
+      return;
+    }
+    const d = this.dq;
+    for (let i = 0; i < d.length; i++) f(d.get(i));
   }
 
   encoding(): string {
     return this.packed ? 'listpack' : 'quicklist';
   }
 
-  /** O(elements / 256): the copy shares the deque's chunks copy-on-write. */
+  /** O(elements / 256): the copy shares the deque's chunks copy-on-write, or a cold list's packed string. */
   clone(): ListValue {
-    return new ListValue(this.items.clone(), this.bytes, this.packed);
+    if (this.dq === null) {
+      const c = new ListValue(null, this.bytes, this.packed);
+      c.cold = this.cold;
+      c.coldLength = this.coldLength;
+      return c;
+    }
+    return new ListValue(this.dq.clone(), this.bytes, this.packed);
   }
 
   /**
@@ -53,6 +109,7 @@ export class ListValue implements ListElements {
    * slots, plus the ring that holds them) and the elements, sampled.
    */
   memoryUsage(samples: number): number {
+    if (this.dq === null) return 2 * VALUE_OBJECT + stringSize(this.cold.length);
     const n = this.items.length;
     const chunkSlots = n >= CHUNK_SLOTS ? CHUNK_SLOTS : Math.max(4, 2 ** Math.ceil(Math.log2(Math.max(n, 1))));
     const chunks = Math.max(1, Math.ceil(n / CHUNK_SLOTS));
@@ -67,11 +124,17 @@ export class ListValue implements ListElements {
 
   /** The AOF rewrite's commands for this list: RPUSH, a bounded number of elements at a time. */
   *rebuildCommands(key: string): Iterator<string[]> {
-    const n = this.items.length;
+    if (this.dq === null) {
+      const all = unpack(this.cold);
+      for (let i = 0; i < all.length; i += REBUILD_ITEMS_PER_COMMAND) yield ['RPUSH', key, ...all.slice(i, i + REBUILD_ITEMS_PER_COMMAND)];
+      return;
+    }
+    const items = this.dq;
+    const n = items.length;
     for (let i = 0; i < n; i += REBUILD_ITEMS_PER_COMMAND) {
       const cmd = ['RPUSH', key];
       const end = Math.min(n, i + REBUILD_ITEMS_PER_COMMAND);
-      for (let j = i; j < end; j++) cmd.push(this.items.get(j));
+      for (let j = i; j < end; j++) cmd.push(items.get(j));
       yield cmd;
     }
   }

@@ -61,12 +61,17 @@ function writeList(w: RdbWriter, list: ListValue, fill: number, key: string | un
   const ends = list.encoding() === 'listpack' && fill === DEFAULT_FILL ? [n] : quicklistNodes(list, fill);
   w.length(ends.length);
   let i = 0;
-  for (const end of ends) {
-    const lp = new ListpackBuilder();
-    for (; i < end; i++) lp.add(list.get(i));
-    w.length(CONTAINER_PACKED);
-    w.blob(lp.finish());
-  }
+  let node = 0;
+  let lp = new ListpackBuilder();
+  list.each((e) => {
+    lp.add(e);
+    if (++i === ends[node]) {
+      w.length(CONTAINER_PACKED);
+      w.blob(lp.finish());
+      lp = new ListpackBuilder();
+      node++;
+    }
+  });
 }
 
 function writeSet(w: RdbWriter, set: SetValue, key: string | undefined): void {

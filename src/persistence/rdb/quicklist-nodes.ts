@@ -24,8 +24,8 @@ export function quicklistNodes(list: ListValue, fill: number): number[] {
   const ends: number[] = [];
   let bytes = LISTPACK_EMPTY;
   let count = 0;
-  for (let i = 0; i < list.length; i++) {
-    const e = list.get(i);
+  let i = 0;
+  list.each((e) => {
     if (count !== 0 && (bytes + e.length + ESTIMATE_OVERHEAD > sizeLimit || count + 1 > countLimit)) {
       ends.push(i);
       bytes = LISTPACK_EMPTY;
@@ -33,7 +33,8 @@ export function quicklistNodes(list: ListValue, fill: number): number[] {
     }
     bytes += listpackEntrySize(e);
     count++;
-  }
+    i++;
+  });
   ends.push(list.length);
   return ends;
 }

@@ -61,11 +61,11 @@ export function encodedSize(s: string): number {
   return size + s.length;
 }
 
-/** `items` packed, in order. */
+/** `items` packed, in order: joined, so that the result is one flat string, not a tree of the pieces that would keep each alive. */
 export function pack(items: readonly string[]): Packed {
-  let p = '';
-  for (const s of items) p += encodeEntry(s);
-  return p;
+  const parts: string[] = [];
+  for (const s of items) parts.push(encodeEntry(s));
+  return parts.join('');
 }
 
 /** Every entry, in order. */
