@@ -11,6 +11,12 @@ differential('LATENCY with no samples', {
   'arguments': [
     fails('LATENCY'), fails('LATENCY', 'FOO'), fails('LATENCY', 'LATEST', 'x'), fails('LATENCY', 'HISTORY'),
     fails('LATENCY', 'HISTORY', 'a', 'b'), fails('LATENCY', 'HELP', 'x'), sameType('LATENCY', 'HELP'),
+    fails('LATENCY', 'GRAPH'), fails('LATENCY', 'GRAPH', 'a', 'b'), fails('LATENCY', 'DOCTOR', 'x'),
+  ],
+  'GRAPH of an event never seen': [fails('LATENCY', 'GRAPH', 'command'), fails('LATENCY', 'GRAPH', 'no such event')],
+  'DOCTOR with the monitor off, then on without spikes': [
+    c('LATENCY', 'DOCTOR'), c('CONFIG', 'SET', 'latency-monitor-threshold', '100'), c('LATENCY', 'DOCTOR'),
+    c('CONFIG', 'SET', 'latency-monitor-threshold', '0'),
   ],
 });
 
@@ -53,12 +59,40 @@ describe.skipIf(redisServerPath === null)('LATENCY events (against redis-server)
     expect(replies[0][5]).toBe(true);
   });
 
+  test('DOCTOR reports a "command" spike with the slow log advice, in Redis\'s words; it stays after the monitor is turned off', async () => {
+    const replies: unknown[][] = [];
+    // The latencies move with the clock: each figure is masked.
+    const mask = (r: Resp): unknown => (r.v as string).replace(/\d+ms/g, 'Nms');
+    for (const port of [s.sluice.port, s.redis.port]) {
+      const cl = await RespClient.connect(port);
+      try {
+        const out: unknown[] = [];
+        await cl.call('LATENCY', 'RESET');
+        await cl.call('CONFIG', 'SET', 'latency-monitor-threshold', '100');
+        await cl.call('DEBUG', 'SLEEP', '0.2');
+        out.push(mask(await cl.call('LATENCY', 'DOCTOR')));
+        await cl.call('CONFIG', 'SET', 'slowlog-log-slower-than', '-1');
+        await cl.call('CONFIG', 'SET', 'latency-monitor-threshold', '0');
+        out.push(mask(await cl.call('LATENCY', 'DOCTOR')));
+        await cl.call('CONFIG', 'SET', 'slowlog-log-slower-than', '10000');
+        out.push(await cl.call('LATENCY', 'RESET'));
+        out.push((await cl.call('LATENCY', 'DOCTOR')).v);
+        replies.push(out);
+      } finally {
+        cl.close();
+      }
+    }
+    expect(replies[0]).toEqual(replies[1]);
+    expect(replies[0][0]).toContain('1. command: 1 latency spikes (average Nms, mean deviation Nms, period 1.00 sec).');
+    expect(replies[0][1]).toContain("Try to enable the Slow Log Redis feature using the command 'CONFIG SET slowlog-log-slower-than 0'.");
+  });
+
   test('HELP lists the subcommands Sluice has, in Redis\'s words', async () => {
     const cl = await RespClient.connect(s.sluice.port);
     try {
       const lines = ((await cl.call('LATENCY', 'HELP')).v as Resp[]).map((x) => x.v as string);
       expect(lines.filter((l) => !l.startsWith(' '))).toEqual([
-        'LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'HISTORY <event>', 'LATEST', 'RESET [<event> ...]',
+        'LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'DOCTOR', 'GRAPH <event>', 'HISTORY <event>', 'LATEST', 'RESET [<event> ...]',
         'HISTOGRAM [COMMAND ...]', 'HELP',
       ]);
     } finally {
