@@ -7,6 +7,7 @@ import { LatencyMonitor } from './latency/latency-monitor.js';
 import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './acl/protected-mode.js';
 import { loadUsersAtStartup } from './acl/config-users.js';
 import { clientInfoLine } from './commands/client-list.js';
+import { msSince } from '../core/latency.js';
 import { DiscardReply } from '../core/reply-sinks.js';
 import { PropagationStream } from '../core/propagation.js';
 import type { HeldReply } from '../persistence/fsync.js';
@@ -348,7 +349,9 @@ export class Server implements PersistenceHost<Client> {
   private expireCycle(until: number): void {
     // CLIENT PAUSE holds the dataset still: keys expire again when it ends.
     if (!this.activeExpire || this.pause !== null || this.closing !== null || this.loading) return;
+    const start = this.latency.threshold !== 0 ? performance.now() : -1;
     this.keyspace.activeExpireCycle(1);
+    if (start !== -1) this.latency.addIfNeeded('expire-cycle', msSince(start));
     if (this.keyspace.expireBacklog && Date.now() < until) setImmediate(() => this.expireCycle(until)).unref();
   }
 
