@@ -113,7 +113,7 @@ export class Server implements PersistenceHost<Client> {
   lastSave = Math.floor(Date.now() / 1000);
   readonly redisVersion = REDIS_VERSION;
   private readonly listener = new Listener((socket) => this.accept(socket));
-  private readonly tlsListener = new TlsListener((socket) => this.accept(socket), () => this.log);
+  readonly tlsListener = new TlsListener((socket) => this.accept(socket), () => this.log);
   /** Set once listen() has bound the sockets: from then on CONFIG SET port and bind bind again. */
   listening = false;
   private rebinding: Promise<void> = Promise.resolve();
@@ -299,7 +299,8 @@ export class Server implements PersistenceHost<Client> {
     const metricsPort = this.config.num('metrics-port');
     if (metricsPort !== 0) {
       try {
-        await this.metrics.listen(this.listener.address, metricsPort);
+        const plain = this.config.num('port') !== 0 || !this.tlsListener.active;
+        await this.metrics.listen(plain ? this.listener.address : this.tlsListener.address, metricsPort);
       } catch (e) {
         await this.close();
         throw e;
