@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { msSince, NO_LATENCY, type LatencySink } from '../core/latency.js';
 import type { Effect } from '../core/propagation.js';
 import { AofBuffer } from './aof-buffer.js';
 import { errnoError, strerror, type AofIo } from './io.js';
@@ -58,6 +60,10 @@ export class AofWriter {
   fedThisTurn = false;
   policy: FsyncPolicy;
   timestamps = false;
+  /** Where blocking writes and fsyncs are reported (aof-write and its kinds, aof-fsync-always). */
+  latency: LatencySink = NO_LATENCY;
+  /** Whether a BGSAVE or AOF rewrite runs (Redis: a child is active), which names a slow write's kind. */
+  inBackground: () => boolean = () => false;
   private lastTimestamp = 0;
   private lastErrorLog = 0;
 
@@ -150,6 +156,7 @@ export class AofWriter {
 
   /** Writes the whole buffer; on failure keeps it (minus what cannot be taken back) and records the error. */
   private writeOut(nowSec: number): boolean {
+    const start = this.latency.threshold !== 0 ? performance.now() : -1;
     const data = this.buffer.view();
     let written = 0;
     let failure: NodeJS.ErrnoException | null = null;
@@ -167,6 +174,7 @@ export class AofWriter {
         break;
       }
     }
+    if (start !== -1) this.writeLatency(msSince(start));
     if (failure === null) {
       if (this.writeError !== null) {
         this.log.warning('AOF write error looks solved, Redis can write again.');
@@ -206,9 +214,18 @@ export class AofWriter {
     return false;
   }
 
+  /** A write's time as Redis classifies it: behind a running fsync, beside a background job, or alone; and in all. */
+  private writeLatency(ms: number): void {
+    const kind = this.fsyncsInFlight !== 0 ? 'aof-write-pending-fsync' : this.inBackground() ? 'aof-write-active-child' : 'aof-write-alone';
+    this.latency.addIfNeeded(kind, ms);
+    this.latency.addIfNeeded('aof-write', ms);
+  }
+
   private fsyncNow(nowSec: number): boolean {
+    const start = this.latency.threshold !== 0 ? performance.now() : -1;
     try {
       this.io.fsync(this.fd);
+      if (start !== -1) this.latency.addIfNeeded('aof-fsync-always', msSince(start));
     } catch (e) {
       if (this.fsyncError === null) {
         this.log.warning(`Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${strerror(e)}.`);

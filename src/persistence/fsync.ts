@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import { msSince } from '../core/latency.js';
 import type { AofWriter } from './aof-writer.js';
 
 /** Replies taken from a client's output at the end of a turn, waiting for the disk. */
@@ -67,9 +69,12 @@ export class GroupCommit<C> {
       this.inFlight = true;
       const generation = this.generation;
       const target = w.currentSize;
+      const start = w.latency.threshold !== 0 ? performance.now() : -1;
       w.syncAsync((ok) => {
         if (generation !== this.generation) return;
         this.inFlight = false;
+        // The event loop goes on meanwhile, but the turn's replies wait this long: Redis's aof-fsync-always.
+        if (ok && start !== -1) w.latency.addIfNeeded('aof-fsync-always', msSince(start));
         if (ok) w.synced(target);
         // A failed fsync is tried again by the persistence cron, not in a tight loop here.
         if (ok && (this.groups.length !== 0 || w.policy === 'always')) this.kick();

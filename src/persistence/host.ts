@@ -1,5 +1,6 @@
 import type { Command } from '../core/command.js';
 import type { ConfigReader, Ctx } from '../core/context.js';
+import type { LatencySink } from '../core/latency.js';
 import type { Log } from '../core/log.js';
 import type { PropagationStream } from '../core/propagation.js';
 import type { Scripting } from '../scripting/scripting.js';
@@ -24,6 +25,8 @@ export interface PersistenceHost<C extends Ctx> {
   detachedClient(): C;
   /** When the data was last saved or loaded, in Unix seconds (LASTSAVE). */
   lastSave: number;
+  /** The latency monitor, for the AOF's and saves' blocking steps. */
+  readonly latency: LatencySink;
   /** The Redis version the server answers as: an RDB file's redis-ver. */
   readonly redisVersion: string;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Ctx } from '../core/context.js';
 import type { Effect } from '../core/propagation.js';
 import { CommandError } from '../core/errors.js';
+import { timed } from '../core/latency.js';
 import { AofWriter, type FsyncPolicy } from './aof-writer.js';
 import { GroupCommit, type HeldReply } from './fsync.js';
 import type { PersistenceHost } from './host.js';
@@ -235,6 +236,8 @@ export class Persistence<C extends Ctx> {
       notice: (m) => log.notice(m),
     }, this.nowSec);
     w.timestamps = this.config.bool('aof-timestamp-enabled');
+    w.latency = this.server.latency;
+    w.inBackground = () => this.rewrite !== null || this.rdb.background !== null;
     return w;
   }
 
@@ -504,16 +507,16 @@ export class Persistence<C extends Ctx> {
     const next = (this.manifest ?? new AofManifest()).clone();
     let incrName = '';
     try {
-      if (!rw.flushFuture()) return;
+      if (!timed(this.server.latency, 'aof-rewrite-diff-write', () => rw.flushFuture())) return;
       this.io.fsync(rw.futureFd);
       const base = next.newBase(this.prefix, rw.rdbForm);
       const basePath = path.join(this.aofDir, base.name);
-      fs.renameSync(rw.baseTemp, basePath);
+      timed(this.server.latency, 'aof-rename', () => fs.renameSync(rw.baseTemp, basePath));
       renamed.push(basePath);
       const incr = next.newIncr(this.prefix);
       incrName = incr.name;
       const incrPath = path.join(this.aofDir, incr.name);
-      fs.renameSync(rw.futureTemp, incrPath);
+      timed(this.server.latency, 'aof-rename', () => fs.renameSync(rw.futureTemp, incrPath));
       renamed.push(incrPath);
       next.retireIncrsExcept(incr);
       writeManifest(this.aofDir, this.prefix, next);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Ctx } from '../core/context.js';
 import { CommandError } from '../core/errors.js';
+import { timed } from '../core/latency.js';
 import { LibrarySet } from '../scripting/library-set.js';
 import { applyRdb, readRdbFile } from './rdb/apply-rdb.js';
 import type { PersistenceHost } from './host.js';
@@ -183,7 +184,7 @@ export class RdbFiles<C extends Ctx> {
       fs.closeSync(this.fd);
       this.fd = -1;
     }
-    removeQuietly(this.temp);
+    timed(this.host.latency, 'rdb-unlink-temp-file', () => removeQuietly(this.temp));
     this.lastDurationSec = Math.floor((Date.now() - save.startedAt) / 1000);
   }
 

@@ -148,7 +148,6 @@ const NO_BGSAVE_TUNING = none('BGSAVE writes from the server itself in slices of
 const NO_LAZYFREE = none('Sluice frees memory through the garbage collector: nothing is freed on a separate thread.');
 const NO_ALLOCATOR = none("Node's garbage collector manages Sluice's memory: there is no jemalloc to tune or defragment.");
 const NO_FORK = none('Sluice never forks a child (the AOF rewrite runs in the process).');
-const NO_LATENCY_MONITOR = none('INFO has no latencystats section: its percentiles are not computed.');
 const NOT_USED = none('Accepted and reported; nothing in Sluice depends on it.');
 
 const NETWORK = section('Network', [
@@ -371,9 +370,9 @@ const MONITORING = section('Monitoring', [
   int('busy-reply-threshold', 5000n, 0n, LONG_MAX, honoured('How long a script runs before other clients are answered -BUSY.'), { alias: 'lua-time-limit' }),
   int('slowlog-log-slower-than', 10000n, -1n, LONG_MAX, honoured()),
   int('slowlog-max-len', 128n, 0n, LONG_MAX, honoured()),
-  int('latency-monitor-threshold', 0n, 0n, LONG_MAX, honoured('Commands that take at least this many ms are recorded as `command` or `fast-command` events for LATENCY LATEST/HISTORY (0: off).')),
-  bool('latency-tracking', 'yes', honoured('Every command call is counted in its LATENCY HISTOGRAM distribution.')),
-  text('latency-tracking-info-percentiles', '50 99 99.9', NO_LATENCY_MONITOR, {
+  int('latency-monitor-threshold', 0n, 0n, LONG_MAX, honoured('Commands, and the expiry, eviction and AOF steps, that take at least this many ms are recorded as latency events (LATENCY LATEST, HISTORY, GRAPH, DOCTOR; 0: off).')),
+  bool('latency-tracking', 'yes', honoured('Every command call is counted in its latency distribution (LATENCY HISTOGRAM, INFO latencystats).')),
+  text('latency-tracking-info-percentiles', '50 99 99.9', honoured('The percentiles INFO latencystats reports for each command.'), {
     multiArg: true, rewrite: 'bare', validate: validatePercentiles, normalize: normalizePercentiles,
   }),
   {

@@ -7,6 +7,7 @@ import type { Server } from './server.js';
 import { REDIS_VERSION, SLUICE_VERSION } from './version.js';
 import { bytesToHuman, evictionStatsLines, maxmemoryLines, memoryFigures, usedMemoryLines } from './memory/memory-info.js';
 import { migrateCachedSockets } from '../persistence/migrate/migrate-link.js';
+import { latencystatsLines } from './latency/latency-info.js';
 
 /**
  * INFO's sections, in Redis's order. Each prints only values measured from
@@ -250,6 +251,7 @@ const SECTIONS: readonly Section[] = [
   { name: 'modules', title: 'Modules', inDefault: true, lines: () => [] },
   { name: 'commandstats', title: 'Commandstats', inDefault: false, lines: commandstatsSection },
   { name: 'errorstats', title: 'Errorstats', inDefault: true, lines: errorstatsSection },
+  { name: 'latencystats', title: 'Latencystats', inDefault: false, lines: (server) => latencystatsLines(server, safe) },
   { name: 'cluster', title: 'Cluster', inDefault: true, lines: () => ['cluster_enabled:0'] },
   { name: 'keyspace', title: 'Keyspace', inDefault: true, lines: keyspaceSection },
 ];

@@ -80,6 +80,8 @@ export class Metrics {
     this.counter('sluice_evicted_clients_total', 'Clients disconnected for maxmemory-clients', () => server.memory.evictedClients);
     this.gauge('sluice_used_memory_bytes', 'Used memory as maxmemory measures it (docs/memory.md)', () => server.memory.used());
     this.gauge('sluice_maxmemory_bytes', 'The memory limit, 0 for none', () => server.memory.maxmemory);
+    this.gauge('sluice_tls_connected_clients', 'Client connections open now over TLS (tls-port)', () => server.tlsListener.open);
+    this.counter('sluice_tls_connections_received_total', 'TLS connections accepted since the start (handshake done)', () => server.tlsListener.received);
     this.perCommandCounters();
     new CommandLatency(this.registry, server);
     this.keyspaceGauges();

@@ -7,6 +7,7 @@ import { LatencyMonitor } from './latency/latency-monitor.js';
 import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './acl/protected-mode.js';
 import { loadUsersAtStartup } from './acl/config-users.js';
 import { clientInfoLine } from './commands/client-list.js';
+import { msSince } from '../core/latency.js';
 import { DiscardReply } from '../core/reply-sinks.js';
 import { PropagationStream } from '../core/propagation.js';
 import type { HeldReply } from '../persistence/fsync.js';
@@ -112,7 +113,7 @@ export class Server implements PersistenceHost<Client> {
   lastSave = Math.floor(Date.now() / 1000);
   readonly redisVersion = REDIS_VERSION;
   private readonly listener = new Listener((socket) => this.accept(socket));
-  private readonly tlsListener = new TlsListener((socket) => this.accept(socket), () => this.log);
+  readonly tlsListener = new TlsListener((socket) => this.accept(socket), () => this.log);
   /** Set once listen() has bound the sockets: from then on CONFIG SET port and bind bind again. */
   listening = false;
   private rebinding: Promise<void> = Promise.resolve();
@@ -298,7 +299,8 @@ export class Server implements PersistenceHost<Client> {
     const metricsPort = this.config.num('metrics-port');
     if (metricsPort !== 0) {
       try {
-        await this.metrics.listen(this.listener.address, metricsPort);
+        const plain = this.config.num('port') !== 0 || !this.tlsListener.active;
+        await this.metrics.listen(plain ? this.listener.address : this.tlsListener.address, metricsPort);
       } catch (e) {
         await this.close();
         throw e;
@@ -348,7 +350,9 @@ export class Server implements PersistenceHost<Client> {
   private expireCycle(until: number): void {
     // CLIENT PAUSE holds the dataset still: keys expire again when it ends.
     if (!this.activeExpire || this.pause !== null || this.closing !== null || this.loading) return;
+    const start = this.latency.threshold !== 0 ? performance.now() : -1;
     this.keyspace.activeExpireCycle(1);
+    if (start !== -1) this.latency.addIfNeeded('expire-cycle', msSince(start));
     if (this.keyspace.expireBacklog && Date.now() < until) setImmediate(() => this.expireCycle(until)).unref();
   }
 

@@ -198,6 +198,8 @@ export const SUMMARY_7_2: Record<string, string> = {
   keys: 'Returns all key names that match a pattern.',
   lastsave: 'Returns the Unix timestamp of the last successful save to disk.',
   latency: 'A container for latency diagnostics commands.',
+  'latency|doctor': 'Returns a human-readable latency analysis report.',
+  'latency|graph': 'Returns a latency graph for an event.',
   'latency|help': 'Returns helpful text about the different subcommands.',
   'latency|histogram': 'Returns the cumulative distribution of latencies of a subset or all commands.',
   'latency|history': 'Returns timestamp-latency samples for an event.',

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import tls from 'node:tls';
 import { describe, expect, test } from 'vitest';
 import type { RunningServer } from '../../src/index.js';
 import { perTest } from '../helpers/fixture.js';
 import { freePort, startSluice } from '../helpers/servers.js';
+import { makeCerts } from '../helpers/tls-certs.js';
 
 const { sluice, connect } = perTest();
 
@@ -168,3 +171,68 @@ describe('Prometheus endpoint', () => {
     }
   });
 });
+
+describe('Prometheus endpoint: TLS connections', () => {
+  test('TLS clients open now and TLS connections accepted, apart from plain ones; a failed handshake is not counted', async () => {
+    const certs = makeCerts();
+    try {
+      const s = await sluice({
+        port: await freePort(),
+        config: {
+          'metrics-port': await freePort(), 'tls-port': await freePort(), 'tls-auth-clients': 'no',
+          'tls-cert-file': certs.serverCert, 'tls-key-file': certs.serverKey,
+        },
+      });
+      const tlsPort = s.server.config.num('tls-port');
+      const text = await scrape(s);
+      expect(text).toContain('# TYPE sluice_tls_connected_clients gauge');
+      expect(text).toContain('# TYPE sluice_tls_connections_received_total counter');
+      expect([value(text, 'sluice_tls_connected_clients'), value(text, 'sluice_tls_connections_received_total')]).toEqual([0, 0]);
+      const open = () => new Promise<tls.TLSSocket>((resolve, reject) => {
+        const socket = tls.connect({ host: '127.0.0.1', port: tlsPort, ca: readFileSync(certs.caCert) }, () => {
+          // The server counts the connection once it hands it on: a reply proves it has.
+          socket.write('PING\r\n');
+          socket.once('data', () => resolve(socket));
+        });
+        socket.once('error', reject);
+      });
+      const [a, b] = [await open(), await open()];
+      await connect(s);
+      // A client that does not trust the server's CA gives up during the handshake.
+      await expect(new Promise((resolve, reject) => {
+        const bad = tls.connect({ host: '127.0.0.1', port: tlsPort, ca: readFileSync(certs.otherCaCert) }, () => resolve(bad));
+        bad.once('error', reject);
+      })).rejects.toThrow();
+      let after = await scrape(s);
+      expect([value(after, 'sluice_tls_connected_clients'), value(after, 'sluice_tls_connections_received_total'), value(after, 'sluice_connected_clients')])
+        .toEqual([2, 2, 3]);
+      a.destroy();
+      await waitUntil(() => s.server.tlsListener.open === 1);
+      after = await scrape(s);
+      expect([value(after, 'sluice_tls_connected_clients'), value(after, 'sluice_tls_connections_received_total')]).toEqual([1, 2]);
+      b.destroy();
+    } finally {
+      certs.remove();
+    }
+  });
+});
+
+test('with only a TLS port the endpoint listens on its address', async () => {
+  const certs = makeCerts();
+  try {
+    const s = await sluice({
+      port: 0,
+      config: {
+        'metrics-port': await freePort(), 'tls-port': await freePort(), 'tls-auth-clients': 'no', 'tls-cert-file': certs.serverCert, 'tls-key-file': certs.serverKey,
+      },
+    });
+    expect(s.server.metrics.url).toBe(`http://127.0.0.1:${s.server.metrics.port}/metrics`);
+    expect(value(await scrape(s), 'sluice_tls_connected_clients')).toBe(0);
+  } finally {
+    certs.remove();
+  }
+});
+
+async function waitUntil(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 10));
+}

@@ -2,9 +2,15 @@ import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
 import { helpReply } from '../../core/help.js';
 import type { Command } from '../command-types.js';
+import { anonHugePages, latencyDoctor } from '../latency/latency-doctor.js';
+import { latencyGraph } from '../latency/latency-graph.js';
 import { LatencyHistogram } from '../latency/latency-histogram.js';
 
 const HELP = [
+  'DOCTOR',
+  '    Return a human readable latency analysis report.',
+  'GRAPH <event>',
+  '    Return an ASCII latency graph for the <event> class.',
   'HISTORY <event>',
   '    Return time-latency samples for the <event> class.',
   'LATEST',
@@ -44,6 +50,28 @@ function history(c: Client, argv: string[]): void {
     c.reply.integer(s.times[i]);
     c.reply.integer(s.latencies[i]);
   }
+}
+
+/** LATENCY GRAPH event: the event's samples as an ASCII sparkline; an error for an event never seen. */
+function graph(c: Client, argv: string[]): void {
+  const s = c.server.latency.events.get(argv[2]);
+  if (s === undefined) {
+    c.reply.error(`ERR No samples available for event '${argv[2]}'`);
+    return;
+  }
+  c.reply.verbatim(latencyGraph(argv[2], s, Math.floor(Date.now() / 1000)));
+}
+
+/** LATENCY DOCTOR: the human report on the events recorded, with advice. */
+function doctor(c: Client): void {
+  const config = c.server.config;
+  c.reply.verbatim(latencyDoctor(c.server.latency.events, {
+    threshold: c.server.latency.threshold,
+    slowlogSlowerThan: config.num('slowlog-log-slower-than'),
+    appendfsync: config.str('appendfsync'),
+    hz: config.num('hz'),
+    anonHugePages: anonHugePages(),
+  }, Math.floor(Date.now() / 1000)));
 }
 
 /** LATENCY RESET [event …]: how many events were forgotten. */
@@ -101,11 +129,7 @@ function histogram(c: Client, argv: string[]): void {
 const ADMIN = { flags: ['admin', 'noscript', 'loading', 'stale'], acl: [], group: 'server', since: '2.8.13' } as const;
 const ALL_NODES = ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'];
 
-/**
- * LATENCY: the latency monitor's LATEST, HISTORY and RESET, the
- * per-command HISTOGRAM, and HELP. DOCTOR and GRAPH are not implemented
- * (Redis's unknown-subcommand error).
- */
+/** LATENCY: the latency monitor's LATEST, HISTORY, RESET, GRAPH and DOCTOR, the per-command HISTOGRAM, and HELP. */
 export const latencyCommands: CommandSpec[] = [
   {
     name: 'latency', arity: -2, flags: [], acl: [], group: 'server', since: '2.8.13',
@@ -122,6 +146,14 @@ export const latencyCommands: CommandSpec[] = [
       {
         ...ADMIN, name: 'reset', arity: -2, tips: ['request_policy:all_nodes', 'response_policy:agg_sum'], complexity: 'O(1)',
         args: '[event...]', summary: 'Resets the latency data for one or more events.', handler: reset,
+      },
+      {
+        ...ADMIN, name: 'graph', arity: 3, tips: ALL_NODES, complexity: 'O(1)', args: 'event',
+        summary: 'Returns a latency graph for an event.', handler: graph,
+      },
+      {
+        ...ADMIN, name: 'doctor', arity: 2, tips: ALL_NODES, complexity: 'O(1)',
+        summary: 'Returns a human-readable latency analysis report.', handler: doctor,
       },
       {
         ...ADMIN, name: 'histogram', arity: -2, since: '7.0.0', tips: ALL_NODES, args: '[command...]',

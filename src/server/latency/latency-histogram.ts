@@ -1,36 +1,54 @@
 /**
- * A command's latency distribution as LATENCY HISTOGRAM reports it. Redis
- * records each call in nanoseconds into an HDR histogram (2 significant
- * digits, 1 ns to 1 s) and reports it walked in powers of two from 1,024
- * ns: at step k, the values up to the highest one equivalent to 1024·2^k
- * ns, which is 2^(10+k) + 2^(3+k) − 1 at that precision. Only those
- * boundaries are ever reported, so a count per step is all it takes.
+ * A command's latency distribution, laid out as Redis's HDR histogram
+ * (hdr_init(1, 1e9, 2)): values in nanoseconds, 1 ns to 1 s, two
+ * significant digits. A value v falls in bucket b = ⌊log2(v | 255)⌋ − 7 and
+ * sub-bucket v >> b (128…255, or 0…255 in bucket 0), so every count
+ * stands for a range of 2^b ns. LATENCY HISTOGRAM walks it in powers of two
+ * from 1,024 ns; INFO latencystats reads percentiles from it.
  */
 
-/** Steps: 1024 ns · 2^20 passes Redis's 1 s ceiling. */
+/** Buckets Redis allocates for 1e9 at two digits: 256·2^22 is the first size past it. */
+const BUCKETS = 23;
+const HALF = 128;
+const COUNTS = (BUCKETS + 1) * HALF;
+const MAX_NS = 1e9;
+
+/** The counts index of `ns` (an integer within 1 … 1e9). */
+function indexOf(ns: number): number {
+  const b = 31 - Math.clz32(ns | 255) - 7;
+  return ((b + 1) << 7) + (ns >>> b) - HALF;
+}
+
+/** The lowest value an index stands for. */
+function valueAt(index: number): number {
+  let b = (index >> 7) - 1;
+  let sub = (index & (HALF - 1)) + HALF;
+  if (b < 0) {
+    sub -= HALF;
+    b = 0;
+  }
+  return sub * 2 ** b;
+}
+
+/** The highest value equivalent to `ns` at this precision. */
+function highestEquivalent(ns: number): number {
+  const b = Math.max(0, 31 - Math.clz32(ns | 255) - 7);
+  return Math.floor(ns / 2 ** b) * 2 ** b + 2 ** b - 1;
+}
+
+/** LATENCY HISTOGRAM's steps: step k reports the values up to the highest equivalent to 1024·2^k ns; 20 passes 1 s. */
 const STEPS = 21;
-
-/** The highest value, in ns, that step k reports. */
-function stepTop(k: number): number {
-  return 2 ** (10 + k) + 2 ** (3 + k) - 1;
-}
-
-const TOPS = Array.from({ length: STEPS }, (_, k) => stepTop(k));
-
-/** The step a call of `usec` microseconds falls in (Redis records duration·1000 ns, within 1 ns … 1 s). */
-export function stepOf(usec: number): number {
-  const ns = Math.min(Math.max(usec * 1000, 1), 1e9);
-  if (ns <= TOPS[0]) return 0;
-  const k = 31 - Math.clz32(ns) - 10;
-  return ns <= TOPS[k] ? k : k + 1;
-}
+const STEP_TOPS = Array.from({ length: STEPS }, (_, k) => highestEquivalent(1024 * 2 ** k));
+const STEP_LAST_INDEX = STEP_TOPS.map((top) => Math.min(COUNTS - 1, indexOf(Math.min(top, 2 ** 31 - 1))));
 
 export class LatencyHistogram {
-  readonly counts = new Float64Array(STEPS);
+  /** Redis keeps 64-bit counts: doubles count exactly far beyond any server's lifetime. */
+  readonly counts = new Float64Array(COUNTS);
   total = 0;
 
+  /** Records a call of `usec` microseconds (Redis records µs·1000 ns, clamped to 1 ns … 1 s). */
   record(usec: number): void {
-    this.counts[stepOf(usec)]++;
+    this.counts[indexOf(Math.min(Math.max(usec * 1000, 1), MAX_NS))]++;
     this.total++;
   }
 
@@ -38,11 +56,27 @@ export class LatencyHistogram {
   cumulative(): [number, number][] {
     const out: [number, number][] = [];
     let sum = 0;
+    let i = 0;
     for (let k = 0; k < STEPS && sum < this.total; k++) {
-      if (this.counts[k] === 0) continue;
-      sum += this.counts[k];
-      out.push([Math.floor(TOPS[k] / 1000), sum]);
+      const before = sum;
+      for (; i <= STEP_LAST_INDEX[k]; i++) sum += this.counts[i];
+      if (sum > before) out.push([Math.floor(STEP_TOPS[k] / 1000), sum]);
     }
     return out;
+  }
+
+  /** hdr_value_at_percentile: the highest value (the lowest, for 0) equivalent to the one at `percentile`, in ns. */
+  valueAtPercentile(percentile: number): number {
+    const wanted = Math.max(1, Math.trunc((Math.min(percentile, 100) / 100) * this.total + 0.5));
+    let sum = 0;
+    let value = 0;
+    for (let i = 0; i < COUNTS; i++) {
+      sum += this.counts[i];
+      if (sum >= wanted) {
+        value = valueAt(i);
+        break;
+      }
+    }
+    return percentile === 0 ? value : highestEquivalent(value);
   }
 }

@@ -1,3 +1,5 @@
+import type { LatencySink } from '../../core/latency.js';
+
 /** Samples kept per event, as Redis's LATENCY_TS_LEN. */
 const HISTORY = 160;
 
@@ -15,7 +17,7 @@ export interface LatencySeries {
  * `latency-monitor-threshold` milliseconds. Off (threshold 0) it records
  * nothing and costs one comparison per command.
  */
-export class LatencyMonitor {
+export class LatencyMonitor implements LatencySink {
   /** latency-monitor-threshold, ms; 0 turns the monitor off. */
   threshold = 0;
   readonly events = new Map<string, LatencySeries>();

@@ -44,6 +44,7 @@ export class MemoryManager {
 
   constructor(private readonly server: Server) {
     this.evictor = new Evictor(server.keyspace);
+    this.evictor.latency = server.latency;
   }
 
   /** Reads the eviction parameters; starts or stops the per-key bookkeeping they need. */

@@ -1,3 +1,4 @@
+import type net from 'node:net';
 import tls from 'node:tls';
 import { closeAll, listenOnEach } from '../listener.js';
 import type { Logger } from '../logger.js';
@@ -10,6 +11,10 @@ import type { ClientAuth, TlsSettings } from './tls-settings.js';
  * connections already made keep theirs.
  */
 export class TlsListener {
+  /** TLS connections handed to the server since the start (handshake done, client certificate accepted). */
+  received = 0;
+  /** Of those, the ones still open. */
+  open = 0;
   private servers: tls.Server[] = [];
   private settings: TlsSettings | null = null;
 
@@ -20,6 +25,11 @@ export class TlsListener {
 
   get active(): boolean {
     return this.servers.length !== 0;
+  }
+
+  /** The first bound address: where the metrics endpoint listens when there is no plain port. */
+  get address(): string {
+    return (this.servers[0].address() as net.AddressInfo).address;
   }
 
   /** Binds tls-port on every address (a leading `-` makes one optional); resolves to the port bound. */
@@ -73,6 +83,9 @@ export class TlsListener {
       socket.destroy();
       return;
     }
+    this.received++;
+    this.open++;
+    socket.once('close', () => this.open--);
     this.onConnection(socket);
   }
 

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { msSince, NO_LATENCY, type LatencySink } from '../../core/latency.js';
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { AccessClocks } from './access-clocks.js';
@@ -34,6 +35,8 @@ export class Evictor {
   /** lazyfree-lazy-eviction: evictions propagate as UNLINK. */
   lazy = false;
   evictedKeys = 0;
+  /** Where eviction-cycle and eviction-del latencies go. */
+  latency: LatencySink = NO_LATENCY;
   private readonly pool = new EvictionPool();
   /** Per database, where volatile sampling stopped walking the deadlines. */
   private readonly walks: ({ map: object; it: Iterator<[string, number]> } | null)[];
@@ -54,8 +57,14 @@ export class Evictor {
   run(over: () => number): EvictionResult {
     if (over() <= 0) return 'ok';
     if (this.policy.kind === 'none') return 'fail';
-    const limit = evictionTimeLimitMs(this.tenacity);
     const start = performance.now();
+    const result = this.slice(over, start);
+    if (this.latency.threshold !== 0) this.latency.addIfNeeded('eviction-cycle', msSince(start));
+    return result;
+  }
+
+  private slice(over: () => number, start: number): EvictionResult {
+    const limit = evictionTimeLimitMs(this.tenacity);
     let evicted = 0;
     while (over() > 0) {
       const victim = this.policy.kind === 'random' ? this.randomVictim() : this.bestVictim();
@@ -67,7 +76,9 @@ export class Evictor {
   }
 
   private evict(db: Database, key: string): void {
+    const start = this.latency.threshold !== 0 ? performance.now() : -1;
     db.remove(key);
+    if (start !== -1) this.latency.addIfNeeded('eviction-del', msSince(start));
     db.signal(key);
     this.evictedKeys++;
     this.ks.notify(db, 'e', 'evicted', key);
