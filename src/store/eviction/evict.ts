@@ -41,6 +41,8 @@ export class Evictor {
   /** Per database, where volatile sampling stopped walking the deadlines. */
   private readonly walks: ({ map: object; it: Iterator<[string, number]> } | null)[];
   private nextDb = 0;
+  /** populate's current run of sampled keys (reused: no array per eviction). */
+  private readonly sampled: string[] = [];
 
   constructor(private readonly ks: Keyspace) {
     this.walks = ks.dbs.map(() => null);
@@ -109,31 +111,36 @@ export class Evictor {
   }
 
   /**
-   * Offers `maxmemory-samples` keys of a database to the pool, drawn
-   * uniformly from the dictionary's scan log (a draw may land on a key since
-   * deleted, or, for a volatile policy, on one without a TTL: it is drawn
-   * again, a bounded number of times). Deadlines have no log to draw from,
-   * so when few keys have one, the rest of the sample walks round them.
+   * Offers `maxmemory-samples` keys of a database to the pool: a run of
+   * neighbours in the dictionary's scan log from a uniformly drawn entry, as
+   * Redis's dictGetSomeKeys takes neighbouring buckets (an entry may be a key
+   * since deleted, or, for a volatile policy, one without a TTL: a further
+   * run makes up for those, a bounded number of times). Deadlines have no
+   * log to draw from, so when few keys have one, the rest of the sample
+   * walks round them.
    */
   private populate(db: Database): void {
     const n = this.samples;
     const volatile = this.policy.volatile;
     const order = db.dict.order;
+    const run = this.sampled;
     let got = 0;
     const access = volatile ? null : (this.ks.access as AccessClocks | null);
-    for (let tries = 0; got < n && tries < 4 * n; tries++) {
-      const key = order.sample();
-      if (key === undefined) break;
-      const stamped = access?.scoreIfStamped(db, key);
-      if (stamped !== undefined) {
+    for (let runs = 0; got < n && runs < 4; runs++) {
+      order.sampleRun(n - got, run);
+      if (run.length === 0) break;
+      for (const key of run) {
+        const stamped = access?.scoreIfStamped(db, key);
+        if (stamped !== undefined) {
+          got++;
+          this.pool.offer(stamped, key, db.index);
+          continue;
+        }
+        const when = volatile ? db.expires.get(key) : db.dict.has(key) ? -1 : undefined;
+        if (when === undefined) continue;
         got++;
-        this.pool.offer(stamped, key, db.index);
-        continue;
+        this.pool.offer(this.score(db, key, when), key, db.index);
       }
-      const when = volatile ? db.expires.get(key) : db.dict.has(key) ? -1 : undefined;
-      if (when === undefined) continue;
-      got++;
-      this.pool.offer(this.score(db, key, when), key, db.index);
     }
     for (; volatile && got < n && got < db.expires.size; got++) {
       const [key, when] = this.nextDeadline(db);
