@@ -17,6 +17,8 @@ import { idleMs, LRU_CLOCK_MAX, lruClock } from './lru-clock.js';
  */
 export class AccessClocks implements KeyAccess {
   private maps: BigMap<string, number>[];
+  /** Per database, where the eviction's walk round its clocks stopped (see sweep). */
+  private readonly walks: (ClockWalk | null)[];
   /** The stamp a key without an entry reads as: when tracking began. */
   private readonly since: number;
   logFactor = 10;
@@ -27,6 +29,7 @@ export class AccessClocks implements KeyAccess {
     readonly mode: 'lru' | 'lfu',
   ) {
     this.maps = ks.dbs.map(() => new BigMap<string, number>());
+    this.walks = ks.dbs.map(() => null);
     this.since = this.fresh();
   }
 
@@ -52,7 +55,11 @@ export class AccessClocks implements KeyAccess {
   }
 
   created(db: Database, key: string): void {
-    this.maps[db.index].set(key, this.fresh());
+    const map = this.maps[db.index];
+    map.set(key, this.fresh());
+    // A parked walk keeps every table its Map has grown into since it last moved: let it go once the Map has doubled.
+    const walk = this.walks[db.index];
+    if (walk !== null && map.size > 2 * walk.startSize + WALK_SLACK) this.walks[db.index] = null;
   }
 
   forget(db: Database, key: string): void {
@@ -62,11 +69,14 @@ export class AccessClocks implements KeyAccess {
 
   flushed(db: Database): void {
     this.maps[db.index] = new BigMap();
+    this.walks[db.index] = null;
   }
 
   swapped(a: Database, b: Database): void {
     const maps = this.maps;
     [maps[a.index], maps[b.index]] = [maps[b.index], maps[a.index]];
+    this.walks[a.index] = null;
+    this.walks[b.index] = null;
   }
 
   /**
@@ -121,6 +131,71 @@ export class AccessClocks implements KeyAccess {
     return this.mode === 'lru' ? idleMs(stamp, this.ks.now) : 255 - lfuDecayed(stamp, this.ks.now, this.decayTime);
   }
 
+  /**
+   * Whether every key of the database has an entry: true unless keys came
+   * in before tracking began (then only sampling the dictionary reaches them).
+   * Entries never outlive their key (forget), so counting is enough.
+   */
+  coversAll(db: Database): boolean {
+    return this.maps[db.index].size >= db.dict.size;
+  }
+
+  /**
+   * Offers the eviction pool up to `n` keys of the database with their
+   * scores, walking round the clocks from where the last walk stopped: the
+   * key and its stamp sit side by side in the Map's entry table, so each
+   * costs a read of the next entry where a sampled key costs a hash lookup.
+   * The walk goes in the order keys were first stamped; a stretch of keys
+   * used recently gives poor candidates, which is why the evictor reads on
+   * while the pool's best is below typicalScore. Returns how many were
+   * offered.
+   */
+  sweep(db: Database, n: number, offer: (score: number, key: string) => void): number {
+    const map = this.maps[db.index];
+    const size = map.size;
+    let walk = this.walks[db.index];
+    if (walk === null || walk.map !== map) {
+      walk = this.walks[db.index] = { map, part: 0, it: map.partEntries(0), startSize: size, lapSum: 0, lapCount: 0, lastLapMean: -1 };
+    }
+    const now = this.ks.now;
+    const lru = this.mode === 'lru';
+    let offered = 0;
+    let restarts = 0;
+    while (offered < n && offered < size) {
+      const r = walk.it.next();
+      if (r.done) {
+        // The next part, or round to the first; a walk that meets its start twice over has nothing to give.
+        walk.part = walk.part + 1 < map.partCount ? walk.part + 1 : 0;
+        if (walk.part === 0) {
+          if (++restarts > 2) break;
+          if (walk.lapCount !== 0) walk.lastLapMean = walk.lapSum / walk.lapCount;
+          walk.lapSum = 0;
+          walk.lapCount = 0;
+        }
+        walk.it = map.partEntries(walk.part);
+        continue;
+      }
+      const [key, stamp] = r.value;
+      const score = lru ? idleMs(stamp, now) : 255 - lfuDecayed(stamp, now, this.decayTime);
+      walk.lapSum += score;
+      walk.lapCount++;
+      offer(score, key);
+      offered++;
+    }
+    return offered;
+  }
+
+  /**
+   * What a candidate of the database scores on average: over the walk's
+   * last whole lap, or its current one until it has made one.
+   */
+  typicalScore(db: Database): number {
+    const walk = this.walks[db.index];
+    if (walk === null) return 0;
+    if (walk.lastLapMean >= 0) return walk.lastLapMean;
+    return walk.lapCount === 0 ? 0 : walk.lapSum / walk.lapCount;
+  }
+
   /** Entries held, over all databases (MEMORY STATS' overhead). */
   get entries(): number {
     let n = 0;
@@ -128,3 +203,19 @@ export class AccessClocks implements KeyAccess {
     return n;
   }
 }
+
+/** A walk round one database's clocks: the part of the BigMap it is in, and where. */
+interface ClockWalk {
+  map: BigMap<string, number>;
+  part: number;
+  it: Iterator<[string, number]>;
+  /** The Map's size when the walk began (see created). */
+  startSize: number;
+  /** The scores read in the current lap, and the mean of the last whole one (-1: none yet). */
+  lapSum: number;
+  lapCount: number;
+  lastLapMean: number;
+}
+
+/** Growth a parked walk is allowed beyond doubling before it is dropped, so that small Maps do not restart their walks often. */
+const WALK_SLACK = 1024;

@@ -9,6 +9,9 @@ import { parsePolicy, type Policy } from './policies.js';
 /** performEvictions' outcome: under the limit, still over but more slices follow, or nothing left to evict. */
 export type EvictionResult = 'ok' | 'running' | 'fail';
 
+/** How many samples' worth of keys one eviction may walk past looking for a typical candidate (see populate). */
+const LOOKAHEAD = 16;
+
 /** Keys evicted between two looks at the clock, as Redis. */
 const CLOCK_EVERY = 16;
 
@@ -41,8 +44,7 @@ export class Evictor {
   /** Per database, where volatile sampling stopped walking the deadlines. */
   private readonly walks: ({ map: object; it: Iterator<[string, number]> } | null)[];
   private nextDb = 0;
-  /** populate's current run of sampled keys (reused: no array per eviction). */
-  private readonly sampled: string[] = [];
+  private readonly offers: ((score: number, key: string) => void)[] = [];
 
   constructor(private readonly ks: Keyspace) {
     this.walks = ks.dbs.map(() => null);
@@ -111,41 +113,58 @@ export class Evictor {
   }
 
   /**
-   * Offers `maxmemory-samples` keys of a database to the pool: a run of
-   * neighbours in the dictionary's scan log from a uniformly drawn entry, as
-   * Redis's dictGetSomeKeys takes neighbouring buckets (an entry may be a key
-   * since deleted, or, for a volatile policy, one without a TTL: a further
-   * run makes up for those, a bounded number of times). Deadlines have no
-   * log to draw from, so when few keys have one, the rest of the sample
-   * walks round them.
+   * Offers `maxmemory-samples` keys of a database to the pool. Under LRU
+   * and LFU, once every key has a clock, they come from a walk round the
+   * clocks (AccessClocks.sweep): no lookup per key, which is what a random
+   * sample of a JS Map costs, in cache misses. Otherwise they are drawn
+   * uniformly from the dictionary's scan log (a draw may land on a key since
+   * deleted, or, for a volatile policy, on one without a TTL: it is drawn
+   * again, a bounded number of times). Deadlines have no log to draw from,
+   * so when few keys have one, the rest of the sample walks round them.
    */
   private populate(db: Database): void {
     const n = this.samples;
     const volatile = this.policy.volatile;
     const order = db.dict.order;
-    const run = this.sampled;
     let got = 0;
     const access = volatile ? null : (this.ks.access as AccessClocks | null);
-    for (let runs = 0; got < n && runs < 4; runs++) {
-      order.sampleRun(n - got, run);
-      if (run.length === 0) break;
-      for (const key of run) {
-        const stamped = access?.scoreIfStamped(db, key);
-        if (stamped !== undefined) {
-          got++;
-          this.pool.offer(stamped, key, db.index);
-          continue;
-        }
-        const when = volatile ? db.expires.get(key) : db.dict.has(key) ? -1 : undefined;
-        if (when === undefined) continue;
-        got++;
-        this.pool.offer(this.score(db, key, when), key, db.index);
+    if (access !== null && access.coversAll(db)) {
+      // Read on past a stretch of recently used keys, within a bound, until the pool holds a typical candidate.
+      const offer = this.offerer(db);
+      const typical = access.typicalScore(db);
+      let walked = access.sweep(db, n, offer);
+      while (walked < LOOKAHEAD * n && this.pool.bestScore() < typical) {
+        const more = access.sweep(db, n, offer);
+        if (more === 0) break;
+        walked += more;
       }
+      return;
+    }
+    for (let tries = 0; got < n && tries < 4 * n; tries++) {
+      const key = order.sample();
+      if (key === undefined) break;
+      const stamped = access?.scoreIfStamped(db, key);
+      if (stamped !== undefined) {
+        got++;
+        this.pool.offer(stamped, key, db.index);
+        continue;
+      }
+      const when = volatile ? db.expires.get(key) : db.dict.has(key) ? -1 : undefined;
+      if (when === undefined) continue;
+      got++;
+      this.pool.offer(this.score(db, key, when), key, db.index);
     }
     for (; volatile && got < n && got < db.expires.size; got++) {
       const [key, when] = this.nextDeadline(db);
       this.pool.offer(this.score(db, key, when), key, db.index);
     }
+  }
+
+  /** An offer function for the database's candidates, made once per database. */
+  private offerer(db: Database): (score: number, key: string) => void {
+    let f = this.offers[db.index];
+    if (f === undefined) f = this.offers[db.index] = (score, key) => this.pool.offer(score, key, db.index);
+    return f;
   }
 
   /** The next entry of a database's deadlines, walking round them from where the last sample stopped. */

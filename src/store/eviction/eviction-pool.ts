@@ -34,6 +34,12 @@ export class EvictionPool {
     return this.entries.pop();
   }
 
+  /** The best candidate's score, -Infinity when empty. */
+  bestScore(): number {
+    const e = this.entries;
+    return e.length === 0 ? -Infinity : e[e.length - 1].score;
+  }
+
   get size(): number {
     return this.entries.length;
   }

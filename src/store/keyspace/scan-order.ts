@@ -228,37 +228,6 @@ export class ScanOrder<K> {
     }
   }
 
-  /**
-   * Up to `count` consecutive entries from a uniformly drawn one (stale ones
-   * included), into `out`; fewer only when the log has fewer. Neighbours in
-   * the log arrived together, so their keys, and what is kept about them in
-   * insertion-ordered Maps, tend to sit together in memory: reading a run
-   * costs a few cache misses where as many separate draws cost one or more
-   * each. Redis's eviction samples the same way (dictGetSomeKeys walks
-   * neighbouring buckets).
-   */
-  sampleRun(count: number, out: K[], random: () => number = Math.random): void {
-    out.length = 0;
-    const chunks = this.chunks;
-    if (chunks.length === 0) return;
-    const span = chunks.length === 1 ? chunks[0].n : CHUNK;
-    let c: number;
-    let i: number;
-    do {
-      c = Math.floor(random() * chunks.length);
-      i = Math.floor(random() * span);
-    } while (i >= chunks[c].n);
-    const first = i;
-    for (let walked = 0; walked <= chunks.length && out.length < count; walked++) {
-      const { keys, n } = chunks[c];
-      // Back at the first chunk after a lap: only the entries before the run's first.
-      const end = walked === chunks.length ? first : n;
-      for (; i < end && out.length < count; i++) out.push(keys[i]);
-      c = (c + 1) % chunks.length;
-      i = 0;
-    }
-  }
-
   /** The last chunk that starts at or before `seq` (the first if none does). */
   private chunkAt(seq: number): number {
     const chunks = this.chunks;

@@ -59,6 +59,34 @@ describe('eviction policies, in aggregate', () => {
     expect(survivors(ks, 1000, 2000)).toBeGreaterThan(900);
   });
 
+  test('allkeys-lru passes over stretches of recently used keys wherever they sit in creation order', () => {
+    const { ks, ev } = keyspace('allkeys-lru');
+    fill(ks, 4000);
+    ks.now += HOUR;
+    // Blocks of 250 keys, every other block used recently.
+    const recent = (i: number): boolean => Math.floor(i / 250) % 2 === 1;
+    for (let i = 0; i < 4000; i++) if (recent(i)) ks.db(0).get(`k${i}`);
+    ks.now += 1000;
+    expect(evictTo(ev, ks, 2000)).toBe('ok');
+    let kept = 0;
+    for (let i = 0; i < 4000; i++) if (recent(i) && ks.db(0).dict.has(`k${i}`)) kept++;
+    expect(kept).toBeGreaterThan(1800);
+  });
+
+  test('allkeys-lru keeps the keys used recently when the keys were there before the policy was chosen', () => {
+    const { ks, ev } = keyspace('noeviction');
+    fill(ks, 2000);
+    ev.setPolicy('allkeys-lru');
+    ks.access = new AccessClocks(ks, 'lru');
+    ks.metered = true;
+    ks.touching = true;
+    ks.now += HOUR;
+    for (let i = 1000; i < 2000; i++) ks.db(0).get(`k${i}`);
+    ks.now += 1000;
+    expect(evictTo(ev, ks, 1000)).toBe('ok');
+    expect(survivors(ks, 1000, 2000)).toBeGreaterThan(900);
+  });
+
   test('allkeys-lfu keeps the keys used often', () => {
     const { ks, ev } = keyspace('allkeys-lfu');
     fill(ks, 2000);
