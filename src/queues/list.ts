@@ -9,8 +9,10 @@ const CHUNK_SLOTS = 256;
 
 /**
  * The most elements a list built whole (ListValue.of: loading, RESTORE,
- * SORT STORE) keeps packed until first used; longer ones go straight into
- * a deque, since a thaw copies every element once.
+ * SORT STORE) keeps packed until first used; longer ones, and any over
+ * Redis's listpack size, go straight into a deque, since a thaw copies
+ * every element once (and a packed string must stay far below V8's
+ * longest).
  */
 const COLD_MAX = 128;
 
@@ -43,21 +45,19 @@ export class ListValue implements ListElements {
 
   /** A list of `elements`, in the encoding Redis gives a list built by pushing them at the tail. */
   static of(elements: readonly string[]): ListValue {
-    if (elements.length <= COLD_MAX) return ListValue.cold(elements);
+    let raw = 0;
+    for (const e of elements) raw += e.length;
+    if (elements.length <= COLD_MAX && raw <= LISTPACK_LIMIT) return ListValue.cold(elements, raw);
     const list = new ListValue();
-    let bytes = 0;
-    for (const e of elements) bytes += e.length;
-    list.growing(bytes);
+    list.growing(raw);
     for (const e of elements) list.pushBack(e);
     return list;
   }
 
-  private static cold(elements: readonly string[]): ListValue {
+  private static cold(elements: readonly string[], raw: number): ListValue {
     const list = new ListValue(null);
     list.cold = pack(elements);
     list.coldLength = elements.length;
-    let raw = 0;
-    for (const e of elements) raw += e.length;
     list.growing(raw);
     for (const e of elements) list.bytes += listpackEntrySize(e);
     return list;

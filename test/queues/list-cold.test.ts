@@ -40,7 +40,7 @@ describe('a list built whole', () => {
     expect(contents(b)).toEqual(['2', '3']);
   });
 
-  test('over 8 KiB of elements it is a quicklist, as a list pushed with the same elements', () => {
+  test('over 8 KiB of elements it goes straight into a deque and is a quicklist, as a list pushed with the same elements', () => {
     const big = Array.from({ length: 10 }, (_, i) => String(i).repeat(1000));
     const cold = ListValue.of(big);
     const pushed = new ListValue();
