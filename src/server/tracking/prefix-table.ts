@@ -1,10 +1,15 @@
+import { BigMap } from '../../store/keyspace/big-map.js';
 import type { Client } from '../client.js';
 import { keysPayload } from './invalidation-frames.js';
 
-/** A BCAST prefix: its subscribers, and the keys under it changed since the last broadcast → who changed each last. */
+/**
+ * A BCAST prefix: its subscribers, and the keys under it changed since the
+ * last broadcast → who changed each last (a BigMap: one script or DEBUG
+ * POPULATE can change more keys in a turn than a Map holds).
+ */
 interface PrefixState {
   readonly clients: Set<Client>;
-  keys: Map<string, Client | null>;
+  keys: BigMap<string, Client | null>;
 }
 
 /**
@@ -24,7 +29,7 @@ export class PrefixTable {
 
   subscribe(c: Client, prefix: string): boolean {
     let state = this.prefixes.get(prefix);
-    if (state === undefined) this.prefixes.set(prefix, (state = { clients: new Set(), keys: new Map() }));
+    if (state === undefined) this.prefixes.set(prefix, (state = { clients: new Set(), keys: new BigMap() }));
     if (state.clients.has(c)) return false;
     state.clients.add(c);
     return true;
@@ -57,7 +62,7 @@ export class PrefixTable {
       const state = this.prefixes.get(prefix)!;
       if (state.keys.size === 0) continue;
       const changed = state.keys;
-      state.keys = new Map();
+      state.keys = new BigMap();
       const keys = [...changed.keys()].sort();
       const common = keysPayload(keys);
       for (const c of state.clients) {
