@@ -1,4 +1,5 @@
 import net from 'node:net';
+import RedisParser from 'redis-parser';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ensureBuild, startChild } from '../helpers/child-sluice.js';
 import { perTest } from '../helpers/fixture.js';
@@ -132,6 +133,35 @@ describe.skipIf(redisServerPath === null)('MIGRATE between Sluice and redis-serv
     expect(dumps.every((d) => d.t === 'bulk')).toBe(true);
   });
 
+});
+
+/** A target that answers +OK to every command (SELECT and RESTORE), framing them with redis-parser. */
+async function okTarget(): Promise<number> {
+  const server = net.createServer((socket) => {
+    const parser = new RedisParser({
+      returnReply: () => socket.write('+OK\r\n'),
+      returnError: () => socket.destroy(),
+      returnFatalError: () => socket.destroy(),
+    });
+    socket.on('data', (d) => parser.execute(d));
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.defer(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return (server.address() as net.AddressInfo).port;
+}
+
+describe('MIGRATE connection cache', () => {
+  test('keeps at most 64 connections, as Redis (MIGRATE_SOCKET_CACHE_ITEMS)', async () => {
+    const source = await sluiceTarget();
+    for (let i = 0; i < 66; i++) {
+      const port = await okTarget();
+      await source.c.call('SET', 'k', String(i));
+      expect(await source.c.call('MIGRATE', '127.0.0.1', String(port), 'k', '0', '5000')).toEqual(OK);
+    }
+    const info = (await source.c.call('INFO', 'stats')) as { v: string };
+    expect(/migrate_cached_sockets:(\d+)/.exec(info.v)![1]).toBe('64');
+  });
 });
 
 describe('MIGRATE errors', () => {

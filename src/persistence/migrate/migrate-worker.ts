@@ -8,7 +8,9 @@ import type { MigrateRequest, MigrateResult } from './migrate-protocol.js';
  * waits on it (Atomics.wait) as Redis's blocks on its synchronous socket,
  * so no key changes between the payloads and the deletion. Connections are
  * kept per target (Redis's migrate_cached_sockets) with the database last
- * selected, closed after ten idle seconds, and read with redis-parser.
+ * selected, closed after ten idle seconds, at most 64 of them (Redis's
+ * MIGRATE_SOCKET_CACHE_ITEMS; Redis closes a random one to make room, this
+ * the one cached longest), and read with redis-parser.
  */
 
 interface Link {
@@ -21,6 +23,7 @@ interface Link {
 }
 
 const IDLE_MS = 10_000;
+const MAX_CACHED = 64;
 const links = new Map<string, Link>();
 
 function open(host: string, port: number, timeoutMs: number): Promise<Link | null> {
@@ -95,6 +98,7 @@ async function migrate(req: MigrateRequest): Promise<MigrateResult> {
   let link = links.get(name);
   if (link === undefined || link.closed) {
     close(name);
+    if (links.size >= MAX_CACHED) close(links.keys().next().value!);
     const opened = await open(req.host, req.port, req.timeoutMs);
     if (opened === null) return { kind: 'connect-error' };
     link = opened;
