@@ -159,7 +159,7 @@ export class RdbReader {
       // A raw string of up to 16 KiB, the usual case: read without a view of its bytes.
       const n = this.length();
       this.need(n);
-      const s = n <= 16 ? byteString(this.data, this.pos, n) : this.data.latin1Slice(this.pos, this.pos + n);
+      const s = byteString(this.data, this.pos, n);
       this.pos += n;
       return s;
     }

@@ -182,7 +182,7 @@ export function readListpack(lp: Buffer, base: number): ListpackEntry[] {
     }
     const entryLen = head + dataLen;
     if (entryLen > last - p) fail('entry past the end', start);
-    if (dataLen !== 0 || typeof value === 'string') value = dataLen <= 16 ? byteString(lp, p + head, dataLen) : lp.latin1Slice(p + head, p + entryLen);
+    if (dataLen !== 0 || typeof value === 'string') value = byteString(lp, p + head, dataLen);
     p += entryLen;
     const n = backlenSize(entryLen);
     if (n > last - p || readBacklen(lp, p, n) !== entryLen) fail('bad back-length', p);

@@ -39,7 +39,11 @@ export function entryAt(p: Packed, pos: number): string {
 /** Whether the entry at `pos` is `s`, without making a string of it. */
 export function entryEquals(p: Packed, pos: number, s: string): boolean {
   const start = dataStart(p, pos);
-  return nextEntry(p, pos) - start === s.length && p.startsWith(s, start);
+  const len = s.length;
+  if (nextEntry(p, pos) - start !== len) return false;
+  if (len === 0) return true;
+  if (p.charCodeAt(start) !== s.charCodeAt(0) || p.charCodeAt(start + len - 1) !== s.charCodeAt(len - 1)) return false;
+  return p.indexOf(s, start) === start;
 }
 
 /** `s` as one entry: its length prefix and its bytes. */

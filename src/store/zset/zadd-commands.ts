@@ -39,8 +39,9 @@ function zadd(incrCommand: boolean) {
       throw new CommandError('ERR GT, LT, and/or NX options at the same time are not compatible');
     }
     if (incr && elements > 1) throw new CommandError('ERR INCR option supports a single increment-element pair');
-    const scores = new Float64Array(elements);
-    for (let j = 0; j < elements; j++) scores[j] = scoreArg(argv[at + 2 * j]);
+    // A plain array: a typed array's allocation cost a tenth of a one-member ZADD.
+    const scores: number[] = [];
+    for (let j = 0; j < elements; j++) scores.push(scoreArg(argv[at + 2 * j]));
 
     const key = argv[1];
     let z = writableZset(c, key);
