@@ -61,7 +61,13 @@ export type CommandTrait =
    */
   | 'ends-transaction'
   /** May run on a RESP2 connection in subscribed mode. */
-  | 'allowed-when-subscribed';
+  | 'allowed-when-subscribed'
+  /**
+   * Runs a script or function (EVAL, EVALSHA, FCALL and their _RO forms):
+   * the flags it declares replace the command's own write flags where
+   * Redis reads them before running it (CLIENT PAUSE WRITE).
+   */
+  | 'runs-script';
 
 /** Flags of a key spec, in the order COMMAND INFO and GETKEYSANDFLAGS write them. */
 export const KEY_FLAGS = [
@@ -204,12 +210,13 @@ export interface Command<C = Ctx> {
   skipMonitor: boolean;
   skipSlowlog: boolean;
   isBlocking: boolean;
-  /** DEBUG: refused unless enable-debug-command allows the client. */
+  /** DEBUG and MODULE LOAD/LOADEX/UNLOAD: refused unless enable-debug-command or enable-module-command allows the client. */
   isProtected: boolean;
   /** Runs at once inside MULTI (the not-queued and ends-transaction traits). */
   notQueued: boolean;
   endsTransaction: boolean;
   allowedWhenSubscribed: boolean;
+  runsScript: boolean;
   keySpecs: readonly KeySpec[];
   /** COMMAND INFO's first key, last key and step: Redis's legacy range, derived from the key specs. */
   keyRange: readonly [number, number, number];

@@ -71,6 +71,7 @@ interface Open {
 export class CaptureReply implements Reply {
   errors = 0;
   lastError = '';
+  lastErrorCounted = false;
   private done: Captured[] = [];
   private readonly stack: Open[] = [];
 
@@ -186,6 +187,7 @@ export class DiscardReply implements Reply {
   proto: Protocol = 2;
   errors = 0;
   lastError = '';
+  lastErrorCounted = false;
   ok(): void {}
   simple(): void {}
   error(message: string): void {

@@ -12,6 +12,12 @@ export interface Reply {
   /** Errors written so far; the dispatcher reads it for error statistics. */
   errors: number;
   lastError: string;
+  /**
+   * The last error's statistics were counted where it arose (a command a
+   * script called, whose error the script passes on: Redis's
+   * ERR_REPLY_FLAG_NO_STATS_UPDATE); the call still counts as failed.
+   */
+  lastErrorCounted: boolean;
   ok(): void;
   simple(s: string): void;
   /**
@@ -153,6 +159,7 @@ export class RespWriter implements Reply {
   proto: Protocol = 2;
   errors = 0;
   lastError = '';
+  lastErrorCounted = false;
   private buf: Buffer | null = null;
   /** Bytes written to the current private buffer, where `reserve`'s callers write next; it restarts when the buffer is sealed. */
   length = 0;

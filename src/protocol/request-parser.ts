@@ -167,6 +167,16 @@ export class RequestParser {
     return this.charged - this.argv.length * ARG_OVERHEAD;
   }
 
+  /**
+   * What Redis's query buffer holds while a command runs: the bytes of the
+   * requests still held and of those already run from the same read, which
+   * Redis trims only once it has run them all (CLIENT LIST's qbuf for the
+   * caller).
+   */
+  get bytesWithCurrentRead(): number {
+    return this.pendingBytes + this.pos;
+  }
+
   /** What counts toward client-query-buffer-limit: the bytes held, and ARG_OVERHEAD per argument read. */
   private get charged(): number {
     return this.buf.length - this.pos + this.argvCharge + (this.bigArg ? this.bigArgFilled : 0) + this.heldBytes;

@@ -84,30 +84,30 @@ const EVAL_ARGS = 'script numkeys:integer [key:key...] [arg...]';
 const EVALSHA_ARGS = 'sha1 numkeys:integer [key:key...] [arg...]';
 const RW_NOTES = { spec: 'RW access update: index 2, keynum 0 1 1', notes: 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE' };
 const RO_NOTES = { spec: 'RO access: index 2, keynum 0 1 1', notes: 'We cannot tell how the keys will be used so we assume the worst, RO and ACCESS' };
-const EVAL_FLAGS = ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys'] as const;
+const EVAL_FLAGS = ['noscript', 'stale', 'skip_monitor', 'may_replicate', 'no_mandatory_keys'] as const;
 const EVAL_RO_FLAGS = ['readonly', 'noscript', 'stale', 'skip_monitor', 'no_mandatory_keys'] as const;
 const EVAL_COMPLEXITY = 'Depends on the script that is executed.';
 
 export function evalCommands(s: Scripting): CommandSpec[] {
   return [
     {
-      ...SCRIPTING, name: 'eval', arity: -3, flags: EVAL_FLAGS, keySpecs: [RW_NOTES], getKeys: keysAfterCount(2),
+      ...SCRIPTING, name: 'eval', arity: -3, traits: ['runs-script'], flags: EVAL_FLAGS, keySpecs: [RW_NOTES], getKeys: keysAfterCount(2),
       args: EVAL_ARGS, since: '2.6.0', summary: 'Executes a server-side Lua script.', complexity: EVAL_COMPLEXITY,
       handler: evalCommand(s, false, false),
     },
     {
-      ...SCRIPTING, name: 'evalsha', arity: -3, flags: EVAL_FLAGS, keySpecs: ['RW access update: index 2, keynum 0 1 1'],
+      ...SCRIPTING, name: 'evalsha', arity: -3, traits: ['runs-script'], flags: EVAL_FLAGS, keySpecs: ['RW access update: index 2, keynum 0 1 1'],
       getKeys: keysAfterCount(2), args: EVALSHA_ARGS, since: '2.6.0',
       summary: 'Executes a server-side Lua script by SHA1 digest.', complexity: EVAL_COMPLEXITY,
       handler: evalCommand(s, true, false),
     },
     {
-      ...SCRIPTING, name: 'eval_ro', arity: -3, flags: EVAL_RO_FLAGS, keySpecs: [RO_NOTES], getKeys: keysAfterCount(2),
+      ...SCRIPTING, name: 'eval_ro', arity: -3, traits: ['runs-script'], flags: EVAL_RO_FLAGS, keySpecs: [RO_NOTES], getKeys: keysAfterCount(2),
       args: EVAL_ARGS, since: '7.0.0', summary: 'Executes a read-only server-side Lua script.', complexity: EVAL_COMPLEXITY,
       handler: evalCommand(s, false, true),
     },
     {
-      ...SCRIPTING, name: 'evalsha_ro', arity: -3, flags: EVAL_RO_FLAGS, keySpecs: ['RO access: index 2, keynum 0 1 1'],
+      ...SCRIPTING, name: 'evalsha_ro', arity: -3, traits: ['runs-script'], flags: EVAL_RO_FLAGS, keySpecs: ['RO access: index 2, keynum 0 1 1'],
       getKeys: keysAfterCount(2), args: EVALSHA_ARGS, since: '7.0.0',
       summary: 'Executes a read-only server-side Lua script by SHA1 digest.', complexity: EVAL_COMPLEXITY,
       handler: evalCommand(s, true, true),

@@ -212,13 +212,13 @@ export function functionCommands(s: Scripting): CommandSpec[] {
   const f = s.functions;
   return [
     {
-      ...SCRIPTING, name: 'fcall', arity: -3, flags: ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys'],
+      ...SCRIPTING, name: 'fcall', arity: -3, traits: ['runs-script'], flags: ['noscript', 'stale', 'skip_monitor', 'may_replicate', 'no_mandatory_keys'],
       keySpecs: [{ spec: 'RW access update: index 2, keynum 0 1 1', notes: 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE' }],
       getKeys: keysAfterCount(2), args: FCALL_ARGS, summary: 'Invokes a function.', complexity: FCALL_COMPLEXITY,
       handler: fcallCommand(s, f, false),
     },
     {
-      ...SCRIPTING, name: 'fcall_ro', arity: -3, flags: ['readonly', 'noscript', 'stale', 'skip_monitor', 'no_mandatory_keys'],
+      ...SCRIPTING, name: 'fcall_ro', arity: -3, traits: ['runs-script'], flags: ['readonly', 'noscript', 'stale', 'skip_monitor', 'no_mandatory_keys'],
       keySpecs: [{ spec: 'RO access: index 2, keynum 0 1 1', notes: 'We cannot tell how the keys will be used so we assume the worst, RO and ACCESS' }],
       getKeys: keysAfterCount(2), args: FCALL_ARGS, summary: 'Invokes a read-only function.', complexity: FCALL_COMPLEXITY,
       handler: fcallCommand(s, f, true),

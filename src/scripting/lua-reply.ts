@@ -28,6 +28,7 @@ export class LuaReply implements Reply {
   proto: Protocol = 2;
   errors = 0;
   lastError = '';
+  lastErrorCounted = false;
   /** The reply taken last was an error (what redis.call raises). */
   failed = false;
   private readonly stack: Open[] = [];

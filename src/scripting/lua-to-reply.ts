@@ -65,6 +65,8 @@ function writeTable(reply: Reply, t: LuaTable, slots: number, todo: Pending[]): 
   const err = t.getStr('err');
   if (typeof err === 'string') {
     reply.error(err);
+    // A command's error from redis.pcall, returned as it came: counted when the command failed.
+    reply.lastErrorCounted = t.getStr('ignore_error_stats_update') === true;
     return;
   }
   const ok = t.getStr('ok');

@@ -48,6 +48,11 @@ export class ScriptCache {
     return this.scripts.has(sha);
   }
 
+  /** The script, without counting it as used. */
+  peek(sha: string): CachedScript | undefined {
+    return this.scripts.get(sha);
+  }
+
   add(script: CachedScript): void {
     this.scripts.set(script.sha, script);
     this.bodyBytes += script.body.length + script.sha.length;

@@ -10,7 +10,8 @@ import { REPL_AOF, RunContext } from './run-context.js';
 import { toArgv } from './script-args.js';
 import { ScriptCache } from './script-cache.js';
 import { scriptErrorMessage } from './script-error.js';
-import type { ScriptFlags } from './shebang.js';
+import { sha1hex } from './sha1.js';
+import { parseShebang, type ScriptFlags } from './shebang.js';
 
 /** Lua calls and loop iterations between two looks at the clock while a script runs. */
 const HOOK_EVERY = 10000;
@@ -107,8 +108,7 @@ export class Scripting {
       if (!(e instanceof LuaError)) throw e;
       const { message, counted } = scriptErrorMessage(this.lua, e, name);
       c.reply.error(message, true);
-      // A command's error a script passes on was counted when the command failed (Redis's ERR_REPLY_FLAG_NO_STATS_UPDATE).
-      if (counted) c.reply.errors--;
+      c.reply.lastErrorCounted = counted;
     } finally {
       this.current = outer;
       if (run.aborted) this.host.discardEffects();
@@ -118,6 +118,31 @@ export class Scripting {
 
   feedMonitors(c: Ctx, argv: string[]): void {
     this.host.feedMonitors(c, argv);
+  }
+
+  /**
+   * Whether the script or function an EVAL, EVALSHA or FCALL (or _RO form)
+   * names declares that it writes, read before it runs as Redis's
+   * evalGetCommandFlags and fcallGetCommandFlags read it: from the cache,
+   * an EVAL's body's shebang, or the function. Null when nothing is
+   * declared (no such script or function, or no shebang): the command's
+   * own flags decide.
+   */
+  declaresWrites(argv: readonly string[]): boolean | null {
+    const name = argv[0].toLowerCase();
+    let flags: ScriptFlags | undefined;
+    if (name === 'fcall' || name === 'fcall_ro') {
+      flags = this.functions.find(argv[1])?.flags;
+    } else if (name === 'evalsha' || name === 'evalsha_ro') {
+      if (argv[1].length === 40) flags = this.scripts.peek(argv[1].toLowerCase())?.flags;
+    } else {
+      flags = this.scripts.peek(sha1hex(argv[1]))?.flags;
+      if (flags === undefined) {
+        const shebang = parseShebang(argv[1]);
+        if (!('error' in shebang)) flags = shebang.flags;
+      }
+    }
+    return flags === undefined || flags.compat ? null : !flags.noWrites;
   }
 
   /** SCRIPT KILL (isEval) and FUNCTION KILL: marks the running script killed, so that its next check stops it. */

@@ -12,6 +12,7 @@ import { expireCommands } from '../store/keys/expire.js';
 import { scanCommands } from '../store/keys/scan.js';
 import { objectCommands } from '../store/keys/object.js';
 import { memoryCommands } from './commands/memory.js';
+import { moduleCommands } from './commands/module.js';
 import { latencyCommands } from './commands/latency.js';
 import { waitCommands } from './commands/wait.js';
 import { configCommands } from './commands/config.js';
@@ -59,6 +60,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...scanCommands,
     ...objectCommands,
     ...memoryCommands,
+    ...moduleCommands,
     ...latencyCommands,
     ...waitCommands,
     ...configCommands,

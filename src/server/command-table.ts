@@ -96,6 +96,7 @@ function compile(spec: CommandSpec, parent: Command | null): Command {
     notQueued: traits.has('not-queued') || traits.has('ends-transaction'),
     endsTransaction: traits.has('ends-transaction'),
     allowedWhenSubscribed: traits.has('allowed-when-subscribed'),
+    runsScript: traits.has('runs-script'),
     keySpecs,
     keyRange: range,
     movableKeys: movable,

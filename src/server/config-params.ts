@@ -206,7 +206,7 @@ const GENERAL = section('General', [
   text('locale-collate', '', none('Sluice sorts strings by bytes (SORT ALPHA) whatever the locale; the value is not checked against the system\'s locales.'), { since: '7.2' }),
   oneOf('enable-protected-configs', 'no', PROTECTED_ACTION, honoured("Who may CONFIG SET protected parameters ('local': loopback and Unix socket clients)."), { immutable: true }),
   oneOf('enable-debug-command', 'no', PROTECTED_ACTION, honoured('Who may run DEBUG.'), { immutable: true }),
-  oneOf('enable-module-command', 'no', PROTECTED_ACTION, partial('Accepted; Sluice has no MODULE command.'), { immutable: true }),
+  oneOf('enable-module-command', 'no', PROTECTED_ACTION, honoured('Who may run MODULE LOAD, LOADEX and UNLOAD (Sluice loads no modules: they answer the load error).'), { immutable: true }),
   text('ignore-warnings', '', NOT_USED),
 ]);
 
@@ -381,7 +381,7 @@ const MONITORING = section('Monitoring', [
     normalize: storedEventFlags, display: displayedEventFlags,
   },
   // Sluice's own: the Prometheus endpoint (0 = off).
-  int('metrics-port', 0n, 0n, 65535n, honoured("Sluice's own: the port of the Prometheus endpoint (0: off)."), { immutable: true }),
+  int('metrics-port', 0n, 0n, 65535n, honoured("Sluice's own: the port of the Prometheus endpoint (0: off); CONFIG SET opens it on the new port, or closes it.")),
 ]);
 
 /** Parameters that tune the compact encodings: the hash, set, sorted-set and stream ones shape Sluice's values as they shape Redis's; the list ones are stored and reported only. */

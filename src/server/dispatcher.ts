@@ -4,7 +4,7 @@ import { argvCharge, MAX_MULTIBULK } from '../protocol/limits.js';
 import type { Client } from './client.js';
 import type { Command } from './command-types.js';
 import { discardTransaction, unwatchAll } from './commands/transactions.js';
-import { allowsProtectedAction, DEBUG_NOT_ALLOWED } from './protected-actions.js';
+import { protectedCommandDenial } from './protected-actions.js';
 import type { Server } from './server.js';
 import { busyError } from '../scripting/scripting.js';
 import { touchesKeys } from './memory/no-touch.js';
@@ -123,9 +123,12 @@ export class Dispatcher {
       this.reject(c, cmd, argv, wrongArity(cmd.fullName));
       return;
     }
-    if (cmd.isProtected && !allowsProtectedAction(server.config.str('enable-debug-command'), c)) {
-      this.reject(c, cmd, argv, DEBUG_NOT_ALLOWED);
-      return;
+    if (cmd.isProtected) {
+      const denial = protectedCommandDenial((cmd.parent ?? cmd).spec.name, (name) => server.config.str(name), c);
+      if (denial !== null) {
+        this.reject(c, cmd, argv, denial);
+        return;
+      }
     }
     if (!c.authenticated && !cmd.noAuth && server.acl.authRequired(c)) {
       this.reject(c, cmd, argv, 'NOAUTH Authentication required.');
@@ -162,7 +165,7 @@ export class Dispatcher {
       return;
     }
     // As in Redis, a paused write waits even when it would only be queued by MULTI.
-    if (server.pause !== null && server.pauseHolds(c, cmd)) {
+    if (server.pause !== null && server.pauseHolds(c, cmd, argv)) {
       server.paused.set(c, argv);
       return;
     }
@@ -273,7 +276,8 @@ export class Dispatcher {
     }
     if (c.reply.errors !== errorsBefore) {
       stats.failedCalls++;
-      server.stats.countError(c.reply.lastError);
+      if (c.reply.lastErrorCounted) c.reply.lastErrorCounted = false;
+      else server.stats.countError(c.reply.lastError);
     }
     c.lastCommand = cmd.fullName;
     if (ks.tracker !== null && cmd.isReadonly) server.tracking.afterRead(cmd, argv);

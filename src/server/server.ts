@@ -235,17 +235,29 @@ export class Server implements PersistenceHost<Client> {
    * after another when several come close together). Rejects when an
    * address cannot be bound, listening nowhere on TCP then.
    */
-  rebind(): Promise<void> {
+  rebind(clients: boolean, metrics: boolean): Promise<void> {
     const next = this.rebinding.catch(() => {}).then(async () => {
-      const binds = this.bindAddresses();
-      const backlog = this.config.num('tcp-backlog');
-      await this.listener.rebind(binds, this.config.num('port'), backlog);
-      await this.tlsListener.close();
-      const tlsPort = this.config.num('tls-port');
-      if (tlsPort !== 0) await this.tlsListener.listen(binds, tlsPort, backlog, this.tlsSettings());
+      if (clients) {
+        const binds = this.bindAddresses();
+        const backlog = this.config.num('tcp-backlog');
+        await this.listener.rebind(binds, this.config.num('port'), backlog);
+        await this.tlsListener.close();
+        const tlsPort = this.config.num('tls-port');
+        if (tlsPort !== 0) await this.tlsListener.listen(binds, tlsPort, backlog, this.tlsSettings());
+      }
+      if (metrics) await this.listenMetrics();
     });
     this.rebinding = next;
     return next;
+  }
+
+  /** The Prometheus endpoint on metrics-port (closed first; 0 leaves it closed), on the host the clients' port listens on. */
+  private async listenMetrics(): Promise<void> {
+    await this.metrics.close();
+    const port = this.config.num('metrics-port');
+    if (port === 0) return;
+    const plain = this.config.num('port') !== 0 || !this.tlsListener.active;
+    await this.metrics.listen(plain ? this.listener.address : this.tlsListener.address, port);
   }
 
   private bindAddresses(): string[] {
@@ -296,15 +308,11 @@ export class Server implements PersistenceHost<Client> {
       await this.close();
       throw e;
     }
-    const metricsPort = this.config.num('metrics-port');
-    if (metricsPort !== 0) {
-      try {
-        const plain = this.config.num('port') !== 0 || !this.tlsListener.active;
-        await this.metrics.listen(plain ? this.listener.address : this.tlsListener.address, metricsPort);
-      } catch (e) {
-        await this.close();
-        throw e;
-      }
+    try {
+      await this.listenMetrics();
+    } catch (e) {
+      await this.close();
+      throw e;
     }
     // Port 0 asked for any free port: the one picked is the port from now on (CONFIG GET, CONFIG SET bind, REWRITE).
     if (this.config.num('port') === 0 && !this.tlsListener.active) this.config.setMany([['port', String(port)]], { startup: true });
@@ -520,12 +528,21 @@ export class Server implements PersistenceHost<Client> {
   }
 
   /** True when a command must be held back by CLIENT PAUSE. */
-  pauseHolds(c: Client, cmd: Command): boolean {
+  pauseHolds(c: Client, cmd: Command, argv: readonly string[]): boolean {
     const p = this.pause;
     if (p === null) return false;
     if (p.mode === 'all') return true;
-    if (cmd.isWrite || cmd.flagSet.has('may_replicate')) return true;
-    return cmd.fullName === 'exec' && (c.multi ?? []).some((q) => q.cmd.isWrite);
+    if (this.mayReplicate(cmd, argv)) return true;
+    return cmd.fullName === 'exec' && (c.multi ?? []).some((q) => this.mayReplicate(q.cmd, q.argv));
+  }
+
+  /** Redis's test for CLIENT PAUSE WRITE: a write, a command that may replicate, or a script that declares writes. */
+  private mayReplicate(cmd: Command, argv: readonly string[]): boolean {
+    if (cmd.runsScript) {
+      const writes = this.scripting.declaresWrites(argv);
+      if (writes !== null) return writes;
+    }
+    return cmd.isWrite || cmd.flagSet.has('may_replicate');
   }
 
   /**

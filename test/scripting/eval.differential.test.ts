@@ -82,6 +82,10 @@ differential('EVAL arguments and errors', {
     c('SET', 'k', 'v'),
     c('EVAL_RO', "return redis.call('get', KEYS[1])", '1', 'k'),
     fails('EVAL_RO', "return redis.call('publish', 'ch', 'm')", '0'),
+    // PFCOUNT may rewrite the HLL it reads (and replicate that): a read-only script may not call it.
+    c('PFADD', 'h', 'a'),
+    fails('EVAL_RO', "return redis.call('pfcount', KEYS[1])", '1', 'h'),
+    fails('EVAL', "#!lua flags=no-writes\nreturn redis.call('pfcount', KEYS[1])", '1', 'h'),
     c('SCRIPT', 'LOAD', "return redis.call('get', KEYS[1])"),
     c('EVALSHA_RO', '4e6d8fc8bb01276962cce5371fa795a7763657ae', '1', 'k'),
   ],

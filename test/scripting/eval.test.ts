@@ -168,6 +168,20 @@ describe('MONITOR and statistics', () => {
     const info = text(await sluice.conn.call('INFO', 'errorstats'));
     expect(field(info, 'errorstat_ERR')).toBe('count=1');
   });
+
+  // Redis 7.2.6 answers these three scripts with the same counts.
+  test('EVAL counts as failed when its reply is an error, whether or not the error was counted already', async () => {
+    await sluice.conn.call('CONFIG', 'RESETSTAT');
+    await sluice.conn.call('SET', 'k', 'v');
+    expect((await evalScript("return redis.call('incr', 'k')")).t).toBe('error');
+    expect(await evalScript("local t = redis.pcall('incr', 'k'); return 1")).toEqual({ t: 'int', v: '1' });
+    expect((await evalScript("return redis.pcall('incr', 'k')")).t).toBe('error');
+    const commands = text(await sluice.conn.call('INFO', 'commandstats'));
+    expect(field(commands, 'cmdstat_eval')).toMatch(/^calls=3,.*,rejected_calls=0,failed_calls=2$/);
+    expect(field(commands, 'cmdstat_incr')).toMatch(/^calls=3,.*,rejected_calls=0,failed_calls=3$/);
+    expect(field(text(await sluice.conn.call('INFO', 'errorstats')), 'errorstat_ERR')).toBe('count=3');
+    expect(field(text(await sluice.conn.call('INFO', 'stats')), 'total_error_replies')).toBe('3');
+  });
 });
 
 describe('results nested past what Redis converts', () => {

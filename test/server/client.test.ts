@@ -1,3 +1,4 @@
+import net from 'node:net';
 import Redis from 'ioredis';
 import { secondsSince } from '../../src/server/commands/client-list.js';
 import { describe, expect, test } from 'vitest';
@@ -41,6 +42,26 @@ describe('CLIENT ID, INFO and LIST', () => {
     const raw = text(await a.call('CLIENT', 'INFO'));
     expect(raw.endsWith('\n')).toBe(true);
     expect([...parseLines(raw)[0].keys()]).toEqual(FIELDS);
+  });
+
+  // Both figures are Redis 7.2.6's for the same requests.
+  test("the caller's qbuf still holds its command and the rest of the read it came in, as Redis's query buffer does", async () => {
+    const a = await sluice.connect();
+    expect((await info(a)).get('qbuf')).toBe('26');
+    const socket = net.connect(sluice.port, '127.0.0.1');
+    let out = '';
+    const done = new Promise<void>((resolve) => socket.on('data', (d: Buffer) => {
+      out += d.toString('latin1');
+      if (out.split('+PONG').length === 3) resolve();
+    }));
+    socket.write('*1\r\n$4\r\nPING\r\n*2\r\n$6\r\nCLIENT\r\n$4\r\nINFO\r\n*1\r\n$4\r\nPING\r\n');
+    await done;
+    socket.destroy();
+    expect(/ qbuf=(\d+) /.exec(out)?.[1]).toBe('54');
+    const other = await sluice.connect();
+    const id = (await info(a)).get('id');
+    const line = text(await other.call('CLIENT', 'LIST')).split('\n').find((l) => l.startsWith(`id=${id} `));
+    expect(line).toMatch(/ qbuf=0 /);
   });
 
   test('ID is unique per connection and is what INFO and HELLO report', async () => {

@@ -91,8 +91,8 @@ describe('CONFIG GET and SET', () => {
     expect(await sluice.conn.call('CONFIG', 'SET', 'maxmemory-policy', 'noeviction', 'maxmemory', '0')).toEqual(ok);
   });
 
-  test('what Redis sets only at start is immutable (and metrics-port), and dir is protected as in Redis', async () => {
-    for (const name of ['databases', 'logfile', 'metrics-port', 'unixsocket', 'daemonize']) {
+  test('what Redis sets only at start is immutable, and dir is protected as in Redis', async () => {
+    for (const name of ['databases', 'logfile', 'unixsocket', 'daemonize']) {
       expect(await sluice.conn.call('CONFIG', 'SET', name, '1')).toEqual(
         err(`ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`),
       );

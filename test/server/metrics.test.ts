@@ -160,6 +160,42 @@ describe('Prometheus endpoint', () => {
     await expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();
   });
 
+  test('CONFIG SET metrics-port opens the endpoint on the new port, moves it, and 0 closes it', async () => {
+    const s = await sluice();
+    const conn = await connect(s);
+    const first = await freePort();
+    expect(await conn.call('CONFIG', 'SET', 'metrics-port', String(first))).toEqual({ t: 'simple', v: 'OK' });
+    expect(s.server.metrics.port).toBe(first);
+    expect(await scrape(s)).toContain('# TYPE sluice_connected_clients gauge');
+    const second = await freePort();
+    expect(await conn.call('CONFIG', 'SET', 'metrics-port', String(second))).toEqual({ t: 'simple', v: 'OK' });
+    expect(s.server.metrics.port).toBe(second);
+    await expect(fetch(`http://127.0.0.1:${first}/metrics`)).rejects.toThrow();
+    expect(await scrape(s)).toContain('# TYPE sluice_connected_clients gauge');
+    expect(await conn.call('CONFIG', 'SET', 'metrics-port', '0')).toEqual({ t: 'simple', v: 'OK' });
+    expect(s.server.metrics.port).toBeNull();
+    await expect(fetch(`http://127.0.0.1:${second}/metrics`)).rejects.toThrow();
+  });
+
+  test('CONFIG SET metrics-port to a port in use fails as a port change does, and keeps the endpoint where it was', async () => {
+    const s = await withMetrics();
+    const before = s.server.metrics.port!;
+    const conn = await connect(s);
+    const busy = net.createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    const port = (busy.address() as net.AddressInfo).port;
+    try {
+      expect(await conn.call('CONFIG', 'SET', 'metrics-port', String(port))).toEqual({
+        t: 'error', v: "ERR CONFIG SET failed (possibly related to argument 'metrics-port') - Unable to listen on this port. Check server logs.",
+      });
+      expect(await conn.call('CONFIG', 'GET', 'metrics-port')).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'metrics-port' }, { t: 'bulk', v: String(before) }] });
+      expect(s.server.metrics.port).toBe(before);
+      expect(await scrape(s)).toContain('# TYPE sluice_connected_clients gauge');
+    } finally {
+      await new Promise((r) => busy.close(r));
+    }
+  });
+
   test('a metrics port already in use makes listen fail and leaves nothing open', async () => {
     const busy = net.createServer();
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));

@@ -88,6 +88,46 @@ describe('CLIENT PAUSE WRITE', () => {
     await admin.call('CLIENT', 'UNPAUSE');
   });
 
+  test('commands that may replicate wait too: PFCOUNT (it may rewrite the HLL) and PUBLISH', async () => {
+    const admin = await sluice.connect();
+    const [a, b] = await Promise.all([sluice.connect(), sluice.connect()]);
+    await admin.call('PFADD', 'hll', 'x');
+    await admin.call('CLIENT', 'PAUSE', '100000', 'WRITE');
+    const count = a.call('PFCOUNT', 'hll');
+    await heldCount(1);
+    const publish = b.call('PUBLISH', 'ch', 'm');
+    await heldCount(2);
+    await admin.call('CLIENT', 'UNPAUSE');
+    expect(await count).toEqual({ t: 'int', v: '1' });
+    expect(await publish).toEqual({ t: 'int', v: '0' });
+  });
+
+  test('scripts wait unless they declare no-writes; the _RO forms of undeclared scripts do not', async () => {
+    const admin = await sluice.connect();
+    const [a, b, c, d] = await Promise.all([sluice.connect(), sluice.connect(), sluice.connect(), sluice.connect()]);
+    await admin.call('FUNCTION', 'LOAD', 'REPLACE',
+      "#!lua name=pauselib\nredis.register_function{function_name='ro', callback=function() return 'ro' end, flags={'no-writes'}}\n" +
+      "redis.register_function('rw', function() return 'rw' end)");
+    await d.call('MULTI');
+    await d.call('EVAL', '#!lua\nreturn 5', '0');
+    await admin.call('CLIENT', 'PAUSE', '100000', 'WRITE');
+    expect(await admin.call('EVAL', '#!lua flags=no-writes\nreturn 1', '0')).toEqual({ t: 'int', v: '1' });
+    expect(await admin.call('EVAL_RO', 'return 2', '0')).toEqual({ t: 'int', v: '2' });
+    expect(await admin.call('FCALL', 'ro', '0')).toEqual({ t: 'bulk', v: 'ro' });
+    const legacy = a.call('EVAL', 'return 3', '0');
+    await heldCount(1);
+    const shebang = b.call('EVAL', '#!lua\nreturn 4', '0');
+    await heldCount(2);
+    const fcall = c.call('FCALL', 'rw', '0');
+    await heldCount(3);
+    const exec = d.call('EXEC');
+    await heldCount(4);
+    await admin.call('CLIENT', 'UNPAUSE');
+    expect(await Promise.all([legacy, shebang, fcall, exec])).toEqual([
+      { t: 'int', v: '3' }, { t: 'int', v: '4' }, { t: 'bulk', v: 'rw' }, { t: 'array', v: [{ t: 'int', v: '5' }] },
+    ]);
+  });
+
   test('a write sent inside MULTI waits for the pause before it is queued, as in Redis', async () => {
     const admin = await sluice.connect();
     const tx = await sluice.connect();

@@ -63,14 +63,16 @@ export function clientMemory(c: Client): number {
 /**
  * One CLIENT LIST / CLIENT INFO line, fields in Redis 7.2's order. `running`
  * is the argv of the command being executed when `c` is the caller (its
- * argv-mem); other clients hold no parsed arguments between commands.
+ * argv-mem, and a qbuf that still holds the command, as Redis's does);
+ * other clients hold no parsed arguments between commands.
  * Fields with no counterpart in Sluice are documented in docs/commands.md:
  * qbuf-free, rbs, rbp and oll are 0,
  * tot-mem is the sum of the buffers Sluice holds for the client.
  */
 export function clientInfoLine(c: Client, now: number, running: readonly string[] | null = null): string {
   const [sub, psub, ssub] = subscriptions(c);
-  const qbuf = c.conn?.parser.pendingBytes ?? 0;
+  const parser = c.conn?.parser;
+  const qbuf = parser === undefined ? 0 : running === null ? parser.pendingBytes : parser.bytesWithCurrentRead;
   const argvMem = running === null ? 0 : argvBytes(running);
   const multiMem = multiMemory(c);
   const obl = c.conn?.out.pending ?? 0;

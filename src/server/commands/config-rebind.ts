@@ -5,6 +5,7 @@ const REBIND_FAILURE: ReadonlyMap<string, string> = new Map([
   ['port', 'Unable to listen on this port. Check server logs.'],
   ['bind', 'Failed to bind to specified addresses.'],
   ['tls-port', 'Unable to listen on this port. Check server logs.'],
+  ['metrics-port', 'Unable to listen on this port. Check server logs.'],
 ]);
 
 /** Whether a CONFIG SET of these names may make a listening server bind again (so their old values are kept). */
@@ -12,17 +13,31 @@ export function mayRebind(c: Client, names: readonly string[]): boolean {
   return c.server.listening && names.some((n) => REBIND_FAILURE.has(c.server.config.def(n)?.name ?? ''));
 }
 
+/** What a CONFIG SET makes listen again: the first parameter responsible (for the error), the client ports, the metrics endpoint. */
+export interface Rebinding {
+  name: string;
+  clients: boolean;
+  metrics: boolean;
+}
+
 /**
- * After the values are set: the first parameter of the call that makes the
- * server bind again (bind always does; port when it changed, as Redis
- * applies only a changed number), or null.
+ * After the values are set: what the call makes the server bind again
+ * (bind always does; a port when it changed, as Redis applies only a
+ * changed number), or null.
  */
-export function rebindingParameter(c: Client, before: readonly [string, string][]): string | null {
+export function rebindingOf(c: Client, before: readonly [string, string][]): Rebinding | null {
   const config = c.server.config;
+  let rebinding: Rebinding | null = null;
   for (const [name, old] of before) {
-    if (name === 'bind' || ((name === 'port' || name === 'tls-port') && config.settable(config.def(name)!) !== old)) return name;
+    const changed = config.settable(config.def(name)!) !== old;
+    const clients = name === 'bind' || ((name === 'port' || name === 'tls-port') && changed);
+    const metrics = name === 'metrics-port' && changed;
+    if (!clients && !metrics) continue;
+    rebinding ??= { name, clients: false, metrics: false };
+    rebinding.clients ||= clients;
+    rebinding.metrics ||= metrics;
   }
-  return null;
+  return rebinding;
 }
 
 /**
@@ -40,22 +55,23 @@ export function valuesBefore(c: Client, names: readonly string[]): [string, stri
 }
 
 /**
- * Redis's apply step for port and bind, which Node can only do
+ * Redis's apply step for port and bind (and Sluice's metrics-port), which Node can only do
  * asynchronously: the client waits (as a blocked client) until the sockets
  * are bound, then gets OK; when they cannot be, every parameter of the call
  * gets its old value back, the server listens as before, and the client
  * gets Redis's error. Inside MULTI, where nothing may wait, the reply is OK
  * at once and a failure is only logged.
  */
-export function rebindThenReply(c: Client, name: string, before: [string, string][]): void {
+export function rebindThenReply(c: Client, rebinding: Rebinding, before: [string, string][]): void {
   const server = c.server;
-  const outcome = server.rebind().then(
+  const { name, clients, metrics } = rebinding;
+  const outcome = server.rebind(clients, metrics).then(
     () => null,
     async (e: Error) => {
       server.log.warning(`Could not create server TCP listening socket: ${e.message}`);
       server.log.warning(`Failed applying new configuration. Possibly related to new ${name} setting. Restoring previous settings.`);
       server.config.setMany(before, { startup: true });
-      await server.rebind().catch((again: Error) => server.log.warning(`Failed applying restored failed CONFIG SET command: ${again.message}`));
+      await server.rebind(clients, metrics).catch((again: Error) => server.log.warning(`Failed applying restored failed CONFIG SET command: ${again.message}`));
       return `ERR CONFIG SET failed (possibly related to argument '${name}') - ${REBIND_FAILURE.get(name)}`;
     },
   );

@@ -4,7 +4,7 @@ import { CommandError, SYNTAX } from '../../core/errors.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
 import { rewriteConfigFile } from '../config-rewrite.js';
-import { mayRebind, rebindingParameter, rebindThenReply, valuesBefore } from './config-rebind.js';
+import { mayRebind, rebindingOf, rebindThenReply, valuesBefore } from './config-rebind.js';
 import { allowsProtectedAction } from '../protected-actions.js';
 import { helpReply } from '../../core/help.js';
 
@@ -29,7 +29,7 @@ function configSet(c: Client, argv: string[]): void {
     loading: c.server.loading,
   });
   if (err !== null) throw new CommandError(err);
-  const rebinding = rebindingParameter(c, before);
+  const rebinding = rebindingOf(c, before);
   if (rebinding !== null) rebindThenReply(c, rebinding, before);
   else c.reply.ok();
 }

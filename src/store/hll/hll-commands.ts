@@ -167,7 +167,7 @@ export const hllCommands: CommandSpec[] = [
     complexity: 'O(1) to add every element.', handler: pfadd,
   },
   {
-    ...HLL, name: 'pfcount', arity: -2, flags: ['readonly'],
+    ...HLL, name: 'pfcount', arity: -2, flags: ['readonly', 'may_replicate'],
     keySpecs: [{
       spec: 'RW access: index 1, range -1',
       notes: 'RW because it may change the internal representation of the key, and propagate to replicas',
