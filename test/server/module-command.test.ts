@@ -33,6 +33,9 @@ describe('MODULE where enable-module-command allows it', () => {
       const warnings = server.logs.messages('warning');
       expect(warnings.some((m) => m.includes('/opt/redis/redisearch.so') && m.includes('failed to load'))).toBe(true);
       expect(warnings.some((m) => m.includes('Error unloading module search'))).toBe(true);
+      // A path is logged up to Redis's log line limit, however long the client made it.
+      expect(await conn.call('MODULE', 'LOAD', '/x'.repeat(100_000))).toEqual({ t: 'error', v: LOAD_FAILED });
+      expect(Math.max(...server.logs.messages('warning').map((m) => m.length))).toBeLessThan(1200);
     } finally {
       conn.close();
       await server.close();

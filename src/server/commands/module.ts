@@ -13,18 +13,21 @@ const HELP = [
   '    Unload a module.',
 ];
 
+/** Redis's log lines stop at LOG_MAX_LEN (1024 bytes): a path or name a client sends is cut there too. */
+const LOGGED = 1024;
+
 /**
  * Redis modules are native libraries built against Redis's C API: Sluice
  * can load none, so MODULE LIST is always empty and a load fails as a
  * library that does not load fails in Redis, with the reason in the log.
  */
 function load(c: Client, argv: string[]): void {
-  c.server.log.warning(`Module ${argv[2]} failed to load: Sluice cannot load Redis modules (native libraries for Redis's C API)`);
+  c.server.log.warning(`Module ${argv[2].slice(0, LOGGED)} failed to load: Sluice cannot load Redis modules (native libraries for Redis's C API)`);
   c.reply.error('ERR Error loading the extension. Please check the server logs.');
 }
 
 function unload(c: Client, argv: string[]): void {
-  c.server.log.warning(`Error unloading module ${argv[2]}: no such module with that name`);
+  c.server.log.warning(`Error unloading module ${argv[2].slice(0, LOGGED)}: no such module with that name`);
   c.reply.error('ERR Error unloading module: no such module with that name');
 }
 
