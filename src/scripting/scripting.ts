@@ -121,15 +121,14 @@ export class Scripting {
   }
 
   /**
-   * Whether the script or function an EVAL, EVALSHA or FCALL (or _RO form)
-   * names declares that it writes, read before it runs as Redis's
+   * Whether the script or function an EVAL, EVALSHA or FCALL (or _RO form;
+   * `name` is the command's, lowercase) names declares that it writes, read before it runs as Redis's
    * evalGetCommandFlags and fcallGetCommandFlags read it: from the cache,
    * an EVAL's body's shebang, or the function. Null when nothing is
    * declared (no such script or function, or no shebang): the command's
    * own flags decide.
    */
-  declaresWrites(argv: readonly string[]): boolean | null {
-    const name = argv[0].toLowerCase();
+  declaresWrites(name: string, argv: readonly string[]): boolean | null {
     let flags: ScriptFlags | undefined;
     if (name === 'fcall' || name === 'fcall_ro') {
       flags = this.functions.find(argv[1])?.flags;

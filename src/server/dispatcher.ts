@@ -124,7 +124,7 @@ export class Dispatcher {
       return;
     }
     if (cmd.isProtected) {
-      const denial = protectedCommandDenial((cmd.parent ?? cmd).spec.name, (name) => server.config.str(name), c);
+      const denial = protectedCommandDenial((cmd.parent ?? cmd).spec.name, server.config, c);
       if (denial !== null) {
         this.reject(c, cmd, argv, denial);
         return;

@@ -13,9 +13,9 @@ export function allowsProtectedAction(setting: string, c: Client): boolean {
  * Why a protected command (DEBUG, MODULE LOAD/LOADEX/UNLOAD) is refused to
  * this client, or null when its switch allows it.
  */
-export function protectedCommandDenial(root: string, setting: (name: string) => string, c: Client): string | null {
+export function protectedCommandDenial(root: string, config: { str(name: string): string }, c: Client): string | null {
   const option = root === 'module' ? 'enable-module-command' : 'enable-debug-command';
-  if (allowsProtectedAction(setting(option), c)) return null;
+  if (allowsProtectedAction(config.str(option), c)) return null;
   return `ERR ${root.toUpperCase()} command not allowed. If the ${option} option is set to "local", you can run it from a local connection, ` +
     'otherwise you need to set this option in the configuration file, and then restart the server.';
 }

@@ -539,7 +539,7 @@ export class Server implements PersistenceHost<Client> {
   /** Redis's test for CLIENT PAUSE WRITE: a write, a command that may replicate, or a script that declares writes. */
   private mayReplicate(cmd: Command, argv: readonly string[]): boolean {
     if (cmd.runsScript) {
-      const writes = this.scripting.declaresWrites(argv);
+      const writes = this.scripting.declaresWrites(cmd.fullName, argv);
       if (writes !== null) return writes;
     }
     return cmd.isWrite || cmd.flagSet.has('may_replicate');
