@@ -86,6 +86,7 @@ async function writesDuringRewrite(port, listLength, baselineMs) {
     ]);
     return {
       baselineP50: percentile(baseline, 50),
+      baselineMax: Math.max(...baseline),
       writeP99: percentile(writes, 99),
       writeMax: writes.length === 0 ? NaN : Math.max(...writes),
       writes: writes.length,
@@ -98,7 +99,8 @@ async function writesDuringRewrite(port, listLength, baselineMs) {
   }
 }
 
-const aofOn = ['--appendonly', 'yes', '--appendfsync', 'everysec'];
+// No automatic rewrite: loading the list would start one, in the middle of the writes measured before BGREWRITEAOF.
+const aofOn = ['--appendonly', 'yes', '--appendfsync', 'everysec', '--auto-aof-rewrite-percentage', '0'];
 const sluiceAof = ({ dir, cpu }) => startSluice({ dir, cpu, extra: aofOn });
 const redisAof = ({ dir, cpu }) => startRedis({ dir, cpu, extra: [...aofOn, '--aof-use-rdb-preamble', 'no'] });
 
@@ -129,16 +131,16 @@ export async function run({ quick, log }) {
     return [command, fmtMs(s.getP99), r ? fmtMs(r.getP99) : '—', fmtMs(s.mean), r ? fmtMs(r.mean) : '—'];
   });
   const rewriteColumns = [
-    { title: 'server' }, { title: 'LPUSH p50 before', right: true }, { title: 'LPUSH p99 during', right: true },
+    { title: 'server' }, { title: 'LPUSH p50 before', right: true }, { title: 'LPUSH max before', right: true }, { title: 'LPUSH p99 during', right: true },
     { title: 'LPUSH max during', right: true }, { title: 'writes during', right: true }, { title: 'GET p99 during', right: true },
     { title: 'added (max − p50 before)', right: true },
   ];
   const rewriteRows = Object.entries(rewrite).map(([name, x]) => {
     const added = x.writeMax - x.baselineP50;
     const verdict = name === 'Sluice' ? ` (${added <= TARGETS.rewriteAddedMs ? 'met' : 'above'} ≤ ${TARGETS.rewriteAddedMs} ms)` : '';
-    return [name, fmtMs(x.baselineP50), fmtMs(x.writeP99), fmtMs(x.writeMax), String(x.writes), fmtMs(x.getP99), `${fmtMs(added)}${verdict}`];
+    return [name, fmtMs(x.baselineP50), fmtMs(x.baselineMax), fmtMs(x.writeP99), fmtMs(x.writeMax), String(x.writes), fmtMs(x.getP99), `${fmtMs(added)}${verdict}`];
   });
-  const note = 'Latencies are measured by clients on the other core; the servers run pinned to core 0. GET p99 is over the GETs another client sent while the SETRANGE or APPEND calls ran. "Added" is the slowest single LPUSH to the big list while the rewrite ran, less the median LPUSH before it.';
+  const note = 'Latencies are measured by clients on the other core; the servers run pinned to core 0. GET p99 is over the GETs another client sent while the SETRANGE or APPEND calls ran. "Added" is the slowest single LPUSH to the big list while the rewrite ran, less the median LPUSH before it; "max before" is the slowest of the second of LPUSHes before the rewrite, for the machine\'s own hiccups (automatic rewrites are off, so none runs then).';
   return {
     text: [renderText(stringColumns, stringRows), renderText(rewriteColumns, rewriteRows), note].join('\n\n'),
     markdown: [renderMarkdown(stringColumns, stringRows), renderMarkdown(rewriteColumns, rewriteRows), note].join('\n\n'),

@@ -296,11 +296,12 @@ export class AofWriter {
   }
 
   /**
-   * Continues in another file (after a rewrite): what is buffered is
+   * Continues in another file (after a rewrite), of which the first
+   * `syncedIncrSize` bytes are known to be on disk: what is buffered is
    * dropped, since it is in the new file already. The old file is fsynced
    * and closed in the background, as Redis's aof_background_fsync_and_close.
    */
-  switchTo(fd: number, fileName: string, baseSize: number, incrSize: number, selectedDb: number, nowSec: number): void {
+  switchTo(fd: number, fileName: string, baseSize: number, incrSize: number, syncedIncrSize: number, selectedDb: number, nowSec: number): void {
     const old = this.fd;
     this.fd = fd;
     this.fileName = fileName;
@@ -308,7 +309,7 @@ export class AofWriter {
     this.selectedDb = selectedDb;
     this.incrSize = incrSize;
     this.currentSize = baseSize + incrSize;
-    this.fsyncedSize = this.currentSize;
+    this.fsyncedSize = baseSize + syncedIncrSize;
     this.lastFsyncSec = nowSec;
     this.postponedSince = 0;
     this.writeError = null;

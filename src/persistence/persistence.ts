@@ -10,6 +10,7 @@ import type { PersistenceHost } from './host.js';
 import { nodeIo, strerror, type AofIo } from './io.js';
 import { AofLoader, AofLoadError } from './loader.js';
 import { AofManifest, ManifestError, manifestName, readManifest, tempIncrName, writeManifest } from './manifest.js';
+import { ManifestCommit } from './manifest-commit.js';
 import { RdbFiles } from './rdb-files.js';
 import { AofRewrite, type RewriteEvents } from './rewrite.js';
 
@@ -56,6 +57,10 @@ export class Persistence<C extends Ctx> {
   private closed = false;
   private unsubscribe: (() => void) | null = null;
   private tick: NodeJS.Timeout | null = null;
+  /** The manifest write whose fsyncs are in the thread pool (see ManifestCommit): one at a time. */
+  private manifestJob: { job: ManifestCommit; rewrite: AofRewrite | null; renamed: string[] } | null = null;
+  /** What waits for it to end: a switch or a history cleanup. */
+  private afterManifest: (() => void)[] = [];
   private limitDelayMinutes = 0;
   private limitUntil = 0;
 
@@ -478,12 +483,15 @@ export class Persistence<C extends Ctx> {
   }
 
   private abandonRewrite(): void {
-    this.rewrite?.discard();
+    const rw = this.rewrite;
+    if (rw !== null) this.cancelSwitch(rw);
+    rw?.discard();
     this.rewrite = null;
     this.maybeUnsubscribe();
   }
 
   private rewriteFailed(rw: AofRewrite, reason: string): void {
+    this.cancelSwitch(rw);
     rw.discard();
     if (this.rewrite === rw) this.rewrite = null;
     this.lastRewriteOk = false;
@@ -500,36 +508,83 @@ export class Persistence<C extends Ctx> {
    * got since, move both into the AOF directory under their new names,
    * switch the manifest atomically, and go on appending to the new file.
    * The old files become history and are deleted after the switch.
+   *
+   * Unless appendfsync is always, the fsyncs run in the thread pool (see
+   * ManifestCommit) while writes go on into both the old files and the new
+   * incremental one, and the switch happens once they are done. Under
+   * always every write's reply waits for its own fsync, and the one that
+   * makes the switch durable is waited for here like those.
    */
   private completeRewrite(rw: AofRewrite): void {
-    const log = this.server.log;
+    if (this.manifestJob !== null) {
+      this.afterManifest.push(() => {
+        if (this.rewrite === rw && rw.phase === 'ready') this.completeRewrite(rw);
+      });
+      return;
+    }
     const renamed: string[] = [];
     const next = (this.manifest ?? new AofManifest()).clone();
-    let incrName = '';
+    const inBackground = this.policy !== 'always';
     try {
       if (!timed(this.server.latency, 'aof-rewrite-diff-write', () => rw.flushFuture())) return;
-      this.io.fsync(rw.futureFd);
+      if (!inBackground) this.io.fsync(rw.futureFd);
+      const syncedIncrSize = rw.futureBytes;
       const base = next.newBase(this.prefix, rw.rdbForm);
       const basePath = path.join(this.aofDir, base.name);
       timed(this.server.latency, 'aof-rename', () => fs.renameSync(rw.baseTemp, basePath));
       renamed.push(basePath);
       const incr = next.newIncr(this.prefix);
-      incrName = incr.name;
       const incrPath = path.join(this.aofDir, incr.name);
       timed(this.server.latency, 'aof-rename', () => fs.renameSync(rw.futureTemp, incrPath));
       renamed.push(incrPath);
       next.retireIncrsExcept(incr);
-      writeManifest(this.aofDir, this.prefix, next);
+      if (!inBackground) {
+        writeManifest(this.aofDir, this.prefix, next);
+        this.switchFiles(rw, next, incr.name, syncedIncrSize);
+        return;
+      }
+      // What came meanwhile goes to the new file before the switch; a failure to write it fails the rewrite.
+      const flushed = () => rw.flushFuture();
+      const job = new ManifestCommit(this.aofDir, this.prefix, next, [rw.futureFd], (fd, done) => this.io.fsyncAsync(fd, done), flushed, (err) => {
+        this.manifestJob = null;
+        if (err !== null) this.switchFailed(rw, renamed, err);
+        else this.switchFiles(rw, next, incr.name, syncedIncrSize);
+        this.nextManifestWrite();
+      });
+      job.start();
+      this.manifestJob = { job, rewrite: rw, renamed };
     } catch (e) {
-      for (const f of renamed) fs.rm(f, { force: true }, () => {});
-      this.rewriteFailed(rw, `switching to the new AOF files failed: ${strerror(e)}`);
-      return;
+      this.switchFailed(rw, renamed, e);
     }
+  }
+
+  private switchFailed(rw: AofRewrite, renamed: string[], e: unknown): void {
+    for (const f of renamed) fs.rm(f, { force: true }, () => {});
+    this.rewriteFailed(rw, `switching to the new AOF files failed: ${strerror(e)}`);
+  }
+
+  /**
+   * A switch waiting for its fsyncs is called off (the rewrite failed or
+   * was abandoned): the old manifest stays, and the new files it would
+   * have named are removed.
+   */
+  private cancelSwitch(rw: AofRewrite): void {
+    const pending = this.manifestJob;
+    if (pending === null || pending.rewrite !== rw) return;
+    pending.job.cancel();
+    for (const f of pending.renamed) fs.rm(f, { force: true }, () => {});
+    this.manifestJob = null;
+    this.nextManifestWrite();
+  }
+
+  /** The manifest is in place: appends go to the new incremental file from here on. */
+  private switchFiles(rw: AofRewrite, next: AofManifest, incrName: string, syncedIncrSize: number): void {
+    const log = this.server.log;
     const nowSec = this.nowSec;
     this.manifest = next;
     if (this.state === 'on' && this.writer !== null) {
-      this.writer.switchTo(rw.futureFd, incrName, rw.baseBytes, rw.futureBytes, rw.futureDb, nowSec);
-      // Everything written so far is in the new file, which was just synced.
+      this.writer.switchTo(rw.futureFd, incrName, rw.baseBytes, rw.futureBytes, syncedIncrSize, rw.futureDb, nowSec);
+      // Everything written so far is in the new file.
       this.commit!.switched();
     } else if (this.state === 'wait-rewrite') {
       this.setWriter(this.newWriter(rw.futureFd, incrName, rw.baseBytes, rw.futureBytes));
@@ -550,23 +605,49 @@ export class Persistence<C extends Ctx> {
     setImmediate(() => this.deleteHistory());
   }
 
-  /** Removes the files the last switch made history: the manifest drops them first, then they go. */
+  /** The manifest write in the background is over or called off: the next one waiting starts, in a later turn. */
+  private nextManifestWrite(): void {
+    const waiting = this.afterManifest;
+    this.afterManifest = [];
+    if (waiting.length > 0) setImmediate(() => waiting.forEach((f) => f()));
+  }
+
+  /**
+   * Removes the files the last switch made history: the manifest drops
+   * them first (written as ManifestCommit writes it), then they go.
+   */
   private deleteHistory(): void {
     const m = this.manifest;
     if (m === null || m.history.length === 0 || this.closed) return;
-    const gone = m.history;
-    m.history = [];
-    try {
-      writeManifest(this.aofDir, this.prefix, m);
-    } catch (e) {
-      m.history = gone;
-      this.server.log.warning(`Can't update the AOF manifest after a rewrite: ${strerror(e)}`);
+    if (this.manifestJob !== null) {
+      this.afterManifest.push(() => this.deleteHistory());
       return;
     }
-    for (const f of gone) {
-      this.server.log.notice(`Removing the history file ${f.name} in the background`);
-      fs.rm(path.join(this.aofDir, f.name), { force: true }, () => {});
+    const gone = m.history;
+    m.history = [];
+    const failed = (e: unknown) => {
+      m.history = gone;
+      this.server.log.warning(`Can't update the AOF manifest after a rewrite: ${strerror(e)}`);
+    };
+    const job = new ManifestCommit(this.aofDir, this.prefix, m, [], (fd, done) => this.io.fsyncAsync(fd, done), () => true, (err) => {
+      this.manifestJob = null;
+      if (err !== null) {
+        failed(err);
+      } else {
+        for (const f of gone) {
+          this.server.log.notice(`Removing the history file ${f.name} in the background`);
+          fs.rm(path.join(this.aofDir, f.name), { force: true }, () => {});
+        }
+      }
+      this.nextManifestWrite();
+    });
+    try {
+      job.start();
+    } catch (e) {
+      failed(e);
+      return;
     }
+    this.manifestJob = { job, rewrite: null, renamed: [] };
   }
 
   /**
@@ -598,6 +679,10 @@ export class Persistence<C extends Ctx> {
     this.closed = true;
     if (this.tick !== null) clearInterval(this.tick);
     if (this.rewrite !== null) this.abandonRewrite();
+    // A history cleanup still waiting: the history stays listed, and the next start removes it.
+    this.manifestJob?.job.cancel();
+    this.manifestJob = null;
+    this.afterManifest = [];
     this.rdb.abandonBackground();
     this.loader?.abort();
     if (this.writer !== null) {
