@@ -42,7 +42,8 @@ export class LuaReply implements Reply {
     this.failed = this.top;
     this.top = false;
     this.result = undefined;
-    this.stack.length = 0;
+    // Setting an array's length is a runtime call (about 70 ns), even to the length it has.
+    if (this.stack.length !== 0) this.stack.length = 0;
     return v;
   }
 
