@@ -178,6 +178,9 @@ export class RespWriter implements Reply {
   private spare: Buffer | null = null;
   /** What `take` returned when it set `spare`: the view of it that `reclaim` will be given back. */
   private spareTaken: Buffer | null = null;
+  /** The last view `take` made, and of which buffer. */
+  private lastView: Buffer | null = null;
+  private lastViewOf: Buffer | null = null;
 
   /** `maxBuffer` is MAX_BUFFER but in tests. */
   constructor(private readonly maxBuffer = MAX_BUFFER) {}
@@ -227,8 +230,15 @@ export class RespWriter implements Reply {
     if (this.queued === null && this.sharedSrc === null) {
       if (this.length === 0) return null;
       this.lastTaken = Math.min(this.length, MAX_HINT);
-      const out = this.buf!.subarray(0, this.length);
-      this.spare = this.buf!.length <= MAX_REUSED ? this.buf : null;
+      const buf = this.buf!;
+      // The same view as last time when it fits (a client sending the same request gets replies of one length):
+      // a new view is a typed array to create. The buffer came back through `reclaim`, so that view is not in use.
+      const view = this.lastView;
+      const out = view !== null && this.lastViewOf === buf && view.length === this.length ? view : buf.subarray(0, this.length);
+      const reused = buf.length <= MAX_REUSED;
+      this.lastView = reused ? out : null;
+      this.lastViewOf = reused ? buf : null;
+      this.spare = reused ? buf : null;
       this.spareTaken = out;
       this.buf = null;
       this.length = 0;

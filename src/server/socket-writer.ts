@@ -32,6 +32,15 @@ function onComplete(this: OwnedWriteReq, status: number): void {
   this.owner.completed(this, status);
 }
 
+/**
+ * A request object to use for the next write. Node ties a request to its
+ * native write only when libuv cannot finish the write at once; one that
+ * completed on the spot was not touched, and is used again rather than
+ * instantiated anew (an object from a native template: about half a
+ * microsecond, a few percent of an unpipelined request's CPU).
+ */
+let spareReq: OwnedWriteReq | null = null;
+
 export class SocketWriter {
   /** Bytes of direct writes that libuv has not finished (the peer is not reading fast enough). */
   pending = 0;
@@ -57,7 +66,8 @@ export class SocketWriter {
   write(data: Buffer): boolean {
     const socket = this.socket;
     if (socket.writableLength !== 0 || socket.destroyed || socket.writableEnded) return false;
-    const req = new binding!.WriteWrap() as OwnedWriteReq;
+    const req = spareReq ?? (new binding!.WriteWrap() as OwnedWriteReq);
+    spareReq = null;
     req.handle = this.handle;
     req.oncomplete = onComplete;
     req.async = false;
@@ -76,6 +86,8 @@ export class SocketWriter {
       req.buffer = data;
       req.bytes = data.length;
       this.pending += data.length;
+    } else {
+      spareReq = req;
     }
     return true;
   }

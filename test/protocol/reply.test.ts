@@ -128,6 +128,25 @@ describe('RespWriter buffering', () => {
     expect(fourth.toString()).toBe('+four\r\n');
   });
 
+  test('replies of one length in a reclaimed buffer come out in the same view, showing the new bytes; an unreclaimed one keeps its own', () => {
+    const w = writer(2);
+    w.simple('aaa');
+    const first = w.take()!;
+    w.reclaim(first);
+    w.simple('bbb');
+    const second = w.take()!;
+    expect(second).toBe(first);
+    expect(second.toString()).toBe('+bbb\r\n');
+    // Not reclaimed (still being written): the next reply of that length is elsewhere, and the first keeps its bytes.
+    w.simple('ccc');
+    const third = w.take()!;
+    expect(third).not.toBe(second);
+    expect([second.toString(), third.toString()]).toEqual(['+bbb\r\n', '+ccc\r\n']);
+    w.reclaim(third);
+    w.simple('dddd');
+    expect(w.take()!.toString()).toBe('+dddd\r\n');
+  });
+
   test('a buffer is not reclaimed once later replies have started another', () => {
     const w = writer(2);
     w.simple('one');
