@@ -9,6 +9,22 @@ import { streamWrap } from './stream-binding.js';
 const READ_BUFFER_SIZE = 64 * 1024;
 let sharedReadBuffer: Buffer | null = null;
 
+/**
+ * Views of the shared buffer's first n bytes, made once per length up to
+ * here: unpipelined requests arrive as short reads of a few recurring
+ * lengths, and a view made per read is a typed array to create (a chunk
+ * is only valid during its call, so handing out the same view is safe).
+ */
+const CACHED_VIEWS = 4096;
+const views: (Buffer | null)[] = new Array<Buffer | null>(CACHED_VIEWS + 1).fill(null);
+
+/** The shared buffer's first `nread` bytes. */
+function chunkOf(nread: number): Buffer {
+  const buffer = sharedReadBuffer!;
+  if (nread > CACHED_VIEWS) return buffer.subarray(0, nread);
+  return (views[nread] ??= buffer.subarray(0, nread));
+}
+
 /** The libuv stream handle behind a net.Socket: Node does not document it. */
 interface StreamHandle {
   useUserBuffer(buffer: Uint8Array): void;
@@ -42,7 +58,7 @@ export function readChunks(socket: net.Socket, onChunk: (chunk: Buffer) => void)
   const buffer = (sharedReadBuffer ??= Buffer.allocUnsafe(READ_BUFFER_SIZE));
   const adopted = new net.Socket({
     handle,
-    onread: { buffer, callback: (nread: number) => onChunk(buffer.subarray(0, nread)) },
+    onread: { buffer, callback: (nread: number) => onChunk(chunkOf(nread)) },
   } as net.SocketConstructorOpts);
   readDirectly(adopted, handle, buffer, onChunk);
   return adopted;
@@ -65,7 +81,7 @@ function readDirectly(socket: net.Socket, handle: StreamHandle, buffer: Buffer, 
   h.onread = function sluiceOnRead(this: unknown, arrayBuffer: ArrayBuffer): unknown {
     const nread = state[kRead];
     if (nread > 0 && !socket.destroyed) {
-      onChunk(buffer.subarray(0, nread));
+      onChunk(chunkOf(nread));
       return undefined;
     }
     return nodeRead.call(this, arrayBuffer);
