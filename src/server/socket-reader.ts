@@ -10,10 +10,11 @@ const READ_BUFFER_SIZE = 64 * 1024;
 let sharedReadBuffer: Buffer | null = null;
 
 /**
- * Views of the shared buffer's first n bytes, made once per length up to
- * here: unpipelined requests arrive as short reads of a few recurring
- * lengths, and a view made per read is a typed array to create (a chunk
- * is only valid during its call, so handing out the same view is safe).
+ * Views of the shared buffer's first n bytes, for n up to CACHED_VIEWS,
+ * each made once: unpipelined requests arrive as short reads of a few
+ * recurring lengths, and a view made per read is a typed array to create
+ * (a chunk is only valid during its call, so handing out the same view is
+ * safe).
  */
 const CACHED_VIEWS = 4096;
 const views: (Buffer | null)[] = new Array<Buffer | null>(CACHED_VIEWS + 1).fill(null);
