@@ -43,7 +43,7 @@ export function writeStream(w: RdbWriter, s: StreamValue): void {
     w.length(unsigned(g.entriesRead));
     w.length(g.pel.size);
     for (const n of g.pel.items) {
-      w.raw(Buffer.from(n.key, 'latin1'));
+      w.raw(Buffer.from(idKey(n.id), 'latin1'));
       w.msTime(n.deliveryTime);
       w.length(unsigned(n.deliveryCount));
     }
@@ -54,7 +54,7 @@ export function writeStream(w: RdbWriter, s: StreamValue): void {
       w.msTime(c.seenTime);
       w.msTime(c.activeTime);
       w.length(c.pel.size);
-      for (const n of c.pel.items) w.raw(Buffer.from(n.key, 'latin1'));
+      for (const n of c.pel.items) w.raw(Buffer.from(idKey(n.id), 'latin1'));
     }
   }
 }
@@ -157,7 +157,7 @@ function readGroup(r: RdbReader, s: StreamValue, type: number): void {
     prevKey = key;
     const deliveryTime = r.msTime();
     const deliveryCount = u64(BigInt(r.lengthU64()));
-    g.pel.items.push({ id: idFromBytes(raw), key, deliveryTime, deliveryCount, consumer: null });
+    g.pel.items.push({ id: idFromBytes(raw), deliveryTime, deliveryCount, consumer: null });
   }
   const consumers = r.count(1 + 8 + 1);
   for (let i = 0; i < consumers; i++) {
@@ -170,12 +170,12 @@ function readGroup(r: RdbReader, s: StreamValue, type: number): void {
     const owned = r.count(16);
     for (let j = 0; j < owned; j++) {
       const idAt = r.pos;
-      const key = r.bytes(16).toString('latin1');
-      const nack: Nack | undefined = g.pel.get(key);
+      const id = idFromBytes(r.bytes(16));
+      const nack: Nack | undefined = g.pel.get(id);
       if (nack === undefined) r.fail('consumer entry not found in the group PEL', idAt);
       if (nack.consumer !== null) r.fail('PEL entry owned twice', idAt);
       const list = c.pel.items;
-      if (list.length !== 0 && list[list.length - 1].key >= key) r.fail('unordered consumer PEL', idAt);
+      if (list.length !== 0 && compareIds(list[list.length - 1].id, id) >= 0) r.fail('unordered consumer PEL', idAt);
       nack.consumer = c;
       list.push(nack);
     }

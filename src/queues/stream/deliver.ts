@@ -1,5 +1,5 @@
 import type { Ctx } from '../../core/context.js';
-import { add64, compareIds, formatId, idKey, MAX_ID, type StreamId } from './id.js';
+import { add64, compareIds, formatId, MAX_ID, type StreamId } from './id.js';
 import { ENTRIES_READ_UNKNOWN, type Consumer, type Group } from './group.js';
 import type { Nack } from './pending.js';
 import { entriesReadEstimate, rangeHasTombstones } from './lag.js';
@@ -59,14 +59,13 @@ export function deliverNew(
     }
     out.push({ id, pairs: e.reader.pairs() });
     if (!noack) {
-      const k = idKey(id);
-      let nack = group.pel.get(k);
+      let nack = group.pel.get(id);
       if (nack === undefined) {
-        nack = { id, key: k, deliveryTime: now, deliveryCount: 1, consumer };
+        nack = { id, deliveryTime: now, deliveryCount: 1, consumer };
         group.pel.insert(nack);
         consumer.pel.insert(nack);
       } else {
-        nack.consumer!.pel.remove(k);
+        nack.consumer!.pel.remove(id);
         nack.consumer = consumer;
         nack.deliveryTime = now;
         nack.deliveryCount = 1;
@@ -89,7 +88,7 @@ export function deliverNew(
 export function deliverHistory(c: Ctx, s: StreamValue, consumer: Consumer, start: StreamId, count: number): Delivered[] {
   const out: Delivered[] = [];
   const items = consumer.pel.items;
-  for (let i = consumer.pel.seek(idKey(start)); i < items.length && (count === 0 || out.length < count); i++) {
+  for (let i = consumer.pel.seek(start); i < items.length && (count === 0 || out.length < count); i++) {
     const nack = items[i];
     const e = s.find(nack.id);
     if (e === null) {

@@ -48,7 +48,7 @@ export class Group {
     }
     for (const n of this.pel.items) {
       const owner = n.consumer === null ? null : owners.get(n.consumer)!;
-      const copy: Nack = { id: n.id, key: n.key, deliveryTime: n.deliveryTime, deliveryCount: n.deliveryCount, consumer: owner };
+      const copy: Nack = { id: n.id, deliveryTime: n.deliveryTime, deliveryCount: n.deliveryCount, consumer: owner };
       g.pel.items.push(copy);
       owner?.pel.items.push(copy);
     }
@@ -57,7 +57,7 @@ export class Group {
 
   /** Drops a consumer and its pending entries from the group. */
   deleteConsumer(c: Consumer): void {
-    for (const n of c.pel.items) this.pel.remove(n.key);
+    for (const n of c.pel.items) this.pel.remove(n.id);
     this.consumers.delete(c.name);
   }
 }

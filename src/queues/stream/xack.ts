@@ -3,7 +3,7 @@ import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
 import { optionWord } from '../../core/options.js';
 import { noGroup, readStream } from './access.js';
-import { formatId, idKey, rangeEnd, rangeStart, strictIdArg, type StreamId } from './id.js';
+import { compareIds, formatId, rangeEnd, rangeStart, strictIdArg, type StreamId } from './id.js';
 
 /** XACK key group id [id …]: all IDs are checked before any is acknowledged. */
 export function xack(c: Ctx, argv: string[]): void {
@@ -17,11 +17,10 @@ export function xack(c: Ctx, argv: string[]): void {
   for (let j = 3; j < argv.length; j++) ids.push(strictIdArg(argv[j]));
   let acked = 0;
   for (const id of ids) {
-    const k = idKey(id);
-    const nack = group.pel.get(k);
+    const nack = group.pel.get(id);
     if (nack === undefined) continue;
-    group.pel.remove(k);
-    nack.consumer!.pel.remove(k);
+    group.pel.remove(id);
+    nack.consumer!.pel.remove(id);
     acked++;
   }
   c.keyspace.dirty += acked;
@@ -93,9 +92,8 @@ export function xpending(c: Ctx, argv: string[]): void {
     pel = consumer.pel;
   }
   const now = c.keyspace.now;
-  const endKey = idKey(end!);
   const out = [];
-  for (let i = pel.seek(idKey(start)); count > 0 && i < pel.items.length && pel.items[i].key <= endKey; i++) {
+  for (let i = pel.seek(start!); count > 0 && i < pel.items.length && compareIds(pel.items[i].id, end!) <= 0; i++) {
     const nack = pel.items[i];
     if (minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
     out.push(nack);

@@ -5,7 +5,7 @@ import { optionWord } from '../../core/options.js';
 import { noGroup, readStream, replyEntry } from './access.js';
 import { alsoPropagate, setIdEffect, xclaimEffect } from './deliver.js';
 import type { Consumer, Group } from './group.js';
-import { add64, compareIds, formatId, idKey, MIN_ID, norm64, parseIdForm, rangeStart, strictIdArg, type StreamId } from './id.js';
+import { add64, compareIds, formatId, MIN_ID, norm64, parseIdForm, rangeStart, strictIdArg, type StreamId } from './id.js';
 import type { Nack } from './pending.js';
 import type { StreamValue } from './stream.js';
 import { createConsumer } from './xread.js';
@@ -27,14 +27,14 @@ function claimant(c: Ctx, key: string, group: Group, name: string): Consumer {
 function dropDeleted(c: Ctx, key: string, group: Group, nack: Nack, idText: string): void {
   alsoPropagate(c, xclaimEffect(key, group, nack, idText));
   c.keyspace.dirty++;
-  group.pel.remove(nack.key);
-  nack.consumer!.pel.remove(nack.key);
+  group.pel.remove(nack.id);
+  nack.consumer!.pel.remove(nack.id);
 }
 
 /** Gives a pending entry to `consumer`. */
 function assign(nack: Nack, consumer: Consumer): void {
   if (nack.consumer === consumer) return;
-  nack.consumer?.pel.remove(nack.key);
+  nack.consumer?.pel.remove(nack.id);
   consumer.pel.insert(nack);
   nack.consumer = consumer;
 }
@@ -100,8 +100,7 @@ export function xclaim(c: Ctx, argv: string[]): void {
   const claimed: StreamId[] = [];
   for (let k = 0; k < ids.length; k++) {
     const id = ids[k];
-    const idKeyText = idKey(id);
-    let nack = group.pel.get(idKeyText);
+    let nack = group.pel.get(id);
     if (!s.has(id)) {
       if (nack !== undefined) {
         dropDeleted(c, key, group, nack, argv[5 + k]);
@@ -110,7 +109,7 @@ export function xclaim(c: Ctx, argv: string[]): void {
       continue;
     }
     if (force && nack === undefined) {
-      nack = { id, key: idKeyText, deliveryTime: now, deliveryCount: 1, consumer: null };
+      nack = { id, deliveryTime: now, deliveryCount: 1, consumer: null };
       group.pel.insert(nack);
     }
     if (nack === undefined) continue;
@@ -165,7 +164,7 @@ export function xautoclaim(c: Ctx, argv: string[]): void {
   const claimed: StreamId[] = [];
   const deleted: StreamId[] = [];
   const pel = group.pel;
-  let i = pel.seek(idKey(start));
+  let i = pel.seek(start);
   while (attempts-- > 0 && count > 0 && i < pel.items.length) {
     const nack = pel.items[i];
     if (!s.has(nack.id)) {
