@@ -148,16 +148,14 @@ function readGroup(r: RdbReader, s: StreamValue, type: number): void {
   const g = new Group(name, lastId, entriesRead);
   s.groups.set(name, g);
   const pending = r.count(16 + 8 + 1);
-  let prevKey = '';
   for (let i = 0; i < pending; i++) {
     const idAt = r.pos;
-    const raw = r.bytes(16);
-    const key = raw.toString('latin1');
-    if (key <= prevKey && i > 0) r.fail('duplicated or unordered PEL entry', idAt);
-    prevKey = key;
+    const id = idFromBytes(r.bytes(16));
+    const items = g.pel.items;
+    if (items.length !== 0 && compareIds(items[items.length - 1].id, id) >= 0) r.fail('duplicated or unordered PEL entry', idAt);
     const deliveryTime = r.msTime();
     const deliveryCount = u64(BigInt(r.lengthU64()));
-    g.pel.items.push({ id: idFromBytes(raw), deliveryTime, deliveryCount, consumer: null });
+    items.push({ id, deliveryTime, deliveryCount, consumer: null });
   }
   const consumers = r.count(1 + 8 + 1);
   for (let i = 0; i < consumers; i++) {

@@ -61,7 +61,12 @@ export class PendingList {
   }
 }
 
-/** a < b (ms and seq are numbers or, past 2^53, bigints, which compare with each other as values). */
+/**
+ * a < b (ms and seq are numbers or, past 2^53, bigints, which compare with
+ * each other as values). Not id.ts's compareIds: that one is shared by every
+ * stream path and its type feedback with it, and in A/B the consumer-group
+ * load's XACKs took about a fifth longer with it here.
+ */
 function before(a: StreamId, b: StreamId): boolean {
   return a.ms !== b.ms ? a.ms < b.ms : a.seq < b.seq;
 }
