@@ -5,9 +5,10 @@ import { optionWord } from '../../core/options.js';
 import {
   CORRUPT, DENSE, HEADER, REGISTERS, SPARSE, cacheValid, cachedCount, denseGet, invalidateCache, setCachedCount,
 } from './hll-format.js';
-import { addElement, countOf, countRegisters, mergeInto, raise } from './hll-ops.js';
+import { addElement, countOf, raise } from './hll-ops.js';
 import { selfTest } from './hll-selftest.js';
 import { describeSparse, emptyHll, toDense } from './hll-sparse.js';
+import { RegisterMaxima } from './hll-union.js';
 import { hllBytes, hllOrFail, newHll, openHll, saveHll, type OpenHll } from './hll-value.js';
 
 const sparseMax = (c: Ctx) => c.config.num('hll-sparse-max-bytes');
@@ -51,13 +52,13 @@ function pfadd(c: Ctx, argv: string[]): void {
  */
 function pfcount(c: Ctx, argv: string[]): void {
   if (argv.length > 2) {
-    const max = new Uint8Array(REGISTERS);
+    const max = new RegisterMaxima();
     for (let i = 1; i < argv.length; i++) {
       const v = c.db.read(argv[i]);
       if (v === undefined) continue;
-      if (!mergeInto(max, hllBytes(hllOrFail(v)))) throw new CommandError(CORRUPT);
+      if (!max.merge(hllBytes(hllOrFail(v)))) throw new CommandError(CORRUPT);
     }
-    c.reply.integer(countRegisters(max));
+    c.reply.integer(max.estimate());
     return;
   }
   const key = argv[1];
@@ -90,21 +91,24 @@ function pfcount(c: Ctx, argv: string[]): void {
  * a pfadd event.
  */
 function pfmerge(c: Ctx, argv: string[]): void {
-  const max = new Uint8Array(REGISTERS);
+  const max = new RegisterMaxima();
   let dense = false;
   for (let i = 1; i < argv.length; i++) {
     const v = c.db.read(argv[i]);
     if (v === undefined) continue;
     const b = hllBytes(hllOrFail(v));
     if (b[4] === DENSE) dense = true;
-    if (!mergeInto(max, b)) throw new CommandError(CORRUPT);
+    if (!max.merge(b)) throw new CommandError(CORRUPT);
   }
   const key = argv[1];
   const v = c.db.get(key);
   const o = v === undefined ? newHll(key, emptyHll()) : openHll(key, hllOrFail(v));
   if (dense && !toDense(o.h)) throw new CommandError(CORRUPT);
   const limit = sparseMax(c);
-  for (let i = 0; i < REGISTERS; i++) if (max[i] !== 0) raise(o.h, i, max[i], limit);
+  for (let i = 0; i < REGISTERS; i++) {
+    const r = max.get(i);
+    if (r !== 0) raise(o.h, i, r, limit);
+  }
   invalidateCache(o.h.buf);
   saveHll(c, o, 1);
   c.keyspace.notify(c.db, '$', 'pfadd', key);

@@ -1,46 +1,30 @@
 /**
  * MurmurHash64A, the hash Redis's HyperLogLog uses (seed 0xadc83b19), on
- * 32-bit words. Products go through 16-bit limbs whose partial sums stay
- * below 2^32 for this multiplier, and results land in an Int32Array: BigInt
- * arithmetic, or uint32 values kept in variables, would allocate on every
- * step of every element added.
+ * 32-bit words. A 64-bit product modulo 2^64 is Math.imul for the low
+ * word; the high word adds two more Math.imul to the carry out of
+ * low × low, which goes through 16-bit halves whose products and partial
+ * sums stay below 2^32. Products land in an Int32Array: BigInt
+ * arithmetic would allocate on every step, and so would a helper that
+ * returns a word, whenever V8 does not inline it (a word is rarely a
+ * small integer), as happens inside PFADD.
  */
 
-/** The multiplier 0xc6a4a7935bd1e995 in 16-bit limbs, lowest first. */
-const M0 = 0xe995;
-const M1 = 0x5bd1;
-const M2 = 0xa793;
-const M3 = 0xc6a4;
+const M_HI = 0xc6a4a793 | 0;
+const M_LO = 0x5bd1e995;
 
 /** The last product or hash: [high word, low word]. */
 const R = new Int32Array(2);
 
 /** R = (hi, lo) × M, modulo 2^64. */
 function mulM(hi: number, lo: number): void {
-  const x0 = lo & 0xffff;
-  const x1 = lo >>> 16;
-  const x2 = hi & 0xffff;
-  const x3 = hi >>> 16;
-  let c = x0 * M0;
-  const r0 = c & 0xffff;
-  c = (c >>> 16) + x1 * M0;
-  let r1 = c & 0xffff;
-  let carry = c >>> 16;
-  c = r1 + x0 * M1;
-  r1 = c & 0xffff;
-  carry += c >>> 16;
-  c = carry + x2 * M0;
-  let r2 = c & 0xffff;
-  carry = c >>> 16;
-  c = r2 + x1 * M1;
-  r2 = c & 0xffff;
-  carry += c >>> 16;
-  c = r2 + x0 * M2;
-  r2 = c & 0xffff;
-  carry += c >>> 16;
-  const r3 = (carry + x3 * M0 + x2 * M1 + x1 * M2 + x0 * M3) & 0xffff;
-  R[1] = r0 | (r1 << 16);
-  R[0] = r2 | (r3 << 16);
+  const aH = lo >>> 16;
+  const aL = lo & 0xffff;
+  const ll = aL * 0xe995;
+  const hl = aH * 0xe995 + (ll >>> 16);
+  const lh = aL * 0x5bd1 + (hl & 0xffff);
+  const carry = aH * 0x5bd1 + (hl >>> 16) + (lh >>> 16);
+  R[1] = Math.imul(lo, M_LO);
+  R[0] = carry + Math.imul(lo, M_HI) + Math.imul(hi, M_LO);
 }
 
 function word(s: string, i: number): number {
@@ -64,17 +48,20 @@ function hash(s: string, seed: number): void {
   }
   const rest = len & 7;
   if (rest > 0) {
-    let tHi = 0;
-    let tLo = 0;
     for (let k = rest - 1; k >= 0; k--) {
       const b = s.charCodeAt(whole + k);
-      if (k >= 4) tHi |= b << (8 * (k - 4));
-      else tLo |= b << (8 * k);
+      if (k >= 4) hi ^= b << (8 * (k - 4));
+      else lo ^= b << (8 * k);
     }
-    mulM(hi ^ tHi, lo ^ tLo);
+    mulM(hi, lo);
     hi = R[0];
     lo = R[1];
   }
+  finish(hi, lo);
+}
+
+/** The last steps, h ^= h >> 47; h *= M; h ^= h >> 47, into R. */
+function finish(hi: number, lo: number): void {
   mulM(hi, lo ^ (hi >>> 15));
   R[1] ^= R[0] >>> 15;
 }
@@ -121,8 +108,6 @@ export function patternOfWords(lo: number, hi: number): { index: number; count: 
   const kHi = R[0];
   mulM(kHi, R[1] ^ (kHi >>> 15));
   mulM(hHi ^ R[0], hLo ^ R[1]);
-  const fHi = R[0];
-  mulM(fHi, R[1] ^ (fHi >>> 15));
-  R[1] ^= R[0] >>> 15;
+  finish(R[0], R[1]);
   return pattern();
 }

@@ -1,42 +1,20 @@
 import { describe, expect, test } from 'vitest';
 import { useSluice } from '../../helpers/fixture.js';
 import type { Resp } from '../../helpers/resp-client.js';
+import { murmurReference } from './murmur-reference.js';
 
 /**
  * Random PFADD, PFMERGE and PFCOUNT sequences against a naive model: 16384
  * registers per key, raised by elements hashed with a BigInt MurmurHash64A
- * written here. After each step the value's bytes (GET) are decoded by the
+ * (murmur-reference.ts). After each step the value's bytes (GET) are decoded by the
  * test's own reader of the format, sparse or dense, and must hold the
  * model's registers; hll-sparse-max-bytes varies so keys cross from sparse
  * to dense at different sizes.
  */
 const sluice = useSluice({ conn: 'fresh' });
 
-const M = 0xc6a4a7935bd1e995n;
-const MASK = (1n << 64n) - 1n;
-
-function murmur(s: string): bigint {
-  let h = (0xadc83b19n ^ (BigInt(s.length) * M)) & MASK;
-  const whole = s.length - (s.length % 8);
-  for (let i = 0; i < whole; i += 8) {
-    let k = 0n;
-    for (let j = 7; j >= 0; j--) k = (k << 8n) | BigInt(s.charCodeAt(i + j));
-    k = (k * M) & MASK;
-    k ^= k >> 47n;
-    k = (k * M) & MASK;
-    h = ((h ^ k) * M) & MASK;
-  }
-  if (s.length % 8 !== 0) {
-    for (let j = (s.length % 8) - 1; j >= 0; j--) h ^= BigInt(s.charCodeAt(whole + j)) << BigInt(8 * j);
-    h = (h * M) & MASK;
-  }
-  h ^= h >> 47n;
-  h = (h * M) & MASK;
-  return h ^ (h >> 47n);
-}
-
 function addTo(regs: Uint8Array, element: string): boolean {
-  const h = murmur(element);
+  const h = murmurReference(element);
   const index = Number(h & 0x3fffn);
   let count = 1;
   for (let rest = (h >> 14n) | (1n << 50n); (rest & 1n) === 0n; rest >>= 1n) count++;

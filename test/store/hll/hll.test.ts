@@ -1,6 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { murmurHash64A, patternOf, patternOfWords } from '../../../src/store/hll/murmur.js';
 import { selfTest } from '../../../src/store/hll/hll-selftest.js';
+import { DENSE_SIZE, HEADER, REGISTERS, denseSet } from '../../../src/store/hll/hll-format.js';
+import { raise } from '../../../src/store/hll/hll-ops.js';
+import { emptyHll } from '../../../src/store/hll/hll-sparse.js';
+import { RegisterMaxima } from '../../../src/store/hll/hll-union.js';
+import { murmurReference } from './murmur-reference.js';
 import { MutableString } from '../../../src/store/keyspace/mutable-string.js';
 import { useSluice } from '../../helpers/fixture.js';
 import type { Resp } from '../../helpers/resp-client.js';
@@ -27,33 +32,20 @@ async function observe(cmd: string[], key = 'h'): Promise<{ dirty: number; watch
 
 describe('MurmurHash64A', () => {
   test('matches values computed with 64-bit integer arithmetic, for every tail length', () => {
-    const M = 0xc6a4a7935bd1e995n;
-    const mask = (1n << 64n) - 1n;
-    const reference = (s: string, seed: bigint): bigint => {
-      let h = (seed ^ (BigInt(s.length) * M)) & mask;
-      const whole = s.length - (s.length % 8);
-      for (let i = 0; i < whole; i += 8) {
-        let k = 0n;
-        for (let j = 7; j >= 0; j--) k = (k << 8n) | BigInt(s.charCodeAt(i + j));
-        k = (k * M) & mask;
-        k ^= k >> 47n;
-        k = (k * M) & mask;
-        h ^= k;
-        h = (h * M) & mask;
-      }
-      if (s.length % 8 !== 0) {
-        for (let j = (s.length % 8) - 1; j >= 0; j--) h ^= BigInt(s.charCodeAt(whole + j)) << BigInt(8 * j);
-        h = (h * M) & mask;
-      }
-      h ^= h >> 47n;
-      h = (h * M) & mask;
-      h ^= h >> 47n;
-      return h;
-    };
     for (let len = 0; len < 40; len++) {
       const s = Array.from({ length: len }, (_, i) => String.fromCharCode((i * 89 + len * 13) & 0xff)).join('');
       const [hi, lo] = murmurHash64A(s, 0xadc83b19);
-      expect((BigInt(hi) << 32n) | BigInt(lo), `length ${len}`).toBe(reference(s, 0xadc83b19n));
+      expect((BigInt(hi) << 32n) | BigInt(lo), `length ${len}`).toBe(murmurReference(s));
+    }
+  });
+
+  test('matches them on 2,000 pseudo-random byte strings, so every carry between the product\'s halves is exercised', () => {
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24;
+    for (let n = 0; n < 2000; n++) {
+      const s = Array.from({ length: 1 + (n % 33) }, next).map((b) => String.fromCharCode(b)).join('');
+      const [hi, lo] = murmurHash64A(s, 0xadc83b19);
+      expect((BigInt(hi) << 32n) | BigInt(lo)).toBe(murmurReference(s));
     }
   });
 
@@ -67,6 +59,33 @@ describe('MurmurHash64A', () => {
       for (let rest = (h >> 14n) | (1n << 50n); (rest & 1n) === 0n; rest >>= 1n) n++;
       expect(count).toBe(n);
     }
+  });
+});
+
+describe('the union of several HLLs', () => {
+  const denseWith = (registers: number[]): Buffer => {
+    const b = Buffer.alloc(DENSE_SIZE);
+    b.write('HYLL', 0, 'latin1');
+    registers.forEach((r, i) => denseSet(b, HEADER, i, r));
+    return b;
+  };
+
+  test('holds each register\'s largest value over dense HLLs, for every six-bit value on either side', () => {
+    const a = Array.from({ length: REGISTERS }, (_, i) => i % 64);
+    const b = Array.from({ length: REGISTERS }, (_, i) => Math.floor(i / 64) % 64);
+    const c = Array.from({ length: REGISTERS }, (_, i) => (i * 37) % 64);
+    const union = new RegisterMaxima();
+    for (const regs of [a, b, c]) expect(union.merge(denseWith(regs))).toBe(true);
+    for (let i = 0; i < REGISTERS; i++) expect(union.get(i), `register ${i}`).toBe(Math.max(a[i], b[i], c[i]));
+  });
+
+  test('a sparse HLL merged after a dense one raises only the registers it holds higher', () => {
+    const sparse = emptyHll();
+    for (const [i, v] of [[0, 5], [1, 1], [16383, 32], [700, 2]]) raise(sparse, i, v, 3000);
+    const union = new RegisterMaxima();
+    union.merge(denseWith(Array.from({ length: REGISTERS }, () => 3)));
+    expect(union.merge(sparse.bytes)).toBe(true);
+    expect([0, 1, 2, 700, 16383].map((i) => union.get(i))).toEqual([5, 3, 3, 3, 32]);
   });
 });
 
