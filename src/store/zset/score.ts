@@ -33,9 +33,12 @@ export function scoreArg(s: string, message = NOT_FLOAT): number {
 }
 
 /**
- * The common shape of a score, digits with at most one '-' and one '.',
- * short enough that Number() reads it as strtod does; NaN otherwise, for
- * the full reader.
+ * The common shapes of a score, digits with at most one '-' and one '.',
+ * then perhaps an exponent (redis-benchmark's random coordinates are
+ * `000000123456e-6`), short enough that Number() reads it as strtod does;
+ * NaN otherwise, for the full reader. A result strtod flags as out of
+ * range (infinite, or zero from non-zero digits) goes to the full reader
+ * too, which refuses it.
  */
 function plainDecimal(s: string): number {
   const n = s.length;
@@ -43,14 +46,34 @@ function plainDecimal(s: string): number {
   let i = s.charCodeAt(0) === 45 ? 1 : 0;
   if (i === n) return NaN;
   let digits = 0;
+  let nonZero = false;
   let dot = false;
   for (; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-    else if (c === 46 && !dot) dot = true;
-    else return NaN;
+    if (c >= 48 && c <= 57) {
+      digits++;
+      if (c !== 48) nonZero = true;
+    } else if (c === 46 && !dot) {
+      dot = true;
+    } else if ((c | 0x20) === 101) {
+      break;
+    } else {
+      return NaN;
+    }
   }
-  return digits === 0 ? NaN : Number(s);
+  if (digits === 0) return NaN;
+  if (i === n) return Number(s);
+  // The exponent: a sign, then at least one digit, then nothing else.
+  i++;
+  const sign = i < n ? s.charCodeAt(i) : 0;
+  if (sign === 43 || sign === 45) i++;
+  if (i === n) return NaN;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return NaN;
+  }
+  const d = Number(s);
+  return d === Infinity || d === -Infinity || (d === 0 && nonZero) ? NaN : d;
 }
 
 /** A score in a range argument (zslParseRange): strtod with nothing after the number, blanks before it and overflow allowed. */

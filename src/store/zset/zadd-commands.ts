@@ -7,6 +7,16 @@ import { NAN_SCORE, scoreArg } from './score.js';
 import { writableZset, zsetLimits } from './zset-access.js';
 import { ZSetValue } from './zset.js';
 
+/** ZADD's options: NX/XX, GT/LT, CH, INCR (ZINCRBY's). */
+export interface ZaddOptions {
+  nx: boolean;
+  xx: boolean;
+  gt: boolean;
+  lt: boolean;
+  ch: boolean;
+  incr: boolean;
+}
+
 /**
  * ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member …], and
  * ZINCRBY (ZADD with INCR, options parsed the same way). Every score is
@@ -14,99 +24,101 @@ import { ZSetValue } from './zset.js';
  */
 function zadd(incrCommand: boolean) {
   return (c: Ctx, argv: string[]): void => {
-    let nx = false;
-    let xx = false;
-    let gt = false;
-    let lt = false;
-    let ch = false;
-    let incr = incrCommand;
+    const o: ZaddOptions = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: incrCommand };
     let at = 2;
     for (; at < argv.length; at++) {
       const w = optionWord(argv[at]);
-      if (w === 'nx') nx = true;
-      else if (w === 'xx') xx = true;
-      else if (w === 'ch') ch = true;
-      else if (w === 'incr') incr = true;
-      else if (w === 'gt') gt = true;
-      else if (w === 'lt') lt = true;
+      if (w === 'nx') o.nx = true;
+      else if (w === 'xx') o.xx = true;
+      else if (w === 'ch') o.ch = true;
+      else if (w === 'incr') o.incr = true;
+      else if (w === 'gt') o.gt = true;
+      else if (w === 'lt') o.lt = true;
       else break;
     }
     const pairs = argv.length - at;
     if (pairs === 0 || pairs % 2 !== 0) throw new CommandError(SYNTAX);
     const elements = pairs / 2;
-    if (nx && xx) throw new CommandError('ERR XX and NX options at the same time are not compatible');
-    if ((gt && nx) || (lt && nx) || (gt && lt)) {
+    if (o.nx && o.xx) throw new CommandError('ERR XX and NX options at the same time are not compatible');
+    if ((o.gt && o.nx) || (o.lt && o.nx) || (o.gt && o.lt)) {
       throw new CommandError('ERR GT, LT, and/or NX options at the same time are not compatible');
     }
-    if (incr && elements > 1) throw new CommandError('ERR INCR option supports a single increment-element pair');
+    if (o.incr && elements > 1) throw new CommandError('ERR INCR option supports a single increment-element pair');
     // A plain array: a typed array's allocation cost a tenth of a one-member ZADD.
     const scores: number[] = [];
     for (let j = 0; j < elements; j++) scores.push(scoreArg(argv[at + 2 * j]));
-
-    const key = argv[1];
-    let z = writableZset(c, key);
-    const limits = zsetLimits(c);
-    const isNew = z === undefined;
-    if (z === undefined) {
-      if (xx) {
-        if (incr) c.reply.nullBulk();
-        else c.reply.integer(0);
-        return;
-      }
-      z = ZSetValue.create(elements, argv[at + 1].length, limits);
-    } else {
-      z.maybeConvert(elements, limits);
-    }
-
-    let added = 0;
-    let updated = 0;
-    let processed = 0;
-    let result = 0;
-    const editor = z.packed && elements > 1 ? new PackedEditor(z) : null;
-    const target: ZaddTarget = editor ?? z;
-    for (let j = 0; j < elements; j++) {
-      const member = argv[at + 2 * j + 1];
-      let score = scores[j];
-      const current = target.score(member);
-      if (current === undefined) {
-        if (xx) continue;
-        target.add(member, score, limits);
-        added++;
-      } else {
-        if (nx) continue;
-        if (incr) {
-          score += current;
-          // Only INCR's one pair gets here, before anything changed.
-          if (score !== score) throw new CommandError(NAN_SCORE);
-        }
-        if ((lt && score >= current) || (gt && score <= current)) continue;
-        if (score !== current) {
-          target.update(member, current, score);
-          updated++;
-        }
-      }
-      processed++;
-      result = score;
-    }
-    editor?.close();
-
-    if (added + updated > 0) {
-      if (isNew) c.db.set(key, z);
-      else c.db.modified(key);
-      c.keyspace.dirty += added + updated - 1;
-      c.keyspace.notify(c.db, 'z', incr ? 'zincr' : 'zadd', key);
-    }
-    if (incr) {
-      if (processed > 0) c.reply.double(result);
-      else c.reply.nullBulk();
-    } else {
-      c.reply.integer(ch ? added + updated : added);
-    }
+    zaddScores(c, argv[1], o, scores, argv, at + 1, 2);
   };
 }
 
-/** ZADD's handler: GEOADD runs it on the line it rewrites, as Redis's geoaddCommand calls zaddCommand. */
-export const zaddHandler = zadd(false);
+/**
+ * ZADD once its arguments are read: score j goes with member
+ * argv[first + stride × j]. GEOADD comes here with the scores its points
+ * make, as Redis's geoaddCommand calls zaddCommand.
+ */
+export function zaddScores(c: Ctx, key: string, o: ZaddOptions, scores: number[], argv: string[], first: number, stride: number): void {
+  const { nx, xx, gt, lt, incr } = o;
+  const elements = scores.length;
+  let z = writableZset(c, key);
+  const limits = zsetLimits(c);
+  const isNew = z === undefined;
+  if (z === undefined) {
+    if (xx) {
+      if (incr) c.reply.nullBulk();
+      else c.reply.integer(0);
+      return;
+    }
+    z = ZSetValue.create(elements, argv[first].length, limits);
+  } else {
+    z.maybeConvert(elements, limits);
+  }
+
+  let added = 0;
+  let updated = 0;
+  let processed = 0;
+  let result = 0;
+  const editor = z.packed && elements > 1 ? new PackedEditor(z) : null;
+  const target: ZaddTarget = editor ?? z;
+  for (let j = 0; j < elements; j++) {
+    const member = argv[first + stride * j];
+    let score = scores[j];
+    const current = target.score(member);
+    if (current === undefined) {
+      if (xx) continue;
+      target.add(member, score, limits);
+      added++;
+    } else {
+      if (nx) continue;
+      if (incr) {
+        score += current;
+        // Only INCR's one pair gets here, before anything changed.
+        if (score !== score) throw new CommandError(NAN_SCORE);
+      }
+      if ((lt && score >= current) || (gt && score <= current)) continue;
+      if (score !== current) {
+        target.update(member, current, score);
+        updated++;
+      }
+    }
+    processed++;
+    result = score;
+  }
+  editor?.close();
+
+  if (added + updated > 0) {
+    if (isNew) c.db.set(key, z);
+    else c.db.modified(key);
+    c.keyspace.dirty += added + updated - 1;
+    c.keyspace.notify(c.db, 'z', incr ? 'zincr' : 'zadd', key);
+  }
+  if (incr) {
+    if (processed > 0) c.reply.double(result);
+    else c.reply.nullBulk();
+  } else {
+    c.reply.integer(o.ch ? added + updated : added);
+  }
+}
+
 
 const ZSET = { acl: ['sortedset'], group: 'sorted-set' } as const;
 
@@ -121,7 +133,7 @@ export const zaddCommands: CommandSpec[] = [
       ['6.2.0', 'Added the `GT` and `LT` options.'],
     ],
     summary: "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.",
-    complexity: 'O(log(N)) for each item added, where N is the number of elements in the sorted set.', handler: zaddHandler,
+    complexity: 'O(log(N)) for each item added, where N is the number of elements in the sorted set.', handler: zadd(false),
   },
   {
     ...ZSET, name: 'zincrby', arity: 4, flags: ['write', 'denyoom', 'fast'], keySpecs: ['RW access update: index 1, range 0'],

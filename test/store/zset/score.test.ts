@@ -24,7 +24,9 @@ describe('score arguments', () => {
     expect(toScore('-0')).toBe(-0);
     expect(toScore('1e-310')).toBe(1e-310);
     expect(toScore('123456789012345678901234567890')).toBe(1.2345678901234568e29);
-    for (const bad of ['', ' 1', '1 ', '\t1', 'nan', '1e400', '1e-400', '1x', '1\x00', '0x', '(1', '--1']) {
+    expect(toScore('000000123456e-6')).toBe(0.123456);
+    expect(toScore('-2.5E+3')).toBe(-2500);
+    for (const bad of ['', ' 1', '1 ', '\t1', 'nan', '1e400', '1e-400', '1x', '1\x00', '0x', '(1', '--1', '1e', '1e-', '1e5e5', '1e5.5']) {
       expect(toScore(bad), JSON.stringify(bad)).toBeNull();
     }
   });
