@@ -127,6 +127,9 @@ export class CaptureReply implements Reply {
   bulk(s: string): void {
     this.put(s);
   }
+  bulkDashed(a: number, b: number): void {
+    this.put(`${a}-${b}`);
+  }
   bulkBuffer(b: Buffer): void {
     this.put(b.toString('latin1'));
   }
@@ -196,6 +199,7 @@ export class DiscardReply implements Reply {
   }
   integer(): void {}
   bulk(): void {}
+  bulkDashed(): void {}
   bulkBuffer(): void {}
   nullBulk(): void {}
   nullArray(): void {}

@@ -29,6 +29,12 @@ export interface Reply {
   error(message: string, keepLineFeeds?: boolean): void;
   integer(n: number | bigint): void;
   bulk(s: string): void;
+  /**
+   * The bulk string `<a>-<b>` of two non-negative safe integers (a stream
+   * ID), which the output writes digit by digit: the string would be built
+   * as two parts and flattened again to be written.
+   */
+  bulkDashed(a: number, b: number): void;
   bulkBuffer(b: Buffer): void;
   /** RESP2 `$-1`, RESP3 `_`. */
   nullBulk(): void;
@@ -91,6 +97,30 @@ function writeHeader(buf: Buffer, at: number, type: number, n: number): number {
   buf[at++] = 13;
   buf[at++] = 10;
   return at;
+}
+
+/** How many decimal digits a non-negative safe integer has. */
+function digitCount(n: number): number {
+  let digits = 1;
+  for (let p = 10; p <= n; p *= 10) digits++;
+  return digits;
+}
+
+/**
+ * Writes the `digits` digits of a non-negative safe integer at `at`;
+ * returns the new end. Past 2^31 it goes in two parts of small integers:
+ * remainders of a double cost several times an integer's.
+ */
+function writeDigits(buf: Buffer, at: number, n: number, digits: number): number {
+  let i = at + digits - 1;
+  if (n >= 0x80000000) {
+    const high = Math.floor(n / 1e8);
+    let low = n - high * 1e8;
+    for (const end = i - 8; i > end; i--, low = (low / 10) | 0) buf[i] = 48 + (low % 10);
+    n = high;
+  }
+  for (; i >= at; i--, n = (n / 10) | 0) buf[i] = 48 + (n % 10);
+  return at + digits;
 }
 
 /** Below this length a byte loop beats the native write's fixed cost. */
@@ -389,6 +419,19 @@ export class RespWriter implements Reply {
 
   bulk(s: string): void {
     this.length = writeBulk(this.room(s.length + 24), this.length, s);
+  }
+
+  bulkDashed(a: number, b: number): void {
+    const da = digitCount(a);
+    const db = digitCount(b);
+    const buf = this.room(da + db + 24);
+    let at = writeHeader(buf, this.length, 36 /* $ */, da + db + 1);
+    at = writeDigits(buf, at, a, da);
+    buf[at++] = 45;
+    at = writeDigits(buf, at, b, db);
+    buf[at++] = 13;
+    buf[at++] = 10;
+    this.length = at;
   }
 
   bulkBuffer(b: Buffer): void {

@@ -111,6 +111,9 @@ export class LuaReply implements Reply {
   bulk(s: string): void {
     this.put(s);
   }
+  bulkDashed(a: number, b: number): void {
+    this.put(`${a}-${b}`);
+  }
   bulkBuffer(b: Buffer): void {
     this.put(b.toString('latin1'));
   }

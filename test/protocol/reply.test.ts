@@ -53,6 +53,16 @@ describe('RespWriter encodes byte-exact', () => {
     test(`${name} (RESP3)`, () => expect(encode(3, write)).toBe(resp3));
   }
 
+  test('a dashed pair (a stream ID) is the bulk string of its two numbers, whatever their size', () => {
+    const values = [0, 7, 10, 99, 1000, 2 ** 31 - 1, 2 ** 31, 1700000000005, 1763870000000, 10 ** 15, Number.MAX_SAFE_INTEGER];
+    for (const a of values) {
+      for (const b of values) {
+        const text = `${a}-${b}`;
+        expect(encode(2, (w) => w.bulkDashed(a, b))).toBe(`$${text.length}\r\n${text}\r\n`);
+      }
+    }
+  });
+
   test('errors are counted and the last one kept, cleaned of line breaks', () => {
     const w = writer(2);
     w.error('ERR one');

@@ -42,7 +42,7 @@ export function writeStream(w: RdbWriter, s: StreamValue): void {
     writeId(w, g.lastId);
     w.length(unsigned(g.entriesRead));
     w.length(g.pel.size);
-    for (const n of g.pel.items) {
+    for (const n of g.pel) {
       w.raw(Buffer.from(idKey(n.id), 'latin1'));
       w.msTime(n.deliveryTime);
       w.length(unsigned(n.deliveryCount));
@@ -54,7 +54,7 @@ export function writeStream(w: RdbWriter, s: StreamValue): void {
       w.msTime(c.seenTime);
       w.msTime(c.activeTime);
       w.length(c.pel.size);
-      for (const n of c.pel.items) w.raw(Buffer.from(idKey(n.id), 'latin1'));
+      for (const n of c.pel) w.raw(Buffer.from(idKey(n.id), 'latin1'));
     }
   }
 }
@@ -151,11 +151,11 @@ function readGroup(r: RdbReader, s: StreamValue, type: number): void {
   for (let i = 0; i < pending; i++) {
     const idAt = r.pos;
     const id = idFromBytes(r.bytes(16));
-    const items = g.pel.items;
-    if (items.length !== 0 && compareIds(items[items.length - 1].id, id) >= 0) r.fail('duplicated or unordered PEL entry', idAt);
+    const last = g.pel.last();
+    if (last !== undefined && compareIds(last.id, id) >= 0) r.fail('duplicated or unordered PEL entry', idAt);
     const deliveryTime = r.msTime();
     const deliveryCount = u64(BigInt(r.lengthU64()));
-    items.push({ id, deliveryTime, deliveryCount, consumer: null });
+    g.pel.push({ id, deliveryTime, deliveryCount, consumer: null });
   }
   const consumers = r.count(1 + 8 + 1);
   for (let i = 0; i < consumers; i++) {
@@ -172,13 +172,15 @@ function readGroup(r: RdbReader, s: StreamValue, type: number): void {
       const nack: Nack | undefined = g.pel.get(id);
       if (nack === undefined) r.fail('consumer entry not found in the group PEL', idAt);
       if (nack.consumer !== null) r.fail('PEL entry owned twice', idAt);
-      const list = c.pel.items;
-      if (list.length !== 0 && compareIds(list[list.length - 1].id, id) >= 0) r.fail('unordered consumer PEL', idAt);
+      const last = c.pel.last();
+      if (last !== undefined && compareIds(last.id, id) >= 0) r.fail('unordered consumer PEL', idAt);
       nack.consumer = c;
-      list.push(nack);
+      c.pel.push(nack);
     }
   }
-  if (g.pel.items.some((n) => n.consumer === null)) r.fail('stream group PEL entry without consumer', at);
+  for (const n of g.pel) {
+    if (n.consumer === null) r.fail('stream group PEL entry without consumer', at);
+  }
 }
 
 /** One node's listpack made into a block, checked as streamValidateListpackIntegrity checks it. */

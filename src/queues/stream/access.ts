@@ -1,4 +1,5 @@
 import type { Ctx } from '../../core/context.js';
+import type { Reply } from '../../protocol/reply.js';
 import { CommandError, WRONGTYPE } from '../../core/errors.js';
 import { formatId, type StreamId } from './id.js';
 import { StreamValue, type NodeLimits } from './stream.js';
@@ -21,11 +22,17 @@ export function nodeLimits(c: Ctx): NodeLimits {
   return { maxBytes: c.config.num('stream-node-max-bytes'), maxEntries: c.config.num('stream-node-max-entries') };
 }
 
+/** An ID as a bulk string. */
+export function replyId(r: Reply, id: StreamId): void {
+  if (typeof id.ms === 'number' && typeof id.seq === 'number') r.bulkDashed(id.ms, id.seq);
+  else r.bulk(formatId(id));
+}
+
 /** One entry as Redis replies with it: its ID and its fields and values, or a null array for a deleted one. */
 export function replyEntry(c: Ctx, id: StreamId, pairs: readonly string[] | null): void {
   const r = c.reply;
   r.array(2);
-  r.bulk(formatId(id));
+  replyId(r, id);
   if (pairs === null) {
     r.nullArray();
     return;

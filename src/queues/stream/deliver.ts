@@ -87,9 +87,8 @@ export function deliverNew(
  */
 export function deliverHistory(c: Ctx, s: StreamValue, consumer: Consumer, start: StreamId, count: number): Delivered[] {
   const out: Delivered[] = [];
-  const items = consumer.pel.items;
-  for (let i = consumer.pel.seek(start); i < items.length && (count === 0 || out.length < count); i++) {
-    const nack = items[i];
+  const pel = consumer.pel;
+  for (let nack = pel.atOrAfter(start); nack !== undefined && (count === 0 || out.length < count); nack = pel.after(nack.id)) {
     const e = s.find(nack.id);
     if (e === null) {
       out.push({ id: nack.id, pairs: null });

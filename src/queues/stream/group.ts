@@ -46,18 +46,18 @@ export class Group {
       g.consumers.set(c.name, copy);
       owners.set(c, copy);
     }
-    for (const n of this.pel.items) {
+    for (const n of this.pel) {
       const owner = n.consumer === null ? null : owners.get(n.consumer)!;
       const copy: Nack = { id: n.id, deliveryTime: n.deliveryTime, deliveryCount: n.deliveryCount, consumer: owner };
-      g.pel.items.push(copy);
-      owner?.pel.items.push(copy);
+      g.pel.push(copy);
+      owner?.pel.push(copy);
     }
     return g;
   }
 
   /** Drops a consumer and its pending entries from the group. */
   deleteConsumer(c: Consumer): void {
-    for (const n of c.pel.items) this.pel.remove(n.id);
+    for (const n of c.pel) this.pel.remove(n.id);
     this.consumers.delete(c.name);
   }
 }

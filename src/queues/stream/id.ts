@@ -141,8 +141,40 @@ export function parseIdForm(s: string, missingSeq: U64, strict: boolean, allowAu
   return { id: { ms, seq }, form: 'given' };
 }
 
+/**
+ * The common spelling of an ID, `ms-seq` or `ms` in plain decimals of at
+ * most 15 digits without leading zeros, read in one pass; null for any
+ * other, which parseIdForm then reads (or refuses). XACK's IDs went
+ * through slices and a wrapper object each.
+ */
+function plainId(s: string, missingSeq: U64): StreamId | null {
+  const n = s.length;
+  let ms = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    ms = ms * 10 + d;
+  }
+  if (i === 0 || i > 15 || (i > 1 && s.charCodeAt(0) === 48)) return null;
+  if (i === n) return { ms, seq: missingSeq };
+  if (s.charCodeAt(i) !== 45) return null;
+  const start = ++i;
+  let seq = 0;
+  for (; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    seq = seq * 10 + d;
+  }
+  const digits = n - start;
+  if (digits === 0 || digits > 15 || (digits > 1 && s.charCodeAt(start) === 48)) return null;
+  return { ms, seq };
+}
+
 /** An ID argument, `-` and `+` allowed; the missing sequence is `missingSeq`. */
 export function idArg(s: string, missingSeq: U64 = 0): StreamId {
+  const plain = plainId(s, missingSeq);
+  if (plain !== null) return plain;
   const p = parseIdForm(s, missingSeq, false);
   if (p === null) throw new CommandError(INVALID_ID);
   return p.id;
@@ -150,6 +182,8 @@ export function idArg(s: string, missingSeq: U64 = 0): StreamId {
 
 /** An ID argument where `-` and `+` are refused (Redis's streamParseStrictIDOrReply). */
 export function strictIdArg(s: string, missingSeq: U64 = 0): StreamId {
+  const plain = plainId(s, missingSeq);
+  if (plain !== null) return plain;
   const p = parseIdForm(s, missingSeq, true);
   if (p === null) throw new CommandError(INVALID_ID);
   return p.id;

@@ -23,7 +23,7 @@ export function* streamRebuildCommands(s: StreamValue, key: string): Iterator<st
         yield ['XGROUP', 'CREATECONSUMER', key, g.name, c.name];
         continue;
       }
-      for (const n of c.pel.items) {
+      for (const n of c.pel) {
         yield [
           'XCLAIM', key, g.name, c.name, '0', formatId(n.id), 'TIME', String(n.deliveryTime),
           'RETRYCOUNT', String(n.deliveryCount), 'JUSTID', 'FORCE',

@@ -2,8 +2,8 @@ import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
 import { optionWord } from '../../core/options.js';
-import { noGroup, readStream } from './access.js';
-import { compareIds, formatId, rangeEnd, rangeStart, strictIdArg, type StreamId } from './id.js';
+import { noGroup, readStream, replyId } from './access.js';
+import { compareIds, rangeEnd, rangeStart, strictIdArg, type StreamId } from './id.js';
 
 /** XACK key group id [id …]: all IDs are checked before any is acknowledged. */
 export function xack(c: Ctx, argv: string[]): void {
@@ -17,9 +17,8 @@ export function xack(c: Ctx, argv: string[]): void {
   for (let j = 3; j < argv.length; j++) ids.push(strictIdArg(argv[j]));
   let acked = 0;
   for (const id of ids) {
-    const nack = group.pel.get(id);
+    const nack = group.pel.take(id);
     if (nack === undefined) continue;
-    group.pel.remove(id);
     nack.consumer!.pel.remove(id);
     acked++;
   }
@@ -62,17 +61,17 @@ export function xpending(c: Ctx, argv: string[]): void {
   if (group === undefined) throw noGroup(key, groupName);
   const r = c.reply;
   if (start === null) {
-    const items = group.pel.items;
+    const first = group.pel.first();
     r.array(4);
-    r.integer(items.length);
-    if (items.length === 0) {
+    r.integer(group.pel.size);
+    if (first === undefined) {
       r.nullBulk();
       r.nullBulk();
       r.nullArray();
       return;
     }
-    r.bulk(formatId(items[0].id));
-    r.bulk(formatId(items[items.length - 1].id));
+    replyId(r, first.id);
+    replyId(r, group.pel.last()!.id);
     const owners = group.sortedConsumers().filter((x) => x.pel.size !== 0);
     r.array(owners.length);
     for (const o of owners) {
@@ -93,8 +92,7 @@ export function xpending(c: Ctx, argv: string[]): void {
   }
   const now = c.keyspace.now;
   const out = [];
-  for (let i = pel.seek(start!); count > 0 && i < pel.items.length && compareIds(pel.items[i].id, end!) <= 0; i++) {
-    const nack = pel.items[i];
+  for (let nack = pel.atOrAfter(start!); count > 0 && nack !== undefined && compareIds(nack.id, end!) <= 0; nack = pel.after(nack.id)) {
     if (minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
     out.push(nack);
     count--;
@@ -102,7 +100,7 @@ export function xpending(c: Ctx, argv: string[]): void {
   r.array(out.length);
   for (const nack of out) {
     r.array(4);
-    r.bulk(formatId(nack.id));
+    replyId(r, nack.id);
     r.bulk(nack.consumer!.name);
     r.integer(Math.max(0, now - nack.deliveryTime));
     r.integer(nack.deliveryCount);

@@ -1,6 +1,6 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, wrongArity } from '../../core/errors.js';
-import { nodeLimits, writableStream } from './access.js';
+import { nodeLimits, replyId, writableStream } from './access.js';
 import { compareIds, formatId, MAX_ID, nextId, u64Add, U64_MAX, type StreamId } from './id.js';
 import { entryFits, LISTPACK_MAX_SIZE, StreamValue } from './stream.js';
 import { parseTrimArgs, type TrimArgs } from './trim-args.js';
@@ -73,15 +73,14 @@ export function xadd(c: Ctx, argv: string[]): void {
   if (size > LISTPACK_MAX_SIZE || !entryFits(pairs, size)) throw new CommandError('ERR Elements are too large to be stored');
   if (fresh) c.db.set(key, s);
   s.append(id, pairs, nodeLimits(c));
-  const idText = formatId(id);
-  c.reply.bulk(idText);
+  replyId(c.reply, id);
   if (!fresh) c.db.modified(key);
   c.keyspace.notify(c.db, 't', 'xadd', key);
   // The effect is built only when someone consumes it; trimming writes into a throwaway copy otherwise.
   const effect = c.propagating ? argv.slice() : [];
   if (a.strategy !== null && trimStream(s, a, effect) !== 0) c.keyspace.notify(c.db, 't', 'xtrim', key);
   if (c.propagating) {
-    if (a.id === null || a.seqForm === 'auto') effect[a.idPos] = idText;
+    if (a.id === null || a.seqForm === 'auto') effect[a.idPos] = formatId(id);
     c.propagateArgv = effect;
   }
   if (!fresh) c.keyspace.waiters?.signalKeyAsReady(c.db, key);

@@ -2,7 +2,7 @@ import type { Ctx } from '../../core/context.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
 import { optionWord } from '../../core/options.js';
-import { noGroup, readStream, replyEntry } from './access.js';
+import { noGroup, readStream, replyEntry, replyId } from './access.js';
 import { alsoPropagate, setIdEffect, xclaimEffect } from './deliver.js';
 import type { Consumer, Group } from './group.js';
 import { add64, compareIds, formatId, MIN_ID, norm64, parseIdForm, rangeStart, strictIdArg, type StreamId } from './id.js';
@@ -40,7 +40,7 @@ function assign(nack: Nack, consumer: Consumer): void {
 }
 
 function replyClaimed(c: Ctx, s: StreamValue, id: StreamId, justId: boolean): void {
-  if (justId) c.reply.bulk(formatId(id));
+  if (justId) replyId(c.reply, id);
   else replyEntry(c, id, s.find(id)!.reader.pairs());
 }
 
@@ -164,16 +164,18 @@ export function xautoclaim(c: Ctx, argv: string[]): void {
   const claimed: StreamId[] = [];
   const deleted: StreamId[] = [];
   const pel = group.pel;
-  let i = pel.seek(start);
-  while (attempts-- > 0 && count > 0 && i < pel.items.length) {
-    const nack = pel.items[i];
+  let at = pel.atOrAfter(start);
+  while (attempts-- > 0 && count > 0 && at !== undefined) {
+    const nack = at;
     if (!s.has(nack.id)) {
       dropDeleted(c, key, group, nack, formatId(nack.id));
       deleted.push(nack.id);
       count--;
+      // It has left the list: what follows it is now the first at or after its ID.
+      at = pel.atOrAfter(nack.id);
       continue;
     }
-    i++;
+    at = pel.after(nack.id);
     if (minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
     nack.deliveryTime = now;
     if (!justId) nack.deliveryCount = add64(nack.deliveryCount, 1);
@@ -184,13 +186,13 @@ export function xautoclaim(c: Ctx, argv: string[]): void {
     alsoPropagate(c, xclaimEffect(key, group, nack));
     c.keyspace.dirty++;
   }
-  const next = i < pel.items.length ? pel.items[i].id : MIN_ID;
+  const next = at !== undefined ? at.id : MIN_ID;
   c.propagateArgv = null;
   const r = c.reply;
   r.array(3);
-  r.bulk(formatId(next));
+  replyId(r, next);
   r.array(claimed.length);
   for (const id of claimed) replyClaimed(c, s, id, justId);
   r.array(deleted.length);
-  for (const id of deleted) r.bulk(formatId(id));
+  for (const id of deleted) replyId(r, id);
 }

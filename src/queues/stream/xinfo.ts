@@ -3,9 +3,9 @@ import { CommandError, NO_SUCH_KEY, NOT_INTEGER } from '../../core/errors.js';
 import { helpReply, subcommandSyntaxError } from '../../core/help.js';
 import { toInt64 } from '../../core/numbers.js';
 import { optionWord } from '../../core/options.js';
-import { readStream, replyEntry } from './access.js';
+import { readStream, replyEntry, replyId } from './access.js';
 import { ENTRIES_READ_UNKNOWN, sortedGroups, type Group } from './group.js';
-import { formatId, MAX_ID, MIN_ID, type U64 } from './id.js';
+import { MAX_ID, MIN_ID, type U64 } from './id.js';
 import { groupLag } from './lag.js';
 import type { StreamValue } from './stream.js';
 import { replyRange } from './xrange.js';
@@ -60,13 +60,13 @@ function streamInfo(c: Ctx, argv: string[], s: StreamValue): void {
   r.bulk('radix-tree-nodes');
   r.integer(s.radixTreeNodes());
   r.bulk('last-generated-id');
-  r.bulk(formatId(s.lastId));
+  replyId(r, s.lastId);
   r.bulk('max-deleted-entry-id');
-  r.bulk(formatId(s.maxDeletedId));
+  replyId(r, s.maxDeletedId);
   r.bulk('entries-added');
   r.integer(s.entriesAdded);
   r.bulk('recorded-first-entry-id');
-  r.bulk(formatId(s.firstId));
+  replyId(r, s.firstId);
   if (!full) {
     r.bulk('groups');
     r.integer(s.groups?.size ?? 0);
@@ -86,7 +86,7 @@ function streamInfo(c: Ctx, argv: string[], s: StreamValue): void {
     r.bulk('name');
     r.bulk(g.name);
     r.bulk('last-delivered-id');
-    r.bulk(formatId(g.lastId));
+    replyId(r, g.lastId);
     r.bulk('entries-read');
     nullableInt(c, entriesRead(g));
     r.bulk('lag');
@@ -94,11 +94,11 @@ function streamInfo(c: Ctx, argv: string[], s: StreamValue): void {
     r.bulk('pel-count');
     r.integer(g.pel.size);
     r.bulk('pending');
-    const pel = count === 0 ? g.pel.items : g.pel.items.slice(0, count);
+    const pel = g.pel.head(count === 0 ? Infinity : count);
     r.array(pel.length);
     for (const n of pel) {
       r.array(4);
-      r.bulk(formatId(n.id));
+      replyId(r, n.id);
       r.bulk(n.consumer!.name);
       r.integer(n.deliveryTime);
       r.integer(n.deliveryCount);
@@ -117,11 +117,11 @@ function streamInfo(c: Ctx, argv: string[], s: StreamValue): void {
       r.bulk('pel-count');
       r.integer(cons.pel.size);
       r.bulk('pending');
-      const own = count === 0 ? cons.pel.items : cons.pel.items.slice(0, count);
+      const own = cons.pel.head(count === 0 ? Infinity : count);
       r.array(own.length);
       for (const n of own) {
         r.array(3);
-        r.bulk(formatId(n.id));
+        replyId(r, n.id);
         r.integer(n.deliveryTime);
         r.integer(n.deliveryCount);
       }
@@ -169,7 +169,7 @@ export function xinfo(c: Ctx, argv: string[]): void {
       r.bulk('pending');
       r.integer(g.pel.size);
       r.bulk('last-delivered-id');
-      r.bulk(formatId(g.lastId));
+      replyId(r, g.lastId);
       r.bulk('entries-read');
       nullableInt(c, entriesRead(g));
       r.bulk('lag');

@@ -184,13 +184,13 @@ describe('consumer groups against a reference model', () => {
         same(s.length, live.size, 'step');
         const g = s.group('g')!;
         same(
-          g.pel.items.map((x) => [x.id.ms, x.consumer!.name, x.deliveryCount]),
+          [...g.pel].map((x) => [x.id.ms, x.consumer!.name, x.deliveryCount]),
           pendingIds().map((n) => [n, pel.get(n)!.consumer, pel.get(n)!.count]),
           'the group\'s pending entries',
         );
         for (const cons of g.consumers.values()) {
-          same(cons.pel.items.every((x) => x.consumer === cons), true, 'step');
-          same(cons.pel.items.map((x) => x.id.ms), pendingIds().filter((n) => pel.get(n)!.consumer === cons.name), 'step');
+          same([...cons.pel].every((x) => x.consumer === cons), true, 'step');
+          same([...cons.pel].map((x) => x.id.ms), pendingIds().filter((n) => pel.get(n)!.consumer === cons.name), 'step');
         }
         same([...g.consumers.keys()].sort(), [...consumers].sort(), 'step');
         const owners = CONSUMERS.map((x) => [x, [...pel.values()].filter((p) => p.consumer === x).length] as const).filter(([, n]) => n !== 0);
