@@ -40,7 +40,7 @@ export class Scripting {
 
   constructor(
     private readonly host: ScriptHost,
-    private readonly version: string,
+    version: string,
     private readonly busyThreshold: () => number,
   ) {
     const lua = this.lua;

@@ -147,7 +147,6 @@ const TLS_SESSIONS = none("Node's TLS server keeps its own session cache; Redis'
 const NO_BGSAVE_TUNING = none('BGSAVE writes from the server itself in slices of about a millisecond, not from a forked child: there is nothing to tune.');
 const NO_LAZYFREE = none('Sluice frees memory through the garbage collector: nothing is freed on a separate thread.');
 const NO_ALLOCATOR = none("Node's garbage collector manages Sluice's memory: there is no jemalloc to tune or defragment.");
-const NO_FORK = none('Sluice never forks a child (the AOF rewrite runs in the process).');
 const NOT_USED = none('Accepted and reported; nothing in Sluice depends on it.');
 
 const NETWORK = section('Network', [

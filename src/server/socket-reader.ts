@@ -61,7 +61,7 @@ export function readChunks(socket: net.Socket, onChunk: (chunk: Buffer) => void)
     handle,
     onread: { buffer, callback: (nread: number) => onChunk(chunkOf(nread)) },
   } as net.SocketConstructorOpts);
-  readDirectly(adopted, handle, buffer, onChunk);
+  readDirectly(adopted, handle, onChunk);
   return adopted;
 }
 
@@ -73,7 +73,7 @@ export function readChunks(socket: net.Socket, onChunk: (chunk: Buffer) => void)
  * end of stream and errors still go to Node's handler. Sluice sets no
  * socket timeout, so the timer has nothing to refresh.
  */
-function readDirectly(socket: net.Socket, handle: StreamHandle, buffer: Buffer, onChunk: (chunk: Buffer) => void): void {
+function readDirectly(socket: net.Socket, handle: StreamHandle, onChunk: (chunk: Buffer) => void): void {
   const h = handle as unknown as { onread?: (this: unknown, ab: ArrayBuffer) => unknown };
   const nodeRead = h.onread;
   if (streamWrap === null || typeof nodeRead !== 'function') return;

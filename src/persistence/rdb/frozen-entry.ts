@@ -5,7 +5,7 @@ import { isString, type Value } from '../../store/keyspace/value.js';
 import type { SetValue } from '../../store/set/set-value.js';
 import type { ZSetValue } from '../../store/zset/zset.js';
 import type { RdbWriter } from '../../core/rdb/writer.js';
-import { TYPE_HASH, TYPE_SET, TYPE_ZSET_2 } from './format.js';
+import { TYPE_HASH, TYPE_ZSET_2 } from './format.js';
 import type { RdbOutput } from './rdb-save.js';
 
 /** A value kept as it was for a background save, written out later. */
