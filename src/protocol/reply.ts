@@ -148,6 +148,9 @@ export function bulkSize(s: string): number {
   return digits + n + 5;
 }
 
+/** Called through the prototype, as byteString calls latin1Slice (see there). */
+const latin1Write = Buffer.prototype.latin1Write;
+
 /** Writes a byte string as a bulk string at `at` (the caller makes room: bulkSize); returns the new end. */
 export function writeBulk(buf: Buffer, at: number, s: string): number {
   const n = s.length;
@@ -156,7 +159,7 @@ export function writeBulk(buf: Buffer, at: number, s: string): number {
     for (let i = 0; i < n; i++) buf[at + i] = s.charCodeAt(i);
     at += n;
   } else {
-    at += buf.latin1Write(s, at);
+    at += latin1Write.call(buf, s, at);
   }
   buf[at++] = 13;
   buf[at++] = 10;
