@@ -1,11 +1,11 @@
 import { DENSE, HEADER, denseGet, denseHistogram, denseSet, estimate } from './hll-format.js';
 import { HllBytes, sparseHistogram, sparseSet } from './hll-sparse.js';
-import { patternOf } from './murmur.js';
+import { patternCount, patternIndex, patternOf } from './murmur.js';
 
 /** Adds an element: 1 if a register rose, 0 if not, -1 for a corrupt sparse body (Redis's hllAdd). */
 export function addElement(h: HllBytes, element: string, maxBytes: number): number {
-  const { index, count } = patternOf(element);
-  return raise(h, index, count, maxBytes);
+  const p = patternOf(element);
+  return raise(h, patternIndex(p), patternCount(p), maxBytes);
 }
 
 /** Raises register `index` to `count` if it is lower, in either encoding. */

@@ -1,6 +1,6 @@
 import { DENSE_SIZE, HEADER, REGISTERS, SPARSE, denseGet, denseHistogram, denseSet, estimate } from './hll-format.js';
 import { countOf, raise } from './hll-ops.js';
-import { patternOfWords } from './murmur.js';
+import { patternCount, patternIndex, patternOfWords } from './murmur.js';
 import { HllBytes, emptyHll } from './hll-sparse.js';
 
 
@@ -41,7 +41,9 @@ export function selfTest(sparseMaxBytes: number, cycles = 1000, elements = 10_00
   let checkpoint = 1;
   for (let j = 1; j <= elements; j++) {
     // The element is the 64-bit integer j ^ seed, as its 8 bytes little endian; one hash serves both HLLs.
-    const { index, count } = patternOfWords(j ^ seedLo, seedHi);
+    const p = patternOfWords(j ^ seedLo, seedHi);
+    const index = patternIndex(p);
+    const count = patternCount(p);
     raise(denseHll, index, count, sparseMaxBytes);
     raise(sparse, index, count, sparseMaxBytes);
     if (j !== checkpoint) continue;

@@ -27,10 +27,6 @@ function mulM(hi: number, lo: number): void {
   R[0] = carry + Math.imul(lo, M_HI) + Math.imul(hi, M_LO);
 }
 
-function word(s: string, i: number): number {
-  return s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) | (s.charCodeAt(i + 2) << 16) | (s.charCodeAt(i + 3) << 24);
-}
-
 /** Leaves the hash of a byte string in R. */
 function hash(s: string, seed: number): void {
   const len = s.length;
@@ -39,7 +35,12 @@ function hash(s: string, seed: number): void {
   let lo = R[1] ^ seed;
   const whole = len - (len & 7);
   for (let i = 0; i < whole; i += 8) {
-    mulM(word(s, i + 4), word(s, i));
+    // The block's words are read here, not by a helper: a word is rarely a small integer, and a helper
+    // V8 did not inline (it did not, inside PFADD) boxed every one it returned.
+    mulM(
+      s.charCodeAt(i + 4) | (s.charCodeAt(i + 5) << 8) | (s.charCodeAt(i + 6) << 16) | (s.charCodeAt(i + 7) << 24),
+      s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) | (s.charCodeAt(i + 2) << 16) | (s.charCodeAt(i + 3) << 24),
+    );
     const kHi = R[0];
     mulM(kHi, R[1] ^ (kHi >>> 15));
     mulM(hi ^ R[0], lo ^ R[1]);
@@ -74,24 +75,34 @@ export function murmurHash64A(s: string, seed: number): [number, number] {
 
 const SEED = 0xadc83b19;
 
-/** The register and pattern length of the hash in R (Redis's hllPatLen). */
-function pattern(): { index: number; count: number } {
+/**
+ * The register and pattern length of the hash in R (Redis's hllPatLen),
+ * packed in one small integer, (count << 14) | register, so that no object
+ * is made per element when V8 does not inline the caller.
+ */
+function pattern(): number {
   const h = R[0];
   const l = R[1];
-  const index = l & 0x3fff;
   const low = l >>> 14;
   let count: number;
   if (low !== 0) count = 32 - Math.clz32(low & -low);
   else if (h !== 0) count = 18 + 32 - Math.clz32(h & -h);
   else count = 51;
-  return { index, count };
+  return (count << 14) | (l & 0x3fff);
 }
 
-/**
- * The register an element falls in (the hash's low 14 bits) and the
- * length of the 0…01 pattern that follows them, 1 to 51.
- */
-export function patternOf(element: string): { index: number; count: number } {
+/** The register of a packed pattern: the hash's low 14 bits. */
+export function patternIndex(p: number): number {
+  return p & 0x3fff;
+}
+
+/** The length of the 0…01 pattern after the register bits, 1 to 51. */
+export function patternCount(p: number): number {
+  return p >>> 14;
+}
+
+/** The packed pattern of an element (see pattern). */
+export function patternOf(element: string): number {
   hash(element, SEED);
   return pattern();
 }
@@ -100,7 +111,7 @@ export function patternOf(element: string): { index: number; count: number } {
  * patternOf for an 8-byte element given as its two little-endian 32-bit
  * words (PFSELFTEST's integers), without making a string of it.
  */
-export function patternOfWords(lo: number, hi: number): { index: number; count: number } {
+export function patternOfWords(lo: number, hi: number): number {
   mulM(0, 8);
   const hHi = R[0];
   const hLo = R[1] ^ SEED;
