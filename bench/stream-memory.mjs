@@ -12,7 +12,7 @@ const port = process.argv[3];
 const entry = (i) => entryXadd('s', i);
 
 const ks = new Keyspace(1);
-const reply = { proto: 2, errors: 0, lastError: '', bulk() {}, integer() {}, nullBulk() {}, error(e) { throw new Error(e); } };
+const reply = { proto: 2, errors: 0, lastError: '', bulk() {}, bulkDashed() {}, integer() {}, nullBulk() {}, error(e) { throw new Error(e); } };
 const c = {
   reply, db: ks.db(0), keyspace: ks, propagateArgv: undefined, effects: null, propagating: false, loading: false, denyBlocking: true,
   config: { num: (n) => (n === 'stream-node-max-entries' ? 100 : 4096), str: () => '' }, argBytes: () => null, block() {},
