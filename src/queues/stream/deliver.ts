@@ -27,10 +27,12 @@ export function setIdEffect(key: string, group: Group): string[] {
 /**
  * Propagates an effect of a stream command in place of the command's own
  * argv (Redis's alsoPropagate with the command's propagation prevented).
+ * The effect is built only when something consumes it: an XREADGROUP
+ * that delivers ten entries made ten XCLAIM lines for nobody.
  */
-export function alsoPropagate(c: Ctx, argv: string[]): void {
+export function alsoPropagate(c: Ctx, effect: () => string[]): void {
   if (!c.propagating) return;
-  c.alsoPropagate(argv);
+  c.alsoPropagate(effect());
   c.propagateArgv = null;
 }
 
@@ -72,11 +74,11 @@ export function deliverNew(
         consumer.pel.insert(nack);
       }
       consumer.activeTime = now;
-      alsoPropagate(c, xclaimEffect(key, group, nack));
+      alsoPropagate(c, () => xclaimEffect(key, group, nack));
     }
     if (out.length === count) break;
   }
-  if (lastIdMoved) alsoPropagate(c, setIdEffect(key, group));
+  if (lastIdMoved) alsoPropagate(c, () => setIdEffect(key, group));
   return out;
 }
 

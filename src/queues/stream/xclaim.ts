@@ -25,7 +25,7 @@ function claimant(c: Ctx, key: string, group: Group, name: string): Consumer {
 
 /** Drops a pending entry whose stream entry is gone, propagating that as Redis does (an XCLAIM that finds nothing). */
 function dropDeleted(c: Ctx, key: string, group: Group, nack: Nack, idText: string): void {
-  alsoPropagate(c, xclaimEffect(key, group, nack, idText));
+  alsoPropagate(c, () => xclaimEffect(key, group, nack, idText));
   c.keyspace.dirty++;
   group.pel.remove(nack.id);
   nack.consumer!.pel.remove(nack.id);
@@ -120,12 +120,12 @@ export function xclaim(c: Ctx, argv: string[]): void {
     assign(nack, consumer);
     claimed.push(id);
     consumer.activeTime = now;
-    alsoPropagate(c, xclaimEffect(key, group, nack, argv[5 + k]));
+    alsoPropagate(c, () => xclaimEffect(key, group, nack, argv[5 + k]));
     propagateLastId = false;
     c.keyspace.dirty++;
   }
   if (propagateLastId) {
-    alsoPropagate(c, setIdEffect(key, group));
+    alsoPropagate(c, () => setIdEffect(key, group));
     c.keyspace.dirty++;
   }
   c.propagateArgv = null;
@@ -183,7 +183,7 @@ export function xautoclaim(c: Ctx, argv: string[]): void {
     claimed.push(nack.id);
     count--;
     consumer.activeTime = now;
-    alsoPropagate(c, xclaimEffect(key, group, nack));
+    alsoPropagate(c, () => xclaimEffect(key, group, nack));
     c.keyspace.dirty++;
   }
   const next = at !== undefined ? at.id : MIN_ID;

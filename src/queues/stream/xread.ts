@@ -137,7 +137,7 @@ function xreadGeneric(withGroup: boolean) {
         consumer = g.consumers.get(consumerName) ?? null;
         if (consumer === null) {
           consumer = createConsumer(c, key, g, consumerName);
-          if (noack) alsoPropagate(c, ['XGROUP', 'CREATECONSUMER', key, g.name, consumerName]);
+          if (noack) alsoPropagate(c, () => ['XGROUP', 'CREATECONSUMER', key, g.name, consumerName]);
         }
         consumer.seenTime = c.keyspace.now;
       } else if (s.length !== 0 && compareIds(lastValidId(s), after) > 0) {
