@@ -48,7 +48,7 @@ export function openHll(key: string, before: StringValue): OpenHll {
   const target = typeof before === 'string' ? new MutableString(before) : before;
   if (target.length === DENSE_SIZE) {
     const buf = target.bytesInPlace();
-    return { key, before, target, inPlace: buf, h: new HllBytes(buf, buf.length) };
+    return { key, before, target, inPlace: buf, h: new HllBytes(buf, DENSE_SIZE) };
   }
   const copy = Buffer.from(target.view());
   return { key, before, target, inPlace: null, h: new HllBytes(copy, copy.length) };

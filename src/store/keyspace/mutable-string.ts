@@ -129,12 +129,14 @@ export class MutableString {
   }
 
   /**
-   * The bytes themselves, to overwrite in place without changing the
-   * length (a dense HyperLogLog's registers): a short value moves into a
-   * buffer of its length first.
+   * The buffer holding the bytes, to overwrite in place without changing
+   * the length (a dense HyperLogLog's registers): a short value moves into
+   * a buffer of its length first. The buffer may be longer than the value;
+   * past it, it holds zeros. Not a view of the value's length: making one
+   * per PFADD cost about a tenth of the command.
    */
   bytesInPlace(): Buffer {
-    return this.room(this.len).subarray(0, this.len);
+    return this.room(this.len);
   }
 
   /** The whole value as a byte string: a copy, O(n), once it is in a buffer. */

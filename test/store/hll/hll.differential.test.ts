@@ -49,6 +49,12 @@ const HLL_ROWS = {
     c('LPUSH', 'l', 'x'), fails('PFMERGE', 'l', 'a'), fails('PFMERGE', 'd', 'l'), fails('PFMERGE', 'd', 'x'), c('GET', 'd'),
     fails('PFMERGE'),
   ],
+  'a dense HLL assembled by APPEND, its bytes in a longer buffer, takes PFADD and PFCOUNT in place': [
+    c('PFADD', 'src', ...elements(3000, 13)), c('PFDEBUG', 'TODENSE', 'src'), c('PFDEBUG', 'ENCODING', 'src'),
+    c('EVAL', "local v = redis.call('GET', KEYS[1]); redis.call('SET', KEYS[2], string.sub(v, 1, 6000)); return redis.call('APPEND', KEYS[2], string.sub(v, 6001))", '2', 'src', 'copy'),
+    c('PFADD', 'copy', ...elements(200, 14)), c('PFDEBUG', 'ENCODING', 'copy'), c('PFCOUNT', 'copy'), c('GET', 'copy'), c('STRLEN', 'copy'),
+    c('PFMERGE', 'copy', 'src'), c('PFCOUNT', 'copy'), c('GET', 'copy'), c('APPEND', 'copy', 'x'), fails('PFADD', 'copy', 'z'),
+  ],
   'sparse encoding limits, promotion at hll-sparse-max-bytes and registers past 32': [
     c('CONFIG', 'SET', 'hll-sparse-max-bytes', '30'), c('PFADD', 'h', ...elements(5, 21)), c('PFDEBUG', 'ENCODING', 'h'),
     c('PFADD', 'h', ...elements(20, 22)), c('PFDEBUG', 'ENCODING', 'h'), c('GET', 'h'), c('CONFIG', 'GET', 'hll-sparse-max-bytes'),
