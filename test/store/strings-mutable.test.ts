@@ -138,6 +138,16 @@ describe('MutableString', () => {
     expect(grown.byteAt(0)).toBe(0x41);
   });
 
+  test('setByte writes one byte of a short value and of one held in a buffer, leaving the rest', () => {
+    const short = new MutableString('abc');
+    short.setByte(2, 0xff);
+    expect(short.toString()).toBe('ab\xff');
+    const long = MutableString.zeroed(2 * BYTES_FROM);
+    long.setByte(BYTES_FROM, 0x80);
+    expect([long.byteAt(BYTES_FROM - 1), long.byteAt(BYTES_FROM), long.byteAt(BYTES_FROM + 1)]).toEqual([0, 0x80, 0]);
+    expect(long.length).toBe(2 * BYTES_FROM);
+  });
+
   test('zeroed(n) holds exactly n zero bytes', () => {
     expect(MutableString.zeroed(3).toString()).toBe('\0\0\0');
     const big = MutableString.zeroed(10 * BYTES_FROM);

@@ -3,7 +3,7 @@ import { CommandError } from '../../core/errors.js';
 import { readString } from '../string/string-values.js';
 import { bitOffsetArg } from './bit-args.js';
 import { byteAt } from './bit-bytes.js';
-import { bitTarget, commit, writeBytes } from './bit-write.js';
+import { bitTarget, commit } from './bit-write.js';
 
 const BAD_BIT = 'ERR bit is not an integer or out of range';
 
@@ -25,7 +25,7 @@ export function setbit(c: Ctx, argv: string[]): void {
   const byte = t.value.byteAt(at);
   const was = (byte & mask) !== 0;
   if (t.grew || was !== on) {
-    writeBytes(t, at, [on ? byte | mask : byte & ~mask]);
+    t.value.setByte(at, on ? byte | mask : byte & ~mask);
     commit(c, t, 1);
     c.keyspace.notify(c.db, '$', 'setbit', key);
   } else {

@@ -113,6 +113,12 @@ export class MutableString {
     if (end > this.len) this.len = end;
   }
 
+  /** Writes one byte at `i`, within the value (SETBIT's): in its buffer when it has one, without a string of it. */
+  setByte(i: number, b: number): void {
+    if (this.bytes !== null) this.bytes[i] = b;
+    else this.setRange(i, String.fromCharCode(b));
+  }
+
   /** The byte at `i`; past the end, 0 (as bytes beyond a string read to the bit commands). */
   byteAt(i: number): number {
     if (i >= this.len) return 0;
