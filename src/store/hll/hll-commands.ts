@@ -52,7 +52,7 @@ function pfadd(c: Ctx, argv: string[]): void {
  */
 function pfcount(c: Ctx, argv: string[]): void {
   if (argv.length > 2) {
-    const max = new RegisterMaxima();
+    const max = RegisterMaxima.shared();
     for (let i = 1; i < argv.length; i++) {
       const v = c.db.read(argv[i]);
       if (v === undefined) continue;
@@ -91,7 +91,7 @@ function pfcount(c: Ctx, argv: string[]): void {
  * a pfadd event.
  */
 function pfmerge(c: Ctx, argv: string[]): void {
-  const max = new RegisterMaxima();
+  const max = RegisterMaxima.shared();
   let dense = false;
   for (let i = 1; i < argv.length; i++) {
     const v = c.db.read(argv[i]);

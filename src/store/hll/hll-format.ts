@@ -57,6 +57,32 @@ export function denseSet(b: Uint8Array, at: number, i: number, v: number): void 
 }
 
 /**
+ * Scratch counters, shared: a command counts one HLL or one union at a
+ * time. Each typed array is an ArrayBuffer of its own, and made per count
+ * (with a union's 16 KiB of registers) they were what made V8 collect under
+ * PFCOUNT of several keys.
+ */
+const LANES = new Int32Array(4 * 64);
+const HISTO = new Float64Array(64);
+
+/** The shared histogram, zeroed, to count into. */
+export function freshHistogram(): Float64Array {
+  HISTO.fill(0);
+  return HISTO;
+}
+
+/** The shared lanes (four of 64 counters), zeroed; see denseHistogram. */
+export function freshLanes(): Int32Array {
+  LANES.fill(0);
+  return LANES;
+}
+
+/** Adds what four lanes of 64 counters hold to `histo`. */
+export function addLanes(lanes: Int32Array, histo: Float64Array): void {
+  for (let v = 0; v < 64; v++) histo[v] += lanes[v] + lanes[64 + v] + lanes[128 + v] + lanes[192 + v];
+}
+
+/**
  * Counts registers by value over a dense body, four registers from each
  * three bytes (a register at a time is four times slower), each of the four
  * into its own lane of 64 counters: one histogram would make every
@@ -64,7 +90,7 @@ export function denseSet(b: Uint8Array, at: number, i: number, v: number): void 
  * hold one of a few values.
  */
 export function denseHistogram(b: Uint8Array, at: number, histo: Float64Array): void {
-  const lanes = new Int32Array(4 * 64);
+  const lanes = freshLanes();
   const end = at + (REGISTERS * 6) / 8;
   for (let p = at; p < end; p += 3) {
     const b0 = b[p];
@@ -75,15 +101,7 @@ export function denseHistogram(b: Uint8Array, at: number, histo: Float64Array): 
     lanes[128 + (((b1 >>> 4) | (b2 << 4)) & 63)]++;
     lanes[192 + (b2 >>> 2)]++;
   }
-  const sum = sumLanes(lanes);
-  for (let v = 0; v < 64; v++) histo[v] += sum[v];
-}
-
-/** The histogram that four lanes of 64 counters add up to. */
-export function sumLanes(lanes: Int32Array): Float64Array {
-  const histo = new Float64Array(64);
-  for (let v = 0; v < 64; v++) histo[v] = lanes[v] + lanes[64 + v] + lanes[128 + v] + lanes[192 + v];
-  return histo;
+  addLanes(lanes, histo);
 }
 
 function sigma(x: number): number {

@@ -1,4 +1,4 @@
-import { DENSE, HEADER, denseGet, denseHistogram, denseSet, estimate } from './hll-format.js';
+import { DENSE, HEADER, denseGet, denseHistogram, denseSet, estimate, freshHistogram } from './hll-format.js';
 import { HllBytes, sparseHistogram, sparseSet } from './hll-sparse.js';
 import { patternCount, patternIndex, patternOf } from './murmur.js';
 
@@ -18,7 +18,7 @@ export function raise(h: HllBytes, index: number, count: number, maxBytes: numbe
 
 /** The estimate for one HLL, or null when its sparse body is corrupt. */
 export function countOf(b: Uint8Array): number | null {
-  const histo = new Float64Array(64);
+  const histo = freshHistogram();
   if (b[4] === DENSE) denseHistogram(b, HEADER, histo);
   else if (!sparseHistogram(b, b.length, histo)) return null;
   return estimate(histo);

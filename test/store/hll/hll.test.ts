@@ -81,6 +81,19 @@ describe('the union of several HLLs', () => {
     for (let i = 0; i < REGISTERS; i++) expect(union.get(i), `register ${i}`).toBe(Math.max(a[i], b[i], c[i]));
   });
 
+  test('the shared union starts empty each time, whatever the last one held', () => {
+    const first = RegisterMaxima.shared();
+    first.merge(denseWith(Array.from({ length: REGISTERS }, () => 9)));
+    const second = RegisterMaxima.shared();
+    expect(second.get(100)).toBe(0);
+    expect(second.estimate()).toBe(0);
+    const sparse = emptyHll();
+    raise(sparse, 7, 3, 3000);
+    const third = RegisterMaxima.shared();
+    third.merge(sparse.bytes);
+    expect([third.get(6), third.get(7), third.get(8)]).toEqual([0, 3, 0]);
+  });
+
   test('a sparse HLL merged after a dense one raises only the registers it holds higher', () => {
     const sparse = emptyHll();
     for (const [i, v] of [[0, 5], [1, 1], [16383, 32], [700, 2]]) raise(sparse, i, v, 3000);
