@@ -19,16 +19,15 @@ function maxima(m: number, y: number): number {
   return y ^ ((m ^ y) & mask);
 }
 
-/**
- * The registers' maxima over several HLLs (PFCOUNT of several keys,
- * PFMERGE, the count of one dense HLL), four registers to a 32-bit word:
- * register 4k+j in byte j of word k. A dense body is read twelve bytes
- * (sixteen registers) at a time and four registers are merged in one
- * subtraction: register by register, three dense HLLs took 165 µs, and
- * this 65 µs.
- */
 let sharedMaxima: RegisterMaxima | null = null;
 
+/**
+ * The registers' maxima over several HLLs (PFCOUNT of several keys,
+ * PFMERGE), four registers to a 32-bit word: register 4k+j in byte j of
+ * word k. A dense body is read twelve bytes (sixteen registers) at a time
+ * and four registers are merged in one subtraction: register by register,
+ * three dense HLLs took 165 µs, and this 65 µs.
+ */
 export class RegisterMaxima {
   private readonly words = new Int32Array(REGISTERS / 4);
   /**
@@ -63,8 +62,8 @@ export class RegisterMaxima {
     }
     const words = this.words;
     if (first) words.fill(0);
-    const covered = eachRun(b, b.length, (first, count, value) => {
-      for (let i = first; i < first + count; i++) {
+    const covered = eachRun(b, b.length, (from, count, value) => {
+      for (let i = from; i < from + count; i++) {
         const k = i >>> 2;
         const shift = (i & 3) << 3;
         const w = words[k];
