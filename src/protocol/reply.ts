@@ -78,6 +78,9 @@ const MAX_REUSED = 16 * 1024;
  */
 export const MAX_BUFFER = 16 * 1024 * 1024;
 
+/** Called through the prototype, as byteString calls latin1Slice (see there). */
+const latin1Write = Buffer.prototype.latin1Write;
+
 /** Writes `<type><n>\r\n` for a non-negative safe integer n at `at`; returns the new end. */
 function writeHeader(buf: Buffer, at: number, type: number, n: number): number {
   buf[at++] = type;
@@ -92,7 +95,7 @@ function writeHeader(buf: Buffer, at: number, type: number, n: number): number {
     for (let i = digits - 1, v = n; i >= 0; i--, v = (v / 10) | 0) buf[at + i] = 48 + (v % 10);
     at += digits;
   } else {
-    at += buf.latin1Write(String(n), at);
+    at += latin1Write.call(buf, String(n), at);
   }
   buf[at++] = 13;
   buf[at++] = 10;
@@ -156,9 +159,6 @@ export function bulkSize(s: string): number {
   for (let p = 10; p <= n; p *= 10) digits++;
   return digits + n + 5;
 }
-
-/** Called through the prototype, as byteString calls latin1Slice (see there). */
-const latin1Write = Buffer.prototype.latin1Write;
 
 /** Writes a byte string as a bulk string at `at` (the caller makes room: bulkSize); returns the new end. */
 export function writeBulk(buf: Buffer, at: number, s: string): number {
@@ -396,7 +396,7 @@ export class RespWriter implements Reply {
 
   private str(s: string): void {
     const buf = this.room(s.length);
-    this.length += buf.latin1Write(s, this.length);
+    this.length += latin1Write.call(buf, s, this.length);
   }
 
   raw(b: Buffer): void {
@@ -449,7 +449,7 @@ export class RespWriter implements Reply {
   bulkBuffer(b: Buffer): void {
     const buf = this.room(b.length + 24);
     let at = this.length;
-    at += buf.latin1Write('$' + b.length + CRLF, at);
+    at += latin1Write.call(buf, '$' + b.length + CRLF, at);
     at += b.copy(buf, at);
     buf[at++] = 13;
     buf[at++] = 10;
@@ -497,8 +497,8 @@ export class RespWriter implements Reply {
       const head = '=' + (s.length + 4) + CRLF + format + ':';
       const buf = this.room(head.length + s.length + 2);
       let at = this.length;
-      at += buf.latin1Write(head, at);
-      at += buf.latin1Write(s, at);
+      at += latin1Write.call(buf, head, at);
+      at += latin1Write.call(buf, s, at);
       buf[at++] = 13;
       buf[at++] = 10;
       this.length = at;
