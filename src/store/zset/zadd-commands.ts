@@ -119,7 +119,6 @@ export function zaddScores(c: Ctx, key: string, o: ZaddOptions, scores: number[]
   }
 }
 
-
 const ZSET = { acl: ['sortedset'], group: 'sorted-set' } as const;
 
 export const zaddCommands: CommandSpec[] = [
