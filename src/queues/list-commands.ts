@@ -78,7 +78,7 @@ function linsert(c: Ctx, argv: string[]): void {
   const n = list.length;
   let at = -1;
   for (let i = 0; i < n; i++) {
-    if (list.get(i) === pivot) {
+    if (list.matches(i, pivot)) {
       at = i;
       break;
     }

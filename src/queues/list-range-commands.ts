@@ -111,7 +111,7 @@ function lpos(c: Ctx, argv: string[]): void {
   let matches = 0;
   for (let k = 0; k < scan; k++) {
     const i = fromTail ? n - 1 - k : k;
-    if (list.get(i) !== element) continue;
+    if (!list.matches(i, element)) continue;
     matches++;
     if (matches < rank) continue;
     found.push(i);

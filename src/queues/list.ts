@@ -11,11 +11,11 @@ import { LISTPACK_EMPTY, LISTPACK_LIMIT, listpackEntrySize } from './listpack-si
  */
 export class ListValue implements TypedValue {
   readonly type = 'list' as const;
-  readonly items: Deque<string>;
+  readonly items: Deque;
   private bytes: number;
   private packed: boolean;
 
-  constructor(items = new Deque<string>(), bytes = LISTPACK_EMPTY, packed = true) {
+  constructor(items = new Deque(), bytes = LISTPACK_EMPTY, packed = true) {
     this.items = items;
     this.bytes = bytes;
     this.packed = packed;
@@ -29,7 +29,7 @@ export class ListValue implements TypedValue {
     return this.packed ? 'listpack' : 'quicklist';
   }
 
-  /** O(elements / 256): the copy shares the deque's chunks copy-on-write. */
+  /** O(elements / 64): the copy shares the deque's chunks copy-on-write. */
   clone(): ListValue {
     return new ListValue(this.items.clone(), this.bytes, this.packed);
   }
@@ -73,6 +73,11 @@ export class ListValue implements TypedValue {
     return this.items.get(i);
   }
 
+  /** Whether element i is `v` (cheaper than comparing get(i): a packed element is not made a string). */
+  matches(i: number, v: string): boolean {
+    return this.items.matches(i, v);
+  }
+
   set(i: number, v: string): void {
     this.bytes += listpackEntrySize(v) - listpackEntrySize(this.items.get(i));
     this.items.set(i, v);
@@ -109,52 +114,9 @@ export class ListValue implements TypedValue {
     this.bytes -= listpackEntrySize(this.items.removeAt(i));
   }
 
-  /**
-   * LREM: removes up to `limit` elements equal to `v` (every one when 0),
-   * scanning from the head, or from the tail when `fromTail`. One pass that
-   * closes the gaps as it goes, then a trim: O(N); a single removal shifts
-   * only the shorter side. Returns how many went.
-   */
+  /** LREM: removes up to `limit` elements equal to `v` (every one when 0), from the head, or from the tail when `fromTail`. */
   removeEqual(v: string, limit: number, fromTail: boolean): number {
-    const items = this.items;
-    const n = items.length;
-    if (limit === 1) {
-      // The common acknowledgement: find it, then close the gap from the nearer end.
-      for (let k = 0; k < n; k++) {
-        const i = fromTail ? n - 1 - k : k;
-        if (items.get(i) === v) {
-          this.removeAt(i);
-          return 1;
-        }
-      }
-      return 0;
-    }
-    let removed = 0;
-    if (!fromTail) {
-      let w = 0;
-      for (let r = 0; r < n; r++) {
-        const x = items.get(r);
-        if (x === v && (limit === 0 || removed < limit)) {
-          removed++;
-          continue;
-        }
-        if (w !== r) items.set(w, x);
-        w++;
-      }
-      items.dropBack(removed);
-    } else {
-      let w = n - 1;
-      for (let r = n - 1; r >= 0; r--) {
-        const x = items.get(r);
-        if (x === v && (limit === 0 || removed < limit)) {
-          removed++;
-          continue;
-        }
-        if (w !== r) items.set(w, x);
-        w--;
-      }
-      items.dropFront(removed);
-    }
+    const removed = this.items.removeEqual(v, limit, fromTail);
     this.bytes -= removed * listpackEntrySize(v);
     return removed;
   }
