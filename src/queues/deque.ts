@@ -1,45 +1,67 @@
+import { detached, indexedRun, runEntry, runEntryIs, runFind, runFindLast, runRotated } from '../store/compact/indexed-run.js';
+
 /** Slots per chunk once a deque outgrows one small chunk: a power of two, so positions split with shifts. */
-const CHUNK_BITS = 8;
+const CHUNK_BITS = 5;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
+/** Chunks a deque has at most to count as short: it keeps no spare chunk from packing. */
+const SMALL = 4;
 /** The first chunk of a new deque: small lists stay small. */
 const FIRST_CHUNK = 4;
 
-type Chunk<T> = (T | undefined)[];
+/** A chunk being written: one slot per element. */
+type Open = (string | undefined)[];
+/** A chunk is open, or packed: an IndexedRun of the slots that were live when it was packed, entry k for slot k. */
+type Chunk = Open | string;
 
 const NOTHING_SHARED = new Uint8Array(0);
 
 /**
- * A double-ended queue of chunks (std::deque's layout). Element i lives at
- * position p = head + i, in chunk p >> CHUNK_BITS of a ring of chunk
- * references, slot p & CHUNK_MASK. Pushing or popping at either end touches
- * one chunk, and allocates or frees a whole chunk only every CHUNK
- * operations, so both ends are O(1) however long the deque is (no
- * Array.prototype.shift, which V8 makes O(n) on large arrays), and indexed
- * access is O(1).
+ * A double-ended queue of byte strings in chunks (std::deque's layout).
+ * Element i lives at position p = head + i, in chunk p >> CHUNK_BITS of a
+ * ring of chunk references, slot p & CHUNK_MASK. Pushing or popping at
+ * either end touches one chunk, and allocates or frees a whole chunk only
+ * every CHUNK operations, so both ends are O(1) however long the deque is
+ * (no Array.prototype.shift, which V8 makes O(n) on large arrays), and
+ * indexed access is O(1).
+ *
+ * Chunks away from the ends are packed: their elements in one string with
+ * an offset table (store/compact/indexed-run.ts), about 2 bytes over the
+ * elements' own where a string each costs 40, as Redis packs a quicklist's
+ * nodes into listpacks. When a chunk is added at an end, the one or two
+ * behind it are packed; reading or popping a packed chunk reads it in
+ * place, and only a write into it opens it again (an array of slices). So
+ * that a deque breathing across a chunk edge does not pack and open the
+ * same chunk over and over, a chunk opened by a push stays open while it is
+ * within one chunk of its end (`reopenedFront`, `reopenedBack`): a chunk is
+ * packed and opened again only CHUNK operations apart, so both costs are
+ * O(1) per operation amortised. A write inside (set, insert, removal)
+ * packs the chunks it opened again before it returns (`tidy`).
  *
  * A deque that fits in one chunk keeps that chunk no bigger than it needs
  * (4, 8, … CHUNK slots), so a short list costs a few words, not a full chunk.
  *
  * clone() shares the chunks instead of copying the elements: O(chunks), a
- * pointer per 256 elements. From then on neither deque writes into a chunk
- * the other may hold: the first write into one copies it (CHUNK slots) and
- * the copy is the writer's own, as a forked process's pages are copied on
- * write. Popping from a shared chunk writes nothing (the slot is not
- * cleared: the other holder keeps the element alive anyway), so a shared
- * chunk costs a copy only when an element in it is set or pushed. A deque
- * of one chunk (every short list) is copied instead, which costs no more.
+ * pointer per CHUNK elements. A packed chunk is a string and never changes.
+ * From then on neither deque writes into an open chunk the other may hold:
+ * the first write into one copies it (CHUNK slots) and the copy is the
+ * writer's own, as a forked process's pages are copied on write. Popping
+ * from a shared chunk writes nothing (the slot is not cleared: the other
+ * holder keeps the element alive anyway), so a shared chunk costs a copy
+ * only when an element in it is set or pushed. A deque of one chunk (every
+ * short list) is copied instead, which costs no more.
  *
  * Ownership is never given back: reference counts would need every holder
  * to say when it is done with a chunk, and a clone is simply dropped. So a
  * deque whose clone is gone still copies each chunk that was shared once
  * before writing into it (a clone costs at most one chunk copy per chunk),
  * and tests a byte per write until none is left. A deque never cloned, or
- * whose shared chunks have all been copied or dropped, tests one integer.
+ * whose shared chunks have all been copied, packed or dropped, tests one
+ * integer.
  */
-export class Deque<T> {
+export class Deque {
   /** Ring of chunk references; its length is a power of two. */
-  private dir: Chunk<T>[] = [];
+  private dir: Chunk[] = [];
   private dirHead = 0;
   /** Chunks in use, from dirHead on. */
   private chunks = 0;
@@ -51,73 +73,185 @@ export class Deque<T> {
   private head = 0;
   length = 0;
   /** An emptied full-size chunk kept for the next one needed, so a deque breathing across a chunk edge allocates nothing. */
-  private spare: Chunk<T> | null = null;
+  private spare: Open | null = null;
+  /** The chunks last opened by a push at the front and at the back (see the class comment). */
+  private reopenedFront: Open | null = null;
+  private reopenedBack: Open | null = null;
+  /** Ring slot of the chunk an inside write opened and has not packed again yet, or -1. */
+  private loose = -1;
   /** Chunks allocated over the deque's life, copies of shared ones included (tests count work with it). */
   chunkAllocations = 0;
   /** Elements moved from one slot to another (regrowing a small chunk, inserting or removing inside). */
   moves = 0;
+  /** Chunks packed, and packed chunks opened again. */
+  packs = 0;
+  unpacks = 0;
 
-  get(i: number): T {
+  get(i: number): string {
     const p = this.head + i;
-    return this.dir[(this.dirHead + (p >> CHUNK_BITS)) & (this.dir.length - 1)][p & CHUNK_MASK] as T;
+    const chunk = this.dir[(this.dirHead + (p >> CHUNK_BITS)) & (this.dir.length - 1)];
+    if (typeof chunk === 'string') return runEntry(chunk, p & CHUNK_MASK);
+    return chunk[p & CHUNK_MASK] as string;
   }
 
-  set(i: number, v: T): void {
+  /** How many chunks in use are open (the rest are packed): O(chunks). */
+  openChunks(): number {
+    let open = 0;
+    for (let c = 0; c < this.chunks; c++) if (typeof this.dir[(this.dirHead + c) & (this.dir.length - 1)] !== 'string') open++;
+    return open;
+  }
+
+  /**
+   * What the deque holds on the heap, by `stringSize` of a string's length:
+   * the ring, each open chunk's slots and its live elements (sampled from
+   * the first ones), each packed chunk's one string. O(chunks).
+   */
+  footprint(stringSize: (length: number) => number, samples: number): number {
+    const mask = this.dir.length - 1;
+    let bytes = 16 + 8 * this.dir.length;
+    let openChunks = 0;
+    let openSlots = 0;
+    let openElements = 0;
+    let sampled = 0;
+    let sampledBytes = 0;
+    for (let c = 0; c < this.chunks; c++) {
+      const chunk = this.dir[(this.dirHead + c) & mask];
+      if (typeof chunk === 'string') {
+        bytes += stringSize(chunk.length);
+        continue;
+      }
+      openChunks++;
+      openSlots += chunk.length;
+      const end = this.liveEnd(c);
+      for (let slot = this.liveStart(c); slot < end; slot++) {
+        openElements++;
+        if (sampled < samples) {
+          sampled++;
+          sampledBytes += stringSize((chunk[slot] as string).length);
+        }
+      }
+    }
+    // An open chunk is an array: its own object and its store's header (48 bytes), then a word per slot.
+    bytes += 48 * openChunks + 8 * openSlots;
+    if (sampled !== 0) bytes += Math.round((sampledBytes / sampled) * openElements);
+    return bytes;
+  }
+
+  /**
+   * The first index in [from, to) whose element is `v`, or -1; the last one
+   * when `backwards`. A packed chunk is searched as one string (runFind),
+   * with no string made per element.
+   */
+  find(v: string, from: number, to: number, backwards: boolean): number {
+    const mask = this.dir.length - 1;
+    if (!backwards) {
+      for (let i = from; i < to; ) {
+        const p = this.head + i;
+        const slot = p & CHUNK_MASK;
+        const end = Math.min(CHUNK, slot + (to - i));
+        const chunk = this.dir[(this.dirHead + (p >> CHUNK_BITS)) & mask];
+        if (typeof chunk === 'string') {
+          const k = runFind(chunk, slot, end, v);
+          if (k !== -1) return i + k - slot;
+        } else {
+          for (let k = slot; k < end; k++) if (chunk[k] === v) return i + k - slot;
+        }
+        i += end - slot;
+      }
+      return -1;
+    }
+    for (let i = to; i > from; ) {
+      const p = this.head + i - 1;
+      const last = p & CHUNK_MASK;
+      const first = Math.max(0, last - (i - 1 - from));
+      const chunk = this.dir[(this.dirHead + (p >> CHUNK_BITS)) & mask];
+      if (typeof chunk === 'string') {
+        const k = runFindLast(chunk, first, last + 1, v);
+        if (k !== -1) return i - 1 - (last - k);
+      } else {
+        for (let k = last; k >= first; k--) if (chunk[k] === v) return i - 1 - (last - k);
+      }
+      i -= last + 1 - first;
+    }
+    return -1;
+  }
+
+  /** Whether element i is `v`, without making a string of a packed one. */
+  private holds(i: number, v: string): boolean {
+    const p = this.head + i;
+    const chunk = this.dir[(this.dirHead + (p >> CHUNK_BITS)) & (this.dir.length - 1)];
+    if (typeof chunk === 'string') return runEntryIs(chunk, p & CHUNK_MASK, v);
+    return chunk[p & CHUNK_MASK] === v;
+  }
+
+  /** Replaces element i: O(1) in an open chunk, O(CHUNK) in a packed one, which is opened and packed again. */
+  set(i: number, v: string): void {
     const p = this.head + i;
     const s = (this.dirHead + (p >> CHUNK_BITS)) & (this.dir.length - 1);
-    if (this.foreign !== 0) {
-      // Out of line: once a process has written into shared chunks the JIT compiles this branch into every
-      // set, and inline it cost each set 4 ns (of 16), out of line 2.
-      this.setShared(s, p & CHUNK_MASK, v);
+    const chunk = this.dir[s];
+    if (typeof chunk !== 'string' && this.foreign === 0) {
+      chunk[p & CHUNK_MASK] = v;
       return;
     }
-    this.dir[s][p & CHUNK_MASK] = v;
+    // Out of line: once a process has written into shared or packed chunks the JIT compiles this branch into
+    // every set, and inline it cost each set 4 ns (of 16), out of line 2.
+    this.put(i, v);
+    this.tidy();
   }
 
-  private setShared(s: number, slot: number, v: T): void {
-    if (this.shared[s] === 1) this.own(s);
-    this.dir[s][slot] = v;
-  }
-
-  pushBack(v: T): void {
+  pushBack(v: string): void {
     if (this.chunks === 0) this.start(0);
     let p = this.head + this.length;
     if (this.chunks === 1) {
       const only = this.dir[this.dirHead];
-      if (p === only.length && only.length < CHUNK) {
+      if (typeof only !== 'string' && p === only.length && only.length < CHUNK) {
         this.regrow(false);
         p = this.head + this.length;
       }
     }
     const c = p >> CHUNK_BITS;
-    if (c === this.chunks) this.addChunk(false);
+    if (c === this.chunks) {
+      this.addChunk(false);
+      this.packBehind(false);
+    }
     const s = (this.dirHead + c) & (this.dir.length - 1);
-    if (this.foreign !== 0 && this.shared[s] === 1) this.own(s);
-    this.dir[s][p & CHUNK_MASK] = v;
+    let chunk = this.dir[s];
+    if (typeof chunk === 'string') chunk = this.reopenedBack = this.unpack(s);
+    else if (this.foreign !== 0 && this.shared[s] === 1) chunk = this.own(s);
+    chunk[p & CHUNK_MASK] = v;
     this.length++;
   }
 
-  pushFront(v: T): void {
+  pushFront(v: string): void {
     if (this.chunks === 0) this.start(FIRST_CHUNK);
     if (this.head === 0) {
-      if (this.chunks === 1 && this.dir[this.dirHead].length < CHUNK) {
+      const first = this.dir[this.dirHead];
+      if (this.chunks === 1 && typeof first !== 'string' && first.length < CHUNK) {
         this.regrow(true);
       } else {
         this.addChunk(true);
         this.head = CHUNK;
+        this.packBehind(true);
       }
     }
-    if (this.foreign !== 0 && this.shared[this.dirHead] === 1) this.own(this.dirHead);
+    let chunk = this.dir[this.dirHead];
+    if (typeof chunk === 'string') chunk = this.reopenedFront = this.unpack(this.dirHead);
+    else if (this.foreign !== 0 && this.shared[this.dirHead] === 1) chunk = this.own(this.dirHead);
     this.head--;
-    this.dir[this.dirHead][this.head] = v;
+    chunk[this.head] = v;
     this.length++;
   }
 
-  popFront(): T | undefined {
+  popFront(): string | undefined {
     if (this.length === 0) return undefined;
     const first = this.dir[this.dirHead];
-    const v = first[this.head] as T;
-    if (this.foreign === 0 || this.shared[this.dirHead] === 0) first[this.head] = undefined;
+    let v: string;
+    if (typeof first === 'string') {
+      v = runEntry(first, this.head);
+    } else {
+      v = first[this.head] as string;
+      if (this.foreign === 0 || this.shared[this.dirHead] === 0) first[this.head] = undefined;
+    }
     this.head++;
     this.length--;
     if (this.length === 0) this.reset();
@@ -128,48 +262,154 @@ export class Deque<T> {
     return v;
   }
 
-  popBack(): T | undefined {
+  popBack(): string | undefined {
     if (this.length === 0) return undefined;
     const p = this.head + this.length - 1;
     const s = (this.dirHead + (p >> CHUNK_BITS)) & (this.dir.length - 1);
     const chunk = this.dir[s];
-    const v = chunk[p & CHUNK_MASK] as T;
-    if (this.foreign === 0 || this.shared[s] === 0) chunk[p & CHUNK_MASK] = undefined;
+    let v: string;
+    if (typeof chunk === 'string') {
+      v = runEntry(chunk, p & CHUNK_MASK);
+    } else {
+      v = chunk[p & CHUNK_MASK] as string;
+      if (this.foreign === 0 || this.shared[s] === 0) chunk[p & CHUNK_MASK] = undefined;
+    }
     this.length--;
     if (this.length === 0) this.reset();
     else if ((p & CHUNK_MASK) === 0 && this.chunks > 1) this.dropChunk(false);
     return v;
   }
 
-  /** Inserts before index i (0 … length), shifting whichever side is shorter: O(min(i, length - i)). */
-  insert(i: number, v: T): void {
+  /**
+   * Inserts before index i (0 … length), shifting whichever side is
+   * shorter: O(min(i, length - i)) element moves, done a chunk at a time
+   * (rotate), so a packed chunk on the way costs one new string.
+   */
+  insert(i: number, v: string): void {
     const n = this.length;
     if (i <= n >> 1) {
       this.pushFront(v);
-      for (let k = 0; k < i; k++) this.set(k, this.get(k + 1));
-      this.moves += i;
+      if (i > 0) this.rotate(0, i, v, false);
     } else {
       this.pushBack(v);
-      for (let k = n; k > i; k--) this.set(k, this.get(k - 1));
-      this.moves += n - i;
+      if (i < n) this.rotate(i, n, v, true);
     }
-    this.set(i, v);
   }
 
-  /** Removes and returns element i, shifting whichever side is shorter. */
-  removeAt(i: number): T {
-    const v = this.get(i);
+  /** Removes and returns element i, shifting whichever side is shorter, as insert does. */
+  removeAt(i: number): string {
     const n = this.length;
     if (i < n >> 1) {
-      for (let k = i; k > 0; k--) this.set(k, this.get(k - 1));
-      this.moves += i;
+      const v = i === 0 ? this.get(0) : this.rotate(0, i, this.get(0), true);
       this.popFront();
-    } else {
-      for (let k = i; k < n - 1; k++) this.set(k, this.get(k + 1));
-      this.moves += n - 1 - i;
-      this.popBack();
+      return v;
     }
+    const v = i === n - 1 ? this.get(i) : this.rotate(i, n - 1, this.get(n - 1), false);
+    this.popBack();
     return v;
+  }
+
+  /**
+   * Rotates elements lo … hi (lo < hi) by one: towards the tail (`right`),
+   * v comes in at lo and the element at hi is returned; towards the head,
+   * the element at lo is returned and v comes in at hi. Chunk by chunk,
+   * each passing the element it loses to the next.
+   */
+  private rotate(lo: number, hi: number, v: string, right: boolean): string {
+    const mask = this.dir.length - 1;
+    const first = (this.head + lo) >> CHUNK_BITS;
+    const last = (this.head + hi) >> CHUNK_BITS;
+    let carry = v;
+    for (let k = 0; k <= last - first; k++) {
+      const c = right ? first + k : last - k;
+      const a = c === first ? (this.head + lo) & CHUNK_MASK : 0;
+      const b = c === last ? (this.head + hi) & CHUNK_MASK : CHUNK - 1;
+      carry = this.rotateChunk((this.dirHead + c) & mask, a, b, carry, right);
+    }
+    return carry;
+  }
+
+  /** One chunk's part of rotate(): slots a … b of the chunk at ring slot s. */
+  private rotateChunk(s: number, a: number, b: number, v: string, right: boolean): string {
+    this.moves += b - a;
+    let chunk = this.dir[s];
+    if (typeof chunk === 'string') {
+      const out = runEntry(chunk, right ? b : a);
+      const run = runRotated(chunk, a, b, v, right);
+      if (run !== null) {
+        this.dir[s] = run;
+        this.unshare(s);
+        return out;
+      }
+      chunk = this.unpack(s);
+    } else if (this.foreign !== 0 && this.shared[s] === 1) {
+      chunk = this.own(s);
+    }
+    // Stored in an open chunk, an element read from a packed one must not keep that chunk's string alive.
+    const kept = detached(v);
+    if (right) {
+      const out = chunk[b] as string;
+      chunk.copyWithin(a + 1, a, b);
+      chunk[a] = kept;
+      return out;
+    }
+    const out = chunk[a] as string;
+    chunk.copyWithin(a, a + 1, b + 1);
+    chunk[b] = kept;
+    return out;
+  }
+
+  /**
+   * LREM's work: removes up to `limit` elements equal to `v` (every one
+   * when 0), the first ones from the head, or from the tail when
+   * `fromTail`. Finds the span from the first to the last element to go,
+   * then closes the gaps by shifting whichever side of it is shorter: O(N)
+   * at worst, and near an end O(distance to the last match). Returns how
+   * many went.
+   */
+  removeEqual(v: string, limit: number, fromTail: boolean): number {
+    const n = this.length;
+    let count = 0;
+    let first = -1;
+    let last = -1;
+    for (let i = fromTail ? n : 0; ; ) {
+      const k = fromTail ? this.find(v, 0, i, true) : this.find(v, i, n, false);
+      if (k === -1) break;
+      if (first === -1) first = k;
+      last = k;
+      if (++count === limit) break;
+      i = fromTail ? k : k + 1;
+    }
+    if (count === 0) return 0;
+    if (count === 1) {
+      this.removeAt(first);
+      return 1;
+    }
+    const lo = Math.min(first, last);
+    const hi = Math.max(first, last);
+    if (hi + 1 <= n - lo) {
+      // Shift what comes before the span towards the tail, over the gaps, and drop the head.
+      let w = hi;
+      for (let r = hi; r >= 0; r--) {
+        if (r >= lo && this.holds(r, v)) continue;
+        if (w !== r) this.put(w, this.get(r));
+        w--;
+      }
+      this.moves += hi + 1 - count;
+      this.tidy();
+      this.dropFront(count);
+    } else {
+      let w = lo;
+      for (let r = lo; r < n; r++) {
+        if (r <= hi && this.holds(r, v)) continue;
+        if (w !== r) this.put(w, this.get(r));
+        w++;
+      }
+      this.moves += n - lo - count;
+      this.tidy();
+      this.dropBack(count);
+    }
+    return count;
   }
 
   /** Drops n elements from the front (or the back): O(n). */
@@ -186,8 +426,8 @@ export class Deque<T> {
    * into one (see the class comment): O(chunks), in builtins (slice, fill)
    * because it runs too rarely for its loops to be compiled.
    */
-  clone(): Deque<T> {
-    const copy = new Deque<T>();
+  clone(): Deque {
+    const copy = new Deque();
     if (this.length === 0) return copy;
     copy.head = this.head;
     copy.length = this.length;
@@ -216,26 +456,128 @@ export class Deque<T> {
     return shared;
   }
 
-  /** Before a write into the chunk at ring slot `s`, flagged as shared: this deque takes a copy of its own. */
-  private own(s: number): void {
+  /** The chunk at ring slot `s` now belongs to this deque alone (it was copied, opened or packed). */
+  private unshare(s: number): void {
+    if (this.foreign !== 0 && this.shared[s] === 1) {
+      this.shared[s] = 0;
+      this.foreign--;
+    }
+  }
+
+  /** Before a write into the open chunk at ring slot `s`, flagged as shared: this deque takes a copy of its own. */
+  private own(s: number): Open {
     this.chunkAllocations++;
-    this.dir[s] = this.liveCopy(s);
-    this.shared[s] = 0;
-    this.foreign--;
+    const copy = this.liveCopy(s) as Open;
+    this.dir[s] = copy;
+    this.unshare(s);
+    return copy;
   }
 
   /**
    * A copy of the chunk at ring slot `s` with the slots not in use cleared,
    * so that elements popped from a shared chunk (which keeps them) are not
-   * kept alive by the copy.
+   * kept alive by the copy. A packed chunk is its own copy.
    */
-  private liveCopy(s: number): Chunk<T> {
+  private liveCopy(s: number): Chunk {
     const chunk = this.dir[s];
+    if (typeof chunk === 'string') return chunk;
     const c = (s - this.dirHead) & (this.dir.length - 1);
     const copy = chunk.slice();
     copy.fill(undefined, 0, c === 0 ? this.head : 0);
     copy.fill(undefined, Math.min(chunk.length, this.head + this.length - (c << CHUNK_BITS)));
     return copy;
+  }
+
+  /** The live slots of the chunk `rel` chunks from the first: [start, end). */
+  private liveStart(rel: number): number {
+    return rel === 0 ? this.head : 0;
+  }
+
+  private liveEnd(rel: number): number {
+    return Math.min(CHUNK, this.head + this.length - (rel << CHUNK_BITS));
+  }
+
+  /** Opens the packed chunk at ring slot `s`: an array of its live elements (slices of the run). */
+  private unpack(s: number): Open {
+    const run = this.dir[s] as string;
+    const rel = (s - this.dirHead) & (this.dir.length - 1);
+    const open = this.newChunk(CHUNK);
+    // Every live slot is in the run: slots were live when it was packed, and none has been added since.
+    const end = this.liveEnd(rel);
+    for (let slot = this.liveStart(rel); slot < end; slot++) open[slot] = runEntry(run, slot);
+    this.unpacks++;
+    this.dir[s] = open;
+    this.unshare(s);
+    return open;
+  }
+
+  /**
+   * Packs the open chunk `rel` chunks from the first, unless a push opened
+   * it and it is still next to that end, or its elements are too big for
+   * one run (then it simply stays open).
+   */
+  private pack(rel: number): void {
+    const s = (this.dirHead + rel) & (this.dir.length - 1);
+    const chunk = this.dir[s];
+    if (typeof chunk === 'string') return;
+    if (chunk === this.reopenedFront) {
+      if (rel <= 1) return;
+      this.reopenedFront = null;
+    }
+    if (chunk === this.reopenedBack) {
+      if (rel >= this.chunks - 2) return;
+      this.reopenedBack = null;
+    }
+    const run = indexedRun(chunk, this.liveStart(rel), this.liveEnd(rel));
+    if (run === null) return;
+    this.packs++;
+    this.dir[s] = run;
+    if (this.foreign !== 0 && this.shared[s] === 1) {
+      this.unshare(s);
+    } else if (this.chunks > SMALL && this.spare === null) {
+      // The next chunk a long deque needs; a short one would keep the spare as long as it lives.
+      chunk.fill(undefined);
+      this.spare = chunk;
+    }
+  }
+
+  /** After a chunk was added at one end: packs the one or two behind it. */
+  private packBehind(front: boolean): void {
+    const n = this.chunks;
+    if (front) {
+      this.pack(1);
+      if (n > 2) this.pack(2);
+    } else {
+      this.pack(n - 2);
+      if (n > 2) this.pack(n - 3);
+    }
+  }
+
+  /**
+   * Element i := v inside a multi-element write: copies a shared chunk or
+   * opens a packed one, which stays open (`loose`) until the write moves on
+   * to another chunk or calls tidy(), so at most one is open at a time.
+   */
+  private put(i: number, v: string): void {
+    const p = this.head + i;
+    const s = (this.dirHead + (p >> CHUNK_BITS)) & (this.dir.length - 1);
+    let chunk = this.dir[s];
+    if (typeof chunk === 'string') {
+      if (this.loose !== -1 && this.loose !== s) this.tidy();
+      chunk = this.unpack(s);
+      this.loose = s;
+    } else if (this.foreign !== 0 && this.shared[s] === 1) {
+      chunk = this.own(s);
+    }
+    chunk[p & CHUNK_MASK] = v;
+  }
+
+  /** Packs again the chunk put() opened, if it is still there. */
+  private tidy(): void {
+    if (this.loose === -1) return;
+    const rel = (this.loose - this.dirHead) & (this.dir.length - 1);
+    this.loose = -1;
+    if (rel < this.chunks) this.pack(rel);
   }
 
   /** First use: one small chunk, the first element going at `at`. */
@@ -253,7 +595,7 @@ export class Deque<T> {
    * the copying is amortised O(1) per push.
    */
   private regrow(front: boolean): void {
-    const old = this.dir[this.dirHead];
+    const old = this.dir[this.dirHead] as Open;
     const n = this.length;
     const size = n * 2 <= old.length ? old.length : old.length * 2;
     const next = size === old.length ? old.slice() : this.newChunk(size);
@@ -266,20 +608,17 @@ export class Deque<T> {
     this.moves += n;
     this.dir[this.dirHead] = next;
     this.head = at;
-    if (this.foreign !== 0) {
-      this.shared[this.dirHead] = 0;
-      this.foreign--;
-    }
+    this.unshare(this.dirHead);
   }
 
-  private newChunk(size: number): Chunk<T> {
+  private newChunk(size: number): Open {
     if (size === CHUNK && this.spare !== null) {
       const c = this.spare;
       this.spare = null;
       return c;
     }
     this.chunkAllocations++;
-    return new Array<T | undefined>(size).fill(undefined);
+    return new Array<string | undefined>(size).fill(undefined);
   }
 
   private addChunk(front: boolean): void {
@@ -298,13 +637,12 @@ export class Deque<T> {
   private dropChunk(front: boolean): void {
     const mask = this.dir.length - 1;
     const at = front ? this.dirHead : (this.dirHead + this.chunks - 1) & mask;
+    const chunk = this.dir[at];
+    if (chunk === this.reopenedFront) this.reopenedFront = null;
+    if (chunk === this.reopenedBack) this.reopenedBack = null;
     // A chunk another deque holds cannot be reused: that deque still reads it.
-    if (this.foreign !== 0 && this.shared[at] === 1) {
-      this.shared[at] = 0;
-      this.foreign--;
-    } else {
-      this.spare = this.dir[at];
-    }
+    if (this.foreign !== 0 && this.shared[at] === 1) this.unshare(at);
+    else if (typeof chunk !== 'string') this.spare = chunk;
     if (front) this.dirHead = (this.dirHead + 1) & mask;
     this.chunks--;
   }
@@ -312,28 +650,33 @@ export class Deque<T> {
   /** Doubles the ring of chunk references, unrolling it: O(chunks), once per doubling. */
   private growDirectory(): void {
     const old = this.dir;
-    const next: Chunk<T>[] = new Array(old.length * 2);
+    const next: Chunk[] = new Array(old.length * 2);
     for (let k = 0; k < this.chunks; k++) next[k] = old[(this.dirHead + k) & (old.length - 1)];
     if (this.foreign !== 0) {
       const shared = new Uint8Array(next.length);
       for (let k = 0; k < this.chunks; k++) shared[k] = this.shared[(this.dirHead + k) & (old.length - 1)];
       this.shared = shared;
     }
+    if (this.loose !== -1) this.loose = (this.loose - this.dirHead) & (old.length - 1);
     this.dir = next;
     this.dirHead = 0;
   }
 
-  /** Empty again: keep the first chunk, centred, and forget the rest. */
+  /** Empty again: keep the first chunk (the spare, or a small new one, if it was packed), centred, and forget the rest. */
   private reset(): void {
-    const first = this.dir[this.dirHead];
+    let first = this.dir[this.dirHead];
     if (this.foreign !== 0) {
-      const shared = this.shared[this.dirHead];
+      const shared = typeof first === 'string' ? 0 : this.shared[this.dirHead];
       this.shared = shared === 1 ? new Uint8Array([1]) : NOTHING_SHARED;
       this.foreign = shared;
     }
+    if (typeof first === 'string') first = this.newChunk(this.spare !== null ? CHUNK : FIRST_CHUNK);
     this.dir = [first];
     this.dirHead = 0;
     this.chunks = 1;
     this.head = first.length >> 1;
+    this.reopenedFront = null;
+    this.reopenedBack = null;
+    this.loose = -1;
   }
 }

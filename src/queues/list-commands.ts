@@ -75,14 +75,7 @@ function linsert(c: Ctx, argv: string[]): void {
   const pivot = argv[3];
   const value = argv[4];
   list.growing(value.length);
-  const n = list.length;
-  let at = -1;
-  for (let i = 0; i < n; i++) {
-    if (list.get(i) === pivot) {
-      at = i;
-      break;
-    }
-  }
+  const at = list.find(pivot, 0, list.length, false);
   if (at === -1) {
     c.reply.integer(-1);
     return;

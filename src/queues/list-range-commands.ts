@@ -109,12 +109,14 @@ function lpos(c: Ctx, argv: string[]): void {
   const scan = maxlen === 0 ? n : Math.min(maxlen, n);
   const found: number[] = [];
   let matches = 0;
-  for (let k = 0; k < scan; k++) {
-    const i = fromTail ? n - 1 - k : k;
-    if (list.get(i) !== element) continue;
+  // The elements looked at: the first `scan` from the head, or the last `scan` from the tail.
+  for (let i = fromTail ? n : 0; ; ) {
+    const at = fromTail ? list.find(element, n - scan, i, true) : list.find(element, i, scan, false);
+    if (at === -1) break;
+    i = fromTail ? at : at + 1;
     matches++;
     if (matches < rank) continue;
-    found.push(i);
+    found.push(at);
     if (count === -1 || (count !== 0 && found.length >= count)) break;
   }
   if (count !== -1) {

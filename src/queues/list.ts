@@ -1,11 +1,8 @@
-import { sampledSize, stringSize, VALUE_OBJECT } from '../store/keyspace/heap-size.js';
+import { stringSize, VALUE_OBJECT } from '../store/keyspace/heap-size.js';
 import { REBUILD_ITEMS_PER_COMMAND, type ListElements } from '../store/keyspace/value.js';
 import { entryAt, nextEntry, ownCopy, pack, unpack } from '../store/compact/packed.js';
 import { Deque } from './deque.js';
 import { LISTPACK_EMPTY, LISTPACK_LIMIT, listpackEntrySize } from './listpack-size.js';
-
-/** Slots per chunk of the deque (deque.ts). */
-const CHUNK_SLOTS = 256;
 
 /**
  * The most elements a list built whole (ListValue.of: loading, RESTORE,
@@ -31,13 +28,13 @@ export class ListValue implements ListElements {
    * dataset is mostly lists that wait; packed, a short one costs one string
    * instead of a deque, its chunks and a string per element.
    */
-  private dq: Deque<string> | null;
+  private dq: Deque | null;
   private cold = '';
   private coldLength = 0;
   private bytes: number;
   private packed: boolean;
 
-  constructor(items: Deque<string> | null = new Deque<string>(), bytes = LISTPACK_EMPTY, packed = true) {
+  constructor(items: Deque | null = new Deque(), bytes = LISTPACK_EMPTY, packed = true) {
     this.dq = items;
     this.bytes = bytes;
     this.packed = packed;
@@ -64,9 +61,9 @@ export class ListValue implements ListElements {
   }
 
   /** The deque, made from the packed elements on a cold list's first use. */
-  private get items(): Deque<string> {
+  private get items(): Deque {
     if (this.dq !== null) return this.dq;
-    const d = new Deque<string>();
+    const d = new Deque();
     // Own copies: a slice of the packed string would keep all of it alive as long as any element lives.
     for (const e of unpack(this.cold)) d.pushBack(ownCopy(e));
     this.dq = d;
@@ -93,7 +90,7 @@ export class ListValue implements ListElements {
     return this.packed ? 'listpack' : 'quicklist';
   }
 
-  /** O(elements / 256): the copy shares the deque's chunks copy-on-write, or a cold list's packed string. */
+  /** O(elements / 32): the copy shares the deque's chunks copy-on-write, or a cold list's packed string. */
   clone(): ListValue {
     if (this.dq === null) {
       const c = new ListValue(null, this.bytes, this.packed);
@@ -104,17 +101,10 @@ export class ListValue implements ListElements {
     return new ListValue(this.dq.clone(), this.bytes, this.packed);
   }
 
-  /**
-   * The deque's chunks (a reference slot per element, in arrays of up to 256
-   * slots, plus the ring that holds them) and the elements, sampled.
-   */
+  /** The deque's structure and elements (packed chunks whole, open ones sampled), or a cold list's one string. */
   memoryUsage(samples: number): number {
     if (this.dq === null) return 2 * VALUE_OBJECT + stringSize(this.cold.length);
-    const n = this.items.length;
-    const chunkSlots = n >= CHUNK_SLOTS ? CHUNK_SLOTS : Math.max(4, 2 ** Math.ceil(Math.log2(Math.max(n, 1))));
-    const chunks = Math.max(1, Math.ceil(n / CHUNK_SLOTS));
-    const structure = 2 * VALUE_OBJECT + chunks * (48 + 8 * chunkSlots) + 16 + 8 * chunks;
-    return structure + sampledSize(n, samples, (i) => stringSize(this.items.get(i).length));
+    return 2 * VALUE_OBJECT + this.dq.footprint(stringSize, samples);
   }
 
   /** A clone: a list that nothing writes to is its own snapshot. */
@@ -162,6 +152,11 @@ export class ListValue implements ListElements {
     return this.items.get(i);
   }
 
+  /** The first index in [from, to) holding `v`, or -1; the last one when `backwards` (Deque.find). */
+  find(v: string, from: number, to: number, backwards: boolean): number {
+    return this.items.find(v, from, to, backwards);
+  }
+
   set(i: number, v: string): void {
     this.bytes += listpackEntrySize(v) - listpackEntrySize(this.items.get(i));
     this.items.set(i, v);
@@ -198,52 +193,9 @@ export class ListValue implements ListElements {
     this.bytes -= listpackEntrySize(this.items.removeAt(i));
   }
 
-  /**
-   * LREM: removes up to `limit` elements equal to `v` (every one when 0),
-   * scanning from the head, or from the tail when `fromTail`. One pass that
-   * closes the gaps as it goes, then a trim: O(N); a single removal shifts
-   * only the shorter side. Returns how many went.
-   */
+  /** LREM: removes up to `limit` elements equal to `v` (every one when 0), from the head, or from the tail when `fromTail`. */
   removeEqual(v: string, limit: number, fromTail: boolean): number {
-    const items = this.items;
-    const n = items.length;
-    if (limit === 1) {
-      // The common acknowledgement: find it, then close the gap from the nearer end.
-      for (let k = 0; k < n; k++) {
-        const i = fromTail ? n - 1 - k : k;
-        if (items.get(i) === v) {
-          this.removeAt(i);
-          return 1;
-        }
-      }
-      return 0;
-    }
-    let removed = 0;
-    if (!fromTail) {
-      let w = 0;
-      for (let r = 0; r < n; r++) {
-        const x = items.get(r);
-        if (x === v && (limit === 0 || removed < limit)) {
-          removed++;
-          continue;
-        }
-        if (w !== r) items.set(w, x);
-        w++;
-      }
-      items.dropBack(removed);
-    } else {
-      let w = n - 1;
-      for (let r = n - 1; r >= 0; r--) {
-        const x = items.get(r);
-        if (x === v && (limit === 0 || removed < limit)) {
-          removed++;
-          continue;
-        }
-        if (w !== r) items.set(w, x);
-        w--;
-      }
-      items.dropFront(removed);
-    }
+    const removed = this.items.removeEqual(v, limit, fromTail);
     this.bytes -= removed * listpackEntrySize(v);
     return removed;
   }

@@ -1,4 +1,4 @@
-import { c, differential, fails } from '../helpers/differential.js';
+import { c, differential, fails, type Row } from '../helpers/differential.js';
 
 /**
  * Every list command and error, side by side with a real redis-server.
@@ -8,6 +8,21 @@ import { c, differential, fails } from '../helpers/differential.js';
  * past the int64 range ("out of range" rather than 7.0's "negative" or an
  * overflow), and a blocked BLPOP whose earlier key changed type.
  */
+/**
+ * A list long enough that its chunks away from the ends are packed, of
+ * elements that hold one another (so a search of a packed chunk's bytes
+ * meets candidates that are not whole elements), of several lengths, some
+ * repeated.
+ */
+function deepList(): Row[] {
+  const elements: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    const n = i % 37;
+    elements.push(i % 5 === 0 ? `item:${n}` : i % 5 === 1 ? `xitem:${n}:x` : i % 5 === 2 ? `item:${n}item:${n}` : i % 5 === 3 ? `i${n}` : `${i}`.padEnd(20 + (i % 7), '.'));
+  }
+  return [c('RPUSH', 'deep', ...elements.slice(0, 200)), c('RPUSH', 'deep', ...elements.slice(200))];
+}
+
 const cases = {
   'LPUSH, RPUSH and their X forms': [
     c('LPUSH', 'k', 'a', 'b', 'c'),
@@ -317,6 +332,35 @@ const cases = {
     c('MULTI'),
     c('BLPOP', 's', '0'),
     c('EXEC'),
+  ],
+  'searches, inserts and removals deep inside a list whose middle is packed': [
+    ...deepList(),
+    c('LPOS', 'deep', 'item:3'),
+    c('LPOS', 'deep', 'item:3', 'RANK', '-1'),
+    c('LPOS', 'deep', 'item:3', 'RANK', '2', 'COUNT', '0'),
+    c('LPOS', 'deep', 'item:3', 'RANK', '-2', 'COUNT', '3'),
+    c('LPOS', 'deep', 'item:3', 'COUNT', '0', 'MAXLEN', '150'),
+    c('LPOS', 'deep', 'item:3', 'RANK', '-1', 'COUNT', '0', 'MAXLEN', '150'),
+    c('LPOS', 'deep', 'item:3item:3', 'COUNT', '0'),
+    c('LPOS', 'deep', 'tem:3', 'COUNT', '0'),
+    c('LPOS', 'deep', 'i3', 'COUNT', '0'),
+    c('LPOS', 'deep', 'item:36', 'COUNT', '0'),
+    c('LPOS', 'deep', '', 'COUNT', '0'),
+    c('LINSERT', 'deep', 'BEFORE', 'xitem:20:x', 'new-before-xitem-20'),
+    c('LINSERT', 'deep', 'AFTER', 'i21', 'new-after-i21'),
+    c('LINSERT', 'deep', 'AFTER', 'item:5item:5', 'x'.repeat(300)),
+    c('LINSERT', 'deep', 'BEFORE', 'tem:5', 'never'),
+    c('LREM', 'deep', '1', 'item:7'),
+    c('LREM', 'deep', '-1', 'item:7'),
+    c('LREM', 'deep', '2', 'item:8item:8'),
+    c('LREM', 'deep', '-2', 'i9'),
+    c('LREM', 'deep', '0', 'xitem:10:x'),
+    c('LREM', 'deep', '0', 'tem:1'),
+    c('LSET', 'deep', '150', 'set-at-150'),
+    c('LSET', 'deep', '-150', ''),
+    c('LINDEX', 'deep', '200'),
+    c('LLEN', 'deep'),
+    c('LRANGE', 'deep', '0', '-1'),
   ],
   'COMMAND GETKEYS for the movable-key pops': [
     c('COMMAND', 'GETKEYS', 'LMPOP', '2', 'a', 'b', 'LEFT'),
