@@ -101,6 +101,12 @@ export function runRotated(r: IndexedRun, a: number, b: number, v: string, right
   const gone = right ? ob1 - offset(r, b) : offset(r, a + 1) - oa;
   const grow = v.length - gone;
   if (r.length + grow > RUN_MAX) return null;
+  if (sameLengths(r, a, b, v.length)) {
+    // Every offset stays where it was (elements of one size: IDs, fixed-width messages), so the table is kept.
+    return right
+      ? [r.slice(0, oa), v, r.slice(oa, ob1 - gone), r.slice(ob1)].join('')
+      : [r.slice(0, oa), r.slice(oa + gone, ob1), v, r.slice(ob1)].join('');
+  }
   if (header.length < table) header = Buffer.allocUnsafe(table);
   for (let j = 0; j <= count; j++) {
     let o: number;
@@ -115,6 +121,17 @@ export function runRotated(r: IndexedRun, a: number, b: number, v: string, right
   return right
     ? [head, r.slice(table, oa), v, r.slice(oa, ob1 - gone), r.slice(ob1)].join('')
     : [head, r.slice(table, oa), r.slice(oa + gone, ob1), v, r.slice(ob1)].join('');
+}
+
+/** Whether entries a … b are all n bytes long. */
+function sameLengths(r: IndexedRun, a: number, b: number, n: number): boolean {
+  let at = offset(r, a);
+  for (let k = a + 1; k <= b + 1; k++) {
+    const next = offset(r, k);
+    if (next - at !== n) return false;
+    at = next;
+  }
+  return true;
 }
 
 /** Entries shorter than this are compared one by one; longer ones are found with a string search over the run. */

@@ -39,22 +39,24 @@ describe('indexed runs', () => {
   });
 
   test('rotate a range by one either way, an entry coming in at one end and the one at the other end leaving', () => {
-    const items = ['a', 'bb', '', 'dddd', 'e', 'ffffff'];
-    const r = indexedRun(items, 0, items.length)!;
-    for (let a = 0; a < items.length; a++) {
-      for (let b = a; b < items.length; b++) {
-        for (const v of ['', 'V', 'a much longer entry coming in']) {
-          const right = runRotated(r, a, b, v, true)!;
-          expect(runCount(right)).toBe(items.length);
-          const m = items.slice();
-          m.splice(b, 1);
-          m.splice(a, 0, v);
-          expect(m.map((_, k) => runEntry(right, k)), `right ${a}..${b} ${v}`).toEqual(m);
-          const left = runRotated(r, a, b, v, false)!;
-          const l = items.slice();
-          l.splice(a, 1);
-          l.splice(b, 0, v);
-          expect(l.map((_, k) => runEntry(left, k)), `left ${a}..${b} ${v}`).toEqual(l);
+    // Entries of one length with one of that length coming in keep the offset table; the others rebuild it.
+    for (const items of [['a', 'bb', '', 'dddd', 'e', 'ffffff'], ['aa', 'bb', 'cc', 'dd', 'ee']]) {
+      const r = indexedRun(items, 0, items.length)!;
+      for (let a = 0; a < items.length; a++) {
+        for (let b = a; b < items.length; b++) {
+          for (const v of ['', 'V', 'VW', 'a much longer entry coming in']) {
+            const right = runRotated(r, a, b, v, true)!;
+            expect(runCount(right)).toBe(items.length);
+            const m = items.slice();
+            m.splice(b, 1);
+            m.splice(a, 0, v);
+            expect(m.map((_, k) => runEntry(right, k)), `right ${a}..${b} ${v}`).toEqual(m);
+            const left = runRotated(r, a, b, v, false)!;
+            const l = items.slice();
+            l.splice(a, 1);
+            l.splice(b, 0, v);
+            expect(l.map((_, k) => runEntry(left, k)), `left ${a}..${b} ${v}`).toEqual(l);
+          }
         }
       }
     }
