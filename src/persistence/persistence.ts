@@ -459,7 +459,7 @@ export class Persistence<C extends Ctx> {
     const events: RewriteEvents = {
       ready: (rw) => this.completeRewrite(rw),
       failed: (rw, reason) => this.rewriteFailed(rw, reason),
-      restart: (rw) => {
+      restart: () => {
         log.verbose('Restarting the AOF rewrite: a transaction flushed or swapped databases during it');
         this.abandonRewrite();
         this.startRewrite();

@@ -35,8 +35,10 @@ const NOTHING_SHARED = new Uint8Array(0);
  * same chunk over and over, a chunk opened by a push stays open while it is
  * within one chunk of its end (`reopenedFront`, `reopenedBack`): a chunk is
  * packed and opened again only CHUNK operations apart, so both costs are
- * O(1) per operation amortised. A write inside (set, insert, removal)
- * packs the chunks it opened again before it returns (`tidy`).
+ * O(1) per operation amortised. An insertion or removal inside rotates
+ * the packed chunks it shifts without opening them (one new string each);
+ * a write inside that does open some (set, a removal of several) packs
+ * them again before it returns (`tidy`).
  *
  * A deque that fits in one chunk keeps that chunk no bigger than it needs
  * (4, 8, … CHUNK slots), so a short list costs a few words, not a full chunk.
