@@ -6,6 +6,8 @@ const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 /** Chunks a deque has at most to count as short: it keeps no spare chunk from packing. */
 const SMALL = 4;
+/** Elements a deque holds before it packs any chunk (packBehind). */
+const PACK_FROM = 2 * CHUNK;
 /** The first chunk of a new deque: small lists stay small. */
 const FIRST_CHUNK = 4;
 
@@ -543,16 +545,19 @@ export class Deque {
     }
   }
 
-  /** After a chunk was added at one end: packs the one or two behind it. */
+  /**
+   * After a chunk was added at one end: packs those behind it, once the
+   * deque holds PACK_FROM elements. A shorter one stays open: a working set
+   * such as BullMQ's list of active jobs (one pushed at the front, one
+   * removed from anywhere, per job) would otherwise rotate a packed chunk
+   * on most removals. Up to three chunks behind are packed (those already
+   * packed cost a type check), which covers every chunk a deque that just
+   * reached PACK_FROM can span.
+   */
   private packBehind(front: boolean): void {
+    if (this.length < PACK_FROM) return;
     const n = this.chunks;
-    if (front) {
-      this.pack(1);
-      if (n > 2) this.pack(2);
-    } else {
-      this.pack(n - 2);
-      if (n > 2) this.pack(n - 3);
-    }
+    for (let k = 1; k <= 3 && k < n; k++) this.pack(front ? k : n - 1 - k);
   }
 
   /**

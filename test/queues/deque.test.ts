@@ -477,6 +477,16 @@ describe('Deque packs the chunks away from its ends', () => {
     }
   });
 
+  test('a working set under 64 elements, pushed at the front and removed from anywhere, is never packed', () => {
+    const d = new Deque();
+    const next = random(7);
+    for (let i = 0; i < 20_000; i++) {
+      d.pushFront(`job:${i}`);
+      if (d.length > 50) d.removeAt(Math.floor(next() * d.length));
+    }
+    expect(d.packs).toBe(0);
+  });
+
   test('a list of a hundred short elements is packed but for its last chunk', () => {
     const d = new Deque();
     for (let i = 0; i < 100; i++) d.pushBack('sixteen-bytes-..');
