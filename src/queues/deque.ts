@@ -1,4 +1,5 @@
-import { detached, indexedRun, runEntry, runEntryIs, runFind, runFindLast, runRotated } from '../store/compact/indexed-run.js';
+import { indexedRun, runEntry, runEntryIs, runFind, runFindLast, runRotated } from '../store/compact/indexed-run.js';
+import { ownCopy } from '../store/compact/packed.js';
 
 /** Slots per chunk once a deque outgrows one small chunk: a power of two, so positions split with shifts. */
 const CHUNK_BITS = 5;
@@ -324,17 +325,25 @@ export class Deque {
     const first = (this.head + lo) >> CHUNK_BITS;
     const last = (this.head + hi) >> CHUNK_BITS;
     let carry = v;
+    // Whether the carried element was read out of a packed chunk (a slice of its string).
+    let sliced = false;
     for (let k = 0; k <= last - first; k++) {
       const c = right ? first + k : last - k;
       const a = c === first ? (this.head + lo) & CHUNK_MASK : 0;
       const b = c === last ? (this.head + hi) & CHUNK_MASK : CHUNK - 1;
-      carry = this.rotateChunk((this.dirHead + c) & mask, a, b, carry, right);
+      const s = (this.dirHead + c) & mask;
+      const packed = typeof this.dir[s] === 'string';
+      carry = this.rotateChunk(s, a, b, carry, sliced, right);
+      sliced = packed;
     }
     return carry;
   }
 
-  /** One chunk's part of rotate(): slots a … b of the chunk at ring slot s. */
-  private rotateChunk(s: number, a: number, b: number, v: string, right: boolean): string {
+  /**
+   * One chunk's part of rotate(): slots a … b of the chunk at ring slot s,
+   * `v` coming in (`sliced` when it was read out of a packed chunk).
+   */
+  private rotateChunk(s: number, a: number, b: number, v: string, sliced: boolean, right: boolean): string {
     this.moves += b - a;
     let chunk = this.dir[s];
     if (typeof chunk === 'string') {
@@ -350,7 +359,7 @@ export class Deque {
       chunk = this.own(s);
     }
     // Stored in an open chunk, an element read from a packed one must not keep that chunk's string alive.
-    const kept = detached(v);
+    const kept = sliced ? ownCopy(v) : v;
     if (right) {
       const out = chunk[b] as string;
       chunk.copyWithin(a + 1, a, b);

@@ -4,7 +4,7 @@ import type { CommandSpec } from '../core/command.js';
 import { keysAfterCount } from '../core/numkeys.js';
 import { CommandError, SYNTAX, wrongArity } from '../core/errors.js';
 import { toInt64 } from '../core/numbers.js';
-import { detached } from '../store/compact/indexed-run.js';
+import { ownCopy } from '../store/compact/packed.js';
 import { elementsRemoved, listEnd, writableList } from './list-access.js';
 import { ListValue } from './list.js';
 import { isListpackInt } from './listpack-size.js';
@@ -109,7 +109,7 @@ export function moveElement(c: Ctx, src: ListValue, srcKey: string, dstKey: stri
   // A popped integer comes out of a quicklist as an integer object, whose length Redis does not count.
   const quicklistSource = src.encoding() === 'quicklist';
   // Stored in the destination, the element must not be a slice that keeps a packed chunk of the source alive.
-  const v = detached(src.pop(fromFront));
+  const v = ownCopy(src.pop(fromFront));
   const ks = c.keyspace;
   if (dst === undefined) {
     dst = new ListValue();

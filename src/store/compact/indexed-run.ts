@@ -12,7 +12,8 @@
  *
  * Entries are read with `slice`, which for 13 bytes and more gives a
  * SlicedString that keeps the whole run alive: fine for a reply written out
- * at once, not for an element stored somewhere else (see `detached`).
+ * at once, not for an element stored somewhere else (see packed.ts's
+ * `ownCopy`).
  */
 export type IndexedRun = string;
 
@@ -21,6 +22,8 @@ const RUN_MAX = 0xffff;
 
 /** Where a run's offset table is written before it becomes a string. */
 let header = Buffer.allocUnsafe(1024);
+/** Called through the prototype, as byteString calls it (protocol/byte-string.ts). */
+const latin1Slice = Buffer.prototype.latin1Slice;
 
 function offset(r: IndexedRun, k: number): number {
   return (r.charCodeAt(2 * k) << 8) | r.charCodeAt(2 * k + 1);
@@ -50,7 +53,7 @@ export function indexedRun(items: readonly (string | undefined)[], from: number,
   }
   // One native call for the table (String.fromCharCode.apply took most of the time), and join builds one flat
   // string: `+` would build a tree of ConsStrings, flattened only when first read.
-  parts[0] = header.latin1Slice(0, table);
+  parts[0] = latin1Slice.call(header, 0, table);
   return parts.join('');
 }
 
@@ -68,15 +71,6 @@ export function runEntryIs(r: IndexedRun, k: number, s: string): boolean {
   if (n > 64) return r.slice(start, start + n) === s;
   for (let i = 0; i < n; i++) if (r.charCodeAt(start + i) !== s.charCodeAt(i)) return false;
   return true;
-}
-
-/**
- * A copy of `s` that shares no memory with a bigger string: for an entry
- * read from a run that will be stored elsewhere, so it does not keep the
- * whole run alive. Short strings are copies already.
- */
-export function detached(s: string): string {
-  return s.length < 13 ? s : [s.slice(0, 1), s.slice(1)].join('');
 }
 
 /** How many entries the run holds (its table starts at 0 and its first entry where the table ends). */
@@ -117,7 +111,7 @@ export function runRotated(r: IndexedRun, a: number, b: number, v: string, right
     header[2 * j] = o >> 8;
     header[2 * j + 1] = o & 0xff;
   }
-  const head = header.latin1Slice(0, table);
+  const head = latin1Slice.call(header, 0, table);
   return right
     ? [head, r.slice(table, oa), v, r.slice(oa, ob1 - gone), r.slice(ob1)].join('')
     : [head, r.slice(table, oa), r.slice(oa + gone, ob1), v, r.slice(ob1)].join('');

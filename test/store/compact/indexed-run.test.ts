@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { detached, indexedRun, runCount, runEntry, runEntryIs, runFind, runFindLast, runRotated } from '../../../src/store/compact/indexed-run.js';
+import { ownCopy } from '../../../src/store/compact/packed.js';
+import { indexedRun, runCount, runEntry, runEntryIs, runFind, runFindLast, runRotated } from '../../../src/store/compact/indexed-run.js';
 
 describe('indexed runs', () => {
   test('read back every entry by index, empty and binary ones and long ones included', () => {
@@ -32,10 +33,10 @@ describe('indexed runs', () => {
     expect(indexedRun(['x'.repeat(40000), 'y'.repeat(25530)], 0, 2)).toBeNull();
   });
 
-  test('a detached copy equals the entry it was read from', () => {
+  test('an own copy equals the entry it was read from', () => {
     const r = indexedRun(['short', 'a longer entry than a slice needs'], 0, 2)!;
-    expect(detached(runEntry(r, 0))).toBe('short');
-    expect(detached(runEntry(r, 1))).toBe('a longer entry than a slice needs');
+    expect(ownCopy(runEntry(r, 0))).toBe('short');
+    expect(ownCopy(runEntry(r, 1))).toBe('a longer entry than a slice needs');
   });
 
   test('rotate a range by one either way, an entry coming in at one end and the one at the other end leaving', () => {
