@@ -10,7 +10,7 @@ const SHORT_ARG = 32;
  * Arguments are byte strings, one latin1 char per byte.
  */
 export class AofBuffer {
-  private buf = Buffer.allocUnsafe(INITIAL_CAPACITY);
+  private buf: Buffer = Buffer.allocUnsafe(INITIAL_CAPACITY);
   length = 0;
 
   /** The bytes written so far (a view, valid until the next change). */
@@ -53,6 +53,14 @@ export class AofBuffer {
   consume(n: number): void {
     this.buf.copy(this.buf, 0, n, this.length);
     this.length -= n;
+  }
+
+  /** Hands the whole buffer over (its first `length` bytes filled) and goes on in `next`, or a new one. */
+  swap(next: Buffer | null): Buffer {
+    const full = this.buf;
+    this.buf = next ?? Buffer.allocUnsafe(INITIAL_CAPACITY);
+    this.length = 0;
+    return full;
   }
 
   clear(): void {

@@ -9,6 +9,8 @@ import path from 'node:path';
 export interface AofIo {
   /** write(2): the number of bytes written; throws on error. */
   write(fd: number, buf: Buffer, offset: number, length: number): number;
+  /** write(2) in the thread pool: the bytes written, or the error. */
+  writeAsync(fd: number, buf: Buffer, offset: number, length: number, done: (err: NodeJS.ErrnoException | null, written: number) => void): void;
   /** fdatasync(2), as Redis's redis_fsync on Linux. */
   fsync(fd: number): void;
   /** fdatasync in the thread pool (Redis's bio thread). */
@@ -19,6 +21,7 @@ export interface AofIo {
 
 export const nodeIo: AofIo = {
   write: (fd, buf, offset, length) => fs.writeSync(fd, buf, offset, length),
+  writeAsync: (fd, buf, offset, length, done) => fs.write(fd, buf, offset, length, null, done),
   fsync: (fd) => fs.fdatasyncSync(fd),
   fsyncAsync: (fd, done) => fs.fdatasync(fd, done),
   truncate: (fd, length) => fs.ftruncateSync(fd, length),

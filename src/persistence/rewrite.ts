@@ -7,17 +7,26 @@ import { AofBuffer } from './aof-buffer.js';
 import type { Command } from '../core/command.js';
 import { commandKeys, effectTouch, type CommandLookup, type Touch } from './effect-keys.js';
 import { errnoError, type AofIo } from './io.js';
+import { FileQueue } from './file-queue.js';
 import { KeySet } from './key-set.js';
 import { rebuildCommands } from './rebuild.js';
 import { BackgroundSave } from './rdb/background-save.js';
 import type { RdbOptions } from './rdb/rdb-save.js';
 
-/** One slice of the walk: about a millisecond, so that commands keep flowing. */
-const SLICE_MS = 1;
+/**
+ * One slice of the walk: half a millisecond, so that commands keep flowing.
+ * A command that arrives during a slice waits for its end: with 1 ms slices
+ * a quarter of the writes to a 3,000,000-element list during its rewrite
+ * took over 2 ms (p90 2.6 ms), with 0.5 ms one in fourteen (p90 1.8 ms);
+ * the rewrite took 0.8-1.1 s instead of 0.6-1.0 s, serving more writes.
+ */
+const SLICE_MS = 0.5;
 /** How many commands are emitted between two looks at the clock. */
 const CLOCK_EVERY = 16;
-/** The base buffer is written out past this size. */
+/** The base buffer is handed to the file past this size. */
 const WRITE_AT = 512 * 1024;
+/** The walk waits while this much of the base is still on its way to the file (a slow disk). */
+const MAX_PENDING = 4 * WRITE_AT;
 
 /**
  * One database's contents as the walk sees them. The object follows the
@@ -104,6 +113,8 @@ export class AofRewrite {
   keys = 0;
   private contents: Contents[];
   private readonly base = new AofBuffer();
+  /** The base file, written in the thread pool (an RDB base is written by its save instead). */
+  private readonly baseFile: FileQueue;
   private baseDb = -1;
   private current: Emission | null = null;
   /** Values snapshotted before a write changed them, waiting to be written to the base. */
@@ -125,6 +136,7 @@ export class AofRewrite {
     private readonly rdbBase: RdbOptions | null = null,
   ) {
     this.rdbForm = rdbBase !== null;
+    this.baseFile = new FileQueue(io, baseFd, (err) => this.fail(err));
     // An RDB base walks nothing here; a parked Map iterator would keep its dictionary's old tables alive meanwhile.
     this.contents = this.rdbForm ? [] : host.keyspace.dbs.map((db) => ({
       baseIndex: db.index,
@@ -175,6 +187,10 @@ export class AofRewrite {
 
   private readonly slice = (): void => {
     if (this.phase !== 'walking') return;
+    if (this.baseFile.pending >= MAX_PENDING) {
+      this.baseFile.whenWritten(() => this.slice());
+      return;
+    }
     try {
       const deadline = performance.now() + SLICE_MS;
       this.now = Date.now();
@@ -283,7 +299,9 @@ export class AofRewrite {
   }
 
   private writeBase(): void {
-    this.baseBytes += writeAll(this.io, this.baseFd, this.base);
+    const length = this.base.length;
+    this.baseBytes += length;
+    this.baseFile.push(this.base.swap(this.baseFile.spare()), length);
   }
 
   /** The base is complete: on to disk, then the caller switches files. */
@@ -291,6 +309,12 @@ export class AofRewrite {
     this.phase = 'syncing';
     // The new incremental file is synced too, so the switch only waits for what came since.
     if (!this.flushFuture()) return;
+    this.baseFile.whenWritten((err) => {
+      if (err === null) this.syncFiles();
+    });
+  }
+
+  private syncFiles(): void {
     let waiting = 2;
     const done = (err: NodeJS.ErrnoException | null) => {
       if (this.phase !== 'syncing') return;
@@ -499,7 +523,7 @@ export class AofRewrite {
   /** After the switch: the new incremental file lives on as the AOF's; the base is closed. */
   release(): void {
     this.phase = 'over';
-    fs.closeSync(this.baseFd);
+    this.baseFile.close();
   }
 
   private fail(e: unknown): void {
@@ -513,12 +537,11 @@ export class AofRewrite {
   discard(): void {
     this.phase = 'over';
     this.save?.abandon();
-    for (const fd of [this.baseFd, this.futureFd]) {
-      try {
-        fs.closeSync(fd);
-      } catch {
-        // Already closed.
-      }
+    this.baseFile.close();
+    try {
+      fs.closeSync(this.futureFd);
+    } catch {
+      // Already closed.
     }
     for (const f of [this.baseTemp, this.futureTemp]) fs.rm(f, { force: true }, () => {});
   }

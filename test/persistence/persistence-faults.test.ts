@@ -120,6 +120,14 @@ function faultyIo(): AofIo & { failing: string | null; fsyncFailing: string | nu
       }
       throw err(io.failing);
     },
+    writeAsync(fd: number, buf: Buffer, off: number, len: number, done: (e: NodeJS.ErrnoException | null, n: number) => void): void {
+      if (io.failing === null) {
+        nodeIo.writeAsync(fd, buf, off, len, done);
+        return;
+      }
+      const code = io.failing;
+      setImmediate(() => done(err(code), 0));
+    },
     fsync(fd: number): void {
       if (io.fsyncFailing !== null) throw err(io.fsyncFailing);
       nodeIo.fsync(fd);
