@@ -5,7 +5,7 @@ import type { Ctx } from '../core/context.js';
 import { CommandError } from '../core/errors.js';
 import type { PersistenceHost } from './host.js';
 import { AofReader } from './aof-reader.js';
-import { applyRdb, readRdbFile } from './rdb/apply-rdb.js';
+import { loadRdb } from './rdb/apply-rdb.js';
 import type { AofFileInfo } from './manifest.js';
 
 /** How long one loading slice runs before clients get a turn (answered -LOADING). */
@@ -91,7 +91,7 @@ export class AofLoader<C extends Ctx> {
   private loadRdb(file: string): FileResult {
     this.server.log.notice('Reading RDB base file on AOF loading...');
     const now = Date.now();
-    applyRdb(this.server, readRdbFile(this.server, file, now), file, false, now);
+    loadRdb(this.server, file, false, now);
     this.progress.loadedBytes += fs.statSync(file).size;
     return 'ok';
   }

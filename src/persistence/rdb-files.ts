@@ -4,7 +4,7 @@ import type { Ctx } from '../core/context.js';
 import { CommandError } from '../core/errors.js';
 import { timed } from '../core/latency.js';
 import { LibrarySet } from '../scripting/library-set.js';
-import { applyRdb, readRdbFile } from './rdb/apply-rdb.js';
+import { loadRdb } from './rdb/apply-rdb.js';
 import type { PersistenceHost } from './host.js';
 import { fsyncDirQuietly, removeQuietly, replaceFileAtomic } from './io.js';
 import { AofLoadError } from './loader.js';
@@ -245,9 +245,9 @@ export class RdbFiles<C extends Ctx> {
   }
 
   /**
-   * rdbLoad at start-up: false when there is no file. The file is read and
-   * checked whole before anything goes into the keyspace, so a bad one
-   * (its name, the offset and the reason are in the error) loads nothing.
+   * rdbLoad at start-up: false when there is no file. A bad file (its
+   * name, the offset and the reason are in the error) loads nothing: what
+   * went in before the fault was found is taken out again.
    * Keys whose deadline has passed are left out, and empty collections, as
    * Redis leaves them out.
    */
@@ -283,8 +283,8 @@ export class RdbFiles<C extends Ctx> {
   }
 
   /**
-   * rdbLoad: the file is read and checked whole, then its keys go into the
-   * keyspace. Keys whose deadline has passed are left out, and empty
+   * rdbLoad (see loadRdb): the file's keys go into the keyspace. Keys
+   * whose deadline has passed are left out, and empty
    * collections, as Redis leaves them out. A key already in the keyspace is
    * refused (nothing is loaded) unless `merge`. Throws AofLoadError naming
    * the file, the offset and the reason.
@@ -292,14 +292,13 @@ export class RdbFiles<C extends Ctx> {
   private loadFile(opts: { merge: boolean }): void {
     const host = this.host;
     const started = Date.now();
-    const parsed = readRdbFile(host, this.file, started);
-    applyRdb(host, parsed, this.file, opts.merge, started);
+    const parsed = loadRdb(host, this.file, opts.merge, started);
     const log = host.log;
     this.dirtyAtSave = host.keyspace.dirty;
-    this.lastLoadLoaded = parsed.keys.length;
+    this.lastLoadLoaded = parsed.loaded;
     this.lastLoadExpired = parsed.expired;
     host.lastSave = Math.floor(Date.now() / 1000);
-    log.notice(`Done loading RDB, keys loaded: ${parsed.keys.length}, keys expired: ${parsed.expired}.`);
+    log.notice(`Done loading RDB, keys loaded: ${parsed.loaded}, keys expired: ${parsed.expired}.`);
     log.notice(`DB loaded from disk: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
   }
 

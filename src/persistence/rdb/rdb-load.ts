@@ -5,15 +5,21 @@ import * as T from './format.js';
 import { EmptyKeyError } from '../../core/rdb/rdb-error.js';
 import { RdbReader } from '../../core/rdb/reader.js';
 
-/** A key read from a file: its database, name, value, deadline (-1: none) and where it was. */
-export interface RdbKey {
-  db: number;
-  key: string;
-  value: Value;
-  deadline: number;
-  /** The key's IDLE and FREQ records; null when the file has neither (the usual case, so no object is spent on it). */
-  hints: AccessRecords | null;
-  offset: number;
+/**
+ * Where a file's contents go as they are read: a loader puts each key
+ * straight into its database rather than collecting a million records
+ * first (they all outlived the young generation, which made the collector
+ * copy each one twice).
+ */
+export interface RdbSink {
+  /** A function library's code, in file order (they come before the keys). */
+  library(code: string): void;
+  /**
+   * A key of database `db` whose deadline (ms, -1: none) has not passed,
+   * with its IDLE and FREQ records (null when the file has neither, the
+   * usual case, so no object is spent on it) and where it was in the file.
+   */
+  key(db: number, key: string, value: Value, deadline: number, hints: AccessRecords | null, offset: number): void;
 }
 
 /** A key's IDLE record in seconds and FREQ record, -1 for the one the file does not have. */
@@ -22,14 +28,13 @@ export interface AccessRecords {
   freq: number;
 }
 
-/** Everything an RDB file holds, read whole before any of it is used. */
+/** What an RDB file holds besides its libraries and keys, which went to the sink. */
 export interface ParsedRdb {
   version: number;
   /** AUX fields (redis-ver, ctime, used-mem…). */
   aux: Map<string, string>;
-  /** Function libraries' code, in file order. */
-  libraries: string[];
-  keys: RdbKey[];
+  /** Keys handed to the sink. */
+  loaded: number;
   /** Keys left out because their deadline had passed (Redis's "keys expired"). */
   expired: number;
   /** Empty collections left out, as Redis leaves them out. */
@@ -49,16 +54,17 @@ export interface ParseOptions {
  * to 12: the header, AUX fields, function libraries, SELECTDB, RESIZEDB,
  * deadlines in seconds or ms, LRU and LFU hints, the keys, EOF and the CRC-64 (eight zero bytes: not
  * computed). Throws an RdbError naming what is wrong and where; module data
- * and unknown opcodes are refused. Nothing is applied here, so a bad file
- * changes nothing.
+ * and unknown opcodes are refused. The file is checked as it goes, the
+ * checksum last: a sink that must not keep part of a bad file undoes what
+ * it was given when this throws.
  */
-export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
+export function parseRdb(data: Buffer, opts: ParseOptions, sink: RdbSink): ParsedRdb {
   const r = new RdbReader(data);
   const magic = r.bytes(9).toString('latin1');
   if (!magic.startsWith('REDIS')) r.fail('wrong signature trying to load DB from file', 0);
   const version = /^\d{4}$/.test(magic.slice(5)) ? Number(magic.slice(5)) : -1;
   if (version < 1 || version > T.RDB_VERSION_MAX) r.fail(`can't handle RDB format version ${magic.slice(5)}`, 5);
-  const out: ParsedRdb = { version, aux: new Map(), libraries: [], keys: [], expired: 0, empty: [] };
+  const out: ParsedRdb = { version, aux: new Map(), loaded: 0, expired: 0, empty: [] };
   let db = 0;
   let deadline = -1;
   let idle = -1;
@@ -100,11 +106,11 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
       case T.OPCODE_FUNCTION_PRE_GA:
         return r.fail('pre-GA function format not supported', at);
       case T.OPCODE_FUNCTION2:
-        out.libraries.push(r.string());
+        sink.library(r.string());
         break;
       default:
         if (!isValueType(type)) r.fail(`unknown RDB opcode or value type ${type}`, at);
-        readKey(r, type, at, db, deadline, idle === -1 && freq === -1 ? null : { idle, freq }, out, opts);
+        readKey(r, type, at, db, deadline, idle === -1 && freq === -1 ? null : { idle, freq }, out, opts, sink);
         deadline = -1;
         idle = -1;
         freq = -1;
@@ -130,6 +136,7 @@ function readKey(
   hints: AccessRecords | null,
   out: ParsedRdb,
   opts: ParseOptions,
+  sink: RdbSink,
 ): void {
   const key = r.string();
   let value: Value;
@@ -141,7 +148,10 @@ function readKey(
     return;
   }
   if (deadline !== -1 && deadline < opts.now) out.expired++;
-  else out.keys.push({ db, key, value, deadline, hints, offset: at });
+  else {
+    out.loaded++;
+    sink.key(db, key, value, deadline, hints, at);
+  }
 }
 
 /** rdbIsObjectType, with Redis 7.4's hash types. */

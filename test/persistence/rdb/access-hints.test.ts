@@ -53,8 +53,12 @@ const num = async (c: RespClient, ...argv: string[]): Promise<number> => Number(
 /** The keys of a dump file with their IDLE and FREQ records. */
 function fileKeys(file: string): Map<string, AccessRecords | null> {
   const config = { num: (name: string) => ({ 'list-max-listpack-size': -2 } as Record<string, number>)[name] ?? 128 };
-  const parsed = parseRdb(readFileSync(file), { limits: loadLimits({ config } as never), databases: 16, now: Date.now() });
-  return new Map(parsed.keys.map((k) => [k.key, k.hints]));
+  const keys = new Map<string, AccessRecords | null>();
+  parseRdb(readFileSync(file), { limits: loadLimits({ config } as never), databases: 16, now: Date.now() }, {
+    library() {},
+    key: (_db, key, _value, _deadline, hints) => keys.set(key, hints),
+  });
+  return keys;
 }
 
 describe('LRU and LFU hints in RDB files', () => {

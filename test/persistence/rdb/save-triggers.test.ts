@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { crc64 } from '../../../src/core/crc64.js';
 import { ensureBuild, startChild } from '../../helpers/child-sluice.js';
 import { perTest } from '../../helpers/fixture.js';
 import { RespClient } from '../../helpers/resp-client.js';
@@ -161,6 +162,28 @@ describe('DEBUG RELOAD', () => {
       t: 'error', v: 'ERR Error trying to load the RDB dump, check server logs.',
     });
     expect(await c.call('GET', 'a')).toEqual({ t: 'bulk', v: 'changed' });
+  });
+
+  test('a file found bad only at its end (the checksum) takes back every key it had put in, with or without MERGE', async () => {
+    const dir = t.tmp();
+    const { c } = await t.start(dir, { appendonly: 'no', save: '', 'enable-debug-command': 'yes' });
+    await c.call('SET', 'a', 'kept');
+    // Keys x and y in database 0 (which holds a) and z in database 1 (empty), then a checksum that does not match.
+    const body = Buffer.from('REDIS0011\xfe\x00\x00\x01x\x011\x00\x01y\x011\xfe\x01\x00\x01z\x011\xff', 'latin1');
+    writeFileSync(path.join(dir, 'dump.rdb'), Buffer.concat([body, Buffer.from('badcrc!!', 'latin1')]));
+    for (const merge of [[], ['MERGE']]) {
+      expect(await c.call('DEBUG', 'RELOAD', 'NOSAVE', 'NOFLUSH', ...merge)).toEqual({
+        t: 'error', v: 'ERR Error trying to load the RDB dump, check server logs.',
+      });
+      expect(await c.call('KEYS', '*')).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'a' }] });
+      expect(await c.call('SELECT', '1')).toEqual(OK);
+      expect(await c.call('DBSIZE')).toEqual({ t: 'int', v: '0' });
+      expect(await c.call('SELECT', '0')).toEqual(OK);
+    }
+    // The same keys with the right checksum load.
+    writeFileSync(path.join(dir, 'dump.rdb'), Buffer.concat([body, crc64(body)]));
+    expect(await c.call('DEBUG', 'RELOAD', 'NOSAVE', 'NOFLUSH')).toEqual(OK);
+    expect(await c.call('MGET', 'a', 'x', 'y')).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'kept' }, { t: 'bulk', v: '1' }, { t: 'bulk', v: '1' }] });
   });
 
   test('an unknown option is refused as Redis refuses it', async () => {
