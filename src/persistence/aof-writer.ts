@@ -46,6 +46,16 @@ export class AofWriter {
   fsyncedSize: number;
   /** Unix second of the last fsync (aof_last_fsync). */
   lastFsyncSec: number;
+  /**
+   * Where the write stream stands (Persistence.offset: Redis's
+   * master_repl_offset): as fed, as written to the file, and as known to be
+   * on disk (fsynced_reploff, which WAITAOF compares with a client's last write).
+   */
+  fedOffset: number;
+  writtenOffset: number;
+  syncedOffset: number;
+  /** Called when `syncedOffset` moves on. */
+  onSynced: () => void = () => {};
   /** fsyncs running in the thread pool, by file: a retired file is closed when its last one returns. */
   private readonly syncing = new Map<number, number>();
   private readonly retired = new Set<number>();
@@ -76,7 +86,10 @@ export class AofWriter {
     public io: AofIo,
     private readonly log: WriterLog,
     nowSec: number,
+    /** The stream's offset when the file was last fully on disk. */
+    offset = 0,
   ) {
+    this.fedOffset = this.writtenOffset = this.syncedOffset = offset;
     this.incrSize = incrSize;
     this.currentSize = baseSize + incrSize;
     this.fsyncedSize = this.currentSize;
@@ -99,7 +112,9 @@ export class AofWriter {
     return this.buffer.length === 0 && (this.policy !== 'always' || this.fsyncedSize === this.currentSize);
   }
 
-  feed(effects: readonly Effect[], nowSec: number): void {
+  /** Appends a batch of effects, which take the write stream to `offset`. */
+  feed(effects: readonly Effect[], nowSec: number, offset: number): void {
+    this.fedOffset = offset;
     const buf = this.buffer;
     if (this.timestamps && nowSec > this.lastTimestamp) {
       this.lastTimestamp = nowSec;
@@ -183,6 +198,7 @@ export class AofWriter {
       this.incrSize += written;
       this.currentSize += written;
       this.buffer.clear();
+      this.writtenOffset = this.fedOffset;
       return true;
     }
     const canLog = nowSec - this.lastErrorLog > 30;
@@ -239,7 +255,14 @@ export class AofWriter {
     }
     this.fsyncedSize = this.currentSize;
     this.lastFsyncSec = nowSec;
+    this.advanceSynced(this.writtenOffset);
     return true;
+  }
+
+  private advanceSynced(offset: number): void {
+    if (offset <= this.syncedOffset) return;
+    this.syncedOffset = offset;
+    this.onSynced();
   }
 
   private backgroundFsync(nowSec: number): void {
@@ -258,6 +281,7 @@ export class AofWriter {
    */
   syncAsync(done: (ok: boolean) => void): void {
     const fd = this.fd;
+    const offset = this.writtenOffset;
     this.syncing.set(fd, (this.syncing.get(fd) ?? 0) + 1);
     this.io.fsyncAsync(fd, (err) => {
       const left = this.syncing.get(fd)! - 1;
@@ -278,6 +302,7 @@ export class AofWriter {
         this.log.warning('AOF fsync error looks solved, Redis can write again.');
         this.fsyncError = null;
       }
+      this.advanceSynced(offset);
       done(true);
     });
   }
@@ -310,6 +335,9 @@ export class AofWriter {
     this.incrSize = incrSize;
     this.currentSize = baseSize + incrSize;
     this.fsyncedSize = baseSize + syncedIncrSize;
+    // The buffer was in the new file already; if all of that file is on disk, so is everything fed.
+    this.writtenOffset = this.fedOffset;
+    if (syncedIncrSize === incrSize) this.advanceSynced(this.fedOffset);
     this.lastFsyncSec = nowSec;
     this.postponedSince = 0;
     this.writeError = null;

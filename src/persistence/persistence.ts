@@ -41,6 +41,14 @@ export class Persistence<C extends Ctx> {
   private commit: GroupCommit<C> | null = null;
   rewrite: AofRewrite | null = null;
   rewriteScheduled = false;
+  /**
+   * The write stream's offset (Redis 7.2's master_repl_offset without a
+   * replication backlog): one step per batch of effects propagated while
+   * the AOF is on or a rewrite runs. A client's last write is WAITAOF's mark.
+   */
+  offset = 0;
+  /** Called whenever the durable offset may have moved or appendonly changed (WAITAOF's waits). */
+  onDurable: () => void = () => {};
   /** Rewrites started (INFO aof_rewrites). */
   rewrites = 0;
   consecutiveFailures = 0;
@@ -234,12 +242,25 @@ export class Persistence<C extends Ctx> {
     stale(this.aofDir, (n) => n.startsWith(`temp-${this.prefix}.`) && n.endsWith('.incr'));
   }
 
-  private newWriter(fd: number, name: string, otherSize: number, incrSize: number): AofWriter {
+  /**
+   * How far the write stream is on disk (Redis's fsynced_reploff): -1 with
+   * the AOF off, 0 while it waits for its first rewrite, then the offset the
+   * last fsync covered.
+   */
+  get fsyncedOffset(): number {
+    if (this.state === 'off') return -1;
+    if (this.state === 'wait-rewrite' || this.writer === null) return this.rewrite === null ? -1 : 0;
+    return this.writer.syncedOffset;
+  }
+
+  private newWriter(fd: number, name: string, otherSize: number, incrSize: number, synced = this.offset): AofWriter {
     const log = this.server.log;
     const w = new AofWriter(fd, name, otherSize, incrSize, this.policy, this.io, {
       warning: (m) => log.warning(m),
       notice: (m) => log.notice(m),
-    }, this.nowSec);
+    }, this.nowSec, synced);
+    w.fedOffset = w.writtenOffset = this.offset;
+    w.onSynced = () => this.onDurable();
     w.timestamps = this.config.bool('aof-timestamp-enabled');
     w.latency = this.server.latency;
     w.inBackground = () => this.rewrite !== null || this.rdb.background !== null;
@@ -311,6 +332,7 @@ export class Persistence<C extends Ctx> {
     this.rewriteScheduled = false;
     if (this.rewrite !== null) this.abandonRewrite();
     this.maybeUnsubscribe();
+    this.onDurable();
   }
 
   private subscribe(): void {
@@ -326,7 +348,8 @@ export class Persistence<C extends Ctx> {
 
   private readonly onEffects = (batch: readonly Effect[]): void => {
     const w = this.writer;
-    if (w !== null) w.feed(batch, Math.floor(this.server.keyspace.now / 1000));
+    this.offset++;
+    if (w !== null) w.feed(batch, Math.floor(this.server.keyspace.now / 1000), this.offset);
     this.rewrite?.onEffects(batch);
   };
 
@@ -379,6 +402,7 @@ export class Persistence<C extends Ctx> {
       // Under always, or replies still held from before a switch to another policy.
       if (w.policy === 'always' || this.commit!.pending) this.commit!.kick();
     }
+    this.onDurable();
     if (this.rewrite !== null) return;
     this.rdb.cron();
     if (this.rdb.background !== null) return;
@@ -471,7 +495,7 @@ export class Persistence<C extends Ctx> {
       libraryCodes: () => this.server.scripting.functions.codes(),
     };
     const rdbBase = this.config.bool('aof-use-rdb-preamble') ? this.rdb.options() : null;
-    const rw = new AofRewrite(host, this.io, opened[0], baseTemp, opened[1], futureTemp, events, rdbBase);
+    const rw = new AofRewrite(host, this.io, opened[0], baseTemp, opened[1], futureTemp, events, rdbBase, this.offset);
     this.rewrite = rw;
     this.rewriteScheduled = false;
     this.rewrites++;
@@ -587,9 +611,12 @@ export class Persistence<C extends Ctx> {
       // Everything written so far is in the new file.
       this.commit!.switched();
     } else if (this.state === 'wait-rewrite') {
-      this.setWriter(this.newWriter(rw.futureFd, incrName, rw.baseBytes, rw.futureBytes));
+      // The base holds every write from before the rewrite began, and is on disk; the new file is, up to syncedIncrSize.
+      const synced = syncedIncrSize === rw.futureBytes ? this.offset : rw.startOffset;
+      this.setWriter(this.newWriter(rw.futureFd, incrName, rw.baseBytes, rw.futureBytes, synced));
       this.writer!.selectedDb = rw.futureDb;
       this.state = 'on';
+      this.onDurable();
     } else {
       fs.closeSync(rw.futureFd);
     }

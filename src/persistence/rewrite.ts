@@ -134,6 +134,8 @@ export class AofRewrite {
     private readonly events: RewriteEvents,
     /** aof-use-rdb-preamble yes: the base is an RDB snapshot of the moment the rewrite began (see startRdbBase). */
     private readonly rdbBase: RdbOptions | null = null,
+    /** The write stream's offset when the rewrite began: the base holds every write before it. */
+    readonly startOffset = 0,
   ) {
     this.rdbForm = rdbBase !== null;
     this.baseFile = new FileQueue(io, baseFd, (err) => this.fail(err));

@@ -202,6 +202,20 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
   }
 
   /**
+   * Ends a client's wait from outside any command (what it waited for came
+   * about: WAITAOF's fsync), `write` giving the reply; `failed` when that is
+   * an error.
+   */
+  wake(c: C, write: () => void, failed: boolean): void {
+    const state = c.blocked;
+    if (state === null) return;
+    this.host.startTurn();
+    this.host.answer(c, write);
+    if (failed) this.host.errorReplied(c);
+    this.finish(c, state, failed);
+  }
+
+  /**
    * CLIENT UNBLOCK: ends a client's wait as its timeout would, or with the
    * UNBLOCKED error. False when the client is not blocked.
    */

@@ -246,6 +246,7 @@ export class Dispatcher {
     if (ks.access !== null) ks.touching = touchesKeys(c, cmd);
     c.propagateArgv = undefined;
     const propagation = server.propagation;
+    const offsetBefore = server.persistence.offset;
     propagation.begin();
     // An AOF rewrite in progress copies the keys a write names before it changes them.
     if (cmd.isWrite && server.persistence.rewrite !== null) server.persistence.rewrite.beforeWrite(c.db.index, cmd, argv);
@@ -286,6 +287,7 @@ export class Dispatcher {
       propagation.record(c.db.index, c.propagateArgv ?? argv);
     }
     propagation.end();
+    if (server.persistence.offset !== offsetBefore) c.woff = server.persistence.offset;
     if (!rerun && server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flagSet.has('admin')) server.feedMonitors(c, argv);
     if (blocked === null && !cmd.skipSlowlog) server.slowlog.consider(c, argv, usec);
     if (server.latency.threshold !== 0) server.latency.addIfNeeded(cmd.flagSet.has('fast') ? 'fast-command' : 'command', Math.floor(usec / 1000));

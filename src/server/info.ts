@@ -177,7 +177,7 @@ function replicationSection(server: Server): string[] {
     'master_failover_state:no-failover',
     `master_replid:${identity(server).replId}`,
     'master_replid2:0000000000000000000000000000000000000000',
-    'master_repl_offset:0',
+    `master_repl_offset:${server.persistence.offset}`,
     'second_repl_offset:-1',
     'repl_backlog_active:0',
   ];

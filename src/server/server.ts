@@ -13,6 +13,8 @@ import { PropagationStream } from '../core/propagation.js';
 import type { HeldReply } from '../persistence/fsync.js';
 import type { PersistenceHost } from '../persistence/host.js';
 import { Persistence } from '../persistence/persistence.js';
+import { AofWaits } from '../persistence/aof-waits.js';
+import { waitAofReply } from './commands/wait.js';
 import type { ParserLimits } from '../protocol/limits.js';
 import { BlockingRegistry } from '../queues/blocking-registry.js';
 import { Keyspace } from '../store/keyspace/keyspace.js';
@@ -88,6 +90,8 @@ export class Server implements PersistenceHost<Client> {
   /** The AOF: loading at start, appending effects, rewrites. */
   readonly persistence: Persistence<Client>;
   readonly blocking: BlockingRegistry<Client>;
+  /** Clients blocked in WAITAOF, served as the AOF reaches the disk. */
+  readonly aofWaits: AofWaits<Client>;
   readonly commands: CommandTable;
   readonly scripting: Scripting;
   /** ACL users, the default user, the ACL log. */
@@ -169,6 +173,11 @@ export class Server implements PersistenceHost<Client> {
       errorReplied: (c) => this.stats.countError(c.reply.lastError),
     });
     this.persistence = new Persistence<Client>(this, (held) => this.writeHeld(held));
+    this.aofWaits = new AofWaits<Client>((c, end) => {
+      if ('error' in end) this.blocking.wake(c, () => c.reply.error(end.error), true);
+      else this.blocking.wake(c, () => waitAofReply(c, end.local), false);
+    });
+    this.persistence.onDurable = () => this.aofWaits.check(this.persistence.fsyncedOffset, this.config.bool('appendonly'));
     this.scripting = new Scripting(scriptHost(this, () => this.luaClient), REDIS_VERSION, () => this.config.num('busy-reply-threshold'));
     this.commands = new CommandTable(commandList(this.broker, this.persistence, this.scripting));
     this.acl = new Acl(

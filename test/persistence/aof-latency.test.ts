@@ -27,7 +27,8 @@ function writer(policy: FsyncPolicy, io: Partial<AofIo> = {}) {
   const w = new AofWriter(fd, 'a.aof', 0, 0, policy, slow, { warning() {}, notice() {} }, 1000);
   const sink = recordingSink();
   w.latency = sink;
-  const feed = () => w.feed([{ db: 0, argv: ['SET', 'k', 'v'] }], 1000);
+  let offset = 0;
+  const feed = () => w.feed([{ db: 0, argv: ['SET', 'k', 'v'] }], 1000, ++offset);
   return { w, sink, feed, close: () => closeSync(fd) };
 }
 

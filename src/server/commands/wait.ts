@@ -1,5 +1,6 @@
 import { CommandError } from '../../core/errors.js';
 import { intArg, toInt64 } from '../../core/numbers.js';
+import { WAITAOF_AOF_OFF } from '../../persistence/aof-waits.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
 
@@ -33,6 +34,42 @@ function wait(c: Client, argv: string[]): void {
   c.server.blocking.block(c, deadline, (client) => client.reply.integer(acked));
 }
 
+/** WAITAOF's reply: whether the local AOF holds the client's writes on disk, and how many replicas' do (none: Sluice has no replicas). */
+export function waitAofReply(c: Client, local: number): void {
+  c.reply.array(2);
+  c.reply.integer(local);
+  c.reply.integer(0);
+}
+
+/**
+ * WAITAOF numlocal numreplicas timeout (Redis 7.2): waits until the AOF is
+ * fsynced past the client's last write (numlocal 1) and `numreplicas`
+ * replicas say theirs are; with none connected, asking for any blocks until
+ * the timeout. Answers at once when satisfied, inside MULTI, or under
+ * `appendfsync no` only by the timeout; turning appendonly off ends a wait
+ * for the local copy with the error it would have got at the start.
+ */
+function waitaof(c: Client, argv: string[]): void {
+  const numlocal = intArg(argv[1]);
+  if (numlocal < 0 || numlocal > 1) throw new CommandError('ERR value is out of range, value must between 0 and 1');
+  const numreplicas = intArg(argv[2]);
+  if (numreplicas < 0) throw new CommandError('ERR value is out of range, must be positive');
+  const server = c.server;
+  const deadline = timeoutDeadline(argv[3], server.keyspace.now);
+  if (numlocal > 0 && !server.config.bool('appendonly')) throw new CommandError(WAITAOF_AOF_OFF);
+  const persistence = server.persistence;
+  const local = persistence.fsyncedOffset >= c.woff ? 1 : 0;
+  if ((numreplicas === 0 && local >= numlocal) || c.denyBlocking) {
+    waitAofReply(c, local);
+    return;
+  }
+  server.blocking.block(c, deadline, () => {
+    server.aofWaits.remove(c);
+    waitAofReply(c, persistence.fsyncedOffset >= c.woff ? 1 : 0);
+  });
+  server.aofWaits.add(c, c.woff, numlocal, numreplicas);
+}
+
 export const waitCommands: CommandSpec[] = [
   {
     // Redis 7.2 dropped 7.0's noscript: in a script WAIT answers at once, as in MULTI.
@@ -40,5 +77,11 @@ export const waitCommands: CommandSpec[] = [
     since: '3.0.0',
     summary: 'Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.',
     tips: ['request_policy:all_shards', 'response_policy:agg_min'], complexity: 'O(1)', handler: wait,
+  },
+  {
+    name: 'waitaof', arity: 4, flags: ['noscript'], acl: ['connection'], group: 'generic', args: 'numlocal:integer numreplicas:integer timeout:integer',
+    since: '7.2.0',
+    summary: 'Blocks until all of the preceding write commands sent by the connection are written to the append-only file of the master and/or replicas.',
+    tips: ['request_policy:all_shards', 'response_policy:agg_min'], complexity: 'O(1)', handler: waitaof,
   },
 ];
