@@ -177,7 +177,9 @@ export class Server implements PersistenceHost<Client> {
       if ('error' in end) this.blocking.wake(c, () => c.reply.error(end.error), true);
       else this.blocking.wake(c, () => waitAofReply(c, end.local), false);
     });
-    this.persistence.onDurable = () => this.aofWaits.check(this.persistence.fsyncedOffset, this.config.bool('appendonly'));
+    this.persistence.onDurable = () => {
+      if (this.aofWaits.size !== 0) this.aofWaits.check(this.persistence.fsyncedOffset, this.config.bool('appendonly'));
+    };
     this.scripting = new Scripting(scriptHost(this, () => this.luaClient), REDIS_VERSION, () => this.config.num('busy-reply-threshold'));
     this.commands = new CommandTable(commandList(this.broker, this.persistence, this.scripting));
     this.acl = new Acl(

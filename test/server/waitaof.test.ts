@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { perTest } from '../helpers/fixture.js';
-import type { Resp, RespClient } from '../helpers/resp-client.js';
+import { encodeCommand, type Resp, type RespClient } from '../helpers/resp-client.js';
 
 /**
  * WAITAOF (Redis 7.2) on a server without replicas: the local half waits
@@ -55,6 +55,17 @@ describe('WAITAOF', () => {
     const { c } = await withAof('always');
     await c.call('INCR', 'foo');
     expect(await c.call('WAITAOF', '1', '0', '0')).toEqual(acks(1, 0));
+  });
+
+  test('pipelined behind its write under always, the wait is served by that write\'s fsync and replies stay in order', async () => {
+    const { c } = await withAof('always');
+    c.writeRaw(Buffer.concat([
+      encodeCommand(['INCR', 'x']), encodeCommand(['WAITAOF', '1', '0', '0']),
+      encodeCommand(['INCR', 'x']), encodeCommand(['WAITAOF', '1', '0', '0']), encodeCommand(['PING']),
+    ]));
+    const replies = [];
+    for (let i = 0; i < 5; i++) replies.push(await c.read());
+    expect(replies).toEqual([{ t: 'int', v: '1' }, acks(1, 0), { t: 'int', v: '2' }, acks(1, 0), { t: 'simple', v: 'PONG' }]);
   });
 
   test('under appendfsync no nothing is fsynced: the wait ends with its timeout, 0 0', async () => {
