@@ -180,6 +180,9 @@ function replicationSection(server: Server): string[] {
     `master_repl_offset:${server.persistence.offset}`,
     'second_repl_offset:-1',
     'repl_backlog_active:0',
+    `repl_backlog_size:${server.config.num('repl-backlog-size')}`,
+    'repl_backlog_first_byte_offset:0',
+    'repl_backlog_histlen:0',
   ];
 }
 

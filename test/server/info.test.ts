@@ -178,7 +178,7 @@ const SAME_AS_A_FRESH_REDIS = [
   'cluster_connections', 'maxclients', 'maxmemory', 'maxmemory_human', 'maxmemory_policy',
   'loading', 'async_loading', 'rdb_bgsave_in_progress', 'aof_enabled', 'aof_rewrite_in_progress', 'evicted_keys',
   'role', 'connected_slaves', 'master_failover_state', 'master_replid2', 'master_repl_offset', 'second_repl_offset',
-  'repl_backlog_active', 'cluster_enabled',
+  'repl_backlog_active', 'repl_backlog_size', 'repl_backlog_first_byte_offset', 'repl_backlog_histlen', 'cluster_enabled',
 ];
 
 describe.skipIf(redisServerPath === null)('INFO against redis-server (differential)', () => {
