@@ -44,7 +44,7 @@ export class Persistence<C extends Ctx> {
   /**
    * The write stream's offset (Redis 7.2's master_repl_offset without a
    * replication backlog): one step per batch of effects propagated while
-   * the AOF is on or a rewrite runs. A client's last write is WAITAOF's mark.
+   * the AOF is on. A client's last write is WAITAOF's mark.
    */
   offset = 0;
   /** Called whenever the durable offset may have moved or appendonly changed (WAITAOF's waits). */
@@ -348,7 +348,8 @@ export class Persistence<C extends Ctx> {
 
   private readonly onEffects = (batch: readonly Effect[]): void => {
     const w = this.writer;
-    this.offset++;
+    // As Redis, whose propagation skips the AOF (and so the offset) while it is off, a BGREWRITEAOF's effects included.
+    if (this.state !== 'off') this.offset++;
     if (w !== null) w.feed(batch, Math.floor(this.server.keyspace.now / 1000), this.offset);
     this.rewrite?.onEffects(batch);
   };

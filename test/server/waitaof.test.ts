@@ -136,4 +136,11 @@ describe('WAITAOF', () => {
     await c.call('MSET', 'b', '1', 'c', '2');
     expect(await offset()).toBe(before + 2);
   });
+
+  test('with appendonly off INFO master_repl_offset stays where it is, as in Redis 7.2.6', async () => {
+    const { c } = await t.start(t.tmp(), { appendonly: 'no' });
+    await c.call('SET', 'a', '1');
+    await c.call('MSET', 'b', '1', 'c', '2');
+    expect((await c.call('INFO', 'replication')).v).toMatch(/master_repl_offset:0\r\n/);
+  });
 });
