@@ -111,13 +111,17 @@ function main(argv: string[]): void {
     },
   );
   let stopping = false;
-  const stop = (why: string, saved: boolean) => {
+  /** `signal`: null for SHUTDOWN, whose handler has made the final save. */
+  const stop = (signal: string | null) => {
     if (stopping) return;
-    server.log.warning(why);
-    // A signal shuts down as SHUTDOWN without arguments would; a failed final save keeps the server up, as in Redis.
-    if (!saved && !server.persistence.finalSave({ save: false, nosave: false, force: false })) {
-      server.log.warning(`${why.split(' ')[1]} received but errors trying to shut down the server, check the logs for more information`);
-      return;
+    if (signal !== null) {
+      server.log.warning(`Received ${signal} scheduling shutdown...`);
+      server.log.notice('User requested shutdown...');
+      // A signal shuts down as SHUTDOWN without arguments would; a failed final save keeps the server up, as in Redis.
+      if (!server.persistence.finalSave({ save: false, nosave: false, force: false })) {
+        server.log.warning(`${signal} received but errors trying to shut down the server, check the logs for more information`);
+        return;
+      }
     }
     stopping = true;
     setTimeout(() => {
@@ -130,9 +134,9 @@ function main(argv: string[]): void {
       process.exit(0);
     });
   };
-  server.onShutdown = () => stop('User requested shutdown', true);
-  process.on('SIGTERM', () => stop('Received SIGTERM scheduling shutdown', false));
-  process.on('SIGINT', () => stop('Received SIGINT scheduling shutdown', false));
+  server.onShutdown = () => stop(null);
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 function removePidFile(file: string): void {

@@ -507,10 +507,11 @@ export class Persistence<C extends Ctx> {
     return true;
   }
 
-  private abandonRewrite(): void {
+  /** `exiting`: the temporary files go before the process does, not in the background. */
+  private abandonRewrite(exiting = false): void {
     const rw = this.rewrite;
     if (rw !== null) this.cancelSwitch(rw);
-    rw?.discard();
+    rw?.discard(exiting);
     this.rewrite = null;
     this.maybeUnsubscribe();
   }
@@ -690,6 +691,15 @@ export class Persistence<C extends Ctx> {
       log.warning('There is a child saving an .rdb. Killing it!');
       this.rdb.abandonBackground();
     }
+    if (this.rewrite !== null) {
+      // The first base of an AOF just turned on is the only copy of the data it will hold.
+      if (this.state === 'wait-rewrite') {
+        if (!mode.force) return this.refuseShutdown("Writing initial AOF, can't exit.");
+        log.warning('Writing initial AOF. Exit anyway.');
+      }
+      log.warning('There is a child rewriting the AOF. Killing it!');
+      this.abandonRewrite(true);
+    }
     if (!((this.config.str('save') !== '' && !mode.nosave) || mode.save)) return true;
     log.notice('Saving the final RDB snapshot before exiting.');
     if (this.rdb.save()) return true;
@@ -697,7 +707,12 @@ export class Persistence<C extends Ctx> {
       log.warning('Error trying to save the DB. Exit anyway.');
       return true;
     }
-    log.warning("Error trying to save the DB, can't exit.");
+    return this.refuseShutdown("Error trying to save the DB, can't exit.");
+  }
+
+  private refuseShutdown(why: string): false {
+    this.server.log.warning(why);
+    this.server.log.warning('Errors trying to shut down the server. Check the logs for more information.');
     return false;
   }
 
@@ -706,7 +721,7 @@ export class Persistence<C extends Ctx> {
     if (this.closed) return;
     this.closed = true;
     if (this.tick !== null) clearInterval(this.tick);
-    if (this.rewrite !== null) this.abandonRewrite();
+    if (this.rewrite !== null) this.abandonRewrite(true);
     // A history cleanup still waiting: the history stays listed, and the next start removes it.
     this.manifestJob?.job.cancel();
     this.manifestJob = null;

@@ -535,8 +535,8 @@ export class AofRewrite {
     this.events.failed(this, (e as Error).message ?? String(e));
   }
 
-  /** Closes and removes the temporary files (a failed or abandoned rewrite). */
-  discard(): void {
+  /** Closes and removes the temporary files (a failed or abandoned rewrite); `now`: before returning. */
+  discard(now = false): void {
     this.phase = 'over';
     this.save?.abandon();
     this.baseFile.close();
@@ -545,7 +545,10 @@ export class AofRewrite {
     } catch {
       // Already closed.
     }
-    for (const f of [this.baseTemp, this.futureTemp]) fs.rm(f, { force: true }, () => {});
+    for (const f of [this.baseTemp, this.futureTemp]) {
+      if (now) fs.rmSync(f, { force: true });
+      else fs.rm(f, { force: true }, () => {});
+    }
   }
 }
 

@@ -63,6 +63,7 @@ function shutdown(c: Client, argv: string[]): void {
     if (!nosave) throw new CommandError(busyError(script));
     c.server.scripting.abort();
   }
+  c.server.log.notice('User requested shutdown...');
   if (!c.server.persistence.finalSave({ save, nosave, force })) throw new CommandError('ERR Errors trying to SHUTDOWN. Check logs.');
   c.server.onShutdown();
   void c.server.close();

@@ -124,6 +124,46 @@ describe('SHUTDOWN', () => {
   });
 });
 
+describe('SHUTDOWN during an AOF rewrite', () => {
+  const resp = (...args: string[]) => `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
+  const temps = (dir: string) =>
+    [...readdirSync(dir), ...(existsSync(path.join(dir, 'appendonlydir')) ? readdirSync(path.join(dir, 'appendonlydir')) : [])].filter((f) => f.startsWith('temp-'));
+
+  test("refuses to exit while the first base of an AOF just turned on is written, as Redis 7.2.6 does; FORCE exits and leaves no temporary file", async () => {
+    const dir = t.tmp();
+    const { s, c } = await child(dir, '--save', '');
+    await c.call('MSET', ...Array.from({ length: 50000 }, (_, i) => [`k${i}`, 'v']).flat());
+    // One packet: the rewrite has walked at most one slice when SHUTDOWN runs.
+    c.writeRaw(resp('CONFIG', 'SET', 'appendonly', 'yes') + resp('SHUTDOWN'));
+    expect(await c.read()).toEqual({ t: 'simple', v: 'OK' });
+    expect(await c.read()).toEqual({ t: 'error', v: 'ERR Errors trying to SHUTDOWN. Check logs.' });
+    expect(temps(dir).length).toBeGreaterThan(0);
+    c.writeRaw(resp('SHUTDOWN', 'FORCE'));
+    expect((await s.exited).code).toBe(0);
+    expect(s.output()).toContain("Writing initial AOF, can't exit.");
+    expect(s.output()).toContain('Writing initial AOF. Exit anyway.');
+    expect(s.output()).toContain('There is a child rewriting the AOF. Killing it!');
+    expect(temps(dir)).toEqual([]);
+  });
+
+  test('a rewrite of an AOF in use is stopped and its temporary files removed; the AOF it would have replaced still loads', async () => {
+    const dir = t.tmp();
+    const first = await startChild(['--dir', dir, '--appendonly', 'yes', '--save', '']);
+    t.defer(() => first.kill('SIGKILL'));
+    const c = await RespClient.connect(first.port);
+    t.defer(() => c.close());
+    await c.call('MSET', ...Array.from({ length: 50000 }, (_, i) => [`k${i}`, String(i)]).flat());
+    // One packet: SHUTDOWN runs before the rewrite can end (and, as in Redis, before BGREWRITEAOF's reply is written).
+    c.writeRaw(resp('BGREWRITEAOF') + resp('SHUTDOWN'));
+    expect((await first.exited).code).toBe(0);
+    expect(first.output()).toContain('There is a child rewriting the AOF. Killing it!');
+    expect(temps(dir)).toEqual([]);
+    const again = await child(dir, '--appendonly', 'yes', '--save', '');
+    expect(await again.c.call('DBSIZE')).toEqual({ t: 'int', v: '50000' });
+    expect(await again.c.call('GET', 'k49999')).toEqual({ t: 'bulk', v: '49999' });
+  });
+});
+
 describe('DEBUG RELOAD', () => {
   const OK = { t: 'simple', v: 'OK' };
 
