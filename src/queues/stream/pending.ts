@@ -10,10 +10,49 @@ export interface Nack {
   consumer: Consumer | null;
 }
 
-/** Nacks per chunk: small enough that an insert or removal inside one moves little. */
+/** Nacks per chunk: small enough that an insert inside one moves little. */
 const CHUNK = 128;
-/** A chunk this small after a removal merges with a neighbour that has room for it. */
+/** A chunk with fewer live nacks than this merges with a neighbour that has room for them. */
 const CHUNK_MIN = CHUNK >> 2;
+
+/**
+ * A run of nacks in ID order. A taken nack stays where it is, flagged in
+ * `gone`, until more than half the run is gone and the run is rebuilt: a
+ * removal moves nothing. (Moving the rest of the run down was most of
+ * XACK's cost: the runs outlive the young generation and the nacks do
+ * not, so every pointer moved inside an old array is also recorded for
+ * the next scavenge.) A gone nack's ID still orders the searches.
+ */
+class Chunk {
+  /** 1 at the index of a nack taken from the list. */
+  readonly gone = new Uint8Array(CHUNK + 1);
+  dead = 0;
+
+  constructor(public items: Nack[]) {}
+
+  get live(): number {
+    return this.items.length - this.dead;
+  }
+
+  /** Index of the first live nack at or after `pos`, or the length. */
+  liveFrom(pos: number): number {
+    const items = this.items;
+    const gone = this.gone;
+    while (pos < items.length && gone[pos] === 1) pos++;
+    return pos;
+  }
+
+  /** Drops the gone nacks. */
+  compact(): void {
+    if (this.dead === 0) return;
+    const kept: Nack[] = [];
+    const items = this.items;
+    for (let i = 0; i < items.length; i++) if (this.gone[i] === 0) kept.push(items[i]);
+    this.items = kept;
+    this.gone.fill(0);
+    this.dead = 0;
+  }
+}
 
 /**
  * A pending entries list: nacks sorted by ID, in chunks of at most CHUNK,
@@ -27,7 +66,7 @@ const CHUNK_MIN = CHUNK >> 2;
  * 2 µs an ID.
  */
 export class PendingList {
-  private chunks: Nack[][] = [];
+  private chunks: Chunk[] = [];
   private count = 0;
 
   get size(): number {
@@ -35,30 +74,44 @@ export class PendingList {
   }
 
   first(): Nack | undefined {
-    return this.chunks.length === 0 ? undefined : this.chunks[0][0];
+    return this.liveAt(0, 0);
   }
 
   last(): Nack | undefined {
     const chunks = this.chunks;
     if (chunks.length === 0) return undefined;
     const tail = chunks[chunks.length - 1];
-    return tail[tail.length - 1];
+    let i = tail.items.length - 1;
+    while (tail.gone[i] === 1) i--;
+    return tail.items[i];
   }
 
   *[Symbol.iterator](): Generator<Nack> {
-    for (const chunk of this.chunks) yield* chunk;
+    for (const chunk of this.chunks) {
+      const items = chunk.items;
+      for (let i = 0; i < items.length; i++) if (chunk.gone[i] === 0) yield items[i];
+    }
   }
 
   /** The first `n` nacks in order. */
   head(n: number): Nack[] {
     const out: Nack[] = [];
-    for (const chunk of this.chunks) {
-      for (const nack of chunk) {
-        if (out.length === n) return out;
-        out.push(nack);
-      }
+    for (const nack of this) {
+      if (out.length === n) break;
+      out.push(nack);
     }
     return out;
+  }
+
+  /** The first live nack from index `pos` of chunk `ci` on. */
+  private liveAt(ci: number, pos: number): Nack | undefined {
+    const chunks = this.chunks;
+    for (; ci < chunks.length; ci++, pos = 0) {
+      const chunk = chunks[ci];
+      const at = chunk.liveFrom(pos);
+      if (at < chunk.items.length) return chunk.items[at];
+    }
+    return undefined;
   }
 
   /** Index of the first chunk whose last ID is ≥ `id` (the chunk count when there is none). */
@@ -79,34 +132,34 @@ export class PendingList {
     const ci = this.chunkFor(id);
     if (ci === this.chunks.length) return undefined;
     const chunk = this.chunks[ci];
-    const n = chunk[seek(chunk, id)];
-    return same(n.id, id) ? n : undefined;
+    const pos = seek(chunk.items, id);
+    const n = chunk.items[pos];
+    return same(n.id, id) && chunk.gone[pos] === 0 ? n : undefined;
   }
 
   /** The first nack whose ID is ≥ `id`. */
   atOrAfter(id: StreamId): Nack | undefined {
     const ci = this.chunkFor(id);
     if (ci === this.chunks.length) return undefined;
-    const chunk = this.chunks[ci];
-    return chunk[seek(chunk, id)];
+    return this.liveAt(ci, seek(this.chunks[ci].items, id));
   }
 
   /** The first nack whose ID is > `id`. */
   after(id: StreamId): Nack | undefined {
     const ci = this.chunkFor(id);
     if (ci === this.chunks.length) return undefined;
-    const chunk = this.chunks[ci];
-    let pos = seek(chunk, id);
-    if (same(chunk[pos].id, id)) pos++;
-    return pos < chunk.length ? chunk[pos] : this.chunks[ci + 1]?.[0];
+    const items = this.chunks[ci].items;
+    let pos = seek(items, id);
+    if (same(items[pos].id, id)) pos++;
+    return this.liveAt(ci, pos);
   }
 
   /** Adds a nack whose ID is after every one in the list (loading, copying). */
   push(nack: Nack): void {
     const chunks = this.chunks;
     const tail = chunks[chunks.length - 1];
-    if (tail === undefined || tail.length === CHUNK) chunks.push([nack]);
-    else tail.push(nack);
+    if (tail === undefined || tail.items.length === CHUNK) chunks.push(new Chunk([nack]));
+    else tail.items.push(nack);
     this.count++;
   }
 
@@ -118,9 +171,20 @@ export class PendingList {
       return;
     }
     const chunk = this.chunks[ci];
-    chunk.splice(seek(chunk, nack.id), 0, nack);
+    let pos = seek(chunk.items, nack.id);
     this.count++;
-    if (chunk.length > CHUNK) this.chunks.splice(ci + 1, 0, chunk.splice(CHUNK >> 1));
+    if (chunk.gone[pos] === 1 && same(chunk.items[pos].id, nack.id)) {
+      chunk.items[pos] = nack;
+      chunk.gone[pos] = 0;
+      chunk.dead--;
+      return;
+    }
+    if (chunk.dead !== 0) {
+      chunk.compact();
+      pos = seek(chunk.items, nack.id);
+    }
+    chunk.items.splice(pos, 0, nack);
+    if (chunk.items.length > CHUNK) this.chunks.splice(ci + 1, 0, new Chunk(chunk.items.splice(CHUNK >> 1)));
   }
 
   /** Removes the nack with this ID and returns it; undefined when there is none. */
@@ -128,12 +192,16 @@ export class PendingList {
     const ci = this.chunkFor(id);
     if (ci === this.chunks.length) return undefined;
     const chunk = this.chunks[ci];
-    const pos = seek(chunk, id);
-    const n = chunk[pos];
-    if (!same(n.id, id)) return undefined;
-    chunk.splice(pos, 1);
+    const pos = seek(chunk.items, id);
+    const n = chunk.items[pos];
+    if (!same(n.id, id) || chunk.gone[pos] === 1) return undefined;
+    chunk.gone[pos] = 1;
+    chunk.dead++;
     this.count--;
-    if (chunk.length < CHUNK_MIN) this.absorb(ci);
+    if (2 * chunk.dead > chunk.items.length) {
+      chunk.compact();
+      if (chunk.items.length < CHUNK_MIN) this.absorb(ci);
+    }
     return n;
   }
 
@@ -141,30 +209,32 @@ export class PendingList {
     return this.take(id) !== undefined;
   }
 
-  /** Drops chunk `ci` when empty, or merges it into a neighbour with room for it, so that chunks stay full enough. */
+  /** Drops chunk `ci` (compacted) when empty, or merges it into a neighbour with room for it, so that chunks stay full enough. */
   private absorb(ci: number): void {
     const chunks = this.chunks;
     const chunk = chunks[ci];
-    if (chunk.length === 0) {
+    if (chunk.items.length === 0) {
       chunks.splice(ci, 1);
       return;
     }
     const prev = chunks[ci - 1];
-    if (prev !== undefined && prev.length + chunk.length <= CHUNK) {
-      for (const n of chunk) prev.push(n);
+    if (prev !== undefined && prev.live + chunk.items.length <= CHUNK) {
+      prev.compact();
+      for (const n of chunk.items) prev.items.push(n);
       chunks.splice(ci, 1);
       return;
     }
     const next = chunks[ci + 1];
-    if (next !== undefined && next.length + chunk.length <= CHUNK) {
-      for (const n of next) chunk.push(n);
+    if (next !== undefined && next.live + chunk.items.length <= CHUNK) {
+      next.compact();
+      for (const n of next.items) chunk.items.push(n);
       chunks.splice(ci + 1, 1);
     }
   }
 }
 
-function lastOf(chunk: Nack[]): Nack {
-  return chunk[chunk.length - 1];
+function lastOf(chunk: Chunk): Nack {
+  return chunk.items[chunk.items.length - 1];
 }
 
 /** Index of the first nack in `chunk` whose ID is ≥ `id`. */
