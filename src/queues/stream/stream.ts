@@ -62,6 +62,15 @@ export class StreamValue implements TypedValue {
   groups: Map<string, Group> | null = null;
   /** Blocks of another epoch are shared with a snapshot or copy and copied before a change. */
   epoch = ++epochs;
+  /**
+   * The last entry a forward walk gave (its block, position and ID): a walk
+   * that starts after it, in that block, starts there rather than at the
+   * block's first entry, as readers of new entries do one after another.
+   * Positions hold for a block's life: entries are only appended or flagged.
+   */
+  private walkBlock: Block | null = null;
+  private walkPos = 0;
+  private walkId: StreamId = MIN_ID;
 
   encoding(): string {
     return 'stream';
@@ -176,17 +185,21 @@ export class StreamValue implements TypedValue {
     if (this.blocks.length === 0) return;
     if (!rev) {
       let bi = isZeroId(start) ? 0 : Math.max(0, this.blockAtOrBefore(start));
-      for (; bi < this.blocks.length; bi++) {
+      let from = this.blocks[bi] === this.walkBlock && compareIds(start, this.walkId) > 0 ? this.walkPos : 0;
+      for (; bi < this.blocks.length; bi++, from = 0) {
         const block = this.blocks[bi];
         const reader = new EntryReader(block);
         const ref: EntryRef = { id: MIN_ID, reader, block: bi, pos: 0 };
-        for (let pos = 0; pos < block.data.length; pos = reader.next) {
+        for (let pos = from; pos < block.data.length; pos = reader.next) {
           reader.at(pos);
           if (reader.deleted && !tombstones) continue;
           if (reader.compare(start) < 0) continue;
           if (reader.compare(end) > 0) return;
           ref.id = reader.id;
           ref.pos = pos;
+          this.walkBlock = block;
+          this.walkPos = pos;
+          this.walkId = ref.id;
           yield ref;
         }
       }

@@ -22,6 +22,45 @@ const commands = (s: { rebuildCommands(key: string): Iterator<string[]> }): stri
 };
 
 describe('the stream value', () => {
+  test('walks that start where the last one stopped, or anywhere else, give what a walk from the start gives, through deletions, appends and trims', () => {
+    const s = new StreamValue();
+    const limits = { maxBytes: 4096, maxEntries: 100 };
+    let model: number[] = [];
+    let next = 1;
+    const add = (n: number) => {
+      for (let i = 0; i < n; i++, next++) {
+        s.append(id(next), ['f', String(next)], limits);
+        model.push(next);
+      }
+    };
+    add(350);
+    let seed = 7;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    let start = 1;
+    for (let step = 0; step < 2_000; step++) {
+      // Mostly readers of new entries, ten after the last; now and then a jump back, a deletion, more entries or a trim.
+      const r = rand(20);
+      if (r === 0) start = model[0] ?? 1;
+      else if (r === 1 && model.length > 0) {
+        const victim = model[rand(model.length)];
+        s.delete(id(victim));
+        model = model.filter((x) => x !== victim);
+      } else if (r === 2) add(1 + rand(30));
+      else if (r === 3) {
+        s.trim('maxlen', 300, id(0), false, 0);
+        model = model.slice(-300);
+      }
+      const got: number[] = [];
+      for (const e of s.range(id(start))) {
+        got.push(Number(e.id.ms));
+        if (got.length === 10) break;
+      }
+      expect(got).toEqual(model.filter((x) => x >= start).slice(0, 10));
+      start = got.length === 10 ? got[9] + 1 : start;
+      if (got.length < 10) add(10);
+    }
+  });
+
   test('a snapshot keeps rebuilding the stream as it was while the stream goes on changing', () => {
     const s = build(7);
     const g = new Group('g', id(2), 2);
