@@ -80,7 +80,7 @@ export class Persistence<C extends Ctx> {
     private readonly server: PersistenceHost<C>,
     private readonly writeHeld: (replies: HeldReply<C>[]) => void,
   ) {
-    this.rdb = new RdbFiles(server, () => this.rewrite !== null);
+    this.rdb = new RdbFiles(server, () => this.rewrite !== null, () => this.io);
   }
 
   /** The file operations that can fail; tests put a failing disk here. */

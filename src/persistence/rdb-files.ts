@@ -6,7 +6,8 @@ import { timed } from '../core/latency.js';
 import { LibrarySet } from '../scripting/library-set.js';
 import { loadRdb } from './rdb/apply-rdb.js';
 import type { PersistenceHost } from './host.js';
-import { fsyncDirQuietly, removeQuietly, replaceFileAtomic } from './io.js';
+import { FileQueue } from './file-queue.js';
+import { fsyncDirQuietly, removeQuietly, replaceFileAtomic, strerror, type AofIo } from './io.js';
 import { AofLoadError } from './loader.js';
 import { BackgroundSave } from './rdb/background-save.js';
 import { accessHints, writeRdb, type RdbOptions } from './rdb/rdb-save.js';
@@ -39,8 +40,8 @@ export class RdbFiles<C extends Ctx> {
   private lastDurationSec = -1;
   private lastKeptBytes = 0;
   private temp = '';
-  /** The temporary file's descriptor while the walk writes it (-1 once it is closed, or handed to the final fsync). */
-  private fd = -1;
+  /** The temporary file while the walk writes it (null once it is closed, or handed to the final fsync). */
+  private queue: FileQueue | null = null;
   lastLoadLoaded = 0;
   lastLoadExpired = 0;
 
@@ -48,6 +49,8 @@ export class RdbFiles<C extends Ctx> {
     private readonly host: PersistenceHost<C>,
     /** True while another background job (the AOF rewrite) runs: a BGSAVE waits for it, as Redis has one child at a time. */
     private readonly otherJobRunning: () => boolean,
+    /** The file operations BGSAVE's writes go through (a failing disk in tests). */
+    private readonly io: () => AofIo,
   ) {}
 
   get file(): string {
@@ -110,15 +113,21 @@ export class RdbFiles<C extends Ctx> {
       return true;
     }
     this.temp = temp;
-    this.fd = fd;
     const file = this.file;
-    const save = new BackgroundSave(host.keyspace, fd, this.options(), (error) => {
-      this.fd = -1;
+    const queue = new FileQueue(this.io(), fd, (error) => {
+      save.abandon();
+      this.closeQueue();
+      this.backgroundFailed(save, strerror(error));
+    });
+    this.queue = queue;
+    const save = new BackgroundSave(host.keyspace, queue, this.options(), (error) => {
       if (error !== null) {
-        fs.closeSync(fd);
+        this.closeQueue();
         this.backgroundFailed(save, error.message);
         return;
       }
+      // Every byte is written: nothing is in flight, and the final fsync's chain closes the descriptor.
+      this.queue = null;
       this.finishBackground(save, fd, temp, file);
     });
     this.background = save;
@@ -154,6 +163,11 @@ export class RdbFiles<C extends Ctx> {
     });
   }
 
+  private closeQueue(): void {
+    this.queue?.close();
+    this.queue = null;
+  }
+
   private backgroundFailed(save: BackgroundSave, reason: string): void {
     if (this.background !== save) return;
     this.host.log.warning(`Write error saving DB on disk: ${reason}`);
@@ -179,11 +193,8 @@ export class RdbFiles<C extends Ctx> {
     if (save === null) return;
     save.abandon();
     this.background = null;
-    // Stopped mid-walk, the descriptor is still ours; once the walk ended, the final fsync's chain closes it.
-    if (this.fd !== -1) {
-      fs.closeSync(this.fd);
-      this.fd = -1;
-    }
+    // Stopped mid-walk, the queue closes the descriptor once no write is in flight; after the walk, the final fsync's chain does.
+    this.closeQueue();
     timed(this.host.latency, 'rdb-unlink-temp-file', () => removeQuietly(this.temp));
     this.lastDurationSec = Math.floor((Date.now() - save.startedAt) / 1000);
   }

@@ -173,7 +173,7 @@ export class AofRewrite {
    * touches, and nothing is written into the base ahead of the walk.
    */
   private startRdbBase(opts: RdbOptions): void {
-    const save = new BackgroundSave(this.host.keyspace, this.baseFd, { ...opts, aofBase: true }, (error) => {
+    const save = new BackgroundSave(this.host.keyspace, this.baseFile, { ...opts, aofBase: true }, (error) => {
       if (this.save !== save) return;
       if (error !== null) {
         this.fail(error);

@@ -146,6 +146,31 @@ function faultyIo(): AofIo & { failing: string | null; fsyncFailing: string | nu
 }
 
 describe('a disk that fails', () => {
+  test('BGSAVE whose writes fail ends in error: its temporary file goes, dump.rdb stays as it was, and the next one succeeds', async () => {
+    const dir = tmp();
+    const x = await start(dir, { appendonly: 'no', save: '' });
+    const { s, c } = x;
+    await c.call('SET', 'old', '1');
+    expect(await c.call('SAVE')).toEqual(OK);
+    const saved = readFileSync(path.join(dir, 'dump.rdb'));
+    await c.call('MSET', ...Array.from({ length: 30000 }, (_, i) => [`k${i}`, 'x'.repeat(40)]).flat());
+    const io = faultyIo();
+    s.server.persistence.io = io;
+    io.failing = 'ENOSPC';
+    expect(await c.call('BGSAVE')).toEqual({ t: 'simple', v: 'Background saving started' });
+    await waitFor(async () => (await infoField(c, 'rdb_bgsave_in_progress')) === '0', 5000, 'the BGSAVE to end');
+    expect(await infoField(c, 'rdb_last_bgsave_status')).toBe('err');
+    expect(readdirSync(dir).filter((f) => f.startsWith('temp-'))).toEqual([]);
+    expect(readFileSync(path.join(dir, 'dump.rdb')).equals(saved)).toBe(true);
+    await waitFor(async () => s.logs.messages('warning').includes('Write error saving DB on disk: No space left on device'), 2000, 'the log line');
+    io.failing = null;
+    expect(await c.call('BGSAVE')).toEqual({ t: 'simple', v: 'Background saving started' });
+    await waitFor(async () => (await infoField(c, 'rdb_bgsave_in_progress')) === '0', 5000, 'the second BGSAVE to end');
+    expect(await infoField(c, 'rdb_last_bgsave_status')).toBe('ok');
+    const again = await start(dir, { appendonly: 'no', save: '' });
+    expect(await again.c.call('DBSIZE')).toEqual({ t: 'int', v: '30001' });
+  });
+
   test('everysec: writes get MISCONF until the AOF can be written again; reads keep working; nothing acknowledged is lost', async () => {
     const dir = tmp();
     const x = await start(dir);

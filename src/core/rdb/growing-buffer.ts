@@ -8,6 +8,18 @@ export class GrowingBuffer {
     this.size = size;
   }
 
+  /**
+   * The buffer as it is, for someone else to write out and keep until then;
+   * this one goes on in `next`, or in a new one (of at most a megabyte: a
+   * value that grew it past that need not make every later one as large).
+   */
+  handOver(next: Buffer | null): Buffer {
+    const full = this.buf;
+    this.buf = next ?? Buffer.allocUnsafe(Math.min(full.length, 1 << 20));
+    this.size = 0;
+    return full;
+  }
+
   /** Room for `n` more bytes. */
   protected ensure(n: number): void {
     if (this.size + n <= this.buf.length) return;

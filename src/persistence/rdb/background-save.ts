@@ -2,6 +2,7 @@ import type { BigMap } from '../../store/keyspace/big-map.js';
 import type { Database, KeyGuard } from '../../store/keyspace/database.js';
 import type { Keyspace } from '../../store/keyspace/keyspace.js';
 import type { Value } from '../../store/keyspace/value.js';
+import type { FileQueue } from '../file-queue.js';
 import { KeySet } from '../key-set.js';
 import { freeze, type FrozenEntry } from './frozen-entry.js';
 import { RdbOutput, type RdbOptions } from './rdb-save.js';
@@ -10,6 +11,8 @@ import { RdbOutput, type RdbOptions } from './rdb-save.js';
 const SLICE_MS = 1;
 /** Keys written between two looks at the clock. */
 const CLOCK_EVERY = 32;
+/** Bytes queued for the file past which the walk waits for the disk. */
+const MAX_PENDING = 4 << 20;
 
 /** One database's contents as they were when the save began; the object follows them through SWAPDB. */
 interface Contents {
@@ -35,7 +38,7 @@ interface Kept {
 
 /**
  * BGSAVE without fork: the keyspace as it was when the save began, written
- * to `fd` over many slices of about a millisecond while clients go on
+ * to its file over many slices of about a millisecond while clients go on
  * reading and writing. A forked child would have the dataset frozen in its
  * copy-on-write pages; here each database's contents carry a guard
  * (Database.guard) that every path changing a key calls first. A key the
@@ -65,11 +68,13 @@ export class BackgroundSave {
 
   constructor(
     private readonly keyspace: Keyspace,
-    fd: number,
+    /** The file, written in the thread pool: its owner hears of a failed write and closes it. */
+    private readonly file: FileQueue,
     opts: RdbOptions,
+    /** The walk failed (null: every byte is written, not yet fsynced). */
     private readonly done: (error: Error | null) => void,
   ) {
-    this.out = new RdbOutput(fd, opts);
+    this.out = new RdbOutput(file, opts);
     for (const db of keyspace.dbs) {
       if (db.dict.size === 0) continue;
       const c: Contents = {
@@ -107,6 +112,10 @@ export class BackgroundSave {
 
   private readonly slice = (): void => {
     if (this.over) return;
+    if (this.file.pending >= MAX_PENDING) {
+      this.file.whenWritten(() => setImmediate(this.slice));
+      return;
+    }
     try {
       const deadline = performance.now() + SLICE_MS;
       let more = true;
@@ -120,7 +129,10 @@ export class BackgroundSave {
       }
       this.out.finish();
       this.over = true;
-      this.done(null);
+      // Abandoned meanwhile, the queue is closed and never calls back; a failed write went to its owner.
+      this.file.whenWritten((err) => {
+        if (err === null) this.done(null);
+      });
     } catch (e) {
       this.fail(e as Error);
     }

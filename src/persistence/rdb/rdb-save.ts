@@ -6,9 +6,10 @@ import type { Value } from '../../store/keyspace/value.js';
 import { writeValue } from './encode-value.js';
 import { OPCODE_AUX, OPCODE_EOF, OPCODE_EXPIRETIME_MS, OPCODE_FREQ, OPCODE_FUNCTION2, OPCODE_IDLE, OPCODE_RESIZEDB, OPCODE_SELECTDB } from './format.js';
 import { RdbWriter } from '../../core/rdb/writer.js';
+import type { FileQueue } from '../file-queue.js';
 
-/** Bytes gathered before they go to the file. */
-const CHUNK = 1 << 20;
+/** Bytes gathered before they go to the file (the buffer then stays within the megabyte a FileQueue reuses). */
+const CHUNK = 1 << 19;
 
 /** What a file says besides the keys, and how it is written. */
 export interface RdbOptions {
@@ -56,8 +57,8 @@ export interface RdbSource extends RdbOptions {
 }
 
 /**
- * An RDB file being written to `fd`: a buffer that goes to the file by the
- * megabyte, the CRC-64 of every byte written, and the pieces Redis 7.2's
+ * An RDB file being written: a buffer that goes to the file by the half
+ * megabyte (at once, or queued for the thread pool), the CRC-64 of every byte written, and the pieces Redis 7.2's
  * rdbSaveRio writes (header with AUX fields and libraries, SELECTDB with
  * RESIZEDB, keys with their deadlines, EOF and checksum).
  */
@@ -70,7 +71,8 @@ export class RdbOutput {
   private readonly crc = new Crc64();
 
   constructor(
-    private readonly fd: number,
+    /** A descriptor written at once (SAVE), or a queue that writes in the thread pool (BGSAVE, a rewrite's RDB base). */
+    private readonly to: number | FileQueue,
     private readonly opts: RdbOptions,
   ) {
     this.w = new RdbWriter(opts.compress);
@@ -157,12 +159,19 @@ export class RdbOutput {
   /** Hands the buffered bytes to the file. */
   flush(): void {
     const w = this.w;
-    const bytes = w.result();
-    if (this.opts.checksum) this.crc.update(bytes);
-    let off = 0;
-    while (off < bytes.length) off += fs.writeSync(this.fd, bytes, off);
-    this.written += bytes.length;
-    w.reset();
+    const length = w.size;
+    if (length === 0) return;
+    if (this.opts.checksum) this.crc.update(w.result());
+    const to = this.to;
+    if (typeof to === 'number') {
+      const bytes = w.result();
+      let off = 0;
+      while (off < length) off += fs.writeSync(to, bytes, off);
+      w.reset();
+    } else {
+      to.push(w.handOver(to.spare()), length);
+    }
+    this.written += length;
   }
 
   /** EOF and the CRC-64 of everything before it (eight zero bytes under rdbchecksum no). */
@@ -170,7 +179,9 @@ export class RdbOutput {
     this.w.byte(OPCODE_EOF);
     this.flush();
     const trailer = this.opts.checksum ? this.crc.digest() : Buffer.alloc(8);
-    fs.writeSync(this.fd, trailer);
+    const to = this.to;
+    if (typeof to === 'number') fs.writeSync(to, trailer);
+    else to.push(trailer, trailer.length);
     this.written += trailer.length;
   }
 }
