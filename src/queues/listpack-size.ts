@@ -35,7 +35,8 @@ export function isListpackInt(s: string): boolean {
   if (s.length > 20 || s.length === 0) return false;
   const c = s.charCodeAt(0);
   if (c !== 45 && (c < 48 || c > 57)) return false;
-  return smallInt(s) === smallInt(s) || toInt64(s) !== null;
+  // smallInt is exact up to 15 digits; only longer strings need the int64 check (a regex and a BigInt).
+  return smallInt(s) === smallInt(s) || (s.length >= 16 && toInt64(s) !== null);
 }
 
 /** Bytes one element takes in a listpack: encoding header, data, back-length. */
@@ -46,7 +47,7 @@ export function listpackEntrySize(s: string): number {
     if (c === 45 || (c >= 48 && c <= 57)) {
       const small = smallInt(s);
       if (small === small) return intEntrySize(small);
-      const big = toInt64(s);
+      const big = len >= 16 ? toInt64(s) : null;
       if (big !== null) return intEntrySize(Number(big));
     }
   }

@@ -53,11 +53,12 @@ export function parseTrimArgs(c: Ctx, argv: string[], xadd: boolean): TrimArgs {
   for (; i < argv.length; i++) {
     const more = argv.length - 1 - i;
     const arg = argv[i];
-    const opt = optionWord(arg);
     if (xadd && isMark(arg, '*')) {
       a.seqForm = 'auto';
       break;
-    } else if ((opt === 'maxlen' || opt === 'minid') && more > 0) {
+    }
+    const opt = optionWord(arg);
+    if ((opt === 'maxlen' || opt === 'minid') && more > 0) {
       if (a.strategy !== null) {
         throw new CommandError('ERR syntax error, MAXLEN and MINID options at the same time are not compatible');
       }
