@@ -6,6 +6,9 @@ export const NOT_FLOAT = 'ERR value is not a valid float';
 export const NO_SUCH_KEY = 'ERR no such key';
 export const OVERFLOW = 'ERR increment or decrement would overflow';
 export const DB_INDEX_RANGE = 'ERR DB index is out of range';
+export const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+/** min-replicas-to-write with fewer good replicas (Sluice: with any, as it has none). */
+export const NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
 
 export function wrongArity(fullName: string): string {
   return `ERR wrong number of arguments for '${fullName}' command`;

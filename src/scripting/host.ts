@@ -35,6 +35,8 @@ export interface ScriptHost {
   overMemory(): boolean;
   /** A write would be refused for a persistence error (MISCONF): the error, or null. */
   writeRefusal(): string | null;
+  /** min-replicas-to-write refuses writes (NOREPLICAS). */
+  replicasShort(): boolean;
   /**
    * Serves other clients while a script is past busy-reply-threshold: they
    * are told BUSY, and may kill it. `caller` is the script's client, whose

@@ -1,5 +1,6 @@
 import type { Command } from '../core/command.js';
 import type { Ctx } from '../core/context.js';
+import { NOREPLICAS, OOM } from '../core/errors.js';
 import { Functions } from './functions.js';
 import type { ScriptHost } from './host.js';
 import { LuaReply, errorTable } from './lua-reply.js';
@@ -18,7 +19,6 @@ const HOOK_EVERY = 10000;
 /** How often a busy script lets the other clients in (Redis does at each hook, about every millisecond). */
 const SERVE_EVERY_MS = 5;
 
-const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
 /**
  * Redis's scripting: one Lua engine whose globals every script shares (as
@@ -180,6 +180,7 @@ export class Scripting {
     const misconf = this.host.writeRefusal();
     if (misconf !== null) return misconf;
     if (ro) return 'ERR Can not execute a script with write flag using *_ro command.';
+    if (this.host.replicasShort()) return NOREPLICAS;
     if (!flags.allowOom && this.host.overMemory()) {
       return "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
     }
@@ -219,6 +220,7 @@ export class Scripting {
     if (cmd.isWrite && !run.writeDirty) {
       const misconf = this.host.writeRefusal();
       if (misconf !== null) return misconf;
+      if (this.host.replicasShort()) return NOREPLICAS;
     }
     if (!run.allowOom && !run.writeDirty && run.overMemory && cmd.denyOom) return OOM;
     return null;

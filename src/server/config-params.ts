@@ -140,6 +140,7 @@ function usableDirectory(dir: string): string | null {
 }
 
 const NO_REPLICATION = none('Sluice has no replication.');
+const MIN_REPLICAS = partial('With both set above 0, writes (and scripts that declare writes) are refused with NOREPLICAS, since Sluice has no replicas; INFO shows min_slaves_good_slaves:0.');
 const NO_CLUSTER = none('Sluice runs standalone: there is no cluster mode.');
 const TLS_SERVED = honoured();
 const TLS_OUTGOING = none('Sluice\'s one outgoing connection, MIGRATE\'s, is plain TCP (there is no replication or cluster bus): client-side TLS settings have no use.');
@@ -243,8 +244,8 @@ const REPLICATION = section('Replication', [
   int('repl-backlog-ttl', 3600n, 0n, LONG_MAX, NO_REPLICATION),
   int('replica-priority', 100n, 0n, INT_MAX, NO_REPLICATION, { alias: 'slave-priority' }),
   bool('replica-announced', 'yes', NO_REPLICATION),
-  int('min-replicas-to-write', 0n, 0n, INT_MAX, NO_REPLICATION, { alias: 'min-slaves-to-write' }),
-  int('min-replicas-max-lag', 10n, 0n, INT_MAX, NO_REPLICATION, { alias: 'min-slaves-max-lag' }),
+  int('min-replicas-to-write', 0n, 0n, INT_MAX, MIN_REPLICAS, { alias: 'min-slaves-to-write' }),
+  int('min-replicas-max-lag', 10n, 0n, INT_MAX, MIN_REPLICAS, { alias: 'min-slaves-max-lag' }),
   text('replica-announce-ip', '', NO_REPLICATION, { alias: 'slave-announce-ip' }),
   int('replica-announce-port', 0n, 0n, 65535n, NO_REPLICATION, { alias: 'slave-announce-port' }),
   bool('replica-lazy-flush', 'no', NO_REPLICATION, { alias: 'slave-lazy-flush' }),

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { CommandError, wrongArity } from '../core/errors.js';
+import { CommandError, OOM, wrongArity } from '../core/errors.js';
 import { argvCharge, MAX_MULTIBULK } from '../protocol/limits.js';
 import type { Client } from './client.js';
 import type { Command } from './command-types.js';
@@ -13,7 +13,6 @@ import { LatencyHistogram } from './latency/latency-histogram.js';
 /** Redis quotes at most this much of the offending arguments in an unknown-command error. */
 const UNKNOWN_ARGS_QUOTE = 128;
 const NAME_CACHE_LIMIT = 4096;
-const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
 /**
  * Turns a framed request into a command execution: lookup, arity, the
@@ -154,7 +153,7 @@ export class Dispatcher {
         return;
       }
     }
-    const gate = server.gate(c, cmd);
+    const gate = server.gate(c, cmd, argv);
     if (gate !== null) {
       this.reject(c, cmd, argv, gate);
       return;

@@ -174,6 +174,7 @@ function replicationSection(server: Server): string[] {
   return [
     'role:master',
     'connected_slaves:0',
+    ...(server.replicasShort ? ['min_slaves_good_slaves:0'] : []),
     'master_failover_state:no-failover',
     `master_replid:${identity(server).replId}`,
     'master_replid2:0000000000000000000000000000000000000000',

@@ -41,6 +41,7 @@ export function scriptHost(server: Server, client: () => Client): ScriptHost {
     now: () => server.dispatcher.stamp,
     overMemory: () => server.memoryLimit !== null && server.memoryLimit.overLimit(),
     writeRefusal: () => server.persistence.writeRefusal,
+    replicasShort: () => server.replicasShort,
     whileBusy: (caller) => busy.serve(caller),
     discardEffects: () => server.propagation.discardPending(),
     busyEnded: () => busy.reset(),

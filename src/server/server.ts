@@ -8,6 +8,7 @@ import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './acl/protected-mod
 import { loadUsersAtStartup } from './acl/config-users.js';
 import { clientInfoLine } from './commands/client-list.js';
 import { msSince } from '../core/latency.js';
+import { NOREPLICAS } from '../core/errors.js';
 import { DiscardReply } from '../core/reply-sinks.js';
 import { PropagationStream } from '../core/propagation.js';
 import type { HeldReply } from '../persistence/fsync.js';
@@ -82,6 +83,8 @@ export class Server implements PersistenceHost<Client> {
   readonly latency = new LatencyMonitor();
   /** latency-tracking: commands record their latency in LATENCY HISTOGRAM's distributions. */
   latencyTracking = true;
+  /** min-replicas-to-write is on: writes are refused (NOREPLICAS), there being no replicas. */
+  replicasShort = false;
   readonly metrics: Metrics = new Metrics(this);
   readonly outputLimits = new OutputLimits(this);
   /** Client-side caching: who tracks which keys, and the invalidations they are sent. */
@@ -231,6 +234,8 @@ export class Server implements PersistenceHost<Client> {
     this.slowlog.threshold = this.config.num('slowlog-log-slower-than');
     this.latency.threshold = this.config.num('latency-monitor-threshold');
     this.latencyTracking = this.config.bool('latency-tracking');
+    // Sluice has no replicas, so no replica is ever good: writes wait for none only while the check is off.
+    this.replicasShort = this.config.num('min-replicas-to-write') > 0 && this.config.num('min-replicas-max-lag') > 0;
     this.slowlog.maxLen = this.config.num('slowlog-max-len');
     this.broker.notifier.configure(this.config.str('notify-keyspace-events'));
     this.keyspace.notifyNew = this.broker.notifier.wantsNew;
@@ -513,14 +518,11 @@ export class Server implements PersistenceHost<Client> {
   }
 
   /** A reason to refuse this command in the server's current state, or null; checked in Redis's order. */
-  gate(c: Client, cmd: Command): string | null {
+  gate(c: Client, cmd: Command, argv: readonly string[]): string | null {
     const misconf = this.persistence.writeRefusal;
-    if (misconf !== null) {
-      // As Redis, PING counts as a write here, and so does an EXEC with a write queued.
-      const name = cmd.fullName;
-      const writes = cmd.isWrite || name === 'ping' || (name === 'exec' && c.multi !== null && c.multi.some((q) => q.cmd.isWrite));
-      if (writes) return misconf;
-    }
+    if ((misconf !== null || this.replicasShort) && this.writes(c, cmd, argv)) return misconf ?? NOREPLICAS;
+    // As Redis, PING counts as a write for MISCONF.
+    if (misconf !== null && cmd.fullName === 'ping') return misconf;
     // RESP2 subscribed mode: the connection carries messages, so replies to anything else would mix in.
     if (c.pubsub !== null && c.reply.proto === 2 && !cmd.allowedWhenSubscribed) {
       return `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
@@ -531,6 +533,20 @@ export class Server implements PersistenceHost<Client> {
       return "ERR Replica can't interact with the keyspace";
     }
     return null;
+  }
+
+  /**
+   * Redis's is_write_command: a write, a script whose flags declare writes
+   * (flags replace EVAL's and FCALL's own), or an EXEC with such a command queued.
+   */
+  private writes(c: Client, cmd: Command, argv: readonly string[]): boolean {
+    if (cmd.fullName === 'exec') return c.multi !== null && c.multi.some((q) => this.declaredWrite(q.cmd, q.argv));
+    return this.declaredWrite(cmd, argv);
+  }
+
+  private declaredWrite(cmd: Command, argv: readonly string[]): boolean {
+    if (cmd.runsScript) return this.scripting.declaresWrites(cmd.fullName, argv) ?? cmd.isWrite;
+    return cmd.isWrite;
   }
 
   /** Whether a client's next command must wait for CLIENT UNPAUSE. */

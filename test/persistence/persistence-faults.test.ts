@@ -190,6 +190,9 @@ describe('a disk that fails', () => {
     await c.call('MULTI');
     expect(await c.call('INCR', 'n')).toEqual(misconf);
     expect(await c.call('EXEC')).toEqual({ t: 'error', v: 'EXECABORT Transaction discarded because of previous errors.' });
+    // A script whose flags declare writes is a write, refused before it runs; one declaring none runs.
+    expect(await c.call('EVAL', "#!lua\nreturn redis.call('get', 'before')", '0')).toEqual(misconf);
+    expect(await c.call('EVAL', "#!lua flags=no-writes\nreturn redis.call('get', 'before')", '0')).toEqual(bulk('1'));
     expect(await infoField(c, 'aof_last_write_status')).toBe('err');
     io.failing = null;
     await waitFor(async () => (await infoField(c, 'aof_last_write_status')) === 'ok', 5000, 'the AOF to recover');

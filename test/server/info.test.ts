@@ -224,6 +224,20 @@ describe.skipIf(redisServerPath === null)('INFO against redis-server (differenti
     }
   });
 
+  test('replication: min_slaves_good_slaves follows connected_slaves while min-replicas-to-write and its lag are set', async () => {
+    const lines = async (conn: RespClient) => (await infoText(conn, 'replication')).split('\r\n').slice(1, 4);
+    for (const [toWrite, lag] of [['1', '10'], ['1', '0'], ['0', '10']]) {
+      for (const conn of [s, r]) {
+        await conn.call('CONFIG', 'SET', 'min-replicas-to-write', toWrite, 'min-replicas-max-lag', lag);
+      }
+      expect(await lines(s), `${toWrite} ${lag}`).toEqual(await lines(r));
+    }
+    expect((await lines(s))[2]).toBe('master_failover_state:no-failover');
+    await s.call('CONFIG', 'SET', 'min-replicas-to-write', '1');
+    expect((await lines(s))[2]).toBe('min_slaves_good_slaves:0');
+    await s.call('CONFIG', 'SET', 'min-replicas-to-write', '0');
+  });
+
   test('keyspace lines have the same shape', async () => {
     for (const c of [r, s]) {
       await c.call('FLUSHALL');
