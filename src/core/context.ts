@@ -52,9 +52,10 @@ export interface Ctx {
    * command runs again when a key is ready, or `onTimeout` writes the reply.
    */
   /**
-   * The bytes of `argv[i]` when the request parser kept them in a buffer of
-   * their own (a big bulk) and `argv` is the request it framed last, or
-   * null. The caller may keep the buffer (see RequestParser.argBytes).
+   * A buffer starting with the bytes of `argv[i]` when the request parser
+   * kept them in one of their own (a big bulk) and `argv` is the request it
+   * framed last, or null. The caller may keep the buffer and write past the
+   * argument's bytes (see RequestParser.argBytes).
    */
   argBytes(argv: readonly string[], i: number): Buffer | null;
   block(

@@ -4,6 +4,7 @@ import type { ParserLimits } from './limits.js';
 import {
   ARG_OVERHEAD,
   BIG_ARG_INITIAL_SIZE,
+  bigArgRoom,
   BIG_ARG_THRESHOLD,
   INLINE_MAX_SIZE,
   MAX_ARG_LENGTH,
@@ -56,6 +57,8 @@ export class RequestParser {
   private bigArgFilled = 0;
   /** The bulk's length plus its CRLF. */
   private bigArgNeed = 0;
+  /** How large the buffer may grow: the bulk, its CRLF and the room past them. */
+  private bigArgCap = 0;
   /**
    * The buffers of the big bulks of the request being framed, by argument
    * index; then, once it is handed to the sink, of that request
@@ -434,8 +437,10 @@ export class RequestParser {
    * value as bytes (SET of a value that will be changed in place) can take
    * that buffer rather than copying the string back into one. Null for any
    * other argument, or an argv that is not that request's (a command queued
-   * by MULTI, a blocked command run again). The buffer is the caller's to
-   * keep; the parser never writes to it again.
+   * by MULTI, a blocked command run again). The argument is the buffer's
+   * first argv[i].length bytes; past them (its CRLF, then bigArgRoom's room)
+   * the bytes are free to overwrite. The buffer is the caller's to keep; the
+   * parser never writes to it again.
    */
   argBytes(argv: readonly string[], i: number): Buffer | null {
     if (argv !== this.requestArgv) return null;
@@ -452,12 +457,14 @@ export class RequestParser {
   /** Moves a large partial bulk into its own buffer so later chunks are copied (amortised) once. */
   private startBigArg(): void {
     const need = this.bulkLen + 2;
+    const cap = need + bigArgRoom(this.bulkLen);
     const have = this.buf.length - this.pos;
-    const big = Buffer.allocUnsafe(Math.min(need, Math.max(BIG_ARG_INITIAL_SIZE, have * 2)));
+    const big = Buffer.allocUnsafe(Math.min(cap, Math.max(BIG_ARG_INITIAL_SIZE, have * 2)));
     this.buf.copy(big, 0, this.pos);
     this.bigArg = big;
     this.bigArgFilled = have;
     this.bigArgNeed = need;
+    this.bigArgCap = cap;
     this.pos = this.buf.length;
   }
 
@@ -467,7 +474,7 @@ export class RequestParser {
     const need = this.bigArgNeed;
     const take = Math.min(need - this.bigArgFilled, chunk.length);
     if (this.bigArgFilled + take > big.length) {
-      const grown = Buffer.allocUnsafe(Math.min(need, Math.max(this.bigArgFilled + take, big.length * 2)));
+      const grown = Buffer.allocUnsafe(Math.min(this.bigArgCap, Math.max(this.bigArgFilled + take, big.length * 2)));
       big.copy(grown, 0, 0, this.bigArgFilled);
       big = this.bigArg = grown;
     }
@@ -476,7 +483,7 @@ export class RequestParser {
     if (this.bigArgFilled < need) return EMPTY;
     this.bigArg = null;
     this.bigArgFilled = 0;
-    (this.bigArgs ??= [])[this.argv.length] = big.subarray(0, need - 2);
+    (this.bigArgs ??= [])[this.argv.length] = big;
     this.pushArg(big.latin1Slice(0, need - 2));
     if (this.multibulkLeft === 0) {
       const argv = this.takeArgv();

@@ -36,14 +36,15 @@ function write(buf: Buffer, s: string, at: number): void {
  * rebuilt by each change (the object only marks it raw); the first change
  * that leaves it longer moves its bytes into a buffer with room to grow,
  * where later changes cost what they write, amortised: the buffer doubles
- * when it runs out, like Redis's sds. Bytes past the length are zero, so a
- * write past the end finds its gap already filled.
+ * when it runs out, like Redis's sds. Bytes past the length are undefined
+ * (never zeroed ahead: filling the room a doubling leaves cost as much as
+ * the copy), so a write past the end zeroes its gap itself.
  */
 export class MutableString {
   readonly type = 'string';
   /** The value while `bytes` is null: the string it was made from, or rebuilt by changes while short. */
   private text: string;
-  /** Once long: the value is bytes[0, len), the rest zeros to grow into. */
+  /** Once long: the value is bytes[0, len), the rest room to grow into. */
   private bytes: Buffer | null = null;
   private len: number;
 
@@ -65,15 +66,15 @@ export class MutableString {
   }
 
   /**
-   * A value whose bytes are already in a buffer of their own (a big bulk of
+   * A value of the first `len` bytes of a buffer of its own (a big bulk of
    * SET, which the request parser copied into one): the buffer is kept
    * rather than copied again on the first change, as Redis's SET keeps the
-   * query buffer's sds. No slack: the first APPEND reallocates.
+   * query buffer's sds, and what it holds past `len` is room to grow into.
    */
-  static fromBytes(bytes: Buffer): MutableString {
+  static fromBytes(bytes: Buffer, len = bytes.length): MutableString {
     const s = new MutableString('');
     s.bytes = bytes;
-    s.len = bytes.length;
+    s.len = len;
     return s;
   }
 
@@ -85,7 +86,7 @@ export class MutableString {
     return 'raw';
   }
 
-  /** MEMORY USAGE: the string it holds, or its buffer (zeros to grow into included). */
+  /** MEMORY USAGE: the string it holds, or its buffer (room to grow into included). */
   memoryUsage(): number {
     return VALUE_OBJECT + (this.bytes === null ? stringSize(this.text.length) : VALUE_OBJECT + this.bytes.length);
   }
@@ -109,7 +110,9 @@ export class MutableString {
       this.len = this.text.length;
       return;
     }
-    write(this.room(Math.max(end, this.len)), s, offset);
+    const bytes = this.room(Math.max(end, this.len));
+    if (offset > this.len) bytes.fill(0, this.len, offset);
+    write(bytes, s, offset);
     if (end > this.len) this.len = end;
   }
 
@@ -138,8 +141,8 @@ export class MutableString {
    * The buffer holding the bytes, to overwrite in place without changing
    * the length (a dense HyperLogLog's registers): a short value moves into
    * a buffer of its length first. The buffer may be longer than the value;
-   * past it, it holds zeros. Not a view of the value's length: making one
-   * per PFADD cost about a tenth of the command.
+   * what it holds past the value is not the value's. Not a view of the
+   * value's length: making one per PFADD cost about a tenth of the command.
    */
   bytesInPlace(): Buffer {
     return this.room(this.len);
@@ -175,11 +178,9 @@ export class MutableString {
   private room(n: number): Buffer {
     const old = this.bytes;
     if (old !== null && old.length >= n) return old;
-    // Only the bytes past the value need zeroing: the copy overwrites the rest.
     const next = Buffer.allocUnsafe(n > this.len ? Math.max(n, Math.min(2 * n, MAX_CAPACITY)) : n);
     if (old !== null) old.copy(next, 0, 0, this.len);
     else next.latin1Write(this.text, 0);
-    next.fill(0, this.len);
     this.bytes = next;
     this.text = '';
     return next;

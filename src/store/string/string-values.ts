@@ -43,7 +43,7 @@ export function shortText(v: StringValue, max: number): string | null {
  */
 export function storedString(c: Ctx, argv: string[], i: number): StringValue {
   const bytes = c.argBytes(argv, i);
-  return bytes === null ? argv[i] : MutableString.fromBytes(bytes);
+  return bytes === null ? argv[i] : MutableString.fromBytes(bytes, argv[i].length);
 }
 
 /**
