@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { nodeIo, type AofIo } from '../../src/persistence/io.js';
@@ -12,14 +12,23 @@ const OK = { t: 'simple', v: 'OK' };
 const FIRST = 'file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n';
 const SECOND = 'file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n';
 
+interface HeldFsync {
+  /** The file being synced (the server runs in this process, so its descriptors are this process's). */
+  file: string;
+  go(err?: NodeJS.ErrnoException): void;
+}
+
 /** Background fsyncs held until the test lets each one go, with the error it chooses. */
-function heldFsyncs(): AofIo & { pending: ((err?: NodeJS.ErrnoException) => void)[] } {
-  const pending: ((err?: NodeJS.ErrnoException) => void)[] = [];
+function heldFsyncs(): AofIo & { pending: HeldFsync[] } {
+  const pending: HeldFsync[] = [];
   return {
     ...nodeIo,
     pending,
     fsyncAsync(fd, done) {
-      pending.push((err) => (err === undefined ? nodeIo.fsyncAsync(fd, done) : setImmediate(() => done(err))));
+      pending.push({
+        file: path.basename(readlinkSync(`/proc/self/fd/${fd}`)),
+        go: (err) => (err === undefined ? nodeIo.fsyncAsync(fd, done) : setImmediate(() => done(err))),
+      });
     },
   };
 }
@@ -39,14 +48,19 @@ async function atTheSwitch(dir: string, seed: (c: RespClient) => Promise<void>) 
   expect(await x.c.call('BGREWRITEAOF')).toEqual({ t: 'simple', v: 'Background append only file rewriting started' });
   await waitFor(() => {
     if (existsSync(tempManifest(dir))) return true;
-    io.pending.splice(0).forEach((go) => go());
+    io.pending.splice(0).forEach((f) => f.go());
     return false;
   }, 10000, 'the switch to start');
   await waitFor(() => io.pending.length > 0, 5000, "the switch's fsync");
-  /** Lets the held fsyncs go (with `err`, failing), and stops holding later ones. */
+  /**
+   * Lets the held fsyncs go, the switch's (the new incremental file's)
+   * failing with `err`, and stops holding later ones. The AOF's own
+   * once-a-second fsync may be held too when the test runs slowly: it
+   * succeeds.
+   */
   const release = (err?: NodeJS.ErrnoException) => {
     x.s.server.persistence.io = nodeIo;
-    io.pending.splice(0).forEach((go) => go(err));
+    io.pending.splice(0).forEach((f) => f.go(f.file === 'appendonly.aof.2.incr.aof' ? err : undefined));
   };
   return { x, c: x.c, release };
 }
