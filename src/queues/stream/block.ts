@@ -66,16 +66,16 @@ export class Block {
     return this.live + this.deleted;
   }
 
-  /** Appends an entry (flat field/value pairs) with ID `id`, which follows every entry here. */
-  append(id: StreamId, pairs: readonly string[]): void {
-    const n = pairs.length >> 1;
-    const same = this.sameFields(pairs);
+  /** Appends an entry (flat field/value pairs, from `from` on) with ID `id`, which follows every entry here. */
+  append(id: StreamId, pairs: readonly string[], from = 0): void {
+    const n = (pairs.length - from) >> 1;
+    const same = this.sameFields(pairs, from);
     const msDelta = sub64(id.ms, this.ms);
     const seqDelta = sub64(id.seq, this.seq);
     let body = encodeEntry(String(msDelta)) + encodeEntry(String(seqDelta));
     let bytes = intBytes(same ? SAME_FIELDS : 0) + intBytes(msDelta) + intBytes(seqDelta);
     if (same) {
-      for (let i = 1; i < pairs.length; i += 2) {
+      for (let i = from + 1; i < pairs.length; i += 2) {
         body += encodeEntry(pairs[i]);
         bytes += strBytes(pairs[i]);
       }
@@ -83,9 +83,9 @@ export class Block {
     } else {
       body += encodeEntry(String(n));
       bytes += intBytes(n);
-      for (const s of pairs) {
-        body += encodeEntry(s);
-        bytes += strBytes(s);
+      for (let i = from; i < pairs.length; i++) {
+        body += encodeEntry(pairs[i]);
+        bytes += strBytes(pairs[i]);
       }
       bytes += intBytes(2 * n + 4);
     }
@@ -112,10 +112,10 @@ export class Block {
     this.unflattened = 0;
   }
 
-  private sameFields(pairs: readonly string[]): boolean {
+  private sameFields(pairs: readonly string[], from: number): boolean {
     const fields = this.fields;
-    if (pairs.length !== fields.length * 2) return false;
-    for (let i = 0; i < fields.length; i++) if (pairs[2 * i] !== fields[i]) return false;
+    if (pairs.length - from !== fields.length * 2) return false;
+    for (let i = 0; i < fields.length; i++) if (pairs[from + 2 * i] !== fields[i]) return false;
     return true;
   }
 

@@ -18,9 +18,9 @@ export const LISTPACK_MAX_SIZE = 1 << 30;
  */
 const NODE_MAX_CHARS = constants.MAX_STRING_LENGTH - 64;
 
-/** Whether an entry of these strings fits in a node (its packed form is at most 5 chars per string longer, plus 32 for its header). */
-export function entryFits(pairs: readonly string[], size: number): boolean {
-  return size + 5 * pairs.length + 32 <= NODE_MAX_CHARS;
+/** Whether an entry of `strings` strings of `size` chars in all fits in a node (its packed form is at most 5 chars per string longer, plus 32 for its header). */
+export function entryFits(strings: number, size: number): boolean {
+  return size + 5 * strings + 32 <= NODE_MAX_CHARS;
 }
 
 /** Node limits (stream-node-max-bytes, stream-node-max-entries). */
@@ -132,10 +132,14 @@ export class StreamValue implements TypedValue {
     return b;
   }
 
-  /** Appends an entry whose ID follows the last one; closes the last block where Redis would. */
-  append(id: StreamId, pairs: readonly string[], limits: NodeLimits): void {
+  /**
+   * Appends an entry whose ID follows the last one, its field/value pairs
+   * `pairs` from `from` on (XADD's argv as it came); closes the last block
+   * where Redis would.
+   */
+  append(id: StreamId, pairs: readonly string[], limits: NodeLimits, from = 0): void {
     let size = 0;
-    for (const s of pairs) size += s.length;
+    for (let i = from; i < pairs.length; i++) size += pairs[i].length;
     const n = this.blocks.length;
     let tail: Block | null = null;
     if (n !== 0) {
@@ -143,17 +147,17 @@ export class StreamValue implements TypedValue {
       let maxBytes = limits.maxBytes;
       if (maxBytes === 0 || maxBytes > LISTPACK_MAX_SIZE) maxBytes = LISTPACK_MAX_SIZE;
       const full = last.bytes + size >= maxBytes || (limits.maxEntries !== 0 && last.total >= limits.maxEntries)
-        || last.data.length + size + 5 * pairs.length + 32 > NODE_MAX_CHARS;
+        || last.data.length + size + 5 * (pairs.length - from) + 32 > NODE_MAX_CHARS;
       if (!full) tail = this.own(n - 1);
       else last.seal();
     }
     if (tail === null) {
       const fields: string[] = [];
-      for (let i = 0; i < pairs.length; i += 2) fields.push(pairs[i]);
+      for (let i = from; i < pairs.length; i += 2) fields.push(pairs[i]);
       tail = new Block(id.ms, id.seq, fields, this.epoch);
       this.blocks.push(tail);
     }
-    tail.append(id, pairs);
+    tail.append(id, pairs, from);
     this.length++;
     this.entriesAdded = u64Add(this.entriesAdded, 1);
     this.lastId = id;

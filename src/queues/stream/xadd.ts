@@ -33,10 +33,11 @@ function newEntryId(s: StreamValue, a: TrimArgs, now: number): StreamId | null {
  * Redis's streamTrim through a command: trims, and when `~` was used
  * rewrites the effect to `=` with what is left (the length, or the first
  * ID, tombstones included), so that replicas and the AOF trim exactly.
+ * No effect (null) when nothing consumes it: the first ID is a walk.
  */
-function trimStream(s: StreamValue, a: TrimArgs, effect: string[]): number {
+function trimStream(s: StreamValue, a: TrimArgs, effect: string[] | null): number {
   const removed = s.trim(a.strategy!, a.maxlen, a.minid, a.approx, a.limit);
-  if (a.approx) {
+  if (a.approx && effect !== null) {
     effect[a.strategyArg - 1] = '=';
     effect[a.strategyArg] = a.strategy === 'maxlen' ? String(s.length) : formatId(s.edgeId(true, true) ?? MAX_ID);
   }
@@ -65,21 +66,20 @@ export function xadd(c: Ctx, argv: string[]): void {
   }
   const id = newEntryId(s, a, c.keyspace.now);
   if (id === null) throw new CommandError('ERR The ID specified in XADD is equal or smaller than the target stream top item');
-  const pairs = argv.slice(fieldPos);
   let size = 0;
-  for (const p of pairs) size += p.length;
+  for (let i = fieldPos; i < argv.length; i++) size += argv[i].length;
   // Redis has created the key by now and leaves it, empty; Sluice changes nothing when a command fails.
   // Past V8's longest string an entry cannot be packed at all, so that is refused too (Redis: up to 1 GiB).
-  if (size > LISTPACK_MAX_SIZE || !entryFits(pairs, size)) throw new CommandError('ERR Elements are too large to be stored');
+  if (size > LISTPACK_MAX_SIZE || !entryFits(n, size)) throw new CommandError('ERR Elements are too large to be stored');
   if (fresh) c.db.set(key, s);
-  s.append(id, pairs, nodeLimits(c));
+  s.append(id, argv, nodeLimits(c), fieldPos);
   replyId(c.reply, id);
   if (!fresh) c.db.modified(key);
   c.keyspace.notify(c.db, 't', 'xadd', key);
-  // The effect is built only when someone consumes it; trimming writes into a throwaway copy otherwise.
-  const effect = c.propagating ? argv.slice() : [];
+  // The effect is built only when someone consumes it.
+  const effect = c.propagating ? argv.slice() : null;
   if (a.strategy !== null && trimStream(s, a, effect) !== 0) c.keyspace.notify(c.db, 't', 'xtrim', key);
-  if (c.propagating) {
+  if (effect !== null) {
     if (a.id === null || a.seqForm === 'auto') effect[a.idPos] = formatId(id);
     c.propagateArgv = effect;
   }

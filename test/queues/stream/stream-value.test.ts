@@ -101,9 +101,9 @@ describe('the stream value', () => {
   });
 
   test("an entry fits a node only within V8's longest string, length prefixes included", () => {
-    expect(entryFits(['f', 'v'], 2)).toBe(true);
-    expect(entryFits(['f', 'v'], constants.MAX_STRING_LENGTH - 200)).toBe(true);
-    expect(entryFits(['f', 'v'], constants.MAX_STRING_LENGTH - 50)).toBe(false);
+    expect(entryFits(2, 2)).toBe(true);
+    expect(entryFits(2, constants.MAX_STRING_LENGTH - 200)).toBe(true);
+    expect(entryFits(2, constants.MAX_STRING_LENGTH - 50)).toBe(false);
   });
 
   test("the radix tree's node count follows Redis's compressed nodes", () => {
