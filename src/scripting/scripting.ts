@@ -19,7 +19,6 @@ const HOOK_EVERY = 10000;
 /** How often a busy script lets the other clients in (Redis does at each hook, about every millisecond). */
 const SERVE_EVERY_MS = 5;
 
-
 /**
  * Redis's scripting: one Lua engine whose globals every script shares (as
  * Redis keeps one Lua state), the scripts cache, and the bridge by which a

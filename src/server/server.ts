@@ -234,7 +234,7 @@ export class Server implements PersistenceHost<Client> {
     this.slowlog.threshold = this.config.num('slowlog-log-slower-than');
     this.latency.threshold = this.config.num('latency-monitor-threshold');
     this.latencyTracking = this.config.bool('latency-tracking');
-    // Sluice has no replicas, so no replica is ever good: writes wait for none only while the check is off.
+    // With no replicas none is ever good: while the check is on, it refuses every write.
     this.replicasShort = this.config.num('min-replicas-to-write') > 0 && this.config.num('min-replicas-max-lag') > 0;
     this.slowlog.maxLen = this.config.num('slowlog-max-len');
     this.broker.notifier.configure(this.config.str('notify-keyspace-events'));
