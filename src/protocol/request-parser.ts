@@ -57,8 +57,6 @@ export class RequestParser {
   private bigArgFilled = 0;
   /** The bulk's length plus its CRLF. */
   private bigArgNeed = 0;
-  /** How large the buffer may grow: the bulk, its CRLF and the room past them. */
-  private bigArgCap = 0;
   /**
    * The buffers of the big bulks of the request being framed, by argument
    * index; then, once it is handed to the sink, of that request
@@ -457,14 +455,12 @@ export class RequestParser {
   /** Moves a large partial bulk into its own buffer so later chunks are copied (amortised) once. */
   private startBigArg(): void {
     const need = this.bulkLen + 2;
-    const cap = need + bigArgRoom(this.bulkLen);
     const have = this.buf.length - this.pos;
-    const big = Buffer.allocUnsafe(Math.min(cap, Math.max(BIG_ARG_INITIAL_SIZE, have * 2)));
+    const big = Buffer.allocUnsafe(Math.min(bigArgCap(need), Math.max(BIG_ARG_INITIAL_SIZE, have * 2)));
     this.buf.copy(big, 0, this.pos);
     this.bigArg = big;
     this.bigArgFilled = have;
     this.bigArgNeed = need;
-    this.bigArgCap = cap;
     this.pos = this.buf.length;
   }
 
@@ -474,7 +470,7 @@ export class RequestParser {
     const need = this.bigArgNeed;
     const take = Math.min(need - this.bigArgFilled, chunk.length);
     if (this.bigArgFilled + take > big.length) {
-      const grown = Buffer.allocUnsafe(Math.min(this.bigArgCap, Math.max(this.bigArgFilled + take, big.length * 2)));
+      const grown = Buffer.allocUnsafe(Math.min(bigArgCap(need), Math.max(this.bigArgFilled + take, big.length * 2)));
       big.copy(grown, 0, 0, this.bigArgFilled);
       big = this.bigArg = grown;
     }
@@ -491,6 +487,11 @@ export class RequestParser {
     }
     return chunk.subarray(take);
   }
+}
+
+/** How large a big bulk's buffer may grow: the bulk and its CRLF (`need` bytes), and the room past them. */
+function bigArgCap(need: number): number {
+  return need + bigArgRoom(need - 2);
 }
 
 /** Where the line read by the last successful scanDecimalHeader ends (past its CRLF). */

@@ -161,10 +161,10 @@ export class RdbOutput {
     const w = this.w;
     const length = w.size;
     if (length === 0) return;
-    if (this.opts.checksum) this.crc.update(w.result());
+    const bytes = w.result();
+    if (this.opts.checksum) this.crc.update(bytes);
     const to = this.to;
     if (typeof to === 'number') {
-      const bytes = w.result();
       let off = 0;
       while (off < length) off += fs.writeSync(to, bytes, off);
       w.reset();

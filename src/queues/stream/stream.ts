@@ -147,7 +147,7 @@ export class StreamValue implements TypedValue {
       let maxBytes = limits.maxBytes;
       if (maxBytes === 0 || maxBytes > LISTPACK_MAX_SIZE) maxBytes = LISTPACK_MAX_SIZE;
       const full = last.bytes + size >= maxBytes || (limits.maxEntries !== 0 && last.total >= limits.maxEntries)
-        || last.data.length + size + 5 * (pairs.length - from) + 32 > NODE_MAX_CHARS;
+        || !entryFits(pairs.length - from, last.data.length + size);
       if (!full) tail = this.own(n - 1);
       else last.seal();
     }
