@@ -17,6 +17,11 @@ export function writableList(c: Ctx, key: string): ListValue | undefined {
   throw new CommandError(WRONGTYPE);
 }
 
+/** list-max-listpack-size, which sets where a list turns from a listpack into a quicklist and back. */
+export function listFill(c: Pick<Ctx, 'config'>): number {
+  return c.config.num('list-max-listpack-size');
+}
+
 /** LEFT or RIGHT, case-insensitively: true for the head (left). */
 export function listEnd(arg: string): boolean {
   const w = optionWord(arg);
@@ -42,7 +47,7 @@ export function pushElements(
   c.keyspace.dirty += n - 1;
   let bytes = 0;
   for (let i = from; i < argv.length; i++) bytes += argv[i].length;
-  list.growing(bytes);
+  list.growing(bytes, n, listFill(c));
   for (let i = from; i < argv.length; i++) list.push(argv[i], front);
   c.keyspace.notify(c.db, 'l', front ? 'lpush' : 'rpush', key);
   return list;
@@ -60,7 +65,7 @@ export function elementsRemoved(c: Ctx, key: string, list: ListValue, front: boo
     c.db.delete(key);
     ks.notify(c.db, 'g', 'del', key);
   } else {
-    list.shrunk();
+    list.shrunk(listFill(c));
     c.db.modified(key);
   }
   ks.dirty += count - 1;

@@ -4,7 +4,7 @@ import type { CommandSpec } from '../core/command.js';
 import { CommandError, NO_SUCH_KEY, SYNTAX } from '../core/errors.js';
 import { intArg } from '../core/numbers.js';
 import { listBlockingCommands } from './list-blocking-commands.js';
-import { pushElements, readList, writableList } from './list-access.js';
+import { listFill, pushElements, readList, writableList } from './list-access.js';
 import { listPopCommands } from './list-pop-commands.js';
 import { listRangeCommands } from './list-range-commands.js';
 
@@ -52,13 +52,13 @@ function lset(c: Ctx, argv: string[]): void {
   const index = intArg(argv[2]);
   const value = argv[3];
   // As in Redis, the encoding is settled for the new value before the index is checked.
-  list.growing(value.length);
+  list.growing(value.length, 1, listFill(c));
   const i = resolveIndex(index, list.length);
   if (i < 0 || i >= list.length) throw new CommandError(INDEX_OUT_OF_RANGE);
   list.set(i, value);
   c.db.modified(key);
   c.keyspace.notify(c.db, 'l', 'lset', key);
-  list.shrunk();
+  list.shrunk(listFill(c));
   c.reply.ok();
 }
 
@@ -74,7 +74,7 @@ function linsert(c: Ctx, argv: string[]): void {
   }
   const pivot = argv[3];
   const value = argv[4];
-  list.growing(value.length);
+  list.growing(value.length, 1, listFill(c));
   const at = list.find(pivot, 0, list.length, false);
   if (at === -1) {
     c.reply.integer(-1);
@@ -106,7 +106,7 @@ function lrem(c: Ctx, argv: string[]): void {
     c.db.remove(key);
     ks.notify(c.db, 'g', 'del', key);
   } else if (removed > 0) {
-    list.shrunk();
+    list.shrunk(listFill(c));
   }
   c.reply.integer(removed);
 }

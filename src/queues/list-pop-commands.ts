@@ -5,7 +5,7 @@ import { keysAfterCount } from '../core/numkeys.js';
 import { CommandError, SYNTAX, wrongArity } from '../core/errors.js';
 import { toInt64 } from '../core/numbers.js';
 import { ownCopy } from '../store/compact/packed.js';
-import { elementsRemoved, listEnd, writableList } from './list-access.js';
+import { elementsRemoved, listEnd, listFill, writableList } from './list-access.js';
 import { ListValue } from './list.js';
 import { isListpackInt } from './listpack-size.js';
 
@@ -116,7 +116,7 @@ export function moveElement(c: Ctx, src: ListValue, srcKey: string, dstKey: stri
     c.db.put(dstKey, dst, -1);
   }
   c.db.signal(dstKey);
-  dst.growing(quicklistSource && isListpackInt(v) ? 0 : v.length);
+  dst.growing(quicklistSource && isListpackInt(v) ? 0 : v.length, 1, listFill(c));
   dst.push(v, toFront);
   ks.notify(c.db, 'l', toFront ? 'lpush' : 'rpush', dstKey);
   c.reply.bulk(v);

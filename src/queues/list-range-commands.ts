@@ -3,7 +3,7 @@ import type { Ctx } from '../core/context.js';
 import type { CommandSpec } from '../core/command.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../core/errors.js';
 import { intArg, toInt64 } from '../core/numbers.js';
-import { readList, replyRange, writableList } from './list-access.js';
+import { listFill, readList, replyRange, writableList } from './list-access.js';
 
 const INT64_MIN = -(2n ** 63n);
 const RANK_RANGE = 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807';
@@ -56,7 +56,7 @@ function ltrim(c: Ctx, argv: string[]): void {
     c.db.remove(key);
     ks.notify(c.db, 'g', 'del', key);
   } else {
-    list.shrunk();
+    list.shrunk(listFill(c));
   }
   c.db.signal(key);
   ks.dirty += front + back;

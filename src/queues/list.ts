@@ -2,7 +2,7 @@ import { stringSize, VALUE_OBJECT } from '../store/keyspace/heap-size.js';
 import { REBUILD_ITEMS_PER_COMMAND, type ListElements } from '../store/keyspace/value.js';
 import { entryAt, nextEntry, ownCopy, pack, unpack } from '../store/compact/packed.js';
 import { Deque } from './deque.js';
-import { LISTPACK_EMPTY, LISTPACK_LIMIT, listpackEntrySize } from './listpack-size.js';
+import { exceedsNode, fitsListpack, LISTPACK_EMPTY, LISTPACK_LIMIT, listpackEntrySize, nodeEnds } from './listpack-size.js';
 
 /**
  * The most elements a list built whole (ListValue.of: loading, RESTORE,
@@ -17,8 +17,9 @@ const COLD_MAX = 128;
  * A list value: byte strings in a deque, plus the bookkeeping that lets
  * OBJECT ENCODING answer as Redis 7.2 would. Redis keeps a small list in
  * one listpack and turns it into a quicklist when adding would take the
- * listpack past 8 KiB; it turns back when a removal leaves the list within
- * half that. `bytes` is what the whole list would take as one listpack.
+ * listpack past one quicklist node (list-max-listpack-size, 8 KiB by
+ * default); it turns back when a removal leaves the list within half a
+ * node. `bytes` is what the whole list would take as one listpack.
  */
 export class ListValue implements ListElements {
   readonly type = 'list' as const;
@@ -40,23 +41,36 @@ export class ListValue implements ListElements {
     this.packed = packed;
   }
 
-  /** A list of `elements`, in the encoding Redis gives a list built by pushing them at the tail. */
-  static of(elements: readonly string[]): ListValue {
+  /**
+   * A list of `elements` in the encoding Redis gives a list built by
+   * pushing them at the tail of a quicklist and then converting it (SORT
+   * STORE, loading a list kept as single elements): a listpack when they
+   * fit in one node under `fill` (list-max-listpack-size).
+   */
+  static of(elements: readonly string[], fill: number): ListValue {
+    return ListValue.built(elements, nodeEnds((take) => elements.forEach((e) => take(e)), fill).length === 1);
+  }
+
+  /** A list of `elements`, a listpack when `packed`, else a quicklist. */
+  static built(elements: readonly string[], packed: boolean): ListValue {
     let raw = 0;
     for (const e of elements) raw += e.length;
-    if (elements.length <= COLD_MAX && raw <= LISTPACK_LIMIT) return ListValue.cold(elements, raw);
-    const list = new ListValue();
-    list.growing(raw);
-    for (const e of elements) list.pushBack(e);
+    const list = elements.length <= COLD_MAX && raw <= LISTPACK_LIMIT ? ListValue.cold(elements) : ListValue.warm(elements);
+    list.packed = packed;
     return list;
   }
 
-  private static cold(elements: readonly string[], raw: number): ListValue {
+  private static cold(elements: readonly string[]): ListValue {
     const list = new ListValue(null);
     list.cold = pack(elements);
     list.coldLength = elements.length;
-    list.growing(raw);
     for (const e of elements) list.bytes += listpackEntrySize(e);
+    return list;
+  }
+
+  private static warm(elements: readonly string[]): ListValue {
+    const list = new ListValue();
+    for (const e of elements) list.pushBack(e);
     return list;
   }
 
@@ -130,22 +144,23 @@ export class ListValue implements ListElements {
   }
 
   /**
-   * Redis's listTypeTryConversionAppend, called before adding elements whose
-   * lengths sum to `addBytes`: as in Redis the raw lengths are added to the
-   * listpack's size, not their encoded sizes.
+   * Redis's listTypeTryConversionAppend, called before adding `addCount`
+   * elements whose lengths sum to `addBytes`, under list-max-listpack-size
+   * `fill`: as in Redis the raw lengths are added to the listpack's size,
+   * not their encoded sizes.
    */
-  growing(addBytes: number): void {
-    if (this.packed && this.bytes + addBytes > LISTPACK_LIMIT) this.packed = false;
+  growing(addBytes: number, addCount: number, fill: number): void {
+    if (this.packed && exceedsNode(fill, this.bytes + addBytes, this.length + addCount)) this.packed = false;
   }
 
   /**
-   * Redis's shrinking conversion, after elements were removed. Redis also
-   * requires the quicklist to be down to one node; node boundaries are not
-   * modelled, so a list that shrank from both ends may turn back a little
-   * sooner than Redis's would.
+   * Redis's shrinking conversion, after elements were removed, under
+   * list-max-listpack-size `fill`. Redis also requires the quicklist to be
+   * down to one node; node boundaries are not modelled, so a list that
+   * shrank from both ends may turn back a little sooner than Redis's would.
    */
-  shrunk(): void {
-    if (!this.packed && this.bytes <= LISTPACK_LIMIT / 2) this.packed = true;
+  shrunk(fill: number): void {
+    if (!this.packed && fitsListpack(fill, this.bytes, this.length, true)) this.packed = true;
   }
 
   get(i: number): string {

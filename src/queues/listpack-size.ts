@@ -1,15 +1,74 @@
 import { smallInt, toInt64 } from '../core/numbers.js';
 
 /**
- * What Redis's listpack format would spend on a list, so that OBJECT
- * ENCODING can say "listpack" or "quicklist" exactly where Redis 7.2 does
- * with its default list-max-listpack-size of -2 (8 KiB per listpack).
+ * What Redis's listpack format would spend on a list, and the node limits
+ * list-max-listpack-size sets, so that OBJECT ENCODING can say "listpack"
+ * or "quicklist" where Redis 7.2 does.
  */
 
 /** A listpack's header (total bytes, element count) and end byte. */
 export const LISTPACK_EMPTY = 7;
-/** list-max-listpack-size -2: a listpack may grow to 8 KiB. */
+/** The byte limit of list-max-listpack-size -2, the default. */
 export const LISTPACK_LIMIT = 8192;
+/** list-max-listpack-size's negative settings: -1 to -5 cap a node at 4 to 64 KiB (below -5, as -5). */
+const SIZE_LIMITS = [4096, 8192, 16384, 32768, 65536];
+/** A node capped by count still stops at 8 KiB when it grows (SIZE_SAFETY_LIMIT). */
+export const SAFETY_LIMIT = 8192;
+
+/** The bytes a node may hold under `fill` (list-max-listpack-size); Infinity when `fill` counts entries. */
+export function nodeByteLimit(fill: number): number {
+  return fill < 0 ? SIZE_LIMITS[Math.min(-fill, SIZE_LIMITS.length) - 1] : Infinity;
+}
+
+/** The entries a node may hold under `fill`; Infinity when `fill` limits bytes. 0 counts as 1, so that a node holds something. */
+export function nodeCountLimit(fill: number): number {
+  return fill < 0 ? Infinity : Math.max(fill, 1);
+}
+
+/** Redis's quicklistNodeExceedsLimit: whether a listpack of `bytes` and `count` entries is more than one node under `fill`. */
+export function exceedsNode(fill: number, bytes: number, count: number): boolean {
+  if (fill < 0) return bytes > nodeByteLimit(fill);
+  return bytes > SAFETY_LIMIT || count > nodeCountLimit(fill);
+}
+
+/** What Redis adds to an element's length when it asks whether a node can take it (SIZE_ESTIMATE_OVERHEAD). */
+const ESTIMATE_OVERHEAD = 8;
+
+/**
+ * Where a quicklist's nodes end for elements pushed from the tail, as
+ * Redis's quicklist splits them: a node takes an element while its listpack
+ * bytes plus the element's length and 8 stay within the node limit.
+ * `each` calls its argument with every element in order.
+ */
+export function nodeEnds(each: (take: (e: string) => void) => void, fill: number): number[] {
+  const ends: number[] = [];
+  let bytes = LISTPACK_EMPTY;
+  let count = 0;
+  let i = 0;
+  each((e) => {
+    if (count !== 0 && exceedsNode(fill, bytes + e.length + ESTIMATE_OVERHEAD, count + 1)) {
+      ends.push(i);
+      bytes = LISTPACK_EMPTY;
+      count = 0;
+    }
+    bytes += listpackEntrySize(e);
+    count++;
+    i++;
+  });
+  ends.push(i);
+  return ends;
+}
+
+/**
+ * Redis's test for turning a one-node quicklist back into a listpack
+ * (listTypeTryConvertQuicklist): within the limits, halved after a
+ * removal so that a list on the boundary does not flip at every push and
+ * pop. Under a count limit the node's bytes are not checked.
+ */
+export function fitsListpack(fill: number, bytes: number, count: number, shrinking: boolean): boolean {
+  const div = shrinking ? 2 : 1;
+  return bytes <= Math.floor(nodeByteLimit(fill) / div) && count <= Math.floor(nodeCountLimit(fill) / div);
+}
 
 /** Bytes an entry's back-length takes for an entry of `len` bytes. */
 function backlenSize(len: number): number {

@@ -388,7 +388,9 @@ const MONITORING = section('Monitoring', [
 const ENCODINGS = section('Advanced config', [
   int('hash-max-listpack-entries', 512n, 0n, LONG_MAX, honoured(), { alias: 'hash-max-ziplist-entries', unsigned: true }),
   memory('hash-max-listpack-value', 64n, 0n, LONG_MAX, honoured(), { alias: 'hash-max-ziplist-value', unsigned: true }),
-  int('list-max-listpack-size', -2n, INT_MIN, INT_MAX, none("Sluice's lists have their own chunking."), { alias: 'list-max-ziplist-size' }),
+  int('list-max-listpack-size', -2n, INT_MIN, INT_MAX,
+    honoured('Sets where a list turns from a listpack into a quicklist and back (OBJECT ENCODING) and the quicklist nodes of lists in RDB files and DUMP payloads; the chunks Sluice keeps a list in are its own.'),
+    { alias: 'list-max-ziplist-size' }),
   int('list-compress-depth', 0n, 0n, INT_MAX, none("Sluice's lists are not compressed.")),
   int('set-max-intset-entries', 512n, 0n, LONG_MAX, honoured(), { unsigned: true }),
   int('set-max-listpack-entries', 128n, 0n, LONG_MAX, honoured(), { unsigned: true, since: '7.2' }),

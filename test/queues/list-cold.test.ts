@@ -2,6 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { ListValue } from '../../src/queues/list.js';
 import { Rng } from '../fuzz/rng.js';
 
+/** list-max-listpack-size's default: 8 KiB nodes. */
+const DEFAULT_FILL = -2;
+
 /**
  * A list built whole (ListValue.of: loading, RESTORE, SORT STORE) starts
  * cold, packed into one string, and turns into a deque on first use. Every
@@ -19,7 +22,7 @@ const rebuild = (l: ListValue): string[][] => [...{ [Symbol.iterator]: () => l.r
 describe('a list built whole', () => {
   test('reads, clones, snapshots and rebuild commands of a cold list give what a pushed list gives', () => {
     const elements = ['a', '', 'x'.repeat(40), '12345', 'é\x00', 'tail'];
-    const cold = ListValue.of(elements);
+    const cold = ListValue.of(elements, DEFAULT_FILL);
     const pushed = new ListValue();
     for (const e of elements) pushed.pushBack(e);
     expect(cold.length).toBe(6);
@@ -32,7 +35,7 @@ describe('a list built whole', () => {
   });
 
   test('a clone of a cold list is independent of it once either is written', () => {
-    const a = ListValue.of(['1', '2', '3']);
+    const a = ListValue.of(['1', '2', '3'], DEFAULT_FILL);
     const b = a.clone();
     a.pushBack('4');
     b.pop(true);
@@ -42,9 +45,9 @@ describe('a list built whole', () => {
 
   test('over 8 KiB of elements it goes straight into a deque and is a quicklist, as a list pushed with the same elements', () => {
     const big = Array.from({ length: 10 }, (_, i) => String(i).repeat(1000));
-    const cold = ListValue.of(big);
+    const cold = ListValue.of(big, DEFAULT_FILL);
     const pushed = new ListValue();
-    pushed.growing(big.reduce((n, e) => n + e.length, 0));
+    pushed.growing(big.reduce((n, e) => n + e.length, 0), big.length, DEFAULT_FILL);
     for (const e of big) pushed.pushBack(e);
     expect(cold.encoding()).toBe('quicklist');
     expect(cold.encoding()).toBe(pushed.encoding());
@@ -54,7 +57,7 @@ describe('a list built whole', () => {
     for (let seed = 1; seed <= 1000; seed++) {
       const rng = new Rng(seed);
       const model = Array.from({ length: rng.int(12) + 1 }, () => String(rng.int(5)).repeat(rng.int(20)));
-      const l = ListValue.of(model);
+      const l = ListValue.of(model, DEFAULT_FILL);
       for (let op = 0; op < 20 && model.length > 0; op++) {
         const where = `seed ${seed} op ${op}`;
         const i = rng.int(model.length);

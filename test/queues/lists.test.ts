@@ -1,9 +1,10 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { ListValue } from '../../src/queues/list.js';
 import { useSluice } from '../helpers/fixture.js';
 import { RespClient, type Resp } from '../helpers/resp-client.js';
 
-const sluice = useSluice({ conn: 'fresh', observe: true });
+// DEBUG RELOAD shows how loading converts lists.
+const sluice = useSluice({ conn: 'fresh', observe: true, start: { config: { 'enable-debug-command': 'yes' } } });
 const { events, effects } = sluice;
 
 const int = (n: number) => ({ t: 'int', v: String(n) });
@@ -205,6 +206,112 @@ describe('OBJECT ENCODING follows Redis 7.2 (listpack up to 8 KiB, quicklist bey
     expect(await sluice.conn.call('LRANGE', 'c', '1', '1')).toEqual(bulks('b'));
     expect(await sluice.conn.call('LLEN', 'c')).toEqual(int(2));
     expect(await sluice.conn.call('LLEN', 'k')).toEqual(int(1));
+  });
+});
+
+describe('list-max-listpack-size sets where a list becomes a quicklist and turns back, as in Redis 7.2', () => {
+  // Checked by hand against redis-server 7.2.6 (7.0 has no listpack lists).
+  const fill = (v: number) => sluice.conn.call('CONFIG', 'SET', 'list-max-listpack-size', String(v));
+  afterEach(async () => {
+    await fill(-2);
+  });
+
+  test('a positive setting counts entries: past it a quicklist, back to a listpack at half of it', async () => {
+    await fill(3);
+    await sluice.conn.call('RPUSH', 'k', 'a', 'b', 'c');
+    expect(await encoding('k')).toBe('listpack');
+    await sluice.conn.call('RPUSH', 'k', 'd');
+    expect(await encoding('k')).toBe('quicklist');
+    await sluice.conn.call('RPOP', 'k', '2');
+    expect(await encoding('k')).toBe('quicklist');
+    await sluice.conn.call('RPOP', 'k');
+    expect(await encoding('k')).toBe('listpack');
+  });
+
+  test('0 counts as 1, below -5 as -5 (64 KiB)', async () => {
+    await fill(0);
+    await sluice.conn.call('RPUSH', 'k', 'a');
+    expect(await encoding('k')).toBe('listpack');
+    await sluice.conn.call('RPUSH', 'k', 'b');
+    expect(await encoding('k')).toBe('quicklist');
+    await fill(-6);
+    await sluice.conn.call('RPUSH', 'big', 'x'.repeat(60000));
+    expect(await encoding('big')).toBe('listpack');
+    await sluice.conn.call('RPUSH', 'big', 'x'.repeat(5536));
+    expect(await encoding('big')).toBe('quicklist');
+  });
+
+  test('-1 limits a listpack to 4 KiB, and it turns back within 2 KiB', async () => {
+    await fill(-1);
+    await sluice.conn.call('RPUSH', 'k', 'x'.repeat(2000), 'x'.repeat(2000), 'x'.repeat(300));
+    expect(await encoding('k')).toBe('quicklist');
+    await sluice.conn.call('RPOP', 'k');
+    expect(await encoding('k')).toBe('quicklist');
+    await sluice.conn.call('RPOP', 'k');
+    expect(await encoding('k')).toBe('listpack');
+  });
+
+  test('under a count a growing listpack still stops at 8 KiB', async () => {
+    await fill(5);
+    await sluice.conn.call('RPUSH', 'k', 'x'.repeat(3000), 'x'.repeat(3000));
+    expect(await encoding('k')).toBe('listpack');
+    await sluice.conn.call('RPUSH', 'k', 'x'.repeat(3000));
+    expect(await encoding('k')).toBe('quicklist');
+  });
+
+  test('LINSERT, LSET, LMOVE, LREM and LTRIM convert by the setting', async () => {
+    await fill(3);
+    await sluice.conn.call('RPUSH', 'i', 'a', 'b');
+    await sluice.conn.call('LINSERT', 'i', 'AFTER', 'a', 'z');
+    expect(await encoding('i')).toBe('listpack');
+    await sluice.conn.call('LINSERT', 'i', 'AFTER', 'a', 'y');
+    expect(await encoding('i')).toBe('quicklist');
+    await sluice.conn.call('RPUSH', 'src', '1', '2', '3', '4', '5');
+    await sluice.conn.call('RPUSH', 'dst', 'a', 'b', 'c');
+    await sluice.conn.call('LMOVE', 'src', 'dst', 'LEFT', 'RIGHT');
+    expect(await encoding('dst')).toBe('quicklist');
+    await sluice.conn.call('LPOP', 'src', '3');
+    expect(await encoding('src')).toBe('listpack');
+    await sluice.conn.call('RPUSH', 'r', 'a', 'b', 'c', 'd');
+    await sluice.conn.call('LREM', 'r', '0', 'b');
+    expect(await encoding('r')).toBe('quicklist');
+    await sluice.conn.call('LTRIM', 'r', '0', '0');
+    expect(await encoding('r')).toBe('listpack');
+  });
+
+  test('loading keeps a quicklist of several nodes and makes one node within the setting a listpack', async () => {
+    await fill(3);
+    await sluice.conn.call('RPUSH', 'k', 'a', 'b', 'c', 'd');
+    expect(await sluice.conn.call('DEBUG', 'RELOAD')).toEqual(OK);
+    expect(await encoding('k')).toBe('quicklist');
+    await sluice.conn.call('RPOP', 'k');
+    expect(await encoding('k')).toBe('quicklist');
+    expect(await sluice.conn.call('DEBUG', 'RELOAD')).toEqual(OK);
+    expect(await encoding('k')).toBe('listpack');
+  });
+
+  test('RESTORE keeps the payload\'s nodes: several stay a quicklist, one past the setting becomes one', async () => {
+    await fill(3);
+    await sluice.conn.call('RPUSH', 'seven', 'a', 'b', 'c', 'd', 'e', 'f', 'g');
+    const several = await sluice.conn.call('DUMP', 'seven');
+    await fill(-2);
+    await sluice.conn.call('RPUSH', 'four', 'a', 'b', 'c', 'd');
+    const one = await sluice.conn.call('DUMP', 'four');
+    await fill(100);
+    expect(await sluice.conn.call('RESTORE', 'r1', '0', (several as { v: string }).v)).toEqual(OK);
+    expect(await encoding('r1')).toBe('quicklist');
+    await fill(3);
+    expect(await sluice.conn.call('RESTORE', 'r2', '0', (one as { v: string }).v)).toEqual(OK);
+    expect(await encoding('r2')).toBe('quicklist');
+  });
+
+  test('SORT STORE makes a listpack when the result fits one node', async () => {
+    await fill(2);
+    await sluice.conn.call('RPUSH', 's', '3', '1', '2');
+    await sluice.conn.call('SORT', 's', 'STORE', 'd');
+    expect(await encoding('d')).toBe('quicklist');
+    await sluice.conn.call('SORT', 's', 'LIMIT', '0', '2', 'STORE', 'd');
+    expect(await encoding('d')).toBe('listpack');
   });
 });
 

@@ -1,5 +1,7 @@
 import type { Ctx } from '../../core/context.js';
 import { ListValue } from '../../queues/list.js';
+import { listFill } from '../../queues/list-access.js';
+import { fitsListpack, LISTPACK_EMPTY, listpackEntrySize } from '../../queues/listpack-size.js';
 import { hashLimits } from '../../store/hash/hash-access.js';
 import { setLimits } from '../../store/set/set-access.js';
 import { zsetLimits } from '../../store/zset/zset-access.js';
@@ -19,13 +21,15 @@ import { readZipmap } from './zipmap.js';
 
 /** The encoding thresholds a loaded value is shaped by, as Redis's loader reads them from its configuration. */
 export interface LoadLimits {
+  /** list-max-listpack-size */
+  list: number;
   hash: HashLimits;
   set: SetLimits;
   zset: ZsetLimits;
 }
 
 export function loadLimits(c: Pick<Ctx, 'config'>): LoadLimits {
-  return { hash: hashLimits(c), set: setLimits(c), zset: zsetLimits(c) };
+  return { list: listFill(c), hash: hashLimits(c), set: setLimits(c), zset: zsetLimits(c) };
 }
 
 /**
@@ -44,12 +48,12 @@ export function readValue(r: RdbReader, type: number, limits: LoadLimits): Value
     case T.TYPE_STRING:
       return r.string();
     case T.TYPE_LIST:
-      return list(r, strings(r, r.count()));
+      return list(r, strings(r, r.count()), limits.list);
     case T.TYPE_LIST_ZIPLIST:
-      return list(r, ziplistOf(r));
+      return list(r, ziplistOf(r), limits.list);
     case T.TYPE_LIST_QUICKLIST:
     case T.TYPE_LIST_QUICKLIST_2:
-      return list(r, quicklist(r, type));
+      return quicklist(r, type, limits.list);
     case T.TYPE_SET:
       return set(r, strings(r, r.count()), limits.set, at);
     case T.TYPE_SET_INTSET:
@@ -122,20 +126,29 @@ function strings(r: RdbReader, n: number): string[] {
   return out;
 }
 
-function list(r: RdbReader, elements: string[]): ListValue {
+/** A list kept as single elements or one ziplist: Redis pushes them into a quicklist, then converts it if it is one node. */
+function list(r: RdbReader, elements: string[], fill: number): ListValue {
   if (elements.length === 0) throw new EmptyKeyError('empty list', r.pos);
-  return ListValue.of(elements);
+  return ListValue.of(elements, fill);
 }
 
-/** Quicklist nodes: ziplists (version 1), or listpacks and plain elements (version 2); empty nodes are skipped as Redis skips them. */
-function quicklist(r: RdbReader, type: number): string[] {
+/**
+ * Quicklist nodes: ziplists (version 1), or listpacks and plain elements
+ * (version 2); empty nodes are skipped as Redis skips them. Redis keeps the
+ * nodes as they are and makes the list a listpack only when there is one
+ * packed node within the node limits of `fill`.
+ */
+function quicklist(r: RdbReader, type: number, fill: number): ListValue {
   const nodes = r.count(2);
   const out: string[] = [];
+  let packedNodes = 0;
+  let plain = false;
   for (let i = 0; i < nodes; i++) {
     if (type === T.TYPE_LIST_QUICKLIST) {
       const node = ziplistOf(r);
       r.elements(node.length);
       for (const e of node) out.push(e);
+      if (node.length !== 0) packedNodes++;
       continue;
     }
     const containerAt = r.pos;
@@ -143,15 +156,20 @@ function quicklist(r: RdbReader, type: number): string[] {
     if (container === T.CONTAINER_PLAIN) {
       r.elements(1);
       out.push(r.string());
+      plain = true;
     } else if (container === T.CONTAINER_PACKED) {
       const node = listpackOf(r);
       r.elements(node.length);
       for (const e of node) out.push(entryText(e));
+      if (node.length !== 0) packedNodes++;
     } else {
       r.fail(`unknown quicklist node container ${container}`, containerAt);
     }
   }
-  return out;
+  if (out.length === 0) throw new EmptyKeyError('empty list', r.pos);
+  let bytes = LISTPACK_EMPTY;
+  for (const e of out) bytes += listpackEntrySize(e);
+  return ListValue.built(out, !plain && packedNodes === 1 && fitsListpack(fill, bytes, out.length, false));
 }
 
 function set(r: RdbReader, members: string[], lim: SetLimits, at: number): SetValue {

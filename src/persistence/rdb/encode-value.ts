@@ -12,7 +12,7 @@ import {
 } from './format.js';
 import { writeIntset } from './intset-blob.js';
 import { ListpackBuilder } from './listpack.js';
-import { DEFAULT_FILL, quicklistNodes } from './quicklist-nodes.js';
+import { quicklistNodes } from './quicklist-nodes.js';
 import { writeStream } from './stream-codec.js';
 import type { RdbWriter } from '../../core/rdb/writer.js';
 
@@ -50,15 +50,13 @@ function begin(w: RdbWriter, type: number, key: string | undefined): void {
 }
 
 /**
- * A quicklist of listpacks (RDB_TYPE_LIST_QUICKLIST_2). A list in one
- * listpack is one node; Sluice's lists switch encodings at the default
- * 8 KiB only, so under another list-max-listpack-size the nodes come from
- * that setting.
+ * A quicklist of listpacks (RDB_TYPE_LIST_QUICKLIST_2). A listpack-encoded
+ * list is one node; a quicklist's nodes come from list-max-listpack-size.
  */
 function writeList(w: RdbWriter, list: ListValue, fill: number, key: string | undefined): void {
   begin(w, TYPE_LIST_QUICKLIST_2, key);
   const n = list.length;
-  const ends = list.encoding() === 'listpack' && fill === DEFAULT_FILL ? [n] : quicklistNodes(list, fill);
+  const ends = list.encoding() === 'listpack' ? [n] : quicklistNodes(list, fill);
   w.length(ends.length);
   let i = 0;
   let node = 0;

@@ -87,8 +87,8 @@ export interface ListElements extends TypedValue {
   get(i: number): string;
 }
 
-/** Builds a list value from elements, head first: how SORT … STORE makes one (see ListElements). */
-export type ListMaker = (elements: readonly string[]) => ListElements;
+/** Builds a list value from elements, head first, under list-max-listpack-size `fill`: how SORT … STORE makes one (see ListElements). */
+export type ListMaker = (elements: readonly string[], fill: number) => ListElements;
 
 /** A value frozen at one point in time (TypedValue.snapshot). */
 export interface ValueSnapshot {

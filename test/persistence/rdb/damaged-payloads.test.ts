@@ -15,6 +15,7 @@ import { payload } from './payloads.js';
  */
 
 const LIMITS: LoadLimits = {
+  list: -2,
   hash: { entries: 128, value: 64 },
   set: { intsetEntries: 512, listpackEntries: 128, listpackValue: 64 },
   zset: { entries: 128, value: 64 },
