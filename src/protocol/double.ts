@@ -8,14 +8,23 @@ const INTEGER_LIMIT = 4611686018427387904;
  * fpconv_dtoa's rules (which differ from both %.17g and JavaScript's).
  */
 export function formatDouble(d: number): string {
+  if (Number.isInteger(d) && d !== 0 && d >= -INTEGER_LIMIT && d <= INTEGER_LIMIT) {
+    // String() would round digits past 2^53 to the shortest form ("…7000"); Redis prints them exactly.
+    return Math.abs(d) <= Number.MAX_SAFE_INTEGER ? String(d) : BigInt(d).toString();
+  }
+  return shortestDouble(d);
+}
+
+/**
+ * Redis's fpconv_dtoa: the shortest digits that read back to `d`, laid out
+ * by fpconv's rules, integers included (1e10 is `1e+10`); `0`, `-0`, `inf`,
+ * `-inf`, `nan`. What DEBUG DIGEST hashes a sorted set's scores as.
+ */
+export function shortestDouble(d: number): string {
   if (Number.isNaN(d)) return 'nan';
   if (d === Infinity) return 'inf';
   if (d === -Infinity) return '-inf';
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  if (Number.isInteger(d) && d >= -INTEGER_LIMIT && d <= INTEGER_LIMIT) {
-    // String() would round digits past 2^53 to the shortest form ("…7000"); Redis prints them exactly.
-    return Math.abs(d) <= Number.MAX_SAFE_INTEGER ? String(d) : BigInt(d).toString();
-  }
   const sign = d < 0 ? '-' : '';
   // toExponential() without an argument gives the shortest round-trip digits, as grisu does.
   const text = Math.abs(d).toExponential();

@@ -4,8 +4,32 @@ import { c, differential, fails, help, sameType } from '../helpers/differential.
 import { useSluice, useSluiceAndRedis } from '../helpers/fixture.js';
 import { RespClient, type Resp } from '../helpers/resp-client.js';
 import { redisServerPath, startSluice } from '../helpers/servers.js';
+import net from 'node:net';
 
 const OK: Resp = { t: 'simple', v: 'OK' };
+
+const RAW_END = '$12\r\nend-of-bytes\r\n';
+
+/** The bytes a server answers to `input` (inline commands), up to the reply of a closing ECHO: replies the test client does not parse (RESP3 attributes) compared as bytes. */
+function rawReplies(port: number, input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    let got = '';
+    socket.on('data', (d) => {
+      got += d.toString('latin1');
+      if (got.endsWith(RAW_END)) {
+        socket.destroy();
+        resolve(got.slice(0, -RAW_END.length));
+      }
+    });
+    socket.on('error', reject);
+    socket.write(input + 'ECHO end-of-bytes\r\n');
+  });
+}
+
+/** DEBUG PROTOCOL of each type but push, whose order 7.2 changed (see the DEBUG tests). */
+const PROTOCOL_TYPES = ['string', 'integer', 'double', 'bignum', 'null', 'array', 'set', 'map', 'attrib', 'true', 'false', 'verbatim', 'nosuch'];
+const protocolInput = (hello: string) => hello + PROTOCOL_TYPES.map((t) => `DEBUG PROTOCOL ${t}\r\n`).join('') + 'DEBUG PROTOCOL\r\n';
 
 function strings(r: Resp): string[] {
   if (r.t !== 'array' || r.v === null) throw new Error(`expected an array, got ${JSON.stringify(r)}`);
@@ -74,6 +98,37 @@ describe.skipIf(redisServerPath === null)('DEBUG (differential vs redis-server w
     await compare(values.flatMap((v) => [['SET', 'k', v], ['DEBUG', 'OBJECT', 'k']]));
   });
 
+  test('DIGEST and DIGEST-VALUE sign every type, its TTL and its database as Redis does', async () => {
+    // Sorted-set scores whose %.17g (7.0's digest) and shortest form (7.2's) are the same text.
+    await compare([
+      ['FLUSHALL'], ['DEBUG', 'DIGEST'], ['DEBUG', 'DIGEST-VALUE'], ['DEBUG', 'DIGEST-VALUE', 'missing'],
+      ['DEBUG', 'DIGEST', 'x'], ['SET', 's', 'hello'], ['SET', 'n', '12345'], ['SET', 'e', ''], ['SET', 'big', 'y'.repeat(5000)],
+      ['APPEND', 'm', 'abc'], ['SETRANGE', 'm', '10', 'xyz'], ['SETBIT', 'bits', '100', '1'],
+      ['RPUSH', 'l', 'a', 'b', '1', '2', '300000000000', '-5'], ['RPUSH', 'ql', ...Array.from({ length: 300 }, (_, i) => `e${i}`.repeat(5))],
+      ['SADD', 'si', '1', '2', '3', '-7'], ['SADD', 'sl', 'a', 'b', 'c', '1'], ['SADD', 'sh', ...Array.from({ length: 200 }, (_, i) => `m${i}`)],
+      ['ZADD', 'z', '1', 'a', '2.5', 'b', '-3', 'c', '-0', 'd', 'inf', 'e', '-inf', 'f', '100', 'g', '7', '8'],
+      ['ZADD', 'zb', ...Array.from({ length: 200 }, (_, i) => [`${i}.5`, `m${i}`]).flat()],
+      ['HSET', 'h', 'f1', 'v1', 'f2', '2', '3', 'v3'], ['HSET', 'hb', ...Array.from({ length: 600 }, (_, i) => [`f${i}`, `v${i}`]).flat()],
+      ['XADD', 'x', '1-1', 'a', '1', 'b', '2'], ['XADD', 'x', '1-2', 'a', '3', 'b', '4'], ['XADD', 'x', '2-0', 'c', '5'], ['XDEL', 'x', '1-2'],
+      ['SET', 'ttl', 'v', 'EX', '1000'], ['RPUSH', 'lttl', 'a'], ['EXPIRE', 'lttl', '1000'], ['PFADD', 'hll', 'a', 'b', 'c'],
+      ['GEOADD', 'g', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'],
+      ['DEBUG', 'DIGEST-VALUE', 's', 'n', 'e', 'big', 'm', 'bits', 'l', 'ql', 'si', 'sl', 'sh', 'z', 'zb', 'h', 'hb', 'x', 'ttl', 'lttl', 'hll', 'g', 'missing'],
+      ['DEBUG', 'DIGEST'], ['SELECT', '3'], ['SET', 'other', '1'], ['DEBUG', 'DIGEST'], ['DEBUG', 'DIGEST-VALUE', 'other', 's'], ['SELECT', '0'],
+      ['RPUSH', 'l', 'c'], ['DEBUG', 'DIGEST-VALUE', 'l'], ['SADD', 'sl', 'd'], ['DEBUG', 'DIGEST-VALUE', 'sl'], ['PERSIST', 'ttl'],
+      ['DEBUG', 'DIGEST-VALUE', 'ttl'], ['DEBUG', 'DIGEST'],
+    ]);
+  });
+
+  test('PROTOCOL answers with each RESP type as Redis does, in RESP2 and RESP3', async () => {
+    for (const hello of ['', 'HELLO 3\r\n']) {
+      const [a, b] = await Promise.all([rawReplies(s.sluice.port, protocolInput(hello)), rawReplies(s.redis.port, protocolInput(hello))]);
+      // HELLO's own reply names the server and its version.
+      const body = (r: string) => (hello === '' ? r : r.slice(r.indexOf('$11\r\nHello World')));
+      expect(body(a), hello === '' ? 'RESP2' : 'RESP3').toBe(body(b));
+    }
+    await compare([['DEBUG', 'PROTOCOL', 'push'], ['DEBUG', 'PROTOCOL', 'string', 'x']]);
+  });
+
   test('OBJECT reports strings modified in place as raw, with the serialized length of what they hold', async () => {
     await compare([
       ['SET', 'k', '12'], ['APPEND', 'k', '3'], ['DEBUG', 'OBJECT', 'k'], ['SETRANGE', 'k', '0', '-'], ['DEBUG', 'OBJECT', 'k'],
@@ -133,12 +188,31 @@ describe('DEBUG', () => {
     }
   });
 
+  test('DIGEST-VALUE writes sorted-set scores in their shortest form, as Redis 7.2 does (7.0 used %.17g)', async () => {
+    const a = await RespClient.connect(sluice.port);
+    try {
+      await a.call('ZADD', 'z', '0.1', 'a', '1e10', 'b', '1e-7', 'c', '123456789012345678', 'd');
+      // What redis-server 7.2.6 answers for the same set.
+      expect(await a.call('DEBUG', 'DIGEST-VALUE', 'z')).toEqual({ t: 'array', v: [{ t: 'simple', v: 'd013478cdd1e0d37ba601c6ca68ddaad50eaa456' }] });
+    } finally {
+      await a.call('DEL', 'z');
+      a.close();
+    }
+  });
+
+  test('PROTOCOL push sends the push after the command\'s reply, as Redis 7.2 sends every push to the client running a command', async () => {
+    const got = await rawReplies(sluice.port, 'HELLO 3\r\nDEBUG PROTOCOL push\r\n');
+    expect(got.slice(got.indexOf('$40\r\n'))).toBe('$40\r\nSome real reply following the push reply\r\n>2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n');
+  });
+
   test('HELP lists only the subcommands Sluice implements', async () => {
     const a = await RespClient.connect(sluice.port);
     try {
       const lines = strings(await a.call('DEBUG', 'HELP'));
       expect(lines[0]).toBe('DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
-      expect(lines.filter((l) => !l.startsWith(' ')).slice(1)).toEqual(['OBJECT <key>', 'RELOAD [option ...]', 'SET-ACTIVE-EXPIRE <0|1>', 'SLEEP <seconds>', 'HELP']);
+      expect(lines.filter((l) => !l.startsWith(' ')).slice(1)).toEqual([
+        'DIGEST', 'DIGEST-VALUE <key> [<key> ...]', 'OBJECT <key>', 'PROTOCOL <type>', 'RELOAD [option ...]', 'SET-ACTIVE-EXPIRE <0|1>', 'SLEEP <seconds>', 'HELP',
+      ]);
     } finally {
       a.close();
     }

@@ -6,6 +6,7 @@ import type { Value } from '../../store/keyspace/value.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
 import { helpReply, subcommandSyntaxError } from '../../core/help.js';
+import { datasetDigest, valueDigest } from './debug-digest.js';
 
 /** Redis shares the integers 0..9999 between keys and reports them with this refcount. */
 const SHARED_INTEGERS = 10000;
@@ -112,9 +113,80 @@ function debugReload(c: Client, argv: string[]): void {
   c.reply.ok();
 }
 
+/** DEBUG DIGEST: the whole dataset's signature, as a status reply. */
+function debugDigest(c: Client): void {
+  c.reply.simple(datasetDigest(c.keyspace.dbs));
+}
+
+/** DEBUG DIGEST-VALUE key …: each value's signature (zeros for a missing key), as status replies. */
+function debugDigestValue(c: Client, argv: string[]): void {
+  c.reply.array(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) c.reply.simple(valueDigest(c.db, argv[i]));
+}
+
+const ATTRIBUTE_HEADER = Buffer.from('|1\r\n');
+const PUSH_FRAME = Buffer.from('>2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n');
+
+/** DEBUG PROTOCOL <type>: a fixed reply of each RESP type, for client libraries' tests. */
+function debugProtocol(c: Client, argv: string[]): void {
+  const r = c.reply;
+  switch (argv[2].toLowerCase()) {
+    case 'string': return r.bulk('Hello World');
+    case 'integer': return r.integer(12345);
+    case 'double': return r.double(3.141);
+    case 'bignum': return r.bigNumber('1234567999999999999999999999999999999');
+    case 'null': return r.nullBulk();
+    case 'array':
+      r.array(3);
+      for (let j = 0; j < 3; j++) r.integer(j);
+      return;
+    case 'set':
+      r.set(3);
+      for (let j = 0; j < 3; j++) r.integer(j);
+      return;
+    case 'map':
+      r.map(3);
+      for (let j = 0; j < 3; j++) {
+        r.integer(j);
+        r.boolean(j === 1);
+      }
+      return;
+    case 'attrib':
+      // An attribute annotates the reply after it; RESP2 has none, so only the reply goes.
+      if (r.proto === 3) {
+        r.raw(ATTRIBUTE_HEADER);
+        r.bulk('key-popularity');
+        r.array(2);
+        r.bulk('key:123');
+        r.integer(90);
+      }
+      return r.bulk('Some real reply following the attribute');
+    case 'push':
+      if (r.proto !== 3) return r.error('ERR RESP2 is not supported by this command');
+      // As every push to the client running a command, it follows the command's reply (Redis 7.2).
+      c.server.broker.defer(c, PUSH_FRAME);
+      return r.bulk('Some real reply following the push reply');
+    case 'true': return r.boolean(true);
+    case 'false': return r.boolean(false);
+    case 'verbatim': return r.verbatim('This is a verbatim\nstring', 'txt');
+    default:
+      return r.error(
+        'ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
+      );
+  }
+}
+
 const HELP = [
+  'DIGEST',
+  '    Output a hex signature representing the current DB content.',
+  'DIGEST-VALUE <key> [<key> ...]',
+  '    Output a hex signature of the values of all the specified keys.',
   'OBJECT <key>',
   '    Show low level info about `key` and associated value.',
+  'PROTOCOL <type>',
+  '    Reply with a test value of the specified type. <type> can be: string,',
+  '    integer, double, bignum, null, array, set, map, attrib, push, verbatim,',
+  '    true, false.',
   'RELOAD [option ...]',
   '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
   '    * MERGE: conflicting keys will be loaded from RDB.',
@@ -141,6 +213,9 @@ const SUBCOMMANDS = new Map<string, [number, (c: Client, argv: string[]) => void
   ['help', [2, (c, argv) => helpReply(c, argv, HELP)]],
   ['sleep', [3, debugSleep]],
   ['object', [3, debugObject]],
+  ['digest', [2, debugDigest]],
+  ['digest-value', [-2, debugDigestValue]],
+  ['protocol', [3, debugProtocol]],
   ['set-active-expire', [3, debugSetActiveExpire]],
   ['reload', [-2, debugReload]],
 ]);
