@@ -333,6 +333,8 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
         this.ready = [];
         for (const { db, key } of batch) {
           this.readySets.get(db)!.delete(key);
+          // As Redis, each key is looked at by the clock now: a key the command set to expire while it ran may be gone.
+          this.host.startTurn();
           this.serveKey(db, key);
         }
       }

@@ -69,11 +69,12 @@ function both(name: string, fn: (ctx: Ctx) => Promise<unknown>): void {
   });
 }
 
-const sluice = useSluice();
+// DEBUG SLEEP lets time pass inside a transaction.
+const sluice = useSluice({ start: { config: { 'enable-debug-command': 'yes' } } });
 let redis: RealRedis;
 
 beforeAll(async () => {
-  if (redisServerPath !== null) redis = await startRedis();
+  if (redisServerPath !== null) redis = await startRedis(['--enable-debug-command', 'yes']);
 });
 afterAll(async () => {
   await redis?.stop();
@@ -118,6 +119,14 @@ describe.skipIf(redisServerPath === null)('blocking list commands (differential 
     await blocked(1);
     const exec = await admin.multi().lpush('q', 'a').lpush('q', 'b').llen('q').exec();
     return { exec, served: await a, left: await admin.lrange('q', 0, -1) };
+  });
+
+  both('a key that expired while the transaction that filled it ran serves no waiter, which blocks on', async ({ client, admin, blocked }) => {
+    const list = (await client()).blpop('q', 1);
+    const zset = (await client()).bzpopmin('z', 1);
+    await blocked(2);
+    const exec = await admin.multi().rpush('q', 'a').pexpire('q', 100).zadd('z', 1, 'one').pexpire('z', 100).debug('SLEEP', '0.2').exec();
+    return { exec, served: await Promise.all([list, zset]), left: await admin.exists('q', 'z') };
   });
 
   both("a waiter is served before the pushing client's next pipelined command", async ({ client, admin, blocked }) => {
