@@ -3,7 +3,7 @@ import type { Ctx } from '../core/context.js';
 import type { Subscriber, Subscriptions } from '../broker/registry.js';
 import type { RequestSink } from '../protocol/request-parser.js';
 import type { Reply, RespWriter } from '../protocol/reply.js';
-import type { Database, Watcher } from '../store/keyspace/database.js';
+import type { Database, WatchedKey, Watcher } from '../store/keyspace/database.js';
 import type { Keyspace } from '../store/keyspace/keyspace.js';
 import type { TypeName } from '../store/keyspace/value.js';
 import type { Blockable, BlockedState } from '../queues/blocking-registry.js';
@@ -50,7 +50,7 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   multiCharge = 0;
   /** Set when a watched key changed (the Watcher contract). */
   casDirty = false;
-  watchedKeys: { db: Database; key: string; expiresAt: number }[] = [];
+  watchedKeys: WatchedKey[] = [];
   /** CLIENT REPLY OFF / SKIP (this command) / SKIP (set by the SKIP command, for the next). */
   replyOff = false;
   replySkip = false;

@@ -513,7 +513,7 @@ export class Server implements PersistenceHost<Client> {
     this.blocking.release(c);
     this.broker.removeClient(c);
     if (c.tracking !== null) this.tracking.disable(c);
-    for (const { db, key } of c.watchedKeys) db.unwatch(key, c);
+    for (const w of c.watchedKeys) w.db.unwatch(w);
     c.watchedKeys = [];
   }
 

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, test } from 'vitest';
 import type { Effect } from '../../src/core/propagation.js';
-import { useSluice } from '../helpers/fixture.js';
-import { RespClient } from '../helpers/resp-client.js';
+import { useSluice, useSluiceAndRedis } from '../helpers/fixture.js';
+import { RespClient, type Resp } from '../helpers/resp-client.js';
+import { redisServerPath } from '../helpers/servers.js';
 import { c, differential, fails } from '../helpers/differential.js';
 
 const sluice = useSluice({ conn: 'fresh' });
@@ -84,6 +85,109 @@ describe('WATCH', () => {
     await b.closed;
     await sluice.conn.call('PING');
     expect(sluice.server.keyspace.db(0).watched).toBeNull();
+  });
+});
+
+describe.skipIf(redisServerPath === null)('WATCH of keys past their deadline (differential scenarios vs redis-server)', () => {
+  // Redis's watchedKey.expired: a key present but past its deadline counts as missing, at WATCH, EXEC, SWAPDB and FLUSH.
+  const s = useSluiceAndRedis({ sluice: { config: { 'enable-debug-command': 'yes' } }, redis: ['--enable-debug-command', 'yes'] });
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  type Scenario = (a: RespClient, b: RespClient) => Promise<Resp[]>;
+
+  /** Runs the scenario on both servers, active expiry off so that stale keys stay until something touches them. */
+  async function same(scenario: Scenario): Promise<void> {
+    const run = async (port: number) => {
+      const [a, b] = await Promise.all([RespClient.connect(port), RespClient.connect(port)]);
+      try {
+        await a.call('FLUSHALL');
+        await a.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+        return await scenario(a, b);
+      } finally {
+        await a.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+        a.close();
+        b.close();
+      }
+    };
+    const mine = await run(s.sluice.port);
+    expect(mine).toEqual(await run(s.redis.port));
+  }
+
+  /** MULTI, PING, EXEC: the EXEC reply says whether the watch held. */
+  const tryExec = async (a: RespClient) => {
+    await a.call('MULTI');
+    await a.call('PING');
+    return a.call('EXEC');
+  };
+  /** Sets `key` in the connection's database to expire almost at once, and lets it pass its deadline. */
+  const stale = async (a: RespClient, key: string) => {
+    await a.call('SET', key, 'gone', 'PX', '1');
+    await sleep(5);
+  };
+
+  test('WATCH leaves a stale key in place, and its deletion is no change', async () => {
+    await same(async (a, b) => {
+      await stale(a, 'x');
+      const watched = await a.call('WATCH', 'x');
+      const size = await a.call('DBSIZE');
+      await b.call('GET', 'x');
+      return [watched, size, await tryExec(a)];
+    });
+  });
+
+  test('a stale watched key written again breaks the watch', async () => {
+    await same(async (a, b) => {
+      await stale(a, 'x');
+      await a.call('WATCH', 'x');
+      await b.call('SET', 'x', 'new');
+      return [await tryExec(a)];
+    });
+  });
+
+  test('FLUSHDB of a stale watched key is no change', async () => {
+    await same(async (a, b) => {
+      await stale(a, 'x');
+      await a.call('WATCH', 'x');
+      await b.call('FLUSHDB');
+      return [await tryExec(a)];
+    });
+  });
+
+  test('SWAPDB that puts a stale key where the watched one was missing, or stale, is no change', async () => {
+    await same(async (a) => {
+      await stale(a, 'x');
+      await a.call('SELECT', '1');
+      await a.call('WATCH', 'x');
+      await a.call('SWAPDB', '0', '1');
+      const first = await tryExec(a);
+      await a.call('FLUSHALL');
+      await stale(a, 'y');
+      await a.call('SELECT', '0');
+      await stale(a, 'y');
+      await a.call('SELECT', '1');
+      await a.call('WATCH', 'y');
+      await a.call('SWAPDB', '0', '1');
+      return [first, await tryExec(a)];
+    });
+  });
+
+  test('SWAPDB that puts a live key where the watched one was stale breaks the watch; so does the swapped-in stale key coming back to life', async () => {
+    await same(async (a, b) => {
+      await stale(a, 'x');
+      await a.call('SELECT', '1');
+      await a.call('SET', 'x', 'live');
+      await a.call('SELECT', '0');
+      await a.call('WATCH', 'x');
+      await a.call('SWAPDB', '0', '1');
+      const first = await tryExec(a);
+      await a.call('FLUSHALL');
+      await stale(a, 'y');
+      await a.call('SELECT', '1');
+      await a.call('WATCH', 'y');
+      await a.call('SWAPDB', '0', '1');
+      await b.call('SELECT', '1');
+      await b.call('SET', 'y', 'again');
+      return [first, await tryExec(a)];
+    });
   });
 });
 

@@ -10,16 +10,15 @@ export function discardTransaction(c: Client): void {
 }
 
 export function unwatchAll(c: Client): void {
-  for (const { db, key } of c.watchedKeys) db.unwatch(key, c);
+  for (const w of c.watchedKeys) w.db.unwatch(w);
   c.watchedKeys = [];
   c.casDirty = false;
 }
 
-/** A watched key that was live at WATCH time and has since passed its deadline breaks the transaction. */
+/** Redis's isWatchedKeyExpired: a watched key not stale at WATCH time that is past its deadline now breaks the transaction. */
 function watchedKeyExpired(c: Client): boolean {
-  const now = c.server.keyspace.now;
   for (const w of c.watchedKeys) {
-    if (w.expiresAt !== -1 && w.expiresAt <= now && w.db.dict.has(w.key)) return true;
+    if (!w.stale && w.db.isExpired(w.key)) return true;
   }
   return false;
 }
@@ -78,9 +77,7 @@ function watch(c: Client, argv: string[]): void {
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i];
     if (c.watchedKeys.some((w) => w.db === c.db && w.key === key)) continue;
-    const live = c.db.get(key) !== undefined;
-    c.watchedKeys.push({ db: c.db, key, expiresAt: live ? c.db.deadline(key) : -1 });
-    c.db.watch(key, c);
+    c.watchedKeys.push(c.db.watch(key, c));
   }
   c.reply.ok();
 }

@@ -26,6 +26,19 @@ export interface Watcher {
 }
 
 /**
+ * One WATCH of one key by one watcher (Redis's watchedKey). `stale` when
+ * the key was there but past its deadline at WATCH time, or a SWAPDB put
+ * such a key in its place: the key counts as missing, so its deletion is
+ * no change, and it does not count as having expired since.
+ */
+export interface WatchedKey {
+  readonly db: Database;
+  readonly key: string;
+  readonly watcher: Watcher;
+  stale: boolean;
+}
+
+/**
  * One of the numbered databases: the key→value dictionary, the key→deadline
  * dictionary (ms since epoch) for keys with a TTL, and the WATCH registry.
  * Expired keys are removed lazily on access and by the keyspace's active cycle.
@@ -43,8 +56,8 @@ export class Database {
   partExpires = new BigMap<string, number>();
   /** partExpires' deadlines in order; entries that no longer match it are stale. */
   partHeap = new DeadlineHeap<string>();
-  /** Clients watching each key; null while nobody watches anything here. */
-  watched: Map<string, Set<Watcher>> | null = null;
+  /** The watches of each key; null while nobody watches anything here. */
+  watched: Map<string, Set<WatchedKey>> | null = null;
   /**
    * Set while a background save has not yet written every key of these
    * contents: every path that changes a key (in place after get, or by
@@ -233,7 +246,16 @@ export class Database {
     const watched = this.watched;
     if (watched !== null) {
       const set = watched.get(key);
-      if (set !== undefined) for (const w of set) w.casDirty = true;
+      if (set !== undefined) {
+        for (const w of set) {
+          if (w.stale) {
+            // The stale key was deleted (its expiry, or a write that expired it first): logically no change.
+            if (!this.dict.has(key)) w.stale = false;
+            continue;
+          }
+          w.watcher.casDirty = true;
+        }
+      }
     }
     const tracker = this.ks.tracker;
     if (tracker !== null) tracker.keyModified(key);
@@ -259,7 +281,7 @@ export class Database {
   /** Empties the database, breaking WATCH on every watched key that existed. Call through Keyspace.flushDb. */
   flush(): number {
     const removed = this.dict.size;
-    this.touchAllWatched(this);
+    this.touchAllWatched(null);
     // The save goes on writing the old contents, which nothing changes any more.
     this.guard = null;
     const old = this.dict;
@@ -277,22 +299,46 @@ export class Database {
     return removed;
   }
 
-  /** Marks dirty the watchers of keys that exist here or in `other` (FLUSH/SWAPDB). */
-  touchAllWatched(other: Database): void {
+  /**
+   * Redis's touchAllWatchedKeysInDb, before this database is emptied
+   * (FLUSHDB, FLUSHALL: `other` null) or its contents replaced with
+   * `other`'s (SWAPDB): the watchers of keys here or there are marked
+   * dirty, except where a key missing or stale stays logically missing.
+   */
+  touchAllWatched(other: Database | null): void {
     if (this.watched === null) return;
     for (const [key, set] of this.watched) {
-      if (this.dict.has(key) || other.dict.has(key)) for (const w of set) w.casDirty = true;
+      const here = this.dict.has(key);
+      const there = other !== null && other.dict.has(key);
+      if (!here && !there) continue;
+      for (const w of set) {
+        if (w.stale) {
+          if (!there) {
+            w.stale = false;
+            continue;
+          }
+          if (other!.isExpired(key)) continue;
+        } else if (!here && other!.isExpired(key)) {
+          w.stale = true;
+          continue;
+        }
+        w.watcher.casDirty = true;
+      }
     }
   }
 
-  watch(key: string, w: Watcher): void {
+  /** Starts a watch of `key` here (WATCH): stale when the key is here but past its deadline, which WATCH does not delete. */
+  watch(key: string, watcher: Watcher): WatchedKey {
+    const w: WatchedKey = { db: this, key, watcher, stale: this.isExpired(key) };
     if (this.watched === null) this.watched = new Map();
     let set = this.watched.get(key);
     if (set === undefined) this.watched.set(key, (set = new Set()));
     set.add(w);
+    return w;
   }
 
-  unwatch(key: string, w: Watcher): void {
+  unwatch(w: WatchedKey): void {
+    const key = w.key;
     const set = this.watched?.get(key);
     if (set === undefined) return;
     set.delete(w);
