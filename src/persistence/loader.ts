@@ -25,6 +25,19 @@ export interface LoadProgress {
 /** How one file's loading ended. */
 type FileResult = 'ok' | 'empty' | 'truncated';
 
+/** A file being replayed: where its commands stand between slices. */
+interface Replay {
+  f: AofFileInfo;
+  file: string;
+  last: boolean;
+  reader: AofReader;
+  /** Bytes of the earlier files, for the progress. */
+  before: number;
+  /** End of the last command applied, and where the open MULTI began. */
+  validUpTo: number;
+  multiStart: number;
+}
+
 
 /**
  * Replays the manifest's files (base, then incrementals) into the keyspace,
@@ -54,33 +67,53 @@ export class AofLoader<C extends Ctx> {
     this.client = server.detachedClient();
   }
 
-  /** Loads every file; rejects with an AofLoadError naming the file, offset and reason. */
+  /** Loads every file in slices; rejects with an AofLoadError naming the file, offset and reason. */
   async run(): Promise<void> {
-    const log = this.server.log;
     const started = performance.now();
     for (let i = 0; i < this.files.length; i++) {
-      const f = this.files[i];
       const t0 = performance.now();
-      const result = await this.loadFile(f, i === this.files.length - 1);
-      if (result !== 'empty') {
-        const kind = f.type === 'b' ? 'base' : 'incr';
-        log.notice(`DB loaded from ${kind} file ${f.name}: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`);
-      }
+      this.loaded(this.files[i], t0, await this.loadFile(this.files[i], i === this.files.length - 1, false));
     }
-    log.notice(`DB loaded from append only file: ${((performance.now() - started) / 1000).toFixed(3)} seconds`);
+    this.loadedAll(started);
   }
 
-  private async loadFile(f: AofFileInfo, last: boolean): Promise<FileResult> {
+  /** Loads every file at once while the server waits (DEBUG LOADAOF); throws an AofLoadError. */
+  runSync(): void {
+    const started = performance.now();
+    for (let i = 0; i < this.files.length; i++) {
+      const t0 = performance.now();
+      this.loaded(this.files[i], t0, this.loadFile(this.files[i], i === this.files.length - 1, true) as FileResult);
+    }
+    this.loadedAll(started);
+  }
+
+  private loaded(f: AofFileInfo, t0: number, result: FileResult): void {
+    if (result === 'empty') return;
+    const kind = f.type === 'b' ? 'base' : 'incr';
+    this.server.log.notice(`DB loaded from ${kind} file ${f.name}: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`);
+  }
+
+  private loadedAll(started: number): void {
+    this.server.log.notice(`DB loaded from append only file: ${((performance.now() - started) / 1000).toFixed(3)} seconds`);
+  }
+
+  /** One file: a promise unless `sync`, which replays it in one go. The file is closed once it is read. */
+  private loadFile(f: AofFileInfo, last: boolean, sync: boolean): FileResult | Promise<FileResult> {
     const file = path.join(this.dir, f.name);
     const fd = fs.openSync(file, 'r');
+    let result: FileResult | Promise<FileResult>;
     try {
-      if (fs.fstatSync(fd).size === 0) return 'empty';
       const sig = Buffer.alloc(5);
-      if (fs.readSync(fd, sig, 0, 5, 0) === 5 && sig.toString('latin1') === 'REDIS') return this.loadRdb(file);
-      return await this.replay(f, fd, file, last);
-    } finally {
+      if (fs.fstatSync(fd).size === 0) result = 'empty';
+      else if (fs.readSync(fd, sig, 0, 5, 0) === 5 && sig.toString('latin1') === 'REDIS') result = this.loadRdb(file);
+      else result = this.replay(f, fd, file, last, sync);
+    } catch (e) {
       fs.closeSync(fd);
+      throw e;
     }
+    if (result instanceof Promise) return result.finally(() => fs.closeSync(fd));
+    fs.closeSync(fd);
+    return result;
   }
 
   /**
@@ -96,55 +129,52 @@ export class AofLoader<C extends Ctx> {
     return 'ok';
   }
 
-  private replay(f: AofFileInfo, fd: number, file: string, last: boolean): Promise<FileResult> {
-    const reader = new AofReader(fd);
-    const before = this.progress.loadedBytes;
-    /** End of the last command applied, and where the open MULTI began. */
-    let validUpTo = 0;
-    let multiStart = 0;
+  /** Replays a file of commands: in slices of a few milliseconds between event-loop turns, or at once when `sync`. */
+  private replay(f: AofFileInfo, fd: number, file: string, last: boolean, sync: boolean): FileResult | Promise<FileResult> {
     this.queued = null;
+    const r: Replay = { f, file, last, reader: new AofReader(fd), before: this.progress.loadedBytes, validUpTo: 0, multiStart: 0 };
+    if (sync) return this.replaySlice(r, Infinity)!;
     return new Promise<FileResult>((resolve, reject) => {
       const slice = (): void => {
         try {
-          if (this.aborted) throw new AofLoadError('Loading of the AOF was aborted: the server is closing');
-          this.server.startTurn();
-          const deadline = performance.now() + SLICE_MS;
-          for (let n = 1; ; n++) {
-            const step = reader.next();
-            if (step.kind === 'command') {
-              if (this.execute(f, step.argv, step.start)) multiStart = step.start;
-              if (this.queued === null) validUpTo = step.end;
-              if (n % CHECK_EVERY === 0) {
-                this.progress.loadedBytes = before + reader.offset;
-                if (performance.now() >= deadline) {
-                  setImmediate(slice);
-                  return;
-                }
-              }
-              continue;
-            }
-            this.progress.loadedBytes = before + reader.offset;
-            if (step.kind === 'bad') {
-              throw new AofLoadError(
-                `Bad file format reading the append only file ${f.name} at offset ${step.at}: ${step.reason}. ` +
-                  'Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>',
-              );
-            }
-            if (step.kind === 'eof' && this.queued === null) {
-              resolve('ok');
-              return;
-            }
-            if (step.kind === 'eof') this.server.log.warning(`Revert incomplete MULTI/EXEC transaction in AOF file ${f.name}`);
-            const cut = this.queued !== null ? multiStart : validUpTo;
-            resolve(this.truncate(f, file, last, cut));
-            return;
-          }
+          const result = this.replaySlice(r, performance.now() + SLICE_MS);
+          if (result === null) setImmediate(slice);
+          else resolve(result);
         } catch (e) {
           reject(e);
         }
       };
       slice();
     });
+  }
+
+  /** Applies commands until the file ends (its result) or `deadline` passes (null: more to do). */
+  private replaySlice(r: Replay, deadline: number): FileResult | null {
+    const { f, reader } = r;
+    if (this.aborted) throw new AofLoadError('Loading of the AOF was aborted: the server is closing');
+    this.server.startTurn();
+    for (let n = 1; ; n++) {
+      const step = reader.next();
+      if (step.kind === 'command') {
+        if (this.execute(f, step.argv, step.start)) r.multiStart = step.start;
+        if (this.queued === null) r.validUpTo = step.end;
+        if (n % CHECK_EVERY === 0) {
+          this.progress.loadedBytes = r.before + reader.offset;
+          if (performance.now() >= deadline) return null;
+        }
+        continue;
+      }
+      this.progress.loadedBytes = r.before + reader.offset;
+      if (step.kind === 'bad') {
+        throw new AofLoadError(
+          `Bad file format reading the append only file ${f.name} at offset ${step.at}: ${step.reason}. ` +
+            'Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>',
+        );
+      }
+      if (step.kind === 'eof' && this.queued === null) return 'ok';
+      if (step.kind === 'eof') this.server.log.warning(`Revert incomplete MULTI/EXEC transaction in AOF file ${f.name}`);
+      return this.truncate(f, r.file, r.last, this.queued !== null ? r.multiStart : r.validUpTo);
+    }
   }
 
   /** Stops at the next slice (the server is closing). */

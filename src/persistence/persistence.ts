@@ -12,6 +12,7 @@ import { AofLoader, AofLoadError } from './loader.js';
 import { AofManifest, ManifestError, manifestName, readManifest, tempIncrName, writeManifest } from './manifest.js';
 import { ManifestCommit } from './manifest-commit.js';
 import { RdbFiles } from './rdb-files.js';
+import { LibrarySet } from '../scripting/library-set.js';
 import { AofRewrite, type RewriteEvents } from './rewrite.js';
 
 /** off; on; or on but waiting for the first rewrite to write a base (CONFIG SET appendonly yes). */
@@ -153,6 +154,42 @@ export class Persistence<C extends Ctx> {
     }
     this.subscribe();
     this.startTick();
+  }
+
+  /**
+   * DEBUG LOADAOF: what the AOF buffer holds written out (and fsynced as
+   * the policy says), the dataset and the function libraries emptied, and
+   * the files the manifest on disk names loaded back while the server
+   * waits, as Redis's. The error is the reply, or null. Refused while a
+   * rewrite runs: its new writes are in a file the manifest does not name
+   * yet (Redis's are in one it already names).
+   */
+  loadAofNow(): string | null {
+    if (this.rewrite !== null) return 'ERR DEBUG LOADAOF is not possible while an AOF rewrite is in progress';
+    const server = this.server;
+    this.writer?.flush(true, this.nowSec);
+    server.keyspace.flushAll();
+    server.scripting.functions.libraries = new LibrarySet();
+    const ks = server.keyspace;
+    const dirty = ks.dirty;
+    // Commands replay as at start: loading (XADD's replayed LIMIT is obeyed, as Redis's AOF client's), nothing expired.
+    server.loading = true;
+    ks.readOnlyExpiry = true;
+    try {
+      const manifest = this.openManifest();
+      if (manifest.empty) throw new AofLoadError(`The AOF manifest in ${this.aofDir} names no files`);
+      new AofLoader(server, this.aofDir, manifest.files, this.config.bool('aof-load-truncated')).runSync();
+    } catch (e) {
+      if (!(e instanceof AofLoadError)) throw e;
+      server.log.warning(e.message);
+      return 'ERR Error trying to load the AOF files, check server logs.';
+    } finally {
+      server.loading = false;
+      ks.readOnlyExpiry = false;
+      ks.dirty = dirty;
+    }
+    server.log.notice('Append Only File loaded by DEBUG LOADAOF');
+    return null;
   }
 
   /** The manifest on disk, migrating an old single-file AOF (Redis 6's dir/appendonly.aof) into the directory. */

@@ -211,7 +211,7 @@ describe('DEBUG', () => {
       const lines = strings(await a.call('DEBUG', 'HELP'));
       expect(lines[0]).toBe('DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
       expect(lines.filter((l) => !l.startsWith(' ')).slice(1)).toEqual([
-        'DIGEST', 'DIGEST-VALUE <key> [<key> ...]', 'OBJECT <key>', 'PROTOCOL <type>', 'RELOAD [option ...]', 'SET-ACTIVE-EXPIRE <0|1>', 'SLEEP <seconds>', 'HELP',
+        'DIGEST', 'DIGEST-VALUE <key> [<key> ...]', 'LOADAOF', 'OBJECT <key>', 'PROTOCOL <type>', 'RELOAD [option ...]', 'SET-ACTIVE-EXPIRE <0|1>', 'SLEEP <seconds>', 'HELP',
       ]);
     } finally {
       a.close();
@@ -365,5 +365,77 @@ describe('TIME and SHUTDOWN', () => {
     expect(told).toBe(1);
     await sluice.close();
     await expect(RespClient.connect(sluice.port)).rejects.toThrow();
+  });
+});
+
+describe('DEBUG LOADAOF', () => {
+  const sluice = useSluice({ conn: 'fresh', observe: true, start: { config: { appendonly: 'yes', 'enable-debug-command': 'yes' } } });
+
+  test('neither it nor RELOAD is propagated: replayed from the AOF they would load again', async () => {
+    await sluice.conn.call('SET', 'k', 'v');
+    sluice.effects.length = 0;
+    expect(await sluice.conn.call('DEBUG', 'RELOAD')).toEqual(OK);
+    expect(await sluice.conn.call('DEBUG', 'LOADAOF')).toEqual(OK);
+    expect(sluice.effects).toEqual([]);
+    expect(await sluice.conn.call('GET', 'k')).toEqual({ t: 'bulk', v: 'v' });
+  });
+
+  test('empties the data and loads it back from the AOF: the same digest, TTLs and function libraries', async () => {
+    const a = sluice.conn;
+    await a.call('SET', 's', 'v', 'EX', '1000');
+    await a.call('RPUSH', 'l', 'a', 'b', 'c');
+    await a.call('HSET', 'h', 'f', 'v');
+    await a.call('ZADD', 'z', '1', 'm', '2.5', 'n');
+    await a.call('SADD', 'set', 'x', 'y');
+    await a.call('XADD', 'x', 'MAXLEN', '~', '1', '*', 'f', 'v');
+    await a.call('XGROUP', 'CREATE', 'x', 'g', '0');
+    await a.call('XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'x', '>');
+    await a.call('SELECT', '2');
+    await a.call('SET', 'other', '1');
+    await a.call('SELECT', '0');
+    await a.call('FUNCTION', 'LOAD', "#!lua name=lib\nredis.register_function('f', function() return 1 end)");
+    const digest = await a.call('DEBUG', 'DIGEST');
+    const pending = await a.call('XPENDING', 'x', 'g');
+    expect(await a.call('DEBUG', 'LOADAOF')).toEqual(OK);
+    expect(await a.call('DEBUG', 'DIGEST')).toEqual(digest);
+    expect(await a.call('XPENDING', 'x', 'g')).toEqual(pending);
+    expect(Number((await a.call('TTL', 's') as { v: string }).v)).toBeGreaterThan(990);
+    expect(await a.call('FCALL', 'f', '0')).toEqual({ t: 'int', v: '1' });
+  });
+
+  test('replays an approximate trim as it was propagated, LIMIT and all', async () => {
+    const a = sluice.conn;
+    await a.call('CONFIG', 'SET', 'stream-node-max-entries', '10');
+    try {
+      for (let i = 1; i <= 100; i++) await a.call('XADD', 's', `${i}-1`, 'f', 'v');
+      await a.call('XADD', 's', 'MAXLEN', '~', '55', 'LIMIT', '30', '101-1', 'f', 'v');
+      expect(await a.call('XLEN', 's')).toEqual({ t: 'int', v: '71' });
+      await a.call('CONFIG', 'SET', 'stream-node-max-entries', '1');
+      expect(await a.call('DEBUG', 'LOADAOF')).toEqual(OK);
+      expect(await a.call('XLEN', 's')).toEqual({ t: 'int', v: '71' });
+    } finally {
+      await a.call('CONFIG', 'SET', 'stream-node-max-entries', '100');
+    }
+  });
+
+  test('what the AOF never held is gone after it', async () => {
+    const a = sluice.conn;
+    await a.call('SET', 'kept', '1');
+    sluice.server.keyspace.db(0).set('unlogged', 'v');
+    expect(await a.call('DEBUG', 'LOADAOF')).toEqual(OK);
+    expect(await a.call('EXISTS', 'kept', 'unlogged')).toEqual({ t: 'int', v: '1' });
+  });
+
+  test('with the AOF off it empties the data and answers Redis 7.2\'s error', async () => {
+    const off = await startSluice({ config: { 'enable-debug-command': 'yes' } });
+    const c = await RespClient.connect(off.port);
+    try {
+      await c.call('SET', 'k', 'v');
+      expect(await c.call('DEBUG', 'LOADAOF')).toEqual({ t: 'error', v: 'ERR Error trying to load the AOF files, check server logs.' });
+      expect(await c.call('DBSIZE')).toEqual({ t: 'int', v: '0' });
+    } finally {
+      c.close();
+      await off.close();
+    }
   });
 });

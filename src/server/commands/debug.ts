@@ -108,6 +108,8 @@ function debugReload(c: Client, argv: string[]): void {
       default: throw new CommandError('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
     }
   }
+  // Emptying counts changes, but the reload is not a write to propagate: replayed from the AOF it would reload again.
+  c.propagateArgv = null;
   const error = c.server.persistence.rdb.reload(opts);
   if (error !== null) throw new CommandError(error);
   c.reply.ok();
@@ -122,6 +124,14 @@ function debugDigest(c: Client): void {
 function debugDigestValue(c: Client, argv: string[]): void {
   c.reply.array(argv.length - 2);
   for (let i = 2; i < argv.length; i++) c.reply.simple(valueDigest(c.db, argv[i]));
+}
+
+/** DEBUG LOADAOF: the AOF written out, the data emptied and loaded back from it (Persistence.loadAofNow). */
+function debugLoadAof(c: Client): void {
+  c.propagateArgv = null;
+  const error = c.server.persistence.loadAofNow();
+  if (error !== null) throw new CommandError(error);
+  c.reply.ok();
 }
 
 const ATTRIBUTE_HEADER = Buffer.from('|1\r\n');
@@ -181,6 +191,8 @@ const HELP = [
   '    Output a hex signature representing the current DB content.',
   'DIGEST-VALUE <key> [<key> ...]',
   '    Output a hex signature of the values of all the specified keys.',
+  'LOADAOF',
+  '    Flush the AOF buffers on disk and reload the AOF in memory.',
   'OBJECT <key>',
   '    Show low level info about `key` and associated value.',
   'PROTOCOL <type>',
@@ -216,6 +228,7 @@ const SUBCOMMANDS = new Map<string, [number, (c: Client, argv: string[]) => void
   ['digest', [2, debugDigest]],
   ['digest-value', [-2, debugDigestValue]],
   ['protocol', [3, debugProtocol]],
+  ['loadaof', [-2, debugLoadAof]],
   ['set-active-expire', [3, debugSetActiveExpire]],
   ['reload', [-2, debugReload]],
 ]);
