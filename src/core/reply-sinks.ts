@@ -60,6 +60,8 @@ interface Open {
   add(v: Captured): void;
   remaining: number;
   value: Captured;
+  /** An attribute's pairs: no value of their own (what reads the replies does not see attributes). */
+  dropped?: boolean;
 }
 
 /**
@@ -93,7 +95,7 @@ export class CaptureReply implements Reply {
     top.add(v);
     if (--top.remaining === 0) {
       this.stack.pop();
-      this.put(top.value);
+      if (top.dropped !== true) this.put(top.value);
     }
   }
 
@@ -176,6 +178,9 @@ export class CaptureReply implements Reply {
   bigNumber(digits: string): void {
     this.put(this.proto === 2 ? digits : { type: 'big', digits });
   }
+  attribute(n: number): void {
+    if (n !== 0) this.stack.push({ add: () => {}, remaining: 2 * n, value: null, dropped: true });
+  }
   /** Pre-encoded bytes have no value form: they are kept as a bulk of their bytes. */
   raw(b: Buffer): void {
     this.put(b.toString('latin1'));
@@ -211,5 +216,6 @@ export class DiscardReply implements Reply {
   boolean(): void {}
   verbatim(): void {}
   bigNumber(): void {}
+  attribute(): void {}
   raw(): void {}
 }

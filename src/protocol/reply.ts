@@ -53,6 +53,8 @@ export interface Reply {
   boolean(b: boolean): void;
   verbatim(s: string, format?: string): void;
   bigNumber(digits: string): void;
+  /** A RESP3 attribute of n pairs, which annotates the reply after it (only written in RESP3). */
+  attribute(n: number): void;
   /** Bytes already encoded for this connection's protocol. */
   raw(b: Buffer): void;
 }
@@ -510,5 +512,9 @@ export class RespWriter implements Reply {
   bigNumber(digits: string): void {
     if (this.proto === 3) this.str('(' + digits + CRLF);
     else this.bulk(digits);
+  }
+
+  attribute(n: number): void {
+    this.str('|' + n + CRLF);
   }
 }

@@ -4,7 +4,8 @@ import { LuaTable, type LuaValue } from './lua/index.js';
 
 /** An aggregate being filled: its table, the next array index or pending map key, and how many values are to come. */
 interface Open {
-  kind: 'array' | 'map' | 'set';
+  /** 'skip': an attribute's pairs, which scripts do not see (as in Redis). */
+  kind: 'array' | 'map' | 'set' | 'skip';
   table: LuaTable;
   /** The value handed up when the aggregate is complete (a map and a set are wrapped in {map=…}/{set=…}). */
   outer: LuaTable;
@@ -32,6 +33,7 @@ export class LuaReply implements Reply {
   /** The reply taken last was an error (what redis.call raises). */
   failed = false;
   private readonly stack: Open[] = [];
+  private readonly empty = new LuaTable(0, 0);
   private result: LuaValue = undefined;
   /** The value written is an error reply (not an error inside an aggregate). */
   private top = false;
@@ -55,6 +57,8 @@ export class LuaReply implements Reply {
     }
     if (top.kind === 'array') {
       top.table.rawSet(++top.index, v);
+    } else if (top.kind === 'skip') {
+      // Dropped.
     } else if (top.kind === 'set') {
       if (v !== undefined) top.table.rawSet(v, true);
     } else if (!top.haveKey) {
@@ -66,12 +70,14 @@ export class LuaReply implements Reply {
     }
     if (--top.remaining === 0) {
       this.stack.pop();
-      this.put(top.outer);
+      if (top.kind !== 'skip') this.put(top.outer);
     }
   }
 
   private open(kind: Open['kind'], n: number, wrapper: string | null): void {
-    const table = new LuaTable(kind === 'array' ? n : 0, kind === 'array' ? 0 : n);
+    // A map's or set's table grows key by key from empty, as Redis's parser fills it: its layout, which pairs()
+    // and a script's reply follow, depends on that history. An array's keys are 1..n, in order whatever its size.
+    const table = new LuaTable(kind === 'array' ? n : 0, 0);
     let outer = table;
     if (wrapper !== null) {
       outer = new LuaTable(0, 1);
@@ -136,6 +142,9 @@ export class LuaReply implements Reply {
   }
   push(n: number): void {
     this.open('array', n, null);
+  }
+  attribute(n: number): void {
+    if (n !== 0) this.stack.push({ kind: 'skip', table: this.empty, outer: this.empty, remaining: 2 * n, index: 0, key: undefined, haveKey: false });
   }
   double(d: number, text?: string): void {
     this.put(this.proto === 2 ? (text ?? formatDouble(d)) : this.field('double', d));

@@ -34,6 +34,8 @@ export class Scripting {
   readonly functions: Functions;
   /** The script running now, or null. */
   current: RunContext | null = null;
+  /** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged noscript (a testing aid of Redis's). */
+  denyScriptsDisabled = false;
   private readonly keysRef: GlobalRef;
   private readonly argvRef: GlobalRef;
 
@@ -210,7 +212,7 @@ export class Scripting {
     if (cmd === undefined) return 'ERR Unknown Redis command called from script';
     const arity = cmd.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return 'ERR Wrong number of args calling Redis command from script';
-    if (cmd.noScript) return 'ERR This Redis command is not allowed from script';
+    if (cmd.noScript && !this.denyScriptsDisabled) return 'ERR This Redis command is not allowed from script';
     const denied = this.host.aclDenial(run.caller, cmd, argv);
     if (denied !== null) return denied;
     if (run.readOnly && (cmd.isWrite || cmd.flagSet.has('may_replicate'))) {

@@ -129,6 +129,20 @@ describe.skipIf(redisServerPath === null)('DEBUG (differential vs redis-server w
     await compare([['DEBUG', 'PROTOCOL', 'push'], ['DEBUG', 'PROTOCOL', 'string', 'x']]);
   });
 
+  test('SET-DISABLE-DENY-SCRIPTS lets scripts call DEBUG, which reads each PROTOCOL type as Redis converts it', async () => {
+    const call = (resp: number, type: string) => ['EVAL', `redis.setresp(${resp}); return redis.call('debug', 'protocol', '${type}')`, '0'];
+    const types = ['string', 'integer', 'double', 'bignum', 'null', 'array', 'set', 'map', 'attrib', 'true', 'false', 'verbatim'];
+    await compare([
+      call(2, 'string'), ['DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '1'],
+      ...types.flatMap((t) => [call(2, t), call(3, t)]),
+      ['EVAL', "redis.setresp(3); local r = redis.call('debug', 'protocol', 'map'); return r['map'][1]", '0'],
+      // pairs() walks a RESP3 map in the order the table's history gives it, as in Redis's Lua.
+      ['HSET', 'h', 'a', '1', 'b', '2', 'c', '3', 'd', '4', 'e', '5', '10', '6', '20', '7'],
+      ['EVAL', "redis.setresp(3); local out = {}; for k, v in pairs(redis.call('hgetall', 'h')['map']) do out[#out + 1] = k; out[#out + 1] = v end; return out", '0'],
+      ['DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '0'], call(3, 'string'), ['DEBUG', 'SET-DISABLE-DENY-SCRIPTS'],
+    ]);
+  });
+
   test('OBJECT reports strings modified in place as raw, with the serialized length of what they hold', async () => {
     await compare([
       ['SET', 'k', '12'], ['APPEND', 'k', '3'], ['DEBUG', 'OBJECT', 'k'], ['SETRANGE', 'k', '0', '-'], ['DEBUG', 'OBJECT', 'k'],

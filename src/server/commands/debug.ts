@@ -91,6 +91,12 @@ function debugObject(c: Client, argv: string[]): void {
   );
 }
 
+/** DEBUG SET-DISABLE-DENY-SCRIPTS 0|1: any non-zero number lets scripts call commands flagged noscript (a testing aid). */
+function debugSetDisableDenyScripts(c: Client, argv: string[]): void {
+  c.server.scripting.denyScriptsDisabled = atoi(argv[2]) !== 0;
+  c.reply.ok();
+}
+
 /** DEBUG SET-ACTIVE-EXPIRE 0|1: any non-zero number turns the background expiry cycle back on. */
 function debugSetActiveExpire(c: Client, argv: string[]): void {
   c.server.activeExpire = atoi(argv[2]) !== 0;
@@ -134,7 +140,6 @@ function debugLoadAof(c: Client): void {
   c.reply.ok();
 }
 
-const ATTRIBUTE_HEADER = Buffer.from('|1\r\n');
 const PUSH_FRAME = Buffer.from('>2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n');
 
 /** DEBUG PROTOCOL <type>: a fixed reply of each RESP type, for client libraries' tests. */
@@ -164,7 +169,7 @@ function debugProtocol(c: Client, argv: string[]): void {
     case 'attrib':
       // An attribute annotates the reply after it; RESP2 has none, so only the reply goes.
       if (r.proto === 3) {
-        r.raw(ATTRIBUTE_HEADER);
+        r.attribute(1);
         r.bulk('key-popularity');
         r.array(2);
         r.bulk('key:123');
@@ -173,8 +178,15 @@ function debugProtocol(c: Client, argv: string[]): void {
       return r.bulk('Some real reply following the attribute');
     case 'push':
       if (r.proto !== 3) return r.error('ERR RESP2 is not supported by this command');
-      // As every push to the client running a command, it follows the command's reply (Redis 7.2).
-      c.server.broker.defer(c, PUSH_FRAME);
+      if (c.server.broker.executing === c) {
+        // As every push to the client running a command, it follows the command's reply (Redis 7.2).
+        c.server.broker.defer(c, PUSH_FRAME);
+      } else {
+        // A script's call: the push is part of what the script reads.
+        r.push(2);
+        r.bulk('server-cpu-usage');
+        r.integer(42);
+      }
       return r.bulk('Some real reply following the push reply');
     case 'true': return r.boolean(true);
     case 'false': return r.boolean(false);
@@ -230,6 +242,7 @@ const SUBCOMMANDS = new Map<string, [number, (c: Client, argv: string[]) => void
   ['protocol', [3, debugProtocol]],
   ['loadaof', [-2, debugLoadAof]],
   ['set-active-expire', [3, debugSetActiveExpire]],
+  ['set-disable-deny-scripts', [3, debugSetDisableDenyScripts]],
   ['reload', [-2, debugReload]],
 ]);
 
