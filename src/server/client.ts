@@ -51,6 +51,8 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   /** Set when a watched key changed (the Watcher contract). */
   casDirty = false;
   watchedKeys: WatchedKey[] = [];
+  /** While EXEC runs the queued commands: when it started (Unix µs), the time TIME answers; -1 otherwise. */
+  execStartedMicros = -1;
   /** CLIENT REPLY OFF / SKIP (this command) / SKIP (set by the SKIP command, for the next). */
   replyOff = false;
   replySkip = false;

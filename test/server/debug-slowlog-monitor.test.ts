@@ -219,6 +219,29 @@ describe('DEBUG', () => {
     expect(got.slice(got.indexOf('$40\r\n'))).toBe('$40\r\nSome real reply following the push reply\r\n>2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n');
   });
 
+  test('TIME stands still inside a script and inside EXEC, as Redis 7.2\'s cached time does (7.0 read the clock)', async () => {
+    const a = await RespClient.connect(sluice.port);
+    try {
+      await a.call('DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '1');
+      const script = await a.call('EVAL', "local a = redis.call('TIME'); redis.call('DEBUG', 'SLEEP', 0.01); local b = redis.call('TIME'); return {a, b}", '0');
+      const [first, second] = (script as { v: Resp[] }).v;
+      expect(second).toEqual(first);
+      await a.call('MULTI');
+      await a.call('TIME');
+      await a.call('DEBUG', 'SLEEP', '0.01');
+      await a.call('TIME');
+      const exec = (await a.call('EXEC')) as { v: Resp[] };
+      expect(exec.v[2]).toEqual(exec.v[0]);
+      const before = strings(await a.call('TIME'));
+      await a.call('DEBUG', 'SLEEP', '0.01');
+      const after = strings(await a.call('TIME'));
+      expect(Number(after[0]) * 1e6 + Number(after[1])).toBeGreaterThan(Number(before[0]) * 1e6 + Number(before[1]));
+    } finally {
+      await a.call('DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '0');
+      a.close();
+    }
+  });
+
   test('HELP lists only the subcommands Sluice implements', async () => {
     const a = await RespClient.connect(sluice.port);
     try {

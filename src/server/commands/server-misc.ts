@@ -19,8 +19,19 @@ function monitor(c: Client): void {
 }
 
 /** TIME: [seconds, microseconds] as bulk strings. */
+/**
+ * Where Redis 7.2's clock stands still (its cached time in nested calls):
+ * inside a script, the script's start; inside EXEC, EXEC's start.
+ */
+function frozenMicros(c: Client): number {
+  const run = c.fromScript ? c.server.scripting.current : null;
+  if (run !== null) return Math.floor((performance.timeOrigin + run.startedAt) * 1000);
+  return c.execStartedMicros;
+}
+
 function time(c: Client): void {
-  const us = unixMicros();
+  const frozen = frozenMicros(c);
+  const us = frozen >= 0 ? frozen : unixMicros();
   const secs = Math.floor(us / 1e6);
   c.reply.array(2);
   c.reply.bulk(String(secs));

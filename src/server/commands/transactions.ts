@@ -1,6 +1,7 @@
 import { CommandError } from '../../core/errors.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
+import { unixMicros } from '../clock.js';
 
 /** Leaves MULTI state, dropping what was queued. */
 export function discardTransaction(c: Client): void {
@@ -56,6 +57,7 @@ function exec(c: Client): void {
   c.reply.array(queued.length);
   server.propagation.begin();
   c.denyBlocking = true;
+  c.execStartedMicros = unixMicros();
   for (const { cmd, argv } of queued) {
     // Rules may have changed since the command was queued.
     const denied = c.user.unrestricted ? null : server.acl.execDenial(c, cmd, argv);
@@ -67,6 +69,7 @@ function exec(c: Client): void {
     }
   }
   c.denyBlocking = false;
+  c.execStartedMicros = -1;
   server.propagation.end();
   // The queued commands propagated their own effects; EXEC adds none of its own.
   c.propagateArgv = null;
