@@ -48,16 +48,26 @@ export class ListValue implements ListElements {
    * fit in one node under `fill` (list-max-listpack-size).
    */
   static of(elements: readonly string[], fill: number): ListValue {
-    return ListValue.built(elements, nodeEnds((take) => elements.forEach((e) => take(e)), fill).length === 1);
+    const list = ListValue.whole(elements);
+    list.packed = nodeEnds((take) => elements.forEach((e) => take(e)), fill).length === 1;
+    return list;
   }
 
-  /** A list of `elements`, a listpack when `packed`, else a quicklist. */
-  static built(elements: readonly string[], packed: boolean): ListValue {
+  /**
+   * A list loaded from a quicklist of `packedNodes` nodes (0 when one was
+   * a plain node): a listpack when it was one packed node within the node
+   * limits of `fill`, as Redis's loader converts it.
+   */
+  static loaded(elements: readonly string[], fill: number, packedNodes: number): ListValue {
+    const list = ListValue.whole(elements);
+    list.packed = packedNodes === 1 && fitsListpack(fill, list.bytes, list.length, false);
+    return list;
+  }
+
+  private static whole(elements: readonly string[]): ListValue {
     let raw = 0;
     for (const e of elements) raw += e.length;
-    const list = elements.length <= COLD_MAX && raw <= LISTPACK_LIMIT ? ListValue.cold(elements) : ListValue.warm(elements);
-    list.packed = packed;
-    return list;
+    return elements.length <= COLD_MAX && raw <= LISTPACK_LIMIT ? ListValue.cold(elements) : ListValue.warm(elements);
   }
 
   private static cold(elements: readonly string[]): ListValue {

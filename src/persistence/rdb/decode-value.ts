@@ -1,7 +1,6 @@
 import type { Ctx } from '../../core/context.js';
 import { ListValue } from '../../queues/list.js';
 import { listFill } from '../../queues/list-access.js';
-import { fitsListpack, LISTPACK_EMPTY, listpackEntrySize } from '../../queues/listpack-size.js';
 import { hashLimits } from '../../store/hash/hash-access.js';
 import { setLimits } from '../../store/set/set-access.js';
 import { zsetLimits } from '../../store/zset/zset-access.js';
@@ -167,9 +166,7 @@ function quicklist(r: RdbReader, type: number, fill: number): ListValue {
     }
   }
   if (out.length === 0) throw new EmptyKeyError('empty list', r.pos);
-  let bytes = LISTPACK_EMPTY;
-  for (const e of out) bytes += listpackEntrySize(e);
-  return ListValue.built(out, !plain && packedNodes === 1 && fitsListpack(fill, bytes, out.length, false));
+  return ListValue.loaded(out, fill, plain ? 0 : packedNodes);
 }
 
 function set(r: RdbReader, members: string[], lim: SetLimits, at: number): SetValue {
