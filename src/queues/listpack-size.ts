@@ -13,15 +13,15 @@ export const LISTPACK_LIMIT = 8192;
 /** list-max-listpack-size's negative settings: -1 to -5 cap a node at 4 to 64 KiB (below -5, as -5). */
 const SIZE_LIMITS = [4096, 8192, 16384, 32768, 65536];
 /** A node capped by count still stops at 8 KiB when it grows (SIZE_SAFETY_LIMIT). */
-export const SAFETY_LIMIT = 8192;
+const SAFETY_LIMIT = 8192;
 
 /** The bytes a node may hold under `fill` (list-max-listpack-size); Infinity when `fill` counts entries. */
-export function nodeByteLimit(fill: number): number {
+function nodeByteLimit(fill: number): number {
   return fill < 0 ? SIZE_LIMITS[Math.min(-fill, SIZE_LIMITS.length) - 1] : Infinity;
 }
 
 /** The entries a node may hold under `fill`; Infinity when `fill` limits bytes. 0 counts as 1, so that a node holds something. */
-export function nodeCountLimit(fill: number): number {
+function nodeCountLimit(fill: number): number {
   return fill < 0 ? Infinity : Math.max(fill, 1);
 }
 

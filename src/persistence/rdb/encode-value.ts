@@ -1,4 +1,5 @@
 import { ListValue } from '../../queues/list.js';
+import { nodeEnds } from '../../queues/listpack-size.js';
 import { StreamValue } from '../../queues/stream/stream.js';
 import { HashValue } from '../../store/hash/hash-value.js';
 import { stringText, type Value } from '../../store/keyspace/value.js';
@@ -12,7 +13,6 @@ import {
 } from './format.js';
 import { writeIntset } from './intset-blob.js';
 import { ListpackBuilder } from './listpack.js';
-import { quicklistNodes } from './quicklist-nodes.js';
 import { writeStream } from './stream-codec.js';
 import type { RdbWriter } from '../../core/rdb/writer.js';
 
@@ -51,12 +51,14 @@ function begin(w: RdbWriter, type: number, key: string | undefined): void {
 
 /**
  * A quicklist of listpacks (RDB_TYPE_LIST_QUICKLIST_2). A listpack-encoded
- * list is one node; a quicklist's nodes come from list-max-listpack-size.
+ * list is one node; a quicklist's nodes end where they would had its
+ * elements been pushed from the tail under list-max-listpack-size (Sluice
+ * keeps no node boundaries; any split loads the same list).
  */
 function writeList(w: RdbWriter, list: ListValue, fill: number, key: string | undefined): void {
   begin(w, TYPE_LIST_QUICKLIST_2, key);
   const n = list.length;
-  const ends = list.encoding() === 'listpack' ? [n] : quicklistNodes(list, fill);
+  const ends = list.encoding() === 'listpack' ? [n] : nodeEnds((take) => list.each(take), fill);
   w.length(ends.length);
   let i = 0;
   let node = 0;

@@ -4,6 +4,7 @@ import { StreamValue } from '../../queues/stream/stream.js';
 import { shortestDouble } from '../../protocol/double.js';
 import { HashValue } from '../../store/hash/hash-value.js';
 import type { Database } from '../../store/keyspace/database.js';
+import { MutableString } from '../../store/keyspace/mutable-string.js';
 import type { Value } from '../../store/keyspace/value.js';
 import { SetValue } from '../../store/set/set-value.js';
 import { ZSetValue } from '../../store/zset/zset.js';
@@ -20,7 +21,7 @@ import { ZSetValue } from '../../store/zset/zset.js';
 /** Redis's object type numbers (OBJ_STRING …), the first thing mixed into a value's digest. */
 const TYPE_CODES = { string: 0, list: 1, set: 2, zset: 3, hash: 4, stream: 6 } as const;
 
-export const DIGEST_BYTES = 20;
+const DIGEST_BYTES = 20;
 
 function sha1(data: string | Uint8Array): Buffer {
   return typeof data === 'string' ? createHash('sha1').update(data, 'latin1').digest() : createHash('sha1').update(data).digest();
@@ -51,11 +52,14 @@ function xorPair(digest: Buffer, a: string, b: string): void {
 }
 
 /** Redis's xorObjectDigest: the value's type and contents, and whether the key has a TTL, added to `digest`. */
-export function mixValueDigest(digest: Buffer, db: Database, key: string, v: Value): void {
+function mixValueDigest(digest: Buffer, db: Database, key: string, v: Value): void {
   const type = typeof v === 'string' ? 'string' : v.type;
   mixDigest(digest, bigEndian32(TYPE_CODES[type]));
-  if (typeof v === 'string' || type === 'string') {
-    mixDigest(digest, typeof v === 'string' ? v : v.toString());
+  if (typeof v === 'string') {
+    mixDigest(digest, v);
+  } else if (v instanceof MutableString) {
+    // Its bytes are hashed where they are: such a value may be longer than V8's longest string.
+    mixDigest(digest, v.view());
   } else if (v instanceof ListValue) {
     v.each((e) => mixDigest(digest, e));
   } else if (v instanceof SetValue) {
