@@ -1,4 +1,4 @@
-import { encodeEntry, entryAt, nextEntry } from '../../store/compact/packed.js';
+import { fitsIntItem, intItem, intOf, ItemCursor, stringItem, varint } from './entry-codec.js';
 import { sub64, u64, type StreamId, type U64 } from './id.js';
 import { intBytes, LISTPACK_OVERHEAD, strBytes } from './listpack-bytes.js';
 
@@ -12,9 +12,9 @@ const SAME_FIELDS = 2;
  * ID). The first entry's field names are the block's master fields; an
  * entry with the same names stores only its values. Per entry:
  *
- *   flag char, then as one packed.ts entry: ms delta, seq delta (signed
- *   decimals relative to the master ID), then the values, or a field count
- *   and field/value pairs, each a packed.ts entry
+ *   flag char, the body's length as a varint, then the body, items of
+ *   entry-codec.ts: ms delta, seq delta (relative to the master ID), then
+ *   the values, or a field count and the field/value pairs
  *
  * so that a scan reads an entry's ID and steps over the rest. Deleting flags the entry (a tombstone) and the
  * block goes when its last live entry does, as in Redis.
@@ -72,25 +72,25 @@ export class Block {
     const same = this.sameFields(pairs, from);
     const msDelta = sub64(id.ms, this.ms);
     const seqDelta = sub64(id.seq, this.seq);
-    let body = encodeEntry(String(msDelta)) + encodeEntry(String(seqDelta));
+    let body = deltaItem(msDelta) + deltaItem(seqDelta);
     let bytes = intBytes(same ? SAME_FIELDS : 0) + intBytes(msDelta) + intBytes(seqDelta);
     if (same) {
       for (let i = from + 1; i < pairs.length; i += 2) {
-        body += encodeEntry(pairs[i]);
+        body += stringItem(pairs[i]);
         bytes += strBytes(pairs[i]);
       }
       bytes += intBytes(n + 3);
     } else {
-      body += encodeEntry(String(n));
+      body += intItem(n);
       bytes += intBytes(n);
       for (let i = from; i < pairs.length; i++) {
-        body += encodeEntry(pairs[i]);
+        body += stringItem(pairs[i]);
         bytes += strBytes(pairs[i]);
       }
       bytes += intBytes(2 * n + 4);
     }
     // The body's length first, so that a scan steps over an entry without reading its fields.
-    const out = String.fromCharCode(same ? SAME_FIELDS : 0) + encodeEntry(body);
+    const out = String.fromCharCode(same ? SAME_FIELDS : 0) + varint(body.length) + body;
     this.lastPos = this.data.length;
     this.data += out;
     if (++this.unflattened === FLATTEN_EVERY) {
@@ -145,31 +145,22 @@ export class EntryReader {
   /** Where the entry's values (or its field count) start, and where the next entry starts. */
   private body = 0;
   next = 0;
+  private readonly items: ItemCursor;
 
-  constructor(readonly block: Block) {}
+  constructor(readonly block: Block) {
+    this.items = new ItemCursor(block.data);
+  }
 
   at(pos: number): this {
-    const d = this.block.data;
-    this.flags = d.charCodeAt(pos);
-    let p = pos + 1;
-    let size = 0;
-    let shift = 1;
-    for (let b = d.charCodeAt(p++); ; b = d.charCodeAt(p++)) {
-      if (b < 128) {
-        size += b * shift;
-        break;
-      }
-      size += (b - 128) * shift;
-      shift *= 128;
-    }
-    this.next = p + size;
-    // Deltas are at most 21 chars, so their length prefix is one char.
-    let len = d.charCodeAt(p);
-    this.ms = readDelta(d, p + 1, len, this.block.ms);
-    p += 1 + len;
-    len = d.charCodeAt(p);
-    this.seq = readDelta(d, p + 1, len, this.block.seq);
-    this.body = p + 1 + len;
+    const items = this.items;
+    items.data = this.block.data;
+    this.flags = items.data.charCodeAt(pos);
+    items.pos = pos + 1;
+    const size = items.header();
+    this.next = items.pos + size;
+    this.ms = readDelta(items, this.block.ms);
+    this.seq = readDelta(items, this.block.seq);
+    this.body = items.pos;
     return this;
   }
 
@@ -190,21 +181,15 @@ export class EntryReader {
 
   /** The entry's fields and values, flat. */
   pairs(): string[] {
-    const d = this.block.data;
-    let p = this.body;
+    const items = this.items;
+    items.data = this.block.data;
+    items.pos = this.body;
     const out: string[] = [];
     if (this.flags & SAME_FIELDS) {
-      for (const f of this.block.fields) {
-        out.push(f, entryAt(d, p));
-        p = nextEntry(d, p);
-      }
+      for (const f of this.block.fields) out.push(f, items.string());
     } else {
-      const n = 2 * Number(entryAt(d, p));
-      p = nextEntry(d, p);
-      for (let i = 0; i < n; i++) {
-        out.push(entryAt(d, p));
-        p = nextEntry(d, p);
-      }
+      const n = 2 * items.int();
+      for (let i = 0; i < n; i++) out.push(items.string());
     }
     return out;
   }
@@ -229,25 +214,28 @@ function flat(s: string): string {
   return s;
 }
 
-/** base + the signed decimal delta of `len` chars at `at`, modulo 2^64; without making a string in the usual case. */
-function readDelta(d: string, at: number, len: number, base: U64): U64 {
-  if (typeof base === 'number' && len < 16) {
-    let i = at;
-    const neg = d.charCodeAt(i) === 45;
-    if (neg) i++;
-    let v = 0;
-    for (const end = at + len; i < end; i++) v = v * 10 + d.charCodeAt(i) - 48;
-    const r = neg ? base - v : base + v;
-    if (r >= 0 && r <= Number.MAX_SAFE_INTEGER) return r;
-  }
-  return applyDelta(base, d.slice(at, at + len));
+/** An ID part's delta from the master ID's: an integer item, or the decimal of one too large for it. */
+function deltaItem(d: U64): string {
+  if (typeof d === 'number' && fitsIntItem(d)) return intItem(d);
+  const s = String(d);
+  return varint(2 * s.length) + s;
 }
 
-/** base + delta modulo 2^64, the delta a signed decimal. */
-function applyDelta(base: U64, delta: string): U64 {
-  if (typeof base === 'number' && delta.length < 16) {
-    const v = base + Number(delta);
-    if (v >= 0 && v <= Number.MAX_SAFE_INTEGER) return v;
+/** The master's ID part plus the delta item at the cursor, modulo 2^64. */
+function readDelta(items: ItemCursor, base: U64): U64 {
+  const h = items.header();
+  let delta: bigint;
+  if (h % 2 === 1) {
+    const v = intOf(h);
+    if (typeof base === 'number') {
+      const r = base + v;
+      if (r >= 0 && r <= Number.MAX_SAFE_INTEGER) return r;
+    }
+    delta = BigInt(v);
+  } else {
+    const start = items.pos;
+    items.pos += h / 2;
+    delta = BigInt(items.data.slice(start, items.pos));
   }
-  return u64(BigInt.asUintN(64, BigInt(base) + BigInt(delta)));
+  return u64(BigInt.asUintN(64, BigInt(base) + delta));
 }

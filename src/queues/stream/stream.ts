@@ -18,9 +18,9 @@ export const LISTPACK_MAX_SIZE = 1 << 30;
  */
 const NODE_MAX_CHARS = constants.MAX_STRING_LENGTH - 64;
 
-/** Whether an entry of `strings` strings of `size` chars in all fits in a node (its packed form is at most 5 chars per string longer, plus 32 for its header). */
+/** Whether an entry of `strings` strings of `size` chars in all fits in a node (its packed form is at most 5 chars per string longer, plus 64 for its header). */
 export function entryFits(strings: number, size: number): boolean {
-  return size + 5 * strings + 32 <= NODE_MAX_CHARS;
+  return size + 5 * strings + 64 <= NODE_MAX_CHARS;
 }
 
 /** Node limits (stream-node-max-bytes, stream-node-max-entries). */
