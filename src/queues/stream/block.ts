@@ -1,4 +1,4 @@
-import { fitsIntItem, intItem, intOf, ItemCursor, stringItem, varint } from './entry-codec.js';
+import { afterHeader, fitsIntItem, headerAt, intItem, intOf, itemBytes, itemString, stringItem, varint } from './entry-codec.js';
 import { sub64, u64, type StreamId, type U64 } from './id.js';
 import { intBytes, LISTPACK_OVERHEAD, strBytes } from './listpack-bytes.js';
 
@@ -145,22 +145,21 @@ export class EntryReader {
   /** Where the entry's values (or its field count) start, and where the next entry starts. */
   private body = 0;
   next = 0;
-  private readonly items: ItemCursor;
 
-  constructor(readonly block: Block) {
-    this.items = new ItemCursor(block.data);
-  }
+  constructor(readonly block: Block) {}
 
   at(pos: number): this {
-    const items = this.items;
-    items.data = this.block.data;
-    this.flags = items.data.charCodeAt(pos);
-    items.pos = pos + 1;
-    const size = items.header();
-    this.next = items.pos + size;
-    this.ms = readDelta(items, this.block.ms);
-    this.seq = readDelta(items, this.block.seq);
-    this.body = items.pos;
+    const d = this.block.data;
+    this.flags = d.charCodeAt(pos);
+    const size = headerAt(d, pos + 1);
+    let p = afterHeader();
+    this.next = p + size;
+    let h = headerAt(d, p);
+    this.ms = idPart(this.block.ms, d, h, afterHeader());
+    p = afterHeader() + itemBytes(h);
+    h = headerAt(d, p);
+    this.seq = idPart(this.block.seq, d, h, afterHeader());
+    this.body = afterHeader() + itemBytes(h);
     return this;
   }
 
@@ -181,15 +180,25 @@ export class EntryReader {
 
   /** The entry's fields and values, flat. */
   pairs(): string[] {
-    const items = this.items;
-    items.data = this.block.data;
-    items.pos = this.body;
+    const d = this.block.data;
+    let p = this.body;
     const out: string[] = [];
     if (this.flags & SAME_FIELDS) {
-      for (const f of this.block.fields) out.push(f, items.string());
+      for (const f of this.block.fields) {
+        const h = headerAt(d, p);
+        p = afterHeader();
+        out.push(f, itemString(d, h, p));
+        p += itemBytes(h);
+      }
     } else {
-      const n = 2 * items.int();
-      for (let i = 0; i < n; i++) out.push(items.string());
+      const n = 2 * intOf(headerAt(d, p));
+      p = afterHeader();
+      for (let i = 0; i < n; i++) {
+        const h = headerAt(d, p);
+        p = afterHeader();
+        out.push(itemString(d, h, p));
+        p += itemBytes(h);
+      }
     }
     return out;
   }
@@ -221,21 +230,12 @@ function deltaItem(d: U64): string {
   return varint(2 * s.length) + s;
 }
 
-/** The master's ID part plus the delta item at the cursor, modulo 2^64. */
-function readDelta(items: ItemCursor, base: U64): U64 {
-  const h = items.header();
-  let delta: bigint;
-  if (h % 2 === 1) {
-    const v = intOf(h);
-    if (typeof base === 'number') {
-      const r = base + v;
-      if (r >= 0 && r <= Number.MAX_SAFE_INTEGER) return r;
-    }
-    delta = BigInt(v);
-  } else {
-    const start = items.pos;
-    items.pos += h / 2;
-    delta = BigInt(items.data.slice(start, items.pos));
+/** The master ID's part `base` plus the delta item with header `h` (its bytes, if any, at `at`), modulo 2^64. */
+function idPart(base: U64, d: string, h: number, at: number): U64 {
+  if (h % 2 === 1 && typeof base === 'number') {
+    const r = base + intOf(h);
+    if (r >= 0 && r <= Number.MAX_SAFE_INTEGER) return r;
   }
+  const delta = h % 2 === 1 ? BigInt(intOf(h)) : BigInt(d.slice(at, at + h / 2));
   return u64(BigInt.asUintN(64, BigInt(base) + delta));
 }

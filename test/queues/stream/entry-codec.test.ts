@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { intItem, ItemCursor, stringItem } from '../../../src/queues/stream/entry-codec.js';
+import { afterHeader, headerAt, intItem, intOf, itemBytes, itemString, stringItem, varint } from '../../../src/queues/stream/entry-codec.js';
 import { formatId, U64_MAX, type StreamId } from '../../../src/queues/stream/id.js';
 import { StreamValue } from '../../../src/queues/stream/stream.js';
 
@@ -10,10 +10,15 @@ const NOT_CANONICAL = ['007', '-0', '+1', '1e3', ' 1', '1 ', '0x10', '1.0', '-',
 const CANONICAL = ['0', '7', '-7', '1700000123', '999999999999999', '-999999999999999', '127', '-128', '4294967296'];
 
 function readAll(packed: string, count: number): string[] {
-  const cursor = new ItemCursor(packed);
   const out: string[] = [];
-  for (let i = 0; i < count; i++) out.push(cursor.string());
-  expect(cursor.pos).toBe(packed.length);
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    const h = headerAt(packed, p);
+    p = afterHeader();
+    out.push(itemString(packed, h, p));
+    p += itemBytes(h);
+  }
+  expect(p).toBe(packed.length);
   return out;
 }
 
@@ -33,9 +38,28 @@ describe('stream entry items', () => {
 
   test('integer items hold negatives and values past 32 bits', () => {
     const ints = [0, 1, -1, 63, -64, 2 ** 31, -(2 ** 31) - 1, 2 ** 50, -(2 ** 50)];
-    const cursor = new ItemCursor(ints.map(intItem).join(''));
-    expect(ints.map(() => cursor.int())).toEqual(ints);
+    const packed = ints.map(intItem).join('');
+    let p = 0;
+    const read = ints.map(() => {
+      const h = headerAt(packed, p);
+      p = afterHeader();
+      return intOf(h);
+    });
+    expect(read).toEqual(ints);
+    expect(p).toBe(packed.length);
   });
+});
+
+test('varints of every width read back, up to 2^53', () => {
+  const values = [0, 127, 128, 0x3fff, 0x4000, 0x1fffff, 0x200000, 0xfffffff, 0x10000000, 2 ** 35 + 5, 2 ** 53 - 1];
+  const packed = values.map(varint).join('');
+  let p = 0;
+  expect(values.map(() => {
+    const h = headerAt(packed, p);
+    p = afterHeader();
+    return h;
+  })).toEqual(values);
+  expect(varint(0x10000000)).toHaveLength(5);
 });
 
 describe('entries packed with items', () => {
