@@ -19,7 +19,7 @@ function httl(seconds: boolean, relative: boolean) {
     const fields = fieldList(argv, 2, NUMFIELDS);
     const now = c.keyspace.now;
     const base = relative ? now : 0;
-    const packed = hash?.large === null;
+    const packed = hash !== undefined && hash.encoding() !== 'hashtable';
     const r = c.reply;
     r.array(fields.length);
     for (const f of fields) {

@@ -34,6 +34,16 @@ const PACKED_MAX = constants.MAX_STRING_LENGTH - 1024;
  */
 const FRESH_PAIRS = 16;
 
+/**
+ * The packed size up to which a hash that Redis holds as a hashtable only
+ * because a string passed hash-max-listpack-value stays packed here: 128
+ * entries of 64 bytes, what an ordinary packed hash can reach anyway, so a
+ * write's copy of the string costs what it costs there. A table of a few
+ * fields takes several hundred bytes of its own (measured: a BullMQ job's
+ * six fields, 1,016 bytes as a table, 300 packed).
+ */
+const SMALL_TABLE_CHARS = 128 * 64;
+
 /** Heap a hashtable hash takes per field besides the field and value strings (measured, Node 20). */
 const TABLE_ENTRY_BYTES = 55;
 
@@ -41,8 +51,11 @@ const TABLE_ENTRY_BYTES = 55;
  * A hash value. Small hashes are packed (Redis's `listpack`): field, value,
  * field, value… in one string, in insertion order, searched from the front.
  * Past hash-max-listpack-entries fields, or once a field or value is longer
- * than hash-max-listpack-value bytes, the hash turns into a HashTable
- * (`hashtable`) for good, as Redis's does: it never converts back.
+ * than hash-max-listpack-value bytes, Redis's hash turns into a hashtable
+ * for good: it never converts back. This one then reports `hashtable` for
+ * good too, but moves into a HashTable only past the entry limit or once
+ * its packed string passes SMALL_TABLE_CHARS: a few long values (a job's
+ * JSON) stay in one string rather than a table's objects.
  *
  * Fields may have deadlines (Redis 7.4's hash field expiration). A packed
  * hash that a field-expiry command has touched keeps a deadline beside
@@ -59,6 +72,8 @@ export class HashValue implements TypedValue {
   /** Packed tuples carry a deadline (listpackex). */
   private volatile: boolean;
   private table: HashTable<string> | null;
+  /** Redis would hold this hash as a hashtable (see the class comment); it may still be packed here. */
+  private tableEncoded = false;
   /** A table's field deadlines, from its first. */
   private deadlines: FieldDeadlines | null = null;
   /**
@@ -80,7 +95,7 @@ export class HashValue implements TypedValue {
   }
 
   encoding(): string {
-    if (this.table !== null) return 'hashtable';
+    if (this.table !== null || this.tableEncoded) return 'hashtable';
     return this.volatile ? 'listpackex' : 'listpack';
   }
 
@@ -94,7 +109,11 @@ export class HashValue implements TypedValue {
   }
 
   clone(): HashValue {
-    if (this.table === null) return new HashValue(this.packed, this.pairs, null, this.volatile);
+    if (this.table === null) {
+      const copy = new HashValue(this.packed, this.pairs, null, this.volatile);
+      copy.tableEncoded = this.tableEncoded;
+      return copy;
+    }
     const copy = new HashValue(null, 0, this.table.clone());
     copy.deadlines = this.deadlines?.clone() ?? null;
     copy.longestField = this.longestField;
@@ -181,6 +200,7 @@ export class HashValue implements TypedValue {
     forEachTuple(this.packed!, 2, (f, v) => parts.push(encodeTuple(f, v, -1)));
     this.packed = parts.join('');
     this.volatile = true;
+    this.settle();
   }
 
   /** Gives an existing field a deadline (allowDeadlines first). */
@@ -193,6 +213,7 @@ export class HashValue implements TypedValue {
     const at = findTuple(p, field, 3);
     const value = valueAt(p, at);
     this.packed = insertTuple(splice(p, at, tupleEnd(p, at, 3), ''), encodeTuple(field, value, when), when);
+    this.settle();
   }
 
   /** Drops a field's deadline; true when it had one. A packed field moves to the end, as in Redis. */
@@ -218,7 +239,10 @@ export class HashValue implements TypedValue {
       for (let i = from; i < argv.length; i += 2) if (this.set(argv[i], argv[i + 1], limits)) added++;
       return added;
     }
-    if (this.pairs === 0 && argv.length - from <= 2 * FRESH_PAIRS && this.packFresh(argv, from)) return this.pairs;
+    if (this.pairs === 0 && argv.length - from <= 2 * FRESH_PAIRS && this.packFresh(argv, from)) {
+      this.settle();
+      return this.pairs;
+    }
     const fields: string[] = [];
     const values: string[] = [];
     const index = new Map<string, number>();
@@ -251,6 +275,7 @@ export class HashValue implements TypedValue {
     for (let j = 0; j < fields.length; j++) parts.push(encodeEntry(fields[j]), encodeEntry(values[j]));
     this.packed = parts.join('');
     this.pairs = fields.length;
+    this.settle();
     return added;
   }
 
@@ -287,13 +312,10 @@ export class HashValue implements TypedValue {
     let sum = 0;
     for (let i = from; i < argv.length; i++) {
       const len = argv[i].length;
-      if (len > limits.value) {
-        this.convert();
-        return;
-      }
+      if (len > limits.value) this.tableEncoded = true;
       sum += len + 5;
     }
-    if (this.packed!.length + sum > PACKED_MAX) this.convert();
+    if (this.packed!.length + sum > (this.tableEncoded ? SMALL_TABLE_CHARS : PACKED_MAX)) this.convert();
   }
 
   /**
@@ -302,7 +324,9 @@ export class HashValue implements TypedValue {
    * unless `keepDeadline` (HINCRBY does, HSET does not).
    */
   set(field: string, value: string, limits: HashLimits, keepDeadline = false): boolean {
-    if (this.table === null && (field.length > limits.value || value.length > limits.value)) this.convert();
+    if (field.length > limits.value || value.length > limits.value) this.tableEncoded = true;
+    // A write that would outgrow SMALL_TABLE_CHARS converts first, so that a big value goes into the table as it came, never copied into a string first.
+    if (this.tableEncoded && this.table === null && this.packed!.length + field.length + value.length + 10 > SMALL_TABLE_CHARS) this.convert();
     if (this.table !== null) {
       const added = this.tableSet(field, value);
       if (!added && !keepDeadline && this.deadlines !== null) this.deadlines.delete(field);
@@ -323,11 +347,18 @@ export class HashValue implements TypedValue {
       } else {
         this.packed = splice(p, v, nextEntry(p, v), encodeEntry(value));
       }
+      this.settle();
       return false;
     }
     this.packed = this.volatile ? p + encodeTuple(field, value, -1) : p + encodeEntry(field) + encodeEntry(value);
     if (++this.pairs > limits.entries) this.convert();
+    else this.settle();
     return true;
+  }
+
+  /** Moves a hash that Redis holds as a hashtable into one once its packed string passes SMALL_TABLE_CHARS. */
+  private settle(): void {
+    if (this.tableEncoded && this.packed !== null && this.packed.length > SMALL_TABLE_CHARS) this.convert();
   }
 
   private tableSet(field: string, value: string): boolean {

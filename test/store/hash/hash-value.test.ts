@@ -267,9 +267,41 @@ describe('HashValue encodings', () => {
     const h = new HashValue();
     const long = 'f'.repeat(40);
     h.set(long, 'v'.repeat(40), limits);
-    h.set('big', 'x'.repeat(65), limits);
-    expect(h.encoding()).toBe('hashtable');
+    h.set('big', 'x'.repeat(10_000), limits);
+    expect(h.large).not.toBeNull();
     expect(h.get(long)).toBe('v'.repeat(40));
+  });
+
+  test('a hash that is a hashtable only for a long string reports hashtable for good, and stays packed until it passes 8 KiB or the entry limit', () => {
+    const job = new HashValue();
+    job.setPairs(['name', 'email', 'data', `{"to":"${'u'.repeat(80)}"}`, 'delay', '0'], 0, limits);
+    expect(job.encoding()).toBe('hashtable');
+    expect(job.large).toBeNull();
+    job.set('data', '{}', limits);
+    job.set('processedOn', '1795471332565', limits);
+    expect(job.encoding()).toBe('hashtable');
+    expect(job.large).toBeNull();
+    expect(contents(job)).toEqual([['name', 'email'], ['data', '{}'], ['delay', '0'], ['processedOn', '1795471332565']]);
+    expect(job.clone().encoding()).toBe('hashtable');
+    for (let i = 0; job.large === null; i++) job.set(`f${i}`, 'v'.repeat(60), limits);
+    expect(job.encoding()).toBe('hashtable');
+    expect(job.size).toBeLessThan(140);
+    expect(job.get('processedOn')).toBe('1795471332565');
+
+    const many = new HashValue();
+    many.set('long', 'x'.repeat(100), { entries: 8, value: 64 });
+    for (let i = 0; i < 8; i++) many.set(`f${i}`, 'v', { entries: 8, value: 64 });
+    expect(many.large).not.toBeNull();
+    expect(many.size).toBe(9);
+  });
+
+  test('a value too big for the small form moves the hash into a table', () => {
+    const h = new HashValue();
+    h.set('long', 'x'.repeat(100), limits);
+    expect(h.large).toBeNull();
+    h.set('huge', 'y'.repeat(1 << 20), limits);
+    expect(h.large).not.toBeNull();
+    expect(h.get('huge')).toHaveLength(1 << 20);
   });
 
   test('longest() bounds field and value lengths: exactly when packed, as high-water marks for a table', () => {
@@ -277,9 +309,9 @@ describe('HashValue encodings', () => {
     h.set('abc', '12345', limits);
     h.set('a', '1', limits);
     expect(h.longest()).toEqual({ field: 3, value: 5 });
-    h.set('k', 'x'.repeat(100), limits);
+    h.set('k', 'x'.repeat(10_000), limits);
     h.delete('k');
-    expect(h.longest()).toEqual({ field: 3, value: 100 });
+    expect(h.longest()).toEqual({ field: 3, value: 10_000 });
   });
 
   test('rebuild commands are HSETs of at most 64 pairs, for both encodings, then HPEXPIREATs (a packed hash\'s grouping equal deadlines)', () => {
