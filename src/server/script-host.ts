@@ -18,6 +18,8 @@ export function scriptHost(server: Server, client: () => Client): ScriptHost {
       const propagation = server.propagation;
       const muted = propagation.muted;
       propagation.muted = muted || !propagate;
+      // The stamp is where the script's previous call ended: a command a script calls is timed from its own start, as Redis times it, not charged with the script's work before it.
+      server.dispatcher.stamp = performance.now();
       server.dispatcher.call(client(), cmd as unknown as Command, argv);
       propagation.muted = muted;
     },

@@ -184,6 +184,17 @@ describe('MONITOR and statistics', () => {
   });
 });
 
+describe('command statistics inside scripts', () => {
+  test("a command a script calls is timed alone: the script's own work before it counts to the script", async () => {
+    await sluice.conn.call('CONFIG', 'RESETSTAT');
+    await evalScript("local n = 0; for i = 1, 3000000 do n = n + i end; redis.call('incr', 'counter'); return n");
+    const commands = text(await sluice.conn.call('INFO', 'commandstats'));
+    const usec = (name: string) => Number(/usec=(\d+)/.exec(field(commands, name)!)![1]);
+    expect(usec('cmdstat_eval')).toBeGreaterThan(1000);
+    expect(usec('cmdstat_incr')).toBeLessThan(usec('cmdstat_eval') / 2);
+  });
+});
+
 describe('results nested past what Redis converts', () => {
   /**
    * How many times a reply repeats one aggregate header before its error,
