@@ -18,7 +18,6 @@ function monitor(c: Client): void {
   c.reply.ok();
 }
 
-/** TIME: [seconds, microseconds] as bulk strings. */
 /**
  * Where Redis 7.2's clock stands still (its cached time in nested calls):
  * inside a script, the script's start; inside EXEC, EXEC's start.
@@ -29,6 +28,7 @@ function frozenMicros(c: Client): number {
   return c.execStartedMicros;
 }
 
+/** TIME: [seconds, microseconds] as bulk strings. */
 function time(c: Client): void {
   const frozen = frozenMicros(c);
   const us = frozen >= 0 ? frozen : unixMicros();
