@@ -12,7 +12,6 @@ import { AofLoader, AofLoadError } from './loader.js';
 import { AofManifest, ManifestError, manifestName, readManifest, tempIncrName, writeManifest } from './manifest.js';
 import { ManifestCommit } from './manifest-commit.js';
 import { RdbFiles } from './rdb-files.js';
-import { LibrarySet } from '../scripting/library-set.js';
 import { AofRewrite, type RewriteEvents } from './rewrite.js';
 
 /** off; on; or on but waiting for the first rewrite to write a base (CONFIG SET appendonly yes). */
@@ -167,10 +166,10 @@ export class Persistence<C extends Ctx> {
   loadAofNow(): string | null {
     if (this.rewrite !== null) return 'ERR DEBUG LOADAOF is not possible while an AOF rewrite is in progress';
     const server = this.server;
-    this.writer?.flush(true, this.nowSec);
-    server.keyspace.flushAll();
-    server.scripting.functions.libraries = new LibrarySet();
     const ks = server.keyspace;
+    this.writer?.flush(true, this.nowSec);
+    ks.flushAll();
+    server.scripting.functions.flush();
     const dirty = ks.dirty;
     // Commands replay as at start: loading (XADD's replayed LIMIT is obeyed, as Redis's AOF client's), nothing expired.
     server.loading = true;

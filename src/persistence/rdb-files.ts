@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { Ctx } from '../core/context.js';
 import { CommandError } from '../core/errors.js';
 import { timed } from '../core/latency.js';
-import { LibrarySet } from '../scripting/library-set.js';
 import { loadRdb } from './rdb/apply-rdb.js';
 import type { PersistenceHost } from './host.js';
 import { FileQueue } from './file-queue.js';
@@ -280,7 +279,7 @@ export class RdbFiles<C extends Ctx> {
     if (opts.save && !this.save()) return 'ERR';
     if (opts.flush) {
       this.host.keyspace.flushAll();
-      this.host.scripting.functions.libraries = new LibrarySet();
+      this.host.scripting.functions.flush();
     }
     try {
       this.loadFile({ merge: opts.merge });

@@ -251,7 +251,7 @@ export function functionCommands(s: Scripting): CommandSpec[] {
             if (argv.length > 3) throw new CommandError(subcommandSyntaxError(argv));
             const mode = argv.length === 3 ? argv[2].toLowerCase() : 'sync';
             if (mode !== 'sync' && mode !== 'async') throw new CommandError('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
-            f.libraries = new LibrarySet();
+            f.flush();
             c.keyspace.dirty++;
             c.reply.ok();
           },

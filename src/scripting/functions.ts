@@ -22,6 +22,11 @@ export class Functions {
     this.env = new FunctionEnv(lua);
   }
 
+  /** Drops every library (FUNCTION FLUSH, and DEBUG RELOAD and LOADAOF before they load). */
+  flush(): void {
+    this.libraries = new LibrarySet();
+  }
+
   find(name: string): FunctionInfo | undefined {
     return this.libraries.find(name);
   }
