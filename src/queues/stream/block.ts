@@ -1,4 +1,4 @@
-import { afterHeader, fitsIntItem, headerAt, intItem, intOf, itemBytes, itemString, stringItem, varint } from './entry-codec.js';
+import { afterHeader, bytesItem, fitsIntItem, headerAt, intItem, intOf, intValue, itemBytes, itemString, varint } from './entry-codec.js';
 import { sub64, u64, type StreamId, type U64 } from './id.js';
 import { intBytes, LISTPACK_OVERHEAD, strBytes } from './listpack-bytes.js';
 
@@ -72,23 +72,19 @@ export class Block {
     const same = this.sameFields(pairs, from);
     const msDelta = sub64(id.ms, this.ms);
     const seqDelta = sub64(id.seq, this.seq);
-    let body = deltaItem(msDelta) + deltaItem(seqDelta);
-    let bytes = intBytes(same ? SAME_FIELDS : 0) + intBytes(msDelta) + intBytes(seqDelta);
+    building.body = deltaItem(msDelta) + deltaItem(seqDelta);
+    building.bytes = intBytes(same ? SAME_FIELDS : 0) + intBytes(msDelta) + intBytes(seqDelta);
     if (same) {
-      for (let i = from + 1; i < pairs.length; i += 2) {
-        body += stringItem(pairs[i]);
-        bytes += strBytes(pairs[i]);
-      }
-      bytes += intBytes(n + 3);
+      for (let i = from + 1; i < pairs.length; i += 2) addString(pairs[i]);
+      building.bytes += intBytes(n + 3);
     } else {
-      body += intItem(n);
-      bytes += intBytes(n);
-      for (let i = from; i < pairs.length; i++) {
-        body += stringItem(pairs[i]);
-        bytes += strBytes(pairs[i]);
-      }
-      bytes += intBytes(2 * n + 4);
+      building.body += intItem(n);
+      building.bytes += intBytes(n);
+      for (let i = from; i < pairs.length; i++) addString(pairs[i]);
+      building.bytes += intBytes(2 * n + 4);
     }
+    const { body, bytes } = building;
+    building.body = '';
     // The body's length first, so that a scan steps over an entry without reading its fields.
     const out = String.fromCharCode(same ? SAME_FIELDS : 0) + varint(body.length) + body;
     this.lastPos = this.data.length;
@@ -221,6 +217,21 @@ const FLATTEN_EVERY = 8;
 function flat(s: string): string {
   s.charCodeAt(0);
   return s;
+}
+
+/** The entry Block.append is building: its body's items, and the listpack bytes Redis would spend on it. */
+const building = { body: '', bytes: 0 };
+
+/** Adds a field or value to the entry being built, its decimal (if any) read once for the item and for the listpack bytes. */
+function addString(s: string): void {
+  const v = intValue(s);
+  if (v === v) {
+    building.body += intItem(v);
+    building.bytes += intBytes(v);
+  } else {
+    building.body += bytesItem(s);
+    building.bytes += strBytes(s);
+  }
 }
 
 /** An ID part's delta from the master ID's: an integer item, or the decimal of one too large for it. */

@@ -37,17 +37,17 @@ export function intItem(v: number): string {
   return varint(2 * (v >= 0 ? 2 * v : -2 * v - 1) + 1);
 }
 
-/** `s` as an item: an integer item when `s` is a canonical decimal small enough, else its bytes. */
-export function stringItem(s: string): string {
+/** The integer an item holds for `s` when `s` is a canonical decimal small enough, else NaN. */
+export function intValue(s: string): number {
   const len = s.length;
-  if (len !== 0 && len <= 16) {
-    const c = s.charCodeAt(0);
-    if (c === 45 || (c >= 48 && c <= 57)) {
-      const v = smallInt(s);
-      if (v === v) return intItem(v);
-    }
-  }
-  return varint(2 * len) + s;
+  if (len === 0 || len > 16) return NaN;
+  const c = s.charCodeAt(0);
+  return c === 45 || (c >= 48 && c <= 57) ? smallInt(s) : NaN;
+}
+
+/** `s` as an item of its bytes. */
+export function bytesItem(s: string): string {
+  return varint(2 * s.length) + s;
 }
 
 /** Where the header `headerAt` read last ends. */

@@ -1,9 +1,15 @@
 import { describe, expect, test } from 'vitest';
-import { afterHeader, headerAt, intItem, intOf, itemBytes, itemString, stringItem, varint } from '../../../src/queues/stream/entry-codec.js';
+import { afterHeader, bytesItem, headerAt, intItem, intOf, intValue, itemBytes, itemString, varint } from '../../../src/queues/stream/entry-codec.js';
 import { formatId, U64_MAX, type StreamId } from '../../../src/queues/stream/id.js';
 import { StreamValue } from '../../../src/queues/stream/stream.js';
 
 const LIMITS = { maxBytes: 4096, maxEntries: 100 };
+
+/** `s` as a block stores a value: an integer item when intValue reads one, else its bytes. */
+const stringItem = (s: string) => {
+  const v = intValue(s);
+  return v === v ? intItem(v) : bytesItem(s);
+};
 
 /** Values that look like integers and are not the decimal they would print as, or are past what an item holds. */
 const NOT_CANONICAL = ['007', '-0', '+1', '1e3', ' 1', '1 ', '0x10', '1.0', '-', '', '9999999999999999', '-9999999999999999', '12345678901234567890'];
