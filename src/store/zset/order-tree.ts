@@ -1,5 +1,5 @@
 import {
-  firstMember, firstScore, Inner, INNER_CAP, INNER_MIN, Leaf, LEAF_CAP, LEAF_MIN, visit, type Node, type Owner,
+  firstMember, firstScore, Inner, INNER_CAP, INNER_MIN, Leaf, LEAF_CAP, LEAF_MIN, visit, type Node, type Owner, type Scores,
 } from './tree-nodes.js';
 
 /** A frozen tree: what a snapshot reads, the AOF rewrite's entries in order. */
@@ -10,7 +10,7 @@ export class FrozenTree {
   ) {}
 
   /** Entries in order, a leaf's worth at a time. */
-  *leaves(): Generator<{ members: readonly string[]; scores: Float64Array; n: number }> {
+  *leaves(): Generator<{ members: readonly string[]; scores: Readonly<Scores>; n: number }> {
     const stack: Node[] = [this.root];
     while (stack.length !== 0) {
       const node = stack.pop()!;
@@ -21,6 +21,19 @@ export class FrozenTree {
       }
     }
   }
+}
+
+/**
+ * The inner nodes an insert or delete passed through, root first, and the
+ * child taken at each: shared by every tree (a change runs to its end
+ * before the next starts) rather than two arrays made per change.
+ */
+const path: Inner[] = [];
+const at: number[] = [];
+
+/** Lets go of the nodes a change passed through, which would otherwise keep a dropped tree alive. */
+function forget(depth: number): void {
+  for (let i = 0; i < depth; i++) path[i] = undefined as unknown as Inner;
 }
 
 /**
@@ -100,14 +113,13 @@ export class OrderTree {
 
   insert(score: number, member: string): void {
     let node: Node = (this.root = this.own(this.root));
-    const path: Inner[] = [];
-    const at: number[] = [];
+    let depth = 0;
     while (!node.isLeaf) {
       const i = node.route(score, member);
       const child: Node = (node.children[i] = this.own(node.children[i]));
       node.counts[i]++;
-      path.push(node);
-      at.push(i);
+      path[depth] = node;
+      at[depth++] = i;
       node = child;
     }
     this.count++;
@@ -115,6 +127,7 @@ export class OrderTree {
     const pos = leaf.lowerBound(score, member);
     if (leaf.n < LEAF_CAP) {
       leaf.insertAt(pos, score, member);
+      forget(depth);
       return;
     }
     // Entries arriving in order (timestamps) fill leaves whole: at either end the new entry starts a leaf of its own.
@@ -123,17 +136,18 @@ export class OrderTree {
     leaf.moveTail(mid, right);
     if (pos < mid || pos === 0) leaf.insertAt(pos, score, member);
     else right.insertAt(pos - mid, score, member);
-    this.grow(path, at, leaf, right, leaf.n, right.n, pos === LEAF_CAP || pos === 0 ? pos : -1);
+    this.grow(depth, leaf, right, leaf.n, right.n, pos === LEAF_CAP || pos === 0 ? pos : -1);
+    forget(depth);
   }
 
   /**
-   * Puts `right` (split from `left`, which sits at at[top] under path[top])
+   * Puts `right` (split from `left`, which sits at at[depth - 1] under path[depth - 1])
    * into the parent, splitting parents in turn while they are full; a full
    * root gets a new root above it. `edge` is where the insertion went when it
    * was at an end (0 or the capacity), so that parents split there too.
    */
-  private grow(path: Inner[], at: number[], left: Node, right: Node, leftCount: number, rightCount: number, edge: number): void {
-    for (let level = path.length - 1; ; level--) {
+  private grow(depth: number, left: Node, right: Node, leftCount: number, rightCount: number, edge: number): void {
+    for (let level = depth - 1; ; level--) {
       if (level < 0) {
         const root = Inner.empty(this.owner);
         root.insertChild(0, left, leftCount, firstScore(left), firstMember(left));
@@ -161,27 +175,28 @@ export class OrderTree {
     }
   }
 
-  /** Removes (score, member), which must be in the tree. */
-  delete(score: number, member: string): void {
+  /** Removes (score, member), which must be in the tree; returns the member string the tree held. */
+  delete(score: number, member: string): string {
     let node: Node = (this.root = this.own(this.root));
-    const path: Inner[] = [];
-    const at: number[] = [];
+    let depth = 0;
     while (!node.isLeaf) {
       const i = node.route(score, member);
       const child: Node = (node.children[i] = this.own(node.children[i]));
       node.counts[i]--;
-      path.push(node);
-      at.push(i);
+      path[depth] = node;
+      at[depth++] = i;
       node = child;
     }
-    node.removeAt(node.lowerBound(score, member));
+    const removed = node.removeAt(node.lowerBound(score, member));
     this.count--;
-    this.rebalance(path, at, node);
+    this.rebalance(depth, node);
+    forget(depth);
+    return removed;
   }
 
-  /** Restores the minimum fill from `node` (at at[top] under path[top]) up, and drops a root with one child. */
-  private rebalance(path: Inner[], at: number[], node: Node): void {
-    for (let level = path.length - 1; level >= 0; level--) {
+  /** Restores the minimum fill from `node` (at at[depth - 1] under path[depth - 1]) up, and drops a root with one child. */
+  private rebalance(depth: number, node: Node): void {
+    for (let level = depth - 1; level >= 0; level--) {
       const min = node.isLeaf ? LEAF_MIN : INNER_MIN;
       if (node.n >= min) break;
       const parent = path[level];

@@ -47,8 +47,10 @@ export class TreeZset {
   }
 
   update(member: string, from: number, to: number): void {
-    this.tree.delete(from, member);
-    this.tree.insert(to, member);
+    // The string already held goes back in, not the caller's copy: that one is
+    // usually young (just parsed), and a young string held by the old tree
+    // survives a scavenge, then gets promoted, then leaves garbage behind.
+    this.tree.insert(to, this.tree.delete(from, member));
     this.dict.set(member, to);
   }
 
