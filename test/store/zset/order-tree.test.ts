@@ -69,6 +69,17 @@ describe('OrderTree', () => {
     }
   });
 
+  test('delete returns the member it removed, which an update puts back at the new score', () => {
+    const tree = new OrderTree();
+    for (let i = 0; i < 1000; i++) tree.insert(i, `m${i}`);
+    const removed = tree.delete(500, 'm500');
+    expect(removed).toBe('m500');
+    tree.insert(2000, removed);
+    expect(tree.size).toBe(1000);
+    expect(entries(tree).at(-1)).toEqual(['m500', 2000]);
+    expect(entries(tree).some(([m, s]) => m === 'm500' && s === 500)).toBe(false);
+  });
+
   test('ascending and descending inserts fill leaves whole and stay ordered', () => {
     const up = new OrderTree();
     const down = new OrderTree();
