@@ -236,9 +236,7 @@ function addString(s: string): void {
 
 /** An ID part's delta from the master ID's: an integer item, or the decimal of one too large for it. */
 function deltaItem(d: U64): string {
-  if (typeof d === 'number' && fitsIntItem(d)) return intItem(d);
-  const s = String(d);
-  return varint(2 * s.length) + s;
+  return typeof d === 'number' && fitsIntItem(d) ? intItem(d) : bytesItem(String(d));
 }
 
 /** The master ID's part `base` plus the delta item with header `h` (its bytes, if any, at `at`), modulo 2^64. */

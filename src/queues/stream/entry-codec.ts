@@ -37,12 +37,12 @@ export function intItem(v: number): string {
   return varint(2 * (v >= 0 ? 2 * v : -2 * v - 1) + 1);
 }
 
-/** The integer an item holds for `s` when `s` is a canonical decimal small enough, else NaN. */
+/**
+ * The integer an item holds for `s` when `s` is a canonical decimal small
+ * enough, else NaN: smallInt's at most 15 digits stay below INT_LIMIT.
+ */
 export function intValue(s: string): number {
-  const len = s.length;
-  if (len === 0 || len > 16) return NaN;
-  const c = s.charCodeAt(0);
-  return c === 45 || (c >= 48 && c <= 57) ? smallInt(s) : NaN;
+  return smallInt(s);
 }
 
 /** `s` as an item of its bytes. */
