@@ -27,8 +27,14 @@ export interface RequestSink {
 const CR = 13;
 const LF = 10;
 const EMPTY = Buffer.alloc(0);
-/** Longer arguments are not remembered by repeatedArg: comparing them would cost more than it saves. */
-const MAX_REPEATED_ARG = 64;
+/**
+ * The longest argument repeatedArg remembers at each of the places it
+ * watches: comparing or copying a longer one would cost more than it saves.
+ * The third is kept short: it is a field, member, score, TTL or stream ID
+ * as often as a value or a message that changes with every request, and a
+ * miss costs the copy of its bytes.
+ */
+const REMEMBERED = [64, 64, 24];
 /** Input held while the client cannot take a command is kept in blocks of this size (a socket read's). */
 const HELD_BLOCK = 64 * 1024;
 
@@ -79,8 +85,8 @@ export class RequestParser {
   private heldFill = 0;
   private heldBytes = 0;
   /** See repeatedArg. */
-  private readonly lastArgs = ['', ''];
-  private readonly lastBytes = [new Uint8Array(MAX_REPEATED_ARG), new Uint8Array(MAX_REPEATED_ARG)];
+  private readonly lastArgs = ['', '', ''];
+  private readonly lastBytes = REMEMBERED.map((n) => new Uint8Array(n));
 
   constructor(
     private readonly sink: RequestSink,
@@ -266,7 +272,7 @@ export class RequestParser {
       if (len < 0 || len > maxBulk) return null;
       p = scannedHeaderEnd;
       if (p + len + 2 > buf.length) return null;
-      argv[i] = i < 2 ? this.repeatedArg(buf, i, p, len) : byteString(buf, p, len);
+      argv[i] = i < 3 ? this.repeatedArg(buf, i, p, len) : byteString(buf, p, len);
       // Like Redis, the two bytes after the data are skipped unchecked.
       p += len + 2;
     }
@@ -337,7 +343,7 @@ export class RequestParser {
         return null;
       }
       const index = this.argv.length;
-      this.pushArg(index < 2 ? this.repeatedArg(buf, index, this.pos, this.bulkLen) : byteString(buf, this.pos, this.bulkLen));
+      this.pushArg(index < 3 ? this.repeatedArg(buf, index, this.pos, this.bulkLen) : byteString(buf, this.pos, this.bulkLen));
       // Like Redis, the two bytes after the data are skipped unchecked.
       this.pos += need;
       // Per argument, not per chunk: however much input one call brings, argv stays within the limit.
@@ -384,9 +390,10 @@ export class RequestParser {
   }
 
   /**
-   * The first two arguments of a multibulk: a client mostly repeats its
+   * The first three arguments of a multibulk: a client mostly repeats its
    * command, and often its key or channel (a publisher's channel, a queue's
-   * list), so the last string seen at each of these places is kept, with a
+   * list) and the argument after it (a hash field, a TTL, XADD's `*`), so
+   * the last string seen at each of these places is kept, with a
    * copy of its bytes, and given again when the bytes match. That saves
    * making a string, and a lookup finds its hash already computed. The
    * bytes are compared with bytes (reading a string's chars back costs
@@ -401,7 +408,7 @@ export class RequestParser {
       if (i < 0) return last;
     }
     const arg = byteString(buf, start, len);
-    if (len <= MAX_REPEATED_ARG) {
+    if (len <= REMEMBERED[index]) {
       this.lastArgs[index] = arg;
       const bytes = this.lastBytes[index];
       for (let i = 0; i < len; i++) bytes[i] = buf[start + i];

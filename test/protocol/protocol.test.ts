@@ -175,11 +175,14 @@ describe('request framing is independent of how the bytes are chunked', () => {
     }
   });
 
-  test("names and keys that repeat, or differ from the previous request's only in some bytes or in case, come out as sent", () => {
+  test("names, keys and third arguments that repeat, or differ from the previous request's only in some bytes or in case, come out as sent", () => {
     const long = 'x'.repeat(70);
+    const field = 'f'.repeat(24);
     const requests = [
       ['SET', 'k1', 'v'], ['SET', 'k1', 'v'], ['GET', 'k2'], ['set', 'K2', 'w'], ['SEt', 'k2'], ['SETNX', 'k1', 'v'], ['SET', '', ''],
       ['S\xffT', 'k\xff'], ['x'.repeat(40), long], ['x'.repeat(40), long], ['x'.repeat(39) + 'y', long.slice(1) + 'y'], ['PING'], ['PING', ''],
+      ['HSET', 'h', field, 'v'], ['HSET', 'h', field, 'v'], ['HSET', 'h', 'g' + field.slice(1), 'v'], ['HSET', 'h', field.slice(1) + 'g', 'v'],
+      ['HSET', 'h', field + 'f', 'v'], ['HSET', 'h', field + 'g', 'v'], ['HSET', 'h', field, 'v'], ['HSET', 'h', 'F', 'v'], ['HSET', 'h'],
     ];
     const input = bytes(requests.map((r) => `*${r.length}\r\n` + r.map((a) => `$${a.length}\r\n${a}\r\n`).join('')).join(''));
     const expected = requests.map((r) => ({ cmd: r }));

@@ -233,9 +233,14 @@ export class HashValue implements TypedValue {
    * once, rather than the packed string being rebuilt for each.
    */
   setPairs(argv: readonly string[], from: number, limits: HashLimits): number {
+    if (argv.length - from === 2) {
+      // One pair: set() makes every check prepare() would, but the entry limit's before the write.
+      if (this.table === null && limits.entries < 1) this.convert();
+      return this.set(argv[from], argv[from + 1], limits) ? 1 : 0;
+    }
     this.prepare(argv, from, limits);
     let added = 0;
-    if (this.table !== null || this.volatile || argv.length - from === 2) {
+    if (this.table !== null || this.volatile) {
       for (let i = from; i < argv.length; i += 2) if (this.set(argv[i], argv[i + 1], limits)) added++;
       return added;
     }
