@@ -280,7 +280,7 @@ export class HashValue implements TypedValue {
     for (let j = 0; j < fields.length; j++) parts.push(encodeEntry(fields[j]), encodeEntry(values[j]));
     this.packed = parts.join('');
     this.pairs = fields.length;
-    this.settle();
+    this.settleWritten(limits);
     return added;
   }
 
@@ -352,13 +352,24 @@ export class HashValue implements TypedValue {
       } else {
         this.packed = splice(p, v, nextEntry(p, v), encodeEntry(value));
       }
-      this.settle();
+      this.settleWritten(limits);
       return false;
     }
     this.packed = this.volatile ? p + encodeTuple(field, value, -1) : p + encodeEntry(field) + encodeEntry(value);
-    if (++this.pairs > limits.entries) this.convert();
-    else this.settle();
+    this.pairs++;
+    this.settleWritten(limits);
     return true;
+  }
+
+  /**
+   * After a field was written into the packed string: past the entry limit
+   * (new fields, or a limit lowered since the hash was packed, for an
+   * update too, as Redis's hashTypeSet checks after every write), or past
+   * the size a table-encoded hash is held packed to, it becomes a table.
+   */
+  private settleWritten(limits: HashLimits): void {
+    if (this.pairs > limits.entries) this.convert();
+    else this.settle();
   }
 
   /** Moves a hash that Redis holds as a hashtable into one once its packed string passes SMALL_TABLE_CHARS. */

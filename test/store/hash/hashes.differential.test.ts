@@ -301,6 +301,15 @@ const hashtable = (proto: 2 | 3) => ({
     c('OBJECT', 'ENCODING', 'inc'),
     defaults,
   ],
+  'a packed hash with more fields than a lowered hash-max-listpack-entries turns into a hashtable at its next write, an update included': [
+    ...['one', 'batch', 'inc', 'float', 'nx'].map((key) => c('HSET', key, 'a', '1', 'b', '2', 'c', '3')),
+    thresholds('2', '64'),
+    // Each write, then the encoding of the key it wrote (HSETNX of an existing field writes nothing).
+    ...[['HSET', 'one', 'a', '9'], ['HSET', 'batch', 'a', '5', 'b', '6'], ['HINCRBY', 'inc', 'a', '1'], ['HINCRBYFLOAT', 'float', 'a', '1.5'], ['HSETNX', 'nx', 'a', '5']]
+      .flatMap((write) => [c(...write), c('OBJECT', 'ENCODING', write[1])]),
+    c('HGET', 'batch', 'b'),
+    defaults,
+  ],
   'zero thresholds make every hash a hashtable': [
     thresholds('0', '64'),
     c('HSET', 'a', 'f', 'v'),
