@@ -9,7 +9,7 @@ import v8 from 'node:v8';
  * pauses are shorter, and -P 16 throughput is the same within noise; at
  * 8 MiB INCR -P 16 lost about 10% to the extra scavenges.
  */
-export const YOUNG_GENERATION_BYTES = 16 * 1024 * 1024;
+const YOUNG_GENERATION_BYTES = 16 * 1024 * 1024;
 
 /** V8's default for --semi-space-growth-factor. */
 const DEFAULT_GROWTH = 2;
@@ -26,30 +26,25 @@ function chosenByUser(): boolean {
 }
 
 /**
- * Keeps the young generation at or below `limit` bytes for the rest of the
- * process. V8 fixes its semi-space ceiling when the process starts, so it
+ * Keeps the young generation at or below YOUNG_GENERATION_BYTES for the
+ * rest of the process. V8 fixes its semi-space ceiling when the process starts, so it
  * cannot be lowered from inside; what can be changed at run time is the
  * factor each growth multiplies by. After every collection the new space is
  * measured: once it reaches the limit, growth stops (factor 1); should V8
  * shrink it again when idle, growth resumes. A growth needs more bytes to
  * survive than the new space holds, so the check after each collection is
  * in time. Only for a process that is nothing but the server: the flag is
- * global to the isolate. Returns a function that stops the watch.
+ * global to the isolate.
  */
-export function capYoungGeneration(limit = YOUNG_GENERATION_BYTES): () => void {
-  if (chosenByUser()) return () => {};
+export function capYoungGeneration(): void {
+  if (chosenByUser()) return;
   let capped = false;
   const check = (): void => {
-    const atLimit = newSpaceBytes() >= limit;
+    const atLimit = newSpaceBytes() >= YOUNG_GENERATION_BYTES;
     if (atLimit === capped) return;
     capped = atLimit;
     v8.setFlagsFromString(`--semi-space-growth-factor=${atLimit ? 1 : DEFAULT_GROWTH}`);
   };
-  const observer = new PerformanceObserver(check);
-  observer.observe({ entryTypes: ['gc'] });
+  new PerformanceObserver(check).observe({ entryTypes: ['gc'] });
   check();
-  return () => {
-    observer.disconnect();
-    if (capped) v8.setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH}`);
-  };
 }

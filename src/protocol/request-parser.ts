@@ -85,7 +85,7 @@ export class RequestParser {
   private heldFill = 0;
   private heldBytes = 0;
   /** See repeatedArg. */
-  private readonly lastArgs = ['', '', ''];
+  private readonly lastArgs = REMEMBERED.map(() => '');
   private readonly lastBytes = REMEMBERED.map((n) => new Uint8Array(n));
 
   constructor(
@@ -272,7 +272,7 @@ export class RequestParser {
       if (len < 0 || len > maxBulk) return null;
       p = scannedHeaderEnd;
       if (p + len + 2 > buf.length) return null;
-      argv[i] = i < 3 ? this.repeatedArg(buf, i, p, len) : byteString(buf, p, len);
+      argv[i] = i < REMEMBERED.length ? this.repeatedArg(buf, i, p, len) : byteString(buf, p, len);
       // Like Redis, the two bytes after the data are skipped unchecked.
       p += len + 2;
     }
@@ -343,7 +343,7 @@ export class RequestParser {
         return null;
       }
       const index = this.argv.length;
-      this.pushArg(index < 3 ? this.repeatedArg(buf, index, this.pos, this.bulkLen) : byteString(buf, this.pos, this.bulkLen));
+      this.pushArg(index < REMEMBERED.length ? this.repeatedArg(buf, index, this.pos, this.bulkLen) : byteString(buf, this.pos, this.bulkLen));
       // Like Redis, the two bytes after the data are skipped unchecked.
       this.pos += need;
       // Per argument, not per chunk: however much input one call brings, argv stays within the limit.

@@ -233,11 +233,8 @@ export class HashValue implements TypedValue {
    * once, rather than the packed string being rebuilt for each.
    */
   setPairs(argv: readonly string[], from: number, limits: HashLimits): number {
-    if (argv.length - from === 2) {
-      // One pair: set() makes every check prepare() would, but the entry limit's before the write.
-      if (this.table === null && limits.entries < 1) this.convert();
-      return this.set(argv[from], argv[from + 1], limits) ? 1 : 0;
-    }
+    // One pair: set() makes every check prepare() would, the entry limit's after the write, to the same effect.
+    if (argv.length - from === 2) return this.set(argv[from], argv[from + 1], limits) ? 1 : 0;
     this.prepare(argv, from, limits);
     let added = 0;
     if (this.table !== null || this.volatile) {
