@@ -19,6 +19,12 @@ export interface PersistenceHost<C extends Ctx> {
   lookup(argv: string[]): Command<C> | undefined;
   /** Reads the clocks before work that no request started (a loading slice). */
   startTurn(): void;
+  /**
+   * Runs a slice of background work (a save's or a rewrite's walk) on a
+   * later event-loop turn, after writing the replies of the turn it comes
+   * after (see Server.nextSlice).
+   */
+  nextSlice(slice: () => void): void;
   /** Scripting, whose function libraries an AOF rewrite writes first. */
   readonly scripting: Pick<Scripting, 'functions'>;
   /** A client without a connection whose replies go nowhere: the AOF replays through it. */

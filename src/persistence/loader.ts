@@ -138,7 +138,7 @@ export class AofLoader<C extends Ctx> {
       const slice = (): void => {
         try {
           const result = this.replaySlice(r, performance.now() + SLICE_MS);
-          if (result === null) setImmediate(slice);
+          if (result === null) this.server.nextSlice(slice);
           else resolve(result);
         } catch (e) {
           reject(e);

@@ -530,6 +530,7 @@ export class Persistence<C extends Ctx> {
       keyspace: this.server.keyspace,
       lookup: (argv: string[]) => this.server.lookup(argv),
       libraryCodes: () => this.server.scripting.functions.codes(),
+      nextSlice: (slice: () => void) => this.server.nextSlice(slice),
     };
     const rdbBase = this.config.bool('aof-use-rdb-preamble') ? this.rdb.options() : null;
     const rw = new AofRewrite(host, this.io, opened[0], baseTemp, opened[1], futureTemp, events, rdbBase, this.offset);

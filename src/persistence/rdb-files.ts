@@ -119,7 +119,7 @@ export class RdbFiles<C extends Ctx> {
       this.backgroundFailed(save, strerror(error));
     });
     this.queue = queue;
-    const save = new BackgroundSave(host.keyspace, queue, this.options(), (error) => {
+    const save = new BackgroundSave(host.keyspace, queue, this.options(), (slice) => host.nextSlice(slice), (error) => {
       if (error !== null) {
         this.closeQueue();
         this.backgroundFailed(save, error.message);

@@ -125,7 +125,7 @@ export class AofRewrite {
   private save: BackgroundSave | null = null;
 
   constructor(
-    private readonly host: { readonly keyspace: Keyspace; lookup: CommandLookup; libraryCodes(): string[] },
+    private readonly host: { readonly keyspace: Keyspace; lookup: CommandLookup; libraryCodes(): string[]; nextSlice(slice: () => void): void },
     private readonly io: AofIo,
     readonly baseFd: number,
     readonly baseTemp: string,
@@ -163,7 +163,7 @@ export class AofRewrite {
       return;
     }
     for (const code of this.host.libraryCodes()) this.base.appendCommand(['FUNCTION', 'LOAD', code]);
-    setImmediate(this.slice);
+    this.host.nextSlice(this.slice);
   }
 
   /**
@@ -173,7 +173,7 @@ export class AofRewrite {
    * touches, and nothing is written into the base ahead of the walk.
    */
   private startRdbBase(opts: RdbOptions): void {
-    const save = new BackgroundSave(this.host.keyspace, this.baseFile, { ...opts, aofBase: true }, (error) => {
+    const save = new BackgroundSave(this.host.keyspace, this.baseFile, { ...opts, aofBase: true }, (slice) => this.host.nextSlice(slice), (error) => {
       if (this.save !== save) return;
       if (error !== null) {
         this.fail(error);
@@ -205,7 +205,7 @@ export class AofRewrite {
       }
       if (this.base.length >= WRITE_AT) this.writeBase();
       if (walking) {
-        setImmediate(this.slice);
+        this.host.nextSlice(this.slice);
         return;
       }
       this.writeBase();

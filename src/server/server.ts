@@ -452,10 +452,28 @@ export class Server implements PersistenceHost<Client> {
 
   private readonly flushAll = (): void => {
     const list = this.toFlush;
+    // A background slice wrote them first (nextSlice).
+    if (list.length === 0) return;
     this.toFlush = [];
     // Group commit: the turn's effects reach the AOF (and the disk, under appendfsync always) first.
     if (this.persistence.beforeReplies(() => list.map(takeReplies))) this.writeReplies(list);
   };
+
+  /**
+   * A background slice is queued with setImmediate like the end-of-turn
+   * flush, and the slice that ends one turn queues the next before any
+   * request of the coming turn is read: left in that order, every reply
+   * would wait out a whole slice more (an LPUSH during a rewrite of a big
+   * list took 2 ms, four slices' time, at p99). So the slice writes the
+   * turn's replies before it starts. The replies the AOF holds for an
+   * fsync stay held: its commit writes them.
+   */
+  nextSlice(slice: () => void): void {
+    setImmediate(() => {
+      this.flushTurnNow();
+      slice();
+    });
+  }
 
   /**
    * Runs the end-of-turn flush now, for a busy script that holds the turn

@@ -71,6 +71,8 @@ export class BackgroundSave {
     /** The file, written in the thread pool: its owner hears of a failed write and closes it. */
     private readonly file: FileQueue,
     opts: RdbOptions,
+    /** Queues the next slice (PersistenceHost.nextSlice). */
+    private readonly nextSlice: (slice: () => void) => void,
     /** The walk failed (null: every byte is written, not yet fsynced). */
     private readonly done: (error: Error | null) => void,
   ) {
@@ -94,7 +96,7 @@ export class BackgroundSave {
       this.fail(e as Error);
       return;
     }
-    setImmediate(this.slice);
+    this.nextSlice(this.slice);
   }
 
   /** Stops the save where it is (SHUTDOWN, FLUSHALL, a failure): the guards go, the caller removes the file. */
@@ -113,7 +115,7 @@ export class BackgroundSave {
   private readonly slice = (): void => {
     if (this.over) return;
     if (this.file.pending >= MAX_PENDING) {
-      this.file.whenWritten(() => setImmediate(this.slice));
+      this.file.whenWritten(() => this.nextSlice(this.slice));
       return;
     }
     try {
@@ -124,7 +126,7 @@ export class BackgroundSave {
         more = this.step();
       }
       if (more) {
-        setImmediate(this.slice);
+        this.nextSlice(this.slice);
         return;
       }
       this.out.finish();
