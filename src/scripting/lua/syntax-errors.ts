@@ -1,4 +1,4 @@
-import { lexLua, type Token } from './compiler/lexer.js';
+import { lexLua, nearText, type Token } from './compiler/lexer.js';
 import { stringToNumber } from './string-to-number.js';
 
 /**
@@ -190,7 +190,7 @@ export function luaSyntaxMessage(
     return { line: error.line, message: error.message };
   }
   const at = tokens[Math.min(j, tokens.length - 1)];
-  const near = ` near '${at.text}'`;
+  const near = nearText(at.text);
   const before = j > 0 ? tokens[j - 1] : undefined;
 
   if (/^unexpected /.test(text)) {

@@ -29,6 +29,20 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAlpha = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isAlnum = (c: number) => isDigit(c) || isAlpha(c);
 
+/**
+ * luaX_lexerror's " near '…'": the token's text as a C string, so cut at
+ * its first NUL; a NUL character read as a token of its own is token 0,
+ * which Lua reports with no "near" at all.
+ */
+export function nearText(text: string): string {
+  if (text === NUL_TOKEN) return '';
+  const nul = text.indexOf('\0');
+  return ` near '${nul === -1 ? text : text.slice(0, nul)}'`;
+}
+
+/** The text of a token that is one NUL character (see nearText). */
+const NUL_TOKEN = 'char(0)';
+
 export function lexLua(src: string, validNumber: (text: string) => boolean): { tokens: Token[]; error: LexError | null } {
   const tokens: Token[] = [];
   let i = 0;
@@ -36,7 +50,7 @@ export function lexLua(src: string, validNumber: (text: string) => boolean): { t
   const n = src.length;
   const fail = (message: string, near: string) => ({
     tokens,
-    error: { tokenIndex: tokens.length, line, message: `${message} near '${near}'` },
+    error: { tokenIndex: tokens.length, line, message: `${message}${nearText(near)}` },
   });
   const newline = () => {
     const c = src.charCodeAt(i);

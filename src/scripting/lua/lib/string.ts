@@ -29,6 +29,27 @@ function posrelat(pos: number, len: number): number {
 
 const MAX_STRING = 0x1fffffe8;
 
+/**
+ * What string.dump returns for a Lua function: the header of a Lua 5.1
+ * binary chunk as Redis's Lua writes it (signature, version 0x51, format
+ * 0, little-endian, 4-byte int, 8-byte size_t, 4-byte instruction, 8-byte
+ * number, not integral), without the function's bytecode, which Sluice
+ * does not compile to. Nothing can run the result either way: Redis's
+ * loadstring and load refuse binary chunks (they parse them as source,
+ * a syntax error), and so do Sluice's.
+ */
+const BINARY_CHUNK_HEADER = '\x1bLuaQ\x00\x01\x04\x08\x04\x08\x00';
+
+/**
+ * Whether a function was compiled from Lua (compiler/functions.ts: every
+ * body begins by entering the state), rather than a library function,
+ * which Lua's string.dump cannot dump. Read from the source text only
+ * here, so that nothing is spent marking functions that are never dumped.
+ */
+function isCompiledLua(f: (...args: never[]) => unknown): boolean {
+  return Function.prototype.toString.call(f).includes('const $d = S.enter();');
+}
+
 export function openString(S: LuaState): Record<string, LuaValue> {
   function findAux(find: boolean, args: IArguments): LuaResult {
     const argc = args.length;
@@ -207,7 +228,8 @@ export function openString(S: LuaState): Record<string, LuaValue> {
 
     dump(f: LuaValue): LuaResult {
       if (typeof f !== 'function') throw typeErrorArg(S, 1, 'function', f, arguments.length);
-      throw S.error('unable to dump given function');
+      if (!isCompiledLua(f)) throw S.error('unable to dump given function');
+      return BINARY_CHUNK_HEADER;
     },
 
     find(): LuaResult {

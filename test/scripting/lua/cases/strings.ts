@@ -230,4 +230,8 @@ export const stringCases: Case[] = [
   t("return {#[[a\nb]], #[[a\nb]], #[[a\n\nb]], #\"a\\\nb\", #[[\nx]], ([[a\nb]]):byte(2), tostring(0xfffffffffffffffffff), tostring(1e309)}", [3,3,4,3,1,10,"7.5557863725914e+22","inf"]),
   t("return 0x.8", {"err":"ERR Error compiling script (new function): user_script:1: malformed number near '0x'"}),
   t("return {#[[a\r\nb]], #[[a\rb]], #[[a\n\rb]], #\"a\\\r\nb\", #[[\r\nx]], ([[a\r\nb]]):byte(2), tostring(0xfffffffffffffffffff), tostring(1e309)}", [3,3,3,3,1,10,"7.5557863725914e+22","inf"]),
+  t("local s = string.dump(function() return 1 end) return {type(s), string.byte(s, 1, 12)}", ["string",27,76,117,97,81,0,1,4,8,4,8,0]),
+  t("local f, e = loadstring(string.dump(function() return 1 end)) return {type(f), e}", ["nil","[string \"\u001bLuaQ\"]:1: unexpected symbol near 'char(27)'"]),
+  t("return loadstring(string.dump(function() return 1 end))()", {"err":"ERR user_script:1: attempt to call a nil value script: *, on @user_script:1."}),
+  t("return string.dump(string.len)", {"err":"ERR user_script:1: unable to dump given function script: *, on @user_script:1."}),
 ];
