@@ -24,9 +24,12 @@ export function functionExpr(cx: Context, node: L.FunctionDeclaration, selfParam
   });
 }
 
+/** How every compiled function's body begins: it enters the state (string.dump tells Lua functions by it). */
+export const FUNCTION_PROLOGUE = 'const $d = S.enter();';
+
 /** The body of a function (or of the main chunk) with its prologue, temporaries and the final return. */
 export function functionBody(cx: Context, fn: FunctionScope, body: L.Statement[]): string {
   const code = block(cx, body, false);
   const temps = fn.tempNames.length > 0 ? `let ${fn.tempNames.join(', ')};\n` : '';
-  return `const $d = S.enter();\n${temps}${code}S.depth = $d;\nreturn $NONE;\n`;
+  return `${FUNCTION_PROLOGUE}\n${temps}${code}S.depth = $d;\nreturn $NONE;\n`;
 }

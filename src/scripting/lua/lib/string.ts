@@ -13,6 +13,7 @@ import {
 } from './args.js';
 import { MatchState, SPECIALS } from './lua-pattern.js';
 import { stringFormat } from './string-format.js';
+import { FUNCTION_PROLOGUE } from '../compiler/functions.js';
 
 /**
  * The string library of Lua 5.1 (lstrlib.c) on byte strings. Case mapping
@@ -41,13 +42,13 @@ const MAX_STRING = 0x1fffffe8;
 const BINARY_CHUNK_HEADER = '\x1bLuaQ\x00\x01\x04\x08\x04\x08\x00';
 
 /**
- * Whether a function was compiled from Lua (compiler/functions.ts: every
- * body begins by entering the state), rather than a library function,
- * which Lua's string.dump cannot dump. Read from the source text only
- * here, so that nothing is spent marking functions that are never dumped.
+ * Whether a function was compiled from Lua (its body begins with the
+ * compiler's prologue), rather than a library function, which Lua's
+ * string.dump cannot dump. Read from the source text only here, so that
+ * nothing is spent marking functions that are never dumped.
  */
 function isCompiledLua(f: (...args: never[]) => unknown): boolean {
-  return Function.prototype.toString.call(f).includes('const $d = S.enter();');
+  return Function.prototype.toString.call(f).includes(FUNCTION_PROLOGUE);
 }
 
 export function openString(S: LuaState): Record<string, LuaValue> {
