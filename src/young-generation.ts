@@ -27,9 +27,9 @@ function chosenByUser(): boolean {
 
 /**
  * Keeps the young generation at or below YOUNG_GENERATION_BYTES for the
- * rest of the process. V8 fixes its semi-space ceiling when the process starts, so it
- * cannot be lowered from inside; what can be changed at run time is the
- * factor each growth multiplies by. After every collection the new space is
+ * rest of the process. V8 fixes its semi-space ceiling when the process
+ * starts, so it cannot be lowered from inside; what can be changed at run
+ * time is the factor each growth multiplies by. After every collection the new space is
  * measured: once it reaches the limit, growth stops (factor 1); should V8
  * shrink it again when idle, growth resumes. A growth needs more bytes to
  * survive than the new space holds, so the check after each collection is

@@ -32,6 +32,14 @@ describe('compiling', () => {
     );
   });
 
+  test('a NUL right after a number is a syntax error (Redis accepts it; a known difference, docs/commands.md)', () => {
+    expect(() => lua.compile('x = 1\0', '@user_script')).toThrow(new LuaSyntaxError('user_script:1: unexpected symbol'));
+  });
+
+  test('string.dump gives only the 12-byte header of a binary chunk, no bytecode (a known difference, docs/commands.md)', () => {
+    expect(run(lua, 'return #string.dump(function() return 1 end)')).toEqual([12]);
+  });
+
   test('a compiled chunk can be loaded any number of times; each load is a new main function', () => {
     const chunk = lua.compile('return 40 + 2');
     const a = lua.load(chunk);
