@@ -1,4 +1,5 @@
 import { DeadlineHeap } from '../keyspace/deadline-heap.js';
+import type { FrozenChunks } from '../compact/dense-table.js';
 import { HashTable } from './hash-table.js';
 
 /**
@@ -67,8 +68,8 @@ export class FieldDeadlines {
     this.map.forEach(fn);
   }
 
-  /** The map's shards frozen for a snapshot (see HashTable.freeze). */
-  freeze(): readonly Map<string, number>[] {
+  /** The map's chunks frozen for a snapshot (see HashTable.freeze). */
+  freeze(): FrozenChunks {
     return this.map.freeze();
   }
 

@@ -25,13 +25,13 @@ function whole(fields: boolean, values: boolean) {
 
 /**
  * HSCAN. A packed hash is returned whole with cursor 0, whatever the cursor,
- * as Redis returns a listpack; a table is walked in its ScanOrder (see
- * there for the cursor and its guarantee). As in Redis the cursor is read
+ * as Redis returns a listpack; a table is walked by position (see
+ * DenseTable.scanPositions for the cursor and its guarantee). As in Redis the cursor is read
  * before the key, and the options only once the key is known to be a hash;
  * fields past their deadline are left out, not expired.
  */
 function hscan(c: Ctx, argv: string[]): void {
-  // Sequence numbers stay below 2^53, so a larger cursor, rounded, still lies past them all.
+  // Positions stay below 2^53, so a larger cursor, rounded, still lies past them all.
   const cursor = Number(parseCursor(argv[2]));
   const hash = readHash(c, argv[1]);
   const r = c.reply;
@@ -49,18 +49,12 @@ function hscan(c: Ctx, argv: string[]): void {
       if (pattern === null || globMatch(pattern, f)) out.push(f, v);
     }, now);
   } else {
-    const fields: string[] = [];
-    next = table.order.scan(cursor, count, fields);
-    // A field removed and added again may still have its old entry: one call returns it once.
-    const seen = new Set<string>();
-    for (const f of fields) {
-      if (seen.has(f)) continue;
-      seen.add(f);
-      if (pattern !== null && !globMatch(pattern, f)) continue;
-      // Also skips the order's stale entries (fields no longer there), and fields past their deadline.
-      const v = table.get(f);
-      if (v !== undefined && !hash.expiredAt(f, now)) out.push(f, v);
-    }
+    const expiring = hash.hasDeadlines();
+    next = table.scanPositions(cursor, count, (i) => {
+      const f = table.keyAt(i);
+      if (pattern !== null && !globMatch(pattern, f)) return;
+      if (!expiring || !hash.expiredAt(f, now)) out.push(f, table.valueAt(i));
+    });
   }
   r.array(2);
   r.bulk(String(next));

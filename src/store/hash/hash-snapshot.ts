@@ -1,5 +1,7 @@
+import type { FrozenChunks } from '../compact/dense-table.js';
 import type { Packed } from '../compact/packed.js';
 import { REBUILD_ITEMS_PER_COMMAND, type ValueSnapshot } from '../keyspace/value.js';
+import { frozenPairs } from './hash-table.js';
 import { forEachTuple } from './packed-tuples.js';
 
 /**
@@ -52,18 +54,14 @@ export class PackedSnapshot implements ValueSnapshot {
   }
 }
 
-/** A table's snapshot: its shards and its deadlines' shards, frozen (see HashTable.freeze). */
+/** A table's snapshot: its chunks and its deadlines' chunks, frozen (see HashTable.freeze). */
 export class TableSnapshot implements ValueSnapshot {
   constructor(
-    private readonly shards: readonly Map<string, string>[],
-    private readonly deadlines: readonly Map<string, number>[],
+    private readonly chunks: FrozenChunks,
+    private readonly deadlines: FrozenChunks,
   ) {}
 
   rebuildCommands(key: string): Iterator<string[]> {
-    return rebuild(key, entries(this.shards), entries(this.deadlines));
+    return rebuild(key, frozenPairs<string>(this.chunks), frozenPairs<number>(this.deadlines));
   }
-}
-
-function* entries<V>(shards: readonly Map<string, V>[]): Iterable<[string, V]> {
-  for (const m of shards) yield* m.entries();
 }

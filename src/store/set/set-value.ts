@@ -62,7 +62,7 @@ export class SetValue implements TypedValue {
   static create(first: string, sizeHint: number, lim: SetLimits): SetValue {
     if (parseIntMember(first) !== null && sizeHint <= lim.intsetEntries) return SetValue.intset();
     if (sizeHint <= lim.listpackEntries) return SetValue.listpack();
-    return new SetValue(HASHTABLE, '', 2, 0, new HashSet(sizeHint));
+    return new SetValue(HASHTABLE, '', 2, 0, new HashSet());
   }
 
   get size(): number {
@@ -89,7 +89,7 @@ export class SetValue implements TypedValue {
   /** Redis's setTypeMaybeConvert: a small encoding that `sizeHint` new members would overflow becomes a hashtable at once. */
   maybeConvert(sizeHint: number, lim: SetLimits): void {
     if ((this.enc === LISTPACK && sizeHint > lim.listpackEntries) || (this.enc === INTSET && sizeHint > lim.intsetEntries)) {
-      this.toHashtable(sizeHint);
+      this.toHashtable();
     }
   }
 
@@ -109,7 +109,7 @@ export class SetValue implements TypedValue {
         this.packed += encodeEntry(m);
         this.n++;
       } else {
-        this.toHashtable(this.n + 1);
+        this.toHashtable();
         this.table!.add(m);
       }
       return true;
@@ -121,7 +121,7 @@ export class SetValue implements TypedValue {
       this.packed += encodeEntry(m);
       this.n++;
     } else {
-      this.toHashtable(this.n + 1);
+      this.toHashtable();
       this.table!.add(m);
     }
     return true;
@@ -207,7 +207,7 @@ export class SetValue implements TypedValue {
     this.packed = intInsert(this.packed, this.width, this.n, v, -at - 1);
     this.width = Math.max(this.width, widthFor(v));
     this.n++;
-    if (this.n > intsetCap(lim)) this.toHashtable(this.n);
+    if (this.n > intsetCap(lim)) this.toHashtable();
     return true;
   }
 
@@ -375,8 +375,8 @@ export class SetValue implements TypedValue {
     return { next: this.table.scan(cursor, count, members), members };
   }
 
-  private toHashtable(capacity: number): void {
-    const table = new HashSet(capacity);
+  private toHashtable(): void {
+    const table = new HashSet();
     this.each((m) => {
       table.add(m);
     }, true);

@@ -189,7 +189,7 @@ describe('HSCAN over a hashtable', () => {
     for (const f of seen) expect(f.startsWith('f1')).toBe(true);
   });
 
-  test('a field removed and added again is returned once by a call, though its old place in the scan order is still there', async () => {
+  test('a field removed and added again is returned once by a call', async () => {
     await bigHash('h', 600);
     await sluice.conn.call('HDEL', 'h', 'f0');
     await sluice.conn.call('HSET', 'h', 'f0', 'back');
@@ -199,9 +199,11 @@ describe('HSCAN over a hashtable', () => {
     expect(new Set(fields).size).toBe(600);
   });
 
-  test('a cursor past every field ends the iteration with nothing', async () => {
+  test('a cursor past every position (the hash shrank since it was handed out) walks what remains from the end, as SSCAN does', async () => {
     await bigHash('h', 600);
-    expect(await sluice.conn.call('HSCAN', 'h', '18446744073709551615')).toEqual({ t: 'array', v: [bulk('0'), { t: 'array', v: [] }] });
+    const [next, batch] = items(await sluice.conn.call('HSCAN', 'h', '18446744073709551615', 'COUNT', '100'));
+    expect(next).toEqual(bulk('500'));
+    expect(texts(batch).length).toBe(200);
   });
 });
 

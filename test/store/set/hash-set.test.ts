@@ -33,9 +33,10 @@ describe('HashSet, the hashtable encoding', () => {
     expect(h.bytes).toBe(0 + 2 + 1000 + 1);
   });
 
-  test('stays consistent with a model through random adds and deletes, growing and shrinking its table', () => {
+  test('stays consistent with a model through random adds and deletes, splitting index shards and shrinking their tables', () => {
     const random = rng(7);
-    const h = new HashSet();
+    // Shards of about 16 members, so that thousands of members make hundreds of them.
+    const h = new HashSet(16);
     const model = new Set<string>();
     for (let step = 0; step < 60000; step++) {
       // Few distinct members so that deletions hit; the population swings between a few and a few thousand.
@@ -53,7 +54,7 @@ describe('HashSet, the hashtable encoding', () => {
   });
 
   test('removing by position moves the last member into the gap and keeps every member findable', () => {
-    const h = new HashSet();
+    const h = new HashSet(4);
     for (let i = 0; i < 3000; i++) h.add(`k${i}`);
     const removed = new Set<string>();
     const random = rng(3);
