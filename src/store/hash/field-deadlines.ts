@@ -1,16 +1,16 @@
 import { DeadlineHeap } from '../keyspace/deadline-heap.js';
 import type { FrozenChunks } from '../compact/dense-table.js';
-import { HashTable } from './hash-table.js';
+import { DenseMap } from '../compact/dense-map.js';
 
 /**
  * The deadlines of a table's fields that have one (Redis 7.4's per-hash
- * ebuckets): field → ms in a HashTable, so that snapshots share it
+ * ebuckets): field → ms in a DenseMap, so that snapshots share it
  * copy-on-write like the fields, and a heap that finds the earliest. Heap
  * entries whose deadline no longer matches the map are stale and skipped.
  */
 export class FieldDeadlines {
   constructor(
-    private readonly map = new HashTable<number>(),
+    private readonly map = new DenseMap<number>(),
     private readonly heap = new DeadlineHeap<string>(),
   ) {}
 
@@ -68,7 +68,7 @@ export class FieldDeadlines {
     this.map.forEach(fn);
   }
 
-  /** The map's chunks frozen for a snapshot (see HashTable.freeze). */
+  /** The map's chunks frozen for a snapshot (see DenseMap.freeze). */
   freeze(): FrozenChunks {
     return this.map.freeze();
   }

@@ -1,7 +1,7 @@
 import type { FrozenChunks } from '../compact/dense-table.js';
 import type { Packed } from '../compact/packed.js';
 import { REBUILD_ITEMS_PER_COMMAND, type ValueSnapshot } from '../keyspace/value.js';
-import { frozenPairs } from './hash-table.js';
+import { frozenPairs } from '../compact/dense-map.js';
 import { forEachTuple } from './packed-tuples.js';
 
 /**
@@ -54,7 +54,7 @@ export class PackedSnapshot implements ValueSnapshot {
   }
 }
 
-/** A table's snapshot: its chunks and its deadlines' chunks, frozen (see HashTable.freeze). */
+/** A table's snapshot: its chunks and its deadlines' chunks, frozen (see DenseMap.freeze). */
 export class TableSnapshot implements ValueSnapshot {
   constructor(
     private readonly chunks: FrozenChunks,

@@ -7,7 +7,7 @@ import type { TypedValue, ValueSnapshot } from '../keyspace/value.js';
 import { FieldDeadlines } from './field-deadlines.js';
 import { expireDueFields } from './hash-expiry.js';
 import { PackedSnapshot, TableSnapshot } from './hash-snapshot.js';
-import { HashTable } from './hash-table.js';
+import { DenseMap } from '../compact/dense-map.js';
 import { deadlineAt, encodeTuple, findTuple, forEachTuple, insertTuple, tupleEnd, valueAt } from './packed-tuples.js';
 
 /** hash-max-listpack-entries and hash-max-listpack-value, read once per command. */
@@ -53,7 +53,7 @@ const TABLE_ENTRY_BYTES = 17;
  * Past hash-max-listpack-entries fields, or once a field or value is longer
  * than hash-max-listpack-value bytes, Redis's hash turns into a hashtable
  * for good: it never converts back. This one then reports `hashtable` for
- * good too, but moves into a HashTable only past the entry limit or once
+ * good too, but moves into a DenseMap only past the entry limit or once
  * its packed string passes SMALL_TABLE_CHARS: a few long values (a job's
  * JSON) stay in one string rather than a table's objects.
  *
@@ -71,7 +71,7 @@ export class HashValue implements TypedValue {
   private pairs: number;
   /** Packed tuples carry a deadline (listpackex). */
   private volatile: boolean;
-  private table: HashTable<string> | null;
+  private table: DenseMap<string> | null;
   /** Redis would hold this hash as a hashtable (see the class comment); it may still be packed here. */
   private tableEncoded = false;
   /** A table's field deadlines, from its first. */
@@ -83,7 +83,7 @@ export class HashValue implements TypedValue {
   private longestField = 0;
   private longestValue = 0;
 
-  constructor(packed: Packed | null = '', pairs = 0, table: HashTable<string> | null = null, volatile = false) {
+  constructor(packed: Packed | null = '', pairs = 0, table: DenseMap<string> | null = null, volatile = false) {
     this.packed = packed;
     this.pairs = pairs;
     this.table = table;
@@ -100,7 +100,7 @@ export class HashValue implements TypedValue {
   }
 
   /** The table, once the hash has one: HSCAN and HRANDFIELD work on it directly. */
-  get large(): HashTable<string> | null {
+  get large(): DenseMap<string> | null {
     return this.table;
   }
 
@@ -262,7 +262,7 @@ export class HashValue implements TypedValue {
         // One field too many: the rest goes into the table, as Redis converts in the middle of an HSET.
         this.packed = null;
         this.pairs = 0;
-        this.table = new HashTable<string>();
+        this.table = new DenseMap<string>();
         for (let j = 0; j < fields.length; j++) this.tableSet(ownCopy(fields[j]), ownCopy(values[j]));
         for (let j = i + 2; j < argv.length; j += 2) if (this.tableSet(argv[j], argv[j + 1])) added++;
         return added;
@@ -478,7 +478,7 @@ export class HashValue implements TypedValue {
   private convert(): void {
     const p = this.packed!;
     const stride = this.stride;
-    this.table = new HashTable<string>();
+    this.table = new DenseMap<string>();
     this.packed = null;
     this.pairs = 0;
     this.volatile = false;

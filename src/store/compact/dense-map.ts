@@ -1,5 +1,5 @@
-import { DenseTable, type FrozenChunks } from '../compact/dense-table.js';
-import { hashMember } from '../compact/member-hash.js';
+import { DenseTable, type FrozenChunks } from './dense-table.js';
+import { hashMember } from './member-hash.js';
 
 /**
  * The large encoding of a hash (Redis's `hashtable`), and of its fields'
@@ -8,7 +8,7 @@ import { hashMember } from '../compact/member-hash.js';
  * O(1) and HSCAN a stateless cursor; chunks shared copy-on-write make a
  * snapshot cost O(fields / 1024).
  */
-export class HashTable<V> extends DenseTable {
+export class DenseMap<V> extends DenseTable {
   constructor(shardTarget?: number) {
     super(2, shardTarget);
   }
@@ -63,8 +63,8 @@ export class HashTable<V> extends DenseTable {
   }
 
   /** An independent table sharing the chunks copy-on-write. */
-  clone(): HashTable<V> {
-    return this.copyInto(new HashTable<V>());
+  clone(): DenseMap<V> {
+    return this.copyInto(new DenseMap<V>());
   }
 
   /** A uniformly random field, or undefined when empty. */

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { frozenPairs, HashTable } from '../../../src/store/hash/hash-table.js';
+import { frozenPairs, DenseMap } from '../../../src/store/compact/dense-map.js';
 import { Rng } from '../../fuzz/rng.js';
 
 /** A whole HSCAN-style iteration over the table's positions. */
-function scanAll<V>(t: HashTable<V>, count: number, between?: () => void): string[] {
+function scanAll<V>(t: DenseMap<V>, count: number, between?: () => void): string[] {
   const out: string[] = [];
   let cursor = 0;
   let calls = 0;
@@ -19,9 +19,9 @@ const seeded = (seed: number) => {
   return () => rng.next() / 0x1_0000_0000;
 };
 
-describe('HashTable, the large encoding', () => {
+describe("DenseMap, a hash's large encoding", () => {
   test('grows its index shard by shard, and finds every field through growth and shrinking', () => {
-    const t = new HashTable<string>(8);
+    const t = new DenseMap<string>(8);
     for (let i = 0; i < 5000; i++) t.set(`f${i}`, `v${i}`);
     expect(t.size).toBe(5000);
     for (let i = 0; i < 5000; i++) expect(t.get(`f${i}`)).toBe(`v${i}`);
@@ -37,7 +37,7 @@ describe('HashTable, the large encoding', () => {
   test('agrees with a Map through thousands of random sets and deletes, scans and samples included', () => {
     for (let seed = 1; seed <= 40; seed++) {
       const rng = new Rng(seed);
-      const t = new HashTable<number>(rng.pick([1, 2, 4, 16]));
+      const t = new DenseMap<number>(rng.pick([1, 2, 4, 16]));
       const model = new Map<string, number>();
       const keys = rng.int(400) + 5;
       for (let op = 0; op < 3000; op++) {
@@ -63,7 +63,7 @@ describe('HashTable, the large encoding', () => {
 
   test("an iteration returns every field present from its start to its end, while others come and go (Redis's SCAN guarantee)", () => {
     const rng = new Rng(7);
-    const t = new HashTable<number>(4);
+    const t = new DenseMap<number>(4);
     for (let i = 0; i < 2000; i++) t.set(`stay${i}`, i);
     let churn = 0;
     const seen = new Set(scanAll(t, 10, () => {
@@ -78,7 +78,7 @@ describe('HashTable, the large encoding', () => {
   });
 
   test('a frozen view keeps the entries as they were; writes after it copy chunks, not the view', () => {
-    const t = new HashTable<string>(4);
+    const t = new DenseMap<string>(4);
     for (let i = 0; i < 100; i++) t.set(`f${i}`, 'old');
     const frozen = t.freeze();
     const before = new Map(frozenPairs(frozen));
@@ -92,7 +92,7 @@ describe('HashTable, the large encoding', () => {
   });
 
   test('a clone and its original write independently, whichever writes first', () => {
-    const t = new HashTable<string>(4);
+    const t = new DenseMap<string>(4);
     for (let i = 0; i < 50; i++) t.set(`f${i}`, 'v');
     const c = t.clone();
     c.set('f0', 'clone');
@@ -105,7 +105,7 @@ describe('HashTable, the large encoding', () => {
   });
 
   test('draws fields uniformly, after deletions moved fields about', () => {
-    const t = new HashTable<number>(4);
+    const t = new DenseMap<number>(4);
     for (let i = 0; i < 300; i++) t.set(`f${i}`, i);
     for (let i = 0; i < 300; i += 3) t.delete(`f${i}`);
     for (let i = 0; i < 300; i += 9) t.set(`f${i}`, i);
@@ -125,7 +125,7 @@ describe('HashTable, the large encoding', () => {
   });
 
   test('an empty table draws nothing and scans to nothing', () => {
-    const t = new HashTable<string>();
+    const t = new DenseMap<string>();
     expect(t.randomField()).toBeUndefined();
     t.set('a', '1');
     t.delete('a');
