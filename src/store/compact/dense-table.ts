@@ -8,6 +8,8 @@ const CHUNK_MASK = CHUNK - 1;
 const SHARD_TARGET = 1024;
 /** Slots in a new shard's table. */
 const MIN_SLOTS = 8;
+/** The first chunk's first room for hashes, doubled up to CHUNK: a small table should not take 4 KB for them. */
+const FIRST_HASHES = 8;
 /** Fibonacci hashing: a slot comes from the top bits of the hash times this, which mixes in every bit of it. */
 const SPREAD = 0x9e3779b1;
 
@@ -32,8 +34,11 @@ export type FrozenChunks = readonly (readonly unknown[])[];
  *   about SHARD_TARGET entries at a time, so no insert ever rehashes the
  *   whole of it (one table of a million slots took 13-65 ms to rebuild).
  *
- * Per entry that is the key (and value), a reference each in a chunk, and
- * 10.7 to 21.3 bytes of index: a Map spends 28 on its entry alone,
+ * The hashes are kept per position too, so that moving the last entry
+ * into a hole finds its slot without hashing its key again.
+ *
+ * Per entry that is the key (and value), a reference each in a chunk, its
+ * hash and 10.7 to 21.3 bytes of index: a Map spends 28 on its entry alone,
  * and still needs the sequence for random access. Nothing is bounded by V8's
  * 2^24-entry limit on a Map.
  *
@@ -46,6 +51,8 @@ export class DenseTable {
   private owned: boolean[] | null = null;
   /** Per shard, its table: slot j is [2j] the position + 1, [2j + 1] the hash. */
   private shards: Int32Array[] = [new Int32Array(2 * MIN_SLOTS)];
+  /** Per chunk, the hash of each of its positions. */
+  private hashChunks: Int32Array[] = [];
   /** Entries per shard. */
   private counts: number[] = [0];
   /** Shards are addressed by the low `level` bits of the hash, plus `split` of them by one bit more. */
@@ -74,6 +81,10 @@ export class DenseTable {
 
   protected setCompanion(i: number, v: unknown): void {
     this.writable(i >>> CHUNK_BITS)[(i & CHUNK_MASK) * 2 + 1] = v;
+  }
+
+  private hashAt(i: number): number {
+    return this.hashChunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
   }
 
   /** The position of `key`, -1 when absent. */
@@ -122,8 +133,10 @@ export class DenseTable {
     table[2 * slot + 1] = h;
     this.counts[s]++;
     const c = k >>> CHUNK_BITS;
+    const at = k & CHUNK_MASK;
     if (c === this.chunks.length) {
       this.chunks.push(this.stride === 1 ? [key] : [key, value]);
+      this.hashChunks.push(new Int32Array(c === 0 ? FIRST_HASHES : CHUNK));
       this.owned?.push(true);
     } else {
       const chunk = this.writable(c);
@@ -132,6 +145,13 @@ export class DenseTable {
       // Pushes leave up to half again as much room; a full chunk never grows.
       if (chunk.length === CHUNK * this.stride) this.chunks[c] = chunk.slice();
     }
+    let hashes = this.hashChunks[c];
+    if (at === hashes.length) {
+      hashes = new Int32Array(Math.min(CHUNK, 2 * at));
+      hashes.set(this.hashChunks[c]);
+      this.hashChunks[c] = hashes;
+    }
+    hashes[at] = h;
     this.size = k + 1;
     if (this.size > this.shards.length * this.shardTarget) this.splitOne();
     return k;
@@ -144,7 +164,7 @@ export class DenseTable {
   protected removeEntry(i: number, slot = -1): void {
     let s = this.located;
     if (slot < 0) {
-      const h = hashMember(this.keyAt(i));
+      const h = this.hashAt(i);
       s = this.shardOf(h);
       slot = this.slotOf(s, i, h);
     }
@@ -154,17 +174,18 @@ export class DenseTable {
     const from = this.chunks[last >>> CHUNK_BITS];
     const fromAt = (last & CHUNK_MASK) * stride;
     if (i !== last) {
-      // The last entry's slot is found by its hash, computed again: keeping each position's hash would cost 4 bytes an entry.
-      const h = hashMember(from[fromAt] as string);
+      const h = this.hashAt(last);
       const ls = this.shardOf(h);
       this.shards[ls][2 * this.slotOf(ls, last, h)] = i + 1;
       const to = this.writable(i >>> CHUNK_BITS);
       const toAt = (i & CHUNK_MASK) * stride;
       to[toAt] = from[fromAt];
       if (stride === 2) to[toAt + 1] = from[fromAt + 1];
+      this.hashChunks[i >>> CHUNK_BITS][i & CHUNK_MASK] = h;
     }
     if (fromAt === 0) {
       this.chunks.pop();
+      this.hashChunks.pop();
       this.owned?.pop();
     } else {
       const chunk = this.writable(last >>> CHUNK_BITS);
@@ -278,6 +299,7 @@ export class DenseTable {
     copy.chunks = this.chunks.slice();
     copy.owned = this.disown();
     copy.shards = this.shards.map((t) => t.slice());
+    copy.hashChunks = this.hashChunks.map((h) => h.slice());
     copy.counts = this.counts.slice();
     copy.level = this.level;
     copy.split = this.split;

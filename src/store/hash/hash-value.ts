@@ -45,7 +45,7 @@ const FRESH_PAIRS = 16;
 const SMALL_TABLE_CHARS = 128 * 64;
 
 /** Memory a hashtable hash takes per field besides the field and value strings (measured, Node 20: heap and index). */
-const TABLE_ENTRY_BYTES = 34;
+const TABLE_ENTRY_BYTES = 38;
 
 /**
  * A hash value. Small hashes are packed (Redis's `listpack`): field, value,
@@ -123,8 +123,8 @@ export class HashValue implements TypedValue {
 
   /**
    * A packed hash is its one string; a table's fields and values are
-   * sampled, plus what the table takes per field (measured: 34 bytes, its
-   * two slots in a chunk and its share of the index).
+   * sampled, plus what the table takes per field (measured: 38 bytes, its
+   * two slots in a chunk, its hash and its share of the index).
    */
   memoryUsage(samples: number): number {
     if (this.table === null) return VALUE_OBJECT + stringSize(this.packed!.length);

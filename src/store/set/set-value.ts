@@ -11,7 +11,7 @@ import {
 import { SetSnapshot } from './set-snapshot.js';
 
 /** Memory a hashtable set takes per member besides the member string (measured, Node 20: heap and index). */
-const HASHTABLE_SLOT_BYTES = 25;
+const HASHTABLE_SLOT_BYTES = 29;
 
 /** SADD takes members into a listpack or intset in one go (addAll) when it brings at least this many. */
 const BATCH_MIN = 8;
@@ -396,7 +396,7 @@ export class SetValue implements TypedValue {
   /**
    * A packed encoding is its one string; a hashtable's members are counted
    * exactly from its byte total, plus what the table takes per member
-   * (measured: 25 bytes, a chunk slot and its share of the index).
+   * (measured: 29 bytes, a chunk slot, its hash and its share of the index).
    */
   memoryUsage(): number {
     if (this.table === null) return VALUE_OBJECT + stringSize(this.packed.length);
