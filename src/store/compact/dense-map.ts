@@ -46,11 +46,6 @@ export class DenseMap<V> extends DenseTable {
     return true;
   }
 
-  /** Every entry, in position order. */
-  entries(): IterableIterator<[string, V]> {
-    return frozenPairs<V>(this.chunks);
-  }
-
   forEach(fn: (value: V, field: string) => void): void {
     for (const chunk of this.chunks) {
       for (let i = 0; i < chunk.length; i += 2) fn(chunk[i + 1] as V, chunk[i] as string);
@@ -73,7 +68,7 @@ export class DenseMap<V> extends DenseTable {
   }
 }
 
-/** The field/value pairs of a table's chunks (frozen or live), in position order. */
+/** The field/value pairs of a table's frozen chunks, in position order. */
 export function* frozenPairs<V>(chunks: FrozenChunks): IterableIterator<[string, V]> {
   for (const chunk of chunks) {
     for (let i = 0; i < chunk.length; i += 2) yield [chunk[i] as string, chunk[i + 1] as V];

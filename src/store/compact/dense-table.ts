@@ -1,4 +1,3 @@
-import { hashMember } from './member-hash.js';
 
 const CHUNK_BITS = 10;
 /** Entries per chunk: what one write into a shared chunk copies. */
@@ -85,12 +84,6 @@ export class DenseTable {
 
   private hashAt(i: number): number {
     return this.hashChunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
-  }
-
-  /** The position of `key`, -1 when absent. */
-  positionOf(key: string): number {
-    const slot = this.locate(key, hashMember(key));
-    return slot < 0 ? -1 : this.shards[this.located][2 * slot] - 1;
   }
 
   /** The position held in slot `slot` of the shard the last `locate` probed. */

@@ -26,9 +26,9 @@ function whole(fields: boolean, values: boolean) {
 /**
  * HSCAN. A packed hash is returned whole with cursor 0, whatever the cursor,
  * as Redis returns a listpack; a table is walked by position (see
- * DenseTable.scanPositions for the cursor and its guarantee). As in Redis the cursor is read
- * before the key, and the options only once the key is known to be a hash;
- * fields past their deadline are left out, not expired.
+ * DenseTable.scanPositions for the cursor and its guarantee). As in Redis
+ * the cursor is read before the key, and the options only once the key is
+ * known to be a hash; fields past their deadline are left out, not expired.
  */
 function hscan(c: Ctx, argv: string[]): void {
   // Positions stay below 2^53, so a larger cursor, rounded, still lies past them all.

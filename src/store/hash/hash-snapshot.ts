@@ -1,7 +1,7 @@
+import { frozenPairs } from '../compact/dense-map.js';
 import type { FrozenChunks } from '../compact/dense-table.js';
 import type { Packed } from '../compact/packed.js';
 import { REBUILD_ITEMS_PER_COMMAND, type ValueSnapshot } from '../keyspace/value.js';
-import { frozenPairs } from '../compact/dense-map.js';
 import { forEachTuple } from './packed-tuples.js';
 
 /**
