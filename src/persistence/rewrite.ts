@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Effect } from '../core/propagation.js';
 import type { Keyspace } from '../store/keyspace/keyspace.js';
 import type { BigMap } from '../store/keyspace/big-map.js';
+import type { KeyTable } from '../store/keyspace/key-table.js';
 import { isString, stringText, type Value } from '../store/keyspace/value.js';
 import { AofBuffer } from './aof-buffer.js';
 import type { Command } from '../core/command.js';
@@ -35,9 +36,9 @@ const MAX_PENDING = 4 * WRITE_AT;
  */
 interface Contents {
   baseIndex: number;
-  dict: BigMap<string, Value>;
+  dict: KeyTable;
   expires: BigMap<string, number>;
-  /** The walk over the dictionary; null once it has ended. */
+  /** The walk over the dictionary, which may meet a key twice (KeyTable.liveEntries); null once it has ended. */
   iterator: Iterator<[string, Value]> | null;
   /** Every key is accounted for: writes here go to the new incremental file as they come. */
   done: boolean;
@@ -139,12 +140,12 @@ export class AofRewrite {
   ) {
     this.rdbForm = rdbBase !== null;
     this.baseFile = new FileQueue(io, baseFd, (err) => this.fail(err));
-    // An RDB base walks nothing here; a parked Map iterator would keep its dictionary's old tables alive meanwhile.
+    // An RDB base walks nothing here.
     this.contents = this.rdbForm ? [] : host.keyspace.dbs.map((db) => ({
       baseIndex: db.index,
       dict: db.dict,
       expires: db.expires,
-      iterator: db.dict.entries(),
+      iterator: db.dict.liveEntries(),
       done: false,
       visited: new KeySet(),
       pending: new Set<string>(),

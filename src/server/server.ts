@@ -349,7 +349,6 @@ export class Server implements PersistenceHost<Client> {
   /** Periodic work in bounded slices: active expiry and idle-client timeouts. */
   private serverCron(): void {
     this.expireCycle(Date.now() + Math.max(1, Math.floor(250 / this.config.num('hz'))));
-    this.keyspace.maintain();
     if (this.tracking.clients !== 0) this.tracking.limit();
     this.memory.cron();
     const timeout = this.config.num('timeout');

@@ -5,12 +5,14 @@ import { describe, expect, test } from 'vitest';
 /**
  * The layering rule of docs/architecture.md: a module may import from its
  * own layer or a lower one, never from a higher one. Layers are matched by
- * the longest prefix, so store/keyspace is its own layer below core while
- * the rest of store sits above it.
+ * the longest prefix, so store/keyspace (with store/compact, the encodings
+ * its dictionary shares with the collections) is its own layer below core
+ * while the rest of store sits above it.
  */
 const LAYERS: [prefix: string, rank: number][] = [
   ['protocol/', 0],
   ['store/keyspace/', 1],
+  ['store/compact/', 1],
   ['core/', 2],
   ['store/', 3],
   ['queues/', 4],

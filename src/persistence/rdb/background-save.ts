@@ -1,5 +1,6 @@
 import type { BigMap } from '../../store/keyspace/big-map.js';
 import type { Database, KeyGuard } from '../../store/keyspace/database.js';
+import type { KeyTable } from '../../store/keyspace/key-table.js';
 import type { Keyspace } from '../../store/keyspace/keyspace.js';
 import type { Value } from '../../store/keyspace/value.js';
 import type { FileQueue } from '../file-queue.js';
@@ -17,12 +18,12 @@ const MAX_PENDING = 4 << 20;
 /** One database's contents as they were when the save began; the object follows them through SWAPDB. */
 interface Contents {
   index: number;
-  dict: BigMap<string, Value>;
+  dict: KeyTable;
   expires: BigMap<string, number>;
   /** Keys already in the file, or kept for it, or made after the save began. */
   visited: KeySet;
   guard: KeyGuard;
-  part: number;
+  /** The walk over the dictionary, which may meet a key twice (KeyTable.liveEntries); null until it starts. */
   entries: Iterator<[string, Value]> | null;
 }
 
@@ -81,7 +82,7 @@ export class BackgroundSave {
       if (db.dict.size === 0) continue;
       const c: Contents = {
         index: db.index, dict: db.dict, expires: db.expires, visited: new KeySet(),
-        guard: { before: (key) => this.before(c, key) }, part: 0, entries: null,
+        guard: { before: (key) => this.before(c, key) }, entries: null,
       };
       db.guard = c.guard;
       this.contents.push(c);
@@ -156,16 +157,13 @@ export class BackgroundSave {
     const c = this.contents[this.current];
     if (c === undefined) return false;
     if (c.entries === null) {
-      if (c.part === 0) this.out.beginDb(c.index, c.dict.size, c.expires.size);
-      c.entries = c.dict.partEntries(c.part);
+      this.out.beginDb(c.index, c.dict.size, c.expires.size);
+      c.entries = c.dict.liveEntries();
     }
     const r = c.entries.next();
     if (r.done) {
-      c.entries = null;
-      if (++c.part >= c.dict.partCount) {
-        this.unguard(c);
-        this.current++;
-      }
+      this.unguard(c);
+      this.current++;
       return true;
     }
     const [key, value] = r.value;

@@ -199,12 +199,9 @@ export function writeRdb(fd: number, src: RdbSource, nowMs: number): void {
     if (dict.size === 0) continue;
     out.beginDb(db.index, dict.size, db.expires.size);
     const expires = db.expires;
-    for (let part = 0; part < dict.partCount; part++) {
-      const entries = dict.partEntries(part);
-      for (let e = entries.next(); !e.done; e = entries.next()) {
-        const [key, value] = e.value;
-        out.entry(key, value, expires.size === 0 ? -1 : expires.get(key) ?? -1);
-      }
+    for (let i = 0; i < dict.size; i++) {
+      const key = dict.keyAt(i);
+      out.entry(key, dict.valueAt(i), expires.size === 0 ? -1 : expires.get(key) ?? -1);
     }
   }
   out.finish();

@@ -1,8 +1,8 @@
 
-const CHUNK_BITS = 10;
+export const CHUNK_BITS = 10;
 /** Entries per chunk: what one write into a shared chunk copies. */
-const CHUNK = 1 << CHUNK_BITS;
-const CHUNK_MASK = CHUNK - 1;
+export const CHUNK = 1 << CHUNK_BITS;
+export const CHUNK_MASK = CHUNK - 1;
 /** Average entries per index shard before the next one is split. */
 const SHARD_TARGET = 1024;
 /** Slots in a new shard's table. */

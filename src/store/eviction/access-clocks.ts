@@ -1,26 +1,19 @@
-import { BigMap } from '../keyspace/big-map.js';
 import type { Database } from '../keyspace/database.js';
 import type { KeyAccess } from '../keyspace/key-meters.js';
+import type { KeyTable } from '../keyspace/key-table.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { LFU_INIT_VAL, lfuDecayed, lfuLogIncr, lfuMinutes, lfuPack } from './lfu.js';
 import { idleMs, LRU_CLOCK_MAX, lruClock } from './lru-clock.js';
 
 /**
- * Per-key access clocks, one map per database beside the key dictionary:
- * an LRU clock or a packed LFU stamp, Redis's 24 bits per object. Strings
- * are JS primitives with no room for a field, and wrapping every value in
- * an entry object would cost every lookup a second dereference, so the
- * clocks sit apart and cost nothing while no LRU/LFU policy is chosen.
- * They are kept lazily: a key without an entry has not been touched since
- * tracking began (`since`), so switching a policy on needs no walk of the
- * keyspace; an entry appears when a key is created or first looked up.
+ * Per-key access clocks: an LRU clock or a packed LFU stamp, Redis's 24
+ * bits per object, kept beside each key in its database's dictionary
+ * (KeyTable's stamps) while an LRU or LFU policy is chosen. Switching one
+ * on stamps every existing key as used at that moment.
  */
 export class AccessClocks implements KeyAccess {
-  private maps: BigMap<string, number>[];
-  /** Per database, where the eviction's walk round its clocks stopped (see sweep). */
-  private readonly walks: (ClockWalk | null)[];
-  /** The stamp a key without an entry reads as: when tracking began. */
-  private readonly since: number;
+  /** Per database, where the eviction's walk round its stamps stopped (see sweep). */
+  private readonly walks: ClockWalk[];
   logFactor = 10;
   decayTime = 1;
 
@@ -28,9 +21,14 @@ export class AccessClocks implements KeyAccess {
     private readonly ks: Keyspace,
     readonly mode: 'lru' | 'lfu',
   ) {
-    this.maps = ks.dbs.map(() => new BigMap<string, number>());
-    this.walks = ks.dbs.map(() => null);
-    this.since = this.fresh();
+    const stamp = this.fresh();
+    for (const db of ks.dbs) db.dict.keepStamps(stamp);
+    this.walks = ks.dbs.map(() => newWalk());
+  }
+
+  /** Stops keeping stamps (no LRU or LFU policy any more). */
+  release(): void {
+    for (const db of this.ks.dbs) db.dict.dropStamps();
   }
 
   /** A new object's stamp: Redis's createObject. */
@@ -39,44 +37,35 @@ export class AccessClocks implements KeyAccess {
     return this.mode === 'lru' ? lruClock(now) : lfuPack(lfuMinutes(now), LFU_INIT_VAL);
   }
 
+  /** The key's stamp; the key must exist. */
   private stamp(db: Database, key: string): number {
-    return this.maps[db.index].get(key) ?? this.since;
+    return db.dict.stampAt(db.dict.indexOf(key));
   }
 
-  touch(db: Database, key: string): void {
+  touch(db: Database): void {
     const now = this.ks.now;
-    const map = this.maps[db.index];
+    const dict = db.dict;
+    const i = dict.found;
     if (this.mode === 'lru') {
-      map.set(key, lruClock(now));
+      dict.setStampAt(i, lruClock(now));
       return;
     }
-    const counter = lfuLogIncr(lfuDecayed(map.get(key) ?? this.since, now, this.decayTime), this.logFactor);
-    map.set(key, lfuPack(lfuMinutes(now), counter));
+    const counter = lfuLogIncr(lfuDecayed(dict.stampAt(i), now, this.decayTime), this.logFactor);
+    dict.setStampAt(i, lfuPack(lfuMinutes(now), counter));
   }
 
-  created(db: Database, key: string): void {
-    const map = this.maps[db.index];
-    map.set(key, this.fresh());
-    // A parked walk keeps every table its Map has grown into since it last moved: let it go once the Map has doubled.
-    const walk = this.walks[db.index];
-    if (walk !== null && map.size > 2 * walk.startSize + WALK_SLACK) this.walks[db.index] = null;
-  }
-
-  forget(db: Database, key: string): void {
-    const map = this.maps[db.index];
-    if (map.size !== 0) map.delete(key);
+  created(db: Database): void {
+    db.dict.setStampAt(db.dict.found, this.fresh());
   }
 
   flushed(db: Database): void {
-    this.maps[db.index] = new BigMap();
-    this.walks[db.index] = null;
+    db.dict.keepStamps(this.fresh());
+    this.walks[db.index] = newWalk();
   }
 
   swapped(a: Database, b: Database): void {
-    const maps = this.maps;
-    [maps[a.index], maps[b.index]] = [maps[b.index], maps[a.index]];
-    this.walks[a.index] = null;
-    this.walks[b.index] = null;
+    this.walks[a.index] = newWalk();
+    this.walks[b.index] = newWalk();
   }
 
   /**
@@ -86,15 +75,17 @@ export class AccessClocks implements KeyAccess {
    */
   restore(db: Database, key: string, idleSecs: number, freq: number): void {
     const now = this.ks.now;
+    const i = db.dict.indexOf(key);
+    if (i < 0) return;
     if (this.mode === 'lfu') {
-      if (freq >= 0) this.maps[db.index].set(key, lfuPack(lfuMinutes(now), freq));
+      if (freq >= 0) db.dict.setStampAt(i, lfuPack(lfuMinutes(now), freq));
       return;
     }
     if (idleSecs < 0) return;
     const clock = lruClock(now);
     let stamp = clock - idleSecs;
     if (stamp < 0) stamp = (clock + Math.floor(LRU_CLOCK_MAX / 2)) % LRU_CLOCK_MAX;
-    this.maps[db.index].set(key, stamp);
+    db.dict.setStampAt(i, stamp);
   }
 
   /** rdbSaveKeyValuePair's hint: whole idle seconds under LRU, the decayed counter under LFU. */
@@ -117,70 +108,39 @@ export class AccessClocks implements KeyAccess {
    * `idle`): idle time under LRU, 255 minus the decayed counter under LFU.
    */
   score(db: Database, key: string): number {
-    return this.mode === 'lru' ? this.idleMs(db, key) : 255 - this.frequency(db, key);
+    return this.scoreOf(this.stamp(db, key));
   }
 
-  /**
-   * The score of a key that has an entry, else undefined: an entry proves
-   * the key exists (deletion drops it), which saves the sampler a lookup
-   * in the dictionary for nearly every key once eviction has churned.
-   */
-  scoreIfStamped(db: Database, key: string): number | undefined {
-    const stamp = this.maps[db.index].get(key);
-    if (stamp === undefined) return undefined;
+  private scoreOf(stamp: number): number {
     return this.mode === 'lru' ? idleMs(stamp, this.ks.now) : 255 - lfuDecayed(stamp, this.ks.now, this.decayTime);
   }
 
   /**
-   * Whether every key of the database has an entry: true unless keys came
-   * in before tracking began (then only sampling the dictionary reaches them).
-   * Entries never outlive their key (forget), so counting is enough.
-   */
-  coversAll(db: Database): boolean {
-    return this.maps[db.index].size >= db.dict.size;
-  }
-
-  /**
    * Offers the eviction pool up to `n` keys of the database with their
-   * scores, walking round the clocks from where the last walk stopped: the
-   * key and its stamp sit side by side in the Map's entry table, so each
-   * costs a read of the next entry where a sampled key costs a hash lookup.
-   * The walk goes in the order keys were first stamped; a stretch of keys
-   * used recently gives poor candidates, which is why the evictor reads on
-   * while the pool's best is below typicalScore. Returns how many were
+   * scores and positions, walking round the dictionary's positions from
+   * where the last walk stopped: a key and its stamp cost a read of
+   * consecutive memory, where a random sample costs a lookup. A stretch of
+   * keys used recently gives poor candidates, which is why the evictor reads
+   * on while the pool's best is below typicalScore. Returns how many were
    * offered.
    */
-  sweep(db: Database, n: number, offer: (score: number, key: string) => void): number {
-    const map = this.maps[db.index];
-    const size = map.size;
-    let walk = this.walks[db.index];
-    if (walk === null || walk.map !== map) {
-      walk = this.walks[db.index] = { map, part: 0, it: map.partEntries(0), startSize: size, lapSum: 0, lapCount: 0, lastLapMean: -1 };
-    }
-    const now = this.ks.now;
-    const lru = this.mode === 'lru';
+  sweep(db: Database, n: number, offer: (score: number, key: string, at: number) => void): number {
+    const dict: KeyTable = db.dict;
+    const size = dict.size;
+    const walk = this.walks[db.index];
     let offered = 0;
-    let restarts = 0;
-    while (offered < n && offered < size) {
-      const r = walk.it.next();
-      if (r.done) {
-        // The next part, or round to the first; a walk that meets its start twice over has nothing to give.
-        walk.part = walk.part + 1 < map.partCount ? walk.part + 1 : 0;
-        if (walk.part === 0) {
-          if (++restarts > 2) break;
-          if (walk.lapCount !== 0) walk.lastLapMean = walk.lapSum / walk.lapCount;
-          walk.lapSum = 0;
-          walk.lapCount = 0;
-        }
-        walk.it = map.partEntries(walk.part);
-        continue;
+    for (; offered < n && offered < size; offered++) {
+      if (walk.at >= size) {
+        walk.at = 0;
+        if (walk.lapCount !== 0) walk.lastLapMean = walk.lapSum / walk.lapCount;
+        walk.lapSum = 0;
+        walk.lapCount = 0;
       }
-      const [key, stamp] = r.value;
-      const score = lru ? idleMs(stamp, now) : 255 - lfuDecayed(stamp, now, this.decayTime);
+      const at = walk.at++;
+      const score = this.scoreOf(dict.stampAt(at));
       walk.lapSum += score;
       walk.lapCount++;
-      offer(score, key);
-      offered++;
+      offer(score, dict.keyAt(at), at);
     }
     return offered;
   }
@@ -191,31 +151,19 @@ export class AccessClocks implements KeyAccess {
    */
   typicalScore(db: Database): number {
     const walk = this.walks[db.index];
-    if (walk === null) return 0;
     if (walk.lastLapMean >= 0) return walk.lastLapMean;
     return walk.lapCount === 0 ? 0 : walk.lapSum / walk.lapCount;
   }
-
-  /** Entries held, over all databases (MEMORY STATS' overhead). */
-  get entries(): number {
-    let n = 0;
-    for (const m of this.maps) n += m.size;
-    return n;
-  }
 }
 
-/** A walk round one database's clocks: the part of the BigMap it is in, and where. */
+/** A walk round one database's positions, and the scores it read in its current lap and its last whole one (-1: none yet). */
 interface ClockWalk {
-  map: BigMap<string, number>;
-  part: number;
-  it: Iterator<[string, number]>;
-  /** The Map's size when the walk began (see created). */
-  startSize: number;
-  /** The scores read in the current lap, and the mean of the last whole one (-1: none yet). */
+  at: number;
   lapSum: number;
   lapCount: number;
   lastLapMean: number;
 }
 
-/** Growth a parked walk is allowed beyond doubling before it is dropped, so that small Maps do not restart their walks often. */
-const WALK_SLACK = 1024;
+function newWalk(): ClockWalk {
+  return { at: 0, lapSum: 0, lapCount: 0, lastLapMean: -1 };
+}

@@ -44,7 +44,7 @@ export class Evictor {
   /** Per database, where volatile sampling stopped walking the deadlines. */
   private readonly walks: ({ map: object; it: Iterator<[string, number]> } | null)[];
   private nextDb = 0;
-  private readonly offers: ((score: number, key: string) => void)[] = [];
+  private readonly offers: ((score: number, key: string, at: number) => void)[] = [];
 
   constructor(private readonly ks: Keyspace) {
     this.walks = ks.dbs.map(() => null);
@@ -107,28 +107,32 @@ export class Evictor {
       if (keys === 0) return null;
       for (let c = this.pool.pop(); c !== undefined; c = this.pool.pop()) {
         const db = dbs[c.db];
+        // Still at the position it was offered from (a removal since may have moved another key there), else looked up.
+        if (c.at >= 0 && c.at < db.dict.size && db.dict.keyAt(c.at) === c.key) {
+          db.dict.foundAt(c.at);
+          return [db, c.key];
+        }
         if (this.candidates(db).has(c.key)) return [db, c.key];
       }
     }
   }
 
   /**
-   * Offers `maxmemory-samples` keys of a database to the pool. Under LRU
-   * and LFU, once every key has a clock, they come from a walk round the
-   * clocks (AccessClocks.sweep): no lookup per key, which is what a random
-   * sample of a JS Map costs, in cache misses. Otherwise they are drawn
-   * uniformly from the dictionary's scan log (a draw may land on a key since
-   * deleted, or, for a volatile policy, on one without a TTL: it is drawn
-   * again, a bounded number of times). Deadlines have no log to draw from,
-   * so when few keys have one, the rest of the sample walks round them.
+   * Offers `maxmemory-samples` keys of a database to the pool. Under
+   * allkeys-lru and allkeys-lfu they come from a walk round the
+   * dictionary's positions and stamps (AccessClocks.sweep): no lookup per
+   * key, which is what a random sample costs, in cache misses. Under the
+   * volatile policies they are drawn uniformly from the dictionary (a draw
+   * may land on a key without a TTL: it is drawn again, a bounded number of
+   * times); deadlines have no random access, so when few keys have one, the
+   * rest of the sample walks round them.
    */
   private populate(db: Database): void {
     const n = this.samples;
     const volatile = this.policy.volatile;
-    const order = db.dict.order;
     let got = 0;
     const access = volatile ? null : (this.ks.access as AccessClocks | null);
-    if (access !== null && access.coversAll(db)) {
+    if (access !== null) {
       // Read on past a stretch of recently used keys, within a bound, until the pool holds a typical candidate.
       const offer = this.offerer(db);
       const typical = access.typicalScore(db);
@@ -141,15 +145,9 @@ export class Evictor {
       return;
     }
     for (let tries = 0; got < n && tries < 4 * n; tries++) {
-      const key = order.sample();
+      const key = db.dict.randomKey();
       if (key === undefined) break;
-      const stamped = access?.scoreIfStamped(db, key);
-      if (stamped !== undefined) {
-        got++;
-        this.pool.offer(stamped, key, db.index);
-        continue;
-      }
-      const when = volatile ? db.expires.get(key) : db.dict.has(key) ? -1 : undefined;
+      const when = volatile ? db.expires.get(key) : -1;
       if (when === undefined) continue;
       got++;
       this.pool.offer(this.score(db, key, when), key, db.index);
@@ -161,9 +159,9 @@ export class Evictor {
   }
 
   /** An offer function for the database's candidates, made once per database. */
-  private offerer(db: Database): (score: number, key: string) => void {
+  private offerer(db: Database): (score: number, key: string, at: number) => void {
     let f = this.offers[db.index];
-    if (f === undefined) f = this.offers[db.index] = (score, key) => this.pool.offer(score, key, db.index);
+    if (f === undefined) f = this.offers[db.index] = (score, key, at) => this.pool.offer(score, key, db.index, at);
     return f;
   }
 
@@ -191,21 +189,18 @@ export class Evictor {
       const db = dbs[(++this.nextDb) % dbs.length];
       if (this.candidates(db).size === 0) continue;
       if (this.policy.volatile) return [db, this.randomDeadlineKey(db)];
-      for (;;) {
-        const key = db.dict.order.sample();
-        if (key !== undefined && db.dict.has(key)) return [db, key];
-      }
+      return [db, db.dict.randomKey()!];
     }
     return null;
   }
 
   /**
-   * A key with a deadline: drawn from the dictionary's scan log, or, when
+   * A key with a deadline: drawn from the dictionary, or, when
    * a few draws find none with a TTL, a random 0-15 steps along the walk.
    */
   private randomDeadlineKey(db: Database): string {
     for (let tries = 0; tries < 20; tries++) {
-      const key = db.dict.order.sample();
+      const key = db.dict.randomKey();
       if (key !== undefined && db.expires.has(key)) return key;
     }
     let skip = Math.floor(Math.random() * 16) % db.expires.size;

@@ -5,6 +5,8 @@ interface Candidate {
   score: number;
   key: string;
   db: number;
+  /** Where the key was in its database's dictionary when offered (-1: not known), to confirm it is still there without a lookup. */
+  at: number;
 }
 
 /**
@@ -16,7 +18,7 @@ interface Candidate {
 export class EvictionPool {
   private entries: Candidate[] = [];
 
-  offer(score: number, key: string, db: number): void {
+  offer(score: number, key: string, db: number, at = -1): void {
     const e = this.entries;
     let k = 0;
     while (k < e.length && e[k].score < score) k++;
@@ -29,12 +31,13 @@ export class EvictionPool {
       c.score = score;
       c.key = key;
       c.db = db;
+      c.at = at;
       e[k - 1] = c;
       return;
     }
     e.push(e[e.length - 1]);
     for (let i = e.length - 2; i > k; i--) e[i] = e[i - 1];
-    e[k] = { score, key, db };
+    e[k] = { score, key, db, at };
   }
 
   /** The best candidate, taken out of the pool; undefined when empty. */

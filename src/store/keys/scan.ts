@@ -57,23 +57,22 @@ export function parseScanOptions(argv: string[], first: number, allowType: boole
 }
 
 /**
- * SCAN over the current database in its dictionary's ScanOrder (see there for
- * the cursor and its guarantee). Filters apply in Redis's order: pattern,
+ * SCAN over the current database by its dictionary's positions (the cursor
+ * and its guarantee are DenseTable.scanPositions'). Filters apply in Redis's order: pattern,
  * then expiry (an expired key is deleted), then type, whose check Redis makes
  * with a lookup that counts a keyspace hit.
  */
 function scan(c: Ctx, argv: string[]): void {
-  // Sequence numbers stay below 2^53, so a larger cursor, rounded, still lies past them all.
+  // Positions stay below 2^53, so a larger cursor, rounded, still lies past them all.
   const cursor = Number(parseCursor(argv[1]));
   const { count, pattern, type } = parseScanOptions(argv, 2, true);
   const db = c.db;
   const ks = c.keyspace;
   const keys: string[] = [];
-  const next = db.dict.order.scan(cursor, count, keys);
+  const next = db.dict.scan(cursor, count, keys);
   let found = 0;
   for (const key of keys) {
     if (pattern !== null && !globMatch(pattern, key)) continue;
-    // Also skips the order's stale entries (keys no longer there).
     const v = db.get(key);
     if (v === undefined) continue;
     if (type !== null) {

@@ -11,11 +11,6 @@ import { ScanOrder, type ScanMembers } from './scan-order.js';
 export class BigMap<K, V> implements ScanMembers<K> {
   private parts: Map<K, V>[] = [new Map()];
   private count = 0;
-  /**
-   * Counts insertions and deletions (not updates in place): how RANDOMKEY's
-   * walk tells that its parked iterator may be pinning rehashed tables.
-   */
-  version = 0;
 
   readonly order: ScanOrder<K> | null;
 
@@ -68,7 +63,6 @@ export class BigMap<K, V> implements ScanMembers<K> {
         m.set(key, value);
         if (m.size !== before) {
           this.count++;
-          this.version++;
           if (this.order !== null) this.order.added(key);
         }
         return;
@@ -87,7 +81,6 @@ export class BigMap<K, V> implements ScanMembers<K> {
     }
     target.set(key, value);
     this.count++;
-    this.version++;
     if (this.order !== null) this.order.added(key);
   }
 
@@ -95,7 +88,6 @@ export class BigMap<K, V> implements ScanMembers<K> {
     for (const m of this.parts) {
       if (m.delete(key)) {
         this.count--;
-        this.version++;
         if (this.order !== null) this.order.removed();
         return true;
       }
@@ -106,7 +98,6 @@ export class BigMap<K, V> implements ScanMembers<K> {
   clear(): void {
     this.parts = [new Map()];
     this.count = 0;
-    this.version++;
     if (this.order !== null) this.order.clear();
   }
 

@@ -1,15 +1,8 @@
 import { BigMap } from './big-map.js';
 import { DeadlineHeap } from './deadline-heap.js';
-import type { ScanOrder } from './scan-order.js';
+import { KeyTable } from './key-table.js';
 import { isString, type Value } from './value.js';
 import type { Keyspace } from './keyspace.js';
-
-/** The key→value dictionary, which keeps the order SCAN walks. */
-export type KeyDict = BigMap<string, Value> & { readonly order: ScanOrder<string> };
-
-function keyDict(firstSeq = 1): KeyDict {
-  return new BigMap<string, Value>(undefined, firstSeq) as KeyDict;
-}
 
 /**
  * Told before anything reads or changes a key of a database whose contents
@@ -44,7 +37,7 @@ export interface WatchedKey {
  * Expired keys are removed lazily on access and by the keyspace's active cycle.
  */
 export class Database {
-  dict = keyDict();
+  dict = new KeyTable();
   expires = new BigMap<string, number>();
   /**
    * Keys whose values have parts that expire on their own (hash fields
@@ -120,8 +113,8 @@ export class Database {
   set(key: string, value: Value, keepTtl = false): void {
     if (this.guard !== null) this.guard.before(key);
     if (this.ks.notifyNew && !this.dict.has(key)) this.ks.notify(this, 'n', 'new', key);
-    if (this.ks.metered) this.meter(key, value);
-    this.dict.set(key, value);
+    const old = this.dict.set(key, value);
+    if (this.ks.metered) this.meter(key, old, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     // modified() less the size hook: meter() has counted the new value already.
     this.ks.dirty++;
@@ -129,9 +122,8 @@ export class Database {
     if (this.ks.waiters !== null) this.stored(key, value);
   }
 
-  /** maxmemory's accounting and the access clocks hear of a value about to be stored at `key`. */
-  private meter(key: string, value: Value): void {
-    const old = this.dict.get(key);
+  /** maxmemory's accounting and the access clocks hear of a value just stored at `key` in place of `old`. */
+  private meter(key: string, old: Value | undefined, value: Value): void {
     this.ks.sizes?.stored(this, key, old, value);
     if (old === undefined) this.ks.access?.created(this, key);
   }
@@ -158,8 +150,8 @@ export class Database {
    */
   replaceForm(key: string, value: Value): void {
     if (this.guard !== null) this.guard.before(key);
-    if (this.ks.sizes !== null) this.ks.sizes.stored(this, key, this.dict.get(key), value);
-    this.dict.set(key, value);
+    const old = this.dict.set(key, value);
+    if (this.ks.sizes !== null) this.ks.sizes.stored(this, key, old, value);
   }
 
   /**
@@ -171,8 +163,8 @@ export class Database {
   put(key: string, value: Value, deadline: number): void {
     if (this.guard !== null) this.guard.before(key);
     if (this.ks.notifyNew) this.ks.notify(this, 'n', 'new', key);
-    if (this.ks.metered) this.meter(key, value);
-    this.dict.set(key, value);
+    const old = this.dict.set(key, value);
+    if (this.ks.metered) this.meter(key, old, value);
     if (this.ks.waiters !== null) this.stored(key, value);
     if (deadline !== -1) this.expires.set(key, deadline);
     else if (this.expires.size !== 0) this.expires.delete(key);
@@ -195,18 +187,11 @@ export class Database {
   /** Removes without breaking WATCH or counting a change: for callers that do so themselves. */
   remove(key: string): void {
     if (this.guard !== null) this.guard.before(key);
-    if (this.ks.metered) this.unmeter(key);
-    this.dict.delete(key);
+    const old = this.dict.take(key);
+    if (old !== undefined && this.ks.sizes !== null) this.ks.sizes.removed(this, key, old);
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.partExpires.size !== 0) this.partExpires.delete(key);
     if (this.ks.waiters !== null) this.ks.waiters.keyRemoved(this, key);
-  }
-
-  private unmeter(key: string): void {
-    const old = this.dict.get(key);
-    if (old === undefined) return;
-    this.ks.sizes?.removed(this, key, old);
-    this.ks.access?.forget(this, key);
   }
 
   /** The deadline in ms, or -1 when the key has none. Assumes the key exists. */
@@ -286,12 +271,10 @@ export class Database {
     this.guard = null;
     const old = this.dict;
     if (this.ks.waiters !== null) this.ks.waiters.flushed(this, (key) => old.has(key));
-    if (this.ks.metered) {
-      this.ks.sizes?.flushed(this);
-      this.ks.access?.flushed(this);
-    }
-    // Numbering goes on where it stopped, so a cursor from before the flush finds every key made after it.
-    this.dict = keyDict(this.dict.order.nextSeq);
+    this.ks.sizes?.flushed(this);
+    // A cursor from before the flush counts more positions than are left, so it walks every key made after it.
+    this.dict = new KeyTable();
+    this.ks.access?.flushed(this);
     this.expires = new BigMap();
     this.partExpires = new BigMap();
     this.partHeap = new DeadlineHeap();

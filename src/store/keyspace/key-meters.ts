@@ -7,13 +7,11 @@ import type { Value } from './value.js';
  * keyspace holds one only while maxmemory-policy needs it.
  */
 export interface KeyAccess {
-  /** A lookup found the key: refresh its clock or bump its counter. */
+  /** A lookup found the key (the dictionary's `found` is its position): refresh its clock or bump its counter. */
   touch(db: Database, key: string): void;
-  /** A new key was stored: it starts as a fresh object does in Redis. */
+  /** A new key was stored (the dictionary's `found` is its position): it starts as a fresh object does in Redis. */
   created(db: Database, key: string): void;
-  /** The key left the database. */
-  forget(db: Database, key: string): void;
-  /** The database was emptied. */
+  /** The database was emptied: it has a new, empty dictionary. */
   flushed(db: Database): void;
   /** SWAPDB traded the contents of two databases. */
   swapped(a: Database, b: Database): void;

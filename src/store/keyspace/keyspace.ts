@@ -1,4 +1,3 @@
-import type { BigMap } from './big-map.js';
 import { Database } from './database.js';
 import type { KeyAccess, KeySizes } from './key-meters.js';
 import { isString } from './value.js';
@@ -77,18 +76,6 @@ const SAMPLE = 20;
  * HFE_DB_BASE_ACTIVE_EXPIRE_FIELDS_PER_SEC (10,000) at its default hz of 10.
  */
 const PART_QUOTA = 1000;
-/** A parked iterator is moved on after this many changes to its map (or a quarter of its size). */
-const REFRESH_CHANGES = 1024;
-
-/**
- * Whether an iterator parked at `version` of `map` should be moved on:
- * enough insertions and deletions have happened for its Map to have
- * rehashed (V8 rehashes after about half its capacity in changes).
- */
-function shouldNudge(map: BigMap<unknown, unknown>, version: number): boolean {
-  return map.version - version >= Math.max(REFRESH_CHANGES, map.size >> 2);
-}
-
 /**
  * The numbered databases and what they share: the command clock (frozen for
  * the length of a command, transaction or script, as Redis does, so a key
@@ -130,13 +117,10 @@ export class Keyspace {
   private expireDb = 0;
   /** Per database, where the active cycle stopped walking its deadlines. */
   private expireIterators: (Iterator<[string, number]> | null)[];
-  /** Per database, RANDOMKEY's walk and the dictionary version when it last moved. */
-  private randomCursors: ({ it: Iterator<string>; version: number } | null)[];
 
   constructor(count = 16) {
     this.dbs = [];
     for (let i = 0; i < count; i++) this.dbs.push(new Database(i, this));
-    this.randomCursors = new Array(count).fill(null);
     this.expireIterators = new Array(count).fill(null);
   }
 
@@ -163,7 +147,6 @@ export class Keyspace {
     [da.partExpires, db.partExpires] = [db.partExpires, da.partExpires];
     [da.partHeap, db.partHeap] = [db.partHeap, da.partHeap];
     [da.guard, db.guard] = [db.guard, da.guard];
-    this.randomCursors[a] = this.randomCursors[b] = null;
     this.expireIterators[a] = this.expireIterators[b] = null;
     this.waiters?.swapped(da, db);
     this.sizes?.swapped(da, db);
@@ -185,35 +168,18 @@ export class Keyspace {
 
   private emptyDb(index: number): number {
     this.expireIterators[index] = null;
-    this.randomCursors[index] = null;
     return this.dbs[index].flush();
   }
 
   /**
-   * A random live key of a database, or undefined when it is empty. A Map has
-   * no random access, so this walks a persistent iterator a random 0-15 steps:
-   * O(1) amortised, uniform enough for RANDOMKEY's uses, not a true sample.
-   * An expired key it lands on is deleted and another is drawn, as Redis
-   * does; while expiry is read-only (loading) the draws are bounded instead.
+   * A uniformly random live key of a database, or undefined when it is
+   * empty. An expired key it lands on is deleted and another is drawn, as
+   * Redis does; while expiry is read-only (loading) the draws are bounded.
    */
   randomKey(index: number): string | undefined {
     const d = this.dbs[index];
     for (let tries = 0; d.size > 0 && (tries < 100 || !this.readOnlyExpiry); tries++) {
-      let skip = Math.floor(Math.random() * 16);
-      let key: string | undefined;
-      while (true) {
-        let cur = this.randomCursors[index];
-        if (cur === null) cur = this.randomCursors[index] = { it: d.dict.keys(), version: 0 };
-        cur.version = d.dict.version;
-        const r = cur.it.next();
-        if (r.done) {
-          this.randomCursors[index] = null;
-          if (skip > d.size) skip = skip % d.size;
-          continue;
-        }
-        key = r.value;
-        if (skip-- <= 0) break;
-      }
+      const key = d.dict.randomKey()!;
       if (d.get(key) !== undefined) return key;
     }
     return undefined;
@@ -294,23 +260,6 @@ export class Keyspace {
     }
     this.expireBacklog = partsLeft;
     return deleted;
-  }
-
-  /**
-   * Periodic upkeep (server cron). A parked Map iterator keeps alive every
-   * hash table its Map rehashes into after the iterator last moved, which
-   * under churn grows without bound; so RANDOMKEY's walks are nudged forward
-   * once their dictionary has changed enough to have rehashed.
-   */
-  maintain(): void {
-    for (let i = 0; i < this.dbs.length; i++) {
-      const cur = this.randomCursors[i];
-      if (cur === null) continue;
-      const dict = this.dbs[i].dict;
-      if (!shouldNudge(dict, cur.version)) continue;
-      cur.version = dict.version;
-      if (cur.it.next().done) this.randomCursors[i] = null;
-    }
   }
 
   /** Number of keys with a deadline, over all databases. */

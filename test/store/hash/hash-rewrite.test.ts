@@ -83,8 +83,8 @@ describe('hashes and the AOF rewrite', () => {
     const base = /^file (\S+) seq \d+ type b$/m.exec(readAof(dir, 'appendonly.aof.manifest'))![1];
     const expiries = aofCommands(dir, base).filter((cmd) => cmd[0] === 'HPEXPIREAT');
     expect(expiries.map((cmd) => [cmd[1], cmd[2], cmd[3], cmd[4], [...cmd.slice(5)].sort().join(',')])).toEqual([
-      ['h', '4000000000000', 'FIELDS', '1', 'a'],
       ['big', '4000000000000', 'FIELDS', '2', 'f1,f2'],
+      ['h', '4000000000000', 'FIELDS', '1', 'a'],
     ]);
     // After the rewrite, in the incremental file: a deadline that will have passed by the restart.
     await c.call('HPEXPIRE', 'h', '200', 'FIELDS', '1', 'b');

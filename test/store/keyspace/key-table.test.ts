@@ -1,0 +1,117 @@
+import { describe, expect, test } from 'vitest';
+import { KeyTable } from '../../../src/store/keyspace/key-table.js';
+import { seededInts } from '../../helpers/seeded.js';
+
+/** Every key's position answers for it, and positions 0..size-1 hold exactly the model's keys. */
+function expectConsistent(t: KeyTable, model: Map<string, string>): void {
+  expect(t.size).toBe(model.size);
+  const keys = [...t.keys()];
+  expect(new Set(keys)).toEqual(new Set(model.keys()));
+  keys.forEach((k, i) => {
+    expect(t.indexOf(k)).toBe(i);
+    expect(t.valueAt(i)).toBe(model.get(k));
+  });
+}
+
+describe('KeyTable', () => {
+  test('set answers the value it replaced (undefined for a new key) and leaves `found` at the key\'s position', () => {
+    const t = new KeyTable();
+    expect(t.set('a', 'one')).toBeUndefined();
+    expect(t.found).toBe(0);
+    expect(t.set('b', 'two')).toBeUndefined();
+    expect(t.found).toBe(1);
+    expect(t.set('a', 'uno')).toBe('one');
+    expect(t.found).toBe(0);
+    expect(t.get('b')).toBe('two');
+    expect(t.found).toBe(1);
+    expect(t.get('nosuch')).toBeUndefined();
+    expect(t.indexOf('nosuch')).toBe(-1);
+  });
+
+  test('stays consistent with a model through growth, shard splits and removals', () => {
+    const t = new KeyTable(8);
+    const model = new Map<string, string>();
+    const rnd = seededInts(3);
+    for (let step = 0; step < 20_000; step++) {
+      const k = `key:${rnd(3000)}`;
+      if (rnd(3) === 0) expect(t.delete(k)).toBe(model.delete(k));
+      else {
+        const v = `v${step}`;
+        expect(t.set(k, v)).toBe(model.get(k));
+        model.set(k, v);
+      }
+    }
+    expectConsistent(t, model);
+  });
+
+  test('a key\'s stamp travels with it when a removal moves it, across chunk boundaries', () => {
+    const t = new KeyTable();
+    const n = 2500;
+    for (let i = 0; i < n; i++) t.set(`k${i}`, 'v');
+    t.keepStamps(7);
+    expect(t.stampAt(0)).toBe(7);
+    expect(t.stampAt(n - 1)).toBe(7);
+    for (let i = n; i < n + 100; i++) {
+      t.set(`k${i}`, 'v');
+      t.setStampAt(t.found, i);
+    }
+    // Every removal moves the last key into the hole: the moved keys keep their stamps.
+    for (let i = 0; i < 1500; i += 3) expect(t.delete(`k${i}`)).toBe(true);
+    for (let i = 0; i < n + 100; i++) {
+      const at = t.indexOf(`k${i}`);
+      if (i < 1500 && i % 3 === 0) expect(at).toBe(-1);
+      else expect(t.stampAt(at)).toBe(i >= n ? i : 7);
+    }
+    // Emptying the table and filling it again needs a stamp chunk per key chunk throughout.
+    for (const k of [...t.keys()]) t.delete(k);
+    expect(t.size).toBe(0);
+    for (let i = 0; i < 1100; i++) {
+      t.set(`again${i}`, 'v');
+      t.setStampAt(t.found, 10_000 + i);
+    }
+    for (let i = 0; i < 1100; i++) expect(t.stampAt(t.indexOf(`again${i}`))).toBe(10_000 + i);
+  });
+
+  test('a live walk meets every key present from its start to its end, while keys come and go', () => {
+    const rnd = seededInts(11);
+    for (let round = 0; round < 20; round++) {
+      const t = new KeyTable(16);
+      for (let i = 0; i < 3000; i++) t.set(`s${i}`, 'v');
+      for (let i = 0; i < 1000; i++) t.set(`c${i}`, 'v');
+      const walk = t.liveEntries();
+      const seen = new Set<string>();
+      let fresh = 0;
+      for (let r = walk.next(); !r.done; r = walk.next()) {
+        seen.add(r.value[0]);
+        // Churn between steps: removals (which move the last key down) and arrivals.
+        if (rnd(2) === 0) t.delete(`c${rnd(1000)}`);
+        if (rnd(2) === 0) t.set(`f${fresh++}`, 'v');
+        if (rnd(4) === 0) t.delete(`f${rnd(fresh)}`);
+      }
+      for (let i = 0; i < 3000; i++) expect(seen.has(`s${i}`)).toBe(true);
+    }
+  });
+
+  test('SCAN positions: a cursor counts positions left, 0 starts and ends, and one past the end starts from the last key', () => {
+    const t = new KeyTable();
+    for (let i = 0; i < 25; i++) t.set(`k${i}`, 'v');
+    const out: string[] = [];
+    expect(t.scan(0, 10, out)).toBe(15);
+    expect(out).toEqual(Array.from({ length: 10 }, (_, i) => `k${24 - i}`));
+    expect(t.scan(15, 10, out)).toBe(5);
+    expect(t.scan(5, 10, out)).toBe(0);
+    expect(new Set(out).size).toBe(25);
+    const late: string[] = [];
+    expect(t.scan(1000, 3, late)).toBe(22);
+    expect(late).toEqual(['k24', 'k23', 'k22']);
+  });
+
+  test('randomKey draws every key of a small table and nothing from an empty one', () => {
+    const t = new KeyTable();
+    expect(t.randomKey()).toBeUndefined();
+    for (let i = 0; i < 8; i++) t.set(`k${i}`, 'v');
+    const drawn = new Set<string>();
+    for (let i = 0; i < 1000; i++) drawn.add(t.randomKey()!);
+    expect(drawn.size).toBe(8);
+  });
+});
