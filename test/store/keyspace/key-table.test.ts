@@ -28,6 +28,24 @@ describe('KeyTable', () => {
     expect(t.indexOf('nosuch')).toBe(-1);
   });
 
+  test('the position `found` answers a repeated key only while it still holds that key', () => {
+    const t = new KeyTable();
+    t.set('a', '1');
+    t.set('b', '2');
+    t.set('c', '3');
+    expect(t.get('a')).toBe('1');
+    // Removing a moves c, the last key, into its position: found now holds c, and a lookup of a must miss.
+    expect(t.take('a')).toBe('1');
+    expect(t.get('a')).toBeUndefined();
+    expect(t.get('c')).toBe('3');
+    expect(t.found).toBe(0);
+    expect(t.set('c', 'three')).toBe('3');
+    expect(t.take('b')).toBe('2');
+    expect([...t.entries()]).toEqual([['c', 'three']]);
+    expect(t.set('b', 'again')).toBeUndefined();
+    expect(t.get('b')).toBe('again');
+  });
+
   test('stays consistent with a model through growth, shard splits and removals', () => {
     const t = new KeyTable(8);
     const model = new Map<string, string>();
