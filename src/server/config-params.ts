@@ -270,7 +270,7 @@ const MEMORY = section('Memory management', [
   memory('maxmemory', 0n, 0n, ULONG_LONG_MAX, partial("Compared with Sluice's own measure of used memory (docs/memory.md): the heap at start, the keys and values by their estimates, client buffers."), { unsigned: true }),
   oneOf('maxmemory-policy', 'noeviction', [
     'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction',
-  ], partial('Every policy, with Redis\'s sampling and pool; access clocks (OBJECT IDLETIME, FREQ) are kept only under the LRU and LFU policies.')),
+  ], partial('Every policy, with Redis\'s pool; under allkeys-lru and allkeys-lfu the samples are the next keys of a walk round the dictionary rather than random draws (docs/memory.md). Keys carry the LFU counter under an LFU policy and the LRU clock under every other, as Redis.')),
   int('maxmemory-samples', 5n, 1n, INT_MAX, honoured()),
   int('maxmemory-eviction-tenacity', 10n, 0n, 100n, honoured()),
   memory('maxmemory-clients', 0n, -100n, LONG_MAX, partial('Client buffers are summed and the largest evicted by the cron (hz times a second), not after every command.'), { percent: true }),

@@ -156,12 +156,21 @@ describe('values other than strings', () => {
 });
 
 describe('OBJECT', () => {
-  test('IDLETIME under a policy without access clocks says so instead of inventing a time', async () => {
+  test('IDLETIME reads the LRU clock under noeviction too, as Redis keeps it under every policy but LFU', async () => {
+    expect(sluice.server.config.str('maxmemory-policy')).toBe('noeviction');
     await sluice.conn.call('SET', 'k', 'v');
-    expect(await sluice.conn.call('OBJECT', 'IDLETIME', 'k')).toEqual({
-      t: 'error', v: 'ERR Sluice tracks key access times only under an LRU or LFU maxmemory-policy, so OBJECT IDLETIME is not available',
-    });
+    expect(await sluice.conn.call('OBJECT', 'IDLETIME', 'k')).toEqual(int(0));
+    const dumped = await sluice.conn.call('DUMP', 'k');
+    expect(dumped.t).toBe('bulk');
+    expect(await sluice.conn.call('RESTORE', 'old', '0', dumped.v as string, 'IDLETIME', '50')).toEqual({ t: 'simple', v: 'OK' });
+    expect(await sluice.conn.call('OBJECT', 'IDLETIME', 'old')).toEqual(int(50));
+    // A read refreshes the clock; OBJECT itself does not.
+    await sluice.conn.call('GET', 'old');
+    expect(await sluice.conn.call('OBJECT', 'IDLETIME', 'old')).toEqual(int(0));
     expect(await sluice.conn.call('OBJECT', 'IDLETIME', 'nosuch')).toEqual(bulk(null));
+    expect(await sluice.conn.call('OBJECT', 'FREQ', 'k')).toEqual({
+      t: 'error', v: 'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+    });
   });
 
   test('a missing key is a RESP3 null', async () => {

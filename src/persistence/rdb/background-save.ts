@@ -170,7 +170,7 @@ export class BackgroundSave {
     if (c.visited.has(key)) return true;
     c.visited.add(key);
     this.out.select(c.index);
-    this.out.entry(key, value, this.deadlineOf(c, key));
+    this.out.entry(key, value, this.deadlineOf(c, key), this.out.hintOf(c.dict, key));
     this.keys++;
     return true;
   }
@@ -193,12 +193,12 @@ export class BackgroundSave {
     const deadline = this.deadlineOf(c, key);
     const frozen = freeze(v);
     if (frozen !== null) {
-      this.kept.push({ index: c.index, key, deadline, hint: this.out.hintOf(c.index, key), frozen });
+      this.kept.push({ index: c.index, key, deadline, hint: this.out.hintOf(c.dict, key), frozen });
       return;
     }
     const before = this.out.written + this.out.w.size;
     this.out.select(c.index);
-    this.out.entry(key, v, deadline);
+    this.out.entry(key, v, deadline, this.out.hintOf(c.dict, key));
     this.keys++;
     this.keptBytes += this.out.written + this.out.w.size - before;
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Crc64 } from '../../core/crc64.js';
 import { RDB_VERSION } from '../../core/rdb/payload.js';
+import type { KeyTable } from '../../store/keyspace/key-table.js';
 import type { Keyspace } from '../../store/keyspace/keyspace.js';
 import type { Value } from '../../store/keyspace/value.js';
 import { writeValue } from './encode-value.js';
@@ -29,7 +30,7 @@ export interface RdbOptions {
   aofBase?: boolean;
   /**
    * Under an LRU or LFU policy, what each key's IDLE or FREQ record says
-   * (KeyAccess.savedHint of database `db`); null under the other policies,
+   * (KeyAccess.savedHint of the dictionary saved); null under the other policies,
    * which write neither, as Redis's savelru/savelfu.
    */
   hints: AccessHints | null;
@@ -38,7 +39,7 @@ export interface RdbOptions {
 /** The access clocks' view a file records: idle seconds (`idle`) or LFU counters (`freq`). */
 export interface AccessHints {
   kind: 'idle' | 'freq';
-  of(db: number, key: string): number;
+  of(dict: KeyTable, key: string): number;
 }
 
 /** No IDLE or FREQ record for the key. */
@@ -47,8 +48,8 @@ export const NO_HINT = -1;
 /** The hints a file written now records: the policy's clocks as they are when the save begins, as Redis's child has them. */
 export function accessHints(ks: Keyspace): AccessHints | null {
   const access = ks.access;
-  if (access === null) return null;
-  return { kind: access.mode === 'lru' ? 'idle' : 'freq', of: (db, key) => access.savedHint(ks.dbs[db], key) };
+  if (access === null || !access.recorded) return null;
+  return { kind: access.mode === 'lru' ? 'idle' : 'freq', of: (dict, key) => access.savedHint(dict, key) };
 }
 
 /** What a snapshot holds and how it is written. */
@@ -113,17 +114,14 @@ export class RdbOutput {
     this.w.length(index);
   }
 
-  /** What the IDLE or FREQ record of database `db`'s key says now (NO_HINT without one). */
-  hintOf(db: number, key: string): number {
+  /** What the IDLE or FREQ record of a key of `dict` says now (NO_HINT without one). */
+  hintOf(dict: KeyTable, key: string): number {
     const hints = this.opts.hints;
-    return hints === null ? NO_HINT : hints.of(db, key);
+    return hints === null ? NO_HINT : hints.of(dict, key);
   }
 
-  /**
-   * A key of the selected database, with its deadline in ms (-1: none) and
-   * its access hint (taken now unless the caller took it when it froze the value).
-   */
-  entry(key: string, value: Value, deadline: number, hint = this.hintOf(this.selected, key)): void {
+  /** A key of the selected database, with its deadline in ms (-1: none) and its access hint (hintOf). */
+  entry(key: string, value: Value, deadline: number, hint: number): void {
     this.prefix(deadline, hint);
     writeValue(this.w, value, this.opts.listFill, key);
     if (this.w.size >= CHUNK) this.flush();
@@ -201,7 +199,7 @@ export function writeRdb(fd: number, src: RdbSource, nowMs: number): void {
     const expires = db.expires;
     for (let i = 0; i < dict.size; i++) {
       const key = dict.keyAt(i);
-      out.entry(key, dict.valueAt(i), expires.size === 0 ? -1 : expires.get(key) ?? -1);
+      out.entry(key, dict.valueAt(i), expires.size === 0 ? -1 : expires.get(key) ?? -1, out.hintOf(dict, key));
     }
   }
   out.finish();

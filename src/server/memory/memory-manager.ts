@@ -62,16 +62,12 @@ export class MemoryManager {
     else if (this.sizes === null) this.sizes = new KeySizeTotals(ks);
     ks.sizes = this.sizes;
     const mode = accessMode(ev.policy);
-    if (mode === null) ks.access = null;
-    else if (ks.access === null || ks.access.mode !== mode) ks.access = new AccessClocks(ks, mode);
-    if (ks.access !== null) {
-      const clocks = ks.access as AccessClocks;
-      clocks.logFactor = config.num('lfu-log-factor');
-      clocks.decayTime = config.num('lfu-decay-time');
-    } else {
-      ks.touching = false;
-    }
-    ks.metered = ks.sizes !== null || ks.access !== null;
+    if (ks.access === null || ks.access.mode !== mode) ks.access = new AccessClocks(ks, mode);
+    const clocks = ks.access as AccessClocks;
+    clocks.logFactor = config.num('lfu-log-factor');
+    clocks.decayTime = config.num('lfu-decay-time');
+    clocks.recorded = ev.policy.kind === 'lru' || ev.policy.kind === 'lfu';
+    ks.metered = true;
     this.server.memoryLimit = this.maxmemory === 0 ? null : this;
     if (this.maxmemory !== before && this.maxmemory !== 0 && this.used() > this.maxmemory) this.lowered();
   }

@@ -8,14 +8,16 @@ import { idleMs, LRU_CLOCK_MAX, lruClock } from './lru-clock.js';
 /**
  * Per-key access clocks: an LRU clock or a packed LFU stamp, Redis's 24
  * bits per object, kept beside each key in its database's dictionary
- * (KeyTable's stamps) while an LRU or LFU policy is chosen. Switching one
- * on stamps every existing key as used at that moment.
+ * (KeyTable's stamps): the LFU counter under an LFU policy, the LRU clock
+ * under every other, as Redis. Switching between the two stamps every
+ * existing key as used at that moment.
  */
 export class AccessClocks implements KeyAccess {
   /** Per database, where the eviction's walk round its stamps stopped (see sweep). */
   private readonly walks: ClockWalk[];
   logFactor = 10;
   decayTime = 1;
+  recorded = false;
 
   constructor(
     private readonly ks: Keyspace,
@@ -24,11 +26,6 @@ export class AccessClocks implements KeyAccess {
     const stamp = this.fresh();
     for (const db of ks.dbs) db.dict.keepStamps(stamp);
     this.walks = ks.dbs.map(() => newWalk());
-  }
-
-  /** Stops keeping stamps (no LRU or LFU policy any more). */
-  release(): void {
-    for (const db of this.ks.dbs) db.dict.dropStamps();
   }
 
   /** A new object's stamp: Redis's createObject. */
@@ -89,8 +86,10 @@ export class AccessClocks implements KeyAccess {
   }
 
   /** rdbSaveKeyValuePair's hint: whole idle seconds under LRU, the decayed counter under LFU. */
-  savedHint(db: Database, key: string): number {
-    return this.mode === 'lru' ? Math.floor(this.idleMs(db, key) / 1000) : this.frequency(db, key);
+  savedHint(dict: KeyTable, key: string): number {
+    const stamp = dict.stampAt(dict.indexOf(key));
+    const now = this.ks.now;
+    return this.mode === 'lru' ? Math.floor(idleMs(stamp, now) / 1000) : lfuDecayed(stamp, now, this.decayTime);
   }
 
   /** OBJECT IDLETIME's milliseconds (LRU mode). */

@@ -13,7 +13,7 @@ export function parsePolicy(name: string): Policy {
   return { name, volatile: scope === 'volatile', kind: kind as Policy['kind'] };
 }
 
-/** Whether the policy needs per-key access clocks, and which kind. */
-export function accessMode(p: Policy): 'lru' | 'lfu' | null {
-  return p.kind === 'lru' || p.kind === 'lfu' ? p.kind : null;
+/** Which access clock keys carry under the policy: the LFU counter under an LFU one, the LRU clock under every other, as Redis. */
+export function accessMode(p: Policy): 'lru' | 'lfu' {
+  return p.kind === 'lfu' ? 'lfu' : 'lru';
 }

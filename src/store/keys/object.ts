@@ -16,14 +16,6 @@ const FREQ_UNTRACKED =
   'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
 const IDLETIME_UNDER_LFU =
   'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
-/**
- * Sluice keeps access clocks only under an LRU or LFU policy (store/eviction/
- * access-clocks.ts): always keeping them would cost every lookup a second
- * map write. Under the other policies OBJECT IDLETIME says so rather than
- * inventing a number.
- */
-const IDLETIME_UNTRACKED =
-  'ERR Sluice tracks key access times only under an LRU or LFU maxmemory-policy, so OBJECT IDLETIME is not available';
 
 const HELP = [
   'ENCODING <key>',
@@ -79,8 +71,7 @@ function freq(c: Ctx, argv: string[]): void {
 function idletime(c: Ctx, argv: string[]): void {
   if (lookup(c, argv[2]) === undefined) return;
   const access = clocks(c);
-  if (access === null) throw new CommandError(IDLETIME_UNTRACKED);
-  if (access.mode === 'lfu') throw new CommandError(IDLETIME_UNDER_LFU);
+  if (access?.mode !== 'lru') throw new CommandError(IDLETIME_UNDER_LFU);
   c.reply.integer(Math.floor(access.idleMs(c.db, argv[2]) / 1000));
 }
 

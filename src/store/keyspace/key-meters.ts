@@ -1,4 +1,5 @@
 import type { Database } from './database.js';
+import type { KeyTable } from './key-table.js';
 import type { Value } from './value.js';
 
 /**
@@ -17,8 +18,10 @@ export interface KeyAccess {
   swapped(a: Database, b: Database): void;
   /** Which clock the keys carry: what a snapshot records of each key (RDB's IDLE or FREQ). */
   readonly mode: 'lru' | 'lfu';
-  /** What a snapshot records of the key: idle seconds (LRU) or the decayed counter (LFU). */
-  savedHint(db: Database, key: string): number;
+  /** Whether snapshots record the clocks: only under an LRU or LFU policy, as Redis's rdbSaveKeyValuePair. */
+  readonly recorded: boolean;
+  /** What a snapshot records of a key of `dict` (the contents being saved, wherever SWAPDB or FLUSHALL has put them since): idle seconds (LRU) or the decayed counter (LFU). */
+  savedHint(dict: KeyTable, key: string): number;
   /** A snapshot's or RESTORE's IDLETIME (seconds) or FREQ for the key, -1 for none; the one the mode does not use is ignored. */
   restore(db: Database, key: string, idleSecs: number, freq: number): void;
 }

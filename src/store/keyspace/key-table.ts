@@ -4,8 +4,8 @@ import type { Value } from './value.js';
 
 /**
  * A database's key → value dictionary: a DenseTable of key and value
- * pairs, and beside them, while an LRU or LFU policy wants them, each
- * key's access stamp (Redis keeps 24 bits of it in every object).
+ * pairs, and beside them, once a server keeps them, each key's access
+ * stamp (Redis keeps 24 bits of it in every object).
  *
  * Dense positions are what the keyspace's own needs ask of it: SCAN's
  * stateless cursor (positions left to visit), RANDOMKEY and random
@@ -22,7 +22,7 @@ import type { Value } from './value.js';
 export class KeyTable extends DenseTable {
   /** The position of the key that the last get, set or indexOf found or inserted. */
   found = -1;
-  /** Per chunk, the access stamp of each position; null while no policy keeps them. */
+  /** Per chunk, the access stamp of each position; null until keepStamps. */
   private stamps: Int32Array[] | null = null;
 
   constructor(shardTarget?: number) {
@@ -127,10 +127,6 @@ export class KeyTable extends DenseTable {
   keepStamps(stamp: number): void {
     const chunks = Math.ceil(this.size / CHUNK);
     this.stamps = Array.from({ length: chunks }, () => new Int32Array(CHUNK).fill(stamp));
-  }
-
-  dropStamps(): void {
-    this.stamps = null;
   }
 
   /** The stamp at position `i`; stamps must be kept. */

@@ -151,9 +151,9 @@ describe('BGSAVE', () => {
     expect(await everything(reloaded.c)).toEqual(expected);
   });
 
-  test('FLUSHALL and SWAPDB during the walk leave the file as the data was when BGSAVE ran', async () => {
+  test.each(['noeviction', 'allkeys-lru', 'allkeys-lfu'])('FLUSHDB and SWAPDB during the walk leave the file as the data was when BGSAVE ran (%s: the access hints too are read from the contents saved)', async (policy) => {
     const dir = t.tmp();
-    const { c } = await t.start(dir, { appendonly: 'no', save: '' });
+    const { c } = await t.start(dir, { appendonly: 'no', save: '', 'maxmemory-policy': policy });
     for (const cmd of population(Date.now() + 3_600_000)) await c.call(...cmd);
     const expected = await everything(c);
     const replies = await Promise.all([
@@ -162,7 +162,8 @@ describe('BGSAVE', () => {
     ]);
     expect(replies[0]).toEqual({ t: 'simple', v: 'Background saving started' });
     await untilSaved(c);
-    const reloaded = await t.start(dir, { appendonly: 'no', save: '' });
+    expect(await info(c, 'rdb_last_bgsave_status')).toBe('ok');
+    const reloaded = await t.start(dir, { appendonly: 'no', save: '', 'maxmemory-policy': policy });
     expect(await everything(reloaded.c)).toEqual(expected);
   });
 
