@@ -34,9 +34,10 @@ export class AccessClocks implements KeyAccess {
     return this.mode === 'lru' ? lruClock(now) : lfuPack(lfuMinutes(now), LFU_INIT_VAL);
   }
 
-  /** The key's stamp; the key must exist. */
-  private stamp(db: Database, key: string): number {
-    return db.dict.stampAt(db.dict.indexOf(key));
+  /** The key's stamp in `dict`; a key not there reads as new. */
+  private stamp(dict: KeyTable, key: string): number {
+    const i = dict.indexOf(key);
+    return i < 0 ? this.fresh() : dict.stampAt(i);
   }
 
   touch(db: Database): void {
@@ -87,19 +88,19 @@ export class AccessClocks implements KeyAccess {
 
   /** rdbSaveKeyValuePair's hint: whole idle seconds under LRU, the decayed counter under LFU. */
   savedHint(dict: KeyTable, key: string): number {
-    const stamp = dict.stampAt(dict.indexOf(key));
+    const stamp = this.stamp(dict, key);
     const now = this.ks.now;
     return this.mode === 'lru' ? Math.floor(idleMs(stamp, now) / 1000) : lfuDecayed(stamp, now, this.decayTime);
   }
 
   /** OBJECT IDLETIME's milliseconds (LRU mode). */
   idleMs(db: Database, key: string): number {
-    return idleMs(this.stamp(db, key), this.ks.now);
+    return idleMs(this.stamp(db.dict, key), this.ks.now);
   }
 
   /** OBJECT FREQ's counter, decayed to now without being stored (LFU mode). */
   frequency(db: Database, key: string): number {
-    return lfuDecayed(this.stamp(db, key), this.ks.now, this.decayTime);
+    return lfuDecayed(this.stamp(db.dict, key), this.ks.now, this.decayTime);
   }
 
   /**
@@ -107,7 +108,7 @@ export class AccessClocks implements KeyAccess {
    * `idle`): idle time under LRU, 255 minus the decayed counter under LFU.
    */
   score(db: Database, key: string): number {
-    return this.scoreOf(this.stamp(db, key));
+    return this.scoreOf(this.stamp(db.dict, key));
   }
 
   private scoreOf(stamp: number): number {
