@@ -67,7 +67,13 @@ export type CommandTrait =
    * the flags it declares replace the command's own write flags where
    * Redis reads them before running it (CLIENT PAUSE WRITE).
    */
-  | 'runs-script';
+  | 'runs-script'
+  /**
+   * Looks its keys up without refreshing their access clocks (Redis's
+   * LOOKUP_NOTOUCH: EXISTS, TYPE, the TTL family, OBJECT): introspection
+   * must not make a key look recently used.
+   */
+  | 'no-touch';
 
 /** Flags of a key spec, in the order COMMAND INFO and GETKEYSANDFLAGS write them. */
 export const KEY_FLAGS = [
@@ -217,6 +223,7 @@ export interface Command<C = Ctx> {
   endsTransaction: boolean;
   allowedWhenSubscribed: boolean;
   runsScript: boolean;
+  noTouch: boolean;
   keySpecs: readonly KeySpec[];
   /** COMMAND INFO's first key, last key and step: Redis's legacy range, derived from the key specs. */
   keyRange: readonly [number, number, number];

@@ -97,6 +97,7 @@ function compile(spec: CommandSpec, parent: Command | null): Command {
     endsTransaction: traits.has('ends-transaction'),
     allowedWhenSubscribed: traits.has('allowed-when-subscribed'),
     runsScript: traits.has('runs-script'),
+    noTouch: traits.has('no-touch'),
     keySpecs,
     keyRange: range,
     movableKeys: movable,

@@ -131,7 +131,7 @@ const SET_TTL = {
 } as const;
 const GET_TTL = {
   arity: 2, flags: ['readonly', 'fast'], keySpecs: ['RO access: index 1, range 0'], acl: ['keyspace'], group: 'generic',
-  complexity: 'O(1)', args: 'key:key',
+  complexity: 'O(1)', args: 'key:key', traits: ['no-touch'],
 } as const;
 const CONDITION = '[condition(NX | XX | GT | LT) @7.0.0]';
 

@@ -172,7 +172,7 @@ export const keyCommands: CommandSpec[] = [
     handler: del,
   },
   {
-    ...GENERIC, name: 'exists', arity: -2, flags: ['readonly', 'fast'], keySpecs: ['RO: index 1, range -1'],
+    ...GENERIC, name: 'exists', arity: -2, flags: ['readonly', 'fast'], keySpecs: ['RO: index 1, range -1'], traits: ['no-touch'],
     args: 'key:key...', since: '1.0.0', history: [['3.0.3', 'Accepts multiple `key` arguments.']],
     summary: 'Determines whether one or more keys exist.', tips: MULTI_KEY_TIPS,
     complexity: 'O(N) where N is the number of keys to check.', handler: exists,
@@ -184,7 +184,7 @@ export const keyCommands: CommandSpec[] = [
     complexity: 'O(N) where N is the number of keys that will be touched.', handler: exists,
   },
   {
-    ...GENERIC, name: 'type', arity: 2, flags: ['readonly', 'fast'], keySpecs: ['RO: index 1, range 0'], args: 'key:key',
+    ...GENERIC, name: 'type', arity: 2, flags: ['readonly', 'fast'], keySpecs: ['RO: index 1, range 0'], args: 'key:key', traits: ['no-touch'],
     since: '1.0.0', summary: 'Determines the type of value stored at a key.', complexity: 'O(1)', handler: type,
   },
   {

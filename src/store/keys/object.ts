@@ -93,7 +93,7 @@ function help(c: Ctx, argv: string[]): void {
 
 const INSPECT = {
   arity: 3, flags: ['readonly'], keySpecs: ['RO: index 2, range 0'], acl: ['keyspace'], group: 'generic',
-  args: 'key:key', complexity: 'O(1)', tips: ['nondeterministic_output'],
+  args: 'key:key', complexity: 'O(1)', tips: ['nondeterministic_output'], traits: ['no-touch'],
 } as const;
 
 export const objectCommands: CommandSpec[] = [
