@@ -67,7 +67,6 @@ export class MemoryManager {
     clocks.logFactor = config.num('lfu-log-factor');
     clocks.decayTime = config.num('lfu-decay-time');
     clocks.recorded = ev.policy.kind === 'lru' || ev.policy.kind === 'lfu';
-    ks.metered = true;
     this.server.memoryLimit = this.maxmemory === 0 ? null : this;
     if (this.maxmemory !== before && this.maxmemory !== 0 && this.used() > this.maxmemory) this.lowered();
   }

@@ -1,4 +1,3 @@
-
 export const CHUNK_BITS = 10;
 /** Entries per chunk: what one write into a shared chunk copies. */
 export const CHUNK = 1 << CHUNK_BITS;

@@ -74,7 +74,7 @@ export class Database {
     const v = this.dict.get(key);
     if (v === undefined) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
-    if (this.ks.touching) this.ks.access!.touch(this, key);
+    if (this.ks.touching) this.ks.access!.touch(this);
     return v;
   }
 
@@ -113,8 +113,7 @@ export class Database {
   set(key: string, value: Value, keepTtl = false): void {
     if (this.guard !== null) this.guard.before(key);
     if (this.ks.notifyNew && !this.dict.has(key)) this.ks.notify(this, 'n', 'new', key);
-    const old = this.dict.set(key, value);
-    if (this.ks.metered) this.meter(key, old, value);
+    this.meter(key, this.dict.set(key, value), value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     // modified() less the size hook: meter() has counted the new value already.
     this.ks.dirty++;
@@ -125,7 +124,7 @@ export class Database {
   /** maxmemory's accounting and the access clocks hear of a value just stored at `key` in place of `old`. */
   private meter(key: string, old: Value | undefined, value: Value): void {
     this.ks.sizes?.stored(this, key, old, value);
-    if (old === undefined) this.ks.access?.created(this, key);
+    if (old === undefined) this.ks.access?.created(this);
   }
 
   /** Tells the blocking registry a key now holds `value`: a collection may serve waiters, a string ends a stream. */
@@ -163,8 +162,7 @@ export class Database {
   put(key: string, value: Value, deadline: number): void {
     if (this.guard !== null) this.guard.before(key);
     if (this.ks.notifyNew) this.ks.notify(this, 'n', 'new', key);
-    const old = this.dict.set(key, value);
-    if (this.ks.metered) this.meter(key, old, value);
+    this.meter(key, this.dict.set(key, value), value);
     if (this.ks.waiters !== null) this.stored(key, value);
     if (deadline !== -1) this.expires.set(key, deadline);
     else if (this.expires.size !== 0) this.expires.delete(key);

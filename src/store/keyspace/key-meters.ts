@@ -3,15 +3,15 @@ import type { KeyTable } from './key-table.js';
 import type { Value } from './value.js';
 
 /**
- * Per-key access clocks for the LRU and LFU eviction policies (Redis keeps
- * 24 bits of them in every object). Implemented in store/eviction; the
- * keyspace holds one only while maxmemory-policy needs it.
+ * Per-key access clocks: the LRU clock, or the LFU counter under an LFU
+ * policy (Redis keeps 24 bits of them in every object). Implemented in
+ * store/eviction, kept in the dictionary's stamps.
  */
 export interface KeyAccess {
   /** A lookup found the key (the dictionary's `found` is its position): refresh its clock or bump its counter. */
-  touch(db: Database, key: string): void;
+  touch(db: Database): void;
   /** A new key was stored (the dictionary's `found` is its position): it starts as a fresh object does in Redis. */
-  created(db: Database, key: string): void;
+  created(db: Database): void;
   /** The database was emptied: it has a new, empty dictionary. */
   flushed(db: Database): void;
   /** SWAPDB traded the contents of two databases. */

@@ -20,7 +20,7 @@ import type { Value } from './value.js';
  * per string (V8 keeps the hash in it) and this table in JavaScript each time.
  */
 export class KeyTable extends DenseTable {
-  /** The position of the key that the last get, set or indexOf found or inserted. */
+  /** The position of the key that the last get, set or indexOf found or inserted (or a caller that checked a position's key itself). */
   found = -1;
   /** Per chunk, the access stamp of each position; null until keepStamps. */
   private stamps: Int32Array[] | null = null;
@@ -29,9 +29,15 @@ export class KeyTable extends DenseTable {
     super(2, shardTarget);
   }
 
+  /** `found` when it still holds `key`, else -1: the check every access makes before hashing. */
+  private atFound(key: string): number {
+    const at = this.found;
+    return at >= 0 && at < this.size && this.keyAt(at) === key ? at : -1;
+  }
+
   get(key: string): Value | undefined {
-    const last = this.found;
-    if (last >= 0 && last < this.size && this.keyAt(last) === key) return this.companionAt(last) as Value;
+    const last = this.atFound(key);
+    if (last >= 0) return this.companionAt(last) as Value;
     const slot = this.locate(key, hashMember(key));
     if (slot < 0) return undefined;
     const i = this.positionAt(slot);
@@ -56,8 +62,8 @@ export class KeyTable extends DenseTable {
 
   /** Stores a value; returns the one it replaced, undefined when the key is new. */
   set(key: string, value: Value): Value | undefined {
-    const last = this.found;
-    if (last >= 0 && last < this.size && this.keyAt(last) === key) {
+    const last = this.atFound(key);
+    if (last >= 0) {
       const old = this.companionAt(last) as Value;
       this.setCompanion(last, value);
       return old;
@@ -86,8 +92,8 @@ export class KeyTable extends DenseTable {
    * before the key is hashed and looked up again.
    */
   take(key: string): Value | undefined {
-    const at = this.found;
-    if (at >= 0 && at < this.size && this.keyAt(at) === key) {
+    const at = this.atFound(key);
+    if (at >= 0) {
       const v = this.companionAt(at) as Value;
       this.removeEntry(at);
       return v;
@@ -98,11 +104,6 @@ export class KeyTable extends DenseTable {
     const v = this.companionAt(i) as Value;
     this.removeEntry(i, slot);
     return v;
-  }
-
-  /** Marks position `i` as the one `found`, for a caller that checked its key itself. */
-  foundAt(i: number): void {
-    this.found = i;
   }
 
   protected override insert(key: string, h: number, miss: number, value: unknown): number {

@@ -97,10 +97,8 @@ export class Keyspace {
   notifyNew = false;
   /** maxmemory's accounting of key and value sizes; null while no limit is set. */
   sizes: KeySizes | null = null;
-  /** LRU/LFU access clocks; null while maxmemory-policy needs none. */
+  /** The keys' access clocks (a server always keeps them); null in a keyspace used on its own. */
   access: KeyAccess | null = null;
-  /** Whether `sizes` or `access` is set (maxmemory's per-key metering, not client tracking): the one test write paths make when neither is. */
-  metered = false;
   /** Whether lookups refresh access clocks now: `access` is set and the running command touches keys (not OBJECT, TYPE, TTL…). */
   touching = false;
   /** Set once a client blocks on a key (BLPOP…); null until then. */

@@ -45,7 +45,7 @@ describe('access clocks', () => {
     ks.db(0).set('old', 'v');
     const clocks = new AccessClocks(ks, 'lru');
     ks.access = clocks;
-    ks.metered = ks.touching = true;
+    ks.touching = true;
     ks.now += 10_000;
     ks.db(0).set('new', 'v');
     expect(clocks.idleMs(ks.db(0), 'old')).toBe(10_000);
@@ -60,7 +60,7 @@ describe('access clocks', () => {
     const ks = new Keyspace(1);
     const clocks = new AccessClocks(ks, 'lfu');
     ks.access = clocks;
-    ks.metered = ks.touching = true;
+    ks.touching = true;
     const db = ks.db(0);
     db.set('k', 'v');
     db.get('k');

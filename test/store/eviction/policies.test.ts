@@ -19,7 +19,6 @@ function keyspace(policy: string): { ks: Keyspace; ev: Evictor; events: [EventCl
   const mode = ev.policy.kind;
   if (mode === 'lru' || mode === 'lfu') {
     ks.access = new AccessClocks(ks, mode);
-    ks.metered = true;
     ks.touching = true;
   }
   return { ks, ev, events, effects };
@@ -78,7 +77,6 @@ describe('eviction policies, in aggregate', () => {
     fill(ks, 2000);
     ev.setPolicy('allkeys-lru');
     ks.access = new AccessClocks(ks, 'lru');
-    ks.metered = true;
     ks.touching = true;
     ks.now += HOUR;
     for (let i = 1000; i < 2000; i++) ks.db(0).get(`k${i}`);
