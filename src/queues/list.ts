@@ -64,6 +64,21 @@ export class ListValue implements ListElements {
     return list;
   }
 
+  /**
+   * ListValue.loaded for a quicklist of one packed node whose `count`
+   * elements arrive already packed, `raw` bytes of them and `entryBytes`
+   * as a listpack (listpack-size.ts); null when the list would not stay
+   * cold, for the element-by-element path to build.
+   */
+  static loadedPacked(packed: string, count: number, raw: number, entryBytes: number, fill: number): ListValue | null {
+    if (count > COLD_MAX || raw > LISTPACK_LIMIT) return null;
+    const list = new ListValue(null, LISTPACK_EMPTY + entryBytes);
+    list.cold = packed;
+    list.coldLength = count;
+    list.packed = fitsListpack(fill, list.bytes, count, false);
+    return list;
+  }
+
   private static whole(elements: readonly string[]): ListValue {
     let raw = 0;
     for (const e of elements) raw += e.length;

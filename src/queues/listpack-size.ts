@@ -110,6 +110,11 @@ export function listpackEntrySize(s: string): number {
       if (big !== null) return intEntrySize(Number(big));
     }
   }
+  return stringEntrySize(len);
+}
+
+/** Bytes a string entry of `len` bytes takes in a listpack. */
+export function stringEntrySize(len: number): number {
   const encoded = len < 64 ? 1 + len : len < 4096 ? 2 + len : 5 + len;
   return encoded + backlenSize(encoded);
 }

@@ -12,6 +12,7 @@ import { ZSetValue, type ZsetLimits } from '../../store/zset/zset.js';
 import * as T from './format.js';
 import { readIntset } from './intset-blob.js';
 import { entryText, readListpack, type ListpackEntry } from './listpack.js';
+import { packListpack } from './listpack-packed.js';
 import { EmptyKeyError } from '../../core/rdb/rdb-error.js';
 import type { RdbReader } from '../../core/rdb/reader.js';
 import { readStream } from './stream-codec.js';
@@ -58,7 +59,7 @@ export function readValue(r: RdbReader, type: number, limits: LoadLimits): Value
     case T.TYPE_SET_INTSET:
       return set(r, intsetOf(r), limits.set, at);
     case T.TYPE_SET_LISTPACK:
-      return set(r, listpackOf(r).map(entryText), limits.set, at);
+      return packedSet(r, limits.set, at);
     case T.TYPE_ZSET:
     case T.TYPE_ZSET_2:
       return zsetFromPairs(r, type, limits.zset);
@@ -73,7 +74,7 @@ export function readValue(r: RdbReader, type: number, limits: LoadLimits): Value
     case T.TYPE_HASH_ZIPLIST:
       return hash(r, ziplistOf(r), limits.hash, at);
     case T.TYPE_HASH_LISTPACK:
-      return hash(r, listpackOf(r).map(entryText), limits.hash, at);
+      return packedHash(r, limits.hash, at);
     case T.TYPE_HASH_METADATA:
     case T.TYPE_HASH_METADATA_PRE_GA:
       return hashWithDeadlines(r, type, limits.hash);
@@ -101,6 +102,31 @@ export function readValue(r: RdbReader, type: number, limits: LoadLimits): Value
 function listpackOf(r: RdbReader): ListpackEntry[] {
   const at = r.pos;
   return readListpack(r.stringBytes(), at);
+}
+
+/*
+ * The usual small collection, a listpack within its family's limits, goes
+ * straight into the family's packed form (listpack-packed.ts); any other
+ * is read entry by entry, which also names what is wrong with a bad one.
+ */
+
+/** Sets of more members are read entry by entry: the duplicate check compares every pair. */
+const PACKED_SET_MAX = 64;
+
+function packedHash(r: RdbReader, lim: HashLimits, at: number): HashValue {
+  const lpAt = r.pos;
+  const lp = r.stringBytes();
+  const e = packListpack(lp, 2 * lim.entries, 2);
+  const h = e !== null && e.count !== 0 && e.count % 2 === 0 ? HashValue.packedIfFits(e.packed, e.count / 2, e.longest, e.bytes, lim) : null;
+  return h ?? hash(r, readListpack(lp, lpAt).map(entryText), lim, at);
+}
+
+function packedSet(r: RdbReader, lim: SetLimits, at: number): SetValue {
+  const lpAt = r.pos;
+  const lp = r.stringBytes();
+  const e = packListpack(lp, Math.min(lim.listpackEntries, PACKED_SET_MAX), 1);
+  const s = e !== null && e.count !== 0 ? SetValue.packedIfFits(e.packed, e.count, e.longest, lim) : null;
+  return s ?? set(r, readListpack(lp, lpAt).map(entryText), lim, at);
 }
 
 function ziplistOf(r: RdbReader): string[] {
@@ -157,7 +183,17 @@ function quicklist(r: RdbReader, type: number, fill: number): ListValue {
       out.push(r.string());
       plain = true;
     } else if (container === T.CONTAINER_PACKED) {
-      const node = listpackOf(r);
+      const lpAt = r.pos;
+      const lp = r.stringBytes();
+      if (nodes === 1) {
+        const e = packListpack(lp, Infinity, 0);
+        const list = e !== null && e.count !== 0 && e.listpackBytes >= 0 ? ListValue.loadedPacked(e.packed, e.count, e.bytes, e.listpackBytes, fill) : null;
+        if (list !== null) {
+          r.elements(e!.count);
+          return list;
+        }
+      }
+      const node = readListpack(lp, lpAt);
       r.elements(node.length);
       for (const e of node) out.push(entryText(e));
       if (node.length !== 0) packedNodes++;

@@ -90,6 +90,17 @@ export class HashValue implements TypedValue {
     this.volatile = volatile;
   }
 
+  /**
+   * A hash of `pairs` distinct fields whose pairs arrive already packed
+   * (loading a listpack), the longest string `longest` and all of them
+   * `bytes` long: the hash a fresh HSET of them makes when it keeps them
+   * packed, else null, for that HSET (setPairs) to decide.
+   */
+  static packedIfFits(packed: Packed, pairs: number, longest: number, bytes: number, limits: HashLimits): HashValue | null {
+    if (pairs > limits.entries || pairs > FRESH_PAIRS || longest > limits.value || bytes + 10 * pairs > PACKED_MAX) return null;
+    return new HashValue(packed, pairs);
+  }
+
   get size(): number {
     return this.table === null ? this.pairs : this.table.size;
   }

@@ -65,6 +65,18 @@ export class SetValue implements TypedValue {
     return new SetValue(HASHTABLE, '', 2, 0, new HashSet());
   }
 
+  /**
+   * A set of `n` distinct members that arrive already packed (loading a
+   * listpack), the longest `longest` long: the listpack that creating the
+   * set and adding them makes, else null (an intset, a hashtable), for
+   * create and addAll to decide.
+   */
+  static packedIfFits(packed: string, n: number, longest: number, lim: SetLimits): SetValue | null {
+    if (n > lim.listpackEntries || longest > lim.listpackValue || packed.length > PACKED_LIMIT) return null;
+    if (n <= lim.intsetEntries && parseIntMember(entryAt(packed, 0)) !== null) return null;
+    return new SetValue(LISTPACK, packed, 2, n, null);
+  }
+
   get size(): number {
     return this.table === null ? this.n : this.table.size;
   }
