@@ -66,7 +66,7 @@ export function readValue(r: RdbReader, type: number, limits: LoadLimits): Value
     case T.TYPE_ZSET_ZIPLIST:
       return zsetPacked(r, ziplistOf(r), limits.zset, at);
     case T.TYPE_ZSET_LISTPACK:
-      return zsetPacked(r, listpackOf(r).map(entryText), limits.zset, at);
+      return packedZset(r, limits.zset, at);
     case T.TYPE_HASH:
       return hash(r, strings(r, 2 * r.count(2)), limits.hash, at);
     case T.TYPE_HASH_ZIPMAP:
@@ -110,13 +110,13 @@ function listpackOf(r: RdbReader): ListpackEntry[] {
  * is read entry by entry, which also names what is wrong with a bad one.
  */
 
-/** Sets of more members are read entry by entry: the duplicate check compares every pair. */
-const PACKED_SET_MAX = 64;
+/** Hashes, sets and sorted sets of more fields or members are read entry by entry: the duplicate check compares every pair. */
+const PACKED_MEMBERS_MAX = 64;
 
 function packedHash(r: RdbReader, lim: HashLimits, at: number): HashValue {
   const lpAt = r.pos;
   const lp = r.stringBytes();
-  const e = packListpack(lp, 2 * lim.entries, 2);
+  const e = packListpack(lp, 2 * Math.min(lim.entries, PACKED_MEMBERS_MAX), 2);
   const h = e !== null && e.count !== 0 && e.count % 2 === 0 ? HashValue.packedIfFits(e.packed, e.count / 2, e.longest, e.bytes, lim) : null;
   return h ?? hash(r, readListpack(lp, lpAt).map(entryText), lim, at);
 }
@@ -124,9 +124,17 @@ function packedHash(r: RdbReader, lim: HashLimits, at: number): HashValue {
 function packedSet(r: RdbReader, lim: SetLimits, at: number): SetValue {
   const lpAt = r.pos;
   const lp = r.stringBytes();
-  const e = packListpack(lp, Math.min(lim.listpackEntries, PACKED_SET_MAX), 1);
+  const e = packListpack(lp, Math.min(lim.listpackEntries, PACKED_MEMBERS_MAX), 1);
   const s = e !== null && e.count !== 0 ? SetValue.packedIfFits(e.packed, e.count, e.longest, lim) : null;
   return s ?? set(r, readListpack(lp, lpAt).map(entryText), lim, at);
+}
+
+function packedZset(r: RdbReader, lim: ZsetLimits, at: number): ZSetValue {
+  const lpAt = r.pos;
+  const lp = r.stringBytes();
+  const e = packListpack(lp, 2 * Math.min(lim.entries, PACKED_MEMBERS_MAX), 2);
+  const z = e !== null && e.count !== 0 && e.count % 2 === 0 ? ZSetValue.packedIfFits(e.packed, e.count / 2, lim) : null;
+  return z ?? zsetPacked(r, readListpack(lp, lpAt).map(entryText), lim, at);
 }
 
 function ziplistOf(r: RdbReader): string[] {

@@ -31,6 +31,12 @@ export interface PackedEntries {
   listpackBytes: number;
 }
 
+/**
+ * Longer listpacks are left to the entry-by-entry path: no collection that
+ * stays packed comes near it (a cold list holds 8 KiB at most), and the
+ * output buffer, four times the input, is kept between calls.
+ */
+const MAX_INPUT = 64 * 1024;
 const HEADER = 6;
 const EOF = 0xff;
 const UNKNOWN_COUNT = 65535;
@@ -51,7 +57,7 @@ const digits = Buffer.allocUnsafe(24);
  */
 export function packListpack(lp: Buffer, maxEntries: number, distinct: 0 | 1 | 2): PackedEntries | null {
   const last = lp.length - 1;
-  if (last < HEADER || lp.readUInt32LE(0) !== lp.length || lp[last] !== EOF) return null;
+  if (last < HEADER || lp.length > MAX_INPUT || lp.readUInt32LE(0) !== lp.length || lp[last] !== EOF) return null;
   const declared = lp.readUInt16LE(4);
   // An integer entry of n bytes becomes at most 4n: its longest decimal form and a length prefix.
   if (out.length < 4 * lp.length) out = Buffer.allocUnsafe(4 * lp.length);

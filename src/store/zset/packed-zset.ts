@@ -1,4 +1,4 @@
-import { encodeEntry, entryAt, entryEquals, nextEntry, ownCopy, splice, type Packed } from '../compact/packed.js';
+import { dataStart, encodeEntry, entryAt, entryEquals, nextEntry, ownCopy, splice, type Packed } from '../compact/packed.js';
 import { packedScoreAt, packedScoreText } from './score.js';
 
 /**
@@ -55,6 +55,29 @@ export class PackedZset {
     const parts: string[] = [];
     for (let i = 0; i < members.length; i++) parts.push(encodeEntry(members[i]), encodeEntry(packedScoreText(scores[i])));
     return new PackedZset(parts.join(''), members.length);
+  }
+
+  /**
+   * The set whose `n` member and score pairs arrive already packed
+   * (loading a listpack), when fromSorted would build the same string from
+   * them: every score written as fromSorted writes it, the pairs in order,
+   * and the members no more than `maxMemberBytes` together; else null.
+   */
+  static ifCanonical(p: Packed, n: number, maxMemberBytes: number): PackedZset | null {
+    let memberBytes = 0;
+    let prevScore = -Infinity;
+    let prevMember = -1;
+    for (let i = 0, pos = 0; i < n; i++) {
+      const scorePos = nextEntry(p, pos);
+      memberBytes += scorePos - dataStart(p, pos);
+      const score = packedScoreAt(p, scorePos);
+      if (score !== score || !entryEquals(p, scorePos, packedScoreText(score))) return null;
+      if (i > 0 && !(prevScore < score || (prevScore === score && entryAt(p, prevMember) < entryAt(p, pos)))) return null;
+      prevScore = score;
+      prevMember = pos;
+      pos = nextEntry(p, scorePos);
+    }
+    return memberBytes <= maxMemberBytes ? new PackedZset(p, n) : null;
   }
 
   /** The bytes this encoding holds, what Redis's lpSafeToAdd weighs. */

@@ -59,6 +59,17 @@ export class ZSetValue implements TypedValue {
     return new ZSetValue(TreeZset.fromSorted(members, scores));
   }
 
+  /**
+   * A set of `n` distinct members whose pairs arrive already packed and
+   * sorted (loading a listpack): the set fromSorted makes of them when it
+   * keeps them packed and the string is the one it would write, else null.
+   */
+  static packedIfFits(packed: Packed, n: number, limits: ZsetLimits): ZSetValue | null {
+    if (n > limits.entries) return null;
+    const body = PackedZset.ifCanonical(packed, n, PACKED_MAX_BYTES);
+    return body === null ? null : new ZSetValue(body);
+  }
+
   get size(): number {
     return this.body.size;
   }

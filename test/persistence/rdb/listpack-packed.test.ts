@@ -6,9 +6,11 @@ import { pack } from '../../../src/store/compact/packed.js';
 import { HashValue } from '../../../src/store/hash/hash-value.js';
 import type { Value } from '../../../src/store/keyspace/value.js';
 import { SetValue } from '../../../src/store/set/set-value.js';
+import { PackedZset } from '../../../src/store/zset/packed-zset.js';
+import { ZSetValue } from '../../../src/store/zset/zset.js';
 import { loadLimits, type LoadLimits } from '../../../src/persistence/rdb/decode-value.js';
 import { dumpPayload, payloadValue } from '../../../src/persistence/rdb/dump-payload.js';
-import { TYPE_HASH_LISTPACK, TYPE_LIST_QUICKLIST_2, TYPE_SET_LISTPACK, CONTAINER_PACKED } from '../../../src/persistence/rdb/format.js';
+import { CONTAINER_PACKED, TYPE_HASH_LISTPACK, TYPE_LIST_QUICKLIST_2, TYPE_SET_LISTPACK, TYPE_ZSET_LISTPACK } from '../../../src/persistence/rdb/format.js';
 import { ListpackBuilder, readListpack, entryText } from '../../../src/persistence/rdb/listpack.js';
 import { packListpack } from '../../../src/persistence/rdb/listpack-packed.js';
 import { seededInts } from '../../helpers/seeded.js';
@@ -47,6 +49,8 @@ const limits: LoadLimits = loadLimits({
         'set-max-intset-entries': 512,
         'set-max-listpack-entries': 128,
         'set-max-listpack-value': 64,
+        'zset-max-listpack-entries': 128,
+        'zset-max-listpack-value': 64,
       })[name]!,
     str: () => '',
   },
@@ -109,6 +113,31 @@ describe('a listpack packed in one pass', () => {
     expect(packListpack(rawListpack(['f', 'v', 'g', 'v']), Infinity, 1)).toBeNull();
   });
 
+  test('never throws on damaged bytes, and whatever it takes, reading entry by entry takes the same', () => {
+    const next = seededInts(11);
+    let taken = 0;
+    for (let round = 0; round < 3000; round++) {
+      const lp = new ListpackBuilder();
+      for (let i = 1 + next(8); i > 0; i--) lp.add(next(2) === 0 ? String(next(70000) - 35000) : 'v'.repeat(next(150)));
+      const bytes = Buffer.from(lp.finish());
+      for (let flips = 1 + next(3); flips > 0; flips--) bytes[next(bytes.length)] = next(256);
+      const got = packListpack(bytes, Infinity, 0);
+      if (got === null) continue;
+      taken++;
+      expect(pack(readListpack(bytes, 0).map(entryText))).toBe(got.packed);
+    }
+    expect(taken).toBeGreaterThan(0);
+  });
+
+  test('leaves a listpack longer than 64 KiB to the entry-by-entry path', () => {
+    const lp = new ListpackBuilder();
+    for (let i = 0; i < 17; i++) lp.add('x'.repeat(4000));
+    const bytes = lp.finish();
+    expect(bytes.length).toBeGreaterThan(64 * 1024);
+    expect(packListpack(bytes, Infinity, 0)).toBeNull();
+    expect(readListpack(bytes, 0)).toHaveLength(17);
+  });
+
   test('refuses what readListpack refuses: a wrong back-length, count, size or end byte', () => {
     const good = new ListpackBuilder().add('hello').add('12').finish();
     expect(packListpack(good, Infinity, 0)).not.toBeNull();
@@ -123,7 +152,7 @@ describe('a listpack packed in one pass', () => {
 });
 
 describe('small collections loaded through it', () => {
-  test('hashes, sets and lists come back with their encoding and their bytes, whichever path loads them', () => {
+  test('hashes, sets, sorted sets and lists come back with their encoding and their bytes, whichever path loads them', () => {
     const hashes = [
       ['f', 'v'],
       ['name', 'user1', 'age', '42', 'city', 'somewhere'],
@@ -146,6 +175,19 @@ describe('small collections loaded through it', () => {
       expect(loaded.encoding()).toBe(s.encoding());
       expect(dump(loaded)).toEqual(dump(s));
     }
+    const zsets: [number[], string[]][] = [
+      [[1, 2.5, 7], ['a', 'b', 'c']],
+      [[0.1, 0.1, -3, Infinity], ['m', 'n', 'o', 'p']],
+      [[5, 5, 5], ['c', 'b', 'a']],
+      [Array.from({ length: 100 }, (_, i) => i / 3), Array.from({ length: 100 }, (_, i) => `z${i}`)],
+    ];
+    for (const [scores, members] of zsets) {
+      const z = new ZSetValue(new PackedZset());
+      members.forEach((m, i) => z.add(m, scores[i], limits.zset));
+      const loaded = payloadValue(dump(z), limits) as ZSetValue;
+      expect(loaded.encoding()).toBe(z.encoding());
+      expect(dump(loaded)).toEqual(dump(z));
+    }
     const lists = [['a', 'bb', '7', 'dddd'], ['x'.repeat(5000), 'y'.repeat(3000)], Array.from({ length: 200 }, (_, i) => String(i))];
     for (const elements of lists) {
       const l = ListValue.loaded(elements, -2, 1);
@@ -155,9 +197,31 @@ describe('small collections loaded through it', () => {
     }
   });
 
+  test('a sorted set is taken as packed only when its scores are in the form Sluice writes them and its pairs in order', () => {
+    const taken = (pairs: (string | number)[]) => {
+      const e = packListpack(rawListpack(pairs), Infinity, 2);
+      return e !== null && PackedZset.ifCanonical(e.packed, e.count / 2, Infinity) !== null;
+    };
+    expect(taken(['a', 1, 'b', '2.5', 'c', 7])).toBe(true);
+    expect(taken(['a', '0.1', 'b', '0.1', 'c', 'inf'])).toBe(true);
+    expect(taken(['b', 1, 'a', 1])).toBe(false);
+    expect(taken(['a', 2, 'b', 1])).toBe(false);
+    expect(taken(['a', '1.50'])).toBe(false);
+    expect(taken(['a', '0.10000000000000001'])).toBe(false);
+    expect(taken(['a', ''])).toBe(false);
+  });
+
   test('a listpack the one-pass path leaves (a repeated field, a string that reads as an integer) loads as before', () => {
     expect(() => payloadValue(listpackPayload(TYPE_HASH_LISTPACK, rawListpack(['f', 'v', 'f', 'w'])), limits)).toThrow('duplicate hash fields');
     expect(() => payloadValue(listpackPayload(TYPE_SET_LISTPACK, rawListpack(['m', 'm'])), limits)).toThrow('duplicate set members');
+    expect(() => payloadValue(listpackPayload(TYPE_ZSET_LISTPACK, rawListpack(['m', '1', 'm', '2'])), limits)).toThrow('duplicate sorted set members');
+    // Scores out of order, or not in the form Sluice writes them, are put in order and rewritten.
+    for (const pairs of [['b', '2', 'a', '1'], ['a', '1.50', 'b', '+2'], ['a', 'inf', 'b', '-inf']]) {
+      const z = payloadValue(listpackPayload(TYPE_ZSET_LISTPACK, rawListpack(pairs)), limits) as ZSetValue;
+      const expected = new ZSetValue(new PackedZset());
+      for (let i = 0; i < pairs.length; i += 2) expected.add(pairs[i], Number(pairs[i + 1].replace('inf', 'Infinity')), limits.zset);
+      expect(dump(z)).toEqual(dump(expected));
+    }
     const list = payloadValue(listpackPayload(TYPE_LIST_QUICKLIST_2, rawListpack(['a', '12'])), limits) as ListValue;
     const elements: string[] = [];
     list.each((e) => elements.push(e));
