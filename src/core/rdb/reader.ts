@@ -1,4 +1,5 @@
 import { constants } from 'node:buffer';
+import { Crc64 } from '../crc64.js';
 import { lzfDecompress } from '../lzf.js';
 import { RdbError } from './rdb-error.js';
 import { byteString } from '../../protocol/byte-string.js';
@@ -24,15 +25,22 @@ export const MAX_VALUE_ELEMENTS = 2 ** 26;
  * an RdbError with the offset.
  */
 export class RdbReader {
+  /** The offset of the next byte in the input. */
   pos: number;
+  /** The input's bytes in hand: byte i of the input is data[i - base], for base <= i < held. */
+  protected data: Buffer;
+  protected base = 0;
+  protected held: number;
 
   constructor(
-    readonly data: Buffer,
+    data: Buffer,
     pos = 0,
     /** Where the readable part ends (a DUMP payload's footer is not part of the value). */
     readonly end = data.length,
   ) {
+    this.data = data;
     this.pos = pos;
+    this.held = end;
   }
 
   /** Elements decoded so far for the current value (see MAX_VALUE_ELEMENTS). */
@@ -58,18 +66,41 @@ export class RdbReader {
   }
 
   need(n: number): void {
+    if (n > this.held - this.pos) this.fetch(n);
+  }
+
+  /**
+   * Brings the next `n` bytes into hand, for a reader that holds only part
+   * of its input; one that holds all of it has none to bring.
+   */
+  protected fetch(n: number): void {
     if (n > this.end - this.pos) this.fail('unexpected end of data');
+  }
+
+  /** The CRC-64 of the input's bytes before `at`, where the reader has been. */
+  checksumBefore(at: number): Buffer {
+    return new Crc64().update(this.data, at).digest();
+  }
+
+  /** The next byte without taking it, or 0 at the end. */
+  private peek(): number {
+    if (this.pos >= this.held) {
+      if (this.pos >= this.end) return 0;
+      this.fetch(1);
+    }
+    return this.data[this.pos - this.base];
   }
 
   byte(): number {
     this.need(1);
-    return this.data[this.pos++];
+    return this.data[this.pos++ - this.base];
   }
 
-  /** `n` bytes as a view into the data. */
+  /** `n` bytes as a view into the data: it stays valid whatever is read after it. */
   bytes(n: number): Buffer {
     this.need(n);
-    const b = this.data.subarray(this.pos, this.pos + n);
+    const at = this.pos - this.base;
+    const b = this.data.subarray(at, at + n);
     this.pos += n;
     return b;
   }
@@ -84,7 +115,7 @@ export class RdbReader {
     if (kind === 1) return { n: ((first & 0x3f) << 8) | this.byte(), encoded: false };
     if (first === 0x80) {
       this.need(4);
-      const n = this.data.readUInt32BE(this.pos);
+      const n = this.data.readUInt32BE(this.pos - this.base);
       this.pos += 4;
       return { n, encoded: false };
     }
@@ -114,7 +145,7 @@ export class RdbReader {
   /** A 64-bit length exactly: a number up to 2^53, a bigint beyond (stream IDs and counters). */
   lengthU64(): number | bigint {
     const at = this.pos;
-    const first = this.data[this.pos];
+    const first = this.peek();
     if (first === 0x81) {
       this.pos++;
       return this.u64BE();
@@ -126,8 +157,8 @@ export class RdbReader {
 
   private u64BE(): number | bigint {
     this.need(8);
-    const hi = this.data.readUInt32BE(this.pos);
-    const lo = this.data.readUInt32BE(this.pos + 4);
+    const hi = this.data.readUInt32BE(this.pos - this.base);
+    const lo = this.data.readUInt32BE(this.pos - this.base + 4);
     this.pos += 8;
     if (hi < 0x200000) return hi * TWO32 + lo;
     return (BigInt(hi) << 32n) | BigInt(lo);
@@ -154,12 +185,11 @@ export class RdbReader {
 
   /** A string object as a byte string (one latin1 char per byte). */
   string(): string {
-    const first = this.pos < this.end ? this.data[this.pos] : 0;
-    if (first < 0x80) {
+    if (this.peek() < 0x80) {
       // A raw string of up to 16 KiB, the usual case: read without a view of its bytes.
       const n = this.length();
       this.need(n);
-      const s = byteString(this.data, this.pos, n);
+      const s = byteString(this.data, this.pos - this.base, n);
       this.pos += n;
       return s;
     }
@@ -182,7 +212,7 @@ export class RdbReader {
   /** A double in binary64, little-endian (RDB 8 and later). */
   binaryDouble(): number {
     this.need(8);
-    const d = this.data.readDoubleLE(this.pos);
+    const d = this.data.readDoubleLE(this.pos - this.base);
     this.pos += 8;
     return d;
   }
@@ -203,7 +233,7 @@ export class RdbReader {
   /** A signed 64-bit little-endian count of milliseconds (rdbLoadMillisecondTime). */
   msTime(): number {
     this.need(8);
-    const d = Number(this.data.readBigInt64LE(this.pos));
+    const d = Number(this.data.readBigInt64LE(this.pos - this.base));
     this.pos += 8;
     return d;
   }
@@ -211,7 +241,7 @@ export class RdbReader {
   /** A signed 32-bit little-endian count of seconds (RDB_OPCODE_EXPIRETIME). */
   secondsTime(): number {
     this.need(4);
-    const d = this.data.readInt32LE(this.pos);
+    const d = this.data.readInt32LE(this.pos - this.base);
     this.pos += 4;
     return d;
   }

@@ -8,6 +8,7 @@ import { LibrarySet } from '../../scripting/library-set.js';
 import type { PersistenceHost } from '../host.js';
 import { AofLoadError } from '../loader.js';
 import { loadLimits } from './decode-value.js';
+import { FileRdbReader } from './file-reader.js';
 import { parseRdb, type AccessRecords, type ParsedRdb } from './rdb-load.js';
 
 /**
@@ -22,9 +23,11 @@ import { parseRdb, type AccessRecords, type ParsedRdb } from './rdb-load.js';
  * and put in once the whole file has been read.
  */
 export function loadRdb<C extends Ctx>(host: PersistenceHost<C>, file: string, merge: boolean, started: number): ParsedRdb {
-  let data: Buffer;
+  let fd: number;
+  let size: number;
   try {
-    data = fs.readFileSync(file);
+    fd = fs.openSync(file, 'r');
+    size = fs.fstatSync(fd).size;
   } catch (e) {
     throw new AofLoadError(`Can't read the RDB file ${file}: ${(e as Error).message}`);
   }
@@ -42,7 +45,7 @@ export function loadRdb<C extends Ctx>(host: PersistenceHost<C>, file: string, m
   };
   const keys = merge ? new MergedKeys(ks) : new AddedKeys(ks, file);
   try {
-    const parsed = parseRdb(data, { limits: loadLimits(host), databases: ks.dbs.length, now: started }, { library, key: keys.key });
+    const parsed = parseRdb(new FileRdbReader(fd, size), { limits: loadLimits(host), databases: ks.dbs.length, now: started }, { library, key: keys.key });
     keys.complete();
     logFile(host, parsed, started);
     const clash = functions.libraries.join(libraries, merge);
@@ -54,6 +57,7 @@ export function loadRdb<C extends Ctx>(host: PersistenceHost<C>, file: string, m
     throw e;
   } finally {
     ks.dirty = dirty;
+    fs.closeSync(fd);
   }
 }
 

@@ -1,9 +1,8 @@
-import { Crc64 } from '../../core/crc64.js';
 import type { Value } from '../../store/keyspace/value.js';
 import { moduleName, readValue, type LoadLimits } from './decode-value.js';
 import * as T from './format.js';
 import { EmptyKeyError } from '../../core/rdb/rdb-error.js';
-import { RdbReader } from '../../core/rdb/reader.js';
+import type { RdbReader } from '../../core/rdb/reader.js';
 
 /**
  * Where a file's contents go as they are read: a loader puts each key
@@ -58,8 +57,7 @@ export interface ParseOptions {
  * checksum last: a sink that must not keep part of a bad file undoes what
  * it was given when this throws.
  */
-export function parseRdb(data: Buffer, opts: ParseOptions, sink: RdbSink): ParsedRdb {
-  const r = new RdbReader(data);
+export function parseRdb(r: RdbReader, opts: ParseOptions, sink: RdbSink): ParsedRdb {
   const magic = r.bytes(9).toString('latin1');
   if (!magic.startsWith('REDIS')) r.fail('wrong signature trying to load DB from file', 0);
   const version = /^\d{4}$/.test(magic.slice(5)) ? Number(magic.slice(5)) : -1;
@@ -119,7 +117,7 @@ export function parseRdb(data: Buffer, opts: ParseOptions, sink: RdbSink): Parse
   if (version >= 5) {
     const at = r.pos;
     const stored = r.bytes(8);
-    if (!stored.equals(Buffer.alloc(8)) && !new Crc64().update(data, at).digest().equals(stored)) {
+    if (!stored.equals(Buffer.alloc(8)) && !r.checksumBefore(at).equals(stored)) {
       r.fail('wrong RDB checksum', at);
     }
   }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadLimits } from '../../../src/persistence/rdb/decode-value.js';
+import { RdbReader } from '../../../src/core/rdb/reader.js';
 import { parseRdb, type AccessRecords } from '../../../src/persistence/rdb/rdb-load.js';
 import { perTest } from '../../helpers/fixture.js';
 import type { RespClient } from '../../helpers/resp-client.js';
@@ -54,7 +55,7 @@ const num = async (c: RespClient, ...argv: string[]): Promise<number> => Number(
 function fileKeys(file: string): Map<string, AccessRecords | null> {
   const config = { num: (name: string) => ({ 'list-max-listpack-size': -2 } as Record<string, number>)[name] ?? 128 };
   const keys = new Map<string, AccessRecords | null>();
-  parseRdb(readFileSync(file), { limits: loadLimits({ config } as never), databases: 16, now: Date.now() }, {
+  parseRdb(new RdbReader(readFileSync(file)), { limits: loadLimits({ config } as never), databases: 16, now: Date.now() }, {
     library() {},
     key: (_db, key, _value, _deadline, hints) => keys.set(key, hints),
   });
