@@ -47,6 +47,26 @@ describe("sluice-server's young generation", () => {
     expect(largestNewSpace(true)).toBeLessThanOrEqual(16 * MIB);
   });
 
+  test('capYoungGeneration grows the new space to 16 MiB at once, before any load, and keeps it there', () => {
+    const script = `
+      import v8 from 'node:v8';
+      import { capYoungGeneration } from ${JSON.stringify(MODULE)};
+      const newSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
+      const before = newSpace();
+      capYoungGeneration();
+      const after = newSpace();
+      let junk = [];
+      for (let i = 0; i < 2000000; i++) junk = [i, String(i)];
+      console.log(JSON.stringify([before, after, newSpace(), junk.length]));
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    expect(r.status, r.stderr).toBe(0);
+    const [before, after, later] = JSON.parse(r.stdout) as number[];
+    expect(before).toBeLessThan(16 * MIB);
+    expect(after).toBe(16 * MIB);
+    expect(later).toBe(16 * MIB);
+  });
+
   test('a semi-space size given to node on its command line stands', () => {
     expect(largestNewSpace(true, ['--max-semi-space-size=16'])).toBeGreaterThan(16 * MIB);
   });
