@@ -1,7 +1,7 @@
 import { constants } from 'node:buffer';
 import { describe, expect, test, vi } from 'vitest';
 import { formatDouble } from '../../src/protocol/double.js';
-import { forBacklog, MAX_BUFFER, RespWriter, type Protocol } from '../../src/protocol/reply.js';
+import { forBacklog, MAX_BUFFER, pooledReplyBytes, RespWriter, type Protocol } from '../../src/protocol/reply.js';
 
 function writer(proto: Protocol): RespWriter {
   const w = new RespWriter();
@@ -155,6 +155,43 @@ describe('RespWriter buffering', () => {
     w.reclaim(third);
     w.simple('dddd');
     expect(w.take()!.toString()).toBe('+dddd\r\n');
+  });
+
+  test('a written reply buffer over 16 KiB goes to the shared pool and carries the next large output, of any writer', () => {
+    const first = writer(2);
+    first.bulk('a'.repeat(40_000));
+    const out = first.take() as Buffer;
+    const pooledBefore = pooledReplyBytes();
+    first.reclaim(out);
+    expect(pooledReplyBytes()).toBe(pooledBefore + out.buffer.byteLength);
+    const other = writer(2);
+    other.bulk('b'.repeat(50_000));
+    const next = other.take() as Buffer;
+    expect(next.buffer).toBe(out.buffer);
+    expect(pooledReplyBytes()).toBe(pooledBefore);
+    expect(next.toString('latin1')).toBe(`$50000\r\n${'b'.repeat(50_000)}\r\n`);
+  });
+
+  test('a large buffer that was not reclaimed (its write still pending) is never handed out again', () => {
+    const first = writer(2);
+    first.bulk('a'.repeat(40_000));
+    const pending = first.take() as Buffer;
+    const other = writer(2);
+    other.bulk('b'.repeat(40_000));
+    const next = other.take() as Buffer;
+    expect(next.buffer).not.toBe(pending.buffer);
+    expect(pending.toString('latin1')).toBe(`$40000\r\n${'a'.repeat(40_000)}\r\n`);
+  });
+
+  test('the pool keeps at most 16 MiB of reply buffers, however many are given back', () => {
+    const writers = Array.from({ length: 300 }, () => writer(2));
+    const outs = writers.map((w) => {
+      w.bulk('c'.repeat(100_000));
+      return w.take() as Buffer;
+    });
+    writers.forEach((w, i) => w.reclaim(outs[i]));
+    expect(pooledReplyBytes()).toBeGreaterThan(15 * 1024 * 1024);
+    expect(pooledReplyBytes()).toBeLessThanOrEqual(16 * 1024 * 1024);
   });
 
   test('a buffer is not reclaimed once later replies have started another', () => {
