@@ -67,6 +67,21 @@ describe("sluice-server's young generation", () => {
     expect(later).toBe(16 * MIB);
   });
 
+  test('capYoungGeneration leaves the heap in use as it found it: what it kept to grow the new space is collected', () => {
+    const script = `
+      import { capYoungGeneration } from ${JSON.stringify(MODULE)};
+      const inUse = () => { const m = process.memoryUsage(); return m.heapUsed + m.external; };
+      const before = inUse();
+      capYoungGeneration();
+      console.log(JSON.stringify([before, inUse(), typeof globalThis.gc]));
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    expect(r.status, r.stderr).toBe(0);
+    const [before, after, gcType] = JSON.parse(r.stdout) as [number, number, string];
+    expect(after - before).toBeLessThan(1 * MIB);
+    expect(gcType).toBe('undefined');
+  });
+
   test('a semi-space size given to node on its command line stands', () => {
     expect(largestNewSpace(true, ['--max-semi-space-size=16'])).toBeGreaterThan(16 * MIB);
   });
