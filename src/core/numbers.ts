@@ -45,6 +45,18 @@ export function isInt64(n: bigint): boolean {
 }
 
 /**
+ * An integer's decimal text, made without V8's number-to-string cache.
+ * String(n) files every result there (16,384 entries), so a stream of
+ * distinct counter values keeps about 390 KB of young strings alive
+ * through each scavenge and doubles its pause (INCR -P 16: 0.8 against
+ * 0.4 ms a scavenge, which is what the slowest percent of replies waits
+ * on). toFixed(0) writes the same digits for any safe integer.
+ */
+export function integerText(n: number | bigint): string {
+  return typeof n === 'number' ? n.toFixed(0) : String(n);
+}
+
+/**
  * An int64 argument as a JS number (counts, indices, timeouts), throwing
  * Redis's "not an integer" error. Values past 2^53 lose precision, which no
  * such use can notice.

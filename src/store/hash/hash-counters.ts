@@ -2,7 +2,7 @@ import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, NOT_FLOAT, NOT_INTEGER, OVERFLOW } from '../../core/errors.js';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../../core/long-double.js';
-import { isInt64, smallInt, toInt64 } from '../../core/numbers.js';
+import { integerText, isInt64, smallInt, toInt64 } from '../../core/numbers.js';
 import { hashForFieldWrite, hashLimits, hashWritten } from './hash-access.js';
 
 const NOT_INTEGER_VALUE = 'ERR hash value is not an integer';
@@ -35,7 +35,7 @@ function hincrby(c: Ctx, argv: string[]): void {
     next = BigInt(cur) + BigInt(by);
     if (!isInt64(next)) throw new CommandError(OVERFLOW);
   }
-  hash.set(field, String(next), hashLimits(c), true);
+  hash.set(field, integerText(next), hashLimits(c), true);
   hashWritten(c, key, hash, created, 'hincrby', 1);
   c.reply.integer(next);
 }

@@ -4,7 +4,7 @@ import { CommandError, NOT_FLOAT, NOT_INTEGER, OVERFLOW } from '../../core/error
 import {
   addLongDouble, formatLongDouble, MAX_LONG_DOUBLE_CHARS, parseLongDouble, type LongDouble,
 } from '../../core/long-double.js';
-import { isInt64, smallInt, toInt64 } from '../../core/numbers.js';
+import { integerText, isInt64, smallInt, toInt64 } from '../../core/numbers.js';
 import { shortText, writableString } from './string-values.js';
 
 const INT64_MIN = -(2n ** 63n);
@@ -37,7 +37,7 @@ function incrBy(c: Ctx, key: string, by: number | bigint): void {
     next = BigInt(cur) + BigInt(by);
     if (!isInt64(next)) throw new CommandError(OVERFLOW);
   }
-  c.db.set(key, String(next), true);
+  c.db.set(key, integerText(next), true);
   c.keyspace.notify(c.db, '$', 'incrby', key);
   c.reply.integer(next);
 }
