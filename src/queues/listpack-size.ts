@@ -71,7 +71,7 @@ export function fitsListpack(fill: number, bytes: number, count: number, shrinki
 }
 
 /** Bytes an entry's back-length takes for an entry of `len` bytes. */
-function backlenSize(len: number): number {
+export function backlenSize(len: number): number {
   if (len <= 127) return 1;
   if (len < 16383) return 2;
   if (len < 2097151) return 3;

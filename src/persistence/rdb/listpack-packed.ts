@@ -1,5 +1,6 @@
 import { byteString } from '../../protocol/byte-string.js';
-import { intEntrySize, stringEntrySize } from '../../queues/listpack-size.js';
+import { backlenSize, intEntrySize, stringEntrySize } from '../../queues/listpack-size.js';
+import { readBacklen } from './listpack.js';
 
 /**
  * A listpack's entries re-encoded, in one pass over its bytes, as the
@@ -132,7 +133,7 @@ export function packListpack(lp: Buffer, maxEntries: number, distinct: 0 | 1 | 2
     bytes += len;
     p += entryLen;
     const n = backlenSize(entryLen);
-    if (n > last - p || !backlenIs(lp, p, n, entryLen)) return null;
+    if (n > last - p || readBacklen(lp, p, n) !== entryLen) return null;
     p += n;
   }
   if (p !== last || (declared !== UNKNOWN_COUNT && declared !== count)) return null;
@@ -175,22 +176,6 @@ function decimal(v: number): number {
     digits[j] = t;
   }
   return n;
-}
-
-/** Bytes of an entry's back-length: 7 bits each. */
-function backlenSize(l: number): number {
-  return l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
-}
-
-/** Whether the `n`-byte back-length at `start` is `len` (the first byte unflagged, the rest flagged). */
-function backlenIs(lp: Buffer, start: number, n: number, len: number): boolean {
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    const b = lp[start + i];
-    if ((i === 0) === ((b & 128) !== 0)) return false;
-    v = v * 128 + (b & 127);
-  }
-  return v === len;
 }
 
 /** Whether two of the first `count` entries written, taken every `step`th, are the same bytes. */

@@ -3,6 +3,7 @@ import { GrowingBuffer } from '../../core/rdb/growing-buffer.js';
 import { MAX_VALUE_ELEMENTS } from '../../core/rdb/reader.js';
 import { RdbError } from '../../core/rdb/rdb-error.js';
 import { byteString } from '../../protocol/byte-string.js';
+import { backlenSize } from '../../queues/listpack-size.js';
 
 /**
  * Redis's listpack (listpack.c), the byte form of every small collection
@@ -106,13 +107,8 @@ export class ListpackBuilder extends GrowingBuffer {
   }
 }
 
-/** Bytes of an entry's back-length: 7 bits each. */
-function backlenSize(l: number): number {
-  return l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
-}
-
 /** The length the `n`-byte back-length at `start` encodes, or -1 when its bytes are not one (the first unflagged, the rest flagged). */
-function readBacklen(lp: Buffer, start: number, n: number): number {
+export function readBacklen(lp: Buffer, start: number, n: number): number {
   let v = 0;
   for (let i = 0; i < n; i++) {
     const b = lp[start + i];
