@@ -44,16 +44,33 @@ export function isInt64(n: bigint): boolean {
   return n >= INT64_MIN && n <= INT64_MAX;
 }
 
+/** "00" to "99": the two-digit steps integerText builds a counter from. */
+const DIGIT_PAIRS = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
+
 /**
  * An integer's decimal text, made without V8's number-to-string cache.
  * String(n) files every result there (16,384 entries), so a stream of
  * distinct counter values keeps about 390 KB of young strings alive
  * through each scavenge and doubles its pause (INCR -P 16: 0.8 against
  * 0.4 ms a scavenge, which is what the slowest percent of replies waits
- * on). toFixed(0) writes the same digits for any safe integer.
+ * on). Below 2^31 the text is joined from two-digit strings, short enough
+ * that V8 copies each join flat: about 25 ns against toFixed(0)'s 60, a
+ * runtime call that was 6% of INCR -P 16's profile. toFixed(0) writes the
+ * same digits for any other safe integer.
  */
 export function integerText(n: number | bigint): string {
-  return typeof n === 'number' ? n.toFixed(0) : String(n);
+  if (typeof n !== 'number') return String(n);
+  const neg = n < 0;
+  let m = neg ? -n : n;
+  if (m > 0x7fffffff || (m | 0) !== m) return n.toFixed(0);
+  let text = '';
+  while (m >= 100) {
+    const q = (m / 100) | 0;
+    text = DIGIT_PAIRS[m - q * 100] + text;
+    m = q;
+  }
+  text = (m < 10 ? DIGIT_PAIRS[m][1] : DIGIT_PAIRS[m]) + text;
+  return neg ? '-' + text : text;
 }
 
 /**
