@@ -76,11 +76,6 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   pubsub: Subscriptions | null = null;
   /** CLIENT TRACKING's settings; null while tracking is off. */
   tracking: TrackingState | null = null;
-  /** The peer's address as Redis shows it; for a detached client, what stands in for it (MONITOR's "lua"). */
-  readonly addr: string;
-  readonly laddr: string;
-  /** Connected over loopback, as Redis's islocalClient judges it. */
-  readonly isLocal: boolean;
   readonly fd: number;
 
   /**
@@ -92,7 +87,7 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     id: number,
     socket: Socket | null,
     sink: Reply | null = null,
-    label = '',
+    private readonly label = '',
   ) {
     this.id = id;
     this.keyspace = server.keyspace;
@@ -105,19 +100,27 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
       const conn = (this.conn = new Connection(socket, this, server.parserLimits));
       conn.parser.authenticated = this.authenticated;
       this.reply = conn.out;
-      this.addr = conn.addr;
-      this.laddr = conn.laddr;
-      this.isLocal = conn.isLocal;
       this.fd = conn.fd;
     } else {
       this.conn = null;
       this.reply = sink!;
-      this.addr = label;
-      this.laddr = '';
-      this.isLocal = false;
       this.fd = -1;
       this.authenticated = true;
     }
+  }
+
+  /** The peer's address as Redis shows it; for a detached client, what stands in for it (MONITOR's "lua"). */
+  get addr(): string {
+    return this.conn === null ? this.label : this.conn.addr;
+  }
+
+  get laddr(): string {
+    return this.conn === null ? '' : this.conn.laddr;
+  }
+
+  /** Connected over loopback, as Redis's islocalClient judges it. */
+  get isLocal(): boolean {
+    return this.conn !== null && this.conn.isLocal;
   }
 
   get repliesSilenced(): boolean {

@@ -13,15 +13,12 @@ import { SocketWriter } from './socket-writer.js';
 export class Connection {
   readonly out = new RespWriter();
   readonly parser: RequestParser;
-  readonly addr: string;
-  readonly laddr: string;
-  /** Connected over loopback, as Redis's islocalClient judges it. */
-  readonly isLocal: boolean;
   readonly fd: number;
-  readonly localPort: number | undefined;
   /** When (ms) the output went over its class's soft limit and has stayed over; 0 when under. */
   obufSoftLimitSince = 0;
   private readonly writer: SocketWriter | null;
+  private peer: string | null = null;
+  private local: string | null = null;
 
   constructor(
     readonly socket: Socket,
@@ -29,14 +26,34 @@ export class Connection {
     limits: ParserLimits,
   ) {
     this.parser = new RequestParser(sink, limits);
-    this.addr = formatAddress(socket.remoteAddress, socket.remotePort);
-    const host = unmapped(socket.remoteAddress);
-    this.isLocal = host === '127.0.0.1' || host === '::1';
-    this.laddr = formatAddress(socket.localAddress, socket.localPort);
-    this.localPort = socket.localPort;
     this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
     // A TLS socket's bytes must go through its encryption: only the stream's own write does that.
     this.writer = socket instanceof TLSSocket ? null : SocketWriter.for(socket);
+  }
+
+  /**
+   * The peer's address, asked of the socket when first needed and kept,
+   * as Redis keeps its peer id: most connections never show theirs, and
+   * asking is a system call. Node keeps what it was told, so an address
+   * read once (protected mode reads the peer's at accept) stays readable
+   * after the socket closes.
+   */
+  get addr(): string {
+    return (this.peer ??= formatAddress(this.socket.remoteAddress, this.socket.remotePort));
+  }
+
+  get laddr(): string {
+    return (this.local ??= formatAddress(this.socket.localAddress, this.socket.localPort));
+  }
+
+  get localPort(): number | undefined {
+    return this.socket.localPort;
+  }
+
+  /** Connected over loopback, as Redis's islocalClient judges it. */
+  get isLocal(): boolean {
+    const host = unmapped(this.socket.remoteAddress);
+    return host === '127.0.0.1' || host === '::1';
   }
 
   /** Bytes waiting to reach the peer: the output buffer plus what was written and the kernel has not taken yet. */
@@ -84,8 +101,11 @@ export class Connection {
 
   /** Closes once what was written has left. */
   end(): void {
-    this.socket.end();
-    this.socket.destroySoon();
+    const socket = this.socket;
+    // Ending a socket that has closed (the peer left) only makes an error object, stack and all, that nobody reads.
+    if (socket.destroyed) return;
+    socket.end();
+    socket.destroySoon();
   }
 
   /** Closes now, dropping whatever is still queued. */

@@ -1,5 +1,6 @@
 import { chmodSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
+import { acceptDirectly } from './socket-reader.js';
 
 export interface ListenOptions {
   /** The listen queue's length (tcp-backlog). */
@@ -52,6 +53,7 @@ export class Listener {
 
   private async listenTcp(binds: readonly string[], port: number, backlog: number): Promise<number> {
     const [servers, bound] = await listenOnEach(binds, port, backlog, () => net.createServer({ noDelay: true }, this.onConnection));
+    for (const srv of servers) acceptDirectly(srv, true, this.onConnection);
     this.tcp = servers;
     return bound;
   }
@@ -67,6 +69,7 @@ export class Listener {
     const srv = net.createServer(this.onConnection);
     try {
       await listening(srv, { path: file, backlog: options.backlog });
+      acceptDirectly(srv, false, this.onConnection);
       if (options.unixSocketPerm !== 0) chmodSync(file, options.unixSocketPerm);
     } catch (e) {
       srv.close();

@@ -37,7 +37,7 @@ import { formatMonitorLine } from './monitor.js';
 import { OutputLimits } from './output-limits.js';
 import { Slowlog } from './slowlog.js';
 import { Tracking } from './tracking/tracking.js';
-import { readChunks, readWithEvents } from './socket-reader.js';
+import { readChunks, readWithEvents, releaseReader } from './socket-reader.js';
 import { TlsListener } from './tls/tls-listener.js';
 import { TlsConfigError, tlsSettings, type ClientAuth, type TlsSettings } from './tls/tls-settings.js';
 import { ServerStats } from './stats.js';
@@ -411,7 +411,10 @@ export class Server implements PersistenceHost<Client> {
     const c = new Client(this, this.nextClientId++, reading);
     this.clients.set(c.id, c);
     reading.on('error', () => c.close());
-    reading.on('close', () => c.close());
+    reading.on('close', () => {
+      c.close();
+      releaseReader(reading);
+    });
   }
 
   /** The command a request names (PersistenceHost). */

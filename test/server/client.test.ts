@@ -279,3 +279,41 @@ describe('client ages', () => {
     expect(secondsSince(1_000, 1_795_331_664_000)).toBe(0);
   });
 });
+
+describe('connections that come and go', () => {
+  /** Opens a connection, sends `request` (if any), waits for `expected` bytes, then closes it. */
+  function oneShot(port: number, request: string, expected: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        if (request === '') {
+          socket.destroy();
+          resolve('');
+        } else {
+          socket.write(request);
+        }
+      });
+      let got = '';
+      socket.on('data', (d) => {
+        got += d.toString('latin1');
+        if (got.length >= expected) {
+          socket.destroy();
+          resolve(got);
+        }
+      });
+      socket.on('error', reject);
+    });
+  }
+
+  test('two hundred connections, each opened for one request or none, are all answered, counted and gone once closed', async () => {
+    const server = sluice.server;
+    const received = server.stats.connectionsReceived;
+    const open = server.clients.size;
+    for (let i = 0; i < 200; i++) {
+      if (i % 4 === 3) await oneShot(sluice.port, '', 0);
+      else expect(await oneShot(sluice.port, `*2\r\n$4\r\nECHO\r\n$3\r\n${String(i).padStart(3, '0')}\r\n`, 9)).toBe(`$3\r\n${String(i).padStart(3, '0')}\r\n`);
+    }
+    expect(server.stats.connectionsReceived - received).toBe(200);
+    for (let wait = 0; server.clients.size !== open && wait < 100; wait++) await new Promise((r) => setTimeout(r, 10));
+    expect(server.clients.size).toBe(open);
+  });
+});

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
-import { readChunks } from '../../src/server/socket-reader.js';
+import { acceptDirectly, readChunks, releaseReader } from '../../src/server/socket-reader.js';
 
 /**
  * Echoes every chunk back through the socket readChunks returns, copying it
@@ -87,5 +87,73 @@ describe('reading accepted connections', () => {
     expect(handle.onread.name).toBe('sluiceOnRead');
     if (!adopted[0].readableEnded) await new Promise<void>((resolve) => adopted[0].once('end', resolve));
     expect(adopted[0].readableEnded).toBe(true);
+  });
+});
+
+async function listening(server: net.Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push(server);
+  return (server.address() as net.AddressInfo).port;
+}
+
+describe('accepting connections directly', () => {
+  test("each connection arrives as one socket that reads into Sluice's buffer, and Node emits no 'connection' for it", async () => {
+    const server = net.createServer();
+    let connectionEvents = 0;
+    server.on('connection', () => connectionEvents++);
+    const port = await listening(server);
+    const accepted: net.Socket[] = [];
+    acceptDirectly(server, true, (socket) => {
+      accepted.push(socket);
+      const reading = readChunks(socket, (chunk) => reading.write(Buffer.from(chunk)));
+      expect(reading).toBe(socket);
+    });
+    expect((await roundTrip(port, [Buffer.from('one')])).toString()).toBe('one');
+    expect((await roundTrip(port, [Buffer.from('two')])).toString()).toBe('two');
+    expect(accepted).toHaveLength(2);
+    expect(connectionEvents).toBe(0);
+    const reads = accepted.map((s) => Object.getOwnPropertySymbols(s).some((sym) => sym.description === 'kBufferCb'));
+    expect(reads).toEqual([true, true]);
+  });
+
+  test("a server that is not listening yet is left to Node: its connections come as 'connection' events", async () => {
+    const server = net.createServer();
+    let direct = 0;
+    acceptDirectly(server, true, () => direct++);
+    server.on('connection', (socket) => {
+      const reading = readChunks(socket, (chunk) => reading.write(Buffer.from(chunk)));
+    });
+    const port = await listening(server);
+    expect((await roundTrip(port, [Buffer.from('x')])).toString()).toBe('x');
+    expect(direct).toBe(0);
+  });
+});
+
+describe('releasing a closed connection', () => {
+  test('the socket keeps no listener and no reader: a chunk that still came would reach nobody', async () => {
+    const server = net.createServer();
+    const port = await listening(server);
+    const got: string[] = [];
+    const released = new Promise<net.Socket>((resolve) => {
+      acceptDirectly(server, true, (socket) => {
+        const reading = readChunks(socket, (chunk) => got.push(chunk.toString()));
+        reading.on('close', () => {});
+        reading.once('data', () => {});
+        setTimeout(() => {
+          releaseReader(reading);
+          resolve(reading);
+        }, 20);
+      });
+    });
+    const client = net.connect(port, '127.0.0.1');
+    client.write('before');
+    const socket = await released;
+    expect(got).toEqual(['before']);
+    expect(socket.eventNames()).toEqual([]);
+    client.write('after');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(got).toEqual(['before']);
+    client.destroy();
+    socket.destroy();
   });
 });
