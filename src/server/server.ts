@@ -386,11 +386,13 @@ export class Server implements PersistenceHost<Client> {
     if (keepAlive > 0) socket.setKeepAlive(true, Math.min(keepAlive, MAX_KEEPALIVE_IDLE) * 1000);
     if (this.clients.size >= this.config.num('maxclients')) {
       this.stats.rejectedConnections++;
+      refuse(socket);
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
     if (protectedModeRefuses(this.config.bool('protected-mode'), this.acl.defaultUser.nopass, socket.remoteAddress)) {
       this.stats.rejectedConnections++;
+      refuse(socket);
       // Closed once written: the client's own FIN is never read.
       socket.end(PROTECTED_MODE_DENIED);
       socket.destroySoon();
@@ -653,4 +655,13 @@ export class Server implements PersistenceHost<Client> {
 function takeReplies(c: Client): HeldReply<Client> {
   c.flushPending = false;
   return { client: c, out: c.conn === null ? null : c.conn.out.take(), close: c.closeAfterReply };
+}
+
+/**
+ * A connection turned away: its socket still reads (what the peer sends is
+ * dropped) and can fail, a reset while the refusal is written being the
+ * usual case, and an 'error' with no listener would end the process.
+ */
+function refuse(socket: net.Socket): void {
+  socket.on('error', () => socket.destroy());
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { parseConfigText, resolveConfig } from '../../src/server/config-file.js';
@@ -10,7 +11,7 @@ import { memtoull, parseValue } from '../../src/server/config-values.js';
 import { Config } from '../../src/server/config.js';
 import { Server } from '../../src/server/server.js';
 import { LogCapture } from '../helpers/log-capture.js';
-import { CLI, ensureBuild } from '../helpers/child-sluice.js';
+import { CLI, ensureBuild, startChild } from '../helpers/child-sluice.js';
 import { useSluice } from '../helpers/fixture.js';
 import { RespClient, type Resp } from '../helpers/resp-client.js';
 import { freePort } from '../helpers/servers.js';
@@ -135,6 +136,31 @@ describe('CONFIG GET and SET', () => {
     const extra = await RespClient.connect(sluice.port);
     expect(await extra.read()).toEqual(err('ERR max number of clients reached'));
     extra.close();
+  });
+
+  test('connections refused at maxclients that reset at once leave the server serving', async () => {
+    ensureBuild();
+    const child = await startChild(['--maxclients', '1', '--save', '', '--appendonly', 'no']);
+    try {
+      const kept = await RespClient.connect(child.port);
+      for (let i = 0; i < 200; i++) {
+        await new Promise<void>((resolve) => {
+          const s = net.connect(child.port, '127.0.0.1', () => {
+            s.write('PING\r\n'.repeat(1000));
+            s.resetAndDestroy();
+            resolve();
+          });
+          s.on('error', () => resolve());
+        });
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await kept.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+      const stats = await kept.call('INFO', 'stats');
+      expect(stats.t === 'bulk' ? String(stats.v) : '').toContain('rejected_connections:200');
+      kept.close();
+    } finally {
+      await child.kill('SIGKILL');
+    }
   });
 
   test('requirepass applies to new connections; the current one stays authenticated', async () => {
