@@ -159,7 +159,11 @@ export function releaseReader(socket: net.Socket): void {
   const target = targets.get(socket);
   if (target !== undefined) target.onChunk = ignoreChunk;
   socket.removeAllListeners();
+  // Node emits nothing after 'close'; should it ever, an 'error' must still find a listener.
+  socket.on('error', ignoreError);
 }
+
+function ignoreError(): void {}
 
 /** The documented path: a fresh buffer per read, delivered as 'data' events. */
 export function readWithEvents(socket: net.Socket, onChunk: (chunk: Buffer) => void): net.Socket {
