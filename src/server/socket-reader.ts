@@ -48,13 +48,13 @@ interface ChunkTarget {
 
 const targets = new WeakMap<net.Socket, ChunkTarget>();
 
-/** What an adopted socket's reads go to before the client exists and after the connection closed. */
-function ignoreChunk(): void {}
+/** What an adopted socket's reads go to before the client exists and after the connection closed; a released socket's errors too. */
+function ignore(): void {}
 
 /** A socket over `handle` that reads into the shared buffer (the `onread` option). */
 function adopt(handle: StreamHandle): net.Socket {
   const buffer = (sharedReadBuffer ??= Buffer.allocUnsafe(READ_BUFFER_SIZE));
-  const target: ChunkTarget = { onChunk: ignoreChunk };
+  const target: ChunkTarget = { onChunk: ignore };
   const socket = new net.Socket({
     handle,
     onread: { buffer, callback: (nread: number) => target.onChunk(chunkOf(nread)) },
@@ -157,13 +157,11 @@ function readDirectly(socket: net.Socket, handle: StreamHandle, target: ChunkTar
  */
 export function releaseReader(socket: net.Socket): void {
   const target = targets.get(socket);
-  if (target !== undefined) target.onChunk = ignoreChunk;
+  if (target !== undefined) target.onChunk = ignore;
   socket.removeAllListeners();
   // Node emits nothing after 'close'; should it ever, an 'error' must still find a listener.
-  socket.on('error', ignoreError);
+  socket.on('error', ignore);
 }
-
-function ignoreError(): void {}
 
 /** The documented path: a fresh buffer per read, delivered as 'data' events. */
 export function readWithEvents(socket: net.Socket, onChunk: (chunk: Buffer) => void): net.Socket {
