@@ -391,6 +391,15 @@ export class Persistence<C extends Ctx> {
   };
 
   /**
+   * Whether replies must wait for the end-of-turn step (beforeReplies):
+   * while an AOF is written or rewritten, what a reply acknowledges goes to
+   * the file first.
+   */
+  get holdsReplies(): boolean {
+    return this.writer !== null || this.rewrite !== null;
+  }
+
+  /**
    * The server's end-of-turn step, before any reply of the turn is written
    * (Redis's beforeSleep): the turn's effects go to the file. Under
    * `always` the replies are then taken aside until an fsync covers them

