@@ -468,7 +468,7 @@ export class Server implements PersistenceHost<Client> {
    * alternating pairs (SET and LPUSH, 50 clients), no change at -P 16.
    */
   private replyToRead(c: Client, queued: number): void {
-    if (this.toFlush.length === queued && !this.persistence.holdsReplies) this.writeReplies([c]);
+    if (this.toFlush.length === queued && !this.persistence.holdsReplies) this.writeRepliesOf(c);
     else this.flushClient(c);
   }
 
@@ -522,16 +522,19 @@ export class Server implements PersistenceHost<Client> {
 
   /** Writes the pending replies of these clients (the end-of-turn flush). */
   writeReplies(list: Client[]): void {
-    for (const c of list) {
-      c.flushPending = false;
-      try {
-        if (c.conn !== null) this.stats.netOutputBytes += c.conn.out.pending;
-        c.flush();
-        // What the socket could not take stays queued in it: the output limits count it.
-        this.outputLimits.check(c);
-      } catch (e) {
-        this.fault(c, 'writing replies', e);
-      }
+    for (const c of list) this.writeRepliesOf(c);
+  }
+
+  /** Writes one client's pending replies now. */
+  private writeRepliesOf(c: Client): void {
+    c.flushPending = false;
+    try {
+      if (c.conn !== null) this.stats.netOutputBytes += c.conn.out.pending;
+      c.flush();
+      // What the socket could not take stays queued in it: the output limits count it.
+      this.outputLimits.check(c);
+    } catch (e) {
+      this.fault(c, 'writing replies', e);
     }
   }
 
@@ -681,5 +684,9 @@ function takeReplies(c: Client): HeldReply<Client> {
  * usual case, and an 'error' with no listener would end the process.
  */
 function refuse(socket: net.Socket): void {
-  socket.on('error', () => socket.destroy());
+  socket.on('error', destroyOnError);
+}
+
+function destroyOnError(this: net.Socket): void {
+  this.destroy();
 }

@@ -102,23 +102,20 @@ export function acceptDirectly(srv: net.Server, noDelay: boolean, onSocket: (soc
  * reading falls back to 'data' events.
  */
 export function readChunks(socket: net.Socket, onChunk: (chunk: Buffer) => void): net.Socket {
-  const own = targets.get(socket);
-  if (own !== undefined) {
-    own.onChunk = onChunk;
-    readDirectly(socket, reusableHandle(socket)!, own);
-    return socket;
+  let target = targets.get(socket);
+  if (target === undefined) {
+    const handle = reusableHandle(socket);
+    if (handle === null) return readWithEvents(socket, onChunk);
+    // The accepted socket gives the handle up: destroying it then closes
+    // nothing but still settles the listener's connection count.
+    (socket as unknown as { _handle: unknown })._handle = null;
+    socket.destroy();
+    socket = adopt(handle);
+    target = targets.get(socket)!;
   }
-  const handle = reusableHandle(socket);
-  if (handle === null) return readWithEvents(socket, onChunk);
-  // The accepted socket gives the handle up: destroying it then closes
-  // nothing but still settles the listener's connection count.
-  (socket as unknown as { _handle: unknown })._handle = null;
-  socket.destroy();
-  const adopted = adopt(handle);
-  const target = targets.get(adopted)!;
   target.onChunk = onChunk;
-  readDirectly(adopted, handle, target);
-  return adopted;
+  readDirectly(socket, reusableHandle(socket)!, target);
+  return socket;
 }
 
 /**
