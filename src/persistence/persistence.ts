@@ -402,8 +402,10 @@ export class Persistence<C extends Ctx> {
   /**
    * The server's end-of-turn step, before any reply of the turn is written
    * (Redis's beforeSleep): the turn's effects go to the file. Under
-   * `always` the replies are then taken aside until an fsync covers them
-   * (see GroupCommit) and false is returned: the AOF writes them.
+   * `always` they are fdatasynced there and then, the event loop waiting
+   * as Redis's does; only when that fails, or replies are still held from
+   * an earlier failure, are the replies taken aside until an fsync covers
+   * them (see GroupCommit) and false is returned: the AOF writes them.
    */
   beforeReplies(takeReplies: () => HeldReply<C>[]): boolean {
     const w = this.writer;
@@ -420,7 +422,7 @@ export class Persistence<C extends Ctx> {
       if (commit.pending) commit.kick();
       return true;
     }
-    if (!commit.pending && w.durable) return true;
+    if (!commit.pending && (w.durable || (w.error === null && w.flush(true, nowSec)))) return true;
     commit.add(takeReplies(), fed);
     return false;
   }

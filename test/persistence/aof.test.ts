@@ -332,24 +332,49 @@ describe('CONFIG SET appendonly', () => {
 });
 
 describe('appendfsync always', () => {
-  test('no reply leaves before an fsync covers what was written; replies of later turns wait too', async () => {
+  test('a write is in the file and fdatasynced, within its turn, before any byte of its reply is written', async () => {
     const dir = tmp();
     const { s, c } = await start(dir, { appendfsync: 'always' });
-    const other = await connect(s);
-    // An fsync that returns only when the test says so.
-    const pending: (() => void)[] = [];
-    s.server.persistence.io = { ...nodeIo, fsyncAsync: (fd, done) => pending.push(() => nodeIo.fsyncAsync(fd, done)) };
-    let setAnswered = false;
-    const set = c.call('SET', 'k', 'v').then((r) => ((setAnswered = true), r));
-    await waitFor(() => pending.length === 1, 5000, 'the fsync to start');
-    let getAnswered = false;
-    const get = other.call('GET', 'k').then((r) => ((getAnswered = true), r));
-    await new Promise((r) => setTimeout(r, 50));
-    expect([setAnswered, getAnswered]).toEqual([false, false]);
-    pending.shift()!();
-    expect(await set).toEqual(OK);
-    expect(await get).toEqual(bulk('v'));
+    await c.call('PING');
+    const seen: { file: string; output: number }[] = [];
+    let inThreadPool = 0;
+    s.server.persistence.io = {
+      ...nodeIo,
+      fsync: (fd) => {
+        seen.push({ file: readAof(dir, 'appendonly.aof.1.incr.aof'), output: s.server.stats.netOutputBytes });
+        nodeIo.fsync(fd);
+      },
+      fsyncAsync: (fd, done) => {
+        inThreadPool++;
+        nodeIo.fsyncAsync(fd, done);
+      },
+    };
+    const before = s.server.stats.netOutputBytes;
+    expect(await c.call('SET', 'k', 'v')).toEqual(OK);
+    expect(seen).toEqual([{ file: resp(['SELECT', '0'], ['SET', 'k', 'v']), output: before }]);
+    expect(s.server.stats.netOutputBytes).toBe(before + '+OK\r\n'.length);
+    expect(inThreadPool).toBe(0);
     expect(s.server.persistence.writer!.fsyncedSize).toBe(s.server.persistence.writer!.currentSize);
+  });
+
+  test('the writes of one turn share one fsync, and a turn that wrote nothing needs none', async () => {
+    const dir = tmp();
+    const { s, c } = await start(dir, { appendfsync: 'always' });
+    await c.call('SET', 'k', 'v');
+    let fsyncs = 0;
+    s.server.persistence.io = {
+      ...nodeIo,
+      fsync: (fd) => {
+        fsyncs++;
+        nodeIo.fsync(fd);
+      },
+    };
+    // Five writes in one chunk are read and served in one turn.
+    c.writeRaw(resp(...[0, 1, 2, 3, 4].map((i) => ['SET', `k${i}`, String(i)])));
+    for (let i = 0; i < 5; i++) expect(await c.read()).toEqual(OK);
+    expect(fsyncs).toBe(1);
+    expect(await c.call('GET', 'k4')).toEqual(bulk('4'));
+    expect(fsyncs).toBe(1);
   });
 });
 
