@@ -23,9 +23,9 @@ export interface WriterLog {
  * is written once per event-loop turn; the fsync policy decides what
  * happens next (Redis's flushAppendOnlyFile):
  *
- * - always: the group commit (fsync.ts) writes and fsyncs, and holds the
- *   turn's replies until then; `flush` does both synchronously, for the
- *   last write at shutdown;
+ * - always: `flush` writes and fsyncs synchronously at the end of the turn,
+ *   before its replies (Persistence.beforeReplies); when that fails, the
+ *   replies wait in HeldReplies (fsync.ts) for an fsync in the thread pool;
  * - everysec: write now, fdatasync in the thread pool at most once a
  *   second; while that fsync runs writes wait (up to two seconds, as in
  *   Redis, which avoids a write(2) blocked behind it);
@@ -164,7 +164,7 @@ export class AofWriter {
     return true;
   }
 
-  /** Writes what is buffered, without any fsync (appendfsync always leaves that to the group commit). */
+  /** Writes what is buffered, without any fsync (for HeldReplies, whose fsync then runs in the thread pool). */
   writePending(nowSec: number): boolean {
     return this.buffer.length === 0 || this.writeOut(nowSec);
   }

@@ -21,7 +21,7 @@ interface Group<C> {
  * effects are written and fdatasynced at the end of the turn with the
  * event loop waiting, as Redis's beforeSleep does, and nothing is held
  * (Persistence.beforeReplies). That measured better on this machine than
- * the pipelined group commit this class used to run for every turn, an
+ * a pipelined group commit that held every turn's replies here for an
  * fdatasync in the thread pool while the loop went on serving: 0.82-0.86x
  * Redis's SET and LPUSH rates against 0.65-0.84x, with the server pinned
  * to one core and without, because the fsync costs CPU as well as waiting
@@ -40,7 +40,7 @@ interface Group<C> {
  * once: reads keep working, as the issue asks, at the price that they may
  * show writes whose replies are still held.
  */
-export class GroupCommit<C> {
+export class HeldReplies<C> {
   private groups: Group<C>[] = [];
   private inFlight = false;
   /** Bumped when the file changes under a running fsync (a rewrite's switch): its result no longer counts. */

@@ -5,7 +5,7 @@ import type { Effect } from '../core/propagation.js';
 import { CommandError } from '../core/errors.js';
 import { timed } from '../core/latency.js';
 import { AofWriter, type FsyncPolicy } from './aof-writer.js';
-import { GroupCommit, type HeldReply } from './fsync.js';
+import { HeldReplies, type HeldReply } from './fsync.js';
 import type { PersistenceHost } from './host.js';
 import { nodeIo, strerror, type AofIo } from './io.js';
 import { AofLoader, AofLoadError } from './loader.js';
@@ -37,8 +37,8 @@ export class Persistence<C extends Ctx> {
   state: AofState = 'off';
   manifest: AofManifest | null = null;
   writer: AofWriter | null = null;
-  /** appendfsync always's group commit over the writer's file. */
-  private commit: GroupCommit<C> | null = null;
+  /** The replies appendfsync always holds while the writer's file cannot be written or fsynced. */
+  private commit: HeldReplies<C> | null = null;
   rewrite: AofRewrite | null = null;
   rewriteScheduled = false;
   /**
@@ -306,7 +306,7 @@ export class Persistence<C extends Ctx> {
   private setWriter(w: AofWriter | null): void {
     this.commit?.releaseAll();
     this.writer = w;
-    this.commit = w === null ? null : new GroupCommit<C>(w, this.writeHeld);
+    this.commit = w === null ? null : new HeldReplies<C>(w, this.writeHeld);
   }
 
   private get policy(): FsyncPolicy {
@@ -405,7 +405,7 @@ export class Persistence<C extends Ctx> {
    * `always` they are fdatasynced there and then, the event loop waiting
    * as Redis's does; only when that fails, or replies are still held from
    * an earlier failure, are the replies taken aside until an fsync covers
-   * them (see GroupCommit) and false is returned: the AOF writes them.
+   * them (see HeldReplies) and false is returned: the AOF writes them.
    */
   beforeReplies(takeReplies: () => HeldReply<C>[]): boolean {
     const w = this.writer;

@@ -477,7 +477,7 @@ export class Server implements PersistenceHost<Client> {
     // A background slice wrote them first (nextSlice).
     if (list.length === 0) return;
     this.toFlush = [];
-    // Group commit: the turn's effects reach the AOF (and the disk, under appendfsync always) first.
+    // The turn's effects reach the AOF (and the disk, under appendfsync always) first: one write and fsync for all its replies.
     if (this.persistence.beforeReplies(() => list.map(takeReplies))) this.writeReplies(list);
   };
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { timed } from '../../src/core/latency.js';
 import { AofWriter, type FsyncPolicy } from '../../src/persistence/aof-writer.js';
-import { GroupCommit } from '../../src/persistence/fsync.js';
+import { HeldReplies } from '../../src/persistence/fsync.js';
 import { nodeIo, type AofIo } from '../../src/persistence/io.js';
 import { block, recordingSink } from '../helpers/latency-sink.js';
 
@@ -55,7 +55,7 @@ describe('AOF latency events', () => {
     close();
   });
 
-  test('appendfsync always: a blocking fsync is aof-fsync-always, and so is the group commit\'s fsync the replies wait for', async () => {
+  test('appendfsync always: the fsync at the end of a turn is aof-fsync-always, and so is the fsync that releases held replies', async () => {
     const { w, sink, feed, close } = writer('always', {
       fsyncAsync: (fd, done) => nodeIo.fsyncAsync(fd, (err) => setTimeout(() => done(err), 5)),
     });
@@ -64,7 +64,7 @@ describe('AOF latency events', () => {
     expect(sink.events).toEqual(['aof-write-alone', 'aof-write', 'aof-fsync-always']);
     sink.events.length = 0;
     const released = new Promise<void>((resolve) => {
-      const commit = new GroupCommit<string>(w, () => resolve());
+      const commit = new HeldReplies<string>(w, () => resolve());
       feed();
       commit.add([{ client: 'c', out: null, close: false }], false);
     });
