@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as core from './core.mjs';
 import * as eviction from './eviction.mjs';
+import * as floor from './floor.mjs';
 import * as pubsub from './pubsub.mjs';
 import * as queues from './queues.mjs';
 import * as persistence from './persistence.mjs';
@@ -22,7 +23,7 @@ import { describeGcPauses, takeGcPauses } from './lib/gc-pauses.mjs';
 import { describeMachine, machineLines } from './lib/machine.mjs';
 import { pinSelf, ROOT, SLUICE_CLI } from './lib/servers.mjs';
 
-const SECTIONS = [core, pubsub, queues, types, structures, streams, persistence, rdb, strings, scripting, latency, tls, tracking, eviction];
+const SECTIONS = [core, floor, pubsub, queues, types, structures, streams, persistence, rdb, strings, scripting, latency, tls, tracking, eviction];
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only <section>] [--write | --no-write]

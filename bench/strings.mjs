@@ -2,8 +2,8 @@
 // unpipelined and pipelined, Sluice against redis-server in the same run.
 // These are the commands that change a string in place: their cost must be
 // what they write, not the size of the value.
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { cpuMicros } from './lib/cpu.mjs';
 import { encode } from './lib/resp.mjs';
 import { REDIS_SERVER, withBothServers } from './lib/servers.mjs';
 import { fmtRatio, renderMarkdown, renderText } from './lib/table.mjs';
@@ -26,19 +26,6 @@ const SIZES = {
   full: { unpipelined: 2_000, pipelined: 200_000, warmup: 2_000 },
   quick: { unpipelined: 300, pipelined: 20_000, warmup: 500 },
 };
-/** /proc/<pid>/stat counts CPU time in clock ticks of 10 ms (USER_HZ on Linux). */
-const TICK_US = 10_000;
-
-/** A process's user + system CPU time in µs so far, or null where /proc is absent. */
-function cpuMicros(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_US;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * One connection that sends requests and waits for their replies, all of

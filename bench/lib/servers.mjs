@@ -10,6 +10,7 @@ import { readGcLog, TRACE_GC_FLAG } from './gc-pauses.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SLUICE_CLI = path.join(ROOT, 'dist/cli.js');
+const NODE_FLOOR = path.join(ROOT, 'bench/lib/node-floor.mjs');
 
 /** The absolute path of a program on PATH, or null. */
 export function which(name) {
@@ -132,6 +133,13 @@ export async function startSluice({ dir, cpu, extra = [], nodeFlags = [] }) {
   // Like the Redis below, without persistence unless a section asks for it in `extra` (the later option wins).
   const args = [TRACE_GC_FLAG, ...nodeFlags, SLUICE_CLI, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra];
   return launch('sluice', process.execPath, args, { port, dir, cpu });
+}
+
+/** Node's floor (bench/lib/node-floor.mjs): Sluice's read and write path with a fixed reply and no commands. */
+export async function startNodeFloor({ dir, cpu }) {
+  if (!existsSync(SLUICE_CLI)) throw new Error(`${SLUICE_CLI} is missing: run \`npm run build\` first`);
+  const port = await freePort();
+  return launch('node-floor', process.execPath, [NODE_FLOOR, String(port)], { port, dir, cpu });
 }
 
 export async function startRedis({ dir, cpu, extra = [] }) {

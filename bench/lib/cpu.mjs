@@ -1,0 +1,23 @@
+// A process's CPU time, read from /proc.
+import { readFileSync } from 'node:fs';
+
+/** /proc/<pid>/stat counts CPU time in clock ticks of 10 ms (USER_HZ on Linux). */
+const TICK_US = 10_000;
+
+/** A process's user and system CPU time in µs so far, or null where /proc is absent. */
+export function cpuTimes(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name in parentheses may hold spaces (Sluice's process title does): fields are counted after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { user: Number(fields[11]) * TICK_US, system: Number(fields[12]) * TICK_US };
+  } catch {
+    return null;
+  }
+}
+
+/** A process's user + system CPU time in µs so far, or null where /proc is absent. */
+export function cpuMicros(pid) {
+  const t = cpuTimes(pid);
+  return t === null ? null : t.user + t.system;
+}
