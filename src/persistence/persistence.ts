@@ -400,6 +400,15 @@ export class Persistence<C extends Ctx> {
   }
 
   /**
+   * Whether the end-of-turn step is about to fdatasync (appendfsync always,
+   * effects fed this turn, nothing held, the disk working).
+   */
+  get fsyncDue(): boolean {
+    const w = this.writer;
+    return w !== null && w.policy === 'always' && w.fedThisTurn && w.error === null && !this.commit!.pending;
+  }
+
+  /**
    * The server's end-of-turn step, before any reply of the turn is written
    * (Redis's beforeSleep): the turn's effects go to the file. Under
    * `always` they are fdatasynced there and then, the event loop waiting

@@ -126,6 +126,8 @@ export class Server implements PersistenceHost<Client> {
   private rebinding: Promise<void> = Promise.resolve();
   private nextClientId = 1;
   private toFlush: Client[] = [];
+  /** The end-of-turn flush has already put off its fsync for one more read (see flushAll). */
+  private readOnceMore = false;
   private cron: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
   /** Fires when SHUTDOWN asks the process hosting this server to stop. */
@@ -472,10 +474,29 @@ export class Server implements PersistenceHost<Client> {
     else this.flushClient(c);
   }
 
+  /**
+   * The end-of-turn flush. When it must fsync first (appendfsync always, the
+   * turn wrote), it reads once more before: the requests that arrived while
+   * the turn ran (typically the clients answered by the previous fsync) are
+   * served and share this fsync instead of waiting out it and then their
+   * own. Under redis-benchmark SET at -P 1 with 50 clients, that made 6-15%
+   * fewer fsyncs, the median rate of five alternating runs went from 0.94x
+   * to 0.97x of Redis's, and p50 from 1.32 to 1.16 ms (Redis 1.08); LPUSH
+   * gained 0-2% a round. Reading up to four times measured the same as once.
+   */
   private readonly flushAll = (): void => {
     const list = this.toFlush;
     // A background slice wrote them first (nextSlice).
-    if (list.length === 0) return;
+    if (list.length === 0) {
+      this.readOnceMore = false;
+      return;
+    }
+    if (!this.readOnceMore && this.persistence.fsyncDue) {
+      this.readOnceMore = true;
+      setImmediate(this.flushAll);
+      return;
+    }
+    this.readOnceMore = false;
     this.toFlush = [];
     // The turn's effects reach the AOF (and the disk, under appendfsync always) first: one write and fsync for all its replies.
     if (this.persistence.beforeReplies(() => list.map(takeReplies))) this.writeReplies(list);

@@ -357,6 +357,26 @@ describe('appendfsync always', () => {
     expect(s.server.persistence.writer!.fsyncedSize).toBe(s.server.persistence.writer!.currentSize);
   });
 
+  test('a write that arrives while a writing turn runs is served before that turn\'s fsync, and shares it', async () => {
+    const dir = tmp();
+    const { s, c } = await start(dir, { appendfsync: 'always', 'enable-debug-command': 'yes' });
+    const other = await connect(s);
+    const filesAtFsync: string[] = [];
+    s.server.persistence.io = {
+      ...nodeIo,
+      fsync: (fd) => {
+        filesAtFsync.push(readAof(dir, 'appendonly.aof.1.incr.aof'));
+        nodeIo.fsync(fd);
+      },
+    };
+    // The sleep holds the turn that wrote a for 200 ms; b's SET arrives meanwhile.
+    c.writeRaw(resp(['SET', 'a', '1'], ['DEBUG', 'SLEEP', '0.2']));
+    await new Promise((r) => setTimeout(r, 50));
+    const b = other.call('SET', 'b', '2');
+    expect([await c.read(), await c.read(), await b]).toEqual([OK, OK, OK]);
+    expect(filesAtFsync).toEqual([resp(['SELECT', '0'], ['SET', 'a', '1'], ['SET', 'b', '2'])]);
+  });
+
   test('the writes of one turn share one fsync, and a turn that wrote nothing needs none', async () => {
     const dir = tmp();
     const { s, c } = await start(dir, { appendfsync: 'always' });
