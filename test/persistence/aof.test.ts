@@ -357,7 +357,7 @@ describe('appendfsync always', () => {
     expect(s.server.persistence.writer!.fsyncedSize).toBe(s.server.persistence.writer!.currentSize);
   });
 
-  test('a write that arrives while a writing turn runs is served before that turn\'s fsync, and shares it', async () => {
+  test('a write that arrives while a writing turn runs is served before that turn\'s fsync, and shares it', { timeout: 15000 }, async () => {
     const dir = tmp();
     const { s, c } = await start(dir, { appendfsync: 'always', 'enable-debug-command': 'yes' });
     const other = await connect(s);
@@ -369,8 +369,8 @@ describe('appendfsync always', () => {
         nodeIo.fsync(fd);
       },
     };
-    // The sleep holds the turn that wrote a for 200 ms; b's SET arrives meanwhile.
-    c.writeRaw(resp(['SET', 'a', '1'], ['DEBUG', 'SLEEP', '0.2']));
+    // The sleep holds the turn that wrote a for a second; b's SET arrives meanwhile.
+    c.writeRaw(resp(['SET', 'a', '1'], ['DEBUG', 'SLEEP', '1']));
     await new Promise((r) => setTimeout(r, 50));
     const b = other.call('SET', 'b', '2');
     expect([await c.read(), await c.read(), await b]).toEqual([OK, OK, OK]);
