@@ -22,12 +22,12 @@ interface Group<C> {
  * event loop waiting, as Redis's beforeSleep does, and nothing is held
  * (Persistence.beforeReplies). That measured better on this machine than
  * a pipelined group commit that held every turn's replies here for an
- * fdatasync in the thread pool while the loop went on serving: 0.82-0.86x
- * Redis's SET and LPUSH rates against 0.65-0.84x, with the server pinned
- * to one core and without, because the fsync costs CPU as well as waiting
- * (about 220 µs of kernel time each here), the clients split into two
- * cohorts each waiting out two fsyncs, and Sluice's requests cost more CPU
- * than Redis's.
+ * fdatasync in the thread pool while the loop went on serving: 0.85-0.95x
+ * of Redis's SET and LPUSH rates against 0.65-0.84x (before the extra read
+ * of Server.flushAll), with the server pinned to one core and without.
+ * The fsync costs CPU as well as waiting (about 220 µs of kernel time each
+ * here), the thread pool's split the clients into two cohorts each waiting
+ * out two fsyncs, and Sluice's requests cost more CPU than Redis's.
  *
  * When the write or the fsync fails, the turn's replies are taken aside
  * here with the AOF offset its effects reach, and so are the replies of

@@ -38,7 +38,7 @@ export class Persistence<C extends Ctx> {
   manifest: AofManifest | null = null;
   writer: AofWriter | null = null;
   /** The replies appendfsync always holds while the writer's file cannot be written or fsynced. */
-  private commit: HeldReplies<C> | null = null;
+  private held: HeldReplies<C> | null = null;
   rewrite: AofRewrite | null = null;
   rewriteScheduled = false;
   /**
@@ -304,9 +304,9 @@ export class Persistence<C extends Ctx> {
   }
 
   private setWriter(w: AofWriter | null): void {
-    this.commit?.releaseAll();
+    this.held?.releaseAll();
     this.writer = w;
-    this.commit = w === null ? null : new HeldReplies<C>(w, this.writeHeld);
+    this.held = w === null ? null : new HeldReplies<C>(w, this.writeHeld);
   }
 
   private get policy(): FsyncPolicy {
@@ -405,7 +405,7 @@ export class Persistence<C extends Ctx> {
    */
   get fsyncDue(): boolean {
     const w = this.writer;
-    return w !== null && w.policy === 'always' && w.fedThisTurn && w.error === null && !this.commit!.pending;
+    return w !== null && w.policy === 'always' && w.fedThisTurn && w.error === null && !this.held!.pending;
   }
 
   /**
@@ -425,14 +425,14 @@ export class Persistence<C extends Ctx> {
     const nowSec = this.nowSec;
     const fed = w.fedThisTurn;
     w.fedThisTurn = false;
-    const commit = this.commit!;
+    const held = this.held!;
     if (w.policy !== 'always') {
       w.flush(false, nowSec);
-      if (commit.pending) commit.kick();
+      if (held.pending) held.kick();
       return true;
     }
-    if (!commit.pending && (w.durable || (w.error === null && w.flush(true, nowSec)))) return true;
-    commit.add(takeReplies(), fed);
+    if (!held.pending && (w.durable || (w.error === null && w.flush(true, nowSec)))) return true;
+    held.add(takeReplies(), fed);
     return false;
   }
 
@@ -457,7 +457,7 @@ export class Persistence<C extends Ctx> {
     if (w !== null) {
       if (w.policy !== 'always') w.flush(false, nowSec);
       // Under always, or replies still held from before a switch to another policy.
-      if (w.policy === 'always' || this.commit!.pending) this.commit!.kick();
+      if (w.policy === 'always' || this.held!.pending) this.held!.kick();
     }
     this.onDurable();
     if (this.rewrite !== null) return;
@@ -668,7 +668,7 @@ export class Persistence<C extends Ctx> {
     if (this.state === 'on' && this.writer !== null) {
       this.writer.switchTo(rw.futureFd, incrName, rw.baseBytes, rw.futureBytes, syncedIncrSize, rw.futureDb, nowSec);
       // Everything written so far is in the new file.
-      this.commit!.switched();
+      this.held!.switched();
     } else if (this.state === 'wait-rewrite') {
       // The base holds every write from before the rewrite began, and is on disk; the new file is, up to syncedIncrSize.
       const synced = syncedIncrSize === rw.futureBytes ? this.offset : rw.startOffset;
