@@ -106,9 +106,9 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
   }
 }
 
-/** One field of INFO's text. */
-export async function infoField(c: RespClient, field: string): Promise<string | undefined> {
-  const r = await c.call('INFO', 'persistence');
+/** One field of INFO's text, from `section` (persistence unless given). */
+export async function infoField(c: RespClient, field: string, section = 'persistence'): Promise<string | undefined> {
+  const r = await c.call('INFO', section);
   const text = str(r);
   const m = new RegExp(`^${field}:(.*)$`, 'm').exec(text);
   return m?.[1]?.trim();
