@@ -15,38 +15,22 @@ const OKS = Buffer.from('+OK\r\n'.repeat(MAX_REPLIES));
 /** redis-benchmark reads `save` and `appendonly` with CONFIG GET before it starts: an empty value for each. */
 const CONFIG_VALUE = Buffer.from('*2\r\n$0\r\n\r\n$0\r\n\r\n');
 
-/** The decimal number at `p` up to its CR, and where the line after it starts; null when the line is not all here. */
+/** Where the line after the last number read by `number` starts. */
+let lineEnd = 0;
+
+/** The decimal number at `p` up to its CR (setting lineEnd), or -1 when the line is not all here. */
 function number(buf, p) {
   let n = 0;
   for (; p < buf.length; p++) {
     const b = buf[p];
-    if (b === 13) return p + 1 < buf.length ? [n, p + 2] : null;
+    if (b === 13) {
+      if (p + 1 >= buf.length) return -1;
+      lineEnd = p + 2;
+      return n;
+    }
     n = n * 10 + (b - 48);
   }
-  return null;
-}
-
-/**
- * Walks the complete multibulk requests in `buf`: calls `each(isConfig)`
- * for each, and returns where the first incomplete one starts.
- */
-function frame(buf, each) {
-  let p = 0;
-  for (;;) {
-    const start = p;
-    if (p >= buf.length) return p;
-    const head = number(buf, p + 1);
-    if (head === null) return start;
-    p = head[1];
-    let config = false;
-    for (let i = 0; i < head[0]; i++) {
-      const len = number(buf, p + 1);
-      if (len === null || len[1] + len[0] + 2 > buf.length) return start;
-      if (i === 0) config = buf[len[1]] === 67 || buf[len[1]] === 99;
-      p = len[1] + len[0] + 2;
-    }
-    each(config);
-  }
+  return -1;
 }
 
 function serve(socket) {
@@ -55,26 +39,42 @@ function serve(socket) {
   const write = (b) => {
     if (writer === null || !writer.write(b)) socket.write(b);
   };
+  let oks = 0;
+  const flushOks = () => {
+    while (oks > 0) {
+      const n = Math.min(oks, MAX_REPLIES);
+      write(OKS.subarray(0, n * 5));
+      oks -= n;
+    }
+  };
+  // Walks the complete multibulk requests of a read, answering each; keeps an incomplete one for the next read.
   socket = readChunks(socket, (chunk) => {
     const buf = rest === null ? chunk : Buffer.concat([rest, chunk]);
-    let oks = 0;
-    const flushOks = () => {
-      while (oks > 0) {
-        const n = Math.min(oks, MAX_REPLIES);
-        write(OKS.subarray(0, n * 5));
-        oks -= n;
+    let p = 0;
+    frames: while (p < buf.length) {
+      const start = p;
+      const args = number(buf, p + 1);
+      if (args === -1) break;
+      p = lineEnd;
+      let config = false;
+      for (let i = 0; i < args; i++) {
+        const len = number(buf, p + 1);
+        if (len === -1 || lineEnd + len + 2 > buf.length) {
+          p = start;
+          break frames;
+        }
+        if (i === 0) config = buf[lineEnd] === 67 || buf[lineEnd] === 99;
+        p = lineEnd + len + 2;
       }
-    };
-    const used = frame(buf, (config) => {
-      if (!config) {
+      if (config) {
+        flushOks();
+        write(CONFIG_VALUE);
+      } else {
         oks++;
-        return;
       }
-      flushOks();
-      write(CONFIG_VALUE);
-    });
+    }
     flushOks();
-    rest = used < buf.length ? Buffer.from(buf.subarray(used)) : null;
+    rest = p < buf.length ? Buffer.from(buf.subarray(p)) : null;
   });
   writer = SocketWriter.for(socket);
   socket.on('error', () => socket.destroy());
