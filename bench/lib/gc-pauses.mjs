@@ -9,7 +9,7 @@ export const TRACE_GC_FLAG = '--trace-gc';
 
 // "[pid:0x…]   103 ms: Scavenge 12.1 (14.6) -> 11.0 (15.6) MB, 0.85 / 0.00 ms": the time since the
 // process started, then the main thread's pause.
-const LINE = /\s([0-9]+) ms: (Scavenge|Mark-Compact|Mark-Compact \(reduce\)|Minor Mark-Compact|Mark-sweep)[^,]*, ([0-9.]+) \/ [0-9.]+ ms/;
+const LINE = /\s([0-9]+) ms: (Scavenge|Mark-Compact \(reduce\)|Mark-Compact|Minor Mark-Compact|Mark-sweep)[^,]*, ([0-9.]+) \/ [0-9.]+ ms/;
 
 let collected = { count: 0, longestMs: 0, kind: null };
 
