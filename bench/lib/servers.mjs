@@ -126,12 +126,21 @@ export function scratchDir(prefix) {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * The flags `npm start` gives node before dist/cli.js (package.json's start
+ * script), so that the benchmarks measure the server as that command runs it.
+ */
+const START_NODE_FLAGS = (() => {
+  const start = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start.split(/\s+/);
+  return start.slice(1, start.indexOf('dist/cli.js')).filter((a) => a.startsWith('--'));
+})();
+
 /** `nodeFlags` go to node itself (for example --expose-gc, so that MEMORY PURGE runs a full collection). */
 export async function startSluice({ dir, cpu, extra = [], nodeFlags = [] }) {
   if (!existsSync(SLUICE_CLI)) throw new Error(`${SLUICE_CLI} is missing: run \`npm run build\` first`);
   const port = await freePort();
   // Like the Redis below, without persistence unless a section asks for it in `extra` (the later option wins).
-  const args = [TRACE_GC_FLAG, ...nodeFlags, SLUICE_CLI, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra];
+  const args = [TRACE_GC_FLAG, ...START_NODE_FLAGS, ...nodeFlags, SLUICE_CLI, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra];
   return launch('sluice', process.execPath, args, { port, dir, cpu });
 }
 
