@@ -1,37 +1,61 @@
-// The floor section: how much of a request's CPU Node itself takes. Redis,
-// Sluice and a Node server that only reads requests and writes a fixed
-// reply (bench/lib/node-floor.mjs) take the same redis-benchmark SET load,
-// and each server's CPU time per request is read from /proc.
+// The floor section: how much of a request's CPU Node itself takes, and
+// what latency Node reaches at Sluice's CPU a request. Redis, Sluice and a
+// Node server that only reads requests and writes a fixed reply
+// (bench/lib/node-floor.mjs) take the same redis-benchmark SET load, and
+// each server's CPU time per request is read from /proc; the same floor
+// server spinning for Sluice's own work a request joins them, so that
+// Sluice's latency can be set beside a Node server's with the same cost.
 import { cpuTimes } from './lib/cpu.mjs';
 import { runRedisBenchmark } from './lib/redis-benchmark.mjs';
 import { REDIS_BENCHMARK, REDIS_SERVER, scratchDir, startNodeFloor, startRedis, startSluice } from './lib/servers.mjs';
-import { fmtInt, median, renderMarkdown, renderText } from './lib/table.mjs';
+import { fmtInt, fmtRatio, median, renderMarkdown, renderText } from './lib/table.mjs';
 
 export const id = 'floor';
-export const title = "Node's floor: the CPU a request costs below Sluice";
+export const title = "Node's floor: the CPU a request costs below Sluice, and the latency at Sluice's cost";
 
 const SERVER_CPU = 0;
 const CLIENT_CPU = 1;
 const CLIENTS = 50;
-/** Rounds, each running the three servers in turn, the order rotating from one round to the next. */
-const ROUNDS = 3;
+/** Rounds, each running every server in turn, the order rotating from one round to the next. */
+const ROUNDS = 5;
 
 const SIZES = {
   full: { 1: 300_000, 16: 1_000_000, warmup: 20_000 },
   quick: { 1: 30_000, 16: 100_000, warmup: 5_000 },
 };
 
-/** One redis-benchmark SET run on `server`: its rate and the server's CPU per request (µs, null without /proc). */
+/** One redis-benchmark SET run on `server`: its rate, p50 and p99, and the server's CPU per request (µs, null without /proc). */
 async function measure(server, requests, pipeline) {
   const before = cpuTimes(server.pid);
   const [r] = await runRedisBenchmark(server.port, { tests: ['set'], clients: CLIENTS, requests, pipeline, cpu: CLIENT_CPU });
   const after = cpuTimes(server.pid);
   if (r === undefined) throw new Error(`${server.name}: redis-benchmark gave no result`);
   const per = (k) => (before === null || after === null ? null : (after[k] - before[k]) / requests);
-  return { rps: r.rps, user: per('user'), system: per('system') };
+  return { rps: r.rps, p50: r.p50Ms, p99: r.p99Ms, user: per('user'), system: per('system') };
 }
 
+const warmUp = (server, requests, pipeline) => runRedisBenchmark(server.port, { tests: ['set'], clients: CLIENTS, requests, pipeline, cpu: CLIENT_CPU });
+
 const fmtMicros = (x) => (x === null ? 'no /proc' : x.toFixed(2));
+
+/** Runs of each of Sluice and the floor, taking turns, from which Sluice's own work a request is sized. */
+const SIZING_RUNS = 2;
+
+/**
+ * The µs of work a request Sluice does above the floor: the difference of
+ * their mean user time a request over SIZING_RUNS full-size runs each,
+ * taking turns. Null without /proc.
+ */
+async function sluiceWork(sluice, floor, requests, pipeline) {
+  let difference = 0;
+  for (let i = 0; i < SIZING_RUNS; i++) {
+    const s = await measure(sluice, requests, pipeline);
+    const f = await measure(floor, requests, pipeline);
+    if (s.user === null || f.user === null) return null;
+    difference += s.user - f.user;
+  }
+  return Math.max(0, difference / SIZING_RUNS);
+}
 
 export async function run({ quick, log }) {
   if (REDIS_BENCHMARK === null) {
@@ -42,36 +66,62 @@ export async function run({ quick, log }) {
   const scratch = scratchDir('sluice-bench-floor-');
   const servers = [];
   try {
-    servers.push(await startSluice({ dir: scratch.dir, cpu: SERVER_CPU }));
-    servers.push(await startNodeFloor({ dir: scratch.dir, cpu: SERVER_CPU }));
-    if (REDIS_SERVER !== null) servers.push(await startRedis({ dir: scratch.dir, cpu: SERVER_CPU }));
-    const names = { sluice: 'Sluice', 'node-floor': 'Node floor', redis: 'Redis' };
+    const sluice = await startSluice({ dir: scratch.dir, cpu: SERVER_CPU });
+    servers.push(sluice);
+    const floor = await startNodeFloor({ dir: scratch.dir, cpu: SERVER_CPU });
+    servers.push(floor);
+    const redis = REDIS_SERVER !== null ? await startRedis({ dir: scratch.dir, cpu: SERVER_CPU }) : null;
+    if (redis !== null) servers.push(redis);
     const rows = [];
     for (const pipeline of [1, 16]) {
-      log(`-P ${pipeline}: warming up, then ${ROUNDS} rounds of ${sizes[pipeline]} SETs a server`);
-      for (const s of servers) await runRedisBenchmark(s.port, { tests: ['set'], clients: CLIENTS, requests: sizes.warmup, pipeline, cpu: CLIENT_CPU });
-      const runs = new Map(servers.map((s) => [s, []]));
-      for (let round = 0; round < ROUNDS; round++) {
-        for (let i = 0; i < servers.length; i++) {
-          const s = servers[(i + round) % servers.length];
-          runs.get(s).push(await measure(s, sizes[pipeline], pipeline));
-        }
+      const requests = sizes[pipeline];
+      log(`-P ${pipeline}: warming up, then ${SIZING_RUNS} runs of ${requests} SETs each on Sluice and on the floor to size Sluice's own work`);
+      for (const s of servers) await warmUp(s, sizes.warmup, pipeline);
+      const work = await sluiceWork(sluice, floor, requests, pipeline);
+      const measured = [...servers];
+      let worked = null;
+      if (work !== null && work > 0) {
+        worked = await startNodeFloor({ dir: scratch.dir, cpu: SERVER_CPU, workMicros: work });
+        await warmUp(worked, sizes.warmup, pipeline);
+        measured.splice(2, 0, worked);
       }
-      for (const s of servers) {
-        const m = runs.get(s);
-        const mid = (k) => (m.some((x) => x[k] === null) ? null : median(m.map((x) => x[k])));
-        rows.push([String(pipeline), names[s.name], fmtInt(mid('rps')), fmtMicros(mid('user')), fmtMicros(mid('system'))]);
+      try {
+        log(`-P ${pipeline}: ${ROUNDS} rounds of ${requests} SETs a server${worked ? `, the floor with ${work.toFixed(2)} µs of work a request among them` : ''}`);
+        const runs = new Map(measured.map((s) => [s, []]));
+        for (let round = 0; round < ROUNDS; round++) {
+          for (let i = 0; i < measured.length; i++) {
+            const s = measured[(i + round) % measured.length];
+            runs.get(s).push(await measure(s, requests, pipeline));
+          }
+        }
+        const mid = (s, k) => {
+          const m = runs.get(s);
+          return m.some((x) => x[k] === null) ? null : median(m.map((x) => x[k]));
+        };
+        const redisP99 = redis === null ? null : mid(redis, 'p99');
+        const label = (s) =>
+          s === sluice ? 'Sluice' : s === floor ? 'Node floor' : s === worked ? `Node floor + ${work.toFixed(2)} µs a request` : 'Redis';
+        for (const s of measured) {
+          const p99 = mid(s, 'p99');
+          rows.push([
+            String(pipeline), label(s), fmtInt(mid(s, 'rps')), mid(s, 'p50').toFixed(3), p99.toFixed(3),
+            redisP99 === null ? '—' : fmtRatio(p99 / redisP99), fmtMicros(mid(s, 'user')), fmtMicros(mid(s, 'system')),
+          ]);
+        }
+      } finally {
+        await worked?.stop();
       }
     }
     const columns = [
       { title: 'pipeline' }, { title: 'server' }, { title: 'requests/s', right: true },
+      { title: 'p50 ms', right: true }, { title: 'p99 ms', right: true }, { title: 'p99 / Redis', right: true },
       { title: 'user µs a request', right: true }, { title: 'system µs a request', right: true },
     ];
     const what = `redis-benchmark -c ${CLIENTS} -t set, ${fmtInt(sizes[1])} requests unpipelined and ${fmtInt(sizes[16])} at -P 16; ${ROUNDS} rounds, the servers taking turns; medians`;
     return {
       text: [`Node's floor (${what})`, renderText(columns, rows)].join('\n\n'),
       markdown: [
-        `### CPU a SET costs each server\n\n\`${what}\`. The server's CPU time (user and system, from /proc in 10 ms ticks) divided by the requests of the run; no target. "Node floor" is bench/lib/node-floor.mjs: Sluice's own read path (every connection read into one shared buffer) and handle writer, with the requests framed only far enough to count them and each answered with a fixed +OK: what a Node server pays per request before it runs any command. Sluice's user time above the floor is Sluice's own work (parsing, dispatch, the command, the reply, statistics); the floor's above Redis's is Node's (its event loop, its call into JavaScript for every read, its write path, V8). System time is the kernel's share of reading and writing, about the same for all three. Unpipelined, the rates are set by redis-benchmark's one core rather than by the servers.`,
+        `### CPU and latency of a SET on each server\n\n\`${what}\`. The server's CPU time (user and system, from /proc in 10 ms ticks) divided by the requests of the run, and redis-benchmark's p50 and p99; no target. "Node floor" is bench/lib/node-floor.mjs: Sluice's own read path (every connection read into one shared buffer) and handle writer, with the requests framed only far enough to count them and each answered with a fixed +OK: what a Node server pays per request before it runs any command. Sluice's user time above the floor is Sluice's own work (parsing, dispatch, the command, the reply, statistics); the floor's above Redis's is Node's (its event loop, its call into JavaScript for every read, its write path, V8). System time is the kernel's share of reading and writing, about the same for all three. "Node floor + n µs a request" is the same server busy for n µs on every request (a count of integer operations it sizes at start, so no clock is read), n being Sluice's user time a request above the floor's in runs just before the rounds (the user column shows how closely it matched): a Node server with Sluice's CPU a request, spent evenly and leaving no garbage, so its latency is what Node itself reaches at Sluice's cost. Unpipelined, the rates are set by redis-benchmark's one core rather than by the servers.`,
         renderMarkdown(columns, rows),
       ].join('\n\n'),
     };

@@ -5,12 +5,20 @@
 // +OK through Sluice's handle writer (src/server/socket-writer.ts). What it
 // costs per request is what Node's event loop, its call into JavaScript per
 // read and its write path cost before any command runs; Sluice's cost above
-// it is Sluice's own. Usage: node bench/lib/node-floor.mjs <port>
+// it is Sluice's own.
+//
+// Given a second argument, it also busies itself that many µs on every
+// request before answering: the same CPU a request as a server with that
+// much work of its own, spent evenly and without garbage. Its latency
+// percentiles then say what a Node server with Sluice's CPU a request
+// reaches when nothing else differs. Usage:
+// node bench/lib/node-floor.mjs <port> [work µs a request]
 import net from 'node:net';
 import { acceptDirectly, readChunks } from '../../dist/server/socket-reader.js';
 import { SocketWriter } from '../../dist/server/socket-writer.js';
 
 const MAX_REPLIES = 64;
+const WORK_MICROS = Number(process.argv[3] ?? 0);
 const OKS = Buffer.from('+OK\r\n'.repeat(MAX_REPLIES));
 /** redis-benchmark reads `save` and `appendonly` with CONFIG GET before it starts: an empty value for each. */
 const CONFIG_VALUE = Buffer.from('*2\r\n$0\r\n\r\n$0\r\n\r\n');
@@ -32,6 +40,30 @@ function number(buf, p) {
   }
   return -1;
 }
+
+let sink = 0;
+
+/** Iterations of work()'s loop a µs takes on this machine, measured over 50 ms once the loop is compiled. */
+function iterationsPerMicro() {
+  let rate = 0;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let n = 0;
+    const start = performance.now();
+    while (performance.now() - start < 50) n += spin(10_000);
+    rate = n / ((performance.now() - start) * 1000);
+  }
+  return rate;
+}
+
+/** `iterations` rounds of integer arithmetic: CPU only, no allocation, no clock. */
+function spin(iterations) {
+  let x = sink;
+  for (let i = 0; i < iterations; i++) x = (x * 31 + i) | 0;
+  sink = x;
+  return iterations;
+}
+
+const WORK_ITERATIONS = WORK_MICROS > 0 ? Math.round(WORK_MICROS * iterationsPerMicro()) : 0;
 
 function serve(socket) {
   let rest = null;
@@ -71,6 +103,7 @@ function serve(socket) {
         write(CONFIG_VALUE);
       } else {
         oks++;
+        if (WORK_ITERATIONS > 0) spin(WORK_ITERATIONS);
       }
     }
     flushOks();

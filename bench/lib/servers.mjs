@@ -144,11 +144,15 @@ export async function startSluice({ dir, cpu, extra = [], nodeFlags = [] }) {
   return launch('sluice', process.execPath, args, { port, dir, cpu });
 }
 
-/** Node's floor (bench/lib/node-floor.mjs): Sluice's read and write path with a fixed reply and no commands. */
-export async function startNodeFloor({ dir, cpu }) {
+/**
+ * Node's floor (bench/lib/node-floor.mjs): Sluice's read and write path with a fixed reply and no commands;
+ * with `workMicros`, that many µs of busy work on every request (named node-floor-work).
+ */
+export async function startNodeFloor({ dir, cpu, workMicros = 0 }) {
   if (!existsSync(SLUICE_CLI)) throw new Error(`${SLUICE_CLI} is missing: run \`npm run build\` first`);
   const port = await freePort();
-  return launch('node-floor', process.execPath, [NODE_FLOOR, String(port)], { port, dir, cpu });
+  const name = workMicros > 0 ? 'node-floor-work' : 'node-floor';
+  return launch(name, process.execPath, [NODE_FLOOR, String(port), String(workMicros)], { port, dir, cpu });
 }
 
 export async function startRedis({ dir, cpu, extra = [] }) {
