@@ -24,17 +24,18 @@ const SIZES = {
   quick: { 1: 30_000, 16: 100_000, warmup: 5_000 },
 };
 
+/** The section's load: one redis-benchmark SET run on `server`, resolving to its parsed rows. */
+const setLoad = (server, requests, pipeline) => runRedisBenchmark(server.port, { tests: ['set'], clients: CLIENTS, requests, pipeline, cpu: CLIENT_CPU });
+
 /** One redis-benchmark SET run on `server`: its rate, p50 and p99, and the server's CPU per request (µs, null without /proc). */
 async function measure(server, requests, pipeline) {
   const before = cpuTimes(server.pid);
-  const [r] = await runRedisBenchmark(server.port, { tests: ['set'], clients: CLIENTS, requests, pipeline, cpu: CLIENT_CPU });
+  const [r] = await setLoad(server, requests, pipeline);
   const after = cpuTimes(server.pid);
   if (r === undefined) throw new Error(`${server.name}: redis-benchmark gave no result`);
   const per = (k) => (before === null || after === null ? null : (after[k] - before[k]) / requests);
   return { rps: r.rps, p50: r.p50Ms, p99: r.p99Ms, user: per('user'), system: per('system') };
 }
-
-const warmUp = (server, requests, pipeline) => runRedisBenchmark(server.port, { tests: ['set'], clients: CLIENTS, requests, pipeline, cpu: CLIENT_CPU });
 
 const fmtMicros = (x) => (x === null ? 'no /proc' : x.toFixed(2));
 
@@ -76,13 +77,13 @@ export async function run({ quick, log }) {
     for (const pipeline of [1, 16]) {
       const requests = sizes[pipeline];
       log(`-P ${pipeline}: warming up, then ${SIZING_RUNS} runs of ${requests} SETs each on Sluice and on the floor to size Sluice's own work`);
-      for (const s of servers) await warmUp(s, sizes.warmup, pipeline);
+      for (const s of servers) await setLoad(s, sizes.warmup, pipeline);
       const work = await sluiceWork(sluice, floor, requests, pipeline);
       const measured = [...servers];
       let worked = null;
       if (work !== null && work > 0) {
         worked = await startNodeFloor({ dir: scratch.dir, cpu: SERVER_CPU, workMicros: work });
-        await warmUp(worked, sizes.warmup, pipeline);
+        await setLoad(worked, sizes.warmup, pipeline);
         measured.splice(2, 0, worked);
       }
       try {

@@ -43,7 +43,7 @@ function number(buf, p) {
 
 let sink = 0;
 
-/** Iterations of work()'s loop a µs takes on this machine, measured over 50 ms once the loop is compiled. */
+/** Iterations of spin()'s loop a µs takes on this machine: the last of three 50 ms measurements, by when the loop is compiled. */
 function iterationsPerMicro() {
   let rate = 0;
   for (let attempt = 0; attempt < 3; attempt++) {

@@ -26,7 +26,7 @@ interface Group<C> {
  * of Redis's SET and LPUSH rates against 0.65-0.84x (before the extra read
  * of Server.flushAll), with the server pinned to one core and without.
  * The fsync costs CPU as well as waiting (about 220 µs of kernel time each
- * here), the thread pool's split the clients into two cohorts each waiting
+ * here), the thread pool's fsync split the clients into two cohorts each waiting
  * out two fsyncs, and Sluice's requests cost more CPU than Redis's.
  *
  * When the write or the fsync fails, the turn's replies are taken aside
