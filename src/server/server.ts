@@ -155,9 +155,7 @@ export class Server implements PersistenceHost<Client> {
     this.broker = new Broker<Client>({
       flush: (c) => this.flushClient(c),
       overLimit: (c) => limits.check(c),
-      get pubsubHardLimit() {
-        return limits.pubsub.hard;
-      },
+      pubsubHardLimit: () => limits.pubsub.hard,
     });
     registerBrokerMetrics(this.metrics, this.broker, this);
     this.blocking = new BlockingRegistry<Client>(this.keyspace, {
