@@ -1,6 +1,7 @@
 // The core section: redis-benchmark throughput (unpipelined and -P 16) and
 // memory per key, Sluice against redis-server in the same run.
-import { firstReplyLine, encode, pipelineLoad } from './lib/resp.mjs';
+import { KEY_VALUE, loadDistinctKeys } from './lib/key-load.mjs';
+import { firstReplyLine } from './lib/resp.mjs';
 import { runRedisBenchmark } from './lib/redis-benchmark.mjs';
 import { REDIS_BENCHMARK, REDIS_SERVER, rssAround, startRedis, startSluice, withBothServers, withServer } from './lib/servers.mjs';
 import { fmtBytes, fmtInt, fmtRatio, median, renderMarkdown, renderText, throughputColumns, throughputRow } from './lib/table.mjs';
@@ -122,8 +123,6 @@ function summarize(runs) {
   return { rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50Ms)), p99: median(runs.map((r) => r.p99Ms)) };
 }
 
-const VALUE = 'v'.repeat(32);
-
 /**
  * Loads `keys` distinct keys with 32-byte values into a fresh server and
  * reports the growth of its resident set per key.
@@ -131,11 +130,10 @@ const VALUE = 'v'.repeat(32);
 function memoryPerKey(start, keys, log) {
   return withServer('sluice-bench-mem-', start, { cpu: SERVER_CPU }, async (server) => {
     // The probe writes the loader's first key, so DBSIZE can be checked exactly afterwards.
-    if ((await firstReplyLine(server.port, ['SET', 'key:0', VALUE])) !== '+OK') return { implemented: false };
+    if ((await firstReplyLine(server.port, ['SET', 'key:0', KEY_VALUE])) !== '+OK') return { implemented: false };
     const rss = await rssAround(server, async () => {
       log(`${server.name}: loading ${keys} keys`);
-      const errors = await pipelineLoad(server.port, keys, (i) => encode(['SET', `key:${i}`, VALUE]));
-      if (errors !== 0) throw new Error(`${server.name}: ${errors} SETs failed while loading`);
+      await loadDistinctKeys(server, keys);
       const size = await firstReplyLine(server.port, ['DBSIZE']);
       if (size !== `:${keys}`) throw new Error(`${server.name}: DBSIZE answered ${size} after loading ${keys} keys`);
     });

@@ -1,16 +1,19 @@
-// A process's CPU time, read from /proc.
+// A process's CPU time and page faults, read from /proc.
 import { readFileSync } from 'node:fs';
 
 /** /proc/<pid>/stat counts CPU time in clock ticks of 10 ms (USER_HZ on Linux). */
 const TICK_US = 10_000;
 
-/** A process's user and system CPU time in µs so far, or null where /proc is absent. */
+/**
+ * A process's user and system CPU time in µs so far and its minor page
+ * faults (first touches of memory), or null where /proc is absent.
+ */
 export function cpuTimes(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name in parentheses may hold spaces (Sluice's process title does): fields are counted after it.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { user: Number(fields[11]) * TICK_US, system: Number(fields[12]) * TICK_US };
+    return { user: Number(fields[11]) * TICK_US, system: Number(fields[12]) * TICK_US, minorFaults: Number(fields[7]) };
   } catch {
     return null;
   }

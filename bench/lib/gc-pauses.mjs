@@ -14,20 +14,34 @@ const LINE = /\s([0-9]+) ms: (Scavenge|Mark-Compact \(reduce\)|Mark-Compact|Mino
 let collected = { count: 0, longestMs: 0, kind: null };
 
 /**
- * Adds the collections logged in a stopped server's log file, leaving out
- * those of its start-up (before `readyAfterMs`, when it began to accept
- * connections), which happen before any load, and those asked for.
+ * The collections logged in a stopped server's log file: { count,
+ * longestMs, kind, totalMs }, leaving out those of its start-up (before
+ * `readyAfterMs`, when it began to accept connections), which happen before
+ * any load, and those asked for.
  */
-export function readGcLog(logPath, readyAfterMs) {
-  if (!existsSync(logPath)) return;
+export function gcPausesIn(logPath, readyAfterMs) {
+  const found = { count: 0, longestMs: 0, kind: null, totalMs: 0 };
+  if (!existsSync(logPath)) return found;
   for (const line of readFileSync(logPath, 'utf8').split('\n')) {
     const m = LINE.exec(line);
     // "testing": a collection a measurement asked for (MEMORY PURGE under --expose-gc), not one the load caused.
     if (m === null || Number(m[1]) < readyAfterMs || line.includes(' testing;')) continue;
     const ms = Number(m[3]);
-    collected.count++;
-    if (ms > collected.longestMs) collected = { ...collected, longestMs: ms, kind: m[2] };
+    found.count++;
+    found.totalMs += ms;
+    if (ms > found.longestMs) {
+      found.longestMs = ms;
+      found.kind = m[2];
+    }
   }
+  return found;
+}
+
+/** Adds a stopped Sluice server's collections (gcPausesIn) to the section's. */
+export function readGcLog(logPath, readyAfterMs) {
+  const { count, longestMs, kind } = gcPausesIn(logPath, readyAfterMs);
+  collected.count += count;
+  if (longestMs > collected.longestMs) collected = { ...collected, longestMs, kind };
 }
 
 /** What was collected since the last call, and starts over. */

@@ -11,14 +11,25 @@
 // request before answering: the same CPU a request as a server with that
 // much work of its own, spent evenly and without garbage. Its latency
 // percentiles then say what a Node server with Sluice's CPU a request
-// reaches when nothing else differs. Usage:
-// node bench/lib/node-floor.mjs <port> [work µs a request]
+// reaches when nothing else differs.
+//
+// Given `keep`, it keeps what it is sent: the second and third argument of
+// every request (a SET's key and value) as byte strings in a Map, the least
+// a Node server keeping its data on V8's heap must hold, with sluice-server's
+// young generation (young-generation.ts). Its collections while a million
+// keys arrive are then what V8 costs any such server under that load.
+// Usage:
+// node bench/lib/node-floor.mjs <port> [work µs a request] [keep]
 import net from 'node:net';
 import { acceptDirectly, readChunks } from '../../dist/server/socket-reader.js';
 import { SocketWriter } from '../../dist/server/socket-writer.js';
+import { capYoungGeneration } from '../../dist/young-generation.js';
 
 const MAX_REPLIES = 64;
 const WORK_MICROS = Number(process.argv[3] ?? 0);
+const KEEP = process.argv[4] === 'keep';
+/** What the floor keeps given `keep`: key → value. */
+const kept = new Map();
 const OKS = Buffer.from('+OK\r\n'.repeat(MAX_REPLIES));
 /** redis-benchmark reads `save` and `appendonly` with CONFIG GET before it starts: an empty value for each. */
 const CONFIG_VALUE = Buffer.from('*2\r\n$0\r\n\r\n$0\r\n\r\n');
@@ -89,6 +100,7 @@ function serve(socket) {
       if (args === -1) break;
       p = lineEnd;
       let config = false;
+      let key = '';
       for (let i = 0; i < args; i++) {
         const len = number(buf, p + 1);
         if (len === -1 || lineEnd + len + 2 > buf.length) {
@@ -96,6 +108,8 @@ function serve(socket) {
           break frames;
         }
         if (i === 0) config = buf[lineEnd] === 67 || buf[lineEnd] === 99;
+        else if (KEEP && i === 1) key = buf.latin1Slice(lineEnd, lineEnd + len);
+        else if (KEEP && i === 2) kept.set(key, buf.latin1Slice(lineEnd, lineEnd + len));
         p = lineEnd + len + 2;
       }
       if (config) {
@@ -113,5 +127,6 @@ function serve(socket) {
   socket.on('error', () => socket.destroy());
 }
 
+if (KEEP) capYoungGeneration();
 const server = net.createServer({ noDelay: true }, serve);
 server.listen(Number(process.argv[2]), '127.0.0.1', () => acceptDirectly(server, true, serve));

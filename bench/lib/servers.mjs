@@ -6,7 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readGcLog, TRACE_GC_FLAG } from './gc-pauses.mjs';
+import { gcPausesIn, readGcLog, TRACE_GC_FLAG } from './gc-pauses.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SLUICE_CLI = path.join(ROOT, 'dist/cli.js');
@@ -109,6 +109,8 @@ async function launch(name, file, args, { port, dir, cpu, startTimeoutMs = 15000
     port,
     pid: child.pid,
     log,
+    /** The collections its --trace-gc log shows after start-up (gc-pauses.mjs, gcPausesIn); read once it has stopped. */
+    gcPauses: () => gcPausesIn(logPath, readyAfterMs),
     /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
     async stop(graceMs = 5000) {
       if (exited !== null) return;
@@ -146,13 +148,18 @@ export async function startSluice({ dir, cpu, extra = [], nodeFlags = [] }) {
 
 /**
  * Node's floor (bench/lib/node-floor.mjs): Sluice's read and write path with a fixed reply and no commands;
- * with `workMicros`, that many µs of busy work on every request (named node-floor-work).
+ * with `workMicros`, that many µs of busy work on every request (named node-floor-work); with `keep`, each
+ * SET's key and value kept in a Map, the process run with Sluice's node flags and its collections logged
+ * (named node-floor-keep; its handle's gcPauses() reads them once it has stopped).
  */
-export async function startNodeFloor({ dir, cpu, workMicros = 0 }) {
+export async function startNodeFloor({ dir, cpu, workMicros = 0, keep = false }) {
   if (!existsSync(SLUICE_CLI)) throw new Error(`${SLUICE_CLI} is missing: run \`npm run build\` first`);
   const port = await freePort();
-  const name = workMicros > 0 ? 'node-floor-work' : 'node-floor';
-  return launch(name, process.execPath, [NODE_FLOOR, String(port), String(workMicros)], { port, dir, cpu });
+  const name = keep ? 'node-floor-keep' : workMicros > 0 ? 'node-floor-work' : 'node-floor';
+  const args = keep
+    ? [TRACE_GC_FLAG, ...START_NODE_FLAGS, NODE_FLOOR, String(port), String(workMicros), 'keep']
+    : [NODE_FLOOR, String(port), String(workMicros)];
+  return launch(name, process.execPath, args, { port, dir, cpu });
 }
 
 export async function startRedis({ dir, cpu, extra = [] }) {
