@@ -6,8 +6,8 @@
 // server spinning for Sluice's own work a request joins them, so that
 // Sluice's latency can be set beside a Node server's with the same cost.
 // Then the collector's floor: a million distinct keys arrive at Sluice and
-// at the floor server keeping every key and value on V8's heap, each with
-// its collections logged.
+// at the floor server keeping every key and value, on V8's heap and off it,
+// each with its collections logged.
 import { cpuTimes } from './lib/cpu.mjs';
 import { loadDistinctKeys } from './lib/key-load.mjs';
 import { runRedisBenchmark } from './lib/redis-benchmark.mjs';
@@ -167,13 +167,15 @@ async function keepingRun(start, keys) {
 
 /**
  * The collector's floor: `keys` distinct keys loaded into Sluice, into the
- * floor server keeping each key and value in a Map, and into Redis, fresh
- * servers in every one of KEEP_ROUNDS rounds.
+ * floor server keeping each key and value (as strings in a Map, and as bytes
+ * off V8's heap), and into Redis, fresh servers in every one of KEEP_ROUNDS
+ * rounds.
  */
 async function keepingTable(keys, log) {
   const starters = [
     ['Sluice', startSluice],
-    ['Node floor keeping keys', (options) => startNodeFloor({ ...options, keep: true })],
+    ['Node floor keeping keys', (options) => startNodeFloor({ ...options, keep: 'strings' })],
+    ['Node floor keeping bytes', (options) => startNodeFloor({ ...options, keep: 'bytes' })],
   ];
   if (REDIS_SERVER !== null) starters.push(['Redis', startRedis]);
   const runs = new Map(starters.map(([label]) => [label, []]));
@@ -205,7 +207,7 @@ async function keepingTable(keys, log) {
     markdown: [
       `### Collections while a million keys arrive
 
-\`${what}\`. The core section's memory-per-key load, where every byte written stays: the pauses V8 logged (--trace-gc, start-up left out) on Sluice and on "Node floor keeping keys", the floor server above keeping each request's key and value as byte strings in a Map, run with Sluice's node flags and its young generation (young-generation.ts). That is the least a Node server keeping its data on V8's heap holds, so its pauses are what V8 makes any such server pay under this load; no target of its own (the section's ≤ 5 ms applies to Sluice). "page faults" are the server's minor faults during the load (/proc): first touches of memory, which every server growing by the same data takes; a Node server takes many of them inside collections, where what survives is copied into pages the heap has just grown by.`,
+\`${what}\`. The core section's memory-per-key load, where every byte written stays: the pauses V8 logged (--trace-gc, start-up left out) on Sluice and on "Node floor keeping keys", the floor server above keeping each request's key and value as byte strings in a Map, run with Sluice's node flags and its young generation (young-generation.ts). That is the least a Node server keeping its data on V8's heap holds, so its pauses are what V8 makes any such server pay under this load. "Node floor keeping bytes" keeps the same keys and values as bytes in one buffer outside V8's heap, found through a table of offsets in a typed array (bench/lib/byte-table.mjs): what a keyspace kept there would leave to the collector. No target of their own (the section's ≤ 5 ms applies to Sluice). "page faults" are the server's minor faults during the load (/proc): first touches of memory, which every server growing by the same data takes; a Node server takes many of them inside collections, where what survives is copied into pages the heap has just grown by.`,
       renderMarkdown(columns, rows),
     ].join('\n\n'),
   };

@@ -18,18 +18,24 @@
 // a Node server keeping its data on V8's heap must hold, with sluice-server's
 // young generation (young-generation.ts). Its collections while a million
 // keys arrive are then what V8 costs any such server under that load.
+// Given `keep-bytes`, it keeps them as bytes outside V8's heap instead
+// (byte-table.mjs): what a keyspace there would leave to the collector.
 // Usage:
-// node bench/lib/node-floor.mjs <port> [work µs a request] [keep]
+// node bench/lib/node-floor.mjs <port> [work µs a request] [keep | keep-bytes]
 import net from 'node:net';
 import { acceptDirectly, readChunks } from '../../dist/server/socket-reader.js';
 import { SocketWriter } from '../../dist/server/socket-writer.js';
 import { capYoungGeneration } from '../../dist/young-generation.js';
+import { ByteTable } from './byte-table.mjs';
 
 const MAX_REPLIES = 64;
 const WORK_MICROS = Number(process.argv[3] ?? 0);
 const KEEP = process.argv[4] === 'keep';
+const KEEP_BYTES = process.argv[4] === 'keep-bytes';
 /** What the floor keeps given `keep`: key → value. */
 const kept = new Map();
+/** What it keeps given `keep-bytes`: room for 3,145,728 keys and 64 MiB of entries, more than the floor section sends. */
+const keptBytes = KEEP_BYTES ? new ByteTable(22, 64 * 1024 * 1024) : null;
 const OKS = Buffer.from('+OK\r\n'.repeat(MAX_REPLIES));
 /** redis-benchmark reads `save` and `appendonly` with CONFIG GET before it starts: an empty value for each. */
 const CONFIG_VALUE = Buffer.from('*2\r\n$0\r\n\r\n$0\r\n\r\n');
@@ -101,6 +107,8 @@ function serve(socket) {
       p = lineEnd;
       let config = false;
       let key = '';
+      let keyAt = 0;
+      let keyLength = 0;
       for (let i = 0; i < args; i++) {
         const len = number(buf, p + 1);
         if (len === -1 || lineEnd + len + 2 > buf.length) {
@@ -110,6 +118,11 @@ function serve(socket) {
         if (i === 0) config = buf[lineEnd] === 67 || buf[lineEnd] === 99;
         else if (KEEP && i === 1) key = buf.latin1Slice(lineEnd, lineEnd + len);
         else if (KEEP && i === 2) kept.set(key, buf.latin1Slice(lineEnd, lineEnd + len));
+        else if (KEEP_BYTES && i === 1) {
+          keyAt = lineEnd;
+          keyLength = len;
+        }
+        else if (KEEP_BYTES && i === 2) keptBytes.set(buf, keyAt, keyLength, lineEnd, len);
         p = lineEnd + len + 2;
       }
       if (config) {
@@ -127,6 +140,6 @@ function serve(socket) {
   socket.on('error', () => socket.destroy());
 }
 
-if (KEEP) capYoungGeneration();
+if (KEEP || KEEP_BYTES) capYoungGeneration();
 const server = net.createServer({ noDelay: true }, serve);
 server.listen(Number(process.argv[2]), '127.0.0.1', () => acceptDirectly(server, true, serve));

@@ -148,16 +148,18 @@ export async function startSluice({ dir, cpu, extra = [], nodeFlags = [] }) {
 
 /**
  * Node's floor (bench/lib/node-floor.mjs): Sluice's read and write path with a fixed reply and no commands;
- * with `workMicros`, that many µs of busy work on every request (named node-floor-work); with `keep`, each
- * SET's key and value kept in a Map, the process run with Sluice's node flags and its collections logged
- * (named node-floor-keep; its handle's gcPauses() reads them once it has stopped).
+ * with `workMicros`, that many µs of busy work on every request (named node-floor-work); with `keep`
+ * ('strings' or 'bytes'), each SET's key and value kept, as strings in a Map or as bytes off V8's heap, the
+ * process run with Sluice's node flags and its collections logged (named node-floor-keep or
+ * node-floor-keep-bytes; the handle's gcPauses() reads them once it has stopped).
  */
-export async function startNodeFloor({ dir, cpu, workMicros = 0, keep = false }) {
+export async function startNodeFloor({ dir, cpu, workMicros = 0, keep = null }) {
   if (!existsSync(SLUICE_CLI)) throw new Error(`${SLUICE_CLI} is missing: run \`npm run build\` first`);
   const port = await freePort();
-  const name = keep ? 'node-floor-keep' : workMicros > 0 ? 'node-floor-work' : 'node-floor';
-  const args = keep
-    ? [TRACE_GC_FLAG, ...START_NODE_FLAGS, NODE_FLOOR, String(port), String(workMicros), 'keep']
+  const mode = keep === 'bytes' ? 'keep-bytes' : 'keep';
+  const name = keep !== null ? `node-floor-${mode}` : workMicros > 0 ? 'node-floor-work' : 'node-floor';
+  const args = keep !== null
+    ? [TRACE_GC_FLAG, ...START_NODE_FLAGS, NODE_FLOOR, String(port), String(workMicros), mode]
     : [NODE_FLOOR, String(port), String(workMicros)];
   return launch(name, process.execPath, args, { port, dir, cpu });
 }
