@@ -23,6 +23,13 @@ const NAME_CACHE_LIMIT = 4096;
 export class Dispatcher {
   /** Command names as clients spell them ("SET", "set") to the command. */
   private readonly byRawName = new Map<string, Command>();
+  /**
+   * The last name looked up and its command. A client repeating a command
+   * sends the same name, and the parser then hands over the same string
+   * (RequestParser.repeatedArg), so one comparison stands for the lookup.
+   */
+  private lastName = '';
+  private lastCommand: Command | undefined = undefined;
 
   /**
    * performance.now() when the last command ended, or when the current
@@ -93,12 +100,14 @@ export class Dispatcher {
 
   lookup(argv: string[]): Command | undefined {
     const name = argv[0];
-    let cmd = this.byRawName.get(name);
+    let cmd = name === this.lastName ? this.lastCommand : this.byRawName.get(name);
     if (cmd === undefined) {
       cmd = this.server.commands.get(name.toLowerCase());
       if (cmd === undefined) return undefined;
       if (this.byRawName.size < NAME_CACHE_LIMIT) this.byRawName.set(name, cmd);
     }
+    this.lastName = name;
+    this.lastCommand = cmd;
     if (cmd.subcommands !== null && argv.length >= 2) {
       return cmd.subcommands.get(argv[1].toLowerCase());
     }

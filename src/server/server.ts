@@ -613,7 +613,8 @@ export class Server implements PersistenceHost<Client> {
 
   /** Whether a client's next command must wait for CLIENT UNPAUSE. */
   isPaused(c: Client): boolean {
-    return this.paused.has(c);
+    // Asked after every command: the size spares the lookup while no client is held.
+    return this.paused.size !== 0 && this.paused.has(c);
   }
 
   /** True when a command must be held back by CLIENT PAUSE. */
