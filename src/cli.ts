@@ -81,6 +81,7 @@ function main(argv: string[]): void {
     fatal(e instanceof ConfigError ? `\n${e.message}` : (e as Error).message);
   }
   capYoungGeneration();
+  server.memory.startupSettled();
   const pidfile = writePidFile(server);
   const dir = server.config.str('dir');
   try {

@@ -28,8 +28,8 @@ export class MemoryManager {
   readonly evictor: Evictor;
   sizes: KeySizeTotals | null = null;
   maxmemory = 0;
-  /** used_memory_startup: the heap in use when the server was built. */
-  readonly startup = heapInUse();
+  /** used_memory_startup: the heap in use when the server was built (see startupSettled). */
+  startup = heapInUse();
   /** What the clients' buffers hold, as of the last cron tick. */
   clientBytes = 0;
   peak = 0;
@@ -45,6 +45,17 @@ export class MemoryManager {
   constructor(private readonly server: Server) {
     this.evictor = new Evictor(server.keyspace);
     this.evictor.latency = server.latency;
+  }
+
+  /**
+   * Measures used_memory_startup again, once the start-up's own garbage is
+   * gone: sluice-server collects it while sizing the young generation,
+   * after the server is built. Counted, it put used memory under a limit
+   * above the heap in use by that garbage (1.3 MB at the time), so a
+   * maxmemory set just above used_memory refused writes at once.
+   */
+  startupSettled(): void {
+    this.startup = heapInUse();
   }
 
   /** Reads the eviction parameters; starts or stops the per-key bookkeeping they need. */
