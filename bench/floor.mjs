@@ -11,7 +11,7 @@
 import { cpuTimes } from './lib/cpu.mjs';
 import { loadDistinctKeys } from './lib/key-load.mjs';
 import { runRedisBenchmark } from './lib/redis-benchmark.mjs';
-import { REDIS_BENCHMARK, REDIS_SERVER, scratchDir, startNodeFloor, startRedis, startSluice } from './lib/servers.mjs';
+import { REDIS_BENCHMARK, REDIS_SERVER, scratchDir, startNodeFloor, startRedis, startSluice, withServer } from './lib/servers.mjs';
 import { fmtInt, fmtRatio, median, renderMarkdown, renderText } from './lib/table.mjs';
 
 export const id = 'floor';
@@ -146,23 +146,18 @@ export async function run({ quick, log }) {
  * seconds and, for a Node server, the collections it logged (null for
  * Redis).
  */
-async function keepingRun(start, keys) {
-  const scratch = scratchDir('sluice-bench-floor-keep-');
-  let server = null;
-  try {
-    server = await start({ dir: scratch.dir, cpu: SERVER_CPU });
+function keepingRun(start, keys) {
+  return withServer('sluice-bench-floor-keep-', start, { cpu: SERVER_CPU }, async (server) => {
     const before = cpuTimes(server.pid);
     const began = performance.now();
     await loadDistinctKeys(server, keys);
     const seconds = (performance.now() - began) / 1000;
     const after = cpuTimes(server.pid);
+    // Stopped here, while its log is still there to read; withServer's own stop then has nothing to do.
     await server.stop();
     const faults = before === null || after === null ? null : after.minorFaults - before.minorFaults;
     return { seconds, faults, gc: server.name === 'redis' ? null : server.gcPauses() };
-  } finally {
-    await server?.stop();
-    scratch.remove();
-  }
+  });
 }
 
 /**

@@ -156,12 +156,13 @@ export async function startSluice({ dir, cpu, extra = [], nodeFlags = [] }) {
 export async function startNodeFloor({ dir, cpu, workMicros = 0, keep = null }) {
   if (!existsSync(SLUICE_CLI)) throw new Error(`${SLUICE_CLI} is missing: run \`npm run build\` first`);
   const port = await freePort();
+  if (keep === null) {
+    const name = workMicros > 0 ? 'node-floor-work' : 'node-floor';
+    return launch(name, process.execPath, [NODE_FLOOR, String(port), String(workMicros)], { port, dir, cpu });
+  }
   const mode = keep === 'bytes' ? 'keep-bytes' : 'keep';
-  const name = keep !== null ? `node-floor-${mode}` : workMicros > 0 ? 'node-floor-work' : 'node-floor';
-  const args = keep !== null
-    ? [TRACE_GC_FLAG, ...START_NODE_FLAGS, NODE_FLOOR, String(port), String(workMicros), mode]
-    : [NODE_FLOOR, String(port), String(workMicros)];
-  return launch(name, process.execPath, args, { port, dir, cpu });
+  const args = [TRACE_GC_FLAG, ...START_NODE_FLAGS, NODE_FLOOR, String(port), String(workMicros), mode];
+  return launch(`node-floor-${mode}`, process.execPath, args, { port, dir, cpu });
 }
 
 export async function startRedis({ dir, cpu, extra = [] }) {
