@@ -1,4 +1,4 @@
-import { encodeTail, FrameArena, messageSize, pmessageSize, writeMessage, writePMessage } from './messages.js';
+import { encodeTail, FrameArena, messageSize, pmessageSize, writeMessage, writePMessage, type Payload } from './messages.js';
 import { KeyspaceNotifier } from './notifications.js';
 import { Registry, type Subscriber } from './registry.js';
 
@@ -58,7 +58,7 @@ export class Broker<S extends Subscriber = Subscriber> {
   }
 
   /** PUBLISH: to the channel's subscribers, then once per matching pattern of each pattern subscriber. */
-  publish(channel: string, message: string): number {
+  publish(channel: string, message: Payload): number {
     const registry = this.registry;
     let receivers = 0;
     const subscribers = registry.channels.get(channel);
@@ -78,7 +78,7 @@ export class Broker<S extends Subscriber = Subscriber> {
   }
 
   /** SPUBLISH: shard channels have no patterns. */
-  spublish(channel: string, message: string): number {
+  spublish(channel: string, message: Payload): number {
     const subscribers = this.registry.shardChannels.get(channel);
     if (subscribers === undefined) return 0;
     const receivers = this.fanOut(subscribers, 'smessage', null, channel, message);
@@ -99,7 +99,7 @@ export class Broker<S extends Subscriber = Subscriber> {
     kind: 'message' | 'smessage' | 'pmessage',
     pattern: string | null,
     channel: string,
-    body: string | Buffer,
+    body: Payload | Buffer,
   ): number {
     if (subscribers.size === 1) {
       const c: S = subscribers.values().next().value!;
@@ -122,7 +122,7 @@ export class Broker<S extends Subscriber = Subscriber> {
       const arena = proto === 2 ? arena2 : arena3;
       if (proto === 2 ? !encoded2 : !encoded3) {
         if (kind === 'pmessage') arena.pmessage(proto, pattern!, body as Buffer);
-        else arena.message(kind, proto, channel, body as string);
+        else arena.message(kind, proto, channel, body as Payload);
         if (proto === 2) encoded2 = true;
         else encoded3 = true;
       }
@@ -139,13 +139,13 @@ export class Broker<S extends Subscriber = Subscriber> {
   }
 
   /** A sole receiver gets the frame encoded straight into its output: one write of the bytes, no copy. */
-  private deliverOne(c: S, kind: 'message' | 'smessage' | 'pmessage', pattern: string | null, channel: string, body: string | Buffer): void {
+  private deliverOne(c: S, kind: 'message' | 'smessage' | 'pmessage', pattern: string | null, channel: string, body: Payload | Buffer): void {
     const out = c.out;
     if (kind === 'pmessage') {
       const tail = body as Buffer;
       out.length = writePMessage(out.reserve(pmessageSize(pattern!, tail)), out.length, out.proto, pattern!, tail);
     } else {
-      const payload = body as string;
+      const payload = body as Payload;
       out.length = writeMessage(out.reserve(messageSize(kind, channel, payload)), out.length, kind, out.proto, channel, payload);
     }
     const host = this.host;

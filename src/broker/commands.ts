@@ -98,14 +98,14 @@ function ssubscribe(broker: Broker<SubscriberCtx>) {
 function publish(broker: Broker<SubscriberCtx>) {
   return (c: Ctx, argv: string[]): void => {
     broker.stats.published.publish++;
-    c.reply.integer(broker.publish(argv[1], argv[2]));
+    c.reply.integer(broker.publish(argv[1], c.unreadArg(argv, 2) ?? argv[2]));
   };
 }
 
 function spublish(broker: Broker<SubscriberCtx>) {
   return (c: Ctx, argv: string[]): void => {
     broker.stats.published.spublish++;
-    c.reply.integer(broker.spublish(argv[1], argv[2]));
+    c.reply.integer(broker.spublish(argv[1], c.unreadArg(argv, 2) ?? argv[2]));
   };
 }
 
@@ -197,13 +197,13 @@ export function pubsubCommands(broker: Broker<SubscriberCtx>): CommandSpec<Subsc
     },
     {
       // may_replicate is 7.2's (7.0 lacks it): CLIENT PAUSE WRITE holds PUBLISH.
-      ...PUBSUB, name: 'publish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'],
+      ...PUBSUB, name: 'publish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], bytesArg: 2,
       args: 'channel message', since: '2.0.0', summary: 'Posts a message to a channel.',
       complexity: 'O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).',
       handler: publish(broker),
     },
     {
-      ...PUBSUB, name: 'spublish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'],
+      ...PUBSUB, name: 'spublish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], bytesArg: 2,
       keySpecs: ['not_key: index 1, range 0'], args: 'shardchannel message', since: '7.0.0',
       summary: 'Post a message to a shard channel',
       complexity: 'O(N) where N is the number of clients subscribed to the receiving shard channel.', handler: spublish(broker),

@@ -1,4 +1,15 @@
-import { bulkSize, copyBytes, writeBulk, type Protocol } from '../protocol/reply.js';
+import type { ByteSpan } from '../protocol/byte-span.js';
+import { bulkSize, copyBytes, writeBulk, writeSpanBulk, type Protocol } from '../protocol/reply.js';
+
+/**
+ * A message's payload: a byte string, or the bytes of a PUBLISH the request
+ * parser left unread (RequestParser.unreadArg), copied as they are.
+ */
+export type Payload = string | ByteSpan;
+
+function writePayload(buf: Buffer, at: number, payload: Payload): number {
+  return typeof payload === 'string' ? writeBulk(buf, at, payload) : writeSpanBulk(buf, at, payload);
+}
 
 /**
  * The frames a subscriber receives. RESP2 sends them as arrays, RESP3 as
@@ -21,21 +32,21 @@ const HEADERS: Record<MessageKind, [Buffer, Buffer]> = {
  * The part every pmessage of one publish shares, `$<channel>$<payload>`,
  * encoded once and copied after each matching pattern.
  */
-export function encodeTail(channel: string, payload: string): Buffer {
+export function encodeTail(channel: string, payload: Payload): Buffer {
   const tail = Buffer.allocUnsafe(bulkSize(channel) + bulkSize(payload));
-  writeBulk(tail, writeBulk(tail, 0, channel), payload);
+  writePayload(tail, writeBulk(tail, 0, channel), payload);
   return tail;
 }
 
 /** Bytes a `message`/`smessage` frame takes. */
-export function messageSize(kind: 'message' | 'smessage', channel: string, payload: string): number {
+export function messageSize(kind: 'message' | 'smessage', channel: string, payload: Payload): number {
   return HEADERS[kind][0].length + bulkSize(channel) + bulkSize(payload);
 }
 
 /** Encodes a `message`/`smessage` frame at `at`; returns where it ends. */
-export function writeMessage(buf: Buffer, at: number, kind: 'message' | 'smessage', proto: Protocol, channel: string, payload: string): number {
+export function writeMessage(buf: Buffer, at: number, kind: 'message' | 'smessage', proto: Protocol, channel: string, payload: Payload): number {
   const head = HEADERS[kind][proto === 3 ? 1 : 0];
-  return writeBulk(buf, writeBulk(buf, copyBytes(head, buf, at), channel), payload);
+  return writePayload(buf, writeBulk(buf, copyBytes(head, buf, at), channel), payload);
 }
 
 /** Bytes a `pmessage` frame takes, given the tail its publish shares. */
@@ -83,7 +94,7 @@ export class FrameArena {
     this.end = this.used = end;
   }
 
-  message(kind: 'message' | 'smessage', proto: Protocol, channel: string, payload: string): void {
+  message(kind: 'message' | 'smessage', proto: Protocol, channel: string, payload: Payload): void {
     const buf = this.reserve(messageSize(kind, channel, payload));
     this.commit(buf, writeMessage(buf, this.used, kind, proto, channel, payload));
   }

@@ -192,6 +192,14 @@ export interface CommandSpec<C = Ctx> {
   /** COMMAND's command tips, e.g. 'nondeterministic_output'. */
   tips?: readonly string[];
   handler?: Handler<C>;
+  /**
+   * An argument the handler can take as bytes (Ctx.unreadArg) rather than
+   * a string: the message of PUBLISH, which is only copied into the
+   * subscribers' output, so making a string of it and encoding it back
+   * would be wasted. Only for a command that writes nothing, since
+   * propagation keeps its arguments.
+   */
+  bytesArg?: number;
   subcommands?: readonly CommandSpec<C>[];
 }
 
@@ -202,6 +210,8 @@ export interface Command<C = Ctx> {
   fullName: string;
   parent: Command<C> | null;
   handler: Handler<C> | null;
+  /** CommandSpec.bytesArg, or -1. */
+  bytesArg: number;
   subcommands: Map<string, Command<C>> | null;
   arity: number;
   flagSet: ReadonlySet<CommandFlag>;

@@ -1,3 +1,4 @@
+import type { ByteSpan } from '../protocol/byte-span.js';
 import type { Reply } from '../protocol/reply.js';
 import type { Database } from '../store/keyspace/database.js';
 import type { Keyspace } from '../store/keyspace/keyspace.js';
@@ -58,6 +59,13 @@ export interface Ctx {
    * argument's bytes (see RequestParser.argBytes).
    */
   argBytes(argv: readonly string[], i: number): Buffer | null;
+  /**
+   * The bytes of `argv[i]` when the request parser left that argument
+   * unread for a command that takes it as bytes (CommandSpec.bytesArg),
+   * valid only while the command runs; null when `argv[i]` is the argument
+   * (see RequestParser.unreadArg).
+   */
+  unreadArg(argv: readonly string[], i: number): ByteSpan | null;
   block(
     keys: readonly string[], serves: TypeName | null, deadline: number, onTimeout: (c: Ctx) => void, unblockOnNoKey?: boolean,
   ): void;

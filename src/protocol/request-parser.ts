@@ -1,3 +1,4 @@
+import type { ByteSpan } from './byte-span.js';
 import { byteString } from './byte-string.js';
 import { splitInlineArgs, splitUnquotedInline } from './inline.js';
 import type { ParserLimits } from './limits.js';
@@ -22,11 +23,26 @@ export interface RequestSink {
   command(argv: string[]): boolean;
   protocolError(message: string): void;
   queryBufferOverflow(): void;
+  /**
+   * Which argument a command named `name` (as sent) takes as bytes (see
+   * RequestParser.unreadArg), or -1. The parser remembers the answer for
+   * the name, so it may depend on nothing else. A sink without it takes
+   * every argument as a string.
+   */
+  bytesArgument?(name: string): number;
+  /**
+   * Whether the request being framed may leave that argument unread: asked
+   * for each request that could, since it depends on the client's state
+   * (what else would read the arguments).
+   */
+  mayLeaveUnread?(): boolean;
 }
 
 const CR = 13;
 const LF = 10;
 const EMPTY = Buffer.alloc(0);
+/** What argv holds in place of an argument left unread (see RequestParser.unreadArg). */
+const UNREAD = '';
 /**
  * The longest argument repeatedArg remembers at each of the places it
  * watches: comparing or copying a longer one would cost more than it saves.
@@ -87,6 +103,13 @@ export class RequestParser {
   /** See repeatedArg. */
   private readonly lastArgs = REMEMBERED.map(() => '');
   private readonly lastBytes = REMEMBERED.map((n) => new Uint8Array(n));
+  /** The last name asked of sink.bytesArgument, and the answer. */
+  private bytesName = '';
+  private bytesIndex = -1;
+  /** The request handed out last, while its argument `unreadIndex` is still the bytes in `span` (see unreadArg). */
+  private unreadArgv: string[] | null = null;
+  private unreadIndex = -1;
+  private readonly span: ByteSpan = { buf: EMPTY, start: 0, length: 0 };
 
   constructor(
     private readonly sink: RequestSink,
@@ -216,6 +239,7 @@ export class RequestParser {
       if (argv === null) break;
       if (argv.length === 0) continue;
       if (!this.sink.command(argv)) this.stopped = true;
+      if (this.unreadArgv !== null) this.forgetUnread();
     }
     if (this.pos >= this.buf.length && this.bigArg === null) {
       this.buf = EMPTY;
@@ -266,18 +290,72 @@ export class RequestParser {
     // Each argument takes at least "$0\r\n\r\n": a request that cannot be all here gets no array.
     if (buf.length - p < n * 6) return null;
     const argv = new Array<string>(n);
+    let unread = -1;
+    let unreadStart = 0;
+    let unreadLength = 0;
     for (let i = 0; i < n; i++) {
       if (p >= buf.length || buf[p] !== 36 /* '$' */) return null;
       const len = scanDecimalHeader(buf, p);
       if (len < 0 || len > maxBulk) return null;
       p = scannedHeaderEnd;
       if (p + len + 2 > buf.length) return null;
-      argv[i] = i < REMEMBERED.length ? this.repeatedArg(buf, i, p, len) : byteString(buf, p, len);
+      if (i === unread) {
+        argv[i] = UNREAD;
+        unreadStart = p;
+        unreadLength = len;
+      } else {
+        argv[i] = i < REMEMBERED.length ? this.repeatedArg(buf, i, p, len) : byteString(buf, p, len);
+      }
+      if (i === 0) unread = this.unreadIndexFor(argv[0], n);
       // Like Redis, the two bytes after the data are skipped unchecked.
       p += len + 2;
     }
     this.pos = p;
+    if (unread > 0) {
+      this.unreadArgv = argv;
+      this.unreadIndex = unread;
+      const span = this.span;
+      span.buf = buf;
+      span.start = unreadStart;
+      span.length = unreadLength;
+    }
     return argv;
+  }
+
+  /** The argument of a request named `name` with `argc` arguments to leave unread, or -1 (see unreadArg). */
+  private unreadIndexFor(name: string, argc: number): number {
+    const sink = this.sink;
+    if (name !== this.bytesName) {
+      this.bytesName = name;
+      this.bytesIndex = sink.bytesArgument === undefined ? -1 : sink.bytesArgument(name);
+    }
+    const index = this.bytesIndex;
+    return index > 0 && index < argc && sink.mayLeaveUnread!() ? index : -1;
+  }
+
+  /**
+   * The bytes of `argv[i]` when the sink took that argument as bytes
+   * (RequestSink.bytesArgument) and the parser left it unread: `argv` holds
+   * an empty string in its place, and no string of it was made. Only a
+   * request framed whole from one read is left so (the common case), and
+   * only while the sink's `command` runs: the span lends the read buffer.
+   * Null otherwise.
+   */
+  unreadArg(argv: readonly string[], i: number): ByteSpan | null {
+    return argv === this.unreadArgv && i === this.unreadIndex ? this.span : null;
+  }
+
+  /** Makes the unread argument of `argv`, if it has one, a string like the others: for what reads argv besides the handler (the slow log). */
+  readUnread(argv: string[]): void {
+    if (argv !== this.unreadArgv) return;
+    const span = this.span;
+    argv[this.unreadIndex] = byteString(span.buf, span.start, span.length);
+    this.forgetUnread();
+  }
+
+  private forgetUnread(): void {
+    this.unreadArgv = null;
+    this.span.buf = EMPTY;
   }
 
   private parseMultibulk(): string[] | null {

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Ctx } from '../core/context.js';
 import type { Subscriber, Subscriptions } from '../broker/registry.js';
+import type { ByteSpan } from '../protocol/byte-span.js';
 import type { RequestSink } from '../protocol/request-parser.js';
 import type { Reply, RespWriter } from '../protocol/reply.js';
 import type { Database, WatchedKey, Watcher } from '../store/keyspace/database.js';
@@ -144,6 +145,15 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     return this.conn === null ? null : this.conn.parser.argBytes(argv, i);
   }
 
+  unreadArg(argv: readonly string[], i: number): ByteSpan | null {
+    return this.conn === null ? null : this.conn.parser.unreadArg(argv, i);
+  }
+
+  /** Makes an argument the parser left unread a string in `argv`, for what keeps or shows the arguments (the slow log). */
+  readUnread(argv: string[]): void {
+    this.conn?.parser.readUnread(argv);
+  }
+
   alsoPropagate(argv: string[]): void {
     if (!this.server.loading) this.server.propagation.record(this.db.index, argv);
   }
@@ -159,6 +169,21 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     this.server.dispatcher.run(this, argv);
     this.conn!.parser.forgetRequestBytes();
     return !this.closeAfterReply && !this.closed && !this.server.isPaused(this) && this.blocked === null;
+  }
+
+  bytesArgument(name: string): number {
+    const cmd = this.server.dispatcher.named(name);
+    return cmd === undefined ? -1 : cmd.bytesArg;
+  }
+
+  /**
+   * Only a command that goes straight to its handler may have an argument
+   * left unread: not one MULTI queues, CLIENT PAUSE holds or MONITOR shows,
+   * which keep or read its arguments.
+   */
+  mayLeaveUnread(): boolean {
+    const server = this.server;
+    return this.multi === null && server.pause === null && server.monitors.size === 0;
   }
 
   protocolError(message: string): void {

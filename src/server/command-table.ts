@@ -74,11 +74,13 @@ function compile(spec: CommandSpec, parent: Command | null): Command {
   const namesKeys = keySpecs.some((s) => !s.flags.includes('not_key'));
   const args = spec.args === undefined ? [] : parseArgs(spec.args);
   checkKeyArgs(fullName, args, keySpecs.length);
+  if (spec.bytesArg !== undefined && (f.has('write') || spec.bytesArg < 1)) throw new Error(`${fullName}: bytesArg ${spec.bytesArg}`);
   const cmd: Command = {
     spec,
     fullName,
     parent,
     handler: spec.handler ?? null,
+    bytesArg: spec.bytesArg ?? -1,
     subcommands: null,
     arity: spec.arity,
     flagSet: f,

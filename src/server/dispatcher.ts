@@ -98,8 +98,8 @@ export class Dispatcher {
     }
   }
 
-  lookup(argv: string[]): Command | undefined {
-    const name = argv[0];
+  /** The command a client calls `name`, spelled as it sent it; a container, not its subcommand. */
+  named(name: string): Command | undefined {
     let cmd = name === this.lastName ? this.lastCommand : this.byRawName.get(name);
     if (cmd === undefined) {
       cmd = this.server.commands.get(name.toLowerCase());
@@ -108,6 +108,12 @@ export class Dispatcher {
     }
     this.lastName = name;
     this.lastCommand = cmd;
+    return cmd;
+  }
+
+  lookup(argv: string[]): Command | undefined {
+    const cmd = this.named(argv[0]);
+    if (cmd === undefined) return undefined;
     if (cmd.subcommands !== null && argv.length >= 2) {
       return cmd.subcommands.get(argv[1].toLowerCase());
     }

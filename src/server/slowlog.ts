@@ -38,6 +38,7 @@ export class Slowlog {
     if (threshold < 0 || usec < threshold) return;
     const max = this.maxLen;
     if (max === 0) return;
+    c.readUnread(argv);
     this.entries.push({
       id: this.nextId++,
       time: Math.floor(Date.now() / 1000),

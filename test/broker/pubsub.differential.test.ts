@@ -2,6 +2,9 @@ import { c, differential, fails, help } from '../helpers/differential.js';
 import { on, onItems, onShape, onUnordered, pipeline, pubsubDifferential } from '../helpers/pubsub-script.js';
 
 const BIN = '\x00\xff\r\nbin';
+const ALL_BYTES = String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i));
+/** Messages around the lengths where the parser makes strings and the output copies bytes by other means, each of every byte value it can hold. */
+const SIZED = [0, 1, 24, 25, 64, 95, 96, 97, 300, 5000].map((n) => ALL_BYTES.repeat(Math.ceil(n / 256)).slice(0, n));
 
 pubsubDifferential('pub/sub replies and deliveries', 3, {
   'SUBSCRIBE answers once per channel with the running count, duplicates included': [
@@ -79,6 +82,17 @@ pubsubDifferential('pub/sub replies and deliveries', 3, {
     onShape(0, 'HELLO', '3'), on(0, 'SUBSCRIBE', 'a'), on(0, 'PSUBSCRIBE', 'a*'), on(0, 'SSUBSCRIBE', 's'), on(0, 'SET', 'k', 'v'),
     on(0, 'GET', 'k'), on(0, 'PING'), on(1, 'PUBLISH', 'a', 'hi'), on(1, 'SPUBLISH', 's', 'sh'), on(0, 'UNSUBSCRIBE'),
     on(0, 'UNSUBSCRIBE'), on(0, 'PUNSUBSCRIBE'), on(0, 'SUNSUBSCRIBE'), on(0, 'SUNSUBSCRIBE'),
+  ],
+  'messages of every length and byte reach one subscriber, several in both protocols, patterns and shard channels unchanged': [
+    on(0, 'SUBSCRIBE', 'ch'), ...SIZED.map((m) => on(1, 'PUBLISH', 'ch', m)),
+    onShape(2, 'HELLO', '3'), on(2, 'SUBSCRIBE', 'ch'), on(2, 'PSUBSCRIBE', 'c*'), ...SIZED.map((m) => onUnordered(1, 'PUBLISH', 'ch', m)),
+    on(0, 'SSUBSCRIBE', 's'), ...SIZED.map((m) => on(1, 'SPUBLISH', 's', m)),
+  ],
+  'pipelined PUBLISHes between other commands, inside MULTI and from a script each deliver their own message': [
+    on(0, 'SUBSCRIBE', 'ch'),
+    pipeline(1, ['PUBLISH', 'ch', SIZED[4]], ['SET', 'k', SIZED[5]], ['PUBLISH', 'ch', SIZED[8]], ['GET', 'k'], ['PUBLISH', 'ch', SIZED[9]], ['PUBLISH', 'ch', 'short']),
+    pipeline(1, ['MULTI'], ['PUBLISH', 'ch', SIZED[4]], ['PUBLISH', 'ch', SIZED[7]], ['EXEC']),
+    on(1, 'EVAL', "return redis.call('PUBLISH', 'ch', ARGV[1])", '0', SIZED[8]),
   ],
   'a RESP2 subscriber and a RESP3 subscriber receive the same message in their own encodings': [
     on(0, 'SUBSCRIBE', 'a'), onShape(1, 'HELLO', '3'), on(1, 'SUBSCRIBE', 'a'), on(1, 'PSUBSCRIBE', '*'), onUnordered(2, 'PUBLISH', 'a', 'both'),

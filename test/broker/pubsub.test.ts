@@ -177,6 +177,24 @@ describe('delivery', () => {
     }
   });
 
+  test('RESP3: a long message to the publishing client itself follows its reply byte for byte, alone or with another subscriber', async () => {
+    const [c, other] = await Promise.all([RespClient.connect(sluice.port), RespClient.connect(sluice.port)]);
+    const message = (n: number) => String.fromCharCode(...Array.from({ length: n }, (_, i) => (i * 7) % 256));
+    try {
+      await c.call('HELLO', '3');
+      await c.call('SUBSCRIBE', 'me');
+      expect(await c.call('PUBLISH', 'me', message(64))).toEqual(int(1));
+      expect(await c.read()).toEqual(push(bulk('message'), bulk('me'), bulk(message(64))));
+      await other.call('SUBSCRIBE', 'me');
+      expect(await c.call('PUBLISH', 'me', message(300))).toEqual(int(2));
+      expect(await c.read()).toEqual(push(bulk('message'), bulk('me'), bulk(message(300))));
+      expect(await other.read()).toEqual(arr(bulk('message'), bulk('me'), bulk(message(300))));
+    } finally {
+      c.close();
+      other.close();
+    }
+  });
+
   test('a subscriber dropped during a fan-out costs the others nothing, channels and patterns alike', async () => {
     const server = sluice.server;
     const doomed = await RespClient.connect(sluice.port);

@@ -160,6 +160,94 @@ describe('request framing is independent of how the bytes are chunked', () => {
     expect(seen[3].bytes[2]).toBeNull();
   });
 
+  describe('an argument the sink takes as bytes', () => {
+    /** A sink taking PUB's argument 2 as bytes while `allow()` says so, recording each request's argv, span and the questions asked. */
+    function bytesSink(allow: () => boolean) {
+      const seen: { argv: string[]; text: string[]; span: string | null }[] = [];
+      const asked: string[] = [];
+      let parser!: RequestParser;
+      const sink: RequestSink = {
+        command: (argv) => {
+          const span = parser.unreadArg(argv, 2);
+          seen.push({ argv, text: [...argv], span: span === null ? null : span.buf.latin1Slice(span.start, span.start + span.length) });
+          return true;
+        },
+        protocolError: () => {},
+        queryBufferOverflow: () => {},
+        bytesArgument: (name) => {
+          asked.push(name);
+          return name === 'PUB' ? 2 : -1;
+        },
+        mayLeaveUnread: allow,
+      };
+      parser = new RequestParser(sink, { maxBulkLen: 512 * 1024 * 1024, queryBufferLimit: 1024 * 1024 * 1024 });
+      return { parser, seen, asked };
+    }
+    const pub = (message: string) => encodeCommand(['PUB', 'ch', message]);
+
+    test('is left unread in a request framed from one read: argv holds an empty string and the span the bytes, while its command runs', () => {
+      const { parser, seen } = bytesSink(() => true);
+      const message = String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i));
+      parser.feed(Buffer.concat([pub(message), pub(''), encodeCommand(['PING'])]));
+      expect(seen.map((r) => [r.text, r.span])).toEqual([
+        [['PUB', 'ch', ''], message],
+        [['PUB', 'ch', ''], ''],
+        [['PING'], null],
+      ]);
+      expect(parser.unreadArg(seen[0].argv, 2)).toBeNull();
+      expect(parser.unreadArg(seen[1].argv, 2)).toBeNull();
+    });
+
+    test('readUnread makes it a string in argv, after which the span is gone', () => {
+      let parser!: RequestParser;
+      const got: { before: string[]; after: string[]; span: boolean }[] = [];
+      parser = new RequestParser(
+        {
+          command: (argv) => {
+            const before = [...argv];
+            parser.readUnread(argv);
+            got.push({ before, after: [...argv], span: parser.unreadArg(argv, 2) !== null });
+            return true;
+          },
+          protocolError: () => {},
+          queryBufferOverflow: () => {},
+          bytesArgument: () => 2,
+          mayLeaveUnread: () => true,
+        },
+        { maxBulkLen: 512 * 1024 * 1024, queryBufferLimit: 1024 * 1024 * 1024 },
+      );
+      parser.feed(pub('m'.repeat(100)));
+      expect(got).toEqual([{ before: ['PUB', 'ch', ''], after: ['PUB', 'ch', 'm'.repeat(100)], span: false }]);
+    });
+
+    test('is a string like the others when the sink does not allow it, when its request spans reads or lacks it, or for another command', () => {
+      let allow = false;
+      const { parser, seen } = bytesSink(() => allow);
+      parser.feed(pub('refused'));
+      allow = true;
+      const split = pub('split across reads');
+      parser.feed(split.subarray(0, 20));
+      parser.feed(split.subarray(20));
+      parser.feed(Buffer.concat([encodeCommand(['PUB', 'ch']), encodeCommand(['PUB', 'ch', 'm', 'extra']), encodeCommand(['ECHO', 'ch', 'm'])]));
+      expect(seen.map((r) => [r.text, r.span])).toEqual([
+        [['PUB', 'ch', 'refused'], null],
+        [['PUB', 'ch', 'split across reads'], null],
+        [['PUB', 'ch'], null],
+        [['PUB', 'ch', '', 'extra'], 'm'],
+        [['ECHO', 'ch', 'm'], null],
+      ]);
+    });
+
+    test('the sink is asked about a name once while it repeats, and whether to leave the argument unread at every such request', () => {
+      let allowed = 0;
+      const { parser, seen, asked } = bytesSink(() => (allowed++, true));
+      parser.feed(Buffer.concat([pub('a'), pub('b'), pub('c'), encodeCommand(['PING']), pub('d')]));
+      expect(seen.map((r) => r.span)).toEqual(['a', 'b', 'c', null, 'd']);
+      expect(asked).toEqual(['PUB', 'PING', 'PUB']);
+      expect(allowed).toBe(4);
+    });
+  });
+
   test('a protocol error is reported the same wherever the input is split, after the requests before it', () => {
     const inputs: [string, Event[]][] = [
       ['PING\r\n*1\r\nx\r\nPING\r\n', [{ cmd: ['PING'] }, { error: "Protocol error: expected '$', got 'x'" }]],

@@ -267,6 +267,10 @@ describe.skipIf(redisServerPath === null)('SLOWLOG entries (differential vs redi
       await conn.call('SLOWLOG', 'RESET');
       await conn.call('CLIENT', 'SETNAME', 'slow-client');
       await conn.call('SET', 'k', 'v'.repeat(200));
+      // PUBLISH's message reaches its handler as bytes; the entry still shows it, trimmed like any argument.
+      await conn.call('PUBLISH', 'ch', 'm'.repeat(40));
+      await conn.call('PUBLISH', 'ch', 'p'.repeat(200));
+      await conn.call('SPUBLISH', 'ch', 's'.repeat(30));
       await conn.call('AUTH', 'secret');
       await conn.call('HELLO', '2', 'AUTH', 'default', 'pw', 'SETNAME', 'slow-client');
       await conn.call('CLIENT', 'LIST', 'ID', ...Array.from({ length: 40 }, (_, i) => String(1000 + i)));
@@ -346,7 +350,8 @@ describe.skipIf(redisServerPath === null)('MONITOR (differential vs redis-server
       for (const cmd of [
         ['SELECT', '5'], ['SET', 'k', binary], ['AUTH', 'hunter2'], ['AUTH', 'user', 'hunter2'],
         ['HELLO', '2', 'AUTH', 'user', 'hunter2', 'SETNAME', 'visible'], ['MULTI'], ['SET', 'x', '1'], ['GET', 'x'],
-        ['EXEC'], ['CLIENT', 'ID'], ['CLIENT', 'LIST'], ['NOSUCH'], ['GET'], ['SELECT', '0'], ['ECHO', 'end'],
+        ['EXEC'], ['CLIENT', 'ID'], ['CLIENT', 'LIST'], ['NOSUCH'], ['GET'], ['SELECT', '0'],
+        ['PUBLISH', 'ch', 'x'.repeat(40) + binary], ['SPUBLISH', 'ch', binary.repeat(3)], ['ECHO', 'end'],
       ]) {
         await w.call(...cmd);
       }

@@ -88,18 +88,23 @@ describe('CLIENT PAUSE WRITE', () => {
     await admin.call('CLIENT', 'UNPAUSE');
   });
 
-  test('commands that may replicate wait too: PFCOUNT (it may rewrite the HLL) and PUBLISH', async () => {
+  test('commands that may replicate wait too: PFCOUNT (it may rewrite the HLL) and PUBLISH, whose message arrives whole after', async () => {
     const admin = await sluice.connect();
-    const [a, b] = await Promise.all([sluice.connect(), sluice.connect()]);
+    const [a, b, subscriber] = await Promise.all([sluice.connect(), sluice.connect(), sluice.connect()]);
+    await subscriber.call('SUBSCRIBE', 'ch');
     await admin.call('PFADD', 'hll', 'x');
     await admin.call('CLIENT', 'PAUSE', '100000', 'WRITE');
     const count = a.call('PFCOUNT', 'hll');
     await heldCount(1);
-    const publish = b.call('PUBLISH', 'ch', 'm');
+    // Held with its arguments: the read buffer its bytes came in is reused by the time it runs.
+    const message = 'held message '.repeat(8);
+    const publish = b.call('PUBLISH', 'ch', message);
     await heldCount(2);
+    await admin.call('ECHO', 'x'.repeat(200));
     await admin.call('CLIENT', 'UNPAUSE');
     expect(await count).toEqual({ t: 'int', v: '1' });
-    expect(await publish).toEqual({ t: 'int', v: '0' });
+    expect(await publish).toEqual({ t: 'int', v: '1' });
+    expect(await subscriber.read()).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'message' }, { t: 'bulk', v: 'ch' }, { t: 'bulk', v: message }] });
   });
 
   test('scripts wait unless they declare no-writes; the _RO forms of undeclared scripts do not', async () => {
