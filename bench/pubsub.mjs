@@ -3,7 +3,7 @@
 // core 0 and this process (the load generator) on core 1.
 import { PAYLOAD_BYTES, runFanout } from './lib/fanout.mjs';
 import { REDIS_SERVER, withBothServers } from './lib/servers.mjs';
-import { fmtInt, fmtRatio, renderMarkdown, renderText } from './lib/table.mjs';
+import { fmtInt, fmtRatio, median, renderMarkdown, renderText } from './lib/table.mjs';
 
 export const id = 'pubsub';
 export const title = 'Pub/sub fan-out';
@@ -12,6 +12,8 @@ const SERVER_CPU = 0;
 /** Messages published but not yet received by every subscriber, and how many go per write. */
 const WINDOW = 500;
 const BATCH = 25;
+/** Rounds over all the cases, as the core section runs them: one 5-second run of a case can read a quarter off on this machine. */
+const ROUNDS = 3;
 const DELIVERY_TARGET = 1.0;
 const LATENCY_TARGET = 1.5;
 
@@ -47,8 +49,7 @@ function channelSubs(n) {
 }
 
 async function measure(server, c, durations, log) {
-  log(`${server.name}: ${c.label}`);
-  return runFanout(server.port, {
+  const m = await runFanout(server.port, {
     channel: c.channel,
     subscriptions: c.subscriptions,
     idlePatterns: c.idlePatterns,
@@ -56,6 +57,14 @@ async function measure(server, c, durations, log) {
     batch: BATCH,
     ...durations,
   });
+  log(`${server.name}: ${c.label}: ${fmtInt(m.deliveriesPerSec)} deliveries/s, p99 ${m.p99Ms.toFixed(2)} ms`);
+  return m;
+}
+
+/** A server's rounds of one case: each figure the median of the rounds'. */
+function medianRun(rounds) {
+  const of = (key) => median(rounds.map((r) => r[key]));
+  return { deliveriesPerSec: of('deliveriesPerSec'), p50Ms: of('p50Ms'), p99Ms: of('p99Ms'), generatorCpu: of('generatorCpu') };
 }
 
 function table(rows, hasRedis) {
@@ -100,27 +109,32 @@ function table(rows, hasRedis) {
 export async function run({ quick, log }) {
   const durations = quick ? DURATIONS.quick : DURATIONS.full;
   const hasRedis = REDIS_SERVER !== null;
-  return withBothServers('sluice-bench-pubsub-', { cpu: SERVER_CPU }, async ({ sluice, redis }) => {
-    const rows = [];
-    for (const c of CASES) {
+  const runs = CASES.map(() => ({ sluice: [], redis: [] }));
+  for (let round = 0; round < ROUNDS; round++) {
+    // Fresh servers each round: Redis never shrinks its table of patterns, and walks all of it on every
+    // PUBLISH, so after the pattern case its one-subscriber rate fell to a third (1.44 to 0.51 M/s).
+    await withBothServers('sluice-bench-pubsub-', { cpu: SERVER_CPU }, async ({ sluice, redis }) => {
       // Alternating servers case by case keeps drift on a shared machine out of the ratios.
-      const s = await measure(sluice, c, durations, log);
-      const r = redis ? await measure(redis, c, durations, log) : null;
-      rows.push({ c, sluice: s, redis: r });
-    }
-    const t = table(rows, hasRedis);
-    const what =
-      `one publisher pipelining PUBLISH of ${PAYLOAD_BYTES}-byte messages, at most ${fmtInt(WINDOW)} not yet received by every subscriber ` +
-      `(written ${BATCH} at a time); ${durations.warmupMs} ms warm-up, ${durations.measureMs} ms measured; latency from a timestamp in the payload to its arrival, sampled`;
-    const targets =
-      `Targets: deliveries/s ≥ ${DELIVERY_TARGET}× Redis and p99 ≤ ${LATENCY_TARGET}× Redis in every case. ` +
-      '"generator CPU" is the load generator\'s own use of its core (Sluice run / Redis run): well under 100% means the servers, not the generator, set the pace. ' +
-      'With one subscriber each delivery is a whole PUBLISH request, so that case measures the per-command path (framing, dispatch, reply) more than fan-out; ' +
-      "the core section's pipelined rows show the same path's ratio. Latency is mostly the window's queueing: at most " +
-      `${WINDOW} messages wait, so it falls as throughput rises.`;
-    return {
-      text: [`Fan-out (${what})`, renderText(t.columns, t.rows), targets].join('\n\n'),
-      markdown: [`${what}.`, renderMarkdown(t.columns, t.rows), targets].join('\n\n'),
-    };
-  });
+      for (const [i, c] of CASES.entries()) {
+        runs[i].sluice.push(await measure(sluice, c, durations, log));
+        if (redis) runs[i].redis.push(await measure(redis, c, durations, log));
+      }
+    });
+  }
+  const rows = CASES.map((c, i) => ({ c, sluice: medianRun(runs[i].sluice), redis: hasRedis ? medianRun(runs[i].redis) : null }));
+  const t = table(rows, hasRedis);
+  const what =
+    `one publisher pipelining PUBLISH of ${PAYLOAD_BYTES}-byte messages, at most ${fmtInt(WINDOW)} not yet received by every subscriber ` +
+    `(written ${BATCH} at a time); ${durations.warmupMs} ms warm-up, ${durations.measureMs} ms measured; latency from a timestamp in the payload to its arrival, sampled; ` +
+    `${ROUNDS} rounds over all the cases, each on fresh servers, alternating case by case; each figure the median of a server's rounds`;
+  const targets =
+    `Targets: deliveries/s ≥ ${DELIVERY_TARGET}× Redis and p99 ≤ ${LATENCY_TARGET}× Redis in every case. ` +
+    '"generator CPU" is the load generator\'s own use of its core (Sluice run / Redis run): well under 100% means the servers, not the generator, set the pace. ' +
+    'With one subscriber each delivery is a whole PUBLISH request, so that case measures the per-command path (framing, dispatch, reply) more than fan-out; ' +
+    "the core section's pipelined rows show the same path's ratio. Latency is mostly the window's queueing: at most " +
+    `${WINDOW} messages wait, so it falls as throughput rises.`;
+  return {
+    text: [`Fan-out (${what})`, renderText(t.columns, t.rows), targets].join('\n\n'),
+    markdown: [`${what}.`, renderMarkdown(t.columns, t.rows), targets].join('\n\n'),
+  };
 }
