@@ -16,6 +16,7 @@ const SEEDS: Buffer[] = [
     ['PING'], ['PING', 'hello'], ['ECHO', 'x'.repeat(40)], ['SELECT', '3'], ['DBSIZE'], ['MULTI'], ['EXEC'],
     ['DISCARD'], ['WATCH', 'k1', 'k2'], ['UNWATCH'], ['HELLO', '3'], ['HELLO', '2'], ['FLUSHDB'], ['SET', 'k', 'v'],
     ['GET', 'k'], ['AUTH', 'a', 'b'], ['SWAPDB', '0', '1'], ['ECHO', '\0\r\n\xff'], ['NOSUCH', 'arg'],
+    ['PUBLISH', 'ch', 'm'.repeat(70)], ['SPUBLISH', 'ch', '\0\r\n\xff'],
   ].map((argv) => encodeCommand(argv)),
   ...['PING\r\n', 'ECHO "a\\x41 b" \'c\\\'d\'\r\n', 'SELECT 2\n', '  DBSIZE\t\r\n', '\r\n', 'MULTI\r\nPING\r\nEXEC\r\n'].map((s) =>
     Buffer.from(s, 'latin1'),
@@ -33,15 +34,28 @@ function makeInput(rng: Rng): Buffer {
 
 type Event = string;
 
-/** What a bare parser makes of a sequence of chunks, as comparable strings. */
-function frame(chunks: Buffer[]): Event[] {
+/** Arguments a sink of `frame` takes as bytes, by command name as sent. */
+const BYTES_ARGUMENTS = new Map([['PUBLISH', 2], ['SPUBLISH', 2], ['ECHO', 1], ['SET', 2]]);
+
+/**
+ * What a bare parser makes of a sequence of chunks, as comparable strings.
+ * With `takesBytes` its sink takes an argument of some commands as bytes,
+ * and records that argument from the span the parser lends, when it does.
+ */
+function frame(chunks: Buffer[], takesBytes = false): Event[] {
   const events: Event[] = [];
   let failed = false;
+  let parser!: RequestParser;
   const sink: RequestSink = {
     command: (argv) => {
-      events.push('cmd ' + JSON.stringify([...argv]));
+      const i = BYTES_ARGUMENTS.get(argv[0]) ?? -1;
+      const span = i < 0 ? null : parser.unreadArg(argv, i);
+      const args = [...argv];
+      if (span !== null) args[i] = span.buf.latin1Slice(span.start, span.start + span.length);
+      events.push('cmd ' + JSON.stringify(args));
       return true;
     },
+    ...(takesBytes ? { bytesArgument: (name: string) => BYTES_ARGUMENTS.get(name) ?? -1, mayLeaveUnread: () => true } : {}),
     protocolError: (message) => {
       failed = true;
       events.push('error ' + message);
@@ -51,7 +65,7 @@ function frame(chunks: Buffer[]): Event[] {
       events.push('overflow');
     },
   };
-  const parser = new RequestParser(sink, { maxBulkLen: 512 * 1024 * 1024, queryBufferLimit: 1024 * 1024 * 1024 });
+  parser = new RequestParser(sink, { maxBulkLen: 512 * 1024 * 1024, queryBufferLimit: 1024 * 1024 * 1024 });
   for (const c of chunks) {
     if (failed) break;
     parser.feed(c);
@@ -60,13 +74,17 @@ function frame(chunks: Buffer[]): Event[] {
 }
 
 describe('request parser fuzzing', () => {
-  test('20,000 mutated inputs never throw and frame the same however they are chunked', () => {
+  test('20,000 mutated inputs never throw and frame the same however they are chunked, with arguments taken as bytes or not', () => {
     const rng = new Rng(0x5eed1);
     for (let i = 0; i < 20000; i++) {
       // Several inputs back to back, so each starts in whatever state the previous one left.
       const input = Buffer.concat(Array.from({ length: 1 + rng.int(3) }, () => makeInput(rng)));
       const whole = frame([input]);
-      expect(frame(chunked(rng, input)), `input #${i}: ${JSON.stringify(input.toString('latin1'))}`).toEqual(whole);
+      const label = `input #${i}: ${JSON.stringify(input.toString('latin1'))}`;
+      const pieces = chunked(rng, input);
+      expect(frame(pieces), label).toEqual(whole);
+      expect(frame(pieces, true), label).toEqual(whole);
+      expect(frame([input], true), label).toEqual(whole);
     }
   });
 });
