@@ -196,8 +196,8 @@ export interface CommandSpec<C = Ctx> {
    * An argument the handler can take as bytes (Ctx.unreadArg) rather than
    * a string: the message of PUBLISH, which is only copied into the
    * subscribers' output, so making a string of it and encoding it back
-   * would be wasted. Only for a command that writes nothing, since
-   * propagation keeps its arguments.
+   * would be wasted. Only for a command that neither writes nor blocks:
+   * propagation, and a blocked command run again, keep its arguments.
    */
   bytesArg?: number;
   subcommands?: readonly CommandSpec<C>[];

@@ -207,7 +207,7 @@ export function copyBytes(src: Buffer, dst: Buffer, at: number): number {
  */
 const SHORT_RANGE = 96;
 
-/** Writes a span's bytes as a bulk string at `at` (the caller makes room: spanBulkSize); returns the new end. */
+/** Writes a span's bytes as a bulk string at `at` (the caller makes room: bulkSize); returns the new end. */
 export function writeSpanBulk(buf: Buffer, at: number, span: ByteSpan): number {
   const n = span.length;
   at = writeHeader(buf, at, 36 /* $ */, n);

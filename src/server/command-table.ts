@@ -74,7 +74,7 @@ function compile(spec: CommandSpec, parent: Command | null): Command {
   const namesKeys = keySpecs.some((s) => !s.flags.includes('not_key'));
   const args = spec.args === undefined ? [] : parseArgs(spec.args);
   checkKeyArgs(fullName, args, keySpecs.length);
-  if (spec.bytesArg !== undefined && (f.has('write') || spec.bytesArg < 1)) throw new Error(`${fullName}: bytesArg ${spec.bytesArg}`);
+  if (spec.bytesArg !== undefined && (f.has('write') || f.has('blocking') || spec.bytesArg < 1)) throw new Error(`${fullName}: bytesArg ${spec.bytesArg}`);
   const cmd: Command = {
     spec,
     fullName,

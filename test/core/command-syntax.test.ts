@@ -156,3 +156,19 @@ describe('what the table derives from key specs, as Redis does', () => {
     expect(() => compile(['RW: index 1, range 0'], 'a:key b:key#1')).toThrow('probe: argument b names key spec 1');
   });
 });
+
+describe('an argument taken as bytes', () => {
+  const compile = (flags: CommandSpec['flags'], bytesArg: number) =>
+    new CommandTable([{ name: 'probe', arity: 3, flags, bytesArg, acl: [], group: 'pubsub', since: '0.0.0', summary: 'probe' }]).get('probe')!;
+
+  test('is declared by a command that neither writes nor blocks, and absent is -1', () => {
+    expect(compile(['fast'], 2).bytesArg).toBe(2);
+    expect(new CommandTable([{ name: 'probe', arity: 1, flags: [], acl: [], group: 'generic', since: '0.0.0', summary: 'probe' }]).get('probe')!.bytesArg).toBe(-1);
+  });
+
+  test('is refused for a command that writes or blocks, whose arguments outlive the call, and for the name itself', () => {
+    expect(() => compile(['write'], 2)).toThrow('probe: bytesArg 2');
+    expect(() => compile(['blocking'], 2)).toThrow('probe: bytesArg 2');
+    expect(() => compile([], 0)).toThrow('probe: bytesArg 0');
+  });
+});
