@@ -92,23 +92,45 @@ const POOL_BYTES = 16 * 1024 * 1024;
 const pool: Buffer[] = [];
 let pooledBytes = 0;
 
-/** A pooled buffer of at least `min` bytes, or null. */
+/** The smallest pooled buffer of at least `min` bytes, or null: a larger one is left for a larger need. */
 function fromPool(min: number): Buffer | null {
+  let best = -1;
   for (let i = pool.length - 1; i >= 0; i--) {
-    const b = pool[i];
-    if (b.length < min) continue;
-    pool[i] = pool[pool.length - 1];
-    pool.pop();
-    pooledBytes -= b.length;
-    return b;
+    const n = pool[i].length;
+    if (n < min || (best >= 0 && n >= pool[best].length)) continue;
+    best = i;
+    if (n === min) break;
   }
-  return null;
+  return best < 0 ? null : takeFromPool(best);
 }
 
-/** Keeps a written buffer for reuse, if it is a whole allocation of a pooled size and the pool has room. */
+function takeFromPool(i: number): Buffer {
+  const b = pool[i];
+  pool[i] = pool[pool.length - 1];
+  pool.pop();
+  pooledBytes -= b.length;
+  return b;
+}
+
+/**
+ * Keeps a written buffer for reuse, if it is a whole allocation of a pooled
+ * size. A full pool lets go of smaller buffers to make room for it: a
+ * buffer grows by doubling through the smaller sizes each turn, and those
+ * had filled the pool (99 of 32 KiB and 100 of 64 KiB beside 53 of 128 KiB
+ * with 100 subscribers to distinct patterns), so that the turn's 128 KiB
+ * buffers missed it, about a thousand a second, each a fresh ArrayBuffer.
+ */
 function toPool(b: Buffer): void {
-  if (b.length > MAX_POOLED || pooledBytes + b.length > POOL_BYTES) return;
+  if (b.length > MAX_POOLED) return;
   if (b.byteOffset !== 0 || b.buffer.byteLength !== b.length) return;
+  while (pooledBytes + b.length > POOL_BYTES) {
+    let smallest = -1;
+    for (let i = 0; i < pool.length; i++) {
+      if (pool[i].length < b.length && (smallest < 0 || pool[i].length < pool[smallest].length)) smallest = i;
+    }
+    if (smallest < 0) return;
+    takeFromPool(smallest);
+  }
   pool.push(b);
   pooledBytes += b.length;
 }

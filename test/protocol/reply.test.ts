@@ -194,6 +194,31 @@ describe('RespWriter buffering', () => {
     expect(pooledReplyBytes()).toBeLessThanOrEqual(16 * 1024 * 1024);
   });
 
+  test('a full pool lets smaller buffers go to keep a larger one, and hands out the smallest that fits', () => {
+    // Earlier tests leave buffers in the pool: taken out first, never given back.
+    for (let i = 0; i < 2000 && pooledReplyBytes() > 0; i++) writer(2).bulk('x'.repeat(20_000));
+    expect(pooledReplyBytes()).toBe(0);
+    /** Writers that each wrote `n` bytes, their outputs taken: all in use at once, then given back together. */
+    const written = (count: number, n: number) =>
+      Array.from({ length: count }, () => {
+        const w = writer(2);
+        w.bulk('d'.repeat(n));
+        return { w, out: w.take() as Buffer };
+      });
+    for (const { w, out } of written(256, 40_000)) w.reclaim(out);
+    expect(pooledReplyBytes()).toBe(16 * 1024 * 1024);
+    // 128 KiB: two buffers of 64 KiB make room for it.
+    const [{ w: last, out: large }] = written(1, 100_000);
+    last.reclaim(large);
+    expect(pooledReplyBytes()).toBe(16 * 1024 * 1024);
+    const mid = writer(2);
+    mid.bulk('e'.repeat(40_000));
+    expect((mid.take() as Buffer).buffer.byteLength).toBe(64 * 1024);
+    const big = writer(2);
+    big.bulk('f'.repeat(100_000));
+    expect((big.take() as Buffer).buffer).toBe(large.buffer);
+  });
+
   test('a buffer is not reclaimed once later replies have started another', () => {
     const w = writer(2);
     w.simple('one');
