@@ -166,6 +166,7 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   }
 
   command(argv: string[]): boolean {
+    this.server.requestsRun++;
     this.server.dispatcher.run(this, argv);
     this.conn!.parser.forgetRequestBytes();
     return !this.closeAfterReply && !this.closed && !this.server.isPaused(this) && this.blocked === null;

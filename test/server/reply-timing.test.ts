@@ -48,6 +48,17 @@ describe('when the replies to a read are written', () => {
     expect(seen).toEqual({ written: [id], queued: [] });
   });
 
+  test('at the end of the turn, when the read carried a pipeline of requests', async () => {
+    const conn = await sluice.connect();
+    const id = await idOf(conn);
+    const seen = await watchWrites(async () => {
+      conn.writeRaw('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n');
+      expect(await conn.read()).toEqual({ t: 'simple', v: 'OK' });
+      expect(await conn.read()).toEqual({ t: 'int', v: '1' });
+    });
+    expect(seen).toEqual({ written: [id], queued: [id] });
+  });
+
   test("at the end of the turn, after the message it published: a subscriber's output goes first", async () => {
     const sub = await sluice.connect();
     const pub = await sluice.connect();
