@@ -27,8 +27,9 @@ afterEach(async () => {
 
 /**
  * A fixed sequence of BullMQ calls with no worker loop (jobs are taken with
- * getNextJob and finished by hand), so the only differences the two servers
- * may show are what the clock decides.
+ * getNextJob and finished by hand, each in a millisecond of its own), so the
+ * only differences the two servers may show are the times the clock gives,
+ * which the comparison masks.
  */
 async function workload(port: number): Promise<void> {
   const connection = { host: '127.0.0.1', port, maxRetriesPerRequest: null };
@@ -50,6 +51,11 @@ async function workload(port: number): Promise<void> {
   await (await q.getJob('gone'))!.remove();
   await flows.add({ name: 'parent', queueName: 'diff', opts: { jobId: 'P' }, children: [{ name: 'child', queueName: 'diff', data: { c: 1 }, opts: { jobId: 'C' } }] });
   const take = async (token: string): Promise<Job> => (await w.getNextJob(token, { block: false }))!;
+  // Jobs finished in one millisecond tie in the completed set, which then orders them (and `clean` picks among them) by ID instead of by the order they finished.
+  const nextMillisecond = async (): Promise<void> => {
+    const now = Date.now();
+    while (Date.now() === now) await new Promise((r) => setTimeout(r, 1));
+  };
   for (let i = 0; i < 12; i++) {
     const token = `t${i}`;
     const job = await take(token);
@@ -58,6 +64,7 @@ async function workload(port: number): Promise<void> {
     await job.log(`taken with ${token}`);
     if (job.name === 'retry') await job.moveToFailed(failure('first try fails'), token, false);
     else await job.moveToCompleted({ ok: job.name, i }, token, false);
+    await nextMillisecond();
   }
   await q.upsertJobScheduler('sched', { every: 600_000 }, { name: 'tick', data: { t: 1 } });
   const delayed = await q.getJobs(['delayed']);
