@@ -8,7 +8,7 @@ import { PARAMETERS } from './server/config-params.js';
 import type { Server } from './server/server.js';
 import { newServer, startupSettings } from './startup.js';
 import { REDIS_VERSION, SLUICE_VERSION } from './server/version.js';
-import { capYoungGeneration } from './young-generation.js';
+import { presizeYoungGeneration } from './young-generation.js';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -80,7 +80,7 @@ function main(argv: string[]): void {
   } catch (e) {
     fatal(e instanceof ConfigError ? `\n${e.message}` : (e as Error).message);
   }
-  capYoungGeneration();
+  presizeYoungGeneration();
   server.memory.startupSettled();
   const pidfile = writePidFile(server);
   const dir = server.config.str('dir');

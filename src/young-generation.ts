@@ -1,16 +1,19 @@
-import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /**
- * The most sluice-server lets V8's young generation (both semi-spaces) grow
- * to: 16 MiB, half of V8's own ceiling on 64-bit. Chosen by measurement
- * (docs/benchmarks.md, 2026-11-24): against the default, the resident set
- * grows about 15 MiB less under any sustained load, the longest scavenge
- * pauses are shorter, and -P 16 throughput is the same within noise; at
- * 8 MiB INCR -P 16 lost about 10% to the extra scavenges.
+ * The young generation (both semi-spaces) sluice-server grows to at start:
+ * V8's own ceiling on 64-bit Node 20, two semi-spaces of 16 MiB, which V8
+ * would reach under any sustained load anyway. Until 2026-11-25 it was
+ * capped at 16 MiB for memory and for shorter scavenges under loads that
+ * keep what they write; measured again that day (docs/benchmarks.md), the
+ * cap's scavenges came twice as often under the loads that keep little,
+ * and at -P 16 they set the p99: the core section met the p99 target in
+ * 13 of its 16 rows at 32 MiB against 9 at 16 MiB, for about 18 MiB more
+ * resident memory and scavenges of 8-10 ms instead of 4-6 ms while a
+ * million keys arrive.
  */
-const YOUNG_GENERATION_BYTES = 16 * 1024 * 1024;
+const YOUNG_GENERATION_BYTES = 32 * 1024 * 1024;
 
 /** V8's default for --semi-space-growth-factor. */
 const DEFAULT_GROWTH = 2;
@@ -26,63 +29,42 @@ function chosenByUser(): boolean {
   return flags.some((f) => /^--(max|min)[-_]semi[-_]space[-_]size/.test(f));
 }
 
-/**
- * Grows the young generation to YOUNG_GENERATION_BYTES now (presize) and
- * keeps it at or below that size for the rest of the process. V8 fixes its semi-space ceiling when the process
- * starts, so it cannot be lowered from inside; what can be changed at run
- * time is the factor each growth multiplies by. After every collection the new space is
- * measured: once it reaches the limit, growth stops (factor 1); should V8
- * shrink it again when idle, growth resumes. A growth needs more bytes to
- * survive than the new space holds, so the check after each collection is
- * in time. Only for a process that is nothing but the server: the flag is
- * global to the isolate.
- */
-export function capYoungGeneration(): void {
-  if (chosenByUser()) return;
-  let capped = presize();
-  const check = (): void => {
-    const atLimit = newSpaceBytes() >= YOUNG_GENERATION_BYTES;
-    if (atLimit === capped) return;
-    capped = atLimit;
-    v8.setFlagsFromString(`--semi-space-growth-factor=${atLimit ? 1 : DEFAULT_GROWTH}`);
-  };
-  new PerformanceObserver(check).observe({ entryTypes: ['gc'] });
-  check();
-}
-
 /** Allocation rounds presize may take to make V8 grow the new space: far more than the one or two it needs. */
 const PRESIZE_ROUNDS = 64;
 /** Objects kept per round, about 0.3 MiB: more than a fresh new space holds, which is what makes V8 grow it. */
 const KEPT_PER_ROUND = 10_000;
 
 /**
- * Grows the young generation to its limit and touches all of its pages
- * before the server serves, returning whether it is at the limit. A new
- * space that grows under load takes fresh, never-touched memory, and the
- * scavenges right after a growth copy their survivors into it: where the
- * first touch of a page is slow (about 11 µs on the virtual machines
- * measured, so 3 MiB of survivors cost 8 ms in faults alone), those are
- * the longest pauses a steady load sees (8-13 ms, against under 1 ms once
- * the pages are resident). Costs some 50 ms at start; V8 was not seen to
- * give the pages back while the server idles.
+ * Grows the young generation to YOUNG_GENERATION_BYTES and touches all of
+ * its pages before the server serves. A new space that grows under load
+ * takes fresh, never-touched memory, and the scavenges right after a
+ * growth copy their survivors into it: where the first touch of a page is
+ * slow (about 11 µs on the virtual machines measured, so 3 MiB of
+ * survivors cost 8 ms in faults alone), those are the longest pauses a
+ * steady load sees (8-13 ms, against under 1 ms once the pages are
+ * resident). Costs some 80 ms at start; V8 was not seen to give the pages
+ * back while the server idles. Only for a process that is nothing but the
+ * server: the growth factor it sets on the way is global to the isolate.
+ * Returns whether the new space reached the size; a semi-space size given
+ * to node itself is left to stand.
  */
-function presize(): boolean {
+export function presizeYoungGeneration(): boolean {
+  if (chosenByUser()) return false;
   let kept: { n: number }[] = [];
   for (let round = 0; round < PRESIZE_ROUNDS; round++) {
     const size = newSpaceBytes();
     if (size === 0 || size >= YOUNG_GENERATION_BYTES) break;
-    // V8 multiplies the capacity by this factor at its next growth: as far as the limit, and no further.
+    // V8 multiplies the capacity by this factor at its next growth: as far as the target, and no further.
     v8.setFlagsFromString(`--semi-space-growth-factor=${Math.max(1, Math.floor(YOUNG_GENERATION_BYTES / size))}`);
     for (let i = 0; i < KEPT_PER_ROUND; i++) kept.push({ n: i });
   }
   kept = [];
-  const atLimit = newSpaceBytes() >= YOUNG_GENERATION_BYTES;
-  v8.setFlagsFromString(`--semi-space-growth-factor=${atLimit ? 1 : DEFAULT_GROWTH}`);
+  v8.setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH}`);
   // Short-lived garbage twice the young generation's size passes through both semi-spaces, touching every page.
   let sink: number[] = [];
   for (let i = 0; i < (2 * YOUNG_GENERATION_BYTES) / 32; i++) sink = [i];
   collectAll();
-  return atLimit && sink.length === 1 && kept.length === 0;
+  return newSpaceBytes() >= YOUNG_GENERATION_BYTES && sink.length === 1 && kept.length === 0;
 }
 
 /**

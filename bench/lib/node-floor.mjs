@@ -25,7 +25,7 @@
 import net from 'node:net';
 import { acceptDirectly, readChunks } from '../../dist/server/socket-reader.js';
 import { SocketWriter } from '../../dist/server/socket-writer.js';
-import { capYoungGeneration } from '../../dist/young-generation.js';
+import { presizeYoungGeneration } from '../../dist/young-generation.js';
 import { ByteTable } from './byte-table.mjs';
 
 const MAX_REPLIES = 64;
@@ -140,6 +140,6 @@ function serve(socket) {
   socket.on('error', () => socket.destroy());
 }
 
-if (KEEP || KEEP_BYTES) capYoungGeneration();
+if (KEEP || KEEP_BYTES) presizeYoungGeneration();
 const server = net.createServer({ noDelay: true }, serve);
 server.listen(Number(process.argv[2]), '127.0.0.1', () => acceptDirectly(server, true, serve));
