@@ -1,3 +1,5 @@
+import { byteString } from './byte-string.js';
+
 /**
  * Splits an inline request line into arguments with Redis's quoting rules
  * (sdssplitargs): "double quotes" take \xHH and C escapes, 'single quotes'
@@ -74,7 +76,7 @@ export function splitUnquotedInline(buf: Buffer, start: number, end: number): st
     if (i >= end) return args;
     let j = i + 1;
     while (j < end && !endsBareWord(buf[j])) j++;
-    args.push(buf.latin1Slice(i, j));
+    args.push(byteString(buf, i, j - i));
     i = j;
   }
 }

@@ -90,6 +90,18 @@ describe('request framing is independent of how the bytes are chunked', () => {
     expect(frame([VALID_MIX])).toEqual(EXPECTED_MIX);
   });
 
+  test('inline lines of every length around the part the parser scans itself (128 bytes) frame whole and split in two', () => {
+    for (let len = 100; len <= 300; len++) {
+      const word = 'w'.repeat(len - 'ECHO '.length);
+      const input = bytes(`ECHO ${word}\r\nPING\r\n`);
+      const expected = [{ cmd: ['ECHO', word] }, { cmd: ['PING'] }];
+      expect(frame([input]), `line of ${len}`).toEqual(expected);
+      for (const at of [1, 127, 128, 129, len, len + 1]) {
+        expect(frame([input.subarray(0, at), input.subarray(at)]), `line of ${len} split at ${at}`).toEqual(expected);
+      }
+    }
+  });
+
   test('one byte at a time gives the same requests', () => {
     const chunks = [...VALID_MIX].map((b) => Buffer.from([b]));
     expect(frame(chunks)).toEqual(EXPECTED_MIX);
