@@ -607,11 +607,6 @@ function scanDecimalHeader(buf: Buffer, start: number): number {
   return n;
 }
 
-/**
- * Redis finds line ends with strchr, which stops at a NUL byte: a header or
- * inline line with a NUL before its terminator never completes, and the
- * client is eventually refused for a too long line. We behave the same.
- */
 /** Bytes of a line that findLF scans itself before it leaves the rest to Buffer#indexOf. */
 const SHORT_LINE = 128;
 
@@ -627,6 +622,11 @@ function findLF(buf: Buffer, from: number): number {
   return stop === buf.length ? -1 : buf.indexOf(LF, stop);
 }
 
+/**
+ * Redis finds line ends with strchr, which stops at a NUL byte: a header or
+ * inline line with a NUL before its terminator never completes, and the
+ * client is eventually refused for a too long line. We behave the same.
+ */
 function hasNul(buf: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (buf[i] === 0) return true;
   return false;
