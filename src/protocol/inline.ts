@@ -65,20 +65,28 @@ export function splitInlineArgs(line: Buffer): Buffer[] | null {
  * a quote, which only splitInlineArgs handles.
  */
 export function splitUnquotedInline(buf: Buffer, start: number, end: number): string[] | null {
+  // Words are counted first, so that argv is made at its size: an array grown by push leaves its smaller backing stores as garbage.
+  let words = 0;
+  let inWord = false;
   for (let i = start; i < end; i++) {
     const c = buf[i];
     if (c === 0x22 || c === 0x27) return null;
+    if (inWord) inWord = !endsBareWord(c);
+    else if (!isSpace(c)) {
+      inWord = true;
+      words++;
+    }
   }
-  const args: string[] = [];
+  const args = new Array<string>(words);
   let i = start;
-  while (true) {
-    while (i < end && isSpace(buf[i])) i++;
-    if (i >= end) return args;
+  for (let w = 0; w < words; w++) {
+    while (isSpace(buf[i])) i++;
     let j = i + 1;
     while (j < end && !endsBareWord(buf[j])) j++;
-    args.push(byteString(buf, i, j - i));
+    args[w] = byteString(buf, i, j - i);
     i = j;
   }
+  return args;
 }
 
 function isSpace(c: number): boolean {
