@@ -1,4 +1,5 @@
-import { isString, stringText, type Value } from '../store/keyspace/value.js';
+import { isString, type Value } from '../store/keyspace/value.js';
+import { stringText } from '../store/string/string-values.js';
 
 /** A value's type cannot be rewritten: the rewrite fails rather than lose the key. */
 export class RebuildError extends Error {}

@@ -323,6 +323,39 @@ differential('strings modified in place (Redis\'s raw encoding)', {
   ],
 });
 
+differential('a counter reads as its digits wherever a string is read', {
+  'reads of the value': [
+    c('INCRBY', 'n', '-42'), c('GET', 'n'), c('MGET', 'n', 'missing'), c('STRLEN', 'n'), c('GETRANGE', 'n', '1', '-1'),
+    c('SUBSTR', 'n', '0', '0'), c('TYPE', 'n'), c('OBJECT', 'ENCODING', 'n'), c('OBJECT', 'REFCOUNT', 'n'),
+    c('EXISTS', 'n'), c('SCAN', '0', 'TYPE', 'string'), c('LCS', 'n', 'n'), c('SET', 'o', '4x2'), c('LCS', 'n', 'o', 'IDX'),
+    c('INCR', 'small'), c('OBJECT', 'REFCOUNT', 'small'), c('INCRBY', 'big', '9007199254740991'), c('GET', 'big'),
+    c('OBJECT', 'ENCODING', 'big'), c('OBJECT', 'REFCOUNT', 'big'), c('INCR', 'big'), c('GET', 'big'),
+    c('DECRBY', 'big', '9007199254740993'), c('GET', 'big'),
+  ],
+  'bits and HyperLogLog read its digits': [
+    c('INCRBY', 'n', '1234567'), c('BITCOUNT', 'n'), c('BITCOUNT', 'n', '1', '2'), c('BITPOS', 'n', '0'),
+    c('GETBIT', 'n', '3'), c('BITFIELD', 'n', 'GET', 'u8', '8'), c('BITFIELD_RO', 'n', 'GET', 'i16', '4'),
+    c('INCR', 'm'), c('BITOP', 'AND', 'dest', 'n', 'm'), c('GET', 'dest'), fails('PFADD', 'n', 'a'), fails('PFCOUNT', 'n'),
+    c('SETBIT', 'n', '7', '1'), c('GET', 'n'), c('OBJECT', 'ENCODING', 'n'), c('INCR', 'm'),
+    c('BITFIELD', 'm', 'SET', 'u8', '0', '52'), c('GET', 'm'),
+  ],
+  'writes that change it in place or replace it': [
+    c('INCR', 'n'), c('APPEND', 'n', '0'), c('GET', 'n'), c('OBJECT', 'ENCODING', 'n'), c('INCR', 'n'), c('GET', 'n'),
+    c('DECR', 'n'), c('SETRANGE', 'n', '0', '9'), c('GET', 'n'), c('INCRBYFLOAT', 'n', '0.5'), c('GET', 'n'),
+    c('INCR', 'k'), c('INCRBYFLOAT', 'k', '1.5'), c('DEL', 'k'), c('DECR', 'k'), c('GETSET', 'k', 'x'), c('GET', 'k'),
+    c('INCR', 'g'), c('GETDEL', 'g'), c('EXISTS', 'g'), c('INCR', 'g'), c('SET', 'g', 'y', 'GET'), c('INCR', 'e'),
+    c('GETEX', 'e', 'PX', '100000'), sameType('PTTL', 'e'), c('INCR', 'e'), sameType('PTTL', 'e'),
+    c('INCRBY', 't', '7'), c('SETNX', 't', '8'), c('MSETNX', 't', '9', 'u', '1'), c('GET', 't'),
+  ],
+  'keys moved, copied and sorted': [
+    c('INCRBY', 'a', '15'), c('COPY', 'a', 'b'), c('INCR', 'b'), c('MGET', 'a', 'b'), c('RENAME', 'a', 'c'), c('GET', 'c'),
+    c('MOVE', 'c', '1'), c('SELECT', '1'), c('INCR', 'c'), c('GET', 'c'), c('SELECT', '0'),
+    c('RPUSH', 'l', '1', '2', '3'), c('INCRBY', 'w_1', '30'), c('INCRBY', 'w_2', '-10'), c('INCRBY', 'w_3', '20'),
+    c('SORT', 'l', 'BY', 'w_*'), c('SORT', 'l', 'BY', 'w_*', 'GET', 'w_*', 'GET', '#'),
+    c('DEBUG', 'RELOAD'), c('MGET', 'b', 'w_1', 'w_2', 'w_3'), c('INCR', 'w_2'), c('OBJECT', 'ENCODING', 'w_2'),
+  ],
+});
+
 differential('size limits on strings modified in place', {
   'APPEND and SETRANGE stop at proto-max-bulk-len': [
     c('CONFIG', 'SET', 'proto-max-bulk-len', '1048576'),

@@ -2,7 +2,8 @@ import { ListValue } from '../../queues/list.js';
 import { nodeEnds } from '../../queues/listpack-size.js';
 import { StreamValue } from '../../queues/stream/stream.js';
 import { HashValue } from '../../store/hash/hash-value.js';
-import { stringText, type Value } from '../../store/keyspace/value.js';
+import { isString, type Value } from '../../store/keyspace/value.js';
+import { stringText } from '../../store/string/string-values.js';
 import { parseIntMember } from '../../store/set/intset.js';
 import type { SetValue } from '../../store/set/set-value.js';
 import { packedScoreText } from '../../store/zset/score.js';
@@ -23,7 +24,7 @@ import type { RdbWriter } from '../../core/rdb/writer.js';
  * list-max-listpack-size, which sets where a quicklist's nodes end.
  */
 export function writeValue(w: RdbWriter, v: Value, listFill: number, key?: string): void {
-  if (typeof v === 'string' || v.type === 'string') {
+  if (isString(v)) {
     begin(w, TYPE_STRING, key);
     w.string(stringText(v));
     return;

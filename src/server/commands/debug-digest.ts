@@ -5,7 +5,8 @@ import { shortestDouble } from '../../protocol/double.js';
 import { HashValue } from '../../store/hash/hash-value.js';
 import type { Database } from '../../store/keyspace/database.js';
 import { MutableString } from '../../store/keyspace/mutable-string.js';
-import type { Value } from '../../store/keyspace/value.js';
+import { typeOf, type Value } from '../../store/keyspace/value.js';
+import { stringText } from '../../store/string/string-values.js';
 import { SetValue } from '../../store/set/set-value.js';
 import { ZSetValue } from '../../store/zset/zset.js';
 
@@ -53,10 +54,9 @@ function xorPair(digest: Buffer, a: string, b: string): void {
 
 /** Redis's xorObjectDigest: the value's type and contents, and whether the key has a TTL, added to `digest`. */
 function mixValueDigest(digest: Buffer, db: Database, key: string, v: Value): void {
-  const type = typeof v === 'string' ? 'string' : v.type;
-  mixDigest(digest, bigEndian32(TYPE_CODES[type]));
-  if (typeof v === 'string') {
-    mixDigest(digest, v);
+  mixDigest(digest, bigEndian32(TYPE_CODES[typeOf(v)]));
+  if (typeof v !== 'object') {
+    mixDigest(digest, stringText(v));
   } else if (v instanceof MutableString) {
     // Its bytes are hashed where they are: such a value may be longer than V8's longest string.
     mixDigest(digest, v.view());

@@ -57,10 +57,10 @@ const addresses = new WeakMap<object, number>();
 let nextAddress = 0;
 
 function addressOf(v: Value): string {
-  let seq: number | undefined = typeof v === 'string' ? undefined : addresses.get(v);
+  let seq: number | undefined = typeof v !== 'object' ? undefined : addresses.get(v);
   if (seq === undefined) {
     seq = nextAddress++;
-    if (typeof v !== 'string') addresses.set(v, seq);
+    if (typeof v === 'object') addresses.set(v, seq);
   }
   return '0x' + (0x7f0000000000 + seq * 16).toString(16);
 }
@@ -76,8 +76,8 @@ function debugObject(c: Client, argv: string[]): void {
   if (v === undefined) throw new CommandError(NO_SUCH_KEY);
   let encoding: string;
   let refcount = 1;
-  if (typeof v === 'string') {
-    encoding = stringEncoding(v);
+  if (typeof v !== 'object') {
+    encoding = typeof v === 'number' ? 'int' : stringEncoding(v);
     if (encoding === 'int') {
       const n = Number(v);
       if (n >= 0 && n < SHARED_INTEGERS) refcount = SHARED_REFCOUNT;

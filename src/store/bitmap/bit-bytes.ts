@@ -1,4 +1,4 @@
-import type { StringValue } from '../keyspace/value.js';
+import type { BytesValue } from '../keyspace/value.js';
 
 /**
  * A plain string value is read through a scratch buffer this long at most,
@@ -9,7 +9,7 @@ const CHUNK = 64 * 1024;
 let scratch: Buffer | null = null;
 
 /** The byte at `i` of a string value; 0 past its end. */
-export function byteAt(v: StringValue, i: number): number {
+export function byteAt(v: BytesValue, i: number): number {
   if (typeof v !== 'string') return v.byteAt(i);
   return i < v.length ? v.charCodeAt(i) : 0;
 }
@@ -21,7 +21,7 @@ export function byteAt(v: StringValue, i: number): number {
  * copied a chunk at a time into a shared scratch buffer, so `f` must not
  * keep a piece.
  */
-export function scanBytes(v: StringValue, start: number, end: number, f: (piece: Uint8Array, at: number) => boolean): void {
+export function scanBytes(v: BytesValue, start: number, end: number, f: (piece: Uint8Array, at: number) => boolean): void {
   if (typeof v !== 'string') {
     for (let at = start; at < end; at += CHUNK) if (f(v.view(at, Math.min(end, at + CHUNK)), at)) return;
     return;

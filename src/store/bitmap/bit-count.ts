@@ -2,8 +2,8 @@ import type { Ctx } from '../../core/context.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import { intArg, toInt64 } from '../../core/numbers.js';
 import { optionWord } from '../../core/options.js';
-import type { StringValue } from '../keyspace/value.js';
-import { readString } from '../string/string-values.js';
+import type { BytesValue } from '../keyspace/value.js';
+import { readBytes } from '../string/string-values.js';
 import { byteAt, firstByteNot, popcount, scanBytes } from './bit-bytes.js';
 
 /** BYTE (false) or BIT (true), the unit of a range. */
@@ -25,7 +25,7 @@ function clamp(start: number, end: number, total: number): [number, number] {
 }
 
 /** Set bits among bits [lo, hi] of the value. */
-function countBits(v: StringValue, lo: number, hi: number): number {
+function countBits(v: BytesValue, lo: number, hi: number): number {
   const first = Math.floor(lo / 8);
   const last = Math.floor(hi / 8);
   let count = 0;
@@ -40,7 +40,7 @@ function countBits(v: StringValue, lo: number, hi: number): number {
 
 /** BITCOUNT key [start end [BYTE|BIT]]: a missing key counts 0 before the range is even parsed. */
 export function bitcount(c: Ctx, argv: string[]): void {
-  const v = readString(c, argv[1]);
+  const v = readBytes(c, argv[1]);
   if (v === undefined) {
     c.reply.integer(0);
     return;
@@ -75,7 +75,7 @@ export function bitcount(c: Ctx, argv: string[]): void {
 }
 
 /** The first bit equal to `bit` among bits [lo, hi], or -1. */
-function findBit(v: StringValue, bit: number, lo: number, hi: number): number {
+function findBit(v: BytesValue, bit: number, lo: number, hi: number): number {
   const want = (b: number) => (bit === 1 ? b : ~b & 0xff);
   const firstByte = Math.floor(lo / 8);
   const lastByte = Math.floor(hi / 8);
@@ -106,7 +106,7 @@ export function bitpos(c: Ctx, argv: string[]): void {
   if (bitArg === null) throw new CommandError('ERR value is not an integer or out of range');
   if (bitArg !== 0n && bitArg !== 1n) throw new CommandError('ERR The bit argument must be 1 or 0.');
   const bit = Number(bitArg);
-  const v = readString(c, argv[1]);
+  const v = readBytes(c, argv[1]);
   if (v === undefined) {
     c.reply.integer(bit === 1 ? -1 : 0);
     return;

@@ -1,4 +1,4 @@
-import type { StringValue } from '../keyspace/value.js';
+import type { BytesValue } from '../keyspace/value.js';
 import { byteAt } from './bit-bytes.js';
 
 /** Overflow policies of BITFIELD. */
@@ -73,6 +73,6 @@ export function signedResult(value: bigint, incr: bigint, bits: number, overflow
 }
 
 /** A reader over a string value's bytes; a missing key reads as zeros. */
-export function readerOf(v: StringValue | undefined): ByteReader {
+export function readerOf(v: BytesValue | undefined): ByteReader {
   return v === undefined ? () => 0 : (i) => byteAt(v, i);
 }

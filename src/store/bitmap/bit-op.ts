@@ -2,12 +2,12 @@ import type { Ctx } from '../../core/context.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import { optionWord } from '../../core/options.js';
 import { BYTES_FROM, MutableString } from '../keyspace/mutable-string.js';
-import type { StringValue } from '../keyspace/value.js';
-import { readString } from '../string/string-values.js';
+import type { BytesValue } from '../keyspace/value.js';
+import { readBytes } from '../string/string-values.js';
 
 type Op = 'and' | 'or' | 'xor' | 'not';
 
-function bytesOf(v: StringValue): Uint8Array {
+function bytesOf(v: BytesValue): Uint8Array {
   return typeof v === 'string' ? Buffer.from(v, 'latin1') : v.view();
 }
 
@@ -48,7 +48,7 @@ export function bitop(c: Ctx, argv: string[]): void {
   const sources: (Uint8Array | null)[] = [];
   let maxLen = 0;
   for (let i = 3; i < argv.length; i++) {
-    const v = readString(c, argv[i]);
+    const v = readBytes(c, argv[i]);
     const bytes = v === undefined ? null : bytesOf(v);
     sources.push(bytes);
     if (bytes !== null && bytes.length > maxLen) maxLen = bytes.length;

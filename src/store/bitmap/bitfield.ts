@@ -2,7 +2,7 @@ import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
 import { optionWord } from '../../core/options.js';
-import { readString } from '../string/string-values.js';
+import { readBytes } from '../string/string-values.js';
 import { bitOffsetArg, fieldTypeArg, type FieldType } from './bit-args.js';
 import { fieldBytes, getSigned, getUnsigned, readerOf, signedResult, unsignedResult, type Overflow } from './bit-field.js';
 import { bitTarget, commit, writeBytes } from './bit-write.js';
@@ -53,7 +53,7 @@ function getField(read: (i: number) => number, op: FieldOp): bigint {
 }
 
 function readOnly(c: Ctx, key: string, ops: FieldOp[]): void {
-  const read = readerOf(readString(c, key));
+  const read = readerOf(readBytes(c, key));
   c.reply.array(ops.length);
   for (const op of ops) c.reply.integer(getField(read, op));
 }

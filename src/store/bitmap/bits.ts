@@ -1,6 +1,6 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError } from '../../core/errors.js';
-import { readString } from '../string/string-values.js';
+import { readBytes } from '../string/string-values.js';
 import { bitOffsetArg } from './bit-args.js';
 import { byteAt } from './bit-bytes.js';
 import { bitTarget, commit } from './bit-write.js';
@@ -36,6 +36,6 @@ export function setbit(c: Ctx, argv: string[]): void {
 
 export function getbit(c: Ctx, argv: string[]): void {
   const offset = bitOffsetArg(c, argv[2]);
-  const v = readString(c, argv[1]);
+  const v = readBytes(c, argv[1]);
   c.reply.integer(v !== undefined && (byteAt(v, Math.floor(offset / 8)) & maskOf(offset)) !== 0 ? 1 : 0);
 }

@@ -28,14 +28,14 @@ export class KeySizeTotals implements KeySizes {
 
   /** A value's size now, remembered for a collection so that a later change can be told apart. */
   private measure(v: Value): number {
-    if (typeof v === 'string') return valueSize(v, SAMPLES);
+    if (typeof v !== 'object') return valueSize(v, SAMPLES);
     const n = valueSize(v, SAMPLES);
     this.counted.set(v, n);
     return n;
   }
 
   private countedSize(v: Value): number {
-    return typeof v === 'string' ? valueSize(v, SAMPLES) : (this.counted.get(v) ?? 0);
+    return typeof v !== 'object' ? valueSize(v, SAMPLES) : (this.counted.get(v) ?? 0);
   }
 
   private add(db: Database, n: number): void {
@@ -54,7 +54,7 @@ export class KeySizeTotals implements KeySizes {
 
   changed(db: Database, key: string): void {
     const v = db.dict.get(key);
-    if (v === undefined || typeof v === 'string') return;
+    if (v === undefined || typeof v !== 'object') return;
     const before = this.counted.get(v) ?? 0;
     this.add(db, this.measure(v) - before);
   }

@@ -1,11 +1,12 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, WRONGTYPE } from '../../core/errors.js';
 import { BYTES_FROM, MutableString } from '../keyspace/mutable-string.js';
-import { isString, type StringValue, type Value } from '../keyspace/value.js';
+import { isString, type BytesValue, type Value } from '../keyspace/value.js';
+import { byteForm } from '../string/string-values.js';
 import { DENSE, DENSE_SIZE, HEADER, NOT_HLL, SPARSE } from './hll-format.js';
 import { HllBytes } from './hll-sparse.js';
 
-function byteOf(v: StringValue, i: number): number {
+function byteOf(v: BytesValue, i: number): number {
   return typeof v === 'string' ? v.charCodeAt(i) : v.byteAt(i);
 }
 
@@ -14,8 +15,9 @@ function byteOf(v: StringValue, i: number): number {
  * for a string that is not one (too short, no "HYLL", an unknown encoding,
  * a dense body of the wrong size). Reads only the header.
  */
-export function hllOrFail(v: Value): StringValue {
-  if (!isString(v)) throw new CommandError(WRONGTYPE);
+export function hllOrFail(value: Value): BytesValue {
+  if (!isString(value)) throw new CommandError(WRONGTYPE);
+  const v = byteForm(value);
   const len = v.length;
   if (len < HEADER) throw new CommandError(NOT_HLL);
   // "HYLL", compared byte by byte: a string made of them cost an allocation per PFADD.
@@ -26,25 +28,25 @@ export function hllOrFail(v: Value): StringValue {
 }
 
 /** A valid HLL's bytes to read: a view of a buffer, or a copy of a string. */
-export function hllBytes(v: StringValue): Uint8Array {
+export function hllBytes(v: BytesValue): Uint8Array {
   return typeof v === 'string' ? Buffer.from(v, 'latin1') : v.view();
 }
 
 /**
- * An HLL a command may change (Redis's dbUnshareStringValue): a dense one
+ * An HLL a command may change (Redis's dbUnshareBytesValue): a dense one
  * is written where it is, in its MutableString's buffer; a sparse one is
  * edited in a copy that `save` turns back into a value.
  */
 export interface OpenHll {
   key: string;
-  before: StringValue | undefined;
+  before: BytesValue | undefined;
   target: MutableString | null;
   /** The buffer being written in place, or null when `h` is a copy. */
   inPlace: Buffer | null;
   h: HllBytes;
 }
 
-export function openHll(key: string, before: StringValue): OpenHll {
+export function openHll(key: string, before: BytesValue): OpenHll {
   const target = typeof before === 'string' ? new MutableString(before) : before;
   if (target.length === DENSE_SIZE) {
     const buf = target.bytesInPlace();

@@ -151,9 +151,9 @@ function copyOtherDbKey(argv: string[]): { key: number; db: number } | null {
   return db === -1 ? null : { key: 2, db };
 }
 
-/** Plain strings are immutable JS strings and can be shared; a MutableString and other values are copied. */
+/** Plain strings and counters are immutable and can be shared; a MutableString and other values are copied. */
 function cloneValue(v: Value): Value {
-  return typeof v === 'string' ? v : v.clone();
+  return typeof v !== 'object' ? v : v.clone();
 }
 
 const GENERIC = { acl: ['keyspace'], group: 'generic' } as const;

@@ -52,7 +52,7 @@ function lookup(c: Ctx, key: string): Value | undefined {
 
 function encoding(c: Ctx, argv: string[]): void {
   const v = lookup(c, argv[2]);
-  if (v !== undefined) c.reply.bulk(typeof v === 'string' ? stringEncoding(v) : v.encoding());
+  if (v !== undefined) c.reply.bulk(typeof v === 'string' ? stringEncoding(v) : typeof v === 'number' ? 'int' : v.encoding());
 }
 
 function clocks(c: Ctx): AccessClocks | null {
@@ -80,7 +80,9 @@ function refcount(c: Ctx, argv: string[]): void {
   const v = lookup(c, argv[2]);
   if (v === undefined) return;
   let shared = false;
-  if (typeof v === 'string' && v.length <= 5) {
+  if (typeof v === 'number') {
+    shared = v >= 0 && v < SHARED_INTEGERS;
+  } else if (typeof v === 'string' && v.length <= 5) {
     const n = toInt64(v);
     shared = n !== null && n >= 0n && n < SHARED_INTEGERS;
   }

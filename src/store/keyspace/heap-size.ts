@@ -43,7 +43,16 @@ export function sampledSize(n: number, samples: number, sizeAt: (i: number) => n
   return k === n ? sum : Math.round((sum / k) * n);
 }
 
-/** What a value holds on the heap, by the value's own estimate (TypedValue.memoryUsage). */
+/** A flat double: map and the eight bytes. */
+const HEAP_NUMBER = 16;
+
+/**
+ * What a value holds on the heap, by the value's own estimate
+ * (TypedValue.memoryUsage). A counter within 32 bits is a small integer
+ * kept in its slot, not an object.
+ */
 export function valueSize(v: Value, samples: number): number {
-  return typeof v === 'string' ? stringSize(v.length) : v.memoryUsage(samples);
+  if (typeof v === 'string') return stringSize(v.length);
+  if (typeof v === 'number') return (v | 0) === v ? 0 : HEAP_NUMBER;
+  return v.memoryUsage(samples);
 }

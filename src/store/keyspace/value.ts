@@ -5,13 +5,24 @@ import type { MutableString } from './mutable-string.js';
 /**
  * What the keyspace holds. A string value is a JS byte string (one latin1
  * char per byte), the cheapest representation V8 has, or, once something
- * modifies it in place (APPEND, SETRANGE), a MutableString; nothing else is
- * a string, and code that reads strings must take both (isString). Every
+ * modifies it in place (APPEND, SETRANGE), a MutableString, or a counter's
+ * number; nothing else is a string, and code that reads strings must take
+ * all three (isString). Every
  * other type is an object that names its type and its Redis encoding.
  */
 export type Value = StringValue | TypedValue;
 
-export type StringValue = string | MutableString;
+/**
+ * A counter that INCR, DECR, INCRBY or DECRBY wrote is kept as a JS number
+ * (Redis's int encoding): a safe integer, never -0, read as its decimal
+ * text. Counting then neither parses the old value nor makes a string for
+ * the new one (INCR -P 16: about 9% more requests a second), and a number
+ * in the key table's slot is no object for the collector to copy.
+ */
+export type StringValue = string | MutableString | number;
+
+/** A string value with bytes to read: a counter's digits are made for it (byteForm). */
+export type BytesValue = string | MutableString;
 
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
 
@@ -107,14 +118,9 @@ export interface ValueSnapshot {
 export const REBUILD_ITEMS_PER_COMMAND = 64;
 
 export function typeOf(v: Value): TypeName {
-  return typeof v === 'string' ? 'string' : v.type;
+  return typeof v === 'object' ? v.type : 'string';
 }
 
 export function isString(v: Value): v is StringValue {
-  return typeof v === 'string' || v.type === 'string';
-}
-
-/** The value as one byte string: a copy, O(n), for a long MutableString. */
-export function stringText(v: StringValue): string {
-  return typeof v === 'string' ? v : v.toString();
+  return typeof v !== 'object' || v.type === 'string';
 }

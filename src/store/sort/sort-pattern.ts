@@ -1,7 +1,8 @@
 import type { Ctx } from '../../core/context.js';
 import { HashValue } from '../hash/hash-value.js';
 import { liveValue } from '../hash/hash-access.js';
-import { isString, stringText } from '../keyspace/value.js';
+import { isString } from '../keyspace/value.js';
+import { stringText } from '../string/string-values.js';
 
 /** The part of a string C code sees: Redis searches patterns with strchr and strstr, which stop at a NUL. */
 export function cString(s: string): string {

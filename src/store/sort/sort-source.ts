@@ -8,7 +8,7 @@ export type Sortable = ListElements | SetValue | ZSetValue;
 
 export function sortable(v: Value | undefined): Sortable | undefined {
   if (v === undefined || v instanceof SetValue || v instanceof ZSetValue) return v;
-  if (typeof v !== 'string' && v.type === 'list') return v as ListElements;
+  if (typeof v === 'object' && v.type === 'list') return v as ListElements;
   throw new CommandError(WRONGTYPE);
 }
 

@@ -5,7 +5,8 @@ import {
   addLongDouble, formatLongDouble, MAX_LONG_DOUBLE_CHARS, parseLongDouble, type LongDouble,
 } from '../../core/long-double.js';
 import { integerText, isInt64, smallInt, toInt64 } from '../../core/numbers.js';
-import { shortText, writableString } from './string-values.js';
+import type { StringValue } from '../keyspace/value.js';
+import { shortText, writableBytes, writableString } from './string-values.js';
 
 const INT64_MIN = -(2n ** 63n);
 /** The longest int64 in decimal: "-9223372036854775808". */
@@ -24,11 +25,20 @@ function integerArg(s: string): number | bigint {
   return n;
 }
 
-/** INCR/DECR/INCRBY/DECRBY: exact over the whole int64 range, the TTL kept. */
+/** The integer a counter's old value holds (a number as it is), null when it holds none. */
+function counterValue(old: StringValue): number | bigint | null {
+  if (typeof old === 'number') return old;
+  const text = shortText(old, INT64_CHARS);
+  return text === null ? null : parseInteger(text);
+}
+
+/**
+ * INCR/DECR/INCRBY/DECRBY: exact over the whole int64 range, the TTL kept.
+ * A result that is a safe integer is stored as a number (see StringValue).
+ */
 function incrBy(c: Ctx, key: string, by: number | bigint): void {
   const old = writableString(c, key);
-  const oldText = old === undefined ? null : shortText(old, INT64_CHARS);
-  const cur = old === undefined ? 0 : oldText === null ? null : parseInteger(oldText);
+  const cur = old === undefined ? 0 : counterValue(old);
   if (cur === null) throw new CommandError(NOT_INTEGER);
   let next: number | bigint;
   if (typeof cur === 'number' && typeof by === 'number' && Number.isSafeInteger(cur + by)) {
@@ -37,7 +47,7 @@ function incrBy(c: Ctx, key: string, by: number | bigint): void {
     next = BigInt(cur) + BigInt(by);
     if (!isInt64(next)) throw new CommandError(OVERFLOW);
   }
-  c.db.set(key, integerText(next), true);
+  c.db.set(key, typeof next === 'number' ? next : integerText(next), true);
   c.keyspace.notify(c.db, '$', 'incrby', key);
   c.reply.integer(next);
 }
@@ -70,7 +80,7 @@ const NAN_OR_INFINITY = 'ERR increment would produce NaN or Infinity';
  */
 function incrbyfloat(c: Ctx, argv: string[]): void {
   const key = argv[1];
-  const old = writableString(c, key);
+  const old = writableBytes(c, key);
   const oldText = old === undefined ? null : shortText(old, MAX_LONG_DOUBLE_CHARS - 1);
   const cur = old === undefined ? ZERO : oldText === null ? null : parseLongDouble(oldText);
   if (cur === null) throw new CommandError(NOT_FLOAT);

@@ -3,7 +3,8 @@ import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import { intArg } from '../../core/numbers.js';
-import { isString, stringText } from '../keyspace/value.js';
+import { isString } from '../keyspace/value.js';
+import { byteForm, stringText } from './string-values.js';
 
 interface LcsOptions {
   len: boolean;
@@ -41,11 +42,13 @@ interface Match {
  * which of several equally long answers, and which ranges, are reported.
  */
 function lcs(c: Ctx, argv: string[]): void {
-  const va = c.db.read(argv[1]);
-  const vb = c.db.read(argv[2]);
-  if ((va !== undefined && !isString(va)) || (vb !== undefined && !isString(vb))) {
+  const valueA = c.db.read(argv[1]);
+  const valueB = c.db.read(argv[2]);
+  if ((valueA !== undefined && !isString(valueA)) || (valueB !== undefined && !isString(valueB))) {
     throw new CommandError('ERR The specified keys must contain string values');
   }
+  const va = valueA === undefined ? undefined : byteForm(valueA);
+  const vb = valueB === undefined ? undefined : byteForm(valueB);
   const o = parseOptions(argv);
   const cols = (vb?.length ?? 0) + 1;
   const cells = ((va?.length ?? 0) + 1) * cols;

@@ -1,10 +1,21 @@
 import { constants } from 'node:buffer';
 import type { Ctx } from '../../core/context.js';
 import { CommandError, WRONGTYPE } from '../../core/errors.js';
+import { integerText } from '../../core/numbers.js';
 import { MutableString } from '../keyspace/mutable-string.js';
-import { isString, stringText, type StringValue, type Value } from '../keyspace/value.js';
+import { isString, type BytesValue, type StringValue, type Value } from '../keyspace/value.js';
 
 const TOO_BIG = 'ERR string exceeds maximum allowed size (proto-max-bulk-len)';
+
+/** A string value in a form that has bytes to read: a counter as its digits. */
+export function byteForm(v: StringValue): BytesValue {
+  return typeof v === 'number' ? integerText(v) : v;
+}
+
+/** The value as one byte string: a copy, O(n), for a long MutableString. */
+export function stringText(v: StringValue): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? integerText(v) : v.toString();
+}
 
 function stringOrFail(v: Value | undefined): StringValue | undefined {
   if (v === undefined || isString(v)) return v;
@@ -16,14 +27,27 @@ export function readString(c: Ctx, key: string): StringValue | undefined {
   return stringOrFail(c.db.read(key));
 }
 
+/** The string at key for a read of its bytes (BITCOUNT, GETRANGE…): a counter as its digits. */
+export function readBytes(c: Ctx, key: string): BytesValue | undefined {
+  const v = readString(c, key);
+  return v === undefined ? undefined : byteForm(v);
+}
+
 /** The string at key for a write command (no hit/miss counted); undefined when absent. */
 export function writableString(c: Ctx, key: string): StringValue | undefined {
   return stringOrFail(c.db.get(key));
 }
 
+/** The string at key for a write of its bytes (APPEND, SETRANGE…): a counter as its digits. */
+export function writableBytes(c: Ctx, key: string): BytesValue | undefined {
+  const v = writableString(c, key);
+  return v === undefined ? undefined : byteForm(v);
+}
+
 /** Replies with the value's bytes, straight from its buffer when it has one. */
 export function replyString(c: Ctx, v: StringValue): void {
   if (typeof v === 'string') c.reply.bulk(v);
+  else if (typeof v === 'number') c.reply.bulk(integerText(v));
   else v.writeBulk(c.reply);
 }
 
@@ -31,7 +55,7 @@ export function replyString(c: Ctx, v: StringValue): void {
  * The value as text for a parser that refuses anything longer than `max`
  * (null then), so that a long MutableString is not copied just to fail.
  */
-export function shortText(v: StringValue, max: number): string | null {
+export function shortText(v: BytesValue, max: number): string | null {
   return v.length > max ? null : stringText(v);
 }
 
@@ -52,7 +76,7 @@ export function storedString(c: Ctx, argv: string[], i: number): StringValue {
  * (storeChanged then puts the wrapper in its place).
  */
 export function mutableString(v: StringValue): MutableString {
-  return typeof v === 'string' ? new MutableString(v) : v;
+  return typeof v === 'object' ? v : new MutableString(typeof v === 'number' ? integerText(v) : v);
 }
 
 /**

@@ -1,19 +1,22 @@
 import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, WRONGTYPE, wrongArity } from '../../core/errors.js';
-import { intArg } from '../../core/numbers.js';
+import { intArg, integerText } from '../../core/numbers.js';
 import { MutableString } from '../keyspace/mutable-string.js';
 import { isString } from '../keyspace/value.js';
 import { counterCommands } from './counters.js';
 import { lcsCommands } from './lcs.js';
 import { setCommands } from './string-set.js';
-import { checkStringLength, mutableString, readString, replyString, storeChanged, writableString } from './string-values.js';
+import {
+  checkStringLength, mutableString, readBytes, readString, replyString, storeChanged, writableBytes,
+} from './string-values.js';
 
 /** The hottest command: one lookup, one bulk. */
 function get(c: Ctx, argv: string[]): void {
   const v = c.db.read(argv[1]);
   if (v === undefined) c.reply.nullBulk();
   else if (typeof v === 'string') c.reply.bulk(v);
+  else if (typeof v === 'number') c.reply.bulk(integerText(v));
   else if (v.type === 'string') v.writeBulk(c.reply);
   else throw new CommandError(WRONGTYPE);
 }
@@ -89,7 +92,7 @@ function msetnx(c: Ctx, argv: string[]): void {
 function append(c: Ctx, argv: string[]): void {
   const key = argv[1];
   const piece = argv[2];
-  const old = writableString(c, key);
+  const old = writableBytes(c, key);
   let length: number;
   if (old === undefined) {
     c.db.set(key, piece);
@@ -106,7 +109,7 @@ function append(c: Ctx, argv: string[]): void {
 }
 
 function strlen(c: Ctx, argv: string[]): void {
-  const v = readString(c, argv[1]);
+  const v = readBytes(c, argv[1]);
   c.reply.integer(v === undefined ? 0 : v.length);
 }
 
@@ -114,7 +117,7 @@ function strlen(c: Ctx, argv: string[]): void {
 function getrange(c: Ctx, argv: string[]): void {
   let start = intArg(argv[2]);
   let end = intArg(argv[3]);
-  const v = readString(c, argv[1]);
+  const v = readBytes(c, argv[1]);
   if (v === undefined || (start < 0 && end < 0 && start > end)) {
     c.reply.bulk('');
     return;
@@ -133,7 +136,7 @@ function setrange(c: Ctx, argv: string[]): void {
   const offset = intArg(argv[2]);
   const value = argv[3];
   if (offset < 0) throw new CommandError('ERR offset is out of range');
-  const old = writableString(c, key);
+  const old = writableBytes(c, key);
   if (value.length === 0) {
     c.reply.integer(old === undefined ? 0 : old.length);
     return;
