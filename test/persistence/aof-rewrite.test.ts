@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest';
 import type { RunningServer } from '../../src/index.js';
 import { nodeIo } from '../../src/persistence/io.js';
 import type { ListValue } from '../../src/queues/list.js';
+import { isString } from '../../src/store/keyspace/value.js';
+import { stringText } from '../../src/store/string/string-values.js';
 import { aofCommands, dumpAll, infoField, keyspaceSnapshot, readAof, rewriteDone, waitFor } from '../helpers/aof.js';
 import { perTest } from '../helpers/fixture.js';
 import type { RespClient, Resp } from '../helpers/resp-client.js';
@@ -195,8 +197,8 @@ function replay(commands: string[][]): Map<string, string | string[]> {
 function contents(s: RunningServer): Map<string, string | string[]> {
   const keys = new Map<string, string | string[]>();
   for (const [key, value] of s.server.keyspace.db(0).dict.entries()) {
-    if (typeof value === 'string') {
-      keys.set(key, value);
+    if (isString(value)) {
+      keys.set(key, stringText(value));
       continue;
     }
     const list = value as ListValue;
