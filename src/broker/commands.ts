@@ -198,12 +198,14 @@ export function pubsubCommands(broker: Broker<SubscriberCtx>): CommandSpec<Subsc
     {
       // may_replicate is 7.2's (7.0 lacks it): CLIENT PAUSE WRITE holds PUBLISH.
       ...PUBSUB, name: 'publish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], bytesArg: 2,
+      traits: ['keeps-no-argv'],
       args: 'channel message', since: '2.0.0', summary: 'Posts a message to a channel.',
       complexity: 'O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).',
       handler: publish(broker),
     },
     {
       ...PUBSUB, name: 'spublish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], bytesArg: 2,
+      traits: ['keeps-no-argv'],
       keySpecs: ['not_key: index 1, range 0'], args: 'shardchannel message', since: '7.0.0',
       summary: 'Post a message to a shard channel',
       complexity: 'O(N) where N is the number of clients subscribed to the receiving shard channel.', handler: spublish(broker),

@@ -73,7 +73,16 @@ export type CommandTrait =
    * LOOKUP_NOTOUCH: EXISTS, TYPE, the TTL family, OBJECT): introspection
    * must not make a key look recently used.
    */
-  | 'no-touch';
+  | 'no-touch'
+  /**
+   * Its handler keeps no reference to the argv array once it returns (the
+   * strings in it it may keep: they never change), so the request parser
+   * may fill the same array with its next request when nothing else kept
+   * it either (see Dispatcher.freeArgv). Given only to commands checked for
+   * it: an array reused while someone still holds it would change what
+   * they read.
+   */
+  | 'keeps-no-argv';
 
 /** Flags of a key spec, in the order COMMAND INFO and GETKEYSANDFLAGS write them. */
 export const KEY_FLAGS = [
@@ -234,6 +243,8 @@ export interface Command<C = Ctx> {
   allowedWhenSubscribed: boolean;
   runsScript: boolean;
   noTouch: boolean;
+  /** The keeps-no-argv trait. */
+  keepsNoArgv: boolean;
   keySpecs: readonly KeySpec[];
   /** COMMAND INFO's first key, last key and step: Redis's legacy range, derived from the key specs. */
   keyRange: readonly [number, number, number];

@@ -46,8 +46,12 @@ export class PropagationStream {
   /** Set while effects must not propagate (a script's redis.set_repl(redis.REPL_NONE)). */
   muted = false;
 
+  /** Effects recorded so far: a count that did not move during a command means nothing took its argv. */
+  recorded = 0;
+
   record(db: number, argv: string[]): void {
     if (this.listeners.length === 0 || this.muted) return;
+    this.recorded++;
     this.pending.push({ db, argv });
     if (this.depth === 0) this.flush();
   }

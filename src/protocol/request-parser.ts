@@ -110,6 +110,8 @@ export class RequestParser {
   private unreadArgv: string[] | null = null;
   private unreadIndex = -1;
   private readonly span: ByteSpan = { buf: EMPTY, start: 0, length: 0 };
+  /** An argv array the sink handed back (recycle): the next whole request of its length is framed into it. */
+  private spare: string[] | null = null;
 
   constructor(
     private readonly sink: RequestSink,
@@ -289,7 +291,14 @@ export class RequestParser {
     let p = scannedHeaderEnd;
     // Each argument takes at least "$0\r\n\r\n": a request that cannot be all here gets no array.
     if (buf.length - p < n * 6) return null;
-    const argv = new Array<string>(n);
+    const spare = this.spare;
+    let argv: string[];
+    if (spare !== null && spare.length === n) {
+      argv = spare;
+      this.spare = null;
+    } else {
+      argv = new Array<string>(n);
+    }
     let unread = -1;
     let unreadStart = 0;
     let unreadLength = 0;
@@ -528,6 +537,15 @@ export class RequestParser {
   argBytes(argv: readonly string[], i: number): Buffer | null {
     if (argv !== this.requestArgv) return null;
     return this.requestBigArgs![i] ?? null;
+  }
+
+  /**
+   * Takes back the argv of a request whose command has run, when nothing
+   * holds it any more: the array was a JSArray and its backing store, most
+   * of what a short command leaves for the young generation's collector.
+   */
+  recycle(argv: string[]): void {
+    this.spare = argv;
   }
 
   /** Lets go of the last request's big buffers (its command has run), so an idle connection holds none. */

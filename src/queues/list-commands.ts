@@ -116,7 +116,7 @@ const PUSH_COMPLEXITY =
 
 const LIST = { acl: ['list'], group: 'list' } as const;
 const PUSH = {
-  ...LIST, arity: -3, flags: ['write', 'denyoom', 'fast'], keySpecs: ['RW insert: index 1, range 0'],
+  ...LIST, arity: -3, flags: ['write', 'denyoom', 'fast'], traits: ['keeps-no-argv'], keySpecs: ['RW insert: index 1, range 0'],
   args: 'key:key element...', complexity: PUSH_COMPLEXITY,
 } as const;
 

@@ -150,13 +150,13 @@ export const MOVE_KEYS = ['RW access delete: index 1, range 0', 'RW insert: inde
 
 export const listPopCommands: CommandSpec[] = [
   {
-    ...LIST, name: 'lpop', arity: -2, flags: ['write', 'fast'], keySpecs: ['RW access delete: index 1, range 0'],
+    ...LIST, name: 'lpop', arity: -2, flags: ['write', 'fast'], traits: ['keeps-no-argv'], keySpecs: ['RW access delete: index 1, range 0'],
     args: 'key:key [count:integer @6.2.0]', since: '1.0.0', history: [['6.2.0', 'Added the `count` argument.']],
     summary: 'Returns the first elements in a list after removing it. Deletes the list if the last element was popped.',
     complexity: POP_COMPLEXITY, handler: pop(true),
   },
   {
-    ...LIST, name: 'rpop', arity: -2, flags: ['write', 'fast'], keySpecs: ['RW access delete: index 1, range 0'],
+    ...LIST, name: 'rpop', arity: -2, flags: ['write', 'fast'], traits: ['keeps-no-argv'], keySpecs: ['RW access delete: index 1, range 0'],
     args: 'key:key [count:integer @6.2.0]', since: '1.0.0', history: [['6.2.0', 'Added the `count` argument.']],
     summary: 'Returns and removes the last elements of a list. Deletes the list if the last element was popped.',
     complexity: POP_COMPLEXITY, handler: pop(false),

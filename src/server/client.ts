@@ -166,9 +166,14 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   }
 
   command(argv: string[]): boolean {
-    this.server.requestsRun++;
-    this.server.dispatcher.run(this, argv);
-    this.conn!.parser.forgetRequestBytes();
+    const server = this.server;
+    server.requestsRun++;
+    const dispatcher = server.dispatcher;
+    dispatcher.freeArgv = null;
+    dispatcher.run(this, argv);
+    const parser = this.conn!.parser;
+    parser.forgetRequestBytes();
+    if (dispatcher.freeArgv === argv) parser.recycle(argv);
     return !this.closeAfterReply && !this.closed && !this.server.isPaused(this) && this.blocked === null;
   }
 

@@ -100,6 +100,7 @@ function compile(spec: CommandSpec, parent: Command | null): Command {
     allowedWhenSubscribed: traits.has('allowed-when-subscribed'),
     runsScript: traits.has('runs-script'),
     noTouch: traits.has('no-touch'),
+    keepsNoArgv: traits.has('keeps-no-argv'),
     keySpecs,
     keyRange: range,
     movableKeys: movable,

@@ -39,6 +39,18 @@ export class Dispatcher {
    */
   stamp = performance.now();
 
+  /**
+   * The argv of the command that call() ran last, when nothing kept that
+   * array: the command has the keeps-no-argv trait, it did not block, no
+   * effect was recorded while it ran (an effect may hold the array until
+   * the AOF or a replica has it; the slow log and MONITOR copy what they
+   * show). A client's parser may then fill the same array with its next
+   * request.
+   * A client clears it before each request, so that a request refused or
+   * queued before call() cannot find the previous one's verdict.
+   */
+  freeArgv: string[] | null = null;
+
   constructor(private readonly server: Server) {}
 
   /** Runs one framed request. The caller has set the keyspace clock for the chunk it came in. */
@@ -260,6 +272,7 @@ export class Dispatcher {
     if (ks.access !== null) ks.touching = touchesKeys(c, cmd);
     c.propagateArgv = undefined;
     const propagation = server.propagation;
+    const recordedBefore = propagation.recorded;
     const offsetBefore = server.persistence.offset;
     propagation.begin();
     // An AOF rewrite in progress copies the keys a write names before it changes them.
@@ -305,6 +318,8 @@ export class Dispatcher {
     if (!rerun && server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flagSet.has('admin')) server.feedMonitors(c, argv);
     if (blocked === null && !cmd.skipSlowlog) server.slowlog.consider(c, argv, usec);
     if (server.latency.threshold !== 0) server.latency.addIfNeeded(cmd.flagSet.has('fast') ? 'fast-command' : 'command', Math.floor(usec / 1000));
+    const kept = !cmd.keepsNoArgv || rerun || blocked !== null || propagation.recorded !== recordedBefore;
+    this.freeArgv = kept ? null : argv;
   }
 }
 

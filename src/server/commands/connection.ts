@@ -144,12 +144,12 @@ const BEFORE_AUTH = ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_b
 
 export const connectionCommands: CommandSpec[] = [
   {
-    ...CONNECTION, name: 'ping', arity: -1, flags: ['fast'], traits: ['allowed-when-subscribed'], args: '[message]',
+    ...CONNECTION, name: 'ping', arity: -1, flags: ['fast'], traits: ['allowed-when-subscribed', 'keeps-no-argv'], args: '[message]',
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'], since: '1.0.0',
     summary: "Returns the server's liveliness response.", handler: ping,
   },
   {
-    ...CONNECTION, name: 'echo', arity: 2, flags: ['loading', 'stale', 'fast'], args: 'message', since: '1.0.0',
+    ...CONNECTION, name: 'echo', arity: 2, flags: ['loading', 'stale', 'fast'], traits: ['keeps-no-argv'], args: 'message', since: '1.0.0',
     summary: 'Returns the given string.', handler: echo,
   },
   {

@@ -98,7 +98,7 @@ function incrbyfloat(c: Ctx, argv: string[]): void {
 
 /** Every counter reads its key and writes it back. */
 const COUNTER = {
-  flags: ['write', 'denyoom', 'fast'], keySpecs: ['RW access update: index 1, range 0'], acl: ['string'], group: 'string',
+  flags: ['write', 'denyoom', 'fast'], traits: ['keeps-no-argv'], keySpecs: ['RW access update: index 1, range 0'], acl: ['string'], group: 'string',
   complexity: 'O(1)',
 } as const;
 

@@ -192,7 +192,7 @@ const STRING = { acl: ['string'], group: 'string' } as const;
 
 export const setCommands: CommandSpec[] = [
   {
-    ...STRING, name: 'set', arity: -3, flags: ['write', 'denyoom'],
+    ...STRING, name: 'set', arity: -3, flags: ['write', 'denyoom'], traits: ['keeps-no-argv'],
     keySpecs: [
       { spec: 'RW access update variable_flags: index 1, range 0', notes: 'RW and ACCESS due to the optional `GET` argument' },
     ],

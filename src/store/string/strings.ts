@@ -163,7 +163,7 @@ const STRING = { acl: ['string'], group: 'string' } as const;
 
 const basicCommands: CommandSpec[] = [
   {
-    ...STRING, name: 'get', arity: 2, flags: ['readonly', 'fast'], keySpecs: ['RO access: index 1, range 0'],
+    ...STRING, name: 'get', arity: 2, flags: ['readonly', 'fast'], traits: ['keeps-no-argv'], keySpecs: ['RO access: index 1, range 0'],
     args: 'key:key', since: '1.0.0', summary: 'Returns the string value of a key.', complexity: 'O(1)', handler: get,
   },
   {
@@ -183,7 +183,7 @@ const basicCommands: CommandSpec[] = [
     complexity: 'O(N) where N is the number of keys to retrieve.', tips: ['request_policy:multi_shard'], handler: mget,
   },
   {
-    ...STRING, name: 'mset', arity: -3, flags: ['write', 'denyoom'], keySpecs: ['OW update: index 1, range -1 2'],
+    ...STRING, name: 'mset', arity: -3, flags: ['write', 'denyoom'], traits: ['keeps-no-argv'], keySpecs: ['OW update: index 1, range -1 2'],
     args: 'data{key:key value}...', since: '1.0.1',
     summary: 'Atomically creates or modifies the string values of one or more keys.',
     complexity: 'O(N) where N is the number of keys to set.',
