@@ -347,6 +347,11 @@ differential('a counter reads as its digits wherever a string is read', {
     c('GETEX', 'e', 'PX', '100000'), sameType('PTTL', 'e'), c('INCR', 'e'), sameType('PTTL', 'e'),
     c('INCRBY', 't', '7'), c('SETNX', 't', '8'), c('MSETNX', 't', '9', 'u', '1'), c('GET', 't'),
   ],
+  'commands of other types refuse it as a string': [
+    c('INCR', 'n'), fails('LPUSH', 'n', 'x'), fails('SADD', 'n', 'x'), fails('HSET', 'n', 'f', 'v'),
+    fails('ZADD', 'n', '1', 'x'), fails('XADD', 'n', '*', 'f', 'v'), fails('LLEN', 'n'), fails('HGETALL', 'n'),
+    c('GET', 'n'),
+  ],
   'keys moved, copied and sorted': [
     c('INCRBY', 'a', '15'), c('COPY', 'a', 'b'), c('INCR', 'b'), c('MGET', 'a', 'b'), c('RENAME', 'a', 'c'), c('GET', 'c'),
     c('MOVE', 'c', '1'), c('SELECT', '1'), c('INCR', 'c'), c('GET', 'c'), c('SELECT', '0'),
