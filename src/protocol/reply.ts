@@ -515,7 +515,19 @@ export class RespWriter implements Reply {
   }
 
   simple(s: string): void {
-    this.str('+' + s + CRLF);
+    const n = s.length;
+    if (n >= SHORT_BULK) {
+      this.str('+' + s + CRLF);
+      return;
+    }
+    // A short one (PONG, QUEUED) byte by byte: the string joined and written by latin1Write was 7% of PING -P 16's profile.
+    const buf = this.room(n + 3);
+    let at = this.length;
+    buf[at++] = 43; /* + */
+    for (let i = 0; i < n; i++) buf[at++] = s.charCodeAt(i);
+    buf[at++] = 13;
+    buf[at++] = 10;
+    this.length = at;
   }
 
   error(message: string, keepLineFeeds = false): void {

@@ -20,6 +20,13 @@ function encode(proto: Protocol, write: (w: RespWriter) => void): string {
 const CASES: [string, (w: RespWriter) => void, string, string][] = [
   ['ok', (w) => w.ok(), '+OK\r\n', '+OK\r\n'],
   ['simple string', (w) => w.simple('PONG'), '+PONG\r\n', '+PONG\r\n'],
+  ['empty simple string', (w) => w.simple(''), '+\r\n', '+\r\n'],
+  [
+    'simple strings either side of the byte-by-byte length, latin1 bytes kept',
+    (w) => (w.simple('\xe9'.repeat(31)), w.simple('\xff'.repeat(32))),
+    `+${'\xe9'.repeat(31)}\r\n+${'\xff'.repeat(32)}\r\n`,
+    `+${'\xe9'.repeat(31)}\r\n+${'\xff'.repeat(32)}\r\n`,
+  ],
   ['error', (w) => w.error('ERR bad thing'), '-ERR bad thing\r\n', '-ERR bad thing\r\n'],
   ['error with line breaks turned into spaces', (w) => w.error('ERR a\r\nb\nc'), '-ERR a  b c\r\n', '-ERR a  b c\r\n'],
   ['small integer', (w) => w.integer(0), ':0\r\n', ':0\r\n'],
