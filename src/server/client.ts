@@ -174,7 +174,7 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     const parser = this.conn!.parser;
     parser.forgetRequestBytes();
     if (dispatcher.freeArgv === argv) parser.recycle(argv);
-    return !this.closeAfterReply && !this.closed && !this.server.isPaused(this) && this.blocked === null;
+    return !this.closeAfterReply && !this.closed && !server.isPaused(this) && this.blocked === null;
   }
 
   bytesArgument(name: string): number {

@@ -45,9 +45,8 @@ export class Dispatcher {
    * effect was recorded while it ran (an effect may hold the array until
    * the AOF or a replica has it; the slow log and MONITOR copy what they
    * show). A client's parser may then fill the same array with its next
-   * request.
-   * A client clears it before each request, so that a request refused or
-   * queued before call() cannot find the previous one's verdict.
+   * request. A client clears it before each request, so that a request
+   * refused or queued before call() cannot find the previous one's verdict.
    */
   freeArgv: string[] | null = null;
 
