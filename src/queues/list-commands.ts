@@ -138,7 +138,7 @@ const basicCommands: CommandSpec[] = [
     summary: 'Appends an element to a list only when the list exists.', handler: push(false, true),
   },
   {
-    ...LIST, name: 'llen', arity: 2, flags: ['readonly', 'fast'], keySpecs: ['RO: index 1, range 0'], args: 'key:key',
+    ...LIST, name: 'llen', arity: 2, flags: ['readonly', 'fast'], traits: ['keeps-no-argv'], keySpecs: ['RO: index 1, range 0'], args: 'key:key',
     since: '1.0.0', summary: 'Returns the length of a list.', complexity: 'O(1)', handler: llen,
   },
   {

@@ -133,7 +133,7 @@ const LIST = { acl: ['list'], group: 'list' } as const;
 
 export const listRangeCommands: CommandSpec[] = [
   {
-    ...LIST, name: 'lrange', arity: 4, flags: ['readonly'], keySpecs: ['RO access: index 1, range 0'],
+    ...LIST, name: 'lrange', arity: 4, flags: ['readonly'], traits: ['keeps-no-argv'], keySpecs: ['RO access: index 1, range 0'],
     args: 'key:key start:integer stop:integer', since: '1.0.0', summary: 'Returns a range of elements from a list.',
     complexity: 'O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.',
     handler: lrange,

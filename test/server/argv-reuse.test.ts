@@ -85,9 +85,13 @@ describe('argv arrays framed again while effects are recorded', () => {
 
   test('each recorded effect keeps the arguments of its own command', async () => {
     const conn = sluice.conn;
-    conn.writeRaw(pipeline(['SET', 'a', '1'], ['SET', 'b', '2'], ['INCR', 'n'], ['INCR', 'm'], ['LPUSH', 'l', 'x']));
-    for (let i = 0; i < 5; i++) await conn.read();
+    const commands = [
+      ['SET', 'a', '1'], ['SET', 'b', '2'], ['INCR', 'n'], ['INCR', 'm'], ['LPUSH', 'l', 'x'],
+      ['HSET', 'h', 'f', 'v'], ['HSET', 'h', 'g', 'w'], ['DEL', 'a'], ['DEL', 'b'],
+    ];
+    conn.writeRaw(pipeline(...commands));
+    for (let i = 0; i < commands.length; i++) await conn.read();
     const written = sluice.effects.map((e) => e.argv).filter((argv) => argv[0] !== 'FLUSHALL');
-    expect(written).toEqual([['SET', 'a', '1'], ['SET', 'b', '2'], ['INCR', 'n'], ['INCR', 'm'], ['LPUSH', 'l', 'x']]);
+    expect(written).toEqual(commands);
   });
 });

@@ -103,7 +103,7 @@ function hexists(c: Ctx, argv: string[]): void {
 const HASH = { acl: ['hash'], group: 'hash' } as const;
 const READ_FAST = { ...HASH, flags: ['readonly', 'fast'] } as const;
 const SET_PAIRS = {
-  ...HASH, arity: -4, flags: ['write', 'denyoom', 'fast'], keySpecs: ['RW update: index 1, range 0'],
+  ...HASH, arity: -4, flags: ['write', 'denyoom', 'fast'], traits: ['keeps-no-argv'], keySpecs: ['RW update: index 1, range 0'],
   args: 'key:key data{field value}...', since: '2.0.0',
 } as const;
 
@@ -124,7 +124,7 @@ const basicCommands: CommandSpec[] = [
     summary: "Sets the value of a field in a hash only when the field doesn't exist.", handler: hsetnx,
   },
   {
-    ...READ_FAST, name: 'hget', arity: 3, keySpecs: ['RO access: index 1, range 0'], args: 'key:key field', since: '2.0.0',
+    ...READ_FAST, name: 'hget', arity: 3, traits: ['keeps-no-argv'], keySpecs: ['RO access: index 1, range 0'], args: 'key:key field', since: '2.0.0',
     complexity: 'O(1)', summary: 'Returns the value of a field in a hash.', handler: hget,
   },
   {

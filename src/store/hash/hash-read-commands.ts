@@ -63,8 +63,8 @@ function hscan(c: Ctx, argv: string[]): void {
 }
 
 const WHOLE = {
-  acl: ['hash'], group: 'hash', arity: 2, flags: ['readonly'], keySpecs: ['RO access: index 1, range 0'], args: 'key:key',
-  since: '2.0.0', complexity: 'O(N) where N is the size of the hash.', tips: ['nondeterministic_output_order'],
+  acl: ['hash'], group: 'hash', arity: 2, flags: ['readonly'], traits: ['keeps-no-argv'], keySpecs: ['RO access: index 1, range 0'],
+  args: 'key:key', since: '2.0.0', complexity: 'O(N) where N is the size of the hash.', tips: ['nondeterministic_output_order'],
 } as const;
 
 export const hashReadCommands: CommandSpec[] = [

@@ -160,19 +160,19 @@ const GENERIC = { acl: ['keyspace'], group: 'generic' } as const;
 
 export const keyCommands: CommandSpec[] = [
   {
-    ...GENERIC, name: 'del', arity: -2, flags: ['write'], keySpecs: ['RM delete: index 1, range -1'], args: 'key:key...',
+    ...GENERIC, name: 'del', arity: -2, flags: ['write'], traits: ['keeps-no-argv'], keySpecs: ['RM delete: index 1, range -1'], args: 'key:key...',
     since: '1.0.0', summary: 'Deletes one or more keys.', tips: MULTI_KEY_TIPS,
     complexity: 'O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).',
     handler: del,
   },
   {
-    ...GENERIC, name: 'unlink', arity: -2, flags: ['write', 'fast'], keySpecs: ['RM delete: index 1, range -1'],
+    ...GENERIC, name: 'unlink', arity: -2, flags: ['write', 'fast'], traits: ['keeps-no-argv'], keySpecs: ['RM delete: index 1, range -1'],
     args: 'key:key...', since: '4.0.0', summary: 'Asynchronously deletes one or more keys.', tips: MULTI_KEY_TIPS,
     complexity: 'O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.',
     handler: del,
   },
   {
-    ...GENERIC, name: 'exists', arity: -2, flags: ['readonly', 'fast'], keySpecs: ['RO: index 1, range -1'], traits: ['no-touch'],
+    ...GENERIC, name: 'exists', arity: -2, flags: ['readonly', 'fast'], keySpecs: ['RO: index 1, range -1'], traits: ['no-touch', 'keeps-no-argv'],
     args: 'key:key...', since: '1.0.0', history: [['3.0.3', 'Accepts multiple `key` arguments.']],
     summary: 'Determines whether one or more keys exist.', tips: MULTI_KEY_TIPS,
     complexity: 'O(N) where N is the number of keys to check.', handler: exists,

@@ -178,7 +178,7 @@ const basicCommands: CommandSpec[] = [
     complexity: 'O(1)', handler: getdel,
   },
   {
-    ...STRING, name: 'mget', arity: -2, flags: ['readonly', 'fast'], keySpecs: ['RO access: index 1, range -1'],
+    ...STRING, name: 'mget', arity: -2, flags: ['readonly', 'fast'], traits: ['keeps-no-argv'], keySpecs: ['RO access: index 1, range -1'],
     args: 'key:key...', since: '1.0.0', summary: 'Atomically returns the string values of one or more keys.',
     complexity: 'O(N) where N is the number of keys to retrieve.', tips: ['request_policy:multi_shard'], handler: mget,
   },
