@@ -1,4 +1,4 @@
-import { stringEncoding } from '../../store/keys/object.js';
+import { encodingOf, refcountOf } from '../../store/keys/object.js';
 import { CommandError, NO_SUCH_KEY } from '../../core/errors.js';
 import { RdbWriter } from '../../core/rdb/writer.js';
 import { writeValue } from '../../persistence/rdb/encode-value.js';
@@ -7,10 +7,6 @@ import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
 import { helpReply, subcommandSyntaxError } from '../../core/help.js';
 import { datasetDigest, valueDigest } from './debug-digest.js';
-
-/** Redis shares the integers 0..9999 between keys and reports them with this refcount. */
-const SHARED_INTEGERS = 10000;
-const SHARED_REFCOUNT = 2147483647;
 
 /**
  * C's strtod on a prefix of the argument, as DEBUG SLEEP reads it: text
@@ -74,20 +70,9 @@ function debugObject(c: Client, argv: string[]): void {
   // Like Redis, a key past its deadline but not yet deleted is still shown.
   const v = c.db.dict.get(argv[2]);
   if (v === undefined) throw new CommandError(NO_SUCH_KEY);
-  let encoding: string;
-  let refcount = 1;
-  if (typeof v !== 'object') {
-    encoding = typeof v === 'number' ? 'int' : stringEncoding(v);
-    if (encoding === 'int') {
-      const n = Number(v);
-      if (n >= 0 && n < SHARED_INTEGERS) refcount = SHARED_REFCOUNT;
-    }
-  } else {
-    encoding = v.encoding();
-  }
   const serialized = serializedLength(c, v);
   c.reply.simple(
-    `Value at:${addressOf(v)} refcount:${refcount} encoding:${encoding} serializedlength:${serialized} lru:0 lru_seconds_idle:0`,
+    `Value at:${addressOf(v)} refcount:${refcountOf(v)} encoding:${encodingOf(v)} serializedlength:${serialized} lru:0 lru_seconds_idle:0`,
   );
 }
 

@@ -7,7 +7,7 @@ import type { Value } from '../keyspace/value.js';
 import type { AccessClocks } from '../eviction/access-clocks.js';
 
 /** Redis keeps integers below this as shared objects, reported with this refcount. */
-const SHARED_INTEGERS = 10000n;
+const SHARED_INTEGERS = 10000;
 const SHARED_REFCOUNT = 2147483647;
 /** Longest string Redis stores embedded with its object header. */
 const EMBSTR_MAX = 44;
@@ -50,9 +50,27 @@ function lookup(c: Ctx, key: string): Value | undefined {
   return v;
 }
 
+/** OBJECT ENCODING's answer for a value (DEBUG OBJECT's too). */
+export function encodingOf(v: Value): string {
+  if (typeof v === 'string') return stringEncoding(v);
+  return typeof v === 'number' ? 'int' : v.encoding();
+}
+
+/** OBJECT REFCOUNT's answer (DEBUG OBJECT's too): every value is referenced once, but the small integers Redis shares. */
+export function refcountOf(v: Value): number {
+  let shared = false;
+  if (typeof v === 'number') {
+    shared = v >= 0 && v < SHARED_INTEGERS;
+  } else if (typeof v === 'string' && v.length <= 5) {
+    const n = toInt64(v);
+    shared = n !== null && n >= 0n && Number(n) < SHARED_INTEGERS;
+  }
+  return shared ? SHARED_REFCOUNT : 1;
+}
+
 function encoding(c: Ctx, argv: string[]): void {
   const v = lookup(c, argv[2]);
-  if (v !== undefined) c.reply.bulk(typeof v === 'string' ? stringEncoding(v) : typeof v === 'number' ? 'int' : v.encoding());
+  if (v !== undefined) c.reply.bulk(encodingOf(v));
 }
 
 function clocks(c: Ctx): AccessClocks | null {
@@ -75,18 +93,9 @@ function idletime(c: Ctx, argv: string[]): void {
   c.reply.integer(Math.floor(access.idleMs(c.db, argv[2]) / 1000));
 }
 
-/** Every value is referenced once, except the small integers Redis shares. */
 function refcount(c: Ctx, argv: string[]): void {
   const v = lookup(c, argv[2]);
-  if (v === undefined) return;
-  let shared = false;
-  if (typeof v === 'number') {
-    shared = v >= 0 && v < SHARED_INTEGERS;
-  } else if (typeof v === 'string' && v.length <= 5) {
-    const n = toInt64(v);
-    shared = n !== null && n >= 0n && n < SHARED_INTEGERS;
-  }
-  c.reply.integer(shared ? SHARED_REFCOUNT : 1);
+  if (v !== undefined) c.reply.integer(refcountOf(v));
 }
 
 function help(c: Ctx, argv: string[]): void {

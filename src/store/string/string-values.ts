@@ -14,7 +14,8 @@ export function byteForm(v: StringValue): BytesValue {
 
 /** The value as one byte string: a copy, O(n), for a long MutableString. */
 export function stringText(v: StringValue): string {
-  return typeof v === 'string' ? v : typeof v === 'number' ? integerText(v) : v.toString();
+  const bytes = byteForm(v);
+  return typeof bytes === 'string' ? bytes : bytes.toString();
 }
 
 function stringOrFail(v: Value | undefined): StringValue | undefined {

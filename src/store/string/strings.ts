@@ -1,7 +1,7 @@
 import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, WRONGTYPE, wrongArity } from '../../core/errors.js';
-import { intArg, integerText } from '../../core/numbers.js';
+import { intArg } from '../../core/numbers.js';
 import { MutableString } from '../keyspace/mutable-string.js';
 import { isString } from '../keyspace/value.js';
 import { counterCommands } from './counters.js';
@@ -16,8 +16,7 @@ function get(c: Ctx, argv: string[]): void {
   const v = c.db.read(argv[1]);
   if (v === undefined) c.reply.nullBulk();
   else if (typeof v === 'string') c.reply.bulk(v);
-  else if (typeof v === 'number') c.reply.bulk(integerText(v));
-  else if (v.type === 'string') v.writeBulk(c.reply);
+  else if (isString(v)) replyString(c, v);
   else throw new CommandError(WRONGTYPE);
 }
 
