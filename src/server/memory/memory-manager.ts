@@ -3,14 +3,18 @@ import { AccessClocks } from '../../store/eviction/access-clocks.js';
 import { Evictor, type EvictionResult } from '../../store/eviction/evict.js';
 import { KeySizeTotals } from '../../store/eviction/key-sizes.js';
 import { accessMode } from '../../store/eviction/policies.js';
+import { unaccountedInUse } from '../../store/compact/unaccounted.js';
 import type { Server } from '../server.js';
 import { evictClients } from './client-eviction.js';
 import { clientMemory } from '../commands/client-list.js';
 
-/** The process's JavaScript heap and off-heap allocations: used_memory while no limit is set. */
+/**
+ * The process's JavaScript heap and off-heap allocations, the keyspace's
+ * slabs and tables among them: used_memory while no limit is set.
+ */
 export function heapInUse(): number {
   const m = process.memoryUsage();
-  return m.heapUsed + m.external;
+  return m.heapUsed + m.external + unaccountedInUse();
 }
 
 /**

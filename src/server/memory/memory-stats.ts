@@ -2,6 +2,7 @@ import v8 from 'node:v8';
 import { MAP_ENTRY } from '../../store/keyspace/heap-size.js';
 import type { Server } from '../server.js';
 import { memoryFigures } from './memory-info.js';
+import { unaccountedInUse } from '../../store/compact/unaccounted.js';
 
 /** One MEMORY STATS entry: a number (integer or double), or a database's own map. */
 export type StatValue = { int: number } | { double: number } | { db: [string, number][] };
@@ -9,14 +10,14 @@ export type StatValue = { int: number } | { double: number } | { db: [string, nu
 /**
  * MEMORY STATS in Redis 7.2's order and names. What Redis gets from its
  * allocator comes from V8 here: allocated is the heap in use plus off-heap
- * buffers, active the heap reserved plus those buffers, resident the
+ * buffers (the keyspace's slabs among them), active the heap reserved plus those buffers, resident the
  * process's RSS. A database's hash table overhead is its dictionary's and its deadlines' entries.
  */
 export function memoryStats(server: Server): [string, StatValue][] {
   const f = memoryFigures(server);
   const heap = process.memoryUsage();
-  const allocated = heap.heapUsed + heap.external;
-  const active = heap.heapTotal + heap.external;
+  const allocated = heap.heapUsed + heap.external + unaccountedInUse();
+  const active = heap.heapTotal + heap.external + unaccountedInUse();
   const out: [string, StatValue][] = [
     ['peak.allocated', { int: f.peak }],
     ['total.allocated', { int: f.used }],

@@ -1,3 +1,5 @@
+import { unaccountedInt32 } from './unaccounted.js';
+
 export const CHUNK_BITS = 10;
 /** Entries per chunk: what one write into a shared chunk copies. */
 export const CHUNK = 1 << CHUNK_BITS;
@@ -73,6 +75,11 @@ export class DenseTable {
     return this.chunks[i >>> CHUNK_BITS][(i & CHUNK_MASK) * this.stride] as string;
   }
 
+  /** Whether position `i` holds `key`: what a probe asks on a full hash match. */
+  protected keyIs(i: number, key: string): boolean {
+    return this.keyAt(i) === key;
+  }
+
   protected companionAt(i: number): unknown {
     return this.chunks[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2 + 1];
   }
@@ -104,15 +111,17 @@ export class DenseTable {
     for (let i = home(h, table.length); ; i = (i + 1) & mask) {
       const e = table[2 * i];
       if (e === 0) return -i - 1;
-      if (table[2 * i + 1] === h && this.keyAt(e - 1) === key) return i;
+      if (table[2 * i + 1] === h && this.keyIs(e - 1, key)) return i;
     }
   }
 
   /**
    * Appends a key absent from the table at position `size`, given its hash
-   * and what `locate` answered for it (and a hash's value); returns its position.
+   * and what `locate` answered for it (and a hash's value); returns its
+   * position. A subclass may keep a number standing for the key (KeyTable's
+   * record handle), which its own keyAt then reads.
    */
-  protected insert(key: string, h: number, miss: number, value: unknown): number {
+  protected insert(key: string | number, h: number, miss: number, value: unknown): number {
     const s = this.located;
     let table = this.shards[s];
     let slot = -miss - 1;
@@ -128,7 +137,7 @@ export class DenseTable {
     const at = k & CHUNK_MASK;
     if (c === this.chunks.length) {
       this.chunks.push(this.stride === 1 ? [key] : [key, value]);
-      this.hashChunks.push(new Int32Array(c === 0 ? FIRST_HASHES : CHUNK));
+      this.hashChunks.push(c === 0 ? new Int32Array(FIRST_HASHES) : unaccountedInt32(CHUNK));
       this.owned?.push(true);
     } else {
       const chunk = this.writable(c);
@@ -139,7 +148,8 @@ export class DenseTable {
     }
     let hashes = this.hashChunks[c];
     if (at === hashes.length) {
-      hashes = new Int32Array(Math.min(CHUNK, 2 * at));
+      const room = Math.min(CHUNK, 2 * at);
+      hashes = room === CHUNK ? unaccountedInt32(CHUNK) : new Int32Array(room);
       hashes.set(this.hashChunks[c]);
       this.hashChunks[c] = hashes;
     }
@@ -318,8 +328,11 @@ const spares = new Map<number, Int32Array[]>();
 /** Spare tables kept per length: a split lets go of one and takes two. */
 const SPARES_PER_LENGTH = 8;
 
+/** Tables of this length and longer are kept where V8 does not count them (unaccounted.ts). */
+const UNACCOUNTED_TABLE = 1024;
+
 function takeTable(length: number): Int32Array {
-  return spares.get(length)?.pop() ?? new Int32Array(length);
+  return spares.get(length)?.pop() ?? (length >= UNACCOUNTED_TABLE ? unaccountedInt32(length) : new Int32Array(length));
 }
 
 /** Hands back a table that nothing references any more. */

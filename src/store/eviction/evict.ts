@@ -108,10 +108,7 @@ export class Evictor {
       for (let c = this.pool.pop(); c !== undefined; c = this.pool.pop()) {
         const db = dbs[c.db];
         // Still at the position it was offered from (a removal since may have moved another key there), else looked up.
-        if (c.at >= 0 && c.at < db.dict.size && db.dict.keyAt(c.at) === c.key) {
-          db.dict.found = c.at;
-          return [db, c.key];
-        }
+        if (db.dict.holdsAt(c.at, c.key)) return [db, c.key];
         if (this.candidates(db).has(c.key)) return [db, c.key];
       }
     }

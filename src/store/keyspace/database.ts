@@ -113,17 +113,27 @@ export class Database {
   set(key: string, value: Value, keepTtl = false): void {
     if (this.guard !== null) this.guard.before(key);
     if (this.ks.notifyNew && !this.dict.has(key)) this.ks.notify(this, 'n', 'new', key);
-    this.meter(key, this.dict.set(key, value), value);
+    this.write(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
-    // modified() less the size hook: meter() has counted the new value already.
+    // modified() less the size hook: write() has counted the new value already.
     this.ks.dirty++;
     this.signal(key);
     if (this.ks.waiters !== null) this.stored(key, value);
   }
 
-  /** maxmemory's accounting and the access clocks hear of a value just stored at `key` in place of `old`. */
-  private meter(key: string, old: Value | undefined, value: Value): void {
-    this.ks.sizes?.stored(this, key, old, value);
+  /**
+   * Stores in the dictionary, and maxmemory's accounting and the access
+   * clocks hear of it. Only the accounting needs the value replaced, which
+   * the dictionary makes a string of when it kept it as bytes.
+   */
+  private write(key: string, value: Value): void {
+    const sizes = this.ks.sizes;
+    if (sizes === null) {
+      if (this.dict.store(key, value)) this.ks.access?.created(this);
+      return;
+    }
+    const old = this.dict.set(key, value);
+    sizes.stored(this, key, old, value);
     if (old === undefined) this.ks.access?.created(this);
   }
 
@@ -149,8 +159,8 @@ export class Database {
    */
   replaceForm(key: string, value: Value): void {
     if (this.guard !== null) this.guard.before(key);
-    const old = this.dict.set(key, value);
-    if (this.ks.sizes !== null) this.ks.sizes.stored(this, key, old, value);
+    if (this.ks.sizes === null) this.dict.store(key, value);
+    else this.ks.sizes.stored(this, key, this.dict.set(key, value), value);
   }
 
   /**
@@ -162,7 +172,7 @@ export class Database {
   put(key: string, value: Value, deadline: number): void {
     if (this.guard !== null) this.guard.before(key);
     if (this.ks.notifyNew) this.ks.notify(this, 'n', 'new', key);
-    this.meter(key, this.dict.set(key, value), value);
+    this.write(key, value);
     if (this.ks.waiters !== null) this.stored(key, value);
     if (deadline !== -1) this.expires.set(key, deadline);
     else if (this.expires.size !== 0) this.expires.delete(key);
@@ -185,8 +195,12 @@ export class Database {
   /** Removes without breaking WATCH or counting a change: for callers that do so themselves. */
   remove(key: string): void {
     if (this.guard !== null) this.guard.before(key);
-    const old = this.dict.take(key);
-    if (old !== undefined && this.ks.sizes !== null) this.ks.sizes.removed(this, key, old);
+    const sizes = this.ks.sizes;
+    if (sizes === null) this.dict.delete(key);
+    else {
+      const old = this.dict.take(key);
+      if (old !== undefined) sizes.removed(this, key, old);
+    }
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.partExpires.size !== 0) this.partExpires.delete(key);
     if (this.ks.waiters !== null) this.ks.waiters.keyRemoved(this, key);

@@ -1,11 +1,33 @@
+import { byteString } from '../../protocol/byte-string.js';
+import { ByteSlabs, MAX_BLOCK, offsetOf } from '../compact/byte-slabs.js';
 import { CHUNK, CHUNK_BITS, CHUNK_MASK, DenseTable } from '../compact/dense-table.js';
 import { hashMember } from '../compact/member-hash.js';
+import { unaccountedInt32 } from '../compact/unaccounted.js';
 import type { Value } from './value.js';
+
+/** What a chunk holds in place of a value that its key's record holds. */
+const IN_RECORD: unknown = Object.freeze({ inRecord: true });
+/** A record's bytes besides its key and value: the key's length (one byte) and the value's (two). */
+const RECORD_HEAD = 3;
+/** The longest key a record holds: its length is one byte. */
+const MAX_RECORD_KEY = 255;
 
 /**
  * A database's key → value dictionary: a DenseTable of key and value
  * pairs, and beside them, once a server keeps them, each key's access
  * stamp (Redis keeps 24 bits of it in every object).
+ *
+ * A key of up to 255 bytes is kept as bytes in a record outside V8's heap
+ * (ByteSlabs), and its value with it when that is a plain string that
+ * fits (a record is at most MAX_BLOCK bytes); the chunk then holds the
+ * record's handle, a small integer, and IN_RECORD for the value. Keys
+ * and small strings are most of what a keyspace holds, and kept as JS
+ * strings every one of them was copied by the scavenge after it arrived
+ * and marked by every mark-compact after that: a million keys arriving
+ * made pauses of 6-17 ms (docs/benchmarks.md). Reading a key or a value
+ * from its record makes a string of it, which dies young; a key is
+ * compared with a record's bytes in place. Longer keys and every other
+ * value stay JS values in the chunk.
  *
  * Dense positions are what the keyspace's own needs ask of it: SCAN's
  * stateless cursor (positions left to visit), RANDOMKEY and random
@@ -18,12 +40,26 @@ import type { Value } from './value.js';
  * and a client often repeats one: every access tries the position the last
  * one found (`found`) before it hashes the key, which a JS Map does only once
  * per string (V8 keeps the hash in it) and this table in JavaScript each time.
+ *
+ * The chunks are never shared (no frozen view or clone is taken of a
+ * keyspace: snapshots walk it with liveEntries), so they are written in place.
  */
 export class KeyTable extends DenseTable {
-  /** The position of the key that the last get, set or indexOf found or inserted (or a caller that checked a position's key itself). */
+  /** The position of the key that the last get, set, indexOf or holdsAt found or inserted. */
   found = -1;
+  /**
+   * The key string that last found `found`'s key, while that position still
+   * holds it (else null): a client repeating a key sends the string the
+   * parser made for it before, and a reference compare then stands for
+   * comparing the record's bytes.
+   */
+  private foundKey: string | null = null;
   /** Per chunk, the access stamp of each position; null until keepStamps. */
   private stamps: Int32Array[] | null = null;
+  /** Where keys and values kept as bytes are. */
+  private readonly records = new ByteSlabs();
+  /** Whether the record newRecord last made holds the value too. */
+  private valueKept = false;
 
   constructor(shardTarget?: number) {
     super(2, shardTarget);
@@ -32,17 +68,48 @@ export class KeyTable extends DenseTable {
   /** `found` when it still holds `key`, else -1: the check every access makes before hashing. */
   private atFound(key: string): number {
     const at = this.found;
-    return at >= 0 && at < this.size && this.keyAt(at) === key ? at : -1;
+    if (key === this.foundKey) return at;
+    if (at < 0 || at >= this.size || !this.keyIs(at, key)) return -1;
+    this.foundKey = key;
+    return at;
+  }
+
+  /** Whether position `i` holds `key`; if it does, `i` becomes `found`. */
+  holdsAt(i: number, key: string): boolean {
+    if (i < 0 || i >= this.size || !this.keyIs(i, key)) return false;
+    this.found = i;
+    this.foundKey = key;
+    return true;
+  }
+
+  override keyAt(i: number): string {
+    const k = this.chunks[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2];
+    if (typeof k === 'string') return k;
+    const b = this.records.slab(k as number);
+    const o = offsetOf(k as number);
+    return byteString(b, o + 1, b[o]);
+  }
+
+  protected override keyIs(i: number, key: string): boolean {
+    const k = this.chunks[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2];
+    if (typeof k === 'string') return k === key;
+    const b = this.records.slab(k as number);
+    const o = offsetOf(k as number) + 1;
+    const n = key.length;
+    if (b[o - 1] !== n) return false;
+    for (let j = 0; j < n; j++) if (b[o + j] !== key.charCodeAt(j)) return false;
+    return true;
   }
 
   get(key: string): Value | undefined {
     const last = this.atFound(key);
-    if (last >= 0) return this.companionAt(last) as Value;
+    if (last >= 0) return this.valueAt(last);
     const slot = this.locate(key, hashMember(key));
     if (slot < 0) return undefined;
     const i = this.positionAt(slot);
     this.found = i;
-    return this.companionAt(i) as Value;
+    this.foundKey = key;
+    return this.valueAt(i);
   }
 
   has(key: string): boolean {
@@ -52,37 +119,133 @@ export class KeyTable extends DenseTable {
   /** The key's position, or -1; a position holds its key until a removal moves the last key into it. */
   indexOf(key: string): number {
     const slot = this.locate(key, hashMember(key));
-    return slot < 0 ? -1 : (this.found = this.positionAt(slot));
+    if (slot < 0) return -1;
+    this.foundKey = key;
+    return (this.found = this.positionAt(slot));
   }
 
   /** The value at position `i` (0 ≤ i < size). */
   valueAt(i: number): Value {
-    return this.companionAt(i) as Value;
+    const v = this.companionAt(i);
+    if (v !== IN_RECORD) return v as Value;
+    const k = this.chunks[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2] as number;
+    const b = this.records.slab(k);
+    const at = offsetOf(k) + 1 + b[offsetOf(k)];
+    return byteString(b, at + 2, b[at] | (b[at + 1] << 8));
   }
 
   /** Stores a value; returns the one it replaced, undefined when the key is new. */
   set(key: string, value: Value): Value | undefined {
-    const last = this.atFound(key);
-    if (last >= 0) {
-      const old = this.companionAt(last) as Value;
-      this.setCompanion(last, value);
-      return old;
-    }
-    const h = hashMember(key);
-    const slot = this.locate(key, h);
-    if (slot >= 0) {
-      const i = this.positionAt(slot);
-      this.found = i;
-      const old = this.companionAt(i) as Value;
-      this.setCompanion(i, value);
-      return old;
-    }
-    this.found = this.insert(key, h, slot, value);
-    return undefined;
+    const i = this.existing(key, value);
+    if (i < 0) return undefined;
+    const old = this.valueAt(i);
+    this.replaceAt(i, value);
+    return old;
   }
 
+  /**
+   * Stores a value; true when the key is new. Unlike set it does not read
+   * the value it replaces, which for one kept as bytes would make a string.
+   */
+  store(key: string, value: Value): boolean {
+    const i = this.existing(key, value);
+    if (i < 0) return true;
+    this.replaceAt(i, value);
+    return false;
+  }
+
+  /** The position of `key`, which becomes `found`; a key not there is added with `value`, and -1 answered. */
+  private existing(key: string, value: Value): number {
+    const last = this.atFound(key);
+    if (last >= 0) return last;
+    const h = hashMember(key);
+    const slot = this.locate(key, h);
+    this.foundKey = key;
+    if (slot >= 0) return (this.found = this.positionAt(slot));
+    const record = this.newRecord(key, value);
+    this.found = record < 0 ? this.insert(key, h, slot, value) : this.insert(record, h, slot, this.valueKept ? IN_RECORD : value);
+    return -1;
+  }
+
+  /** Puts `value` at position `i`: in the key's record when it is a string that fits, else in the chunk. */
+  private replaceAt(i: number, value: Value): void {
+    const chunk = this.chunks[i >>> CHUNK_BITS];
+    const at = (i & CHUNK_MASK) * 2;
+    const k = chunk[at];
+    if (typeof k === 'number' && typeof value === 'string') {
+      const record = this.keepValue(k, value);
+      if (record >= 0) {
+        chunk[at] = record;
+        chunk[at + 1] = IN_RECORD;
+        return;
+      }
+    }
+    chunk[at + 1] = value;
+  }
+
+  /**
+   * A record of `key` (and of `value` when it fits, which sets
+   * `valueKept`), or -1 when the key is too long or not all bytes.
+   */
+  private newRecord(key: string, value: Value): number {
+    const n = key.length;
+    if (n > MAX_RECORD_KEY) return -1;
+    const keep = typeof value === 'string' && RECORD_HEAD + n + value.length <= MAX_BLOCK;
+    const record = this.records.alloc(RECORD_HEAD + n + (keep ? value.length : 0));
+    if (record < 0) return -1;
+    const b = this.records.slab(record);
+    const o = offsetOf(record);
+    b[o] = n;
+    for (let j = 0; j < n; j++) {
+      const c = key.charCodeAt(j);
+      if (c > 255) {
+        this.records.release(record);
+        return -1;
+      }
+      b[o + 1 + j] = c;
+    }
+    this.valueKept = keep && writeValue(b, o + 1 + n, value as string);
+    return record;
+  }
+
+  /**
+   * Puts `value` in the record `record` of a key, or in a new one (the key
+   * copied) when it needs more room or far less; returns the record that
+   * holds both, or -1 when the value cannot be kept as bytes (the record
+   * then still holds the key).
+   */
+  private keepValue(record: number, value: string): number {
+    const b0 = this.records.slab(record);
+    const o0 = offsetOf(record);
+    const n = b0[o0];
+    const need = RECORD_HEAD + n + value.length;
+    if (need > MAX_BLOCK) return -1;
+    const room = this.records.capacity(record);
+    if (need <= room && (room <= 64 || need * 2 > room)) return writeValue(b0, o0 + 1 + n, value) ? record : -1;
+    const moved = this.records.alloc(need);
+    if (moved < 0) return -1;
+    const b = this.records.slab(moved);
+    const o = offsetOf(moved);
+    for (let j = 0; j <= n; j++) b[o + j] = b0[o0 + j];
+    if (!writeValue(b, o + 1 + n, value)) {
+      this.records.release(moved);
+      return -1;
+    }
+    this.records.release(record);
+    return moved;
+  }
+
+  /** Removes a key; false when it was not there. Unlike take it does not read the value. */
   delete(key: string): boolean {
-    return this.take(key) !== undefined;
+    const at = this.atFound(key);
+    if (at >= 0) {
+      this.removeEntry(at);
+      return true;
+    }
+    const slot = this.locate(key, hashMember(key));
+    if (slot < 0) return false;
+    this.removeEntry(this.positionAt(slot), slot);
+    return true;
   }
 
   /**
@@ -94,27 +257,30 @@ export class KeyTable extends DenseTable {
   take(key: string): Value | undefined {
     const at = this.atFound(key);
     if (at >= 0) {
-      const v = this.companionAt(at) as Value;
+      const v = this.valueAt(at);
       this.removeEntry(at);
       return v;
     }
     const slot = this.locate(key, hashMember(key));
     if (slot < 0) return undefined;
     const i = this.positionAt(slot);
-    const v = this.companionAt(i) as Value;
+    const v = this.valueAt(i);
     this.removeEntry(i, slot);
     return v;
   }
 
-  protected override insert(key: string, h: number, miss: number, value: unknown): number {
+  protected override insert(key: string | number, h: number, miss: number, value: unknown): number {
     const k = super.insert(key, h, miss, value);
     const stamps = this.stamps;
-    if (stamps !== null && k >>> CHUNK_BITS === stamps.length) stamps.push(new Int32Array(CHUNK));
+    if (stamps !== null && k >>> CHUNK_BITS === stamps.length) stamps.push(unaccountedInt32(CHUNK));
     return k;
   }
 
-  /** The last key moves into the hole, and its stamp with it. */
+  /** The entry's record is let go; the last key moves into the hole, and its stamp with it. */
   protected override removeEntry(i: number, slot = -1): void {
+    const k = this.chunks[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2];
+    if (typeof k === 'number') this.records.release(k);
+    this.foundKey = null;
     const stamps = this.stamps;
     if (stamps !== null) {
       const last = this.size - 1;
@@ -127,7 +293,7 @@ export class KeyTable extends DenseTable {
   /** Starts keeping stamps, every key's set to `stamp`. A new key's is whatever setStampAt writes. */
   keepStamps(stamp: number): void {
     const chunks = Math.ceil(this.size / CHUNK);
-    this.stamps = Array.from({ length: chunks }, () => new Int32Array(CHUNK).fill(stamp));
+    this.stamps = Array.from({ length: chunks }, () => unaccountedInt32(CHUNK).fill(stamp));
   }
 
   /** The stamp at position `i`; stamps must be kept. */
@@ -151,12 +317,12 @@ export class KeyTable extends DenseTable {
 
   /** The keys in position order; the table must not change during the iteration. */
   *keys(): IterableIterator<string> {
-    for (const chunk of this.chunks) for (let i = 0; i < chunk.length; i += 2) yield chunk[i] as string;
+    for (let i = 0; i < this.size; i++) yield this.keyAt(i);
   }
 
   /** The entries in position order; the table must not change during the iteration. */
   *entries(): IterableIterator<[string, Value]> {
-    for (const chunk of this.chunks) for (let i = 0; i < chunk.length; i += 2) yield [chunk[i] as string, chunk[i + 1] as Value];
+    for (let i = 0; i < this.size; i++) yield [this.keyAt(i), this.valueAt(i)];
   }
 
   /**
@@ -172,7 +338,23 @@ export class KeyTable extends DenseTable {
       if (next > this.size) next = this.size;
       if (next === 0) return;
       next--;
-      yield [this.keyAt(next), this.companionAt(next) as Value];
+      yield [this.keyAt(next), this.valueAt(next)];
     }
   }
+}
+
+/**
+ * Writes `value`'s length (two bytes) and bytes at `o`; false when a char
+ * is not a byte, which only a value made outside the protocol can hold.
+ */
+function writeValue(b: Buffer, o: number, value: string): boolean {
+  const n = value.length;
+  b[o] = n & 255;
+  b[o + 1] = n >>> 8;
+  for (let j = 0; j < n; j++) {
+    const c = value.charCodeAt(j);
+    if (c > 255) return false;
+    b[o + 2 + j] = c;
+  }
+  return true;
 }

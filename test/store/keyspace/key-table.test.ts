@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { KeyTable } from '../../../src/store/keyspace/key-table.js';
+import type { Value } from '../../../src/store/keyspace/value.js';
 import { seededInts } from '../../helpers/seeded.js';
 
 /** Every key's position answers for it, and positions 0..size-1 hold exactly the model's keys. */
-function expectConsistent(t: KeyTable, model: Map<string, string>): void {
+function expectConsistent(t: KeyTable, model: Map<string, Value>): void {
   expect(t.size).toBe(model.size);
   const keys = [...t.keys()];
   expect(new Set(keys)).toEqual(new Set(model.keys()));
@@ -131,5 +132,107 @@ describe('KeyTable', () => {
     const drawn = new Set<string>();
     for (let i = 0; i < 1000; i++) drawn.add(t.randomKey()!);
     expect(drawn.size).toBe(8);
+  });
+
+  describe('keys and values kept as bytes', () => {
+    /** A byte string of `n` chars, every byte value in turn from `from`. */
+    const bytes = (n: number, from = 0): string => String.fromCharCode(...Array.from({ length: n }, (_, i) => (from + i) & 255));
+    const hash = { kind: 'a collection' } as unknown as Value;
+
+    test('every key and value reads back as stored, whatever its length or bytes', () => {
+      const t = new KeyTable();
+      const keys = ['', '\0', bytes(255), bytes(256), bytes(1000, 7), 'k\u0100', 'plain'];
+      const values: Value[] = ['', '\0\xff', bytes(1, 200), bytes(252), bytes(253), bytes(509), bytes(510), bytes(4096), 'v\u20ac', 42, -7, 2 ** 53 - 1, hash];
+      for (const k of keys) {
+        for (const v of values) {
+          t.set(k, v);
+          expect(t.get(k)).toBe(v);
+          expect(t.keyAt(t.found)).toBe(k);
+        }
+      }
+      expect(t.size).toBe(keys.length);
+      expect(new Set(t.keys())).toEqual(new Set(keys));
+      for (const k of keys) expect(t.take(k)).toBe(hash);
+      expect(t.size).toBe(0);
+    });
+
+    test('a key is found by its bytes, not by the string it was stored with', () => {
+      const t = new KeyTable();
+      const stored = ['user:', '1'].join('');
+      t.set(stored, 'v');
+      t.set('other', 'w');
+      // A different string object with the same bytes, and strings that differ in one byte or in length.
+      expect(t.get(String.fromCharCode(117, 115, 101, 114, 58, 49))).toBe('v');
+      expect(t.get('user:2')).toBeUndefined();
+      expect(t.get('user:')).toBeUndefined();
+      expect(t.get('user:10')).toBeUndefined();
+      expect(t.has('user:1')).toBe(true);
+    });
+
+    test('a value that grows past its record or shrinks far below it moves the record, and the key goes with it', () => {
+      const t = new KeyTable();
+      for (let i = 0; i < 100; i++) t.set(`k${i}`, 'x');
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 100; i += 2) {
+          const big = bytes(20 + ((i * 37 + round * 101) % 490), i);
+          expect(t.set(`k${i}`, big)).toBe(round === 0 ? 'x' : bytes(3, i));
+          expect(t.get(`k${i}`)).toBe(big);
+          t.set(`k${i}`, bytes(3, i));
+        }
+      }
+      for (let i = 0; i < 100; i++) expect(t.get(`k${i}`)).toBe(i % 2 === 0 ? bytes(3, i) : 'x');
+    });
+
+    test('store and delete answer whether the key was there without reading the value', () => {
+      const t = new KeyTable();
+      expect(t.store('a', 'one')).toBe(true);
+      expect(t.store('a', 'two')).toBe(false);
+      expect(t.get('a')).toBe('two');
+      expect(t.delete('a')).toBe(true);
+      expect(t.delete('a')).toBe(false);
+      expect(t.store('a', 'three')).toBe(true);
+    });
+
+    test('holdsAt answers whether a position holds a key and makes it found', () => {
+      const t = new KeyTable();
+      t.set('a', '1');
+      t.set('b', '2');
+      expect(t.holdsAt(0, 'b')).toBe(false);
+      expect(t.holdsAt(5, 'a')).toBe(false);
+      expect(t.holdsAt(-1, 'a')).toBe(false);
+      expect(t.holdsAt(1, 'b')).toBe(true);
+      expect(t.found).toBe(1);
+      expect(t.take('b')).toBe('2');
+      expect(t.get('a')).toBe('1');
+    });
+
+    test('stays consistent with a model through every form of key and value, growth and removals', () => {
+      const t = new KeyTable(8);
+      const model = new Map<string, Value>();
+      const rnd = seededInts(5);
+      const someKey = (): string => (rnd(10) === 0 ? bytes(250 + rnd(20), rnd(256)) : `key:${rnd(2000)}`);
+      const someValue = (): Value => {
+        switch (rnd(5)) {
+          case 0: return rnd(1000) - 500;
+          case 1: return bytes(rnd(600), rnd(256));
+          case 2: return rnd(50) === 0 ? hash : 'v\u0101';
+          default: return `v${rnd(100_000)}`;
+        }
+      };
+      for (let step = 0; step < 30_000; step++) {
+        const k = someKey();
+        const op = rnd(10);
+        if (op < 3) expect(t.delete(k)).toBe(model.delete(k));
+        else if (op === 3) {
+          expect(t.take(k)).toBe(model.get(k));
+          model.delete(k);
+        } else {
+          const v = someValue();
+          expect(t.set(k, v)).toBe(model.get(k));
+          model.set(k, v);
+        }
+      }
+      expectConsistent(t, model);
+    });
   });
 });

@@ -1,0 +1,102 @@
+import { unaccountedBytes } from './unaccounted.js';
+
+/** Bytes per slab: a handle's offset part counts its 8-byte units. */
+const SLAB_BYTES = 1 << 16;
+const UNIT_BITS = 3;
+const OFFSET_BITS = 16 - UNIT_BITS;
+const OFFSET_MASK = (1 << OFFSET_BITS) - 1;
+/**
+ * Slabs at most: a handle stays below 2^30, a small integer to V8, which a
+ * JS array holds without an object of its own (8 GiB of slabs).
+ */
+const MAX_SLABS = 1 << (30 - OFFSET_BITS);
+/** The largest block a slab hands out. */
+export const MAX_BLOCK = 512;
+/** Block sizes: 8-byte steps up to 64, then four steps per doubling. */
+const CLASS_SIZES = [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512];
+/** Per size in 8-byte units (rounded up), its class. */
+const CLASS_OF_UNITS = new Uint8Array(MAX_BLOCK / 8 + 1);
+for (let u = 0, c = 0; u < CLASS_OF_UNITS.length; u++) {
+  while (CLASS_SIZES[c] < u * 8) c++;
+  CLASS_OF_UNITS[u] = c;
+}
+
+/**
+ * Blocks of up to MAX_BLOCK bytes in slabs outside V8's heap, each slab cut
+ * into blocks of one size class, freed blocks kept per class for the next
+ * allocation of that class. A block is named by a handle, a number below
+ * 2^30: the collector never sees what the blocks hold, so data kept here
+ * is neither copied by scavenges nor marked by mark-compacts, whatever
+ * its amount (a million keys kept as strings on V8's heap made scavenges
+ * of 6-12 ms while they arrived: docs/benchmarks.md). Slabs are kept for
+ * as long as the store lives, as a malloc keeps its arenas.
+ */
+export class ByteSlabs {
+  /** The slabs; a handle's high bits index this. */
+  readonly slabs: Buffer[] = [];
+  /** Per slab, its class. */
+  private slabClass = new Uint8Array(64);
+  /** Per class, the slab being cut and the next unused offset in it (-1: none). */
+  private readonly cutting = new Int32Array(CLASS_SIZES.length).fill(-1);
+  private readonly cutAt = new Int32Array(CLASS_SIZES.length);
+  /** Per class, a stack of freed handles. */
+  private readonly free: Int32Array[] = CLASS_SIZES.map(() => new Int32Array(16));
+  private readonly freeCount = new Int32Array(CLASS_SIZES.length);
+
+  /** A block of at least `size` bytes (size ≤ MAX_BLOCK), or -1 when the slabs are exhausted. */
+  alloc(size: number): number {
+    const c = CLASS_OF_UNITS[(size + 7) >>> UNIT_BITS];
+    const n = this.freeCount[c];
+    if (n > 0) {
+      this.freeCount[c] = n - 1;
+      return this.free[c][n - 1];
+    }
+    let slab = this.cutting[c];
+    const bytes = CLASS_SIZES[c];
+    if (slab < 0 || this.cutAt[c] + bytes > SLAB_BYTES) {
+      if (this.slabs.length === MAX_SLABS) return -1;
+      slab = this.slabs.length;
+      this.slabs.push(unaccountedBytes(SLAB_BYTES));
+      if (slab === this.slabClass.length) {
+        const grown = new Uint8Array(slab * 2);
+        grown.set(this.slabClass);
+        this.slabClass = grown;
+      }
+      this.slabClass[slab] = c;
+      this.cutting[c] = slab;
+      this.cutAt[c] = 0;
+    }
+    const at = this.cutAt[c];
+    this.cutAt[c] = at + bytes;
+    return (slab << OFFSET_BITS) | (at >>> UNIT_BITS);
+  }
+
+  /** Gives a block back for reuse. */
+  release(handle: number): void {
+    const c = this.slabClass[handle >>> OFFSET_BITS];
+    let stack = this.free[c];
+    const n = this.freeCount[c];
+    if (n === stack.length) {
+      const grown = new Int32Array(n * 2);
+      grown.set(stack);
+      this.free[c] = stack = grown;
+    }
+    stack[n] = handle;
+    this.freeCount[c] = n + 1;
+  }
+
+  /** How many bytes the block `handle` has room for. */
+  capacity(handle: number): number {
+    return CLASS_SIZES[this.slabClass[handle >>> OFFSET_BITS]];
+  }
+
+  /** The slab holding block `handle`. */
+  slab(handle: number): Buffer {
+    return this.slabs[handle >>> OFFSET_BITS];
+  }
+}
+
+/** The offset of block `handle` in its slab. */
+export function offsetOf(handle: number): number {
+  return (handle & OFFSET_MASK) << UNIT_BITS;
+}

@@ -1,0 +1,44 @@
+import v8 from 'node:v8';
+import { describe, expect, test } from 'vitest';
+import { ByteSlabs, MAX_BLOCK, offsetOf } from '../../../src/store/compact/byte-slabs.js';
+import { unaccountedBytes } from '../../../src/store/compact/unaccounted.js';
+
+describe('ByteSlabs', () => {
+  test('blocks have room for what was asked, rounded to their class, and never overlap', () => {
+    const slabs = new ByteSlabs();
+    const blocks: { h: number; size: number }[] = [];
+    for (let size = 1; size <= MAX_BLOCK; size += 7) {
+      for (let n = 0; n < 100; n++) {
+        const h = slabs.alloc(size);
+        expect(slabs.capacity(h)).toBeGreaterThanOrEqual(size);
+        slabs.slab(h).fill(blocks.length & 255, offsetOf(h), offsetOf(h) + slabs.capacity(h));
+        blocks.push({ h, size });
+      }
+    }
+    // Every block still holds its own fill: none was handed out twice or ran into another.
+    const overwritten = blocks.filter(({ h }, i) => slabs.slab(h).subarray(offsetOf(h), offsetOf(h) + slabs.capacity(h)).some((x) => x !== (i & 255)));
+    expect(overwritten).toEqual([]);
+  });
+
+  test('a released block is handed out again for its class, and only for it', () => {
+    const slabs = new ByteSlabs();
+    const a = slabs.alloc(30);
+    const b = slabs.alloc(200);
+    slabs.release(a);
+    expect(slabs.alloc(200)).not.toBe(a);
+    expect(slabs.alloc(25)).toBe(a);
+    slabs.release(b);
+    expect(slabs.alloc(210)).toBe(b);
+  });
+
+  test('V8 does not count unaccounted memory as its external memory, which it does an ArrayBuffer\'s', () => {
+    const before = v8.getHeapStatistics().external_memory;
+    const unaccounted = Array.from({ length: 64 }, () => unaccountedBytes(1 << 16));
+    const afterUnaccounted = v8.getHeapStatistics().external_memory;
+    const counted = Array.from({ length: 64 }, () => Buffer.allocUnsafeSlow(1 << 16));
+    const afterCounted = v8.getHeapStatistics().external_memory;
+    expect(unaccounted.length + counted.length).toBe(128);
+    expect(afterUnaccounted - before).toBeLessThan(1 << 20);
+    expect(afterCounted - afterUnaccounted).toBeGreaterThanOrEqual(4 << 20);
+  });
+});
