@@ -1,5 +1,6 @@
 // The core section: redis-benchmark throughput (unpipelined and -P 16) and
 // memory per key, Sluice against redis-server in the same run.
+import { markPhase } from './lib/gc-pauses.mjs';
 import { KEY_VALUE, loadDistinctKeys } from './lib/key-load.mjs';
 import { firstReplyLine } from './lib/resp.mjs';
 import { runRedisBenchmark } from './lib/redis-benchmark.mjs';
@@ -97,6 +98,7 @@ function throughput(sizes, log) {
       for (let round = 0; round < ROUNDS; round++) {
         for (const row of rows) {
           const runOn = async (side, port) => {
+            markPhase(`${row.test.label} -P ${pipeline} on ${side === 'sluice' ? 'Sluice' : 'Redis'}, round ${round + 1}`);
             const [r] = await bench(port, [row.test.id], requests, pipeline);
             if (r !== undefined) row.runs[side].push(r);
           };

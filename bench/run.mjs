@@ -19,7 +19,7 @@ import * as tls from './tls.mjs';
 import * as tracking from './tracking.mjs';
 import * as types from './types.mjs';
 import { writeSection } from './lib/docs.mjs';
-import { describeGcPauses, takeGcPauses } from './lib/gc-pauses.mjs';
+import { describeGcPauses, markPhase, takeGcPauses } from './lib/gc-pauses.mjs';
 import { describeMachine, machineLines } from './lib/machine.mjs';
 import { pinSelf, ROOT, SLUICE_CLI } from './lib/servers.mjs';
 
@@ -73,7 +73,10 @@ async function main() {
   let failed = false;
   for (const section of sections) {
     console.log(`\n== ${section.title}${opts.quick ? ' (quick)' : ''}`);
-    const log = (msg) => console.log(`   ${msg}`);
+    const log = (msg) => {
+      markPhase(msg);
+      console.log(`   ${msg}`);
+    };
     try {
       takeGcPauses();
       const result = await section.run({ quick: opts.quick, machine, log });

@@ -90,7 +90,7 @@ async function launch(name, file, args, { port, dir, cpu, startTimeoutMs = 15000
   const exit = new Promise((resolve) => child.once('exit', (code, signal) => {
     exited = { code, signal };
     live.delete(child);
-    if (name === 'sluice') readGcLog(logPath, readyAfterMs);
+    if (name === 'sluice') readGcLog(logPath, readyAfterMs, spawnedAt);
     resolve();
   }));
   const log = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8').split('\n').slice(-15).join('\n') : '');
@@ -110,7 +110,7 @@ async function launch(name, file, args, { port, dir, cpu, startTimeoutMs = 15000
     pid: child.pid,
     log,
     /** The collections its --trace-gc log shows after start-up (gc-pauses.mjs, gcPausesIn); read once it has stopped. */
-    gcPauses: () => gcPausesIn(logPath, readyAfterMs),
+    gcPauses: () => gcPausesIn(logPath, readyAfterMs, spawnedAt),
     /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
     async stop(graceMs = 5000) {
       if (exited !== null) return;
