@@ -1,6 +1,7 @@
 // The pub/sub section: fan-out deliveries per second and publish-to-receive
 // latency, Sluice against redis-server in the same run, each server on
 // core 0 and this process (the load generator) on core 1.
+import { markPhase } from './lib/gc-pauses.mjs';
 import { PAYLOAD_BYTES, runFanout } from './lib/fanout.mjs';
 import { REDIS_SERVER, withBothServers } from './lib/servers.mjs';
 import { fmtInt, fmtRatio, median, renderMarkdown, renderText } from './lib/table.mjs';
@@ -49,6 +50,7 @@ function channelSubs(n) {
 }
 
 async function measure(server, c, durations, log) {
+  markPhase(`${server.name}: ${c.label}`);
   const m = await runFanout(server.port, {
     channel: c.channel,
     subscriptions: c.subscriptions,
@@ -58,6 +60,7 @@ async function measure(server, c, durations, log) {
     ...durations,
   });
   log(`${server.name}: ${c.label}: ${fmtInt(m.deliveriesPerSec)} deliveries/s, p99 ${m.p99Ms.toFixed(2)} ms`);
+  markPhase('between cases');
   return m;
 }
 

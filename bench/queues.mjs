@@ -2,6 +2,7 @@
 // LRANGE_100, LRANGE_600; unpipelined and -P 16), the queue test (one
 // producer pipelining LPUSH of 128-byte messages to 10 consumers looping on
 // BRPOP), and memory per list element; Sluice against redis-server in one run.
+import { markPhase } from './lib/gc-pauses.mjs';
 import { firstReplyLine, encode, pipelineLoad } from './lib/resp.mjs';
 import { runQueueLoad } from './lib/queue-load.mjs';
 import { runRedisBenchmark } from './lib/redis-benchmark.mjs';
@@ -82,6 +83,7 @@ function measure(sizes, log) {
         for (let round = 0; round < ROUNDS; round++) {
           for (const test of TESTS) {
             for (const t of round % 2 === 0 ? on : [...on].reverse()) {
+              markPhase(`${test.label} -P ${pipeline} on ${t.name}, round ${round + 1}`);
               const rps = await rpsOf(t.server.port, test.id, requests, pipeline);
               if (rps !== null) best[t.name].set(test.id, Math.max(best[t.name].get(test.id) ?? 0, rps));
             }
