@@ -1,7 +1,13 @@
 import { unaccountedBytes } from './unaccounted.js';
 
-/** Bytes per slab: a handle's offset part counts its 8-byte units. */
+/** Bytes per slab at most: a handle's offset part counts its 8-byte units. */
 const SLAB_BYTES = 1 << 16;
+/**
+ * A class's first slab: its slabs double from here to SLAB_BYTES, so that
+ * a database of a few keys in many size classes takes kilobytes, not 64
+ * KiB a class.
+ */
+const FIRST_SLAB_BYTES = 1 << 10;
 const UNIT_BITS = 3;
 const OFFSET_BITS = 16 - UNIT_BITS;
 const OFFSET_MASK = (1 << OFFSET_BITS) - 1;
@@ -39,6 +45,8 @@ export class ByteSlabs {
   /** Per class, the slab being cut and the next unused offset in it (-1: none). */
   private readonly cutting = new Int32Array(CLASS_SIZES.length).fill(-1);
   private readonly cutAt = new Int32Array(CLASS_SIZES.length);
+  /** Per class, the size of its next slab. */
+  private readonly nextSlabBytes = new Int32Array(CLASS_SIZES.length).fill(FIRST_SLAB_BYTES);
   /** Per class, a stack of freed handles. */
   private readonly free: Int32Array[] = CLASS_SIZES.map(() => new Int32Array(16));
   private readonly freeCount = new Int32Array(CLASS_SIZES.length);
@@ -53,10 +61,12 @@ export class ByteSlabs {
     }
     let slab = this.cutting[c];
     const bytes = CLASS_SIZES[c];
-    if (slab < 0 || this.cutAt[c] + bytes > SLAB_BYTES) {
+    if (slab < 0 || this.cutAt[c] + bytes > this.slabs[slab].length) {
       if (this.slabs.length === MAX_SLABS) return -1;
       slab = this.slabs.length;
-      this.slabs.push(unaccountedBytes(SLAB_BYTES));
+      const size = this.nextSlabBytes[c];
+      this.nextSlabBytes[c] = Math.min(SLAB_BYTES, size * 2);
+      this.slabs.push(unaccountedBytes(size));
       if (slab === this.slabClass.length) {
         const grown = new Uint8Array(slab * 2);
         grown.set(this.slabClass);

@@ -20,6 +20,16 @@ describe('ByteSlabs', () => {
     expect(overwritten).toEqual([]);
   });
 
+  test('a block of every size takes kilobytes of slabs, not 64 KiB a size class', () => {
+    const slabs = new ByteSlabs();
+    for (let size = 8; size <= MAX_BLOCK; size += 8) slabs.alloc(size);
+    const bytes = slabs.slabs.reduce((n, b) => n + b.length, 0);
+    expect(bytes).toBeLessThanOrEqual(64 * 1024);
+    // A class's slabs double up to 64 KiB as it fills.
+    for (let n = 0; n < 20_000; n++) slabs.alloc(16);
+    expect(Math.max(...slabs.slabs.map((b) => b.length))).toBe(64 * 1024);
+  });
+
   test('a released block is handed out again for its class, and only for it', () => {
     const slabs = new ByteSlabs();
     const a = slabs.alloc(30);
