@@ -40,6 +40,8 @@ for (let u = 0, c = 0; u < CLASS_OF_UNITS.length; u++) {
 export class ByteSlabs {
   /** The slabs; a handle's high bits index this. */
   readonly slabs: Buffer[] = [];
+  /** A DataView of each slab, which reads four bytes in one load. */
+  readonly views: DataView[] = [];
   /** Per slab, its class. */
   private slabClass = new Uint8Array(64);
   /** Per class, the slab being cut and the next unused offset in it (-1: none). */
@@ -66,7 +68,9 @@ export class ByteSlabs {
       slab = this.slabs.length;
       const size = this.nextSlabBytes[c];
       this.nextSlabBytes[c] = Math.min(SLAB_BYTES, size * 2);
-      this.slabs.push(unaccountedBytes(size));
+      const bytes = unaccountedBytes(size);
+      this.slabs.push(bytes);
+      this.views.push(new DataView(bytes.buffer, bytes.byteOffset, size));
       if (slab === this.slabClass.length) {
         const grown = new Uint8Array(slab * 2);
         grown.set(this.slabClass);
@@ -98,6 +102,11 @@ export class ByteSlabs {
   /** How many bytes the block `handle` has room for. */
   capacity(handle: number): number {
     return CLASS_SIZES[this.slabClass[handle >>> OFFSET_BITS]];
+  }
+
+  /** The view of the slab holding block `handle`. */
+  view(handle: number): DataView {
+    return this.views[handle >>> OFFSET_BITS];
   }
 
   /** The slab holding block `handle`. */

@@ -90,6 +90,7 @@ export class KeyTable extends DenseTable {
     return byteString(b, o + 1, b[o]);
   }
 
+  /** A record's key is compared four bytes a load: a probe's hash matched, so the bytes nearly always do too. */
   protected override keyIs(i: number, key: string): boolean {
     const k = this.chunks[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2];
     if (typeof k === 'string') return k === key;
@@ -97,7 +98,17 @@ export class KeyTable extends DenseTable {
     const o = offsetOf(k as number) + 1;
     const n = key.length;
     if (b[o - 1] !== n) return false;
-    for (let j = 0; j < n; j++) if (b[o + j] !== key.charCodeAt(j)) return false;
+    const words = this.records.view(k as number);
+    let j = 0;
+    for (const end = n & ~3; j < end; j += 4) {
+      const c0 = key.charCodeAt(j);
+      const c1 = key.charCodeAt(j + 1);
+      const c2 = key.charCodeAt(j + 2);
+      const c3 = key.charCodeAt(j + 3);
+      // A char above 255 would spill into its neighbour's byte of the word: no record holds such a key.
+      if ((c0 | c1 | c2 | c3) > 255 || words.getInt32(o + j, true) !== (c0 | (c1 << 8) | (c2 << 16) | (c3 << 24))) return false;
+    }
+    for (; j < n; j++) if (b[o + j] !== key.charCodeAt(j)) return false;
     return true;
   }
 

@@ -169,6 +169,19 @@ describe('KeyTable', () => {
       expect(t.has('user:1')).toBe(true);
     });
 
+    test('a key with a char above 255 never matches a record whose bytes its chars would spill into', () => {
+      const t = new KeyTable();
+      // Four bytes a word: 0x100 in one char would carry into the next byte, or out of the word.
+      for (const stored of ['abc\0', '\0\x01\0\0', 'abcd\0\x01\0\0']) t.set(stored, 'kept');
+      for (const probe of ['abc\u0100', '\u0100\0\0\0', 'abcd\u0100\0\0\0']) {
+        expect(t.get(probe)).toBeUndefined();
+        t.set(probe, 'other');
+        expect(t.get(probe)).toBe('other');
+      }
+      for (const stored of ['abc\0', '\0\x01\0\0', 'abcd\0\x01\0\0']) expect(t.get(stored)).toBe('kept');
+      expect(t.size).toBe(6);
+    });
+
     test('a value that grows past its record or shrinks far below it moves the record, and the key goes with it', () => {
       const t = new KeyTable();
       for (let i = 0; i < 100; i++) t.set(`k${i}`, 'x');
