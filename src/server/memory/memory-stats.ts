@@ -10,8 +10,8 @@ export type StatValue = { int: number } | { double: number } | { db: [string, nu
 /**
  * MEMORY STATS in Redis 7.2's order and names. What Redis gets from its
  * allocator comes from V8 here: allocated is the heap in use plus off-heap
- * buffers (the keyspace's slabs among them), active the heap reserved plus those buffers, resident the
- * process's RSS. A database's hash table overhead is its dictionary's and its deadlines' entries.
+ * buffers (the keyspace's slabs among them), active the heap reserved plus
+ * those buffers, resident the process's RSS. A database's hash table overhead is its dictionary's and its deadlines' entries.
  */
 export function memoryStats(server: Server): [string, StatValue][] {
   const f = memoryFigures(server);

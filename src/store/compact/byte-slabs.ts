@@ -68,9 +68,9 @@ export class ByteSlabs {
       slab = this.slabs.length;
       const size = this.nextSlabBytes[c];
       this.nextSlabBytes[c] = Math.min(SLAB_BYTES, size * 2);
-      const bytes = unaccountedBytes(size);
-      this.slabs.push(bytes);
-      this.views.push(new DataView(bytes.buffer, bytes.byteOffset, size));
+      const memory = unaccountedBytes(size);
+      this.slabs.push(memory);
+      this.views.push(new DataView(memory.buffer, memory.byteOffset, size));
       if (slab === this.slabClass.length) {
         const grown = new Uint8Array(slab * 2);
         grown.set(this.slabClass);

@@ -8,10 +8,12 @@
  * outside the heap still set off mark-compacts as if the heap grew: a
  * million keys arriving, with their bytes in ArrayBuffer slabs, made one
  * every 150 ms, 6-7 ms each, with a heap of 25 MB (docs/benchmarks.md).
- * What is kept here either lives as long as its table or is handed back
- * for reuse by the table that let it go, so there is nothing for such a
- * collection to free. Allocating one costs some 20 µs (an ArrayBuffer's
- * about 6): for slabs and tables of kilobytes, not for small arrays.
+ * What is kept here mostly lives as long as its table (slabs, index
+ * tables, hash chunks), so a collection set off by its growth finds
+ * nothing of it to free; what a table let go is freed once the collector
+ * finds the table dead, as its strings would have been. Allocating one
+ * costs some 20 µs (an ArrayBuffer's about 6): for slabs and tables of
+ * kilobytes, not for small arrays.
  */
 export function unaccountedBytes(length: number): Buffer {
   return tracked(Buffer.from(new SharedArrayBuffer(length)), length);
