@@ -178,18 +178,22 @@ export class KeyTable extends DenseTable {
     return -1;
   }
 
-  /** Puts `value` at position `i`: in the key's record when it is a string that fits, else in the chunk. */
+  /**
+   * Puts `value` at position `i`: in the key's record when it is a string
+   * that fits, else in the chunk, the record then cut back to its key.
+   */
   private replaceAt(i: number, value: Value): void {
     const chunk = this.chunks[i >>> CHUNK_BITS];
     const at = (i & CHUNK_MASK) * 2;
     const k = chunk[at];
-    if (typeof k === 'number' && typeof value === 'string') {
-      const record = this.keepValue(k, value);
+    if (typeof k === 'number') {
+      const record = typeof value === 'string' ? this.keepValue(k, value) : -1;
       if (record >= 0) {
         chunk[at] = record;
         chunk[at + 1] = IN_RECORD;
         return;
       }
+      if (chunk[at + 1] === IN_RECORD) chunk[at] = this.keyOnly(k);
     }
     chunk[at + 1] = value;
   }
@@ -220,29 +224,49 @@ export class KeyTable extends DenseTable {
   }
 
   /**
-   * Puts `value` in the record `record` of a key, or in a new one (the key
-   * copied) when it needs more room or far less; returns the record that
-   * holds both, or -1 when the value cannot be kept as bytes (the record
-   * then still holds the key).
+   * Puts `value` in the record `record` of a key, or in a new one when it
+   * needs more room or far less (sized); returns the record that holds
+   * both, or -1 when the value cannot be kept as bytes (the record then
+   * still holds the key).
    */
   private keepValue(record: number, value: string): number {
-    const b0 = this.records.slab(record);
-    const o0 = offsetOf(record);
-    const n = b0[o0];
-    const need = RECORD_HEAD + n + value.length;
+    const need = RECORD_HEAD + this.records.slab(record)[offsetOf(record)] + value.length;
     if (need > MAX_BLOCK) return -1;
+    const sized = this.sized(record, need);
+    if (sized < 0) return -1;
+    const b = this.records.slab(sized);
+    const o = offsetOf(sized);
+    if (writeValue(b, o + 1 + b[o], value)) {
+      if (sized !== record) this.records.release(record);
+      return sized;
+    }
+    if (sized !== record) this.records.release(sized);
+    return -1;
+  }
+
+  /** The record of a key whose value has left it, moved to a smaller block when it held a long value. */
+  private keyOnly(record: number): number {
+    const sized = this.sized(record, RECORD_HEAD + this.records.slab(record)[offsetOf(record)]);
+    if (sized < 0 || sized === record) return record;
+    this.records.release(record);
+    return sized;
+  }
+
+  /**
+   * `record` itself when its block suits `need` bytes (room enough, and not
+   * more than twice that past 64 bytes), else a new block holding a copy
+   * of its key; -1 when no block is left.
+   */
+  private sized(record: number, need: number): number {
     const room = this.records.capacity(record);
-    if (need <= room && (room <= 64 || need * 2 > room)) return writeValue(b0, o0 + 1 + n, value) ? record : -1;
+    if (need <= room && (room <= 64 || need * 2 > room)) return record;
     const moved = this.records.alloc(need);
     if (moved < 0) return -1;
+    const b0 = this.records.slab(record);
+    const o0 = offsetOf(record);
     const b = this.records.slab(moved);
     const o = offsetOf(moved);
-    for (let j = 0; j <= n; j++) b[o + j] = b0[o0 + j];
-    if (!writeValue(b, o + 1 + n, value)) {
-      this.records.release(moved);
-      return -1;
-    }
-    this.records.release(record);
+    for (let j = 0, n = b0[o0]; j <= n; j++) b[o + j] = b0[o0 + j];
     return moved;
   }
 

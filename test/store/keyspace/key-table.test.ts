@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { KeyTable } from '../../../src/store/keyspace/key-table.js';
 import type { Value } from '../../../src/store/keyspace/value.js';
+import type { ByteSlabs } from '../../../src/store/compact/byte-slabs.js';
 import { seededInts } from '../../helpers/seeded.js';
 
 /** Every key's position answers for it, and positions 0..size-1 hold exactly the model's keys. */
@@ -194,6 +195,22 @@ describe('KeyTable', () => {
         }
       }
       for (let i = 0; i < 100; i++) expect(t.get(`k${i}`)).toBe(i % 2 === 0 ? bytes(3, i) : 'x');
+    });
+
+    test('a value that leaves its record for the chunk gives the record\'s room back', () => {
+      const t = new KeyTable();
+      const slabBytes = (): number => (t as unknown as { records: ByteSlabs }).records.slabs.reduce((n, b) => n + b.length, 0);
+      const long = bytes(500);
+      for (let i = 0; i < 200; i++) t.set(`k${i}`, long);
+      const held = slabBytes();
+      // A counter, a collection and a string too long for a record each take the value out of it.
+      for (let i = 0; i < 200; i++) t.set(`k${i}`, i % 3 === 0 ? i : i % 3 === 1 ? hash : bytes(600));
+      for (let i = 0; i < 200; i++) t.set(`n${i}`, long);
+      expect(slabBytes()).toBeLessThan(held * 1.2);
+      for (let i = 0; i < 200; i++) {
+        expect(t.get(`k${i}`)).toEqual(i % 3 === 0 ? i : i % 3 === 1 ? hash : bytes(600));
+        expect(t.get(`n${i}`)).toBe(long);
+      }
     });
 
     test('store and delete answer whether the key was there without reading the value', () => {
