@@ -1,5 +1,4 @@
-import { indexedRun, runEntry, runEntryIs, runFind, runFindLast, runRotated } from '../store/compact/indexed-run.js';
-import { ownCopy } from '../store/compact/packed.js';
+import { RunBlocks } from '../store/compact/run-blocks.js';
 
 /** Slots per chunk once a deque outgrows one small chunk: a power of two, so positions split with shifts. */
 const CHUNK_BITS = 5;
@@ -14,10 +13,30 @@ const FIRST_CHUNK = 4;
 
 /** A chunk being written: one slot per element. */
 type Open = (string | undefined)[];
-/** A chunk is open, or packed: an IndexedRun of the slots that were live when it was packed, entry k for slot k. */
-type Chunk = Open | string;
+/**
+ * A chunk is open, or packed: the handle of a run in `packedRuns` of the slots
+ * that were live when it was packed, entry k for slot k.
+ */
+type Chunk = Open | number;
 
 const NOTHING_SHARED = new Uint8Array(0);
+/** What a ring slot holds once its packed chunk is gone: every handle in a ring is one the deque holds. */
+const NO_CHUNK: Open = [];
+
+/** Every deque's packed chunks, in blocks outside V8's heap. */
+export const packedRuns = new RunBlocks();
+
+/**
+ * Gives back the packed chunks of a deque the collector found dead without
+ * its having let them go (discard): a table flushed whole, a snapshot
+ * dropped after a save. Each deque that packs a chunk registers the box
+ * that holds its current ring.
+ */
+const unreleased = new FinalizationRegistry<Chunk[][]>((box) => releaseRing(box[0]));
+
+function releaseRing(ring: readonly Chunk[]): void {
+  for (const chunk of ring) if (typeof chunk === 'number') packedRuns.release(chunk);
+}
 
 /**
  * A double-ended queue of byte strings in chunks (std::deque's layout).
@@ -28,18 +47,19 @@ const NOTHING_SHARED = new Uint8Array(0);
  * (no Array.prototype.shift, which V8 makes O(n) on large arrays), and
  * indexed access is O(1).
  *
- * Chunks away from the ends are packed: their elements in one string with
- * an offset table (store/compact/indexed-run.ts), about 2 bytes over the
- * elements' own where a string each costs 40, as Redis packs a quicklist's
- * nodes into listpacks. When a chunk is added at an end, the one or two
- * behind it are packed; reading or popping a packed chunk reads it in
- * place, and only a write into it opens it again (an array of slices). So
+ * Chunks away from the ends are packed: their elements in one run of bytes
+ * with an offset table, in a block outside V8's heap
+ * (store/compact/run-blocks.ts), about 2 bytes over the elements' own
+ * where a string each costs 40, as Redis packs a quicklist's nodes into
+ * listpacks. When a chunk is added at an end, the one or two behind it
+ * are packed; reading or popping a packed chunk reads it in place, and
+ * only a write into it opens it again (an array of its elements). So
  * that a deque breathing across a chunk edge does not pack and open the
  * same chunk over and over, a chunk opened by a push stays open while it is
  * within one chunk of its end (`reopenedFront`, `reopenedBack`): a chunk is
  * packed and opened again only CHUNK operations apart, so both costs are
  * O(1) per operation amortised. An insertion or removal inside rotates
- * the packed chunks it shifts without opening them (one new string each);
+ * the packed chunks it shifts without opening them (one new run each);
  * a write inside that does open some (set, a removal of several) packs
  * them again before it returns (`tidy`).
  *
@@ -47,7 +67,9 @@ const NOTHING_SHARED = new Uint8Array(0);
  * (4, 8, … CHUNK slots), so a short list costs a few words, not a full chunk.
  *
  * clone() shares the chunks instead of copying the elements: O(chunks), a
- * pointer per CHUNK elements. A packed chunk is a string and never changes.
+ * pointer per CHUNK elements. A packed chunk never changes; its run counts
+ * its holders and is freed when the last lets it go (a chunk opened,
+ * rotated or dropped, the deque discarded, or found dead by the collector).
  * From then on neither deque writes into an open chunk the other may hold:
  * the first write into one copies it (CHUNK slots) and the copy is the
  * writer's own, as a forked process's pages are copied on write. Popping
@@ -56,11 +78,13 @@ const NOTHING_SHARED = new Uint8Array(0);
  * only when an element in it is set or pushed. A deque of one chunk (every
  * short list) is copied instead, which costs no more.
  *
- * Ownership is never given back: reference counts would need every holder
- * to say when it is done with a chunk, and a clone is simply dropped. So a
- * deque whose clone is gone still copies each chunk that was shared once
- * before writing into it (a clone costs at most one chunk copy per chunk),
- * and tests a byte per write until none is left. A deque never cloned, or
+ * An open chunk's sharing is never given back: that would need every
+ * holder to say when it is done with the chunk, and a clone is simply
+ * dropped (its packed chunks are given back once the collector finds it
+ * dead, too late to spare a copy). So a deque whose clone is gone still
+ * copies each chunk that was shared once before writing into it (a clone
+ * costs at most one chunk copy per chunk), and tests a byte per write
+ * until none is left. A deque never cloned, or
  * whose shared chunks have all been copied, packed or dropped, tests one
  * integer.
  */
@@ -84,6 +108,8 @@ export class Deque {
   private reopenedBack: Open | null = null;
   /** Ring slot of the chunk an inside write opened and has not packed again yet, or -1. */
   private loose = -1;
+  /** Holds `dir` for the collector's clean-up (`unreleased`) once the deque has packed a chunk; null before. */
+  private box: Chunk[][] | null = null;
   /** Chunks allocated over the deque's life, copies of shared ones included (tests count work with it). */
   chunkAllocations = 0;
   /** Elements moved from one slot to another (regrowing a small chunk, inserting or removing inside). */
@@ -95,21 +121,21 @@ export class Deque {
   get(i: number): string {
     const p = this.head + i;
     const chunk = this.dir[(this.dirHead + (p >> CHUNK_BITS)) & (this.dir.length - 1)];
-    if (typeof chunk === 'string') return runEntry(chunk, p & CHUNK_MASK);
+    if (typeof chunk === 'number') return packedRuns.entry(chunk, p & CHUNK_MASK);
     return chunk[p & CHUNK_MASK] as string;
   }
 
   /** How many chunks in use are open (the rest are packed): O(chunks). */
   openChunks(): number {
     let open = 0;
-    for (let c = 0; c < this.chunks; c++) if (typeof this.dir[(this.dirHead + c) & (this.dir.length - 1)] !== 'string') open++;
+    for (let c = 0; c < this.chunks; c++) if (typeof this.dir[(this.dirHead + c) & (this.dir.length - 1)] !== 'number') open++;
     return open;
   }
 
   /**
-   * What the deque holds on the heap, by `stringSize` of a string's length:
-   * the ring, each open chunk's slots and its live elements (sampled from
-   * the first ones), each packed chunk's one string. O(chunks).
+   * What the deque holds, by `stringSize` of a string's length: the ring,
+   * each open chunk's slots and its live elements (sampled from the first
+   * ones), each packed chunk's block. O(chunks).
    */
   footprint(stringSize: (length: number) => number, samples: number): number {
     const mask = this.dir.length - 1;
@@ -121,8 +147,8 @@ export class Deque {
     let sampledBytes = 0;
     for (let c = 0; c < this.chunks; c++) {
       const chunk = this.dir[(this.dirHead + c) & mask];
-      if (typeof chunk === 'string') {
-        bytes += stringSize(chunk.length);
+      if (typeof chunk === 'number') {
+        bytes += packedRuns.bytes(chunk);
         continue;
       }
       openChunks++;
@@ -144,8 +170,8 @@ export class Deque {
 
   /**
    * The first index in [from, to) whose element is `v`, or -1; the last one
-   * when `backwards`. A packed chunk is searched as one string (runFind),
-   * with no string made per element.
+   * when `backwards`. A packed chunk is searched in place, with no string
+   * made per element.
    */
   find(v: string, from: number, to: number, backwards: boolean): number {
     const mask = this.dir.length - 1;
@@ -155,8 +181,8 @@ export class Deque {
         const slot = p & CHUNK_MASK;
         const end = Math.min(CHUNK, slot + (to - i));
         const chunk = this.dir[(this.dirHead + (p >> CHUNK_BITS)) & mask];
-        if (typeof chunk === 'string') {
-          const k = runFind(chunk, slot, end, v);
+        if (typeof chunk === 'number') {
+          const k = packedRuns.find(chunk, slot, end, v);
           if (k !== -1) return i + k - slot;
         } else {
           for (let k = slot; k < end; k++) if (chunk[k] === v) return i + k - slot;
@@ -170,8 +196,8 @@ export class Deque {
       const last = p & CHUNK_MASK;
       const first = Math.max(0, last - (i - 1 - from));
       const chunk = this.dir[(this.dirHead + (p >> CHUNK_BITS)) & mask];
-      if (typeof chunk === 'string') {
-        const k = runFindLast(chunk, first, last + 1, v);
+      if (typeof chunk === 'number') {
+        const k = packedRuns.findLast(chunk, first, last + 1, v);
         if (k !== -1) return i - 1 - (last - k);
       } else {
         for (let k = last; k >= first; k--) if (chunk[k] === v) return i - 1 - (last - k);
@@ -185,7 +211,7 @@ export class Deque {
   private holds(i: number, v: string): boolean {
     const p = this.head + i;
     const chunk = this.dir[(this.dirHead + (p >> CHUNK_BITS)) & (this.dir.length - 1)];
-    if (typeof chunk === 'string') return runEntryIs(chunk, p & CHUNK_MASK, v);
+    if (typeof chunk === 'number') return packedRuns.entryIs(chunk, p & CHUNK_MASK, v);
     return chunk[p & CHUNK_MASK] === v;
   }
 
@@ -194,7 +220,7 @@ export class Deque {
     const p = this.head + i;
     const s = (this.dirHead + (p >> CHUNK_BITS)) & (this.dir.length - 1);
     const chunk = this.dir[s];
-    if (typeof chunk !== 'string' && this.foreign === 0) {
+    if (typeof chunk !== 'number' && this.foreign === 0) {
       chunk[p & CHUNK_MASK] = v;
       return;
     }
@@ -209,7 +235,7 @@ export class Deque {
     let p = this.head + this.length;
     if (this.chunks === 1) {
       const only = this.dir[this.dirHead];
-      if (typeof only !== 'string' && p === only.length && only.length < CHUNK) {
+      if (typeof only !== 'number' && p === only.length && only.length < CHUNK) {
         this.regrow(false);
         p = this.head + this.length;
       }
@@ -221,7 +247,7 @@ export class Deque {
     }
     const s = (this.dirHead + c) & (this.dir.length - 1);
     let chunk = this.dir[s];
-    if (typeof chunk === 'string') chunk = this.reopenedBack = this.unpack(s);
+    if (typeof chunk === 'number') chunk = this.reopenedBack = this.unpack(s);
     else if (this.foreign !== 0 && this.shared[s] === 1) chunk = this.own(s);
     chunk[p & CHUNK_MASK] = v;
     this.length++;
@@ -231,7 +257,7 @@ export class Deque {
     if (this.chunks === 0) this.start(FIRST_CHUNK);
     if (this.head === 0) {
       const first = this.dir[this.dirHead];
-      if (this.chunks === 1 && typeof first !== 'string' && first.length < CHUNK) {
+      if (this.chunks === 1 && typeof first !== 'number' && first.length < CHUNK) {
         this.regrow(true);
       } else {
         this.addChunk(true);
@@ -240,7 +266,7 @@ export class Deque {
       }
     }
     let chunk = this.dir[this.dirHead];
-    if (typeof chunk === 'string') chunk = this.reopenedFront = this.unpack(this.dirHead);
+    if (typeof chunk === 'number') chunk = this.reopenedFront = this.unpack(this.dirHead);
     else if (this.foreign !== 0 && this.shared[this.dirHead] === 1) chunk = this.own(this.dirHead);
     this.head--;
     chunk[this.head] = v;
@@ -251,8 +277,8 @@ export class Deque {
     if (this.length === 0) return undefined;
     const first = this.dir[this.dirHead];
     let v: string;
-    if (typeof first === 'string') {
-      v = runEntry(first, this.head);
+    if (typeof first === 'number') {
+      v = packedRuns.entry(first, this.head);
     } else {
       v = first[this.head] as string;
       if (this.foreign === 0 || this.shared[this.dirHead] === 0) first[this.head] = undefined;
@@ -273,8 +299,8 @@ export class Deque {
     const s = (this.dirHead + (p >> CHUNK_BITS)) & (this.dir.length - 1);
     const chunk = this.dir[s];
     let v: string;
-    if (typeof chunk === 'string') {
-      v = runEntry(chunk, p & CHUNK_MASK);
+    if (typeof chunk === 'number') {
+      v = packedRuns.entry(chunk, p & CHUNK_MASK);
     } else {
       v = chunk[p & CHUNK_MASK] as string;
       if (this.foreign === 0 || this.shared[s] === 0) chunk[p & CHUNK_MASK] = undefined;
@@ -325,31 +351,24 @@ export class Deque {
     const first = (this.head + lo) >> CHUNK_BITS;
     const last = (this.head + hi) >> CHUNK_BITS;
     let carry = v;
-    // Whether the carried element was read out of a packed chunk (a slice of its string).
-    let sliced = false;
     for (let k = 0; k <= last - first; k++) {
       const c = right ? first + k : last - k;
       const a = c === first ? (this.head + lo) & CHUNK_MASK : 0;
       const b = c === last ? (this.head + hi) & CHUNK_MASK : CHUNK - 1;
-      const s = (this.dirHead + c) & mask;
-      const packed = typeof this.dir[s] === 'string';
-      carry = this.rotateChunk(s, a, b, carry, sliced, right);
-      sliced = packed;
+      carry = this.rotateChunk((this.dirHead + c) & mask, a, b, carry, right);
     }
     return carry;
   }
 
-  /**
-   * One chunk's part of rotate(): slots a … b of the chunk at ring slot s,
-   * `v` coming in (`sliced` when it was read out of a packed chunk).
-   */
-  private rotateChunk(s: number, a: number, b: number, v: string, sliced: boolean, right: boolean): string {
+  /** One chunk's part of rotate(): slots a … b of the chunk at ring slot s, `v` coming in. */
+  private rotateChunk(s: number, a: number, b: number, v: string, right: boolean): string {
     this.moves += b - a;
     let chunk = this.dir[s];
-    if (typeof chunk === 'string') {
-      const out = runEntry(chunk, right ? b : a);
-      const run = runRotated(chunk, a, b, v, right);
-      if (run !== null) {
+    if (typeof chunk === 'number') {
+      const out = packedRuns.entry(chunk, right ? b : a);
+      const run = packedRuns.rotated(chunk, a, b, v, right);
+      if (run >= 0) {
+        packedRuns.release(chunk);
         this.dir[s] = run;
         this.unshare(s);
         return out;
@@ -358,18 +377,16 @@ export class Deque {
     } else if (this.foreign !== 0 && this.shared[s] === 1) {
       chunk = this.own(s);
     }
-    // Stored in an open chunk, an element read from a packed one must not keep that chunk's string alive.
-    const kept = sliced ? ownCopy(v) : v;
     // Loops, not copyWithin: on an Array that is a generic builtin, about 1.5 µs for a chunk against 50 ns.
     if (right) {
       const out = chunk[b] as string;
       for (let i = b; i > a; i--) chunk[i] = chunk[i - 1];
-      chunk[a] = kept;
+      chunk[a] = v;
       return out;
     }
     const out = chunk[a] as string;
     for (let i = a; i < b; i++) chunk[i] = chunk[i + 1];
-    chunk[b] = kept;
+    chunk[b] = v;
     return out;
   }
 
@@ -447,12 +464,14 @@ export class Deque {
     copy.length = this.length;
     if (this.chunks === 1) {
       // At most CHUNK slots: copying them costs what sharing would, and spares this deque a copy on its next write.
-      copy.dir = [this.liveCopy(this.dirHead)];
+      copy.setRing([this.liveCopy(this.dirHead)]);
       copy.chunks = 1;
       copy.chunkAllocations = 1;
       return copy;
     }
-    copy.dir = this.dir.slice();
+    const ring = this.dir.slice();
+    for (const chunk of ring) if (typeof chunk === 'number') packedRuns.retain(chunk);
+    copy.setRing(ring);
     copy.dirHead = this.dirHead;
     copy.chunks = this.chunks;
     copy.shared = this.markShared(new Uint8Array(this.dir.length));
@@ -460,6 +479,44 @@ export class Deque {
     this.shared = this.markShared(this.foreign === 0 ? new Uint8Array(this.dir.length) : this.shared);
     this.foreign = this.chunks;
     return copy;
+  }
+
+  /**
+   * Lets go of every packed chunk and empties the deque, for a list that
+   * leaves the keyspace: its blocks are reused at once rather than when the
+   * collector finds the deque dead. A deque discarded is an empty one.
+   */
+  discard(): void {
+    for (let c = 0; c < this.chunks; c++) {
+      const s = (this.dirHead + c) & (this.dir.length - 1);
+      const chunk = this.dir[s];
+      if (typeof chunk === 'number') packedRuns.release(chunk);
+    }
+    this.setRing([]);
+    this.dirHead = 0;
+    this.chunks = 0;
+    this.foreign = 0;
+    this.shared = NOTHING_SHARED;
+    this.head = 0;
+    this.length = 0;
+    this.spare = null;
+    this.reopenedFront = null;
+    this.reopenedBack = null;
+    this.loose = -1;
+  }
+
+  /** The ring becomes `dir`, which the collector's clean-up reads if the deque holds packed chunks. */
+  private setRing(dir: Chunk[]): void {
+    this.dir = dir;
+    if (this.box !== null) this.box[0] = dir;
+    else for (const chunk of dir) if (typeof chunk === 'number') return this.hold();
+  }
+
+  /** Before the deque first holds a packed chunk: the collector is to give back what it holds when it dies. */
+  private hold(): void {
+    if (this.box !== null) return;
+    this.box = [this.dir];
+    unreleased.register(this, this.box);
   }
 
   /** Flags, in `shared`, the ring slots in use (they may wrap round the end) and returns it. */
@@ -490,11 +547,15 @@ export class Deque {
   /**
    * A copy of the chunk at ring slot `s` with the slots not in use cleared,
    * so that elements popped from a shared chunk (which keeps them) are not
-   * kept alive by the copy. A packed chunk is its own copy.
+   * kept alive by the copy. A packed chunk is its own copy, with one more
+   * holder.
    */
   private liveCopy(s: number): Chunk {
     const chunk = this.dir[s];
-    if (typeof chunk === 'string') return chunk;
+    if (typeof chunk === 'number') {
+      packedRuns.retain(chunk);
+      return chunk;
+    }
     const c = (s - this.dirHead) & (this.dir.length - 1);
     const copy = chunk.slice();
     copy.fill(undefined, 0, c === 0 ? this.head : 0);
@@ -511,14 +572,15 @@ export class Deque {
     return Math.min(CHUNK, this.head + this.length - (rel << CHUNK_BITS));
   }
 
-  /** Opens the packed chunk at ring slot `s`: an array of its live elements (slices of the run). */
+  /** Opens the packed chunk at ring slot `s`: an array of its live elements, the run let go. */
   private unpack(s: number): Open {
-    const run = this.dir[s] as string;
+    const run = this.dir[s] as number;
     const rel = (s - this.dirHead) & (this.dir.length - 1);
     const open = this.newChunk(CHUNK);
     // Every live slot is in the run: slots were live when it was packed, and none has been added since.
     const end = this.liveEnd(rel);
-    for (let slot = this.liveStart(rel); slot < end; slot++) open[slot] = runEntry(run, slot);
+    for (let slot = this.liveStart(rel); slot < end; slot++) open[slot] = packedRuns.entry(run, slot);
+    packedRuns.release(run);
     this.unpacks++;
     this.dir[s] = open;
     this.unshare(s);
@@ -528,12 +590,12 @@ export class Deque {
   /**
    * Packs the open chunk `rel` chunks from the first, unless a push opened
    * it and it is still next to that end, or its elements are too big for
-   * one run (then it simply stays open).
+   * one run or not all bytes (then it simply stays open).
    */
   private pack(rel: number): void {
     const s = (this.dirHead + rel) & (this.dir.length - 1);
     const chunk = this.dir[s];
-    if (typeof chunk === 'string') return;
+    if (typeof chunk === 'number') return;
     if (chunk === this.reopenedFront) {
       if (rel <= 1) return;
       this.reopenedFront = null;
@@ -542,9 +604,10 @@ export class Deque {
       if (rel >= this.chunks - 2) return;
       this.reopenedBack = null;
     }
-    const run = indexedRun(chunk, this.liveStart(rel), this.liveEnd(rel));
-    if (run === null) return;
+    const run = packedRuns.build(chunk, this.liveStart(rel), this.liveEnd(rel));
+    if (run < 0) return;
     this.packs++;
+    this.hold();
     this.dir[s] = run;
     if (this.foreign !== 0 && this.shared[s] === 1) {
       this.unshare(s);
@@ -579,7 +642,7 @@ export class Deque {
     const p = this.head + i;
     const s = (this.dirHead + (p >> CHUNK_BITS)) & (this.dir.length - 1);
     let chunk = this.dir[s];
-    if (typeof chunk === 'string') {
+    if (typeof chunk === 'number') {
       if (this.loose !== -1 && this.loose !== s) this.tidy();
       chunk = this.unpack(s);
       this.loose = s;
@@ -599,7 +662,7 @@ export class Deque {
 
   /** First use: one small chunk, the first element going at `at`. */
   private start(at: number): void {
-    this.dir = [this.newChunk(FIRST_CHUNK)];
+    this.setRing([this.newChunk(FIRST_CHUNK)]);
     this.dirHead = 0;
     this.chunks = 1;
     this.head = at;
@@ -657,9 +720,16 @@ export class Deque {
     const chunk = this.dir[at];
     if (chunk === this.reopenedFront) this.reopenedFront = null;
     if (chunk === this.reopenedBack) this.reopenedBack = null;
-    // A chunk another deque holds cannot be reused: that deque still reads it.
-    if (this.foreign !== 0 && this.shared[at] === 1) this.unshare(at);
-    else if (typeof chunk !== 'string') this.spare = chunk;
+    if (typeof chunk === 'number') {
+      packedRuns.release(chunk);
+      this.unshare(at);
+    } else if (this.foreign !== 0 && this.shared[at] === 1) {
+      // A chunk another deque holds cannot be reused: that deque still reads it.
+      this.unshare(at);
+    } else {
+      this.spare = chunk;
+    }
+    this.dir[at] = NO_CHUNK;
     if (front) this.dirHead = (this.dirHead + 1) & mask;
     this.chunks--;
   }
@@ -675,20 +745,24 @@ export class Deque {
       this.shared = shared;
     }
     if (this.loose !== -1) this.loose = (this.loose - this.dirHead) & (old.length - 1);
-    this.dir = next;
+    this.setRing(next);
     this.dirHead = 0;
   }
 
   /** Empty again: keep the first chunk (the spare, or a small new one, if it was packed), centred, and forget the rest. */
   private reset(): void {
+    // The first chunk is the only one left in use: a chunk is dropped as soon as the last of its elements goes.
     let first = this.dir[this.dirHead];
     if (this.foreign !== 0) {
-      const shared = typeof first === 'string' ? 0 : this.shared[this.dirHead];
+      const shared = typeof first === 'number' ? 0 : this.shared[this.dirHead];
       this.shared = shared === 1 ? new Uint8Array([1]) : NOTHING_SHARED;
       this.foreign = shared;
     }
-    if (typeof first === 'string') first = this.newChunk(this.spare !== null ? CHUNK : FIRST_CHUNK);
-    this.dir = [first];
+    if (typeof first === 'number') {
+      packedRuns.release(first);
+      first = this.newChunk(this.spare !== null ? CHUNK : FIRST_CHUNK);
+    }
+    this.setRing([first]);
     this.dirHead = 0;
     this.chunks = 1;
     this.head = first.length >> 1;

@@ -4,7 +4,6 @@ import type { CommandSpec } from '../core/command.js';
 import { keysAfterCount } from '../core/numkeys.js';
 import { CommandError, SYNTAX, wrongArity } from '../core/errors.js';
 import { toInt64 } from '../core/numbers.js';
-import { ownCopy } from '../store/compact/packed.js';
 import { elementsRemoved, listEnd, listFill, writableList } from './list-access.js';
 import { ListValue } from './list.js';
 import { isListpackInt } from './listpack-size.js';
@@ -108,8 +107,8 @@ export function moveElement(c: Ctx, src: ListValue, srcKey: string, dstKey: stri
   let dst = writableList(c, dstKey);
   // A popped integer comes out of a quicklist as an integer object, whose length Redis does not count.
   const quicklistSource = src.encoding() === 'quicklist';
-  // Stored in the destination, the element must not be a slice that keeps a packed chunk of the source alive.
-  const v = ownCopy(src.pop(fromFront));
+  // A list's elements are strings of their own (a packed chunk's are read out of bytes), so one is stored as it is.
+  const v = src.pop(fromFront);
   const ks = c.keyspace;
   if (dst === undefined) {
     dst = new ListValue();

@@ -146,6 +146,15 @@ export class ListValue implements ListElements {
     return 2 * VALUE_OBJECT + this.dq.footprint(stringSize, samples);
   }
 
+  /** TypedValue.discard: the deque's packed chunks are given back, and the list is empty. */
+  discard(): void {
+    if (this.dq !== null) this.dq.discard();
+    this.cold = '';
+    this.coldLength = 0;
+    this.bytes = LISTPACK_EMPTY;
+    this.packed = true;
+  }
+
   /** A clone: a list that nothing writes to is its own snapshot. */
   snapshot(): ListValue {
     return this.clone();

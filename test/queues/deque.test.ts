@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { Deque } from '../../src/queues/deque.js';
+import { Deque, packedRuns } from '../../src/queues/deque.js';
+import { settledBlocks } from '../helpers/packed-runs.js';
 
 /** A deterministic pseudo-random sequence (mulberry32), so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -402,7 +403,8 @@ describe('Deque packs the chunks away from its ends', () => {
     return `e${step}`.padEnd(Math.floor(next() * 40), '.');
   }
 
-  test('matches an array model under thousands of random operations, with clones written on both sides', () => {
+  test('matches an array model under thousands of random operations, with clones written on both sides and discarded', () => {
+    const blocksBefore = packedRuns.slabs.blocksInUse;
     for (let seed = 1; seed <= 6; seed++) {
       const next = random(seed);
       const deques: Deque[] = [new Deque()];
@@ -417,6 +419,9 @@ describe('Deque packs the chunks away from its ends', () => {
         if (step % 1500 === 750 && deques.length < 5) {
           deques.push(d.clone());
           models.push(m.slice());
+        } else if (step % 2000 === 1999) {
+          d.discard();
+          m.length = 0;
         } else if (r < (grow ? 0.25 : 0.1)) {
           const v = element(next, step);
           d.pushBack(v);
@@ -461,6 +466,9 @@ describe('Deque packs the chunks away from its ends', () => {
         expect(d.length).toBe(m.length);
       }
       deques.forEach((d, k) => expect(contents(d), `seed ${seed}, deque ${k}`).toEqual(models[k]));
+      // Every block was held once per deque holding it: with all of them discarded, none is left.
+      for (const d of deques) d.discard();
+      expect(packedRuns.slabs.blocksInUse, `seed ${seed}`).toBe(blocksBefore);
     }
   });
 
@@ -533,5 +541,71 @@ describe('Deque packs the chunks away from its ends', () => {
     d.removeAt(700);
     expect(d.openChunks()).toBe(open);
     expect([d.get(500), d.get(599), d.get(600), d.get(601), d.get(700)]).toEqual(['changed', 'v599', 'inserted', 'v600', 'v700']);
+  });
+});
+
+describe('Deque packed chunks live in blocks outside the heap, given back when let go', () => {
+  function pushed(n: number): Deque {
+    const d = new Deque();
+    for (let i = 0; i < n; i++) d.pushBack(`element-${i}`);
+    return d;
+  }
+
+  test('popping a deque empty gives back every block its packed chunks took', () => {
+    const before = packedRuns.slabs.blocksInUse;
+    for (const front of [true, false]) {
+      const d = pushed(10_000);
+      expect(packedRuns.slabs.blocksInUse - before).toBeGreaterThan(300);
+      for (let i = 0; i < 10_000; i++) expect(front ? d.popFront() : d.popBack()).toBe(`element-${front ? i : 9_999 - i}`);
+      expect(packedRuns.slabs.blocksInUse).toBe(before);
+    }
+  });
+
+  test('a discarded deque gives its blocks back at once and is an empty deque that works', () => {
+    const before = packedRuns.slabs.blocksInUse;
+    const d = pushed(5_000);
+    d.discard();
+    expect(packedRuns.slabs.blocksInUse).toBe(before);
+    expect(d.length).toBe(0);
+    expect(d.popFront()).toBeUndefined();
+    for (let i = 0; i < 200; i++) d.pushFront(String(i));
+    expect(d.get(0)).toBe('199');
+    expect(d.get(199)).toBe('0');
+  });
+
+  test('a clone keeps reading the chunks it shares after the original is discarded, and gives them back itself', () => {
+    const before = packedRuns.slabs.blocksInUse;
+    const d = pushed(5_000);
+    const taken = packedRuns.slabs.blocksInUse - before;
+    const copy = d.clone();
+    expect(packedRuns.slabs.blocksInUse - before).toBe(taken);
+    d.discard();
+    expect(packedRuns.slabs.blocksInUse - before).toBe(taken);
+    expect(copy.get(2_500)).toBe('element-2500');
+    expect(copy.length).toBe(5_000);
+    copy.discard();
+    expect(packedRuns.slabs.blocksInUse).toBe(before);
+  });
+
+  test('a deque of one packed chunk shares it with its clone', () => {
+    const before = packedRuns.slabs.blocksInUse;
+    const d = pushed(100);
+    while (d.length > 10) d.popBack();
+    expect(d.openChunks()).toBe(0);
+    const copy = d.clone();
+    d.discard();
+    expect(Array.from({ length: 10 }, (_, i) => copy.get(i))).toEqual(Array.from({ length: 10 }, (_, i) => `element-${i}`));
+    copy.discard();
+    expect(packedRuns.slabs.blocksInUse).toBe(before);
+  });
+
+  test('a deque dropped without being discarded gives its blocks back once the collector finds it dead', async () => {
+    const before = await settledBlocks();
+    let d: Deque | null = pushed(5_000);
+    let copy: Deque | null = d.clone();
+    expect(copy.get(4_999)).toBe('element-4999');
+    expect(packedRuns.slabs.blocksInUse).toBeGreaterThan(before);
+    d = copy = null;
+    expect(await settledBlocks()).toBe(before);
   });
 });

@@ -16,21 +16,22 @@ const OFFSET_MASK = (1 << OFFSET_BITS) - 1;
  * JS array holds without an object of its own (8 GiB of slabs).
  */
 const MAX_SLABS = 1 << (30 - OFFSET_BITS);
-/** The largest block a slab hands out. */
+/** The largest block a store hands out unless it asks for larger ones (the keyspace's records). */
 export const MAX_BLOCK = 512;
-/** Block sizes: 8-byte steps up to 64, then four steps per doubling. */
-const CLASS_SIZES = [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512];
-/** Per size in 8-byte units (rounded up), its class. */
-const CLASS_OF_UNITS = new Uint8Array(MAX_BLOCK / 8 + 1);
-for (let u = 0, c = 0; u < CLASS_OF_UNITS.length; u++) {
-  while (CLASS_SIZES[c] < u * 8) c++;
-  CLASS_OF_UNITS[u] = c;
+
+/** Block sizes up to `largest`: 8-byte steps up to 64, then four steps per doubling. */
+function classSizes(largest: number): number[] {
+  const sizes = [8, 16, 24, 32, 40, 48, 56, 64];
+  for (let base = 64; base < largest; base *= 2) {
+    for (let step = 1; step <= 4; step++) sizes.push(Math.min(largest, base + (base / 4) * step));
+  }
+  return sizes.filter((size, i) => size <= largest && sizes.indexOf(size) === i);
 }
 
 /**
- * Blocks of up to MAX_BLOCK bytes in slabs outside V8's heap, each slab cut
- * into blocks of one size class, freed blocks kept per class for the next
- * allocation of that class. A block is named by a handle, a number below
+ * Blocks of up to `largest` bytes (at most a slab's 64 KiB) in slabs
+ * outside V8's heap, each slab cut into blocks of one size class, freed
+ * blocks kept per class for the next allocation of that class. A block is named by a handle, a number below
  * 2^30: the collector never sees what the blocks hold, so data kept here
  * is neither copied by scavenges nor marked by mark-compacts, whatever
  * its amount (a million keys kept as strings on V8's heap made scavenges
@@ -38,6 +39,9 @@ for (let u = 0, c = 0; u < CLASS_OF_UNITS.length; u++) {
  * as long as the store lives, as a malloc keeps its arenas.
  */
 export class ByteSlabs {
+  private readonly sizes: number[];
+  /** Per size in 8-byte units (rounded up), its class. */
+  private readonly classOfUnits: Uint8Array;
   /** The slabs; a handle's high bits index this. */
   readonly slabs: Buffer[] = [];
   /** A DataView of each slab, which reads four bytes in one load. */
@@ -45,29 +49,52 @@ export class ByteSlabs {
   /** Per slab, its class. */
   private slabClass = new Uint8Array(64);
   /** Per class, the slab being cut and the next unused offset in it (-1: none). */
-  private readonly cutting = new Int32Array(CLASS_SIZES.length).fill(-1);
-  private readonly cutAt = new Int32Array(CLASS_SIZES.length);
+  private readonly cutting: Int32Array;
+  private readonly cutAt: Int32Array;
   /** Per class, the size of its next slab. */
-  private readonly nextSlabBytes = new Int32Array(CLASS_SIZES.length).fill(FIRST_SLAB_BYTES);
+  private readonly nextSlabBytes: Int32Array;
   /** Per class, a stack of freed handles. */
-  private readonly free: Int32Array[] = CLASS_SIZES.map(() => new Int32Array(16));
-  private readonly freeCount = new Int32Array(CLASS_SIZES.length);
+  private readonly free: Int32Array[];
+  private readonly freeCount: Int32Array;
+  /** Blocks handed out and not released. */
+  blocksInUse = 0;
 
-  /** A block of at least `size` bytes (size ≤ MAX_BLOCK), or -1 when the slabs are exhausted. */
+  constructor(readonly largest = MAX_BLOCK) {
+    if (largest > SLAB_BYTES) throw new RangeError(`a block cannot exceed a slab's ${SLAB_BYTES} bytes`);
+    const sizes = (this.sizes = classSizes(largest));
+    this.classOfUnits = new Uint8Array((largest >>> UNIT_BITS) + 1);
+    for (let u = 0, c = 0; u < this.classOfUnits.length; u++) {
+      while (sizes[c] < u * 8) c++;
+      this.classOfUnits[u] = c;
+    }
+    this.cutting = new Int32Array(sizes.length).fill(-1);
+    this.cutAt = new Int32Array(sizes.length);
+    this.nextSlabBytes = new Int32Array(sizes.length).fill(FIRST_SLAB_BYTES);
+    this.free = sizes.map(() => new Int32Array(16));
+    this.freeCount = new Int32Array(sizes.length);
+  }
+
+  /** A block of at least `size` bytes (size ≤ `largest`), or -1 when the slabs are exhausted. */
   alloc(size: number): number {
-    const c = CLASS_OF_UNITS[(size + 7) >>> UNIT_BITS];
+    const c = this.classOfUnits[(size + 7) >>> UNIT_BITS];
     const n = this.freeCount[c];
+    this.blocksInUse++;
     if (n > 0) {
       this.freeCount[c] = n - 1;
       return this.free[c][n - 1];
     }
     let slab = this.cutting[c];
-    const bytes = CLASS_SIZES[c];
+    const bytes = this.sizes[c];
     if (slab < 0 || this.cutAt[c] + bytes > this.slabs[slab].length) {
-      if (this.slabs.length === MAX_SLABS) return -1;
+      if (this.slabs.length === MAX_SLABS) {
+        this.blocksInUse--;
+        return -1;
+      }
       slab = this.slabs.length;
-      const size = this.nextSlabBytes[c];
-      this.nextSlabBytes[c] = Math.min(SLAB_BYTES, size * 2);
+      const next = this.nextSlabBytes[c];
+      this.nextSlabBytes[c] = Math.min(SLAB_BYTES, next * 2);
+      // Whole blocks only: a class past 32 KiB gets a slab per block, of its own size.
+      const size = Math.max(bytes, next - (next % bytes));
       const memory = unaccountedBytes(size);
       this.slabs.push(memory);
       this.views.push(new DataView(memory.buffer, memory.byteOffset, size));
@@ -87,6 +114,7 @@ export class ByteSlabs {
 
   /** Gives a block back for reuse. */
   release(handle: number): void {
+    this.blocksInUse--;
     const c = this.slabClass[handle >>> OFFSET_BITS];
     let stack = this.free[c];
     const n = this.freeCount[c];
@@ -101,7 +129,7 @@ export class ByteSlabs {
 
   /** How many bytes the block `handle` has room for. */
   capacity(handle: number): number {
-    return CLASS_SIZES[this.slabClass[handle >>> OFFSET_BITS]];
+    return this.sizes[this.slabClass[handle >>> OFFSET_BITS]];
   }
 
   /** The view of the slab holding block `handle`. */

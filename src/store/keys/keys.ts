@@ -72,7 +72,7 @@ function renameGeneric(c: Ctx, argv: string[], nx: boolean): void {
     return;
   }
   const deadline = db.deadline(from);
-  db.remove(from);
+  db.detach(from);
   db.put(to, v, deadline);
   db.modified(from);
   db.signal(to);
@@ -104,7 +104,7 @@ function move(c: Ctx, argv: string[]): void {
     return;
   }
   dst.put(key, v, src.deadline(key));
-  src.remove(key);
+  src.detach(key);
   src.modified(key);
   dst.signal(key);
   ks.notify(src, 'g', 'move_from', key);

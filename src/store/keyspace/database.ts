@@ -1,6 +1,6 @@
 import { BigMap } from './big-map.js';
 import { DeadlineHeap } from './deadline-heap.js';
-import { KeyTable } from './key-table.js';
+import { discard, KeyTable } from './key-table.js';
 import { isString, type Value } from './value.js';
 import type { Keyspace } from './keyspace.js';
 
@@ -135,6 +135,7 @@ export class Database {
     const old = this.dict.set(key, value);
     sizes.stored(this, key, old, value);
     if (old === undefined) this.ks.access?.created(this);
+    else if (old !== value) discard(old);
   }
 
   /** Tells the blocking registry a key now holds `value`: a collection may serve waiters, a string ends a stream. */
@@ -192,15 +193,34 @@ export class Database {
     if (heap.length > 2 * this.partExpires.size + 64) heap.compact((k, t) => this.partExpires.get(k) === t);
   }
 
-  /** Removes without breaking WATCH or counting a change: for callers that do so themselves. */
+  /**
+   * Removes without breaking WATCH or counting a change: for callers that
+   * do so themselves. The value is gone for good (TypedValue.discard).
+   */
   remove(key: string): void {
     if (this.guard !== null) this.guard.before(key);
     const sizes = this.ks.sizes;
     if (sizes === null) this.dict.delete(key);
     else {
       const old = this.dict.take(key);
-      if (old !== undefined) sizes.removed(this, key, old);
+      if (old !== undefined) {
+        sizes.removed(this, key, old);
+        discard(old);
+      }
     }
+    this.forget(key);
+  }
+
+  /** remove() for a value that lives on under another key or in another database (RENAME, MOVE). */
+  detach(key: string): void {
+    if (this.guard !== null) this.guard.before(key);
+    const old = this.dict.take(key);
+    if (old !== undefined) this.ks.sizes?.removed(this, key, old);
+    this.forget(key);
+  }
+
+  /** A removed key's deadlines, and clients blocked on it, are forgotten. */
+  private forget(key: string): void {
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.partExpires.size !== 0) this.partExpires.delete(key);
     if (this.ks.waiters !== null) this.ks.waiters.keyRemoved(this, key);

@@ -3,7 +3,7 @@ import { ByteSlabs, MAX_BLOCK, offsetOf } from '../compact/byte-slabs.js';
 import { CHUNK, CHUNK_BITS, CHUNK_MASK, DenseTable } from '../compact/dense-table.js';
 import { hashMember } from '../compact/member-hash.js';
 import { unaccountedInt32 } from '../compact/unaccounted.js';
-import type { Value } from './value.js';
+import type { TypedValue, Value } from './value.js';
 
 /** What a chunk holds in place of a value that its key's record holds. */
 const IN_RECORD: unknown = Object.freeze({ inRecord: true });
@@ -156,12 +156,15 @@ export class KeyTable extends DenseTable {
 
   /**
    * Stores a value; true when the key is new. Unlike set it does not read
-   * the value it replaces, which for one kept as bytes would make a string.
+   * the value it replaces, which for one kept as bytes would make a string,
+   * and the value replaced, gone for good, is discarded (TypedValue.discard).
    */
   store(key: string, value: Value): boolean {
     const i = this.existing(key, value);
     if (i < 0) return true;
+    const old = this.companionAt(i);
     this.replaceAt(i, value);
+    if (old !== value) discard(old);
     return false;
   }
 
@@ -270,16 +273,24 @@ export class KeyTable extends DenseTable {
     return moved;
   }
 
-  /** Removes a key; false when it was not there. Unlike take it does not read the value. */
+  /**
+   * Removes a key; false when it was not there. Unlike take it does not
+   * read the value, which, gone for good, is discarded.
+   */
   delete(key: string): boolean {
     const at = this.atFound(key);
     if (at >= 0) {
+      const old = this.companionAt(at);
       this.removeEntry(at);
+      discard(old);
       return true;
     }
     const slot = this.locate(key, hashMember(key));
     if (slot < 0) return false;
-    this.removeEntry(this.positionAt(slot), slot);
+    const i = this.positionAt(slot);
+    const old = this.companionAt(i);
+    this.removeEntry(i, slot);
+    discard(old);
     return true;
   }
 
@@ -382,6 +393,11 @@ export class KeyTable extends DenseTable {
  * Writes `value`'s length (two bytes) and bytes at `o`; false when a char
  * is not a byte, which only a value made outside the protocol can hold.
  */
+/** TypedValue.discard of a value the table let go of, if it is one that holds memory outside the heap. */
+export function discard(v: unknown): void {
+  if (typeof v === 'object' && v !== null && (v as TypedValue).discard !== undefined) (v as TypedValue).discard!();
+}
+
 function writeValue(b: Buffer, o: number, value: string): boolean {
   const n = value.length;
   b[o] = n & 255;

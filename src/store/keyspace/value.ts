@@ -50,8 +50,8 @@ export interface TypedValue {
    *   and more for 3,000,000), or its only chunk when it has one;
    * - later writes to the value must not show in the snapshot, and must each
    *   cost a bounded extra for it (a list copies the open 32-slot chunk it
-   *   writes into, once; its packed chunks are strings, never written, and
-   *   a write opens one into a new array with or without a snapshot); the
+   *   writes into, once; its packed chunks are never written, and a write
+   *   opens one into a new array with or without a snapshot); the
    *   rewrite only reads the snapshot;
    * - nothing tells the value when a snapshot is no longer read (a rewrite
    *   can be abandoned at any point; successive rewrites take new ones;
@@ -85,6 +85,14 @@ export interface TypedValue {
    * with `db.partsExpireAt`, and returns how many parts it removed.
    */
   expireParts?(ks: Keyspace, db: Database, key: string, now: number, budget: number): number;
+  /**
+   * For a value holding memory outside V8's heap (a list's packed chunks):
+   * the keyspace has let go of it for good (deleted, expired, evicted or
+   * replaced; not moved by RENAME or MOVE), so it gives that memory back
+   * now rather than when the collector finds it dead, and reads as empty
+   * from then on. Snapshots and clones keep what they share.
+   */
+  discard?(): void;
 }
 
 /**

@@ -1,0 +1,20 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { packedRuns } from '../../src/queues/deque.js';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+/**
+ * The blocks lists' packed chunks hold once collections stop giving any
+ * back: those of deques earlier tests dropped (a flushed database, a list
+ * never discarded) are found dead and released.
+ */
+export async function settledBlocks(): Promise<number> {
+  for (let last = -1; packedRuns.slabs.blocksInUse !== last; ) {
+    last = packedRuns.slabs.blocksInUse;
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return packedRuns.slabs.blocksInUse;
+}
