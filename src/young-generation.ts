@@ -15,8 +15,22 @@ import { runInNewContext } from 'node:vm';
  */
 const YOUNG_GENERATION_BYTES = 32 * 1024 * 1024;
 
-/** V8's default for --semi-space-growth-factor. */
-const DEFAULT_GROWTH = 2;
+/**
+ * The growth factor left set once presize is done, so that any later
+ * growth of the new space goes back to YOUNG_GENERATION_BYTES at once. At
+ * the first collection after a spell in which the process allocated under
+ * 1,000 bytes per ms, V8 shrinks the new space back to its starting size
+ * (Heap::ShouldResizeNewSpace), and grows it again as objects survive
+ * scavenges, by this factor each time: at V8's default of 2, a server that
+ * idled 27 s then served LPUSH -P 16 with a new space of about 2 MiB for
+ * the rest of its run, a scavenge every few ms, and the objects caught in
+ * flight by them promoted until mark-compacts and marking steps of 5-11
+ * ms followed (docs/benchmarks.md, 2026-11-25 evening). Keeping the new
+ * space from shrinking would take allocating on a timer while idle, whose
+ * scavenges the benchmarks saw stretched to 5-7 ms while Redis had the
+ * shared core; regrowing at once was enough.
+ */
+const REGROWTH = 64;
 
 function newSpaceBytes(): number {
   for (const s of v8.getHeapSpaceStatistics()) if (s.space_name === 'new_space') return s.space_size;
@@ -42,11 +56,11 @@ const KEPT_PER_ROUND = 10_000;
  * slow (about 11 µs on the virtual machines measured, so 3 MiB of
  * survivors cost 8 ms in faults alone), those are the longest pauses a
  * steady load sees (8-13 ms, against under 1 ms once the pages are
- * resident). Costs some 80 ms at start; V8 was not seen to give the pages
- * back while the server idles. Only for a process that is nothing but the
- * server: the growth factor it sets on the way is global to the isolate.
- * Returns whether the new space reached the size; a semi-space size given
- * to node itself is left to stand.
+ * resident). Costs some 80 ms at start. V8 gives the pages back after an
+ * idle spell (see REGROWTH). Only for a process that is
+ * nothing but the server: the growth factor it leaves set (REGROWTH) is
+ * global to the isolate. Returns whether the new space reached the size;
+ * a semi-space size given to node itself is left to stand.
  */
 export function presizeYoungGeneration(): boolean {
   if (chosenByUser()) return false;
@@ -59,7 +73,7 @@ export function presizeYoungGeneration(): boolean {
     for (let i = 0; i < KEPT_PER_ROUND; i++) kept.push({ n: i });
   }
   kept = [];
-  v8.setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH}`);
+  v8.setFlagsFromString(`--semi-space-growth-factor=${REGROWTH}`);
   // Short-lived garbage twice the young generation's size passes through both semi-spaces, touching every page.
   let sink: number[] = [];
   for (let i = 0; i < (2 * YOUNG_GENERATION_BYTES) / 32; i++) sink = [i];

@@ -58,4 +58,25 @@ describe("sluice-server's young generation", () => {
     expect(after).toBe(before);
     expect(after).toBeLessThan(32 * MIB);
   });
+
+  test('V8 shrinks the new space at a scavenge after an idle spell, and it grows straight back to 32 MiB once objects survive', () => {
+    const [presized, idle, loaded] = inFreshNode(`
+      presizeYoungGeneration();
+      const presized = newSpace();
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      gc({ type: 'minor' });
+      const idle = newSpace();
+      // Survivors beyond the new space's capacity are what makes V8 grow it: at V8's default factor of 2,
+      // three scavenges of these take a 1 MiB new space to 4 MiB.
+      const kept = [];
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 50000; i++) kept.push({ i });
+        gc({ type: 'minor' });
+      }
+      console.log(JSON.stringify([presized, idle, newSpace(), kept.length]));
+    `, ['--expose-gc']) as [number, number, number];
+    expect(presized).toBe(32 * MIB);
+    expect(idle).toBeLessThan(8 * MIB);
+    expect(loaded).toBe(32 * MIB);
+  }, 20_000);
 });
