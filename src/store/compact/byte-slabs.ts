@@ -19,13 +19,18 @@ const MAX_SLABS = 1 << (30 - OFFSET_BITS);
 /** The largest block a store hands out unless it asks for larger ones (the keyspace's records). */
 export const MAX_BLOCK = 512;
 
-/** Block sizes up to `largest`: 8-byte steps up to 64, then four steps per doubling. */
-function classSizes(largest: number): number[] {
+/**
+ * Block sizes up to `largest`: 8-byte steps up to 64, then `steps` equal
+ * steps per doubling (at least 8 bytes each), so a block wastes at most
+ * about 1/steps of its size.
+ */
+function classSizes(largest: number, steps: number): number[] {
   const sizes = [8, 16, 24, 32, 40, 48, 56, 64];
   for (let base = 64; base < largest; base *= 2) {
-    for (let step = 1; step <= 4; step++) sizes.push(Math.min(largest, base + (base / 4) * step));
+    const step = Math.max(8, base / steps);
+    for (let size = base + step; size <= 2 * base && size <= largest; size += step) sizes.push(size);
   }
-  return sizes.filter((size, i) => size <= largest && sizes.indexOf(size) === i);
+  return sizes.filter((size) => size <= largest);
 }
 
 /**
@@ -59,9 +64,13 @@ export class ByteSlabs {
   /** Blocks handed out and not released. */
   blocksInUse = 0;
 
-  constructor(readonly largest = MAX_BLOCK) {
+  /** `steps` size classes per doubling past 64 bytes (see classSizes). */
+  constructor(
+    readonly largest = MAX_BLOCK,
+    steps = 4,
+  ) {
     if (largest > SLAB_BYTES) throw new RangeError(`a block cannot exceed a slab's ${SLAB_BYTES} bytes`);
-    const sizes = (this.sizes = classSizes(largest));
+    const sizes = (this.sizes = classSizes(largest, steps));
     this.classOfUnits = new Uint8Array((largest >>> UNIT_BITS) + 1);
     for (let u = 0, c = 0; u < this.classOfUnits.length; u++) {
       while (sizes[c] < u * 8) c++;

@@ -21,7 +21,12 @@ import { ByteSlabs, offsetOf } from './byte-slabs.js';
  * one does.
  */
 export class RunBlocks {
-  readonly slabs = new ByteSlabs(BLOCK_MAX);
+  /**
+   * Sixteen size classes per doubling: a run is built once at its exact
+   * size, and four classes (up to a quarter of each block unused) took a
+   * list of 16-byte elements from 15 bytes an element as strings to 20.
+   */
+  readonly slabs = new ByteSlabs(BLOCK_MAX, 16);
 
   /**
    * A run of `items[from]` … `items[to - 1]` whose entry k is items[k], the

@@ -20,6 +20,25 @@ describe('ByteSlabs', () => {
     expect(overwritten).toEqual([]);
   });
 
+  test('with sixteen classes per doubling, up to 64 KiB, a block wastes at most a sixteenth of its size and none overlap', () => {
+    const slabs = new ByteSlabs(1 << 16, 16);
+    const blocks: number[] = [];
+    for (let size = 65; size <= 1 << 16; size = Math.ceil(size * 1.37)) {
+      for (let n = 0; n < 3; n++) {
+        const h = slabs.alloc(size);
+        expect(slabs.capacity(h)).toBeGreaterThanOrEqual(size);
+        expect(slabs.capacity(h)).toBeLessThanOrEqual(size * (1 + 1 / 16) + 8);
+        slabs.slab(h).fill(blocks.length & 255, offsetOf(h), offsetOf(h) + slabs.capacity(h));
+        blocks.push(h);
+      }
+    }
+    const whole = slabs.alloc(1 << 16);
+    expect(offsetOf(whole)).toBe(0);
+    expect(slabs.slab(whole).length).toBe(1 << 16);
+    const overwritten = blocks.filter((h, i) => slabs.slab(h).subarray(offsetOf(h), offsetOf(h) + slabs.capacity(h)).some((x) => x !== (i & 255)));
+    expect(overwritten).toEqual([]);
+  });
+
   test('a block of every size takes kilobytes of slabs, not 64 KiB a size class', () => {
     const slabs = new ByteSlabs();
     for (let size = 8; size <= MAX_BLOCK; size += 8) slabs.alloc(size);
