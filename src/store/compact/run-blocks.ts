@@ -184,7 +184,7 @@ const HEAD = 4;
 /** The longest run: its offsets are 16 bits. */
 const RUN_MAX = 0xffff;
 const BLOCK_MAX = 1 << 16;
-/** Strings longer than this are copied by one native call, after a check that they are all bytes. */
+/** Bytes past this many are copied by one native call (a string's after a check that it is all bytes), fewer by a loop. */
 const COPIED_BY_LOOP = 32;
 const NOT_BYTES = /[^\x00-\xff]/;
 const latin1Write = Buffer.prototype.latin1Write;

@@ -389,15 +389,15 @@ export class KeyTable extends DenseTable {
   }
 }
 
-/**
- * Writes `value`'s length (two bytes) and bytes at `o`; false when a char
- * is not a byte, which only a value made outside the protocol can hold.
- */
 /** TypedValue.discard of a value the table let go of, if it is one that holds memory outside the heap. */
 export function discard(v: unknown): void {
   if (typeof v === 'object' && v !== null && (v as TypedValue).discard !== undefined) (v as TypedValue).discard!();
 }
 
+/**
+ * Writes `value`'s length (two bytes) and bytes at `o`; false when a char
+ * is not a byte, which only a value made outside the protocol can hold.
+ */
 function writeValue(b: Buffer, o: number, value: string): boolean {
   const n = value.length;
   b[o] = n & 255;
