@@ -8,6 +8,7 @@ import { PARAMETERS } from './server/config-params.js';
 import type { Server } from './server/server.js';
 import { newServer, startupSettings } from './startup.js';
 import { REDIS_VERSION, SLUICE_VERSION } from './server/version.js';
+import { sweepOnMainThread } from './sweeping.js';
 import { presizeYoungGeneration } from './young-generation.js';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
@@ -81,6 +82,7 @@ function main(argv: string[]): void {
     fatal(e instanceof ConfigError ? `\n${e.message}` : (e as Error).message);
   }
   presizeYoungGeneration();
+  sweepOnMainThread();
   server.memory.startupSettled();
   const pidfile = writePidFile(server);
   const dir = server.config.str('dir');

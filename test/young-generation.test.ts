@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { ensureBuild } from './helpers/child-sluice.js';
 
 const MODULE = path.resolve(import.meta.dirname, '../dist/young-generation.js');
+const SWEEPING = path.resolve(import.meta.dirname, '../dist/sweeping.js');
 const MIB = 1024 * 1024;
 
 /** Runs `body` as an ES module in a fresh node with these flags, with presizeYoungGeneration and newSpace() in scope; returns what it logged, parsed. */
@@ -11,6 +12,7 @@ function inFreshNode(body: string, nodeFlags: string[] = []): unknown {
   const script = `
     import v8 from 'node:v8';
     import { presizeYoungGeneration } from ${JSON.stringify(MODULE)};
+    import { sweepOnMainThread } from ${JSON.stringify(SWEEPING)};
     const newSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
     ${body}
   `;
@@ -79,4 +81,10 @@ describe("sluice-server's young generation", () => {
     expect(idle).toBeLessThan(8 * MIB);
     expect(loaded).toBe(32 * MIB);
   }, 20_000);
+
+  test('sweepOnMainThread turns concurrent sweeping off unless node was told either way', () => {
+    expect(inFreshNode('console.log(JSON.stringify(sweepOnMainThread()));')).toBe(true);
+    expect(inFreshNode('console.log(JSON.stringify(sweepOnMainThread()));', ['--concurrent-sweeping'])).toBe(false);
+    expect(inFreshNode('console.log(JSON.stringify(sweepOnMainThread()));', ['--no-concurrent-sweeping'])).toBe(false);
+  });
 });
