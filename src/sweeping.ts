@@ -1,5 +1,6 @@
 import os from 'node:os';
 import v8 from 'node:v8';
+import { givenToNode } from './node-flags.js';
 
 /**
  * Whether the server sweeps the old generation on its own thread. After a
@@ -18,8 +19,7 @@ import v8 from 'node:v8';
  * server: the flag is global to the isolate.
  */
 export function sweepOnMainThread(cores = os.availableParallelism()): boolean {
-  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  if (cores > 1 || flags.some((f) => /^--(no-)?concurrent[-_]sweeping$/.test(f))) return false;
+  if (cores > 1 || givenToNode(/^--(no-)?concurrent[-_]sweeping$/)) return false;
   v8.setFlagsFromString('--no-concurrent-sweeping');
   return true;
 }

@@ -1,5 +1,6 @@
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { givenToNode } from './node-flags.js';
 
 /**
  * The young generation (both semi-spaces) sluice-server grows to at start:
@@ -37,12 +38,6 @@ function newSpaceBytes(): number {
   return 0;
 }
 
-/** Whether the semi-space size was chosen on node's command line (or NODE_OPTIONS), which then stands. */
-function chosenByUser(): boolean {
-  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  return flags.some((f) => /^--(max|min)[-_]semi[-_]space[-_]size/.test(f));
-}
-
 /** Allocation rounds presize may take to make V8 grow the new space: far more than the one or two it needs. */
 const PRESIZE_ROUNDS = 64;
 /** Objects kept per round, about 0.3 MiB: more than a fresh new space holds, which is what makes V8 grow it. */
@@ -63,7 +58,7 @@ const KEPT_PER_ROUND = 10_000;
  * a semi-space size given to node itself is left to stand.
  */
 export function presizeYoungGeneration(): boolean {
-  if (chosenByUser()) return false;
+  if (givenToNode(/^--(max|min)[-_]semi[-_]space[-_]size/)) return false;
   let kept: { n: number }[] = [];
   for (let round = 0; round < PRESIZE_ROUNDS; round++) {
     const size = newSpaceBytes();

@@ -16,8 +16,9 @@ export type StatValue = { int: number } | { double: number } | { db: [string, nu
 export function memoryStats(server: Server): [string, StatValue][] {
   const f = memoryFigures(server);
   const heap = process.memoryUsage();
-  const allocated = heap.heapUsed + heap.external + unaccountedInUse();
-  const active = heap.heapTotal + heap.external + unaccountedInUse();
+  const outside = heap.external + unaccountedInUse();
+  const allocated = heap.heapUsed + outside;
+  const active = heap.heapTotal + outside;
   const out: [string, StatValue][] = [
     ['peak.allocated', { int: f.peak }],
     ['total.allocated', { int: f.used }],

@@ -5,6 +5,8 @@ import { hashMember } from '../compact/member-hash.js';
 import { unaccountedInt32 } from '../compact/unaccounted.js';
 import type { TypedValue, Value } from './value.js';
 
+/** What removeKey answers for a key that was not there. */
+const ABSENT: unknown = Object.freeze({ absent: true });
 /** What a chunk holds in place of a value that its key's record holds. */
 const IN_RECORD: unknown = Object.freeze({ inRecord: true });
 /** A record's bytes besides its key and value: the key's length (one byte) and the value's (two). */
@@ -278,39 +280,34 @@ export class KeyTable extends DenseTable {
    * read the value, which, gone for good, is discarded.
    */
   delete(key: string): boolean {
-    const at = this.atFound(key);
-    if (at >= 0) {
-      const old = this.companionAt(at);
-      this.removeEntry(at);
-      discard(old);
-      return true;
-    }
-    const slot = this.locate(key, hashMember(key));
-    if (slot < 0) return false;
-    const i = this.positionAt(slot);
-    const old = this.companionAt(i);
-    this.removeEntry(i, slot);
+    const old = this.removeKey(key, false);
+    if (old === ABSENT) return false;
     discard(old);
     return true;
   }
 
-  /**
-   * Removes a key; returns its value, undefined when it was not there. A
-   * removal nearly always follows a lookup of the same key (DEL's, or the
-   * evictor's check of its candidate), so the position `found` is tried
-   * before the key is hashed and looked up again.
-   */
+  /** Removes a key; returns its value, undefined when it was not there. */
   take(key: string): Value | undefined {
-    const at = this.atFound(key);
-    if (at >= 0) {
-      const v = this.valueAt(at);
-      this.removeEntry(at);
-      return v;
+    const v = this.removeKey(key, true);
+    return v === ABSENT ? undefined : (v as Value);
+  }
+
+  /**
+   * Removes a key and answers what its chunk held for the value (`read`:
+   * the value itself, a string made of one kept as bytes), ABSENT when it
+   * was not there. A removal nearly always follows a lookup of the same
+   * key (DEL's, or the evictor's check of its candidate), so the position
+   * `found` is tried before the key is hashed and looked up again.
+   */
+  private removeKey(key: string, read: boolean): unknown {
+    let i = this.atFound(key);
+    let slot = -1;
+    if (i < 0) {
+      slot = this.locate(key, hashMember(key));
+      if (slot < 0) return ABSENT;
+      i = this.positionAt(slot);
     }
-    const slot = this.locate(key, hashMember(key));
-    if (slot < 0) return undefined;
-    const i = this.positionAt(slot);
-    const v = this.valueAt(i);
+    const v = read ? this.valueAt(i) : this.companionAt(i);
     this.removeEntry(i, slot);
     return v;
   }
