@@ -1,9 +1,5 @@
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { packedRuns } from '../../src/queues/deque.js';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
+import { gc } from './gc.js';
 
 /**
  * The blocks lists' packed chunks hold once collections stop giving any

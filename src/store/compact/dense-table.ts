@@ -1,81 +1,37 @@
-import { unaccountedInt32 } from './unaccounted.js';
-
-export const CHUNK_BITS = 10;
-/** Entries per chunk: what one write into a shared chunk copies. */
-export const CHUNK = 1 << CHUNK_BITS;
-export const CHUNK_MASK = CHUNK - 1;
-/** Average entries per index shard before the next one is split. */
-const SHARD_TARGET = 1024;
-/** Slots in a new shard's table. */
-const MIN_SLOTS = 8;
-/** The first chunk's first room for hashes, doubled up to CHUNK: a small table should not take 4 KB for them. */
-const FIRST_HASHES = 8;
-/** Fibonacci hashing: a slot comes from the top bits of the hash times this, which mixes in every bit of it. */
-const SPREAD = 0x9e3779b1;
+import { CHUNK, CHUNK_BITS, CHUNK_MASK, DenseIndex } from './dense-index.js';
 
 /** A table's chunks as they were frozen: nobody writes to them any more. */
 export type FrozenChunks = readonly (readonly unknown[])[];
 
 /**
- * The large encoding of a set or a hash (Redis's hashtable): the keys (and
- * a hash's values beside them) in a dense sequence of positions, a hash
- * per position, and an index from key to position.
- *
- * - The sequence is chunks of CHUNK entries; removing one moves the last
- *   into its place, so entries always fill positions 0..size-1. That gives
- *   a uniformly random entry in O(1) (SPOP, SRANDMEMBER, HRANDFIELD), which
- *   a Map cannot, and SCAN a stateless cursor (`scanPositions`).
- * - The index is shards of linear-probing tables, each under 3/4 full,
- *   deletions closing the gap by shifting back (no tombstones). A slot
- *   holds a position + 1 (0: empty) and the key's hash, so that a probe
- *   compares strings only on a full hash match, and a split or a resize
- *   reads nothing but the small table it rebuilds. A key's hash picks its
- *   shard by linear hashing: the index grows by splitting one shard of
- *   about SHARD_TARGET entries at a time, so no insert ever rehashes the
- *   whole of it (one table of a million slots took 13-65 ms to rebuild).
- *
- * The hashes are kept per position too, so that moving the last entry
- * into a hole finds its slot without hashing its key again.
- *
- * Per entry that is the key (and value), a reference each in a chunk, its
- * hash and 10.7 to 21.3 bytes of index: a Map spends 28 on its entry alone,
- * and still needs the sequence for random access. Nothing is bounded by V8's
- * 2^24-entry limit on a Map.
+ * The large encoding of a set or a hash (Redis's hashtable): a DenseIndex
+ * whose positions sit in chunks of JS values, CHUNK positions to a chunk,
+ * `stride` slots a position: the key, then (a hash's) its value. Per entry
+ * that is a reference each beside the index's bytes.
  *
  * Chunks are shared copy-on-write with clones and frozen views (COPY, the
  * snapshots of BGSAVE and the AOF rewrite): a write into a chunk this table
  * does not own copies that chunk first, once.
  */
-export class DenseTable {
+export class DenseTable extends DenseIndex {
   /** Per chunk, whether this table may write into it; null while it shares none. */
   private owned: boolean[] | null = null;
-  /** Per shard, its table: slot j is [2j] the position + 1, [2j + 1] the hash. */
-  private shards: Int32Array[] = [new Int32Array(2 * MIN_SLOTS)];
-  /** Per chunk, the hash of each of its positions. */
-  private hashChunks: Int32Array[] = [];
-  /** Entries per shard. */
-  private counts: number[] = [0];
-  /** Shards are addressed by the low `level` bits of the hash, plus `split` of them by one bit more. */
-  private level = 0;
-  private split = 0;
-  /** The shard that the last `locate` probed. */
-  protected located = 0;
-  size = 0;
   /** Per chunk, `stride` slots per entry: the key, then (a hash's) its value. */
   protected chunks: unknown[][] = [];
 
   /** `shardTarget` is for tests, which split shards without thousands of entries. */
   constructor(
     protected readonly stride: 1 | 2,
-    private readonly shardTarget = SHARD_TARGET,
-  ) {}
+    shardTarget?: number,
+  ) {
+    super(shardTarget);
+  }
 
   /** The key at position `i` (0 ≤ i < size). */
   keyAt(i: number): string {
     return this.chunks[i >>> CHUNK_BITS][(i & CHUNK_MASK) * this.stride] as string;
   }
 
-  /** Whether position `i` holds `key`: what a probe asks on a full hash match. */
   protected keyIs(i: number, key: string): boolean {
     return this.keyAt(i) === key;
   }
@@ -88,56 +44,15 @@ export class DenseTable {
     this.writable(i >>> CHUNK_BITS)[(i & CHUNK_MASK) * 2 + 1] = v;
   }
 
-  private hashAt(i: number): number {
-    return this.hashChunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
-  }
-
-  /** The position held in slot `slot` of the shard the last `locate` probed. */
-  protected positionAt(slot: number): number {
-    return this.shards[this.located][2 * slot] - 1;
-  }
-
-  private shardOf(h: number): number {
-    const i = h & ((1 << this.level) - 1);
-    return i < this.split ? h & ((2 << this.level) - 1) : i;
-  }
-
-  /** The slot of `key` (hash `h`) in its shard, or -(the free slot where it would go) - 1; `located` names the shard. */
-  protected locate(key: string, h: number): number {
-    const s = this.shardOf(h);
-    this.located = s;
-    const table = this.shards[s];
-    const mask = (table.length >>> 1) - 1;
-    for (let i = home(h, table.length); ; i = (i + 1) & mask) {
-      const e = table[2 * i];
-      if (e === 0) return -i - 1;
-      if (table[2 * i + 1] === h && this.keyIs(e - 1, key)) return i;
-    }
-  }
-
   /**
    * Appends a key absent from the table at position `size`, given its hash
-   * and what `locate` answered for it (and a hash's value); returns its
-   * position. A subclass may keep a number standing for the key (KeyTable's
-   * record handle), which its own keyAt then reads.
+   * and what `locate` answered for it (and a hash's value); returns its position.
    */
-  protected insert(key: string | number, h: number, miss: number, value: unknown): number {
-    const s = this.located;
-    let table = this.shards[s];
-    let slot = -miss - 1;
-    if ((this.counts[s] + 1) * 8 > table.length * 3) {
-      table = this.resizeShard(s, table.length * 2);
-      slot = freeSlot(table, h);
-    }
-    const k = this.size;
-    table[2 * slot] = k + 1;
-    table[2 * slot + 1] = h;
-    this.counts[s]++;
+  protected insert(key: string, h: number, miss: number, value: unknown): number {
+    const k = this.addPosition(h, miss);
     const c = k >>> CHUNK_BITS;
-    const at = k & CHUNK_MASK;
     if (c === this.chunks.length) {
       this.chunks.push(this.stride === 1 ? [key] : [key, value]);
-      this.hashChunks.push(c === 0 ? new Int32Array(FIRST_HASHES) : unaccountedInt32(CHUNK));
       this.owned?.push(true);
     } else {
       const chunk = this.writable(c);
@@ -146,125 +61,28 @@ export class DenseTable {
       // Pushes leave up to half again as much room; a full chunk never grows.
       if (chunk.length === CHUNK * this.stride) this.chunks[c] = chunk.slice();
     }
-    let hashes = this.hashChunks[c];
-    if (at === hashes.length) {
-      const room = Math.min(CHUNK, 2 * at);
-      hashes = room === CHUNK ? unaccountedInt32(CHUNK) : new Int32Array(room);
-      hashes.set(this.hashChunks[c]);
-      this.hashChunks[c] = hashes;
-    }
-    hashes[at] = h;
-    this.size = k + 1;
-    if (this.size > this.shards.length * this.shardTarget) this.splitOne();
     return k;
   }
 
-  /**
-   * Removes the entry at position `i`, whose slot `locate` found in shard
-   * `located` when the caller has it (else -1): the last entry takes position `i`.
-   */
-  protected removeEntry(i: number, slot = -1): void {
-    let s = this.located;
-    if (slot < 0) {
-      const h = this.hashAt(i);
-      s = this.shardOf(h);
-      slot = this.slotOf(s, i, h);
-    }
-    this.unlink(s, slot);
-    const last = this.size - 1;
+  protected moveEntry(from: number, to: number): void {
     const stride = this.stride;
-    const from = this.chunks[last >>> CHUNK_BITS];
-    const fromAt = (last & CHUNK_MASK) * stride;
-    if (i !== last) {
-      const h = this.hashAt(last);
-      const ls = this.shardOf(h);
-      this.shards[ls][2 * this.slotOf(ls, last, h)] = i + 1;
-      const to = this.writable(i >>> CHUNK_BITS);
-      const toAt = (i & CHUNK_MASK) * stride;
-      to[toAt] = from[fromAt];
-      if (stride === 2) to[toAt + 1] = from[fromAt + 1];
-      this.hashChunks[i >>> CHUNK_BITS][i & CHUNK_MASK] = h;
-    }
-    if (fromAt === 0) {
+    const source = this.chunks[from >>> CHUNK_BITS];
+    const fromAt = (from & CHUNK_MASK) * stride;
+    const target = this.writable(to >>> CHUNK_BITS);
+    const toAt = (to & CHUNK_MASK) * stride;
+    target[toAt] = source[fromAt];
+    if (stride === 2) target[toAt + 1] = source[fromAt + 1];
+  }
+
+  protected dropLast(last: number): void {
+    if ((last & CHUNK_MASK) === 0) {
       this.chunks.pop();
-      this.hashChunks.pop();
       this.owned?.pop();
-    } else {
-      const chunk = this.writable(last >>> CHUNK_BITS);
-      chunk.pop();
-      if (stride === 2) chunk.pop();
+      return;
     }
-    this.size = last;
-  }
-
-  /** The slot of shard `s` that holds position `k`, whose key hashes to `h`. */
-  private slotOf(s: number, k: number, h: number): number {
-    const table = this.shards[s];
-    const mask = (table.length >>> 1) - 1;
-    let i = home(h, table.length);
-    while (table[2 * i] !== k + 1) i = (i + 1) & mask;
-    return i;
-  }
-
-  /** Empties slot `i` of shard `s`, shifting back the entries after it that may no longer be reachable past the gap. */
-  private unlink(s: number, i: number): void {
-    const table = this.shards[s];
-    const mask = (table.length >>> 1) - 1;
-    for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
-      const e = table[2 * j];
-      if (e === 0) break;
-      const h = table[2 * j + 1];
-      const at = home(h, table.length);
-      // The entry at j may fill the gap unless its home lies cyclically within (i, j].
-      const reachable = i <= j ? at > i && at <= j : at > i || at <= j;
-      if (!reachable) {
-        table[2 * i] = e;
-        table[2 * i + 1] = h;
-        i = j;
-      }
-    }
-    table[2 * i] = 0;
-    const n = --this.counts[s];
-    if (table.length > 2 * MIN_SLOTS && n * 16 < table.length) this.resizeShard(s, table.length / 2);
-  }
-
-  /** Rebuilds shard `s`'s table at `length` (twice its slots). */
-  private resizeShard(s: number, length: number): Int32Array {
-    const old = this.shards[s];
-    const table = takeTable(length);
-    for (let j = 0; j < old.length; j += 2) if (old[j] !== 0) place(table, old[j], old[j + 1]);
-    this.shards[s] = table;
-    releaseTable(old);
-    return table;
-  }
-
-  /**
-   * Splits the next shard in linear-hashing order: the entries whose hash
-   * has the next bit set move to a new shard at the end.
-   */
-  private splitOne(): void {
-    const from = this.split;
-    const bit = 1 << this.level;
-    const old = this.shards[from];
-    let moving = 0;
-    for (let j = 0; j < old.length; j += 2) if (old[j] !== 0 && (old[j + 1] & bit) !== 0) moving++;
-    const staying = this.counts[from] - moving;
-    const stay = takeTable(tableLengthFor(staying));
-    const move = takeTable(tableLengthFor(moving));
-    for (let j = 0; j < old.length; j += 2) {
-      if (old[j] === 0) continue;
-      const h = old[j + 1];
-      place((h & bit) !== 0 ? move : stay, old[j], h);
-    }
-    this.shards[from] = stay;
-    releaseTable(old);
-    this.counts[from] = staying;
-    this.shards.push(move);
-    this.counts.push(moving);
-    if (++this.split === bit) {
-      this.level++;
-      this.split = 0;
-    }
+    const chunk = this.writable(last >>> CHUNK_BITS);
+    chunk.pop();
+    if (this.stride === 2) chunk.pop();
   }
 
   private writable(c: number): unknown[] {
@@ -272,21 +90,6 @@ export class DenseTable {
     if (owned === null || owned[c]) return this.chunks[c];
     owned[c] = true;
     return (this.chunks[c] = this.chunks[c].slice());
-  }
-
-  /**
-   * One step of a SCAN: calls `visit` with up to `count` positions from the
-   * cursor on and returns the next cursor (0 at the end). A cursor is how
-   * many positions are still to visit, walked from the last position down,
-   * and 0 starts at the end. The guarantee follows from how positions
-   * change: an arrival takes a position past every cursor handed out, and a
-   * removal moves only the last entry, down into the hole, so an entry not
-   * yet visited stays below the cursor; one already visited may come again.
-   */
-  scanPositions(cursor: number, count: number, visit: (i: number) => void): number {
-    let next = cursor === 0 || cursor > this.size ? this.size : cursor;
-    for (; count > 0 && next > 0; count--) visit(--next);
-    return next;
   }
 
   /** The chunks as they are now, for reading while this table goes on changing: O(size / CHUNK). */
@@ -300,12 +103,7 @@ export class DenseTable {
   protected copyInto<T extends DenseTable>(copy: T): T {
     copy.chunks = this.chunks.slice();
     copy.owned = this.disown();
-    copy.shards = this.shards.map((t) => t.slice());
-    copy.hashChunks = this.hashChunks.map((h) => h.slice());
-    copy.counts = this.counts.slice();
-    copy.level = this.level;
-    copy.split = this.split;
-    copy.size = this.size;
+    this.copyIndexInto(copy);
     return copy;
   }
 
@@ -314,55 +112,4 @@ export class DenseTable {
     this.owned = new Array<boolean>(this.chunks.length).fill(false);
     return new Array<boolean>(this.chunks.length).fill(false);
   }
-}
-
-/**
- * Index tables that splits and resizes let go, by length, for the next ones
- * to reuse. A table's memory is outside V8's heap and is freed only after a
- * collection finds it dead; while a big table grows, thousands of them die
- * between two collections, and the allocator keeps the memory they had
- * spread about (a set of 1,000,000 members grew the resident set by 121
- * bytes a member without reuse, 114 with it).
- */
-const spares = new Map<number, Int32Array[]>();
-/** Spare tables kept per length: a split lets go of one and takes two. */
-const SPARES_PER_LENGTH = 8;
-
-/** Tables of this length and longer are kept where V8 does not count them (unaccounted.ts). */
-const UNACCOUNTED_TABLE = 1024;
-
-function takeTable(length: number): Int32Array {
-  return spares.get(length)?.pop() ?? (length >= UNACCOUNTED_TABLE ? unaccountedInt32(length) : new Int32Array(length));
-}
-
-/** Hands back a table that nothing references any more. */
-function releaseTable(table: Int32Array): void {
-  let list = spares.get(table.length);
-  if (list === undefined) spares.set(table.length, (list = []));
-  if (list.length < SPARES_PER_LENGTH) list.push(table.fill(0));
-}
-
-/** Where a probe for hash `h` starts in a table of `length` / 2 slots (a power of two). */
-function home(h: number, length: number): number {
-  return Math.imul(h, SPREAD) >>> (Math.clz32(length) + 2);
-}
-
-function freeSlot(table: Int32Array, h: number): number {
-  const mask = (table.length >>> 1) - 1;
-  let i = home(h, table.length);
-  while (table[2 * i] !== 0) i = (i + 1) & mask;
-  return i;
-}
-
-function place(table: Int32Array, entry: number, h: number): void {
-  const i = freeSlot(table, h);
-  table[2 * i] = entry;
-  table[2 * i + 1] = h;
-}
-
-/** The length of a table (twice its slots, a power of two, at least MIN_SLOTS) that holds `n` entries at most 3/4 full. */
-function tableLengthFor(n: number): number {
-  let slots = MIN_SLOTS;
-  while (n * 4 > slots * 3) slots *= 2;
-  return 2 * slots;
 }

@@ -1,35 +1,41 @@
 import { byteString } from '../../protocol/byte-string.js';
 import { ByteSlabs, MAX_BLOCK, offsetOf } from '../compact/byte-slabs.js';
-import { CHUNK, CHUNK_BITS, CHUNK_MASK, DenseTable } from '../compact/dense-table.js';
+import { CHUNK, CHUNK_BITS, CHUNK_MASK, DenseIndex, roomFor } from '../compact/dense-index.js';
 import { hashMember } from '../compact/member-hash.js';
 import { unaccountedInt32 } from '../compact/unaccounted.js';
 import type { TypedValue, Value } from './value.js';
 
 /** What removeKey answers for a key that was not there. */
 const ABSENT: unknown = Object.freeze({ absent: true });
-/** What a chunk holds in place of a value that its key's record holds. */
-const IN_RECORD: unknown = Object.freeze({ inRecord: true });
+/** What a position's handle is when its key is a JS string, too long or not all bytes. */
+const NO_RECORD = -1;
+/** A new chunk's handles before it has room for any (roomFor makes its room). */
+const EMPTY_CHUNK = new Int32Array(0);
 /** A record's bytes besides its key and value: the key's length (one byte) and the value's (two). */
 const RECORD_HEAD = 3;
 /** The longest key a record holds: its length is one byte. */
 const MAX_RECORD_KEY = 255;
 
 /**
- * A database's key → value dictionary: a DenseTable of key and value
- * pairs, and beside them, once a server keeps them, each key's access
- * stamp (Redis keeps 24 bits of it in every object).
+ * A database's key → value dictionary: a DenseIndex whose positions hold
+ * a key and its value, and beside them, once a server keeps them, each
+ * key's access stamp (Redis keeps 24 bits of it in every object).
  *
  * A key of up to 255 bytes is kept as bytes in a record outside V8's heap
  * (ByteSlabs), and its value with it when that is a plain string that
- * fits (a record is at most MAX_BLOCK bytes); the chunk then holds the
- * record's handle, a small integer, and IN_RECORD for the value. Keys
- * and small strings are most of what a keyspace holds, and kept as JS
- * strings every one of them was copied by the scavenge after it arrived
- * and marked by every mark-compact after that: a million keys arriving
- * made pauses of 6-17 ms (docs/benchmarks.md). Reading a key or a value
- * from its record makes a string of it, which dies young; a key is
- * compared with a record's bytes in place. Longer keys and every other
- * value stay JS values in the chunk.
+ * fits (a record is at most MAX_BLOCK bytes). Per CHUNK positions, the
+ * records' handles are an Int32Array outside the heap too, and the JS
+ * values (longer keys, values of other types) a JS array made only for a
+ * chunk that holds one. Keys and small strings are most of what a
+ * keyspace holds, and kept as JS strings every one of them was copied by
+ * the scavenge after it arrived and marked by every mark-compact after
+ * that: a million keys arriving made pauses of 6-17 ms (docs/benchmarks.md).
+ * With them in records, JS arrays holding the handles were still 16
+ * bytes a key on the heap, copied twice by the scavenges of a million
+ * keys arriving: 12 scavenges of 2.1-3.2 ms, 25 ms in all, against 7 of
+ * at most 1.2-2.6 ms and 7-9 ms in all with the handles outside it.
+ * Reading a key or a value from its record makes a string of it, which
+ * dies young; a key is compared with a record's bytes in place.
  *
  * Dense positions are what the keyspace's own needs ask of it: SCAN's
  * stateless cursor (positions left to visit), RANDOMKEY and random
@@ -46,7 +52,7 @@ const MAX_RECORD_KEY = 255;
  * The chunks are never shared (no frozen view or clone is taken of a
  * keyspace: snapshots walk it with liveEntries), so they are written in place.
  */
-export class KeyTable extends DenseTable {
+export class KeyTable extends DenseIndex {
   /** The position of the key that the last get, set, indexOf or holdsAt found or inserted. */
   found = -1;
   /**
@@ -56,6 +62,14 @@ export class KeyTable extends DenseTable {
    * comparing the record's bytes.
    */
   private foundKey: string | null = null;
+  /** Per chunk, each position's record, or NO_RECORD when its key is a JS string in `slots`. */
+  private handles: Int32Array[] = [];
+  /**
+   * Per chunk, null while every key and value of it is in records; else
+   * two slots a position: its key when that is not in a record, and its
+   * value when that is not (undefined where a record holds it).
+   */
+  private slots: (unknown[] | null)[] = [];
   /** Per chunk, the access stamp of each position; null until keepStamps. */
   private stamps: Int32Array[] | null = null;
   /** Where keys and values kept as bytes are. */
@@ -64,7 +78,7 @@ export class KeyTable extends DenseTable {
   private valueKept = false;
 
   constructor(shardTarget?: number) {
-    super(2, shardTarget);
+    super(shardTarget);
   }
 
   /** `found` when it still holds `key`, else -1: the check every access makes before hashing. */
@@ -84,23 +98,24 @@ export class KeyTable extends DenseTable {
     return true;
   }
 
-  override keyAt(i: number): string {
-    const k = this.chunks[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2];
-    if (typeof k === 'string') return k;
-    const b = this.records.slab(k as number);
-    const o = offsetOf(k as number);
+  /** The key at position `i` (0 ≤ i < size). */
+  keyAt(i: number): string {
+    const k = this.handles[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    if (k === NO_RECORD) return this.slots[i >>> CHUNK_BITS]![(i & CHUNK_MASK) * 2] as string;
+    const b = this.records.slab(k);
+    const o = offsetOf(k);
     return byteString(b, o + 1, b[o]);
   }
 
   /** A record's key is compared four bytes a load: a probe's hash matched, so the bytes nearly always do too. */
-  protected override keyIs(i: number, key: string): boolean {
-    const k = this.chunks[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2];
-    if (typeof k === 'string') return k === key;
-    const b = this.records.slab(k as number);
-    const o = offsetOf(k as number) + 1;
+  protected keyIs(i: number, key: string): boolean {
+    const k = this.handles[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    if (k === NO_RECORD) return this.slots[i >>> CHUNK_BITS]![(i & CHUNK_MASK) * 2] === key;
+    const b = this.records.slab(k);
+    const o = offsetOf(k) + 1;
     const n = key.length;
     if (b[o - 1] !== n) return false;
-    const words = this.records.view(k as number);
+    const words = this.records.view(k);
     let j = 0;
     for (const end = n & ~3; j < end; j += 4) {
       const c0 = key.charCodeAt(j);
@@ -139,9 +154,9 @@ export class KeyTable extends DenseTable {
 
   /** The value at position `i` (0 ≤ i < size). */
   valueAt(i: number): Value {
-    const v = this.companionAt(i);
-    if (v !== IN_RECORD) return v as Value;
-    const k = this.chunks[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2] as number;
+    const v = this.slotValue(i);
+    if (v !== undefined) return v;
+    const k = this.handles[i >>> CHUNK_BITS][i & CHUNK_MASK];
     const b = this.records.slab(k);
     const at = offsetOf(k) + 1 + b[offsetOf(k)];
     return byteString(b, at + 2, b[at] | (b[at + 1] << 8));
@@ -164,7 +179,7 @@ export class KeyTable extends DenseTable {
   store(key: string, value: Value): boolean {
     const i = this.existing(key, value);
     if (i < 0) return true;
-    const old = this.companionAt(i);
+    const old = this.slotValue(i);
     this.replaceAt(i, value);
     if (old !== value) discard(old);
     return false;
@@ -178,9 +193,46 @@ export class KeyTable extends DenseTable {
     const slot = this.locate(key, h);
     this.foundKey = key;
     if (slot >= 0) return (this.found = this.positionAt(slot));
-    const record = this.newRecord(key, value);
-    this.found = record < 0 ? this.insert(key, h, slot, value) : this.insert(record, h, slot, this.valueKept ? IN_RECORD : value);
+    this.found = this.append(h, slot, key, value);
     return -1;
+  }
+
+  /** Keeps a key absent from the table (hash `h`, `miss` what locate answered) and its value at a new position; returns it. */
+  private append(h: number, miss: number, key: string, value: Value): number {
+    const record = this.newRecord(key, value);
+    const k = this.addPosition(h, miss);
+    const c = k >>> CHUNK_BITS;
+    if (c === this.handles.length) {
+      this.handles.push(EMPTY_CHUNK);
+      this.slots.push(null);
+      this.stamps?.push(unaccountedInt32(CHUNK));
+    }
+    roomFor(this.handles, k)[k & CHUNK_MASK] = record;
+    const inRecords = record !== NO_RECORD && this.valueKept;
+    // A chunk's JS slots, once made, keep room for every position its handles have room for.
+    if (!inRecords || this.slots[c] !== null) {
+      const slots = this.slotsOf(c);
+      const at = (k & CHUNK_MASK) * 2;
+      slots[at] = record === NO_RECORD ? key : undefined;
+      slots[at + 1] = inRecords ? undefined : value;
+    }
+    return k;
+  }
+
+  /** The JS value at position `i`, undefined when its record holds it. */
+  private slotValue(i: number): Value | undefined {
+    const slots = this.slots[i >>> CHUNK_BITS];
+    return slots === null ? undefined : (slots[(i & CHUNK_MASK) * 2 + 1] as Value | undefined);
+  }
+
+  /** Chunk `c`'s JS slots, made (or grown with its handles) when it has none for each of its positions. */
+  private slotsOf(c: number): unknown[] {
+    const slots = this.slots[c];
+    const need = 2 * this.handles[c].length;
+    if (slots !== null && slots.length >= need) return slots;
+    const made = new Array<unknown>(need).fill(undefined);
+    if (slots !== null) for (let j = 0; j < slots.length; j++) made[j] = slots[j];
+    return (this.slots[c] = made);
   }
 
   /**
@@ -188,31 +240,33 @@ export class KeyTable extends DenseTable {
    * that fits, else in the chunk, the record then cut back to its key.
    */
   private replaceAt(i: number, value: Value): void {
-    const chunk = this.chunks[i >>> CHUNK_BITS];
-    const at = (i & CHUNK_MASK) * 2;
-    const k = chunk[at];
-    if (typeof k === 'number') {
-      const record = typeof value === 'string' ? this.keepValue(k, value) : -1;
-      if (record >= 0) {
-        chunk[at] = record;
-        chunk[at + 1] = IN_RECORD;
+    const c = i >>> CHUNK_BITS;
+    const handles = this.handles[c];
+    const j = i & CHUNK_MASK;
+    const k = handles[j];
+    if (k !== NO_RECORD) {
+      const record = typeof value === 'string' ? this.keepValue(k, value) : NO_RECORD;
+      if (record !== NO_RECORD) {
+        handles[j] = record;
+        const slots = this.slots[c];
+        if (slots !== null) slots[2 * j + 1] = undefined;
         return;
       }
-      if (chunk[at + 1] === IN_RECORD) chunk[at] = this.keyOnly(k);
+      if (this.slotValue(i) === undefined) handles[j] = this.keyOnly(k);
     }
-    chunk[at + 1] = value;
+    this.slotsOf(c)[2 * j + 1] = value;
   }
 
   /**
    * A record of `key` (and of `value` when it fits, which sets
-   * `valueKept`), or -1 when the key is too long or not all bytes.
+   * `valueKept`), or NO_RECORD when the key is too long or not all bytes.
    */
   private newRecord(key: string, value: Value): number {
     const n = key.length;
-    if (n > MAX_RECORD_KEY) return -1;
+    if (n > MAX_RECORD_KEY) return NO_RECORD;
     const keep = typeof value === 'string' && RECORD_HEAD + n + value.length <= MAX_BLOCK;
     const record = this.records.alloc(RECORD_HEAD + n + (keep ? value.length : 0));
-    if (record < 0) return -1;
+    if (record < 0) return NO_RECORD;
     const b = this.records.slab(record);
     const o = offsetOf(record);
     b[o] = n;
@@ -220,7 +274,7 @@ export class KeyTable extends DenseTable {
       const c = key.charCodeAt(j);
       if (c > 255) {
         this.records.release(record);
-        return -1;
+        return NO_RECORD;
       }
       b[o + 1 + j] = c;
     }
@@ -307,30 +361,53 @@ export class KeyTable extends DenseTable {
       if (slot < 0) return ABSENT;
       i = this.positionAt(slot);
     }
-    const v = read ? this.valueAt(i) : this.companionAt(i);
+    const v = read ? this.valueAt(i) : this.slotValue(i);
     this.removeEntry(i, slot);
     return v;
   }
 
-  protected override insert(key: string | number, h: number, miss: number, value: unknown): number {
-    const k = super.insert(key, h, miss, value);
-    const stamps = this.stamps;
-    if (stamps !== null && k >>> CHUNK_BITS === stamps.length) stamps.push(unaccountedInt32(CHUNK));
-    return k;
+  /** The entry's record is let go; the last key moves into the hole. */
+  protected override removeEntry(i: number, slot = -1): void {
+    const k = this.handles[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    if (k !== NO_RECORD) this.records.release(k);
+    this.foundKey = null;
+    super.removeEntry(i, slot);
   }
 
-  /** The entry's record is let go; the last key moves into the hole, and its stamp with it. */
-  protected override removeEntry(i: number, slot = -1): void {
-    const k = this.chunks[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2];
-    if (typeof k === 'number') this.records.release(k);
-    this.foundKey = null;
-    const stamps = this.stamps;
-    if (stamps !== null) {
-      const last = this.size - 1;
-      stamps[i >>> CHUNK_BITS][i & CHUNK_MASK] = stamps[last >>> CHUNK_BITS][last & CHUNK_MASK];
-      if ((last & CHUNK_MASK) === 0) stamps.pop();
+  /** The key, its value and its stamp move. */
+  protected moveEntry(from: number, to: number): void {
+    const fc = from >>> CHUNK_BITS;
+    const fj = from & CHUNK_MASK;
+    const tc = to >>> CHUNK_BITS;
+    const tj = to & CHUNK_MASK;
+    this.handles[tc][tj] = this.handles[fc][fj];
+    const source = this.slots[fc];
+    const key = source === null ? undefined : source[2 * fj];
+    const value = source === null ? undefined : source[2 * fj + 1];
+    const target = key === undefined && value === undefined ? this.slots[tc] : this.slotsOf(tc);
+    if (target !== null) {
+      target[2 * tj] = key;
+      target[2 * tj + 1] = value;
     }
-    super.removeEntry(i, slot);
+    const stamps = this.stamps;
+    if (stamps !== null) stamps[tc][tj] = stamps[fc][fj];
+  }
+
+  /** A chunk left empty goes; else the position's JS slots let go of what they held. */
+  protected dropLast(last: number): void {
+    const c = last >>> CHUNK_BITS;
+    if ((last & CHUNK_MASK) === 0) {
+      this.handles.pop();
+      this.slots.pop();
+      this.stamps?.pop();
+      return;
+    }
+    const slots = this.slots[c];
+    if (slots !== null) {
+      const at = (last & CHUNK_MASK) * 2;
+      slots[at] = undefined;
+      slots[at + 1] = undefined;
+    }
   }
 
   /** Starts keeping stamps, every key's set to `stamp`. A new key's is whatever setStampAt writes. */

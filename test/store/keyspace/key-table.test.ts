@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { KeyTable } from '../../../src/store/keyspace/key-table.js';
 import type { Value } from '../../../src/store/keyspace/value.js';
 import type { ByteSlabs } from '../../../src/store/compact/byte-slabs.js';
+import v8 from 'node:v8';
+import { gc } from '../../helpers/gc.js';
 import { seededInts } from '../../helpers/seeded.js';
 
 /** Every key's position answers for it, and positions 0..size-1 hold exactly the model's keys. */
@@ -234,6 +236,35 @@ describe('KeyTable', () => {
       expect(t.found).toBe(1);
       expect(t.take('b')).toBe('2');
       expect(t.get('a')).toBe('1');
+    });
+
+    test('a removal that moves a key across chunks carries its JS value and leaves none behind', () => {
+      const t = new KeyTable();
+      // Chunk 0 holds keys whose values are all in records, chunk 1 keys whose values are not.
+      for (let i = 0; i < 1024; i++) t.set(`r${i}`, 'bytes');
+      for (let i = 0; i < 1024; i++) t.set(`j${i}`, i);
+      // Each removal in chunk 0 moves the last key of chunk 1, a JS value, into chunk 0.
+      for (let i = 0; i < 512; i++) expect(t.delete(`r${i}`)).toBe(true);
+      for (let i = 512; i < 1024; i++) expect(t.get(`j${i}`)).toBe(i);
+      // Each removal of a moved key now moves a key whose value is in its record into a position that held a JS value.
+      for (let i = 1023; i >= 512; i--) t.set(`j${i}`, `now bytes ${i}`);
+      for (let i = 0; i < 512; i++) expect(t.delete(`j${i}`)).toBe(true);
+      for (let i = 512; i < 1024; i++) expect(t.get(`r${i}`)).toBe('bytes');
+      for (let i = 512; i < 1024; i++) expect(t.get(`j${i}`)).toBe(`now bytes ${i}`);
+      expect(t.size).toBe(1024);
+    });
+
+    test('keys and values kept in records leave nothing per key on V8\'s heap', () => {
+      const n = 100_000;
+      const t = new KeyTable();
+      gc();
+      const before = v8.getHeapStatistics().used_heap_size;
+      for (let i = 0; i < n; i++) t.set(`key:${i}`, 'x'.repeat(32));
+      gc();
+      const perKey = (v8.getHeapStatistics().used_heap_size - before) / n;
+      // A chunk of JS slots for the handles took 16 bytes a key; what is left is a few objects per 1,024 keys.
+      expect(perKey).toBeLessThan(2);
+      expect(t.get(`key:${n - 1}`)).toBe('x'.repeat(32));
     });
 
     test('stays consistent with a model through every form of key and value, growth and removals', () => {

@@ -1,0 +1,309 @@
+import { unaccountedInt32 } from './unaccounted.js';
+
+export const CHUNK_BITS = 10;
+/** Positions per chunk: the unit in which a table's per-position arrays grow and shrink. */
+export const CHUNK = 1 << CHUNK_BITS;
+export const CHUNK_MASK = CHUNK - 1;
+/** Average entries per index shard before the next one is split. */
+const SHARD_TARGET = 1024;
+/** Slots in a new shard's table. */
+const MIN_SLOTS = 8;
+/** The first chunk's first room, doubled up to CHUNK: a small table should not take 4 KB for it. */
+const FIRST_ROOM = 8;
+/** Fibonacci hashing: a slot comes from the top bits of the hash times this, which mixes in every bit of it. */
+const SPREAD = 0x9e3779b1;
+
+/**
+ * The index of a table of keys kept at dense positions: Redis's hashtable
+ * as the large encoding of sets and hashes (DenseTable) and the keyspace's
+ * dictionary (KeyTable). A subclass keeps what sits at each position (the
+ * key, a value) and answers whether a position holds a key; this class
+ * keeps the positions 0..size-1 dense and finds a key's position.
+ *
+ * - Removing an entry moves the last into its place, so entries always
+ *   fill positions 0..size-1. That gives a uniformly random entry in O(1)
+ *   (SPOP, SRANDMEMBER, HRANDFIELD, RANDOMKEY), which a Map cannot, and
+ *   SCAN a stateless cursor (`scanPositions`).
+ * - The index is shards of linear-probing tables, each under 3/4 full,
+ *   deletions closing the gap by shifting back (no tombstones). A slot
+ *   holds a position + 1 (0: empty) and the key's hash, so that a probe
+ *   compares keys only on a full hash match, and a split or a resize
+ *   reads nothing but the small table it rebuilds. A key's hash picks its
+ *   shard by linear hashing: the index grows by splitting one shard of
+ *   about SHARD_TARGET entries at a time, so no insert ever rehashes the
+ *   whole of it (one table of a million slots took 13-65 ms to rebuild).
+ *
+ * The hashes are kept per position too, in chunks of CHUNK, so that moving
+ * the last entry into a hole finds its slot without hashing its key again.
+ * Per entry that is its hash and 10.7 to 21.3 bytes of index: a Map spends
+ * 28 on its entry alone, and still needs a sequence for random access.
+ * Nothing is bounded by V8's 2^24-entry limit on a Map.
+ */
+export abstract class DenseIndex {
+  /** Per shard, its table: slot j is [2j] the position + 1, [2j + 1] the hash. */
+  private shards: Int32Array[] = [new Int32Array(2 * MIN_SLOTS)];
+  /** Per chunk, the hash of each of its positions. */
+  private hashChunks: Int32Array[] = [];
+  /** Entries per shard. */
+  private counts: number[] = [0];
+  /** Shards are addressed by the low `level` bits of the hash, plus `split` of them by one bit more. */
+  private level = 0;
+  private split = 0;
+  /** The shard that the last `locate` probed. */
+  protected located = 0;
+  size = 0;
+
+  /** `shardTarget` is for tests, which split shards without thousands of entries. */
+  constructor(private readonly shardTarget = SHARD_TARGET) {}
+
+  /** Whether position `i` holds `key`: what a probe asks on a full hash match. */
+  protected abstract keyIs(i: number, key: string): boolean;
+
+  /** Puts what sat at position `from` (the last) at position `to`, as a removal fills its hole. */
+  protected abstract moveEntry(from: number, to: number): void;
+
+  /** Lets go of what sits at position `last`, the last, which a removal empties. */
+  protected abstract dropLast(last: number): void;
+
+  private hashAt(i: number): number {
+    return this.hashChunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
+  }
+
+  /** The position held in slot `slot` of the shard the last `locate` probed. */
+  protected positionAt(slot: number): number {
+    return this.shards[this.located][2 * slot] - 1;
+  }
+
+  private shardOf(h: number): number {
+    const i = h & ((1 << this.level) - 1);
+    return i < this.split ? h & ((2 << this.level) - 1) : i;
+  }
+
+  /** The slot of `key` (hash `h`) in its shard, or -(the free slot where it would go) - 1; `located` names the shard. */
+  protected locate(key: string, h: number): number {
+    const s = this.shardOf(h);
+    this.located = s;
+    const table = this.shards[s];
+    const mask = (table.length >>> 1) - 1;
+    for (let i = home(h, table.length); ; i = (i + 1) & mask) {
+      const e = table[2 * i];
+      if (e === 0) return -i - 1;
+      if (table[2 * i + 1] === h && this.keyIs(e - 1, key)) return i;
+    }
+  }
+
+  /**
+   * Indexes a new position, `size`, for a key absent from the table, given
+   * its hash and what `locate` answered for it; returns the position, at
+   * which the caller then keeps the entry.
+   */
+  protected addPosition(h: number, miss: number): number {
+    const s = this.located;
+    let table = this.shards[s];
+    let slot = -miss - 1;
+    if ((this.counts[s] + 1) * 8 > table.length * 3) {
+      table = this.resizeShard(s, table.length * 2);
+      slot = freeSlot(table, h);
+    }
+    const k = this.size;
+    table[2 * slot] = k + 1;
+    table[2 * slot + 1] = h;
+    this.counts[s]++;
+    const c = k >>> CHUNK_BITS;
+    if (c === this.hashChunks.length) this.hashChunks.push(new Int32Array(0));
+    const hashes = roomFor(this.hashChunks, k);
+    hashes[k & CHUNK_MASK] = h;
+    this.size = k + 1;
+    if (this.size > this.shards.length * this.shardTarget) this.splitOne();
+    return k;
+  }
+
+  /**
+   * Removes the entry at position `i`, whose slot `locate` found in shard
+   * `located` when the caller has it (else -1): the last entry takes position `i`.
+   */
+  protected removeEntry(i: number, slot = -1): void {
+    let s = this.located;
+    if (slot < 0) {
+      const h = this.hashAt(i);
+      s = this.shardOf(h);
+      slot = this.slotOf(s, i, h);
+    }
+    this.unlink(s, slot);
+    const last = this.size - 1;
+    if (i !== last) {
+      const h = this.hashAt(last);
+      const ls = this.shardOf(h);
+      this.shards[ls][2 * this.slotOf(ls, last, h)] = i + 1;
+      this.hashChunks[i >>> CHUNK_BITS][i & CHUNK_MASK] = h;
+      this.moveEntry(last, i);
+    }
+    if ((last & CHUNK_MASK) === 0) this.hashChunks.pop();
+    this.dropLast(last);
+    this.size = last;
+  }
+
+  /** The slot of shard `s` that holds position `k`, whose key hashes to `h`. */
+  private slotOf(s: number, k: number, h: number): number {
+    const table = this.shards[s];
+    const mask = (table.length >>> 1) - 1;
+    let i = home(h, table.length);
+    while (table[2 * i] !== k + 1) i = (i + 1) & mask;
+    return i;
+  }
+
+  /** Empties slot `i` of shard `s`, shifting back the entries after it that may no longer be reachable past the gap. */
+  private unlink(s: number, i: number): void {
+    const table = this.shards[s];
+    const mask = (table.length >>> 1) - 1;
+    for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
+      const e = table[2 * j];
+      if (e === 0) break;
+      const h = table[2 * j + 1];
+      const at = home(h, table.length);
+      // The entry at j may fill the gap unless its home lies cyclically within (i, j].
+      const reachable = i <= j ? at > i && at <= j : at > i || at <= j;
+      if (!reachable) {
+        table[2 * i] = e;
+        table[2 * i + 1] = h;
+        i = j;
+      }
+    }
+    table[2 * i] = 0;
+    const n = --this.counts[s];
+    if (table.length > 2 * MIN_SLOTS && n * 16 < table.length) this.resizeShard(s, table.length / 2);
+  }
+
+  /** Rebuilds shard `s`'s table at `length` (twice its slots). */
+  private resizeShard(s: number, length: number): Int32Array {
+    const old = this.shards[s];
+    const table = takeTable(length);
+    for (let j = 0; j < old.length; j += 2) if (old[j] !== 0) place(table, old[j], old[j + 1]);
+    this.shards[s] = table;
+    releaseTable(old);
+    return table;
+  }
+
+  /**
+   * Splits the next shard in linear-hashing order: the entries whose hash
+   * has the next bit set move to a new shard at the end.
+   */
+  private splitOne(): void {
+    const from = this.split;
+    const bit = 1 << this.level;
+    const old = this.shards[from];
+    let moving = 0;
+    for (let j = 0; j < old.length; j += 2) if (old[j] !== 0 && (old[j + 1] & bit) !== 0) moving++;
+    const staying = this.counts[from] - moving;
+    const stay = takeTable(tableLengthFor(staying));
+    const move = takeTable(tableLengthFor(moving));
+    for (let j = 0; j < old.length; j += 2) {
+      if (old[j] === 0) continue;
+      const h = old[j + 1];
+      place((h & bit) !== 0 ? move : stay, old[j], h);
+    }
+    this.shards[from] = stay;
+    releaseTable(old);
+    this.counts[from] = staying;
+    this.shards.push(move);
+    this.counts.push(moving);
+    if (++this.split === bit) {
+      this.level++;
+      this.split = 0;
+    }
+  }
+
+  /**
+   * One step of a SCAN: calls `visit` with up to `count` positions from the
+   * cursor on and returns the next cursor (0 at the end). A cursor is how
+   * many positions are still to visit, walked from the last position down,
+   * and 0 starts at the end. The guarantee follows from how positions
+   * change: an arrival takes a position past every cursor handed out, and a
+   * removal moves only the last entry, down into the hole, so an entry not
+   * yet visited stays below the cursor; one already visited may come again.
+   */
+  scanPositions(cursor: number, count: number, visit: (i: number) => void): number {
+    let next = cursor === 0 || cursor > this.size ? this.size : cursor;
+    for (; count > 0 && next > 0; count--) visit(--next);
+    return next;
+  }
+
+
+  /** Makes `copy`'s index and size a copy of this one's: the caller copies what sits at the positions. */
+  protected copyIndexInto(copy: DenseIndex): void {
+    copy.shards = this.shards.map((t) => t.slice());
+    copy.hashChunks = this.hashChunks.map((h) => h.slice());
+    copy.counts = this.counts.slice();
+    copy.level = this.level;
+    copy.split = this.split;
+    copy.size = this.size;
+  }
+}
+
+/**
+ * The chunk of `chunks` (per CHUNK positions, an Int32Array each) that
+ * holds position `k`, with room for it: the first chunk grows from
+ * FIRST_ROOM by doubling, and a chunk of CHUNK is kept where V8 does not
+ * count it (unaccounted.ts). The chunk must exist; a new one may be empty.
+ */
+export function roomFor(chunks: Int32Array[], k: number): Int32Array {
+  const c = k >>> CHUNK_BITS;
+  const at = k & CHUNK_MASK;
+  const chunk = chunks[c];
+  if (at < chunk.length) return chunk;
+  const room = c > 0 ? CHUNK : Math.min(CHUNK, Math.max(FIRST_ROOM, 2 * at));
+  const grown = room === CHUNK ? unaccountedInt32(CHUNK) : new Int32Array(room);
+  grown.set(chunk);
+  return (chunks[c] = grown);
+}
+
+/**
+ * Index tables that splits and resizes let go, by length, for the next ones
+ * to reuse. A table's memory is outside V8's heap and is freed only after a
+ * collection finds it dead; while a big table grows, thousands of them die
+ * between two collections, and the allocator keeps the memory they had
+ * spread about (a set of 1,000,000 members grew the resident set by 121
+ * bytes a member without reuse, 114 with it).
+ */
+const spares = new Map<number, Int32Array[]>();
+/** Spare tables kept per length: a split lets go of one and takes two. */
+const SPARES_PER_LENGTH = 8;
+
+/** Tables of this length and longer are kept where V8 does not count them (unaccounted.ts). */
+const UNACCOUNTED_TABLE = 1024;
+
+function takeTable(length: number): Int32Array {
+  return spares.get(length)?.pop() ?? (length >= UNACCOUNTED_TABLE ? unaccountedInt32(length) : new Int32Array(length));
+}
+
+/** Hands back a table that nothing references any more. */
+function releaseTable(table: Int32Array): void {
+  let list = spares.get(table.length);
+  if (list === undefined) spares.set(table.length, (list = []));
+  if (list.length < SPARES_PER_LENGTH) list.push(table.fill(0));
+}
+
+/** Where a probe for hash `h` starts in a table of `length` / 2 slots (a power of two). */
+function home(h: number, length: number): number {
+  return Math.imul(h, SPREAD) >>> (Math.clz32(length) + 2);
+}
+
+function freeSlot(table: Int32Array, h: number): number {
+  const mask = (table.length >>> 1) - 1;
+  let i = home(h, table.length);
+  while (table[2 * i] !== 0) i = (i + 1) & mask;
+  return i;
+}
+
+function place(table: Int32Array, entry: number, h: number): void {
+  const i = freeSlot(table, h);
+  table[2 * i] = entry;
+  table[2 * i + 1] = h;
+}
+
+/** The length of a table (twice its slots, a power of two, at least MIN_SLOTS) that holds `n` entries at most 3/4 full. */
+function tableLengthFor(n: number): number {
+  let slots = MIN_SLOTS;
+  while (n * 4 > slots * 3) slots *= 2;
+  return 2 * slots;
+}
