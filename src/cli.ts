@@ -7,6 +7,7 @@ import { ConfigError } from './server/config-file.js';
 import { PARAMETERS } from './server/config-params.js';
 import type { Server } from './server/server.js';
 import { newServer, startupSettings } from './startup.js';
+import { runsServer } from './relaunch.js';
 import { REDIS_VERSION, SLUICE_VERSION } from './server/version.js';
 import { sweepOnMainThread } from './sweeping.js';
 import { presizeYoungGeneration } from './young-generation.js';
@@ -64,6 +65,7 @@ function main(argv: string[]): void {
     console.log(`Sluice server v=${SLUICE_VERSION} redis_compat=${REDIS_VERSION} node=${process.version}`);
     return;
   }
+  if (!runsServer()) return;
   let server: Server;
   try {
     const startup = startupSettings(argv);
@@ -91,7 +93,8 @@ function main(argv: string[]): void {
   } catch (e) {
     fatal(`Can't create the data directory '${dir}': ${(e as Error).message}`);
   }
-  server.log.notice({ version: SLUICE_VERSION, node: process.version }, 'Sluice is starting');
+  // The flags node runs with: on one core they include the one the launcher adds (relaunch.ts).
+  server.log.notice({ version: SLUICE_VERSION, node: process.version, nodeFlags: process.execArgv }, 'Sluice is starting');
   for (const def of server.config.withoutEffect()) {
     server.log.warning(`${def.name} is set to '${server.config.text(def)}', which has no effect in Sluice: ${def.note}`);
   }

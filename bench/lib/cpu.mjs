@@ -1,4 +1,4 @@
-// A process's CPU time and page faults, read from /proc.
+// A process's CPU time, page faults and start, read from /proc.
 import { readFileSync } from 'node:fs';
 
 /** /proc/<pid>/stat counts CPU time in clock ticks of 10 ms (USER_HZ on Linux). */
@@ -9,11 +9,22 @@ const TICK_US = 10_000;
  * faults (first touches of memory), or null where /proc is absent.
  */
 export function cpuTimes(pid) {
+  const fields = statFields(pid);
+  return fields === null ? null : { user: Number(fields[11]) * TICK_US, system: Number(fields[12]) * TICK_US, minorFaults: Number(fields[7]) };
+}
+
+/** When a process started, in ms since the system booted (to 10 ms), or null where /proc is absent. */
+export function startedMs(pid) {
+  const fields = statFields(pid);
+  return fields === null ? null : (Number(fields[19]) * TICK_US) / 1000;
+}
+
+/** The fields of /proc/<pid>/stat from the third (the state) on, or null. */
+function statFields(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name in parentheses may hold spaces (Sluice's process title does): fields are counted after it.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { user: Number(fields[11]) * TICK_US, system: Number(fields[12]) * TICK_US, minorFaults: Number(fields[7]) };
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }

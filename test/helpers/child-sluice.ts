@@ -36,11 +36,13 @@ export interface ChildSluice {
 /**
  * Starts `node dist/cli.js --port <free> --bind 127.0.0.1 …args` and waits
  * (at most `timeoutMs`) until it answers PING with PONG, i.e. until its AOF
- * is loaded. Rejects with its output when it exits first.
+ * is loaded. Rejects with its output when it exits first. `node` is the
+ * command line that runs dist/cli.js (node with flags of its own, or behind
+ * taskset).
  */
-export async function startChild(args: string[], timeoutMs = 15000): Promise<ChildSluice> {
+export async function startChild(args: string[], timeoutMs = 15000, node = [process.execPath]): Promise<ChildSluice> {
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, '--port', String(port), '--bind', '127.0.0.1', ...args], {
+  const child = spawn(node[0], [...node.slice(1), CLI, '--port', String(port), '--bind', '127.0.0.1', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -77,5 +79,15 @@ export async function startChild(args: string[], timeoutMs = 15000): Promise<Chi
       if (r !== null && r.t === 'simple' && r.v === 'PONG') return handle;
     }
     await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Whether a process of that pid is still there. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { CLI, ensureBuild } from '../helpers/child-sluice.js';
+import { CLI, ensureBuild, isAlive } from '../helpers/child-sluice.js';
 import { RespClient, type Resp } from '../helpers/resp-client.js';
 import { freePort } from '../helpers/servers.js';
 
@@ -74,15 +74,6 @@ async function untilGone(file: string): Promise<void> {
 function configValue(r: Resp): string {
   if (r.t !== 'array' || r.v === null || r.v.length !== 2) throw new Error(`not one pair: ${JSON.stringify(r)}`);
   return (r.v[1] as { v: string }).v;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe.skipIf(!existsSync(DEBIAN_CONF))("Debian's stock redis.conf", () => {

@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { givenToNode } from './node-flags.js';
+
+/**
+ * What sluice-server has node start with on a process that may use only
+ * one core: V8 compiles hot functions with TurboFan on a worker thread,
+ * and on one core that thread runs by taking the core from the main
+ * thread, collections included. Scavenges whose own work took 1-2 ms
+ * lasted 7-16 ms while the compiler ran beside them (`--trace-gc-nvp`: the
+ * pause far longer than its phases; the main thread waited 1.4 s in the
+ * run queue, from /proc, during an 8 s BullMQ load). Compiling on the main
+ * thread instead, as this flag has V8 do, left pauses as long as their
+ * work: that load's longest pause 3.4-3.9 ms against 13-16 ms
+ * (docs/benchmarks.md, 2026-11-25 late afternoon). With more cores the
+ * worker runs beside the main thread, and compiling on the main thread
+ * raised the p99 of SET and GET over a fresh server's first 50,000
+ * requests (two cores, nothing pinned) to 1.5-1.9 ms from 0.6-0.7 (one
+ * run 1.8), so there V8's default stands.
+ */
+const ONE_CORE_FLAG = '--no-concurrent-recompilation';
+
+/** The signals that stop a server, passed on to the server a launcher started. */
+const PASSED_ON = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Whether this process goes on to run the server. V8 reads ONE_CORE_FLAG
+ * only as the isolate starts, so on one core (os.availableParallelism
+ * follows the affinity `taskset` sets), unless node was given the flag or
+ * its opposite, this process starts node again with it and the same
+ * arguments and standard streams, and answers false: it then only passes
+ * on the signals that stop a server and leaves as the server does, with
+ * its exit code or its signal. The server runs in a session of its own,
+ * so that a terminal's Ctrl-C reaches it once, through this process. Its
+ * pid is the one the pidfile and INFO's process_id name.
+ */
+export function runsServer(cores = os.availableParallelism()): boolean {
+  if (cores > 1 || givenToNode(/^--(no-)?concurrent[-_]recompilation$/)) return true;
+  const server = spawn(process.execPath, [...process.execArgv, ONE_CORE_FLAG, ...process.argv.slice(1)], { stdio: 'inherit', detached: true });
+  for (const signal of PASSED_ON) process.on(signal, () => server.kill(signal));
+  server.on('error', (e) => {
+    console.error(`Could not start the server: ${e.message}`);
+    process.exit(1);
+  });
+  server.on('exit', (code, signal) => {
+    if (signal === null) process.exit(code ?? 1);
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  });
+  return false;
+}

@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runsServer } from '../../src/relaunch.js';
+import { ensureBuild, isAlive, startChild, type ChildSluice } from '../helpers/child-sluice.js';
+import { RespClient } from '../helpers/resp-client.js';
+
+/** node behind `taskset -c 0`: a process that may use one core, as the benchmarks run servers. */
+const ONE_CORE = ['taskset', '-c', '0', process.execPath];
+
+let dir: string;
+
+beforeAll(() => {
+  ensureBuild();
+  dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-relaunch-'));
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function serverPid(s: ChildSluice): Promise<number> {
+  const c = await RespClient.connect(s.port);
+  try {
+    const r = await c.call('INFO', 'server');
+    return Number(/process_id:(\d+)/.exec(String(r.v))![1]);
+  } finally {
+    c.close();
+  }
+}
+
+/** The node flags the server logged as it started. */
+function nodeFlagsOf(s: ChildSluice): string[] {
+  const line = s.output().split('\n').find((l) => l.includes('Sluice is starting'))!;
+  return JSON.parse(line).nodeFlags as string[];
+}
+
+function sessionOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+}
+
+const args = () => ['--dir', dir, '--save', '', '--appendonly', 'no'];
+
+describe('sluice-server on one core', () => {
+  test('taskset is here to pin the tests', () => {
+    expect(spawnSync('taskset', ['-c', '0', 'true']).status).toBe(0);
+  });
+
+  test('runs the server in node started again with --no-concurrent-recompilation, which a SIGTERM to the launcher shuts down', async () => {
+    const s = await startChild(args(), 15000, ONE_CORE);
+    const pid = await serverPid(s);
+    expect(pid).not.toBe(s.child.pid);
+    expect(nodeFlagsOf(s)).toEqual(['--no-concurrent-recompilation']);
+    // A session of its own, so that a terminal's Ctrl-C reaches it through the launcher only.
+    expect(sessionOf(pid)).toBe(pid);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toEqual({ code: 0, signal: null });
+    expect(isAlive(pid)).toBe(false);
+    expect(s.output()).toContain('Received SIGTERM scheduling shutdown');
+    expect(s.output()).toContain('ready to exit, bye bye');
+  });
+
+  test('a SIGINT to the launcher shuts the server down as one sent to the server would', async () => {
+    const s = await startChild(args(), 15000, ONE_CORE);
+    s.child.kill('SIGINT');
+    expect(await s.exited).toEqual({ code: 0, signal: null });
+    expect(s.output()).toContain('Received SIGINT scheduling shutdown');
+  });
+
+  test('the launcher leaves with the server\'s exit code when the server cannot start', async () => {
+    const first = await startChild(args(), 15000, ONE_CORE);
+    const clash = spawnSync(ONE_CORE[0], [...ONE_CORE.slice(1), 'dist/cli.js', '--port', String(first.port), '--bind', '127.0.0.1', ...args()], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      encoding: 'utf8',
+      timeout: 15000,
+    });
+    expect(clash.status).toBe(1);
+    expect(clash.stdout + clash.stderr).toContain(`Could not listen on port ${first.port}`);
+    await first.kill('SIGTERM');
+  });
+
+  test('the launcher is killed by the signal that killed the server', async () => {
+    const s = await startChild(args(), 15000, ONE_CORE);
+    process.kill(await serverPid(s), 'SIGKILL');
+    expect(await s.exited).toEqual({ code: null, signal: 'SIGKILL' });
+  });
+
+  test('a choice of concurrent recompilation given to node stands: no second process', async () => {
+    const s = await startChild(args(), 15000, [...ONE_CORE, '--concurrent-recompilation']);
+    expect(await serverPid(s)).toBe(s.child.pid);
+    expect(nodeFlagsOf(s)).toEqual(['--concurrent-recompilation']);
+    await s.kill('SIGTERM');
+  });
+
+  test('with more than one core the process runs the server itself', () => {
+    expect(runsServer(2)).toBe(true);
+  });
+});
