@@ -412,8 +412,14 @@ export class Server implements PersistenceHost<Client> {
       }
       this.replyToRead(c, queued, this.requestsRun - before);
     };
+    // As Redis frees a client whose read finds the connection closed, a blocked client goes at once: a
+    // message pushed later in the same turn would be served to it and lost. Any other waits for 'close',
+    // which comes after the replies it is owed are written.
+    const onEnd = () => {
+      if (c.blocked !== null) c.close();
+    };
     // Reads are delivered on later event-loop turns, after the client exists. A TLS socket's decrypted bytes come as 'data' events.
-    const reading = socket instanceof TLSSocket ? readWithEvents(socket, onChunk) : readChunks(socket, onChunk);
+    const reading = socket instanceof TLSSocket ? readWithEvents(socket, onChunk, onEnd) : readChunks(socket, onChunk, onEnd);
     const c = new Client(this, this.nextClientId++, reading);
     this.clients.set(c.id, c);
     reading.on('error', () => c.close());

@@ -41,9 +41,10 @@ function reusableHandle(socket: net.Socket): StreamHandle | null {
   return reusable((socket as unknown as { _handle?: unknown })._handle);
 }
 
-/** Where an adopted socket's reads go: set by readChunks once the client exists. */
+/** Where an adopted socket's reads go, and its end of input: set by readChunks once the client exists. */
 interface ChunkTarget {
   onChunk: (chunk: Buffer) => void;
+  onEnd: () => void;
 }
 
 const targets = new WeakMap<net.Socket, ChunkTarget>();
@@ -54,7 +55,7 @@ function ignore(): void {}
 /** A socket over `handle` that reads into the shared buffer (the `onread` option). */
 function adopt(handle: StreamHandle): net.Socket {
   const buffer = (sharedReadBuffer ??= Buffer.allocUnsafe(READ_BUFFER_SIZE));
-  const target: ChunkTarget = { onChunk: ignore };
+  const target: ChunkTarget = { onChunk: ignore, onEnd: ignore };
   const socket = new net.Socket({
     handle,
     onread: { buffer, callback: (nread: number) => target.onChunk(chunkOf(nread)) },
@@ -90,8 +91,9 @@ export function acceptDirectly(srv: net.Server, noDelay: boolean, onSocket: (soc
 
 /**
  * Starts reading an accepted connection, calling `onChunk` with each chunk;
- * the chunk is valid only during the call. Returns the socket to use from
- * then on.
+ * the chunk is valid only during the call, and `onEnd` when the peer has
+ * closed its side or the read failed (see readDirectly). Returns the socket
+ * to use from then on.
  *
  * Node reads a server-accepted socket into a new 64 KiB ArrayBuffer per read
  * and passes it through the Readable machinery: on unpipelined traffic that
@@ -101,11 +103,11 @@ export function acceptDirectly(srv: net.Server, noDelay: boolean, onSocket: (soc
  * already. Where the handle is not what this expects (another Node),
  * reading falls back to 'data' events.
  */
-export function readChunks(socket: net.Socket, onChunk: (chunk: Buffer) => void): net.Socket {
+export function readChunks(socket: net.Socket, onChunk: (chunk: Buffer) => void, onEnd: () => void): net.Socket {
   let target = targets.get(socket);
   if (target === undefined) {
     const handle = reusableHandle(socket);
-    if (handle === null) return readWithEvents(socket, onChunk);
+    if (handle === null) return readWithEvents(socket, onChunk, onEnd);
     // The accepted socket gives the handle up: destroying it then closes
     // nothing but still settles the listener's connection count.
     (socket as unknown as { _handle: unknown })._handle = null;
@@ -114,7 +116,8 @@ export function readChunks(socket: net.Socket, onChunk: (chunk: Buffer) => void)
     target = targets.get(socket)!;
   }
   target.onChunk = onChunk;
-  readDirectly(socket, reusableHandle(socket)!, target);
+  target.onEnd = onEnd;
+  if (!readDirectly(socket, reusableHandle(socket)!, target)) socket.on('end', () => target.onEnd());
   return socket;
 }
 
@@ -123,13 +126,17 @@ export function readChunks(socket: net.Socket, onChunk: (chunk: Buffer) => void)
  * socket's idle timer, looks up the callback and the next buffer through
  * symbol-keyed fields, then calls it: about a tenth of the server's user
  * CPU per unpipelined request. A chunk goes straight to the target here;
- * end of stream and errors still go to Node's handler. Sluice sets no
- * socket timeout, so the timer has nothing to refresh.
+ * end of stream and errors still go to Node's handler, and then to the
+ * target's onEnd within the same callback: Node emits 'close' only a turn
+ * or two later, and a read of another connection in between must not
+ * find the client still there (a blocked one served a message it would
+ * never read). Sluice sets no socket timeout, so the timer has nothing to
+ * refresh. Returns whether the handler was put in place.
  */
-function readDirectly(socket: net.Socket, handle: StreamHandle, target: ChunkTarget): void {
+function readDirectly(socket: net.Socket, handle: StreamHandle, target: ChunkTarget): boolean {
   const h = handle as unknown as { onread?: (this: unknown, ab: ArrayBuffer) => unknown };
   const nodeRead = h.onread;
-  if (streamWrap === null || typeof nodeRead !== 'function') return;
+  if (streamWrap === null || typeof nodeRead !== 'function') return false;
   const state = streamWrap.streamBaseState;
   const kRead = streamWrap.kReadBytesOrError;
   h.onread = function sluiceOnRead(this: unknown, arrayBuffer: ArrayBuffer): unknown {
@@ -138,8 +145,11 @@ function readDirectly(socket: net.Socket, handle: StreamHandle, target: ChunkTar
       target.onChunk(chunkOf(nread));
       return undefined;
     }
-    return nodeRead.call(this, arrayBuffer);
+    const result = nodeRead.call(this, arrayBuffer);
+    if (nread < 0) target.onEnd();
+    return result;
   };
+  return true;
 }
 
 /**
@@ -154,14 +164,18 @@ function readDirectly(socket: net.Socket, handle: StreamHandle, target: ChunkTar
  */
 export function releaseReader(socket: net.Socket): void {
   const target = targets.get(socket);
-  if (target !== undefined) target.onChunk = ignore;
+  if (target !== undefined) {
+    target.onChunk = ignore;
+    target.onEnd = ignore;
+  }
   socket.removeAllListeners();
   // Node emits nothing after 'close'; should it ever, an 'error' must still find a listener.
   socket.on('error', ignore);
 }
 
-/** The documented path: a fresh buffer per read, delivered as 'data' events. */
-export function readWithEvents(socket: net.Socket, onChunk: (chunk: Buffer) => void): net.Socket {
+/** The documented path: a fresh buffer per read, delivered as 'data' events, and the end of input as 'end'. */
+export function readWithEvents(socket: net.Socket, onChunk: (chunk: Buffer) => void, onEnd: () => void): net.Socket {
   socket.on('data', onChunk);
+  socket.on('end', onEnd);
   return socket;
 }

@@ -299,6 +299,30 @@ describe.skipIf(redisServerPath === null)('blocking list commands (differential 
   });
 });
 
+describe('waiters whose connections close', () => {
+  // Redis frees a client as soon as its read finds the connection closed; Node reports the close a turn
+  // or two later. A push read in between was served to the departed waiter and lost (86% of such
+  // pushes in a race of ten waiters, 0 in Redis).
+  test('consume nothing pushed right after they closed, though the server reads the closes and the push in one turn', async () => {
+    const left = await withServer(sluice.port, async ({ port, admin, blocked }) => {
+      const lengths: number[] = [];
+      for (let round = 0; round < 5; round++) {
+        const waiters = await Promise.all(Array.from({ length: 10 }, () => RespClient.connect(port)));
+        for (const w of waiters) w.writeRaw(encodeCommand(['BRPOP', 'q', '0']));
+        await blocked(10);
+        for (const w of waiters) w.close();
+        // Sent after the closes: each close is ahead of the push in what the server reads next.
+        await Promise.all(Array.from({ length: 10 }, (_, i) => admin.lpush('q', `m${i}`)));
+        await blocked(0);
+        lengths.push(await admin.llen('q'));
+        await admin.del('q');
+      }
+      return lengths;
+    });
+    expect(left).toEqual([10, 10, 10, 10, 10]);
+  });
+});
+
 describe('blocking registry (in process)', () => {
   async function clientOf(db = 0): Promise<Redis> {
     const r = new Redis(sluice.port, '127.0.0.1', { db, retryStrategy: () => null });

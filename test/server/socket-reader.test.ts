@@ -11,7 +11,7 @@ async function echoServer(prepare: (socket: net.Socket) => void = () => {}) {
   const adopted: net.Socket[] = [];
   const server = net.createServer((socket) => {
     prepare(socket);
-    const reading = readChunks(socket, (chunk) => reading.write(Buffer.from(chunk)));
+    const reading = readChunks(socket, (chunk) => reading.write(Buffer.from(chunk)), () => {});
     adopted.push(reading);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -105,7 +105,7 @@ describe('accepting connections directly', () => {
     const accepted: net.Socket[] = [];
     acceptDirectly(server, true, (socket) => {
       accepted.push(socket);
-      const reading = readChunks(socket, (chunk) => reading.write(Buffer.from(chunk)));
+      const reading = readChunks(socket, (chunk) => reading.write(Buffer.from(chunk)), () => {});
       expect(reading).toBe(socket);
     });
     expect((await roundTrip(port, [Buffer.from('one')])).toString()).toBe('one');
@@ -121,11 +121,40 @@ describe('accepting connections directly', () => {
     let direct = 0;
     acceptDirectly(server, true, () => direct++);
     server.on('connection', (socket) => {
-      const reading = readChunks(socket, (chunk) => reading.write(Buffer.from(chunk)));
+      const reading = readChunks(socket, (chunk) => reading.write(Buffer.from(chunk)), () => {});
     });
     const port = await listening(server);
     expect((await roundTrip(port, [Buffer.from('x')])).toString()).toBe('x');
     expect(direct).toBe(0);
+  });
+});
+
+describe('the end of a connection', () => {
+  test("is told to onEnd before a later read of another connection, and before 'close'", async () => {
+    const server = net.createServer();
+    const port = await listening(server);
+    const events: string[] = [];
+    const sockets: net.Socket[] = [];
+    const leaving = net.connect(port, '127.0.0.1');
+    const staying = net.connect(port, '127.0.0.1');
+    acceptDirectly(server, true, (socket) => {
+      const name = socket.remotePort === leaving.localPort ? 'leaving' : 'staying';
+      const reading = readChunks(socket, (chunk) => events.push(`${name} read ${chunk.toString()}`), () => events.push(`${name} end`));
+      reading.on('close', () => events.push(`${name} close`));
+      sockets.push(reading);
+    });
+    await Promise.all([leaving, staying].map((c) => new Promise((r) => c.once('connect', r))));
+    while (sockets.length < 2) await new Promise((r) => setTimeout(r, 5));
+    // The end goes out before the other connection's bytes, as a waiter closing before a producer's push.
+    leaving.destroy();
+    staying.write('push');
+    const done = () => events.includes('leaving close') && events.includes('staying read push');
+    while (!done()) await new Promise((r) => setTimeout(r, 5));
+    expect(events, JSON.stringify(events)).toContain('leaving end');
+    expect(events.indexOf('leaving end'), JSON.stringify(events)).toBeLessThan(events.indexOf('staying read push'));
+    expect(events.indexOf('leaving end')).toBeLessThan(events.indexOf('leaving close'));
+    staying.destroy();
+    for (const s of sockets) s.destroy();
   });
 });
 
@@ -136,7 +165,7 @@ describe('releasing a closed connection', () => {
     const got: string[] = [];
     const released = new Promise<net.Socket>((resolve) => {
       acceptDirectly(server, true, (socket) => {
-        const reading = readChunks(socket, (chunk) => got.push(chunk.toString()));
+        const reading = readChunks(socket, (chunk) => got.push(chunk.toString()), () => {});
         reading.on('close', () => {});
         reading.once('data', () => {});
         setTimeout(() => {

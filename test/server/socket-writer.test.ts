@@ -6,7 +6,7 @@ import { SocketWriter } from '../../src/server/socket-writer.js';
 /** A server whose accepted sockets are adopted as Sluice adopts them; `onSocket` gets each with its writer. */
 async function adoptingServer(onSocket: (socket: net.Socket, writer: SocketWriter | null) => void) {
   const server = net.createServer((accepted) => {
-    const socket = readChunks(accepted, () => {});
+    const socket = readChunks(accepted, () => {}, () => {});
     onSocket(socket, SocketWriter.for(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
