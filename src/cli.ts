@@ -7,7 +7,7 @@ import { ConfigError } from './server/config-file.js';
 import { PARAMETERS } from './server/config-params.js';
 import type { Server } from './server/server.js';
 import { newServer, startupSettings } from './startup.js';
-import { runsServer } from './relaunch.js';
+import { runsServer, whenLauncherGone } from './relaunch.js';
 import { REDIS_VERSION, SLUICE_VERSION } from './server/version.js';
 import { sweepOnMainThread } from './sweeping.js';
 import { presizeYoungGeneration } from './young-generation.js';
@@ -119,11 +119,11 @@ function main(argv: string[]): void {
     },
   );
   let stopping = false;
-  /** `signal`: null for SHUTDOWN, whose handler has made the final save. */
-  const stop = (signal: string | null) => {
+  /** `signal`: null for SHUTDOWN, whose handler has made the final save; `why` logged in place of the signal's name. */
+  const stop = (signal: string | null, why = `Received ${signal} scheduling shutdown...`) => {
     if (stopping) return;
     if (signal !== null) {
-      server.log.warning(`Received ${signal} scheduling shutdown...`);
+      server.log.warning(why);
       server.log.notice('User requested shutdown...');
       // A signal shuts down as SHUTDOWN without arguments would; a failed final save keeps the server up, as in Redis.
       if (!server.persistence.finalSave({ save: false, nosave: false, force: false })) {
@@ -145,6 +145,7 @@ function main(argv: string[]): void {
   server.onShutdown = () => stop(null);
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  whenLauncherGone(() => stop('SIGTERM', 'The process that started this server is gone, scheduling shutdown...'));
 }
 
 function removePidFile(file: string): void {

@@ -22,6 +22,13 @@ const ONE_CORE_FLAG = '--no-concurrent-recompilation';
 
 /** The signals that stop a server, passed on to the server a launcher started. */
 const PASSED_ON = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** The launcher's pid, in the environment of the server it starts. */
+const LAUNCHER_ENV = 'SLUICE_LAUNCHER_PID';
+/** How often a launched server checks that its launcher is still there. */
+const LAUNCHER_CHECK_MS = 1000;
+
+/** This server's launcher, or 0 when it was not started by one. */
+let launcher = 0;
 
 /**
  * Whether this process goes on to run the server. V8 reads ONE_CORE_FLAG
@@ -35,8 +42,17 @@ const PASSED_ON = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * pid is the one the pidfile and INFO's process_id name.
  */
 export function runsServer(cores = os.availableParallelism()): boolean {
-  if (cores > 1 || givenToNode(/^--(no-)?concurrent[-_]recompilation$/)) return true;
-  const server = spawn(process.execPath, [...process.execArgv, ONE_CORE_FLAG, ...process.argv.slice(1)], { stdio: 'inherit', detached: true });
+  if (cores > 1 || givenToNode(/^--(no-)?concurrent[-_]recompilation$/)) {
+    // Taken out of the environment, so that a daemon this server starts does not think it has a launcher.
+    launcher = Number(process.env[LAUNCHER_ENV] ?? 0);
+    delete process.env[LAUNCHER_ENV];
+    return true;
+  }
+  const server = spawn(process.execPath, [...process.execArgv, ONE_CORE_FLAG, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    detached: true,
+    env: { ...process.env, [LAUNCHER_ENV]: String(process.pid) },
+  });
   for (const signal of PASSED_ON) process.on(signal, () => server.kill(signal));
   server.on('error', (e) => {
     console.error(`Could not start the server: ${e.message}`);
@@ -48,4 +64,20 @@ export function runsServer(cores = os.availableParallelism()): boolean {
     process.kill(process.pid, signal);
   });
   return false;
+}
+
+/**
+ * Calls `gone` once, if this server was started by a launcher (runsServer)
+ * and the launcher has gone without passing a signal on (killed with
+ * SIGKILL): the server is then nobody's child, and would go on serving
+ * where whoever killed the launcher meant to stop it.
+ */
+export function whenLauncherGone(gone: () => void): void {
+  if (launcher === 0) return;
+  const timer = setInterval(() => {
+    if (process.ppid === launcher) return;
+    clearInterval(timer);
+    gone();
+  }, LAUNCHER_CHECK_MS);
+  timer.unref();
 }

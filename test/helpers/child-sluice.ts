@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RespClient } from './resp-client.js';
 import { freePort } from './servers.js';
@@ -82,11 +82,16 @@ export async function startChild(args: string[], timeoutMs = 15000, node = [proc
   }
 }
 
-/** Whether a process of that pid is still there. */
+/** Whether a process of that pid is still running: one that exited and awaits its parent's reaping (a zombie) is not. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }

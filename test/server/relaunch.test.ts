@@ -86,6 +86,17 @@ describe('sluice-server on one core', () => {
     expect(await s.exited).toEqual({ code: null, signal: 'SIGKILL' });
   });
 
+  test('a server whose launcher was killed outright shuts itself down', async () => {
+    const s = await startChild(args(), 15000, ONE_CORE);
+    const pid = await serverPid(s);
+    s.child.kill('SIGKILL');
+    // The server holds the launcher's output pipe: it closes when the server has gone too.
+    expect(await s.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(isAlive(pid)).toBe(false);
+    expect(s.output()).toContain('The process that started this server is gone, scheduling shutdown');
+    expect(s.output()).toContain('ready to exit, bye bye');
+  });
+
   test('a choice of concurrent recompilation given to node stands: no second process', async () => {
     const s = await startChild(args(), 15000, [...ONE_CORE, '--concurrent-recompilation']);
     expect(await serverPid(s)).toBe(s.child.pid);
