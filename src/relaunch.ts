@@ -4,7 +4,7 @@ import { givenToNode } from './node-flags.js';
 
 /**
  * What sluice-server has node start with on a process that may use only
- * one core: V8 compiles hot functions with TurboFan on a worker thread,
+ * one core. First, V8 compiles hot functions with TurboFan on a worker thread,
  * and on one core that thread runs by taking the core from the main
  * thread, collections included. Scavenges whose own work took 1-2 ms
  * lasted 7-16 ms while the compiler ran beside them (`--trace-gc-nvp`: the
@@ -17,8 +17,17 @@ import { givenToNode } from './node-flags.js';
  * raised the p99 of SET and GET over a fresh server's first 50,000
  * requests (two cores, nothing pinned) to 1.5-1.9 ms from 0.6-0.7 (one
  * run 1.8), so there V8's default stands.
+ *
+ * Second, one concurrent marking worker instead of up to seven. The
+ * incremental marker's last step waits for the concurrent markers to
+ * finish, and on one core each of them runs by taking the core in turn:
+ * a million stream entries arriving then read, by hand, had last steps
+ * of 9.4-16.3 ms (`--trace-incremental-marking`: 22 KB marked in 9.4 ms);
+ * with one worker the load's longest pause was 4.1 ms, with two 12.1-12.2.
+ * It costs a BullMQ load's mark-compacts some work the workers did: its
+ * longest pause 4.7-5.25 ms against 3.0-3.8.
  */
-const ONE_CORE_FLAG = '--no-concurrent-recompilation';
+const ONE_CORE_FLAGS = ['--no-concurrent-recompilation', '--concurrent-marking-max-worker-num=1'];
 
 /** The signals that stop a server, passed on to the server a launcher started. */
 const PASSED_ON = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -31,10 +40,10 @@ const LAUNCHER_CHECK_MS = 1000;
 let launcher = 0;
 
 /**
- * Whether this process goes on to run the server. V8 reads ONE_CORE_FLAG
+ * Whether this process goes on to run the server. V8 reads ONE_CORE_FLAGS
  * only as the isolate starts, so on one core (os.availableParallelism
- * follows the affinity `taskset` sets), unless node was given the flag or
- * its opposite, this process starts node again with it and the same
+ * follows the affinity `taskset` sets), unless node was given the first
+ * or its opposite, this process starts node again with them and the same
  * arguments and standard streams, and answers false: it then only passes
  * on the signals that stop a server and leaves as the server does, with
  * its exit code or its signal. The server runs in a session of its own,
@@ -48,7 +57,7 @@ export function runsServer(cores = os.availableParallelism()): boolean {
     delete process.env[LAUNCHER_ENV];
     return true;
   }
-  const server = spawn(process.execPath, [...process.execArgv, ONE_CORE_FLAG, ...process.argv.slice(1)], {
+  const server = spawn(process.execPath, [...process.execArgv, ...ONE_CORE_FLAGS, ...process.argv.slice(1)], {
     stdio: 'inherit',
     detached: true,
     env: { ...process.env, [LAUNCHER_ENV]: String(process.pid) },

@@ -47,11 +47,11 @@ describe('sluice-server on one core', () => {
     expect(spawnSync('taskset', ['-c', '0', 'true']).status).toBe(0);
   });
 
-  test('runs the server in node started again with --no-concurrent-recompilation, which a SIGTERM to the launcher shuts down', async () => {
+  test('runs the server in node started again with its one-core flags, which a SIGTERM to the launcher shuts down', async () => {
     const s = await startChild(args(), 15000, ONE_CORE);
     const pid = await serverPid(s);
     expect(pid).not.toBe(s.child.pid);
-    expect(nodeFlagsOf(s)).toEqual(['--no-concurrent-recompilation']);
+    expect(nodeFlagsOf(s)).toEqual(['--no-concurrent-recompilation', '--concurrent-marking-max-worker-num=1']);
     // A session of its own, so that a terminal's Ctrl-C reaches it through the launcher only.
     expect(sessionOf(pid)).toBe(pid);
     s.child.kill('SIGTERM');
