@@ -135,7 +135,8 @@ function serve(socket) {
     }
     flushOks();
     rest = p < buf.length ? Buffer.from(buf.subarray(p)) : null;
-  });
+    // The end of the connection: nothing to let go of here, the socket's own close does it.
+  }, () => {});
   writer = SocketWriter.for(socket);
   socket.on('error', () => socket.destroy());
 }
