@@ -82,17 +82,22 @@ export async function startChild(args: string[], timeoutMs = 15000, node = [proc
   }
 }
 
-/** Whether a process of that pid is still running: one that exited and awaits its parent's reaping (a zombie) is not. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
+/**
+ * The fields of /proc/<pid>/stat from the third on (the state, the parent,
+ * the process group, the session, …), or null when there is no such process.
+ */
+export function procStat(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    // The command name in parentheses may hold spaces (Sluice's process title does).
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return false;
+    return null;
   }
+}
+
+/** Whether a process of that pid is still running: one that exited and awaits its parent's reaping (a zombie) is not. */
+export function isAlive(pid: number): boolean {
+  const state = procStat(pid)?.[0];
+  return state !== undefined && state !== 'Z';
 }

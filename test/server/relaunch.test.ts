@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runsServer } from '../../src/relaunch.js';
-import { ensureBuild, isAlive, startChild, type ChildSluice } from '../helpers/child-sluice.js';
+import { ensureBuild, isAlive, procStat, startChild, type ChildSluice } from '../helpers/child-sluice.js';
 import { RespClient } from '../helpers/resp-client.js';
 
 /** node behind `taskset -c 0`: a process that may use one core, as the benchmarks run servers. */
@@ -36,8 +36,7 @@ function nodeFlagsOf(s: ChildSluice): string[] {
 }
 
 function sessionOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+  return Number(procStat(pid)![3]);
 }
 
 const args = () => ['--dir', dir, '--save', '', '--appendonly', 'no'];

@@ -109,10 +109,7 @@ export abstract class DenseIndex {
     table[2 * slot] = k + 1;
     table[2 * slot + 1] = h;
     this.counts[s]++;
-    const c = k >>> CHUNK_BITS;
-    if (c === this.hashChunks.length) this.hashChunks.push(new Int32Array(0));
-    const hashes = roomFor(this.hashChunks, k);
-    hashes[k & CHUNK_MASK] = h;
+    roomFor(this.hashChunks, k)[k & CHUNK_MASK] = h;
     this.size = k + 1;
     if (this.size > this.shards.length * this.shardTarget) this.splitOne();
     return k;
@@ -228,7 +225,6 @@ export abstract class DenseIndex {
     return next;
   }
 
-
   /** Makes `copy`'s index and size a copy of this one's: the caller copies what sits at the positions. */
   protected copyIndexInto(copy: DenseIndex): void {
     copy.shards = this.shards.map((t) => t.slice());
@@ -242,20 +238,24 @@ export abstract class DenseIndex {
 
 /**
  * The chunk of `chunks` (per CHUNK positions, an Int32Array each) that
- * holds position `k`, with room for it: the first chunk grows from
- * FIRST_ROOM by doubling, and a chunk of CHUNK is kept where V8 does not
- * count it (unaccounted.ts). The chunk must exist; a new one may be empty.
+ * holds position `k`, with room for it, made when `k` is the first
+ * position past the last chunk: the first chunk grows from FIRST_ROOM by
+ * doubling, and a chunk of CHUNK is kept where V8 does not count it
+ * (unaccounted.ts).
  */
 export function roomFor(chunks: Int32Array[], k: number): Int32Array {
   const c = k >>> CHUNK_BITS;
   const at = k & CHUNK_MASK;
-  const chunk = chunks[c];
+  const chunk = chunks[c] ?? NO_ROOM;
   if (at < chunk.length) return chunk;
   const room = c > 0 ? CHUNK : Math.min(CHUNK, Math.max(FIRST_ROOM, 2 * at));
   const grown = room === CHUNK ? unaccountedInt32(CHUNK) : new Int32Array(room);
   grown.set(chunk);
   return (chunks[c] = grown);
 }
+
+/** What roomFor grows a chunk not made yet from. */
+const NO_ROOM = new Int32Array(0);
 
 /**
  * Index tables that splits and resizes let go, by length, for the next ones

@@ -9,8 +9,6 @@ import type { TypedValue, Value } from './value.js';
 const ABSENT: unknown = Object.freeze({ absent: true });
 /** What a position's handle is when its key is a JS string, too long or not all bytes. */
 const NO_RECORD = -1;
-/** A new chunk's handles before it has room for any (roomFor makes its room). */
-const EMPTY_CHUNK = new Int32Array(0);
 /** A record's bytes besides its key and value: the key's length (one byte) and the value's (two). */
 const RECORD_HEAD = 3;
 /** The longest key a record holds: its length is one byte. */
@@ -202,8 +200,7 @@ export class KeyTable extends DenseIndex {
     const record = this.newRecord(key, value);
     const k = this.addPosition(h, miss);
     const c = k >>> CHUNK_BITS;
-    if (c === this.handles.length) {
-      this.handles.push(EMPTY_CHUNK);
+    if (c === this.slots.length) {
       this.slots.push(null);
       this.stamps?.push(unaccountedInt32(CHUNK));
     }
