@@ -1,5 +1,6 @@
 import { BigMap } from '../keyspace/big-map.js';
 import { OrderTree, type FrozenTree } from './order-tree.js';
+import { ScoreSlots } from './score-slots.js';
 
 /** Past this share of the set, a range removal rebuilds the tree from what stays instead of deleting one by one. */
 const REBUILD_SHARE = 16;
@@ -8,18 +9,19 @@ const MAX_REBUILD = 2 ** 25;
 
 /**
  * A sorted set past the listpack thresholds, what Redis calls the skiplist
- * encoding: member → score in a BigMap (not capped at V8's 2^24 entries,
- * and walked by ZSCAN through its ScanOrder), and the order in an
- * OrderTree, so that score lookups are O(1) and rank and range operations
- * O(log n).
+ * encoding: member → score through a BigMap (not capped at V8's 2^24
+ * entries, and walked by ZSCAN through its ScanOrder) of each member's slot
+ * in ScoreSlots, and the order in an OrderTree, so that score lookups are
+ * O(1) and rank and range operations O(log n).
  */
 export class TreeZset {
-  constructor(
-    readonly dict = new BigMap<string, number>(undefined, 1),
-    public tree = new OrderTree(),
-    /** The members' bytes together, for estimating a reply's size. */
-    public memberBytes = 0,
-  ) {}
+  /** Member → its slot in `scores`. */
+  readonly dict = new BigMap<string, number>(undefined, 1);
+  private readonly scores = new ScoreSlots();
+  /** The members' bytes together, for estimating a reply's size. */
+  memberBytes = 0;
+
+  constructor(public tree = new OrderTree()) {}
 
   get size(): number {
     return this.tree.size;
@@ -27,23 +29,32 @@ export class TreeZset {
 
   /** Entries given in order. */
   static fromSorted(members: readonly string[], scores: ArrayLike<number>): TreeZset {
-    const dict = new BigMap<string, number>(undefined, 1);
-    let bytes = 0;
-    for (let i = 0; i < members.length; i++) {
-      dict.set(members[i], scores[i]);
-      bytes += members[i].length;
-    }
-    return new TreeZset(dict, OrderTree.fromSorted(members, scores), bytes);
+    const z = new TreeZset(OrderTree.fromSorted(members, scores));
+    for (let i = 0; i < members.length; i++) z.add(members[i], scores[i]);
+    return z;
   }
 
   score(member: string): number | undefined {
-    return this.dict.get(member);
+    const slot = this.dict.get(member);
+    return slot === undefined ? undefined : this.scores.get(slot);
   }
 
   insert(member: string, score: number): void {
-    this.dict.set(member, score);
+    this.add(member, score);
     this.tree.insert(score, member);
+  }
+
+  /** Into the dictionary only. */
+  private add(member: string, score: number): void {
+    this.dict.set(member, this.scores.add(score));
     this.memberBytes += member.length;
+  }
+
+  /** Out of the dictionary only. */
+  private drop(member: string): void {
+    this.scores.release(this.dict.get(member)!);
+    this.dict.delete(member);
+    this.memberBytes -= member.length;
   }
 
   update(member: string, from: number, to: number): void {
@@ -51,20 +62,19 @@ export class TreeZset {
     // usually young (just parsed), and a young string held by the old tree
     // survives a scavenge, then gets promoted, then leaves garbage behind.
     this.tree.insert(to, this.tree.delete(from, member));
-    this.dict.set(member, to);
+    this.scores.set(this.dict.get(member)!, to);
   }
 
   remove(member: string): boolean {
-    const score = this.dict.get(member);
+    const score = this.score(member);
     if (score === undefined) return false;
-    this.dict.delete(member);
+    this.drop(member);
     this.tree.delete(score, member);
-    this.memberBytes -= member.length;
     return true;
   }
 
   rank(member: string): number {
-    const score = this.dict.get(member);
+    const score = this.score(member);
     return score === undefined ? -1 : this.tree.rank(score, member);
   }
 
@@ -101,8 +111,7 @@ export class TreeZset {
       });
       for (let i = 0; i < count; i++) {
         tree.delete(scores[i], members[i]);
-        this.dict.delete(members[i]);
-        this.memberBytes -= members[i].length;
+        this.drop(members[i]);
       }
       return;
     }
@@ -112,10 +121,7 @@ export class TreeZset {
       members.push(m);
       scores.push(s);
     });
-    for (let i = start; i < start + count; i++) {
-      this.dict.delete(members[i]);
-      this.memberBytes -= members[i].length;
-    }
+    for (let i = start; i < start + count; i++) this.drop(members[i]);
     members.splice(start, count);
     scores.splice(start, count);
     this.tree = OrderTree.fromSorted(members, scores);
@@ -123,9 +129,9 @@ export class TreeZset {
 
   /** An independent copy: the dictionary is copied, the tree's nodes are shared copy-on-write. */
   clone(): TreeZset {
-    const dict = new BigMap<string, number>(undefined, 1);
-    this.tree.forRange(0, this.tree.size, false, (m, s) => dict.set(m, s));
-    return new TreeZset(dict, this.tree.clone(), this.memberBytes);
+    const copy = new TreeZset(this.tree.clone());
+    this.tree.forRange(0, this.tree.size, false, (m, s) => copy.add(m, s));
+    return copy;
   }
 
   freeze(): FrozenTree {

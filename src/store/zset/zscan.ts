@@ -36,7 +36,7 @@ function zscan(c: Ctx, argv: string[]): void {
     next = body.dict.order!.scan(cursor, count, keys);
     for (const m of keys) {
       // Also skips the order's stale entries (members no longer there).
-      const score = body.dict.get(m);
+      const score = body.score(m);
       if (score === undefined || (pattern !== null && !globMatch(pattern, m))) continue;
       out.push(m, scanScoreText(score));
     }

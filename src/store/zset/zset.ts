@@ -20,8 +20,12 @@ export interface ZsetLimits {
  */
 export const PACKED_MAX_BYTES = Math.min(2 ** 30, MAX_ARG_LENGTH - 1024);
 
-/** Heap a skiplist sorted set takes per member besides the member string: its dictionary entry and tree node (measured, Node 20). */
-const TREE_ENTRY_BYTES = 75;
+/**
+ * What a skiplist sorted set takes per member besides the member string:
+ * its dictionary entry and tree node (75 bytes of heap, measured, Node 20)
+ * and its score's slot outside the heap (ScoreSlots).
+ */
+const TREE_ENTRY_BYTES = 75 + 8;
 
 /**
  * A sorted set: a PackedZset while it is small (OBJECT ENCODING's
@@ -172,8 +176,8 @@ export class ZSetValue implements TypedValue {
 
   /**
    * A listpack is its one string; a skiplist's members are counted exactly
-   * from its byte total, plus the dictionary entry and the tree node each
-   * member has (measured: 75 bytes).
+   * from its byte total, plus the dictionary entry, the tree node and the
+   * score slot each member has (TREE_ENTRY_BYTES).
    */
   memoryUsage(): number {
     const body = this.body;
