@@ -2,9 +2,7 @@ import type { BigMap } from '../../store/keyspace/big-map.js';
 import type { Database, KeyGuard } from '../../store/keyspace/database.js';
 import type { KeyTable } from '../../store/keyspace/key-table.js';
 import type { Keyspace } from '../../store/keyspace/keyspace.js';
-import type { Value } from '../../store/keyspace/value.js';
 import type { FileQueue } from '../file-queue.js';
-import { KeySet } from '../key-set.js';
 import { freeze, type FrozenEntry } from './frozen-entry.js';
 import { RdbOutput, type RdbOptions } from './rdb-save.js';
 
@@ -20,11 +18,19 @@ interface Contents {
   index: number;
   dict: KeyTable;
   expires: BigMap<string, number>;
-  /** Keys already in the file, or kept for it, or made after the save began. */
-  visited: KeySet;
+  /**
+   * The save's bit in the dictionary's marks (KeyTable.beginMarks), 0 once
+   * the walk is over: set on keys already in the file, or kept for it, or
+   * made after the save began.
+   */
+  bit: number;
   guard: KeyGuard;
-  /** The walk over the dictionary, which may meet a key twice (KeyTable.liveEntries); null until it starts. */
-  entries: Iterator<[string, Value]> | null;
+  /**
+   * The positions left to walk are those below this one, from the last
+   * down, as KeyTable.liveEntries goes: a key may be met twice, which its
+   * mark tells; -1 until the walk starts.
+   */
+  next: number;
 }
 
 /** A value frozen by a write before the walk reached it, waiting for its turn. */
@@ -50,7 +56,7 @@ interface Kept {
  * (the walk then skips it: it was made after the save began). FLUSHDB
  * leaves the walk the contents it replaced, which nothing changes any
  * more; SWAPDB moves guard and contents together. The cost while it runs:
- * a set of the keys visited (tens of bytes each), what writes kept
+ * a byte of marks per key, what writes kept
  * (`keptBytes`, Redis's copy-on-write size), and the guard's test on every
  * key access to a database not yet fully written.
  */
@@ -81,8 +87,8 @@ export class BackgroundSave {
     for (const db of keyspace.dbs) {
       if (db.dict.size === 0) continue;
       const c: Contents = {
-        index: db.index, dict: db.dict, expires: db.expires, visited: new KeySet(),
-        guard: { before: (key) => this.before(c, key) }, entries: null,
+        index: db.index, dict: db.dict, expires: db.expires, bit: db.dict.beginMarks(),
+        guard: { before: (key) => this.before(c, key) }, next: -1,
       };
       db.guard = c.guard;
       this.contents.push(c);
@@ -156,29 +162,33 @@ export class BackgroundSave {
     }
     const c = this.contents[this.current];
     if (c === undefined) return false;
-    if (c.entries === null) {
-      this.out.beginDb(c.index, c.dict.size, c.expires.size);
-      c.entries = c.dict.liveEntries();
+    const dict = c.dict;
+    if (c.next < 0) {
+      this.out.beginDb(c.index, dict.size, c.expires.size);
+      c.next = dict.size;
     }
-    const r = c.entries.next();
-    if (r.done) {
+    if (c.next > dict.size) c.next = dict.size;
+    if (c.next === 0) {
       this.unguard(c);
       this.current++;
       return true;
     }
-    const [key, value] = r.value;
-    if (c.visited.has(key)) return true;
-    c.visited.add(key);
+    const i = --c.next;
+    if (dict.marked(i, c.bit)) return true;
+    dict.mark(i, c.bit);
+    const key = dict.keyAt(i);
     this.out.select(c.index);
-    this.out.entry(key, value, this.deadlineOf(c, key), this.out.hintOf(c.dict, key));
+    this.out.entry(key, dict.valueAt(i), this.deadlineOf(c, key), this.out.hintOf(dict, key));
     this.keys++;
     return true;
   }
 
   /** A key is about to be read or changed: keep it as it is if the walk has not written it. */
   private before(c: Contents, key: string): void {
-    if (c.visited.has(key)) return;
-    c.visited.add(key);
+    // A key not there yet is marked when it is added.
+    const i = c.dict.indexOf(key);
+    if (i < 0 || c.dict.marked(i, c.bit)) return;
+    c.dict.mark(i, c.bit);
     // A failure here (the disk) ends the save, never the client's command.
     try {
       this.keep(c, key);
@@ -207,9 +217,11 @@ export class BackgroundSave {
     return c.expires.size === 0 ? -1 : c.expires.get(key) ?? -1;
   }
 
-  /** The contents are all written (or the save is over): whichever database holds them now stops telling. */
+  /** The contents are all written (or the save is over): whichever database holds them now stops telling, and their marks go. */
   private unguard(c: Contents): void {
     for (const db of this.keyspace.dbs as Database[]) if (db.guard === c.guard) db.guard = null;
+    if (c.bit !== 0) c.dict.endMarks(c.bit);
+    c.bit = 0;
   }
 
   private fail(e: Error): void {

@@ -114,6 +114,39 @@ describe('KeyTable', () => {
     }
   });
 
+
+  test('a walk\'s marks travel with their keys, keys added meanwhile come marked, and a second walk has its own bit', () => {
+    const t = new KeyTable();
+    const n = 2500;
+    for (let i = 0; i < n; i++) t.set(`k${i}`, 'v');
+    const a = t.beginMarks();
+    for (let i = 0; i < n; i += 2) t.mark(t.indexOf(`k${i}`), a);
+    // Past the marks' first room: they grow with the table.
+    for (let i = n; i < 3 * n; i++) t.set(`k${i}`, 'v');
+    const b = t.beginMarks();
+    expect(b).not.toBe(a);
+    t.set('late', 'v');
+    // Every removal moves the last key into the hole, its marks with it.
+    for (let i = 1; i < 1500; i += 4) expect(t.delete(`k${i}`)).toBe(true);
+    for (let i = 0; i < 3 * n; i++) {
+      const at = t.indexOf(`k${i}`);
+      if (i < 1500 && i % 4 === 1) {
+        expect(at).toBe(-1);
+        continue;
+      }
+      expect(t.marked(at, a), `k${i}`).toBe(i % 2 === 0 || i >= n);
+      expect(t.marked(at, b), `k${i}`).toBe(false);
+    }
+    expect(t.marked(t.indexOf('late'), a)).toBe(true);
+    expect(t.marked(t.indexOf('late'), b)).toBe(true);
+    t.endMarks(a);
+    t.set('after a', 'v');
+    expect(t.marked(t.indexOf('after a'), b)).toBe(true);
+    // A new walk may take the bit a finished one had: it starts with no key marked.
+    expect(t.beginMarks()).toBe(a);
+    expect(t.marked(t.indexOf('k0'), a)).toBe(false);
+    expect(t.marked(t.indexOf('late'), a)).toBe(false);
+  });
   test('SCAN positions: a cursor counts positions left, 0 starts and ends, and one past the end starts from the last key', () => {
     const t = new KeyTable();
     for (let i = 0; i < 25; i++) t.set(`k${i}`, 'v');
