@@ -1,4 +1,4 @@
-import { BigMap } from './big-map.js';
+import { Deadlines } from './deadlines.js';
 import { DeadlineHeap } from './deadline-heap.js';
 import { discard, KeyTable } from './key-table.js';
 import { isString, type Value } from './value.js';
@@ -38,7 +38,7 @@ export interface WatchedKey {
  */
 export class Database {
   dict = new KeyTable();
-  expires = new BigMap<string, number>();
+  expires = new Deadlines();
   /**
    * Keys whose values have parts that expire on their own (hash fields
    * with a TTL; Redis 7.4's db->hexpires) → the earliest part deadline, or
@@ -46,7 +46,7 @@ export class Database {
    * the value, and records what it answers. An entry may outlive its key
    * or its parts' deadlines; the cycle drops it when it comes due.
    */
-  partExpires = new BigMap<string, number>();
+  partExpires = new Deadlines();
   /** partExpires' deadlines in order; entries that no longer match it are stale. */
   partHeap = new DeadlineHeap<string>();
   /** The watches of each key; null while nobody watches anything here. */
@@ -307,8 +307,8 @@ export class Database {
     // A cursor from before the flush counts more positions than are left, so it walks every key made after it.
     this.dict = new KeyTable();
     this.ks.access?.flushed(this);
-    this.expires = new BigMap();
-    this.partExpires = new BigMap();
+    this.expires = new Deadlines();
+    this.partExpires = new Deadlines();
     this.partHeap = new DeadlineHeap();
     this.ks.dirty += removed;
     return removed;

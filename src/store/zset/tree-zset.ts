@@ -1,6 +1,6 @@
 import { BigMap } from '../keyspace/big-map.js';
 import { OrderTree, type FrozenTree } from './order-tree.js';
-import { ScoreSlots } from './score-slots.js';
+import { DoubleSlots } from '../compact/double-slots.js';
 
 /** Past this share of the set, a range removal rebuilds the tree from what stays instead of deleting one by one. */
 const REBUILD_SHARE = 16;
@@ -11,13 +11,13 @@ const MAX_REBUILD = 2 ** 25;
  * A sorted set past the listpack thresholds, what Redis calls the skiplist
  * encoding: member → score through a BigMap (not capped at V8's 2^24
  * entries, and walked by ZSCAN through its ScanOrder) of each member's slot
- * in ScoreSlots, and the order in an OrderTree, so that score lookups are
+ * in DoubleSlots, and the order in an OrderTree, so that score lookups are
  * O(1) and rank and range operations O(log n).
  */
 export class TreeZset {
   /** Member → its slot in `scores`. */
   readonly dict = new BigMap<string, number>(undefined, 1);
-  private readonly scores = new ScoreSlots();
+  private readonly scores = new DoubleSlots();
   /** The members' bytes together, for estimating a reply's size. */
   memberBytes = 0;
 

@@ -23,7 +23,7 @@ export const PACKED_MAX_BYTES = Math.min(2 ** 30, MAX_ARG_LENGTH - 1024);
 /**
  * What a skiplist sorted set takes per member besides the member string:
  * its dictionary entry and tree node (75 bytes of heap, measured, Node 20)
- * and its score's slot outside the heap (ScoreSlots).
+ * and its score's slot outside the heap (DoubleSlots).
  */
 const TREE_ENTRY_BYTES = 75 + 8;
 

@@ -1,12 +1,11 @@
-import v8 from 'node:v8';
 import { describe, expect, test } from 'vitest';
-import { ScoreSlots } from '../../../src/store/zset/score-slots.js';
+import { DoubleSlots } from '../../../src/store/compact/double-slots.js';
 import { TreeZset } from '../../../src/store/zset/tree-zset.js';
-import { gc } from '../../helpers/gc.js';
+import { heapKeptBy } from '../../helpers/gc.js';
 
-describe('ScoreSlots', () => {
+describe('DoubleSlots', () => {
   test('keeps each slot\'s double exactly, past the first chunk\'s doublings and into further chunks', () => {
-    const s = new ScoreSlots();
+    const s = new DoubleSlots();
     const n = 3 * 4096 + 17;
     const slots: number[] = [];
     for (let i = 0; i < n; i++) slots.push(s.add(i * 1.25 - 0.1));
@@ -17,7 +16,7 @@ describe('ScoreSlots', () => {
   });
 
   test('hands a released slot out again before growing', () => {
-    const s = new ScoreSlots();
+    const s = new DoubleSlots();
     const a = s.add(1);
     const b = s.add(2);
     s.release(a);
@@ -33,16 +32,15 @@ describe('TreeZset scores', () => {
     const n = 100_000;
     /** The heap a set of n members takes once every score has changed, each keeping its rank (so that the trees match). */
     const heapFor = (score: (i: number) => number): number => {
-      gc();
-      const before = v8.getHeapStatistics().used_heap_size;
-      const z = new TreeZset();
-      for (let i = 0; i < n; i++) z.insert(`m:${i}`, score(4 * i));
-      for (let i = 0; i < n; i++) z.update(`m:${i}`, score(4 * i), score(4 * i + 1));
-      gc();
-      const used = v8.getHeapStatistics().used_heap_size - before;
+      const { bytes, kept: z } = heapKeptBy(() => {
+        const z = new TreeZset();
+        for (let i = 0; i < n; i++) z.insert(`m:${i}`, score(4 * i));
+        for (let i = 0; i < n; i++) z.update(`m:${i}`, score(4 * i), score(4 * i + 1));
+        return z;
+      });
       expect(z.score(`m:${n - 1}`)).toBe(score(4 * n - 3));
       expect(z.rank(`m:${n - 1}`)).toBe(n - 1);
-      return used;
+      return bytes;
     };
     const small = heapFor((x) => x);
     // As geohashes and millisecond timestamps are: boxed in a heap number of 16 bytes each when a Map holds them.
