@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Effect } from '../core/propagation.js';
 import type { Keyspace } from '../store/keyspace/keyspace.js';
-import type { Deadlines } from '../store/keyspace/deadlines.js';
+import type { KeyDeadlines } from '../store/keyspace/key-deadlines.js';
 import type { KeyTable } from '../store/keyspace/key-table.js';
 import { isString, type Value } from '../store/keyspace/value.js';
 import { stringText } from '../store/string/string-values.js';
@@ -38,7 +38,7 @@ const MAX_PENDING = 4 * WRITE_AT;
 interface Contents {
   baseIndex: number;
   dict: KeyTable;
-  expires: Deadlines;
+  expires: KeyDeadlines;
   /** The walk over the dictionary, which may meet a key twice (KeyTable.liveEntries); null once it has ended. */
   iterator: Iterator<[string, Value]> | null;
   /** Every key is accounted for: writes here go to the new incremental file as they come. */

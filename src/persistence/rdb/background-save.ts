@@ -1,4 +1,4 @@
-import type { Deadlines } from '../../store/keyspace/deadlines.js';
+import type { KeyDeadlines } from '../../store/keyspace/key-deadlines.js';
 import type { Database, KeyGuard } from '../../store/keyspace/database.js';
 import type { KeyTable } from '../../store/keyspace/key-table.js';
 import type { Keyspace } from '../../store/keyspace/keyspace.js';
@@ -17,7 +17,7 @@ const MAX_PENDING = 4 << 20;
 interface Contents {
   index: number;
   dict: KeyTable;
-  expires: Deadlines;
+  expires: KeyDeadlines;
   /**
    * The save's bit in the dictionary's marks (KeyTable.beginMarks), 0 once
    * the walk is over: set on keys already in the file, or kept for it, or

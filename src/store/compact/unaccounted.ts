@@ -23,6 +23,10 @@ export function unaccountedInt32(length: number): Int32Array {
   return tracked(new Int32Array(new SharedArrayBuffer(length * 4)), length * 4);
 }
 
+export function unaccountedFloat64(length: number): Float64Array {
+  return tracked(new Float64Array(new SharedArrayBuffer(length * 8)), length * 8);
+}
+
 /**
  * Bytes allocated here that the collector has not yet found dead: what
  * used_memory adds to V8's own figures, which leave these out.

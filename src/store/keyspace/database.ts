@@ -1,4 +1,5 @@
 import { Deadlines } from './deadlines.js';
+import { KeyDeadlines } from './key-deadlines.js';
 import { DeadlineHeap } from './deadline-heap.js';
 import { discard, KeyTable } from './key-table.js';
 import { isString, type Value } from './value.js';
@@ -38,7 +39,7 @@ export interface WatchedKey {
  */
 export class Database {
   dict = new KeyTable();
-  expires = new Deadlines();
+  expires = new KeyDeadlines(this.dict);
   /**
    * Keys whose values have parts that expire on their own (hash fields
    * with a TTL; Redis 7.4's db->hexpires) → the earliest part deadline, or
@@ -307,7 +308,7 @@ export class Database {
     // A cursor from before the flush counts more positions than are left, so it walks every key made after it.
     this.dict = new KeyTable();
     this.ks.access?.flushed(this);
-    this.expires = new Deadlines();
+    this.expires = new KeyDeadlines(this.dict);
     this.partExpires = new Deadlines();
     this.partHeap = new DeadlineHeap();
     this.ks.dirty += removed;

@@ -2,7 +2,7 @@ import { byteString } from '../../protocol/byte-string.js';
 import { ByteSlabs, MAX_BLOCK, offsetOf } from '../compact/byte-slabs.js';
 import { CHUNK, CHUNK_BITS, CHUNK_MASK, DenseIndex, roomFor } from '../compact/dense-index.js';
 import { hashMember } from '../compact/member-hash.js';
-import { unaccountedInt32 } from '../compact/unaccounted.js';
+import { unaccountedFloat64, unaccountedInt32 } from '../compact/unaccounted.js';
 import type { TypedValue, Value } from './value.js';
 
 /** What removeKey answers for a key that was not there. */
@@ -70,6 +70,12 @@ export class KeyTable extends DenseIndex {
   private slots: (unknown[] | null)[] = [];
   /** Per chunk, the access stamp of each position; null until keepStamps. */
   private stamps: Int32Array[] | null = null;
+  /**
+   * Per chunk, each position's deadline in ms (-1: none), or null while no
+   * key of the chunk has had one: read where the key's lookup has just
+   * found it, instead of in a second table (KeyDeadlines).
+   */
+  private deadlines: (Float64Array | null)[] = [];
   /** Per position, a bit for each walk in progress that has seen its key (see beginMarks); null while none is. */
   private marks: Uint8Array | null = null;
   /** The bits of the walks in progress: a key added now is one none of them is to write. */
@@ -207,7 +213,10 @@ export class KeyTable extends DenseIndex {
     if (c === this.slots.length) {
       this.slots.push(null);
       this.stamps?.push(unaccountedInt32(CHUNK));
+      this.deadlines.push(null);
     }
+    const deadlines = this.deadlines[c];
+    if (deadlines !== null) deadlines[k & CHUNK_MASK] = -1;
     roomFor(this.handles, k)[k & CHUNK_MASK] = record;
     if (this.marks !== null) this.markAdded(k);
     const inRecords = record !== NO_RECORD && this.valueKept;
@@ -376,7 +385,7 @@ export class KeyTable extends DenseIndex {
     super.removeEntry(i, slot);
   }
 
-  /** The key, its value and its stamp move. */
+  /** The key, its value, its stamp, its marks and its deadline move. */
   protected moveEntry(from: number, to: number): void {
     const fc = from >>> CHUNK_BITS;
     const fj = from & CHUNK_MASK;
@@ -395,6 +404,9 @@ export class KeyTable extends DenseIndex {
     if (stamps !== null) stamps[tc][tj] = stamps[fc][fj];
     const marks = this.marks;
     if (marks !== null) marks[to] = marks[from];
+    const deadlines = this.deadlines[fc];
+    const when = deadlines === null ? -1 : deadlines[fj];
+    if (when !== -1 || this.deadlines[tc] !== null) this.deadlineChunk(tc)[tj] = when;
   }
 
   /** A chunk left empty goes; else the position's JS slots let go of what they held. */
@@ -404,6 +416,7 @@ export class KeyTable extends DenseIndex {
       this.handles.pop();
       this.slots.pop();
       this.stamps?.pop();
+      this.deadlines.pop();
       return;
     }
     const slots = this.slots[c];
@@ -471,6 +484,30 @@ export class KeyTable extends DenseIndex {
       this.marks = marks = more;
     }
     marks[k] = this.marking;
+  }
+
+  /** The position of `key`, or -1: the one `found` holds costs no lookup (a command reading a key's deadline has just looked it up). */
+  positionOf(key: string): number {
+    const at = this.atFound(key);
+    return at >= 0 ? at : this.indexOf(key);
+  }
+
+  /** The deadline of the key at position `i`, -1 when it has none. */
+  deadlineAt(i: number): number {
+    const chunk = this.deadlines[i >>> CHUNK_BITS];
+    return chunk === null ? -1 : chunk[i & CHUNK_MASK];
+  }
+
+  /** Sets (or with -1, drops) the deadline of the key at position `i`. */
+  setDeadlineAt(i: number, when: number): void {
+    const c = i >>> CHUNK_BITS;
+    if (when === -1 && this.deadlines[c] === null) return;
+    this.deadlineChunk(c)[i & CHUNK_MASK] = when;
+  }
+
+  /** Chunk c's deadlines, made (every one -1) if it had none yet. */
+  private deadlineChunk(c: number): Float64Array {
+    return (this.deadlines[c] ??= unaccountedFloat64(CHUNK).fill(-1));
   }
 
   /** A uniformly random key, or undefined when empty. */

@@ -115,6 +115,20 @@ describe('KeyTable', () => {
   });
 
 
+  test('a key\'s deadline travels with it when a removal moves it, and a new key at a freed position has none', () => {
+    const t = new KeyTable();
+    const n = 2500;
+    for (let i = 0; i < n; i++) t.set(`k${i}`, 'v');
+    // Deadlines only in the last chunk: the keys moved down carry theirs into chunks that had none.
+    for (let i = 2100; i < n; i++) t.setDeadlineAt(t.positionOf(`k${i}`), 1_764_000_000_000 + i);
+    for (let i = 0; i < 300; i++) expect(t.delete(`k${i}`)).toBe(true);
+    for (let i = 300; i < n; i++) expect(t.deadlineAt(t.positionOf(`k${i}`)), `k${i}`).toBe(i >= 2100 ? 1_764_000_000_000 + i : -1);
+    for (let i = 0; i < 300; i++) t.set(`new${i}`, 'v');
+    for (let i = 0; i < 300; i++) expect(t.deadlineAt(t.positionOf(`new${i}`))).toBe(-1);
+    t.setDeadlineAt(t.positionOf('k2200'), -1);
+    expect(t.deadlineAt(t.positionOf('k2200'))).toBe(-1);
+  });
+
   test('a walk\'s marks travel with their keys, keys added meanwhile come marked, and a second walk has its own bit', () => {
     const t = new KeyTable();
     const n = 2500;
