@@ -1,13 +1,13 @@
 /**
  * Slots of doubles outside V8's heap, for a Map that would otherwise hold
- * numbers as its values (a large sorted set's scores, the keyspace's
- * deadlines): the Map holds each entry's slot number instead. A number
- * that is not a small integer (a score such as a geohash, a deadline in
- * ms) is a new heap number at every write, and each one written into an
- * old Map is a pointer from old to young memory that the next scavenge
- * follows, copies and then promotes: 1,000,000 geo points moved by GEOADD
- * had scavenges of 6-7 ms, each for 400 KB of such numbers. A slot number
- * is a small integer, which V8 keeps unboxed.
+ * numbers as its values (a large sorted set's scores, the earliest field
+ * deadline of each hash that has some): the Map holds each entry's slot
+ * number instead. A number that is not a small integer (a score such as a
+ * geohash, a deadline in ms) is a new heap number at every write, and
+ * each one written into an old Map is a pointer from old to young memory
+ * that the next scavenge follows, copies and then promotes: 1,000,000 geo
+ * points moved by GEOADD had scavenges of 6-7 ms, each for 400 KB of such
+ * numbers. A slot number is a small integer, which V8 keeps unboxed.
  */
 export class DoubleSlots {
   /** Past the first chunk's doubling, chunks of this many scores (32 KiB each). */

@@ -1,28 +1,27 @@
-import { BigMap } from './big-map.js';
 import type { KeyTable } from './key-table.js';
 
 /**
- * The deadlines (ms since the epoch) of a database's keys. Each lives
- * beside its key in the dictionary (KeyTable.deadlineAt), where the lookup
- * a command has just made of its key finds it again at no cost; this
- * keeps only which keys have one, for the walks that need them all (the
- * active expiry cycle, volatile eviction, INFO's avg_ttl), and is written
- * only when a key gains or loses its deadline, not when SET … EX or EXPIRE
- * renews it. Held in a second table, as Redis holds them, every SET … EX
- * of a million random keys cost a lookup in it, missing the cache: 29% of
- * the server's CPU, at 0.60× Redis's rate.
+ * The deadlines (ms since the epoch) of a database's keys, which live
+ * beside their keys in the dictionary (KeyTable.deadlineAt): a command
+ * reads a key's deadline at the position its own lookup has just found,
+ * and renewing one (SET … EX, EXPIRE) touches nothing else. Held in a
+ * second table, as Redis holds them, every SET … EX of a million random
+ * keys cost a lookup in it that missed the cache (29% of the server's
+ * CPU, at 0.60× Redis's rate), and each key with a deadline kept its name
+ * there as a string on V8's heap. The walks that need every key with a
+ * deadline (the active expiry cycle, volatile eviction, INFO's avg_ttl)
+ * go down the dictionary's positions, passing over chunks where no key
+ * has had one.
  */
 export class KeyDeadlines {
-  private readonly keys = new BigMap<string, true>();
-
   constructor(private readonly dict: KeyTable) {}
 
   get size(): number {
-    return this.keys.size;
+    return this.dict.deadlineCount;
   }
 
   get(key: string): number | undefined {
-    if (this.keys.size === 0) return undefined;
+    if (this.dict.deadlineCount === 0) return undefined;
     const i = this.dict.positionOf(key);
     if (i < 0) return undefined;
     const when = this.dict.deadlineAt(i);
@@ -36,24 +35,20 @@ export class KeyDeadlines {
   /** Gives a key of the dictionary a deadline; a key not there gets none. */
   set(key: string, when: number): void {
     const i = this.dict.positionOf(key);
-    if (i < 0) return;
-    if (this.dict.deadlineAt(i) === -1) this.keys.set(key, true);
-    this.dict.setDeadlineAt(i, when);
+    if (i >= 0) this.dict.setDeadlineAt(i, when);
   }
 
-  /** Drops a key's deadline, whether the key is still there or has just left (its deadline with it); true if it had one. */
+  /** Drops a key's deadline; true if it had one. A key that has left the dictionary took its deadline with it. */
   delete(key: string): boolean {
-    if (this.keys.size === 0) return false;
+    if (this.dict.deadlineCount === 0) return false;
     const i = this.dict.positionOf(key);
-    if (i >= 0) this.dict.setDeadlineAt(i, -1);
-    return this.keys.delete(key);
+    if (i < 0 || this.dict.deadlineAt(i) === -1) return false;
+    this.dict.setDeadlineAt(i, -1);
+    return true;
   }
 
-  /** A live walk, as a Map's: keys that gain or lose a deadline meanwhile are seen or skipped as a Map's iterator would. */
-  *entries(): IterableIterator<[string, number]> {
-    for (const key of this.keys.keys()) {
-      const when = this.get(key);
-      if (when !== undefined) yield [key, when];
-    }
+  /** Every key with a deadline, with it, in a walk that spans changes (KeyTable.deadlineEntries). */
+  entries(): IterableIterator<[string, number]> {
+    return this.dict.deadlineEntries();
   }
 }

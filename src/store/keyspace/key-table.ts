@@ -76,6 +76,8 @@ export class KeyTable extends DenseIndex {
    * found it, instead of in a second table (KeyDeadlines).
    */
   private deadlines: (Float64Array | null)[] = [];
+  /** How many keys have a deadline. */
+  deadlineCount = 0;
   /** Per position, a bit for each walk in progress that has seen its key (see beginMarks); null while none is. */
   private marks: Uint8Array | null = null;
   /** The bits of the walks in progress: a key added now is one none of them is to write. */
@@ -381,6 +383,7 @@ export class KeyTable extends DenseIndex {
   protected override removeEntry(i: number, slot = -1): void {
     const k = this.handles[i >>> CHUNK_BITS][i & CHUNK_MASK];
     if (k !== NO_RECORD) this.records.release(k);
+    if (this.deadlineCount !== 0 && this.deadlineAt(i) !== -1) this.deadlineCount--;
     this.foundKey = null;
     super.removeEntry(i, slot);
   }
@@ -502,7 +505,36 @@ export class KeyTable extends DenseIndex {
   setDeadlineAt(i: number, when: number): void {
     const c = i >>> CHUNK_BITS;
     if (when === -1 && this.deadlines[c] === null) return;
-    this.deadlineChunk(c)[i & CHUNK_MASK] = when;
+    const chunk = this.deadlineChunk(c);
+    const j = i & CHUNK_MASK;
+    if (chunk[j] === -1) {
+      if (when !== -1) this.deadlineCount++;
+    } else if (when === -1) {
+      this.deadlineCount--;
+    }
+    chunk[j] = when;
+  }
+
+  /**
+   * The keys that have a deadline, with it, in a walk that spans changes
+   * to the table as liveEntries does (from the last position down: every
+   * key that has one throughout is met at least once, some maybe twice);
+   * a chunk where no key has had one is passed over whole.
+   */
+  *deadlineEntries(): IterableIterator<[string, number]> {
+    let next = this.size;
+    for (;;) {
+      if (next > this.size) next = this.size;
+      if (next === 0) return;
+      next--;
+      const chunk = this.deadlines[next >>> CHUNK_BITS];
+      if (chunk === null) {
+        next &= ~CHUNK_MASK;
+        continue;
+      }
+      const when = chunk[next & CHUNK_MASK];
+      if (when !== -1) yield [this.keyAt(next), when];
+    }
   }
 
   /** Chunk c's deadlines, made (every one -1) if it had none yet. */

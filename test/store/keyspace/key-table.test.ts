@@ -127,6 +127,38 @@ describe('KeyTable', () => {
     for (let i = 0; i < 300; i++) expect(t.deadlineAt(t.positionOf(`new${i}`))).toBe(-1);
     t.setDeadlineAt(t.positionOf('k2200'), -1);
     expect(t.deadlineAt(t.positionOf('k2200'))).toBe(-1);
+    // 2100-2499 had one; 2200 lost it.
+    expect(t.deadlineCount).toBe(399);
+    const walked = [...t.deadlineEntries()];
+    expect(walked).toHaveLength(399);
+    expect(walked).toContainEqual(['k2499', 1_764_000_000_000 + 2499]);
+    t.delete('k2300');
+    expect(t.deadlineCount).toBe(398);
+    t.delete('new0');
+    expect(t.deadlineCount).toBe(398);
+  });
+
+  test('a walk of the keys with a deadline meets each one that keeps it while keys come and go', () => {
+    const rnd = seededInts(12);
+    for (let round = 0; round < 10; round++) {
+      const t = new KeyTable(16);
+      for (let i = 0; i < 3000; i++) t.set(`s${i}`, 'v');
+      for (let i = 0; i < 3000; i += 7) t.setDeadlineAt(t.positionOf(`s${i}`), 5000 + i);
+      for (let i = 0; i < 1000; i++) t.set(`c${i}`, 'v');
+      const met = new Map<string, number>();
+      let fresh = 0;
+      for (const [key, when] of t.deadlineEntries()) {
+        met.set(key, when);
+        if (rnd(2) === 0) t.delete(`c${rnd(1000)}`);
+        if (rnd(2) === 0) t.set(`f${fresh++}`, 'v');
+        if (rnd(3) === 0 && fresh > 0) {
+          const at = t.positionOf(`f${rnd(fresh)}`);
+          if (at >= 0) t.setDeadlineAt(at, 1);
+        }
+      }
+      for (let i = 0; i < 3000; i += 7) expect(met.get(`s${i}`)).toBe(5000 + i);
+      for (const key of met.keys()) expect(key.startsWith('c')).toBe(false);
+    }
   });
 
   test('a walk\'s marks travel with their keys, keys added meanwhile come marked, and a second walk has its own bit', () => {
