@@ -10,7 +10,7 @@
  * numbers. A slot number is a small integer, which V8 keeps unboxed.
  */
 export class DoubleSlots {
-  /** Past the first chunk's doubling, chunks of this many scores (32 KiB each). */
+  /** Past the first chunk's doubling, chunks of this many doubles (32 KiB each). */
   private static readonly CHUNK_BITS = 12;
   private static readonly CHUNK = 1 << DoubleSlots.CHUNK_BITS;
   private static readonly MASK = DoubleSlots.CHUNK - 1;
@@ -27,14 +27,14 @@ export class DoubleSlots {
     return this.chunks[slot >>> DoubleSlots.CHUNK_BITS][slot & DoubleSlots.MASK];
   }
 
-  set(slot: number, score: number): void {
-    this.chunks[slot >>> DoubleSlots.CHUNK_BITS][slot & DoubleSlots.MASK] = score;
+  set(slot: number, value: number): void {
+    this.chunks[slot >>> DoubleSlots.CHUNK_BITS][slot & DoubleSlots.MASK] = value;
   }
 
-  /** A slot holding `score`. */
-  add(score: number): number {
+  /** A slot holding `value`. */
+  add(value: number): number {
     const slot = this.free.length > 0 ? this.free.pop()! : this.grow();
-    this.set(slot, score);
+    this.set(slot, value);
     return slot;
   }
 
