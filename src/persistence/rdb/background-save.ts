@@ -1,6 +1,6 @@
 import type { KeyDeadlines } from '../../store/keyspace/key-deadlines.js';
 import type { Database, KeyGuard } from '../../store/keyspace/database.js';
-import type { KeyTable } from '../../store/keyspace/key-table.js';
+import { WALK_MARKS, type KeyTable } from '../../store/keyspace/key-table.js';
 import type { Keyspace } from '../../store/keyspace/keyspace.js';
 import type { FileQueue } from '../file-queue.js';
 import { freeze, type FrozenEntry } from './frozen-entry.js';
@@ -87,9 +87,10 @@ export class BackgroundSave {
     for (const db of keyspace.dbs) {
       if (db.dict.size === 0) continue;
       const c: Contents = {
-        index: db.index, dict: db.dict, expires: db.expires, bit: db.dict.beginMarks(),
+        index: db.index, dict: db.dict, expires: db.expires, bit: WALK_MARKS.save,
         guard: { before: (key) => this.before(c, key) }, next: -1,
       };
+      db.dict.beginMarks(c.bit, { added: true });
       db.guard = c.guard;
       this.contents.push(c);
     }

@@ -6,6 +6,9 @@ import { unaccountedFloat64, unaccountedInt32 } from '../compact/unaccounted.js'
 import type { TypedValue, Value } from './value.js';
 
 /** What removeKey answers for a key that was not there. */
+/** The walks that mark a table's keys (KeyTable.beginMarks), a bit each: one of each kind runs at a time. */
+export const WALK_MARKS = { save: 1, rewrite: 2 } as const;
+
 const ABSENT: unknown = Object.freeze({ absent: true });
 /** What a position's handle is when its key is a JS string, too long or not all bytes. */
 const NO_RECORD = -1;
@@ -80,8 +83,12 @@ export class KeyTable extends DenseIndex {
   deadlineCount = 0;
   /** Per position, a bit for each walk in progress that has seen its key (see beginMarks); null while none is. */
   private marks: Uint8Array | null = null;
-  /** The bits of the walks in progress: a key added now is one none of them is to write. */
+  /** The bits of the walks in progress. */
   private marking = 0;
+  /** The bits a key added now gets: of the walks for which such a key is not theirs to write. */
+  private addedMarks = 0;
+  /** The walks in progress that hear of each key they marked that leaves the table. */
+  private markWatchers: { bit: number; removed: (key: string) => void }[] = [];
   /** Where keys and values kept as bytes are. */
   private readonly records = new ByteSlabs();
   /** Whether the record newRecord last made holds the value too. */
@@ -381,6 +388,7 @@ export class KeyTable extends DenseIndex {
 
   /** The entry's record is let go; the last key moves into the hole. */
   protected override removeEntry(i: number, slot = -1): void {
+    if (this.markWatchers.length !== 0) this.tellRemoved(i);
     const k = this.handles[i >>> CHUNK_BITS][i & CHUNK_MASK];
     if (k !== NO_RECORD) this.records.release(k);
     if (this.deadlineCount !== 0 && this.deadlineAt(i) !== -1) this.deadlineCount--;
@@ -446,26 +454,29 @@ export class KeyTable extends DenseIndex {
   }
 
   /**
-   * Starts a walk that marks the keys it has dealt with (a BGSAVE's), for
-   * the walk's own code to test and set: a bit per position, moved with
-   * its key, in place of a set of the key strings, which held a young
-   * string per key (a million of them promoted per BGSAVE, which set off
-   * mark-compacts of 17-21 ms). Keys added while it lasts have the bit
-   * already. Returns the walk's bit; at most 8 walks at once.
+   * Starts a walk that marks the keys it has dealt with (a BGSAVE's, an
+   * AOF rewrite's: `bit`, one of WALK_MARKS), for the walk's own code to
+   * test and set: a bit per position, moved with its key, in place of a
+   * set of the key strings, which held a young string per key (a million
+   * of them promoted per BGSAVE, which set off mark-compacts of 17-21 ms).
+   * Keys added while it lasts have the bit already when `added`; each key
+   * with the bit that leaves the table is told to `removed`. A walk of
+   * the same kind still marking (one that never ended) gives its bit up.
    */
-  beginMarks(): number {
-    const free = ~this.marking & 0xff;
-    if (free === 0) throw new Error('too many walks marking one table at once');
-    const bit = free & -free;
+  beginMarks(bit: number, { added, removed }: { added: boolean; removed?: (key: string) => void }): void {
+    this.endMarks(bit);
     if (this.marks === null) this.marks = new Uint8Array(Math.max(CHUNK, this.size));
     else for (let i = 0; i < this.size; i++) this.marks[i] &= ~bit;
     this.marking |= bit;
-    return bit;
+    if (added) this.addedMarks |= bit;
+    if (removed !== undefined) this.markWatchers.push({ bit, removed });
   }
 
   /** The walk that had `bit` is over. */
   endMarks(bit: number): void {
     this.marking &= ~bit;
+    this.addedMarks &= ~bit;
+    if (this.markWatchers.length !== 0) this.markWatchers = this.markWatchers.filter((w) => w.bit !== bit);
     if (this.marking === 0) this.marks = null;
   }
 
@@ -478,7 +489,14 @@ export class KeyTable extends DenseIndex {
     this.marks![i] |= bit;
   }
 
-  /** A key added at position `k` has the bits of every walk in progress, the room for it made first. */
+  /** The walks that marked the key at position `i`, about to leave, and watch for that, hear of it. */
+  private tellRemoved(i: number): void {
+    const m = this.marks![i];
+    if (m === 0) return;
+    for (const w of this.markWatchers) if ((m & w.bit) !== 0) w.removed(this.keyAt(i));
+  }
+
+  /** A key added at position `k` has the bits of the walks that mark added keys, the room for it made first. */
   private markAdded(k: number): void {
     let marks = this.marks!;
     if (k >= marks.length) {
@@ -486,7 +504,7 @@ export class KeyTable extends DenseIndex {
       more.set(marks);
       this.marks = marks = more;
     }
-    marks[k] = this.marking;
+    marks[k] = this.addedMarks;
   }
 
   /** The position of `key`, or -1: the one `found` holds costs no lookup (a command reading a key's deadline has just looked it up). */

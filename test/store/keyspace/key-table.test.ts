@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { KeyTable } from '../../../src/store/keyspace/key-table.js';
+import { KeyTable, WALK_MARKS } from '../../../src/store/keyspace/key-table.js';
 import type { Value } from '../../../src/store/keyspace/value.js';
 import type { ByteSlabs } from '../../../src/store/compact/byte-slabs.js';
 import v8 from 'node:v8';
@@ -161,16 +161,17 @@ describe('KeyTable', () => {
     }
   });
 
-  test('a walk\'s marks travel with their keys, keys added meanwhile come marked, and a second walk has its own bit', () => {
+  test('a walk\'s marks travel with their keys, keys added meanwhile come marked when the walk asks, each walk has its own bit', () => {
     const t = new KeyTable();
     const n = 2500;
+    const a = WALK_MARKS.save;
+    const b = WALK_MARKS.rewrite;
     for (let i = 0; i < n; i++) t.set(`k${i}`, 'v');
-    const a = t.beginMarks();
+    t.beginMarks(a, { added: true });
     for (let i = 0; i < n; i += 2) t.mark(t.indexOf(`k${i}`), a);
     // Past the marks' first room: they grow with the table.
     for (let i = n; i < 3 * n; i++) t.set(`k${i}`, 'v');
-    const b = t.beginMarks();
-    expect(b).not.toBe(a);
+    t.beginMarks(b, { added: false });
     t.set('late', 'v');
     // Every removal moves the last key into the hole, its marks with it.
     for (let i = 1; i < 1500; i += 4) expect(t.delete(`k${i}`)).toBe(true);
@@ -184,14 +185,29 @@ describe('KeyTable', () => {
       expect(t.marked(at, b), `k${i}`).toBe(false);
     }
     expect(t.marked(t.indexOf('late'), a)).toBe(true);
-    expect(t.marked(t.indexOf('late'), b)).toBe(true);
+    expect(t.marked(t.indexOf('late'), b)).toBe(false);
     t.endMarks(a);
     t.set('after a', 'v');
-    expect(t.marked(t.indexOf('after a'), b)).toBe(true);
-    // A new walk may take the bit a finished one had: it starts with no key marked.
-    expect(t.beginMarks()).toBe(a);
+    expect(t.marked(t.indexOf('after a'), b)).toBe(false);
+    // A new walk of a kind whose last one ended starts with no key marked.
+    t.beginMarks(a, { added: true });
     expect(t.marked(t.indexOf('k0'), a)).toBe(false);
     expect(t.marked(t.indexOf('late'), a)).toBe(false);
+  });
+
+  test('a walk that asks hears of each key it marked that leaves the table, and of no other', () => {
+    const t = new KeyTable();
+    for (let i = 0; i < 3000; i++) t.set(`k${i}`, 'v');
+    const gone: string[] = [];
+    t.beginMarks(WALK_MARKS.rewrite, { added: false, removed: (key) => gone.push(key) });
+    for (let i = 0; i < 3000; i += 3) t.mark(t.indexOf(`k${i}`), WALK_MARKS.rewrite);
+    for (let i = 0; i < 30; i++) t.delete(`k${i}`);
+    t.take('k2999');
+    t.take('k2997');
+    expect(gone).toEqual([...Array.from({ length: 10 }, (_, j) => `k${3 * j}`), 'k2997']);
+    t.endMarks(WALK_MARKS.rewrite);
+    t.delete('k30');
+    expect(gone).toHaveLength(11);
   });
   test('SCAN positions: a cursor counts positions left, 0 starts and ends, and one past the end starts from the last key', () => {
     const t = new KeyTable();
