@@ -19,14 +19,14 @@ const SIZES = {
   quick: { p1: 20_000, p16: 100_000, warmup: 5_000, keys: 100_000 },
 };
 
+/** Keys the SET … EX test spreads over; each of its runs ends in a FLUSHALL, so that the other tests meet an empty keyspace. */
+const EX_KEYS = 1_000_000;
+
 /**
  * The redis-benchmark tests, with a request that proves the command works:
  * an unknown command answers an error, which redis-benchmark would count as
  * a fast reply, so a test is measured only when its check passes.
  */
-/** Keys the SET … EX test spreads over; each of its runs ends in a FLUSHALL, so that the other tests meet an empty keyspace. */
-const EX_KEYS = 1_000_000;
-
 const TESTS = [
   { id: 'ping_inline', label: 'PING (inline)', request: 'PING\r\n', ok: (r) => r === '+PONG' },
   { id: 'ping_mbulk', label: 'PING (multibulk)', request: ['PING'], ok: (r) => r === '+PONG' },

@@ -39,6 +39,8 @@ const keptBytes = KEEP_BYTES ? new ByteTable(22, 64 * 1024 * 1024) : null;
 const OKS = Buffer.from('+OK\r\n'.repeat(MAX_REPLIES));
 /** redis-benchmark reads `save` and `appendonly` with CONFIG GET before it starts: an empty value for each. */
 const CONFIG_VALUE = Buffer.from('*2\r\n$0\r\n\r\n$0\r\n\r\n');
+/** The end of a connection: nothing to let go of here, the socket's own close does it. */
+function ignoreEnd() {}
 
 /** Where the line after the last number read by `number` starts. */
 let lineEnd = 0;
@@ -135,8 +137,7 @@ function serve(socket) {
     }
     flushOks();
     rest = p < buf.length ? Buffer.from(buf.subarray(p)) : null;
-    // The end of the connection: nothing to let go of here, the socket's own close does it.
-  }, () => {});
+  }, ignoreEnd);
   writer = SocketWriter.for(socket);
   socket.on('error', () => socket.destroy());
 }

@@ -41,9 +41,8 @@ interface Contents {
   expires: KeyDeadlines;
   /**
    * The walk over the dictionary: the positions left are those below this
-   * one, from the last down, as KeyTable.liveEntries goes (a key may be met
-   * twice); -1 once it has ended. A key it writes gets the rewrite's mark
-   * (WALK_MARKS.rewrite) in `dict`.
+   * one (KeyTable.nextDown: a key may be met twice); -1 once it has ended.
+   * A key it writes gets the rewrite's mark (WALK_MARKS.rewrite) in `dict`.
    */
   next: number;
   /** Every key is accounted for: writes here go to the new incremental file as they come. */
@@ -262,13 +261,9 @@ export class AofRewrite {
   /** The walk's next position down: its key is written unless visited already. */
   private walkOne(c: Contents): void {
     const dict = c.dict;
-    if (c.next > dict.size) c.next = dict.size;
-    if (c.next === 0) {
-      c.next = -1;
-      return;
-    }
-    const i = --c.next;
-    if (dict.marked(i, WALK_MARKS.rewrite)) return;
+    const i = dict.nextDown(c.next);
+    c.next = i;
+    if (i < 0 || dict.marked(i, WALK_MARKS.rewrite)) return;
     const key = dict.keyAt(i);
     if (c.visited.has(key)) return;
     dict.mark(i, WALK_MARKS.rewrite);

@@ -185,7 +185,7 @@ describe('BGREWRITEAOF', () => {
     const elements = Array.from({ length: 100 }, (_, i) => `e${i}`);
     expect(readAof(dir, 'appendonly.aof.2.base.aof')).toBe(
       resp(
-        // The walk goes from the dictionary's last key down (KeyTable.liveEntries).
+        // The walk goes from the dictionary's last key down (KeyTable.nextDown).
         ['SELECT', '0'],
         ['RPUSH', 'list', ...elements.slice(0, 64)],
         ['RPUSH', 'list', ...elements.slice(64)],

@@ -26,9 +26,8 @@ interface Contents {
   bit: number;
   guard: KeyGuard;
   /**
-   * The positions left to walk are those below this one, from the last
-   * down, as KeyTable.liveEntries goes: a key may be met twice, which its
-   * mark tells; -1 until the walk starts.
+   * The positions left to walk are those below this one (KeyTable.nextDown):
+   * a key may be met twice, which its mark tells; -1 until the walk starts.
    */
   next: number;
 }
@@ -168,13 +167,13 @@ export class BackgroundSave {
       this.out.beginDb(c.index, dict.size, c.expires.size);
       c.next = dict.size;
     }
-    if (c.next > dict.size) c.next = dict.size;
-    if (c.next === 0) {
+    const i = dict.nextDown(c.next);
+    if (i < 0) {
       this.unguard(c);
       this.current++;
       return true;
     }
-    const i = --c.next;
+    c.next = i;
     if (dict.marked(i, c.bit)) return true;
     dict.mark(i, c.bit);
     const key = dict.keyAt(i);

@@ -5,10 +5,10 @@ import { hashMember } from '../compact/member-hash.js';
 import { unaccountedFloat64, unaccountedInt32 } from '../compact/unaccounted.js';
 import type { TypedValue, Value } from './value.js';
 
-/** What removeKey answers for a key that was not there. */
 /** The walks that mark a table's keys (KeyTable.beginMarks), a bit each: one of each kind runs at a time. */
 export const WALK_MARKS = { save: 1, rewrite: 2 } as const;
 
+/** What removeKey answers for a key that was not there. */
 const ABSENT: unknown = Object.freeze({ absent: true });
 /** What a position's handle is when its key is a JS string, too long or not all bytes. */
 const NO_RECORD = -1;
@@ -51,7 +51,7 @@ const MAX_RECORD_KEY = 255;
  * per string (V8 keeps the hash in it) and this table in JavaScript each time.
  *
  * The chunks are never shared (no frozen view or clone is taken of a
- * keyspace: snapshots walk it with liveEntries), so they are written in place.
+ * keyspace: snapshots walk it with nextDown), so they are written in place.
  */
 export class KeyTable extends DenseIndex {
   /** The position of the key that the last get, set, indexOf or holdsAt found or inserted. */
@@ -80,7 +80,7 @@ export class KeyTable extends DenseIndex {
    */
   private deadlines: (Float64Array | null)[] = [];
   /** How many keys have a deadline. */
-  deadlineCount = 0;
+  private withDeadline = 0;
   /** Per position, a bit for each walk in progress that has seen its key (see beginMarks); null while none is. */
   private marks: Uint8Array | null = null;
   /** The bits of the walks in progress. */
@@ -391,7 +391,7 @@ export class KeyTable extends DenseIndex {
     if (this.markWatchers.length !== 0) this.tellRemoved(i);
     const k = this.handles[i >>> CHUNK_BITS][i & CHUNK_MASK];
     if (k !== NO_RECORD) this.records.release(k);
-    if (this.deadlineCount !== 0 && this.deadlineAt(i) !== -1) this.deadlineCount--;
+    if (this.withDeadline !== 0 && this.deadlineAt(i) !== -1) this.withDeadline--;
     this.foundKey = null;
     super.removeEntry(i, slot);
   }
@@ -513,6 +513,11 @@ export class KeyTable extends DenseIndex {
     return at >= 0 ? at : this.indexOf(key);
   }
 
+  /** How many keys have a deadline. */
+  get deadlineCount(): number {
+    return this.withDeadline;
+  }
+
   /** The deadline of the key at position `i`, -1 when it has none. */
   deadlineAt(i: number): number {
     const chunk = this.deadlines[i >>> CHUNK_BITS];
@@ -526,32 +531,28 @@ export class KeyTable extends DenseIndex {
     const chunk = this.deadlineChunk(c);
     const j = i & CHUNK_MASK;
     if (chunk[j] === -1) {
-      if (when !== -1) this.deadlineCount++;
+      if (when !== -1) this.withDeadline++;
     } else if (when === -1) {
-      this.deadlineCount--;
+      this.withDeadline--;
     }
     chunk[j] = when;
   }
 
   /**
    * The keys that have a deadline, with it, in a walk that spans changes
-   * to the table as liveEntries does (from the last position down: every
-   * key that has one throughout is met at least once, some maybe twice);
-   * a chunk where no key has had one is passed over whole.
+   * to the table (nextDown: every key that has one throughout is met at
+   * least once, some maybe twice); a chunk where no key has had one is
+   * passed over whole.
    */
   *deadlineEntries(): IterableIterator<[string, number]> {
-    let next = this.size;
-    for (;;) {
-      if (next > this.size) next = this.size;
-      if (next === 0) return;
-      next--;
-      const chunk = this.deadlines[next >>> CHUNK_BITS];
+    for (let i = this.nextDown(this.size); i >= 0; i = this.nextDown(i)) {
+      const chunk = this.deadlines[i >>> CHUNK_BITS];
       if (chunk === null) {
-        next &= ~CHUNK_MASK;
+        i &= ~CHUNK_MASK;
         continue;
       }
-      const when = chunk[next & CHUNK_MASK];
-      if (when !== -1) yield [this.keyAt(next), when];
+      const when = chunk[i & CHUNK_MASK];
+      if (when !== -1) yield [this.keyAt(i), when];
     }
   }
 
@@ -581,20 +582,17 @@ export class KeyTable extends DenseIndex {
   }
 
   /**
-   * The entries, for a walk that spans event-loop turns while the table
-   * changes (a BGSAVE, an AOF rewrite): from the last position down, as
-   * SCAN goes, so every key present from the start to the end of the walk
-   * is met at least once; a key may be met twice, and one added meanwhile
-   * may or may not be. Each entry is read when the walk reaches it.
+   * A step of a walk that spans event-loop turns while the table changes
+   * (a BGSAVE, an AOF rewrite, the keys with a deadline): the next position
+   * to look at, the positions left being those below `left` (the table's
+   * size to begin with, then the position last looked at), or -1 when none
+   * is. It goes from the last position down, as SCAN goes, so every key
+   * present from the start to the end of the walk is met at least once; a
+   * key may be met twice (a removal moves the last key into its hole), and
+   * one added meanwhile may or may not be.
    */
-  *liveEntries(): IterableIterator<[string, Value]> {
-    let next = this.size;
-    for (;;) {
-      if (next > this.size) next = this.size;
-      if (next === 0) return;
-      next--;
-      yield [this.keyAt(next), this.valueAt(next)];
-    }
+  nextDown(left: number): number {
+    return Math.min(left, this.size) - 1;
   }
 }
 

@@ -50,9 +50,9 @@ export class TreeZset {
     this.memberBytes += member.length;
   }
 
-  /** Out of the dictionary only. */
-  private drop(member: string): void {
-    this.scores.release(this.dict.get(member)!);
+  /** Out of the dictionary only; `slot` is the member's. */
+  private drop(member: string, slot = this.dict.get(member)!): void {
+    this.scores.release(slot);
     this.dict.delete(member);
     this.memberBytes -= member.length;
   }
@@ -66,9 +66,10 @@ export class TreeZset {
   }
 
   remove(member: string): boolean {
-    const score = this.score(member);
-    if (score === undefined) return false;
-    this.drop(member);
+    const slot = this.dict.get(member);
+    if (slot === undefined) return false;
+    const score = this.scores.get(slot);
+    this.drop(member, slot);
     this.tree.delete(score, member);
     return true;
   }
