@@ -11,6 +11,8 @@ export class TrackingState {
   noloop = false;
   /** CLIENT CACHING YES (under OPTIN) or NO (under OPTOUT), for the next command or transaction. */
   caching = false;
+  /** This client's bit in the tracking table (TrackingTable.claimSlot); -1 without one. */
+  slot = -1;
   /** The redirect target was gone when an invalidation was due. */
   brokenRedirect = false;
   /** BCAST prefixes; they stay when tracking is turned on again, until it is turned off. */

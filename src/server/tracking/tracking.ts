@@ -54,6 +54,7 @@ export class Tracking implements KeyTracker {
     if (t === null) {
       t = c.tracking = new TrackingState();
       this.clients++;
+      if (!o.bcast) t.slot = this.table.claimSlot(c.id);
     }
     t.redirect = o.redirect;
     t.brokenRedirect = false;
@@ -73,6 +74,7 @@ export class Tracking implements KeyTracker {
     const t = c.tracking;
     if (t === null) return;
     for (const p of t.prefixes) this.prefixes.unsubscribe(c, p);
+    if (t.slot >= 0) this.table.releaseSlot(t.slot);
     c.tracking = null;
     this.clients--;
     this.install();
@@ -94,12 +96,8 @@ export class Tracking implements KeyTracker {
   private invalidate(key: string, current: Client | null): void {
     const ids = this.table.take(key);
     if (ids === undefined) return;
-    if (typeof ids === 'number') {
-      this.invalidateFor(ids, key, current, null);
-    } else {
-      let payload: Buffer | null = null;
-      for (const id of ids) payload = this.invalidateFor(id, key, current, payload);
-    }
+    let payload: Buffer | null = null;
+    for (const id of ids) payload = this.invalidateFor(id, key, current, payload);
     if (this.table.size === 0) this.install();
   }
 
@@ -139,7 +137,7 @@ export class Tracking implements KeyTracker {
     if (cmd.flagSet.has('pubsub') || SCRIPT_READS.has(cmd.fullName)) return;
     const keys = extractKeys(cmd, argv);
     if (keys.length === 0) return;
-    for (const k of keys) this.table.remember(argv[k.pos], c!.id);
+    for (const k of keys) this.table.remember(argv[k.pos], c!.id, t.slot);
     this.install();
     this.limit();
   }
