@@ -391,15 +391,6 @@ export class Persistence<C extends Ctx> {
   };
 
   /**
-   * Whether replies must wait for the end-of-turn step (beforeReplies):
-   * while an AOF is written or rewritten, what a reply acknowledges goes to
-   * the file first.
-   */
-  get holdsReplies(): boolean {
-    return this.writer !== null || this.rewrite !== null;
-  }
-
-  /**
    * Whether the end-of-turn step is about to fdatasync (appendfsync always,
    * effects fed this turn, nothing held, the disk working).
    */

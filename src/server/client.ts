@@ -167,7 +167,6 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
 
   command(argv: string[]): boolean {
     const server = this.server;
-    server.requestsRun++;
     const dispatcher = server.dispatcher;
     dispatcher.freeArgv = null;
     dispatcher.run(this, argv);

@@ -126,8 +126,6 @@ export class Server implements PersistenceHost<Client> {
   private rebinding: Promise<void> = Promise.resolve();
   private nextClientId = 1;
   private toFlush: Client[] = [];
-  /** Requests run from clients' reads since the start (Client.command counts them): how many a read carried is told by the difference. */
-  requestsRun = 0;
   /** The end-of-turn flush has already put off its fsync for one more read (see flushAll). */
   private readOnceMore = false;
   private cron: NodeJS.Timeout | null = null;
@@ -403,14 +401,12 @@ export class Server implements PersistenceHost<Client> {
     const onChunk = (chunk: Buffer) => {
       this.stats.netInputBytes += chunk.length;
       c.lastInteraction = this.startTurn();
-      const queued = this.toFlush.length;
-      const before = this.requestsRun;
       try {
         c.conn!.parser.feed(chunk);
       } catch (e) {
         this.fault(c, 'reading a request', e);
       }
-      this.replyToRead(c, queued, this.requestsRun - before);
+      this.flushClient(c);
     };
     // As Redis frees a client whose read finds the connection closed, a blocked client goes at once: a
     // message pushed later in the same turn would be served to it and lost. Any other waits for 'close',
@@ -456,39 +452,22 @@ export class Server implements PersistenceHost<Client> {
    * event-loop turn, after every readable socket has been served (Redis's
    * beforeSleep), in the order clients were queued. One write per client
    * per turn, and the peer is woken once per burst rather than once per
-   * request.
+   * request. A read's replies always wait for it, even a lone request's:
+   * each loopback write that wakes a sleeping peer costs the writer a
+   * cross-core wake-up in the kernel, and when the server rather than the
+   * client sets the pace the clients sleep between replies. Writing a lone
+   * request's reply at once (as Sluice did until 2026-11-25) cost 8.8 µs of
+   * CPU a write under GEOADD -P 1 (50 clients, 1,000,000 points), 3.4 µs
+   * under SET: 57-71k GEOADDs a second against 88-117k with every reply
+   * at the end of the turn, and p99 1.0-1.9 ms against 0.7-0.85. The
+   * end-of-turn write costs a lone request the rest of its turn: SET and
+   * GET -P 1 p99 0.28-0.34 ms against 0.32-0.36 (docs/benchmarks.md).
    */
   flushClient(c: Client): void {
     if (c.flushPending) return;
     c.flushPending = true;
     this.toFlush.push(c);
     if (this.toFlush.length === 1) setImmediate(this.flushAll);
-  }
-
-  /**
-   * After a client's read is served. The reply to a read that carried one
-   * request goes out at once when nothing orders it after the end of the
-   * turn; the replies to a pipelined read, and any reply that must wait,
-   * go out with the end-of-turn flush. A reply waits when the AOF must take
-   * the turn's effects first, and when serving the read gave other clients
-   * output (a published message, an invalidation, an unblocked BLPOP's
-   * reply), so that this output goes before the reply, as in Redis's single
-   * write-out.
-   *
-   * Why the two: writing at once spares a lone request the rest of the
-   * turn (unpipelined p99 0.76-1.80 ms against 0.78-2.05 for the
-   * end-of-turn flush in five alternating pairs, SET and LPUSH, 50
-   * clients), while the pipelined replies of a turn written together wake
-   * the sleeping peer once rather than once per client: each loopback write
-   * that wakes it costs the writer a cross-core wake-up in the kernel. At
-   * -P 16 (50 clients, Intel host) INCR's system time a request fell from
-   * 0.35 to 0.25 µs, and the core section's INCR, LPUSH and MSET rates
-   * rose from 0.66, 0.82 and 0.80 to 0.81, 0.97 and 1.21 of Redis's
-   * (docs/benchmarks.md, 2026-11-25).
-   */
-  private replyToRead(c: Client, queued: number, requests: number): void {
-    if (requests <= 1 && this.toFlush.length === queued && !this.persistence.holdsReplies) this.writeRepliesOf(c);
-    else this.flushClient(c);
   }
 
   /**

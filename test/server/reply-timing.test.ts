@@ -39,13 +39,25 @@ async function watchWrites(run: () => Promise<void>): Promise<{ written: number[
 }
 
 describe('when the replies to a read are written', () => {
-  test('at once, when serving the read gave no other client output', async () => {
+  test("at the end of the turn, even a lone request's: the client sleeping for it is woken once per turn, not once per reply", async () => {
     const conn = await sluice.connect();
     const id = await idOf(conn);
     const seen = await watchWrites(async () => {
       expect(await conn.call('SET', 'k', 'v')).toEqual({ t: 'simple', v: 'OK' });
     });
-    expect(seen).toEqual({ written: [id], queued: [] });
+    expect(seen).toEqual({ written: [id], queued: [id] });
+  });
+
+  test('at the end of the turn, together, when several clients were served in it', async () => {
+    const a = await sluice.connect();
+    const b = await sluice.connect();
+    const ids = [await idOf(a), await idOf(b)];
+    const seen = await watchWrites(async () => {
+      const replies = Promise.all([a.call('INCR', 'hits'), b.call('INCR', 'hits')]);
+      expect((await replies).map((r) => r.v).sort()).toEqual(['1', '2']);
+    });
+    expect(seen.written.sort()).toEqual([...ids].sort());
+    expect(seen.queued.sort()).toEqual([...ids].sort());
   });
 
   test('at the end of the turn, when the read carried a pipeline of requests', async () => {
