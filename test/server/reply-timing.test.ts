@@ -48,7 +48,7 @@ describe('when the replies to a read are written', () => {
     expect(seen).toEqual({ written: [id], queued: [id] });
   });
 
-  test('at the end of the turn, together, when several clients were served in it', async () => {
+  test('at the end of the turn for every client, each queued once for the flush', async () => {
     const a = await sluice.connect();
     const b = await sluice.connect();
     const ids = [await idOf(a), await idOf(b)];
