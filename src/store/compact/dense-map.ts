@@ -48,7 +48,7 @@ export class DenseMap<V> extends DenseTable {
 
   forEach(fn: (value: V, field: string) => void): void {
     for (const chunk of this.chunks) {
-      for (let i = 0; i < chunk.length; i += 2) fn(chunk[i + 1] as V, chunk[i] as string);
+      for (let s = 0; s < chunk.length; s += 2) fn(chunk.get(s + 1) as V, chunk.get(s) as string);
     }
   }
 
@@ -71,6 +71,6 @@ export class DenseMap<V> extends DenseTable {
 /** The field/value pairs of a table's frozen chunks, in position order. */
 export function* frozenPairs<V>(chunks: FrozenChunks): IterableIterator<[string, V]> {
   for (const chunk of chunks) {
-    for (let i = 0; i < chunk.length; i += 2) yield [chunk[i] as string, chunk[i + 1] as V];
+    for (let s = 0; s < chunk.length; s += 2) yield [chunk.get(s) as string, chunk.get(s + 1) as V];
   }
 }

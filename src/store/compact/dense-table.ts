@@ -1,13 +1,17 @@
+import { ByteChunk } from './byte-chunk.js';
 import { CHUNK, CHUNK_BITS, CHUNK_MASK, DenseIndex } from './dense-index.js';
 
 /** A table's chunks as they were frozen: nobody writes to them any more. */
-export type FrozenChunks = readonly (readonly unknown[])[];
+export type FrozenChunks = readonly ByteChunk[];
+
+/** The first chunk's first room, in entries, doubled as it fills: a small table should not take kilobytes. */
+const FIRST_ROOM = 8;
 
 /**
  * The large encoding of a set or a hash (Redis's hashtable): a DenseIndex
- * whose positions sit in chunks of JS values, CHUNK positions to a chunk,
- * `stride` slots a position: the key, then (a hash's) its value. Per entry
- * that is a reference each beside the index's bytes.
+ * whose positions sit in chunks (ByteChunk), CHUNK positions to a chunk,
+ * `stride` slots a position: the key, then (a hash's) its value. A string
+ * is kept there as bytes, outside V8's heap; any other value as itself.
  *
  * Chunks are shared copy-on-write with clones and frozen views (COPY, the
  * snapshots of BGSAVE and the AOF rewrite): a write into a chunk this table
@@ -17,7 +21,7 @@ export class DenseTable extends DenseIndex {
   /** Per chunk, whether this table may write into it; null while it shares none. */
   private owned: boolean[] | null = null;
   /** Per chunk, `stride` slots per entry: the key, then (a hash's) its value. */
-  protected chunks: unknown[][] = [];
+  protected chunks: ByteChunk[] = [];
 
   /** `shardTarget` is for tests, which split shards without thousands of entries. */
   constructor(
@@ -29,19 +33,19 @@ export class DenseTable extends DenseIndex {
 
   /** The key at position `i` (0 ≤ i < size). */
   keyAt(i: number): string {
-    return this.chunks[i >>> CHUNK_BITS][(i & CHUNK_MASK) * this.stride] as string;
+    return this.chunks[i >>> CHUNK_BITS].get((i & CHUNK_MASK) * this.stride) as string;
   }
 
   protected keyIs(i: number, key: string): boolean {
-    return this.keyAt(i) === key;
+    return this.chunks[i >>> CHUNK_BITS].is((i & CHUNK_MASK) * this.stride, key);
   }
 
   protected companionAt(i: number): unknown {
-    return this.chunks[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2 + 1];
+    return this.chunks[i >>> CHUNK_BITS].get((i & CHUNK_MASK) * 2 + 1);
   }
 
   protected setCompanion(i: number, v: unknown): void {
-    this.writable(i >>> CHUNK_BITS)[(i & CHUNK_MASK) * 2 + 1] = v;
+    this.writable(i >>> CHUNK_BITS).set((i & CHUNK_MASK) * 2 + 1, v);
   }
 
   /**
@@ -52,26 +56,27 @@ export class DenseTable extends DenseIndex {
     const k = this.addPosition(h, miss);
     const c = k >>> CHUNK_BITS;
     if (c === this.chunks.length) {
-      this.chunks.push(this.stride === 1 ? [key] : [key, value]);
+      const slots = CHUNK * this.stride;
+      // A chunk after the first fills as the one before it did.
+      const bytes = c === 0 ? 16 * FIRST_ROOM * this.stride : Math.ceil(this.chunks[c - 1].liveBytes * 1.05);
+      this.chunks.push(new ByteChunk(slots, c === 0 ? FIRST_ROOM * this.stride : slots, bytes));
       this.owned?.push(true);
-    } else {
-      const chunk = this.writable(c);
-      if (this.stride === 1) chunk.push(key);
-      else chunk.push(key, value);
-      // Pushes leave up to half again as much room; a full chunk never grows.
-      if (chunk.length === CHUNK * this.stride) this.chunks[c] = chunk.slice();
     }
+    const chunk = this.writable(c);
+    const at = (k & CHUNK_MASK) * this.stride;
+    chunk.set(at, key);
+    if (this.stride === 2) chunk.set(at + 1, value);
     return k;
   }
 
   protected moveEntry(from: number, to: number): void {
     const stride = this.stride;
-    const source = this.chunks[from >>> CHUNK_BITS];
+    const source = this.writable(from >>> CHUNK_BITS);
     const fromAt = (from & CHUNK_MASK) * stride;
     const target = this.writable(to >>> CHUNK_BITS);
     const toAt = (to & CHUNK_MASK) * stride;
-    target[toAt] = source[fromAt];
-    if (stride === 2) target[toAt + 1] = source[fromAt + 1];
+    target.take(toAt, source, fromAt);
+    if (stride === 2) target.take(toAt + 1, source, fromAt + 1);
   }
 
   protected dropLast(last: number): void {
@@ -85,11 +90,11 @@ export class DenseTable extends DenseIndex {
     if (this.stride === 2) chunk.pop();
   }
 
-  private writable(c: number): unknown[] {
+  private writable(c: number): ByteChunk {
     const owned = this.owned;
     if (owned === null || owned[c]) return this.chunks[c];
     owned[c] = true;
-    return (this.chunks[c] = this.chunks[c].slice());
+    return (this.chunks[c] = this.chunks[c].copy());
   }
 
   /** The chunks as they are now, for reading while this table goes on changing: O(size / CHUNK). */
@@ -111,5 +116,12 @@ export class DenseTable extends DenseIndex {
   private disown(): boolean[] {
     this.owned = new Array<boolean>(this.chunks.length).fill(false);
     return new Array<boolean>(this.chunks.length).fill(false);
+  }
+}
+
+/** The values of frozen chunks' slots, in order: a set's members, or a hash's fields and values in turn. */
+export function* frozenSlots(chunks: FrozenChunks): IterableIterator<unknown> {
+  for (const chunk of chunks) {
+    for (let s = 0; s < chunk.length; s++) yield chunk.get(s);
   }
 }

@@ -3,6 +3,7 @@ import { encodeEntry, encodedSize, entryAt, nextEntry, ownCopy, splice, type Pac
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { sampledSize, stringSize, VALUE_OBJECT } from '../keyspace/heap-size.js';
+import { keptAsBytes } from '../compact/byte-chunk.js';
 import type { TypedValue, ValueSnapshot } from '../keyspace/value.js';
 import { FieldDeadlines } from './field-deadlines.js';
 import { expireDueFields } from './hash-expiry.js';
@@ -44,8 +45,8 @@ const FRESH_PAIRS = 16;
  */
 const SMALL_TABLE_CHARS = 128 * 64;
 
-/** Memory a hashtable hash takes per field besides the field and value strings (measured, Node 20: heap and index). */
-const TABLE_ENTRY_BYTES = 38;
+/** Memory a hashtable hash takes per field besides its field's and value's bytes (measured, Node 20: two slots' offsets and lengths, the hash and the index). */
+const TABLE_ENTRY_BYTES = 40;
 
 /**
  * A hash value. Small hashes are packed (Redis's `listpack`): field, value,
@@ -134,13 +135,12 @@ export class HashValue implements TypedValue {
 
   /**
    * A packed hash is its one string; a table's fields and values are
-   * sampled, plus what the table takes per field (measured: 38 bytes, its
-   * two slots in a chunk, its hash and its share of the index).
+   * sampled, plus what the table takes per field (TABLE_ENTRY_BYTES).
    */
   memoryUsage(samples: number): number {
     if (this.table === null) return VALUE_OBJECT + stringSize(this.packed!.length);
     const t = this.table;
-    const entries = sampledSize(t.size, samples, (i) => stringSize(t.keyAt(i).length) + stringSize(t.valueAt(i).length));
+    const entries = sampledSize(t.size, samples, (i) => slotSize(t.keyAt(i)) + slotSize(t.valueAt(i)));
     return 3 * VALUE_OBJECT + t.size * TABLE_ENTRY_BYTES + entries;
   }
 
@@ -499,4 +499,9 @@ export class HashValue implements TypedValue {
       if (d !== -1) (this.deadlines ??= new FieldDeadlines()).set(field, d);
     });
   }
+}
+
+/** What a table's slot holding `s` takes: its bytes, or the JS string a chunk keeps when they are too many. */
+function slotSize(s: string): number {
+  return keptAsBytes(s.length) ? s.length : stringSize(s.length);
 }

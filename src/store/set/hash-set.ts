@@ -1,4 +1,4 @@
-import { DenseTable } from '../compact/dense-table.js';
+import { DenseTable, type FrozenChunks } from '../compact/dense-table.js';
 import { hashMember } from '../compact/member-hash.js';
 
 /**
@@ -57,8 +57,8 @@ export class HashSet extends DenseTable {
 
   /** Calls `f` with every member in position order, until it returns false; false if it was stopped. */
   each(f: (m: string) => boolean | void): boolean {
-    for (const chunk of this.chunks as string[][]) {
-      for (let i = 0; i < chunk.length; i++) if (f(chunk[i]) === false) return false;
+    for (const chunk of this.chunks) {
+      for (let s = 0; s < chunk.length; s++) if (f(chunk.get(s) as string) === false) return false;
     }
     return true;
   }
@@ -76,10 +76,7 @@ export class HashSet extends DenseTable {
   }
 
   /** The members as they are now, for reading while this set goes on changing: O(size / 1024). */
-  frozen(): FrozenMembers {
-    return this.frozenChunks() as FrozenMembers;
+  frozen(): FrozenChunks {
+    return this.frozenChunks();
   }
 }
-
-/** A set's members frozen by HashSet.frozen: chunks nobody writes to any more. */
-export type FrozenMembers = readonly (readonly string[])[];

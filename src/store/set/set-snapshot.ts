@@ -1,6 +1,6 @@
+import { frozenSlots, type FrozenChunks } from '../compact/dense-table.js';
 import { entryAt, nextEntry } from '../compact/packed.js';
 import { REBUILD_ITEMS_PER_COMMAND, type ValueSnapshot } from '../keyspace/value.js';
-import type { FrozenMembers } from './hash-set.js';
 import { intAt } from './intset.js';
 import { LISTPACK } from './set-encoding.js';
 
@@ -11,7 +11,7 @@ export class SetSnapshot implements ValueSnapshot {
     private readonly packed: string,
     private readonly width: number,
     private readonly n: number,
-    private readonly chunks: FrozenMembers | null,
+    private readonly chunks: FrozenChunks | null,
   ) {}
 
   /** SADD commands of at most REBUILD_ITEMS_PER_COMMAND members each. */
@@ -29,7 +29,7 @@ export class SetSnapshot implements ValueSnapshot {
 
   private *members(): Generator<string> {
     if (this.chunks !== null) {
-      for (const chunk of this.chunks) yield* chunk;
+      yield* frozenSlots(this.chunks) as Iterable<string>;
     } else if (this.enc === LISTPACK) {
       const p = this.packed;
       for (let pos = 0; pos < p.length; pos = nextEntry(p, pos)) yield entryAt(p, pos);
