@@ -1,5 +1,5 @@
 import { byteString } from '../../protocol/byte-string.js';
-import { unaccountedBytes, unaccountedInt32 } from './unaccounted.js';
+import { unaccountedArrayBuffer } from './unaccounted.js';
 
 /**
  * The longest string a chunk keeps as bytes. A longer one stays a JS
@@ -14,15 +14,16 @@ export function keptAsBytes(length: number): boolean {
 
 /** A slot's length when its value is a JS value in `values` instead of bytes. */
 const IN_VALUES = -1;
-/** Dead bytes a chunk tolerates before it rewrites its bytes without them (and at least half of what it holds). */
-const MIN_DEAD = 1024;
-/** Buffers and offset tables at least this long are kept where V8 does not count them (unaccounted.ts). */
+/** A slot's length when its value is a 32-bit integer, kept in place of the offset: a table's slot numbers (TreeZset). */
+const IN_INT = -2;
+/** A chunk's memory, when at least this long, is kept where V8 does not count it (unaccounted.ts). */
 const UNACCOUNTED_BYTES = 4096;
 
 /**
- * The slots of one chunk of a DenseTable, each holding a string as bytes in
- * the chunk's own buffer, or any other JS value (a string too long or not
- * all bytes, a number) in an array beside it.
+ * The slots of one chunk of a DenseTable or a sorted set's tree leaf, each
+ * holding a string as bytes in the chunk's own buffer, a 32-bit integer in
+ * place, or any other JS value (a string too long or not all bytes, a
+ * deadline) in an array beside it.
  *
  * A table of a million members kept as JS strings handed each scavenge
  * while it grew a new space full of survivors to copy: loading one took
@@ -31,15 +32,15 @@ const UNACCOUNTED_BYTES = 4096;
  * collector never reads its bytes. A string is made again from the bytes
  * each time it is read, and dies young.
  *
- * Bytes are appended; what a slot let go of is counted dead until the chunk
- * rewrites its buffer without it. The memory is freed with the chunk, by the
+ * Bytes are appended; what a slot let go of is counted dead until the chunk,
+ * full, rewrites its buffer without it (when at least half is dead). The memory is freed with the chunk, by the
  * collector, so chunks can be shared copy-on-write (DenseTable) without any
  * count of their holders.
  */
 export class ByteChunk {
   /** Slots in use: 0..length-1. */
   length = 0;
-  /** Per slot s: [2s] the offset of its bytes, [2s + 1] their length, or IN_VALUES. */
+  /** Per slot s: [2s] the offset of its bytes (or its integer), [2s + 1] their length, or IN_VALUES or IN_INT. */
   private at: Int32Array;
   private bytes: Buffer;
   /** Bytes appended to `bytes`. */
@@ -55,20 +56,22 @@ export class ByteChunk {
     room: number,
     byteRoom: number,
   ) {
-    this.at = int32s(2 * Math.min(slots, room));
-    this.bytes = buffer(byteRoom);
+    const memory = storage(2 * Math.min(slots, room), byteRoom);
+    this.at = memory.at;
+    this.bytes = memory.bytes;
   }
 
   /** The value in slot `s` (s < length). */
   get(s: number): unknown {
     const n = this.at[2 * s + 1];
-    return n === IN_VALUES ? this.values![s] : byteString(this.bytes, this.at[2 * s], n);
+    if (n >= 0) return byteString(this.bytes, this.at[2 * s], n);
+    return n === IN_INT ? this.at[2 * s] : this.values![s];
   }
 
   /** Whether slot `s` holds the string `key`. */
   is(s: number, key: string): boolean {
     const n = this.at[2 * s + 1];
-    if (n === IN_VALUES) return this.values![s] === key;
+    if (n < 0) return n === IN_VALUES && this.values![s] === key;
     if (n !== key.length) return false;
     const b = this.bytes;
     const o = this.at[2 * s];
@@ -80,7 +83,13 @@ export class ByteChunk {
   set(s: number, v: unknown): void {
     if (s === this.length) this.grow();
     else this.release(s);
-    if (typeof v === 'string' && keptAsBytes(v.length) && this.keep(s, v)) return;
+    if (typeof v === 'string') {
+      if (keptAsBytes(v.length) && this.keep(s, v)) return;
+    } else if (typeof v === 'number' && (v | 0) === v && !Object.is(v, -0)) {
+      this.at[2 * s] = v;
+      this.at[2 * s + 1] = IN_INT;
+      return;
+    }
     this.inValues(s, v);
   }
 
@@ -99,17 +108,74 @@ export class ByteChunk {
     if (n === IN_VALUES) {
       this.inValues(s, from.values![fs]);
       from.values![fs] = undefined;
-    } else if (from === this) {
-      this.at[2 * s] = this.at[2 * fs];
+    } else if (from === this || n === IN_INT) {
+      this.at[2 * s] = from.at[2 * fs];
       this.at[2 * s + 1] = n;
     } else {
       const o = this.reserve(n);
-      from.bytes.copy(this.bytes, o, from.at[2 * fs], from.at[2 * fs] + n);
+      copyBytes(from.bytes, from.at[2 * fs], this.bytes, o, n);
       this.at[2 * s] = o;
       this.at[2 * s + 1] = n;
       from.dead += n;
     }
     from.at[2 * fs + 1] = 0;
+  }
+
+  /**
+   * How slot `s` orders against `key`, char by char as Redis compares bytes:
+   * negative when it sorts first, 0 when equal, positive when after.
+   */
+  compare(s: number, key: string): number {
+    const n = this.at[2 * s + 1];
+    if (n === IN_VALUES) {
+      const v = this.values![s] as string;
+      return v < key ? -1 : v === key ? 0 : 1;
+    }
+    const b = this.bytes;
+    const o = this.at[2 * s];
+    const m = Math.min(n, key.length);
+    for (let j = 0; j < m; j++) {
+      const d = b[o + j] - key.charCodeAt(j);
+      if (d !== 0) return d;
+    }
+    return n - key.length;
+  }
+
+  /** Puts `v` in a new slot at `s` (s ≤ length), the slots from `s` on moving up one. */
+  insertAt(s: number, v: unknown): void {
+    this.shiftUp(s, 1);
+    this.set(s, v);
+  }
+
+  /** Removes `count` slots from `s` on, those after them moving down. */
+  removeAt(s: number, count = 1): void {
+    for (let k = s; k < s + count; k++) this.release(k);
+    this.at.copyWithin(2 * s, 2 * (s + count), 2 * this.length);
+    if (this.values !== null) this.values.splice(s, count);
+    this.length -= count;
+  }
+
+  /** Makes `count` empty slots at `s` (s ≤ length), the slots from `s` on moving up; fill them with `copyFrom`. */
+  shiftUp(s: number, count: number): void {
+    for (let k = 0; k < count; k++) this.grow();
+    this.at.copyWithin(2 * (s + count), 2 * s, 2 * (this.length - count));
+    if (this.values !== null) this.values.splice(s, 0, ...new Array<unknown>(count));
+    for (let k = s; k < s + count; k++) this.at[2 * k + 1] = 0;
+  }
+
+  /** Copies the value of `from`'s slot `fs` into slot `s` (s ≤ length), leaving `from` as it was. */
+  copyFrom(s: number, from: ByteChunk, fs: number): void {
+    const n = from.at[2 * fs + 1];
+    if (n < 0) {
+      this.set(s, from.get(fs));
+      return;
+    }
+    if (s === this.length) this.grow();
+    else this.release(s);
+    const o = this.reserve(n);
+    copyBytes(from.bytes, from.at[2 * fs], this.bytes, o, n);
+    this.at[2 * s] = o;
+    this.at[2 * s + 1] = n;
   }
 
   /** A copy that this chunk's later writes leave alone; it holds the live bytes only. */
@@ -128,7 +194,7 @@ export class ByteChunk {
     for (let s = 0; s < this.length; s++) {
       const n = from[2 * s + 1];
       if (n <= 0) continue;
-      source.copy(this.bytes, o, from[2 * s], from[2 * s] + n);
+      copyBytes(source, from[2 * s], this.bytes, o, n);
       this.at[2 * s] = o;
       o += n;
     }
@@ -137,17 +203,13 @@ export class ByteChunk {
 
   private release(s: number): void {
     const n = this.at[2 * s + 1];
-    if (n === IN_VALUES) this.values![s] = undefined;
-    else this.dead += n;
+    if (n > 0) this.dead += n;
+    else if (n === IN_VALUES) this.values![s] = undefined;
     this.at[2 * s + 1] = 0;
   }
 
   private grow(): void {
-    if (2 * this.length === this.at.length) {
-      const at = int32s(Math.min(2 * this.slots, 2 * this.at.length));
-      at.set(this.at);
-      this.at = at;
-    }
+    if (2 * this.length === this.at.length) this.resize(Math.min(2 * this.slots, 2 * this.at.length), this.bytes.length);
     this.at[2 * this.length + 1] = 0;
     this.length++;
   }
@@ -180,14 +242,33 @@ export class ByteChunk {
     if (this.used + n > this.bytes.length) {
       const old = this.bytes;
       const live = this.used - this.dead;
-      const rewrite = this.dead >= MIN_DEAD && 2 * this.dead >= this.used && live + n <= old.length;
-      this.bytes = buffer(rewrite ? old.length : Math.max(2 * old.length, live + n));
-      this.used = this.pack(this.at, old);
-      this.dead = 0;
+      // Rewritten only once full, so each rewrite has been paid for by at least as many bytes appended.
+      if (2 * this.dead >= this.used && live + n <= old.length) this.compact();
+      else this.resize(this.at.length, Math.max(2 * old.length, live + n));
     }
     const o = this.used;
     this.used += n;
     return o;
+  }
+
+  /** Drops the dead bytes in place, through a scratch copy of the buffer: a tree leaf does this every few dozen removals. */
+  private compact(): void {
+    if (scratch.length < this.used) scratch = Buffer.allocUnsafeSlow(Math.max(this.used, 2 * scratch.length));
+    copyBytes(this.bytes, 0, scratch, 0, this.used);
+    this.used = this.pack(this.at, scratch);
+    this.dead = 0;
+  }
+
+  /** Moves the chunk to new memory with room for `ints` offsets and lengths and `byteLength` bytes, its live bytes packed. */
+  private resize(ints: number, byteLength: number): void {
+    const oldAt = this.at;
+    const oldBytes = this.bytes;
+    const memory = storage(ints, byteLength);
+    memory.at.set(oldAt.subarray(0, 2 * this.length));
+    this.at = memory.at;
+    this.bytes = memory.bytes;
+    this.used = this.pack(oldAt, oldBytes);
+    this.dead = 0;
   }
 
   /** The bytes its slots hold. */
@@ -196,10 +277,27 @@ export class ByteChunk {
   }
 }
 
-function int32s(length: number): Int32Array {
-  return length * 4 >= UNACCOUNTED_BYTES ? unaccountedInt32(length) : new Int32Array(length);
+/** Where compact() copies a chunk's bytes from: one for every chunk, grown to the largest seen. */
+let scratch = Buffer.allocUnsafeSlow(4096);
+
+/** Copies `n` bytes; a short run by hand, where Buffer#copy's call into C++ costs more than the copy. */
+function copyBytes(source: Buffer, from: number, target: Buffer, to: number, n: number): void {
+  if (n > 32) {
+    source.copy(target, to, from, from + n);
+    return;
+  }
+  for (let j = 0; j < n; j++) target[to + j] = source[from + j];
 }
 
-function buffer(length: number): Buffer {
-  return length >= UNACCOUNTED_BYTES ? unaccountedBytes(length) : Buffer.allocUnsafeSlow(Math.max(length, 16));
+/**
+ * A chunk's offsets and bytes in one piece of memory: each piece is an
+ * ArrayBuffer the collector tracks and sweeps one by one, and a tree of a
+ * million members has tens of thousands of chunks (a mark-compact spent
+ * 4-5 ms sweeping them with two a chunk).
+ */
+function storage(ints: number, byteLength: number): { at: Int32Array; bytes: Buffer } {
+  const head = 4 * ints;
+  const total = head + Math.max(byteLength, 16);
+  const memory = total >= UNACCOUNTED_BYTES ? unaccountedArrayBuffer(total) : new ArrayBuffer(total);
+  return { at: new Int32Array(memory, 0, ints), bytes: Buffer.from(memory, head, total - head) };
 }

@@ -19,6 +19,11 @@ export function unaccountedBytes(length: number): Buffer {
   return tracked(Buffer.from(new SharedArrayBuffer(length)), length);
 }
 
+/** The memory itself, for views of more than one kind over it. */
+export function unaccountedArrayBuffer(length: number): SharedArrayBuffer {
+  return tracked(new SharedArrayBuffer(length), length);
+}
+
 export function unaccountedInt32(length: number): Int32Array {
   return tracked(new Int32Array(new SharedArrayBuffer(length * 4)), length * 4);
 }

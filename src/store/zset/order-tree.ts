@@ -10,7 +10,7 @@ export class FrozenTree {
   ) {}
 
   /** Entries in order, a leaf's worth at a time. */
-  *leaves(): Generator<{ members: readonly string[]; scores: Readonly<Scores>; n: number }> {
+  *leaves(): Generator<{ memberAt(i: number): string; scores: Readonly<Scores>; n: number }> {
     const stack: Node[] = [this.root];
     while (stack.length !== 0) {
       const node = stack.pop()!;
@@ -68,7 +68,7 @@ export class OrderTree {
       const leaf = Leaf.empty(tree.owner);
       const end = Math.min(n, i + LEAF_CAP);
       for (let j = i; j < end; j++) {
-        leaf.members[j - i] = members[j];
+        leaf.members.set(j - i, members[j]);
         leaf.scores[j - i] = scores[j];
       }
       leaf.n = end - i;
@@ -175,8 +175,8 @@ export class OrderTree {
     }
   }
 
-  /** Removes (score, member), which must be in the tree; returns the member string the tree held. */
-  delete(score: number, member: string): string {
+  /** Removes (score, member), which must be in the tree. */
+  delete(score: number, member: string): void {
     let node: Node = (this.root = this.own(this.root));
     let depth = 0;
     while (!node.isLeaf) {
@@ -187,11 +187,10 @@ export class OrderTree {
       at[depth++] = i;
       node = child;
     }
-    const removed = node.removeAt(node.lowerBound(score, member));
+    node.removeAt(node.lowerBound(score, member));
     this.count--;
     this.rebalance(depth, node);
     forget(depth);
-    return removed;
   }
 
   /** Restores the minimum fill from `node` (at at[depth - 1] under path[depth - 1]) up, and drops a root with one child. */
@@ -238,12 +237,7 @@ export class OrderTree {
       if (left.n < rl.n) {
         rl.moveHead(move, left);
       } else {
-        rl.openHead(move);
-        for (let k = 0; k < move; k++) {
-          rl.members[k] = left.members[left.n - move + k];
-          rl.scores[k] = left.scores[left.n - move + k];
-        }
-        left.dropTail(move);
+        rl.takeTail(move, left);
       }
       moved = left.n - parent.counts[l];
     } else {
@@ -293,7 +287,7 @@ export class OrderTree {
     let hi = node.n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (inPrefix(node.scores[mid], node.members[mid])) lo = mid + 1;
+      if (inPrefix(node.scores[mid], node.memberAt(mid))) lo = mid + 1;
       else hi = mid;
     }
     return before + lo;
@@ -324,7 +318,7 @@ export class OrderTree {
 
   memberAt(r: number): string {
     const { leaf, pos } = this.locate(r);
-    return leaf.members[pos];
+    return leaf.memberAt(pos);
   }
 
   scoreAt(r: number): number {

@@ -1,3 +1,4 @@
+import { ByteChunk } from '../compact/byte-chunk.js';
 /*
  * The nodes of OrderTree (order-tree.ts): leaves hold entries, inner nodes
  * their children with the count of entries under each and each one's lower
@@ -7,10 +8,12 @@
 /**
  * Entries per leaf and children per inner node. Measured on 1,000,000
  * members (CPU time of ZRANK's tree walk for random members): 32 took 10 to
- * 15% longer than 64, 128 no less; 64 keeps an insert's shift short and
- * the arrays' headers under 4 bytes an entry.
+ * 15% longer than 64, 128 no less. Leaves hold 128 since they keep their
+ * members in a ByteChunk: half as many leaves is half as many buffers for
+ * the collector to track and sweep (loading a million members, scavenges
+ * of 3.5-4 ms at 128 against 4-5.5 at 64).
  */
-export const LEAF_CAP = 64;
+export const LEAF_CAP = 128;
 export const INNER_CAP = 64;
 /** Below this a node takes entries from a neighbour or merges with it. */
 export const LEAF_MIN = LEAF_CAP >> 2;
@@ -39,21 +42,34 @@ function doubles(n: number): Scores {
 /** Who may write a node in place: nodes owned by another tree (a snapshot's, a clone's) are copied first. */
 export type Owner = object;
 
+/** Bytes a new leaf makes room for: 16-byte members filling half of it; its chunk doubles as it needs. */
+const LEAF_BYTES = 12 * LEAF_CAP;
+
+/**
+ * A leaf keeps its members as bytes in a ByteChunk, outside V8's heap: a
+ * sorted set of a million members kept as strings handed every scavenge
+ * while it loaded a new space full of survivors to copy (pauses of 18-24
+ * ms, docs/benchmarks.md). A member read from a leaf is a new string.
+ */
 export class Leaf {
   readonly isLeaf = true;
   constructor(
     public n: number,
-    public members: string[],
+    public members: ByteChunk,
     public scores: Scores,
     public owner: Owner,
   ) {}
 
   static empty(owner: Owner): Leaf {
-    return new Leaf(0, new Array<string>(LEAF_CAP), doubles(LEAF_CAP), owner);
+    return new Leaf(0, new ByteChunk(LEAF_CAP, LEAF_CAP, LEAF_BYTES), doubles(LEAF_CAP), owner);
   }
 
   copy(owner: Owner): Leaf {
-    return new Leaf(this.n, this.members.slice(), this.scores.slice(), owner);
+    return new Leaf(this.n, this.members.copy(), this.scores.slice(), owner);
+  }
+
+  memberAt(pos: number): string {
+    return this.members.get(pos) as string;
   }
 
   /** The first position whose entry is not before (score, member). */
@@ -65,86 +81,73 @@ export class Leaf {
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const s = scores[mid];
-      if (s < score || (s === score && members[mid] < member)) lo = mid + 1;
+      if (s < score || (s === score && members.compare(mid, member) < 0)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
   insertAt(pos: number, score: number, member: string): void {
-    const members = this.members;
     const scores = this.scores;
-    for (let i = this.n; i > pos; i--) {
-      members[i] = members[i - 1];
-      scores[i] = scores[i - 1];
-    }
-    members[pos] = member;
+    for (let i = this.n; i > pos; i--) scores[i] = scores[i - 1];
+    this.members.insertAt(pos, member);
     scores[pos] = score;
     this.n++;
   }
 
-  /** Removes the entry at pos; returns its member, the string the tree held. */
-  removeAt(pos: number): string {
-    const members = this.members;
-    const removed = members[pos];
+  removeAt(pos: number): void {
     const last = this.n - 1;
     const scores = this.scores;
-    for (let i = pos; i < last; i++) {
-      members[i] = members[i + 1];
-      scores[i] = scores[i + 1];
-    }
-    members[last] = undefined as unknown as string;
+    for (let i = pos; i < last; i++) scores[i] = scores[i + 1];
+    this.members.removeAt(pos);
     this.n = last;
-    return removed;
   }
 
   /** Moves the entries from `from` on to the end of `to` (another leaf with room for them). */
   moveTail(from: number, to: Leaf): void {
     const count = this.n - from;
     for (let i = 0; i < count; i++) {
-      to.members[to.n + i] = this.members[from + i];
+      to.members.copyFrom(to.n + i, this.members, from + i);
       to.scores[to.n + i] = this.scores[from + i];
-      this.members[from + i] = undefined as unknown as string;
     }
     to.n += count;
-    this.n = from;
+    this.dropTail(count);
   }
 
   /** Moves the first `count` entries to the end of `to`. */
   moveHead(count: number, to: Leaf): void {
     for (let i = 0; i < count; i++) {
-      to.members[to.n + i] = this.members[i];
+      to.members.copyFrom(to.n + i, this.members, i);
       to.scores[to.n + i] = this.scores[i];
     }
     to.n += count;
     this.dropHead(count);
   }
 
-  /** Makes room for `count` entries at the front. */
-  openHead(count: number): void {
-    const members = this.members;
+  /** Moves the last `count` entries of `from` (another leaf) to the front of this one. */
+  takeTail(count: number, from: Leaf): void {
     const scores = this.scores;
-    for (let i = this.n - 1; i >= 0; i--) {
-      members[i + count] = members[i];
-      scores[i + count] = scores[i];
+    for (let i = this.n - 1; i >= 0; i--) scores[i + count] = scores[i];
+    this.members.shiftUp(0, count);
+    const start = from.n - count;
+    for (let k = 0; k < count; k++) {
+      this.members.copyFrom(k, from.members, start + k);
+      scores[k] = from.scores[start + k];
     }
     this.n += count;
+    from.dropTail(count);
   }
 
   dropTail(count: number): void {
-    for (let i = this.n - count; i < this.n; i++) this.members[i] = undefined as unknown as string;
+    this.members.removeAt(this.n - count, count);
     this.n -= count;
   }
 
   dropHead(count: number): void {
-    const members = this.members;
     const rest = this.n - count;
     const scores = this.scores;
-    for (let i = 0; i < rest; i++) {
-      members[i] = members[i + count];
-      scores[i] = scores[i + count];
-    }
-    for (let i = rest; i < this.n; i++) members[i] = undefined as unknown as string;
+    for (let i = 0; i < rest; i++) scores[i] = scores[i + count];
+    this.members.removeAt(0, count);
     this.n = rest;
   }
 }
@@ -255,15 +258,15 @@ export function firstScore(node: Node): number {
 
 export function firstMember(node: Node): string {
   while (!node.isLeaf) node = node.children[0];
-  return node.members[0];
+  return node.memberAt(0);
 }
 
 /** Calls `fn` for entries [from, to) under `node`, in order or in reverse. */
 export function visit(node: Node, from: number, to: number, reverse: boolean, fn: (member: string, score: number) => void): void {
   if (node.isLeaf) {
-    const { members, scores } = node;
-    if (reverse) for (let i = to - 1; i >= from; i--) fn(members[i], scores[i]);
-    else for (let i = from; i < to; i++) fn(members[i], scores[i]);
+    const scores = node.scores;
+    if (reverse) for (let i = to - 1; i >= from; i--) fn(node.memberAt(i), scores[i]);
+    else for (let i = from; i < to; i++) fn(node.memberAt(i), scores[i]);
     return;
   }
   const { children, counts, n } = node;

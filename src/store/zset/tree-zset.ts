@@ -1,4 +1,4 @@
-import { BigMap } from '../keyspace/big-map.js';
+import { DenseMap } from '../compact/dense-map.js';
 import { OrderTree, type FrozenTree } from './order-tree.js';
 import { DoubleSlots } from '../compact/double-slots.js';
 
@@ -9,15 +9,22 @@ const MAX_REBUILD = 2 ** 25;
 
 /**
  * A sorted set past the listpack thresholds, what Redis calls the skiplist
- * encoding: member → score through a BigMap (not capped at V8's 2^24
- * entries, and walked by ZSCAN through its ScanOrder) of each member's slot
- * in DoubleSlots, and the order in an OrderTree, so that score lookups are
- * O(1) and rank and range operations O(log n).
+ * encoding: member → score through a DenseMap (members as bytes outside
+ * V8's heap, not capped at V8's 2^24 entries, walked by ZSCAN by position)
+ * of each member's slot in DoubleSlots, and the order in an OrderTree, so
+ * that score lookups are O(1) and rank and range operations O(log n).
  */
 export class TreeZset {
   /** Member → its slot in `scores`. */
-  readonly dict = new BigMap<string, number>(undefined, 1);
+  readonly dict = new DenseMap<number>();
   private readonly scores = new DoubleSlots();
+  /**
+   * The member score() last found, by reference, and its slot: a member's
+   * slot stays its own until it is dropped, and comparing a member with the
+   * dictionary's bytes costs what a lookup does.
+   */
+  private lastMember: string | null = null;
+  private lastSlot = -1;
   /** The members' bytes together, for estimating a reply's size. */
   memberBytes = 0;
 
@@ -36,7 +43,10 @@ export class TreeZset {
 
   score(member: string): number | undefined {
     const slot = this.dict.get(member);
-    return slot === undefined ? undefined : this.scores.get(slot);
+    if (slot === undefined) return undefined;
+    this.lastMember = member;
+    this.lastSlot = slot;
+    return this.scores.get(slot);
   }
 
   insert(member: string, score: number): void {
@@ -52,17 +62,17 @@ export class TreeZset {
 
   /** Out of the dictionary only; `slot` is the member's. */
   private drop(member: string, slot = this.dict.get(member)!): void {
+    this.lastMember = null;
     this.scores.release(slot);
     this.dict.delete(member);
     this.memberBytes -= member.length;
   }
 
+  /** Moves a member to a new score; ZADD has just read its old one (score), whose slot is then not looked up again. */
   update(member: string, from: number, to: number): void {
-    // The string already held goes back in, not the caller's copy: that one is
-    // usually young (just parsed), and a young string held by the old tree
-    // survives a scavenge, then gets promoted, then leaves garbage behind.
-    this.tree.insert(to, this.tree.delete(from, member));
-    this.scores.set(this.dict.get(member)!, to);
+    this.tree.delete(from, member);
+    this.tree.insert(to, member);
+    this.scores.set(member === this.lastMember ? this.lastSlot : this.dict.get(member)!, to);
   }
 
   remove(member: string): boolean {

@@ -10,11 +10,12 @@ import { readZset } from './zset-access.js';
  * ZSCAN key cursor [MATCH pattern] [COUNT count]: the cursor is read first,
  * then the key (missing: an empty, finished scan), then the options. A
  * packed set is returned whole with cursor 0, scores as it keeps them; a
- * larger one is walked in its dictionary's ScanOrder (stateless cursors,
- * SCAN's guarantee), scores written as Redis writes them there ("%.17g").
+ * larger one is walked by its dictionary's positions (see
+ * DenseTable.scanPositions for the cursor and its guarantee), scores
+ * written as Redis writes them there ("%.17g").
  */
 function zscan(c: Ctx, argv: string[]): void {
-  // Sequence numbers stay below 2^53, so a larger cursor, rounded, still lies past them all.
+  // Positions stay below 2^53, so a larger cursor, rounded, still lies past them all.
   const cursor = Number(parseCursor(argv[2]));
   const z = readZset(c, argv[1]);
   const r = c.reply;
@@ -32,14 +33,11 @@ function zscan(c: Ctx, argv: string[]): void {
       if (pattern === null || globMatch(pattern, m)) out.push(m, body.scoreTextAt(i));
     }
   } else {
-    const keys: string[] = [];
-    next = body.dict.order!.scan(cursor, count, keys);
-    for (const m of keys) {
-      // Also skips the order's stale entries (members no longer there).
-      const score = body.score(m);
-      if (score === undefined || (pattern !== null && !globMatch(pattern, m))) continue;
-      out.push(m, scanScoreText(score));
-    }
+    const dict = body.dict;
+    next = dict.scanPositions(cursor, count, (i) => {
+      const m = dict.keyAt(i);
+      if (pattern === null || globMatch(pattern, m)) out.push(m, scanScoreText(body.score(m)!));
+    });
   }
   r.array(2);
   r.bulk(String(next));

@@ -2,22 +2,25 @@ import { describe, expect, test } from 'vitest';
 import { ByteChunk } from '../../../src/store/compact/byte-chunk.js';
 import { DenseMap } from '../../../src/store/compact/dense-map.js';
 import { HashSet } from '../../../src/store/set/hash-set.js';
+import { TreeZset } from '../../../src/store/zset/tree-zset.js';
 import { heapKeptBy } from '../../helpers/gc.js';
 import { seededInts } from '../../helpers/seeded.js';
 
 const everyByte = String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i));
 
 describe('ByteChunk', () => {
-  test('gives back what each slot was given: byte strings, the empty string, long and non-byte strings, numbers', () => {
+  test('gives back what each slot was given: byte strings, the empty string, long and non-byte strings, numbers of every kind', () => {
     const c = new ByteChunk(16, 2, 8);
-    const values: unknown[] = ['', 'a', everyByte, 'x'.repeat(513), 'snow ☃ man', 1.5, 'last'];
+    const values: unknown[] = ['', 'a', everyByte, 'x'.repeat(513), 'snow ☃ man', 1.5, 7, -0, 2 ** 40, 'last'];
     values.forEach((v, s) => c.set(s, v));
     expect(c.length).toBe(values.length);
     values.forEach((v, s) => expect(c.get(s)).toBe(v));
     expect(c.is(2, everyByte)).toBe(true);
     expect(c.is(2, everyByte.slice(1))).toBe(false);
     expect(c.is(4, 'snow ☃ man')).toBe(true);
-    expect(c.is(6, 'lasT')).toBe(false);
+    expect(c.is(9, 'lasT')).toBe(false);
+    expect(c.is(6, '7')).toBe(false);
+    expect(Object.is(c.get(7), -0)).toBe(true);
   });
 
   test('stays equal to a model through random sets, takes between two chunks and pops, rewriting its dead bytes', () => {
@@ -28,7 +31,8 @@ describe('ByteChunk', () => {
     const value = (): unknown => {
       const r = random();
       if (r < 0.05) return 'y'.repeat(600 + Math.floor(random() * 10));
-      if (r < 0.1) return random();
+      if (r < 0.08) return random();
+      if (r < 0.1) return Math.floor(random() * 2 ** 31);
       return String.fromCharCode(...Array.from({ length: Math.floor(random() * 80) }, () => Math.floor(random() * 256)));
     };
     for (let step = 0; step < 20_000; step++) {
@@ -84,7 +88,7 @@ describe('ByteChunk', () => {
   });
 });
 
-describe('the large encodings of sets and hashes keep their strings outside V8\'s heap', () => {
+describe('the large encodings of sets, hashes and sorted sets keep their strings outside V8\'s heap', () => {
   const n = 100_000;
   /** 16-byte strings, as the benchmarks' members are. */
   const name = (p: string, i: number): string => `${p}${String(i).padStart(15, '0')}`;
@@ -107,5 +111,19 @@ describe('the large encodings of sets and hashes keep their strings outside V8\'
     });
     expect(kept.get(name('f', 12_345))).toBe(name('v', 12_345));
     expect(bytes / n).toBeLessThan(4);
+  });
+
+  test('a sorted set of 100,000 members of 16 bytes, inserted in random order, keeps under 40 bytes a member on the heap: its scores', () => {
+    const { bytes, kept } = heapKeptBy(() => {
+      const z = new TreeZset();
+      for (let i = 0; i < n; i++) {
+        const k = (i * 7919) % n;
+        z.insert(name('m', k), k * 1.5);
+      }
+      return z;
+    });
+    expect(kept.score(name('m', 4321))).toBe(4321 * 1.5);
+    expect(kept.rank(name('m', 4321))).toBe(4321);
+    expect(bytes / n).toBeLessThan(40);
   });
 });
