@@ -1,41 +1,16 @@
-import { ScanOrder, type ScanMembers } from './scan-order.js';
-
 /**
  * A Map that does not stop at V8's 2^24-entry limit: entries spill into
  * further Maps once one is full. Below the spill size it costs one Map
  * lookup, like a plain Map. Iteration order is insertion order per part.
- * With a ScanOrder (`scanFrom`, the first sequence number to give), it
- * reports every key that arrives or leaves to it, so that SCAN can walk the
- * map with stateless cursors.
  */
-export class BigMap<K, V> implements ScanMembers<K> {
+export class BigMap<K, V> {
   private parts: Map<K, V>[] = [new Map()];
   private count = 0;
 
-  readonly order: ScanOrder<K> | null;
-
-  constructor(
-    private readonly partLimit = 1 << 23,
-    scanFrom: number | null = null,
-  ) {
-    this.order = scanFrom === null ? null : new ScanOrder(this, scanFrom);
-  }
+  constructor(private readonly partLimit = 1 << 23) {}
 
   get size(): number {
     return this.count;
-  }
-
-  get partCount(): number {
-    return this.parts.length;
-  }
-
-  partKeys(part: number): Iterator<K> {
-    return this.parts[part].keys();
-  }
-
-  /** A part's entries: what a walk over every key and value reads, without a lookup per key. */
-  partEntries(part: number): Iterator<[K, V]> {
-    return this.parts[part].entries();
   }
 
   get(key: K): V | undefined {
@@ -61,10 +36,7 @@ export class BigMap<K, V> implements ScanMembers<K> {
       const before = m.size;
       if (before < this.partLimit || m.has(key)) {
         m.set(key, value);
-        if (m.size !== before) {
-          this.count++;
-          if (this.order !== null) this.order.added(key);
-        }
+        if (m.size !== before) this.count++;
         return;
       }
     }
@@ -81,14 +53,12 @@ export class BigMap<K, V> implements ScanMembers<K> {
     }
     target.set(key, value);
     this.count++;
-    if (this.order !== null) this.order.added(key);
   }
 
   delete(key: K): boolean {
     for (const m of this.parts) {
       if (m.delete(key)) {
         this.count--;
-        if (this.order !== null) this.order.removed();
         return true;
       }
     }
@@ -98,7 +68,6 @@ export class BigMap<K, V> implements ScanMembers<K> {
   clear(): void {
     this.parts = [new Map()];
     this.count = 0;
-    if (this.order !== null) this.order.clear();
   }
 
   *entries(): IterableIterator<[K, V]> {
