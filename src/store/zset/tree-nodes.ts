@@ -8,12 +8,15 @@ import { ByteChunk } from '../compact/byte-chunk.js';
 /**
  * Entries per leaf and children per inner node. Measured on 1,000,000
  * members (CPU time of ZRANK's tree walk for random members): 32 took 10 to
- * 15% longer than 64, 128 no less. Leaves hold 128 since they keep their
- * members in a ByteChunk: half as many leaves is half as many buffers for
- * the collector to track and sweep (loading a million members, scavenges
- * of 3.5-4 ms at 128 against 4-5.5 at 64).
+ * 15% longer than 64, 128 no less. Leaves hold 256 since they keep their
+ * members in a ByteChunk, a buffer each, which the collector tracks and
+ * sweeps one by one, on the main thread when the other core is busy:
+ * moving members among a million at random, 128-entry leaves had
+ * mark-compacts of 6.2-6.6 ms, 3.7-4.2 of them sweeping buffers, 256 none
+ * over 3 ms, at the same rate; loading the million, scavenges of at most
+ * 3.4 ms at 128 (4-5.5 at 64), 2.6-3.1 at 256.
  */
-export const LEAF_CAP = 128;
+export const LEAF_CAP = 256;
 export const INNER_CAP = 64;
 /** Below this a node takes entries from a neighbour or merges with it. */
 export const LEAF_MIN = LEAF_CAP >> 2;

@@ -25,9 +25,9 @@ export const PACKED_MAX_BYTES = Math.min(2 ** 30, MAX_ARG_LENGTH - 1024);
  * dictionary and a tree leaf each keep outside the heap: its dictionary
  * slots, hash and index share, its score's slot (DoubleSlots), and its share
  * of a leaf's arrays (measured at 200,000 and 1,000,000 members, Node 20:
- * 108 bytes beyond one copy of its bytes).
+ * 92-96 bytes beyond one copy of its bytes).
  */
-const TREE_ENTRY_BYTES = 92;
+const TREE_ENTRY_BYTES = 78;
 
 /**
  * A sorted set: a PackedZset while it is small (OBJECT ENCODING's
