@@ -80,12 +80,8 @@ export class ByteChunk {
     const words = this.words;
     let j = 0;
     for (const end = n & ~3; j < end; j += 4) {
-      const c0 = key.charCodeAt(j);
-      const c1 = key.charCodeAt(j + 1);
-      const c2 = key.charCodeAt(j + 2);
-      const c3 = key.charCodeAt(j + 3);
-      // A char above 255 would spill into its neighbour's byte of the word: no chunk keeps such a string as bytes.
-      if ((c0 | c1 | c2 | c3) > 255 || words.getInt32(o + j, true) !== (c0 | (c1 << 8) | (c2 << 16) | (c3 << 24))) return false;
+      // A string with a char above 255 is never kept as bytes (keyWord is then -1).
+      if (words.getUint32(o + j) !== keyWord(key, j)) return false;
     }
     const b = this.bytes;
     for (; j < n; j++) if (b[o + j] !== key.charCodeAt(j)) return false;
@@ -150,13 +146,9 @@ export class ByteChunk {
     let j = 0;
     // Four bytes a step, read big-endian so that the words order as the bytes do; members often share long prefixes.
     for (const end = m & ~3; j < end; j += 4) {
-      const c0 = key.charCodeAt(j);
-      const c1 = key.charCodeAt(j + 1);
-      const c2 = key.charCodeAt(j + 2);
-      const c3 = key.charCodeAt(j + 3);
-      if ((c0 | c1 | c2 | c3) > 255) break;
+      const k = keyWord(key, j);
+      if (k < 0) break;
       const w = words.getUint32(o + j);
-      const k = ((c0 << 24) | (c1 << 16) | (c2 << 8) | c3) >>> 0;
       if (w !== k) return w < k ? -1 : 1;
     }
     const b = this.bytes;
@@ -302,6 +294,15 @@ export class ByteChunk {
   get liveBytes(): number {
     return this.used - this.dead;
   }
+}
+
+/** Chars j to j + 3 of `key` as one big-endian word of bytes, or -1 when one of them is not a byte. */
+function keyWord(key: string, j: number): number {
+  const c0 = key.charCodeAt(j);
+  const c1 = key.charCodeAt(j + 1);
+  const c2 = key.charCodeAt(j + 2);
+  const c3 = key.charCodeAt(j + 3);
+  return (c0 | c1 | c2 | c3) > 255 ? -1 : ((c0 << 24) | (c1 << 16) | (c2 << 8) | c3) >>> 0;
 }
 
 /** Where compact() copies a chunk's bytes from: one for every chunk, grown to the largest seen. */
