@@ -3,8 +3,9 @@ import { unaccountedArrayBuffer } from './unaccounted.js';
 
 /**
  * The longest string a chunk keeps as bytes. A longer one stays a JS
- * string: such strings are few per chunk, and past V8's large-object size
- * a scavenge never copies one.
+ * string: a chunk holds few such, so they are few objects for the
+ * collector however long they are, and a buffer of long strings would be
+ * rewritten at a high cost each time its dead bytes are dropped.
  */
 const MAX_KEPT = 512;
 /** Whether a chunk keeps a string of `length` chars as bytes (when they all are bytes). */
@@ -32,10 +33,11 @@ const UNACCOUNTED_BYTES = 4096;
  * collector never reads its bytes. A string is made again from the bytes
  * each time it is read, and dies young.
  *
- * Bytes are appended; what a slot let go of is counted dead until the chunk,
- * full, rewrites its buffer without it (when at least half is dead). The memory is freed with the chunk, by the
- * collector, so chunks can be shared copy-on-write (DenseTable) without any
- * count of their holders.
+ * Bytes are appended; what a slot let go of is counted dead until the
+ * chunk, full, rewrites its buffer without it (when at least half is
+ * dead). The memory is freed with the chunk, by the collector, so chunks
+ * can be shared copy-on-write (DenseTable) without any count of their
+ * holders.
  */
 export class ByteChunk {
   /** Slots in use: 0..length-1. */

@@ -19,9 +19,10 @@ export class TreeZset {
   readonly dict = new DenseMap<number>();
   private readonly scores = new DoubleSlots();
   /**
-   * The member score() last found, by reference, and its slot: a member's
-   * slot stays its own until it is dropped, and comparing a member with the
-   * dictionary's bytes costs what a lookup does.
+   * The member score() last found, and its slot: a member's slot stays its
+   * own until it is dropped, and ZADD's update right after its score()
+   * then compares two strings (usually the very same one) instead of
+   * hashing the member and comparing it with the dictionary's bytes.
    */
   private lastMember: string | null = null;
   private lastSlot = -1;
