@@ -208,7 +208,11 @@ export class ByteChunk {
     return c;
   }
 
-  /** The bytes slot `s` holds live, at their offset, to the chunk's buffer `into`; returns the bytes written. */
+  /**
+   * Writes the live bytes of every slot, found where `from` places them in
+   * `source`, one after another from the start of this chunk's buffer, and
+   * points the slots at them; returns the bytes written.
+   */
   private pack(from: Int32Array, source: Buffer): number {
     let o = 0;
     for (let s = 0; s < this.length; s++) {

@@ -9,7 +9,7 @@ const SHARD_TARGET = 1024;
 /** Slots in a new shard's table. */
 const MIN_SLOTS = 8;
 /** The first chunk's first room, doubled up to CHUNK: a small table should not take 4 KB for it. */
-const FIRST_ROOM = 8;
+export const FIRST_ROOM = 8;
 /** Fibonacci hashing: a slot comes from the top bits of the hash times this, which mixes in every bit of it. */
 const SPREAD = 0x9e3779b1;
 

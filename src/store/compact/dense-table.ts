@@ -1,11 +1,8 @@
 import { ByteChunk } from './byte-chunk.js';
-import { CHUNK, CHUNK_BITS, CHUNK_MASK, DenseIndex } from './dense-index.js';
+import { CHUNK, CHUNK_BITS, CHUNK_MASK, DenseIndex, FIRST_ROOM } from './dense-index.js';
 
 /** A table's chunks as they were frozen: nobody writes to them any more. */
 export type FrozenChunks = readonly ByteChunk[];
-
-/** The first chunk's first room, in entries, doubled as it fills: a small table should not take kilobytes. */
-const FIRST_ROOM = 8;
 
 /**
  * The large encoding of a set or a hash (Redis's hashtable): a DenseIndex

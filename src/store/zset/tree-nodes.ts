@@ -45,7 +45,7 @@ function doubles(n: number): Scores {
 /** Who may write a node in place: nodes owned by another tree (a snapshot's, a clone's) are copied first. */
 export type Owner = object;
 
-/** Bytes a new leaf makes room for: 16-byte members filling half of it; its chunk doubles as it needs. */
+/** Bytes a new leaf makes room for: 16-byte members filling three quarters of it; its chunk doubles as it needs. */
 const LEAF_BYTES = 12 * LEAF_CAP;
 
 /**

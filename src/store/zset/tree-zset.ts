@@ -16,7 +16,7 @@ const MAX_REBUILD = 2 ** 25;
  */
 export class TreeZset {
   /** Member → its slot in `scores`. */
-  readonly dict = new DenseMap<number>();
+  private readonly dict = new DenseMap<number>();
   private readonly scores = new DoubleSlots();
   /**
    * The member score() last found, and its slot: a member's slot stays its
@@ -48,6 +48,12 @@ export class TreeZset {
     this.lastMember = member;
     this.lastSlot = slot;
     return this.scores.get(slot);
+  }
+
+  /** ZSCAN's step: each member from the cursor on with its score, read at the position (see DenseTable.scanPositions); returns the next cursor. */
+  scan(cursor: number, count: number, visit: (member: string, score: number) => void): number {
+    const dict = this.dict;
+    return dict.scanPositions(cursor, count, (i) => visit(dict.keyAt(i), this.scores.get(dict.valueAt(i))));
   }
 
   insert(member: string, score: number): void {

@@ -33,10 +33,8 @@ function zscan(c: Ctx, argv: string[]): void {
       if (pattern === null || globMatch(pattern, m)) out.push(m, body.scoreTextAt(i));
     }
   } else {
-    const dict = body.dict;
-    next = dict.scanPositions(cursor, count, (i) => {
-      const m = dict.keyAt(i);
-      if (pattern === null || globMatch(pattern, m)) out.push(m, scanScoreText(body.score(m)!));
+    next = body.scan(cursor, count, (m, score) => {
+      if (pattern === null || globMatch(pattern, m)) out.push(m, scanScoreText(score));
     });
   }
   r.array(2);
