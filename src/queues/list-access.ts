@@ -38,17 +38,25 @@ export function pushElements(
   c: Ctx, key: string, list: ListValue | undefined, argv: string[], from: number, front: boolean,
 ): ListValue {
   const n = argv.length - from;
-  if (list === undefined) {
-    list = new ListValue();
+  c.keyspace.dirty += n - 1;
+  if (list === undefined && n > 1) {
+    // One element stays warm: a list created by a push of one is most often a queue about to be popped.
+    const elements = argv.slice(from);
+    if (front) elements.reverse();
+    list = ListValue.pushed(elements, listFill(c));
     c.db.set(key, list);
   } else {
-    c.db.modified(key);
+    if (list === undefined) {
+      list = new ListValue();
+      c.db.set(key, list);
+    } else {
+      c.db.modified(key);
+    }
+    let bytes = 0;
+    for (let i = from; i < argv.length; i++) bytes += argv[i].length;
+    list.growing(bytes, n, listFill(c));
+    for (let i = from; i < argv.length; i++) list.push(argv[i], front);
   }
-  c.keyspace.dirty += n - 1;
-  let bytes = 0;
-  for (let i = from; i < argv.length; i++) bytes += argv[i].length;
-  list.growing(bytes, n, listFill(c));
-  for (let i = from; i < argv.length; i++) list.push(argv[i], front);
   c.keyspace.notify(c.db, 'l', front ? 'lpush' : 'rpush', key);
   return list;
 }

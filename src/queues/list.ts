@@ -79,6 +79,23 @@ export class ListValue implements ListElements {
     return list;
   }
 
+  /**
+   * A new list made by one push of `elements` (in list order, so reversed
+   * for LPUSH), in the encoding Redis gives a list created by that push: a
+   * listpack unless the elements take it past one node under `fill`. Built
+   * whole, so cold while it fits: a list that one command fills (a loader's
+   * RPUSH, an AOF being replayed) and that is then left to wait costs one
+   * string, not a deque, its chunks and a string per element, none of them
+   * left for the young generation's collector to copy.
+   */
+  static pushed(elements: readonly string[], fill: number): ListValue {
+    const list = ListValue.whole(elements);
+    let raw = 0;
+    for (const e of elements) raw += e.length;
+    list.packed = !exceedsNode(fill, LISTPACK_EMPTY + raw, elements.length);
+    return list;
+  }
+
   private static whole(elements: readonly string[]): ListValue {
     let raw = 0;
     for (const e of elements) raw += e.length;

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ListValue } from '../../src/queues/list.js';
 import { Rng } from '../fuzz/rng.js';
+import { heapKeptBy } from '../helpers/gc.js';
 
 /** list-max-listpack-size's default: 8 KiB nodes. */
 const DEFAULT_FILL = -2;
@@ -83,5 +84,47 @@ describe('a list built whole', () => {
       }
       expect(contents(l), `seed ${seed}`).toEqual(model);
     }
+  });
+});
+
+/** A new list made the way LPUSH or RPUSH made one before ListValue.pushed: empty, told its growth, then pushed to. */
+function pushedOneByOne(elements: readonly string[], fill: number): ListValue {
+  const l = new ListValue();
+  l.growing(elements.reduce((n, e) => n + e.length, 0), elements.length, fill);
+  for (const e of elements) l.pushBack(e);
+  return l;
+}
+
+describe('a list created by one push of several elements', () => {
+  const sixteen = (i: number): string => `e${String(i).padStart(15, '0')}`;
+
+  test('holds the elements and reports the encoding of a list pushed one element at a time, under any fill', () => {
+    const shapes: [string, string[], number][] = [
+      ['four short elements, 8 KiB nodes', ['a', 'bb', '7', 'dddd'], -2],
+      ['over 8 KiB, 8 KiB nodes', Array.from({ length: 10 }, (_, i) => String(i).repeat(1000)), -2],
+      ['three elements, nodes of 2', ['a', 'b', 'c'], 2],
+      ['two elements, nodes of 2', ['a', 'b'], 2],
+      ['129 elements (more than a cold list keeps)', Array.from({ length: 129 }, (_, i) => sixteen(i)), -2],
+      ['elements of 4 KiB, 4 KiB nodes', ['x'.repeat(2000), 'y'.repeat(2100)], -1],
+    ];
+    for (const [what, elements, fill] of shapes) {
+      const made = ListValue.pushed(elements, fill);
+      const reference = pushedOneByOne(elements, fill);
+      expect(contents(made), what).toEqual(elements);
+      expect(made.encoding(), what).toBe(reference.encoding());
+      made.pop(false);
+      reference.pop(false);
+      made.shrunk(fill);
+      reference.shrunk(fill);
+      expect(made.encoding(), `${what}, after a pop`).toBe(reference.encoding());
+      expect(contents(made), `${what}, after a pop`).toEqual(elements.slice(0, -1));
+    }
+  });
+
+  test('10,000 lists of four 16-byte elements keep under 250 bytes a list on the heap (about 500 as deques)', () => {
+    const n = 10_000;
+    const { bytes, kept } = heapKeptBy(() => Array.from({ length: n }, (_, i) => ListValue.pushed([sixteen(4 * i), sixteen(4 * i + 1), sixteen(4 * i + 2), sixteen(4 * i + 3)], -2)));
+    expect(kept[n - 1].get(3)).toBe(sixteen(4 * n - 1));
+    expect(bytes / n).toBeLessThan(250);
   });
 });

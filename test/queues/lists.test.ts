@@ -209,6 +209,19 @@ describe('OBJECT ENCODING follows Redis 7.2 (listpack up to 8 KiB, quicklist bey
   });
 });
 
+describe('a list created by one push of several elements', () => {
+  test('is kept packed until it is first changed: MEMORY USAGE below that of the same list pushed one element at a time', async () => {
+    const elements = Array.from({ length: 20 }, (_, i) => `element:${i}`);
+    await sluice.conn.call('RPUSH', 'whole', ...elements);
+    for (const e of elements) await sluice.conn.call('RPUSH', 'single', e);
+    const usage = async (key: string): Promise<number> => Number(((await sluice.conn.call('MEMORY', 'USAGE', key)) as { v: string }).v);
+    expect(await usage('whole')).toBeLessThan((await usage('single')) / 2);
+    expect(await sluice.conn.call('LRANGE', 'whole', '0', '-1')).toEqual(await sluice.conn.call('LRANGE', 'single', '0', '-1'));
+    expect(await sluice.conn.call('LPOP', 'whole')).toEqual(await sluice.conn.call('LPOP', 'single'));
+    expect(await sluice.conn.call('LRANGE', 'whole', '0', '-1')).toEqual(await sluice.conn.call('LRANGE', 'single', '0', '-1'));
+  });
+});
+
 describe('list-max-listpack-size sets where a list becomes a quicklist and turns back, as in Redis 7.2', () => {
   // Checked by hand against redis-server 7.2.6 (7.0 has no listpack lists).
   const fill = (v: number) => sluice.conn.call('CONFIG', 'SET', 'list-max-listpack-size', String(v));
