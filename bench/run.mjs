@@ -21,28 +21,30 @@ import * as types from './types.mjs';
 import { writeSection } from './lib/docs.mjs';
 import { describeGcPauses, markPhase, takeGcPauses } from './lib/gc-pauses.mjs';
 import { describeMachine, machineLines } from './lib/machine.mjs';
-import { pinSelf, ROOT, SLUICE_CLI } from './lib/servers.mjs';
+import { keepGcLogsIn, pinSelf, ROOT, SLUICE_CLI } from './lib/servers.mjs';
 
 const SECTIONS = [core, floor, pubsub, queues, types, structures, streams, persistence, rdb, strings, scripting, latency, tls, tracking, eviction];
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
 
-const USAGE = `Usage: npm run bench -- [--quick] [--only <section>] [--write | --no-write]
+const USAGE = `Usage: npm run bench -- [--quick] [--only <section>] [--write | --no-write] [--gc-logs <dir>]
 
-  --quick      smaller counts, for a smoke run (does not write docs/benchmarks.md unless --write)
-  --only id    run one section: ${SECTIONS.map((s) => s.id).join(', ')}
-  --write      write docs/benchmarks.md even for a quick run
-  --no-write   print only
+  --quick        smaller counts, for a smoke run (does not write docs/benchmarks.md unless --write)
+  --only id      run one section: ${SECTIONS.map((s) => s.id).join(', ')}
+  --write        write docs/benchmarks.md even for a quick run
+  --no-write     print only
+  --gc-logs dir  keep every Sluice server's log, with its --trace-gc lines, in dir (sluice-<pid>.log)
 
 Needs a build (npm run build); measures redis-server too when it is installed.`;
 
 function parseOptions(argv) {
-  const opts = { quick: false, only: null, write: null };
+  const opts = { quick: false, only: null, write: null, gcLogs: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') opts.quick = true;
     else if (a === '--write') opts.write = true;
     else if (a === '--no-write') opts.write = false;
     else if (a === '--only' && i + 1 < argv.length) opts.only = argv[++i];
+    else if (a === '--gc-logs' && i + 1 < argv.length) opts.gcLogs = path.resolve(argv[++i]);
     else if (a === '--help' || a === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -66,6 +68,7 @@ async function main() {
     console.error(`no section '${opts.only}'; there are: ${SECTIONS.map((s) => s.id).join(', ')}`);
     process.exit(2);
   }
+  if (opts.gcLogs !== null) keepGcLogsIn(opts.gcLogs);
   const machine = describeMachine();
   // The servers run on core 0; the driver (and its loaders) stay on core 1 with redis-benchmark.
   pinSelf(1);

@@ -1,7 +1,7 @@
 // Starting and stopping the servers a benchmark measures: Sluice from dist/,
 // and a real redis-server when one is installed, each optionally pinned to a core.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,6 +60,15 @@ function canConnect(port) {
 
 const live = new Set();
 
+/** Where to copy each Sluice server's log (its --trace-gc lines) when it stops; null to keep none. */
+let gcLogDir = null;
+
+/** Keeps every Sluice server's log in `dir` from now on (npm run bench -- --gc-logs dir), for reading its collections afterwards. */
+export function keepGcLogsIn(dir) {
+  mkdirSync(dir, { recursive: true });
+  gcLogDir = dir;
+}
+
 // Whatever happens to the driver, no server outlives it.
 process.on('exit', () => {
   for (const kill of live) kill();
@@ -108,7 +117,10 @@ async function launch(name, file, args, { port, dir, cpu, startTimeoutMs = 15000
   const exit = new Promise((resolve) => child.once('exit', (code, signal) => {
     exited = { code, signal };
     live.delete(kill);
-    if (name === 'sluice') readGcLog(logPath, readyAfterMs, spawnedAt, pid);
+    if (name === 'sluice') {
+      readGcLog(logPath, readyAfterMs, spawnedAt, pid);
+      if (gcLogDir !== null && existsSync(logPath)) copyFileSync(logPath, path.join(gcLogDir, `sluice-${child.pid}.log`));
+    }
     resolve();
   }));
   const log = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8').split('\n').slice(-15).join('\n') : '');
