@@ -39,19 +39,15 @@ export function pushElements(
 ): ListValue {
   const n = argv.length - from;
   c.keyspace.dirty += n - 1;
-  if (list === undefined && n > 1) {
-    // One element stays warm: a list created by a push of one is most often a queue about to be popped.
-    const elements = argv.slice(from);
-    if (front) elements.reverse();
-    list = ListValue.pushed(elements, listFill(c));
+  // A list created by a push of several is built whole; of one, it is pushed to: most often a queue about to be popped.
+  const whole = list === undefined && n > 1;
+  if (list === undefined) {
+    list = whole ? ListValue.pushed(inListOrder(argv, from, front), listFill(c)) : new ListValue();
     c.db.set(key, list);
   } else {
-    if (list === undefined) {
-      list = new ListValue();
-      c.db.set(key, list);
-    } else {
-      c.db.modified(key);
-    }
+    c.db.modified(key);
+  }
+  if (!whole) {
     let bytes = 0;
     for (let i = from; i < argv.length; i++) bytes += argv[i].length;
     list.growing(bytes, n, listFill(c));
@@ -59,6 +55,12 @@ export function pushElements(
   }
   c.keyspace.notify(c.db, 'l', front ? 'lpush' : 'rpush', key);
   return list;
+}
+
+/** argv[from..] as a push leaves them in the list: reversed for LPUSH, which pushes each at the head in turn. */
+function inListOrder(argv: readonly string[], from: number, front: boolean): string[] {
+  const elements = argv.slice(from);
+  return front ? elements.reverse() : elements;
 }
 
 /**

@@ -13,6 +13,13 @@ import { exceedsNode, fitsListpack, LISTPACK_EMPTY, LISTPACK_LIMIT, listpackEntr
  */
 const COLD_MAX = 128;
 
+/** The elements' lengths summed: what Redis adds to a listpack's size for them. */
+function rawBytes(elements: readonly string[]): number {
+  let raw = 0;
+  for (const e of elements) raw += e.length;
+  return raw;
+}
+
 /**
  * A list value: byte strings in a deque, plus the bookkeeping that lets
  * OBJECT ENCODING answer as Redis 7.2 would. Redis keeps a small list in
@@ -89,16 +96,13 @@ export class ListValue implements ListElements {
    * left for the young generation's collector to copy.
    */
   static pushed(elements: readonly string[], fill: number): ListValue {
-    const list = ListValue.whole(elements);
-    let raw = 0;
-    for (const e of elements) raw += e.length;
+    const raw = rawBytes(elements);
+    const list = ListValue.whole(elements, raw);
     list.packed = !exceedsNode(fill, LISTPACK_EMPTY + raw, elements.length);
     return list;
   }
 
-  private static whole(elements: readonly string[]): ListValue {
-    let raw = 0;
-    for (const e of elements) raw += e.length;
+  private static whole(elements: readonly string[], raw = rawBytes(elements)): ListValue {
     return elements.length <= COLD_MAX && raw <= LISTPACK_LIMIT ? ListValue.cold(elements) : ListValue.warm(elements);
   }
 

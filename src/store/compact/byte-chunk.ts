@@ -1,4 +1,5 @@
 import { byteString } from '../../protocol/byte-string.js';
+import { copyBytes, writeBytes } from './byte-copy.js';
 import { unaccountedArrayBuffer } from './unaccounted.js';
 
 /**
@@ -124,7 +125,7 @@ export class ByteChunk {
       this.at[2 * s + 1] = n;
     } else {
       const o = this.reserve(n);
-      copyBytes(from.bytes, from.at[2 * fs], this.bytes, o, n);
+      copyBytes(from.bytes, from.at[2 * fs], from.at[2 * fs] + n, this.bytes, o);
       this.at[2 * s] = o;
       this.at[2 * s + 1] = n;
       from.dead += n;
@@ -193,7 +194,7 @@ export class ByteChunk {
     if (s === this.length) this.grow();
     else this.release(s);
     const o = this.reserve(n);
-    copyBytes(from.bytes, from.at[2 * fs], this.bytes, o, n);
+    copyBytes(from.bytes, from.at[2 * fs], from.at[2 * fs] + n, this.bytes, o);
     this.at[2 * s] = o;
     this.at[2 * s + 1] = n;
   }
@@ -218,7 +219,7 @@ export class ByteChunk {
     for (let s = 0; s < this.length; s++) {
       const n = from[2 * s + 1];
       if (n <= 0) continue;
-      copyBytes(source, from[2 * s], this.bytes, o, n);
+      copyBytes(source, from[2 * s], from[2 * s] + n, this.bytes, o);
       this.at[2 * s] = o;
       o += n;
     }
@@ -242,14 +243,9 @@ export class ByteChunk {
   private keep(s: number, v: string): boolean {
     const n = v.length;
     const o = this.reserve(n);
-    const b = this.bytes;
-    for (let j = 0; j < n; j++) {
-      const c = v.charCodeAt(j);
-      if (c > 255) {
-        this.used -= n;
-        return false;
-      }
-      b[o + j] = c;
+    if (!writeBytes(this.bytes, o, v)) {
+      this.used -= n;
+      return false;
     }
     this.at[2 * s] = o;
     this.at[2 * s + 1] = n;
@@ -278,7 +274,7 @@ export class ByteChunk {
   /** Drops the dead bytes in place, through a scratch copy of the buffer: a tree leaf does this every few dozen removals. */
   private compact(): void {
     if (scratch.length < this.used) scratch = Buffer.allocUnsafeSlow(Math.max(this.used, 2 * scratch.length));
-    copyBytes(this.bytes, 0, scratch, 0, this.used);
+    copyBytes(this.bytes, 0, this.used, scratch, 0);
     this.used = this.pack(this.at, scratch);
     this.dead = 0;
   }
@@ -313,15 +309,6 @@ function keyWord(key: string, j: number): number {
 
 /** Where compact() copies a chunk's bytes from: one for every chunk, grown to the largest seen. */
 let scratch = Buffer.allocUnsafeSlow(4096);
-
-/** Copies `n` bytes; a short run by hand, where Buffer#copy's call into C++ costs more than the copy. */
-function copyBytes(source: Buffer, from: number, target: Buffer, to: number, n: number): void {
-  if (n > 32) {
-    source.copy(target, to, from, from + n);
-    return;
-  }
-  for (let j = 0; j < n; j++) target[to + j] = source[from + j];
-}
 
 /**
  * A chunk's offsets and bytes in one piece of memory: each piece is an

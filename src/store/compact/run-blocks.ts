@@ -1,5 +1,6 @@
 import { byteString } from '../../protocol/byte-string.js';
 import { ByteSlabs, offsetOf } from './byte-slabs.js';
+import { copyBytes, writeBytes } from './byte-copy.js';
 
 /**
  * Runs of byte strings kept in blocks outside V8's heap, each with a table
@@ -184,35 +185,8 @@ const HEAD = 4;
 /** The longest run: its offsets are 16 bits. */
 const RUN_MAX = 0xffff;
 const BLOCK_MAX = 1 << 16;
-/** Bytes past this many are copied by one native call (a string's after a check that it is all bytes), fewer by a loop. */
-const COPIED_BY_LOOP = 32;
-const NOT_BYTES = /[^\x00-\xff]/;
-const latin1Write = Buffer.prototype.latin1Write;
 
 function offsetAt(b: Buffer, run: number, k: number): number {
   return (b[run + 2 * k] << 8) | b[run + 2 * k + 1];
 }
 
-/** Copies src[start, end) to dst at `at`; returns how many bytes. */
-function copyBytes(src: Buffer, start: number, end: number, dst: Buffer, at: number): number {
-  const n = end - start;
-  if (n > COPIED_BY_LOOP) src.copy(dst, at, start, end);
-  else for (let i = 0; i < n; i++) dst[at + i] = src[start + i];
-  return n;
-}
-
-/** Copies `s` into `b` at `at`; false, with part of it copied, when it has a char above 255. */
-function writeBytes(b: Buffer, at: number, s: string): boolean {
-  const n = s.length;
-  if (n > COPIED_BY_LOOP) {
-    if (NOT_BYTES.test(s)) return false;
-    latin1Write.call(b, s, at, n);
-    return true;
-  }
-  for (let j = 0; j < n; j++) {
-    const c = s.charCodeAt(j);
-    if (c > 255) return false;
-    b[at + j] = c;
-  }
-  return true;
-}
