@@ -9,6 +9,7 @@ import type { Server } from './server/server.js';
 import { newServer, startupSettings } from './startup.js';
 import { runsServer, whenLauncherGone } from './relaunch.js';
 import { REDIS_VERSION, SLUICE_VERSION } from './server/version.js';
+import { promoteWholePages } from './page-promotion.js';
 import { sweepOnMainThread } from './sweeping.js';
 import { presizeYoungGeneration } from './young-generation.js';
 
@@ -85,6 +86,7 @@ function main(argv: string[]): void {
   }
   presizeYoungGeneration();
   sweepOnMainThread();
+  promoteWholePages();
   server.memory.startupSettled();
   const pidfile = writePidFile(server);
   const dir = server.config.str('dir');

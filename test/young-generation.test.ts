@@ -5,20 +5,48 @@ import { ensureBuild } from './helpers/child-sluice.js';
 
 const MODULE = path.resolve(import.meta.dirname, '../dist/young-generation.js');
 const SWEEPING = path.resolve(import.meta.dirname, '../dist/sweeping.js');
+const PAGE_PROMOTION = path.resolve(import.meta.dirname, '../dist/page-promotion.js');
 const MIB = 1024 * 1024;
 
-/** Runs `body` as an ES module in a fresh node with these flags, with presizeYoungGeneration and newSpace() in scope; returns what it logged, parsed. */
-function inFreshNode(body: string, nodeFlags: string[] = []): unknown {
+/** Runs `body` as an ES module in a fresh node with these flags, with the start-up settings' functions and newSpace() in scope; returns all it printed. */
+function freshNodeOutput(body: string, nodeFlags: string[] = []): string {
   const script = `
     import v8 from 'node:v8';
     import { presizeYoungGeneration } from ${JSON.stringify(MODULE)};
     import { sweepOnMainThread } from ${JSON.stringify(SWEEPING)};
+    import { promoteWholePages } from ${JSON.stringify(PAGE_PROMOTION)};
     const newSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
     ${body}
   `;
   const r = spawnSync(process.execPath, [...nodeFlags, '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
   if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout);
+  return r.stdout;
+}
+
+/** freshNodeOutput's last line, parsed: what `body` logged as JSON. */
+function inFreshNode(body: string, nodeFlags: string[] = []): unknown {
+  return JSON.parse(freshNodeOutput(body, nodeFlags).trim().split('\n').pop()!);
+}
+
+/**
+ * A full collection of a young generation where one object in 2,000 is
+ * still referenced, as V8's --trace-evacuation reports it: one line per
+ * page evacuated, page_evacuation=1 where the page was moved whole.
+ */
+const SPARSE_SURVIVORS_COLLECTED = `
+  const kept = [];
+  for (let i = 0; i < 200000; i++) { const o = { i, s: 'x' + i }; if (i % 2000 === 0) kept.push(o); }
+  gc();
+  console.log(JSON.stringify(kept.length));
+`;
+
+/** The evacuation lines of freshNodeOutput for young pages: how many were moved whole and how many had their survivors copied. */
+function youngPagesEvacuated(output: string): { moved: number; copied: number } {
+  const lines = output.split('\n').filter((l) => l.includes('evacuation[') && l.includes('can_promote='));
+  return {
+    moved: lines.filter((l) => l.includes('page_evacuation=1')).length,
+    copied: lines.filter((l) => l.includes('new_space=1 page_evacuation=0')).length,
+  };
 }
 
 describe("sluice-server's young generation", () => {
@@ -87,5 +115,23 @@ describe("sluice-server's young generation", () => {
     expect(inFreshNode('console.log(JSON.stringify(sweepOnMainThread(2)));')).toBe(false);
     expect(inFreshNode('console.log(JSON.stringify(sweepOnMainThread(1)));', ['--concurrent-sweeping'])).toBe(false);
     expect(inFreshNode('console.log(JSON.stringify(sweepOnMainThread(1)));', ['--no-concurrent-sweeping'])).toBe(false);
+  });
+
+  test('promoteWholePages has a mark-compact move young pages into the old generation whole, however little on them is live', () => {
+    const set = freshNodeOutput(`console.log(JSON.stringify(promoteWholePages()));${SPARSE_SURVIVORS_COLLECTED}`, ['--expose-gc', '--trace-evacuation']);
+    expect(set.startsWith('true\n')).toBe(true);
+    const evacuated = youngPagesEvacuated(set);
+    expect(evacuated.moved).toBeGreaterThan(0);
+    expect(evacuated.copied).toBe(0);
+  });
+
+  test("without promoteWholePages, or with a threshold given to node, V8's default copies the few survivors of those pages", () => {
+    const unset = youngPagesEvacuated(freshNodeOutput(SPARSE_SURVIVORS_COLLECTED, ['--expose-gc', '--trace-evacuation']));
+    expect(unset.moved).toBe(0);
+    expect(unset.copied).toBeGreaterThan(0);
+    const given = freshNodeOutput(`console.log(JSON.stringify(promoteWholePages()));${SPARSE_SURVIVORS_COLLECTED}`, ['--expose-gc', '--trace-evacuation', '--page-promotion-threshold=70']);
+    expect(given.startsWith('false\n')).toBe(true);
+    expect(youngPagesEvacuated(given).moved).toBe(0);
+    expect(youngPagesEvacuated(given).copied).toBeGreaterThan(0);
   });
 });
