@@ -4,8 +4,31 @@ import { constants } from 'node:buffer';
 export const INLINE_MAX_SIZE = 64 * 1024;
 /** A bulk at least this long gets its own buffer instead of chunk concatenation. */
 export const BIG_ARG_THRESHOLD = 32 * 1024;
-/** First allocation for such a bulk; it doubles as data arrives, up to the declared length and its room (bigArgRoom). */
+/** First allocation for such a bulk; it grows as data arrives (nextBigArgSize), up to the declared length and its room (bigArgRoom). */
 export const BIG_ARG_INITIAL_SIZE = 1024 * 1024;
+/**
+ * How many times larger each next buffer of a big bulk is. Every buffer
+ * outgrown is copied once and then freed, and freeing touched memory is
+ * what a mark-compact pays for it: doubling from 1 MiB left 63 MB of
+ * outgrown buffers per 64 MB value, and freeing them and the value took
+ * 8-9 ms of the strings section's 13 ms mark-compacts (`--trace-gc-nvp`,
+ * finish.sweep_array_buffers; docs/benchmarks.md, 2026-11-26). Growing
+ * eightfold leaves 9 MB.
+ */
+export const BIG_ARG_GROWTH = 8;
+
+/**
+ * The size of the next buffer for a big bulk whose buffer of `current`
+ * bytes is too small for `atLeast`: BIG_ARG_GROWTH times larger, or all of
+ * `cap` (bigArgCap) once that would be half of it or more, so that no
+ * buffer is outgrown just short of the end. A header alone cannot make the
+ * parser reserve 512 MB: what it reserves stays within 16 times what has
+ * arrived, as this is only asked once `current` bytes have.
+ */
+export function nextBigArgSize(current: number, atLeast: number, cap: number): number {
+  const next = Math.max(atLeast, current * BIG_ARG_GROWTH);
+  return next * 2 >= cap ? cap : next;
+}
 
 /**
  * Room left past a big bulk in its buffer: an eighth of it, at most 1 MiB

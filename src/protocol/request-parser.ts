@@ -10,6 +10,7 @@ import {
   INLINE_MAX_SIZE,
   MAX_ARG_LENGTH,
   MAX_MULTIBULK,
+  nextBigArgSize,
   UNAUTH_MAX_BULK,
   UNAUTH_MAX_MULTIBULK,
 } from './limits.js';
@@ -72,8 +73,9 @@ export class RequestParser {
   private bulkLen = -1;
   /**
    * Destination for a large bulk arriving over many chunks. It grows
-   * geometrically up to the declared size rather than being allocated at
-   * that size up front, so a header alone cannot make us reserve 512 MB.
+   * geometrically up to the declared size (nextBigArgSize) rather than
+   * being allocated at that size up front, so a header alone cannot make
+   * us reserve 512 MB.
    */
   private bigArg: Buffer | null = null;
   private bigArgFilled = 0;
@@ -573,7 +575,7 @@ export class RequestParser {
     const need = this.bigArgNeed;
     const take = Math.min(need - this.bigArgFilled, chunk.length);
     if (this.bigArgFilled + take > big.length) {
-      const grown = Buffer.allocUnsafe(Math.min(bigArgCap(need), Math.max(this.bigArgFilled + take, big.length * 2)));
+      const grown = Buffer.allocUnsafe(nextBigArgSize(big.length, this.bigArgFilled + take, bigArgCap(need)));
       big.copy(grown, 0, 0, this.bigArgFilled);
       big = this.bigArg = grown;
     }

@@ -1,7 +1,7 @@
 import { constants } from 'node:buffer';
 import net from 'node:net';
 import { describe, expect, test, vi } from 'vitest';
-import { ARG_OVERHEAD, BIG_ARG_INITIAL_SIZE, bigArgRoom, MAX_MULTIBULK, type ParserLimits } from '../../src/protocol/limits.js';
+import { ARG_OVERHEAD, BIG_ARG_GROWTH, BIG_ARG_INITIAL_SIZE, bigArgRoom, MAX_MULTIBULK, type ParserLimits } from '../../src/protocol/limits.js';
 import { MAX_BUFFER } from '../../src/protocol/reply.js';
 import { RequestParser, type RequestSink } from '../../src/protocol/request-parser.js';
 import { useSluice } from '../helpers/fixture.js';
@@ -321,6 +321,55 @@ describe('request framing is independent of how the bytes are chunked', () => {
     const first = bytes(`*3\r\n$3\r\nSET\r\n$60\r\n${arg}\r\n`);
     expect(frame([first], limits)).toEqual([]);
     expect(frame([first, bytes(`$60\r\n${arg.slice(0, 50)}`)], limits)).toEqual(['overflow']);
+  });
+});
+
+describe('a big bulk arriving over many reads', () => {
+  const MIB = 1024 * 1024;
+
+  /**
+   * Feeds SET k <value of `len` bytes> in reads of 64 KiB, recording each
+   * buffer the parser allocates and how many bytes had been fed by then.
+   */
+  function feedInReads(len: number): { argv: string[]; allocations: { size: number; fed: number }[] } {
+    let argv: string[] = [];
+    const parser = new RequestParser(
+      { command: (a) => ((argv = a), true), protocolError: () => {}, queryBufferOverflow: () => {} },
+      { maxBulkLen: 512 * MIB, queryBufferLimit: 1024 * MIB },
+    );
+    const req = Buffer.concat([bytes(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${len}\r\n`), Buffer.alloc(len, 'v'), bytes('\r\n')]);
+    const allocations: { size: number; fed: number }[] = [];
+    let fed = 0;
+    const allocUnsafe = Buffer.allocUnsafe.bind(Buffer);
+    const spy = vi.spyOn(Buffer, 'allocUnsafe').mockImplementation((size) => (allocations.push({ size, fed }), allocUnsafe(size)));
+    try {
+      for (let at = 0; at < req.length; at += 64 * 1024) {
+        const read = req.subarray(at, at + 64 * 1024);
+        fed += read.length;
+        parser.feed(read);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    return { argv, allocations };
+  }
+
+  test('is copied into a buffer of 1 MiB, then one eight times larger, then one of its whole length and room: 9 MiB outgrown for 24 MiB, where doubling left 31', () => {
+    const len = 24 * MIB;
+    const { argv, allocations } = feedInReads(len);
+    expect(argv[2].length).toBe(len);
+    expect(argv[2] === 'v'.repeat(len)).toBe(true);
+    expect(allocations.map((a) => a.size)).toEqual([BIG_ARG_INITIAL_SIZE, BIG_ARG_GROWTH * BIG_ARG_INITIAL_SIZE, len + 2 + bigArgRoom(len)]);
+  });
+
+  test('never has more reserved than 16 times what has arrived, past the first 1 MiB: a header alone cannot reserve its length', () => {
+    for (const len of [2 * MIB, 9 * MIB, 24 * MIB, 100 * MIB]) {
+      const { argv, allocations } = feedInReads(len);
+      expect(argv[2].length, `${len}`).toBe(len);
+      expect(allocations[0].size, `${len}`).toBe(BIG_ARG_INITIAL_SIZE);
+      for (const { size, fed } of allocations.slice(1)) expect(size, `${len}: ${size} after ${fed}`).toBeLessThanOrEqual(16 * fed);
+      expect(allocations.at(-1)!.size, `${len}`).toBe(len + 2 + bigArgRoom(len));
+    }
   });
 });
 
