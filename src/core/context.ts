@@ -1,5 +1,6 @@
 import type { ByteSpan } from '../protocol/byte-span.js';
 import type { Reply } from '../protocol/reply.js';
+import type { BigArg } from '../protocol/request-parser.js';
 import type { Database } from '../store/keyspace/database.js';
 import type { Keyspace } from '../store/keyspace/keyspace.js';
 import type { TypeName } from '../store/keyspace/value.js';
@@ -56,9 +57,10 @@ export interface Ctx {
    * A buffer starting with the bytes of `argv[i]` when the request parser
    * kept them in one of their own (a big bulk) and `argv` is the request it
    * framed last, or null. The caller may keep the buffer and write past the
-   * argument's bytes (see RequestParser.argBytes).
+   * argument's bytes; before changing those, it reads argv[i] if the
+   * command propagates (see RequestParser.argBytes).
    */
-  argBytes(argv: readonly string[], i: number): Buffer | null;
+  argBytes(argv: readonly string[], i: number): BigArg | null;
   /**
    * The bytes of `argv[i]` when the request parser left that argument
    * unread for a command that takes it as bytes (CommandSpec.bytesArg),

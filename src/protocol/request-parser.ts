@@ -42,6 +42,12 @@ export interface RequestSink {
 const CR = 13;
 const LF = 10;
 const EMPTY = Buffer.alloc(0);
+/** A big bulk's own buffer: the argument is its first `length` bytes (see RequestParser.argBytes). */
+export interface BigArg {
+  bytes: Buffer;
+  length: number;
+}
+
 /** What argv holds in place of an argument left unread (see RequestParser.unreadArg). */
 const UNREAD = '';
 /**
@@ -86,8 +92,8 @@ export class RequestParser {
    * index; then, once it is handed to the sink, of that request
    * (`requestArgv`) until the next one. See argBytes.
    */
-  private bigArgs: Buffer[] | null = null;
-  private requestBigArgs: Buffer[] | null = null;
+  private bigArgs: BigArg[] | null = null;
+  private requestBigArgs: BigArg[] | null = null;
   private requestArgv: string[] | null = null;
   private stopped = false;
   private failed = false;
@@ -505,6 +511,34 @@ export class RequestParser {
     return arg;
   }
 
+  /**
+   * Adds a big bulk to argv as an element that becomes its string when
+   * first read. Node makes a string that long as a copy outside V8's heap,
+   * which a mark-compact then frees (clear.external_string_table, 3-5 ms
+   * for 64 MB; docs/benchmarks.md, 2026-11-26): SET, which takes the
+   * bytes (argBytes), then never has it made. Reading the element, or
+   * assigning it, leaves an ordinary data property.
+   */
+  private pushBigArg(big: Buffer, length: number): void {
+    const argv = this.argv;
+    const index = argv.length;
+    (this.bigArgs ??= [])[index] = { bytes: big, length };
+    argv.push(UNREAD);
+    const settle = (value: string): string => {
+      Object.defineProperty(argv, index, { value, writable: true, enumerable: true, configurable: true });
+      return value;
+    };
+    Object.defineProperty(argv, index, {
+      get: () => settle(big.latin1Slice(0, length)),
+      set: settle,
+      enumerable: true,
+      configurable: true,
+    });
+    this.argvCharge += length + ARG_OVERHEAD;
+    this.bulkLen = -1;
+    this.multibulkLeft--;
+  }
+
   private pushArg(arg: string): void {
     this.argv.push(arg);
     this.argvCharge += arg.length + ARG_OVERHEAD;
@@ -527,16 +561,18 @@ export class RequestParser {
   /**
    * The bytes of `argv[i]` when it is a big bulk (32 KiB or more, spanning
    * reads) of the request this parser handed out last, which it copied into
-   * a buffer of its own before making the string: a command that keeps the
-   * value as bytes (SET of a value that will be changed in place) can take
-   * that buffer rather than copying the string back into one. Null for any
-   * other argument, or an argv that is not that request's (a command queued
-   * by MULTI, a blocked command run again). The argument is the buffer's
-   * first argv[i].length bytes; past them (its CRLF, then bigArgRoom's room)
-   * the bytes are free to overwrite. The buffer is the caller's to keep; the
-   * parser never writes to it again.
+   * a buffer of its own: a command that keeps the value as bytes (SET of a
+   * value that will be changed in place) can take that buffer, and the
+   * string is then never made (see pushBigArg). Null for any other
+   * argument, or an argv that is not that request's (a command queued by
+   * MULTI, a blocked command run again). The argument is the buffer's first
+   * `length` bytes; past them (its CRLF, then bigArgRoom's room) the bytes
+   * are free to overwrite. The buffer is the caller's to keep; the parser
+   * never writes to it again. A caller that changes those first bytes must
+   * first read argv[i] if anything may still read it (what propagates the
+   * command): the string is made from the buffer when first read.
    */
-  argBytes(argv: readonly string[], i: number): Buffer | null {
+  argBytes(argv: readonly string[], i: number): BigArg | null {
     if (argv !== this.requestArgv) return null;
     return this.requestBigArgs![i] ?? null;
   }
@@ -547,7 +583,8 @@ export class RequestParser {
    * of what a short command leaves for the young generation's collector.
    */
   recycle(argv: string[]): void {
-    this.spare = argv;
+    // An argv with a big bulk has its element made on first read, which leaves V8 a slow array: not worth reusing.
+    if (argv !== this.requestArgv) this.spare = argv;
   }
 
   /** Lets go of the last request's big buffers (its command has run), so an idle connection holds none. */
@@ -584,8 +621,7 @@ export class RequestParser {
     if (this.bigArgFilled < need) return EMPTY;
     this.bigArg = null;
     this.bigArgFilled = 0;
-    (this.bigArgs ??= [])[this.argv.length] = big;
-    this.pushArg(big.latin1Slice(0, need - 2));
+    this.pushBigArg(big, need - 2);
     if (this.multibulkLeft === 0) {
       const argv = this.takeArgv();
       if (!this.sink.command(argv)) this.stopped = true;

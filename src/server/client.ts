@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { Ctx } from '../core/context.js';
 import type { Subscriber, Subscriptions } from '../broker/registry.js';
 import type { ByteSpan } from '../protocol/byte-span.js';
-import type { RequestSink } from '../protocol/request-parser.js';
+import type { BigArg, RequestSink } from '../protocol/request-parser.js';
 import type { Reply, RespWriter } from '../protocol/reply.js';
 import type { Database, WatchedKey, Watcher } from '../store/keyspace/database.js';
 import type { Keyspace } from '../store/keyspace/keyspace.js';
@@ -141,7 +141,7 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     return this.server.loading;
   }
 
-  argBytes(argv: readonly string[], i: number): Buffer | null {
+  argBytes(argv: readonly string[], i: number): BigArg | null {
     return this.conn === null ? null : this.conn.parser.argBytes(argv, i);
   }
 
@@ -171,8 +171,8 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     dispatcher.freeArgv = null;
     dispatcher.run(this, argv);
     const parser = this.conn!.parser;
-    parser.forgetRequestBytes();
     if (dispatcher.freeArgv === argv) parser.recycle(argv);
+    parser.forgetRequestBytes();
     return !this.closeAfterReply && !this.closed && !server.isPaused(this) && this.blocked === null;
   }
 

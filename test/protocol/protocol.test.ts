@@ -3,7 +3,7 @@ import net from 'node:net';
 import { describe, expect, test, vi } from 'vitest';
 import { ARG_OVERHEAD, BIG_ARG_GROWTH, BIG_ARG_INITIAL_SIZE, bigArgRoom, MAX_MULTIBULK, type ParserLimits } from '../../src/protocol/limits.js';
 import { MAX_BUFFER } from '../../src/protocol/reply.js';
-import { RequestParser, type RequestSink } from '../../src/protocol/request-parser.js';
+import { type BigArg, RequestParser, type RequestSink } from '../../src/protocol/request-parser.js';
 import { useSluice } from '../helpers/fixture.js';
 import { transcript } from '../helpers/raw-session.js';
 import { encodeCommand, RespClient, type Resp } from '../helpers/resp-client.js';
@@ -140,7 +140,7 @@ describe('request framing is independent of how the bytes are chunked', () => {
 
   test("a big bulk's own buffer is lent for that request only: argBytes gives its bytes, then nothing once the next request is framed or the parser forgets", () => {
     const value = pseudoRandomBytes(40000, 3);
-    const seen: { argv: string[]; bytes: (Buffer | null)[] }[] = [];
+    const seen: { argv: string[]; bytes: (BigArg | null)[] }[] = [];
     let parser!: RequestParser;
     const sink: RequestSink = {
       command: (argv) => {
@@ -157,9 +157,12 @@ describe('request framing is independent of how the bytes are chunked', () => {
     expect(seen[0].bytes[0]).toBeNull();
     expect(seen[0].bytes[1]).toBeNull();
     // The buffer holds the bulk, its CRLF and room to grow into.
-    expect(seen[0].bytes[2]!.subarray(0, value.length).equals(value)).toBe(true);
-    expect(seen[0].bytes[2]!.length).toBe(value.length + 2 + bigArgRoom(value.length));
+    expect(seen[0].bytes[2]!.bytes.subarray(0, value.length).equals(value)).toBe(true);
+    expect(seen[0].bytes[2]!.length).toBe(value.length);
+    expect(seen[0].bytes[2]!.bytes.length).toBe(value.length + 2 + bigArgRoom(value.length));
     expect(parser.argBytes(seen[0].argv, 2)).toBe(seen[0].bytes[2]);
+    // Its string is made when first read, from the same bytes.
+    expect(seen[0].argv[2]).toBe(value.toString('latin1'));
     parser.feed(bytes('PING\r\n'));
     expect(parser.argBytes(seen[0].argv, 2)).toBeNull();
 

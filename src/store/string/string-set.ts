@@ -91,7 +91,6 @@ function deadline(c: Ctx, arg: string, flags: number, command: string): number |
  */
 function setGeneric(c: Ctx, argv: string[], key: string, valueAt: number, opts: Options, counting: boolean): void {
   const { flags } = opts;
-  const value = argv[valueAt];
   const at = opts.expire === undefined ? undefined : deadline(c, opts.expire, flags, argv[0].toLowerCase());
   let old: StringValue | undefined;
   let found: boolean;
@@ -116,7 +115,7 @@ function setGeneric(c: Ctx, argv: string[], key: string, valueAt: number, opts: 
   if (at !== undefined) {
     c.db.setDeadline(key, Number(at));
     ks.notify(c.db, 'g', 'expire', key);
-    if (c.propagating) c.propagateArgv = ['SET', key, value, 'PXAT', String(at)];
+    if (c.propagating) c.propagateArgv = ['SET', key, argv[valueAt], 'PXAT', String(at)];
   } else if (flags & GET && c.propagating) {
     c.propagateArgv = argv.filter((a, j) => j < 3 || optionWord(a) !== 'get');
   }
