@@ -26,8 +26,18 @@ import { givenToNode } from './node-flags.js';
  * with one worker the load's longest pause was 4.1 ms, with two 12.1-12.2.
  * It costs a BullMQ load's mark-compacts some work the workers did: its
  * longest pause 4.7-5.25 ms against 3.0-3.8.
+ *
+ * Third, scavenges on the main thread alone. A parallel scavenge posts
+ * its work to worker threads and waits for them; on one core, waking a
+ * worker hands it the core (`perf record -e sched:sched_switch`: most of
+ * the main thread's switches during a BullMQ load were inside Scavenge,
+ * at the job's post and its lock), and the work is the same. Without it,
+ * in runs alternating on the same machine, the rdb section's scavenges
+ * took 1,750-1,784 ms in all against 1,954-1,958 and its longest pause was
+ * 8.09-8.40 ms against 11.13-14.69; the types section's 333 ms against
+ * 410, longest 4.01 ms against 6.43 (docs/benchmarks.md, 2026-11-26).
  */
-const ONE_CORE_FLAGS = ['--no-concurrent-recompilation', '--concurrent-marking-max-worker-num=1'];
+const ONE_CORE_FLAGS = ['--no-concurrent-recompilation', '--concurrent-marking-max-worker-num=1', '--no-parallel-scavenge'];
 
 /** The signals that stop a server, passed on to the server a launcher started. */
 const PASSED_ON = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

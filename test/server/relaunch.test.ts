@@ -50,7 +50,7 @@ describe('sluice-server on one core', () => {
     const s = await startChild(args(), 15000, ONE_CORE);
     const pid = await serverPid(s);
     expect(pid).not.toBe(s.child.pid);
-    expect(nodeFlagsOf(s)).toEqual(['--no-concurrent-recompilation', '--concurrent-marking-max-worker-num=1']);
+    expect(nodeFlagsOf(s)).toEqual(['--no-concurrent-recompilation', '--concurrent-marking-max-worker-num=1', '--no-parallel-scavenge']);
     // A session of its own, so that a terminal's Ctrl-C reaches it through the launcher only.
     expect(sessionOf(pid)).toBe(pid);
     s.child.kill('SIGTERM');
