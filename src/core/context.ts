@@ -56,9 +56,10 @@ export interface Ctx {
   /**
    * A buffer starting with the bytes of `argv[i]` when the request parser
    * kept them in one of their own (a big bulk) and `argv` is the request it
-   * framed last, or null. The caller may keep the buffer and write past the
-   * argument's bytes; before changing those, it reads argv[i] if the
-   * command propagates (see RequestParser.argBytes).
+   * framed last, or null. The caller may keep the buffer and change any of
+   * its bytes: when the command propagates, argv[i]'s string is made before
+   * the buffer is lent, so that what keeps argv still reads what was sent
+   * (see RequestParser.argBytes).
    */
   argBytes(argv: readonly string[], i: number): BigArg | null;
   /**

@@ -523,7 +523,8 @@ export class RequestParser {
     const argv = this.argv;
     const index = argv.length;
     (this.bigArgs ??= [])[index] = { bytes: big, length };
-    argv.push(UNREAD);
+    this.pushArg(UNREAD);
+    this.argvCharge += length;
     const settle = (value: string): string => {
       Object.defineProperty(argv, index, { value, writable: true, enumerable: true, configurable: true });
       return value;
@@ -534,9 +535,6 @@ export class RequestParser {
       enumerable: true,
       configurable: true,
     });
-    this.argvCharge += length + ARG_OVERHEAD;
-    this.bulkLen = -1;
-    this.multibulkLeft--;
   }
 
   private pushArg(arg: string): void {

@@ -142,7 +142,10 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   }
 
   argBytes(argv: readonly string[], i: number): BigArg | null {
-    return this.conn === null ? null : this.conn.parser.argBytes(argv, i);
+    const big = this.conn === null ? null : this.conn.parser.argBytes(argv, i);
+    // What propagates the command may read argv after a later command changed the lent bytes in place: its string is made now.
+    if (big !== null && this.propagating) void argv[i];
+    return big;
   }
 
   unreadArg(argv: readonly string[], i: number): ByteSpan | null {

@@ -65,14 +65,11 @@ export function shortText(v: BytesValue, max: number): string | null {
  * the request parser already copied its bytes into, so that the value's
  * first change in place (SETRANGE, APPEND, SETBIT) does not copy it all
  * into a buffer again, and the argument's string is not made unless the
- * command propagates: what propagates it may read argv after a later
- * command has changed those bytes.
+ * command propagates (Ctx.argBytes).
  */
 export function storedString(c: Ctx, argv: string[], i: number): StringValue {
   const big = c.argBytes(argv, i);
-  if (big === null) return argv[i];
-  if (c.propagating) void argv[i];
-  return MutableString.fromBytes(big.bytes, big.length);
+  return big === null ? argv[i] : MutableString.fromBytes(big.bytes, big.length);
 }
 
 /**
