@@ -37,7 +37,16 @@ import { givenToNode } from './node-flags.js';
  * 8.09-8.40 ms against 11.13-14.69; the types section's 333 ms against
  * 410, longest 4.01 ms against 6.43 (docs/benchmarks.md, 2026-11-26).
  */
-const ONE_CORE_FLAGS = ['--no-concurrent-recompilation', '--concurrent-marking-max-worker-num=1', '--no-parallel-scavenge'];
+const ONE_CORE_FLAGS: readonly { flag: string; chosen: RegExp }[] = [
+  { flag: '--no-concurrent-recompilation', chosen: /^--(no-)?concurrent[-_]recompilation$/ },
+  { flag: '--concurrent-marking-max-worker-num=1', chosen: /^--concurrent[-_]marking[-_]max[-_]worker[-_]num(=|$)/ },
+  { flag: '--no-parallel-scavenge', chosen: /^--(no-)?parallel[-_]scavenge$/ },
+];
+
+/** The one-core flags node was not given: V8 takes a flag's last value, so an appended one would override the user's. */
+function missingOneCoreFlags(): string[] {
+  return ONE_CORE_FLAGS.filter(({ chosen }) => !givenToNode(chosen)).map(({ flag }) => flag);
+}
 
 /** The signals that stop a server, passed on to the server a launcher started. */
 const PASSED_ON = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -52,22 +61,24 @@ let launcher = 0;
 /**
  * Whether this process goes on to run the server. V8 reads ONE_CORE_FLAGS
  * only as the isolate starts, so on one core (os.availableParallelism
- * follows the affinity `taskset` sets), unless node was given the first
- * or its opposite, this process starts node again with them and the same
- * arguments and standard streams, and answers false: it then only passes
+ * follows the affinity `taskset` sets), unless node was given each of them
+ * or its opposite already, this process starts node again with those it
+ * was not given and the same arguments and standard streams, and answers
+ * false: it then only passes
  * on the signals that stop a server and leaves as the server does, with
  * its exit code or its signal. The server runs in a session of its own,
  * so that a terminal's Ctrl-C reaches it once, through this process. Its
  * pid is the one the pidfile and INFO's process_id name.
  */
 export function runsServer(cores = os.availableParallelism()): boolean {
-  if (cores > 1 || givenToNode(/^--(no-)?concurrent[-_]recompilation$/)) {
+  const missing = cores > 1 ? [] : missingOneCoreFlags();
+  if (missing.length === 0) {
     // Taken out of the environment, so that a daemon this server starts does not think it has a launcher.
     launcher = Number(process.env[LAUNCHER_ENV] ?? 0);
     delete process.env[LAUNCHER_ENV];
     return true;
   }
-  const server = spawn(process.execPath, [...process.execArgv, ...ONE_CORE_FLAGS, ...process.argv.slice(1)], {
+  const server = spawn(process.execPath, [...process.execArgv, ...missing, ...process.argv.slice(1)], {
     stdio: 'inherit',
     detached: true,
     env: { ...process.env, [LAUNCHER_ENV]: String(process.pid) },

@@ -170,12 +170,18 @@ const START_NODE_FLAGS = (() => {
   return start.slice(1, start.indexOf('dist/cli.js')).filter((a) => a.startsWith('--'));
 })();
 
+/**
+ * Node flags from the environment (SLUICE_NODE_FLAGS, space-separated) for an A/B of a V8 flag: node refuses
+ * most V8 flags in NODE_OPTIONS, and a comparison should run the same benchmark on the same build.
+ */
+const ENV_NODE_FLAGS = (process.env.SLUICE_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+
 /** `nodeFlags` go to node itself (for example --expose-gc, so that MEMORY PURGE runs a full collection). */
 export async function startSluice({ dir, cpu, extra = [], nodeFlags = [] }) {
   if (!existsSync(SLUICE_CLI)) throw new Error(`${SLUICE_CLI} is missing: run \`npm run build\` first`);
   const port = await freePort();
   // Like the Redis below, without persistence unless a section asks for it in `extra` (the later option wins).
-  const args = [TRACE_GC_FLAG, ...START_NODE_FLAGS, ...nodeFlags, SLUICE_CLI, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra];
+  const args = [TRACE_GC_FLAG, ...START_NODE_FLAGS, ...ENV_NODE_FLAGS, ...nodeFlags, SLUICE_CLI, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra];
   return launch('sluice', process.execPath, args, { port, dir, cpu, serverPid: infoProcessId });
 }
 

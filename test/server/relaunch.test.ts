@@ -96,10 +96,18 @@ describe('sluice-server on one core', () => {
     expect(s.output()).toContain('ready to exit, bye bye');
   });
 
-  test('a choice of concurrent recompilation given to node stands: no second process', async () => {
-    const s = await startChild(args(), 15000, [...ONE_CORE, '--concurrent-recompilation']);
+  test('a one-core setting given to node stands: the second process gets only the flags it was not given', async () => {
+    const s = await startChild(args(), 15000, [...ONE_CORE, '--parallel-scavenge', '--concurrent-marking-max-worker-num=3']);
+    expect(await serverPid(s)).not.toBe(s.child.pid);
+    expect(nodeFlagsOf(s)).toEqual(['--parallel-scavenge', '--concurrent-marking-max-worker-num=3', '--no-concurrent-recompilation']);
+    await s.kill('SIGTERM');
+  });
+
+  test('with every one-core setting given to node, there is no second process', async () => {
+    const given = ['--concurrent-recompilation', '--concurrent_marking_max_worker_num=2', '--no-parallel-scavenge'];
+    const s = await startChild(args(), 15000, [...ONE_CORE, ...given]);
     expect(await serverPid(s)).toBe(s.child.pid);
-    expect(nodeFlagsOf(s)).toEqual(['--concurrent-recompilation']);
+    expect(nodeFlagsOf(s)).toEqual(given);
     await s.kill('SIGTERM');
   });
 
