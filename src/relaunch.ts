@@ -64,11 +64,11 @@ let launcher = 0;
  * follows the affinity `taskset` sets), unless node was given each of them
  * or its opposite already, this process starts node again with those it
  * was not given and the same arguments and standard streams, and answers
- * false: it then only passes
- * on the signals that stop a server and leaves as the server does, with
- * its exit code or its signal. The server runs in a session of its own,
- * so that a terminal's Ctrl-C reaches it once, through this process. Its
- * pid is the one the pidfile and INFO's process_id name.
+ * false: it then only passes on the signals that stop a server and leaves
+ * as the server does, with its exit code or its signal. The server runs in
+ * a session of its own, so that a terminal's Ctrl-C reaches it once,
+ * through this process. Its pid is the one the pidfile and INFO's
+ * process_id name.
  */
 export function runsServer(cores = os.availableParallelism()): boolean {
   const missing = cores > 1 ? [] : missingOneCoreFlags();
