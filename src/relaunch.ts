@@ -36,11 +36,19 @@ import { givenToNode } from './node-flags.js';
  * took 1,750-1,784 ms in all against 1,954-1,958 and its longest pause was
  * 8.09-8.40 ms against 11.13-14.69; the types section's 333 ms against
  * 410, longest 4.01 ms against 6.43 (docs/benchmarks.md, 2026-11-26).
+ *
+ * Fourth, for the same reason, a mark-compact's evacuation and its
+ * pointer updates on the main thread alone: during the streams section
+ * the main thread was switched out, runnable, at the joins of those two
+ * parallel jobs for 6.6 and 1.6 ms in all (`perf record -e
+ * sched:sched_switch -g`), and for none with these flags.
  */
 const ONE_CORE_FLAGS: readonly { flag: string; chosen: RegExp }[] = [
   { flag: '--no-concurrent-recompilation', chosen: /^--(no-)?concurrent[-_]recompilation$/ },
   { flag: '--concurrent-marking-max-worker-num=1', chosen: /^--concurrent[-_]marking[-_]max[-_]worker[-_]num(=|$)/ },
   { flag: '--no-parallel-scavenge', chosen: /^--(no-)?parallel[-_]scavenge$/ },
+  { flag: '--no-parallel-compaction', chosen: /^--(no-)?parallel[-_]compaction$/ },
+  { flag: '--no-parallel-pointer-update', chosen: /^--(no-)?parallel[-_]pointer[-_]update$/ },
 ];
 
 /** The one-core flags node was not given: V8 takes a flag's last value, so an appended one would override the user's. */

@@ -50,7 +50,13 @@ describe('sluice-server on one core', () => {
     const s = await startChild(args(), 15000, ONE_CORE);
     const pid = await serverPid(s);
     expect(pid).not.toBe(s.child.pid);
-    expect(nodeFlagsOf(s)).toEqual(['--no-concurrent-recompilation', '--concurrent-marking-max-worker-num=1', '--no-parallel-scavenge']);
+    expect(nodeFlagsOf(s)).toEqual([
+      '--no-concurrent-recompilation',
+      '--concurrent-marking-max-worker-num=1',
+      '--no-parallel-scavenge',
+      '--no-parallel-compaction',
+      '--no-parallel-pointer-update',
+    ]);
     // A session of its own, so that a terminal's Ctrl-C reaches it through the launcher only.
     expect(sessionOf(pid)).toBe(pid);
     s.child.kill('SIGTERM');
@@ -99,12 +105,24 @@ describe('sluice-server on one core', () => {
   test('a one-core setting given to node stands: the second process gets only the flags it was not given', async () => {
     const s = await startChild(args(), 15000, [...ONE_CORE, '--parallel-scavenge', '--concurrent-marking-max-worker-num=3']);
     expect(await serverPid(s)).not.toBe(s.child.pid);
-    expect(nodeFlagsOf(s)).toEqual(['--parallel-scavenge', '--concurrent-marking-max-worker-num=3', '--no-concurrent-recompilation']);
+    expect(nodeFlagsOf(s)).toEqual([
+      '--parallel-scavenge',
+      '--concurrent-marking-max-worker-num=3',
+      '--no-concurrent-recompilation',
+      '--no-parallel-compaction',
+      '--no-parallel-pointer-update',
+    ]);
     await s.kill('SIGTERM');
   });
 
   test('with every one-core setting given to node, there is no second process', async () => {
-    const given = ['--concurrent-recompilation', '--concurrent_marking_max_worker_num=2', '--no-parallel-scavenge'];
+    const given = [
+      '--concurrent-recompilation',
+      '--concurrent_marking_max_worker_num=2',
+      '--no-parallel-scavenge',
+      '--parallel-compaction',
+      '--no-parallel_pointer_update',
+    ];
     const s = await startChild(args(), 15000, [...ONE_CORE, ...given]);
     expect(await serverPid(s)).toBe(s.child.pid);
     expect(nodeFlagsOf(s)).toEqual(given);
