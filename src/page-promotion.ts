@@ -24,7 +24,7 @@ const THRESHOLD_PERCENT = 0;
  * to the isolate.
  */
 export function promoteWholePages(): boolean {
-  if (givenToNode(/^--page[-_]promotion[-_]threshold/)) return false;
+  if (givenToNode('--page-promotion-threshold')) return false;
   v8.setFlagsFromString(`--page-promotion-threshold=${THRESHOLD_PERCENT}`);
   return true;
 }

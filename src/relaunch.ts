@@ -43,18 +43,13 @@ import { givenToNode } from './node-flags.js';
  * parallel jobs for 6.6 and 1.6 ms in all (`perf record -e
  * sched:sched_switch -g`), and for none with these flags.
  */
-const ONE_CORE_FLAGS: readonly { flag: string; chosen: RegExp }[] = [
-  { flag: '--no-concurrent-recompilation', chosen: /^--(no-)?concurrent[-_]recompilation$/ },
-  { flag: '--concurrent-marking-max-worker-num=1', chosen: /^--concurrent[-_]marking[-_]max[-_]worker[-_]num(=|$)/ },
-  { flag: '--no-parallel-scavenge', chosen: /^--(no-)?parallel[-_]scavenge$/ },
-  { flag: '--no-parallel-compaction', chosen: /^--(no-)?parallel[-_]compaction$/ },
-  { flag: '--no-parallel-pointer-update', chosen: /^--(no-)?parallel[-_]pointer[-_]update$/ },
+const ONE_CORE_FLAGS = [
+  '--no-concurrent-recompilation',
+  '--concurrent-marking-max-worker-num=1',
+  '--no-parallel-scavenge',
+  '--no-parallel-compaction',
+  '--no-parallel-pointer-update',
 ];
-
-/** The one-core flags node was not given: V8 takes a flag's last value, so an appended one would override the user's. */
-function missingOneCoreFlags(): string[] {
-  return ONE_CORE_FLAGS.filter(({ chosen }) => !givenToNode(chosen)).map(({ flag }) => flag);
-}
 
 /** The signals that stop a server, passed on to the server a launcher started. */
 const PASSED_ON = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -79,7 +74,8 @@ let launcher = 0;
  * process_id name.
  */
 export function runsServer(cores = os.availableParallelism()): boolean {
-  const missing = cores > 1 ? [] : missingOneCoreFlags();
+  // V8 takes a flag's last value, so one appended to a setting the user gave node would override it.
+  const missing = cores > 1 ? [] : ONE_CORE_FLAGS.filter((flag) => !givenToNode(flag));
   if (missing.length === 0) {
     // Taken out of the environment, so that a daemon this server starts does not think it has a launcher.
     launcher = Number(process.env[LAUNCHER_ENV] ?? 0);

@@ -19,7 +19,7 @@ import { givenToNode } from './node-flags.js';
  * server: the flag is global to the isolate.
  */
 export function sweepOnMainThread(cores = os.availableParallelism()): boolean {
-  if (cores > 1 || givenToNode(/^--(no-)?concurrent[-_]sweeping$/)) return false;
+  if (cores > 1 || givenToNode('--concurrent-sweeping')) return false;
   v8.setFlagsFromString('--no-concurrent-sweeping');
   return true;
 }

@@ -58,7 +58,7 @@ const KEPT_PER_ROUND = 10_000;
  * a semi-space size given to node itself is left to stand.
  */
 export function presizeYoungGeneration(): boolean {
-  if (givenToNode(/^--(max|min)[-_]semi[-_]space[-_]size/)) return false;
+  if (givenToNode('--max-semi-space-size') || givenToNode('--min-semi-space-size')) return false;
   let kept: { n: number }[] = [];
   for (let round = 0; round < PRESIZE_ROUNDS; round++) {
     const size = newSpaceBytes();
