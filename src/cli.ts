@@ -11,6 +11,7 @@ import { runsServer, whenLauncherGone } from './relaunch.js';
 import { REDIS_VERSION, SLUICE_VERSION } from './server/version.js';
 import { promoteWholePages } from './page-promotion.js';
 import { sweepOnMainThread } from './sweeping.js';
+import { yieldBackgroundThreads } from './helper-threads.js';
 import { presizeYoungGeneration } from './young-generation.js';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
@@ -85,7 +86,8 @@ function main(argv: string[]): void {
     fatal(e instanceof ConfigError ? `\n${e.message}` : (e as Error).message);
   }
   presizeYoungGeneration();
-  sweepOnMainThread();
+  const yielded = yieldBackgroundThreads();
+  if (!yielded) sweepOnMainThread();
   promoteWholePages();
   server.memory.startupSettled();
   const pidfile = writePidFile(server);
@@ -95,8 +97,8 @@ function main(argv: string[]): void {
   } catch (e) {
     fatal(`Can't create the data directory '${dir}': ${(e as Error).message}`);
   }
-  // The flags node runs with: on one core they include the one the launcher adds (relaunch.ts).
-  server.log.notice({ version: SLUICE_VERSION, node: process.version, nodeFlags: process.execArgv }, 'Sluice is starting');
+  // The flags node runs with: on one core they include the ones the launcher adds (relaunch.ts).
+  server.log.notice({ version: SLUICE_VERSION, node: process.version, nodeFlags: process.execArgv, v8ThreadsYield: yielded }, 'Sluice is starting');
   for (const def of server.config.withoutEffect()) {
     server.log.warning(`${def.name} is set to '${server.config.text(def)}', which has no effect in Sluice: ${def.note}`);
   }

@@ -16,7 +16,10 @@ import { givenToNode } from './node-flags.js';
  * longest 3.47-3.92 ms against 2.25-2.98), so a process with more cores
  * keeps V8's default. A choice given to node itself (its command line or
  * NODE_OPTIONS) stands. Only for a process that is nothing but the
- * server: the flag is global to the isolate.
+ * server: the flag is global to the isolate. sluice-server does this only
+ * where it cannot give V8's threads the lowest priority instead
+ * (helper-threads.ts): the flag also has V8 free dead array buffers inside
+ * the pause, 5-10 ms for 64 MB.
  */
 export function sweepOnMainThread(cores = os.availableParallelism()): boolean {
   if (cores > 1 || givenToNode('--concurrent-sweeping')) return false;
