@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ensureBuild } from './helpers/child-sluice.js';
+import { freshNodeOutput, lastJsonLine } from './helpers/fresh-node.js';
 
 const MODULE = path.resolve(import.meta.dirname, '../dist/helper-threads.js');
 const SWEEPING = path.resolve(import.meta.dirname, '../dist/sweeping.js');
@@ -31,10 +31,7 @@ function inFreshNode(body: string, nodeFlags: string[] = [], prefix: string[] = 
     ${THREADS}
     ${body}
   `;
-  const argv = [...prefix, process.execPath, ...nodeFlags, '--input-type=module', '-e', script];
-  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return lastJsonLine(freshNodeOutput(script, nodeFlags, prefix));
 }
 
 describe("V8's background threads on one core", () => {

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ensureBuild } from './helpers/child-sluice.js';
+import { freshNodeOutput as runFreshNode, lastJsonLine } from './helpers/fresh-node.js';
 
 const MODULE = path.resolve(import.meta.dirname, '../dist/young-generation.js');
 const SWEEPING = path.resolve(import.meta.dirname, '../dist/sweeping.js');
@@ -18,14 +18,12 @@ function freshNodeOutput(body: string, nodeFlags: string[] = []): string {
     const newSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
     ${body}
   `;
-  const r = spawnSync(process.execPath, [...nodeFlags, '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return r.stdout;
+  return runFreshNode(script, nodeFlags);
 }
 
 /** freshNodeOutput's last line, parsed: what `body` logged as JSON. */
 function inFreshNode(body: string, nodeFlags: string[] = []): unknown {
-  return JSON.parse(freshNodeOutput(body, nodeFlags).trim().split('\n').pop()!);
+  return lastJsonLine(freshNodeOutput(body, nodeFlags));
 }
 
 /**
