@@ -12,7 +12,7 @@ import { REDIS_VERSION, SLUICE_VERSION } from './server/version.js';
 import { promoteWholePages } from './page-promotion.js';
 import { sweepOnMainThread } from './sweeping.js';
 import { yieldBackgroundThreads } from './helper-threads.js';
-import { presizeYoungGeneration } from './young-generation.js';
+import { presizeYoungGeneration, promoteLoadedData } from './young-generation.js';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -108,7 +108,10 @@ function main(argv: string[]): void {
       const metrics = server.metrics.url;
       if (metrics !== null) server.log.notice(`Prometheus metrics at ${metrics}`);
       server.persistence.ready.then(
-        () => server.log.notice({ port }, `Ready to accept connections on port ${port}`),
+        () => {
+          promoteLoadedData();
+          server.log.notice({ port }, `Ready to accept connections on port ${port}`);
+        },
         (e: Error) => {
           server.log.warning(e.message);
           server.log.flush();

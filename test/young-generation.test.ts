@@ -12,10 +12,11 @@ const MIB = 1024 * 1024;
 function freshNodeOutput(body: string, nodeFlags: string[] = []): string {
   const script = `
     import v8 from 'node:v8';
-    import { presizeYoungGeneration } from ${JSON.stringify(MODULE)};
+    import { presizeYoungGeneration, promoteLoadedData } from ${JSON.stringify(MODULE)};
     import { sweepOnMainThread } from ${JSON.stringify(SWEEPING)};
     import { promoteWholePages } from ${JSON.stringify(PAGE_PROMOTION)};
-    const newSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
+    const space = (name) => v8.getHeapSpaceStatistics().find((s) => s.space_name === name);
+    const newSpace = () => space('new_space').space_size;
     ${body}
   `;
   return runFreshNode(script, nodeFlags);
@@ -107,6 +108,24 @@ describe("sluice-server's young generation", () => {
     expect(idle).toBeLessThan(8 * MIB);
     expect(loaded).toBe(32 * MIB);
   }, 20_000);
+
+  test('promoteLoadedData moves what a load kept out of the young generation, and leaves no gc() behind', () => {
+    const [usedBefore, usedAfter, oldGrowth, kept, gcType] = inFreshNode(`
+      presizeYoungGeneration();
+      const data = [];
+      for (let i = 0; i < 100000; i++) data.push({ i, s: 'value-' + i });
+      const usedBefore = space('new_space').space_used_size;
+      const oldBefore = space('old_space').space_used_size;
+      promoteLoadedData();
+      const usedAfter = space('new_space').space_used_size;
+      console.log(JSON.stringify([usedBefore, usedAfter, space('old_space').space_used_size - oldBefore, data.length, typeof globalThis.gc]));
+    `) as [number, number, number, number, string];
+    expect(usedBefore).toBeGreaterThan(4 * MIB);
+    expect(usedAfter).toBeLessThan(0.5 * MIB);
+    expect(oldGrowth).toBeGreaterThan(4 * MIB);
+    expect(kept).toBe(100000);
+    expect(gcType).toBe('undefined');
+  });
 
   test('sweepOnMainThread turns concurrent sweeping off on one core only, unless node was told either way', () => {
     expect(inFreshNode('console.log(JSON.stringify(sweepOnMainThread(1)));')).toBe(true);
