@@ -87,7 +87,7 @@ function main(argv: string[]): void {
   }
   presizeYoungGeneration();
   const yielded = yieldBackgroundThreads();
-  if (!yielded) sweepOnMainThread();
+  if (yielded === false) sweepOnMainThread();
   promoteWholePages();
   server.memory.startupSettled();
   const pidfile = writePidFile(server);

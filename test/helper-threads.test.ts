@@ -5,11 +5,15 @@ import { freshNodeOutput, lastJsonLine } from './helpers/fresh-node.js';
 
 const MODULE = path.resolve(import.meta.dirname, '../dist/helper-threads.js');
 const SWEEPING = path.resolve(import.meta.dirname, '../dist/sweeping.js');
+/** Linux's scheduling policies as /proc's stat gives them. */
+const SCHED_OTHER = 0;
+const SCHED_IDLE = 5;
 
 /**
  * Per thread of the process running it, in order of thread id: its id, its
- * nice value, where the kernel has it waiting (wchan) and the first
- * argument of the system call it is in (a futex's address).
+ * nice value, its scheduling policy (5: SCHED_IDLE), where the kernel has
+ * it waiting (wchan) and the first argument of the system call it is in (a
+ * futex's address).
  */
 const THREADS = `
   const threads = () => fs.readdirSync('/proc/self/task').map(Number).sort((a, b) => a - b).map((tid) => {
@@ -17,7 +21,7 @@ const THREADS = `
     const stat = fs.readFileSync(dir + '/stat', 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const syscall = fs.readFileSync(dir + '/syscall', 'utf8').trim().split(' ');
-    return { tid, nice: Number(fields[16]), stime: Number(fields[12]), wchan: fs.readFileSync(dir + '/wchan', 'utf8'), arg: syscall[1] };
+    return { tid, nice: Number(fields[16]), policy: Number(fields[38]), stime: Number(fields[12]), wchan: fs.readFileSync(dir + '/wchan', 'utf8'), arg: syscall[1] };
   });
   const idle = () => new Promise((resolve) => setTimeout(resolve, 200));
 `;
@@ -55,16 +59,30 @@ describe("V8's background threads on one core", () => {
     expect(found).not.toContain(main);
   });
 
-  test('yieldBackgroundThreads on one core gives those five threads the lowest priority and leaves the main thread and the others as they were', () => {
+  test("yieldBackgroundThreads on one core gives those five threads nice 19 and Linux's idle policy, and leaves the main thread and the others as they were", () => {
     const { yielded, found, all } = inFreshNode(`
       const yielded = yieldBackgroundThreads(1);
       console.log(JSON.stringify({ yielded, found: platformThreads(), all: threads() }));
     `);
-    expect(yielded).toBe(true);
+    expect(yielded).toBe('idle');
     const niced = all.filter((t: any) => t.nice === 19).map((t: any) => t.tid);
     expect(niced).toEqual(found);
-    expect(all.filter((t: any) => !found.includes(t.tid)).every((t: any) => t.nice === 0)).toBe(true);
+    const idle = all.filter((t: any) => t.policy === SCHED_IDLE).map((t: any) => t.tid);
+    expect(idle).toEqual(found);
+    const others = all.filter((t: any) => !found.includes(t.tid));
+    expect(others.every((t: any) => t.nice === 0 && t.policy === SCHED_OTHER)).toBe(true);
     expect(all.length).toBeGreaterThan(found.length + 1);
+  });
+
+  test('where chrt cannot be run, the threads yield at nice 19 alone', () => {
+    const { yielded, found, all } = inFreshNode(`
+      process.env.PATH = '/nonexistent';
+      const yielded = yieldBackgroundThreads(1);
+      console.log(JSON.stringify({ yielded, found: platformThreads(), all: threads() }));
+    `);
+    expect(yielded).toBe('nice');
+    expect(all.filter((t: any) => t.nice === 19).map((t: any) => t.tid)).toEqual(found);
+    expect(all.every((t: any) => t.policy === SCHED_OTHER)).toBe(true);
   });
 
   test('with more than one core, or a pool size given to node, no thread is touched', () => {
