@@ -45,7 +45,7 @@ export function loadRdb<C extends Ctx>(host: PersistenceHost<C>, file: string, m
   };
   const keys = merge ? new MergedKeys(ks) : new AddedKeys(ks, file);
   try {
-    const parsed = parseRdb(new FileRdbReader(fd, size), { limits: loadLimits(host), databases: ks.dbs.length, now: started }, { library, key: keys.key });
+    const parsed = parseRdb(new FileRdbReader(fd, size), { limits: loadLimits(host), databases: ks.dbs.length, now: started }, { library, key: keys.key, sizeHint: keys.sizeHint });
     keys.complete();
     logFile(host, parsed, started);
     const clash = functions.libraries.join(libraries, merge);
@@ -105,6 +105,12 @@ class AddedKeys {
     restoreHints(this.ks, index, key, hints);
   };
 
+  /** A database that held nothing makes room for the keys the file says it has. */
+  readonly sizeHint = (index: number, keys: number): void => {
+    const dict = this.ks.db(index).dict;
+    if (this.wasEmpty[index] && dict.size === 0) dict.reserve(keys);
+  };
+
   complete(): void {}
 
   undo(): void {
@@ -123,6 +129,9 @@ class MergedKeys {
   private readonly read: { index: number; key: string; value: Value; deadline: number; hints: AccessRecords | null }[] = [];
 
   constructor(private readonly ks: Keyspace) {}
+
+  /** The keys go into databases that may hold others, and only once the whole file is read: no room is made ahead. */
+  readonly sizeHint = (): void => {};
 
   readonly key = (index: number, key: string, value: Value, deadline: number, hints: AccessRecords | null): void => {
     this.read.push({ index, key, value, deadline, hints });

@@ -4,6 +4,9 @@ import * as T from './format.js';
 import { EmptyKeyError } from '../../core/rdb/rdb-error.js';
 import type { RdbReader } from '../../core/rdb/reader.js';
 
+/** The fewest bytes a key takes in a file: its type, its name's length and its value's. */
+const MIN_KEY_BYTES = 3;
+
 /**
  * Where a file's contents go as they are read: a loader puts each key
  * straight into its database rather than collecting a million records
@@ -19,6 +22,11 @@ export interface RdbSink {
    * usual case, so no object is spent on it) and where it was in the file.
    */
   key(db: number, key: string, value: Value, deadline: number, hints: AccessRecords | null, offset: number): void;
+  /**
+   * The number of keys the file says database `db` holds (RESIZEDB), ahead
+   * of them: a hint, never more than the rest of the file could hold.
+   */
+  sizeHint?(db: number, keys: number): void;
 }
 
 /** A key's IDLE record in seconds and FREQ record, -1 for the one the file does not have. */
@@ -92,10 +100,13 @@ export function parseRdb(r: RdbReader, opts: ParseOptions, sink: RdbSink): Parse
           r.fail(`the file was created with a server configured to handle more than ${opts.databases} databases`, at);
         }
         break;
-      case T.OPCODE_RESIZEDB:
+      case T.OPCODE_RESIZEDB: {
+        const keys = r.lengthU64();
         r.lengthU64();
-        r.lengthU64();
+        const most = Math.floor(r.remaining / MIN_KEY_BYTES);
+        sink.sizeHint?.(db, typeof keys === 'bigint' ? most : Math.min(keys, most));
         break;
+      }
       case T.OPCODE_AUX:
         out.aux.set(r.string(), r.string());
         break;

@@ -278,6 +278,22 @@ describe('SAVE, LASTSAVE and damaged files', () => {
     );
   });
 
+  test("a database's size hint (RESIZEDB) is taken no further than the rest of the file could hold: a hint of 2^40 keys loads", async () => {
+    const dir = t.tmp();
+    const hint = Buffer.alloc(9);
+    hint[0] = 0x81;
+    hint.writeBigUInt64BE(1n << 40n, 1);
+    const body = Buffer.concat([
+      Buffer.from('REDIS0011\xfe\x00\xfb', 'latin1'),
+      hint,
+      Buffer.from('\x00\x00\x01k\x01v\x00\x01j\x01w\xff', 'latin1'),
+    ]);
+    writeFileSync(path.join(dir, 'dump.rdb'), Buffer.concat([body, crc64(body)]));
+    const { c } = await sluiceOn(dir);
+    expect(await c.call('MGET', 'k', 'j')).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'v' }, { t: 'bulk', v: 'w' }] });
+    expect(await c.call('DBSIZE')).toEqual({ t: 'int', v: '2' });
+  });
+
   test('module data and unknown opcodes refuse the file, named with their offset', async () => {
     const dir = t.tmp();
     // A module type id: the name "ReJSON-RL" in six-bit characters above a ten-bit encoding version (3).

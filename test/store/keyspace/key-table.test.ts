@@ -50,6 +50,38 @@ describe('KeyTable', () => {
     expect(t.get('b')).toBe('again');
   });
 
+  test('reserve makes room ahead in an empty table: every key added after it is found, through removals and growth past the reserve', () => {
+    for (const n of [100, 1000, 3000]) {
+      const t = new KeyTable(16);
+      t.reserve(n);
+      const model = new Map<string, string>();
+      for (let i = 0; i < n; i++) {
+        t.set(`key:${i}`, `v${i}`);
+        model.set(`key:${i}`, `v${i}`);
+      }
+      expectConsistent(t, model);
+      for (let i = 0; i < n; i += 3) {
+        expect(t.delete(`key:${i}`)).toBe(true);
+        model.delete(`key:${i}`);
+      }
+      for (let i = n; i < 2 * n; i++) {
+        t.set(`key:${i}`, `w${i}`);
+        model.set(`key:${i}`, `w${i}`);
+      }
+      expectConsistent(t, model);
+    }
+  });
+
+  test('reserve leaves a table that holds keys as it is', () => {
+    const t = new KeyTable(16);
+    t.set('a', '1');
+    t.reserve(1000);
+    for (let i = 0; i < 500; i++) t.set(`k${i}`, String(i));
+    expect(t.get('a')).toBe('1');
+    expect(t.get('k499')).toBe('499');
+    expect(t.size).toBe(501);
+  });
+
   test('stays consistent with a model through growth, shard splits and removals', () => {
     const t = new KeyTable(8);
     const model = new Map<string, string>();
