@@ -104,15 +104,18 @@ export function promoteLoadedData(): void {
   gc({ type: 'minor' });
 }
 
+/** V8's gc(): a full collection, or with type 'minor' a scavenge. */
+type Gc = (options?: { type: 'minor' | 'major' }) => void;
+
 /**
  * V8's gc(): V8 gives a context created while --expose-gc is set its
  * `gc`; the flag is cleared again at once, so the server's own context
  * never has one.
  */
-function v8Gc(): (options?: { type: 'minor' | 'major' }) => void {
+function v8Gc(): Gc {
   v8.setFlagsFromString('--expose-gc');
   try {
-    return runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
+    return runInNewContext('gc') as Gc;
   } finally {
     v8.setFlagsFromString('--no-expose-gc');
   }

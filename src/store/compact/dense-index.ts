@@ -10,6 +10,11 @@ const SHARD_TARGET = 1024;
 const MIN_SLOTS = 8;
 /** What reserve sizes a shard for beyond its expected share, for the spread of hashes between shards. */
 const RESERVE_SLACK = 1.15;
+/**
+ * The most entries reserve makes room for (about 64 MB of tables): a hint
+ * larger than that, true or not, is met by splitting as entries arrive.
+ */
+const MAX_RESERVE = 1 << 22;
 /** The first chunk's first room, doubled up to CHUNK: a small table should not take 4 KB for it. */
 export const FIRST_ROOM = 8;
 /** Fibonacci hashing: a slot comes from the top bits of the hash times this, which mixes in every bit of it. */
@@ -124,10 +129,11 @@ export abstract class DenseIndex {
    * then neither splits nor resizes a shard on the way: a tenth of the
    * time of loading a million keys went to that (node --cpu-prof,
    * 2026-11-26). An index that holds anything, or already has more than
-   * one shard, is left as it is.
+   * one shard, is left as it is; room is made for MAX_RESERVE at most.
    */
   reserve(n: number): void {
     if (this.size !== 0 || this.shards.length !== 1 || n <= this.shardTarget) return;
+    n = Math.min(n, MAX_RESERVE);
     const count = Math.ceil(n / this.shardTarget);
     const level = 31 - Math.clz32(count);
     const split = count - (1 << level);
