@@ -61,6 +61,46 @@ const REMEMBERED = [64, 64, 24];
 /** Input held while the client cannot take a command is kept in blocks of this size (a socket read's). */
 const HELD_BLOCK = 64 * 1024;
 
+/** Where an argv with big bulks keeps their buffers, by argument index, for the accessors that make their strings. */
+const BIG_ARGS = Symbol('bigArgs');
+type ArgvWithBigArgs = string[] & { [BIG_ARGS]?: BigArg[] };
+
+/** Argument indexes up to this one get an accessor made once and kept. */
+const SHARED_ACCESSORS = 1024;
+const sharedAccessors: PropertyDescriptor[] = [];
+
+function settleArg(argv: string[], index: number, value: string): string {
+  Object.defineProperty(argv, index, { value, writable: true, enumerable: true, configurable: true });
+  return value;
+}
+
+/**
+ * The accessor of a big bulk at `index`, the same for every argv. V8 keeps
+ * an accessor's functions in a pair it allocates in the old generation, so
+ * closures made per request (holding the argv, its buffer and, once read,
+ * its string) stayed reachable from every dead pair until the next
+ * mark-compact: each scavenge of a load of 64 KiB APPENDs copied the
+ * last 12.6 MB of them and promoted them (8-10 ms pauses; docs/benchmarks.md,
+ * 2026-11-26 evening). These functions hold nothing of a request.
+ */
+function bigArgAccessor(index: number): PropertyDescriptor {
+  const kept = sharedAccessors[index];
+  if (kept !== undefined) return kept;
+  const accessor: PropertyDescriptor = {
+    get(this: ArgvWithBigArgs): string {
+      const big = this[BIG_ARGS]![index];
+      return settleArg(this, index, big.bytes.latin1Slice(0, big.length));
+    },
+    set(this: string[], value: string): void {
+      settleArg(this, index, value);
+    },
+    enumerable: true,
+    configurable: true,
+  };
+  if (index < SHARED_ACCESSORS) sharedAccessors[index] = accessor;
+  return accessor;
+}
+
 /**
  * Frames Redis requests (multibulk and inline) from socket chunks, enforcing
  * Redis's limits as each header arrives rather than after buffering the data.
@@ -517,24 +557,18 @@ export class RequestParser {
    * which a mark-compact then frees (clear.external_string_table, 3-5 ms
    * for 64 MB; docs/benchmarks.md, 2026-11-26): SET, which takes the
    * bytes (argBytes), then never has it made. Reading the element, or
-   * assigning it, leaves an ordinary data property.
+   * assigning it, leaves an ordinary data property. The buffers are found
+   * from the argv itself (BIG_ARGS), by accessors shared by every request
+   * (bigArgAccessor).
    */
   private pushBigArg(big: Buffer, length: number): void {
-    const argv = this.argv;
+    const argv = this.argv as ArgvWithBigArgs;
     const index = argv.length;
-    (this.bigArgs ??= [])[index] = { bytes: big, length };
+    if (this.bigArgs === null) argv[BIG_ARGS] = this.bigArgs = [];
+    this.bigArgs[index] = { bytes: big, length };
     this.pushArg(UNREAD);
     this.argvCharge += length;
-    const settle = (value: string): string => {
-      Object.defineProperty(argv, index, { value, writable: true, enumerable: true, configurable: true });
-      return value;
-    };
-    Object.defineProperty(argv, index, {
-      get: () => settle(big.latin1Slice(0, length)),
-      set: settle,
-      enumerable: true,
-      configurable: true,
-    });
+    Object.defineProperty(argv, index, bigArgAccessor(index));
   }
 
   private pushArg(arg: string): void {
