@@ -13,6 +13,7 @@ import { promoteWholePages } from './page-promotion.js';
 import { sweepOnMainThread } from './sweeping.js';
 import { yieldBackgroundThreads } from './helper-threads.js';
 import { presizeYoungGeneration, promoteLoadedData } from './young-generation.js';
+import { scavengePacer } from './scavenge-pacer.js';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -110,6 +111,8 @@ function main(argv: string[]): void {
       server.persistence.ready.then(
         () => {
           promoteLoadedData();
+          const pacer = scavengePacer();
+          if (pacer !== null) server.setTurnHook(pacer.poll);
           server.log.notice({ port }, `Ready to accept connections on port ${port}`);
         },
         (e: Error) => {

@@ -1,6 +1,6 @@
 import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { givenToNode } from './node-flags.js';
+import { v8Gc } from './v8-gc.js';
 
 /**
  * The young generation (both semi-spaces) sluice-server grows to at start:
@@ -102,21 +102,4 @@ export function promoteLoadedData(): void {
   const gc = v8Gc();
   gc({ type: 'minor' });
   gc({ type: 'minor' });
-}
-
-/** V8's gc(): a full collection, or with type 'minor' a scavenge. */
-type Gc = (options?: { type: 'minor' | 'major' }) => void;
-
-/**
- * V8's gc(): V8 gives a context created while --expose-gc is set its
- * `gc`; the flag is cleared again at once, so the server's own context
- * never has one.
- */
-function v8Gc(): Gc {
-  v8.setFlagsFromString('--expose-gc');
-  try {
-    return runInNewContext('gc') as Gc;
-  } finally {
-    v8.setFlagsFromString('--no-expose-gc');
-  }
 }

@@ -129,6 +129,9 @@ export class Server implements PersistenceHost<Client> {
   /** The end-of-turn flush has already put off its fsync for one more read (see flushAll). */
   private readOnceMore = false;
   private cron: NodeJS.Timeout | null = null;
+  private turnHook: ((now: number) => number) | null = null;
+  /** When the turn hook is due next (performance.now()); never while there is none. */
+  private turnHookDue = Infinity;
   private closing: Promise<void> | null = null;
   /** Fires when SHUTDOWN asks the process hosting this server to stop. */
   onShutdown: () => void = () => {};
@@ -443,8 +446,21 @@ export class Server implements PersistenceHost<Client> {
    * and Redis too freezes its clock around a command. Returns the time in ms.
    */
   startTurn(): number {
-    this.dispatcher.stamp = performance.now();
+    const now = performance.now();
+    this.dispatcher.stamp = now;
+    if (now >= this.turnHookDue) this.turnHookDue = this.turnHook!(now);
     return (this.keyspace.now = Date.now());
+  }
+
+  /**
+   * Has `hook` called as a turn starts, with performance.now(), from the
+   * next turn on and then whenever the time it answers has come: work
+   * the process adds to the server's turns (sluice-server's scavenge
+   * pacing), which then costs an idle server nothing.
+   */
+  setTurnHook(hook: (now: number) => number): void {
+    this.turnHook = hook;
+    this.turnHookDue = 0;
   }
 
   /**
