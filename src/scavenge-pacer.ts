@@ -5,20 +5,25 @@ import { type Gc, v8Gc } from './v8-gc.js';
 /** While pacing, a scavenge runs once this much has been allocated since the last one. */
 export const PACED_ALLOCATION = 3 * 1024 * 1024;
 /**
- * A scavenge (V8's or a probe) that kept this share of the new space found
- * a load that keeps what it writes; one that kept less, a load that keeps
- * little.
+ * A scavenge that keeps this share of the new space or more found a load
+ * that keeps what arrives, or objects caught in flight (replies waiting
+ * for their socket, say); under less, a load that keeps nothing.
  */
 export const HIGH_SURVIVAL = 0.1;
 /**
- * What a scavenge of V8's that leaves this much in the new space kept
- * tells the same: V8's next one would copy it again and promote it along
- * with as much of what arrives meanwhile.
+ * Which of the two it was, the next scavenge tells: what a load keeps is
+ * still alive then and is promoted, at least this share of what the one
+ * before kept, while what was in flight has mostly died.
  */
-export const SURVIVORS_THAT_START_PACING = 1024 * 1024;
-/** Paced scavenges in a row that keep less than HIGH_SURVIVAL end the pacing. */
-const LOW_SURVIVAL_STREAK = 2;
-/** How often, in ms of the server's turns, the pacer looks at the new space. */
+export const KEPT_SHARE = 0.5;
+/**
+ * A scavenge of V8's that promoted this much copied what the one before
+ * had kept and found still alive: a load that keeps what it writes.
+ */
+export const PROMOTION_THAT_STARTS_PACING = 1024 * 1024;
+/** Paced scavenges in a row that find the load not keeping what it writes (see scavenge) end the pacing. */
+const MISSES_THAT_END_PACING = 2;
+/** How often, in ms of the server's turns, the pacer looks at the heap. */
 const POLL_MS = 1;
 /** A gap between turns this long (ms) ends a burst of work: the next one gets a probe. */
 const IDLE_GAP_MS = 50;
@@ -35,9 +40,18 @@ export interface ScavengePacer {
   readonly scavenges: number;
 }
 
-function newSpaceUsed(): number {
-  for (const s of v8.getHeapSpaceStatistics()) if (s.space_name === 'new_space') return s.space_used_size;
-  return 0;
+/** What the young and the old generation hold, in bytes. */
+interface Used {
+  young: number;
+  old: number;
+}
+
+function used(into: Used): Used {
+  for (const s of v8.getHeapSpaceStatistics()) {
+    if (s.space_name === 'new_space') into.young = s.space_used_size;
+    else if (s.space_name === 'old_space') into.old = s.space_used_size;
+  }
+  return into;
 }
 
 /**
@@ -48,63 +62,88 @@ function newSpaceUsed(): number {
  * with a million small hashes, lists, sets and sorted sets arriving,
  * about 2 MB of each 13 MB survived and its scavenges took 5.7-8.9 ms.
  * The pacer runs one itself (V8's gc(), v8-gc.ts) after every
- * PACED_ALLOCATION allocated while they keep HIGH_SURVIVAL or more of it,
- * which copies the same objects in shorter pauses (at most 3.1-4.2 ms for
- * that load, and about as much time in scavenges in all;
- * docs/benchmarks.md, 2026-11-26 evening). It learns that a load keeps
- * what it writes from a probe, one scavenge at PACED_ALLOCATION into each
- * burst of work, or from a scavenge of V8's that left
- * SURVIVORS_THAT_START_PACING behind; it stops after paced scavenges that
- * find little alive, as under the loads that keep nothing, where each
- * scavenge would cost its fixed work for nothing, and a probe is all they
- * pay. It runs from the server's turns (a look at the new space at most
- * every POLL_MS, half a microsecond), never on a timer, so an idle server
- * is never woken for it. Only for a process that is nothing but the
- * server (sluice-server); a semi-space size given to node itself stands,
- * unpaced.
+ * PACED_ALLOCATION allocated while the load keeps what it writes, which
+ * copies the same objects in shorter pauses (2.1-2.7 ms for that load,
+ * and less time in scavenges in all; docs/benchmarks.md, 2026-11-26
+ * evening). It learns that from a probe, one scavenge at PACED_ALLOCATION
+ * into each burst of work that keeps HIGH_SURVIVAL of the new space, or
+ * from a scavenge of V8's that promoted PROMOTION_THAT_STARTS_PACING; it
+ * goes on while each of its scavenges keeps HIGH_SURVIVAL and promotes
+ * KEPT_SHARE of what the one before kept. Under loads that keep nothing a
+ * probe is all they pay. Objects that are only in flight (replies waiting
+ * for a slow socket) survive one scavenge but not the next: scavenging
+ * early would promote those that live a little longer than its interval,
+ * garbage for mark-compacts to find (LRANGE_600 at -P 16 took 5,841
+ * collections and a 10.9 ms scavenge when pacing went on survival alone),
+ * so they end the pacing within a few of its scavenges. It runs from the
+ * server's turns (a look at the heap at most every POLL_MS, half a
+ * microsecond), never on a timer, so an idle server is never woken for
+ * it. Only for a process that is nothing but the server (sluice-server);
+ * a semi-space size given to node itself stands, unpaced.
  */
 export function scavengePacer(gc: Gc = v8Gc()): ScavengePacer | null {
   if (givenToNode('--max-semi-space-size') || givenToNode('--min-semi-space-size')) return null;
-  /** The new space in use right after the last scavenge seen, and at the last poll. */
-  let base = newSpaceUsed();
-  let last = base;
+  const now = used({ young: 0, old: 0 });
+  /** The heap at the last poll, and the young generation's use right after the last scavenge seen. */
+  const last = { ...now };
+  let base = now.young;
   let lastPoll = -Infinity;
   let pacing = false;
   let probeDue = true;
-  let lowSurvival = 0;
+  /** What the pacer's last scavenge kept in the new space (0 when it was not pacing), and the old generation's use right after it. */
+  let kept = 0;
+  let oldAfter = 0;
+  /** Paced scavenges in a row that did not find the load keeping what it writes. */
+  let misses = 0;
   let scavenges = 0;
 
-  const scavenge = (used: number): boolean => {
+  /**
+   * Runs a scavenge of the pacer's; answers whether it found the load
+   * keeping what it writes. What it promoted is told by the old
+   * generation's growth, unless that shrank since the last one (a
+   * mark-compact, or sweeping after one, frees old space as it goes):
+   * then only the survival counts.
+   */
+  const scavenge = (): boolean => {
+    const before = now.young;
+    const oldBefore = now.old;
     gc({ type: 'minor' });
     scavenges++;
-    base = last = newSpaceUsed();
-    return base >= used * HIGH_SURVIVAL;
+    used(now);
+    const keepsMuch = now.young >= before * HIGH_SURVIVAL;
+    const judged = kept !== 0 && oldBefore >= oldAfter && now.old >= oldBefore;
+    const promotedKept = !judged || now.old - oldBefore >= kept * KEPT_SHARE;
+    oldAfter = now.old;
+    return keepsMuch && promotedKept;
   };
 
   return {
-    poll(now: number): number {
-      if (now - lastPoll >= IDLE_GAP_MS) probeDue = true;
-      lastPoll = now;
-      const used = newSpaceUsed();
-      if (used < last) {
+    poll(time: number): number {
+      if (time - lastPoll >= IDLE_GAP_MS) probeDue = true;
+      lastPoll = time;
+      used(now);
+      if (now.young < last.young) {
         // V8 scavenged since the last poll: what is in use now is what it left, and the little allocated since.
-        base = used;
-        if (used >= SURVIVORS_THAT_START_PACING && !pacing) {
+        base = now.young;
+        if (!pacing && now.old - last.old >= PROMOTION_THAT_STARTS_PACING) {
           pacing = true;
-          lowSurvival = 0;
+          kept = 0;
+          misses = 0;
         }
       }
-      last = used;
-      if (used - base < PACED_ALLOCATION || !(pacing || probeDue)) return now + POLL_MS;
-      if (pacing) {
-        lowSurvival = scavenge(used) ? 0 : lowSurvival + 1;
-        if (lowSurvival >= LOW_SURVIVAL_STREAK) pacing = false;
-      } else {
+      if (now.young - base >= PACED_ALLOCATION && (pacing || probeDue)) {
         probeDue = false;
-        pacing = scavenge(used);
-        lowSurvival = 0;
+        const keeping = scavenge();
+        // A probe decides at once; pacing ends after MISSES_THAT_END_PACING misses in a row.
+        misses = keeping ? 0 : misses + 1;
+        if (!pacing) pacing = keeping;
+        else if (misses >= MISSES_THAT_END_PACING) pacing = false;
+        kept = pacing ? now.young : 0;
+        base = now.young;
       }
-      return now + POLL_MS;
+      last.young = now.young;
+      last.old = now.old;
+      return time + POLL_MS;
     },
     get pacing() {
       return pacing;

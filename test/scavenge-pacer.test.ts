@@ -58,6 +58,19 @@ const GARBAGE = `
   console.log(JSON.stringify({ afterFirst, pacing: pacer.pacing, scavenges: pacer.scavenges, sink: sink.turn }));
 `;
 
+/** A load whose objects live for the ten turns after their own (about 1 MB in flight at any time), then die: nothing is kept. */
+const IN_FLIGHT = `
+  const window = [];
+  for (let turn = 0; turn < 800; turn++) {
+    poll();
+    const batch = [];
+    for (let i = 0; i < 2000; i++) batch.push({ turn, i, s: 'v' + i });
+    window.push(batch);
+    if (window.length > 10) window.shift();
+  }
+  console.log(JSON.stringify({ pacing: pacer.pacing, scavenges: pacer.scavenges, inFlight: window.length }));
+`;
+
 describe("sluice-server's scavenge pacer", () => {
   beforeAll(() => ensureBuild(), 120_000);
 
@@ -69,6 +82,13 @@ describe("sluice-server's scavenge pacer", () => {
     const worstUnpaced = Math.max(...unpaced.copied);
     expect(worstUnpaced).toBeGreaterThan(4 * MIB);
     expect(Math.max(...paced.copied)).toBeLessThan(worstUnpaced / 2);
+  });
+
+  test('objects that are only in flight, alive at one scavenge and dead by the next, end the pacing within three scavenges of its own', () => {
+    const { state } = run(IN_FLIGHT, true);
+    expect(state).toMatchObject({ pacing: false, inFlight: 10 });
+    expect(state.scavenges as number).toBeGreaterThanOrEqual(1);
+    expect(state.scavenges as number).toBeLessThanOrEqual(3);
   });
 
   test('a load that keeps nothing gets one probe scavenge per burst of work and is never paced', () => {
