@@ -3,24 +3,24 @@ import { givenToNode } from './node-flags.js';
 import { type Gc, v8Gc } from './v8-gc.js';
 
 /** While pacing, a scavenge runs once this much has been allocated since the last one. */
-export const PACED_ALLOCATION = 3 * 1024 * 1024;
+const PACED_ALLOCATION = 3 * 1024 * 1024;
 /**
  * A scavenge that keeps this share of the new space or more found a load
  * that keeps what arrives, or objects caught in flight (replies waiting
  * for their socket, say); under less, a load that keeps nothing.
  */
-export const HIGH_SURVIVAL = 0.1;
+const HIGH_SURVIVAL = 0.1;
 /**
  * Which of the two it was, the next scavenge tells: what a load keeps is
  * still alive then and is promoted, at least this share of what the one
  * before kept, while what was in flight has mostly died.
  */
-export const KEPT_SHARE = 0.5;
+const KEPT_SHARE = 0.5;
 /**
  * A scavenge of V8's that promoted this much copied what the one before
  * had kept and found still alive: a load that keeps what it writes.
  */
-export const PROMOTION_THAT_STARTS_PACING = 1024 * 1024;
+const PROMOTION_THAT_STARTS_PACING = 1024 * 1024;
 /** Paced scavenges in a row that find the load not keeping what it writes (see scavenge) end the pacing. */
 const MISSES_THAT_END_PACING = 2;
 /** How often, in ms of the server's turns, the pacer looks at the heap. */
@@ -30,7 +30,7 @@ const IDLE_GAP_MS = 50;
 
 export interface ScavengePacer {
   /**
-   * Called as the server's turns start (Server.turnHook), with
+   * Called as the server's turns start (Server.setTurnHook), with
    * performance.now(); answers when it wants to be called next.
    */
   poll(now: number): number;
