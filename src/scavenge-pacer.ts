@@ -1,6 +1,6 @@
 import v8 from 'node:v8';
 import { givenToNode } from './node-flags.js';
-import { type Gc, v8Gc } from './v8-gc.js';
+import { v8Gc } from './v8-gc.js';
 
 /** While pacing, a scavenge runs once this much has been allocated since the last one. */
 const PACED_ALLOCATION = 3 * 1024 * 1024;
@@ -81,8 +81,9 @@ function used(into: Used): Used {
  * it. Only for a process that is nothing but the server (sluice-server);
  * a semi-space size given to node itself stands, unpaced.
  */
-export function scavengePacer(gc: Gc = v8Gc()): ScavengePacer | null {
+export function scavengePacer(): ScavengePacer | null {
   if (givenToNode('--max-semi-space-size') || givenToNode('--min-semi-space-size')) return null;
+  const gc = v8Gc();
   const now = used({ young: 0, old: 0 });
   /** The heap at the last poll, and the young generation's use right after the last scavenge seen. */
   const last = { ...now };

@@ -129,11 +129,10 @@ export class RequestParser {
   private bigArgNeed = 0;
   /**
    * The buffers of the big bulks of the request being framed, by argument
-   * index; then, once it is handed to the sink, of that request
-   * (`requestArgv`) until the next one. See argBytes.
+   * index (the argv's own BIG_ARGS, null while it has none).
    */
   private bigArgs: BigArg[] | null = null;
-  private requestBigArgs: BigArg[] | null = null;
+  /** The request with big bulks handed out last, whose buffers argBytes lends until the next one. */
   private requestArgv: string[] | null = null;
   private stopped = false;
   private failed = false;
@@ -583,7 +582,6 @@ export class RequestParser {
     this.argv = [];
     this.argvCharge = 0;
     if (this.bigArgs !== null) {
-      this.requestBigArgs = this.bigArgs;
       this.requestArgv = argv;
       this.bigArgs = null;
     }
@@ -606,7 +604,7 @@ export class RequestParser {
    */
   argBytes(argv: readonly string[], i: number): BigArg | null {
     if (argv !== this.requestArgv) return null;
-    return this.requestBigArgs![i] ?? null;
+    return (argv as ArgvWithBigArgs)[BIG_ARGS]![i] ?? null;
   }
 
   /**
@@ -621,9 +619,7 @@ export class RequestParser {
 
   /** Lets go of the last request's big buffers (its command has run), so an idle connection holds none. */
   forgetRequestBytes(): void {
-    if (this.requestArgv === null) return;
     this.requestArgv = null;
-    this.requestBigArgs = null;
   }
 
   /** Moves a large partial bulk into its own buffer so later chunks are copied (amortised) once. */
