@@ -174,6 +174,25 @@ function throughputTable(results, hasRedis) {
   return { columns, rows };
 }
 
+/**
+ * Every round's p99 of each test, in round order, for both servers: the
+ * medians above hide how far one server's rounds spread, and a p99 ratio
+ * near its target is decided by that spread rather than by the servers.
+ */
+function roundsTable(results, hasRedis) {
+  const columns = [
+    { title: 'test' },
+    { title: 'pipeline', right: true },
+    { title: 'Sluice p99 by round, ms', right: true },
+    { title: 'Redis p99 by round, ms', right: true },
+  ];
+  const rounds = (runs) => (runs.length === 0 ? '—' : runs.map((r) => r.p99Ms.toFixed(3)).join(' / '));
+  const rows = results
+    .filter((r) => r.implemented)
+    .map(({ test, pipeline, runs }) => [test.label, `-P ${pipeline}`, rounds(runs.sluice), hasRedis ? rounds(runs.redis) : 'not installed']);
+  return { columns, rows };
+}
+
 function memoryTable(keys, sluice, redis) {
   const columns = [
     { title: 'server' },
@@ -215,6 +234,12 @@ export async function run({ quick, log }) {
     parts.md.push(
       `### Throughput\n\n\`${what}\`, requests per second, and redis-benchmark's p50 and p99 latency. Targets: unpipelined ≥ 1.0× Redis on SET, INCR, LPUSH and MSET; -P 16 ≥ 0.9× on SET, GET, INCR, LPUSH and RPOP, ≥ 0.7× on MSET; p99 ≤ ${P99_TARGET}× Redis's in every row. SET … EX is redis-benchmark's SET with EX 1000 on \`key:__rand_int__\` under -r ${fmtInt(EX_KEYS)} (its other tests write one key), each run followed by a FLUSHALL; no rate target.`,
       renderMarkdown(t.columns, t.rows),
+    );
+    const r = roundsTable(results, hasRedis);
+    parts.text.push('p99 of each round (ms)', renderText(r.columns, r.rows));
+    parts.md.push(
+      `### The p99 of each round\n\nThe p99 latency redis-benchmark reported in each round of the table above, in the order the rounds ran: how far a server's rounds spread, which decides a p99 ratio near its target.`,
+      renderMarkdown(r.columns, r.rows),
     );
   }
 
