@@ -47,6 +47,13 @@ export interface Ctx {
   /** The command was called by a script (Redis's CLIENT_SCRIPT): SORT then orders what it would leave unordered. */
   readonly fromScript: boolean;
   /**
+   * Whether the user the command runs for may read every key with this
+   * command line (Redis's ACLUserCheckCmdWithUnrestrictedKeyAccess): SORT's
+   * BY and GET patterns reach keys that no key spec names, so a user limited
+   * to some keys may not use them.
+   */
+  readsEveryKey(argv: string[]): boolean;
+  /**
    * Parks the running command until one of `keys` (in `db`) holds a value
    * of type `serves`, `deadline` (ms since the epoch, 0: never) passes, or
    * CLIENT UNBLOCK. With no keys and `serves` null, only the deadline or

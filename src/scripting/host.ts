@@ -1,7 +1,6 @@
 import type { Command } from '../core/command.js';
 import type { Ctx } from '../core/context.js';
 import type { Log } from '../core/log.js';
-import type { Database } from '../store/keyspace/database.js';
 
 /**
  * What scripting needs of the server: its commands, a client of its own to
@@ -27,8 +26,8 @@ export interface ScriptHost {
   aclAllows(caller: Ctx, cmd: Command<never>, argv: string[]): boolean;
   /** A command a script called was refused before it ran: its rejected calls and the error statistics count it. */
   rejected(cmd: Command<never> | undefined, error: string): void;
-  /** Selects `db` for the script's client: a script starts in its caller's database. */
-  selectDb(db: Database): void;
+  /** A script starts: its client takes the caller's database and the caller's user. */
+  enter(caller: Ctx): void;
   /** performance.now() as the running command read it when it started. */
   now(): number;
   /** Used memory is over maxmemory (Redis checks it once, as the script's command starts). */

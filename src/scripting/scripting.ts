@@ -89,7 +89,7 @@ export class Scripting {
       return;
     }
     const run = new RunContext(c, name, evalMode, flags, ro, this.host.overMemory(), this.host.now());
-    this.host.selectDb(c.db);
+    this.host.enter(c);
     this.sink.proto = 2;
     const outer = this.current;
     this.current = run;

@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import { Connection } from './connection.js';
 import type { Server } from './server.js';
 import type { TrackingState } from './tracking/tracking-state.js';
+import { readsEveryKey } from './acl/permission-check.js';
 import type { User } from './acl/user.js';
 
 export interface QueuedCommand {
@@ -43,6 +44,11 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   authenticated: boolean;
   /** The ACL user the connection is logged in as (the default user until AUTH). */
   user: User;
+  /**
+   * Acts for no user, as Redis's clients with no user do: the AOF loader's.
+   * The script's client takes its caller's user and this flag at each run.
+   */
+  actsForNoUser: boolean;
   /** Commands queued by MULTI; null outside a transaction. */
   multi: QueuedCommand[] | null = null;
   /** A command failed to queue: EXEC will answer EXECABORT. */
@@ -98,12 +104,14 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     this.user = server.acl.defaultUser;
     this.authenticated = server.acl.startsAuthenticated();
     if (socket !== null) {
+      this.actsForNoUser = false;
       const conn = (this.conn = new Connection(socket, this, server.parserLimits));
       conn.parser.authenticated = this.authenticated;
       this.reply = conn.out;
       this.fd = conn.fd;
     } else {
       this.conn = null;
+      this.actsForNoUser = true;
       this.reply = sink!;
       this.fd = -1;
       this.authenticated = true;
@@ -155,6 +163,12 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   /** Makes an argument the parser left unread a string in `argv`, for what keeps or shows the arguments (the slow log). */
   readUnread(argv: string[]): void {
     this.conn?.parser.readUnread(argv);
+  }
+
+  readsEveryKey(argv: string[]): boolean {
+    if (this.actsForNoUser || this.user.unrestricted) return true;
+    const cmd = this.server.dispatcher.lookup(argv);
+    return cmd !== undefined && readsEveryKey(this.user, cmd, argv);
   }
 
   alsoPropagate(argv: string[]): void {

@@ -37,8 +37,13 @@ export function scriptHost(server: Server, client: () => Client): ScriptHost {
       if (cmd !== undefined) cmd.stats.rejectedCalls++;
       server.stats.countError(error);
     },
-    selectDb(db) {
-      client().db = db;
+    enter(caller) {
+      // Redis's scriptPrepareForRun: the script's client runs in its caller's database, as its caller's user.
+      const c = client();
+      const from = caller as Client;
+      c.db = from.db;
+      c.user = from.user;
+      c.actsForNoUser = from.actsForNoUser;
     },
     now: () => server.dispatcher.stamp,
     overMemory: () => server.memoryLimit !== null && server.memoryLimit.overLimit(),

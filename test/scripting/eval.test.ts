@@ -147,6 +147,49 @@ describe('what Sluice does not have', () => {
   });
 });
 
+/**
+ * Redis 7.2 lets a script set fields of the metatable all strings share, so
+ * that code one user planted runs inside every later script, with that
+ * script's caller's rights (CVE-2025-46818); Redis fixed it later by making
+ * the metatable readonly, and so does Sluice.
+ */
+describe('the string metatable is readonly', () => {
+  const READONLY = /Attempt to modify a readonly table script: /;
+
+  test('no script may set a field of it, by assignment or rawset, nor give it a metatable', async () => {
+    const planted = "function() return 'pwned' end";
+    for (const code of [
+      `getmetatable('').__index = ${planted}`,
+      `getmetatable('abc').__add = ${planted}`,
+      `rawset(getmetatable(''), '__index', ${planted})`,
+      `setmetatable(getmetatable(''), { __index = ${planted} })`,
+    ]) {
+      const r = await evalScript(`${code} return 1`);
+      expect(r.t, code).toBe('error');
+      expect((r as { v: string }).v, code).toMatch(READONLY);
+    }
+    expect(await evalScript("return tostring(('x').foo)")).toEqual(bulk('nil'));
+    expect(await evalScript("return ('x'):upper()")).toEqual(bulk('X'));
+  });
+
+  test("a function cannot plant code in it either, and another user's script is unaffected", async () => {
+    const lib = "#!lua name=plant\nredis.register_function('plant', function() getmetatable('').__index = function() return 'pwned' end return 1 end)";
+    expect(await sluice.conn.call('FUNCTION', 'LOAD', lib)).toEqual(bulk('plant'));
+    const r = await sluice.conn.call('FCALL', 'plant', '0');
+    expect(r).toEqual(err('ERR user_function:2: Attempt to modify a readonly table script: plant, on @user_function:2.'));
+    expect(await sluice.conn.call('ACL', 'SETUSER', 'other', 'on', 'nopass', '+@all', '~*')).toEqual(OK);
+    const other = await RespClient.connect(sluice.port);
+    try {
+      expect(await other.call('AUTH', 'other', 'x')).toEqual(OK);
+      expect(await other.call('EVAL', "return tostring(('x').foo)", '0')).toEqual(bulk('nil'));
+    } finally {
+      other.close();
+      await sluice.conn.call('ACL', 'DELUSER', 'other');
+      await sluice.conn.call('FUNCTION', 'FLUSH');
+    }
+  });
+});
+
 describe('MONITOR and statistics', () => {
   test('MONITOR shows EVAL, then the commands it called as the lua client', async () => {
     const m = await sluice.connect();

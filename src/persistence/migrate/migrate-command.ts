@@ -131,16 +131,34 @@ function settle(c: Ctx, copy: boolean, sent: string[], r: MigrateResult): void {
   c.reply.ok();
 }
 
-/** Redis's migrateGetKeys: the key argument, or every argument after KEYS when the key argument is empty. */
+/** Arguments an option takes, skipped when looking for KEYS: a password may itself read "keys". */
+const OPTION_ARGS: ReadonlyMap<string, number> = new Map([['auth', 1], ['auth2', 2]]);
+
+const MIGRATED: KeyRef['flags'] = ['RW', 'access', 'delete'];
+
+/**
+ * Redis's migrateGetKeys: the key argument, or every argument after KEYS
+ * when the key argument is empty (none when it is not: migrate answers
+ * that error). Each is read and deleted.
+ */
 function migrateKeys(argv: string[]): KeyRef[] {
+  let first = 3;
+  let num = 1;
   for (let i = 6; i < argv.length; i++) {
-    if (argv[i].toLowerCase() !== 'keys') continue;
-    if (argv[3] !== '') return [];
-    const out: KeyRef[] = [];
-    for (let k = i + 1; k < argv.length; k++) out.push({ pos: k, flags: [] });
-    return out;
+    const word = argv[i].toLowerCase();
+    if (word === 'keys') {
+      if (argv[3] !== '') num = 0;
+      else {
+        first = i + 1;
+        num = argv.length - first;
+      }
+      break;
+    }
+    i += OPTION_ARGS.get(word) ?? 0;
   }
-  return [{ pos: 3, flags: [] }];
+  const out: KeyRef[] = [];
+  for (let k = 0; k < num; k++) out.push({ pos: first + k, flags: MIGRATED });
+  return out;
 }
 
 export const migrateCommands: CommandSpec[] = [

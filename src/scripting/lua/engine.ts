@@ -146,11 +146,15 @@ export class LuaEngine {
    * Redis 7's sandbox: reading a global that does not exist raises "Script
    * attempted to access nonexistent global variable 'x'", and the globals
    * and every table reachable from them (libraries, metatables) become
-   * readonly ("Attempt to modify a readonly table").
+   * readonly ("Attempt to modify a readonly table"). So is the metatable
+   * all strings share, as in Redis since CVE-2025-46818: reachable through
+   * getmetatable(''), a field set there would run inside every later
+   * script, with that script's caller's rights.
    */
   sandbox(): void {
     this.globals.metatable = errorMetatable(this.state);
     protectRecursively(this.globals);
+    if (this.state.stringMeta !== null) protectRecursively(this.state.stringMeta);
   }
 }
 

@@ -69,6 +69,18 @@ export function checkCommand(user: User, cmd: Command, argv: string[]): Denial |
   return worst;
 }
 
+/**
+ * Redis's ACLUserCheckCmdWithUnrestrictedKeyAccess for reading: one of the
+ * user's selectors allows the command line and may read every key. SORT
+ * asks it before its BY and GET patterns reach keys no key spec names.
+ */
+export function readsEveryKey(user: User, cmd: Command, argv: string[]): boolean {
+  if (user.unrestricted) return true;
+  let cached: KeyRef[] | null = null;
+  const keys = () => (cached ??= extractKeys(cmd, argv));
+  return user.selectors.some((s) => checkSelector(s, cmd, argv, keys) === null && s.allowsEveryKey(READ));
+}
+
 /** Redis's getAclErrorMessage: `verbose` names the key or channel (ACL DRYRUN). */
 export function denialMessage(d: Denial, user: User, cmd: Command, argv: readonly string[], verbose: boolean): string {
   switch (d.reason) {

@@ -243,6 +243,15 @@ export class Selector {
     return false;
   }
 
+  /**
+   * Redis's ACLSelectorHasUnrestrictedKeyAccess: any key at all may be used
+   * with `needs` (allkeys, or a `*` pattern granting it), which is what a
+   * command reaching keys by pattern (SORT's BY and GET) must have.
+   */
+  allowsEveryKey(needs: number): boolean {
+    return this.allKeys || this.patterns.some((p) => (p.flags & needs) === needs && p.pattern === '*');
+  }
+
   /** A channel named by PUBLISH/SUBSCRIBE matches a pattern; a PSUBSCRIBE pattern must equal one. */
   allowsChannel(channel: string, isPattern: boolean): boolean {
     if (this.allChannels) return true;

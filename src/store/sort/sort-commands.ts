@@ -87,7 +87,7 @@ function store(c: Ctx, s: Sorted, gets: readonly string[], dst: string, makeList
 }
 
 function sortGeneric(c: Ctx, argv: string[], readonly: boolean, makeList: ListMaker): void {
-  const o = parseSortOptions(argv, readonly);
+  const o = parseSortOptions(argv, readonly, argv.length === 2 || c.readsEveryKey(argv));
   const sorted = order(c, sortable(c.db.read(argv[1])), o);
   if (o.store === null) reply(c, sorted, o.gets);
   else store(c, sorted, o.gets, o.store, makeList);

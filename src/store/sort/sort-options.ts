@@ -1,7 +1,7 @@
+import { cString } from '../../core/c-string.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import { intArg } from '../../core/numbers.js';
 import { optionWord } from '../../core/options.js';
-import { cString } from './sort-pattern.js';
 
 /** SORT's options as sortCommandGeneric reads them, the last of each kind winning. */
 export interface SortOptions {
@@ -20,11 +20,21 @@ export interface SortOptions {
 }
 
 /**
- * Reads SORT's options from argv[2] on. An option missing its arguments is a
- * syntax error, as is STORE in SORT_RO; a bad LIMIT number fails as Redis's
- * getLongFromObjectOrReply does. Nothing is looked up before all are read.
+ * Refusals of the options that reach keys by pattern, for a user that may
+ * not read every key: what those keys hold would leak past the user's key
+ * patterns (a GET of any kind, even `#`, and a BY that sorts).
  */
-export function parseSortOptions(argv: readonly string[], readonly: boolean): SortOptions {
+const BY_DENIED = 'ERR BY option of SORT denied due to insufficient ACL permissions.';
+const GET_DENIED = 'ERR GET option of SORT denied due to insufficient ACL permissions.';
+
+/**
+ * Reads SORT's options from argv[2] on, in order, the first bad one
+ * answering. An option missing its arguments is a syntax error, as is STORE
+ * in SORT_RO; a bad LIMIT number fails as Redis's getLongFromObjectOrReply
+ * does; GET and a sorting BY need `readsEveryKey`. Nothing is looked up
+ * before all are read.
+ */
+export function parseSortOptions(argv: readonly string[], readonly: boolean, readsEveryKey: boolean): SortOptions {
   const o: SortOptions = { desc: false, alpha: false, offset: 0, count: -1, by: null, dontSort: false, gets: [], store: null };
   for (let j = 2; j < argv.length; j++) {
     const left = argv.length - j - 1;
@@ -45,7 +55,9 @@ export function parseSortOptions(argv: readonly string[], readonly: boolean): So
       o.by = argv[++j];
       // A later BY with '*' does not undo an earlier constant one, in Redis either.
       if (!cString(o.by).includes('*')) o.dontSort = true;
+      else if (!readsEveryKey) throw new CommandError(BY_DENIED);
     } else if (word === 'get' && left >= 1) {
+      if (!readsEveryKey) throw new CommandError(GET_DENIED);
       o.gets.push(argv[++j]);
     } else {
       throw new CommandError(SYNTAX);

@@ -3,7 +3,8 @@ import { CommandError } from '../../core/errors.js';
 import { smallInt } from '../../core/numbers.js';
 import { strtod } from '../zset/strtod.js';
 import { partialSort } from '../../core/pqsort.js';
-import { cString, lookupByPattern } from './sort-pattern.js';
+import { cString } from '../../core/c-string.js';
+import { lookupByPattern } from './sort-pattern.js';
 
 const NOT_DOUBLE = "ERR One or more scores can't be converted into double";
 

@@ -1,14 +1,9 @@
+import { cString } from '../../core/c-string.js';
 import type { Ctx } from '../../core/context.js';
 import { HashValue } from '../hash/hash-value.js';
 import { liveValue } from '../hash/hash-access.js';
 import { isString } from '../keyspace/value.js';
 import { stringText } from '../string/string-values.js';
-
-/** The part of a string C code sees: Redis searches patterns with strchr and strstr, which stop at a NUL. */
-export function cString(s: string): string {
-  const nul = s.indexOf('\0');
-  return nul === -1 ? s : s.slice(0, nul);
-}
 
 /**
  * Redis's lookupKeyByPattern, for BY and GET: '#' is the element itself;
