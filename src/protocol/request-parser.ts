@@ -330,7 +330,7 @@ export class RequestParser {
    */
   private wholeRequest(): string[] | null {
     const buf = this.buf;
-    const n = scanDecimalHeader(buf, this.pos);
+    const n = scanDecimalHeader(buf, this.pos, STAR);
     if (n <= 0 || n > MAX_MULTIBULK || (!this.authenticated && n > UNAUTH_MAX_MULTIBULK)) return null;
     const maxBulk = this.authenticated ? Math.min(this.limits.maxBulkLen, BIG_ARG_THRESHOLD) : Math.min(UNAUTH_MAX_BULK, BIG_ARG_THRESHOLD);
     // The charge stays far below the limit unless the limit is tiny: checked in full, as the general path would.
@@ -350,8 +350,7 @@ export class RequestParser {
     let unreadStart = 0;
     let unreadLength = 0;
     for (let i = 0; i < n; i++) {
-      if (p >= buf.length || buf[p] !== 36 /* '$' */) return null;
-      const len = scanDecimalHeader(buf, p);
+      const len = scanDecimalHeader(buf, p, DOLLAR);
       if (len < 0 || len > maxBulk) return null;
       p = scannedHeaderEnd;
       if (p + len + 2 > buf.length) return null;
@@ -416,7 +415,7 @@ export class RequestParser {
 
   private parseMultibulk(): string[] | null {
     const buf = this.buf;
-    const quick = scanDecimalHeader(buf, this.pos);
+    const quick = scanDecimalHeader(buf, this.pos, STAR);
     if (quick >= 0 && quick <= MAX_MULTIBULK && (this.authenticated || quick <= UNAUTH_MAX_MULTIBULK)) {
       this.pos = scannedHeaderEnd;
       if (quick === 0) return [];
@@ -462,7 +461,7 @@ export class RequestParser {
     while (this.multibulkLeft > 0) {
       if (this.bulkLen === -1) {
         if (this.pos >= buf.length) return null;
-        const quick = scanDecimalHeader(buf, this.pos);
+        const quick = scanDecimalHeader(buf, this.pos, DOLLAR);
         if (quick >= 0 && quick <= this.limits.maxBulkLen && quick <= MAX_ARG_LENGTH && (this.authenticated || quick <= UNAUTH_MAX_BULK)) {
           this.pos = scannedHeaderEnd;
           this.bulkLen = quick;
@@ -666,15 +665,18 @@ function bigArgCap(need: number): number {
 /** Where the line read by the last successful scanDecimalHeader ends (past its CRLF). */
 let scannedHeaderEnd = 0;
 
+const STAR = 42;
+const DOLLAR = 36;
+
 /**
- * The common case of a `*N` or `$N` header in one pass: a type byte, 1 to 15
- * plain digits without a leading zero, CR, and at least one byte more in the
- * buffer. Returns N (and sets scannedHeaderEnd), or -1 for anything else,
- * which the general path then waits for or rejects with Redis's error.
+ * The common case of a `*N` or `$N` header in one pass: the `type` byte
+ * asked for, 1 to 15 plain digits without a leading zero, CR, and at least
+ * one byte more in the buffer. Returns N (and sets scannedHeaderEnd), or -1
+ * for anything else, which the general path then waits for or rejects with
+ * Redis's error (a `*` where a bulk's `$` belongs is a protocol error).
  */
-function scanDecimalHeader(buf: Buffer, start: number): number {
-  const type = buf[start];
-  if (type !== 36 && type !== 42) return -1;
+function scanDecimalHeader(buf: Buffer, start: number, type: typeof STAR | typeof DOLLAR): number {
+  if (start >= buf.length || buf[start] !== type) return -1;
   const end = Math.min(buf.length, start + 17);
   let i = start + 1;
   let n = 0;

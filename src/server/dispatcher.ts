@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { cString } from '../core/c-string.js';
 import { CommandError, OOM, wrongArity } from '../core/errors.js';
 import { argvCharge, MAX_MULTIBULK } from '../protocol/limits.js';
 import type { Client } from './client.js';
@@ -137,7 +138,7 @@ export class Dispatcher {
     if (cmd === undefined) {
       const top = server.commands.get(argv[0].toLowerCase());
       if (top !== undefined) {
-        this.reject(c, null, argv, `ERR unknown subcommand '${argv[1].slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`);
+        this.reject(c, null, argv, `ERR unknown subcommand '${cString(argv[1]).slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`);
       } else {
         this.reject(c, null, argv, unknownCommandError(argv));
       }
@@ -322,12 +323,13 @@ export class Dispatcher {
   }
 }
 
+/** Redis formats the names and arguments with %s, so each shows up to its first NUL. */
 function unknownCommandError(argv: string[]): string {
   let args = '';
   for (let i = 1; i < argv.length && args.length < UNKNOWN_ARGS_QUOTE; i++) {
-    args += `'${argv[i].slice(0, UNKNOWN_ARGS_QUOTE - args.length)}' `;
+    args += `'${cString(argv[i]).slice(0, UNKNOWN_ARGS_QUOTE - args.length)}' `;
   }
-  return `ERR unknown command '${argv[0].slice(0, 128)}', with args beginning with: ${args}`;
+  return `ERR unknown command '${cString(argv[0]).slice(0, 128)}', with args beginning with: ${args}`;
 }
 
 export { CommandError };

@@ -16,6 +16,12 @@ export interface TranscriptOptions {
    * ECHOes a marker; before AUTH a no-auth command must be used instead.
    */
   marker?: { argv: string[]; is: (r: Resp) => boolean } | null;
+  /**
+   * Half-closes the connection after the input (with no marker): the server
+   * answers what it framed, meets end of file, and hangs up, so that input
+   * that may leave a request open needs no marker and no deadline.
+   */
+  endInput?: boolean;
 }
 
 /** Long enough for any case on a loaded machine; only input that leaves a request open ever waits this long. */
@@ -72,6 +78,7 @@ export function transcript(port: number, chunks: (string | Buffer)[], opts: Tran
         if (done) return;
         await new Promise<void>((res) => socket.write(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk, () => res()));
       }
+      if (opts.endInput === true && !done) socket.end();
     });
   });
 }
