@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { RunningServer } from '../../../src/index.js';
 import { aofCommands, readAof } from '../../helpers/aof.js';
@@ -34,5 +36,20 @@ describe('SORT in the AOF', () => {
     await t.stop(first);
     const again = await start(dir);
     expect([await again.c.call('LRANGE', 'd1', '0', '-1'), await again.c.call('LRANGE', 'd2', '0', '-1')]).toEqual(before);
+  });
+
+  test('replaying the AOF acts for no user: a SORT with patterns replays when the default user is limited', async () => {
+    const dir = t.tmp();
+    const first = await start(dir);
+    const c = first.c;
+    await c.call('RPUSH', 'l', 'b', 'a');
+    await c.call('MSET', 'w_a', '2', 'w_b', '1');
+    expect(await c.call('SORT', 'l', 'BY', 'w_*', 'GET', '#', 'STORE', 'out')).toEqual({ t: 'int', v: '2' });
+    await t.stop(first);
+    const acl = path.join(dir, 'users.acl');
+    writeFileSync(acl, 'user default on nopass ~l ~out +@all\n');
+    const again = await t.start(dir, { 'auto-aof-rewrite-percentage': '0', appendfsync: 'always', aclfile: acl });
+    expect(await again.c.call('SORT', 'l', 'BY', 'w_*')).toEqual({ t: 'error', v: 'ERR BY option of SORT denied due to insufficient ACL permissions.' });
+    expect(await again.c.call('LRANGE', 'out', '0', '-1')).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'b' }, { t: 'bulk', v: 'a' }] });
   });
 });
