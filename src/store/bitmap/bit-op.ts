@@ -75,7 +75,7 @@ export function bitop(c: Ctx, argv: string[]): void {
       else if (op === 'and') out.fill(0);
     }
   }
-  c.db.set(dest, maxLen >= BYTES_FROM ? MutableString.fromBytes(out) : new MutableString(out.latin1Slice(0, maxLen)));
+  c.db.setKey(dest, maxLen >= BYTES_FROM ? MutableString.fromBytes(out) : new MutableString(out.latin1Slice(0, maxLen)));
   c.keyspace.notify(c.db, '$', 'set', dest);
   c.reply.integer(maxLen);
 }

@@ -32,6 +32,12 @@ export interface WatchedKey {
   stale: boolean;
 }
 
+/** What storing over an existing key does to its access clock (see Database.write). */
+type Replaced = 0 | 1 | 2;
+const KEEP = 0;
+const TOUCH = 1;
+const FRESH = 2;
+
 /**
  * One of the numbered databases: the key→value dictionary, the key→deadline
  * dictionary (ms since epoch) for keys with a TTL, and the WATCH registry.
@@ -111,10 +117,10 @@ export class Database {
    * Storing a collection tells the blocking registry, which serves clients
    * blocked on the key once the command is over.
    */
-  set(key: string, value: Value, keepTtl = false): void {
+  set(key: string, value: Value, keepTtl = false, touch = false): void {
     if (this.guard !== null) this.guard.before(key);
     if (this.ks.notifyNew && !this.dict.has(key)) this.ks.notify(this, 'n', 'new', key);
-    this.write(key, value);
+    this.write(key, value, touch ? TOUCH : KEEP);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     // modified() less the size hook: write() has counted the new value already.
     this.ks.dirty++;
@@ -123,20 +129,42 @@ export class Database {
   }
 
   /**
-   * Stores in the dictionary, and maxmemory's accounting and the access
-   * clocks hear of it. Only the accounting needs the value replaced, which
-   * the dictionary makes a string of when it kept it as bytes.
+   * Redis's setKey: set, where the key is first looked up to be written
+   * (lookupKeyWrite), so a stale key expires and an existing one counts an
+   * access (its LRU clock or LFU counter moves); set alone keeps the clock
+   * of the value it replaces, as Redis's dbReplaceValue does.
    */
-  private write(key: string, value: Value): void {
-    const sizes = this.ks.sizes;
-    if (sizes === null) {
-      if (this.dict.store(key, value)) this.ks.access?.created(this);
-      return;
+  setKey(key: string, value: Value, keepTtl = false): void {
+    if (this.expires.size !== 0) {
+      this.get(key);
+      this.set(key, value, keepTtl);
+    } else {
+      this.set(key, value, keepTtl, this.ks.touching);
     }
-    const old = this.dict.set(key, value);
-    sizes.stored(this, key, old, value);
-    if (old === undefined) this.ks.access?.created(this);
-    else if (old !== value) discard(old);
+  }
+
+  /**
+   * Stores in the dictionary, and maxmemory's accounting and the access
+   * clocks hear of it: a new key's clock starts, a replaced value's is
+   * kept, moved by an access or started again, as `replaced` says. Only
+   * the accounting needs the value replaced, which the dictionary makes a
+   * string of when it kept it as bytes.
+   */
+  private write(key: string, value: Value, replaced: Replaced): void {
+    const sizes = this.ks.sizes;
+    let created: boolean;
+    if (sizes === null) {
+      created = this.dict.store(key, value);
+    } else {
+      const old = this.dict.set(key, value);
+      sizes.stored(this, key, old, value);
+      created = old === undefined;
+      if (!created && old !== value) discard(old);
+    }
+    const access = this.ks.access;
+    if (access === null) return;
+    if (created || replaced === FRESH) access.created(this);
+    else if (replaced === TOUCH) access.touch(this);
   }
 
   /** Tells the blocking registry a key now holds `value`: a collection may serve waiters, a string ends a stream. */
@@ -169,12 +197,12 @@ export class Database {
    * Stores a value with a deadline (-1: none) without breaking WATCH, for
    * commands that move keys (RENAME, MOVE, COPY) and signal themselves.
    * Like Redis, which deletes the target and adds it anew, the key counts
-   * as new even when it replaces one.
+   * as new even when it replaces one, its access clock started again.
    */
   put(key: string, value: Value, deadline: number): void {
     if (this.guard !== null) this.guard.before(key);
     if (this.ks.notifyNew) this.ks.notify(this, 'n', 'new', key);
-    this.write(key, value);
+    this.write(key, value, FRESH);
     if (this.ks.waiters !== null) this.stored(key, value);
     if (deadline !== -1) this.expires.set(key, deadline);
     else if (this.expires.size !== 0) this.expires.delete(key);

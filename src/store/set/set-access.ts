@@ -62,7 +62,7 @@ export function replySet(c: Ctx, set: SetValue): void {
 export function storeResult(c: Ctx, dst: string, result: SetValue, event: string): void {
   const n = result.size;
   if (n > 0) {
-    c.db.set(dst, result);
+    c.db.setKey(dst, result);
     c.reply.integer(n);
     c.keyspace.notify(c.db, 's', event, dst);
   } else {

@@ -77,7 +77,7 @@ function store(c: Ctx, s: Sorted, gets: readonly string[], dst: string, makeList
   }
   const ks = c.keyspace;
   if (out.length > 0) {
-    c.db.set(dst, makeList(out, c.config.num('list-max-listpack-size')));
+    c.db.setKey(dst, makeList(out, c.config.num('list-max-listpack-size')));
     ks.notify(c.db, 'l', 'sortstore', dst);
     ks.dirty += out.length - 1;
   } else if (c.db.delete(dst)) {

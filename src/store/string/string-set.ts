@@ -94,12 +94,15 @@ function setGeneric(c: Ctx, argv: string[], key: string, valueAt: number, opts: 
   const at = opts.expire === undefined ? undefined : deadline(c, opts.expire, flags, argv[0].toLowerCase());
   let old: StringValue | undefined;
   let found: boolean;
+  // Redis's SET looks the key up to write it once (an access), after GET's own read.
+  let lookedUp = false;
   if (flags & GET) {
     old = readString(c, key);
     found = old !== undefined;
   } else if (flags & (NX | XX) || c.db.expires.size !== 0) {
     // The lookup also expires a stale key first (propagating its DEL), as Redis's SET does.
     found = c.db.get(key) !== undefined;
+    lookedUp = true;
   } else {
     found = false;
   }
@@ -109,7 +112,10 @@ function setGeneric(c: Ctx, argv: string[], key: string, valueAt: number, opts: 
     else c.reply.nullBulk();
     return;
   }
-  c.db.set(key, storedString(c, argv, valueAt), at !== undefined || (flags & KEEPTTL) !== 0);
+  const value = storedString(c, argv, valueAt);
+  const keepTtl = at !== undefined || (flags & KEEPTTL) !== 0;
+  if (lookedUp) c.db.set(key, value, keepTtl);
+  else c.db.setKey(key, value, keepTtl);
   const ks = c.keyspace;
   ks.notify(c.db, '$', 'set', key);
   if (at !== undefined) {

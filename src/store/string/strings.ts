@@ -23,7 +23,7 @@ function get(c: Ctx, argv: string[]): void {
 function getset(c: Ctx, argv: string[]): void {
   const key = argv[1];
   const old = readString(c, key);
-  c.db.set(key, argv[2]);
+  c.db.setKey(key, argv[2]);
   c.keyspace.notify(c.db, '$', 'set', key);
   if (c.propagating) c.propagateArgv = ['SET', key, argv[2]];
   if (old === undefined) c.reply.nullBulk();
@@ -57,9 +57,10 @@ function checkPairs(argv: string[]): void {
   if (argv.length % 2 === 0) throw new CommandError(wrongArity(argv[0].toLowerCase()));
 }
 
+/** MSET's keys may exist, so each is looked up to be written (Redis's setKey); MSETNX's are all new. */
 function setPairs(c: Ctx, argv: string[]): void {
   for (let i = 1; i < argv.length; i += 2) {
-    c.db.set(argv[i], argv[i + 1]);
+    c.db.setKey(argv[i], argv[i + 1]);
     c.keyspace.notify(c.db, '$', 'set', argv[i]);
   }
 }

@@ -41,7 +41,7 @@ export function membersRemoved(c: Ctx, key: string, z: ZSetValue, event: string,
  */
 export function storeResult(c: Ctx, dst: string, z: ZSetValue, event: string): void {
   if (z.size > 0) {
-    c.db.set(dst, z);
+    c.db.setKey(dst, z);
     c.keyspace.notify(c.db, 'z', event, dst);
   } else if (c.db.delete(dst)) {
     c.keyspace.notify(c.db, 'g', 'del', dst);
