@@ -24,8 +24,8 @@ function whole(fields: boolean, values: boolean) {
 }
 
 /**
- * HSCAN. A packed hash is returned whole with cursor 0, whatever the cursor,
- * as Redis returns a listpack; a table is walked by position (see
+ * HSCAN. A listpack is returned whole with cursor 0, whatever the cursor,
+ * as Redis returns one; a hashtable is walked by position (see
  * DenseTable.scanPositions for the cursor and its guarantee). As in Redis
  * the cursor is read before the key, and the options only once the key is
  * known to be a hash; fields past their deadline are left out, not expired.
@@ -42,7 +42,7 @@ function hscan(c: Ctx, argv: string[]): void {
   const { count, pattern } = parseScanOptions(argv, 3, false);
   const out: string[] = [];
   let next = 0;
-  const table = hash.large;
+  const table = hash.scanTable();
   const now = c.keyspace.now;
   if (table === null) {
     hash.forEach((f, v) => {

@@ -116,6 +116,17 @@ export class HashValue implements TypedValue {
     return this.table;
   }
 
+  /**
+   * The table HSCAN walks, or null for a listpack, which it returns whole:
+   * a hash Redis holds as a hashtable but kept packed here becomes a table
+   * now, so that HSCAN pages it by COUNT as Redis's does (clients such as
+   * BullMQ read a page's size from it).
+   */
+  scanTable(): DenseMap<string> | null {
+    if (this.tableEncoded && this.table === null) this.convert();
+    return this.table;
+  }
+
   private get stride(): number {
     return this.volatile ? 3 : 2;
   }

@@ -1,4 +1,17 @@
-import { c, differential, fails, sameType, unordered } from '../../helpers/differential.js';
+import { c, differential, fails, masked, sameType, unordered } from '../../helpers/differential.js';
+import type { Resp } from '../../helpers/resp-client.js';
+
+/**
+ * A SCAN page as what a paging client relies on: whether the walk is over,
+ * and whether the page holds from `atLeast` up to (not including) all 72
+ * fields when it is not, since a hashtable's buckets may add a few past COUNT.
+ */
+const scanPage = (atLeast: number) => (r: Resp): Resp => {
+  if (r.t !== 'array' || r.v === null || r.v[0].t !== 'bulk' || r.v[1].t !== 'array') return r;
+  const done = r.v[0].v === '0';
+  const n = (r.v[1].v?.length ?? 0) / 2;
+  return { t: 'simple', v: done ? `done with ${n}` : n >= atLeast && n < 72 ? 'a page' : `a page of ${n}` };
+};
 
 /**
  * Every hash command, option and error, side by side with a real
@@ -220,6 +233,13 @@ const cases = {
     c('HRANDFIELD', 'one', '-3'),
     c('HRANDFIELD', 'one', '-3', 'WITHVALUES'),
     c('HRANDFIELD', 'one', '1', 'WITHVALUES'),
+  ],
+  // BullMQ pages a job's processed children with HSCAN COUNT 50 and reads the page's size.
+  'HSCAN over a hashtable made by long values pages by COUNT': [
+    c('HSET', 'h', ...Array.from({ length: 72 }, (_, i) => [`bull:q:child${i}`, 'v'.repeat(70)]).flat()),
+    c('OBJECT', 'ENCODING', 'h'),
+    masked(scanPage(50), 'HSCAN', 'h', '0', 'COUNT', '50'),
+    masked(scanPage(72), 'HSCAN', 'h', '0', 'COUNT', '100'),
   ],
   'HSCAN over a packed hash: everything at once, cursor 0': [
     c('HSCAN', 'nokey', '0'),
