@@ -83,6 +83,23 @@ describe('sluice-server', () => {
     expect(existsSync(path.join(dir, 'data1'))).toBe(true);
   });
 
+  // `docker stop` signals the process it started: npm, when the image runs `npm start`.
+  test('npm start is stopped by a SIGTERM to npm: the script execs the server, so npm signals it directly', async () => {
+    const port = await freePort();
+    const npm = spawn('npm', ['start', '--silent', '--', '--port', String(port), '--dir', path.join(dir, 'npm-start')], {
+      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(npm);
+    const exited = new Promise<void>((resolve) => npm.on('close', () => resolve()));
+    const r: Run = { child: npm, stdout: () => '', stderr: () => '', exit: exited.then(() => ({ code: 0, signal: null })) };
+    const c = await connectWhenUp(port, r);
+    expect(await c.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
+    npm.kill('SIGTERM');
+    await exited;
+    await c.closed;
+    await expect(RespClient.connect(port)).rejects.toThrow();
+  });
+
   test('used_memory_startup leaves out the garbage of starting up, so a maxmemory just above used_memory still takes writes', async () => {
     const port = await freePort();
     const r = sluice('--port', String(port), '--dir', path.join(dir, 'data-startup-memory'));
