@@ -20,10 +20,16 @@ async function config(conn: RespClient, ...pairs: string[]): Promise<void> {
   expect(await conn.call('CONFIG', 'SET', ...pairs)).toEqual({ t: 'simple', v: 'OK' });
 }
 
-/** Turns the accounting on, then sets maxmemory `room` bytes above what is in use now. */
+/** What maxmemory is compared with, as Redis defines it: used_memory less mem_not_counted_for_evict. */
+async function counted(conn: RespClient): Promise<number> {
+  const mem = await info(conn, 'memory');
+  return Number(mem.used_memory) - Number(mem.mem_not_counted_for_evict);
+}
+
+/** Turns the accounting on, then sets maxmemory `room` bytes above what counts now. */
 async function limitAbove(conn: RespClient, room: number): Promise<number> {
   await config(conn, 'maxmemory', '1gb');
-  const used = Number((await info(conn, 'memory')).used_memory);
+  const used = await counted(conn);
   await config(conn, 'maxmemory', String(used + room));
   return used + room;
 }
@@ -34,6 +40,15 @@ afterEach(async () => {
 });
 
 describe('maxmemory under noeviction', () => {
+  test("the start-up counts as Redis's does, about 1 MB: the rest is mem_not_counted_for_evict", async () => {
+    const conn = sluice.conn;
+    await config(conn, 'maxmemory', '1gb');
+    const mem = await info(conn, 'memory');
+    const startup = Number(mem.used_memory_startup);
+    expect(Number(mem.mem_not_counted_for_evict)).toBe(Math.max(0, startup - 1024 * 1024));
+    expect(await counted(conn)).toBeLessThan(Number(mem.used_memory) - startup + 1024 * 1024 + 1);
+  });
+
   test('writes that may grow the dataset are refused once past the limit; reads and deletes go on, and a delete makes room', async () => {
     const conn = sluice.conn;
     const limit = await limitAbove(conn, 100_000);
@@ -45,8 +60,8 @@ describe('maxmemory under noeviction', () => {
     expect(stored).toBeGreaterThan(200);
     expect(stored).toBeLessThan(500);
     const mem = await info(conn, 'memory');
-    expect(Number(mem.used_memory)).toBeGreaterThan(limit);
-    expect(Number(mem.used_memory)).toBeLessThan(limit + 1000);
+    expect(await counted(conn)).toBeGreaterThan(limit);
+    expect(await counted(conn)).toBeLessThan(limit + 1000);
     expect(mem.maxmemory).toBe(String(limit));
     expect(mem.maxmemory_policy).toBe('noeviction');
     expect(await conn.call('RPUSH', 'l', 'a')).toEqual(OOM);
@@ -88,8 +103,7 @@ describe('eviction through the server', () => {
     await config(conn, 'maxmemory-policy', 'allkeys-lru');
     const limit = await limitAbove(conn, 100_000);
     for (let i = 0; i < 2000; i++) expect(await conn.call('SET', `k${i}`, VALUE)).toEqual({ t: 'simple', v: 'OK' });
-    const mem = await info(conn, 'memory');
-    expect(Number(mem.used_memory)).toBeLessThanOrEqual(limit + 1000);
+    expect(await counted(conn)).toBeLessThanOrEqual(limit + 1000);
     const evicted = Number((await info(conn, 'stats')).evicted_keys);
     const left = Number((await conn.call('DBSIZE') as { v: string }).v);
     expect(evicted).toBeGreaterThan(1000);
@@ -120,7 +134,7 @@ describe('eviction through the server', () => {
     await config(conn, 'maxmemory', String(limit - 1_000_000));
     expect(await conn.call('SET', 'one', 'more')).toEqual({ t: 'simple', v: 'OK' });
     // Each slice evicts 16 keys; the rest goes in later event-loop turns.
-    while (Number((await info(conn, 'memory')).used_memory) > limit - 1_000_000) await new Promise((r) => setImmediate(r));
+    while ((await counted(conn)) > limit - 1_000_000) await new Promise((r) => setImmediate(r));
     expect(Number((await info(conn, 'stats')).evicted_keys)).toBeGreaterThan(1000);
   });
 });
@@ -134,7 +148,7 @@ describe('a limit set below what is in use', () => {
     const target = limit - 1_900_000;
     await config(conn, 'maxmemory', String(target));
     // No command follows: only the server's own slices can bring it down.
-    while (sluice.server.memory.used() > target) await new Promise((r) => setImmediate(r));
+    while (sluice.server.memory.counted() > target) await new Promise((r) => setImmediate(r));
     expect(sluice.logs.messages('warning').some((m) => m.startsWith(`WARNING: the new maxmemory value set via CONFIG SET (${target}) is smaller`))).toBe(true);
   });
 });

@@ -70,8 +70,8 @@ export function maxmemoryLines(server: Server, f: MemoryFigures): string[] {
     `maxmemory_policy:${server.config.str('maxmemory-policy')}`,
     `mem_fragmentation_ratio:${(f.rss / Math.max(1, f.used)).toFixed(2)}`,
     `mem_fragmentation_bytes:${f.rss - f.used}`,
-    // Sluice has no replication or AOF buffer that eviction would leave out of the count.
-    'mem_not_counted_for_evict:0',
+    // What any Node server holds before it stores a key (see MemoryManager.counted).
+    `mem_not_counted_for_evict:${server.memory.notCounted()}`,
     'mem_replication_backlog:0',
     'mem_total_replication_buffers:0',
     'mem_clients_slaves:0',

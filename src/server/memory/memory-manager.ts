@@ -17,6 +17,9 @@ export function heapInUse(): number {
   return m.heapUsed + m.external + unaccountedInUse();
 }
 
+/** The start-up counted against maxmemory: about what Redis 7.2's takes (used_memory_startup of 0.9-1.0 MB). */
+const COUNTED_STARTUP = 1024 * 1024;
+
 /**
  * maxmemory: Sluice's measure of used memory, eviction before each command
  * (the dispatcher's MemoryLimit hook), eviction continued in later slices,
@@ -44,7 +47,7 @@ export class MemoryManager {
   private exceededSince = 0;
   private exceededTotalMs = 0;
   private continuing = false;
-  private readonly over = (): number => this.used() - this.maxmemory;
+  private readonly over = (): number => this.counted() - this.maxmemory;
 
   constructor(private readonly server: Server) {
     this.evictor = new Evictor(server.keyspace);
@@ -83,7 +86,7 @@ export class MemoryManager {
     clocks.decayTime = config.num('lfu-decay-time');
     clocks.recorded = ev.policy.kind === 'lru' || ev.policy.kind === 'lfu';
     this.server.memoryLimit = this.maxmemory === 0 ? null : this;
-    if (this.maxmemory !== before && this.maxmemory !== 0 && this.used() > this.maxmemory) this.lowered();
+    if (this.maxmemory !== before && this.maxmemory !== 0 && this.counted() > this.maxmemory) this.lowered();
   }
 
   /** A limit set below what is in use: Redis warns, and starts evicting at once rather than at the next command. */
@@ -99,6 +102,25 @@ export class MemoryManager {
     const n = this.sizes === null ? heapInUse() : this.startup + this.sizes.total + this.clientBytes;
     if (n > this.peak) this.peak = n;
     return n;
+  }
+
+  /**
+   * What maxmemory is compared with: used memory less what is not counted
+   * for eviction (Redis's freeMemoryGetNotCountedMemory, INFO's
+   * mem_not_counted_for_evict). Redis leaves its AOF and replication
+   * buffers out; Sluice also leaves out the part of used_memory_startup
+   * past what Redis's own start-up takes: a Node server holds tens of
+   * megabytes of code and tables before it stores a key, where Redis
+   * starts in about one, so that without this a limit of a few megabytes
+   * refused every write where Redis holds a few megabytes of data.
+   */
+  counted(): number {
+    return Math.max(0, this.used() - this.notCounted());
+  }
+
+  /** mem_not_counted_for_evict (see counted). */
+  notCounted(): number {
+    return Math.max(0, this.startup - COUNTED_STARTUP);
   }
 
   /** The dataset's share (used_memory_dataset): what the keys and values are counted at. */
