@@ -799,6 +799,10 @@ export class Persistence<C extends Ctx> {
       `aof_rewrites:${this.rewrites}`,
       `aof_rewrites_consecutive_failures:${this.consecutiveFailures}`,
       `aof_last_write_status:${w !== null && w.error !== null ? 'err' : 'ok'}`,
+      // No child copies pages: a rewrite writes from the event loop, and there are no modules.
+      'aof_last_cow_size:0',
+      'module_fork_in_progress:0',
+      'module_fork_last_cow_size:0',
     ];
     if (this.state !== 'off') {
       lines.push(

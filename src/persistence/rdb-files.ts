@@ -315,7 +315,17 @@ export class RdbFiles<C extends Ctx> {
   /** INFO persistence's rdb_* fields, in Redis's order; the copy-on-write size is what writes made the last BGSAVE keep. */
   infoLines(): string[] {
     const bg = this.background;
+    // A BGSAVE's progress, as Redis reports its child's; the bytes it wrote early stand for copy-on-write.
+    const kept = bg === null ? 0 : bg.keptBytes;
+    const processed = bg === null ? 0 : bg.keys;
+    const total = bg === null ? 0 : bg.total;
     return [
+      `current_cow_peak:${kept}`,
+      `current_cow_size:${kept}`,
+      'current_cow_size_age:0',
+      `current_fork_perc:${(total === 0 ? 0 : (processed * 100) / total).toFixed(2)}`,
+      `current_save_keys_processed:${processed}`,
+      `current_save_keys_total:${total}`,
       `rdb_changes_since_last_save:${this.host.keyspace.dirty - this.dirtyAtSave}`,
       `rdb_bgsave_in_progress:${bg === null ? 0 : 1}`,
       `rdb_last_save_time:${this.host.lastSave}`,

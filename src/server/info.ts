@@ -1,19 +1,26 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import path from 'node:path';
 import os from 'node:os';
 import type { Database } from '../store/keyspace/database.js';
 import type { Client } from './client.js';
 import { unixMicros } from './clock.js';
 import type { Server } from './server.js';
 import { REDIS_VERSION, SLUICE_VERSION } from './version.js';
-import { bytesToHuman, evictionStatsLines, maxmemoryLines, memoryFigures, usedMemoryLines } from './memory/memory-info.js';
+import {
+  allocatorFigures, allocatorLines, bytesToHuman, evictionStatsLines, maxmemoryLines, memoryFigures, recentMaxBufferLines, usedMemoryLines,
+} from './memory/memory-info.js';
+import { mainThreadCpu } from './cpu-usage.js';
+import { lruClock } from '../store/eviction/lru-clock.js';
 import { migrateCachedSockets } from '../persistence/migrate/migrate-link.js';
 import { latencystatsLines } from './latency/latency-info.js';
 
 /**
- * INFO's sections, in Redis's order. Each prints only values measured from
- * the running server, or values that are honestly fixed for Sluice (no
- * replicas, no cluster, no modules); a Redis field Sluice cannot measure is
- * left out rather than invented. docs/commands.md lists what is missing.
+ * INFO's sections, in Redis 7.2's order with every one of its fields, so
+ * that what parses them (redis_exporter, dashboards, Sentinel, Redis's own
+ * tests) finds each. A field is measured from the running server where
+ * Sluice has its counterpart, else it is the value Redis prints when the
+ * thing is absent (no fork, no replicas, no defragmentation, no I/O
+ * threads); docs/commands.md says which are which.
  */
 interface Section {
   /** The name INFO takes as an argument. */
@@ -42,6 +49,15 @@ function identity(server: Server): Identity {
   return id;
 }
 
+/** Redis's build id is a hash of what it was built from: here, of the Sluice release. */
+const BUILD_ID = createHash('sha1').update(`sluice ${SLUICE_VERSION}`).digest('hex').slice(0, 16);
+
+/** The program that serves, as Redis names its own executable: the script node was started with. */
+function executable(): string {
+  const script = process.argv[1];
+  return script === undefined ? process.execPath : path.resolve(script);
+}
+
 /** Microseconds as Redis prints rusage times: seconds, a dot, six digits. */
 function seconds6(us: number): string {
   return `${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, '0')}`;
@@ -66,10 +82,20 @@ function serverSection(server: Server, c: Client): string[] {
   const tlsPort = server.config.num('tls-port');
   return [
     `redis_version:${REDIS_VERSION}`,
+    // What a Redis built outside a git checkout prints.
+    'redis_git_sha1:00000000',
+    'redis_git_dirty:0',
+    `redis_build_id:${BUILD_ID}`,
     `sluice_version:${SLUICE_VERSION}`,
     'redis_mode:standalone',
     `os:${os.type()} ${os.release()} ${os.machine()}`,
     `arch_bits:${os.arch().includes('64') ? 64 : 32}`,
+    // libuv's clock and poller: CLOCK_MONOTONIC, and epoll on Linux (kqueue on the BSDs and macOS).
+    'monotonic_clock:POSIX clock_gettime',
+    `multiplexing_api:${process.platform === 'linux' ? 'epoll' : process.platform === 'win32' ? 'iocp' : 'kqueue'}`,
+    'atomicvar_api:c11-builtin',
+    // Redis prints 0.0.0 when not built by GCC: Node's build names no compiler.
+    'gcc_version:0.0.0',
     `process_id:${process.pid}`,
     'process_supervised:no',
     `run_id:${identity(server).runId}`,
@@ -80,6 +106,8 @@ function serverSection(server: Server, c: Client): string[] {
     // Sluice has no dynamic-hz: the effective rate is the configured one.
     `hz:${hz}`,
     `configured_hz:${hz}`,
+    `lru_clock:${lruClock(Date.now())}`,
+    `executable:${executable()}`,
     `config_file:${server.configFile ?? ''}`,
     'io_threads_active:0',
     `listener0:name=tcp${binds.map((b) => `,bind=${b}`).join('')},port=${port}`,
@@ -93,6 +121,7 @@ function clientsSection(server: Server): string[] {
     `connected_clients:${server.clients.size}`,
     'cluster_connections:0',
     `maxclients:${server.config.num('maxclients')}`,
+    ...recentMaxBufferLines(server),
     `blocked_clients:${server.metrics.blockedClients()}`,
     `tracking_clients:${server.tracking.clients}`,
     // Redis 7.4's: connections with at least one subscription.
@@ -107,12 +136,14 @@ function clientsSection(server: Server): string[] {
 /** Used memory as server/memory/ measures it (docs/memory.md); the resident set size is the process's own. */
 function memorySection(server: Server): string[] {
   const figures = memoryFigures(server);
+  const allocator = allocatorFigures(figures.rss);
   const total = os.totalmem();
   const scripts = server.scripting.scripts;
   const functions = server.scripting.functions;
   const scriptMemory = scripts.bodyBytes + functions.memory;
   return [
     ...usedMemoryLines(figures),
+    ...allocatorLines(allocator),
     `total_system_memory:${total}`,
     `total_system_memory_human:${bytesToHuman(total)}`,
     // Compiled scripts live in the JavaScript heap (used_memory): no separate Lua VM to measure.
@@ -129,7 +160,7 @@ function memorySection(server: Server): string[] {
     `used_memory_functions:${functions.memory}`,
     `used_memory_scripts:${scriptMemory}`,
     `used_memory_scripts_human:${bytesToHuman(scriptMemory)}`,
-    ...maxmemoryLines(server, figures),
+    ...maxmemoryLines(server, figures, allocator),
   ];
 }
 
@@ -145,26 +176,70 @@ function persistenceSection(server: Server): string[] {
 function statsSection(server: Server): string[] {
   const s = server.stats;
   const ks = server.keyspace.stats;
+  let commandUsec = 0;
+  for (const cmd of server.commands.all()) commandUsec += cmd.stats.usec;
   return [
     `total_connections_received:${s.connectionsReceived}`,
     `total_commands_processed:${s.commandsProcessed}`,
+    `instantaneous_ops_per_sec:${Math.trunc(s.instantOps.value)}`,
     `total_net_input_bytes:${s.netInputBytes}`,
     `total_net_output_bytes:${s.netOutputBytes}`,
+    // No replication link moves bytes.
+    'total_net_repl_input_bytes:0',
+    'total_net_repl_output_bytes:0',
+    `instantaneous_input_kbps:${(s.instantInput.value / 1024).toFixed(2)}`,
+    `instantaneous_output_kbps:${(s.instantOutput.value / 1024).toFixed(2)}`,
+    'instantaneous_input_repl_kbps:0.00',
+    'instantaneous_output_repl_kbps:0.00',
     `rejected_connections:${s.rejectedConnections}`,
+    'sync_full:0',
+    'sync_partial_ok:0',
+    'sync_partial_err:0',
     `expired_keys:${ks.expiredKeys}`,
+    // The share of the keys active expiry sampled that had expired (Redis keeps a moving average of it).
+    `expired_stale_perc:${(ks.activeSampled === 0 ? 0 : (ks.activeExpired * 100) / ks.activeSampled).toFixed(2)}`,
+    `expired_time_cap_reached_count:${s.expireTimeCapReached}`,
+    `expire_cycle_cpu_milliseconds:${Math.floor(s.expireCycleUsec / 1000)}`,
     ...evictionStatsLines(server),
     `keyspace_hits:${ks.hits}`,
     `keyspace_misses:${ks.misses}`,
     `pubsub_channels:${server.broker.registry.channels.size}`,
     `pubsub_patterns:${server.broker.registry.patterns.size}`,
     `pubsubshard_channels:${server.broker.registry.shardChannels.size}`,
+    // Snapshots and rewrites are written by the server itself: it never forks.
+    'latest_fork_usec:0',
+    'total_forks:0',
     `migrate_cached_sockets:${migrateCachedSockets()}`,
+    'slave_expires_tracked_keys:0',
+    // V8 compacts its heap itself: there is no active defragmentation.
+    'active_defrag_hits:0',
+    'active_defrag_misses:0',
+    'active_defrag_key_hits:0',
+    'active_defrag_key_misses:0',
+    'total_active_defrag_time:0',
+    'current_active_defrag_time:0',
     `tracking_total_keys:${server.tracking.table.size}`,
     `tracking_total_items:${server.tracking.table.items}`,
     `tracking_total_prefixes:${server.tracking.prefixes.size}`,
+    // Errors a master or the AOF answered unexpectedly: there is no master, and the AOF's replies are never errors that count here.
+    'unexpected_error_replies:0',
     `total_error_replies:${s.totalErrorReplies}`,
+    // RESTORE checks every payload whole; Redis counts only deep sanitizations, which sanitize-dump-payload asks for.
+    'dump_payload_sanitizations:0',
+    `total_reads_processed:${s.readsProcessed}`,
+    `total_writes_processed:${s.writesProcessed}`,
+    'io_threaded_reads_processed:0',
+    'io_threaded_writes_processed:0',
     `client_query_buffer_limit_disconnections:${s.clientQueryBufferLimitDisconnections}`,
     `client_output_buffer_limit_disconnections:${s.clientOutputBufferLimitDisconnections}`,
+    // Output buffers are never resized as Redis's reply buffer is.
+    'reply_buffer_shrinks:0',
+    'reply_buffer_expands:0',
+    `eventloop_cycles:${s.eventloopCycles}`,
+    `eventloop_duration_sum:${s.eventloopUsec}`,
+    `eventloop_duration_cmd_sum:${Math.floor(commandUsec)}`,
+    `instantaneous_eventloop_cycles_per_sec:${Math.trunc(s.instantCycles.value)}`,
+    `instantaneous_eventloop_duration_usec:${Math.trunc(s.instantCycleUsec.value)}`,
     ...server.acl.log.infoLines(),
   ];
 }
@@ -189,7 +264,16 @@ function replicationSection(server: Server): string[] {
 
 function cpuSection(): string[] {
   const u = process.cpuUsage();
-  return [`used_cpu_sys:${seconds6(u.system)}`, `used_cpu_user:${seconds6(u.user)}`];
+  const main = mainThreadCpu() ?? u;
+  return [
+    `used_cpu_sys:${seconds6(u.system)}`,
+    `used_cpu_user:${seconds6(u.user)}`,
+    // No child processes: snapshots and rewrites run in the server.
+    'used_cpu_sys_children:0.000000',
+    'used_cpu_user_children:0.000000',
+    `used_cpu_sys_main_thread:${seconds6(Math.floor(main.system))}`,
+    `used_cpu_user_main_thread:${seconds6(Math.floor(main.user))}`,
+  ];
 }
 
 function commandstatsSection(server: Server): string[] {

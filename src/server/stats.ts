@@ -1,6 +1,30 @@
+import { performance } from 'node:perf_hooks';
+import { InstantMetric, SAMPLE_PERIOD_MS } from './instant-metrics.js';
+
+/** The event loop's busy time so far, in µs (Node measures it; Redis sums its cycles' durations). */
+function loopActiveUsec(): number {
+  return performance.eventLoopUtilization().active * 1000;
+}
+
 /** Server-wide counters that INFO stats and errorstats report. */
 export class ServerStats {
   commandsProcessed = 0;
+  /** Reads from client sockets, and writes of replies to them (total_reads_processed, total_writes_processed). */
+  readsProcessed = 0;
+  writesProcessed = 0;
+  /** Event-loop turns that served clients or ran the cron (eventloop_cycles). */
+  eventloopCycles = 0;
+  /** Time spent in active expiry, and slices it ended for lack of time (expire_cycle_cpu_milliseconds, expired_time_cap_reached_count). */
+  expireCycleUsec = 0;
+  expireTimeCapReached = 0;
+  /** The event loop's busy time when the counters were last reset. */
+  private loopActiveAtReset = loopActiveUsec();
+  private lastSampleMs = -Infinity;
+  readonly instantOps = new InstantMetric(1000);
+  readonly instantInput = new InstantMetric(1000);
+  readonly instantOutput = new InstantMetric(1000);
+  readonly instantCycles = new InstantMetric(1_000_000);
+  readonly instantCycleUsec = new InstantMetric(1);
   connectionsReceived = 0;
   rejectedConnections = 0;
   totalErrorReplies = 0;
@@ -20,7 +44,30 @@ export class ServerStats {
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
   }
 
+  /** eventloop_duration_sum: µs the event loop has been busy since start or CONFIG RESETSTAT. */
+  get eventloopUsec(): number {
+    return Math.floor(loopActiveUsec() - this.loopActiveAtReset);
+  }
+
+  /** The cron's part: a sample of each instantaneous figure every 100 ms, as Redis's cron takes them. */
+  sampleInstant(nowMs: number): void {
+    if (nowMs - this.lastSampleMs < SAMPLE_PERIOD_MS) return;
+    this.lastSampleMs = nowMs;
+    this.instantOps.sample(this.commandsProcessed, nowMs);
+    this.instantInput.sample(this.netInputBytes, nowMs);
+    this.instantOutput.sample(this.netOutputBytes, nowMs);
+    this.instantCycles.sample(this.eventloopCycles, nowMs * 1000);
+    this.instantCycleUsec.sample(this.eventloopUsec, this.eventloopCycles);
+  }
+
   reset(): void {
+    this.readsProcessed = 0;
+    this.writesProcessed = 0;
+    this.eventloopCycles = 0;
+    this.expireCycleUsec = 0;
+    this.expireTimeCapReached = 0;
+    this.loopActiveAtReset = loopActiveUsec();
+    for (const m of [this.instantOps, this.instantInput, this.instantOutput, this.instantCycles, this.instantCycleUsec]) m.reset();
     this.commandsProcessed = 0;
     this.connectionsReceived = 0;
     this.rejectedConnections = 0;

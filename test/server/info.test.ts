@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { REDIS_VERSION, SLUICE_VERSION } from '../../src/server/version.js';
 import { useSluice } from '../helpers/fixture.js';
+import { REDIS_7_2_INFO_FIELDS } from '../helpers/redis-7.2-info-fields.js';
 import { RespClient, type Resp } from '../helpers/resp-client.js';
 import { redisServerPath, startRedis, type RealRedis } from '../helpers/servers.js';
 
@@ -182,6 +183,8 @@ const NOT_IN_7_0 = new Set([
   'sluice_version', 'listener0', 'client_query_buffer_limit_disconnections', 'client_output_buffer_limit_disconnections',
   'pubsub_clients', 'total_blocking_keys', 'total_blocking_keys_on_nokey',
   'acl_access_denied_auth', 'acl_access_denied_cmd', 'acl_access_denied_key', 'acl_access_denied_channel',
+  'eventloop_cycles', 'eventloop_duration_sum', 'eventloop_duration_cmd_sum', 'instantaneous_eventloop_cycles_per_sec',
+  'instantaneous_eventloop_duration_usec',
 ]);
 
 /** Fields whose value is fixed for a Sluice that has no replicas, cluster, modules, persistence in progress or memory limit. */
@@ -192,6 +195,54 @@ const SAME_AS_A_FRESH_REDIS = [
   'role', 'connected_slaves', 'master_failover_state', 'master_replid2', 'master_repl_offset', 'second_repl_offset',
   'repl_backlog_active', 'repl_backlog_size', 'repl_backlog_first_byte_offset', 'repl_backlog_histlen', 'cluster_enabled',
 ];
+
+describe("every field of Redis 7.2's INFO", () => {
+  test('is printed, in its section and in Redis 7.2.6 order', async () => {
+    const ours = parse(await infoText(sluice.conn, 'everything'));
+    for (const [section, fields] of Object.entries(REDIS_7_2_INFO_FIELDS)) {
+      const printed = [...(ours.get(section)?.keys() ?? [])].filter((f) => fields.includes(f));
+      expect(printed, section).toEqual(fields);
+    }
+  });
+
+  test('fixed for a server that never forks, replicates or defragments: what Redis prints then', async () => {
+    const text = await infoText(sluice.conn, 'everything');
+    for (const name of [
+      'total_forks', 'latest_fork_usec', 'sync_full', 'sync_partial_ok', 'sync_partial_err', 'total_net_repl_input_bytes',
+      'active_defrag_hits', 'io_threaded_reads_processed', 'module_fork_in_progress', 'aof_last_cow_size', 'current_cow_size',
+    ]) expect(`${name}:${field(text, name)}`).toBe(`${name}:0`);
+    expect(field(text, 'used_cpu_user_children')).toBe('0.000000');
+    expect(field(text, 'redis_git_sha1')).toBe('00000000');
+    expect(field(text, 'multiplexing_api')).toBe(process.platform === 'linux' ? 'epoll' : 'kqueue');
+  });
+
+  test('reads, writes and the event loop are counted as Redis counts them', async () => {
+    const before = parse(await infoText(sluice.conn, 'stats')).get('Stats')!;
+    for (let i = 0; i < 10; i++) await sluice.conn.call('PING');
+    await new Promise((r) => setTimeout(r, 110));
+    const after = parse(await infoText(sluice.conn, 'stats')).get('Stats')!;
+    const grew = (name: string) => Number(after.get(name)) - Number(before.get(name));
+    expect(grew('total_reads_processed')).toBeGreaterThanOrEqual(11);
+    expect(grew('total_writes_processed')).toBeGreaterThanOrEqual(11);
+    // Redis's own test: a few cycles in 110 ms (the cron's, each request's), some busy time, the commands' share of it.
+    expect(grew('eventloop_cycles')).toBeGreaterThan(0);
+    expect(grew('eventloop_duration_sum')).toBeGreaterThan(0);
+    expect(grew('eventloop_duration_sum')).toBeLessThan(110_000);
+    expect(grew('eventloop_duration_cmd_sum')).toBeGreaterThan(0);
+  });
+
+  test('instantaneous figures are the mean of the last 16 samples, one every 100 ms', async () => {
+    const conn = sluice.conn;
+    const until = Date.now() + 1700;
+    while (Date.now() < until) await Promise.all(Array.from({ length: 20 }, () => conn.call('PING')));
+    const stats = parse(await infoText(conn, 'stats')).get('Stats')!;
+    expect(Number(stats.get('instantaneous_ops_per_sec'))).toBeGreaterThan(0);
+    expect(Number(stats.get('instantaneous_input_kbps'))).toBeGreaterThan(0);
+    expect(Number(stats.get('instantaneous_output_kbps'))).toBeGreaterThan(0);
+    expect(Number(stats.get('instantaneous_eventloop_cycles_per_sec'))).toBeGreaterThan(0);
+    expect(Number(stats.get('instantaneous_eventloop_duration_usec'))).toBeGreaterThan(0);
+  });
+});
 
 describe.skipIf(redisServerPath === null)('INFO against redis-server (differential)', () => {
   let redis: RealRedis;
@@ -234,6 +285,19 @@ describe.skipIf(redisServerPath === null)('INFO against redis-server (differenti
     for (const name of SAME_AS_A_FRESH_REDIS) {
       expect(`${name}:${field(await infoText(s, 'everything'), name)}`).toBe(`${name}:${field(await infoText(r, 'everything'), name)}`);
     }
+  });
+
+  test('every field redis-server prints, Sluice prints in the same section', async () => {
+    const ours = parse(await infoText(s, 'everything'));
+    const theirs = parse(await infoText(r, 'everything'));
+    const missing: string[] = [];
+    for (const [section, fields] of theirs) {
+      for (const name of fields.keys()) {
+        if (name.startsWith('cmdstat_') || name.startsWith('errorstat_') || name.startsWith('latency_percentiles_usec_') || /^db\d+$/.test(name)) continue;
+        if (!ours.get(section)?.has(name)) missing.push(`${section}/${name}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   test('replication: min_slaves_good_slaves follows connected_slaves while min-replicas-to-write and its lag are set', async () => {

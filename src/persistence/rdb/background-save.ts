@@ -63,8 +63,9 @@ export class BackgroundSave {
   readonly startedAt = Date.now();
   /** Bytes written out early because a write was about to change them (INFO rdb_last_cow_size). */
   keptBytes = 0;
-  /** Keys written so far. */
+  /** Keys written so far, of the `total` there were when the save began (INFO current_save_keys_*). */
   keys = 0;
+  readonly total: number;
   private readonly out: RdbOutput;
   private readonly contents: Contents[] = [];
   private current = 0;
@@ -83,6 +84,9 @@ export class BackgroundSave {
     private readonly done: (error: Error | null) => void,
   ) {
     this.out = new RdbOutput(file, opts);
+    let total = 0;
+    for (const db of keyspace.dbs) total += db.dict.size;
+    this.total = total;
     for (const db of keyspace.dbs) {
       if (db.dict.size === 0) continue;
       const c: Contents = {

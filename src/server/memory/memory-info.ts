@@ -1,3 +1,4 @@
+import { unaccountedInUse } from '../../store/compact/unaccounted.js';
 import type { Server } from '../server.js';
 import { clientMemory } from '../commands/client-list.js';
 
@@ -61,13 +62,44 @@ export function usedMemoryLines(f: MemoryFigures): string[] {
   ];
 }
 
+/**
+ * What Redis reads from its allocator, from V8: allocated is the heap in
+ * use plus off-heap buffers (the keyspace's slabs among them), active the
+ * heap reserved plus those buffers, resident the process's RSS.
+ */
+export interface AllocatorFigures {
+  allocated: number;
+  active: number;
+  resident: number;
+}
+
+export function allocatorFigures(rss: number): AllocatorFigures {
+  const heap = process.memoryUsage();
+  const outside = heap.external + unaccountedInUse();
+  return { allocated: heap.heapUsed + outside, active: heap.heapTotal + outside, resident: rss };
+}
+
+/** INFO memory's allocator_allocated, _active and _resident, between used_memory_dataset_perc and total_system_memory. */
+export function allocatorLines(a: AllocatorFigures): string[] {
+  return [`allocator_allocated:${a.allocated}`, `allocator_active:${a.active}`, `allocator_resident:${a.resident}`];
+}
+
+const ratio = (a: number, b: number): string => (a / Math.max(1, b)).toFixed(2);
+
 /** INFO memory's maxmemory fields and what follows them. */
-export function maxmemoryLines(server: Server, f: MemoryFigures): string[] {
+export function maxmemoryLines(server: Server, f: MemoryFigures, a: AllocatorFigures): string[] {
   const max = server.memory.maxmemory;
   return [
     `maxmemory:${max}`,
     `maxmemory_human:${bytesToHuman(max)}`,
     `maxmemory_policy:${server.config.str('maxmemory-policy')}`,
+    // Redis's formulas over the figures above; the RSS is all the allocator's, as no other allocator holds memory.
+    `allocator_frag_ratio:${ratio(a.active, a.allocated)}`,
+    `allocator_frag_bytes:${a.active - a.allocated}`,
+    `allocator_rss_ratio:${ratio(a.resident, a.active)}`,
+    `allocator_rss_bytes:${a.resident - a.active}`,
+    `rss_overhead_ratio:${ratio(f.rss, a.resident)}`,
+    `rss_overhead_bytes:${f.rss - a.resident}`,
     `mem_fragmentation_ratio:${(f.rss / Math.max(1, f.used)).toFixed(2)}`,
     `mem_fragmentation_bytes:${f.rss - f.used}`,
     // What any Node server holds before it stores a key (see MemoryManager.counted).
@@ -84,6 +116,24 @@ export function maxmemoryLines(server: Server, f: MemoryFigures): string[] {
     'lazyfree_pending_objects:0',
     'lazyfreed_objects:0',
   ];
+}
+
+/**
+ * client_recent_max_input_buffer and client_recent_max_output_buffer: the
+ * largest query buffer and pending output among the clients now (Redis
+ * keeps the largest of the last few seconds, sampled by its cron).
+ */
+export function recentMaxBufferLines(server: Server): string[] {
+  let input = 0;
+  let output = 0;
+  for (const c of server.clients.values()) {
+    const conn = c.conn;
+    if (conn === null) continue;
+    if (conn.parser.pendingBytes > input) input = conn.parser.pendingBytes;
+    const out = conn.out.pending + conn.queuedOutput;
+    if (out > output) output = out;
+  }
+  return [`client_recent_max_input_buffer:${input}`, `client_recent_max_output_buffer:${output}`];
 }
 
 /** INFO stats' eviction fields, after expired_keys' group. */

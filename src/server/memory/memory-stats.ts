@@ -1,8 +1,7 @@
 import v8 from 'node:v8';
 import { MAP_ENTRY } from '../../store/keyspace/heap-size.js';
 import type { Server } from '../server.js';
-import { memoryFigures } from './memory-info.js';
-import { unaccountedInUse } from '../../store/compact/unaccounted.js';
+import { allocatorFigures, memoryFigures } from './memory-info.js';
 
 /** One MEMORY STATS entry: a number (integer or double), or a database's own map. */
 export type StatValue = { int: number } | { double: number } | { db: [string, number][] };
@@ -15,10 +14,7 @@ export type StatValue = { int: number } | { double: number } | { db: [string, nu
  */
 export function memoryStats(server: Server): [string, StatValue][] {
   const f = memoryFigures(server);
-  const heap = process.memoryUsage();
-  const outside = heap.external + unaccountedInUse();
-  const allocated = heap.heapUsed + outside;
-  const active = heap.heapTotal + outside;
+  const { allocated, active } = allocatorFigures(f.rss);
   const out: [string, StatValue][] = [
     ['peak.allocated', { int: f.peak }],
     ['total.allocated', { int: f.used }],
