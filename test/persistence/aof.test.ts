@@ -408,7 +408,7 @@ describe('INFO persistence', () => {
     expect(names.filter((n) => n.startsWith('aof_'))).toEqual([
       'aof_enabled', 'aof_rewrite_in_progress', 'aof_rewrite_scheduled', 'aof_last_rewrite_time_sec',
       'aof_current_rewrite_time_sec', 'aof_last_bgrewrite_status', 'aof_rewrites', 'aof_rewrites_consecutive_failures',
-      'aof_last_write_status', 'aof_current_size', 'aof_base_size', 'aof_pending_rewrite', 'aof_buffer_length',
+      'aof_last_write_status', 'aof_last_cow_size', 'aof_current_size', 'aof_base_size', 'aof_pending_rewrite', 'aof_buffer_length',
       'aof_pending_bio_fsync', 'aof_delayed_fsync',
     ]);
     expect(await infoField(c, 'aof_current_size')).toBe(String(statSync(path.join(aofDir(dir), 'appendonly.aof.1.incr.aof')).size));

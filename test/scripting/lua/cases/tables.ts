@@ -122,7 +122,7 @@ export const tableCases: Case[] = [
   t("rawset(_G, 'x', 1)", {"err":"ERR Attempt to modify a readonly table script: *, on @user_script:1."}),
   t("setmetatable(_G, {})", {"err":"ERR Attempt to modify a readonly table script: *, on @user_script:1."}),
   t("return getmetatable('').__index == string", 1),
-  t("local mt = getmetatable('') mt.foo = 1 return 1", 1),
+  t("local mt = getmetatable('') mt.foo = 1 return 1", {"err":"ERR user_script:1: Attempt to modify a readonly table script: *, on @user_script:1."}),
   t("_G.x = 1", {"err":"ERR user_script:1: Attempt to modify a readonly table script: *, on @user_script:1."}),
   t("return _G._G == _G", 1),
   t("return _G.string == string", 1),
