@@ -1,6 +1,7 @@
 import { readSync } from 'node:fs';
 import type { Client } from './client.js';
 import type { Server } from './server.js';
+import { shutdownOnSignal } from './shutdown.js';
 
 /** Largest read per client and poll. */
 const READ_SIZE = 64 * 1024;
@@ -20,8 +21,10 @@ const READ_SIZE = 64 * 1024;
  * for it gets it. Not served: the script's own caller, clients whose input
  * is held (blocked, paused, closing), and clients whose replies the AOF
  * holds for an fsync (writing after them would reorder the output).
- * Connections opened while the script is busy wait in the kernel's accept
- * queue until it ends: accepting needs the event loop.
+ * Connections opened while the script is busy are accepted by another
+ * thread (BusyAccept) and served from then on like the others; a SIGTERM
+ * or SIGINT it caught stops the server as SHUTDOWN NOSAVE would, since
+ * nothing else could until the script ends.
  */
 export class BusyPoll {
   private readonly buf = Buffer.allocUnsafe(READ_SIZE);
@@ -35,6 +38,14 @@ export class BusyPoll {
 
   serve(caller: unknown): void {
     const server = this.server;
+    const accept = server.busyAccept;
+    accept.begin();
+    accept.take();
+    const signal = accept.signal();
+    if (signal !== null) {
+      shutdownOnSignal(server, signal);
+      return;
+    }
     for (const c of server.flushTurnNow()) this.gone.add(c);
     for (const c of server.clients.values()) {
       const conn = c.conn;
@@ -61,5 +72,6 @@ export class BusyPoll {
   /** The script ended: whatever the event loop finds next is its own. */
   reset(): void {
     this.gone.clear();
+    this.server.busyAccept.end();
   }
 }

@@ -79,13 +79,18 @@ export class Listener {
     this.unix = srv;
   }
 
+  /** Every listening socket: the TCP ones, then the Unix one. */
+  get servers(): readonly net.Server[] {
+    return this.unix === null ? this.tcp : [...this.tcp, this.unix];
+  }
+
   /** The first bound TCP address (where the metrics endpoint listens too). */
   get address(): string {
     return (this.tcp[0].address() as net.AddressInfo).address;
   }
 
   close(): Promise<void> {
-    const all = this.unix === null ? this.tcp : [...this.tcp, this.unix];
+    const all = this.servers;
     this.tcp = [];
     this.unix = null;
     return closeAll(all);

@@ -20,6 +20,7 @@ import type { ParserLimits } from '../protocol/limits.js';
 import { BlockingRegistry } from '../queues/blocking-registry.js';
 import { Keyspace } from '../store/keyspace/keyspace.js';
 import { registerBrokerMetrics } from './broker-metrics.js';
+import { BusyAccept } from './busy-accept.js';
 import { Client } from './client.js';
 import { Listener } from './listener.js';
 import { Scripting } from '../scripting/scripting.js';
@@ -121,6 +122,13 @@ export class Server implements PersistenceHost<Client> {
   readonly redisVersion = REDIS_VERSION;
   private readonly listener = new Listener((socket) => this.accept(socket));
   readonly tlsListener = new TlsListener((socket) => this.accept(socket), () => this.log);
+  /** Connections accepted while a script holds the event loop (see BusyPoll). */
+  readonly busyAccept = new BusyAccept({
+    listeners: () => this.listener.servers,
+    backlog: () => this.config.num('tcp-backlog'),
+    accept: (socket) => this.accept(socket),
+    log: () => this.log,
+  });
   /** Set once listen() has bound the sockets: from then on CONFIG SET port and bind bind again. */
   listening = false;
   private rebinding: Promise<void> = Promise.resolve();
@@ -700,6 +708,8 @@ export class Server implements PersistenceHost<Client> {
   /** Stops listening and disconnects every client. */
   close(): Promise<void> {
     if (this.closing) return this.closing;
+    // First: a busy script's connections must not be handed over after the clients are gone, nor a listener closed under the thread accepting on it.
+    this.busyAccept.close();
     if (this.cron !== null) clearInterval(this.cron);
     // Whatever the AOF holds is written and fsynced before anything else stops.
     this.persistence.close();

@@ -1,8 +1,8 @@
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import type { Client } from '../client.js';
-import { busyError } from '../../scripting/scripting.js';
 import { unixMicros } from '../clock.js';
 import type { CommandSpec } from '../command-types.js';
+import { shutdownServer } from '../shutdown.js';
 
 /**
  * MONITOR: from now on the connection receives every command the server
@@ -68,16 +68,8 @@ function shutdown(c: Client, argv: string[]): void {
   }
   if ((abort && flagged) || (save && nosave)) throw new CommandError(SYNTAX);
   if (abort) throw new CommandError('ERR No shutdown in progress.');
-  const script = c.server.scripting.current;
-  if (script !== null && script.timedOut) {
-    // Only NOSAVE may stop the server under a busy script, which it then abandons.
-    if (!nosave) throw new CommandError(busyError(script));
-    c.server.scripting.abort();
-  }
-  c.server.log.notice('User requested shutdown...');
-  if (!c.server.persistence.finalSave({ save, nosave, force })) throw new CommandError('ERR Errors trying to SHUTDOWN. Check logs.');
-  c.server.onShutdown();
-  void c.server.close();
+  const error = shutdownServer(c.server, { save, nosave, force });
+  if (error !== null) throw new CommandError(error);
 }
 
 export const serverMiscCommands: CommandSpec[] = [
