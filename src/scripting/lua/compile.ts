@@ -1,13 +1,15 @@
-import { generate } from './compiler/codegen.js';
+import { generate, generateTwins } from './compiler/codegen.js';
 import { chunkId } from './errors.js';
 import { parseLua } from './parse.js';
 import { RUNTIME } from './runtime.js';
 import type { ChunkInfo, Site } from './site.js';
 import type { LuaState } from './state.js';
 import type { LuaTable } from './table.js';
+import type { Twin } from './twins.js';
 import type { LuaFunction } from './value.js';
 
-type Factory = (R: typeof RUNTIME, S: LuaState, G: LuaTable, K: Site[]) => LuaFunction;
+type Factory<T> = (R: typeof RUNTIME, S: LuaState, G: LuaTable, K: Site[], C: ChunkInstance) => T;
+type TwinMakers = Map<number, (accessors: object) => Twin>;
 
 /**
  * A compiled chunk: Lua source turned into one JavaScript function by
@@ -16,12 +18,15 @@ type Factory = (R: typeof RUNTIME, S: LuaState, G: LuaTable, K: Site[]) => LuaFu
  * SHA1, as Redis does) and instantiates it once per environment.
  */
 export class CompiledChunk {
+  private twins: { factory: Factory<TwinMakers>; sites: Site[] } | null = null;
+
   constructor(
     readonly chunk: ChunkInfo,
     /** The generated JavaScript (the factory's body), for inspection. */
     readonly js: string,
-    private readonly factory: Factory,
+    private readonly factory: Factory<LuaFunction>,
     private readonly sites: Site[],
+    private readonly source: string,
   ) {}
 
   /**
@@ -31,7 +36,34 @@ export class CompiledChunk {
    * sets up the state and turns JavaScript failures into Lua errors.
    */
   instantiate(S: LuaState, env: LuaTable): LuaFunction {
-    return this.factory(RUNTIME, S, env, this.sites);
+    return this.factory(RUNTIME, S, env, this.sites, new ChunkInstance(this, S, env));
+  }
+
+  /** The twins' factory, compiled the first time a coroutine runs code of this chunk. */
+  twinMakers(S: LuaState, env: LuaTable, C: ChunkInstance): TwinMakers {
+    if (this.twins === null) {
+      const ast = parseLua(this.source, this.chunk.short);
+      const { code, sites } = generateTwins(ast, this.source, this.chunk);
+      this.twins = { factory: new Function('R', 'S', 'G', 'K', 'C', code) as Factory<TwinMakers>, sites };
+    }
+    return this.twins.factory(RUNTIME, S, env, this.twins.sites, C);
+  }
+}
+
+/** One instantiation of a chunk (C in compiled code): what its functions make their twins with. */
+export class ChunkInstance {
+  private makers: TwinMakers | null = null;
+
+  constructor(
+    private readonly compiled: CompiledChunk,
+    private readonly S: LuaState,
+    private readonly env: LuaTable,
+  ) {}
+
+  /** The twin of function `id` of this chunk, over the upvalues its accessors reach. */
+  twin(id: number, accessors: object): Twin {
+    this.makers ??= this.compiled.twinMakers(this.S, this.env, this);
+    return this.makers.get(id)!(accessors);
   }
 }
 
@@ -45,6 +77,6 @@ export function compileLua(source: string, chunkName: string): CompiledChunk {
   const chunk: ChunkInfo = { source: chunkName, short: chunkId(chunkName) };
   const ast = parseLua(source, chunk.short);
   const { code, sites } = generate(ast, source, chunk);
-  const factory = new Function('R', 'S', 'G', 'K', code) as Factory;
-  return new CompiledChunk(chunk, code, factory, sites);
+  const factory = new Function('R', 'S', 'G', 'K', 'C', code) as Factory<LuaFunction>;
+  return new CompiledChunk(chunk, code, factory, sites, source);
 }

@@ -4,6 +4,7 @@ import { openBase } from './lib/base.js';
 import { openBit } from './lib/bit.js';
 import { openCjson } from './lib/cjson.js';
 import { openCmsgpack } from './lib/cmsgpack.js';
+import { openCoroutine } from './lib/coroutine.js';
 import { openMath } from './lib/math.js';
 import { Rand48 } from './lib/rand48.js';
 import { openString } from './lib/string.js';
@@ -13,6 +14,7 @@ import { rawToString, toStringMeta } from './lib/tostring.js';
 import { asLuaError } from './protect.js';
 import { LuaState, MAX_C_CALLS } from './state.js';
 import { LuaTable } from './table.js';
+import { settle } from './tail-calls.js';
 import { results, type LuaFunction, type LuaValue } from './value.js';
 
 /**
@@ -69,7 +71,7 @@ export class LuaEngine {
     lib('struct', openStruct(S));
     lib('cmsgpack', openCmsgpack(S));
     lib('bit', openBit(S));
-    lib('coroutine', openCoroutineStub(S));
+    lib('coroutine', openCoroutine(S));
     const stringMeta = new LuaTable();
     stringMeta.rawSet('__index', string);
     S.stringMeta = stringMeta;
@@ -101,7 +103,7 @@ export class LuaEngine {
     try {
       if (S.cCalls + 1 >= MAX_C_CALLS) throw new LuaError('C stack overflow');
       S.cCalls++;
-      return results(fn.apply(undefined, args));
+      return results(settle(S, fn.apply(undefined, args)));
     } catch (e) {
       throw asLuaError(S, e);
     } finally {
@@ -196,19 +198,4 @@ export function protectRecursively(t: LuaTable): void {
     if (e[1] instanceof LuaTable) protectRecursively(e[1]);
   }
   if (t.metatable !== null) protectRecursively(t.metatable);
-}
-
-/** Coroutines cannot be compiled to plain JavaScript calls; the table exists (as in Redis) and says so when used. */
-function openCoroutineStub(S: LuaState): Record<string, LuaValue> {
-  const unsupported = () => {
-    throw S.error('coroutines are not supported by this Lua engine');
-  };
-  return {
-    create: unsupported,
-    resume: unsupported,
-    wrap: unsupported,
-    yield: unsupported,
-    status: unsupported,
-    running: () => undefined,
-  };
 }

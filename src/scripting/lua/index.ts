@@ -11,4 +11,5 @@ export { LuaSyntaxError } from './parse.js';
 export { stringToNumber } from './string-to-number.js';
 export type { ChunkInfo, Site } from './site.js';
 export { LuaTable } from './table.js';
+export { LuaThread } from './thread.js';
 export { first, LuaUserdata, NONE, results, typeName, type LuaFunction, type LuaResult, type LuaValue } from './value.js';

@@ -2,6 +2,7 @@ import { typeError } from './describe.js';
 import { metamethod } from './metatables.js';
 import type { Site } from './site.js';
 import { MAX_C_CALLS, type LuaState } from './state.js';
+import { settle } from './tail-calls.js';
 import type { LuaFunction, LuaResult, LuaValue } from './value.js';
 
 /**
@@ -23,7 +24,7 @@ export function callMeta(S: LuaState, site: Site | null, f: LuaFunction, a: LuaV
   S.site = site;
   S.cCalls++;
   try {
-    return f(a, b);
+    return settle(S, f(a, b));
   } finally {
     S.cCalls--;
   }
@@ -34,7 +35,7 @@ export function callMeta3(S: LuaState, site: Site | null, f: LuaFunction, a: Lua
   S.site = site;
   S.cCalls++;
   try {
-    return f(a, b, c);
+    return settle(S, f(a, b, c));
   } finally {
     S.cCalls--;
   }

@@ -2,6 +2,7 @@ import { callable } from './ops-call.js';
 import type { Site } from './site.js';
 import type { LuaState } from './state.js';
 import { stringToNumber } from './string-to-number.js';
+import { settle, TAIL, trampoline } from './tail-calls.js';
 import { LuaTable } from './table.js';
 import type { LuaResult, LuaValue } from './value.js';
 
@@ -123,7 +124,7 @@ class CallIteration implements Iteration {
   step(): boolean {
     const fn = callable(this.S, this.f, this.site);
     this.S.site = this.site;
-    const r = fn(this.s, this.k);
+    const r = settle(this.S, fn(this.s, this.k));
     this.last = r;
     if (Array.isArray(r)) {
       this.k = r[0];
@@ -150,5 +151,7 @@ function iterate(S: LuaState, f: LuaValue, s: LuaValue, ctl: LuaValue, site: Sit
 
 /** iterate() over the values of an explist (an iterator call's result, or a list). */
 export function iterateResult(S: LuaState, r: LuaResult, site: Site): Iteration {
-  return Array.isArray(r) ? iterate(S, r[0], r[1], r[2], site) : iterate(S, r, undefined, undefined, site);
+  if (!Array.isArray(r)) return iterate(S, r, undefined, undefined, site);
+  if (r === TAIL) return iterateResult(S, trampoline(S), site);
+  return iterate(S, r[0], r[1], r[2], site);
 }

@@ -5,7 +5,9 @@ import { concat, len } from './ops-concat.js';
 import { index, indexStr, setIndex, setIndexStr } from './ops-index.js';
 import { forNum, iterateResult } from './ops-loop.js';
 import { tlist, tnew, tset, tsetList } from './ops-table.js';
-import { first, NONE, results } from './value.js';
+import { allResults, firstResult, TAIL, tailcall, trampoline } from './tail-calls.js';
+import { gcall, gtail, gtramp, twinOf } from './twins.js';
+import { NONE } from './value.js';
 
 /**
  * Everything compiled code calls, by the names it uses: the factory
@@ -38,8 +40,15 @@ export const RUNTIME = {
   tlist,
   tset,
   tsetList,
-  $first: first,
-  $all: results,
+  TAIL,
+  tailcall,
+  trampoline,
+  gcall,
+  gtail,
+  gtramp,
+  twinOf,
+  $first: firstResult,
+  $all: allResults,
   $NONE: NONE,
 };
 

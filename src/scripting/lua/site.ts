@@ -20,6 +20,12 @@ export class Site {
    * checked by the key being in that slot (see ops-index.ts).
    */
   ic = 0;
+  /**
+   * This place as a site that is not a tail call. A library function is
+   * never tail-called (Lua runs C functions on the caller's frame), so the
+   * Lua code it calls back records this as its caller.
+   */
+  plain: Site = this;
 
   constructor(
     readonly chunk: ChunkInfo,
@@ -31,6 +37,11 @@ export class Site {
     /** Descriptions of the operands, "local 'x'", for error messages; undefined when Lua gives none. */
     readonly d1: string | undefined,
     readonly d2: string | undefined,
+    /**
+     * A call in `return f(...)`: in Lua the callee replaces the caller's
+     * frame, so error levels counting past the callee find no line there.
+     */
+    readonly tail = false,
   ) {}
 }
 
@@ -41,8 +52,11 @@ export function makeSite(
   name?: string,
   d1?: string,
   d2?: string,
+  tail = false,
 ): Site {
-  return new Site(chunk, line, what, name, d1, d2);
+  const site = new Site(chunk, line, what, name, d1, d2, tail);
+  if (tail) site.plain = new Site(chunk, line, what, name, d1, d2);
+  return site;
 }
 
 /** "user_script:3:" for errors raised at this site. */

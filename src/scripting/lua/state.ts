@@ -1,6 +1,8 @@
 import { LuaError } from './errors.js';
 import { where, type Site } from './site.js';
 import type { LuaTable } from './table.js';
+import { TAIL, TailEntry, trampoline } from './tail-calls.js';
+import type { LuaThread } from './thread.js';
 import type { LuaFunction, LuaResult, LuaValue } from './value.js';
 
 /**
@@ -35,8 +37,22 @@ export class LuaState {
   depth = 0;
   /** Calls in progress that Lua makes through luaD_call (see MAX_C_CALLS). */
   cCalls = 0;
-  /** callers[d]: the site that called the Lua function running at depth d (error level 2 and up). */
-  readonly callers: (Site | null)[] = [];
+  /**
+   * callers[d]: the site that called the Lua function running at depth d
+   * (error level 2 and up); a tail call's site, or a TailEntry, where Lua
+   * would have replaced frames. The running thread's: a coroutine brings
+   * its own, with its depth.
+   */
+  callers: (Site | null)[] = [];
+  /** The coroutine running, null in the main thread. */
+  co: LuaThread | null = null;
+  /** coroutine.yield: code running in a coroutine yields where it calls this (see twins.ts). */
+  yieldFn: LuaValue = undefined;
+  /** The tail call left to the caller (tail-calls.ts): function, arguments, site, depth index of the frame that made it. */
+  tf: LuaFunction | null = null;
+  ta: LuaValue[] = [];
+  ts: Site | null = null;
+  td = 0;
   /** Counts down per Lua call and loop iteration; the hook runs when it goes negative. */
   budget = DEFAULT_HOOK_EVERY;
   hookEvery = DEFAULT_HOOK_EVERY;
@@ -55,14 +71,27 @@ export class LuaState {
   pairsNext: LuaValue = undefined;
   ipairsIterator: LuaValue = undefined;
 
+  /**
+   * Where enter() leaves its fast path: MAX_CALL_DEPTH, or -1 for one call
+   * while a function is asked for its twin (twins.ts), which the function
+   * answers when enter() returns -1.
+   */
+  limit = MAX_CALL_DEPTH;
+
   /** Function entry: depth accounting and the hook check. Returns the depth to restore on return. */
   enter(): number {
     const d = this.depth;
-    if (d >= MAX_CALL_DEPTH) throw this.error('stack overflow');
+    if (d >= this.limit) return this.enterPast(d);
     this.callers[d] = this.site;
     this.depth = d + 1;
     if (--this.budget < 0) this.tick();
     return d;
+  }
+
+  private enterPast(d: number): number {
+    if (this.limit >= 0) throw this.error('stack overflow');
+    this.limit = MAX_CALL_DEPTH;
+    return -1;
   }
 
   /**
@@ -76,12 +105,13 @@ export class LuaState {
     if (d >= MAX_CALL_DEPTH) throw this.error('stack overflow');
     // Raised from the library function's frame, so without a position.
     if (this.cCalls + 1 >= MAX_C_CALLS) throw new LuaError('C stack overflow', saved);
-    this.callers[d] = saved;
+    this.callers[d] = saved === null ? null : saved.plain;
     this.depth = d + 1;
     this.site = null;
     this.cCalls++;
     try {
-      return f.apply(undefined, args);
+      const r = f.apply(undefined, args);
+      return r === TAIL ? trampoline(this) : r;
     } catch (e) {
       // Raised without a position by a library function: Redis reports the line that called this one.
       if (e instanceof LuaError && e.site === null) e.site = saved;
@@ -116,10 +146,25 @@ export class LuaState {
     return this.errorAt(this.site, msg);
   }
 
-  /** The site of the Lua code `level` functions up (1: the caller of the running library function), or null. */
+  /**
+   * The site of the Lua code `level` functions up (1: the caller of the
+   * running library function), or null. Levels count as Lua's do: a
+   * function reached by tail calls has a level for each frame they
+   * replaced, and those levels have no line.
+   */
   siteAtLevel(level: number): Site | null {
     if (level === 1) return this.site;
-    const d = this.depth - (level - 1);
-    return d >= 0 && d < this.depth ? this.callers[d] : null;
+    let lv = level - 1;
+    for (let d = this.depth - 1; d >= 0; d--) {
+      let e = this.callers[d];
+      if (e instanceof TailEntry) {
+        if (lv <= e.n) return null;
+        lv -= e.n;
+        e = e.below;
+      }
+      if (lv === 1) return e !== null && e.tail ? null : e;
+      lv--;
+    }
+    return null;
   }
 }

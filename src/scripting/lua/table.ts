@@ -421,7 +421,8 @@ function keyHash(k: LuaValue): number {
     case 'boolean':
       return k ? 1 : 0;
     case 'object':
-      return (k as LuaTable).serial;
+      // Userdata and threads have no serial of their own.
+      return k instanceof LuaTable ? k.serial : objectSerial(k as object);
     default:
       return objectSerial(k as object);
   }

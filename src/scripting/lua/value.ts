@@ -1,4 +1,5 @@
 import { LuaTable } from './table.js';
+import { LuaThread } from './thread.js';
 
 /**
  * Lua values as the engine represents them in JavaScript:
@@ -10,11 +11,12 @@ import { LuaTable } from './table.js';
  *   table     LuaTable
  *   function  LuaFunction: a compiled Lua closure or a host function
  *   userdata  LuaUserdata
+ *   thread    LuaThread (a coroutine)
  *
  * No Lua value is a JavaScript array, which is what lets a function's result
  * be either one value or an array of values (see LuaFunction).
  */
-export type LuaValue = undefined | boolean | number | string | LuaTable | LuaFunction | LuaUserdata;
+export type LuaValue = undefined | boolean | number | string | LuaTable | LuaFunction | LuaUserdata | LuaThread;
 
 /**
  * Userdata, which scripts only meet as cjson.null (a light userdata for
@@ -52,7 +54,19 @@ export function results(r: LuaResult): LuaValue[] {
   return Array.isArray(r) ? r : [r];
 }
 
-/** Lua's type(): nil, boolean, number, string, table or function. */
+/**
+ * The name every compiled Lua function has (named function expressions,
+ * see compiler/functions.ts): what tells a Lua function from a library
+ * function, which Lua treats apart (coroutine.create, string.dump, tail
+ * calls), at no cost to making closures.
+ */
+export const LUA_FUNCTION_NAME = '$L';
+
+export function isLuaFunction(f: LuaValue): boolean {
+  return typeof f === 'function' && f.name === LUA_FUNCTION_NAME;
+}
+
+/** Lua's type(): nil, boolean, number, string, table, function, userdata or thread. */
 export function typeName(v: LuaValue): string {
   switch (typeof v) {
     case 'undefined':
@@ -66,7 +80,7 @@ export function typeName(v: LuaValue): string {
     case 'function':
       return 'function';
     default:
-      return v instanceof LuaTable ? 'table' : 'userdata';
+      return v instanceof LuaTable ? 'table' : v instanceof LuaThread ? 'thread' : 'userdata';
   }
 }
 

@@ -3,7 +3,7 @@ import { LuaEngine, protectRecursively } from '../../../src/scripting/lua/engine
 import { LuaError } from '../../../src/scripting/lua/errors.js';
 import { LuaSyntaxError } from '../../../src/scripting/lua/parse.js';
 import { LuaTable } from '../../../src/scripting/lua/table.js';
-import type { LuaValue } from '../../../src/scripting/lua/value.js';
+import type { LuaFunction, LuaValue } from '../../../src/scripting/lua/value.js';
 
 /** The host API: what a server builds EVAL, FCALL and redis.call on. */
 
@@ -160,6 +160,84 @@ describe('the interrupt hook', () => {
     killed = true;
     expect(luaError(() => lua.call(main)).value).toBe('killed');
     expect(checks).toBeGreaterThan(1);
+  });
+});
+
+describe('tail calls', () => {
+  test('a tail call does not grow the stack: a million of them return, and a chain through a method too', () => {
+    const lua = new LuaEngine();
+    expect(run(lua, 'local function f(n, acc) if n == 0 then return acc end return f(n - 1, acc + 1) end return f(1e6, 0)')).toEqual([1e6]);
+    const method = 'local o = {} function o:m(n) if n == 0 then return self end return self:m(n - 1) end return o:m(1e6) == o';
+    expect(run(lua, method)).toEqual([true]);
+  });
+
+  test('endless tail recursion runs until the hook stops it, not into "stack overflow"', () => {
+    const lua = new LuaEngine();
+    let checks = 0;
+    lua.setHook(() => {
+      if (++checks === 50) throw lua.error('Script killed by user with SCRIPT KILL...');
+    }, 10000);
+    expect(luaError(() => run(lua, 'local function f(n) return f(n + 1) end return f(1)')).value).toBe('Script killed by user with SCRIPT KILL...');
+    expect(checks).toBe(50);
+  });
+
+  test('a tail call made by a host function calling Lua is made before the host sees the results', () => {
+    const lua = new LuaEngine();
+    const main = lua.load(lua.compile('local function g(x) return x * 2 end local function f(n, x) if n == 0 then return g(x) end return f(n - 1, x) end return f'));
+    const [f] = lua.call(main);
+    expect(lua.call(f as LuaFunction, [100, 21])).toEqual([42]);
+  });
+});
+
+describe('coroutines', () => {
+  test('a chunk compiles no generators until a coroutine runs its code', () => {
+    const lua = new LuaEngine();
+    const chunk = lua.compile('local function f() return coroutine.yield(1) end return coroutine.wrap(f)()');
+    expect(chunk.js).not.toContain('function*');
+    expect(lua.call(lua.load(chunk))).toEqual([1]);
+  });
+
+  test('a coroutine over a chunk loaded in another environment reads that environment', () => {
+    const lua = new LuaEngine();
+    const env = new LuaTable();
+    const mt = new LuaTable();
+    mt.rawSet('__index', lua.globals);
+    env.metatable = mt;
+    const main = lua.load(lua.compile('y = 5 local co = coroutine.wrap(function() coroutine.yield(y) y = y + 1 return y end) return co(), co()'), env);
+    expect(lua.call(main)).toEqual([5, 6]);
+    expect(env.getStr('y')).toBe(6);
+    expect(lua.globals.getStr('y')).toBeUndefined();
+  });
+
+  test('the hook runs inside a coroutine, and a kill there stops the script that resumed it', () => {
+    const lua = new LuaEngine();
+    let killed = false;
+    lua.setHook(() => {
+      if (killed) throw lua.error('killed');
+    }, 1000);
+    const main = lua.load(lua.compile('local co = coroutine.create(function() while true do end end) return coroutine.resume(co)'));
+    killed = true;
+    expect(luaError(() => lua.call(main)).value).toBe('killed');
+  });
+
+  test('a coroutine yielding forever to a loop that resumes it is stopped by the hook', () => {
+    const lua = new LuaEngine();
+    // A table, as Redis's kill error is: coroutine.wrap passes it on as it is (a message would get a position).
+    const stop = new LuaTable();
+    let checks = 0;
+    lua.setHook(() => {
+      if (++checks >= 20) throw lua.error(stop);
+    }, 1000);
+    expect(luaError(() => run(lua, 'local co = coroutine.wrap(function() while true do coroutine.yield() end end) while true do co() end')).value).toBe(stop);
+  });
+
+  test('unbounded recursion inside a coroutine is a "stack overflow" that resume returns; the state is whole after', () => {
+    const lua = new LuaEngine();
+    const script = 'local co = coroutine.create(function() local function f() return 1 + f() end return f() end) local ok, e = coroutine.resume(co) return ok, e, coroutine.status(co)';
+    expect(run(lua, script)).toEqual([false, 'user_script:1: stack overflow', 'dead']);
+    expect(lua.state.depth).toBe(0);
+    expect(lua.state.co).toBeNull();
+    expect(luaError(() => run(lua, 'local function g() error("x", 2) end\nlocal function f()\n  g()\nend\nf()')).value).toBe('user_script:3: x');
   });
 });
 

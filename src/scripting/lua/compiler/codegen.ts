@@ -6,9 +6,22 @@ import { functionBody } from './functions.js';
 import { ParenFinder } from './parens.js';
 
 export interface Generated {
-  /** The factory's body: takes R (the runtime), S (the state), G (the environment), K (the sites). */
+  /** The factory's body: takes R (the runtime), S (the state), G (the environment), K (the sites), C (the chunk instance). */
   readonly code: string;
   readonly sites: Site[];
+}
+
+/** The id of the main function among a chunk's functions (the others' are their source offsets). */
+export const MAIN_ID = -1;
+
+function header(sites: Site[]): string {
+  const bound = sites.map((_, i) => `$s${i} = K[${i}]`);
+  return `"use strict";\nconst {${RUNTIME_NAMES.join(', ')}} = R;\n` + (bound.length > 0 ? `const ${bound.join(', ')};\n` : '');
+}
+
+function context(ast: L.Chunk, source: string, chunk: ChunkInfo, twins: Map<number, string> | null): Context {
+  const comments = (ast.comments ?? []) as { range?: [number, number] }[];
+  return new Context(chunk, new ParenFinder(source, comments), twins);
 }
 
 /**
@@ -17,13 +30,21 @@ export interface Generated {
  * (a vararg function, as Lua's main chunks are).
  */
 export function generate(ast: L.Chunk, source: string, chunk: ChunkInfo): Generated {
-  const comments = (ast.comments ?? []) as { range?: [number, number] }[];
-  const cx = new Context(chunk, new ParenFinder(source, comments));
-  const main = functionBody(cx, cx.fn, ast.body);
-  const sites = cx.sites.map((_, i) => `$s${i} = K[${i}]`);
-  const code =
-    `"use strict";\nconst {${RUNTIME_NAMES.join(', ')}} = R;\n` +
-    (sites.length > 0 ? `const ${sites.join(', ')};\n` : '') +
-    `return function (...va) {\n${main}};\n`;
-  return { code, sites: cx.sites };
+  const cx = context(ast, source, chunk, null);
+  const main = functionBody(cx, cx.fn, ast.body, MAIN_ID);
+  return { code: `${header(cx.sites)}return function $L(...va) {\n${main}};\n`, sites: cx.sites };
+}
+
+/**
+ * The JavaScript for a chunk's twins (see twins.ts): a factory taking the
+ * same arguments, returning a Map from each function's id to a function
+ * that makes its twin from its accessors. Compiled from the source again,
+ * only when a coroutine first needs one.
+ */
+export function generateTwins(ast: L.Chunk, source: string, chunk: ChunkInfo): Generated {
+  const twins = new Map<number, string>();
+  const cx = context(ast, source, chunk, twins);
+  twins.set(MAIN_ID, `(U) => function* (...va) {\n${functionBody(cx, cx.fn, ast.body, MAIN_ID)}}`);
+  const entries = [...twins].map(([id, code]) => `[${id}, ${code}]`);
+  return { code: `${header(cx.sites)}return new Map([\n${entries.join(',\n')}]);\n`, sites: cx.sites };
 }

@@ -1,7 +1,7 @@
 import type { Node } from 'luaparse';
 import { makeSite, type ChunkInfo, type Site } from '../site.js';
 import type { ParenFinder } from './parens.js';
-import { FunctionScope } from './scope.js';
+import { FunctionScope, type LocalVar } from './scope.js';
 
 /** A node as luaparse gives it with `locations` and `ranges` on. */
 export type Located = Node & { loc?: { start: { line: number }; end: { line: number } }; range?: [number, number] };
@@ -10,33 +10,48 @@ export type Located = Node & { loc?: { start: { line: number }; end: { line: num
  * What the code generator carries through one chunk: the sites made so far
  * (the factory receives them as K and binds each to a constant `$sN`), the
  * function being compiled, and the source for the parenthesis question.
+ *
+ * Compiling a chunk's twins (twins.ts), `twins` collects them by function
+ * and `twinRoot` is the function whose twin is being written: the locals
+ * of the functions around it are reached through its accessors (`U.x$4`).
  */
 export class Context {
   readonly sites: Site[] = [];
-  private readonly names = { next: 0 };
   fn: FunctionScope;
+  twinRoot: FunctionScope | null = null;
 
   constructor(
     readonly chunk: ChunkInfo,
     readonly parens: ParenFinder,
+    readonly twins: Map<number, string> | null = null,
   ) {
-    this.fn = new FunctionScope(null, true, this.names);
+    // Compiling twins starts with the main function's.
+    this.fn = new FunctionScope(null, true, twins !== null);
+    if (twins !== null) this.twinRoot = this.fn;
   }
 
-  /** Runs `body` compiling a nested function with its own scope. */
-  nested<T>(isVararg: boolean, body: (fn: FunctionScope) => T): T {
+  /** Runs `body` compiling a nested function with its own scope (`twin`: as a twin). */
+  nested<T>(isVararg: boolean, twin: boolean, body: (fn: FunctionScope) => T): T {
     const outer = this.fn;
-    this.fn = new FunctionScope(outer, isVararg, this.names);
+    const outerRoot = this.twinRoot;
+    this.fn = new FunctionScope(outer, isVararg, twin);
+    if (twin) this.twinRoot = this.fn;
     try {
       return body(this.fn);
     } finally {
       this.fn = outer;
+      this.twinRoot = outerRoot;
     }
   }
 
+  /** How code here reads and writes a local. */
+  ref(v: LocalVar): string {
+    return this.twinRoot !== null && !v.fn.within(this.twinRoot) ? `U.${v.jsName}` : v.jsName;
+  }
+
   /** A new site; returns the constant's name in generated code. */
-  site(line: number, what?: string, name?: string, d1?: string, d2?: string): string {
-    this.sites.push(makeSite(this.chunk, line, what, name, d1, d2));
+  site(line: number, what?: string, name?: string, d1?: string, d2?: string, tail = false): string {
+    this.sites.push(makeSite(this.chunk, line, what, name, d1, d2, tail));
     return `$s${this.sites.length - 1}`;
   }
 

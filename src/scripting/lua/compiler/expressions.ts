@@ -1,5 +1,6 @@
 import type * as L from 'luaparse';
 import { luaMod, luaPow } from '../ops-arith.js';
+import { resultOf } from './calls.js';
 import { endLine, rangeStart, type Context } from './context.js';
 import { functionExpr } from './functions.js';
 import { tableConstructor } from './table-constructor.js';
@@ -12,7 +13,7 @@ import { tableConstructor } from './table-constructor.js';
  * V8 inlines; each gets a site with its line and operand names.
  */
 
-type Call = L.CallExpression | L.StringCallExpression | L.TableCallExpression;
+export type Call = L.CallExpression | L.StringCallExpression | L.TableCallExpression;
 
 const ARITH: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod', '^': 'pow' };
 const COMPARE: Record<string, string> = { '==': 'eq', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
@@ -113,7 +114,7 @@ function constant(node: L.Expression): { value: string | number | boolean | unde
 }
 
 /** The name Lua gives a key in "field 'x'": a string constant's text, else '?'. */
-function keyName(key: L.Expression): string {
+export function keyName(key: L.Expression): string {
   const c = constant(key);
   return c !== undefined && typeof c.value === 'string' ? c.value : '?';
 }
@@ -156,7 +157,7 @@ export function condition(cx: Context, node: L.Expression): string {
   if (c !== undefined) return c.value === undefined || c.value === false ? 'false' : 'true';
   if (isBoolean(node)) return expr(cx, node);
   if (node.type === 'Identifier' && cx.fn.resolve(node.name) !== null) {
-    const js = cx.fn.resolve(node.name)!.jsName;
+    const js = cx.ref(cx.fn.resolve(node.name)!);
     return `(${js} !== undefined && ${js} !== false)`;
   }
   const t = cx.temp();
@@ -188,7 +189,7 @@ export function expr(cx: Context, node: L.Expression): string {
     case 'CallExpression':
     case 'StringCallExpression':
     case 'TableCallExpression':
-      return `$first(${resultOf(cx, node)})`;
+      return `$first(S, ${resultOf(cx, node)})`;
     case 'LogicalExpression':
       return logical(cx, node);
     case 'UnaryExpression':
@@ -200,7 +201,7 @@ export function expr(cx: Context, node: L.Expression): string {
 
 function identifier(cx: Context, node: L.Identifier): string {
   const v = cx.fn.resolve(node.name);
-  if (v !== null) return v.jsName;
+  if (v !== null) return cx.ref(v);
   return `indexStr(S, G, ${stringLiteral(node.name)}, ${cx.site(endLine(node))})`;
 }
 
@@ -274,111 +275,10 @@ function binary(cx: Context, node: L.BinaryExpression): string {
   throw new Error(`binary operator ${op} is not Lua 5.1`);
 }
 
-/** A call's arguments as luaparse gives them, and how many '(' the call's own syntax puts before the first. */
-function callArguments(node: Call): { args: L.Expression[]; parens: number } {
-  if (node.type === 'CallExpression') return { args: node.arguments, parens: 1 };
-  if (node.type === 'StringCallExpression') return { args: [node.argument], parens: 0 };
-  return { args: [node.arguments], parens: 0 };
-}
-
-/** How Lua names the function called, for "attempt to call" and library argument errors. */
-function calleeName(cx: Context, base: L.Expression): { what?: string; name?: string } {
-  switch (base.type) {
-    case 'Identifier': {
-      const v = cx.fn.resolve(base.name);
-      return { what: v === null ? 'global' : v.fn === cx.fn ? 'local' : 'upvalue', name: base.name };
-    }
-    case 'MemberExpression':
-      return { what: base.indexer === ':' ? 'method' : 'field', name: base.identifier.name };
-    case 'IndexExpression':
-      return { what: 'field', name: keyName(base.index) };
-    default:
-      return {};
-  }
-}
-
-/** Constants: values that read the same whenever they are evaluated. */
-function isConstant(node: L.Expression): boolean {
-  return (
-    node.type === 'NilLiteral' ||
-    node.type === 'BooleanLiteral' ||
-    node.type === 'NumericLiteral' ||
-    node.type === 'StringLiteral' ||
-    numeral(node) !== undefined
-  );
-}
-
-/**
- * A call's raw result: one value or an array of values. The call is made
- * inline (no helper between the caller and the callee, so a Lua call costs
- * one JavaScript frame and V8 sees each call site on its own): the
- * function and the arguments are evaluated in order into temporaries
- * (constants and the trailing ... need none, nor anything after the last
- * expression that could run code), then the site is recorded, then the
- * call is made; a value that is not a function goes through callable().
- */
-export function resultOf(cx: Context, node: Call): string {
-  const base = node.base;
-  const { what, name } = calleeName(cx, base);
-  const line = endLine(base);
-  const steps: string[] = [];
-  let fn: string;
-  const prefix: string[] = [];
-  let site: string;
-  if (base.type === 'MemberExpression' && base.indexer === ':') {
-    const self = cx.temp();
-    site = cx.site(line, what, name, describe(cx, base.base));
-    steps.push(`${self} = ${expr(cx, base.base)}`);
-    fn = cx.temp();
-    steps.push(`${fn} = indexStr(S, ${self}, ${stringLiteral(base.identifier.name)}, ${site})`);
-    prefix.push(self);
-  } else {
-    site = cx.site(line, what, name);
-    fn = expr(cx, base);
-  }
-  const { args, parens } = callArguments(node);
-  const n = args.length;
-  const spread = n > 0 && isMulti(cx, args[n - 1], n === 1 ? parens : 0);
-  const fixed = spread ? args.slice(0, n - 1) : args;
-  // Everything evaluated before the last expression that can run code must be saved first.
-  let lastRunning = -1;
-  fixed.forEach((a, i) => {
-    if (!isConstant(a)) lastRunning = i;
-  });
-  const tailRuns = spread && args[n - 1].type !== 'VarargLiteral';
-  if (tailRuns) lastRunning = fixed.length;
-  if (lastRunning >= 0 && !(base.type === 'MemberExpression' && base.indexer === ':') && !isConstant(base)) {
-    const f = cx.temp();
-    steps.push(`${f} = ${fn}`);
-    fn = f;
-  }
-  const values = fixed.map((a, i) => {
-    const code = expr(cx, a);
-    if (i > lastRunning || isConstant(a)) return code;
-    const tmp = cx.temp();
-    steps.push(`${tmp} = ${code}`);
-    return tmp;
-  });
-  let list = prefix.concat(values);
-  if (spread) {
-    let tail = valuesOf(cx, args[n - 1]);
-    if (tailRuns) {
-      const tmp = cx.temp();
-      steps.push(`${tmp} = ${tail}`);
-      tail = tmp;
-    }
-    list = list.concat(`...${tail}`);
-  }
-  steps.push(`S.site = ${site}`);
-  const callee = /^[$\w]+$/.test(fn) ? fn : `(${fn})`;
-  steps.push(`(typeof ${callee} === 'function' ? ${callee} : callable(S, ${callee}, ${site}))(${list.join(', ')})`);
-  return `(${steps.join(', ')})`;
-}
-
 /** All values of a call or `...`, as an array. */
 export function valuesOf(cx: Context, node: L.Expression): string {
   if (node.type === 'VarargLiteral') return 'va';
-  if (isCall(node)) return `$all(${resultOf(cx, node)})`;
+  if (isCall(node)) return `$all(S, ${resultOf(cx, node)})`;
   return `[${expr(cx, node)}]`;
 }
 

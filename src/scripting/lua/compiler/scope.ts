@@ -1,9 +1,11 @@
 /**
  * Lexical scopes while compiling: every Lua local becomes a JavaScript
- * `let` with a name of its own (`x$4`), so shadowing (`local x = x`),
- * JavaScript's reserved words and the compiler's own names never clash.
- * Lua identifiers cannot contain '$'; the compiler's names start with one
- * or are the single letters the factory takes (see codegen.ts).
+ * `let` with a name of its own (`x$4`, 4 being where it is declared in the
+ * source), so shadowing (`local x = x`), JavaScript's reserved words and
+ * the compiler's own names never clash, and a local has the same name in
+ * every compilation of its function (the twins compile them again, see
+ * twins.ts). Lua identifiers cannot contain '$'; the compiler's names start
+ * with one or are the single letters the factory takes (see codegen.ts).
  */
 export interface LocalVar {
   readonly luaName: string;
@@ -15,13 +17,16 @@ export class FunctionScope {
   private readonly blocks: Map<string, LocalVar>[] = [new Map()];
   private temps = 0;
   readonly tempNames: string[] = [];
+  /** Locals of enclosing functions this function or a function inside it uses: its twin reaches them through accessors. */
+  readonly upvalues = new Map<string, LocalVar>();
   /** Numeric constant 0 as first written in this function: Lua keeps one constant for 0 and -0. */
   zero: number | undefined = undefined;
 
   constructor(
     readonly parent: FunctionScope | null,
     readonly isVararg: boolean,
-    private readonly names: { next: number },
+    /** Compiled as a twin (a generator function): its calls are `yield*`s. */
+    readonly twin = false,
   ) {}
 
   openBlock(): void {
@@ -32,8 +37,9 @@ export class FunctionScope {
     this.blocks.pop();
   }
 
-  declare(luaName: string): LocalVar {
-    const v: LocalVar = { luaName, jsName: `${luaName}$${this.names.next++}`, fn: this };
+  /** A local declared at source offset `pos` (unique to the declaration). */
+  declare(luaName: string, pos: number): LocalVar {
+    const v: LocalVar = { luaName, jsName: `${luaName}$${pos}`, fn: this };
     this.blocks[this.blocks.length - 1].set(luaName, v);
     return v;
   }
@@ -44,7 +50,16 @@ export class FunctionScope {
       const v = this.blocks[i].get(luaName);
       if (v !== undefined) return v;
     }
-    return this.parent === null ? null : this.parent.resolve(luaName);
+    if (this.parent === null) return null;
+    const v = this.parent.resolve(luaName);
+    if (v !== null) this.upvalues.set(v.jsName, v);
+    return v;
+  }
+
+  /** Whether this scope is `fn` or inside it. */
+  within(fn: FunctionScope): boolean {
+    for (let s: FunctionScope | null = this; s !== null; s = s.parent) if (s === fn) return true;
+    return false;
   }
 
   /** A fresh temporary of this function, declared at its top. */

@@ -1,17 +1,7 @@
 import type * as L from 'luaparse';
-import { endLine, startLine, type Context } from './context.js';
-import {
-  condition,
-  describe,
-  expr,
-  isCall,
-  isMulti,
-  listArray,
-  numeral,
-  resultOf,
-  stringLiteral,
-  valuesOf,
-} from './expressions.js';
+import { callStatement, resultOf, tailCall } from './calls.js';
+import { endLine, rangeStart, startLine, type Context } from './context.js';
+import { condition, describe, expr, isCall, isMulti, listArray, numeral, stringLiteral, valuesOf } from './expressions.js';
 import { functionExpr } from './functions.js';
 
 /** Statements to JavaScript statements. Blocks are JavaScript blocks, so locals in loop bodies are fresh per iteration. */
@@ -36,7 +26,7 @@ function statement(cx: Context, node: L.Statement): string {
     case 'AssignmentStatement':
       return assignment(cx, node);
     case 'CallStatement':
-      return `${resultOf(cx, node.expression)};\n`;
+      return callStatement(cx, node.expression);
     case 'FunctionDeclaration':
       return functionStatement(cx, node);
     case 'ReturnStatement':
@@ -90,7 +80,7 @@ function valuesFor(cx: Context, exprs: L.Expression[], n: number, allFirst: bool
 
 function local(cx: Context, node: L.LocalStatement): string {
   const { code, values } = valuesFor(cx, node.init, node.variables.length, false);
-  const names = node.variables.map((v) => cx.fn.declare(v.name).jsName);
+  const names = node.variables.map((v) => cx.fn.declare(v.name, rangeStart(v)).jsName);
   return `${code}let ${names.map((n, i) => `${n} = ${values[i]}`).join(', ')};\n`;
 }
 
@@ -103,7 +93,7 @@ interface Target {
 function target(cx: Context, node: L.Expression, early: boolean): Target {
   if (node.type === 'Identifier') {
     const v = cx.fn.resolve(node.name);
-    if (v !== null) return { prepare: '', assign: (value) => `${v.jsName} = ${value};\n` };
+    if (v !== null) return { prepare: '', assign: (value) => `${cx.ref(v)} = ${value};\n` };
     const site = cx.site(endLine(node));
     return { prepare: '', assign: (value) => `setIndexStr(S, G, ${stringLiteral(node.name)}, ${value}, ${site});\n` };
   }
@@ -148,7 +138,7 @@ function assignment(cx: Context, node: L.AssignmentStatement): string {
 function functionStatement(cx: Context, node: L.FunctionDeclaration): string {
   const id = node.identifier;
   if (node.isLocal && id !== null && id.type === 'Identifier') {
-    const name = cx.fn.declare(id.name).jsName;
+    const name = cx.fn.declare(id.name, rangeStart(id)).jsName;
     return `let ${name};\n${name} = ${functionExpr(cx, node, false)};\n`;
   }
   if (id === null) return '';
@@ -163,9 +153,11 @@ function functionStatement(cx: Context, node: L.FunctionDeclaration): string {
 
 function returnStatement(cx: Context, node: L.ReturnStatement): string {
   const args = node.arguments;
+  const only = args[0];
+  if (args.length === 1 && isCall(only) && isMulti(cx, only)) return tailCall(cx, only);
   let value: string;
   if (args.length === 0) value = '$NONE';
-  else if (args.length === 1 && isMulti(cx, args[0])) value = isCall(args[0]) ? resultOf(cx, args[0]) : valuesOf(cx, args[0]);
+  else if (args.length === 1 && isMulti(cx, args[0])) value = valuesOf(cx, args[0]);
   else if (args.length === 1) value = expr(cx, args[0]);
   else value = listArray(cx, args);
   return `{\nconst $ret = ${value};\nS.depth = $d;\nreturn $ret;\n}\n`;
@@ -200,7 +192,7 @@ function numericFor(cx: Context, node: L.ForNumericStatement): string {
   else if (stepValue !== undefined && stepValue <= 0) test = `!(${limit} <= ${i})`;
   else test = `(0 < ${step} ? !(${i} <= ${limit}) : !(${limit} <= ${i}))`;
   cx.fn.openBlock();
-  const v = cx.fn.declare(node.variable.name).jsName;
+  const v = cx.fn.declare(node.variable.name, rangeStart(node.variable)).jsName;
   const body = block(cx, node.body);
   cx.fn.closeBlock();
   out += `${i} -= ${step};\nwhile (true) {\n${i} += ${step};\nif (${test}) break;\n${hook(cx, node)}let ${v} = ${i};\n${body}}\n`;
@@ -220,7 +212,7 @@ function genericFor(cx: Context, node: L.ForGenericStatement): string {
   const values = exprs.length === 1 && isCall(only) && isMulti(cx, only) ? resultOf(cx, only) : listArray(cx, exprs);
   const init = `iterateResult(S, ${values}, ${site})`;
   cx.fn.openBlock();
-  const vars = node.variables.map((v) => cx.fn.declare(v.name).jsName);
+  const vars = node.variables.map((v) => cx.fn.declare(v.name, rangeStart(v)).jsName);
   const body = block(cx, node.body);
   cx.fn.closeBlock();
   const decl = vars.map((v, k) => `${v} = ${k === 0 ? `${it}.k` : k === 1 ? `${it}.v` : `${it}.extra(${k})`}`);

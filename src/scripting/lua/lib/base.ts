@@ -7,6 +7,7 @@ import { where } from '../site.js';
 import type { LuaState } from '../state.js';
 import { stringToNumber, stringToNumberInBase } from '../string-to-number.js';
 import { LuaTable } from '../table.js';
+import { settle } from '../tail-calls.js';
 import { first, LuaUserdata, NONE, results, typeName, type LuaFunction, type LuaResult, type LuaValue } from '../value.js';
 import {
   argError,
@@ -217,7 +218,7 @@ export function openBase(S: LuaState, host: BaseHost): Record<string, LuaValue> 
       if (typeof reader !== 'function') throw typeErrorArg(S, 1, 'function', reader, argc);
       let source = '';
       while (true) {
-        const piece = first(reader());
+        const piece = first(settle(S, reader()));
         if (piece === undefined) break;
         const text = asString(piece);
         if (text === undefined) return [undefined, 'reader function must return a string'];

@@ -1,7 +1,7 @@
 import { index } from '../ops-index.js';
 import type { LuaState } from '../state.js';
 import { LuaTable } from '../table.js';
-import { first, NONE, typeName, type LuaFunction, type LuaResult, type LuaValue } from '../value.js';
+import { first, isLuaFunction, NONE, typeName, type LuaFunction, type LuaResult, type LuaValue } from '../value.js';
 import {
   argError,
   asString,
@@ -13,7 +13,6 @@ import {
 } from './args.js';
 import { MatchState, SPECIALS } from './lua-pattern.js';
 import { stringFormat } from './string-format.js';
-import { FUNCTION_PROLOGUE } from '../compiler/functions.js';
 
 /**
  * The string library of Lua 5.1 (lstrlib.c) on byte strings. Case mapping
@@ -40,16 +39,6 @@ const MAX_STRING = 0x1fffffe8;
  * a syntax error), and so do Sluice's.
  */
 const BINARY_CHUNK_HEADER = '\x1bLuaQ\x00\x01\x04\x08\x04\x08\x00';
-
-/**
- * Whether a function was compiled from Lua (its body begins with the
- * compiler's prologue), rather than a library function, which Lua's
- * string.dump cannot dump. Read from the source text only here, so that
- * nothing is spent marking functions that are never dumped.
- */
-function isCompiledLua(f: (...args: never[]) => unknown): boolean {
-  return Function.prototype.toString.call(f).includes(FUNCTION_PROLOGUE);
-}
 
 export function openString(S: LuaState): Record<string, LuaValue> {
   function findAux(find: boolean, args: IArguments): LuaResult {
@@ -229,7 +218,7 @@ export function openString(S: LuaState): Record<string, LuaValue> {
 
     dump(f: LuaValue): LuaResult {
       if (typeof f !== 'function') throw typeErrorArg(S, 1, 'function', f, arguments.length);
-      if (!isCompiledLua(f)) throw S.error('unable to dump given function');
+      if (!isLuaFunction(f)) throw S.error('unable to dump given function');
       return BINARY_CHUNK_HEADER;
     },
 

@@ -2,6 +2,7 @@ import type { Case } from './case.js';
 import { bitCases } from './bit.js';
 import { cjsonCases } from './cjson.js';
 import { cmsgpackCases } from './cmsgpack.js';
+import { coroutineCases } from './coroutines.js';
 import { errorCases } from './errors.js';
 import { keysCases } from './keys.js';
 import { languageCases } from './language.js';
@@ -10,6 +11,7 @@ import { stringCases } from './strings.js';
 import { structCases } from './struct.js';
 import { syntaxCases } from './syntax.js';
 import { tableCases } from './tables.js';
+import { tailCallCases } from './tail-calls.js';
 
 export const ALL_CASES: Record<string, Case[]> = {
   numbers: numberCases,
@@ -23,4 +25,6 @@ export const ALL_CASES: Record<string, Case[]> = {
   bit: bitCases,
   syntax: syntaxCases,
   keys: keysCases,
+  coroutines: coroutineCases,
+  'tail calls': tailCallCases,
 };

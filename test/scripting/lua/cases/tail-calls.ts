@@ -1,0 +1,63 @@
+import { t, type Case } from './case.js';
+
+/**
+ * Proper tail calls: deep tail recursion returns its value (plain, through
+ * a method, with varargs, through __call, mutual), results pass through
+ * unchanged, and error levels count the frames a tail call replaced as
+ * Lua 5.1 does (no position for them). Recorded from Redis 7.0.15 (Lua
+ * 5.1.5, as in 7.2).
+ */
+export const tailCallCases: Case[] = [
+  t("local function f(n) if n == 0 then return 'done' end return f(n-1) end return f(1000000)", "done"),
+  t("local function g() error('x', 2) end local function f() return g() end f()", {"err":"ERR x script: *, on @user_script:1."}),
+  t("local function g() error('x', 2) end local function f() g() end f()", {"err":"ERR user_script:1: x script: *, on @user_script:1."}),
+  t("local function g() error('x', 3) end local function f() return g() end local function h() f() end h()", {"err":"ERR user_script:1: x script: *, on @user_script:1."}),
+  t("local function g() error('x', 3) end local function f() return g() end local function h() return f() end local function k()\n h()\n end k()", {"err":"ERR x script: *, on @user_script:1."}),
+  t("local function g() error('x', 4) end local function f() return g() end local function h() return f() end local function k()\n h()\n end k()", {"err":"ERR user_script:2: x script: *, on @user_script:1."}),
+  t("local function g() error('x', 5) end local function f() return g() end local function h() return f() end local function k()\n h()\n end\n k()", {"err":"ERR user_script:4: x script: *, on @user_script:1."}),
+  t("local function f() return error('y', 2) end local function h()\n f()\n end h()", {"err":"ERR user_script:2: y script: *, on @user_script:1."}),
+  t("local function f() return error('y', 1) end\n f()", {"err":"ERR user_script:1: y script: *, on @user_script:1."}),
+  t("local t = {} function t:m(n) if n == 0 then return self.v end return self:m(n-1) end t.v = 7 return t:m(100000)", 7),
+  t("local function f(n, ...) if n == 0 then return select('#', ...), ... end return f(n-1, ...) end return {f(100000, 1, 2, 3)}", [3,1,2,3]),
+  t("local function f() return string.rep() end f()", {"err":"ERR user_script:1: bad argument #1 to 'rep' (string expected, got no value) script: *, on @user_script:1."}),
+  t("local function f() return nope() end f()", {"err":"ERR user_script:1: Script attempted to access nonexistent global variable 'nope' script: *, on @user_script:1."}),
+  t("local t = setmetatable({}, {__call = function(self, n) if n == 0 then return 'ok' end return self(n-1) end}) return t(100000)", "ok"),
+  t("local function g()\n error('z', 2)\n end\n local function f()\n return pcall(g)\n end\n return {f()}", [null,"z"]),
+  t("local function g()\n error('z', 3)\n end\n local function f()\n return pcall(g)\n end\n return {f()}", [null,"user_script:5: z"]),
+  t("local even, odd function even(n) if n == 0 then return true end return odd(n - 1) end function odd(n) if n == 0 then return false end return even(n - 1) end return tostring(even(100001))", "false"),
+  t("local function loop(n, acc) if n == 0 then return acc end return loop(n - 1, acc + n) end return loop(1000000, 0)", 500000500000),
+  t("local function f(n) if n == 0 then error('deep', 2) end return f(n - 1) end\n local ok, e = pcall(f, 100)\n return e", "deep"),
+  t("local function f(n) if n == 0 then error('deep', 3) end return f(n - 1) end\n local function g()\n local ok, e = pcall(f, 100) return e\n end\n return g()", "deep"),
+  t("local function f(n) if n == 0 then error('deep', 2) end return f(n - 1) end\nlocal function g()\n f(100)\nend\ng()", {"err":"ERR deep script: *, on @user_script:1."}),
+  t("local function f(n) if n == 0 then error('deep', 102) end return f(n - 1) end\nlocal function g()\n f(100)\nend\ng()", {"err":"ERR user_script:3: deep script: *, on @user_script:1."}),
+  t("local function f(n) if n == 0 then error('deep', 103) end return f(n - 1) end\nlocal function g()\n f(100)\nend\ng()", {"err":"ERR user_script:5: deep script: *, on @user_script:1."}),
+  t("local function f(n) if n == 0 then error('deep', 104) end return f(n - 1) end\nlocal function g()\n f(100)\nend\n g()", {"err":"ERR deep script: *, on @user_script:1."}),
+  t("local function f(n) if n == 0 then error('deep', 40) end return f(n - 1) end\nlocal function g()\n f(100)\nend\n g()", {"err":"ERR deep script: *, on @user_script:1."}),
+  t("local function r(n) if n == 0 then return 0 end local x = r(n - 1) return (function(y) return y end)(x + 1) end return r(3000)", 3000),
+  t("local function id(...) return ... end local function f(n) if n == 0 then return id(1, nil, 3) end return f(n - 1) end return {select('#', f(1000))}", [3]),
+  t("local o = {n = 0} function o:inc(k) if k == 0 then return self.n end self.n = self.n + 1 return self:inc(k - 1) end return o:inc(50000)", 50000),
+  t("local function f(n) if n == 0 then return end return f(n - 1) end return {f(1000)}", []),
+  t("local function f(n) if n == 0 then return 1, 2, 3 end return f(n - 1) end local a, b, c = f(100) return {a, b, c}", [1,2,3]),
+  t("local function f(n) if n > 0 then return f(n - 1) end return coroutine.running() end return tostring(f(100))", "nil"),
+  t("local function f(n) if n == 0 then return string.rep('a', 2) end return f(n - 1) end return f(1000)", "aa"),
+  t("local function f(n) if n == 0 then return string.rep() end return f(n - 1) end return f(1000)", {"err":"ERR user_script:1: bad argument #1 to 'rep' (string expected, got no value) script: *, on @user_script:1."}),
+  t("local function f(n) if n == 0 then return nil + 1 end return f(n - 1) end return f(1000)", {"err":"ERR user_script:1: attempt to perform arithmetic on a nil value script: *, on @user_script:1."}),
+  t("local function f(n) if n == 0 then local x return x() end return f(n - 1) end return f(1000)", {"err":"ERR user_script:1: attempt to call local 'x' (a nil value) script: *, on @user_script:1."}),
+  t("local t = {} local function f(n) if n == 0 then return t.nope() end return f(n - 1) end return f(1000)", {"err":"ERR user_script:1: attempt to call field 'nope' (a nil value) script: *, on @user_script:1."}),
+  t("local t = {} local function f(n) if n == 0 then return t:nope() end return f(n - 1) end return f(1000)", {"err":"ERR user_script:1: attempt to call method 'nope' (a nil value) script: *, on @user_script:1."}),
+  t("local function f(n) if n == 0 then return pcall(error, 'e') end return f(n - 1) end return {f(1000)}", [null,"e"]),
+  t("local function f(n) if n == 0 then return error('lvl2', 2) end return f(n - 1) end\nlocal function g()\n f(1000)\nend\n g()", {"err":"ERR lvl2 script: *, on @user_script:1."}),
+  t("local function f(n) if n == 0 then return error('lvl', 3) end return f(n - 1) end\nlocal function g()\n f(1000)\nend\n g()", {"err":"ERR lvl script: *, on @user_script:1."}),
+  t("local function f(n) if n == 0 then return error('lvl', 1002) end return f(n - 1) end\nlocal function g()\n f(1000)\nend\n g()", {"err":"ERR user_script:3: lvl script: *, on @user_script:1."}),
+  t("local function f(n) if n == 0 then return 'x' end return (f(n - 1)) end return f(100)", "x"),
+  t("local function f(n) if n == 0 then return 1, 2 end return f(n - 1), 'extra' end return {f(3)}", [1,"extra"]),
+  t("local function count(n) if n == 0 then return 0 end return 1 + count(n - 1) end local function tail(n, f) if n == 0 then return f(500) end return tail(n - 1, f) end return tail(100000, count)", 500),
+  t("local t = setmetatable({}, {__index = function(t, k) local function walk(n) if n == 0 then return k end return walk(n - 1) end return walk(10000) end}) return t.deep", "deep"),
+  t("local function f(n) if n == 0 then return 'end of ' .. 'chain' end return f(n - 1) end local r = {} for i = 1, 5 do r[i] = f(i * 7) end return r", ["end of chain","end of chain","end of chain","end of chain","end of chain"]),
+  t("local function f(n) if n == 0 then return table.concat({'a', 'b'}, '-') end return f(n - 1) end return f(10000)", "a-b"),
+  t("local function f(n) if n == 0 then return unpack({1, 2, 3}) end return f(n - 1) end return {f(5000)}", [1,2,3]),
+  t("local s = 0 local it = function(_, i) if i >= 10 then return nil end return i + 1 end for i in it, nil, 0 do s = s + i end return s", 55),
+  t("local function f(n) if n == 0 then return pcall(error, 'inner') end return f(n - 1) end local ok, e = f(31) return {tostring(ok), e}", ["false","inner"]),
+  t("local function g() error('from g', 2) end local function f(n) if n == 0 then return g() end return f(n - 1) end local ok, e = pcall(f, 64) return e", "from g"),
+  t("local function g()\n error('lvl3', 3)\nend\nlocal function f(n) if n == 0 then return g() end return f(n - 1) end\nlocal function h()\n f(40)\nend\nlocal ok, e = pcall(h) return e", "lvl3"),
+];
