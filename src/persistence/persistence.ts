@@ -174,6 +174,7 @@ export class Persistence<C extends Ctx> {
     // Commands replay as at start: loading (XADD's replayed LIMIT is obeyed, as Redis's AOF client's), nothing expired.
     server.loading = true;
     ks.readOnlyExpiry = true;
+    ks.loadingNoExpiry = true;
     try {
       const manifest = this.openManifest();
       if (manifest.empty) throw new AofLoadError(`The AOF manifest in ${this.aofDir} names no files`);
@@ -185,6 +186,7 @@ export class Persistence<C extends Ctx> {
     } finally {
       server.loading = false;
       ks.readOnlyExpiry = false;
+      ks.loadingNoExpiry = false;
       ks.dirty = dirty;
     }
     server.log.notice('Append Only File loaded by DEBUG LOADAOF');
@@ -228,12 +230,14 @@ export class Persistence<C extends Ctx> {
     const dirty = ks.dirty;
     server.loading = true;
     ks.readOnlyExpiry = true;
+    ks.loadingNoExpiry = true;
     this.loader = new AofLoader(server, this.aofDir, manifest.files, this.config.bool('aof-load-truncated'));
     try {
       await this.loader.run();
     } finally {
       server.loading = false;
       ks.readOnlyExpiry = false;
+      ks.loadingNoExpiry = false;
       ks.dirty = dirty;
       this.loader = null;
     }

@@ -152,6 +152,24 @@ describe('restart', () => {
     expect(await infoField(c, 'aof_base_size')).toBe(String(statSync(path.join(adir, 'appendonly.aof.1.base.aof')).size));
   });
 
+  // Redis's own suite, "AOF+EXPIRE: List should be empty": nothing expires while loading, so the second RPUSH extends the list that expires.
+  test('a replayed command finds a key whose deadline passed as it was, and the key expires once loaded', async () => {
+    const dir = tmp();
+    const adir = aofDir(dir);
+    mkdirSync(adir);
+    writeFileSync(path.join(adir, 'appendonly.aof.manifest'), 'file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
+    writeFileSync(path.join(adir, 'appendonly.aof.1.base.aof'), '');
+    writeFileSync(
+      path.join(adir, 'appendonly.aof.1.incr.aof'),
+      resp(['SELECT', '0'], ['RPUSH', 'list', 'foo'], ['PEXPIREAT', 'list', '1000'], ['RPUSH', 'list', 'bar'], ['SET', 'other', 'v'], ['PEXPIREAT', 'other', '1000'], ['GETSET', 'other', 'w']),
+    );
+    const { c } = await start(dir);
+    expect(await c.call('LLEN', 'list')).toEqual({ t: 'int', v: '0' });
+    // GETSET replaced the value, and with it the deadline, before the load was over.
+    expect(await c.call('GET', 'other')).toEqual(bulk('w'));
+    expect(await c.call('DBSIZE')).toEqual({ t: 'int', v: '1' });
+  });
+
   test('an old single-file AOF (dir/appendonly.aof) is moved into the AOF directory', async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'appendonly.aof'), resp(['SELECT', '0'], ['SET', 'old', 'style']));

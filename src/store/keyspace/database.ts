@@ -102,7 +102,7 @@ export class Database {
 
   /** True when the key exists but its deadline has passed; deletes nothing (KEYS). */
   isExpired(key: string): boolean {
-    if (this.expires.size === 0) return false;
+    if (this.expires.size === 0 || this.ks.loadingNoExpiry) return false;
     const when = this.expires.get(key);
     return when !== undefined && when <= this.ks.now;
   }
@@ -310,7 +310,7 @@ export class Database {
   /** True (and the key gone) when the key's deadline has passed. */
   expireIfNeeded(key: string): boolean {
     const when = this.expires.get(key);
-    if (when === undefined || when > this.ks.now) return false;
+    if (when === undefined || when > this.ks.now || this.ks.loadingNoExpiry) return false;
     if (this.ks.readOnlyExpiry) return true;
     this.expireNow(key);
     return true;

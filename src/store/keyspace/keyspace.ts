@@ -87,8 +87,15 @@ export class Keyspace {
   now = Date.now();
   /** Changes since the last save: INFO's rdb_changes_since_last_save, and how propagation knows a command wrote. */
   dirty = 0;
-  /** While true, expired keys read as absent but are not deleted (used during loading). */
+  /** While true, expired keys read as absent but are not deleted (CLIENT PAUSE, and loading). */
   readOnlyExpiry = false;
+  /**
+   * While true (the dataset loading), no key is expired at all: a replayed
+   * command finds a key whose deadline has passed as it found it when it
+   * first ran, as Redis's keyIsExpired answers while loading. Keys due are
+   * expired once the load is over.
+   */
+  loadingNoExpiry = false;
   listener: KeyspaceListener = NOOP_LISTENER;
   /**
    * Whether anyone hears 'new' events (notify-keyspace-events with n): only
