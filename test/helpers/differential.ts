@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import type { StartOptions } from '../../src/index.js';
 import { useSluiceAndRedis } from './fixture.js';
 import { RespClient, type Resp } from './resp-client.js';
 import { redisServerPath } from './servers.js';
@@ -47,6 +48,8 @@ function normalise(r: Resp, mode: Row['mode'], mask?: (r: Resp) => Resp): unknow
 export interface DifferentialOptions {
   /** RESP protocol for the connections (HELLO 3 first when 3). */
   proto?: 2 | 3;
+  /** How to start each server, when not as the defaults. */
+  servers?: { sluice?: StartOptions; redis?: string[] };
 }
 
 /**
@@ -56,7 +59,7 @@ export interface DifferentialOptions {
  */
 export function differential(title: string, cases: Record<string, Row[]>, opts: DifferentialOptions = {}): void {
   describe.skipIf(redisServerPath === null)(`${title} (differential vs redis-server)`, () => {
-    const servers = useSluiceAndRedis();
+    const servers = useSluiceAndRedis(opts.servers);
     for (const [name, rows] of Object.entries(cases)) {
       test(name, async () => {
         const a = await RespClient.connect(servers.sluice.port);

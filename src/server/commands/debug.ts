@@ -1,5 +1,8 @@
 import { encodingOf, refcountOf } from '../../store/keys/object.js';
+import { cString } from '../../core/c-string.js';
 import { CommandError, NO_SUCH_KEY } from '../../core/errors.js';
+import { toInt64 } from '../../core/numbers.js';
+import { MAX_ARG_LENGTH as MAX_STRING_LENGTH } from '../../protocol/limits.js';
 import { RdbWriter } from '../../core/rdb/writer.js';
 import { writeValue } from '../../persistence/rdb/encode-value.js';
 import type { Value } from '../../store/keyspace/value.js';
@@ -183,6 +186,44 @@ function debugProtocol(c: Client, argv: string[]): void {
   }
 }
 
+/** Keys DEBUG POPULATE makes at most in one call: past this, Redis's dictTryExpand would fail for the memory. */
+const POPULATE_MAX = 2 ** 32;
+const OUT_OF_RANGE = 'ERR value is out of range, must be positive';
+
+/** Redis's getPositiveLongFromObjectOrReply: a bad number and a negative one get the same error. */
+function positiveLong(s: string): number {
+  const n = toInt64(s);
+  if (n === null || n < 0n) throw new CommandError(OUT_OF_RANGE);
+  return Number(n);
+}
+
+/**
+ * DEBUG POPULATE count [prefix] [size]: keys `prefix:N` ("key:N") for N
+ * below count, each set to "value:N", or to `size` bytes of it padded
+ * with NULs; a key that exists is left as it is. As Redis formats them in
+ * a 128-byte buffer, the prefix stops at a NUL and a key at 127 bytes.
+ * Like Redis's, the keys count as no change (nothing propagates, no save
+ * point fires) but break WATCH.
+ */
+function debugPopulate(c: Client, argv: string[]): void {
+  if (argv.length > 5) throw new CommandError(subcommandSyntaxError(argv));
+  const count = positiveLong(argv[2]);
+  if (count > POPULATE_MAX) throw new CommandError('ERR OOM in dictTryExpand');
+  const size = argv.length === 5 ? positiveLong(argv[4]) : 0;
+  if (size > MAX_STRING_LENGTH) throw new CommandError(OUT_OF_RANGE);
+  const prefix = argv.length === 3 ? 'key' : cString(argv[3]);
+  const ks = c.keyspace;
+  const dirty = ks.dirty;
+  for (let j = 0; j < count; j++) {
+    const key = `${prefix}:${j}`.slice(0, 127);
+    if (c.db.get(key) !== undefined) continue;
+    const text = `value:${j}`;
+    c.db.set(key, size === 0 ? text : size <= text.length ? text.slice(0, size) : text + '\0'.repeat(size - text.length));
+  }
+  ks.dirty = dirty;
+  c.reply.ok();
+}
+
 const HELP = [
   'DIGEST',
   '    Output a hex signature representing the current DB content.',
@@ -192,6 +233,11 @@ const HELP = [
   '    Flush the AOF buffers on disk and reload the AOF in memory.',
   'OBJECT <key>',
   '    Show low level info about `key` and associated value.',
+  'POPULATE <count> [<prefix>] [<size>]',
+  '    Create <count> string keys named key:<num>. If <prefix> is specified then',
+  '    it is used instead of the \'key\' prefix. These are not propagated to',
+  '    replicas. Cluster slots are not respected so keys not belonging to the',
+  '    current node can be created in cluster mode.',
   'PROTOCOL <type>',
   '    Reply with a test value of the specified type. <type> can be: string,',
   '    integer, double, bignum, null, array, set, map, attrib, push, verbatim,',
@@ -225,6 +271,7 @@ const SUBCOMMANDS = new Map<string, [number, (c: Client, argv: string[]) => void
   ['digest', [2, debugDigest]],
   ['digest-value', [-2, debugDigestValue]],
   ['protocol', [3, debugProtocol]],
+  ['populate', [-3, debugPopulate]],
   ['loadaof', [-2, debugLoadAof]],
   ['set-active-expire', [3, debugSetActiveExpire]],
   ['set-disable-deny-scripts', [3, debugSetDisableDenyScripts]],
