@@ -248,7 +248,7 @@ describe('DEBUG', () => {
       const lines = strings(await a.call('DEBUG', 'HELP'));
       expect(lines[0]).toBe('DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
       expect(lines.filter((l) => !l.startsWith(' ')).slice(1)).toEqual([
-        'DIGEST', 'DIGEST-VALUE <key> [<key> ...]', 'LOADAOF', 'OBJECT <key>', 'PROTOCOL <type>', 'RELOAD [option ...]', 'SET-ACTIVE-EXPIRE <0|1>', 'SLEEP <seconds>', 'HELP',
+        'DIGEST', 'DIGEST-VALUE <key> [<key> ...]', 'LOADAOF', 'OBJECT <key>', 'POPULATE <count> [<prefix>] [<size>]', 'PROTOCOL <type>', 'RELOAD [option ...]', 'SET-ACTIVE-EXPIRE <0|1>', 'SLEEP <seconds>', 'HELP',
       ]);
     } finally {
       a.close();
