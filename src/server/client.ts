@@ -55,6 +55,8 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   multiFailed = false;
   /** What the queued commands cost against client-query-buffer-limit (see argvCharge). */
   multiCharge = 0;
+  /** The reply's error count when the command being run last looked (see Dispatcher.execute). */
+  errorsAccounted = 0;
   /** Set when a watched key changed (the Watcher contract). */
   casDirty = false;
   watchedKeys: WatchedKey[] = [];

@@ -268,7 +268,8 @@ export class Dispatcher {
     const server = this.server;
     const ks = server.keyspace;
     const dirtyBefore = ks.dirty;
-    const errorsBefore = c.reply.errors;
+    // Errors a command called from this one (EXEC's queued commands) replied are theirs: they move the mark (Redis's prev_err_count).
+    c.errorsAccounted = c.reply.errors;
     if (ks.access !== null) ks.touching = touchesKeys(c, cmd);
     c.propagateArgv = undefined;
     const propagation = server.propagation;
@@ -302,11 +303,12 @@ export class Dispatcher {
       blocked.argv = argv;
       blocked.usec = usec;
     }
-    if (c.reply.errors !== errorsBefore) {
+    if (c.reply.errors !== c.errorsAccounted) {
       stats.failedCalls++;
       if (c.reply.lastErrorCounted) c.reply.lastErrorCounted = false;
       else server.stats.countError(c.reply.lastError);
     }
+    c.errorsAccounted = c.reply.errors;
     c.lastCommand = cmd.fullName;
     if (ks.tracker !== null && cmd.isReadonly) server.tracking.afterRead(cmd, argv);
     // No copy: an argv array is never changed once framed, so an effect may keep it.

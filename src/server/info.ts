@@ -29,6 +29,8 @@ interface Section {
   title: string;
   /** Part of plain INFO / INFO default (commandstats is not, as in Redis). */
   inDefault: boolean;
+  /** Printed only when asked for by name, not by all or everything (Redis's debug section). */
+  onlyNamed?: boolean;
   lines(server: Server, c: Client): string[];
 }
 
@@ -276,6 +278,17 @@ function cpuSection(): string[] {
   ];
 }
 
+/** Where the event loop's time went, as Redis's debug section says it (µs). */
+function debugSection(server: Server): string[] {
+  const s = server.stats;
+  return [
+    `eventloop_duration_aof_sum:${Math.floor(s.aofUsec)}`,
+    `eventloop_duration_cron_sum:${Math.floor(s.cronUsec)}`,
+    `eventloop_duration_max:${Math.floor(s.cycleMaxUsec)}`,
+    `eventloop_cmd_per_cycle_max:${s.cmdPerCycleMax}`,
+  ];
+}
+
 function commandstatsSection(server: Server): string[] {
   const out: string[] = [];
   for (const cmd of server.commands.all()) {
@@ -342,6 +355,7 @@ const SECTIONS: readonly Section[] = [
   { name: 'latencystats', title: 'Latencystats', inDefault: false, lines: (server) => latencystatsLines(server, safe) },
   { name: 'cluster', title: 'Cluster', inDefault: true, lines: () => ['cluster_enabled:0'] },
   { name: 'keyspace', title: 'Keyspace', inDefault: true, lines: keyspaceSection },
+  { name: 'debug', title: 'Debug', inDefault: false, onlyNamed: true, lines: debugSection },
 ];
 
 /**
@@ -364,7 +378,7 @@ function selected(args: readonly string[]): (s: Section) => boolean {
       names.add(name === 'module_list' ? 'modules' : name);
     }
   }
-  return (s) => all || names.has(s.name);
+  return (s) => names.has(s.name) || (all && s.onlyNamed !== true);
 }
 
 /** INFO's text: each section a "# Title" line and its fields, sections separated by a blank line, lines ending \r\n. */

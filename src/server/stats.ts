@@ -17,6 +17,12 @@ export class ServerStats {
   /** Time spent in active expiry, and slices it ended for lack of time (expire_cycle_cpu_milliseconds, expired_time_cap_reached_count). */
   expireCycleUsec = 0;
   expireTimeCapReached = 0;
+  /** INFO debug: time writing the AOF before replies, time in the cron, the longest turn (µs), the most commands a turn ran. */
+  aofUsec = 0;
+  cronUsec = 0;
+  cycleMaxUsec = 0;
+  cmdPerCycleMax = 0;
+  private commandsAtCycle = 0;
   /** The event loop's busy time when the counters were last reset. */
   private loopActiveAtReset = loopActiveUsec();
   private lastSampleMs = -Infinity;
@@ -44,6 +50,16 @@ export class ServerStats {
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
   }
 
+  /** A turn of the event loop ended: `startedAt` and `now` from performance.now(). */
+  endCycle(startedAt: number, now: number): void {
+    this.eventloopCycles++;
+    const usec = (now - startedAt) * 1000;
+    if (usec > this.cycleMaxUsec) this.cycleMaxUsec = usec;
+    const commands = this.commandsProcessed - this.commandsAtCycle;
+    if (commands > this.cmdPerCycleMax) this.cmdPerCycleMax = commands;
+    this.commandsAtCycle = this.commandsProcessed;
+  }
+
   /** eventloop_duration_sum: µs the event loop has been busy since start or CONFIG RESETSTAT. */
   get eventloopUsec(): number {
     return Math.floor(loopActiveUsec() - this.loopActiveAtReset);
@@ -66,6 +82,11 @@ export class ServerStats {
     this.eventloopCycles = 0;
     this.expireCycleUsec = 0;
     this.expireTimeCapReached = 0;
+    this.aofUsec = 0;
+    this.cronUsec = 0;
+    this.cycleMaxUsec = 0;
+    this.cmdPerCycleMax = 0;
+    this.commandsAtCycle = 0;
     this.loopActiveAtReset = loopActiveUsec();
     for (const m of [this.instantOps, this.instantInput, this.instantOutput, this.instantCycles, this.instantCycleUsec]) m.reset();
     this.commandsProcessed = 0;

@@ -231,6 +231,18 @@ describe("every field of Redis 7.2's INFO", () => {
     expect(grew('eventloop_duration_cmd_sum')).toBeGreaterThan(0);
   });
 
+  test('the debug section is printed only when named: the AOF and cron times, the longest turn, the most commands in one', async () => {
+    expect(headings(await infoText(sluice.conn, 'everything'))).not.toContain('Debug');
+    const before = parse(await infoText(sluice.conn, 'debug')).get('Debug')!;
+    expect([...before.keys()]).toEqual(['eventloop_duration_aof_sum', 'eventloop_duration_cron_sum', 'eventloop_duration_max', 'eventloop_cmd_per_cycle_max']);
+    await Promise.all(Array.from({ length: 5 }, () => sluice.conn.call('PING')));
+    await new Promise((r) => setTimeout(r, 110));
+    const after = parse(await infoText(sluice.conn, 'debug')).get('Debug')!;
+    expect(Number(after.get('eventloop_duration_cron_sum'))).toBeGreaterThan(Number(before.get('eventloop_duration_cron_sum')));
+    expect(Number(after.get('eventloop_duration_max'))).toBeGreaterThan(0);
+    expect(Number(after.get('eventloop_cmd_per_cycle_max'))).toBeGreaterThanOrEqual(1);
+  });
+
   test('instantaneous figures are the mean of the last 16 samples, one every 100 ms', async () => {
     const conn = sluice.conn;
     const until = Date.now() + 1700;

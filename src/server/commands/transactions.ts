@@ -66,6 +66,8 @@ function exec(c: Client): void {
     } else {
       c.reply.error(denied);
       server.stats.countError(c.reply.lastError);
+      // EXEC fails for it, as in Redis, without counting the same error again.
+      c.reply.lastErrorCounted = true;
     }
   }
   c.denyBlocking = false;
