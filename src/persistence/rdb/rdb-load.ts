@@ -128,8 +128,11 @@ export function parseRdb(r: RdbReader, opts: ParseOptions, sink: RdbSink): Parse
   if (version >= 5) {
     const at = r.pos;
     const stored = r.bytes(8);
-    if (!stored.equals(Buffer.alloc(8)) && !r.checksumBefore(at).equals(stored)) {
-      r.fail('wrong RDB checksum', at);
+    const computed = r.checksumBefore(at);
+    if (!stored.equals(Buffer.alloc(8)) && !computed.equals(stored)) {
+      // Redis's words, which its tests and operators look for.
+      const hex = (b: Buffer) => b.readBigUInt64LE(0).toString(16);
+      r.fail(`RDB CRC error: wrong RDB checksum expected: (${hex(stored)}) got (${hex(computed)})`, at);
     }
   }
   return out;

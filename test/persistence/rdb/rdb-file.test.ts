@@ -259,6 +259,19 @@ describe('SAVE, LASTSAVE and damaged files', () => {
     }
   });
 
+  // Redis's suite ("Server should not start if RDB is corrupted") looks for "CRC error" in the log.
+  test("a wrong checksum is Redis's RDB CRC error, with both checksums", async () => {
+    const dir = t.tmp();
+    const body = Buffer.from('REDIS0011\xfe\x00\x00\x01k\x01v\xff', 'latin1');
+    const good = crc64(body);
+    const bad = Buffer.from('foobar00', 'latin1');
+    writeFileSync(path.join(dir, 'dump.rdb'), Buffer.concat([body, bad]));
+    const hex = (b: Buffer) => b.readBigUInt64LE(0).toString(16);
+    await expect(startServer({ port: 0, bind: '127.0.0.1', config: { dir, appendonly: 'no' } })).rejects.toThrow(
+      `Bad RDB file ${path.join(dir, 'dump.rdb')}: RDB CRC error: wrong RDB checksum expected: (${hex(bad)}) got (${hex(good)}) at offset ${body.length}`,
+    );
+  });
+
   test('a file whose checksum is right but whose content is damaged refuses to load as well', async () => {
     const dir = t.tmp();
     // SELECTDB 0, then a string key whose value claims 32 bytes where 5 follow.
