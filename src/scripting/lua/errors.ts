@@ -25,6 +25,16 @@ export class LuaError {
   }
 }
 
+/**
+ * A script that does not compile. `message` is Lua 5.1's, with the chunk's
+ * position prefix: "user_script:1: '=' expected near 'x'" (EVAL's reply
+ * wraps it: "Error compiling script (new function): user_script:1: ...").
+ * Declared here, not beside the parser, so that the package's public
+ * declarations never import parse.d.ts and with it luaparse's types, which
+ * are a devDependency.
+ */
+export class LuaSyntaxError extends Error {}
+
 /** Lua's LUA_IDSIZE: how much of a chunk name a position shows. */
 const IDSIZE = 60;
 

@@ -4,10 +4,9 @@
  */
 export { CompiledChunk } from './compile.js';
 export { errorMetatable, GlobalRef, LuaEngine, protectRecursively } from './engine.js';
-export { LuaError } from './errors.js';
+export { LuaError, LuaSyntaxError } from './errors.js';
 export { JSON_NULL } from './lib/cjson-config.js';
 export { Rand48 } from './lib/rand48.js';
-export { LuaSyntaxError } from './parse.js';
 export { stringToNumber } from './string-to-number.js';
 export type { ChunkInfo, Site } from './site.js';
 export { LuaTable } from './table.js';

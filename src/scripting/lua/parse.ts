@@ -1,13 +1,7 @@
 import luaparse, { type Chunk, type Node } from 'luaparse';
+import { LuaSyntaxError } from './errors.js';
 import { stringToNumber } from './string-to-number.js';
 import { luaSyntaxMessage } from './syntax-errors.js';
-
-/**
- * A script that does not compile. `message` is Lua 5.1's, with the chunk's
- * position prefix: "user_script:1: '=' expected near 'x'" (EVAL's reply
- * wraps it: "Error compiling script (new function): user_script:1: ...").
- */
-export class LuaSyntaxError extends Error {}
 
 const OPTIONS = {
   luaVersion: '5.1',

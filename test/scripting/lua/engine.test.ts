@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { LuaEngine, protectRecursively } from '../../../src/scripting/lua/engine.js';
 import { LuaError } from '../../../src/scripting/lua/errors.js';
-import { LuaSyntaxError } from '../../../src/scripting/lua/parse.js';
+import { LuaSyntaxError } from '../../../src/scripting/lua/errors.js';
 import { LuaTable } from '../../../src/scripting/lua/table.js';
 import type { LuaFunction, LuaValue } from '../../../src/scripting/lua/value.js';
 

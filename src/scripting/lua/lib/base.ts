@@ -1,7 +1,6 @@
-import { LuaError } from '../errors.js';
+import { LuaError, LuaSyntaxError } from '../errors.js';
 import { metatableOf } from '../metatables.js';
 import { numberToString } from '../number-format.js';
-import { LuaSyntaxError } from '../parse.js';
 import { asLuaError, callableFromHost } from '../protect.js';
 import { where } from '../site.js';
 import type { LuaState } from '../state.js';
