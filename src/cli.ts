@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { startDaemon } from './daemon.js';
 import { strerror } from './persistence/io.js';
 import { keepProcTitle } from './proc-title.js';
@@ -18,6 +19,9 @@ import { scavengePacer } from './scavenge-pacer.js';
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
+/** Shipped in the package beside dist/ (package.json's files), so --help can name a file that exists wherever it is installed. */
+const CONFIGURATION_DOC = fileURLToPath(new URL('../docs/configuration.md', import.meta.url));
+
 function usage(): string {
   const names = PARAMETERS.filter((p) => p.support !== 'none' && !p.hidden).map((p) => p.name);
   const wrapped: string[] = [];
@@ -35,8 +39,10 @@ function usage(): string {
        sluice-server --version
        sluice-server --help
 
-Every option is a redis.conf directive of Redis 7.2 (docs/configuration.md lists
-them all); the command line overrides the file. The ones Sluice acts on:
+Every option is a redis.conf directive of Redis 7.2; the command line overrides
+the file. All of them, and what Sluice does with each:
+  ${CONFIGURATION_DOC}
+The ones Sluice acts on:
 ${wrapped.join('\n')}
 
 Examples:

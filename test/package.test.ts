@@ -153,4 +153,16 @@ describe('the packed package', () => {
       reply: '+PONG\r\n', internal: 'ERR_PACKAGE_PATH_NOT_EXPORTED', version: JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version,
     });
   });
+
+  test('the documentation --help names is in the package, as are the docs the README links', () => {
+    const help = run(process.execPath, [path.join(installed, 'dist/cli.js'), '--help'], consumer);
+    expect(help.status).toBe(0);
+    const named = help.out.split('\n').map((l) => l.trim()).filter((l) => l.endsWith('.md'));
+    expect(named).toEqual([path.join(realpathSync(installed), 'docs/configuration.md')]);
+    expect(existsSync(named[0])).toBe(true);
+    const readme = readFileSync(path.join(installed, 'README.md'), 'utf8');
+    const linked = new Set(readme.match(/docs\/[\w-]+\.md/g));
+    expect(linked.size).toBeGreaterThan(0);
+    for (const doc of linked) expect(packed.has(doc), doc).toBe(true);
+  });
 });
