@@ -5,7 +5,7 @@ import { globMatch } from './core/glob.js';
 import { daemonHandover, DEFAULT_PID_FILE, type Handover } from './daemon.js';
 import { strerror } from './persistence/io.js';
 import {
-  commandRenames, ConfigError, configText, configuredUsers, parseArgs, parseConfigText, resolveConfig, type ConfigLine,
+  commandRenames, ConfigError, configuredUsers, parseArgs, parseStartupConfig, resolveConfig, type ConfigLine,
 } from './server/config-file.js';
 import { CommandRenameError, Server } from './server/server.js';
 
@@ -60,8 +60,7 @@ function loadSettings(argv: string[]): Startup {
   const parsed = parseArgs(argv);
   const fileText = parsed.file === null ? '' : readConfigFile(parsed.file);
   const stdinText = parsed.stdin ? readFileSync(0, 'latin1') : '';
-  const text = configText(fileText, stdinText, parsed.options);
-  const lines = parseConfigText(text, parsed.file ?? 'stdin', readInclude);
+  const lines = parseStartupConfig(fileText, stdinText, parsed, parsed.file ?? 'stdin', readInclude);
   const settings = resolveConfig(lines);
   // As Redis: a log file that cannot be opened is a configuration error, found before anything starts.
   const logfile = settings.find(([name]) => name === 'logfile')?.[1] ?? '';

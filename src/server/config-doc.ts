@@ -22,7 +22,10 @@ on the command line (\`--name value\`, appended after the file as Redis does)
 and by CONFIG GET/SET, with Redis's types, defaults, ranges, aliases and
 error messages. A config-file error stops the server with Redis's report
 (\`*** FATAL CONFIG FILE ERROR (Redis 7.2.x) ***\`, the line number, the
-line, the reason).
+line, the reason). Redis numbers the command line's options as lines after
+the file's; when the bad line is one of them, a last line names the
+arguments it came from (\`The directive came from the command line:
+--nosuchopt 1\`).
 
 Besides parameters, a config file may hold \`include\` (a file, or a pattern
 in its last part such as \`/etc/redis/conf.d/*.conf\`) and

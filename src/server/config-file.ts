@@ -13,17 +13,23 @@ export interface ConfigLine {
   line: number;
   /** The line as written, trimmed, quoted back in error messages. */
   text: string;
+  /** For a line the command line made: the arguments it was made from (`--port 7000`). */
+  option?: string;
 }
 
 /**
  * A configuration that cannot be used; the message is the complete report,
  * worded as Redis words it (the line number within the file that holds the
- * line, the line, the reason).
+ * line, the line, the reason). Redis numbers the command line's options as
+ * lines after the file's, which leaves a user looking for a typo in the
+ * file; a line the command line made is named as such after the report,
+ * which stays as Redis's so that tools reading it still can.
  */
 export class ConfigError extends Error {
-  constructor(where: { line: number; text: string } | null, reason: string) {
+  constructor(where: { line: number; text: string; option?: string } | null, reason: string) {
     const at = where === null ? '' : `Reading the configuration file, at line ${where.line}\n>>> '${where.text}'\n`;
-    super(`*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\n${at}${reason}`);
+    const source = where?.option === undefined ? '' : `\nThe directive came from the command line: ${where.option}`;
+    super(`*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\n${at}${reason}${source}`);
   }
 }
 
@@ -46,13 +52,16 @@ export function parseConfigText(
     throw new Error('include is not available here');
   },
   depth = 0,
+  /** Shown each line of this text itself (not of the files it includes) before it is read, to add what the caller knows of it. */
+  mark: (l: ConfigLine) => void = () => {},
 ): ConfigLine[] {
   const out: ConfigLine[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const trimmed = lines[i].replace(BLANKS, '');
     if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const where = { file, line: i + 1, text: trimmed };
+    const where: ConfigLine = { args: [], file, line: i + 1, text: trimmed };
+    mark(where);
     const split = splitInlineArgs(Buffer.from(trimmed, 'latin1'));
     if (split === null) throw new ConfigError(where, 'Unbalanced quotes in configuration line');
     if (split.length === 0) continue;
@@ -63,7 +72,7 @@ export function parseConfigText(
       out.push(...parseConfigText(readInclude(args[1]), args[1], readInclude, depth + 1));
       continue;
     }
-    out.push({ args, ...where });
+    out.push({ ...where, args });
   }
   return out;
 }
@@ -75,6 +84,8 @@ export interface ParsedArgs {
   stdin: boolean;
   /** The options as config-file lines, appended after the file (and standard input) as Redis does. */
   options: string;
+  /** The arguments each option was made from, with the line of `options` it starts on (0 for the first). */
+  sources: { line: number; args: string[] }[];
 }
 
 /**
@@ -90,6 +101,7 @@ export function parseArgs(args: readonly string[]): ParsedArgs {
   let j = 0;
   if (args.length > 0 && !args[0].startsWith('-')) file = args[j++];
   let options = '';
+  const sources: ParsedArgs['sources'] = [];
   let valueDone = true;
   for (; j < args.length; j++) {
     const a = args[j];
@@ -97,6 +109,7 @@ export function parseArgs(args: readonly string[]): ParsedArgs {
       stdin = true;
     } else if (valueDone && a.startsWith('--')) {
       if (options !== '') options += '\n';
+      sources.push({ line: lineCount(options), args: [a] });
       options += `${a.slice(2)} `;
       const words = splitInlineArgs(Buffer.from(a, 'latin1'));
       if (words !== null && words.length === 1) {
@@ -110,16 +123,48 @@ export function parseArgs(args: readonly string[]): ParsedArgs {
         valueDone = true;
       }
     } else {
+      if (sources.length === 0) sources.push({ line: 0, args: [] });
+      sources[sources.length - 1].args.push(a);
       options += `${quoteRepr(a)} `;
       valueDone = true;
     }
   }
-  return { file, stdin, options };
+  return { file, stdin, options, sources };
+}
+
+/** How many line breaks `text` holds: an option's name may hold one of its own. */
+function lineCount(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** An argument as a shell would take it back: quoted only when it has to be. */
+function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
 }
 
 /** What the config text of a file, standard input and options is, joined as Redis joins them. */
 export function configText(fileText: string, stdinText: string, options: string): string {
   return `${fileText}${stdinText}\n${options}`;
+}
+
+/**
+ * The lines of the configuration sluice-server starts from, as
+ * parseConfigText reads configText's text, each line the command line made
+ * carrying the arguments it came from.
+ */
+export function parseStartupConfig(
+  fileText: string, stdinText: string, parsed: ParsedArgs, file: string, readInclude: (path: string) => string,
+): ConfigLine[] {
+  const before = lineCount(`${fileText}${stdinText}\n`);
+  return parseConfigText(configText(fileText, stdinText, parsed.options), file, readInclude, 0, (l) => {
+    const at = l.line - 1 - before;
+    if (at < 0) return;
+    let source = parsed.sources[0];
+    for (const s of parsed.sources) if (s.line <= at) source = s;
+    if (source !== undefined) l.option = source.args.map(shellWord).join(' ');
+  });
 }
 
 /**

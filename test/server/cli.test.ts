@@ -160,12 +160,21 @@ describe('sluice-server', () => {
     expect(bad.stderr()).toContain(">>> 'loglevel \"loud\"'\nargument(s) must be one of the following:");
   });
 
-  test("an unknown option exits non-zero with Redis's report, the options numbered after the (empty) file", async () => {
+  test("an unknown option exits non-zero with Redis's report, the options numbered after the (empty) file, then names the option", async () => {
     const r = sluice('--port', '0', '--no-such-option', 'yes');
     expect((await r.exit).code).toBe(1);
     expect(r.stderr()).toBe(
       `\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\nReading the configuration file, at line 3\n` +
-        `>>> 'no-such-option "yes"'\nBad directive or wrong number of arguments\n`,
+        `>>> 'no-such-option "yes"'\nBad directive or wrong number of arguments\n` +
+        'The directive came from the command line: --no-such-option yes\n',
+    );
+    const conf = path.join(dir, 'typo-after-file.conf');
+    writeFileSync(conf, 'port 0\nhz 20\n');
+    const after = sluice(conf, '--port', '6379', '--nosuchopt', '1');
+    expect((await after.exit).code).toBe(1);
+    expect(after.stderr()).toBe(
+      `\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\nReading the configuration file, at line 5\n` +
+        `>>> 'nosuchopt "1"'\nBad directive or wrong number of arguments\nThe directive came from the command line: --nosuchopt 1\n`,
     );
   });
 
@@ -175,7 +184,8 @@ describe('sluice-server', () => {
     const r = sluice(conf);
     expect((await r.exit).code).toBe(1);
     expect(r.stderr()).toContain('Reading the configuration file, at line 4');
-    expect(r.stderr()).toContain(">>> 'appendfsink always'\nBad directive or wrong number of arguments");
+    expect(r.stderr()).toContain(">>> 'appendfsink always'\nBad directive or wrong number of arguments\n");
+    expect(r.stderr()).not.toContain('command line');
   });
 
   test('a port already in use exits non-zero and says so', async () => {

@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigError, configText, parseArgs, parseConfigText, resolveConfig } from '../../src/server/config-file.js';
+import { ConfigError, parseArgs, parseConfigText, parseStartupConfig, resolveConfig } from '../../src/server/config-file.js';
 import { REDIS_VERSION } from '../../src/server/version.js';
 
 const HEADER = `*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***`;
 
 /** The settings a file and command line resolve to, read as sluice-server reads them. */
-function resolve(file: string, args: string[] = []): [string, string][] {
-  return resolveConfig(parseConfigText(configText(file, '', parseArgs(args).options), 'f.conf'));
+function resolve(file: string, args: string[] = [], includes: Record<string, string> = {}): [string, string][] {
+  return resolveConfig(parseStartupConfig(file, '', parseArgs(args), 'f.conf', (p) => includes[p]));
 }
 
 describe('redis.conf parsing', () => {
@@ -57,7 +57,7 @@ describe('command-line arguments', () => {
   test('the first argument may be a config file, and - (first or last) reads standard input too', () => {
     expect(parseArgs(['/etc/sluice.conf', '--port', '1']).file).toBe('/etc/sluice.conf');
     expect(parseArgs(['/etc/sluice.conf', '-']).stdin).toBe(true);
-    expect(parseArgs(['-', '--port', '1'])).toEqual({ file: null, stdin: true, options: 'port "1" ' });
+    expect(parseArgs(['-', '--port', '1'])).toEqual({ file: null, stdin: true, options: 'port "1" ', sources: [{ line: 0, args: ['--port', '1'] }] });
   });
 
   test('an option waiting for its value takes one starting with --; a bare --save means save ""', () => {
@@ -103,6 +103,31 @@ describe('resolving directives', () => {
     // Redis joins the options to the file with a newline: the first option is on the line after the file's last.
     expect(() => resolve('port 7000\n', ['--no-such', 'x'])).toThrow(`at line 3\n>>> 'no-such "x"'\nBad directive`);
     expect(() => resolve('', ['--port', '1', '--no-such', 'x'])).toThrow(`at line 3\n>>> 'no-such "x"'`);
+  });
+
+  test('a bad line the command line made is named after the report, with the arguments it came from', () => {
+    expect(() => resolve('port 7000\n', ['--port', '6379', '--nosuchopt', '1'])).toThrow(
+      `${HEADER}\nReading the configuration file, at line 4\n>>> 'nosuchopt "1"'\nBad directive or wrong number of arguments\n` +
+        'The directive came from the command line: --nosuchopt 1',
+    );
+    // A value refused, arguments quoted as a shell would need them, a name and value given as one argument.
+    expect(() => resolve('', ['--requirepass', "it's a secret", '--hz', 'fast'])).toThrow(
+      /'hz "fast"'\n.*\nThe directive came from the command line: --hz fast$/,
+    );
+    expect(() => resolve('', ['--save', '900 1', '--port 70000'])).toThrow(/came from the command line: '--port 70000'$/);
+    expect(() => resolve('', ['--bind', '127.0.0.1', '--requirepass', 'a b', '--include', 'x.conf', '--hz', 'x'], { 'x.conf': 'port 1\n' })).toThrow(
+      /The directive came from the command line: --hz x$/,
+    );
+    // A newline in an option's name starts a line of its own; the lines after it still find their arguments.
+    expect(() => resolve('', ['--hz 5\nport', '7', '--nosuch', '1'])).toThrow(/at line 4\n>>> 'nosuch "1"'\n.*\nThe directive came from the command line: --nosuch 1$/);
+    expect(() => resolve('', ['--hz 5\nport', 'x'])).toThrow(/at line 3\n>>> 'port "x"'\n.*\nThe directive came from the command line: '--hz 5\nport' x$/);
+  });
+
+  test('a bad line of the file, or of a file the command line includes, is not said to come from the command line', () => {
+    expect(() => resolve('hz 5\nnosuchopt 1\n', ['--port', '1'])).toThrow(/Bad directive or wrong number of arguments$/);
+    expect(() => resolve('', ['--include', 'x.conf'], { 'x.conf': 'nosuchopt 1\n' })).toThrow(
+      /at line 1\n>>> 'nosuchopt 1'\nBad directive or wrong number of arguments$/,
+    );
   });
 
   test("directives Redis dropped but still skips are accepted with Redis's argument count", () => {
