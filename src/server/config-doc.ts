@@ -45,6 +45,13 @@ The last column says what Sluice does with a parameter:
   other than its default (a stock redis.conf sets many of them to their
   defaults, which would only be noise).
 
+CONFIG REWRITE keeps a file redis-server can start from: Redis refuses a
+directive it does not know, so a parameter of Sluice's own (\`metrics-port\`)
+is never added to the file. Where the file already has a line for it, the
+line is kept up to date (or removed, at the default); a value set
+elsewhere is left out of the file, with a warning in the log: give it on
+the command line (\`--metrics-port 9121\`), or add the line to the file.
+
 Hidden parameters (Redis's test-only knobs) answer CONFIG GET only by their
 exact name, not by a pattern. *Mutable* says whether CONFIG SET may change
 the parameter at run time: *no* means only at start-up; *protected* means

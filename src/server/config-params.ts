@@ -87,6 +87,12 @@ export interface ParamDef {
   section: string;
   /** The Redis version that added it, when later than 7.0 (CI's oracle lacks it). */
   since?: '7.2';
+  /**
+   * Sluice's own, unknown to Redis, whose redis-server refuses a file that
+   * sets it: CONFIG REWRITE updates or drops a line the file has but adds
+   * none (config-rewrite.ts says why).
+   */
+  sluiceOnly?: true;
 }
 
 const INT_MIN = -(2n ** 31n);
@@ -381,7 +387,7 @@ const MONITORING = section('Monitoring', [
     normalize: storedEventFlags, display: displayedEventFlags,
   },
   // Sluice's own: the Prometheus endpoint (0 = off).
-  int('metrics-port', 0n, 0n, 65535n, honoured("Sluice's own: the port of the Prometheus endpoint (0: off); CONFIG SET opens it on the new port, or closes it.")),
+  int('metrics-port', 0n, 0n, 65535n, honoured("Sluice's own: the port of the Prometheus endpoint (0: off); CONFIG SET opens it on the new port, or closes it."), { sluiceOnly: true }),
 ]);
 
 /** Parameters that tune the compact encodings: the hash, set, sorted-set and stream ones shape Sluice's values as they shape Redis's; the list ones are stored and reported only. */

@@ -52,6 +52,11 @@ class RewriteState {
     }
   }
 
+  /** Whether the old file has a line for the parameter. */
+  has(option: string): boolean {
+    return (this.linesOf.get(option)?.length ?? 0) > 0;
+  }
+
   /**
    * Puts a parameter's line in place of its first old line, or appends it
    * (after the signature) when it had none and `force` says its value
@@ -119,33 +124,55 @@ function directive(config: Config, def: ParamDef): { line: string | null; force:
 }
 
 /**
- * The text CONFIG REWRITE would write over `old`, the file's current
- * contents. `users` are the ACL users' `user` lines (none when an aclfile
- * holds them): they replace the old ones, as Redis's rewriteConfigUserOption.
+ * What CONFIG REWRITE writes over `old`, the file's current contents, and
+ * the directives it leaves out. `users` are the ACL users' `user` lines
+ * (none when an aclfile holds them): they replace the old ones, as Redis's
+ * rewriteConfigUserOption.
+ *
+ * A parameter of Sluice's own is never added: redis-server refuses a file
+ * with a directive it does not know, and a stock redis.conf run by Sluice
+ * should stay one that Redis can start from. A file that already sets it
+ * is Sluice's alone, so its line is kept up to date; at its default the
+ * line goes, which costs nothing and may give the file back to Redis. A
+ * value the file has no line for is left out, for the caller to report.
  */
-export function rewrittenConfig(old: string, config: Config, users: readonly string[] = []): string {
+export function rewriteConfig(old: string, config: Config, users: readonly string[] = []): { text: string; leftOut: string[] } {
   const state = new RewriteState(old, config);
+  const leftOut: string[] = [];
   for (const def of config.all()) {
     const { line, force } = directive(config, def);
+    if (def.sluiceOnly && (config.isDefault(def) || !state.has(def.name))) {
+      if (!config.isDefault(def) && line !== null) leftOut.push(line);
+      state.rewrite(def.name, null, false);
+      continue;
+    }
     state.rewrite(def.name, line, force);
   }
   for (const line of users) state.rewrite('user', line, true);
   state.rewrite('user', null, true);
-  return state.content();
+  return { text: state.content(), leftOut };
+}
+
+/** The text CONFIG REWRITE would write over `old` (see rewriteConfig). */
+export function rewrittenConfig(old: string, config: Config, users: readonly string[] = []): string {
+  return rewriteConfig(old, config, users).text;
 }
 
 /**
  * CONFIG REWRITE: rewrites the file in place, keeping its comments, order
  * and the directives it does not handle, and replaces it atomically
  * through a randomly named temporary file. Synchronous, as Redis's is.
- * Throws the file system's error.
+ * Throws the file system's error. Returns the directives of Sluice's own
+ * it left out (rewriteConfig).
  */
-export function rewriteConfigFile(file: string, config: Config, users: readonly string[] = []): void {
+export function rewriteConfigFile(file: string, config: Config, users: readonly string[] = []): string[] {
   let old = '';
   try {
     old = readFileSync(file, 'latin1');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  writeFileAtomic(file, rewrittenConfig(old, config, users), `${file}.${randomBytes(4).toString('hex')}`, true);
+  const { text, leftOut } = rewriteConfig(old, config, users);
+  writeFileAtomic(file, text, `${file}.${randomBytes(4).toString('hex')}`, true);
+  return leftOut;
 }

@@ -54,12 +54,20 @@ function configRewrite(c: Client): void {
   const server = c.server;
   const file = server.configFile;
   if (file === null) throw new CommandError('ERR The server is running without a config file');
+  let leftOut: string[];
   try {
-    rewriteConfigFile(file, server.config, server.config.str('aclfile') === '' ? aclFileText(server.acl).split('\n').slice(0, -1) : []);
+    leftOut = rewriteConfigFile(file, server.config, server.config.str('aclfile') === '' ? aclFileText(server.acl).split('\n').slice(0, -1) : []);
   } catch (e) {
     const reason = strerror(e);
     server.log.warning(`CONFIG REWRITE failed: ${reason}`);
     throw new CommandError(`ERR Rewriting config file: ${reason}`);
+  }
+  for (const line of leftOut) {
+    const name = line.slice(0, line.indexOf(' '));
+    server.log.warning(
+      `CONFIG REWRITE left '${line}' out of ${file}: ${name} is Sluice's own, and redis-server refuses a file that sets it. ` +
+        `Give it on the command line (--${line}), or add the line to the file: CONFIG REWRITE keeps a line that is there up to date.`,
+    );
   }
   server.log.warning('CONFIG REWRITE executed with success.');
   c.reply.ok();
