@@ -30,10 +30,10 @@ arguments it came from (\`The directive came from the command line:
 Besides parameters, a config file may hold \`include\` (a file, or a pattern
 in its last part such as \`/etc/redis/conf.d/*.conf\`) and
 \`rename-command <name> <new name>\` (applied at start; an empty new name
-removes the command). \`user\`, \`loadmodule\` and \`sentinel\` lines stop the
-start as unknown directives: Sluice has no ACL users, modules or Sentinel
-yet, and ignoring a \`user\` line would leave a server open that its file
-meant to close.
+removes the command), and \`user <name> <rules...>\` (ACL users, checked as
+the file is read and applied at start, as Redis does; not with
+\`aclfile\`). \`loadmodule\` and \`sentinel\` lines stop the start:
+Sluice has no modules or Sentinel yet.
 
 The last column says what Sluice does with a parameter:
 
