@@ -154,7 +154,7 @@ export class AofWriter {
       if (nowSec - this.postponedSince < MAX_POSTPONE_SEC) return false;
       this.delayedFsyncs++;
       this.log.notice(
-        'Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer without waiting for fsync to complete, this may slow down Redis.',
+        'Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer without waiting for fsync to complete, this may slow down Sluice.',
       );
     }
     this.postponedSince = 0;
@@ -192,7 +192,7 @@ export class AofWriter {
     if (start !== -1) this.writeLatency(msSince(start));
     if (failure === null) {
       if (this.writeError !== null) {
-        this.log.warning('AOF write error looks solved, Redis can write again.');
+        this.log.warning('AOF write error looks solved, Sluice can write again.');
         this.writeError = null;
       }
       this.incrSize += written;
@@ -214,7 +214,7 @@ export class AofWriter {
       } catch (e) {
         if (canLog) {
           this.log.warning(
-            `Could not remove short write from the append-only file.  Redis may refuse to load the AOF the next time it starts.  ftruncate: ${strerror(e)}`,
+            `Could not remove short write from the append-only file.  Sluice may refuse to load the AOF the next time it starts.  ftruncate: ${strerror(e)}`,
           );
         }
       }
@@ -250,7 +250,7 @@ export class AofWriter {
       return false;
     }
     if (this.fsyncError !== null) {
-      this.log.warning('AOF fsync error looks solved, Redis can write again.');
+      this.log.warning('AOF fsync error looks solved, Sluice can write again.');
       this.fsyncError = null;
     }
     this.fsyncedSize = this.currentSize;
@@ -299,7 +299,7 @@ export class AofWriter {
         return;
       }
       if (this.fsyncError !== null) {
-        this.log.warning('AOF fsync error looks solved, Redis can write again.');
+        this.log.warning('AOF fsync error looks solved, Sluice can write again.');
         this.fsyncError = null;
       }
       this.advanceSynced(offset);
@@ -346,14 +346,19 @@ export class AofWriter {
   }
 
   /** Final flush, fsync and close (shutdown, or AOF turned off). Errors are logged. */
-  close(nowSec: number): void {
+  /** Shutdown's flush and fsync (Redis's prepareForShutdown), before the final snapshot. */
+  sync(nowSec: number): void {
     this.flush(true, nowSec);
     try {
       this.io.fsync(this.fd);
       this.fsyncedSize = this.currentSize;
     } catch (e) {
-      this.log.warning(`Fail to fsync the AOF file: ${strerror(e)}`);
+      this.log.warning(`Fail to fsync the AOF file: ${strerror(e)}.`);
     }
+  }
+
+  close(nowSec: number): void {
+    this.sync(nowSec);
     this.retire(this.fd, false);
     this.fd = -1;
   }

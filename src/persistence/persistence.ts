@@ -37,6 +37,8 @@ export class Persistence<C extends Ctx> {
   state: AofState = 'off';
   manifest: AofManifest | null = null;
   writer: AofWriter | null = null;
+  /** The AOF was flushed and fsynced by a shutdown's finalSave (which may still have refused the shutdown). */
+  private syncedForShutdown = false;
   /** The replies appendfsync always holds while the writer's file cannot be written or fsynced. */
   private held: HeldReplies<C> | null = null;
   rewrite: AofRewrite | null = null;
@@ -359,7 +361,7 @@ export class Persistence<C extends Ctx> {
     }
     if (this.manifest === null || !this.startRewrite()) {
       this.state = 'off';
-      log.warning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
+      log.warning("Sluice needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
       throw new Error('Unable to turn on AOF. Check server logs.');
     }
     this.startTick();
@@ -752,6 +754,11 @@ export class Persistence<C extends Ctx> {
       log.warning('There is a child rewriting the AOF. Killing it!');
       this.abandonRewrite(true);
     }
+    if (this.writer !== null) {
+      log.notice('Calling fsync() on the AOF file.');
+      this.writer.sync(this.nowSec);
+      this.syncedForShutdown = true;
+    }
     if (!((this.config.str('save') !== '' && !mode.nosave) || mode.save)) return true;
     log.notice('Saving the final RDB snapshot before exiting.');
     if (this.rdb.save()) return true;
@@ -763,6 +770,7 @@ export class Persistence<C extends Ctx> {
   }
 
   private refuseShutdown(why: string): false {
+    this.syncedForShutdown = false;
     this.server.log.warning(why);
     this.server.log.warning('Errors trying to shut down the server. Check the logs for more information.');
     return false;
@@ -781,8 +789,9 @@ export class Persistence<C extends Ctx> {
     this.rdb.abandonBackground();
     this.loader?.abort();
     if (this.writer !== null) {
+      // Said once: a shutdown has said it before its final save, as Redis does.
+      if (!this.syncedForShutdown) this.server.log.notice('Calling fsync() on the AOF file.');
       this.writer.close(this.nowSec);
-      this.server.log.notice('Calling fsync() on the AOF file.');
       this.setWriter(null);
     }
     this.unsubscribe?.();
