@@ -10,6 +10,8 @@ import type { Server } from './server/server.js';
 import { newServer, startupSettings } from './startup.js';
 import { runsServer, whenLauncherGone } from './relaunch.js';
 import { REDIS_VERSION, SLUICE_VERSION } from './server/version.js';
+import { shaped } from './server/logger.js';
+import { logListenFailure, logMode, logReady, logRuntime, logStarting } from './startup-log.js';
 import { promoteWholePages } from './page-promotion.js';
 import { sweepOnMainThread } from './sweeping.js';
 import { yieldBackgroundThreads } from './helper-threads.js';
@@ -18,6 +20,8 @@ import { scavengePacer } from './scavenge-pacer.js';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How long an exit waits for the log to be written. */
+const LOG_DRAIN_MS = 3_000;
 
 /** Shipped in the package beside dist/ (package.json's files), so --help can name a file that exists wherever it is installed. */
 const CONFIGURATION_DOC = fileURLToPath(new URL('../docs/configuration.md', import.meta.url));
@@ -76,12 +80,15 @@ function main(argv: string[]): void {
   }
   if (!runsServer()) return;
   let server: Server;
+  let configGiven: boolean;
   try {
     const startup = startupSettings(argv);
     const { settings, configFile, renames, users } = startup;
     const toDaemonize = !startup.daemon && settings.some(([name, value]) => name === 'daemonize' && value === 'yes');
     // Built before daemonizing too, so that every error is reported to the terminal that started it, as Redis does.
     server = newServer(startup, toDaemonize);
+    // As Redis: a process given no argument at all is told it runs on the defaults; a daemon was given its settings.
+    configGiven = startup.daemon || argv.length > 0;
     if (toDaemonize) {
       startDaemon({ settings, configFile, renames, users }).then(
         () => process.exit(0),
@@ -97,6 +104,8 @@ function main(argv: string[]): void {
   if (yielded === false) sweepOnMainThread();
   promoteWholePages();
   server.memory.startupSettled();
+  logStarting(server, configGiven);
+  logRuntime(server, yielded);
   const pidfile = writePidFile(server);
   const dir = server.config.str('dir');
   try {
@@ -104,14 +113,15 @@ function main(argv: string[]): void {
   } catch (e) {
     fatal(`Can't create the data directory '${dir}': ${(e as Error).message}`);
   }
-  // The flags node runs with: on one core they include the ones the launcher adds (relaunch.ts).
-  server.log.notice({ version: SLUICE_VERSION, node: process.version, nodeFlags: process.execArgv, v8ThreadsYield: yielded }, 'Sluice is starting');
   for (const def of server.config.withoutEffect()) {
     server.log.warning(`${def.name} is set to '${server.config.text(def)}', which has no effect in Sluice: ${def.note}`);
   }
+  logMode(server);
+  const portAsked = server.config.num('port');
   server.listen().then(
     (port) => {
       keepProcTitle(server, port);
+      if (portAsked === 0 && server.config.num('port') !== 0) server.log.notice(`Listening on port ${port}, picked for port 0`);
       const metrics = server.metrics.url;
       if (metrics !== null) server.log.notice(`Prometheus metrics at ${metrics}`);
       server.persistence.ready.then(
@@ -119,27 +129,30 @@ function main(argv: string[]): void {
           promoteLoadedData();
           const pacer = scavengePacer();
           if (pacer !== null) server.setTurnHook(pacer.poll);
-          server.log.notice({ port }, `Ready to accept connections on port ${port}`);
+          logReady(server);
         },
+        // Redis's last line before it exits is the loader's reason (its test suite reads it there).
         (e: Error) => {
           server.log.warning(e.message);
-          server.log.flush();
-          fatal(`Can't load the data from disk: ${e.message}`);
+          exitWhenLogged(server, 1);
         },
       );
     },
     (e: Error) => {
-      server.log.warning(`Could not create server TCP listening socket: ${e.message}`);
-      server.log.flush();
-      fatal(`Could not listen on port ${server.config.num('port')}: ${e.message}`);
+      logListenFailure(server, e);
+      exitWhenLogged(server, 1);
     },
   );
   let stopping = false;
-  /** `signal`: null for SHUTDOWN, whose handler has made the final save; `why` logged in place of the signal's name. */
-  const stop = (signal: string | null, why = `Received ${signal} scheduling shutdown...`) => {
+  /**
+   * `signal`: null for SHUTDOWN, whose handler has made the final save;
+   * `why`, when the stop comes from elsewhere than a signal, logged in place of Redis's signal handler line.
+   */
+  const stop = (signal: string | null, why?: string) => {
     if (stopping) return;
     if (signal !== null) {
-      server.log.warning(why);
+      if (why !== undefined) server.log.warning(why);
+      else server.log.warning(shaped('signal'), server.loading ? 'Received shutdown signal during loading, scheduling shutdown.' : `Received ${signal} scheduling shutdown...`);
       server.log.notice('User requested shutdown...');
       // A signal shuts down as SHUTDOWN without arguments would; a failed final save keeps the server up, as in Redis.
       if (!server.persistence.finalSave({ save: false, nosave: false, force: false })) {
@@ -150,12 +163,15 @@ function main(argv: string[]): void {
     stopping = true;
     setTimeout(() => {
       server.log.warning('Shutdown took too long, exiting anyway');
-      process.exit(1);
+      exitWhenLogged(server, 1);
     }, SHUTDOWN_GRACE_MS).unref();
+    if (pidfile !== null) {
+      server.log.notice('Removing the pid file.');
+      removePidFile(pidfile);
+    }
     server.close().then(() => {
-      if (pidfile !== null) removePidFile(pidfile);
-      server.log.notice('Sluice is now ready to exit, bye bye...');
-      process.exit(0);
+      server.log.warning('Sluice is now ready to exit, bye bye...');
+      exitWhenLogged(server, 0);
     });
   };
   server.onShutdown = () => stop(null);
@@ -170,6 +186,16 @@ function removePidFile(file: string): void {
   } catch {
     // Already gone: nothing to clean up.
   }
+}
+
+/**
+ * Exits once the lines logged so far are written, in order: the log is
+ * written asynchronously, and an exit at once would cut its last lines. A
+ * reader that has stopped reading gets a few seconds.
+ */
+function exitWhenLogged(server: Server, code: number): void {
+  setTimeout(() => process.exit(code), LOG_DRAIN_MS);
+  server.log.flush(() => process.exit(code));
 }
 
 function fatal(message: string): never {

@@ -10,7 +10,7 @@ export interface StartOptions {
   config?: Record<string, string | number | boolean>;
   /** Log level (also settable as config.loglevel); embedded servers log warnings only unless told otherwise. */
   logLevel?: LogLevel;
-  /** Where log lines go instead of standard output (JSON, one per line). */
+  /** Where log lines go instead of standard output (Redis's lines, or JSON lines with config['log-format'] 'json'). */
   logTo?: NodeJS.WritableStream;
 }
 

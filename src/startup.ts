@@ -103,7 +103,7 @@ export function newServer(startup: Handover & { lines: ConfigLine[] }, checkOnly
   const settings: [string, string][] = checkOnly
     ? [...startup.settings.filter(([name]) => name !== 'logfile'), ['logfile', '']]
     : startup.settings;
-  const logTo = checkOnly ? { destination: new Writable({ write: (_chunk, _encoding, done) => done() }) } : { pretty: process.stdout.isTTY === true };
+  const logTo = checkOnly ? { destination: new Writable({ write: (_chunk, _encoding, done) => done() }) } : {};
   try {
     return new Server(settings, logTo, startup.configFile, startup.renames, startup.users);
   } catch (e) {

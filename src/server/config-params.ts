@@ -16,7 +16,7 @@ export type Support = 'honoured' | 'partial' | 'none';
 /**
  * Every configuration parameter of Redis 7.2 (its `standardConfig` table),
  * with Redis's names, aliases, types, defaults, limits and flags, plus
- * Sluice's own (metrics-port). This table is the one place a parameter is
+ * Sluice's own (metrics-port, log-format). This table is the one place a parameter is
  * declared: CONFIG GET/SET, the config file, the command line, CONFIG
  * REWRITE, redaction and docs/configuration.md (`npm run docs:config`) all
  * read it.
@@ -199,14 +199,16 @@ const GENERAL = section('General', [
   oneOf('supervised', 'no', ['upstart', 'systemd', 'auto', 'no'], none('Sluice sends no readiness notification (Node has no Unix datagram sockets for sd_notify; no SIGSTOP for upstart): under systemd, run it with Type=simple or Type=exec, not Type=notify as Debian\'s redis-server unit does.'), { immutable: true }),
   text('pidfile', '', honoured('Written at start (always when daemonized, as Redis), removed at exit.'), { immutable: true }),
   oneOf('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning', 'nothing'], honoured()),
-  text('logfile', '', honoured('Log lines are appended to this file (JSON lines, as on standard output); empty: standard output.'), { immutable: true }),
+  text('logfile', '', honoured('Log lines are appended to this file, in the log-format, as on standard output (the file is opened for each batch of lines, so log rotation needs no signal); empty: standard output.'), { immutable: true }),
+  // Sluice's own: the shape of the log lines.
+  oneOf('log-format', 'redis', ['redis', 'json'], honoured("Sluice's own: `redis` writes Redis's log lines (`pid:M 26 Nov 2026 23:10:37.123 * message`); `json` writes one JSON object a line (pino's: level, time in ms, pid, msg, and the fields some lines carry) for structured pipelines."), { immutable: true }),
   bool('syslog-enabled', 'no', none('Sluice does not log to syslog (Node has no Unix datagram sockets for /dev/log): use logfile, or standard output under a supervisor.'), { immutable: true }),
   text('syslog-ident', 'redis', none('Sluice does not log to syslog.'), { immutable: true }),
   oneOf('syslog-facility', 'local0', ['user', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'], none('Sluice does not log to syslog.'), { immutable: true }),
   bool('crash-log-enabled', 'yes', none('A crash in Node prints its own stack trace.')),
   bool('crash-memcheck-enabled', 'yes', none('There is no memory test after a crash.')),
   int('databases', 16n, 1n, INT_MAX, honoured(), { immutable: true }),
-  bool('always-show-logo', 'no', none('Sluice shows no logo.'), { immutable: true }),
+  bool('always-show-logo', 'no', partial("Where Redis prints its logo (this set, or a terminal on standard output with no logfile), Sluice prints a banner of its own with the same facts (version, mode, port, PID); otherwise the line `Running mode=standalone, port=N.`, as Redis. Not in the json log-format."), { immutable: true }),
   bool('set-proc-title', 'yes', honoured('sluice-server sets its process title from proc-title-template; an embedded server leaves its host\'s title alone.'), { immutable: true }),
   text('proc-title-template', '{title} {listen-addr} {server-mode}', partial('{title} is sluice-server; Node truncates a title longer than the command line the process started with.'), { validate: validateProcTitleTemplate }),
   text('locale-collate', '', none('Sluice sorts strings by bytes (SORT ALPHA) whatever the locale; the value is not checked against the system\'s locales.'), { since: '7.2' }),

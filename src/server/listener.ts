@@ -21,7 +21,11 @@ export class Listener {
   private tcp: net.Server[] = [];
   private unix: net.Server | null = null;
 
-  constructor(private readonly onConnection: (socket: net.Socket) => void) {}
+  constructor(
+    private readonly onConnection: (socket: net.Socket) => void,
+    /** An optional address that could not be bound, and is skipped. */
+    private readonly skipped: (e: unknown) => void = () => {},
+  ) {}
 
   /**
    * Binds every address; resolves to the port bound (the one picked for
@@ -52,7 +56,7 @@ export class Listener {
   }
 
   private async listenTcp(binds: readonly string[], port: number, backlog: number): Promise<number> {
-    const [servers, bound] = await listenOnEach(binds, port, backlog, () => net.createServer({ noDelay: true }, this.onConnection));
+    const [servers, bound] = await listenOnEach(binds, port, backlog, () => net.createServer({ noDelay: true }, this.onConnection), this.skipped);
     for (const srv of servers) acceptDirectly(srv, true, this.onConnection);
     this.tcp = servers;
     return bound;
@@ -100,11 +104,12 @@ export class Listener {
 /**
  * Listens with a server `create` makes on each bind address, all on one
  * port (the first one bound picks it when `port` is 0). A leading `-`
- * makes an address optional. Rejects, having closed what it bound, when a
- * required address cannot be bound.
+ * makes an address optional: one that cannot be bound goes to `skipped`.
+ * Rejects, having closed what it bound, when a required address cannot be
+ * bound.
  */
 export async function listenOnEach<S extends net.Server>(
-  binds: readonly string[], port: number, backlog: number, create: () => S,
+  binds: readonly string[], port: number, backlog: number, create: () => S, skipped: (e: unknown) => void = () => {},
 ): Promise<[S[], number]> {
   const servers: S[] = [];
   for (const spec of binds) {
@@ -113,7 +118,10 @@ export async function listenOnEach<S extends net.Server>(
     try {
       await listening(srv, { port, host: optional ? spec.slice(1) : spec, exclusive: true, backlog });
     } catch (e) {
-      if (optional) continue;
+      if (optional) {
+        skipped(e);
+        continue;
+      }
       await closeAll(servers);
       throw e;
     }

@@ -31,7 +31,8 @@ import { CommandTable } from './command-table.js';
 import { commandList } from './command-list.js';
 import { Config } from './config.js';
 import { Dispatcher } from './dispatcher.js';
-import { createLogger, type Logger, type LogLevel } from './logger.js';
+import { bindFailure } from './listen-error.js';
+import { createLogger, type Logger, type LogFormat, type LogLevel } from './logger.js';
 import { Metrics } from './metrics.js';
 import { MemoryManager } from './memory/memory-manager.js';
 import { formatMonitorLine } from './monitor.js';
@@ -120,7 +121,8 @@ export class Server implements PersistenceHost<Client> {
   /** Unix time (s) of the last successful save; no saving exists yet, so the start time. */
   lastSave = Math.floor(Date.now() / 1000);
   readonly redisVersion = REDIS_VERSION;
-  private readonly listener = new Listener((socket) => this.accept(socket));
+  // As Redis's listenToPort: an optional address that cannot be bound is named in a warning, and skipped.
+  private readonly listener = new Listener((socket) => this.accept(socket), (e) => this.log.warning(bindFailure(e) ?? String(e)));
   readonly tlsListener = new TlsListener((socket) => this.accept(socket), () => this.log);
   /** Connections accepted while a script holds the event loop (see BusyPoll). */
   readonly busyAccept = new BusyAccept({
@@ -154,7 +156,7 @@ export class Server implements PersistenceHost<Client> {
    */
   constructor(
     settings: [string, string][] = [],
-    logOptions: { pretty?: boolean; destination?: NodeJS.WritableStream } = {},
+    logOptions: { destination?: NodeJS.WritableStream } = {},
     readonly configFile: string | null = null,
     renames: readonly (readonly [from: string, to: string])[] = [],
     users: readonly (readonly string[])[] = [],
@@ -226,8 +228,8 @@ export class Server implements PersistenceHost<Client> {
     };
     this.log = createLogger({
       level: this.config.str('loglevel') as LogLevel,
+      format: this.config.str('log-format') as LogFormat,
       file: this.config.str('logfile'),
-      pretty: logOptions.pretty,
       destination: logOptions.destination,
     });
     loadUsersAtStartup(this.acl, users, this.config.str('aclfile'), (m) => this.log.notice(m));
@@ -347,6 +349,8 @@ export class Server implements PersistenceHost<Client> {
     if (this.config.num('port') === 0 && !this.tlsListener.active) this.config.setMany([['port', String(port)]], { startup: true });
     this.listening = true;
     this.startCron();
+    // Redis's step between binding its sockets and loading the data; its test suite waits for the line.
+    this.log.notice('Server initialized');
     // Clients can connect while the AOF loads: they are answered -LOADING, as Redis does.
     this.persistence.start();
     return port;
@@ -406,6 +410,7 @@ export class Server implements PersistenceHost<Client> {
 
   private accept(socket: net.Socket): void {
     this.stats.connectionsReceived++;
+    if (this.log.isLevelEnabled('verbose')) this.log.verbose(acceptedLine(socket, this.config.str('unixsocket')));
     const keepAlive = this.config.num('tcp-keepalive');
     // Linux takes an idle time of at most 32767 s (MAX_TCP_KEEPIDLE); a Unix socket ignores the call.
     if (keepAlive > 0) socket.setKeepAlive(true, Math.min(keepAlive, MAX_KEEPALIVE_IDLE) * 1000);
@@ -438,6 +443,7 @@ export class Server implements PersistenceHost<Client> {
     // message pushed later in the same turn would be served to it and lost. Any other waits for 'close',
     // which comes after the replies it is owed are written.
     const onEnd = () => {
+      if (!c.closed && this.log.isLevelEnabled('verbose')) this.log.verbose(`Client closed connection ${clientInfoLine(c, Date.now())}`);
       if (c.blocked !== null) c.close();
     };
     // Reads are delivered on later event-loop turns, after the client exists. A TLS socket's decrypted bytes come as 'data' events.
@@ -739,6 +745,7 @@ export class Server implements PersistenceHost<Client> {
       c.conn!.destroy();
       c.close();
     }
+    if (this.listening && this.config.str('unixsocket') !== '') this.log.notice('Removing the unix socket file.');
     this.closing = Promise.all([
       this.listener.close(),
       this.tlsListener.close(),
@@ -754,6 +761,12 @@ export class Server implements PersistenceHost<Client> {
 function takeReplies(c: Client): HeldReply<Client> {
   c.flushPending = false;
   return { client: c, out: c.conn === null ? null : c.conn.out.take(), close: c.closeAfterReply };
+}
+
+/** Redis's line for a new connection: the peer's address and port as its accept handler has them, or the Unix socket's path. */
+function acceptedLine(socket: net.Socket, unixSocket: string): string {
+  const ip = socket.remoteAddress;
+  return ip === undefined ? `Accepted connection to ${unixSocket}` : `Accepted ${ip}:${socket.remotePort}`;
 }
 
 /**

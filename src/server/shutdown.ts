@@ -1,5 +1,6 @@
 import { busyError } from '../scripting/scripting.js';
 import type { StopSignal } from './busy-accept.js';
+import { shaped } from './logger.js';
 import type { Server } from './server.js';
 
 export interface ShutdownFlags {
@@ -37,7 +38,7 @@ export function shutdownServer(server: Server, flags: ShutdownFlags): string | n
  * loop does, and finds the server stopping.
  */
 export function shutdownOnSignal(server: Server, signal: StopSignal): void {
-  server.log.warning(`Received ${signal} scheduling shutdown...`);
+  server.log.warning(shaped('signal'), `Received ${signal} scheduling shutdown...`);
   if (shutdownServer(server, { save: false, nosave: true, force: false }) !== null) {
     server.log.warning(`${signal} received but errors trying to shut down the server, check the logs for more information`);
   }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { CLI, ensureBuild, isAlive } from '../helpers/child-sluice.js';
+import { parseRedisLog } from '../helpers/redis-log.js';
 import { RespClient, type Resp } from '../helpers/resp-client.js';
 import { freePort } from '../helpers/servers.js';
 
@@ -100,7 +101,8 @@ describe.skipIf(!existsSync(DEBIAN_CONF))("Debian's stock redis.conf", () => {
     // The log went to the file, not to standard output; the pid file is removed at exit.
     expect(r.stdout()).toBe('');
     const log = readFileSync(logfile, 'utf8');
-    expect(log).toContain(`Ready to accept connections on port ${port}`);
+    expect(log).toContain(`${r.child.pid}:M `);
+    expect(log).toContain('* Ready to accept connections tcp');
     // The stock file persists through RDB snapshots: SIGTERM saves the final one, as Redis does.
     expect(log).toContain('Saving the final RDB snapshot before exiting.');
     expect(existsSync(path.join(data, 'dump.rdb'))).toBe(true);
@@ -127,9 +129,10 @@ describe('daemonize yes', () => {
     process.kill(pid, 'SIGTERM');
     await untilGone(pidfile);
     expect(existsSync(pidfile)).toBe(false);
-    expect(readFileSync(logfile, 'utf8')).toContain('Sluice is now ready to exit');
+    // As Redis, the pid file goes before the last lines are logged.
     for (let i = 0; i < 400 && isAlive(pid); i++) await pause(25);
     expect(isAlive(pid)).toBe(false);
+    expect(readFileSync(logfile, 'utf8')).toContain('Sluice is now ready to exit');
   });
 
   test('settings read from standard input reach the daemon', async () => {
@@ -219,8 +222,7 @@ describe('start-up checks and notices', () => {
     c.close();
     r.child.kill('SIGTERM');
     expect(await r.exit).toBe(0);
-    const warnings = r.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: string; msg: string })
-      .filter((l) => l.level === 'warning' && l.msg.includes('has no effect'));
+    const warnings = parseRedisLog(r.stdout()).filter((l) => l.level === 'warning' && l.msg.includes('has no effect'));
     expect(warnings.map((w) => w.msg.split(' ')[0]).sort()).toEqual(['activedefrag', 'io-threads']);
     expect(warnings.find((w) => w.msg.startsWith('io-threads'))!.msg).toBe(
       "io-threads is set to '4', which has no effect in Sluice: Sluice serves every client on one thread.",

@@ -11,11 +11,13 @@ import { CONFIG_ADDED_IN_7_2, CONFIG_HIDDEN_IN_7_2 } from '../helpers/redis-7.2-
  * (defaults, by its name and by its alias), except: those whose Sluice
  * default differs by design (bind, dir, port, save, aof-use-rdb-preamble,
  * loglevel: an embedded server logs warnings only), Sluice's own
- * (metrics-port), and what 7.2 added (config.test.ts states 7.2's values;
+ * (metrics-port, log-format), and what 7.2 added (config.test.ts states 7.2's values;
  * redis-7.2-changes.ts lists them). Every test leaves the parameters it
  * changed at their defaults: the servers live for the whole block.
  */
-const DIFFERENT_BY_DESIGN = new Set(['bind', 'dir', 'port', 'save', 'aof-use-rdb-preamble', 'loglevel', 'metrics-port']);
+/** Sluice's own parameters, which Redis does not have. */
+const SLUICE_OWN = ['metrics-port', 'log-format'];
+const DIFFERENT_BY_DESIGN = new Set(['bind', 'dir', 'port', 'save', 'aof-use-rdb-preamble', 'loglevel', ...SLUICE_OWN]);
 const SHARED_NAMES = PARAMETERS.filter((p) => !DIFFERENT_BY_DESIGN.has(p.name) && p.since === undefined)
   .flatMap((p) => (p.alias ? [p.name, p.alias] : [p.name]));
 
@@ -239,7 +241,7 @@ describe.skipIf(redisServerPath === null)('CONFIG GET patterns (differential vs 
       const theirs = new Map(pairs(await b.call('CONFIG', 'GET', '*')).map((p) => p.split(/=(.*)/s).slice(0, 2) as [string, string]));
       const hidden = new Set(PARAMETERS.filter((p) => p.hidden).map((p) => p.name));
       const expected = [...theirs.keys()].filter((n) => !CONFIG_HIDDEN_IN_7_2.includes(n));
-      expected.push(...CONFIG_ADDED_IN_7_2.filter((n) => !hidden.has(n)), 'metrics-port');
+      expected.push(...CONFIG_ADDED_IN_7_2.filter((n) => !hidden.has(n)), ...SLUICE_OWN);
       expect([...ours.keys()].sort()).toEqual(expected.sort());
       for (const [name, value] of theirs) {
         if (ours.has(name) && !DIFFERENT_BY_DESIGN.has(name)) expect(ours.get(name), name).toBe(value);

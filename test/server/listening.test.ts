@@ -178,6 +178,19 @@ describe('CONFIG SET port and bind', () => {
       expect(await after.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
       after.close();
       c.close();
+      // Redis 7.2.6 (port 6488 bound to *), the same three calls:
+      //   # Warning: Could not create server TCP listening socket *:6421: bind: Address already in use
+      //   # Failed applying new configuration. Possibly related to new port setting. Restoring previous settings.
+      //   # Warning: Could not create server TCP listening socket 192.0.2.1:6488: bind: Cannot assign requested address
+      //   # Failed applying new configuration. Possibly related to new bind setting. Restoring previous settings.
+      //   # Warning: Could not create server TCP listening socket 192.0.2.1:6488: bind: Cannot assign requested address
+      expect(sluice.logs.messages('warning')).toEqual([
+        `Warning: Could not create server TCP listening socket 127.0.0.1:${taken}: bind: Address already in use`,
+        'Failed applying new configuration. Possibly related to new port setting. Restoring previous settings.',
+        `Warning: Could not create server TCP listening socket 192.0.2.1:${sluice.port}: bind: Cannot assign requested address`,
+        'Failed applying new configuration. Possibly related to new bind setting. Restoring previous settings.',
+        `Warning: Could not create server TCP listening socket 192.0.2.1:${sluice.port}: bind: Cannot assign requested address`,
+      ]);
     } finally {
       await new Promise((r) => busy.close(r));
       await sluice.close();

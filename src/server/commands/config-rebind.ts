@@ -1,4 +1,5 @@
 import type { Client } from '../client.js';
+import { bindFailure } from '../listen-error.js';
 
 /** The parameters whose change makes the server listen again, with Redis's reason when it cannot. */
 const REBIND_FAILURE: ReadonlyMap<string, string> = new Map([
@@ -68,7 +69,7 @@ export function rebindThenReply(c: Client, rebinding: Rebinding, before: [string
   const outcome = server.rebind(clients, metrics).then(
     () => null,
     async (e: Error) => {
-      server.log.warning(`Could not create server TCP listening socket: ${e.message}`);
+      server.log.warning(bindFailure(e) ?? `Warning: Could not create server TCP listening socket: ${e.message}`);
       server.log.warning(`Failed applying new configuration. Possibly related to new ${name} setting. Restoring previous settings.`);
       server.config.setMany(before, { startup: true });
       await server.rebind(clients, metrics).catch((again: Error) => server.log.warning(`Failed applying restored failed CONFIG SET command: ${again.message}`));

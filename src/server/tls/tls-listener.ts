@@ -1,6 +1,7 @@
 import type net from 'node:net';
 import tls from 'node:tls';
 import { closeAll, listenOnEach } from '../listener.js';
+import { bindFailure } from '../listen-error.js';
 import type { Logger } from '../logger.js';
 import type { ClientAuth, TlsSettings } from './tls-settings.js';
 
@@ -43,7 +44,7 @@ export class TlsListener {
         this.log().verbose({ client: socket.remoteAddress }, `Error accepting a client connection: ${err.message}`);
       });
       return srv;
-    });
+    }, (e) => this.log().warning(bindFailure(e) ?? String(e)));
     if (servers.length === 0) throw new Error(`could not bind to any of: ${binds.join(' ')}`);
     this.servers = servers;
     return bound;

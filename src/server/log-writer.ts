@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+
+/** Where a writer's batches go: asynchronously in normal running, synchronously as the process exits. */
+interface Sink {
+  write(data: Buffer, done: () => void): void;
+  writeSync(data: Buffer): void;
+}
+
+/**
+ * Log lines written in order without blocking the event loop: one write in
+ * flight at a time, the lines logged meanwhile joined into the next. A
+ * reader that stops reading standard output stalls the log, not the server.
+ * flush(cb) calls back once every line logged before it is written, which
+ * is how a process that exits keeps its last lines, in order; lines still
+ * queued when the process exits anyway are written synchronously then.
+ */
+export class LineWriter {
+  private queued: string[] = [];
+  private writing = false;
+  private flushed: (() => void)[] = [];
+
+  constructor(private readonly sink: Sink) {}
+
+  write(text: string): boolean {
+    this.queued.push(text);
+    if (!this.writing) this.next();
+    return true;
+  }
+
+  flush(cb?: (err?: Error) => void): void {
+    if (cb === undefined) return;
+    if (this.writing) this.flushed.push(cb);
+    else cb();
+  }
+
+  flushSync(): void {
+    if (this.queued.length === 0) return;
+    const data = Buffer.from(this.queued.join(''));
+    this.queued = [];
+    this.sink.writeSync(data);
+  }
+
+  private next(): void {
+    if (this.queued.length === 0) {
+      this.writing = false;
+      const waiting = this.flushed;
+      this.flushed = [];
+      for (const cb of waiting) cb();
+      return;
+    }
+    this.writing = true;
+    const data = Buffer.from(this.queued.join(''));
+    this.queued = [];
+    this.sink.write(data, () => this.next());
+  }
+}
+
+/** A descriptor (standard output): partial writes are completed, a full non-blocking pipe is retried; other errors drop the batch. */
+function fdSink(fd: number): Sink {
+  return {
+    write(data, done) {
+      const from = (offset: number): void => {
+        fs.write(fd, data, offset, data.length - offset, null, (err, n) => {
+          if (err !== null) {
+            if (err.code === 'EAGAIN') setTimeout(() => from(offset), 1);
+            else done();
+          } else if (offset + n < data.length) from(offset + n);
+          else done();
+        });
+      };
+      from(0);
+    },
+    writeSync(data) {
+      try {
+        for (let offset = 0; offset < data.length;) offset += fs.writeSync(fd, data, offset);
+      } catch {
+        // The reader is gone: nothing to keep the lines for.
+      }
+    },
+  };
+}
+
+/**
+ * The logfile, opened for each batch as Redis opens it for each line: a
+ * file moved away by log rotation is left alone and a new one started.
+ * A failed append drops the batch, as Redis skips a line it cannot open the file for.
+ */
+function fileSink(file: string): Sink {
+  return {
+    write: (data, done) => fs.appendFile(file, data, () => done()),
+    writeSync(data) {
+      try {
+        fs.appendFileSync(file, data);
+      } catch {
+        // As above.
+      }
+    },
+  };
+}
+
+// One writer per destination, so that servers sharing a process interleave whole lines in order.
+const writers = new Map<string, LineWriter>();
+
+function shared(key: string, make: () => Sink): LineWriter {
+  let w = writers.get(key);
+  if (w === undefined) {
+    if (writers.size === 0) process.once('exit', () => writers.forEach((x) => x.flushSync()));
+    w = new LineWriter(make());
+    writers.set(key, w);
+  }
+  return w;
+}
+
+/** The writer for standard output, or for a logfile when one is named. */
+export function logWriter(file = ''): LineWriter {
+  return file === '' ? shared('', () => fdSink(1)) : shared(file, () => fileSink(file));
+}
