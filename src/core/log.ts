@@ -11,3 +11,10 @@ export interface Log {
   notice: LogFn;
   warning: LogFn;
 }
+
+/** An error as a log line can hold it: its name and message, and where it was thrown (the JSON format has the whole stack in `err`). */
+export function errorText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const at = e.stack?.split('\n').find((l) => l.trimStart().startsWith('at '))?.trim();
+  return `${e.name}: ${e.message}${at === undefined ? '' : ` (${at})`}`;
+}

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from '../core/command.js';
 import type { Ctx } from '../core/context.js';
 import { CommandError } from '../core/errors.js';
+import { errorText } from '../core/log.js';
 import type { PersistenceHost } from './host.js';
 import { AofReader } from './aof-reader.js';
 import { loadRdb } from './rdb/apply-rdb.js';
@@ -246,7 +247,7 @@ export class AofLoader<C extends Ctx> {
     } catch (e) {
       if (!(e instanceof CommandError) && !this.warnedInternal) {
         this.warnedInternal = true;
-        this.server.log.warning({ err: e, command: cmd.fullName }, 'Internal error while loading the AOF');
+        this.server.log.warning({ err: e, command: cmd.fullName }, `Internal error while loading the AOF, executing '${cmd.fullName}': ${errorText(e)}`);
       }
     }
   }

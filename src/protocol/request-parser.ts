@@ -241,6 +241,11 @@ export class RequestParser {
     this.checkQueryBuffer();
   }
 
+  /** The bytes read and not parsed yet (Redis's query buffer from qb_pos), which the log line of a protocol error samples. */
+  get unread(): Buffer {
+    return this.buf.subarray(this.pos);
+  }
+
   /** Bytes held for requests not yet executed. */
   get pendingBytes(): number {
     return this.charged - this.argv.length * ARG_OVERHEAD;
@@ -316,6 +321,8 @@ export class RequestParser {
     if (plain !== null) return plain;
     const args = splitInlineArgs(buf.subarray(start, end));
     if (args === null) {
+      // The line stays unread, as in Redis's query buffer, for the log line to show it.
+      this.pos = start;
       this.fail('Protocol error: unbalanced quotes in request');
       return null;
     }

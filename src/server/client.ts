@@ -15,6 +15,7 @@ import type { Server } from './server.js';
 import type { TrackingState } from './tracking/tracking-state.js';
 import { readsEveryKey } from './acl/permission-check.js';
 import type { User } from './acl/user.js';
+import { protocolErrorLine, queryBufferLine } from './client-log.js';
 
 export interface QueuedCommand {
   cmd: Command;
@@ -212,12 +213,12 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
 
   protocolError(message: string): void {
     this.reply.error(`ERR ${message}`);
-    this.server.log.verbose({ client: this.addr }, `Protocol error (${message}) from client`);
+    if (this.server.log.isLevelEnabled('verbose')) this.server.log.verbose(protocolErrorLine(this, message));
     this.closeAfterReply = true;
   }
 
   queryBufferOverflow(): void {
-    this.server.log.warning({ client: this.addr }, 'Closing client that reached max query buffer length');
+    this.server.log.warning(queryBufferLine(this));
     this.server.stats.clientQueryBufferLimitDisconnections++;
     this.close();
   }

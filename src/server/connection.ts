@@ -120,7 +120,7 @@ function unmapped(host: string | undefined): string | undefined {
   return host?.startsWith('::ffff:') ? host.slice(7) : host;
 }
 
-function formatAddress(host: string | undefined, port: number | undefined): string {
+export function formatAddress(host: string | undefined, port: number | undefined): string {
   if (host === undefined) return '?:0';
   return `${unmapped(host)}:${port ?? 0}`;
 }

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { cString } from '../core/c-string.js';
 import { CommandError, OOM, wrongArity } from '../core/errors.js';
+import { errorText } from '../core/log.js';
 import { argvCharge, MAX_MULTIBULK } from '../protocol/limits.js';
 import type { Client } from './client.js';
 import type { Command } from './command-types.js';
@@ -233,7 +234,7 @@ export class Dispatcher {
    * the handler had written, so that it never reads half a reply.
    */
   private internalError(c: Client, cmd: Command, e: unknown, mark: number): void {
-    this.server.log.warning({ err: e, command: cmd.fullName }, 'Internal error while executing a command');
+    this.server.log.warning({ err: e, command: cmd.fullName }, `Internal error while executing '${cmd.fullName}': ${errorText(e)}`);
     c.conn?.out.rewind(mark);
     c.reply.error(`ERR internal error while executing '${cmd.fullName}'`);
   }

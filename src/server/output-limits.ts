@@ -149,10 +149,7 @@ export class OutputLimits {
   private disconnect(c: Client): void {
     const server = this.server;
     server.stats.clientOutputBufferLimitDisconnections++;
-    server.log.warning(
-      { client: clientInfoLine(c, Date.now()) },
-      `Client ${c.addr} closed for overcoming of output buffer limits.`,
-    );
+    server.log.warning(`Client ${clientInfoLine(c, Date.now())} closed for overcoming of output buffer limits.`);
     // Dropping what is queued is the point: end() would keep it until the peer read it.
     c.conn!.destroy();
     c.close();

@@ -31,6 +31,7 @@ import { CommandTable } from './command-table.js';
 import { commandList } from './command-list.js';
 import { Config } from './config.js';
 import { Dispatcher } from './dispatcher.js';
+import { errorText } from '../core/log.js';
 import { bindFailure } from './listen-error.js';
 import { createLogger, type Logger, type LogFormat, type LogLevel } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -625,7 +626,7 @@ export class Server implements PersistenceHost<Client> {
    * it had pending, the log says why, and every other client is served on.
    */
   fault(c: Client, doing: string, e: unknown): void {
-    this.log.warning({ err: e, client: c.addr }, `Closing a client after an internal error while ${doing}`);
+    this.log.warning({ err: e, client: c.addr }, `Closing a client after an internal error while ${doing} (addr=${c.addr}): ${errorText(e)}`);
     c.conn?.destroy();
     c.close();
   }

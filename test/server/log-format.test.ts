@@ -149,6 +149,19 @@ describe('a server at loglevel verbose', () => {
       )),
     ]);
   });
+
+  test("a protocol error is logged with Redis's reason, the client and what its query buffer held", async () => {
+    sluice = await startSluice({ logLevel: 'verbose' });
+    const c = await RespClient.connect(sluice.port);
+    c.writeRaw('*1\r\n$x\r\n');
+    expect(await c.read()).toEqual({ t: 'error', v: 'ERR Protocol error: invalid bulk length' });
+    await c.closed;
+    // Redis 7.2.6, the same bytes:
+    //   19760:M 27 Nov 2026 00:23:52.257 - Protocol error (invalid bulk length) from client: id=3 addr=127.0.0.1:53498 laddr=127.0.0.1:6486 fd=11 name= age=0 idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=8 qbuf-free=16378 argv-mem=0 multi-mem=0 rbs=16392 rbp=16392 obl=42 oll=0 omem=0 tot-mem=33560 events=r cmd=NULL user=default redir=-1 resp=2 lib-name= lib-ver=. Query buffer during protocol error: '$x..'
+    expect(sluice.logs.messages('verbose')).toContainEqual(
+      expect.stringMatching(/^Protocol error \(invalid bulk length\) from client: id=\d+ addr=127\.0\.0\.1:\d+ laddr=\S+ fd=\d+ .* lib-ver=\. Query buffer during protocol error: '\$x\.\.'$/),
+    );
+  });
 });
 
 describe('log-format', () => {

@@ -63,7 +63,7 @@ describe('a subscriber that stops reading', () => {
 
       expect(stalledClient.closed).toBe(true);
       expect(sluice.server.stats.clientOutputBufferLimitDisconnections).toBe(before + 1);
-      expect(warning).toHaveBeenCalledWith(expect.anything(), expect.stringContaining('closed for overcoming of output buffer limits'));
+      expect(warning).toHaveBeenCalledWith(expect.stringMatching(/^Client id=\d+ addr=.* closed for overcoming of output buffer limits\.$/));
       // Every message reached the healthy subscriber, and the publisher saw the stalled one drop out once.
       expect(received).toBe(batches * perBatch);
       const firstSingle = receivers.indexOf(1);

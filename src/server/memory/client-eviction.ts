@@ -1,5 +1,5 @@
 import type { Client } from '../client.js';
-import { clientMemory } from '../commands/client-list.js';
+import { clientInfoLine, clientMemory } from '../commands/client-list.js';
 import type { Server } from '../server.js';
 
 /**
@@ -21,7 +21,7 @@ export function evictClients(server: Server, limit: number): number {
   let evicted = 0;
   for (const [c, n] of sized) {
     if (total < limit) break;
-    server.log.verbose({ client: c.id, bytes: n }, 'Evicting client');
+    server.log.notice(`Evicting client: ${clientInfoLine(c, Date.now())}`);
     c.close();
     total -= n;
     evicted++;

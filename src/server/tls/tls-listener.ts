@@ -2,6 +2,7 @@ import type net from 'node:net';
 import tls from 'node:tls';
 import { closeAll, listenOnEach } from '../listener.js';
 import { bindFailure } from '../listen-error.js';
+import { formatAddress } from '../connection.js';
 import type { Logger } from '../logger.js';
 import type { ClientAuth, TlsSettings } from './tls-settings.js';
 
@@ -41,7 +42,7 @@ export class TlsListener {
       this.applyClientAuth(srv, settings);
       srv.on('secureConnection', (socket) => this.accepted(socket));
       srv.on('tlsClientError', (err, socket) => {
-        this.log().verbose({ client: socket.remoteAddress }, `Error accepting a client connection: ${err.message}`);
+        this.log().warning(acceptError(err.message, socket));
       });
       return srv;
     }, (e) => this.log().warning(bindFailure(e) ?? String(e)));
@@ -80,7 +81,7 @@ export class TlsListener {
 
   private accepted(socket: tls.TLSSocket): void {
     if (this.settings?.clientAuth === 'optional' && !socket.authorized && hasPeerCertificate(socket)) {
-      this.log().verbose({ client: socket.remoteAddress }, `Error accepting a client connection: ${String(socket.authorizationError)}`);
+      this.log().warning(acceptError(String(socket.authorizationError), socket));
       socket.destroy();
       return;
     }
@@ -100,4 +101,9 @@ export class TlsListener {
 function hasPeerCertificate(socket: tls.TLSSocket): boolean {
   const cert = socket.getPeerCertificate();
   return cert !== null && Object.keys(cert).length !== 0;
+}
+
+/** Redis's warning for a connection that failed before it became a client (a TLS handshake, a refused certificate). */
+function acceptError(reason: string, socket: net.Socket): string {
+  return `Error accepting a client connection: ${reason} (addr=${formatAddress(socket.remoteAddress, socket.remotePort)} laddr=${formatAddress(socket.localAddress, socket.localPort)})`;
 }
