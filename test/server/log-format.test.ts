@@ -70,6 +70,18 @@ describe("Redis's log line (logger)", () => {
     expect(text()).toMatch(new RegExp(`^${process.pid}:M \\d\\d \\w{3} \\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\* shown\\n$`));
   });
 
+  test("calls of another form (an error alone, printf-style arguments) go through pino's JSON and come out as the same line", () => {
+    const { out, text } = capture();
+    const log = createLogger({ level: 'notice', destination: out });
+    log.warning(new Error('boom'));
+    log.notice('%s of %d', 'one', 2);
+    log.notice({ port: 1 }, 'with %s', 'fields');
+    expect(text().trimEnd().split('\n').map((l) => {
+      const p = parseRedisLine(l)!;
+      return `${p.pid} ${p.role} ${p.level} ${p.msg}`;
+    })).toEqual([`${process.pid} M warning boom`, `${process.pid} M notice one of 2`, `${process.pid} M notice with fields`]);
+  });
+
   test("the other shapes: role C before the server is set up, the signal handler's line, raw text", () => {
     const { out, text } = capture();
     const log = createLogger({ level: 'notice', destination: out });
