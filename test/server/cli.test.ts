@@ -1,72 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { REDIS_VERSION } from '../../src/server/version.js';
-import { CLI, ensureBuild } from '../helpers/child-sluice.js';
+import { connectWhenUp, useCliRuns } from '../helpers/cli-runs.js';
 import { parseRedisLog } from '../helpers/redis-log.js';
 import { RespClient } from '../helpers/resp-client.js';
 import { freePort } from '../helpers/servers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const children: ChildProcess[] = [];
-let dir: string;
-
-beforeAll(() => {
-  ensureBuild();
-  dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-cli-'));
-}, 120_000);
-
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function run(file: string, args: string[]): Run {
-  const child = spawn(file, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, stdout: () => out, stderr: () => err, exit };
-}
-
-function sluice(...args: string[]): Run {
-  return run(process.execPath, [CLI, ...args]);
-}
-
-/** Waits (at most about 10 s) until the port accepts a connection, or the process ends. */
-async function connectWhenUp(port: number, r: Run): Promise<RespClient> {
-  for (let i = 0; i < 200; i++) {
-    if (r.child.exitCode !== null) throw new Error(`sluice exited ${r.child.exitCode}: ${r.stderr()}`);
-    try {
-      return await RespClient.connect(port);
-    } catch {
-      await new Promise((res) => setTimeout(res, 50));
-    }
-  }
-  throw new Error(`nothing listening on ${port}; stderr: ${r.stderr()}`);
-}
+const { dir, run, sluice } = useCliRuns('sluice-cli-');
 
 describe('sluice-server', () => {
   test("serves PING on --port, logs Redis's lines, and exits 0 on SIGTERM", async () => {
     const port = await freePort();
-    const r = sluice('--port', String(port), '--dir', path.join(dir, 'data1'));
+    const r = sluice('--port', String(port), '--dir', path.join(dir(), 'data1'));
     const c = await connectWhenUp(port, r);
     expect(await c.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
     c.close();
@@ -75,29 +24,24 @@ describe('sluice-server', () => {
     const logs = parseRedisLog(r.stdout());
     expect(logs.some((l) => l.level === 'notice' && l.msg === `Running mode=standalone, port=${port}.`)).toBe(true);
     expect(logs.some((l) => l.role === 'signal-handler' && l.msg === 'Received SIGTERM scheduling shutdown...')).toBe(true);
-    expect(existsSync(path.join(dir, 'data1'))).toBe(true);
+    expect(existsSync(path.join(dir(), 'data1'))).toBe(true);
   });
 
   // `docker stop` signals the process it started: npm, when the image runs `npm start`.
   test('npm start is stopped by a SIGTERM to npm: the script execs the server, so npm signals it directly', async () => {
     const port = await freePort();
-    const npm = spawn('npm', ['start', '--silent', '--', '--port', String(port), '--dir', path.join(dir, 'npm-start')], {
-      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(npm);
-    const exited = new Promise<void>((resolve) => npm.on('close', () => resolve()));
-    const r: Run = { child: npm, stdout: () => '', stderr: () => '', exit: exited.then(() => ({ code: 0, signal: null })) };
-    const c = await connectWhenUp(port, r);
+    const npm = run('npm', ['start', '--silent', '--', '--port', String(port), '--dir', path.join(dir(), 'npm-start')], ROOT);
+    const c = await connectWhenUp(port, npm);
     expect(await c.call('PING')).toEqual({ t: 'simple', v: 'PONG' });
-    npm.kill('SIGTERM');
-    await exited;
+    npm.child.kill('SIGTERM');
+    await npm.exit;
     await c.closed;
     await expect(RespClient.connect(port)).rejects.toThrow();
   });
 
   test('used_memory_startup leaves out the garbage of starting up, so a maxmemory just above used_memory still takes writes', async () => {
     const port = await freePort();
-    const r = sluice('--port', String(port), '--dir', path.join(dir, 'data-startup-memory'));
+    const r = sluice('--port', String(port), '--dir', path.join(dir(), 'data-startup-memory'));
     const c = await connectWhenUp(port, r);
     const memory = (await c.call('INFO', 'memory')) as { v: string };
     const field = (name: string): number => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(memory.v)![1]);
@@ -113,7 +57,7 @@ describe('sluice-server', () => {
 
   test('applies a redis.conf file with comments and quotes; the command line overrides it', async () => {
     const [filePort, port] = [await freePort(), await freePort()];
-    const conf = path.join(dir, 'sluice.conf');
+    const conf = path.join(dir(), 'sluice.conf');
     writeFileSync(
       conf,
       [
@@ -126,7 +70,7 @@ describe('sluice-server', () => {
         'loglevel warning',
       ].join('\n'),
     );
-    const r = sluice(conf, '--port', String(port), '--bind', '127.0.0.1', '--dir', path.join(dir, 'data2'));
+    const r = sluice(conf, '--port', String(port), '--bind', '127.0.0.1', '--dir', path.join(dir(), 'data2'));
     const c = await connectWhenUp(port, r);
     expect(await c.call('PING')).toEqual({ t: 'error', v: 'NOAUTH Authentication required.' });
     expect(await c.call('AUTH', 's3cret A pass')).toEqual({ t: 'simple', v: 'OK' });
@@ -143,7 +87,7 @@ describe('sluice-server', () => {
 
   test('--loglevel takes Redis level names', async () => {
     const port = await freePort();
-    const r = sluice('--port', String(port), '--dir', path.join(dir, 'data3'), '--loglevel', 'nothing');
+    const r = sluice('--port', String(port), '--dir', path.join(dir(), 'data3'), '--loglevel', 'nothing');
     const c = await connectWhenUp(port, r);
     c.close();
     r.child.kill('SIGTERM');
@@ -163,7 +107,7 @@ describe('sluice-server', () => {
         `>>> 'no-such-option "yes"'\nBad directive or wrong number of arguments\n` +
         'The directive came from the command line: --no-such-option yes\n',
     );
-    const conf = path.join(dir, 'typo-after-file.conf');
+    const conf = path.join(dir(), 'typo-after-file.conf');
     writeFileSync(conf, 'port 0\nhz 20\n');
     const after = sluice(conf, '--port', '6379', '--nosuchopt', '1');
     expect((await after.exit).code).toBe(1);
@@ -174,7 +118,7 @@ describe('sluice-server', () => {
   });
 
   test('an unknown directive in a file names its line', async () => {
-    const conf = path.join(dir, 'bad.conf');
+    const conf = path.join(dir(), 'bad.conf');
     writeFileSync(conf, 'port 0\n\n# fine so far\nappendfsink always\n');
     const r = sluice(conf);
     expect((await r.exit).code).toBe(1);
@@ -188,7 +132,7 @@ describe('sluice-server', () => {
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
     try {
       const port = (busy.address() as net.AddressInfo).port;
-      const r = sluice('--port', String(port), '--bind', '127.0.0.1', '--dir', path.join(dir, 'data5'));
+      const r = sluice('--port', String(port), '--bind', '127.0.0.1', '--dir', path.join(dir(), 'data5'));
       expect((await r.exit).code).toBe(1);
       // Redis 7.2.6 (--port 6421 --bind 127.0.0.1, the port taken) ends its log with these two warnings; Redis's test suite looks for the second.
       expect(parseRedisLog(r.stdout()).slice(-2).map((l) => `${l.level} ${l.msg}`)).toEqual([
@@ -202,9 +146,9 @@ describe('sluice-server', () => {
   });
 
   test('a missing config file is a fatal error', async () => {
-    const r = sluice(path.join(dir, 'nope.conf'));
+    const r = sluice(path.join(dir(), 'nope.conf'));
     expect((await r.exit).code).toBe(1);
-    expect(r.stderr()).toContain(`Fatal error, can't open config file '${path.join(dir, 'nope.conf')}': No such file or directory`);
+    expect(r.stderr()).toContain(`Fatal error, can't open config file '${path.join(dir(), 'nope.conf')}': No such file or directory`);
   });
 
   test('--version prints the version and --help the usage', async () => {

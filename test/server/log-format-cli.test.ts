@@ -1,12 +1,12 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { SLUICE_VERSION } from '../../src/server/version.js';
-import { CLI, ensureBuild } from '../helpers/child-sluice.js';
+import { CLI } from '../helpers/child-sluice.js';
+import { connectWhenUp, useCliRuns } from '../helpers/cli-runs.js';
 import { parseRedisLine, parseRedisLog, REDIS_LINE, SIGNAL_LINE, type RedisLogLine } from '../helpers/redis-log.js';
-import { RespClient } from '../helpers/resp-client.js';
 import { freePort } from '../helpers/servers.js';
 
 /**
@@ -15,55 +15,12 @@ import { freePort } from '../helpers/servers.js';
  * /root/redis-7.2.6/src/redis-server on 27 Nov 2026).
  */
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  exit: Promise<number | null>;
-}
-
-const children: ChildProcess[] = [];
-let dir: string;
-
-beforeAll(() => {
-  ensureBuild();
-  dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-log-format-'));
-}, 120_000);
-
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function run(file: string, args: string[]): Run {
-  const child = spawn(file, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, stdout: () => out, exit };
-}
-
-const sluice = (...args: string[]) => run(process.execPath, [CLI, ...args]);
-
-async function connectWhenUp(port: number, r: Run): Promise<RespClient> {
-  for (let i = 0; i < 200; i++) {
-    if (r.child.exitCode !== null) throw new Error(`sluice exited ${r.child.exitCode}: ${r.stdout()}`);
-    const c = await RespClient.connect(port).catch(() => null);
-    if (c !== null) {
-      const pong = await c.call('PING').catch(() => null);
-      if (pong?.t === 'simple') return c;
-      c.close();
-    }
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error(`nothing listening on ${port}`);
-}
+const { dir, run, sluice } = useCliRuns('sluice-log-format-');
 
 /** A config file in a directory of its own: port, save point, AOF, Unix socket and pid file, as in the Redis run below. */
 function configFile(name: string, port: number, extra: string[] = []): { conf: string; data: string } {
-  const data = path.join(dir, name);
-  const conf = path.join(dir, `${name}.conf`);
+  const data = path.join(dir(), name);
+  const conf = path.join(dir(), `${name}.conf`);
   writeFileSync(conf, [
     // One address: a host without IPv6 would add the warning for ::1, as Redis warns of an optional address it cannot bind.
     `port ${port}`, 'bind 127.0.0.1', 'save 900 1', 'appendonly yes', `dir ${data}`, `unixsocket ${data}.sock`, `pidfile ${data}.pid`, ...extra, '',
@@ -104,11 +61,11 @@ describe("sluice-server's log, next to Redis 7.2.6's", () => {
     const { conf } = configFile('sequence', port);
     const started = Date.now();
     const r = sluice(conf);
-    const c = await connectWhenUp(port, r);
+    const c = await connectWhenUp(port, r, true);
     expect(await c.call('SET', 'k', 'v')).toEqual({ t: 'simple', v: 'OK' });
     c.close();
     r.child.kill('SIGTERM');
-    expect(await r.exit).toBe(0);
+    expect((await r.exit).code).toBe(0);
     const pid = r.child.pid!;
     const text = r.stdout();
     for (const line of text.trimEnd().split('\n')) expect(REDIS_LINE.test(line) || SIGNAL_LINE.test(line), line).toBe(true);
@@ -140,9 +97,9 @@ describe("sluice-server's log, next to Redis 7.2.6's", () => {
     const port = await freePort();
     const { conf } = configFile('banner', port, ['always-show-logo yes', 'appendonly no']);
     const r = sluice(conf);
-    (await connectWhenUp(port, r)).close();
+    (await connectWhenUp(port, r, true)).close();
     r.child.kill('SIGTERM');
-    expect(await r.exit).toBe(0);
+    expect((await r.exit).code).toBe(0);
     const text = r.stdout();
     // tests/support/server.tcl, wait_server_started: regexp -- " PID: $pid.*Server initialized"
     expect(text).toMatch(new RegExp(` PID: ${r.child.pid}[\\s\\S]*Server initialized`));
@@ -155,9 +112,9 @@ describe("sluice-server's log, next to Redis 7.2.6's", () => {
     const port = await freePort();
     const { conf } = configFile('json', port, ['always-show-logo yes', 'log-format json', 'appendonly no']);
     const r = sluice(conf);
-    (await connectWhenUp(port, r)).close();
+    (await connectWhenUp(port, r, true)).close();
     r.child.kill('SIGTERM');
-    expect(await r.exit).toBe(0);
+    expect((await r.exit).code).toBe(0);
     const lines = r.stdout().trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     for (const l of lines) expect(Object.keys(l).sort()).toEqual(['level', 'msg', 'pid', 'time']);
     expect(lines.map((l) => `${l.level} ${l.msg}`)).toEqual([
@@ -181,12 +138,12 @@ describe("sluice-server's log, next to Redis 7.2.6's", () => {
 
   test('logfile: the same lines appended to the file, nothing on standard output', async () => {
     const port = await freePort();
-    const logfile = path.join(dir, 'server.log');
+    const logfile = path.join(dir(), 'server.log');
     writeFileSync(logfile, 'an older line\n');
-    const r = sluice('--port', String(port), '--bind', '127.0.0.1', '--dir', path.join(dir, 'logfile'), '--save', '', '--appendonly', 'no', '--logfile', logfile);
-    (await connectWhenUp(port, r)).close();
+    const r = sluice('--port', String(port), '--bind', '127.0.0.1', '--dir', path.join(dir(), 'logfile'), '--save', '', '--appendonly', 'no', '--logfile', logfile);
+    (await connectWhenUp(port, r, true)).close();
     r.child.kill('SIGTERM');
-    expect(await r.exit).toBe(0);
+    expect((await r.exit).code).toBe(0);
     expect(r.stdout()).toBe('');
     const [older, ...lines] = readFileSync(logfile, 'utf8').trimEnd().split('\n');
     expect(older).toBe('an older line');
@@ -207,8 +164,8 @@ describe("sluice-server's log, next to Redis 7.2.6's", () => {
 
   test('a burst of lines just before the exit all come out, in order, though the reader stalled', async () => {
     const port = await freePort();
-    const r = sluice('--port', String(port), '--dir', path.join(dir, 'burst'), '--save', '', '--appendonly', 'no');
-    const c = await connectWhenUp(port, r);
+    const r = sluice('--port', String(port), '--dir', path.join(dir(), 'burst'), '--save', '', '--appendonly', 'no');
+    const c = await connectWhenUp(port, r, true);
     // About 250 KB: more than a pipe holds, so writes wait on the reader while the server goes down.
     r.child.stdout!.pause();
     const script = "for i = 1, 2000 do redis.log(redis.LOG_WARNING, 'line ' .. i .. ' ' .. string.rep('x', 100)) end";
@@ -216,7 +173,7 @@ describe("sluice-server's log, next to Redis 7.2.6's", () => {
     r.child.kill('SIGTERM');
     await new Promise((res) => setTimeout(res, 300));
     r.child.stdout!.resume();
-    expect(await r.exit).toBe(0);
+    expect((await r.exit).code).toBe(0);
     const msgs = parseRedisLog(r.stdout()).map((l) => l.msg);
     const first = msgs.findIndex((m) => m.startsWith('line 1 '));
     expect(msgs.slice(first, first + 2000).map((m) => m.split(' ')[1])).toEqual(Array.from({ length: 2000 }, (_, i) => String(i + 1)));
@@ -227,13 +184,13 @@ describe("sluice-server's log, next to Redis 7.2.6's", () => {
   test.skipIf(script === '' || !existsSync('/proc'))("on a terminal, Redis's lines with the banner, as Redis shows its logo there", async () => {
     const port = await freePort();
     // script(1) gives the server a pseudo-terminal; exec makes the server its direct child.
-    const cmd = `exec '${process.execPath}' '${CLI}' --port ${port} --save '' --appendonly no --dir '${path.join(dir, 'tty')}'`;
+    const cmd = `exec '${process.execPath}' '${CLI}' --port ${port} --save '' --appendonly no --dir '${path.join(dir(), 'tty')}'`;
     const r = run(script, ['-qec', cmd, '/dev/null']);
-    (await connectWhenUp(port, r)).close();
+    (await connectWhenUp(port, r, true)).close();
     const kids = readFileSync(`/proc/${r.child.pid}/task/${r.child.pid}/children`, 'utf8').trim().split(/\s+/);
     expect(kids).toHaveLength(1);
     process.kill(Number(kids[0]), 'SIGTERM');
-    expect(await r.exit).toBe(0);
+    expect((await r.exit).code).toBe(0);
     const text = r.stdout().replace(/\r\n/g, '\n');
     expect(text).toContain(`    PID: ${kids[0]}\n`);
     expect(parseRedisLog(text).map((l) => l.msg)).toContain('Ready to accept connections tcp');
