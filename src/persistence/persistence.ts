@@ -557,6 +557,7 @@ export class Persistence<C extends Ctx> {
     this.subscribe();
     this.startTick();
     log.notice('Background append only file rewriting started');
+    rw.timestamped = this.config.bool('aof-timestamp-enabled');
     rw.start();
     return true;
   }

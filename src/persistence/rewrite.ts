@@ -117,6 +117,8 @@ export class AofRewrite {
   phase: RewritePhase = 'walking';
   /** The base is an RDB file (`….base.rdb`). */
   readonly rdbForm: boolean;
+  /** aof-timestamp-enabled when the rewrite began: an AOF-form base starts with a #TS annotation. */
+  timestamped = false;
   readonly startedAt = Date.now();
   /** The new incremental file's pending bytes, written out with the AOF's own at the end of each turn. */
   readonly future = new AofBuffer();
@@ -180,6 +182,8 @@ export class AofRewrite {
       this.startRdbBase(this.rdbBase);
       return;
     }
+    // aof-timestamp-enabled: the base opens with the time it was made, as Redis's rewriteAppendOnlyFileRio writes it.
+    if (this.timestamped) this.base.appendRaw(`#TS:${Math.floor(this.startedAt / 1000)}\r\n`);
     for (const code of this.host.libraryCodes()) this.base.appendCommand(['FUNCTION', 'LOAD', code]);
     this.host.nextSlice(this.slice);
   }

@@ -72,6 +72,10 @@ describe('the AOF files', () => {
     const first = await start(dir, { 'aof-timestamp-enabled': 'yes' });
     await first.c.call('SET', 'a', '1');
     expect(readAof(dir, 'appendonly.aof.1.incr.aof')).toMatch(/^#TS:\d+\r\n\*2\r\n\$6\r\nSELECT/);
+    // A rewrite's base opens with the time it was made (Redis's suite, "Generate timestamp annotations in AOF").
+    await first.c.call('BGREWRITEAOF');
+    await rewriteDone(first.c);
+    expect(readAof(dir, 'appendonly.aof.2.base.aof')).toMatch(/^#TS:\d+\r\n\*2\r\n\$6\r\nSELECT/);
     await stop(first);
     const { c } = await start(dir);
     expect(await c.call('GET', 'a')).toEqual(bulk('1'));
