@@ -14,17 +14,35 @@ interface Sink {
  * is how a process that exits keeps its last lines, in order; lines still
  * queued when the process exits anyway are written synchronously then.
  */
+/**
+ * What may wait for a reader that has stopped reading: past it new lines
+ * are dropped, since lines a client can cause (connects, protocol errors)
+ * would otherwise grow the queue without end.
+ */
+const MAX_QUEUED_CHARS = 16 * 1024 * 1024;
+
 export class LineWriter {
   private queued: string[] = [];
+  private queuedChars = 0;
   private writing = false;
   private flushed: (() => void)[] = [];
 
   constructor(private readonly sink: Sink) {}
 
   write(text: string): boolean {
+    if (this.queuedChars + text.length > MAX_QUEUED_CHARS) return true;
     this.queued.push(text);
+    this.queuedChars += text.length;
     if (!this.writing) this.next();
     return true;
+  }
+
+  /** The queued lines as one buffer, the queue emptied. */
+  private takeQueued(): Buffer {
+    const data = Buffer.from(this.queued.join(''));
+    this.queued = [];
+    this.queuedChars = 0;
+    return data;
   }
 
   flush(cb?: (err?: Error) => void): void {
@@ -35,9 +53,7 @@ export class LineWriter {
 
   flushSync(): void {
     if (this.queued.length === 0) return;
-    const data = Buffer.from(this.queued.join(''));
-    this.queued = [];
-    this.sink.writeSync(data);
+    this.sink.writeSync(this.takeQueued());
   }
 
   private next(): void {
@@ -49,9 +65,7 @@ export class LineWriter {
       return;
     }
     this.writing = true;
-    const data = Buffer.from(this.queued.join(''));
-    this.queued = [];
-    this.sink.write(data, () => this.next());
+    this.sink.write(this.takeQueued(), () => this.next());
   }
 }
 
