@@ -155,6 +155,19 @@ describe.skipIf(redisServerPath === null)('DEBUG (differential vs redis-server w
 describe('DEBUG', () => {
   const sluice = useSluice({ start: { config: { 'slowlog-log-slower-than': 0, 'enable-debug-command': 'yes' } } });
 
+  // Redis 7.2.6 answers this when its table cannot be allocated (7.0.15, under overcommit, tries and never answers).
+  test('POPULATE refuses a count whose keys the heap cannot hold, before making any', async () => {
+    const a = await RespClient.connect(sluice.port);
+    try {
+      const oom = { t: 'error', v: 'ERR OOM in dictTryExpand' };
+      expect(await a.call('DEBUG', 'POPULATE', '100000000000')).toEqual(oom);
+      expect(await a.call('DEBUG', 'POPULATE', '10000000', 'p', '100000')).toEqual(oom);
+      expect(await a.call('DBSIZE')).toEqual({ t: 'int', v: '0' });
+    } finally {
+      a.close();
+    }
+  });
+
   test('SLEEP stops the server for that long, as the slow log measures it', async () => {
     const a = await RespClient.connect(sluice.port);
     try {

@@ -1,4 +1,5 @@
 import { encodingOf, refcountOf } from '../../store/keys/object.js';
+import v8 from 'node:v8';
 import { cString } from '../../core/c-string.js';
 import { CommandError, NO_SUCH_KEY } from '../../core/errors.js';
 import { toInt64 } from '../../core/numbers.js';
@@ -186,8 +187,19 @@ function debugProtocol(c: Client, argv: string[]): void {
   }
 }
 
-/** Keys DEBUG POPULATE makes at most in one call: past this, Redis's dictTryExpand would fail for the memory. */
-const POPULATE_MAX = 2 ** 32;
+/**
+ * What one populated key takes at least on the heap (its entry, key and
+ * value strings): a count whose keys could not fit in what is left of the
+ * heap is refused before any is made, as Redis's dictTryExpand refuses a
+ * table it cannot allocate, rather than running the process out of memory.
+ */
+const POPULATED_KEY_BYTES = 100;
+const POPULATE_OOM = 'ERR OOM in dictTryExpand';
+
+function populateFits(count: number, size: number): boolean {
+  const h = v8.getHeapStatistics();
+  return count * (POPULATED_KEY_BYTES + size) <= h.heap_size_limit - h.used_heap_size;
+}
 const OUT_OF_RANGE = 'ERR value is out of range, must be positive';
 
 /** Redis's getPositiveLongFromObjectOrReply: a bad number and a negative one get the same error. */
@@ -208,9 +220,11 @@ function positiveLong(s: string): number {
 function debugPopulate(c: Client, argv: string[]): void {
   if (argv.length > 5) throw new CommandError(subcommandSyntaxError(argv));
   const count = positiveLong(argv[2]);
-  if (count > POPULATE_MAX) throw new CommandError('ERR OOM in dictTryExpand');
+  // The table first, as Redis expands it before it reads the size; then the values too.
+  if (!populateFits(count, 0)) throw new CommandError(POPULATE_OOM);
   const size = argv.length === 5 ? positiveLong(argv[4]) : 0;
   if (size > MAX_STRING_LENGTH) throw new CommandError(OUT_OF_RANGE);
+  if (!populateFits(count, size)) throw new CommandError(POPULATE_OOM);
   const prefix = argv.length === 3 ? 'key' : cString(argv[3]);
   const ks = c.keyspace;
   const dirty = ks.dirty;
