@@ -364,7 +364,7 @@ export class Server implements PersistenceHost<Client> {
     this.cron.unref();
   }
 
-  /** Periodic work in bounded slices: active expiry and idle-client timeouts. */
+  /** One cron tick, timed for INFO's event-loop figures (a turn of its own, as Redis's serverCron is). */
   private serverCron(): void {
     const start = performance.now();
     this.stats.sampleInstant(start);
@@ -374,6 +374,7 @@ export class Server implements PersistenceHost<Client> {
     this.stats.endCycle(start, end);
   }
 
+  /** Periodic work in bounded slices: active expiry, tracking's table limit, memory, idle-client timeouts. */
   private cronBody(): void {
     this.expireCycle(Date.now() + Math.max(1, Math.floor(250 / this.config.num('hz'))));
     if (this.tracking.clients !== 0) this.tracking.limit();
