@@ -29,7 +29,7 @@
 import net from 'node:net';
 import { acceptDirectly, readChunks } from '../../dist/server/socket-reader.js';
 import { SocketWriter } from '../../dist/server/socket-writer.js';
-import { presizeYoungGeneration } from '../../dist/young-generation.js';
+import { presizeYoungGeneration } from '../../dist/runtime/young-generation.js';
 import { ByteTable } from './byte-table.mjs';
 
 const MAX_REPLIES = 64;

@@ -323,7 +323,7 @@ const THREADS_AND_KERNEL = section('Threads, kernel and allocator', [
  * aof-use-rdb-preamble: an RDB base writes each value whole in one slice of
  * the walk, where the AOF form writes a big one a few commands at a time, so
  * Sluice keeps the AOF form by default for its latency.
- * The CLI turns appendonly on unless told otherwise (see src/cli.ts).
+ * The CLI turns appendonly on unless told otherwise (see src/main/cli.ts).
  */
 const AOF = section('Append only mode', [
   bool('appendonly', 'no', honoured('sluice-server turns it on unless told otherwise (an embedded server keeps the default).'), { denyLoading: true }),

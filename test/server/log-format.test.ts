@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { redisTimestamp } from '../../src/server/log-lines.js';
 import { createLogger, shaped } from '../../src/server/logger.js';
 import { Server } from '../../src/server/server.js';
-import { logStarting } from '../../src/startup-log.js';
+import { logStarting } from '../../src/main/startup-log.js';
 import { waitFor } from '../helpers/aof.js';
 import { LogCapture } from '../helpers/log-capture.js';
 import { parseRedisLine, REDIS_LINE } from '../helpers/redis-log.js';

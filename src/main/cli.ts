@@ -2,21 +2,21 @@
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startDaemon } from './daemon.js';
-import { strerror } from './persistence/io.js';
+import { strerror } from '../persistence/io.js';
 import { keepProcTitle } from './proc-title.js';
-import { ConfigError } from './server/config-file.js';
-import { PARAMETERS } from './server/config-params.js';
-import type { Server } from './server/server.js';
+import { ConfigError } from '../server/config-file.js';
+import { PARAMETERS } from '../server/config-params.js';
+import type { Server } from '../server/server.js';
 import { newServer, startupSettings } from './startup.js';
-import { runsServer, whenLauncherGone } from './relaunch.js';
-import { REDIS_VERSION, SLUICE_VERSION } from './server/version.js';
-import { shaped } from './server/logger.js';
+import { runsServer, whenLauncherGone } from '../runtime/relaunch.js';
+import { REDIS_VERSION, SLUICE_VERSION } from '../server/version.js';
+import { shaped } from '../server/logger.js';
 import { logListenFailure, logMode, logReady, logRuntime, logStarting } from './startup-log.js';
-import { promoteWholePages } from './page-promotion.js';
-import { sweepOnMainThread } from './sweeping.js';
-import { yieldBackgroundThreads } from './helper-threads.js';
-import { presizeYoungGeneration, promoteLoadedData } from './young-generation.js';
-import { scavengePacer } from './scavenge-pacer.js';
+import { promoteWholePages } from '../runtime/page-promotion.js';
+import { sweepOnMainThread } from '../runtime/sweeping.js';
+import { yieldBackgroundThreads } from '../runtime/helper-threads.js';
+import { presizeYoungGeneration, promoteLoadedData } from '../runtime/young-generation.js';
+import { scavengePacer } from '../runtime/scavenge-pacer.js';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -24,7 +24,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 const LOG_DRAIN_MS = 3_000;
 
 /** Shipped in the package beside dist/ (package.json's files), so --help can name a file that exists wherever it is installed. */
-const CONFIGURATION_DOC = fileURLToPath(new URL('../docs/configuration.md', import.meta.url));
+const CONFIGURATION_DOC = fileURLToPath(new URL('../../docs/configuration.md', import.meta.url));
 
 function usage(): string {
   const names = PARAMETERS.filter((p) => p.support !== 'none' && !p.hidden).map((p) => p.name);

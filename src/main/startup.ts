@@ -1,13 +1,13 @@
 import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { globMatch } from './core/glob.js';
+import { globMatch } from '../core/glob.js';
 import { daemonHandover, DEFAULT_PID_FILE, type Handover } from './daemon.js';
-import { strerror } from './persistence/io.js';
+import { strerror } from '../persistence/io.js';
 import {
   commandRenames, ConfigError, configuredUsers, parseArgs, parseStartupConfig, resolveConfig, type ConfigLine,
-} from './server/config-file.js';
-import { CommandRenameError, Server } from './server/server.js';
+} from '../server/config-file.js';
+import { CommandRenameError, Server } from '../server/server.js';
 
 /**
  * What sluice-server starts from: its configuration (a file, standard

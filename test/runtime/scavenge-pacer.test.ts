@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ensureBuild } from './helpers/child-sluice.js';
-import { freshNodeOutput } from './helpers/fresh-node.js';
-import { useSluice } from './helpers/fixture.js';
+import { ensureBuild } from '../helpers/child-sluice.js';
+import { freshNodeOutput } from '../helpers/fresh-node.js';
+import { useSluice } from '../helpers/fixture.js';
 
-const PACER = path.resolve(import.meta.dirname, '../dist/scavenge-pacer.js');
-const YOUNG = path.resolve(import.meta.dirname, '../dist/young-generation.js');
+const PACER = path.resolve(import.meta.dirname, '../../dist/runtime/scavenge-pacer.js');
+const YOUNG = path.resolve(import.meta.dirname, '../../dist/runtime/young-generation.js');
 const MIB = 1024 * 1024;
 
 /**

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ensureBuild } from './helpers/child-sluice.js';
-import { freshNodeOutput as runFreshNode, lastJsonLine } from './helpers/fresh-node.js';
+import { ensureBuild } from '../helpers/child-sluice.js';
+import { freshNodeOutput as runFreshNode, lastJsonLine } from '../helpers/fresh-node.js';
 
-const MODULE = path.resolve(import.meta.dirname, '../dist/young-generation.js');
-const SWEEPING = path.resolve(import.meta.dirname, '../dist/sweeping.js');
-const PAGE_PROMOTION = path.resolve(import.meta.dirname, '../dist/page-promotion.js');
+const MODULE = path.resolve(import.meta.dirname, '../../dist/runtime/young-generation.js');
+const SWEEPING = path.resolve(import.meta.dirname, '../../dist/runtime/sweeping.js');
+const PAGE_PROMOTION = path.resolve(import.meta.dirname, '../../dist/runtime/page-promotion.js');
 const MIB = 1024 * 1024;
 
 /** Runs `body` as an ES module in a fresh node with these flags, with the start-up settings' functions and newSpace() in scope; returns all it printed. */

@@ -1,9 +1,9 @@
 import os from 'node:os';
-import type { Yielded } from './helper-threads.js';
-import { bindFailure, bindReason, type ListenError } from './server/listen-error.js';
-import { shaped } from './server/logger.js';
-import type { Server } from './server/server.js';
-import { REDIS_VERSION, SLUICE_VERSION } from './server/version.js';
+import type { Yielded } from '../runtime/helper-threads.js';
+import { bindFailure, bindReason, type ListenError } from '../server/listen-error.js';
+import { shaped } from '../server/logger.js';
+import type { Server } from '../server/server.js';
+import { REDIS_VERSION, SLUICE_VERSION } from '../server/version.js';
 
 /**
  * The lines sluice-server logs as it starts, in the order and words of

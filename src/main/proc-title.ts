@@ -1,5 +1,5 @@
-import { expandTitleTemplate } from './server/config-special.js';
-import type { Server } from './server/server.js';
+import { expandTitleTemplate } from '../server/config-special.js';
+import type { Server } from '../server/server.js';
 
 /**
  * set-proc-title and proc-title-template for sluice-server (an embedded

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { givenToNode } from '../src/node-flags.js';
+import { givenToNode } from '../../src/runtime/node-flags.js';
 
 const saved = process.env.NODE_OPTIONS;
 

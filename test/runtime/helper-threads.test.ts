@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ensureBuild } from './helpers/child-sluice.js';
-import { freshNodeOutput, lastJsonLine } from './helpers/fresh-node.js';
+import { ensureBuild } from '../helpers/child-sluice.js';
+import { freshNodeOutput, lastJsonLine } from '../helpers/fresh-node.js';
 
-const MODULE = path.resolve(import.meta.dirname, '../dist/helper-threads.js');
-const SWEEPING = path.resolve(import.meta.dirname, '../dist/sweeping.js');
+const MODULE = path.resolve(import.meta.dirname, '../../dist/runtime/helper-threads.js');
+const SWEEPING = path.resolve(import.meta.dirname, '../../dist/runtime/sweeping.js');
 /** Linux's scheduling policies as /proc's stat gives them. */
 const SCHED_OTHER = 0;
 const SCHED_IDLE = 5;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runsServer } from '../../src/relaunch.js';
+import { runsServer } from '../../src/runtime/relaunch.js';
 import { ensureBuild, isAlive, procStat, startChild, type ChildSluice } from '../helpers/child-sluice.js';
 import { RespClient } from '../helpers/resp-client.js';
 
@@ -75,7 +75,7 @@ describe('sluice-server on one core', () => {
 
   test('the launcher leaves with the server\'s exit code when the server cannot start', async () => {
     const first = await startChild(args(), 15000, ONE_CORE);
-    const clash = spawnSync(ONE_CORE[0], [...ONE_CORE.slice(1), 'dist/cli.js', '--port', String(first.port), '--bind', '127.0.0.1', ...args()], {
+    const clash = spawnSync(ONE_CORE[0], [...ONE_CORE.slice(1), 'dist/main/cli.js', '--port', String(first.port), '--bind', '127.0.0.1', ...args()], {
       cwd: path.resolve(import.meta.dirname, '../..'),
       encoding: 'utf8',
       timeout: 15000,
