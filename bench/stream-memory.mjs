@@ -3,7 +3,7 @@
 // `npm run build`) against redis-server's used_memory growth for the same
 // commands. Usage: node --expose-gc bench/stream-memory.mjs [entries] [redis-port]
 import { spawnSync } from 'node:child_process';
-import { Keyspace } from '../dist/store/keyspace/keyspace.js';
+import { Keyspace } from '../dist/keyspace/keyspace.js';
 import { xadd } from '../dist/queues/stream/xadd.js';
 import { entryXadd } from './lib/stream-entry.mjs';
 

@@ -1,5 +1,5 @@
-import type { Database } from '../store/keyspace/database.js';
-import type { EventClass } from '../store/keyspace/keyspace.js';
+import type { Database } from '../keyspace/database.js';
+import type { EventClass } from '../keyspace/keyspace.js';
 
 /**
  * notify-keyspace-events as a bit set. K and E choose the channels

@@ -1,5 +1,5 @@
 import type { Ctx } from './context.js';
-import { toInt64 } from './numbers.js';
+import { toInt64 } from '../codecs/integer-text.js';
 
 /** Command flags as COMMAND INFO reports them. */
 export type CommandFlag =

@@ -1,9 +1,9 @@
 import type { ByteSpan } from '../protocol/byte-span.js';
 import type { Reply } from '../protocol/reply.js';
 import type { BigArg } from '../protocol/request-parser.js';
-import type { Database } from '../store/keyspace/database.js';
-import type { Keyspace } from '../store/keyspace/keyspace.js';
-import type { TypeName } from '../store/keyspace/value.js';
+import type { Database } from '../keyspace/database.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import type { TypeName } from '../keyspace/value.js';
 
 /** Configuration parameters by name, as CONFIG GET shows them. */
 export interface ConfigReader {

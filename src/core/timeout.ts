@@ -1,6 +1,6 @@
 import { CommandError } from './errors.js';
 import { parseLongDouble } from './long-double.js';
-import { smallInt } from './numbers.js';
+import { smallInt } from '../codecs/integer-text.js';
 
 const INT64_MAX = 2n ** 63n - 1n;
 const MANT_BITS = 64n;

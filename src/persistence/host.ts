@@ -4,7 +4,7 @@ import type { LatencySink } from '../core/latency.js';
 import type { Log } from '../core/log.js';
 import type { PropagationStream } from '../core/propagation.js';
 import type { Scripting } from '../scripting/scripting.js';
-import type { Keyspace } from '../store/keyspace/keyspace.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
 
 /** What persistence asks of the server that hosts it. */
 export interface PersistenceHost<C extends Ctx> {

@@ -1,5 +1,5 @@
-import { isString, type Value } from '../store/keyspace/value.js';
-import { stringText } from '../store/string/string-values.js';
+import { isString, type Value } from '../keyspace/value.js';
+import { stringText } from '../store/string/string-access.js';
 
 /** A value's type cannot be rewritten: the rewrite fails rather than lose the key. */
 export class RebuildError extends Error {}

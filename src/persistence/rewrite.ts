@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import type { Effect } from '../core/propagation.js';
-import type { Keyspace } from '../store/keyspace/keyspace.js';
-import type { KeyDeadlines } from '../store/keyspace/key-deadlines.js';
-import { WALK_MARKS, type KeyTable } from '../store/keyspace/key-table.js';
-import { isString, type Value } from '../store/keyspace/value.js';
-import { stringText } from '../store/string/string-values.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import type { KeyDeadlines } from '../keyspace/key-deadlines.js';
+import { WALK_MARKS, type KeyTable } from '../keyspace/key-table.js';
+import { isString, type Value } from '../keyspace/value.js';
+import { stringText } from '../store/string/string-access.js';
 import { AofBuffer } from './aof-buffer.js';
 import type { Command } from '../core/command.js';
 import { commandKeys, effectTouch, type CommandLookup, type Touch } from './effect-keys.js';

@@ -1,8 +1,8 @@
 import type { Command } from '../core/command.js';
 import type { Ctx } from '../core/context.js';
-import type { Database } from '../store/keyspace/database.js';
-import type { Keyspace, KeyWaiters } from '../store/keyspace/keyspace.js';
-import { isString, typeOf, type TypeName } from '../store/keyspace/value.js';
+import type { Database } from '../keyspace/database.js';
+import type { Keyspace, KeyWaiters } from '../keyspace/keyspace.js';
+import { isString, typeOf, type TypeName } from '../keyspace/value.js';
 
 /** setTimeout's longest delay; longer waits re-arm when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -3,7 +3,7 @@ import type { Ctx } from '../core/context.js';
 import { CommandError } from '../core/errors.js';
 import { globMatch } from '../core/glob.js';
 import { helpReply, subcommandSyntaxError } from '../core/help.js';
-import { toInt64 } from '../core/numbers.js';
+import { toInt64 } from '../codecs/integer-text.js';
 import { keysAfterCount } from '../core/numkeys.js';
 import { dumpPayload, parsePayload } from './function-dump.js';
 import { LOAD_TIMEOUT_MS, type Functions } from './functions.js';

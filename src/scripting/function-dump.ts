@@ -1,7 +1,7 @@
-import { FOOTER, sealPayload, validFooter } from '../core/rdb/payload.js';
-import { RdbError } from '../core/rdb/rdb-error.js';
-import { RdbReader } from '../core/rdb/reader.js';
-import { RdbWriter } from '../core/rdb/writer.js';
+import { FOOTER, sealPayload, validFooter } from '../codecs/rdb/payload.js';
+import { RdbError } from '../codecs/rdb/rdb-error.js';
+import { RdbReader } from '../codecs/rdb/reader.js';
+import { RdbWriter } from '../codecs/rdb/writer.js';
 
 /** RDB_OPCODE_FUNCTION2: one library's code follows. */
 const OPCODE_FUNCTION = 245;

@@ -5,12 +5,12 @@ import { clientCommands } from './commands/client.js';
 import { debugCommands } from './commands/debug.js';
 import { slowlogCommands } from './commands/slowlog.js';
 import { serverMiscCommands } from './commands/server-misc.js';
-import { flushCommands } from '../store/keys/flush.js';
-import { stringCommands } from '../store/string/strings.js';
-import { keyCommands } from '../store/keys/keys.js';
-import { expireCommands } from '../store/keys/expire.js';
-import { scanCommands } from '../store/keys/scan.js';
-import { objectCommands } from '../store/keys/object.js';
+import { flushCommands } from '../store/keys/flush-commands.js';
+import { stringCommands } from '../store/string/string-commands.js';
+import { keyCommands } from '../store/keys/key-commands.js';
+import { expireCommands } from '../store/keys/expire-commands.js';
+import { scanCommands } from '../store/keys/scan-commands.js';
+import { objectCommands } from '../store/keys/object-commands.js';
 import { memoryCommands } from './commands/memory.js';
 import { moduleCommands } from './commands/module.js';
 import { latencyCommands } from './commands/latency.js';
@@ -20,7 +20,7 @@ import { configCommands } from './commands/config.js';
 import { aclCommands } from './acl/acl-commands.js';
 import { infoCommands } from './commands/info.js';
 import { commandCommands } from './commands/command.js';
-import { listCommands } from '../queues/list-commands.js';
+import { listCommands } from '../queues/list/list-commands.js';
 import { zsetCommands } from '../store/zset/zset-commands.js';
 import { setCommands } from '../store/set/set-commands.js';
 import { hashCommands } from '../store/hash/hash-commands.js';
@@ -28,7 +28,6 @@ import { streamCommands } from '../queues/stream/stream-commands.js';
 import { bitmapCommands } from '../store/bitmap/bitmap-commands.js';
 import { hllCommands } from '../store/hll/hll-commands.js';
 import { sortCommands } from '../store/sort/sort-commands.js';
-import { ListValue } from '../queues/list.js';
 import { geoCommands } from '../store/geo/geo-commands.js';
 import type { Broker } from '../broker/broker.js';
 import { pubsubCommands } from '../broker/commands.js';
@@ -76,7 +75,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...streamCommands,
     ...bitmapCommands,
     ...hllCommands,
-    ...sortCommands(ListValue.of),
+    ...sortCommands,
     ...evalCommands(scripting),
     ...geoCommands,
     ...functionCommands(scripting),

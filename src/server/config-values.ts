@@ -1,4 +1,4 @@
-import { toInt64 } from '../core/numbers.js';
+import { toInt64 } from '../codecs/integer-text.js';
 import type { ParamDef } from './config-params.js';
 
 /** A parameter's value: bigint for numbers (limits reach 2^63), string for enums and strings. */

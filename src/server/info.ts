@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import os from 'node:os';
-import type { Database } from '../store/keyspace/database.js';
+import type { Database } from '../keyspace/database.js';
 import type { Client } from './client.js';
 import { unixMicros } from './clock.js';
 import type { Server } from './server.js';

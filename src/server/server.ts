@@ -18,7 +18,7 @@ import { AofWaits } from '../persistence/aof-waits.js';
 import { waitAofReply } from './commands/wait.js';
 import type { ParserLimits } from '../protocol/limits.js';
 import { BlockingRegistry } from '../queues/blocking-registry.js';
-import { Keyspace } from '../store/keyspace/keyspace.js';
+import { Keyspace } from '../keyspace/keyspace.js';
 import { registerBrokerMetrics } from './broker-metrics.js';
 import { BusyAccept } from './busy-accept.js';
 import { Client } from './client.js';

@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { afterEach, describe, expect, test } from 'vitest';
 import { displayedEventFlags, storedEventFlags } from '../../src/broker/notifications.js';
 import { parseConfigText, resolveConfig } from '../../src/server/config-file.js';
-import type { EventClass } from '../../src/store/keyspace/keyspace.js';
+import type { EventClass } from '../../src/keyspace/keyspace.js';
 import { useSluice } from '../helpers/fixture.js';
 import { RespClient, type Resp } from '../helpers/resp-client.js';
 import { startSluice } from '../helpers/servers.js';

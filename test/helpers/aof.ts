@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { AofReader } from '../../src/persistence/aof-reader.js';
 import type { Server } from '../../src/server/server.js';
-import { isString } from '../../src/store/keyspace/value.js';
-import { stringText } from '../../src/store/string/string-values.js';
+import { isString } from '../../src/keyspace/value.js';
+import { stringText } from '../../src/store/string/string-access.js';
 import type { RespClient, Resp } from './resp-client.js';
 
 /** A scratch directory, removed by the returned function. */

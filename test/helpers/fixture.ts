@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { RunningServer, StartOptions } from '../../src/index.js';
 import type { Effect } from '../../src/core/propagation.js';
 import type { Server } from '../../src/server/server.js';
-import type { EventClass } from '../../src/store/keyspace/keyspace.js';
+import type { EventClass } from '../../src/keyspace/keyspace.js';
 import { scratch } from './aof.js';
 import { RespClient } from './resp-client.js';
 import type { LogCapture } from './log-capture.js';

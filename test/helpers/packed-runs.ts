@@ -1,4 +1,4 @@
-import { packedRuns } from '../../src/queues/deque.js';
+import { packedRuns } from '../../src/queues/list/deque.js';
 import { gc } from './gc.js';
 
 /**

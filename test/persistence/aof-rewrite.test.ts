@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import type { RunningServer } from '../../src/index.js';
 import { nodeIo } from '../../src/persistence/io.js';
-import type { ListValue } from '../../src/queues/list.js';
-import { isString } from '../../src/store/keyspace/value.js';
-import { stringText } from '../../src/store/string/string-values.js';
+import type { ListValue } from '../../src/queues/list/list-value.js';
+import { isString } from '../../src/keyspace/value.js';
+import { stringText } from '../../src/store/string/string-access.js';
 import { aofCommands, dumpAll, infoField, keyspaceSnapshot, readAof, rewriteDone, waitFor } from '../helpers/aof.js';
 import { perTest } from '../helpers/fixture.js';
 import type { RespClient, Resp } from '../helpers/resp-client.js';

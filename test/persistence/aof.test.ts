@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { nodeIo } from '../../src/persistence/io.js';
 import { Server } from '../../src/server/server.js';
 import { LogCapture } from '../helpers/log-capture.js';
-import { BYTES_FROM } from '../../src/store/keyspace/mutable-string.js';
+import { BYTES_FROM } from '../../src/keyspace/mutable-string.js';
 import { aofDir, dumpAll, infoField, readAof, resp, rewriteDone, waitFor } from '../helpers/aof.js';
 import { perTest } from '../helpers/fixture.js';
 import { RespClient } from '../helpers/resp-client.js';

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, test } from 'vitest';
 import type { Ctx } from '../../src/core/context.js';
-import { crc64 } from '../../src/core/crc64.js';
+import { crc64 } from '../../src/codecs/crc64.js';
 import { dumpPayload, parsePayload } from '../../src/scripting/function-dump.js';
 import { RunContext } from '../../src/scripting/run-context.js';
 import { perTest, useSluice, useSluiceAndRedis } from '../helpers/fixture.js';

@@ -1,7 +1,7 @@
 import type { CommandSpec, KeyRef } from '../../core/command.js';
 import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { dumpPayload } from '../rdb/dump-payload.js';
 import { runMigrate } from './migrate-link.js';
 import type { MigrateResult } from './migrate-protocol.js';

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import type { Ctx } from '../../core/context.js';
 import { CommandError } from '../../core/errors.js';
-import { RdbError } from '../../core/rdb/rdb-error.js';
-import type { Value } from '../../store/keyspace/value.js';
-import type { Keyspace } from '../../store/keyspace/keyspace.js';
+import { RdbError } from '../../codecs/rdb/rdb-error.js';
+import type { Value } from '../../keyspace/value.js';
+import type { Keyspace } from '../../keyspace/keyspace.js';
 import { LibrarySet } from '../../scripting/library-set.js';
 import type { PersistenceHost } from '../host.js';
 import { AofLoadError } from '../loader.js';

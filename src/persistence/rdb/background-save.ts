@@ -1,7 +1,7 @@
-import type { KeyDeadlines } from '../../store/keyspace/key-deadlines.js';
-import type { Database, KeyGuard } from '../../store/keyspace/database.js';
-import { WALK_MARKS, type KeyTable } from '../../store/keyspace/key-table.js';
-import type { Keyspace } from '../../store/keyspace/keyspace.js';
+import type { KeyDeadlines } from '../../keyspace/key-deadlines.js';
+import type { Database, KeyGuard } from '../../keyspace/database.js';
+import { WALK_MARKS, type KeyTable } from '../../keyspace/key-table.js';
+import type { Keyspace } from '../../keyspace/keyspace.js';
 import type { FileQueue } from '../file-queue.js';
 import { freeze, type FrozenEntry } from './frozen-entry.js';
 import { RdbOutput, type RdbOptions } from './rdb-save.js';

@@ -1,12 +1,12 @@
 import type { CommandSpec } from '../../core/command.js';
 import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
-import type { Value } from '../../store/keyspace/value.js';
+import { toInt64 } from '../../codecs/integer-text.js';
+import type { Value } from '../../keyspace/value.js';
 import { loadLimits } from './decode-value.js';
 import { dumpPayload, payloadValue } from './dump-payload.js';
-import { validFooter } from '../../core/rdb/payload.js';
-import { RdbError } from '../../core/rdb/rdb-error.js';
+import { validFooter } from '../../codecs/rdb/payload.js';
+import { RdbError } from '../../codecs/rdb/rdb-error.js';
 
 const BUSYKEY = 'BUSYKEY Target key name already exists.';
 const BAD_PAYLOAD = 'ERR DUMP payload version or checksum are wrong';

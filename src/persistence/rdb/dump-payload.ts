@@ -1,7 +1,7 @@
-import { sealPayload } from '../../core/rdb/payload.js';
-import { RdbReader } from '../../core/rdb/reader.js';
-import { RdbWriter } from '../../core/rdb/writer.js';
-import type { Value } from '../../store/keyspace/value.js';
+import { sealPayload } from '../../codecs/rdb/payload.js';
+import { RdbReader } from '../../codecs/rdb/reader.js';
+import { RdbWriter } from '../../codecs/rdb/writer.js';
+import type { Value } from '../../keyspace/value.js';
 import { readValue, type LoadLimits } from './decode-value.js';
 import { writeValue } from './encode-value.js';
 

@@ -1,13 +1,13 @@
-import { ListValue } from '../../queues/list.js';
-import { nodeEnds } from '../../queues/listpack-size.js';
-import { StreamValue } from '../../queues/stream/stream.js';
+import { ListValue } from '../../queues/list/list-value.js';
+import { nodeEnds } from '../../queues/list/listpack-size.js';
+import { StreamValue } from '../../queues/stream/stream-value.js';
 import { HashValue } from '../../store/hash/hash-value.js';
-import { isString, type Value } from '../../store/keyspace/value.js';
-import { stringText } from '../../store/string/string-values.js';
+import { isString, type Value } from '../../keyspace/value.js';
+import { stringText } from '../../store/string/string-access.js';
 import { parseIntMember } from '../../store/set/intset.js';
 import type { SetValue } from '../../store/set/set-value.js';
 import { packedScoreText } from '../../store/zset/score.js';
-import type { ZSetValue } from '../../store/zset/zset.js';
+import type { ZSetValue } from '../../store/zset/zset-value.js';
 import {
   CONTAINER_PACKED, TYPE_HASH, TYPE_HASH_LISTPACK, TYPE_HASH_LISTPACK_EX, TYPE_HASH_METADATA, TYPE_LIST_QUICKLIST_2,
   TYPE_SET, TYPE_SET_INTSET, TYPE_SET_LISTPACK, TYPE_STREAM_LISTPACKS_3, TYPE_STRING, TYPE_ZSET_2, TYPE_ZSET_LISTPACK,
@@ -15,7 +15,7 @@ import {
 import { writeIntset } from './intset-blob.js';
 import { ListpackBuilder } from './listpack.js';
 import { writeStream } from './stream-codec.js';
-import type { RdbWriter } from '../../core/rdb/writer.js';
+import type { RdbWriter } from '../../codecs/rdb/writer.js';
 
 /**
  * Writes a value as Redis 7.2's rdbSaveObjectType and rdbSaveObject do:

@@ -1,7 +1,7 @@
 import { constants } from 'node:buffer';
 import fs from 'node:fs';
-import { Crc64 } from '../../core/crc64.js';
-import { RdbReader } from '../../core/rdb/reader.js';
+import { Crc64 } from '../../codecs/crc64.js';
+import { RdbReader } from '../../codecs/rdb/reader.js';
 
 /** Bytes read from the file at a time (more when one value needs more). */
 const WINDOW = 1024 * 1024;

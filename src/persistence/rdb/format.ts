@@ -4,7 +4,7 @@
  * a data type.
  */
 
-/** Redis 7.4's version, the highest a whole file may have: its files differ from 11 (core/rdb/payload.ts) only by the hash types with field expiry. */
+/** Redis 7.4's version, the highest a whole file may have: its files differ from 11 (codecs/rdb/payload.ts) only by the hash types with field expiry. */
 export const RDB_VERSION_MAX = 12;
 
 export const TYPE_STRING = 0;

@@ -1,10 +1,10 @@
-import type { ListValue } from '../../queues/list.js';
-import type { StreamValue } from '../../queues/stream/stream.js';
+import type { ListValue } from '../../queues/list/list-value.js';
+import type { StreamValue } from '../../queues/stream/stream-value.js';
 import type { HashValue } from '../../store/hash/hash-value.js';
-import { isString, type Value } from '../../store/keyspace/value.js';
+import { isString, type Value } from '../../keyspace/value.js';
 import type { SetValue } from '../../store/set/set-value.js';
-import type { ZSetValue } from '../../store/zset/zset.js';
-import type { RdbWriter } from '../../core/rdb/writer.js';
+import type { ZSetValue } from '../../store/zset/zset-value.js';
+import type { RdbWriter } from '../../codecs/rdb/writer.js';
 import { TYPE_HASH, TYPE_ZSET_2 } from './format.js';
 import type { RdbOutput } from './rdb-save.js';
 

@@ -1,5 +1,5 @@
-import { MAX_VALUE_ELEMENTS } from '../../core/rdb/reader.js';
-import { RdbError } from '../../core/rdb/rdb-error.js';
+import { MAX_VALUE_ELEMENTS } from '../../codecs/rdb/reader.js';
+import { RdbError } from '../../codecs/rdb/rdb-error.js';
 
 /**
  * Redis's intset (intset.c) as an RDB string: the member width (2, 4 or 8

@@ -1,5 +1,5 @@
 import { byteString } from '../../protocol/byte-string.js';
-import { backlenSize, intEntrySize, stringEntrySize } from '../../queues/listpack-size.js';
+import { backlenSize, intEntrySize, stringEntrySize } from '../../queues/list/listpack-size.js';
 import { readBacklen } from './listpack.js';
 
 /**

@@ -1,9 +1,9 @@
-import { smallInt, toInt64 } from '../../core/numbers.js';
-import { GrowingBuffer } from '../../core/rdb/growing-buffer.js';
-import { MAX_VALUE_ELEMENTS } from '../../core/rdb/reader.js';
-import { RdbError } from '../../core/rdb/rdb-error.js';
+import { smallInt, toInt64 } from '../../codecs/integer-text.js';
+import { GrowingBuffer } from '../../codecs/rdb/growing-buffer.js';
+import { MAX_VALUE_ELEMENTS } from '../../codecs/rdb/reader.js';
+import { RdbError } from '../../codecs/rdb/rdb-error.js';
 import { byteString } from '../../protocol/byte-string.js';
-import { backlenSize } from '../../queues/listpack-size.js';
+import { backlenSize } from '../../queues/list/listpack-size.js';
 
 /**
  * Redis's listpack (listpack.c), the byte form of every small collection

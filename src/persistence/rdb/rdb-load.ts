@@ -1,8 +1,8 @@
-import type { Value } from '../../store/keyspace/value.js';
+import type { Value } from '../../keyspace/value.js';
 import { moduleName, readValue, type LoadLimits } from './decode-value.js';
 import * as T from './format.js';
-import { EmptyKeyError } from '../../core/rdb/rdb-error.js';
-import type { RdbReader } from '../../core/rdb/reader.js';
+import { EmptyKeyError } from '../../codecs/rdb/rdb-error.js';
+import type { RdbReader } from '../../codecs/rdb/reader.js';
 
 /** The fewest bytes a key takes in a file: its type, its name's length and its value's. */
 const MIN_KEY_BYTES = 3;

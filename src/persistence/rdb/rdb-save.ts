@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import { Crc64 } from '../../core/crc64.js';
-import { RDB_VERSION } from '../../core/rdb/payload.js';
-import type { KeyTable } from '../../store/keyspace/key-table.js';
-import type { Keyspace } from '../../store/keyspace/keyspace.js';
-import type { Value } from '../../store/keyspace/value.js';
+import { Crc64 } from '../../codecs/crc64.js';
+import { RDB_VERSION } from '../../codecs/rdb/payload.js';
+import type { KeyTable } from '../../keyspace/key-table.js';
+import type { Keyspace } from '../../keyspace/keyspace.js';
+import type { Value } from '../../keyspace/value.js';
 import { writeValue } from './encode-value.js';
 import { OPCODE_AUX, OPCODE_EOF, OPCODE_EXPIRETIME_MS, OPCODE_FREQ, OPCODE_FUNCTION2, OPCODE_IDLE, OPCODE_RESIZEDB, OPCODE_SELECTDB } from './format.js';
-import { RdbWriter } from '../../core/rdb/writer.js';
+import { RdbWriter } from '../../codecs/rdb/writer.js';
 import type { FileQueue } from '../file-queue.js';
 
 /** Bytes gathered before they go to the file (the buffer then stays within the megabyte a FileQueue reuses). */

@@ -3,10 +3,10 @@ import { Consumer, Group, sortedGroups } from '../../queues/stream/group.js';
 import { compareIds, idKey, norm64, u64, type StreamId, type U64 } from '../../queues/stream/id.js';
 import { entriesReadEstimate } from '../../queues/stream/lag.js';
 import type { Nack } from '../../queues/stream/pending.js';
-import { StreamValue } from '../../queues/stream/stream.js';
+import { StreamValue } from '../../queues/stream/stream-value.js';
 import { entryText, ListpackBuilder, readListpack, type ListpackEntry } from './listpack.js';
-import type { RdbReader } from '../../core/rdb/reader.js';
-import type { RdbWriter } from '../../core/rdb/writer.js';
+import type { RdbReader } from '../../codecs/rdb/reader.js';
+import type { RdbWriter } from '../../codecs/rdb/writer.js';
 import { TYPE_STREAM_LISTPACKS_2, TYPE_STREAM_LISTPACKS_3 } from './format.js';
 
 /**

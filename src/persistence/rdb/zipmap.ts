@@ -1,5 +1,5 @@
-import { MAX_VALUE_ELEMENTS } from '../../core/rdb/reader.js';
-import { RdbError } from '../../core/rdb/rdb-error.js';
+import { MAX_VALUE_ELEMENTS } from '../../codecs/rdb/reader.js';
+import { RdbError } from '../../codecs/rdb/rdb-error.js';
 
 /**
  * Reading Redis's zipmap (zipmap.c), the small-hash form of RDB files from

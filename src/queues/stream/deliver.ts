@@ -3,7 +3,7 @@ import { add64, compareIds, formatId, MAX_ID, type StreamId } from './id.js';
 import { ENTRIES_READ_UNKNOWN, type Consumer, type Group } from './group.js';
 import type { Nack } from './pending.js';
 import { entriesReadEstimate, rangeHasTombstones } from './lag.js';
-import type { StreamValue } from './stream.js';
+import type { StreamValue } from './stream-value.js';
 
 /** An entry to reply with; null pairs for one deleted since it was delivered. */
 export interface Delivered {

@@ -1,4 +1,4 @@
-import { smallInt } from '../../core/numbers.js';
+import { smallInt } from '../../codecs/integer-text.js';
 
 /**
  * The items a stream block packs its entries from. Each item is one varint

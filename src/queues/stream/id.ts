@@ -1,5 +1,5 @@
 import { CommandError } from '../../core/errors.js';
-import { smallInt, toInt64 } from '../../core/numbers.js';
+import { smallInt, toInt64 } from '../../codecs/integer-text.js';
 
 /**
  * A 64-bit unsigned part of a stream ID. A JS number while it is exact

@@ -1,6 +1,6 @@
 import { compareIds, isZeroId, MAX_ID, MIN_ID, sub64, add64, type StreamId, type U64 } from './id.js';
 import { ENTRIES_READ_UNKNOWN, type Group } from './group.js';
-import type { StreamValue } from './stream.js';
+import type { StreamValue } from './stream-value.js';
 
 /** Redis's streamRangeHasTombstones: whether a deleted ID may lie within [start, end]. */
 export function rangeHasTombstones(s: StreamValue, start: StreamId = MIN_ID, end: StreamId = MAX_ID): boolean {

@@ -1,4 +1,4 @@
-import { intEntrySize, LISTPACK_EMPTY, listpackEntrySize } from '../listpack-size.js';
+import { intEntrySize, LISTPACK_EMPTY, listpackEntrySize } from '../list/listpack-size.js';
 import type { U64 } from './id.js';
 
 /**

@@ -1,6 +1,6 @@
 import { sortedGroups } from './group.js';
 import { formatId } from './id.js';
-import type { StreamValue } from './stream.js';
+import type { StreamValue } from './stream-value.js';
 
 /**
  * Redis's rewriteStreamObject: an XADD per entry (or, for an empty

@@ -1,6 +1,6 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
-import { smallInt, toInt64 } from '../../core/numbers.js';
+import { smallInt, toInt64 } from '../../codecs/integer-text.js';
 import { optionWord } from '../../core/options.js';
 import { INVALID_ID, MIN_ID, parseIdForm, strictIdArg, type SeqForm, type StreamId } from './id.js';
 

@@ -1,8 +1,8 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { optionWord } from '../../core/options.js';
-import { noGroup, readStream, replyId } from './access.js';
+import { noGroup, readStream, replyId } from './stream-access.js';
 import { compareIds, rangeEnd, rangeStart, strictIdArg, type StreamId } from './id.js';
 
 /** XACK key group id [id …]: all IDs are checked before any is acknowledged. */

@@ -1,8 +1,8 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, wrongArity } from '../../core/errors.js';
-import { nodeLimits, replyId, writableStream } from './access.js';
+import { nodeLimits, replyId, writableStream } from './stream-access.js';
 import { compareIds, formatId, MAX_ID, nextId, u64Add, U64_MAX, type StreamId } from './id.js';
-import { entryFits, LISTPACK_MAX_SIZE, StreamValue } from './stream.js';
+import { entryFits, LISTPACK_MAX_SIZE, StreamValue } from './stream-value.js';
 import { parseTrimArgs, type TrimArgs } from './trim-args.js';
 
 /**

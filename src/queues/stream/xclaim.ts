@@ -1,13 +1,13 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { optionWord } from '../../core/options.js';
-import { noGroup, readStream, replyEntry, replyId } from './access.js';
+import { noGroup, readStream, replyEntry, replyId } from './stream-access.js';
 import { alsoPropagate, setIdEffect, xclaimEffect } from './deliver.js';
 import type { Consumer, Group } from './group.js';
 import { add64, compareIds, formatId, MIN_ID, norm64, parseIdForm, rangeStart, strictIdArg, type StreamId } from './id.js';
 import type { Nack } from './pending.js';
-import type { StreamValue } from './stream.js';
+import type { StreamValue } from './stream-value.js';
 import { createConsumer } from './xread.js';
 
 function int64(s: string, message: string): bigint {

@@ -1,13 +1,13 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, NO_SUCH_KEY, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { helpReply, subcommandSyntaxError } from '../../core/help.js';
-import { toInt64 } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { optionWord } from '../../core/options.js';
-import { writableStream } from './access.js';
+import { writableStream } from './stream-access.js';
 import { ENTRIES_READ_UNKNOWN, Group } from './group.js';
 import { compareIds, idArg, isZeroId, MIN_ID, norm64, strictIdArg, type StreamId, type U64 } from './id.js';
 import { createConsumer } from './xread.js';
-import { StreamValue } from './stream.js';
+import { StreamValue } from './stream-value.js';
 
 const XGROUP_HELP = [
   'CREATE <key> <groupname> <id|$> [option]',

@@ -1,13 +1,13 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, NO_SUCH_KEY, NOT_INTEGER } from '../../core/errors.js';
 import { helpReply, subcommandSyntaxError } from '../../core/help.js';
-import { toInt64 } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { optionWord } from '../../core/options.js';
-import { readStream, replyEntry, replyId } from './access.js';
+import { readStream, replyEntry, replyId } from './stream-access.js';
 import { ENTRIES_READ_UNKNOWN, sortedGroups, type Group } from './group.js';
 import { MAX_ID, MIN_ID, type U64 } from './id.js';
 import { groupLag } from './lag.js';
-import type { StreamValue } from './stream.js';
+import type { StreamValue } from './stream-value.js';
 import { replyRange } from './xrange.js';
 
 const XINFO_HELP = [

@@ -1,10 +1,10 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { optionWord } from '../../core/options.js';
-import { readStream, replyEntry, writableStream } from './access.js';
+import { readStream, replyEntry, writableStream } from './stream-access.js';
 import { compareIds, rangeEnd, rangeStart, strictIdArg, type StreamId } from './id.js';
-import type { StreamValue } from './stream.js';
+import type { StreamValue } from './stream-value.js';
 
 /**
  * Writes entries start ≤ ID ≤ end (reversed when `rev`), at most `count`

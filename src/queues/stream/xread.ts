@@ -1,12 +1,12 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { optionWord } from '../../core/options.js';
-import { noGroup, readStream, replyEntry } from './access.js';
+import { noGroup, readStream, replyEntry } from './stream-access.js';
 import { alsoPropagate, deliverHistory, deliverNew, type Delivered } from './deliver.js';
 import { Consumer, type Group } from './group.js';
 import { compareIds, formatId, MAX_ID, MIN_ID, nextId, strictIdArg, type StreamId } from './id.js';
-import type { StreamValue } from './stream.js';
+import type { StreamValue } from './stream-value.js';
 
 const INT64_MAX = 2n ** 63n - 1n;
 

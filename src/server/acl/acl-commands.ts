@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CommandError, NOT_INTEGER } from '../../core/errors.js';
 import { helpReply, subcommandSyntaxError } from '../../core/help.js';
-import { toInt64 } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import type { Reply } from '../../protocol/reply.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';

@@ -1,6 +1,6 @@
 import type { User } from '../acl/user.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import type { Client } from '../client.js';
 import { clientType, clientTypeByName, secondsSince, type ClientType } from './client-list.js';
 

@@ -1,5 +1,5 @@
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
 import type { PauseState, Server } from '../server.js';

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { ListValue } from '../../queues/list.js';
-import { StreamValue } from '../../queues/stream/stream.js';
+import { ListValue } from '../../queues/list/list-value.js';
+import { StreamValue } from '../../queues/stream/stream-value.js';
 import { shortestDouble } from '../../protocol/double.js';
 import { HashValue } from '../../store/hash/hash-value.js';
-import type { Database } from '../../store/keyspace/database.js';
-import { MutableString } from '../../store/keyspace/mutable-string.js';
-import { typeOf, type Value } from '../../store/keyspace/value.js';
-import { stringText } from '../../store/string/string-values.js';
+import type { Database } from '../../keyspace/database.js';
+import { MutableString } from '../../keyspace/mutable-string.js';
+import { typeOf, type Value } from '../../keyspace/value.js';
+import { stringText } from '../../store/string/string-access.js';
 import { SetValue } from '../../store/set/set-value.js';
-import { ZSetValue } from '../../store/zset/zset.js';
+import { ZSetValue } from '../../store/zset/zset-value.js';
 
 /*
  * DEBUG DIGEST and DIGEST-VALUE, computed as Redis 7.2 computes them, so

@@ -1,12 +1,12 @@
-import { encodingOf, refcountOf } from '../../store/keys/object.js';
+import { encodingOf, refcountOf } from '../../store/keys/object-commands.js';
 import v8 from 'node:v8';
 import { cString } from '../../core/c-string.js';
 import { CommandError, NO_SUCH_KEY } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { MAX_ARG_LENGTH as MAX_STRING_LENGTH } from '../../protocol/limits.js';
-import { RdbWriter } from '../../core/rdb/writer.js';
+import { RdbWriter } from '../../codecs/rdb/writer.js';
 import { writeValue } from '../../persistence/rdb/encode-value.js';
-import type { Value } from '../../store/keyspace/value.js';
+import type { Value } from '../../keyspace/value.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
 import { helpReply, subcommandSyntaxError } from '../../core/help.js';

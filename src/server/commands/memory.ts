@@ -1,5 +1,5 @@
 import { helpReply } from '../../core/help.js';
-import { memoryUsageCommand } from '../../store/keys/memory.js';
+import { memoryUsageCommand } from '../../store/keys/memory-usage-command.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
 import { memoryDoctor } from '../memory/memory-doctor.js';

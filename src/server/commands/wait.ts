@@ -1,5 +1,6 @@
 import { CommandError } from '../../core/errors.js';
-import { intArg, toInt64 } from '../../core/numbers.js';
+import { intArg } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { WAITAOF_AOF_OFF } from '../../persistence/aof-waits.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';

@@ -1,4 +1,4 @@
-import { unaccountedInUse } from '../../store/compact/unaccounted.js';
+import { unaccountedInUse } from '../../keyspace/compact/unaccounted.js';
 import type { Server } from '../server.js';
 import { clientMemory } from '../commands/client-list.js';
 

@@ -3,7 +3,7 @@ import { AccessClocks } from '../../store/eviction/access-clocks.js';
 import { Evictor, type EvictionResult } from '../../store/eviction/evict.js';
 import { KeySizeTotals } from '../../store/eviction/key-sizes.js';
 import { accessMode } from '../../store/eviction/policies.js';
-import { unaccountedInUse } from '../../store/compact/unaccounted.js';
+import { unaccountedInUse } from '../../keyspace/compact/unaccounted.js';
 import type { Server } from '../server.js';
 import { evictClients } from './client-eviction.js';
 import { clientMemory } from '../commands/client-list.js';

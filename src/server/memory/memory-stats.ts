@@ -1,5 +1,5 @@
 import v8 from 'node:v8';
-import { MAP_ENTRY } from '../../store/keyspace/heap-size.js';
+import { MAP_ENTRY } from '../../keyspace/heap-size.js';
 import type { Server } from '../server.js';
 import { allocatorFigures, memoryFigures } from './memory-info.js';
 

@@ -1,4 +1,4 @@
-import { BigMap } from '../../store/keyspace/big-map.js';
+import { BigMap } from '../../keyspace/big-map.js';
 import type { Client } from '../client.js';
 import { keysPayload } from './invalidation-frames.js';
 

@@ -1,4 +1,4 @@
-import { BigMap } from '../../store/keyspace/big-map.js';
+import { BigMap } from '../../keyspace/big-map.js';
 
 /**
  * Reader slots: bits of a small integer, so that a key's readers are one

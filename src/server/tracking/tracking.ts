@@ -1,5 +1,5 @@
 import { extractKeys } from '../../core/command.js';
-import type { KeyTracker } from '../../store/keyspace/keyspace.js';
+import type { KeyTracker } from '../../keyspace/keyspace.js';
 import type { Client } from '../client.js';
 import type { Command } from '../command-types.js';
 import type { Server } from '../server.js';

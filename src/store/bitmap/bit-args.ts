@@ -1,6 +1,6 @@
 import { CommandError } from '../../core/errors.js';
 import type { Ctx } from '../../core/context.js';
-import { smallInt, toInt64 } from '../../core/numbers.js';
+import { smallInt, toInt64 } from '../../codecs/integer-text.js';
 
 const BAD_OFFSET = 'ERR bit offset is not an integer or out of range';
 const BAD_TYPE = 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.';

@@ -1,4 +1,4 @@
-import type { BytesValue } from '../keyspace/value.js';
+import type { BytesValue } from '../../keyspace/value.js';
 
 /**
  * A plain string value is read through a scratch buffer this long at most,

@@ -1,9 +1,10 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
-import { intArg, toInt64 } from '../../core/numbers.js';
+import { intArg } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { optionWord } from '../../core/options.js';
-import type { BytesValue } from '../keyspace/value.js';
-import { readBytes } from '../string/string-values.js';
+import type { BytesValue } from '../../keyspace/value.js';
+import { readBytes } from '../string/string-access.js';
 import { byteAt, firstByteNot, popcount, scanBytes } from './bit-bytes.js';
 
 /** BYTE (false) or BIT (true), the unit of a range. */

@@ -1,4 +1,4 @@
-import type { BytesValue } from '../keyspace/value.js';
+import type { BytesValue } from '../../keyspace/value.js';
 import { byteAt } from './bit-bytes.js';
 
 /** Overflow policies of BITFIELD. */

@@ -1,9 +1,9 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import { optionWord } from '../../core/options.js';
-import { BYTES_FROM, MutableString } from '../keyspace/mutable-string.js';
-import type { BytesValue } from '../keyspace/value.js';
-import { readBytes } from '../string/string-values.js';
+import { BYTES_FROM, MutableString } from '../../keyspace/mutable-string.js';
+import type { BytesValue } from '../../keyspace/value.js';
+import { readBytes } from '../string/string-access.js';
 
 type Op = 'and' | 'or' | 'xor' | 'not';
 

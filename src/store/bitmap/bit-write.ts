@@ -1,9 +1,9 @@
 import { constants } from 'node:buffer';
 import type { Ctx } from '../../core/context.js';
 import { CommandError } from '../../core/errors.js';
-import { MutableString } from '../keyspace/mutable-string.js';
-import type { StringValue } from '../keyspace/value.js';
-import { mutableString, storeChanged, writableString } from '../string/string-values.js';
+import { MutableString } from '../../keyspace/mutable-string.js';
+import type { StringValue } from '../../keyspace/value.js';
+import { mutableString, storeChanged, writableString } from '../string/string-access.js';
 
 /**
  * A string a bit command writes into, made long enough for its highest

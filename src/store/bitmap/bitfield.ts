@@ -1,8 +1,8 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { optionWord } from '../../core/options.js';
-import { readBytes } from '../string/string-values.js';
+import { readBytes } from '../string/string-access.js';
 import { bitOffsetArg, fieldTypeArg, type FieldType } from './bit-args.js';
 import { fieldBytes, getSigned, getUnsigned, readerOf, signedResult, unsignedResult, type Overflow } from './bit-field.js';
 import { bitTarget, commit, writeBytes } from './bit-write.js';

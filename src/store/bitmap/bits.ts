@@ -1,6 +1,6 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError } from '../../core/errors.js';
-import { readBytes } from '../string/string-values.js';
+import { readBytes } from '../string/string-access.js';
 import { bitOffsetArg } from './bit-args.js';
 import { byteAt } from './bit-bytes.js';
 import { bitTarget, commit } from './bit-write.js';

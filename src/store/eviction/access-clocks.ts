@@ -1,7 +1,7 @@
-import type { Database } from '../keyspace/database.js';
-import type { KeyAccess } from '../keyspace/key-meters.js';
-import type { KeyTable } from '../keyspace/key-table.js';
-import type { Keyspace } from '../keyspace/keyspace.js';
+import type { Database } from '../../keyspace/database.js';
+import type { KeyAccess } from '../../keyspace/key-meters.js';
+import type { KeyTable } from '../../keyspace/key-table.js';
+import type { Keyspace } from '../../keyspace/keyspace.js';
 import { LFU_INIT_VAL, lfuDecayed, lfuLogIncr, lfuMinutes, lfuPack } from './lfu.js';
 import { idleMs, LRU_CLOCK_MAX, lruClock } from './lru-clock.js';
 

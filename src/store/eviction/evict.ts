@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { msSince, NO_LATENCY, type LatencySink } from '../../core/latency.js';
-import type { Database } from '../keyspace/database.js';
-import type { Keyspace } from '../keyspace/keyspace.js';
+import type { Database } from '../../keyspace/database.js';
+import type { Keyspace } from '../../keyspace/keyspace.js';
 import type { AccessClocks } from './access-clocks.js';
 import { EvictionPool } from './eviction-pool.js';
 import { parsePolicy, type Policy } from './policies.js';

@@ -1,8 +1,8 @@
-import type { Database } from '../keyspace/database.js';
-import { keyEntrySize, valueSize } from '../keyspace/heap-size.js';
-import type { KeySizes } from '../keyspace/key-meters.js';
-import type { Keyspace } from '../keyspace/keyspace.js';
-import type { Value } from '../keyspace/value.js';
+import type { Database } from '../../keyspace/database.js';
+import { keyEntrySize, valueSize } from '../../keyspace/heap-size.js';
+import type { KeySizes } from '../../keyspace/key-meters.js';
+import type { Keyspace } from '../../keyspace/keyspace.js';
+import type { Value } from '../../keyspace/value.js';
 
 /** Elements a collection's estimate looks at: MEMORY USAGE's default, so both agree. */
 const SAMPLES = 5;

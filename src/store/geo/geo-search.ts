@@ -1,5 +1,5 @@
 import { scoreSpan } from '../zset/range.js';
-import type { ZSetValue } from '../zset/zset.js';
+import type { ZSetValue } from '../zset/zset-value.js';
 import { searchCells, type Shape } from './geo-areas.js';
 import { distance, distanceInBox, latDistance } from './geo-distance.js';
 import { cellScores, scorePoint, type Cell } from './geohash.js';

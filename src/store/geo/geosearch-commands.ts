@@ -1,7 +1,7 @@
 import type { CommandSpec, KeyRef } from '../../core/command.js';
 import type { Ctx } from '../../core/context.js';
 import { readZset, storeResult, zsetLimits } from '../zset/zset-access.js';
-import { ZSetValue } from '../zset/zset.js';
+import { ZSetValue } from '../zset/zset-value.js';
 import { distanceText, replyPoint } from './geo-format.js';
 import { searchShape, type GeoPoint } from './geo-search.js';
 import { sortPoints } from './geo-sort.js';

@@ -1,7 +1,7 @@
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import { intArg } from '../../core/numbers.js';
 import { optionWord } from '../../core/options.js';
-import type { ZSetValue } from '../zset/zset.js';
+import type { ZSetValue } from '../zset/zset-value.js';
 import type { Shape } from './geo-areas.js';
 import { boxArg, lonLatArg, radiusArg } from './geo-args.js';
 import { scorePoint } from './geohash.js';

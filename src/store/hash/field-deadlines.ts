@@ -1,6 +1,6 @@
-import { DenseMap } from '../compact/dense-map.js';
-import type { FrozenChunks } from '../compact/dense-table.js';
-import { DeadlineHeap } from '../keyspace/deadline-heap.js';
+import { DenseMap } from '../../keyspace/compact/dense-map.js';
+import type { FrozenChunks } from '../../keyspace/compact/dense-table.js';
+import { DeadlineHeap } from '../../keyspace/deadline-heap.js';
 
 /**
  * The deadlines of a table's fields that have one (Redis 7.4's per-hash

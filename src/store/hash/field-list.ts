@@ -1,5 +1,5 @@
 import { CommandError } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { optionWord } from '../../core/options.js';
 
 const FIELDS_MISSING = 'ERR Mandatory argument FIELDS is missing or not at the right position';

@@ -4,10 +4,10 @@ import { CommandError, wrongArity } from '../../core/errors.js';
 import {
   fieldsRemoved, hashForFieldWrite, hashForWrite, hashLimits, hashWritten, liveValue, readHash, writableHash,
 } from './hash-access.js';
-import { hashCounterCommands } from './hash-counters.js';
+import { hashCounterCommands } from './hash-counter-commands.js';
 import { hashExpireCommands } from './hash-expire-commands.js';
 import { touchField } from './hash-expiry.js';
-import { hashRandomCommands } from './hash-random.js';
+import { hashRandomCommands } from './hash-random-commands.js';
 import { hashReadCommands } from './hash-read-commands.js';
 import { hashTtlCommands } from './hash-ttl-commands.js';
 

@@ -1,5 +1,5 @@
-import type { Database } from '../keyspace/database.js';
-import type { Keyspace } from '../keyspace/keyspace.js';
+import type { Database } from '../../keyspace/database.js';
+import type { Keyspace } from '../../keyspace/keyspace.js';
 import type { HashValue } from './hash-value.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { globMatch } from '../../core/glob.js';
-import { parseCursor, parseScanOptions, replyScanOfNothing } from '../keys/scan.js';
+import { parseCursor, parseScanOptions, replyScanOfNothing } from '../keys/scan-commands.js';
 import { readHash } from './hash-access.js';
 
 /**

@@ -1,7 +1,7 @@
-import { frozenPairs } from '../compact/dense-map.js';
-import type { FrozenChunks } from '../compact/dense-table.js';
-import type { Packed } from '../compact/packed.js';
-import { REBUILD_ITEMS_PER_COMMAND, type ValueSnapshot } from '../keyspace/value.js';
+import { frozenPairs } from '../../keyspace/compact/dense-map.js';
+import type { FrozenChunks } from '../../keyspace/compact/dense-table.js';
+import type { Packed } from '../../keyspace/compact/packed.js';
+import { REBUILD_ITEMS_PER_COMMAND, type ValueSnapshot } from '../../keyspace/value.js';
 import { forEachTuple } from './packed-tuples.js';
 
 /**

@@ -1,14 +1,14 @@
 import { constants } from 'node:buffer';
-import { encodeEntry, encodedSize, entryAt, nextEntry, ownCopy, splice, type Packed } from '../compact/packed.js';
-import type { Database } from '../keyspace/database.js';
-import type { Keyspace } from '../keyspace/keyspace.js';
-import { sampledSize, stringSize, VALUE_OBJECT } from '../keyspace/heap-size.js';
-import { keptAsBytes } from '../compact/byte-chunk.js';
-import type { TypedValue, ValueSnapshot } from '../keyspace/value.js';
+import { encodeEntry, encodedSize, entryAt, nextEntry, ownCopy, splice, type Packed } from '../../keyspace/compact/packed.js';
+import type { Database } from '../../keyspace/database.js';
+import type { Keyspace } from '../../keyspace/keyspace.js';
+import { sampledSize, stringSize, VALUE_OBJECT } from '../../keyspace/heap-size.js';
+import { keptAsBytes } from '../../keyspace/compact/byte-chunk.js';
+import type { TypedValue, ValueSnapshot } from '../../keyspace/value.js';
 import { FieldDeadlines } from './field-deadlines.js';
 import { expireDueFields } from './hash-expiry.js';
 import { PackedSnapshot, TableSnapshot } from './hash-snapshot.js';
-import { DenseMap } from '../compact/dense-map.js';
+import { DenseMap } from '../../keyspace/compact/dense-map.js';
 import { deadlineAt, encodeTuple, findTuple, forEachTuple, insertTuple, tupleEnd, valueAt } from './packed-tuples.js';
 
 /** hash-max-listpack-entries and hash-max-listpack-value, read once per command. */

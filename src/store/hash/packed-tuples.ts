@@ -1,4 +1,4 @@
-import { encodeEntry, entryAt, entryEquals, nextEntry, type Packed } from '../compact/packed.js';
+import { encodeEntry, entryAt, entryEquals, nextEntry, type Packed } from '../../keyspace/compact/packed.js';
 
 /**
  * A packed hash as tuples: field, value (Redis's listpack), or field,

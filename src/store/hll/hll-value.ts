@@ -1,8 +1,8 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, WRONGTYPE } from '../../core/errors.js';
-import { BYTES_FROM, MutableString } from '../keyspace/mutable-string.js';
-import { isString, type BytesValue, type Value } from '../keyspace/value.js';
-import { byteForm } from '../string/string-values.js';
+import { BYTES_FROM, MutableString } from '../../keyspace/mutable-string.js';
+import { isString, type BytesValue, type Value } from '../../keyspace/value.js';
+import { byteForm } from '../string/string-access.js';
 import { DENSE, DENSE_SIZE, HEADER, NOT_HLL, SPARSE } from './hll-format.js';
 import { HllBytes } from './hll-sparse.js';
 

@@ -1,5 +1,5 @@
-import { DenseTable, type FrozenChunks } from '../compact/dense-table.js';
-import { hashMember } from '../compact/member-hash.js';
+import { DenseTable, type FrozenChunks } from '../../keyspace/compact/dense-table.js';
+import { hashMember } from '../../keyspace/compact/member-hash.js';
 
 /**
  * The large encoding of a set (Redis's hashtable): a DenseTable of the

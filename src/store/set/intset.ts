@@ -1,4 +1,4 @@
-import { smallInt, toInt64 } from '../../core/numbers.js';
+import { smallInt, toInt64 } from '../../codecs/integer-text.js';
 
 /**
  * Redis's intset kept in one JS string: the members of a set of integers,

@@ -1,6 +1,6 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, WRONGTYPE } from '../../core/errors.js';
-import type { Value } from '../keyspace/value.js';
+import type { Value } from '../../keyspace/value.js';
 import type { SetLimits } from './set-encoding.js';
 import { SetValue } from './set-value.js';
 

@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../../core/command.js';
 import type { Ctx } from '../../core/context.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { keysAfterCount } from '../../core/numkeys.js';
 import { optionWord } from '../../core/options.js';
 import { readSets, replyMembers, replySet, setLimits, storeResult } from './set-access.js';

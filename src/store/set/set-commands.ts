@@ -3,7 +3,7 @@ import type { Ctx } from '../../core/context.js';
 import { asSet, readSet, replySet, setLimits, writableSet } from './set-access.js';
 import { setAlgebraCommands } from './set-algebra-commands.js';
 import { setRandomCommands } from './set-random-commands.js';
-import { setScanCommands } from './set-scan.js';
+import { setScanCommands } from './set-scan-commands.js';
 import { SetValue } from './set-value.js';
 
 /** SADD key member...: how many were not members. */

@@ -1,5 +1,5 @@
 import { chooseOrdered } from './set-random.js';
-import { ownCopy } from '../compact/packed.js';
+import { ownCopy } from '../../keyspace/compact/packed.js';
 import type { SetLimits } from './set-encoding.js';
 import { SetValue } from './set-value.js';
 

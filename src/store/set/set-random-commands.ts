@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../../core/command.js';
 import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { readSet, replyMembers, setLimits, writableSet } from './set-access.js';
 import { union } from './set-algebra.js';
 import { popSome } from './set-pop.js';

@@ -1,6 +1,6 @@
-import { frozenSlots, type FrozenChunks } from '../compact/dense-table.js';
-import { entryAt, nextEntry } from '../compact/packed.js';
-import { REBUILD_ITEMS_PER_COMMAND, type ValueSnapshot } from '../keyspace/value.js';
+import { frozenSlots, type FrozenChunks } from '../../keyspace/compact/dense-table.js';
+import { entryAt, nextEntry } from '../../keyspace/compact/packed.js';
+import { REBUILD_ITEMS_PER_COMMAND, type ValueSnapshot } from '../../keyspace/value.js';
 import { intAt } from './intset.js';
 import { LISTPACK } from './set-encoding.js';
 

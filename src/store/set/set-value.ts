@@ -1,6 +1,6 @@
-import { encodeEntry, encodedSize, entryAt, findEntry, nextEntry, ownCopy, splice } from '../compact/packed.js';
-import { stringSize, VALUE_OBJECT } from '../keyspace/heap-size.js';
-import type { TypedValue, ValueSnapshot } from '../keyspace/value.js';
+import { encodeEntry, encodedSize, entryAt, findEntry, nextEntry, ownCopy, splice } from '../../keyspace/compact/packed.js';
+import { stringSize, VALUE_OBJECT } from '../../keyspace/heap-size.js';
+import type { TypedValue, ValueSnapshot } from '../../keyspace/value.js';
 import { HashSet } from './hash-set.js';
 import {
   intAt, intInsert, intRemove, intSearch, intsetOf, intText, parseIntMember, widthFor, widthOfAll, type IntMember,

@@ -1,10 +1,10 @@
 import type { Ctx } from '../../core/context.js';
 import type { CommandSpec, KeyRef } from '../../core/command.js';
 import { optionWord } from '../../core/options.js';
-import { ownCopy } from '../compact/packed.js';
-import type { ListMaker } from '../keyspace/value.js';
+import { ownCopy } from '../../keyspace/compact/packed.js';
+import { ListValue } from '../../queues/list/list-value.js';
 import { SetValue } from '../set/set-value.js';
-import { ZSetValue } from '../zset/zset.js';
+import { ZSetValue } from '../zset/zset-value.js';
 import { limitRange, parseSortOptions, type SortOptions } from './sort-options.js';
 import { sortElements } from './sort-order.js';
 import { lookupByPattern } from './sort-pattern.js';
@@ -68,7 +68,7 @@ function reply(c: Ctx, s: Sorted, gets: readonly string[]): void {
  * empty string), replacing what was there and its TTL, one change per
  * element; an empty output deletes `dst`.
  */
-function store(c: Ctx, s: Sorted, gets: readonly string[], dst: string, makeList: ListMaker): void {
+function store(c: Ctx, s: Sorted, gets: readonly string[], dst: string): void {
   const out: string[] = [];
   for (let j = s.start; j <= s.end; j++) {
     const element = s.elements[j];
@@ -77,7 +77,7 @@ function store(c: Ctx, s: Sorted, gets: readonly string[], dst: string, makeList
   }
   const ks = c.keyspace;
   if (out.length > 0) {
-    c.db.setKey(dst, makeList(out, c.config.num('list-max-listpack-size')));
+    c.db.setKey(dst, ListValue.of(out, c.config.num('list-max-listpack-size')));
     ks.notify(c.db, 'l', 'sortstore', dst);
     ks.dirty += out.length - 1;
   } else if (c.db.delete(dst)) {
@@ -86,11 +86,11 @@ function store(c: Ctx, s: Sorted, gets: readonly string[], dst: string, makeList
   c.reply.integer(out.length);
 }
 
-function sortGeneric(c: Ctx, argv: string[], readonly: boolean, makeList: ListMaker): void {
+function sortGeneric(c: Ctx, argv: string[], readonly: boolean): void {
   const o = parseSortOptions(argv, readonly, argv.length === 2 || c.readsEveryKey(argv));
   const sorted = order(c, sortable(c.db.read(argv[1])), o);
   if (o.store === null) reply(c, sorted, o.gets);
-  else store(c, sorted, o.gets, o.store, makeList);
+  else store(c, sorted, o.gets, o.store);
 }
 
 const SORT_KEY: KeyRef = { pos: 1, flags: ['RO', 'access'] };
@@ -123,24 +123,21 @@ const PATTERN_KEYS = {
 const SORT_ARGS = 'key:key [BY by-pattern:pattern=pattern#1] [LIMIT limit{offset:integer count:integer}] '
   + '[GET get-pattern:pattern=pattern#1... +] [order(ASC | DESC)] [sorting->ALPHA]';
 
-/** SORT and SORT_RO; SORT … STORE builds its list with `makeList`, as lists live above store/. */
-export function sortCommands(makeList: ListMaker): CommandSpec[] {
-  return [
-    {
-      ...SORT_BASE, name: 'sort', flags: ['write', 'denyoom'], since: '1.0.0',
-      keySpecs: [SORT_KEY_SPEC, PATTERN_KEYS, {
-        spec: 'OW update: unknown, unknown',
-        notes: "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array",
-      }],
-      getKeys: sortKeys, args: `${SORT_ARGS} [STORE destination:key#2]`,
-      summary: 'Sorts the elements in a list, a set, or a sorted set, optionally storing the result.',
-      handler: (c, argv) => sortGeneric(c, argv, false, makeList),
-    },
-    {
-      ...SORT_BASE, name: 'sort_ro', flags: ['readonly'], since: '7.0.0',
-      keySpecs: [SORT_KEY_SPEC, PATTERN_KEYS], getKeys: () => [SORT_KEY], args: SORT_ARGS,
-      summary: 'Returns the sorted elements of a list, a set, or a sorted set.',
-      handler: (c, argv) => sortGeneric(c, argv, true, makeList),
-    },
-  ];
-}
+export const sortCommands: CommandSpec[] = [
+  {
+    ...SORT_BASE, name: 'sort', flags: ['write', 'denyoom'], since: '1.0.0',
+    keySpecs: [SORT_KEY_SPEC, PATTERN_KEYS, {
+      spec: 'OW update: unknown, unknown',
+      notes: "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array",
+    }],
+    getKeys: sortKeys, args: `${SORT_ARGS} [STORE destination:key#2]`,
+    summary: 'Sorts the elements in a list, a set, or a sorted set, optionally storing the result.',
+    handler: (c, argv) => sortGeneric(c, argv, false),
+  },
+  {
+    ...SORT_BASE, name: 'sort_ro', flags: ['readonly'], since: '7.0.0',
+    keySpecs: [SORT_KEY_SPEC, PATTERN_KEYS], getKeys: () => [SORT_KEY], args: SORT_ARGS,
+    summary: 'Returns the sorted elements of a list, a set, or a sorted set.',
+    handler: (c, argv) => sortGeneric(c, argv, true),
+  },
+];

@@ -1,6 +1,6 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError } from '../../core/errors.js';
-import { smallInt } from '../../core/numbers.js';
+import { smallInt } from '../../codecs/integer-text.js';
 import { strtod } from '../zset/strtod.js';
 import { partialSort } from '../../core/pqsort.js';
 import { cString } from '../../core/c-string.js';

@@ -2,8 +2,8 @@ import { cString } from '../../core/c-string.js';
 import type { Ctx } from '../../core/context.js';
 import { HashValue } from '../hash/hash-value.js';
 import { liveValue } from '../hash/hash-access.js';
-import { isString } from '../keyspace/value.js';
-import { stringText } from '../string/string-values.js';
+import { isString } from '../../keyspace/value.js';
+import { stringText } from '../string/string-access.js';
 
 /**
  * Redis's lookupKeyByPattern, for BY and GET: '#' is the element itself;

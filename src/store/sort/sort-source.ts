@@ -1,14 +1,14 @@
 import { CommandError, WRONGTYPE } from '../../core/errors.js';
-import type { ListElements, Value } from '../keyspace/value.js';
+import type { Value } from '../../keyspace/value.js';
+import { ListValue } from '../../queues/list/list-value.js';
 import { SetValue } from '../set/set-value.js';
-import { ZSetValue } from '../zset/zset.js';
+import { ZSetValue } from '../zset/zset-value.js';
 
 /** What SORT can sort: a list, a set or a sorted set (a missing key sorts as an empty list). */
-export type Sortable = ListElements | SetValue | ZSetValue;
+export type Sortable = ListValue | SetValue | ZSetValue;
 
 export function sortable(v: Value | undefined): Sortable | undefined {
-  if (v === undefined || v instanceof SetValue || v instanceof ZSetValue) return v;
-  if (typeof v === 'object' && v.type === 'list') return v as ListElements;
+  if (v === undefined || v instanceof SetValue || v instanceof ZSetValue || v instanceof ListValue) return v;
   throw new CommandError(WRONGTYPE);
 }
 
@@ -23,7 +23,7 @@ export function sizeOf(v: Sortable | undefined): number {
  * answers for a list or sorted set it does not sort (Redis loads just that
  * range). Not for sets, which have no order of their own.
  */
-export function nativeRange(v: ListElements | ZSetValue, start: number, count: number, desc: boolean): string[] {
+export function nativeRange(v: ListValue | ZSetValue, start: number, count: number, desc: boolean): string[] {
   const out: string[] = [];
   if (count <= 0) return out;
   if (v instanceof ZSetValue) {

@@ -1,8 +1,8 @@
-import { encodedSize, ownCopy } from '../compact/packed.js';
+import { encodedSize, ownCopy } from '../../keyspace/compact/packed.js';
 import { PackedZset } from './packed-zset.js';
 import { packedScoreText } from './score.js';
 import { TreeZset } from './tree-zset.js';
-import { PACKED_MAX_BYTES, type ZSetValue, type ZsetLimits } from './zset.js';
+import { PACKED_MAX_BYTES, type ZSetValue, type ZsetLimits } from './zset-value.js';
 
 /** What ZADD's loop does to a set, one pair at a time. */
 export interface ZaddTarget {

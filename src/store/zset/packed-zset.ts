@@ -1,4 +1,4 @@
-import { dataStart, encodeEntry, entryAt, entryEquals, nextEntry, ownCopy, splice, type Packed } from '../compact/packed.js';
+import { dataStart, encodeEntry, entryAt, entryEquals, nextEntry, ownCopy, splice, type Packed } from '../../keyspace/compact/packed.js';
 import { packedScoreAt, packedScoreText } from './score.js';
 
 /**

@@ -1,6 +1,6 @@
 import { CommandError } from '../../core/errors.js';
 import { rangeScore } from './score.js';
-import type { ZSetValue } from './zset.js';
+import type { ZSetValue } from './zset-value.js';
 
 export const NOT_FLOAT_RANGE = 'ERR min or max is not a float';
 export const NOT_LEX_RANGE = 'ERR min or max not valid string range item';

@@ -1,4 +1,4 @@
-import { dataStart, nextEntry, type Packed } from '../compact/packed.js';
+import { dataStart, nextEntry, type Packed } from '../../keyspace/compact/packed.js';
 import { CommandError, NOT_FLOAT } from '../../core/errors.js';
 import { formatDouble } from '../../protocol/double.js';
 import { strtod } from './strtod.js';

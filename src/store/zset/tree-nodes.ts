@@ -1,4 +1,4 @@
-import { ByteChunk } from '../compact/byte-chunk.js';
+import { ByteChunk } from '../../keyspace/compact/byte-chunk.js';
 /*
  * The nodes of OrderTree (order-tree.ts): leaves hold entries, inner nodes
  * their children with the count of entries under each and each one's lower

@@ -1,6 +1,6 @@
-import { DenseMap } from '../compact/dense-map.js';
+import { DenseMap } from '../../keyspace/compact/dense-map.js';
 import { OrderTree, type FrozenTree } from './order-tree.js';
-import { DoubleSlots } from '../compact/double-slots.js';
+import { DoubleSlots } from '../../keyspace/compact/double-slots.js';
 
 /** Past this share of the set, a range removal rebuilds the tree from what stays instead of deleting one by one. */
 const REBUILD_SHARE = 16;

@@ -5,7 +5,7 @@ import { optionWord } from '../../core/options.js';
 import { PackedEditor, type ZaddTarget } from './packed-editor.js';
 import { NAN_SCORE, scoreArg } from './score.js';
 import { writableZset, zsetLimits } from './zset-access.js';
-import { ZSetValue } from './zset.js';
+import { ZSetValue } from './zset-value.js';
 
 /** ZADD's options: NX/XX, GT/LT, CH, INCR (ZINCRBY's). */
 export interface ZaddOptions {

@@ -1,11 +1,11 @@
 import type { CommandSpec } from '../../core/command.js';
 import type { Ctx } from '../../core/context.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { keysAfterCount } from '../../core/numkeys.js';
 import { blockingDeadline } from '../../core/timeout.js';
 import { firstZset, parseMultiPop, popEffect, popMembers } from './zpop.js';
-import type { ZSetValue } from './zset.js';
+import type { ZSetValue } from './zset-value.js';
 
 /** ZPOPMIN / ZPOPMAX key [count]: flat member, score…; with a count, [member, score] pairs in RESP3. */
 function zpop(max: boolean) {

@@ -1,9 +1,9 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
-import { toInt64 } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { optionWord } from '../../core/options.js';
 import { membersRemoved, writableZset } from './zset-access.js';
-import type { ZSetValue } from './zset.js';
+import type { ZSetValue } from './zset-value.js';
 
 /** How a pop's reply is laid out (Redis's genericZpopCommand flags). */
 export type PopShape =

@@ -7,7 +7,7 @@ import {
   lexSpan, limitSpan, parseLexRange, parseScoreRange, scoreSpan, type LexRange, type RankSpan, type ScoreRange,
 } from './range.js';
 import { readZset, replyEntries, storeResult, zsetLimits } from './zset-access.js';
-import { ZSetValue } from './zset.js';
+import { ZSetValue } from './zset-value.js';
 
 type By = 'auto' | 'rank' | 'score' | 'lex';
 

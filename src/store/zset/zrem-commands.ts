@@ -3,7 +3,7 @@ import type { Ctx } from '../../core/context.js';
 import { intArg } from '../../core/numbers.js';
 import { lexSpan, parseLexRange, parseScoreRange, scoreSpan, type RankSpan } from './range.js';
 import { membersRemoved, writableZset } from './zset-access.js';
-import type { ZSetValue } from './zset.js';
+import type { ZSetValue } from './zset-value.js';
 
 /** ZREM key member [member …]: stops at the member that empties the set, as Redis does. */
 function zrem(c: Ctx, argv: string[]): void {

@@ -1,6 +1,6 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, WRONGTYPE } from '../../core/errors.js';
-import { ZSetValue, type ZsetLimits } from './zset.js';
+import { ZSetValue, type ZsetLimits } from './zset-value.js';
 
 /** The sorted set at key for a read command (counts a hit or miss); undefined when absent. */
 export function readZset(c: Ctx, key: string): ZSetValue | undefined {

@@ -1,12 +1,13 @@
 import type { CommandSpec } from '../../core/command.js';
 import type { Ctx } from '../../core/context.js';
 import { CommandError, SYNTAX } from '../../core/errors.js';
-import { intArg, toInt64 } from '../../core/numbers.js';
+import { intArg } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { keysAfterCount } from '../../core/numkeys.js';
 import { optionWord } from '../../core/options.js';
 import { scoreArg } from './score.js';
 import { storeResult, zsetLimits } from './zset-access.js';
-import { ZSetValue } from './zset.js';
+import { ZSetValue } from './zset-value.js';
 import { difference, intersection, readSource, sortEntries, union, type Aggregate, type Source } from './zsetop.js';
 
 type Op = 'union' | 'inter' | 'diff' | 'card';

@@ -1,9 +1,9 @@
 import type { Ctx } from '../../core/context.js';
 import { CommandError, WRONGTYPE } from '../../core/errors.js';
-import { BigMap } from '../keyspace/big-map.js';
-import type { Value } from '../keyspace/value.js';
+import { BigMap } from '../../keyspace/big-map.js';
+import type { Value } from '../../keyspace/value.js';
 import { SetValue } from '../set/set-value.js';
-import { ZSetValue } from './zset.js';
+import { ZSetValue } from './zset-value.js';
 
 /** One input of a set operation: a sorted set, a plain set (its members score 1), or nothing (a missing key), with its weight. */
 export interface Source {

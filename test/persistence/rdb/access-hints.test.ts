@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadLimits } from '../../../src/persistence/rdb/decode-value.js';
-import { RdbReader } from '../../../src/core/rdb/reader.js';
+import { RdbReader } from '../../../src/codecs/rdb/reader.js';
 import { parseRdb, type AccessRecords } from '../../../src/persistence/rdb/rdb-load.js';
 import { perTest } from '../../helpers/fixture.js';
 import type { RespClient } from '../../helpers/resp-client.js';

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { Crc64, crc64 } from '../../../src/core/crc64.js';
-import { lzfCompress, lzfDecompress } from '../../../src/core/lzf.js';
-import { RdbError } from '../../../src/core/rdb/rdb-error.js';
-import { MAX_VALUE_ELEMENTS, RdbReader } from '../../../src/core/rdb/reader.js';
+import { Crc64, crc64 } from '../../../src/codecs/crc64.js';
+import { lzfCompress, lzfDecompress } from '../../../src/codecs/lzf.js';
+import { RdbError } from '../../../src/codecs/rdb/rdb-error.js';
+import { MAX_VALUE_ELEMENTS, RdbReader } from '../../../src/codecs/rdb/reader.js';
 import { loadLimits, readValue } from '../../../src/persistence/rdb/decode-value.js';
-import { RdbWriter } from '../../../src/core/rdb/writer.js';
+import { RdbWriter } from '../../../src/codecs/rdb/writer.js';
 import { ListpackBuilder, readListpack } from '../../../src/persistence/rdb/listpack.js';
 
 /** The RDB primitives on their own: what the golden payloads and Redis's files do not reach one by one. */

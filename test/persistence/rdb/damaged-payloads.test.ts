@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { payloadValue } from '../../../src/persistence/rdb/dump-payload.js';
 import type { LoadLimits } from '../../../src/persistence/rdb/decode-value.js';
-import { RdbError } from '../../../src/core/rdb/rdb-error.js';
+import { RdbError } from '../../../src/codecs/rdb/rdb-error.js';
 import { useSluice } from '../../helpers/fixture.js';
 import { GOLDEN_72 } from './dump-golden.js';
 import { payload } from './payloads.js';

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { crc64 } from '../../../src/core/crc64.js';
-import { RdbReader } from '../../../src/core/rdb/reader.js';
-import { RdbWriter } from '../../../src/core/rdb/writer.js';
+import { crc64 } from '../../../src/codecs/crc64.js';
+import { RdbReader } from '../../../src/codecs/rdb/reader.js';
+import { RdbWriter } from '../../../src/codecs/rdb/writer.js';
 import { FileRdbReader } from '../../../src/persistence/rdb/file-reader.js';
 import { seededInts } from '../../helpers/seeded.js';
 

@@ -1,4 +1,4 @@
-import { crc64 } from '../../../src/core/crc64.js';
+import { crc64 } from '../../../src/codecs/crc64.js';
 
 /** A DUMP payload around an RDB value: the value's bytes, the RDB version, the CRC-64 of both. */
 export function payload(value: Buffer | string, version = 10): string {

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { crc64 } from '../../../src/core/crc64.js';
+import { crc64 } from '../../../src/codecs/crc64.js';
 import { startServer } from '../../../src/index.js';
 import { ensureBuild, startChild } from '../../helpers/child-sluice.js';
 import { perTest } from '../../helpers/fixture.js';

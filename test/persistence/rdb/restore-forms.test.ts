@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { RdbWriter } from '../../../src/core/rdb/writer.js';
+import { RdbWriter } from '../../../src/codecs/rdb/writer.js';
 import { ListpackBuilder } from '../../../src/persistence/rdb/listpack.js';
 import { useSluice } from '../../helpers/fixture.js';
 import type { Resp } from '../../helpers/resp-client.js';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { crc64 } from '../../../src/core/crc64.js';
+import { crc64 } from '../../../src/codecs/crc64.js';
 import { ensureBuild, startChild } from '../../helpers/child-sluice.js';
 import { perTest } from '../../helpers/fixture.js';
 import { RespClient } from '../../helpers/resp-client.js';

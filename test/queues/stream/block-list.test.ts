@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { Block } from '../../../src/queues/stream/block.js';
 import { BlockList } from '../../../src/queues/stream/block-list.js';
-import { StreamValue } from '../../../src/queues/stream/stream.js';
+import { StreamValue } from '../../../src/queues/stream/stream-value.js';
 
 const block = (ms: number) => new Block(ms, 0, ['f'], 1);
 const masters = (l: BlockList) => Array.from(l, (b) => b.ms as number);

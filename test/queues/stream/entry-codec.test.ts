@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { afterHeader, bytesItem, headerAt, intItem, intOf, intValue, itemBytes, itemString, varint } from '../../../src/queues/stream/entry-codec.js';
 import { formatId, U64_MAX, type StreamId } from '../../../src/queues/stream/id.js';
-import { StreamValue } from '../../../src/queues/stream/stream.js';
+import { StreamValue } from '../../../src/queues/stream/stream-value.js';
 
 const LIMITS = { maxBytes: 4096, maxEntries: 100 };
 

@@ -3,7 +3,7 @@ import { Group } from '../../../src/queues/stream/group.js';
 import { formatId, type StreamId } from '../../../src/queues/stream/id.js';
 import { radixTreeNodes } from '../../../src/queues/stream/rax-nodes.js';
 import { constants } from 'node:buffer';
-import { entryFits, StreamValue } from '../../../src/queues/stream/stream.js';
+import { entryFits, StreamValue } from '../../../src/queues/stream/stream-value.js';
 
 const LIMITS = { maxBytes: 4096, maxEntries: 3 };
 const id = (ms: number, seq = 0): StreamId => ({ ms, seq });

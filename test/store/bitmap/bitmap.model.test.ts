@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { BYTES_FROM } from '../../../src/store/keyspace/mutable-string.js';
+import { BYTES_FROM } from '../../../src/keyspace/mutable-string.js';
 import { useSluice } from '../../helpers/fixture.js';
 import type { Resp } from '../../helpers/resp-client.js';
 

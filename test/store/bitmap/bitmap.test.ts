@@ -1,7 +1,7 @@
 import { constants } from 'node:buffer';
 import { describe, expect, test } from 'vitest';
-import type { Database } from '../../../src/store/keyspace/database.js';
-import { BYTES_FROM, MutableString } from '../../../src/store/keyspace/mutable-string.js';
+import type { Database } from '../../../src/keyspace/database.js';
+import { BYTES_FROM, MutableString } from '../../../src/keyspace/mutable-string.js';
 import { popcount, firstByteNot } from '../../../src/store/bitmap/bit-bytes.js';
 import { useSluice } from '../../helpers/fixture.js';
 import type { Resp } from '../../helpers/resp-client.js';

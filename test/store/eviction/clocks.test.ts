@@ -4,7 +4,7 @@ import { EvictionPool } from '../../../src/store/eviction/eviction-pool.js';
 import { evictionTimeLimitMs } from '../../../src/store/eviction/evict.js';
 import { LFU_INIT_VAL, lfuDecayed, lfuLogIncr, lfuMinutes, lfuPack } from '../../../src/store/eviction/lfu.js';
 import { idleMs, LRU_CLOCK_MAX, lruClock } from '../../../src/store/eviction/lru-clock.js';
-import { Keyspace } from '../../../src/store/keyspace/keyspace.js';
+import { Keyspace } from '../../../src/keyspace/keyspace.js';
 
 const MINUTE = 60_000;
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { Evictor } from '../../../src/store/eviction/evict.js';
-import { Keyspace } from '../../../src/store/keyspace/keyspace.js';
+import { Keyspace } from '../../../src/keyspace/keyspace.js';
 import { block, recordingSink } from '../../helpers/latency-sink.js';
 
 function evictor(keys: number): { ks: Keyspace; ev: Evictor } {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { AccessClocks } from '../../../src/store/eviction/access-clocks.js';
 import { Evictor } from '../../../src/store/eviction/evict.js';
-import { Keyspace, type EventClass } from '../../../src/store/keyspace/keyspace.js';
+import { Keyspace, type EventClass } from '../../../src/keyspace/keyspace.js';
 
 const HOUR = 3600_000;
 

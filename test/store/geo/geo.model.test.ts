@@ -3,7 +3,7 @@ import type { Shape } from '../../../src/store/geo/geo-areas.js';
 import { distance, distanceInBox } from '../../../src/store/geo/geo-distance.js';
 import { searchShape } from '../../../src/store/geo/geo-search.js';
 import { pointScore, scorePoint } from '../../../src/store/geo/geohash.js';
-import { ZSetValue, type ZsetLimits } from '../../../src/store/zset/zset.js';
+import { ZSetValue, type ZsetLimits } from '../../../src/store/zset/zset-value.js';
 
 /**
  * The cell search against a naive model, every member tested against the

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { HashValue, NO_DEADLINE, NO_FIELD, type HashLimits } from '../../../src/store/hash/hash-value.js';
-import type { ValueSnapshot } from '../../../src/store/keyspace/value.js';
+import type { ValueSnapshot } from '../../../src/keyspace/value.js';
 import { Rng } from '../../fuzz/rng.js';
 
 interface Tuple {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_RANDOM_REPLY } from '../../../src/store/hash/hash-random.js';
+import { MAX_RANDOM_REPLY } from '../../../src/store/hash/hash-random-commands.js';
 import { useSluice } from '../../helpers/fixture.js';
 import { RespClient, type Resp } from '../../helpers/resp-client.js';
 

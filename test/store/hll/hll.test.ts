@@ -6,7 +6,7 @@ import { raise } from '../../../src/store/hll/hll-ops.js';
 import { emptyHll } from '../../../src/store/hll/hll-sparse.js';
 import { RegisterMaxima } from '../../../src/store/hll/hll-union.js';
 import { murmurReference } from './murmur-reference.js';
-import { MutableString } from '../../../src/store/keyspace/mutable-string.js';
+import { MutableString } from '../../../src/keyspace/mutable-string.js';
 import { useSluice } from '../../helpers/fixture.js';
 import type { Resp } from '../../helpers/resp-client.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { frozenSlots } from '../../../src/store/compact/dense-table.js';
+import { frozenSlots } from '../../../src/keyspace/compact/dense-table.js';
 import { HashSet } from '../../../src/store/set/hash-set.js';
 
 /** A small deterministic generator (mulberry32), so a failure can be replayed. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { lexSpan, limitSpan, scoreSpan, type LexRange, type ScoreRange } from '../../../src/store/zset/range.js';
-import { ZSetValue, type ZsetLimits } from '../../../src/store/zset/zset.js';
+import { ZSetValue, type ZsetLimits } from '../../../src/store/zset/zset-value.js';
 
 /**
  * ZSetValue against a naive model, a sorted array of [member, score]:

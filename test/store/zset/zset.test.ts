@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ZSetValue } from '../../../src/store/zset/zset.js';
+import { ZSetValue } from '../../../src/store/zset/zset-value.js';
 import { useSluice } from '../../helpers/fixture.js';
 import { RespClient, type Resp } from '../../helpers/resp-client.js';
 

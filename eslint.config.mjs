@@ -1,0 +1,52 @@
+import tseslint from 'typescript-eslint';
+import { allowedImports } from './scripts/lint/allowed-imports.mjs';
+
+/**
+ * The import rule of docs/architecture.md as a list of allowed edges:
+ * each source folder and the folders it may import. Listed from the
+ * bottom up; nothing may point back up, and a folder missing from the
+ * list is an error, so a new one is placed here on purpose.
+ */
+const ELEMENTS = {
+  // RESP bytes in and out, byte strings, the protocol's number text.
+  protocol: [],
+  // Byte formats with no server behind them: RDB values, CRC64, LZF, integer text.
+  codecs: ['protocol'],
+  // The database engine: key table, deadlines, memory meters, compact encodings.
+  keyspace: ['protocol'],
+  // The contract every command is written against: Ctx, CommandSpec, errors, replies.
+  core: ['protocol', 'codecs', 'keyspace'],
+  // The key-value types, each a family folder of value, access and commands.
+  store: ['protocol', 'codecs', 'keyspace', 'core'],
+  // Lists, streams and the blocking registry: peers of store/.
+  queues: ['protocol', 'codecs', 'keyspace', 'core'],
+  // SORT reads lists, sets and sorted sets, and SORT … STORE writes a list.
+  'store/sort': ['protocol', 'codecs', 'keyspace', 'core', 'store', 'queues'],
+  // Channels, patterns, keyspace notifications.
+  broker: ['protocol', 'keyspace', 'core'],
+  // EVAL, FUNCTION and the Lua engine.
+  scripting: ['protocol', 'codecs', 'core'],
+  // AOF, RDB, DUMP/RESTORE, MIGRATE.
+  persistence: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'queues', 'scripting'],
+  // Connections, the dispatcher, config, ACL, INFO: the composition root.
+  server: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'store/sort', 'queues', 'broker', 'scripting', 'persistence'],
+  // Tuning of V8 for the server process: a leaf that only main/ enters.
+  runtime: [],
+  // The sluice-server process: command line, start-up, daemon.
+  main: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'queues', 'broker', 'scripting', 'persistence', 'server', 'runtime'],
+  // The package's embedding API (src/index.ts).
+  index: ['core', 'server'],
+  // Ambient declarations.
+  types: [],
+};
+
+export default [
+  { ignores: ['dist/**', 'node_modules/**', 'data/**'] },
+  {
+    files: ['src/**/*.ts'],
+    languageOptions: { parser: tseslint.parser },
+    plugins: { sluice: { rules: { 'allowed-imports': allowedImports } } },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: { 'prefer-rest-params': 'error', 'sluice/allowed-imports': ['error', { root: 'src', elements: ELEMENTS }] },
+  },
+];

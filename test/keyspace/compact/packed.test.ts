@@ -1,0 +1,48 @@
+import { describe, expect, test } from 'vitest';
+import {
+  encodeEntry, encodedSize, entryAt, entryEquals, findEntry, nextEntry, pack, splice, unpack,
+} from '../../../src/keyspace/compact/packed.js';
+
+describe('packed entries', () => {
+  test('round-trips entries of every length class, empty and binary ones included', () => {
+    const items = ['', 'a', '\x00\xff\r\n', 'x'.repeat(127), 'y'.repeat(128), 'z'.repeat(16384), 'w'.repeat(20000)];
+    const p = pack(items);
+    expect(unpack(p)).toEqual(items);
+    expect(p.length).toBe(items.reduce((n, s) => n + encodedSize(s), 0));
+  });
+
+  test('a length prefix grows by one char per seven bits of length', () => {
+    expect(encodeEntry('ab')).toBe('\x02ab');
+    expect(encodedSize('x'.repeat(127))).toBe(128);
+    expect(encodedSize('x'.repeat(128))).toBe(130);
+    expect(encodedSize('x'.repeat(16384))).toBe(16387);
+  });
+
+  test('walks entry by entry, reading and comparing in place', () => {
+    const p = pack(['f1', 'v1', 'long-field-'.repeat(20), 'v2']);
+    const positions: number[] = [];
+    for (let pos = 0; pos < p.length; pos = nextEntry(p, pos)) positions.push(pos);
+    expect(positions.map((pos) => entryAt(p, pos))).toEqual(['f1', 'v1', 'long-field-'.repeat(20), 'v2']);
+    expect(entryEquals(p, positions[2], 'long-field-'.repeat(20))).toBe(true);
+    expect(entryEquals(p, positions[0], 'f')).toBe(false);
+    expect(entryEquals(p, positions[0], 'f1x')).toBe(false);
+  });
+
+  test('finds an entry among every stride-th one only', () => {
+    const p = pack(['a', 'b', 'b', 'c']);
+    expect(entryAt(p, findEntry(p, 'b'))).toBe('b');
+    expect(findEntry(p, 'b')).toBe(2);
+    expect(findEntry(p, 'b', 2)).toBe(4);
+    expect(findEntry(p, 'c', 2)).toBe(-1);
+    expect(findEntry(p, 'zz')).toBe(-1);
+  });
+
+  test('splices entries out and in', () => {
+    const p = pack(['a', 'b', 'c']);
+    const b = nextEntry(p, 0);
+    const c = nextEntry(p, b);
+    expect(unpack(splice(p, b, c, ''))).toEqual(['a', 'c']);
+    expect(unpack(splice(p, b, b, encodeEntry('new')))).toEqual(['a', 'new', 'b', 'c']);
+    expect(unpack(splice(p, b, c, encodeEntry('B') + encodeEntry('B2')))).toEqual(['a', 'B', 'B2', 'c']);
+  });
+});
