@@ -1,8 +1,8 @@
 /**
  * The `save` parameter: pairs of "seconds changes" (Redis's save points).
- * Sluice has no RDB writer yet, so nothing reads them; they are kept and
- * reported as Redis keeps them, because clients, tools and Redis's own test
- * suite set and read the parameter (`save ""` before anything else).
+ * The save schedule (persistence/save-schedule.ts) starts a BGSAVE when
+ * one is reached; the text is kept and reported as Redis keeps it, because
+ * clients, tools and Redis's own test suite set and read the parameter.
  */
 
 export const SAVE_DEFAULT = '3600 1 300 100 60 10000';

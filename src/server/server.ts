@@ -9,7 +9,7 @@ import { loadUsersAtStartup } from './acl/config-users.js';
 import { clientInfoLine } from './commands/client-list.js';
 import { msSince } from '../core/latency.js';
 import { NOREPLICAS } from '../core/errors.js';
-import { DiscardReply } from '../core/reply-sinks.js';
+import { DiscardReply } from '../core/discard-reply.js';
 import { PropagationStream } from '../core/propagation.js';
 import type { HeldReply } from '../persistence/fsync.js';
 import type { PersistenceHost } from '../persistence/host.js';

@@ -1,8 +1,7 @@
-import type { Protocol, Reply } from '../protocol/reply.js';
+import type { Protocol, Reply } from '../../src/protocol/reply.js';
 
 /**
- * A reply as a value rather than bytes: what a script's `redis.call`
- * converts to Lua, and what a test inspects. Bulk strings are byte strings;
+ * A reply as a value rather than bytes, for a test to inspect. Bulk strings are byte strings;
  * RESP2 maps come as flat arrays, as a RESP2 client would see them.
  */
 export type Captured =
@@ -185,37 +184,4 @@ export class CaptureReply implements Reply {
   raw(b: Buffer): void {
     this.put(b.toString('latin1'));
   }
-}
-
-/**
- * A reply sink that drops everything but the error count: the AOF loader
- * replays commands whose replies nobody reads.
- */
-export class DiscardReply implements Reply {
-  proto: Protocol = 2;
-  errors = 0;
-  lastError = '';
-  lastErrorCounted = false;
-  ok(): void {}
-  simple(): void {}
-  error(message: string): void {
-    this.errors++;
-    this.lastError = message;
-  }
-  integer(): void {}
-  bulk(): void {}
-  bulkDashed(): void {}
-  bulkBuffer(): void {}
-  nullBulk(): void {}
-  nullArray(): void {}
-  array(): void {}
-  map(): void {}
-  set(): void {}
-  push(): void {}
-  double(): void {}
-  boolean(): void {}
-  verbatim(): void {}
-  bigNumber(): void {}
-  attribute(): void {}
-  raw(): void {}
 }
