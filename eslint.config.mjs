@@ -28,8 +28,12 @@ const ELEMENTS = {
   scripting: ['protocol', 'codecs', 'core'],
   // AOF, RDB, DUMP/RESTORE, MIGRATE.
   persistence: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'queues', 'scripting'],
+  // The browser console's page: runs in the browser, so it imports nothing of the server.
+  'console/web': [],
+  // The browser console's HTTP side: sessions, the JSON API, its commands run through a host the server provides.
+  console: ['protocol', 'core', 'console/web'],
   // Connections, the dispatcher, config, ACL, INFO: the composition root.
-  server: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'store/sort', 'queues', 'broker', 'scripting', 'persistence'],
+  server: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'store/sort', 'queues', 'broker', 'scripting', 'persistence', 'console'],
   // Tuning of V8 for the server process: a leaf that only main/ enters.
   runtime: [],
   // The sluice-server process: command line, start-up, daemon.

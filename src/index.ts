@@ -6,6 +6,8 @@ export interface StartOptions {
   port?: number;
   /** Addresses to listen on, as redis.conf's `bind`. Defaults to 127.0.0.1 and ::1. */
   bind?: string;
+  /** The browser console's port (config `console-port`); off when not given or 0. */
+  consolePort?: number;
   /** Any other redis.conf parameter Sluice implements, by its name. */
   config?: Record<string, string | number | boolean>;
   /** Log level (also settable as config.loglevel); embedded servers log warnings only unless told otherwise. */
@@ -17,6 +19,8 @@ export interface StartOptions {
 export interface RunningServer {
   /** The port actually bound. */
   port: number;
+  /** The console's address (http:// or https://), or null when it is off. */
+  consoleUrl: string | null;
   server: Server;
   close(): Promise<void>;
 }
@@ -26,6 +30,7 @@ export function configPairs(opts: StartOptions): [string, string][] {
   const pairs: [string, string][] = [];
   if (opts.port !== undefined) pairs.push(['port', String(opts.port)]);
   if (opts.bind !== undefined) pairs.push(['bind', opts.bind]);
+  if (opts.consolePort !== undefined) pairs.push(['console-port', String(opts.consolePort)]);
   for (const [name, value] of Object.entries(opts.config ?? {})) {
     pairs.push([name, typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value)]);
   }
@@ -53,7 +58,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     await server.close();
     throw e;
   }
-  return { port, server, close: () => server.close() };
+  return { port, consoleUrl: server.webConsole.url, server, close: () => server.close() };
 }
 
 export { Server };

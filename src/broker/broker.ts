@@ -1,5 +1,6 @@
 import { encodeTail, FrameArena, messageSize, pmessageSize, writeMessage, writePMessage, type Payload } from './messages.js';
 import { KeyspaceNotifier } from './notifications.js';
+import type { MessageCounts } from './message-counts.js';
 import { Registry, type Subscriber } from './registry.js';
 
 /** Counters for INFO and the Prometheus series. */
@@ -47,6 +48,8 @@ export class Broker<S extends Subscriber = Subscriber> {
   executing: S | null = null;
   /** Messages held for clients that were executing when they were published. */
   deferred: Map<S, Buffer[]> | null = null;
+  /** Messages by channel, pattern and shard channel, while a console shows their rates; null otherwise. */
+  counts: MessageCounts | null = null;
   /** Where messages are encoded, one arena per protocol so that a protocol's frames stay contiguous. */
   private readonly arenas = [new FrameArena(), new FrameArena()] as const;
 
@@ -62,14 +65,19 @@ export class Broker<S extends Subscriber = Subscriber> {
     const registry = this.registry;
     let receivers = 0;
     const subscribers = registry.channels.get(channel);
-    if (subscribers !== undefined) receivers = this.fanOut(subscribers, 'message', null, channel, message);
+    if (subscribers !== undefined) {
+      receivers = this.fanOut(subscribers, 'message', null, channel, message);
+      if (this.counts !== null) this.counts.add('channels', channel);
+    }
     if (registry.patterns.size !== 0) {
       const matching = registry.patternIndex.match(channel);
       if (matching.length !== 0) {
         const tail = encodeTail(channel, message);
         for (const pattern of matching) {
           const clients = registry.patterns.get(pattern);
-          if (clients !== undefined) receivers += this.fanOut(clients, 'pmessage', pattern, channel, tail);
+          if (clients === undefined) continue;
+          receivers += this.fanOut(clients, 'pmessage', pattern, channel, tail);
+          if (this.counts !== null) this.counts.add('patterns', pattern);
         }
       }
     }
@@ -82,6 +90,7 @@ export class Broker<S extends Subscriber = Subscriber> {
     const subscribers = this.registry.shardChannels.get(channel);
     if (subscribers === undefined) return 0;
     const receivers = this.fanOut(subscribers, 'smessage', null, channel, message);
+    if (this.counts !== null) this.counts.add('shardChannels', channel);
     this.stats.delivered += receivers;
     return receivers;
   }

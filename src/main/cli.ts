@@ -53,7 +53,8 @@ Examples:
   sluice-server                          (port 6379, data in ./data)
   sluice-server --port 7777 --dir /var/lib/sluice
   sluice-server /etc/sluice.conf --loglevel verbose
-  sluice-server --metrics-port 9121      (Prometheus metrics at /metrics)`;
+  sluice-server --metrics-port 9121      (Prometheus metrics at /metrics)
+  sluice-server --console-port 8080      (the browser console)`;
 }
 
 function writePidFile(server: Server): string | null {
@@ -124,6 +125,8 @@ function main(argv: string[]): void {
       if (portAsked === 0 && server.config.num('port') !== 0) server.log.notice(`Listening on port ${port}, picked for port 0`);
       const metrics = server.metrics.url;
       if (metrics !== null) server.log.notice(`Prometheus metrics at ${metrics}`);
+      const consoleUrl = server.webConsole.url;
+      if (consoleUrl !== null) server.log.notice(`Console at ${consoleUrl}`);
       server.persistence.ready.then(
         () => {
           promoteLoadedData();

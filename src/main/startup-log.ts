@@ -75,6 +75,8 @@ export function logListenFailure(server: Server, e: unknown): void {
   }
   server.log.warning(bindFailure(err) ?? `Warning: Could not create server TCP listening socket: ${(e as Error).message}`);
   const port = typeof err.port === 'number' && err.port > 0 ? err.port : config.num('port') || config.num('tls-port');
-  const kind = port === config.num('metrics-port') && port !== 0 ? 'metrics' : port === config.num('tls-port') ? 'tls' : 'tcp';
+  const kind = port === config.num('metrics-port') && port !== 0 ? 'metrics'
+    : port === config.num('console-port') && port !== 0 ? 'console'
+      : port === config.num('tls-port') ? 'tls' : 'tcp';
   server.log.warning(`Failed listening on port ${port} (${kind}), aborting.`);
 }

@@ -129,6 +129,11 @@ export class BlockingRegistry<C extends Blockable<C>> implements KeyWaiters {
     return n;
   }
 
+  /** Clients blocked on one key of a database (the console's Queues view). */
+  waitingOn(db: Database, key: string): number {
+    return this.waiting.get(db)?.get(key)?.size ?? 0;
+  }
+
   /** Blocked clients with a deadline (INFO clients_in_timeout_table). */
   get withTimeout(): number {
     return this.timed;

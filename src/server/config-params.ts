@@ -16,7 +16,7 @@ export type Support = 'honoured' | 'partial' | 'none';
 /**
  * Every configuration parameter of Redis 7.2 (its `standardConfig` table),
  * with Redis's names, aliases, types, defaults, limits and flags, plus
- * Sluice's own (metrics-port, log-format). This table is the one place a parameter is
+ * Sluice's own (metrics-port, console-port, log-format). This table is the one place a parameter is
  * declared: CONFIG GET/SET, the config file, the command line, CONFIG
  * REWRITE, redaction and docs/configuration.md (`npm run docs:config`) all
  * read it.
@@ -390,6 +390,8 @@ const MONITORING = section('Monitoring', [
   },
   // Sluice's own: the Prometheus endpoint (0 = off).
   int('metrics-port', 0n, 0n, 65535n, honoured("Sluice's own: the port of the Prometheus endpoint (0: off); CONFIG SET opens it on the new port, or closes it."), { sluiceOnly: true }),
+  // Sluice's own: the browser console (0 = off).
+  int('console-port', 0n, 0n, 65535n, honoured("Sluice's own: the port of the browser console (0: off), served on the bind addresses, over HTTPS when tls-port is set; CONFIG SET opens it on the new port, or closes it."), { sluiceOnly: true }),
 ]);
 
 /** Parameters that tune the compact encodings: the hash, set, sorted-set and stream ones shape Sluice's values as they shape Redis's; the list ones are stored and reported only. */

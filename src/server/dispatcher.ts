@@ -59,9 +59,10 @@ export class Dispatcher {
     const broker = this.server.broker;
     const outer = broker.executing;
     broker.executing = c;
-    const replyStart = c.out.mark();
+    // A client without a connection (the console's) replies into a sink that has no bytes to rewind.
+    const replyStart = c.conn === null ? 0 : c.conn.out.mark();
     this.process(c, argv);
-    if (c.replyOff || c.replySkip || c.replySkipNext) this.applyReplyMode(c, replyStart);
+    if (c.conn !== null && (c.replyOff || c.replySkip || c.replySkipNext)) this.applyReplyMode(c, replyStart);
     broker.executing = outer;
     if (this.server.keyspace.tracker !== null) this.server.tracking.afterCommand(c, argv);
     if (broker.deferred !== null) broker.releaseDeferred(c);

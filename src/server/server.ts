@@ -35,6 +35,8 @@ import { errorText } from '../core/log.js';
 import { bindFailure } from './listen-error.js';
 import { createLogger, type Logger, type LogFormat, type LogLevel } from './logger.js';
 import { Metrics } from './metrics.js';
+import { ConsoleEndpoint } from './console-host.js';
+import type { Reply } from '../protocol/reply.js';
 import { MemoryManager } from './memory/memory-manager.js';
 import { formatMonitorLine } from './monitor.js';
 import { OutputLimits } from './output-limits.js';
@@ -89,6 +91,8 @@ export class Server implements PersistenceHost<Client> {
   /** min-replicas-to-write is on: writes are refused (NOREPLICAS), there being no replicas. */
   replicasShort = false;
   readonly metrics: Metrics = new Metrics(this);
+  /** The browser console on console-port (off while it is 0). */
+  readonly webConsole: ConsoleEndpoint;
   readonly outputLimits = new OutputLimits(this);
   /** Client-side caching: who tracks which keys, and the invalidations they are sent. */
   readonly tracking: Tracking = new Tracking(this);
@@ -174,6 +178,7 @@ export class Server implements PersistenceHost<Client> {
       pubsubHardLimit: () => limits.pubsub.hard,
     });
     registerBrokerMetrics(this.metrics, this.broker, this);
+    this.webConsole = new ConsoleEndpoint(this);
     this.blocking = new BlockingRegistry<Client>(this.keyspace, {
       answer: (c, write) => {
         const mark = c.out.mark();
@@ -267,7 +272,7 @@ export class Server implements PersistenceHost<Client> {
    * after another when several come close together). Rejects when an
    * address cannot be bound, listening nowhere on TCP then.
    */
-  rebind(clients: boolean, metrics: boolean): Promise<void> {
+  rebind(clients: boolean, metrics: boolean, web = false): Promise<void> {
     const next = this.rebinding.catch(() => {}).then(async () => {
       if (clients) {
         const binds = this.bindAddresses();
@@ -278,6 +283,8 @@ export class Server implements PersistenceHost<Client> {
         if (tlsPort !== 0) await this.tlsListener.listen(binds, tlsPort, backlog, this.tlsSettings());
       }
       if (metrics) await this.listenMetrics();
+      // The console follows the bind addresses, and TLS, of the client ports.
+      if (clients || web) await this.listenConsole();
     });
     this.rebinding = next;
     return next;
@@ -290,6 +297,15 @@ export class Server implements PersistenceHost<Client> {
     if (port === 0) return;
     const plain = this.config.num('port') !== 0 || !this.tlsListener.active;
     await this.metrics.listen(plain ? this.listener.address : this.tlsListener.address, port);
+  }
+
+  /** The console on console-port (closed first; 0 leaves it closed): on the bind addresses, over TLS when tls-port is set. */
+  private async listenConsole(): Promise<void> {
+    await this.webConsole.close();
+    const port = this.config.num('console-port');
+    if (port === 0) return;
+    const tls = this.config.num('tls-port') !== 0 ? this.tlsSettings() : null;
+    await this.webConsole.listen(this.bindAddresses(), port, this.config.num('tcp-backlog'), tls);
   }
 
   private bindAddresses(): string[] {
@@ -342,6 +358,7 @@ export class Server implements PersistenceHost<Client> {
     }
     try {
       await this.listenMetrics();
+      await this.listenConsole();
     } catch (e) {
       await this.close();
       throw e;
@@ -462,6 +479,27 @@ export class Server implements PersistenceHost<Client> {
   /** The command a request names (PersistenceHost). */
   lookup(argv: string[]): Command | undefined {
     return this.dispatcher.lookup(argv);
+  }
+
+  /**
+   * A client with no connection for the console: it starts logged in as
+   * a new connection would (AUTH decides the rest), replies into `sink`,
+   * never blocks, and is in no client list: `peer` stands for the
+   * browser's address where the slow log and the ACL log show one.
+   */
+  consoleClient(peer: string, sink: Reply): Client {
+    const c = new Client(this, this.nextClientId++, null, sink, peer);
+    c.actsForNoUser = false;
+    c.setAuthenticated(this.acl.startsAuthenticated());
+    c.denyBlocking = true;
+    return c;
+  }
+
+  /** Runs a command for a client with no connection (the console's) as a turn of its own. */
+  runDetached(c: Client, argv: string[]): void {
+    this.startTurn();
+    this.dispatcher.run(c, argv);
+    if (this.toFlush.length === 0) this.endTurn();
   }
 
   /** A client with no connection whose replies go nowhere, which may not block (the AOF loader's). */
@@ -752,6 +790,7 @@ export class Server implements PersistenceHost<Client> {
       this.listener.close(),
       this.tlsListener.close(),
       this.metrics.close(),
+      this.webConsole.close(),
     ]).then(() => {
       this.log.flush?.();
     });

@@ -82,8 +82,9 @@ export class Acl implements UserEnv {
     }
     // Redis names the command being run in the entry's client info.
     c.lastCommand = fullName;
-    // Run by EXEC (which denies blocking while it runs the queue), AUTH is still in the transaction for Redis.
-    this.logDenial(c, 'auth', c.multi !== null || c.denyBlocking ? 'multi' : 'toplevel', command, username);
+    // Run by EXEC (which denies blocking while it runs the queue), AUTH is still in the transaction for Redis; the console's
+    // client, which has no connection, never blocks and logs in at the top level.
+    this.logDenial(c, 'auth', c.multi !== null || (c.denyBlocking && c.conn !== null) ? 'multi' : 'toplevel', command, username);
     return false;
   }
 

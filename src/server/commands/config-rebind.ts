@@ -7,6 +7,7 @@ const REBIND_FAILURE: ReadonlyMap<string, string> = new Map([
   ['bind', 'Failed to bind to specified addresses.'],
   ['tls-port', 'Unable to listen on this port. Check server logs.'],
   ['metrics-port', 'Unable to listen on this port. Check server logs.'],
+  ['console-port', 'Unable to listen on this port. Check server logs.'],
 ]);
 
 /** Whether a CONFIG SET of these names may make a listening server bind again (so their old values are kept). */
@@ -14,11 +15,12 @@ export function mayRebind(c: Client, names: readonly string[]): boolean {
   return c.server.listening && names.some((n) => REBIND_FAILURE.has(c.server.config.def(n)?.name ?? ''));
 }
 
-/** What a CONFIG SET makes listen again: the first parameter responsible (for the error), the client ports, the metrics endpoint. */
+/** What a CONFIG SET makes listen again: the first parameter responsible (for the error), the client ports, the metrics endpoint, the console. */
 export interface Rebinding {
   name: string;
   clients: boolean;
   metrics: boolean;
+  console: boolean;
 }
 
 /**
@@ -33,10 +35,12 @@ export function rebindingOf(c: Client, before: readonly [string, string][]): Reb
     const changed = config.settable(config.def(name)!) !== old;
     const clients = name === 'bind' || ((name === 'port' || name === 'tls-port') && changed);
     const metrics = name === 'metrics-port' && changed;
-    if (!clients && !metrics) continue;
-    rebinding ??= { name, clients: false, metrics: false };
+    const web = name === 'console-port' && changed;
+    if (!clients && !metrics && !web) continue;
+    rebinding ??= { name, clients: false, metrics: false, console: false };
     rebinding.clients ||= clients;
     rebinding.metrics ||= metrics;
+    rebinding.console ||= web;
   }
   return rebinding;
 }
@@ -56,7 +60,7 @@ export function valuesBefore(c: Client, names: readonly string[]): [string, stri
 }
 
 /**
- * Redis's apply step for port and bind (and Sluice's metrics-port), which Node can only do
+ * Redis's apply step for port and bind (and Sluice's metrics-port and console-port), which Node can only do
  * asynchronously: the client waits (as a blocked client) until the sockets
  * are bound, then gets OK; when they cannot be, every parameter of the call
  * gets its old value back, the server listens as before, and the client
@@ -65,14 +69,14 @@ export function valuesBefore(c: Client, names: readonly string[]): [string, stri
  */
 export function rebindThenReply(c: Client, rebinding: Rebinding, before: [string, string][]): void {
   const server = c.server;
-  const { name, clients, metrics } = rebinding;
-  const outcome = server.rebind(clients, metrics).then(
+  const { name, clients, metrics, console: web } = rebinding;
+  const outcome = server.rebind(clients, metrics, web).then(
     () => null,
     async (e: Error) => {
       server.log.warning(bindFailure(e) ?? `Warning: Could not create server TCP listening socket: ${e.message}`);
       server.log.warning(`Failed applying new configuration. Possibly related to new ${name} setting. Restoring previous settings.`);
       server.config.setMany(before, { startup: true });
-      await server.rebind(clients, metrics).catch((again: Error) => server.log.warning(`Failed applying restored failed CONFIG SET command: ${again.message}`));
+      await server.rebind(clients, metrics, web).catch((again: Error) => server.log.warning(`Failed applying restored failed CONFIG SET command: ${again.message}`));
       return `ERR CONFIG SET failed (possibly related to argument '${name}') - ${REBIND_FAILURE.get(name)}`;
     },
   );
