@@ -45,7 +45,7 @@ const STYLE = `
 header{display:flex;align-items:center;gap:16px;padding:8px 16px;background:#1d232b;color:#fff}
 header h1{font-size:16px;margin:0 8px 0 0;font-weight:600}header nav{display:flex;gap:4px;flex-wrap:wrap}
 header nav a{color:#cfd6de;text-decoration:none;padding:6px 10px;border-radius:4px}header nav a.on,header nav a:hover{background:#36404c;color:#fff}
-header .who{margin-left:auto;color:#cfd6de;font-size:13px}header button{margin-left:8px}
+header .who{margin-left:auto;color:#cfd6de;font-size:13px}header .who input{width:56px;padding:2px 4px}header button{margin-left:8px}
 main{padding:16px;max-width:1400px}
 h2{font-size:18px;margin:4px 0 12px}h3{font-size:15px;margin:16px 0 8px}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:8px;margin-bottom:16px}

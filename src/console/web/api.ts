@@ -19,11 +19,11 @@ export function setLoggedOutHandler(f: () => void): void {
   onLoggedOut = f;
 }
 
-async function answer<T>(res: Response): Promise<T> {
+async function answer<T>(res: Response, loggedIn = true): Promise<T> {
   const body = (await res.json()) as T | ApiError;
   if (!res.ok) {
     const e = body as ApiError;
-    if (res.status === 401) onLoggedOut();
+    if (res.status === 401 && loggedIn) onLoggedOut();
     throw new ApiFailure(res.status, e.error, e.denied === true);
   }
   return body as T;
@@ -36,11 +36,11 @@ export async function get<T>(path: string, params: Record<string, string | numbe
   return answer<T>(await fetch(`/api/${path}${qs === '' ? '' : `?${qs}`}`, { credentials: 'same-origin', cache: 'no-store' }));
 }
 
-/** A state-changing request: JSON, with the session's CSRF token. */
+/** A state-changing request: JSON, with the session's CSRF token. A refused login is no lost session. */
 export async function post<T>(path: string, body: unknown): Promise<T> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (csrf !== null) headers['x-sluice-csrf'] = csrf;
-  return answer<T>(await fetch(`/api/${path}`, { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify(body) }));
+  return answer<T>(await fetch(`/api/${path}`, { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify(body) }), path !== 'login');
 }
 
 export async function session(): Promise<SessionInfo> {

@@ -39,6 +39,7 @@ export function lineChart(title: string, series: Series[], format: (v: number) =
     const p = s.points[s.points.length - 1];
     return h('span', { class: `s${i % COLORS.length}` }, `${s.name}: ${p === undefined ? '–' : format(p[1])}`);
   });
-  const span = all.length > 1 ? `last ${Math.round((t1 - t0) / 60000)} min` : 'collecting…';
+  const secs = (t1 - t0) / 1000;
+  const span = all.length <= 1 ? 'collecting…' : secs < 90 ? `last ${Math.round(secs)} s` : `last ${Math.round(secs / 60)} min`;
   return h('div', null, h('div', { class: 'chart-title' }, `${title} (${span}) `, last), root);
 }

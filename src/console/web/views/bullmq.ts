@@ -83,7 +83,7 @@ export async function bullmq(ctx: ViewContext): Promise<void> {
     const list = await pagedTable<BullQueue>(ctx, 'bullmq', {}, ['Queue', ...STATES.map((s) => `#${s}`), 'Done/failed per min', ''], (q) =>
       h('tr', null,
         td(h('span', { class: 'mono' }, bytes(q.base)), q.paused ? [' ', h('span', { class: 'pill bad' }, 'paused')] : null),
-        STATES.map((s) => h('td', { class: 'num' }, h('a', { href: '#', onclick: (e: Event) => { e.preventDefault(); void jobs(ctx, q, s, side, drawQueues); } }, num(q.counts[s])))),
+        STATES.map((s) => h('td', { class: 'num' }, h('a', { href: '#', 'data-state': s, onclick: (e: Event) => { e.preventDefault(); void jobs(ctx, q, s, side, drawQueues); } }, num(q.counts[s])))),
         td(rate(q)),
         td(h('button', { type: 'button', class: 'plain', onclick: () => void act('bullmq/pause', { queue: q.base, pause: !q.paused, db: ctx.db }, out, drawQueues) }, q.paused ? 'Resume' : 'Pause'))));
     if (ctx.live()) fill(holder, list);
