@@ -799,6 +799,11 @@ export class Persistence<C extends Ctx> {
     this.unsubscribe = null;
   }
 
+  /** Whether the AOF's last write succeeded (INFO's aof_last_write_status). */
+  get lastWriteOk(): boolean {
+    return this.writer === null || this.writer.error === null;
+  }
+
   /** INFO persistence's AOF and loading fields, in Redis's order. */
   infoLines(): string[] {
     const rw = this.rewrite;
@@ -812,7 +817,7 @@ export class Persistence<C extends Ctx> {
       `aof_last_bgrewrite_status:${this.lastRewriteOk ? 'ok' : 'err'}`,
       `aof_rewrites:${this.rewrites}`,
       `aof_rewrites_consecutive_failures:${this.consecutiveFailures}`,
-      `aof_last_write_status:${w !== null && w.error !== null ? 'err' : 'ok'}`,
+      `aof_last_write_status:${this.lastWriteOk ? 'ok' : 'err'}`,
       // No child copies pages: a rewrite writes from the event loop, and there are no modules.
       'aof_last_cow_size:0',
       'module_fork_in_progress:0',

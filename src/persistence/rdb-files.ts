@@ -33,6 +33,11 @@ export class RdbFiles<C extends Ctx> {
   scheduled = false;
   /** The change counter when the last save began: INFO's rdb_changes_since_last_save counts from it. */
   private dirtyAtSave = 0;
+
+  /** Writes to the keyspace since the last save (INFO's rdb_changes_since_last_save). */
+  get changesSinceSave(): number {
+    return this.host.keyspace.dirty - this.dirtyAtSave;
+  }
   private dirtyAtBackground = 0;
   /** Unix seconds of the last BGSAVE attempt, for the retry delay after a failure. */
   private lastTry = 0;
@@ -326,7 +331,7 @@ export class RdbFiles<C extends Ctx> {
       `current_fork_perc:${(total === 0 ? 0 : (processed * 100) / total).toFixed(2)}`,
       `current_save_keys_processed:${processed}`,
       `current_save_keys_total:${total}`,
-      `rdb_changes_since_last_save:${this.host.keyspace.dirty - this.dirtyAtSave}`,
+      `rdb_changes_since_last_save:${this.changesSinceSave}`,
       `rdb_bgsave_in_progress:${bg === null ? 0 : 1}`,
       `rdb_last_save_time:${this.host.lastSave}`,
       `rdb_last_bgsave_status:${this.lastSaveOk ? 'ok' : 'err'}`,

@@ -390,6 +390,8 @@ const MONITORING = section('Monitoring', [
   },
   // Sluice's own: the Prometheus endpoint (0 = off).
   int('metrics-port', 0n, 0n, 65535n, honoured("Sluice's own: the port of the Prometheus endpoint (0: off); CONFIG SET opens it on the new port, or closes it."), { sluiceOnly: true }),
+  // Sluice's own: the streams and lists /metrics reports one by one.
+  text('metrics-keys', '', honoured("Sluice's own: glob patterns, separated by spaces, of the streams and lists whose lengths (and each stream group's pending entries, lag and consumers) /metrics reports, at most 500 keys; the cron finds them with a scan of 1000 keys a tick."), { sluiceOnly: true }),
   // Sluice's own: the browser console (0 = off).
   int('console-port', 0n, 0n, 65535n, honoured("Sluice's own: the port of the browser console (0: off), served on the bind addresses, over HTTPS when tls-port is set; CONFIG SET opens it on the new port, or closes it."), { sluiceOnly: true }),
 ]);

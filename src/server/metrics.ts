@@ -85,6 +85,7 @@ export class Metrics {
     this.perCommandCounters();
     new CommandLatency(this.registry, server);
     this.keyspaceGauges();
+    this.persistenceGauges();
     this.processGauges();
   }
 
@@ -154,6 +155,22 @@ export class Metrics {
       });
     perDb('sluice_db_keys', 'Keys in each database (expired keys not yet removed included, as Redis counts them)', (i) => server.keyspace.dbs[i].size);
     perDb('sluice_db_keys_expiring', 'Keys with a TTL in each database', (i) => server.keyspace.dbs[i].expires.size);
+  }
+
+  /** What an operator alerts on: a failed save or AOF write, a save long ago, a rewrite that does not end. */
+  private persistenceGauges(): void {
+    const server = this.server;
+    const rdb = () => server.persistence.rdb;
+    const flag = (b: boolean) => (b ? 1 : 0);
+    this.gauge('sluice_rdb_last_save_ok', '1 when the last RDB save (SAVE, BGSAVE, a save point) succeeded', () => flag(rdb().lastSaveOk));
+    this.gauge('sluice_rdb_last_save_timestamp_seconds', 'Unix time of the last successful RDB save (the start time before any)', () => server.lastSave);
+    this.gauge('sluice_rdb_last_save_age_seconds', 'Seconds since the last successful RDB save', () => Math.max(0, Math.floor(Date.now() / 1000) - server.lastSave));
+    this.gauge('sluice_rdb_changes_since_last_save', 'Writes to the dataset since the last RDB save', () => rdb().changesSinceSave);
+    this.gauge('sluice_rdb_save_in_progress', '1 while a background save runs', () => flag(rdb().background !== null));
+    this.gauge('sluice_aof_enabled', '1 when the AOF is on', () => flag(server.persistence.state !== 'off'));
+    this.gauge('sluice_aof_last_write_ok', '1 when the last write to the AOF succeeded', () => flag(server.persistence.lastWriteOk));
+    this.gauge('sluice_aof_rewrite_in_progress', '1 while an AOF rewrite runs', () => flag(server.persistence.rewrite !== null));
+    this.gauge('sluice_aof_last_rewrite_ok', '1 when the last AOF rewrite succeeded', () => flag(server.persistence.lastRewriteOk));
   }
 
   private processGauges(): void {

@@ -36,6 +36,7 @@ import { bindFailure } from './listen-error.js';
 import { createLogger, type Logger, type LogFormat, type LogLevel } from './logger.js';
 import { Metrics } from './metrics.js';
 import { ConsoleEndpoint } from './console-host.js';
+import { registerKeyMetrics, WatchedKeys } from './key-metrics.js';
 import type { Reply } from '../protocol/reply.js';
 import { MemoryManager } from './memory/memory-manager.js';
 import { formatMonitorLine } from './monitor.js';
@@ -91,6 +92,8 @@ export class Server implements PersistenceHost<Client> {
   /** min-replicas-to-write is on: writes are refused (NOREPLICAS), there being no replicas. */
   replicasShort = false;
   readonly metrics: Metrics = new Metrics(this);
+  /** The streams and lists /metrics reports (metrics-keys). */
+  readonly watchedKeys: WatchedKeys;
   /** The browser console on console-port (off while it is 0). */
   readonly webConsole: ConsoleEndpoint;
   readonly outputLimits = new OutputLimits(this);
@@ -144,6 +147,8 @@ export class Server implements PersistenceHost<Client> {
   /** The end-of-turn flush has already put off its fsync for one more read (see flushAll). */
   private readOnceMore = false;
   private cron: NodeJS.Timeout | null = null;
+  /** metrics-keys as last applied: a change restarts the scan. */
+  private watchedSpec = '';
   private turnHook: ((now: number) => number) | null = null;
   /** When the turn hook is due next (performance.now()); never while there is none. */
   private turnHookDue = Infinity;
@@ -169,6 +174,8 @@ export class Server implements PersistenceHost<Client> {
     const err = this.config.setMany(settings, { startup: true });
     if (err !== null) throw new Error(err.replace(/^ERR /, ''));
     this.keyspace = new Keyspace(this.config.num('databases'));
+    this.watchedKeys = new WatchedKeys(this.keyspace);
+    registerKeyMetrics(this.metrics.registry, this.watchedKeys);
     this.memory = new MemoryManager(this);
     // The parts below the server get what they need of it as narrow interfaces, never the server itself.
     const limits = this.outputLimits;
@@ -265,6 +272,11 @@ export class Server implements PersistenceHost<Client> {
     if (this.cron !== null) this.startCron();
     this.persistence.configChanged();
     this.memory.configure();
+    const watched = this.config.str('metrics-keys');
+    if (watched !== this.watchedSpec) {
+      this.watchedSpec = watched;
+      this.watchedKeys.configure(watched);
+    }
   }
 
   /**
@@ -396,6 +408,7 @@ export class Server implements PersistenceHost<Client> {
     this.expireCycle(Date.now() + Math.max(1, Math.floor(250 / this.config.num('hz'))));
     if (this.tracking.clients !== 0) this.tracking.limit();
     this.memory.cron();
+    this.watchedKeys.tick();
     const timeout = this.config.num('timeout');
     if (timeout > 0) {
       const limit = Date.now() - timeout * 1000;

@@ -11,12 +11,12 @@ import { CONFIG_ADDED_IN_7_2, CONFIG_HIDDEN_IN_7_2 } from '../helpers/redis-7.2-
  * (defaults, by its name and by its alias), except: those whose Sluice
  * default differs by design (bind, dir, port, save, aof-use-rdb-preamble,
  * loglevel: an embedded server logs warnings only), Sluice's own
- * (metrics-port, log-format), and what 7.2 added (config.test.ts states 7.2's values;
+ * (metrics-port, console-port, metrics-keys, log-format), and what 7.2 added (config.test.ts states 7.2's values;
  * redis-7.2-changes.ts lists them). Every test leaves the parameters it
  * changed at their defaults: the servers live for the whole block.
  */
 /** Sluice's own parameters, which Redis does not have. */
-const SLUICE_OWN = ['metrics-port', 'log-format'];
+const SLUICE_OWN = PARAMETERS.filter((p) => p.sluiceOnly).map((p) => p.name);
 const DIFFERENT_BY_DESIGN = new Set(['bind', 'dir', 'port', 'save', 'aof-use-rdb-preamble', 'loglevel', ...SLUICE_OWN]);
 const SHARED_NAMES = PARAMETERS.filter((p) => !DIFFERENT_BY_DESIGN.has(p.name) && p.since === undefined)
   .flatMap((p) => (p.alias ? [p.name, p.alias] : [p.name]));
@@ -26,7 +26,7 @@ const get = (name: string) => c('CONFIG', 'GET', name);
 const bad = (name: string, value: string) => fails('CONFIG', 'SET', name, value);
 
 /** The numeric parameters both servers have, whose CONFIG SET both treat alike (Sluice binds its port once). */
-const NUMERIC = PARAMETERS.filter((p) => p.min !== undefined && p.since === undefined && p.name !== 'port' && p.name !== 'metrics-port');
+const NUMERIC = PARAMETERS.filter((p) => p.min !== undefined && p.since === undefined && p.name !== 'port' && !p.sluiceOnly);
 
 /** One past each bound is refused with the same reason (an immutable parameter: refused as immutable by both). */
 const pastBounds = NUMERIC.flatMap((p) => {
@@ -56,7 +56,7 @@ const booleans = PARAMETERS.filter((p) => p.type === 'bool' && !p.immutable && p
   .flatMap((p) => [set(p.name, 'Yes'), get(p.name), set(p.name, 'NO'), get(p.name), set(p.name, p.default), bad(p.name, 'true')]);
 
 /** Every free-form string both servers have (TLS aside: Redis reloads its certificates), set and cleared. */
-const strings = PARAMETERS.filter((p) => p.type === 'string' && !p.immutable && !p.protected && p.since === undefined && !p.validate && !p.name.startsWith('tls-'))
+const strings = PARAMETERS.filter((p) => p.type === 'string' && !p.immutable && !p.protected && p.since === undefined && !p.validate && !p.name.startsWith('tls-') && !p.sluiceOnly)
   .flatMap((p) => [set(p.name, 'a value'), get(p.name), set(p.name, ''), get(p.name), set(p.name, p.default)]);
 
 /** Every name of every enum both servers have (loglevel aside: 7.2 added "nothing"), read back, and one name neither knows. */

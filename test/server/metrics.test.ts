@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import net from 'node:net';
 import tls from 'node:tls';
 import { describe, expect, test } from 'vitest';
@@ -274,3 +275,60 @@ test('with only a TLS port the endpoint listens on its address', async () => {
 async function waitUntil(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((resolve) => setTimeout(resolve, 10));
 }
+
+describe('Prometheus endpoint: what an operator alerts on', () => {
+  test('persistence: the last save and AOF write, changes since the save, a save or rewrite running', async () => {
+    const s = await withMetrics();
+    const c = await connect(s);
+    await c.call('SET', 'a', '1');
+    await c.call('SET', 'b', '2');
+    let text = await scrape(s);
+    expect(value(text, 'sluice_rdb_last_save_ok')).toBe(1);
+    expect(value(text, 'sluice_rdb_changes_since_last_save')).toBe(2);
+    expect(value(text, 'sluice_rdb_last_save_timestamp_seconds')).toBe(s.server.lastSave);
+    expect(value(text, 'sluice_rdb_last_save_age_seconds')).toBeGreaterThanOrEqual(0);
+    expect(value(text, 'sluice_rdb_save_in_progress')).toBe(0);
+    expect(value(text, 'sluice_aof_enabled')).toBe(0);
+    expect(value(text, 'sluice_aof_last_write_ok')).toBe(1);
+    expect(value(text, 'sluice_aof_rewrite_in_progress')).toBe(0);
+    expect(value(text, 'sluice_aof_last_rewrite_ok')).toBe(1);
+    await c.call('SAVE');
+    text = await scrape(s);
+    expect(value(text, 'sluice_rdb_changes_since_last_save')).toBe(0);
+  });
+
+  test('the streams and lists metrics-keys names: lengths, and each group\'s pending entries, lag and consumers', async () => {
+    const s = await sluice({ config: { 'metrics-port': await freePort(), 'metrics-keys': 'orders jobs:*' } });
+    const c = await connect(s);
+    for (let i = 1; i <= 5; i++) await c.call('XADD', 'orders', `${i}-0`, 'n', String(i));
+    await c.call('XGROUP', 'CREATE', 'orders', 'billing', '0');
+    await c.call('XREADGROUP', 'GROUP', 'billing', 'alice', 'COUNT', '2', 'STREAMS', 'orders', '>');
+    await c.call('RPUSH', 'jobs:mail', 'a', 'b', 'c');
+    await c.call('RPUSH', 'other', 'x');
+    // The patterns are matched by the cron's scan: a pass over a small keyspace takes a tick or two.
+    for (let i = 0; i < 100 && value(await scrape(s), 'sluice_list_length{db="0",key="jobs:mail"}') === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+    const text = await scrape(s);
+    expect(value(text, 'sluice_list_length{db="0",key="jobs:mail"}')).toBe(3);
+    expect(text).not.toContain('key="other"');
+    expect(value(text, 'sluice_stream_length{db="0",key="orders"}')).toBe(5);
+    expect(value(text, 'sluice_stream_group_pending{db="0",key="orders",group="billing"}')).toBe(2);
+    expect(value(text, 'sluice_stream_group_lag{db="0",key="orders",group="billing"}')).toBe(3);
+    expect(value(text, 'sluice_stream_group_consumers{db="0",key="orders",group="billing"}')).toBe(1);
+    expect(value(text, 'sluice_metrics_keys_truncated')).toBe(0);
+    await c.call('DEL', 'jobs:mail');
+    expect(await scrape(s)).not.toContain('key="jobs:mail"');
+  });
+
+  test('every series the Grafana dashboard in docs/ queries is served', async () => {
+    const s = await sluice({ config: { 'metrics-port': await freePort(), 'metrics-keys': 'orders jobs' } });
+    const c = await connect(s);
+    await c.call('XADD', 'orders', '1-0', 'n', '1');
+    await c.call('XGROUP', 'CREATE', 'orders', 'billing', '0');
+    await c.call('RPUSH', 'jobs', 'a');
+    const dashboard = readFileSync(path.join(import.meta.dirname, '../../docs/grafana-dashboard.json'), 'utf8');
+    const names = [...new Set(dashboard.match(/sluice_[a-z_]+/g))];
+    expect(names.length).toBeGreaterThan(25);
+    const served = new Set((await scrape(s)).split('\n').filter((l) => !l.startsWith('#')).map((l) => l.split(/[{ ]/)[0]));
+    expect(names.filter((n) => !served.has(n))).toEqual([]);
+  });
+});
