@@ -203,6 +203,11 @@ export class Console {
       this.host.release(client);
       throw new HttpError(401, str(reply).replace(/^WRONGPASS /, ''));
     }
+    // A user without a password is no secret a rebinding page lacks: such a login, like the automatic session, needs a trusted Host.
+    if (this.host.passwordless(client) && !trustedHost(req.headers.host)) {
+      this.host.release(client);
+      throw new HttpError(403, 'a user without a password logs in only at an IP address, localhost or this machine\'s name');
+    }
     const old = this.sessions.get(cookieValue(req.headers.cookie, COOKIE));
     if (old !== null) this.sessions.end(old.id);
     const s = this.sessions.create(client);

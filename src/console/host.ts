@@ -34,6 +34,8 @@ export interface ConsoleHost {
   call(c: ConsoleClient, argv: string[]): Captured;
   /** The name of the user the client acts as, or null when it has not logged in or its user is gone (ACL DELUSER, ACL LOAD). */
   user(c: ConsoleClient): string | null;
+  /** Whether the client's user logs in without a password (nopass): no secret stands behind such a session. */
+  passwordless(c: ConsoleClient): boolean;
   /** Lets go of what the client holds (WATCHed keys, a MULTI) when its session ends. */
   release(c: ConsoleClient): void;
   /** Whether a new connection has to log in (the default user has a password, or is off). */

@@ -31,6 +31,7 @@ function consoleHost(server: Server): ConsoleHost {
       const u = client(c).user;
       return client(c).authenticated && u.enabled && server.acl.users.get(u.name) === u ? u.name : null;
     },
+    passwordless: (c) => client(c).user.nopass,
     release: (c) => client(c).close(),
     authRequired: () => !server.acl.startsAuthenticated(),
     refuses: (addr) => protectedModeRefuses(server.config.bool('protected-mode'), server.acl.defaultUser.nopass, addr),

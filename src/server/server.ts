@@ -497,7 +497,7 @@ export class Server implements PersistenceHost<Client> {
   /**
    * A client with no connection for the console: it starts logged in as
    * a new connection would (AUTH decides the rest), replies into `sink`,
-   * never blocks, and is in no client list: `peer` stands for the
+   * never blocks, touches no key's LRU or LFU, and is in no client list: `peer` stands for the
    * browser's address where the slow log and the ACL log show one.
    */
   consoleClient(peer: string, sink: Reply): Client {
@@ -505,6 +505,8 @@ export class Server implements PersistenceHost<Client> {
     c.actsForNoUser = false;
     c.setAuthenticated(this.acl.startsAuthenticated());
     c.denyBlocking = true;
+    // As CLIENT NO-TOUCH: looking at keys does not change which ones eviction takes first.
+    c.noTouch = true;
     return c;
   }
 

@@ -69,6 +69,10 @@ describe('without a password', () => {
     expect(r.json).toMatchObject({ user: null, csrf: null });
     expect(r.headers['set-cookie']).toBeUndefined();
     expect((await c.get('/api/keys')).status).toBe(401);
+    // Nor by logging in: the default user needs no password.
+    const login = await c.post('/api/login', { username: 'default', password: 'x' }, { host: `evil.example:${port}`, origin: `http://evil.example:${port}` });
+    expect(login.status).toBe(403);
+    expect(login.headers['set-cookie']).toBeUndefined();
   });
 
   test('protected mode refuses a peer that is not on loopback, as on the RESP port', async () => {
