@@ -18,10 +18,26 @@ export function toBytes(s: string): Bytes {
   }
 }
 
-/** The byte string a Bytes value stands for; null when it is malformed. */
+/** A value shown in the page: its first `max` bytes (whole UTF-8 characters) and how many more it has. */
+export function clip(s: string, max = 4096): Bytes {
+  if (s.length <= max) return toBytes(s);
+  const more = s.length - max;
+  const head = Buffer.from(s.slice(0, max), 'latin1');
+  // A cut inside a UTF-8 character leaves up to three bytes of it: text stays text without them.
+  for (let drop = 0; drop < 4; drop++) {
+    try {
+      return { text: utf8.decode(head.subarray(0, head.length - drop)), more: more + drop };
+    } catch {
+      // Not text yet: try one byte shorter.
+    }
+  }
+  return { b64: head.toString('base64'), more };
+}
+
+/** The byte string a Bytes value stands for; null when it is malformed or was cut short. */
 export function fromBytes(b: unknown): string | null {
   if (typeof b === 'string') return Buffer.from(b, 'utf8').toString('latin1');
-  if (typeof b === 'object' && b !== null && typeof (b as { b64?: unknown }).b64 === 'string') {
+  if (typeof b === 'object' && b !== null && typeof (b as { b64?: unknown }).b64 === 'string' && !('more' in b)) {
     return Buffer.from((b as { b64: string }).b64, 'base64').toString('latin1');
   }
   return null;

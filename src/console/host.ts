@@ -43,6 +43,12 @@ export interface ConsoleHost {
   /** Whether protected mode refuses a peer at this address, as it refuses a RESP connection. */
   refuses(remoteAddress: string | undefined): boolean;
   sample(): ServerSample;
+  /**
+   * How many clients, channels, patterns and shard channels there are: the console
+   * runs CLIENT LIST and PUBSUB CHANNELS, whose replies grow with these,
+   * only while they are small enough for one ordinary command.
+   */
+  sizes(): { clients: number; channels: number; patterns: number; shardChannels: number };
   /** Clients blocked on the key, in the client's selected database. */
   blockedOn(c: ConsoleClient, key: string): number;
   /** Patterns with subscribers and how many each has: RESP has only PUBSUB NUMPAT's total. */

@@ -41,6 +41,10 @@ function consoleHost(server: Server): ConsoleHost {
       netOutput: server.stats.netOutputBytes,
       usedMemory: server.memory.used(),
     }),
+    sizes() {
+      const r = server.broker.registry;
+      return { clients: server.clients.size, channels: r.channels.size, patterns: r.patterns.size, shardChannels: r.shardChannels.size };
+    },
     blockedOn: (c, key) => server.blocking.waitingOn(client(c).db, key),
     *patterns() {
       for (const [name, subscribers] of server.broker.registry.patterns) yield [name, subscribers.size];

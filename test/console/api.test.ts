@@ -221,6 +221,29 @@ test('each type of value is read in bounded parts', async () => {
   expect((await c.get(`/api/key?k=${q('set')}`)).json.value.members.sort()).toEqual(['a', 'b']);
   expect((await c.get(`/api/key?k=${q('stream')}`)).json.value.entries).toEqual([{ id: '1-1', fields: [['f', 'v']] }]);
   expect((await c.get(`/api/key?k=${q('bin')}`)).json.value.value).toEqual({ b64: Buffer.from([0xff, 0x00, 0x41]).toString('base64') });
+  // An element is shown up to its first 4 KiB, whole characters, with what is left out.
+  await redis.rpush('big', 'é'.repeat(5000));
+  expect((await c.get(`/api/key?k=${q('big')}`)).json.value.items).toEqual([{ text: 'é'.repeat(2048), more: 10000 - 4096 }]);
+});
+
+test('more channels than one ordinary command should list are counted, not listed', async () => {
+  const { url, s } = await server();
+  const sub = new Redis({ port: s.port, host: '127.0.0.1' });
+  try {
+    await sub.subscribe(...Array.from({ length: 5001 }, (_, i) => `ch${i}`));
+    const c = new ConsoleSession(url);
+    await c.get('/api/session');
+    const calls = () => s.server.commands.get('pubsub')!.subcommands!.get('channels')!.stats.calls;
+    const before = calls();
+    const p = (await c.get('/api/pubsub')).json;
+    expect(calls()).toBe(before);
+    expect(p.channels).toEqual([]);
+    expect(p.channelsLeftOut).toBe(5001);
+    expect(p.denied.map((d: { what: string }) => d.what)).toEqual(['channels']);
+    expect(p.clients).toHaveLength(1);
+  } finally {
+    sub.disconnect();
+  }
 });
 
 test('streams, their groups, consumers, pending entries and ranges', async () => {

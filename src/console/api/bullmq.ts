@@ -1,4 +1,4 @@
-import { toBytes } from '../bytes.js';
+import { clip, toBytes } from '../bytes.js';
 import { arr, num, str, strOrNull } from '../replies.js';
 import type { Session } from '../session.js';
 import type { BullJob, BullJobSummary, BullQueue, BullState, Page } from '../web/types.js';
@@ -8,8 +8,9 @@ import { PAUSE, REMOVE_FAILED, RETRY_FAILED } from './bullmq-scripts.js';
 export const STATES: readonly BullState[] = ['wait', 'active', 'paused', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'];
 const LISTS = new Set<BullState>(['wait', 'active', 'paused']);
 const JOBS_PAGE = 50;
-/** A job field's value is cut to this much for the page (data can be large). */
-const FIELD_BYTES = 256 * 1024;
+/** A job field's value is cut to this much for the page (data can be large); a reason in a listing, to less. */
+const FIELD_BYTES = 64 * 1024;
+const REASON_BYTES = 1024;
 const LOG_LINES = 100;
 
 /**
@@ -55,12 +56,12 @@ export async function bullJobs(s: Session, base: string, stateName: string | nul
     ).map(strOrNull);
     jobs.push({
       id: toBytes(id),
-      name: toBytes(name ?? ''),
+      name: clip(name ?? '', REASON_BYTES),
       timestamp: timestamp === null ? null : Number(timestamp),
       finishedOn: finishedOn === null ? null : Number(finishedOn),
       attemptsMade: Number(atm ?? 0),
-      failedReason: failedReason === null ? null : toBytes(failedReason),
-      progress: progress === null ? null : toBytes(progress),
+      failedReason: failedReason === null ? null : clip(failedReason, REASON_BYTES),
+      progress: progress === null ? null : clip(progress, REASON_BYTES),
     });
   }
   return { total, jobs };
@@ -73,12 +74,11 @@ export async function bullJob(s: Session, base: string, id: string, db: number):
   const names = arr(await s.call('HKEYS', jobKey)).map(str).sort();
   const fields: BullJob['fields'] = [];
   for (const f of names) {
-    const v = str(await s.call('HGET', jobKey, f));
-    fields.push([toBytes(f), toBytes(v.length > FIELD_BYTES ? v.slice(0, FIELD_BYTES) : v)]);
+    fields.push([toBytes(f), clip(str(await s.call('HGET', jobKey, f)), FIELD_BYTES)]);
   }
   const logKey = `${jobKey}:logs`;
   const logCount = num(await s.call('LLEN', logKey));
-  const logs = arr(await s.call('LRANGE', logKey, String(-LOG_LINES), '-1')).map((l) => toBytes(str(l)));
+  const logs = arr(await s.call('LRANGE', logKey, String(-LOG_LINES), '-1')).map((l) => clip(str(l)));
   return { id: toBytes(id), fields, logs, logCount };
 }
 

@@ -37,6 +37,19 @@ export async function optional<T>(denied: Denied[], what: string, part: () => Pr
   }
 }
 
+/**
+ * The most clients or channels a listing asks for whole (CLIENT LIST,
+ * PUBSUB CHANNELS): beyond it one such command's reply would hold the
+ * server up for milliseconds, and the view says what it left out instead.
+ */
+export const MAX_WHOLE_LISTING = 5000;
+
+/** A part left out for its size, said as the view says what the ACL refused. */
+export function tooMany(denied: Denied[], what: string, n: number): null {
+  denied.push({ what, error: `${n} of them: more than the console lists at once (${MAX_WHOLE_LISTING})` });
+  return null;
+}
+
 /** A cursor from a query: SCAN's cursors are unsigned decimal numbers. */
 export function cursorParam(q: URLSearchParams): string {
   const c = q.get('cursor') ?? '0';

@@ -1,4 +1,4 @@
-import { toBytes } from '../bytes.js';
+import { clip, toBytes } from '../bytes.js';
 import { ReplyError, arr, num, str, strOrNull } from '../replies.js';
 import type { Session } from '../session.js';
 import type { Denied, KeyDetail, KeySummary, KeyValue, Page } from '../web/types.js';
@@ -66,7 +66,7 @@ async function read(s: Session, k: string, type: string, offset: number, cursor:
     }
     case 'list': {
       const length = num(await s.call('LLEN', k));
-      const items = arr(await s.call('LRANGE', k, String(offset), end)).map((v) => toBytes(str(v)));
+      const items = arr(await s.call('LRANGE', k, String(offset), end)).map((v) => clip(str(v)));
       return { type: 'list', length, offset, items };
     }
     case 'hash': {
@@ -74,19 +74,19 @@ async function read(s: Session, k: string, type: string, offset: number, cursor:
       const [next, flat] = arr(await s.call('HSCAN', k, cursor, 'COUNT', String(ITEMS)));
       const f = arr(flat);
       const pairs: [ReturnType<typeof toBytes>, ReturnType<typeof toBytes>][] = [];
-      for (let i = 0; i + 1 < f.length; i += 2) pairs.push([toBytes(str(f[i])), toBytes(str(f[i + 1]))]);
+      for (let i = 0; i + 1 < f.length; i += 2) pairs.push([clip(str(f[i])), clip(str(f[i + 1]))]);
       return { type: 'hash', length, cursor: str(next), pairs };
     }
     case 'set': {
       const length = num(await s.call('SCARD', k));
       const [next, members] = arr(await s.call('SSCAN', k, cursor, 'COUNT', String(ITEMS)));
-      return { type: 'set', length, cursor: str(next), members: arr(members).map((m) => toBytes(str(m))) };
+      return { type: 'set', length, cursor: str(next), members: arr(members).map((m) => clip(str(m))) };
     }
     case 'zset': {
       const length = num(await s.call('ZCARD', k));
       const members = arr(await s.call('ZRANGE', k, String(offset), end, 'WITHSCORES')).map((pair): [ReturnType<typeof toBytes>, string] => {
         const [m, score] = arr(pair);
-        return [toBytes(str(m)), str(score)];
+        return [clip(str(m)), str(score)];
       });
       return { type: 'zset', length, offset, members };
     }

@@ -3,7 +3,7 @@ import type { ConsoleHost } from '../host.js';
 import { arr, num, str } from '../replies.js';
 import type { Session } from '../session.js';
 import type { Denied, NameCount, Pubsub, PubsubClient } from '../web/types.js';
-import { clientLines, optional } from './common.js';
+import { clientLines, MAX_WHOLE_LISTING, optional, tooMany } from './common.js';
 
 /** Channels listed at most; PUBSUB NUMSUB is asked about them this many at a time. */
 const MAX_CHANNELS = 1000;
@@ -34,18 +34,21 @@ async function withCounts(s: Session, numsub: string, names: string[], messages:
 export async function pubsub(s: Session, host: ConsoleHost): Promise<Pubsub> {
   const denied: Denied[] = [];
   const counts = host.countMessages(true);
-  const allChannels = arr(await s.call('PUBSUB', 'CHANNELS')).map(str).sort();
+  const sizes = host.sizes();
+  const allChannels = sizes.channels > MAX_WHOLE_LISTING ? (tooMany(denied, 'channels', sizes.channels), [])
+    : arr(await s.call('PUBSUB', 'CHANNELS')).map(str).sort();
   const channels = await withCounts(s, 'NUMSUB', allChannels.slice(0, MAX_CHANNELS), counts?.channels);
-  const shardNames = arr(await s.call('PUBSUB', 'SHARDCHANNELS')).map(str).sort().slice(0, MAX_CHANNELS);
+  const shardNames = sizes.shardChannels > MAX_WHOLE_LISTING ? (tooMany(denied, 'shard channels', sizes.shardChannels), [])
+    : arr(await s.call('PUBSUB', 'SHARDCHANNELS')).map(str).sort().slice(0, MAX_CHANNELS);
   const shardChannels = await withCounts(s, 'SHARDNUMSUB', shardNames, counts?.shardChannels);
-  const patterns = await optional(denied, 'patterns', async () => {
+  const patterns = sizes.patterns > MAX_WHOLE_LISTING ? tooMany(denied, 'patterns', sizes.patterns) : await optional(denied, 'patterns', async () => {
     await s.call('PUBSUB', 'NUMPAT');
     return [...host.patterns()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .slice(0, MAX_CHANNELS)
       .map(([name, subscribers]): NameCount => ({ name: toBytes(name), subscribers, messages: counts?.patterns.get(name) ?? 0 }));
   });
-  const clients = await optional(denied, 'subscribed clients', async () =>
+  const clients = sizes.clients > MAX_WHOLE_LISTING ? tooMany(denied, 'subscribed clients', sizes.clients) : await optional(denied, 'subscribed clients', async () =>
     clientLines(str(await s.call('CLIENT', 'LIST', 'TYPE', 'pubsub'))).map((f): PubsubClient => ({
       id: f.get('id') ?? '',
       addr: f.get('addr') ?? '',
@@ -58,5 +61,6 @@ export async function pubsub(s: Session, host: ConsoleHost): Promise<Pubsub> {
       idle: Number(f.get('idle') ?? 0),
     })),
   );
-  return { channels, channelsLeftOut: Math.max(0, allChannels.length - MAX_CHANNELS), patterns, shardChannels, clients, denied, t: Date.now() };
+  const channelsLeftOut = Math.max(0, sizes.channels - channels.length);
+  return { channels, channelsLeftOut, patterns, shardChannels, clients, denied, t: Date.now() };
 }

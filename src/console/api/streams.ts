@@ -1,5 +1,5 @@
 import type { Captured } from '../../core/reply-sinks.js';
-import { toBytes } from '../bytes.js';
+import { clip, toBytes } from '../bytes.js';
 import { arr, map, num, str } from '../replies.js';
 import type { Session } from '../session.js';
 import type { ConsumerInfo, Denied, GroupInfo, Page, PendingEntry, StreamDetail, StreamEntry, StreamSummary } from '../web/types.js';
@@ -14,7 +14,7 @@ export function entry(e: Captured): StreamEntry {
   const [id, fields] = arr(e);
   const flat = arr(fields);
   const pairs: [ReturnType<typeof toBytes>, ReturnType<typeof toBytes>][] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([toBytes(str(flat[i])), toBytes(str(flat[i + 1]))]);
+  for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([clip(str(flat[i])), clip(str(flat[i + 1]))]);
   return { id: str(id), fields: pairs };
 }
 

@@ -34,9 +34,10 @@ export function fill(el: Element, ...children: Child[]): void {
   append(el, children);
 }
 
-/** The bytes a Bytes value stands for. */
+/** The bytes a Bytes value stands for (of a value cut short, those shown). */
 export function bytesOf(b: Bytes): Uint8Array {
   if (typeof b === 'string') return new TextEncoder().encode(b);
+  if ('text' in b) return new TextEncoder().encode(b.text);
   const bin = atob(b.b64);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -53,20 +54,19 @@ export function queryBytes(b: Bytes): string {
 /** Bytes as redis-cli would quote the ones that are not text: \xNN. */
 export function escaped(b: Bytes): string {
   if (typeof b === 'string') return b;
+  if ('text' in b) return b.text;
   let s = '';
   for (const x of bytesOf(b)) s += x >= 0x20 && x < 0x7f && x !== 0x5c ? String.fromCharCode(x) : x === 0x5c ? '\\\\' : `\\x${x.toString(16).padStart(2, '0')}`;
   return s;
 }
 
-/** A byte string shown as text; binary ones escaped and marked. */
+/** A byte string shown as text; binary ones escaped and marked; one cut short says how much more it holds. */
 export function bytes(b: Bytes | null): Node {
   if (b === null) return h('span', { class: 'muted' }, '(nil)');
   if (typeof b === 'string') return document.createTextNode(b);
-  return h('span', { class: 'bin', title: 'not UTF-8: bytes shown as \\xNN' }, escaped(b));
-}
-
-export function sameBytes(a: Bytes, b: Bytes): boolean {
-  return escaped(a) === escaped(b) && typeof a === typeof b;
+  const shown = 'text' in b ? document.createTextNode(b.text) : h('span', { class: 'bin', title: 'not UTF-8: bytes shown as \\xNN' }, escaped(b));
+  if (b.more === undefined) return shown;
+  return h('span', null, shown, h('span', { class: 'muted' }, ` … ${size(b.more)} more`));
 }
 
 export function num(n: number | null | undefined): string {

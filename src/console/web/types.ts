@@ -3,8 +3,12 @@
  * side and the page (types only: nothing here runs).
  */
 
-/** A byte string: text when its bytes are valid UTF-8, else the bytes in base64. */
-export type Bytes = string | { b64: string };
+/**
+ * A byte string: text when its bytes are valid UTF-8, else the bytes in
+ * base64. A value cut short for the page (never a key: keys go back to the
+ * server whole) says how many bytes were left out.
+ */
+export type Bytes = string | { b64: string; more?: number } | { text: string; more: number };
 
 export interface SessionInfo {
   /** Logged in: the user's name; null when a login is needed. */
