@@ -73,26 +73,52 @@ function consoleHost(server: Server): ConsoleHost {
 export class ConsoleEndpoint {
   readonly console: Console;
   private servers: (http.Server | https.Server)[] = [];
-  private secure = false;
+  /** The TLS settings served with; null over plain HTTP. */
+  private tls: TlsSettings | null = null;
 
   constructor(private readonly server: Server) {
     this.console = new Console(consoleHost(server), SLUICE_VERSION);
   }
 
   async listen(binds: readonly string[], port: number, backlog: number, tls: TlsSettings | null): Promise<void> {
-    const handle = tls?.clientAuth === 'optional' ? refusingBadCertificates(this.console.handle) : this.console.handle;
     const create = () => {
       const srv = tls === null
-        ? http.createServer(handle)
-        : https.createServer({ ...tls.context, requestCert: tls.clientAuth !== 'no', rejectUnauthorized: tls.clientAuth === 'yes' }, handle);
+        ? http.createServer(this.handle)
+        : https.createServer({ ...tls.context, requestCert: tls.clientAuth !== 'no', rejectUnauthorized: tls.clientAuth === 'yes' }, this.handle);
       srv.on('clientError', (_e, socket: net.Socket) => socket.destroy());
       return srv;
     };
     const [servers] = await listenOnEach(binds, port, backlog, create, (e) => this.server.log.warning(bindFailure(e) ?? String(e)));
     if (servers.length === 0) throw new Error(`could not bind to any of: ${binds.join(' ')}`);
     this.servers = servers;
-    this.secure = tls !== null;
+    this.tls = tls;
     this.console.start();
+  }
+
+  /** A changed tls-* parameter: connections made from now on get the new certificates and client-certificate rule, as on the TLS port. */
+  reload(tls: TlsSettings): void {
+    if (this.tls === null) return;
+    this.tls = tls;
+    for (const srv of this.servers as https.Server[]) {
+      srv.setSecureContext(tls.context);
+      const s = srv as https.Server & { requestCert: boolean; rejectUnauthorized: boolean };
+      s.requestCert = tls.clientAuth !== 'no';
+      s.rejectUnauthorized = tls.clientAuth === 'yes';
+    }
+  }
+
+  /** Over TLS with tls-auth-clients optional, a certificate need not be given, but one that is given must be valid. */
+  private readonly handle: http.RequestListener = (req, res) => {
+    if (this.tls?.clientAuth === 'optional' && badCertificate(req.socket as TLSSocket)) {
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('Client certificate refused\n');
+      return;
+    }
+    this.console.handle(req, res);
+  };
+
+  /** Whether it is served over TLS. */
+  get secure(): boolean {
+    return this.tls !== null && this.servers.length !== 0;
   }
 
   /** The bound port, or null when the console is off. */
@@ -106,7 +132,7 @@ export class ConsoleEndpoint {
     const addr = this.servers[0]?.address();
     if (!addr || typeof addr !== 'object') return null;
     const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-    return `${this.secure ? 'https' : 'http'}://${host}:${addr.port}/`;
+    return `${this.tls !== null ? 'https' : 'http'}://${host}:${addr.port}/`;
   }
 
   async close(): Promise<void> {
@@ -119,15 +145,7 @@ export class ConsoleEndpoint {
   }
 }
 
-/** tls-auth-clients optional: a certificate need not be given, but one that is given must be valid. */
-function refusingBadCertificates(handle: http.RequestListener): http.RequestListener {
-  return (req, res) => {
-    const socket = req.socket as TLSSocket;
-    const cert = socket.getPeerCertificate?.();
-    if (!socket.authorized && cert !== undefined && cert !== null && Object.keys(cert).length !== 0) {
-      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('Client certificate refused\n');
-      return;
-    }
-    handle(req, res);
-  };
+function badCertificate(socket: TLSSocket): boolean {
+  const cert = socket.getPeerCertificate();
+  return !socket.authorized && cert !== null && Object.keys(cert).length !== 0;
 }

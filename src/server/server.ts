@@ -250,8 +250,12 @@ export class Server implements PersistenceHost<Client> {
     this.config.onChange = (name) => {
       if (name === 'requirepass') this.acl.requirePass(this.config.str('requirepass'));
       this.applyConfig();
-      if (name === 'tls-auth-clients') this.tlsListener.setClientAuth(this.config.str(name) as ClientAuth);
-      else if (name.startsWith('tls-') && name !== 'tls-port') this.reloadTls();
+      if (name === 'tls-auth-clients') {
+        this.tlsListener.setClientAuth(this.config.str(name) as ClientAuth);
+        if (this.webConsole.secure) this.webConsole.reload(this.tlsSettings());
+      } else if (name.startsWith('tls-') && name !== 'tls-port') {
+        this.reloadTls();
+      }
     };
   }
 
@@ -341,6 +345,7 @@ export class Server implements PersistenceHost<Client> {
   /** A tls-* parameter changed: connections made from now on use the new context (Redis's applyTlsCfg). */
   private reloadTls(): void {
     if (this.tlsListener.active) this.tlsListener.reload(this.tlsSettings());
+    if (this.webConsole.secure) this.webConsole.reload(this.tlsSettings());
   }
 
   /**

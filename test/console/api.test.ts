@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import tls from 'node:tls';
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -371,6 +372,20 @@ test('over TLS when tls-port is set, with the server certificate', async () => {
       expect(r.json.user).toBe('default');
       expect(r.headers['set-cookie']![0]).toMatch(/; Secure/);
       await expect(request(`http://127.0.0.1:${consolePort}/api/session`)).rejects.toThrow();
+      // New certificates, as the TLS port takes them, serve the console's next connections.
+      const subject = () => new Promise<string>((resolve, reject) => {
+        const socket = tls.connect({ host: '127.0.0.1', port: consolePort, ca: readFileSync(certs.caCert), checkServerIdentity: () => undefined }, () => {
+          resolve(socket.getPeerCertificate().subject.CN);
+          socket.destroy();
+        });
+        socket.once('error', reject);
+      });
+      const before = await subject();
+      const redis = new Redis({ port: s.port, host: '127.0.0.1' });
+      expect(await redis.config('SET', 'tls-cert-file', certs.server2Cert, 'tls-key-file', certs.server2Key)).toBe('OK');
+      redis.disconnect();
+      expect(await subject()).toBe('reloaded');
+      expect(before).not.toBe('reloaded');
     } finally {
       await s.close();
     }
