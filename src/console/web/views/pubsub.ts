@@ -1,5 +1,5 @@
 import { get } from '../api.js';
-import { bytes, deniedNotes, duration, escaped, fill, h, num, table, td, tdNum } from '../dom.js';
+import { bytes, deniedNotes, duration, escaped, fill, h, table, td, tdNum } from '../dom.js';
 import type { NameCount, Pubsub } from '../types.js';
 import type { ViewContext } from '../view.js';
 
@@ -39,7 +39,7 @@ export async function pubsub(ctx: ViewContext): Promise<void> {
         : table(
           ['#Id', 'Address', 'Name', 'User', '#Channels', '#Patterns', '#Shard channels', 'Age', 'Idle'],
           p.clients.map((c) => h('tr', null, tdNum(Number(c.id)), td(c.addr), td(c.name), td(c.user), tdNum(c.sub), tdNum(c.psub), tdNum(c.ssub), td(duration(c.age)), td(duration(c.idle))))),
-      h('p', { class: 'muted' }, `Message counts start when the console first shows this view; ${num(p.channels.length)} channels listed.`),
+      h('p', { class: 'muted' }, 'Message counts start when the console first shows this view.'),
     );
     const counts = new Map<string, number>();
     for (const [kind, list] of [['c', p.channels], ['p', p.patterns ?? []], ['s', p.shardChannels]] as const) {
