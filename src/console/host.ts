@@ -1,5 +1,5 @@
 import type { Log } from '../core/log.js';
-import type { Captured } from '../core/reply-sinks.js';
+import type { Captured } from '../core/capture-reply.js';
 
 /** A client of the server's command path that a console session's commands run as; the console only hands it back. */
 export interface ConsoleClient {

@@ -1,4 +1,4 @@
-import type { Captured, CapturedError } from '../core/reply-sinks.js';
+import type { Captured, CapturedError } from '../core/capture-reply.js';
 
 /** An error reply to one of the console's commands; `denied` when the ACL refused it (NOPERM). */
 export class ReplyError extends Error {

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Captured } from '../core/reply-sinks.js';
+import type { Captured } from '../core/capture-reply.js';
 import type { ConsoleClient, ConsoleHost } from './host.js';
 import { checked } from './replies.js';
 

@@ -5,7 +5,7 @@ import type { TLSSocket } from 'node:tls';
 import { MessageCounts } from '../broker/message-counts.js';
 import { Console } from '../console/console.js';
 import type { ConsoleClient, ConsoleHost } from '../console/host.js';
-import { CaptureReply } from '../core/reply-sinks.js';
+import { CaptureReply } from '../core/capture-reply.js';
 import { protectedModeRefuses } from './acl/protected-mode.js';
 import type { Client } from './client.js';
 import { closeAll, listenOnEach } from './listener.js';

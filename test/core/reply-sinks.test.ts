@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { DiscardReply } from '../../src/core/discard-reply.js';
-import { CaptureReply } from '../helpers/capture-reply.js';
+import { CaptureReply } from '../../src/core/capture-reply.js';
 import { Client } from '../../src/server/client.js';
 import { Server } from '../../src/server/server.js';
 import { LogCapture } from '../helpers/log-capture.js';

@@ -1,4 +1,4 @@
-import type { Captured } from '../../core/reply-sinks.js';
+import type { Captured } from '../../core/capture-reply.js';
 import { clip, toBytes } from '../bytes.js';
 import { arr, map, num, str } from '../replies.js';
 import type { Session } from '../session.js';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Ctx } from '../../../src/core/context.js';
 import { CommandError } from '../../../src/core/errors.js';
-import { CaptureReply, type Captured } from '../../helpers/capture-reply.js';
+import { CaptureReply, type Captured } from '../../../src/core/capture-reply.js';
 import { Keyspace } from '../../../src/keyspace/keyspace.js';
 import { StreamValue } from '../../../src/queues/stream/stream-value.js';
 import { xack, xpending } from '../../../src/queues/stream/xack.js';

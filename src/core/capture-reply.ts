@@ -1,7 +1,8 @@
-import type { Protocol, Reply } from '../../src/protocol/reply.js';
+import type { Protocol, Reply } from '../protocol/reply.js';
 
 /**
- * A reply as a value rather than bytes, for a test to inspect. Bulk strings are byte strings;
+ * A reply as a value rather than bytes: what the console's commands answer
+ * and what a test inspects. Bulk strings are byte strings;
  * RESP2 maps come as flat arrays, as a RESP2 client would see them.
  */
 export type Captured =
