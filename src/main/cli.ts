@@ -10,7 +10,7 @@ import type { Server } from '../server/server.js';
 import { newServer, startupSettings } from './startup.js';
 import { runsServer, whenLauncherGone } from '../runtime/relaunch.js';
 import { REDIS_VERSION, SLUICE_VERSION } from '../server/version.js';
-import { shaped } from '../server/logger.js';
+import { signalShutdown } from '../server/shutdown.js';
 import { logListenFailure, logMode, logReady, logRuntime, logStarting } from './startup-log.js';
 import { promoteWholePages } from '../runtime/page-promotion.js';
 import { sweepOnMainThread } from '../runtime/sweeping.js';
@@ -147,22 +147,9 @@ function main(argv: string[]): void {
     },
   );
   let stopping = false;
-  /**
-   * `signal`: null for SHUTDOWN, whose handler has made the final save;
-   * `why`, when the stop comes from elsewhere than a signal, logged in place of Redis's signal handler line.
-   */
-  const stop = (signal: string | null, why?: string) => {
+  /** The exit, once SHUTDOWN or a signal's shutdown (the cron's, see signalShutdown) has made the final save. */
+  const stop = () => {
     if (stopping) return;
-    if (signal !== null) {
-      if (why !== undefined) server.log.warning(why);
-      else server.log.warning(shaped('signal'), server.loading ? 'Received shutdown signal during loading, scheduling shutdown.' : `Received ${signal} scheduling shutdown...`);
-      server.log.notice('User requested shutdown...');
-      // A signal shuts down as SHUTDOWN without arguments would; a failed final save keeps the server up, as in Redis.
-      if (!server.persistence.finalSave({ save: false, nosave: false, force: false })) {
-        server.log.warning(`${signal} received but errors trying to shut down the server, check the logs for more information`);
-        return;
-      }
-    }
     stopping = true;
     setTimeout(() => {
       server.log.warning('Shutdown took too long, exiting anyway');
@@ -177,10 +164,15 @@ function main(argv: string[]): void {
       exitWhenLogged(server, 0);
     });
   };
-  server.onShutdown = () => stop(null);
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-  whenLauncherGone(() => stop('SIGTERM', 'The process that started this server is gone, scheduling shutdown...'));
+  /** `why`, when the stop comes from elsewhere than a signal, logged in place of Redis's signal handler line. */
+  const onSignal = (signal: 'SIGTERM' | 'SIGINT', why?: string) => {
+    if (stopping) return;
+    if (signalShutdown(server, signal, why) === 'insist') exitWhenLogged(server, 1);
+  };
+  server.onShutdown = stop;
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  whenLauncherGone(() => onSignal('SIGTERM', 'The process that started this server is gone, scheduling shutdown...'));
 }
 
 function removePidFile(file: string): void {

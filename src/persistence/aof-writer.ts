@@ -10,6 +10,8 @@ export type FsyncPolicy = 'always' | 'everysec' | 'no';
 /** Redis waits this long (s) for a background fsync before writing anyway (everysec). */
 const MAX_POSTPONE_SEC = 2;
 
+const STALL = new Int32Array(new SharedArrayBuffer(4));
+
 /** What the writer reports to the server's log. */
 export interface WriterLog {
   warning(msg: string): void;
@@ -74,6 +76,8 @@ export class AofWriter {
   latency: LatencySink = NO_LATENCY;
   /** Whether a BGSAVE or AOF rewrite runs (Redis: a child is active), which names a slow write's kind. */
   inBackground: () => boolean = () => false;
+  /** Microseconds to stall before each write (DEBUG AOF-FLUSH-SLEEP), so tests can catch a reply racing its write. */
+  flushSleep: () => number = () => 0;
   private lastTimestamp = 0;
   private lastErrorLog = 0;
 
@@ -158,6 +162,8 @@ export class AofWriter {
       );
     }
     this.postponedSince = 0;
+    const sleep = this.flushSleep();
+    if (sleep > 0) Atomics.wait(STALL, 0, 0, sleep / 1000);
     if (!this.writeOut(nowSec)) return false;
     if (this.policy === 'always') return this.fsyncNow(nowSec);
     if (this.policy === 'everysec' && nowSec > this.lastFsyncSec) this.backgroundFsync(nowSec);

@@ -73,6 +73,8 @@ export class Persistence<C extends Ctx> {
   private afterManifest: (() => void)[] = [];
   private limitDelayMinutes = 0;
   private limitUntil = 0;
+  /** DEBUG AOF-FLUSH-SLEEP: how long each AOF write waits before it starts, in microseconds (a testing aid). */
+  flushSleepMicros = 0;
 
   /**
    * @param writeHeld writes replies that appendfsync always held until the
@@ -306,6 +308,7 @@ export class Persistence<C extends Ctx> {
     w.timestamps = this.config.bool('aof-timestamp-enabled');
     w.latency = this.server.latency;
     w.inBackground = () => this.rewrite !== null || this.rdb.background !== null;
+    w.flushSleep = () => this.flushSleepMicros;
     return w;
   }
 

@@ -203,6 +203,11 @@ export class RdbFiles<C extends Ctx> {
     this.lastDurationSec = Math.floor((Date.now() - save.startedAt) / 1000);
   }
 
+  /** rdbRemoveTempFile: the temporary file a save of this process writes goes now (a second SIGINT exits before any save could end). */
+  removeTempFile(): void {
+    removeQuietly(path.join(this.host.config.str('dir'), `temp-${process.pid}.rdb`));
+  }
+
   /** FLUSHALL: a BGSAVE in progress stops, and with save points set the empty dataset is saved at once. */
   afterFlushAll(): void {
     this.abandonBackground();

@@ -343,10 +343,10 @@ const AOF = section('Append only mode', [
 
 const SHUTDOWN = section('Shutdown', [
   int('shutdown-timeout', 10n, 0n, INT_MAX, none('Sluice has no replicas to wait for at shutdown.')),
-  text('shutdown-on-sigint', 'default', none('SIGINT and SIGTERM always shut down gracefully (the AOF is flushed).'), {
+  text('shutdown-on-sigint', 'default', honoured('How a SIGINT shuts down, as SHUTDOWN\'s flags (NOW changes nothing: there are no replicas to wait for).'), {
     multiArg: true, rewrite: 'bare', validate: validateShutdownFlags, normalize: normalizeShutdownFlags,
   }),
-  text('shutdown-on-sigterm', 'default', none('SIGINT and SIGTERM always shut down gracefully (the AOF is flushed).'), {
+  text('shutdown-on-sigterm', 'default', honoured('How a SIGTERM shuts down, as SHUTDOWN\'s flags (NOW changes nothing: there are no replicas to wait for).'), {
     multiArg: true, rewrite: 'bare', validate: validateShutdownFlags, normalize: normalizeShutdownFlags,
   }),
 ]);

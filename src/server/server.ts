@@ -47,6 +47,7 @@ import { readChunks, readWithEvents, releaseReader } from './socket-reader.js';
 import { TlsListener } from './tls/tls-listener.js';
 import { TlsConfigError, tlsSettings, type ClientAuth, type TlsSettings } from './tls/tls-settings.js';
 import { ServerStats } from './stats.js';
+import { shutdownFromSignal, type ShutdownSignal } from './shutdown.js';
 
 /** Redis's maxmemory check before each command (performEvictions): whether used memory is over the limit. */
 export interface MemoryLimit {
@@ -119,6 +120,10 @@ export class Server implements PersistenceHost<Client> {
   loading = false;
   /** DEBUG SET-ACTIVE-EXPIRE: whether the cron deletes expired keys nobody reads. */
   activeExpire = true;
+  /** DEBUG PAUSE-CRON: the cron skips its work (a shutdown a signal asked for included). */
+  cronPaused = false;
+  /** A SIGTERM or SIGINT not acted on yet (Redis's shutdown_asap): the next cron shuts down. */
+  shutdownAsap: ShutdownSignal | null = null;
   pause: PauseState | null = null;
   /** Null while no memory limit is set: commands are then never refused for memory. */
   memoryLimit: MemoryLimit | null = null;
@@ -400,6 +405,7 @@ export class Server implements PersistenceHost<Client> {
 
   /** One cron tick, timed for INFO's event-loop figures (a turn of its own, as Redis's serverCron is). */
   private serverCron(): void {
+    if (this.cronPaused) return;
     const start = performance.now();
     this.stats.sampleInstant(start);
     this.cronBody();
@@ -414,6 +420,8 @@ export class Server implements PersistenceHost<Client> {
     if (this.tracking.clients !== 0) this.tracking.limit();
     this.memory.cron();
     this.watchedKeys.tick();
+    // Where a signal's shutdown happens, as Redis does it from its cron rather than in the handler.
+    if (this.shutdownAsap !== null) shutdownFromSignal(this);
     const timeout = this.config.num('timeout');
     if (timeout > 0) {
       const limit = Date.now() - timeout * 1000;

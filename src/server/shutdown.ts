@@ -9,6 +9,58 @@ export interface ShutdownFlags {
   force: boolean;
 }
 
+export type ShutdownSignal = StopSignal;
+
+/**
+ * Redis's sigShutdownHandler: the signal is logged and the shutdown left to
+ * the cron (see shutdownFromSignal), so SHUTDOWN ABORT can still call it
+ * off. A second SIGINT means now: 'insist' is returned after the line is
+ * logged and the temporary file of a save in progress removed, and the
+ * host exits with an error. `why` replaces the handler's line (a stop that
+ * is not a signal).
+ */
+export function signalShutdown(server: Server, signal: ShutdownSignal, why?: string): 'scheduled' | 'insist' {
+  if (server.shutdownAsap !== null && signal === 'SIGINT') {
+    server.log.warning(shaped('signal'), 'You insist... exiting now.');
+    server.persistence.rdb.removeTempFile();
+    return 'insist';
+  }
+  if (why !== undefined) server.log.warning(why);
+  else server.log.warning(shaped('signal'), server.loading ? 'Received shutdown signal during loading, scheduling shutdown.' : `Received ${signal} scheduling shutdown...`);
+  server.shutdownAsap = signal;
+  return 'scheduled';
+}
+
+/**
+ * The cron's part of a signal's shutdown: shutdown-on-sigterm or
+ * shutdown-on-sigint say how, except while loading, when nothing is saved
+ * (the data is half there). A shutdown that fails leaves the server up and
+ * the signal forgotten, as Redis's cancelShutdown.
+ */
+export function shutdownFromSignal(server: Server): void {
+  const signal = server.shutdownAsap!;
+  server.shutdownAsap = null;
+  const loading = server.loading;
+  const flags = loading ? { save: false, nosave: true, force: false } : signalFlags(server.config.str(signal === 'SIGINT' ? 'shutdown-on-sigint' : 'shutdown-on-sigterm'));
+  if (shutdownServer(server, flags) !== null && loading) {
+    server.log.warning(`${signal} received but errors trying to shut down the server, check the logs for more information`);
+  }
+}
+
+/** shutdown-on-sigint / shutdown-on-sigterm's words (NOW changes nothing: there are no replicas to wait for). */
+function signalFlags(words: string): ShutdownFlags {
+  const w = new Set(words.toLowerCase().split(/\s+/));
+  return { save: w.has('save'), nosave: w.has('nosave'), force: w.has('force') };
+}
+
+/** SHUTDOWN ABORT: a shutdown a signal asked for and the cron has not begun is called off; false when there is none. */
+export function abortShutdown(server: Server): boolean {
+  if (server.shutdownAsap === null) return false;
+  server.shutdownAsap = null;
+  server.log.notice('Shutdown manually aborted.');
+  return true;
+}
+
 /**
  * Redis's prepareForShutdown, then the exit: the final save, then the
  * host's onShutdown (the CLI exits once the server has closed). Under a

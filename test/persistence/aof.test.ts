@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { nodeIo } from '../../src/persistence/io.js';
 import { Server } from '../../src/server/server.js';
 import { LogCapture } from '../helpers/log-capture.js';
@@ -397,6 +397,28 @@ describe('appendfsync always', () => {
     const b = other.call('SET', 'b', '2');
     expect([await c.read(), await c.read(), await b]).toEqual([OK, OK, OK]);
     expect(filesAtFsync).toEqual([resp(['SELECT', '0'], ['SET', 'a', '1'], ['SET', 'b', '2'])]);
+  });
+
+  test('DEBUG AOF-FLUSH-SLEEP stalls each write of the AOF that has something to write, before writing it', async () => {
+    const dir = tmp();
+    const { c } = await start(dir, { appendfsync: 'always', 'enable-debug-command': 'yes' });
+    await c.call('SET', 'k', 'v');
+    const stalls: { ms: number | undefined; file: string }[] = [];
+    const wait = vi.spyOn(Atomics, 'wait').mockImplementation((_array, _index, _value, ms) => {
+      stalls.push({ ms, file: readAof(dir, 'appendonly.aof.1.incr.aof') });
+      return 'timed-out';
+    });
+    try {
+      expect(await c.call('DEBUG', 'AOF-FLUSH-SLEEP', '250000')).toEqual(OK);
+      expect(await c.call('SET', 'k2', 'v2')).toEqual(OK);
+      expect(await c.call('GET', 'k2')).toEqual(bulk('v2'));
+      expect(stalls).toEqual([{ ms: 250, file: resp(['SELECT', '0'], ['SET', 'k', 'v']) }]);
+      expect(await c.call('DEBUG', 'AOF-FLUSH-SLEEP', '0')).toEqual(OK);
+      expect(await c.call('SET', 'k3', 'v3')).toEqual(OK);
+      expect(stalls.length).toBe(1);
+    } finally {
+      wait.mockRestore();
+    }
   });
 
   test('the writes of one turn share one fsync, and a turn that wrote nothing needs none', async () => {

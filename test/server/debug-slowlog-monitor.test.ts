@@ -87,6 +87,14 @@ describe.skipIf(redisServerPath === null)('DEBUG (differential vs redis-server w
     ]);
   });
 
+  test('LOG, AOF-FLUSH-SLEEP and PAUSE-CRON take exactly one argument', async () => {
+    await compare([
+      ['DEBUG', 'LOG', 'a line'], ['DEBUG', 'LOG'], ['DEBUG', 'LOG', 'a', 'b'], ['DEBUG', 'AOF-FLUSH-SLEEP', '0'],
+      ['DEBUG', 'AOF-FLUSH-SLEEP', 'x'], ['DEBUG', 'AOF-FLUSH-SLEEP'], ['DEBUG', 'PAUSE-CRON', '0'], ['DEBUG', 'PAUSE-CRON'],
+      ['DEBUG', 'PAUSE-CRON', '0', '1'], ['SHUTDOWN', 'ABORT'],
+    ]);
+  });
+
   test('OBJECT reports encoding, refcount and serialized length of strings', async () => {
     const unique64 = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/';
     const values = [
@@ -180,22 +188,39 @@ describe('DEBUG', () => {
     }
   });
 
-  test('SET-ACTIVE-EXPIRE 0 keeps the cron from deleting expired keys; 1 lets it again', async () => {
+  test.each([
+    ['SET-ACTIVE-EXPIRE', '0', '1'],
+    ['PAUSE-CRON', '1', '0'],
+  ])('%s %s keeps the cron from deleting expired keys; %s lets it again', async (sub, off, on) => {
     const a = await RespClient.connect(sluice.port);
     const server = sluice.server;
     const cron = () => (server as unknown as { serverCron(): void }).serverCron();
     const db = server.keyspace.db(0);
     try {
-      expect(await a.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0')).toEqual(OK);
+      expect(await a.call('DEBUG', sub, off)).toEqual(OK);
       db.set('stale', 'v');
       db.setDeadline('stale', Date.now() - 1000);
-      cron();
+      for (let i = 0; i < 10; i++) cron();
       expect(db.dict.has('stale')).toBe(true);
-      expect(await a.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1')).toEqual(OK);
+      expect(await a.call('DEBUG', sub, on)).toEqual(OK);
       for (let i = 0; i < 100 && db.dict.has('stale'); i++) cron();
       expect(db.dict.has('stale')).toBe(false);
     } finally {
       server.activeExpire = true;
+      server.cronPaused = false;
+      a.close();
+    }
+  });
+
+  test('LOG writes its message to the log as a warning, cut at a NUL as Redis\'s %s cuts it', async () => {
+    const a = await RespClient.connect(sluice.port);
+    try {
+      expect(await a.call('DEBUG', 'LOG', 'written by a test')).toEqual(OK);
+      expect(await a.call('DEBUG', 'LOG', 'before\0after')).toEqual(OK);
+      const warnings = sluice.logs.messages('warning');
+      expect(warnings).toContain('DEBUG LOG: written by a test');
+      expect(warnings).toContain('DEBUG LOG: before');
+    } finally {
       a.close();
     }
   });
@@ -261,7 +286,8 @@ describe('DEBUG', () => {
       const lines = strings(await a.call('DEBUG', 'HELP'));
       expect(lines[0]).toBe('DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
       expect(lines.filter((l) => !l.startsWith(' ')).slice(1)).toEqual([
-        'DIGEST', 'DIGEST-VALUE <key> [<key> ...]', 'LOADAOF', 'OBJECT <key>', 'POPULATE <count> [<prefix>] [<size>]', 'PROTOCOL <type>', 'RELOAD [option ...]', 'SET-ACTIVE-EXPIRE <0|1>', 'SLEEP <seconds>', 'HELP',
+        'AOF-FLUSH-SLEEP <microsec>', 'DIGEST', 'DIGEST-VALUE <key> [<key> ...]', 'LOG <message>', 'LOADAOF', 'OBJECT <key>', 'POPULATE <count> [<prefix>] [<size>]',
+        'PROTOCOL <type>', 'RELOAD [option ...]', 'SET-ACTIVE-EXPIRE <0|1>', 'SLEEP <seconds>', 'PAUSE-CRON <0|1>', 'HELP',
       ]);
     } finally {
       a.close();

@@ -86,6 +86,24 @@ function debugSetDisableDenyScripts(c: Client, argv: string[]): void {
   c.reply.ok();
 }
 
+/** DEBUG LOG message: the message in the log as a warning, as Redis writes it. */
+function debugLog(c: Client, argv: string[]): void {
+  c.server.log.warning(`DEBUG LOG: ${cString(argv[2])}`);
+  c.reply.ok();
+}
+
+/** DEBUG AOF-FLUSH-SLEEP micros (atoi): each AOF write with something to write waits that long first. */
+function debugAofFlushSleep(c: Client, argv: string[]): void {
+  c.server.persistence.flushSleepMicros = atoi(argv[2]);
+  c.reply.ok();
+}
+
+/** DEBUG PAUSE-CRON 0|1 (atoi): while non-zero, the periodic work is skipped (a signal's shutdown with it). */
+function debugPauseCron(c: Client, argv: string[]): void {
+  c.server.cronPaused = atoi(argv[2]) !== 0;
+  c.reply.ok();
+}
+
 /** DEBUG SET-ACTIVE-EXPIRE 0|1: any non-zero number turns the background expiry cycle back on. */
 function debugSetActiveExpire(c: Client, argv: string[]): void {
   c.server.activeExpire = atoi(argv[2]) !== 0;
@@ -239,10 +257,14 @@ function debugPopulate(c: Client, argv: string[]): void {
 }
 
 const HELP = [
+  'AOF-FLUSH-SLEEP <microsec>',
+  '    Server will sleep before flushing the AOF, this is used for testing.',
   'DIGEST',
   '    Output a hex signature representing the current DB content.',
   'DIGEST-VALUE <key> [<key> ...]',
   '    Output a hex signature of the values of all the specified keys.',
+  'LOG <message>',
+  '    Write <message> to the server log.',
   'LOADAOF',
   '    Flush the AOF buffers on disk and reload the AOF in memory.',
   'OBJECT <key>',
@@ -275,6 +297,8 @@ const HELP = [
   '    default.',
   'SLEEP <seconds>',
   '    Stop the server for <seconds>. Decimals allowed.',
+  'PAUSE-CRON <0|1>',
+  '    Stop periodic cron job processing.',
 ];
 
 /** The DEBUG subcommands Sluice has, with the argument count each takes (name included; negative: at least that many). */
@@ -290,6 +314,9 @@ const SUBCOMMANDS = new Map<string, [number, (c: Client, argv: string[]) => void
   ['set-active-expire', [3, debugSetActiveExpire]],
   ['set-disable-deny-scripts', [3, debugSetDisableDenyScripts]],
   ['reload', [-2, debugReload]],
+  ['log', [3, debugLog]],
+  ['aof-flush-sleep', [3, debugAofFlushSleep]],
+  ['pause-cron', [3, debugPauseCron]],
 ]);
 
 function debug(c: Client, argv: string[]): void {

@@ -2,7 +2,7 @@ import { CommandError, SYNTAX } from '../../core/errors.js';
 import type { Client } from '../client.js';
 import { unixMicros } from '../clock.js';
 import type { CommandSpec } from '../command-types.js';
-import { shutdownServer } from '../shutdown.js';
+import { abortShutdown, shutdownServer } from '../shutdown.js';
 
 /**
  * MONITOR: from now on the connection receives every command the server
@@ -43,8 +43,9 @@ function lastsave(c: Client): void {
 }
 
 /**
- * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. There is never a shutdown
- * in progress to abort: Sluice waits for no replicas. The final snapshot is
+ * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. ABORT calls off a shutdown
+ * a signal asked for that the cron has not begun (Sluice waits for no
+ * replicas, so there is no other to abort). The final snapshot is
  * saved as Redis saves it (save points set, or SAVE), and a failed one stops
  * the shutdown unless FORCE. On success nothing is
  * replied: the host's onShutdown runs (the CLI exits) and the server closes
@@ -67,7 +68,11 @@ function shutdown(c: Client, argv: string[]): void {
     }
   }
   if ((abort && flagged) || (save && nosave)) throw new CommandError(SYNTAX);
-  if (abort) throw new CommandError('ERR No shutdown in progress.');
+  if (abort) {
+    if (!abortShutdown(c.server)) throw new CommandError('ERR No shutdown in progress.');
+    c.reply.ok();
+    return;
+  }
   const error = shutdownServer(c.server, { save, nosave, force });
   if (error !== null) throw new CommandError(error);
 }
