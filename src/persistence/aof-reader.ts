@@ -33,7 +33,13 @@ export class AofReader {
   /** The text of the last line number() could not read. */
   private badLine = '';
 
-  constructor(private readonly fd: number) {}
+  /** `start`: the file offset to read from (the commands after an RDB preamble). */
+  constructor(
+    private readonly fd: number,
+    start = 0,
+  ) {
+    this.base = start;
+  }
 
   /** File offset of the next unread byte. */
   get offset(): number {

@@ -32,7 +32,7 @@ interface Replay {
   file: string;
   last: boolean;
   reader: AofReader;
-  /** Bytes of the earlier files, for the progress. */
+  /** Bytes of the earlier files, for the progress (the reader's offsets count from the file's start). */
   before: number;
   /** End of the last command applied, and where the open MULTI began. */
   validUpTo: number;
@@ -105,9 +105,18 @@ export class AofLoader<C extends Ctx> {
     let result: FileResult | Promise<FileResult>;
     try {
       const sig = Buffer.alloc(5);
-      if (fs.fstatSync(fd).size === 0) result = 'empty';
-      else if (fs.readSync(fd, sig, 0, 5, 0) === 5 && sig.toString('latin1') === 'REDIS') result = this.loadRdb(file);
-      else result = this.replay(f, fd, file, last, sync);
+      const size = fs.fstatSync(fd).size;
+      const before = this.progress.loadedBytes;
+      if (size === 0) {
+        result = 'empty';
+      } else if (fs.readSync(fd, sig, 0, 5, 0) === 5 && sig.toString('latin1') === 'REDIS') {
+        const end = this.loadRdb(f, file);
+        this.progress.loadedBytes = before + end;
+        // Commands may follow the RDB part (an old single-file AOF with a preamble): they replay after it, as in Redis.
+        result = end < size ? this.replay(f, fd, file, last, sync, before, end) : 'ok';
+      } else {
+        result = this.replay(f, fd, file, last, sync, before, 0);
+      }
     } catch (e) {
       fs.closeSync(fd);
       throw e;
@@ -120,20 +129,22 @@ export class AofLoader<C extends Ctx> {
   /**
    * A file in RDB form (aof-use-rdb-preamble yes: the base Redis and Sluice
    * write by default) is read whole and its keys put in at once, as Redis
-   * loads an RDB preamble; the incremental files replay after it.
+   * loads an RDB preamble; the incremental files replay after it. Returns
+   * where the RDB part ends.
    */
-  private loadRdb(file: string): FileResult {
-    this.server.log.notice('Reading RDB base file on AOF loading...');
-    const now = Date.now();
-    loadRdb(this.server, file, false, now);
-    this.progress.loadedBytes += fs.statSync(file).size;
-    return 'ok';
+  private loadRdb(f: AofFileInfo, file: string): number {
+    // An old single-file AOF is named as the AOF itself; Redis words its log line for it.
+    const oldStyle = f.name === this.server.config.str('appendfilename');
+    this.server.log.notice(oldStyle ? 'Reading RDB preamble from AOF file...' : 'Reading RDB base file on AOF loading...');
+    const end = loadRdb(this.server, file, false, Date.now()).end;
+    if (oldStyle) this.server.log.notice('Reading the remaining AOF tail...');
+    return end;
   }
 
   /** Replays a file of commands: in slices of a few milliseconds between event-loop turns, or at once when `sync`. */
-  private replay(f: AofFileInfo, fd: number, file: string, last: boolean, sync: boolean): FileResult | Promise<FileResult> {
+  private replay(f: AofFileInfo, fd: number, file: string, last: boolean, sync: boolean, before: number, start: number): FileResult | Promise<FileResult> {
     this.queued = null;
-    const r: Replay = { f, file, last, reader: new AofReader(fd), before: this.progress.loadedBytes, validUpTo: 0, multiStart: 0 };
+    const r: Replay = { f, file, last, reader: new AofReader(fd, start), before, validUpTo: start, multiStart: start };
     if (sync) return this.replaySlice(r, Infinity)!;
     return new Promise<FileResult>((resolve, reject) => {
       const slice = (): void => {

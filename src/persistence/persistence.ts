@@ -9,9 +9,10 @@ import { HeldReplies, type HeldReply } from './fsync.js';
 import type { PersistenceHost } from './host.js';
 import { nodeIo, strerror, type AofIo } from './io.js';
 import { AofLoader, AofLoadError } from './loader.js';
-import { AofManifest, ManifestError, manifestName, readManifest, tempIncrName, writeManifest } from './manifest.js';
+import { AofManifest, ManifestError, manifestName, readManifest, tempIncrName, writeManifest, type AofFileInfo } from './manifest.js';
 import { ManifestCommit } from './manifest-commit.js';
 import { RdbFiles } from './rdb-files.js';
+import { writeRdb } from './rdb/rdb-save.js';
 import { AofRewrite, type RewriteEvents } from './rewrite.js';
 
 /** off; on; or on but waiting for the first rewrite to write a base (CONFIG SET appendonly yes). */
@@ -181,6 +182,11 @@ export class Persistence<C extends Ctx> {
     ks.loadingNoExpiry = true;
     try {
       const manifest = this.openManifest();
+      // As Redis's, the manifest read is the server's from now on (a sequence goes on from the disk's), its history deleted.
+      if (this.manifestJob === null) {
+        this.manifest = manifest;
+        this.deleteHistory(true);
+      }
       if (manifest.empty) throw new AofLoadError(`The AOF manifest in ${this.aofDir} names no files`);
       new AofLoader(server, this.aofDir, manifest.files, this.config.bool('aof-load-truncated')).runSync();
     } catch (e) {
@@ -197,7 +203,14 @@ export class Persistence<C extends Ctx> {
     return null;
   }
 
-  /** The manifest on disk, migrating an old single-file AOF (Redis 6's dir/appendonly.aof) into the directory. */
+  /**
+   * The manifest on disk (none: an empty one), upgraded from an old
+   * single-file AOF (`dir`/appendfilename) where Redis's
+   * loadAppendOnlyFiles upgrades: there is no AOF directory, or no
+   * manifest in it, or a manifest that names nothing, or names only that
+   * file as its base while the directory lacks it (an upgrade cut short
+   * before the file was moved).
+   */
   private openManifest(): AofManifest {
     let manifest: AofManifest | null;
     try {
@@ -208,25 +221,27 @@ export class Persistence<C extends Ctx> {
       }
       throw e;
     }
+    const m = manifest ?? new AofManifest();
     const old = path.join(this.dir, this.prefix);
-    if (manifest === null && fs.existsSync(old)) {
-      manifest = new AofManifest();
-      manifest.base = { name: this.prefix, seq: 1, type: 'b' };
-      manifest.baseSeq = 1;
+    const interrupted = m.base !== null && m.incrs.length === 0 && m.base.name === this.prefix && !fs.existsSync(path.join(this.aofDir, this.prefix));
+    if (fs.existsSync(old) && (m.empty || interrupted)) {
+      m.base = { name: this.prefix, seq: 1, type: 'b' };
+      m.baseSeq = 1;
       fs.mkdirSync(this.aofDir, { recursive: true });
-      writeManifest(this.aofDir, this.prefix, manifest);
+      writeManifest(this.aofDir, this.prefix, m);
       fs.renameSync(old, path.join(this.aofDir, this.prefix));
       this.server.log.notice(`Successfully migrated an old-style AOF file (${this.prefix}) into the AOF directory (${this.aofDir}).`);
     }
-    return manifest ?? new AofManifest();
+    return m;
   }
 
   private async load(manifest: AofManifest): Promise<void> {
+    // A file the manifest names that is not there refuses the start, in the words of Redis's getAppendOnlyFileSize.
     for (const f of manifest.files) {
-      if (!fs.existsSync(path.join(this.aofDir, f.name))) {
-        throw new AofLoadError(
-          `The AOF file ${f.name} named in the manifest ${manifestName(this.prefix)} doesn't exist in ${this.aofDir}: refusing to start with part of the data`,
-        );
+      try {
+        fs.statSync(path.join(this.aofDir, f.name));
+      } catch (e) {
+        throw new AofLoadError(`Unable to obtain the AOF file ${f.name} length. stat: ${strerror(e)}`);
       }
     }
     const server = this.server;
@@ -257,10 +272,16 @@ export class Persistence<C extends Ctx> {
     const log = this.server.log;
     fs.mkdirSync(this.aofDir, { recursive: true });
     if (manifest.empty) {
-      const base = manifest.newBase(this.prefix);
+      // The base of the (empty) data, in the form a rewrite would write it: an RDB file holds at least its header.
+      const rdbForm = this.config.bool('aof-use-rdb-preamble');
+      const base = manifest.newBase(this.prefix, rdbForm);
       const fd = fs.openSync(path.join(this.aofDir, base.name), 'w', 0o644);
-      fs.fdatasyncSync(fd);
-      fs.closeSync(fd);
+      try {
+        if (rdbForm) writeRdb(fd, { keyspace: this.server.keyspace, ...this.rdb.options(), aofBase: true }, Date.now());
+        fs.fdatasyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
       log.notice(`Creating AOF base file ${base.name} on server start`);
     }
     this.removeStaleTemps();
@@ -337,6 +358,8 @@ export class Persistence<C extends Ctx> {
   configChanged(): void {
     this.applyPolicy();
     if (!this.started || this.closed) return;
+    // aof-disable-auto-gc no again: the history kept meanwhile goes now, as Redis's updateAofAutoGCEnabled.
+    this.deleteHistory(true);
     const want = this.config.bool('appendonly');
     if (want === (this.state !== 'off')) return;
     if (this.server.loading) throw new Error('loading flag is set');
@@ -609,30 +632,37 @@ export class Persistence<C extends Ctx> {
     const renamed: string[] = [];
     const next = (this.manifest ?? new AofManifest()).clone();
     const inBackground = this.policy !== 'always';
+    // With the AOF off the new base is all the manifest lists, as in Redis: no incremental file follows it.
+    const aofOn = this.state !== 'off';
     try {
       if (!timed(this.server.latency, 'aof-rewrite-diff-write', () => rw.flushFuture())) return;
-      if (!inBackground) this.io.fsync(rw.futureFd);
+      if (!aofOn && !rw.rdbForm) appendFutureToBase(rw);
+      if (!inBackground && aofOn) this.io.fsync(rw.futureFd);
       const syncedIncrSize = rw.futureBytes;
       const base = next.newBase(this.prefix, rw.rdbForm);
       const basePath = path.join(this.aofDir, base.name);
       timed(this.server.latency, 'aof-rename', () => fs.renameSync(rw.baseTemp, basePath));
       renamed.push(basePath);
-      const incr = next.newIncr(this.prefix);
-      const incrPath = path.join(this.aofDir, incr.name);
-      timed(this.server.latency, 'aof-rename', () => fs.renameSync(rw.futureTemp, incrPath));
-      renamed.push(incrPath);
+      let incr: AofFileInfo | null = null;
+      if (aofOn) {
+        incr = next.newIncr(this.prefix);
+        const incrPath = path.join(this.aofDir, incr.name);
+        timed(this.server.latency, 'aof-rename', () => fs.renameSync(rw.futureTemp, incrPath));
+        renamed.push(incrPath);
+      }
       next.retireIncrsExcept(incr);
+      const incrName = incr?.name ?? '';
       if (!inBackground) {
         writeManifest(this.aofDir, this.prefix, next);
-        this.switchFiles(rw, next, incr.name, syncedIncrSize);
+        this.switchFiles(rw, next, incrName, syncedIncrSize);
         return;
       }
       // What came meanwhile goes to the new file before the switch; a failure to write it fails the rewrite.
-      const flushed = () => rw.flushFuture();
-      const job = new ManifestCommit(this.aofDir, this.prefix, next, [rw.futureFd], (fd, done) => this.io.fsyncAsync(fd, done), flushed, (err) => {
+      const flushed = () => !aofOn || rw.flushFuture();
+      const job = new ManifestCommit(this.aofDir, this.prefix, next, aofOn ? [rw.futureFd] : [], (fd, done) => this.io.fsyncAsync(fd, done), flushed, (err) => {
         this.manifestJob = null;
         if (err !== null) this.switchFailed(rw, renamed, err);
-        else this.switchFiles(rw, next, incr.name, syncedIncrSize);
+        else this.switchFiles(rw, next, incrName, syncedIncrSize);
         this.nextManifestWrite();
       });
       job.start();
@@ -679,6 +709,7 @@ export class Persistence<C extends Ctx> {
       this.onDurable();
     } else {
       fs.closeSync(rw.futureFd);
+      fs.rm(rw.futureTemp, { force: true }, () => {});
     }
     rw.release();
     this.rewrite = null;
@@ -701,11 +732,15 @@ export class Persistence<C extends Ctx> {
 
   /**
    * Removes the files the last switch made history: the manifest drops
-   * them first (written as ManifestCommit writes it), then they go.
+   * them first, then they go. After a rewrite the manifest is written as
+   * ManifestCommit writes it, its fsyncs in the thread pool; `now` (a
+   * command asked: CONFIG SET aof-disable-auto-gc, DEBUG LOADAOF) writes it
+   * before returning, as Redis does. With aof-disable-auto-gc they stay,
+   * listed as history.
    */
-  private deleteHistory(): void {
+  private deleteHistory(now = false): void {
     const m = this.manifest;
-    if (m === null || m.history.length === 0 || this.closed) return;
+    if (m === null || m.history.length === 0 || this.closed || this.config.bool('aof-disable-auto-gc')) return;
     if (this.manifestJob !== null) {
       this.afterManifest.push(() => this.deleteHistory());
       return;
@@ -716,16 +751,26 @@ export class Persistence<C extends Ctx> {
       m.history = gone;
       this.server.log.warning(`Can't update the AOF manifest after a rewrite: ${strerror(e)}`);
     };
+    const remove = () => {
+      for (const f of gone) {
+        this.server.log.notice(`Removing the history file ${f.name} in the background`);
+        fs.rm(path.join(this.aofDir, f.name), { force: true }, () => {});
+      }
+    };
+    if (now) {
+      try {
+        writeManifest(this.aofDir, this.prefix, m);
+      } catch (e) {
+        failed(e);
+        return;
+      }
+      remove();
+      return;
+    }
     const job = new ManifestCommit(this.aofDir, this.prefix, m, [], (fd, done) => this.io.fsyncAsync(fd, done), () => true, (err) => {
       this.manifestJob = null;
-      if (err !== null) {
-        failed(err);
-      } else {
-        for (const f of gone) {
-          this.server.log.notice(`Removing the history file ${f.name} in the background`);
-          fs.rm(path.join(this.aofDir, f.name), { force: true }, () => {});
-        }
-      }
+      if (err !== null) failed(err);
+      else remove();
       this.nextManifestWrite();
     });
     try {
@@ -852,6 +897,30 @@ export class Persistence<C extends Ctx> {
       );
     }
     return lines;
+  }
+}
+
+/**
+ * An AOF-form base is the walk's keys plus the corrections the new
+ * incremental file holds: with the AOF off that file is not kept, so what
+ * it holds goes at the end of the base (fsynced), which then stands alone
+ * as the data at this moment.
+ */
+function appendFutureToBase(rw: AofRewrite): void {
+  const from = fs.openSync(rw.futureTemp, 'r');
+  const to = fs.openSync(rw.baseTemp, 'a');
+  try {
+    const chunk = Buffer.allocUnsafe(1024 * 1024);
+    for (let at = 0; at < rw.futureBytes; ) {
+      const n = fs.readSync(from, chunk, 0, Math.min(chunk.length, rw.futureBytes - at), at);
+      if (n === 0) throw new Error(`${rw.futureTemp} ended at ${at} of ${rw.futureBytes} bytes`);
+      fs.writeSync(to, chunk, 0, n);
+      at += n;
+    }
+    fs.fdatasyncSync(to);
+  } finally {
+    fs.closeSync(from);
+    fs.closeSync(to);
   }
 }
 

@@ -338,7 +338,7 @@ const AOF = section('Append only mode', [
   bool('aof-timestamp-enabled', 'no', honoured()),
   bool('aof-rewrite-incremental-fsync', 'yes', none('The rewrite syncs its file once, at the end.')),
   bool('rdb-save-incremental-fsync', 'yes', NO_BGSAVE_TUNING),
-  bool('aof-disable-auto-gc', 'no', none('Old AOF files are deleted after each rewrite.'), { hidden: true }),
+  bool('aof-disable-auto-gc', 'no', honoured('yes keeps the files a rewrite replaced, listed as history in the manifest; no deletes them (those kept meanwhile at once).'), { hidden: true }),
 ]);
 
 const SHUTDOWN = section('Shutdown', [

@@ -78,7 +78,7 @@ describe('loading damaged files', () => {
     {
       name: 'a file named in the manifest but missing stops the start',
       files: { 'appendonly.aof.1.base.aof': resp(['SET', 'a', '1']) },
-      error: "The AOF file appendonly.aof.1.incr.aof named in the manifest appendonly.aof.manifest doesn't exist",
+      error: 'Unable to obtain the AOF file appendonly.aof.1.incr.aof length. stat: No such file or directory',
     },
     {
       name: 'an unknown command stops the start',

@@ -46,6 +46,8 @@ export interface ParsedRdb {
   expired: number;
   /** Empty collections left out, as Redis leaves them out. */
   empty: string[];
+  /** Where the RDB part ends (its checksum included): an old AOF's commands may follow. */
+  end: number;
 }
 
 export interface ParseOptions {
@@ -70,7 +72,7 @@ export function parseRdb(r: RdbReader, opts: ParseOptions, sink: RdbSink): Parse
   if (!magic.startsWith('REDIS')) r.fail('wrong signature trying to load DB from file', 0);
   const version = /^\d{4}$/.test(magic.slice(5)) ? Number(magic.slice(5)) : -1;
   if (version < 1 || version > T.RDB_VERSION_MAX) r.fail(`can't handle RDB format version ${magic.slice(5)}`, 5);
-  const out: ParsedRdb = { version, aux: new Map(), loaded: 0, expired: 0, empty: [] };
+  const out: ParsedRdb = { version, aux: new Map(), loaded: 0, expired: 0, empty: [], end: 0 };
   let db = 0;
   let deadline = -1;
   let idle = -1;
@@ -135,6 +137,7 @@ export function parseRdb(r: RdbReader, opts: ParseOptions, sink: RdbSink): Parse
       r.fail(`RDB CRC error: wrong RDB checksum expected: (${hex(stored)}) got (${hex(computed)})`, at);
     }
   }
+  out.end = r.pos;
   return out;
 }
 
