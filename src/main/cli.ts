@@ -136,6 +136,8 @@ function main(argv: string[]): void {
         },
         // Redis's last line before it exits is the loader's reason (its test suite reads it there).
         (e: Error) => {
+          // A shutdown during loading stops the load: that is no failure to report.
+          if (stopping) return;
           server.log.warning(e.message);
           exitWhenLogged(server, 1);
         },

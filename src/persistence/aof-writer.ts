@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { msSince, NO_LATENCY, type LatencySink } from '../core/latency.js';
 import type { Effect } from '../core/propagation.js';
+import { stall } from '../core/stall.js';
 import { AofBuffer } from './aof-buffer.js';
 import { errnoError, strerror, type AofIo } from './io.js';
 
@@ -9,8 +10,6 @@ export type FsyncPolicy = 'always' | 'everysec' | 'no';
 
 /** Redis waits this long (s) for a background fsync before writing anyway (everysec). */
 const MAX_POSTPONE_SEC = 2;
-
-const STALL = new Int32Array(new SharedArrayBuffer(4));
 
 /** What the writer reports to the server's log. */
 export interface WriterLog {
@@ -162,8 +161,7 @@ export class AofWriter {
       );
     }
     this.postponedSince = 0;
-    const sleep = this.flushSleep();
-    if (sleep > 0) Atomics.wait(STALL, 0, 0, sleep / 1000);
+    stall(this.flushSleep());
     if (!this.writeOut(nowSec)) return false;
     if (this.policy === 'always') return this.fsyncNow(nowSec);
     if (this.policy === 'everysec' && nowSec > this.lastFsyncSec) this.backgroundFsync(nowSec);

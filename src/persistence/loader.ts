@@ -4,6 +4,7 @@ import type { Command } from '../core/command.js';
 import type { Ctx } from '../core/context.js';
 import { CommandError } from '../core/errors.js';
 import { errorText } from '../core/log.js';
+import { debugDelay } from '../core/stall.js';
 import type { PersistenceHost } from './host.js';
 import { AofReader } from './aof-reader.js';
 import { loadRdb } from './rdb/apply-rdb.js';
@@ -55,6 +56,8 @@ export class AofLoader<C extends Ctx> {
   private queued: { cmd: Command<C>; argv: string[] }[] | null = null;
   private warnedInternal = false;
   private aborted = false;
+  /** key-load-delay: microseconds each command waits (Redis's testing aid that slows loading down). */
+  private readonly keyDelay: number;
 
   constructor(
     private readonly server: PersistenceHost<C>,
@@ -66,6 +69,7 @@ export class AofLoader<C extends Ctx> {
     for (const f of files) total += fs.statSync(path.join(dir, f.name)).size;
     this.progress = { startSec: Math.floor(Date.now() / 1000), totalBytes: total, loadedBytes: 0 };
     this.client = server.detachedClient();
+    this.keyDelay = server.config.num('key-load-delay');
   }
 
   /** Loads every file in slices; rejects with an AofLoadError naming the file, offset and reason. */
@@ -168,6 +172,7 @@ export class AofLoader<C extends Ctx> {
     for (let n = 1; ; n++) {
       const step = reader.next();
       if (step.kind === 'command') {
+        if (this.keyDelay !== 0) debugDelay(this.keyDelay);
         if (this.execute(f, step.argv, step.start)) r.multiStart = step.start;
         if (this.queued === null) r.validUpTo = step.end;
         if (n % CHECK_EVERY === 0) {

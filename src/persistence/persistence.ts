@@ -138,13 +138,13 @@ export class Persistence<C extends Ctx> {
   private async startup(): Promise<void> {
     this.applyPolicy();
     if (!this.config.bool('appendonly')) {
-      this.rdb.load();
+      await this.rdb.loadAtStart();
       return;
     }
     this.state = 'on';
     try {
       const manifest = this.openManifest();
-      if (manifest.empty && this.rdb.load()) {
+      if (manifest.empty && (await this.rdb.loadAtStart())) {
         this.manifest = manifest;
         this.turnOn();
         return;
@@ -836,6 +836,7 @@ export class Persistence<C extends Ctx> {
     this.manifestJob = null;
     this.afterManifest = [];
     this.rdb.abandonBackground();
+    this.rdb.abortLoad();
     this.loader?.abort();
     if (this.writer !== null) {
       // Said once: a shutdown has said it before its final save, as Redis does.
@@ -881,9 +882,8 @@ export class Persistence<C extends Ctx> {
         `aof_delayed_fsync:${w?.delayedFsyncs ?? 0}`,
       );
     }
-    const loader = this.loader;
-    if (this.server.loading && loader !== null) {
-      const p = loader.progress;
+    const p = this.loader?.progress ?? this.rdb.loading?.progress;
+    if (this.server.loading && p !== undefined) {
       const elapsed = this.nowSec - p.startSec;
       const remaining = p.totalBytes - p.loadedBytes;
       const eta = elapsed === 0 ? 1 : Math.floor((elapsed * remaining) / (p.loadedBytes + 1));

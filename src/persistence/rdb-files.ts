@@ -3,14 +3,18 @@ import path from 'node:path';
 import type { Ctx } from '../core/context.js';
 import { CommandError } from '../core/errors.js';
 import { timed } from '../core/latency.js';
-import { loadRdb } from './rdb/apply-rdb.js';
+import { loadRdb, RdbLoad } from './rdb/apply-rdb.js';
+import type { ParsedRdb } from './rdb/rdb-load.js';
 import type { PersistenceHost } from './host.js';
 import { FileQueue } from './file-queue.js';
 import { fsyncDirQuietly, removeQuietly, replaceFileAtomic, strerror, type AofIo } from './io.js';
-import { AofLoadError } from './loader.js';
+import { AofLoadError, type LoadProgress } from './loader.js';
 import { BackgroundSave } from './rdb/background-save.js';
 import { accessHints, writeRdb, type RdbOptions } from './rdb/rdb-save.js';
 import { nextSavePoint } from './save-schedule.js';
+
+/** How long one part of the load at start runs before clients get a turn, as the AOF loader's. */
+const LOAD_SLICE_MS = 4;
 
 /** After a failed BGSAVE, automatic ones wait this long (Redis's CONFIG_BGSAVE_RETRY_DELAY, seconds). */
 const RETRY_DELAY_SEC = 5;
@@ -48,6 +52,8 @@ export class RdbFiles<C extends Ctx> {
   private queue: FileQueue | null = null;
   lastLoadLoaded = 0;
   lastLoadExpired = 0;
+  /** The load at start in progress, for INFO's loading fields. */
+  loading: { load: RdbLoad<C>; progress: LoadProgress } | null = null;
 
   constructor(
     private readonly host: PersistenceHost<C>,
@@ -220,7 +226,8 @@ export class RdbFiles<C extends Ctx> {
    * the last attempt failed less than five seconds ago.
    */
   cron(): void {
-    if (this.background !== null || this.otherJobRunning()) return;
+    // Nothing is saved while the data is loading (Redis runs no serverCron then).
+    if (this.background !== null || this.otherJobRunning() || this.host.loading) return;
     const now = Math.floor(Date.now() / 1000);
     const mayRetry = this.lastSaveOk || now - this.lastTry > RETRY_DELAY_SEC;
     if (!mayRetry) return;
@@ -265,16 +272,64 @@ export class RdbFiles<C extends Ctx> {
   }
 
   /**
-   * rdbLoad at start-up: false when there is no file. A bad file (its
-   * name, the offset and the reason are in the error) loads nothing: what
-   * went in before the fault was found is taken out again.
-   * Keys whose deadline has passed are left out, and empty collections, as
-   * Redis leaves them out.
+   * rdbLoad at start-up, a part at a time with the event loop turning in
+   * between, as Redis processes events while it loads: clients connect,
+   * are answered -LOADING but for the commands allowed while loading
+   * (INFO, DEBUG…), and go. Resolves to false when there is no file; a bad
+   * file (its name, the offset and the reason are in the AofLoadError)
+   * loads nothing: what went in before the fault was found is taken out
+   * again. Keys whose deadline has passed are left out, and empty
+   * collections, as Redis leaves them out.
    */
-  load(): boolean {
-    if (!fs.existsSync(this.file)) return false;
-    this.loadFile({ merge: false });
-    return true;
+  loadAtStart(): Promise<boolean> {
+    if (!fs.existsSync(this.file)) return Promise.resolve(false);
+    const host = this.host;
+    const config = host.config;
+    const started = Date.now();
+    const load = new RdbLoad(host, this.file, false, started, config.num('loading-process-events-interval-bytes'), config.num('key-load-delay'));
+    const progress: LoadProgress = { startSec: Math.floor(started / 1000), totalBytes: load.size, loadedBytes: 0 };
+    this.loading = { load, progress };
+    host.loading = true;
+    return new Promise<boolean>((resolve, reject) => {
+      const slice = (): void => {
+        if (this.loading?.load !== load) {
+          reject(new AofLoadError('The server closed while the RDB file was loading'));
+          return;
+        }
+        host.startTurn();
+        const deadline = performance.now() + LOAD_SLICE_MS;
+        try {
+          let parsed: ParsedRdb | null;
+          do {
+            parsed = load.step();
+            progress.loadedBytes = load.offset;
+          } while (parsed === null && performance.now() < deadline);
+          if (parsed === null) {
+            host.nextSlice(slice);
+            return;
+          }
+          this.endLoading();
+          this.loaded(parsed, started);
+          resolve(true);
+        } catch (e) {
+          this.endLoading();
+          reject(e);
+        }
+      };
+      slice();
+    });
+  }
+
+  private endLoading(): void {
+    this.loading = null;
+    this.host.loading = false;
+  }
+
+  /** The server is closing: a load at start stops, what it put in taken out again. */
+  abortLoad(): void {
+    if (this.loading === null) return;
+    this.loading.load.abort();
+    this.endLoading();
   }
 
   /**
@@ -310,9 +365,12 @@ export class RdbFiles<C extends Ctx> {
    * the file, the offset and the reason.
    */
   private loadFile(opts: { merge: boolean }): void {
-    const host = this.host;
     const started = Date.now();
-    const parsed = loadRdb(host, this.file, opts.merge, started);
+    this.loaded(loadRdb(this.host, this.file, opts.merge, started), started);
+  }
+
+  private loaded(parsed: ParsedRdb, started: number): void {
+    const host = this.host;
     const log = host.log;
     this.dirtyAtSave = host.keyspace.dirty;
     this.lastLoadLoaded = parsed.loaded;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Ctx } from '../../core/context.js';
 import { CommandError } from '../../core/errors.js';
+import { debugDelay } from '../../core/stall.js';
 import { RdbError } from '../../codecs/rdb/rdb-error.js';
 import type { Value } from '../../keyspace/value.js';
 import type { Keyspace } from '../../keyspace/keyspace.js';
@@ -9,7 +10,7 @@ import type { PersistenceHost } from '../host.js';
 import { AofLoadError } from '../loader.js';
 import { loadLimits } from './decode-value.js';
 import { FileRdbReader } from './file-reader.js';
-import { parseRdb, type AccessRecords, type ParsedRdb } from './rdb-load.js';
+import { rdbSteps, type AccessRecords, type ParsedRdb, type RdbSink } from './rdb-load.js';
 
 /**
  * rdbLoad: reads an RDB file and puts its function libraries and keys into
@@ -23,42 +24,111 @@ import { parseRdb, type AccessRecords, type ParsedRdb } from './rdb-load.js';
  * and put in once the whole file has been read.
  */
 export function loadRdb<C extends Ctx>(host: PersistenceHost<C>, file: string, merge: boolean, started: number): ParsedRdb {
-  let fd: number;
-  let size: number;
-  try {
-    fd = fs.openSync(file, 'r');
-    size = fs.fstatSync(fd).size;
-  } catch (e) {
-    throw new AofLoadError(`Can't read the RDB file ${file}: ${(e as Error).message}`);
+  const load = new RdbLoad(host, file, merge, started);
+  for (;;) {
+    const parsed = load.step();
+    if (parsed !== null) return parsed;
   }
-  const ks = host.keyspace;
-  const dirty = ks.dirty;
-  const functions = host.scripting.functions;
-  const libraries = new LibrarySet();
-  const library = (code: string): void => {
+}
+
+/**
+ * loadRdb a part at a time (see rdbSteps): each step reads on until
+ * `every` more bytes of the file are read, then the caller may let the
+ * event loop turn. `keyDelayMicros` is key-load-delay, Redis's testing aid
+ * that slows loading down: each key waits that long (a negative -N: one
+ * microsecond for about one key in N, as Redis's debugDelay).
+ */
+export class RdbLoad<C extends Ctx> {
+  readonly size: number;
+  private readonly fd: number;
+  private readonly reader: FileRdbReader;
+  private readonly steps: Generator<void, ParsedRdb>;
+  private readonly keys: MergedKeys | AddedKeys;
+  private readonly libraries = new LibrarySet();
+  private readonly dirty: number;
+  private done = false;
+
+  constructor(
+    private readonly host: PersistenceHost<C>,
+    private readonly file: string,
+    private readonly merge: boolean,
+    private readonly started: number,
+    every = Infinity,
+    keyDelayMicros = 0,
+  ) {
     try {
-      functions.create(code, false, 0, libraries);
+      this.fd = fs.openSync(file, 'r');
+      this.size = fs.fstatSync(this.fd).size;
     } catch (e) {
-      if (e instanceof CommandError) throw new AofLoadError(`Bad RDB file ${file}: failed loading a function library: ${e.message}`);
-      throw e;
+      throw new AofLoadError(`Can't read the RDB file ${file}: ${(e as Error).message}`);
     }
-  };
-  const keys = merge ? new MergedKeys(ks) : new AddedKeys(ks, file);
-  try {
-    const parsed = parseRdb(new FileRdbReader(fd, size), { limits: loadLimits(host), databases: ks.dbs.length, now: started }, { library, key: keys.key, sizeHint: keys.sizeHint });
-    keys.complete();
-    logFile(host, parsed, started);
-    const clash = functions.libraries.join(libraries, merge);
-    if (clash !== null) throw new AofLoadError(`Bad RDB file ${file}: ${clash}`);
-    return parsed;
-  } catch (e) {
-    keys.undo();
-    if (e instanceof RdbError) throw new AofLoadError(`Bad RDB file ${file}: ${e.reason} at offset ${e.offset}`);
-    throw e;
-  } finally {
-    ks.dirty = dirty;
-    fs.closeSync(fd);
+    const ks = host.keyspace;
+    this.dirty = ks.dirty;
+    const functions = host.scripting.functions;
+    const library = (code: string): void => {
+      try {
+        functions.create(code, false, 0, this.libraries);
+      } catch (e) {
+        if (e instanceof CommandError) throw new AofLoadError(`Bad RDB file ${file}: failed loading a function library: ${e.message}`);
+        throw e;
+      }
+    };
+    const keys = merge ? new MergedKeys(ks) : new AddedKeys(ks, file);
+    this.keys = keys;
+    const key = keyDelayMicros === 0 ? keys.key : delayed(keys.key, keyDelayMicros);
+    this.reader = new FileRdbReader(this.fd, this.size);
+    this.steps = rdbSteps(this.reader, { limits: loadLimits(host), databases: ks.dbs.length, now: started }, { library, key, sizeHint: keys.sizeHint }, every);
   }
+
+  /** How far the file is read. */
+  get offset(): number {
+    return this.reader.pos;
+  }
+
+  /** Reads on to the next pause: null while there is more, else what the file held (its keys and libraries now in). */
+  step(): ParsedRdb | null {
+    const host = this.host;
+    const ks = host.keyspace;
+    try {
+      const next = this.steps.next();
+      if (!next.done) return null;
+      const parsed = next.value;
+      this.keys.complete();
+      logFile(host, parsed, this.started);
+      const clash = host.scripting.functions.libraries.join(this.libraries, this.merge);
+      if (clash !== null) throw new AofLoadError(`Bad RDB file ${this.file}: ${clash}`);
+      this.close();
+      return parsed;
+    } catch (e) {
+      this.keys.undo();
+      this.close();
+      if (e instanceof RdbError) throw new AofLoadError(`Bad RDB file ${this.file}: ${e.reason} at offset ${e.offset}`);
+      throw e;
+    } finally {
+      ks.dirty = this.dirty;
+    }
+  }
+
+  /** Stops before the end (the server is closing): what went in is taken out again. */
+  abort(): void {
+    if (this.done) return;
+    this.keys.undo();
+    this.host.keyspace.dirty = this.dirty;
+    this.close();
+  }
+
+  private close(): void {
+    if (this.done) return;
+    this.done = true;
+    fs.closeSync(this.fd);
+  }
+}
+
+function delayed(key: RdbSink['key'], micros: number): RdbSink['key'] {
+  return (db, name, value, deadline, hints, offset) => {
+    debugDelay(micros);
+    key(db, name, value, deadline, hints, offset);
+  };
 }
 
 /** The file's AUX fields and the empty keys it held, in the words of Redis's loader. */

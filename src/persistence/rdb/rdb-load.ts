@@ -68,6 +68,21 @@ export interface ParseOptions {
  * it was given when this throws.
  */
 export function parseRdb(r: RdbReader, opts: ParseOptions, sink: RdbSink): ParsedRdb {
+  const steps = rdbSteps(r, opts, sink, Infinity);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * parseRdb a part at a time: the generator pauses after the key that takes
+ * the reading `every` bytes past the last pause, so a loader can let the
+ * event loop turn between parts (Redis's processEventsWhileBlocked while
+ * it loads); it returns what parseRdb returns.
+ */
+export function* rdbSteps(r: RdbReader, opts: ParseOptions, sink: RdbSink, every: number): Generator<void, ParsedRdb> {
+  let pauseAt = every;
   const magic = r.bytes(9).toString('latin1');
   if (!magic.startsWith('REDIS')) r.fail('wrong signature trying to load DB from file', 0);
   const version = /^\d{4}$/.test(magic.slice(5)) ? Number(magic.slice(5)) : -1;
@@ -125,6 +140,10 @@ export function parseRdb(r: RdbReader, opts: ParseOptions, sink: RdbSink): Parse
         deadline = -1;
         idle = -1;
         freq = -1;
+        if (r.pos >= pauseAt) {
+          pauseAt = r.pos + every;
+          yield;
+        }
     }
   }
   if (version >= 5) {

@@ -1,6 +1,7 @@
 import { encodingOf, refcountOf } from '../../store/keys/object-commands.js';
 import v8 from 'node:v8';
 import { cString } from '../../core/c-string.js';
+import { stall } from '../../core/stall.js';
 import { CommandError, NO_SUCH_KEY } from '../../core/errors.js';
 import { toInt64 } from '../../codecs/integer-text.js';
 import { MAX_ARG_LENGTH as MAX_STRING_LENGTH } from '../../protocol/limits.js';
@@ -32,15 +33,13 @@ function atoi(s: string): number {
   return m === null ? 0 : parseInt(m[1], 10);
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
 /**
  * DEBUG SLEEP blocks the whole server, as in Redis. A duration Redis cannot
  * turn into a timespec (negative, NaN, infinite, past 2^63 µs) returns at once.
  */
 function debugSleep(c: Client, argv: string[]): void {
   const micros = Math.trunc(strtod(argv[2]) * 1e6);
-  if (micros > 0 && micros < 2 ** 63) Atomics.wait(sleeper, 0, 0, micros / 1000);
+  if (micros < 2 ** 63) stall(micros);
   c.reply.ok();
 }
 
