@@ -651,10 +651,12 @@ export class Persistence<C extends Ctx> {
         renamed.push(incrPath);
       }
       next.retireIncrsExcept(incr);
+      // The files replaced leave the manifest with the switch (unless aof-disable-auto-gc), so none is listed once the rewrite is over, as in Redis.
+      const gone = this.config.bool('aof-disable-auto-gc') ? [] : next.history.splice(0);
       const incrName = incr?.name ?? '';
       if (!inBackground) {
         writeManifest(this.aofDir, this.prefix, next);
-        this.switchFiles(rw, next, incrName, syncedIncrSize);
+        this.switchFiles(rw, next, incrName, syncedIncrSize, gone);
         return;
       }
       // What came meanwhile goes to the new file before the switch; a failure to write it fails the rewrite.
@@ -662,7 +664,7 @@ export class Persistence<C extends Ctx> {
       const job = new ManifestCommit(this.aofDir, this.prefix, next, aofOn ? [rw.futureFd] : [], (fd, done) => this.io.fsyncAsync(fd, done), flushed, (err) => {
         this.manifestJob = null;
         if (err !== null) this.switchFailed(rw, renamed, err);
-        else this.switchFiles(rw, next, incrName, syncedIncrSize);
+        else this.switchFiles(rw, next, incrName, syncedIncrSize, gone);
         this.nextManifestWrite();
       });
       job.start();
@@ -692,7 +694,7 @@ export class Persistence<C extends Ctx> {
   }
 
   /** The manifest is in place: appends go to the new incremental file from here on. */
-  private switchFiles(rw: AofRewrite, next: AofManifest, incrName: string, syncedIncrSize: number): void {
+  private switchFiles(rw: AofRewrite, next: AofManifest, incrName: string, syncedIncrSize: number, gone: AofFileInfo[]): void {
     const log = this.server.log;
     const nowSec = this.nowSec;
     this.manifest = next;
@@ -718,9 +720,18 @@ export class Persistence<C extends Ctx> {
     this.consecutiveFailures = 0;
     this.lastRewriteSec = Math.floor((Date.now() - rw.startedAt) / 1000);
     log.notice(`Background AOF rewrite terminated with success (${rw.keys} keys in the new base)`);
+    this.removeHistoryFiles(gone);
     log.notice('Background AOF rewrite finished successfully');
     this.maybeUnsubscribe();
     setImmediate(() => this.deleteHistory());
+  }
+
+  /** Files no manifest names any more go, in the background (Redis's bg_unlink). */
+  private removeHistoryFiles(gone: AofFileInfo[]): void {
+    for (const f of gone) {
+      this.server.log.notice(`Removing the history file ${f.name} in the background`);
+      fs.rm(path.join(this.aofDir, f.name), { force: true }, () => {});
+    }
   }
 
   /** The manifest write in the background is over or called off: the next one waiting starts, in a later turn. */
@@ -751,12 +762,7 @@ export class Persistence<C extends Ctx> {
       m.history = gone;
       this.server.log.warning(`Can't update the AOF manifest after a rewrite: ${strerror(e)}`);
     };
-    const remove = () => {
-      for (const f of gone) {
-        this.server.log.notice(`Removing the history file ${f.name} in the background`);
-        fs.rm(path.join(this.aofDir, f.name), { force: true }, () => {});
-      }
-    };
+    const remove = () => this.removeHistoryFiles(gone);
     if (now) {
       try {
         writeManifest(this.aofDir, this.prefix, m);

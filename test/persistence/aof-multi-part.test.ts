@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { aofDir, dumpAll, resp, rewriteDone, waitFor } from '../helpers/aof.js';
 import { perTest } from '../helpers/fixture.js';
@@ -199,6 +200,23 @@ describe.skipIf(redisServerPath === null)('multi-part AOF files (differential vs
 });
 
 describe('multi-part AOF files (Sluice)', () => {
+  test('when a rewrite says it is over, the manifest on disk no longer lists the files it replaced (Redis drops them before)', async () => {
+    const dir = t.tmp();
+    const atEnd: string[] = [];
+    const logTo = new Writable({
+      write(chunk, _encoding, done) {
+        if (String(chunk).includes('Background AOF rewrite finished successfully')) atEnd.push(manifestOf(dir));
+        done();
+      },
+    });
+    const s = await t.sluice({ config: { dir, ...SLUICE }, logTo, logLevel: 'notice' });
+    const c = await t.connect(s);
+    await c.call('SET', 'k', 'v');
+    await c.call('BGREWRITEAOF');
+    await rewriteDone(c);
+    expect(atEnd).toEqual(['file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n']);
+  });
+
   test('a new AOF with aof-use-rdb-preamble yes starts from an RDB base of the empty data, which loads back', async () => {
     const dir = t.tmp();
     const first = await t.start(dir, { ...SLUICE, 'aof-use-rdb-preamble': 'yes' });
