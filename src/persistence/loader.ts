@@ -7,7 +7,8 @@ import { errorText } from '../core/log.js';
 import { debugDelay } from '../core/stall.js';
 import type { PersistenceHost } from './host.js';
 import { AofReader } from './aof-reader.js';
-import { loadRdb } from './rdb/apply-rdb.js';
+import { loadInSlices, loadRdb, RdbLoad } from './rdb/apply-rdb.js';
+import type { ParsedRdb } from './rdb/rdb-load.js';
 import type { AofFileInfo } from './manifest.js';
 
 /** How long one loading slice runs before clients get a turn (answered -LOADING). */
@@ -114,10 +115,13 @@ export class AofLoader<C extends Ctx> {
       if (size === 0) {
         result = 'empty';
       } else if (fs.readSync(fd, sig, 0, 5, 0) === 5 && sig.toString('latin1') === 'REDIS') {
-        const end = this.loadRdb(f, file);
-        this.progress.loadedBytes = before + end;
-        // Commands may follow the RDB part (an old single-file AOF with a preamble): they replay after it, as in Redis.
-        result = end < size ? this.replay(f, fd, file, last, sync, before, end) : 'ok';
+        const rest = (end: number): FileResult | Promise<FileResult> => {
+          this.progress.loadedBytes = before + end;
+          // Commands may follow the RDB part (an old single-file AOF with a preamble): they replay after it, as in Redis.
+          return end < size ? this.replay(f, fd, file, last, sync, before, end) : 'ok';
+        };
+        const end = this.loadRdb(f, file, sync, before);
+        result = typeof end === 'number' ? rest(end) : end.then(rest);
       } else {
         result = this.replay(f, fd, file, last, sync, before, 0);
       }
@@ -132,17 +136,24 @@ export class AofLoader<C extends Ctx> {
 
   /**
    * A file in RDB form (aof-use-rdb-preamble yes: the base Redis and Sluice
-   * write by default) is read whole and its keys put in at once, as Redis
-   * loads an RDB preamble; the incremental files replay after it. Returns
-   * where the RDB part ends.
+   * write by default) is loaded as Redis loads an RDB preamble: its keys
+   * put in a part at a time between event-loop turns (at once when `sync`);
+   * the incremental files replay after it. Returns where the RDB part ends.
    */
-  private loadRdb(f: AofFileInfo, file: string): number {
+  private loadRdb(f: AofFileInfo, file: string, sync: boolean, before: number): number | Promise<number> {
+    const log = this.server.log;
     // An old single-file AOF is named as the AOF itself; Redis words its log line for it.
     const oldStyle = f.name === this.server.config.str('appendfilename');
-    this.server.log.notice(oldStyle ? 'Reading RDB preamble from AOF file...' : 'Reading RDB base file on AOF loading...');
-    const end = loadRdb(this.server, file, false, Date.now()).end;
-    if (oldStyle) this.server.log.notice('Reading the remaining AOF tail...');
-    return end;
+    log.notice(oldStyle ? 'Reading RDB preamble from AOF file...' : 'Reading RDB base file on AOF loading...');
+    const done = (parsed: ParsedRdb): number => {
+      if (oldStyle) log.notice('Reading the remaining AOF tail...');
+      return parsed.end;
+    };
+    if (sync) return done(loadRdb(this.server, file, false, Date.now()));
+    const every = this.server.config.num('loading-process-events-interval-bytes');
+    const load = new RdbLoad(this.server, file, false, Date.now(), every, this.keyDelay);
+    const aborted = new AofLoadError('Loading of the AOF was aborted: the server is closing');
+    return loadInSlices(this.server, load, SLICE_MS, (offset) => (this.progress.loadedBytes = before + offset), () => (this.aborted ? aborted : null)).then(done);
   }
 
   /** Replays a file of commands: in slices of a few milliseconds between event-loop turns, or at once when `sync`. */

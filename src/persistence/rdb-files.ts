@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Ctx } from '../core/context.js';
 import { CommandError } from '../core/errors.js';
 import { timed } from '../core/latency.js';
-import { loadRdb, RdbLoad } from './rdb/apply-rdb.js';
+import { loadInSlices, loadRdb, RdbLoad } from './rdb/apply-rdb.js';
 import type { ParsedRdb } from './rdb/rdb-load.js';
 import type { PersistenceHost } from './host.js';
 import { FileQueue } from './file-queue.js';
@@ -290,34 +290,18 @@ export class RdbFiles<C extends Ctx> {
     const progress: LoadProgress = { startSec: Math.floor(started / 1000), totalBytes: load.size, loadedBytes: 0 };
     this.loading = { load, progress };
     host.loading = true;
-    return new Promise<boolean>((resolve, reject) => {
-      const slice = (): void => {
-        if (this.loading?.load !== load) {
-          reject(new AofLoadError('The server closed while the RDB file was loading'));
-          return;
-        }
-        host.startTurn();
-        const deadline = performance.now() + LOAD_SLICE_MS;
-        try {
-          let parsed: ParsedRdb | null;
-          do {
-            parsed = load.step();
-            progress.loadedBytes = load.offset;
-          } while (parsed === null && performance.now() < deadline);
-          if (parsed === null) {
-            host.nextSlice(slice);
-            return;
-          }
-          this.endLoading();
-          this.loaded(parsed, started);
-          resolve(true);
-        } catch (e) {
-          this.endLoading();
-          reject(e);
-        }
-      };
-      slice();
-    });
+    const closed = new AofLoadError('The server closed while the RDB file was loading');
+    return loadInSlices(host, load, LOAD_SLICE_MS, (offset) => (progress.loadedBytes = offset), () => (this.loading?.load === load ? null : closed)).then(
+      (parsed) => {
+        this.endLoading();
+        this.loaded(parsed, started);
+        return true;
+      },
+      (e: unknown) => {
+        if (this.loading?.load === load) this.endLoading();
+        throw e;
+      },
+    );
   }
 
   private endLoading(): void {

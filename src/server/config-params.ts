@@ -427,9 +427,9 @@ const ENCODINGS = section('Advanced config', [
 const DEBUGGING = section('Debugging', [
   bool('use-exit-on-panic', 'no', NOT_USED, { hidden: true }),
   int('rdb-key-save-delay', 0n, INT_MIN, INT_MAX, NO_BGSAVE_TUNING, { hidden: true }),
-  int('key-load-delay', 0n, INT_MIN, INT_MAX, partial('Each key of an RDB file loading at start, and each command of an AOF, waits that many microseconds (a negative -N: one microsecond about every N), Redis\'s testing aid; an RDB base inside the AOF loads at full speed.'), { hidden: true }),
+  int('key-load-delay', 0n, INT_MIN, INT_MAX, honoured('Each key of an RDB file (or RDB base) that loads, and each command of an AOF, waits that many microseconds (a negative -N: one microsecond about every N), Redis\'s testing aid.'), { hidden: true }),
   int('watchdog-period', 0n, 0n, INT_MAX, none('Sluice has no software watchdog.'), { hidden: true }),
-  int('loading-process-events-interval-bytes', 2n * MB, 1024n, INT_MAX, partial('An RDB file loading at start lets clients in at least this often, and at least every few milliseconds; the AOF loader yields on its own schedule, an RDB base inside the AOF loads in one go.'), { hidden: true }),
+  int('loading-process-events-interval-bytes', 2n * MB, 1024n, INT_MAX, partial('An RDB file or RDB base loading at start lets clients in at least every that many bytes, and at least every few milliseconds; AOF commands replay in slices of a few milliseconds whatever it says.'), { hidden: true }),
 ]);
 
 export const PARAMETERS: readonly ParamDef[] = [

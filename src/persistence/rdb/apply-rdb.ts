@@ -24,7 +24,7 @@ import { rdbSteps, type AccessRecords, type ParsedRdb, type RdbSink } from './rd
  * and put in once the whole file has been read.
  */
 export function loadRdb<C extends Ctx>(host: PersistenceHost<C>, file: string, merge: boolean, started: number): ParsedRdb {
-  const load = new RdbLoad(host, file, merge, started);
+  const load = new RdbLoad(host, file, merge, started, Infinity, host.config.num('key-load-delay'));
   for (;;) {
     const parsed = load.step();
     if (parsed !== null) return parsed;
@@ -122,6 +122,45 @@ export class RdbLoad<C extends Ctx> {
     this.done = true;
     fs.closeSync(this.fd);
   }
+}
+
+/**
+ * Runs a load a few milliseconds at a time, the event loop turning in
+ * between (host.nextSlice), reporting how far the file is read. When
+ * `stopped` names a reason (the server is closing) the load stops, what it
+ * put in is taken out again, and the promise rejects with that error.
+ */
+export function loadInSlices<C extends Ctx>(
+  host: PersistenceHost<C>,
+  load: RdbLoad<C>,
+  sliceMs: number,
+  progress: (offset: number) => void,
+  stopped: () => Error | null,
+): Promise<ParsedRdb> {
+  return new Promise<ParsedRdb>((resolve, reject) => {
+    const slice = (): void => {
+      const stop = stopped();
+      if (stop !== null) {
+        load.abort();
+        reject(stop);
+        return;
+      }
+      host.startTurn();
+      const deadline = performance.now() + sliceMs;
+      try {
+        let parsed: ParsedRdb | null;
+        do {
+          parsed = load.step();
+          progress(load.offset);
+        } while (parsed === null && performance.now() < deadline);
+        if (parsed === null) host.nextSlice(slice);
+        else resolve(parsed);
+      } catch (e) {
+        reject(e);
+      }
+    };
+    slice();
+  });
 }
 
 function delayed(key: RdbSink['key'], micros: number): RdbSink['key'] {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { waitFor } from '../../helpers/aof.js';
+import { aofDir, waitFor } from '../../helpers/aof.js';
 import { CLI, ensureBuild } from '../../helpers/child-sluice.js';
 import { perTest } from '../../helpers/fixture.js';
 import { spawnRedis } from '../../helpers/redis-on-dir.js';
@@ -34,10 +34,29 @@ async function dumpInto(...dirs: string[]): Promise<void> {
   for (const dir of dirs) copyFileSync(path.join(source, 'dump.rdb'), path.join(dir, 'dump.rdb'));
 }
 
+/** The same keys as the base of an AOF (aof-use-rdb-preamble yes's form), with an empty incremental file. */
+async function aofBaseInto(...dirs: string[]): Promise<void> {
+  await dumpInto(...dirs);
+  for (const dir of dirs) {
+    mkdirSync(aofDir(dir));
+    renameSync(path.join(dir, 'dump.rdb'), path.join(aofDir(dir), 'appendonly.aof.1.base.rdb'));
+    writeFileSync(path.join(aofDir(dir), 'appendonly.aof.1.incr.aof'), '');
+    writeFileSync(
+      path.join(aofDir(dir), 'appendonly.aof.manifest'),
+      'file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n',
+    );
+  }
+}
+
+const LAYOUTS: [string, (...dirs: string[]) => Promise<void>, string[]][] = [
+  ['a dump.rdb', dumpInto, ['--appendonly', 'no']],
+  ['an AOF whose base is an RDB file', aofBaseInto, ['--appendonly', 'yes']],
+];
+
 /** Starts `command` on a free port and resolves once it accepts connections (not once it has loaded). */
 async function spawnServer(command: string[], args: string[]): Promise<{ port: number; output: () => string; exited: Promise<number | null>; pid: number }> {
   const port = await freePort();
-  const child = spawn(command[0], [...command.slice(1), '--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'no', '--save', '', '--enable-debug-command', 'yes', ...args], {
+  const child = spawn(command[0], [...command.slice(1), '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--enable-debug-command', 'yes', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -83,13 +102,13 @@ async function clientsComeAndGo(port: number, stay: RespClient): Promise<void> {
   await waitFor(async () => field(await stay.call('INFO', 'clients'), 'connected_clients') === '1', 10000, 'the clients to be freed');
 }
 
-describe.skipIf(redisServerPath === null)('a dump.rdb loading at start (differential vs redis-server)', () => {
-  test('clients are served while it loads as Redis serves them: INFO, DEBUG and CONFIG run, the rest wait for the data', async () => {
+describe.skipIf(redisServerPath === null)('RDB data loading at start (differential vs redis-server)', () => {
+  test.each(LAYOUTS)('clients are served while %s loads as Redis serves them: INFO, DEBUG and CONFIG run, the rest wait for the data', async (_, into, mode) => {
     ensureBuild();
     const [a, b] = [t.tmp(), t.tmp()];
-    await dumpInto(a, b);
-    const sluice = await spawnServer([process.execPath, CLI], ['--dir', a, ...SLOW]);
-    const redis = await spawnServer([redisServerPath!], ['--dir', b, ...SLOW]);
+    await into(a, b);
+    const sluice = await spawnServer([process.execPath, CLI], ['--dir', a, ...mode, ...SLOW]);
+    const redis = await spawnServer([redisServerPath!], ['--dir', b, ...mode, ...SLOW]);
     const [got, want] = [await whileLoading(sluice.port), await whileLoading(redis.port)];
     expect(got).toEqual(want);
     expect(got).toMatchObject({ loading: '1', get: { t: 'error', v: 'LOADING Redis is loading the dataset in memory' } });
@@ -102,7 +121,7 @@ describe('a dump.rdb loading at start', () => {
     const dir = t.tmp();
     await dumpInto(dir);
     const before = readFileSync(path.join(dir, 'dump.rdb'));
-    const s = await spawnServer([process.execPath, CLI], ['--dir', dir, '--save', '900 1', ...SLOW]);
+    const s = await spawnServer([process.execPath, CLI], ['--dir', dir, '--appendonly', 'no', '--save', '900 1', ...SLOW]);
     const c = await t.connect({ port: s.port });
     await clientsComeAndGo(s.port, c);
     const info = await c.call('INFO', 'persistence');
@@ -121,7 +140,7 @@ describe('a dump.rdb loading at start', () => {
     ensureBuild();
     const dir = t.tmp();
     await dumpInto(dir);
-    const s = await spawnServer([process.execPath, CLI], ['--dir', dir, '--loading-process-events-interval-bytes', '1024']);
+    const s = await spawnServer([process.execPath, CLI], ['--dir', dir, '--appendonly', 'no', '--loading-process-events-interval-bytes', '1024']);
     const c = await t.connect({ port: s.port });
     await waitFor(() => s.output().includes('Ready to accept connections'), 20000, 'the load to end');
     expect(await c.call('DBSIZE')).toEqual({ t: 'int', v: String(KEYS) });
