@@ -3,12 +3,12 @@ import type { Database, KeyGuard } from '../../keyspace/database.js';
 import { WALK_MARKS, type KeyTable } from '../../keyspace/key-table.js';
 import type { Keyspace } from '../../keyspace/keyspace.js';
 import type { FileQueue } from '../file-queue.js';
-import { freeze, type FrozenEntry } from './frozen-entry.js';
+import { freeze, keepCopy, type FrozenEntry } from './frozen-entry.js';
 import { RdbOutput, type RdbOptions } from './rdb-save.js';
 
 /** One slice of the walk: about a millisecond, so that commands keep flowing. */
 const SLICE_MS = 1;
-/** Keys written between two looks at the clock. */
+/** Keys written between two looks at the clock; once a big value is being written, the clock is read after each of its pieces. */
 const CLOCK_EVERY = 32;
 /** Bytes queued for the file past which the walk waits for the disk. */
 const MAX_PENDING = 4 << 20;
@@ -32,7 +32,7 @@ interface Contents {
   next: number;
 }
 
-/** A value frozen by a write before the walk reached it, waiting for its turn. */
+/** A value frozen by a write before the walk reached it (or while a big one was being written), waiting for its turn. */
 interface Kept {
   index: number;
   key: string;
@@ -52,7 +52,12 @@ interface Kept {
  * a compact value, which costs about what a copy would) or frozen for a
  * later slice (a big value: its chunks shared copy-on-write, see
  * frozen-entry.ts), and marked visited, as is a key that did not exist
- * (the walk then skips it: it was made after the save began). FLUSHDB
+ * (the walk then skips it: it was made after the save began). A big value
+ * the walk reaches is frozen the same way and written a piece at a time
+ * (pieces.ts), so no slice holds the loop for longer than a piece whatever
+ * the value's size, and writes to the key meanwhile change only the live
+ * value; until its last piece nothing else goes into the file, so a value
+ * kept meanwhile waits as a copy, however small. FLUSHDB
  * leaves the walk the contents it replaced, which nothing changes any
  * more; SWAPDB moves guard and contents together. The cost while it runs:
  * a byte of marks per key, what writes kept
@@ -71,6 +76,8 @@ export class BackgroundSave {
   private current = 0;
   private kept: Kept[] = [];
   private nextKept = 0;
+  /** The big value being written, a piece per step; null between keys. */
+  private piece: Iterator<void> | null = null;
   private over = false;
 
   constructor(
@@ -115,6 +122,7 @@ export class BackgroundSave {
     if (this.over) return;
     this.over = true;
     this.kept = [];
+    this.piece = null;
     for (const c of this.contents) this.unguard(c);
   }
 
@@ -133,7 +141,7 @@ export class BackgroundSave {
       const deadline = performance.now() + SLICE_MS;
       let more = true;
       for (let n = 1; more; n++) {
-        if (n % CLOCK_EVERY === 0 && performance.now() >= deadline) break;
+        if ((n % CLOCK_EVERY === 0 || this.piece !== null) && performance.now() >= deadline) break;
         more = this.step();
       }
       if (more) {
@@ -151,8 +159,15 @@ export class BackgroundSave {
     }
   };
 
-  /** Writes one key: a kept one first, else the walk's next. False when there is nothing left. */
+  /** Writes one key, or a piece of a big one: the one begun first, then a kept one, else the walk's next. False when there is nothing left. */
   private step(): boolean {
+    if (this.piece !== null) {
+      if (this.piece.next().done === true) {
+        this.piece = null;
+        this.keys++;
+      }
+      return true;
+    }
     if (this.nextKept < this.kept.length) {
       const k = this.kept[this.nextKept++];
       if (this.nextKept === this.kept.length) {
@@ -160,8 +175,7 @@ export class BackgroundSave {
         this.nextKept = 0;
       }
       this.out.select(k.index);
-      k.frozen.write(this.out, k.key, k.deadline, k.hint);
-      this.keys++;
+      this.piece = this.out.piecewise(k.key, k.frozen, k.deadline, k.hint);
       return true;
     }
     const c = this.contents[this.current];
@@ -181,8 +195,14 @@ export class BackgroundSave {
     if (dict.marked(i, c.bit)) return true;
     dict.mark(i, c.bit);
     const key = dict.keyAt(i);
+    const value = dict.valueAt(i);
+    const frozen = freeze(value);
     this.out.select(c.index);
-    this.out.entry(key, dict.valueAt(i), this.deadlineOf(c, key), this.out.hintOf(dict, key));
+    if (frozen !== null) {
+      this.piece = this.out.piecewise(key, frozen, this.deadlineOf(c, key), this.out.hintOf(dict, key));
+      return true;
+    }
+    this.out.entry(key, value, this.deadlineOf(c, key), this.out.hintOf(dict, key));
     this.keys++;
     return true;
   }
@@ -205,7 +225,7 @@ export class BackgroundSave {
     const v = c.dict.get(key);
     if (v === undefined) return;
     const deadline = this.deadlineOf(c, key);
-    const frozen = freeze(v);
+    const frozen = this.piece === null ? freeze(v) : keepCopy(v);
     if (frozen !== null) {
       this.kept.push({ index: c.index, key, deadline, hint: this.out.hintOf(c.dict, key), frozen });
       return;

@@ -1,5 +1,5 @@
 import { ListValue } from '../../queues/list/list-value.js';
-import { nodeEnds } from '../../queues/list/listpack-size.js';
+import { NodeSplit } from '../../queues/list/listpack-size.js';
 import { StreamValue } from '../../queues/stream/stream-value.js';
 import { HashValue } from '../../store/hash/hash-value.js';
 import { isString, type Value } from '../../keyspace/value.js';
@@ -14,7 +14,8 @@ import {
 } from './format.js';
 import { writeIntset } from './intset-blob.js';
 import { ListpackBuilder } from './listpack.js';
-import { writeStream } from './stream-codec.js';
+import { drain, PIECE } from './pieces.js';
+import { streamPieces } from './stream-codec.js';
 import type { RdbWriter } from '../../codecs/rdb/writer.js';
 
 /**
@@ -39,9 +40,14 @@ export function writeValue(w: RdbWriter, v: Value, listFill: number, key?: strin
     case 'hash':
       return writeHash(w, v as HashValue, key);
     case 'stream':
-      begin(w, TYPE_STREAM_LISTPACKS_3, key);
-      return writeStream(w, v as StreamValue);
+      return drain(streamEntryPieces(w, v as StreamValue, key));
   }
+}
+
+/** A stream (RDB_TYPE_STREAM_LISTPACKS_3), a piece at a time. */
+export function* streamEntryPieces(w: RdbWriter, s: StreamValue, key: string | undefined): Generator<void, void> {
+  begin(w, TYPE_STREAM_LISTPACKS_3, key);
+  yield* streamPieces(w, s);
 }
 
 /** The type byte, and in a file the key, which comes between the type and the value. */
@@ -57,14 +63,31 @@ function begin(w: RdbWriter, type: number, key: string | undefined): void {
  * keeps no node boundaries; any split loads the same list).
  */
 function writeList(w: RdbWriter, list: ListValue, fill: number, key: string | undefined): void {
+  drain(listPieces(w, list, fill, key));
+}
+
+/**
+ * writeList a piece at a time (see pieces.ts): a quicklist's node count
+ * comes first, so its elements are read twice, once to find where its
+ * nodes end and once to write them.
+ */
+export function* listPieces(w: RdbWriter, list: ListValue, fill: number, key: string | undefined): Generator<void, void> {
   begin(w, TYPE_LIST_QUICKLIST_2, key);
   const n = list.length;
-  const ends = list.encoding() === 'listpack' ? [n] : nodeEnds((take) => list.each(take), fill);
+  let ends = [n];
+  if (list.encoding() !== 'listpack') {
+    const split = new NodeSplit(fill);
+    for (let from = 0; from < n; from += PIECE) {
+      list.eachIn(from, PIECE, split.take);
+      yield;
+    }
+    ends = split.ends();
+  }
   w.length(ends.length);
   let i = 0;
   let node = 0;
   let lp = new ListpackBuilder();
-  list.each((e) => {
+  const add = (e: string): void => {
     lp.add(e);
     if (++i === ends[node]) {
       w.length(CONTAINER_PACKED);
@@ -72,7 +95,17 @@ function writeList(w: RdbWriter, list: ListValue, fill: number, key: string | un
       lp = new ListpackBuilder();
       node++;
     }
-  });
+  };
+  for (let from = 0; from < n; from += PIECE) {
+    list.eachIn(from, PIECE, add);
+    yield;
+  }
+}
+
+/** A hashtable set's members by position: the live set's, or those a background save froze. */
+export interface SetMembers {
+  readonly size: number;
+  at(i: number): string;
 }
 
 function writeSet(w: RdbWriter, set: SetValue, key: string | undefined): void {
@@ -88,12 +121,31 @@ function writeSet(w: RdbWriter, set: SetValue, key: string | undefined): void {
     });
     w.blob(lp.finish());
   } else {
-    begin(w, TYPE_SET, key);
-    w.length(set.size);
-    set.each((m) => {
-      w.string(m);
-    });
+    drain(setPieces(w, { size: set.size, at: (i) => set.memberAt(i) }, key));
   }
+}
+
+/** A hashtable set (RDB_TYPE_SET), a piece at a time: its members in position order. */
+export function* setPieces(w: RdbWriter, members: SetMembers, key: string | undefined): Generator<void, void> {
+  begin(w, TYPE_SET, key);
+  const n = members.size;
+  w.length(n);
+  yield* byPosition(n, (i) => w.string(members.at(i)));
+}
+
+/** Calls `write` with each position below `n`, pausing every PIECE of them. */
+function* byPosition(n: number, write: (i: number) => void): Generator<void, void> {
+  for (let from = 0; from < n; from += PIECE) {
+    const end = Math.min(n, from + PIECE);
+    for (let i = from; i < end; i++) write(i);
+    yield;
+  }
+}
+
+/** A skiplist's entries by rank: the live sorted set's, or the tree a background save froze. */
+export interface RankedEntries {
+  readonly size: number;
+  forRange(start: number, count: number, reverse: boolean, fn: (member: string, score: number) => void): void;
 }
 
 /** A listpack of member and score, ascending; or a skiplist's members from the highest score down, scores as binary doubles. */
@@ -107,12 +159,22 @@ function writeZset(w: RdbWriter, z: ZSetValue, key: string | undefined): void {
     w.blob(lp.finish());
     return;
   }
+  drain(zsetPieces(w, z, key));
+}
+
+/** A skiplist sorted set (RDB_TYPE_ZSET_2), a piece at a time: from the highest score down, scores as binary doubles. */
+export function* zsetPieces(w: RdbWriter, z: RankedEntries, key: string | undefined): Generator<void, void> {
   begin(w, TYPE_ZSET_2, key);
-  w.length(z.size);
-  z.forRange(z.size - 1, z.size, true, (m, s) => {
+  const n = z.size;
+  w.length(n);
+  const put = (m: string, s: number): void => {
     w.string(m);
     w.binaryDouble(s);
-  });
+  };
+  for (let done = 0; done < n; done += PIECE) {
+    z.forRange(n - 1 - done, Math.min(PIECE, n - done), true, put);
+    yield;
+  }
 }
 
 /**
@@ -136,6 +198,8 @@ function writeHash(w: RdbWriter, h: HashValue, key: string | undefined): void {
     return;
   }
   const min = h.nextDeadline();
+  const table = h.large;
+  if (min === -1 && table !== null) return drain(hashPieces(w, table, key));
   begin(w, min === -1 ? TYPE_HASH : TYPE_HASH_METADATA, key);
   if (min !== -1) w.msTime(min);
   w.length(h.size);
@@ -146,5 +210,23 @@ function writeHash(w: RdbWriter, h: HashValue, key: string | undefined): void {
     }
     w.string(f);
     w.string(v);
+  });
+}
+
+/** A hash table's fields and values by position: the live table's, or those a background save froze. */
+export interface HashPairs {
+  readonly size: number;
+  keyAt(i: number): string;
+  valueAt(i: number): string;
+}
+
+/** A hash table without field deadlines (RDB_TYPE_HASH), a piece at a time: its pairs in position order, as `forEach` gives them. */
+export function* hashPieces(w: RdbWriter, pairs: HashPairs, key: string | undefined): Generator<void, void> {
+  begin(w, TYPE_HASH, key);
+  const n = pairs.size;
+  w.length(n);
+  yield* byPosition(n, (i) => {
+    w.string(pairs.keyAt(i));
+    w.string(pairs.valueAt(i));
   });
 }

@@ -1,95 +1,107 @@
 import type { ListValue } from '../../queues/list/list-value.js';
 import type { StreamValue } from '../../queues/stream/stream-value.js';
+import type { RdbWriter } from '../../codecs/rdb/writer.js';
+import { CHUNK_BITS, CHUNK_MASK } from '../../keyspace/compact/dense-index.js';
+import type { FrozenChunks } from '../../keyspace/compact/dense-table.js';
 import type { HashValue } from '../../store/hash/hash-value.js';
 import { isString, type Value } from '../../keyspace/value.js';
 import type { SetValue } from '../../store/set/set-value.js';
+import { stringText } from '../../store/string/string-access.js';
+import type { TreeZset } from '../../store/zset/tree-zset.js';
 import type { ZSetValue } from '../../store/zset/zset-value.js';
-import type { RdbWriter } from '../../codecs/rdb/writer.js';
-import { TYPE_HASH, TYPE_ZSET_2 } from './format.js';
-import type { RdbOutput } from './rdb-save.js';
+import { hashPieces, listPieces, setPieces, streamEntryPieces, writeValue, zsetPieces } from './encode-value.js';
+import { PIECE } from './pieces.js';
 
 /** A value kept as it was for a background save, written out later. */
 export interface FrozenEntry {
-  /** Writes the key as it was frozen into the selected database, with the access hint it had then. */
-  write(out: RdbOutput, key: string, deadline: number, hint: number): void;
+  /** The type byte, the key and the value as it was frozen, a piece per step (pieces.ts). */
+  pieces(w: RdbWriter, listFill: number, key: string): Iterator<void>;
 }
 
 /** Encodings whose RDB form costs about as little to write as to copy: they are written at once. */
 const COMPACT = new Set(['listpack', 'listpackex', 'intset']);
 
 /**
- * What a background save keeps of a value a client is about to change:
- * null when writing it at once is as cheap as keeping it (strings, which
- * are immutable or copied on write anyway, and compact encodings), else a
- * frozen view that costs little whatever the size: a list's or a set's
- * chunks and a stream's blocks shared copy-on-write, a sorted set's tree
- * or a hash's shards frozen (TypedValue.snapshot, which the AOF rewrite
- * uses too) and read back through their rebuild commands. A hash whose
- * fields have deadlines is written at once: its RDB form needs every
- * deadline before the first field.
+ * What a background save keeps of a value it writes later (a client is
+ * about to change it) or over several slices (it is big): null when
+ * writing it at once costs about what keeping it would (strings, compact
+ * encodings, collections of at most PIECE elements, streams of two nodes
+ * and few pending entries), else a frozen view
+ * that costs little whatever the size: a list's chunks, a set's or a
+ * hash's table chunks and a stream's blocks shared copy-on-write, a sorted
+ * set's tree frozen. Each view is written in the encoding and the order
+ * of the value it was taken from, so its bytes are those SAVE would write
+ * at that moment. A hash whose fields have deadlines is written at once:
+ * its RDB form (Redis 7.4's) needs every deadline with its field.
  */
 export function freeze(v: Value): FrozenEntry | null {
   if (isString(v) || COMPACT.has(v.encoding())) return null;
   switch (v.type) {
-    case 'list':
-      return asValue((v as ListValue).snapshot());
-    case 'stream':
-      return asValue((v as StreamValue).clone());
-    case 'set':
-      return asValue((v as SetValue).clone());
+    case 'list': {
+      if ((v as ListValue).length <= PIECE) return null;
+      const frozen = (v as ListValue).snapshot();
+      return { pieces: (w, fill, key) => listPieces(w, frozen, fill, key) };
+    }
+    case 'stream': {
+      const s = v as StreamValue;
+      if (s.blocks.length <= 2 && pending(s) <= PIECE) return null;
+      const frozen = s.clone();
+      return { pieces: (w, _fill, key) => streamEntryPieces(w, frozen, key) };
+    }
+    case 'set': {
+      const set = v as SetValue;
+      const chunks = set.size <= PIECE ? null : set.frozenMembers();
+      if (chunks === null) return null;
+      const members = { size: set.size, at: (i: number) => slotAt(chunks, 1, i) as string };
+      return { pieces: (w, _fill, key) => setPieces(w, members, key) };
+    }
     case 'zset': {
       const z = v as ZSetValue;
-      return fromRebuild(TYPE_ZSET_2, z.size, z.snapshot().rebuildCommands(''), writeScoredPairs);
+      if (z.packed || z.size <= PIECE) return null;
+      const tree = (z.body as TreeZset).freeze();
+      return { pieces: (w, _fill, key) => zsetPieces(w, tree, key) };
     }
     case 'hash': {
       const h = v as HashValue;
-      if (h.nextDeadline() !== -1) return null;
-      return fromRebuild(TYPE_HASH, h.size, h.snapshot().rebuildCommands(''), writePairs);
+      const table = h.large;
+      if (table === null || table.size <= PIECE || h.nextDeadline() !== -1) return null;
+      const size = table.size;
+      const chunks = table.freeze();
+      const pairs = {
+        size,
+        keyAt: (i: number) => slotAt(chunks, 2, i) as string,
+        valueAt: (i: number) => slotAt(chunks, 2, i, 1) as string,
+      };
+      return { pieces: (w, _fill, key) => hashPieces(w, pairs, key) };
     }
   }
 }
 
-function asValue(frozen: Value): FrozenEntry {
-  return { write: (out, key, deadline, hint) => out.entry(key, frozen, deadline, hint) };
-}
-
 /**
- * A hashtable-encoded value written from the commands that rebuild it
- * (HSET, ZADD: the key, then the items): the length it had when frozen,
- * then its items in whatever order the commands give, which loaders accept.
+ * The value kept for a later step whatever its size: while a big value is
+ * being written in pieces nothing else may go into the file, so a small
+ * one that a write is about to change waits too, as a copy (a string's
+ * text; a compact encoding's one string shared, a clone of what is left).
  */
-function fromRebuild(
-  type: number,
-  size: number,
-  commands: Iterator<string[]>,
-  items: (w: RdbWriter, argv: string[]) => void,
-): FrozenEntry {
-  return {
-    write: (out, key, deadline, hint) => {
-      out.typed(key, deadline, hint, type, (w) => {
-        w.length(size);
-        for (let c = commands.next(); !c.done; c = commands.next()) items(w, c.value);
-      });
-    },
-  };
+export function keepCopy(v: Value): FrozenEntry {
+  const frozen = freeze(v);
+  if (frozen !== null) return frozen;
+  const copy = isString(v) ? stringText(v) : v.clone();
+  return { pieces: (w, fill, key) => whole(() => writeValue(w, copy, fill, key)) };
 }
 
-/** HSET key field value …: field and value, as RDB_TYPE_HASH has them. */
-function writePairs(w: RdbWriter, argv: string[]): void {
-  for (let i = 2; i < argv.length; i++) w.string(argv[i]);
+function* whole(write: () => void): Generator<void, void> {
+  write();
 }
 
-/** ZADD key score member …: the member, then its score as a binary double (RDB_TYPE_ZSET_2). */
-function writeScoredPairs(w: RdbWriter, argv: string[]): void {
-  for (let i = 2; i < argv.length; i += 2) {
-    w.string(argv[i + 1]);
-    w.binaryDouble(scoreOf(argv[i]));
-  }
+/** The pending entries of a stream's consumer groups. */
+function pending(s: StreamValue): number {
+  let n = 0;
+  if (s.groups !== null) for (const g of s.groups.values()) n += g.pel.size;
+  return n;
 }
 
-/** A score as the rebuild commands print it: Redis's text, which reads back exactly. */
-function scoreOf(text: string): number {
-  if (text === 'inf') return Infinity;
-  if (text === '-inf') return -Infinity;
-  return Number(text);
+/** Slot `slot` of position `i` of a table's frozen chunks, `stride` slots a position (DenseTable's layout). */
+function slotAt(chunks: FrozenChunks, stride: number, i: number, slot = 0): unknown {
+  return chunks[i >>> CHUNK_BITS].get((i & CHUNK_MASK) * stride + slot);
 }

@@ -5,6 +5,7 @@ import type { KeyTable } from '../../keyspace/key-table.js';
 import type { Keyspace } from '../../keyspace/keyspace.js';
 import type { Value } from '../../keyspace/value.js';
 import { writeValue } from './encode-value.js';
+import type { FrozenEntry } from './frozen-entry.js';
 import { OPCODE_AUX, OPCODE_EOF, OPCODE_EXPIRETIME_MS, OPCODE_FREQ, OPCODE_FUNCTION2, OPCODE_IDLE, OPCODE_RESIZEDB, OPCODE_SELECTDB } from './format.js';
 import { RdbWriter } from '../../codecs/rdb/writer.js';
 import type { FileQueue } from '../file-queue.js';
@@ -127,14 +128,20 @@ export class RdbOutput {
     if (this.w.size >= CHUNK) this.flush();
   }
 
-  /** A key whose body the caller writes after the type byte and the key (see frozen-entry.ts). */
-  typed(key: string, deadline: number, hint: number, type: number, body: (w: RdbWriter) => void): void {
+  /**
+   * A key of the selected database written a piece per step (a background
+   * save's big or kept values): its deadline and hint records, then what
+   * `frozen` writes. Nothing else may be written until the steps end.
+   */
+  *piecewise(key: string, frozen: FrozenEntry, deadline: number, hint: number): Generator<void, void> {
     const w = this.w;
     this.prefix(deadline, hint);
-    w.byte(type);
-    w.string(key);
-    body(w);
-    if (w.size >= CHUNK) this.flush();
+    const pieces = frozen.pieces(w, this.opts.listFill, key);
+    for (let done = false; !done; ) {
+      done = pieces.next().done === true;
+      if (w.size >= CHUNK) this.flush();
+      if (!done) yield;
+    }
   }
 
   /** rdbSaveKeyValuePair's records before the type byte: the deadline, then IDLE or FREQ. */

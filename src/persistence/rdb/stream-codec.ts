@@ -8,6 +8,7 @@ import { entryText, ListpackBuilder, readListpack, type ListpackEntry } from './
 import type { RdbReader } from '../../codecs/rdb/reader.js';
 import type { RdbWriter } from '../../codecs/rdb/writer.js';
 import { TYPE_STREAM_LISTPACKS_2, TYPE_STREAM_LISTPACKS_3 } from './format.js';
+import { PIECE } from './pieces.js';
 
 /**
  * Streams in RDB (RDB_TYPE_STREAM_LISTPACKS 1 to 3): each node as its
@@ -24,11 +25,13 @@ import { TYPE_STREAM_LISTPACKS_2, TYPE_STREAM_LISTPACKS_3 } from './format.js';
 const FLAG_DELETED = 1;
 const FLAG_SAMEFIELDS = 2;
 
-export function writeStream(w: RdbWriter, s: StreamValue): void {
+/** A stream's body, a pause (see pieces.ts) after each node and every PIECE pending entries or consumers' claims. */
+export function* streamPieces(w: RdbWriter, s: StreamValue): Generator<void, void> {
   w.length(s.blocks.length);
   for (const block of s.blocks) {
     w.blob(Buffer.from(idKey(block.masterId), 'latin1'));
     w.blob(nodeListpack(block));
+    yield;
   }
   w.length(s.length);
   writeId(w, s.lastId);
@@ -37,15 +40,17 @@ export function writeStream(w: RdbWriter, s: StreamValue): void {
   w.length(unsigned(s.entriesAdded));
   const groups = sortedGroups(s.groups);
   w.length(groups.length);
+  let n = 0;
   for (const g of groups) {
     w.string(g.name);
     writeId(w, g.lastId);
     w.length(unsigned(g.entriesRead));
     w.length(g.pel.size);
-    for (const n of g.pel) {
-      w.raw(Buffer.from(idKey(n.id), 'latin1'));
-      w.msTime(n.deliveryTime);
-      w.length(unsigned(n.deliveryCount));
+    for (const nack of g.pel) {
+      w.raw(Buffer.from(idKey(nack.id), 'latin1'));
+      w.msTime(nack.deliveryTime);
+      w.length(unsigned(nack.deliveryCount));
+      if (++n % PIECE === 0) yield;
     }
     const consumers = g.sortedConsumers();
     w.length(consumers.length);
@@ -54,7 +59,10 @@ export function writeStream(w: RdbWriter, s: StreamValue): void {
       w.msTime(c.seenTime);
       w.msTime(c.activeTime);
       w.length(c.pel.size);
-      for (const n of c.pel) w.raw(Buffer.from(idKey(n.id), 'latin1'));
+      for (const nack of c.pel) {
+        w.raw(Buffer.from(idKey(nack.id), 'latin1'));
+        if (++n % PIECE === 0) yield;
+      }
     }
   }
 }

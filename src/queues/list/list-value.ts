@@ -137,13 +137,19 @@ export class ListValue implements TypedValue {
 
   /** Calls `f` with every element from the head, without thawing a cold list (what a snapshot or a dump reads). */
   each(f: (e: string) => void): void {
+    this.eachIn(0, this.length, f);
+  }
+
+  /** `each` from index `from`, `count` elements (a save writes a long list over several slices); a cold list, being short, is read from its head. */
+  eachIn(from: number, count: number, f: (e: string) => void): void {
+    const end = Math.min(from + count, this.length);
     if (this.dq === null) {
       const p = this.cold;
-      for (let pos = 0; pos < p.length; pos = nextEntry(p, pos)) f(entryAt(p, pos));
+      for (let pos = 0, i = 0; i < end; pos = nextEntry(p, pos), i++) if (i >= from) f(entryAt(p, pos));
       return;
     }
     const d = this.dq;
-    for (let i = 0; i < d.length; i++) f(d.get(i));
+    for (let i = from; i < end; i++) f(d.get(i));
   }
 
   encoding(): string {

@@ -41,22 +41,35 @@ const ESTIMATE_OVERHEAD = 8;
  * `each` calls its argument with every element in order.
  */
 export function nodeEnds(each: (take: (e: string) => void) => void, fill: number): number[] {
-  const ends: number[] = [];
-  let bytes = LISTPACK_EMPTY;
-  let count = 0;
-  let i = 0;
-  each((e) => {
-    if (count !== 0 && exceedsNode(fill, bytes + e.length + ESTIMATE_OVERHEAD, count + 1)) {
-      ends.push(i);
-      bytes = LISTPACK_EMPTY;
-      count = 0;
+  const split = new NodeSplit(fill);
+  each(split.take);
+  return split.ends();
+}
+
+/** nodeEnds fed an element at a time, for a caller that reads the elements over several turns (a background save). */
+export class NodeSplit {
+  private readonly found: number[] = [];
+  private bytes = LISTPACK_EMPTY;
+  private count = 0;
+  private i = 0;
+
+  constructor(private readonly fill: number) {}
+
+  readonly take = (e: string): void => {
+    if (this.count !== 0 && exceedsNode(this.fill, this.bytes + e.length + ESTIMATE_OVERHEAD, this.count + 1)) {
+      this.found.push(this.i);
+      this.bytes = LISTPACK_EMPTY;
+      this.count = 0;
     }
-    bytes += listpackEntrySize(e);
-    count++;
-    i++;
-  });
-  ends.push(i);
-  return ends;
+    this.bytes += listpackEntrySize(e);
+    this.count++;
+    this.i++;
+  };
+
+  /** Where each node ends (exclusive), once every element was taken. */
+  ends(): number[] {
+    return [...this.found, this.i];
+  }
 }
 
 /**

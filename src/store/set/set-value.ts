@@ -1,4 +1,5 @@
 import { encodeEntry, encodedSize, entryAt, findEntry, nextEntry, ownCopy, splice } from '../../keyspace/compact/packed.js';
+import type { FrozenChunks } from '../../keyspace/compact/dense-table.js';
 import { stringSize, VALUE_OBJECT } from '../../keyspace/heap-size.js';
 import type { TypedValue, ValueSnapshot } from '../../keyspace/value.js';
 import { HashSet } from './hash-set.js';
@@ -423,6 +424,11 @@ export class SetValue implements TypedValue {
 
   /** O(1) for the packed encodings (their strings never change), O(size / 1024) for a hashtable. */
   snapshot(): ValueSnapshot {
-    return new SetSnapshot(this.enc, this.packed, this.width, this.n, this.table === null ? null : this.table.frozen());
+    return new SetSnapshot(this.enc, this.packed, this.width, this.n, this.frozenMembers());
+  }
+
+  /** A hashtable's members as they are now, in position order, unchanged by later writes; null for the packed encodings. */
+  frozenMembers(): FrozenChunks | null {
+    return this.table === null ? null : this.table.frozen();
   }
 }

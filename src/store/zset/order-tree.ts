@@ -9,6 +9,11 @@ export class FrozenTree {
     readonly size: number,
   ) {}
 
+  /** OrderTree.forRange on the frozen entries (a background save writes a big sorted set a range at a time). */
+  forRange(start: number, count: number, reverse: boolean, fn: (member: string, score: number) => void): void {
+    new OrderTree(this.root, this.size).forRange(start, count, reverse, fn);
+  }
+
   /** Entries in order, a leaf's worth at a time. */
   *leaves(): Generator<{ memberAt(i: number): string; scores: Readonly<Scores>; n: number }> {
     const stack: Node[] = [this.root];
