@@ -319,10 +319,7 @@ const THREADS_AND_KERNEL = section('Threads, kernel and allocator', [
 ]);
 
 /**
- * AOF persistence (src/persistence). Redis's defaults, except
- * aof-use-rdb-preamble: an RDB base writes each value whole in one slice of
- * the walk, where the AOF form writes a big one a few commands at a time, so
- * Sluice keeps the AOF form by default for its latency.
+ * AOF persistence (src/persistence), with Redis's defaults.
  * The CLI turns appendonly on unless told otherwise (see src/main/cli.ts).
  */
 const AOF = section('Append only mode', [
@@ -334,7 +331,7 @@ const AOF = section('Append only mode', [
   int('auto-aof-rewrite-percentage', 100n, 0n, INT_MAX, honoured()),
   memory('auto-aof-rewrite-min-size', 64n * MB, 0n, LONG_MAX, honoured()),
   bool('aof-load-truncated', 'yes', honoured()),
-  bool('aof-use-rdb-preamble', 'no', partial('yes writes the rewrite\'s base as an RDB snapshot (`….base.rdb`), as Redis; a base in either form loads. The default is no (Redis: yes): an RDB base writes each value whole in one slice, where the AOF form spreads a big one over many.')),
+  bool('aof-use-rdb-preamble', 'yes', honoured('The rewrite\'s base is an RDB snapshot (`….base.rdb`) written as BGSAVE writes one, or with no, commands (`….base.aof`); a base in either form loads.')),
   bool('aof-timestamp-enabled', 'no', honoured()),
   bool('aof-rewrite-incremental-fsync', 'yes', none('The rewrite syncs its file once, at the end.')),
   bool('rdb-save-incremental-fsync', 'yes', NO_BGSAVE_TUNING),

@@ -232,7 +232,8 @@ function listWrites(key: string, prefix: string, n: number, other: string): stri
 describe('big lists written to in every way while they are rewritten', () => {
   test('each base holds every key as it was when its rewrite began; with the new incremental file it replays to what the server holds', async () => {
     const dir = t.tmp();
-    const { s, c } = await start(dir);
+    // The base in commands, which this test replays (the RDB form's walk: test/persistence/rdb/bgsave-pieces.test.ts).
+    const { s, c } = await t.start(dir, { 'auto-aof-rewrite-percentage': '0', 'aof-use-rdb-preamble': 'no' });
     const n = 100_000;
     const initial = new Map<string, string | string[]>();
     const loading: Promise<Resp>[] = [];

@@ -9,8 +9,8 @@ import type { RespClient } from '../helpers/resp-client.js';
 const { tmp, start, stop } = perTest();
 
 const OK = { t: 'simple', v: 'OK' };
-const FIRST = 'file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n';
-const SECOND = 'file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n';
+const FIRST = 'file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n';
+const SECOND = 'file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n';
 
 interface HeldFsync {
   /** The file being synced (the server runs in this process, so its descriptors are this process's). */
@@ -99,7 +99,7 @@ describe('the switch at the end of a rewrite (appendfsync everysec)', () => {
     expect(await infoField(c, 'aof_last_bgrewrite_status')).toBe('err');
     expect(readAof(dir, 'appendonly.aof.manifest')).toBe(FIRST);
     await waitFor(() => readdirSync(aofDir(dir)).length === 3, 5000, 'the new files to be removed');
-    expect(readdirSync(aofDir(dir)).sort()).toEqual(['appendonly.aof.1.base.aof', 'appendonly.aof.1.incr.aof', 'appendonly.aof.manifest']);
+    expect(readdirSync(aofDir(dir)).sort()).toEqual(['appendonly.aof.1.base.rdb', 'appendonly.aof.1.incr.aof', 'appendonly.aof.manifest']);
     expect(await c.call('SET', 'after', '3')).toEqual(OK);
     await stop(x);
     const again = await start(dir);

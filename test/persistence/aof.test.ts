@@ -16,7 +16,7 @@ const OK = { t: 'simple', v: 'OK' };
 const bulk = (v: string | null) => ({ t: 'bulk', v });
 
 describe('the AOF files', () => {
-  test('a new AOF is Redis 7 layout: manifest, empty base, incremental file of RESP commands with SELECT', async () => {
+  test('a new AOF is Redis 7 layout: manifest, a base of no keys (an RDB file, the default form), incremental file of RESP commands with SELECT', async () => {
     const dir = tmp();
     const { c } = await start(dir);
     await c.call('SET', 'a', '1');
@@ -27,14 +27,16 @@ describe('the AOF files', () => {
     await c.call('INCR', 'n');
     await c.call('EXEC');
     expect(readdirSync(aofDir(dir)).sort()).toEqual([
-      'appendonly.aof.1.base.aof',
+      'appendonly.aof.1.base.rdb',
       'appendonly.aof.1.incr.aof',
       'appendonly.aof.manifest',
     ]);
     expect(readAof(dir, 'appendonly.aof.manifest')).toBe(
-      'file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n',
+      'file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n',
     );
-    expect(statSync(path.join(aofDir(dir), 'appendonly.aof.1.base.aof')).size).toBe(0);
+    // An RDB file of no keys, as Redis 7.2 makes it: the AUX fields, then EOF and the checksum.
+    const base = readAof(dir, 'appendonly.aof.1.base.rdb');
+    expect(base).toMatch(/^REDIS0011\xfa\x09redis-ver[^]*\x08aof-base\xc0\x01\xff[^]{8}$/);
     expect(readAof(dir, 'appendonly.aof.1.incr.aof')).toBe(
       resp(
         ['SELECT', '0'],
@@ -64,12 +66,13 @@ describe('the AOF files', () => {
     const dir = tmp();
     const { c } = await start(dir, { appendfilename: 'queue.aof', appenddirname: 'journal' });
     await c.call('SET', 'a', '1');
-    expect(readdirSync(path.join(dir, 'journal')).sort()).toEqual(['queue.aof.1.base.aof', 'queue.aof.1.incr.aof', 'queue.aof.manifest']);
+    expect(readdirSync(path.join(dir, 'journal')).sort()).toEqual(['queue.aof.1.base.rdb', 'queue.aof.1.incr.aof', 'queue.aof.manifest']);
   });
 
   test('aof-timestamp-enabled writes #TS annotations, which loading skips', async () => {
     const dir = tmp();
-    const first = await start(dir, { 'aof-timestamp-enabled': 'yes' });
+    // A base of commands, which carries the annotation (an RDB base has none, as in Redis).
+    const first = await start(dir, { 'aof-timestamp-enabled': 'yes', 'aof-use-rdb-preamble': 'no' });
     await first.c.call('SET', 'a', '1');
     expect(readAof(dir, 'appendonly.aof.1.incr.aof')).toMatch(/^#TS:\d+\r\n\*2\r\n\$6\r\nSELECT/);
     // A rewrite's base opens with the time it was made (Redis's suite, "Generate timestamp annotations in AOF").
@@ -189,7 +192,7 @@ describe('restart', () => {
 describe('BGREWRITEAOF', () => {
   test('writes a new base of rebuild commands, switches the manifest and deletes the old files', async () => {
     const dir = tmp();
-    const { s, c } = await start(dir);
+    const { s, c } = await start(dir, { 'aof-use-rdb-preamble': 'no' });
     for (let i = 0; i < 10; i++) await c.call('INCR', 'counter');
     await c.call('SET', 't', 'v', 'PX', '500000');
     await c.call('RPUSH', 'list', ...Array.from({ length: 100 }, (_, i) => `e${i}`));
@@ -256,9 +259,9 @@ describe('BGREWRITEAOF', () => {
     expect(existsSync(aofDir(dir))).toBe(false);
     await c.call('BGREWRITEAOF');
     await rewriteDone(c);
-    expect(readAof(dir, 'appendonly.aof.manifest')).toBe('file appendonly.aof.1.base.aof seq 1 type b\n');
-    expect(readdirSync(aofDir(dir)).sort()).toEqual(['appendonly.aof.1.base.aof', 'appendonly.aof.manifest']);
-    expect(readAof(dir, 'appendonly.aof.1.base.aof')).toBe(resp(['SELECT', '0'], ['SET', 'a', '1']));
+    expect(readAof(dir, 'appendonly.aof.manifest')).toBe('file appendonly.aof.1.base.rdb seq 1 type b\n');
+    expect(readdirSync(aofDir(dir)).sort()).toEqual(['appendonly.aof.1.base.rdb', 'appendonly.aof.manifest']);
+    expect(readAof(dir, 'appendonly.aof.1.base.rdb')).toMatch(/^REDIS0011[^]*\x08aof-base\xc0\x01[^]*\x01a\xc0\x01\xff/);
   });
 
   test('the AOF is rewritten automatically once it grows past auto-aof-rewrite-min-size by the percentage', async () => {
@@ -296,7 +299,8 @@ describe('strings modified in place', () => {
     const before = await dumpAll(a);
     await stop(first);
 
-    const second = await start(dir);
+    // A base of commands first, whose text is checked; then one in RDB form (the default).
+    const second = await start(dir, { 'aof-use-rdb-preamble': 'no' });
     expect(await dumpAll(second.c)).toEqual(before);
     expect(await second.c.call('OBJECT', 'ENCODING', 'big')).toEqual(bulk('raw'));
     expect(await second.c.call('OBJECT', 'ENCODING', 'small')).toEqual(bulk('raw'));
@@ -310,6 +314,13 @@ describe('strings modified in place', () => {
 
     const third = await start(dir);
     expect(await dumpAll(third.c)).toEqual(before);
+    await third.c.call('BGREWRITEAOF');
+    await rewriteDone(third.c);
+    expect(readdirSync(aofDir(dir))).toContain('appendonly.aof.3.base.rdb');
+    await stop(third);
+
+    const fourth = await start(dir);
+    expect(await dumpAll(fourth.c)).toEqual(before);
   });
 });
 
@@ -323,7 +334,7 @@ describe('CONFIG SET appendonly', () => {
     await c.call('SET', 'during', '2');
     await rewriteDone(c);
     await c.call('SET', 'after', '3');
-    expect(readAof(dir, 'appendonly.aof.1.base.aof')).toContain(resp(['SET', 'before', '1']));
+    expect(readdirSync(aofDir(dir))).toContain('appendonly.aof.1.base.rdb');
     expect(await c.call('CONFIG', 'SET', 'appendonly', 'no')).toEqual(OK);
     await c.call('SET', 'off', '4');
     expect(s.server.persistence.state).toBe('off');
@@ -454,7 +465,8 @@ describe('INFO persistence', () => {
       'aof_last_write_status', 'aof_last_cow_size', 'aof_current_size', 'aof_base_size', 'aof_pending_rewrite', 'aof_buffer_length',
       'aof_pending_bio_fsync', 'aof_delayed_fsync',
     ]);
-    expect(await infoField(c, 'aof_current_size')).toBe(String(statSync(path.join(aofDir(dir), 'appendonly.aof.1.incr.aof')).size));
+    const size = (name: string) => statSync(path.join(aofDir(dir), name)).size;
+    expect(await infoField(c, 'aof_current_size')).toBe(String(size('appendonly.aof.1.base.rdb') + size('appendonly.aof.1.incr.aof')));
   });
 });
 

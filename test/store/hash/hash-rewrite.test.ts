@@ -7,7 +7,8 @@ const t = perTest();
 
 /** A Sluice on `dir` that rewrites its AOF only when a test asks. */
 function start(dir: string) {
-  return t.start(dir, { 'auto-aof-rewrite-percentage': '0' });
+  // A base of commands, which these tests read.
+  return t.start(dir, { 'auto-aof-rewrite-percentage': '0', 'aof-use-rdb-preamble': 'no' });
 }
 
 /** Every hash of database 0 as sorted field/value pairs, with its encoding. */

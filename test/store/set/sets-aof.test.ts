@@ -8,7 +8,8 @@ const t = perTest();
 
 function start(dir: string): Promise<{ s: RunningServer; c: RespClient }> {
   // appendfsync always: under everysec a write waits behind a running background fsync (as Redis's does), so the file may lag the replies.
-  return t.start(dir, { 'auto-aof-rewrite-percentage': '0', appendfsync: 'always' });
+  // A base of commands, which these tests read.
+  return t.start(dir, { 'auto-aof-rewrite-percentage': '0', appendfsync: 'always', 'aof-use-rdb-preamble': 'no' });
 }
 
 function strings(r: Resp): string[] {
