@@ -39,10 +39,10 @@ describe('aof-use-rdb-preamble yes', () => {
     expect(replies[0]).toEqual({ t: 'simple', v: 'Background append only file rewriting started' });
     await rewriteDone(first.c);
     const expected = await dumpAll(first.c);
-    const files = readdirSync(aofDir(dir));
-    const base = files.find((f) => f.endsWith('.base.rdb'));
-    expect(base).toBe('appendonly.aof.2.base.rdb');
-    const bytes = readFileSync(path.join(aofDir(dir), base!));
+    // The first base, also in RDB form, may still be there as history.
+    const base = 'appendonly.aof.2.base.rdb';
+    expect(readdirSync(aofDir(dir))).toContain(base);
+    const bytes = readFileSync(path.join(aofDir(dir), base));
     expect(bytes.subarray(0, 9).toString('latin1')).toBe('REDIS0011');
     expect(bytes.includes(Buffer.from('\x08aof-base\xc0\x01', 'latin1'))).toBe(true);
     expect(readFileSync(path.join(aofDir(dir), 'appendonly.aof.manifest'), 'latin1')).toMatch(/file appendonly\.aof\.2\.base\.rdb seq 2 type b\n/);
