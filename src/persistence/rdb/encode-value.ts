@@ -197,20 +197,12 @@ function writeHash(w: RdbWriter, h: HashValue, key: string | undefined): void {
     w.blob(lp.finish());
     return;
   }
-  const min = h.nextDeadline();
   const table = h.large;
-  if (min === -1 && table !== null) return drain(hashPieces(w, table, key));
-  begin(w, min === -1 ? TYPE_HASH : TYPE_HASH_METADATA, key);
-  if (min !== -1) w.msTime(min);
-  w.length(h.size);
-  h.forEach((f, v) => {
-    if (min !== -1) {
-      const d = h.deadline(f);
-      w.length(d < 0 ? 0 : d - min + 1);
-    }
-    w.string(f);
-    w.string(v);
-  });
+  if (table !== null) return drain(hashPieces(w, table, h, key));
+  // Held as a table by Redis, packed here: small, written at once.
+  const min = h.nextDeadline();
+  hashHead(w, h.size, min, key);
+  h.forEach((f, v) => hashField(w, f, v, min, h));
 }
 
 /** A hash table's fields and values by position: the live table's, or those a background save froze. */
@@ -220,13 +212,37 @@ export interface HashPairs {
   valueAt(i: number): string;
 }
 
-/** A hash table without field deadlines (RDB_TYPE_HASH), a piece at a time: its pairs in position order, as `forEach` gives them. */
-export function* hashPieces(w: RdbWriter, pairs: HashPairs, key: string | undefined): Generator<void, void> {
-  begin(w, TYPE_HASH, key);
+/** Where a hash's field deadlines are read: the earliest, and each field's (HashValue's own). */
+export interface FieldDeadlines {
+  nextDeadline(): number;
+  deadline(field: string): number;
+}
+
+/**
+ * A hashtable hash, a piece at a time: its pairs in position order, as
+ * `forEach` gives them; with field deadlines, Redis 7.4's form (the
+ * earliest deadline, then each field's relative to it, 0 for none).
+ */
+export function* hashPieces(w: RdbWriter, pairs: HashPairs, deadlines: FieldDeadlines, key: string | undefined): Generator<void, void> {
+  const min = deadlines.nextDeadline();
   const n = pairs.size;
+  hashHead(w, n, min, key);
+  yield* byPosition(n, (i) => hashField(w, pairs.keyAt(i), pairs.valueAt(i), min, deadlines));
+}
+
+/** A hashtable hash's type, key, earliest field deadline (`min`, -1: none, Redis 7.2's form) and length. */
+function hashHead(w: RdbWriter, n: number, min: number, key: string | undefined): void {
+  begin(w, min === -1 ? TYPE_HASH : TYPE_HASH_METADATA, key);
+  if (min !== -1) w.msTime(min);
   w.length(n);
-  yield* byPosition(n, (i) => {
-    w.string(pairs.keyAt(i));
-    w.string(pairs.valueAt(i));
-  });
+}
+
+/** A field of a hashtable hash: with field deadlines, its own first, relative to `min` (0: none). */
+function hashField(w: RdbWriter, f: string, v: string, min: number, deadlines: FieldDeadlines): void {
+  if (min !== -1) {
+    const d = deadlines.deadline(f);
+    w.length(d < 0 ? 0 : d - min + 1);
+  }
+  w.string(f);
+  w.string(v);
 }

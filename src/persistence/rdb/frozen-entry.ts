@@ -31,8 +31,7 @@ const COMPACT = new Set(['listpack', 'listpackex', 'intset']);
  * hash's table chunks and a stream's blocks shared copy-on-write, a sorted
  * set's tree frozen. Each view is written in the encoding and the order
  * of the value it was taken from, so its bytes are those SAVE would write
- * at that moment. A hash whose fields have deadlines is written at once:
- * its RDB form (Redis 7.4's) needs every deadline with its field.
+ * at that moment.
  */
 export function freeze(v: Value): FrozenEntry | null {
   if (isString(v) || COMPACT.has(v.encoding())) return null;
@@ -64,7 +63,12 @@ export function freeze(v: Value): FrozenEntry | null {
     case 'hash': {
       const h = v as HashValue;
       const table = h.large;
-      if (table === null || table.size <= PIECE || h.nextDeadline() !== -1) return null;
+      if (table === null || table.size <= PIECE) return null;
+      if (h.nextDeadline() !== -1) {
+        // Each field's deadline is read by its name: a clone, whose tables share their chunks and copy their indexes.
+        const copy = h.clone();
+        return { pieces: (w, _fill, key) => hashPieces(w, copy.large!, copy, key) };
+      }
       const size = table.size;
       const chunks = table.freeze();
       const pairs = {
@@ -72,7 +76,7 @@ export function freeze(v: Value): FrozenEntry | null {
         keyAt: (i: number) => slotAt(chunks, 2, i) as string,
         valueAt: (i: number) => slotAt(chunks, 2, i, 1) as string,
       };
-      return { pieces: (w, _fill, key) => hashPieces(w, pairs, key) };
+      return { pieces: (w, _fill, key) => hashPieces(w, pairs, NO_DEADLINES, key) };
     }
   }
 }
@@ -93,6 +97,9 @@ export function keepCopy(v: Value): FrozenEntry {
 function* whole(write: () => void): Generator<void, void> {
   write();
 }
+
+/** A hash table frozen without field deadlines. */
+const NO_DEADLINES = { nextDeadline: () => -1, deadline: () => -1 };
 
 /** The pending entries of a stream's consumer groups. */
 function pending(s: StreamValue): number {

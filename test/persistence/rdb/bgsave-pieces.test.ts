@@ -260,6 +260,43 @@ describe('a background save writes a big key a piece at a time', () => {
     expect(await reloaded.c.call('DEBUG', 'DIGEST-VALUE', 'only')).toEqual(before);
   });
 
+  test("a big hash whose fields have deadlines (Redis 7.4's form) is written in pieces too, from a copy", async () => {
+    const dir = t.tmp();
+    const { s, c } = await t.start(dir, NO_AOF);
+    const when = String(Date.now() + 3_600_000);
+    await c.call('HSET', 'h', ...range(3000, (i) => [`field ${i}`, element(i)]));
+    const fields = range(1000, (i) => [`field ${i * 3}`]);
+    expect(await c.call('HPEXPIREAT', 'h', when, 'FIELDS', '1000', ...fields)).toMatchObject({ t: 'array' });
+    const read = async (client: RespClient) => [
+      await client.call('HGETALL', 'h'), await client.call('HPEXPIRETIME', 'h', 'FIELDS', '4', 'field 0', 'field 1', 'field 2997', 'field 2999'),
+    ];
+    const before = await read(c);
+    expect(await c.call('SAVE')).toEqual({ t: 'simple', v: 'OK' });
+    const saved = readFileSync(path.join(dir, 'dump.rdb'));
+
+    const gate = sliceGate(s);
+    const paused = gate.pauseAt(4);
+    expect(await c.call('BGSAVE')).toEqual({ t: 'simple', v: 'Background saving started' });
+    const resume = await paused;
+    expect(await info(c, 'current_save_keys_processed')).toBe('0');
+    const cmds = [
+      ['HSET', 'h', 'field 1', 'changed', 'new', 'field'], ['HDEL', 'h', 'field 2'], ['HPERSIST', 'h', 'FIELDS', '1', 'field 3'],
+      ['HPEXPIRE', 'h', '1', 'FIELDS', '1', 'field 4'], ['HPEXPIREAT', 'h', '1', 'FIELDS', '1', 'field 6'],
+    ];
+    expectApplied(cmds, await Promise.all(cmds.map((cmd) => c.call(...cmd))));
+    resume();
+    await untilSaved(c);
+    gate.restore();
+    expect(await info(c, 'rdb_last_bgsave_status')).toBe('ok');
+    // 3,000 fields in pieces of 256.
+    expect(gate.slices).toBeGreaterThan(10);
+    expectSameKeys(readFileSync(path.join(dir, 'dump.rdb')), saved);
+    expect(await c.call('HGET', 'h', 'field 1')).toEqual({ t: 'bulk', v: 'changed' });
+
+    const reloaded = await t.start(dir, NO_AOF);
+    expect(await read(reloaded.c)).toEqual(before);
+  });
+
   test('BGREWRITEAOF with the RDB preamble: the base holds the keys SAVE writes, byte for byte, though written over many slices under writes', async () => {
     const dir = t.tmp();
     const config = { ...NO_AOF, appendonly: 'yes', 'aof-use-rdb-preamble': 'yes' };
