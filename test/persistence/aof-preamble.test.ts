@@ -53,6 +53,28 @@ describe('aof-use-rdb-preamble yes', () => {
     expect(await second.c.call('GET', 'k1')).toEqual({ t: 'bulk', v: 'changed during the rewrite' });
   });
 
+  test('a single-file AOF of Redis before 7, an RDB preamble and commands after it, loads whole and becomes the first base', async () => {
+    const dir = t.tmp();
+    // Redis's tests/assets/rdb-preamble.aof: k1 and k2 in the RDB, SELECT 0 and SET k3 v3 after it.
+    copyFileSync(path.join(import.meta.dirname, 'rdb', 'redis-assets', 'rdb-preamble.aof'), path.join(dir, 'appendonly.aof'));
+    const first = await t.start(dir, PREAMBLE);
+    expect(await first.c.call('MGET', 'k1', 'k2', 'k3')).toEqual({ t: 'array', v: ['v1', 'v2', 'v3'].map((v) => ({ t: 'bulk', v })) });
+    expect(readFileSync(path.join(aofDir(dir), 'appendonly.aof.manifest'), 'latin1')).toBe(
+      'file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n',
+    );
+    await first.c.call('SET', 'k4', 'v4');
+    await t.stop(first);
+
+    const second = await t.start(dir, PREAMBLE);
+    expect(await second.c.call('MGET', 'k1', 'k2', 'k3', 'k4')).toEqual({ t: 'array', v: ['v1', 'v2', 'v3', 'v4'].map((v) => ({ t: 'bulk', v })) });
+    await second.c.call('BGREWRITEAOF');
+    await rewriteDone(second.c);
+    await t.stop(second);
+
+    const third = await t.start(dir, PREAMBLE);
+    expect(await third.c.call('MGET', 'k1', 'k2', 'k3', 'k4')).toEqual({ t: 'array', v: ['v1', 'v2', 'v3', 'v4'].map((v) => ({ t: 'bulk', v })) });
+  });
+
   test('with no, the base stays in AOF form', async () => {
     const dir = t.tmp();
     const s = await t.start(dir, { ...PREAMBLE, 'aof-use-rdb-preamble': 'no' });
