@@ -187,6 +187,19 @@ describe('restart', () => {
       'file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n',
     );
   });
+
+  test('a move that a crash interrupted (the manifest names the old file, still outside the directory) is finished', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'appendonly.aof'), resp(['SELECT', '0'], ['SET', 'old', 'style']));
+    mkdirSync(aofDir(dir));
+    writeFileSync(path.join(aofDir(dir), 'appendonly.aof.manifest'), 'file appendonly.aof seq 1 type b\n');
+    const { c } = await start(dir);
+    expect(await c.call('GET', 'old')).toEqual(bulk('style'));
+    expect(existsSync(path.join(dir, 'appendonly.aof'))).toBe(false);
+    expect(readAof(dir, 'appendonly.aof.manifest')).toBe(
+      'file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n',
+    );
+  });
 });
 
 describe('BGREWRITEAOF', () => {
