@@ -1,7 +1,7 @@
 import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
-import { RdbReader } from '../../../src/core/rdb/reader.js';
+import { RdbReader } from '../../../src/codecs/rdb/reader.js';
 import { loadLimits } from '../../../src/persistence/rdb/decode-value.js';
 import { parseRdb } from '../../../src/persistence/rdb/rdb-load.js';
 import { aofDir, infoField, rewriteDone, waitFor } from '../../helpers/aof.js';
