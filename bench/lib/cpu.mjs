@@ -1,4 +1,4 @@
-// A process's CPU time, page faults and start, read from /proc.
+// A process's CPU time and page faults, read from /proc.
 import { readFileSync } from 'node:fs';
 
 /** /proc/<pid>/stat counts CPU time in clock ticks of 10 ms (USER_HZ on Linux). */
@@ -11,12 +11,6 @@ const TICK_US = 10_000;
 export function cpuTimes(pid) {
   const fields = statFields(pid);
   return fields === null ? null : { user: Number(fields[11]) * TICK_US, system: Number(fields[12]) * TICK_US, minorFaults: Number(fields[7]) };
-}
-
-/** When a process started, in ms since the system booted (to 10 ms), or null where /proc is absent. */
-export function startedMs(pid) {
-  const fields = statFields(pid);
-  return fields === null ? null : (Number(fields[19]) * TICK_US) / 1000;
 }
 
 /** The fields of /proc/<pid>/stat from the third (the state) on, or null. */

@@ -47,15 +47,12 @@ function phaseAt(at) {
  * (`spawnedAt`, ms since the epoch), each pause is also placed in the
  * phase (markPhase) it fell in, `phases` holding each phase's longest
  * pause and its kind: V8 counts its times from when the isolate was
- * made, a few tens of milliseconds after the spawn. Given `pid`, only
- * that process's lines count.
+ * made, a few tens of milliseconds after the spawn.
  */
-export function gcPausesIn(logPath, readyAfterMs, spawnedAt = null, pid = null) {
+export function gcPausesIn(logPath, readyAfterMs, spawnedAt = null) {
   const found = { count: 0, longestMs: 0, kind: null, totalMs: 0, phase: null, phases: new Map() };
   if (!existsSync(logPath)) return found;
   for (const line of readFileSync(logPath, 'utf8').split('\n')) {
-    // Lines begin "[pid:isolate]"; a launcher's own (relaunch.ts) share the log with its server's.
-    if (pid !== null && !line.startsWith(`[${pid}:`)) continue;
     const m = LINE.exec(line);
     // "testing": a collection a measurement asked for (MEMORY PURGE under --expose-gc), not one the load caused.
     if (m === null || Number(m[1]) < readyAfterMs || line.includes(' testing;')) continue;
@@ -81,8 +78,8 @@ function notePause(found, ms, kind, phase) {
 }
 
 /** Adds a stopped Sluice server's collections (gcPausesIn) to the section's. */
-export function readGcLog(logPath, readyAfterMs, spawnedAt, pid) {
-  const found = gcPausesIn(logPath, readyAfterMs, spawnedAt, pid);
+export function readGcLog(logPath, readyAfterMs, spawnedAt) {
+  const found = gcPausesIn(logPath, readyAfterMs, spawnedAt);
   collected.count += found.count;
   if (found.longestMs > collected.longestMs) Object.assign(collected, { longestMs: found.longestMs, kind: found.kind, phase: found.phase });
   for (const [phase, p] of found.phases) {

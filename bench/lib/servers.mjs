@@ -6,9 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startedMs } from './cpu.mjs';
 import { gcPausesIn, readGcLog, TRACE_GC_FLAG } from './gc-pauses.mjs';
-import { Probe } from './probe.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SLUICE_CLI = path.join(ROOT, 'dist/main/cli.js');
@@ -92,38 +90,23 @@ export function rssBytes(pid) {
 /**
  * Spawns a server, waits until its port accepts connections (at most
  * `startTimeoutMs`), and returns a handle whose stop() always ends it.
- * `serverPid`, given the port, answers the pid of the process that
- * serves it, when that may be another than the one spawned (a launcher's
- * child: relaunch.ts); the handle's pid, and the collections read from its
- * log, are that process's.
  */
-async function launch(name, file, args, { port, dir, cpu, startTimeoutMs = 15000, serverPid = null }) {
+async function launch(name, file, args, { port, dir, cpu, startTimeoutMs = 15000 }) {
   const logPath = path.join(dir, `${name}.log`);
   const logFd = openSync(logPath, 'a');
   const [cmd, argv] = pinned(cpu, file, args);
-  let spawnedAt = Date.now();
+  const spawnedAt = Date.now();
   let readyAfterMs = Infinity;
-  let pid = null;
   const child = spawn(cmd, argv, { stdio: ['ignore', logFd, logFd], cwd: dir });
   closeSync(logFd);
-  // A launcher's child, in a session of its own, goes with it only when it is killed too.
-  const kill = () => {
-    child.kill('SIGKILL');
-    if (pid !== null && pid !== child.pid) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-  };
+  const kill = () => child.kill('SIGKILL');
   live.add(kill);
   let exited = null;
   const exit = new Promise((resolve) => child.once('exit', (code, signal) => {
     exited = { code, signal };
     live.delete(kill);
     if (name === 'sluice') {
-      readGcLog(logPath, readyAfterMs, spawnedAt, pid);
+      readGcLog(logPath, readyAfterMs, spawnedAt);
       if (gcLogDir !== null && existsSync(logPath)) copyFileSync(logPath, path.join(gcLogDir, `sluice-${child.pid}.log`));
     }
     resolve();
@@ -138,17 +121,14 @@ async function launch(name, file, args, { port, dir, cpu, startTimeoutMs = 15000
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  pid = serverPid === null ? child.pid : await serverPid(port);
-  // V8 times a process's collections from its own start: a launcher's child started after the launcher.
-  if (pid !== child.pid) spawnedAt += (startedMs(pid) ?? 0) - (startedMs(child.pid) ?? 0);
   readyAfterMs = Date.now() - spawnedAt;
   return {
     name,
     port,
-    pid,
+    pid: child.pid,
     log,
     /** The collections its --trace-gc log shows after start-up (gc-pauses.mjs, gcPausesIn); read once it has stopped. */
-    gcPauses: () => gcPausesIn(logPath, readyAfterMs, spawnedAt, pid),
+    gcPauses: () => gcPausesIn(logPath, readyAfterMs, spawnedAt),
     /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
     async stop(graceMs = 5000) {
       if (exited !== null) return;
@@ -187,18 +167,7 @@ export async function startSluice({ dir, cpu, extra = [], nodeFlags = [] }) {
   const port = await freePort();
   // Like the Redis below, without persistence unless a section asks for it in `extra` (the later option wins).
   const args = [TRACE_GC_FLAG, ...START_NODE_FLAGS, ...ENV_NODE_FLAGS, ...nodeFlags, SLUICE_CLI, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra];
-  return launch('sluice', process.execPath, args, { port, dir, cpu, serverPid: infoProcessId });
-}
-
-/** INFO's process_id: on one core sluice-server serves from a child it starts (relaunch.ts). */
-async function infoProcessId(port) {
-  const probe = await Probe.connect(port);
-  try {
-    const info = (await probe.call(['INFO', 'server'])).toString('latin1');
-    return Number(/process_id:(\d+)/.exec(info)[1]);
-  } finally {
-    probe.close();
-  }
+  return launch('sluice', process.execPath, args, { port, dir, cpu });
 }
 
 /**

@@ -8,7 +8,6 @@ import { ConfigError } from '../server/config-file.js';
 import { PARAMETERS } from '../server/config-params.js';
 import type { Server } from '../server/server.js';
 import { newServer, startupSettings } from './startup.js';
-import { runsServer, whenLauncherGone } from '../runtime/relaunch.js';
 import { REDIS_VERSION, SLUICE_VERSION } from '../server/version.js';
 import { signalShutdown } from '../server/shutdown.js';
 import { logListenFailure, logMode, logReady, logRuntime, logStarting } from './startup-log.js';
@@ -79,7 +78,6 @@ function main(argv: string[]): void {
     console.log(`Sluice server v=${SLUICE_VERSION} redis_compat=${REDIS_VERSION} node=${process.version}`);
     return;
   }
-  if (!runsServer()) return;
   let server: Server;
   let configGiven: boolean;
   try {
@@ -166,15 +164,13 @@ function main(argv: string[]): void {
       exitWhenLogged(server, 0);
     });
   };
-  /** `why`, when the stop comes from elsewhere than a signal, logged in place of Redis's signal handler line. */
-  const onSignal = (signal: 'SIGTERM' | 'SIGINT', why?: string) => {
+  const onSignal = (signal: 'SIGTERM' | 'SIGINT') => {
     if (stopping) return;
-    if (signalShutdown(server, signal, why) === 'insist') exitWhenLogged(server, 1);
+    if (signalShutdown(server, signal) === 'insist') exitWhenLogged(server, 1);
   };
   server.onShutdown = stop;
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
-  whenLauncherGone(() => onSignal('SIGTERM', 'The process that started this server is gone, scheduling shutdown...'));
 }
 
 function removePidFile(file: string): void {

@@ -24,7 +24,7 @@ export function logStarting(server: Server, configGiven: boolean): void {
   else server.log.warning(early, 'Warning: no config file specified, using the default config. In order to specify a config file use sluice-server /path/to/redis.conf');
 }
 
-/** Sluice's own: what it answers as, and the runtime it got (the flags include those the one-core launcher adds, relaunch.ts). */
+/** Sluice's own: what it answers as, and the runtime it got. */
 export function logRuntime(server: Server, yielded: Yielded | false): void {
   const flags = process.execArgv.length === 0 ? '(none)' : process.execArgv.join(' ');
   const threads = yielded === false ? 'at normal priority' : `yielding the core (${yielded === 'idle' ? 'SCHED_IDLE' : 'nice 19'})`;

@@ -86,7 +86,7 @@ describe("sluice-server's log, next to Redis 7.2.6's", () => {
       return [shape({ ...l, msg })];
     });
     const ours = lines.map(shape);
-    // One core: node runs with the launcher's flags, which the runtime line names.
+    // One core: V8's background threads yield the core, which the runtime line names.
     if (os.availableParallelism() === 1) ours[3] = ours[3].replace(/node flags: .*$/, 'node flags: (none), V8 background threads at normal priority');
     expect(ours).toEqual(expected);
   });
