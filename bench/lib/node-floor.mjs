@@ -19,9 +19,9 @@
 //
 // Given `keep`, it keeps what it is sent: the second and third argument of
 // every request (a SET's key and value) as byte strings in a Map, the least
-// a Node server keeping its data on V8's heap must hold, with sluice-server's
-// young generation (young-generation.ts). Its collections while a million
-// keys arrive are then what V8 costs any such server under that load.
+// a Node server keeping its data on V8's heap must hold, on V8's defaults as
+// sluice-server runs. Its collections while a million keys arrive are then
+// what V8 costs any such server under that load.
 // Given `keep-bytes`, it keeps them as bytes outside V8's heap instead
 // (byte-table.mjs): what a keyspace there would leave to the collector.
 // Usage:
@@ -29,7 +29,6 @@
 import net from 'node:net';
 import { acceptDirectly, readChunks } from '../../dist/server/socket-reader.js';
 import { SocketWriter } from '../../dist/server/socket-writer.js';
-import { presizeYoungGeneration } from '../../dist/runtime/young-generation.js';
 import { ByteTable } from './byte-table.mjs';
 
 const MAX_REPLIES = 64;
@@ -161,6 +160,5 @@ function serve(socket) {
   socket.on('error', () => socket.destroy());
 }
 
-if (KEEP || KEEP_BYTES) presizeYoungGeneration();
 const server = net.createServer({ noDelay: true }, serve);
 server.listen(Number(process.argv[2]), '127.0.0.1', () => acceptDirectly(server, true, serve));

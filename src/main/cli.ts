@@ -11,11 +11,7 @@ import { newServer, startupSettings } from './startup.js';
 import { REDIS_VERSION, SLUICE_VERSION } from '../server/version.js';
 import { signalShutdown } from '../server/shutdown.js';
 import { logListenFailure, logMode, logReady, logRuntime, logStarting } from './startup-log.js';
-import { promoteWholePages } from '../runtime/page-promotion.js';
-import { sweepOnMainThread } from '../runtime/sweeping.js';
-import { yieldBackgroundThreads } from '../runtime/helper-threads.js';
-import { presizeYoungGeneration, promoteLoadedData } from '../runtime/young-generation.js';
-import { scavengePacer } from '../runtime/scavenge-pacer.js';
+import { collectStartupGarbage } from './startup-gc.js';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -98,13 +94,10 @@ function main(argv: string[]): void {
   } catch (e) {
     fatal(e instanceof ConfigError ? `\n${e.message}` : (e as Error).message);
   }
-  presizeYoungGeneration();
-  const yielded = yieldBackgroundThreads();
-  if (yielded === false) sweepOnMainThread();
-  promoteWholePages();
+  collectStartupGarbage();
   server.memory.startupSettled();
   logStarting(server, configGiven);
-  logRuntime(server, yielded);
+  logRuntime(server);
   const pidfile = writePidFile(server);
   const dir = server.config.str('dir');
   try {
@@ -126,12 +119,7 @@ function main(argv: string[]): void {
       const consoleUrl = server.webConsole.url;
       if (consoleUrl !== null) server.log.notice(`Console at ${consoleUrl}`);
       server.persistence.ready.then(
-        () => {
-          promoteLoadedData();
-          const pacer = scavengePacer();
-          if (pacer !== null) server.setTurnHook(pacer.poll);
-          logReady(server);
-        },
+        () => logReady(server),
         // Redis's last line before it exits is the loader's reason (its test suite reads it there).
         (e: Error) => {
           // A shutdown during loading stops the load: that is no failure to report.

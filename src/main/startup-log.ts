@@ -1,5 +1,4 @@
 import os from 'node:os';
-import type { Yielded } from '../runtime/helper-threads.js';
 import { bindFailure, bindReason, type ListenError } from '../server/listen-error.js';
 import { shaped } from '../server/logger.js';
 import type { Server } from '../server/server.js';
@@ -25,10 +24,9 @@ export function logStarting(server: Server, configGiven: boolean): void {
 }
 
 /** Sluice's own: what it answers as, and the runtime it got. */
-export function logRuntime(server: Server, yielded: Yielded | false): void {
+export function logRuntime(server: Server): void {
   const flags = process.execArgv.length === 0 ? '(none)' : process.execArgv.join(' ');
-  const threads = yielded === false ? 'at normal priority' : `yielding the core (${yielded === 'idle' ? 'SCHED_IDLE' : 'nice 19'})`;
-  server.log.notice(`Sluice answers as Redis ${REDIS_VERSION}. Node ${process.version}, node flags: ${flags}, V8 background threads ${threads}`);
+  server.log.notice(`Sluice answers as Redis ${REDIS_VERSION}. Node ${process.version}, node flags: ${flags}`);
 }
 
 /**

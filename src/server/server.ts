@@ -154,9 +154,6 @@ export class Server implements PersistenceHost<Client> {
   private cron: NodeJS.Timeout | null = null;
   /** metrics-keys as last applied: a change restarts the scan. */
   private watchedSpec = '';
-  private turnHook: ((now: number) => number) | null = null;
-  /** When the turn hook is due next (performance.now()); never while there is none. */
-  private turnHookDue = Infinity;
   /** When the turn now running first read its clock (performance.now()), 0 between turns. */
   private turnStartedAt = 0;
   private closing: Promise<void> | null = null;
@@ -546,19 +543,7 @@ export class Server implements PersistenceHost<Client> {
     const now = performance.now();
     this.dispatcher.stamp = now;
     if (this.turnStartedAt === 0) this.turnStartedAt = now;
-    if (now >= this.turnHookDue) this.turnHookDue = this.turnHook!(now);
     return (this.keyspace.now = Date.now());
-  }
-
-  /**
-   * Has `hook` called as a turn starts, with performance.now(), from the
-   * next turn on and then whenever the time it answers has come: work
-   * the process adds to the server's turns (sluice-server's scavenge
-   * pacing), which then costs an idle server nothing.
-   */
-  setTurnHook(hook: (now: number) => number): void {
-    this.turnHook = hook;
-    this.turnHookDue = 0;
   }
 
   /**

@@ -36,13 +36,11 @@ export interface ChildSluice {
 /**
  * Starts `node dist/main/cli.js --port <free> --bind 127.0.0.1 …args` and waits
  * (at most `timeoutMs`) until it answers PING with PONG, i.e. until its AOF
- * is loaded. Rejects with its output when it exits first. `node` is the
- * command line that runs dist/main/cli.js (node with flags of its own, or behind
- * taskset).
+ * is loaded. Rejects with its output when it exits first.
  */
-export async function startChild(args: string[], timeoutMs = 15000, node = [process.execPath]): Promise<ChildSluice> {
+export async function startChild(args: string[], timeoutMs = 15000): Promise<ChildSluice> {
   const port = await freePort();
-  const child = spawn(node[0], [...node.slice(1), CLI, '--port', String(port), '--bind', '127.0.0.1', ...args], {
+  const child = spawn(process.execPath, [CLI, '--port', String(port), '--bind', '127.0.0.1', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -56,8 +56,7 @@ export class MemoryManager {
 
   /**
    * Measures used_memory_startup again, once the start-up's own garbage is
-   * gone: sluice-server collects it while sizing the young generation,
-   * after the server is built. Counted, it put used memory under a limit
+   * gone: sluice-server collects it once the server is built. Counted, it put used memory under a limit
    * above the heap in use by that garbage (1.3 MB at the time), so a
    * maxmemory set just above used_memory refused writes at once.
    */
