@@ -4,7 +4,7 @@ import { pinned, REDIS_BENCHMARK } from './servers.mjs';
 
 /**
  * Parses `redis-benchmark --csv` output: a header line, then one quoted row
- * per test. Returns [{ test, rps, avgMs, p50Ms, p99Ms }] keyed by the test
+ * per test. Returns [{ test, rps, avgMs, p50Ms, p99Ms, maxMs }] keyed by the test
  * name as printed ("PING_INLINE", "SET", "MSET (10 keys)"…).
  */
 export function parseCsv(text) {
@@ -25,6 +25,7 @@ export function parseCsv(text) {
       avgMs: Number(row.avg_latency_ms),
       p50Ms: Number(row.p50_latency_ms),
       p99Ms: Number(row.p99_latency_ms),
+      maxMs: Number(row.max_latency_ms),
     });
   }
   return rows;
@@ -43,7 +44,7 @@ export function rpsByTest(rows) {
  */
 export function runRedisBenchmark(port, { tests, clients = 50, requests, pipeline = 1, cpu, timeoutMs = 180000, extra = [] }) {
   if (REDIS_BENCHMARK === null) return Promise.reject(new Error('redis-benchmark is not installed'));
-  const args = ['-h', '127.0.0.1', '-p', String(port), '-t', tests.join(','), '-c', String(clients), '-n', String(requests), '-P', String(pipeline), '-q', '--csv', ...extra];
+  const args = ['-h', '127.0.0.1', '-p', String(port), ...(tests.length === 0 ? [] : ['-t', tests.join(',')]), '-c', String(clients), '-n', String(requests), '-P', String(pipeline), '-q', '--csv', ...extra];
   const [cmd, argv] = pinned(cpu, REDIS_BENCHMARK, args);
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
