@@ -34,10 +34,8 @@ const ELEMENTS = {
   console: ['protocol', 'core', 'console/web'],
   // Connections, the dispatcher, config, ACL, INFO: the composition root.
   server: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'store/sort', 'queues', 'broker', 'scripting', 'persistence', 'console'],
-  // Tuning of V8 for the server process: a leaf that only main/ enters.
-  runtime: [],
   // The sluice-server process: command line, start-up, daemon.
-  main: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'queues', 'broker', 'scripting', 'persistence', 'server', 'runtime'],
+  main: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'queues', 'broker', 'scripting', 'persistence', 'server'],
   // The package's embedding API (src/index.ts).
   index: ['core', 'server'],
   // Ambient declarations.

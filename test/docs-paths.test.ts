@@ -12,13 +12,6 @@ import { describe, expect, test } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-/**
- * Pages the docs link to that another change is adding: a reference to
- * one is not an error while the page is absent, and is checked like any
- * other once it exists. Remove an entry when its page lands.
- */
-const AWAITED = new Set(['docs/design/runtime.md']);
-
 /** Top-level folders a path in the docs may start with. */
 const TOP = ['src', 'test', 'docs', 'scripts', 'bench', 'examples', 'dist'];
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'data']);
@@ -112,7 +105,7 @@ const read = (rel: string) => readFileSync(path.join(ROOT, rel), 'utf8');
 
 /** Whether a page the docs point at exists, or is one still awaited. */
 function pageExists(rel: string): boolean {
-  return existsSync(path.join(ROOT, rel)) || AWAITED.has(rel);
+  return existsSync(path.join(ROOT, rel));
 }
 
 /** The repository-relative path a page's reference names, relative to the page or, for `docs/…`, to the root. */
@@ -153,7 +146,7 @@ describe('the paths and links of the docs', () => {
   test.each(PAGES)('%s names only paths that exist', (page) => {
     const missing = namedPaths(read(page)).filter((p) => {
       if (p.endsWith('.md') && !p.includes('*') && pageExists(fromPage(page, p))) return false;
-      return !resolves(p) && !AWAITED.has(p);
+      return !resolves(p);
     });
     expect(missing).toEqual([]);
   });
@@ -182,7 +175,7 @@ describe('the paths and links of the docs', () => {
     for (const m of text.matchAll(/`?([\w./-]+\.md)`?, "([^"]+)"/g)) {
       const target = fromPage(page, m[1]);
       if (!existsSync(path.join(ROOT, target))) {
-        if (!AWAITED.has(target)) broken.push(`${m[1]}, "${m[2]}"`);
+        broken.push(`${m[1]}, "${m[2]}"`);
         continue;
       }
       const title = m[2].toLowerCase();

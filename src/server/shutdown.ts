@@ -16,17 +16,15 @@ export type ShutdownSignal = StopSignal;
  * the cron (see shutdownFromSignal), so SHUTDOWN ABORT can still call it
  * off. A second SIGINT means now: 'insist' is returned after the line is
  * logged and the temporary file of a save in progress removed, and the
- * host exits with an error. `why` replaces the handler's line (a stop that
- * is not a signal).
+ * host exits with an error.
  */
-export function signalShutdown(server: Server, signal: ShutdownSignal, why?: string): 'scheduled' | 'insist' {
+export function signalShutdown(server: Server, signal: ShutdownSignal): 'scheduled' | 'insist' {
   if (server.shutdownAsap !== null && signal === 'SIGINT') {
     server.log.warning(shaped('signal'), 'You insist... exiting now.');
     server.persistence.rdb.removeTempFile();
     return 'insist';
   }
-  if (why !== undefined) server.log.warning(why);
-  else server.log.warning(shaped('signal'), server.loading ? 'Received shutdown signal during loading, scheduling shutdown.' : `Received ${signal} scheduling shutdown...`);
+  server.log.warning(shaped('signal'), server.loading ? 'Received shutdown signal during loading, scheduling shutdown.' : `Received ${signal} scheduling shutdown...`);
   server.shutdownAsap = signal;
   return 'scheduled';
 }
