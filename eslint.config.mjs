@@ -36,6 +36,8 @@ const ELEMENTS = {
   server: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'store/sort', 'queues', 'broker', 'scripting', 'persistence', 'console'],
   // The sluice-server process: command line, start-up, daemon.
   main: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'queues', 'broker', 'scripting', 'persistence', 'server'],
+  // The sluice-server executable (src/cli.ts): enters main/.
+  cli: ['main'],
   // The package's embedding API (src/index.ts).
   index: ['core', 'server'],
   // Ambient declarations.

@@ -12,7 +12,7 @@ import { freePort, rssBytes, scratchDir, SLUICE_CLI } from './lib/servers.mjs';
 
 const USAGE = `Usage: npm run bench:ab -- [--rounds N] [--out file.jsonl] <name>=<cli.js>[,<node flag>...] <name>=...
 
-  name=cli.js[,flags]  a variant: the sluice-server to run (dist/main/cli.js of a build; "." for
+  name=cli.js[,flags]  a variant: the sluice-server to run (dist/cli.js of a build; "." for
                        this one's) and node flags to give it, comma-separated; the first is the baseline
   --rounds N           rounds (default 4); each runs every variant once, in an order that rotates
   --out file           also append each run's figures to file, one JSON object a line

@@ -97,7 +97,7 @@ describe('the packed package', () => {
     });
     expect(`./${manifest.main}`).toBe('./dist/index.js');
     expect(`./${manifest.types}`).toBe('./dist/index.d.ts');
-    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/main/cli.js', 'README.md', 'LICENSE']) expect(packed.has(file), file).toBe(true);
+    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'README.md', 'LICENSE']) expect(packed.has(file), file).toBe(true);
   });
 
   test('runs no script when installed, and names the Node major CI tests', () => {
@@ -155,7 +155,7 @@ describe('the packed package', () => {
   });
 
   test('the documentation --help names is in the package, as are the docs the README links', () => {
-    const help = run(process.execPath, [path.join(installed, 'dist/main/cli.js'), '--help'], consumer);
+    const help = run(process.execPath, [path.join(installed, 'dist/cli.js'), '--help'], consumer);
     expect(help.status).toBe(0);
     const named = help.out.split('\n').map((l) => l.trim()).filter((l) => l.endsWith('.md'));
     expect(named).toEqual([path.join(realpathSync(installed), 'docs/configuration.md')]);

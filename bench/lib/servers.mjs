@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { gcPausesIn, readGcLog, TRACE_GC_FLAG } from './gc-pauses.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SLUICE_CLI = path.join(ROOT, 'dist/main/cli.js');
+export const SLUICE_CLI = path.join(ROOT, 'dist/cli.js');
 const NODE_FLOOR = path.join(ROOT, 'bench/lib/node-floor.mjs');
 
 /** The absolute path of a program on PATH, or null. */
@@ -147,12 +147,12 @@ export function scratchDir(prefix) {
 }
 
 /**
- * The flags `npm start` gives node before dist/main/cli.js (package.json's start
+ * The flags `npm start` gives node before dist/cli.js (package.json's start
  * script), so that the benchmarks measure the server as that command runs it.
  */
 const START_NODE_FLAGS = (() => {
   const start = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start.split(/\s+/);
-  return start.slice(1, start.indexOf('dist/main/cli.js')).filter((a) => a.startsWith('--'));
+  return start.slice(1, start.indexOf('dist/cli.js')).filter((a) => a.startsWith('--'));
 })();
 
 /**

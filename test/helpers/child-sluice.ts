@@ -5,7 +5,7 @@ import { RespClient } from './resp-client.js';
 import { freePort } from './servers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-export const CLI = path.join(ROOT, 'dist/main/cli.js');
+export const CLI = path.join(ROOT, 'dist/cli.js');
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -20,10 +20,10 @@ function newestSource(dir: string): number {
 export function ensureBuild(): void {
   if (existsSync(CLI) && statSync(CLI).mtimeMs >= newestSource(path.join(ROOT, 'src'))) return;
   spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
-  if (!existsSync(CLI)) throw new Error('dist/main/cli.js could not be built: run npm run build');
+  if (!existsSync(CLI)) throw new Error('dist/cli.js could not be built: run npm run build');
 }
 
-/** A Sluice running as a child process (`node dist/main/cli.js …`). */
+/** A Sluice running as a child process (`node dist/cli.js …`). */
 export interface ChildSluice {
   port: number;
   child: ChildProcess;
@@ -34,7 +34,7 @@ export interface ChildSluice {
 }
 
 /**
- * Starts `node dist/main/cli.js --port <free> --bind 127.0.0.1 …args` and waits
+ * Starts `node dist/cli.js --port <free> --bind 127.0.0.1 …args` and waits
  * (at most `timeoutMs`) until it answers PING with PONG, i.e. until its AOF
  * is loaded. Rejects with its output when it exits first.
  */

@@ -19,7 +19,7 @@ export interface CliRuns {
   dir: () => string;
   /** Starts `file args`, in the scratch directory unless `cwd` says otherwise. */
   run(file: string, args: string[], cwd?: string): Run;
-  /** `node dist/main/cli.js …args`. */
+  /** `node dist/cli.js …args`. */
   sluice(...args: string[]): Run;
 }
 

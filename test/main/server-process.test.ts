@@ -35,8 +35,8 @@ function cpusAllowed(pid: number): string {
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
 const WAYS: { name: string; start: (args: string[]) => Run }[] = [
-  { name: 'node dist/main/cli.js', start: (args) => run(process.execPath, [CLI, ...args]) },
-  { name: 'taskset -c 0 node dist/main/cli.js (one core)', start: (args) => run('taskset', ['-c', '0', process.execPath, CLI, ...args]) },
+  { name: 'node dist/cli.js', start: (args) => run(process.execPath, [CLI, ...args]) },
+  { name: 'taskset -c 0 node dist/cli.js (one core)', start: (args) => run('taskset', ['-c', '0', process.execPath, CLI, ...args]) },
 ];
 
 describe.each(WAYS)('the process started as $name', ({ name, start }) => {
