@@ -79,6 +79,7 @@ export class RdbFiles<C extends Ctx> {
       listFill: config.num('list-max-listpack-size'),
       usedMemory: process.memoryUsage().heapUsed,
       hints: accessHints(host.keyspace),
+      keySaveDelayMicros: config.num('rdb-key-save-delay'),
     };
   }
 

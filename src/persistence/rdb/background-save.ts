@@ -91,6 +91,7 @@ export class BackgroundSave {
     private readonly done: (error: Error | null) => void,
   ) {
     this.out = new RdbOutput(file, opts);
+    this.keyRestMs = Math.max(0, opts.keySaveDelayMicros ?? 0) / 1000;
     let total = 0;
     for (const db of keyspace.dbs) total += db.dict.size;
     this.total = total;
@@ -131,6 +132,9 @@ export class BackgroundSave {
     return this.out.written;
   }
 
+  /** rdb-key-save-delay in ms (RdbOptions.keySaveDelayMicros): the walk rests this long after each key; 0 for none. */
+  private readonly keyRestMs: number;
+
   private readonly slice = (): void => {
     if (this.over) return;
     if (this.file.pending >= MAX_PENDING) {
@@ -139,13 +143,16 @@ export class BackgroundSave {
     }
     try {
       const deadline = performance.now() + SLICE_MS;
+      const keysBefore = this.keys;
       let more = true;
       for (let n = 1; more; n++) {
         if ((n % CLOCK_EVERY === 0 || this.piece !== null) && performance.now() >= deadline) break;
         more = this.step();
+        if (this.keyRestMs > 0 && this.keys !== keysBefore) break;
       }
       if (more) {
-        this.nextSlice(this.slice);
+        if (this.keyRestMs > 0 && this.keys !== keysBefore) setTimeout(() => this.nextSlice(this.slice), this.keyRestMs).unref();
+        else this.nextSlice(this.slice);
         return;
       }
       this.out.finish();

@@ -35,6 +35,12 @@ export interface RdbOptions {
    * which write neither, as Redis's savelru/savelfu.
    */
   hints: AccessHints | null;
+  /**
+   * rdb-key-save-delay, Redis's testing aid that slows a save down (µs a
+   * key). A background save rests that long between keys rather than
+   * sleeping, so clients are served meanwhile; SAVE ignores it.
+   */
+  keySaveDelayMicros?: number;
 }
 
 /** The access clocks' view a file records: idle seconds (`idle`) or LFU counters (`freq`). */
