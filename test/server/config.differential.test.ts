@@ -9,15 +9,15 @@ import { CONFIG_ADDED_IN_7_2, CONFIG_HIDDEN_IN_7_2 } from '../helpers/redis-7.2-
 /**
  * CONFIG against redis-server 7.0. Every parameter of the table is compared
  * (defaults, by its name and by its alias), except: those whose Sluice
- * default differs by design (bind, dir, port, save, aof-use-rdb-preamble,
- * loglevel: an embedded server logs warnings only), Sluice's own
- * (metrics-port, console-port, metrics-keys, log-format), and what 7.2 added (config.test.ts states 7.2's values;
+ * default differs by design (bind, dir, port, save, loglevel: an embedded
+ * server logs warnings only), Sluice's own (metrics-port, console-port,
+ * metrics-keys, log-format), and what 7.2 added (config.test.ts states 7.2's values;
  * redis-7.2-changes.ts lists them). Every test leaves the parameters it
  * changed at their defaults: the servers live for the whole block.
  */
 /** Sluice's own parameters, which Redis does not have. */
 const SLUICE_OWN = PARAMETERS.filter((p) => p.sluiceOnly).map((p) => p.name);
-const DIFFERENT_BY_DESIGN = new Set(['bind', 'dir', 'port', 'save', 'aof-use-rdb-preamble', 'loglevel', ...SLUICE_OWN]);
+const DIFFERENT_BY_DESIGN = new Set(['bind', 'dir', 'port', 'save', 'loglevel', ...SLUICE_OWN]);
 const SHARED_NAMES = PARAMETERS.filter((p) => !DIFFERENT_BY_DESIGN.has(p.name) && p.since === undefined)
   .flatMap((p) => (p.alias ? [p.name, p.alias] : [p.name]));
 
