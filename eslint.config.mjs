@@ -28,14 +28,16 @@ const ELEMENTS = {
   scripting: ['protocol', 'codecs', 'core'],
   // AOF, RDB, DUMP/RESTORE, MIGRATE.
   persistence: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'queues', 'scripting'],
+  // Master and replica: the replication stream, its backlog, the link to a master, snapshots for replicas.
+  replication: ['protocol', 'codecs', 'keyspace', 'core', 'persistence'],
   // The browser console's page: runs in the browser, so it imports nothing of the server.
   'console/web': [],
   // The browser console's HTTP side: sessions, the JSON API, its commands run through a host the server provides.
   console: ['protocol', 'core', 'console/web'],
   // Connections, the dispatcher, config, ACL, INFO: the composition root.
-  server: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'store/sort', 'queues', 'broker', 'scripting', 'persistence', 'console'],
+  server: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'store/sort', 'queues', 'broker', 'scripting', 'persistence', 'replication', 'console'],
   // The sluice-server process: command line, start-up, daemon.
-  main: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'queues', 'broker', 'scripting', 'persistence', 'server'],
+  main: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'queues', 'broker', 'scripting', 'persistence', 'replication', 'server'],
   // The sluice-server executable (src/cli.ts): enters main/.
   cli: ['main'],
   // The package's embedding API (src/index.ts).
