@@ -1,6 +1,8 @@
 /** A client blocked in WAITAOF: the offset of its last write, and whether it asked for the local AOF. */
 interface AofWait {
   woff: number;
+  /** The replication offset of its last write, which replicas' FACK must reach. */
+  replWoff: number;
   numlocal: number;
   numreplicas: number;
   /** The client's blocked state when it began to wait: a different one means this wait ended some other way. */
@@ -8,28 +10,32 @@ interface AofWait {
 }
 
 /** How a wait ends: the local count (0 or 1), or WAITAOF's error once appendonly is off. */
-export type AofWaitEnd = { local: number } | { error: string };
+export type AofWaitEnd = { local: number; replicas: number } | { error: string };
 
 export const WAITAOF_AOF_OFF = 'ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.';
 
 /**
  * Clients blocked in WAITAOF until the AOF is on disk past their last write
- * (Redis's clients_waiting_acks, for the local half: Sluice has no
- * replicas, so one that asks for any waits for its timeout). Checked each
- * time an fsync moves the durable offset on, and when appendonly changes.
+ * and as many replicas have acknowledged theirs (Redis's clients_waiting_acks).
+ * Checked each time an fsync moves the durable offset on, a replica
+ * acknowledges, or appendonly changes.
  */
 export class AofWaits<C extends { blocked: unknown }> {
   private readonly waiting = new Map<C, AofWait>();
 
-  constructor(private readonly wake: (c: C, end: AofWaitEnd) => void) {}
+  constructor(
+    private readonly wake: (c: C, end: AofWaitEnd) => void,
+    /** How many replicas' AOFs are fsynced past a replication offset. */
+    private readonly replicasAt: (replWoff: number) => number = () => 0,
+  ) {}
 
   get size(): number {
     return this.waiting.size;
   }
 
   /** After the client was blocked: its wait is served once the durable offset reaches `woff`. */
-  add(c: C, woff: number, numlocal: number, numreplicas: number): void {
-    this.waiting.set(c, { woff, numlocal, numreplicas, state: c.blocked });
+  add(c: C, woff: number, replWoff: number, numlocal: number, numreplicas: number): void {
+    this.waiting.set(c, { woff, replWoff, numlocal, numreplicas, state: c.blocked });
   }
 
   /** The wait ended otherwise (its timeout, CLIENT UNBLOCK). */
@@ -54,12 +60,12 @@ export class AofWaits<C extends { blocked: unknown }> {
         this.wake(c, { error: WAITAOF_AOF_OFF });
         continue;
       }
-      // No replica will ever acknowledge: a wait for one ends with its timeout.
-      if (w.numreplicas > 0) continue;
       const local = fsynced >= w.woff ? 1 : 0;
       if (local < w.numlocal) continue;
+      const replicas = w.numreplicas > 0 ? this.replicasAt(w.replWoff) : 0;
+      if (replicas < w.numreplicas) continue;
       this.waiting.delete(c);
-      this.wake(c, { local });
+      this.wake(c, { local, replicas });
     }
   }
 }

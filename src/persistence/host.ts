@@ -33,6 +33,8 @@ export interface PersistenceHost<C extends Ctx> {
   lastSave: number;
   /** The latency monitor, for the AOF's and saves' blocking steps. */
   readonly latency: LatencySink;
+  /** The replication history an RDB file records (repl-id, repl-offset, repl-stream-db), or null for none. */
+  replicationInfo?(): { streamDb: number; id: string; offset: number } | null;
   /** The Redis version the server answers as: an RDB file's redis-ver. */
   readonly redisVersion: string;
 }

@@ -7,6 +7,7 @@ import { loadInSlices, loadRdb, RdbLoad } from './rdb/apply-rdb.js';
 import type { ParsedRdb } from './rdb/rdb-load.js';
 import type { PersistenceHost } from './host.js';
 import { FileQueue } from './file-queue.js';
+import type { SnapshotSink } from './snapshot-sink.js';
 import { fsyncDirQuietly, removeQuietly, replaceFileAtomic, strerror, type AofIo } from './io.js';
 import { AofLoadError, type LoadProgress } from './loader.js';
 import { BackgroundSave } from './rdb/background-save.js';
@@ -80,7 +81,58 @@ export class RdbFiles<C extends Ctx> {
       usedMemory: process.memoryUsage().heapUsed,
       hints: accessHints(host.keyspace),
       keySaveDelayMicros: config.num('rdb-key-save-delay'),
+      replInfo: host.replicationInfo?.() ?? null,
     };
+  }
+
+  /**
+   * A snapshot for replicas, written into `sink` rather than a file
+   * (diskless replication): the same walk as BGSAVE's, and like it the one
+   * background save at a time. `done` hears the end (null: every byte is
+   * handed over). Null when another save or rewrite runs.
+   */
+  startSnapshot(sink: SnapshotSink, extra: Partial<RdbOptions>, done: (error: Error | null) => void): BackgroundSave | null {
+    if (this.background !== null || this.otherJobRunning()) return null;
+    const save: BackgroundSave = new BackgroundSave(this.host.keyspace, sink, { ...this.options(), ...extra }, (slice) => this.host.nextSlice(slice), (error) => {
+      if (this.background !== save) return;
+      this.background = null;
+      this.lastDurationSec = Math.floor((Date.now() - save.startedAt) / 1000);
+      this.lastKeptBytes = save.keptBytes;
+      done(error);
+      this.notifyEnd(error === null);
+    });
+    this.background = save;
+    save.start();
+    return save;
+  }
+
+  /** Stops a snapshot startSnapshot began (its replicas are gone). */
+  abandonSnapshot(save: BackgroundSave): void {
+    if (this.background !== save) return;
+    save.abandon();
+    this.background = null;
+    this.notifyEnd(false);
+  }
+
+  /** Called once each time a background save (BGSAVE, a replicas' snapshot) ends, with whether it succeeded. */
+  readonly backgroundEnded: ((ok: boolean) => void)[] = [];
+
+  private notifyEnd(ok: boolean): void {
+    for (const f of this.backgroundEnded.slice()) f(ok);
+  }
+
+  /**
+   * A replica's full synchronisation: the dataset and the function
+   * libraries are replaced by the snapshot in `file`. Throws AofLoadError.
+   */
+  loadReplicated(file: string): ParsedRdb {
+    const started = Date.now();
+    this.abandonBackground();
+    this.host.keyspace.flushAll();
+    this.host.scripting.functions.flush();
+    const parsed = loadRdb(this.host, file, false, started);
+    this.loaded(parsed, started);
+    return parsed;
   }
 
   /** BGSAVE [SCHEDULE]'s reply text, or throws its error. */
@@ -192,6 +244,7 @@ export class RdbFiles<C extends Ctx> {
     this.lastSaveOk = ok;
     this.lastDurationSec = Math.floor((Date.now() - save.startedAt) / 1000);
     this.lastKeptBytes = save.keptBytes;
+    this.notifyEnd(ok);
   }
 
   /**
@@ -204,6 +257,7 @@ export class RdbFiles<C extends Ctx> {
     if (save === null) return;
     save.abandon();
     this.background = null;
+    this.notifyEnd(false);
     // Stopped mid-walk, the queue closes the descriptor once no write is in flight; after the walk, the final fsync's chain does.
     this.closeQueue();
     timed(this.host.latency, 'rdb-unlink-temp-file', () => removeQuietly(this.temp));

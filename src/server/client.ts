@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import { Connection } from './connection.js';
 import type { Server } from './server.js';
 import type { TrackingState } from './tracking/tracking-state.js';
+import type { Replica } from '../replication/replica.js';
 import { readsEveryKey } from './acl/permission-check.js';
 import type { User } from './acl/user.js';
 import { protocolErrorLine, queryBufferLine } from './client-log.js';
@@ -84,6 +85,10 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   flushPending = false;
   /** Channel, pattern and shard-channel subscriptions; null while there are none (see Registry). */
   pubsub: Subscriptions | null = null;
+  /** What a replica (or a connection about to become one, after REPLCONF) told and acknowledged; null for other clients. */
+  replica: Replica | null = null;
+  /** The replication offset after this client's last write that propagated: what WAIT waits for. */
+  replWoff = 0;
   /** CLIENT TRACKING's settings; null while tracking is off. */
   tracking: TrackingState | null = null;
   readonly fd: number;
@@ -248,10 +253,16 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     this.server.removeClient(this);
   }
 
+  /** SYNC or PSYNC made this connection a replica. */
+  get isReplica(): boolean {
+    return this.replica !== null && this.server.replication.master.replicas.has(this.replica);
+  }
+
   /** CLIENT LIST's flags field. */
   flagString(): string {
     let f = '';
     if (this.monitor) f += 'O';
+    else if (this.isReplica) f += 'S';
     if (this.pubsub !== null) f += 'P';
     if (this.multi !== null) f += 'x';
     if (this.blocked !== null) f += 'b';

@@ -15,6 +15,7 @@ import { memoryCommands } from './commands/memory.js';
 import { moduleCommands } from './commands/module.js';
 import { latencyCommands } from './commands/latency.js';
 import { waitCommands } from './commands/wait.js';
+import { replicationCommands } from './commands/replication.js';
 import { clusterCommands } from './commands/cluster.js';
 import { configCommands } from './commands/config.js';
 import { aclCommands } from './acl/acl-commands.js';
@@ -63,6 +64,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...moduleCommands,
     ...latencyCommands,
     ...waitCommands,
+    ...replicationCommands,
     ...clusterCommands,
     ...configCommands,
     ...aclCommands,

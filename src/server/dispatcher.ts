@@ -277,6 +277,7 @@ export class Dispatcher {
     const propagation = server.propagation;
     const recordedBefore = propagation.recorded;
     const offsetBefore = server.persistence.offset;
+    const replBefore = server.replication.stream.offset;
     propagation.begin();
     // An AOF rewrite in progress copies the keys a write names before it changes them.
     if (cmd.isWrite && server.persistence.rewrite !== null) server.persistence.rewrite.beforeWrite(c.db.index, cmd, argv);
@@ -319,6 +320,7 @@ export class Dispatcher {
     }
     propagation.end();
     if (server.persistence.offset !== offsetBefore) c.woff = server.persistence.offset;
+    if (server.replication.stream.offset !== replBefore) c.replWoff = server.replication.stream.offset;
     if (!rerun && server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flagSet.has('admin')) server.feedMonitors(c, argv);
     if (blocked === null && !cmd.skipSlowlog) server.slowlog.consider(c, argv, usec);
     if (server.latency.threshold !== 0) server.latency.addIfNeeded(cmd.flagSet.has('fast') ? 'fast-command' : 'command', Math.floor(usec / 1000));

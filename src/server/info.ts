@@ -34,10 +34,9 @@ interface Section {
   lines(server: Server, c: Client): string[];
 }
 
-/** Identifiers Redis draws at start: 40 random hex digits each. */
+/** The run id Redis draws at start: 40 random hex digits. */
 interface Identity {
   runId: string;
-  replId: string;
 }
 
 const identities = new WeakMap<Server, Identity>();
@@ -45,7 +44,7 @@ const identities = new WeakMap<Server, Identity>();
 function identity(server: Server): Identity {
   let id = identities.get(server);
   if (id === undefined) {
-    id = { runId: randomBytes(20).toString('hex'), replId: randomBytes(20).toString('hex') };
+    id = { runId: randomBytes(20).toString('hex') };
     identities.set(server, id);
   }
   return id;
@@ -178,6 +177,7 @@ function persistenceSection(server: Server): string[] {
 function statsSection(server: Server): string[] {
   const s = server.stats;
   const ks = server.keyspace.stats;
+  const repl = server.replication.master.stats;
   let commandUsec = 0;
   for (const cmd of server.commands.all()) commandUsec += cmd.stats.usec;
   return [
@@ -186,17 +186,16 @@ function statsSection(server: Server): string[] {
     `instantaneous_ops_per_sec:${Math.trunc(s.instantOps.value)}`,
     `total_net_input_bytes:${s.netInputBytes}`,
     `total_net_output_bytes:${s.netOutputBytes}`,
-    // No replication link moves bytes.
-    'total_net_repl_input_bytes:0',
-    'total_net_repl_output_bytes:0',
+    `total_net_repl_input_bytes:${server.replication.inputBytes}`,
+    `total_net_repl_output_bytes:${repl.outputBytes}`,
     `instantaneous_input_kbps:${(s.instantInput.value / 1024).toFixed(2)}`,
     `instantaneous_output_kbps:${(s.instantOutput.value / 1024).toFixed(2)}`,
     'instantaneous_input_repl_kbps:0.00',
     'instantaneous_output_repl_kbps:0.00',
     `rejected_connections:${s.rejectedConnections}`,
-    'sync_full:0',
-    'sync_partial_ok:0',
-    'sync_partial_err:0',
+    `sync_full:${repl.full}`,
+    `sync_partial_ok:${repl.partialOk}`,
+    `sync_partial_err:${repl.partialErr}`,
     `expired_keys:${ks.expiredKeys}`,
     // The share of the keys active expiry sampled that had expired (Redis keeps a moving average of it).
     `expired_stale_perc:${(ks.activeSampled === 0 ? 0 : (ks.activeExpired * 100) / ks.activeSampled).toFixed(2)}`,
@@ -246,22 +245,8 @@ function statsSection(server: Server): string[] {
   ];
 }
 
-/** A master without replicas or a replication backlog. */
 function replicationSection(server: Server): string[] {
-  return [
-    'role:master',
-    'connected_slaves:0',
-    ...(server.replicasShort ? ['min_slaves_good_slaves:0'] : []),
-    'master_failover_state:no-failover',
-    `master_replid:${identity(server).replId}`,
-    'master_replid2:0000000000000000000000000000000000000000',
-    `master_repl_offset:${server.persistence.offset}`,
-    'second_repl_offset:-1',
-    'repl_backlog_active:0',
-    `repl_backlog_size:${server.config.num('repl-backlog-size')}`,
-    'repl_backlog_first_byte_offset:0',
-    'repl_backlog_histlen:0',
-  ];
+  return server.replication.infoLines();
 }
 
 function cpuSection(): string[] {

@@ -42,6 +42,7 @@ import { MemoryManager } from './memory/memory-manager.js';
 import { formatMonitorLine } from './monitor.js';
 import { OutputLimits } from './output-limits.js';
 import { Slowlog } from './slowlog.js';
+import { ReplicationHost } from './replication-host.js';
 import { Tracking } from './tracking/tracking.js';
 import { readChunks, readWithEvents, releaseReader } from './socket-reader.js';
 import { TlsListener } from './tls/tls-listener.js';
@@ -90,7 +91,7 @@ export class Server implements PersistenceHost<Client> {
   readonly latency = new LatencyMonitor();
   /** latency-tracking: commands record their latency in LATENCY HISTOGRAM's distributions. */
   latencyTracking = true;
-  /** min-replicas-to-write is on: writes are refused (NOREPLICAS), there being no replicas. */
+  /** min-replicas-to-write is on and too few replicas are good: writes are refused (NOREPLICAS). */
   replicasShort = false;
   readonly metrics: Metrics = new Metrics(this);
   /** The streams and lists /metrics reports (metrics-keys). */
@@ -104,6 +105,10 @@ export class Server implements PersistenceHost<Client> {
   /** The AOF: loading at start, appending effects, rewrites. */
   readonly persistence: Persistence<Client>;
   readonly blocking: BlockingRegistry<Client>;
+  /** Replication: the stream, the backlog, the replicas. */
+  readonly replication: ReplicationHost;
+  /** Clients blocked in WAIT: the offset their last write ended at, how many replicas they want, their blocked state. */
+  readonly replicaWaits = new Map<Client, { woff: number; wanted: number; state: unknown }>();
   /** Clients blocked in WAITAOF, served as the AOF reaches the disk. */
   readonly aofWaits: AofWaits<Client>;
   readonly commands: CommandTable;
@@ -208,11 +213,12 @@ export class Server implements PersistenceHost<Client> {
     this.persistence = new Persistence<Client>(this, (held) => this.writeHeld(held));
     this.aofWaits = new AofWaits<Client>((c, end) => {
       if ('error' in end) this.blocking.wake(c, () => c.reply.error(end.error), true);
-      else this.blocking.wake(c, () => waitAofReply(c, end.local), false);
-    });
+      else this.blocking.wake(c, () => waitAofReply(c, end.local, end.replicas), false);
+    }, (replWoff) => this.replication.master.aofAckedAt(replWoff));
     this.persistence.onDurable = () => {
       if (this.aofWaits.size !== 0) this.aofWaits.check(this.persistence.fsyncedOffset, this.config.bool('appendonly'));
     };
+    this.replication = new ReplicationHost(this);
     this.scripting = new Scripting(scriptHost(this, () => this.luaClient), REDIS_VERSION, () => this.config.num('busy-reply-threshold'));
     this.commands = new CommandTable(commandList(this.broker, this.persistence, this.scripting));
     this.acl = new Acl(
@@ -268,8 +274,7 @@ export class Server implements PersistenceHost<Client> {
     this.slowlog.threshold = this.config.num('slowlog-log-slower-than');
     this.latency.threshold = this.config.num('latency-monitor-threshold');
     this.latencyTracking = this.config.bool('latency-tracking');
-    // With no replicas none is ever good: while the check is on, it refuses every write.
-    this.replicasShort = this.config.num('min-replicas-to-write') > 0 && this.config.num('min-replicas-max-lag') > 0;
+    this.refreshGoodReplicas();
     this.slowlog.maxLen = this.config.num('slowlog-max-len');
     this.broker.notifier.configure(this.config.str('notify-keyspace-events'));
     this.keyspace.notifyNew = this.broker.notifier.wantsNew;
@@ -417,6 +422,7 @@ export class Server implements PersistenceHost<Client> {
     if (this.tracking.clients !== 0) this.tracking.limit();
     this.memory.cron();
     this.watchedKeys.tick();
+    this.refreshGoodReplicas();
     // Where a signal's shutdown happens, as Redis does it from its cron rather than in the handler.
     if (this.shutdownAsap !== null) shutdownFromSignal(this);
     const timeout = this.config.num('timeout');
@@ -685,6 +691,7 @@ export class Server implements PersistenceHost<Client> {
 
   removeClient(c: Client): void {
     this.clients.delete(c.id);
+    if (c.replica !== null) this.replication.removed(c);
     this.monitors.delete(c);
     this.paused.delete(c);
     this.blocking.release(c);
@@ -785,9 +792,44 @@ export class Server implements PersistenceHost<Client> {
     }
   }
 
+  /** The replication history a saved RDB records (PersistenceHost). */
+  replicationInfo(): { streamDb: number; id: string; offset: number } | null {
+    return this.replication.saveInfo();
+  }
+
+  /**
+   * min-replicas-to-write: whether too few replicas acknowledged within
+   * min-replicas-max-lag for writes to be accepted. Refreshed as Redis
+   * refreshes its count: each second, on an ACK, on a configuration change.
+   */
+  refreshGoodReplicas(): void {
+    const wanted = this.config.num('min-replicas-to-write');
+    const maxLag = this.config.num('min-replicas-max-lag');
+    this.replicasShort = wanted > 0 && maxLag > 0 && this.replication.master.goodReplicas(maxLag) < wanted;
+  }
+
+  /** A replica acknowledged an offset: WAIT and WAITAOF waits it reaches are served. */
+  replicaAcked(): void {
+    if (this.replicasShort) this.refreshGoodReplicas();
+    if (this.aofWaits.size !== 0) this.aofWaits.check(this.persistence.fsyncedOffset, this.config.bool('appendonly'));
+    if (this.replicaWaits.size === 0) return;
+    const master = this.replication.master;
+    for (const [c, w] of this.replicaWaits) {
+      if (c.blocked !== w.state) {
+        this.replicaWaits.delete(c);
+        continue;
+      }
+      const acked = master.ackedAt(w.woff);
+      if (acked < w.wanted) continue;
+      this.replicaWaits.delete(c);
+      this.blocking.wake(c, () => c.reply.integer(acked), false);
+    }
+  }
+
   /** Stops listening and disconnects every client. */
   close(): Promise<void> {
     if (this.closing) return this.closing;
+    this.replication.close();
     // First: a busy script's connections must not be handed over after the clients are gone, nor a listener closed under the thread accepting on it.
     this.busyAccept.close();
     if (this.cron !== null) clearInterval(this.cron);

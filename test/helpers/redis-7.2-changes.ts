@@ -420,6 +420,10 @@ export const SUMMARY_7_2: Record<string, string> = {
   zscore: 'Returns the score of a member in a sorted set.',
   zunion: 'Returns the union of multiple sorted sets.',
   zunionstore: 'Stores the union of multiple sorted sets in a key.',
+  replconf: 'An internal command for configuring the replication stream.',
+  sync: 'An internal command used in replication.',
+  psync: 'An internal command used in replication.',
+  role: 'Returns the replication role.',
 };
 
 /** A set of simple strings, as COMMAND DOCS writes flags (see plainReply in command.test.ts). */

@@ -2,7 +2,7 @@ import type { KeyDeadlines } from '../../keyspace/key-deadlines.js';
 import type { Database, KeyGuard } from '../../keyspace/database.js';
 import { WALK_MARKS, type KeyTable } from '../../keyspace/key-table.js';
 import type { Keyspace } from '../../keyspace/keyspace.js';
-import type { FileQueue } from '../file-queue.js';
+import type { SnapshotSink } from '../snapshot-sink.js';
 import { freeze, keepCopy, type FrozenEntry } from './frozen-entry.js';
 import { RdbOutput, type RdbOptions } from './rdb-save.js';
 
@@ -83,7 +83,7 @@ export class BackgroundSave {
   constructor(
     private readonly keyspace: Keyspace,
     /** The file, written in the thread pool: its owner hears of a failed write and closes it. */
-    private readonly file: FileQueue,
+    private readonly file: SnapshotSink,
     opts: RdbOptions,
     /** Queues the next slice (PersistenceHost.nextSlice). */
     private readonly nextSlice: (slice: () => void) => void,

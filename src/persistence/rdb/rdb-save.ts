@@ -8,7 +8,7 @@ import { writeValue } from './encode-value.js';
 import type { FrozenEntry } from './frozen-entry.js';
 import { OPCODE_AUX, OPCODE_EOF, OPCODE_EXPIRETIME_MS, OPCODE_FREQ, OPCODE_FUNCTION2, OPCODE_IDLE, OPCODE_RESIZEDB, OPCODE_SELECTDB } from './format.js';
 import { RdbWriter } from '../../codecs/rdb/writer.js';
-import type { FileQueue } from '../file-queue.js';
+import type { SnapshotSink } from '../snapshot-sink.js';
 
 /** Bytes gathered before they go to the file (the buffer then stays within the megabyte a FileQueue reuses). */
 const CHUNK = 1 << 19;
@@ -27,6 +27,8 @@ export interface RdbOptions {
   listFill: number;
   /** What the used-mem field says (Redis: its allocator's figure). */
   usedMemory: number;
+  /** A master's (or replica's) replication history: the repl-stream-db, repl-id and repl-offset AUX fields, from which a restarted server continues. */
+  replInfo?: { streamDb: number; id: string; offset: number } | null;
   /** The file is an AOF's base (aof-use-rdb-preamble): the aof-base AUX field says 1. */
   aofBase?: boolean;
   /**
@@ -80,7 +82,7 @@ export class RdbOutput {
 
   constructor(
     /** A descriptor written at once (SAVE), or a queue that writes in the thread pool (BGSAVE, a rewrite's RDB base). */
-    private readonly to: number | FileQueue,
+    private readonly to: number | SnapshotSink,
     private readonly opts: RdbOptions,
   ) {
     this.w = new RdbWriter(opts.compress);
@@ -98,6 +100,12 @@ export class RdbOutput {
     aux('redis-bits', '64');
     aux('ctime', String(Math.floor(nowMs / 1000)));
     aux('used-mem', String(this.opts.usedMemory));
+    const repl = this.opts.replInfo;
+    if (repl != null) {
+      aux('repl-stream-db', String(repl.streamDb));
+      aux('repl-id', repl.id);
+      aux('repl-offset', String(repl.offset));
+    }
     aux('aof-base', this.opts.aofBase === true ? '1' : '0');
     for (const code of this.opts.libraryCodes) {
       w.byte(OPCODE_FUNCTION2);

@@ -21,11 +21,9 @@ function subscriptions(c: Client): [number, number, number] {
   return subs === null ? [0, 0, 0] : [subs.channels.size, subs.patterns.size, subs.shardChannels.size];
 }
 
-/**
- * Sluice has no replication links, so every client is normal or pubsub.
- * MONITOR clients count as normal, as in Redis.
- */
+/** Redis's getClientType: a replica, else pubsub or normal (MONITOR clients count as normal, as in Redis). */
 export function clientType(c: Client): ClientType {
+  if (c.isReplica) return 'replica';
   return c.pubsub !== null ? 'pubsub' : 'normal';
 }
 

@@ -19,56 +19,72 @@ export function timeoutDeadline(arg: string, now: number): number {
 }
 
 /**
- * WAIT numreplicas timeout. Sluice has no replicas, so 0 have acknowledged
- * anything: asking for none (or fewer) answers 0 at once, asking for more
- * blocks until the timeout (0: forever) or CLIENT UNBLOCK and then answers
- * 0, as Redis does with no replica connected. Inside MULTI it answers at once.
+ * WAIT numreplicas timeout: blocks until `numreplicas` replicas have
+ * acknowledged the client's last write (REPLCONF GETACK asks them at the end
+ * of the turn), or the timeout (0: forever) or CLIENT UNBLOCK; answers the
+ * count then. Inside MULTI or a script it answers at once.
  */
 function wait(c: Client, argv: string[]): void {
+  const server = c.server;
+  const refusal = server.replication.waitRefusal();
+  if (refusal !== null) throw new CommandError(refusal);
   const wanted = intArg(argv[1]);
-  const deadline = timeoutDeadline(argv[2], c.server.keyspace.now);
-  const acked = 0;
+  const deadline = timeoutDeadline(argv[2], server.keyspace.now);
+  const master = server.replication.master;
+  const acked = master.ackedAt(c.replWoff);
   if (acked >= wanted || c.denyBlocking) {
     c.reply.integer(acked);
     return;
   }
-  c.server.blocking.block(c, deadline, (client) => client.reply.integer(acked));
+  const woff = c.replWoff;
+  server.blocking.block(c, deadline, (client) => {
+    server.replicaWaits.delete(c);
+    client.reply.integer(master.ackedAt(woff));
+  });
+  server.replicaWaits.set(c, { woff, wanted, state: c.blocked });
+  server.replication.requestAcks();
 }
 
-/** WAITAOF's reply: whether the local AOF holds the client's writes on disk, and how many replicas' do (none: Sluice has no replicas). */
-export function waitAofReply(c: Client, local: number): void {
+/** WAITAOF's reply: whether the local AOF holds the client's writes on disk, and how many replicas' do. */
+export function waitAofReply(c: Client, local: number, replicas: number): void {
   c.reply.array(2);
   c.reply.integer(local);
-  c.reply.integer(0);
+  c.reply.integer(replicas);
 }
 
 /**
  * WAITAOF numlocal numreplicas timeout (Redis 7.2): waits until the AOF is
  * fsynced past the client's last write (numlocal 1) and `numreplicas`
- * replicas say theirs are; with none connected, asking for any blocks until
- * the timeout. Answers at once when satisfied, inside MULTI, or under
- * `appendfsync no` only by the timeout; turning appendonly off ends a wait
- * for the local copy with the error it would have got at the start.
+ * replicas say theirs are (REPLCONF ACK … FACK). Answers at once when
+ * satisfied, inside MULTI, or under `appendfsync no` only by the timeout;
+ * turning appendonly off ends a wait for the local copy with the error it
+ * would have got at the start.
  */
 function waitaof(c: Client, argv: string[]): void {
+  const server = c.server;
+  const refusal = server.replication.waitAofRefusal();
+  if (refusal !== null) throw new CommandError(refusal);
   const numlocal = intArg(argv[1]);
   if (numlocal < 0 || numlocal > 1) throw new CommandError('ERR value is out of range, value must between 0 and 1');
   const numreplicas = intArg(argv[2]);
   if (numreplicas < 0) throw new CommandError('ERR value is out of range, must be positive');
-  const server = c.server;
   const deadline = timeoutDeadline(argv[3], server.keyspace.now);
   if (numlocal > 0 && !server.config.bool('appendonly')) throw new CommandError(WAITAOF_AOF_OFF);
   const persistence = server.persistence;
+  const master = server.replication.master;
   const local = persistence.fsyncedOffset >= c.woff ? 1 : 0;
-  if ((numreplicas === 0 && local >= numlocal) || c.denyBlocking) {
-    waitAofReply(c, local);
+  const replicas = master.aofAckedAt(c.replWoff);
+  if ((replicas >= numreplicas && local >= numlocal) || c.denyBlocking) {
+    waitAofReply(c, local, replicas);
     return;
   }
+  const replWoff = c.replWoff;
   server.blocking.block(c, deadline, () => {
     server.aofWaits.remove(c);
-    waitAofReply(c, persistence.fsyncedOffset >= c.woff ? 1 : 0);
+    waitAofReply(c, persistence.fsyncedOffset >= c.woff ? 1 : 0, master.aofAckedAt(replWoff));
   });
-  server.aofWaits.add(c, c.woff, numlocal, numreplicas);
+  server.aofWaits.add(c, c.woff, replWoff, numlocal, numreplicas);
+  if (numreplicas > 0) server.replication.requestAcks();
 }
 
 export const waitCommands: CommandSpec[] = [

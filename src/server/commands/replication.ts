@@ -1,0 +1,121 @@
+import { CommandError, SYNTAX } from '../../core/errors.js';
+import { toInt64 } from '../../codecs/integer-text.js';
+import type { Replica } from '../../replication/replica.js';
+import type { Client } from '../client.js';
+import type { CommandSpec } from '../command-types.js';
+
+/** Redis's NET_HOST_STR_LEN: an announced address must be shorter. */
+const HOST_STR_LEN = 256;
+const NOT_INTEGER = 'ERR value is not an integer or out of range';
+
+function longArg(s: string): number {
+  const n = toInt64(s);
+  if (n === null) throw new CommandError(NOT_INTEGER);
+  return Number(n);
+}
+
+/** The replica state a connection builds up before SYNC (REPLCONF), and keeps as a replica. */
+function replicaOf(c: Client): Replica {
+  return (c.replica ??= c.server.replication.newReplica(c));
+}
+
+
+/**
+ * REPLCONF <option> <value> …: how a replica-to-be describes itself, and a
+ * replica's acknowledgements (ACK, which gets no reply).
+ */
+function replconf(c: Client, argv: string[]): void {
+  if (argv.length % 2 === 0) throw new CommandError(SYNTAX);
+  for (let j = 1; j < argv.length; j += 2) {
+    const option = argv[j].toLowerCase();
+    const value = argv[j + 1];
+    switch (option) {
+      case 'listening-port':
+        replicaOf(c).listeningPort = longArg(value);
+        break;
+      case 'ip-address':
+        if (value.length >= HOST_STR_LEN) {
+          throw new CommandError(`ERR REPLCONF ip-address provided by replica instance is too long: ${value.length} bytes`);
+        }
+        replicaOf(c).announcedIp = value;
+        break;
+      case 'capa': {
+        const capa = value.toLowerCase();
+        if (capa === 'eof') replicaOf(c).capaEof = true;
+        else if (capa === 'psync2') replicaOf(c).capaPsync2 = true;
+        break;
+      }
+      case 'ack': {
+        // No reply. Only a replica's acknowledgement counts; from anyone else it changes nothing.
+        if (!c.isReplica) return;
+        const offset = toInt64(value);
+        if (offset === null) return;
+        let fack: number | null = null;
+        if (argv.length > j + 3 && argv[j + 2].toLowerCase() === 'fack') {
+          const f = toInt64(argv[j + 3]);
+          if (f === null) return;
+          fack = Number(f);
+        }
+        c.server.replication.acked(c.replica!, Number(offset), fack);
+        return;
+      }
+      case 'getack':
+        c.server.replication.ackToMaster();
+        return;
+      case 'rdb-only': {
+        const n = toInt64(value);
+        if (n === null || n < 0n || n > 1n) throw new CommandError('ERR value is out of range, must be between 0 and 1');
+        replicaOf(c).rdbOnly = n === 1n;
+        break;
+      }
+      default:
+        throw new CommandError(`ERR Unrecognized REPLCONF option: ${argv[j]}`);
+    }
+  }
+  c.reply.ok();
+}
+
+/** SYNC and PSYNC <replid> <offset>: the connection becomes a replica (Redis's syncCommand). */
+function sync(c: Client, argv: string[]): void {
+  if (c.isReplica) return;
+  const server = c.server;
+  const refusal = server.replication.syncRefusal();
+  if (refusal !== null) throw new CommandError(refusal);
+  if (c.conn !== null && c.conn.out.pending !== 0) throw new CommandError('ERR SYNC and PSYNC are invalid with pending output');
+  if (argv[0].toLowerCase() === 'psync') {
+    const offset = toInt64(argv[2]);
+    if (offset === null) {
+      server.log.warning(`Replica ${replicaOf(c).ip} asks for synchronization but with a wrong offset`);
+      throw new CommandError(NOT_INTEGER);
+    }
+    server.replication.sync(c, argv[1], Number(offset));
+  } else {
+    server.replication.sync(c, null, 0);
+  }
+}
+
+/** ROLE: master with its online replicas, or replica with its link. */
+function role(c: Client): void {
+  c.server.replication.role(c.reply);
+}
+
+export const replicationCommands: CommandSpec[] = [
+  {
+    name: 'replconf', arity: -1, flags: ['admin', 'noscript', 'loading', 'stale', 'allow_busy'], acl: [],
+    group: 'server', since: '3.0.0', summary: 'An internal command for configuring the replication stream.',
+    complexity: 'O(1)', docFlags: ['syscmd'], handler: replconf,
+  },
+  {
+    name: 'sync', arity: 1, flags: ['no_async_loading', 'admin', 'no_multi', 'noscript'], acl: [],
+    group: 'server', since: '1.0.0', summary: 'An internal command used in replication.', handler: sync,
+  },
+  {
+    name: 'psync', arity: -3, flags: ['no_async_loading', 'admin', 'no_multi', 'noscript'], acl: [],
+    group: 'server', since: '2.8.0', summary: 'An internal command used in replication.',
+    args: 'replicationid offset:integer', handler: sync,
+  },
+  {
+    name: 'role', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'sentinel'], acl: ['admin', 'dangerous'],
+    group: 'server', since: '2.8.12', summary: 'Returns the replication role.', complexity: 'O(1)', handler: role,
+  },
+];
