@@ -12,6 +12,7 @@ import { fsyncDirQuietly, removeQuietly, replaceFileAtomic, strerror, type AofIo
 import { AofLoadError, type LoadProgress } from './loader.js';
 import { BackgroundSave } from './rdb/background-save.js';
 import { accessHints, writeRdb, type RdbOptions } from './rdb/rdb-save.js';
+import { rdbTarget, type RdbTarget } from './rdb/rdb-version.js';
 import { nextSavePoint } from './save-schedule.js';
 
 /** How long one part of the load at start runs before clients get a turn, as the AOF loader's. */
@@ -68,8 +69,12 @@ export class RdbFiles<C extends Ctx> {
     return path.join(this.host.config.str('dir'), this.host.config.str('dbfilename'));
   }
 
-  /** How files are written now: the configuration's settings and the function libraries as they are. */
-  options(): RdbOptions {
+  /**
+   * How files are written now: the configuration's settings and the
+   * function libraries as they are; for a reader of RDB `rdbVersion` only
+   * when given (RdbOptions.rdbVersion), else as Sluice's own files.
+   */
+  options(rdbVersion?: RdbTarget): RdbOptions {
     const host = this.host;
     const config = host.config;
     return {
@@ -82,6 +87,7 @@ export class RdbFiles<C extends Ctx> {
       hints: accessHints(host.keyspace),
       keySaveDelayMicros: config.num('rdb-key-save-delay'),
       replInfo: host.replicationInfo?.() ?? null,
+      ...(rdbVersion === undefined ? {} : { rdbVersion }),
     };
   }
 
@@ -133,6 +139,26 @@ export class RdbFiles<C extends Ctx> {
     const parsed = loadRdb(this.host, file, false, started);
     this.loaded(parsed, started);
     return parsed;
+  }
+
+  /**
+   * How a snapshot for a replica is written: options() for the version
+   * repl-rdb-version names (10 for a Redis 7.0 replica, 11 for 7.2), so
+   * that a key the replica could not load throws RdbVersionError instead.
+   */
+  replicaOptions(): RdbOptions {
+    return this.options(rdbTarget(this.host.config.num('repl-rdb-version')));
+  }
+
+  /**
+   * The whole keyspace written to `file` at once, through a temporary file
+   * beside it, fsynced and renamed over it (SAVE's writing, without its
+   * bookkeeping). Throws what stopped it (RdbVersionError when `opts` has
+   * an rdbVersion that cannot hold a key), leaving `file` as it was.
+   */
+  writeSnapshot(file: string, opts: RdbOptions = this.options(), nowMs = Date.now()): void {
+    const temp = path.join(path.dirname(file), `temp-${process.pid}.rdb`);
+    replaceFileAtomic(file, temp, (fd) => writeRdb(fd, { keyspace: this.host.keyspace, ...opts }, nowMs));
   }
 
   /** BGSAVE [SCHEDULE]'s reply text, or throws its error. */
@@ -309,11 +335,10 @@ export class RdbFiles<C extends Ctx> {
    */
   save(): boolean {
     const host = this.host;
-    const temp = path.join(host.config.str('dir'), `temp-${process.pid}.rdb`);
     const now = Date.now();
     const dirty = host.keyspace.dirty;
     try {
-      replaceFileAtomic(this.file, temp, (fd) => writeRdb(fd, { keyspace: host.keyspace, ...this.options() }, now));
+      this.writeSnapshot(this.file, this.options(), now);
     } catch (e) {
       // As Redis's rdbSave, a failed synchronous save leaves rdb_last_bgsave_status as it was.
       host.log.warning(`Write error saving DB on disk: ${(e as Error).message}`);

@@ -16,7 +16,7 @@ export type Support = 'honoured' | 'partial' | 'none';
 /**
  * Every configuration parameter of Redis 7.2 (its `standardConfig` table),
  * with Redis's names, aliases, types, defaults, limits and flags, plus
- * Sluice's own (metrics-port, console-port, log-format). This table is the one place a parameter is
+ * Sluice's own (metrics-port, console-port, log-format, repl-rdb-version…). This table is the one place a parameter is
  * declared: CONFIG GET/SET, the config file, the command line, CONFIG
  * REWRITE, redaction and docs/configuration.md (`npm run docs:config`) all
  * read it.
@@ -260,6 +260,8 @@ const REPLICATION = section('Replication', [
   bool('replica-ignore-maxmemory', 'yes', NO_REPLICATION, { alias: 'slave-ignore-maxmemory' }),
   bool('replica-ignore-disk-write-errors', 'no', NO_REPLICATION),
   oneOf('propagation-error-behavior', 'ignore', ['ignore', 'panic', 'panic-on-replicas'], NO_REPLICATION),
+  // Sluice's own: the RDB version of snapshots for replicas (RdbFiles.replicaOptions).
+  int('repl-rdb-version', 11n, 10n, 11n, none("Sluice's own: the RDB version of the snapshots a full sync will send replicas, 10 for Redis 7.0 (sets and streams in 7.0's encodings) or 11 for 7.2; a key that version cannot hold (a hash with field TTLs) will fail the sync, logged, rather than be left out. Sluice has no replication yet."), { sluiceOnly: true }),
 ]);
 
 const SECURITY = section('Security', [

@@ -4,27 +4,39 @@ import { StreamValue } from '../../queues/stream/stream-value.js';
 import { HashValue } from '../../store/hash/hash-value.js';
 import { isString, type Value } from '../../keyspace/value.js';
 import { stringText } from '../../store/string/string-access.js';
-import { parseIntMember } from '../../store/set/intset.js';
+import { parseIntMember, widthOfAll, type IntMember } from '../../store/set/intset.js';
 import type { SetValue } from '../../store/set/set-value.js';
 import { packedScoreText } from '../../store/zset/score.js';
 import type { ZSetValue } from '../../store/zset/zset-value.js';
 import {
   CONTAINER_PACKED, TYPE_HASH, TYPE_HASH_LISTPACK, TYPE_HASH_LISTPACK_EX, TYPE_HASH_METADATA, TYPE_LIST_QUICKLIST_2,
-  TYPE_SET, TYPE_SET_INTSET, TYPE_SET_LISTPACK, TYPE_STREAM_LISTPACKS_3, TYPE_STRING, TYPE_ZSET_2, TYPE_ZSET_LISTPACK,
+  TYPE_SET, TYPE_SET_INTSET, TYPE_SET_LISTPACK, TYPE_STREAM_LISTPACKS_2, TYPE_STREAM_LISTPACKS_3, TYPE_STRING, TYPE_ZSET_2, TYPE_ZSET_LISTPACK,
 } from './format.js';
 import { writeIntset } from './intset-blob.js';
 import { ListpackBuilder } from './listpack.js';
 import { drain, PIECE } from './pieces.js';
+import { RdbVersionError, type RdbTarget } from './rdb-version.js';
 import { streamPieces } from './stream-codec.js';
 import type { RdbWriter } from '../../codecs/rdb/writer.js';
+
+/**
+ * The reader a value is written for: undefined for Sluice's own files and
+ * payloads (RDB 11's encodings, and Redis 7.4's hash types for a hash with
+ * field TTLs, which Sluice and Redis 7.4 read); 10 or 11 for a reader of
+ * that version only (RdbOptions.rdbVersion), which gets only encodings it
+ * has, or an RdbVersionError for a key it cannot hold.
+ */
+export type WriteTarget = RdbTarget | undefined;
 
 /**
  * Writes a value as Redis 7.2's rdbSaveObjectType and rdbSaveObject do:
  * the type byte that names the encoding the value has now (OBJECT
  * ENCODING's), the key when writing a file, then the body. `listFill` is
- * list-max-listpack-size, which sets where a quicklist's nodes end.
+ * list-max-listpack-size, which sets where a quicklist's nodes end. For an
+ * RDB 10 reader (`target`), a set or stream in an encoding 7.2 added is
+ * written in the one Redis 7.0 would have saved.
  */
-export function writeValue(w: RdbWriter, v: Value, listFill: number, key?: string): void {
+export function writeValue(w: RdbWriter, v: Value, listFill: number, key?: string, target?: WriteTarget): void {
   if (isString(v)) {
     begin(w, TYPE_STRING, key);
     w.string(stringText(v));
@@ -34,20 +46,24 @@ export function writeValue(w: RdbWriter, v: Value, listFill: number, key?: strin
     case 'list':
       return writeList(w, v as ListValue, listFill, key);
     case 'set':
-      return writeSet(w, v as SetValue, key);
+      return writeSet(w, v as SetValue, key, target);
     case 'zset':
       return writeZset(w, v as ZSetValue, key);
     case 'hash':
-      return writeHash(w, v as HashValue, key);
+      return writeHash(w, v as HashValue, key, target);
     case 'stream':
-      return drain(streamEntryPieces(w, v as StreamValue, key));
+      return drain(streamEntryPieces(w, v as StreamValue, key, target));
   }
 }
 
-/** A stream (RDB_TYPE_STREAM_LISTPACKS_3), a piece at a time. */
-export function* streamEntryPieces(w: RdbWriter, s: StreamValue, key: string | undefined): Generator<void, void> {
-  begin(w, TYPE_STREAM_LISTPACKS_3, key);
-  yield* streamPieces(w, s);
+/**
+ * A stream (RDB_TYPE_STREAM_LISTPACKS_3), a piece at a time; for RDB 10,
+ * RDB_TYPE_STREAM_LISTPACKS_2, whose consumers have no active time.
+ */
+export function* streamEntryPieces(w: RdbWriter, s: StreamValue, key: string | undefined, target: WriteTarget): Generator<void, void> {
+  const v2 = target === 10;
+  begin(w, v2 ? TYPE_STREAM_LISTPACKS_2 : TYPE_STREAM_LISTPACKS_3, key);
+  yield* streamPieces(w, s, !v2);
 }
 
 /** The type byte, and in a file the key, which comes between the type and the value. */
@@ -108,11 +124,13 @@ export interface SetMembers {
   at(i: number): string;
 }
 
-function writeSet(w: RdbWriter, set: SetValue, key: string | undefined): void {
+function writeSet(w: RdbWriter, set: SetValue, key: string | undefined, target: WriteTarget): void {
   const enc = set.encoding();
   if (enc === 'intset') {
     begin(w, TYPE_SET_INTSET, key);
     w.blob(writeIntset(set.members().map((m) => parseIntMember(m)!), set.intsetWidth));
+  } else if (enc === 'listpack' && target === 10) {
+    writeSetForV10(w, set, key);
   } else if (enc === 'listpack') {
     begin(w, TYPE_SET_LISTPACK, key);
     const lp = new ListpackBuilder();
@@ -123,6 +141,30 @@ function writeSet(w: RdbWriter, set: SetValue, key: string | undefined): void {
   } else {
     drain(setPieces(w, { size: set.size, at: (i) => set.memberAt(i) }, key));
   }
+}
+
+/**
+ * A listpack set for RDB 10, which has no RDB_TYPE_SET_LISTPACK: an intset
+ * when every member is an integer an intset holds (ascending, in the
+ * narrowest width for them all), else a plain set, as Redis 7.0 saved its
+ * small sets. A Redis 7.0 that loads either converts it to the encoding its
+ * own limits choose.
+ */
+function writeSetForV10(w: RdbWriter, set: SetValue, key: string | undefined): void {
+  const members = set.members();
+  const ints: IntMember[] = [];
+  for (const m of members) {
+    const v = parseIntMember(m);
+    if (v === null) break;
+    ints.push(v);
+  }
+  if (ints.length === members.length) {
+    begin(w, TYPE_SET_INTSET, key);
+    ints.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    w.blob(writeIntset(ints, widthOfAll(ints)));
+    return;
+  }
+  drain(setPieces(w, { size: members.length, at: (i) => members[i] }, key));
 }
 
 /** A hashtable set (RDB_TYPE_SET), a piece at a time: its members in position order. */
@@ -181,12 +223,15 @@ export function* zsetPieces(w: RdbWriter, z: RankedEntries, key: string | undefi
  * Redis 7.2's two hash forms; a hash with field deadlines in Redis 7.4's
  * (a listpack of field, value, deadline after the earliest deadline, or a
  * table whose fields carry their deadline relative to it), which only 7.4
- * and later read.
+ * and later read. For a reader of RDB 10 or 11 (`target`), a hash with a
+ * field deadline is an RdbVersionError, and a listpackex hash without one
+ * (its deadlines all gone) is a plain listpack.
  */
-function writeHash(w: RdbWriter, h: HashValue, key: string | undefined): void {
+function writeHash(w: RdbWriter, h: HashValue, key: string | undefined, target: WriteTarget): void {
   const enc = h.encoding();
+  if (target !== undefined && h.hasDeadlines()) throw fieldTtlError(key, target);
   if (enc !== 'hashtable') {
-    const withDeadlines = enc === 'listpackex';
+    const withDeadlines = enc === 'listpackex' && target === undefined;
     begin(w, withDeadlines ? TYPE_HASH_LISTPACK_EX : TYPE_HASH_LISTPACK, key);
     if (withDeadlines) w.msTime(Math.max(0, h.nextDeadline()));
     const lp = new ListpackBuilder();
@@ -198,7 +243,7 @@ function writeHash(w: RdbWriter, h: HashValue, key: string | undefined): void {
     return;
   }
   const table = h.large;
-  if (table !== null) return drain(hashPieces(w, table, h, key));
+  if (table !== null) return drain(hashPieces(w, table, h, key, target));
   // Held as a table by Redis, packed here: small, written at once.
   const min = h.nextDeadline();
   hashHead(w, h.size, min, key);
@@ -223,11 +268,17 @@ export interface FieldDeadlines {
  * `forEach` gives them; with field deadlines, Redis 7.4's form (the
  * earliest deadline, then each field's relative to it, 0 for none).
  */
-export function* hashPieces(w: RdbWriter, pairs: HashPairs, deadlines: FieldDeadlines, key: string | undefined): Generator<void, void> {
+export function* hashPieces(w: RdbWriter, pairs: HashPairs, deadlines: FieldDeadlines, key: string | undefined, target: WriteTarget): Generator<void, void> {
   const min = deadlines.nextDeadline();
+  if (min !== -1 && target !== undefined) throw fieldTtlError(key, target);
   const n = pairs.size;
   hashHead(w, n, min, key);
   yield* byPosition(n, (i) => hashField(w, pairs.keyAt(i), pairs.valueAt(i), min, deadlines));
+}
+
+/** A hash with field deadlines, for a reader of RDB 10 or 11 (Redis 7.4 added them, in RDB 12). */
+function fieldTtlError(key: string | undefined, target: RdbTarget): RdbVersionError {
+  return new RdbVersionError(key ?? '', target, 'hash fields with a TTL');
 }
 
 /** A hashtable hash's type, key, earliest field deadline (`min`, -1: none, Redis 7.2's form) and length. */

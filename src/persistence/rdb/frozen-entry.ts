@@ -9,13 +9,13 @@ import type { SetValue } from '../../store/set/set-value.js';
 import { stringText } from '../../store/string/string-access.js';
 import type { TreeZset } from '../../store/zset/tree-zset.js';
 import type { ZSetValue } from '../../store/zset/zset-value.js';
-import { hashPieces, listPieces, setPieces, streamEntryPieces, writeValue, zsetPieces } from './encode-value.js';
+import { hashPieces, listPieces, setPieces, streamEntryPieces, writeValue, zsetPieces, type WriteTarget } from './encode-value.js';
 import { PIECE } from './pieces.js';
 
 /** A value kept as it was for a background save, written out later. */
 export interface FrozenEntry {
-  /** The type byte, the key and the value as it was frozen, a piece per step (pieces.ts). */
-  pieces(w: RdbWriter, listFill: number, key: string): Iterator<void>;
+  /** The type byte, the key and the value as it was frozen, a piece per step (pieces.ts), in encodings `target` reads. */
+  pieces(w: RdbWriter, listFill: number, key: string, target: WriteTarget): Iterator<void>;
 }
 
 /** Encodings whose RDB form costs about as little to write as to copy: they are written at once. */
@@ -45,7 +45,7 @@ export function freeze(v: Value): FrozenEntry | null {
       const s = v as StreamValue;
       if (s.blocks.length <= 2 && pending(s) <= PIECE) return null;
       const frozen = s.clone();
-      return { pieces: (w, _fill, key) => streamEntryPieces(w, frozen, key) };
+      return { pieces: (w, _fill, key, target) => streamEntryPieces(w, frozen, key, target) };
     }
     case 'set': {
       const set = v as SetValue;
@@ -67,7 +67,7 @@ export function freeze(v: Value): FrozenEntry | null {
       if (h.nextDeadline() !== -1) {
         // Each field's deadline is read by its name: a clone, whose tables share their chunks and copy their indexes.
         const copy = h.clone();
-        return { pieces: (w, _fill, key) => hashPieces(w, copy.large!, copy, key) };
+        return { pieces: (w, _fill, key, target) => hashPieces(w, copy.large!, copy, key, target) };
       }
       const size = table.size;
       const chunks = table.freeze();
@@ -76,7 +76,7 @@ export function freeze(v: Value): FrozenEntry | null {
         keyAt: (i: number) => slotAt(chunks, 2, i) as string,
         valueAt: (i: number) => slotAt(chunks, 2, i, 1) as string,
       };
-      return { pieces: (w, _fill, key) => hashPieces(w, pairs, NO_DEADLINES, key) };
+      return { pieces: (w, _fill, key, target) => hashPieces(w, pairs, NO_DEADLINES, key, target) };
     }
   }
 }
@@ -91,7 +91,7 @@ export function keepCopy(v: Value): FrozenEntry {
   const frozen = freeze(v);
   if (frozen !== null) return frozen;
   const copy = isString(v) ? stringText(v) : v.clone();
-  return { pieces: (w, fill, key) => whole(() => writeValue(w, copy, fill, key)) };
+  return { pieces: (w, fill, key, target) => whole(() => writeValue(w, copy, fill, key, target)) };
 }
 
 function* whole(write: () => void): Generator<void, void> {

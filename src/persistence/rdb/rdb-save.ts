@@ -9,6 +9,7 @@ import type { FrozenEntry } from './frozen-entry.js';
 import { OPCODE_AUX, OPCODE_EOF, OPCODE_EXPIRETIME_MS, OPCODE_FREQ, OPCODE_FUNCTION2, OPCODE_IDLE, OPCODE_RESIZEDB, OPCODE_SELECTDB } from './format.js';
 import { RdbWriter } from '../../codecs/rdb/writer.js';
 import type { SnapshotSink } from '../snapshot-sink.js';
+import type { RdbTarget } from './rdb-version.js';
 
 /** Bytes gathered before they go to the file (the buffer then stays within the megabyte a FileQueue reuses). */
 const CHUNK = 1 << 19;
@@ -43,6 +44,18 @@ export interface RdbOptions {
    * sleeping, so clients are served meanwhile; SAVE ignores it.
    */
   keySaveDelayMicros?: number;
+  /**
+   * The RDB version the file's reader takes, 10 (Redis 7.0) or 11 (Redis
+   * 7.2): a replica's (repl-rdb-version, RdbFiles.replicaOptions). Set, the
+   * header says that version and every value is written in an encoding it
+   * has (for 10: a listpack set as an intset or a plain set, a stream as
+   * RDB_TYPE_STREAM_LISTPACKS_2); a key it cannot hold (a hash with field
+   * TTLs, which RDB 12 added) throws RdbVersionError, and the file is to be
+   * abandoned. Unset, what Sluice's own files are: version 11, but a hash
+   * with field TTLs in Redis 7.4's types (RDB 12's) under that header, which
+   * Sluice and Redis 7.4 load and Redis 7.2 refuses.
+   */
+  rdbVersion?: RdbTarget;
 }
 
 /** The access clocks' view a file records: idle seconds (`idle`) or LFU counters (`freq`). */
@@ -90,7 +103,7 @@ export class RdbOutput {
 
   header(nowMs: number): void {
     const w = this.w;
-    w.raw(Buffer.from(`REDIS${String(RDB_VERSION).padStart(4, '0')}`, 'latin1'));
+    w.raw(Buffer.from(`REDIS${String(this.opts.rdbVersion ?? RDB_VERSION).padStart(4, '0')}`, 'latin1'));
     const aux = (key: string, value: string): void => {
       w.byte(OPCODE_AUX);
       w.string(key);
@@ -138,7 +151,7 @@ export class RdbOutput {
   /** A key of the selected database, with its deadline in ms (-1: none) and its access hint (hintOf). */
   entry(key: string, value: Value, deadline: number, hint: number): void {
     this.prefix(deadline, hint);
-    writeValue(this.w, value, this.opts.listFill, key);
+    writeValue(this.w, value, this.opts.listFill, key, this.opts.rdbVersion);
     if (this.w.size >= CHUNK) this.flush();
   }
 
@@ -150,7 +163,7 @@ export class RdbOutput {
   *piecewise(key: string, frozen: FrozenEntry, deadline: number, hint: number): Generator<void, void> {
     const w = this.w;
     this.prefix(deadline, hint);
-    const pieces = frozen.pieces(w, this.opts.listFill, key);
+    const pieces = frozen.pieces(w, this.opts.listFill, key, this.opts.rdbVersion);
     for (let done = false; !done; ) {
       done = pieces.next().done === true;
       if (w.size >= CHUNK) this.flush();
@@ -208,7 +221,8 @@ export class RdbOutput {
 /**
  * Writes the whole keyspace to `fd` at once (SAVE): each database that has
  * keys, every key with its deadline. Synchronous: nothing changes the
- * keyspace while it runs.
+ * keyspace while it runs. With `rdbVersion` set, a key that version cannot
+ * hold throws RdbVersionError part-way: what was written is no file.
  */
 export function writeRdb(fd: number, src: RdbSource, nowMs: number): void {
   const out = new RdbOutput(fd, src);

@@ -25,8 +25,14 @@ import { PIECE } from './pieces.js';
 const FLAG_DELETED = 1;
 const FLAG_SAMEFIELDS = 2;
 
-/** A stream's body, a pause (see pieces.ts) after each node and every PIECE pending entries or consumers' claims. */
-export function* streamPieces(w: RdbWriter, s: StreamValue): Generator<void, void> {
+/**
+ * A stream's body, a pause (see pieces.ts) after each node and every PIECE
+ * pending entries or consumers' claims. Without `activeTimes`
+ * (RDB_TYPE_STREAM_LISTPACKS_2, Redis 7.0's) a consumer has its seen time
+ * only: 7.0's consumers have no other, and 7.2 takes the seen time for the
+ * active time when it loads that type.
+ */
+export function* streamPieces(w: RdbWriter, s: StreamValue, activeTimes: boolean): Generator<void, void> {
   w.length(s.blocks.length);
   for (const block of s.blocks) {
     w.blob(Buffer.from(idKey(block.masterId), 'latin1'));
@@ -57,7 +63,7 @@ export function* streamPieces(w: RdbWriter, s: StreamValue): Generator<void, voi
     for (const c of consumers) {
       w.string(c.name);
       w.msTime(c.seenTime);
-      w.msTime(c.activeTime);
+      if (activeTimes) w.msTime(c.activeTime);
       w.length(c.pel.size);
       for (const nack of c.pel) {
         w.raw(Buffer.from(idKey(nack.id), 'latin1'));
