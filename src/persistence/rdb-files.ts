@@ -183,7 +183,7 @@ export class RdbFiles<C extends Ctx> {
    * forked child's would (logged, rdb_last_bgsave_status:err); false only
    * when another save or rewrite runs.
    */
-  startBackground(): boolean {
+  startBackground(extra: Partial<RdbOptions> = {}): boolean {
     if (this.background !== null || this.otherJobRunning()) return false;
     const host = this.host;
     this.saves++;
@@ -209,7 +209,7 @@ export class RdbFiles<C extends Ctx> {
       this.backgroundFailed(save, strerror(error));
     });
     this.queue = queue;
-    const save = new BackgroundSave(host.keyspace, queue, this.options(), (slice) => host.nextSlice(slice), (error) => {
+    const save = new BackgroundSave(host.keyspace, queue, { ...this.options(), ...extra }, (slice) => host.nextSlice(slice), (error) => {
       if (error !== null) {
         this.closeQueue();
         this.backgroundFailed(save, error.message);

@@ -249,7 +249,7 @@ export class MasterSide {
       this.startWhenReady();
     };
     host.rdb.backgroundEnded.push(ended);
-    if (!host.rdb.startBackground()) {
+    if (!host.rdb.startBackground(host.snapshotOptions())) {
       host.rdb.backgroundEnded.pop();
       this.snapshot = null;
       host.log.warning('BGSAVE for replication failed');

@@ -1,4 +1,5 @@
 import type { Effect } from '../core/propagation.js';
+import { rdbTarget } from '../persistence/rdb/rdb-version.js';
 import { MasterSide } from '../replication/master-side.js';
 import { Replica, type ReplicaPeer } from '../replication/replica.js';
 import { ReplicationStream } from '../replication/stream.js';
@@ -66,7 +67,7 @@ export class ReplicationHost {
         },
         rdb: server.persistence.rdb,
         otherJobRunning: () => server.persistence.rewrite !== null,
-        snapshotOptions: () => ({}),
+        snapshotOptions: () => ({ rdbVersion: rdbTarget(server.config.num('repl-rdb-version')) }),
       },
       this.stream,
     );
