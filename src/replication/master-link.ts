@@ -1,0 +1,813 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import RedisParser from 'redis-parser';
+import { strerror } from '../persistence/io.js';
+
+/**
+ * The replica's connection to its master, as Redis 7.2 speaks it
+ * (replication.c: syncWithMaster, slaveTryPartialResynchronization,
+ * readSyncBulkPayload). It knows nothing of the server: it gets a narrow
+ * options object, reports through callbacks, and is used once: after
+ * `failed` (or `close`) it is dead and the owner makes a new one to retry.
+ *
+ * The conversation:
+ * 1. connect (TLS when `tls` is set), `PING`. An error reply fails the link,
+ *    except -NOAUTH, -NOPERM and "-ERR operation not permitted" (AUTH follows).
+ * 2. pipelined without waiting: `AUTH [user] pass` (when `auth`),
+ *    `REPLCONF listening-port N`, `REPLCONF ip-address X` (when `announceIp`),
+ *    `REPLCONF capa eof capa psync2`; their replies are read in order: an
+ *    AUTH error fails the link, REPLCONF errors are only logged.
+ * 3. `PSYNC <replid> <offset+1>` with a cached master, else `PSYNC ? -1`.
+ *    Bare newlines before the reply are keepalives. `+FULLRESYNC <id> <off>`
+ *    → `fullSync`; `+CONTINUE [<id>]` → `partialSync` and the command stream;
+ *    -NOMASTERLINK/-LOADING fail the link (try later); any other reply falls
+ *    back to `SYNC`, whose payload comes with no FULLRESYNC line (replid and
+ *    offset unknown: Redis's master_initial_offset -1).
+ * 4. the payload: `$<len>` then len bytes, or `$EOF:<40 chars>` then bytes
+ *    ending with those 40 chars (never passed on as payload). Newlines before
+ *    the `$` are keepalives. The bytes go out in order through `payloadChunk`
+ *    as they arrive; nothing holds the whole payload.
+ * 5. the command stream: arrays of bulk strings, each handed to `command`
+ *    with its exact encoded length and bytes (what Redis adds to reploff and
+ *    proxies to sub-replicas). Anything else fails the link. Bare newlines
+ *    between commands are keepalives: they only refresh `lastIoMs` and are
+ *    neither counted nor passed on (a Redis master never sends them once the
+ *    stream is online; one that did would make Redis count them in reploff).
+ *
+ * After an `$EOF:` payload the master streams nothing until the replica's first
+ * ACK, so the owner calls `sendAck` once the payload is loaded (Redis sends it
+ * right after loading), and every second after that.
+ *
+ * Every failure (refused, reset, timeout, garbage, AUTH refused) logs Redis's
+ * line, emits `state('connect')` and then exactly one `failed`, and destroys
+ * the socket. Nothing throws out of a socket callback: an exception from an
+ * owner's callback fails the link too.
+ */
+
+export interface MasterLinkOptions {
+  host: string;
+  port: number;
+  /** masteruser/masterauth: `AUTH [user] pass` is pipelined first. */
+  auth?: { user?: string; pass: string } | null;
+  /** REPLCONF listening-port (replica-announce-port, else tls-port or port). */
+  listeningPort: number;
+  /** REPLCONF ip-address, sent only when set (replica-announce-ip). */
+  announceIp?: string | null;
+  /** The cached master: `PSYNC <replid> <offset+1>`; null → `PSYNC ? -1`. */
+  cached: { replid: string; offset: number } | null;
+  /** repl-timeout: no byte from the master for this long fails the link (handshake, transfer and stream alike). */
+  timeoutMs: number;
+  /** tls-replication: connect with TLS using these options (host/port are filled in). */
+  tls?: tls.ConnectionOptions | null;
+  /** Only the log wording of the payload start: "to parser" when true, "to disk" otherwise. */
+  disklessLoad?: boolean;
+}
+
+/** ROLE's words for the link's states; 'handshake' covers everything up to the PSYNC reply. */
+export type MasterLinkState = 'connect' | 'connecting' | 'handshake' | 'sync' | 'connected';
+export type MasterLinkLogLevel = 'notice' | 'warning' | 'verbose';
+
+export interface MasterLinkEvents {
+  state(s: MasterLinkState): void;
+  /** Redis's own log lines (replication.c's wording). */
+  log(level: MasterLinkLogLevel, line: string): void;
+  /** +FULLRESYNC: the payload that follows is the master's data set at `offset`, under `replid`. */
+  fullSync(replid: string, offset: number): void;
+  /** +CONTINUE: the command stream follows from the cached offset. `newReplid` is set only when the master's id differs from the cached one. */
+  partialSync(newReplid: string | null): void;
+  /** The payload's size (`$<len>`), or null for `$EOF:` (unknown until the mark). */
+  payloadStart(size: number | null): void;
+  /** Raw RDB bytes, in order, the EOF mark excluded. The buffer is the owner's to keep. */
+  payloadChunk(chunk: Buffer): void;
+  /** The whole payload was received; the command stream follows. */
+  payloadEnd(): void;
+  /** One command of the stream: its arguments, its exact encoded length and its exact bytes (for proxying). */
+  command(argv: Buffer[], bytes: number, raw: Buffer): void;
+  /** The link is dead (after a log line saying why); the owner retries later with a new MasterLink. */
+  failed(reason: string): void;
+}
+
+type Phase =
+  | 'idle'
+  | 'connecting'
+  | 'ping'
+  | 'replies'
+  | 'psync'
+  | 'bulk-header'
+  | 'bulk-len'
+  | 'bulk-eof'
+  | 'stream'
+  | 'dead';
+
+/** The replies pipelined after PING, in the order they come back. */
+type Pending = 'auth' | 'listening-port' | 'ip-address' | 'capa';
+
+const EOF_MARK_LEN = 40;
+/** Longest handshake line accepted (Redis reads them into 256/1024-byte buffers); longer is garbage. */
+const MAX_LINE = 16 * 1024;
+
+/** strerror(3)'s words for what a socket to the master can fail with. */
+const SOCKET_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'Connection refused',
+  ECONNRESET: 'Connection reset by peer',
+  ETIMEDOUT: 'Connection timed out',
+  EHOSTUNREACH: 'No route to host',
+  ENETUNREACH: 'Network is unreachable',
+  EPIPE: 'Broken pipe',
+  EADDRNOTAVAIL: 'Cannot assign requested address',
+};
+
+function socketError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return (code !== undefined && SOCKET_ERRORS[code]) || strerror(e);
+}
+
+/** A command as a RESP array of bulk strings. */
+export function encodeCommand(args: (string | Buffer)[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`, 'latin1')];
+  for (const a of args) {
+    const b = typeof a === 'string' ? Buffer.from(a, 'latin1') : a;
+    parts.push(Buffer.from(`$${b.length}\r\n`, 'latin1'), b, Buffer.from('\r\n', 'latin1'));
+  }
+  return Buffer.concat(parts);
+}
+
+function digits(n: number): number {
+  return String(n).length;
+}
+
+/** The canonical encoded length of an array of bulk strings (what a master sends). */
+function encodedLength(argv: Buffer[]): number {
+  let n = 1 + digits(argv.length) + 2;
+  for (const a of argv) n += 1 + digits(a.length) + 2 + a.length + 2;
+  return n;
+}
+
+/** A FIFO of received stream bytes not yet attributed to a command. */
+class ByteQueue {
+  private chunks: Buffer[] = [];
+  length = 0;
+
+  push(b: Buffer): void {
+    if (b.length === 0) return;
+    this.chunks.push(b);
+    this.length += b.length;
+  }
+
+  /** The first `n` bytes (n <= length), removed. */
+  take(n: number): Buffer {
+    this.length -= n;
+    const first = this.chunks[0];
+    if (first.length === n) {
+      this.chunks.shift();
+      return first;
+    }
+    if (first.length > n) {
+      this.chunks[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    let at = 0;
+    while (at < n) {
+      const c = this.chunks[0];
+      const k = Math.min(c.length, n - at);
+      c.copy(out, at, 0, k);
+      at += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
+    return out;
+  }
+
+  /** Up to `n` bytes from the front, left in place. */
+  peek(n: number): Buffer {
+    const first = this.chunks[0];
+    if (first === undefined) return Buffer.alloc(0);
+    if (first.length >= n || this.chunks.length === 1) return first.subarray(0, n);
+    return Buffer.concat(this.chunks).subarray(0, n);
+  }
+
+  /** Everything, removed. */
+  takeAll(): Buffer {
+    const out = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+    this.chunks = [];
+    this.length = 0;
+    return out;
+  }
+}
+
+interface ParsedCommand {
+  argv: Buffer[];
+  bytes: number;
+  raw: Buffer;
+}
+
+export class MasterLink {
+  /** Every byte read from the master (INFO total_net_repl_input_bytes). */
+  bytesRead = 0;
+  /** Date.now() of the last byte from the master (INFO master_last_io_seconds_ago; repl-timeout). */
+  lastIoMs = Date.now();
+
+  private phase: Phase = 'idle';
+  private socket: net.Socket | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private paused = false;
+  /** Bytes received while paused, or not yet processed when the owner paused. */
+  private held: Buffer | null = null;
+  /** Commands parsed but not yet delivered (the owner paused mid-chunk). */
+  private ready: ParsedCommand[] = [];
+
+  /** Handshake/header phases: the start of a line not yet ended. */
+  private line: Buffer | null = null;
+  private pending: Pending[] = [];
+
+  /** `$<len>` payloads: bytes still to come. */
+  private left = 0;
+  /** `$EOF:` payloads: the mark, and the last bytes received, held back until we know they are not the mark. */
+  private mark: Buffer | null = null;
+  private tail: Buffer = Buffer.alloc(0);
+
+  private parser: RedisParser | null = null;
+  private queue = new ByteQueue();
+  /** Why the stream is garbage, set inside the parser's callbacks and acted on after. */
+  private garbage: string | null = null;
+  private fatal = false;
+
+  constructor(
+    private readonly opts: MasterLinkOptions,
+    private readonly events: MasterLinkEvents,
+  ) {}
+
+  /** After `failed` or `close`: nothing more happens. (A getter, so that TypeScript does not narrow it across callbacks.) */
+  get dead(): boolean {
+    return this.phase === 'dead';
+  }
+
+  /** The link's state, in ROLE's words. */
+  get state(): MasterLinkState {
+    switch (this.phase) {
+      case 'idle':
+      case 'dead':
+        return 'connect';
+      case 'connecting':
+        return 'connecting';
+      case 'ping':
+      case 'replies':
+      case 'psync':
+        return 'handshake';
+      case 'bulk-header':
+      case 'bulk-len':
+      case 'bulk-eof':
+        return 'sync';
+      case 'stream':
+        return 'connected';
+    }
+  }
+
+  /** Connects and runs the handshake. Called once. */
+  start(): void {
+    if (this.phase !== 'idle') return;
+    const { host, port } = this.opts;
+    this.events.log('notice', `Connecting to MASTER ${host}:${port}`);
+    let socket: net.Socket;
+    try {
+      socket =
+        this.opts.tls != null
+          ? tls.connect({ ...this.opts.tls, host, port })
+          : net.connect({ host, port });
+    } catch (e) {
+      this.phase = 'connecting';
+      queueMicrotask(() => this.fail(`Unable to connect to MASTER: ${socketError(e)}`));
+      return;
+    }
+    this.socket = socket;
+    socket.setNoDelay(true);
+    this.lastIoMs = Date.now();
+    this.setPhase('connecting');
+    this.events.log('notice', 'MASTER <-> REPLICA sync started');
+    socket.once(this.opts.tls != null ? 'secureConnect' : 'connect', () => this.guard(() => this.connected()));
+    socket.on('data', (d: Buffer) => this.guard(() => this.received(d)));
+    socket.on('error', (e) => this.guard(() => this.lost(e)));
+    socket.on('close', () => this.guard(() => this.lost(null)));
+    this.armTimer();
+  }
+
+  /**
+   * `REPLCONF ACK <offset>` (`… FACK <aofOffset>` when given, as Redis 7.2
+   * sends when the AOF is on). Only once the stream is up; ignored before.
+   */
+  sendAck(offset: number, fack?: number): void {
+    if (this.phase !== 'stream' || this.socket === null) return;
+    const args = ['REPLCONF', 'ACK', String(offset)];
+    if (fack !== undefined) args.push('FACK', String(fack));
+    this.socket.write(encodeCommand(args));
+  }
+
+  /**
+   * Stops reading and delivering (Redis removes the read handler while it
+   * loads the payload): no callback fires until `resume`, and repl-timeout
+   * does not run meanwhile. Bytes already received are kept, not lost.
+   */
+  pause(): void {
+    if (this.dead || this.paused) return;
+    this.paused = true;
+    this.socket?.pause();
+  }
+
+  resume(): void {
+    if (this.dead || !this.paused) return;
+    this.paused = false;
+    this.lastIoMs = Date.now();
+    this.guard(() => {
+      if (!this.deliver()) return;
+      const held = this.held ?? Buffer.alloc(0);
+      this.held = null;
+      this.process(held);
+    });
+    if (!this.paused && !this.dead) this.socket?.resume();
+  }
+
+  /** Ends the link without a `failed` call (REPLICAOF NO ONE, a new master). */
+  close(): void {
+    if (this.dead) return;
+    this.phase = 'dead';
+    this.teardown();
+  }
+
+  // ---------------------------------------------------------------- events
+
+  /** Runs a step from a socket or timer callback: nothing escapes, an exception fails the link. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.fail(`Replication link internal error: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private setPhase(p: Phase): void {
+    const before = this.state;
+    this.phase = p;
+    const after = this.state;
+    if (after !== before) this.events.state(after);
+  }
+
+  private fail(line: string): void {
+    if (this.dead) return;
+    this.phase = 'dead';
+    this.teardown();
+    try {
+      this.events.log('warning', line);
+      this.events.state('connect');
+    } finally {
+      this.events.failed(line);
+    }
+  }
+
+  private teardown(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.socket?.destroy();
+    this.parser = null;
+    this.held = null;
+    this.ready = [];
+    this.line = null;
+  }
+
+  private armTimer(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    const wait = Math.max(1, this.lastIoMs + this.opts.timeoutMs - Date.now());
+    this.timer = setTimeout(() => this.guard(() => this.checkTimeout()), wait);
+    this.timer.unref?.();
+  }
+
+  private checkTimeout(): void {
+    this.timer = null;
+    if (this.dead) return;
+    if (this.paused || Date.now() - this.lastIoMs < this.opts.timeoutMs) {
+      if (this.paused) this.lastIoMs = Date.now();
+      this.armTimer();
+      return;
+    }
+    switch (this.state) {
+      case 'sync':
+        this.fail(
+          "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.",
+        );
+        return;
+      case 'connected':
+        this.fail('MASTER timeout: no data nor PING received...');
+        return;
+      default:
+        this.fail('Timeout connecting to the MASTER...');
+    }
+  }
+
+  private lost(err: Error | null): void {
+    if (this.dead) return;
+    const why = err === null ? 'connection lost' : socketError(err);
+    switch (this.phase) {
+      case 'idle':
+      case 'connecting':
+        this.fail(`Error condition on socket for SYNC: ${err === null ? 'Connection closed' : why}`);
+        return;
+      case 'ping':
+      case 'replies':
+        this.fail(`Master did not respond to command during SYNC handshake (${why})`);
+        return;
+      case 'psync':
+        this.fail(`Master did not reply to PSYNC, will try later (${why})`);
+        return;
+      case 'bulk-header':
+        this.fail(`I/O error reading bulk count from MASTER: ${why}`);
+        return;
+      case 'bulk-len':
+      case 'bulk-eof':
+        this.fail(`I/O error trying to sync with MASTER: ${why}`);
+        return;
+      case 'stream':
+        this.fail(err === null ? 'Connection with master lost.' : `Connection with master lost: ${why}`);
+        return;
+    }
+  }
+
+  private connected(): void {
+    if (this.phase !== 'connecting') return;
+    this.events.log('notice', 'Non blocking connect for SYNC fired the event.');
+    this.lastIoMs = Date.now();
+    this.setPhase('ping');
+    this.write(encodeCommand(['PING']));
+  }
+
+  private write(b: Buffer): void {
+    this.socket?.write(b);
+  }
+
+  private received(d: Buffer): void {
+    if (this.dead) return;
+    this.bytesRead += d.length;
+    this.lastIoMs = Date.now();
+    if (this.paused) {
+      this.held = this.held === null ? d : Buffer.concat([this.held, d]);
+      return;
+    }
+    this.process(d);
+  }
+
+  /** Feeds bytes to the current phase, phase after phase, until they are used up or the owner paused. */
+  private process(d: Buffer): void {
+    let buf: Buffer = d;
+    while (!this.dead) {
+      // A payload whose last byte (or mark) arrived ends even when no byte follows it.
+      const endDue = this.phase === 'bulk-len' && this.left === 0;
+      if (buf.length === 0 && !endDue) return;
+      if (this.paused) {
+        if (buf.length > 0) this.held = this.held === null ? buf : Buffer.concat([this.held, buf]);
+        return;
+      }
+      if (endDue) {
+        this.endPayload();
+        continue;
+      }
+      switch (this.phase) {
+        case 'ping':
+        case 'replies':
+        case 'psync':
+        case 'bulk-header':
+          buf = this.readLine(buf);
+          break;
+        case 'bulk-len':
+          buf = this.readLenPayload(buf);
+          break;
+        case 'bulk-eof':
+          buf = this.readEofPayload(buf);
+          break;
+        case 'stream':
+          this.readStream(buf);
+          return;
+        default:
+          // Bytes before the connect completed (cannot happen).
+          return;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- handshake
+
+  /** Takes one line (up to '\n', '\r' stripped) from `buf` if it ends there; returns what follows. */
+  private readLine(buf: Buffer): Buffer {
+    const nl = buf.indexOf(0x0a);
+    if (nl === -1) {
+      this.line = this.line === null ? buf : Buffer.concat([this.line, buf]);
+      if (this.line.length > MAX_LINE) this.fail('Bad protocol from MASTER: reply line too long');
+      return Buffer.alloc(0);
+    }
+    let whole = buf.subarray(0, nl);
+    if (this.line !== null) {
+      whole = Buffer.concat([this.line, whole]);
+      this.line = null;
+    }
+    const end = whole.length > 0 && whole[whole.length - 1] === 0x0d ? whole.length - 1 : whole.length;
+    this.onLine(whole.toString('latin1', 0, end));
+    return buf.subarray(nl + 1);
+  }
+
+  private onLine(line: string): void {
+    switch (this.phase) {
+      case 'ping':
+        return this.onPingReply(line);
+      case 'replies':
+        return this.onHandshakeReply(line);
+      case 'psync':
+        return this.onPsyncReply(line);
+      case 'bulk-header':
+        return this.onBulkHeader(line);
+      default:
+    }
+  }
+
+  private onPingReply(line: string): void {
+    if (
+      line.startsWith('-') &&
+      !line.startsWith('-NOAUTH') &&
+      !line.startsWith('-NOPERM') &&
+      !line.startsWith('-ERR operation not permitted')
+    ) {
+      this.fail(`Error reply to PING from master: '${line}'`);
+      return;
+    }
+    this.events.log('notice', 'Master replied to PING, replication can continue...');
+    const cmds: Buffer[] = [];
+    this.pending = [];
+    const { auth, announceIp } = this.opts;
+    if (auth != null) {
+      cmds.push(encodeCommand(auth.user != null ? ['AUTH', auth.user, auth.pass] : ['AUTH', auth.pass]));
+      this.pending.push('auth');
+    }
+    cmds.push(encodeCommand(['REPLCONF', 'listening-port', String(this.opts.listeningPort)]));
+    this.pending.push('listening-port');
+    if (announceIp != null) {
+      cmds.push(encodeCommand(['REPLCONF', 'ip-address', announceIp]));
+      this.pending.push('ip-address');
+    }
+    cmds.push(encodeCommand(['REPLCONF', 'capa', 'eof', 'capa', 'psync2']));
+    this.pending.push('capa');
+    this.phase = 'replies';
+    this.write(Buffer.concat(cmds));
+  }
+
+  private onHandshakeReply(line: string): void {
+    const what = this.pending.shift()!;
+    if (line.startsWith('-')) {
+      if (what === 'auth') {
+        this.fail(`Unable to AUTH to MASTER: ${line}`);
+        return;
+      }
+      this.events.log('notice', `(Non critical) Master does not understand REPLCONF ${what}: ${line}`);
+    }
+    if (this.pending.length === 0) this.sendPsync();
+  }
+
+  private sendPsync(): void {
+    const cached = this.opts.cached;
+    let id = '?';
+    let off = '-1';
+    if (cached !== null) {
+      id = cached.replid;
+      off = String(cached.offset + 1);
+      this.events.log('notice', `Trying a partial resynchronization (request ${id}:${off}).`);
+    } else {
+      this.events.log('notice', 'Partial resynchronization not possible (no cached master)');
+    }
+    this.phase = 'psync';
+    this.write(encodeCommand(['PSYNC', id, off]));
+  }
+
+  private onPsyncReply(line: string): void {
+    // The master may send newlines after PSYNC and before its reply, to keep the link alive.
+    if (line.length === 0) return;
+    if (line.startsWith('+FULLRESYNC')) {
+      const m = /^\+FULLRESYNC ([^ ]{40}) (-?\d+)/.exec(line);
+      if (m === null) {
+        // Redis blanks the master's replid so that the next PSYNC fails, and goes on with the full sync.
+        this.events.log('warning', 'Master replied with wrong +FULLRESYNC syntax.');
+      } else {
+        const offset = Number(m[2]);
+        this.events.log('notice', `Full resync from master: ${m[1]}:${offset}`);
+        this.events.fullSync(m[1], offset);
+        if (this.dead) return;
+      }
+      this.setPhase('bulk-header');
+      return;
+    }
+    if (line.startsWith('+CONTINUE')) {
+      this.events.log('notice', 'Successful partial resynchronization with master.');
+      const rest = line.slice(10);
+      let newId: string | null = null;
+      if (line.length > 9 && line[9] === ' ' && rest.length === 40 && rest !== this.opts.cached?.replid) {
+        newId = rest;
+        this.events.log('notice', `Master replication ID changed to ${newId}`);
+      }
+      this.startStream();
+      if (this.dead) return;
+      this.events.partialSync(newId);
+      if (this.dead) return;
+      this.events.log('notice', 'MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.');
+      return;
+    }
+    if (line.startsWith('-NOMASTERLINK') || line.startsWith('-LOADING')) {
+      this.events.log('notice', `Master is currently unable to PSYNC but should be in the future: ${line}`);
+      this.fail(`Master is currently unable to PSYNC: ${line}`);
+      return;
+    }
+    if (line.startsWith('-ERR')) {
+      this.events.log('notice', `Master does not support PSYNC or is in error state (reply: ${line})`);
+    } else {
+      this.events.log('warning', `Unexpected reply to PSYNC from master: ${line}`);
+    }
+    this.events.log('notice', 'Retrying with SYNC...');
+    this.setPhase('bulk-header');
+    this.write(Buffer.from('SYNC\r\n', 'latin1'));
+  }
+
+  // ---------------------------------------------------------------- payload
+
+  private onBulkHeader(line: string): void {
+    if (line.length === 0) return; // a keepalive while the master prepares the payload
+    if (line.startsWith('-')) {
+      this.fail(`MASTER aborted replication with an error: ${line.slice(1)}`);
+      return;
+    }
+    const to = this.opts.disklessLoad === true ? 'to parser' : 'to disk';
+    if (line.startsWith('$EOF:') && line.length >= 5 + EOF_MARK_LEN) {
+      this.mark = Buffer.from(line.slice(5, 5 + EOF_MARK_LEN), 'latin1');
+      this.tail = Buffer.alloc(0);
+      this.phase = 'bulk-eof';
+      this.events.log('notice', `MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF ${to}`);
+      this.events.payloadStart(null);
+      return;
+    }
+    const m = /^\$(\d+)$/.exec(line);
+    if (m === null) {
+      this.fail(
+        `Bad protocol from MASTER, the first byte is not '$' (we received '${line.slice(0, 128)}'), are you sure the host and port are right?`,
+      );
+      return;
+    }
+    this.left = Number(m[1]);
+    this.phase = 'bulk-len';
+    this.events.log('notice', `MASTER <-> REPLICA sync: receiving ${this.left} bytes from master ${to}`);
+    this.events.payloadStart(this.left);
+  }
+
+  private readLenPayload(buf: Buffer): Buffer {
+    const n = Math.min(this.left, buf.length);
+    this.left -= n;
+    if (n > 0) this.events.payloadChunk(buf.subarray(0, n));
+    return buf.subarray(n);
+  }
+
+  /**
+   * `$EOF:` payloads: everything up to the mark is payload. The last 40
+   * bytes are held back until more arrive, so the mark is never passed on.
+   * The mark is searched for in the whole window (not only at its end, as
+   * Redis does) so that stream bytes arriving with it are not taken for payload.
+   */
+  private readEofPayload(buf: Buffer): Buffer {
+    const mark = this.mark!;
+    const window = this.tail.length === 0 ? buf : Buffer.concat([this.tail, buf]);
+    const at = window.indexOf(mark);
+    if (at !== -1) {
+      this.tail = Buffer.alloc(0);
+      this.mark = null;
+      // Nothing left to read: `process` ends the payload (once the owner is not paused).
+      this.phase = 'bulk-len';
+      this.left = 0;
+      if (at > 0) this.events.payloadChunk(window.subarray(0, at));
+      return window.subarray(at + EOF_MARK_LEN);
+    }
+    const keep = Math.min(EOF_MARK_LEN - 1, window.length);
+    const out = window.length - keep;
+    // The tail is copied: it outlives this chunk, which the owner may hold on to.
+    this.tail = Buffer.from(window.subarray(out));
+    if (out > 0) this.events.payloadChunk(window.subarray(0, out));
+    return Buffer.alloc(0);
+  }
+
+  private endPayload(): void {
+    this.startStream();
+    if (this.dead) return;
+    this.events.payloadEnd();
+  }
+
+  // ---------------------------------------------------------------- command stream
+
+  private startStream(): void {
+    this.parser = new RedisParser({
+      returnBuffers: true,
+      returnReply: (r: unknown) => this.onReply(r),
+      returnError: (e: Error) => this.onParsedGarbage(`an error reply (${e.message})`),
+      returnFatalError: () => {
+        this.fatal = true;
+      },
+    });
+    this.setPhase('stream');
+  }
+
+  private onParsedGarbage(what: string): void {
+    if (this.garbage === null) this.garbage = what;
+  }
+
+  /** Called by the parser, inside `execute`: checks and records one reply, delivered after. */
+  private onReply(r: unknown): void {
+    if (this.garbage !== null) return;
+    if (!Array.isArray(r) || r.length === 0 || !r.every((a) => Buffer.isBuffer(a))) {
+      this.onParsedGarbage(Array.isArray(r) ? 'an array that is not of bulk strings' : 'a reply that is not an array');
+      return;
+    }
+    const argv = r as Buffer[];
+    const bytes = encodedLength(argv);
+    if (bytes > this.queue.length) {
+      this.desync('a command longer than the bytes received (not canonical RESP)');
+      return;
+    }
+    this.ready.push({ argv, bytes, raw: this.queue.take(bytes) });
+  }
+
+  private readStream(buf: Buffer): void {
+    this.queue.push(buf);
+    let chunk: Buffer | null = buf;
+    for (;;) {
+      if (this.parserIdle()) {
+        // At a command boundary, where keepalive newlines are skipped.
+        chunk = this.skipNewlines();
+        if (chunk === null) break;
+      }
+      this.fatal = false;
+      this.parser!.execute(chunk);
+      if (this.garbage !== null) break;
+      if (this.fatal) {
+        // A byte that starts no reply: fine if it is a newline at a command boundary (skipped above, next turn).
+        this.parser!.reset();
+        this.fatal = false;
+        const front = this.queue.peek(2);
+        const newline = front[0] === 0x0a || (front[0] === 0x0d && (front.length === 1 || front[1] === 0x0a));
+        if (!newline) {
+          this.onParsedGarbage(`a byte that starts no command (0x${(front[0] ?? 0).toString(16)})`);
+          break;
+        }
+        continue;
+      }
+      // Every byte the parser used up must belong to a command.
+      if (this.parserIdle() && this.queue.length !== 0) {
+        this.desync(`${this.queue.length} bytes the commands do not account for (not canonical RESP)`);
+      }
+      break;
+    }
+    if (this.garbage !== null) {
+      // Commands parsed before the garbage are good: hand them over first, as Redis runs what it parsed.
+      this.deliver();
+      const what = this.garbage;
+      this.garbage = null;
+      this.fail(`Protocol error from MASTER: ${what}. Closing the link with the master.`);
+      return;
+    }
+    this.deliver();
+  }
+
+  /** The commands' lengths and the bytes disagree: no command of this read can be trusted. */
+  private desync(what: string): void {
+    this.ready = [];
+    this.onParsedGarbage(what);
+  }
+
+  private parserIdle(): boolean {
+    return (this.parser as unknown as { buffer: Buffer | null }).buffer === null;
+  }
+
+  /** Drops leading "\n" / "\r\n" from the queue; returns what is left (still queued), null when nothing is yet. */
+  private skipNewlines(): Buffer | null {
+    const all = this.queue.takeAll();
+    let i = 0;
+    while (i < all.length) {
+      if (all[i] === 0x0a) i++;
+      else if (all[i] === 0x0d && i + 1 < all.length && all[i + 1] === 0x0a) i += 2;
+      else break;
+    }
+    const rest = all.subarray(i);
+    this.queue.push(rest);
+    // Nothing, or half a "\r\n": wait for more.
+    if (rest.length === 0 || (rest.length === 1 && rest[0] === 0x0d)) return null;
+    return rest;
+  }
+
+  /** Hands parsed commands to the owner until done, paused or dead; true when all were delivered. */
+  private deliver(): boolean {
+    while (this.ready.length > 0) {
+      if (this.dead || this.paused) return false;
+      const c = this.ready.shift()!;
+      this.events.command(c.argv, c.bytes, c.raw);
+    }
+    return !this.dead;
+  }
+}
