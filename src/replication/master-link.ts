@@ -2,6 +2,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import RedisParser from 'redis-parser';
 import { strerror } from '../persistence/io.js';
+import { commandBytes } from '../protocol/command-bytes.js';
 
 /**
  * The replica's connection to its master, as Redis 7.2 speaks it
@@ -120,16 +121,6 @@ const SOCKET_ERRORS: Record<string, string> = {
 function socketError(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   return (code !== undefined && SOCKET_ERRORS[code]) || strerror(e);
-}
-
-/** A command as a RESP array of bulk strings. */
-export function encodeCommand(args: (string | Buffer)[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`, 'latin1')];
-  for (const a of args) {
-    const b = typeof a === 'string' ? Buffer.from(a, 'latin1') : a;
-    parts.push(Buffer.from(`$${b.length}\r\n`, 'latin1'), b, Buffer.from('\r\n', 'latin1'));
-  }
-  return Buffer.concat(parts);
 }
 
 function digits(n: number): number {
@@ -277,7 +268,7 @@ export class MasterLink {
           : net.connect({ host, port });
     } catch (e) {
       this.phase = 'connecting';
-      queueMicrotask(() => this.fail(`Unable to connect to MASTER: ${socketError(e)}`));
+      queueMicrotask(() => this.guard(() => this.fail(`Unable to connect to MASTER: ${socketError(e)}`)));
       return;
     }
     this.socket = socket;
@@ -300,7 +291,7 @@ export class MasterLink {
     if (this.phase !== 'stream' || this.socket === null) return;
     const args = ['REPLCONF', 'ACK', String(offset)];
     if (fack !== undefined) args.push('FACK', String(fack));
-    this.socket.write(encodeCommand(args));
+    this.socket.write(commandBytes(args));
   }
 
   /**
@@ -341,7 +332,11 @@ export class MasterLink {
     try {
       fn();
     } catch (e) {
-      this.fail(`Replication link internal error: ${e instanceof Error ? e.message : String(e)}`);
+      try {
+        this.fail(`Replication link internal error: ${e instanceof Error ? e.message : String(e)}`);
+      } catch {
+        // The owner's own failed() threw: the link is dead all the same.
+      }
     }
   }
 
@@ -374,9 +369,8 @@ export class MasterLink {
     this.line = null;
   }
 
-  private armTimer(): void {
+  private armTimer(wait = Math.max(1, this.lastIoMs + this.opts.timeoutMs - Date.now())): void {
     if (this.timer !== null) clearTimeout(this.timer);
-    const wait = Math.max(1, this.lastIoMs + this.opts.timeoutMs - Date.now());
     this.timer = setTimeout(() => this.guard(() => this.checkTimeout()), wait);
     this.timer.unref?.();
   }
@@ -384,8 +378,12 @@ export class MasterLink {
   private checkTimeout(): void {
     this.timer = null;
     if (this.dead) return;
-    if (this.paused || Date.now() - this.lastIoMs < this.opts.timeoutMs) {
-      if (this.paused) this.lastIoMs = Date.now();
+    if (this.paused) {
+      // Not reading: the master's silence is ours (resume restarts the clock).
+      this.armTimer(this.opts.timeoutMs);
+      return;
+    }
+    if (Date.now() - this.lastIoMs < this.opts.timeoutMs) {
       this.armTimer();
       return;
     }
@@ -436,7 +434,7 @@ export class MasterLink {
     this.events.log('notice', 'Non blocking connect for SYNC fired the event.');
     this.lastIoMs = Date.now();
     this.setPhase('ping');
-    this.write(encodeCommand(['PING']));
+    this.write(commandBytes(['PING']));
   }
 
   private write(b: Buffer): void {
@@ -541,16 +539,16 @@ export class MasterLink {
     this.pending = [];
     const { auth, announceIp } = this.opts;
     if (auth != null) {
-      cmds.push(encodeCommand(auth.user != null ? ['AUTH', auth.user, auth.pass] : ['AUTH', auth.pass]));
+      cmds.push(commandBytes(auth.user != null ? ['AUTH', auth.user, auth.pass] : ['AUTH', auth.pass]));
       this.pending.push('auth');
     }
-    cmds.push(encodeCommand(['REPLCONF', 'listening-port', String(this.opts.listeningPort)]));
+    cmds.push(commandBytes(['REPLCONF', 'listening-port', String(this.opts.listeningPort)]));
     this.pending.push('listening-port');
     if (announceIp != null) {
-      cmds.push(encodeCommand(['REPLCONF', 'ip-address', announceIp]));
+      cmds.push(commandBytes(['REPLCONF', 'ip-address', announceIp]));
       this.pending.push('ip-address');
     }
-    cmds.push(encodeCommand(['REPLCONF', 'capa', 'eof', 'capa', 'psync2']));
+    cmds.push(commandBytes(['REPLCONF', 'capa', 'eof', 'capa', 'psync2']));
     this.pending.push('capa');
     this.phase = 'replies';
     this.write(Buffer.concat(cmds));
@@ -580,7 +578,7 @@ export class MasterLink {
       this.events.log('notice', 'Partial resynchronization not possible (no cached master)');
     }
     this.phase = 'psync';
-    this.write(encodeCommand(['PSYNC', id, off]));
+    this.write(commandBytes(['PSYNC', id, off]));
   }
 
   private onPsyncReply(line: string): void {
@@ -668,8 +666,9 @@ export class MasterLink {
   }
 
   /**
-   * `$EOF:` payloads: everything up to the mark is payload. The last 40
-   * bytes are held back until more arrive, so the mark is never passed on.
+   * `$EOF:` payloads: everything up to the mark is payload. The last 39
+   * bytes are held back until more arrive (had they ended with the mark, it
+   * would have been found), so no byte of the mark is ever passed on.
    * The mark is searched for in the whole window (not only at its end, as
    * Redis does) so that stream bytes arriving with it are not taken for payload.
    */
@@ -688,7 +687,7 @@ export class MasterLink {
     }
     const keep = Math.min(EOF_MARK_LEN - 1, window.length);
     const out = window.length - keep;
-    // The tail is copied: it outlives this chunk, which the owner may hold on to.
+    // Copied, so that 39 bytes do not keep the whole chunk alive.
     this.tail = Buffer.from(window.subarray(out));
     if (out > 0) this.events.payloadChunk(window.subarray(0, out));
     return Buffer.alloc(0);

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MasterLink, type MasterLinkOptions, type MasterLinkState } from '../../src/replication/master-link.js';
 import { parseReply, RespClient, type Resp } from '../helpers/resp-client.js';
+import { makeCerts, type TestCerts } from '../helpers/tls-certs.js';
 import { freePort, redisServerPath, startRedis, type RealRedis } from '../helpers/servers.js';
 
 /** Everything a link reported, and promises for the moments the tests wait for. */
@@ -205,6 +207,42 @@ withRedis('MasterLink against a real master', () => {
       expect(rec.failures[0]).toMatch(/^Unable to AUTH to MASTER: -WRONGPASS/);
       expect(rec.link.state).toBe('connect');
     });
+  });
+});
+
+withRedis('MasterLink over TLS (tls-replication)', () => {
+  let certs: TestCerts;
+  let redis: RealRedis;
+  let tlsPort: number;
+  beforeAll(async () => {
+    certs = makeCerts();
+    tlsPort = await freePort();
+    redis = await startRedis([
+      '--tls-port', String(tlsPort), '--tls-cert-file', certs.serverCert, '--tls-key-file', certs.serverKey,
+      '--tls-ca-cert-file', certs.caCert, '--tls-auth-clients', 'no', '--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0',
+    ]);
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    certs?.remove();
+  });
+
+  it('syncs and streams over TLS', async () => {
+    const rec = new Recorder({ port: tlsPort, tls: { ca: readFileSync(certs.caCert) } });
+    rec.link.start();
+    await rec.until(() => rec.ended, 8000, 'payload end');
+    expect(rec.rdb.subarray(0, 5).toString()).toBe('REDIS');
+    const client = await RespClient.connect(redis.port);
+    const base = rec.full!.offset;
+    const ticker = setInterval(() => rec.link.sendAck(base + rec.streamBytes), 100);
+    try {
+      await writeAndFollow(client, rec, base, 'tls');
+    } finally {
+      clearInterval(ticker);
+      client.close();
+      rec.link.close();
+    }
+    expect(rec.failures).toEqual([]);
   });
 });
 

@@ -2,19 +2,10 @@ import type { CommandSpec, KeyRef } from '../../core/command.js';
 import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../codecs/integer-text.js';
+import { commandBytes } from '../../protocol/command-bytes.js';
 import { dumpPayload } from '../rdb/dump-payload.js';
 import { runMigrate } from './migrate-link.js';
 import type { MigrateResult } from './migrate-protocol.js';
-
-/** A command as RESP, its arguments byte strings or bytes. */
-function resp(parts: (string | Buffer)[]): Buffer {
-  const out: Buffer[] = [Buffer.from(`*${parts.length}\r\n`, 'latin1')];
-  for (const p of parts) {
-    const b = typeof p === 'string' ? Buffer.from(p, 'latin1') : p;
-    out.push(Buffer.from(`$${b.length}\r\n`, 'latin1'), b, Buffer.from('\r\n', 'latin1'));
-  }
-  return Buffer.concat(out);
-}
 
 function long(s: string): number {
   const n = toInt64(s);
@@ -92,10 +83,10 @@ function migrate(c: Ctx, argv: string[]): void {
     }
     const cmd: (string | Buffer)[] = ['RESTORE', key, String(ttl), dumpPayload(c.db.get(key)!, opts)];
     if (a.replace) cmd.push('REPLACE');
-    restores.push(resp(cmd));
+    restores.push(commandBytes(cmd));
     sent.push(key);
   }
-  const auth = a.password === null ? null : resp(a.username === null ? ['AUTH', a.password] : ['AUTH', a.username, a.password]);
+  const auth = a.password === null ? null : commandBytes(a.username === null ? ['AUTH', a.password] : ['AUTH', a.username, a.password]);
   const req = { host: argv[1], port: Number(argv[2]), timeoutMs, db, auth, restores };
   let result = runMigrate(req);
   if (retryable(result)) result = runMigrate(req);
