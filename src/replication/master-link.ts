@@ -18,7 +18,8 @@ import { commandBytes } from '../protocol/command-bytes.js';
  *    `REPLCONF listening-port N`, `REPLCONF ip-address X` (when `announceIp`),
  *    `REPLCONF capa eof capa psync2`; their replies are read in order: an
  *    AUTH error fails the link, REPLCONF errors are only logged.
- * 3. `PSYNC <replid> <offset+1>` with a cached master, else `PSYNC ? -1`.
+ * 3. `PSYNC <replid> <offset+1>` with a cached master, else `PSYNC ? -1`
+ *    (`… FAILOVER` with `failover`).
  *    Bare newlines before the reply are keepalives. `+FULLRESYNC <id> <off>`
  *    → `fullSync`; `+CONTINUE [<id>]` → `partialSync` and the command stream;
  *    -NOMASTERLINK/-LOADING fail the link (try later); any other reply falls
@@ -43,6 +44,16 @@ import { commandBytes } from '../protocol/command-bytes.js';
  * line, emits `state('connect')` and then exactly one `failed`, and destroys
  * the socket. Nothing throws out of a socket callback: an exception from an
  * owner's callback fails the link too.
+ *
+ * The owner's side: `new MasterLink(opts, events)`, `start()`; `sendAck(off,
+ * fack?)` once the stream is up; `pause()`/`resume()` to stop callbacks while
+ * it loads a payload (no byte is lost, repl-timeout is suspended); `close()`
+ * to drop the link without `failed`. It reads `state` (ROLE's word),
+ * `bytesRead` (INFO total_net_repl_input_bytes), `lastIoMs`
+ * (master_last_io_seconds_ago) and `dead`. Callbacks may call any of these,
+ * close() included. The buffers handed out are never written to afterwards
+ * and are the owner's to keep (a big argument may be a slice of
+ * redis-parser's shared pool: copy it if it is kept long).
  */
 
 export interface MasterLinkOptions {
@@ -54,12 +65,18 @@ export interface MasterLinkOptions {
   listeningPort: number;
   /** REPLCONF ip-address, sent only when set (replica-announce-ip). */
   announceIp?: string | null;
-  /** The cached master: `PSYNC <replid> <offset+1>`; null → `PSYNC ? -1`. */
+  /** The cached master, `offset` being its reploff (the last byte applied): `PSYNC <replid> <offset+1>`; null → `PSYNC ? -1`. */
   cached: { replid: string; offset: number } | null;
   /** repl-timeout: no byte from the master for this long fails the link (handshake, transfer and stream alike). */
   timeoutMs: number;
   /** tls-replication: connect with TLS using these options (host/port are filled in). */
   tls?: tls.ConnectionOptions | null;
+  /**
+   * FAILOVER in progress (the old master connecting to its target):
+   * `PSYNC <replid> <offset> FAILOVER`, and any reply but +FULLRESYNC/+CONTINUE
+   * fails the link instead of falling back to SYNC (Redis aborts the failover).
+   */
+  failover?: boolean;
   /** Only the log wording of the payload start: "to parser" when true, "to disk" otherwise. */
   disklessLoad?: boolean;
 }
@@ -578,7 +595,7 @@ export class MasterLink {
       this.events.log('notice', 'Partial resynchronization not possible (no cached master)');
     }
     this.phase = 'psync';
-    this.write(commandBytes(['PSYNC', id, off]));
+    this.write(commandBytes(this.opts.failover === true ? ['PSYNC', id, off, 'FAILOVER'] : ['PSYNC', id, off]));
   }
 
   private onPsyncReply(line: string): void {
@@ -611,6 +628,10 @@ export class MasterLink {
       this.events.partialSync(newId);
       if (this.dead) return;
       this.events.log('notice', 'MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.');
+      return;
+    }
+    if (this.opts.failover === true && !line.startsWith('-NOMASTERLINK') && !line.startsWith('-LOADING')) {
+      this.fail(`Failover target rejected psync request: ${line}`);
       return;
     }
     if (line.startsWith('-NOMASTERLINK') || line.startsWith('-LOADING')) {

@@ -17,6 +17,8 @@ class Recorder {
   ended = false;
   commands: { argv: string[]; bytes: number; raw: Buffer }[] = [];
   failures: string[] = [];
+  /** Runs on each command after it is recorded (an owner answering GETACK, say). */
+  onCommand: ((argv: string[]) => void) | null = null;
   link: MasterLink;
   private waiters: (() => void)[] = [];
 
@@ -36,7 +38,11 @@ class Recorder {
             onEnd?.(this);
           }),
         command: (argv, bytes, raw) =>
-          this.note(() => this.commands.push({ argv: argv.map((a) => a.toString('latin1')), bytes, raw: Buffer.from(raw) })),
+          this.note(() => {
+            const args = argv.map((a) => a.toString('latin1'));
+            this.commands.push({ argv: args, bytes, raw: Buffer.from(raw) });
+            this.onCommand?.(args);
+          }),
         failed: (reason) => this.note(() => this.failures.push(reason)),
       },
     );
@@ -111,9 +117,11 @@ withRedis('MasterLink against a real master', () => {
       let redis: RealRedis;
       let client: RespClient;
       beforeAll(async () => {
-        redis = await startRedis(['--repl-diskless-sync', diskless, '--repl-diskless-sync-delay', '0']);
+        redis = await startRedis(['--repl-diskless-sync', diskless, '--repl-diskless-sync-delay', '0', '--enable-debug-command', 'yes']);
         client = await RespClient.connect(redis.port);
         for (let i = 0; i < 50; i++) await client.call('SET', `pre:${i}`, `value-${i}`);
+        // Enough data for a payload of many reads.
+        expect(text(await client.call('DEBUG', 'POPULATE', '20000', 'pop', '32'))).toBe('OK');
       });
       afterAll(async () => {
         client?.close();
@@ -141,6 +149,8 @@ withRedis('MasterLink against a real master', () => {
           expect(rec.logs).toContain('MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk');
         }
         expect(rec.states).toEqual(['connecting', 'handshake', 'sync', 'connected']);
+        expect(rec.payload.length).toBeGreaterThan(1);
+        expect(rdb.length).toBeGreaterThan(500_000);
         expect(rdb.includes(Buffer.from('value-49'))).toBe(true);
 
         const base = rec.full!.offset;
@@ -154,6 +164,16 @@ withRedis('MasterLink against a real master', () => {
 
         rec.link.sendAck(applied);
         await expect.poll(async () => infoField(client, 'slave0'), { timeout: 5000 }).toContain(`offset=${applied},`);
+
+        // WAIT makes the master send REPLCONF GETACK *: a command like any other, answered by the owner.
+        rec.onCommand = (argv) => {
+          if (argv[0] === 'REPLCONF' && argv[1].toUpperCase() === 'GETACK') rec.link.sendAck(base + rec.streamBytes);
+        };
+        await client.call('SET', 'before-wait', '1');
+        expect(await client.call('WAIT', '1', '5000')).toEqual({ t: 'int', v: '1' });
+        expect(rec.commands.at(-1)!.argv).toEqual(['REPLCONF', 'GETACK', '*']);
+        applied = base + rec.streamBytes;
+        expect(applied).toBe(await masterOffset(client));
 
         // Reconnect with the cached master: the master continues from its backlog.
         rec.link.close();
@@ -349,6 +369,16 @@ describe('MasterLink against fake masters', () => {
     fake.close();
   });
 
+  it('PSYNC … FAILOVER: a refusal fails the link instead of falling back to SYNC', async () => {
+    const fake = await fakeMaster((s) => s.write('-ERR PSYNC FAILOVER replid must match my replid.\r\n'));
+    const rec = new Recorder({ port: fake.port, cached: { replid: REPLID, offset: 99 }, failover: true });
+    rec.link.start();
+    await rec.until(() => rec.failures.length > 0, 5000, 'failure');
+    expect(fake.seen.at(-1)).toEqual(['PSYNC', REPLID, '100', 'FAILOVER']);
+    expect(rec.failures).toEqual(['Failover target rejected psync request: -ERR PSYNC FAILOVER replid must match my replid.']);
+    fake.close();
+  });
+
   it('+CONTINUE with a new replid reports it', async () => {
     const fake = await fakeMaster((s) => s.write(`+CONTINUE ${'b'.repeat(40)}\r\n*1\r\n$4\r\nPING\r\n`));
     const rec = new Recorder({ port: fake.port, cached: { replid: REPLID, offset: 10 } });
@@ -358,6 +388,30 @@ describe('MasterLink against fake masters', () => {
     expect(rec.states.at(-1)).toBe('connected');
     rec.link.close();
     fake.close();
+  });
+
+  it('an exception in an owner callback fails the link once, and close() in one stops everything', async () => {
+    const fake = await fakeMaster((s) => s.write(`+FULLRESYNC ${REPLID} 0\r\n$5\r\nREDIS*1\r\n$4\r\nPING\r\n`));
+    const rec = new Recorder({ port: fake.port });
+    rec.onCommand = () => {
+      throw new Error('boom');
+    };
+    rec.link.start();
+    await rec.until(() => rec.failures.length > 0, 5000, 'failure');
+    await fake.closed;
+    expect(rec.failures).toEqual(['Replication link internal error: boom']);
+    fake.close();
+
+    const fake2 = await fakeMaster((s) => s.write(`+FULLRESYNC ${REPLID} 0\r\n$5\r\nREDIS*1\r\n$4\r\nPING\r\n`));
+    const rec2 = new Recorder({ port: fake2.port }, (r) => r.link.close());
+    rec2.link.start();
+    await fake2.closed;
+    await sleep(50);
+    expect(rec2.ended).toBe(true);
+    expect(rec2.commands).toEqual([]);
+    expect(rec2.failures).toEqual([]);
+    expect(rec2.link.dead).toBe(true);
+    fake2.close();
   });
 
   it('pause holds back payload and commands until resume', async () => {
