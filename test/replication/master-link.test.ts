@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MasterLink, type MasterLinkOptions, type MasterLinkState } from '../../src/replication/master-link.js';
-import { parseReply, RespClient, type Resp } from '../helpers/resp-client.js';
+import { encodeCommand, parseReply, RespClient, type Resp } from '../helpers/resp-client.js';
 import { makeCerts, type TestCerts } from '../helpers/tls-certs.js';
 import { freePort, redisServerPath, startRedis, type RealRedis } from '../helpers/servers.js';
 
@@ -160,7 +160,9 @@ withRedis('MasterLink against a real master', () => {
         let applied = await writeAndFollow(client, rec, base, 'a').finally(() => clearInterval(ticker));
         const set = rec.commands.find((c) => c.argv[0] === 'SET' && c.argv[1] === 'k:a')!;
         expect(set.raw.toString('latin1')).toBe(`*3\r\n$3\r\nSET\r\n$3\r\nk:a\r\n$100\r\n${'v'.repeat(100)}\r\n`);
-        for (const c of rec.commands) expect(c.raw.length).toBe(c.bytes);
+        // Each command's bytes are exactly its canonical encoding (the 200 kB SET spans many reads).
+        for (const c of rec.commands) expect(c.raw.equals(encodeCommand(c.argv))).toBe(true);
+        expect(rec.commands.some((c) => c.bytes > 200_000)).toBe(true);
 
         rec.link.sendAck(applied);
         await expect.poll(async () => infoField(client, 'slave0'), { timeout: 5000 }).toContain(`offset=${applied},`);
