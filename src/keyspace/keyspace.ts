@@ -88,7 +88,17 @@ export class Keyspace {
   /** Changes since the last save: INFO's rdb_changes_since_last_save, and how propagation knows a command wrote. */
   dirty = 0;
   /** While true, expired keys read as absent but are not deleted (CLIENT PAUSE, and loading). */
-  readOnlyExpiry = false;
+  get readOnlyExpiry(): boolean {
+    return this.heldExpiry || this.replicaExpiry;
+  }
+
+  set readOnlyExpiry(on: boolean) {
+    this.heldExpiry = on;
+  }
+
+  private heldExpiry = false;
+  /** A replica's keys expire only by its master's DEL: until then, one past its deadline reads as absent. */
+  replicaExpiry = false;
   /**
    * While true (the dataset loading), no key is expired at all: a replayed
    * command finds a key whose deadline has passed as it found it when it

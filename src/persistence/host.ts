@@ -35,6 +35,8 @@ export interface PersistenceHost<C extends Ctx> {
   readonly latency: LatencySink;
   /** The replication history an RDB file records (repl-id, repl-offset, repl-stream-db), or null for none. */
   replicationInfo?(): { streamDb: number; id: string; offset: number } | null;
+  /** The RDB loaded at start had these AUX fields: a replication history to continue, perhaps. */
+  replicationRestored?(aux: ReadonlyMap<string, string>): void;
   /** The Redis version the server answers as: an RDB file's redis-ver. */
   readonly redisVersion: string;
 }

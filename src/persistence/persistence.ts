@@ -537,6 +537,19 @@ export class Persistence<C extends Ctx> {
     return 'Background append only file rewriting started';
   }
 
+  /**
+   * A replica's full synchronisation replaced the dataset behind the AOF's
+   * back: a rewrite makes the AOF hold the new one (Redis's
+   * restartAOFAfterSYNC), at once or as soon as it can start.
+   */
+  rewriteAfterSync(): void {
+    if (this.state === 'off') return;
+    if (this.rewrite !== null) this.abandonRewrite();
+    if (this.startRewrite()) return;
+    this.rewriteScheduled = true;
+    this.startTick();
+  }
+
   /** Starts a rewrite: a new base built from the keyspace in slices. False (logged) when it cannot start. */
   startRewrite(): boolean {
     if (this.rewrite !== null || this.rdb.background !== null) return false;

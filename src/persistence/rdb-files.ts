@@ -137,7 +137,10 @@ export class RdbFiles<C extends Ctx> {
     this.host.keyspace.flushAll();
     this.host.scripting.functions.flush();
     const parsed = loadRdb(this.host, file, false, started);
-    this.loaded(parsed, started);
+    this.dirtyAtSave = this.host.keyspace.dirty;
+    this.lastLoadLoaded = parsed.loaded;
+    this.lastLoadExpired = parsed.expired;
+    this.host.log.notice(`Done loading RDB, keys loaded: ${parsed.loaded}, keys expired: ${parsed.expired}.`);
     return parsed;
   }
 
@@ -375,6 +378,7 @@ export class RdbFiles<C extends Ctx> {
       (parsed) => {
         this.endLoading();
         this.loaded(parsed, started);
+        host.replicationRestored?.(parsed.aux);
         return true;
       },
       (e: unknown) => {

@@ -223,6 +223,17 @@ export class Dispatcher {
     return cmd.fullName === 'exec' && c.multi.some((q) => q.cmd.denyOom);
   }
 
+  /** Runs a command of a master's replication stream: no checks, and what it makes ready is served now. */
+  callAsMaster(c: Client, cmd: Command, argv: string[]): void {
+    const broker = this.server.broker;
+    const outer = broker.executing;
+    broker.executing = c;
+    this.call(c, cmd, argv);
+    broker.executing = outer;
+    if (broker.deferred !== null) broker.releaseDeferred(c);
+    if (this.server.blocking.hasReady) this.server.blocking.serveReadyKeys();
+  }
+
   /** Runs a command that CLIENT PAUSE held back, now that the pause is over. */
   resumeHeld(c: Client, argv: string[]): void {
     this.server.startTurn();

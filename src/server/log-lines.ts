@@ -44,7 +44,7 @@ export function redisTimestamp(ms: number): string {
 }
 
 /** The text Redis would write for the entry, its newline included. */
-export function redisLine(e: LogEntry, pid: number): string {
+export function redisLine(e: LogEntry, pid: number, role: 'M' | 'S' = 'M'): string {
   const msg = e.msg ?? '';
   switch (e[SHAPE]) {
     case 'raw':
@@ -52,6 +52,6 @@ export function redisLine(e: LogEntry, pid: number): string {
     case 'signal':
       return `${pid}:signal-handler (${Math.floor(e.time / 1000)}) ${msg}\n`;
     default:
-      return `${pid}:${e[SHAPE] === 'early' ? 'C' : 'M'} ${redisTimestamp(e.time)} ${LEVEL_CHAR[e.level] ?? '*'} ${msg}\n`;
+      return `${pid}:${e[SHAPE] === 'early' ? 'C' : role} ${redisTimestamp(e.time)} ${LEVEL_CHAR[e.level] ?? '*'} ${msg}\n`;
   }
 }

@@ -19,6 +19,8 @@ export interface LoggerOptions {
   file?: string;
   /** Where to write instead of standard output or the file (tests, embedding). */
   destination?: NodeJS.WritableStream;
+  /** The role letter of Redis's lines: M on a master, S on a replica. */
+  role?: () => 'M' | 'S';
 }
 
 /** The mark that gives an entry another shape in Redis's format (log-lines.ts), as a pino merging object. */
@@ -35,7 +37,10 @@ const LEVEL_NAMES: Record<number, string> = { 20: 'debug', 25: 'verbose', 30: 'n
  * line); any other goes through pino's JSON, read back in write().
  */
 class RedisLines implements DestinationStream {
-  constructor(private readonly out: NodeJS.WritableStream | ReturnType<typeof logWriter>) {}
+  constructor(
+    private readonly out: NodeJS.WritableStream | ReturnType<typeof logWriter>,
+    private readonly role: () => 'M' | 'S',
+  ) {}
 
   hook(): (this: unknown, args: unknown[], method: (...a: unknown[]) => void, level: number) => void {
     const lines = this;
@@ -56,7 +61,7 @@ class RedisLines implements DestinationStream {
   }
 
   private entry(e: LogEntry): void {
-    this.out.write(redisLine(e, process.pid));
+    this.out.write(redisLine(e, process.pid, this.role()));
   }
 
   flush(cb?: (err?: Error) => void): void {
@@ -69,7 +74,7 @@ class RedisLines implements DestinationStream {
 export function createLogger(opts: LoggerOptions): Logger {
   const json = opts.format === 'json';
   const out = opts.destination ?? logWriter(opts.file ?? '');
-  const lines = json ? null : new RedisLines(out);
+  const lines = json ? null : new RedisLines(out, opts.role ?? master);
   return pino(
     {
       ...(lines === null ? {} : { hooks: { logMethod: lines.hook() } }),
@@ -86,6 +91,8 @@ export function createLogger(opts: LoggerOptions): Logger {
     lines ?? (out as DestinationStream),
   ) as Logger;
 }
+
+const master = (): 'M' => 'M';
 
 function withoutShape(o: Record<string, unknown>): Record<string, unknown> {
   if (!(SHAPE in o)) return o;

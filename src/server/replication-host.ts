@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import type { Effect } from '../core/propagation.js';
 import { rdbTarget } from '../persistence/rdb/rdb-version.js';
 import { MasterSide } from '../replication/master-side.js';
+import { ReplicaSide } from '../replication/replica-side.js';
 import { Replica, type ReplicaPeer } from '../replication/replica.js';
 import { ReplicationStream } from '../replication/stream.js';
 import type { Reply } from '../protocol/reply.js';
@@ -58,6 +60,13 @@ export class ReplicationHost {
   /** When the last PING went into the stream (ms). */
   private lastPing = 0;
 
+  /** The link to this server's master while it is a replica; null on a master. */
+  replicaSide: ReplicaSide | null = null;
+  /** The client the master's stream runs as (Redis's server.master): no ACL, no replies. */
+  private masterClient: Client | null = null;
+  /** Commands of a MULTI the master's stream opened, queued until its EXEC. */
+  private masterQueue: string[][] | null = null;
+
   constructor(private readonly server: Server) {
     this.master = new MasterSide(
       {
@@ -82,7 +91,8 @@ export class ReplicationHost {
   saveInfo(): { streamDb: number; id: string; offset: number } | null {
     if (this.stream.backlog === null) return null;
     this.flush();
-    return { streamDb: Math.max(0, this.stream.selectedDb), id: this.stream.replid, offset: this.stream.offset };
+    const db = this.replicaSide !== null ? this.masterClientOf().db.index : Math.max(0, this.stream.selectedDb);
+    return { streamDb: db, id: this.stream.replid, offset: this.stream.offset };
   }
 
   /** The replica state of a connection that has begun to describe itself (REPLCONF) or asks to sync. */
@@ -92,7 +102,201 @@ export class ReplicationHost {
 
   /** Why SYNC and PSYNC are refused now, or null. */
   syncRefusal(): string | null {
+    const side = this.replicaSide;
+    if (side !== null && !side.connected) return "NOMASTERLINK Can't SYNC while not connected with my master";
     return null;
+  }
+
+  /** Whether this server replicates another. */
+  get isReplica(): boolean {
+    return this.replicaSide !== null;
+  }
+
+  /**
+   * REPLICAOF host port: this server follows that master from now on. A
+   * former master keeps its own history as the one to continue, so that it
+   * can resync partially from a replica promoted in its place; its own
+   * replicas are disconnected, to resync with the new history.
+   */
+  replicaOf(host: string, port: number, who: string): string {
+    const current = this.replicaSide;
+    if (current !== null && current.masterHost === host && current.masterPort === port) {
+      this.server.log.notice('REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.');
+      return 'OK Already connected to specified master';
+    }
+    const wasMaster = current === null;
+    current?.close();
+    this.flush();
+    this.disconnectReplicas();
+    this.server.disconnectBlockedForRoleChange();
+    this.setReplicaMode(true);
+    const continuable = wasMaster ? true : this.stream.backlog !== null || this.stream.offset > 0;
+    this.replicaSide = new ReplicaSide(this.replicaHost(), this.stream, host, port, continuable);
+    this.server.config.setMany([['replicaof', `${host} ${port}`]], { startup: true });
+    this.replicaSide.start();
+    this.server.log.notice(`REPLICAOF ${host}:${port} enabled (user request from '${who}')`);
+    this.startFeeding();
+    return 'OK';
+  }
+
+  /** A history restored from the RDB at start, for the replicaof directive to continue. */
+  private restored = false;
+
+  /**
+   * The RDB loaded at start recorded a history (repl-id, repl-offset): a
+   * replica continues it with its master; a master keeps it as replid2, so
+   * that its former replicas can continue after the restart.
+   */
+  restore(aux: ReadonlyMap<string, string>): void {
+    const id = aux.get('repl-id');
+    const offset = Number(aux.get('repl-offset') ?? NaN);
+    const db = Number(aux.get('repl-stream-db') ?? NaN);
+    if (id === undefined || id.length !== 40 || !Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(db) || db < 0) return;
+    const stream = this.stream;
+    if (this.server.config.str('replicaof') !== '') {
+      stream.replid = id;
+      stream.offset = offset;
+      this.restored = true;
+      const c = this.masterClientOf();
+      if (db < this.server.keyspace.dbs.length) c.db = this.server.keyspace.db(db);
+      return;
+    }
+    stream.replid2 = id;
+    stream.secondOffset = offset + 1;
+    stream.offset = offset;
+    stream.ensureBacklog(this.server.config.num('repl-backlog-size'));
+    this.master.noReplicasSince = Date.now();
+    this.startFeeding();
+  }
+
+  /** The replicaof directive: the link starts once the data is loaded. */
+  startFromConfig(): void {
+    const words = this.server.config.str('replicaof').split(/\s+/).filter(Boolean);
+    if (words.length !== 2 || this.replicaSide !== null) return;
+    this.setReplicaMode(true);
+    this.replicaSide = new ReplicaSide(this.replicaHost(), this.stream, words[0], Number(words[1]), this.restored);
+    this.replicaSide.start();
+    this.startFeeding();
+  }
+
+  /** REPLICAOF NO ONE: this server is a master again, with a new history that continues the old one. */
+  promote(who: string): void {
+    const side = this.replicaSide;
+    if (side === null) return;
+    side.close();
+    this.replicaSide = null;
+    this.masterQueue = null;
+    this.setReplicaMode(false);
+    this.stream.shiftReplid();
+    this.server.log.notice(`Setting secondary replication ID to ${this.stream.replid2}, valid up to offset: ${this.stream.secondOffset}. New replication ID is ${this.stream.replid}`);
+    this.disconnectReplicas();
+    this.server.config.setMany([['replicaof', 'no one']], { startup: true });
+    this.server.log.notice(`MASTER MODE enabled (user request from '${who}')`);
+  }
+
+  private setReplicaMode(on: boolean): void {
+    this.server.keyspace.replicaExpiry = on;
+  }
+
+  /** Closes every replica's connection (they reconnect and resync). */
+  disconnectReplicas(): void {
+    for (const r of [...this.master.replicas]) r.peer.close();
+  }
+
+  private replicaHost(): ConstructorParameters<typeof ReplicaSide>[0] {
+    const server = this.server;
+    const host = this;
+    return {
+      config: server.config,
+      get log() {
+        return server.log;
+      },
+      loadSnapshot: (file) => {
+        server.persistence.rdb.abandonBackground();
+        const target = server.persistence.rdb.file;
+        fs.renameSync(file, target);
+        const parsed = server.persistence.rdb.loadReplicated(target);
+        if (server.config.bool('appendonly')) server.persistence.rewriteAfterSync();
+        return parsed.aux;
+      },
+      apply: (argv) => host.applyFromMaster(argv),
+      get masterDb() {
+        return host.masterClientOf().db.index;
+      },
+      set masterDb(db: number) {
+        const c = host.masterClientOf();
+        if (db >= 0 && db < server.keyspace.dbs.length) c.db = server.keyspace.db(db);
+      },
+      disconnectReplicas: () => this.disconnectReplicas(),
+      flushStream: () => this.queueFlush(),
+      fsyncedReplOffset: () => this.fsyncedReplOffset(),
+      countInput: (n) => (this.inputBytes += n),
+    };
+  }
+
+  /** The replication offset the AOF has fsynced: all of the stream applied when the AOF holds everything on disk. */
+  private lastFsyncedRepl = 0;
+  private fsyncedReplOffset(): number | null {
+    const p = this.server.persistence;
+    if (!this.server.config.bool('appendonly')) return null;
+    if (p.fsyncedOffset >= p.offset) this.lastFsyncedRepl = this.stream.offset;
+    return this.lastFsyncedRepl;
+  }
+
+  private masterClientOf(): Client {
+    return (this.masterClient ??= this.server.masterClient());
+  }
+
+  /**
+   * One command of the master's stream, run as the master's client: no
+   * ACL, READONLY, OOM or pause checks, no reply, keys whose deadline has
+   * passed still there (the master's DEL removes them). MULTI … EXEC from
+   * the master is queued and run as one unit, as the AOF loader does.
+   */
+  applyFromMaster(argv: string[]): void {
+    const server = this.server;
+    const c = this.masterClientOf();
+    const name = argv[0].toLowerCase();
+    if (this.masterQueue !== null) {
+      if (name === 'exec') {
+        const queued = this.masterQueue;
+        this.masterQueue = null;
+        server.propagation.begin();
+        for (const q of queued) this.runAsMaster(c, q);
+        server.propagation.end();
+      } else if (name === 'discard') {
+        this.masterQueue = null;
+      } else if (name !== 'multi') {
+        this.masterQueue.push(argv);
+      }
+      return;
+    }
+    if (name === 'multi') {
+      this.masterQueue = [];
+      return;
+    }
+    if (name === 'replconf' && argv.length >= 2 && argv[1].toLowerCase() === 'getack') {
+      this.replicaSide?.sendAck();
+      return;
+    }
+    this.runAsMaster(c, argv);
+  }
+
+  private runAsMaster(c: Client, argv: string[]): void {
+    const server = this.server;
+    const cmd = server.dispatcher.lookup(argv);
+    if (cmd === undefined || cmd.handler === null) {
+      server.log.warning(`Unknown command '${argv[0].slice(0, 128)}' from the master's replication stream: skipped`);
+      return;
+    }
+    server.startTurn();
+    const ks = server.keyspace;
+    ks.loadingNoExpiry = true;
+    try {
+      server.dispatcher.callAsMaster(c, cmd, argv);
+    } finally {
+      ks.loadingNoExpiry = false;
+    }
   }
 
   /** REPLCONF ACK from a replica: WAIT and WAITAOF may be served. */
@@ -102,10 +306,22 @@ export class ReplicationHost {
   }
 
   /** REPLCONF GETACK from this server's master: the replica side answers with its offset. */
-  ackToMaster(): void {}
+  ackToMaster(): void {
+    this.replicaSide?.sendAck();
+  }
 
   /** ROLE's reply. */
   role(reply: Reply): void {
+    const side = this.replicaSide;
+    if (side !== null) {
+      reply.array(5);
+      reply.bulk('slave');
+      reply.bulk(side.masterHost);
+      reply.integer(side.masterPort);
+      reply.bulk(side.state);
+      reply.integer(side.connected ? this.stream.offset : -1);
+      return;
+    }
     const online = [...this.master.replicas].filter((r) => r.state === 'online');
     reply.array(3);
     reply.bulk('master');
@@ -123,7 +339,42 @@ export class ReplicationHost {
   infoLines(): string[] {
     const server = this.server;
     const stream = this.stream;
-    const lines = ['role:master', `connected_slaves:${this.master.replicas.size}`];
+    const lines: string[] = [];
+    const side = this.replicaSide;
+    if (side === null) {
+      lines.push('role:master');
+    } else {
+      const now = Date.now();
+      const up = side.connected;
+      lines.push(
+        'role:slave',
+        `master_host:${side.masterHost}`,
+        `master_port:${side.masterPort}`,
+        `master_link_status:${up ? 'up' : 'down'}`,
+        `master_last_io_seconds_ago:${side.lastIoSeconds}`,
+        `master_sync_in_progress:${side.state === 'sync' ? 1 : 0}`,
+        `slave_read_repl_offset:${side.readOffset}`,
+        `slave_repl_offset:${this.stream.offset}`,
+      );
+      const t = side.transfer;
+      if (side.state === 'sync' && t !== null) {
+        const total = t.size ?? -1;
+        lines.push(
+          `master_sync_total_bytes:${total}`,
+          `master_sync_read_bytes:${t.read}`,
+          `master_sync_left_bytes:${total < 0 ? -1 : total - t.read}`,
+          `master_sync_perc:${(total <= 0 ? 0 : (t.read * 100) / total).toFixed(2)}`,
+          `master_sync_last_io_seconds_ago:${Math.floor((now - t.lastIo) / 1000)}`,
+        );
+      }
+      if (!up) lines.push(`master_link_down_since_seconds:${side.downSince === 0 ? -1 : Math.floor((now - side.downSince) / 1000)}`);
+      lines.push(
+        `slave_priority:${server.config.num('replica-priority')}`,
+        `slave_read_only:${server.config.bool('replica-read-only') ? 1 : 0}`,
+        `replica_announced:${server.config.bool('replica-announced') ? 1 : 0}`,
+      );
+    }
+    lines.push(`connected_slaves:${this.master.replicas.size}`);
     const minReplicas = server.config.num('min-replicas-to-write');
     const maxLag = server.config.num('min-replicas-max-lag');
     if (minReplicas > 0 && maxLag > 0) lines.push(`min_slaves_good_slaves:${this.master.goodReplicas(maxLag)}`);
@@ -166,12 +417,13 @@ export class ReplicationHost {
   }
 
   private readonly onEffects = (batch: readonly Effect[]): void => {
-    if (this.stream.backlog === null) return;
+    // A replica's stream is its master's bytes, fed as they are applied; its own writes (a writable replica) stay local.
+    if (this.stream.backlog === null || this.replicaSide !== null) return;
     this.stream.feedEffects(batch);
     this.queueFlush();
   };
 
-  private queueFlush(): void {
+  queueFlush(): void {
     if (this.flushQueued) return;
     this.flushQueued = true;
     setImmediate(() => this.flush());
@@ -196,7 +448,8 @@ export class ReplicationHost {
   private cron(): void {
     const period = this.server.config.num('repl-ping-replica-period') * 1000;
     const now = Date.now();
-    if (this.master.replicas.size !== 0 && now - this.lastPing >= period && this.server.pause === null) {
+    // A replica's replicas get its master's PINGs.
+    if (this.replicaSide === null && this.master.replicas.size !== 0 && now - this.lastPing >= period && this.server.pause === null) {
       this.lastPing = now;
       this.stream.feedCommand(['PING']);
       this.flush();
@@ -214,15 +467,29 @@ export class ReplicationHost {
 
   /** Why WAIT is refused here, or null. */
   waitRefusal(): string | null {
-    return null;
+    if (this.replicaSide === null) return null;
+    return 'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.';
   }
 
   /** Why WAITAOF is refused here, or null. */
   waitAofRefusal(): string | null {
+    if (this.replicaSide === null) return null;
+    return 'ERR WAITAOF cannot be used with replica instances. Please also note that writes to replicas are just local and are not propagated.';
+  }
+
+  /** Redis's processCommand checks of a replica: stale data while the link is down, writes to a read-only replica. Null when the command may run. */
+  refusal(c: Client, writes: boolean, stale: boolean): string | null {
+    const side = this.replicaSide;
+    if (side === null || c === this.masterClient) return null;
+    if (!side.connected && !this.server.config.bool('replica-serve-stale-data') && !stale) {
+      return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+    }
+    if (writes && this.server.config.bool('replica-read-only')) return "READONLY You can't write against a read only replica.";
     return null;
   }
 
   close(): void {
+    this.replicaSide?.close();
     if (this.cronTimer !== null) clearInterval(this.cronTimer);
     this.cronTimer = null;
     this.unsubscribe?.();

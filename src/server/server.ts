@@ -252,6 +252,7 @@ export class Server implements PersistenceHost<Client> {
       format: this.config.str('log-format') as LogFormat,
       file: this.config.str('logfile'),
       destination: logOptions.destination,
+      role: () => (this.replication.isReplica ? 'S' : 'M'),
     });
     loadUsersAtStartup(this.acl, users, this.config.str('aclfile'), (m) => this.log.notice(m));
     this.applyConfig();
@@ -395,6 +396,8 @@ export class Server implements PersistenceHost<Client> {
     this.log.notice('Server initialized');
     // Clients can connect while the AOF loads: they are answered -LOADING, as Redis does.
     this.persistence.start();
+    // The replicaof directive: the link starts once the data is loaded (and its history known).
+    this.persistence.ready.then(() => this.replication.startFromConfig(), () => {});
     return port;
   }
 
@@ -446,7 +449,7 @@ export class Server implements PersistenceHost<Client> {
    */
   private expireCycle(until: number): void {
     // CLIENT PAUSE holds the dataset still: keys expire again when it ends.
-    if (!this.activeExpire || this.pause !== null || this.closing !== null || this.loading) return;
+    if (!this.activeExpire || this.replication.isReplica || this.pause !== null || this.closing !== null || this.loading) return;
     const start = performance.now();
     this.keyspace.activeExpireCycle(1);
     this.stats.expireCycleUsec += (performance.now() - start) * 1000;
@@ -531,6 +534,25 @@ export class Server implements PersistenceHost<Client> {
     this.startTurn();
     this.dispatcher.run(c, argv);
     if (this.toFlush.length === 0) this.endTurn();
+  }
+
+  /** The client a master's replication stream runs as: no connection, no replies, acting for no user. */
+  masterClient(): Client {
+    const c = new Client(this, this.nextClientId++, null, new DiscardReply(), 'master');
+    c.denyBlocking = true;
+    return c;
+  }
+
+  /**
+   * A master turned replica (or the reverse) ends every blocking command
+   * but WAIT's with Redis's UNBLOCKED error: what it waited for may never
+   * come from this side any more.
+   */
+  disconnectBlockedForRoleChange(): void {
+    for (const c of this.clients.values()) {
+      if (c.blocked === null || this.replicaWaits.has(c)) continue;
+      this.blocking.wake(c, () => c.reply.error('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)'), true);
+    }
   }
 
   /** A client with no connection whose replies go nowhere, which may not block (the AOF loader's). */
@@ -712,6 +734,10 @@ export class Server implements PersistenceHost<Client> {
       return `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
     }
     if (this.loading && !cmd.allowLoading) return 'LOADING Redis is loading the dataset in memory';
+    if (this.replication.isReplica) {
+      const refused = this.replication.refusal(c, this.writes(c, cmd, argv), cmd.flagSet.has('stale'));
+      if (refused !== null) return refused;
+    }
     // A MONITOR connection is a replica to Redis, and replicas may not touch the keyspace.
     if (c.monitor && (cmd.isWrite || cmd.isReadonly || cmd.flagSet.has('may_replicate'))) {
       return "ERR Replica can't interact with the keyspace";
@@ -805,7 +831,13 @@ export class Server implements PersistenceHost<Client> {
   refreshGoodReplicas(): void {
     const wanted = this.config.num('min-replicas-to-write');
     const maxLag = this.config.num('min-replicas-max-lag');
-    this.replicasShort = wanted > 0 && maxLag > 0 && this.replication.master.goodReplicas(maxLag) < wanted;
+    // As Redis, only a master refuses writes for want of replicas.
+    this.replicasShort = wanted > 0 && maxLag > 0 && !this.replication.isReplica && this.replication.master.goodReplicas(maxLag) < wanted;
+  }
+
+  /** The RDB loaded at start recorded a replication history (PersistenceHost). */
+  replicationRestored(aux: ReadonlyMap<string, string>): void {
+    this.replication.restore(aux);
   }
 
   /** A replica acknowledged an offset: WAIT and WAITAOF waits it reaches are served. */

@@ -424,6 +424,8 @@ export const SUMMARY_7_2: Record<string, string> = {
   sync: 'An internal command used in replication.',
   psync: 'An internal command used in replication.',
   role: 'Returns the replication role.',
+  replicaof: 'Configures a server as replica of another, or promotes it to a master.',
+  slaveof: 'Sets a Redis server as a replica of another, or promotes it to being a master.',
 };
 
 /** A set of simple strings, as COMMAND DOCS writes flags (see plainReply in command.test.ts). */

@@ -3,6 +3,7 @@ import { toInt64 } from '../../codecs/integer-text.js';
 import type { Replica } from '../../replication/replica.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
+import { clientInfoLine } from './client-list.js';
 
 /** Redis's NET_HOST_STR_LEN: an announced address must be shorter. */
 const HOST_STR_LEN = 256;
@@ -94,6 +95,21 @@ function sync(c: Client, argv: string[]): void {
   }
 }
 
+/** REPLICAOF host port | NO ONE (and SLAVEOF): follow a master, or become one. */
+function replicaof(c: Client, argv: string[]): void {
+  const repl = c.server.replication;
+  if (argv[1].toLowerCase() === 'no' && argv[2].toLowerCase() === 'one') {
+    if (repl.isReplica) repl.promote(clientInfoLine(c, Date.now()));
+    c.reply.ok();
+    return;
+  }
+  if (c.isReplica) throw new CommandError('ERR Command is not valid when client is a replica.');
+  const port = toInt64(argv[2]);
+  if (port === null || port < 0n || port > 65535n) throw new CommandError('ERR Invalid master port');
+  const answer = repl.replicaOf(argv[1], Number(port), clientInfoLine(c, Date.now()));
+  c.reply.simple(answer);
+}
+
 /** ROLE: master with its online replicas, or replica with its link. */
 function role(c: Client): void {
   c.server.replication.role(c.reply);
@@ -113,6 +129,17 @@ export const replicationCommands: CommandSpec[] = [
     name: 'psync', arity: -3, flags: ['no_async_loading', 'admin', 'no_multi', 'noscript'], acl: [],
     group: 'server', since: '2.8.0', summary: 'An internal command used in replication.',
     args: 'replicationid offset:integer', handler: sync,
+  },
+  {
+    name: 'replicaof', arity: 3, flags: ['no_async_loading', 'admin', 'noscript', 'stale'], acl: [],
+    group: 'server', since: '5.0.0', summary: 'Configures a server as replica of another, or promotes it to a master.',
+    complexity: 'O(1)', args: 'args(host-port{host port:integer} | no-one{NO ONE})', handler: replicaof,
+  },
+  {
+    name: 'slaveof', arity: 3, flags: ['no_async_loading', 'admin', 'noscript', 'stale'], acl: [],
+    group: 'server', since: '1.0.0', summary: 'Sets a Redis server as a replica of another, or promotes it to being a master.',
+    complexity: 'O(1)', args: 'args(host-port{host port:integer} | no-one{NO ONE})', docFlags: ['deprecated'],
+    deprecatedSince: '5.0.0', replacedBy: '`REPLICAOF`', handler: replicaof,
   },
   {
     name: 'role', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'sentinel'], acl: ['admin', 'dangerous'],

@@ -1,0 +1,288 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Log } from '../core/log.js';
+import { MasterLink, type MasterLinkState } from './master-link.js';
+import type { ReplicationStream } from './stream.js';
+
+/** What the replica side asks of the server. */
+export interface ReplicaSideHost {
+  readonly config: { num(name: string): number; bool(name: string): boolean; str(name: string): string };
+  readonly log: Log;
+  /**
+   * Replaces the dataset with the snapshot in `file` (renamed over the RDB
+   * file first: repl-diskless-load disabled). Returns the snapshot's AUX
+   * fields; throws when it cannot be loaded.
+   */
+  loadSnapshot(file: string): Map<string, string>;
+  /** Runs one command of the master's stream as the master's client. */
+  apply(argv: string[]): void;
+  /** The database the master's client has selected. */
+  masterDb: number;
+  /** Closes this server's own replicas: they must resync with the history this one now follows. */
+  disconnectReplicas(): void;
+  /** Hands what the stream gathered to the backlog and this server's replicas. */
+  flushStream(): void;
+  /** The replication offset this server's AOF has fsynced, or null when the AOF is off (REPLCONF ACK's FACK). */
+  fsyncedReplOffset(): number | null;
+  /** Bytes read from the master (INFO total_net_repl_input_bytes). */
+  countInput(bytes: number): void;
+}
+
+/** How long after a failed link the next attempt starts (Redis's replicationCron runs once a second). */
+const RETRY_MS = 1000;
+const ACK_MS = 1000;
+
+/**
+ * A replica's side of replication: the link to its master (MasterLink),
+ * the snapshot of a full synchronisation written to a temporary file and
+ * loaded, then the master's stream applied command by command and its exact
+ * bytes fed on to this server's own stream (its backlog and replicas: a
+ * chain shares one history). Offsets move by whole commands applied.
+ */
+export class ReplicaSide {
+  link: MasterLink | null = null;
+  /** ROLE's state of the link. */
+  state: MasterLinkState = 'connect';
+  /** Whether the history in `stream` is one the master may continue (PSYNC <replid> <offset+1>). */
+  private cached: boolean;
+  /** Bytes of the stream read so far (slave_read_repl_offset). */
+  readOffset = 0;
+  /** When the link went down (ms), for master_link_down_since_seconds; 0 while it is up. */
+  downSince = Date.now();
+  /** The snapshot being received: its temporary file, its size when known, bytes so far. */
+  transfer: { file: string; fd: number; size: number | null; read: number; lastIo: number } | null = null;
+  private retry: NodeJS.Timeout | null = null;
+  private acker: NodeJS.Timeout | null = null;
+  private closed = false;
+  /** Set while a command of the stream runs: REPLCONF GETACK answers with the offset before it. */
+  private applying = false;
+
+  constructor(
+    private readonly host: ReplicaSideHost,
+    private readonly stream: ReplicationStream,
+    readonly masterHost: string,
+    readonly masterPort: number,
+    /** The history this server already follows (it was a master, or synchronised before) may be continued. */
+    continuable: boolean,
+  ) {
+    this.cached = continuable;
+  }
+
+  /** Whether the stream is flowing from the master. */
+  get connected(): boolean {
+    return this.state === 'connected';
+  }
+
+  /** Seconds since the last byte from the master (master_last_io_seconds_ago), -1 without a link. */
+  get lastIoSeconds(): number {
+    return this.link === null || !this.connected ? -1 : Math.floor((Date.now() - this.link.lastIoMs) / 1000);
+  }
+
+  start(): void {
+    if (this.closed) return;
+    const config = this.host.config;
+    const pass = config.str('masterauth');
+    const user = config.str('masteruser');
+    const announcePort = config.num('replica-announce-port');
+    const tlsPort = config.num('tls-port');
+    const port = config.num('port');
+    const link = new MasterLink(
+      {
+        host: this.masterHost,
+        port: this.masterPort,
+        auth: pass === '' ? null : { pass, ...(user === '' ? {} : { user }) },
+        listeningPort: announcePort !== 0 ? announcePort : port !== 0 ? port : tlsPort,
+        announceIp: config.str('replica-announce-ip') || null,
+        cached: this.cached ? { replid: this.stream.replid, offset: this.stream.offset } : null,
+        timeoutMs: config.num('repl-timeout') * 1000,
+      },
+      {
+        state: (s) => (this.state = s),
+        log: (level, line) => this.host.log[level](line),
+        fullSync: (replid, offset) => this.fullSync(replid, offset),
+        partialSync: (id) => this.partialSync(id),
+        payloadStart: (size) => this.payloadStart(size),
+        payloadChunk: (chunk) => this.payloadChunk(chunk),
+        payloadEnd: () => this.payloadEnd(),
+        command: (argv, bytes, raw) => this.command(argv, bytes, raw),
+        failed: () => this.failed(),
+      },
+    );
+    this.link = link;
+    link.start();
+  }
+
+  private pendingFull: { replid: string; offset: number } | null = null;
+
+  private fullSync(replid: string, offset: number): void {
+    this.pendingFull = { replid, offset };
+  }
+
+  private partialSync(newReplid: string | null): void {
+    const stream = this.stream;
+    if (newReplid !== null && newReplid !== stream.replid) {
+      stream.replid2 = stream.replid;
+      stream.secondOffset = stream.offset + 1;
+      stream.replid = newReplid;
+      this.host.log.notice(`Master replication ID changed to ${newReplid}`);
+      this.host.disconnectReplicas();
+    }
+    this.online();
+  }
+
+  private payloadStart(size: number | null): void {
+    const dir = this.host.config.str('dir');
+    const file = path.join(dir, `temp-${Math.floor(Date.now() / 1000)}.${process.pid}.rdb`);
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'w', 0o644);
+    } catch (e) {
+      this.host.log.warning(`Opening the temp file needed for MASTER <-> REPLICA synchronization: ${(e as Error).message}`);
+      this.link?.close();
+      this.failed();
+      return;
+    }
+    this.transfer = { file, fd, size, read: 0, lastIo: Date.now() };
+  }
+
+  private payloadChunk(chunk: Buffer): void {
+    const t = this.transfer;
+    if (t === null) return;
+    this.host.countInput(chunk.length);
+    let at = 0;
+    try {
+      while (at < chunk.length) at += fs.writeSync(t.fd, chunk, at);
+    } catch (e) {
+      this.host.log.warning(`Write error saving the DB, the replica will retry: ${(e as Error).message}`);
+      this.dropTransfer();
+      this.link?.close();
+      this.failed();
+      return;
+    }
+    t.read += chunk.length;
+    t.lastIo = Date.now();
+  }
+
+  private payloadEnd(): void {
+    const t = this.transfer;
+    const full = this.pendingFull;
+    if (t === null) return;
+    this.transfer = null;
+    const log = this.host.log;
+    try {
+      fs.fsyncSync(t.fd);
+    } catch {
+      // The load reads the page cache either way; only a crash right now could lose the file.
+    }
+    fs.closeSync(t.fd);
+    // A replica's history changes with a full sync: its own replicas must start again too.
+    this.host.disconnectReplicas();
+    log.notice('MASTER <-> REPLICA sync: Flushing old data');
+    log.notice('MASTER <-> REPLICA sync: Loading DB in memory');
+    let aux: Map<string, string>;
+    try {
+      aux = this.host.loadSnapshot(t.file);
+    } catch (e) {
+      log.warning(`Failed trying to load the MASTER synchronization DB from disk, check server logs. ${(e as Error).message}`);
+      removeQuietly(t.file);
+      this.link?.close();
+      this.failed();
+      return;
+    }
+    const replid = full?.replid ?? aux.get('repl-id') ?? this.stream.replid;
+    const offset = full?.offset ?? Number(aux.get('repl-offset') ?? 0);
+    this.stream.adopt(replid, offset);
+    this.stream.ensureBacklog(this.host.config.num('repl-backlog-size'));
+    this.host.masterDb = Number(aux.get('repl-stream-db') ?? 0);
+    this.cached = true;
+    this.readOffset = offset;
+    this.pendingFull = null;
+    log.notice('MASTER <-> REPLICA sync: Finished with success');
+    this.online();
+  }
+
+  private online(): void {
+    this.downSince = 0;
+    this.readOffset = this.stream.offset;
+    if (this.acker === null) {
+      this.acker = setInterval(() => this.sendAck(), ACK_MS);
+      this.acker.unref();
+    }
+    this.sendAck();
+  }
+
+  private command(argv: Buffer[], bytes: number, raw: Buffer): void {
+    this.readOffset += bytes;
+    this.host.countInput(bytes);
+    const args = argv.map((b) => b.toString('latin1'));
+    this.applying = true;
+    try {
+      this.host.apply(args);
+    } finally {
+      this.applying = false;
+    }
+    this.stream.feedRaw(raw);
+    this.host.flushStream();
+  }
+
+  /** REPLCONF GETACK from the master (or the once-a-second ACK): this replica's offset, and its AOF's. */
+  sendAck(): void {
+    const link = this.link;
+    if (link === null || !this.connected) return;
+    // Inside GETACK the offset is the one before it, as Redis updates its offset after the command.
+    const offset = this.stream.offset;
+    const fack = this.host.fsyncedReplOffset();
+    link.sendAck(offset, fack === null ? undefined : fack);
+  }
+
+  /** Whether a command of the master's stream is being applied. */
+  get inStream(): boolean {
+    return this.applying;
+  }
+
+  private failed(): void {
+    this.dropTransfer();
+    this.link = null;
+    this.state = 'connect';
+    if (this.downSince === 0) this.downSince = Date.now();
+    if (this.acker !== null) clearInterval(this.acker);
+    this.acker = null;
+    if (this.closed || this.retry !== null) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.start();
+    }, RETRY_MS);
+    this.retry.unref();
+  }
+
+  private dropTransfer(): void {
+    const t = this.transfer;
+    if (t === null) return;
+    this.transfer = null;
+    try {
+      fs.closeSync(t.fd);
+    } catch {
+      // Already closed.
+    }
+    removeQuietly(t.file);
+  }
+
+  /** REPLICAOF NO ONE or another master: the link ends, nothing retries. */
+  close(): void {
+    this.closed = true;
+    if (this.retry !== null) clearTimeout(this.retry);
+    if (this.acker !== null) clearInterval(this.acker);
+    this.retry = this.acker = null;
+    this.link?.close();
+    this.link = null;
+    this.dropTransfer();
+  }
+}
+
+function removeQuietly(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch {
+    // Gone already.
+  }
+}
