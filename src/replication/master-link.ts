@@ -364,12 +364,12 @@ export class MasterLink {
     if (after !== before) this.events.state(after);
   }
 
-  private fail(line: string): void {
+  private fail(line: string, logged = false): void {
     if (this.dead) return;
     this.phase = 'dead';
     this.teardown();
     try {
-      this.events.log('warning', line);
+      if (!logged) this.events.log('warning', line);
       this.events.state('connect');
     } finally {
       this.events.failed(line);
@@ -384,6 +384,12 @@ export class MasterLink {
     this.held = null;
     this.ready = [];
     this.line = null;
+  }
+
+  /** CONFIG SET repl-timeout: the link's silence limit from now on. */
+  setTimeoutMs(ms: number): void {
+    this.opts.timeoutMs = ms;
+    if (this.timer !== null && !this.dead) this.armTimer();
   }
 
   private armTimer(wait = Math.max(1, this.lastIoMs + this.opts.timeoutMs - Date.now())): void {
@@ -631,7 +637,10 @@ export class MasterLink {
       return;
     }
     if (this.opts.failover === true && !line.startsWith('-NOMASTERLINK') && !line.startsWith('-LOADING')) {
-      this.fail(`Failover target rejected psync request: ${line}`);
+      // Redis's lines for the reply; the owner logs the failover's end.
+      if (line.startsWith('-ERR')) this.events.log('notice', `Master does not support PSYNC or is in error state (reply: ${line})`);
+      else this.events.log('warning', `Unexpected reply to PSYNC from master: ${line}`);
+      this.fail(`PSYNC FAILOVER refused: ${line}`, true);
       return;
     }
     if (line.startsWith('-NOMASTERLINK') || line.startsWith('-LOADING')) {

@@ -56,6 +56,12 @@ export class ReplicaSide {
   private closed = false;
   /** Set while a command of the stream runs: REPLCONF GETACK answers with the offset before it. */
   private applying = false;
+  /**
+   * Set on the first link of a FAILOVER (this server was the master): its
+   * PSYNC carries FAILOVER, and `failoverDone` hears whether the target
+   * accepted (it then took over as master) or not.
+   */
+  failover: { done: (accepted: boolean) => void } | null = null;
 
   constructor(
     private readonly host: ReplicaSideHost,
@@ -95,6 +101,7 @@ export class ReplicaSide {
         announceIp: config.str('replica-announce-ip') || null,
         cached: this.cached ? { replid: this.stream.replid, offset: this.stream.offset } : null,
         timeoutMs: config.num('repl-timeout') * 1000,
+        failover: this.failover !== null,
       },
       {
         state: (s) => (this.state = s),
@@ -116,15 +123,23 @@ export class ReplicaSide {
 
   private fullSync(replid: string, offset: number): void {
     this.pendingFull = { replid, offset };
+    this.failoverEnded(true);
+  }
+
+  private failoverEnded(accepted: boolean): void {
+    const f = this.failover;
+    if (f === null) return;
+    this.failover = null;
+    f.done(accepted);
   }
 
   private partialSync(newReplid: string | null): void {
+    this.failoverEnded(true);
     const stream = this.stream;
     if (newReplid !== null && newReplid !== stream.replid) {
       stream.replid2 = stream.replid;
       stream.secondOffset = stream.offset + 1;
       stream.replid = newReplid;
-      this.host.log.notice(`Master replication ID changed to ${newReplid}`);
       this.host.disconnectReplicas();
     }
     this.online();
@@ -225,6 +240,11 @@ export class ReplicaSide {
     this.host.flushStream();
   }
 
+  /** A setting the link reads changed (repl-timeout). */
+  configChanged(): void {
+    this.link?.setTimeoutMs(this.host.config.num('repl-timeout') * 1000);
+  }
+
   /** REPLCONF GETACK from the master (or the once-a-second ACK): this replica's offset, and its AOF's. */
   sendAck(): void {
     const link = this.link;
@@ -241,6 +261,7 @@ export class ReplicaSide {
   }
 
   private failed(): void {
+    this.failoverEnded(false);
     this.dropTransfer();
     this.link = null;
     this.state = 'connect';

@@ -213,7 +213,7 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
    */
   mayLeaveUnread(): boolean {
     const server = this.server;
-    return this.multi === null && server.pause === null && server.monitors.size === 0;
+    return this.multi === null && !server.pausing && server.monitors.size === 0;
   }
 
   protocolError(message: string): void {

@@ -193,7 +193,7 @@ export class Dispatcher {
       return;
     }
     // As in Redis, a paused write waits even when it would only be queued by MULTI.
-    if (server.pause !== null && server.pauseHolds(c, cmd, argv)) {
+    if (server.pausing && server.pauseHolds(c, cmd, argv)) {
       server.paused.set(c, argv);
       return;
     }
@@ -341,7 +341,7 @@ export class Dispatcher {
 }
 
 /** Redis formats the names and arguments with %s, so each shows up to its first NUL. */
-function unknownCommandError(argv: string[]): string {
+export function unknownCommandError(argv: string[]): string {
   let args = '';
   for (let i = 1; i < argv.length && args.length < UNKNOWN_ARGS_QUOTE; i++) {
     args += `'${cString(argv[i]).slice(0, UNKNOWN_ARGS_QUOTE - args.length)}' `;

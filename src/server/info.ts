@@ -111,6 +111,7 @@ function serverSection(server: Server, c: Client): string[] {
     `executable:${executable()}`,
     `config_file:${server.configFile ?? ''}`,
     'io_threads_active:0',
+    ...(server.shutdownPending === null ? [] : [`shutdown_in_milliseconds:${Math.max(0, server.shutdownPending.deadline - Date.now())}`]),
     `listener0:name=tcp${binds.map((b) => `,bind=${b}`).join('')},port=${port}`,
     // Redis numbers listeners by connection type: tcp 0, unix 1, tls 2.
     ...(tlsPort === 0 ? [] : [`listener2:name=tls${binds.map((b) => `,bind=${b}`).join('')},port=${tlsPort}`]),

@@ -105,6 +105,7 @@ export function mergeOutputLimits(text: string, current: string): string {
 export class OutputLimits {
   normal: OutputLimit = { hard: 0, soft: 0, softSeconds: 0 };
   pubsub: OutputLimit = { hard: 0, soft: 0, softSeconds: 0 };
+  replica: OutputLimit = { hard: 0, soft: 0, softSeconds: 0 };
 
   constructor(private readonly server: Server) {}
 
@@ -117,11 +118,24 @@ export class OutputLimits {
     });
     this.normal = toLimit(limits.normal);
     this.pubsub = toLimit(limits.pubsub);
+    this.replica = toLimit(limits.slave);
   }
 
-  /** The limit of a client's class: subscribers are pubsub clients, whatever their protocol. */
+  /** The limit of a client's class: replicas, then subscribers (whatever their protocol), then the rest. */
   limitOf(c: Client): OutputLimit {
+    if (c.replica !== null && c.isReplica) return this.replica;
     return c.pubsub !== null ? this.pubsub : this.normal;
+  }
+
+  /**
+   * What counts against a client's limit: its pending output; for a replica
+   * still being synchronised, the stream held for it (the snapshot itself,
+   * as in Redis, does not count).
+   */
+  private used(c: Client): number {
+    const r = c.replica;
+    if (r !== null && r.held !== null && c.isReplica) return r.heldBytes;
+    return c.conn!.pendingOutput;
   }
 
   /** Checks one client after output was added or written; true when it was disconnected. */
@@ -129,7 +143,7 @@ export class OutputLimits {
     const limit = this.limitOf(c);
     const conn = c.conn;
     if ((limit.hard === 0 && limit.soft === 0) || c.closed || conn === null) return false;
-    const used = conn.pendingOutput;
+    const used = this.used(c);
     if (used === 0) {
       conn.obufSoftLimitSince = 0;
       return false;

@@ -7,11 +7,13 @@ import { Replica, type ReplicaPeer } from '../replication/replica.js';
 import { ReplicationStream } from '../replication/stream.js';
 import type { Reply } from '../protocol/reply.js';
 import type { Client } from './client.js';
+import { unknownCommandError } from './dispatcher.js';
+import { quoteRepr } from './monitor.js';
 import type { Server } from './server.js';
 
 /** A client's connection as the master side writes to it: in order with its replies. */
 class ClientPeer implements ReplicaPeer {
-  constructor(private readonly c: Client) {}
+  constructor(readonly c: Client) {}
 
   get id(): number {
     return this.c.id;
@@ -57,8 +59,8 @@ export class ReplicationHost {
   private flushQueued = false;
   private acksWanted = false;
   private cronTimer: NodeJS.Timeout | null = null;
-  /** When the last PING went into the stream (ms). */
-  private lastPing = 0;
+  /** The cron second (since start) of the last PING into the stream. */
+  private lastPing = -1;
 
   /** The link to this server's master while it is a replica; null on a master. */
   replicaSide: ReplicaSide | null = null;
@@ -100,8 +102,121 @@ export class ReplicationHost {
     return new Replica(new ClientPeer(c));
   }
 
+  /** FAILOVER's progress (INFO master_failover_state), null when none runs. */
+  failover: { state: 'waiting-for-sync' | 'failover-in-progress'; host: string | null; port: number; endTime: number; force: boolean; timer: NodeJS.Timeout } | null = null;
+
+  /** FAILOVER [TO host port [FORCE]] [TIMEOUT ms]: writes pause until a replica caught up, which then takes over. */
+  startFailover(host: string | null, port: number, timeoutMs: number, force: boolean): void {
+    const log = this.server.log;
+    if (host !== null) {
+      const target = this.findReplica(host, port);
+      if (target === undefined) throw new Error('FAILOVER target HOST and PORT is not a replica.');
+      if (target.state !== 'online') throw new Error('FAILOVER target replica is not online.');
+      log.notice(`FAILOVER requested to ${host}:${port}.`);
+    } else {
+      log.notice('FAILOVER requested to any replica.');
+    }
+    const timer = setInterval(() => this.failoverCheck(), 100);
+    timer.unref();
+    this.failover = { state: 'waiting-for-sync', host, port, endTime: timeoutMs > 0 ? Date.now() + timeoutMs : 0, force, timer };
+    this.server.holdWrites('failover');
+    this.requestAcks();
+  }
+
+  private findReplica(host: string, port: number): Replica | undefined {
+    for (const r of this.master.replicas) if (r.ip.toLowerCase() === host.toLowerCase() && r.listeningPort === port) return r;
+    return undefined;
+  }
+
+  /** Redis's updateFailoverStatus: time out, or hand over to a replica that acknowledged everything. */
+  private failoverCheck(): void {
+    const f = this.failover;
+    if (f === null || f.state !== 'waiting-for-sync') return;
+    const log = this.server.log;
+    this.flush();
+    if (f.endTime !== 0 && f.endTime <= Date.now()) {
+      if (f.force && f.host !== null) {
+        log.notice(`FAILOVER to ${f.host}:${f.port} time out exceeded, failing over.`);
+        this.handOver(f);
+      } else {
+        this.abortFailover('Replica never caught up before timeout');
+      }
+      return;
+    }
+    const offset = this.stream.offset;
+    let target: Replica | undefined;
+    if (f.host !== null) {
+      target = this.findReplica(f.host, f.port);
+    } else {
+      target = [...this.master.replicas].find((r) => r.ackOffset === offset);
+      if (target !== undefined) {
+        f.host = target.ip;
+        f.port = target.listeningPort;
+      }
+    }
+    if (target !== undefined && target.ackOffset === offset) {
+      log.notice(`Failover target ${f.host}:${f.port} is synced, failing over.`);
+      this.handOver(f);
+    }
+  }
+
+  private handOver(f: NonNullable<ReplicationHost['failover']>): void {
+    f.state = 'failover-in-progress';
+    clearInterval(f.timer);
+    this.replicaOf(f.host!, f.port, '', true);
+  }
+
+  /** FAILOVER ABORT, a timeout, or a target that refused: this server stays (or becomes again) the master. */
+  abortFailover(reason: string): void {
+    const f = this.failover;
+    if (f === null) return;
+    const log = this.server.log;
+    if (f.host !== null) log.notice(`FAILOVER to ${f.host}:${f.port} aborted: ${reason}`);
+    else log.notice(`FAILOVER to any replica aborted: ${reason}`);
+    if (f.state === 'failover-in-progress') this.promote(null);
+    this.clearFailover();
+  }
+
+  private clearFailover(): void {
+    const f = this.failover;
+    if (f === null) return;
+    clearInterval(f.timer);
+    this.failover = null;
+    this.server.releaseWrites('failover');
+  }
+
+  /** A setting replication reads changed: the backlog's size, the link's timeout. */
+  configChanged(): void {
+    this.stream.backlog?.resize(this.server.config.num('repl-backlog-size'));
+    this.replicaSide?.configChanged();
+  }
+
+  /** Whether every replica acknowledged the whole stream (Redis's isReadyToShutdown). */
+  replicasCaughtUp(): boolean {
+    this.flush();
+    for (const r of this.master.replicas) if (r.ackOffset !== this.stream.offset) return false;
+    return true;
+  }
+
+  /** The lines Redis logs for its replicas as it shuts down (finishShutdown). */
+  shutdownLines(): string[] {
+    const lines: string[] = [];
+    let lagging = 0;
+    const now = Date.now();
+    for (const r of this.master.replicas) {
+      if (r.ackOffset === this.stream.offset) continue;
+      lagging++;
+      const lag = r.state === 'online' ? Math.floor((now - r.ackTime) / 1000) : 0;
+      lines.push(`Lagging replica ${MasterSide.nameOf(r)} reported offset ${this.stream.offset - r.ackOffset} behind master, lag=${lag}, state=${r.state}.`);
+    }
+    const n = this.master.replicas.size;
+    if (n > 0) lines.push(`${n - lagging} of ${n} replicas are in sync when shutting down.`);
+    return lines;
+  }
+
   /** Why SYNC and PSYNC are refused now, or null. */
   syncRefusal(): string | null {
+    if (this.failover !== null) return "NOMASTERLINK Can't SYNC while failing over";
     const side = this.replicaSide;
     if (side !== null && !side.connected) return "NOMASTERLINK Can't SYNC while not connected with my master";
     return null;
@@ -118,7 +233,7 @@ export class ReplicationHost {
    * can resync partially from a replica promoted in its place; its own
    * replicas are disconnected, to resync with the new history.
    */
-  replicaOf(host: string, port: number, who: string): string {
+  replicaOf(host: string, port: number, who: string, failingOver = false): string {
     const current = this.replicaSide;
     if (current !== null && current.masterHost === host && current.masterPort === port) {
       this.server.log.notice('REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.');
@@ -131,10 +246,19 @@ export class ReplicationHost {
     this.server.disconnectBlockedForRoleChange();
     this.setReplicaMode(true);
     const continuable = wasMaster ? true : this.stream.backlog !== null || this.stream.offset > 0;
-    this.replicaSide = new ReplicaSide(this.replicaHost(), this.stream, host, port, continuable);
+    const side = new ReplicaSide(this.replicaHost(), this.stream, host, port, continuable);
+    this.replicaSide = side;
     this.server.config.setMany([['replicaof', `${host} ${port}`]], { startup: true });
-    this.replicaSide.start();
-    this.server.log.notice(`REPLICAOF ${host}:${port} enabled (user request from '${who}')`);
+    if (failingOver) {
+      side.failover = {
+        done: (accepted) => {
+          if (accepted) this.clearFailover();
+          else this.abortFailover('Failover target rejected psync request');
+        },
+      };
+    }
+    side.start();
+    if (!failingOver) this.server.log.notice(`REPLICAOF ${host}:${port} enabled (user request from '${who}')`);
     this.startFeeding();
     return 'OK';
   }
@@ -179,8 +303,8 @@ export class ReplicationHost {
     this.startFeeding();
   }
 
-  /** REPLICAOF NO ONE: this server is a master again, with a new history that continues the old one. */
-  promote(who: string): void {
+  /** REPLICAOF NO ONE (or a FAILOVER's target, or an aborted FAILOVER): a master again, with a new history that continues the old one. */
+  promote(who: string | null): void {
     const side = this.replicaSide;
     if (side === null) return;
     side.close();
@@ -191,7 +315,7 @@ export class ReplicationHost {
     this.server.log.notice(`Setting secondary replication ID to ${this.stream.replid2}, valid up to offset: ${this.stream.secondOffset}. New replication ID is ${this.stream.replid}`);
     this.disconnectReplicas();
     this.server.config.setMany([['replicaof', 'no one']], { startup: true });
-    this.server.log.notice(`MASTER MODE enabled (user request from '${who}')`);
+    if (who !== null) this.server.log.notice(`MASTER MODE enabled (${who})`);
   }
 
   private setReplicaMode(on: boolean): void {
@@ -286,28 +410,59 @@ export class ReplicationHost {
     const server = this.server;
     const cmd = server.dispatcher.lookup(argv);
     if (cmd === undefined || cmd.handler === null) {
-      server.log.warning(`Unknown command '${argv[0].slice(0, 128)}' from the master's replication stream: skipped`);
+      this.errorToMaster(unknownCommandError(argv), '<unknown>');
       return;
     }
     server.startTurn();
     const ks = server.keyspace;
+    const errors = c.reply.errors;
     ks.loadingNoExpiry = true;
     try {
       server.dispatcher.callAsMaster(c, cmd, argv);
     } finally {
       ks.loadingNoExpiry = false;
     }
+    if (c.reply.errors !== errors) this.errorToMaster(c.reply.lastError, cmd.fullName);
   }
 
-  /** REPLCONF ACK from a replica: WAIT and WAITAOF may be served. */
+  /**
+   * A command of the master's stream failed here: the data may have
+   * diverged, which Redis logs as critical, with the latest backlog (what
+   * came before the failing command).
+   */
+  private errorToMaster(error: string, command: string): void {
+    const log = this.server.log;
+    log.warning(`== CRITICAL == This replica is sending an error to its master: '${error.slice(0, 4096)}' after processing the command '${command}'`);
+    const backlog = this.stream.backlog;
+    if (backlog !== null && backlog.histlen > 0) {
+      const n = Math.min(256, backlog.histlen);
+      log.notice(`Latest backlog is: '${quoteRepr(backlog.from(backlog.lastOffset - n + 1).toString('latin1'))}'`);
+    }
+  }
+
+  /** REPLCONF ACK from a replica: WAIT and WAITAOF may be served, a FAILOVER may hand over. */
   acked(r: Replica, offset: number, fack: number | null): void {
     this.master.ack(r, offset, fack);
     this.server.replicaAcked();
+    if (this.failover !== null) this.failoverCheck();
   }
 
   /** REPLCONF GETACK from this server's master: the replica side answers with its offset. */
   ackToMaster(): void {
     this.replicaSide?.sendAck();
+  }
+
+  /**
+   * INFO memory's replication figures: the backlog's ring, and what waits
+   * for each replica (its socket's queue and the stream held during its
+   * sync). Redis shares one buffer between them; here they are separate,
+   * so the total is their sum.
+   */
+  memoryLines(): string[] {
+    const backlog = this.stream.backlog?.size ?? 0;
+    let replicas = 0;
+    for (const r of this.master.replicas) replicas += r.peer.queued + r.heldBytes;
+    return [`mem_replication_backlog:${backlog}`, `mem_total_replication_buffers:${backlog + replicas}`, `mem_clients_slaves:${replicas}`];
   }
 
   /** ROLE's reply. */
@@ -385,7 +540,7 @@ export class ReplicationHost {
     }
     const backlog = stream.backlog;
     lines.push(
-      'master_failover_state:no-failover',
+      `master_failover_state:${this.failover?.state ?? 'no-failover'}`,
       `master_replid:${stream.replid}`,
       `master_replid2:${stream.replid2}`,
       `master_repl_offset:${this.offset}`,
@@ -438,6 +593,9 @@ export class ReplicationHost {
       this.stream.feedCommand(['REPLCONF', 'GETACK', '*']);
     }
     this.master.flush();
+    // The replicas' class of client-output-buffer-limit: one that cannot keep up is disconnected (and resyncs).
+    const limits = this.server.outputLimits;
+    for (const r of this.master.replicas) limits.check((r.peer as ClientPeer).c);
   }
 
   /** The replica's connection closed. */
@@ -446,16 +604,23 @@ export class ReplicationHost {
   }
 
   private cron(): void {
-    const period = this.server.config.num('repl-ping-replica-period') * 1000;
-    const now = Date.now();
-    // A replica's replicas get its master's PINGs.
-    if (this.replicaSide === null && this.master.replicas.size !== 0 && now - this.lastPing >= period && this.server.pause === null) {
-      this.lastPing = now;
+    const period = this.server.config.num('repl-ping-replica-period');
+    // As Redis's replicationCron, on the seconds since start that are a multiple of the period. A replica's replicas get its master's PINGs.
+    const loop = Math.floor((Date.now() - this.server.startedAt) / 1000);
+    if (this.replicaSide === null && this.master.replicas.size !== 0 && loop % period === 0 && loop !== this.lastPing && !this.server.pausing && this.failover === null) {
+      this.lastPing = loop;
       this.stream.feedCommand(['PING']);
       this.flush();
     }
     this.master.cron();
     this.server.refreshGoodReplicas();
+  }
+
+  /** DEBUG REPLICATE: a command straight into the stream (no SELECT), as Redis's test aid does. */
+  debugReplicate(argv: string[]): void {
+    if (this.stream.backlog === null || this.replicaSide !== null) return;
+    this.stream.feedCommand(argv);
+    this.queueFlush();
   }
 
   /** Asks every replica for its offset at the end of this turn (WAIT and WAITAOF): REPLCONF GETACK * goes into the stream once. */

@@ -48,7 +48,7 @@ import { readChunks, readWithEvents, releaseReader } from './socket-reader.js';
 import { TlsListener } from './tls/tls-listener.js';
 import { TlsConfigError, tlsSettings, type ClientAuth, type TlsSettings } from './tls/tls-settings.js';
 import { ServerStats } from './stats.js';
-import { shutdownFromSignal, type ShutdownSignal } from './shutdown.js';
+import { shutdownFromSignal, shutdownWaitCron, type ShutdownFlags, type ShutdownSignal } from './shutdown.js';
 
 /** Redis's maxmemory check before each command (performEvictions): whether used memory is over the limit. */
 export interface MemoryLimit {
@@ -130,6 +130,14 @@ export class Server implements PersistenceHost<Client> {
   /** A SIGTERM or SIGINT not acted on yet (Redis's shutdown_asap): the next cron shuts down. */
   shutdownAsap: ShutdownSignal | null = null;
   pause: PauseState | null = null;
+  /**
+   * What holds writes besides CLIENT PAUSE (as CLIENT PAUSE WRITE would): a
+   * FAILOVER until the target took over, a SHUTDOWN while it waits for the
+   * replicas to catch up.
+   */
+  readonly writesHeldBy = new Set<'failover' | 'shutdown'>();
+  /** A SHUTDOWN waiting (up to shutdown-timeout) for the replicas: how it will stop, until when, who waits for its answer. */
+  shutdownPending: { flags: ShutdownFlags; deadline: number; waiters: Client[] } | null = null;
   /** Null while no memory limit is set: commands are then never refused for memory. */
   memoryLimit: MemoryLimit | null = null;
   /** maxmemory, eviction and used memory (server/memory/). */
@@ -276,6 +284,7 @@ export class Server implements PersistenceHost<Client> {
     this.latency.threshold = this.config.num('latency-monitor-threshold');
     this.latencyTracking = this.config.bool('latency-tracking');
     this.refreshGoodReplicas();
+    this.replication?.configChanged();
     this.slowlog.maxLen = this.config.num('slowlog-max-len');
     this.broker.notifier.configure(this.config.str('notify-keyspace-events'));
     this.keyspace.notifyNew = this.broker.notifier.wantsNew;
@@ -427,7 +436,8 @@ export class Server implements PersistenceHost<Client> {
     this.watchedKeys.tick();
     this.refreshGoodReplicas();
     // Where a signal's shutdown happens, as Redis does it from its cron rather than in the handler.
-    if (this.shutdownAsap !== null) shutdownFromSignal(this);
+    if (this.shutdownAsap !== null && this.shutdownPending === null) shutdownFromSignal(this);
+    if (this.shutdownPending !== null) shutdownWaitCron(this);
     const timeout = this.config.num('timeout');
     if (timeout > 0) {
       const limit = Date.now() - timeout * 1000;
@@ -449,7 +459,7 @@ export class Server implements PersistenceHost<Client> {
    */
   private expireCycle(until: number): void {
     // CLIENT PAUSE holds the dataset still: keys expire again when it ends.
-    if (!this.activeExpire || this.replication.isReplica || this.pause !== null || this.closing !== null || this.loading) return;
+    if (!this.activeExpire || this.replication.isReplica || this.pausing || this.closing !== null || this.loading) return;
     const start = performance.now();
     this.keyspace.activeExpireCycle(1);
     this.stats.expireCycleUsec += (performance.now() - start) * 1000;
@@ -765,11 +775,31 @@ export class Server implements PersistenceHost<Client> {
     return this.paused.size !== 0 && this.paused.has(c);
   }
 
-  /** True when a command must be held back by CLIENT PAUSE. */
+  /** Whether anything holds commands back now: CLIENT PAUSE, a FAILOVER, a SHUTDOWN waiting for replicas. */
+  get pausing(): boolean {
+    return this.pause !== null || this.writesHeldBy.size !== 0;
+  }
+
+  /** A FAILOVER or a waiting SHUTDOWN holds writes from now on; keys stop expiring meanwhile. */
+  holdWrites(by: 'failover' | 'shutdown'): void {
+    this.writesHeldBy.add(by);
+    this.keyspace.readOnlyExpiry = true;
+  }
+
+  /** What held writes is over: they run, unless something else still holds them. */
+  releaseWrites(by: 'failover' | 'shutdown'): void {
+    if (!this.writesHeldBy.delete(by)) return;
+    if (this.pause === null && this.writesHeldBy.size === 0) {
+      this.keyspace.readOnlyExpiry = this.loading;
+      setImmediate(() => this.resumeHeld());
+    }
+  }
+
+  /** True when a command must be held back by CLIENT PAUSE or a FAILOVER. */
   pauseHolds(c: Client, cmd: Command, argv: readonly string[]): boolean {
     const p = this.pause;
-    if (p === null) return false;
-    if (p.mode === 'all') return true;
+    if (p === null && this.writesHeldBy.size === 0) return false;
+    if (p !== null && p.mode === 'all') return true;
     if (this.mayReplicate(cmd, argv)) return true;
     return cmd.fullName === 'exec' && (c.multi ?? []).some((q) => this.mayReplicate(q.cmd, q.argv));
   }
@@ -792,6 +822,7 @@ export class Server implements PersistenceHost<Client> {
     if (this.pause === null) return;
     clearTimeout(this.pause.timer);
     this.pause = null;
+    if (this.writesHeldBy.size !== 0) return;
     this.keyspace.readOnlyExpiry = this.loading;
     setImmediate(() => this.resumeHeld());
   }

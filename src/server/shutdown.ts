@@ -7,6 +7,8 @@ export interface ShutdownFlags {
   save: boolean;
   nosave: boolean;
   force: boolean;
+  /** Do not wait for lagging replicas. */
+  now?: boolean;
 }
 
 export type ShutdownSignal = StopSignal;
@@ -40,23 +42,47 @@ export function shutdownFromSignal(server: Server): void {
   server.shutdownAsap = null;
   const loading = server.loading;
   const flags = loading ? { save: false, nosave: true, force: false } : signalFlags(server.config.str(signal === 'SIGINT' ? 'shutdown-on-sigint' : 'shutdown-on-sigterm'));
-  if (shutdownServer(server, flags) !== null && loading) {
+  const result = shutdownServer(server, flags);
+  if (result !== null && result !== 'waiting' && loading) {
     server.log.warning(`${signal} received but errors trying to shut down the server, check the logs for more information`);
   }
 }
 
-/** shutdown-on-sigint / shutdown-on-sigterm's words (NOW changes nothing: there are no replicas to wait for). */
+/** shutdown-on-sigint / shutdown-on-sigterm's words. */
 function signalFlags(words: string): ShutdownFlags {
   const w = new Set(words.toLowerCase().split(/\s+/));
-  return { save: w.has('save'), nosave: w.has('nosave'), force: w.has('force') };
+  return { save: w.has('save'), nosave: w.has('nosave'), force: w.has('force'), now: w.has('now') };
 }
 
-/** SHUTDOWN ABORT: a shutdown a signal asked for and the cron has not begun is called off; false when there is none. */
+/** SHUTDOWN ABORT: a shutdown waiting for replicas, or one a signal asked for that the cron has not begun, is called off; false when there is none. */
 export function abortShutdown(server: Server): boolean {
-  if (server.shutdownAsap === null) return false;
-  server.shutdownAsap = null;
+  if (server.shutdownPending !== null) {
+    cancelShutdown(server);
+  } else if (server.shutdownAsap !== null) {
+    server.shutdownAsap = null;
+  } else {
+    return false;
+  }
   server.log.notice('Shutdown manually aborted.');
   return true;
+}
+
+const SHUTDOWN_FAILED = 'ERR Errors trying to SHUTDOWN. Check logs.';
+
+/** Redis's cancelShutdown: the clients that waited for the shutdown get its error, and writes flow again. */
+function cancelShutdown(server: Server): void {
+  const pending = server.shutdownPending;
+  server.shutdownPending = null;
+  server.shutdownAsap = null;
+  server.releaseWrites('shutdown');
+  for (const c of pending?.waiters ?? []) server.blocking.wake(c, () => c.reply.error(SHUTDOWN_FAILED), true);
+}
+
+/** The cron's look at a shutdown waiting for replicas: it ends once they caught up or shutdown-timeout passed. */
+export function shutdownWaitCron(server: Server): void {
+  const pending = server.shutdownPending!;
+  if (Date.now() < pending.deadline && !server.replication.replicasCaughtUp()) return;
+  if (finishShutdown(server, pending.flags) !== null) cancelShutdown(server);
 }
 
 /**
@@ -66,12 +92,30 @@ export function abortShutdown(server: Server): boolean {
  * script. Returns null once stopping, else the error that keeps the
  * server up (SHUTDOWN replies it).
  */
-export function shutdownServer(server: Server, flags: ShutdownFlags): string | null {
+export function shutdownServer(server: Server, flags: ShutdownFlags): string | null | 'waiting' {
   const script = server.scripting.current;
   const busy = script !== null && script.timedOut;
   if (busy && !flags.nosave) return busyError(script);
+  if (server.shutdownPending !== null) return 'waiting';
   server.log.notice('User requested shutdown...');
-  if (!server.persistence.finalSave(flags)) return 'ERR Errors trying to SHUTDOWN. Check logs.';
+  // Lagging replicas get up to shutdown-timeout to catch up, writes held meanwhile (Redis's prepareForShutdown).
+  const timeout = server.config.num('shutdown-timeout');
+  if (flags.now !== true && timeout !== 0 && !busy && !server.replication.replicasCaughtUp()) {
+    server.shutdownPending = { flags, deadline: Date.now() + timeout * 1000, waiters: [] };
+    server.replication.requestAcks();
+    server.holdWrites('shutdown');
+    server.log.notice('Waiting for replicas before shutting down.');
+    return 'waiting';
+  }
+  return finishShutdown(server, flags);
+}
+
+/** Redis's finishShutdown: the replicas' state logged, the final save, then the exit. */
+function finishShutdown(server: Server, flags: ShutdownFlags): string | null {
+  const script = server.scripting.current;
+  const busy = script !== null && script.timedOut;
+  for (const line of server.replication.shutdownLines()) server.log.notice(line);
+  if (!server.persistence.finalSave(flags)) return SHUTDOWN_FAILED;
   // After the final save: a refused shutdown leaves the script running, as in Redis (which exits from inside it, never stopping it).
   if (busy) server.scripting.abort();
   server.onShutdown();
@@ -89,7 +133,7 @@ export function shutdownServer(server: Server, flags: ShutdownFlags): string | n
  */
 export function shutdownOnSignal(server: Server, signal: StopSignal): void {
   server.log.warning(shaped('signal'), `Received ${signal} scheduling shutdown...`);
-  if (shutdownServer(server, { save: false, nosave: true, force: false }) !== null) {
+  if (shutdownServer(server, { save: false, nosave: true, force: false, now: true }) !== null) {
     server.log.warning(`${signal} received but errors trying to shut down the server, check the logs for more information`);
   }
 }

@@ -316,6 +316,11 @@ const SUBCOMMANDS = new Map<string, [number, (c: Client, argv: string[]) => void
   ['log', [3, debugLog]],
   ['aof-flush-sleep', [3, debugAofFlushSleep]],
   ['pause-cron', [3, debugPauseCron]],
+  // Sends the arguments to the replicas as a command, outside any database (a test of how replicas take errors).
+  ['replicate', [-3, (c, argv) => {
+    c.server.replication.debugReplicate(argv.slice(2));
+    c.reply.ok();
+  }]],
 ]);
 
 function debug(c: Client, argv: string[]): void {

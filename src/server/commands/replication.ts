@@ -80,6 +80,13 @@ function replconf(c: Client, argv: string[]): void {
 function sync(c: Client, argv: string[]): void {
   if (c.isReplica) return;
   const server = c.server;
+  if (argv.length > 3 && argv[0].toLowerCase() === 'psync' && argv[3].toLowerCase() === 'failover') {
+    // The old master of a FAILOVER hands over: this replica becomes the master if it follows the same history.
+    server.log.notice(`Failover request received for replid ${argv[1]}.`);
+    if (!server.replication.isReplica) throw new CommandError("ERR PSYNC FAILOVER can't be sent to a master.");
+    if (argv[1].toLowerCase() !== server.replication.stream.replid) throw new CommandError('ERR PSYNC FAILOVER replid must match my replid.');
+    server.replication.promote(`failover request from '${clientInfoLine(c, Date.now())}'`);
+  }
   const refusal = server.replication.syncRefusal();
   if (refusal !== null) throw new CommandError(refusal);
   if (c.conn !== null && c.conn.out.pending !== 0) throw new CommandError('ERR SYNC and PSYNC are invalid with pending output');
@@ -98,8 +105,9 @@ function sync(c: Client, argv: string[]): void {
 /** REPLICAOF host port | NO ONE (and SLAVEOF): follow a master, or become one. */
 function replicaof(c: Client, argv: string[]): void {
   const repl = c.server.replication;
+  if (repl.failover !== null) throw new CommandError('ERR REPLICAOF not allowed while failing over.');
   if (argv[1].toLowerCase() === 'no' && argv[2].toLowerCase() === 'one') {
-    if (repl.isReplica) repl.promote(clientInfoLine(c, Date.now()));
+    if (repl.isReplica) repl.promote(`user request from '${clientInfoLine(c, Date.now())}'`);
     c.reply.ok();
     return;
   }
@@ -108,6 +116,47 @@ function replicaof(c: Client, argv: string[]): void {
   if (port === null || port < 0n || port > 65535n) throw new CommandError('ERR Invalid master port');
   const answer = repl.replicaOf(argv[1], Number(port), clientInfoLine(c, Date.now()));
   c.reply.simple(answer);
+}
+
+/** FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms] (Redis's failoverCommand). */
+function failover(c: Client, argv: string[]): void {
+  const repl = c.server.replication;
+  if (argv.length === 2 && argv[1].toLowerCase() === 'abort') {
+    if (repl.failover === null) throw new CommandError('ERR No failover in progress.');
+    repl.abortFailover('Failover manually aborted');
+    c.reply.ok();
+    return;
+  }
+  let timeout = 0;
+  let force = false;
+  let host: string | null = null;
+  let port = 0;
+  for (let j = 1; j < argv.length; j++) {
+    const word = argv[j].toLowerCase();
+    if (word === 'timeout' && j + 1 < argv.length && timeout === 0) {
+      timeout = longArg(argv[j + 1]);
+      if (timeout <= 0) throw new CommandError('ERR FAILOVER timeout must be greater than 0');
+      j++;
+    } else if (word === 'to' && j + 2 < argv.length && host === null) {
+      port = longArg(argv[j + 2]);
+      host = argv[j + 1];
+      j += 2;
+    } else if (word === 'force' && !force) {
+      force = true;
+    } else {
+      throw new CommandError(SYNTAX);
+    }
+  }
+  if (repl.failover !== null) throw new CommandError('ERR FAILOVER already in progress.');
+  if (repl.isReplica) throw new CommandError('ERR FAILOVER is not valid when server is a replica.');
+  if (repl.master.replicas.size === 0) throw new CommandError('ERR FAILOVER requires connected replicas.');
+  if (force && (timeout === 0 || host === null)) throw new CommandError('ERR FAILOVER with force option requires both a timeout and target HOST and IP.');
+  try {
+    repl.startFailover(host, port, timeout, force);
+  } catch (e) {
+    throw new CommandError(`ERR ${(e as Error).message}`);
+  }
+  c.reply.ok();
 }
 
 /** ROLE: master with its online replicas, or replica with its link. */
@@ -140,6 +189,11 @@ export const replicationCommands: CommandSpec[] = [
     group: 'server', since: '1.0.0', summary: 'Sets a Redis server as a replica of another, or promotes it to being a master.',
     complexity: 'O(1)', args: 'args(host-port{host port:integer} | no-one{NO ONE})', docFlags: ['deprecated'],
     deprecatedSince: '5.0.0', replacedBy: '`REPLICAOF`', handler: replicaof,
+  },
+  {
+    name: 'failover', arity: -1, flags: ['admin', 'noscript', 'stale'], acl: [],
+    group: 'server', since: '6.2.0', summary: 'Starts a coordinated failover from a server to one of its replicas.',
+    complexity: 'O(1)', args: '[TO target{host port:integer [FORCE]}] [ABORT] [TIMEOUT milliseconds:integer]', handler: failover,
   },
   {
     name: 'role', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'sentinel'], acl: ['admin', 'dangerous'],

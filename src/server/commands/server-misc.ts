@@ -57,11 +57,12 @@ function shutdown(c: Client, argv: string[]): void {
   let force = false;
   let flagged = false;
   let abort = false;
+  let now = false;
   for (let i = 1; i < argv.length; i++) {
     switch (argv[i].toLowerCase()) {
       case 'nosave': nosave = flagged = true; break;
       case 'save': save = flagged = true; break;
-      case 'now': flagged = true; break;
+      case 'now': now = flagged = true; break;
       case 'force': force = flagged = true; break;
       case 'abort': abort = true; break;
       default: throw new CommandError(SYNTAX);
@@ -73,8 +74,15 @@ function shutdown(c: Client, argv: string[]): void {
     c.reply.ok();
     return;
   }
-  const error = shutdownServer(c.server, { save, nosave, force });
-  if (error !== null) throw new CommandError(error);
+  const server = c.server;
+  const result = shutdownServer(server, { save, nosave, force, now });
+  if (result === 'waiting') {
+    // Answered only if the shutdown fails or is called off: the replicas are given their time.
+    server.shutdownPending!.waiters.push(c);
+    server.blocking.block(c, 0, () => {});
+    return;
+  }
+  if (result !== null) throw new CommandError(result);
 }
 
 export const serverMiscCommands: CommandSpec[] = [

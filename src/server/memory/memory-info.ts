@@ -104,9 +104,7 @@ export function maxmemoryLines(server: Server, f: MemoryFigures, a: AllocatorFig
     `mem_fragmentation_bytes:${f.rss - f.used}`,
     // What any Node server holds before it stores a key (see MemoryManager.counted).
     `mem_not_counted_for_evict:${server.memory.notCounted()}`,
-    'mem_replication_backlog:0',
-    'mem_total_replication_buffers:0',
-    'mem_clients_slaves:0',
+    ...server.replication.memoryLines(),
     `mem_clients_normal:${f.clients}`,
     'mem_cluster_links:0',
     'mem_aof_buffer:0',
