@@ -62,6 +62,13 @@ export class ReplicaSide {
    * accepted (it then took over as master) or not.
    */
   failover: { done: (accepted: boolean) => void } | null = null;
+  /**
+   * The bytes of a MULTI from the master that its EXEC has not closed yet:
+   * only queued, so neither counted in the offset (ACKs) nor fed on, as
+   * Redis leaves its offset still inside a transaction. A link lost or
+   * closed before the EXEC drops them (the master resends from the MULTI).
+   */
+  private transaction: Buffer[] | null = null;
 
   constructor(
     private readonly host: ReplicaSideHost,
@@ -236,6 +243,14 @@ export class ReplicaSide {
     } finally {
       this.applying = false;
     }
+    const name = args[0].toLowerCase();
+    if (this.transaction === null && name === 'multi') this.transaction = [];
+    if (this.transaction !== null) {
+      this.transaction.push(Buffer.from(raw));
+      if (name !== 'exec' && name !== 'discard') return;
+      raw = Buffer.concat(this.transaction);
+      this.transaction = null;
+    }
     this.stream.feedRaw(raw);
     this.host.flushStream();
   }
@@ -243,6 +258,13 @@ export class ReplicaSide {
   /** A setting the link reads changed (repl-timeout). */
   configChanged(): void {
     this.link?.setTimeoutMs(this.host.config.num('repl-timeout') * 1000);
+  }
+
+  /** A transaction of the master's left open: its queued commands go, unapplied and uncounted. */
+  private dropTransaction(): void {
+    if (this.transaction === null) return;
+    this.transaction = null;
+    this.host.apply(['DISCARD']);
   }
 
   /** REPLCONF GETACK from the master (or the once-a-second ACK): this replica's offset, and its AOF's. */
@@ -263,6 +285,7 @@ export class ReplicaSide {
   private failed(): void {
     this.failoverEnded(false);
     this.dropTransfer();
+    this.dropTransaction();
     this.link = null;
     this.state = 'connect';
     if (this.downSince === 0) this.downSince = Date.now();
@@ -297,6 +320,7 @@ export class ReplicaSide {
     this.link?.close();
     this.link = null;
     this.dropTransfer();
+    this.dropTransaction();
   }
 }
 

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratch } from '../helpers/aof.js';
 import { ensureBuild, startChild, type ChildSluice } from '../helpers/child-sluice.js';
+import { encodeCommand, parseReply } from '../helpers/resp-client.js';
 
 /**
  * Failover durability: two Sluice child processes with the AOF fsynced on
@@ -10,7 +13,10 @@ import { ensureBuild, startChild, type ChildSluice } from '../helpers/child-slui
  * a WAIT 1 (or, in some rounds, WAITAOF 1 1) after it said the replica has
  * it. The replica is promoted (REPLICAOF NO ONE) and must hold every write
  * ever acknowledged; the killed process restarts from its own directory,
- * follows the new master, and the roles swap for the next round.
+ * follows the new master, and the roles swap for the next round. Then,
+ * with a fake master that dies after half a transaction: the promoted
+ * replica's history must not end inside that MULTI, or a sibling continuing
+ * it queues (and acknowledges) every later write without applying it.
  */
 
 const ROUNDS = 20;
@@ -238,7 +244,6 @@ describe('failover durability', () => {
 
     const acked: Acked = { sets: new Map(), counters: new Map(), lists: new Map() };
     const resyncs = { partial: 0, full: 0 };
-    const log: string[] = [];
     let totalAcked = 0;
     let totalMissing = 0;
     for (let round = 0; round < ROUNDS; round++) {
@@ -280,10 +285,9 @@ describe('failover durability', () => {
       expect(await bounded(nc.call('DEBUG', 'DIGEST'), 5000, 'DEBUG DIGEST'), `round ${round}: replica's digest`).toBe(
         await bounded(rc.call('DEBUG', 'DIGEST'), 5000, 'DEBUG DIGEST'),
       );
-      log.push(
+      console.log(
         `round ${round} (${useAof ? 'WAITAOF' : 'WAIT'}): ${results.reduce((n, r) => n + r.sent, 0)} commands and transactions sent, ${ackedNow} writes acknowledged, short waits ${results.reduce((n, r) => n + r.waitsShort, 0)}, missing ${missing}, resync ${partial > 0 ? 'partial' : full > 0 ? 'full' : '?'} in ${syncMs} ms, round ${Date.now() - roundStart} ms`,
       );
-      console.log(log[log.length - 1]);
 
       // Swap roles.
       master = replica;
@@ -296,13 +300,114 @@ describe('failover durability', () => {
     expect(await verify(mc, acked, ROUNDS)).toBe(0);
     close(mc);
     close(rc);
-    console.log(
-      [
-        ...log,
-        `${ROUNDS} rounds in ${Date.now() - started} ms: ${totalAcked} writes acknowledged, ${totalMissing} missing; resyncs partial ${resyncs.partial}, full ${resyncs.full}`,
-      ].join('\n'),
-    );
+    console.log(`${ROUNDS} rounds in ${Date.now() - started} ms: ${totalAcked} writes acknowledged, ${totalMissing} missing; resyncs partial ${resyncs.partial}, full ${resyncs.full}`);
     expect(totalMissing).toBe(0);
     expect(faults).toEqual([]);
   }, 110_000);
+});
+
+/**
+ * A master that is only a socket: it answers the handshake, sends a full
+ * synchronisation of `rdb` at offset 0 to each replica, then whatever the
+ * test writes to that replica's socket.
+ */
+async function fakeMaster(replid: string, rdb: Buffer): Promise<{ port: number; links: net.Socket[]; synced: Set<net.Socket>; close(): void }> {
+  const links: net.Socket[] = [];
+  const synced = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    links.push(s);
+    s.on('error', () => {});
+    let buf = Buffer.alloc(0);
+    s.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      for (;;) {
+        const parsed = parseReply(buf, 0);
+        if (parsed === null) return;
+        buf = buf.subarray(parsed[1]);
+        const [req] = parsed;
+        if (req.t !== 'array' || req.v === null) continue;
+        const argv = req.v.map((a) => (a.t === 'bulk' && a.v !== null ? a.v : ''));
+        const name = argv[0].toLowerCase();
+        if (name === 'replconf' && argv[1]?.toLowerCase() === 'ack') continue;
+        if (name === 'psync' || name === 'sync') {
+          s.write(`+FULLRESYNC ${replid} 0\r\n$${rdb.length}\r\n`);
+          s.write(rdb);
+          synced.add(s);
+        } else s.write(name === 'ping' ? '+PONG\r\n' : '+OK\r\n');
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    links,
+    synced,
+    close: () => {
+      for (const s of links) s.destroy();
+      server.close();
+    },
+  };
+}
+
+async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  for (const end = Date.now() + ms; !(await cond()); await sleep(20)) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+  }
+}
+
+describe('a master lost in the middle of a transaction', () => {
+  it('the promoted replica neither counts nor keeps the unfinished MULTI: a sibling continuing its history applies, and only then acknowledges, the new writes', async () => {
+    const args = (dir: string) => ['--dir', dir, '--repl-diskless-sync-delay', '0'];
+    const b = await startChild(args(`${sc.dir}/tx-b`));
+    children.add(b);
+    const d = await startChild(args(`${sc.dir}/tx-d`));
+    children.add(d);
+    const bc = connect(b.port);
+    const dc = connect(d.port);
+    // An empty dataset's RDB, for the fake master to send.
+    expect(await bc.save()).toBe('OK');
+    const rdb = readFileSync(`${sc.dir}/tx-b/dump.rdb`);
+    const master = await fakeMaster('f'.repeat(40), rdb);
+    try {
+      // B and D replicate the same master; B receives a transaction's first half before the master dies, D nothing after the sync.
+      expect(await bc.call('REPLICAOF', '127.0.0.1', String(master.port))).toBe('OK');
+      await until(() => master.synced.size === 1, 'B synchronised');
+      expect(await dc.call('REPLICAOF', '127.0.0.1', String(master.port))).toBe('OK');
+      await until(() => master.synced.size === 2, 'D synchronised');
+      await until(async () => (await info(bc, 'replication')).get('master_link_status') === 'up' && (await info(dc, 'replication')).get('master_link_status') === 'up', 'links up');
+      const [toB] = [...master.synced];
+      const half = Buffer.concat([encodeCommand(['MULTI']), encodeCommand(['SET', 'x', '1'])]);
+      toB.write(half);
+      await until(async () => Number((await info(bc, 'replication')).get('slave_read_repl_offset')) === half.length, 'B read the half transaction');
+      // Only queued: not in B's offset.
+      expect((await info(bc, 'replication')).get('slave_repl_offset')).toBe('0');
+      master.close();
+
+      // B is promoted, D follows it and continues the old history from B's backlog.
+      expect(await bc.call('REPLICAOF', 'NO', 'ONE')).toBe('OK');
+      expect((await info(bc, 'replication')).get('master_repl_offset')).toBe('0');
+      const before = await info(bc, 'stats');
+      expect(await dc.call('REPLICAOF', '127.0.0.1', String(b.port))).toBe('OK');
+      await inSync(bc, dc);
+      const after = await info(bc, 'stats');
+      expect(Number(after.get('sync_partial_ok')) - Number(before.get('sync_partial_ok'))).toBe(1);
+
+      // A write B says D has is on D, and there after B dies and D is promoted.
+      expect(await bc.set('y', '2')).toBe('OK');
+      expect(await bounded(bc.call('WAIT', '1', '2000'), 5000, 'WAIT')).toBe(1);
+      expect(await dc.get('y')).toBe('2');
+      await b.kill('SIGKILL');
+      expect(await dc.call('REPLICAOF', 'NO', 'ONE')).toBe('OK');
+      expect(await dc.get('y')).toBe('2');
+      expect(await dc.get('x')).toBeNull();
+    } finally {
+      master.close();
+      close(bc);
+      close(dc);
+      await Promise.all([b.kill('SIGKILL'), d.kill('SIGKILL')]);
+      children.delete(b);
+      children.delete(d);
+    }
+  }, 30_000);
 });
