@@ -36,7 +36,7 @@ export interface PersistenceHost<C extends Ctx> {
   /** The replication history an RDB file records (repl-id, repl-offset, repl-stream-db), or null for none. */
   replicationInfo?(): { streamDb: number; id: string; offset: number } | null;
   /** The RDB loaded at start had these AUX fields: a replication history to continue, perhaps. */
-  replicationRestored?(aux: ReadonlyMap<string, string>): void;
+  replicationRestored?(aux: ReadonlyMap<string, string>, expired: readonly (readonly [number, string])[]): void;
   /** The Redis version the server answers as: an RDB file's redis-ver. */
   readonly redisVersion: string;
 }

@@ -378,7 +378,7 @@ export class RdbFiles<C extends Ctx> {
       (parsed) => {
         this.endLoading();
         this.loaded(parsed, started);
-        host.replicationRestored?.(parsed.aux);
+        host.replicationRestored?.(parsed.aux, load.expiredKeys);
         return true;
       },
       (e: unknown) => {

@@ -145,11 +145,10 @@ function usableDirectory(dir: string): string | null {
   }
 }
 
-const NO_REPLICATION = none('Sluice has no replication.');
-const MIN_REPLICAS = partial('With both set above 0, writes (and scripts that declare writes) are refused with NOREPLICAS, since Sluice has no replicas; INFO shows min_slaves_good_slaves:0.');
+const MIN_REPLICAS = honoured('With both set above 0, writes (and scripts that declare writes) are refused with NOREPLICAS while fewer replicas acknowledged within the lag; INFO shows min_slaves_good_slaves.');
 const NO_CLUSTER = none('Sluice runs standalone: there is no cluster mode.');
 const TLS_SERVED = honoured();
-const TLS_OUTGOING = none('Sluice\'s one outgoing connection, MIGRATE\'s, is plain TCP (there is no replication or cluster bus): client-side TLS settings have no use.');
+const TLS_OUTGOING = none('Sluice\'s outgoing connections (MIGRATE, a replica\'s link to its master) are plain TCP: client-side TLS settings have no use.');
 const TLS_SESSIONS = none("Node's TLS server keeps its own session cache; Redis's session settings are not applied to it.");
 const NO_BGSAVE_TUNING = none('BGSAVE writes from the server itself in slices of about a millisecond, not from a forked child: there is nothing to tune.');
 const NO_LAZYFREE = none('Sluice frees memory through the garbage collector: nothing is freed on a separate thread.');
@@ -160,7 +159,7 @@ const NETWORK = section('Network', [
   text('bind', '127.0.0.1 -::1', partial('CONFIG SET binds again, as Redis (the reply waits for the sockets). Defaults to the loopback addresses of the stock redis.conf rather than to every address.'), {
     multiArg: true, rewrite: 'words', validate: validateBind,
   }),
-  text('bind-source-addr', '', NO_REPLICATION),
+  text('bind-source-addr', '', none('Outgoing connections (MIGRATE, a replica\'s link to its master) are not bound to a source address.')),
   bool('protected-mode', 'yes', honoured('With no password on the default user, clients from other than loopback are refused with Redis\'s DENIED explanation.')),
   int('port', 6379n, 0n, 65535n, partial('CONFIG SET binds again, as Redis (the reply waits for the sockets; 0 stops listening on TCP). At start, 0 picks a free port (for embedding) where Redis would not listen on TCP, unless tls-port is set: then, as in Redis, only TLS is served.')),
   int('tcp-backlog', 511n, 0n, INT_MAX, honoured('The listen backlog of every TCP and Unix socket.'), { immutable: true }),
@@ -183,7 +182,7 @@ const TLS = section('TLS', [
   text('tls-ca-cert-file', '', TLS_SERVED),
   text('tls-ca-cert-dir', '', honoured('Every file in the directory is read as PEM certificates (OpenSSL looks them up by hashed name).')),
   oneOf('tls-auth-clients', 'yes', ['no', 'yes', 'optional'], TLS_SERVED),
-  bool('tls-replication', 'no', none('Sluice has no replication.')),
+  bool('tls-replication', 'no', none('A replica links to its master over plain TCP; a master serves replicas on whichever port they connect to, TLS included.')),
   bool('tls-cluster', 'no', none('Sluice runs standalone: there is no cluster bus.')),
   text('tls-protocols', '', partial('Node takes a range of versions: the lowest to the highest named (a gap is filled).')),
   text('tls-ciphers', '', TLS_SERVED),
@@ -236,32 +235,32 @@ const SNAPSHOTTING = section('Snapshotting', [
 ]);
 
 const REPLICATION = section('Replication', [
-  text('replicaof', '', NO_REPLICATION, { alias: 'slaveof', immutable: true, multiArg: true, rewrite: 'words', validate: validateReplicaOf, normalize: normalizeReplicaOf }),
-  text('masterauth', '', NO_REPLICATION, { sensitive: true }),
-  text('masteruser', '', NO_REPLICATION, { sensitive: true }),
-  bool('replica-serve-stale-data', 'yes', NO_REPLICATION, { alias: 'slave-serve-stale-data' }),
-  bool('replica-read-only', 'yes', NO_REPLICATION, { alias: 'slave-read-only' }),
-  bool('repl-diskless-sync', 'yes', NO_REPLICATION),
-  int('repl-diskless-sync-delay', 5n, 0n, INT_MAX, NO_REPLICATION),
-  int('repl-diskless-sync-max-replicas', 0n, 0n, INT_MAX, NO_REPLICATION),
-  oneOf('repl-diskless-load', 'disabled', ['disabled', 'on-empty-db', 'swapdb'], NO_REPLICATION, { denyLoading: true }),
-  int('repl-ping-replica-period', 10n, 1n, INT_MAX, NO_REPLICATION, { alias: 'repl-ping-slave-period' }),
-  int('repl-timeout', 60n, 1n, INT_MAX, NO_REPLICATION),
-  bool('repl-disable-tcp-nodelay', 'no', NO_REPLICATION),
-  memory('repl-backlog-size', MB, 1n, LONG_MAX, NO_REPLICATION, { runTimeMin: 16384n }),
-  int('repl-backlog-ttl', 3600n, 0n, LONG_MAX, NO_REPLICATION),
-  int('replica-priority', 100n, 0n, INT_MAX, NO_REPLICATION, { alias: 'slave-priority' }),
-  bool('replica-announced', 'yes', NO_REPLICATION),
+  text('replicaof', '', honoured('At start the server replicates this master once its data is loaded; REPLICAOF changes it, so CONFIG REWRITE keeps the role.'), { alias: 'slaveof', immutable: true, multiArg: true, rewrite: 'words', validate: validateReplicaOf, normalize: normalizeReplicaOf }),
+  text('masterauth', '', honoured(), { sensitive: true }),
+  text('masteruser', '', honoured(), { sensitive: true }),
+  bool('replica-serve-stale-data', 'yes', honoured(), { alias: 'slave-serve-stale-data' }),
+  bool('replica-read-only', 'yes', partial('A writable replica keeps the keys it wrote with a TTL until they are read after their deadline (Redis expires them actively).'), { alias: 'slave-read-only' }),
+  bool('repl-diskless-sync', 'yes', honoured()),
+  int('repl-diskless-sync-delay', 5n, 0n, INT_MAX, honoured()),
+  int('repl-diskless-sync-max-replicas', 0n, 0n, INT_MAX, honoured()),
+  oneOf('repl-diskless-load', 'disabled', ['disabled', 'on-empty-db', 'swapdb'], partial('Every mode loads the snapshot from a file once it is received, as disabled does: the old data is not served meanwhile.'), { denyLoading: true }),
+  int('repl-ping-replica-period', 10n, 1n, INT_MAX, honoured(), { alias: 'repl-ping-slave-period' }),
+  int('repl-timeout', 60n, 1n, INT_MAX, honoured()),
+  bool('repl-disable-tcp-nodelay', 'no', NOT_USED),
+  memory('repl-backlog-size', MB, 1n, LONG_MAX, honoured(), { runTimeMin: 16384n }),
+  int('repl-backlog-ttl', 3600n, 0n, LONG_MAX, honoured()),
+  int('replica-priority', 100n, 0n, INT_MAX, honoured('Reported in INFO (slave_priority) for Sentinel.'), { alias: 'slave-priority' }),
+  bool('replica-announced', 'yes', honoured('Reported in INFO for Sentinel.')),
   int('min-replicas-to-write', 0n, 0n, INT_MAX, MIN_REPLICAS, { alias: 'min-slaves-to-write' }),
   int('min-replicas-max-lag', 10n, 0n, INT_MAX, MIN_REPLICAS, { alias: 'min-slaves-max-lag' }),
-  text('replica-announce-ip', '', NO_REPLICATION, { alias: 'slave-announce-ip' }),
-  int('replica-announce-port', 0n, 0n, 65535n, NO_REPLICATION, { alias: 'slave-announce-port' }),
-  bool('replica-lazy-flush', 'no', NO_REPLICATION, { alias: 'slave-lazy-flush' }),
-  bool('replica-ignore-maxmemory', 'yes', NO_REPLICATION, { alias: 'slave-ignore-maxmemory' }),
-  bool('replica-ignore-disk-write-errors', 'no', NO_REPLICATION),
-  oneOf('propagation-error-behavior', 'ignore', ['ignore', 'panic', 'panic-on-replicas'], NO_REPLICATION),
+  text('replica-announce-ip', '', honoured(), { alias: 'slave-announce-ip' }),
+  int('replica-announce-port', 0n, 0n, 65535n, honoured(), { alias: 'slave-announce-port' }),
+  bool('replica-lazy-flush', 'no', NO_LAZYFREE, { alias: 'slave-lazy-flush' }),
+  bool('replica-ignore-maxmemory', 'yes', honoured(), { alias: 'slave-ignore-maxmemory' }),
+  bool('replica-ignore-disk-write-errors', 'no', NOT_USED),
+  oneOf('propagation-error-behavior', 'ignore', ['ignore', 'panic', 'panic-on-replicas'], partial('An error from a command of the master is logged (== CRITICAL ==, with the latest backlog) and replication goes on: the panic values do not stop the server.')),
   // Sluice's own: the RDB version of snapshots for replicas (RdbFiles.replicaOptions).
-  int('repl-rdb-version', 11n, 10n, 11n, none("Sluice's own: the RDB version of the snapshots a full sync will send replicas, 10 for Redis 7.0 (sets and streams in 7.0's encodings) or 11 for 7.2; a key that version cannot hold (a hash with field TTLs) will fail the sync, logged, rather than be left out. Sluice has no replication yet."), { sluiceOnly: true }),
+  int('repl-rdb-version', 11n, 10n, 11n, honoured("Sluice's own: the RDB version of the snapshots a full sync sends replicas, 10 for Redis 7.0 (sets and streams in 7.0's encodings) or 11 for 7.2; a key that version cannot hold (a hash with field TTLs) fails the sync, logged, rather than be left out."), { sluiceOnly: true }),
 ]);
 
 const SECURITY = section('Security', [
@@ -341,11 +340,11 @@ const AOF = section('Append only mode', [
 ]);
 
 const SHUTDOWN = section('Shutdown', [
-  int('shutdown-timeout', 10n, 0n, INT_MAX, none('Sluice has no replicas to wait for at shutdown.')),
-  text('shutdown-on-sigint', 'default', honoured('How a SIGINT shuts down, as SHUTDOWN\'s flags (NOW changes nothing: there are no replicas to wait for).'), {
+  int('shutdown-timeout', 10n, 0n, INT_MAX, honoured()),
+  text('shutdown-on-sigint', 'default', honoured('How a SIGINT shuts down, as SHUTDOWN\'s flags.'), {
     multiArg: true, rewrite: 'bare', validate: validateShutdownFlags, normalize: normalizeShutdownFlags,
   }),
-  text('shutdown-on-sigterm', 'default', honoured('How a SIGTERM shuts down, as SHUTDOWN\'s flags (NOW changes nothing: there are no replicas to wait for).'), {
+  text('shutdown-on-sigterm', 'default', honoured('How a SIGTERM shuts down, as SHUTDOWN\'s flags.'), {
     multiArg: true, rewrite: 'bare', validate: validateShutdownFlags, normalize: normalizeShutdownFlags,
   }),
 ]);

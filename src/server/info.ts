@@ -120,7 +120,7 @@ function serverSection(server: Server, c: Client): string[] {
 
 function clientsSection(server: Server): string[] {
   return [
-    `connected_clients:${server.clients.size}`,
+    `connected_clients:${server.clients.size - server.replication.replicaConnections}`,
     'cluster_connections:0',
     `maxclients:${server.config.num('maxclients')}`,
     ...recentMaxBufferLines(server),

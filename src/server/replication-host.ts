@@ -271,7 +271,7 @@ export class ReplicationHost {
    * replica continues it with its master; a master keeps it as replid2, so
    * that its former replicas can continue after the restart.
    */
-  restore(aux: ReadonlyMap<string, string>): void {
+  restore(aux: ReadonlyMap<string, string>, expired: readonly (readonly [number, string])[] = []): void {
     const id = aux.get('repl-id');
     const offset = Number(aux.get('repl-offset') ?? NaN);
     const db = Number(aux.get('repl-stream-db') ?? NaN);
@@ -291,6 +291,9 @@ export class ReplicationHost {
     stream.ensureBacklog(this.server.config.num('repl-backlog-size'));
     this.master.noReplicasSince = Date.now();
     this.startFeeding();
+    // The keys that expired while the server was down are deleted on its replicas too, as Redis feeds them while loading.
+    for (const [db, key] of expired) stream.feedEffects([{ db, argv: ['DEL', key] }]);
+    this.flush();
   }
 
   /** The replicaof directive: the link starts once the data is loaded. */
@@ -340,6 +343,7 @@ export class ReplicationHost {
         const target = server.persistence.rdb.file;
         fs.renameSync(file, target);
         const parsed = server.persistence.rdb.loadReplicated(target);
+        this.lastFsyncedRepl = 0;
         if (server.config.bool('appendonly')) server.persistence.rewriteAfterSync();
         return parsed.aux;
       },
@@ -352,7 +356,10 @@ export class ReplicationHost {
         if (db >= 0 && db < server.keyspace.dbs.length) c.db = server.keyspace.db(db);
       },
       disconnectReplicas: () => this.disconnectReplicas(),
-      flushStream: () => this.queueFlush(),
+      flushStream: () => {
+        this.queueFlush();
+        server.flushAofSoon();
+      },
       fsyncedReplOffset: () => this.fsyncedReplOffset(),
       countInput: (n) => (this.inputBytes += n),
     };
@@ -360,6 +367,18 @@ export class ReplicationHost {
 
   /** The replication offset the AOF has fsynced: all of the stream applied when the AOF holds everything on disk. */
   private lastFsyncedRepl = 0;
+  /** The AOF offset the last ACK to the master carried. */
+  private lastAckedFsync = -1;
+
+  /** The AOF reached the disk: a replica tells its master at once (WAITAOF waits for that), not at the next second. */
+  aofDurable(): void {
+    const side = this.replicaSide;
+    if (side === null || !side.connected) return;
+    const fack = this.fsyncedReplOffset();
+    if (fack === null || fack === this.lastAckedFsync) return;
+    this.lastAckedFsync = fack;
+    side.sendAck();
+  }
   private fsyncedReplOffset(): number | null {
     const p = this.server.persistence;
     if (!this.server.config.bool('appendonly')) return null;
@@ -614,6 +633,18 @@ export class ReplicationHost {
     }
     this.master.cron();
     this.server.refreshGoodReplicas();
+  }
+
+  /** CONFIG RESETSTAT: the sync counts and replication traffic start again from 0. */
+  resetStats(): void {
+    const s = this.master.stats;
+    s.full = s.partialOk = s.partialErr = s.outputBytes = 0;
+    this.inputBytes = 0;
+  }
+
+  /** Connections that are replicas (INFO connected_clients leaves them out, as Redis does). */
+  get replicaConnections(): number {
+    return this.master.replicas.size;
   }
 
   /** DEBUG REPLICATE: a command straight into the stream (no SELECT), as Redis's test aid does. */

@@ -225,6 +225,7 @@ export class Server implements PersistenceHost<Client> {
     }, (replWoff) => this.replication.master.aofAckedAt(replWoff));
     this.persistence.onDurable = () => {
       if (this.aofWaits.size !== 0) this.aofWaits.check(this.persistence.fsyncedOffset, this.config.bool('appendonly'));
+      this.replication.aofDurable();
     };
     this.replication = new ReplicationHost(this);
     this.scripting = new Scripting(scriptHost(this, () => this.luaClient), REDIS_VERSION, () => this.config.num('busy-reply-threshold'));
@@ -640,6 +641,22 @@ export class Server implements PersistenceHost<Client> {
     this.endTurn();
   };
 
+  private aofFlushQueued = false;
+
+  /**
+   * Writes (and under appendfsync always, fsyncs) what the AOF gathered at
+   * the end of this turn even when no client waits for a reply: a replica
+   * applying its master's stream, whose FACK waits for the disk.
+   */
+  flushAofSoon(): void {
+    if (this.aofFlushQueued) return;
+    this.aofFlushQueued = true;
+    setImmediate(() => {
+      this.aofFlushQueued = false;
+      if (this.toFlush.length === 0) this.persistence.beforeReplies(() => []);
+    });
+  }
+
   /** The turn that served clients is over: INFO's event-loop figures count it. */
   private endTurn(): void {
     if (this.turnStartedAt === 0) return;
@@ -867,8 +884,8 @@ export class Server implements PersistenceHost<Client> {
   }
 
   /** The RDB loaded at start recorded a replication history (PersistenceHost). */
-  replicationRestored(aux: ReadonlyMap<string, string>): void {
-    this.replication.restore(aux);
+  replicationRestored(aux: ReadonlyMap<string, string>, expired: readonly (readonly [number, string])[]): void {
+    this.replication.restore(aux, expired);
   }
 
   /** A replica acknowledged an offset: WAIT and WAITAOF waits it reaches are served. */

@@ -47,6 +47,8 @@ export class RdbLoad<C extends Ctx> {
   private readonly libraries = new LibrarySet();
   private readonly dirty: number;
   private done = false;
+  /** The keys left out as expired, by database: a master restarting with its history propagates their deletion. */
+  readonly expiredKeys: [number, string][] = [];
 
   constructor(
     private readonly host: PersistenceHost<C>,
@@ -77,7 +79,8 @@ export class RdbLoad<C extends Ctx> {
     this.keys = keys;
     const key = keyDelayMicros === 0 ? keys.key : delayed(keys.key, keyDelayMicros);
     this.reader = new FileRdbReader(this.fd, this.size);
-    this.steps = rdbSteps(this.reader, { limits: loadLimits(host), databases: ks.dbs.length, now: started }, { library, key, sizeHint: keys.sizeHint }, every);
+    const expired = (db: number, name: string): void => void this.expiredKeys.push([db, name]);
+    this.steps = rdbSteps(this.reader, { limits: loadLimits(host), databases: ks.dbs.length, now: started }, { library, key, sizeHint: keys.sizeHint, expired }, every);
   }
 
   /** How far the file is read. */

@@ -27,6 +27,8 @@ export interface RdbSink {
    * of them: a hint, never more than the rest of the file could hold.
    */
   sizeHint?(db: number, keys: number): void;
+  /** A key left out because its deadline had passed (a master propagates its deletion). */
+  expired?(db: number, key: string): void;
 }
 
 /** A key's IDLE record in seconds and FREQ record, -1 for the one the file does not have. */
@@ -181,8 +183,10 @@ function readKey(
     out.empty.push(key);
     return;
   }
-  if (deadline !== -1 && deadline < opts.now) out.expired++;
-  else {
+  if (deadline !== -1 && deadline < opts.now) {
+    out.expired++;
+    sink.expired?.(db, key);
+  } else {
     out.loaded++;
     sink.key(db, key, value, deadline, hints, at);
   }

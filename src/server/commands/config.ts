@@ -42,6 +42,7 @@ function configResetstat(c: Client): void {
   const ks = server.keyspace.stats;
   ks.hits = ks.misses = ks.expiredKeys = ks.activeExpired = ks.activeSampled = 0;
   server.memory.resetStats();
+  server.replication.resetStats();
   for (const cmd of server.commands.all()) {
     const s = cmd.stats;
     s.calls = s.usec = s.rejectedCalls = s.failedCalls = 0;

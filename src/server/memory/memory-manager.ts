@@ -134,11 +134,16 @@ export class MemoryManager {
    * dataset loads.
    */
   overLimit(): boolean {
-    if (this.server.loading) return false;
+    if (this.server.loading || this.replicaIgnores) return false;
     const result = this.evictor.run(this.over);
     this.account(result);
     if (result === 'running') this.continueLater();
     return (this.outOfMemory = result === 'fail');
+  }
+
+  /** replica-ignore-maxmemory on a replica: its master's DELs free memory, it evicts nothing itself (as Redis). */
+  private get replicaIgnores(): boolean {
+    return this.server.replication.isReplica && this.server.config.bool('replica-ignore-maxmemory');
   }
 
   /** Redis's eviction time proc: what one slice left over goes on in later event-loop turns. */
@@ -147,7 +152,7 @@ export class MemoryManager {
     this.continuing = true;
     setImmediate(() => {
       this.continuing = false;
-      if (this.server.memoryLimit !== this || this.server.loading) return;
+      if (this.server.memoryLimit !== this || this.server.loading || this.replicaIgnores) return;
       this.server.startTurn();
       const result = this.evictor.run(this.over);
       this.account(result);
