@@ -62,6 +62,9 @@ function logs(): string {
   return instances.map((i) => `--- ${i.name} (:${i.port}) ---\n${tail(i.log)}`).join('\n');
 }
 
+/** A probe's failure that no retry can mend (the process waited for exited): waitFor gives up at once. */
+class Fatal extends Error {}
+
 async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown = null;
@@ -70,6 +73,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null | undefine
       const v = await probe();
       if (v !== null && v !== undefined && v !== false) return v;
     } catch (e) {
+      if (e instanceof Fatal) throw new Error(`${e.message} while waiting for ${what}\n${logs()}`);
       last = e;
     }
     await sleep(100);
@@ -122,7 +126,7 @@ async function launch(inst: Instance, sluice: boolean, sentinel = false): Promis
   await waitFor(
     `${inst.name} to answer PING`,
     async () => {
-      if (gone) throw new Error(`${inst.name} exited`);
+      if (gone) throw new Fatal(`${inst.name} exited`);
       return (await ask(inst.port, 'PING')) === 'PONG';
     },
     15000,
@@ -137,19 +141,16 @@ async function kill(inst: Instance): Promise<void> {
   await inst.exited;
 }
 
-/** A write retried until it succeeds (a failover in between): returns how many attempts it took. */
-async function retrying(what: string, op: () => Promise<unknown>, timeoutMs = 20000): Promise<number> {
-  let attempts = 0;
+/** A write retried until it succeeds (a failover in between), each attempt given 3 s. */
+async function retrying(what: string, op: () => Promise<unknown>, timeoutMs = 20000): Promise<void> {
   await waitFor(
     what,
     async () => {
-      attempts++;
       await Promise.race([op(), sleep(3000).then(() => Promise.reject(new Error('attempt timed out')))]);
       return true;
     },
     timeoutMs,
   );
-  return attempts;
 }
 
 describe.skipIf(!usable)('Sentinel (Redis 7.0) manages Sluice unchanged', () => {
@@ -285,7 +286,8 @@ describe.skipIf(!usable)('Sentinel (Redis 7.0) manages Sluice unchanged', () => 
   }, 40000);
 
   it('a master busy in a script is SDOWN and Sentinel ends the script with SCRIPT KILL', async () => {
-    // A quorum no three Sentinels can reach: SDOWN without ODOWN, so no failover starts meanwhile (as Redis's 07-down-conditions).
+    // A quorum three Sentinels cannot reach: SDOWN without ODOWN, so that no failover starts meanwhile (Redis's own
+    // 07-down-conditions kills a majority of its Sentinels to the same end).
     for (const s of sentinels) expect(await ask(s.port, 'SENTINEL', 'SET', MASTER_NAME, 'quorum', 4)).toBe('OK');
     expect(await ask(master.port, 'CONFIG', 'SET', 'busy-reply-threshold', 100)).toBe('OK');
     const busy = new Redis({ host: HOST, port: master.port, retryStrategy: () => null, maxRetriesPerRequest: 0 });
@@ -305,8 +307,8 @@ describe.skipIf(!usable)('Sentinel (Redis 7.0) manages Sluice unchanged', () => 
       }
     } finally {
       busy.disconnect();
-      await ask(master.port, 'CONFIG', 'SET', 'busy-reply-threshold', 5000);
-      for (const s of sentinels) await ask(s.port, 'SENTINEL', 'SET', MASTER_NAME, 'quorum', 2);
+      await ask(master.port, 'CONFIG', 'SET', 'busy-reply-threshold', 5000).catch(() => {});
+      for (const s of sentinels) await ask(s.port, 'SENTINEL', 'SET', MASTER_NAME, 'quorum', 2).catch(() => {});
     }
     expect(await masterAddr()).toBe(addrOf(master));
     expect(fields(await ask(sentinels[0].port, 'SENTINEL', 'master', MASTER_NAME)).quorum).toBe('2');
@@ -382,10 +384,9 @@ describe.skipIf(!usable)('Sentinel (Redis 7.0) manages Sluice unchanged', () => 
   }, 40000);
 
   it('ioredis, node-redis and the BullMQ worker carry on against the new master', async () => {
-    const ioAttempts = await retrying('an ioredis write after the failover', () => io.set('io:after', '2'));
+    await retrying('an ioredis write after the failover', () => io.set('io:after', '2'));
     expect(await io.get('io:after')).toBe('2');
     expect(io.stream.remotePort).toBe(sluiceReplica.port);
-    expect(ioAttempts).toBeGreaterThanOrEqual(1);
     await retrying('a node-redis write after the failover', () => nodeRedis!.set('nr:after', '2'));
     expect(await nodeRedis!.get('nr:after')).toBe('2');
     expect(await ask(sluiceReplica.port, 'GET', 'nr:after')).toBe('2');
