@@ -26,6 +26,12 @@ export interface ReplicaSideHost {
   fsyncedReplOffset(): number | null;
   /** Bytes read from the master (INFO total_net_repl_input_bytes). */
   countInput(bytes: number): void;
+  /**
+   * A full sync's snapshot starts arriving (`replid` its history, null when
+   * unknown) or is over (null): the server answers -LOADING, or serves the
+   * old data as async loading, as repl-diskless-load says.
+   */
+  transferring(replid: string | null | undefined): void;
 }
 
 /** How long after a failed link the next attempt starts (Redis's replicationCron runs once a second). */
@@ -165,6 +171,7 @@ export class ReplicaSide {
       return;
     }
     this.transfer = { file, fd, size, read: 0, lastIo: Date.now() };
+    this.host.transferring(this.pendingFull?.replid ?? null);
   }
 
   private payloadChunk(chunk: Buffer): void {
@@ -190,6 +197,7 @@ export class ReplicaSide {
     const full = this.pendingFull;
     if (t === null) return;
     this.transfer = null;
+    this.host.transferring(undefined);
     const log = this.host.log;
     try {
       fs.fsyncSync(t.fd);
@@ -303,6 +311,7 @@ export class ReplicaSide {
     const t = this.transfer;
     if (t === null) return;
     this.transfer = null;
+    this.host.transferring(undefined);
     try {
       fs.closeSync(t.fd);
     } catch {

@@ -169,7 +169,7 @@ function memorySection(server: Server): string[] {
 function persistenceSection(server: Server): string[] {
   return [
     `loading:${server.loading ? 1 : 0}`,
-    'async_loading:0',
+    `async_loading:${server.asyncLoading ? 1 : 0}`,
     ...server.persistence.rdb.infoLines(),
     ...server.persistence.infoLines(),
   ];

@@ -362,8 +362,38 @@ export class ReplicationHost {
       },
       fsyncedReplOffset: () => this.fsyncedReplOffset(),
       countInput: (n) => (this.inputBytes += n),
+      transferring: (replid) => this.transferring(replid),
     };
   }
+
+  /**
+   * Redis's diskless loads as clients see them (the snapshot itself is
+   * still loaded from a file once received): swapdb for the history this
+   * replica follows serves the old data meanwhile (async_loading), swapdb
+   * otherwise and on-empty-db with no keys answer -LOADING; disabled
+   * changes nothing until the load.
+   */
+  private transferring(replid: string | null | undefined): void {
+    const server = this.server;
+    if (replid === undefined) {
+      if (server.asyncLoading) server.asyncLoading = false;
+      if (this.loadingForTransfer) {
+        this.loadingForTransfer = false;
+        server.loading = false;
+      }
+      return;
+    }
+    const mode = server.config.str('repl-diskless-load');
+    const empty = server.keyspace.dbs.every((db) => db.dict.size === 0);
+    if (mode === 'swapdb' && replid !== null && replid === this.stream.replid) {
+      server.asyncLoading = true;
+    } else if (mode === 'swapdb' || (mode === 'on-empty-db' && empty)) {
+      this.loadingForTransfer = true;
+      server.loading = true;
+    }
+  }
+
+  private loadingForTransfer = false;
 
   /** The replication offset the AOF has fsynced: all of the stream applied when the AOF holds everything on disk. */
   private lastFsyncedRepl = 0;

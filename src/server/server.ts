@@ -123,6 +123,12 @@ export class Server implements PersistenceHost<Client> {
   readonly startedAt = Date.now();
   log: Logger;
   loading = false;
+  /**
+   * A replica receiving a full sync with repl-diskless-load swapdb, for the
+   * history it already follows: the old data is served meanwhile, commands
+   * flagged no-async-loading are refused (Redis's async_loading).
+   */
+  asyncLoading = false;
   /** DEBUG SET-ACTIVE-EXPIRE: whether the cron deletes expired keys nobody reads. */
   activeExpire = true;
   /** DEBUG PAUSE-CRON: the cron skips its work (a shutdown a signal asked for included). */
@@ -761,6 +767,7 @@ export class Server implements PersistenceHost<Client> {
       return `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
     }
     if (this.loading && !cmd.allowLoading) return 'LOADING Redis is loading the dataset in memory';
+    if (this.asyncLoading && cmd.flagSet.has('no_async_loading')) return 'LOADING Redis is loading the dataset in memory';
     if (this.replication.isReplica) {
       const refused = this.replication.refusal(c, this.writes(c, cmd, argv), cmd.flagSet.has('stale'));
       if (refused !== null) return refused;

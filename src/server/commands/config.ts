@@ -26,7 +26,7 @@ function configSet(c: Client, argv: string[]): void {
   const before = mayRebind(c, names) ? valuesBefore(c, names) : [];
   const err = config.setMany(pairs, {
     allowProtected: allowsProtectedAction(config.str('enable-protected-configs'), c),
-    loading: c.server.loading,
+    loading: c.server.loading || c.server.asyncLoading,
   });
   if (err !== null) throw new CommandError(err);
   const rebinding = rebindingOf(c, before);

@@ -65,7 +65,7 @@ function replconf(c: Client, argv: string[]): void {
         return;
       case 'rdb-only': {
         const n = toInt64(value);
-        if (n === null || n < 0n || n > 1n) throw new CommandError('ERR value is out of range, must be between 0 and 1');
+        if (n === null || n < 0n || n > 1n) throw new CommandError('ERR value is out of range, value must between 0 and 1');
         replicaOf(c).rdbOnly = n === 1n;
         break;
       }

@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import net from 'node:net';
+import { Redis } from 'ioredis';
+import { startSluice, type TestSluice } from '../helpers/servers.js';
+
+/** A master and a replica of it, in process, with the diskless sync starting at once. */
+async function pair(): Promise<{ master: TestSluice; replica: TestSluice; m: Redis; r: Redis }> {
+  const config = { 'repl-diskless-sync-delay': '0' };
+  const master = await startSluice({ config, logLevel: 'notice' });
+  const replica = await startSluice({ config, logLevel: 'notice' });
+  const m = new Redis({ port: master.port, lazyConnect: true });
+  const r = new Redis({ port: replica.port, lazyConnect: true });
+  await m.connect();
+  await r.connect();
+  opened.push(master, replica);
+  clients.push(m, r);
+  await r.replicaof('127.0.0.1', master.port);
+  await until(async () => (await r.info('replication')).includes('master_link_status:up'));
+  return { master, replica, m, r };
+}
+
+const opened: TestSluice[] = [];
+const clients: Redis[] = [];
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.disconnect();
+  for (const s of opened.splice(0)) await s.close();
+});
+
+async function until(check: () => Promise<boolean>, ms = 10000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function field(info: string, name: string): string | undefined {
+  return info.split('\r\n').find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1);
+}
+
+describe('master and replica roles', () => {
+  it('ROLE and INFO replication describe both ends, in Redis field order', async () => {
+    const { master, m, r } = await pair();
+    await m.set('k', 'v');
+    expect(await m.wait(1, 5000)).toBe(1);
+    const minfo = await m.info('replication');
+    const names = minfo.split('\r\n').filter((l) => l.includes(':')).map((l) => l.split(':')[0]);
+    expect(names).toEqual([
+      'role', 'connected_slaves', 'slave0', 'master_failover_state', 'master_replid', 'master_replid2', 'master_repl_offset',
+      'second_repl_offset', 'repl_backlog_active', 'repl_backlog_size', 'repl_backlog_first_byte_offset', 'repl_backlog_histlen',
+    ]);
+    const offset = Number(field(minfo, 'master_repl_offset'));
+    // WAIT's REPLCONF GETACK follows the write in the stream: the ACK it drew stops before it.
+    const acked = /^ip=127\.0\.0\.1,port=\d+,state=online,offset=(\d+),lag=\d+$/.exec(field(minfo, 'slave0') ?? '');
+    expect(acked).not.toBeNull();
+    expect(Number(acked![1])).toBeLessThanOrEqual(offset);
+    await until(async () => Number(field(await r.info('replication'), 'slave_repl_offset')) === offset);
+    const rinfo = await r.info('replication');
+    expect(field(rinfo, 'role')).toBe('slave');
+    expect(field(rinfo, 'master_port')).toBe(String(master.port));
+    expect(field(rinfo, 'master_replid')).toBe(field(minfo, 'master_replid'));
+    expect(Number(field(rinfo, 'slave_repl_offset'))).toBe(offset);
+    expect(await r.role()).toEqual(['slave', '127.0.0.1', master.port, 'connected', offset]);
+    // The replica acknowledges each second: ROLE shows the offset it acknowledged.
+    await until(async () => ((await m.role()) as [string, number, string[][]])[2][0]?.[2] === String(offset), 3000);
+    const [role, , replicas] = (await m.role()) as [string, number, string[][]];
+    expect(role).toBe('master');
+    expect(replicas).toHaveLength(1);
+    expect(await r.get('k')).toBe('v');
+    await expect(r.set('x', '1')).rejects.toThrow("READONLY You can't write against a read only replica.");
+    await expect(r.wait(1, 0)).rejects.toThrow('WAIT cannot be used with replica instances.');
+  });
+
+  it('min-replicas-to-write counts replicas that acknowledged within the lag', async () => {
+    const { m, r } = await pair();
+    await m.config('SET', 'min-replicas-to-write', '2');
+    await expect(m.set('a', '1')).rejects.toThrow('NOREPLICAS Not enough good replicas to write.');
+    expect(field(await m.info('replication'), 'min_slaves_good_slaves')).toBe('1');
+    await m.config('SET', 'min-replicas-to-write', '1');
+    expect(await m.set('a', '1')).toBe('OK');
+    expect(await m.wait(1, 5000)).toBe(1);
+    expect(await r.get('a')).toBe('1');
+  });
+
+  it('FAILOVER hands the master role to the replica, which the old master then follows', async () => {
+    const { master, replica, m, r } = await pair();
+    await m.set('before', '1');
+    expect(await m.wait(1, 5000)).toBe(1);
+    const replid = field(await m.info('replication'), 'master_replid');
+    expect(await m.failover('TO', '127.0.0.1', replica.port)).toBe('OK');
+    await until(async () => field(await r.info('replication'), 'role') === 'master' && field(await m.info('replication'), 'master_link_status') === 'up');
+    expect(field(await m.info('replication'), 'master_failover_state')).toBe('no-failover');
+    const rinfo = await r.info('replication');
+    // The promoted replica continues the history: the old id is its replid2, and the old master resynced partially.
+    expect(field(rinfo, 'master_replid2')).toBe(replid);
+    expect(field(await r.info('stats'), 'sync_partial_ok')).toBe('1');
+    expect(await r.set('after', '2')).toBe('OK');
+    expect(await r.wait(1, 5000)).toBe(1);
+    expect(await m.get('after')).toBe('2');
+    expect(await m.get('before')).toBe('1');
+    expect(master.logs.messages('notice')).toContain(`Failover target 127.0.0.1:${replica.port} is synced, failing over.`);
+    expect(replica.logs.messages('notice')).toContainEqual(expect.stringMatching(/^MASTER MODE enabled \(failover request from 'id=\d+ /));
+  });
+
+  it('SHUTDOWN waits for a replica that has not acknowledged, and SHUTDOWN ABORT calls the wait off', async () => {
+    const master = await startSluice({ config: { 'repl-diskless-sync-delay': '0', 'shutdown-timeout': '60' }, logLevel: 'notice' });
+    opened.push(master);
+    // A replica that takes the snapshot and the stream but never acknowledges anything.
+    const fake = net.connect(master.port, '127.0.0.1');
+    let asked = false;
+    fake.on('data', () => {
+      // PSYNC once REPLCONF's reply is in: a master refuses SYNC from a connection with replies pending.
+      if (!asked) fake.write('PSYNC ? -1\r\n');
+      asked = true;
+    });
+    fake.write('REPLCONF listening-port 1\r\n');
+    const m = new Redis({ port: master.port });
+    const shutter = new Redis({ port: master.port });
+    const admin = new Redis({ port: master.port });
+    clients.push(m, shutter, admin);
+    await until(async () => (await m.info('replication')).includes('state=online'));
+    await m.set('k', 'v');
+    const answer = shutter.shutdown().then(() => 'OK', (e: Error) => e.message);
+    await until(async () => Number(field(await m.info('server'), 'shutdown_in_milliseconds') ?? 0) > 0);
+    // Writes are held meanwhile.
+    const held = m.set('k2', 'v2');
+    expect(await admin.shutdown('ABORT')).toBe('OK');
+    expect(await answer).toBe('ERR Errors trying to SHUTDOWN. Check logs.');
+    expect(await held).toBe('OK');
+    expect(master.logs.messages('notice')).toEqual(expect.arrayContaining(['Waiting for replicas before shutting down.', 'Shutdown manually aborted.']));
+    fake.destroy();
+  });
+});
