@@ -76,6 +76,8 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   blocked: BlockedState<Client> | null = null;
   denyBlocking = false;
   fromScript = false;
+  /** The client a master's replication stream runs as. */
+  fromMaster = false;
   /** The write stream's offset after this client's last command that propagated (Redis's c->woff): what WAITAOF waits for. */
   woff = 0;
   /** QUIT or a protocol error: close once pending replies are written. */

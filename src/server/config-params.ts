@@ -239,7 +239,7 @@ const REPLICATION = section('Replication', [
   text('masterauth', '', honoured(), { sensitive: true }),
   text('masteruser', '', honoured(), { sensitive: true }),
   bool('replica-serve-stale-data', 'yes', honoured(), { alias: 'slave-serve-stale-data' }),
-  bool('replica-read-only', 'yes', partial('A writable replica keeps the keys it wrote with a TTL until they are read after their deadline (Redis expires them actively).'), { alias: 'slave-read-only' }),
+  bool('replica-read-only', 'yes', honoured(), { alias: 'slave-read-only' }),
   bool('repl-diskless-sync', 'yes', honoured()),
   int('repl-diskless-sync-delay', 5n, 0n, INT_MAX, honoured()),
   int('repl-diskless-sync-max-replicas', 0n, 0n, INT_MAX, honoured()),

@@ -296,12 +296,16 @@ export class Dispatcher {
     // As Redis, the running command is the client's last from the start (what CLIENT LIST and the ACL log show).
     c.lastCommand = cmd.fullName;
     const start = this.stamp;
+    // A write on a writable replica deletes the expired keys it meets, as Redis's lookupKeyWrite does there; the master's own stream never does.
+    const localWrite = ks.replicaExpiry && cmd.isWrite && !c.fromMaster;
+    if (localWrite) ks.replicaExpiry = false;
     try {
       cmd.handler!(c, argv);
     } catch (e) {
       if (e instanceof CommandError) c.reply.error(e.message);
       else this.internalError(c, cmd, e, mark);
     }
+    if (localWrite) ks.replicaExpiry = true;
     const end = performance.now();
     this.stamp = end;
     const usec = Math.round((end - start) * 1000);

@@ -313,6 +313,7 @@ export class ReplicationHost {
     side.close();
     this.replicaSide = null;
     this.masterQueue = null;
+    this.localExpiring.clear();
     this.setReplicaMode(false);
     this.stream.shiftReplid();
     this.server.log.notice(`Setting secondary replication ID to ${this.stream.replid2}, valid up to offset: ${this.stream.secondOffset}. New replication ID is ${this.stream.replid}`);
@@ -622,7 +623,11 @@ export class ReplicationHost {
 
   private readonly onEffects = (batch: readonly Effect[]): void => {
     // A replica's stream is its master's bytes, fed as they are applied; its own writes (a writable replica) stay local.
-    if (this.stream.backlog === null || this.replicaSide !== null) return;
+    if (this.replicaSide !== null) {
+      if (!this.server.broker.executing?.fromMaster) this.rememberLocalExpiries(batch);
+      return;
+    }
+    if (this.stream.backlog === null) return;
     this.stream.feedEffects(batch);
     this.queueFlush();
   };
@@ -653,6 +658,7 @@ export class ReplicationHost {
   }
 
   private cron(): void {
+    if (this.replicaSide !== null) this.expireLocalKeys();
     const period = this.server.config.num('repl-ping-replica-period');
     // As Redis's replicationCron, on the seconds since start that are a multiple of the period. A replica's replicas get its master's PINGs.
     const loop = Math.floor((Date.now() - this.server.startedAt) / 1000);
@@ -682,6 +688,43 @@ export class ReplicationHost {
     if (this.stream.backlog === null || this.replicaSide !== null) return;
     this.stream.feedCommand(argv);
     this.queueFlush();
+  }
+
+  /**
+   * Keys a writable replica's own clients gave a deadline (Redis's
+   * slaveKeysWithExpire): the master will never send their DEL, so the
+   * replica expires them itself, each second.
+   */
+  private readonly localExpiring = new Map<number, Set<string>>();
+
+  private rememberLocalExpiries(batch: readonly Effect[]): void {
+    for (const e of batch) {
+      const name = e.argv[0].toUpperCase();
+      const timed = name === 'PEXPIREAT' || (name === 'SET' && e.argv.some((a) => a.toUpperCase() === 'PXAT'));
+      if (!timed || e.argv.length < 2) continue;
+      let keys = this.localExpiring.get(e.db);
+      if (keys === undefined) this.localExpiring.set(e.db, (keys = new Set()));
+      keys.add(e.argv[1]);
+    }
+  }
+
+  /** Deletes the replica's own keys whose deadline passed (expireSlaveKeys). */
+  private expireLocalKeys(): void {
+    if (this.localExpiring.size === 0) return;
+    const ks = this.server.keyspace;
+    const now = Date.now();
+    for (const [index, keys] of this.localExpiring) {
+      const db = ks.db(index);
+      for (const key of keys) {
+        const when = db.expires.get(key);
+        if (when === undefined) keys.delete(key);
+        else if (when <= now) {
+          db.expireNow(key);
+          keys.delete(key);
+        }
+      }
+      if (keys.size === 0) this.localExpiring.delete(index);
+    }
   }
 
   /** Asks every replica for its offset at the end of this turn (WAIT and WAITAOF): REPLCONF GETACK * goes into the stream once. */

@@ -557,6 +557,7 @@ export class Server implements PersistenceHost<Client> {
   masterClient(): Client {
     const c = new Client(this, this.nextClientId++, null, new DiscardReply(), 'master');
     c.denyBlocking = true;
+    c.fromMaster = true;
     return c;
   }
 

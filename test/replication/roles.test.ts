@@ -5,7 +5,7 @@ import { startSluice, type TestSluice } from '../helpers/servers.js';
 
 /** A master and a replica of it, in process, with the diskless sync starting at once. */
 async function pair(): Promise<{ master: TestSluice; replica: TestSluice; m: Redis; r: Redis }> {
-  const config = { 'repl-diskless-sync-delay': '0' };
+  const config = { 'repl-diskless-sync-delay': '0', 'enable-debug-command': 'yes' };
   const master = await startSluice({ config, logLevel: 'notice' });
   const replica = await startSluice({ config, logLevel: 'notice' });
   const m = new Redis({ port: master.port, lazyConnect: true });
@@ -130,5 +130,24 @@ describe('master and replica roles', () => {
     expect(await held).toBe('OK');
     expect(master.logs.messages('notice')).toEqual(expect.arrayContaining(['Waiting for replicas before shutting down.', 'Shutdown manually aborted.']));
     fake.destroy();
+  });
+
+  it("a replica's keys expire by its master's DEL; a writable replica expires the keys it wrote itself", async () => {
+    const { m, r } = await pair();
+    await m.debug('SET-ACTIVE-EXPIRE', '0');
+    await m.set('from-master', 'v', 'PX', 50);
+    expect(await m.wait(1, 5000)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Past its deadline it reads as missing, yet stays until the master deletes it.
+    expect(await r.get('from-master')).toBeNull();
+    expect(await r.dbsize()).toBe(1);
+    await r.config('SET', 'replica-read-only', 'no');
+    await r.set('mine', 'v', 'PX', 50);
+    expect(await r.dbsize()).toBe(2);
+    await until(async () => (await r.dbsize()) === 1, 3000);
+    expect(await r.exists('from-master')).toBe(0);
+    // A write meets the expired key: it is deleted first, and written anew without a TTL.
+    expect(await r.incr('from-master')).toBe(1);
+    expect(await r.ttl('from-master')).toBe(-1);
   });
 });
