@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startChild } from '../helpers/child-sluice.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { ensureBuild, startChild } from '../helpers/child-sluice.js';
 import { RespClient, type Resp } from '../helpers/resp-client.js';
 import { seededInts } from '../helpers/seeded.js';
 import { freePort, redisServerPath } from '../helpers/servers.js';
@@ -82,6 +83,23 @@ export class Servers {
   }
 }
 
+/** Until the node's log holds `text` (a log line may trail the state it reports); the log's last lines when it does not. */
+export async function waitLogged(node: Node, text: string, timeoutMs = 5000): Promise<void> {
+  try {
+    await waitFor(`${node.name} logs '${text}'`, () => node.log().includes(text), timeoutMs);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; its log ends:\n${node.log().split('\n').slice(-40).join('\n')}`);
+  }
+}
+
+/** The servers of a test file: dist/ built first, every server killed after the file. */
+export function useServers(): Servers {
+  const servers = new Servers();
+  beforeAll(() => ensureBuild(), 120_000);
+  afterAll(() => servers.stopAll(), 30_000);
+  return servers;
+}
+
 /** Polls `check` every 50 ms until it holds; throws naming `what` after `timeoutMs`. */
 export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -151,6 +169,63 @@ export async function waitCaughtUp(master: Node, replica: Node, timeoutMs = 15_0
 }
 
 // ---------------------------------------------------------------------------
+// The scenario of a replica joining a master under load.
+
+/**
+ * The master seeded and its snapshots slowed (rdb-key-save-delay), the
+ * replica told REPLICAOF while a load runs, the load going on through the
+ * whole full sync; the datasets compared once WAIT says the replica has it
+ * all. Then the link is cut under load (CLIENT KILL TYPE replica on the
+ * master) and the replica must come back with a partial resync (the
+ * master's sync_partial_ok up by one, sync_full unchanged), the datasets
+ * compared again.
+ */
+export async function fullThenPartialSync(master: Node, replica: Node, opts: { diskless: boolean; seed: number }): Promise<void> {
+  await seed(master.port, 3000, opts.seed);
+  // Rests this many µs after each key (about a millisecond a key for either server): the load runs all through the snapshot.
+  await call(master.port, 'CONFIG', 'SET', 'rdb-key-save-delay', '1000');
+  const load = new Load(master.port, opts.seed + 1);
+  try {
+    load.start();
+    await load.passes(100);
+    const opsBefore = load.ops;
+    await replicaOf(replica, master);
+    await waitLinkUp(replica, 40_000);
+    const opsDuringSync = load.ops - opsBefore;
+    await call(master.port, 'CONFIG', 'SET', 'rdb-key-save-delay', '0');
+    await load.passes(200);
+    await load.stop();
+    expect(load.errors).toEqual([]);
+    expect(opsDuringSync).toBeGreaterThan(200);
+    await waitLogged(master, `Starting BGSAVE for SYNC with target: ${opts.diskless ? 'replicas sockets' : 'disk'}`);
+    await waitLogged(replica, 'MASTER <-> REPLICA sync: Finished with success');
+    expect(await load.waitReplicas(1, 5000)).toBe(1);
+    const first = await compareDatasets(master, replica);
+    expect(first.diffs).toEqual([]);
+    expect(first.keys).toBeGreaterThan(3000);
+
+    // The link cut under load: the replica continues from the master's backlog.
+    const before = await syncStats(master.port);
+    load.start();
+    await load.passes(100);
+    expect(await call(master.port, 'CLIENT', 'KILL', 'TYPE', 'replica')).toEqual({ t: 'int', v: '1' });
+    await load.passes(200);
+    await waitFor(`${replica.name} resynced partially`, async () => (await syncStats(master.port)).partialOk > before.partialOk, 15_000);
+    await load.passes(200);
+    await load.stop();
+    expect(load.errors).toEqual([]);
+    expect(await syncStats(master.port)).toEqual({ full: before.full, partialOk: before.partialOk + 1 });
+    await waitLogged(replica, 'Successful partial resynchronization with master.');
+    expect(await load.waitReplicas(1, 5000)).toBe(1);
+    const second = await compareDatasets(master, replica);
+    expect(second.diffs).toEqual([]);
+  } finally {
+    await load.stop().catch(() => {});
+    load.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
 // The write load.
 
 /** The databases the load writes in; FLUSHDB runs in the last one. */
@@ -162,6 +237,9 @@ redis.register_function('bump', function(keys, args)
   redis.call('HINCRBY', keys[1], args[1], 1)
   return redis.call('INCRBY', keys[2], args[2])
 end)`;
+
+const LIBRARY2 = `#!lua name=mixedlib2
+redis.register_function('stamp', function(keys, args) return redis.call('SET', keys[1], args[1]) end)`;
 
 const SCRIPT = `redis.call('SET', KEYS[1], ARGV[1])
 redis.call('RPUSH', KEYS[2], ARGV[1], ARGV[2])
@@ -211,9 +289,9 @@ function operation(rnd: (n: number) => number, n: number): { db: number; cmds: A
       break;
     }
     case 18: {
-      // Acknowledges whatever the group still has pending: XACK of ids read back would need a round trip, so XAUTOCLAIM then XACK of a range is replaced by XACK of plausible ids.
+      // XACK of entries really pending is Load.oneBatch's (it reads them first); here an XCLAIM that claims nothing.
       const s = k('strm', 10);
-      cmds.push(['XACK', s, STREAM_GROUPS[rnd(2)], `${Date.now() - rnd(3000)}-0`], ['XCLAIM', s, 'g1', 'c9', '0', '0-1']);
+      cmds.push(['XCLAIM', s, 'g1', 'c9', '0', '0-1'], ['FCALL', 'stamp', '1', k('str', 400), v()]);
       break;
     }
     case 19:
@@ -325,15 +403,32 @@ export class Load {
         this.errors.push(`${sent[i].join(' ').slice(0, 80)} -> ${r.v}`);
       }
     });
+    const ask = (conn: RespClient, ...argv: string[]) => withTimeout(conn.call(...argv), 10_000, argv[0]);
     // A BLPOP served by a push from the other connection.
     const key = `blk:${this.rnd(10)}`;
-    await blocker.call('SELECT', '2');
+    await ask(blocker, 'SELECT', '2');
     const popped = blocker.call('BLPOP', key, '5');
     await new Promise((r) => setTimeout(r, 2));
-    await c.call('SELECT', '2');
-    await c.call('RPUSH', key, 'x', `y${this.ops}`);
+    await ask(c, 'SELECT', '2');
+    await ask(c, 'RPUSH', key, 'x', `y${this.ops}`);
     const p = await withTimeout(popped, 10_000, 'BLPOP');
     if (p.t !== 'array' || p.v === null) this.errors.push(`BLPOP ${key} -> ${JSON.stringify(p)}`);
+    // XACK of entries really pending in a group.
+    const db = String(DBS[this.rnd(DBS.length)]);
+    const stream = `strm:${this.rnd(10)}`;
+    const group = STREAM_GROUPS[this.rnd(2)];
+    await ask(c, 'SELECT', db);
+    const pending = await ask(c, 'XPENDING', stream, group, '-', '+', String(1 + this.rnd(4)));
+    const ids = pending.t === 'array' ? (pending.v ?? []).map((e) => flat(e)[0]) : [];
+    if (ids.length > 0) {
+      const acked = await ask(c, 'XACK', stream, group, ...ids);
+      if (acked.t !== 'int' || Number(acked.v) !== ids.length) this.errors.push(`XACK ${stream} ${group} -> ${JSON.stringify(acked)}`);
+    }
+    // Now and then the function library replaced: FUNCTION LOAD in the stream, not only in a snapshot.
+    if (this.ops % (this.batch * 10) < this.batch) {
+      const r = await ask(c, 'FUNCTION', 'LOAD', 'REPLACE', `${LIBRARY2}\n-- version ${this.ops}`);
+      if (r.t === 'error') this.errors.push(`FUNCTION LOAD -> ${r.v}`);
+    }
   }
 }
 
@@ -347,13 +442,15 @@ export async function seed(port: number, keys: number, seedNo: number): Promise<
   const rnd = seededInts(seedNo);
   const c = await RespClient.connect(port);
   try {
-    const lib = await c.call('FUNCTION', 'LOAD', 'REPLACE', LIBRARY);
-    if (lib.t === 'error') throw new Error(`FUNCTION LOAD: ${lib.v}`);
+    for (const code of [LIBRARY, LIBRARY2]) {
+      const lib = await c.call('FUNCTION', 'LOAD', 'REPLACE', code);
+      if (lib.t === 'error') throw new Error(`FUNCTION LOAD: ${lib.v}`);
+    }
     let pending: Promise<Resp>[] = [];
     const send = async (...argv: string[]) => {
       pending.push(c.call(...argv));
       if (pending.length >= 500) {
-        const got = await Promise.all(pending);
+        const got = await withTimeout(Promise.all(pending), 20_000, 'seeding');
         pending = [];
         const bad = got.find((r) => r.t === 'error');
         if (bad !== undefined) throw new Error(`seeding: ${JSON.stringify(bad)}`);
@@ -386,7 +483,7 @@ export async function seed(port: number, keys: number, seedNo: number): Promise<
       await send('XREADGROUP', 'GROUP', 'grp', 'alice', 'COUNT', '20', 'STREAMS', 'seed:stream', '>');
       await send('XREADGROUP', 'GROUP', 'grp', 'bob', 'COUNT', '10', 'STREAMS', 'seed:stream', '>');
     }
-    await Promise.all(pending);
+    await withTimeout(Promise.all(pending), 20_000, 'seeding');
     // XACK of some of what alice read.
     for (const db of DBS) {
       await c.call('SELECT', String(db));
@@ -520,13 +617,13 @@ export async function compareDatasets(a: Node, b: Node, limit = 20): Promise<{ d
     }
     for (const [key, [type, , deadline]] of y) if (!x.has(key)) diffs.push(`db${db} ${key}: only on ${b.name} (${type}, expires ${deadline})`);
   }
-  // The function libraries, code included.
+  // The function libraries, code included (FUNCTION LIST's order is its dictionary's).
   const [fa, fb] = await Promise.all([call(a.port, 'FUNCTION', 'LIST', 'WITHCODE'), call(b.port, 'FUNCTION', 'LIST', 'WITHCODE')]);
   const libs = (r: Resp) => JSON.stringify((r.t === 'array' ? r.v ?? [] : []).map((l) => {
     const p = pairs(l);
     const fns = p.get('functions');
     return { name: str(p.get('library_name')!), code: str(p.get('library_code')!), functions: fns === undefined ? [] : (fns.t === 'array' ? fns.v ?? [] : []).map((f) => str(pairs(f).get('name')!)).sort() };
-  }));
+  }).sort((x, y) => (x.name < y.name ? -1 : 1)));
   if (libs(fa) !== libs(fb)) diffs.push(`function libraries: ${a.name} ${libs(fa)} / ${b.name} ${libs(fb)}`);
   return { diffs: diffs.slice(0, limit), keys };
 }
