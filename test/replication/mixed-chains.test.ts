@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redisServerPath } from '../helpers/servers.js';
-import { compareDatasets, Load, replicaOf, seed, syncStats, waitCaughtUp, waitFor, waitLinkUp, waitLogged, useServers, type Node } from './mixed-harness.js';
+import { compareDatasets, info, Load, replicaOf, seed, syncStats, waitCaughtUp, waitFor, waitLinkUp, waitLogged, useServers, type Node } from './mixed-harness.js';
 
 /**
  * Chains of Sluice and a real redis-server 7.0, both ways round: the top's
@@ -80,4 +80,41 @@ describe.skipIf(redisServerPath === null)('chains of Sluice and Redis 7.0', () =
     const leaf = await servers.sluice('sluice-leaf', ['--repl-backlog-size', '16mb']);
     await chain(top, middle, leaf, 41);
   }, 60_000);
+});
+
+describe.skipIf(redisServerPath === null)('a demoted master that wrote past the promotion of its replica', () => {
+  for (const sluiceOnTop of [false, true]) {
+    const [topKind, middleKind] = sluiceOnTop ? ['Sluice', 'Redis'] : ['Redis', 'Sluice'];
+    it(`${topKind} is refused a partial resync by the promoted ${middleKind} and resyncs fully, its own later writes gone`, async () => {
+      const big = ['--repl-backlog-size', '16mb'];
+      const top = sluiceOnTop ? await servers.sluice('sluice-old-top', ['--repl-rdb-version', '10', ...big]) : await servers.redis('redis-old-top', big);
+      const middle = sluiceOnTop ? await servers.redis('redis-promoted', big) : await servers.sluice('sluice-promoted', ['--repl-rdb-version', '10', ...big]);
+      await seed(top.port, 500, 51);
+      await replicaOf(middle, top);
+      await waitLinkUp(middle);
+      const onTop = new Load(top.port, 52);
+      await onTop.runFor(300);
+      await waitCaughtUp(top, middle);
+      await replicaOf(middle, null);
+      // Writes the promoted middle never sees: the old top's history now goes past what the middle can continue.
+      await onTop.runFor(100);
+      expect(onTop.errors).toEqual([]);
+      onTop.close();
+      const onMiddle = new Load(middle.port, 53);
+      await onMiddle.runFor(200);
+      const before = await info(middle.port, 'stats');
+      await replicaOf(top, middle);
+      await waitLinkUp(top);
+      const counts = (s: Record<string, string>) => [Number(s.sync_full), Number(s.sync_partial_ok), Number(s.sync_partial_err)];
+      await waitFor(`${middle.name} counted the refused partial resync`, async () => counts(await info(middle.port, 'stats'))[0] > counts(before)[0]);
+      const [full, ok, err] = counts(before);
+      expect(counts(await info(middle.port, 'stats'))).toEqual([full + 1, ok, err + 1]);
+      await waitLogged(middle, 'Partial resynchronization not accepted: Requested offset for second ID was');
+      await onMiddle.runFor(200);
+      expect(onMiddle.errors).toEqual([]);
+      expect(await onMiddle.waitReplicas(1, 5000)).toBe(1);
+      await expectSame(middle, top);
+      onMiddle.close();
+    }, 60_000);
+  }
 });
