@@ -229,10 +229,10 @@ export async function fullThenPartialSync(master: Node, replica: Node, opts: { d
 // The write load.
 
 /** The databases the load writes in; FLUSHDB runs in the last one. */
-export const DBS = [0, 1, 2, 3];
+const DBS = [0, 1, 2, 3];
 const FLUSH_DB = 3;
 
-export const LIBRARY = `#!lua name=mixedlib
+const LIBRARY = `#!lua name=mixedlib
 redis.register_function('bump', function(keys, args)
   redis.call('HINCRBY', keys[1], args[1], 1)
   return redis.call('INCRBY', keys[2], args[2])
@@ -316,9 +316,11 @@ const EXPECTED_ERRORS = /^(BUSYGROUP|NOGROUP)/;
 
 /**
  * A seeded write load on one server: batches of pipelined operations in
- * random databases, and now and then a BLPOP on another connection served
- * by a push. Runs until stop(); any reply error other than the expected ones
- * is recorded.
+ * random databases (a FLUSHDB of the last one every 500), each batch
+ * followed by a BLPOP on another connection served by a push and an XACK of
+ * entries really pending, and every ten batches a FUNCTION LOAD REPLACE.
+ * Runs until stop(); any reply error other than the expected ones is
+ * recorded.
  */
 export class Load {
   ops = 0;
@@ -572,7 +574,7 @@ function firstDifference(an: string, a: string, bn: string, b: string): string {
 }
 
 /** What a server holds in one database: key → [type, value, deadline (ms, -1 for none)]. */
-export async function snapshotDb(port: number, db: number): Promise<Map<string, [string, string, number]>> {
+async function snapshotDb(port: number, db: number): Promise<Map<string, [string, string, number]>> {
   const c = await RespClient.connect(port);
   try {
     await c.call('SELECT', String(db));
