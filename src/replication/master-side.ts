@@ -182,9 +182,9 @@ export class MasterSide {
     const host = this.host;
     const mark = randomBytes(20).toString('hex');
     const offset = this.stream.offset;
+    // As Redis, a replica stays in wait_bgsave while the snapshot streams to it, and is online once it is through.
     for (const r of batch) {
       this.beginFull(r, offset);
-      r.state = 'send_bulk';
       r.peer.write(Buffer.from(`$EOF:${mark}\r\n`, 'latin1'));
     }
     const fanout = new ReplicaFanout(batch, (n) => (this.stats.outputBytes += n));
@@ -212,6 +212,8 @@ export class MasterSide {
             r.goOnline();
             host.log.notice(`Synchronization with replica ${MasterSide.nameOf(r)} succeeded`);
           } else {
+            r.state = 'online';
+            r.ackTime = Date.now();
             r.startOnAck = true;
             host.log.notice(`Streamed RDB transfer with replica ${MasterSide.nameOf(r)} succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming`);
           }
@@ -321,7 +323,7 @@ export class MasterSide {
     if (offset > r.ackOffset) r.ackOffset = offset;
     if (fack !== null && fack > r.aofOffset) r.aofOffset = fack;
     r.ackTime = Date.now();
-    if (r.startOnAck && r.state === 'send_bulk') {
+    if (r.startOnAck) {
       r.goOnline();
       this.host.log.notice(`Synchronization with replica ${MasterSide.nameOf(r)} succeeded`);
     }
@@ -369,6 +371,21 @@ export class MasterSide {
     this.startWhenReady();
     const timeoutMs = this.host.config.num('repl-timeout') * 1000;
     const now = Date.now();
+    const snap = this.snapshot;
+    if (snap !== null && !snap.disk) {
+      // A replica that takes none of its snapshot for repl-timeout is given up (its socket's queue has not moved).
+      for (const r of snap.replicas) {
+        if (r.peer.closed) continue;
+        const queued = r.peer.queued;
+        if (queued === 0 || queued !== r.lastQueued) {
+          r.lastQueued = queued;
+          r.lastProgress = now;
+        } else if (now - r.lastProgress > timeoutMs) {
+          this.host.log.warning(`Disconnecting timedout replica (full sync): ${MasterSide.nameOf(r)}`);
+          r.peer.close();
+        }
+      }
+    }
     for (const r of this.replicas) {
       if (r.preSync || r.state !== 'online' || r.peer.closed) continue;
       if (now - r.ackTime > timeoutMs) {

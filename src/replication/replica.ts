@@ -47,6 +47,9 @@ export class Replica {
    */
   held: Buffer[] | null = null;
   heldBytes = 0;
+  /** While a diskless snapshot streams to it: its socket's queue when last looked at, and when it last moved (ms). */
+  lastQueued = -1;
+  lastProgress = Date.now();
   /** A diskless snapshot was sent: the stream starts with its first ACK. */
   startOnAck = false;
 
