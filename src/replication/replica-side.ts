@@ -26,13 +26,37 @@ export interface ReplicaSideHost {
   fsyncedReplOffset(): number | null;
   /** Bytes read from the master (INFO total_net_repl_input_bytes). */
   countInput(bytes: number): void;
+  /** Whether the dataset holds no key (repl-diskless-load on-empty-db). */
+  empty(): boolean;
   /**
    * A full sync's snapshot starts arriving (`replid` its history, null when
    * unknown) or is over (null): the server answers -LOADING, or serves the
    * old data as async loading, as repl-diskless-load says.
    */
   transferring(replid: string | null | undefined): void;
+  /** A snapshot parsed as it arrives (a diskless load), reporting to `events`. */
+  streamLoad(events: StreamLoadEvents): StreamedSnapshot;
 }
+
+/** What a diskless load reports. */
+export interface StreamLoadEvents {
+  parsed(): void;
+  failed(error: Error): void;
+  drained(): void;
+}
+
+/** A snapshot being parsed as it arrives (persistence's StreamLoad). */
+export interface StreamedSnapshot {
+  readonly buffered: number;
+  push(chunk: Buffer): void;
+  finish(): void;
+  abort(): void;
+  /** Puts the parsed snapshot in place of the dataset; returns its AUX fields. */
+  apply(): Map<string, string>;
+}
+
+/** Bytes received and not yet parsed past which the link stops reading (the master then waits). */
+const MAX_UNPARSED = 8 << 20;
 
 /** How long after a failed link the next attempt starts (Redis's replicationCron runs once a second). */
 const RETRY_MS = 1000;
@@ -115,6 +139,7 @@ export class ReplicaSide {
         cached: this.cached ? { replid: this.stream.replid, offset: this.stream.offset } : null,
         timeoutMs: config.num('repl-timeout') * 1000,
         failover: this.failover !== null,
+        disklessLoad: this.disklessLoad(),
       },
       {
         state: (s) => (this.state = s),
@@ -133,6 +158,14 @@ export class ReplicaSide {
   }
 
   private pendingFull: { replid: string; offset: number } | null = null;
+  /** The snapshot of a diskless load, and whether all of it has arrived and been parsed. */
+  private load: { snapshot: StreamedSnapshot; arrived: boolean; parsed: boolean } | null = null;
+
+  /** Redis's useDisklessLoad: swapdb always, on-empty-db with no keys. */
+  private disklessLoad(): boolean {
+    const mode = this.host.config.str('repl-diskless-load');
+    return mode === 'swapdb' || (mode === 'on-empty-db' && this.host.empty());
+  }
 
   private fullSync(replid: string, offset: number): void {
     this.pendingFull = { replid, offset };
@@ -159,6 +192,10 @@ export class ReplicaSide {
   }
 
   private payloadStart(size: number | null): void {
+    if (this.disklessLoad()) {
+      this.startStreamLoad(size);
+      return;
+    }
     const dir = this.host.config.str('dir');
     const file = path.join(dir, `temp-${Math.floor(Date.now() / 1000)}.${process.pid}.rdb`);
     let fd: number;
@@ -178,6 +215,15 @@ export class ReplicaSide {
     const t = this.transfer;
     if (t === null) return;
     this.host.countInput(chunk.length);
+    const load = this.load;
+    if (load !== null) {
+      load.snapshot.push(chunk);
+      t.read += chunk.length;
+      t.lastIo = Date.now();
+      // The parser is behind: stop reading, and the master's socket fills and waits.
+      if (load.snapshot.buffered > MAX_UNPARSED) this.link?.pause();
+      return;
+    }
     let at = 0;
     try {
       while (at < chunk.length) at += fs.writeSync(t.fd, chunk, at);
@@ -196,6 +242,15 @@ export class ReplicaSide {
     const t = this.transfer;
     const full = this.pendingFull;
     if (t === null) return;
+    const load = this.load;
+    if (load !== null) {
+      load.arrived = true;
+      load.snapshot.finish();
+      // The stream waits until the snapshot is in.
+      if (!load.parsed) this.link?.pause();
+      else this.streamLoaded();
+      return;
+    }
     this.transfer = null;
     this.host.transferring(undefined);
     const log = this.host.log;
@@ -219,6 +274,68 @@ export class ReplicaSide {
       this.failed();
       return;
     }
+    this.adoptSnapshot(full, aux);
+  }
+
+  /**
+   * A diskless load: the snapshot is parsed as it arrives, the dataset as
+   * it was served meanwhile (or -LOADING, see transferring), then replaced
+   * in one step once all of it is in.
+   */
+  private startStreamLoad(size: number | null): void {
+    const log = this.host.log;
+    if (this.host.config.str('repl-diskless-load') !== 'swapdb') log.notice('MASTER <-> REPLICA sync: Flushing old data');
+    log.notice('MASTER <-> REPLICA sync: Loading DB in memory');
+    const load: { snapshot: StreamedSnapshot; arrived: boolean; parsed: boolean } = {
+      arrived: false,
+      parsed: false,
+      snapshot: this.host.streamLoad({
+        parsed: () => {
+          load.parsed = true;
+          if (load.arrived) this.streamLoaded();
+        },
+        failed: (e) => {
+          if (this.load !== load) return;
+          log.warning(`Failed trying to load the MASTER synchronization DB from socket, check server logs. ${e.message}`);
+          if (this.host.config.str('repl-diskless-load') === 'swapdb') log.notice('MASTER <-> REPLICA sync: Discarding temporary DB in background');
+          this.link?.close();
+          this.failed();
+        },
+        drained: () => {
+          if (this.load === load && !load.arrived) this.link?.resume();
+        },
+      }),
+    };
+    this.load = load;
+    this.transfer = { file: '', fd: -1, size, read: 0, lastIo: Date.now() };
+    this.host.transferring(this.pendingFull?.replid ?? null);
+  }
+
+  /** The diskless load's snapshot is all in and parsed: it replaces the dataset, and the stream goes on. */
+  private streamLoaded(): void {
+    const load = this.load!;
+    const full = this.pendingFull;
+    const log = this.host.log;
+    this.load = null;
+    this.transfer = null;
+    this.host.transferring(undefined);
+    this.host.disconnectReplicas();
+    let aux: Map<string, string>;
+    try {
+      if (this.host.config.str('repl-diskless-load') === 'swapdb') log.notice('MASTER <-> REPLICA sync: Swapping active DB with loaded DB');
+      aux = load.snapshot.apply();
+    } catch (e) {
+      log.warning(`Failed trying to load the MASTER synchronization DB from socket, check server logs. ${(e as Error).message}`);
+      this.link?.close();
+      this.failed();
+      return;
+    }
+    this.adoptSnapshot(full, aux);
+    this.link?.resume();
+  }
+
+  /** After a full sync's snapshot is in: the master's history and offset become this server's. */
+  private adoptSnapshot(full: { replid: string; offset: number } | null, aux: Map<string, string>): void {
     const replid = full?.replid ?? aux.get('repl-id') ?? this.stream.replid;
     const offset = full?.offset ?? Number(aux.get('repl-offset') ?? 0);
     this.stream.adopt(replid, offset);
@@ -227,7 +344,7 @@ export class ReplicaSide {
     this.cached = true;
     this.readOffset = offset;
     this.pendingFull = null;
-    log.notice('MASTER <-> REPLICA sync: Finished with success');
+    this.host.log.notice('MASTER <-> REPLICA sync: Finished with success');
     this.online();
   }
 
@@ -312,6 +429,11 @@ export class ReplicaSide {
     if (t === null) return;
     this.transfer = null;
     this.host.transferring(undefined);
+    if (this.load !== null) {
+      this.load.snapshot.abort();
+      this.load = null;
+      return;
+    }
     try {
       fs.closeSync(t.fd);
     } catch {

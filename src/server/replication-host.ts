@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Effect } from '../core/propagation.js';
 import { rdbTarget } from '../persistence/rdb/rdb-version.js';
+import { StreamLoad } from '../persistence/rdb/stream-load.js';
 import { MasterSide } from '../replication/master-side.js';
 import { ReplicaSide } from '../replication/replica-side.js';
 import { Replica, type ReplicaPeer } from '../replication/replica.js';
@@ -364,6 +365,25 @@ export class ReplicationHost {
       fsyncedReplOffset: () => this.fsyncedReplOffset(),
       countInput: (n) => (this.inputBytes += n),
       transferring: (replid) => this.transferring(replid),
+      empty: () => server.keyspace.dbs.every((db) => db.dict.size === 0),
+      streamLoad: (events) => {
+        const load = new StreamLoad(server, events, server.config.num('key-load-delay'));
+        return {
+          get buffered() {
+            return load.buffered;
+          },
+          push: (chunk) => load.push(chunk),
+          finish: () => load.finish(),
+          abort: () => load.abort(),
+          apply: () => {
+            server.persistence.rdb.abandonBackground();
+            load.apply();
+            this.lastFsyncedRepl = 0;
+            if (server.config.bool('appendonly')) server.persistence.rewriteAfterSync();
+            return load.parsed!.aux;
+          },
+        };
+      },
     };
   }
 

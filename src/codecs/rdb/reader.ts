@@ -65,6 +65,9 @@ export class RdbReader {
     throw new RdbError(reason, at);
   }
 
+  /** A record of the file starts at `at` (a reader fed as bytes arrive keeps it, to read it again). */
+  recordStart(_at: number): void {}
+
   need(n: number): void {
     if (n > this.held - this.pos) this.fetch(n);
   }

@@ -42,7 +42,7 @@ export class RdbLoad<C extends Ctx> {
   readonly size: number;
   private readonly fd: number;
   private readonly reader: FileRdbReader;
-  private readonly steps: Generator<void, ParsedRdb>;
+  private readonly steps: Generator<void | 'more', ParsedRdb>;
   private readonly keys: MergedKeys | AddedKeys;
   private readonly libraries = new LibrarySet();
   private readonly dirty: number;
@@ -166,7 +166,7 @@ export function loadInSlices<C extends Ctx>(
   });
 }
 
-function delayed(key: RdbSink['key'], micros: number): RdbSink['key'] {
+export function delayed(key: RdbSink['key'], micros: number): RdbSink['key'] {
   return (db, name, value, deadline, hints, offset) => {
     debugDelay(micros);
     key(db, name, value, deadline, hints, offset);
@@ -174,7 +174,7 @@ function delayed(key: RdbSink['key'], micros: number): RdbSink['key'] {
 }
 
 /** The file's AUX fields and the empty keys it held, in the words of Redis's loader. */
-function logFile<C extends Ctx>(host: PersistenceHost<C>, parsed: ParsedRdb, started: number): void {
+export function logFile<C extends Ctx>(host: PersistenceHost<C>, parsed: ParsedRdb, started: number): void {
   const log = host.log;
   const version = parsed.aux.get('redis-ver');
   if (version !== undefined) log.notice(`Loading RDB produced by version ${version}`);
@@ -237,7 +237,7 @@ class AddedKeys {
 }
 
 /** MERGE: keys collected while the file is read, put in (the file's copy winning) once all of it has been. */
-class MergedKeys {
+export class MergedKeys {
   private readonly read: { index: number; key: string; value: Value; deadline: number; hints: AccessRecords | null }[] = [];
 
   constructor(private readonly ks: Keyspace) {}

@@ -1,3 +1,4 @@
+import { NeedMoreData } from './stream-reader.js';
 import type { Value } from '../../keyspace/value.js';
 import { moduleName, readValue, type LoadLimits } from './decode-value.js';
 import * as T from './format.js';
@@ -83,74 +84,56 @@ export function parseRdb(r: RdbReader, opts: ParseOptions, sink: RdbSink): Parse
  * event loop turn between parts (Redis's processEventsWhileBlocked while
  * it loads); it returns what parseRdb returns.
  */
-export function* rdbSteps(r: RdbReader, opts: ParseOptions, sink: RdbSink, every: number): Generator<void, ParsedRdb> {
+export function* rdbSteps(r: RdbReader, opts: ParseOptions, sink: RdbSink, every: number): Generator<void | typeof MORE, ParsedRdb> {
   let pauseAt = every;
-  const magic = r.bytes(9).toString('latin1');
+  let magic = '';
+  for (;;) {
+    try {
+      magic = r.bytes(9).toString('latin1');
+      break;
+    } catch (e) {
+      if (!(e instanceof NeedMoreData)) throw e;
+      r.pos = 0;
+      yield MORE;
+    }
+  }
   if (!magic.startsWith('REDIS')) r.fail('wrong signature trying to load DB from file', 0);
   const version = /^\d{4}$/.test(magic.slice(5)) ? Number(magic.slice(5)) : -1;
   if (version < 1 || version > T.RDB_VERSION_MAX) r.fail(`can't handle RDB format version ${magic.slice(5)}`, 5);
   const out: ParsedRdb = { version, aux: new Map(), loaded: 0, expired: 0, empty: [], end: 0 };
-  let db = 0;
-  let deadline = -1;
-  let idle = -1;
-  let freq = -1;
+  const state: RecordState = { db: 0, deadline: -1, idle: -1, freq: -1 };
   for (;;) {
     const at = r.pos;
-    const type = r.byte();
-    if (type === T.OPCODE_EOF) break;
-    switch (type) {
-      case T.OPCODE_EXPIRETIME:
-        deadline = r.secondsTime() * 1000;
-        break;
-      case T.OPCODE_EXPIRETIME_MS:
-        deadline = r.msTime();
-        break;
-      case T.OPCODE_FREQ:
-        freq = r.byte();
-        break;
-      case T.OPCODE_IDLE: {
-        const secs = r.lengthU64();
-        idle = typeof secs === 'bigint' ? Number.MAX_SAFE_INTEGER : secs;
-        break;
-      }
-      case T.OPCODE_SELECTDB:
-        db = r.length();
-        if (db >= opts.databases) {
-          r.fail(`the file was created with a server configured to handle more than ${opts.databases} databases`, at);
-        }
-        break;
-      case T.OPCODE_RESIZEDB: {
-        const keys = r.lengthU64();
-        r.lengthU64();
-        const most = Math.floor(r.remaining / MIN_KEY_BYTES);
-        sink.sizeHint?.(db, typeof keys === 'bigint' ? most : Math.min(keys, most));
-        break;
-      }
-      case T.OPCODE_AUX:
-        out.aux.set(r.string(), r.string());
-        break;
-      case T.OPCODE_MODULE_AUX:
-        return r.fail(`module auxiliary data of type '${moduleName(r.lengthU64())}': Sluice has no modules to load it`, at);
-      case T.OPCODE_FUNCTION_PRE_GA:
-        return r.fail('pre-GA function format not supported', at);
-      case T.OPCODE_FUNCTION2:
-        sink.library(r.string());
-        break;
-      default:
-        if (!isValueType(type)) r.fail(`unknown RDB opcode or value type ${type}`, at);
-        readKey(r, type, at, db, deadline, idle === -1 && freq === -1 ? null : { idle, freq }, out, opts, sink);
-        deadline = -1;
-        idle = -1;
-        freq = -1;
-        if (r.pos >= pauseAt) {
-          pauseAt = r.pos + every;
-          yield;
-        }
+    r.recordStart(at);
+    let outcome: 'eof' | 'key' | 'other';
+    try {
+      outcome = readRecord(r, at, state, out, opts, sink);
+    } catch (e) {
+      // A reader fed as the bytes arrive: the record is read again, whole, once more are in.
+      if (!(e instanceof NeedMoreData)) throw e;
+      r.pos = at;
+      yield MORE;
+      continue;
+    }
+    if (outcome === 'eof') break;
+    if (outcome === 'key' && r.pos >= pauseAt) {
+      pauseAt = r.pos + every;
+      yield;
     }
   }
   if (version >= 5) {
     const at = r.pos;
-    const stored = r.bytes(8);
+    let stored: Buffer;
+    for (;;) {
+      try {
+        stored = r.bytes(8);
+        break;
+      } catch (e) {
+        if (!(e instanceof NeedMoreData)) throw e;
+        r.pos = at;
+        yield MORE;
+      }
+    }
     const computed = r.checksumBefore(at);
     if (!stored.equals(Buffer.alloc(8)) && !computed.equals(stored)) {
       // Redis's words, which its tests and operators look for.
@@ -160,6 +143,80 @@ export function* rdbSteps(r: RdbReader, opts: ParseOptions, sink: RdbSink, every
   }
   out.end = r.pos;
   return out;
+}
+
+/** What rdbSteps yields when its reader needs bytes that have not arrived (see StreamRdbReader). */
+export const MORE = 'more';
+
+/** What the records read so far say of the ones to come: the database, and a key's deadline and access hints. */
+interface RecordState {
+  db: number;
+  deadline: number;
+  idle: number;
+  freq: number;
+}
+
+/**
+ * One record: an opcode and what it carries, or a key. Nothing is changed
+ * (state, out, sink) until the record is read whole, so that a record cut
+ * short by NeedMoreData can be read again from its start.
+ */
+function readRecord(r: RdbReader, at: number, state: RecordState, out: ParsedRdb, opts: ParseOptions, sink: RdbSink): 'eof' | 'key' | 'other' {
+  const type = r.byte();
+  switch (type) {
+    case T.OPCODE_EOF:
+      return 'eof';
+    case T.OPCODE_EXPIRETIME:
+      state.deadline = r.secondsTime() * 1000;
+      return 'other';
+    case T.OPCODE_EXPIRETIME_MS:
+      state.deadline = r.msTime();
+      return 'other';
+    case T.OPCODE_FREQ:
+      state.freq = r.byte();
+      return 'other';
+    case T.OPCODE_IDLE: {
+      const secs = r.lengthU64();
+      state.idle = typeof secs === 'bigint' ? Number.MAX_SAFE_INTEGER : secs;
+      return 'other';
+    }
+    case T.OPCODE_SELECTDB: {
+      const db = r.length();
+      if (db >= opts.databases) {
+        r.fail(`the file was created with a server configured to handle more than ${opts.databases} databases`, at);
+      }
+      state.db = db;
+      return 'other';
+    }
+    case T.OPCODE_RESIZEDB: {
+      const keys = r.lengthU64();
+      r.lengthU64();
+      const most = Math.floor(r.remaining / MIN_KEY_BYTES);
+      sink.sizeHint?.(state.db, typeof keys === 'bigint' ? most : Math.min(keys, most));
+      return 'other';
+    }
+    case T.OPCODE_AUX: {
+      const name = r.string();
+      out.aux.set(name, r.string());
+      return 'other';
+    }
+    case T.OPCODE_MODULE_AUX:
+      return r.fail(`module auxiliary data of type '${moduleName(r.lengthU64())}': Sluice has no modules to load it`, at);
+    case T.OPCODE_FUNCTION_PRE_GA:
+      return r.fail('pre-GA function format not supported', at);
+    case T.OPCODE_FUNCTION2:
+      sink.library(r.string());
+      return 'other';
+    default: {
+      if (!isValueType(type)) r.fail(`unknown RDB opcode or value type ${type}`, at);
+      const { db, deadline, idle, freq } = state;
+      readKey(r, type, at, db, deadline, idle === -1 && freq === -1 ? null : { idle, freq }, out, opts, sink);
+      state.deadline = -1;
+      state.idle = -1;
+      state.freq = -1;
+      return 'key';
+    }
+  }
 }
 
 /** One key and its value; an expired or empty one is left out. (A duplicate is found where the keys are stored.) */
