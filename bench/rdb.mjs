@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { percentile, Probe } from './lib/probe.mjs';
-import { encode, firstReplyLine, pipelineLoad } from './lib/resp.mjs';
+import { MIXED_KEYS, mixedKeyCommand } from './lib/key-load.mjs';
+import { firstReplyLine, pipelineLoad } from './lib/resp.mjs';
 import { runRedisBenchmark } from './lib/redis-benchmark.mjs';
 import { REDIS_BENCHMARK, REDIS_SERVER, scratchDir, startRedis, startSluice } from './lib/servers.mjs';
 import { fmtInt, fmtRatio, renderMarkdown, renderText } from './lib/table.mjs';
@@ -25,19 +26,8 @@ const SIZES = {
 /** Save and load at ≥ 0.5× Redis's speed; p99 during BGSAVE ≤ 2× Redis's. */
 const TARGETS = { speed: 0.5, p99: 2 };
 
-/** Key i: 70% strings, then small hashes, lists, sets and sorted sets. */
-function command(i) {
-  const n = String(i);
-  switch (i % 10) {
-    case 7: return encode(['HSET', `h:${n}`, 'name', `user${n}`, 'age', String(i % 90), 'city', 'somewhere']);
-    case 8: return encode(['RPUSH', `l:${n}`, 'a', 'bb', n, 'dddd']);
-    case 9: return i % 20 === 9 ? encode(['SADD', `s:${n}`, 'x', 'y', n]) : encode(['ZADD', `z:${n}`, '1', 'a', '2.5', 'b', n, 'c']);
-    default: return encode(['SET', `k:${n}`, `value-${n}-0123456789`]);
-  }
-}
-
 async function populate(port, keys) {
-  const errors = await pipelineLoad(port, keys, command, { batch: 5000 });
+  const errors = await pipelineLoad(port, keys, mixedKeyCommand, { batch: 5000 });
   if (errors !== 0) throw new Error(`${errors} errors while populating`);
 }
 
@@ -189,7 +179,7 @@ export async function run({ quick, log }) {
     rows.push([`${test.toUpperCase()} p99 during BGSAVE`, fmtMs(s), fmtMs(r), ratio === null ? '—' : fmtRatio(ratio), ratio === null ? '—' : `≤ ${TARGETS.p99}× ${verdict(ratio <= TARGETS.p99)}`]);
   }
   const saves = `BGSAVEs during the latency run: Sluice ${sluice.during?.saves ?? '—'}, Redis ${redis?.during?.saves ?? '—'}`;
-  const what = `${fmtInt(sizes.keys)} keys (70% strings, 10% hashes of 3 fields, 10% lists of 4, 5% sets of 3, 5% sorted sets of 3); redis-benchmark -c ${CLIENTS} -t set,get -r 1000000 -n ${fmtInt(sizes.requests)} with BGSAVE run back to back`;
+  const what = `${fmtInt(sizes.keys)} keys (${MIXED_KEYS}); redis-benchmark -c ${CLIENTS} -t set,get -r 1000000 -n ${fmtInt(sizes.requests)} with BGSAVE run back to back`;
   return {
     text: [`RDB (${what})`, renderText(columns, rows), saves].join('\n\n'),
     markdown: [

@@ -11,6 +11,7 @@ import * as pubsub from './pubsub.mjs';
 import * as queues from './queues.mjs';
 import * as persistence from './persistence.mjs';
 import * as rdb from './rdb.mjs';
+import * as replication from './replication.mjs';
 import * as latency from './latency.mjs';
 import * as scripting from './scripting.mjs';
 import * as strings from './strings.mjs';
@@ -24,7 +25,7 @@ import { describeGcPauses, markPhase, takeGcPauses } from './lib/gc-pauses.mjs';
 import { describeMachine, machineLines } from './lib/machine.mjs';
 import { keepGcLogsIn, pinSelf, ROOT, SLUICE_CLI } from './lib/servers.mjs';
 
-const SECTIONS = [core, floor, pubsub, queues, types, structures, streams, persistence, rdb, strings, scripting, latency, tls, tracking, eviction, consoleOpen];
+const SECTIONS = [core, floor, pubsub, queues, types, structures, streams, persistence, rdb, replication, strings, scripting, latency, tls, tracking, eviction, consoleOpen];
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only <section>] [--write | --no-write] [--gc-logs <dir>]

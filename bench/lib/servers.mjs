@@ -20,7 +20,8 @@ export function which(name) {
 
 /** taskset, when it exists and there are two cores to split between servers and load generators. */
 export const TASKSET = os.cpus().length >= 2 ? which('taskset') : null;
-export const REDIS_SERVER = which('redis-server');
+/** The redis-server measured: SLUICE_BENCH_REDIS_SERVER (a path, e.g. a 7.2 build) or the one on PATH. */
+export const REDIS_SERVER = process.env.SLUICE_BENCH_REDIS_SERVER || which('redis-server');
 export const REDIS_BENCHMARK = which('redis-benchmark');
 
 /** Prefixes a command line with `taskset -c <cpu>` when taskset exists and a cpu is given. */
