@@ -49,6 +49,13 @@ export class AofBuffer {
     this.length += this.buf.latin1Write(text, this.length);
   }
 
+  /** Bytes already in the file's format (a replica passing its master's stream on). */
+  appendBytes(bytes: Buffer): void {
+    this.reserve(bytes.length);
+    bytes.copy(this.buf, this.length);
+    this.length += bytes.length;
+  }
+
   /** Drops the first n bytes (written out by a short write). */
   consume(n: number): void {
     this.buf.copy(this.buf, 0, n, this.length);

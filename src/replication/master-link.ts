@@ -222,8 +222,9 @@ export class MasterLink {
   private paused = false;
   /** Bytes received while paused, or not yet processed when the owner paused. */
   private held: Buffer | null = null;
-  /** Commands parsed but not yet delivered (the owner paused mid-chunk). */
+  /** Commands parsed but not yet delivered (the owner paused mid-chunk), from `next` on. */
   private ready: ParsedCommand[] = [];
+  private next = 0;
 
   /** Handshake/header phases: the start of a line not yet ended. */
   private line: Buffer | null = null;
@@ -383,7 +384,15 @@ export class MasterLink {
     this.parser = null;
     this.held = null;
     this.ready = [];
+    this.next = 0;
     this.line = null;
+  }
+
+  /** The master's address as the socket has it (ip:port), what CLIENT LIST shows for the master's client. */
+  get remote(): string {
+    const s = this.socket;
+    const host = s?.remoteAddress ?? this.opts.host;
+    return `${host.startsWith('::ffff:') ? host.slice(7) : host}:${s?.remotePort ?? this.opts.port}`;
   }
 
   /** CONFIG SET repl-timeout: the link's silence limit from now on. */
@@ -807,6 +816,7 @@ export class MasterLink {
   /** The commands' lengths and the bytes disagree: no command of this read can be trusted. */
   private desync(what: string): void {
     this.ready = [];
+    this.next = 0;
     this.onParsedGarbage(what);
   }
 
@@ -832,11 +842,14 @@ export class MasterLink {
 
   /** Hands parsed commands to the owner until done, paused or dead; true when all were delivered. */
   private deliver(): boolean {
-    while (this.ready.length > 0) {
+    // An index rather than shift(): a read can hold thousands of commands.
+    while (this.next < this.ready.length) {
       if (this.dead || this.paused) return false;
-      const c = this.ready.shift()!;
+      const c = this.ready[this.next++];
       this.events.command(c.argv, c.bytes, c.raw);
     }
+    this.ready = [];
+    this.next = 0;
     return !this.dead;
   }
 }

@@ -28,6 +28,10 @@ export interface ReplicaSideHost {
   countInput(bytes: number): void;
   /** Whether the dataset holds no key (repl-diskless-load on-empty-db). */
   empty(): boolean;
+  /** The stream flows: the master's client shows in CLIENT LIST as `addr`, and CLIENT KILL on it calls `drop`. */
+  masterLinkUp(addr: string, drop: () => void): void;
+  /** The link went down. */
+  masterLinkDown(): void;
   /**
    * A full sync's snapshot starts arriving (`replid` its history, null when
    * unknown) or is over (null): the server answers -LOADING, or serves the
@@ -350,6 +354,14 @@ export class ReplicaSide {
 
   private online(): void {
     this.downSince = 0;
+    if (this.link !== null) {
+      this.host.masterLinkUp(this.link.remote, () => {
+        // CLIENT KILL on the master's client: the link goes, and is made again (a partial resync).
+        this.host.log.notice('Connection with master lost.');
+        this.link?.close();
+        this.failed();
+      });
+    }
     this.readOffset = this.stream.offset;
     if (this.acker === null) {
       this.acker = setInterval(() => this.sendAck(), ACK_MS);
@@ -408,6 +420,7 @@ export class ReplicaSide {
   }
 
   private failed(): void {
+    this.host.masterLinkDown();
     this.failoverEnded(false);
     this.dropTransfer();
     this.dropTransaction();
@@ -445,6 +458,7 @@ export class ReplicaSide {
   /** REPLICAOF NO ONE or another master: the link ends, nothing retries. */
   close(): void {
     this.closed = true;
+    this.host.masterLinkDown();
     if (this.retry !== null) clearTimeout(this.retry);
     if (this.acker !== null) clearInterval(this.acker);
     this.retry = this.acker = null;

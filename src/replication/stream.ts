@@ -70,7 +70,7 @@ export class ReplicationStream {
 
   /** Bytes as they came from this replica's own master (chaining). */
   feedRaw(bytes: Buffer): void {
-    this.pending.appendRaw(bytes.toString('latin1'));
+    this.pending.appendBytes(bytes);
     this.offset += bytes.length;
   }
 

@@ -78,6 +78,9 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   fromScript = false;
   /** The client a master's replication stream runs as. */
   fromMaster = false;
+  /** The master's address (the master's client shows it in CLIENT LIST), and what CLIENT KILL on that client does. */
+  masterAddr = '';
+  onKilled: (() => void) | null = null;
   /** The write stream's offset after this client's last command that propagated (Redis's c->woff): what WAITAOF waits for. */
   woff = 0;
   /** QUIT or a protocol error: close once pending replies are written. */
@@ -130,7 +133,8 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
 
   /** The peer's address as Redis shows it; for a detached client, what stands in for it (MONITOR's "lua"). */
   get addr(): string {
-    return this.conn === null ? this.label : this.conn.addr;
+    if (this.conn !== null) return this.conn.addr;
+    return this.fromMaster ? this.masterAddr : this.label;
   }
 
   get laddr(): string {
@@ -253,6 +257,9 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     this.closed = true;
     this.conn?.end();
     this.server.removeClient(this);
+    const killed = this.onKilled;
+    this.onKilled = null;
+    killed?.();
   }
 
   /** SYNC or PSYNC made this connection a replica. */
@@ -265,6 +272,7 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     let f = '';
     if (this.monitor) f += 'O';
     else if (this.isReplica) f += 'S';
+    if (this.fromMaster) f += 'M';
     if (this.pubsub !== null) f += 'P';
     if (this.multi !== null) f += 'x';
     if (this.blocked !== null) f += 'b';

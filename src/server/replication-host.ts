@@ -366,6 +366,19 @@ export class ReplicationHost {
       countInput: (n) => (this.inputBytes += n),
       transferring: (replid) => this.transferring(replid),
       empty: () => server.keyspace.dbs.every((db) => db.dict.size === 0),
+      masterLinkUp: (addr, drop) => {
+        const c = this.masterClientOf();
+        c.masterAddr = addr;
+        c.onKilled = drop;
+        c.closed = false;
+        server.clients.set(c.id, c);
+      },
+      masterLinkDown: () => {
+        const c = this.masterClient;
+        if (c === null) return;
+        c.onKilled = null;
+        server.clients.delete(c.id);
+      },
       streamLoad: (events) => {
         const load = new StreamLoad(server, events, server.config.num('key-load-delay'));
         return {

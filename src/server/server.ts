@@ -450,7 +450,7 @@ export class Server implements PersistenceHost<Client> {
       const limit = Date.now() - timeout * 1000;
       for (const c of this.clients.values()) {
         // As Redis: subscribers, blocked clients and monitors wait as long as they like.
-        if (c.lastInteraction < limit && !c.monitor && c.blocked === null && c.pubsub === null) {
+        if (c.lastInteraction < limit && !c.monitor && c.blocked === null && c.pubsub === null && !c.fromMaster && !c.isReplica) {
           this.log.verbose('Closing idle client');
           c.close();
         }
@@ -925,7 +925,7 @@ export class Server implements PersistenceHost<Client> {
     this.persistence.close();
     if (this.pause !== null) clearTimeout(this.pause.timer);
     for (const c of [...this.clients.values()]) {
-      c.conn!.destroy();
+      c.conn?.destroy();
       c.close();
     }
     if (this.listening && this.config.str('unixsocket') !== '') this.log.notice('Removing the unix socket file.');

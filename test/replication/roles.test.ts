@@ -150,4 +150,38 @@ describe('master and replica roles', () => {
     expect(await r.incr('from-master')).toBe(1);
     expect(await r.ttl('from-master')).toBe(-1);
   });
+
+  it('repl-diskless-load swapdb: -LOADING while a new history loads, the old data served while the same history reloads', async () => {
+    const config = { 'repl-diskless-sync-delay': '0', 'enable-debug-command': 'yes' };
+    const master = await startSluice({ config, logLevel: 'notice' });
+    const replica = await startSluice({ config: { ...config, 'repl-diskless-load': 'swapdb' }, logLevel: 'notice' });
+    opened.push(master, replica);
+    const m = new Redis({ port: master.port });
+    const r = new Redis({ port: replica.port });
+    clients.push(m, r);
+    await m.debug('POPULATE', '2000');
+    await r.set('mine', 'x');
+    // A slow snapshot (1 ms a key): the transfer lasts long enough to look at the replica meanwhile.
+    await m.config('SET', 'rdb-key-save-delay', '1000');
+    await r.replicaof('127.0.0.1', master.port);
+    await until(async () => field(await r.info('persistence'), 'loading') === '1');
+    expect(field(await r.info('persistence'), 'async_loading')).toBe('0');
+    await expect(r.get('mine')).rejects.toThrow('LOADING');
+    await m.config('SET', 'rdb-key-save-delay', '0');
+    await until(async () => field(await r.info('replication'), 'master_link_status') === 'up');
+    expect(await r.dbsize()).toBe(2000);
+    expect(await r.get('mine')).toBeNull();
+    // Same history, full sync again (the backlog no longer holds the replica's offset): the old data is served meanwhile.
+    await m.config('SET', 'rdb-key-save-delay', '1000');
+    await m.config('SET', 'repl-backlog-size', '16384');
+    await m.client('KILL', 'TYPE', 'replica');
+    for (let i = 0; i < 5; i++) await m.set(`big${i}`, 'x'.repeat(16384));
+    await until(async () => field(await r.info('persistence'), 'async_loading') === '1');
+    expect(await r.get('key:1')).toBe('value:1');
+    await expect(r.replicaof('NO', 'ONE')).rejects.toThrow('LOADING');
+    await m.config('SET', 'rdb-key-save-delay', '0');
+    await until(async () => field(await r.info('persistence'), 'async_loading') === '0' && field(await r.info('replication'), 'master_link_status') === 'up');
+    expect(await r.dbsize()).toBe(2005);
+    expect(replica.logs.messages('notice')).toContain('MASTER <-> REPLICA sync: Swapping active DB with loaded DB');
+  });
 });

@@ -23,6 +23,7 @@ function subscriptions(c: Client): [number, number, number] {
 
 /** Redis's getClientType: a replica, else pubsub or normal (MONITOR clients count as normal, as in Redis). */
 export function clientType(c: Client): ClientType {
+  if (c.fromMaster) return 'master';
   if (c.isReplica) return 'replica';
   return c.pubsub !== null ? 'pubsub' : 'normal';
 }
