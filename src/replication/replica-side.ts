@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type tls from 'node:tls';
 import path from 'node:path';
 import type { Log } from '../core/log.js';
 import { MasterLink, type MasterLinkState } from './master-link.js';
@@ -32,6 +33,8 @@ export interface ReplicaSideHost {
   masterLinkUp(addr: string, drop: () => void): void;
   /** The link went down. */
   masterLinkDown(): void;
+  /** TLS options for the link (tls-replication), null for plain TCP; throws with the reason they cannot be made. */
+  tlsOptions(): tls.ConnectionOptions | null;
   /**
    * A full sync's snapshot starts arriving (`replid` its history, null when
    * unknown) or is over (null): the server answers -LOADING, or serves the
@@ -133,12 +136,23 @@ export class ReplicaSide {
     const announcePort = config.num('replica-announce-port');
     const tlsPort = config.num('tls-port');
     const port = config.num('port');
+    let tlsOptions: tls.ConnectionOptions | null;
+    try {
+      tlsOptions = this.host.tlsOptions();
+    } catch (e) {
+      this.host.log.warning(`Unable to connect to MASTER: ${(e as Error).message}`);
+      this.failed();
+      return;
+    }
+    // As Redis: the port a replica announces is its TLS port when it replicates over TLS.
+    const ownPort = tlsOptions !== null && tlsPort !== 0 ? tlsPort : port !== 0 ? port : tlsPort;
     const link = new MasterLink(
       {
         host: this.masterHost,
         port: this.masterPort,
         auth: pass === '' ? null : { pass, ...(user === '' ? {} : { user }) },
-        listeningPort: announcePort !== 0 ? announcePort : port !== 0 ? port : tlsPort,
+        listeningPort: announcePort !== 0 ? announcePort : ownPort,
+        tls: tlsOptions,
         announceIp: config.str('replica-announce-ip') || null,
         cached: this.cached ? { replid: this.stream.replid, offset: this.stream.offset } : null,
         timeoutMs: config.num('repl-timeout') * 1000,

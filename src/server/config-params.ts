@@ -148,7 +148,7 @@ function usableDirectory(dir: string): string | null {
 const MIN_REPLICAS = honoured('With both set above 0, writes (and scripts that declare writes) are refused with NOREPLICAS while fewer replicas acknowledged within the lag; INFO shows min_slaves_good_slaves.');
 const NO_CLUSTER = none('Sluice runs standalone: there is no cluster mode.');
 const TLS_SERVED = honoured();
-const TLS_OUTGOING = none('Sluice\'s outgoing connections (MIGRATE, a replica\'s link to its master) are plain TCP: client-side TLS settings have no use.');
+const TLS_OUTGOING = partial('Used by a replica\'s link to its master under tls-replication (MIGRATE connects over plain TCP).');
 const TLS_SESSIONS = none("Node's TLS server keeps its own session cache; Redis's session settings are not applied to it.");
 const NO_BGSAVE_TUNING = none('BGSAVE writes from the server itself in slices of about a millisecond, not from a forked child: there is nothing to tune.');
 const NO_LAZYFREE = none('Sluice frees memory through the garbage collector: nothing is freed on a separate thread.');
@@ -182,7 +182,7 @@ const TLS = section('TLS', [
   text('tls-ca-cert-file', '', TLS_SERVED),
   text('tls-ca-cert-dir', '', honoured('Every file in the directory is read as PEM certificates (OpenSSL looks them up by hashed name).')),
   oneOf('tls-auth-clients', 'yes', ['no', 'yes', 'optional'], TLS_SERVED),
-  bool('tls-replication', 'no', none('A replica links to its master over plain TCP; a master serves replicas on whichever port they connect to, TLS included.')),
+  bool('tls-replication', 'no', honoured('A replica links to its master over TLS (the chain checked against tls-ca-cert-file or -dir, not the host name, as Redis) and announces its tls-port.')),
   bool('tls-cluster', 'no', none('Sluice runs standalone: there is no cluster bus.')),
   text('tls-protocols', '', partial('Node takes a range of versions: the lowest to the highest named (a gap is filled).')),
   text('tls-ciphers', '', TLS_SERVED),
@@ -243,7 +243,7 @@ const REPLICATION = section('Replication', [
   bool('repl-diskless-sync', 'yes', honoured()),
   int('repl-diskless-sync-delay', 5n, 0n, INT_MAX, honoured()),
   int('repl-diskless-sync-max-replicas', 0n, 0n, INT_MAX, honoured()),
-  oneOf('repl-diskless-load', 'disabled', ['disabled', 'on-empty-db', 'swapdb'], partial('Every mode loads the snapshot from a file once it is received, as disabled does: the old data is not served meanwhile.'), { denyLoading: true }),
+  oneOf('repl-diskless-load', 'disabled', ['disabled', 'on-empty-db', 'swapdb'], partial('swapdb and on-empty-db parse the snapshot as it arrives and put its keys in at the end in one step (Redis swaps whole databases); disabled loads it from a file.'), { denyLoading: true }),
   int('repl-ping-replica-period', 10n, 1n, INT_MAX, honoured(), { alias: 'repl-ping-slave-period' }),
   int('repl-timeout', 60n, 1n, INT_MAX, honoured()),
   bool('repl-disable-tcp-nodelay', 'no', NOT_USED),

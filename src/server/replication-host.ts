@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Effect } from '../core/propagation.js';
 import { rdbTarget } from '../persistence/rdb/rdb-version.js';
+import { tlsClientOptions } from './tls/tls-settings.js';
 import { StreamLoad } from '../persistence/rdb/stream-load.js';
 import { MasterSide } from '../replication/master-side.js';
 import { ReplicaSide } from '../replication/replica-side.js';
@@ -366,6 +367,7 @@ export class ReplicationHost {
       countInput: (n) => (this.inputBytes += n),
       transferring: (replid) => this.transferring(replid),
       empty: () => server.keyspace.dbs.every((db) => db.dict.size === 0),
+      tlsOptions: () => (server.config.bool('tls-replication') ? tlsClientOptions(server.config) : null),
       masterLinkUp: (addr, drop) => {
         const c = this.masterClientOf();
         c.masterAddr = addr;

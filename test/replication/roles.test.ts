@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { Redis } from 'ioredis';
-import { startSluice, type TestSluice } from '../helpers/servers.js';
+import { freePort, startSluice, type TestSluice } from '../helpers/servers.js';
+import { makeCerts } from '../helpers/tls-certs.js';
 
 /** A master and a replica of it, in process, with the diskless sync starting at once. */
 async function pair(): Promise<{ master: TestSluice; replica: TestSluice; m: Redis; r: Redis }> {
@@ -184,4 +185,37 @@ describe('master and replica roles', () => {
     expect(await r.dbsize()).toBe(2005);
     expect(replica.logs.messages('notice')).toContain('MASTER <-> REPLICA sync: Swapping active DB with loaded DB');
   });
+
+  it('tls-replication: the replica links to its master over TLS, with a client certificate', async () => {
+    const certs = makeCerts();
+    try {
+      const tlsPort = await freePort();
+      // A plain port too (port 0 with a tls-port serves TLS only, as Redis): the test's client is plain.
+      const master = await startSluice({
+        port: await freePort(),
+        config: {
+          'repl-diskless-sync-delay': '0', 'tls-port': String(tlsPort), 'tls-cert-file': certs.serverCert, 'tls-key-file': certs.serverKey,
+          'tls-ca-cert-file': certs.caCert,
+        },
+      });
+      const replica = await startSluice({
+        config: { 'tls-replication': 'yes', 'tls-ca-cert-file': certs.caCert, 'tls-client-cert-file': certs.clientCert, 'tls-client-key-file': certs.clientKey },
+        logLevel: 'notice',
+      });
+      opened.push(master, replica);
+      const m = new Redis({ port: master.port });
+      const r = new Redis({ port: replica.port });
+      clients.push(m, r);
+      await m.set('over', 'tls');
+      await r.replicaof('127.0.0.1', tlsPort);
+      await until(async () => field(await r.info('replication'), 'master_link_status') === 'up', 5000).catch(() => {
+        throw new Error(replica.logs.lines.map((l) => l.msg).join('\n'));
+      });
+      expect(await r.get('over')).toBe('tls');
+      const list = await m.client('LIST', 'TYPE', 'replica');
+      expect(String(list)).toMatch(/flags=S /);
+    } finally {
+      certs.remove();
+    }
+  }, 30000);
 });

@@ -107,3 +107,34 @@ export function tlsSettings(config: Config): TlsSettings {
   }
   return { context, clientAuth };
 }
+
+/**
+ * The TLS options of an outgoing connection (a replica's link to its
+ * master under tls-replication): tls-client-cert-file and its key when set,
+ * else the server's own, the CA to check the peer's chain with, the same
+ * protocols and ciphers. As Redis's OpenSSL client, the chain is verified
+ * but not the host name.
+ */
+export function tlsClientOptions(config: Config): tls.ConnectionOptions {
+  const certFile = config.str('tls-client-cert-file') || config.str('tls-cert-file');
+  const keyFile = config.str('tls-client-key-file') || config.str('tls-key-file');
+  const caFile = config.str('tls-ca-cert-file');
+  const caDir = config.str('tls-ca-cert-dir');
+  if (caFile === '' && caDir === '') {
+    throw new TlsConfigError('Either tls-ca-cert-file or tls-ca-cert-dir must be specified when tls-cluster, tls-replication or tls-auth-clients are enabled!');
+  }
+  const ca: Buffer[] = [];
+  if (caFile !== '') ca.push(readFile(caFile, 'CA certificate'));
+  if (caDir !== '') ca.push(...certificatesIn(caDir));
+  const options: tls.ConnectionOptions = {
+    ca,
+    ...versionRange(config.str('tls-protocols')),
+    ciphers: cipherString(config.str('tls-ciphers'), config.str('tls-ciphersuites')),
+    checkServerIdentity: () => undefined,
+  };
+  if (certFile !== '') options.cert = readFile(certFile, 'certificate');
+  if (keyFile !== '') options.key = readFile(keyFile, 'private key');
+  const pass = config.str(config.str('tls-client-key-file') !== '' ? 'tls-client-key-file-pass' : 'tls-key-file-pass');
+  if (pass !== '') options.passphrase = pass;
+  return options;
+}
