@@ -55,6 +55,8 @@ export interface StreamLoadEvents {
 /** A snapshot being parsed as it arrives (persistence's StreamLoad). */
 export interface StreamedSnapshot {
   readonly buffered: number;
+  /** How far the snapshot has been parsed. */
+  readonly offset: number;
   push(chunk: Buffer): void;
   finish(): void;
   abort(): void;
@@ -314,7 +316,9 @@ export class ReplicaSide {
         },
         failed: (e) => {
           if (this.load !== load) return;
-          log.warning(`Failed trying to load the MASTER synchronization DB from socket, check server logs. ${e.message}`);
+          this.load = null;
+          log.warning(`Internal error in RDB reading offset ${load.snapshot.offset} -> ${e.message}`);
+          log.warning('Failed trying to load the MASTER synchronization DB from socket, check server logs.');
           if (this.host.config.str('repl-diskless-load') === 'swapdb') log.notice('MASTER <-> REPLICA sync: Discarding temporary DB in background');
           this.link?.close();
           this.failed();
@@ -456,7 +460,13 @@ export class ReplicaSide {
     if (t === null) return;
     this.transfer = null;
     this.host.transferring(undefined);
-    if (this.load !== null) {
+    if (t.fd < 0 || this.load !== null) {
+      if (this.load === null) return;
+      // The link went before the whole snapshot came: Redis's lines for a load from a socket cut short.
+      const log = this.host.log;
+      log.warning(`Internal error in RDB reading offset ${this.load.snapshot.offset} -> Unexpected EOF reading RDB file`);
+      log.warning('Failed trying to load the MASTER synchronization DB from socket, check server logs.');
+      if (this.host.config.str('repl-diskless-load') === 'swapdb') log.notice('MASTER <-> REPLICA sync: Discarding temporary DB in background');
       this.load.snapshot.abort();
       this.load = null;
       return;

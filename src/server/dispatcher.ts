@@ -61,7 +61,12 @@ export class Dispatcher {
     broker.executing = c;
     // A client without a connection (the console's) replies into a sink that has no bytes to rewind.
     const replyStart = c.conn === null ? 0 : c.conn.out.mark();
+    const errorsBefore = c.reply.errors;
     this.process(c, argv);
+    // A replica's connection carries the stream only: a command of its that replies is a rogue one, as Redis judges it.
+    if (c.replica !== null && c.conn !== null && c.conn.out.mark() !== replyStart && c.isReplica) {
+      this.server.replication.replicaReplied(c, this.lookup(argv)?.fullName ?? '<unknown>', c.reply.errors !== errorsBefore, replyStart);
+    }
     if (c.conn !== null && (c.replyOff || c.replySkip || c.replySkipNext)) this.applyReplyMode(c, replyStart);
     broker.executing = outer;
     if (this.server.keyspace.tracker !== null) this.server.tracking.afterCommand(c, argv);

@@ -11,6 +11,7 @@ import type { Reply } from '../protocol/reply.js';
 import type { Client } from './client.js';
 import { unknownCommandError } from './dispatcher.js';
 import { quoteRepr } from './monitor.js';
+import { clientInfoLine } from './commands/client-list.js';
 import type { Server } from './server.js';
 
 /** A client's connection as the master side writes to it: in order with its replies. */
@@ -233,7 +234,8 @@ export class ReplicationHost {
    * REPLICAOF host port: this server follows that master from now on. A
    * former master keeps its own history as the one to continue, so that it
    * can resync partially from a replica promoted in its place; its own
-   * replicas are disconnected, to resync with the new history.
+   * replicas stay connected until its history changes (a full sync, or a
+   * partial one under a new id), as in Redis 7.
    */
   replicaOf(host: string, port: number, who: string, failingOver = false): string {
     const current = this.replicaSide;
@@ -244,7 +246,7 @@ export class ReplicationHost {
     const wasMaster = current === null;
     current?.close();
     this.flush();
-    this.disconnectReplicas();
+    // The replicas stay: they may continue partially with this server, and are disconnected only when its history changes.
     this.server.disconnectBlockedForRoleChange();
     this.setReplicaMode(true);
     const continuable = wasMaster ? true : this.stream.backlog !== null || this.stream.offset > 0;
@@ -386,6 +388,9 @@ export class ReplicationHost {
         return {
           get buffered() {
             return load.buffered;
+          },
+          get offset() {
+            return load.offset;
           },
           push: (chunk) => load.push(chunk),
           finish: () => load.finish(),
@@ -716,6 +721,21 @@ export class ReplicationHost {
   /** Connections that are replicas (INFO connected_clients leaves them out, as Redis does). */
   get replicaConnections(): number {
     return this.master.replicas.size;
+  }
+
+  /**
+   * A command from a replica produced a reply, which must never go down a
+   * replication link: it is dropped, logged (an error as Redis's critical
+   * line), and the replica disconnected (Redis's logInvalidUseAndFreeClientAsync).
+   */
+  replicaReplied(c: Client, command: string, failed: boolean, mark: number): void {
+    const log = this.server.log;
+    if (failed) {
+      log.warning(`== CRITICAL == This master is sending an error to its replica: '${c.reply.lastError.slice(0, 4096)}' after processing the command '${command}'`);
+    }
+    c.conn!.out.rewind(mark);
+    log.warning(`Replica generated a reply to command '${command}', disconnecting it: ${clientInfoLine(c, Date.now())}`);
+    c.close();
   }
 
   /** DEBUG REPLICATE: a command straight into the stream (no SELECT), as Redis's test aid does. */

@@ -774,7 +774,7 @@ export class Server implements PersistenceHost<Client> {
       if (refused !== null) return refused;
     }
     // A MONITOR connection is a replica to Redis, and replicas may not touch the keyspace.
-    if (c.monitor && (cmd.isWrite || cmd.isReadonly || cmd.flagSet.has('may_replicate'))) {
+    if ((c.monitor || (c.replica !== null && c.isReplica)) && (cmd.isWrite || cmd.isReadonly || cmd.flagSet.has('may_replicate'))) {
       return "ERR Replica can't interact with the keyspace";
     }
     return null;

@@ -62,6 +62,11 @@ export class StreamLoad<C extends Ctx> {
     this.steps = rdbSteps(this.reader, { limits: loadLimits(host), databases: ks.dbs.length, now: this.started }, { library, key }, 64 * 1024);
   }
 
+  /** How far the snapshot has been parsed. */
+  get offset(): number {
+    return this.reader.pos;
+  }
+
   /** Bytes that arrived and are not parsed yet. */
   get buffered(): number {
     return this.reader.buffered;
