@@ -357,6 +357,7 @@ export class Persistence<C extends Ctx> {
    */
   configChanged(): void {
     this.applyPolicy();
+    this.rdb.background?.setKeyDelay(this.config.num('rdb-key-save-delay'));
     if (!this.started || this.closed) return;
     // aof-disable-auto-gc no again: the history kept meanwhile goes now, as Redis's updateAofAutoGCEnabled.
     this.deleteHistory(true);

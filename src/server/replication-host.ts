@@ -784,7 +784,7 @@ export class ReplicationHost {
 
   /** Asks every replica for its offset at the end of this turn (WAIT and WAITAOF): REPLCONF GETACK * goes into the stream once. */
   requestAcks(): void {
-    if (this.master.replicas.size === 0 || this.acksWanted) return;
+    if (this.master.replicas.size === 0) return;
     this.acksWanted = true;
     this.queueFlush();
   }

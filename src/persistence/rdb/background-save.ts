@@ -133,7 +133,24 @@ export class BackgroundSave {
   }
 
   /** rdb-key-save-delay in ms (RdbOptions.keySaveDelayMicros): the walk rests this long after each key; 0 for none. */
-  private readonly keyRestMs: number;
+  private keyRestMs: number;
+  /** The rest between two keys in progress, if any. */
+  private rest: NodeJS.Timeout | null = null;
+
+  /**
+   * CONFIG SET rdb-key-save-delay while the save runs: the new rest applies
+   * from the next key, and a rest in progress ends at once if it is shorter.
+   */
+  setKeyDelay(micros: number): void {
+    const ms = Math.max(0, micros) / 1000;
+    if (ms === this.keyRestMs) return;
+    this.keyRestMs = ms;
+    if (this.rest !== null && !this.over) {
+      clearTimeout(this.rest);
+      this.rest = null;
+      this.nextSlice(this.slice);
+    }
+  }
 
   private readonly slice = (): void => {
     if (this.over) return;
@@ -151,7 +168,13 @@ export class BackgroundSave {
         if (this.keyRestMs > 0 && this.keys !== keysBefore) break;
       }
       if (more) {
-        if (this.keyRestMs > 0 && this.keys !== keysBefore) setTimeout(() => this.nextSlice(this.slice), this.keyRestMs).unref();
+        if (this.keyRestMs > 0 && this.keys !== keysBefore) {
+          this.rest = setTimeout(() => {
+            this.rest = null;
+            this.nextSlice(this.slice);
+          }, this.keyRestMs);
+          this.rest.unref();
+        }
         else this.nextSlice(this.slice);
         return;
       }
