@@ -77,6 +77,8 @@ export interface MasterLinkOptions {
    * fails the link instead of falling back to SYNC (Redis aborts the failover).
    */
   failover?: boolean;
+  /** bind-source-addr: the local address the connection goes out from (null: the system's choice). */
+  localAddress?: string | null;
   /** Only the log wording of the payload start: "to parser" when true, "to disk" otherwise. */
   disklessLoad?: boolean;
 }
@@ -280,10 +282,11 @@ export class MasterLink {
     this.events.log('notice', `Connecting to MASTER ${host}:${port}`);
     let socket: net.Socket;
     try {
+      const local = this.opts.localAddress != null && this.opts.localAddress !== '' ? { localAddress: this.opts.localAddress } : {};
       socket =
         this.opts.tls != null
-          ? tls.connect({ ...this.opts.tls, host, port })
-          : net.connect({ host, port });
+          ? tls.connect({ ...this.opts.tls, host, port, ...local })
+          : net.connect({ host, port, ...local });
     } catch (e) {
       this.phase = 'connecting';
       queueMicrotask(() => this.guard(() => this.fail(`Unable to connect to MASTER: ${socketError(e)}`)));

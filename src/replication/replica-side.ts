@@ -160,6 +160,7 @@ export class ReplicaSide {
         timeoutMs: config.num('repl-timeout') * 1000,
         failover: this.failover !== null,
         disklessLoad: this.disklessLoad(),
+        localAddress: config.str('bind-source-addr') || null,
       },
       {
         state: (s) => (this.state = s),

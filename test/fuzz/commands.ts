@@ -8,11 +8,13 @@ import type { Rng } from './rng.js';
  * anything afterwards, not because they could hurt the server: SHUTDOWN
  * ends the process, CLIENT PAUSE holds every connection, CONFIG SET can
  * lock every later connection out (requirepass, maxclients, bind), and
- * so can ACL SETUSER (`default off`, or the default user's commands taken away).
+ * so can ACL SETUSER (`default off`, or the default user's commands taken away);
+ * REPLICAOF and SLAVEOF make the server a replica, which refuses every
+ * later write (REPLICAOF NO ONE would have to come next).
  * PFSELFTEST takes seconds per call, as in Redis (10,000,000 elements),
  * and takes no input: a hundred runs of it would only stall the fuzzer.
  */
-const LEFT_OUT = new Set(['shutdown', 'client|pause', 'config|set', 'acl|setuser', 'pfselftest']);
+const LEFT_OUT = new Set(['shutdown', 'client|pause', 'config|set', 'acl|setuser', 'pfselftest', 'replicaof', 'slaveof']);
 
 /** Keys shared by every command, so that types collide (WRONGTYPE) and values grow. */
 const KEYS = ['k0', 'k1', 'k2', 'list', 'str', '{tag}a', '{tag}b', '', '\x00\xff'];

@@ -426,6 +426,7 @@ export const SUMMARY_7_2: Record<string, string> = {
   role: 'Returns the replication role.',
   replicaof: 'Configures a server as replica of another, or promotes it to a master.',
   slaveof: 'Sets a Redis server as a replica of another, or promotes it to being a master.',
+  failover: 'Starts a coordinated failover from a server to one of its replicas.',
 };
 
 /** A set of simple strings, as COMMAND DOCS writes flags (see plainReply in command.test.ts). */
