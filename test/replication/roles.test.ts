@@ -218,4 +218,49 @@ describe('master and replica roles', () => {
       certs.remove();
     }
   }, 30000);
+
+  for (const mode of ['disabled', 'swapdb'] as const) {
+    it(`a master that sends a corrupt snapshot: the replica logs it, retries and keeps serving (repl-diskless-load ${mode})`, async () => {
+      // A fake master: the handshake's replies, then a FULLRESYNC whose payload is not an RDB.
+      let syncs = 0;
+      const fake = net.createServer((s) => {
+        s.on('error', () => {});
+        let buffered = '';
+        s.on('data', (d) => {
+          buffered += d.toString('latin1');
+          for (let i = buffered.indexOf('\r\n'); i >= 0; i = buffered.indexOf('\r\n')) {
+            const line = buffered.slice(0, i);
+            buffered = buffered.slice(i + 2);
+            if (/^\*/.test(line) || /^\$/.test(line)) continue;
+            const word = line.toUpperCase();
+            if (word === 'PING') s.write('+PONG\r\n');
+            else if (word === 'REPLCONF') s.write('+OK\r\n');
+            else if (word === 'PSYNC' || word === 'SYNC') {
+              syncs++;
+              s.write(`+FULLRESYNC ${'a'.repeat(40)} 0\r\n$20\r\nREDIS0011garbage!!!!`);
+            }
+          }
+        });
+      });
+      await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+      const fakePort = (fake.address() as net.AddressInfo).port;
+      const replica = await startSluice({ config: { 'repl-diskless-load': mode }, logLevel: 'notice' });
+      opened.push(replica);
+      const r = new Redis({ port: replica.port });
+      clients.push(r);
+      try {
+        await r.set('mine', 'kept');
+        await r.replicaof('127.0.0.1', fakePort);
+        await until(async () => syncs >= 2, 8000);
+        expect(field(await r.info('replication'), 'master_link_status')).toBe('down');
+        expect(await r.ping()).toBe('PONG');
+        // swapdb only replaces the data once a snapshot is whole; disabled has emptied it first, as Redis does.
+        expect(await r.get('mine')).toBe(mode === 'swapdb' ? 'kept' : null);
+        expect(replica.logs.messages('warning').some((m) => m.startsWith('Failed trying to load the MASTER synchronization DB'))).toBe(true);
+      } finally {
+        await r.replicaof('NO', 'ONE');
+        fake.close();
+      }
+    });
+  }
 });
