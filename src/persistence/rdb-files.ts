@@ -12,7 +12,7 @@ import { fsyncDirQuietly, removeQuietly, replaceFileAtomic, strerror, type AofIo
 import { AofLoadError, type LoadProgress } from './loader.js';
 import { BackgroundSave } from './rdb/background-save.js';
 import { accessHints, writeRdb, type RdbOptions } from './rdb/rdb-save.js';
-import { rdbTarget, type RdbTarget } from './rdb/rdb-version.js';
+import { RdbVersionError, rdbTarget, type RdbTarget } from './rdb/rdb-version.js';
 import { nextSavePoint } from './save-schedule.js';
 
 /** How long one part of the load at start runs before clients get a turn, as the AOF loader's. */
@@ -215,7 +215,8 @@ export class RdbFiles<C extends Ctx> {
     const save = new BackgroundSave(host.keyspace, queue, { ...this.options(), ...extra }, (slice) => host.nextSlice(slice), (error) => {
       if (error !== null) {
         this.closeQueue();
-        this.backgroundFailed(save, error.message);
+        if (error instanceof RdbVersionError) this.versionRefused(save, error);
+        else this.backgroundFailed(save, error.message);
         return;
       }
       // Every byte is written: nothing is in flight, and the final fsync's chain closes the descriptor.
@@ -258,6 +259,19 @@ export class RdbFiles<C extends Ctx> {
   private closeQueue(): void {
     this.queue?.close();
     this.queue = null;
+  }
+
+  /**
+   * A snapshot for replicas that their RDB version cannot hold (a key the
+   * version lacks a type for): that sync is abandoned, logged, and the
+   * server's own saving is not held against it (no MISCONF: the disk is fine).
+   */
+  private versionRefused(save: BackgroundSave, error: RdbVersionError): void {
+    if (this.background !== save) return;
+    this.host.log.warning(`Can't write an RDB for the replicas (repl-rdb-version ${error.version}): ${error.message}`);
+    removeQuietly(this.temp);
+    this.background = null;
+    this.notifyEnd(false);
   }
 
   private backgroundFailed(save: BackgroundSave, reason: string): void {

@@ -200,7 +200,7 @@ export class MasterSide {
     save = host.rdb.startSnapshot(fanout, host.snapshotOptions(), (error) => {
       if (this.snapshot === snap) this.snapshot = null;
       if (error !== null) {
-        host.log.warning(`Background transfer error: ${error.message}`);
+        host.log.warning(`Can't write an RDB for the replicas: ${error.message}`);
         for (const r of fanout.live) r.peer.close();
       } else {
         const live = fanout.live;

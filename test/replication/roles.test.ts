@@ -263,4 +263,23 @@ describe('master and replica roles', () => {
       }
     });
   }
+
+  it('a key repl-rdb-version cannot hold fails that sync, logged, and the master goes on taking writes', async () => {
+    const master = await startSluice({ config: { 'repl-rdb-version': '10', 'repl-diskless-sync': 'no', save: '3600 1' }, logLevel: 'notice' });
+    opened.push(master);
+    const m = new Redis({ port: master.port });
+    clients.push(m);
+    await m.hset('h', 'f', 'v');
+    await m.call('HEXPIRE', 'h', '100', 'FIELDS', '1', 'f');
+    const raw = net.connect(master.port, '127.0.0.1');
+    raw.on('data', () => {});
+    raw.on('error', () => {});
+    raw.write('SYNC\r\n');
+    const refusal = "Can't write an RDB for the replicas (repl-rdb-version 10): key 'h' has hash fields with a TTL, which RDB version 10 cannot hold";
+    await until(async () => master.logs.messages('warning').includes(refusal));
+    // The snapshot was refused, not the disk: writes go on (no MISCONF), and BGSAVE is still fine.
+    expect(await m.set('after', '1')).toBe('OK');
+    expect(field(await m.info('persistence'), 'rdb_last_bgsave_status')).toBe('ok');
+    raw.destroy();
+  });
 });
