@@ -1,7 +1,6 @@
 import { constants } from 'node:buffer';
 import fs from 'node:fs';
-import { Crc64 } from '../../codecs/crc64.js';
-import { RdbReader } from '../../codecs/rdb/reader.js';
+import { SummingRdbReader } from './summing-reader.js';
 
 /** Bytes read from the file at a time (more when one value needs more). */
 const WINDOW = 1024 * 1024;
@@ -14,10 +13,7 @@ const WINDOW = 1024 * 1024;
  * bounded by the longest buffer the process can make. Each window is a new
  * buffer, so that the views `bytes` handed out stay valid.
  */
-export class FileRdbReader extends RdbReader {
-  private readonly crc = new Crc64();
-  /** The bytes before this offset are in `crc`. */
-  private summed = 0;
+export class FileRdbReader extends SummingRdbReader {
 
   constructor(
     private readonly fd: number,
@@ -47,17 +43,5 @@ export class FileRdbReader extends RdbReader {
     this.data = window;
     this.base = this.pos;
     this.held = this.pos + length;
-  }
-
-  override checksumBefore(at: number): Buffer {
-    this.sumTo(at);
-    return this.crc.digest();
-  }
-
-  /** Adds the bytes from `summed` to `to`, all in hand, to the checksum. */
-  private sumTo(to: number): void {
-    if (to <= this.summed) return;
-    this.crc.update(this.data.subarray(this.summed - this.base, to - this.base));
-    this.summed = to;
   }
 }

@@ -1,6 +1,5 @@
 import { constants } from 'node:buffer';
-import { Crc64 } from '../../codecs/crc64.js';
-import { RdbReader } from '../../codecs/rdb/reader.js';
+import { SummingRdbReader } from './summing-reader.js';
 
 /** Thrown when a record needs bytes that have not arrived yet: the parser rewinds to the record and waits. */
 export class NeedMoreData extends Error {
@@ -17,10 +16,7 @@ export class NeedMoreData extends Error {
  * tries again once more bytes are in. Bytes before the record are
  * checksummed and let go.
  */
-export class StreamRdbReader extends RdbReader {
-  private readonly crc = new Crc64();
-  /** The bytes before this offset are in `crc`. */
-  private summed = 0;
+export class StreamRdbReader extends SummingRdbReader {
   /** Chunks pushed and not yet joined into `data`. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -67,16 +63,5 @@ export class StreamRdbReader extends RdbReader {
     this.held = this.keepFrom + this.data.length;
     this.pending = [];
     this.pendingBytes = 0;
-  }
-
-  override checksumBefore(at: number): Buffer {
-    this.sumTo(at);
-    return this.crc.digest();
-  }
-
-  private sumTo(to: number): void {
-    if (to <= this.summed) return;
-    this.crc.update(this.data.subarray(this.summed - this.base, to - this.base));
-    this.summed = to;
   }
 }
