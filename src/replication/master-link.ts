@@ -153,9 +153,14 @@ function encodedLength(argv: Buffer[]): number {
   return n;
 }
 
-/** A FIFO of received stream bytes not yet attributed to a command. */
+/**
+ * A FIFO of received stream bytes not yet attributed to a command. The
+ * front chunk is read from `head` on rather than re-sliced: a chunk holds
+ * thousands of small commands.
+ */
 class ByteQueue {
   private chunks: Buffer[] = [];
+  private head = 0;
   length = 0;
 
   push(b: Buffer): void {
@@ -168,23 +173,24 @@ class ByteQueue {
   take(n: number): Buffer {
     this.length -= n;
     const first = this.chunks[0];
-    if (first.length === n) {
-      this.chunks.shift();
-      return first;
+    const start = this.head;
+    if (first.length - start > n) {
+      this.head = start + n;
+      return first.subarray(start, start + n);
     }
-    if (first.length > n) {
-      this.chunks[0] = first.subarray(n);
-      return first.subarray(0, n);
+    if (first.length - start === n) {
+      this.dropFront();
+      return start === 0 ? first : first.subarray(start);
     }
     const out = Buffer.allocUnsafe(n);
     let at = 0;
     while (at < n) {
       const c = this.chunks[0];
-      const k = Math.min(c.length, n - at);
-      c.copy(out, at, 0, k);
+      const k = Math.min(c.length - this.head, n - at);
+      c.copy(out, at, this.head, this.head + k);
       at += k;
-      if (k === c.length) this.chunks.shift();
-      else this.chunks[0] = c.subarray(k);
+      if (this.head + k === c.length) this.dropFront();
+      else this.head += k;
     }
     return out;
   }
@@ -193,16 +199,23 @@ class ByteQueue {
   peek(n: number): Buffer {
     const first = this.chunks[0];
     if (first === undefined) return Buffer.alloc(0);
-    if (first.length >= n || this.chunks.length === 1) return first.subarray(0, n);
-    return Buffer.concat(this.chunks).subarray(0, n);
+    if (first.length - this.head >= n || this.chunks.length === 1) return first.subarray(this.head, this.head + n);
+    return Buffer.concat([first.subarray(this.head), ...this.chunks.slice(1)]).subarray(0, n);
   }
 
   /** Everything, removed. */
   takeAll(): Buffer {
-    const out = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+    const front = this.chunks.length === 0 ? Buffer.alloc(0) : this.chunks[0].subarray(this.head);
+    const out = this.chunks.length <= 1 ? front : Buffer.concat([front, ...this.chunks.slice(1)]);
     this.chunks = [];
+    this.head = 0;
     this.length = 0;
     return out;
+  }
+
+  private dropFront(): void {
+    this.chunks.shift();
+    this.head = 0;
   }
 }
 
@@ -762,9 +775,15 @@ export class MasterLink {
   /** Called by the parser, inside `execute`: checks and records one reply, delivered after. */
   private onReply(r: unknown): void {
     if (this.garbage !== null) return;
-    if (!Array.isArray(r) || r.length === 0 || !r.every((a) => Buffer.isBuffer(a))) {
+    if (!Array.isArray(r) || r.length === 0) {
       this.onParsedGarbage(Array.isArray(r) ? 'an array that is not of bulk strings' : 'a reply that is not an array');
       return;
+    }
+    for (let i = 0; i < r.length; i++) {
+      if (!Buffer.isBuffer(r[i])) {
+        this.onParsedGarbage('an array that is not of bulk strings');
+        return;
+      }
     }
     const argv = r as Buffer[];
     const bytes = encodedLength(argv);

@@ -15,8 +15,8 @@ export interface ReplicaSideHost {
    * fields; throws when it cannot be loaded.
    */
   loadSnapshot(file: string): Map<string, string>;
-  /** Runs one command of the master's stream as the master's client. */
-  apply(argv: string[]): void;
+  /** Runs one command of the master's stream as the master's client; true while a MULTI of the master's is open after it. */
+  apply(argv: string[]): boolean;
   /** The database the master's client has selected. */
   masterDb: number;
   /** Closes this server's own replicas: they must resync with the history this one now follows. */
@@ -392,18 +392,23 @@ export class ReplicaSide {
   private command(argv: Buffer[], bytes: number, raw: Buffer): void {
     this.readOffset += bytes;
     this.host.countInput(bytes);
-    const args = argv.map((b) => b.toString('latin1'));
+    const n = argv.length;
+    const args = new Array<string>(n);
+    for (let i = 0; i < n; i++) args[i] = argv[i].toString('latin1');
+    let open: boolean;
     this.applying = true;
     try {
-      this.host.apply(args);
+      open = this.host.apply(args);
     } finally {
       this.applying = false;
     }
-    const name = args[0].toLowerCase();
-    if (this.transaction === null && name === 'multi') this.transaction = [];
+    // A transaction's bytes go on to the backlog and sub-replicas only whole, so that no offset falls inside it.
+    if (open) {
+      (this.transaction ??= []).push(Buffer.from(raw));
+      return;
+    }
     if (this.transaction !== null) {
-      this.transaction.push(Buffer.from(raw));
-      if (name !== 'exec' && name !== 'discard') return;
+      this.transaction.push(raw);
       raw = Buffer.concat(this.transaction);
       this.transaction = null;
     }

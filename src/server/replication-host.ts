@@ -9,6 +9,7 @@ import { Replica, type ReplicaPeer } from '../replication/replica.js';
 import { ReplicationStream } from '../replication/stream.js';
 import type { Reply } from '../protocol/reply.js';
 import type { Client } from './client.js';
+import type { Command } from './command-types.js';
 import { unknownCommandError } from './dispatcher.js';
 import { quoteRepr } from './monitor.js';
 import { clientInfoLine } from './commands/client-list.js';
@@ -71,6 +72,8 @@ export class ReplicationHost {
   private masterClient: Client | null = null;
   /** Commands of a MULTI the master's stream opened, queued until its EXEC. */
   private masterQueue: string[][] | null = null;
+  /** Commands of the master's stream are running in the current read's callback (see beginTurn). */
+  private turnOpen = false;
 
   constructor(private readonly server: Server) {
     this.master = new MasterSide(
@@ -467,43 +470,61 @@ export class ReplicationHost {
    * passed still there (the master's DEL removes them). MULTI … EXEC from
    * the master is queued and run as one unit, as the AOF loader does.
    */
-  applyFromMaster(argv: string[]): void {
+  applyFromMaster(argv: string[]): boolean {
+    this.beginTurn();
     const server = this.server;
     const c = this.masterClientOf();
-    const name = argv[0].toLowerCase();
+    const cmd = server.dispatcher.lookup(argv);
+    const name = cmd === undefined ? '' : cmd.fullName;
     if (this.masterQueue !== null) {
       if (name === 'exec') {
         const queued = this.masterQueue;
         this.masterQueue = null;
         server.propagation.begin();
-        for (const q of queued) this.runAsMaster(c, q);
+        for (const q of queued) this.runAsMaster(c, q, server.dispatcher.lookup(q));
         server.propagation.end();
-      } else if (name === 'discard') {
-        this.masterQueue = null;
-      } else if (name !== 'multi') {
-        this.masterQueue.push(argv);
+        return false;
       }
-      return;
+      if (name === 'discard') {
+        this.masterQueue = null;
+        return false;
+      }
+      if (name !== 'multi') this.masterQueue.push(argv);
+      return true;
     }
     if (name === 'multi') {
       this.masterQueue = [];
-      return;
+      return true;
     }
     if (name === 'replconf' && argv.length >= 2 && argv[1].toLowerCase() === 'getack') {
       this.replicaSide?.sendAck();
-      return;
+      return false;
     }
-    this.runAsMaster(c, argv);
+    this.runAsMaster(c, argv, cmd);
+    return false;
   }
 
-  private runAsMaster(c: Client, argv: string[]): void {
+  /**
+   * The clocks are read once for the commands of one read from the master,
+   * as for a client's pipeline: the turn ends when the read's callback does.
+   */
+  private beginTurn(): void {
+    if (this.turnOpen) return;
+    this.turnOpen = true;
+    this.server.startTurn();
+    queueMicrotask(this.endTurn);
+  }
+
+  private readonly endTurn = (): void => {
+    this.turnOpen = false;
+  };
+
+  private runAsMaster(c: Client, argv: string[], cmd: Command | undefined): void {
     const server = this.server;
-    const cmd = server.dispatcher.lookup(argv);
     if (cmd === undefined || cmd.handler === null) {
       this.errorToMaster(unknownCommandError(argv), '<unknown>');
       return;
     }
-    server.startTurn();
     const ks = server.keyspace;
     const errors = c.reply.errors;
     ks.loadingNoExpiry = true;
