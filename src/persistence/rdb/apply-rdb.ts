@@ -54,7 +54,7 @@ export class RdbLoad<C extends Ctx> {
     private readonly host: PersistenceHost<C>,
     private readonly file: string,
     private readonly merge: boolean,
-    private readonly started: number,
+    started: number,
     every = Infinity,
     keyDelayMicros = 0,
   ) {
@@ -80,7 +80,7 @@ export class RdbLoad<C extends Ctx> {
     const key = keyDelayMicros === 0 ? keys.key : delayed(keys.key, keyDelayMicros);
     this.reader = new FileRdbReader(this.fd, this.size);
     const expired = (db: number, name: string): void => void this.expiredKeys.push([db, name]);
-    this.steps = rdbSteps(this.reader, { limits: loadLimits(host), databases: ks.dbs.length, now: started }, { library, key, sizeHint: keys.sizeHint, expired }, every);
+    this.steps = rdbSteps(this.reader, { limits: loadLimits(host), databases: ks.dbs.length, now: started }, { library, key, sizeHint: keys.sizeHint, expired, aux: auxLogger(host, started) }, every);
   }
 
   /** How far the file is read. */
@@ -97,7 +97,7 @@ export class RdbLoad<C extends Ctx> {
       if (!next.done) return null;
       const parsed = next.value;
       this.keys.complete();
-      logFile(host, parsed, this.started);
+      logFile(host, parsed);
       const clash = host.scripting.functions.libraries.join(this.libraries, this.merge);
       if (clash !== null) throw new AofLoadError(`Bad RDB file ${this.file}: ${clash}`);
       this.close();
@@ -173,16 +173,19 @@ export function delayed(key: RdbSink['key'], micros: number): RdbSink['key'] {
   };
 }
 
-/** The file's AUX fields and the empty keys it held, in the words of Redis's loader. */
-export function logFile<C extends Ctx>(host: PersistenceHost<C>, parsed: ParsedRdb, started: number): void {
-  const log = host.log;
-  const version = parsed.aux.get('redis-ver');
-  if (version !== undefined) log.notice(`Loading RDB produced by version ${version}`);
-  const ctime = parsed.aux.get('ctime');
-  if (ctime !== undefined) log.notice(`RDB age ${Math.floor(started / 1000) - Number(ctime)} seconds`);
-  const mem = parsed.aux.get('used-mem');
-  if (mem !== undefined) log.notice(`RDB memory usage when created ${(Number(mem) / 1048576).toFixed(2)} Mb`);
-  for (const key of parsed.empty) log.warning(`rdbLoadObject skipping empty key: ${key}`);
+/** Logs the AUX fields Redis's loader logs, as they are read: its lines then come before the keys' loading, not after. */
+export function auxLogger<C extends Ctx>(host: PersistenceHost<C>, started: number): (name: string, value: string) => void {
+  return (name, value) => {
+    const log = host.log;
+    if (name === 'redis-ver') log.notice(`Loading RDB produced by version ${value}`);
+    else if (name === 'ctime') log.notice(`RDB age ${Math.floor(started / 1000) - Number(value)} seconds`);
+    else if (name === 'used-mem') log.notice(`RDB memory usage when created ${(Number(value) / 1048576).toFixed(2)} Mb`);
+  };
+}
+
+/** The empty keys the file held, in the words of Redis's loader. */
+export function logFile<C extends Ctx>(host: PersistenceHost<C>, parsed: ParsedRdb): void {
+  for (const key of parsed.empty) host.log.warning(`rdbLoadObject skipping empty key: ${key}`);
 }
 
 /** Sets the key's clocks from the file's IDLE and FREQ records, for the policy in force (objectSetLRUOrLFU). */

@@ -30,6 +30,8 @@ export interface RdbSink {
   sizeHint?(db: number, keys: number): void;
   /** A key left out because its deadline had passed (a master propagates its deletion). */
   expired?(db: number, key: string): void;
+  /** An AUX field, as it is read (Redis's loader logs some of them then, before any key). */
+  aux?(name: string, value: string): void;
 }
 
 /** A key's IDLE record in seconds and FREQ record, -1 for the one the file does not have. */
@@ -197,7 +199,9 @@ function readRecord(r: RdbReader, at: number, state: RecordState, out: ParsedRdb
     }
     case T.OPCODE_AUX: {
       const name = r.string();
-      out.aux.set(name, r.string());
+      const value = r.string();
+      out.aux.set(name, value);
+      sink.aux?.(name, value);
       return 'other';
     }
     case T.OPCODE_MODULE_AUX:

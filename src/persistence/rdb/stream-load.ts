@@ -5,7 +5,7 @@ import { RdbError } from '../../codecs/rdb/rdb-error.js';
 import { LibrarySet } from '../../scripting/library-set.js';
 import type { PersistenceHost } from '../host.js';
 import { AofLoadError } from '../loader.js';
-import { delayed, logFile, MergedKeys } from './apply-rdb.js';
+import { auxLogger, delayed, logFile, MergedKeys } from './apply-rdb.js';
 import { loadLimits } from './decode-value.js';
 import { MORE, rdbSteps, type ParsedRdb } from './rdb-load.js';
 import { StreamRdbReader } from './stream-reader.js';
@@ -59,7 +59,7 @@ export class StreamLoad<C extends Ctx> {
       }
     };
     const key = keyDelayMicros === 0 ? this.keys.key : delayed(this.keys.key, keyDelayMicros);
-    this.steps = rdbSteps(this.reader, { limits: loadLimits(host), databases: ks.dbs.length, now: this.started }, { library, key }, 64 * 1024);
+    this.steps = rdbSteps(this.reader, { limits: loadLimits(host), databases: ks.dbs.length, now: this.started }, { library, key, aux: auxLogger(host, this.started) }, 64 * 1024);
   }
 
   /** How far the snapshot has been parsed. */
@@ -102,7 +102,7 @@ export class StreamLoad<C extends Ctx> {
     const clash = host.scripting.functions.libraries.join(this.libraries, false);
     ks.dirty = dirty;
     if (clash !== null) throw new AofLoadError(`Bad RDB from the master: ${clash}`);
-    logFile(host, this.parsed!, this.started);
+    logFile(host, this.parsed!);
   }
 
   private schedule(): void {

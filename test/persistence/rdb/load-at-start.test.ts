@@ -128,6 +128,10 @@ describe('a dump.rdb loading at start', () => {
     expect(field(info, 'loading')).toBe('1');
     expect(Number(field(info, 'loading_loaded_bytes'))).toBeLessThan(before.length);
     expect(field(info, 'loading_total_bytes')).toBe(String(before.length));
+    // As Redis's loader, the file's AUX fields are logged as they are read, before the keys: the lines are out while it still loads.
+    await waitFor(() => /Loading RDB produced by version 7\.[\s\S]*RDB age \d+ seconds[\s\S]*RDB memory usage when created [\d.]+ Mb/.test(s.output()), 5000, 'the AUX lines');
+    expect(field(await c.call('INFO', 'persistence'), 'loading')).toBe('1');
+    expect(s.output()).not.toContain('Done loading RDB');
     process.kill(s.pid, 'SIGTERM');
     expect(await s.exited).toBe(0);
     expect(s.output()).toContain('Received shutdown signal during loading, scheduling shutdown.');
