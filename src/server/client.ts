@@ -64,6 +64,12 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   watchedKeys: WatchedKey[] = [];
   /** While EXEC runs the queued commands: when it started (Unix µs), the time TIME answers; -1 otherwise. */
   execStartedMicros = -1;
+  /**
+   * While EXEC runs: the queued commands and EXEC's own arguments. Until
+   * EXEC returns, Redis still shows the client in its transaction (flag x,
+   * multi, multi-mem) with EXEC as its command.
+   */
+  execing: { queued: QueuedCommand[]; argv: string[] } | null = null;
   /** CLIENT REPLY OFF / SKIP (this command) / SKIP (set by the SKIP command, for the next). */
   replyOff = false;
   replySkip = false;
@@ -274,7 +280,7 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     else if (this.isReplica) f += 'S';
     if (this.fromMaster) f += 'M';
     if (this.pubsub !== null) f += 'P';
-    if (this.multi !== null) f += 'x';
+    if (this.multi !== null || this.execing !== null) f += 'x';
     if (this.blocked !== null) f += 'b';
     if (this.tracking !== null) f += this.tracking.listFlags();
     if (this.casDirty) f += 'd';

@@ -298,8 +298,8 @@ export class Dispatcher {
     // An AOF rewrite in progress copies the keys a write names before it changes them.
     if (cmd.isWrite && server.persistence.rewrite !== null) server.persistence.rewrite.beforeWrite(c.db.index, cmd, argv);
     const mark = c.conn === null ? 0 : c.conn.out.mark();
-    // As Redis, the running command is the client's last from the start (what CLIENT LIST and the ACL log show).
-    c.lastCommand = cmd.fullName;
+    // As Redis, the running command is the client's last from the start (what CLIENT LIST and the ACL log show); EXEC's stays EXEC.
+    if (c.execing === null) c.lastCommand = cmd.fullName;
     const start = this.stamp;
     // A write on a writable replica deletes the expired keys it meets, as Redis's lookupKeyWrite does there; the master's own stream never does.
     const localWrite = ks.replicaExpiry && cmd.isWrite && !c.fromMaster;
@@ -332,7 +332,7 @@ export class Dispatcher {
       else server.stats.countError(c.reply.lastError);
     }
     c.errorsAccounted = c.reply.errors;
-    c.lastCommand = cmd.fullName;
+    if (c.execing === null) c.lastCommand = cmd.fullName;
     if (ks.tracker !== null && cmd.isReadonly) server.tracking.afterRead(cmd, argv);
     // No copy: an argv array is never changed once framed, so an effect may keep it.
     if (ks.dirty !== dirtyBefore && c.propagateArgv !== null && propagation.active) {

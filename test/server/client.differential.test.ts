@@ -89,3 +89,24 @@ describe.skipIf(redisServerPath === null)('CLIENT REPLY pipelines (differential 
     });
   }
 });
+
+/** CLIENT INFO's fields that depend on neither the connection nor buffer sizes Sluice does not have. */
+function transactionFields(line: string): string {
+  return ['flags', 'multi', 'argv-mem', 'multi-mem', 'cmd'].map((f) => new RegExp(`(?:^| )${f}=(\\S*)`).exec(line)?.[1]).join(' ');
+}
+
+describe.skipIf(redisServerPath === null)('CLIENT INFO run by EXEC (differential vs redis-server)', () => {
+  const servers = useSluiceAndRedis();
+
+  test('until EXEC returns, the client is in its transaction, and EXEC is its command', async () => {
+    const cmds = [['MULTI'], ['SET', 'a', '1'], ['CLIENT', 'INFO'], ['EXEC'], ['CLIENT', 'INFO']];
+    const seen = async (port: number): Promise<string[]> => {
+      const replies = await pipeline(port, cmds, cmds.length);
+      const exec = replies[3] as { v: Resp[] };
+      return [(exec.v[1] as { v: string }).v, (replies[4] as { v: string }).v].map(transactionFields);
+    };
+    const [a, b] = await Promise.all([seen(servers.sluice.port), seen(servers.redis.port)]);
+    expect(a).toEqual(b);
+    expect(a).toEqual(['x 2 4 55 exec', 'N -1 10 0 client|info']);
+  });
+});

@@ -17,7 +17,7 @@ function clientId(c: Client): void {
 }
 
 function clientInfo(c: Client, argv: string[]): void {
-  c.lastCommand = 'client|info';
+  if (c.execing === null) c.lastCommand = 'client|info';
   c.reply.verbatim(clientInfoLine(c, c.server.keyspace.now, argv) + '\n');
 }
 
@@ -26,7 +26,7 @@ function clientList(c: Client, argv: string[]): void {
   const server = c.server;
   const now = server.keyspace.now;
   // Redis names the running command in its own line: it is already "last" while it runs.
-  c.lastCommand = 'client|list';
+  if (c.execing === null) c.lastCommand = 'client|list';
   const line = (x: Client) => clientInfoLine(x, now, x === c ? argv : null) + '\n';
   let out = '';
   if (argv.length === 4 && argv[2].toLowerCase() === 'type') {

@@ -38,7 +38,7 @@ function discard(c: Client): void {
   c.reply.ok();
 }
 
-function exec(c: Client): void {
+function exec(c: Client, argv: string[]): void {
   const queued = c.multi;
   if (queued === null) throw new CommandError('ERR EXEC without MULTI');
   const failed = c.multiFailed;
@@ -58,20 +58,25 @@ function exec(c: Client): void {
   server.propagation.begin();
   c.denyBlocking = true;
   c.execStartedMicros = unixMicros();
-  for (const { cmd, argv } of queued) {
-    // Rules may have changed since the command was queued.
-    const denied = c.user.unrestricted ? null : server.acl.execDenial(c, cmd, argv);
-    if (denied === null) {
-      server.dispatcher.call(c, cmd, argv);
-    } else {
-      c.reply.error(denied);
-      server.stats.countError(c.reply.lastError);
-      // EXEC fails for it, as in Redis, without counting the same error again.
-      c.reply.lastErrorCounted = true;
+  c.execing = { queued, argv };
+  try {
+    for (const { cmd, argv } of queued) {
+      // Rules may have changed since the command was queued.
+      const denied = c.user.unrestricted ? null : server.acl.execDenial(c, cmd, argv);
+      if (denied === null) {
+        server.dispatcher.call(c, cmd, argv);
+      } else {
+        c.reply.error(denied);
+        server.stats.countError(c.reply.lastError);
+        // EXEC fails for it, as in Redis, without counting the same error again.
+        c.reply.lastErrorCounted = true;
+      }
     }
+  } finally {
+    c.denyBlocking = false;
+    c.execStartedMicros = -1;
+    c.execing = null;
   }
-  c.denyBlocking = false;
-  c.execStartedMicros = -1;
   server.propagation.end();
   // The queued commands propagated their own effects; EXEC adds none of its own.
   c.propagateArgv = null;
