@@ -196,7 +196,7 @@ export class AofWriter {
     if (start !== -1) this.writeLatency(msSince(start));
     if (failure === null) {
       if (this.writeError !== null) {
-        this.log.warning('AOF write error looks solved, Sluice can write again.');
+        this.log.warning('AOF write error looks solved, Redis can write again.');
         this.writeError = null;
       }
       this.incrSize += written;

@@ -388,7 +388,7 @@ export class Persistence<C extends Ctx> {
     }
     if (this.manifest === null || !this.startRewrite()) {
       this.state = 'off';
-      log.warning("Sluice needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
+      log.warning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
       throw new Error('Unable to turn on AOF. Check server logs.');
     }
     this.startTick();
