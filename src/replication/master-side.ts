@@ -6,7 +6,7 @@ import type { RdbFiles } from '../persistence/rdb-files.js';
 import type { BackgroundSave } from '../persistence/rdb/background-save.js';
 import type { RdbOptions } from '../persistence/rdb/rdb-save.js';
 import { ReplicaFanout } from './fanout.js';
-import type { Replica } from './replica.js';
+import { NO_FILTER, sameFilter, type Replica, type SnapshotFilter } from './replica.js';
 import type { ReplicationStream } from './stream.js';
 
 /** What the master side reads of the server: settings, the log, the RDB machinery. */
@@ -17,7 +17,7 @@ export interface MasterSideHost {
   /** A background job other than an RDB save (the AOF rewrite) runs. */
   otherJobRunning(): boolean;
   /** Snapshot options particular to replicas (the RDB version they read). */
-  snapshotOptions(): Partial<RdbOptions>;
+  snapshotOptions(filter: SnapshotFilter): Partial<RdbOptions>;
 }
 
 /** Replication counters INFO stats shows. */
@@ -95,7 +95,7 @@ export class MasterSide {
     const snap = this.snapshot;
     if (snap !== null && snap.disk && snap.save !== null) {
       // A disk snapshot for replicas is being written: this one joins it, with the stream the others hold since it began.
-      const other = snap.replicas.find((o) => o.held !== null && !o.rdbOnly);
+      const other = snap.replicas.find((o) => o.held !== null && !o.rdbOnly && sameFilter(o.filter, r.filter));
       if (other !== undefined) {
         r.held = other.held!.slice();
         r.heldBytes = other.heldBytes;
@@ -161,15 +161,19 @@ export class MasterSide {
     const host = this.host;
     if (host.rdb.background !== null || host.otherJobRunning()) return;
     const config = host.config;
-    const diskless = config.bool('repl-diskless-sync') && this.waiting.every((r) => r.capaEof);
+    // One snapshot serves the replicas that want the same parts of it, the first one's; the others wait for the next.
+    const filter = this.waiting[0].filter;
+    const batch = this.waiting.filter((r) => sameFilter(r.filter, filter));
+    // A filtered snapshot always goes to the sockets: the RDB file on disk is never a partial one.
+    const filtered = filter.data || filter.functions;
+    const diskless = (config.bool('repl-diskless-sync') || filtered) && batch.every((r) => r.capaEof);
     if (diskless) {
       const delayMs = config.num('repl-diskless-sync-delay') * 1000;
       const enough = config.num('repl-diskless-sync-max-replicas');
-      const due = Date.now() - this.waitingSince >= delayMs || (enough > 0 && this.waiting.length >= enough);
+      const due = Date.now() - this.waitingSince >= delayMs || (enough > 0 && batch.length >= enough);
       if (!due) return;
     }
-    const batch = this.waiting;
-    this.waiting = [];
+    this.waiting = this.waiting.filter((r) => !sameFilter(r.filter, filter));
     this.flush();
     // The stream after the snapshot must say which database it is in.
     this.stream.selectedDb = -1;
@@ -197,7 +201,7 @@ export class MasterSide {
       if (this.snapshot === snap) this.snapshot = null;
       this.startWhenReady();
     };
-    save = host.rdb.startSnapshot(fanout, host.snapshotOptions(), (error) => {
+    save = host.rdb.startSnapshot(fanout, host.snapshotOptions(batch[0].filter), (error) => {
       if (this.snapshot === snap) this.snapshot = null;
       if (error !== null) {
         host.log.warning(`Can't write an RDB for the replicas: ${error.message}`);
@@ -251,7 +255,7 @@ export class MasterSide {
       this.startWhenReady();
     };
     host.rdb.backgroundEnded.push(ended);
-    if (!host.rdb.startBackground(host.snapshotOptions())) {
+    if (!host.rdb.startBackground(host.snapshotOptions(NO_FILTER))) {
       host.rdb.backgroundEnded.pop();
       this.snapshot = null;
       host.log.warning('BGSAVE for replication failed');

@@ -21,6 +21,18 @@ export type ReplicaState = 'wait_bgsave' | 'send_bulk' | 'online';
  * address, what it can read), what it acknowledged, and where it is in its
  * synchronisation.
  */
+/** What a replica leaves out of its snapshot; replicas share a snapshot only when they leave out the same. */
+export interface SnapshotFilter {
+  readonly data: boolean;
+  readonly functions: boolean;
+}
+
+export const NO_FILTER: SnapshotFilter = Object.freeze({ data: false, functions: false });
+
+export function sameFilter(a: SnapshotFilter, b: SnapshotFilter): boolean {
+  return a.data === b.data && a.functions === b.functions;
+}
+
 export class Replica {
   state: ReplicaState = 'wait_bgsave';
   listeningPort = 0;
@@ -32,6 +44,8 @@ export class Replica {
   capaPsync2 = false;
   /** REPLCONF rdb-only 1: it wants the snapshot and no stream after it. */
   rdbOnly = false;
+  /** REPLCONF rdb-filter-only: the parts of the snapshot it leaves out (redis-cli --functions-rdb keeps only the functions). */
+  filter: SnapshotFilter = NO_FILTER;
   /** Plain SYNC (redis-cli --replica, the Tcl suite's stream readers): no FULLRESYNC line, and it never acknowledges. */
   preSync = false;
   /** The stream offset it last acknowledged (REPLCONF ACK), and when (ms). */

@@ -84,7 +84,11 @@ export class ReplicationHost {
         },
         rdb: server.persistence.rdb,
         otherJobRunning: () => server.persistence.rewrite !== null,
-        snapshotOptions: () => ({ rdbVersion: rdbTarget(server.config.num('repl-rdb-version')) }),
+        snapshotOptions: (filter) => ({
+          rdbVersion: rdbTarget(server.config.num('repl-rdb-version')),
+          excludeData: filter.data,
+          ...(filter.functions ? { libraryCodes: [] } : {}),
+        }),
       },
       this.stream,
     );

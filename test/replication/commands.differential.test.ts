@@ -14,6 +14,16 @@ differential('replication commands', {
     fails('REPLCONF', 'rdb-only', '2'),
     c('REPLCONF'),
   ],
+  'REPLCONF rdb-filter-only': [
+    c('REPLCONF', 'rdb-filter-only', 'functions'),
+    c('REPLCONF', 'rdb-filter-only', 'FUNCTIONS'),
+    c('REPLCONF', 'rdb-filter-only', ''),
+    c('REPLCONF', 'rdb-filter-only', '"functions" functions'),
+    fails('REPLCONF', 'rdb-filter-only', 'functions keys'),
+    fails('REPLCONF', 'rdb-filter-only', "'unbalanced"),
+    fails('REPLCONF', 'rdb-filter-only'),
+  ],
+  'a filtered snapshot needs capa eof': [c('REPLCONF', 'rdb-filter-only', 'functions'), fails('SYNC')],
   'REPLICAOF arguments': [
     fails('REPLICAOF', 'localhost', 'x'),
     fails('REPLICAOF', 'localhost', '70000'),

@@ -93,9 +93,10 @@ export class BackgroundSave {
     this.out = new RdbOutput(file, opts);
     this.keyRestMs = Math.max(0, opts.keySaveDelayMicros ?? 0) / 1000;
     let total = 0;
-    for (const db of keyspace.dbs) total += db.dict.size;
+    const dbs = opts.excludeData === true ? [] : keyspace.dbs;
+    for (const db of dbs) total += db.dict.size;
     this.total = total;
-    for (const db of keyspace.dbs) {
+    for (const db of dbs) {
       if (db.dict.size === 0) continue;
       const c: Contents = {
         index: db.index, dict: db.dict, expires: db.expires, bit: WALK_MARKS.save,

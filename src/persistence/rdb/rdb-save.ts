@@ -30,6 +30,8 @@ export interface RdbOptions {
   usedMemory: number;
   /** A master's (or replica's) replication history: the repl-stream-db, repl-id and repl-offset AUX fields, from which a restarted server continues. */
   replInfo?: { streamDb: number; id: string; offset: number } | null;
+  /** No keys: a snapshot for a replica that asked for the functions only (REPLCONF rdb-filter-only). */
+  excludeData?: boolean;
   /** The file is an AOF's base (aof-use-rdb-preamble): the aof-base AUX field says 1. */
   aofBase?: boolean;
   /**

@@ -4,6 +4,7 @@ import type { Replica } from '../../replication/replica.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
 import { clientInfoLine } from './client-list.js';
+import { splitInlineArgs } from '../../protocol/inline.js';
 
 /** Redis's NET_HOST_STR_LEN: an announced address must be shorter. */
 const HOST_STR_LEN = 256;
@@ -69,6 +70,19 @@ function replconf(c: Client, argv: string[]): void {
         replicaOf(c).rdbOnly = n === 1n;
         break;
       }
+      case 'rdb-filter-only': {
+        const filters = splitInlineArgs(Buffer.from(value, 'latin1'));
+        if (filters === null) throw new CommandError('ERR Missing rdb-filter-only values');
+        // As Redis, everything is left out first (so "" leaves out the functions too), and a refused filter keeps what came before it.
+        const r = replicaOf(c);
+        r.filter = { data: true, functions: true };
+        for (const f of filters) {
+          const name = f.toString('latin1');
+          if (name.toLowerCase() !== 'functions') throw new CommandError(`ERR Unsupported rdb-filter-only option: ${name}`);
+          r.filter = { data: true, functions: false };
+        }
+        break;
+      }
       default:
         throw new CommandError(`ERR Unrecognized REPLCONF option: ${argv[j]}`);
     }
@@ -90,6 +104,9 @@ function sync(c: Client, argv: string[]): void {
   const refusal = server.replication.syncRefusal();
   if (refusal !== null) throw new CommandError(refusal);
   if (c.conn !== null && c.conn.out.pending !== 0) throw new CommandError('ERR SYNC and PSYNC are invalid with pending output');
+  // A filtered snapshot is only ever sent to the socket, which takes a reader of $EOF: payloads.
+  const r = c.replica;
+  if (r !== null && (r.filter.data || r.filter.functions) && !r.capaEof) throw new CommandError('ERR Filtered replica requires EOF capability');
   if (argv[0].toLowerCase() === 'psync') {
     const offset = toInt64(argv[2]);
     if (offset === null) {
