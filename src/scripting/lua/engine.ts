@@ -1,4 +1,5 @@
-import { compileLua, type CompiledChunk } from './compile.js';
+import { SHARED_CHUNKS } from './chunk-cache.js';
+import type { CompiledChunk } from './compile.js';
 import { LuaError } from './errors.js';
 import { openBase } from './lib/base.js';
 import { openBit } from './lib/bit.js';
@@ -77,9 +78,13 @@ export class LuaEngine {
     S.stringMeta = stringMeta;
   }
 
-  /** Compiles Lua source (throws LuaSyntaxError with Lua's message, e.g. "user_script:1: '=' expected near 'x'"). */
+  /**
+   * Compiles Lua source (throws LuaSyntaxError with Lua's message, e.g.
+   * "user_script:1: '=' expected near 'x'"); every engine in the process
+   * shares the compiled chunks (chunk-cache.ts).
+   */
   compile(source: string, chunkName = '@user_script'): CompiledChunk {
-    return compileLua(source, chunkName);
+    return SHARED_CHUNKS.compile(source, chunkName);
   }
 
   /** The chunk's main function over an environment (the globals by default). */

@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { compileLua, type CompiledChunk } from './compile.js';
+
+interface Entry {
+  readonly source: string;
+  readonly chunk: CompiledChunk;
+}
+
+/**
+ * Compiled chunks by chunk name and source, least recently used first, so
+ * that every engine in the process compiles a given script once: a test
+ * suite starts many embedded servers, and each of them would otherwise
+ * parse and generate BullMQ's scripts again. A CompiledChunk holds no
+ * engine's state (instantiate() binds one), so sharing it is exact.
+ *
+ * Bounded by entries and by the bytes of source held, since scripts with
+ * values inlined into their bodies each make a chunk of their own; a
+ * source larger than the byte bound is compiled but not kept.
+ */
+export class ChunkCache {
+  private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
+
+  constructor(
+    readonly maxEntries: number,
+    readonly maxBytes: number,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Bytes of source the cached chunks hold. */
+  get sourceBytes(): number {
+    return this.bytes;
+  }
+
+  /** The compiled chunk for this source, compiled now unless cached; throws LuaSyntaxError as compileLua does. */
+  compile(source: string, chunkName: string): CompiledChunk {
+    // The source is compared on a hit, so a key collision could cost a compile, never a wrong chunk.
+    const key = createHash('sha1').update(chunkName).update('\0').update(source).digest('hex');
+    const hit = this.entries.get(key);
+    if (hit !== undefined && hit.source === source) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit.chunk;
+    }
+    const chunk = compileLua(source, chunkName);
+    if (source.length <= this.maxBytes) this.keep(key, { source, chunk });
+    return chunk;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
+  private keep(key: string, entry: Entry): void {
+    this.drop(key);
+    this.entries.set(key, entry);
+    this.bytes += entry.source.length;
+    while (this.entries.size > this.maxEntries || this.bytes > this.maxBytes) {
+      this.drop(this.entries.keys().next().value as string);
+    }
+  }
+
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.entries.delete(key);
+    this.bytes -= entry.source.length;
+  }
+}
+
+/**
+ * The process's cache, which every LuaEngine compiles through. Its bounds
+ * are the per-server script cache's (EVAL_SCRIPTS_LIMIT) and a few times
+ * the largest scripts clients are known to send.
+ */
+export const SHARED_CHUNKS = new ChunkCache(500, 8 * 1024 * 1024);
