@@ -1,13 +1,14 @@
 // The scripting section: EVALSHA of a one-GET script and of a BullMQ-sized
 // one (about 10 KB, ten redis.call's) under redis-benchmark, unpipelined and
 // -P 16; then BullMQ itself: Queue.addBulk, a Worker draining the jobs, and
-// single Queue.add calls, in jobs per second. Sluice against redis-server in
-// one run.
+// single Queue.add calls, in jobs per second; and the first EVAL of each of
+// BullMQ's scripts on fresh servers. Sluice against redis-server in one run.
 import Redis from 'ioredis';
 import { runBullmqLoad } from './lib/bullmq-load.mjs';
+import { bullmqScripts, embeddedFirstCallTimes, firstCallTimes, summarize } from './lib/first-calls.mjs';
 import { BULLMQ_SIZED_ARGS, BULLMQ_SIZED_SCRIPT } from './lib/bullmq-sized-script.mjs';
 import { runRedisBenchmark } from './lib/redis-benchmark.mjs';
-import { REDIS_BENCHMARK, REDIS_SERVER, withBothServers } from './lib/servers.mjs';
+import { REDIS_BENCHMARK, REDIS_SERVER, startRedis, startSluice, withBothServers, withServer } from './lib/servers.mjs';
 import { fmtBytes, fmtInt, renderMarkdown, renderText, throughputColumns, throughputRow } from './lib/table.mjs';
 
 export const id = 'scripting';
@@ -20,6 +21,9 @@ const NO_AOF = ['--appendonly', 'no'];
 const ROUNDS = 3;
 const BULLMQ_ROUNDS = 2;
 const CONCURRENCY = 50;
+/** Fresh servers of each kind for the first-call rows, and the issue's bound on Sluice's worst first call. */
+const FIRST_CALL_ROUNDS = { full: 3, quick: 1 };
+const FIRST_CALL_TARGET_MS = 5;
 
 const SIZES = {
   full: { small: { 1: 200_000, 16: 1_000_000 }, big: { 1: 100_000, 16: 300_000 }, warmup: 20_000, bulk: 20_000, singles: 5_000, warmBulk: 20_000, warmSingles: 500 },
@@ -104,7 +108,46 @@ async function bullmq(servers, sizes, log) {
   return best;
 }
 
+/**
+ * The first EVAL of each BullMQ script: on fresh server processes (rounds,
+ * the kinds alternating; per script the median over rounds), then on two
+ * Sluice servers embedded one after the other in this process.
+ */
+async function firstCalls(rounds, log) {
+  const scripts = bullmqScripts();
+  const kinds = [['Sluice', startSluice], ...(REDIS_SERVER === null ? [] : [['Redis', startRedis]])];
+  const times = new Map(kinds.map(([name]) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, start] of round % 2 === 0 ? kinds : [...kinds].reverse()) {
+      log(`${name}: first call of ${scripts.length} BullMQ scripts on a fresh server (round ${round + 1} of ${rounds})`);
+      times.get(name).push(await withServer('sluice-bench-first-call-', start, { cpu: SERVER_CPU, extra: NO_AOF }, (server) => firstCallTimes(server.port, scripts)));
+    }
+  }
+  log('Sluice: first calls on two servers embedded in this process');
+  const embedded = await embeddedFirstCallTimes(scripts);
+  return {
+    count: scripts.length,
+    sluice: summarize(times.get('Sluice'), scripts),
+    redis: summarize(times.get('Redis') ?? [], scripts),
+    embeddedFirst: summarize([embedded.first], scripts),
+    embeddedSecond: summarize([embedded.second], scripts),
+  };
+}
+
+function firstCallRows(f, hasRedis) {
+  const ms = (x) => (x === null ? (hasRedis ? 'no result' : 'not installed') : `${x.worst.toFixed(1)} / ${x.median.toFixed(2)} (${x.worstScript})`);
+  const verdict = (x) => (x.worst <= FIRST_CALL_TARGET_MS ? 'met' : 'above');
+  const target = `worst ≤ ${FIRST_CALL_TARGET_MS} ms`;
+  return [
+    [`first EVAL of each of ${f.count} BullMQ scripts, fresh server process`, ms(f.sluice), ms(f.redis), target, verdict(f.sluice)],
+    ['the same, a server embedded in a process that has run no script', ms(f.embeddedFirst), '—', target, verdict(f.embeddedFirst)],
+    ['the same, the next server embedded in that process', ms(f.embeddedSecond), '—', target, verdict(f.embeddedSecond)],
+  ];
+}
+
 export async function run({ quick, log }) {
+  const firsts = await firstCalls(quick ? FIRST_CALL_ROUNDS.quick : FIRST_CALL_ROUNDS.full, log);
+
   const sizes = quick ? SIZES.quick : SIZES.full;
   const hasRedis = REDIS_SERVER !== null;
   return withBothServers('sluice-bench-scripting-', { cpu: SERVER_CPU, sluiceExtra: NO_AOF }, async ({ sluice, redis }) => {
@@ -133,6 +176,15 @@ export async function run({ quick, log }) {
         renderMarkdown(columns, body),
       );
     }
+
+    const firstColumns = [{ title: 'test' }, { title: 'Sluice worst / median ms', right: true }, { title: 'Redis worst / median ms', right: true }, { title: 'target' }, { title: 'verdict' }];
+    const firstRows = firstCallRows(firsts, hasRedis);
+    const firstHow = `a fresh server for each round and kind (${quick ? FIRST_CALL_ROUNDS.quick : FIRST_CALL_ROUNDS.full} rounds, the kinds alternating), one client sending, after 20 PINGs, the first EVAL of each script of bullmq/dist/cjs/scripts in BullMQ's order, one at a time, with its keys named and no arguments; time from sending to the reply, per script the median over rounds, then the worst and the median over the scripts`;
+    text.push(`First calls (${firstHow})`, renderText(firstColumns, firstRows));
+    md.push(
+      `### A script's first call\n\n${firstHow[0].toUpperCase()}${firstHow.slice(1)}. Without arguments most scripts stop with an error at their first use of one, so the time is the compile and a short run. The first script a server process runs also pays for the compiler's own first run (V8 runs it cold); the embedded rows start two Sluice servers in the benchmark's process (on the client core), the second finding every script compiled: a process shares compiled scripts between its servers.`,
+      renderMarkdown(firstColumns, firstRows),
+    );
 
     const best = await bullmq(servers, sizes, log);
     const jobColumns = [...throughputColumns({ title: 'jobs', right: true })];
