@@ -114,28 +114,24 @@ const EXPRESSION_END = new Set([',', ';', '=', 'then', 'do', 'end', 'else', 'els
 function tooDeepAt(tokens: Token[]): number {
   let blocks = 0;
   const chains: number[] = [0];
+  // The sum of chains, kept as they change: this runs over every token of every script compiled.
+  let pending = 0;
   const awaitingDo: boolean[] = [];
-  const operand = (t: Token) =>
-    t.type === 'name' ||
-    t.type === 'number' ||
-    t.type === 'string' ||
-    (t.type === 'keyword' && ['nil', 'true', 'false', 'function'].includes(t.text)) ||
-    t.text === '...' ||
-    t.text === '{';
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k];
-    if (operand(t)) {
-      let pending = 0;
-      for (const c of chains) pending += c;
-      if (1 + blocks + (chains.length - 1) + 1 + pending > MAX_LEVELS) return k;
-    }
+    if (isOperand(t) && 1 + blocks + (chains.length - 1) + 1 + pending > MAX_LEVELS) return k;
     const top = chains.length - 1;
     if (t.type === 'keyword' || t.type === 'symbol') {
       if (t.text === '(' || t.text === '{' || t.text === '[') chains.push(0);
       else if (t.text === ')' || t.text === '}' || t.text === ']') {
-        if (chains.length > 1) chains.pop();
-      } else if (UNARY_OR_RIGHT.has(t.text)) chains[top]++;
-      else if (EXPRESSION_END.has(t.text)) chains[top] = 0;
+        if (chains.length > 1) pending -= chains.pop()!;
+      } else if (UNARY_OR_RIGHT.has(t.text)) {
+        chains[top]++;
+        pending++;
+      } else if (EXPRESSION_END.has(t.text)) {
+        pending -= chains[top];
+        chains[top] = 0;
+      }
     }
     if (t.type !== 'keyword') continue;
     let opens = false;
@@ -153,6 +149,19 @@ function tooDeepAt(tokens: Token[]): number {
     if (opens && 1 + ++blocks > MAX_LEVELS) return k;
   }
   return -1;
+}
+
+const OPERAND_KEYWORDS = new Set(['nil', 'true', 'false', 'function']);
+
+function isOperand(t: Token): boolean {
+  return (
+    t.type === 'name' ||
+    t.type === 'number' ||
+    t.type === 'string' ||
+    (t.type === 'keyword' && OPERAND_KEYWORDS.has(t.text)) ||
+    t.text === '...' ||
+    t.text === '{'
+  );
 }
 
 /** check_match's wording: the closing token expected, naming the opener when it is on another line. */

@@ -151,13 +151,13 @@ export function lexLua(src: string, validNumber: (text: string) => boolean): { t
       tokens.push({ type: KEYWORDS.has(text) ? 'keyword' : 'name', text, line, start });
       continue;
     }
-    const three = src.slice(i, i + 3);
-    const two = src.slice(i, i + 2);
-    let text: string;
-    if (three === '...') text = three;
-    else if (two === '..' || two === '==' || two === '>=' || two === '<=' || two === '~=') text = two;
-    else text = c < 32 || c === 127 ? `char(${c})` : src[i];
-    i += text.startsWith('char(') ? 1 : text.length;
+    // By character codes, not slices: every script compiled is lexed here a second time.
+    const d = src.charCodeAt(i + 1);
+    let length = 1;
+    if (c === 46 && d === 46) length = src.charCodeAt(i + 2) === 46 ? 3 : 2;
+    else if (d === 61 && (c === 61 || c === 62 || c === 60 || c === 126)) length = 2;
+    const text = length > 1 ? src.slice(i, i + length) : c < 32 || c === 127 ? `char(${c})` : src[i];
+    i += length;
     tokens.push({ type: 'symbol', text, line, start });
   }
 }
