@@ -7,7 +7,8 @@ const OPTIONS = {
   luaVersion: '5.1',
   // Source is a byte string; string literals come out as byte strings too.
   encodingMode: 'pseudo-latin1',
-  locations: true,
+  // Lines come from the ranges when a site needs one (compiler/lines.ts).
+  locations: false,
   ranges: true,
   comments: true,
   scope: false,

@@ -1,5 +1,5 @@
 import type * as L from 'luaparse';
-import { endLine, type Context } from './context.js';
+import type { Context } from './context.js';
 import { describe, expr, isMulti, keyName, numeral, stringLiteral, valuesOf, type Call } from './expressions.js';
 
 /**
@@ -63,7 +63,7 @@ interface CallParts {
 function callParts(cx: Context, node: Call, tail: boolean): CallParts {
   const base = node.base;
   const { what, name } = calleeName(cx, base);
-  const line = endLine(base);
+  const line = cx.endLine(base);
   const isMethod = base.type === 'MemberExpression' && base.indexer === ':';
   const site = cx.site(line, what, name, isMethod ? describe(cx, base.base) : undefined, undefined, tail);
   const { args, parens } = callArguments(node);

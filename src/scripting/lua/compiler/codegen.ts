@@ -3,6 +3,7 @@ import type { ChunkInfo, Site } from '../site.js';
 import { RUNTIME_NAMES } from '../runtime.js';
 import { Context } from './context.js';
 import { functionBody } from './functions.js';
+import { LineIndex } from './lines.js';
 import { ParenFinder } from './parens.js';
 
 export interface Generated {
@@ -21,7 +22,7 @@ function header(sites: Site[]): string {
 
 function context(ast: L.Chunk, source: string, chunk: ChunkInfo, twins: Map<number, string> | null): Context {
   const comments = (ast.comments ?? []) as { range?: [number, number] }[];
-  return new Context(chunk, new ParenFinder(source, comments), twins);
+  return new Context(chunk, new ParenFinder(source, comments), new LineIndex(source), twins);
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { Node } from 'luaparse';
 import { makeSite, type ChunkInfo, type Site } from '../site.js';
+import type { LineIndex } from './lines.js';
 import type { ParenFinder } from './parens.js';
 import { FunctionScope, type LocalVar } from './scope.js';
 
-/** A node as luaparse gives it with `locations` and `ranges` on. */
-export type Located = Node & { loc?: { start: { line: number }; end: { line: number } }; range?: [number, number] };
+/** A node as luaparse gives it with `ranges` on: its offsets in the source, the end exclusive. */
+export type Located = Node & { range?: [number, number] };
 
 /**
  * What the code generator carries through one chunk: the sites made so far
@@ -23,6 +24,7 @@ export class Context {
   constructor(
     readonly chunk: ChunkInfo,
     readonly parens: ParenFinder,
+    private readonly lines: LineIndex,
     readonly twins: Map<number, string> | null = null,
   ) {
     // Compiling twins starts with the main function's.
@@ -58,14 +60,18 @@ export class Context {
   temp(): string {
     return this.fn.temp();
   }
-}
 
-export function startLine(node: Node): number {
-  return (node as Located).loc?.start.line ?? 0;
-}
+  /** The line a node starts on. */
+  startLine(node: Node): number {
+    const range = (node as Located).range;
+    return range === undefined ? 0 : this.lines.lineAt(range[0]);
+  }
 
-export function endLine(node: Node): number {
-  return (node as Located).loc?.end.line ?? 0;
+  /** The line a node ends on (of its last token's end: a long string may span lines). */
+  endLine(node: Node): number {
+    const range = (node as Located).range;
+    return range === undefined ? 0 : this.lines.lineAt(range[1]);
+  }
 }
 
 export function rangeStart(node: Node): number {

@@ -1,7 +1,7 @@
 import type * as L from 'luaparse';
 import { luaMod, luaPow } from '../ops-arith.js';
 import { resultOf } from './calls.js';
-import { endLine, rangeStart, type Context } from './context.js';
+import { rangeStart, type Context } from './context.js';
 import { functionExpr } from './functions.js';
 import { tableConstructor } from './table-constructor.js';
 
@@ -202,11 +202,11 @@ export function expr(cx: Context, node: L.Expression): string {
 function identifier(cx: Context, node: L.Identifier): string {
   const v = cx.fn.resolve(node.name);
   if (v !== null) return cx.ref(v);
-  return `indexStr(S, G, ${stringLiteral(node.name)}, ${cx.site(endLine(node))})`;
+  return `indexStr(S, G, ${stringLiteral(node.name)}, ${cx.site(cx.endLine(node))})`;
 }
 
 function indexSite(cx: Context, node: L.MemberExpression | L.IndexExpression): string {
-  return cx.site(endLine(node), undefined, undefined, describe(cx, node.base));
+  return cx.site(cx.endLine(node), undefined, undefined, describe(cx, node.base));
 }
 
 function indexExpr(cx: Context, node: L.IndexExpression): string {
@@ -238,11 +238,11 @@ function unary(cx: Context, node: L.UnaryExpression): string {
     case '-': {
       const folded = numeral(node);
       if (folded !== undefined) return numberLiteral(cx, folded);
-      const site = cx.site(endLine(node), undefined, undefined, describe(cx, node.argument));
+      const site = cx.site(cx.endLine(node), undefined, undefined, describe(cx, node.argument));
       return `unm(S, ${expr(cx, node.argument)}, ${site})`;
     }
     case '#': {
-      const site = cx.site(endLine(node), undefined, undefined, describe(cx, node.argument));
+      const site = cx.site(cx.endLine(node), undefined, undefined, describe(cx, node.argument));
       return `len(S, ${expr(cx, node.argument)}, ${site})`;
     }
     default:
@@ -267,7 +267,7 @@ function binary(cx: Context, node: L.BinaryExpression): string {
     left = expr(cx, node.left);
     right = expr(cx, node.right);
   }
-  const site = cx.site(endLine(node), undefined, undefined, describe(cx, node.left), describe(cx, node.right));
+  const site = cx.site(cx.endLine(node), undefined, undefined, describe(cx, node.left), describe(cx, node.right));
   if (op in ARITH) return `${ARITH[op]}(S, ${left}, ${right}, ${site})`;
   if (op in COMPARE) return `${COMPARE[op]}(S, ${left}, ${right}, ${site})`;
   if (op === '~=') return `!eq(S, ${left}, ${right}, ${site})`;

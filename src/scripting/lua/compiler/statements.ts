@@ -1,6 +1,6 @@
 import type * as L from 'luaparse';
 import { callStatement, resultOf, tailCall } from './calls.js';
-import { endLine, rangeStart, startLine, type Context } from './context.js';
+import { rangeStart, type Context } from './context.js';
 import { condition, describe, expr, isCall, isMulti, listArray, numeral, stringLiteral, valuesOf } from './expressions.js';
 import { functionExpr } from './functions.js';
 
@@ -8,7 +8,7 @@ import { functionExpr } from './functions.js';
 
 /** Where compiled loops give the host's hook its chance (Lua's count hook); the loop's site says where the script is. */
 function hook(cx: Context, node: L.Node): string {
-  return `if (--S.budget < 0) S.tick(${cx.site(startLine(node))});\n`;
+  return `if (--S.budget < 0) S.tick(${cx.site(cx.startLine(node))});\n`;
 }
 
 export function block(cx: Context, body: L.Statement[], scoped = true): string {
@@ -94,11 +94,11 @@ function target(cx: Context, node: L.Expression, early: boolean): Target {
   if (node.type === 'Identifier') {
     const v = cx.fn.resolve(node.name);
     if (v !== null) return { prepare: '', assign: (value) => `${cx.ref(v)} = ${value};\n` };
-    const site = cx.site(endLine(node));
+    const site = cx.site(cx.endLine(node));
     return { prepare: '', assign: (value) => `setIndexStr(S, G, ${stringLiteral(node.name)}, ${value}, ${site});\n` };
   }
   if (node.type !== 'MemberExpression' && node.type !== 'IndexExpression') throw new Error('cannot assign to this expression');
-  const site = cx.site(endLine(node), undefined, undefined, describe(cx, node.base));
+  const site = cx.site(cx.endLine(node), undefined, undefined, describe(cx, node.base));
   let obj = expr(cx, node.base);
   const constKey =
     node.type === 'MemberExpression' ? node.identifier.name : node.index.type === 'StringLiteral' ? node.index.value : undefined;
@@ -145,7 +145,7 @@ function functionStatement(cx: Context, node: L.FunctionDeclaration): string {
   const isMethod = id.type === 'MemberExpression' && id.indexer === ':';
   const fn = functionExpr(cx, node, isMethod);
   if (id.type === 'MemberExpression') {
-    const site = cx.site(startLine(node), undefined, undefined, describe(cx, id.base));
+    const site = cx.site(cx.startLine(node), undefined, undefined, describe(cx, id.base));
     return `setIndexStr(S, ${expr(cx, id.base)}, ${stringLiteral(id.identifier.name)}, ${fn}, ${site});\n`;
   }
   return target(cx, id, false).assign(fn);
@@ -178,7 +178,7 @@ function ifStatement(cx: Context, node: L.IfStatement): string {
  * then += step before each test), so float steps accumulate as in Lua.
  */
 function numericFor(cx: Context, node: L.ForNumericStatement): string {
-  const site = cx.site(startLine(node));
+  const site = cx.site(cx.startLine(node));
   const i = cx.temp();
   const limit = cx.temp();
   const step = cx.temp();
@@ -205,7 +205,7 @@ function numericFor(cx: Context, node: L.ForNumericStatement): string {
  * and ipairs()'s iterator without calling them, and anything else by call.
  */
 function genericFor(cx: Context, node: L.ForGenericStatement): string {
-  const site = cx.site(startLine(node));
+  const site = cx.site(cx.startLine(node));
   const it = cx.temp();
   const exprs = node.iterators;
   const only = exprs[0];

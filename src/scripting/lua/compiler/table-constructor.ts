@@ -1,5 +1,5 @@
 import type * as L from 'luaparse';
-import { startLine, type Context } from './context.js';
+import type { Context } from './context.js';
 import { expr, isMulti, stringLiteral, valuesOf } from './expressions.js';
 
 /**
@@ -32,7 +32,7 @@ export function tableConstructor(cx: Context, node: L.TableConstructorExpression
       return;
     }
     const key = f.type === 'TableKeyString' ? stringLiteral(f.key.name) : expr(cx, f.key);
-    steps.push(`tset(S, ${t}, ${key}, ${expr(cx, f.value)}, ${cx.site(startLine(f))})`);
+    steps.push(`tset(S, ${t}, ${key}, ${expr(cx, f.value)}, ${cx.site(cx.startLine(f))})`);
   });
   if (!multiTail) steps.push(`tsetList(${t}, ${pending}, $NONE)`);
   steps.push(t);
