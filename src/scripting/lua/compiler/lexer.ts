@@ -27,7 +27,26 @@ const KEYWORDS = new Set(
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAlpha = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-const isAlnum = (c: number) => isDigit(c) || isAlpha(c);
+
+/*
+ * Runs of characters skipped with sticky regular expressions: the source is
+ * lexed once more on every compile, often before V8 has compiled this
+ * file's loops, and a native scan of a comment or a name is far cheaper
+ * than the same loop interpreted.
+ */
+const LINE_REST = /[^\n\r]*/y;
+const ALNUM_RUN = /[A-Za-z0-9_]*/y;
+const BLANK_RUN = /[ \t\v\f]*/y;
+const LONG_STRING_RUN = /[^\]\r\n]*/y;
+const DOUBLE_QUOTED_RUN = /[^"\\\r\n]*/y;
+const SINGLE_QUOTED_RUN = /[^'\\\r\n]*/y;
+
+/** The index after the run of `run` starting at `i`. */
+function skip(run: RegExp, src: string, i: number): number {
+  run.lastIndex = i;
+  run.test(src);
+  return run.lastIndex;
+}
 
 /**
  * luaX_lexerror's " near '…'": the token's text as a C string, so cut at
@@ -71,6 +90,8 @@ export function lexLua(src: string, validNumber: (text: string) => boolean): { t
     i += level + 2;
     if (src.charCodeAt(i) === 10 || src.charCodeAt(i) === 13) newline();
     while (i < n) {
+      i = skip(LONG_STRING_RUN, src, i);
+      if (i >= n) break;
       const c = src.charCodeAt(i);
       if (c === 93 && longBracket() === level) {
         i += level + 2;
@@ -93,7 +114,7 @@ export function lexLua(src: string, validNumber: (text: string) => boolean): { t
       continue;
     }
     if (c === 32 || c === 9 || c === 11 || c === 12) {
-      i++;
+      i = skip(BLANK_RUN, src, i);
       continue;
     }
     const start = i;
@@ -106,7 +127,7 @@ export function lexLua(src: string, validNumber: (text: string) => boolean): { t
           continue;
         }
       }
-      while (i < n && src.charCodeAt(i) !== 10 && src.charCodeAt(i) !== 13) i++;
+      i = skip(LINE_REST, src, i);
       continue;
     }
     if (c === 91) {
@@ -139,14 +160,14 @@ export function lexLua(src: string, validNumber: (text: string) => boolean): { t
         i++;
         if (src.charCodeAt(i) === 43 || src.charCodeAt(i) === 45) i++;
       }
-      while (isAlnum(src.charCodeAt(i))) i++;
+      i = skip(ALNUM_RUN, src, i);
       const text = src.slice(start, i);
       if (!validNumber(text)) return fail('malformed number', text);
       tokens.push({ type: 'number', text, line, start });
       continue;
     }
     if (isAlpha(c)) {
-      while (isAlnum(src.charCodeAt(i))) i++;
+      i = skip(ALNUM_RUN, src, i);
       const text = src.slice(start, i);
       tokens.push({ type: KEYWORDS.has(text) ? 'keyword' : 'name', text, line, start });
       continue;
@@ -177,7 +198,9 @@ function readString(
     if (c === quote) return { text: text + src[i], end: i + 1, lines, error: null, near: '' };
     if (c === 10 || c === 13) return { text, end: i, lines, error: 'unfinished string', near: text };
     if (c !== 92) {
-      text += src[i++];
+      const end = skip(quote === 34 ? DOUBLE_QUOTED_RUN : SINGLE_QUOTED_RUN, src, i);
+      text += src.slice(i, end);
+      i = end;
       continue;
     }
     i++;
