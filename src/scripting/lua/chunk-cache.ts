@@ -73,8 +73,10 @@ export class ChunkCache {
 }
 
 /**
- * The process's cache, which every LuaEngine compiles through. Its bounds
- * are the per-server script cache's (EVAL_SCRIPTS_LIMIT) and a few times
- * the largest scripts clients are known to send.
+ * The process's cache, which every LuaEngine compiles through. As many
+ * chunks as one server's script cache keeps of EVAL's (EVAL_SCRIPTS_LIMIT),
+ * and source enough for every script of BullMQ ten times over: a chunk's
+ * generated code and V8's compilation of it weigh several times its source,
+ * and an embedding process should not keep much past what its servers hold.
  */
-export const SHARED_CHUNKS = new ChunkCache(500, 8 * 1024 * 1024);
+export const SHARED_CHUNKS = new ChunkCache(500, 4 * 1024 * 1024);
