@@ -110,8 +110,9 @@ async function bullmq(servers, sizes, log) {
 
 /**
  * The first EVAL of each BullMQ script: on fresh server processes (rounds,
- * the kinds alternating; per script the median over rounds), then on two
- * Sluice servers embedded one after the other in this process.
+ * the kinds alternating; per script the median over rounds), then on Sluice
+ * servers embedded one after the other in this process: the first, and as
+ * many more as there are rounds (per script the median over them).
  */
 async function firstCalls(rounds, log) {
   const scripts = bullmqScripts();
@@ -123,14 +124,14 @@ async function firstCalls(rounds, log) {
       times.get(name).push(await withServer('sluice-bench-first-call-', start, { cpu: SERVER_CPU, extra: NO_AOF }, (server) => firstCallTimes(server.port, scripts)));
     }
   }
-  log('Sluice: first calls on two servers embedded in this process');
-  const embedded = await embeddedFirstCallTimes(scripts);
+  log(`Sluice: first calls on ${rounds + 1} servers embedded one after the other in this process`);
+  const embedded = await embeddedFirstCallTimes(scripts, rounds);
   return {
     count: scripts.length,
     sluice: summarize(times.get('Sluice'), scripts),
     redis: summarize(times.get('Redis') ?? [], scripts),
     embeddedFirst: summarize([embedded.first], scripts),
-    embeddedSecond: summarize([embedded.second], scripts),
+    embeddedNext: summarize(embedded.next, scripts),
   };
 }
 
@@ -141,7 +142,7 @@ function firstCallRows(f, hasRedis) {
   return [
     [`first EVAL of each of ${f.count} BullMQ scripts, fresh server process`, ms(f.sluice), ms(f.redis), target, verdict(f.sluice)],
     ['the same, a server embedded in a process that has run no script', ms(f.embeddedFirst), '—', target, verdict(f.embeddedFirst)],
-    ['the same, the next server embedded in that process', ms(f.embeddedSecond), '—', target, verdict(f.embeddedSecond)],
+    ['the same, the next servers embedded in that process', ms(f.embeddedNext), '—', target, verdict(f.embeddedNext)],
   ];
 }
 
@@ -182,7 +183,7 @@ export async function run({ quick, log }) {
     const firstHow = `a fresh server for each round and kind (${quick ? FIRST_CALL_ROUNDS.quick : FIRST_CALL_ROUNDS.full} rounds, the kinds alternating), one client sending, after 20 PINGs, the first EVAL of each script of bullmq/dist/cjs/scripts in BullMQ's order, one at a time, with its keys named and no arguments; time from sending to the reply, per script the median over rounds, then the worst and the median over the scripts`;
     text.push(`First calls (${firstHow})`, renderText(firstColumns, firstRows));
     md.push(
-      `### A script's first call\n\n${firstHow[0].toUpperCase()}${firstHow.slice(1)}. Without arguments most scripts stop with an error at their first use of one, so the time is the compile and a short run. The first script a server process runs also pays for the compiler's own first run (V8 runs it cold); the embedded rows start two Sluice servers in the benchmark's process (on the client core), the second finding every script compiled: a process shares compiled scripts between its servers.`,
+      `### A script's first call\n\n${firstHow[0].toUpperCase()}${firstHow.slice(1)}. Without arguments most scripts stop with an error at their first use of one, so the time is the compile and a short run. The first script a server process runs also pays for the compiler's own first run (V8 runs it cold); the embedded rows start Sluice servers one after the other in the benchmark's process (on the client core): the first, then one per round, which find every script compiled (a process shares compiled scripts between its servers; per script the median over those servers).`,
       renderMarkdown(firstColumns, firstRows),
     );
 

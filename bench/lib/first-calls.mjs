@@ -43,11 +43,12 @@ export async function firstCallTimes(port, scripts) {
 }
 
 /**
- * The first calls on two Sluice servers embedded one after the other in
- * this process: { first, second }, each an array of times per script. The
- * second finds the scripts compiled (the process shares compiled chunks).
+ * The first calls on Sluice servers embedded one after the other in this
+ * process: { first, next }, `first` the times per script on the first
+ * server, `next` those on each of `nextServers` more, which find the
+ * scripts compiled (the process shares compiled chunks).
  */
-export async function embeddedFirstCallTimes(scripts) {
+export async function embeddedFirstCallTimes(scripts, nextServers) {
   const { startServer } = await import(path.join(ROOT, 'dist/index.js'));
   const quiet = { write: () => true };
   const run = async () => {
@@ -61,8 +62,9 @@ export async function embeddedFirstCallTimes(scripts) {
     }
   };
   const first = await run();
-  const second = await run();
-  return { first, second };
+  const next = [];
+  for (let i = 0; i < nextServers; i++) next.push(await run());
+  return { first, next };
 }
 
 /** Per script, the median over rounds (arrays of times per script); then the worst and the median over scripts, and which script was the worst. */
