@@ -4,12 +4,15 @@ import fs from 'node:fs';
 interface Sink {
   write(data: Buffer, done: () => void): void;
   writeSync(data: Buffer): void;
+  /** Each line is written as it is logged, synchronously (a logfile, as Redis appends each line before it goes on). */
+  readonly eachLine?: boolean;
 }
 
 /**
- * Log lines written in order without blocking the event loop: one write in
- * flight at a time, the lines logged meanwhile joined into the next. A
- * reader that stops reading standard output stalls the log, not the server.
+ * Log lines written in order. To standard output without blocking the
+ * event loop: one write in flight at a time, the lines logged meanwhile
+ * joined into the next, so that a reader that stops reading stalls the
+ * log, not the server. To a logfile each line at once (Sink.eachLine).
  * flush(cb) calls back once every line logged before it is written, which
  * is how a process that exits keeps its last lines, in order; lines still
  * queued when the process exits anyway are written synchronously then.
@@ -30,6 +33,10 @@ export class LineWriter {
   constructor(private readonly sink: Sink) {}
 
   write(text: string): boolean {
+    if (this.sink.eachLine === true) {
+      this.sink.writeSync(Buffer.from(text));
+      return true;
+    }
     if (this.queuedChars + text.length > MAX_QUEUED_CHARS) return true;
     this.queued.push(text);
     this.queuedChars += text.length;
@@ -95,12 +102,15 @@ function fdSink(fd: number): Sink {
 }
 
 /**
- * The logfile, opened for each batch as Redis opens it for each line: a
- * file moved away by log rotation is left alone and a new one started.
- * A failed append drops the batch, as Redis skips a line it cannot open the file for.
+ * The logfile, opened for each line and appended to before the server goes
+ * on, as Redis does: whoever reads the file after an event finds its line
+ * there, and a crash loses none. A file moved away by log rotation is left
+ * alone and a new one started. A failed append drops the line, as Redis
+ * skips a line it cannot open the file for.
  */
 function fileSink(file: string): Sink {
   return {
+    eachLine: true,
     write: (data, done) => fs.appendFile(file, data, () => done()),
     writeSync(data) {
       try {
