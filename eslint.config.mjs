@@ -30,6 +30,8 @@ const ELEMENTS = {
   persistence: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'queues', 'scripting'],
   // Master and replica: the replication stream, its backlog, the link to a master, snapshots for replicas.
   replication: ['protocol', 'codecs', 'keyspace', 'core', 'persistence'],
+  // Redis Cluster: key slots and the cluster bus's message format; so far byte formats only.
+  cluster: ['protocol'],
   // The browser console's page: runs in the browser, so it imports nothing of the server.
   'console/web': [],
   // The browser console's HTTP side: sessions, the JSON API, its commands run through a host the server provides.
@@ -54,5 +56,11 @@ export default [
     plugins: { sluice: { rules: { 'allowed-imports': allowedImports } } },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: { 'prefer-rest-params': 'error', 'sluice/allowed-imports': ['error', { root: 'src', elements: ELEMENTS }] },
+  },
+  {
+    // Tests are parsed too, so that `eslint test/…` checks them instead of refusing them as unconfigured.
+    files: ['test/**/*.ts'],
+    languageOptions: { parser: tseslint.parser },
+    rules: { 'prefer-rest-params': 'error' },
   },
 ];
