@@ -19,10 +19,10 @@ describe.each(CAPTURED_VERSIONS)('messages captured between Redis %s nodes', (ve
   const ids = new Set(Object.values(capture.nodes).map((n) => n.id));
   const byType = (type: string) => capture.messages.filter((m) => m.type === type);
 
-  test('the capture holds every message type a cluster without modules sends', () => {
+  test('the capture holds every message type', () => {
     const types = new Set(capture.messages.map((m) => m.type));
     expect([...types].sort()).toEqual(
-      ['FAIL', 'FAILOVER_AUTH_ACK', 'FAILOVER_AUTH_REQUEST', 'MEET', 'MFSTART', 'PING', 'PONG', 'PUBLISH', 'PUBLISHSHARD', 'UPDATE'],
+      ['FAIL', 'FAILOVER_AUTH_ACK', 'FAILOVER_AUTH_REQUEST', 'MEET', 'MFSTART', 'MODULE', 'PING', 'PONG', 'PUBLISH', 'PUBLISHSHARD', 'UPDATE'],
     );
   });
 
@@ -127,5 +127,16 @@ describe.each(CAPTURED_VERSIONS)('messages captured between Redis %s nodes', (ve
       expect(msg.configEpoch > 0n).toBe(true);
       expect(slotCount(msg.slots)).toBe(16384 - 10923);
     }
+  });
+
+  test('MODULE carries the module\'s id, its message type and its bytes (Redis\'s hellocluster example)', () => {
+    const modules = byType('MODULE').map((m) => ({ from: m.sender, msg: decoded(m) }));
+    const seen = modules.map(({ from, msg }) => {
+      if (msg.type !== 'MODULE') throw new Error('not MODULE');
+      return [from, msg.moduleType, msg.payload.toString('latin1')];
+    });
+    expect(seen).toEqual([['m1', 1, 'Hey'], ['m2', 2, 'Ohi!']]);
+    // Redis derives the id from the module's name (moduleTypeEncodeId), which gives 0 for a name not 9 characters long.
+    expect(new Set(modules.map(({ msg }) => (msg.type === 'MODULE' ? msg.moduleId : null)))).toEqual(new Set([0n]));
   });
 });
