@@ -72,7 +72,9 @@ function readText(buf: Buffer, start: number, end: number): string | null {
  * clusterProcessPacket does (a multiple of 8, within the message), and
  * more: a length below the extension's own header, or a known type too
  * short for its fields, is refused, where Redis would read past the
- * extension. Returns the extensions and where they end, or an error.
+ * extension. The length is taken whole, where Redis's check keeps its low
+ * 16 bits (and so refuses an extension of 64 KiB or more, which no Redis
+ * writes). Returns the extensions and where they end, or an error.
  */
 export function readExtensions(buf: Buffer, at: number, count: number, end: number): { extensions: PingExtension[]; end: number } | string {
   const extensions: PingExtension[] = [];
