@@ -462,13 +462,17 @@ export class RdbFiles<C extends Ctx> {
     log.notice(`DB loaded from disk: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
   }
 
-  /** INFO persistence's rdb_* fields, in Redis's order; the copy-on-write size is what writes made the last BGSAVE keep. */
-  infoLines(): string[] {
+  /**
+   * INFO persistence's rdb_* fields, in Redis's order; the copy-on-write
+   * size is what writes made the last BGSAVE keep. `rewrite` is an AOF
+   * rewrite's progress, which Redis reports in the same fields as a save's.
+   */
+  infoLines(rewrite: { processed: number; total: number } | null = null): string[] {
     const bg = this.background;
     // A BGSAVE's progress, as Redis reports its child's; the bytes it wrote early stand for copy-on-write.
     const kept = bg === null ? 0 : bg.keptBytes;
-    const processed = bg === null ? 0 : bg.keys;
-    const total = bg === null ? 0 : bg.total;
+    const processed = bg !== null ? bg.keys : rewrite?.processed ?? 0;
+    const total = bg !== null ? bg.total : rewrite?.total ?? 0;
     return [
       `current_cow_peak:${kept}`,
       `current_cow_size:${kept}`,

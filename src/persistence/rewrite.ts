@@ -126,6 +126,8 @@ export class AofRewrite {
   baseBytes = 0;
   futureBytes = 0;
   keys = 0;
+  /** Keys in the keyspace when the rewrite began: INFO's current_save_keys_total, as Redis reports it for a rewrite's child too. */
+  readonly totalKeys: number;
   private contents: Contents[];
   private readonly base = new AofBuffer();
   /** The base file, written in the thread pool (an RDB base is written by its save instead). */
@@ -138,6 +140,11 @@ export class AofRewrite {
   private now = Date.now();
   /** The base in RDB form: a BGSAVE's snapshot, which is why its writes need no placing. */
   private save: BackgroundSave | null = null;
+
+  /** Keys written into the base so far (INFO's current_save_keys_processed). */
+  get keysProcessed(): number {
+    return this.save !== null && this.phase === 'walking' ? this.save.keys : this.keys;
+  }
 
   constructor(
     private readonly host: { readonly keyspace: Keyspace; lookup: CommandLookup; libraryCodes(): string[]; nextSlice(slice: () => void): void },
@@ -153,6 +160,7 @@ export class AofRewrite {
     readonly startOffset = 0,
   ) {
     this.rdbForm = rdbBase !== null;
+    this.totalKeys = host.keyspace.dbs.reduce((n, db) => n + db.dict.size, 0);
     this.baseFile = new FileQueue(io, baseFd, (err) => this.fail(err));
     // An RDB base walks nothing here.
     this.contents = this.rdbForm ? [] : host.keyspace.dbs.map((db) => {

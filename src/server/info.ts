@@ -166,11 +166,16 @@ function memorySection(server: Server): string[] {
   ];
 }
 
+function rewriteProgress(server: Server): { processed: number; total: number } | null {
+  const rw = server.persistence.rewrite;
+  return rw === null ? null : { processed: rw.keysProcessed, total: rw.totalKeys };
+}
+
 function persistenceSection(server: Server): string[] {
   return [
     `loading:${server.loading ? 1 : 0}`,
     `async_loading:${server.asyncLoading ? 1 : 0}`,
-    ...server.persistence.rdb.infoLines(),
+    ...server.persistence.rdb.infoLines(rewriteProgress(server)),
     ...server.persistence.infoLines(),
   ];
 }
