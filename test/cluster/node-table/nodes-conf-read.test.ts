@@ -56,6 +56,11 @@ describe('reading nodes.conf', () => {
     expect(table).toMatchObject({ currentEpoch: 3n, lastVoteEpoch: 2n });
   });
 
+  it('reads a file with CRLF line ends, since Redis splits fields on any space, \\r included', () => {
+    const text = `${A} :7000@17000 myself,master - 0 0 0 connected 0-5\r\nvars currentEpoch 1 lastVoteEpoch 0\r\n`;
+    expect(writeNodesConf(read(text), '7.0')).toBe(text.replaceAll('\r', ''));
+  });
+
   it('reads flags and vars names in any case, as Redis compares them', () => {
     const table = read(`${A} :7000@17000 MySelf,Master - 0 0 0 connected\nVARS CURRENTEPOCH 1 lastvoteepoch 0\n`);
     expect([...table.nodes[0].flags]).toEqual(['myself', 'master']);
