@@ -77,7 +77,7 @@ export function readNodesConf(text: string, options: NodesConfReadOptions = {}):
     const reason = linkLine(table, r);
     if (reason !== null) return refuse(r.line, reason);
   }
-  if (table.myself === '') return refuse(lines.length - 1, 'no node is flagged myself');
+  if (table.myself === '') return refuse(Math.max(lines.length - 1, 0), 'no node is flagged myself');
   // As Redis does against hand edits: the current epoch is never below an epoch in the table.
   for (const node of table.nodes) if (node.configEpoch > table.currentEpoch) table.currentEpoch = node.configEpoch;
   return { ok: true, table };

@@ -92,6 +92,11 @@ describe('a nodes.conf that Redis would refuse to start on is an error value nam
     expect(error.reason).toMatch(/myself/);
   });
 
+  it('refuses a file of blank lines, which is not empty and names no node', () => {
+    expect(readNodesConf('\n\n')).toEqual({ ok: false, error: { line: 2, text: '', reason: 'no node is flagged myself' } });
+    expect(readNodesConf('\n')).toEqual({ ok: false, error: { line: 1, text: '', reason: 'no node is flagged myself' } });
+  });
+
   it('refuses a vars line whose last name has no value', () => {
     expect(refusal([myselfLine(), 'vars currentEpoch 1 lastVoteEpoch']).line).toBe(2);
   });
