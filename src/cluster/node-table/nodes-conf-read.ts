@@ -20,15 +20,16 @@ interface ReadLine {
   node: ClusterNode;
   markers: SlotMoveMarker[];
   line: number;
-  text: string;
 }
 
 /**
  * Reads nodes.conf as Redis 7.2's clusterLoadConfig does, which also reads
  * what 7.0 wrote: node lines and `vars` lines in any order, blank lines
  * skipped, fields split with Redis's quoting rules. Anything Redis would
- * refuse (or crash on) is an error value naming the line; see the tests
- * for where this is stricter than Redis.
+ * refuse (or crash on) is an error value naming the line. Stricter than
+ * Redis, which reads numbers with atoi/strtoull, invents nodes it has no
+ * line for, merges repeated lines and keeps the first of two claims on a
+ * slot: none of that is in a file Redis wrote, so all of it is refused.
  */
 export function readNodesConf(text: string, options: NodesConfReadOptions = {}): NodesConfRead {
   if (text.length === 0) return { ok: true, table: null };
@@ -36,6 +37,7 @@ export function readNodesConf(text: string, options: NodesConfReadOptions = {}):
     nodes: [], myself: '', currentEpoch: 0n, lastVoteEpoch: 0n, migratingTo: new Map(), importingFrom: new Map(),
   };
   const read: ReadLine[] = [];
+  const names = new Set<string>();
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const refuse = (index: number, reason: string): NodesConfRead => ({ ok: false, error: { line: index + 1, text: lines[index] ?? '', reason } });
@@ -54,12 +56,13 @@ export function readNodesConf(text: string, options: NodesConfReadOptions = {}):
     }
     const result = readNodeLine(fields, options.tlsCluster ?? false);
     if (typeof result === 'string') return refuse(index, result);
-    if (read.some((r) => r.node.name === result.node.name)) return refuse(index, `node ${result.node.name} has a second line`);
+    if (names.has(result.node.name)) return refuse(index, `node ${result.node.name} has a second line`);
+    names.add(result.node.name);
     if (result.node.flags.has('myself')) {
       if (table.myself !== '') return refuse(index, 'a second node flagged myself');
       table.myself = result.node.name;
     }
-    read.push({ ...result, line: index, text: lineText });
+    read.push({ ...result, line: index });
   }
 
   table.nodes = read.map((r) => r.node);
