@@ -51,6 +51,8 @@ export function readNodeLine(fields: string[], tlsCluster: boolean): ReadNodeLin
     node.master = masterField;
   }
 
+  // Redis, loading, replaces a non-zero time with its own clock and ignores the link state, both being
+  // facts of a live node; the table keeps what the file says, so that it writes back the same.
   const pingSent = readDecimal(pingField, Number.MAX_SAFE_INTEGER);
   const pongReceived = readDecimal(pongField, Number.MAX_SAFE_INTEGER);
   if (pingSent === null || pongReceived === null) return 'ping_sent and pong_recv must be millisecond times';
