@@ -18,6 +18,8 @@ export interface MasterSideHost {
   otherJobRunning(): boolean;
   /** Snapshot options particular to replicas (the RDB version they read). */
   snapshotOptions(filter: SnapshotFilter): Partial<RdbOptions>;
+  /** Neither save points nor the AOF: the server keeps nothing on disk of its own (Redis's allPersistenceDisabled). */
+  persistenceOff(): boolean;
 }
 
 /** Replication counters INFO stats shows. */
@@ -50,6 +52,8 @@ export class MasterSide {
   private waitingSince = 0;
   /** The snapshot in progress for replicas, and who gets it. */
   private snapshot: { save: BackgroundSave | null; disk: boolean; replicas: Replica[] } | null = null;
+  /** The RDB file was last written to feed replicas, with rdb-del-sync-files on (Redis's RDBGeneratedByReplication). */
+  private fileForReplicas = false;
   /** When the backlog last had no replica (ms), for repl-backlog-ttl; 0 while there are replicas. */
   noReplicasSince = 0;
 
@@ -263,7 +267,28 @@ export class MasterSide {
       return;
     }
     snap.save = host.rdb.background;
+    if (host.config.bool('rdb-del-sync-files')) this.fileForReplicas = true;
     for (const r of batch) this.beginFull(r, offset);
+  }
+
+  /**
+   * rdb-del-sync-files: an RDB file written only to feed replicas is
+   * removed once none is waiting for it, where the server keeps nothing
+   * on disk of its own. Turned off meanwhile, the mark is forgotten, as
+   * in Redis, so that turning it on again removes no older file.
+   */
+  private removeFileForReplicas(): void {
+    const host = this.host;
+    if (!host.config.bool('rdb-del-sync-files')) {
+      this.fileForReplicas = false;
+      return;
+    }
+    if (!this.fileForReplicas || !host.persistenceOff()) return;
+    for (const r of this.replicas) if (r.state === 'wait_bgsave' || r.state === 'send_bulk') return;
+    if (!fs.existsSync(host.rdb.file)) return;
+    this.fileForReplicas = false;
+    host.log.notice('Removing the RDB file used to feed replicas in a persistence-less instance');
+    fs.unlink(host.rdb.file, () => {});
   }
 
   /** Sends a snapshot file with its length ($<len>), a chunk at a time as the replica's socket drains. */
@@ -373,6 +398,7 @@ export class MasterSide {
     const newline = Buffer.from('\n', 'latin1');
     for (const r of this.waiting) if (!r.peer.closed && !r.preSync) r.peer.write(newline);
     this.startWhenReady();
+    this.removeFileForReplicas();
     const timeoutMs = this.host.config.num('repl-timeout') * 1000;
     const now = Date.now();
     const snap = this.snapshot;

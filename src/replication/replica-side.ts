@@ -15,6 +15,8 @@ export interface ReplicaSideHost {
    * fields; throws when it cannot be loaded.
    */
   loadSnapshot(file: string): Map<string, string>;
+  /** After loadSnapshot, loaded or not: rdb-del-sync-files removes the file where the server keeps nothing on disk of its own. */
+  dropSyncFile(): void;
   /** Runs one command of the master's stream as the master's client; true while a MULTI of the master's is open after it. */
   apply(argv: string[]): boolean;
   /** The database the master's client has selected. */
@@ -291,10 +293,12 @@ export class ReplicaSide {
     } catch (e) {
       log.warning(`Failed trying to load the MASTER synchronization DB from disk, check server logs. ${(e as Error).message}`);
       removeQuietly(t.file);
+      this.host.dropSyncFile();
       this.link?.close();
       this.failed();
       return;
     }
+    this.host.dropSyncFile();
     this.adoptSnapshot(full, aux);
   }
 

@@ -227,7 +227,7 @@ const SNAPSHOTTING = section('Snapshotting', [
   bool('rdbchecksum', 'yes', honoured('SAVE and DUMP write the CRC-64; loading checks it unless it is 0.'), { immutable: true }),
   oneOf('sanitize-dump-payload', 'no', ['no', 'yes', 'clients'], none('RESTORE and the RDB loader always check a payload in full, as Redis does with yes.')),
   text('dbfilename', 'dump.rdb', honoured('SAVE and BGSAVE write it; sluice-server loads it at start when there is no AOF.'), { protected: true, validate: baseName('dbfilename', 'filename', true) }),
-  bool('rdb-del-sync-files', 'no', none('The RDB files a full sync writes (a disk-based sync on the master, the received snapshot on a replica) are kept.')),
+  bool('rdb-del-sync-files', 'no', honoured('Where neither save points nor the AOF are set, the RDB file a disk-based full sync wrote is removed: on the master once no replica waits for it, on a replica once it is loaded (or failed to load).')),
   // Redis reports the working directory, always absolute; Sluice keeps its data directory the same way.
   text('dir', './data', partial('Where the AOF lives, created at start if missing (CONFIG SET refuses one it could not enter, with the system\'s reason, as Redis); reported absolute. Sluice does not change its working directory, and defaults to ./data rather than the working directory.'), {
     protected: true, denyLoading: true, rewrite: 'always', normalize: (raw) => path.resolve(raw), checkAtRunTime: usableDirectory,

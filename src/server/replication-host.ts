@@ -84,6 +84,7 @@ export class ReplicationHost {
         },
         rdb: server.persistence.rdb,
         otherJobRunning: () => server.persistence.rewrite !== null,
+        persistenceOff: () => this.persistenceOff(),
         snapshotOptions: (filter) => ({
           rdbVersion: rdbTarget(server.config.num('repl-rdb-version')),
           excludeData: filter.data,
@@ -92,6 +93,11 @@ export class ReplicationHost {
       },
       this.stream,
     );
+  }
+
+  /** Neither save points nor the AOF: nothing of this server's own is kept on disk (Redis's allPersistenceDisabled). */
+  private persistenceOff(): boolean {
+    return this.server.config.str('save') === '' && !this.server.config.bool('appendonly');
   }
 
   /** master_repl_offset: bytes of the stream once a backlog exists, before that the AOF's count of propagated units (as Redis 7.2). */
@@ -358,6 +364,11 @@ export class ReplicationHost {
         this.lastFsyncedRepl = 0;
         if (server.config.bool('appendonly')) server.persistence.rewriteAfterSync();
         return parsed.aux;
+      },
+      dropSyncFile: () => {
+        if (!server.config.bool('rdb-del-sync-files') || !this.persistenceOff()) return;
+        server.log.notice('Removing the RDB file obtained from the master. This replica has persistence disabled');
+        fs.unlink(server.persistence.rdb.file, () => {});
       },
       apply: (argv) => host.applyFromMaster(argv),
       get masterDb() {
