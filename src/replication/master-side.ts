@@ -6,7 +6,7 @@ import type { RdbFiles } from '../persistence/rdb-files.js';
 import type { BackgroundSave } from '../persistence/rdb/background-save.js';
 import type { RdbOptions } from '../persistence/rdb/rdb-save.js';
 import { ReplicaFanout } from './fanout.js';
-import { NO_FILTER, sameFilter, type Replica, type SnapshotFilter } from './replica.js';
+import { isFiltered, NO_FILTER, sameFilter, type Replica, type SnapshotFilter } from './replica.js';
 import type { ReplicationStream } from './stream.js';
 
 /** What the master side reads of the server: settings, the log, the RDB machinery. */
@@ -169,8 +169,7 @@ export class MasterSide {
     const filter = this.waiting[0].filter;
     const batch = this.waiting.filter((r) => sameFilter(r.filter, filter));
     // A filtered snapshot always goes to the sockets: the RDB file on disk is never a partial one.
-    const filtered = filter.data || filter.functions;
-    const diskless = (config.bool('repl-diskless-sync') || filtered) && batch.every((r) => r.capaEof);
+    const diskless = (config.bool('repl-diskless-sync') || isFiltered(filter)) && batch.every((r) => r.capaEof);
     if (diskless) {
       const delayMs = config.num('repl-diskless-sync-delay') * 1000;
       const enough = config.num('repl-diskless-sync-max-replicas');

@@ -110,6 +110,8 @@ export class ReplicaSide {
    * closed before the EXEC drops them (the master resends from the MULTI).
    */
   private transaction: Buffer[] | null = null;
+  /** The bytes `transaction` holds, bounded by client-query-buffer-limit. */
+  private transactionBytes = 0;
 
   constructor(
     private readonly host: ReplicaSideHost,
@@ -409,12 +411,21 @@ export class ReplicaSide {
     // A transaction's bytes go on to the backlog and sub-replicas only whole, so that no offset falls inside it.
     if (open) {
       (this.transaction ??= []).push(Buffer.from(raw));
+      this.transactionBytes += raw.length;
+      const limit = this.host.config.num('client-query-buffer-limit');
+      if (this.transactionBytes > limit) {
+        // Held whole until EXEC, an endless transaction would grow past any heap: it is refused as a client's queue is.
+        this.host.log.warning(`A transaction from the MASTER holds more than client-query-buffer-limit (${limit} bytes). Closing the link with the master.`);
+        this.link?.close();
+        this.failed();
+      }
       return;
     }
     if (this.transaction !== null) {
       this.transaction.push(raw);
       raw = Buffer.concat(this.transaction);
       this.transaction = null;
+      this.transactionBytes = 0;
     }
     this.stream.feedRaw(raw);
     this.host.flushStream();
@@ -429,6 +440,7 @@ export class ReplicaSide {
   private dropTransaction(): void {
     if (this.transaction === null) return;
     this.transaction = null;
+    this.transactionBytes = 0;
     this.host.apply(['DISCARD']);
   }
 

@@ -16,11 +16,6 @@ export interface ReplicaPeer {
 /** INFO's states of a replica: waiting for its snapshot, being sent it, or following the stream. */
 export type ReplicaState = 'wait_bgsave' | 'send_bulk' | 'online';
 
-/**
- * One replica as its master knows it: what REPLCONF told (its port, its
- * address, what it can read), what it acknowledged, and where it is in its
- * synchronisation.
- */
 /** What a replica leaves out of its snapshot; replicas share a snapshot only when they leave out the same. */
 export interface SnapshotFilter {
   readonly data: boolean;
@@ -33,6 +28,16 @@ export function sameFilter(a: SnapshotFilter, b: SnapshotFilter): boolean {
   return a.data === b.data && a.functions === b.functions;
 }
 
+/** Whether the snapshot leaves anything out (such a snapshot only ever goes to the socket). */
+export function isFiltered(f: SnapshotFilter): boolean {
+  return f.data || f.functions;
+}
+
+/**
+ * One replica as its master knows it: what REPLCONF told (its port, its
+ * address, what it can read), what it acknowledged, and where it is in its
+ * synchronisation.
+ */
 export class Replica {
   state: ReplicaState = 'wait_bgsave';
   listeningPort = 0;

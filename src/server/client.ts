@@ -70,6 +70,11 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
    * multi, multi-mem) with EXEC as its command.
    */
   execing: { queued: QueuedCommand[]; argv: string[] } | null = null;
+
+  /** The commands of the client's transaction, from MULTI until EXEC returns; null outside one. */
+  get transaction(): QueuedCommand[] | null {
+    return this.multi ?? this.execing?.queued ?? null;
+  }
   /** CLIENT REPLY OFF / SKIP (this command) / SKIP (set by the SKIP command, for the next). */
   replyOff = false;
   replySkip = false;
@@ -280,7 +285,7 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     else if (this.isReplica) f += 'S';
     if (this.fromMaster) f += 'M';
     if (this.pubsub !== null) f += 'P';
-    if (this.multi !== null || this.execing !== null) f += 'x';
+    if (this.transaction !== null) f += 'x';
     if (this.blocked !== null) f += 'b';
     if (this.tracking !== null) f += this.tracking.listFlags();
     if (this.casDirty) f += 'd';

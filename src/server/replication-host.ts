@@ -71,7 +71,7 @@ export class ReplicationHost {
   /** The client the master's stream runs as (Redis's server.master): no ACL, no replies. */
   private masterClient: Client | null = null;
   /** Commands of a MULTI the master's stream opened, queued until its EXEC. */
-  private masterQueue: string[][] | null = null;
+  private masterQueue: { argv: string[]; cmd: Command | undefined }[] | null = null;
   /** Commands of the master's stream are running in the current read's callback (see beginTurn). */
   private turnOpen = false;
 
@@ -496,7 +496,7 @@ export class ReplicationHost {
         const queued = this.masterQueue;
         this.masterQueue = null;
         server.propagation.begin();
-        for (const q of queued) this.runAsMaster(c, q, server.dispatcher.lookup(q));
+        for (const q of queued) this.runAsMaster(c, q.argv, q.cmd);
         server.propagation.end();
         return false;
       }
@@ -504,7 +504,7 @@ export class ReplicationHost {
         this.masterQueue = null;
         return false;
       }
-      if (name !== 'multi') this.masterQueue.push(argv);
+      if (name !== 'multi') this.masterQueue.push({ argv, cmd });
       return true;
     }
     if (name === 'multi') {

@@ -219,6 +219,19 @@ describe('master and replica roles', () => {
     }
   }, 30000);
 
+  it('a transaction from the master that grows past client-query-buffer-limit closes the link, and none of it is applied', async () => {
+    const { replica, m, r } = await pair();
+    await r.config('SET', 'client-query-buffer-limit', '1mb');
+    // DEBUG REPLICATE puts a command straight into the stream: a MULTI whose EXEC never comes.
+    await m.call('DEBUG', 'REPLICATE', 'MULTI');
+    const value = 'v'.repeat(1000);
+    for (let i = 0; i < 1200; i++) await m.call('DEBUG', 'REPLICATE', 'SET', `big:${i}`, value);
+    const refused = 'A transaction from the MASTER holds more than client-query-buffer-limit (1048576 bytes). Closing the link with the master.';
+    await until(async () => replica.logs.messages('warning').includes(refused));
+    expect(await r.exists('big:0')).toBe(0);
+    expect(await r.ping()).toBe('PONG');
+  });
+
   for (const mode of ['disabled', 'swapdb'] as const) {
     it(`a master that sends a corrupt snapshot: the replica logs it, retries and keeps serving (repl-diskless-load ${mode})`, async () => {
       // A fake master: the handshake's replies, then a FULLRESYNC whose payload is not an RDB.

@@ -48,7 +48,7 @@ export function secondsSince(nowSecs: number, ms: number): number {
 /** multi-mem: what the commands queued by MULTI hold (until EXEC returns). */
 function multiMemory(c: Client): number {
   let n = 0;
-  const queued = c.multi ?? c.execing?.queued ?? null;
+  const queued = c.transaction;
   if (queued !== null) for (const q of queued) n += argvBytes(q.argv) + POINTER_SIZE * q.argv.length;
   return n;
 }
@@ -82,7 +82,7 @@ export function clientInfoLine(c: Client, now: number, running: readonly string[
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name}` +
     ` age=${secondsSince(nowSecs, c.createdAt)} idle=${secondsSince(nowSecs, c.lastInteraction)}` +
     ` flags=${c.flagString()} db=${c.db.index} sub=${sub} psub=${psub} ssub=${ssub}` +
-    ` multi=${(c.multi ?? c.execing?.queued)?.length ?? -1} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem}` +
+    ` multi=${c.transaction?.length ?? -1} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem}` +
     ` multi-mem=${multiMem} rbs=0 rbp=0 obl=${obl} oll=0 omem=${omem}` +
     ` tot-mem=${qbuf + argvMem + multiMem + obl + omem} events=${omem > 0 ? 'rw' : 'r'}` +
     ` cmd=${c.lastCommand} user=${c.user.name} redir=${c.tracking === null ? -1 : c.tracking.redirect} resp=${c.reply.proto} lib-name=${c.libName} lib-ver=${c.libVer}`

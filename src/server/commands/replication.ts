@@ -1,6 +1,6 @@
 import { CommandError, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../codecs/integer-text.js';
-import type { Replica } from '../../replication/replica.js';
+import { isFiltered, type Replica } from '../../replication/replica.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
 import { clientInfoLine } from './client-list.js';
@@ -106,7 +106,7 @@ function sync(c: Client, argv: string[]): void {
   if (c.conn !== null && c.conn.out.pending !== 0) throw new CommandError('ERR SYNC and PSYNC are invalid with pending output');
   // A filtered snapshot is only ever sent to the socket, which takes a reader of $EOF: payloads.
   const r = c.replica;
-  if (r !== null && (r.filter.data || r.filter.functions) && !r.capaEof) throw new CommandError('ERR Filtered replica requires EOF capability');
+  if (r !== null && isFiltered(r.filter) && !r.capaEof) throw new CommandError('ERR Filtered replica requires EOF capability');
   if (argv[0].toLowerCase() === 'psync') {
     const offset = toInt64(argv[2]);
     if (offset === null) {
