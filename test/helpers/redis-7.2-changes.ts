@@ -306,6 +306,7 @@ export const SUMMARY_7_2: Record<string, string> = {
   renamenx: "Renames a key only when the target key name doesn't exist.",
   reset: 'Resets the connection.',
   restore: 'Creates a key from the serialized representation of a value.',
+  'restore-asking': 'An internal command for migrating keys in a cluster.',
   rpop: 'Returns and removes the last elements of a list. Deletes the list if the last element was popped.',
   rpoplpush: 'Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.',
   rpush: "Appends one or more elements to a list. Creates the key if it doesn't exist.",

@@ -71,6 +71,8 @@ function migrate(c: Ctx, argv: string[]): void {
   }
   const opts = { compress: c.config.num('rdbcompression') !== 0, listFill: c.config.num('list-max-listpack-size') };
   const now = c.keyspace.now;
+  // A cluster node's target may still be importing the slot: only RESTORE-ASKING may write it there.
+  const restoreName = c.config.num('cluster-enabled') !== 0 ? 'RESTORE-ASKING' : 'RESTORE';
   const sent: string[] = [];
   const restores: Buffer[] = [];
   for (const key of present) {
@@ -81,7 +83,7 @@ function migrate(c: Ctx, argv: string[]): void {
       if (ttl < 0) continue;
       if (ttl < 1) ttl = 1;
     }
-    const cmd: (string | Buffer)[] = ['RESTORE', key, String(ttl), dumpPayload(c.db.get(key)!, opts)];
+    const cmd: (string | Buffer)[] = [restoreName, key, String(ttl), dumpPayload(c.db.get(key)!, opts)];
     if (a.replace) cmd.push('REPLACE');
     restores.push(commandBytes(cmd));
     sent.push(key);

@@ -99,6 +99,9 @@ function restore(c: Ctx, argv: string[]): void {
 const RESTORE_COMPLEXITY =
   'O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).';
 
+const RESTORE_ARGS = 'key:key ttl:integer serialized-value [REPLACE @3.0.0] [ABSTTL @5.0.0] [IDLETIME seconds:integer @5.0.0] [FREQ frequency:integer @5.0.0]';
+const RESTORE_HISTORY: [string, string][] = [['3.0.0', 'Added the `REPLACE` modifier.'], ['5.0.0', 'Added the `ABSTTL` modifier.'], ['5.0.0', 'Added the `IDLETIME` and `FREQ` options.']];
+
 export const dumpCommands: CommandSpec[] = [
   {
     name: 'dump', arity: 2, flags: ['readonly'], acl: ['keyspace'], group: 'generic', keySpecs: ['RO access: index 1, range 0'],
@@ -110,9 +113,18 @@ export const dumpCommands: CommandSpec[] = [
   {
     name: 'restore', arity: -4, flags: ['write', 'denyoom'], acl: ['keyspace', 'dangerous'], group: 'generic',
     keySpecs: ['OW update: index 1, range 0'],
-    args: 'key:key ttl:integer serialized-value [REPLACE @3.0.0] [ABSTTL @5.0.0] [IDLETIME seconds:integer @5.0.0] [FREQ frequency:integer @5.0.0]',
-    since: '2.6.0', history: [['3.0.0', 'Added the `REPLACE` modifier.'], ['5.0.0', 'Added the `ABSTTL` modifier.'], ['5.0.0', 'Added the `IDLETIME` and `FREQ` options.']],
+    args: RESTORE_ARGS,
+    since: '2.6.0', history: RESTORE_HISTORY,
     summary: 'Creates a key from the serialized representation of a value.', complexity: RESTORE_COMPLEXITY,
+    handler: restore,
+  },
+  {
+    // MIGRATE sends this in cluster mode: its asking flag lets it write a slot this node is still importing.
+    name: 'restore-asking', arity: -4, flags: ['write', 'denyoom', 'asking'], acl: ['keyspace', 'dangerous'], group: 'server',
+    keySpecs: ['OW update: index 1, range 0'],
+    args: RESTORE_ARGS,
+    since: '3.0.0', history: RESTORE_HISTORY,
+    summary: 'An internal command for migrating keys in a cluster.', complexity: RESTORE_COMPLEXITY, docFlags: ['syscmd'],
     handler: restore,
   },
 ];

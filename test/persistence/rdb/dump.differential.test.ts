@@ -21,6 +21,10 @@ const rows: Record<string, Row[]> = {
     c('SET', 'k', 'other'), c('RESTORE', 'k', '0', HELLO, 'REPLACE'), c('GET', 'k'),
     c('RESTORE', 'k', '0', HELLO, 'replace', 'IDLETIME', '10'), c('RESTORE', 'k', '0', HELLO, 'REPLACE', 'FREQ', '255'),
   ],
+  'RESTORE-ASKING is RESTORE for a standalone server (its asking flag matters only in a cluster)': [
+    c('RESTORE-ASKING', 'k', '0', HELLO), c('GET', 'k'), fails('RESTORE-ASKING', 'k', '0', HELLO),
+    c('RESTORE-ASKING', 'k', '100000', HELLO, 'REPLACE'), sameType('PTTL', 'k'), fails('RESTORE-ASKING', 'k', '0'),
+  ],
   'RESTORE with a TTL sets it; ABSTTL takes a Unix time in ms': [
     c('RESTORE', 'k', '100000', HELLO), sameType('PTTL', 'k'),
     c('RESTORE', 'a', '99999999999999', HELLO, 'ABSTTL'), sameType('PTTL', 'a'),
