@@ -3,6 +3,7 @@
 // docs/benchmarks.md. Sections are modules exporting { id, title, run }.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import * as cluster from './cluster.mjs';
 import * as consoleOpen from './console.mjs';
 import * as core from './core.mjs';
 import * as eviction from './eviction.mjs';
@@ -25,7 +26,7 @@ import { describeGcPauses, markPhase, takeGcPauses } from './lib/gc-pauses.mjs';
 import { describeMachine, machineLines } from './lib/machine.mjs';
 import { keepGcLogsIn, pinSelf, ROOT, SLUICE_CLI } from './lib/servers.mjs';
 
-const SECTIONS = [core, floor, pubsub, queues, types, structures, streams, persistence, rdb, replication, strings, scripting, latency, tls, tracking, eviction, consoleOpen];
+const SECTIONS = [core, floor, pubsub, queues, types, structures, streams, persistence, rdb, replication, cluster, strings, scripting, latency, tls, tracking, eviction, consoleOpen];
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only <section>] [--write | --no-write] [--gc-logs <dir>]
