@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import net from 'node:net';
 import tls from 'node:tls';
 import RedisParser from 'redis-parser';
@@ -51,9 +52,8 @@ import { commandBytes } from '../protocol/command-bytes.js';
  * to drop the link without `failed`. It reads `state` (ROLE's word),
  * `bytesRead` (INFO total_net_repl_input_bytes), `lastIoMs`
  * (master_last_io_seconds_ago) and `dead`. Callbacks may call any of these,
- * close() included. The buffers handed out are never written to afterwards
- * and are the owner's to keep (a big argument may be a slice of
- * redis-parser's shared pool: copy it if it is kept long).
+ * close() included. The buffers handed out (payload chunks, a command's
+ * bytes) are never written to afterwards and are the owner's to keep.
  */
 
 export interface MasterLinkOptions {
@@ -101,8 +101,8 @@ export interface MasterLinkEvents {
   payloadChunk(chunk: Buffer): void;
   /** The whole payload was received; the command stream follows. */
   payloadEnd(): void;
-  /** One command of the stream: its arguments, its exact encoded length and its exact bytes (for proxying). */
-  command(argv: Buffer[], bytes: number, raw: Buffer): void;
+  /** One command of the stream: its arguments (byte strings, a char per byte), its exact encoded length and its exact bytes (for proxying). */
+  command(argv: string[], bytes: number, raw: Buffer): void;
   /** The link is dead (after a log line saying why); the owner retries later with a new MasterLink. */
   failed(reason: string): void;
 }
@@ -146,8 +146,8 @@ function digits(n: number): number {
   return String(n).length;
 }
 
-/** The canonical encoded length of an array of bulk strings (what a master sends). */
-function encodedLength(argv: Buffer[]): number {
+/** The canonical encoded length of an array of bulk strings (what a master sends), given as byte strings. */
+function encodedLength(argv: string[]): number {
   let n = 1 + digits(argv.length) + 2;
   for (const a of argv) n += 1 + digits(a.length) + 2 + a.length + 2;
   return n;
@@ -220,7 +220,7 @@ class ByteQueue {
 }
 
 interface ParsedCommand {
-  argv: Buffer[];
+  argv: string[];
   bytes: number;
   raw: Buffer;
 }
@@ -239,6 +239,8 @@ export class MasterLink {
   private held: Buffer | null = null;
   /** Commands parsed but not yet delivered (the owner paused mid-chunk), from `next` on. */
   private ready: ParsedCommand[] = [];
+  /** Whether every byte the parser holds unparsed (and the chunk it is given) is ASCII. */
+  private asciiHeld = false;
   private next = 0;
 
   /** Handshake/header phases: the start of a line not yet ended. */
@@ -779,19 +781,24 @@ export class MasterLink {
       this.onParsedGarbage(Array.isArray(r) ? 'an array that is not of bulk strings' : 'a reply that is not an array');
       return;
     }
-    for (let i = 0; i < r.length; i++) {
-      if (!Buffer.isBuffer(r[i])) {
+    // Strings where the parser read ASCII bytes as text (see readStream); Buffers otherwise, made byte strings here.
+    const argv = r as (string | Buffer)[];
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i];
+      if (typeof a === 'string') continue;
+      if (!Buffer.isBuffer(a)) {
         this.onParsedGarbage('an array that is not of bulk strings');
         return;
       }
+      argv[i] = a.latin1Slice(0, a.length);
     }
-    const argv = r as Buffer[];
-    const bytes = encodedLength(argv);
+    const args = argv as string[];
+    const bytes = encodedLength(args);
     if (bytes > this.queue.length) {
       this.desync('a command longer than the bytes received (not canonical RESP)');
       return;
     }
-    this.ready.push({ argv, bytes, raw: this.queue.take(bytes) });
+    this.ready.push({ argv: args, bytes, raw: this.queue.take(bytes) });
   }
 
   private readStream(buf: Buffer): void {
@@ -804,6 +811,10 @@ export class MasterLink {
         if (chunk === null) break;
       }
       this.fatal = false;
+      // Bytes the parser holds and these are all ASCII: it may decode them as text (UTF-8 reads ASCII as latin1 does) rather than cut a Buffer per argument that becomes a string after.
+      const idle = this.parserIdle();
+      this.asciiHeld = (idle || this.asciiHeld) && isAscii(chunk);
+      this.parser!.setReturnBuffers(!this.asciiHeld);
       this.parser!.execute(chunk);
       if (this.garbage !== null) break;
       if (this.fatal) {

@@ -395,16 +395,13 @@ export class ReplicaSide {
     this.sendAck();
   }
 
-  private command(argv: Buffer[], bytes: number, raw: Buffer): void {
+  private command(argv: string[], bytes: number, raw: Buffer): void {
     this.readOffset += bytes;
     this.host.countInput(bytes);
-    const n = argv.length;
-    const args = new Array<string>(n);
-    for (let i = 0; i < n; i++) args[i] = argv[i].toString('latin1');
     let open: boolean;
     this.applying = true;
     try {
-      open = this.host.apply(args);
+      open = this.host.apply(argv);
     } finally {
       this.applying = false;
     }

@@ -39,9 +39,8 @@ class Recorder {
           }),
         command: (argv, bytes, raw) =>
           this.note(() => {
-            const args = argv.map((a) => a.toString('latin1'));
-            this.commands.push({ argv: args, bytes, raw: Buffer.from(raw) });
-            this.onCommand?.(args);
+            this.commands.push({ argv, bytes, raw: Buffer.from(raw) });
+            this.onCommand?.(argv);
           }),
         failed: (reason) => this.note(() => this.failures.push(reason)),
       },
@@ -352,6 +351,45 @@ describe('MasterLink against fake masters', () => {
     expect(rec.link.bytesRead).toBeGreaterThan(payload.length + stream.length);
     rec.link.close();
     fake.close();
+  });
+
+  it('hands every argument over as its bytes (a char per byte), ASCII or not, however the stream is cut', async () => {
+    const cmd = (...args: Buffer[]): Buffer =>
+      Buffer.concat([Buffer.from(`*${args.length}\r\n`), ...args.flatMap((a) => [Buffer.from(`$${a.length}\r\n`), a, Buffer.from('\r\n')])]);
+    const b = (s: string): Buffer => Buffer.from(s, 'latin1');
+    const big = Buffer.alloc(70_000, 0x61);
+    big[35_000] = 0xe9;
+    const commands = [
+      [b('SET'), b('ascii'), b('plain')],
+      [b('SET'), b('k\xe9'), Buffer.from([0xc3, 0xa9, 0xff, 0x00, 0x80])],
+      [b('SET'), b('after'), b('plain again')],
+      [b('SET'), b('big'), big],
+      [b('SET'), b('bigascii'), Buffer.alloc(70_000, 0x62)],
+      [b('RPUSH'), b('l'), b('x'), Buffer.from([0xf0, 0x9f, 0x98, 0x80]), b('y')],
+    ];
+    const stream = Buffer.concat(commands.map((c) => cmd(...c)));
+    for (const pieces of [1, 7, 4096, stream.length]) {
+      const fake = await fakeMaster((s) => {
+        const all = Buffer.concat([Buffer.from(`+FULLRESYNC ${REPLID} 1000\r\n$3\r\nabc`), stream]);
+        let at = 0;
+        const step = (): void => {
+          if (at >= all.length || s.destroyed) return;
+          // Small pieces for the first commands, then bigger ones, so each parser state meets each kind of byte.
+          const n = at < 200 ? pieces : Math.max(pieces, 4096);
+          s.write(all.subarray(at, at + n));
+          at += n;
+          setImmediate(step);
+        };
+        step();
+      });
+      const rec = new Recorder({ port: fake.port });
+      rec.link.start();
+      await rec.until(() => rec.commands.length === commands.length, 15_000, `all commands (pieces of ${pieces})`);
+      expect(rec.commands.map((c) => c.argv), `pieces of ${pieces}`).toEqual(commands.map((c) => c.map((a) => a.toString('latin1'))));
+      expect(Buffer.concat(rec.commands.map((c) => c.raw)).equals(stream)).toBe(true);
+      rec.link.close();
+      fake.close();
+    }
   });
 
   it('falls back to SYNC when PSYNC is an error, and reads a $len payload', async () => {
