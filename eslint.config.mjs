@@ -30,14 +30,14 @@ const ELEMENTS = {
   persistence: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'queues', 'scripting'],
   // Master and replica: the replication stream, its backlog, the link to a master, snapshots for replicas.
   replication: ['protocol', 'codecs', 'keyspace', 'core', 'persistence'],
-  // Redis Cluster: key slots and the cluster bus's message format; so far byte formats only.
-  cluster: ['protocol'],
+  // Redis Cluster: the bus's message format, the node table, and routing a command by its keys' slot (the key → slot rule is the keyspace's).
+  cluster: ['protocol', 'keyspace', 'core'],
   // The browser console's page: runs in the browser, so it imports nothing of the server.
   'console/web': [],
   // The browser console's HTTP side: sessions, the JSON API, its commands run through a host the server provides.
   console: ['protocol', 'core', 'console/web'],
   // Connections, the dispatcher, config, ACL, INFO: the composition root.
-  server: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'store/sort', 'queues', 'broker', 'scripting', 'persistence', 'replication', 'console'],
+  server: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'store/sort', 'queues', 'broker', 'scripting', 'persistence', 'replication', 'cluster', 'console'],
   // The sluice-server process: command line, start-up, daemon.
   main: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'queues', 'broker', 'scripting', 'persistence', 'replication', 'server'],
   // The sluice-server executable (src/cli.ts): enters main/.

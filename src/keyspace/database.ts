@@ -335,6 +335,7 @@ export class Database {
     this.ks.sizes?.flushed(this);
     // A cursor from before the flush counts more positions than are left, so it walks every key made after it.
     this.dict = new KeyTable();
+    if (old.bySlot !== null) this.dict.indexSlots();
     this.ks.access?.flushed(this);
     this.expires = new KeyDeadlines(this.dict);
     this.partExpires = new Deadlines();

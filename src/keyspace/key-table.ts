@@ -2,6 +2,7 @@ import { byteString } from '../protocol/byte-string.js';
 import { ByteSlabs, MAX_BLOCK, offsetOf } from './compact/byte-slabs.js';
 import { CHUNK, CHUNK_BITS, CHUNK_MASK, DenseIndex, roomFor } from './compact/dense-index.js';
 import { hashMember } from './compact/member-hash.js';
+import { SlotIndex } from './slot-index.js';
 import { unaccountedFloat64, unaccountedInt32 } from './compact/unaccounted.js';
 import type { TypedValue, Value } from './value.js';
 
@@ -93,6 +94,8 @@ export class KeyTable extends DenseIndex {
   private readonly records = new ByteSlabs();
   /** Whether the record newRecord last made holds the value too. */
   private valueKept = false;
+  /** Its keys by cluster hash slot (database 0 of a cluster node); null otherwise, which costs the table a null check per key added, moved or removed. */
+  private slotIndex: SlotIndex | null = null;
 
   constructor(shardTarget?: number) {
     super(shardTarget);
@@ -218,6 +221,7 @@ export class KeyTable extends DenseIndex {
   private append(h: number, miss: number, key: string, value: Value): number {
     const record = this.newRecord(key, value);
     const k = this.addPosition(h, miss);
+    if (this.slotIndex !== null) this.slotIndex.added(k, key);
     const c = k >>> CHUNK_BITS;
     if (c === this.slots.length) {
       this.slots.push(null);
@@ -389,6 +393,7 @@ export class KeyTable extends DenseIndex {
   /** The entry's record is let go; the last key moves into the hole. */
   protected override removeEntry(i: number, slot = -1): void {
     if (this.markWatchers.length !== 0) this.tellRemoved(i);
+    if (this.slotIndex !== null) this.slotIndex.removed(i);
     const k = this.handles[i >>> CHUNK_BITS][i & CHUNK_MASK];
     if (k !== NO_RECORD) this.records.release(k);
     if (this.withDeadline !== 0 && this.deadlineAt(i) !== -1) this.withDeadline--;
@@ -418,10 +423,12 @@ export class KeyTable extends DenseIndex {
     const deadlines = this.deadlines[fc];
     const when = deadlines === null ? -1 : deadlines[fj];
     if (when !== -1 || this.deadlines[tc] !== null) this.deadlineChunk(tc)[tj] = when;
+    if (this.slotIndex !== null) this.slotIndex.moved(from, to);
   }
 
   /** A chunk left empty goes; else the position's JS slots let go of what they held. */
   protected dropLast(last: number): void {
+    if (this.slotIndex !== null) this.slotIndex.dropped(last);
     const c = last >>> CHUNK_BITS;
     if ((last & CHUNK_MASK) === 0) {
       this.handles.pop();
@@ -436,6 +443,24 @@ export class KeyTable extends DenseIndex {
       slots[at] = undefined;
       slots[at + 1] = undefined;
     }
+  }
+
+  /** The keys by hash slot, once indexSlots has started the index; null until then. */
+  get bySlot(): SlotIndex | null {
+    return this.slotIndex;
+  }
+
+  /** Starts indexing the keys by hash slot, those already here included. */
+  indexSlots(): void {
+    if (this.slotIndex !== null) return;
+    const index = new SlotIndex();
+    for (let i = 0; i < this.size; i++) index.added(i, this.keyAt(i));
+    this.slotIndex = index;
+  }
+
+  /** Stops indexing by slot (the contents left database 0). */
+  dropSlots(): void {
+    this.slotIndex = null;
   }
 
   /** Starts keeping stamps, every key's set to `stamp`. A new key's is whatever setStampAt writes. */

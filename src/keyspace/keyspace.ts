@@ -130,6 +130,8 @@ export class Keyspace {
   expireBacklog = false;
   /** The database the active cycle works on next. */
   private expireDb = 0;
+  /** Whether database 0's keys are indexed by hash slot (enableSlotIndex). */
+  private slotIndexed = false;
   /** Per database, where the active cycle stopped walking its deadlines. */
   private expireIterators: (Iterator<[string, number]> | null)[];
 
@@ -151,6 +153,60 @@ export class Keyspace {
     this.listener.notify(db, type, event, key);
   }
 
+  /**
+   * Makes this a cluster node's keyspace: database 0's keys are indexed by
+   * hash slot from now on, those already there included, and through
+   * FLUSHDB and FLUSHALL. Called once at start, before data is loaded.
+   */
+  enableSlotIndex(): void {
+    this.slotIndexed = true;
+    this.dbs[0].dict.indexSlots();
+  }
+
+  /** A cluster node's keyspace (enableSlotIndex): MOVE and COPY … DB refuse, as Redis's do under cluster_enabled. */
+  get clusterMode(): boolean {
+    return this.slotIndexed;
+  }
+
+  /** CLUSTER COUNTKEYSINSLOT: database 0's keys in `slot`, expired ones not yet deleted included, as Redis counts them. */
+  countKeysInSlot(slot: number): number {
+    return this.dbs[0].dict.bySlot?.count(slot) ?? 0;
+  }
+
+  /** CLUSTER GETKEYSINSLOT: up to `count` of database 0's keys in `slot`, the newest first. */
+  getKeysInSlot(slot: number, count: number): string[] {
+    const dict = this.dbs[0].dict;
+    const index = dict.bySlot;
+    const keys: string[] = [];
+    if (index === null) return keys;
+    for (let pos = index.first(slot); pos !== -1 && keys.length < count; pos = index.next(pos)) keys.push(dict.keyAt(pos));
+    return keys;
+  }
+
+  /**
+   * Deletes database 0's keys in `slot`, a slot this node no longer serves
+   * (Redis's delKeysInSlot): each is a change that breaks WATCH, wakes the
+   * clients that must hear of it and propagates as DEL (UNLINK when
+   * `lazy`, lazyfree-lazy-server-del); no keyspace event, as Redis tells
+   * only modules. Returns how many went.
+   */
+  deleteKeysInSlot(slot: number, lazy = false): number {
+    const db = this.dbs[0];
+    const index = db.dict.bySlot;
+    if (index === null) return 0;
+    let deleted = 0;
+    // A removal moves another key into the hole, so the head is read again each time.
+    for (let pos = index.first(slot); pos !== -1; pos = index.first(slot)) {
+      const key = db.dict.keyAt(pos);
+      db.remove(key);
+      db.signal(key);
+      this.dirty++;
+      this.listener.propagate(db, [lazy ? 'UNLINK' : 'DEL', key]);
+      deleted++;
+    }
+    return deleted;
+  }
+
   /** SWAPDB: the Database objects keep their index, their contents trade places. */
   swap(a: number, b: number): void {
     const da = this.dbs[a];
@@ -163,6 +219,11 @@ export class Keyspace {
     [da.partHeap, db.partHeap] = [db.partHeap, da.partHeap];
     [da.guard, db.guard] = [db.guard, da.guard];
     this.expireIterators[a] = this.expireIterators[b] = null;
+    // Cluster mode refuses SWAPDB; were contents swapped anyway, the index stays with database 0.
+    if (this.slotIndexed && (a === 0) !== (b === 0)) {
+      this.dbs[0].dict.indexSlots();
+      this.dbs[a === 0 ? b : a].dict.dropSlots();
+    }
     this.waiters?.swapped(da, db);
     this.sizes?.swapped(da, db);
     this.access?.swapped(da, db);

@@ -24,6 +24,15 @@ export interface ScriptHost {
   aclDenial(caller: Ctx, cmd: Command<never>, argv: string[]): string | null;
   /** redis.acl_check_cmd: whether the caller's user may run this line (nothing logged). */
   aclAllows(caller: Ctx, cmd: Command<never>, argv: string[]): boolean;
+  /** The server is a cluster node: a script declaring no-cluster is refused. */
+  clusterMode(): boolean;
+  /**
+   * On a cluster node, why a command a script calls may not run here
+   * (Redis's scriptVerifyClusterState): a key this node does not serve, the
+   * cluster down, or, unless `allowCrossSlot`, a key of another slot than
+   * the script's earlier ones. Null when it may, and always standalone.
+   */
+  clusterDenial(caller: Ctx, cmd: Command<never>, argv: string[], allowCrossSlot: boolean): string | null;
   /** A command a script called was refused before it ran: its rejected calls and the error statistics count it. */
   rejected(cmd: Command<never> | undefined, error: string): void;
   /** A script starts: its client takes the caller's database and the caller's user. */

@@ -12,6 +12,8 @@ export class RunContext {
   readonly readOnly: boolean;
   /** Commands that may grow memory run even over maxmemory. */
   readonly allowOom: boolean;
+  /** allow-cross-slot-keys, or no shebang: in cluster mode, the keys it calls commands with may hash to several (local) slots. */
+  readonly allowCrossSlot: boolean;
   /** The script has called a write command: it can no longer be killed, nor refused a write for memory. */
   writeDirty = false;
   /** Past busy-reply-threshold: others are told it is busy, and it may be killed. */
@@ -37,5 +39,6 @@ export class RunContext {
   ) {
     this.readOnly = ro || (!flags.compat && flags.noWrites);
     this.allowOom = !flags.compat && flags.allowOom;
+    this.allowCrossSlot = flags.compat || flags.allowCrossSlot;
   }
 }

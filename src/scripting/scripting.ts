@@ -177,6 +177,7 @@ export class Scripting {
 
   /** Redis's scriptPrepareForRun: what the script's declared flags forbid in the server's state. */
   private refusal(flags: ScriptFlags, ro: boolean): string | null {
+    if (!flags.compat && flags.noCluster && this.host.clusterMode()) return "ERR Can not run script on cluster, 'no-cluster' flag is set.";
     if (flags.compat || flags.noWrites) return null;
     const misconf = this.host.writeRefusal();
     if (misconf !== null) return misconf;
@@ -224,7 +225,7 @@ export class Scripting {
       if (this.host.replicasShort()) return NOREPLICAS;
     }
     if (!run.allowOom && !run.writeDirty && run.overMemory && cmd.denyOom) return OOM;
-    return null;
+    return this.host.clusterDenial(run.caller, cmd, argv, run.allowCrossSlot);
   }
 
   /**

@@ -92,6 +92,16 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   /** The master's address (the master's client shows it in CLIENT LIST), and what CLIENT KILL on that client does. */
   masterAddr = '';
   onKilled: (() => void) | null = null;
+  /**
+   * Cluster mode's ASKING, a one-shot flag: ASKING sets 2, the end of
+   * each command outside a transaction takes one off, so it covers the
+   * next command (or the transaction that command opens, up to its EXEC).
+   */
+  asking = 0;
+  /** Cluster mode's READONLY (flag r): this replica serves the client's reads of its master's slots. */
+  clusterReadOnly = false;
+  /** In cluster mode, the slot the running command's keys hash to, -1 for none (Redis's c->slot): its script's keys keep to it. */
+  slot = -1;
   /** The write stream's offset after this client's last command that propagated (Redis's c->woff): what WAITAOF waits for. */
   woff = 0;
   /** QUIT or a protocol error: close once pending replies are written. */
@@ -290,6 +300,7 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     if (this.tracking !== null) f += this.tracking.listFlags();
     if (this.casDirty) f += 'd';
     if (this.closeAfterReply) f += 'c';
+    if (this.clusterReadOnly) f += 'r';
     if (this.noEvict) f += 'e';
     if (this.noTouch) f += 'T';
     return f === '' ? 'N' : f;

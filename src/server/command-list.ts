@@ -17,6 +17,7 @@ import { latencyCommands } from './commands/latency.js';
 import { waitCommands } from './commands/wait.js';
 import { replicationCommands } from './commands/replication.js';
 import { clusterCommands } from './commands/cluster.js';
+import { withClientFlagCommands } from './cluster/client-flag-commands.js';
 import { configCommands } from './commands/config.js';
 import { aclCommands } from './acl/acl-commands.js';
 import { infoCommands } from './commands/info.js';
@@ -65,7 +66,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...latencyCommands,
     ...waitCommands,
     ...replicationCommands,
-    ...clusterCommands,
+    ...withClientFlagCommands(clusterCommands),
     ...configCommands,
     ...aclCommands,
     ...infoCommands,

@@ -11,6 +11,7 @@ import type { Server } from './server.js';
 import { busyError } from '../scripting/scripting.js';
 import { touchesKeys } from './memory/no-touch.js';
 import { LatencyHistogram } from './latency/latency-histogram.js';
+import { clusterRedirected } from './cluster/redirect-command.js';
 
 /** Redis quotes at most this much of the offending arguments in an unknown-command error. */
 const UNKNOWN_ARGS_QUOTE = 128;
@@ -63,6 +64,8 @@ export class Dispatcher {
     const replyStart = c.conn === null ? 0 : c.conn.out.mark();
     const errorsBefore = c.reply.errors;
     this.process(c, argv);
+    // ASKING covers one command, or the transaction it is sent before.
+    if (c.asking !== 0 && c.multi === null) c.asking--;
     // A replica's connection carries the stream only: a command of its that replies is a rogue one, as Redis judges it.
     if (c.replica !== null && c.conn !== null && c.conn.out.mark() !== replyStart && c.isReplica) {
       this.server.replication.replicaReplied(c, this.lookup(argv)?.fullName ?? '<unknown>', c.reply.errors !== errorsBefore, replyStart);
@@ -82,8 +85,9 @@ export class Dispatcher {
     broker.executing = c;
     // Redis 7.2 runs it through processCommand again: rules changed while it waited apply.
     const denied = c.user.unrestricted ? null : this.server.acl.deny(c, cmd, argv, 'toplevel');
-    if (denied === null) this.call(c, cmd, argv, true);
-    else this.reject(c, cmd, argv, `NOPERM ${denied}`);
+    const cluster = this.server.clusterRouting;
+    if (denied !== null) this.reject(c, cmd, argv, `NOPERM ${denied}`);
+    else if (cluster === null || !clusterRedirected(this.server, cluster, c, cmd, argv)) this.call(c, cmd, argv, true);
     broker.executing = outer;
     if (this.server.keyspace.tracker !== null) this.server.tracking.afterCommand(c, argv);
     if (broker.deferred !== null) broker.releaseDeferred(c);
@@ -178,6 +182,8 @@ export class Dispatcher {
         return;
       }
     }
+    const cluster = server.clusterRouting;
+    if (cluster !== null && clusterRedirected(server, cluster, c, cmd, argv)) return;
     if (server.memoryLimit !== null) {
       const over = server.memoryLimit.overLimit();
       // Keys evicted just now: their invalidations go before this command's reply, as Redis sends them after performEvictions.

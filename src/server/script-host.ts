@@ -1,6 +1,7 @@
 import type { ScriptHost } from '../scripting/host.js';
 import { checkCommand } from './acl/permission-check.js';
 import { BusyPoll } from './busy-poll.js';
+import { scriptClusterDenial } from './cluster/script-cluster-check.js';
 import type { Client } from './client.js';
 import type { Command } from './command-types.js';
 import type { Server } from './server.js';
@@ -33,6 +34,8 @@ export function scriptHost(server: Server, client: () => Client): ScriptHost {
       const c = caller as Client;
       return c.user.unrestricted || checkCommand(c.user, cmd as unknown as Command, argv) === null;
     },
+    clusterMode: () => server.clusterRouting !== null,
+    clusterDenial: (caller, cmd, argv, allowCrossSlot) => scriptClusterDenial(server, caller as Client, cmd as unknown as Command, argv, allowCrossSlot),
     rejected(cmd, error) {
       if (cmd !== undefined) cmd.stats.rejectedCalls++;
       server.stats.countError(error);

@@ -49,6 +49,7 @@ import { TlsListener } from './tls/tls-listener.js';
 import { TlsConfigError, tlsSettings, type ClientAuth, type TlsSettings } from './tls/tls-settings.js';
 import { ServerStats } from './stats.js';
 import { shutdownFromSignal, shutdownWaitCron, type ShutdownFlags, type ShutdownSignal } from './shutdown.js';
+import type { ClusterRoutingView } from '../cluster/routing/routing-view.js';
 
 /** Redis's maxmemory check before each command (performEvictions): whether used memory is over the limit. */
 export interface MemoryLimit {
@@ -146,6 +147,8 @@ export class Server implements PersistenceHost<Client> {
   shutdownPending: { flags: ShutdownFlags; deadline: number; waiters: Client[] } | null = null;
   /** Null while no memory limit is set: commands are then never refused for memory. */
   memoryLimit: MemoryLimit | null = null;
+  /** The cluster's routing view while cluster-enabled is yes (commands are redirected by their keys' slots); null on a standalone server. */
+  clusterRouting: ClusterRoutingView | null = null;
   /** maxmemory, eviction and used memory (server/memory/). */
   readonly memory: MemoryManager;
   /** Clients holding a command back until the pause ends. */

@@ -35,12 +35,15 @@ function echo(c: Client, argv: string[]): void {
 
 function select(c: Client, argv: string[]): void {
   const index = intArg(argv[1]);
+  if (c.server.clusterRouting !== null && index !== 0) throw new CommandError('ERR SELECT is not allowed in cluster mode');
   if (index < 0 || index >= c.server.keyspace.dbs.length) throw new CommandError(DB_INDEX_RANGE);
   c.db = c.server.keyspace.db(index);
   c.reply.ok();
 }
 
 function swapdb(c: Client, argv: string[]): void {
+  // A cluster node has database 0 only.
+  if (c.server.clusterRouting !== null) throw new CommandError('ERR SWAPDB is not allowed in cluster mode');
   const a = toInt64(argv[1]);
   if (a === null) throw new CommandError('ERR invalid first DB index');
   const b = toInt64(argv[2]);
@@ -69,6 +72,8 @@ function reset(c: Client): void {
   c.name = '';
   c.replyOff = c.replySkip = c.replySkipNext = false;
   c.noEvict = c.noTouch = false;
+  c.asking = 0;
+  c.clusterReadOnly = false;
   c.user = c.server.acl.defaultUser;
   c.setAuthenticated(c.server.acl.startsAuthenticated());
   c.reply.simple('RESET');

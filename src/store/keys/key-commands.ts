@@ -91,6 +91,7 @@ function int32Arg(s: string): number {
 }
 
 function move(c: Ctx, argv: string[]): void {
+  if (c.keyspace.clusterMode) throw new CommandError('ERR MOVE is not allowed in cluster mode');
   const key = argv[1];
   const target = int32Arg(argv[2]);
   const ks = c.keyspace;
@@ -129,6 +130,7 @@ function copy(c: Ctx, argv: string[]): void {
       throw new CommandError(SYNTAX);
     }
   }
+  if (ks.clusterMode && (src.index !== 0 || dst.index !== 0)) throw new CommandError('ERR Copying to another database is not allowed in cluster mode');
   const [, from, to] = argv;
   if (src === dst && from === to) throw new CommandError(SAME_OBJECT);
   const v = src.read(from);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CLUSTER_SLOTS, crc16, keyHashSlot } from '../../src/cluster/key-slot.js';
+import { CLUSTER_SLOTS, crc16, keyHashSlot } from '../../src/keyspace/key-slot.js';
 import { RespClient } from '../helpers/resp-client.js';
 import { seededInts } from '../helpers/seeded.js';
 import { redisServerPath, startRedis, type RealRedis } from '../helpers/servers.js';
