@@ -71,8 +71,6 @@ function migrate(c: Ctx, argv: string[]): void {
   }
   const opts = { compress: c.config.num('rdbcompression') !== 0, listFill: c.config.num('list-max-listpack-size') };
   const now = c.keyspace.now;
-  // A cluster node's target may still be importing the slot: only RESTORE-ASKING may write it there.
-  const restoreName = c.config.num('cluster-enabled') !== 0 ? 'RESTORE-ASKING' : 'RESTORE';
   const sent: string[] = [];
   const restores: Buffer[] = [];
   for (const key of present) {
@@ -83,7 +81,8 @@ function migrate(c: Ctx, argv: string[]): void {
       if (ttl < 0) continue;
       if (ttl < 1) ttl = 1;
     }
-    const cmd: (string | Buffer)[] = [restoreName, key, String(ttl), dumpPayload(c.db.get(key)!, opts)];
+    // A cluster node's target may be importing the slot: RESTORE-ASKING is served there without ASKING.
+    const cmd: (string | Buffer)[] = [c.keyspace.clusterMode ? 'RESTORE-ASKING' : 'RESTORE', key, String(ttl), dumpPayload(c.db.get(key)!, opts)];
     if (a.replace) cmd.push('REPLACE');
     restores.push(commandBytes(cmd));
     sent.push(key);

@@ -3,8 +3,6 @@ import type { Command } from '../../../src/core/command.js';
 import { QueryRouter, type QueryLine } from '../../../src/cluster/routing/query-router.js';
 import { redirectionError, type Route } from '../../../src/cluster/routing/route.js';
 import { keyHashSlot } from '../../../src/keyspace/key-slot.js';
-import { CommandTable } from '../../../src/server/command-table.js';
-import type { CommandSpec } from '../../../src/server/command-types.js';
 import { useSluice } from '../../helpers/fixture.js';
 import { FakeRoutingView, MYSELF, OTHER, THIRD } from './fake-routing-view.js';
 
@@ -182,12 +180,9 @@ describe('a slot being imported (another node serves it)', () => {
     expect(route(['GET', '{i}a'], { asking: true }).route).toBe('here');
   });
 
-  test("a command flagged asking (Redis's RESTORE-ASKING, which Sluice lacks) needs no ASKING", () => {
-    const spec: CommandSpec = {
-      name: 'restore-asking', arity: -4, flags: ['write', 'asking'], keySpecs: ['OW update: index 1, range 0'], acl: [], group: 'server', since: '3.0.0', summary: 'probe',
-    };
-    const cmd = new CommandTable([spec]).get('restore-asking')! as unknown as Command<never>;
-    expect(router.route(cmd, ['RESTORE-ASKING', '{i}a', '0', 'payload'], null, false, false)).toBe('here');
+  test('a command flagged asking (RESTORE-ASKING, which MIGRATE sends) needs no ASKING', () => {
+    expect(route(['RESTORE-ASKING', '{i}a', '0', 'payload']).route).toBe('here');
+    expect(route(['RESTORE', '{i}a', '0', 'payload']).route).toBe('moved');
   });
 
   test('several different keys with one missing: TRYAGAIN even after ASKING', () => {
