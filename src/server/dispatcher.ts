@@ -64,8 +64,8 @@ export class Dispatcher {
     const replyStart = c.conn === null ? 0 : c.conn.out.mark();
     const errorsBefore = c.reply.errors;
     this.process(c, argv);
-    // ASKING covers one command, or the transaction it is sent before.
-    if (c.asking !== 0 && c.multi === null) c.asking--;
+    // ASKING covers one command, or the transaction it is sent before; a command that blocks keeps it until its wait ends.
+    if (c.asking !== 0 && c.multi === null && c.blocked === null) c.asking--;
     // A replica's connection carries the stream only: a command of its that replies is a rogue one, as Redis judges it.
     if (c.replica !== null && c.conn !== null && c.conn.out.mark() !== replyStart && c.isReplica) {
       this.server.replication.replicaReplied(c, this.lookup(argv)?.fullName ?? '<unknown>', c.reply.errors !== errorsBefore, replyStart);
@@ -88,6 +88,7 @@ export class Dispatcher {
     const cluster = this.server.clusterRouting;
     if (denied !== null) this.reject(c, cmd, argv, `NOPERM ${denied}`);
     else if (cluster === null || !clusterRedirected(this.server, cluster, c, cmd, argv)) this.call(c, cmd, argv, true);
+    if (c.asking !== 0 && c.blocked === null) c.asking = 0;
     broker.executing = outer;
     if (this.server.keyspace.tracker !== null) this.server.tracking.afterCommand(c, argv);
     if (broker.deferred !== null) broker.releaseDeferred(c);
@@ -99,6 +100,8 @@ export class Dispatcher {
    * it is done.
    */
   completed(c: Client, cmd: Command, argv: string[], usec: number, failed: boolean): void {
+    // The ASKING a blocked command kept is spent with it.
+    c.asking = 0;
     const stats = cmd.stats;
     stats.calls++;
     stats.usec += usec;

@@ -117,6 +117,24 @@ describe('ASKING', () => {
     expect((await c.call('GET', '{i}a')).t).toBe('error');
   });
 
+  test('a command that blocks keeps it until served, and is then served here', async () => {
+    const waiter = await sluice.connect();
+    expect(await waiter.call('ASKING')).toEqual(OK);
+    waiter.writeRaw('*3\r\n$5\r\nBLPOP\r\n$5\r\n{i}xs\r\n$1\r\n0\r\n');
+    await expect.poll(() => [...sluice.server.clients.values()].some((cl) => cl.blocked !== null)).toBe(true);
+    await sluice.conn.call('ASKING');
+    await sluice.conn.call('RPUSH', '{i}xs', 'x');
+    expect(await waiter.read()).toEqual({ t: 'array', v: [{ t: 'bulk', v: '{i}xs' }, { t: 'bulk', v: 'x' }] });
+    expect((await waiter.call('GET', '{i}a')).t).toBe('error');
+  });
+
+  test('a command that blocks and times out spends it', async () => {
+    const c = sluice.conn;
+    await c.call('ASKING');
+    expect(await c.call('BLPOP', '{i}none', '0.01')).toEqual({ t: 'array', v: null });
+    expect((await c.call('GET', '{i}a')).t).toBe('error');
+  });
+
   test('RESET clears it', async () => {
     const c = sluice.conn;
     await c.call('ASKING');
