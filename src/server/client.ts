@@ -95,7 +95,8 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   /**
    * Cluster mode's ASKING, a one-shot flag: ASKING sets 2, the end of
    * each command outside a transaction takes one off, so it covers the
-   * next command (or the transaction that command opens, up to its EXEC).
+   * next command (or the transaction that command opens, up to its EXEC);
+   * a command that blocks keeps it until its wait ends.
    */
   asking = 0;
   /** Cluster mode's READONLY (flag r): this replica serves the client's reads of its master's slots. */
