@@ -30,7 +30,7 @@ const ELEMENTS = {
   persistence: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'queues', 'scripting'],
   // Master and replica: the replication stream, its backlog, the link to a master, snapshots for replicas.
   replication: ['protocol', 'codecs', 'keyspace', 'core', 'persistence'],
-  // Redis Cluster: the bus's message format, the node table, and routing a command by its keys' slot (the key → slot rule is the keyspace's).
+  // Redis Cluster: the bus's messages, the node table, the live state and the bus links (sockets and files through ClusterHost), and routing a command by its keys' slot (the key → slot rule is the keyspace's).
   cluster: ['protocol', 'keyspace', 'core'],
   // The browser console's page: runs in the browser, so it imports nothing of the server.
   'console/web': [],
@@ -39,7 +39,7 @@ const ELEMENTS = {
   // Connections, the dispatcher, config, ACL, INFO: the composition root.
   server: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'store/sort', 'queues', 'broker', 'scripting', 'persistence', 'replication', 'cluster', 'console'],
   // The sluice-server process: command line, start-up, daemon.
-  main: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'queues', 'broker', 'scripting', 'persistence', 'replication', 'server'],
+  main: ['protocol', 'codecs', 'keyspace', 'core', 'store', 'queues', 'broker', 'scripting', 'persistence', 'replication', 'cluster', 'server'],
   // The sluice-server executable (src/cli.ts): enters main/.
   cli: ['main'],
   // The package's embedding API (src/index.ts).

@@ -29,3 +29,7 @@ export function slotRanges(bitmap: Uint8Array): [number, number][] {
   }
   return ranges;
 }
+
+export function removeSlot(bitmap: Uint8Array, slot: number): void {
+  bitmap[slot >> 3] &= ~(1 << (slot & 7));
+}

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { ClusterStartFailure } from '../server/cluster-runtime.js';
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startDaemon } from './daemon.js';
@@ -130,7 +131,8 @@ function main(argv: string[]): void {
       );
     },
     (e: Error) => {
-      logListenFailure(server, e);
+      // The cluster's refusals (a locked or damaged nodes.conf) were logged in Redis's words by the server.
+      if (!(e instanceof ClusterStartFailure)) logListenFailure(server, e);
       exitWhenLogged(server, 1);
     },
   );

@@ -37,16 +37,17 @@ export function logRuntime(server: Server): void {
 export function logMode(server: Server): void {
   const config = server.config;
   const port = config.num('port') || config.num('tls-port');
+  const mode = config.bool('cluster-enabled') ? 'cluster' : 'standalone';
   const banner = config.str('log-format') === 'redis'
     && (config.bool('always-show-logo') || (process.stdout.isTTY === true && config.str('logfile') === ''));
   if (!banner) {
-    server.log.notice(`Running mode=standalone, port=${port}.`);
+    server.log.notice(`Running mode=${mode}, port=${port}.`);
     return;
   }
   server.log.notice(shaped('raw'), [
     '',
     `    Sluice ${SLUICE_VERSION} (answers as Redis ${REDIS_VERSION}) ${BITS} bit`,
-    '    Running in standalone mode',
+    `    Running in ${mode} mode`,
     `    Port: ${port}`,
     `    PID: ${process.pid}`,
     '',

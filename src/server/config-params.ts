@@ -146,7 +146,8 @@ function usableDirectory(dir: string): string | null {
 }
 
 const MIN_REPLICAS = honoured('With both set above 0, writes (and scripts that declare writes) are refused with NOREPLICAS while fewer replicas acknowledged within the lag; INFO shows min_slaves_good_slaves.');
-const NO_CLUSTER = none('Sluice runs standalone: there is no cluster mode.');
+const NO_FAILOVER = none('Cluster replica elections (automatic and CLUSTER FAILOVER) are not implemented.');
+const ROUTING = honoured('Read by the routing of client commands in cluster mode (redirections).');
 const TLS_SERVED = honoured();
 const TLS_OUTGOING = partial('Used by a replica\'s link to its master under tls-replication (MIGRATE connects over plain TCP).');
 const TLS_SESSIONS = none("Node's TLS server keeps its own session cache; Redis's session settings are not applied to it.");
@@ -183,7 +184,7 @@ const TLS = section('TLS', [
   text('tls-ca-cert-dir', '', honoured('Every file in the directory is read as PEM certificates (OpenSSL looks them up by hashed name).')),
   oneOf('tls-auth-clients', 'yes', ['no', 'yes', 'optional'], TLS_SERVED),
   bool('tls-replication', 'no', honoured('A replica links to its master over TLS (the chain checked against tls-ca-cert-file or -dir, not the host name, as Redis) and announces its tls-port.')),
-  bool('tls-cluster', 'no', none('Sluice runs standalone: there is no cluster bus.')),
+  bool('tls-cluster', 'no', none('The cluster bus runs over plain TCP.')),
   text('tls-protocols', '', partial('Node takes a range of versions: the lowest to the highest named (a gap is filled).')),
   text('tls-ciphers', '', TLS_SERVED),
   text('tls-ciphersuites', '', TLS_SERVED),
@@ -350,26 +351,26 @@ const SHUTDOWN = section('Shutdown', [
 ]);
 
 const CLUSTER = section('Cluster', [
-  bool('cluster-enabled', 'no', NO_CLUSTER, { immutable: true }),
-  text('cluster-config-file', 'nodes.conf', NO_CLUSTER, { immutable: true }),
-  int('cluster-node-timeout', 15000n, 0n, LONG_MAX, NO_CLUSTER),
-  int('cluster-port', 0n, 0n, 65535n, NO_CLUSTER, { immutable: true }),
-  int('cluster-replica-validity-factor', 10n, 0n, INT_MAX, NO_CLUSTER, { alias: 'cluster-slave-validity-factor' }),
-  int('cluster-migration-barrier', 1n, 0n, INT_MAX, NO_CLUSTER),
-  bool('cluster-allow-replica-migration', 'yes', NO_CLUSTER),
-  bool('cluster-require-full-coverage', 'yes', NO_CLUSTER),
-  bool('cluster-replica-no-failover', 'no', NO_CLUSTER, { alias: 'cluster-slave-no-failover' }),
-  bool('cluster-allow-reads-when-down', 'no', NO_CLUSTER),
-  bool('cluster-allow-pubsubshard-when-down', 'yes', NO_CLUSTER),
-  memory('cluster-link-sendbuf-limit', 0n, 0n, ULONG_LONG_MAX, NO_CLUSTER, { unsigned: true }),
-  text('cluster-announce-hostname', '', NO_CLUSTER, { validate: validateHostname }),
-  text('cluster-announce-human-nodename', '', NO_CLUSTER, { validate: validateNodename, since: '7.2' }),
-  text('cluster-announce-ip', '', NO_CLUSTER),
-  int('cluster-announce-port', 0n, 0n, 65535n, NO_CLUSTER),
-  int('cluster-announce-bus-port', 0n, 0n, 65535n, NO_CLUSTER),
-  int('cluster-announce-tls-port', 0n, 0n, 65535n, NO_CLUSTER),
-  oneOf('cluster-preferred-endpoint-type', 'ip', ['ip', 'hostname', 'unknown-endpoint'], NO_CLUSTER),
-  int('cluster-ping-interval', 0n, 0n, LONG_MAX, NO_CLUSTER, { hidden: true, since: '7.2' }),
+  bool('cluster-enabled', 'no', honoured('A cluster node: nodes.conf, the bus on cluster-port, the CLUSTER command; REPLICAOF is refused. Replica elections and CLUSTER FAILOVER are not implemented.'), { immutable: true }),
+  text('cluster-config-file', 'nodes.conf', honoured('Read at start (created when missing), in dir; saved and fsynced on every change; held with a lock file (nodes.conf.lock) naming the owning process.'), { immutable: true }),
+  int('cluster-node-timeout', 15000n, 0n, LONG_MAX, honoured('A node that has not answered a ping for this long is PFAIL; a majority of masters make it FAIL.')),
+  int('cluster-port', 0n, 0n, 65535n, honoured('0: port + 10000.'), { immutable: true }),
+  int('cluster-replica-validity-factor', 10n, 0n, INT_MAX, NO_FAILOVER, { alias: 'cluster-slave-validity-factor' }),
+  int('cluster-migration-barrier', 1n, 0n, INT_MAX, NO_FAILOVER),
+  bool('cluster-allow-replica-migration', 'yes', partial('A master that loses its last slot becomes a replica of the slot\'s new owner; replicas do not migrate to orphaned masters.')),
+  bool('cluster-require-full-coverage', 'yes', honoured()),
+  bool('cluster-replica-no-failover', 'no', NO_FAILOVER, { alias: 'cluster-slave-no-failover' }),
+  bool('cluster-allow-reads-when-down', 'no', ROUTING),
+  bool('cluster-allow-pubsubshard-when-down', 'yes', ROUTING),
+  memory('cluster-link-sendbuf-limit', 0n, 0n, ULONG_LONG_MAX, honoured('A bus link holding more unsent bytes is closed and made again.'), { unsigned: true }),
+  text('cluster-announce-hostname', '', honoured(), { validate: validateHostname }),
+  text('cluster-announce-human-nodename', '', honoured(), { validate: validateNodename, since: '7.2' }),
+  text('cluster-announce-ip', '', honoured()),
+  int('cluster-announce-port', 0n, 0n, 65535n, honoured()),
+  int('cluster-announce-bus-port', 0n, 0n, 65535n, honoured()),
+  int('cluster-announce-tls-port', 0n, 0n, 65535n, honoured()),
+  oneOf('cluster-preferred-endpoint-type', 'ip', ['ip', 'hostname', 'unknown-endpoint'], honoured()),
+  int('cluster-ping-interval', 0n, 0n, LONG_MAX, honoured('0: half of cluster-node-timeout.'), { hidden: true, since: '7.2' }),
 ]);
 
 const MONITORING = section('Monitoring', [

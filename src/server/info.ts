@@ -121,7 +121,8 @@ function serverSection(server: Server, c: Client): string[] {
 function clientsSection(server: Server): string[] {
   return [
     `connected_clients:${server.clients.size - server.replication.replicaConnections}`,
-    'cluster_connections:0',
+    // As Redis's getClusterConnectionsCount: two links per known node, whether up or not.
+    `cluster_connections:${server.cluster === null ? 0 : (server.cluster.state.nodes.length - 1) * 2}`,
     `maxclients:${server.config.num('maxclients')}`,
     ...recentMaxBufferLines(server),
     `blocked_clients:${server.metrics.blockedClients()}`,
@@ -344,7 +345,7 @@ const SECTIONS: readonly Section[] = [
   { name: 'commandstats', title: 'Commandstats', inDefault: false, lines: commandstatsSection },
   { name: 'errorstats', title: 'Errorstats', inDefault: true, lines: errorstatsSection },
   { name: 'latencystats', title: 'Latencystats', inDefault: false, lines: (server) => latencystatsLines(server, safe) },
-  { name: 'cluster', title: 'Cluster', inDefault: true, lines: () => ['cluster_enabled:0'] },
+  { name: 'cluster', title: 'Cluster', inDefault: true, lines: (server) => [`cluster_enabled:${server.cluster === null ? 0 : 1}`] },
   { name: 'keyspace', title: 'Keyspace', inDefault: true, lines: keyspaceSection },
   { name: 'debug', title: 'Debug', inDefault: false, onlyNamed: true, lines: debugSection },
 ];

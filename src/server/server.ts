@@ -48,6 +48,8 @@ import { readChunks, readWithEvents, releaseReader } from './socket-reader.js';
 import { TlsListener } from './tls/tls-listener.js';
 import { TlsConfigError, tlsSettings, type ClientAuth, type TlsSettings } from './tls/tls-settings.js';
 import { ServerStats } from './stats.js';
+import { ClusterRuntime } from './cluster-runtime.js';
+import type { Cluster } from '../cluster/cluster.js';
 import { shutdownFromSignal, shutdownWaitCron, type ShutdownFlags, type ShutdownSignal } from './shutdown.js';
 import type { ClusterRoutingView } from '../cluster/routing/routing-view.js';
 
@@ -181,6 +183,10 @@ export class Server implements PersistenceHost<Client> {
   private closing: Promise<void> | null = null;
   /** Fires when SHUTDOWN asks the process hosting this server to stop. */
   onShutdown: () => void = () => {};
+  /** The cluster node, when cluster-enabled; built by listen(). */
+  private clusterRuntime: ClusterRuntime | null = null;
+  /** Slots changed owner: what clients blocked on their keys need is done by whoever sets this. */
+  onClusterSlotsChanged: () => void = () => {};
 
   /**
    * @param configFile the absolute path of the config file the settings came
@@ -409,6 +415,14 @@ export class Server implements PersistenceHost<Client> {
     }
     // Port 0 asked for any free port: the one picked is the port from now on (CONFIG GET, CONFIG SET bind, REWRITE).
     if (this.config.num('port') === 0 && !this.tlsListener.active) this.config.setMany([['port', String(port)]], { startup: true });
+    if (this.config.bool('cluster-enabled')) {
+      try {
+        this.clusterRuntime = await ClusterRuntime.start(this, () => this.onClusterSlotsChanged());
+      } catch (e) {
+        await this.close();
+        throw e;
+      }
+    }
     this.listening = true;
     this.startCron();
     // Redis's step between binding its sockets and loading the data; its test suite waits for the line.
@@ -917,6 +931,11 @@ export class Server implements PersistenceHost<Client> {
     }
   }
 
+  /** The cluster node, or null when cluster-enabled is no. */
+  get cluster(): Cluster | null {
+    return this.clusterRuntime?.cluster ?? null;
+  }
+
   /** Stops listening and disconnects every client. */
   close(): Promise<void> {
     if (this.closing) return this.closing;
@@ -933,6 +952,7 @@ export class Server implements PersistenceHost<Client> {
     }
     if (this.listening && this.config.str('unixsocket') !== '') this.log.notice('Removing the unix socket file.');
     this.closing = Promise.all([
+      this.clusterRuntime?.close(),
       this.listener.close(),
       this.tlsListener.close(),
       this.metrics.close(),

@@ -122,6 +122,7 @@ function sync(c: Client, argv: string[]): void {
 /** REPLICAOF host port | NO ONE (and SLAVEOF): follow a master, or become one. */
 function replicaof(c: Client, argv: string[]): void {
   const repl = c.server.replication;
+  if (c.server.cluster !== null) throw new CommandError('ERR REPLICAOF not allowed in cluster mode.');
   if (repl.failover !== null) throw new CommandError('ERR REPLICAOF not allowed while failing over.');
   if (argv[1].toLowerCase() === 'no' && argv[2].toLowerCase() === 'one') {
     if (repl.isReplica) repl.promote(`user request from '${clientInfoLine(c, Date.now())}'`);
@@ -138,6 +139,7 @@ function replicaof(c: Client, argv: string[]): void {
 /** FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms] (Redis's failoverCommand). */
 function failover(c: Client, argv: string[]): void {
   const repl = c.server.replication;
+  if (c.server.cluster !== null) throw new CommandError('ERR FAILOVER not allowed in cluster mode. Use CLUSTER FAILOVER command instead.');
   if (argv.length === 2 && argv[1].toLowerCase() === 'abort') {
     if (repl.failover === null) throw new CommandError('ERR No failover in progress.');
     repl.abortFailover('Failover manually aborted');

@@ -1,0 +1,76 @@
+import net from 'node:net';
+import type { BusSocket, BusSocketEvents } from '../cluster/links/bus-socket.js';
+import { closeAll, listenOnEach } from './listener.js';
+
+/** A cluster bus connection on a TCP socket. */
+export function tcpBusSocket(socket: net.Socket, events: BusSocketEvents | null): BusSocket & { listen(events: BusSocketEvents): void } {
+  let handlers = events;
+  let closed = false;
+  socket.setNoDelay(true);
+  socket.on('connect', () => handlers?.connected());
+  socket.on('data', (chunk) => handlers?.data(chunk));
+  let error: string | null = null;
+  socket.on('error', (e) => {
+    error = e.message;
+  });
+  socket.on('close', () => {
+    closed = true;
+    handlers?.closed(error);
+  });
+  return {
+    listen(next) {
+      handlers = next;
+    },
+    write(buf) {
+      if (!closed) socket.write(buf);
+    },
+    get pending() {
+      return socket.writableLength;
+    },
+    close() {
+      closed = true;
+      socket.destroy();
+    },
+    get localIp() {
+      return closed ? null : normalizeIp(socket.localAddress);
+    },
+    get remoteIp() {
+      return closed ? null : normalizeIp(socket.remoteAddress);
+    },
+    get remotePort() {
+      return socket.remotePort ?? null;
+    },
+  };
+}
+
+/** An IPv4 peer on a dual-stack socket reads as ::ffff:a.b.c.d; Redis shows a.b.c.d. */
+function normalizeIp(ip: string | undefined): string | null {
+  if (ip === undefined) return null;
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+/** Opens an outbound bus connection. */
+export function connectBus(ip: string, port: number, events: BusSocketEvents): BusSocket {
+  return tcpBusSocket(net.connect({ host: ip, port }), events);
+}
+
+/** The bus port's listener, on the client port's bind addresses (a `-` address optional, as there). */
+export class BusListener {
+  private servers: net.Server[] = [];
+
+  constructor(private readonly accept: (socket: BusSocket) => BusSocketEvents) {}
+
+  async listen(binds: readonly string[], port: number, backlog: number, skipped: (e: unknown) => void): Promise<void> {
+    const create = () => net.createServer((socket) => {
+      const bus = tcpBusSocket(socket, null);
+      bus.listen(this.accept(bus));
+    });
+    [this.servers] = await listenOnEach(binds, port, backlog, create, skipped);
+  }
+
+  close(): Promise<void> {
+    const servers = this.servers;
+    this.servers = [];
+    return closeAll(servers);
+  }
+}

@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { keyHashSlot } from '../cluster/key-slot.js';
+import type { ClusterHost, ClusterSettings } from '../cluster/state/cluster-host.js';
+import type { PreferredEndpointType } from '../cluster/node-table/endpoint.js';
+import { strerror, writeFileAtomic } from '../persistence/io.js';
+import { connectBus } from './cluster-bus-socket.js';
+import type { Server } from './server.js';
+
+/** cluster-config-file, in dir unless absolute. */
+export function clusterConfigPath(server: Server): string {
+  return path.resolve(server.config.str('dir'), server.config.str('cluster-config-file'));
+}
+
+/** The bus port: cluster-port, or the client port + 10000. */
+export function clusterBusPort(server: Server): number {
+  const configured = server.config.num('cluster-port');
+  return configured !== 0 ? configured : clientPort(server) + 10000;
+}
+
+/** defaultClientPort: the TLS port when the bus is TLS, else the plain one. */
+function clientPort(server: Server): number {
+  return server.config.num('port') !== 0 ? server.config.num('port') : server.config.num('tls-port');
+}
+
+/**
+ * What the cluster needs of the server. The keys-in-slot members scan db 0:
+ * they stand in for the keyspace's slot → keys index, which replaces them.
+ */
+export function serverClusterHost(server: Server, slotOwnershipChanged: () => void): ClusterHost {
+  const file = clusterConfigPath(server);
+  const db0 = () => server.keyspace.db(0);
+  return {
+    get log() {
+      return server.log;
+    },
+    settings: () => clusterSettings(server),
+    now: () => Date.now(),
+    readConfig() {
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'latin1');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw new Error(`${file}: ${strerror(e)}`);
+      }
+      return text.length === 0 ? null : text;
+    },
+    writeConfig(text) {
+      try {
+        writeFileAtomic(file, text, `${file}.tmp-${process.pid}`);
+      } catch (e) {
+        throw new Error(strerror(e));
+      }
+    },
+    connect: connectBus,
+    dbSize: () => db0().size,
+    // A scan of db 0, to be replaced by the keyspace's slot index.
+    countKeysInSlot(slot) {
+      let n = 0;
+      for (const key of db0().dict.keys()) if (keyHashSlot(key) === slot) n++;
+      return n;
+    },
+    // A scan of db 0, to be replaced by the keyspace's slot index.
+    getKeysInSlot(slot, count) {
+      const keys: string[] = [];
+      if (count <= 0) return keys;
+      for (const key of db0().dict.keys()) {
+        if (keyHashSlot(key) !== slot) continue;
+        keys.push(key);
+        if (keys.length >= count) break;
+      }
+      return keys;
+    },
+    // A scan of db 0, to be replaced by the keyspace's slot index.
+    deleteKeysInSlot(slot) {
+      const db = db0();
+      const keys = [...db.dict.keys()].filter((key) => keyHashSlot(key) === slot);
+      for (const key of keys) {
+        if (!db.delete(key)) continue;
+        server.propagation.record(0, ['DEL', key]);
+      }
+      return keys.length;
+    },
+    flushAll: () => {
+      server.keyspace.flushAll();
+    },
+    replicate(ip, port) {
+      const side = server.replication.replicaSide;
+      if (side !== null && side.masterHost === ip && side.masterPort === port) return;
+      server.replication.replicaOf(ip, port, 'cluster', false);
+    },
+    stopReplicating: () => server.replication.promote('cluster reset'),
+    isReplicating: () => server.replication.isReplica,
+    replicationOffset: () => server.replication.offset,
+    slotOwnershipChanged,
+  };
+}
+
+function clusterSettings(server: Server): ClusterSettings {
+  const c = server.config;
+  const tcpPort = c.num('cluster-announce-port') !== 0 ? c.num('cluster-announce-port') : c.num('port');
+  const tlsPort = c.num('cluster-announce-tls-port') !== 0 ? c.num('cluster-announce-tls-port') : c.num('tls-port');
+  return {
+    nodeTimeout: c.num('cluster-node-timeout'),
+    pingInterval: c.num('cluster-ping-interval'),
+    requireFullCoverage: c.bool('cluster-require-full-coverage'),
+    allowReadsWhenDown: c.bool('cluster-allow-reads-when-down'),
+    allowPubsubshardWhenDown: c.bool('cluster-allow-pubsubshard-when-down'),
+    allowReplicaMigration: c.bool('cluster-allow-replica-migration'),
+    replicaNoFailover: c.bool('cluster-replica-no-failover'),
+    linkSendbufLimit: c.num('cluster-link-sendbuf-limit'),
+    preferredEndpointType: c.str('cluster-preferred-endpoint-type') as PreferredEndpointType,
+    announceIp: c.str('cluster-announce-ip'),
+    announceHostname: c.str('cluster-announce-hostname'),
+    announceHumanNodename: c.str('cluster-announce-human-nodename'),
+    tcpPort,
+    tlsPort,
+    busPort: c.num('cluster-announce-bus-port') !== 0 ? c.num('cluster-announce-bus-port') : clusterBusPort(server),
+    // The bus speaks plain TCP only (tls-cluster is not implemented).
+    tlsCluster: false,
+  };
+}

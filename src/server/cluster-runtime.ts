@@ -1,0 +1,122 @@
+import { Cluster } from '../cluster/cluster.js';
+import { CRON_PERIOD } from '../cluster/links/cluster-bus.js';
+import { ClusterConfigFatal } from '../cluster/state/cluster-state.js';
+import { ClusterStartError } from '../cluster/state/config-load.js';
+import { errorText } from '../core/log.js';
+import { BusListener } from './cluster-bus-socket.js';
+import { lockClusterConfig, unlockClusterConfig } from './cluster-config-lock.js';
+import { clusterBusPort, clusterConfigPath, serverClusterHost } from './cluster-host.js';
+import type { Server } from './server.js';
+
+/** The cluster could not start; the message, Redis's, has been logged. */
+export class ClusterStartFailure extends Error {}
+
+/**
+ * The cluster as the server runs it (cluster-enabled yes): nodes.conf
+ * locked and loaded, the bus port listening, the cluster's cron every
+ * 100 ms, and its before-sleep work (state, save) at the end of the turn
+ * in which something changed.
+ */
+export class ClusterRuntime {
+  private listener: BusListener | null = null;
+  private cronTimer: NodeJS.Timeout | null = null;
+  private beforeSleepQueued = false;
+  private lockedFile: string | null = null;
+
+  private constructor(
+    private readonly server: Server,
+    readonly cluster: Cluster,
+  ) {}
+
+  /**
+   * clusterInit: refuses what Redis refuses at start (with its words), then
+   * locks and loads nodes.conf and binds the bus port. Throws a
+   * ClusterStartFailure, logged, when the server must not start.
+   */
+  static async start(server: Server, slotOwnershipChanged: () => void): Promise<ClusterRuntime> {
+    try {
+      return await ClusterRuntime.init(server, slotOwnershipChanged);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      server.log.warning(message);
+      throw new ClusterStartFailure(message, { cause: e });
+    }
+  }
+
+  private static async init(server: Server, slotOwnershipChanged: () => void): Promise<ClusterRuntime> {
+    if (server.config.str('replicaof') !== '') throw new Error('replicaof directive not allowed in cluster mode');
+    const port = server.config.num('port') !== 0 ? server.config.num('port') : server.config.num('tls-port');
+    if (server.config.num('cluster-port') === 0 && port > 65535 - 10000) {
+      throw new Error('Redis port number too high. Cluster communication port is 10,000 port numbers higher than your Redis port. Your Redis port number must be 55535 or less.');
+    }
+    const file = clusterConfigPath(server);
+    const refusal = lockClusterConfig(file);
+    if (refusal !== null) throw new Error(refusal);
+    let runtime: ClusterRuntime;
+    try {
+      const cluster = Cluster.start(serverClusterHost(server, slotOwnershipChanged));
+      runtime = new ClusterRuntime(server, cluster);
+    } catch (e) {
+      unlockClusterConfig(file);
+      if (e instanceof ClusterStartError || e instanceof ClusterConfigFatal) throw new Error(e.message);
+      throw e;
+    }
+    runtime.lockedFile = file;
+    runtime.cluster.state.onLater = () => runtime.queueBeforeSleep();
+    const listener = new BusListener((socket) => runtime.cluster.accept(socket));
+    try {
+      await listener.listen(server.config.str('bind').split(/\s+/).filter(Boolean), clusterBusPort(server), server.config.num('tcp-backlog'), () => {});
+    } catch (e) {
+      await runtime.close();
+      throw new Error(`Failed listening on port ${clusterBusPort(server)} (cluster), aborting.`, { cause: e });
+    }
+    runtime.listener = listener;
+    runtime.cronTimer = setInterval(() => runtime.cron(), CRON_PERIOD);
+    runtime.cronTimer.unref();
+    runtime.cluster.state.updateState();
+    return runtime;
+  }
+
+  private cron(): void {
+    this.guard('cron', () => {
+      this.cluster.cron();
+      this.cluster.beforeSleep();
+    });
+  }
+
+  /** Saves and recomputes the state once, after whatever else this turn does. */
+  private queueBeforeSleep(): void {
+    if (this.beforeSleepQueued) return;
+    this.beforeSleepQueued = true;
+    setImmediate(() => {
+      this.beforeSleepQueued = false;
+      this.guard('before sleep', () => this.cluster.beforeSleep());
+    });
+  }
+
+  /** The cluster's own work never takes the server down, but a config it cannot save does, as in Redis. */
+  private guard(what: string, work: () => void): void {
+    try {
+      work();
+    } catch (e) {
+      if (e instanceof ClusterConfigFatal) {
+        this.server.log.warning(`Fatal: can't update cluster config file: ${e.message}`);
+        process.exitCode = 1;
+        void this.server.close().then(() => this.server.onShutdown());
+        return;
+      }
+      this.server.log.warning(`Cluster ${what} failed: ${errorText(e)}`);
+    }
+  }
+
+  close(): Promise<void> {
+    if (this.cronTimer !== null) clearInterval(this.cronTimer);
+    this.cronTimer = null;
+    this.cluster.close();
+    if (this.lockedFile !== null) unlockClusterConfig(this.lockedFile);
+    this.lockedFile = null;
+    const listener = this.listener;
+    this.listener = null;
+    return listener?.close() ?? Promise.resolve();
+  }
+}

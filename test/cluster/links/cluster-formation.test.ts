@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { CLUSTER_SLOTS } from '../../../src/cluster/key-slot.js';
+import { clusterInfoText } from '../../../src/cluster/cluster-info.js';
+import type { Cluster } from '../../../src/cluster/cluster.js';
+import { FakeNetwork, fakeNode, type FakeHost } from '../fake-host.js';
+
+type Node = { cluster: Cluster; host: FakeHost };
+
+/** Runs every node's cron and end of turn `times` times, the clock moving 100 ms each. */
+function run(net: FakeNetwork, nodes: Node[], times: number): void {
+  for (let i = 0; i < times; i++) {
+    for (const n of nodes) {
+      n.host.clock += 100;
+      n.cluster.cron();
+    }
+    net.pump();
+    for (const n of nodes) n.cluster.beforeSleep();
+  }
+}
+
+/** Three masters sharing the slots as redis-cli --cluster create does: slots, distinct epochs, then MEET. */
+function threeMasters(): { net: FakeNetwork; nodes: Node[] } {
+  const net = new FakeNetwork();
+  const nodes = [fakeNode(net, 7001), fakeNode(net, 7002), fakeNode(net, 7003)];
+  const third = Math.floor(CLUSTER_SLOTS / 3);
+  nodes[0].cluster.updateSlots([[0, third - 1]], false);
+  nodes[1].cluster.updateSlots([[third, 2 * third - 1]], false);
+  nodes[2].cluster.updateSlots([[2 * third, CLUSTER_SLOTS - 1]], false);
+  nodes.forEach((n, i) => n.cluster.setConfigEpoch(BigInt(i + 1)));
+  nodes[0].cluster.meet('127.0.0.1', 7002, 17002, '7002');
+  nodes[0].cluster.meet('127.0.0.1', 7003, 17003, '7003');
+  run(net, nodes, 30);
+  return { net, nodes };
+}
+
+describe('a cluster forming over the bus', () => {
+  it('MEET introduces the nodes, the handshake names them, gossip spreads them and the slots', () => {
+    const { nodes } = threeMasters();
+    for (const { cluster } of nodes) {
+      expect(cluster.state.nodes.map((n) => n.name).sort()).toEqual(nodes.map((n) => n.cluster.myself.name).sort());
+      expect(cluster.state.nodes.some((n) => n.flags.has('handshake'))).toBe(false);
+      expect(cluster.slotOwner(0)).toBe(nodes[0].cluster.myself.name);
+      expect(cluster.slotOwner(CLUSTER_SLOTS - 1)).toBe(nodes[2].cluster.myself.name);
+      expect(cluster.state.size).toBe(3);
+    }
+  });
+
+  it('every node learns its own address from the MEET it receives, or a ping', () => {
+    const { nodes } = threeMasters();
+    for (const { cluster } of nodes) expect(cluster.myself.ip).toBe('127.0.0.1');
+  });
+
+  it('the state turns ok once every slot is served, after the writable delay, and is logged as Redis logs it', () => {
+    const { nodes } = threeMasters();
+    for (const { cluster, host } of nodes) {
+      expect(cluster.stateOk).toBe(true);
+      expect(host.lines).toContain('Cluster state changed: ok');
+      expect(clusterInfoText(cluster)).toMatch(/^cluster_state:ok\r\ncluster_slots_assigned:16384\r\ncluster_slots_ok:16384\r\n/);
+    }
+  });
+
+  it('nodes.conf is saved with every node once they know each other', () => {
+    const { nodes } = threeMasters();
+    const text = nodes[1].host.config!;
+    for (const n of nodes) expect(text).toContain(n.cluster.myself.name);
+    expect(text).toMatch(/vars currentEpoch 3 lastVoteEpoch 0\n$/);
+  });
+
+  it('counts the messages of each type sent and received', () => {
+    const { nodes } = threeMasters();
+    const info = clusterInfoText(nodes[1].cluster);
+    expect(info).toMatch(/cluster_stats_messages_meet_received:1\r\n/);
+    expect(info).toMatch(/cluster_stats_messages_ping_sent:\d+\r\n/);
+    expect(info).toMatch(/total_cluster_links_buffer_limit_exceeded:0\r\n$/);
+  });
+
+  it('a silent master becomes PFAIL, then FAIL once a majority of masters report it, and the cluster fails', () => {
+    const { net, nodes } = threeMasters();
+    const victim = nodes[2];
+    net.down.add('127.0.0.1:17003');
+    victim.cluster.close();
+    const survivors = nodes.slice(0, 2);
+    run(net, survivors, 40);
+    for (const { cluster, host } of survivors) {
+      const seen = cluster.state.lookup(victim.cluster.myself.name)!;
+      expect(seen.flags.has('fail')).toBe(true);
+      expect(cluster.stateOk).toBe(false);
+      expect(host.lines).toContain('warning Cluster state changed: fail');
+    }
+    expect(survivors.some(({ host }) => host.lines.some((l) => l.startsWith('Marking node') || l.startsWith('FAIL message received')))).toBe(true);
+  });
+
+  it('SETSLOT NODE on the importing node bumps its epoch and the others learn the new owner from its pong', () => {
+    const { net, nodes } = threeMasters();
+    const [a, b] = nodes;
+    b.cluster.setSlotImporting(0, a.cluster.myself.name);
+    a.cluster.setSlotMigrating(0, b.cluster.myself.name);
+    b.cluster.setSlotNode(0, b.cluster.myself.name);
+    a.cluster.setSlotNode(0, b.cluster.myself.name);
+    run(net, nodes, 20);
+    for (const { cluster } of nodes) expect(cluster.slotOwner(0)).toBe(b.cluster.myself.name);
+    expect(b.cluster.myself.configEpoch).toBe(4n);
+    expect(b.host.lines).toContain('configEpoch updated after importing slot 0');
+  });
+
+  it('CLUSTER REPLICATE makes an empty node a replica whose role the others learn from its header', () => {
+    const { net, nodes } = threeMasters();
+    const replica = fakeNode(net, 7004);
+    replica.cluster.meet('127.0.0.1', 7001, 17001, '7001');
+    const all = [...nodes, replica];
+    run(net, all, 30);
+    replica.cluster.replicate(nodes[0].cluster.myself.name);
+    run(net, all, 20);
+    expect(replica.host.replicatingFrom).toBe('127.0.0.1:7001');
+    for (const { cluster } of nodes) {
+      const seen = cluster.state.lookup(replica.cluster.myself.name)!;
+      expect(seen.flags.has('slave')).toBe(true);
+      expect(seen.master).toBe(nodes[0].cluster.myself.name);
+    }
+    expect(replica.cluster.myself.shardId).toBe(nodes[0].cluster.myself.shardId);
+  });
+
+  it('FORGET removes a node and keeps gossip from bringing it back while the ban lasts', () => {
+    const { net, nodes } = threeMasters();
+    const gone = nodes[2].cluster.myself.name;
+    nodes[0].cluster.forget(gone);
+    run(net, nodes, 10);
+    expect(nodes[0].cluster.state.lookup(gone)).toBeUndefined();
+    // The forgotten-node extension tells the others to forget it too.
+    expect(nodes[1].cluster.state.lookup(gone)).toBeUndefined();
+  });
+});
