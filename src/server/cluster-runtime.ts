@@ -22,6 +22,7 @@ export class ClusterRuntime {
   private cronTimer: NodeJS.Timeout | null = null;
   private beforeSleepQueued = false;
   private lockedFile: string | null = null;
+  private closed = false;
 
   private constructor(
     private readonly server: Server,
@@ -96,6 +97,8 @@ export class ClusterRuntime {
 
   /** The cluster's own work never takes the server down, but a config it cannot save does, as in Redis. */
   private guard(what: string, work: () => void): void {
+    // Work queued before close() finds the node gone: its directory may be too.
+    if (this.closed) return;
     try {
       work();
     } catch (e) {
@@ -110,6 +113,7 @@ export class ClusterRuntime {
   }
 
   close(): Promise<void> {
+    this.closed = true;
     if (this.cronTimer !== null) clearInterval(this.cronTimer);
     this.cronTimer = null;
     this.cluster.close();
