@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/index.js';
+import { RespClient } from '../helpers/resp-client.js';
+import { freePort } from '../helpers/servers.js';
+import { LogCapture } from '../helpers/log-capture.js';
+
+/** A cluster node as the server runs it: nodes.conf in dir, locked, saved before a change is acknowledged. */
+
+const dirs: string[] = [];
+const closers: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function node(dir: string, logs = new LogCapture()) {
+  const running = await startServer({
+    port: 0, bind: '127.0.0.1', logTo: logs, logLevel: 'notice',
+    config: { dir, appendonly: 'no', 'cluster-enabled': 'yes', 'cluster-port': await freePort() },
+  });
+  closers.push(() => running.close());
+  const client = await RespClient.connect(running.port);
+  closers.push(async () => client.close());
+  const call = async (...args: string[]) => ((await client.call(...args)) as { v: unknown }).v;
+  return { running, call, logs };
+}
+
+function scratch(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-cluster-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('a cluster node in the server', () => {
+  it('creates nodes.conf at start, and has saved a change when it answers', async () => {
+    const dir = scratch();
+    const { call, logs } = await node(dir);
+    const id = String(await call('CLUSTER', 'MYID'));
+    expect(logs.messages('notice')).toContain(`No cluster configuration found, I'm ${id}`);
+    expect(await call('CLUSTER', 'ADDSLOTSRANGE', '0', '9')).toBe('OK');
+    const text = readFileSync(path.join(dir, 'nodes.conf'), 'latin1');
+    expect(text).toContain(`${id} `);
+    expect(text).toMatch(/myself,master - 0 0 0 connected 0-9\n/);
+    expect(String(await call('CLUSTER', 'MYSHARDID'))).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('says it is a cluster node in INFO', async () => {
+    const { call } = await node(scratch());
+    expect(String(await call('INFO', 'cluster'))).toContain('cluster_enabled:1');
+    expect(String(await call('INFO', 'clients'))).toContain('cluster_connections:0');
+  });
+
+  it('keeps its name across a restart, and its lock until it closes', async () => {
+    const dir = scratch();
+    const first = await node(dir);
+    const id = String(await first.call('CLUSTER', 'MYID'));
+    expect(existsSync(path.join(dir, 'nodes.conf.lock'))).toBe(true);
+    const logs = new LogCapture();
+    await expect(node(dir, logs)).rejects.toThrow(/is already used by a different Redis Cluster node/);
+    await first.running.close();
+    expect(existsSync(path.join(dir, 'nodes.conf.lock'))).toBe(false);
+    const again = await node(dir);
+    expect(await again.call('CLUSTER', 'MYID')).toBe(id);
+    expect(again.logs.messages('notice')).toContain(`Node configuration loaded, I'm ${id}`);
+  });
+
+  it('refuses to start on a damaged nodes.conf, in Redis words', async () => {
+    const dir = scratch();
+    writeFileSync(path.join(dir, 'nodes.conf'), 'not a node line\n');
+    const logs = new LogCapture();
+    await expect(node(dir, logs)).rejects.toThrow('Unrecoverable error: corrupted cluster config file "not a node line".');
+    expect(logs.messages('warning')).toContain('Unrecoverable error: corrupted cluster config file "not a node line".');
+  });
+
+  it('a lock left by a process that is gone is taken over', async () => {
+    const dir = scratch();
+    writeFileSync(path.join(dir, 'nodes.conf.lock'), '999999999\n');
+    const { call } = await node(dir);
+    expect(String(await call('CLUSTER', 'MYID'))).toMatch(/^[0-9a-f]{40}$/);
+  });
+});
