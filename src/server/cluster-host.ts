@@ -93,6 +93,12 @@ export function serverClusterHost(server: Server, slotOwnershipChanged: () => vo
     stopReplicating: () => server.replication.promote('cluster reset'),
     isReplicating: () => server.replication.isReplica,
     replicationOffset: () => server.replication.offset,
+    replicationDataAge() {
+      const side = server.replication.replicaSide;
+      if (side === null) return 0;
+      if (side.connected && side.link !== null) return Date.now() - side.link.lastIoMs;
+      return Date.now() - side.downSince;
+    },
     slotOwnershipChanged,
   };
 }
@@ -110,6 +116,8 @@ function clusterSettings(server: Server): ClusterSettings {
     allowReplicaMigration: c.bool('cluster-allow-replica-migration'),
     replicaNoFailover: c.bool('cluster-replica-no-failover'),
     linkSendbufLimit: c.num('cluster-link-sendbuf-limit'),
+    replicaValidityFactor: c.num('cluster-replica-validity-factor'),
+    replPingPeriod: c.num('repl-ping-replica-period'),
     preferredEndpointType: c.str('cluster-preferred-endpoint-type') as PreferredEndpointType,
     announceIp: c.str('cluster-announce-ip'),
     announceHostname: c.str('cluster-announce-hostname'),

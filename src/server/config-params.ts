@@ -146,7 +146,6 @@ function usableDirectory(dir: string): string | null {
 }
 
 const MIN_REPLICAS = honoured('With both set above 0, writes (and scripts that declare writes) are refused with NOREPLICAS while fewer replicas acknowledged within the lag; INFO shows min_slaves_good_slaves.');
-const NO_FAILOVER = none('Cluster replica elections (automatic and CLUSTER FAILOVER) are not implemented.');
 const ROUTING = honoured('Read by the routing of client commands in cluster mode (redirections).');
 const TLS_SERVED = honoured();
 const TLS_OUTGOING = partial('Used by a replica\'s link to its master under tls-replication (MIGRATE connects over plain TCP).');
@@ -351,15 +350,15 @@ const SHUTDOWN = section('Shutdown', [
 ]);
 
 const CLUSTER = section('Cluster', [
-  bool('cluster-enabled', 'no', honoured('A cluster node: nodes.conf, the bus on cluster-port, the CLUSTER command; REPLICAOF is refused. Replica elections and CLUSTER FAILOVER are not implemented.'), { immutable: true }),
+  bool('cluster-enabled', 'no', honoured('A cluster node: nodes.conf, the bus on cluster-port, the CLUSTER command, replica elections; REPLICAOF is refused. CLUSTER FAILOVER takes FORCE or TAKEOVER: the coordinated manual failover (no option) is not implemented. Cluster pub/sub is not carried over the bus.'), { immutable: true }),
   text('cluster-config-file', 'nodes.conf', honoured('Read at start (created when missing), in dir; saved and fsynced on every change; held with a lock file (nodes.conf.lock) naming the owning process.'), { immutable: true }),
   int('cluster-node-timeout', 15000n, 0n, LONG_MAX, honoured('A node that has not answered a ping for this long is PFAIL; a majority of masters make it FAIL.')),
   int('cluster-port', 0n, 0n, 65535n, honoured('0: port + 10000.'), { immutable: true }),
-  int('cluster-replica-validity-factor', 10n, 0n, INT_MAX, NO_FAILOVER, { alias: 'cluster-slave-validity-factor' }),
-  int('cluster-migration-barrier', 1n, 0n, INT_MAX, NO_FAILOVER),
+  int('cluster-replica-validity-factor', 10n, 0n, INT_MAX, honoured('A replica whose data is older than this many node timeouts (plus repl-ping-replica-period) does not stand for election; 0: any.'), { alias: 'cluster-slave-validity-factor' }),
+  int('cluster-migration-barrier', 1n, 0n, INT_MAX, none('Replicas do not migrate to orphaned masters.')),
   bool('cluster-allow-replica-migration', 'yes', partial('A master that loses its last slot becomes a replica of the slot\'s new owner; replicas do not migrate to orphaned masters.')),
   bool('cluster-require-full-coverage', 'yes', honoured()),
-  bool('cluster-replica-no-failover', 'no', NO_FAILOVER, { alias: 'cluster-slave-no-failover' }),
+  bool('cluster-replica-no-failover', 'no', honoured('The replica stands for election only by CLUSTER FAILOVER FORCE or TAKEOVER.'), { alias: 'cluster-slave-no-failover' }),
   bool('cluster-allow-reads-when-down', 'no', ROUTING),
   bool('cluster-allow-pubsubshard-when-down', 'yes', ROUTING),
   memory('cluster-link-sendbuf-limit', 0n, 0n, ULONG_LONG_MAX, honoured('A bus link holding more unsent bytes is closed and made again.'), { unsigned: true }),

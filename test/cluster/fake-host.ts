@@ -34,7 +34,7 @@ export class FakeHost implements ClusterHost {
   settings(): ClusterSettings {
     return {
       nodeTimeout: 1000, pingInterval: 0, requireFullCoverage: true, allowReadsWhenDown: false, allowPubsubshardWhenDown: true,
-      allowReplicaMigration: true, replicaNoFailover: false, linkSendbufLimit: 0, preferredEndpointType: 'ip',
+      allowReplicaMigration: true, replicaNoFailover: false, linkSendbufLimit: 0, replicaValidityFactor: 10, replPingPeriod: 10, preferredEndpointType: 'ip',
       announceIp: '', announceHostname: '', announceHumanNodename: '', tcpPort: this.port, tlsPort: 0, busPort: this.port + 10000,
       tlsCluster: false, ...this.overrides,
     };
@@ -78,6 +78,7 @@ export class FakeHost implements ClusterHost {
 
   isReplicating = (): boolean => this.replicatingFrom !== null;
   replicationOffset = (): number => 0;
+  replicationDataAge = (): number => 0;
   slotOwnershipChanged(): void {
     this.slotChanges++;
   }

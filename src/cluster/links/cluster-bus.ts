@@ -9,6 +9,7 @@ import { failed, inHandshake, isMaster, isSlave, newLiveNode, timedOut, type Liv
 import { randomName } from '../state/node-names.js';
 import type { BusSocket, BusSocketEvents } from './bus-socket.js';
 import { ClusterLink } from './cluster-link.js';
+import { Failover } from './failover.js';
 import { buildFail, buildPing, buildUpdate } from './message-builder.js';
 import { handlePacket } from './packet-handler.js';
 
@@ -38,9 +39,11 @@ export class ClusterBus implements ClusterMessenger {
   /** Inbound links whose sender is not known yet. */
   private readonly unattached = new Set<ClusterLink>();
   private iteration = 0;
+  readonly failover: Failover;
 
   constructor(readonly state: ClusterState) {
     state.messenger = this;
+    this.failover = new Failover(this);
   }
 
   private get log() {
@@ -115,7 +118,7 @@ export class ClusterBus implements ClusterMessenger {
   }
 
   /** To every node with an outbound link, handshakes left out (clusterBroadcastMessage). */
-  private broadcast(msg: () => BusMessage): void {
+  broadcastMessage(msg: () => BusMessage): void {
     for (const [node, link] of this.outbound) {
       if (node === this.state.myself || inHandshake(node) || !link.connected) continue;
       this.send(link, msg());
@@ -129,8 +132,16 @@ export class ClusterBus implements ClusterMessenger {
     }
   }
 
+  /** CLUSTER_BROADCAST_LOCAL_SLAVES: a pong to the other replicas of `master`, so that they see this one's offset (its rank). */
+  broadcastPongToReplicasOf(master: LiveNode): void {
+    for (const [node, link] of this.outbound) {
+      if (node === this.state.myself || !link.connected || !isSlave(node) || node.master !== master.name) continue;
+      this.sendPing(link, 'PONG');
+    }
+  }
+
   broadcastFail(name: string): void {
-    this.broadcast(() => buildFail(this.state, name));
+    this.broadcastMessage(() => buildFail(this.state, name));
   }
 
   dropLinks(node: LiveNode): void {
@@ -243,6 +254,7 @@ export class ClusterBus implements ClusterMessenger {
     }
 
     this.keepReplicating();
+    if (isSlave(state.myself)) this.failover.handle();
     if (updateState || state.state === 'fail') state.updateState();
   }
 

@@ -64,13 +64,17 @@ export function handlePacket(bus: ClusterBus, link: ClusterLink, msg: BusMessage
       updateSlotsConfigWith(state, node, msg.configEpoch, msg.slots);
       return;
     }
+    case 'FAILOVER_AUTH_REQUEST':
+      if (sender !== undefined) bus.failover.voteIfNeeded(sender, hdr);
+      return;
+    case 'FAILOVER_AUTH_ACK':
+      if (sender !== undefined) bus.failover.voteReceived(sender, hdr.currentEpoch);
+      return;
     case 'PUBLISH':
     case 'PUBLISHSHARD':
     case 'MODULE':
-    case 'FAILOVER_AUTH_REQUEST':
-    case 'FAILOVER_AUTH_ACK':
     case 'MFSTART':
-      // Cluster pub/sub, modules and failover elections are not implemented: the message is counted and dropped.
+      // Cluster pub/sub, modules and the manual failover's handshake are not implemented: the message is counted and dropped.
       return;
     case 'UNKNOWN':
       state.host.log.warning(`Received unknown packet type: ${msg.code}`);

@@ -20,6 +20,10 @@ export interface ClusterSettings {
   allowReplicaMigration: boolean;
   replicaNoFailover: boolean;
   linkSendbufLimit: number;
+  /** cluster-replica-validity-factor: 0 lets a replica fail over however old its data. */
+  replicaValidityFactor: number;
+  /** repl-ping-replica-period, in seconds. */
+  replPingPeriod: number;
   preferredEndpointType: PreferredEndpointType;
   announceIp: string;
   announceHostname: string;
@@ -68,6 +72,8 @@ export interface ClusterHost {
   stopReplicating(): void;
   /** This server's replication offset (the master's, or what a replica has processed). */
   replicationOffset(): number;
+  /** How old a replica's data may be (ms): since the master was last heard from, or since the link went down. */
+  replicationDataAge(): number;
 
   /** Slots changed owner (or the state changed): clients blocked on their keys are to be redirected. */
   slotOwnershipChanged(): void;

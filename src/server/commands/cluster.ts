@@ -253,11 +253,12 @@ const replicas = clusterHandler((c, argv, cluster) => {
 
 const countFailureReports = clusterHandler((c, argv, cluster) => c.reply.integer(cluster.countFailureReports(argv[2])));
 
-const failover = clusterHandler((_c, argv, cluster) => {
+const failover = clusterHandler((c, argv, cluster) => {
   counts(argv, 2, 3);
-  if (argv.length === 3 && !['force', 'takeover'].includes(argv[2].toLowerCase())) throw new CommandError(SYNTAX);
-  if (!cluster.isReplica) throw new CommandError('ERR You should send CLUSTER FAILOVER to a replica');
-  throw new CommandError('ERR CLUSTER FAILOVER is not implemented in Sluice yet');
+  const option = argv.length === 3 ? argv[2].toLowerCase() : 'default';
+  if (option !== 'default' && option !== 'force' && option !== 'takeover') throw new CommandError(SYNTAX);
+  cluster.failover(option);
+  c.reply.ok();
 });
 
 const setConfigEpoch = clusterHandler((c, argv, cluster) => {

@@ -101,4 +101,23 @@ describe('redis-cli --cluster create', () => {
       });
     }
   }, 150000);
+
+  it.skipIf(redisServerPath === null)('a failed master is replaced by its replica, Sluice or Redis, elected by the other masters', async () => {
+    nodes = [await sluiceNode(), await redisNode(), await sluiceNode(), await sluiceNode(), await sluiceNode(), await sluiceNode()];
+    await create(1);
+    await everyNodeOk();
+    for (const failing of [nodes[0], nodes[1]]) {
+      const name = await call(failing.port, 'CLUSTER', 'MYID');
+      const survivors = nodes.filter((n) => n !== failing);
+      const replica = await (async () => {
+        for (const n of survivors) if ((await call(n.port, 'CLUSTER', 'NODES')).includes(`myself,slave ${name}`)) return n;
+        throw new Error(`no replica of ${name}`);
+      })();
+      await failing.stop();
+      nodes = survivors;
+      await until(`the replica at ${replica.port} promoted`, async () => infoField(await call(replica.port, 'INFO', 'replication'), 'role') === 'master', 30000);
+      await everyNodeOk();
+    }
+    await checkClean();
+  }, 150000);
 });

@@ -129,4 +129,48 @@ describe('a cluster forming over the bus', () => {
     // The forgotten-node extension tells the others to forget it too.
     expect(nodes[1].cluster.state.lookup(gone)).toBeUndefined();
   });
+
+  it('when a master fails, its replica wins the masters\' votes and takes its slots; the old master comes back as its replica', () => {
+    const { net, nodes } = threeMasters();
+    const replica = fakeNode(net, 7004);
+    replica.cluster.meet('127.0.0.1', 7001, 17001, '7001');
+    let all = [...nodes, replica];
+    run(net, all, 30);
+    replica.cluster.replicate(nodes[0].cluster.myself.name);
+    run(net, all, 20);
+    const old = nodes[0];
+    net.down.add('127.0.0.1:17001');
+    old.cluster.close();
+    all = [nodes[1], nodes[2], replica];
+    run(net, all, 80);
+    expect(replica.cluster.isReplica).toBe(false);
+    expect(replica.host.replicatingFrom).toBeNull();
+    expect(replica.host.lines).toContain("Failover election won: I'm the new master.");
+    for (const { cluster } of all) {
+      expect(cluster.slotOwner(0)).toBe(replica.cluster.myself.name);
+      expect(cluster.stateOk).toBe(true);
+    }
+    expect(nodes[1].host.lines.some((l) => l.startsWith(`Failover auth granted to ${replica.cluster.myself.name}`))).toBe(true);
+
+    // The old master returns with its old view; the others' newer epoch for its slots makes it a replica.
+    net.down.delete('127.0.0.1:17001');
+    const back = fakeNode(net, 7001, old.host.config);
+    run(net, [...all, back], 60);
+    expect(back.cluster.isReplica).toBe(true);
+    expect(back.cluster.masterName).toBe(replica.cluster.myself.name);
+  });
+
+  it('CLUSTER FAILOVER TAKEOVER takes the slots at a new epoch with the master still up', () => {
+    const { net, nodes } = threeMasters();
+    const replica = fakeNode(net, 7004);
+    replica.cluster.meet('127.0.0.1', 7001, 17001, '7001');
+    const all = [...nodes, replica];
+    run(net, all, 30);
+    replica.cluster.replicate(nodes[0].cluster.myself.name);
+    run(net, all, 20);
+    replica.cluster.failover('takeover');
+    run(net, all, 20);
+    for (const { cluster } of all) expect(cluster.slotOwner(0)).toBe(replica.cluster.myself.name);
+    expect(nodes[0].cluster.isReplica).toBe(true);
+  });
 });
