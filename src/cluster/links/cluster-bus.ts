@@ -283,6 +283,12 @@ export class ClusterBus implements ClusterMessenger {
       myself.cport = settings.busPort;
       this.state.later({ saveConfig: true });
     }
+    // clusterUpdateMyselfFlags: the others rank replicas knowing which will not stand for election.
+    if (settings.replicaNoFailover !== myself.flags.has('nofailover')) {
+      if (settings.replicaNoFailover) myself.flags.add('nofailover');
+      else myself.flags.delete('nofailover');
+      this.state.later({ saveConfig: true });
+    }
     if (settings.announceIp !== '' && myself.ip !== settings.announceIp) {
       myself.ip = settings.announceIp;
       this.state.later({ saveConfig: true });

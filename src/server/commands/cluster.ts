@@ -158,14 +158,7 @@ const shards = clusterHandler((c, _argv, cluster) => {
     for (const slot of shard.slots) r.integer(slot);
     r.bulk('nodes');
     r.array(shard.nodes.length);
-    for (const node of shard.nodes) {
-      r.map(node.size);
-      for (const [k, v] of node) {
-        r.bulk(k);
-        if (typeof v === 'number') r.integer(v);
-        else r.bulk(v);
-      }
-    }
+    for (const node of shard.nodes) replyFields(c, node);
   }
 });
 
@@ -280,24 +273,28 @@ const reset = clusterHandler((c, argv, cluster) => {
 
 const links = clusterHandler((c, _argv, cluster) => {
   const rows = cluster.bus.describeLinks();
-  const r = c.reply;
-  r.array(rows.length);
+  c.reply.array(rows.length);
   for (const row of rows) {
-    r.map(6);
-    r.bulk('direction');
-    r.bulk(row.direction);
-    r.bulk('node');
-    r.bulk(row.node);
-    r.bulk('create-time');
-    r.integer(row.createTime);
-    r.bulk('events');
-    r.bulk(row.events);
-    r.bulk('send-buffer-allocated');
-    r.integer(row.sendBufferAllocated);
-    r.bulk('send-buffer-used');
-    r.integer(row.sendBufferUsed);
+    replyFields(c, new Map<string, string | number>([
+      ['direction', row.direction],
+      ['node', row.node],
+      ['create-time', row.createTime],
+      ['events', row.events],
+      ['send-buffer-allocated', row.sendBufferAllocated],
+      ['send-buffer-used', row.sendBufferUsed],
+    ]));
   }
 });
+
+/** A map of named fields, numbers as integers. */
+function replyFields(c: Client, fields: ReadonlyMap<string, string | number>): void {
+  c.reply.map(fields.size);
+  for (const [name, value] of fields) {
+    c.reply.bulk(name);
+    if (typeof value === 'number') c.reply.integer(value);
+    else c.reply.bulk(value);
+  }
+}
 
 const SUB = { acl: [], group: 'cluster' } as const;
 const CHANGE = ['no_async_loading', 'admin', 'stale'] as const;

@@ -33,6 +33,18 @@ function threeMasters(): { net: FakeNetwork; nodes: Node[] } {
   return { net, nodes };
 }
 
+/** threeMasters, and a fourth node met and made a replica of the first master. */
+function threeMastersAndAReplica(): { net: FakeNetwork; nodes: Node[]; replica: Node } {
+  const { net, nodes } = threeMasters();
+  const replica = fakeNode(net, 7004);
+  replica.cluster.meet('127.0.0.1', 7001, 17001, '7001');
+  const all = [...nodes, replica];
+  run(net, all, 30);
+  replica.cluster.replicate(nodes[0].cluster.myself.name);
+  run(net, all, 20);
+  return { net, nodes, replica };
+}
+
 describe('a cluster forming over the bus', () => {
   it('MEET introduces the nodes, the handshake names them, gossip spreads them and the slots', () => {
     const { nodes } = threeMasters();
@@ -104,13 +116,7 @@ describe('a cluster forming over the bus', () => {
   });
 
   it('CLUSTER REPLICATE makes an empty node a replica whose role the others learn from its header', () => {
-    const { net, nodes } = threeMasters();
-    const replica = fakeNode(net, 7004);
-    replica.cluster.meet('127.0.0.1', 7001, 17001, '7001');
-    const all = [...nodes, replica];
-    run(net, all, 30);
-    replica.cluster.replicate(nodes[0].cluster.myself.name);
-    run(net, all, 20);
+    const { nodes, replica } = threeMastersAndAReplica();
     expect(replica.host.replicatingFrom).toBe('127.0.0.1:7001');
     for (const { cluster } of nodes) {
       const seen = cluster.state.lookup(replica.cluster.myself.name)!;
@@ -131,13 +137,8 @@ describe('a cluster forming over the bus', () => {
   });
 
   it('when a master fails, its replica wins the masters\' votes and takes its slots; the old master comes back as its replica', () => {
-    const { net, nodes } = threeMasters();
-    const replica = fakeNode(net, 7004);
-    replica.cluster.meet('127.0.0.1', 7001, 17001, '7001');
+    const { net, nodes, replica } = threeMastersAndAReplica();
     let all = [...nodes, replica];
-    run(net, all, 30);
-    replica.cluster.replicate(nodes[0].cluster.myself.name);
-    run(net, all, 20);
     const old = nodes[0];
     net.down.add('127.0.0.1:17001');
     old.cluster.close();
@@ -161,13 +162,8 @@ describe('a cluster forming over the bus', () => {
   });
 
   it('CLUSTER FAILOVER TAKEOVER takes the slots at a new epoch with the master still up', () => {
-    const { net, nodes } = threeMasters();
-    const replica = fakeNode(net, 7004);
-    replica.cluster.meet('127.0.0.1', 7001, 17001, '7001');
+    const { net, nodes, replica } = threeMastersAndAReplica();
     const all = [...nodes, replica];
-    run(net, all, 30);
-    replica.cluster.replicate(nodes[0].cluster.myself.name);
-    run(net, all, 20);
     replica.cluster.failover('takeover');
     run(net, all, 20);
     for (const { cluster } of all) expect(cluster.slotOwner(0)).toBe(replica.cluster.myself.name);
