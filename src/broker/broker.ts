@@ -48,6 +48,12 @@ export class Broker<S extends Subscriber = Subscriber> {
   executing: S | null = null;
   /** Messages held for clients that were executing when they were published. */
   deferred: Map<S, Buffer[]> | null = null;
+  /**
+   * In cluster mode, where a client's PUBLISH (shard: false) or SPUBLISH
+   * (shard: true) also goes: the other nodes, over the cluster bus. Null
+   * on a standalone server. Keyspace notifications stay on their node.
+   */
+  clusterPublish: ((channel: string, message: Payload, shard: boolean) => void) | null = null;
   /** Messages by channel, pattern and shard channel, while a console shows their rates; null otherwise. */
   counts: MessageCounts | null = null;
   /** Where messages are encoded, one arena per protocol so that a protocol's frames stay contiguous. */

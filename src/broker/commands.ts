@@ -98,14 +98,18 @@ function ssubscribe(broker: Broker<SubscriberCtx>) {
 function publish(broker: Broker<SubscriberCtx>) {
   return (c: Ctx, argv: string[]): void => {
     broker.stats.published.publish++;
-    c.reply.integer(broker.publish(argv[1], c.unreadArg(argv, 2) ?? argv[2]));
+    const message = c.unreadArg(argv, 2) ?? argv[2];
+    c.reply.integer(broker.publish(argv[1], message));
+    broker.clusterPublish?.(argv[1], message, false);
   };
 }
 
 function spublish(broker: Broker<SubscriberCtx>) {
   return (c: Ctx, argv: string[]): void => {
     broker.stats.published.spublish++;
-    c.reply.integer(broker.spublish(argv[1], c.unreadArg(argv, 2) ?? argv[2]));
+    const message = c.unreadArg(argv, 2) ?? argv[2];
+    c.reply.integer(broker.spublish(argv[1], message));
+    broker.clusterPublish?.(argv[1], message, true);
   };
 }
 

@@ -1,5 +1,6 @@
 import { CLUSTER_SLOTS } from './key-slot.js';
 import { ClusterBus } from './links/cluster-bus.js';
+import { buildHeader } from './links/message-builder.js';
 import type { BusSocket, BusSocketEvents } from './links/bus-socket.js';
 import { preferredEndpoint } from './node-table/endpoint.js';
 import type { ClusterHost } from './state/cluster-host.js';
@@ -48,6 +49,24 @@ export class Cluster {
 
   close(): void {
     this.bus.closeAll();
+  }
+
+  /**
+   * A client's PUBLISH goes to every node (clusterPropagatePublish), its
+   * SPUBLISH to the other nodes of this node's shard, its master and
+   * replicas (clusterPropagatePublishShard).
+   */
+  publish(channel: Buffer, message: Buffer, shard: boolean): void {
+    const myself = this.state.myself;
+    const msg = () => ({ type: shard ? 'PUBLISHSHARD' as const : 'PUBLISH' as const, header: buildHeader(this.state), channel, message });
+    if (!shard) {
+      this.bus.broadcastMessage(msg);
+      return;
+    }
+    for (const node of this.state.nodes) {
+      if (node === myself || node.shardId !== myself.shardId || node.flags.has('handshake')) continue;
+      this.bus.send(this.bus.outbound.get(node), msg());
+    }
   }
 
   // ---- the routing view (what redirections need, per slot and per node)

@@ -99,6 +99,12 @@ export function serverClusterHost(server: Server, slotOwnershipChanged: () => vo
       if (side.connected && side.link !== null) return Date.now() - side.link.lastIoMs;
       return Date.now() - side.downSince;
     },
+    deliverPublish(channel, message, shard) {
+      const name = channel.toString('latin1');
+      const text = message.toString('latin1');
+      if (shard) server.broker.spublish(name, text);
+      else server.broker.publish(name, text);
+    },
     slotOwnershipChanged,
   };
 }

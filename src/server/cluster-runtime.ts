@@ -72,6 +72,10 @@ export class ClusterRuntime {
       throw new Error(`Failed listening on port ${clusterBusPort(server)} (cluster), aborting.`, { cause: e });
     }
     runtime.listener = listener;
+    server.broker.clusterPublish = (channel, message, shard) => {
+      const bytes = typeof message === 'string' ? Buffer.from(message, 'latin1') : message.buf.subarray(message.start, message.start + message.length);
+      runtime.cluster.publish(Buffer.from(channel, 'latin1'), bytes, shard);
+    };
     runtime.cronTimer = setInterval(() => runtime.cron(), CRON_PERIOD);
     runtime.cronTimer.unref();
     runtime.cluster.state.updateState();
@@ -114,6 +118,7 @@ export class ClusterRuntime {
 
   close(): Promise<void> {
     this.closed = true;
+    this.server.broker.clusterPublish = null;
     if (this.cronTimer !== null) clearInterval(this.cronTimer);
     this.cronTimer = null;
     this.cluster.close();

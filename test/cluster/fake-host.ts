@@ -79,6 +79,11 @@ export class FakeHost implements ClusterHost {
   isReplicating = (): boolean => this.replicatingFrom !== null;
   replicationOffset = (): number => 0;
   replicationDataAge = (): number => 0;
+  readonly published: string[] = [];
+  deliverPublish(channel: Buffer, message: Buffer, shard: boolean): void {
+    this.published.push(`${shard ? 'shard ' : ''}${channel.toString('latin1')} ${message.toString('latin1')}`);
+  }
+
   slotOwnershipChanged(): void {
     this.slotChanges++;
   }

@@ -72,9 +72,11 @@ export function handlePacket(bus: ClusterBus, link: ClusterLink, msg: BusMessage
       return;
     case 'PUBLISH':
     case 'PUBLISHSHARD':
+      if (sender !== undefined) state.host.deliverPublish(msg.channel, msg.message, msg.type === 'PUBLISHSHARD');
+      return;
     case 'MODULE':
     case 'MFSTART':
-      // Cluster pub/sub, modules and the manual failover's handshake are not implemented: the message is counted and dropped.
+      // Modules and the manual failover's handshake are not implemented: the message is counted and dropped.
       return;
     case 'UNKNOWN':
       state.host.log.warning(`Received unknown packet type: ${msg.code}`);

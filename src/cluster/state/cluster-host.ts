@@ -75,6 +75,9 @@ export interface ClusterHost {
   /** How old a replica's data may be (ms): since the master was last heard from, or since the link went down. */
   replicationDataAge(): number;
 
+  /** A PUBLISH (shard: false) or SPUBLISH (shard: true) another node sent, for this node's subscribers. */
+  deliverPublish(channel: Buffer, message: Buffer, shard: boolean): void;
+
   /** Slots changed owner (or the state changed): clients blocked on their keys are to be redirected. */
   slotOwnershipChanged(): void;
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { RespClient } from '../../helpers/resp-client.js';
 import { redisServerPath } from '../../helpers/servers.js';
 import { call, infoField, redisCli, redisNode, sluiceNode, until, type ClusterTestNode } from './cluster-harness.js';
 
@@ -78,6 +79,19 @@ describe('redis-cli --cluster create', () => {
     const fromRedis = (await call(nodes[1].port, 'CLUSTER', 'NODES'));
     expect(fromRedis.trim().split('\n')).toHaveLength(3);
     expect(fromRedis).not.toMatch(/handshake|fail|noaddr|disconnected/);
+
+    // PUBLISH crosses the bus both ways: a subscriber on the Redis node hears a Sluice node, and the reverse.
+    for (const [from, to] of [[nodes[0], nodes[1]], [nodes[1], nodes[2]]]) {
+      const subscriber = await RespClient.connect(to.port);
+      try {
+        await subscriber.call('SUBSCRIBE', 'news');
+        expect(await call(from.port, 'PUBLISH', 'news', `from ${from.kind}`)).toBe('0');
+        const pushed = (await subscriber.read()) as { v: { v: unknown }[] };
+        expect(pushed.v.map((part) => String(part.v))).toEqual(['message', 'news', `from ${from.kind}`]);
+      } finally {
+        subscriber.close();
+      }
+    }
   }, 120000);
 
   it.skipIf(redisServerPath === null)('makes three masters with a replica each, Sluice and Redis replicating one another', async () => {

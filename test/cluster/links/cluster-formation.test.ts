@@ -169,4 +169,15 @@ describe('a cluster forming over the bus', () => {
     for (const { cluster } of all) expect(cluster.slotOwner(0)).toBe(replica.cluster.myself.name);
     expect(nodes[0].cluster.isReplica).toBe(true);
   });
+
+  it('PUBLISH reaches every node; SPUBLISH only the nodes of the shard', () => {
+    const { net, nodes, replica } = threeMastersAndAReplica();
+    nodes[0].cluster.publish(Buffer.from('news'), Buffer.from('hello'), false);
+    nodes[0].cluster.publish(Buffer.from('{s}'), Buffer.from('local'), true);
+    net.pump();
+    expect(nodes[1].host.published).toEqual(['news hello']);
+    expect(nodes[2].host.published).toEqual(['news hello']);
+    expect(replica.host.published).toEqual(['news hello', 'shard {s} local']);
+    expect(nodes[0].host.published).toEqual([]);
+  });
 });
