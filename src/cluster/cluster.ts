@@ -232,10 +232,9 @@ export class Cluster {
   }
 
   /**
-   * CLUSTER FAILOVER FORCE (an election now, the master up or not) and
-   * TAKEOVER (the slots taken without one). Without an option Redis first
-   * has the master pause its clients until this replica caught up (MFSTART):
-   * that handshake is not implemented, and is refused rather than faked.
+   * CLUSTER FAILOVER: with no option, the coordinated failover (the master
+   * pauses its writers until this replica caught up); FORCE, an election
+   * now, the master up or not; TAKEOVER, the slots taken without one.
    */
   failover(mode: 'default' | 'force' | 'takeover'): void {
     const myself = this.state.myself;
@@ -243,8 +242,8 @@ export class Cluster {
     const master = myself.master === null ? undefined : this.state.lookup(myself.master);
     if (master === undefined) throw new ClusterRefusal("I'm a replica but my master is unknown to me");
     if (mode === 'default' && (failed(master) || !master.linkConnected)) throw new ClusterRefusal('Master is down or failed, please use CLUSTER FAILOVER FORCE');
-    if (mode === 'default') throw new ClusterRefusal('CLUSTER FAILOVER without FORCE or TAKEOVER (the coordinated manual failover) is not implemented in Sluice; use FORCE or TAKEOVER');
-    if (mode === 'force') this.bus.failover.force();
+    if (mode === 'default') this.bus.failover.start(master);
+    else if (mode === 'force') this.bus.failover.force();
     else this.bus.failover.takeover();
   }
 

@@ -92,6 +92,9 @@ export function serverClusterHost(server: Server, slotOwnershipChanged: () => vo
     },
     stopReplicating: () => server.replication.promote('cluster reset'),
     isReplicating: () => server.replication.isReplica,
+    // FAILOVER, which holds writes the same way, is refused in cluster mode: the hold is the cluster's alone.
+    pauseWrites: () => server.holdWrites('failover'),
+    unpauseWrites: () => server.releaseWrites('failover'),
     replicationOffset: () => server.replication.offset,
     replicationDataAge() {
       const side = server.replication.replicaSide;

@@ -77,6 +77,15 @@ export class FakeHost implements ClusterHost {
   }
 
   isReplicating = (): boolean => this.replicatingFrom !== null;
+  paused = false;
+  pauseWrites(): void {
+    this.paused = true;
+  }
+
+  unpauseWrites(): void {
+    this.paused = false;
+  }
+
   replicationOffset = (): number => 0;
   replicationDataAge = (): number => 0;
   readonly published: string[] = [];

@@ -254,7 +254,7 @@ export class ClusterBus implements ClusterMessenger {
     }
 
     this.keepReplicating();
-    if (isSlave(state.myself)) this.failover.handle();
+    this.failover.cron();
     if (updateState || state.state === 'fail') state.updateState();
   }
 

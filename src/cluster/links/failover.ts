@@ -6,6 +6,8 @@ import { failed, isMaster, isSlave, type LiveNode } from '../state/live-node.js'
 import type { ClusterBus } from './cluster-bus.js';
 import { buildHeader } from './message-builder.js';
 
+/** How long a manual failover may take (CLUSTER_MF_TIMEOUT), in ms. */
+const MANUAL_TIMEOUT = 5000;
 /** Redis logs why it cannot fail over again only after this long (CLUSTER_CANT_FAILOVER_RELOG_PERIOD), in seconds. */
 const CANT_FAILOVER_RELOG_PERIOD = 10;
 
@@ -24,8 +26,9 @@ const CANT_FAILOVER_TEXT: Record<Exclude<CantFailover, 'none'>, string> = {
  * delay that grows with its rank among the replicas, asks the masters for
  * their votes in a new epoch, and on a majority takes its master's slots.
  * A master votes once per epoch, and once per failed master within twice
- * the node timeout. CLUSTER FAILOVER FORCE starts an election with the
- * master still up; TAKEOVER takes the slots without one.
+ * the node timeout. CLUSTER FAILOVER waits for the paused master's offset
+ * first; FORCE starts an election at once, the master up or not; TAKEOVER
+ * takes the slots without one.
  */
 export class Failover {
   /** When the election may start (or started); 0 before any. */
@@ -34,8 +37,14 @@ export class Failover {
   private authSent = false;
   private authRank = 0;
   private authEpoch = 0n;
-  /** A forced manual failover in progress: until when it may run; 0 when none. */
+  /** A manual failover in progress: until when it may run (CLUSTER_MF_TIMEOUT); 0 when none. */
   private manualEnd = 0;
+  /** Replica side: the election may start (FORCE, or the paused master's offset reached). */
+  private manualCanStart = false;
+  /** Replica side: the offset the paused master announced, or -1 before it did. */
+  private manualMasterOffset = -1n;
+  /** Master side: the replica this master paused its writers for. */
+  private manualReplica: LiveNode | null = null;
   private cantFailover: CantFailover = 'none';
   private lastCantLog = 0;
   /** When this master last voted for a replica of each master. */
@@ -108,12 +117,78 @@ export class Failover {
     }
   }
 
+  /**
+   * CLUSTER FAILOVER (no option): the master is asked (MFSTART) to pause
+   * its writers and announce its offset; once this replica has processed
+   * that much, it stands for election with the masters told to vote even
+   * though its master is up.
+   */
+  start(master: LiveNode): void {
+    this.reset();
+    this.manualEnd = this.now() + MANUAL_TIMEOUT;
+    this.state.host.log.notice('Manual failover user request accepted.');
+    this.bus.send(this.bus.outbound.get(master), { type: 'MFSTART', header: buildHeader(this.state) });
+  }
+
   /** CLUSTER FAILOVER FORCE: an election now, without waiting for the master to fail. */
   force(): void {
     this.reset();
-    this.manualEnd = this.now() + 5000;
+    this.manualEnd = this.now() + MANUAL_TIMEOUT;
+    this.manualCanStart = true;
     this.state.host.log.notice('Forced failover user request accepted.');
     this.authTime = 0;
+  }
+
+  /** Master side: a replica asks for a manual failover; writers pause until it is done or times out. */
+  mfstartReceived(sender: LiveNode): void {
+    if (sender.master !== this.state.myself.name) return;
+    this.reset();
+    this.manualEnd = this.now() + MANUAL_TIMEOUT;
+    this.manualReplica = sender;
+    this.state.manualFailoverPaused = true;
+    this.state.host.pauseWrites();
+    this.state.host.log.notice(`Manual failover requested by replica ${sender.name} (${sender.humanNodename}).`);
+    this.pingReplica();
+  }
+
+  /** Replica side: the paused master's offset, from the first header that says it is paused. */
+  masterHeard(sender: LiveNode, header: BusHeader): void {
+    const myself = this.state.myself;
+    if (this.manualEnd === 0 || !isSlave(myself) || myself.master !== sender.name) return;
+    if ((header.mflags[0] & MESSAGE_FLAGS0.PAUSED) === 0 || this.manualMasterOffset !== -1n) return;
+    this.manualMasterOffset = header.offset;
+    this.state.host.log.notice(`Received replication offset for paused master manual failover: ${header.offset}`);
+    this.handleManual();
+  }
+
+  /** The cron's part: the master keeps its replica told of its offset; both give up after the timeout. */
+  cron(): void {
+    if (this.manualEnd !== 0 && this.manualEnd < this.now()) {
+      this.state.host.log.warning('Manual failover timed out.');
+      this.reset();
+    }
+    // A master that lost its slots to the replica it paused for is its replica now: its writers resume.
+    if (this.manualReplica !== null && !isMaster(this.state.myself)) this.reset();
+    if (this.manualReplica !== null) this.pingReplica();
+    if (isSlave(this.state.myself)) {
+      this.handleManual();
+      this.handle();
+    }
+  }
+
+  private pingReplica(): void {
+    const link = this.manualReplica === null ? undefined : this.bus.outbound.get(this.manualReplica);
+    if (link !== undefined && link.connected) this.bus.sendPing(link, 'PING');
+  }
+
+  /** clusterHandleManualFailover: the election may start once this replica has what the paused master has. */
+  private handleManual(): void {
+    if (this.manualEnd === 0 || this.manualCanStart || this.manualMasterOffset === -1n) return;
+    if (this.manualMasterOffset === BigInt(this.state.host.replicationOffset())) {
+      this.manualCanStart = true;
+      this.state.host.log.notice('All master replication stream processed, manual failover can start.');
+      this.handle();
+    }
   }
 
   /** CLUSTER FAILOVER TAKEOVER: the slots taken at a new epoch, nobody asked. */
@@ -124,8 +199,16 @@ export class Failover {
     this.replaceMyMaster();
   }
 
+  /** resetManualFailover: a master's paused writers resume. */
   private reset(): void {
+    if (this.manualReplica !== null || this.state.manualFailoverPaused) {
+      this.state.manualFailoverPaused = false;
+      this.state.host.unpauseWrites();
+    }
     this.manualEnd = 0;
+    this.manualCanStart = false;
+    this.manualMasterOffset = -1n;
+    this.manualReplica = null;
   }
 
   private rank(): number {
@@ -146,11 +229,7 @@ export class Failover {
     const myself = state.myself;
     const settings = state.host.settings();
     const now = this.now();
-    if (this.manualEnd !== 0 && now > this.manualEnd) {
-      state.host.log.warning('Manual failover timed out.');
-      this.reset();
-    }
-    const manual = this.manualEnd !== 0;
+    const manual = this.manualEnd !== 0 && this.manualCanStart;
     const master = myself.master === null ? undefined : state.lookup(myself.master);
     if (isMaster(myself) || master === undefined || (!failed(master) && !manual) || (settings.replicaNoFailover && !manual) || master.numSlots === 0) {
       this.cantFailover = 'none';

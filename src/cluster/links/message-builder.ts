@@ -1,4 +1,4 @@
-import { CLUSTER_STATE } from '../bus/flags.js';
+import { CLUSTER_STATE, MESSAGE_FLAGS0 } from '../bus/flags.js';
 import type { GossipEntry } from '../bus/gossip.js';
 import type { BusHeader } from '../bus/header.js';
 import type { BusMessage } from '../bus/message.js';
@@ -22,7 +22,7 @@ export function buildHeader(state: ClusterState): BusHeader {
     port: primary,
     currentEpoch: state.currentEpoch,
     configEpoch: master !== null ? master.configEpoch : myself.configEpoch,
-    offset: BigInt(state.host.replicationOffset()),
+    offset: BigInt(Math.max(0, Math.floor(state.host.replicationOffset()))),
     sender: myself.name,
     myslots: master !== null ? master.slots : myself.slots,
     slaveof: isSlave(myself) ? myself.master : null,
@@ -31,7 +31,7 @@ export function buildHeader(state: ClusterState): BusHeader {
     cport: settings.busPort,
     flags: flagBits(myself.flags),
     state: state.state === 'ok' ? CLUSTER_STATE.OK : CLUSTER_STATE.FAIL,
-    mflags: [0, 0, 0],
+    mflags: [state.manualFailoverPaused && !isSlave(myself) ? MESSAGE_FLAGS0.PAUSED : 0, 0, 0],
   };
 }
 

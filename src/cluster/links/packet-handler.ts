@@ -31,6 +31,7 @@ export function handlePacket(bus: ClusterBus, link: ClusterLink, msg: BusMessage
       state.later({ saveConfig: true, fsyncConfig: true });
     }
     sender.replicationOffset = Number(hdr.offset);
+    bus.failover.masterHeard(sender, hdr);
   }
 
   switch (msg.type) {
@@ -74,9 +75,11 @@ export function handlePacket(bus: ClusterBus, link: ClusterLink, msg: BusMessage
     case 'PUBLISHSHARD':
       if (sender !== undefined) state.host.deliverPublish(msg.channel, msg.message, msg.type === 'PUBLISHSHARD');
       return;
-    case 'MODULE':
     case 'MFSTART':
-      // Modules and the manual failover's handshake are not implemented: the message is counted and dropped.
+      if (sender !== undefined) bus.failover.mfstartReceived(sender);
+      return;
+    case 'MODULE':
+      // Sluice has no modules: the message is counted and dropped.
       return;
     case 'UNKNOWN':
       state.host.log.warning(`Received unknown packet type: ${msg.code}`);

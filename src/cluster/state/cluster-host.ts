@@ -70,6 +70,9 @@ export interface ClusterHost {
   isReplicating(): boolean;
   /** Stop replicating and be a master again. */
   stopReplicating(): void;
+  /** A master pauses its writers while its replica takes over (a manual failover); unpause lets them run. */
+  pauseWrites(): void;
+  unpauseWrites(): void;
   /** This server's replication offset (the master's, or what a replica has processed). */
   replicationOffset(): number;
   /** How old a replica's data may be (ms): since the master was last heard from, or since the link went down. */

@@ -49,6 +49,8 @@ export class ClusterState {
   readonly stats = new MessageStats();
   /** FORGET's blacklist: name → Unix seconds until which gossip may not re-add it. */
   readonly blacklist = new Map<string, number>();
+  /** A master paused for a manual failover says so in every header (CLUSTERMSG_FLAG0_PAUSED). */
+  manualFailoverPaused = false;
   /** Nodes in PFAIL, counted by the cron, for the gossip section to carry them all. */
   pfailNodes = 0;
   /** Called when work is marked for the end of the turn, so that the turn's end comes. */
@@ -110,6 +112,8 @@ export class ClusterState {
 
   /** clusterDelNode: its slots and moves are dropped, its reports on others too, and its links closed. */
   delNode(node: LiveNode): void {
+    const index = this.table.nodes.indexOf(node);
+    if (index === -1) return;
     for (const [slot, peer] of this.table.importingFrom) if (peer === node.name) this.table.importingFrom.delete(slot);
     for (const [slot, peer] of this.table.migratingTo) if (peer === node.name) this.table.migratingTo.delete(slot);
     for (let slot = 0; slot < CLUSTER_SLOTS; slot++) if (this.owners[slot] === node) this.delSlot(slot);
@@ -117,7 +121,7 @@ export class ClusterState {
     for (const other of this.nodes) if (other.master === node.name) other.master = null;
     this.messenger.dropLinks(node);
     this.table.nodes.splice(this.table.nodes.indexOf(node), 1);
-    this.byName.delete(node.name);
+    if (this.byName.get(node.name) === node) this.byName.delete(node.name);
     this.updateSize();
   }
 

@@ -18,6 +18,19 @@ function run(net: FakeNetwork, nodes: Node[], times: number): void {
   }
 }
 
+/**
+ * Runs until `done` holds (and a few turns more), failing after a bound.
+ * Gossip picks its entries at random, as Redis's does: how soon a node
+ * hears of another varies from run to run.
+ */
+function runUntil(net: FakeNetwork, nodes: Node[], done: () => boolean): void {
+  for (let i = 0; !done(); i++) {
+    if (i === 300) throw new Error('the cluster did not settle');
+    run(net, nodes, 1);
+  }
+  run(net, nodes, 5);
+}
+
 /** Three masters sharing the slots as redis-cli --cluster create does: slots, distinct epochs, then MEET. */
 function threeMasters(): { net: FakeNetwork; nodes: Node[] } {
   const net = new FakeNetwork();
@@ -29,7 +42,7 @@ function threeMasters(): { net: FakeNetwork; nodes: Node[] } {
   nodes.forEach((n, i) => n.cluster.setConfigEpoch(BigInt(i + 1)));
   nodes[0].cluster.meet('127.0.0.1', 7002, 17002, '7002');
   nodes[0].cluster.meet('127.0.0.1', 7003, 17003, '7003');
-  run(net, nodes, 30);
+  runUntil(net, nodes, () => nodes.every(({ cluster }) => cluster.state.nodes.length === 3 && cluster.stateOk));
   return { net, nodes };
 }
 
@@ -39,9 +52,9 @@ function threeMastersAndAReplica(): { net: FakeNetwork; nodes: Node[]; replica: 
   const replica = fakeNode(net, 7004);
   replica.cluster.meet('127.0.0.1', 7001, 17001, '7001');
   const all = [...nodes, replica];
-  run(net, all, 30);
+  runUntil(net, all, () => all.every(({ cluster }) => cluster.state.nodes.length === 4 && !cluster.state.nodes.some((n) => n.flags.has('handshake'))));
   replica.cluster.replicate(nodes[0].cluster.myself.name);
-  run(net, all, 20);
+  runUntil(net, all, () => nodes.every(({ cluster }) => cluster.state.lookup(replica.cluster.myself.name)!.flags.has('slave')));
   return { net, nodes, replica };
 }
 
@@ -179,5 +192,32 @@ describe('a cluster forming over the bus', () => {
     expect(nodes[2].host.published).toEqual(['news hello']);
     expect(replica.host.published).toEqual(['news hello', 'shard {s} local']);
     expect(nodes[0].host.published).toEqual([]);
+  });
+
+  it('CLUSTER FAILOVER: the master pauses its writers and announces its offset; the caught-up replica is elected; the old master follows it, writable again', () => {
+    const { net, nodes, replica } = threeMastersAndAReplica();
+    const all = [...nodes, replica];
+    const master = nodes[0];
+    replica.cluster.failover('default');
+    net.pump();
+    expect(master.host.paused).toBe(true);
+    expect(master.host.lines).toContain(`Manual failover requested by replica ${replica.cluster.myself.name} ().`);
+    run(net, all, 20);
+    expect(replica.host.lines).toContain('Received replication offset for paused master manual failover: 0');
+    expect(replica.host.lines).toContain('All master replication stream processed, manual failover can start.');
+    for (const { cluster } of all) expect(cluster.slotOwner(0)).toBe(replica.cluster.myself.name);
+    expect(master.cluster.masterName).toBe(replica.cluster.myself.name);
+    expect(master.host.paused).toBe(false);
+  });
+
+  it('a replica that does not catch up with the paused master within the timeout gives up, and the master writes again', () => {
+    const { net, nodes, replica } = threeMastersAndAReplica();
+    nodes[0].host.replicationOffset = () => 100;
+    replica.cluster.failover('default');
+    run(net, [...nodes, replica], 55);
+    expect(replica.host.lines).toContain('warning Manual failover timed out.');
+    expect(nodes[0].host.lines).toContain('warning Manual failover timed out.');
+    expect(nodes[0].host.paused).toBe(false);
+    expect(replica.cluster.isReplica).toBe(true);
   });
 });
