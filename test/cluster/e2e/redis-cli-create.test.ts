@@ -134,4 +134,30 @@ describe('redis-cli --cluster create', () => {
     }
     await checkClean();
   }, 150000);
+
+  it.skipIf(redisServerPath === null)('add-node --cluster-slave, then CLUSTER FAILOVER hands a shard to its replica with the master up, across Sluice and Redis', async () => {
+    nodes = [await sluiceNode(), await redisNode(), await sluiceNode()];
+    await create(0);
+    await everyNodeOk();
+    // A Redis replica of a Sluice master, and a Sluice replica of a Redis master.
+    const pairs = [{ replica: await redisNode(), master: nodes[0] }, { replica: await sluiceNode(), master: nodes[1] }];
+    for (const { replica, master } of pairs) {
+      nodes.push(replica);
+      const id = await call(master.port, 'CLUSTER', 'MYID');
+      const out = await redisCli(['--cluster', 'add-node', `127.0.0.1:${replica.port}`, `127.0.0.1:${master.port}`, '--cluster-slave', '--cluster-master-id', id]);
+      expect(out).toContain('[OK] New node added correctly.');
+    }
+    for (const { replica, master } of pairs) {
+      await until(`the ${replica.kind} replica at ${replica.port} in sync`, async () => infoField(await call(replica.port, 'INFO', 'replication'), 'master_link_status') === 'up');
+      await until(`the ${replica.kind} replica known to every node`, async () => {
+        for (const n of nodes) if (!(await call(n.port, 'CLUSTER', 'NODES')).includes(`slave ${await call(master.port, 'CLUSTER', 'MYID')}`)) return false;
+        return true;
+      });
+      expect(await call(replica.port, 'CLUSTER', 'FAILOVER')).toBe('OK');
+      await until(`the ${replica.kind} replica at ${replica.port} promoted`, async () => infoField(await call(replica.port, 'INFO', 'replication'), 'role') === 'master');
+      await until(`the ${master.kind} master at ${master.port} following it`, async () => infoField(await call(master.port, 'INFO', 'replication'), 'master_port') === String(replica.port));
+    }
+    await everyNodeOk();
+    await checkClean();
+  }, 150000);
 });
