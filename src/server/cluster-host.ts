@@ -30,6 +30,18 @@ function clientPort(server: Server): number {
 export function serverClusterHost(server: Server, slotOwnershipChanged: () => void): ClusterHost {
   const file = clusterConfigPath(server);
   const db0 = () => server.keyspace.db(0);
+  // Every slot's key count from one scan of db 0, kept until the data changes: the state asks slot by slot
+  // (an UPDATE can take thousands of slots at once), which one scan each would make quadratic.
+  let histogram: { dirty: number; size: number; counts: Uint32Array } | null = null;
+  const counts = (): Uint32Array => {
+    const db = db0();
+    if (histogram === null || histogram.dirty !== server.keyspace.dirty || histogram.size !== db.size) {
+      const fresh = new Uint32Array(16384);
+      for (const key of db.dict.keys()) fresh[keyHashSlot(key)]++;
+      histogram = { dirty: server.keyspace.dirty, size: db.size, counts: fresh };
+    }
+    return histogram.counts;
+  };
   return {
     get log() {
       return server.log;
@@ -56,15 +68,11 @@ export function serverClusterHost(server: Server, slotOwnershipChanged: () => vo
     connect: connectBus,
     dbSize: () => db0().size,
     // A scan of db 0, to be replaced by the keyspace's slot index.
-    countKeysInSlot(slot) {
-      let n = 0;
-      for (const key of db0().dict.keys()) if (keyHashSlot(key) === slot) n++;
-      return n;
-    },
+    countKeysInSlot: (slot) => counts()[slot],
     // A scan of db 0, to be replaced by the keyspace's slot index.
     getKeysInSlot(slot, count) {
       const keys: string[] = [];
-      if (count <= 0) return keys;
+      if (count <= 0 || counts()[slot] === 0) return keys;
       for (const key of db0().dict.keys()) {
         if (keyHashSlot(key) !== slot) continue;
         keys.push(key);
@@ -75,6 +83,7 @@ export function serverClusterHost(server: Server, slotOwnershipChanged: () => vo
     // A scan of db 0, to be replaced by the keyspace's slot index.
     deleteKeysInSlot(slot) {
       const db = db0();
+      if (counts()[slot] === 0) return 0;
       const keys = [...db.dict.keys()].filter((key) => keyHashSlot(key) === slot);
       for (const key of keys) {
         if (!db.delete(key)) continue;

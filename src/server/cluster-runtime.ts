@@ -64,6 +64,9 @@ export class ClusterRuntime {
     }
     runtime.lockedFile = file;
     runtime.cluster.state.onLater = () => runtime.queueBeforeSleep();
+    runtime.cluster.state.onFatal = (e) => runtime.guard('bus', () => {
+      throw e;
+    });
     const listener = new BusListener((socket) => runtime.cluster.accept(socket));
     try {
       await listener.listen(server.config.str('bind').split(/\s+/).filter(Boolean), clusterBusPort(server), server.config.num('tcp-backlog'), () => {});

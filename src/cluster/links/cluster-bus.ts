@@ -4,7 +4,7 @@ import { encodeBusMessage } from '../bus/encode.js';
 import { OFFSET } from '../bus/layout.js';
 import type { BusMessage } from '../bus/message.js';
 import { MESSAGE_TYPE_CODES } from '../bus/message-types.js';
-import type { ClusterMessenger, ClusterState } from '../state/cluster-state.js';
+import { ClusterConfigFatal, type ClusterMessenger, type ClusterState } from '../state/cluster-state.js';
 import { failed, inHandshake, isMaster, isSlave, newLiveNode, timedOut, type LiveNode } from '../state/live-node.js';
 import { randomName } from '../state/node-names.js';
 import type { BusSocket, BusSocketEvents } from './bus-socket.js';
@@ -98,7 +98,22 @@ export class ClusterBus implements ClusterMessenger {
       this.log.warning(`Dropping an invalid cluster bus message: ${decoded.error}`);
       return;
     }
-    handlePacket(this, link, decoded.message);
+    this.guard('handling a cluster bus message', () => handlePacket(this, link, decoded.message));
+  }
+
+  /**
+   * Runs work that a socket event started, so that nothing a peer sends
+   * can throw out of the event and end the process: an error is logged and
+   * the message dropped. A config file that cannot be saved is the
+   * exception Redis makes too: the state's fatal hook stops the server.
+   */
+  private guard(doing: string, work: () => void): void {
+    try {
+      work();
+    } catch (e) {
+      if (e instanceof ClusterConfigFatal) this.state.onFatal(e);
+      else this.log.warning(`Error ${doing}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    }
   }
 
   send(link: ClusterLink | undefined | null, msg: BusMessage): void {
@@ -308,7 +323,7 @@ export class ClusterBus implements ClusterMessenger {
     this.outbound.set(node, link);
     this.log.debug(`Connecting with Node ${node.name} at ${node.ip}:${node.cport}`);
     link.socket = this.state.host.connect(node.ip, node.cport, {
-      connected: () => {
+      connected: () => this.guard('greeting a node', () => {
         if (this.outbound.get(node) !== link) return;
         link.connected = true;
         node.linkConnected = true;
@@ -317,7 +332,7 @@ export class ClusterBus implements ClusterMessenger {
         this.sendPing(link, node.meet ? 'MEET' : 'PING');
         if (oldPingSent !== 0) node.pingSent = oldPingSent;
         node.meet = false;
-      },
+      }),
       data: (chunk) => this.read(link, chunk),
       closed: (reason) => {
         if (reason !== null && !link.connected) {

@@ -45,7 +45,7 @@ export function processGossip(bus: ClusterBus, link: ClusterLink, msg: Extract<B
       if (node.flags.has('fail?') || node.flags.has('fail')) {
         const reachable = (g.flags & NODE_FLAGS.NOADDR) === 0 && (g.flags & DOWN) === 0;
         const moved = node.ip.toLowerCase() !== g.ip.toLowerCase() || node.tlsPort !== tlsPort || node.tcpPort !== tcpPort || node.cport !== g.cport;
-        if (reachable && moved) {
+        if (reachable && moved && IP_TEXT.test(g.ip)) {
           const out = bus.outbound.get(node);
           if (out !== undefined) bus.freeLink(out);
           node.ip = g.ip;
@@ -57,7 +57,7 @@ export function processGossip(bus: ClusterBus, link: ClusterLink, msg: Extract<B
       }
       continue;
     }
-    if (sender !== undefined && (g.flags & NODE_FLAGS.NOADDR) === 0 && !state.blacklisted(g.nodename) && isNodeName(g.nodename)) {
+    if (sender !== undefined && (g.flags & NODE_FLAGS.NOADDR) === 0 && !state.blacklisted(g.nodename) && isNodeName(g.nodename) && IP_TEXT.test(g.ip)) {
       const added = newLiveNode(g.nodename, flagsFromBits(g.flags).filter((f) => f !== 'myself'), state.host.now(), randomName());
       added.ip = g.ip;
       added.tcpPort = tcpPort;
@@ -75,6 +75,18 @@ function isNodeName(name: string): boolean {
 }
 
 /**
+ * What a peer announces ends up in nodes.conf, whose fields are split on
+ * spaces: Redis copies it as it comes, so a peer could leave a file that
+ * no longer loads. Here a hostname is what cluster-announce-hostname
+ * accepts, a human nodename has none of the characters nodes.conf's aux
+ * fields refuse, and an address is an IP's characters; anything else is
+ * ignored.
+ */
+const HOSTNAME = /^[A-Za-z0-9.-]*$/;
+const NODENAME_FORBIDDEN = /[\s!#$%&()*+:;<>?@[\]^{|}~\0,=]/;
+export const IP_TEXT = /^[0-9A-Fa-f:.]*$/;
+
+/**
  * clusterProcessPingExtensions: the sender's hostname, human nodename and
  * shard id, and the nodes it was told to forget. A 7.0 peer sends none of
  * the 7.2 ones: a hostname not sent is cleared, a shard id not sent is
@@ -86,10 +98,10 @@ export function processPingExtensions(state: ClusterState, sender: LiveNode, ext
   for (const ext of extensions) {
     switch (ext.type) {
       case 'HOSTNAME':
-        hostname = ext.hostname;
+        if (HOSTNAME.test(ext.hostname)) hostname = ext.hostname;
         break;
       case 'HUMAN_NODENAME':
-        humanNodename = ext.humanNodename;
+        if (!NODENAME_FORBIDDEN.test(ext.humanNodename)) humanNodename = ext.humanNodename;
         break;
       case 'FORGOTTEN_NODE': {
         const node = state.lookup(ext.name);

@@ -9,7 +9,7 @@ import { randomName } from '../state/node-names.js';
 import { updateSlotsConfigWith } from '../state/slots-config.js';
 import type { ClusterBus } from './cluster-bus.js';
 import type { ClusterLink } from './cluster-link.js';
-import { processGossip, processPingExtensions } from './gossip-in.js';
+import { IP_TEXT, processGossip, processPingExtensions } from './gossip-in.js';
 
 /**
  * clusterProcessPacket for a message that decoded: who sent it, what it
@@ -111,7 +111,8 @@ function handlePingLike(bus: ClusterBus, link: ClusterLink, msg: Extract<BusMess
     }
     if (sender === undefined && msg.type === 'MEET') {
       const node = newLiveNode(randomName(), ['handshake'], state.host.now(), randomName());
-      node.ip = hdr.myip !== '' ? hdr.myip : link.socket?.remoteIp ?? '';
+      const ip = hdr.myip !== '' ? hdr.myip : link.socket?.remoteIp ?? '';
+      node.ip = IP_TEXT.test(ip) ? ip : '';
       setClientPorts(node, hdr.port, hdr.pport, settings.tlsCluster);
       node.cport = hdr.cport;
       state.addNode(node);
@@ -224,7 +225,7 @@ function updateRole(state: ClusterState, sender: LiveNode, hdr: BusHeader): void
 function updateAddressIfNeeded(bus: ClusterBus, node: LiveNode, link: ClusterLink, hdr: BusHeader): boolean {
   if (node === bus.state.myself) return false;
   const ip = hdr.myip !== '' ? hdr.myip : link.socket?.remoteIp ?? '';
-  if (ip === '') return false;
+  if (ip === '' || !IP_TEXT.test(ip)) return false;
   const tls = bus.state.host.settings().tlsCluster;
   const before = { ip: node.ip, tcp: node.tcpPort, tls: node.tlsPort, cport: node.cport };
   setClientPorts(node, hdr.port, hdr.pport, tls);

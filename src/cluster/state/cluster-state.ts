@@ -53,6 +53,10 @@ export class ClusterState {
   manualFailoverPaused = false;
   /** Nodes in PFAIL, counted by the cron, for the gossip section to carry them all. */
   pfailNodes = 0;
+  /** The config could not be saved during a socket's event: the server must stop (the runtime decides how). */
+  onFatal: (e: ClusterConfigFatal) => void = (e) => {
+    throw e;
+  };
   /** Called when work is marked for the end of the turn, so that the turn's end comes. */
   onLater: () => void = () => {};
   messenger: ClusterMessenger = { broadcastPong: () => {}, broadcastFail: () => {}, dropLinks: () => {} };

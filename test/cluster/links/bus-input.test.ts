@@ -4,10 +4,14 @@ import { decodeBusMessage } from '../../../src/cluster/bus/decode.js';
 import type { BusHeader } from '../../../src/cluster/bus/header.js';
 import type { BusMessage } from '../../../src/cluster/bus/message.js';
 import type { BusSocket, BusSocketEvents } from '../../../src/cluster/links/bus-socket.js';
+import { readNodesConf } from '../../../src/cluster/node-table/nodes-conf-read.js';
 import { newSlotBitmap } from '../../../src/cluster/slot-bitmap.js';
+import { newLiveNode } from '../../../src/cluster/state/live-node.js';
 import { FakeNetwork, fakeNode } from '../fake-host.js';
 
 const STRANGER = 'e'.repeat(40);
+
+const newLiveNodeFor = (name: string, now: number) => newLiveNode(name, ['master'], now, null);
 
 /** An inbound connection whose writes the test reads back as messages. */
 function inbound(cluster: ReturnType<typeof fakeNode>['cluster']) {
@@ -96,5 +100,62 @@ describe('what the bus does with what a peer sends', () => {
     const whole = encodeBusMessage(ping('PING'));
     for (let at = 0; at < whole.length; at += 100) link.send(whole.subarray(at, at + 100));
     expect(link.replies()).toEqual(['PONG']);
+  });
+});
+
+describe('messages real nodes sent, damaged', () => {
+  it('captured messages with bytes changed past their type (so that most still decode) neither throw nor fail inside the handler', async () => {
+    const { CAPTURED_VERSIONS, loadCapture } = await import('../bus/captured.js');
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (const version of CAPTURED_VERSIONS) {
+      const capture = loadCapture(version);
+      const { cluster, host } = fakeNode(new FakeNetwork(), 7001);
+      // The captured senders are known nodes, so that their messages get past "unknown sender".
+      for (const node of Object.values(capture.nodes)) {
+        const known = newLiveNodeFor(node.id, host.now());
+        known.ip = '127.0.0.1';
+        known.tcpPort = node.port;
+        known.cport = node.cport;
+        cluster.state.addNode(known);
+      }
+      for (const message of capture.messages) {
+        for (let round = 0; round < 20; round++) {
+          const bytes = Buffer.from(message.bytes);
+          for (let k = 0; k < 1 + random(8); k++) bytes[16 + random(bytes.length - 16)] = random(256);
+          const link = inbound(cluster);
+          expect(() => {
+            link.send(bytes);
+            cluster.cron();
+            cluster.beforeSleep();
+          }).not.toThrow();
+        }
+      }
+      expect(host.lines.some((l) => l.startsWith('warning Error handling'))).toBe(false);
+    }
+  });
+});
+
+describe('what a peer announces, before it reaches nodes.conf', () => {
+  it('a hostname, nodename or address that nodes.conf could not hold again is ignored', () => {
+    const { cluster, host } = fakeNode(new FakeNetwork(), 7001);
+    const link = inbound(cluster);
+    const meet = ping('MEET');
+    link.send(encodeBusMessage({ ...meet, header: { ...meet.header, myip: '1.2.3.4 evil' } }));
+    const added = cluster.state.nodes.find((n) => n !== cluster.myself)!;
+    expect(added.ip).toBe('');
+    const known = newLiveNodeFor(STRANGER, host.now());
+    cluster.state.addNode(known);
+    link.send(encodeBusMessage({
+      ...ping('PING'),
+      extensions: [{ type: 'HOSTNAME', hostname: 'a b\nc' }, { type: 'HUMAN_NODENAME', humanNodename: 'x y' }],
+    }));
+    expect(known.hostname).toBe('');
+    expect(known.humanNodename).toBe('');
+    cluster.state.saveConfig();
+    expect(readNodesConf(host.config!).ok).toBe(true);
   });
 });
