@@ -334,6 +334,33 @@ export class Cluster {
     state.beforeSleep();
   }
 
+  /**
+   * verifyClusterConfigWithData, once the data is loaded: a master takes
+   * the unassigned slots it has keys for, and marks as importing those it
+   * has keys for that another node owns, so that redis-cli --cluster fix
+   * sees them.
+   */
+  claimSlotsOfLoadedKeys(): void {
+    const state = this.state;
+    const myself = state.myself;
+    if (isSlave(myself)) return;
+    let changed = false;
+    for (let slot = 0; slot < CLUSTER_SLOTS; slot++) {
+      if (this.host.countKeysInSlot(slot) === 0) continue;
+      const owner = state.owner(slot);
+      if (owner === myself || state.table.importingFrom.has(slot)) continue;
+      changed = true;
+      if (owner === null) {
+        this.host.log.notice(`I have keys for unassigned slot ${slot}. Taking responsibility for it.`);
+        state.addSlot(myself, slot);
+      } else {
+        this.host.log.notice(`I have keys for slot ${slot}, but the slot is assigned to another node. Setting it to importing state.`);
+        state.table.importingFrom.set(slot, owner.name);
+      }
+    }
+    if (changed) state.saveConfigOrDie();
+  }
+
   /** CLUSTER INFO's slot counts: assigned, ok, pfail, fail. */
   slotHealth(): { assigned: number; ok: number; pfail: number; fail: number } {
     const counts = { assigned: 0, ok: 0, pfail: 0, fail: 0 };

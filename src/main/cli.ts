@@ -151,7 +151,7 @@ function main(argv: string[]): void {
     }
     server.close().then(() => {
       server.log.warning('Sluice is now ready to exit, bye bye...');
-      exitWhenLogged(server, 0);
+      exitWhenLogged(server, server.exitCode);
     });
   };
   const onSignal = (signal: 'SIGTERM' | 'SIGINT') => {

@@ -85,6 +85,24 @@ export class ClusterRuntime {
     return runtime;
   }
 
+  /** The data loaded at start: a cluster node holds db 0 only, and claims the slots of the keys it has. */
+  dataLoaded(): void {
+    const dbs = this.server.keyspace.dbs;
+    for (let j = 1; j < dbs.length; j++) {
+      if (dbs[j].size === 0) continue;
+      this.server.log.warning("You can't have keys in a DB different than DB 0 when in Cluster mode. Exiting.");
+      this.stopServer();
+      return;
+    }
+    this.guard('checking the loaded data', () => this.cluster.claimSlotsOfLoadedKeys());
+  }
+
+  /** Redis exits where it cannot go on as a cluster node. */
+  private stopServer(): void {
+    this.server.exitCode = 1;
+    void this.server.close().then(() => this.server.onShutdown());
+  }
+
   private cron(): void {
     this.guard('cron', () => {
       this.cluster.cron();
@@ -111,8 +129,7 @@ export class ClusterRuntime {
     } catch (e) {
       if (e instanceof ClusterConfigFatal) {
         this.server.log.warning(`Fatal: can't update cluster config file: ${e.message}`);
-        process.exitCode = 1;
-        void this.server.close().then(() => this.server.onShutdown());
+        this.stopServer();
         return;
       }
       this.server.log.warning(`Cluster ${what} failed: ${errorText(e)}`);

@@ -183,6 +183,8 @@ export class Server implements PersistenceHost<Client> {
   private closing: Promise<void> | null = null;
   /** Fires when SHUTDOWN asks the process hosting this server to stop. */
   onShutdown: () => void = () => {};
+  /** The status the process exits with once it shut down: 1 after a fatal condition (the cluster's, say). */
+  exitCode = 0;
   /** The cluster node, when cluster-enabled; built by listen(). */
   private clusterRuntime: ClusterRuntime | null = null;
   /** Slots changed owner: what clients blocked on their keys need is done by whoever sets this. */
@@ -431,6 +433,7 @@ export class Server implements PersistenceHost<Client> {
     this.persistence.start();
     // The replicaof directive: the link starts once the data is loaded (and its history known).
     this.persistence.ready.then(() => this.replication.startFromConfig(), () => {});
+    this.persistence.ready.then(() => this.clusterRuntime?.dataLoaded(), () => {});
     return port;
   }
 

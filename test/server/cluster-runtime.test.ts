@@ -82,4 +82,45 @@ describe('a cluster node in the server', () => {
     const { call } = await node(dir);
     expect(String(await call('CLUSTER', 'MYID'))).toMatch(/^[0-9a-f]{40}$/);
   });
+
+  it('takes the unassigned slots of the keys it loads at start', async () => {
+    const dir = scratch();
+    const plain = await startServer({ port: 0, bind: '127.0.0.1', config: { dir, appendonly: 'no' } });
+    const c = await RespClient.connect(plain.port);
+    await c.call('SET', 'foo', 'bar');
+    await c.call('SAVE');
+    c.close();
+    await plain.close();
+    const { call, logs, running } = await node(dir);
+    await running.server.persistence.ready;
+    await until(async () => logs.messages('notice').includes('I have keys for unassigned slot 12182. Taking responsibility for it.'));
+    expect(String(await call('CLUSTER', 'NODES'))).toMatch(/myself,master - 0 0 0 connected 12182\n/);
+  });
+
+  it('stops when it loads keys in a database other than 0', async () => {
+    const dir = scratch();
+    const plain = await startServer({ port: 0, bind: '127.0.0.1', config: { dir, appendonly: 'no' } });
+    const c = await RespClient.connect(plain.port);
+    await c.call('SELECT', '3');
+    await c.call('SET', 'foo', 'bar');
+    await c.call('SAVE');
+    c.close();
+    await plain.close();
+    const logs = new LogCapture();
+    const running = await startServer({
+      port: 0, bind: '127.0.0.1', logTo: logs, logLevel: 'notice',
+      config: { dir, appendonly: 'no', 'cluster-enabled': 'yes', 'cluster-port': await freePort() },
+    });
+    closers.push(() => running.close());
+    await until(async () => running.server.exitCode === 1);
+    expect(logs.messages('warning')).toContain("You can't have keys in a DB different than DB 0 when in Cluster mode. Exiting.");
+  });
 });
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
