@@ -100,6 +100,8 @@ class RewriteState {
 
 /** The directive that sets a parameter to its current value, or null when none should appear. */
 function directive(config: Config, def: ParamDef): { line: string | null; force: boolean } {
+  // A cluster node's master is the cluster's to choose (nodes.conf has it): Redis never writes replicaof there.
+  if (def.name === 'replicaof' && config.bool('cluster-enabled')) return { line: null, force: true };
   const value = config.value(def);
   const atDefault = config.isDefault(def);
   if (def.type === 'memory' && !(def.percent && (value as bigint) < 0n)) {

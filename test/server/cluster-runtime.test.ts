@@ -117,6 +117,16 @@ describe('a cluster node in the server', () => {
   });
 });
 
+describe('CONFIG REWRITE on a cluster node', () => {
+  it('writes no replicaof line, even while the node replicates, since nodes.conf says whom', async () => {
+    const { rewriteConfig } = await import('../../src/server/config-rewrite.js');
+    const { Config } = await import('../../src/server/config.js');
+    const config = new Config();
+    config.setMany([['cluster-enabled', 'yes'], ['replicaof', '127.0.0.1 6379']], { startup: true });
+    expect(rewriteConfig('replicaof 127.0.0.1 1\n', config).text).not.toContain('replicaof');
+  });
+});
+
 async function until(check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 5000;
   while (!(await check())) {
