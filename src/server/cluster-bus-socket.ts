@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import type { BusSocket, BusSocketEvents } from '../cluster/links/bus-socket.js';
 import { closeAll, listenOnEach } from './listener.js';
 
@@ -7,7 +8,8 @@ export function tcpBusSocket(socket: net.Socket, events: BusSocketEvents | null)
   let handlers = events;
   let closed = false;
   socket.setNoDelay(true);
-  socket.on('connect', () => handlers?.connected());
+  // A TLS connection is usable once its handshake is done, not when TCP connects.
+  socket.on(socket instanceof tls.TLSSocket ? 'secureConnect' : 'connect', () => handlers?.connected());
   socket.on('data', (chunk) => handlers?.data(chunk));
   let error: string | null = null;
   socket.on('error', (e) => {
@@ -49,9 +51,10 @@ function normalizeIp(ip: string | undefined): string | null {
   return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
 }
 
-/** Opens an outbound bus connection. */
-export function connectBus(ip: string, port: number, events: BusSocketEvents): BusSocket {
-  return tcpBusSocket(net.connect({ host: ip, port }), events);
+/** Opens an outbound bus connection, with TLS (tls-cluster) when `tlsOptions` are given. */
+export function connectBus(ip: string, port: number, events: BusSocketEvents, tlsOptions: tls.ConnectionOptions | null = null): BusSocket {
+  if (tlsOptions === null) return tcpBusSocket(net.connect({ host: ip, port }), events);
+  return tcpBusSocket(tls.connect({ ...tlsOptions, host: ip, port }), events);
 }
 
 /** The bus port's listener, on the client port's bind addresses (a `-` address optional, as there). */
@@ -60,11 +63,23 @@ export class BusListener {
 
   constructor(private readonly accept: (socket: BusSocket) => BusSocketEvents) {}
 
-  async listen(binds: readonly string[], port: number, backlog: number, skipped: (e: unknown) => void): Promise<void> {
-    const create = () => net.createServer((socket) => {
+  /**
+   * With `tlsContext` (tls-cluster) the bus speaks TLS and, as Redis's
+   * clusterAcceptHandler, requires a valid certificate from every peer.
+   */
+  async listen(binds: readonly string[], port: number, backlog: number, skipped: (e: unknown) => void, tlsContext: tls.SecureContextOptions | null = null): Promise<void> {
+    const take = (socket: net.Socket) => {
       const bus = tcpBusSocket(socket, null);
       bus.listen(this.accept(bus));
-    });
+    };
+    const create = (): net.Server => {
+      if (tlsContext === null) return net.createServer(take);
+      const srv = tls.createServer({ ...tlsContext, noDelay: true, requestCert: true, rejectUnauthorized: true });
+      srv.on('secureConnection', take);
+      // A peer whose handshake fails never becomes a link: nothing to do but let it go.
+      srv.on('tlsClientError', () => {});
+      return srv;
+    };
     [this.servers] = await listenOnEach(binds, port, backlog, create, skipped);
   }
 

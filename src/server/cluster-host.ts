@@ -5,6 +5,7 @@ import type { ClusterHost, ClusterSettings } from '../cluster/state/cluster-host
 import type { PreferredEndpointType } from '../cluster/node-table/endpoint.js';
 import { strerror, writeFileAtomic } from '../persistence/io.js';
 import { connectBus } from './cluster-bus-socket.js';
+import { tlsClientOptions } from './tls/tls-settings.js';
 import type { Server } from './server.js';
 
 /** cluster-config-file, in dir unless absolute. */
@@ -20,7 +21,7 @@ export function clusterBusPort(server: Server): number {
 
 /** defaultClientPort: the TLS port when the bus is TLS, else the plain one. */
 function clientPort(server: Server): number {
-  return server.config.num('port') !== 0 ? server.config.num('port') : server.config.num('tls-port');
+  return server.config.bool('tls-cluster') ? server.config.num('tls-port') : server.config.num('port');
 }
 
 /**
@@ -65,7 +66,9 @@ export function serverClusterHost(server: Server, slotOwnershipChanged: () => vo
         throw new Error(strerror(e));
       }
     },
-    connect: connectBus,
+    connect(ip, port, events) {
+      return connectBus(ip, port, events, server.config.bool('tls-cluster') ? tlsClientOptions(server.config) : null);
+    },
     dbSize: () => db0().size,
     // A scan of db 0, to be replaced by the keyspace's slot index.
     countKeysInSlot: (slot) => counts()[slot],
@@ -143,7 +146,6 @@ function clusterSettings(server: Server): ClusterSettings {
     tcpPort,
     tlsPort,
     busPort: c.num('cluster-announce-bus-port') !== 0 ? c.num('cluster-announce-bus-port') : clusterBusPort(server),
-    // The bus speaks plain TCP only (tls-cluster is not implemented).
-    tlsCluster: false,
+    tlsCluster: c.bool('tls-cluster'),
   };
 }

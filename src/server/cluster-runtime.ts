@@ -4,6 +4,7 @@ import { ClusterConfigFatal } from '../cluster/state/cluster-state.js';
 import { ClusterStartError } from '../cluster/state/config-load.js';
 import { errorText } from '../core/log.js';
 import { BusListener } from './cluster-bus-socket.js';
+import { tlsSettings } from './tls/tls-settings.js';
 import { lockClusterConfig, unlockClusterConfig } from './cluster-config-lock.js';
 import { clusterBusPort, clusterConfigPath, serverClusterHost } from './cluster-host.js';
 import type { Server } from './server.js';
@@ -46,7 +47,7 @@ export class ClusterRuntime {
 
   private static async init(server: Server, slotOwnershipChanged: () => void): Promise<ClusterRuntime> {
     if (server.config.str('replicaof') !== '') throw new Error('replicaof directive not allowed in cluster mode');
-    const port = server.config.num('port') !== 0 ? server.config.num('port') : server.config.num('tls-port');
+    const port = server.config.bool('tls-cluster') ? server.config.num('tls-port') : server.config.num('port');
     if (server.config.num('cluster-port') === 0 && port > 65535 - 10000) {
       throw new Error('Redis port number too high. Cluster communication port is 10,000 port numbers higher than your Redis port. Your Redis port number must be 55535 or less.');
     }
@@ -69,7 +70,8 @@ export class ClusterRuntime {
     });
     const listener = new BusListener((socket) => runtime.cluster.accept(socket));
     try {
-      await listener.listen(server.config.str('bind').split(/\s+/).filter(Boolean), clusterBusPort(server), server.config.num('tcp-backlog'), () => {});
+      const tlsContext = server.config.bool('tls-cluster') ? tlsSettings(server.config).context : null;
+      await listener.listen(server.config.str('bind').split(/\s+/).filter(Boolean), clusterBusPort(server), server.config.num('tcp-backlog'), () => {}, tlsContext);
     } catch (e) {
       await runtime.close();
       throw new Error(`Failed listening on port ${clusterBusPort(server)} (cluster), aborting.`, { cause: e });

@@ -183,7 +183,7 @@ const TLS = section('TLS', [
   text('tls-ca-cert-dir', '', honoured('Every file in the directory is read as PEM certificates (OpenSSL looks them up by hashed name).')),
   oneOf('tls-auth-clients', 'yes', ['no', 'yes', 'optional'], TLS_SERVED),
   bool('tls-replication', 'no', honoured('A replica links to its master over TLS (the chain checked against tls-ca-cert-file or -dir, not the host name, as Redis) and announces its tls-port.')),
-  bool('tls-cluster', 'no', none('The cluster bus runs over plain TCP.')),
+  bool('tls-cluster', 'no', honoured('The cluster bus speaks TLS (tls-client-cert-file or tls-cert-file as the client side; every peer must show a certificate the CA signed), and the ports nodes announce are the TLS ones, the bus port tls-port + 10000 unless cluster-port.')),
   text('tls-protocols', '', partial('Node takes a range of versions: the lowest to the highest named (a gap is filled).')),
   text('tls-ciphers', '', TLS_SERVED),
   text('tls-ciphersuites', '', TLS_SERVED),

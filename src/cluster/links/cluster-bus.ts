@@ -324,7 +324,11 @@ export class ClusterBus implements ClusterMessenger {
     this.log.debug(`Connecting with Node ${node.name} at ${node.ip}:${node.cport}`);
     link.socket = this.state.host.connect(node.ip, node.cport, {
       connected: () => this.guard('greeting a node', () => {
-        if (this.outbound.get(node) !== link) return;
+        // A link replaced (or freed) while it connected is of no use: closed, not left open.
+        if (this.outbound.get(node) !== link) {
+          link.close();
+          return;
+        }
         link.connected = true;
         node.linkConnected = true;
         // The ping time survives a reconnection, so that a node that keeps dropping links still times out.

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, redisServerPath, startSluice, type TestSluice } from '../../helpers/servers.js';
+import type { TestCerts } from '../../helpers/tls-certs.js';
 import { RespClient } from '../../helpers/resp-client.js';
 
 const run = promisify(execFile);
@@ -46,6 +47,18 @@ export async function sluiceNode(): Promise<ClusterTestNode & { sluice: TestSlui
   const config = { ...CLUSTER_SETTINGS, loglevel: process.env.CLUSTER_TEST_LOGLEVEL ?? 'notice', 'repl-rdb-version': '10', 'repl-diskless-sync-delay': '0' };
   const sluice = await startSluice({ port: await clusterPort(), config });
   return { kind: 'sluice', port: sluice.port, sluice, log: () => sluice.logs.raw, stop: () => sluice.close() };
+}
+
+/** A Sluice node whose bus speaks TLS (tls-cluster), as its replication (tls-replication); the TLS port's bus port is free. */
+export async function sluiceTlsNode(certs: TestCerts): Promise<ClusterTestNode & { tlsPort: number }> {
+  const tlsPort = await clusterPort();
+  const config = {
+    ...CLUSTER_SETTINGS, loglevel: process.env.CLUSTER_TEST_LOGLEVEL ?? 'notice', 'tls-port': String(tlsPort), 'tls-cluster': 'yes', 'tls-replication': 'yes',
+    'tls-cert-file': certs.serverCert, 'tls-key-file': certs.serverKey, 'tls-ca-cert-file': certs.caCert,
+    'tls-client-cert-file': certs.clientCert, 'tls-client-key-file': certs.clientKey,
+  };
+  const sluice = await startSluice({ port: await freePort(), config });
+  return { kind: 'sluice', port: sluice.port, tlsPort, log: () => sluice.logs.raw, stop: () => sluice.close() };
 }
 
 /** A real redis-server (PATH's: 7.0 in CI) as a cluster node, in a scratch directory, killed and removed by stop(). */
