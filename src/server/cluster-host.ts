@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { keyHashSlot } from '../cluster/key-slot.js';
 import type { ClusterHost, ClusterSettings } from '../cluster/state/cluster-host.js';
 import type { PreferredEndpointType } from '../cluster/node-table/endpoint.js';
 import { strerror, writeFileAtomic } from '../persistence/io.js';
@@ -24,25 +23,10 @@ function clientPort(server: Server): number {
   return server.config.bool('tls-cluster') ? server.config.num('tls-port') : server.config.num('port');
 }
 
-/**
- * What the cluster needs of the server. The keys-in-slot members scan db 0:
- * they stand in for the keyspace's slot → keys index, which replaces them.
- */
+/** What the cluster needs of the server; the keys-in-slot members read database 0's slot index. */
 export function serverClusterHost(server: Server, slotOwnershipChanged: () => void): ClusterHost {
   const file = clusterConfigPath(server);
-  const db0 = () => server.keyspace.db(0);
-  // Every slot's key count from one scan of db 0, kept until the data changes: the state asks slot by slot
-  // (an UPDATE can take thousands of slots at once), which one scan each would make quadratic.
-  let histogram: { dirty: number; size: number; counts: Uint32Array } | null = null;
-  const counts = (): Uint32Array => {
-    const db = db0();
-    if (histogram === null || histogram.dirty !== server.keyspace.dirty || histogram.size !== db.size) {
-      const fresh = new Uint32Array(16384);
-      for (const key of db.dict.keys()) fresh[keyHashSlot(key)]++;
-      histogram = { dirty: server.keyspace.dirty, size: db.size, counts: fresh };
-    }
-    return histogram.counts;
-  };
+  const ks = server.keyspace;
   return {
     get log() {
       return server.log;
@@ -69,31 +53,10 @@ export function serverClusterHost(server: Server, slotOwnershipChanged: () => vo
     connect(ip, port, events) {
       return connectBus(ip, port, events, server.config.bool('tls-cluster') ? tlsClientOptions(server.config) : null);
     },
-    dbSize: () => db0().size,
-    // A scan of db 0, to be replaced by the keyspace's slot index.
-    countKeysInSlot: (slot) => counts()[slot],
-    // A scan of db 0, to be replaced by the keyspace's slot index.
-    getKeysInSlot(slot, count) {
-      const keys: string[] = [];
-      if (count <= 0 || counts()[slot] === 0) return keys;
-      for (const key of db0().dict.keys()) {
-        if (keyHashSlot(key) !== slot) continue;
-        keys.push(key);
-        if (keys.length >= count) break;
-      }
-      return keys;
-    },
-    // A scan of db 0, to be replaced by the keyspace's slot index.
-    deleteKeysInSlot(slot) {
-      const db = db0();
-      if (counts()[slot] === 0) return 0;
-      const keys = [...db.dict.keys()].filter((key) => keyHashSlot(key) === slot);
-      for (const key of keys) {
-        if (!db.delete(key)) continue;
-        server.propagation.record(0, ['DEL', key]);
-      }
-      return keys.length;
-    },
+    dbSize: () => ks.db(0).size,
+    countKeysInSlot: (slot) => ks.countKeysInSlot(slot),
+    getKeysInSlot: (slot, count) => (count <= 0 ? [] : ks.getKeysInSlot(slot, count)),
+    deleteKeysInSlot: (slot) => ks.deleteKeysInSlot(slot, server.config.bool('lazyfree-lazy-server-del')),
     flushAll: () => {
       server.keyspace.flushAll();
     },

@@ -7,6 +7,7 @@ import { BusListener } from './cluster-bus-socket.js';
 import { tlsSettings } from './tls/tls-settings.js';
 import { lockClusterConfig, unlockClusterConfig } from './cluster-config-lock.js';
 import { clusterBusPort, clusterConfigPath, serverClusterHost } from './cluster-host.js';
+import { routingView } from './cluster/routing-view.js';
 import type { Server } from './server.js';
 
 /** The cluster could not start; the message, Redis's, has been logged. */
@@ -64,6 +65,9 @@ export class ClusterRuntime {
       throw e;
     }
     runtime.lockedFile = file;
+    // Before any data is loaded: database 0 is indexed by slot, and commands are routed by their keys' slots.
+    server.keyspace.enableSlotIndex();
+    server.clusterRouting = routingView(runtime.cluster);
     runtime.cluster.state.onLater = () => runtime.queueBeforeSleep();
     runtime.cluster.state.onFatal = (e) => runtime.guard('bus', () => {
       throw e;
@@ -87,15 +91,11 @@ export class ClusterRuntime {
     return runtime;
   }
 
-  /** The data loaded at start: a cluster node holds db 0 only, and claims the slots of the keys it has. */
+  /**
+   * The data loaded at start: the node claims the slots of the keys it has.
+   * (It has database 0 only: a file with keys in another stopped the load.)
+   */
   dataLoaded(): void {
-    const dbs = this.server.keyspace.dbs;
-    for (let j = 1; j < dbs.length; j++) {
-      if (dbs[j].size === 0) continue;
-      this.server.log.warning("You can't have keys in a DB different than DB 0 when in Cluster mode. Exiting.");
-      this.stopServer();
-      return;
-    }
     this.guard('checking the loaded data', () => this.cluster.claimSlotsOfLoadedKeys());
   }
 

@@ -49,6 +49,7 @@ import { TlsListener } from './tls/tls-listener.js';
 import { TlsConfigError, tlsSettings, type ClientAuth, type TlsSettings } from './tls/tls-settings.js';
 import { ServerStats } from './stats.js';
 import { ClusterRuntime } from './cluster-runtime.js';
+import { redirectBlockedClients } from './cluster/redirect-blocked.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { shutdownFromSignal, shutdownWaitCron, type ShutdownFlags, type ShutdownSignal } from './shutdown.js';
 import type { ClusterRoutingView } from '../cluster/routing/routing-view.js';
@@ -187,8 +188,6 @@ export class Server implements PersistenceHost<Client> {
   exitCode = 0;
   /** The cluster node, when cluster-enabled; built by listen(). */
   private clusterRuntime: ClusterRuntime | null = null;
-  /** Slots changed owner: what clients blocked on their keys need is done by whoever sets this. */
-  onClusterSlotsChanged: () => void = () => {};
 
   /**
    * @param configFile the absolute path of the config file the settings came
@@ -205,6 +204,9 @@ export class Server implements PersistenceHost<Client> {
   ) {
     const err = this.config.setMany(settings, { startup: true });
     if (err !== null) throw new Error(err.replace(/^ERR /, ''));
+    // A cluster node has database 0 only, as Redis's config loading makes it.
+    const configuredDbs = this.config.num('databases');
+    if (this.config.bool('cluster-enabled') && configuredDbs > 1) this.config.setMany([['databases', '1']], { startup: true });
     this.keyspace = new Keyspace(this.config.num('databases'));
     this.watchedKeys = new WatchedKeys(this.keyspace);
     registerKeyMetrics(this.metrics.registry, this.watchedKeys);
@@ -280,6 +282,7 @@ export class Server implements PersistenceHost<Client> {
       destination: logOptions.destination,
       role: () => (this.replication.isReplica ? 'S' : 'M'),
     });
+    if (this.config.num('databases') !== configuredDbs) this.log.warning(`WARNING: Changing databases number from ${configuredDbs} to 1 since we are in cluster mode`);
     loadUsersAtStartup(this.acl, users, this.config.str('aclfile'), (m) => this.log.notice(m));
     this.applyConfig();
     this.config.onChange = (name) => {
@@ -419,7 +422,7 @@ export class Server implements PersistenceHost<Client> {
     if (this.config.num('port') === 0 && !this.tlsListener.active) this.config.setMany([['port', String(port)]], { startup: true });
     if (this.config.bool('cluster-enabled')) {
       try {
-        this.clusterRuntime = await ClusterRuntime.start(this, () => this.onClusterSlotsChanged());
+        this.clusterRuntime = await ClusterRuntime.start(this, () => redirectBlockedClients(this));
       } catch (e) {
         await this.close();
         throw e;
