@@ -34,12 +34,12 @@ export interface ChildSluice {
 }
 
 /**
- * Starts `node dist/cli.js --port <free> --bind 127.0.0.1 …args` and waits
+ * Starts `node dist/cli.js --port <port, else a free one> --bind 127.0.0.1 …args` and waits
  * (at most `timeoutMs`) until it answers PING with PONG, i.e. until its AOF
  * is loaded. Rejects with its output when it exits first.
  */
-export async function startChild(args: string[], timeoutMs = 15000): Promise<ChildSluice> {
-  const port = await freePort();
+export async function startChild(args: string[], timeoutMs = 15000, port?: number): Promise<ChildSluice> {
+  port ??= await freePort();
   const child = spawn(process.execPath, [CLI, '--port', String(port), '--bind', '127.0.0.1', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, redisServerPath, startSluice, type TestSluice } from '../../helpers/servers.js';
 import type { TestCerts } from '../../helpers/tls-certs.js';
+import { startChild } from '../../helpers/child-sluice.js';
 import { RespClient } from '../../helpers/resp-client.js';
 
 const run = promisify(execFile);
@@ -59,6 +60,19 @@ export async function sluiceTlsNode(certs: TestCerts): Promise<ClusterTestNode &
   };
   const sluice = await startSluice({ port: await freePort(), config });
   return { kind: 'sluice', port: sluice.port, tlsPort, log: () => sluice.logs.raw, stop: () => sluice.close() };
+}
+
+/**
+ * Sluice in a process of its own, for what one thread cannot do with
+ * itself: MIGRATE waits for its target, so resharding between two nodes
+ * needs them in two processes. stop() kills it.
+ */
+export async function sluiceChildNode(dir: string): Promise<ClusterTestNode> {
+  const port = await clusterPort();
+  const args = ['--dir', dir, '--save', '', '--appendonly', 'no', '--repl-diskless-sync-delay', '0', '--repl-rdb-version', '10',
+    ...Object.entries(CLUSTER_SETTINGS).flatMap(([k, v]) => [`--${k}`, v])];
+  const child = await startChild(args, 20000, port);
+  return { kind: 'sluice', port, log: () => child.output(), stop: () => child.kill('SIGKILL') };
 }
 
 /** A real redis-server (PATH's: 7.0 in CI) as a cluster node, in a scratch directory, killed and removed by stop(). */
