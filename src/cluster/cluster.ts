@@ -361,6 +361,17 @@ export class Cluster {
     if (changed) state.saveConfigOrDie();
   }
 
+  /** DEBUG CLUSTERLINK KILL to|from|all <node>: the node's outbound, inbound or both links closed (the cron reconnects). */
+  killLinks(direction: string, name: string): void {
+    const node = this.lookupOrRefuse(name);
+    const dir = direction.toLowerCase();
+    if (dir !== 'to' && dir !== 'from' && dir !== 'all') throw new ClusterRefusal(`Unknown direction ${direction}`);
+    const out = this.bus.outbound.get(node);
+    const inb = this.bus.inbound.get(node);
+    if (dir !== 'from' && out !== undefined) this.bus.freeLink(out);
+    if (dir !== 'to' && inb !== undefined) this.bus.freeLink(inb);
+  }
+
   /** CLUSTER INFO's slot counts: assigned, ok, pfail, fail. */
   slotHealth(): { assigned: number; ok: number; pfail: number; fail: number } {
     const counts = { assigned: 0, ok: 0, pfail: 0, fail: 0 };

@@ -105,6 +105,14 @@ export class ClusterRuntime {
     void this.server.close().then(() => this.server.onShutdown());
   }
 
+  /** CONFIG SET of a cluster-* parameter: what myself announces changes at once, as Redis's apply functions do. */
+  configChanged(): void {
+    this.guard('applying the configuration', () => {
+      this.cluster.bus.updateMyselfAnnounced();
+      this.cluster.beforeSleep();
+    });
+  }
+
   private cron(): void {
     this.guard('cron', () => {
       this.cluster.cron();

@@ -288,6 +288,7 @@ export class Server implements PersistenceHost<Client> {
     this.config.onChange = (name) => {
       if (name === 'requirepass') this.acl.requirePass(this.config.str('requirepass'));
       this.applyConfig();
+      if (name.startsWith('cluster-')) this.clusterRuntime?.configChanged();
       if (name === 'tls-auth-clients') {
         this.tlsListener.setClientAuth(this.config.str(name) as ClientAuth);
         if (this.webConsole.secure) this.webConsole.reload(this.tlsSettings());

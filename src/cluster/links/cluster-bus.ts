@@ -40,6 +40,14 @@ export class ClusterBus implements ClusterMessenger {
   private readonly unattached = new Set<ClusterLink>();
   private iteration = 0;
   readonly failover: Failover;
+  /** Links with messages queued this turn. */
+  private readonly toFlush = new Set<ClusterLink>();
+  private readonly queued = (link: ClusterLink): void => {
+    this.toFlush.add(link);
+    this.state.onLater();
+  };
+  /** DEBUG DROP-CLUSTER-PACKET-FILTER: messages of this type are dropped as they arrive (-1: none). */
+  dropPacketType = -1;
 
   constructor(readonly state: ClusterState) {
     state.messenger = this;
@@ -52,7 +60,7 @@ export class ClusterBus implements ClusterMessenger {
 
   /** An inbound connection on the bus port. */
   accept(socket: BusSocket): BusSocketEvents {
-    const link = new ClusterLink(null, true, this.state.host.now());
+    const link = new ClusterLink(null, true, this.state.host.now(), this.queued);
     link.socket = socket;
     link.connected = true;
     this.unattached.add(link);
@@ -92,7 +100,12 @@ export class ClusterBus implements ClusterMessenger {
   }
 
   private process(link: ClusterLink, buf: Buffer): void {
-    this.state.stats.countReceived(buf.readUInt16BE(OFFSET.type));
+    const type = buf.readUInt16BE(OFFSET.type);
+    this.state.stats.countReceived(type);
+    if (type === this.dropPacketType) {
+      this.log.warning('Dropping packet that matches debug drop filter');
+      return;
+    }
     const decoded = decodeBusMessage(buf);
     if (!decoded.ok) {
       this.log.warning(`Dropping an invalid cluster bus message: ${decoded.error}`);
@@ -132,6 +145,19 @@ export class ClusterBus implements ClusterMessenger {
     this.send(link, buildUpdate(this.state, about));
   }
 
+  /** The end of the turn: what each link queued goes out in one write. */
+  flushLinks(): void {
+    for (const link of this.toFlush) link.flush();
+    this.toFlush.clear();
+  }
+
+  /** INFO's mem_cluster_links: the bytes the links hold, queued or unsent, and what their readers hold of partial messages. */
+  get linksMemory(): number {
+    let bytes = 0;
+    for (const link of [...this.outbound.values(), ...this.inbound.values(), ...this.unattached]) bytes += link.pending + link.framer.pending;
+    return bytes;
+  }
+
   /** To every node with an outbound link, handshakes left out (clusterBroadcastMessage). */
   broadcastMessage(msg: () => BusMessage): void {
     for (const [node, link] of this.outbound) {
@@ -169,6 +195,7 @@ export class ClusterBus implements ClusterMessenger {
   /** freeClusterLink: the node is left with no link; the cron reconnects. */
   freeLink(link: ClusterLink): void {
     link.close();
+    this.toFlush.delete(link);
     this.unattached.delete(link);
     const node = link.node;
     if (node === null) return;
@@ -283,7 +310,7 @@ export class ClusterBus implements ClusterMessenger {
   }
 
   /** clusterUpdateMyselfHostname and friends: myself shows what is announced now. */
-  private updateMyselfAnnounced(): void {
+  updateMyselfAnnounced(): void {
     const myself = this.state.myself;
     const settings = this.state.host.settings();
     myself.replicationOffset = this.state.host.replicationOffset();
@@ -319,7 +346,7 @@ export class ClusterBus implements ClusterMessenger {
 
   /** clusterNodeCronHandleReconnect: an outbound link, whose first message is a MEET or a PING. */
   private connect(node: LiveNode): void {
-    const link = new ClusterLink(node, false, this.state.host.now());
+    const link = new ClusterLink(node, false, this.state.host.now(), this.queued);
     this.outbound.set(node, link);
     this.log.debug(`Connecting with Node ${node.name} at ${node.ip}:${node.cport}`);
     link.socket = this.state.host.connect(node.ip, node.cport, {

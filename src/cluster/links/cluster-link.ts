@@ -16,26 +16,47 @@ export class ClusterLink {
   connected = false;
   /** The most bytes this link held unsent, for CLUSTER LINKS. */
   peakPending = 0;
+  /**
+   * Messages of this turn not written yet: as Redis queues them on the
+   * link and its write handler sends them when the event loop comes round,
+   * they go out together at the end of the turn (flush), and count as the
+   * link's memory until then.
+   */
+  private queue: Buffer[] = [];
+  private queued = 0;
 
   constructor(
     public node: LiveNode | null,
     readonly inbound: boolean,
     readonly ctime: number,
+    private readonly onQueued: (link: ClusterLink) => void = () => {},
   ) {}
 
   get pending(): number {
-    return this.socket?.pending ?? 0;
+    return this.queued + (this.socket?.pending ?? 0);
   }
 
   send(buf: Buffer): void {
     if (this.socket === null) return;
-    this.socket.write(buf);
-    if (this.socket.pending > this.peakPending) this.peakPending = this.socket.pending;
+    this.queue.push(buf);
+    this.queued += buf.length;
+    if (this.pending > this.peakPending) this.peakPending = this.pending;
+    if (this.queue.length === 1) this.onQueued(this);
+  }
+
+  flush(): void {
+    const queue = this.queue;
+    if (queue.length === 0) return;
+    this.queue = [];
+    this.queued = 0;
+    this.socket?.write(queue.length === 1 ? queue[0] : Buffer.concat(queue));
   }
 
   close(): void {
     const socket = this.socket;
     this.socket = null;
+    this.queue = [];
+    this.queued = 0;
     socket?.close();
   }
 }

@@ -25,6 +25,8 @@ export interface ClusterMessenger {
   broadcastFail(name: string): void;
   /** Closes the node's links (it was deleted, or its address changed). */
   dropLinks(node: LiveNode): void;
+  /** Writes what the links queued this turn. */
+  flushLinks(): void;
 }
 
 /** A refusal whose message is the error reply Redis gives, without the ERR prefix. */
@@ -59,7 +61,7 @@ export class ClusterState {
   };
   /** Called when work is marked for the end of the turn, so that the turn's end comes. */
   onLater: () => void = () => {};
-  messenger: ClusterMessenger = { broadcastPong: () => {}, broadcastFail: () => {}, dropLinks: () => {} };
+  messenger: ClusterMessenger = { broadcastPong: () => {}, broadcastFail: () => {}, dropLinks: () => {}, flushLinks: () => {} };
   private amongMinorityTime = 0;
   private firstStateCall = 0;
 
@@ -369,10 +371,11 @@ export class ClusterState {
     }
   }
 
-  /** The end of the turn (clusterBeforeSleep): recompute the state, then save. */
+  /** The end of the turn (clusterBeforeSleep): recompute the state, save, and send what the turn queued. */
   beforeSleep(): void {
     if (this.todo.updateState) this.updateState();
     if (this.todo.saveConfig) this.saveConfigOrDie();
+    this.messenger.flushLinks();
   }
 
 }

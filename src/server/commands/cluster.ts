@@ -33,15 +33,20 @@ function clusterHandler(run: (c: Client, argv: string[], cluster: Cluster) => vo
   return (c: Client, argv: string[]): void => {
     const cluster = c.server.cluster;
     if (cluster === null) throw new CommandError(DISABLED);
-    try {
-      run(c, argv, cluster);
-    } catch (e) {
-      if (e instanceof ClusterRefusal) throw new CommandError(`ERR ${e.message}`);
-      throw e;
-    }
+    withClusterRefusals(() => run(c, argv, cluster));
     // As Redis's beforeSleep: a change is saved before the reply goes out.
     cluster.beforeSleep();
   };
+}
+
+/** Runs a cluster operation, its refusal (Redis's error text) becoming the error reply. */
+export function withClusterRefusals(run: () => void): void {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof ClusterRefusal) throw new CommandError(`ERR ${e.message}`);
+    throw e;
+  }
 }
 
 /** A variable-length subcommand whose exact argument counts Redis checks itself. */

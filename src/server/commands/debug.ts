@@ -2,7 +2,8 @@ import { encodingOf, refcountOf } from '../../store/keys/object-commands.js';
 import v8 from 'node:v8';
 import { cString } from '../../core/c-string.js';
 import { stall } from '../../core/stall.js';
-import { CommandError, NO_SUCH_KEY } from '../../core/errors.js';
+import { CommandError, NO_SUCH_KEY, NOT_INTEGER } from '../../core/errors.js';
+import { withClusterRefusals } from './cluster.js';
 import { toInt64 } from '../../codecs/integer-text.js';
 import { MAX_ARG_LENGTH as MAX_STRING_LENGTH } from '../../protocol/limits.js';
 import { RdbWriter } from '../../codecs/rdb/writer.js';
@@ -300,6 +301,24 @@ const HELP = [
   '    Stop periodic cron job processing.',
 ];
 
+/** DEBUG DROP-CLUSTER-PACKET-FILTER <type>: cluster bus messages of that type are dropped as they arrive; -1 lets all in. */
+function debugDropClusterPacketFilter(c: Client, argv: string[]): void {
+  const type = toInt64(argv[2]);
+  if (type === null) throw new CommandError(NOT_INTEGER);
+  const cluster = c.server.cluster;
+  if (cluster !== null) cluster.bus.dropPacketType = type < -1n || type > 65535n ? -1 : Number(type);
+  c.reply.ok();
+}
+
+/** DEBUG CLUSTERLINK KILL to|from|all <node-id>: closes a node's bus links, to test their reconnection. */
+function debugClusterLink(c: Client, argv: string[]): void {
+  if (argv[2].toLowerCase() !== 'kill') throw new CommandError(subcommandSyntaxError(argv));
+  const cluster = c.server.cluster;
+  if (cluster === null) throw new CommandError('ERR Debug option only available for cluster mode enabled setup!');
+  withClusterRefusals(() => cluster.killLinks(argv[3], argv[4]));
+  c.reply.ok();
+}
+
 /** The DEBUG subcommands Sluice has, with the argument count each takes (name included; negative: at least that many). */
 const SUBCOMMANDS = new Map<string, [number, (c: Client, argv: string[]) => void]>([
   ['help', [2, (c, argv) => helpReply(c, argv, HELP)]],
@@ -316,6 +335,8 @@ const SUBCOMMANDS = new Map<string, [number, (c: Client, argv: string[]) => void
   ['log', [3, debugLog]],
   ['aof-flush-sleep', [3, debugAofFlushSleep]],
   ['pause-cron', [3, debugPauseCron]],
+  ['drop-cluster-packet-filter', [3, debugDropClusterPacketFilter]],
+  ['clusterlink', [5, debugClusterLink]],
   // Sends the arguments to the replicas as a command, outside any database (a test of how replicas take errors).
   ['replicate', [-3, (c, argv) => {
     c.server.replication.debugReplicate(argv.slice(2));

@@ -106,7 +106,7 @@ export function maxmemoryLines(server: Server, f: MemoryFigures, a: AllocatorFig
     `mem_not_counted_for_evict:${server.memory.notCounted()}`,
     ...server.replication.memoryLines(),
     `mem_clients_normal:${f.clients}`,
-    'mem_cluster_links:0',
+    `mem_cluster_links:${server.cluster?.bus.linksMemory ?? 0}`,
     'mem_aof_buffer:0',
     'mem_allocator:v8',
     // Nothing is freed in the background: values go to the garbage collector when deleted.

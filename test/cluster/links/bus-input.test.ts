@@ -29,7 +29,11 @@ function inbound(cluster: ReturnType<typeof fakeNode>['cluster']) {
   };
   const events: BusSocketEvents = cluster.accept(socket);
   return {
-    send: (b: Buffer) => events.data(b),
+    // What the node answers goes out at the end of the turn.
+    send: (b: Buffer) => {
+      events.data(b);
+      cluster.beforeSleep();
+    },
     replies: () => written.map((b) => decodeBusMessage(b)).map((d) => (d.ok ? d.message.type : d.error)),
     closed: () => closed,
   };

@@ -187,6 +187,7 @@ describe('a cluster forming over the bus', () => {
     const { net, nodes, replica } = threeMastersAndAReplica();
     nodes[0].cluster.publish(Buffer.from('news'), Buffer.from('hello'), false);
     nodes[0].cluster.publish(Buffer.from('{s}'), Buffer.from('local'), true);
+    nodes[0].cluster.beforeSleep();
     net.pump();
     expect(nodes[1].host.published).toEqual(['news hello']);
     expect(nodes[2].host.published).toEqual(['news hello']);
@@ -199,6 +200,7 @@ describe('a cluster forming over the bus', () => {
     const all = [...nodes, replica];
     const master = nodes[0];
     replica.cluster.failover('default');
+    replica.cluster.beforeSleep();
     net.pump();
     expect(master.host.paused).toBe(true);
     expect(master.host.lines).toContain(`Manual failover requested by replica ${replica.cluster.myself.name} ().`);
