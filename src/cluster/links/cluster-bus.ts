@@ -18,7 +18,8 @@ export const CRON_PERIOD = 100;
 
 /** One row of CLUSTER LINKS. */
 export interface LinkDescription {
-  direction: 'to' | 'from';
+  /** A link the peer opened (CLUSTER LINKS says from), else one this node opened (to). */
+  inbound: boolean;
   node: string;
   createTime: number;
   events: string;
@@ -379,7 +380,7 @@ export class ClusterBus implements ClusterMessenger {
   describeLinks(): LinkDescription[] {
     const rows: LinkDescription[] = [];
     const describe = (link: ClusterLink, node: LiveNode): LinkDescription => ({
-      direction: link.inbound ? 'from' : 'to',
+      inbound: link.inbound,
       node: node.name,
       createTime: link.ctime,
       events: link.inbound ? 'r' : link.pending > 0 ? 'rw' : 'r',

@@ -281,7 +281,7 @@ const links = clusterHandler((c, _argv, cluster) => {
   c.reply.array(rows.length);
   for (const row of rows) {
     replyFields(c, new Map<string, string | number>([
-      ['direction', row.direction],
+      ['direction', row.inbound ? 'from' : 'to'],
       ['node', row.node],
       ['create-time', row.createTime],
       ['events', row.events],
