@@ -69,6 +69,8 @@ export class ClusterRuntime {
     server.keyspace.enableSlotIndex();
     server.clusterRouting = routingView(runtime.cluster);
     runtime.cluster.state.onLater = () => runtime.queueBeforeSleep();
+    // Myself's ports from the start, as Redis's clusterInit sets them: redis-cli --cluster create reads the first node's bus port from CLUSTER NODES at once.
+    runtime.cluster.bus.updateMyselfAnnounced();
     runtime.cluster.state.onFatal = (e) => runtime.guard('bus', () => {
       throw e;
     });

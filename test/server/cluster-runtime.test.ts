@@ -48,6 +48,13 @@ describe('a cluster node in the server', () => {
     expect(String(await call('CLUSTER', 'MYSHARDID'))).toMatch(/^[0-9a-f]{40}$/);
   });
 
+  it('shows its own ports in CLUSTER NODES from the start: redis-cli --cluster create reads the bus port there at once', async () => {
+    const { running, call } = await node(scratch());
+    const cport = running.server.config.num('cluster-port');
+    const mine = String(await call('CLUSTER', 'NODES')).split('\n').find((l) => l.includes('myself'))!;
+    expect(mine.split(' ')[1]).toBe(`:${running.port}@${cport}`);
+  });
+
   it('says it is a cluster node in INFO', async () => {
     const { call } = await node(scratch());
     expect(String(await call('INFO', 'cluster'))).toContain('cluster_enabled:1');
