@@ -82,28 +82,25 @@ describe.skipIf(redisServerPath === null)('a master stops: its replica is electe
     expect(infoField(await call(replica.port, 'INFO', 'replication'), 'role')).toBe('master');
   });
 
-  it('mixed: real Redis masters elect a Sluice replica of a Redis master', { timeout: 60000 }, async () => {
-    const masters = [await redisNode(), await redisNode(), await sluiceNode()];
-    const replica = await sluiceNode();
-    await threeMastersAndReplica(masters, replica);
-    const keys = await acknowledgedWrites(masters[0], 20);
-    const replicaId = await myId(replica);
-    await masters[0].stop();
-    await promoted(masters.slice(1), replicaId);
-    for (const [i, key] of keys.entries()) expect(await call(replica.port, 'GET', key)).toBe(`v${i}`);
-  });
-
-  it('mixed: Sluice masters elect a real Redis replica of a Sluice master', { timeout: 60000 }, async () => {
-    const masters = [await sluiceNode(), await sluiceNode(), await redisNode()];
-    const replica = await redisNode();
-    await threeMastersAndReplica(masters, replica);
-    const keys = await acknowledgedWrites(masters[0], 20);
-    const replicaId = await myId(replica);
-    await masters[0].stop();
-    await promoted(masters.slice(1), replicaId);
-    for (const [i, key] of keys.entries()) expect(await call(replica.port, 'GET', key)).toBe(`v${i}`);
-    expect(masters[1].log()).toMatch(new RegExp(`Failover auth granted to ${replicaId} \\(\\) for epoch \\d+`));
-  });
+  const mixes = [
+    { title: 'real Redis masters elect a Sluice replica of a Redis master', masters: [redisNode, redisNode, sluiceNode], replica: sluiceNode },
+    { title: 'Sluice masters elect a real Redis replica of a Sluice master', masters: [sluiceNode, sluiceNode, redisNode], replica: redisNode },
+  ];
+  for (const mix of mixes) {
+    it(`mixed: ${mix.title}`, { timeout: 60000 }, async () => {
+      const masters: ClusterTestNode[] = [];
+      for (const start of mix.masters) masters.push(await start());
+      const replica = await mix.replica();
+      await threeMastersAndReplica(masters, replica);
+      const keys = await acknowledgedWrites(masters[0], 20);
+      const replicaId = await myId(replica);
+      await masters[0].stop();
+      await promoted(masters.slice(1), replicaId);
+      for (const [i, key] of keys.entries()) expect(await call(replica.port, 'GET', key)).toBe(`v${i}`);
+      // The voters' side, where the surviving first voter is a Sluice node.
+      if (masters[1].kind === 'sluice') expect(masters[1].log()).toMatch(new RegExp(`Failover auth granted to ${replicaId} \\(\\) for epoch \\d+`));
+    });
+  }
 });
 
 describe.skipIf(redisServerPath === null)('CLUSTER FAILOVER', () => {
