@@ -74,20 +74,27 @@ export function fsyncDir(dir: string): void {
  * manifest and RDB file: write `temp` (in the same directory), fdatasync,
  * rename over `file`, fsync the directory. A crash at any point leaves the
  * old content or the new, never a mix. `exclusive` refuses a `temp` that
- * already exists (for a randomly named one). Throws the file system's
- * error, after removing `temp`.
+ * already exists (for a randomly named one). `sync: false` leaves out both
+ * fsyncs (Redis's nodes.conf for changes it need not keep across a power
+ * loss): a crash of the process still leaves the old content or the new.
+ * Throws the file system's error, after removing `temp`.
  */
-export function writeFileAtomic(file: string, data: string | Buffer, temp: string, exclusive = false): void {
-  replaceFileAtomic(file, temp, (fd) => fs.writeFileSync(fd, data, 'latin1'), exclusive);
+export function writeFileAtomic(file: string, data: string | Buffer, temp: string, opts: ReplaceOptions = {}): void {
+  replaceFileAtomic(file, temp, (fd) => fs.writeFileSync(fd, data, 'latin1'), opts);
+}
+
+export interface ReplaceOptions {
+  exclusive?: boolean;
+  sync?: boolean;
 }
 
 /** writeFileAtomic for content that `write` writes to the temporary file's descriptor in pieces. */
-export function replaceFileAtomic(file: string, temp: string, write: (fd: number) => void, exclusive = false): void {
+export function replaceFileAtomic(file: string, temp: string, write: (fd: number) => void, { exclusive = false, sync = true }: ReplaceOptions = {}): void {
   const fd = fs.openSync(temp, exclusive ? 'wx' : 'w', 0o644);
   try {
     try {
       write(fd);
-      fs.fdatasyncSync(fd);
+      if (sync) fs.fdatasyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
@@ -96,7 +103,7 @@ export function replaceFileAtomic(file: string, temp: string, write: (fd: number
     removeQuietly(temp);
     throw e;
   }
-  fsyncDir(path.dirname(file));
+  if (sync) fsyncDir(path.dirname(file));
 }
 
 /** fsyncDir after a rename that already succeeded: a directory that cannot be synced has nothing left to report to. */

@@ -43,9 +43,9 @@ export function serverClusterHost(server: Server, slotOwnershipChanged: () => vo
       }
       return text.length === 0 ? null : text;
     },
-    writeConfig(text) {
+    writeConfig(text, fsync) {
       try {
-        writeFileAtomic(file, text, `${file}.tmp-${process.pid}`);
+        writeFileAtomic(file, text, `${file}.tmp-${process.pid}`, { sync: fsync });
       } catch (e) {
         throw new Error(strerror(e));
       }

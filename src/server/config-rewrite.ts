@@ -175,6 +175,6 @@ export function rewriteConfigFile(file: string, config: Config, users: readonly 
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   const { text, leftOut } = rewriteConfig(old, config, users);
-  writeFileAtomic(file, text, `${file}.${randomBytes(4).toString('hex')}`, true);
+  writeFileAtomic(file, text, `${file}.${randomBytes(4).toString('hex')}`, { exclusive: true });
   return leftOut;
 }

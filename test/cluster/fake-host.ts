@@ -16,6 +16,8 @@ export class FakeHost implements ClusterHost {
   replicatingFrom: string | null = null;
   slotChanges = 0;
   failWrites: string | null = null;
+  /** For each nodes.conf write, whether it was to be fsynced. */
+  readonly configSyncs: boolean[] = [];
   readonly overrides: Partial<ClusterSettings> = {};
 
   constructor(
@@ -46,9 +48,10 @@ export class FakeHost implements ClusterHost {
     return this.config;
   }
 
-  writeConfig(text: string): void {
+  writeConfig(text: string, fsync: boolean): void {
     if (this.failWrites !== null) throw new Error(this.failWrites);
     this.config = text;
+    this.configSyncs.push(fsync);
   }
 
   connect(ip: string, port: number, events: BusSocketEvents): BusSocket {

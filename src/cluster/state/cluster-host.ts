@@ -50,8 +50,8 @@ export interface ClusterHost {
 
   /** nodes.conf's text, or null when there is no file (or it is empty). Throws on any other failure to read. */
   readConfig(): string | null;
-  /** Replaces nodes.conf with `text` and fsyncs it (and its directory). Throws an Error whose message is the strerror. */
-  writeConfig(text: string): void;
+  /** Replaces nodes.conf with `text`, fsynced (with its directory) when `fsync`. Throws an Error whose message is the strerror. */
+  writeConfig(text: string, fsync: boolean): void;
 
   /** Opens an outbound bus connection. Failures arrive as `closed`. */
   connect(ip: string, port: number, events: BusSocketEvents): BusSocket;

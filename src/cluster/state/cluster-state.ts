@@ -350,12 +350,17 @@ export class ClusterState {
     return writeNodesConf(this.table);
   }
 
-  /** clusterSaveConfig: false (with the reason logged) when the file could not be written. */
-  saveConfig(): string | null {
+  /**
+   * clusterSaveConfig: null, or why the file could not be written. As in
+   * Redis, only the changes that must survive a power loss (epochs, roles,
+   * slots gained or lost by consensus) ask for the fsyncs; a SETSLOT or a
+   * node's flags do not.
+   */
+  saveConfig(fsync = true): string | null {
     this.todo.saveConfig = false;
     this.todo.fsyncConfig = false;
     try {
-      this.host.writeConfig(this.configText());
+      this.host.writeConfig(this.configText(), fsync);
       return null;
     } catch (e) {
       return e instanceof Error ? e.message : String(e);
@@ -363,8 +368,8 @@ export class ClusterState {
   }
 
   /** clusterSaveConfigOrDie: Redis exits when it cannot record a change it has already made. */
-  saveConfigOrDie(): void {
-    const error = this.saveConfig();
+  saveConfigOrDie(fsync = true): void {
+    const error = this.saveConfig(fsync);
     if (error !== null) {
       this.host.log.warning("Fatal: can't update cluster config file.");
       throw new ClusterConfigFatal(error);
@@ -374,7 +379,7 @@ export class ClusterState {
   /** The end of the turn (clusterBeforeSleep): recompute the state, save, and send what the turn queued. */
   beforeSleep(): void {
     if (this.todo.updateState) this.updateState();
-    if (this.todo.saveConfig) this.saveConfigOrDie();
+    if (this.todo.saveConfig) this.saveConfigOrDie(this.todo.fsyncConfig);
     this.messenger.flushLinks();
   }
 

@@ -135,6 +135,20 @@ describe('SETSLOT', () => {
     expect(refusal(() => cluster.setSlotStable(5))).toBe('Please use SETSLOT only with masters.');
   });
 
+  it('is saved at the end of the turn without the fsyncs, unless it made this master a replica (Redis\'s todo flags)', () => {
+    const { cluster, host } = node();
+    knownMaster(cluster, OTHER);
+    cluster.updateSlots([[5, 5]], false);
+    cluster.state.beforeSleep();
+    host.configSyncs.length = 0;
+    cluster.setSlotMigrating(5, OTHER);
+    cluster.state.beforeSleep();
+    cluster.setSlotNode(5, OTHER);
+    cluster.state.beforeSleep();
+    expect(host.configSyncs).toEqual([false, true]);
+    expect(host.config).toContain(`myself,slave ${OTHER}`);
+  });
+
   it('a target that is a replica is refused', () => {
     const { cluster } = node();
     const replica = knownMaster(cluster, OTHER);
