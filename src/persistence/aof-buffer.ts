@@ -1,3 +1,6 @@
+import { commandLength } from '../protocol/command-bytes.js';
+import { digitCount } from '../protocol/reply.js';
+
 const INITIAL_CAPACITY = 16 * 1024;
 /** A buffer grown past this by a burst is given back once it has been written out. */
 const KEEP_CAPACITY = 1024 * 1024;
@@ -19,12 +22,7 @@ export class AofBuffer {
   }
 
   appendCommand(argv: readonly string[]): void {
-    let need = 3 + digits(argv.length);
-    for (let i = 0; i < argv.length; i++) {
-      const n = argv[i].length;
-      need += 5 + digits(n) + n;
-    }
-    this.reserve(need);
+    this.reserve(commandLength(argv));
     const buf = this.buf;
     let at = writeHeader(buf, this.length, 0x2a, argv.length);
     for (let i = 0; i < argv.length; i++) {
@@ -86,19 +84,10 @@ export class AofBuffer {
   }
 }
 
-function digits(n: number): number {
-  let d = 1;
-  while (n >= 10) {
-    n = Math.floor(n / 10);
-    d++;
-  }
-  return d;
-}
-
 /** Writes `<type><n>\r\n` at `at`; returns the new end. */
 function writeHeader(buf: Buffer, at: number, type: number, n: number): number {
   buf[at++] = type;
-  const d = digits(n);
+  const d = digitCount(n);
   for (let i = d - 1, v = n; i >= 0; i--, v = Math.floor(v / 10)) buf[at + i] = 48 + (v % 10);
   at += d;
   buf[at++] = 13;

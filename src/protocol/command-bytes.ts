@@ -1,13 +1,41 @@
+import { digitCount } from './reply.js';
+
 /**
- * A command as a client sends it: a RESP array of bulk strings, its
- * arguments byte strings (one latin1 char per byte) or bytes. Used where
- * Sluice is the client: MIGRATE's target, a replica's master.
+ * Commands as a client sends them: RESP arrays of bulk strings, their
+ * arguments byte strings (one latin1 char per byte) or bytes, written one
+ * after another into a buffer of exactly their size and of its own (not a
+ * slice of Node's shared pool, which a worker message would copy whole).
+ * Used where Sluice is the client: MIGRATE's target, a replica's master.
  */
-export function commandBytes(parts: (string | Buffer)[]): Buffer {
-  const out: Buffer[] = [Buffer.from(`*${parts.length}\r\n`, 'latin1')];
-  for (const p of parts) {
-    const b = typeof p === 'string' ? Buffer.from(p, 'latin1') : p;
-    out.push(Buffer.from(`$${b.length}\r\n`, 'latin1'), b, Buffer.from('\r\n', 'latin1'));
+export function commandsBytes(commands: readonly (readonly (string | Uint8Array)[])[]): Buffer {
+  let size = 0;
+  for (const parts of commands) size += commandLength(parts);
+  const out = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  for (const parts of commands) {
+    at += out.latin1Write(`*${parts.length}\r\n`, at);
+    for (const p of parts) {
+      at += out.latin1Write(`$${p.length}\r\n`, at);
+      if (typeof p === 'string') at += out.latin1Write(p, at);
+      else {
+        out.set(p, at);
+        at += p.length;
+      }
+      out[at++] = 13;
+      out[at++] = 10;
+    }
   }
-  return Buffer.concat(out);
+  return out;
+}
+
+/** One command (see commandsBytes). */
+export function commandBytes(parts: readonly (string | Uint8Array)[]): Buffer {
+  return commandsBytes([parts]);
+}
+
+/** The bytes of a command as commandsBytes writes it, given its arguments' byte lengths. */
+export function commandLength(parts: readonly { readonly length: number }[]): number {
+  let n = 3 + digitCount(parts.length);
+  for (let i = 0; i < parts.length; i++) n += 5 + digitCount(parts[i].length) + parts[i].length;
+  return n;
 }

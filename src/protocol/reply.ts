@@ -173,7 +173,7 @@ function writeHeader(buf: Buffer, at: number, type: number, n: number): number {
 }
 
 /** How many decimal digits a non-negative safe integer has. */
-function digitCount(n: number): number {
+export function digitCount(n: number): number {
   let digits = 1;
   for (let p = 10; p <= n; p *= 10) digits++;
   return digits;

@@ -3,7 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import RedisParser from 'redis-parser';
 import { strerror } from '../persistence/io.js';
-import { commandBytes } from '../protocol/command-bytes.js';
+import { commandBytes, commandLength } from '../protocol/command-bytes.js';
 
 /**
  * The replica's connection to its master, as Redis 7.2 speaks it
@@ -142,16 +142,6 @@ function socketError(e: unknown): string {
   return (code !== undefined && SOCKET_ERRORS[code]) || strerror(e);
 }
 
-function digits(n: number): number {
-  return String(n).length;
-}
-
-/** The canonical encoded length of an array of bulk strings (what a master sends), given as byte strings. */
-function encodedLength(argv: string[]): number {
-  let n = 1 + digits(argv.length) + 2;
-  for (const a of argv) n += 1 + digits(a.length) + 2 + a.length + 2;
-  return n;
-}
 
 /**
  * A FIFO of received stream bytes not yet attributed to a command. The
@@ -793,7 +783,7 @@ export class MasterLink {
       argv[i] = a.latin1Slice(0, a.length);
     }
     const args = argv as string[];
-    const bytes = encodedLength(args);
+    const bytes = commandLength(args);
     if (bytes > this.queue.length) {
       this.desync('a command longer than the bytes received (not canonical RESP)');
       return;

@@ -2,7 +2,7 @@ import type { CommandSpec, KeyRef } from '../../core/command.js';
 import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../codecs/integer-text.js';
-import { commandBytes } from '../../protocol/command-bytes.js';
+import { commandBytes, commandsBytes } from '../../protocol/command-bytes.js';
 import { dumpPayload } from '../rdb/dump-payload.js';
 import { runMigrate } from './migrate-link.js';
 import type { MigrateResult } from './migrate-protocol.js';
@@ -72,7 +72,7 @@ function migrate(c: Ctx, argv: string[]): void {
   const opts = { compress: c.config.num('rdbcompression') !== 0, listFill: c.config.num('list-max-listpack-size') };
   const now = c.keyspace.now;
   const sent: string[] = [];
-  const restores: Buffer[] = [];
+  const restores: (string | Buffer)[][] = [];
   for (const key of present) {
     const deadline = c.db.deadline(key);
     let ttl = 0;
@@ -84,11 +84,11 @@ function migrate(c: Ctx, argv: string[]): void {
     // A cluster node's target may be importing the slot: RESTORE-ASKING is served there without ASKING.
     const cmd: (string | Buffer)[] = [c.keyspace.clusterMode ? 'RESTORE-ASKING' : 'RESTORE', key, String(ttl), dumpPayload(c.db.get(key)!, opts)];
     if (a.replace) cmd.push('REPLACE');
-    restores.push(commandBytes(cmd));
+    restores.push(cmd);
     sent.push(key);
   }
   const auth = a.password === null ? null : commandBytes(a.username === null ? ['AUTH', a.password] : ['AUTH', a.username, a.password]);
-  const req = { host: argv[1], port: Number(argv[2]), timeoutMs, db, auth, restores };
+  const req = { host: argv[1], port: Number(argv[2]), timeoutMs, db, auth, restores: commandsBytes(restores), count: restores.length };
   let result = runMigrate(req);
   if (retryable(result)) result = runMigrate(req);
   settle(c, a.copy, sent, result);

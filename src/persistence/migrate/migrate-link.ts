@@ -1,10 +1,23 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { MigrateRequest, MigrateResult } from './migrate-protocol.js';
 
-let worker: Worker | null = null;
+/**
+ * The worker, the port its results come back on, and the word it raises
+ * when one is ready: made once, since a channel made and transferred per
+ * MIGRATE cost more than the exchange's own bookkeeping.
+ */
+interface Link {
+  worker: Worker;
+  results: MessagePort;
+  flag: Int32Array;
+}
+
+let link: Link | null = null;
+/** Numbers each request, so that a result that came after its caller gave up is told apart and dropped. */
+let sequence = 0;
 /** The connections the worker keeps open to targets, as it last reported (INFO migrate_cached_sockets). */
 let cached = 0;
 
@@ -24,25 +37,27 @@ function workerFile(): string {
   return path.resolve(path.dirname(here), '../../../dist/persistence/migrate/migrate-worker.js');
 }
 
-function theWorker(): Worker {
-  if (worker !== null) return worker;
-  const w = new Worker(workerFile());
+function theLink(): Link {
+  if (link !== null) return link;
+  const { port1, port2 } = new MessageChannel();
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const w = new Worker(workerFile(), { workerData: { results: port2, flag }, transferList: [port2] });
   // The thread must not keep the process alive, and a thread that died is replaced at the next MIGRATE.
   w.unref();
   w.on('message', (m: { cached: number }) => {
     cached = m.cached;
   });
   w.on('error', () => {
-    if (worker === w) worker = null;
+    if (link?.worker === w) link = null;
   });
   w.on('exit', () => {
-    if (worker === w) {
-      worker = null;
+    if (link?.worker === w) {
+      link = null;
       cached = 0;
     }
   });
-  worker = w;
-  return w;
+  link = { worker: w, results: port1, flag };
+  return link;
 }
 
 /**
@@ -51,12 +66,20 @@ function theWorker(): Worker {
  * and for each reply, plus a second.
  */
 export function runMigrate(req: MigrateRequest): MigrateResult {
-  const { port1, port2 } = new MessageChannel();
-  const flag = new Int32Array(new SharedArrayBuffer(4));
-  theWorker().postMessage({ req, port: port2, flag }, [port2]);
-  Atomics.wait(flag, 0, 0, req.timeoutMs * (req.restores.length + 3) + 1000);
-  const got = receiveMessageOnPort(port1);
-  port1.close();
-  if (got === undefined) return { kind: 'read-error', read: 0, timedOut: true, headerError: null, replies: [] };
-  return got.message as MigrateResult;
+  const { worker, results, flag } = theLink();
+  const id = ++sequence;
+  Atomics.store(flag, 0, 0);
+  worker.postMessage({ id, req });
+  const deadline = Date.now() + req.timeoutMs * (req.count + 3) + 1000;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) break;
+    Atomics.wait(flag, 0, 0, left);
+    Atomics.store(flag, 0, 0);
+    for (let got = receiveMessageOnPort(results); got !== undefined; got = receiveMessageOnPort(results)) {
+      const m = got.message as { id: number; result: MigrateResult };
+      if (m.id === id) return m.result;
+    }
+  }
+  return { kind: 'read-error', read: 0, timedOut: true, headerError: null, replies: [] };
 }

@@ -6,9 +6,11 @@ export interface MigrateRequest {
   timeoutMs: number;
   db: number;
   /** The AUTH command, when one is given. */
-  auth: Buffer | null;
-  /** One RESTORE command per key. */
-  restores: Buffer[];
+  auth: Uint8Array | null;
+  /** One RESTORE command per key, one after another (commandsBytes). */
+  restores: Uint8Array;
+  /** How many RESTORE commands `restores` holds. */
+  count: number;
 }
 
 /**

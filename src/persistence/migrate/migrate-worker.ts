@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { parentPort } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import RedisParser from 'redis-parser';
 import type { MigrateRequest, MigrateResult } from './migrate-protocol.js';
 
@@ -107,10 +107,10 @@ async function migrate(req: MigrateRequest): Promise<MigrateResult> {
   }
   if (link.idle !== null) clearTimeout(link.idle);
   const select = link.lastDb !== req.db;
-  const parts: Buffer[] = [];
+  const parts: Uint8Array[] = [];
   if (req.auth !== null) parts.push(req.auth);
   if (select) parts.push(Buffer.from(`*2\r\n$6\r\nSELECT\r\n$${String(req.db).length}\r\n${req.db}\r\n`, 'latin1'));
-  parts.push(...req.restores);
+  parts.push(Buffer.from(req.restores.buffer, req.restores.byteOffset, req.restores.byteLength));
   const ok = link.socket.write(Buffer.concat(parts));
   if (!ok && link.closed) return { kind: 'write-error' };
   const header: (string | Error)[] = [];
@@ -120,7 +120,7 @@ async function migrate(req: MigrateRequest): Promise<MigrateResult> {
     header.push(r);
   }
   const replies: string[] = [];
-  for (let i = 0; i < req.restores.length; i++) {
+  for (let i = 0; i < req.count; i++) {
     const r = await nextReply(link, req.timeoutMs);
     if (r === null) return fail(name, i, replies, header);
     replies.push(r instanceof Error ? `-${r.message}` : `+${r}`);
@@ -141,15 +141,18 @@ function fail(name: string, read: number, replies: string[] = [], header: (strin
   return { kind: 'read-error', read, timedOut, headerError: headerError?.message ?? null, replies };
 }
 
-parentPort!.on('message', (msg: { req: MigrateRequest; port: import('node:worker_threads').MessagePort; flag: Int32Array }) => {
+/** Where results go, and the word the server's thread waits on (migrate-link.ts). */
+const { results, flag } = workerData as { results: MessagePort; flag: Int32Array };
+
+parentPort!.on('message', (msg: { id: number; req: MigrateRequest }) => {
   void migrate(msg.req).then(
-    (result) => finish(msg, result),
-    () => finish(msg, { kind: 'write-error' }),
+    (result) => finish(msg.id, result),
+    () => finish(msg.id, { kind: 'write-error' }),
   );
 });
 
-function finish(msg: { port: import('node:worker_threads').MessagePort; flag: Int32Array }, result: MigrateResult): void {
-  msg.port.postMessage(result);
-  Atomics.store(msg.flag, 0, 1);
-  Atomics.notify(msg.flag, 0);
+function finish(id: number, result: MigrateResult): void {
+  results.postMessage({ id, result });
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
 }
