@@ -98,6 +98,7 @@ function clusterSettings(server: Server): ClusterSettings {
     allowReadsWhenDown: c.bool('cluster-allow-reads-when-down'),
     allowPubsubshardWhenDown: c.bool('cluster-allow-pubsubshard-when-down'),
     allowReplicaMigration: c.bool('cluster-allow-replica-migration'),
+    migrationBarrier: c.num('cluster-migration-barrier'),
     replicaNoFailover: c.bool('cluster-replica-no-failover'),
     linkSendbufLimit: c.num('cluster-link-sendbuf-limit'),
     replicaValidityFactor: c.num('cluster-replica-validity-factor'),

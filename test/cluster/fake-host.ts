@@ -36,7 +36,7 @@ export class FakeHost implements ClusterHost {
   settings(): ClusterSettings {
     return {
       nodeTimeout: 1000, pingInterval: 0, requireFullCoverage: true, allowReadsWhenDown: false, allowPubsubshardWhenDown: true,
-      allowReplicaMigration: true, replicaNoFailover: false, linkSendbufLimit: 0, replicaValidityFactor: 10, replPingPeriod: 10, preferredEndpointType: 'ip',
+      allowReplicaMigration: true, migrationBarrier: 1, replicaNoFailover: false, linkSendbufLimit: 0, replicaValidityFactor: 10, replPingPeriod: 10, preferredEndpointType: 'ip',
       announceIp: '', announceHostname: '', announceHumanNodename: '', tcpPort: this.port, tlsPort: 0, busPort: this.port + 10000,
       tlsCluster: false, ...this.overrides,
     };
@@ -175,8 +175,14 @@ export class FakeNetwork {
   }
 }
 
+/** A cluster node on the fake network, and its host. */
+export interface FakeNode {
+  cluster: Cluster;
+  host: FakeHost;
+}
+
 /** A cluster node on the fake network, fresh (or from `config`). */
-export function fakeNode(net: FakeNetwork, port: number, config: string | null = null): { cluster: Cluster; host: FakeHost } {
+export function fakeNode(net: FakeNetwork, port: number, config: string | null = null): FakeNode {
   const host = new FakeHost(net, '127.0.0.1', port);
   host.config = config;
   const cluster = Cluster.start(host);

@@ -7,6 +7,7 @@ import { MESSAGE_TYPE_CODES } from '../bus/message-types.js';
 import { ClusterConfigFatal, type ClusterMessenger, type ClusterState } from '../state/cluster-state.js';
 import { failed, inHandshake, isMaster, isSlave, newLiveNode, timedOut, type LiveNode } from '../state/live-node.js';
 import { randomName } from '../state/node-names.js';
+import { migrateReplicaIfNeeded } from '../state/replica-migration.js';
 import type { BusSocket, BusSocketEvents } from './bus-socket.js';
 import { ClusterLink } from './cluster-link.js';
 import { Failover } from './failover.js';
@@ -298,6 +299,7 @@ export class ClusterBus implements ClusterMessenger {
 
     this.keepReplicating();
     this.failover.cron();
+    migrateReplicaIfNeeded(state);
     if (updateState || state.state === 'fail') state.updateState();
   }
 

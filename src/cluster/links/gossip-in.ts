@@ -63,6 +63,8 @@ export function processGossip(bus: ClusterBus, link: ClusterLink, msg: Extract<B
       added.tcpPort = tcpPort;
       added.tlsPort = tlsPort;
       added.cport = g.cport;
+      // Redis's createClusterNode takes the gossip's flags whole: a master the sender saw with replicas is a migration target here too.
+      added.migrateTo = (g.flags & NODE_FLAGS.MIGRATE_TO) !== 0;
       state.addNode(added);
       state.later({ saveConfig: true });
     }

@@ -4,7 +4,7 @@ import type { BusHeader } from '../bus/header.js';
 import type { BusMessage } from '../bus/message.js';
 import type { PingExtension } from '../bus/ping-extensions.js';
 import type { ClusterState } from '../state/cluster-state.js';
-import { flagBits, inHandshake, isSlave, type LiveNode } from '../state/live-node.js';
+import { inHandshake, isSlave, nodeFlagBits, type LiveNode } from '../state/live-node.js';
 
 /**
  * The messages this node sends, built as Redis's clusterBuildMessageHdr
@@ -29,7 +29,7 @@ export function buildHeader(state: ClusterState): BusHeader {
     myip: settings.announceIp,
     pport: other,
     cport: settings.busPort,
-    flags: flagBits(myself.flags),
+    flags: nodeFlagBits(myself),
     state: state.state === 'ok' ? CLUSTER_STATE.OK : CLUSTER_STATE.FAIL,
     mflags: [state.manualFailoverPaused && !isSlave(myself) ? MESSAGE_FLAGS0.PAUSED : 0, 0, 0],
   };
@@ -43,7 +43,7 @@ export function gossipEntry(node: LiveNode, tlsCluster: boolean): GossipEntry {
     ip: node.ip,
     port: tlsCluster ? node.tlsPort : node.tcpPort,
     cport: node.cport,
-    flags: flagBits(node.flags),
+    flags: nodeFlagBits(node),
     pport: tlsCluster ? node.tcpPort : node.tlsPort,
   };
 }

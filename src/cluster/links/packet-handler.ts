@@ -209,10 +209,11 @@ function updateRole(state: ClusterState, sender: LiveNode, hdr: BusHeader): void
     state.delNodeSlots(sender);
     sender.flags.delete('master');
     sender.flags.add('slave');
+    sender.migrateTo = false;
     state.later({ saveConfig: true, updateState: true });
   }
   if (master !== undefined && sender.master !== master.name) {
-    sender.master = master.name;
+    state.setReplicaOf(sender, master);
     if (sender.shardId === null || sender.shardId !== master.shardId) sender.shardId = master.shardId;
     state.later({ saveConfig: true });
   }

@@ -18,6 +18,8 @@ export interface ClusterSettings {
   allowReadsWhenDown: boolean;
   allowPubsubshardWhenDown: boolean;
   allowReplicaMigration: boolean;
+  /** cluster-migration-barrier: a replica migrates only when its master is left with at least this many working replicas. */
+  migrationBarrier: number;
   replicaNoFailover: boolean;
   linkSendbufLimit: number;
   /** cluster-replica-validity-factor: 0 lets a replica fail over however old its data. */

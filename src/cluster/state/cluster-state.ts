@@ -74,6 +74,11 @@ export class ClusterState {
       for (let slot = 0; slot < CLUSTER_SLOTS; slot++) if (hasSlot(node.slots, slot)) this.owners[slot] = node;
     }
     this.myself = this.byName.get(table.myself)!;
+    // clusterLoadConfig adds each replica to its master's, and a master with replicas is a migration target.
+    for (const node of nodes) {
+      const master = isSlave(node) && node.master !== null ? this.byName.get(node.master) : undefined;
+      if (master !== undefined) master.migrateTo = true;
+    }
     this.updateSize();
   }
 
@@ -128,6 +133,8 @@ export class ClusterState {
     this.messenger.dropLinks(node);
     this.table.nodes.splice(this.table.nodes.indexOf(node), 1);
     if (this.byName.get(node.name) === node) this.byName.delete(node.name);
+    const master = node.master === null ? undefined : this.byName.get(node.master);
+    if (master !== undefined) this.replicaDetached(master);
     this.updateSize();
   }
 
@@ -147,10 +154,11 @@ export class ClusterState {
     if (isMaster(myself)) {
       myself.flags.delete('master');
       myself.flags.add('slave');
+      myself.migrateTo = false;
       this.table.migratingTo.clear();
       this.table.importingFrom.clear();
     }
-    myself.master = master.name;
+    this.setReplicaOf(myself, master);
     if (master.shardId !== null) myself.shardId = master.shardId;
     this.host.replicate(master.ip, master.tcpPort);
     this.updateSize();
@@ -160,10 +168,37 @@ export class ClusterState {
     return this.nodes.filter((n) => n.master === master.name && isSlave(n));
   }
 
-  /** clusterSetNodeAsMaster. */
+  /**
+   * A replica names its master (clusterNodeRemoveSlave from the old one,
+   * clusterNodeAddSlave to the new): a master that gets a replica becomes
+   * a target of replica migration, and stops being one when its last
+   * replica leaves it (a failing replica stays its replica).
+   */
+  setReplicaOf(node: LiveNode, master: LiveNode | null): void {
+    const old = node.master === null ? undefined : this.byName.get(node.master);
+    node.master = master === null ? null : master.name;
+    if (old !== undefined && old !== master) this.replicaDetached(old);
+    if (master !== null) master.migrateTo = true;
+  }
+
+  private replicaDetached(master: LiveNode): void {
+    if (this.replicasOf(master).length === 0) master.migrateTo = false;
+  }
+
+  /** Whether any master has a replica (clusterMastersHaveSlaves). */
+  private mastersHaveReplicas(): boolean {
+    return this.nodes.some((n) => {
+      const master = isSlave(n) && n.master !== null ? this.byName.get(n.master) : undefined;
+      return master !== undefined && !isSlave(master);
+    });
+  }
+
+  /** clusterSetNodeAsMaster: a replica that becomes a master (a failover) is a migration target, as its old master was. */
   setNodeAsMaster(node: LiveNode): void {
     if (isMaster(node)) return;
-    node.master = null;
+    const hadMaster = node.master !== null;
+    this.setReplicaOf(node, null);
+    if (hadMaster && node !== this.myself) node.migrateTo = true;
     node.flags.delete('slave');
     node.flags.add('master');
     this.later({ saveConfig: true, updateState: true });
@@ -180,6 +215,8 @@ export class ClusterState {
     if (this.owners[slot] !== null) return false;
     addSlot(node.slots, slot);
     node.numSlots++;
+    // clusterNodeSetSlotBit: a master's first slot makes it a migration target when other masters have replicas (Redis's issue 3043).
+    if (node.numSlots === 1 && this.mastersHaveReplicas()) node.migrateTo = true;
     this.owners[slot] = node;
     this.updateSize();
     return true;

@@ -22,6 +22,14 @@ export interface LiveNode extends ClusterNode {
   lastInPingGossip: number;
   /** Added by CLUSTER MEET: the first message on its link is a MEET rather than a PING. */
   meet: boolean;
+  /**
+   * CLUSTER_NODE_MIGRATE_TO: a master that had a replica (or failed over a
+   * master, or took its first slot while other masters had replicas), so a
+   * target of replica migration once it has no working replica.
+   */
+  migrateTo: boolean;
+  /** When this node was first seen orphaned (a target of replica migration); 0 when it is not. */
+  orphanedTime: number;
 }
 
 /** A fresh node with no address, in the state clusterNode's constructor leaves it. */
@@ -30,7 +38,7 @@ export function newLiveNode(name: string, flags: Iterable<NodeFlag>, now: number
     name, ip: '', tcpPort: 0, tlsPort: 0, cport: 0, hostname: '', humanNodename: '', shardId,
     flags: new Set(flags), master: null, pingSent: 0, pongReceived: 0, configEpoch: 0n, linkConnected: false,
     slots: newSlotBitmap(), replicationOffset: 0,
-    ctime: now, failTime: 0, dataReceived: 0, failReports: new Map(), numSlots: 0, lastInPingGossip: 0, meet: false,
+    ctime: now, failTime: 0, dataReceived: 0, failReports: new Map(), numSlots: 0, lastInPingGossip: 0, meet: false, migrateTo: false, orphanedTime: 0,
   };
 }
 
@@ -38,7 +46,7 @@ export function newLiveNode(name: string, flags: Iterable<NodeFlag>, now: number
 export function liveNodeFrom(node: ClusterNode, now: number): LiveNode {
   let numSlots = 0;
   for (const byte of node.slots) for (let b = byte; b !== 0; b &= b - 1) numSlots++;
-  return { ...node, ctime: now, failTime: 0, dataReceived: 0, failReports: new Map(), numSlots, lastInPingGossip: 0, meet: false };
+  return { ...node, ctime: now, failTime: 0, dataReceived: 0, failReports: new Map(), numSlots, lastInPingGossip: 0, meet: false, migrateTo: false, orphanedTime: 0 };
 }
 
 const FLAG_BITS: [NodeFlag, number][] = [
@@ -46,11 +54,16 @@ const FLAG_BITS: [NodeFlag, number][] = [
   ['myself', BUS_FLAGS.MYSELF], ['handshake', BUS_FLAGS.HANDSHAKE], ['noaddr', BUS_FLAGS.NOADDR], ['nofailover', BUS_FLAGS.NOFAILOVER],
 ];
 
-/** The flags as the bus carries them. MEET and MIGRATE_TO are not kept in the table, so never sent. */
+/** The table's flags as the bus carries them. MEET is not kept in the table, so never sent. */
 export function flagBits(flags: ReadonlySet<NodeFlag>): number {
   let bits = 0;
   for (const [flag, bit] of FLAG_BITS) if (flags.has(flag)) bits |= bit;
   return bits;
+}
+
+/** A live node's flags as a header or gossip entry carries them: the table's, and MIGRATE_TO, as Redis sends it. */
+export function nodeFlagBits(node: LiveNode): number {
+  return flagBits(node.flags) | (node.migrateTo ? BUS_FLAGS.MIGRATE_TO : 0);
 }
 
 /** The table's flags for bits a peer sent (the ones nodes.conf can hold). */

@@ -1,60 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CLUSTER_SLOTS } from '../../../src/cluster/key-slot.js';
 import { clusterInfoText } from '../../../src/cluster/cluster-info.js';
-import type { Cluster } from '../../../src/cluster/cluster.js';
-import { FakeNetwork, fakeNode, type FakeHost } from '../fake-host.js';
-
-type Node = { cluster: Cluster; host: FakeHost };
-
-/** Runs every node's cron and end of turn `times` times, the clock moving 100 ms each. */
-function run(net: FakeNetwork, nodes: Node[], times: number): void {
-  for (let i = 0; i < times; i++) {
-    for (const n of nodes) {
-      n.host.clock += 100;
-      n.cluster.cron();
-    }
-    net.pump();
-    for (const n of nodes) n.cluster.beforeSleep();
-  }
-}
-
-/**
- * Runs until `done` holds (and a few turns more), failing after a bound.
- * Gossip picks its entries at random, as Redis's does: how soon a node
- * hears of another varies from run to run.
- */
-function runUntil(net: FakeNetwork, nodes: Node[], done: () => boolean): void {
-  for (let i = 0; !done(); i++) {
-    if (i === 300) throw new Error('the cluster did not settle');
-    run(net, nodes, 1);
-  }
-  run(net, nodes, 5);
-}
-
-/** Three masters sharing the slots as redis-cli --cluster create does: slots, distinct epochs, then MEET. */
-function threeMasters(): { net: FakeNetwork; nodes: Node[] } {
-  const net = new FakeNetwork();
-  const nodes = [fakeNode(net, 7001), fakeNode(net, 7002), fakeNode(net, 7003)];
-  const third = Math.floor(CLUSTER_SLOTS / 3);
-  nodes[0].cluster.updateSlots([[0, third - 1]], false);
-  nodes[1].cluster.updateSlots([[third, 2 * third - 1]], false);
-  nodes[2].cluster.updateSlots([[2 * third, CLUSTER_SLOTS - 1]], false);
-  nodes.forEach((n, i) => n.cluster.setConfigEpoch(BigInt(i + 1)));
-  nodes[0].cluster.meet('127.0.0.1', 7002, 17002, '7002');
-  nodes[0].cluster.meet('127.0.0.1', 7003, 17003, '7003');
-  runUntil(net, nodes, () => nodes.every(({ cluster }) => cluster.state.nodes.length === 3 && cluster.stateOk));
-  return { net, nodes };
-}
+import { fakeNode, type FakeNetwork, type FakeNode } from '../fake-host.js';
+import { addReplica, run, threeMasters } from '../fake-cluster.js';
 
 /** threeMasters, and a fourth node met and made a replica of the first master. */
-function threeMastersAndAReplica(): { net: FakeNetwork; nodes: Node[]; replica: Node } {
+function threeMastersAndAReplica(): { net: FakeNetwork; nodes: FakeNode[]; replica: FakeNode } {
   const { net, nodes } = threeMasters();
-  const replica = fakeNode(net, 7004);
-  replica.cluster.meet('127.0.0.1', 7001, 17001, '7001');
-  const all = [...nodes, replica];
-  runUntil(net, all, () => all.every(({ cluster }) => cluster.state.nodes.length === 4 && !cluster.state.nodes.some((n) => n.flags.has('handshake'))));
-  replica.cluster.replicate(nodes[0].cluster.myself.name);
-  runUntil(net, all, () => nodes.every(({ cluster }) => cluster.state.lookup(replica.cluster.myself.name)!.flags.has('slave')));
+  const replica = addReplica(net, [...nodes], 7004, nodes[0], nodes[0]);
   return { net, nodes, replica };
 }
 
