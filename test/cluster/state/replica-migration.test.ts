@@ -4,25 +4,27 @@ import type { ClusterSettings } from '../../../src/cluster/state/cluster-host.js
 import type { FakeNetwork, FakeNode } from '../fake-host.js';
 import { addReplica, run, runUntil, threeMasters } from '../fake-cluster.js';
 
+const nameOf = (n: FakeNode) => n.cluster.myself.name;
+
 /**
  * Replica migration on the fake network: masters A, B and C; A has two
  * replicas, B and C one each. B's replica stops, and B is an orphan.
  */
-function cluster(settings: Partial<ClusterSettings> = {}) {
+function cluster(settings: Partial<ClusterSettings> = {}, replicasOfA = 2) {
   const { net, nodes } = threeMasters();
   const [a, b, c] = nodes;
   const all = [...nodes];
   // B and C get their replicas first: a master with slots is a target as soon as others have replicas (Redis's issue 3043).
   const b1 = addReplica(net, all, 7004, a, b);
   const c1 = addReplica(net, all, 7005, a, c);
-  const a1 = addReplica(net, all, 7006, a, a);
-  const a2 = addReplica(net, all, 7007, a, a);
+  const ofA: FakeNode[] = [];
+  for (let i = 0; i < replicasOfA; i++) ofA.push(addReplica(net, all, 7006 + i, a, a));
   for (const n of all) Object.assign(n.host.overrides, settings);
-  const [first, second] = a1.cluster.myself.name < a2.cluster.myself.name ? [a1, a2] : [a2, a1];
-  return { net, all, a, b, c, b1, c1, first, second };
+  ofA.sort((x, y) => (nameOf(x) < nameOf(y) ? -1 : 1));
+  const [first, second] = ofA;
+  return { net, all, a, b, c, b1, c1, first, second, ofA };
 }
 
-const nameOf = (n: FakeNode) => n.cluster.myself.name;
 const masterSeenBy = (viewer: FakeNode, node: FakeNode) => viewer.cluster.state.lookup(nameOf(node))!.master;
 const migrated = (n: FakeNode) => n.host.lines.some((l) => l.startsWith('Migrating to orphaned master'));
 
@@ -80,6 +82,19 @@ describe('replica migration', () => {
     run(net, others, 150);
     expect(migrated(first) || migrated(second)).toBe(false);
     expect(first.host.replicatingFrom).toBe('127.0.0.1:7001');
+  });
+
+  it('two orphans each get one of the three replicas of the master with the most, the two smallest names, one after the other', () => {
+    const { net, all, a, b, c, b1, c1, ofA } = cluster({}, 3);
+    net.down.add(`127.0.0.1:${c1.host.port + 10000}`);
+    c1.cluster.close();
+    const others = stop(net, all.filter((n) => n !== c1), b1, ofA[0]);
+    runUntil(net, others, () => migrated(ofA[0]) && migrated(ofA[1]));
+    const orphans = [ofA[0].cluster.masterName, ofA[1].cluster.masterName].sort();
+    expect(orphans).toEqual([nameOf(b), nameOf(c)].sort());
+    run(net, others, 100);
+    expect(migrated(ofA[2])).toBe(false);
+    for (const n of others) expect(masterSeenBy(n, ofA[2])).toBe(nameOf(a));
   });
 
   it('a replica elected in its failed master\'s place, with no replica of its own, receives one', () => {
