@@ -97,6 +97,12 @@ export class Cluster {
     return this.state.table.importingFrom.get(slot) ?? null;
   }
 
+  /** Whether myself owns `slot` and has no slot open (ClusterRoutingView.servesSettled). */
+  servesSettled(slot: number): boolean {
+    const state = this.state;
+    return state.owner(slot) === state.myself && state.table.migratingTo.size === 0 && state.table.importingFrom.size === 0;
+  }
+
   get stateOk(): boolean {
     return this.state.state === 'ok';
   }

@@ -62,6 +62,13 @@ export class QueryRouter {
     this.migrating = this.importing = this.multipleKeys = false;
     this.missing = this.existing = 0;
     const exec = cmd.fullName === 'exec';
+    if (!exec && this.view.stateOk) {
+      const settled = this.settledSlot(cmd, argv);
+      if (settled >= 0) {
+        this.slot = settled;
+        return 'here';
+      }
+    }
     if (exec && queued === null) return 'here';
     this.shard = SHARD_COMMANDS.has(cmd.fullName);
     if (exec) {
@@ -105,6 +112,26 @@ export class QueryRouter {
     if (owner === view.myself) return 'here';
     this.node = owner;
     return 'moved';
+  }
+
+  /**
+   * The common case in short: a command whose keys do not move, so that
+   * its key range names them (a getkeys procedure of such a command, as
+   * SET's, only refines their flags), all in one slot this node serves
+   * settled (servesSettled). Nothing else can change the answer then: the
+   * owner is myself, no key needs looking up, and the state is ok. The
+   * slot, or -1 for the full scan.
+   */
+  private settledSlot(cmd: Command<never>, argv: string[]): number {
+    if (cmd.movableKeys) return -1;
+    const range = cmd.keyRange;
+    const first = range[0];
+    if (first === 0) return -1;
+    const last = range[1] < 0 ? argv.length + range[1] : range[1];
+    if (last < first || last >= argv.length) return -1;
+    const slot = keyHashSlot(argv[first]);
+    for (let j = first + range[2]; j <= last; j += range[2]) if (keyHashSlot(argv[j]) !== slot) return -1;
+    return this.view.servesSettled(slot) ? slot : -1;
   }
 
   /** Redis's is_write_command: the command's flags, or for EXEC its transaction's. */

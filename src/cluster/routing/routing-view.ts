@@ -14,6 +14,12 @@ export interface ClusterRoutingView {
   migratingTo(slot: number): string | null;
   /** The node this node is taking `slot` from (CLUSTER SETSLOT … IMPORTING), or null. */
   importingFrom(slot: number): string | null;
+  /**
+   * Whether this node serves `slot` with nothing to decide: it owns the
+   * slot and has no slot open (MIGRATING or IMPORTING). Routing answers
+   * such a command without its full scan; it must be cheap.
+   */
+  servesSettled(slot: number): boolean;
   /** The master this node replicates, or null when it is a master: a READONLY client reads its master's slots here. */
   readonly myMaster: string | null;
   /**

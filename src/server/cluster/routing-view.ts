@@ -14,6 +14,7 @@ export function routingView(cluster: Cluster): ClusterRoutingView {
     slotOwner: (slot) => cluster.slotOwner(slot),
     migratingTo: (slot) => cluster.migratingTo(slot),
     importingFrom: (slot) => cluster.importingFrom(slot),
+    servesSettled: (slot) => cluster.servesSettled(slot),
     get myMaster() {
       return cluster.masterName;
     },

@@ -57,6 +57,10 @@ export class FakeRoutingView implements ClusterRoutingView {
     return this.importing.get(slot) ?? null;
   }
 
+  servesSettled(slot: number): boolean {
+    return this.owners[slot] === this.myself && this.migrating.size === 0 && this.importing.size === 0;
+  }
+
   redirectEndpoint(node: string, tls: boolean): string {
     const n = this.nodes.get(node)!;
     return `${n.host}:${tls ? n.tlsPort : n.port}`;

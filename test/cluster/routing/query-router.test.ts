@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, test } from 'vitest';
 import type { Command } from '../../../src/core/command.js';
 import { QueryRouter, type QueryLine } from '../../../src/cluster/routing/query-router.js';
+import { routingKeys } from '../../../src/cluster/routing/routing-keys.js';
 import { redirectionError, type Route } from '../../../src/cluster/routing/route.js';
 import { keyHashSlot } from '../../../src/keyspace/key-slot.js';
 import { useSluice } from '../../helpers/fixture.js';
@@ -60,6 +61,35 @@ describe('serving here', () => {
 
   test('several keys of one slot (a hash tag) are served together', () => {
     expect(route(['MSET', '{u}a', '1', '{u}b', '2']).route).toBe('here');
+  });
+});
+
+describe('the settled path (a slot of mine, none open)', () => {
+  test('answers as the full scan: the key range of a command whose keys do not move names what its getkeys procedure finds', () => {
+    const sample = ['k1', 'k2', 'k3', 'k4', 'GET', 'k5', 'k6'];
+    let checked = 0;
+    for (const cmd of sluice.server.commands.all()) {
+      if (cmd.movableKeys || cmd.spec.getKeys === undefined) continue;
+      const argv = [cmd.fullName.split('|')[0], ...(cmd.parent === null ? [] : [cmd.spec.name]), ...sample];
+      const [first, last, step] = cmd.keyRange;
+      const range: number[] = [];
+      for (let j = first; first !== 0 && j <= (last < 0 ? argv.length + last : last); j += step) range.push(j);
+      expect(routingKeys(cmd as unknown as Command<never>, argv), cmd.fullName).toEqual(range);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(1);
+  });
+
+  test('with a slot open, the keys of that slot are still looked up (ASK, TRYAGAIN) and the others served here', () => {
+    present.add('foo');
+    expect(route(['SET', 'foo', 'v'])).toEqual({ route: 'here', slot: 12182, error: null });
+    expect(lookups).toBe(0);
+    view.migrate(1, OTHER);
+    expect(route(['SET', 'foo', 'v'])).toEqual({ route: 'here', slot: 12182, error: null });
+    expect(lookups).toBe(0);
+    view.migrate(12182, OTHER);
+    expect(route(['SET', 'foo', 'v'])).toEqual({ route: 'here', slot: 12182, error: null });
+    expect(lookups).toBe(1);
   });
 });
 
