@@ -21,11 +21,23 @@ export function addSlot(bitmap: Uint8Array, slot: number): void {
 /** The slots as inclusive [start, end] ranges, in order, as CLUSTER NODES lists them. */
 export function slotRanges(bitmap: Uint8Array): [number, number][] {
   const ranges: [number, number][] = [];
-  for (let slot = 0; slot < CLUSTER_SLOTS; slot++) {
-    if (!hasSlot(bitmap, slot)) continue;
-    const last = ranges[ranges.length - 1];
-    if (last !== undefined && last[1] === slot - 1) last[1] = slot;
-    else ranges.push([slot, slot]);
+  let last: [number, number] | null = null;
+  // A byte at a time, bit by bit only where a byte is mixed: nodes.conf is written at every SETSLOT.
+  for (let i = 0; i < CLUSTER_SLOTS / 8; i++) {
+    const byte = bitmap[i];
+    if (byte === 0) continue;
+    const base = i << 3;
+    if (byte === 0xff) {
+      if (last !== null && last[1] === base - 1) last[1] = base + 7;
+      else ranges.push((last = [base, base + 7]));
+      continue;
+    }
+    for (let bit = 0; bit < 8; bit++) {
+      if ((byte & (1 << bit)) === 0) continue;
+      const slot = base + bit;
+      if (last !== null && last[1] === slot - 1) last[1] = slot;
+      else ranges.push((last = [slot, slot]));
+    }
   }
   return ranges;
 }

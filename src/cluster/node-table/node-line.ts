@@ -1,5 +1,4 @@
 import { slotRanges } from '../slot-bitmap.js';
-import { CLUSTER_SLOTS } from '../key-slot.js';
 import { NODE_FLAGS, shownConfigEpoch, type ClusterNode, type ClusterNodeTable } from './node.js';
 
 export interface NodeLineOptions {
@@ -48,15 +47,11 @@ function flagsText(node: ClusterNode): string {
 /** A slot both migrating and importing shows only as migrating, as in Redis. */
 function slotMoveMarkers(table: ClusterNodeTable): string {
   if (table.migratingTo.size === 0 && table.importingFrom.size === 0) return '';
+  const slots = new Set([...table.migratingTo.keys(), ...table.importingFrom.keys()]);
   let text = '';
-  for (let slot = 0; slot < CLUSTER_SLOTS; slot++) {
+  for (const slot of [...slots].sort((a, b) => a - b)) {
     const to = table.migratingTo.get(slot);
-    if (to !== undefined) {
-      text += ` [${slot}->-${to}]`;
-      continue;
-    }
-    const from = table.importingFrom.get(slot);
-    if (from !== undefined) text += ` [${slot}-<-${from}]`;
+    text += to !== undefined ? ` [${slot}->-${to}]` : ` [${slot}-<-${table.importingFrom.get(slot)}]`;
   }
   return text;
 }

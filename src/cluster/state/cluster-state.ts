@@ -356,12 +356,16 @@ export class ClusterState {
     const settings = this.host.settings();
     let next: 'ok' | 'fail' = 'ok';
     if (settings.requireFullCoverage) {
+      // Each owner's flags are read once per run of its slots: the state is updated at every SETSLOT.
+      let served: LiveNode | null = null;
       for (let slot = 0; slot < CLUSTER_SLOTS; slot++) {
         const owner = this.owners[slot];
+        if (owner === served) continue;
         if (owner === null || failed(owner)) {
           next = 'fail';
           break;
         }
+        served = owner;
       }
     }
     this.updateSize();
