@@ -75,10 +75,20 @@ export class Crc64 {
 
   /** The checksum as 8 little-endian bytes, the order DUMP payloads and RDB files store it in. */
   digest(): Buffer {
-    const out = Buffer.alloc(8);
-    out.writeUInt32LE(this.lo >>> 0, 0);
-    out.writeUInt32LE(this.hi >>> 0, 4);
+    const out = Buffer.allocUnsafe(8);
+    this.writeTo(out, 0);
     return out;
+  }
+
+  /** Writes the checksum's 8 little-endian bytes at `at`. */
+  writeTo(out: Buffer, at: number): void {
+    out.writeUInt32LE(this.lo >>> 0, at);
+    out.writeUInt32LE(this.hi >>> 0, at + 4);
+  }
+
+  /** Whether the 8 little-endian bytes at `at` are this checksum. */
+  matches(data: Buffer, at: number): boolean {
+    return data.readUInt32LE(at) === this.lo >>> 0 && data.readUInt32LE(at + 4) === this.hi >>> 0;
   }
 }
 

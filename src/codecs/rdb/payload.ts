@@ -1,4 +1,4 @@
-import { crc64 } from '../crc64.js';
+import { Crc64 } from '../crc64.js';
 
 /**
  * The footer of DUMP and FUNCTION DUMP payloads (createDumpPayload,
@@ -14,8 +14,11 @@ export const FOOTER = 10;
 
 /** `body` followed by the RDB version and the CRC-64 of both. */
 export function sealPayload(body: Buffer): Buffer {
-  const versioned = Buffer.concat([body, Buffer.from([RDB_VERSION & 0xff, RDB_VERSION >> 8])]);
-  return Buffer.concat([versioned, crc64(versioned)]);
+  const out = Buffer.allocUnsafe(body.length + FOOTER);
+  body.copy(out, 0);
+  out.writeUInt16LE(RDB_VERSION, body.length);
+  new Crc64().update(out, body.length + 2).writeTo(out, body.length + 2);
+  return out;
 }
 
 /** Long enough, of this version or an older one, and the checksum right. */
@@ -23,5 +26,5 @@ export function validFooter(data: Buffer): boolean {
   if (data.length < FOOTER) return false;
   const at = data.length - FOOTER;
   if (data.readUInt16LE(at) > RDB_VERSION) return false;
-  return crc64(data, data.length - 8).equals(data.subarray(at + 2));
+  return new Crc64().update(data, at + 2).matches(data, at + 2);
 }
