@@ -3,6 +3,7 @@ import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../codecs/integer-text.js';
 import { commandBytes, commandsBytes } from '../../protocol/command-bytes.js';
+import type { Value } from '../../keyspace/value.js';
 import { dumpPayload } from '../rdb/dump-payload.js';
 import { runMigrate } from './migrate-link.js';
 import type { MigrateResult } from './migrate-protocol.js';
@@ -63,7 +64,15 @@ function migrate(c: Ctx, argv: string[]): void {
   let timeoutMs = long(argv[5]);
   const db = long(argv[4]);
   if (timeoutMs <= 0) timeoutMs = 1000;
-  const present = a.keys.filter((k) => c.db.read(k) !== undefined);
+  // Each key is read once, as Redis's lookupKeyRead: its value, deadline and payload come from that read.
+  const present: string[] = [];
+  const values: Value[] = [];
+  for (const key of a.keys) {
+    const v = c.db.read(key);
+    if (v === undefined) continue;
+    present.push(key);
+    values.push(v);
+  }
   c.propagateArgv = null;
   if (present.length === 0) {
     c.reply.simple('NOKEY');
@@ -71,9 +80,11 @@ function migrate(c: Ctx, argv: string[]): void {
   }
   const opts = { compress: c.config.num('rdbcompression') !== 0, listFill: c.config.num('list-max-listpack-size') };
   const now = c.keyspace.now;
+  const name = c.keyspace.clusterMode ? 'RESTORE-ASKING' : 'RESTORE';
   const sent: string[] = [];
   const restores: (string | Buffer)[][] = [];
-  for (const key of present) {
+  for (let i = 0; i < present.length; i++) {
+    const key = present[i];
     const deadline = c.db.deadline(key);
     let ttl = 0;
     if (deadline !== -1) {
@@ -82,7 +93,7 @@ function migrate(c: Ctx, argv: string[]): void {
       if (ttl < 1) ttl = 1;
     }
     // A cluster node's target may be importing the slot: RESTORE-ASKING is served there without ASKING.
-    const cmd: (string | Buffer)[] = [c.keyspace.clusterMode ? 'RESTORE-ASKING' : 'RESTORE', key, String(ttl), dumpPayload(c.db.get(key)!, opts)];
+    const cmd: (string | Buffer)[] = [name, key, String(ttl), dumpPayload(values[i], opts)];
     if (a.replace) cmd.push('REPLACE');
     restores.push(cmd);
     sent.push(key);
