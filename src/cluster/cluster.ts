@@ -78,7 +78,7 @@ export class Cluster {
 
   /** Whether myself serves the slot. */
   ownsSlot(slot: number): boolean {
-    return this.state.owner(slot) === this.state.myself;
+    return this.state.ownsSlot(slot);
   }
 
   /** Where MOVED and ASK send a client for a node: `endpoint:port`, the TLS port for a TLS client, null for an unknown node. */
@@ -100,7 +100,7 @@ export class Cluster {
   /** Whether myself owns `slot` and has no slot open (ClusterRoutingView.servesSettled). */
   servesSettled(slot: number): boolean {
     const state = this.state;
-    return state.owner(slot) === state.myself && state.table.migratingTo.size === 0 && state.table.importingFrom.size === 0;
+    return state.ownsSlot(slot) && state.table.migratingTo.size === 0 && state.table.importingFrom.size === 0;
   }
 
   get stateOk(): boolean {

@@ -23,6 +23,23 @@ describe('CRC16 and the key → slot rule', () => {
     expect(keyHashSlot('}a{')).toBe(crc16('}a{') & 16383);
   });
 
+  test('the sliced CRC16 is the byte-at-a-time one, at every length and start', () => {
+    const bytewise = (s: string, start: number, end: number): number => {
+      let crc = 0;
+      for (let i = start; i < end; i++) {
+        crc ^= s.charCodeAt(i) << 8;
+        for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+      }
+      return crc;
+    };
+    const next = seededInts(16);
+    let text = '';
+    for (let i = 0; i < 64; i++) text += String.fromCharCode(next(256));
+    for (let start = 0; start < 5; start++) {
+      for (let end = start; end <= text.length; end++) expect(crc16(text, start, end), `${start}-${end}`).toBe(bytewise(text, start, end));
+    }
+  });
+
   test('every slot is below 16384', () => {
     expect(keyHashSlot('\xff'.repeat(1000))).toBeLessThan(CLUSTER_SLOTS);
   });

@@ -44,6 +44,8 @@ export class ClusterState {
   private readonly byName = new Map<string, LiveNode>();
   /** Slot → owner, the inverse of the nodes' bitmaps, kept in step with them. */
   private readonly owners = new Array<LiveNode | null>(CLUSTER_SLOTS).fill(null);
+  /** Per slot, 1 when myself owns it: 16 KB that stay in cache, read by every routed command. */
+  private readonly mine = new Uint8Array(CLUSTER_SLOTS);
   state: 'ok' | 'fail' = 'fail';
   /** Masters serving at least one slot. */
   size = 0;
@@ -74,6 +76,7 @@ export class ClusterState {
       for (let slot = 0; slot < CLUSTER_SLOTS; slot++) if (hasSlot(node.slots, slot)) this.owners[slot] = node;
     }
     this.myself = this.byName.get(table.myself)!;
+    for (let slot = 0; slot < CLUSTER_SLOTS; slot++) if (this.owners[slot] === this.myself) this.mine[slot] = 1;
     // clusterLoadConfig adds each replica to its master's, and a master with replicas is a migration target.
     for (const node of nodes) {
       const master = isSlave(node) && node.master !== null ? this.byName.get(node.master) : undefined;
@@ -210,6 +213,11 @@ export class ClusterState {
     return this.owners[slot];
   }
 
+  /** Whether myself owns `slot`. */
+  ownsSlot(slot: number): boolean {
+    return this.mine[slot] === 1;
+  }
+
   /** clusterAddSlot: false when the slot already has an owner. */
   addSlot(node: LiveNode, slot: number): boolean {
     if (this.owners[slot] !== null) return false;
@@ -218,6 +226,7 @@ export class ClusterState {
     // clusterNodeSetSlotBit: a master's first slot makes it a migration target when other masters have replicas (Redis's issue 3043).
     if (node.numSlots === 1 && this.mastersHaveReplicas()) node.migrateTo = true;
     this.owners[slot] = node;
+    if (node === this.myself) this.mine[slot] = 1;
     this.updateSize();
     return true;
   }
@@ -230,6 +239,7 @@ export class ClusterState {
     removeSlot(node.slots, slot);
     node.numSlots--;
     this.owners[slot] = null;
+    this.mine[slot] = 0;
     this.updateSize();
     return true;
   }

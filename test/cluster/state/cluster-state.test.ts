@@ -53,6 +53,7 @@ describe('a node starting', () => {
     const again = fakeNode(new FakeNetwork(), 7001, first.host.config);
     expect(again.cluster.myself.name).toBe(first.cluster.myself.name);
     expect(again.cluster.slotOwner(99)).toBe(first.cluster.myself.name);
+    expect([again.cluster.ownsSlot(99), again.cluster.ownsSlot(100)]).toEqual([true, false]);
     expect(again.host.lines).toContain(`Node configuration loaded, I'm ${first.cluster.myself.name}`);
   });
 
@@ -71,6 +72,7 @@ describe('slot assignment (ADDSLOTS, DELSLOTS and their ranges)', () => {
     cluster.updateSlots([[5, 10]], true);
     expect(cluster.myself.numSlots).toBe(6);
     expect(cluster.slotOwner(5)).toBeNull();
+    expect([cluster.ownsSlot(4), cluster.ownsSlot(5), cluster.ownsSlot(11)]).toEqual([true, false, false]);
   });
 
   it('refuses as Redis does, before changing anything', () => {
@@ -129,6 +131,7 @@ describe('SETSLOT', () => {
     knownMaster(cluster, OTHER);
     cluster.updateSlots([[5, 5]], false);
     cluster.setSlotNode(5, OTHER);
+    expect(cluster.ownsSlot(5)).toBe(false);
     expect(cluster.isReplica).toBe(true);
     expect(cluster.masterName).toBe(OTHER);
     expect(host.replicatingFrom).toBe('127.0.0.1:7100');
@@ -204,6 +207,7 @@ describe('slot ownership learned from a newer config (clusterUpdateSlotsConfigWi
     host.keys.add('{a}'); // slot 15495: not involved
     updateSlotsConfigWith(cluster.state, other, 3n, claim);
     expect(cluster.slotOwner(0)).toBe(OTHER);
+    expect(cluster.ownsSlot(0)).toBe(false);
     expect(cluster.ownsSlot(1)).toBe(true);
     expect(host.slotChanges).toBeGreaterThan(0);
   });
