@@ -72,14 +72,15 @@ export class AccessClocks implements KeyAccess {
    * clock (wrapping as Redis does when it would go below 0); -1 for none.
    */
   restore(db: Database, key: string, idleSecs: number, freq: number): void {
+    // Only a hint the policy keeps sets a stamp: the key is not looked up for nothing.
+    if (this.mode === 'lfu' ? freq < 0 : idleSecs < 0) return;
     const now = this.ks.now;
     const i = db.dict.indexOf(key);
     if (i < 0) return;
     if (this.mode === 'lfu') {
-      if (freq >= 0) db.dict.setStampAt(i, lfuPack(lfuMinutes(now), freq));
+      db.dict.setStampAt(i, lfuPack(lfuMinutes(now), freq));
       return;
     }
-    if (idleSecs < 0) return;
     const clock = lruClock(now);
     let stamp = clock - idleSecs;
     if (stamp < 0) stamp = (clock + Math.floor(LRU_CLOCK_MAX / 2)) % LRU_CLOCK_MAX;
