@@ -104,7 +104,8 @@ export class QueryRouter {
       return 'ask';
     }
     if (this.importing && (asking || cmd.flagSet.has('asking'))) {
-      return this.multipleKeys && this.missing !== 0 ? 'tryagain' : 'here';
+      // Only several keys can be split between the nodes: then every one must have arrived.
+      return this.multipleKeys && this.missingKeys(cmd, argv, exec ? queued! : null) ? 'tryagain' : 'here';
     }
     if ((readOnly || this.shard) && view.myMaster !== null && view.myMaster === owner && !this.writes(cmd, argv, exec, queued)) {
       return 'here';
@@ -134,6 +135,16 @@ export class QueryRouter {
     return this.view.servesSettled(slot) ? slot : -1;
   }
 
+  /** Whether any key of the line (for EXEC, of its queued commands) is absent here. */
+  private missingKeys(cmd: Command<never>, argv: string[], queued: readonly QueryLine[] | null): boolean {
+    const lines = queued ?? [{ cmd, argv }];
+    for (const q of lines) {
+      const positions = routingKeys(q.cmd, q.argv);
+      for (let i = 0; i < positions.length; i++) if (!this.host.keyExists(q.argv[positions[i]])) return true;
+    }
+    return false;
+  }
+
   /** Redis's is_write_command: the command's flags, or for EXEC its transaction's. */
   private writes(cmd: Command<never>, argv: string[], exec: boolean, queued: readonly QueryLine[] | null): boolean {
     if (this.host.writes(cmd, argv)) return true;
@@ -143,7 +154,7 @@ export class QueryRouter {
   /**
    * Reads one line's keys into the scan's state: the first key fixes the
    * slot (unbound: no node serves it), every other must hash to it, and in
-   * an open slot the keys present and missing are counted.
+   * a slot migrating away the keys present and missing are counted.
    */
   private scan(cmd: Command<never>, argv: string[]): Route | null {
     const positions = routingKeys(cmd, argv);
@@ -164,7 +175,8 @@ export class QueryRouter {
         if (this.importing && !this.multipleKeys && key !== this.firstKey) this.multipleKeys = true;
       }
       // A shard channel is served by the slot's source until the migration ends: no key to look for.
-      if ((this.migrating || this.importing) && !this.shard) {
+      // An importing slot's keys are looked up only when the answer turns on them (missingKeys).
+      if (this.migrating && !this.shard) {
         if (this.host.keyExists(key)) this.existing++;
         else this.missing++;
       }

@@ -210,14 +210,18 @@ describe('a slot being imported (another node serves it)', () => {
     expect(route(['GET', '{i}a'], { asking: true }).route).toBe('here');
   });
 
-  test('a command flagged asking (RESTORE-ASKING, which MIGRATE sends) needs no ASKING', () => {
+  test('a command flagged asking (RESTORE-ASKING, which MIGRATE sends) needs no ASKING, and its one key is not looked up', () => {
     expect(route(['RESTORE-ASKING', '{i}a', '0', 'payload']).route).toBe('here');
+    expect(lookups).toBe(0);
     expect(route(['RESTORE', '{i}a', '0', 'payload']).route).toBe('moved');
   });
 
-  test('several different keys with one missing: TRYAGAIN even after ASKING', () => {
+  test('several different keys with one missing: TRYAGAIN even after ASKING, also for a transaction', () => {
     present.add('{i}a');
     expect(route(['MGET', '{i}a', '{i}b'], { asking: true }).route).toBe('tryagain');
+    expect(route(['EXEC'], { asking: true, queued: [['GET', '{i}a'], ['GET', '{i}b']] }).route).toBe('tryagain');
+    present.add('{i}b');
+    expect(route(['EXEC'], { asking: true, queued: [['GET', '{i}a'], ['GET', '{i}b']] }).route).toBe('here');
   });
 
   test('the same key twice is one key: served after ASKING though missing', () => {
