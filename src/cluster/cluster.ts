@@ -43,6 +43,11 @@ export class Cluster {
     this.bus.cron();
   }
 
+  /** What a CLUSTER command changed is saved before its reply; the messages it queued go at the turn's end (beforeSleep). */
+  settle(): void {
+    this.state.settle();
+  }
+
   beforeSleep(): void {
     this.state.beforeSleep();
   }

@@ -126,10 +126,14 @@ export class ClusterRuntime {
   private queueBeforeSleep(): void {
     if (this.beforeSleepQueued) return;
     this.beforeSleepQueued = true;
-    setImmediate(() => {
+    // One check phase after the replies this turn queued, as Redis writes a command's reply in
+    // beforeSleep and the bus messages it caused from the links' write handlers in the next turn.
+    // Otherwise a target's PONG claiming a slot reaches the source before redis-cli's SETSLOT NODE,
+    // and the source saves nodes.conf with its fsyncs for every slot a reshard moves.
+    setImmediate(() => setImmediate(() => {
       this.beforeSleepQueued = false;
       this.guard('before sleep', () => this.cluster.beforeSleep());
-    });
+    }));
   }
 
   /** The cluster's own work never takes the server down, but a config it cannot save does, as in Redis. */

@@ -429,9 +429,14 @@ export class ClusterState {
 
   /** The end of the turn (clusterBeforeSleep): recompute the state, save, and send what the turn queued. */
   beforeSleep(): void {
+    this.settle();
+    this.messenger.flushLinks();
+  }
+
+  /** Recomputes the state and saves nodes.conf if the turn asked for either. */
+  settle(): void {
     if (this.todo.updateState) this.updateState();
     if (this.todo.saveConfig) this.saveConfigOrDie(this.todo.fsyncConfig);
-    this.messenger.flushLinks();
   }
 
 }

@@ -34,8 +34,8 @@ function clusterHandler(run: (c: Client, argv: string[], cluster: Cluster) => vo
     const cluster = c.server.cluster;
     if (cluster === null) throw new CommandError(DISABLED);
     withClusterRefusals(() => run(c, argv, cluster));
-    // As Redis's beforeSleep: a change is saved before the reply goes out.
-    cluster.beforeSleep();
+    // As Redis's beforeSleep: a change is saved before the reply goes out (the bus messages it queued go after it).
+    cluster.settle();
   };
 }
 
