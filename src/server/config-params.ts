@@ -351,7 +351,7 @@ const SHUTDOWN = section('Shutdown', [
 
 const CLUSTER = section('Cluster', [
   bool('cluster-enabled', 'no', honoured('A cluster node: nodes.conf, the bus on cluster-port, the CLUSTER command, replica elections and CLUSTER FAILOVER, PUBLISH and SPUBLISH across nodes; REPLICAOF, SELECT of another db and SWAPDB are refused. Key redirections are the routing\'s.'), { immutable: true }),
-  text('cluster-config-file', 'nodes.conf', honoured('Read at start (created when missing), in dir; saved and fsynced on every change; held with a lock file (nodes.conf.lock) naming the owning process.'), { immutable: true }),
+  text('cluster-config-file', 'nodes.conf', honoured('Read at start (created when missing), in dir; saved on every change, and fsynced with its directory for the changes Redis fsyncs (epochs, roles, slots taken by consensus); held with a lock file (nodes.conf.lock) naming the owning process.'), { immutable: true }),
   int('cluster-node-timeout', 15000n, 0n, LONG_MAX, honoured('A node that has not answered a ping for this long is PFAIL; a majority of masters make it FAIL.')),
   int('cluster-port', 0n, 0n, 65535n, honoured('0: port + 10000.'), { immutable: true }),
   int('cluster-replica-validity-factor', 10n, 0n, INT_MAX, honoured('A replica whose data is older than this many node timeouts (plus repl-ping-replica-period) does not stand for election; 0: any.'), { alias: 'cluster-slave-validity-factor' }),
