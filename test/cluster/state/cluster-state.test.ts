@@ -212,6 +212,17 @@ describe('slot ownership learned from a newer config (clusterUpdateSlotsConfigWi
     expect(host.slotChanges).toBeGreaterThan(0);
   });
 
+  it('every claimed slot is read, wherever it sits among unclaimed ones', () => {
+    const { cluster } = node();
+    const other = knownMaster(cluster, OTHER, 1n);
+    const claim = newSlotBitmap();
+    const claimed = [7, 8, 15, 9000, 16376, 16383];
+    for (const slot of claimed) addSlot(claim, slot);
+    updateSlotsConfigWith(cluster.state, other, 1n, claim);
+    expect(claimed.map((slot) => cluster.slotOwner(slot))).toEqual(claimed.map(() => OTHER));
+    expect([0, 6, 9, 8999, 16375].map((slot) => cluster.slotOwner(slot))).toEqual([null, null, null, null, null]);
+  });
+
   it('losing the last slot makes myself a replica of the claimant; losing one of several deletes its keys', () => {
     const { cluster, host } = node();
     cluster.updateSlots([[12182, 12182], [0, 0]], false);
