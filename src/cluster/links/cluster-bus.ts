@@ -147,6 +147,10 @@ export class ClusterBus implements ClusterMessenger {
     this.send(link, buildUpdate(this.state, about));
   }
 
+  myMasterChanged(): void {
+    this.failover.reset();
+  }
+
   /** The end of the turn: what each link queued goes out in one write. */
   flushLinks(): void {
     for (const link of this.toFlush) link.flush();

@@ -199,8 +199,8 @@ export class Failover {
     this.replaceMyMaster();
   }
 
-  /** resetManualFailover: a master's paused writers resume. */
-  private reset(): void {
+  /** resetManualFailover: a manual failover under way ends; a master's paused writers resume. */
+  reset(): void {
     if (this.manualReplica !== null || this.state.manualFailoverPaused) {
       this.state.manualFailoverPaused = false;
       this.state.host.unpauseWrites();

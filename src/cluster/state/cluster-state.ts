@@ -27,6 +27,8 @@ export interface ClusterMessenger {
   dropLinks(node: LiveNode): void;
   /** Writes what the links queued this turn. */
   flushLinks(): void;
+  /** Myself follows another master: a manual failover under way is dropped (Redis's clusterSetMaster resets it). */
+  myMasterChanged(): void;
 }
 
 /** A refusal whose message is the error reply Redis gives, without the ERR prefix. */
@@ -63,7 +65,7 @@ export class ClusterState {
   };
   /** Called when work is marked for the end of the turn, so that the turn's end comes. */
   onLater: () => void = () => {};
-  messenger: ClusterMessenger = { broadcastPong: () => {}, broadcastFail: () => {}, dropLinks: () => {}, flushLinks: () => {} };
+  messenger: ClusterMessenger = { broadcastPong: () => {}, broadcastFail: () => {}, dropLinks: () => {}, flushLinks: () => {}, myMasterChanged: () => {} };
   private amongMinorityTime = 0;
   private firstStateCall = 0;
 
@@ -164,6 +166,7 @@ export class ClusterState {
     this.setReplicaOf(myself, master);
     if (master.shardId !== null) myself.shardId = master.shardId;
     this.host.replicate(master.ip, master.tcpPort);
+    this.messenger.myMasterChanged();
     this.updateSize();
   }
 

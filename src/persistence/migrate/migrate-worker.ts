@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import RedisParser from 'redis-parser';
+import { commandBytes } from '../../protocol/command-bytes.js';
 import type { MigrateRequest, MigrateResult } from './migrate-protocol.js';
 
 /**
@@ -109,9 +110,10 @@ async function migrate(req: MigrateRequest): Promise<MigrateResult> {
   const select = link.lastDb !== req.db;
   const parts: Uint8Array[] = [];
   if (req.auth !== null) parts.push(req.auth);
-  if (select) parts.push(Buffer.from(`*2\r\n$6\r\nSELECT\r\n$${String(req.db).length}\r\n${req.db}\r\n`, 'latin1'));
-  parts.push(Buffer.from(req.restores.buffer, req.restores.byteOffset, req.restores.byteLength));
-  const ok = link.socket.write(Buffer.concat(parts));
+  if (select) parts.push(commandBytes(['SELECT', String(req.db)]));
+  parts.push(req.restores);
+  // Most exchanges are the RESTOREs alone: written as they came, not copied.
+  const ok = link.socket.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
   if (!ok && link.closed) return { kind: 'write-error' };
   const header: (string | Error)[] = [];
   for (let i = (req.auth !== null ? 1 : 0) + (select ? 1 : 0); i > 0; i--) {

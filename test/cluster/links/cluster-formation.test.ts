@@ -165,6 +165,17 @@ describe('a cluster forming over the bus', () => {
     expect(master.host.paused).toBe(false);
   });
 
+  it('a replica that follows another master drops the manual failover it had under way, as Redis\'s clusterSetMaster', () => {
+    const { net, nodes, replica } = threeMastersAndAReplica();
+    nodes[0].host.replicationOffset = () => 100;
+    replica.cluster.failover('default');
+    replica.cluster.replicate(nodes[1].cluster.myself.name);
+    run(net, [...nodes, replica], 55);
+    expect(replica.host.lines).not.toContain('warning Manual failover timed out.');
+    expect(nodes[0].host.lines).toContain('warning Manual failover timed out.');
+    expect(replica.cluster.masterName).toBe(nodes[1].cluster.myself.name);
+  });
+
   it('a replica that does not catch up with the paused master within the timeout gives up, and the master writes again', () => {
     const { net, nodes, replica } = threeMastersAndAReplica();
     nodes[0].host.replicationOffset = () => 100;
