@@ -24,7 +24,7 @@ import * as types from './types.mjs';
 import { writeSection } from './lib/docs.mjs';
 import { describeGcPauses, markPhase, takeGcPauses } from './lib/gc-pauses.mjs';
 import { describeMachine, machineLines } from './lib/machine.mjs';
-import { keepGcLogsIn, pinSelf, ROOT, SLUICE_CLI } from './lib/servers.mjs';
+import { keepGcLogsIn, pinSelf, ROOT, scratchDir, SLUICE_CLI } from './lib/servers.mjs';
 
 const SECTIONS = [core, floor, pubsub, queues, types, structures, streams, persistence, rdb, replication, cluster, strings, scripting, latency, tls, tracking, eviction, consoleOpen];
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
@@ -72,6 +72,10 @@ async function main() {
     process.exit(2);
   }
   if (opts.gcLogs !== null) keepGcLogsIn(opts.gcLogs);
+  // Every Sluice of the run keeps compiled scripts in a store of the run's own, empty at the start, not the user's.
+  const scriptStore = scratchDir('sluice-bench-scripts-');
+  process.env.SLUICE_SCRIPT_CACHE_DIR = scriptStore.dir;
+  process.on('exit', scriptStore.remove);
   const machine = describeMachine();
   // The servers run on core 0; the driver (and its loaders) stay on core 1 with redis-benchmark.
   pinSelf(1);

@@ -44,11 +44,15 @@ export async function firstCallTimes(port, scripts) {
 
 /**
  * The first calls on Sluice servers embedded one after the other in this
- * process: { first, next }, `first` the times per script on the first
+ * process (which must not have imported Sluice before), over an empty
+ * script store: { first, next }, `first` the times per script on the first
  * server, `next` those on each of `nextServers` more, which find the
  * scripts compiled (the process shares compiled chunks).
  */
 export async function embeddedFirstCallTimes(scripts, nextServers) {
+  // The process's script store (compile-store.ts) is chosen when Sluice is first imported: an empty one.
+  const store = scratchDir('sluice-bench-embedded-scripts-');
+  process.env.SLUICE_SCRIPT_CACHE_DIR = store.dir;
   const { startServer } = await import(path.join(ROOT, 'dist/index.js'));
   const quiet = { write: () => true };
   const run = async () => {
@@ -61,10 +65,14 @@ export async function embeddedFirstCallTimes(scripts, nextServers) {
       scratch.remove();
     }
   };
-  const first = await run();
-  const next = [];
-  for (let i = 0; i < nextServers; i++) next.push(await run());
-  return { first, next };
+  try {
+    const first = await run();
+    const next = [];
+    for (let i = 0; i < nextServers; i++) next.push(await run());
+    return { first, next };
+  } finally {
+    store.remove();
+  }
 }
 
 /** Per script, the median over rounds (arrays of times per script); then the worst and the median over scripts, and which script was the worst. */

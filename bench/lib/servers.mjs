@@ -92,13 +92,13 @@ export function rssBytes(pid) {
  * Spawns a server, waits until its port accepts connections (at most
  * `startTimeoutMs`), and returns a handle whose stop() always ends it.
  */
-async function launch(name, file, args, { port, dir, cpu, startTimeoutMs = 15000 }) {
+async function launch(name, file, args, { port, dir, cpu, startTimeoutMs = 15000, env }) {
   const logPath = path.join(dir, `${name}.log`);
   const logFd = openSync(logPath, 'a');
   const [cmd, argv] = pinned(cpu, file, args);
   const spawnedAt = Date.now();
   let readyAfterMs = Infinity;
-  const child = spawn(cmd, argv, { stdio: ['ignore', logFd, logFd], cwd: dir });
+  const child = spawn(cmd, argv, { stdio: ['ignore', logFd, logFd], cwd: dir, env: env === undefined ? process.env : { ...process.env, ...env } });
   closeSync(logFd);
   const kill = () => child.kill('SIGKILL');
   live.add(kill);
@@ -162,13 +162,16 @@ const START_NODE_FLAGS = (() => {
  */
 const ENV_NODE_FLAGS = (process.env.SLUICE_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 
-/** `nodeFlags` go to node itself (for example --expose-gc, so that MEMORY PURGE runs a full collection). */
-export async function startSluice({ dir, cpu, extra = [], nodeFlags = [] }) {
+/**
+ * `nodeFlags` go to node itself (for example --expose-gc, so that MEMORY PURGE runs a full collection); `env`
+ * adds to the environment (SLUICE_SCRIPT_CACHE_DIR: the benchmark's own script store, see scriptStore()).
+ */
+export async function startSluice({ dir, cpu, extra = [], nodeFlags = [], env }) {
   if (!existsSync(SLUICE_CLI)) throw new Error(`${SLUICE_CLI} is missing: run \`npm run build\` first`);
   const port = await freePort();
   // Like the Redis below, without persistence unless a section asks for it in `extra` (the later option wins).
   const args = [TRACE_GC_FLAG, ...START_NODE_FLAGS, ...ENV_NODE_FLAGS, ...nodeFlags, SLUICE_CLI, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra];
-  return launch('sluice', process.execPath, args, { port, dir, cpu });
+  return launch('sluice', process.execPath, args, { port, dir, cpu, env });
 }
 
 /**

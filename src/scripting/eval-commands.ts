@@ -29,7 +29,7 @@ export function scriptFor(s: Scripting, body: string, evictable: boolean): Cache
   if ('error' in shebang) throw new CommandError('ERR ' + shebang.error);
   let fn;
   try {
-    fn = s.lua.load(s.lua.compile(body.slice(shebang.length), '@user_script'));
+    fn = s.lua.load(s.lua.compile(body.slice(shebang.length), '@user_script', true));
   } catch (e) {
     if (e instanceof LuaSyntaxError) throw new CommandError(`ERR Error compiling script (new function): ${e.message}`);
     throw e;

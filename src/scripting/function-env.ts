@@ -81,7 +81,7 @@ export class FunctionEnv {
     const lua = this.lua;
     let main;
     try {
-      main = lua.load(lua.compile(code, '@user_function'), this.globals);
+      main = lua.load(lua.compile(code, '@user_function', true), this.globals);
     } catch (e) {
       if (e instanceof LuaSyntaxError) return `Error compiling function: ${e.message}`;
       throw e;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { compileLua, type CompiledChunk } from './compile.js';
+import { CompiledChunk, compileLua } from './compile.js';
+import { CompileStore, defaultStoreRoot } from './compile-store.js';
 
 interface Entry {
   readonly source: string;
@@ -16,6 +17,8 @@ interface Entry {
  * Bounded by entries and by the bytes of source held, since scripts with
  * values inlined into their bodies each make a chunk of their own; a
  * source larger than the byte bound is compiled but not kept.
+ *
+ * Below it, a CompileStore may keep chunks on disk for the next process.
  */
 export class ChunkCache {
   private readonly entries = new Map<string, Entry>();
@@ -24,6 +27,7 @@ export class ChunkCache {
   constructor(
     readonly maxEntries: number,
     readonly maxBytes: number,
+    private readonly store: CompileStore | null = null,
   ) {}
 
   get size(): number {
@@ -35,8 +39,12 @@ export class ChunkCache {
     return this.bytes;
   }
 
-  /** The compiled chunk for this source, compiled now unless cached; throws LuaSyntaxError as compileLua does. */
-  compile(source: string, chunkName: string): CompiledChunk {
+  /**
+   * The compiled chunk for this source, compiled now unless cached; throws
+   * LuaSyntaxError as compileLua does. A `durable` chunk is looked for in
+   * and written to the store too.
+   */
+  compile(source: string, chunkName: string, durable = false): CompiledChunk {
     // The source is compared on a hit, so a key collision could cost a compile, never a wrong chunk.
     const key = createHash('sha1').update(chunkName).update('\0').update(source).digest('hex');
     const hit = this.entries.get(key);
@@ -45,9 +53,20 @@ export class ChunkCache {
       this.entries.set(key, hit);
       return hit.chunk;
     }
-    const chunk = compileLua(source, chunkName);
+    const store = durable ? this.store : null;
+    const stored = store?.read(key, chunkName, source);
+    const chunk = stored !== undefined ? CompiledChunk.fromStore(source, chunkName, stored) : compileLua(source, chunkName);
     if (source.length <= this.maxBytes) this.keep(key, { source, chunk });
+    // Written once the caller has run it, so that V8's cache holds the functions the run compiled.
+    if (store !== null && (stored === undefined || chunk.v8CacheRejected)) {
+      setImmediate(() => store.write(key, chunkName, source, chunk.stored()));
+    }
     return chunk;
+  }
+
+  /** Readies the store in the background (an engine calls this when it is made). */
+  prepare(): void {
+    void this.store?.prepare();
   }
 
   clear(): void {
@@ -78,5 +97,6 @@ export class ChunkCache {
  * and source enough for every script of BullMQ ten times over: a chunk's
  * generated code and V8's compilation of it weigh several times its source,
  * and an embedding process should not keep much past what its servers hold.
+ * On disk, in the user's store (compile-store.ts).
  */
-export const SHARED_CHUNKS = new ChunkCache(500, 4 * 1024 * 1024);
+export const SHARED_CHUNKS = new ChunkCache(500, 4 * 1024 * 1024, new CompileStore(defaultStoreRoot()));

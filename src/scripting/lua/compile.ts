@@ -1,8 +1,10 @@
+import vm from 'node:vm';
 import { generate, generateTwins } from './compiler/codegen.js';
 import { chunkId } from './errors.js';
 import { parseLua } from './parse.js';
 import { RUNTIME } from './runtime.js';
-import type { ChunkInfo, Site } from './site.js';
+import { makeSite, type ChunkInfo, type Site } from './site.js';
+import type { SiteRecord, StoredChunk } from './compile-store.js';
 import type { LuaState } from './state.js';
 import type { LuaTable } from './table.js';
 import type { Twin } from './twins.js';
@@ -12,22 +14,51 @@ type Factory<T> = (R: typeof RUNTIME, S: LuaState, G: LuaTable, K: Site[], C: Ch
 type TwinMakers = Map<number, (accessors: object) => Twin>;
 
 /**
- * A compiled chunk: Lua source turned into one JavaScript function by
- * `new Function`, so that V8 compiles it like any other code. Compiling is
- * the expensive part; a host caches the CompiledChunk (by the script's
- * SHA1, as Redis does) and instantiates it once per environment.
+ * A compiled chunk: Lua source turned into one JavaScript function that
+ * V8 compiles like any other code. Compiling is the expensive part; a host
+ * caches the CompiledChunk (by the script's SHA1, as Redis does) and
+ * instantiates it once per environment.
  */
 export class CompiledChunk {
   private twins: { factory: Factory<TwinMakers>; sites: Site[] } | null = null;
+  private readonly factory: Factory<LuaFunction>;
 
   constructor(
     readonly chunk: ChunkInfo,
     /** The generated JavaScript (the factory's body), for inspection. */
     readonly js: string,
-    private readonly factory: Factory<LuaFunction>,
     private readonly sites: Site[],
     private readonly source: string,
-  ) {}
+    v8Cache?: Buffer,
+  ) {
+    this.script = new vm.Script(`(function (R, S, G, K, C) {\n${js}})`, {
+      filename: `lua:${chunk.short}`,
+      cachedData: v8Cache,
+    });
+    this.factory = this.script.runInThisContext() as Factory<LuaFunction>;
+  }
+
+  private readonly script: vm.Script;
+
+  /** V8 refused the code cache it was given (another V8, or a damaged file). */
+  get v8CacheRejected(): boolean {
+    return this.script.cachedDataRejected === true;
+  }
+
+  /** What a CompileStore keeps of this chunk; V8's part holds the functions compiled so far. */
+  stored(): StoredChunk {
+    const sites = this.sites.map((s): SiteRecord => [s.line, s.what ?? null, s.name ?? null, s.d1 ?? null, s.d2 ?? null, s.tail]);
+    return { code: this.js, sites, v8: this.script.createCachedData() };
+  }
+
+  /** A chunk from what a CompileStore kept of it. */
+  static fromStore(source: string, chunkName: string, stored: StoredChunk): CompiledChunk {
+    const chunk: ChunkInfo = { source: chunkName, short: chunkId(chunkName) };
+    const sites = stored.sites.map(([line, what, name, d1, d2, tail]) =>
+      makeSite(chunk, line, what ?? undefined, name ?? undefined, d1 ?? undefined, d2 ?? undefined, tail),
+    );
+    return new CompiledChunk(chunk, stored.code, sites, source, stored.v8);
+  }
 
   /**
    * The chunk's main function bound to a state and an environment (the
@@ -77,6 +108,5 @@ export function compileLua(source: string, chunkName: string): CompiledChunk {
   const chunk: ChunkInfo = { source: chunkName, short: chunkId(chunkName) };
   const ast = parseLua(source, chunk.short);
   const { code, sites } = generate(ast, source, chunk);
-  const factory = new Function('R', 'S', 'G', 'K', 'C', code) as Factory<LuaFunction>;
-  return new CompiledChunk(chunk, code, factory, sites, source);
+  return new CompiledChunk(chunk, code, sites, source);
 }

@@ -53,6 +53,7 @@ export class LuaEngine {
 
   constructor(opts: { random?: Rand48 } = {}) {
     this.random = opts.random ?? new Rand48();
+    SHARED_CHUNKS.prepare();
     const S = this.state;
     const G = this.globals;
     const set = (t: LuaTable, fields: Record<string, LuaValue>) => {
@@ -81,10 +82,12 @@ export class LuaEngine {
   /**
    * Compiles Lua source (throws LuaSyntaxError with Lua's message, e.g.
    * "user_script:1: '=' expected near 'x'"); every engine in the process
-   * shares the compiled chunks (chunk-cache.ts).
+   * shares the compiled chunks (chunk-cache.ts). `durable` chunks (a
+   * script or library a client sent) are also kept on disk for the next
+   * process; chunks a script makes at run time with loadstring are not.
    */
-  compile(source: string, chunkName = '@user_script'): CompiledChunk {
-    return SHARED_CHUNKS.compile(source, chunkName);
+  compile(source: string, chunkName = '@user_script', durable = false): CompiledChunk {
+    return SHARED_CHUNKS.compile(source, chunkName, durable);
   }
 
   /** The chunk's main function over an environment (the globals by default). */

@@ -1,18 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { ChunkCache, SHARED_CHUNKS } from '../../../src/scripting/lua/chunk-cache.js';
 import { LuaEngine } from '../../../src/scripting/lua/engine.js';
-import { LuaError, LuaSyntaxError } from '../../../src/scripting/lua/errors.js';
+import { raised } from './helpers/raised.js';
+import { LuaSyntaxError } from '../../../src/scripting/lua/errors.js';
 import { LuaTable } from '../../../src/scripting/lua/table.js';
-
-function raised(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof LuaError) return e.value;
-    throw e;
-  }
-  throw new Error('expected a LuaError');
-}
 
 /** Compiled chunks shared by every engine in the process (chunk-cache.ts). */
 

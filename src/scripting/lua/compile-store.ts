@@ -1,0 +1,291 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * What a compiled chunk is made of, as the store keeps it: the generated
+ * JavaScript, its sites (without the chunk, which the reader supplies) and
+ * V8's code cache for that JavaScript.
+ */
+export interface StoredChunk {
+  readonly code: string;
+  /** Each site as [line, what, name, d1, d2, tail]. */
+  readonly sites: readonly SiteRecord[];
+  readonly v8: Buffer | undefined;
+}
+
+export type SiteRecord = readonly [number, string | null, string | null, string | null, string | null, boolean];
+
+/** Files kept per compiler version, by default, before the least recently used half goes. */
+const MAX_FILES = 2000;
+/** A file larger than this is neither written nor read. */
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+const MAGIC = 'sluice-lua-chunk-2';
+
+/**
+ * Compiled chunks on disk, shared by every Sluice process of one user, so
+ * that a fresh server (a test suite starts many) runs a script it has seen
+ * before without parsing, generating and compiling it again.
+ *
+ * The files hold code the server runs, so the store trusts only a
+ * directory and files that this user owns and that no one else can write;
+ * anything else is ignored, never an error. Entries live in a directory
+ * named by a hash of the compiler's own code and Node's version: another
+ * build of the compiler finds none of them. A file names the source it
+ * came from (by its SHA-256) and is used only for exactly that source.
+ */
+export class CompileStore {
+  private dir: string | null | undefined;
+  private ready: Promise<void> | null = null;
+  private written = 0;
+  private count: number | null = null;
+  private readonly pending = new Set<Promise<void>>();
+
+  /** `root` is where version directories go; null disables the store. */
+  constructor(
+    private readonly root: string | null,
+    private readonly maxFiles = MAX_FILES,
+  ) {}
+
+  /** The chunk stored for this source, or undefined. */
+  read(key: string, chunkName: string, source: string): StoredChunk | undefined {
+    const dir = this.directory();
+    if (dir === null) return undefined;
+    const file = path.join(dir, key);
+    let data: Buffer;
+    try {
+      const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+      try {
+        const st = fs.fstatSync(fd);
+        if (!st.isFile() || !trusted(st) || st.size > MAX_FILE_BYTES) return undefined;
+        data = Buffer.allocUnsafe(st.size);
+        if (fs.readSync(fd, data, 0, st.size, 0) !== st.size) return undefined;
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      return undefined;
+    }
+    const chunk = decode(data, chunkName, source);
+    // Used entries are the last to be pruned.
+    if (chunk !== undefined) {
+      const now = Date.now() / 1000;
+      fs.utimes(file, now, now, () => {});
+    }
+    return chunk;
+  }
+
+  /** Stores a chunk, in the background; a failure leaves the store as it was. */
+  write(key: string, chunkName: string, source: string, chunk: StoredChunk): void {
+    const dir = this.directory();
+    if (dir === null) return;
+    const data = encode(chunkName, source, chunk);
+    if (data === null || data.length > MAX_FILE_BYTES) return;
+    const file = path.join(dir, key);
+    const temp = `${file}.${process.pid}.${++this.written}.tmp`;
+    const done = (async () => {
+      try {
+        await fs.promises.writeFile(temp, data, { mode: 0o600, flag: 'wx' });
+        await fs.promises.rename(temp, file);
+      } catch {
+        await fs.promises.unlink(temp).catch(() => {});
+        return;
+      }
+      await this.counted(dir);
+    })();
+    this.pending.add(done);
+    void done.finally(() => this.pending.delete(done));
+  }
+
+  /** Resolves once the writes under way (and the pruning they started) are done. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending);
+  }
+
+  /**
+   * Finds or makes the version directory in the background, so that the
+   * first script a server runs does not wait for it; until it is ready the
+   * store finds nothing and keeps nothing.
+   */
+  prepare(): Promise<void> {
+    if (this.ready !== null) return this.ready;
+    const root = this.root;
+    if (root === null) {
+      this.dir = null;
+      this.ready = Promise.resolve();
+      return this.ready;
+    }
+    this.ready = (async () => {
+      let dir: string | null = null;
+      try {
+        const candidate = path.join(root, await compilerVersion());
+        await fs.promises.mkdir(candidate, { recursive: true, mode: 0o700 });
+        let ok = true;
+        for (const d of [root, candidate]) {
+          const st = await fs.promises.lstat(d);
+          ok &&= st.isDirectory() && trusted(st);
+        }
+        if (ok) dir = candidate;
+      } catch {
+        // No usable directory: scripts compile as they would without a store.
+      }
+      this.dir = dir;
+      if (dir !== null) sweepOldVersions(root, path.basename(dir));
+    })();
+    return this.ready;
+  }
+
+  /** The version directory once prepared and trusted, else null. */
+  private directory(): string | null {
+    if (this.dir === undefined) {
+      void this.prepare();
+      return null;
+    }
+    return this.dir;
+  }
+
+  /** Counts a new file; past maxFiles, removes the least recently used half. */
+  private async counted(dir: string): Promise<void> {
+    if (this.count === null) {
+      try {
+        this.count = (await fs.promises.readdir(dir)).length;
+      } catch {
+        return;
+      }
+    } else {
+      this.count++;
+    }
+    if (this.count <= this.maxFiles) return;
+    this.count = null;
+    try {
+      const names = await fs.promises.readdir(dir);
+      const aged = await Promise.all(
+        names.map(async (name) => ({ name, used: (await fs.promises.stat(path.join(dir, name)).catch(() => null))?.mtimeMs ?? 0 })),
+      );
+      aged.sort((a, b) => a.used - b.used);
+      await Promise.all(aged.slice(0, aged.length >> 1).map(({ name }) => fs.promises.unlink(path.join(dir, name)).catch(() => {})));
+    } catch {
+      // Another process pruned meanwhile.
+    }
+  }
+}
+
+/** Another build's directory, untouched this long, is removed. */
+const OLD_VERSION_MS = 7 * 24 * 3600 * 1000;
+
+/** Removes, in the background, the directories of other compiler versions that no process has written to for a week. */
+function sweepOldVersions(root: string, current: string): void {
+  fs.readdir(root, { withFileTypes: true }, (err, entries) => {
+    if (err !== null) return;
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name === current || !/^[0-9a-f]{16}$/.test(e.name)) continue;
+      const dir = path.join(root, e.name);
+      fs.stat(dir, (err2, st) => {
+        if (err2 === null && Date.now() - st.mtimeMs > OLD_VERSION_MS) fs.rm(dir, { recursive: true, force: true }, () => {});
+      });
+    }
+  });
+}
+
+/** Owned by this user and writable by no one else (where the platform has owners). */
+function trusted(st: fs.Stats): boolean {
+  if (typeof process.getuid !== 'function') return true;
+  return st.uid === process.getuid() && (st.mode & 0o022) === 0;
+}
+
+/**
+ * The layout: MAGIC and a newline, a JSON header and a newline, then the
+ * generated code (UTF-8) and V8's code cache, their lengths in the header.
+ * The header names the chunk and the source by its SHA-256, so that a file
+ * is used for exactly the source it was made from without holding it, and
+ * the code is read without a JSON string's unescaping.
+ */
+interface Header {
+  chunkName: string;
+  source: string;
+  codeBytes: number;
+  v8Bytes: number;
+  sites: readonly SiteRecord[];
+}
+
+function sourceDigest(source: string): string {
+  return createHash('sha256').update(source).digest('base64');
+}
+
+function encode(chunkName: string, source: string, chunk: StoredChunk): Buffer | null {
+  const code = Buffer.from(chunk.code, 'utf8');
+  // A string UTF-8 cannot carry (a lone surrogate) would come back as other code.
+  if (code.toString('utf8') !== chunk.code) return null;
+  const v8 = chunk.v8 ?? Buffer.alloc(0);
+  const header: Header = { chunkName, source: sourceDigest(source), codeBytes: code.length, v8Bytes: v8.length, sites: chunk.sites };
+  return Buffer.concat([Buffer.from(`${MAGIC}\n${JSON.stringify(header)}\n`), code, v8]);
+}
+
+function decode(data: Buffer, chunkName: string, source: string): StoredChunk | undefined {
+  try {
+    const magicEnd = data.indexOf(10);
+    if (magicEnd < 0 || data.toString('latin1', 0, magicEnd) !== MAGIC) return undefined;
+    const headerEnd = data.indexOf(10, magicEnd + 1);
+    if (headerEnd < 0) return undefined;
+    const header = JSON.parse(data.toString('utf8', magicEnd + 1, headerEnd)) as Partial<Header>;
+    const { codeBytes, v8Bytes, sites } = header;
+    if (header.chunkName !== chunkName || header.source !== sourceDigest(source)) return undefined;
+    if (!Number.isSafeInteger(codeBytes) || !Number.isSafeInteger(v8Bytes) || !Array.isArray(sites) || !sites.every(isSiteRecord)) return undefined;
+    const codeStart = headerEnd + 1;
+    const v8Start = codeStart + codeBytes!;
+    if (codeBytes! < 0 || v8Bytes! < 0 || v8Start + v8Bytes! !== data.length) return undefined;
+    const code = data.toString('utf8', codeStart, v8Start);
+    return { code, sites, v8: v8Bytes! > 0 ? data.subarray(v8Start) : undefined };
+  } catch {
+    return undefined;
+  }
+}
+
+function isSiteRecord(r: unknown): r is SiteRecord {
+  if (!Array.isArray(r) || r.length !== 6 || !Number.isSafeInteger(r[0]) || typeof r[5] !== 'boolean') return false;
+  for (let i = 1; i < 5; i++) if (r[i] !== null && typeof r[i] !== 'string') return false;
+  return true;
+}
+
+let version: Promise<string> | undefined;
+
+/**
+ * A hash of everything that decides the generated code and whether V8 can
+ * use its cache: the compiler and runtime (every module beside this one),
+ * the Lua parser, Node's version and architecture.
+ */
+function compilerVersion(): Promise<string> {
+  version ??= (async () => {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const files: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      for (const entry of await fs.promises.readdir(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (/\.[jt]s$/.test(entry.name) && !entry.name.endsWith('.d.ts')) files.push(full);
+      }
+    };
+    await walk(here);
+    files.push(createRequire(import.meta.url).resolve('luaparse'));
+    files.sort();
+    const contents = await Promise.all(files.map((f) => fs.promises.readFile(f)));
+    const hash = createHash('sha1').update(`${process.version} ${process.arch}\0`);
+    files.forEach((f, i) => hash.update(path.relative(here, f)).update('\0').update(contents[i]).update('\0'));
+    return hash.digest('hex').slice(0, 16);
+  })();
+  return version;
+}
+
+/**
+ * The user's store: SLUICE_SCRIPT_CACHE_DIR when set (empty or "off"
+ * turns it off), else `sluice/scripts` under XDG_CACHE_HOME or ~/.cache.
+ */
+export function defaultStoreRoot(env: NodeJS.ProcessEnv = process.env): string | null {
+  const set = env.SLUICE_SCRIPT_CACHE_DIR;
+  if (set !== undefined) return set === '' || set === 'off' ? null : path.resolve(set);
+  const base = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
+  return path.join(base, 'sluice', 'scripts');
+}
