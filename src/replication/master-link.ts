@@ -83,7 +83,11 @@ export interface MasterLinkOptions {
   disklessLoad?: boolean;
 }
 
-/** ROLE's words for the link's states; 'handshake' covers everything up to the PSYNC reply. */
+/**
+ * ROLE's words for the link's states; 'handshake' covers everything up to the
+ * PSYNC reply. 'connected' is the link's own: the command stream is up. An
+ * owner still loading the payload then says 'sync' itself (ReplicaSide.state).
+ */
 export type MasterLinkState = 'connect' | 'connecting' | 'handshake' | 'sync' | 'connected';
 export type MasterLinkLogLevel = 'notice' | 'warning' | 'verbose';
 

@@ -82,7 +82,14 @@ const ACK_MS = 1000;
  */
 export class ReplicaSide {
   link: MasterLink | null = null;
-  /** ROLE's state of the link. */
+  /**
+   * ROLE's state of the link. 'connected' only once `online` runs: after a
+   * full sync the link streams as soon as the payload has arrived, but the
+   * snapshot may still be loading (a diskless load pauses the link until it
+   * is in), and until then Redis stays in REPL_STATE_TRANSFER (ROLE sync,
+   * master_link_status:down, master_sync_in_progress:1): readSyncBulkPayload
+   * sets REPL_STATE_CONNECTED only after the load.
+   */
   state: MasterLinkState = 'connect';
   /** Whether the history in `stream` is one the master may continue (PSYNC <replid> <offset+1>). */
   private cached: boolean;
@@ -167,7 +174,9 @@ export class ReplicaSide {
         localAddress: config.str('bind-source-addr') || null,
       },
       {
-        state: (s) => (this.state = s),
+        state: (s) => {
+          if (s !== 'connected') this.state = s;
+        },
         log: (level, line) => this.host.log[level](line),
         fullSync: (replid, offset) => this.fullSync(replid, offset),
         partialSync: (id) => this.partialSync(id),
@@ -378,6 +387,7 @@ export class ReplicaSide {
   }
 
   private online(): void {
+    this.state = 'connected';
     this.downSince = 0;
     if (this.link !== null) {
       this.host.masterLinkUp(this.link.remote, () => {

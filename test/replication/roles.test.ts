@@ -186,6 +186,57 @@ describe('master and replica roles', () => {
     expect(replica.logs.messages('notice')).toContain('MASTER <-> REPLICA sync: Swapping active DB with loaded DB');
   });
 
+  for (const mode of ['swapdb', 'on-empty-db'] as const) {
+    it(`repl-diskless-load ${mode}: ROLE says sync and INFO master_link_status:down until the snapshot is loaded, not once its last byte is in`, async () => {
+      const master = await startSluice({ config: { 'repl-diskless-sync-delay': '0', 'enable-debug-command': 'yes', rdbcompression: 'no' } });
+      // 1 ms a key: the load goes on for about a second after the payload (1 MB) has all arrived and the link has paused.
+      // The parser lets clients in every 64 KB it reads, here every 64 keys or so.
+      const replica = await startSluice({ config: { 'repl-diskless-load': mode, 'key-load-delay': '1000' } });
+      opened.push(master, replica);
+      const m = new Redis({ port: master.port });
+      const r = new Redis({ port: replica.port });
+      clients.push(m, r);
+      await m.debug('POPULATE', '1000', 'key', '1000');
+      await r.replicaof('127.0.0.1', master.port);
+      let whileLoading = 0;
+      const deadline = Date.now() + 10000;
+      for (;;) {
+        expect(Date.now()).toBeLessThan(deadline);
+        // Loading before and after ROLE and INFO (one round trip): they answered while it loaded.
+        const replies = (await r.pipeline().info('persistence').role().info('replication').info('persistence').exec())!.map(([e, v]) => {
+          if (e !== null) throw e;
+          return v;
+        });
+        const before = field(replies[0] as string, 'loading');
+        const role = replies[1] as [string, string, number, string, number];
+        const info = replies[2] as string;
+        const after = field(replies[3] as string, 'loading');
+        if (before === '1' && after === '1') {
+          // Redis stays in REPL_STATE_TRANSFER until readSyncBulkPayload has loaded the snapshot, and server.master is not made yet.
+          whileLoading++;
+          expect(role.slice(3)).toEqual(['sync', -1]);
+          expect(field(info, 'master_link_status')).toBe('down');
+          expect(field(info, 'master_sync_in_progress')).toBe('1');
+          expect(field(info, 'master_last_io_seconds_ago')).toBe('-1');
+        }
+        // What Redis's "replicas drop during rdb pipe" test relies on: once ROLE says connected, the data is in (no -LOADING).
+        if (role[3] === 'connected' || field(info, 'master_link_status') === 'up') {
+          expect(after).toBe('0');
+          expect(await r.dbsize()).toBe(1000);
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(whileLoading).toBeGreaterThan(0);
+      const role = (await r.role()) as [string, string, number, string, number];
+      expect(role[3]).toBe('connected');
+      expect(role[4]).toBeGreaterThanOrEqual(0);
+      const info = await r.info('replication');
+      expect(field(info, 'master_link_status')).toBe('up');
+      expect(field(info, 'master_sync_in_progress')).toBe('0');
+    });
+  }
+
   it('tls-replication: the replica links to its master over TLS, with a client certificate', async () => {
     const certs = makeCerts();
     try {
