@@ -59,7 +59,7 @@ export class ChunkCache {
     if (source.length <= this.maxBytes) this.keep(key, { source, chunk });
     // Written once the caller has run it, so that V8's cache holds the functions the run compiled.
     if (store !== null && (stored === undefined || chunk.v8CacheRejected)) {
-      setImmediate(() => store.write(key, chunkName, source, chunk.stored()));
+      setImmediate(() => store.write(key, chunkName, source, () => chunk.stored()));
     }
     return chunk;
   }

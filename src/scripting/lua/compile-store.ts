@@ -78,11 +78,11 @@ export class CompileStore {
     return chunk;
   }
 
-  /** Stores a chunk, in the background; a failure leaves the store as it was. */
-  write(key: string, chunkName: string, source: string, chunk: StoredChunk): void {
+  /** Stores a chunk (what `chunk` gives, asked only when the store is ready), in the background; a failure leaves the store as it was. */
+  write(key: string, chunkName: string, source: string, chunk: () => StoredChunk): void {
     const dir = this.directory();
     if (dir === null) return;
-    const data = encode(chunkName, source, chunk);
+    const data = encode(chunkName, source, chunk());
     if (data === null || data.length > MAX_FILE_BYTES) return;
     const file = path.join(dir, key);
     const temp = `${file}.${process.pid}.${++this.written}.tmp`;
