@@ -136,6 +136,21 @@ export class ReplicaSide {
     return this.state === 'connected';
   }
 
+  /** Whether the next PSYNC may ask to continue this server's history (Redis has a master or a cached master). */
+  get continuable(): boolean {
+    return this.cached || this.connected;
+  }
+
+  /** INFO's slave_repl_offset: the (cached) master's offset, 1 with neither, as Redis prints it. */
+  get replOffset(): number {
+    return this.continuable ? this.stream.offset : 1;
+  }
+
+  /** INFO's slave_read_repl_offset: the bytes read while the stream flows; else replOffset (a cached master's read offset is its applied one). */
+  get readReplOffset(): number {
+    return this.connected ? this.readOffset : this.replOffset;
+  }
+
   /** Seconds since the last byte from the master (master_last_io_seconds_ago), -1 without a link. */
   get lastIoSeconds(): number {
     return this.link === null || !this.connected ? -1 : Math.floor((Date.now() - this.link.lastIoMs) / 1000);
@@ -294,8 +309,7 @@ export class ReplicaSide {
       // The load reads the page cache either way; only a crash right now could lose the file.
     }
     fs.closeSync(t.fd);
-    // A replica's history changes with a full sync: its own replicas must start again too.
-    this.host.disconnectReplicas();
+    this.attachToNewMaster();
     log.notice('MASTER <-> REPLICA sync: Flushing old data');
     log.notice('MASTER <-> REPLICA sync: Loading DB in memory');
     let aux: Map<string, string>;
@@ -320,7 +334,11 @@ export class ReplicaSide {
    */
   private startStreamLoad(size: number | null): void {
     const log = this.host.log;
-    if (this.host.config.str('repl-diskless-load') !== 'swapdb') log.notice('MASTER <-> REPLICA sync: Flushing old data');
+    if (this.host.config.str('repl-diskless-load') !== 'swapdb') {
+      // The old data goes now (Redis empties it before the load): a failed load cannot continue the old history.
+      this.attachToNewMaster();
+      log.notice('MASTER <-> REPLICA sync: Flushing old data');
+    }
     log.notice('MASTER <-> REPLICA sync: Loading DB in memory');
     const load: { snapshot: StreamedSnapshot; arrived: boolean; parsed: boolean } = {
       arrived: false,
@@ -357,7 +375,8 @@ export class ReplicaSide {
     this.load = null;
     this.transfer = null;
     this.host.transferring(undefined);
-    this.host.disconnectReplicas();
+    // swapdb: only now, the load done, is the old data given up (on-empty-db did this when the load began).
+    this.attachToNewMaster();
     let aux: Map<string, string>;
     try {
       if (this.host.config.str('repl-diskless-load') === 'swapdb') log.notice('MASTER <-> REPLICA sync: Swapping active DB with loaded DB');
@@ -370,6 +389,21 @@ export class ReplicaSide {
     }
     this.adoptSnapshot(full, aux);
     this.link?.resume();
+  }
+
+  /**
+   * Redis's replicationAttachToNewMaster, as a full sync's snapshot is about
+   * to replace the data (before the load in repl-diskless-load disabled and
+   * on-empty-db, after it in swapdb): the old history can no longer be
+   * continued (the cached master goes: if the load fails, the next attempt is
+   * PSYNC ? -1, not a +CONTINUE over emptied data), this server's own
+   * replicas must resync, and its backlog goes.
+   */
+  private attachToNewMaster(): void {
+    if (this.cached) this.host.log.notice('Discarding previously cached master state.');
+    this.cached = false;
+    this.host.disconnectReplicas();
+    this.stream.dropBacklog();
   }
 
   /** After a full sync's snapshot is in: the master's history and offset become this server's. */

@@ -100,9 +100,14 @@ export class ReplicationHost {
     return this.server.config.str('save') === '' && !this.server.config.bool('appendonly');
   }
 
-  /** master_repl_offset: bytes of the stream once a backlog exists, before that the AOF's count of propagated units (as Redis 7.2). */
+  /**
+   * master_repl_offset: bytes of the stream once a backlog exists, before
+   * that the AOF's count of propagated units (as Redis 7.2). A replica's
+   * never counts its AOF (Redis's replicationFeedSlaves returns first): its
+   * history's offset stays, also while a full sync's load has freed its backlog.
+   */
   get offset(): number {
-    return this.stream.backlog === null ? this.server.persistence.offset : this.stream.offset;
+    return this.stream.backlog === null && this.replicaSide === null ? this.server.persistence.offset : this.stream.offset;
   }
 
   /** What an RDB file records of the history, once there is one to continue. */
@@ -256,13 +261,13 @@ export class ReplicationHost {
       this.server.log.notice('REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.');
       return 'OK Already connected to specified master';
     }
-    const wasMaster = current === null;
+    // As Redis's cached master: a former master continues its own history, a replica the one it still has (none once a full sync's load began).
+    const continuable = current === null || current.continuable;
     current?.close();
     this.flush();
     // The replicas stay: they may continue partially with this server, and are disconnected only when its history changes.
     this.server.disconnectBlockedForRoleChange();
     this.setReplicaMode(true);
-    const continuable = wasMaster ? true : this.stream.backlog !== null || this.stream.offset > 0;
     const side = new ReplicaSide(this.replicaHost(), this.stream, host, port, continuable);
     this.replicaSide = side;
     this.server.config.setMany([['replicaof', `${host} ${port}`]], { startup: true });
@@ -634,8 +639,8 @@ export class ReplicationHost {
         `master_link_status:${up ? 'up' : 'down'}`,
         `master_last_io_seconds_ago:${side.lastIoSeconds}`,
         `master_sync_in_progress:${side.state === 'sync' ? 1 : 0}`,
-        `slave_read_repl_offset:${side.readOffset}`,
-        `slave_repl_offset:${this.stream.offset}`,
+        `slave_read_repl_offset:${side.readReplOffset}`,
+        `slave_repl_offset:${side.replOffset}`,
       );
       const t = side.transfer;
       if (side.state === 'sync' && t !== null) {
