@@ -5,6 +5,7 @@ import { CommandError } from '../core/errors.js';
 import { globMatch } from '../core/glob.js';
 import { RespWriter, type Reply } from '../protocol/reply.js';
 import type { Broker } from './broker.js';
+import { payloadString, type Payload } from './messages.js';
 import { subscriptionCount, type Subscriber, type SubscriptionKind } from './registry.js';
 
 /** A client that may subscribe: the execution context plus its subscriptions and output. */
@@ -95,12 +96,23 @@ function ssubscribe(broker: Broker<SubscriberCtx>) {
   };
 }
 
+/**
+ * A message reaches the other nodes that have subscribers: a cluster's bus
+ * carries it to every node (SPUBLISH's to the shard); outside a cluster a
+ * master's replicas get the command, as Redis propagates it to them (not
+ * to the AOF), and publish it to their own subscribers.
+ */
+function forward(broker: Broker<SubscriberCtx>, c: Ctx, command: string, argv: string[], message: Payload, shard: boolean): void {
+  if (broker.clusterPublish !== null) broker.clusterPublish(argv[1], message, shard);
+  else if (c.replicating) c.propagateToReplicas([command, argv[1], payloadString(message)]);
+}
+
 function publish(broker: Broker<SubscriberCtx>) {
   return (c: Ctx, argv: string[]): void => {
     broker.stats.published.publish++;
     const message = c.unreadArg(argv, 2) ?? argv[2];
     c.reply.integer(broker.publish(argv[1], message));
-    broker.clusterPublish?.(argv[1], message, false);
+    forward(broker, c, 'PUBLISH', argv, message, false);
   };
 }
 
@@ -109,7 +121,7 @@ function spublish(broker: Broker<SubscriberCtx>) {
     broker.stats.published.spublish++;
     const message = c.unreadArg(argv, 2) ?? argv[2];
     c.reply.integer(broker.spublish(argv[1], message));
-    broker.clusterPublish?.(argv[1], message, true);
+    forward(broker, c, 'SPUBLISH', argv, message, true);
   };
 }
 

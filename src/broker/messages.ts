@@ -7,6 +7,11 @@ import { bulkSize, copyBytes, writeBulk, writeSpanBulk, type Protocol } from '..
  */
 export type Payload = string | ByteSpan;
 
+/** The payload as a byte string. */
+export function payloadString(payload: Payload): string {
+  return typeof payload === 'string' ? payload : payload.buf.latin1Slice(payload.start, payload.start + payload.length);
+}
+
 function writePayload(buf: Buffer, at: number, payload: Payload): number {
   return typeof payload === 'string' ? writeBulk(buf, at, payload) : writeSpanBulk(buf, at, payload);
 }

@@ -40,6 +40,14 @@ export interface Ctx {
   alsoPropagate(argv: string[]): void;
   /** Whether anyone consumes propagated effects: rewritten argvs are built only then. */
   readonly propagating: boolean;
+  /** Whether effects reach replicas now (a master keeping a backlog): an effect for them alone is built only then. */
+  readonly replicating: boolean;
+  /**
+   * Records an effect for replicas alone, whether or not the command wrote
+   * (Redis's forceCommandPropagation with PROPAGATE_REPL): PUBLISH outside
+   * a cluster, so that a replica's subscribers get the message too.
+   */
+  propagateToReplicas(argv: string[]): void;
   /** True while the dataset is loading (the AOF replays through handlers). */
   readonly loading: boolean;
   /** Inside EXEC or a script, blocking commands answer at once (Redis's CLIENT_DENY_BLOCKING). */

@@ -6,6 +6,14 @@
 export interface Effect {
   db: number;
   argv: string[];
+  /** For replicas alone, never the AOF (PUBLISH: Redis's PROPAGATE_REPL). */
+  replicasOnly?: boolean;
+}
+
+/** The effects of a batch that belong in the AOF: all but those for replicas alone (MULTI and EXEC stay, as Redis writes them). */
+export function aofEffects(batch: readonly Effect[]): readonly Effect[] {
+  for (const e of batch) if (e.replicasOnly === true) return batch.filter((f) => f.replicasOnly !== true);
+  return batch;
 }
 
 export type EffectListener = (effects: readonly Effect[]) => void;
@@ -49,10 +57,10 @@ export class PropagationStream {
   /** Effects recorded so far: a count that did not move during a command means nothing took its argv. */
   recorded = 0;
 
-  record(db: number, argv: string[]): void {
+  record(db: number, argv: string[], replicasOnly = false): void {
     if (this.listeners.length === 0 || this.muted) return;
     this.recorded++;
-    this.pending.push({ db, argv });
+    this.pending.push(replicasOnly ? { db, argv, replicasOnly } : { db, argv });
     if (this.depth === 0) this.flush();
   }
 

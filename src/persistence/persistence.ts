@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Ctx } from '../core/context.js';
-import type { Effect } from '../core/propagation.js';
+import { aofEffects, type Effect } from '../core/propagation.js';
 import { CommandError } from '../core/errors.js';
 import { timed } from '../core/latency.js';
 import { AofWriter, type FsyncPolicy } from './aof-writer.js';
@@ -415,7 +415,9 @@ export class Persistence<C extends Ctx> {
     this.unsubscribe = null;
   }
 
-  private readonly onEffects = (batch: readonly Effect[]): void => {
+  private readonly onEffects = (all: readonly Effect[]): void => {
+    const batch = aofEffects(all);
+    if (batch.length === 0) return;
     const w = this.writer;
     // As Redis, whose propagation skips the AOF (and so the offset) while it is off, a BGREWRITEAOF's effects included.
     if (this.state !== 'off') this.offset++;

@@ -181,6 +181,14 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     return this.server.propagation.active;
   }
 
+  get replicating(): boolean {
+    return this.server.replication.feedsReplicas;
+  }
+
+  propagateToReplicas(argv: string[]): void {
+    if (!this.server.loading) this.server.propagation.record(this.db.index, argv, true);
+  }
+
   get loading(): boolean {
     return this.server.loading;
   }

@@ -702,6 +702,11 @@ export class ReplicationHost {
     }
   }
 
+  /** Whether the propagation stream feeds a backlog (a master with one): what PUBLISH asks before it builds its effect. */
+  get feedsReplicas(): boolean {
+    return this.unsubscribe !== null && this.replicaSide === null && this.stream.backlog !== null;
+  }
+
   private readonly onEffects = (batch: readonly Effect[]): void => {
     // A replica's stream is its master's bytes, fed as they are applied; its own writes (a writable replica) stay local.
     if (this.replicaSide !== null) {
