@@ -68,6 +68,17 @@ export class Scripting {
     this.functions = new Functions(lua);
   }
 
+  /**
+   * Resolves once compiled scripts stored by earlier processes can be read
+   * (compile-store.ts), or after `maxMs` whatever the disk does: a server
+   * waits for it before it listens, so that its first scripts find them.
+   */
+  storeReady(maxMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs)));
+    return Promise.race([LuaEngine.storeReady(), late]).finally(() => clearTimeout(timer));
+  }
+
   private running(): RunContext {
     const run = this.current;
     if (run === null) raiseError(this.lua, 'This function can only be called from a running script');

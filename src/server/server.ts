@@ -393,6 +393,7 @@ export class Server implements PersistenceHost<Client> {
    * `tls-port` is not: then, as in Redis, no plain socket is bound).
    */
   async listen(): Promise<number> {
+    await this.scripting.storeReady(100);
     let port: number;
     try {
       const tlsPort = this.config.num('tls-port');

@@ -64,9 +64,9 @@ export class ChunkCache {
     return chunk;
   }
 
-  /** Readies the store in the background (an engine calls this when it is made). */
-  prepare(): void {
-    void this.store?.prepare();
+  /** Readies the store in the background (an engine calls this when it is made); resolves when it is ready. */
+  prepare(): Promise<void> {
+    return this.store?.prepare() ?? Promise.resolve();
   }
 
   clear(): void {

@@ -78,15 +78,22 @@ export class CompileStore {
     return chunk;
   }
 
-  /** Stores a chunk (what `chunk` gives, asked only when the store is ready), in the background; a failure leaves the store as it was. */
+  /**
+   * Stores a chunk (what `chunk` gives, asked once the store is ready), in
+   * the background; a failure leaves the store as it was. A chunk compiled
+   * before the store was ready (a script sent as soon as an embedded
+   * server started) waits for it rather than being left out for good.
+   */
   write(key: string, chunkName: string, source: string, chunk: () => StoredChunk): void {
-    const dir = this.directory();
-    if (dir === null) return;
-    const data = encode(chunkName, source, chunk());
-    if (data === null || data.length > MAX_FILE_BYTES) return;
-    const file = path.join(dir, key);
-    const temp = `${file}.${process.pid}.${++this.written}.tmp`;
+    if (this.root === null || this.dir === null) return;
     const done = (async () => {
+      await this.prepare();
+      const dir = this.dir;
+      if (dir === null || dir === undefined) return;
+      const data = encode(chunkName, source, chunk());
+      if (data === null || data.length > MAX_FILE_BYTES) return;
+      const file = path.join(dir, key);
+      const temp = `${file}.${process.pid}.${++this.written}.tmp`;
       try {
         await fs.promises.writeFile(temp, data, { mode: 0o600, flag: 'wx' });
         await fs.promises.rename(temp, file);

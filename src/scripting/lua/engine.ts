@@ -53,7 +53,7 @@ export class LuaEngine {
 
   constructor(opts: { random?: Rand48 } = {}) {
     this.random = opts.random ?? new Rand48();
-    SHARED_CHUNKS.prepare();
+    void SHARED_CHUNKS.prepare();
     const S = this.state;
     const G = this.globals;
     const set = (t: LuaTable, fields: Record<string, LuaValue>) => {
@@ -88,6 +88,11 @@ export class LuaEngine {
    */
   compile(source: string, chunkName = '@user_script', durable = false): CompiledChunk {
     return SHARED_CHUNKS.compile(source, chunkName, durable);
+  }
+
+  /** Resolves once the on-disk store of compiled chunks is ready to be read (compile-store.ts). */
+  static storeReady(): Promise<void> {
+    return SHARED_CHUNKS.prepare();
   }
 
   /** The chunk's main function over an environment (the globals by default). */

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { ChunkCache } from '../../../src/scripting/lua/chunk-cache.js';
 import { CompileStore, defaultStoreRoot } from '../../../src/scripting/lua/compile-store.js';
 import { LuaEngine } from '../../../src/scripting/lua/engine.js';
+import { plant } from './helpers/plant.js';
 import { raised } from './helpers/raised.js';
 
 /**
@@ -35,18 +36,6 @@ function storedFiles(root: string): string[] {
   const [version] = fs.readdirSync(root);
   if (version === undefined) return [];
   return fs.readdirSync(path.join(root, version)).map((n) => path.join(root, version, n));
-}
-
-/** Rewrites the generated code a store file holds (dropping V8's cache of the old code), keeping its source. */
-function plant(file: string, change: (code: string) => string): void {
-  const data = fs.readFileSync(file);
-  const magicEnd = data.indexOf(10);
-  const headerEnd = data.indexOf(10, magicEnd + 1);
-  const header = JSON.parse(data.toString('utf8', magicEnd + 1, headerEnd)) as { codeBytes: number; v8Bytes: number };
-  const code = Buffer.from(change(data.toString('utf8', headerEnd + 1, headerEnd + 1 + header.codeBytes)));
-  header.codeBytes = code.length;
-  header.v8Bytes = 0;
-  fs.writeFileSync(file, Buffer.concat([data.subarray(0, magicEnd + 1), Buffer.from(`${JSON.stringify(header)}\n`), code]), { mode: 0o600 });
 }
 
 const SCRIPT = `
@@ -94,6 +83,15 @@ describe('the compile store', () => {
     const next = await processCache(root);
     const lua = new LuaEngine();
     expect(raised(() => lua.call(lua.load(next.cache.compile('error("x")', '@user_function', true))))).toBe('user_function:1: x');
+  });
+
+  test('a chunk compiled before the store is ready (a script sent as an embedded server starts) is still written', async () => {
+    const root = scratchRoot();
+    const store = new CompileStore(root);
+    const cache = new ChunkCache(100, 1 << 20, store);
+    const lua = new LuaEngine();
+    expect(lua.call(lua.load(await compileAndSettle(cache, store, 'return 6 * 7')))).toEqual([42]);
+    expect(storedFiles(root)).toHaveLength(1);
   });
 
   test('chunks that are not durable (loadstring at run time) are not written', async () => {
