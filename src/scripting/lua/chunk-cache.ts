@@ -54,14 +54,26 @@ export class ChunkCache {
       return hit.chunk;
     }
     const store = durable ? this.store : null;
-    const stored = store?.read(key, chunkName, source);
-    const chunk = stored !== undefined ? CompiledChunk.fromStore(source, chunkName, stored) : compileLua(source, chunkName);
+    const fromStore = store === null ? undefined : this.readStored(store, key, chunkName, source);
+    const chunk = fromStore ?? compileLua(source, chunkName);
     if (source.length <= this.maxBytes) this.keep(key, { source, chunk });
     // Written once the caller has run it, so that V8's cache holds the functions the run compiled.
-    if (store !== null && (stored === undefined || chunk.v8CacheRejected)) {
+    if (store !== null && (fromStore === undefined || chunk.v8CacheRejected)) {
       setImmediate(() => store.write(key, chunkName, source, () => chunk.stored()));
     }
     return chunk;
+  }
+
+  /** The chunk the store kept for this source, or undefined (then compiled again, and the file replaced). */
+  private readStored(store: CompileStore, key: string, chunkName: string, source: string): CompiledChunk | undefined {
+    const stored = store.read(key, chunkName, source);
+    if (stored === undefined) return undefined;
+    try {
+      return CompiledChunk.fromStore(source, chunkName, stored);
+    } catch {
+      // Code V8 does not take for a factory: a damaged file.
+      return undefined;
+    }
   }
 
   /** Readies the store in the background (an engine calls this when it is made); resolves when it is ready. */

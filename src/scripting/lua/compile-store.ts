@@ -70,11 +70,8 @@ export class CompileStore {
       return undefined;
     }
     const chunk = decode(data, chunkName, source);
-    // Used entries are the last to be pruned.
-    if (chunk !== undefined) {
-      const now = Date.now() / 1000;
-      fs.utimes(file, now, now, () => {});
-    }
+    // Used entries are the last to be pruned; marked after the reply, off the command's path.
+    if (chunk !== undefined) setImmediate(() => fs.utimes(file, Date.now() / 1000, Date.now() / 1000, () => {}));
     return chunk;
   }
 

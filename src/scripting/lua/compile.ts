@@ -13,6 +13,10 @@ import type { LuaFunction } from './value.js';
 type Factory<T> = (R: typeof RUNTIME, S: LuaState, G: LuaTable, K: Site[], C: ChunkInstance) => T;
 type TwinMakers = Map<number, (accessors: object) => Twin>;
 
+/** What turns a factory's body into the function expression V8 compiles. */
+const WRAP_HEAD = '(function (R, S, G, K, C) {\n';
+const WRAP_TAIL = '})';
+
 /**
  * A compiled chunk: Lua source turned into one JavaScript function that
  * V8 compiles like any other code. Compiling is the expensive part; a host
@@ -25,17 +29,21 @@ export class CompiledChunk {
 
   constructor(
     readonly chunk: ChunkInfo,
-    /** The generated JavaScript (the factory's body), for inspection. */
-    readonly js: string,
+    /** The factory as one function expression (wrapped()), which V8 keeps as the script's source: the code is held once. */
+    private readonly code: string,
     private readonly sites: Site[],
     private readonly source: string,
     v8Cache?: Buffer,
   ) {
-    this.script = new vm.Script(`(function (R, S, G, K, C) {\n${js}})`, {
-      filename: `lua:${chunk.short}`,
-      cachedData: v8Cache,
-    });
-    this.factory = this.script.runInThisContext() as Factory<LuaFunction>;
+    this.script = new vm.Script(code, { filename: `lua:${chunk.short}`, cachedData: v8Cache });
+    const factory: unknown = this.script.runInThisContext();
+    if (typeof factory !== 'function') throw new TypeError('a compiled chunk is not a function');
+    this.factory = factory as Factory<LuaFunction>;
+  }
+
+  /** The generated JavaScript (the factory's body), for inspection. */
+  get js(): string {
+    return this.code.slice(WRAP_HEAD.length, this.code.length - WRAP_TAIL.length);
   }
 
   private readonly script: vm.Script;
@@ -48,7 +56,7 @@ export class CompiledChunk {
   /** What a CompileStore keeps of this chunk; V8's part holds the functions compiled so far. */
   stored(): StoredChunk {
     const sites = this.sites.map((s): SiteRecord => [s.line, s.what ?? null, s.name ?? null, s.d1 ?? null, s.d2 ?? null, s.tail]);
-    return { code: this.js, sites, v8: this.script.createCachedData() };
+    return { code: this.code, sites, v8: this.script.createCachedData() };
   }
 
   /** A chunk from what a CompileStore kept of it. */
@@ -108,5 +116,5 @@ export function compileLua(source: string, chunkName: string): CompiledChunk {
   const chunk: ChunkInfo = { source: chunkName, short: chunkId(chunkName) };
   const ast = parseLua(source, chunk.short);
   const { code, sites } = generate(ast, source, chunk);
-  return new CompiledChunk(chunk, code, sites, source);
+  return new CompiledChunk(chunk, WRAP_HEAD + code + WRAP_TAIL, sites, source);
 }

@@ -120,7 +120,20 @@ describe('the compile store', () => {
       const lua = new LuaEngine();
       expect(lua.call(lua.load(await compileAndSettle(next.cache, next.store, 'return 41 + 1')))).toEqual([42]);
       const after = await processCache(root);
-      expect(after.store.read(path.basename(file), '@user_script', 'return 41 + 1')?.code).toBe(next.cache.compile('return 41 + 1', '@user_script').js);
+      expect(after.store.read(path.basename(file), '@user_script', 'return 41 + 1')?.code).toContain(next.cache.compile('return 41 + 1', '@user_script').js);
+    }
+  });
+
+  test('a file whose code is not a factory (or not JavaScript) is compiled again', async () => {
+    const root = scratchRoot();
+    const { cache, store } = await processCache(root);
+    await compileAndSettle(cache, store, 'return 40 + 2');
+    const [file] = storedFiles(root);
+    for (const code of ['42', '(function (']) {
+      plant(file, () => code);
+      const next = await processCache(root);
+      const lua = new LuaEngine();
+      expect(lua.call(lua.load(await compileAndSettle(next.cache, next.store, 'return 40 + 2')))).toEqual([42]);
     }
   });
 
