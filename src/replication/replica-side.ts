@@ -95,8 +95,13 @@ export class ReplicaSide {
   private cached: boolean;
   /** Bytes of the stream read so far (slave_read_repl_offset). */
   readOffset = 0;
-  /** When the link went down (ms), for master_link_down_since_seconds; 0 while it is up. */
-  downSince = Date.now();
+  /**
+   * When the link to a master went down (ms), for master_link_down_since_seconds
+   * and a cluster replica's data age; 0 while it is up, and while this server
+   * has not been online with a master since it was one (Redis's
+   * repl_down_since: a handshake that fails does not set it).
+   */
+  downSince: number;
   /** The snapshot being received: its temporary file, its size when known, bytes so far. */
   transfer: { file: string; fd: number; size: number | null; read: number; lastIo: number } | null = null;
   private retry: NodeJS.Timeout | null = null;
@@ -127,8 +132,16 @@ export class ReplicaSide {
     readonly masterPort: number,
     /** The history this server already follows (it was a master, or synchronised before) may be continued. */
     continuable: boolean,
+    /** downSince carried over from the replica side this one replaces (0: none, or never online). */
+    downSince = 0,
   ) {
     this.cached = continuable;
+    this.downSince = downSince;
+  }
+
+  /** What a replica side replacing this one (REPLICAOF another master) starts with as downSince: now if the link is up. */
+  get downSinceForNext(): number {
+    return this.connected ? Date.now() : this.downSince;
   }
 
   /** Whether the stream is flowing from the master. */
@@ -190,7 +203,9 @@ export class ReplicaSide {
       },
       {
         state: (s) => {
-          if (s !== 'connected') this.state = s;
+          if (s === 'connected') return;
+          if (this.state === 'connected') this.downSince = Date.now();
+          this.state = s;
         },
         log: (level, line) => this.host.log[level](line),
         fullSync: (replid, offset) => this.fullSync(replid, offset),
@@ -506,8 +521,8 @@ export class ReplicaSide {
     this.dropTransfer();
     this.dropTransaction();
     this.link = null;
+    if (this.state === 'connected') this.downSince = Date.now();
     this.state = 'connect';
-    if (this.downSince === 0) this.downSince = Date.now();
     if (this.acker !== null) clearInterval(this.acker);
     this.acker = null;
     if (this.closed || this.retry !== null) return;

@@ -263,12 +263,13 @@ export class ReplicationHost {
     }
     // As Redis's cached master: a former master continues its own history, a replica the one it still has (none once a full sync's load began).
     const continuable = current === null || current.continuable;
+    const downSince = current === null ? 0 : current.downSinceForNext;
     current?.close();
     this.flush();
     // The replicas stay: they may continue partially with this server, and are disconnected only when its history changes.
     this.server.disconnectBlockedForRoleChange();
     this.setReplicaMode(true);
-    const side = new ReplicaSide(this.replicaHost(), this.stream, host, port, continuable);
+    const side = new ReplicaSide(this.replicaHost(), this.stream, host, port, continuable, downSince);
     this.replicaSide = side;
     this.server.config.setMany([['replicaof', `${host} ${port}`]], { startup: true });
     if (failingOver) {
