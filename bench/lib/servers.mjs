@@ -164,7 +164,7 @@ const ENV_NODE_FLAGS = (process.env.SLUICE_NODE_FLAGS ?? '').split(/\s+/).filter
 
 /**
  * `nodeFlags` go to node itself (for example --expose-gc, so that MEMORY PURGE runs a full collection); `env`
- * adds to the environment (SLUICE_SCRIPT_CACHE_DIR: the benchmark's own script store, see scriptStore()).
+ * adds to the environment (SLUICE_SCRIPT_CACHE_DIR: a script store of the benchmark's own, see run.mjs).
  */
 export async function startSluice({ dir, cpu, extra = [], nodeFlags = [], env }) {
   if (!existsSync(SLUICE_CLI)) throw new Error(`${SLUICE_CLI} is missing: run \`npm run build\` first`);

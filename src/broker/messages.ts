@@ -1,4 +1,5 @@
 import type { ByteSpan } from '../protocol/byte-span.js';
+import { byteString } from '../protocol/byte-string.js';
 import { bulkSize, copyBytes, writeBulk, writeSpanBulk, type Protocol } from '../protocol/reply.js';
 
 /**
@@ -9,7 +10,7 @@ export type Payload = string | ByteSpan;
 
 /** The payload as a byte string. */
 export function payloadString(payload: Payload): string {
-  return typeof payload === 'string' ? payload : payload.buf.latin1Slice(payload.start, payload.start + payload.length);
+  return typeof payload === 'string' ? payload : byteString(payload.buf, payload.start, payload.length);
 }
 
 function writePayload(buf: Buffer, at: number, payload: Payload): number {

@@ -202,10 +202,9 @@ export class ReplicaSide {
         localAddress: config.str('bind-source-addr') || null,
       },
       {
+        // The link's 'connected' comes before a snapshot is loaded: online() says it.
         state: (s) => {
-          if (s === 'connected') return;
-          if (this.state === 'connected') this.downSince = Date.now();
-          this.state = s;
+          if (s !== 'connected') this.leaveState(s);
         },
         log: (level, line) => this.host.log[level](line),
         fullSync: (replid, offset) => this.fullSync(replid, offset),
@@ -435,6 +434,12 @@ export class ReplicaSide {
     this.online();
   }
 
+  /** A state other than 'connected'; leaving 'connected' starts the link's down time. */
+  private leaveState(s: Exclude<MasterLinkState, 'connected'>): void {
+    if (this.state === 'connected') this.downSince = Date.now();
+    this.state = s;
+  }
+
   private online(): void {
     this.state = 'connected';
     this.downSince = 0;
@@ -521,8 +526,7 @@ export class ReplicaSide {
     this.dropTransfer();
     this.dropTransaction();
     this.link = null;
-    if (this.state === 'connected') this.downSince = Date.now();
-    this.state = 'connect';
+    this.leaveState('connect');
     if (this.acker !== null) clearInterval(this.acker);
     this.acker = null;
     if (this.closed || this.retry !== null) return;

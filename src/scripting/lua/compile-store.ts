@@ -19,10 +19,15 @@ export interface StoredChunk {
 
 export type SiteRecord = readonly [number, string | null, string | null, string | null, string | null, boolean];
 
-/** Files kept per compiler version, by default, before the least recently used half goes. */
+/**
+ * What a compiler version's directory may hold, by default, before the
+ * least recently used files go: a client may send any number of distinct
+ * scripts, each up to proto-max-bulk-len, and the disk is the user's.
+ */
 const MAX_FILES = 2000;
-/** A file larger than this is neither written nor read. */
-const MAX_FILE_BYTES = 8 * 1024 * 1024;
+const MAX_STORE_BYTES = 64 * 1024 * 1024;
+/** A file larger than this is neither written nor read (BullMQ's largest is about 200 KB). */
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const MAGIC = 'sluice-lua-chunk-2';
 
 /**
@@ -41,13 +46,15 @@ export class CompileStore {
   private dir: string | null | undefined;
   private ready: Promise<void> | null = null;
   private written = 0;
-  private count: number | null = null;
+  /** The version directory's files and bytes, counted once from the disk and then by this process's writes. */
+  private usage: { files: number; bytes: number } | null = null;
   private readonly pending = new Set<Promise<void>>();
 
   /** `root` is where version directories go; null disables the store. */
   constructor(
     private readonly root: string | null,
     private readonly maxFiles = MAX_FILES,
+    private readonly maxBytes = MAX_STORE_BYTES,
   ) {}
 
   /** The chunk stored for this source, or undefined. */
@@ -98,7 +105,7 @@ export class CompileStore {
         await fs.promises.unlink(temp).catch(() => {});
         return;
       }
-      await this.counted(dir);
+      await this.counted(dir, data.length);
     })();
     this.pending.add(done);
     void done.finally(() => this.pending.delete(done));
@@ -151,30 +158,48 @@ export class CompileStore {
     return this.dir;
   }
 
-  /** Counts a new file; past maxFiles, removes the least recently used half. */
-  private async counted(dir: string): Promise<void> {
-    if (this.count === null) {
-      try {
-        this.count = (await fs.promises.readdir(dir)).length;
-      } catch {
-        return;
-      }
+  /**
+   * Counts a new file; past maxFiles or maxBytes, removes the least
+   * recently used half of the files, and more while they hold over half of
+   * maxBytes.
+   */
+  private async counted(dir: string, bytes: number): Promise<void> {
+    if (this.usage === null) {
+      const files = await filesOf(dir);
+      if (files === null) return;
+      this.usage = { files: files.length, bytes: files.reduce((n, f) => n + f.size, 0) };
     } else {
-      this.count++;
+      this.usage.files++;
+      this.usage.bytes += bytes;
     }
-    if (this.count <= this.maxFiles) return;
-    this.count = null;
-    try {
-      const names = await fs.promises.readdir(dir);
-      const aged = await Promise.all(
-        names.map(async (name) => ({ name, used: (await fs.promises.stat(path.join(dir, name)).catch(() => null))?.mtimeMs ?? 0 })),
-      );
-      aged.sort((a, b) => a.used - b.used);
-      await Promise.all(aged.slice(0, aged.length >> 1).map(({ name }) => fs.promises.unlink(path.join(dir, name)).catch(() => {})));
-    } catch {
-      // Another process pruned meanwhile.
-    }
+    if (this.usage.files <= this.maxFiles && this.usage.bytes <= this.maxBytes) return;
+    this.usage = null;
+    const files = await filesOf(dir);
+    if (files === null) return;
+    files.sort((a, b) => a.used - b.used);
+    let held = files.reduce((n, f) => n + f.size, 0);
+    let gone = 0;
+    while (gone < files.length && (gone < files.length >> 1 || held > this.maxBytes >> 1)) held -= files[gone++].size;
+    await Promise.all(files.slice(0, gone).map(({ name }) => fs.promises.unlink(path.join(dir, name)).catch(() => {})));
   }
+}
+
+/** The files of a directory with their sizes and last use, or null when it cannot be read. */
+async function filesOf(dir: string): Promise<{ name: string; size: number; used: number }[] | null> {
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(dir);
+  } catch {
+    return null;
+  }
+  const stats = await Promise.all(names.map((name) => fs.promises.stat(path.join(dir, name)).catch(() => null)));
+  const files: { name: string; size: number; used: number }[] = [];
+  names.forEach((name, i) => {
+    const st = stats[i];
+    // One removed meanwhile (by another process) is left out.
+    if (st !== null) files.push({ name, size: st.size, used: st.mtimeMs });
+  });
+  return files;
 }
 
 /** Another build's directory, untouched this long, is removed. */

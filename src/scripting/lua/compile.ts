@@ -25,11 +25,12 @@ const WRAP_TAIL = '})';
  */
 export class CompiledChunk {
   private twins: { factory: Factory<TwinMakers>; sites: Site[] } | null = null;
+  private readonly script: vm.Script;
   private readonly factory: Factory<LuaFunction>;
 
   constructor(
     readonly chunk: ChunkInfo,
-    /** The factory as one function expression (wrapped()), which V8 keeps as the script's source: the code is held once. */
+    /** The factory as one function expression (WRAP_HEAD, body, WRAP_TAIL), which V8 keeps as the script's source: the code is held once. */
     private readonly code: string,
     private readonly sites: Site[],
     private readonly source: string,
@@ -45,8 +46,6 @@ export class CompiledChunk {
   get js(): string {
     return this.code.slice(WRAP_HEAD.length, this.code.length - WRAP_TAIL.length);
   }
-
-  private readonly script: vm.Script;
 
   /** V8 refused the code cache it was given (another V8, or a damaged file). */
   get v8CacheRejected(): boolean {

@@ -25,8 +25,8 @@ afterEach(() => {
 });
 
 /** A ChunkCache over a store in `root`, as a new process would have it, with its store ready. */
-async function processCache(root: string, maxFiles?: number): Promise<{ cache: ChunkCache; store: CompileStore }> {
-  const store = new CompileStore(root, maxFiles);
+async function processCache(root: string, maxFiles?: number, maxBytes?: number): Promise<{ cache: ChunkCache; store: CompileStore }> {
+  const store = new CompileStore(root, maxFiles, maxBytes);
   await store.prepare();
   return { cache: new ChunkCache(100, 1 << 20, store), store };
 }
@@ -179,6 +179,26 @@ describe('the compile store', () => {
     expect(kept('return 0')).toBe(true);
     expect(kept('return 4')).toBe(true);
     expect([1, 2, 3].filter((i) => kept(`return ${i}`))).toHaveLength(1);
+  });
+
+  test('past its byte bound the store drops the least recently used files until they hold half of it', async () => {
+    const root = scratchRoot();
+    const probeRoot = scratchRoot();
+    const probe = await processCache(probeRoot);
+    await compileAndSettle(probe.cache, probe.store, 'return 0');
+    const size = fs.statSync(storedFiles(probeRoot)[0]).size;
+    const maxBytes = Math.floor(size * 3.5);
+    const { cache, store } = await processCache(root, 100, maxBytes);
+    for (let i = 0; i < 8; i++) {
+      await compileAndSettle(cache, store, `return ${i}`);
+      const sizes = storedFiles(root).map((f) => fs.statSync(f).size);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(maxBytes);
+    }
+    const reader = new CompileStore(root);
+    await reader.prepare();
+    const kept = storedFiles(root).map((f) => path.basename(f));
+    expect(kept.length).toBeLessThan(8);
+    expect(kept.some((key) => reader.read(key, '@user_script', 'return 7') !== undefined)).toBe(true);
   });
 
   test('where it lives: SLUICE_SCRIPT_CACHE_DIR, else XDG_CACHE_HOME, else ~/.cache; empty or off turns it off', () => {
