@@ -6,7 +6,7 @@ import { encode, firstReplyLine, pipelineLoad } from './lib/resp.mjs';
 import { percentile, Probe } from './lib/probe.mjs';
 import { runRedisBenchmark } from './lib/redis-benchmark.mjs';
 import { REDIS_BENCHMARK, REDIS_SERVER, rssAround, startRedis, startSluice, withBothServers, withServer } from './lib/servers.mjs';
-import { fmtBytes, fmtInt, fmtRatio, renderMarkdown, renderText, throughputColumns, throughputRow } from './lib/table.mjs';
+import { fmtBytes, fmtInt, fmtRatio, median, pairedRatio, renderMarkdown, renderText, throughputColumns, throughputRow } from './lib/table.mjs';
 
 export const id = 'types';
 export const title = 'Hashes, sets and sorted sets: throughput, rank and range latency, memory per element';
@@ -15,8 +15,11 @@ const SERVER_CPU = 0;
 const CLIENT_CPU = 1;
 const CLIENTS = 50;
 const NO_AOF = ['--appendonly', 'no'];
-const ROUNDS = 3;
+const ROUNDS = 5;
+/** Minimum Sluice/Redis per pipeline depth; the hash, set and sorted-set writes pipelined are held to issue 66's 0.95×. */
 const TARGETS = { 1: 0.9, 16: 0.8 };
+const P16_WRITE_TARGET = 0.95;
+const targetFor = (testId, pipeline) => (pipeline === 16 && ['hset', 'sadd', 'zadd'].includes(testId) ? P16_WRITE_TARGET : TARGETS[pipeline]);
 /** Memory per element may be at most this many times Redis's. */
 const MEMORY_TARGET = 1.5;
 
@@ -69,17 +72,24 @@ async function throughput(sizes, log) {
     for (const pipeline of [1, 16]) {
       const requests = pipeline === 1 ? sizes.p1 : sizes.p16;
       log(`-P ${pipeline}: ${ROUNDS} rounds, servers alternating, ${requests} requests a test`);
-      const best = { Sluice: new Map(), Redis: new Map() };
+      const runs = { Sluice: new Map(), Redis: new Map() };
       for (let round = 0; round < ROUNDS; round++) {
         for (const t of tests) {
           for (const s of round % 2 === 0 ? servers : [...servers].reverse()) {
             const out = await runRedisBenchmark(s.server.port, { tests: [t.id], clients: CLIENTS, requests, pipeline, cpu: CLIENT_CPU });
             const rps = out.find((r) => r.test === t.csv)?.rps;
-            if (rps !== undefined) best[s.name].set(t.id, Math.max(best[s.name].get(t.id) ?? 0, rps));
+            const list = runs[s.name].get(t.id) ?? [];
+            list[round] = rps ?? null;
+            runs[s.name].set(t.id, list);
           }
         }
       }
-      for (const t of TESTS) rows.push({ test: t, pipeline, sluice: best.Sluice.get(t.id) ?? null, redis: best.Redis.get(t.id) ?? null });
+      for (const t of TESTS) {
+        const sluiceRuns = runs.Sluice.get(t.id) ?? [];
+        const redisRuns = runs.Redis.get(t.id) ?? [];
+        const rates = (xs) => median(xs.filter((x) => x != null));
+        rows.push({ test: t, pipeline, sluice: rates(sluiceRuns), redis: rates(redisRuns), pairRatio: pairedRatio(sluiceRuns, redisRuns) });
+      }
     }
     return { implemented, rows };
   });
@@ -167,12 +177,12 @@ export async function run({ quick, log }) {
     md.push(note);
   } else {
     const columns = throughputColumns({ title: 'pipeline', right: true });
-    const body = rows.map(({ test, pipeline, sluice, redis }) =>
-      throughputRow({ label: test.label, setting: `-P ${pipeline}`, sluice, redis, implemented: implemented.get(test.id), hasRedis, target: TARGETS[pipeline] }),
+    const body = rows.map(({ test, pipeline, sluice, redis, pairRatio }) =>
+      throughputRow({ label: test.label, setting: `-P ${pipeline}`, sluice, redis, pairRatio, implemented: implemented.get(test.id), hasRedis, target: targetFor(test.id, pipeline) }),
     );
-    const what = `redis-benchmark -t hset,sadd,zadd,spop,zpopmin -c ${CLIENTS} -q --csv; -n ${fmtInt(sizes.p1)} at -P 1, ${fmtInt(sizes.p16)} at -P 16; ${ROUNDS} rounds, the servers alternating test by test; each server's best round per test`;
+    const what = `redis-benchmark -t hset,sadd,zadd,spop,zpopmin -c ${CLIENTS} -q --csv; -n ${fmtInt(sizes.p1)} at -P 1, ${fmtInt(sizes.p16)} at -P 16; ${ROUNDS} rounds, the servers alternating test by test (who goes first swapping each round); each server's median rate, and Sluice/Redis the median of the rounds' ratios`;
     text.push(`Throughput (${what})`, renderText(columns, body));
-    md.push(`### Throughput\n\n\`${what}\`, requests per second. Targets: unpipelined ≥ ${TARGETS[1]}× Redis, -P 16 ≥ ${TARGETS[16]}×.`, renderMarkdown(columns, body));
+    md.push(`### Throughput\n\n\`${what}\`, requests per second. Targets: unpipelined ≥ ${TARGETS[1]}× Redis; -P 16 ≥ ${P16_WRITE_TARGET}× for HSET, SADD and ZADD, ≥ ${TARGETS[16]}× for the pops.`, renderMarkdown(columns, body));
   }
 
   const latency = { Sluice: await rankAndRange((o) => startSluice({ ...o, extra: NO_AOF }), sizes, log) };

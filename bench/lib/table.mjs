@@ -58,9 +58,11 @@ const fmtLatency = (l) => (l === null || l === undefined ? '—' : `${l.p50.toFi
  * their ratio, and whether it meets the target (a minimum ratio, or
  * undefined for none). With `latency` ({ sluice, redis }, each { p50, p99 }
  * in ms or null), the p99 ratio too, against `p99Target` (a maximum).
+ * `pairRatio`, when given, is the ratio shown and judged instead of the
+ * rates' (the median of per-round ratios, see pairedRatio).
  */
-export function throughputRow({ label, setting, sluice, redis, implemented, hasRedis, target, latency, p99Target }) {
-  const ratio = sluice !== null && redis !== null ? sluice / redis : null;
+export function throughputRow({ label, setting, sluice, redis, implemented, hasRedis, target, latency, p99Target, pairRatio }) {
+  const ratio = pairRatio ?? (sluice !== null && redis !== null ? sluice / redis : null);
   const p99Ratio = latency?.sluice && latency?.redis ? latency.sluice.p99 / latency.redis.p99 : null;
   const misses = [];
   if (ratio !== null && target !== undefined && ratio < target) misses.push('rate');
@@ -82,6 +84,20 @@ export function throughputRow({ label, setting, sluice, redis, implemented, hasR
       : []),
     verdict,
   ];
+}
+
+/**
+ * The median over rounds of Sluice's rate divided by Redis's in the same
+ * round (null without a pair): each round runs the two back to back, so a
+ * ratio taken within a round holds what the machine did to both, where
+ * two medians taken apart may come from different moments.
+ */
+export function pairedRatio(sluiceRuns, redisRuns) {
+  const ratios = [];
+  for (let i = 0; i < Math.min(sluiceRuns.length, redisRuns.length); i++) {
+    if (sluiceRuns[i] != null && redisRuns[i] != null && redisRuns[i] > 0) ratios.push(sluiceRuns[i] / redisRuns[i]);
+  }
+  return median(ratios);
 }
 
 /** The median of numbers (null for none): what a run of rounds gives typically, where the best round gives its luckiest moment. */

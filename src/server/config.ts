@@ -1,3 +1,4 @@
+import type { ConfigReader } from '../core/context.js';
 import { globMatch } from '../core/glob.js';
 import { PARAMETERS, type ParamDef } from './config-params.js';
 import { ConfigValueError, defaultValue, displayValue, formatValue, parseValue, type ConfigValue } from './config-values.js';
@@ -32,6 +33,8 @@ export class Config {
    * time showed in profiles.
    */
   private readonly numbers = new Map<string, number>();
+  /** derived()'s answers, emptied with `numbers`. */
+  private readonly derivedValues = new Map<object, unknown>();
   /** Called after parameters change, so owners can react (limits, logging, hz…). */
   onChange: (name: string) => void = () => {};
 
@@ -65,6 +68,26 @@ export class Config {
       this.numbers.set(name, n);
     }
     return n;
+  }
+
+  /**
+   * What `make` computes from parameters, kept until a parameter changes:
+   * the collection families ask for their encoding limits on every write,
+   * and one lookup is cheaper than a lookup per limit and an object each
+   * time. `key` names the derivation; the answer must not be changed.
+   */
+  derived<T>(key: object, make: (config: ConfigReader) => T): T {
+    let v = this.derivedValues.get(key) as T | undefined;
+    if (v === undefined) {
+      v = make(this);
+      this.derivedValues.set(key, v);
+    }
+    return v;
+  }
+
+  private forgetDerived(): void {
+    this.numbers.clear();
+    this.derivedValues.clear();
   }
 
   str(name: string): string {
@@ -145,13 +168,13 @@ export class Config {
       }
     }
     const previous = found.map((e) => this.values.get(e.def)!);
-    this.numbers.clear();
+    this.forgetDerived();
     try {
       for (let i = 0; i < found.length; i++) this.values.set(found[i].def, parsed[i]);
       for (const e of found) this.onChange(e.def.name);
     } catch (e) {
       for (let i = found.length - 1; i >= 0; i--) this.values.set(found[i].def, previous[i]);
-      this.numbers.clear();
+      this.forgetDerived();
       for (const f of found) this.onChange(f.def.name);
       return `ERR CONFIG SET failed (possibly related to argument '${found[0].name}') - ${(e as Error).message}`;
     }

@@ -482,4 +482,32 @@ describe('reading numbers', () => {
     expect(config.setMany([['hash-max-listpack-entries', '9'], ['hz', '20']])).toMatch(/refused/);
     expect(config.num('hash-max-listpack-entries')).toBe(7);
   });
+
+  test('derived() is computed once and again after any change, a rolled-back one too', () => {
+    const config = new Config();
+    let made = 0;
+    const limits = (c: Config) => {
+      made++;
+      return { entries: c.num('zset-max-listpack-entries') };
+    };
+    const read = () => config.derived(limits, (c) => limits(c as Config));
+    expect(read()).toEqual({ entries: 128 });
+    expect(read()).toBe(read());
+    expect(made).toBe(1);
+    expect(config.setMany([['zset-max-listpack-entries', '3']])).toBeNull();
+    expect(read()).toEqual({ entries: 3 });
+    expect(made).toBe(2);
+    let refused = false;
+    config.onChange = (name) => {
+      // Called with the new values, then again with the old ones once 'hz' refuses.
+      if (name === 'zset-max-listpack-entries') expect(read()).toEqual({ entries: refused ? 3 : 5 });
+      if (name === 'hz' && !refused) {
+        refused = true;
+        throw new Error('refused');
+      }
+    };
+    expect(config.setMany([['zset-max-listpack-entries', '5'], ['hz', '20']])).toMatch(/refused/);
+    config.onChange = () => {};
+    expect(read()).toEqual({ entries: 3 });
+  });
 });

@@ -1,9 +1,9 @@
 import type { Ctx } from '../../core/context.js';
 import { ListValue } from '../../queues/list/list-value.js';
 import { listFill } from '../../queues/list/list-access.js';
-import { hashLimits } from '../../store/hash/hash-access.js';
-import { setLimits } from '../../store/set/set-access.js';
-import { zsetLimits } from '../../store/zset/zset-access.js';
+import { readHashLimits } from '../../store/hash/hash-access.js';
+import { readSetLimits } from '../../store/set/set-access.js';
+import { readZsetLimits } from '../../store/zset/zset-access.js';
 import { HashValue, type HashLimits } from '../../store/hash/hash-value.js';
 import type { Value } from '../../keyspace/value.js';
 import { SetValue } from '../../store/set/set-value.js';
@@ -29,7 +29,7 @@ export interface LoadLimits {
 }
 
 export function loadLimits(c: Pick<Ctx, 'config'>): LoadLimits {
-  return { list: listFill(c), hash: hashLimits(c), set: setLimits(c), zset: zsetLimits(c) };
+  return { list: listFill(c), hash: readHashLimits(c.config), set: readSetLimits(c.config), zset: readZsetLimits(c.config) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Ctx } from '../../core/context.js';
+import type { ConfigReader, Ctx } from '../../core/context.js';
 import { CommandError, WRONGTYPE } from '../../core/errors.js';
 import { touchField, type FieldState } from './hash-expiry.js';
 import { HashValue, type HashLimits } from './hash-value.js';
@@ -17,8 +17,14 @@ export function writableHash(c: Ctx, key: string): HashValue | undefined {
   throw new CommandError(WRONGTYPE);
 }
 
+/** The encoding limits as the parameters set them now. */
+export function readHashLimits(config: Pick<ConfigReader, 'num'>): HashLimits {
+  return Object.freeze({ entries: config.num('hash-max-listpack-entries'), value: config.num('hash-max-listpack-value') });
+}
+
+/** The encoding limits a write follows, read once per change of the parameters. */
 export function hashLimits(c: Pick<Ctx, 'config'>): HashLimits {
-  return { entries: c.config.num('hash-max-listpack-entries'), value: c.config.num('hash-max-listpack-value') };
+  return c.config.derived(readHashLimits, readHashLimits);
 }
 
 /**

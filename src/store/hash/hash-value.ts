@@ -1,5 +1,5 @@
 import { constants } from 'node:buffer';
-import { encodeEntry, encodedSize, entryAt, nextEntry, ownCopy, splice, type Packed } from '../../keyspace/compact/packed.js';
+import { encodeEntry, encodedSize, entryAt, entryEquals, nextEntry, ownCopy, splice, type Packed } from '../../keyspace/compact/packed.js';
 import type { Database } from '../../keyspace/database.js';
 import type { Keyspace } from '../../keyspace/keyspace.js';
 import { sampledSize, stringSize, VALUE_OBJECT } from '../../keyspace/heap-size.js';
@@ -363,7 +363,8 @@ export class HashValue implements TypedValue {
       const v = nextEntry(p, at);
       if (this.volatile && !keepDeadline && deadlineAt(p, at) !== -1) {
         this.packed = splice(p, at, tupleEnd(p, at, 3), '') + encodeTuple(field, value, -1);
-      } else {
+      } else if (!entryEquals(p, v, value)) {
+        // Rewriting a field with the value it holds changes no byte: the string is not rebuilt (nor flattened on the next read).
         this.packed = splice(p, v, nextEntry(p, v), encodeEntry(value));
       }
       this.settleWritten(limits);

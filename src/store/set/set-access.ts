@@ -1,4 +1,4 @@
-import type { Ctx } from '../../core/context.js';
+import type { ConfigReader, Ctx } from '../../core/context.js';
 import { CommandError, WRONGTYPE } from '../../core/errors.js';
 import type { Value } from '../../keyspace/value.js';
 import type { SetLimits } from './set-encoding.js';
@@ -31,12 +31,18 @@ export function readSets(c: Ctx, argv: string[], from: number, to = argv.length)
   return sets;
 }
 
+/** The encoding limits as the parameters set them now. */
+export function readSetLimits(config: Pick<ConfigReader, 'num'>): SetLimits {
+  return Object.freeze({
+    intsetEntries: config.num('set-max-intset-entries'),
+    listpackEntries: config.num('set-max-listpack-entries'),
+    listpackValue: config.num('set-max-listpack-value'),
+  });
+}
+
+/** The encoding limits a write follows, read once per change of the parameters. */
 export function setLimits(c: Pick<Ctx, 'config'>): SetLimits {
-  return {
-    intsetEntries: c.config.num('set-max-intset-entries'),
-    listpackEntries: c.config.num('set-max-listpack-entries'),
-    listpackValue: c.config.num('set-max-listpack-value'),
-  };
+  return c.config.derived(readSetLimits, readSetLimits);
 }
 
 /** Writes members as a set reply (RESP3 `~`, RESP2 an array). */

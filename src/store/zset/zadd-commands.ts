@@ -7,6 +7,12 @@ import { NAN_SCORE, scoreArg } from './score.js';
 import { writableZset, zsetLimits } from './zset-access.js';
 import { ZSetValue } from './zset-value.js';
 
+/** Whether `arg` starts with a digit, a sign or a point: a score then, never an option word. */
+function startsLikeNumber(arg: string): boolean {
+  const c = arg.charCodeAt(0);
+  return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e;
+}
+
 /** ZADD's options: NX/XX, GT/LT, CH, INCR (ZINCRBY's). */
 export interface ZaddOptions {
   nx: boolean;
@@ -27,6 +33,8 @@ function zadd(incrCommand: boolean) {
     const o: ZaddOptions = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: incrCommand };
     let at = 2;
     for (; at < argv.length; at++) {
+      // Most ZADDs have no option: a score's first character ends the options without a lowercased copy.
+      if (startsLikeNumber(argv[at])) break;
       const w = optionWord(argv[at]);
       if (w === 'nx') o.nx = true;
       else if (w === 'xx') o.xx = true;

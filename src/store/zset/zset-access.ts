@@ -1,4 +1,4 @@
-import type { Ctx } from '../../core/context.js';
+import type { ConfigReader, Ctx } from '../../core/context.js';
 import { CommandError, WRONGTYPE } from '../../core/errors.js';
 import { ZSetValue, type ZsetLimits } from './zset-value.js';
 
@@ -16,8 +16,14 @@ export function writableZset(c: Ctx, key: string): ZSetValue | undefined {
   throw new CommandError(WRONGTYPE);
 }
 
+/** The encoding limits as the parameters set them now. */
+export function readZsetLimits(config: Pick<ConfigReader, 'num'>): ZsetLimits {
+  return Object.freeze({ entries: config.num('zset-max-listpack-entries'), value: config.num('zset-max-listpack-value') });
+}
+
+/** The encoding limits a write follows, read once per change of the parameters. */
 export function zsetLimits(c: Pick<Ctx, 'config'>): ZsetLimits {
-  return { entries: c.config.num('zset-max-listpack-entries'), value: c.config.num('zset-max-listpack-value') };
+  return c.config.derived(readZsetLimits, readZsetLimits);
 }
 
 /**
