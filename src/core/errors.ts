@@ -15,4 +15,12 @@ export function wrongArity(fullName: string): string {
 }
 
 /** Thrown by argument parsers inside handlers; the dispatcher replies with it. */
-export class CommandError extends Error {}
+export class CommandError extends Error {
+  constructor(message: string) {
+    // An error reply, not a fault: its stack is never read, and capturing one cost more than the rest of a failing command.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}

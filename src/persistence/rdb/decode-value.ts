@@ -32,6 +32,11 @@ export function loadLimits(c: Pick<Ctx, 'config'>): LoadLimits {
   return { list: listFill(c), hash: readHashLimits(c.config), set: readSetLimits(c.config), zset: readZsetLimits(c.config) };
 }
 
+/** loadLimits read once per change of the parameters: RESTORE asks for them on every key a MIGRATE sends. */
+export function currentLoadLimits(c: Pick<Ctx, 'config'>): LoadLimits {
+  return c.config.derived(loadLimits, (config) => loadLimits({ config }));
+}
+
 /**
  * Reads a value of RDB type `type` (rdbLoadObject), in any form Redis 2.x
  * to 7.4 writes, checked as Redis's deep sanitisation checks it (sizes,

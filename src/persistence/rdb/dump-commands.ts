@@ -3,7 +3,7 @@ import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../codecs/integer-text.js';
 import type { Value } from '../../keyspace/value.js';
-import { loadLimits } from './decode-value.js';
+import { currentLoadLimits } from './decode-value.js';
 import { dumpPayload, payloadValue } from './dump-payload.js';
 import { validFooter } from '../../codecs/rdb/payload.js';
 import { RdbError } from '../../codecs/rdb/rdb-error.js';
@@ -62,13 +62,14 @@ function restore(c: Ctx, argv: string[]): void {
   const db = c.db;
   const key = argv[1];
   if (!replace && db.get(key) !== undefined) throw new CommandError(BUSYKEY);
-  const ttl = int64(argv[2]);
+  // MIGRATE sends 0 for every key without a TTL: no BigInt parse for it.
+  const ttl = argv[2] === '0' ? 0n : int64(argv[2]);
   if (ttl < 0n) throw new CommandError('ERR Invalid TTL value, must be >= 0');
   const data = Buffer.from(argv[3], 'latin1');
   if (!validFooter(data)) throw new CommandError(BAD_PAYLOAD);
   let value: Value;
   try {
-    value = payloadValue(data, loadLimits(c));
+    value = payloadValue(data, currentLoadLimits(c));
   } catch (e) {
     if (e instanceof RdbError) throw new CommandError(BAD_FORMAT);
     throw e;
