@@ -46,6 +46,37 @@ const MAX_LIT = 1 << 5;
 const MAX_OFF = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
 
+/** Per slot of TRIGRAM_SLOTS, the lzfMayFit call that last saw a trigram hashing there. */
+const TRIGRAM_SLOTS = 1 << 12;
+const trigramSeen = new Uint32Array(TRIGRAM_SLOTS);
+let trigramCall = 0;
+
+/**
+ * False when lzfCompress is sure to fail for `input[o, o + n)` and
+ * `maxOut`: without a back reference its output is every byte plus a
+ * control byte, more than `n + 1`, and a back reference needs a trigram
+ * that occurs again after its first occurrence past offset 0. A check in a
+ * table small enough to stay in cache, where the compressor's own table is
+ * 512 KiB: most short strings that a dataset holds (the values Redis
+ * tries since they pass 20 bytes) compress to nothing and fail here.
+ * True (try it) on any collision of the trigrams' hashes, and for long
+ * inputs, which are left to the compressor.
+ */
+export function lzfMayFit(input: Uint8Array, o: number, n: number, maxOut: number): boolean {
+  if (maxOut > n + 1 || n > 256) return true;
+  if (++trigramCall === 0xffffffff) {
+    trigramSeen.fill(0);
+    trigramCall = 1;
+  }
+  const call = trigramCall;
+  for (let p = o + 1, end = o + n - 3; p <= end; p++) {
+    const slot = Math.imul(input[p] | (input[p + 1] << 8) | (input[p + 2] << 16), 0x9e3779b1) >>> 20;
+    if (trigramSeen[slot] === call) return true;
+    trigramSeen[slot] = call;
+  }
+  return false;
+}
+
 /**
  * liblzf's compressor as Redis configures it (VERY_FAST, HLOG 16), so that
  * the bytes match what Redis writes for the same input (Redis leaves its
@@ -56,7 +87,7 @@ const MAX_REF = (1 << 8) + (1 << 3);
  */
 export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
   const inLen = input.length;
-  if (inLen === 0 || maxOut <= 0) return null;
+  if (inLen === 0 || maxOut <= 0 || !lzfMayFit(input, 0, inLen, maxOut)) return null;
   if (scratch.length < maxOut) scratch = Buffer.allocUnsafe(Math.max(maxOut, 2 * scratch.length));
   const out = scratch;
   // The table outlives the call: a slot holds a position + 1 only when its generation is this call's, else it is empty.

@@ -209,6 +209,23 @@ export class Database {
     this.partsExpireAt(key, isString(value) || value.partDeadline === undefined ? -1 : value.partDeadline());
   }
 
+  /**
+   * put of a plain string key without a deadline given as bytes (a load's
+   * keys: see KeyTable.storeBytes), for a database nothing else watches:
+   * 1 added, 0 when the key was there already (nothing changes), -1 when
+   * the caller is to put it as strings (something would hear of the key, or
+   * it does not fit a record).
+   */
+  putBytes(kb: Uint8Array, ko: number, kn: number, vb: Uint8Array, vo: number, vn: number): number {
+    const ks = this.ks;
+    if (this.guard !== null || ks.notifyNew || ks.sizes !== null || ks.waiters !== null) return -1;
+    if (this.expires.size !== 0 || this.partExpires.size !== 0) return -1;
+    const added = this.dict.storeBytes(kb, ko, kn, vb, vo, vn);
+    // As write() does for a new key: its clock starts (the dictionary's `found` is where it went).
+    if (added === 1 && ks.access !== null) ks.access.created(this);
+    return added;
+  }
+
   /** Records when the first part of the value at `key` expires (-1: none does). */
   partsExpireAt(key: string, when: number): void {
     if (when === -1) {

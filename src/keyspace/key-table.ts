@@ -1,7 +1,7 @@
 import { byteString } from '../protocol/byte-string.js';
 import { ByteSlabs, MAX_BLOCK, offsetOf } from './compact/byte-slabs.js';
 import { CHUNK, CHUNK_BITS, CHUNK_MASK, DenseIndex, roomFor } from './compact/dense-index.js';
-import { hashMember } from './compact/member-hash.js';
+import { hashBytes, hashMember } from './compact/member-hash.js';
 import { SlotIndex } from './slot-index.js';
 import { unaccountedFloat64, unaccountedInt32 } from './compact/unaccounted.js';
 import type { TypedValue, Value } from './value.js';
@@ -220,8 +220,16 @@ export class KeyTable extends DenseIndex {
   /** Keeps a key absent from the table (hash `h`, `miss` what locate answered) and its value at a new position; returns it. */
   private append(h: number, miss: number, key: string, value: Value): number {
     const record = this.newRecord(key, value);
+    return this.place(h, miss, record, record !== NO_RECORD && this.valueKept, key, value);
+  }
+
+  /**
+   * Indexes a new position for `record` (NO_RECORD: `key` is kept as a JS
+   * string), and keeps `value` in the chunk unless `inRecords`. `key` may
+   * be null only for a record that holds it.
+   */
+  private place(h: number, miss: number, record: number, inRecords: boolean, key: string | null, value: Value | undefined): number {
     const k = this.addPosition(h, miss);
-    if (this.slotIndex !== null) this.slotIndex.added(k, key);
     const c = k >>> CHUNK_BITS;
     if (c === this.slots.length) {
       this.slots.push(null);
@@ -231,8 +239,8 @@ export class KeyTable extends DenseIndex {
     const deadlines = this.deadlines[c];
     if (deadlines !== null) deadlines[k & CHUNK_MASK] = -1;
     roomFor(this.handles, k)[k & CHUNK_MASK] = record;
+    if (this.slotIndex !== null) this.slotIndex.added(k, key ?? this.keyAt(k));
     if (this.marks !== null) this.markAdded(k);
-    const inRecords = record !== NO_RECORD && this.valueKept;
     // A chunk's JS slots, once made, keep room for every position its handles have room for.
     if (!inRecords || this.slots[c] !== null) {
       const slots = this.slotsOf(c);
@@ -241,6 +249,75 @@ export class KeyTable extends DenseIndex {
       slots[at + 1] = inRecords ? undefined : value;
     }
     return k;
+  }
+
+  /** The key storeBytes is placing: its bytes are `pending[pendingAt, pendingAt + pendingLength)`. */
+  private pending: Uint8Array | null = null;
+  private pendingAt = 0;
+  private pendingLength = 0;
+
+  protected override pendingKeyIs(i: number): boolean {
+    const k = this.handles[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    const n = this.pendingLength;
+    if (k === NO_RECORD) {
+      const key = this.slots[i >>> CHUNK_BITS]![(i & CHUNK_MASK) * 2] as string;
+      if (key.length !== n) return false;
+      for (let j = 0; j < n; j++) if (key.charCodeAt(j) !== this.pending![this.pendingAt + j]) return false;
+      return true;
+    }
+    const b = this.records.slab(k);
+    const o = offsetOf(k);
+    if (b[o] !== n) return false;
+    const src = this.pending!;
+    const at = this.pendingAt;
+    for (let j = 0; j < n; j++) if (b[o + 1 + j] !== src[at + j]) return false;
+    return true;
+  }
+
+  /**
+   * Adds the key spelt by `kb[ko, ko + kn)` with the plain string value
+   * spelt by `vb[vo, vo + vn)`, both copied into a record, neither made a
+   * string (what a load does with the bulk of a dataset): 1 when added, 0
+   * when the key is already here (nothing changes), -1 when the pair does
+   * not fit in a record (the caller stores it as strings).
+   */
+  storeBytes(kb: Uint8Array, ko: number, kn: number, vb: Uint8Array, vo: number, vn: number): number {
+    if (kn > MAX_RECORD_KEY || RECORD_HEAD + kn + vn > MAX_BLOCK) return -1;
+    const h = hashBytes(kb, ko, kn);
+    this.pending = kb;
+    this.pendingAt = ko;
+    this.pendingLength = kn;
+    const slot = this.locate(null, h);
+    this.pending = null;
+    if (slot >= 0) return 0;
+    const record = this.records.alloc(RECORD_HEAD + kn + vn);
+    if (record < 0) return -1;
+    const b = this.records.slab(record);
+    const o = offsetOf(record);
+    b[o] = kn;
+    copyBytes(kb, ko, kn, b, o + 1);
+    const at = o + 1 + kn;
+    b[at] = vn & 255;
+    b[at + 1] = vn >>> 8;
+    copyBytes(vb, vo, vn, b, at + 2);
+    this.found = this.place(h, slot, record, true, null, undefined);
+    this.foundKey = null;
+    return 1;
+  }
+
+  /**
+   * The record at position `i` when it holds both the key and the value (a
+   * plain string), else -1: a walk that writes it out copies its bytes
+   * (recordBytes, offsetOf) rather than making strings of them.
+   */
+  pairRecordAt(i: number): number {
+    const k = this.handles[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    return k === NO_RECORD || this.slotValue(i) !== undefined ? -1 : k;
+  }
+
+  /** The slab holding record `k`: its key's length at offsetOf(k), the key after it, then the value's length (two bytes, little-endian) and the value. */
+  recordBytes(k: number): Buffer {
+    return this.records.slab(k);
   }
 
   /** The JS value at position `i`, undefined when its record holds it. */
@@ -624,6 +701,15 @@ export class KeyTable extends DenseIndex {
 /** TypedValue.discard of a value the table let go of, if it is one that holds memory outside the heap. */
 export function discard(v: unknown): void {
   if (typeof v === 'object' && v !== null && (v as TypedValue).discard !== undefined) (v as TypedValue).discard!();
+}
+
+/** Copies `n` bytes: a short run a byte at a time, cheaper than the native copy's call. */
+function copyBytes(src: Uint8Array, from: number, n: number, to: Uint8Array, at: number): void {
+  if (n > 48) {
+    to.set(src.subarray(from, from + n), at);
+    return;
+  }
+  for (let j = 0; j < n; j++) to[at + j] = src[from + j];
 }
 
 /**

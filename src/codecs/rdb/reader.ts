@@ -7,6 +7,7 @@ import { byteString } from '../../protocol/byte-string.js';
 /** An LZF back reference of three bytes expands to at most 264: a longer claimed length is corrupt. */
 const LZF_MAX_RATIO = 264;
 const TWO32 = 2 ** 32;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * The most elements one value may decode into. A payload of up to 512 MB
@@ -184,6 +185,25 @@ export class RdbReader {
       default:
         return this.fail(`unknown string encoding ${len.n}`, at);
     }
+  }
+
+  /** Where the bytes of the string rawString last read are: rawData[rawAt, rawAt + its length). They stay valid whatever is read after. */
+  rawData: Buffer = EMPTY;
+  rawAt = 0;
+
+  /**
+   * A string object written as plain bytes (no integer or LZF encoding),
+   * left in place (rawData, rawAt) rather than made a string: its length,
+   * or -1, nothing read, for an encoded one.
+   */
+  rawString(): number {
+    if (this.peek() >= 0x80) return -1;
+    const n = this.length();
+    this.need(n);
+    this.rawData = this.data;
+    this.rawAt = this.pos - this.base;
+    this.pos += n;
+    return n;
   }
 
   /** A string object as a byte string (one latin1 char per byte). */

@@ -1,4 +1,5 @@
-import { lzfCompress } from '../lzf.js';
+import { lzfCompress, lzfMayFit } from '../lzf.js';
+import { byteString } from '../../protocol/byte-string.js';
 import { smallInt } from '../integer-text.js';
 import { GrowingBuffer } from './growing-buffer.js';
 
@@ -77,6 +78,30 @@ export class RdbWriter extends GrowingBuffer {
     const buf = this.buf;
     let at = this.size;
     for (let i = 0; i < len; i++) buf[at++] = s.charCodeAt(i);
+    this.size = at;
+  }
+
+  /**
+   * string() of the byte string `src[o, o + n)`, copied from where it is
+   * kept (a key's record) without making a string of it.
+   */
+  stringOf(src: Buffer, o: number, n: number): void {
+    // Only a '-' or a digit can begin what string2ll reads.
+    if (n <= 11 && (src[o] === 0x2d || (src[o] >= 0x30 && src[o] <= 0x39)) && this.integer(byteString(src, o, n))) return;
+    if (this.compress && n > 20 && lzfMayFit(src, o, n, n - 4)) {
+      this.blob(src.subarray(o, o + n), false);
+      return;
+    }
+    this.length(n);
+    this.ensure(n);
+    if (n > SHORT) {
+      src.copy(this.buf, this.size, o, o + n);
+      this.size += n;
+      return;
+    }
+    const buf = this.buf;
+    let at = this.size;
+    for (let i = 0; i < n; i++) buf[at++] = src[o + i];
     this.size = at;
   }
 

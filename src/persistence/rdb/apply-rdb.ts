@@ -5,6 +5,7 @@ import { debugDelay } from '../../core/stall.js';
 import { RdbError } from '../../codecs/rdb/rdb-error.js';
 import type { Value } from '../../keyspace/value.js';
 import type { Keyspace } from '../../keyspace/keyspace.js';
+import { byteString } from '../../protocol/byte-string.js';
 import { LibrarySet } from '../../scripting/library-set.js';
 import type { PersistenceHost } from '../host.js';
 import { AofLoadError } from '../loader.js';
@@ -78,9 +79,11 @@ export class RdbLoad<C extends Ctx> {
     const keys = merge ? new MergedKeys(ks) : new AddedKeys(ks, file);
     this.keys = keys;
     const key = keyDelayMicros === 0 ? keys.key : delayed(keys.key, keyDelayMicros);
+    // key-load-delay waits in `key`: every key goes that way then.
+    const stringBytes = keyDelayMicros === 0 && keys instanceof AddedKeys ? keys.stringBytes : undefined;
     this.reader = new FileRdbReader(this.fd, this.size);
     const expired = (db: number, name: string): void => void this.expiredKeys.push([db, name]);
-    this.steps = rdbSteps(this.reader, { limits: loadLimits(host), databases: ks.dbs.length, now: started }, { library, key, sizeHint: keys.sizeHint, expired, aux: auxLogger(host, started) }, every);
+    this.steps = rdbSteps(this.reader, { limits: loadLimits(host), databases: ks.dbs.length, now: started }, { library, key, stringBytes, sizeHint: keys.sizeHint, expired, aux: auxLogger(host, started) }, every);
   }
 
   /** How far the file is read. */
@@ -218,6 +221,14 @@ class AddedKeys {
     // Nothing else was in this database under that name (checked above), so a key that adds nothing is the file's own duplicate.
     if (db.dict.size === size) this.duplicate(index, key, offset);
     restoreHints(this.ks, index, key, hints);
+  };
+
+  /** RdbSink.stringBytes: into a database that held nothing, the key and value go in as bytes when nothing else hears of them. */
+  readonly stringBytes = (index: number, kb: Buffer, ko: number, kn: number, vb: Buffer, vo: number, vn: number, offset: number): boolean => {
+    if (!this.wasEmpty[index]) return false;
+    const added = this.ks.db(index).putBytes(kb, ko, kn, vb, vo, vn);
+    if (added === 0) this.duplicate(index, byteString(kb, ko, kn), offset);
+    return added === 1;
   };
 
   /** A database that held nothing makes room for the keys the file says it has. */

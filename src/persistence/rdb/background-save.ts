@@ -225,6 +225,11 @@ export class BackgroundSave {
     c.next = i;
     if (dict.marked(i, c.bit)) return true;
     dict.mark(i, c.bit);
+    this.out.select(c.index);
+    if (this.out.recordEntry(dict, i, c.expires.size !== 0)) {
+      this.keys++;
+      return true;
+    }
     const key = dict.keyAt(i);
     const value = dict.valueAt(i);
     const frozen = freeze(value);

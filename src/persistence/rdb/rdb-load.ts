@@ -4,6 +4,7 @@ import { moduleName, readValue, type LoadLimits } from './decode-value.js';
 import * as T from './format.js';
 import { EmptyKeyError } from '../../codecs/rdb/rdb-error.js';
 import type { RdbReader } from '../../codecs/rdb/reader.js';
+import { byteString } from '../../protocol/byte-string.js';
 
 /** The fewest bytes a key takes in a file: its type, its name's length and its value's. */
 const MIN_KEY_BYTES = 3;
@@ -23,6 +24,13 @@ export interface RdbSink {
    * usual case, so no object is spent on it) and where it was in the file.
    */
   key(db: number, key: string, value: Value, deadline: number, hints: AccessRecords | null, offset: number): void;
+  /**
+   * A plain string key without a deadline or access records, key and value
+   * given as bytes (`kb[ko, ko + kn)`, `vb[vo, vo + vn)`, valid only during
+   * the call): true when the sink took it, false for it to come again
+   * through `key` as strings. A sink without it gets every key that way.
+   */
+  stringBytes?(db: number, kb: Buffer, ko: number, kn: number, vb: Buffer, vo: number, vn: number, offset: number): boolean;
   /**
    * The number of keys the file says database `db` holds (RESIZEDB), ahead
    * of them: a hint, never more than the rest of the file could hold.
@@ -235,6 +243,21 @@ function readKey(
   opts: ParseOptions,
   sink: RdbSink,
 ): void {
+  if (type === T.TYPE_STRING && deadline === -1 && hints === null && sink.stringBytes !== undefined) {
+    const kn = r.rawString();
+    if (kn >= 0) {
+      const kb = r.rawData;
+      const ko = r.rawAt;
+      const vn = r.rawString();
+      const taken = vn >= 0 && sink.stringBytes(db, kb, ko, kn, r.rawData, r.rawAt, vn, at);
+      if (!taken) {
+        const value = vn >= 0 ? byteString(r.rawData, r.rawAt, vn) : r.string();
+        sink.key(db, byteString(kb, ko, kn), value, deadline, hints, at);
+      }
+      out.loaded++;
+      return;
+    }
+  }
   const key = r.string();
   let value: Value;
   try {

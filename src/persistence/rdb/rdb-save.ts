@@ -6,7 +6,8 @@ import type { Keyspace } from '../../keyspace/keyspace.js';
 import type { Value } from '../../keyspace/value.js';
 import { writeValue } from './encode-value.js';
 import type { FrozenEntry } from './frozen-entry.js';
-import { OPCODE_AUX, OPCODE_EOF, OPCODE_EXPIRETIME_MS, OPCODE_FREQ, OPCODE_FUNCTION2, OPCODE_IDLE, OPCODE_RESIZEDB, OPCODE_SELECTDB } from './format.js';
+import { offsetOf } from '../../keyspace/compact/byte-slabs.js';
+import { OPCODE_AUX, OPCODE_EOF, OPCODE_EXPIRETIME_MS, OPCODE_FREQ, OPCODE_FUNCTION2, OPCODE_IDLE, OPCODE_RESIZEDB, OPCODE_SELECTDB, TYPE_STRING } from './format.js';
 import { RdbWriter } from '../../codecs/rdb/writer.js';
 import type { SnapshotSink } from '../snapshot-sink.js';
 import type { RdbTarget } from './rdb-version.js';
@@ -158,6 +159,27 @@ export class RdbOutput {
   }
 
   /**
+   * entry() of the key at position `i` of `dict` when its record holds it
+   * and its plain string value and the file records no deadline or hint
+   * for it (`deadlines`: whether the database has any): written from the
+   * record's bytes. False, nothing written, otherwise.
+   */
+  recordEntry(dict: KeyTable, i: number, deadlines: boolean): boolean {
+    if (deadlines || this.opts.hints !== null) return false;
+    const k = dict.pairRecordAt(i);
+    if (k < 0) return false;
+    const b = dict.recordBytes(k);
+    const o = offsetOf(k);
+    const w = this.w;
+    w.byte(TYPE_STRING);
+    w.stringOf(b, o + 1, b[o]);
+    const at = o + 1 + b[o];
+    w.stringOf(b, at + 2, b[at] | (b[at + 1] << 8));
+    if (w.size >= CHUNK) this.flush();
+    return true;
+  }
+
+  /**
    * A key of the selected database written a piece per step (a background
    * save's big or kept values): its deadline and hint records, then what
    * `frozen` writes. Nothing else may be written until the steps end.
@@ -235,6 +257,7 @@ export function writeRdb(fd: number, src: RdbSource, nowMs: number): void {
     out.beginDb(db.index, dict.size, db.expires.size);
     const expires = db.expires;
     for (let i = 0; i < dict.size; i++) {
+      if (out.recordEntry(dict, i, expires.size !== 0)) continue;
       const key = dict.keyAt(i);
       out.entry(key, dict.valueAt(i), expires.size === 0 ? -1 : expires.get(key) ?? -1, out.hintOf(dict, key));
     }
