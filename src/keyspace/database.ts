@@ -211,19 +211,41 @@ export class Database {
 
   /**
    * put of a plain string key without a deadline given as bytes (a load's
-   * keys: see KeyTable.storeBytes), for a database nothing else watches:
-   * 1 added, 0 when the key was there already (nothing changes), -1 when
-   * the caller is to put it as strings (something would hear of the key, or
-   * it does not fit a record).
+   * keys: see KeyTable.storeBytes), for a database nothing else watches
+   * (unwatched): 1 added, 0 when the key was there already (nothing
+   * changes), -1 when the caller is to put it as strings (something would
+   * hear of the key, or it does not fit a record). `deferred`: added
+   * without looking for it (KeyTable.addDeferred).
    */
-  putBytes(kb: Uint8Array, ko: number, kn: number, vb: Uint8Array, vo: number, vn: number): number {
-    const ks = this.ks;
-    if (this.guard !== null || ks.notifyNew || ks.sizes !== null || ks.waiters !== null) return -1;
-    if (this.expires.size !== 0 || this.partExpires.size !== 0) return -1;
-    const added = this.dict.storeBytes(kb, ko, kn, vb, vo, vn);
-    // As write() does for a new key: its clock starts (the dictionary's `found` is where it went).
-    if (added === 1 && ks.access !== null) ks.access.created(this);
+  putBytes(kb: Uint8Array, ko: number, kn: number, vb: Uint8Array, vo: number, vn: number, deferred = false): number {
+    if (!this.unwatched()) return -1;
+    const added = this.dict.storeBytes(kb, ko, kn, vb, vo, vn, deferred);
+    if (added === 1) this.started();
     return added;
+  }
+
+  /**
+   * put of a key without a deadline, of a value without part deadlines,
+   * into a database nothing else watches (unwatched), without looking for
+   * the key (KeyTable.addDeferred: the caller knows it is not there, or
+   * asks duplicateFound later); false, nothing done, when it cannot be.
+   */
+  putDeferred(key: string, value: Value): boolean {
+    if (!this.unwatched() || (!isString(value) && value.partDeadline !== undefined && value.partDeadline() !== -1)) return false;
+    this.dict.addDeferred(key, value);
+    this.started();
+    return true;
+  }
+
+  /** No guard, notification, waiter, memory accounting or deadline hears of a key added. */
+  private unwatched(): boolean {
+    const ks = this.ks;
+    return this.guard === null && !ks.notifyNew && ks.sizes === null && ks.waiters === null && this.expires.size === 0 && this.partExpires.size === 0;
+  }
+
+  /** As write() does for a new key: its clock starts (the dictionary's `found` is where it went). */
+  private started(): void {
+    if (this.ks.access !== null) this.ks.access.created(this);
   }
 
   /** Records when the first part of the value at `key` expires (-1: none does). */

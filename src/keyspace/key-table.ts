@@ -11,6 +11,8 @@ export const WALK_MARKS = { save: 1, rewrite: 2 } as const;
 
 /** What removeKey answers for a key that was not there. */
 const ABSENT: unknown = Object.freeze({ absent: true });
+/** What place takes for a position to be indexed later (DenseIndex.deferPosition). */
+const DEFER = 1;
 /** What a position's handle is when its key is a JS string, too long or not all bytes. */
 const NO_RECORD = -1;
 /** A record's bytes besides its key and value: the key's length (one byte) and the value's (two). */
@@ -225,11 +227,12 @@ export class KeyTable extends DenseIndex {
 
   /**
    * Indexes a new position for `record` (NO_RECORD: `key` is kept as a JS
-   * string), and keeps `value` in the chunk unless `inRecords`. `key` may
-   * be null only for a record that holds it.
+   * string), or with `miss` DEFER leaves it to be indexed later, and keeps
+   * `value` in the chunk unless `inRecords`. `key` may be null only for a
+   * record that holds it.
    */
   private place(h: number, miss: number, record: number, inRecords: boolean, key: string | null, value: Value | undefined): number {
-    const k = this.addPosition(h, miss);
+    const k = miss === DEFER ? this.deferPosition(h) : this.addPosition(h, miss);
     const c = k >>> CHUNK_BITS;
     if (c === this.slots.length) {
       this.slots.push(null);
@@ -279,17 +282,21 @@ export class KeyTable extends DenseIndex {
    * spelt by `vb[vo, vo + vn)`, both copied into a record, neither made a
    * string (what a load does with the bulk of a dataset): 1 when added, 0
    * when the key is already here (nothing changes), -1 when the pair does
-   * not fit in a record (the caller stores it as strings).
+   * not fit in a record (the caller stores it as strings). `deferred`: the
+   * key is added without looking for it, as addDeferred adds one.
    */
-  storeBytes(kb: Uint8Array, ko: number, kn: number, vb: Uint8Array, vo: number, vn: number): number {
+  storeBytes(kb: Uint8Array, ko: number, kn: number, vb: Uint8Array, vo: number, vn: number, deferred = false): number {
     if (kn > MAX_RECORD_KEY || RECORD_HEAD + kn + vn > MAX_BLOCK) return -1;
     const h = hashBytes(kb, ko, kn);
-    this.pending = kb;
-    this.pendingAt = ko;
-    this.pendingLength = kn;
-    const slot = this.locate(null, h);
-    this.pending = null;
-    if (slot >= 0) return 0;
+    let slot = DEFER;
+    if (!deferred) {
+      this.pending = kb;
+      this.pendingAt = ko;
+      this.pendingLength = kn;
+      slot = this.locate(null, h);
+      this.pending = null;
+      if (slot >= 0) return 0;
+    }
     const record = this.records.alloc(RECORD_HEAD + kn + vn);
     if (record < 0) return -1;
     const b = this.records.slab(record);
@@ -303,6 +310,16 @@ export class KeyTable extends DenseIndex {
     this.found = this.place(h, slot, record, true, null, undefined);
     this.foundKey = null;
     return 1;
+  }
+
+  /**
+   * Adds a key at a new position (`found`) without looking for it: it is
+   * indexed with the others added so (DenseIndex.deferPosition), and if it
+   * was there already, duplicateFound says so then.
+   */
+  addDeferred(key: string, value: Value): void {
+    this.found = this.append(hashMember(key), DEFER, key, value);
+    this.foundKey = null;
   }
 
   /**

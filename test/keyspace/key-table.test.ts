@@ -423,3 +423,60 @@ describe('KeyTable', () => {
     });
   });
 });
+
+describe('KeyTable: keys added without a lookup (a load)', () => {
+  const bytes = (s: string): Buffer => Buffer.from(s, 'latin1');
+
+  test('keys added as bytes and deferred are found, replaced and removed like any others once indexed, splits included', () => {
+    const t = new KeyTable(4);
+    const model = new Map<string, Value>();
+    for (let i = 0; i < 3000; i++) {
+      const key = `k:${i}`;
+      if (i % 3 === 0) {
+        const k = bytes(`..${key}`);
+        const v = bytes(`v${i}`);
+        expect(t.storeBytes(k, 2, k.length - 2, v, 0, v.length, true)).toBe(1);
+        model.set(key, `v${i}`);
+      } else {
+        const value: Value = i % 3 === 1 ? `long-${'x'.repeat(600)}-${i}` : `s${i}`;
+        t.addDeferred(key, value);
+        model.set(key, value);
+      }
+      expect(t.found).toBe(i);
+    }
+    expect(t.get('k:2999')).toBe(model.get('k:2999'));
+    expect(t.duplicateFound()).toBe(-1);
+    expectConsistent(t, model);
+    for (let i = 0; i < 3000; i += 7) {
+      expect(t.delete(`k:${i}`)).toBe(true);
+      model.delete(`k:${i}`);
+    }
+    t.set('k:1', 'new');
+    model.set('k:1', 'new');
+    expectConsistent(t, model);
+  });
+
+  test('a key added twice is indexed twice, and duplicateFound names the first later copy', () => {
+    const t = new KeyTable(4);
+    t.set('early', 'x');
+    for (let i = 0; i < 100; i++) t.addDeferred(`k${i}`, String(i));
+    t.addDeferred('k40', 'again');
+    const k = bytes('early');
+    expect(t.storeBytes(k, 0, k.length, k, 0, 1, true)).toBe(1);
+    t.indexDeferred();
+    expect(t.duplicateFound()).toBe(101);
+    expect(t.duplicateFound()).toBe(-1);
+  });
+
+  test('storeBytes without deferring looks the key up: 0 for one already there, and a key too long for a record is refused', () => {
+    const t = new KeyTable();
+    t.set('abc', 'one');
+    const k = bytes('abc');
+    expect(t.storeBytes(k, 0, 3, k, 0, 3)).toBe(0);
+    expect(t.get('abc')).toBe('one');
+    const long = bytes('y'.repeat(300));
+    expect(t.storeBytes(long, 0, long.length, k, 0, 3)).toBe(-1);
+    expect(t.storeBytes(k, 0, 2, long, 0, 20)).toBe(1);
+    expect(t.get('ab')).toBe('y'.repeat(20));
+  });
+});

@@ -59,12 +59,19 @@ export abstract class DenseIndex {
   /** The shard that the last `locate` probed. */
   protected located = 0;
   size = 0;
+  /** The last this many positions are not in the shards yet (deferPosition). */
+  private deferred = 0;
+  /** The first deferred position found holding a key an earlier one holds (indexDeferred), -1 for none. */
+  private duplicate = -1;
 
   /** `shardTarget` is for tests, which split shards without thousands of entries. */
   constructor(private readonly shardTarget = SHARD_TARGET) {}
 
   /** Whether position `i` holds `key`: what a probe asks on a full hash match. */
   protected abstract keyIs(i: number, key: string): boolean;
+
+  /** The key at position `i`. */
+  abstract keyAt(i: number): string;
 
   /** Puts what sat at position `from` (the last) at position `to`, as a removal fills its hole. */
   protected abstract moveEntry(from: number, to: number): void;
@@ -101,6 +108,7 @@ export abstract class DenseIndex {
    * pendingKeyIs compares.
    */
   protected locate(key: string | null, h: number): number {
+    if (this.deferred !== 0) this.indexDeferred();
     const s = this.shardOf(h);
     this.located = s;
     const table = this.shards[s];
@@ -118,6 +126,7 @@ export abstract class DenseIndex {
    * which the caller then keeps the entry.
    */
   protected addPosition(h: number, miss: number): number {
+    if (this.deferred !== 0) throw new Error('addPosition with deferred positions: locate first');
     const s = this.located;
     let table = this.shards[s];
     let slot = -miss - 1;
@@ -133,6 +142,76 @@ export abstract class DenseIndex {
     this.size = k + 1;
     if (this.size > this.shards.length * this.shardTarget) this.splitOne();
     return k;
+  }
+
+  /**
+   * A new position, `size`, for a key of hash `h` that is left out of the
+   * shards until indexDeferred, which anything else that reads or changes
+   * them calls first. A load of a file into an empty table puts its keys
+   * in this way: each insert of a key probed its shard at random, and the
+   * cache misses of a million of them in tables of tens of megabytes were
+   * most of the time their inserts took; indexed together, shard by shard,
+   * each table is filled while it is in cache. Whether the key was there
+   * already is found only then (duplicateFound).
+   */
+  protected deferPosition(h: number): number {
+    const k = this.size;
+    roomFor(this.hashChunks, k)[k & CHUNK_MASK] = h;
+    this.size = k + 1;
+    this.deferred++;
+    return k;
+  }
+
+  /**
+   * Puts the deferred positions into the shards: the shards are split as
+   * the inserts would have split them, the positions bucketed by shard,
+   * and each shard's filled in one go. A position whose key an earlier one
+   * holds is indexed all the same, the first such kept for duplicateFound.
+   */
+  indexDeferred(): void {
+    const n = this.deferred;
+    if (n === 0) return;
+    this.deferred = 0;
+    while (this.size > this.shards.length * this.shardTarget) this.splitOne();
+    const from = this.size - n;
+    const shardCount = this.shards.length;
+    const starts = new Int32Array(shardCount + 1);
+    for (let k = from; k < this.size; k++) starts[this.shardOf(this.hashAt(k)) + 1]++;
+    for (let s = 0; s < shardCount; s++) starts[s + 1] += starts[s];
+    const cursors = starts.slice(0, shardCount);
+    const order = new Int32Array(2 * n);
+    for (let k = from; k < this.size; k++) {
+      const h = this.hashAt(k);
+      const at = 2 * cursors[this.shardOf(h)]++;
+      order[at] = k;
+      order[at + 1] = h;
+    }
+    for (let s = 0; s < shardCount; s++) {
+      const added = starts[s + 1] - starts[s];
+      if (added === 0) continue;
+      let table = this.shards[s];
+      const count = this.counts[s] + added;
+      if (count * 8 > table.length * 3) table = this.resizeShard(s, tableLengthFor(count));
+      const mask = (table.length >>> 1) - 1;
+      for (let e = 2 * starts[s], end = 2 * starts[s + 1]; e < end; e += 2) {
+        const k = order[e];
+        const h = order[e + 1];
+        let i = home(h, table.length);
+        for (; table[2 * i] !== 0; i = (i + 1) & mask) {
+          if (table[2 * i + 1] === h && (this.duplicate < 0 || k < this.duplicate) && this.keyIs(table[2 * i] - 1, this.keyAt(k))) this.duplicate = k;
+        }
+        table[2 * i] = k + 1;
+        table[2 * i + 1] = h;
+      }
+      this.counts[s] = count;
+    }
+  }
+
+  /** The first deferred position indexDeferred found holding a key an earlier one holds (-1: none); asking forgets it. */
+  duplicateFound(): number {
+    const d = this.duplicate;
+    this.duplicate = -1;
+    return d;
   }
 
   /**
@@ -168,6 +247,7 @@ export abstract class DenseIndex {
    * `located` when the caller has it (else -1): the last entry takes position `i`.
    */
   protected removeEntry(i: number, slot = -1): void {
+    if (this.deferred !== 0) this.indexDeferred();
     let s = this.located;
     if (slot < 0) {
       const h = this.hashAt(i);
@@ -275,6 +355,7 @@ export abstract class DenseIndex {
 
   /** Makes `copy`'s index and size a copy of this one's: the caller copies what sits at the positions. */
   protected copyIndexInto(copy: DenseIndex): void {
+    this.indexDeferred();
     copy.shards = this.shards.map((t) => t.slice());
     copy.hashChunks = this.hashChunks.map((h) => h.slice());
     copy.counts = this.counts.slice();

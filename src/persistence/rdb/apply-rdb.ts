@@ -5,7 +5,6 @@ import { debugDelay } from '../../core/stall.js';
 import { RdbError } from '../../codecs/rdb/rdb-error.js';
 import type { Value } from '../../keyspace/value.js';
 import type { Keyspace } from '../../keyspace/keyspace.js';
-import { byteString } from '../../protocol/byte-string.js';
 import { LibrarySet } from '../../scripting/library-set.js';
 import type { PersistenceHost } from '../host.js';
 import { AofLoadError } from '../loader.js';
@@ -105,7 +104,16 @@ export class RdbLoad<C extends Ctx> {
       if (clash !== null) throw new AofLoadError(`Bad RDB file ${this.file}: ${clash}`);
       this.close();
       return parsed;
-    } catch (e) {
+    } catch (caught) {
+      let e = caught;
+      // A key read twice before what went wrong is what refuses the file, as when each key was looked for as it came.
+      if (this.keys instanceof AddedKeys) {
+        try {
+          this.keys.checkDuplicates();
+        } catch (d) {
+          e = d;
+        }
+      }
       this.keys.undo();
       this.close();
       if (e instanceof RdbError) throw new AofLoadError(`Bad RDB file ${this.file}: ${e.reason} at offset ${e.offset}`);
@@ -208,10 +216,48 @@ class AddedKeys {
     private readonly file: string,
   ) {
     this.wasEmpty = ks.dbs.map((db) => db.dict.size === 0);
+    this.offsets = ks.dbs.map(() => null);
   }
+
+  /** Notes the file offset of a key put in at `position` of database `index` without a look for an earlier copy. */
+  private placed(index: number, position: number, offset: number): void {
+    let offsets = this.offsets[index];
+    if (offsets === null || position >= offsets.length) {
+      const grown = new Float64Array(Math.max(1024, 2 * position));
+      if (offsets !== null) grown.set(offsets);
+      this.offsets[index] = offsets = grown;
+    }
+    offsets[position] = offset;
+  }
+
+  /** A key the file holds twice among those put in without a look (the first such in the file) refuses it. */
+  checkDuplicates(): void {
+    let first: { index: number; position: number; offset: number } | null = null;
+    for (let index = 0; index < this.offsets.length; index++) {
+      const offsets = this.offsets[index];
+      if (offsets === null) continue;
+      const dict = this.ks.db(index).dict;
+      dict.indexDeferred();
+      const position = dict.duplicateFound();
+      if (position >= 0 && (first === null || offsets[position] < first.offset)) first = { index, position, offset: offsets[position] };
+    }
+    if (first !== null) this.duplicate(first.index, this.ks.db(first.index).dict.keyAt(first.position), first.offset);
+  }
+
+  /**
+   * Per database that held nothing, the offset in the file of the key at
+   * each position: keys go in there without a look for an earlier copy
+   * (Database.putDeferred), and a duplicate, found once they are indexed,
+   * is named with its offset.
+   */
+  private readonly offsets: (Float64Array | null)[];
 
   readonly key = (index: number, key: string, value: Value, deadline: number, hints: AccessRecords | null, offset: number): void => {
     const db = this.ks.db(index);
+    if (this.wasEmpty[index] && deadline === -1 && hints === null && db.putDeferred(key, value)) {
+      this.placed(index, db.dict.found, offset);
+      return;
+    }
     if (!this.wasEmpty[index]) {
       if (db.dict.has(key)) this.duplicate(index, key, offset);
       this.added.push(index, key);
@@ -226,9 +272,10 @@ class AddedKeys {
   /** RdbSink.stringBytes: into a database that held nothing, the key and value go in as bytes when nothing else hears of them. */
   readonly stringBytes = (index: number, kb: Buffer, ko: number, kn: number, vb: Buffer, vo: number, vn: number, offset: number): boolean => {
     if (!this.wasEmpty[index]) return false;
-    const added = this.ks.db(index).putBytes(kb, ko, kn, vb, vo, vn);
-    if (added === 0) this.duplicate(index, byteString(kb, ko, kn), offset);
-    return added === 1;
+    const db = this.ks.db(index);
+    if (db.putBytes(kb, ko, kn, vb, vo, vn, true) !== 1) return false;
+    this.placed(index, db.dict.found, offset);
+    return true;
   };
 
   /** A database that held nothing makes room for the keys the file says it has. */
@@ -237,7 +284,9 @@ class AddedKeys {
     if (this.wasEmpty[index] && dict.size === 0) dict.reserve(keys);
   };
 
-  complete(): void {}
+  complete(): void {
+    this.checkDuplicates();
+  }
 
   undo(): void {
     for (let i = 0; i < this.wasEmpty.length; i++) if (this.wasEmpty[i] && this.ks.db(i).dict.size !== 0) this.ks.flushDb(i);

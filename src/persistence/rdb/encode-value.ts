@@ -13,7 +13,7 @@ import {
   TYPE_SET, TYPE_SET_INTSET, TYPE_SET_LISTPACK, TYPE_STREAM_LISTPACKS_2, TYPE_STREAM_LISTPACKS_3, TYPE_STRING, TYPE_ZSET_2, TYPE_ZSET_LISTPACK,
 } from './format.js';
 import { writeIntset } from './intset-blob.js';
-import { ListpackBuilder } from './listpack.js';
+import { ListpackBuilder, oneShotListpack } from './listpack.js';
 import { drain, PIECE } from './pieces.js';
 import { RdbVersionError, type RdbTarget } from './rdb-version.js';
 import { streamPieces } from './stream-codec.js';
@@ -79,7 +79,17 @@ function begin(w: RdbWriter, type: number, key: string | undefined): void {
  * keeps no node boundaries; any split loads the same list).
  */
 function writeList(w: RdbWriter, list: ListValue, fill: number, key: string | undefined): void {
-  drain(listPieces(w, list, fill, key));
+  if (list.encoding() !== 'listpack') {
+    drain(listPieces(w, list, fill, key));
+    return;
+  }
+  // One node: what listPieces writes for it, without a generator.
+  begin(w, TYPE_LIST_QUICKLIST_2, key);
+  w.length(1);
+  w.length(CONTAINER_PACKED);
+  const lp = oneShotListpack();
+  list.eachIn(0, list.length, (e) => void lp.add(e));
+  w.blob(lp.finish());
 }
 
 /**
@@ -133,7 +143,7 @@ function writeSet(w: RdbWriter, set: SetValue, key: string | undefined, target: 
     writeSetForV10(w, set, key);
   } else if (enc === 'listpack') {
     begin(w, TYPE_SET_LISTPACK, key);
-    const lp = new ListpackBuilder();
+    const lp = oneShotListpack();
     set.each((m) => {
       lp.add(m);
     });
@@ -194,7 +204,7 @@ export interface RankedEntries {
 function writeZset(w: RdbWriter, z: ZSetValue, key: string | undefined): void {
   if (z.packed) {
     begin(w, TYPE_ZSET_LISTPACK, key);
-    const lp = new ListpackBuilder();
+    const lp = oneShotListpack();
     z.forRange(0, z.size, false, (m, s) => {
       lp.add(m).add(packedScoreText(s));
     });
@@ -234,7 +244,7 @@ function writeHash(w: RdbWriter, h: HashValue, key: string | undefined, target: 
     const withDeadlines = enc === 'listpackex' && target === undefined;
     begin(w, withDeadlines ? TYPE_HASH_LISTPACK_EX : TYPE_HASH_LISTPACK, key);
     if (withDeadlines) w.msTime(Math.max(0, h.nextDeadline()));
-    const lp = new ListpackBuilder();
+    const lp = oneShotListpack();
     h.forEach((f, v) => {
       lp.add(f).add(v);
       if (withDeadlines) lp.addInt(Math.max(0, h.deadline(f)));

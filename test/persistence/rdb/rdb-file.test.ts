@@ -282,13 +282,23 @@ describe('SAVE, LASTSAVE and damaged files', () => {
     );
   });
 
-  test('a duplicated key refuses the file, and nothing of it is loaded', async () => {
+  /** A server started on a file of `body` and its checksum refuses it with `message`. */
+  async function refused(body: string, message: RegExp): Promise<void> {
     const dir = t.tmp();
-    const body = Buffer.from('REDIS0011\xfe\x00\x00\x01a\x011\x00\x01k\x01x\x00\x01k\x01y\xff', 'latin1');
-    writeFileSync(path.join(dir, 'dump.rdb'), Buffer.concat([body, crc64(body)]));
-    await expect(startServer({ port: 0, bind: '127.0.0.1', config: { dir, appendonly: 'no' } })).rejects.toThrow(
-      /Bad RDB file .*dump\.rdb: duplicated key 'k' in DB 0 at offset 21/,
-    );
+    const bytes = Buffer.from(body, 'latin1');
+    writeFileSync(path.join(dir, 'dump.rdb'), Buffer.concat([bytes, crc64(bytes)]));
+    await expect(startServer({ port: 0, bind: '127.0.0.1', config: { dir, appendonly: 'no' } })).rejects.toThrow(message);
+  }
+
+  test('a duplicated key refuses the file, and nothing of it is loaded', async () => {
+    await refused('REDIS0011\xfe\x00\x00\x01a\x011\x00\x01k\x01x\x00\x01k\x01y\xff', /Bad RDB file .*dump\.rdb: duplicated key 'k' in DB 0 at offset 21/);
+  });
+
+  test('a duplicated key is what refuses the file when a damaged record follows it, and a list named twice is found as a string is', async () => {
+    // k twice, then a value claiming 32 bytes where 5 follow.
+    await refused('REDIS0011\xfe\x00\x00\x01k\x01x\x00\x01k\x01y\x00\x03key\x20hello\xff', /Bad RDB file .*dump\.rdb: duplicated key 'k' in DB 0 at offset 16/);
+    // A list (one element, RDB_TYPE_LIST) named l, then l again as a string.
+    await refused('REDIS0011\xfe\x00\x01\x01l\x01\x01a\x00\x01l\x01y\xff', /Bad RDB file .*dump\.rdb: duplicated key 'l' in DB 0 at offset 17/);
   });
 
   test("a database's size hint (RESIZEDB) is taken no further than the rest of the file could hold: a hint of 2^40 keys loads", async () => {
