@@ -49,9 +49,11 @@ export class Crc64 {
     let hi = this.hi;
     let lo = this.lo;
     let i = 0;
+    // Four bytes a load, where eight loads and shifts took a fifth of the time.
+    const words = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (; i + 8 <= end; i += 8) {
-      lo ^= bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
-      hi ^= bytes[i + 4] | (bytes[i + 5] << 8) | (bytes[i + 6] << 16) | (bytes[i + 7] << 24);
+      lo ^= words.getInt32(i, true);
+      hi ^= words.getInt32(i + 4, true);
       const a = 7 * 256 + (lo & 0xff);
       const b = 6 * 256 + ((lo >>> 8) & 0xff);
       const c = 5 * 256 + ((lo >>> 16) & 0xff);

@@ -53,26 +53,33 @@ let trigramCall = 0;
 
 /**
  * False when lzfCompress is sure to fail for `input[o, o + n)` and
- * `maxOut`: without a back reference its output is every byte plus a
- * control byte, more than `n + 1`, and a back reference needs a trigram
- * that occurs again after its first occurrence past offset 0. A check in a
- * table small enough to stay in cache, where the compressor's own table is
- * 512 KiB: most short strings that a dataset holds (the values Redis
- * tries since they pass 20 bytes) compress to nothing and fail here.
- * True (try it) on any collision of the trigrams' hashes, and for long
- * inputs, which are left to the compressor.
+ * `maxOut`. Its output is at least a control byte, the bytes no back
+ * reference covers, and two bytes per reference; a reference of L bytes
+ * starts L - 2 trigrams that occurred before, past offset 0, so the
+ * output takes at least n + 1 - R bytes, R the number of trigrams that
+ * occur again. R is counted in a table small enough to stay in cache (a
+ * collision of two trigrams' hashes counts as a repeat, never less),
+ * where the compressor's own table is 512 KiB: most short strings and
+ * small listpacks that a dataset holds (Redis tries every string past 20
+ * bytes) repeat too little to shrink and fail here. Long inputs are left
+ * to the compressor.
  */
 export function lzfMayFit(input: Uint8Array, o: number, n: number, maxOut: number): boolean {
-  if (maxOut > n + 1 || n > 256) return true;
+  const need = n + 1 - maxOut;
+  if (need <= 0 || n > 256) return true;
   if (++trigramCall === 0xffffffff) {
     trigramSeen.fill(0);
     trigramCall = 1;
   }
   const call = trigramCall;
+  let repeats = 0;
   for (let p = o + 1, end = o + n - 3; p <= end; p++) {
     const slot = Math.imul(input[p] | (input[p + 1] << 8) | (input[p + 2] << 16), 0x9e3779b1) >>> 20;
-    if (trigramSeen[slot] === call) return true;
-    trigramSeen[slot] = call;
+    if (trigramSeen[slot] === call) {
+      if (++repeats >= need) return true;
+    } else {
+      trigramSeen[slot] = call;
+    }
   }
   return false;
 }
