@@ -30,6 +30,8 @@ const EXEC: string[] = ['EXEC'];
  */
 export class PropagationStream {
   private readonly listeners: EffectListener[] = [];
+  /** How many of the listeners take the effects of commands a master's stream applies. */
+  private masterListeners = 0;
   private pending: Effect[] = [];
   /** Nesting of open batches (a command, a transaction, a script). */
   private depth = 0;
@@ -39,11 +41,24 @@ export class PropagationStream {
     return this.listeners.length > 0;
   }
 
-  subscribe(listener: EffectListener): () => void {
+  /**
+   * True when anyone listens for the effects of commands applied from a
+   * master's stream (the AOF): a replica's own replicas get the master's
+   * bytes instead, so the master's client need not build effects for them.
+   */
+  get activeForMaster(): boolean {
+    return this.masterListeners > 0;
+  }
+
+  /** `fromMaster`: whether the listener takes the effects of the commands of a master's stream. */
+  subscribe(listener: EffectListener, fromMaster = true): () => void {
     this.listeners.push(listener);
+    if (fromMaster) this.masterListeners++;
     return () => {
       const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
+      if (i < 0) return;
+      this.listeners.splice(i, 1);
+      if (fromMaster) this.masterListeners--;
     };
   }
 
@@ -70,7 +85,7 @@ export class PropagationStream {
   }
 
   end(): void {
-    if (--this.depth === 0) this.flush();
+    if (--this.depth === 0 && this.pending.length !== 0) this.flush();
   }
 
   private flush(): void {

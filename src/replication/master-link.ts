@@ -105,8 +105,13 @@ export interface MasterLinkEvents {
   payloadChunk(chunk: Buffer): void;
   /** The whole payload was received; the command stream follows. */
   payloadEnd(): void;
-  /** One command of the stream: its arguments (byte strings, a char per byte), its exact encoded length and its exact bytes (for proxying). */
-  command(argv: string[], bytes: number, raw: Buffer): void;
+  /**
+   * One command of the stream: its arguments (byte strings, a char per
+   * byte), its exact encoded length, and its exact bytes (for proxying):
+   * raw[at, at + bytes), `raw` usually the whole chunk read, which holds
+   * the commands before and after it too.
+   */
+  command(argv: string[], bytes: number, raw: Buffer, at: number): void;
   /** The link is dead (after a log line saying why); the owner retries later with a new MasterLink. */
   failed(reason: string): void;
 }
@@ -148,6 +153,80 @@ function socketError(e: unknown): string {
 
 
 /**
+ * How many bytes of a command cut by the end of a read are parsed again
+ * with the next read rather than held by the parser: past this (a big
+ * value arriving over many reads) copying them at each read would cost
+ * more than the parser's own way.
+ */
+const REPARSE_LIMIT = 64 * 1024;
+
+/** Parsed commands past this many, the arrays that held them are not kept for the next read. */
+const READY_KEPT = 8192;
+const NO_ARGV: string[] = [];
+const NO_BYTES = Buffer.alloc(0);
+
+const fromCharCode = String.fromCharCode;
+
+/**
+ * A view of bytes read from the master whose toString, which redis-parser
+ * calls for each bulk string (asking for UTF-8), makes byte strings, one
+ * char a byte, as the server's commands take them. Up to 16 bytes (command
+ * names, most keys, small values) are made by String.fromCharCode, a
+ * fraction of the cost of a call into C++ (latin1Slice) at these lengths.
+ */
+class ByteStringChunk extends Uint8Array {}
+Object.setPrototypeOf(ByteStringChunk.prototype, Buffer.prototype);
+Object.defineProperty(ByteStringChunk.prototype, 'toString', { value: byteString, writable: true, configurable: true });
+
+function byteStringChunk(b: Buffer): Buffer {
+  return new ByteStringChunk(b.buffer as ArrayBuffer, b.byteOffset, b.length) as unknown as Buffer;
+}
+
+function byteString(this: Buffer, _encoding?: string, start?: number, end?: number): string {
+  const b = this;
+  const s = start ?? 0;
+  const e = end ?? b.length;
+  switch (e - s) {
+    case 0:
+      return '';
+    case 1:
+      return fromCharCode(b[s]);
+    case 2:
+      return fromCharCode(b[s], b[s + 1]);
+    case 3:
+      return fromCharCode(b[s], b[s + 1], b[s + 2]);
+    case 4:
+      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3]);
+    case 5:
+      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4]);
+    case 6:
+      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5]);
+    case 7:
+      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6]);
+    case 8:
+      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7]);
+    case 9:
+      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8]);
+    case 10:
+      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9]);
+    case 11:
+      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10]);
+    case 12:
+      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11]);
+    case 13:
+      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12]);
+    case 14:
+      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13]);
+    case 15:
+      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14]);
+    case 16:
+      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14], b[s + 15]);
+    default:
+      return b.latin1Slice(s, e);
+  }
+}
+
+/**
  * A FIFO of received stream bytes not yet attributed to a command. The
  * front chunk is read from `head` on rather than re-sliced: a chunk holds
  * thousands of small commands.
@@ -156,6 +235,9 @@ class ByteQueue {
   private chunks: Buffer[] = [];
   private head = 0;
   length = 0;
+  /** Where the bytes the last `take` removed are. */
+  spanBuf: Buffer = Buffer.alloc(0);
+  spanStart = 0;
 
   push(b: Buffer): void {
     if (b.length === 0) return;
@@ -163,18 +245,26 @@ class ByteQueue {
     this.length += b.length;
   }
 
-  /** The first `n` bytes (n <= length), removed. */
-  take(n: number): Buffer {
+  /**
+   * Removes the first `n` bytes (n <= length): they are `spanBuf` from
+   * `spanStart` on, the front chunk itself when it holds them all (no
+   * Buffer is made for a command), else a copy.
+   */
+  take(n: number): void {
     this.length -= n;
     const first = this.chunks[0];
     const start = this.head;
     if (first.length - start > n) {
       this.head = start + n;
-      return first.subarray(start, start + n);
+      this.spanBuf = first;
+      this.spanStart = start;
+      return;
     }
     if (first.length - start === n) {
       this.dropFront();
-      return start === 0 ? first : first.subarray(start);
+      this.spanBuf = first;
+      this.spanStart = start;
+      return;
     }
     const out = Buffer.allocUnsafe(n);
     let at = 0;
@@ -186,7 +276,8 @@ class ByteQueue {
       if (this.head + k === c.length) this.dropFront();
       else this.head += k;
     }
-    return out;
+    this.spanBuf = out;
+    this.spanStart = 0;
   }
 
   /** Up to `n` bytes from the front, left in place. */
@@ -213,12 +304,6 @@ class ByteQueue {
   }
 }
 
-interface ParsedCommand {
-  argv: string[];
-  bytes: number;
-  raw: Buffer;
-}
-
 export class MasterLink {
   /** Every byte read from the master (INFO total_net_repl_input_bytes). */
   bytesRead = 0;
@@ -231,8 +316,17 @@ export class MasterLink {
   private paused = false;
   /** Bytes received while paused, or not yet processed when the owner paused. */
   private held: Buffer | null = null;
-  /** Commands parsed but not yet delivered (the owner paused mid-chunk), from `next` on. */
-  private ready: ParsedCommand[] = [];
+  /**
+   * Commands parsed but not yet delivered (the owner paused mid-chunk), from
+   * `next` on: their arguments, lengths, and where their bytes are. Arrays
+   * side by side rather than an object a command: a read holds thousands.
+   * Kept from read to read, `readyCount` long.
+   */
+  private readyCount = 0;
+  private readyArgv: string[][] = [];
+  private readyBytes: number[] = [];
+  private readyRaw: Buffer[] = [];
+  private readyAt: number[] = [];
   /** Whether every byte the parser holds unparsed (and the chunk it is given) is ASCII. */
   private asciiHeld = false;
   private next = 0;
@@ -395,8 +489,7 @@ export class MasterLink {
     this.socket?.destroy();
     this.parser = null;
     this.held = null;
-    this.ready = [];
-    this.next = 0;
+    this.dropReady();
     this.line = null;
   }
 
@@ -775,7 +868,7 @@ export class MasterLink {
       this.onParsedGarbage(Array.isArray(r) ? 'an array that is not of bulk strings' : 'a reply that is not an array');
       return;
     }
-    // Strings where the parser read ASCII bytes as text (see readStream); Buffers otherwise, made byte strings here.
+    // Byte strings where the parser made strings (see readStream); Buffers otherwise, made byte strings here.
     const argv = r as (string | Buffer)[];
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i];
@@ -792,7 +885,13 @@ export class MasterLink {
       this.desync('a command longer than the bytes received (not canonical RESP)');
       return;
     }
-    this.ready.push({ argv: args, bytes, raw: this.queue.take(bytes) });
+    const queue = this.queue;
+    queue.take(bytes);
+    const i = this.readyCount++;
+    this.readyArgv[i] = args;
+    this.readyBytes[i] = bytes;
+    this.readyRaw[i] = queue.spanBuf;
+    this.readyAt[i] = queue.spanStart;
   }
 
   private readStream(buf: Buffer): void {
@@ -805,11 +904,17 @@ export class MasterLink {
         if (chunk === null) break;
       }
       this.fatal = false;
-      // Bytes the parser holds and these are all ASCII: it may decode them as text (UTF-8 reads ASCII as latin1 does) rather than cut a Buffer per argument that becomes a string after.
       const idle = this.parserIdle();
       this.asciiHeld = (idle || this.asciiHeld) && isAscii(chunk);
-      this.parser!.setReturnBuffers(!this.asciiHeld);
-      this.parser!.execute(chunk);
+      if (idle) {
+        // The parser reads the chunk itself: its strings are byte strings whatever the bytes (ByteStringChunk).
+        this.parser!.setReturnBuffers(false);
+        this.parser!.execute(byteStringChunk(chunk));
+      } else {
+        // It reads a copy it makes of what it holds and the chunk, with Buffer's UTF-8 toString: text only when all of it is ASCII (UTF-8 reads ASCII as latin1 does), else a Buffer per argument, made a byte string after.
+        this.parser!.setReturnBuffers(!this.asciiHeld);
+        this.parser!.execute(chunk);
+      }
       if (this.garbage !== null) break;
       if (this.fatal) {
         // A byte that starts no reply: fine if it is a newline at a command boundary (skipped above, next turn).
@@ -829,6 +934,10 @@ export class MasterLink {
       }
       break;
     }
+    if (this.garbage === null && !this.parserIdle() && this.queue.length <= REPARSE_LIMIT) {
+      // Half a command left: the queue holds its bytes, so the parser may start it over with the next read, from a chunk of ours (see ByteStringChunk) rather than a copy of its own.
+      this.parser!.reset();
+    }
     if (this.garbage !== null) {
       // Commands parsed before the garbage are good: hand them over first, as Redis runs what it parsed.
       this.deliver();
@@ -842,8 +951,7 @@ export class MasterLink {
 
   /** The commands' lengths and the bytes disagree: no command of this read can be trusted. */
   private desync(what: string): void {
-    this.ready = [];
-    this.next = 0;
+    this.dropReady();
     this.onParsedGarbage(what);
   }
 
@@ -870,13 +978,31 @@ export class MasterLink {
   /** Hands parsed commands to the owner until done, paused or dead; true when all were delivered. */
   private deliver(): boolean {
     // An index rather than shift(): a read can hold thousands of commands.
-    while (this.next < this.ready.length) {
+    const argv = this.readyArgv;
+    const events = this.events;
+    while (this.next < this.readyCount) {
       if (this.dead || this.paused) return false;
-      const c = this.ready[this.next++];
-      this.events.command(c.argv, c.bytes, c.raw);
+      const i = this.next++;
+      events.command(argv[i], this.readyBytes[i], this.readyRaw[i], this.readyAt[i]);
     }
-    this.ready = [];
-    this.next = 0;
+    this.dropReady();
     return !this.dead;
+  }
+
+  private dropReady(): void {
+    const n = this.readyCount;
+    this.next = 0;
+    if (n === 0) return;
+    this.readyCount = 0;
+    if (this.readyArgv.length > READY_KEPT) {
+      this.readyArgv = [];
+      this.readyBytes = [];
+      this.readyRaw = [];
+      this.readyAt = [];
+      return;
+    }
+    // What was delivered is let go (a chunk read is big), the arrays' room kept.
+    this.readyArgv.fill(NO_ARGV, 0, n);
+    this.readyRaw.fill(NO_BYTES, 0, n);
   }
 }

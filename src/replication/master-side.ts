@@ -337,7 +337,7 @@ export class MasterSide {
 
   /** Hands the bytes the stream gathered to the backlog and to every replica (the end of a turn). */
   flush(): void {
-    const bytes = this.stream.take();
+    const bytes = this.stream.take(this.replicas.size !== 0);
     if (bytes === null) return;
     for (const r of this.replicas) {
       if (r.peer.closed) continue;

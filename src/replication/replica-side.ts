@@ -23,7 +23,12 @@ export interface ReplicaSideHost {
   masterDb: number;
   /** Closes this server's own replicas: they must resync with the history this one now follows. */
   disconnectReplicas(): void;
-  /** Hands what the stream gathered to the backlog and this server's replicas. */
+  /**
+   * Hands what the stream gathered to the backlog and this server's
+   * replicas, and what the AOF gathered to its file, once the current turn
+   * is over. Asked for when the stream starts gathering again: the flush
+   * asked for takes everything fed until it runs.
+   */
   flushStream(): void;
   /** The replication offset this server's AOF has fsynced, or null when the AOF is off (REPLCONF ACK's FACK). */
   fsyncedReplOffset(): number | null;
@@ -212,7 +217,7 @@ export class ReplicaSide {
         payloadStart: (size) => this.payloadStart(size),
         payloadChunk: (chunk) => this.payloadChunk(chunk),
         payloadEnd: () => this.payloadEnd(),
-        command: (argv, bytes, raw) => this.command(argv, bytes, raw),
+        command: (argv, bytes, raw, at) => this.command(argv, bytes, raw, at),
         failed: () => this.failed(),
       },
     );
@@ -459,7 +464,7 @@ export class ReplicaSide {
     this.sendAck();
   }
 
-  private command(argv: string[], bytes: number, raw: Buffer): void {
+  private command(argv: string[], bytes: number, raw: Buffer, at: number): void {
     this.readOffset += bytes;
     this.host.countInput(bytes);
     let open: boolean;
@@ -471,8 +476,8 @@ export class ReplicaSide {
     }
     // A transaction's bytes go on to the backlog and sub-replicas only whole, so that no offset falls inside it.
     if (open) {
-      (this.transaction ??= []).push(Buffer.from(raw));
-      this.transactionBytes += raw.length;
+      (this.transaction ??= []).push(raw.subarray(at, at + bytes));
+      this.transactionBytes += bytes;
       const limit = this.host.config.num('client-query-buffer-limit');
       if (this.transactionBytes > limit) {
         // Held whole until EXEC, an endless transaction would grow past any heap: it is refused as a client's queue is.
@@ -482,14 +487,18 @@ export class ReplicaSide {
       }
       return;
     }
+    const stream = this.stream;
+    // Every feeder asks for the flush that takes what it fed: bytes already gathered have one asked for, so the first of a read's commands asks for all.
+    const gathering = stream.pendingBytes !== 0;
     if (this.transaction !== null) {
-      this.transaction.push(raw);
-      raw = Buffer.concat(this.transaction);
+      this.transaction.push(raw.subarray(at, at + bytes));
+      stream.feedRaw(Buffer.concat(this.transaction));
       this.transaction = null;
       this.transactionBytes = 0;
+    } else {
+      stream.feedRawRange(raw, at, at + bytes);
     }
-    this.stream.feedRaw(raw);
-    this.host.flushStream();
+    if (!gathering) this.host.flushStream();
   }
 
   /** A setting the link reads changed (repl-timeout). */

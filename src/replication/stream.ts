@@ -30,11 +30,45 @@ export class ReplicationStream {
   backlog: ReplicationBacklog | null = null;
   /** The database the stream's commands apply to now; -1 forces a SELECT before the next command. */
   selectedDb = -1;
-  private readonly pending = new AofBuffer();
+  /** Bytes fed before what `generated` and the run hold, in order, each one the stream's to keep. */
+  private parts: Buffer[] = [];
+  private partsBytes = 0;
+  /** Commands made here (feedEffects, feedCommand) after `parts`, in a buffer used again. */
+  private readonly generated = new AofBuffer();
+  /**
+   * Proxied bytes fed after `parts` and not made a part yet: run[runStart,
+   * runEnd). A replica's commands come one after another from the same
+   * chunk read from its master, so a read's worth of them extends one run,
+   * handed out as it is rather than copied command by command.
+   */
+  private run: Buffer | null = null;
+  private runStart = 0;
+  private runEnd = 0;
 
   /** Bytes fed but not yet handed out. */
   get pendingBytes(): number {
-    return this.pending.length;
+    return this.partsBytes + this.generated.length + this.runEnd - this.runStart;
+  }
+
+  /** The run becomes a part: what is fed next goes after it. */
+  private endRun(): void {
+    const run = this.run;
+    if (run === null) return;
+    this.addPart(run.subarray(this.runStart, this.runEnd));
+    this.run = null;
+    this.runStart = this.runEnd = 0;
+  }
+
+  /** The commands made so far become a part (a copy: `generated` is used again). */
+  private endGenerated(): void {
+    if (this.generated.length === 0) return;
+    this.addPart(Buffer.from(this.generated.view()));
+    this.generated.clear();
+  }
+
+  private addPart(bytes: Buffer): void {
+    this.parts.push(bytes);
+    this.partsBytes += bytes.length;
   }
 
   /** Creates the backlog on the first replica (Redis's createReplicationBacklog). */
@@ -50,42 +84,68 @@ export class ReplicationStream {
 
   /** Effects of one unit of execution, already wrapped in MULTI/EXEC when there are several. */
   feedEffects(batch: readonly Effect[]): void {
-    const before = this.pending.length;
+    this.endRun();
+    const generated = this.generated;
+    const before = generated.length;
     for (const e of batch) {
       if (e.db !== this.selectedDb) {
-        this.pending.appendCommand(['SELECT', String(e.db)]);
+        generated.appendCommand(['SELECT', String(e.db)]);
         this.selectedDb = e.db;
       }
-      this.pending.appendCommand(e.argv);
+      generated.appendCommand(e.argv);
     }
-    this.offset += this.pending.length - before;
+    this.offset += generated.length - before;
   }
 
   /** A command that belongs to no database (PING, REPLCONF GETACK *): never preceded by SELECT. */
   feedCommand(argv: readonly string[]): void {
-    const before = this.pending.length;
-    this.pending.appendCommand(argv);
-    this.offset += this.pending.length - before;
+    this.endRun();
+    const before = this.generated.length;
+    this.generated.appendCommand(argv);
+    this.offset += this.generated.length - before;
   }
 
-  /** Bytes as they came from this replica's own master (chaining). */
+  /** Bytes as they came from this replica's own master (chaining); never written again, as they may be handed out as they are. */
   feedRaw(bytes: Buffer): void {
-    this.pending.appendBytes(bytes);
+    this.endRun();
+    this.endGenerated();
+    this.addPart(bytes);
     this.offset += bytes.length;
   }
 
   /**
-   * Takes the bytes fed since the last call into the backlog and returns
-   * them for the replicas (null when there are none). The buffer returned
-   * is the replicas' to keep: it is never written again.
+   * bytes[start, end), as feedRaw; `bytes` must never be written again
+   * (a chunk read from the master), as it may be handed out as it is.
    */
-  take(): Buffer | null {
-    if (this.pending.length === 0) return null;
-    const bytes = this.pending.view();
-    const out = Buffer.from(bytes);
-    this.pending.clear();
-    this.backlog?.feed(out);
-    return out;
+  feedRawRange(bytes: Buffer, start: number, end: number): void {
+    if (bytes !== this.run || start !== this.runEnd) {
+      this.endRun();
+      this.endGenerated();
+      this.run = bytes;
+      this.runStart = start;
+    }
+    this.runEnd = end;
+    this.offset += end - start;
+  }
+
+  /**
+   * Takes the bytes fed since the last call into the backlog and returns
+   * them for the replicas: null when there are none, or when `forReplicas`
+   * is false (no replica to send them to: they are not gathered in one
+   * buffer then). The buffer returned is the replicas' to keep: it is never
+   * written again.
+   */
+  take(forReplicas = true): Buffer | null {
+    this.endRun();
+    this.endGenerated();
+    const parts = this.parts;
+    if (parts.length === 0) return null;
+    this.parts = [];
+    this.partsBytes = 0;
+    const backlog = this.backlog;
+    if (backlog !== null) for (const p of parts) backlog.feed(p);
+    if (!forReplicas) return null;
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
   }
 
   /**
@@ -105,7 +165,11 @@ export class ReplicationStream {
     this.offset = offset;
     this.replid2 = NO_REPLID;
     this.secondOffset = -1;
-    this.pending.clear();
+    this.parts = [];
+    this.partsBytes = 0;
+    this.generated.clear();
+    this.run = null;
+    this.runStart = this.runEnd = 0;
     this.selectedDb = -1;
     if (this.backlog !== null) this.backlog = new ReplicationBacklog(this.backlog.size, offset);
   }

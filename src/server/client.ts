@@ -178,7 +178,8 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   }
 
   get propagating(): boolean {
-    return this.server.propagation.active;
+    const propagation = this.server.propagation;
+    return this.fromMaster ? propagation.activeForMaster : propagation.active;
   }
 
   get replicating(): boolean {

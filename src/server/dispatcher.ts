@@ -344,7 +344,7 @@ export class Dispatcher {
     if (c.execing === null) c.lastCommand = cmd.fullName;
     if (ks.tracker !== null && cmd.isReadonly) server.tracking.afterRead(cmd, argv);
     // No copy: an argv array is never changed once framed, so an effect may keep it.
-    if (ks.dirty !== dirtyBefore && c.propagateArgv !== null && propagation.active) {
+    if (ks.dirty !== dirtyBefore && c.propagateArgv !== null && c.propagating) {
       propagation.record(c.db.index, c.propagateArgv ?? argv);
     }
     propagation.end();

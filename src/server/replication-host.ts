@@ -696,7 +696,8 @@ export class ReplicationHost {
   }
 
   private startFeeding(): void {
-    if (this.unsubscribe === null) this.unsubscribe = this.server.propagation.subscribe(this.onEffects);
+    // The effects of the master's client are not this listener's (see onEffects).
+    if (this.unsubscribe === null) this.unsubscribe = this.server.propagation.subscribe(this.onEffects, false);
     if (this.cronTimer === null) {
       this.cronTimer = setInterval(() => this.cron(), 1000);
       this.cronTimer.unref();

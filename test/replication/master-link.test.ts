@@ -37,9 +37,9 @@ class Recorder {
             this.ended = true;
             onEnd?.(this);
           }),
-        command: (argv, bytes, raw) =>
+        command: (argv, bytes, raw, at) =>
           this.note(() => {
-            this.commands.push({ argv, bytes, raw: Buffer.from(raw) });
+            this.commands.push({ argv, bytes, raw: Buffer.from(raw.subarray(at, at + bytes)) });
             this.onCommand?.(argv);
           }),
         failed: (reason) => this.note(() => this.failures.push(reason)),
@@ -366,6 +366,8 @@ describe('MasterLink against fake masters', () => {
       [b('SET'), b('big'), big],
       [b('SET'), b('bigascii'), Buffer.alloc(70_000, 0x62)],
       [b('RPUSH'), b('l'), b('x'), Buffer.from([0xf0, 0x9f, 0x98, 0x80]), b('y')],
+      // Every length up to past the short strings made in JS, bytes of both halves.
+      [b('RPUSH'), b('lengths'), ...Array.from({ length: 21 }, (_, n) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + n * 101) & 0xff)))],
     ];
     const stream = Buffer.concat(commands.map((c) => cmd(...c)));
     for (const pieces of [1, 7, 4096, stream.length]) {
