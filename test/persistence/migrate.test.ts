@@ -151,6 +151,51 @@ async function okTarget(): Promise<number> {
   return (server.address() as net.AddressInfo).port;
 }
 
+/**
+ * A target that answers its first `answered` commands with +OK, one every
+ * `gapMs` after the one before, and then nothing.
+ */
+async function pacedTarget(gapMs: number, answered = Infinity): Promise<number> {
+  const server = net.createServer((socket) => {
+    let seen = 0;
+    let next = Date.now();
+    const parser = new RedisParser({
+      returnReply: () => {
+        if (++seen > answered) return;
+        next = Math.max(next, Date.now()) + gapMs;
+        setTimeout(() => socket.write('+OK\r\n'), next - Date.now());
+      },
+      returnError: () => socket.destroy(),
+      returnFatalError: () => socket.destroy(),
+    });
+    socket.on('data', (d) => parser.execute(d));
+    socket.on('error', () => {});
+    t.defer(() => socket.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.defer(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return (server.address() as net.AddressInfo).port;
+}
+
+describe('MIGRATE reply timeout', () => {
+  test('the timeout bounds each reply, not the exchange; when a reply does not come, the keys acknowledged before it have moved', async () => {
+    const source = await sluiceTarget();
+    const keys = ['a', 'b', 'c'];
+    for (const k of keys) await source.c.call('SET', k, 'v');
+    // SELECT and three RESTOREs answered 150 ms apart: 600 ms in all, each reply within 400.
+    const slow = String(await pacedTarget(150));
+    expect(await source.c.call('MIGRATE', '127.0.0.1', slow, '', '0', '400', 'KEYS', ...keys)).toEqual(OK);
+    expect(await source.c.call('EXISTS', ...keys)).toEqual({ t: 'int', v: '0' });
+
+    for (const k of keys) await source.c.call('SET', k, 'v');
+    // SELECT and the first RESTORE answered, then silence.
+    const stalls = String(await pacedTarget(10, 2));
+    expect(await source.c.call('MIGRATE', '127.0.0.1', stalls, '', '0', '300', 'KEYS', ...keys)).toEqual({ t: 'error', v: 'IOERR error or timeout reading to target instance' });
+    expect(await source.c.call('EXISTS', 'a')).toEqual({ t: 'int', v: '0' });
+    expect(await source.c.call('EXISTS', 'b', 'c')).toEqual({ t: 'int', v: '2' });
+  });
+});
+
 describe('MIGRATE connection cache', () => {
   test('keeps at most 64 connections, as Redis (MIGRATE_SOCKET_CACHE_ITEMS)', async () => {
     const source = await sluiceTarget();

@@ -14,11 +14,32 @@ import type { MigrateRequest, MigrateResult } from './migrate-protocol.js';
  * the one cached longest), and read with redis-parser.
  */
 
+/**
+ * One MIGRATE's replies being read: the AUTH/SELECT replies first, then
+ * one per RESTORE. Each reply is taken as it is parsed, and the exchange
+ * ends in the parser's callback that reads the last one: a promise and a
+ * timer per reply cost more than the rest of the worker's part of a
+ * 100-key MIGRATE.
+ */
+interface Exchange {
+  name: string;
+  db: number;
+  /** AUTH/SELECT replies expected before the RESTOREs'. */
+  headers: number;
+  header: (string | Error)[];
+  count: number;
+  replies: string[];
+  timeoutMs: number;
+  /** When the last reply (or the request) went, for the per-reply timeout. */
+  lastAt: number;
+  timer: NodeJS.Timeout | null;
+  done: (result: MigrateResult) => void;
+}
+
 interface Link {
   socket: net.Socket;
   lastDb: number;
-  replies: (string | Error)[];
-  waiter: (() => void) | null;
+  exchange: Exchange | null;
   closed: boolean;
   idle: NodeJS.Timeout | null;
 }
@@ -30,10 +51,10 @@ const links = new Map<string, Link>();
 function open(host: string, port: number, timeoutMs: number): Promise<Link | null> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
-    const link: Link = { socket, lastDb: -1, replies: [], waiter: null, closed: false, idle: null };
+    const link: Link = { socket, lastDb: -1, exchange: null, closed: false, idle: null };
     const parser = new RedisParser({
-      returnReply: (r: unknown) => push(link, typeof r === 'string' ? r : String(r)),
-      returnError: (e: Error) => push(link, e),
+      returnReply: (r: unknown) => received(link, typeof r === 'string' ? r : String(r)),
+      returnError: (e: Error) => received(link, e),
       returnFatalError: () => socket.destroy(),
     });
     const timer = setTimeout(() => {
@@ -49,7 +70,8 @@ function open(host: string, port: number, timeoutMs: number): Promise<Link | nul
     const gone = () => {
       clearTimeout(timer);
       link.closed = true;
-      link.waiter?.();
+      const ex = link.exchange;
+      if (ex !== null) fail(link, ex, false);
       resolve(null);
     };
     socket.on('error', gone);
@@ -57,27 +79,54 @@ function open(host: string, port: number, timeoutMs: number): Promise<Link | nul
   });
 }
 
-function push(link: Link, r: string | Error): void {
-  link.replies.push(r);
-  link.waiter?.();
+/** A reply from the target: the exchange's next, and its end once the last RESTORE's has come. */
+function received(link: Link, r: string | Error): void {
+  const ex = link.exchange;
+  if (ex === null) {
+    // Nothing was asked: the connection is out of step with its requests.
+    link.socket.destroy();
+    return;
+  }
+  ex.lastAt = Date.now();
+  if (ex.header.length < ex.headers) ex.header.push(r);
+  else ex.replies.push(r instanceof Error ? `-${r.message}` : `+${r}`);
+  if (ex.header.length === ex.headers && ex.replies.length === ex.count) complete(link, ex);
 }
 
-/** The next reply, or null when the link closed or `timeoutMs` passed (Redis's connSyncReadLine). */
-function nextReply(link: Link, timeoutMs: number): Promise<string | Error | null> {
-  if (link.replies.length > 0) return Promise.resolve(link.replies.shift()!);
-  if (link.closed) return Promise.resolve(null);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      link.waiter = null;
-      resolve(null);
-    }, timeoutMs);
-    link.waiter = () => {
-      if (link.replies.length === 0 && !link.closed) return;
-      clearTimeout(timer);
-      link.waiter = null;
-      resolve(link.replies.length > 0 ? link.replies.shift()! : null);
-    };
-  });
+function complete(link: Link, ex: Exchange): void {
+  end(link, ex);
+  const headerError = ex.header.find((r) => r instanceof Error) as Error | undefined;
+  const restoreError = ex.replies.find((r) => r.startsWith('-'));
+  link.lastDb = headerError === undefined && restoreError === undefined ? ex.db : -1;
+  link.idle = setTimeout(() => close(ex.name), IDLE_MS);
+  link.idle.unref();
+  ex.done({ kind: 'replied', headerError: headerError?.message ?? null, replies: ex.replies });
+}
+
+/** The link lost (`timedOut` false: Redis retries once) or a reply that did not come in time; the link is closed either way. */
+function fail(link: Link, ex: Exchange, timedOut: boolean): void {
+  end(link, ex);
+  close(ex.name);
+  // An AUTH or SELECT error counts only once every header reply came (a link lost among them is retried).
+  const headerError = ex.header.length === ex.headers ? (ex.header.find((r) => r instanceof Error) as Error | undefined) : undefined;
+  ex.done({ kind: 'read-error', read: ex.replies.length, timedOut, headerError: headerError?.message ?? null, replies: ex.replies });
+}
+
+function end(link: Link, ex: Exchange): void {
+  if (ex.timer !== null) clearTimeout(ex.timer);
+  ex.timer = null;
+  link.exchange = null;
+}
+
+/** Each reply must come within the timeout of the one before (Redis's connSyncReadLine per reply): checked when the timer fires, not re-armed per reply. */
+function watch(link: Link, ex: Exchange, ms: number): void {
+  ex.timer = setTimeout(() => {
+    ex.timer = null;
+    if (link.exchange !== ex) return;
+    const left = ex.lastAt + ex.timeoutMs - Date.now();
+    if (left > 0) watch(link, ex, left);
+    else fail(link, ex, true);
+  }, ms);
 }
 
 function close(name: string): void {
@@ -107,6 +156,7 @@ async function migrate(req: MigrateRequest): Promise<MigrateResult> {
     reportCached();
   }
   if (link.idle !== null) clearTimeout(link.idle);
+  link.idle = null;
   const select = link.lastDb !== req.db;
   const parts: Uint8Array[] = [];
   if (req.auth !== null) parts.push(req.auth);
@@ -115,32 +165,20 @@ async function migrate(req: MigrateRequest): Promise<MigrateResult> {
   // Most exchanges are the RESTOREs alone: written as they came, not copied.
   const ok = link.socket.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
   if (!ok && link.closed) return { kind: 'write-error' };
-  const header: (string | Error)[] = [];
-  for (let i = (req.auth !== null ? 1 : 0) + (select ? 1 : 0); i > 0; i--) {
-    const r = await nextReply(link, req.timeoutMs);
-    if (r === null) return fail(name, 0);
-    header.push(r);
-  }
-  const replies: string[] = [];
-  for (let i = 0; i < req.count; i++) {
-    const r = await nextReply(link, req.timeoutMs);
-    if (r === null) return fail(name, i, replies, header);
-    replies.push(r instanceof Error ? `-${r.message}` : `+${r}`);
-  }
-  const headerError = header.find((r) => r instanceof Error) as Error | undefined;
-  const restoreError = replies.find((r) => r.startsWith('-'));
-  if (headerError === undefined && restoreError === undefined) link.lastDb = req.db;
-  else link.lastDb = -1;
-  link.idle = setTimeout(() => close(name), IDLE_MS);
-  link.idle.unref();
-  return { kind: 'replied', headerError: headerError?.message ?? null, replies };
-}
-
-function fail(name: string, read: number, replies: string[] = [], header: (string | Error)[] = []): MigrateResult {
-  const timedOut = links.get(name)?.closed !== true;
-  close(name);
-  const headerError = header.find((r) => r instanceof Error) as Error | undefined;
-  return { kind: 'read-error', read, timedOut, headerError: headerError?.message ?? null, replies };
+  const target = link;
+  return new Promise((done) => {
+    const ex: Exchange = {
+      name, db: req.db, headers: parts.length - 1, header: [], count: req.count, replies: [],
+      timeoutMs: req.timeoutMs, lastAt: Date.now(), timer: null, done,
+    };
+    if (target.closed) {
+      done({ kind: 'read-error', read: 0, timedOut: false, headerError: null, replies: [] });
+      close(name);
+      return;
+    }
+    target.exchange = ex;
+    watch(target, ex, req.timeoutMs);
+  });
 }
 
 /** Where results go, and the word the server's thread waits on (migrate-link.ts). */
