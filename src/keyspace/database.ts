@@ -217,7 +217,7 @@ export class Database {
    * hear of the key, or it does not fit a record). `deferred`: added
    * without looking for it (KeyTable.addDeferred).
    */
-  putBytes(kb: Uint8Array, ko: number, kn: number, vb: Uint8Array, vo: number, vn: number, deferred = false): number {
+  putBytes(kb: Buffer, ko: number, kn: number, vb: Buffer, vo: number, vn: number, deferred = false): number {
     if (!this.unwatched()) return -1;
     const added = this.dict.storeBytes(kb, ko, kn, vb, vo, vn, deferred);
     if (added === 1) this.started();

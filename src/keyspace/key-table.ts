@@ -1,4 +1,5 @@
 import { byteString } from '../protocol/byte-string.js';
+import { copyBytes } from './compact/byte-copy.js';
 import { ByteSlabs, MAX_BLOCK, offsetOf } from './compact/byte-slabs.js';
 import { CHUNK, CHUNK_BITS, CHUNK_MASK, DenseIndex, roomFor } from './compact/dense-index.js';
 import { hashBytes, hashMember } from './compact/member-hash.js';
@@ -8,6 +9,9 @@ import type { TypedValue, Value } from './value.js';
 
 /** The walks that mark a table's keys (KeyTable.beginMarks), a bit each: one of each kind runs at a time. */
 export const WALK_MARKS = { save: 1, rewrite: 2 } as const;
+
+/** Receives a record's bytes (pairBytes): the key at b[keyAt, keyAt + keyLength), the value at b[valueAt, valueAt + valueLength). */
+export type PairBytes = (b: Buffer, keyAt: number, keyLength: number, valueAt: number, valueLength: number) => void;
 
 /** What removeKey answers for a key that was not there. */
 const ABSENT: unknown = Object.freeze({ absent: true });
@@ -254,29 +258,6 @@ export class KeyTable extends DenseIndex {
     return k;
   }
 
-  /** The key storeBytes is placing: its bytes are `pending[pendingAt, pendingAt + pendingLength)`. */
-  private pending: Uint8Array | null = null;
-  private pendingAt = 0;
-  private pendingLength = 0;
-
-  protected override pendingKeyIs(i: number): boolean {
-    const k = this.handles[i >>> CHUNK_BITS][i & CHUNK_MASK];
-    const n = this.pendingLength;
-    if (k === NO_RECORD) {
-      const key = this.slots[i >>> CHUNK_BITS]![(i & CHUNK_MASK) * 2] as string;
-      if (key.length !== n) return false;
-      for (let j = 0; j < n; j++) if (key.charCodeAt(j) !== this.pending![this.pendingAt + j]) return false;
-      return true;
-    }
-    const b = this.records.slab(k);
-    const o = offsetOf(k);
-    if (b[o] !== n) return false;
-    const src = this.pending!;
-    const at = this.pendingAt;
-    for (let j = 0; j < n; j++) if (b[o + 1 + j] !== src[at + j]) return false;
-    return true;
-  }
-
   /**
    * Adds the key spelt by `kb[ko, ko + kn)` with the plain string value
    * spelt by `vb[vo, vo + vn)`, both copied into a record, neither made a
@@ -285,16 +266,13 @@ export class KeyTable extends DenseIndex {
    * not fit in a record (the caller stores it as strings). `deferred`: the
    * key is added without looking for it, as addDeferred adds one.
    */
-  storeBytes(kb: Uint8Array, ko: number, kn: number, vb: Uint8Array, vo: number, vn: number, deferred = false): number {
+  storeBytes(kb: Buffer, ko: number, kn: number, vb: Buffer, vo: number, vn: number, deferred = false): number {
     if (kn > MAX_RECORD_KEY || RECORD_HEAD + kn + vn > MAX_BLOCK) return -1;
     const h = hashBytes(kb, ko, kn);
     let slot = DEFER;
     if (!deferred) {
-      this.pending = kb;
-      this.pendingAt = ko;
-      this.pendingLength = kn;
-      slot = this.locate(null, h);
-      this.pending = null;
+      // Not a load's way (a load defers): the key is made a string for the lookup.
+      slot = this.locate(byteString(kb, ko, kn), h);
       if (slot >= 0) return 0;
     }
     const record = this.records.alloc(RECORD_HEAD + kn + vn);
@@ -302,11 +280,11 @@ export class KeyTable extends DenseIndex {
     const b = this.records.slab(record);
     const o = offsetOf(record);
     b[o] = kn;
-    copyBytes(kb, ko, kn, b, o + 1);
+    copyBytes(kb, ko, ko + kn, b, o + 1);
     const at = o + 1 + kn;
     b[at] = vn & 255;
     b[at + 1] = vn >>> 8;
-    copyBytes(vb, vo, vn, b, at + 2);
+    copyBytes(vb, vo, vo + vn, b, at + 2);
     this.found = this.place(h, slot, record, true, null, undefined);
     this.foundKey = null;
     return 1;
@@ -323,18 +301,20 @@ export class KeyTable extends DenseIndex {
   }
 
   /**
-   * The record at position `i` when it holds both the key and the value (a
-   * plain string), else -1: a walk that writes it out copies its bytes
-   * (recordBytes, offsetOf) rather than making strings of them.
+   * When the record at position `i` holds both its key and its value (a
+   * plain string): hands `take` the slab and where each is, so that a walk
+   * writing them out copies bytes rather than making strings; false, with
+   * nothing handed, otherwise.
    */
-  pairRecordAt(i: number): number {
+  pairBytes(i: number, take: PairBytes): boolean {
     const k = this.handles[i >>> CHUNK_BITS][i & CHUNK_MASK];
-    return k === NO_RECORD || this.slotValue(i) !== undefined ? -1 : k;
-  }
-
-  /** The slab holding record `k`: its key's length at offsetOf(k), the key after it, then the value's length (two bytes, little-endian) and the value. */
-  recordBytes(k: number): Buffer {
-    return this.records.slab(k);
+    if (k === NO_RECORD || this.slotValue(i) !== undefined) return false;
+    const b = this.records.slab(k);
+    const o = offsetOf(k);
+    const keyLength = b[o];
+    const at = o + 1 + keyLength;
+    take(b, o + 1, keyLength, at + 2, b[at] | (b[at + 1] << 8));
+    return true;
   }
 
   /** The JS value at position `i`, undefined when its record holds it. */
@@ -718,15 +698,6 @@ export class KeyTable extends DenseIndex {
 /** TypedValue.discard of a value the table let go of, if it is one that holds memory outside the heap. */
 export function discard(v: unknown): void {
   if (typeof v === 'object' && v !== null && (v as TypedValue).discard !== undefined) (v as TypedValue).discard!();
-}
-
-/** Copies `n` bytes: a short run a byte at a time, cheaper than the native copy's call. */
-function copyBytes(src: Uint8Array, from: number, n: number, to: Uint8Array, at: number): void {
-  if (n > 48) {
-    to.set(src.subarray(from, from + n), at);
-    return;
-  }
-  for (let j = 0; j < n; j++) to[at + j] = src[from + j];
 }
 
 /**

@@ -4,6 +4,7 @@ import tls from 'node:tls';
 import RedisParser from 'redis-parser';
 import { strerror } from '../persistence/io.js';
 import { commandBytes, commandLength } from '../protocol/command-bytes.js';
+import { byteString } from '../protocol/byte-string.js';
 
 /**
  * The replica's connection to its master, as Redis 7.2 speaks it
@@ -165,65 +166,23 @@ const READY_KEPT = 8192;
 const NO_ARGV: string[] = [];
 const NO_BYTES = Buffer.alloc(0);
 
-const fromCharCode = String.fromCharCode;
-
 /**
  * A view of bytes read from the master whose toString, which redis-parser
  * calls for each bulk string (asking for UTF-8), makes byte strings, one
- * char a byte, as the server's commands take them. Up to 16 bytes (command
- * names, most keys, small values) are made by String.fromCharCode, a
- * fraction of the cost of a call into C++ (latin1Slice) at these lengths.
+ * char a byte, as the server's commands take them (byteString, the request
+ * parser's: short ones without a call into C++).
  */
 class ByteStringChunk extends Uint8Array {}
 Object.setPrototypeOf(ByteStringChunk.prototype, Buffer.prototype);
-Object.defineProperty(ByteStringChunk.prototype, 'toString', { value: byteString, writable: true, configurable: true });
+Object.defineProperty(ByteStringChunk.prototype, 'toString', { value: chunkString, writable: true, configurable: true });
 
 function byteStringChunk(b: Buffer): Buffer {
   return new ByteStringChunk(b.buffer as ArrayBuffer, b.byteOffset, b.length) as unknown as Buffer;
 }
 
-function byteString(this: Buffer, _encoding?: string, start?: number, end?: number): string {
-  const b = this;
+function chunkString(this: Buffer, _encoding?: string, start?: number, end?: number): string {
   const s = start ?? 0;
-  const e = end ?? b.length;
-  switch (e - s) {
-    case 0:
-      return '';
-    case 1:
-      return fromCharCode(b[s]);
-    case 2:
-      return fromCharCode(b[s], b[s + 1]);
-    case 3:
-      return fromCharCode(b[s], b[s + 1], b[s + 2]);
-    case 4:
-      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3]);
-    case 5:
-      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4]);
-    case 6:
-      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5]);
-    case 7:
-      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6]);
-    case 8:
-      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7]);
-    case 9:
-      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8]);
-    case 10:
-      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9]);
-    case 11:
-      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10]);
-    case 12:
-      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11]);
-    case 13:
-      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12]);
-    case 14:
-      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13]);
-    case 15:
-      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14]);
-    case 16:
-      return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14], b[s + 15]);
-    default:
-      return b.latin1Slice(s, e);
-  }
+  return byteString(this, s, (end ?? this.length) - s);
 }
 
 /**

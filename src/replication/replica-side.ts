@@ -476,7 +476,8 @@ export class ReplicaSide {
     }
     // A transaction's bytes go on to the backlog and sub-replicas only whole, so that no offset falls inside it.
     if (open) {
-      (this.transaction ??= []).push(raw.subarray(at, at + bytes));
+      // A copy: a view would keep the whole chunk read alive, and the limit below counts the command's bytes only.
+      (this.transaction ??= []).push(Buffer.from(raw.subarray(at, at + bytes)));
       this.transactionBytes += bytes;
       const limit = this.host.config.num('client-query-buffer-limit');
       if (this.transactionBytes > limit) {

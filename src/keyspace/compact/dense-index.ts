@@ -93,21 +93,8 @@ export abstract class DenseIndex {
     return i < this.split ? h & ((2 << this.level) - 1) : i;
   }
 
-  /**
-   * Whether position `i` holds the key a subclass is placing as bytes
-   * (locate with a null key): such a key is compared without making a
-   * string of it. None does here.
-   */
-  protected pendingKeyIs(_i: number): boolean {
-    return false;
-  }
-
-  /**
-   * The slot of `key` (hash `h`) in its shard, or -(the free slot where it
-   * would go) - 1; `located` names the shard. A null key is the one
-   * pendingKeyIs compares.
-   */
-  protected locate(key: string | null, h: number): number {
+  /** The slot of `key` (hash `h`) in its shard, or -(the free slot where it would go) - 1; `located` names the shard. */
+  protected locate(key: string, h: number): number {
     if (this.deferred !== 0) this.indexDeferred();
     const s = this.shardOf(h);
     this.located = s;
@@ -116,7 +103,7 @@ export abstract class DenseIndex {
     for (let i = home(h, table.length); ; i = (i + 1) & mask) {
       const e = table[2 * i];
       if (e === 0) return -i - 1;
-      if (table[2 * i + 1] === h && (key === null ? this.pendingKeyIs(e - 1) : this.keyIs(e - 1, key))) return i;
+      if (table[2 * i + 1] === h && this.keyIs(e - 1, key)) return i;
     }
   }
 

@@ -233,7 +233,6 @@ export class BackgroundSave {
     const key = dict.keyAt(i);
     const value = dict.valueAt(i);
     const frozen = freeze(value);
-    this.out.select(c.index);
     if (frozen !== null) {
       this.piece = this.out.piecewise(key, frozen, this.deadlineOf(c, key), this.out.hintOf(dict, key));
       return true;

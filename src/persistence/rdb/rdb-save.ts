@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import { Crc64 } from '../../codecs/crc64.js';
 import { RDB_VERSION } from '../../codecs/rdb/payload.js';
-import type { KeyTable } from '../../keyspace/key-table.js';
+import type { KeyTable, PairBytes } from '../../keyspace/key-table.js';
 import type { Keyspace } from '../../keyspace/keyspace.js';
 import type { Value } from '../../keyspace/value.js';
 import { writeValue } from './encode-value.js';
 import type { FrozenEntry } from './frozen-entry.js';
-import { offsetOf } from '../../keyspace/compact/byte-slabs.js';
 import { OPCODE_AUX, OPCODE_EOF, OPCODE_EXPIRETIME_MS, OPCODE_FREQ, OPCODE_FUNCTION2, OPCODE_IDLE, OPCODE_RESIZEDB, OPCODE_SELECTDB, TYPE_STRING } from './format.js';
 import { RdbWriter } from '../../codecs/rdb/writer.js';
 import type { SnapshotSink } from '../snapshot-sink.js';
@@ -165,19 +164,17 @@ export class RdbOutput {
    * record's bytes. False, nothing written, otherwise.
    */
   recordEntry(dict: KeyTable, i: number, deadlines: boolean): boolean {
-    if (deadlines || this.opts.hints !== null) return false;
-    const k = dict.pairRecordAt(i);
-    if (k < 0) return false;
-    const b = dict.recordBytes(k);
-    const o = offsetOf(k);
-    const w = this.w;
-    w.byte(TYPE_STRING);
-    w.stringOf(b, o + 1, b[o]);
-    const at = o + 1 + b[o];
-    w.stringOf(b, at + 2, b[at] | (b[at + 1] << 8));
-    if (w.size >= CHUNK) this.flush();
+    if (deadlines || this.opts.hints !== null || !dict.pairBytes(i, this.writePair)) return false;
+    if (this.w.size >= CHUNK) this.flush();
     return true;
   }
+
+  private readonly writePair: PairBytes = (b, keyAt, keyLength, valueAt, valueLength) => {
+    const w = this.w;
+    w.byte(TYPE_STRING);
+    w.stringOf(b, keyAt, keyLength);
+    w.stringOf(b, valueAt, valueLength);
+  };
 
   /**
    * A key of the selected database written a piece per step (a background
