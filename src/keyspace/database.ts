@@ -384,6 +384,25 @@ export class Database {
   }
 
   /**
+   * Takes `from`'s contents (a database of a keyspace loaded aside: a
+   * replica's snapshot parsed as it arrived) in place of this one's, which
+   * was just flushed: its keys start with fresh clocks and are counted for
+   * maxmemory, as keys loaded one by one would be.
+   */
+  adopt(from: Database): void {
+    const slots = this.dict.bySlot !== null;
+    this.dict = from.dict;
+    this.expires = from.expires;
+    this.partExpires = from.partExpires;
+    this.partHeap = from.partHeap;
+    this.guard = null;
+    if (slots) this.dict.indexSlots();
+    this.ks.access?.flushed(this);
+    const sizes = this.ks.sizes;
+    if (sizes !== null) for (const [key, value] of this.dict.entries()) sizes.stored(this, key, undefined, value);
+  }
+
+  /**
    * Redis's touchAllWatchedKeysInDb, before this database is emptied
    * (FLUSHDB, FLUSHALL: `other` null) or its contents replaced with
    * `other`'s (SWAPDB): the watchers of keys here or there are marked

@@ -12,7 +12,7 @@ export interface KeyAccess {
   touch(db: Database): void;
   /** A new key was stored (the dictionary's `found` is its position): it starts as a fresh object does in Redis. */
   created(db: Database): void;
-  /** The database was emptied: it has a new, empty dictionary. */
+  /** The database has a new dictionary, empty (FLUSHDB) or filled already (Database.adopt): every key in it starts fresh. */
   flushed(db: Database): void;
   /** SWAPDB traded the contents of two databases. */
   swapped(a: Database, b: Database): void;

@@ -229,6 +229,18 @@ export class Keyspace {
     this.access?.swapped(da, db);
   }
 
+  /**
+   * Puts `staged`'s databases' contents in place of these (just flushed):
+   * the keys of a snapshot loaded aside go in at once, whatever their
+   * number. `staged` is not used again.
+   */
+  adopt(staged: Keyspace): void {
+    for (let i = 0; i < this.dbs.length; i++) {
+      this.dbs[i].adopt(staged.dbs[i]);
+      this.expireIterators[i] = null;
+    }
+  }
+
   flushDb(index: number): number {
     const removed = this.emptyDb(index);
     if (this.tracker !== null) this.tracker.flushed();

@@ -136,12 +136,21 @@ export class RdbFiles<C extends Ctx> {
     this.abandonBackground();
     this.host.keyspace.flushAll();
     this.host.scripting.functions.flush();
-    const parsed = loadRdb(this.host, file, false, started);
-    this.dirtyAtSave = this.host.keyspace.dirty;
+    const parsed = loadRdb(this.host, file, false, started, true);
+    this.loadedFromMaster(parsed, true);
+    return parsed;
+  }
+
+  /**
+   * A snapshot from the master is in place (loadReplicated's, or one parsed
+   * as it arrived): the last line and the INFO figures of a load; `onDisk`
+   * when it is the RDB file's contents too.
+   */
+  loadedFromMaster(parsed: ParsedRdb, onDisk: boolean): void {
+    if (onDisk) this.dirtyAtSave = this.host.keyspace.dirty;
     this.lastLoadLoaded = parsed.loaded;
     this.lastLoadExpired = parsed.expired;
-    this.host.log.notice(`Done loading RDB, keys loaded: ${parsed.loaded}, keys expired: ${parsed.expired}.`);
-    return parsed;
+    this.host.log.notice(doneLoading(parsed));
   }
 
   /**
@@ -458,7 +467,7 @@ export class RdbFiles<C extends Ctx> {
     this.lastLoadLoaded = parsed.loaded;
     this.lastLoadExpired = parsed.expired;
     host.lastSave = Math.floor(Date.now() / 1000);
-    log.notice(`Done loading RDB, keys loaded: ${parsed.loaded}, keys expired: ${parsed.expired}.`);
+    log.notice(doneLoading(parsed));
     log.notice(`DB loaded from disk: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
   }
 
@@ -492,4 +501,10 @@ export class RdbFiles<C extends Ctx> {
       `rdb_last_load_keys_loaded:${this.lastLoadLoaded}`,
     ];
   }
+}
+
+/** rdbLoad's last line. */
+function doneLoading(parsed: ParsedRdb): string {
+  const counts = `keys loaded: ${parsed.loaded}, keys expired: ${parsed.expired}`;
+  return parsed.empty.length === 0 ? `Done loading RDB, ${counts}.` : `Done loading RDB, ${counts}, empty keys skipped: ${parsed.empty.length}.`;
 }

@@ -48,8 +48,14 @@ export interface ReplicaSideHost {
    * old data as async loading, as repl-diskless-load says.
    */
   transferring(replid: string | null | undefined): void;
-  /** A snapshot parsed as it arrives (a diskless load), reporting to `events`. */
-  streamLoad(events: StreamLoadEvents): StreamedSnapshot;
+  /**
+   * A snapshot parsed as it arrives (a diskless load, or a disk load
+   * overlapped with its transfer: `holdLog`, the loader's lines then wait
+   * for `apply`), reporting to `events`.
+   */
+  streamLoad(events: StreamLoadEvents, holdLog?: boolean): StreamedSnapshot;
+  /** The transfer is over and the snapshot still loading: -LOADING until transferring(undefined), as while Redis loads the file. */
+  loadingTransferred(): void;
 }
 
 /** What a diskless load reports. */
@@ -62,17 +68,21 @@ export interface StreamLoadEvents {
 /** A snapshot being parsed as it arrives (persistence's StreamLoad). */
 export interface StreamedSnapshot {
   readonly buffered: number;
+  /** Bytes the parser waits to have in hand before it tries again (a record longer than what it holds). */
+  readonly wanted: number;
   /** How far the snapshot has been parsed. */
   readonly offset: number;
   push(chunk: Buffer): void;
   finish(): void;
   abort(): void;
-  /** Puts the parsed snapshot in place of the dataset; returns its AUX fields. */
-  apply(): Map<string, string>;
+  /** Puts the parsed snapshot in place of the dataset, `file` (where it was written as it came) renamed over the RDB file first; returns its AUX fields. */
+  apply(file?: string): Map<string, string>;
 }
 
-/** Bytes received and not yet parsed past which the link stops reading (the master then waits). */
+/** Bytes received and not yet parsed past which the link stops reading (the master then waits), or an overlapped load leaves them on disk. */
 const MAX_UNPARSED = 8 << 20;
+/** What an overlapped load reads from the file at a time once its parser has fallen behind the transfer. */
+const FEED_BYTES = 4 << 20;
 
 /** How long after a failed link the next attempt starts (Redis's replicationCron runs once a second). */
 const RETRY_MS = 1000;
@@ -226,6 +236,8 @@ export class ReplicaSide {
   }
 
   private pendingFull: { replid: string; offset: number } | null = null;
+  /** The load overlapped with a transfer to disk (startOverlappedLoad), while there is one. */
+  private early: Overlapped | null = null;
   /** The snapshot of a diskless load, and whether all of it has arrived and been parsed. */
   private load: { snapshot: StreamedSnapshot; arrived: boolean; parsed: boolean } | null = null;
 
@@ -268,7 +280,7 @@ export class ReplicaSide {
     const file = path.join(dir, `temp-${Math.floor(Date.now() / 1000)}.${process.pid}.rdb`);
     let fd: number;
     try {
-      fd = fs.openSync(file, 'w', 0o644);
+      fd = fs.openSync(file, 'w+', 0o644);
     } catch (e) {
       this.host.log.warning(`Opening the temp file needed for MASTER <-> REPLICA synchronization: ${(e as Error).message}`);
       this.link?.close();
@@ -277,6 +289,74 @@ export class ReplicaSide {
     }
     this.transfer = { file, fd, size, read: 0, lastIo: Date.now() };
     this.host.transferring(this.pendingFull?.replid ?? null);
+    if (this.host.empty()) this.startOverlappedLoad();
+  }
+
+  /**
+   * repl-diskless-load disabled, and nothing to serve meanwhile that a
+   * second copy of the data would double: the snapshot is written to disk
+   * as Redis writes it, and parsed aside as it arrives (read back from the
+   * file when the parser falls behind, so the transfer never waits for
+   * it), then put in place once all of it is in. Clients see what Redis's
+   * replica shows them: the old (empty) data during the transfer, -LOADING
+   * after it while the rest is parsed. A parse that fails leaves the file
+   * to the load from disk, which says what is wrong in Redis's words.
+   */
+  private startOverlappedLoad(): void {
+    const early: Overlapped = {
+      fed: 0,
+      arrived: false,
+      parsed: false,
+      snapshot: this.host.streamLoad(
+        {
+          parsed: () => {
+            early.parsed = true;
+            if (early.arrived) this.overlappedLoaded();
+          },
+          failed: () => {
+            if (this.early !== early) return;
+            this.early = null;
+            if (early.arrived) this.loadFile();
+          },
+          drained: () => {
+            if (this.early === early) this.feedOverlapped();
+          },
+        },
+        true,
+      ),
+    };
+    this.early = early;
+  }
+
+  /** An overlapped load's parser ran out of bytes: the next from the file (the transfer is ahead), or the end once all arrived. */
+  private feedOverlapped(): void {
+    const early = this.early!;
+    const t = this.transfer!;
+    const snapshot = early.snapshot;
+    const n = Math.min(t.read - early.fed, Math.max(FEED_BYTES, snapshot.wanted - snapshot.buffered));
+    if (n > 0) {
+      const b = Buffer.allocUnsafe(n);
+      let got = 0;
+      try {
+        while (got < n) {
+          const r = fs.readSync(t.fd, b, got, n - got, early.fed + got);
+          if (r === 0) break;
+          got += r;
+        }
+      } catch {
+        got = -1;
+      }
+      if (got !== n) {
+        // The file cannot be read back: its load from disk, after the transfer, will say why.
+        snapshot.abort();
+        this.early = null;
+        if (early.arrived) this.loadFile();
+        return;
+      }
+      early.fed += n;
+      snapshot.push(b);
+    }
+    if (early.arrived && early.fed === t.read) snapshot.finish();
   }
 
   private payloadChunk(chunk: Buffer): void {
@@ -293,6 +373,7 @@ export class ReplicaSide {
       return;
     }
     let at = 0;
+    const before = t.read;
     try {
       while (at < chunk.length) at += fs.writeSync(t.fd, chunk, at);
     } catch (e) {
@@ -304,11 +385,15 @@ export class ReplicaSide {
     }
     t.read += chunk.length;
     t.lastIo = Date.now();
+    const early = this.early;
+    if (early !== null && early.fed === before && early.snapshot.buffered < Math.max(MAX_UNPARSED, early.snapshot.wanted)) {
+      early.snapshot.push(chunk);
+      early.fed = t.read;
+    }
   }
 
   private payloadEnd(): void {
     const t = this.transfer;
-    const full = this.pendingFull;
     if (t === null) return;
     const load = this.load;
     if (load !== null) {
@@ -319,23 +404,53 @@ export class ReplicaSide {
       else this.streamLoaded();
       return;
     }
-    this.transfer = null;
-    this.host.transferring(undefined);
     const log = this.host.log;
     try {
       fs.fsyncSync(t.fd);
     } catch {
       // The load reads the page cache either way; only a crash right now could lose the file.
     }
-    fs.closeSync(t.fd);
     this.attachToNewMaster();
     log.notice('MASTER <-> REPLICA sync: Flushing old data');
     log.notice('MASTER <-> REPLICA sync: Loading DB in memory');
+    const early = this.early;
+    if (early === null) {
+      this.loadFile();
+      return;
+    }
+    early.arrived = true;
+    this.host.loadingTransferred();
+    // The stream waits until the snapshot is in.
+    this.link?.pause();
+    if (early.parsed) this.overlappedLoaded();
+    // With bytes still on disk the parser is busy, and asks for them when it runs out.
+    else if (early.fed === t.read) this.feedOverlapped();
+  }
+
+  /** The transferred snapshot loaded from its file (repl-diskless-load disabled). */
+  private loadFile(): void {
+    this.loadTransferred((file) => this.host.loadSnapshot(file));
+  }
+
+  /** An overlapped load is all in and parsed: the file becomes the RDB file, the snapshot the dataset. */
+  private overlappedLoaded(): void {
+    const early = this.early!;
+    this.early = null;
+    this.loadTransferred((file) => early.snapshot.apply(file));
+  }
+
+  /** The transfer to disk is over: `load` puts the snapshot in from its file, and the stream goes on. */
+  private loadTransferred(load: (file: string) => Map<string, string>): void {
+    const t = this.transfer!;
+    const full = this.pendingFull;
+    this.transfer = null;
+    this.host.transferring(undefined);
+    fs.closeSync(t.fd);
     let aux: Map<string, string>;
     try {
-      aux = this.host.loadSnapshot(t.file);
+      aux = load(t.file);
     } catch (e) {
-      log.warning(`Failed trying to load the MASTER synchronization DB from disk, check server logs. ${(e as Error).message}`);
+      this.host.log.warning(`Failed trying to load the MASTER synchronization DB from disk, check server logs. ${(e as Error).message}`);
       removeQuietly(t.file);
       this.host.dropSyncFile();
       this.link?.close();
@@ -344,6 +459,7 @@ export class ReplicaSide {
     }
     this.host.dropSyncFile();
     this.adoptSnapshot(full, aux);
+    this.link?.resume();
   }
 
   /**
@@ -398,7 +514,6 @@ export class ReplicaSide {
     this.attachToNewMaster();
     let aux: Map<string, string>;
     try {
-      if (this.host.config.str('repl-diskless-load') === 'swapdb') log.notice('MASTER <-> REPLICA sync: Swapping active DB with loaded DB');
       aux = load.snapshot.apply();
     } catch (e) {
       log.warning(`Failed trying to load the MASTER synchronization DB from socket, check server logs. ${(e as Error).message}`);
@@ -552,6 +667,10 @@ export class ReplicaSide {
     if (t === null) return;
     this.transfer = null;
     this.host.transferring(undefined);
+    if (this.early !== null) {
+      this.early.snapshot.abort();
+      this.early = null;
+    }
     if (t.fd < 0 || this.load !== null) {
       if (this.load === null) return;
       // The link went before the whole snapshot came: Redis's lines for a load from a socket cut short.
@@ -583,6 +702,14 @@ export class ReplicaSide {
     this.dropTransfer();
     this.dropTransaction();
   }
+}
+
+/** An overlapped load: bytes handed to the parser so far, whether the transfer and the parse are over. */
+interface Overlapped {
+  snapshot: StreamedSnapshot;
+  fed: number;
+  arrived: boolean;
+  parsed: boolean;
 }
 
 function removeQuietly(file: string): void {

@@ -407,11 +407,14 @@ export class ReplicationHost {
         c.onKilled = null;
         server.clients.delete(c.id);
       },
-      streamLoad: (events) => {
-        const load = new StreamLoad(server, events, server.config.num('key-load-delay'));
+      streamLoad: (events, holdLog) => {
+        const load = new StreamLoad(server, events, server.config.num('key-load-delay'), holdLog);
         return {
           get buffered() {
             return load.buffered;
+          },
+          get wanted() {
+            return load.wanted;
           },
           get offset() {
             return load.offset;
@@ -419,14 +422,23 @@ export class ReplicationHost {
           push: (chunk) => load.push(chunk),
           finish: () => load.finish(),
           abort: () => load.abort(),
-          apply: () => {
-            server.persistence.rdb.abandonBackground();
+          apply: (file) => {
+            const rdb = server.persistence.rdb;
+            rdb.abandonBackground();
+            if (file !== undefined) fs.renameSync(file, rdb.file);
+            load.logHeld();
+            rdb.loadedFromMaster(load.parsed!, file !== undefined);
+            if (file === undefined && server.config.str('repl-diskless-load') === 'swapdb') server.log.notice('MASTER <-> REPLICA sync: Swapping active DB with loaded DB');
             load.apply();
             this.lastFsyncedRepl = 0;
             if (server.config.bool('appendonly')) server.persistence.rewriteAfterSync();
             return load.parsed!.aux;
           },
         };
+      },
+      loadingTransferred: () => {
+        this.loadingForTransfer = true;
+        server.loading = true;
       },
     };
   }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { Redis } from 'ioredis';
 import { waitFor as until } from '../helpers/aof.js';
+import { fakeMaster as startFakeMaster, type FakeMaster } from '../helpers/fake-master.js';
 import { startSluice, type TestSluice } from '../helpers/servers.js';
 
 /**
@@ -16,7 +17,7 @@ import { startSluice, type TestSluice } from '../helpers/servers.js';
 
 const opened: TestSluice[] = [];
 const clients: Redis[] = [];
-const fakes: net.Server[] = [];
+const fakes: FakeMaster[] = [];
 
 afterEach(async () => {
   for (const c of clients.splice(0)) c.disconnect();
@@ -43,42 +44,6 @@ const PAYLOADS = {
   held: (s: net.Socket) => s.write(`$EOF:${MARK}\r\nREDIS0011`),
 };
 
-/** A master that is only a socket: it records each PSYNC's arguments and answers every one with +FULLRESYNC and `payload`. */
-async function fakeMaster(payload: (s: net.Socket) => void): Promise<{ port: number; psyncs: string[]; links: net.Socket[] }> {
-  const psyncs: string[] = [];
-  const links: net.Socket[] = [];
-  const server = net.createServer((s) => {
-    links.push(s);
-    s.on('error', () => {});
-    let buffered = '';
-    let psync: string[] | null = null;
-    s.on('data', (d) => {
-      buffered += d.toString('latin1');
-      for (let i = buffered.indexOf('\r\n'); i >= 0; i = buffered.indexOf('\r\n')) {
-        const line = buffered.slice(0, i);
-        buffered = buffered.slice(i + 2);
-        if (/^[*$]/.test(line)) continue;
-        if (psync !== null) {
-          psync.push(line);
-          if (psync.length === 2) {
-            psyncs.push(psync.join(' '));
-            psync = null;
-            s.write(`+FULLRESYNC ${'f'.repeat(40)} 0\r\n`);
-            payload(s);
-          }
-          continue;
-        }
-        const word = line.toUpperCase();
-        if (word === 'PING') s.write('+PONG\r\n');
-        else if (word === 'REPLCONF') s.write('+OK\r\n');
-        else if (word === 'PSYNC') psync = [];
-      }
-    });
-  });
-  fakes.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as net.AddressInfo).port, psyncs, links };
-}
 
 /** A Sluice master with `keys`, and a replica of it in `mode`, synchronised: the replica then follows a history with an offset past 0. */
 async function syncedReplica(mode: string, keys: number): Promise<{ master: TestSluice; replica: TestSluice; m: Redis; r: Redis }> {
@@ -172,3 +137,9 @@ describe('a full sync whose snapshot fails to load', () => {
     });
   }
 });
+
+async function fakeMaster(payload: (s: net.Socket) => void): Promise<FakeMaster> {
+  const fake = await startFakeMaster(payload);
+  fakes.push(fake);
+  return fake;
+}

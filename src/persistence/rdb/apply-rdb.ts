@@ -10,7 +10,7 @@ import type { PersistenceHost } from '../host.js';
 import { AofLoadError } from '../loader.js';
 import { loadLimits } from './decode-value.js';
 import { FileRdbReader } from './file-reader.js';
-import { rdbSteps, type AccessRecords, type ParsedRdb, type RdbSink } from './rdb-load.js';
+import { KEEP_EXPIRED, rdbSteps, type AccessRecords, type ParsedRdb, type RdbSink } from './rdb-load.js';
 
 /**
  * rdbLoad: reads an RDB file and puts its function libraries and keys into
@@ -23,8 +23,8 @@ import { rdbSteps, type AccessRecords, type ParsedRdb, type RdbSink } from './rd
  * MERGE, whose replaced keys could not be given back, they are collected
  * and put in once the whole file has been read.
  */
-export function loadRdb<C extends Ctx>(host: PersistenceHost<C>, file: string, merge: boolean, started: number): ParsedRdb {
-  const load = new RdbLoad(host, file, merge, started, Infinity, host.config.num('key-load-delay'));
+export function loadRdb<C extends Ctx>(host: PersistenceHost<C>, file: string, merge: boolean, started: number, replica = false): ParsedRdb {
+  const load = new RdbLoad(host, file, merge, started, Infinity, host.config.num('key-load-delay'), replica);
   for (;;) {
     const parsed = load.step();
     if (parsed !== null) return parsed;
@@ -57,6 +57,8 @@ export class RdbLoad<C extends Ctx> {
     started: number,
     every = Infinity,
     keyDelayMicros = 0,
+    /** A replica's load of its master's snapshot: keys past their deadline are kept. */
+    replica = false,
   ) {
     try {
       this.fd = fs.openSync(file, 'r');
@@ -75,14 +77,14 @@ export class RdbLoad<C extends Ctx> {
         throw e;
       }
     };
-    const keys = merge ? new MergedKeys(ks) : new AddedKeys(ks, file);
+    const keys = merge ? new MergedKeys(ks) : new AddedKeys(ks, `RDB file ${file}`);
     this.keys = keys;
     const key = keyDelayMicros === 0 ? keys.key : delayed(keys.key, keyDelayMicros);
     // key-load-delay waits in `key`: every key goes that way then.
     const stringBytes = keyDelayMicros === 0 && keys instanceof AddedKeys ? keys.stringBytes : undefined;
     this.reader = new FileRdbReader(this.fd, this.size);
     const expired = (db: number, name: string): void => void this.expiredKeys.push([db, name]);
-    this.steps = rdbSteps(this.reader, { limits: loadLimits(host), databases: ks.dbs.length, now: started }, { library, key, stringBytes, sizeHint: keys.sizeHint, expired, aux: auxLogger(host, started) }, every);
+    this.steps = rdbSteps(this.reader, { limits: loadLimits(host), databases: ks.dbs.length, now: replica ? KEEP_EXPIRED : started }, { library, key, stringBytes, sizeHint: keys.sizeHint, expired, aux: auxLogger(host, started) }, every);
   }
 
   /** How far the file is read. */
@@ -200,12 +202,12 @@ export function logFile<C extends Ctx>(host: PersistenceHost<C>, parsed: ParsedR
 }
 
 /** Sets the key's clocks from the file's IDLE and FREQ records, for the policy in force (objectSetLRUOrLFU). */
-function restoreHints(ks: Keyspace, db: number, key: string, hints: AccessRecords | null): void {
+export function restoreHints(ks: Keyspace, db: number, key: string, hints: AccessRecords | null): void {
   if (ks.access !== null && hints !== null) ks.access.restore(ks.db(db), key, hints.idle, hints.freq);
 }
 
 /** Keys put in as they are read, with what it takes to take them out again. */
-class AddedKeys {
+export class AddedKeys {
   /** Databases that held nothing before: emptied again to undo. */
   private readonly wasEmpty: boolean[];
   /** Keys put into the other databases (index, key, …): removed one by one to undo. */
@@ -213,7 +215,8 @@ class AddedKeys {
 
   constructor(
     private readonly ks: Keyspace,
-    private readonly file: string,
+    /** What the keys come from, as an error names it ('RDB file <path>'). */
+    private readonly source: string,
   ) {
     this.wasEmpty = ks.dbs.map((db) => db.dict.size === 0);
     this.offsets = ks.dbs.map(() => null);
@@ -295,7 +298,7 @@ class AddedKeys {
   }
 
   private duplicate(index: number, key: string, offset: number): never {
-    throw new AofLoadError(`Bad RDB file ${this.file}: duplicated key '${key}' in DB ${index} at offset ${offset}`);
+    throw new AofLoadError(`Bad ${this.source}: duplicated key '${key}' in DB ${index} at offset ${offset}`);
   }
 }
 

@@ -63,11 +63,18 @@ export interface ParsedRdb {
   end: number;
 }
 
+/** ParseOptions.now that no deadline is before. */
+export const KEEP_EXPIRED = -Infinity;
+
 export interface ParseOptions {
   limits: LoadLimits;
   /** `databases`: a SELECTDB beyond it is refused. */
   databases: number;
-  /** The time that decides which keys have expired. */
+  /**
+   * The time that decides which keys have expired; KEEP_EXPIRED for a
+   * replica's load, which keeps them all (Redis's rdbLoad leaves expired
+   * keys out only on a master: a replica's go by its master's DEL).
+   */
   now: number;
 }
 

@@ -5,30 +5,38 @@ import { RdbError } from '../../codecs/rdb/rdb-error.js';
 import { LibrarySet } from '../../scripting/library-set.js';
 import type { PersistenceHost } from '../host.js';
 import { AofLoadError } from '../loader.js';
-import { auxLogger, delayed, logFile, MergedKeys } from './apply-rdb.js';
+import { Keyspace } from '../../keyspace/keyspace.js';
+import { AddedKeys, auxLogger, delayed, logFile, restoreHints } from './apply-rdb.js';
 import { loadLimits } from './decode-value.js';
-import { MORE, rdbSteps, type ParsedRdb } from './rdb-load.js';
+import { KEEP_EXPIRED, MORE, rdbSteps, type AccessRecords, type ParsedRdb, type RdbSink } from './rdb-load.js';
 import { StreamRdbReader } from './stream-reader.js';
 
 /** How long one slice of parsing runs before clients get a turn. */
 const SLICE_MS = 4;
 
 /**
- * A snapshot parsed as its bytes arrive (a replica's diskless load,
- * repl-diskless-load swapdb or on-empty-db): keys and function libraries
- * are gathered aside while the server goes on serving the data it has;
- * `apply` then replaces the dataset with them in one step, or a failure
- * drops them and leaves the old data as it was (Redis's swapdb keeps a
- * backup to the same end). A record cut off by the end of what has arrived
- * is read again once more is in; the next try waits until twice as many
- * bytes are in hand, so that a big value is not parsed over and over.
+ * A snapshot parsed as its bytes arrive (a replica's diskless load, or its
+ * disk load overlapped with the transfer): keys go into a keyspace of
+ * their own, aside, as a file's go into an empty one (no lookups, indexed
+ * at the end), and function libraries are gathered, while the server goes
+ * on serving the data it has; `apply` then puts them in place of the
+ * dataset in one step, whatever their number, or a failure drops them and
+ * leaves the old data as it was. A record cut off by the end of what has
+ * arrived is read again once more is in; the next try waits until twice as
+ * many bytes are in hand, so that a big value is not parsed over and over.
  */
 export class StreamLoad<C extends Ctx> {
   private readonly reader = new StreamRdbReader();
   private readonly steps: Generator<void | typeof MORE, ParsedRdb>;
-  private readonly keys: MergedKeys;
+  /** Where the keys are loaded: the server's keyspace is not touched until `apply`. */
+  private readonly staged: Keyspace;
+  private readonly keys: AddedKeys;
+  /** The LRU/LFU records of keys, (database, key, records) …: the staged keyspace keeps no clocks, the server's takes them in `apply`. */
+  private readonly hinted: (number | string | AccessRecords)[] = [];
   private readonly libraries = new LibrarySet();
   private readonly started = Date.now();
+  /** AUX fields read while `holdLog`: logged by `apply`, where a load from a file logs them. */
+  private readonly heldAux: [string, string][] = [];
   /** Bytes in hand before the parser is tried again after it ran short. */
   private waitFor = 0;
   private finished = false;
@@ -46,9 +54,14 @@ export class StreamLoad<C extends Ctx> {
       drained(): void;
     },
     keyDelayMicros = 0,
+    /** Whether the loader's lines wait for `apply` (the load overlaps a transfer Redis would load after). */
+    holdLog = false,
   ) {
     const ks = host.keyspace;
-    this.keys = new MergedKeys(ks);
+    this.staged = new Keyspace(ks.dbs.length);
+    if (ks.clusterMode) this.staged.enableSlotIndex();
+    const keys = new AddedKeys(this.staged, 'RDB from the master');
+    this.keys = keys;
     const functions = host.scripting.functions;
     const library = (code: string): void => {
       try {
@@ -58,13 +71,31 @@ export class StreamLoad<C extends Ctx> {
         throw e;
       }
     };
-    const key = keyDelayMicros === 0 ? this.keys.key : delayed(this.keys.key, keyDelayMicros);
-    this.steps = rdbSteps(this.reader, { limits: loadLimits(host), databases: ks.dbs.length, now: this.started }, { library, key, aux: auxLogger(host, this.started) }, 64 * 1024);
+    const put = keys.key;
+    const hinted = this.hinted;
+    const stage: RdbSink['key'] = (db, name, value, deadline, hints, offset) => {
+      put(db, name, value, deadline, null, offset);
+      if (hints !== null) hinted.push(db, name, hints);
+    };
+    const key = keyDelayMicros === 0 ? stage : delayed(stage, keyDelayMicros);
+    // key-load-delay waits in `key`: every key goes that way then.
+    const stringBytes = keyDelayMicros === 0 ? keys.stringBytes : undefined;
+    const logAux = auxLogger(host, this.started);
+    const aux = holdLog ? (name: string, value: string): void => void this.heldAux.push([name, value]) : logAux;
+    this.logAux = logAux;
+    this.steps = rdbSteps(this.reader, { limits: loadLimits(host), databases: ks.dbs.length, now: KEEP_EXPIRED }, { library, key, stringBytes, sizeHint: keys.sizeHint, aux }, 64 * 1024);
   }
+
+  private readonly logAux: (name: string, value: string) => void;
 
   /** How far the snapshot has been parsed. */
   get offset(): number {
     return this.reader.pos;
+  }
+
+  /** Bytes the parser waits to have in hand before it tries again. */
+  get wanted(): number {
+    return this.waitFor;
   }
 
   /** Bytes that arrived and are not parsed yet. */
@@ -91,14 +122,22 @@ export class StreamLoad<C extends Ctx> {
     this.over = true;
   }
 
-  /** Replaces the dataset and the function libraries with the snapshot's. Throws AofLoadError on a library clash (nothing changed then). */
+  /** Logs the loader's lines held back (holdLog). */
+  logHeld(): void {
+    for (const [name, value] of this.heldAux) this.logAux(name, value);
+    this.heldAux.length = 0;
+  }
+
+  /** Replaces the dataset and the function libraries with the snapshot's. Throws AofLoadError on a library clash (the keys are in by then). */
   apply(): void {
     const host = this.host;
     const ks = host.keyspace;
     const dirty = ks.dirty;
     ks.flushAll();
     host.scripting.functions.flush();
-    this.keys.complete();
+    ks.adopt(this.staged);
+    const hinted = this.hinted;
+    for (let i = 0; i < hinted.length; i += 3) restoreHints(ks, hinted[i] as number, hinted[i + 1] as string, hinted[i + 2] as AccessRecords);
     const clash = host.scripting.functions.libraries.join(this.libraries, false);
     ks.dirty = dirty;
     if (clash !== null) throw new AofLoadError(`Bad RDB from the master: ${clash}`);
@@ -120,6 +159,7 @@ export class StreamLoad<C extends Ctx> {
         const step = this.steps.next();
         if (step.done === true) {
           this.over = true;
+          this.keys.complete();
           this.parsed = step.value;
           this.events.parsed(step.value);
           return;

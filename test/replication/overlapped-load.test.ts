@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { bulkSnapshot, fakeMaster, type FakeMaster } from '../helpers/fake-master.js';
+import { startSluice, type TestSluice } from '../helpers/servers.js';
+
+/**
+ * repl-diskless-load disabled on a replica that holds no key: Sluice writes
+ * the snapshot to disk as Redis does and parses it as it arrives, reading
+ * back from the file whatever the parser has fallen behind on. Clients must
+ * see what Redis's replica shows them: the old (empty) data during the
+ * transfer, -LOADING after it until the snapshot is in, the lines of a load
+ * from disk, and the received file kept as the RDB file.
+ */
+
+const opened: TestSluice[] = [];
+const clients: Redis[] = [];
+const dirs: string[] = [];
+const fakes: FakeMaster[] = [];
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.disconnect();
+  for (const s of opened.splice(0)) await s.close();
+  for (const f of fakes.splice(0)) f.close();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function field(info: string, name: string): string | undefined {
+  return info.split('\r\n').find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1);
+}
+
+async function until(check: () => Promise<boolean>, ms = 20000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('a disk load overlapped with its transfer', () => {
+  it('serves the empty data during the transfer, -LOADING after it, and ends with the master’s data and its file on disk', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-overlap-'));
+    dirs.push(dir);
+    // 10 KB values, uncompressed: about 20 MB of snapshot, more than the parser is handed from the socket before it must read back from the file.
+    const master = await startSluice({ config: { 'repl-diskless-sync-delay': '0', 'enable-debug-command': 'yes', rdbcompression: 'no', 'rdb-key-save-delay': '100' } });
+    // 1 ms a key: the parse outlasts the transfer (0.1 ms a key), so both phases are seen.
+    const replica = await startSluice({ config: { dir, appendonly: 'no', 'key-load-delay': '1000', 'enable-debug-command': 'yes' }, logLevel: 'notice' });
+    opened.push(master, replica);
+    const m = new Redis({ port: master.port });
+    const r = new Redis({ port: replica.port });
+    clients.push(m, r);
+    await m.debug('POPULATE', '2000', 'key', '10000');
+    await r.replicaof('127.0.0.1', master.port);
+    const seen = { servedEmpty: 0, loading: 0 };
+    for (;;) {
+      const replies = (await r.pipeline().info('replication').info('persistence').dbsize().exec())!;
+      const replication = replies[0][1] as string;
+      const loading = field(replies[1][1] as string, 'loading');
+      if (field(replication, 'master_link_status') === 'up') break;
+      if (field(replication, 'master_sync_in_progress') === '1') {
+        if (loading === '0' && replies[2][0] === null) {
+          // During the transfer: the old data (none), not keys of the snapshot arriving.
+          expect(replies[2][1]).toBe(0);
+          seen.servedEmpty++;
+        } else if (loading === '1') {
+          expect(String(replies[2][0])).toMatch(/^ReplyError: LOADING/);
+          seen.loading++;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(seen.servedEmpty).toBeGreaterThan(0);
+    expect(seen.loading).toBeGreaterThan(0);
+    expect(await r.dbsize()).toBe(2000);
+    expect(await r.debug('DIGEST')).toBe(await m.debug('DIGEST'));
+    const lines = replica.logs.messages('notice');
+    const order = [
+      'MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk',
+      'MASTER <-> REPLICA sync: Flushing old data',
+      'MASTER <-> REPLICA sync: Loading DB in memory',
+      'Loading RDB produced by version',
+      'Done loading RDB, keys loaded: 2000, keys expired: 0.',
+      'MASTER <-> REPLICA sync: Finished with success',
+    ].map((line) => lines.findIndex((l) => l.startsWith(line)));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // The received snapshot is the replica's RDB file (rdb-del-sync-files is off), and no temporary file is left.
+    expect(fs.readdirSync(dir).sort()).toEqual(['dump.rdb']);
+    await r.debug('RELOAD');
+    expect(await r.debug('DIGEST')).toBe(await m.debug('DIGEST'));
+  }, 30000);
+
+  for (const mode of ['disabled', 'on-empty-db', 'swapdb'] as const) {
+    it(`a key of the snapshot past its deadline is loaded and reads as missing, as a Redis 7.2 replica keeps it (repl-diskless-load ${mode})`, async () => {
+      const master = await startSluice({ config: { 'repl-diskless-sync-delay': '0', 'enable-debug-command': 'yes' } });
+      const replica = await startSluice({ config: { 'repl-diskless-load': mode }, logLevel: 'notice' });
+      opened.push(master, replica);
+      const m = new Redis({ port: master.port });
+      const r = new Redis({ port: replica.port });
+      clients.push(m, r);
+      await m.debug('SET-ACTIVE-EXPIRE', '0');
+      await m.set('gone', 'v', 'PX', 20);
+      await m.set('kept', 'v');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await r.replicaof('127.0.0.1', master.port);
+      await until(async () => field(await r.info('replication'), 'master_link_status') === 'up');
+      expect(await r.dbsize()).toBe(2);
+      expect(await r.get('gone')).toBeNull();
+      expect(replica.logs.messages('notice')).toContain('Done loading RDB, keys loaded: 2, keys expired: 0.');
+    });
+  }
+
+  it('a parser far behind the transfer reads the rest back from the file, and loads the same data', async () => {
+    const source = await startSluice({ config: { 'enable-debug-command': 'yes', rdbcompression: 'no' } });
+    opened.push(source);
+    const m = new Redis({ port: source.port });
+    clients.push(m);
+    // About 20 MB, sent at once by the fake master: far more than the parser is handed from the socket while 1 ms a key holds it back.
+    await m.debug('POPULATE', '2000', 'key', '10000');
+    await m.save();
+    const rdb = fs.readFileSync(path.join(await m.config('GET', 'dir').then((r) => (r as string[])[1]), 'dump.rdb'));
+    const fake = await fakeMaster(bulkSnapshot(rdb));
+    fakes.push(fake);
+    const replica = await startSluice({ config: { 'key-load-delay': '1000', 'enable-debug-command': 'yes' }, logLevel: 'notice' });
+    opened.push(replica);
+    const r = new Redis({ port: replica.port });
+    clients.push(r);
+    await r.replicaof('127.0.0.1', fake.port);
+    await until(async () => field(await r.info('replication'), 'master_link_status') === 'up');
+    expect(await r.dbsize()).toBe(2000);
+    expect(await r.debug('DIGEST')).toBe(await m.debug('DIGEST'));
+    await r.replicaof('NO', 'ONE');
+  }, 30000);
+
+  it('a snapshot that breaks in the middle is reported as the load from disk reports it, and the replica keeps serving', async () => {
+    // Header, SELECTDB 0, one string key, then an opcode no RDB has.
+    const fake = await fakeMaster(bulkSnapshot(Buffer.concat([Buffer.from('REDIS0011'), Buffer.from([0xfe, 0x00, 0x00, 0x01, 0x6b, 0x01, 0x76, 0xf0]), Buffer.alloc(32, 0x21)])));
+    fakes.push(fake);
+    const replica = await startSluice({ logLevel: 'notice' });
+    opened.push(replica);
+    const r = new Redis({ port: replica.port });
+    clients.push(r);
+    await r.replicaof('127.0.0.1', fake.port);
+    await until(async () => fake.psyncs.length >= 2);
+    const warnings = replica.logs.messages('warning');
+    expect(warnings.some((w) => w.startsWith('Failed trying to load the MASTER synchronization DB from disk, check server logs.'))).toBe(true);
+    expect(field(await r.info('replication'), 'master_link_status')).toBe('down');
+    expect(await r.dbsize()).toBe(0);
+    await r.replicaof('NO', 'ONE');
+  }, 30000);
+});
