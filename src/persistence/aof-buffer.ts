@@ -1,5 +1,5 @@
 import { commandLength } from '../protocol/command-bytes.js';
-import { digitCount } from '../protocol/reply.js';
+import { writeHeader } from '../protocol/reply.js';
 
 const INITIAL_CAPACITY = 16 * 1024;
 /** A buffer grown past this by a burst is given back once it has been written out. */
@@ -82,15 +82,4 @@ export class AofBuffer {
     this.buf.copy(next, 0, 0, this.length);
     this.buf = next;
   }
-}
-
-/** Writes `<type><n>\r\n` at `at`; returns the new end. */
-function writeHeader(buf: Buffer, at: number, type: number, n: number): number {
-  buf[at++] = type;
-  const d = digitCount(n);
-  for (let i = d - 1, v = n; i >= 0; i--, v = Math.floor(v / 10)) buf[at + i] = 48 + (v % 10);
-  at += d;
-  buf[at++] = 13;
-  buf[at++] = 10;
-  return at;
 }

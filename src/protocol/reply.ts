@@ -152,7 +152,7 @@ export const MAX_BUFFER = 16 * 1024 * 1024;
 const latin1Write = Buffer.prototype.latin1Write;
 
 /** Writes `<type><n>\r\n` for a non-negative safe integer n at `at`; returns the new end. */
-function writeHeader(buf: Buffer, at: number, type: number, n: number): number {
+export function writeHeader(buf: Buffer, at: number, type: number, n: number): number {
   buf[at++] = type;
   if (n < 10) {
     buf[at++] = 48 + n;
