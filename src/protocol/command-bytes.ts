@@ -1,4 +1,4 @@
-import { digitCount } from './reply.js';
+import { digitCount, writeHeader } from './reply.js';
 
 /**
  * Commands as a client sends them: RESP arrays of bulk strings, their
@@ -13,9 +13,9 @@ export function commandsBytes(commands: readonly (readonly (string | Uint8Array)
   const out = Buffer.allocUnsafeSlow(size);
   let at = 0;
   for (const parts of commands) {
-    at += out.latin1Write(`*${parts.length}\r\n`, at);
+    at = writeHeader(out, at, 0x2a, parts.length);
     for (const p of parts) {
-      at += out.latin1Write(`$${p.length}\r\n`, at);
+      at = writeHeader(out, at, 0x24, p.length);
       if (typeof p === 'string') at += out.latin1Write(p, at);
       else {
         out.set(p, at);

@@ -2,7 +2,6 @@ import { closeSync, openSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { AofBuffer } from '../../src/persistence/aof-buffer.js';
-import { commandBytes } from '../../src/protocol/command-bytes.js';
 import { AofReader, type ReadStep } from '../../src/persistence/aof-reader.js';
 import { AofManifest, ManifestError } from '../../src/persistence/manifest.js';
 import { resp, scratch } from '../helpers/aof.js';
@@ -136,12 +135,12 @@ describe('encoding', () => {
     expect(b.view().toString('latin1').startsWith('$3\r\nSET')).toBe(true);
   });
 
-  test('lengths of every width get their digits: what commandBytes writes for the same arguments', () => {
+  test('lengths of every width get their digits', () => {
     const argv = [0, 1, 9, 10, 99, 100, 999, 1000, 65_536].map((n) => 'a'.repeat(n));
     const many = Array.from({ length: 123 }, (_, i) => String(i));
     const b = new AofBuffer();
     b.appendCommand(argv);
     b.appendCommand(many);
-    expect(b.view().equals(Buffer.concat([commandBytes(argv), commandBytes(many)]))).toBe(true);
+    expect(b.view().toString('latin1')).toBe(resp(argv) + resp(many));
   });
 });
