@@ -4,7 +4,7 @@ import { ByteSlabs, MAX_BLOCK, offsetOf } from './compact/byte-slabs.js';
 import { CHUNK, CHUNK_BITS, CHUNK_MASK, DenseIndex, roomFor } from './compact/dense-index.js';
 import { hashBytes, hashMember } from './compact/member-hash.js';
 import { SlotIndex } from './slot-index.js';
-import { unaccountedFloat64, unaccountedInt32 } from './compact/unaccounted.js';
+import { unaccountedFloat64 } from './compact/unaccounted.js';
 import type { TypedValue, Value } from './value.js';
 
 /** The walks that mark a table's keys (KeyTable.beginMarks), a bit each: one of each kind runs at a time. */
@@ -70,7 +70,13 @@ export class KeyTable extends DenseIndex {
    * comparing the record's bytes.
    */
   private foundKey: string | null = null;
-  /** Per chunk, each position's record, or NO_RECORD when its key is a JS string in `slots`. */
+  /**
+   * Per chunk, two words a position: its record, or NO_RECORD when its key
+   * is a JS string in `slots`, and its access stamp (once keepStamps has
+   * been called). A command that finds its key writes the stamp, and beside
+   * the handle that the lookup has just read it costs no further cache miss
+   * in a large table.
+   */
   private handles: Int32Array[] = [];
   /**
    * Per chunk, null while every key and value of it is in records; else
@@ -78,8 +84,6 @@ export class KeyTable extends DenseIndex {
    * value when that is not (undefined where a record holds it).
    */
   private slots: (unknown[] | null)[] = [];
-  /** Per chunk, the access stamp of each position; null until keepStamps. */
-  private stamps: Int32Array[] | null = null;
   /**
    * Per chunk, each position's deadline in ms (-1: none), or null while no
    * key of the chunk has had one: read where the key's lookup has just
@@ -126,7 +130,7 @@ export class KeyTable extends DenseIndex {
 
   /** The key at position `i` (0 ≤ i < size). */
   keyAt(i: number): string {
-    const k = this.handles[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    const k = this.handles[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2];
     if (k === NO_RECORD) return this.slots[i >>> CHUNK_BITS]![(i & CHUNK_MASK) * 2] as string;
     const b = this.records.slab(k);
     const o = offsetOf(k);
@@ -135,7 +139,7 @@ export class KeyTable extends DenseIndex {
 
   /** A record's key is compared four bytes a load: a probe's hash matched, so the bytes nearly always do too. */
   protected keyIs(i: number, key: string): boolean {
-    const k = this.handles[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    const k = this.handles[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2];
     if (k === NO_RECORD) return this.slots[i >>> CHUNK_BITS]![(i & CHUNK_MASK) * 2] === key;
     const b = this.records.slab(k);
     const o = offsetOf(k) + 1;
@@ -182,7 +186,7 @@ export class KeyTable extends DenseIndex {
   valueAt(i: number): Value {
     const v = this.slotValue(i);
     if (v !== undefined) return v;
-    const k = this.handles[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    const k = this.handles[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2];
     const b = this.records.slab(k);
     const at = offsetOf(k) + 1 + b[offsetOf(k)];
     return byteString(b, at + 2, b[at] | (b[at + 1] << 8));
@@ -240,12 +244,11 @@ export class KeyTable extends DenseIndex {
     const c = k >>> CHUNK_BITS;
     if (c === this.slots.length) {
       this.slots.push(null);
-      this.stamps?.push(unaccountedInt32(CHUNK));
       this.deadlines.push(null);
     }
     const deadlines = this.deadlines[c];
     if (deadlines !== null) deadlines[k & CHUNK_MASK] = -1;
-    roomFor(this.handles, k)[k & CHUNK_MASK] = record;
+    roomFor(this.handles, k, 2)[(k & CHUNK_MASK) * 2] = record;
     if (this.slotIndex !== null) this.slotIndex.added(k, key ?? this.keyAt(k));
     if (this.marks !== null) this.markAdded(k);
     // A chunk's JS slots, once made, keep room for every position its handles have room for.
@@ -307,7 +310,7 @@ export class KeyTable extends DenseIndex {
    * nothing handed, otherwise.
    */
   pairBytes(i: number, take: PairBytes): boolean {
-    const k = this.handles[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    const k = this.handles[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2];
     if (k === NO_RECORD || this.slotValue(i) !== undefined) return false;
     const b = this.records.slab(k);
     const o = offsetOf(k);
@@ -326,7 +329,7 @@ export class KeyTable extends DenseIndex {
   /** Chunk `c`'s JS slots, made (or grown with its handles) when it has none for each of its positions. */
   private slotsOf(c: number): unknown[] {
     const slots = this.slots[c];
-    const need = 2 * this.handles[c].length;
+    const need = this.handles[c].length;
     if (slots !== null && slots.length >= need) return slots;
     const made = new Array<unknown>(need).fill(undefined);
     if (slots !== null) for (let j = 0; j < slots.length; j++) made[j] = slots[j];
@@ -341,16 +344,16 @@ export class KeyTable extends DenseIndex {
     const c = i >>> CHUNK_BITS;
     const handles = this.handles[c];
     const j = i & CHUNK_MASK;
-    const k = handles[j];
+    const k = handles[2 * j];
     if (k !== NO_RECORD) {
       const record = typeof value === 'string' ? this.keepValue(k, value) : NO_RECORD;
       if (record !== NO_RECORD) {
-        handles[j] = record;
+        handles[2 * j] = record;
         const slots = this.slots[c];
         if (slots !== null) slots[2 * j + 1] = undefined;
         return;
       }
-      if (this.slotValue(i) === undefined) handles[j] = this.keyOnly(k);
+      if (this.slotValue(i) === undefined) handles[2 * j] = this.keyOnly(k);
     }
     this.slotsOf(c)[2 * j + 1] = value;
   }
@@ -468,7 +471,7 @@ export class KeyTable extends DenseIndex {
   protected override removeEntry(i: number, slot = -1): void {
     if (this.markWatchers.length !== 0) this.tellRemoved(i);
     if (this.slotIndex !== null) this.slotIndex.removed(i);
-    const k = this.handles[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    const k = this.handles[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2];
     if (k !== NO_RECORD) this.records.release(k);
     if (this.withDeadline !== 0 && this.deadlineAt(i) !== -1) this.withDeadline--;
     this.foundKey = null;
@@ -481,7 +484,10 @@ export class KeyTable extends DenseIndex {
     const fj = from & CHUNK_MASK;
     const tc = to >>> CHUNK_BITS;
     const tj = to & CHUNK_MASK;
-    this.handles[tc][tj] = this.handles[fc][fj];
+    const fromHandles = this.handles[fc];
+    const toHandles = this.handles[tc];
+    toHandles[2 * tj] = fromHandles[2 * fj];
+    toHandles[2 * tj + 1] = fromHandles[2 * fj + 1];
     const source = this.slots[fc];
     const key = source === null ? undefined : source[2 * fj];
     const value = source === null ? undefined : source[2 * fj + 1];
@@ -490,8 +496,6 @@ export class KeyTable extends DenseIndex {
       target[2 * tj] = key;
       target[2 * tj + 1] = value;
     }
-    const stamps = this.stamps;
-    if (stamps !== null) stamps[tc][tj] = stamps[fc][fj];
     const marks = this.marks;
     if (marks !== null) marks[to] = marks[from];
     const deadlines = this.deadlines[fc];
@@ -507,7 +511,6 @@ export class KeyTable extends DenseIndex {
     if ((last & CHUNK_MASK) === 0) {
       this.handles.pop();
       this.slots.pop();
-      this.stamps?.pop();
       this.deadlines.pop();
       return;
     }
@@ -537,19 +540,18 @@ export class KeyTable extends DenseIndex {
     this.slotIndex = null;
   }
 
-  /** Starts keeping stamps, every key's set to `stamp`. A new key's is whatever setStampAt writes. */
+  /** Sets every key's stamp to `stamp` (a server starting to keep them, or changing their kind). A new key's is whatever setStampAt writes. */
   keepStamps(stamp: number): void {
-    const chunks = Math.ceil(this.size / CHUNK);
-    this.stamps = Array.from({ length: chunks }, () => unaccountedInt32(CHUNK).fill(stamp));
+    for (let i = 0; i < this.size; i++) this.handles[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2 + 1] = stamp;
   }
 
-  /** The stamp at position `i`; stamps must be kept. */
+  /** The stamp at position `i`. */
   stampAt(i: number): number {
-    return this.stamps![i >>> CHUNK_BITS][i & CHUNK_MASK];
+    return this.handles[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2 + 1];
   }
 
   setStampAt(i: number, stamp: number): void {
-    this.stamps![i >>> CHUNK_BITS][i & CHUNK_MASK] = stamp;
+    this.handles[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2 + 1] = stamp;
   }
 
   /**

@@ -126,6 +126,21 @@ describe('KeyTable', () => {
     for (let i = 0; i < 1100; i++) expect(t.stampAt(t.indexOf(`again${i}`))).toBe(10_000 + i);
   });
 
+  test('a key\'s stamp stays while its value changes form or its record moves', () => {
+    const t = new KeyTable();
+    const long = 'L'.repeat(300);
+    const keys = ['a', long, 'b', `${long}2`, 'c'];
+    for (const k of keys) t.set(k, 'v');
+    t.keepStamps(5);
+    keys.forEach((k, i) => t.setStampAt(t.indexOf(k), 100 + i));
+    // A value that outgrows its record's block moves the record; one that is no string leaves it; both come back.
+    for (const value of ['x'.repeat(200), 'y', new Map(), 'x'.repeat(400), 'z']) {
+      for (const k of keys) t.set(k, value as never);
+      keys.forEach((k, i) => expect(t.stampAt(t.indexOf(k))).toBe(100 + i));
+    }
+    keys.forEach((k) => expect(t.get(k)).toBe('z'));
+  });
+
   test('a live walk meets every key present from its start to its end, while keys come and go', () => {
     const rnd = seededInts(11);
     for (let round = 0; round < 20; round++) {

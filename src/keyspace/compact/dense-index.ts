@@ -353,19 +353,20 @@ export abstract class DenseIndex {
 }
 
 /**
- * The chunk of `chunks` (per CHUNK positions, an Int32Array each) that
- * holds position `k`, with room for it, made when `k` is the first
- * position past the last chunk: the first chunk grows from FIRST_ROOM by
- * doubling, and a chunk of CHUNK is kept where V8 does not count it
- * (unaccounted.ts).
+ * The chunk of `chunks` (per CHUNK positions, an Int32Array each of
+ * `width` words a position) that holds position `k`, with room for it,
+ * made when `k` is the first position past the last chunk: the first
+ * chunk grows from FIRST_ROOM positions by doubling, and a whole chunk is
+ * kept where V8 does not count it (unaccounted.ts).
  */
-export function roomFor(chunks: Int32Array[], k: number): Int32Array {
+export function roomFor(chunks: Int32Array[], k: number, width = 1): Int32Array {
   const c = k >>> CHUNK_BITS;
-  const at = k & CHUNK_MASK;
+  const at = (k & CHUNK_MASK) * width;
   const chunk = chunks[c] ?? NO_ROOM;
   if (at < chunk.length) return chunk;
-  const room = c > 0 ? CHUNK : Math.min(CHUNK, Math.max(FIRST_ROOM, 2 * at));
-  const grown = room === CHUNK ? unaccountedInt32(CHUNK) : new Int32Array(room);
+  const whole = CHUNK * width;
+  const room = c > 0 ? whole : Math.min(whole, Math.max(FIRST_ROOM * width, 2 * at));
+  const grown = room === whole ? unaccountedInt32(whole) : new Int32Array(room);
   grown.set(chunk);
   return (chunks[c] = grown);
 }
