@@ -243,7 +243,7 @@ const REPLICATION = section('Replication', [
   bool('repl-diskless-sync', 'yes', honoured()),
   int('repl-diskless-sync-delay', 5n, 0n, INT_MAX, honoured()),
   int('repl-diskless-sync-max-replicas', 0n, 0n, INT_MAX, honoured()),
-  oneOf('repl-diskless-load', 'disabled', ['disabled', 'on-empty-db', 'swapdb'], partial('swapdb and on-empty-db parse the snapshot as it arrives and put its keys in at the end in one step (Redis swaps whole databases); disabled loads it from a file.'), { denyLoading: true }),
+  oneOf('repl-diskless-load', 'disabled', ['disabled', 'on-empty-db', 'swapdb'], honoured('swapdb and on-empty-db parse the snapshot as it arrives into databases aside that take the place of the server\'s in one step; disabled writes it to a file and loads that, and on a replica holding no key also parses it as it arrives (the transfer never waits for the parser), so that less of the load is left for after the transfer.'), { denyLoading: true }),
   int('repl-ping-replica-period', 10n, 1n, INT_MAX, honoured(), { alias: 'repl-ping-slave-period' }),
   int('repl-timeout', 60n, 1n, INT_MAX, honoured()),
   bool('repl-disable-tcp-nodelay', 'no', NOT_USED),
