@@ -237,7 +237,7 @@ export class ReplicaSide {
 
   private pendingFull: { replid: string; offset: number } | null = null;
   /** The load overlapped with a transfer to disk (startOverlappedLoad), while there is one. */
-  private early: Overlapped | null = null;
+  private overlapped: Overlapped | null = null;
   /** The snapshot of a diskless load, and whether all of it has arrived and been parsed. */
   private load: { snapshot: StreamedSnapshot; arrived: boolean; parsed: boolean } | null = null;
 
@@ -303,43 +303,43 @@ export class ReplicaSide {
    * to the load from disk, which says what is wrong in Redis's words.
    */
   private startOverlappedLoad(): void {
-    const early: Overlapped = {
+    const overlapped: Overlapped = {
       fed: 0,
       arrived: false,
       parsed: false,
       snapshot: this.host.streamLoad(
         {
           parsed: () => {
-            early.parsed = true;
-            if (early.arrived) this.overlappedLoaded();
+            overlapped.parsed = true;
+            if (overlapped.arrived) this.overlappedLoaded();
           },
           failed: () => {
-            if (this.early !== early) return;
-            this.early = null;
-            if (early.arrived) this.loadFile();
+            if (this.overlapped !== overlapped) return;
+            this.overlapped = null;
+            if (overlapped.arrived) this.loadFile();
           },
           drained: () => {
-            if (this.early === early) this.feedOverlapped();
+            if (this.overlapped === overlapped) this.feedOverlapped();
           },
         },
         true,
       ),
     };
-    this.early = early;
+    this.overlapped = overlapped;
   }
 
   /** An overlapped load's parser ran out of bytes: the next from the file (the transfer is ahead), or the end once all arrived. */
   private feedOverlapped(): void {
-    const early = this.early!;
+    const overlapped = this.overlapped!;
     const t = this.transfer!;
-    const snapshot = early.snapshot;
-    const n = Math.min(t.read - early.fed, Math.max(FEED_BYTES, snapshot.wanted - snapshot.buffered));
+    const snapshot = overlapped.snapshot;
+    const n = Math.min(t.read - overlapped.fed, Math.max(FEED_BYTES, snapshot.wanted - snapshot.buffered));
     if (n > 0) {
       const b = Buffer.allocUnsafe(n);
       let got = 0;
       try {
         while (got < n) {
-          const r = fs.readSync(t.fd, b, got, n - got, early.fed + got);
+          const r = fs.readSync(t.fd, b, got, n - got, overlapped.fed + got);
           if (r === 0) break;
           got += r;
         }
@@ -349,14 +349,14 @@ export class ReplicaSide {
       if (got !== n) {
         // The file cannot be read back: its load from disk, after the transfer, will say why.
         snapshot.abort();
-        this.early = null;
-        if (early.arrived) this.loadFile();
+        this.overlapped = null;
+        if (overlapped.arrived) this.loadFile();
         return;
       }
-      early.fed += n;
+      overlapped.fed += n;
       snapshot.push(b);
     }
-    if (early.arrived && early.fed === t.read) snapshot.finish();
+    if (overlapped.arrived && overlapped.fed === t.read) snapshot.finish();
   }
 
   private payloadChunk(chunk: Buffer): void {
@@ -385,10 +385,10 @@ export class ReplicaSide {
     }
     t.read += chunk.length;
     t.lastIo = Date.now();
-    const early = this.early;
-    if (early !== null && early.fed === before && early.snapshot.buffered < Math.max(MAX_UNPARSED, early.snapshot.wanted)) {
-      early.snapshot.push(chunk);
-      early.fed = t.read;
+    const overlapped = this.overlapped;
+    if (overlapped !== null && overlapped.fed === before && overlapped.snapshot.buffered < Math.max(MAX_UNPARSED, overlapped.snapshot.wanted)) {
+      overlapped.snapshot.push(chunk);
+      overlapped.fed = t.read;
     }
   }
 
@@ -413,18 +413,18 @@ export class ReplicaSide {
     this.attachToNewMaster();
     log.notice('MASTER <-> REPLICA sync: Flushing old data');
     log.notice('MASTER <-> REPLICA sync: Loading DB in memory');
-    const early = this.early;
-    if (early === null) {
+    const overlapped = this.overlapped;
+    if (overlapped === null) {
       this.loadFile();
       return;
     }
-    early.arrived = true;
+    overlapped.arrived = true;
     this.host.loadingTransferred();
     // The stream waits until the snapshot is in.
     this.link?.pause();
-    if (early.parsed) this.overlappedLoaded();
+    if (overlapped.parsed) this.overlappedLoaded();
     // With bytes still on disk the parser is busy, and asks for them when it runs out.
-    else if (early.fed === t.read) this.feedOverlapped();
+    else if (overlapped.fed === t.read) this.feedOverlapped();
   }
 
   /** The transferred snapshot loaded from its file (repl-diskless-load disabled). */
@@ -434,9 +434,9 @@ export class ReplicaSide {
 
   /** An overlapped load is all in and parsed: the file becomes the RDB file, the snapshot the dataset. */
   private overlappedLoaded(): void {
-    const early = this.early!;
-    this.early = null;
-    this.loadTransferred((file) => early.snapshot.apply(file));
+    const overlapped = this.overlapped!;
+    this.overlapped = null;
+    this.loadTransferred((file) => overlapped.snapshot.apply(file));
   }
 
   /** The transfer to disk is over: `load` puts the snapshot in from its file, and the stream goes on. */
@@ -667,9 +667,9 @@ export class ReplicaSide {
     if (t === null) return;
     this.transfer = null;
     this.host.transferring(undefined);
-    if (this.early !== null) {
-      this.early.snapshot.abort();
-      this.early = null;
+    if (this.overlapped !== null) {
+      this.overlapped.snapshot.abort();
+      this.overlapped = null;
     }
     if (t.fd < 0 || this.load !== null) {
       if (this.load === null) return;

@@ -436,10 +436,7 @@ export class ReplicationHost {
           },
         };
       },
-      loadingTransferred: () => {
-        this.loadingForTransfer = true;
-        server.loading = true;
-      },
+      loadingTransferred: () => this.loadingTransfer(),
     };
   }
 
@@ -465,9 +462,14 @@ export class ReplicationHost {
     if (mode === 'swapdb' && replid !== null && replid === this.stream.replid) {
       server.asyncLoading = true;
     } else if (mode === 'swapdb' || (mode === 'on-empty-db' && empty)) {
-      this.loadingForTransfer = true;
-      server.loading = true;
+      this.loadingTransfer();
     }
+  }
+
+  /** -LOADING until transferring(undefined): a snapshot loads in place of the data. */
+  private loadingTransfer(): void {
+    this.loadingForTransfer = true;
+    this.server.loading = true;
   }
 
   private loadingForTransfer = false;

@@ -35,8 +35,10 @@ export class StreamLoad<C extends Ctx> {
   private readonly hinted: (number | string | AccessRecords)[] = [];
   private readonly libraries = new LibrarySet();
   private readonly started = Date.now();
-  /** AUX fields read while `holdLog`: logged by `apply`, where a load from a file logs them. */
+  /** AUX fields read while `holdLog`: logged by `logHeld`, where a load from a file logs them. */
   private readonly heldAux: [string, string][] = [];
+  /** Logs an AUX field as Redis's loader does. */
+  private readonly logAux: (name: string, value: string) => void;
   /** Bytes in hand before the parser is tried again after it ran short. */
   private waitFor = 0;
   private finished = false;
@@ -85,8 +87,6 @@ export class StreamLoad<C extends Ctx> {
     this.logAux = logAux;
     this.steps = rdbSteps(this.reader, { limits: loadLimits(host), databases: ks.dbs.length, now: KEEP_EXPIRED }, { library, key, stringBytes, sizeHint: keys.sizeHint, aux }, 64 * 1024);
   }
-
-  private readonly logAux: (name: string, value: string) => void;
 
   /** How far the snapshot has been parsed. */
   get offset(): number {
