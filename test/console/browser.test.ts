@@ -193,6 +193,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the console in Chromium', { timeout: 60_000 }, 
     await page.waitForSelector('text=Done.');
     await waitFor('a retried job to complete', async () => (await queue.getCompletedCount()) === 1);
     expect(id).toContain((await queue.getCompleted())[0].id);
+    // The outcome stays in sight after the list is redrawn without the job.
+    await page.locator('h3', { hasText: 'failed (1,' }).waitFor();
+    expect(await page.textContent('main')).toContain('Done.');
     await page.close();
   });
 

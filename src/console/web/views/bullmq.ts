@@ -19,17 +19,23 @@ function rate(q: BullQueue): string {
   return `${((q.counts.completed - before.completed) / mins).toFixed(1)} / ${((q.counts.failed - before.failed) / mins).toFixed(1)}`;
 }
 
-async function act(path: string, body: unknown, out: HTMLElement, after: () => Promise<void>): Promise<void> {
+/** Runs an action; `after` redraws, and is handed the outcome so that a redraw replacing `out` can show it again. */
+async function act(path: string, body: unknown, out: HTMLElement, after: (done: Node) => Promise<void>): Promise<void> {
   try {
     const r = await post<{ ok: boolean; message: string }>(path, body);
-    fill(out, r.ok ? h('div', { class: 'ok' }, 'Done.') : errorBox(r.message));
-    if (r.ok) await after();
+    if (!r.ok) {
+      fill(out, errorBox(r.message));
+      return;
+    }
+    const done = h('div', { class: 'ok' }, 'Done.');
+    fill(out, done);
+    await after(done);
   } catch (e) {
     fill(out, errorBox(e instanceof ApiFailure ? `${e.denied ? 'Not permitted: ' : ''}${e.message}` : String(e)));
   }
 }
 
-async function job(ctx: ViewContext, q: BullQueue, state: BullState, id: Bytes, into: HTMLElement, reload: () => Promise<void>): Promise<void> {
+async function job(ctx: ViewContext, q: BullQueue, state: BullState, id: Bytes, into: HTMLElement, reload: (done: Node) => Promise<void>): Promise<void> {
   const j = await get<BullJob>('bullmq/job', { queue: queryBytes(q.base), id: queryBytes(id), db: ctx.db });
   if (!ctx.live()) return;
   const out = h('div');
@@ -56,17 +62,19 @@ async function job(ctx: ViewContext, q: BullQueue, state: BullState, id: Bytes, 
   );
 }
 
-async function jobs(ctx: ViewContext, q: BullQueue, state: BullState, into: HTMLElement, reloadQueues: () => Promise<void>): Promise<void> {
+/** A queue's jobs in one state; `done` is the outcome of the action that led to this redraw, kept in sight. */
+async function jobs(ctx: ViewContext, q: BullQueue, state: BullState, into: HTMLElement, reloadQueues: () => Promise<void>, done: Node | null = null): Promise<void> {
   const detail = h('div');
   const list = await get<{ total: number; jobs: BullJobSummary[] }>('bullmq/jobs', { queue: queryBytes(q.base), state, db: ctx.db });
   if (!ctx.live()) return;
-  const reload = async () => {
+  const reload = async (outcome: Node) => {
     await reloadQueues();
-    await jobs(ctx, q, state, into, reloadQueues);
+    await jobs(ctx, q, state, into, reloadQueues, outcome);
   };
   fill(
     into,
     h('h3', null, bytes(q.base), `: ${state} (${num(list.total)}, newest ${list.jobs.length})`),
+    done,
     table(['Id', 'Name', 'Created', 'Finished', '#Attempts', 'Progress', 'Failed reason'], list.jobs.map((j) =>
       h('tr', { class: 'pick', onclick: () => void job(ctx, q, state, j.id, detail, reload) },
         td(bytes(j.id)), td(bytes(j.name)), td(time(j.timestamp)), td(time(j.finishedOn)), tdNum(j.attemptsMade), td(bytes(j.progress)), td(bytes(j.failedReason))))),
