@@ -5,10 +5,9 @@ import type { KeyTable } from './key-table.js';
  * beside their keys in the dictionary (KeyTable.deadlineAt): a command
  * reads a key's deadline at the position its own lookup has just found,
  * and renewing one (SET … EX, EXPIRE) touches nothing else. Held in a
- * second table, as Redis holds them, every SET … EX of a million random
- * keys cost a lookup in it that missed the cache (29% of the server's
- * CPU, at 0.60× Redis's rate), and each key with a deadline kept its name
- * there as a string on V8's heap. The walks that need every key with a
+ * second table, as Redis holds them, every SET … EX of a random key in a
+ * large keyspace cost a second lookup that missed the cache, and each key
+ * with a deadline kept its name there as a string on V8's heap. The walks that need every key with a
  * deadline (the active expiry cycle, volatile eviction, INFO's avg_ttl)
  * go down the dictionary's positions, passing over chunks where no key
  * has had one.

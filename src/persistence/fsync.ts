@@ -20,14 +20,12 @@ interface Group<C> {
  * Replies that appendfsync always may not send yet. Normally a turn's
  * effects are written and fdatasynced at the end of the turn with the
  * event loop waiting, as Redis's beforeSleep does, and nothing is held
- * (Persistence.beforeReplies). That measured better on this machine than
- * a pipelined group commit that held every turn's replies here for an
- * fdatasync in the thread pool while the loop went on serving: 0.85-0.95x
- * of Redis's SET and LPUSH rates against 0.65-0.84x (before the extra read
- * of Server.flushAll), with the server pinned to one core and without.
- * The fsync costs CPU as well as waiting (about 220 µs of kernel time each
- * here), the thread pool's fsync split the clients into two cohorts each waiting
- * out two fsyncs, and Sluice's requests cost more CPU than Redis's.
+ * (Persistence.beforeReplies). That measured better, pinned and unpinned,
+ * than a pipelined group commit that held every turn's replies here for an
+ * fdatasync in the thread pool while the loop went on serving: the fsync
+ * costs CPU as well as waiting, the thread pool's fsync split the clients
+ * into two cohorts each waiting out two fsyncs, and Sluice's requests cost
+ * more CPU than Redis's.
  *
  * When the write or the fsync fails, the turn's replies are taken aside
  * here with the AOF offset its effects reach, and so are the replies of

@@ -9,11 +9,9 @@ export const BIG_ARG_INITIAL_SIZE = 1024 * 1024;
 /**
  * How many times larger each next buffer of a big bulk is. Every buffer
  * outgrown is copied once and then freed, and freeing touched memory is
- * what a mark-compact pays for it: doubling from 1 MiB left 63 MB of
- * outgrown buffers per 64 MB value, and freeing them and the value took
- * 8-9 ms of the strings section's 13 ms mark-compacts (`--trace-gc-nvp`,
- * finish.sweep_array_buffers; docs/benchmarks.md, 2026-11-26). Growing
- * eightfold leaves 9 MB.
+ * what a mark-compact pays for it (`--trace-gc-nvp`,
+ * finish.sweep_array_buffers): doubling from 1 MiB leaves about as many
+ * outgrown bytes as the value itself, growing eightfold about a seventh.
  */
 export const BIG_ARG_GROWTH = 8;
 

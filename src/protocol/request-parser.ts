@@ -79,9 +79,9 @@ function settleArg(argv: string[], index: number, value: string): string {
  * an accessor's functions in a pair it allocates in the old generation, so
  * closures made per request (holding the argv, its buffer and, once read,
  * its string) stayed reachable from every dead pair until the next
- * mark-compact: each scavenge of a load of 64 KiB APPENDs copied the
- * last 12.6 MB of them and promoted them (8-10 ms pauses; docs/benchmarks.md,
- * 2026-11-26 evening). These functions hold nothing of a request.
+ * mark-compact: under a load of big APPENDs each scavenge copied the
+ * last megabytes of them and promoted them, in pauses of milliseconds.
+ * These functions hold nothing of a request.
  */
 function bigArgAccessor(index: number): PropertyDescriptor {
   const kept = sharedAccessors[index];
@@ -559,8 +559,8 @@ export class RequestParser {
   /**
    * Adds a big bulk to argv as an element that becomes its string when
    * first read. Node makes a string that long as a copy outside V8's heap,
-   * which a mark-compact then frees (clear.external_string_table, 3-5 ms
-   * for 64 MB; docs/benchmarks.md, 2026-11-26): SET, which takes the
+   * which a mark-compact then frees (clear.external_string_table, a pause
+   * that grows with the bytes): SET, which takes the
    * bytes (argBytes), then never has it made. Reading the element, or
    * assigning it, leaves an ordinary data property. The buffers are found
    * from the argv itself (BIG_ARGS), by accessors shared by every request

@@ -626,12 +626,9 @@ export class Server implements PersistenceHost<Client> {
    * each loopback write that wakes a sleeping peer costs the writer a
    * cross-core wake-up in the kernel, and when the server rather than the
    * client sets the pace the clients sleep between replies. Writing a lone
-   * request's reply at once (as Sluice did until 2026-11-25) cost 8.8 µs of
-   * CPU a write under GEOADD -P 1 (50 clients, 1,000,000 points), 3.4 µs
-   * under SET: 57-71k GEOADDs a second against 88-117k with every reply
-   * at the end of the turn, and p99 1.0-1.9 ms against 0.7-0.85. The
-   * end-of-turn write costs a lone request the rest of its turn: SET and
-   * GET -P 1 p99 0.28-0.34 ms against 0.32-0.36 (docs/benchmarks.md).
+   * request's reply at once cost several microseconds of CPU a write under
+   * many unpipelined clients, which is more than the wait for the end of
+   * the turn costs that request in latency.
    */
   flushClient(c: Client): void {
     if (c.flushPending) return;
@@ -645,10 +642,8 @@ export class Server implements PersistenceHost<Client> {
    * turn wrote), it reads once more before: the requests that arrived while
    * the turn ran (typically the clients answered by the previous fsync) are
    * served and share this fsync instead of waiting out it and then their
-   * own. Under redis-benchmark SET at -P 1 with 50 clients, that made 6-15%
-   * fewer fsyncs, the median rate of five alternating runs went from 0.94x
-   * to 0.97x of Redis's, and p50 from 1.32 to 1.16 ms (Redis 1.08); LPUSH
-   * gained 0-2% a round. Reading up to four times measured the same as once.
+   * own: fewer fsyncs for as many writes under many unpipelined clients.
+   * Reading more than once more gained nothing further.
    */
   private readonly flushAll = (): void => {
     const list = this.toFlush;

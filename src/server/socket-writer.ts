@@ -8,8 +8,8 @@ import { streamWrap as binding, type WriteReq } from './stream-binding.js';
  * socket.write runs every buffer through the Writable machinery (state
  * bookkeeping, a write request, a callback deferred to the next tick) before
  * the handle's own write, which libuv tries at once and mostly completes
- * on the spot. Going around it took about 0.4 µs (7%) off the server's
- * user CPU per unpipelined SET. The handle's write takes a request
+ * on the spot. Going around it saves a measurable share of the server's
+ * CPU per unpipelined request. The handle's write takes a request
  * object of Node's internal WriteWrap class (see stream-binding.ts); where
  * that is missing, the connection keeps using socket.write.
  *

@@ -205,9 +205,9 @@ export abstract class DenseIndex {
    * Makes room for about `n` entries in an empty index at once: the shards
    * that splitting would have reached, each table sized for its share of
    * the hashes. A load that knows its size ahead (an RDB file's RESIZEDB)
-   * then neither splits nor resizes a shard on the way: a tenth of the
-   * time of loading a million keys went to that (node --cpu-prof,
-   * 2026-11-26). An index that holds anything, or already has more than
+   * then neither splits nor resizes a shard on the way, which a profile
+   * of a large load showed to be a noticeable share of its time. An index
+   * that holds anything, or already has more than
    * one shard, is left as it is; room is made for MAX_RESERVE at most.
    */
   reserve(n: number): void {
