@@ -1,5 +1,6 @@
 import type { ByteSpan } from './byte-span.js';
 import { byteString } from './byte-string.js';
+import { REMEMBERED, RepeatedArgs } from './repeated-args.js';
 import { splitInlineArgs, splitUnquotedInline } from './inline.js';
 import type { ParserLimits } from './limits.js';
 import {
@@ -50,14 +51,6 @@ export interface BigArg {
 
 /** What argv holds in place of an argument left unread (see RequestParser.unreadArg). */
 const UNREAD = '';
-/**
- * The longest argument repeatedArg remembers at each of the places it
- * watches: comparing or copying a longer one would cost more than it saves.
- * The third is kept short: it is a field, member, score, TTL or stream ID
- * as often as a value or a message that changes with every request, and a
- * miss costs the copy of its bytes.
- */
-const REMEMBERED = [64, 64, 24];
 /** Input held while the client cannot take a command is kept in blocks of this size (a socket read's). */
 const HELD_BLOCK = 64 * 1024;
 
@@ -147,9 +140,8 @@ export class RequestParser {
   /** Bytes used in the last held block. */
   private heldFill = 0;
   private heldBytes = 0;
-  /** See repeatedArg. */
-  private readonly lastArgs = REMEMBERED.map(() => '');
-  private readonly lastBytes = REMEMBERED.map((n) => new Uint8Array(n));
+  /** The last of the first three arguments, given again when repeated. */
+  private readonly repeated = new RepeatedArgs();
   /** The last name asked of sink.bytesArgument, and the answer. */
   private bytesName = '';
   private bytesIndex = -1;
@@ -366,7 +358,7 @@ export class RequestParser {
         unreadStart = p;
         unreadLength = len;
       } else {
-        argv[i] = i < REMEMBERED.length ? this.repeatedArg(buf, i, p, len) : byteString(buf, p, len);
+        argv[i] = i < REMEMBERED.length ? this.repeated.arg(buf, i, p, len) : byteString(buf, p, len);
       }
       if (i === 0) unread = this.unreadIndexFor(argv[0], n);
       // Like Redis, the two bytes after the data are skipped unchecked.
@@ -483,7 +475,7 @@ export class RequestParser {
         return null;
       }
       const index = this.argv.length;
-      this.pushArg(index < REMEMBERED.length ? this.repeatedArg(buf, index, this.pos, this.bulkLen) : byteString(buf, this.pos, this.bulkLen));
+      this.pushArg(index < REMEMBERED.length ? this.repeated.arg(buf, index, this.pos, this.bulkLen) : byteString(buf, this.pos, this.bulkLen));
       // Like Redis, the two bytes after the data are skipped unchecked.
       this.pos += need;
       // Per argument, not per chunk: however much input one call brings, argv stays within the limit.
@@ -527,33 +519,6 @@ export class RequestParser {
     }
     this.pos = cr + 2;
     this.bulkLen = len;
-  }
-
-  /**
-   * The first three arguments of a multibulk: a client mostly repeats its
-   * command, and often its key or channel (a publisher's channel, a queue's
-   * list) and the argument after it (a hash field, a TTL, XADD's `*`), so
-   * the last string seen at each of these places is kept, with a
-   * copy of its bytes, and given again when the bytes match. That saves
-   * making a string, and a lookup finds its hash already computed. The
-   * bytes are compared with bytes (reading a string's chars back costs
-   * twice as much), from the end: keys that differ mostly differ there.
-   */
-  private repeatedArg(buf: Buffer, index: number, start: number, len: number): string {
-    const last = this.lastArgs[index];
-    if (len === last.length) {
-      const bytes = this.lastBytes[index];
-      let i = len - 1;
-      while (i >= 0 && buf[start + i] === bytes[i]) i--;
-      if (i < 0) return last;
-    }
-    const arg = byteString(buf, start, len);
-    if (len <= REMEMBERED[index]) {
-      this.lastArgs[index] = arg;
-      const bytes = this.lastBytes[index];
-      for (let i = 0; i < len; i++) bytes[i] = buf[start + i];
-    }
-    return arg;
   }
 
   /**

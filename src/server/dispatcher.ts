@@ -29,7 +29,8 @@ export class Dispatcher {
   /**
    * The last name looked up and its command. A client repeating a command
    * sends the same name, and the parser then hands over the same string
-   * (RequestParser.repeatedArg), so one comparison stands for the lookup.
+   * (RepeatedArgs, as the master link's does), so one comparison stands
+   * for the lookup.
    */
   private lastName = '';
   private lastCommand: Command | undefined = undefined;
