@@ -161,6 +161,9 @@ function socketError(e: unknown): string {
  */
 const REPARSE_LIMIT = 64 * 1024;
 
+/** Bytes of the next read joined to a command the last one cut, at first (see ByteQueue.front). */
+const BRIDGE = 4096;
+
 /** Parsed commands past this many, the arrays that held them are not kept for the next read. */
 const READY_KEPT = 8192;
 const NO_ARGV: string[] = [];
@@ -239,21 +242,42 @@ class ByteQueue {
     this.spanStart = 0;
   }
 
-  /** Up to `n` bytes from the front, left in place. */
-  peek(n: number): Buffer {
+  /** The byte `i` bytes from the front (i < length). */
+  byteAt(i: number): number {
     const first = this.chunks[0];
-    if (first === undefined) return Buffer.alloc(0);
-    if (first.length - this.head >= n || this.chunks.length === 1) return first.subarray(this.head, this.head + n);
-    return Buffer.concat([first.subarray(this.head), ...this.chunks.slice(1)]).subarray(0, n);
+    const at = this.head + i;
+    return at < first.length ? first[at] : this.chunks[1][at - first.length];
   }
 
-  /** Everything, removed. */
-  takeAll(): Buffer {
-    const front = this.chunks.length === 0 ? Buffer.alloc(0) : this.chunks[0].subarray(this.head);
-    const out = this.chunks.length <= 1 ? front : Buffer.concat([front, ...this.chunks.slice(1)]);
-    this.chunks = [];
-    this.head = 0;
-    this.length = 0;
+  /** Drops `n` bytes (n <= length, within the first two chunks) from the front. */
+  skip(n: number): void {
+    this.length -= n;
+    let left = n;
+    while (left > 0) {
+      const rest = this.chunks[0].length - this.head;
+      if (rest > left) {
+        this.head += left;
+        return;
+      }
+      left -= rest;
+      this.dropFront();
+    }
+  }
+
+  /**
+   * The first bytes, in one buffer and left in place: the front chunk's own
+   * when it is the only one; else a copy of the front chunk's rest and of
+   * at least `more` bytes after it (all when fewer are queued), so that a
+   * command cut by a read is joined to the next without copying that read
+   * whole.
+   */
+  front(more: number): Buffer {
+    const first = this.chunks[0];
+    if (this.chunks.length === 1) return first.subarray(this.head);
+    const n = Math.min(this.length, first.length - this.head + more);
+    const out = Buffer.allocUnsafe(n);
+    let at = first.copy(out, 0, this.head);
+    for (let i = 1; at < n; i++) at += this.chunks[i].copy(out, at, 0, Math.min(this.chunks[i].length, n - at));
     return out;
   }
 
@@ -854,13 +878,19 @@ export class MasterLink {
   }
 
   private readStream(buf: Buffer): void {
-    this.queue.push(buf);
+    const queue = this.queue;
+    queue.push(buf);
     let chunk: Buffer | null = buf;
+    /** How far past a cut command's first part the bytes joined to it go (see ByteQueue.front). */
+    let more = BRIDGE;
     for (;;) {
+      /** The queued bytes past `chunk`, which the parser has not been given. */
+      let after = 0;
       if (this.parserIdle()) {
         // At a command boundary, where keepalive newlines are skipped.
-        chunk = this.skipNewlines();
+        chunk = this.skipNewlines(more);
         if (chunk === null) break;
+        after = queue.length - chunk.length;
       }
       this.fatal = false;
       const idle = this.parserIdle();
@@ -879,17 +909,29 @@ export class MasterLink {
         // A byte that starts no reply: fine if it is a newline at a command boundary (skipped above, next turn).
         this.parser!.reset();
         this.fatal = false;
-        const front = this.queue.peek(2);
-        const newline = front[0] === 0x0a || (front[0] === 0x0d && (front.length === 1 || front[1] === 0x0a));
+        const b = queue.length === 0 ? 0 : queue.byteAt(0);
+        const newline = b === 0x0a || (b === 0x0d && (queue.length === 1 || queue.byteAt(1) === 0x0a));
         if (!newline) {
-          this.onParsedGarbage(`a byte that starts no command (0x${(front[0] ?? 0).toString(16)})`);
+          this.onParsedGarbage(`a byte that starts no command (0x${b.toString(16)})`);
           break;
         }
         continue;
       }
-      // Every byte the parser used up must belong to a command.
-      if (this.parserIdle() && this.queue.length !== 0) {
-        this.desync(`${this.queue.length} bytes the commands do not account for (not canonical RESP)`);
+      if (this.parserIdle()) {
+        // Every byte the parser used up must belong to a command.
+        if (queue.length !== after) {
+          const odd = queue.length - after;
+          this.desync(odd > 0 ? `${odd} bytes the commands do not account for (not canonical RESP)` : 'a command longer than the bytes received (not canonical RESP)');
+          break;
+        }
+        if (after === 0) break;
+        continue;
+      }
+      if (after !== 0) {
+        // A command cut at the end of the joined bytes: parsed again from its start, joined to all that follows if it was the first.
+        if (queue.length === after + chunk.length) more = Infinity;
+        this.parser!.reset();
+        continue;
       }
       break;
     }
@@ -918,20 +960,21 @@ export class MasterLink {
     return (this.parser as unknown as { buffer: Buffer | null }).buffer === null;
   }
 
-  /** Drops leading "\n" / "\r\n" from the queue; returns what is left (still queued), null when nothing is yet. */
-  private skipNewlines(): Buffer | null {
-    const all = this.queue.takeAll();
-    let i = 0;
-    while (i < all.length) {
-      if (all[i] === 0x0a) i++;
-      else if (all[i] === 0x0d && i + 1 < all.length && all[i + 1] === 0x0a) i += 2;
-      else break;
+  /**
+   * Drops leading "\n" / "\r\n" from the queue; returns the first of what
+   * is left (still queued: ByteQueue.front), null when nothing is yet.
+   */
+  private skipNewlines(more: number): Buffer | null {
+    const queue = this.queue;
+    for (;;) {
+      // Nothing, or half a "\r\n": wait for more.
+      if (queue.length === 0) return null;
+      const b = queue.byteAt(0);
+      if (b === 0x0a) queue.skip(1);
+      else if (b === 0x0d && queue.length === 1) return null;
+      else if (b === 0x0d && queue.byteAt(1) === 0x0a) queue.skip(2);
+      else return queue.front(more);
     }
-    const rest = all.subarray(i);
-    this.queue.push(rest);
-    // Nothing, or half a "\r\n": wait for more.
-    if (rest.length === 0 || (rest.length === 1 && rest[0] === 0x0d)) return null;
-    return rest;
   }
 
   /** Hands parsed commands to the owner until done, paused or dead; true when all were delivered. */

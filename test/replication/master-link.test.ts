@@ -366,11 +366,13 @@ describe('MasterLink against fake masters', () => {
       [b('SET'), b('big'), big],
       [b('SET'), b('bigascii'), Buffer.alloc(70_000, 0x62)],
       [b('RPUSH'), b('l'), b('x'), Buffer.from([0xf0, 0x9f, 0x98, 0x80]), b('y')],
+      // Values longer than the bytes first joined to a cut command, shorter than what the parser is left to hold, amid small commands.
+      ...Array.from({ length: 300 }, (_, i) => [b('SET'), b(`k${i}`), i % 50 === 7 ? Buffer.alloc(6000 + i * 20, i % 3 === 0 ? 0xe9 : 0x63) : b(`v${i}`)]),
       // Every length up to past the short strings made in JS, bytes of both halves.
       [b('RPUSH'), b('lengths'), ...Array.from({ length: 21 }, (_, n) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + n * 101) & 0xff)))],
     ];
     const stream = Buffer.concat(commands.map((c) => cmd(...c)));
-    for (const pieces of [1, 7, 4096, stream.length]) {
+    for (const pieces of [1, 7, 4096, 9000, 30_000, stream.length]) {
       const fake = await fakeMaster((s) => {
         const all = Buffer.concat([Buffer.from(`+FULLRESYNC ${REPLID} 1000\r\n$3\r\nabc`), stream]);
         let at = 0;
