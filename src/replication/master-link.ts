@@ -5,6 +5,7 @@ import RedisParser from 'redis-parser';
 import { strerror } from '../persistence/io.js';
 import { commandBytes, commandLength } from '../protocol/command-bytes.js';
 import { byteString } from '../protocol/byte-string.js';
+import { REMEMBERED, RepeatedArgs } from '../protocol/repeated-args.js';
 
 /**
  * The replica's connection to its master, as Redis 7.2 speaks it
@@ -183,9 +184,23 @@ function byteStringChunk(b: Buffer): Buffer {
   return new ByteStringChunk(b.buffer as ArrayBuffer, b.byteOffset, b.length) as unknown as Buffer;
 }
 
+/**
+ * The link whose parser is reading a chunk of ours (set around `execute`),
+ * whose last arguments the chunk's strings are compared with
+ * (RepeatedArgs, as a client's request parser does), and the place in its
+ * command of the next string the parser asks for (each reply sets it back
+ * to 0). The comparison is of bytes: a place miscounted costs a string made,
+ * never a wrong one.
+ */
+let repeating: RepeatedArgs | null = null;
+let nextArg = 0;
+
 function chunkString(this: Buffer, _encoding?: string, start?: number, end?: number): string {
   const s = start ?? 0;
-  return byteString(this, s, (end ?? this.length) - s);
+  const len = (end ?? this.length) - s;
+  const i = nextArg++;
+  if (repeating !== null && i < REMEMBERED.length) return repeating.arg(this, i, s, len);
+  return byteString(this, s, len);
 }
 
 /**
@@ -325,6 +340,7 @@ export class MasterLink {
   private tail: Buffer = Buffer.alloc(0);
 
   private parser: RedisParser | null = null;
+  private readonly repeated = new RepeatedArgs();
   private queue = new ByteQueue();
   /** Why the stream is garbage, set inside the parser's callbacks and acted on after. */
   private garbage: string | null = null;
@@ -846,6 +862,7 @@ export class MasterLink {
 
   /** Called by the parser, inside `execute`: checks and records one reply, delivered after. */
   private onReply(r: unknown): void {
+    nextArg = 0;
     if (this.garbage !== null) return;
     if (!Array.isArray(r) || r.length === 0) {
       this.onParsedGarbage(Array.isArray(r) ? 'an array that is not of bulk strings' : 'a reply that is not an array');
@@ -898,7 +915,10 @@ export class MasterLink {
       if (idle) {
         // The parser reads the chunk itself: its strings are byte strings whatever the bytes (ByteStringChunk).
         this.parser!.setReturnBuffers(false);
+        repeating = this.repeated;
+        nextArg = 0;
         this.parser!.execute(byteStringChunk(chunk));
+        repeating = null;
       } else {
         // It reads a copy it makes of what it holds and the chunk, with Buffer's UTF-8 toString: text only when all of it is ASCII (UTF-8 reads ASCII as latin1 does), else a Buffer per argument, made a byte string after.
         this.parser!.setReturnBuffers(!this.asciiHeld);
