@@ -325,7 +325,7 @@ export class MasterLink {
   private readyBytes: number[] = [];
   private readyRaw: Buffer[] = [];
   private readyAt: number[] = [];
-  /** Whether every byte the parser holds unparsed (and the chunk it is given) is ASCII. */
+  /** Whether every byte the parser holds unparsed (and the chunk it is given) is ASCII; set when it is left holding some. */
   private asciiHeld = false;
   private next = 0;
 
@@ -900,6 +900,8 @@ export class MasterLink {
     let chunk: Buffer | null = buf;
     /** How far past a cut command's first part the bytes joined to it go (see ByteQueue.front). */
     let more = BRIDGE;
+    /** Whether the parser held bytes before this read (a big value), that it goes on holding. */
+    const held = !this.parserIdle();
     for (;;) {
       /** The queued bytes past `chunk`, which the parser has not been given. */
       let after = 0;
@@ -911,7 +913,7 @@ export class MasterLink {
       }
       this.fatal = false;
       const idle = this.parserIdle();
-      this.asciiHeld = (idle || this.asciiHeld) && isAscii(chunk);
+      if (!idle) this.asciiHeld &&= isAscii(chunk);
       if (idle) {
         // The parser reads the chunk itself: its strings are byte strings whatever the bytes (ByteStringChunk).
         this.parser!.setReturnBuffers(false);
@@ -955,9 +957,14 @@ export class MasterLink {
       }
       break;
     }
-    if (this.garbage === null && !this.parserIdle() && this.queue.length <= REPARSE_LIMIT) {
-      // Half a command left: the queue holds its bytes, so the parser may start it over with the next read, from a chunk of ours (see ByteStringChunk) rather than a copy of its own.
-      this.parser!.reset();
+    if (this.garbage === null && !this.parserIdle()) {
+      if (queue.length <= REPARSE_LIMIT) {
+        // Half a command left: the queue holds its bytes, so the parser may start it over with the next read, from a chunk of ours (see ByteStringChunk) rather than a copy of its own.
+        this.parser!.reset();
+      } else if (!held) {
+        // The parser holds the rest of the chunk from the cut command on, the bytes still queued.
+        this.asciiHeld = isAscii(chunk!.subarray(chunk!.length - queue.length));
+      }
     }
     if (this.garbage !== null) {
       // Commands parsed before the garbage are good: hand them over first, as Redis runs what it parsed.

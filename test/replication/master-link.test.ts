@@ -359,12 +359,16 @@ describe('MasterLink against fake masters', () => {
     const b = (s: string): Buffer => Buffer.from(s, 'latin1');
     const big = Buffer.alloc(70_000, 0x61);
     big[35_000] = 0xe9;
+    // Its one byte past ASCII arrives after the parser was left holding the value's start.
+    const lateByte = Buffer.alloc(70_000, 0x61);
+    lateByte[69_500] = 0xff;
     const commands = [
       [b('SET'), b('ascii'), b('plain')],
       [b('SET'), b('k\xe9'), Buffer.from([0xc3, 0xa9, 0xff, 0x00, 0x80])],
       [b('SET'), b('after'), b('plain again')],
       [b('SET'), b('big'), big],
       [b('SET'), b('bigascii'), Buffer.alloc(70_000, 0x62)],
+      [b('SET'), b('late'), lateByte],
       [b('RPUSH'), b('l'), b('x'), Buffer.from([0xf0, 0x9f, 0x98, 0x80]), b('y')],
       // Values longer than the bytes first joined to a cut command, shorter than what the parser is left to hold, amid small commands.
       ...Array.from({ length: 300 }, (_, i) => [b('SET'), b(`k${i}`), i % 50 === 7 ? Buffer.alloc(6000 + i * 20, i % 3 === 0 ? 0xe9 : 0x63) : b(`v${i}`)]),
