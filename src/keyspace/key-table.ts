@@ -71,6 +71,17 @@ export class KeyTable extends DenseIndex {
    */
   private foundKey: string | null = null;
   /**
+   * The key string that get last failed to find, while what locate answered
+   * for it holds (`shape` unchanged): a command that looks a key up and then
+   * creates it (RESTORE's BUSYKEY check, then its put) adds it where the
+   * lookup left off instead of hashing and probing for it again.
+   */
+  private missKey: string | null = null;
+  private missHash = 0;
+  private missSlot = 0;
+  private missShard = 0;
+  private missShape = -1;
+  /**
    * Per chunk, two words a position: its record, or NO_RECORD when its key
    * is a JS string in `slots`, and its access stamp (once keepStamps has
    * been called). A command that finds its key writes the stamp, and beside
@@ -162,8 +173,16 @@ export class KeyTable extends DenseIndex {
   get(key: string): Value | undefined {
     const last = this.atFound(key);
     if (last >= 0) return this.valueAt(last);
-    const slot = this.locate(key, hashMember(key));
-    if (slot < 0) return undefined;
+    const h = hashMember(key);
+    const slot = this.locate(key, h);
+    if (slot < 0) {
+      this.missKey = key;
+      this.missHash = h;
+      this.missSlot = slot;
+      this.missShard = this.located;
+      this.missShape = this.shape;
+      return undefined;
+    }
     const i = this.positionAt(slot);
     this.found = i;
     this.foundKey = key;
@@ -217,10 +236,19 @@ export class KeyTable extends DenseIndex {
 
   /** The position of `key`, which becomes `found`; a key not there is added with `value`, and -1 answered. */
   private existing(key: string, value: Value): number {
-    const last = this.atFound(key);
-    if (last >= 0) return last;
-    const h = hashMember(key);
-    const slot = this.locate(key, h);
+    let h: number;
+    let slot: number;
+    if (key === this.missKey && this.missShape === this.shape) {
+      // Known absent: `found` cannot hold it.
+      h = this.missHash;
+      slot = this.missSlot;
+      this.located = this.missShard;
+    } else {
+      const last = this.atFound(key);
+      if (last >= 0) return last;
+      h = hashMember(key);
+      slot = this.locate(key, h);
+    }
     this.foundKey = key;
     if (slot >= 0) return (this.found = this.positionAt(slot));
     this.found = this.append(h, slot, key, value);

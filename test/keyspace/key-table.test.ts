@@ -82,6 +82,44 @@ describe('KeyTable', () => {
     expect(t.size).toBe(501);
   });
 
+  test('a key that get missed and set then adds stays consistent through adds, removals, splits and deferred keys between the two', () => {
+    const t = new KeyTable(8);
+    const model = new Map<string, string>();
+    const rnd = seededInts(11);
+    for (let step = 0; step < 20_000; step++) {
+      const k = `key:${rnd(2000)}`;
+      expect(t.get(k)).toBe(model.get(k));
+      // Between the lookup and the store: nothing, the same key stored, other keys added or removed, a key deferred.
+      const between = rnd(6);
+      if (between === 1) {
+        const other = `key:${rnd(2000)}`;
+        if (rnd(2) === 0) expect(t.delete(other)).toBe(model.delete(other));
+        else {
+          expect(t.set(other, 'o')).toBe(model.get(other));
+          model.set(other, 'o');
+        }
+      } else if (between === 2) {
+        for (let j = 0; j < 20; j++) {
+          const other = `key:${rnd(2000)}`;
+          expect(t.set(other, 'p')).toBe(model.get(other));
+          model.set(other, 'p');
+        }
+      } else if (between === 3 && !model.has(k)) {
+        t.set(k, 'early');
+        model.set(k, 'early');
+      } else if (between === 4) {
+        const other = `deferred:${step}`;
+        t.addDeferred(other, 'd');
+        model.set(other, 'd');
+      }
+      const v = `v${step}`;
+      expect(t.store(k, v)).toBe(!model.has(k));
+      model.set(k, v);
+    }
+    expect(t.duplicateFound()).toBe(-1);
+    expectConsistent(t, model);
+  });
+
   test('stays consistent with a model through growth, shard splits and removals', () => {
     const t = new KeyTable(8);
     const model = new Map<string, string>();

@@ -58,6 +58,12 @@ export abstract class DenseIndex {
   private split = 0;
   /** The shard that the last `locate` probed. */
   protected located = 0;
+  /**
+   * Counts the changes to the shards (a position indexed, deferred or
+   * removed, a reserve): what `locate` answered for a key stays true
+   * until it moves.
+   */
+  protected shape = 0;
   size = 0;
   /** The last this many positions are not in the shards yet (deferPosition). */
   private deferred = 0;
@@ -114,6 +120,7 @@ export abstract class DenseIndex {
    */
   protected addPosition(h: number, miss: number): number {
     if (this.deferred !== 0) throw new Error('addPosition with deferred positions: locate first');
+    this.shape++;
     const s = this.located;
     let table = this.shards[s];
     let slot = -miss - 1;
@@ -142,6 +149,7 @@ export abstract class DenseIndex {
    * already is found only then (duplicateFound).
    */
   protected deferPosition(h: number): number {
+    this.shape++;
     const k = this.size;
     roomFor(this.hashChunks, k)[k & CHUNK_MASK] = h;
     this.size = k + 1;
@@ -159,6 +167,7 @@ export abstract class DenseIndex {
     const n = this.deferred;
     if (n === 0) return;
     this.deferred = 0;
+    this.shape++;
     while (this.size > this.shards.length * this.shardTarget) this.splitOne();
     const from = this.size - n;
     const shardCount = this.shards.length;
@@ -213,6 +222,7 @@ export abstract class DenseIndex {
   reserve(n: number): void {
     if (this.size !== 0 || this.shards.length !== 1 || n <= this.shardTarget) return;
     n = Math.min(n, MAX_RESERVE);
+    this.shape++;
     const count = Math.ceil(n / this.shardTarget);
     const level = 31 - Math.clz32(count);
     const split = count - (1 << level);
@@ -235,6 +245,7 @@ export abstract class DenseIndex {
    */
   protected removeEntry(i: number, slot = -1): void {
     if (this.deferred !== 0) this.indexDeferred();
+    this.shape++;
     let s = this.located;
     if (slot < 0) {
       const h = this.hashAt(i);
@@ -349,6 +360,7 @@ export abstract class DenseIndex {
     copy.level = this.level;
     copy.split = this.split;
     copy.size = this.size;
+    copy.shape++;
   }
 }
 
