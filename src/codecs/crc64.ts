@@ -40,6 +40,21 @@ for (let k = 1; k < 8; k++) {
   }
 }
 
+/**
+ * Eight bytes folded into one half of the state (`t`: TABLE_LO for the
+ * low, TABLE_HI for the high): `x` and `y` are the state's low and high
+ * halves xored with the next eight bytes, little-endian, and each byte is
+ * looked up in the table for its distance from the end. Called once per
+ * half, so that no pair is returned; inlined, the indices are computed once.
+ */
+function fold(t: Uint32Array, x: number, y: number): number {
+  return t[7 * 256 + (x & 0xff)] ^ t[6 * 256 + ((x >>> 8) & 0xff)] ^ t[5 * 256 + ((x >>> 16) & 0xff)] ^ t[4 * 256 + (x >>> 24)] ^
+    t[3 * 256 + (y & 0xff)] ^ t[2 * 256 + ((y >>> 8) & 0xff)] ^ t[256 + ((y >>> 16) & 0xff)] ^ t[y >>> 24];
+}
+
+/** From this many bytes on, update reads them four a load through a DataView: below it, making the view costs more than it saves. */
+const WORDS_FROM = 64;
+
 /** A CRC-64 fed in pieces (a file written a chunk at a time). */
 export class Crc64 {
   private hi = 0;
@@ -49,21 +64,22 @@ export class Crc64 {
     let hi = this.hi;
     let lo = this.lo;
     let i = 0;
-    // Four bytes a load rather than a load and a shift per byte.
-    const words = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (; i + 8 <= end; i += 8) {
-      lo ^= words.getInt32(i, true);
-      hi ^= words.getInt32(i + 4, true);
-      const a = 7 * 256 + (lo & 0xff);
-      const b = 6 * 256 + ((lo >>> 8) & 0xff);
-      const c = 5 * 256 + ((lo >>> 16) & 0xff);
-      const d = 4 * 256 + (lo >>> 24);
-      const e = 3 * 256 + (hi & 0xff);
-      const f = 2 * 256 + ((hi >>> 8) & 0xff);
-      const g = 256 + ((hi >>> 16) & 0xff);
-      const h = hi >>> 24;
-      lo = TABLE_LO[a] ^ TABLE_LO[b] ^ TABLE_LO[c] ^ TABLE_LO[d] ^ TABLE_LO[e] ^ TABLE_LO[f] ^ TABLE_LO[g] ^ TABLE_LO[h];
-      hi = TABLE_HI[a] ^ TABLE_HI[b] ^ TABLE_HI[c] ^ TABLE_HI[d] ^ TABLE_HI[e] ^ TABLE_HI[f] ^ TABLE_HI[g] ^ TABLE_HI[h];
+    if (end >= WORDS_FROM) {
+      // Four bytes a load rather than a load and a shift per byte.
+      const words = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      for (; i + 8 <= end; i += 8) {
+        const x = lo ^ words.getInt32(i, true);
+        const y = hi ^ words.getInt32(i + 4, true);
+        lo = fold(TABLE_LO, x, y);
+        hi = fold(TABLE_HI, x, y);
+      }
+    } else {
+      for (; i + 8 <= end; i += 8) {
+        const x = lo ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
+        const y = hi ^ (bytes[i + 4] | (bytes[i + 5] << 8) | (bytes[i + 6] << 16) | (bytes[i + 7] << 24));
+        lo = fold(TABLE_LO, x, y);
+        hi = fold(TABLE_HI, x, y);
+      }
     }
     for (; i < end; i++) {
       const t = (lo ^ bytes[i]) & 0xff;
@@ -73,6 +89,51 @@ export class Crc64 {
     this.hi = hi;
     this.lo = lo;
     return this;
+  }
+
+  /**
+   * update for a byte string (one latin1 char per byte, as the request
+   * parser makes arguments): a RESTORE payload is checked without first
+   * being copied into a buffer. False, the state then meaningless, when a
+   * char of `s[0, end)` is not a byte.
+   */
+  updateText(s: string, end = s.length): boolean {
+    let hi = this.hi;
+    let lo = this.lo;
+    let wide = 0;
+    let i = 0;
+    for (; i + 8 <= end; i += 8) {
+      const c0 = s.charCodeAt(i);
+      const c1 = s.charCodeAt(i + 1);
+      const c2 = s.charCodeAt(i + 2);
+      const c3 = s.charCodeAt(i + 3);
+      const c4 = s.charCodeAt(i + 4);
+      const c5 = s.charCodeAt(i + 5);
+      const c6 = s.charCodeAt(i + 6);
+      const c7 = s.charCodeAt(i + 7);
+      wide |= c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7;
+      const x = lo ^ (c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+      const y = hi ^ (c4 | (c5 << 8) | (c6 << 16) | (c7 << 24));
+      lo = fold(TABLE_LO, x, y);
+      hi = fold(TABLE_HI, x, y);
+    }
+    for (; i < end; i++) {
+      const ch = s.charCodeAt(i);
+      wide |= ch;
+      const t = (lo ^ ch) & 0xff;
+      lo = ((lo >>> 8) | ((hi & 0xff) << 24)) ^ TABLE_LO[t];
+      hi = (hi >>> 8) ^ TABLE_HI[t];
+    }
+    this.hi = hi;
+    this.lo = lo;
+    return wide <= 0xff;
+  }
+
+  /** Whether the 8 little-endian bytes that the byte string `s` holds at `at` are this checksum (its chars there are bytes: see byteText). */
+  matchesText(s: string, at: number): boolean {
+    const lo = s.charCodeAt(at) | (s.charCodeAt(at + 1) << 8) | (s.charCodeAt(at + 2) << 16) | (s.charCodeAt(at + 3) << 24);
+    const hi = s.charCodeAt(at + 4) | (s.charCodeAt(at + 5) << 8) | (s.charCodeAt(at + 6) << 16) | (s.charCodeAt(at + 7) << 24);
+    return lo === (this.lo | 0) && hi === (this.hi | 0);
   }
 
   /** The checksum as 8 little-endian bytes, the order DUMP payloads and RDB files store it in. */
@@ -98,3 +159,4 @@ export class Crc64 {
 export function crc64(bytes: Uint8Array, end = bytes.length): Buffer {
   return new Crc64().update(bytes, end).digest();
 }
+

@@ -28,3 +28,26 @@ export function validFooter(data: Buffer): boolean {
   if (data.readUInt16LE(at) > RDB_VERSION) return false;
   return new Crc64().update(data, at + 2).matches(data, at + 2);
 }
+
+/**
+ * validFooter for a payload as a byte string (a command's argument, one
+ * latin1 char per byte), read in place: 1 valid, 0 not, -1 when a char is
+ * not a byte (the caller copies it into a buffer, as Buffer.from does, and
+ * asks validFooter).
+ */
+export function validFooterText(s: string): number {
+  const n = s.length;
+  if (n < FOOTER) return 0;
+  const at = n - FOOTER;
+  const crc = new Crc64();
+  if (!crc.updateText(s, at + 2) || !byteText(s, at + 2, n)) return -1;
+  if ((s.charCodeAt(at) | (s.charCodeAt(at + 1) << 8)) > RDB_VERSION) return 0;
+  return crc.matchesText(s, at + 2) ? 1 : 0;
+}
+
+/** Whether every char of `s[from, to)` is a byte. */
+function byteText(s: string, from: number, to: number): boolean {
+  let wide = 0;
+  for (let j = from; j < to; j++) wide |= s.charCodeAt(j);
+  return wide <= 0xff;
+}

@@ -4,8 +4,8 @@ import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../codecs/integer-text.js';
 import type { Value } from '../../keyspace/value.js';
 import { currentLoadLimits } from './decode-value.js';
-import { dumpPayload, payloadValue } from './dump-payload.js';
-import { validFooter } from '../../codecs/rdb/payload.js';
+import { dumpPayload, payloadString, payloadValue } from './dump-payload.js';
+import { validFooter, validFooterText } from '../../codecs/rdb/payload.js';
 import { RdbError } from '../../codecs/rdb/rdb-error.js';
 
 const BUSYKEY = 'BUSYKEY Target key name already exists.';
@@ -65,14 +65,20 @@ function restore(c: Ctx, argv: string[]): void {
   // MIGRATE sends 0 for every key without a TTL: no BigInt parse for it.
   const ttl = argv[2] === '0' ? 0n : int64(argv[2]);
   if (ttl < 0n) throw new CommandError('ERR Invalid TTL value, must be >= 0');
-  const data = Buffer.from(argv[3], 'latin1');
-  if (!validFooter(data)) throw new CommandError(BAD_PAYLOAD);
-  let value: Value;
-  try {
-    value = payloadValue(data, currentLoadLimits(c));
-  } catch (e) {
-    if (e instanceof RdbError) throw new CommandError(BAD_FORMAT);
-    throw e;
+  // The payload is read as the argument's text where it can be (no copy into a buffer).
+  const payload = argv[3];
+  const footer = validFooterText(payload);
+  if (footer === 0) throw new CommandError(BAD_PAYLOAD);
+  let value: Value | undefined = footer === 1 ? payloadString(payload) : undefined;
+  if (value === undefined) {
+    const data = Buffer.from(payload, 'latin1');
+    if (footer === -1 && !validFooter(data)) throw new CommandError(BAD_PAYLOAD);
+    try {
+      value = payloadValue(data, currentLoadLimits(c));
+    } catch (e) {
+      if (e instanceof RdbError) throw new CommandError(BAD_FORMAT);
+      throw e;
+    }
   }
   const existed = replace && db.get(key) !== undefined;
   if (existed) db.remove(key);

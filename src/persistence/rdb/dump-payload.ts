@@ -4,6 +4,7 @@ import { RdbWriter } from '../../codecs/rdb/writer.js';
 import type { Value } from '../../keyspace/value.js';
 import { readValue, type LoadLimits } from './decode-value.js';
 import { writeValue } from './encode-value.js';
+import { TYPE_STRING } from './format.js';
 
 export interface DumpOptions {
   /** rdbcompression */
@@ -29,4 +30,33 @@ export function payloadValue(data: Buffer, limits: LoadLimits): Value {
   const r = new RdbReader(data);
   const type = r.byte();
   return readValue(r, type, limits);
+}
+
+/**
+ * The value of a payload, given as a byte string whose footer was checked
+ * (validFooterText), when it is a plain string written raw or as an
+ * integer (what MIGRATE carries most): read from the text in place, the
+ * same string payloadValue reads. Undefined for any other payload, which
+ * payloadValue reads (and refuses when malformed).
+ */
+export function payloadString(s: string): string | undefined {
+  if (s.charCodeAt(0) !== TYPE_STRING) return undefined;
+  const first = s.charCodeAt(1);
+  const n = s.length;
+  switch (first >> 6) {
+    case 0:
+      return 2 + first <= n ? s.slice(2, 2 + first) : undefined;
+    case 1: {
+      const len = ((first & 0x3f) << 8) | s.charCodeAt(2);
+      return 3 + len <= n ? s.slice(3, 3 + len) : undefined;
+    }
+    case 3:
+      // RDB_ENC_INT8, INT16, INT32: signed, little-endian.
+      if (first === 0xc0 && n >= 3) return String((s.charCodeAt(2) << 24) >> 24);
+      if (first === 0xc1 && n >= 4) return String(((s.charCodeAt(2) | (s.charCodeAt(3) << 8)) << 16) >> 16);
+      if (first === 0xc2 && n >= 6) return String(s.charCodeAt(2) | (s.charCodeAt(3) << 8) | (s.charCodeAt(4) << 16) | (s.charCodeAt(5) << 24));
+      return undefined;
+    default:
+      return undefined;
+  }
 }

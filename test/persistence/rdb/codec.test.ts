@@ -23,6 +23,27 @@ describe('CRC-64', () => {
     expect(crc64(data).readBigUInt64LE(0)).toBe(0xe9c6d914c4b8d9can);
     expect(new Crc64().update(data.subarray(0, 4)).update(data.subarray(4)).digest()).toEqual(crc64(data));
   });
+
+  test('over a byte string (updateText, matchesText) is the same as over its bytes, at every length around the 8-byte steps', () => {
+    const text = new Crc64();
+    expect(text.updateText('123456789')).toBe(true);
+    expect(text.digest().readBigUInt64LE(0)).toBe(0xe9c6d914c4b8d9can);
+    const next = rng(5);
+    for (let n = 0; n < 80; n++) {
+      const b = Buffer.from(Array.from({ length: n + 8 }, () => Math.floor(next() * 256)));
+      const s = b.toString('latin1');
+      const c = new Crc64();
+      expect(c.updateText(s, n)).toBe(true);
+      const bytes = new Crc64().update(b, n);
+      expect(c.digest()).toEqual(bytes.digest());
+      bytes.writeTo(b, n);
+      expect(c.matchesText(b.toString('latin1'), n)).toBe(true);
+      b[n + 7] ^= 1;
+      expect(c.matchesText(b.toString('latin1'), n)).toBe(false);
+    }
+    expect(new Crc64().updateText('abc\u0100defghijk')).toBe(false);
+    expect(new Crc64().updateText('abcdefghij\u0100k')).toBe(false);
+  });
 });
 
 describe('LZF', () => {
