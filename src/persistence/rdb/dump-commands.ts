@@ -62,9 +62,10 @@ function restore(c: Ctx, argv: string[]): void {
   const db = c.db;
   const key = argv[1];
   if (!replace && db.get(key) !== undefined) throw new CommandError(BUSYKEY);
-  // MIGRATE sends 0 for every key without a TTL: no BigInt parse for it.
+  // MIGRATE sends 0 for every key without a TTL: no BigInt parse or arithmetic for it.
   const ttl = argv[2] === '0' ? 0n : int64(argv[2]);
-  if (ttl < 0n) throw new CommandError('ERR Invalid TTL value, must be >= 0');
+  const noTtl = ttl === 0n;
+  if (!noTtl && ttl < 0n) throw new CommandError('ERR Invalid TTL value, must be >= 0');
   // The payload is read as the argument's text where it can be (no copy into a buffer).
   const payload = argv[3];
   const footer = validFooterText(payload);
@@ -82,23 +83,27 @@ function restore(c: Ctx, argv: string[]): void {
   }
   const existed = replace && db.get(key) !== undefined;
   if (existed) db.remove(key);
-  const when = ttl !== 0n && !absttl ? ttl + BigInt(c.keyspace.now) : ttl;
-  if (ttl !== 0n && when <= BigInt(c.keyspace.now)) {
-    // Already expired: the key is not created, and one that was replaced is deleted.
-    if (existed) {
-      db.modified(key);
-      c.keyspace.notify(db, 'g', 'del', key);
-      c.propagateArgv = ['DEL', key];
-    } else {
-      c.propagateArgv = null;
+  let when = ttl;
+  if (!noTtl) {
+    const now = BigInt(c.keyspace.now);
+    if (!absttl) when += now;
+    if (when <= now) {
+      // Already expired: the key is not created, and one that was replaced is deleted.
+      if (existed) {
+        db.modified(key);
+        c.keyspace.notify(db, 'g', 'del', key);
+        c.propagateArgv = ['DEL', key];
+      } else {
+        c.propagateArgv = null;
+      }
+      c.reply.ok();
+      return;
     }
-    c.reply.ok();
-    return;
   }
-  db.put(key, value, ttl === 0n ? -1 : Number(when));
+  db.put(key, value, noTtl ? -1 : Number(when));
   c.keyspace.access?.restore(db, key, idle, freq);
   db.modified(key);
-  if (ttl !== 0n && !absttl) c.propagateArgv = [...argv.slice(0, 2), String(when), ...argv.slice(3), 'ABSTTL'];
+  if (!noTtl && !absttl) c.propagateArgv = [...argv.slice(0, 2), String(when), ...argv.slice(3), 'ABSTTL'];
   c.keyspace.notify(db, 'g', 'restore', key);
   c.reply.ok();
 }
