@@ -38,7 +38,7 @@ const variants = [
   ...(REDIS_SERVER === null || argv.includes('--no-redis') ? [] : [{ name: 'redis', file: REDIS_SERVER, args: [] }]),
 ];
 
-/** A connection that reads whole replies: simple, error, integer and bulk (as latin1 text). */
+/** A connection that reads whole replies: simple, error, integer, bulk (as latin1 text) and arrays of them. */
 class Conn {
   constructor(socket) {
     this.socket = socket;
@@ -79,6 +79,17 @@ class Conn {
       if (n < 0) return [null, eol + 2];
       if (b.length < eol + 4 + n) return null;
       return [b.toString('latin1', eol + 2, eol + 2 + n), eol + 4 + n];
+    }
+    if (kind === 0x2a) {
+      const out = [];
+      let next = eol + 2;
+      for (let i = 0; i < Number(line); i++) {
+        const r = this.one(next);
+        if (r === null) return null;
+        out.push(r[0]);
+        next = r[1];
+      }
+      return [out, next];
     }
     throw new Error(`unexpected reply type ${String.fromCharCode(kind)}`);
   }
@@ -129,6 +140,11 @@ function minorFaults(pid) {
 }
 
 let started = 0;
+/** Servers not yet stopped: none outlives the driver, whatever ends it. */
+const live = new Set();
+process.on('exit', () => {
+  for (const server of live) server.kill('SIGKILL');
+});
 
 /** Starts `variant` on `port`, a new cluster-enabled node with every slot its own; resolves to the server and a connection. */
 async function start(variant, port, dir) {
@@ -136,7 +152,8 @@ async function start(variant, port, dir) {
     '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${started++}.conf`, '--cluster-port', String(port + 1)];
   const [file, fileArgs] = pinned(0, variant.file, args);
   const server = spawn(file, fileArgs, { stdio: 'ignore' });
-  const exited = new Promise((r) => server.once('exit', r));
+  live.add(server);
+  const exited = new Promise((r) => server.once('exit', r)).then(() => live.delete(server));
   const stop = async () => {
     server.kill('SIGKILL');
     await exited;
@@ -193,7 +210,10 @@ async function measure(variant) {
       let errors = 0;
       const pending = [];
       const settle = (replies) => {
-        for (const r of replies) if (r instanceof Error) errors++;
+        for (const r of replies) {
+          if (r === 'OK') continue;
+          if (errors++ === 0) console.error(`${variant.name}: unexpected reply ${JSON.stringify(r instanceof Error ? r.message : r).slice(0, 200)}`);
+        }
       };
       for (const batch of batches) {
         pending.push(c.send(batch));
