@@ -159,4 +159,3 @@ export class Crc64 {
 export function crc64(bytes: Uint8Array, end = bytes.length): Buffer {
   return new Crc64().update(bytes, end).digest();
 }
-
