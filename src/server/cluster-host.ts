@@ -31,7 +31,8 @@ export function serverClusterHost(server: Server, slotOwnershipChanged: () => vo
     get log() {
       return server.log;
     },
-    settings: () => clusterSettings(server),
+    // Read for every bus message and state update: kept until a parameter changes.
+    settings: () => server.config.derived(clusterSettings, () => clusterSettings(server)),
     now: () => Date.now(),
     readConfig() {
       let text: string;

@@ -61,6 +61,18 @@ describe('a cluster node in the server', () => {
     expect(String(await call('INFO', 'clients'))).toContain('cluster_connections:0');
   });
 
+  it('follows a cluster parameter set by CONFIG SET at once, and saves what it changed (Redis 7.2 shows the hostname in the next reply)', async () => {
+    const dir = scratch();
+    const { call } = await node(dir);
+    const mine = async () => String(await call('CLUSTER', 'NODES')).split('\n').find((l) => l.includes('myself'))!;
+    expect((await mine()).split(' ')[1]).not.toContain(',');
+    expect(await call('CONFIG', 'SET', 'cluster-announce-hostname', 'first.example')).toBe('OK');
+    expect((await mine()).split(' ')[1]).toMatch(/,first\.example$/);
+    expect(await call('CONFIG', 'SET', 'cluster-announce-hostname', 'second.example')).toBe('OK');
+    expect((await mine()).split(' ')[1]).toMatch(/,second\.example$/);
+    expect(readFileSync(path.join(dir, 'nodes.conf'), 'latin1')).toContain(',second.example,');
+  });
+
   it('keeps its name across a restart, and its lock until it closes', async () => {
     const dir = scratch();
     const first = await node(dir);

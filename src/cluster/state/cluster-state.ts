@@ -48,6 +48,15 @@ export class ClusterState {
   private readonly owners = new Array<LiveNode | null>(CLUSTER_SLOTS).fill(null);
   /** Per slot, 1 when myself owns it: 16 KB that stay in cache, read by every routed command. */
   private readonly mine = new Uint8Array(CLUSTER_SLOTS);
+  /**
+   * How many entries of `owners` name each node, and how many are null:
+   * the state is updated at every SETSLOT, and full coverage then asks only
+   * whether a slot is unowned or owned by a failed node, which these answer
+   * without a pass over the slots. A node's own bitmap may claim more (a
+   * nodes.conf giving a slot to two nodes), so numSlots cannot answer it.
+   */
+  private readonly ownedSlots = new Map<LiveNode, number>();
+  private unownedSlots = CLUSTER_SLOTS;
   state: 'ok' | 'fail' = 'fail';
   /** Masters serving at least one slot. */
   size = 0;
@@ -78,7 +87,12 @@ export class ClusterState {
       for (let slot = 0; slot < CLUSTER_SLOTS; slot++) if (hasSlot(node.slots, slot)) this.owners[slot] = node;
     }
     this.myself = this.byName.get(table.myself)!;
-    for (let slot = 0; slot < CLUSTER_SLOTS; slot++) if (this.owners[slot] === this.myself) this.mine[slot] = 1;
+    for (let slot = 0; slot < CLUSTER_SLOTS; slot++) {
+      const owner = this.owners[slot];
+      if (owner === null) continue;
+      this.countOwned(owner, 1);
+      if (owner === this.myself) this.mine[slot] = 1;
+    }
     // clusterLoadConfig adds each replica to its master's, and a master with replicas is a migration target.
     for (const node of nodes) {
       const master = isSlave(node) && node.master !== null ? this.byName.get(node.master) : undefined;
@@ -229,6 +243,7 @@ export class ClusterState {
     // clusterNodeSetSlotBit: a master's first slot makes it a migration target when other masters have replicas (Redis's issue 3043).
     if (node.numSlots === 1 && this.mastersHaveReplicas()) node.migrateTo = true;
     this.owners[slot] = node;
+    this.countOwned(node, 1);
     if (node === this.myself) this.mine[slot] = 1;
     this.updateSize();
     return true;
@@ -242,9 +257,17 @@ export class ClusterState {
     removeSlot(node.slots, slot);
     node.numSlots--;
     this.owners[slot] = null;
+    this.countOwned(node, -1);
     this.mine[slot] = 0;
     this.updateSize();
     return true;
+  }
+
+  private countOwned(node: LiveNode, change: 1 | -1): void {
+    const count = (this.ownedSlots.get(node) ?? 0) + change;
+    if (count === 0) this.ownedSlots.delete(node);
+    else this.ownedSlots.set(node, count);
+    this.unownedSlots -= change;
   }
 
   delNodeSlots(node: LiveNode): number {
@@ -368,19 +391,8 @@ export class ClusterState {
     if (isMaster(this.myself) && this.state === 'fail' && now - this.firstStateCall < WRITABLE_DELAY) return;
     const settings = this.host.settings();
     let next: 'ok' | 'fail' = 'ok';
-    if (settings.requireFullCoverage) {
-      // Each owner's flags are read once per run of its slots: the state is updated at every SETSLOT.
-      let served: LiveNode | null = null;
-      for (let slot = 0; slot < CLUSTER_SLOTS; slot++) {
-        const owner = this.owners[slot];
-        if (owner === served) continue;
-        if (owner === null || failed(owner)) {
-          next = 'fail';
-          break;
-        }
-        served = owner;
-      }
-    }
+    if (settings.requireFullCoverage && this.unownedSlots > 0) next = 'fail';
+    else if (settings.requireFullCoverage) for (const owner of this.ownedSlots.keys()) if (failed(owner)) next = 'fail';
     this.updateSize();
     let reachable = 0;
     for (const node of this.nodes) if (isMaster(node) && node.numSlots > 0 && !failed(node) && !timedOut(node)) reachable++;

@@ -264,6 +264,39 @@ describe('the cluster state (clusterUpdateState)', () => {
     expect(cluster.stateOk).toBe(true);
   });
 
+  it('fails while a slot is freed or served by a FAIL node; a FAIL master without slots does not matter', () => {
+    const { cluster, host } = node();
+    cluster.state.updateState();
+    cluster.updateSlots([[0, 5000]], false);
+    const a = knownMaster(cluster, OTHER);
+    const c = knownMaster(cluster, THIRD);
+    const idle = knownMaster(cluster, 'e'.repeat(40));
+    for (let s = 5001; s < 10000; s++) cluster.state.addSlot(a, s);
+    for (let s = 10000; s < CLUSTER_SLOTS; s++) cluster.state.addSlot(c, s);
+    host.clock += 3000;
+    cluster.state.updateState();
+    expect(cluster.stateOk).toBe(true);
+    idle.flags.add('fail');
+    cluster.state.updateState();
+    expect(cluster.stateOk).toBe(true);
+    // Two of three masters with slots are reachable: only coverage fails.
+    a.flags.add('fail');
+    cluster.state.updateState();
+    expect(cluster.stateOk).toBe(false);
+    for (let s = 5001; s < 10000; s++) {
+      cluster.state.delSlot(s);
+      cluster.state.addSlot(c, s);
+    }
+    cluster.state.updateState();
+    expect(cluster.stateOk).toBe(true);
+    cluster.state.delSlot(7000);
+    cluster.state.updateState();
+    expect(cluster.stateOk).toBe(false);
+    cluster.state.addSlot(cluster.state.myself, 7000);
+    cluster.state.updateState();
+    expect(cluster.stateOk).toBe(true);
+  });
+
   it('fails in a minority partition, and a master waits the rejoin delay before ok again', () => {
     const { cluster, host } = node();
     cluster.state.updateState();
