@@ -52,6 +52,7 @@ import { ClusterRuntime } from './cluster-runtime.js';
 import { redirectBlockedClients } from './cluster/redirect-blocked.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { shutdownFromSignal, shutdownWaitCron, type ShutdownFlags, type ShutdownSignal } from './shutdown.js';
+import type { QueryRouter } from '../cluster/routing/query-router.js';
 import type { ClusterRoutingView } from '../cluster/routing/routing-view.js';
 
 /** Redis's maxmemory check before each command (performEvictions): whether used memory is over the limit. */
@@ -152,6 +153,8 @@ export class Server implements PersistenceHost<Client> {
   memoryLimit: MemoryLimit | null = null;
   /** The cluster's routing view while cluster-enabled is yes (commands are redirected by their keys' slots); null on a standalone server. */
   clusterRouting: ClusterRoutingView | null = null;
+  /** The router over clusterRouting (cluster/router.ts's routerFor makes it), null until a command first needs it. */
+  clusterRouter: QueryRouter | null = null;
   /** maxmemory, eviction and used memory (server/memory/). */
   readonly memory: MemoryManager;
   /** Clients holding a command back until the pause ends. */

@@ -43,7 +43,7 @@ export class QueryRouter {
   private shard = false;
 
   constructor(
-    private readonly view: ClusterRoutingView,
+    readonly view: ClusterRoutingView,
     private readonly host: RoutingHost,
   ) {}
 
@@ -54,13 +54,7 @@ export class QueryRouter {
    * command or the transaction it ends) and READONLY.
    */
   route(cmd: Command<never>, argv: string[], queued: readonly QueryLine[] | null, asking: boolean, readOnly: boolean): Route {
-    this.slot = -1;
     this.node = null;
-    this.firstKey = null;
-    this.firstSlot = -1;
-    this.owner = null;
-    this.migrating = this.importing = this.multipleKeys = false;
-    this.missing = this.existing = 0;
     const exec = cmd.fullName === 'exec';
     if (!exec && this.view.stateOk) {
       const settled = this.settledSlot(cmd, argv);
@@ -69,6 +63,13 @@ export class QueryRouter {
         return 'here';
       }
     }
+    // The scan's state is reset only for the full scan: the common case above reads none of it.
+    this.slot = -1;
+    this.firstKey = null;
+    this.firstSlot = -1;
+    this.owner = null;
+    this.migrating = this.importing = this.multipleKeys = false;
+    this.missing = this.existing = 0;
     if (exec && queued === null) return 'here';
     this.shard = SHARD_COMMANDS.has(cmd.fullName);
     if (exec) {

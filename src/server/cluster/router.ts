@@ -4,19 +4,20 @@ import type { ClusterRoutingView } from '../../cluster/routing/routing-view.js';
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
 
-const routers = new WeakMap<ClusterRoutingView, QueryRouter>();
-
-/** The router for the server's cluster view, made once per view: keys are looked up in database 0, writes judged as Redis's getCommandFlags. */
+/**
+ * The router for the server's cluster view, made once per view and kept
+ * on the server, which asks for it on every command: keys are looked up in
+ * database 0, writes judged as Redis's getCommandFlags.
+ */
 export function routerFor(server: Server, view: ClusterRoutingView): QueryRouter {
-  let router = routers.get(view);
-  if (router === undefined) {
-    const db = server.keyspace.db(0);
-    router = new QueryRouter(view, {
-      keyExists: (key) => db.dict.has(key) && !db.isExpired(key),
-      writes: (cmd, argv) => (cmd.runsScript ? server.scripting.declaresWrites(cmd.fullName, argv) ?? cmd.isWrite : cmd.isWrite),
-    });
-    routers.set(view, router);
-  }
+  const kept = server.clusterRouter;
+  if (kept !== null && kept.view === view) return kept;
+  const db = server.keyspace.db(0);
+  const router = new QueryRouter(view, {
+    keyExists: (key) => db.dict.has(key) && !db.isExpired(key),
+    writes: (cmd, argv) => (cmd.runsScript ? server.scripting.declaresWrites(cmd.fullName, argv) ?? cmd.isWrite : cmd.isWrite),
+  });
+  server.clusterRouter = router;
   return router;
 }
 
