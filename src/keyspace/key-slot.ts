@@ -47,7 +47,16 @@ export function crc16(s: string, start = 0, end = s.length): number {
  * `{}` and an unclosed `{` hash the whole key as Redis does.
  */
 export function keyHashSlot(key: string): number {
-  if (key === lastKey) return lastSlot;
+  return key === lastKey ? lastSlot : freshKeyHashSlot(key);
+}
+
+/**
+ * keyHashSlot of a key that is unlikely to be the last one hashed (a
+ * command's key as routing first meets it): the memo is not asked, since
+ * for another key of the same length comparing the two strings reads their
+ * chars, but it is left holding this key for the slot index to find.
+ */
+export function freshKeyHashSlot(key: string): number {
   let slot = -1;
   const open = key.indexOf('{');
   if (open !== -1) {

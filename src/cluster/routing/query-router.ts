@@ -1,5 +1,5 @@
 import type { Command } from '../../core/command.js';
-import { keyHashSlot } from '../../keyspace/key-slot.js';
+import { freshKeyHashSlot, keyHashSlot } from '../../keyspace/key-slot.js';
 import type { Route } from './route.js';
 import { routingKeys } from './routing-keys.js';
 import type { ClusterRoutingView } from './routing-view.js';
@@ -131,7 +131,7 @@ export class QueryRouter {
     if (first === 0) return -1;
     const last = range[1] < 0 ? argv.length + range[1] : range[1];
     if (last < first || last >= argv.length) return -1;
-    const slot = keyHashSlot(argv[first]);
+    const slot = freshKeyHashSlot(argv[first]);
     for (let j = first + range[2]; j <= last; j += range[2]) if (keyHashSlot(argv[j]) !== slot) return -1;
     return this.view.servesSettled(slot) ? slot : -1;
   }
