@@ -74,9 +74,12 @@ export class Scripting {
    * waits for it before it listens, so that its first scripts find them.
    */
   storeReady(maxMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs)));
-    return Promise.race([LuaEngine.storeReady(), late]).finally(() => clearTimeout(timer));
+    return within(LuaEngine.storeReady(), maxMs);
+  }
+
+  /** The script store's pending writes done now rather than after a pause (the server is closing), or `maxMs` on. */
+  storeSettled(maxMs: number): Promise<void> {
+    return within(LuaEngine.storeSettled().catch(() => {}), maxMs);
   }
 
   private running(): RunContext {
@@ -313,4 +316,11 @@ function redisPcall(basePcall: LuaFunction): LuaFunction {
     }
     return r;
   };
+}
+
+/** Resolves when `work` does or after `maxMs`, whichever comes first. */
+function within(work: Promise<void>, maxMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

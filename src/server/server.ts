@@ -966,6 +966,7 @@ export class Server implements PersistenceHost<Client> {
       this.tlsListener.close(),
       this.metrics.close(),
       this.webConsole.close(),
+      this.scripting.storeSettled(1000),
     ]).then(() => {
       this.log.flush?.();
     });

@@ -57,10 +57,8 @@ export class ChunkCache {
     const fromStore = store === null ? undefined : this.readStored(store, key, chunkName, source);
     const chunk = fromStore ?? compileLua(source, chunkName);
     if (source.length <= this.maxBytes) this.keep(key, { source, chunk });
-    // Written once the caller has run it, so that V8's cache holds the functions the run compiled.
-    if (store !== null && (fromStore === undefined || chunk.v8CacheRejected)) {
-      setImmediate(() => store.write(key, chunkName, source, () => chunk.stored()));
-    }
+    // The store writes after a pause, once the caller has run it: V8's cache then holds the functions the run compiled.
+    if (store !== null && (fromStore === undefined || chunk.v8CacheRejected)) store.write(key, chunkName, source, () => chunk.stored());
     return chunk;
   }
 
@@ -79,6 +77,11 @@ export class ChunkCache {
   /** Readies the store in the background (an engine calls this when it is made); resolves when it is ready. */
   prepare(): Promise<void> {
     return this.store?.prepare() ?? Promise.resolve();
+  }
+
+  /** Does the store's deferred writes now; resolves when they are done (a closing server calls this, the process may exit next). */
+  settled(): Promise<void> {
+    return this.store?.settled() ?? Promise.resolve();
   }
 
   clear(): void {

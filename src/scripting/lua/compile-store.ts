@@ -29,6 +29,8 @@ const MAX_STORE_BYTES = 64 * 1024 * 1024;
 /** A file larger than this is neither written nor read (BullMQ's largest is about 200 KB). */
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const MAGIC = 'sluice-lua-chunk-2';
+/** How long no script may have been compiled or read before the store's own work runs. */
+const IDLE_MS = 50;
 
 /**
  * Compiled chunks on disk, shared by every Sluice process of one user, so
@@ -49,6 +51,14 @@ export class CompileStore {
   /** The version directory's files and bytes, counted once from the disk and then by this process's writes. */
   private usage: { files: number; bytes: number } | null = null;
   private readonly pending = new Set<Promise<void>>();
+  /**
+   * Writes and marks of use waiting for a pause in the compiling: V8's
+   * cache and the file's bytes are made on the main thread, and done at
+   * once they delayed the reply they followed or the next request, which
+   * in a burst of first calls is the next script's first call.
+   */
+  private readonly deferred: (() => void)[] = [];
+  private idle: NodeJS.Timeout | null = null;
 
   /** `root` is where version directories go; null disables the store. */
   constructor(
@@ -77,8 +87,8 @@ export class CompileStore {
       return undefined;
     }
     const chunk = decode(data, chunkName, source);
-    // Used entries are the last to be pruned; marked after the reply, off the command's path.
-    if (chunk !== undefined) setImmediate(() => fs.utimes(file, Date.now() / 1000, Date.now() / 1000, () => {}));
+    // Used entries are the last to be pruned.
+    if (chunk !== undefined) this.defer(() => fs.utimes(file, Date.now() / 1000, Date.now() / 1000, () => {}));
     return chunk;
   }
 
@@ -90,6 +100,10 @@ export class CompileStore {
    */
   write(key: string, chunkName: string, source: string, chunk: () => StoredChunk): void {
     if (this.root === null || this.dir === null) return;
+    this.defer(() => this.writeNow(key, chunkName, source, chunk));
+  }
+
+  private writeNow(key: string, chunkName: string, source: string, chunk: () => StoredChunk): void {
     const done = (async () => {
       await this.prepare();
       const dir = this.dir;
@@ -111,10 +125,40 @@ export class CompileStore {
     void done.finally(() => this.pending.delete(done));
   }
 
-  /** Resolves once the writes under way (and the pruning they started) are done. */
+  /** Does the deferred work now; resolves once the writes (and the pruning they started) are done. */
   async settled(): Promise<void> {
+    this.runDeferred(true);
     while (this.pending.size > 0) await Promise.all(this.pending);
   }
+
+  private defer(task: () => void): void {
+    if (this.deferred.length === 0) process.on('beforeExit', this.onBeforeExit);
+    this.deferred.push(task);
+    this.touchIdle();
+  }
+
+  /** Another script came: the deferred work waits for the next pause. */
+  private touchIdle(): void {
+    if (this.deferred.length === 0) return;
+    if (this.idle !== null) {
+      this.idle.refresh();
+      return;
+    }
+    // Unreferenced, so that it keeps no process alive: one that runs out of work writes at 'beforeExit'.
+    this.idle = setTimeout(() => this.runDeferred(false), IDLE_MS).unref();
+  }
+
+  /** One task, then the next in a later turn (a request that comes meanwhile waits for one task at most); `all` runs them all now. */
+  private runDeferred(all: boolean): void {
+    if (this.idle !== null) clearTimeout(this.idle);
+    this.idle = null;
+    if (all) while (this.deferred.length > 0) this.deferred.shift()!();
+    else this.deferred.shift()?.();
+    if (this.deferred.length === 0) process.off('beforeExit', this.onBeforeExit);
+    else this.idle = setTimeout(() => this.runDeferred(false), 0).unref();
+  }
+
+  private readonly onBeforeExit = (): void => this.runDeferred(true);
 
   /**
    * Finds or makes the version directory in the background, so that the

@@ -95,6 +95,11 @@ export class LuaEngine {
     return SHARED_CHUNKS.prepare();
   }
 
+  /** Resolves once the compiled chunks waiting to be stored are written. */
+  static storeSettled(): Promise<void> {
+    return SHARED_CHUNKS.settled();
+  }
+
   /** The chunk's main function over an environment (the globals by default). */
   load(chunk: CompiledChunk, env: LuaTable = this.globals): LuaFunction {
     return chunk.instantiate(this.state, env);

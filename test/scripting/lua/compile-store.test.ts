@@ -171,7 +171,7 @@ describe('the compile store', () => {
     files.forEach((f, i) => fs.utimesSync(f, old, new Date(old.getTime() + i)));
     const reader = await processCache(root, 4);
     reader.cache.compile('return 0', '@user_script', true);
-    await new Promise((r) => setTimeout(r, 50));
+    await reader.store.settled();
     await compileAndSettle(cache, store, 'return 4');
     const left = storedFiles(root).map((f) => path.basename(f));
     expect(left).toHaveLength(3);
