@@ -1,7 +1,8 @@
 import luaparse, { type Chunk, type Node } from 'luaparse';
 import { LuaSyntaxError } from './errors.js';
 import { stringToNumber } from './string-to-number.js';
-import { luaSyntaxMessage } from './syntax-errors.js';
+import { numeralEnd } from './compiler/lexer.js';
+import { luaSyntaxMessage, withinSyntaxLevels } from './syntax-errors.js';
 
 const OPTIONS = {
   luaVersion: '5.1',
@@ -15,6 +16,10 @@ const OPTIONS = {
   onCreateNode: lua51Literal,
 } as const;
 
+/** The source being parsed, and whether Lua's lexer reads each of its numerals as luaparse did (a valid number ending where luaparse's does). */
+let parsing = '';
+let numeralsAsLua = true;
+
 /**
  * Literal values as Lua 5.1's lexer makes them, where luaparse's differ: a
  * long string's line breaks (\r\n, \n\r, \r) are each one '\n', and
@@ -24,13 +29,18 @@ function lua51Literal(node: Node): void {
   if (node.type === 'StringLiteral' && node.raw.startsWith('[')) {
     node.value = node.value.replace(/\r\n|\n\r|\r|\n/g, '\n');
   } else if (node.type === 'NumericLiteral') {
-    node.value = stringToNumber(node.raw) ?? node.value;
+    const value = stringToNumber(node.raw);
+    if (value !== undefined) node.value = value;
+    const range = (node as { range?: [number, number] }).range;
+    if (value === undefined || range === undefined || numeralEnd(parsing, range[0]) !== range[1]) numeralsAsLua = false;
   }
 }
 
 /** Parses Lua 5.1 source with luaparse; syntax errors are reworded as Lua's. */
 export function parseLua(source: string, short: string): Chunk {
   let ast: Chunk;
+  parsing = source;
+  numeralsAsLua = true;
   try {
     ast = luaparse.parse(source, OPTIONS as unknown as luaparse.Options);
   } catch (e) {
@@ -44,8 +54,13 @@ export function parseLua(source: string, short: string): Chunk {
       throw new LuaSyntaxError(`${short}:${late?.line ?? 1}: ${late?.message ?? 'chunk has too many syntax levels'}`);
     }
     throw e;
+  } finally {
+    parsing = '';
   }
-  // Errors luaparse does not make: Lua's lexer's (a numeral running into letters), nesting past Lua's limit.
+  // Errors luaparse does not make: Lua's lexer's (a numeral running into letters; luaparse refuses every other
+  // lexical error Lua's lexer makes), nesting past Lua's limit. The source is lexed again for them only where its
+  // numerals or its tree leave room for one: a script is compiled on its first call, which waits for all of this.
+  if (numeralsAsLua && withinSyntaxLevels(ast, source)) return ast;
   const late = luaSyntaxMessage(source, null);
   if (late !== null) throw new LuaSyntaxError(`${short}:${late.line}: ${late.message}`);
   return ast;

@@ -1,4 +1,6 @@
+import type { Chunk } from 'luaparse';
 import { lexLua, nearText, type Token } from './compiler/lexer.js';
+import { ParenFinder } from './compiler/parens.js';
 import { stringToNumber } from './string-to-number.js';
 
 /**
@@ -149,6 +151,122 @@ function tooDeepAt(tokens: Token[]): number {
     if (opens && 1 + ++blocks > MAX_LEVELS) return k;
   }
   return -1;
+}
+
+type TreeNode = { readonly type: string; readonly range?: [number, number]; readonly [key: string]: unknown };
+
+/** Where each kind of luaparse node keeps its sub-nodes (a block: `body`); a kind not here stops withinSyntaxLevels. */
+const CHILDREN: Readonly<Record<string, readonly string[]>> = {
+  LocalStatement: ['variables', 'init'],
+  AssignmentStatement: ['variables', 'init'],
+  CallStatement: ['expression'],
+  FunctionDeclaration: ['identifier', 'parameters'],
+  ReturnStatement: ['arguments'],
+  IfStatement: ['clauses'],
+  IfClause: ['condition'],
+  ElseifClause: ['condition'],
+  ElseClause: [],
+  WhileStatement: ['condition'],
+  DoStatement: [],
+  RepeatStatement: ['condition'],
+  ForNumericStatement: ['variable', 'start', 'end', 'step'],
+  ForGenericStatement: ['variables', 'iterators'],
+  BreakStatement: [],
+  Identifier: [],
+  StringLiteral: [],
+  NumericLiteral: [],
+  BooleanLiteral: [],
+  NilLiteral: [],
+  VarargLiteral: [],
+  TableConstructorExpression: ['fields'],
+  TableKey: ['key', 'value'],
+  TableKeyString: ['key', 'value'],
+  TableValue: ['value'],
+  BinaryExpression: ['left', 'right'],
+  LogicalExpression: ['left', 'right'],
+  UnaryExpression: ['argument'],
+  MemberExpression: ['base', 'identifier'],
+  IndexExpression: ['base', 'index'],
+  CallExpression: ['base', 'arguments'],
+  TableCallExpression: ['base', 'arguments'],
+  StringCallExpression: ['base', 'argument'],
+};
+
+/** Binary operators whose tokens tooDeepAt counts as pending (it takes every '-' for a unary one). */
+const PENDING_BINARY = new Set(['..', '^', '-']);
+
+/**
+ * Whether tooDeepAt would find nothing in the chunk luaparse made of
+ * `source`, told from the tree without lexing the source again: false when
+ * it cannot tell. A bound on tooDeepAt's count at every token, walking down
+ * the tree: each node around the token opens at most one block and one
+ * bracket of its own, a parenthesis luaparse leaves out stands straight
+ * before the node it wraps, and the pending operators are those of the
+ * statements around the token (what is not a Lua unary or right-associative
+ * operator included) and of the statement before each of them that ends
+ * with an expression (a call statement ends no pending chain, so the one
+ * before it counts).
+ */
+export function withinSyntaxLevels(ast: Chunk, source: string): boolean {
+  const bound = new LevelBound(new ParenFinder(source, (ast.comments ?? []) as { range?: [number, number] }[]));
+  const deepest = bound.block(ast.body as unknown as TreeNode[], 2);
+  return deepest >= 0 && 2 + deepest <= MAX_LEVELS;
+}
+
+/** withinSyntaxLevels' walk: each step gives the bound below a node or block, or -1 once it is past MAX_LEVELS or meets a node it does not know. */
+class LevelBound {
+  /** Pending operators counted so far in the statement being walked, outside the blocks it holds. */
+  private pending = 0;
+
+  constructor(private readonly parens: ParenFinder) {}
+
+  /** `above`: levels known around the node, for the cut-off (which also bounds the recursion). */
+  node(n: TreeNode, above: number): number {
+    const keys = CHILDREN[n.type];
+    if (keys === undefined || n.range === undefined) return -1;
+    const own = 2 + this.parens.opening(n.range[0], MAX_LEVELS);
+    if (above + own > MAX_LEVELS) return -1;
+    if (n.type === 'UnaryExpression' || (n.type === 'BinaryExpression' && PENDING_BINARY.has(n.operator as string))) this.pending++;
+    let deepest = 0;
+    for (const key of keys) {
+      const v = n[key];
+      if (Array.isArray(v)) {
+        for (const c of v as TreeNode[]) {
+          const d = this.node(c, above + own);
+          if (d < 0) return -1;
+          if (d > deepest) deepest = d;
+        }
+      } else if (v !== null && v !== undefined) {
+        const d = this.node(v as TreeNode, above + own);
+        if (d < 0) return -1;
+        if (d > deepest) deepest = d;
+      }
+    }
+    if (Array.isArray(n.body)) {
+      const d = this.block(n.body as TreeNode[], above + own);
+      if (d < 0) return -1;
+      if (d > deepest) deepest = d;
+    }
+    return own + deepest;
+  }
+
+  block(statements: TreeNode[], above: number): number {
+    let before = 0;
+    let deepest = 0;
+    for (const s of statements) {
+      const outer = this.pending;
+      this.pending = 0;
+      const d = this.node(s, above + before);
+      const own = this.pending;
+      this.pending = outer;
+      if (d < 0) return -1;
+      const total = d + own + before;
+      if (above + total > MAX_LEVELS) return -1;
+      if (total > deepest) deepest = total;
+      if (s.type !== 'CallStatement' && s.type !== 'BreakStatement') before = own;
+    }
+    return deepest;
+  }
 }
 
 const OPERAND_KEYWORDS = new Set(['nil', 'true', 'false', 'function']);

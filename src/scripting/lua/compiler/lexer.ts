@@ -155,12 +155,7 @@ export function lexLua(src: string, validNumber: (text: string) => boolean): { t
       continue;
     }
     if (isDigit(c) || (c === 46 && isDigit(src.charCodeAt(i + 1)))) {
-      while (isDigit(src.charCodeAt(i)) || src.charCodeAt(i) === 46) i++;
-      if ((src.charCodeAt(i) | 0x20) === 101) {
-        i++;
-        if (src.charCodeAt(i) === 43 || src.charCodeAt(i) === 45) i++;
-      }
-      i = skip(ALNUM_RUN, src, i);
+      i = numeralEnd(src, i);
       const text = src.slice(start, i);
       if (!validNumber(text)) return fail('malformed number', text);
       tokens.push({ type: 'number', text, line, start });
@@ -181,6 +176,16 @@ export function lexLua(src: string, validNumber: (text: string) => boolean): { t
     i += length;
     tokens.push({ type: 'symbol', text, line, start });
   }
+}
+
+/** read_numeral: where the numeral starting at `i` ends (digits and dots, an exponent's sign, then letters, digits and '_' whatever they make). */
+export function numeralEnd(src: string, i: number): number {
+  while (isDigit(src.charCodeAt(i)) || src.charCodeAt(i) === 46) i++;
+  if ((src.charCodeAt(i) | 0x20) === 101) {
+    i++;
+    if (src.charCodeAt(i) === 43 || src.charCodeAt(i) === 45) i++;
+  }
+  return skip(ALNUM_RUN, src, i);
 }
 
 /** read_string: the token text Lua keeps (quotes, escapes decoded), or its error. */

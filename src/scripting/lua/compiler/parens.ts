@@ -19,14 +19,14 @@ export class ParenFinder {
 
   /** Whether the expression starting at `start` is wrapped in more than `expected` opening parentheses. */
   wrapped(start: number, expected: number): boolean {
+    return this.opening(start, expected + 1) > expected;
+  }
+
+  /** How many '(' come straight before `start` (past blanks and comments), counted up to `max`. */
+  opening(start: number, max: number): number {
     let k = 0;
-    let p = this.previous(start);
-    while (p >= 0 && this.src.charCodeAt(p) === 40) {
-      k++;
-      if (k > expected) return true;
-      p = this.previous(p);
-    }
-    return false;
+    for (let p = this.previous(start); k < max && p >= 0 && this.src.charCodeAt(p) === 40; p = this.previous(p)) k++;
+    return k;
   }
 
   /** Index of the last significant character before `pos` (skipping blanks and comments), or -1. */
