@@ -31,6 +31,12 @@ const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const MAGIC = 'sluice-lua-chunk-2';
 /** How long no script may have been compiled or read before the store's own work runs. */
 const IDLE_MS = 50;
+/**
+ * The most tasks kept waiting for that pause (twice BullMQ's scripts): a
+ * server that never pauses, such as a test suite's running hundreds of
+ * distinct scripts, would otherwise gather them all for its close.
+ */
+const MAX_DEFERRED = 128;
 
 /**
  * Compiled chunks on disk, shared by every Sluice process of one user, so
@@ -50,6 +56,8 @@ export class CompileStore {
   private written = 0;
   /** The version directory's files and bytes, counted once from the disk and then by this process's writes. */
   private usage: { files: number; bytes: number } | null = null;
+  /** The count of the directory under way, which writes finishing meanwhile wait for. */
+  private counting: Promise<void> | null = null;
   private readonly pending = new Set<Promise<void>>();
   /**
    * Writes and marks of use waiting for a pause in the compiling: V8's
@@ -125,6 +133,11 @@ export class CompileStore {
     void done.finally(() => this.pending.delete(done));
   }
 
+  /** Tasks waiting for a pause in the compiling. */
+  get waiting(): number {
+    return this.deferred.length;
+  }
+
   /** Does the deferred work now; resolves once the writes (and the pruning they started) are done. */
   async settled(): Promise<void> {
     this.runDeferred(true);
@@ -135,7 +148,14 @@ export class CompileStore {
     if (this.deferred.length === 0) process.on('beforeExit', this.onBeforeExit);
     this.deferred.push(task);
     this.touchIdle();
+    // Past the bound, each task added lets the oldest go once this turn's replies are out.
+    if (this.deferred.length > MAX_DEFERRED) setImmediate(this.runOverflow);
   }
+
+  private readonly runOverflow = (): void => {
+    if (this.deferred.length <= MAX_DEFERRED) return;
+    this.deferred.shift()!();
+  };
 
   /** Another script came: the deferred work waits for the next pause. */
   private touchIdle(): void {
@@ -209,9 +229,13 @@ export class CompileStore {
    */
   private async counted(dir: string, bytes: number): Promise<void> {
     if (this.usage === null) {
-      const files = await filesOf(dir);
-      if (files === null) return;
-      this.usage = { files: files.length, bytes: files.reduce((n, f) => n + f.size, 0) };
+      // Writes finishing together share one count of the directory: pruning needs only a close figure.
+      this.counting ??= filesOf(dir).then((files) => {
+        this.counting = null;
+        if (files !== null) this.usage = { files: files.length, bytes: files.reduce((n, f) => n + f.size, 0) };
+      });
+      await this.counting;
+      if (this.usage === null) return;
     } else {
       this.usage.files++;
       this.usage.bytes += bytes;

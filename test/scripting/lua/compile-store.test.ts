@@ -94,6 +94,21 @@ describe('the compile store', () => {
     expect(storedFiles(root)).toHaveLength(1);
   });
 
+  test('a server that never pauses keeps at most 128 chunks waiting to be written: each one past that lets the oldest go at the end of its turn', async () => {
+    const root = scratchRoot();
+    const { cache, store } = await processCache(root);
+    for (let i = 0; i < 300; i++) {
+      cache.compile(`return ${i}`, `@user_script_${i}`, true);
+      if (i % 10 === 9) await new Promise((r) => setImmediate(r));
+      expect(store.waiting).toBeLessThanOrEqual(128 + 10);
+    }
+    await new Promise((r) => setImmediate(r));
+    expect(store.waiting).toBe(128);
+    await store.settled();
+    expect(store.waiting).toBe(0);
+    expect(storedFiles(root)).toHaveLength(300);
+  });
+
   test('chunks that are not durable (loadstring at run time) are not written', async () => {
     const root = scratchRoot();
     const { cache, store } = await processCache(root);
