@@ -199,22 +199,10 @@ async function failover(kind, log) {
   }
 }
 
-/** A measurement per kind, or the error that stopped it (a kind may not support everything yet). */
-async function perKind(fn) {
-  const out = {};
-  for (const kind of KINDS) {
-    try {
-      out[kind.name] = await fn(kind);
-    } catch (e) {
-      out[kind.name] = { error: String(e.message ?? e).split('\n')[0] };
-    }
-  }
-  return out;
-}
-
 /**
  * `fn` per kind over `rounds` rounds, the kinds' order reversed every other
- * round; per kind the median of each numeric field, or the first error.
+ * round; per kind the median of each field, or the error that stopped it (a
+ * kind may not support everything yet).
  */
 async function alternating(rounds, fn) {
   const runs = {};
@@ -264,7 +252,7 @@ export async function run({ quick, log }) {
     if (s2 !== null && r2 !== null) rows.push([`${label}: two masters, Sluice / Redis`, `${fmtInt(s2)} / ${fmtInt(r2)} rps`, fmtRatio(s2 / r2), `≥ ${TARGETS.vsRedis}×`, verdict(s2 / r2 >= TARGETS.vsRedis)]);
   }
   const rs = await alternating(quick ? 1 : RESHARD_ROUNDS, (kind) => reshard(kind, sizes.keys, log));
-  const fo = await perKind((kind) => failover(kind, log));
+  const fo = await alternating(1, (kind) => failover(kind, log));
   const pair = (m, field, fmt) => `${m.sluice?.[field] !== undefined ? fmt(m.sluice[field]) : `Sluice: ${m.sluice?.error}`} / ${m.redis?.[field] !== undefined ? fmt(m.redis[field]) : `Redis: ${m.redis?.error ?? 'not installed'}`}`;
   const ratioRow = (label, m, field, fmt, target, lowerIsBetter) => {
     const ok = m.sluice?.[field] !== undefined && m.redis?.[field] !== undefined;

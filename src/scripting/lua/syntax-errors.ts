@@ -227,27 +227,18 @@ class LevelBound {
     const own = 2 + this.parens.opening(n.range[0], MAX_LEVELS);
     if (above + own > MAX_LEVELS) return -1;
     if (n.type === 'UnaryExpression' || (n.type === 'BinaryExpression' && PENDING_BINARY.has(n.operator as string))) this.pending++;
-    let deepest = 0;
+    let deepest = Array.isArray(n.body) ? this.block(n.body as TreeNode[], above + own) : 0;
     for (const key of keys) {
+      if (deepest < 0) return -1;
       const v = n[key];
-      if (Array.isArray(v)) {
-        for (const c of v as TreeNode[]) {
-          const d = this.node(c, above + own);
-          if (d < 0) return -1;
-          if (d > deepest) deepest = d;
-        }
-      } else if (v !== null && v !== undefined) {
-        const d = this.node(v as TreeNode, above + own);
+      const children = Array.isArray(v) ? (v as TreeNode[]) : v === null || v === undefined ? [] : [v as TreeNode];
+      for (const c of children) {
+        const d = this.node(c, above + own);
         if (d < 0) return -1;
         if (d > deepest) deepest = d;
       }
     }
-    if (Array.isArray(n.body)) {
-      const d = this.block(n.body as TreeNode[], above + own);
-      if (d < 0) return -1;
-      if (d > deepest) deepest = d;
-    }
-    return own + deepest;
+    return deepest < 0 ? -1 : own + deepest;
   }
 
   block(statements: TreeNode[], above: number): number {
