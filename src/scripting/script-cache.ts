@@ -18,16 +18,27 @@ export interface CachedScript {
  */
 export const EVAL_SCRIPTS_LIMIT = 500;
 
+/** A script's entry: its place in the use order while it is evictable (linked only then). */
+interface Entry {
+  readonly script: CachedScript;
+  older: Entry | null;
+  newer: Entry | null;
+}
+
 /**
  * The scripts cache by SHA1. Scripts EVAL added are kept in use order and
  * the least recently used is dropped past EVAL_SCRIPTS_LIMIT, as Redis 7.4
  * does; EVALSHA of a dropped script then answers NOSCRIPT, which clients
- * handle by sending EVAL again.
+ * handle by sending EVAL again. The use order is a linked list through the
+ * entries, as Redis's is: BullMQ's clients call evictable scripts (sent by
+ * EVAL after a NOSCRIPT) on every job, and moving a script to the end of a
+ * Map cost a delete and an insert each call.
  */
 export class ScriptCache {
-  private readonly scripts = new Map<string, CachedScript>();
-  /** The evictable scripts, least recently used first (a Map keeps insertion order). */
-  private readonly lru = new Map<string, CachedScript>();
+  private readonly scripts = new Map<string, Entry>();
+  private oldest: Entry | null = null;
+  private newest: Entry | null = null;
+  private evictable = 0;
   /** Bytes of script bodies held, for INFO's used_memory_scripts_eval. */
   bodyBytes = 0;
 
@@ -36,12 +47,13 @@ export class ScriptCache {
   }
 
   get(sha: string): CachedScript | undefined {
-    const s = this.scripts.get(sha);
-    if (s !== undefined && s.evictable) {
-      this.lru.delete(sha);
-      this.lru.set(sha, s);
+    const e = this.scripts.get(sha);
+    if (e === undefined) return undefined;
+    if (e.script.evictable && e !== this.newest) {
+      this.unlink(e);
+      this.append(e);
     }
-    return s;
+    return e.script;
   }
 
   has(sha: string): boolean {
@@ -50,37 +62,61 @@ export class ScriptCache {
 
   /** The script, without counting it as used. */
   peek(sha: string): CachedScript | undefined {
-    return this.scripts.get(sha);
+    return this.scripts.get(sha)?.script;
   }
 
   add(script: CachedScript): void {
-    this.scripts.set(script.sha, script);
+    this.remove(script.sha);
+    const e: Entry = { script, older: null, newer: null };
+    this.scripts.set(script.sha, e);
     this.bodyBytes += script.body.length + script.sha.length;
     if (!script.evictable) return;
-    this.lru.set(script.sha, script);
-    if (this.lru.size > EVAL_SCRIPTS_LIMIT) {
-      const oldest = this.lru.keys().next().value as string;
-      this.remove(oldest);
-    }
+    this.append(e);
+    if (++this.evictable > EVAL_SCRIPTS_LIMIT) this.remove(this.oldest!.script.sha);
   }
 
   /** SCRIPT LOAD of a script EVAL added: it is kept from then on. */
   pin(script: CachedScript): void {
+    const e = this.scripts.get(script.sha);
+    if (e !== undefined && e.script === script && script.evictable) {
+      this.unlink(e);
+      this.evictable--;
+    }
     script.evictable = false;
-    this.lru.delete(script.sha);
   }
 
   private remove(sha: string): void {
-    const s = this.scripts.get(sha);
-    if (s === undefined) return;
+    const e = this.scripts.get(sha);
+    if (e === undefined) return;
     this.scripts.delete(sha);
-    this.lru.delete(sha);
-    this.bodyBytes -= s.body.length + s.sha.length;
+    if (e.script.evictable) {
+      this.unlink(e);
+      this.evictable--;
+    }
+    this.bodyBytes -= e.script.body.length + e.script.sha.length;
+  }
+
+  private unlink(e: Entry): void {
+    if (e.older === null) this.oldest = e.newer;
+    else e.older.newer = e.newer;
+    if (e.newer === null) this.newest = e.older;
+    else e.newer.older = e.older;
+    e.older = null;
+    e.newer = null;
+  }
+
+  private append(e: Entry): void {
+    e.older = this.newest;
+    if (this.newest === null) this.oldest = e;
+    else this.newest.newer = e;
+    this.newest = e;
   }
 
   clear(): void {
     this.scripts.clear();
-    this.lru.clear();
+    this.oldest = null;
+    this.newest = null;
+    this.evictable = 0;
     this.bodyBytes = 0;
   }
 }
