@@ -393,23 +393,40 @@ export class LuaTable {
     const lsize = ceilLog2(size);
     if (lsize > MAXBITS) throw new LuaError('table overflow');
     size = 2 ** lsize;
-    const nk: LuaValue[] = [];
-    const nv: LuaValue[] = [];
-    const nn: number[] = [];
-    const nh: number[] = [];
-    for (let i = 0; i < size; i++) {
-      nk.push(undefined);
-      nv.push(undefined);
-      nn.push(-1);
-      nh.push(0);
-    }
-    this.nk = nk;
-    this.nv = nv;
-    this.nn = nn;
-    this.nh = nh;
+    this.nk = filled(size, undefined);
+    this.nv = filled(size, undefined);
+    this.nn = filled(size, -1);
+    this.nh = filled(size, 0);
     this.index = size > SCAN_LIMIT ? new Map() : null;
     this.lastfree = size;
   }
+}
+
+/**
+ * An array of `size` (a power of two) copies of `value`. Grown by push, each
+ * node array of a small table took room for 17 elements, and the node
+ * vectors a table outgrows while it fills (cmsgpack's maps, cjson's objects)
+ * were the most bytes BullMQ's scripts allocated; the small sizes are
+ * literals, allocated at their size and packed as push makes them
+ * (`new Array(size).fill` is holey, and slower to make and to read).
+ */
+function filled<T>(size: number, value: T): T[] {
+  const v = value;
+  switch (size) {
+    case 1:
+      return [v];
+    case 2:
+      return [v, v];
+    case 4:
+      return [v, v, v, v];
+    case 8:
+      return [v, v, v, v, v, v, v, v];
+    case 16:
+      return [v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v];
+  }
+  const a: T[] = [];
+  for (let i = 0; i < size; i++) a.push(v);
+  return a;
 }
 
 function keyHash(k: LuaValue): number {

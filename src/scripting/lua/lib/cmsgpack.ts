@@ -161,30 +161,46 @@ class Cursor {
   decode(S: LuaState): LuaValue {
     this.need(1);
     const b = this.byte(0);
-    const fixed = (size: number, read: () => LuaValue): LuaValue => {
-      this.need(size);
-      const v = read();
-      this.p += size;
-      return v;
-    };
+    // A fixed-size value is read before p steps past it; written out case by case, since a helper taking a closure made one for every value unpacked.
+    let v: number;
     switch (b) {
       case 0xcc:
-        return fixed(2, () => this.byte(1));
+        this.need(2);
+        v = this.byte(1);
+        this.p += 2;
+        return v;
       case 0xd0:
-        return fixed(2, () => (this.byte(1) << 24) >> 24);
+        this.need(2);
+        v = (this.byte(1) << 24) >> 24;
+        this.p += 2;
+        return v;
       case 0xcd:
-        return fixed(3, () => this.uint(1, 2));
+        this.need(3);
+        v = this.uint(1, 2);
+        this.p += 3;
+        return v;
       case 0xd1:
-        return fixed(3, () => (this.uint(1, 2) << 16) >> 16);
+        this.need(3);
+        v = (this.uint(1, 2) << 16) >> 16;
+        this.p += 3;
+        return v;
       case 0xce:
-        return fixed(5, () => this.uint(1, 4));
+        this.need(5);
+        v = this.uint(1, 4);
+        this.p += 5;
+        return v;
       case 0xd2:
-        return fixed(5, () => this.uint(1, 4) | 0);
+        this.need(5);
+        v = this.uint(1, 4) | 0;
+        this.p += 5;
+        return v;
       case 0xcf:
-        // lua_pushinteger of a uint64: values past INT64_MAX come out negative.
-        return fixed(9, () => Number(BigInt.asIntN(64, this.big(1))));
       case 0xd3:
-        return fixed(9, () => Number(BigInt.asIntN(64, this.big(1))));
+        // lua_pushinteger of a uint64: values past INT64_MAX come out negative.
+        this.need(9);
+        v = Number(BigInt.asIntN(64, this.big(1)));
+        this.p += 9;
+        return v;
       case 0xc0:
         this.p++;
         return undefined;
@@ -195,15 +211,15 @@ class Cursor {
         this.p++;
         return false;
       case 0xca:
-        return fixed(5, () => {
-          for (let i = 0; i < 4; i++) scratch.setUint8(i, this.byte(1 + i));
-          return scratch.getFloat32(0);
-        });
+        this.need(5);
+        for (let i = 0; i < 4; i++) scratch.setUint8(i, this.byte(1 + i));
+        this.p += 5;
+        return scratch.getFloat32(0);
       case 0xcb:
-        return fixed(9, () => {
-          for (let i = 0; i < 8; i++) scratch.setUint8(i, this.byte(1 + i));
-          return scratch.getFloat64(0);
-        });
+        this.need(9);
+        for (let i = 0; i < 8; i++) scratch.setUint8(i, this.byte(1 + i));
+        this.p += 9;
+        return scratch.getFloat64(0);
       case 0xd9: {
         this.need(2);
         const l = this.byte(1);
