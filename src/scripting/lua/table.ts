@@ -80,10 +80,16 @@ export class LuaTable {
    */
   static fromArray(values: readonly LuaValue[], start = 0, end = values.length): LuaTable {
     const t = new LuaTable(0, 0);
-    const arr = values.slice(start, end);
-    const n = arr.length;
+    const n = Math.max(0, Math.min(end, values.length) - start);
     const size = n <= 1 ? n : 2 ** ceilLog2(n);
-    for (let i = n; i < size; i++) arr.push(undefined);
+    let arr: LuaValue[];
+    if (size === n) {
+      arr = values.slice(start, start + n);
+    } else {
+      // Made at its size: a slice grown by push took room for half as many again.
+      arr = filled(size, undefined);
+      for (let i = 0; i < n; i++) arr[i] = values[start + i];
+    }
     t.arr = arr;
     return t;
   }
@@ -350,33 +356,42 @@ export class LuaTable {
   /**
    * Lua's resize: the array part grown or shrunk, a new node vector, every
    * entry put back (array entries that no longer fit first, then the old
-   * nodes from the last). Built in a scratch table and swapped in at the
-   * end, so that a failure midway (V8 out of stack) leaves the table whole.
+   * nodes from the last). Done in place, with the old parts kept until the
+   * end, so that a failure midway (V8 out of stack) puts them back and
+   * leaves the table whole; a scratch table for it was a third of the bytes
+   * a rehash allocated.
    */
   resize(nasize: number, nhsize: number): void {
     const oldArr = this.arr;
-    const next = new LuaTable(0, 0);
+    const oldKeys = this.nk;
+    const oldVals = this.nv;
+    const oldLinks = this.nn;
+    const oldHashes = this.nh;
+    const oldFree = this.lastfree;
+    const oldIndex = this.index;
     const arr = oldArr.length > nasize ? oldArr.slice(0, nasize) : oldArr.slice();
     for (let i = arr.length; i < nasize; i++) arr.push(undefined);
-    next.arr = arr;
-    next.setNodeVector(nhsize);
-    for (let i = nasize; i < oldArr.length; i++) {
-      if (oldArr[i] !== undefined) next.rawSet(i + 1, oldArr[i]);
-    }
-    const oldKeys = this.nk;
-    if (oldKeys !== null) {
-      const oldVals = this.nv;
-      for (let i = oldKeys.length - 1; i >= 0; i--) {
-        if (oldVals[i] !== undefined) next.rawSet(oldKeys[i], oldVals[i]);
+    this.arr = arr;
+    this.setNodeVector(nhsize);
+    try {
+      for (let i = nasize; i < oldArr.length; i++) {
+        if (oldArr[i] !== undefined) this.rawSet(i + 1, oldArr[i]);
       }
+      if (oldKeys !== null) {
+        for (let i = oldKeys.length - 1; i >= 0; i--) {
+          if (oldVals[i] !== undefined) this.rawSet(oldKeys[i], oldVals[i]);
+        }
+      }
+    } catch (e) {
+      this.arr = oldArr;
+      this.nk = oldKeys;
+      this.nv = oldVals;
+      this.nn = oldLinks;
+      this.nh = oldHashes;
+      this.lastfree = oldFree;
+      this.index = oldIndex;
+      throw e;
     }
-    this.arr = next.arr;
-    this.nk = next.nk;
-    this.nv = next.nv;
-    this.nn = next.nn;
-    this.nh = next.nh;
-    this.lastfree = next.lastfree;
-    this.index = next.index;
     this.shape++;
   }
 

@@ -101,4 +101,45 @@ describe('LuaTable', () => {
     const t = LuaTable.fromArray([1, 2]);
     expect(() => t.next('nope')).toThrow(new LuaError("invalid key to 'next'"));
   });
+
+  test('fromArray lays out 1..n in an array part of the next power of two (KEYS, ARGV, replies)', () => {
+    const argv = ['EVAL', 'body', '2', 'k1', 'k2', 'a1', 'a2', 'a3'];
+    const keys = LuaTable.fromArray(argv, 3, 5);
+    const args = LuaTable.fromArray(argv, 5);
+    expect([keys.length(), args.length()]).toEqual([2, 3]);
+    expect([keys.arr.length, args.arr.length]).toEqual([2, 4]);
+    expect([args.get(1), args.get(3), args.get(4)]).toEqual(['a1', 'a3', undefined]);
+    const order: LuaValue[] = [];
+    for (let e = args.next(undefined); e !== null; e = args.next(e[0])) order.push(e[1]);
+    expect(order).toEqual(['a1', 'a2', 'a3']);
+    expect(LuaTable.fromArray(argv, 8).length()).toBe(0);
+    expect(LuaTable.fromArray(argv, 6, 4).length()).toBe(0);
+  });
+
+  test('a resize that fails midway (V8 out of stack) leaves the table as it was', () => {
+    const t = new LuaTable();
+    const model = new Map<LuaValue, LuaValue>();
+    for (let i = 1; i <= 6; i++) model.set(i, `a${i}`);
+    for (let i = 0; i < 8; i++) model.set(`k${i}`, i);
+    for (const [k, v] of model) t.rawSet(k, v);
+    const order: LuaValue[] = [];
+    for (let e = t.next(undefined); e !== null; e = t.next(e[0])) order.push(e[0]);
+    // The third entry put back throws, as a call at the stack's limit does.
+    let calls = 0;
+    const rawSet = t.rawSet.bind(t);
+    t.rawSet = (k: LuaValue, v: LuaValue): void => {
+      if (++calls === 3) throw new RangeError('Maximum call stack size exceeded');
+      rawSet(k, v);
+    };
+    expect(() => t.resize(2, 32)).toThrow(RangeError);
+    delete (t as { rawSet?: unknown }).rawSet;
+    check(t, model);
+    const after: LuaValue[] = [];
+    for (let e = t.next(undefined); e !== null; e = t.next(e[0])) after.push(e[0]);
+    expect(after).toEqual(order);
+    // And it still grows as before.
+    t.rawSet('k8', 8);
+    model.set('k8', 8);
+    check(t, model);
+  });
 });
