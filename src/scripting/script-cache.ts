@@ -31,8 +31,8 @@ interface Entry {
  * does; EVALSHA of a dropped script then answers NOSCRIPT, which clients
  * handle by sending EVAL again. The use order is a linked list through the
  * entries, as Redis's is: BullMQ's clients call evictable scripts (sent by
- * EVAL after a NOSCRIPT) on every job, and moving a script to the end of a
- * Map cost a delete and an insert each call.
+ * EVAL after a NOSCRIPT) on every job, and a use then moves a few links,
+ * where reordering a Map takes a delete and an insert.
  */
 export class ScriptCache {
   private readonly scripts = new Map<string, Entry>();

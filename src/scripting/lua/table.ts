@@ -86,7 +86,7 @@ export class LuaTable {
     if (size === n) {
       arr = values.slice(start, start + n);
     } else {
-      // Made at its size: a slice grown by push took room for half as many again.
+      // Made at its size: a slice grown by push would reserve room past it.
       arr = filled(size, undefined);
       for (let i = 0; i < n; i++) arr[i] = values[start + i];
     }
@@ -358,8 +358,7 @@ export class LuaTable {
    * entry put back (array entries that no longer fit first, then the old
    * nodes from the last). Done in place, with the old parts kept until the
    * end, so that a failure midway (V8 out of stack) puts them back and
-   * leaves the table whole; a scratch table for it was a third of the bytes
-   * a rehash allocated.
+   * leaves the table whole, without a scratch table per rehash.
    */
   resize(nasize: number, nhsize: number): void {
     const oldArr = this.arr;
@@ -418,15 +417,13 @@ export class LuaTable {
 }
 
 /**
- * An array of `size` (a power of two) copies of `value`. Grown by push, each
- * node array of a small table took room for 17 elements, and the node
- * vectors a table outgrows while it fills (cmsgpack's maps, cjson's objects)
- * were the most bytes BullMQ's scripts allocated; the small sizes are
- * literals, allocated at their size and packed as push makes them
- * (`new Array(size).fill` is holey, and slower to make and to read).
+ * An array of `size` (a power of two) copies of `v`. A table rebuilds its
+ * node vector at every doubling while it fills (cmsgpack's maps, cjson's
+ * objects), so the small sizes are literals: allocated at their size and
+ * packed, where push would reserve room for 17 elements and
+ * `new Array(size).fill` is holey, slower to make and to read.
  */
-function filled<T>(size: number, value: T): T[] {
-  const v = value;
+function filled<T>(size: number, v: T): T[] {
   switch (size) {
     case 1:
       return [v];

@@ -152,6 +152,12 @@ class Cursor {
     return v;
   }
 
+  /** Steps over a value of `n` bytes read at p, and gives it back. */
+  past(n: number, v: LuaValue): LuaValue {
+    this.p += n;
+    return v;
+  }
+
   take(n: number): string {
     const out = this.s.slice(this.p, this.p + n);
     this.p += n;
@@ -161,46 +167,31 @@ class Cursor {
   decode(S: LuaState): LuaValue {
     this.need(1);
     const b = this.byte(0);
-    // A fixed-size value is read before p steps past it; written out case by case, since a helper taking a closure made one for every value unpacked.
-    let v: number;
+    // Fixed-size values: checked, read at p, then stepped over by `past` (no closure per value).
     switch (b) {
       case 0xcc:
         this.need(2);
-        v = this.byte(1);
-        this.p += 2;
-        return v;
+        return this.past(2, this.byte(1));
       case 0xd0:
         this.need(2);
-        v = (this.byte(1) << 24) >> 24;
-        this.p += 2;
-        return v;
+        return this.past(2, (this.byte(1) << 24) >> 24);
       case 0xcd:
         this.need(3);
-        v = this.uint(1, 2);
-        this.p += 3;
-        return v;
+        return this.past(3, this.uint(1, 2));
       case 0xd1:
         this.need(3);
-        v = (this.uint(1, 2) << 16) >> 16;
-        this.p += 3;
-        return v;
+        return this.past(3, (this.uint(1, 2) << 16) >> 16);
       case 0xce:
         this.need(5);
-        v = this.uint(1, 4);
-        this.p += 5;
-        return v;
+        return this.past(5, this.uint(1, 4));
       case 0xd2:
         this.need(5);
-        v = this.uint(1, 4) | 0;
-        this.p += 5;
-        return v;
+        return this.past(5, this.uint(1, 4) | 0);
       case 0xcf:
       case 0xd3:
         // lua_pushinteger of a uint64: values past INT64_MAX come out negative.
         this.need(9);
-        v = Number(BigInt.asIntN(64, this.big(1)));
-        this.p += 9;
-        return v;
+        return this.past(9, Number(BigInt.asIntN(64, this.big(1))));
       case 0xc0:
         this.p++;
         return undefined;
@@ -213,13 +204,11 @@ class Cursor {
       case 0xca:
         this.need(5);
         for (let i = 0; i < 4; i++) scratch.setUint8(i, this.byte(1 + i));
-        this.p += 5;
-        return scratch.getFloat32(0);
+        return this.past(5, scratch.getFloat32(0));
       case 0xcb:
         this.need(9);
         for (let i = 0; i < 8; i++) scratch.setUint8(i, this.byte(1 + i));
-        this.p += 9;
-        return scratch.getFloat64(0);
+        return this.past(9, scratch.getFloat64(0));
       case 0xd9: {
         this.need(2);
         const l = this.byte(1);
