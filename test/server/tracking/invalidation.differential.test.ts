@@ -300,9 +300,10 @@ const scenarios: Record<string, Scenario> = {
     const b = await open();
     await a.call('CLIENT', 'TRACKING', 'on');
     await b.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
-    await b.call('SET', 'k2', 'v', 'PX', '5');
+    // Long enough for a's GET to find the key on a loaded machine; the sleep then outlasts it.
+    await b.call('SET', 'k2', 'v', 'PX', '300');
     await a.call('GET', 'k2');
-    await a.call('DEBUG', 'SLEEP', '0.02');
+    await a.call('DEBUG', 'SLEEP', '0.35');
     await b.call('GET', 'k2');
     await a.read();
     await a.call('PING');
