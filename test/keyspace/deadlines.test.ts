@@ -34,7 +34,8 @@ describe('Deadlines', () => {
     };
     const small = heapFor((i) => i);
     // Past the small integers, as every deadline in ms since the epoch is: a 16-byte heap number each when a Map holds it.
+    // The bound is half of one, so that what else the process allocates meanwhile cannot decide the test.
     const ms = heapFor((i) => 1_764_000_000_000 + i);
-    expect((ms - small) / n).toBeLessThan(2);
+    expect((ms - small) / n).toBeLessThan(8);
   });
 });
