@@ -117,8 +117,9 @@ async function bullmq(servers, sizes, log) {
 /**
  * The first EVAL of each BullMQ script: on fresh server processes (rounds,
  * the kinds alternating; per script the median over rounds), Sluice's once
- * with an empty script store (compile-store.ts) each round and once with a
- * store an earlier process filled; then on Sluice servers embedded one
+ * with an empty script store (compile-store.ts) each round, once with a
+ * store an earlier process filled, and both servers once more unpinned
+ * (Sluice with an empty store); then on Sluice servers embedded one
  * after the other in this process: the first, and as many more as there are
  * rounds (per script the median over them).
  */
@@ -126,21 +127,25 @@ async function firstCalls(rounds, log) {
   const scripts = bullmqScripts();
   const stored = scratchDir('sluice-bench-first-call-store-');
   try {
+    const emptyStore = (o) => startSluice({ ...o, env: { SLUICE_SCRIPT_CACHE_DIR: `${o.dir}/scripts` } });
+    // The unpinned kinds run as users run servers: V8 compiles hot code on other threads, which pinned share the one core.
     const kinds = [
-      ['Sluice', (o) => startSluice({ ...o, env: { SLUICE_SCRIPT_CACHE_DIR: `${o.dir}/scripts` } })],
-      ...(REDIS_SERVER === null ? [] : [['Redis', startRedis]]),
-      ['Sluice stored', (o) => startSluice({ ...o, env: { SLUICE_SCRIPT_CACHE_DIR: stored.dir } })],
+      ['Sluice', emptyStore, SERVER_CPU],
+      ...(REDIS_SERVER === null ? [] : [['Redis', startRedis, SERVER_CPU]]),
+      ['Sluice stored', (o) => startSluice({ ...o, env: { SLUICE_SCRIPT_CACHE_DIR: stored.dir } }), SERVER_CPU],
+      ['Sluice unpinned', emptyStore, null],
+      ...(REDIS_SERVER === null ? [] : [['Redis unpinned', startRedis, null]]),
     ];
     log(`Sluice: a server process fills a script store with ${scripts.length} BullMQ scripts`);
-    await withServer('sluice-bench-first-call-', kinds.at(-1)[1], { cpu: SERVER_CPU, extra: NO_AOF }, async (server) => {
+    await withServer('sluice-bench-first-call-', kinds.find(([name]) => name === 'Sluice stored')[1], { cpu: SERVER_CPU, extra: NO_AOF }, async (server) => {
       await firstCallTimes(server.port, scripts);
       await new Promise((r) => setTimeout(r, 500));
     });
     const times = new Map(kinds.map(([name]) => [name, []]));
     for (let round = 0; round < rounds; round++) {
-      for (const [name, start] of round % 2 === 0 ? kinds : [...kinds].reverse()) {
+      for (const [name, start, cpu] of round % 2 === 0 ? kinds : [...kinds].reverse()) {
         log(`${name}: first call of ${scripts.length} BullMQ scripts on a fresh server (round ${round + 1} of ${rounds})`);
-        times.get(name).push(await withServer('sluice-bench-first-call-', start, { cpu: SERVER_CPU, extra: NO_AOF }, (server) => firstCallTimes(server.port, scripts)));
+        times.get(name).push(await withServer('sluice-bench-first-call-', start, { cpu, extra: NO_AOF }, (server) => firstCallTimes(server.port, scripts)));
       }
     }
     log(`Sluice: first calls on ${rounds + 1} servers embedded one after the other in this process`);
@@ -150,6 +155,8 @@ async function firstCalls(rounds, log) {
       sluice: summarize(times.get('Sluice'), scripts),
       stored: summarize(times.get('Sluice stored'), scripts),
       redis: summarize(times.get('Redis') ?? [], scripts),
+      unpinned: summarize(times.get('Sluice unpinned'), scripts),
+      redisUnpinned: summarize(times.get('Redis unpinned') ?? [], scripts),
       embeddedFirst: summarize([embedded.first], scripts),
       embeddedNext: summarize(embedded.next, scripts),
     };
@@ -165,6 +172,7 @@ function firstCallRows(f, hasRedis) {
   return [
     [`first EVAL of each of ${f.count} BullMQ scripts, fresh server process, empty script store`, ms(f.sluice), ms(f.redis), target, verdict(f.sluice)],
     ['the same, fresh server process, the scripts stored by an earlier process', ms(f.stored), ms(f.redis), target, verdict(f.stored)],
+    ['the same, fresh server process not pinned to a core, empty script store', ms(f.unpinned), ms(f.redisUnpinned), target, verdict(f.unpinned)],
     ['the same, a server embedded in a process that has run no script, empty script store', ms(f.embeddedFirst), '—', target, verdict(f.embeddedFirst)],
     ['the same, the next servers embedded in that process', ms(f.embeddedNext), '—', target, verdict(f.embeddedNext)],
   ];
@@ -207,7 +215,7 @@ export async function run({ quick, log }) {
     const firstHow = `a fresh server for each round and kind (${quick ? FIRST_CALL_ROUNDS.quick : FIRST_CALL_ROUNDS.full} rounds, the kinds alternating), one client sending, after 20 PINGs, the first EVAL of each script of bullmq/dist/cjs/scripts in BullMQ's order, one at a time, with its keys named and no arguments; time from sending to the reply, per script the median over rounds, then the worst and the median over the scripts`;
     text.push(`First calls (${firstHow})`, renderText(firstColumns, firstRows));
     md.push(
-      `### A script's first call\n\n${firstHow[0].toUpperCase()}${firstHow.slice(1)}. Without arguments most scripts stop with an error at their first use of one, so the time is the compile and a short run. The first script a server process runs also pays for the compiler's own first run (V8 runs it cold). Sluice keeps compiled scripts on disk for the next process (the user's script store, compile-store.ts): the first row gives each server an empty store, the second a store that one server process filled before the rounds, as a test suite's second server finds it. The embedded rows start Sluice servers one after the other in the benchmark's process (on the client core): the first, then one per round, which find every script compiled (a process shares compiled scripts between its servers; per script the median over those servers).`,
+      `### A script's first call\n\n${firstHow[0].toUpperCase()}${firstHow.slice(1)}. Without arguments most scripts stop with an error at their first use of one, so the time is the compile and a short run. The first script a server process runs also pays for the compiler's own first run (V8 runs it cold). Sluice keeps compiled scripts on disk for the next process (the user's script store, compile-store.ts): the first row gives each server an empty store, the second a store that one server process filled before the rounds, as a test suite's second server finds it; the third is the first without taskset, as users run servers, where V8's compiler threads (which optimise the compiler's own hot code while it runs) have another core than the server's main thread. The embedded rows start Sluice servers one after the other in the benchmark's process (on the client core): the first, then one per round, which find every script compiled (a process shares compiled scripts between its servers; per script the median over those servers).`,
       renderMarkdown(firstColumns, firstRows),
     );
 
