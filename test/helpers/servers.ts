@@ -46,16 +46,35 @@ export interface RealRedis {
   stop(): Promise<void>;
 }
 
-/** A loopback port that was free a moment ago, for servers that must be told their port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Where freePort() looks: below Linux's ephemeral range (32768-60999), so
+ * that no outgoing connection and no server listening on port 0 is handed
+ * the port between freePort() and the listen it is for, with the port's
+ * cluster bus (port + 10000) below it too. Each vitest worker (VITEST_POOL_ID)
+ * has its own slice, so test files running at once never pick the same port.
+ */
+const PORTS_FROM = 10000;
+const PORTS_PER_WORKER = 500;
+const WORKER_SLICES = 20;
+let nextPort = 0;
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/** A loopback port that is free, and its port + 10000 too, for servers that must be told their port. */
+export async function freePort(): Promise<number> {
+  const worker = Number(process.env.VITEST_POOL_ID ?? '1');
+  const slice = Number.isSafeInteger(worker) && worker > 0 ? (worker - 1) % WORKER_SLICES : 0;
+  for (let tries = 0; tries < PORTS_PER_WORKER; tries++) {
+    const port = PORTS_FROM + slice * PORTS_PER_WORKER + (nextPort++ % PORTS_PER_WORKER);
+    if ((await canListen(port)) && (await canListen(port + 10000))) return port;
+  }
+  throw new Error(`no free loopback port in this worker's ${PORTS_PER_WORKER}`);
 }
 
 /** Starts a throwaway real redis-server (no persistence) on a free loopback port. */

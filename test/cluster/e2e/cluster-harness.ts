@@ -23,36 +23,16 @@ export interface ClusterTestNode {
 /** The settings of Redis's own cluster tests (start_cluster): a short node timeout. */
 const CLUSTER_SETTINGS = { 'cluster-enabled': 'yes', 'cluster-node-timeout': '3000' };
 
-function canBind(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-/**
- * A free client port whose bus port (port + 10000) is free too: redis-cli
- * 7.0's --cluster create always meets the first node at port + 10000.
- */
-async function clusterPort(): Promise<number> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const port = await freePort();
-    if (port <= 55535 && (await canBind(port + 10000))) return port;
-  }
-  throw new Error('no free port pair for a cluster node');
-}
-
 export async function sluiceNode(): Promise<ClusterTestNode & { sluice: TestSluice }> {
   // RDB version 10, so that a Redis 7.0 replica (CI's) can load what a Sluice master sends.
   const config = { ...CLUSTER_SETTINGS, loglevel: process.env.CLUSTER_TEST_LOGLEVEL ?? 'notice', 'repl-rdb-version': '10', 'repl-diskless-sync-delay': '0' };
-  const sluice = await startSluice({ port: await clusterPort(), config });
+  const sluice = await startSluice({ port: await freePort(), config });
   return { kind: 'sluice', port: sluice.port, sluice, log: () => sluice.logs.raw, stop: () => sluice.close() };
 }
 
 /** A Sluice node whose bus speaks TLS (tls-cluster), as its replication (tls-replication); the TLS port's bus port is free. */
 export async function sluiceTlsNode(certs: TestCerts): Promise<ClusterTestNode & { tlsPort: number }> {
-  const tlsPort = await clusterPort();
+  const tlsPort = await freePort();
   const config = {
     ...CLUSTER_SETTINGS, loglevel: process.env.CLUSTER_TEST_LOGLEVEL ?? 'notice', 'tls-port': String(tlsPort), 'tls-cluster': 'yes', 'tls-replication': 'yes',
     'tls-cert-file': certs.serverCert, 'tls-key-file': certs.serverKey, 'tls-ca-cert-file': certs.caCert,
@@ -68,7 +48,7 @@ export async function sluiceTlsNode(certs: TestCerts): Promise<ClusterTestNode &
  * needs them in two processes. stop() kills it.
  */
 export async function sluiceChildNode(dir: string): Promise<ClusterTestNode> {
-  const port = await clusterPort();
+  const port = await freePort();
   const args = ['--dir', dir, '--save', '', '--appendonly', 'no', '--repl-diskless-sync-delay', '0', '--repl-rdb-version', '10',
     ...Object.entries(CLUSTER_SETTINGS).flatMap(([k, v]) => [`--${k}`, v])];
   const child = await startChild(args, 20000, port);
@@ -77,7 +57,7 @@ export async function sluiceChildNode(dir: string): Promise<ClusterTestNode> {
 
 /** A real redis-server (PATH's: 7.0 in CI) as a cluster node, in a scratch directory, killed and removed by stop(). */
 export async function redisNode(): Promise<ClusterTestNode> {
-  const port = await clusterPort();
+  const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-cluster-redis-'));
   const settings = Object.entries(CLUSTER_SETTINGS).flatMap(([k, v]) => [`--${k}`, v]);
   const child = spawn(
