@@ -128,16 +128,17 @@ async function firstCalls(rounds, log) {
   const stored = scratchDir('sluice-bench-first-call-store-');
   try {
     const emptyStore = (o) => startSluice({ ...o, env: { SLUICE_SCRIPT_CACHE_DIR: `${o.dir}/scripts` } });
+    const sharedStore = (o) => startSluice({ ...o, env: { SLUICE_SCRIPT_CACHE_DIR: stored.dir } });
     // The unpinned kinds run as users run servers: V8 compiles hot code on other threads, which pinned share the one core.
     const kinds = [
       ['Sluice', emptyStore, SERVER_CPU],
       ...(REDIS_SERVER === null ? [] : [['Redis', startRedis, SERVER_CPU]]),
-      ['Sluice stored', (o) => startSluice({ ...o, env: { SLUICE_SCRIPT_CACHE_DIR: stored.dir } }), SERVER_CPU],
+      ['Sluice stored', sharedStore, SERVER_CPU],
       ['Sluice unpinned', emptyStore, null],
       ...(REDIS_SERVER === null ? [] : [['Redis unpinned', startRedis, null]]),
     ];
     log(`Sluice: a server process fills a script store with ${scripts.length} BullMQ scripts`);
-    await withServer('sluice-bench-first-call-', kinds.find(([name]) => name === 'Sluice stored')[1], { cpu: SERVER_CPU, extra: NO_AOF }, async (server) => {
+    await withServer('sluice-bench-first-call-', sharedStore, { cpu: SERVER_CPU, extra: NO_AOF }, async (server) => {
       await firstCallTimes(server.port, scripts);
       await new Promise((r) => setTimeout(r, 500));
     });

@@ -66,7 +66,7 @@ function canListen(port: number): Promise<boolean> {
   });
 }
 
-/** A loopback port that is free, and its port + 10000 too, for servers that must be told their port. */
+/** A loopback port that is free, and its port + 10000 too (a cluster node's bus, where redis-cli 7.0's --cluster create meets it), for servers that must be told their port. */
 export async function freePort(): Promise<number> {
   const worker = Number(process.env.VITEST_POOL_ID ?? '1');
   const slice = Number.isSafeInteger(worker) && worker > 0 ? (worker - 1) % WORKER_SLICES : 0;
