@@ -579,6 +579,20 @@ export class RequestParser {
   }
 
   /**
+   * The bytes of `argv[i]` while it is a big bulk of the request handed out
+   * last whose string has not been made: for what only shows the argument
+   * (the slow log's first bytes and length), which would otherwise make a
+   * string of the whole bulk. Null once the element was read or assigned,
+   * and for any other argument.
+   */
+  unreadBigArg(argv: readonly string[], i: number): BigArg | null {
+    if (argv !== this.requestArgv) return null;
+    const big = (argv as ArgvWithBigArgs)[BIG_ARGS]![i];
+    if (big === undefined) return null;
+    return Object.getOwnPropertyDescriptor(argv, i)?.get !== undefined ? big : null;
+  }
+
+  /**
    * Takes back the argv of a request whose command has run, when nothing
    * holds it any more: the array was a JSArray and its backing store, most
    * of what a short command leaves for the young generation's collector.

@@ -205,6 +205,11 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     return this.conn === null ? null : this.conn.parser.unreadArg(argv, i);
   }
 
+  /** A big bulk argument's bytes while its string is still unmade (see RequestParser.unreadBigArg). */
+  unreadBigArg(argv: readonly string[], i: number): BigArg | null {
+    return this.conn === null ? null : this.conn.parser.unreadBigArg(argv, i);
+  }
+
   /** Makes an argument the parser left unread a string in `argv`, for what keeps or shows the arguments (the slow log). */
   readUnread(argv: string[]): void {
     this.conn?.parser.readUnread(argv);

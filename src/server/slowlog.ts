@@ -39,11 +39,12 @@ export class Slowlog {
     const max = this.maxLen;
     if (max === 0) return;
     c.readUnread(argv);
+    const shown = redactArgv(argv);
     this.entries.push({
       id: this.nextId++,
       time: Math.floor(Date.now() / 1000),
       usec,
-      argv: trimArgv(redactArgv(argv)),
+      argv: trimArgv(shown, shown === argv ? c : null),
       addr: c.addr,
       name: c.name,
     });
@@ -68,13 +69,23 @@ export class Slowlog {
   }
 }
 
-function trimArgv(argv: string[]): string[] {
+/**
+ * The arguments as the entry keeps them. A big bulk whose string was never
+ * made (SET keeps its bytes) is shown from `c`'s parser, so that a slow SET
+ * of megabytes does not make the string only to keep its first bytes.
+ */
+function trimArgv(argv: string[], c: Client | null): string[] {
   const n = Math.min(argv.length, MAX_ARGC);
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     if (n < argv.length && i === n - 1) {
       out.push(`... (${argv.length - n + 1} more arguments)`);
       break;
+    }
+    const big = c === null ? null : c.unreadBigArg(argv, i);
+    if (big !== null) {
+      out.push(`${big.bytes.latin1Slice(0, MAX_ARG_LEN)}... (${big.length - MAX_ARG_LEN} more bytes)`);
+      continue;
     }
     const a = argv[i];
     out.push(a.length > MAX_ARG_LEN ? `${prefix(a)}... (${a.length - MAX_ARG_LEN} more bytes)` : a);
