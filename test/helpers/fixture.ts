@@ -142,6 +142,20 @@ export function useSluiceAndRedis(opts: { sluice?: StartOptions; redis?: string[
   return servers;
 }
 
+/** A real redis-server (no persistence) and a connection to it, for the enclosing describe block; set once it runs. */
+export function useRedis(): { redis: RealRedis; client: RespClient } {
+  const fixture = {} as { redis: RealRedis; client: RespClient };
+  beforeAll(async () => {
+    fixture.redis = await startRedis();
+    fixture.client = await RespClient.connect(fixture.redis.port);
+  });
+  afterAll(async () => {
+    fixture.client?.close();
+    await fixture.redis?.stop();
+  });
+  return fixture;
+}
+
 export interface PerTest {
   /** Runs `f` after the test; what is deferred last runs first. */
   defer(f: () => Promise<void> | void): void;

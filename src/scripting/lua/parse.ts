@@ -3,6 +3,7 @@ import { LuaSyntaxError } from './errors.js';
 import { stringToNumber } from './string-to-number.js';
 import { numeralEnd } from './compiler/lexer.js';
 import { luaSyntaxMessage, withinSyntaxLevels } from './syntax-errors.js';
+import { parseQuickly } from './parser/parser.js';
 
 const OPTIONS = {
   luaVersion: '5.1',
@@ -36,8 +37,19 @@ function lua51Literal(node: Node): void {
   }
 }
 
-/** Parses Lua 5.1 source with luaparse; syntax errors are reworded as Lua's. */
+/**
+ * Parses Lua 5.1 source: with the quick parser where it takes the chunk,
+ * else with luaparse, whose syntax errors are reworded as Lua's.
+ */
 export function parseLua(source: string, short: string): Chunk {
+  const quick = parseQuickly(source);
+  if (quick === null) return parseWithLuaparse(source, short);
+  if (quick.chunk !== undefined) return quick.chunk;
+  throw new LuaSyntaxError(`${short}:${quick.tooDeepAt}: chunk has too many syntax levels`);
+}
+
+/** Parses with luaparse, with Lua's lexical and nesting checks it does not make; syntax errors are reworded as Lua's. */
+export function parseWithLuaparse(source: string, short: string): Chunk {
   let ast: Chunk;
   parsing = source;
   numeralsAsLua = true;

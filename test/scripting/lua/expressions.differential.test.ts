@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { RespClient } from '../../helpers/resp-client.js';
-import { redisServerPath, startRedis, type RealRedis } from '../../helpers/servers.js';
-import { useSluice } from '../../helpers/fixture.js';
+import { describe, expect, test } from 'vitest';
+import { redisServerPath } from '../../helpers/servers.js';
+import { useRedis, useSluice } from '../../helpers/fixture.js';
 import { fromResp } from './helpers/plain.js';
 
 /**
@@ -87,24 +86,13 @@ function program(seed: number): string {
 const SEEDS = Array.from({ length: Number(process.env.LUA_FUZZ_SEEDS ?? 400) }, (_, i) => i + 1);
 
 describe.skipIf(redisServerPath === null)('random expressions and programs (differential vs redis-server)', () => {
-  let redis: RealRedis;
-  let client: RespClient;
+  const redis = useRedis();
   const sluice = useSluice({ conn: 'shared' });
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    client = await RespClient.connect(redis.port);
-  });
-
-  afterAll(async () => {
-    client.close();
-    await redis.stop();
-  });
 
   test('evaluate to the same values and the same errors', async () => {
     for (const seed of SEEDS) {
       const s = script(seed);
-      const expected = fromResp(await client.call('EVAL', s, '0'));
+      const expected = fromResp(await redis.client.call('EVAL', s, '0'));
       expect(fromResp(await sluice.conn.call('EVAL', s, '0')), `seed ${seed}: ${s}`).toEqual(expected);
     }
   }, 20000 + SEEDS.length * 5);
@@ -112,7 +100,7 @@ describe.skipIf(redisServerPath === null)('random expressions and programs (diff
   test('programs leave the same locals, tables (pairs order included) and closures', async () => {
     for (const seed of SEEDS) {
       const s = program(seed);
-      const expected = fromResp(await client.call('EVAL', s, '0'));
+      const expected = fromResp(await redis.client.call('EVAL', s, '0'));
       expect(fromResp(await sluice.conn.call('EVAL', s, '0')), `seed ${seed}: ${s}`).toEqual(expected);
     }
   }, 20000 + SEEDS.length * 5);

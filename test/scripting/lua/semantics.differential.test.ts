@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { RespClient } from '../../helpers/resp-client.js';
-import { redisServerPath, startRedis, type RealRedis } from '../../helpers/servers.js';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { useRedis } from '../../helpers/fixture.js';
+import { redisServerPath } from '../../helpers/servers.js';
 import { ALL_CASES } from './cases/index.js';
 import { REPLIES_IN_7_0, REPLIES_IN_7_2 } from './cases/redis-7.0.js';
 import { fromResp, type Plain } from './helpers/plain.js';
@@ -13,29 +13,21 @@ import { fromResp, type Plain } from './helpers/plain.js';
  * same records.
  */
 describe.skipIf(redisServerPath === null)('recorded Lua cases (differential vs redis-server)', () => {
-  let redis: RealRedis;
-  let client: RespClient;
+  const redis = useRedis();
   let is70 = false;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    client = await RespClient.connect(redis.port);
-    const info = await client.call('INFO', 'server');
+    const info = await redis.client.call('INFO', 'server');
     is70 = info.t === 'bulk' && /redis_version:7\.0\./.test(info.v ?? '');
-  });
-
-  afterAll(async () => {
-    client.close();
-    await redis.stop();
   });
 
   for (const [topic, cases] of Object.entries(ALL_CASES)) {
     describe(topic, () => {
       for (const c of cases) {
         test(c.script, async () => {
-          await client.call('FLUSHALL');
+          await redis.client.call('FLUSHALL');
           const keys = c.keys ?? [];
-          const reply = await client.call('EVAL', c.script, String(keys.length), ...keys, ...(c.args ?? []));
+          const reply = await redis.client.call('EVAL', c.script, String(keys.length), ...keys, ...(c.args ?? []));
           const changed = is70 ? REPLIES_IN_7_0 : REPLIES_IN_7_2;
           const expected: Plain = c.script in changed ? changed[c.script] : c.expect;
           expect(fromResp(reply)).toEqual(expected);

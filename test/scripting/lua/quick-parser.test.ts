@@ -1,0 +1,107 @@
+import { createRequire } from 'node:module';
+import { describe, expect, test } from 'vitest';
+import { parseWithLuaparse } from '../../../src/scripting/lua/parse.js';
+import { parseQuickly } from '../../../src/scripting/lua/parser/parser.js';
+import { ALL_CASES } from './cases/index.js';
+
+/**
+ * The quick parser makes luaparse's tree (nodes, fields, ranges, literal
+ * values as Lua reads them, comments), so that the code generator sees no
+ * difference, and gives up on whatever it does not take, which then goes
+ * through luaparse and its error messages.
+ */
+const require = createRequire(import.meta.url);
+const bullmq = Object.values(require('bullmq/dist/cjs/scripts/index.js') as Record<string, { name: string; content: string }>);
+
+function luaparseTree(source: string): unknown {
+  try {
+    return parseWithLuaparse(source, 's');
+  } catch {
+    return null;
+  }
+}
+
+describe('the quick parser', () => {
+  test("makes luaparse's tree for every recorded case luaparse takes, and gives up on the others", () => {
+    let taken = 0;
+    for (const cases of Object.values(ALL_CASES)) {
+      for (const c of cases) {
+        const quick = parseQuickly(c.script);
+        const expected = luaparseTree(c.script);
+        if (expected === null) {
+          // Refused by luaparse: the quick parser gives up, or finds the chunk nested too deep, as Lua does.
+          expect(quick?.chunk, c.script).toBeUndefined();
+          continue;
+        }
+        expect(quick, c.script).not.toBeNull();
+        expect(quick!.chunk, c.script).toEqual(expected);
+        taken++;
+      }
+    }
+    expect(taken).toBeGreaterThan(1000);
+  });
+
+  test("takes every one of BullMQ's scripts, with luaparse's tree", () => {
+    for (const { name, content } of bullmq) {
+      const quick = parseQuickly(content);
+      expect(quick?.chunk, name).toBeDefined();
+      expect(quick!.chunk, name).toEqual(luaparseTree(content));
+    }
+  });
+
+  test('literals come out as Lua reads them: escapes, long strings with their line breaks as \\n, numerals by strtod', () => {
+    const src = 'return "a\\65\\n\\\r\nb\\q", [==[\r\nx\r\ny\n\rz]==], 0x1F, 1e2, .5, 3., true, nil, ... --[[c]] -- d';
+    const chunk = parseQuickly(src)!.chunk!;
+    const values = (chunk.body[0] as unknown as { arguments: { value: unknown }[] }).arguments.map((a) => a.value);
+    expect(values).toEqual(['aA\n\nbq', 'x\ny\nz', 31, 100, 0.5, 3, true, null, '...']);
+    expect(chunk.comments?.map((c) => (c as unknown as { raw: string }).raw)).toEqual(['--[[c]]', '-- d']);
+    expect(chunk).toEqual(luaparseTree(src));
+  });
+
+  test('gives up on what Lua or luaparse refuses, and where the two read the source differently', () => {
+    const refused = [
+      'x = = 1',
+      'break',
+      'while true do local f = function() break end end',
+      'local function f() return ... end',
+      'return 1 x = 2',
+      'x = [[a [[b]]', // Lua 5.1 refuses a nested [[
+      'x = [=[a]]',
+      'x = "unfinished',
+      'x = "a\nb"',
+      'x = "\\300"',
+      'x = 0x1p-4', // luaparse reads a hexadecimal exponent; Lua's numeral stops at the 'p'
+      'x = 3..2',
+      'x = 1x',
+      'f\n(1)', // Lua's ambiguous syntax (function call x new statement)
+      'x = 1 // 2',
+      'x = a ~ b',
+      'x = a & b',
+      'x = `',
+      'x = "\u0100"',
+      '#!/usr/bin/lua\nreturn 1',
+      'f(,1)',
+      't = {,}',
+      'local t = {1 ""}',
+      'a.b:c = 1',
+      '(f) = 1',
+    ];
+    for (const source of refused) expect(parseQuickly(source), source).toBeNull();
+  });
+
+  test('takes what Lua 5.1 takes at the edges', () => {
+    const taken = ['goto = 1', 'return', 'return;', 'do end', 'f{} f"" f[[x]]', 'local a <const> = 1'];
+    expect(parseQuickly(taken[0])?.chunk).toBeDefined();
+    for (const source of taken.slice(1, 5)) expect(parseQuickly(source)?.chunk, source).toEqual(luaparseTree(source));
+    // Lua 5.4's attribs are a syntax error in 5.1.
+    expect(parseQuickly(taken[5])).toBeNull();
+  });
+
+  test("a chunk nested past Lua's 200 levels is answered with the line Lua reports it on", () => {
+    expect(parseQuickly('x = ' + '- '.repeat(199) + '1')).toEqual({ tooDeepAt: 1 });
+    expect(parseQuickly('x = ' + '- '.repeat(198) + '1')?.chunk).toBeDefined();
+    // The 200th block is entered standing on the first 'end', a line below its 'do'.
+    expect(parseQuickly('do\n'.repeat(200) + 'end\n'.repeat(200))).toEqual({ tooDeepAt: 201 });
+    expect(parseQuickly('do\n'.repeat(199) + 'end\n'.repeat(199))?.chunk).toBeDefined();
+  });
+});
