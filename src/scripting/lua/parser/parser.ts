@@ -107,7 +107,9 @@ class Parser {
     const body: Statement[] = [];
     while (!this.blockFollows()) {
       if (this.is('return') || this.is('break')) {
+        // Lua 5.1 takes a ';' after its last statement too (luaparse refuses `break;`).
         body.push(this.statement());
+        this.accept(';');
         break;
       }
       body.push(this.statement());
