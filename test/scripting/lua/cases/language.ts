@@ -105,6 +105,7 @@ export const languageCases: Case[] = [
   t("local n = 0 for i = 1, 3 do for j = 1, 3 do if j == 2 then break end n = n + 1 end end return n", 3),
   t("local n = 0 repeat n = n + 1 if n == 3 then break end until false return n", 3),
   t("local n = 0 while true do n = n + 1 break; end for i = 1, 2 do n = n + i break ; end return n", 2),
+  t("return 'end'", "end"),
   t("local x = 0 do local x = 5 end return x", 0),
   t("if nil then return 1 elseif false then return 2 else return 3 end", 3),
   t("if 0 then return 'zero is true' end", "zero is true"),
