@@ -5,6 +5,7 @@
 // BullMQ's scripts on fresh servers. Sluice against redis-server in one run.
 import Redis from 'ioredis';
 import { runBullmqLoad } from './lib/bullmq-load.mjs';
+import { firstAddTimes } from './lib/first-add.mjs';
 import { bullmqScripts, embeddedFirstCallTimes, firstCallTimes, summarize } from './lib/first-calls.mjs';
 import { BULLMQ_SIZED_ARGS, BULLMQ_SIZED_SCRIPT } from './lib/bullmq-sized-script.mjs';
 import { runRedisBenchmark } from './lib/redis-benchmark.mjs';
@@ -24,6 +25,9 @@ const CONCURRENCY = 50;
 /** Fresh servers of each kind for the first-call rows, and the issue's bound on Sluice's worst first call. */
 const FIRST_CALL_ROUNDS = { full: 3, quick: 1 };
 const FIRST_CALL_TARGET_MS = 5;
+const FIRST_ADD_ROUNDS = { full: 5, quick: 1 };
+/** The first Queue.add on a fresh embedded server: within this many times Redis's. */
+const FIRST_ADD_TARGET_RATIO = 3;
 
 const SIZES = {
   full: { small: { 1: 200_000, 16: 1_000_000 }, big: { 1: 100_000, 16: 300_000 }, warmup: 20_000, bulk: 20_000, singles: 5_000, warmBulk: 20_000, warmSingles: 500 },
@@ -179,8 +183,17 @@ function firstCallRows(f, hasRedis) {
   ];
 }
 
+function firstAddRow(f, hasRedis) {
+  const ms = (x) => (x === null ? (hasRedis ? 'no result' : 'not installed') : `${x.median.toFixed(1)} (${x.min.toFixed(1)}-${x.max.toFixed(1)})`);
+  const ratio = f.sluice !== null && f.redis !== null ? f.sluice.median / f.redis.median : null;
+  const verdict = ratio === null ? '—' : ratio <= FIRST_ADD_TARGET_RATIO ? 'met' : 'above';
+  return ['first Queue.add of a fresh process', ms(f.sluice), ms(f.redis), ratio === null ? '—' : `${ratio.toFixed(1)}×`, `≤ ${FIRST_ADD_TARGET_RATIO}× Redis's`, verdict];
+}
+
 export async function run({ quick, log }) {
   const firsts = await firstCalls(quick ? FIRST_CALL_ROUNDS.quick : FIRST_CALL_ROUNDS.full, log);
+  const firstAddRounds = quick ? FIRST_ADD_ROUNDS.quick : FIRST_ADD_ROUNDS.full;
+  const firstAdd = await firstAddTimes(firstAddRounds, log);
 
   const sizes = quick ? SIZES.quick : SIZES.full;
   const hasRedis = REDIS_SERVER !== null;
@@ -219,6 +232,13 @@ export async function run({ quick, log }) {
       `### A script's first call\n\n${firstHow[0].toUpperCase()}${firstHow.slice(1)}. Without arguments most scripts stop with an error at their first use of one, so the time is the compile and a short run. The first script a server process runs also pays for the compiler's own first run (V8 runs it cold). Sluice keeps compiled scripts on disk for the next process (the user's script store, compile-store.ts): the first row gives each server an empty store, the second a store that one server process filled before the rounds, as a test suite's second server finds it; the third is the first without taskset, as users run servers, where V8's compiler threads (which optimise the compiler's own hot code while it runs) have another core than the server's main thread. The embedded rows start Sluice servers one after the other in the benchmark's process (on the client core): the first, then one per round, which find every script compiled (a process shares compiled scripts between its servers; per script the median over those servers).`,
       renderMarkdown(firstColumns, firstRows),
     );
+    const addColumns = [{ title: 'test' }, { title: 'Sluice ms', right: true }, { title: 'Redis ms', right: true }, { title: 'Sluice/Redis', right: true }, { title: 'target' }, { title: 'verdict' }];
+    const addRows = [firstAddRow(firstAdd, hasRedis)];
+    const addHow = `${firstAddRounds} rounds, the two alternating, nothing pinned: a fresh Node process makes a BullMQ Queue and times its first add (from the call to the job's id; ioredis sends EVALSHA, then EVAL on NOSCRIPT), against Sluice started in that process with an empty script store, or against a fresh redis-server; the median over rounds, and the range`;
+    text.push(`The first Queue.add (${addHow})`, renderText(addColumns, addRows));
+    md.push(`### The first Queue.add
+
+${addHow[0].toUpperCase()}${addHow.slice(1)}. What a test suite embedding Sluice waits for at its first job: the client's own first run is in both figures.`, renderMarkdown(addColumns, addRows));
 
     const runs = await bullmq(servers, sizes, log);
     const jobColumns = [...throughputColumns({ title: 'jobs', right: true })];
