@@ -3,6 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { parseWithLuaparse } from '../../../src/scripting/lua/parse.js';
 import { parseQuickly } from '../../../src/scripting/lua/parser/parser.js';
 import { ALL_CASES } from './cases/index.js';
+import { nested } from './helpers/nesting.js';
+import { program, script } from './helpers/random-lua.js';
 
 /**
  * The quick parser makes luaparse's tree (nodes, fields, ranges, literal
@@ -52,6 +54,20 @@ describe('the quick parser', () => {
       expect(quick?.chunk, name).toBeDefined();
       expect(quick!.chunk, name).toEqual(luaparseTree(content));
     }
+  });
+
+  test("makes luaparse's tree for random expressions and programs, and for deep nests within Lua's levels", () => {
+    const sources: string[] = [];
+    for (let seed = 1; seed <= 400; seed++) sources.push(script(seed), program(seed));
+    for (let seed = 1; seed <= 300; seed++) sources.push(nested(seed));
+    let compared = 0;
+    for (const source of sources) {
+      const quick = parseQuickly(source);
+      if (quick?.chunk === undefined) continue;
+      expect(quick.chunk, source).toEqual(luaparseTree(source));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(850);
   });
 
   test('literals come out as Lua reads them: escapes, long strings with their line breaks as \\n, numerals by strtod', () => {
