@@ -3,7 +3,7 @@ import { LuaSyntaxError } from './errors.js';
 import { stringToNumber } from './string-to-number.js';
 import { numeralEnd } from './compiler/lexer.js';
 import { luaSyntaxMessage, withinSyntaxLevels } from './syntax-errors.js';
-import { parseQuickly } from './parser/parser.js';
+import { MAX_TOKENS, parseQuickly } from './parser/parser.js';
 
 const OPTIONS = {
   luaVersion: '5.1',
@@ -39,13 +39,15 @@ function lua51Literal(node: Node): void {
 
 /**
  * Parses Lua 5.1 source: with the quick parser where it takes the chunk,
- * else with luaparse, whose syntax errors are reworded as Lua's.
+ * else with luaparse, whose syntax errors are reworded as Lua's. luaparse
+ * only meets chunks the quick parser lexed within its most tokens up to
+ * their first error, so neither builds a tree the heap cannot hold.
  */
-export function parseLua(source: string, short: string): Chunk {
-  const quick = parseQuickly(source);
+export function parseLua(source: string, short: string, maxTokens = MAX_TOKENS): Chunk {
+  const quick = parseQuickly(source, maxTokens);
   if (quick === null) return parseWithLuaparse(source, short);
   if (quick.chunk !== undefined) return quick.chunk;
-  throw new LuaSyntaxError(`${short}:${quick.tooDeepAt}: chunk has too many syntax levels`);
+  throw new LuaSyntaxError(`${short}:${quick.line}: ${quick.message}`);
 }
 
 /** Parses with luaparse, with Lua's lexical and nesting checks it does not make; syntax errors are reworded as Lua's. */

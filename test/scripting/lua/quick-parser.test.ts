@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
-import { parseWithLuaparse } from '../../../src/scripting/lua/parse.js';
+import { parseLua, parseWithLuaparse } from '../../../src/scripting/lua/parse.js';
 import { parseQuickly } from '../../../src/scripting/lua/parser/parser.js';
 import { ALL_CASES } from './cases/index.js';
 import { nested } from './helpers/nesting.js';
@@ -100,7 +100,6 @@ describe('the quick parser', () => {
       'x = a & b',
       'x = `',
       'x = "\u0100"',
-      '#!/usr/bin/lua\nreturn 1',
       'f(,1)',
       't = {,}',
       'local t = {1 ""}',
@@ -112,6 +111,8 @@ describe('the quick parser', () => {
 
   test('takes what Lua 5.1 takes at the edges', () => {
     const taken = ['goto = 1', 'return', 'return;', 'do end', 'f{} f"" f[[x]]', 'local a <const> = 1'];
+    // A first line starting with '#' is blanked, as luaparse does.
+    expect(parseQuickly('#!/usr/bin/lua\nreturn 1')?.chunk).toEqual(luaparseTree('#!/usr/bin/lua\nreturn 1'));
     expect(parseQuickly('while true do break; end')?.chunk).toBeDefined();
     expect(parseQuickly(taken[0])?.chunk).toBeDefined();
     for (const source of taken.slice(1, 5)) expect(parseQuickly(source)?.chunk, source).toEqual(luaparseTree(source));
@@ -120,10 +121,27 @@ describe('the quick parser', () => {
   });
 
   test("a chunk nested past Lua's 200 levels is answered with the line Lua reports it on", () => {
-    expect(parseQuickly('x = ' + '- '.repeat(199) + '1')).toEqual({ tooDeepAt: 1 });
+    const tooDeep = (line: number) => ({ line, message: 'chunk has too many syntax levels' });
+    expect(parseQuickly('x = ' + '- '.repeat(199) + '1')).toEqual(tooDeep(1));
     expect(parseQuickly('x = ' + '- '.repeat(198) + '1')?.chunk).toBeDefined();
     // The 200th block is entered standing on the first 'end', a line below its 'do'.
-    expect(parseQuickly('do\n'.repeat(200) + 'end\n'.repeat(200))).toEqual({ tooDeepAt: 201 });
+    expect(parseQuickly('do\n'.repeat(200) + 'end\n'.repeat(200))).toEqual(tooDeep(201));
     expect(parseQuickly('do\n'.repeat(199) + 'end\n'.repeat(199))?.chunk).toBeDefined();
+  });
+
+  test('a chunk of more tokens than the heap holds trees for is refused, before any tree is made, whatever follows', () => {
+    const statements = 'a = 1\n'.repeat(100);
+    const refused = { line: 17, message: 'chunk has more than 50 tokens, more than Sluice compiles' };
+    expect(parseQuickly(statements, 50)).toEqual(refused);
+    // A lexical or syntax error past the limit is never reached, so luaparse never parses the chunk.
+    expect(parseQuickly(statements + '$', 50)).toEqual(refused);
+    expect(parseQuickly(statements + 'x = = 1', 50)).toEqual(refused);
+    expect(() => parseLua(statements, 'user_script', 50)).toThrow('user_script:17: chunk has more than 50 tokens, more than Sluice compiles');
+    // The end of input is a token too: 300 and one.
+    expect(parseQuickly(statements, 301)?.chunk).toBeDefined();
+    expect(parseQuickly(statements, 300)).toEqual({ line: 101, message: 'chunk has more than 300 tokens, more than Sluice compiles' });
+    // A lexical error before the limit is luaparse's to word; a syntax error is found only in a chunk within it.
+    expect(parseQuickly('x = $\n' + statements, 50)).toBeNull();
+    expect(parseQuickly('x = = 1\n' + statements, 50)).toEqual({ line: 17, message: refused.message });
   });
 });

@@ -1,5 +1,6 @@
 import type * as L from 'luaparse';
-import { Kind, tokenize, type Tokens } from './tokens.js';
+import { getHeapStatistics } from 'node:v8';
+import { Kind, tokenize, TooManyTokens, type Tokens } from './tokens.js';
 
 /**
  * A Lua 5.1 parser for the common case of a script's first compile: it makes
@@ -9,9 +10,10 @@ import { Kind, tokenize, type Tokens } from './tokens.js';
  * not accept: every syntax error, and whatever luaparse and Lua read
  * differently; the chunk then goes through luaparse and Lua's error
  * messages (parse.ts). A chunk nested deeper than Lua's parser allows
- * is answered with the line Lua refuses it on (tooDeepAt).
+ * is answered with Lua's error and the line Lua refuses it on; a chunk of
+ * more tokens than MAX_TOKENS, with Sluice's.
  */
-export type QuickParse = { readonly chunk: L.Chunk; readonly tooDeepAt?: undefined } | { readonly chunk?: undefined; readonly tooDeepAt: number };
+export type QuickParse = { readonly chunk: L.Chunk } | { readonly chunk?: undefined; readonly line: number; readonly message: string };
 
 /** Thrown inside the parser to give up; never leaves this file. */
 const GIVE_UP = new Error('not for the quick parser');
@@ -516,19 +518,33 @@ const LITERAL_TYPES: Partial<Record<Kind, string>> = {
   [Kind.Vararg]: 'VarargLiteral',
 };
 
-/** The chunk's tree, or the line its nesting is too deep on, or null where the quick parser gives up (see QuickParse). */
-export function parseQuickly(src: string): QuickParse | null {
-  // A byte string only (luaparse refuses other characters in its own words), no shebang line.
-  if (src.charCodeAt(0) === 35 || /[^\x00-\xff]/.test(src)) return null;
-  const tokens = tokenize(src);
-  if (tokens === null) return null;
+/**
+ * The most tokens a chunk may have. Its tree, the code generated from it
+ * and V8's compile of that take about a kilobyte a token at their peak, on
+ * a heap of V8's fixed size: a script of tens of megabytes of short
+ * statements ran the process out of memory. Redis compiles such a script;
+ * Sluice refuses it with an error, in a kilobyte a token of the heap.
+ */
+export const MAX_TOKENS = Math.floor(getHeapStatistics().heap_size_limit / 1024);
+
+/** The chunk's tree, or the error that refuses it, or null where the quick parser gives up (see QuickParse). */
+export function parseQuickly(src: string, maxTokens = MAX_TOKENS): QuickParse | null {
+  let tokens: Tokens | null;
+  try {
+    tokens = tokenize(src, maxTokens);
+  } catch (e) {
+    if (e instanceof TooManyTokens) return { line: e.line, message: `chunk has more than ${maxTokens} tokens, more than Sluice compiles` };
+    throw e;
+  }
+  // A byte string only: luaparse refuses other characters, in its own words.
+  if (tokens === null || /[^\x00-\xff]/.test(src)) return null;
   const parser = new Parser(tokens, src);
   try {
     const chunk = parser.chunk();
     chunk.comments = tokens.comments as unknown as L.Comment[];
     return { chunk };
   } catch (e) {
-    if (e instanceof TooDeep) return { tooDeepAt: e.line };
+    if (e instanceof TooDeep) return { line: e.line, message: 'chunk has too many syntax levels' };
     if (e === GIVE_UP || e instanceof RangeError) return null;
     throw e;
   }

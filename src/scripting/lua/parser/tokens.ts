@@ -174,13 +174,23 @@ function quoted(src: string, i: number): { value: string; end: number; lines: nu
   }
 }
 
-/** The tokens of `src`, or null where it holds a lexical error or a form the two lexers read differently. */
-export function tokenize(src: string): Tokens | null {
+/** Thrown by tokenize past its most tokens, with the line it stopped on. */
+export class TooManyTokens {
+  constructor(readonly line: number) {}
+}
+
+/**
+ * The tokens of `src`, or null where it holds a lexical error or a form the
+ * two lexers read differently. Past `maxTokens` it throws TooManyTokens.
+ */
+export function tokenize(src: string, maxTokens: number): Tokens | null {
   const t: Tokens = { kind: [], value: [], start: [], end: [], line: [], endLine: [], comments: [] };
   const n = src.length;
-  let i = 0;
+  // A first line starting with '#' is skipped, as luaparse blanks it (a shebang).
+  let i = src.charCodeAt(0) === 35 ? runEnd(LINE_REST, src, 0) : 0;
   let line = 1;
   const push = (kind: Kind, value: string | number | boolean | null, start: number, end: number, endLine = line): void => {
+    if (t.kind.length === maxTokens) throw new TooManyTokens(line);
     t.kind.push(kind);
     t.value.push(value);
     t.start.push(start);
