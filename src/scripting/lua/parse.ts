@@ -56,6 +56,9 @@ export function parseWithLuaparse(source: string, short: string): Chunk {
   parsing = source;
   numeralsAsLua = true;
   try {
+    // luaparse reads its previous parse's last token when the first one fails to lex (none in a process's first
+    // parse: a TypeError): an empty parse leaves it one at the start of input, where that error is.
+    luaparse.parse('', OPTIONS as unknown as luaparse.Options);
     ast = luaparse.parse(source, OPTIONS as unknown as luaparse.Options);
   } catch (e) {
     if (e instanceof SyntaxError && typeof (e as { line?: unknown }).line === 'number') {
