@@ -9,9 +9,11 @@ import { Kind, tokenize, TooManyTokens, type Tokens } from './tokens.js';
  * V8 has compiled neither. It gives up, answering null, at anything it does
  * not accept: every syntax error, and whatever luaparse and Lua read
  * differently; the chunk then goes through luaparse and Lua's error
- * messages (parse.ts). A chunk nested deeper than Lua's parser allows
- * is answered with Lua's error and the line Lua refuses it on; a chunk of
- * more tokens than MAX_TOKENS, with Sluice's.
+ * messages (parse.ts). A chunk nested deeper than Lua's parser allows, or
+ * holding a `[[` inside a `[[ ]]` (which luaparse takes), is answered with
+ * Lua's error and the line Lua reports it on, when the parse reaches it
+ * before any other error; a chunk of more tokens than MAX_TOKENS, with
+ * Sluice's.
  */
 export type QuickParse = { readonly chunk: L.Chunk } | { readonly chunk?: undefined; readonly line: number; readonly message: string };
 
@@ -25,9 +27,12 @@ const GIVE_UP = new Error('not for the quick parser');
  */
 const MAX_LEVELS = 200;
 
-/** Thrown when the nesting passes MAX_LEVELS, with the line Lua reports it on. */
-class TooDeep {
-  constructor(readonly line: number) {}
+/** An error Lua reports on `line`: nesting past MAX_LEVELS, or a lexical error where the parser reaches it. */
+class LuaError {
+  constructor(
+    readonly line: number,
+    readonly message: string,
+  ) {}
 }
 
 /** Binary operators' left and right priorities, as Lua 5.1's parser (and luaparse) bind them. */
@@ -53,12 +58,19 @@ class Parser {
 
   // Tokens
 
+  /** The kind of token `i`: reaching the error token raises Lua's lexical error, as Lua's lexer raises it on reading that token. */
+  private kindAt(i: number): Kind {
+    const k = this.t.kind[i];
+    if (k === Kind.Error) throw new LuaError(this.t.line[i], this.t.value[i] as string);
+    return k;
+  }
+
   private kind(): Kind {
-    return this.t.kind[this.i];
+    return this.kindAt(this.i);
   }
 
   private is(text: string): boolean {
-    const k = this.t.kind[this.i];
+    const k = this.kind();
     return (k === Kind.Punct || k === Kind.Keyword) && this.t.value[this.i] === text;
   }
 
@@ -83,7 +95,7 @@ class Parser {
 
   private enter(): void {
     // Lua's lexer has read the token that starts the level: its line is the one of the token's end.
-    if (++this.level > MAX_LEVELS) throw new TooDeep(this.t.endLine[this.i]);
+    if (++this.level > MAX_LEVELS) throw new LuaError(this.t.endLine[this.i], 'chunk has too many syntax levels');
   }
 
   private blockFollows(): boolean {
@@ -492,7 +504,7 @@ class Parser {
         this.expect('=');
         const value = this.expression();
         fields.push({ type: 'TableKey', key, value, range: this.range(at) } as L.TableKey);
-      } else if (this.kind() === Kind.Name && this.t.kind[this.i + 1] === Kind.Punct && this.t.value[this.i + 1] === '=') {
+      } else if (this.kind() === Kind.Name && this.kindAt(this.i + 1) === Kind.Punct && this.t.value[this.i + 1] === '=') {
         const key = this.identifier();
         this.i++;
         const value = this.expression();
@@ -544,7 +556,7 @@ export function parseQuickly(src: string, maxTokens = MAX_TOKENS): QuickParse | 
     chunk.comments = tokens.comments as unknown as L.Comment[];
     return { chunk };
   } catch (e) {
-    if (e instanceof TooDeep) return { line: e.line, message: 'chunk has too many syntax levels' };
+    if (e instanceof LuaError) return { line: e.line, message: e.message };
     if (e === GIVE_UP || e instanceof RangeError) return null;
     throw e;
   }

@@ -3,10 +3,11 @@ import { stringToNumber } from '../string-to-number.js';
 
 /**
  * The tokens of a Lua 5.1 chunk for the quick parser (parser.ts), lexed as
- * luaparse lexes them where the two agree. Anything that is an error, or
- * that Lua's lexer and luaparse's read differently (a numeral one of them
- * ends elsewhere, a nested `[[` Lua 5.1 refuses), makes tokenize answer
- * null, and the chunk goes the long way (parse.ts).
+ * luaparse lexes them where the two agree. A lexical error, or a form that
+ * Lua's lexer and luaparse's read differently (a numeral one of them ends
+ * elsewhere), makes tokenize answer null, and the chunk goes the long way
+ * (parse.ts); a nested `[[`, which only Lua refuses, ends the tokens with
+ * an Error token that the parser raises where it reaches it.
  */
 export const enum Kind {
   Eof,
@@ -19,6 +20,8 @@ export const enum Kind {
   True,
   False,
   Vararg,
+  /** A lexical error Lua reports where its lexer reaches it (value: its message); the last token. */
+  Error,
 }
 
 export interface Comment {
@@ -108,8 +111,15 @@ function longBracketLevel(src: string, i: number): number {
   return src.charCodeAt(i + 1 + level) === 91 ? level : -1;
 }
 
-/** The content of the long bracket of `level` opening at `i`, and where it ends; null when unfinished or nesting `[[` (an error in Lua 5.1). */
-function longBracket(src: string, i: number, level: number): { content: string; end: number } | null {
+/** Lua 5.1's lexer (LUA_COMPAT_LSTR 1, as Redis builds it) refuses a `[[` inside a level-0 long bracket. */
+const NESTED_LONG_BRACKET = "nesting of [[...]] is deprecated near '['";
+
+/**
+ * The content of the long bracket of `level` opening at `i`, and where it
+ * ends; where a level-0 one holds a `[[` before its end, where that is
+ * instead; null when unfinished.
+ */
+function longBracket(src: string, i: number, level: number): { content: string; end: number } | { nestedAt: number } | null {
   let from = i + level + 2;
   const c = src.charCodeAt(from);
   if (c === 10 || c === 13) {
@@ -120,7 +130,8 @@ function longBracket(src: string, i: number, level: number): { content: string; 
   const at = src.indexOf(close, from);
   if (at === -1) return null;
   const content = src.slice(from, at);
-  if (level === 0 && content.includes('[[')) return null;
+  const nested = level === 0 ? content.indexOf('[[') : -1;
+  if (nested !== -1) return { nestedAt: from + nested };
   return { content, end: at + close.length };
 }
 
@@ -172,6 +183,18 @@ function quoted(src: string, i: number): { value: string; end: number; lines: nu
         }
     }
   }
+}
+
+/** Ends `t` with the error token of a `[[` at `at` in the long bracket opening at `from` on `line`. */
+function nestedError(t: Tokens, src: string, from: number, at: number, line: number): Tokens {
+  const errorLine = line + linesIn(src, from, at);
+  t.kind.push(Kind.Error);
+  t.value.push(NESTED_LONG_BRACKET);
+  t.start.push(at);
+  t.end.push(at);
+  t.line.push(errorLine);
+  t.endLine.push(errorLine);
+  return t;
 }
 
 /** Thrown by tokenize past its most tokens, with the line it stopped on. */
@@ -240,6 +263,7 @@ export function tokenize(src: string, maxTokens: number): Tokens | null {
           if (level >= 0) {
             const long = longBracket(src, i + 2, level);
             if (long === null) return null;
+            if ('nestedAt' in long) return nestedError(t, src, i, long.nestedAt, line);
             line += linesIn(src, i, long.end);
             value = long.content;
             i = long.end;
@@ -276,6 +300,7 @@ export function tokenize(src: string, maxTokens: number): Tokens | null {
         if (level < 0) return null;
         const long = longBracket(src, i, level);
         if (long === null) return null;
+        if ('nestedAt' in long) return nestedError(t, src, i, long.nestedAt, line);
         const startLine = line;
         line += linesIn(src, i, long.end);
         const value = long.content.includes('\r') ? long.content.replace(LONG_STRING_BREAKS, '\n') : long.content;

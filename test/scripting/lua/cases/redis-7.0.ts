@@ -16,6 +16,11 @@ export const REPLIES_IN_7_0: Record<string, Plain> = {
   'return cjson.encode(newproxy())': {
     err: "ERR user_script:1: Script attempted to access nonexistent global variable 'newproxy' script: *, on @user_script:1.",
   },
+  // Debian's 7.0 is built on the system's Lua, which takes a [[ inside a [[ ]] string or comment; 7.2's own Lua refuses it.
+  'return [[a [[b]]': 'a [[b',
+  'local x = 1 --[[ a [[ b ]] return x': 1,
+  'local s = 1\nreturn [[a\nb [[c]]': 'a\nb [[c',
+  'return 1 + [[a [[b]] + = 2': { err: "ERR Error compiling script (new function): user_script:1: unexpected symbol near '='" },
   // 7.0 turns newlines in a script's error into spaces; 7.2 keeps them.
   "error('with\\nnewline')": { err: 'ERR user_script:1: with newline script: *, on @user_script:1.' },
 };
