@@ -200,7 +200,7 @@ const GENERAL = section('General', [
   oneOf('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning', 'nothing'], honoured()),
   text('logfile', '', honoured('Log lines are appended to this file, in the log-format, as on standard output (the file is opened for each batch of lines, so log rotation needs no signal); empty: standard output.'), { immutable: true }),
   // Sluice's own: the shape of the log lines.
-  oneOf('log-format', 'redis', ['redis', 'json'], honoured("Sluice's own: `redis` writes Redis's log lines (`pid:M 26 Nov 2026 23:10:37.123 * message`); `json` writes one JSON object a line (pino's: level, time in ms, pid, msg, and the fields some lines carry) for structured pipelines."), { immutable: true, sluiceOnly: true }),
+  oneOf('log-format', 'redis', ['redis', 'json'], honoured("Sluice's own: `redis` writes Redis's log lines (`pid:M 26 Nov 2026 23:10:37.123 * message`); `json` writes one JSON object a line (pino's: level, time in ms, pid, msg, and the fields some lines carry) for structured pipelines; CONFIG SET switches the lines that follow."), { sluiceOnly: true }),
   bool('syslog-enabled', 'no', none('Sluice does not log to syslog (Node has no Unix datagram sockets for /dev/log): use logfile, or standard output under a supervisor.'), { immutable: true }),
   text('syslog-ident', 'redis', none('Sluice does not log to syslog.'), { immutable: true }),
   oneOf('syslog-facility', 'local0', ['user', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'], none('Sluice does not log to syslog.'), { immutable: true }),

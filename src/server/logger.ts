@@ -37,6 +37,9 @@ const LEVEL_NAMES: Record<number, string> = { 20: 'debug', 25: 'verbose', 30: 'n
  * line); any other goes through pino's JSON, read back in write().
  */
 class RedisLines implements DestinationStream {
+  /** log-format json: pino's lines go out as they are, and the hook leaves every call to pino. */
+  json = false;
+
   constructor(
     private readonly out: NodeJS.WritableStream | ReturnType<typeof logWriter>,
     private readonly role: () => 'M' | 'S',
@@ -46,7 +49,9 @@ class RedisLines implements DestinationStream {
     const lines = this;
     return function logMethod(args, method, level) {
       const [first, second] = args;
-      if (args.length === 1 && typeof first === 'string') {
+      if (lines.json) {
+        method.apply(this, args);
+      } else if (args.length === 1 && typeof first === 'string') {
         lines.entry({ level: LEVEL_NAMES[level], time: Date.now(), msg: first });
       } else if (args.length === 2 && typeof second === 'string' && typeof first === 'object' && first !== null && !(first instanceof Error)) {
         lines.entry({ level: LEVEL_NAMES[level], time: Date.now(), msg: second, [SHAPE]: (first as LogEntry)[SHAPE] });
@@ -57,7 +62,8 @@ class RedisLines implements DestinationStream {
   }
 
   write(json: string): void {
-    this.entry(JSON.parse(json) as LogEntry);
+    if (this.json) this.out.write(json);
+    else this.entry(JSON.parse(json) as LogEntry);
   }
 
   private entry(e: LogEntry): void {
@@ -70,14 +76,16 @@ class RedisLines implements DestinationStream {
   }
 }
 
-/** Redis's lines unless `format` is json; standard output unless a file or a stream is given. */
+/** Where each logger's lines are formatted, for setLogFormat. */
+const formats = new WeakMap<Logger, RedisLines>();
+
+/** Redis's lines unless `format` is json (setLogFormat changes it); standard output unless a file or a stream is given. */
 export function createLogger(opts: LoggerOptions): Logger {
-  const json = opts.format === 'json';
-  const out = opts.destination ?? logWriter(opts.file ?? '');
-  const lines = json ? null : new RedisLines(out, opts.role ?? master);
-  return pino(
+  const lines = new RedisLines(opts.destination ?? logWriter(opts.file ?? ''), opts.role ?? master);
+  lines.json = opts.format === 'json';
+  const log = pino(
     {
-      ...(lines === null ? {} : { hooks: { logMethod: lines.hook() } }),
+      hooks: { logMethod: lines.hook() },
       customLevels: LEVELS,
       useOnlyCustomLevels: true,
       level: opts.level,
@@ -85,11 +93,19 @@ export function createLogger(opts: LoggerOptions): Logger {
       formatters: {
         level: (label: string) => ({ level: label }),
         // The JSON format is pino's as it was: the shape mark is Redis's format's alone.
-        ...(json ? { log: withoutShape } : {}),
+        log: (o: Record<string, unknown>) => (lines.json ? withoutShape(o) : o),
       },
     },
-    lines ?? (out as DestinationStream),
+    lines,
   ) as Logger;
+  formats.set(log, lines);
+  return log;
+}
+
+/** CONFIG SET log-format: the lines from now on. */
+export function setLogFormat(log: Logger, format: LogFormat): void {
+  const lines = formats.get(log);
+  if (lines !== undefined) lines.json = format === 'json';
 }
 
 const master = (): 'M' => 'M';

@@ -33,7 +33,7 @@ import { Config } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 import { errorText } from '../core/log.js';
 import { bindFailure } from './listen-error.js';
-import { createLogger, type Logger, type LogFormat, type LogLevel } from './logger.js';
+import { createLogger, setLogFormat, type Logger, type LogFormat, type LogLevel } from './logger.js';
 import { Metrics } from './metrics.js';
 import { ConsoleEndpoint } from './console-host.js';
 import { registerKeyMetrics, WatchedKeys } from './key-metrics.js';
@@ -290,6 +290,7 @@ export class Server implements PersistenceHost<Client> {
     this.applyConfig();
     this.config.onChange = (name) => {
       if (name === 'requirepass') this.acl.requirePass(this.config.str('requirepass'));
+      if (name === 'log-format') setLogFormat(this.log, this.config.str(name) as LogFormat);
       this.applyConfig();
       if (name.startsWith('cluster-')) this.clusterRuntime?.configChanged();
       if (name === 'tls-auth-clients') {

@@ -60,7 +60,7 @@ const strings = PARAMETERS.filter((p) => p.type === 'string' && !p.immutable && 
   .flatMap((p) => [set(p.name, 'a value'), get(p.name), set(p.name, ''), get(p.name), set(p.name, p.default)]);
 
 /** Every name of every enum both servers have (loglevel aside: 7.2 added "nothing"), read back, and one name neither knows. */
-const enumNames = PARAMETERS.filter((p) => p.type === 'enum' && !p.immutable && p.name !== 'loglevel' && !p.name.startsWith('tls-'))
+const enumNames = PARAMETERS.filter((p) => p.type === 'enum' && !p.immutable && !p.sluiceOnly && p.name !== 'loglevel' && !p.name.startsWith('tls-'))
   .flatMap((p) => [...p.values!.flatMap((v) => [set(p.name, v.toUpperCase()), get(p.name)]), set(p.name, p.default), bad(p.name, 'zzz')]);
 
 differential('CONFIG', {
