@@ -43,14 +43,19 @@ async function nextSecond(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 1010 - (Date.now() % 1000)));
 }
 
-/** TIME, HISTORY and GRAPH of `command` in one transaction, again if it straddled a second (the labels are ages at `now`). */
+/**
+ * TIME, HISTORY, GRAPH and HISTORY again of `command` in one transaction;
+ * again if it straddled a second (the labels are ages at `now`) or if a
+ * command in it was slow enough to add a sample (a loaded machine).
+ */
 async function graphAtOneSecond(cl: RespClient): Promise<[number, Resp, Resp]> {
   for (;;) {
     await cl.call('MULTI');
-    for (const cmd of [['TIME'], ['LATENCY', 'HISTORY', 'command'], ['LATENCY', 'GRAPH', 'command'], ['TIME']]) await cl.call(...cmd);
-    const [before, history, graph, after] = (await cl.call('EXEC')).v as Resp[];
+    const history = ['LATENCY', 'HISTORY', 'command'];
+    for (const cmd of [['TIME'], history, ['LATENCY', 'GRAPH', 'command'], history, ['TIME']]) await cl.call(...cmd);
+    const [before, historyBefore, graph, historyAfter, after] = (await cl.call('EXEC')).v as Resp[];
     const now = Number((before.v as Resp[])[0].v);
-    if (Number((after.v as Resp[])[0].v) === now) return [now, history, graph];
+    if (Number((after.v as Resp[])[0].v) === now && JSON.stringify(historyAfter) === JSON.stringify(historyBefore)) return [now, historyBefore, graph];
   }
 }
 
