@@ -3,6 +3,7 @@ import { LuaSyntaxError } from './errors.js';
 import { stringToNumber } from './string-to-number.js';
 import { numeralEnd } from './compiler/lexer.js';
 import { luaSyntaxMessage, withinSyntaxLevels } from './syntax-errors.js';
+import { LINE_BREAKS } from './lex-runs.js';
 import { MAX_TOKENS, parseQuickly } from './parser/parser.js';
 
 const OPTIONS = {
@@ -28,7 +29,7 @@ let numeralsAsLua = true;
  */
 function lua51Literal(node: Node): void {
   if (node.type === 'StringLiteral' && node.raw.startsWith('[')) {
-    node.value = node.value.replace(/\r\n|\n\r|\r|\n/g, '\n');
+    node.value = node.value.replace(LINE_BREAKS, '\n');
   } else if (node.type === 'NumericLiteral') {
     const value = stringToNumber(node.raw);
     if (value !== undefined) node.value = value;

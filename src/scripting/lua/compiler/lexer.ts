@@ -1,3 +1,5 @@
+import { ALNUM_RUN, DOUBLE_QUOTED_RUN, isDigit, LINE_REST, SINGLE_QUOTED_RUN, skip } from '../lex-runs.js';
+
 /**
  * Lua 5.1's lexer (llex.c), used only to word syntax errors as Lua does:
  * luaparse finds the error, this tells which token Lua would stand on, how
@@ -25,28 +27,11 @@ const KEYWORDS = new Set(
   'and break do else elseif end false for function if in local nil not or repeat return then true until while'.split(' '),
 );
 
-const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAlpha = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
-/*
- * Runs of characters skipped with sticky regular expressions: the source is
- * lexed once more on every compile, often before V8 has compiled this
- * file's loops, and a native scan of a comment or a name is far cheaper
- * than the same loop interpreted.
- */
-const LINE_REST = /[^\n\r]*/y;
-const ALNUM_RUN = /[A-Za-z0-9_]*/y;
+/* Runs of its own; the others are shared with the quick parser's lexer (lex-runs.ts). */
 const BLANK_RUN = /[ \t\v\f]*/y;
 const LONG_STRING_RUN = /[^\]\r\n]*/y;
-const DOUBLE_QUOTED_RUN = /[^"\\\r\n]*/y;
-const SINGLE_QUOTED_RUN = /[^'\\\r\n]*/y;
-
-/** The index after the run of `run` starting at `i`. */
-function skip(run: RegExp, src: string, i: number): number {
-  run.lastIndex = i;
-  run.test(src);
-  return run.lastIndex;
-}
 
 /**
  * luaX_lexerror's " near '…'": the token's text as a C string, so cut at

@@ -1,4 +1,5 @@
 import { numeralEnd } from '../compiler/lexer.js';
+import { ALNUM_RUN, DOUBLE_QUOTED_RUN, isDigit, LINE_BREAKS, LINE_REST, SINGLE_QUOTED_RUN, skip } from '../lex-runs.js';
 import { stringToNumber } from '../string-to-number.js';
 
 /**
@@ -45,20 +46,6 @@ export interface Tokens {
 
 const KEYWORDS = new Set('and break do else elseif end for function if in local not or repeat return then until while'.split(' '));
 
-/* Runs scanned natively: a first compile lexes before V8 has compiled any of this file's loops. */
-const NAME_RUN = /[A-Za-z0-9_]*/y;
-const LINE_REST = /[^\n\r]*/y;
-const DOUBLE_QUOTED_RUN = /[^"\\\r\n]*/y;
-const SINGLE_QUOTED_RUN = /[^'\\\r\n]*/y;
-const LONG_STRING_BREAKS = /\r\n|\n\r|\r|\n/g;
-
-function runEnd(run: RegExp, src: string, i: number): number {
-  run.lastIndex = i;
-  run.test(src);
-  return run.lastIndex;
-}
-
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isHexDigit = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 
 /** Where luaparse's numeral starting at `i` ends, or -1 where it finds none. */
@@ -143,7 +130,7 @@ function quoted(src: string, i: number): { value: string; end: number; lines: nu
   let lines = 0;
   let p = i + 1;
   for (;;) {
-    const stop = runEnd(run, src, p);
+    const stop = skip(run, src, p);
     if (stop > p) value += src.slice(p, stop);
     p = stop;
     if (p >= src.length) return null;
@@ -210,7 +197,7 @@ export function tokenize(src: string, maxTokens: number): Tokens | null {
   const t: Tokens = { kind: [], value: [], start: [], end: [], line: [], endLine: [], comments: [] };
   const n = src.length;
   // A first line starting with '#' is skipped, as luaparse blanks it (a shebang).
-  let i = src.charCodeAt(0) === 35 ? runEnd(LINE_REST, src, 0) : 0;
+  let i = src.charCodeAt(0) === 35 ? skip(LINE_REST, src, 0) : 0;
   let line = 1;
   const push = (kind: Kind, value: string | number | boolean | null, start: number, end: number, endLine = line): void => {
     if (t.kind.length === maxTokens) throw new TooManyTokens(line);
@@ -234,7 +221,7 @@ export function tokenize(src: string, maxTokens: number): Tokens | null {
       continue;
     }
     if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) {
-      const end = runEnd(NAME_RUN, src, i + 1);
+      const end = skip(ALNUM_RUN, src, i + 1);
       const word = src.slice(i, end);
       if (KEYWORDS.has(word)) push(Kind.Keyword, word, i, end);
       else if (word === 'nil') push(Kind.Nil, null, i, end);
@@ -268,7 +255,7 @@ export function tokenize(src: string, maxTokens: number): Tokens | null {
             value = long.content;
             i = long.end;
           } else {
-            i = runEnd(LINE_REST, src, i + 2);
+            i = skip(LINE_REST, src, i + 2);
             value = src.slice(start + 2, i);
           }
           t.comments.push({ type: 'Comment', value, raw: src.slice(start, i), range: [start, i] });
@@ -303,7 +290,7 @@ export function tokenize(src: string, maxTokens: number): Tokens | null {
         if ('nestedAt' in long) return nestedError(t, src, i, long.nestedAt, line);
         const startLine = line;
         line += linesIn(src, i, long.end);
-        const value = long.content.includes('\r') ? long.content.replace(LONG_STRING_BREAKS, '\n') : long.content;
+        const value = long.content.includes('\r') ? long.content.replace(LINE_BREAKS, '\n') : long.content;
         t.kind.push(Kind.String);
         t.value.push(value);
         t.start.push(i);
