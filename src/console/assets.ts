@@ -1,13 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../core/package-file.js';
 
-/**
- * The page's scripts: src/console/web compiled by the build into
- * dist/console/web. Found from this file's place, two folders below the
- * package's root whether it runs from dist/ or (under the tests) from src/.
- */
-const WEB_DIR = fileURLToPath(new URL('../../dist/console/web/', import.meta.url));
+/** The page's scripts: src/console/web compiled by the build into dist/console/web. */
+const WEB_DIR = packageFile('dist/console/web/');
 
 /** Modules that hold only types: nothing imports them at run time, so the page does not preload them. */
 const TYPES_ONLY = new Set(['types.js', 'view.js']);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { ClusterStartFailure } from '../server/cluster-runtime.js';
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../core/package-file.js';
 import { startDaemon } from './daemon.js';
 import { strerror } from '../persistence/io.js';
 import { keepProcTitle } from './proc-title.js';
@@ -20,7 +20,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 const LOG_DRAIN_MS = 3_000;
 
 /** Shipped in the package beside dist/ (package.json's files), so --help can name a file that exists wherever it is installed. */
-const CONFIGURATION_DOC = fileURLToPath(new URL('../../docs/configuration.md', import.meta.url));
+const CONFIGURATION_DOC = packageFile('docs/configuration.md');
 
 function usage(): string {
   const names = PARAMETERS.filter((p) => p.support !== 'none' && !p.hidden).map((p) => p.name);

@@ -1,9 +1,8 @@
-import { closeSync, existsSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { packageFile } from '../core/package-file.js';
 import { PARKED, RUNNING, SERVE, SLOTS, Slot, type BusyAcceptData } from './busy-accept-protocol.js';
 import type { Logger } from './logger.js';
 
@@ -228,10 +227,5 @@ function closeFd(fd: number): void {
   }
 }
 
-/** The compiled thread: beside this module in dist/, or, when this module runs from its TypeScript source (the tests), the one the build put in dist/. */
-function workerFile(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const beside = path.join(here, 'busy-accept-worker.js');
-  if (existsSync(beside)) return beside;
-  return path.resolve(here, '../../dist/server/busy-accept-worker.js');
-}
+/** The compiled thread, as tsc built it (a worker thread cannot load TypeScript, and the bundle does not hold it). */
+const workerFile = (): string => packageFile('dist/server/busy-accept-worker.js');

@@ -1,4 +1,5 @@
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import type { PromClient } from './metrics.js';
 import { globMatch } from '../core/glob.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { ListValue } from '../queues/list/list-value.js';
@@ -97,7 +98,8 @@ export class WatchedKeys {
 const label = (key: string) => Buffer.from(key, 'latin1').toString('utf8');
 
 /** The gauges of the watched streams and lists, read from their values at each scrape. */
-export function registerKeyMetrics(registry: Registry, watched: WatchedKeys): void {
+export function registerKeyMetrics(pc: PromClient, registry: Registry, watched: WatchedKeys): void {
+  const { Gauge } = pc;
   const registers = [registry];
   const perKey = ['db', 'key'] as const;
   const perGroup = ['db', 'key', 'group'] as const;

@@ -1,6 +1,12 @@
 import http from 'node:http';
-import { Counter, Gauge, Registry, Summary } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Server } from './server.js';
+
+/** prom-client's module, loaded when the metrics are first wanted. */
+export type PromClient = typeof import('prom-client');
+
+/** Adds series to a registry once prom-client is loaded; each reads the server's state when scraped. */
+export type SeriesBuilder = (pc: PromClient, registry: Registry) => void;
 
 /** A sample as prom-client's exposition code reads it. */
 interface Sample {
@@ -17,41 +23,41 @@ const LATENCY = 'sluice_command_duration_seconds';
  * microseconds and calls of each command, so executing a command costs
  * nothing extra and a scrape reads them all.
  */
-class CommandLatency extends Summary<'cmd'> {
-  constructor(
-    registry: Registry,
-    private readonly server: Server,
-  ) {
-    super({
-      name: LATENCY,
-      help: 'Time spent executing each command (sum and count, from the per-command statistics)',
-      labelNames: ['cmd'],
-      percentiles: [],
-      registers: [registry],
-    });
-  }
-
-  override async get() {
-    const values: Sample[] = [];
-    for (const cmd of this.server.commands.all()) {
-      const s = cmd.stats;
-      if (s.calls === 0) continue;
-      values.push({ metricName: `${LATENCY}_sum`, labels: { cmd: cmd.fullName }, value: s.usec / 1e6 });
-      values.push({ metricName: `${LATENCY}_count`, labels: { cmd: cmd.fullName }, value: s.calls });
+function addCommandLatency(pc: PromClient, registry: Registry, server: Server): void {
+  class CommandLatency extends pc.Summary<'cmd'> {
+    override async get() {
+      const values: Sample[] = [];
+      for (const cmd of server.commands.all()) {
+        const s = cmd.stats;
+        if (s.calls === 0) continue;
+        values.push({ metricName: `${LATENCY}_sum`, labels: { cmd: cmd.fullName }, value: s.usec / 1e6 });
+        values.push({ metricName: `${LATENCY}_count`, labels: { cmd: cmd.fullName }, value: s.calls });
+      }
+      const base = await super.get();
+      return { ...base, values: values as typeof base.values };
     }
-    const base = await super.get();
-    return { ...base, values: values as typeof base.values };
   }
+  new CommandLatency({
+    name: LATENCY,
+    help: 'Time spent executing each command (sum and count, from the per-command statistics)',
+    labelNames: ['cmd'],
+    percentiles: [],
+    registers: [registry],
+  });
 }
 
 /**
  * The server's Prometheus metrics: one Registry per Server (so servers in one
  * process stay apart) whose series read the server's own state when scraped,
  * and the HTTP endpoint serving it on `metrics-port`. Later capabilities add
- * their series to `registry`.
+ * their series with `add`. prom-client (some 60 ms of loading, which every
+ * start paid) is loaded and the registry built when the endpoint is first
+ * wanted: a server with `metrics-port` 0, the default, never loads it.
  */
 export class Metrics {
-  readonly registry = new Registry();
+  private readonly builders: SeriesBuilder[] = [];
+  private built: { pc: PromClient; registry: Registry } | null = null;
+  private building: Promise<Registry> | null = null;
   /**
    * Clients waiting on something: those held by CLIENT PAUSE (Redis counts
    * them in blocked_clients too) and those blocked by a command (BLPOP, WAIT…).
@@ -83,54 +89,80 @@ export class Metrics {
     this.gauge('sluice_tls_connected_clients', 'Client connections open now over TLS (tls-port)', () => server.tlsListener.open);
     this.counter('sluice_tls_connections_received_total', 'TLS connections accepted since the start (handshake done)', () => server.tlsListener.received);
     this.perCommandCounters();
-    new CommandLatency(this.registry, server);
+    this.add((pc, registry) => addCommandLatency(pc, registry, server));
     this.keyspaceGauges();
     this.persistenceGauges();
     this.processGauges();
   }
 
+  /** Series to register: now when the registry exists, else when it is built. */
+  add(build: SeriesBuilder): void {
+    this.builders.push(build);
+    if (this.built !== null) build(this.built.pc, this.built.registry);
+  }
+
+  /** The registry with every series added, prom-client loaded the first time. */
+  registry(): Promise<Registry> {
+    this.building ??= import('prom-client').then((pc) => {
+      const registry = new pc.Registry();
+      this.built = { pc, registry };
+      for (const build of this.builders) build(pc, registry);
+      return registry;
+    });
+    return this.building;
+  }
+
   /** An unlabelled counter whose value `read` gives when scraped. */
   counter(name: string, help: string, read: () => number): void {
-    new Counter({
-      name,
-      help,
-      registers: [this.registry],
-      collect() {
-        // A counter only moves through inc(): restart it from zero at each scrape.
-        this.reset();
-        this.inc(read());
-      },
-    });
+    this.add(
+      (pc, registry) =>
+        new pc.Counter({
+          name,
+          help,
+          registers: [registry],
+          collect() {
+            // A counter only moves through inc(): restart it from zero at each scrape.
+            this.reset();
+            this.inc(read());
+          },
+        }),
+    );
   }
 
   /** An unlabelled gauge whose value `read` gives when scraped. */
   gauge(name: string, help: string, read: () => number): void {
-    new Gauge({
-      name,
-      help,
-      registers: [this.registry],
-      collect() {
-        this.set(read());
-      },
-    });
+    this.add(
+      (pc, registry) =>
+        new pc.Gauge({
+          name,
+          help,
+          registers: [registry],
+          collect() {
+            this.set(read());
+          },
+        }),
+    );
   }
 
   private perCommandCounters(): void {
     const server = this.server;
     const perCommand = (name: string, help: string, field: 'calls' | 'failedCalls' | 'rejectedCalls') =>
-      new Counter({
-        name,
-        help,
-        labelNames: ['cmd'],
-        registers: [this.registry],
-        collect() {
-          this.reset();
-          for (const cmd of server.commands.all()) {
-            const v = cmd.stats[field];
-            if (v !== 0) this.inc({ cmd: cmd.fullName }, v);
-          }
-        },
-      });
+      this.add(
+        (pc, registry) =>
+          new pc.Counter({
+            name,
+            help,
+            labelNames: ['cmd'],
+            registers: [registry],
+            collect() {
+              this.reset();
+              for (const cmd of server.commands.all()) {
+                const v = cmd.stats[field];
+                if (v !== 0) this.inc({ cmd: cmd.fullName }, v);
+              }
+            },
+          }),
+      );
     perCommand('sluice_command_calls_total', 'Calls of each command', 'calls');
     perCommand('sluice_command_failed_calls_total', 'Calls of each command that answered an error', 'failedCalls');
     perCommand('sluice_command_rejected_calls_total', 'Calls of each command refused before running (arity, auth, state)', 'rejectedCalls');
@@ -140,19 +172,22 @@ export class Metrics {
     const server = this.server;
     // As INFO keyspace: databases holding keys, plus db 0 so the series always exists.
     const perDb = (name: string, help: string, read: (i: number) => number) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['db'],
-        registers: [this.registry],
-        collect() {
-          this.reset();
-          const ks = server.keyspace;
-          for (let i = 0; i < ks.dbs.length; i++) {
-            if (i === 0 || ks.dbs[i].size > 0) this.set({ db: String(i) }, read(i));
-          }
-        },
-      });
+      this.add(
+        (pc, registry) =>
+          new pc.Gauge({
+            name,
+            help,
+            labelNames: ['db'],
+            registers: [registry],
+            collect() {
+              this.reset();
+              const ks = server.keyspace;
+              for (let i = 0; i < ks.dbs.length; i++) {
+                if (i === 0 || ks.dbs[i].size > 0) this.set({ db: String(i) }, read(i));
+              }
+            },
+          }),
+      );
     perDb('sluice_db_keys', 'Keys in each database (expired keys not yet removed included, as Redis counts them)', (i) => server.keyspace.dbs[i].size);
     perDb('sluice_db_keys_expiring', 'Keys with a TTL in each database', (i) => server.keyspace.dbs[i].expires.size);
   }
@@ -175,25 +210,29 @@ export class Metrics {
 
   private processGauges(): void {
     const server = this.server;
-    new Gauge({
-      name: 'sluice_memory_bytes',
-      help: 'Process memory by kind (rss, heap_used, heap_total, external, array_buffers)',
-      labelNames: ['kind'],
-      registers: [this.registry],
-      collect() {
-        const m = process.memoryUsage();
-        this.set({ kind: 'rss' }, m.rss);
-        this.set({ kind: 'heap_used' }, m.heapUsed);
-        this.set({ kind: 'heap_total' }, m.heapTotal);
-        this.set({ kind: 'external' }, m.external);
-        this.set({ kind: 'array_buffers' }, m.arrayBuffers);
-      },
-    });
+    this.add(
+      (pc, registry) =>
+        new pc.Gauge({
+          name: 'sluice_memory_bytes',
+          help: 'Process memory by kind (rss, heap_used, heap_total, external, array_buffers)',
+          labelNames: ['kind'],
+          registers: [registry],
+          collect() {
+            const m = process.memoryUsage();
+            this.set({ kind: 'rss' }, m.rss);
+            this.set({ kind: 'heap_used' }, m.heapUsed);
+            this.set({ kind: 'heap_total' }, m.heapTotal);
+            this.set({ kind: 'external' }, m.external);
+            this.set({ kind: 'array_buffers' }, m.arrayBuffers);
+          },
+        }),
+    );
     this.gauge('sluice_uptime_seconds', 'Seconds since the server started', () => Math.floor((Date.now() - server.startedAt) / 1000));
   }
 
   /** Serves GET /metrics on host:port; resolves once listening. */
-  listen(host: string, port: number): Promise<void> {
+  async listen(host: string, port: number): Promise<void> {
+    await this.registry();
     const srv = http.createServer((req, res) => this.serve(req, res));
     this.http = srv;
     return new Promise((resolve, reject) => {
@@ -229,8 +268,9 @@ export class Metrics {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('Method not allowed\n');
       return;
     }
-    this.registry.metrics().then(
-      (text) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(req.method === 'HEAD' ? undefined : text),
+    const registry = this.built!.registry;
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(req.method === 'HEAD' ? undefined : text),
       (e: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${e.message}\n`),
     );
   }

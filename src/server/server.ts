@@ -212,7 +212,7 @@ export class Server implements PersistenceHost<Client> {
     if (this.config.bool('cluster-enabled') && configuredDbs > 1) this.config.setMany([['databases', '1']], { startup: true });
     this.keyspace = new Keyspace(this.config.num('databases'));
     this.watchedKeys = new WatchedKeys(this.keyspace);
-    registerKeyMetrics(this.metrics.registry, this.watchedKeys);
+    this.metrics.add((pc, registry) => registerKeyMetrics(pc, registry, this.watchedKeys));
     this.memory = new MemoryManager(this);
     // The parts below the server get what they need of it as narrow interfaces, never the server itself.
     const limits = this.outputLimits;

@@ -314,7 +314,7 @@ describe('observability', () => {
     try {
       await a.call('SUBSCRIBE', 'metric-channel');
       await a.call('PSUBSCRIBE', 'metric-*');
-      const registry = sluice.server.metrics.registry;
+      const registry = await sluice.server.metrics.registry();
       const value = async (name: string, labels: Record<string, string> = {}) => {
         const m = (await registry.getSingleMetric(name)!.get()).values.find((v) =>
           Object.entries(labels).every(([k, x]) => v.labels[k] === x),

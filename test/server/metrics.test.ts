@@ -149,7 +149,7 @@ describe('Prometheus endpoint', () => {
   test('servers in one process keep separate registries', async () => {
     const a = await withMetrics();
     const b = await withMetrics();
-    expect(a.server.metrics.registry).not.toBe(b.server.metrics.registry);
+    expect(await a.server.metrics.registry()).not.toBe(await b.server.metrics.registry());
     const c = await connect(a);
     await c.call('PING');
     expect(value(await scrape(a), 'sluice_command_calls_total{cmd="ping"}')).toBe(1);

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { packageFile } from '../../core/package-file.js';
 import type { MigrateRequest, MigrateResult } from './migrate-protocol.js';
 
 /**
@@ -25,17 +23,8 @@ export function migrateCachedSockets(): number {
   return cached;
 }
 
-/**
- * The compiled worker: next to this module in dist/, or, when this module
- * runs from its TypeScript source (the tests), the one the build put in
- * dist/, since a worker thread cannot load TypeScript.
- */
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const beside = path.join(path.dirname(here), 'migrate-worker.js');
-  if (existsSync(beside)) return beside;
-  return path.resolve(path.dirname(here), '../../../dist/persistence/migrate/migrate-worker.js');
-}
+/** The compiled worker, as tsc built it (a worker thread cannot load TypeScript, and the bundle does not hold it). */
+const workerFile = (): string => packageFile('dist/persistence/migrate/migrate-worker.js');
 
 function theLink(): Link {
   if (link !== null) return link;

@@ -351,8 +351,9 @@ let version: Promise<string> | undefined;
 
 /**
  * A hash of everything that decides the generated code and whether V8 can
- * use its cache: the compiler and runtime (every module beside this one),
- * the Lua parser, Node's version and architecture.
+ * use its cache: the compiler and runtime (every module beside this one;
+ * in the bundle, the whole of Sluice), the Lua parser, Node's version and
+ * architecture.
  */
 function compilerVersion(): Promise<string> {
   version ??= (async () => {
