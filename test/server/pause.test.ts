@@ -165,7 +165,8 @@ describe('CLIENT PAUSE ALL and the timeout', () => {
     const admin = await sluice.connect();
     const [a, b] = await Promise.all([sluice.connect(), sluice.connect()]);
     await admin.call('DEL', 'seq');
-    expect(await admin.call('CLIENT', 'PAUSE', '100', 'ALL')).toEqual(OK);
+    // Long enough for both clients to be held on a loaded machine before it ends.
+    expect(await admin.call('CLIENT', 'PAUSE', '1000', 'ALL')).toEqual(OK);
     const ra = a.call('APPEND', 'seq', 'x');
     await heldCount(1);
     const rb = b.call('GET', 'seq');
