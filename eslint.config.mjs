@@ -44,6 +44,8 @@ const ELEMENTS = {
   cli: ['main'],
   // The package's embedding API (src/index.ts).
   index: ['core', 'server'],
+  // What the build bundles (src/bundle-entry.ts): the embedding API, the executable's main, and the process's command count for the bundle's loader.
+  'bundle-entry': ['index', 'main', 'server'],
   // Ambient declarations.
   types: [],
 };

@@ -1,15 +1,16 @@
-// The build's second step, after tsc: the two entry points (the sluice-server
-// executable and the embedding API) and everything of Sluice they import
-// are bundled into dist/bundle/, and dist/cli.js and dist/index.js become
-// one-line doors into it. Node's ES module loader spends about a millisecond
-// per module on resolving, reading and linking; Sluice is some five hundred
-// small modules, so a process started on the tree of files paid that half a
-// second before it could serve (docs/benchmarks.md, the start-up section).
-// The packages Sluice depends on stay outside, loaded from node_modules.
+// The build's second step, after tsc: Sluice's code (src/bundle-entry.ts:
+// the embedding API and the executable's main) is bundled into one script,
+// dist/bundle/sluice.cjs, and dist/cli.js and dist/index.js become doors
+// that load it through dist/main/load-bundle.js, which gives V8 its code
+// cache (src/main/load-bundle.ts). Node's ES module loader spends about a
+// millisecond a module resolving, reading and linking, and Sluice is some
+// five hundred small modules; one script is also what V8's code cache
+// covers. The packages Sluice depends on stay outside, loaded from
+// node_modules.
 //
 // tsc's tree of files stays in dist/ beside the bundle: the type
-// declarations, the worker threads' own entry points and the console's page
-// are loaded from there.
+// declarations, the worker threads' own entry points and the console's
+// page are loaded from there.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,32 +19,39 @@ import { rolldown } from 'rolldown';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
 const OUT = path.join(DIST, 'bundle');
-/** What the doors say; a door found in place of tsc's output means tsc did not run first. */
-const DOOR = '// Sluice is bundled in bundle/ (scripts/bundle.mjs).\n';
+const LOADER = './main/load-bundle.js';
 
-const entries = {
-  // The executable's code is in main/cli.js; tsc's dist/cli.js only imports it.
-  cli: path.join(DIST, 'main/cli.js'),
-  index: path.join(DIST, 'index.js'),
-};
-if (fs.readFileSync(entries.index, 'utf8').startsWith(DOOR)) {
+const DOOR = "// Sluice's code is in bundle/sluice.cjs (scripts/bundle.mjs).\n";
+if (fs.readFileSync(path.join(DIST, 'index.js'), 'utf8').startsWith(DOOR)) {
   throw new Error('dist/index.js is already a door into the bundle: run tsc first (npm run build)');
 }
 
 fs.rmSync(OUT, { recursive: true, force: true });
 const bundle = await rolldown({
-  input: entries,
+  input: { sluice: path.join(DIST, 'bundle-entry.js') },
   platform: 'node',
   // Bare specifiers are node: built-ins and the dependencies in package.json.
   external: [/^[^./]/],
 });
-const { output } = await bundle.write({ dir: OUT, format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'sluice.js', sourcemap: true, comments: false, charset: 'ascii' });
+const { output } = await bundle.write({
+  dir: OUT,
+  format: 'cjs',
+  entryFileNames: '[name].cjs',
+  sourcemap: true,
+  // Comments are in the sources the map points to; ASCII only, so that Node reads the script without decoding UTF-8.
+  comments: false,
+  charset: 'ascii',
+  // The loader runs the bundle as a script given no importModuleDynamically: with one, V8 ran the bundle's code markedly slower until it was optimised.
+  dynamicImportInCjs: false,
+});
 await bundle.close();
-const chunks = output.filter((o) => o.type === 'chunk').map((o) => o.fileName);
-if (chunks.sort().join(' ') !== 'cli.js index.js sluice.js') {
-  throw new Error(`the bundle was expected as cli.js, index.js and the shared sluice.js; it is ${chunks.join(', ')}`);
-}
+const chunks = output.filter((o) => o.type === 'chunk');
+if (chunks.length !== 1) throw new Error(`the bundle was expected as one script; it is ${chunks.map((c) => c.fileName).join(', ')}`);
+if (/\bimport\(/.test(chunks[0].code)) throw new Error('the bundle has an import() left, which its loader cannot run');
 
-fs.writeFileSync(path.join(DIST, 'cli.js'), `#!/usr/bin/env node\n${DOOR}import './bundle/cli.js';\n`);
-fs.writeFileSync(path.join(DIST, 'index.js'), `${DOOR}export * from './bundle/index.js';\n`);
-for (const door of ['cli.js.map', 'index.js.map']) fs.rmSync(path.join(DIST, door), { force: true });
+// The embedding API's names, as src/index.ts exports them (the rest is the loader's and the executable's).
+const api = chunks[0].exports.filter((name) => name !== 'runCli' && name !== 'commandsServed');
+const door = (body) => `${DOOR}import { sluice } from '${LOADER}';\n\n${body}`;
+fs.writeFileSync(path.join(DIST, 'cli.js'), `#!/usr/bin/env node\n${door('sluice.runCli(process.argv.slice(2));\n')}`);
+fs.writeFileSync(path.join(DIST, 'index.js'), door(`export const { ${api.join(', ')} } = sluice;\n`));
+for (const map of ['cli.js.map', 'index.js.map']) fs.rmSync(path.join(DIST, map), { force: true });

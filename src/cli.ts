@@ -3,4 +3,6 @@
  * in main/; this entry keeps `dist/cli.js` a path that stays put for the
  * service units, scripts and test harnesses that start it.
  */
-import './main/cli.js';
+import { main } from './main/cli.js';
+
+main(process.argv.slice(2));

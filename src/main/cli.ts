@@ -65,7 +65,8 @@ function writePidFile(server: Server): string | null {
   }
 }
 
-function main(argv: string[]): void {
+/** The sluice-server process, given its arguments. */
+export function main(argv: string[]): void {
   // Like redis-server, these are recognised only as the first argument.
   if (argv[0] === '--help' || argv[0] === '-h') {
     console.log(usage());
@@ -185,5 +186,3 @@ function fatal(message: string): never {
   console.error(message);
   process.exit(1);
 }
-
-main(process.argv.slice(2));

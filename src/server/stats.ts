@@ -6,6 +6,10 @@ function loopActiveUsec(): number {
   return performance.eventLoopUtilization().active * 1000;
 }
 
+/** Commands served by every server of this process (whether the code it compiled is worth keeping: main/load-bundle.ts). */
+let servedInProcess = 0;
+export const commandsServed = (): number => servedInProcess;
+
 /** Server-wide counters that INFO stats and errorstats report. */
 export class ServerStats {
   commandsProcessed = 0;
@@ -57,6 +61,7 @@ export class ServerStats {
     if (usec > this.cycleMaxUsec) this.cycleMaxUsec = usec;
     const commands = this.commandsProcessed - this.commandsAtCycle;
     if (commands > this.cmdPerCycleMax) this.cmdPerCycleMax = commands;
+    servedInProcess += commands;
     this.commandsAtCycle = this.commandsProcessed;
   }
 

@@ -24,7 +24,12 @@ describe('the script store across server processes', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  const files = (): string[] => fs.readdirSync(root).flatMap((v) => fs.readdirSync(path.join(root, v)).map((f) => path.join(root, v, f)));
+  // The compiled scripts, in the version directories (the root also holds V8's code cache of Sluice's bundle).
+  const files = (): string[] =>
+    fs
+      .readdirSync(root, { withFileTypes: true })
+      .filter((v) => v.isDirectory())
+      .flatMap((v) => fs.readdirSync(path.join(root, v.name)).map((f) => path.join(root, v.name, f)));
   const script = `local n = redis.call('INCRBY', KEYS[1], ARGV[1]) return {n, 'store ${process.pid}'}`;
 
   async function evalIn(): Promise<unknown> {

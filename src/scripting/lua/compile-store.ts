@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultStoreRoot, ownedByUser } from '../../core/user-store.js';
 
 /**
  * What a compiled chunk is made of, as the store keeps it: the generated
@@ -85,7 +85,7 @@ export class CompileStore {
       const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
       try {
         const st = fs.fstatSync(fd);
-        if (!st.isFile() || !trusted(st) || st.size > MAX_FILE_BYTES) return undefined;
+        if (!st.isFile() || !ownedByUser(st) || st.size > MAX_FILE_BYTES) return undefined;
         data = Buffer.allocUnsafe(st.size);
         if (fs.readSync(fd, data, 0, st.size, 0) !== st.size) return undefined;
       } finally {
@@ -201,7 +201,7 @@ export class CompileStore {
         let ok = true;
         for (const d of [root, candidate]) {
           const st = await fs.promises.lstat(d);
-          ok &&= st.isDirectory() && trusted(st);
+          ok &&= st.isDirectory() && ownedByUser(st);
         }
         if (ok) dir = candidate;
       } catch {
@@ -287,11 +287,6 @@ function sweepOldVersions(root: string, current: string): void {
   });
 }
 
-/** Owned by this user and writable by no one else (where the platform has owners). */
-function trusted(st: fs.Stats): boolean {
-  if (typeof process.getuid !== 'function') return true;
-  return st.uid === process.getuid() && (st.mode & 0o022) === 0;
-}
 
 /**
  * The layout: MAGIC and a newline, a JSON header and a newline, then the
@@ -363,7 +358,7 @@ function compilerVersion(): Promise<string> {
       for (const entry of await fs.promises.readdir(dir, { withFileTypes: true })) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) await walk(full);
-        else if (/\.[jt]s$/.test(entry.name) && !entry.name.endsWith('.d.ts')) files.push(full);
+        else if (/\.c?[jt]s$/.test(entry.name) && !/\.d\.c?ts$/.test(entry.name)) files.push(full);
       }
     };
     await walk(here);
@@ -377,13 +372,4 @@ function compilerVersion(): Promise<string> {
   return version;
 }
 
-/**
- * The user's store: SLUICE_SCRIPT_CACHE_DIR when set (empty or "off"
- * turns it off), else `sluice/scripts` under XDG_CACHE_HOME or ~/.cache.
- */
-export function defaultStoreRoot(env: NodeJS.ProcessEnv = process.env): string | null {
-  const set = env.SLUICE_SCRIPT_CACHE_DIR;
-  if (set !== undefined) return set === '' || set === 'off' ? null : path.resolve(set);
-  const base = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
-  return path.join(base, 'sluice', 'scripts');
-}
+export { defaultStoreRoot };
