@@ -15,6 +15,7 @@ import * as rdb from './rdb.mjs';
 import * as replication from './replication.mjs';
 import * as latency from './latency.mjs';
 import * as scripting from './scripting.mjs';
+import * as startup from './startup.mjs';
 import * as strings from './strings.mjs';
 import * as streams from './streams.mjs';
 import * as structures from './structures.mjs';
@@ -26,7 +27,7 @@ import { describeGcPauses, markPhase, takeGcPauses } from './lib/gc-pauses.mjs';
 import { describeMachine, machineLines } from './lib/machine.mjs';
 import { keepGcLogsIn, pinSelf, ROOT, scratchDir, SLUICE_CLI } from './lib/servers.mjs';
 
-const SECTIONS = [core, floor, pubsub, queues, types, structures, streams, persistence, rdb, replication, cluster, strings, scripting, latency, tls, tracking, eviction, consoleOpen];
+const SECTIONS = [startup, core, floor, pubsub, queues, types, structures, streams, persistence, rdb, replication, cluster, strings, scripting, latency, tls, tracking, eviction, consoleOpen];
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only <section>] [--write | --no-write] [--gc-logs <dir>]
