@@ -2,7 +2,8 @@
 // the embedding API and the executable's main) is bundled into one script,
 // dist/bundle/sluice.cjs, and dist/cli.js and dist/index.js become doors
 // that load it through dist/main/load-bundle.js, which gives V8 its code
-// cache (src/main/load-bundle.ts). Node's ES module loader spends about a
+// cache (src/main/load-bundle.ts); a warm-up then makes the cache shipped
+// beside the bundle (scripts/warm-bundle.mjs). Node's ES module loader spends about a
 // millisecond a module resolving, reading and linking, and Sluice is some
 // five hundred small modules; one script is also what V8's code cache
 // covers. The packages Sluice depends on stay outside, loaded from
@@ -11,6 +12,7 @@
 // tsc's tree of files stays in dist/ beside the bundle: the type
 // declarations, the worker threads' own entry points and the console's
 // page are loaded from there.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,3 +57,7 @@ const door = (body) => `${DOOR}import { sluice } from '${LOADER}';\n\n${body}`;
 fs.writeFileSync(path.join(DIST, 'cli.js'), `#!/usr/bin/env node\n${door('sluice.runCli(process.argv.slice(2));\n')}`);
 fs.writeFileSync(path.join(DIST, 'index.js'), door(`export const { ${api.join(', ')} } = sluice;\n`));
 for (const map of ['cli.js.map', 'index.js.map']) fs.rmSync(path.join(DIST, map), { force: true });
+
+// V8's code cache of the bundle, from a warm-up in a fresh node with no flags (scripts/warm-bundle.mjs).
+const warm = spawnSync(process.execPath, [path.join(ROOT, 'scripts/warm-bundle.mjs')], { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '', SLUICE_SCRIPT_CACHE_DIR: 'off' } });
+if (warm.status !== 0) throw new Error('the warm-up that makes the bundle\'s code cache failed');

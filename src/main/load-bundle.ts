@@ -13,8 +13,11 @@
  * off), one file per bundle, Node and set of node flags. Like the store, it
  * holds code the process runs, so only a directory and a file this user
  * owns and no one else can write are used; anything else is ignored. It is
- * written when the process exits if none was used and the process served a
- * command (a cache taken from `--version` would hold only start-up's code).
+ * written when the process exits if it was not read and the process served
+ * a command (a cache taken from `--version` would hold only start-up's
+ * code). Until it exists, the process uses the cache the build made
+ * beside the bundle (dist/bundle/sluice.v8, from a warm-up run by
+ * scripts/warm-bundle.mjs), which V8 takes where Node is the build's.
  *
  * dist/cli.js and dist/index.js import this module from tsc's tree, before
  * any of the bundle runs; it imports nothing of Sluice but core/user-store.
@@ -35,14 +38,16 @@ interface Bundle {
 
 /**
  * Where the bundle's code came from, under this symbol on what the loader
- * returns (the tests read it): compiled from V8's cache ("accepted"), from
- * source with a cache V8 refused ("rejected") or none found ("none"), or
- * the cache turned off ("off").
+ * returns (the tests read it): compiled from V8's cache in the user's store
+ * ("accepted") or from the one the build shipped ("shipped"), or from
+ * source: with a cache V8 refused ("rejected"), with none found ("none"),
+ * or with the store turned off and no shipped cache ("off").
  */
-type CodeCacheState = 'accepted' | 'rejected' | 'none' | 'off';
+type CodeCacheState = 'accepted' | 'shipped' | 'rejected' | 'none' | 'off';
 const CODE_CACHE = Symbol.for('sluice.codeCache');
 
 const BUNDLE = fileURLToPath(new URL('../bundle/sluice.cjs', import.meta.url));
+const SHIPPED = fileURLToPath(new URL('../bundle/sluice.v8', import.meta.url));
 /** Another bundle's cache, unused this long, is removed when a cache is written. */
 const OLD_CACHE_MS = 7 * 24 * 3600 * 1000;
 const NAME = /^code-[0-9a-f]{16}\.v8$/;
@@ -80,29 +85,51 @@ function writeCache(file: string, data: Buffer): void {
   }
 }
 
+/** The build's cache (scripts/warm-bundle.mjs), shipped beside the bundle; undefined when there is none. */
+function readShipped(): Buffer | undefined {
+  try {
+    return fs.readFileSync(SHIPPED);
+  } catch {
+    return undefined;
+  }
+}
+
+let script: vm.Script;
+
 function load(): Bundle {
   // Read as UTF-8 (the bundle is ASCII) to get a string on V8's heap: a large latin1 read is an external string, from which V8 compiled the functions first called later noticeably slower.
   const source = fs.readFileSync(BUNDLE, 'utf8');
   const root = defaultStoreRoot();
   const key = createHash('sha1').update(`${process.version} ${process.arch} ${process.execArgv.join(' ')}\0`).update(source).digest('hex').slice(0, 16);
-  const cacheFile = root === null ? null : path.join(root, `code-${key}.v8`);
-  const cached = cacheFile === null ? undefined : readCache(cacheFile);
+  const userFile = root === null ? null : path.join(root, `code-${key}.v8`);
+  const userCache = userFile === null ? undefined : readCache(userFile);
+  const cached = userCache ?? readShipped();
   // No importModuleDynamically: the bundle has no import() (scripts/bundle.mjs checks).
-  const script = new vm.Script(Module.wrap(source), { filename: BUNDLE, cachedData: cached });
+  script = new vm.Script(Module.wrap(source), { filename: BUNDLE, cachedData: cached });
   const run = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
   const mod = { exports: {} as Bundle };
   run.call(mod.exports, mod.exports, Module.createRequire(BUNDLE), mod, BUNDLE, path.dirname(BUNDLE));
   const bundle = mod.exports;
-  const state: CodeCacheState = cacheFile === null ? 'off' : cached === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'accepted';
+  let state: CodeCacheState;
+  if (cached === undefined) state = userFile === null ? 'off' : 'none';
+  else if (script.cachedDataRejected === true) state = 'rejected';
+  else state = userCache !== undefined ? 'accepted' : 'shipped';
   Object.defineProperty(bundle, CODE_CACHE, { value: state });
+  if (userFile === null) return bundle;
   // A cache in use is marked so (its time of change), which keeps another bundle's sweep off it.
-  if (state === 'accepted') fs.utimes(cacheFile!, new Date(), new Date(), () => {});
-  if (cacheFile !== null && (state === 'none' || state === 'rejected')) {
+  if (state === 'accepted') fs.utimes(userFile, new Date(), new Date(), () => {});
+  // Else this process's own compiled code is kept for the next: it holds what this user's servers run.
+  else {
     process.once('exit', () => {
-      if (bundle.commandsServed() > 0) writeCache(cacheFile, script.createCachedData());
+      if (bundle.commandsServed() > 0) writeCache(userFile, script.createCachedData());
     });
   }
   return bundle;
+}
+
+/** Writes V8's cache of the bundle as compiled so far to `file`: the build's warm-up (scripts/warm-bundle.mjs) makes the shipped cache with it. */
+export function saveCodeCache(file: string): void {
+  fs.writeFileSync(file, script.createCachedData());
 }
 
 /** Sluice, as src/bundle-entry.ts exports it. */
