@@ -4,8 +4,8 @@
 // polled with PING every 2 ms from spawn to the first PONG; node running an
 // empty script is the floor any Node server starts from. Sluice is timed
 // twice a round: with an empty store (the first process after an install
-// or an upgrade) and again with the store that first process left (V8's
-// code cache of Sluice's bundle, written at its exit).
+// or an upgrade, which has the code cache the build shipped) and again with
+// the store that first process left (its own code cache, written at exit).
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';

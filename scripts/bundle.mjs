@@ -3,11 +3,11 @@
 // dist/bundle/sluice.cjs, and dist/cli.js and dist/index.js become doors
 // that load it through dist/main/load-bundle.js, which gives V8 its code
 // cache (src/main/load-bundle.ts); a warm-up then makes the cache shipped
-// beside the bundle (scripts/warm-bundle.mjs). Node's ES module loader spends about a
-// millisecond a module resolving, reading and linking, and Sluice is some
-// five hundred small modules; one script is also what V8's code cache
-// covers. The packages Sluice depends on stay outside, loaded from
-// node_modules.
+// beside the bundle (scripts/warm-bundle.mjs). Node's ES module loader
+// spends about a millisecond a module resolving, reading and linking, and
+// Sluice is some five hundred small modules; one script is also what V8's
+// code cache covers. The packages Sluice depends on stay outside, loaded
+// from node_modules.
 //
 // tsc's tree of files stays in dist/ beside the bundle: the type
 // declarations, the worker threads' own entry points and the console's
@@ -40,7 +40,7 @@ const { output } = await bundle.write({
   format: 'cjs',
   entryFileNames: '[name].cjs',
   sourcemap: true,
-  // Comments are in the sources the map points to; ASCII only, so that Node reads the script without decoding UTF-8.
+  // Comments are in the sources the map points to; ASCII only, so that the string V8 compiles holds a byte a character.
   comments: false,
   charset: 'ascii',
   // The loader runs the bundle as a script given no importModuleDynamically: with one, V8 ran the bundle's code markedly slower until it was optimised.

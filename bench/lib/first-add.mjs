@@ -55,8 +55,9 @@ function timeInChild(args, env) {
 /**
  * The first Queue.add, `rounds` times each, the two alternating, nothing
  * pinned (as a test suite runs): on Sluice embedded in the adding process,
- * with an empty script store, and on a fresh redis-server. Medians and
- * ranges in ms; redis null when it is not installed.
+ * with an empty script store (sluice) and then in a next process with the
+ * store the first left (sluiceStored), and on a fresh redis-server. Medians
+ * and ranges in ms; redis null when it is not installed.
  */
 export async function firstAddTimes(rounds, log) {
   const times = { sluice: [], sluiceStored: [], redis: [] };

@@ -52,13 +52,14 @@ const SHIPPED = fileURLToPath(new URL('../bundle/sluice.v8', import.meta.url));
 const OLD_CACHE_MS = 7 * 24 * 3600 * 1000;
 const NAME = /^code-[0-9a-f]{16}\.v8$/;
 
-
+/** The user's cache in `file`, when it and its directory are the user's own (as the script store reads its files). */
 function readCache(file: string): Buffer | undefined {
   try {
     if (!ownedByUser(fs.statSync(path.dirname(file)))) return undefined;
-    const fd = fs.openSync(file, 'r');
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
     try {
-      return ownedByUser(fs.fstatSync(fd)) ? fs.readFileSync(fd) : undefined;
+      const st = fs.fstatSync(fd);
+      return st.isFile() && ownedByUser(st) ? fs.readFileSync(fd) : undefined;
     } finally {
       fs.closeSync(fd);
     }

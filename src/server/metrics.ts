@@ -50,9 +50,9 @@ function addCommandLatency(pc: PromClient, registry: Registry, server: Server): 
  * The server's Prometheus metrics: one Registry per Server (so servers in one
  * process stay apart) whose series read the server's own state when scraped,
  * and the HTTP endpoint serving it on `metrics-port`. Later capabilities add
- * their series with `add`. prom-client (some 60 ms of loading, which every
- * start paid) is loaded and the registry built when the endpoint is first
- * wanted: a server with `metrics-port` 0, the default, never loads it.
+ * their series with `add`. prom-client, whose loading every start paid, is
+ * loaded and the registry built when the endpoint is first wanted: a server
+ * with `metrics-port` 0, the default, never loads it.
  */
 export class Metrics {
   private readonly builders: SeriesBuilder[] = [];

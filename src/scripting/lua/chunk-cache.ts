@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CompiledChunk, compileLua } from './compile.js';
-import { CompileStore, defaultStoreRoot } from './compile-store.js';
+import { defaultStoreRoot } from '../../core/user-store.js';
+import { CompileStore } from './compile-store.js';
 
 interface Entry {
   readonly source: string;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultStoreRoot, ownedByUser } from '../../core/user-store.js';
+import { ownedByUser } from '../../core/user-store.js';
 
 /**
  * What a compiled chunk is made of, as the store keeps it: the generated
@@ -287,7 +287,6 @@ function sweepOldVersions(root: string, current: string): void {
   });
 }
 
-
 /**
  * The layout: MAGIC and a newline, a JSON header and a newline, then the
  * generated code (UTF-8) and V8's code cache, their lengths in the header.
@@ -371,5 +370,3 @@ function compilerVersion(): Promise<string> {
   })();
   return version;
 }
-
-export { defaultStoreRoot };
