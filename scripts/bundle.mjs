@@ -6,14 +6,17 @@
 // beside the bundle (scripts/warm-bundle.mjs). Node's ES module loader
 // spends about a millisecond a module resolving, reading and linking, and
 // Sluice is some five hundred small modules; one script is also what V8's
-// code cache covers. The packages Sluice depends on stay outside, loaded
-// from node_modules.
+// code cache covers. The packages Sluice needs at start (pino, redis-parser,
+// luaparse) are bundled too: loaded from node_modules, each compiled from
+// source at every start; prom-client, loaded only for the metrics
+// endpoint, stays outside.
 //
 // tsc's tree of files stays in dist/ beside the bundle: the type
 // declarations, the worker threads' own entry points and the console's
 // page are loaded from there.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
@@ -22,6 +25,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
 const OUT = path.join(DIST, 'bundle');
 const LOADER = './main/load-bundle.js';
+/** Dependencies loaded from node_modules rather than bundled: prom-client is loaded only for the metrics endpoint. */
+const OUTSIDE = ['prom-client'];
 
 const DOOR = "// Sluice's code is in bundle/sluice.cjs (scripts/bundle.mjs).\n";
 if (fs.readFileSync(path.join(DIST, 'index.js'), 'utf8').startsWith(DOOR)) {
@@ -32,8 +37,8 @@ fs.rmSync(OUT, { recursive: true, force: true });
 const bundle = await rolldown({
   input: { sluice: path.join(DIST, 'bundle-entry.js') },
   platform: 'node',
-  // Bare specifiers are node: built-ins and the dependencies in package.json.
-  external: [/^[^./]/],
+  // Node's built-ins stay outside, and prom-client; every other package is inlined with what it requires.
+  external: (id) => id.startsWith('node:') || builtinModules.includes(id) || OUTSIDE.some((name) => id === name || id.startsWith(`${name}/`)),
 });
 const { output } = await bundle.write({
   dir: OUT,

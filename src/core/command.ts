@@ -254,7 +254,8 @@ export interface Command<C = Ctx> {
   hasKeys: boolean;
   /** Keys are found through the specs first: some spec names real keys and none has variable flags. */
   keysBySpecs: boolean;
-  args: readonly CommandArg[];
+  /** COMMAND DOCS's argument tree, parsed from CommandSpec.args when first read (a malformed one throws then). */
+  readonly args: readonly CommandArg[];
   aclCategories: readonly string[];
   stats: CommandStats;
 }

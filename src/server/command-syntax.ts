@@ -1,9 +1,11 @@
 import { KEY_FLAGS, type ArgType, type CommandArg, type KeyFlag, type KeySpec } from '../core/command.js';
 
 /**
- * The two compact notations command declarations use, compiled once when
- * the table is built. A malformed declaration throws, so a typo stops the
- * server at start instead of reaching a client.
+ * The two compact notations command declarations use. Key specs are
+ * compiled when the table is built, so a typo in one stops the server at
+ * start; arguments when COMMAND DOCS first reads them, so a typo there
+ * makes that command's docs an error (the test of COMMAND DOCS of every
+ * command reads them all).
  *
  * Key specs: `FLAGS: BEGIN, FIND`
  *   FLAGS  key spec flags (RW, access, …), any order

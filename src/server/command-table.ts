@@ -72,8 +72,8 @@ function compile(spec: CommandSpec, parent: Command | null): Command {
   const keySpecs = (spec.keySpecs ?? []).map(parseKeySpec);
   const { range, movable } = legacyRange(keySpecs);
   const namesKeys = keySpecs.some((s) => !s.flags.includes('not_key'));
-  const args = spec.args === undefined ? [] : parseArgs(spec.args);
-  checkKeyArgs(fullName, args, keySpecs.length);
+  // Only COMMAND DOCS reads the argument tree: parsed when first read, not at every start.
+  let args: readonly CommandArg[] | null = null;
   if (spec.bytesArg !== undefined && (f.has('write') || f.has('blocking') || spec.bytesArg < 1)) throw new Error(`${fullName}: bytesArg ${spec.bytesArg}`);
   const cmd: Command = {
     spec,
@@ -106,7 +106,14 @@ function compile(spec: CommandSpec, parent: Command | null): Command {
     movableKeys: movable,
     hasKeys: namesKeys || spec.getKeys !== undefined,
     keysBySpecs: namesKeys && !keySpecs.some((s) => s.flags.includes('variable_flags')),
-    args,
+    get args(): readonly CommandArg[] {
+      if (args === null) {
+        const parsed = spec.args === undefined ? [] : parseArgs(spec.args);
+        checkKeyArgs(fullName, parsed, keySpecs.length);
+        args = parsed;
+      }
+      return args;
+    },
     aclCategories: own,
     stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, histogram: null },
   };
