@@ -411,7 +411,7 @@ const ENCODINGS = section('Advanced config', [
   memory('stream-node-max-bytes', 4096n, 0n, LONG_MAX, honoured(), { unsigned: true }),
   int('stream-node-max-entries', 100n, 0n, LONG_MAX, honoured()),
   // Only the classes named change; CONFIG REWRITE writes the whole value on one line.
-  text('client-output-buffer-limit', OUTPUT_LIMIT_DEFAULT, partial('The normal and pubsub classes are enforced; the replica class is kept for the replicas Sluice does not have.'), {
+  text('client-output-buffer-limit', OUTPUT_LIMIT_DEFAULT, honoured('Every class is enforced; a replica counts the stream it has not read yet (while it synchronises, the stream held for it; the snapshot itself does not count, as in Redis). A client past its soft limit for its seconds is closed by the cron even when nothing more is sent to it.'), {
     multiArg: true, rewrite: 'words', validate: validateOutputLimits, normalize: mergeOutputLimits,
   }),
   memory('client-query-buffer-limit', 1024n * MB, MB, LONG_MAX, honoured(), { unsigned: true }),

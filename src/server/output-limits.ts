@@ -138,32 +138,58 @@ export class OutputLimits {
     return c.conn!.pendingOutput;
   }
 
-  /** Checks one client after output was added or written; true when it was disconnected. */
+  /**
+   * Checks one client after output was added or written; true when it was
+   * disconnected. Redis closes such a client asynchronously and logs it so
+   * ("scheduled to be closed ASAP").
+   */
   check(c: Client): boolean {
+    return this.checkFrom(c, 'output');
+  }
+
+  /**
+   * The cron's pass, as Redis's clientsCron: a client held past its soft
+   * limit gets no more output to be checked on, so its seconds are counted
+   * here.
+   */
+  cron(): void {
+    for (const c of this.overSoft) this.checkFrom(c, 'cron');
+  }
+
+  /** Clients past their soft limit when last checked, for the cron. */
+  private readonly overSoft = new Set<Client>();
+
+  private checkFrom(c: Client, from: 'output' | 'cron'): boolean {
     const limit = this.limitOf(c);
     const conn = c.conn;
-    if ((limit.hard === 0 && limit.soft === 0) || c.closed || conn === null) return false;
-    const used = this.used(c);
-    if (used === 0) {
-      conn.obufSoftLimitSince = 0;
+    if ((limit.hard === 0 && limit.soft === 0) || c.closed || conn === null) {
+      this.overSoft.delete(c);
       return false;
     }
+    const used = this.used(c);
     let over = limit.hard !== 0 && used >= limit.hard;
-    if (limit.soft !== 0 && used >= limit.soft) {
+    if (limit.soft !== 0 && used !== 0 && used >= limit.soft) {
       const now = Date.now();
-      if (conn.obufSoftLimitSince === 0) conn.obufSoftLimitSince = now;
-      else if (now - conn.obufSoftLimitSince > limit.softSeconds * 1000) over = true;
+      if (conn.obufSoftLimitSince === 0) {
+        conn.obufSoftLimitSince = now;
+        this.overSoft.add(c);
+      } else if (now - conn.obufSoftLimitSince > limit.softSeconds * 1000) {
+        over = true;
+      }
     } else {
       conn.obufSoftLimitSince = 0;
+      this.overSoft.delete(c);
     }
-    if (over) this.disconnect(c);
+    if (over) this.disconnect(c, from);
     return over;
   }
 
-  private disconnect(c: Client): void {
+  private disconnect(c: Client, from: 'output' | 'cron'): void {
     const server = this.server;
+    this.overSoft.delete(c);
     server.stats.clientOutputBufferLimitDisconnections++;
-    server.log.warning(`Client ${clientInfoLine(c, Date.now())} closed for overcoming of output buffer limits.`);
+    const what = from === 'output' ? 'scheduled to be closed ASAP' : 'closed';
+    server.log.warning(`Client ${clientInfoLine(c, Date.now())} ${what} for overcoming of output buffer limits.`);
     // Dropping what is queued is the point: end() would keep it until the peer read it.
     c.conn!.destroy();
     c.close();

@@ -464,13 +464,14 @@ export class Server implements PersistenceHost<Client> {
     this.stats.endCycle(start, end);
   }
 
-  /** Periodic work in bounded slices: active expiry, tracking's table limit, memory, idle-client timeouts. */
+  /** Periodic work in bounded slices: active expiry, tracking's table limit, memory, output limits, idle-client timeouts. */
   private cronBody(): void {
     this.expireCycle(Date.now() + Math.max(1, Math.floor(250 / this.config.num('hz'))));
     if (this.tracking.clients !== 0) this.tracking.limit();
     this.memory.cron();
     this.watchedKeys.tick();
     this.refreshGoodReplicas();
+    this.outputLimits.cron();
     // Where a signal's shutdown happens, as Redis does it from its cron rather than in the handler.
     if (this.shutdownAsap !== null && this.shutdownPending === null) shutdownFromSignal(this);
     if (this.shutdownPending !== null) shutdownWaitCron(this);

@@ -22,6 +22,8 @@ export interface Node {
   /** Its log so far. */
   log(): string;
   kill(): Promise<void>;
+  /** SIGSTOP, SIGCONT: the process stops reading its sockets, then goes on. */
+  signal(sig: 'SIGSTOP' | 'SIGCONT'): void;
 }
 
 /** Every server a file started, killed (SIGKILL) and their directories removed in afterAll. */
@@ -38,7 +40,7 @@ export class Servers {
   /** Sluice as a child process, in a scratch directory, no persistence of its own. */
   async sluice(name: string, args: string[] = []): Promise<Node> {
     const c = await startChild(['--dir', this.dir(), '--save', '', '--appendonly', 'no', '--repl-diskless-sync-delay', '0', ...args]);
-    const node: Node = { name, kind: 'sluice', port: c.port, log: c.output, kill: () => c.kill('SIGKILL') };
+    const node: Node = { name, kind: 'sluice', port: c.port, log: c.output, kill: () => c.kill('SIGKILL'), signal: (sig) => c.child.kill(sig) };
     this.nodes.push(node);
     return node;
   }
@@ -65,6 +67,7 @@ export class Servers {
         if (!gone) child.kill('SIGKILL');
         await exited;
       },
+      signal: (sig) => child.kill(sig),
     };
     this.nodes.push(node);
     await waitFor(`${name} answers PING`, async () => {

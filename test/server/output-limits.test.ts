@@ -15,25 +15,30 @@ async function clientObject(c: RespClient): Promise<Client> {
   return sluice.server.clients.get(id)!;
 }
 
+/** What the limits count: the output buffer, the socket writer's queue and what Node's socket still holds. */
 function pending(c: Client): number {
-  return c.out.length + c.conn!.socket.writableLength;
+  return c.conn!.pendingOutput;
 }
 
 const KB = 1024;
 const MB = 1024 * KB;
 
+/** A subscriber of `channel` on a raw socket that never reads once subscribed, and the server's client for it. */
+async function stalledSubscriber(channel: string): Promise<{ socket: net.Socket; client: Client }> {
+  const socket = net.connect({ port: sluice.port, host: '127.0.0.1' });
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.on('error', () => {});
+  socket.write(encodeCommand(['SUBSCRIBE', channel]));
+  await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+  socket.pause();
+  return { socket, client: [...sluice.server.clients.values()].find((c) => c.pubsub?.channels.has(channel))! };
+}
+
 describe('a subscriber that stops reading', () => {
   test('is disconnected at the hard limit while the publisher and another subscriber carry on', async () => {
     await sluice.conn.call('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 1mb 0 0');
     const warning = vi.spyOn(sluice.server.log, 'warning');
-    // The stalled subscriber: a raw socket that never reads once subscribed.
-    const stalled = net.connect({ port: sluice.port, host: '127.0.0.1' });
-    await new Promise<void>((resolve) => stalled.once('connect', () => resolve()));
-    stalled.on('error', () => {});
-    stalled.write(encodeCommand(['SUBSCRIBE', 'flood']));
-    await new Promise<void>((resolve) => stalled.once('data', () => resolve()));
-    stalled.pause();
-    const stalledClient = [...sluice.server.clients.values()].find((c) => c.pubsub?.channels.has('flood'))!;
+    const { socket: stalled, client: stalledClient } = await stalledSubscriber('flood');
 
     const healthy = await RespClient.connect(sluice.port);
     const pub = await RespClient.connect(sluice.port);
@@ -63,7 +68,8 @@ describe('a subscriber that stops reading', () => {
 
       expect(stalledClient.closed).toBe(true);
       expect(sluice.server.stats.clientOutputBufferLimitDisconnections).toBe(before + 1);
-      expect(warning).toHaveBeenCalledWith(expect.stringMatching(/^Client id=\d+ addr=.* closed for overcoming of output buffer limits\.$/));
+      // Redis's words where output pushes a client past its limit (it frees the client asynchronously).
+      expect(warning).toHaveBeenCalledWith(expect.stringMatching(/^Client id=\d+ addr=.* scheduled to be closed ASAP for overcoming of output buffer limits\.$/));
       // Every message reached the healthy subscriber, and the publisher saw the stalled one drop out once.
       expect(received).toBe(batches * perBatch);
       const firstSingle = receivers.indexOf(1);
@@ -106,6 +112,30 @@ describe('a subscriber that stops reading', () => {
       await sub.closed;
     } finally {
       sub.close();
+    }
+  });
+
+  test('left over the soft limit with nothing more sent to it, is closed by the cron once its seconds pass, in Redis\'s words', async () => {
+    await sluice.conn.call('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 0 256kb 2');
+    const warning = vi.spyOn(sluice.server.log, 'warning');
+    const { socket: stalled, client: stalledClient } = await stalledSubscriber('burst');
+    const pub = await RespClient.connect(sluice.port);
+    try {
+      // One burst, past the kernel's socket buffers and the soft limit; then nothing more for this subscriber.
+      const payload = 'b'.repeat(64 * KB);
+      pub.writeRaw(Buffer.concat(Array.from({ length: 256 }, () => encodeCommand(['PUBLISH', 'burst', payload]))));
+      for (let i = 0; i < 256; i++) await pub.read();
+      const burstEnded = Date.now();
+      expect(stalledClient.closed).toBe(false);
+      expect(pending(stalledClient)).toBeGreaterThan(256 * KB);
+      while (!stalledClient.closed && Date.now() - burstEnded < 10_000) await new Promise((r) => setTimeout(r, 50));
+      expect(stalledClient.closed).toBe(true);
+      // Not before its two seconds over the limit (which began during the burst), and in the cron's words.
+      expect(Date.now() - burstEnded).toBeGreaterThan(1000);
+      expect(warning).toHaveBeenCalledWith(expect.stringMatching(/^Client id=\d+ addr=.* closed for overcoming of output buffer limits\.$/));
+    } finally {
+      stalled.destroy();
+      pub.close();
     }
   });
 });
