@@ -9,6 +9,7 @@ import type { TypeName } from '../keyspace/value.js';
 export interface ConfigReader {
   num(name: string): number;
   str(name: string): string;
+  bool(name: string): boolean;
   /** What `make` computes from parameters, kept until one changes (the answer is shared: never change it). */
   derived<T>(key: object, make: (config: ConfigReader) => T): T;
 }

@@ -9,7 +9,7 @@ import type { Keyspace } from '../keyspace/keyspace.js';
 /** What persistence asks of the server that hosts it. */
 export interface PersistenceHost<C extends Ctx> {
   readonly keyspace: Keyspace;
-  readonly config: ConfigReader & { bool(name: string): boolean };
+  readonly config: ConfigReader;
   readonly log: Log;
   /** The effects of writes, which the AOF appends. */
   readonly propagation: PropagationStream;

@@ -36,6 +36,7 @@ import { pubsubCommands } from '../broker/commands.js';
 import { persistenceCommands } from '../persistence/commands.js';
 import { dumpCommands } from '../persistence/rdb/dump-commands.js';
 import { migrateCommands } from '../persistence/migrate/migrate-command.js';
+import { migrateTls } from './tls/tls-settings.js';
 import type { Persistence } from '../persistence/persistence.js';
 import type { Client } from './client.js';
 import { evalCommands } from '../scripting/eval-commands.js';
@@ -85,6 +86,6 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...pubsubCommands(broker),
     ...persistenceCommands(persistence),
     ...dumpCommands,
-    ...migrateCommands,
+    ...migrateCommands({ tls: migrateTls }),
   ];
 }

@@ -148,7 +148,7 @@ function usableDirectory(dir: string): string | null {
 const MIN_REPLICAS = honoured('With both set above 0, writes (and scripts that declare writes) are refused with NOREPLICAS while fewer replicas acknowledged within the lag; INFO shows min_slaves_good_slaves.');
 const ROUTING = honoured('Read by the routing of client commands in cluster mode (redirections).');
 const TLS_SERVED = honoured();
-const TLS_OUTGOING = partial('Used by a replica\'s link to its master under tls-replication (MIGRATE connects over plain TCP).');
+const TLS_OUTGOING = honoured('Used by a replica\'s link to its master under tls-replication, and by the cluster bus and MIGRATE under tls-cluster.');
 const TLS_SESSIONS = none("Node's TLS server keeps its own session cache; Redis's session settings are not applied to it.");
 const NO_BGSAVE_TUNING = none('BGSAVE writes from the server itself in slices of about a millisecond, not from a forked child: there is nothing to tune.');
 const NO_LAZYFREE = none('Sluice frees memory through the garbage collector: nothing is freed on a separate thread.');
@@ -183,7 +183,7 @@ const TLS = section('TLS', [
   text('tls-ca-cert-dir', '', honoured('Every file in the directory is read as PEM certificates (OpenSSL looks them up by hashed name).')),
   oneOf('tls-auth-clients', 'yes', ['no', 'yes', 'optional'], TLS_SERVED),
   bool('tls-replication', 'no', honoured('A replica links to its master over TLS (the chain checked against tls-ca-cert-file or -dir, not the host name, as Redis) and announces its tls-port.')),
-  bool('tls-cluster', 'no', honoured('The cluster bus speaks TLS (tls-client-cert-file or tls-cert-file as the client side; every peer must show a certificate the CA signed), and the ports nodes announce are the TLS ones, the bus port tls-port + 10000 unless cluster-port.')),
+  bool('tls-cluster', 'no', honoured('The cluster bus and MIGRATE speak TLS (tls-client-cert-file or tls-cert-file as the client side; every peer must show a certificate the CA signed), and the ports nodes announce are the TLS ones, the bus port tls-port + 10000 unless cluster-port.')),
   text('tls-protocols', '', partial('Node takes a range of versions: the lowest to the highest named (a gap is filled).')),
   text('tls-ciphers', '', TLS_SERVED),
   text('tls-ciphersuites', '', TLS_SERVED),

@@ -1,12 +1,17 @@
 import type { CommandSpec, KeyRef } from '../../core/command.js';
-import type { Ctx } from '../../core/context.js';
+import type { ConfigReader, Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../codecs/integer-text.js';
 import { commandBytes, commandsBytes } from '../../protocol/command-bytes.js';
 import type { Value } from '../../keyspace/value.js';
 import { dumpPayload } from '../rdb/dump-payload.js';
 import { runMigrate } from './migrate-link.js';
-import type { MigrateResult } from './migrate-protocol.js';
+import type { MigrateResult, MigrateTls } from './migrate-protocol.js';
+
+/** What MIGRATE needs from the server: the TLS options of its connections when tls-cluster is set, else null. */
+export interface MigrateLinks {
+  tls(config: ConfigReader): MigrateTls | null;
+}
 
 function long(s: string): number {
   const n = toInt64(s);
@@ -59,7 +64,7 @@ function parseOptions(argv: string[]): MigrateArgs {
  * connection is retried once when nothing was read yet and it did not time
  * out.
  */
-function migrate(c: Ctx, argv: string[]): void {
+function migrate(links: MigrateLinks, c: Ctx, argv: string[]): void {
   const a = parseOptions(argv);
   let timeoutMs = long(argv[5]);
   const db = long(argv[4]);
@@ -99,7 +104,7 @@ function migrate(c: Ctx, argv: string[]): void {
     sent.push(key);
   }
   const auth = a.password === null ? null : commandBytes(a.username === null ? ['AUTH', a.password] : ['AUTH', a.username, a.password]);
-  const req = { host: argv[1], port: Number(argv[2]), timeoutMs, db, auth, restores: commandsBytes(restores), count: restores.length };
+  const req = { host: argv[1], port: Number(argv[2]), timeoutMs, db, auth, restores: commandsBytes(restores), count: restores.length, tls: links.tls(c.config) };
   let result = runMigrate(req);
   if (retryable(result)) result = runMigrate(req);
   settle(c, a.copy, sent, result);
@@ -164,7 +169,7 @@ function migrateKeys(argv: string[]): KeyRef[] {
   return out;
 }
 
-export const migrateCommands: CommandSpec[] = [
+export const migrateCommands = (links: MigrateLinks): CommandSpec[] => [
   {
     name: 'migrate', arity: -6, flags: ['write'], acl: ['keyspace', 'dangerous'], group: 'generic',
     keySpecs: ['RW access delete: index 3, range 0', 'RW access delete incomplete: keyword KEYS -2, range -1'],
@@ -174,6 +179,6 @@ export const migrateCommands: CommandSpec[] = [
     history: [['3.0.0', 'Added the `COPY` and `REPLACE` options.'], ['3.0.6', 'Added the `KEYS` option.'], ['4.0.7', 'Added the `AUTH` option.'], ['6.0.0', 'Added the `AUTH2` option.']],
     summary: 'Atomically transfers a key from one Redis instance to another.',
     complexity: 'This command actually executes a DUMP+DEL in the source instance, and a RESTORE in the target instance. See the pages of these commands for time complexity. Also an O(N) data transfer between the two instances is performed.',
-    handler: migrate,
+    handler: (c, argv) => migrate(links, c, argv),
   },
 ];

@@ -11,6 +11,24 @@ export interface MigrateRequest {
   restores: Uint8Array;
   /** How many RESTORE commands `restores` holds. */
   count: number;
+  /** tls-cluster: connect with TLS, with these options (Redis's MIGRATE speaks the cluster's connection type). */
+  tls: MigrateTls | null;
+}
+
+/**
+ * The options of a TLS connection to a target, as data a message can carry
+ * to the worker: the CA certificates to check the target's chain with, the
+ * client certificate and key, the protocol range and ciphers. As Redis's
+ * OpenSSL client, the chain is verified but not the host name.
+ */
+export interface MigrateTls {
+  ca: Uint8Array[];
+  cert: Uint8Array | null;
+  key: Uint8Array | null;
+  passphrase: string | null;
+  minVersion: string | null;
+  maxVersion: string | null;
+  ciphers: string | null;
 }
 
 /**

@@ -1,8 +1,9 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import RedisParser from 'redis-parser';
 import { commandBytes } from '../../protocol/command-bytes.js';
-import type { MigrateRequest, MigrateResult } from './migrate-protocol.js';
+import type { MigrateRequest, MigrateResult, MigrateTls } from './migrate-protocol.js';
 
 /**
  * The network side of MIGRATE, on a thread of its own: the server's thread
@@ -48,9 +49,21 @@ const IDLE_MS = 10_000;
 const MAX_CACHED = 64;
 const links = new Map<string, Link>();
 
-function open(host: string, port: number, timeoutMs: number): Promise<Link | null> {
+/** Node's options for a TLS connection from the data a request carries. */
+function tlsOptions(t: MigrateTls, host: string, port: number): tls.ConnectionOptions {
+  const o: tls.ConnectionOptions = { host, port, ca: t.ca.map((c) => Buffer.from(c)), checkServerIdentity: () => undefined };
+  if (t.cert !== null) o.cert = Buffer.from(t.cert);
+  if (t.key !== null) o.key = Buffer.from(t.key);
+  if (t.passphrase !== null) o.passphrase = t.passphrase;
+  if (t.minVersion !== null) o.minVersion = t.minVersion as tls.SecureVersion;
+  if (t.maxVersion !== null) o.maxVersion = t.maxVersion as tls.SecureVersion;
+  if (t.ciphers !== null) o.ciphers = t.ciphers;
+  return o;
+}
+
+function open(host: string, port: number, timeoutMs: number, secure: MigrateTls | null): Promise<Link | null> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
+    const socket = secure === null ? net.connect({ host, port }) : tls.connect(tlsOptions(secure, host, port));
     const link: Link = { socket, lastDb: -1, exchange: null, closed: false, idle: null };
     const parser = new RedisParser({
       returnReply: (r: unknown) => received(link, typeof r === 'string' ? r : String(r)),
@@ -62,7 +75,7 @@ function open(host: string, port: number, timeoutMs: number): Promise<Link | nul
       resolve(null);
     }, timeoutMs);
     socket.setNoDelay(true);
-    socket.on('connect', () => {
+    socket.on(secure === null ? 'connect' : 'secureConnect', () => {
       clearTimeout(timer);
       resolve(link);
     });
@@ -144,12 +157,13 @@ function reportCached(): void {
 }
 
 async function migrate(req: MigrateRequest): Promise<MigrateResult> {
-  const name = `${req.host}:${req.port}`;
+  // A plain and a TLS connection to one address are different links.
+  const name = `${req.tls === null ? '' : 'tls '}${req.host}:${req.port}`;
   let link = links.get(name);
   if (link === undefined || link.closed) {
     close(name);
     if (links.size >= MAX_CACHED) close(links.keys().next().value!);
-    const opened = await open(req.host, req.port, req.timeoutMs);
+    const opened = await open(req.host, req.port, req.timeoutMs, req.tls);
     if (opened === null) return { kind: 'connect-error' };
     link = opened;
     links.set(name, link);

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
+import type { ConfigReader } from '../../core/context.js';
+import type { MigrateTls } from '../../persistence/migrate/migrate-protocol.js';
 import type { Config } from '../config.js';
 
 /** tls-auth-clients: certificates required, not asked for, or checked when given. */
@@ -92,7 +94,7 @@ export function tlsSettings(config: Config): TlsSettings {
     key: readFile(keyFile, 'private key'),
     ...versionRange(config.str('tls-protocols')),
     ciphers: cipherString(config.str('tls-ciphers'), config.str('tls-ciphersuites')),
-    honorCipherOrder: config.str('tls-prefer-server-ciphers') === 'yes',
+    honorCipherOrder: config.bool('tls-prefer-server-ciphers'),
   };
   const pass = config.str('tls-key-file-pass');
   if (pass !== '') context.passphrase = pass;
@@ -115,7 +117,7 @@ export function tlsSettings(config: Config): TlsSettings {
  * protocols and ciphers. As Redis's OpenSSL client, the chain is verified
  * but not the host name.
  */
-export function tlsClientOptions(config: Config): tls.ConnectionOptions {
+export function tlsClientOptions(config: Pick<ConfigReader, 'str'>): tls.ConnectionOptions {
   const certFile = config.str('tls-client-cert-file') || config.str('tls-cert-file');
   const keyFile = config.str('tls-client-key-file') || config.str('tls-key-file');
   const caFile = config.str('tls-ca-cert-file');
@@ -137,4 +139,29 @@ export function tlsClientOptions(config: Config): tls.ConnectionOptions {
   const pass = config.str(config.str('tls-client-key-file') !== '' ? 'tls-client-key-file-pass' : 'tls-key-file-pass');
   if (pass !== '') options.passphrase = pass;
   return options;
+}
+
+const MIGRATE_TLS = {};
+
+/**
+ * MIGRATE's connections: with tls-cluster, Redis's MIGRATE connects with
+ * TLS as the cluster bus does, with tlsClientOptions (as data its worker
+ * thread can be sent; the files are read again only when a parameter
+ * changes); else plain TCP (null).
+ */
+export function migrateTls(config: ConfigReader): MigrateTls | null {
+  if (!config.bool('tls-cluster')) return null;
+  return config.derived(MIGRATE_TLS, (c) => {
+    const o = tlsClientOptions(c);
+    const bytes = (v: unknown): Uint8Array | null => (Buffer.isBuffer(v) ? v : null);
+    return {
+      ca: (o.ca as Buffer[]).slice(),
+      cert: bytes(o.cert),
+      key: bytes(o.key),
+      passphrase: o.passphrase ?? null,
+      minVersion: o.minVersion ?? null,
+      maxVersion: o.maxVersion ?? null,
+      ciphers: o.ciphers ?? null,
+    };
+  });
 }

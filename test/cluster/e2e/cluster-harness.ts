@@ -47,12 +47,22 @@ export async function sluiceTlsNode(certs: TestCerts): Promise<ClusterTestNode &
  * itself: MIGRATE waits for its target, so resharding between two nodes
  * needs them in two processes. stop() kills it.
  */
-export async function sluiceChildNode(dir: string): Promise<ClusterTestNode> {
+export async function sluiceChildNode(dir: string, extra: Record<string, string> = {}): Promise<ClusterTestNode> {
   const port = await freePort();
   const args = ['--dir', dir, '--save', '', '--appendonly', 'no', '--repl-diskless-sync-delay', '0', '--repl-rdb-version', '10',
-    ...Object.entries(CLUSTER_SETTINGS).flatMap(([k, v]) => [`--${k}`, v])];
+    ...Object.entries({ ...CLUSTER_SETTINGS, ...extra }).flatMap(([k, v]) => [`--${k}`, v])];
   const child = await startChild(args, 20000, port);
   return { kind: 'sluice', port, log: () => child.output(), stop: () => child.kill('SIGKILL') };
+}
+
+/** sluiceTlsNode's settings on a node in a process of its own (resharding needs two processes, see sluiceChildNode). */
+export async function sluiceTlsChildNode(dir: string, certs: TestCerts): Promise<ClusterTestNode & { tlsPort: number }> {
+  const tlsPort = await freePort();
+  const node = await sluiceChildNode(dir, {
+    'tls-port': String(tlsPort), 'tls-cluster': 'yes', 'tls-cert-file': certs.serverCert, 'tls-key-file': certs.serverKey,
+    'tls-ca-cert-file': certs.caCert, 'tls-client-cert-file': certs.clientCert, 'tls-client-key-file': certs.clientKey,
+  });
+  return { ...node, tlsPort };
 }
 
 /** A real redis-server (PATH's: 7.0 in CI) as a cluster node, in a scratch directory, killed and removed by stop(). */

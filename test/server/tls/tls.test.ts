@@ -172,6 +172,22 @@ describe('mutual TLS', () => {
     expect(await handshake(tlsPort, { ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' })).toEqual({ cn: 'localhost', pong: '+PONG' });
   });
 
+  test("tls-prefer-server-ciphers yes picks the server's first cipher the client offers; no, the client's first", async () => {
+    const negotiated = (port: number) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = tls.connect({ host: '127.0.0.1', port, ca: readFileSync(certs.caCert), ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384' }, () => {
+          resolve(socket.getCipher().name);
+          socket.destroy();
+        });
+        socket.on('error', reject);
+      });
+    const both = { 'tls-auth-clients': 'no', 'tls-protocols': 'TLSv1.2', 'tls-ciphers': 'ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256' };
+    const preferred = await start({ ...both, 'tls-prefer-server-ciphers': 'yes' }, false);
+    expect(await negotiated(preferred.tlsPort)).toBe('ECDHE-RSA-AES256-GCM-SHA384');
+    const clients = await start({ ...both, 'tls-prefer-server-ciphers': 'no' }, false);
+    expect(await negotiated(clients.tlsPort)).toBe('ECDHE-RSA-AES128-GCM-SHA256');
+  });
+
   test('tls-auth-clients yes without a CA is refused at start, as Redis refuses it', async () => {
     await expect(start({})).rejects.toThrow('Unable to update TLS configuration');
   });
