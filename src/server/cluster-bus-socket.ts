@@ -51,10 +51,21 @@ function normalizeIp(ip: string | undefined): string | null {
   return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
 }
 
-/** Opens an outbound bus connection, with TLS (tls-cluster) when `tlsOptions` are given. */
-export function connectBus(ip: string, port: number, events: BusSocketEvents, tlsOptions: tls.ConnectionOptions | null = null): BusSocket {
-  if (tlsOptions === null) return tcpBusSocket(net.connect({ host: ip, port }), events);
-  return tcpBusSocket(tls.connect({ ...tlsOptions, host: ip, port }), events);
+/**
+ * Opens an outbound bus connection, with TLS (tls-cluster) when `tlsOptions`
+ * are given, from `localAddress` (bind-source-addr) when one is set.
+ */
+export function connectBus(ip: string, port: number, events: BusSocketEvents, tlsOptions: tls.ConnectionOptions | null = null, localAddress = ''): BusSocket {
+  const local = localAddress === '' ? {} : { localAddress };
+  let socket: net.Socket;
+  try {
+    socket = tlsOptions === null ? net.connect({ host: ip, port, ...local }) : tls.connect({ ...tlsOptions, host: ip, port, ...local });
+  } catch (e) {
+    // A source address Node refuses outright: the connection fails as a refused one does.
+    socket = new net.Socket();
+    process.nextTick(() => socket.destroy(e as Error));
+  }
+  return tcpBusSocket(socket, events);
 }
 
 /** The bus port's listener, on the client port's bind addresses (a `-` address optional, as there). */

@@ -52,7 +52,7 @@ export function serverClusterHost(server: Server, slotOwnershipChanged: () => vo
       }
     },
     connect(ip, port, events) {
-      return connectBus(ip, port, events, server.config.bool('tls-cluster') ? tlsClientOptions(server.config) : null);
+      return connectBus(ip, port, events, server.config.bool('tls-cluster') ? tlsClientOptions(server.config) : null, server.config.str('bind-source-addr'));
     },
     dbSize: () => ks.db(0).size,
     countKeysInSlot: (slot) => ks.countKeysInSlot(slot),

@@ -159,7 +159,7 @@ const NETWORK = section('Network', [
   text('bind', '127.0.0.1 -::1', partial('CONFIG SET binds again, as Redis (the reply waits for the sockets). Defaults to the loopback addresses of the stock redis.conf rather than to every address.'), {
     multiArg: true, rewrite: 'words', validate: validateBind,
   }),
-  text('bind-source-addr', '', partial('A replica\'s link to its master goes out from this address; MIGRATE\'s connections do not.')),
+  text('bind-source-addr', '', honoured('A replica\'s link to its master and the cluster bus\'s outbound links go out from this address; MIGRATE\'s connections do not, as in Redis.')),
   bool('protected-mode', 'yes', honoured('With no password on the default user, clients from other than loopback are refused with Redis\'s DENIED explanation.')),
   int('port', 6379n, 0n, 65535n, partial('CONFIG SET binds again, as Redis (the reply waits for the sockets; 0 stops listening on TCP). At start, 0 picks a free port (for embedding) where Redis would not listen on TCP, unless tls-port is set: then, as in Redis, only TLS is served.')),
   int('tcp-backlog', 511n, 0n, INT_MAX, honoured('The listen backlog of every TCP and Unix socket.'), { immutable: true }),

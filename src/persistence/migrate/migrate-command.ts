@@ -83,7 +83,7 @@ function migrate(links: MigrateLinks, c: Ctx, argv: string[]): void {
     c.reply.simple('NOKEY');
     return;
   }
-  const opts = { compress: c.config.num('rdbcompression') !== 0, listFill: c.config.num('list-max-listpack-size') };
+  const opts = { compress: c.config.bool('rdbcompression'), listFill: c.config.num('list-max-listpack-size') };
   const now = c.keyspace.now;
   const name = c.keyspace.clusterMode ? 'RESTORE-ASKING' : 'RESTORE';
   const sent: string[] = [];

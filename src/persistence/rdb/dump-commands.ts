@@ -18,7 +18,7 @@ function dump(c: Ctx, argv: string[]): void {
     c.reply.nullBulk();
     return;
   }
-  const compress = c.config.num('rdbcompression') !== 0;
+  const compress = c.config.bool('rdbcompression');
   c.reply.bulkBuffer(dumpPayload(v, { compress, listFill: c.config.num('list-max-listpack-size') }));
 }
 
