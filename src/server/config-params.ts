@@ -77,9 +77,10 @@ export interface ParamDef {
    * default (bind, replicaof); 'save-points' writes a line per save point
    * (`save ""` when there are none), even at the default, as Redis does;
    * 'always' quotes and writes it even at the default (dir);
-   * 'unset-when-empty' drops the directive when empty (requirepass).
+   * 'unset-when-empty' drops the directive when empty (requirepass);
+   * 'output-limits' writes a line per class (client-output-buffer-limit).
    */
-  rewrite?: 'quoted' | 'bare' | 'words' | 'save-points' | 'always' | 'unset-when-empty';
+  rewrite?: 'quoted' | 'bare' | 'words' | 'save-points' | 'always' | 'unset-when-empty' | 'output-limits';
   /** Whether Sluice acts on it, and how (for docs/configuration.md). */
   support: Support;
   note: string;
@@ -412,7 +413,7 @@ const ENCODINGS = section('Advanced config', [
   int('stream-node-max-entries', 100n, 0n, LONG_MAX, honoured()),
   // Only the classes named change; CONFIG REWRITE writes the whole value on one line.
   text('client-output-buffer-limit', OUTPUT_LIMIT_DEFAULT, honoured('Every class is enforced; a replica counts the stream it has not read yet (while it synchronises, the stream held for it; the snapshot itself does not count, as in Redis). A client past its soft limit for its seconds is closed by the cron even when nothing more is sent to it.'), {
-    multiArg: true, rewrite: 'words', validate: validateOutputLimits, normalize: mergeOutputLimits,
+    multiArg: true, rewrite: 'output-limits', validate: validateOutputLimits, normalize: mergeOutputLimits,
   }),
   memory('client-query-buffer-limit', 1024n * MB, MB, LONG_MAX, honoured(), { unsigned: true }),
   memory('proto-max-bulk-len', 512n * MB, MB, LONG_MAX, honoured()),

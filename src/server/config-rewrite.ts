@@ -5,6 +5,7 @@ import { splitInlineArgs } from '../protocol/inline.js';
 import type { Config } from './config.js';
 import type { ParamDef } from './config-params.js';
 import { formatMemory } from './config-values.js';
+import { outputLimitLines } from './output-limits.js';
 import { quoteRepr } from './monitor.js';
 import { saveDirectives } from './save-points.js';
 
@@ -142,6 +143,11 @@ export function rewriteConfig(old: string, config: Config, users: readonly strin
   const state = new RewriteState(old, config);
   const leftOut: string[] = [];
   for (const def of config.all()) {
+    if (def.rewrite === 'output-limits') {
+      // A line per class, each put in place of the parameter's next old line or appended, as Redis's.
+      for (const { line, force } of outputLimitLines(config.str(def.name))) state.rewrite(def.name, line, force);
+      continue;
+    }
     const { line, force } = directive(config, def);
     if (def.sluiceOnly && (config.isDefault(def) || !state.has(def.name))) {
       if (!config.isDefault(def) && line !== null) leftOut.push(line);

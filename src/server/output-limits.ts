@@ -1,6 +1,6 @@
 import type { Client } from './client.js';
 import { clientInfoLine } from './commands/client-list.js';
-import { memtoull } from './config-values.js';
+import { formatMemory, memtoull } from './config-values.js';
 import type { Server } from './server.js';
 
 /** One class's limit: bytes (0: none) and how long the soft limit may be exceeded. */
@@ -93,6 +93,26 @@ export function mergeOutputLimits(text: string, current: string): string {
   const limits = parse(current);
   if (text !== '') Object.assign(limits, parse(text));
   return CLASSES.map((cls) => `${cls} ${limits[cls].join(' ')}`).join(' ');
+}
+
+/**
+ * CONFIG REWRITE's lines for the value, as Redis's
+ * rewriteConfigClientOutputBufferLimitOption writes them: one per class
+ * ("replica" for slave), sizes in gb/mb/kb where they divide, each forced
+ * into the file only where it differs from the default.
+ */
+export function outputLimitLines(value: string): { line: string; force: boolean }[] {
+  const limits = parse(value);
+  const defaults = parse(OUTPUT_LIMIT_DEFAULT);
+  return CLASSES.map((cls) => {
+    const [hard, soft, seconds] = limits[cls];
+    const [dHard, dSoft, dSeconds] = defaults[cls];
+    const name = cls === 'slave' ? 'replica' : cls;
+    return {
+      line: `client-output-buffer-limit ${name} ${formatMemory(hard)} ${formatMemory(soft)} ${seconds}`,
+      force: hard !== dHard || soft !== dSoft || seconds !== dSeconds,
+    };
+  });
 }
 
 /**
