@@ -187,7 +187,11 @@ export class OutputLimits {
       return false;
     }
     const used = this.used(c);
-    let over = limit.hard !== 0 && used >= limit.hard;
+    let hard = limit.hard;
+    // Redis 7's rule: a replica's hard limit below repl-backlog-size counts as the backlog's size, or a partial
+    // resync the backlog allows would be dropped as soon as it began sending, again at each reconnection.
+    if (hard !== 0 && limit === this.replica) hard = Math.max(hard, this.server.config.num('repl-backlog-size'));
+    let over = hard !== 0 && used >= hard;
     if (limit.soft !== 0 && used !== 0 && used >= limit.soft) {
       const now = Date.now();
       if (conn.obufSoftLimitSince === 0) {

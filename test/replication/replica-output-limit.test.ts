@@ -58,3 +58,36 @@ describe.skipIf(redisServerPath === null)('a replica that stops reading', () => 
     }, 90_000);
   }
 });
+
+describe.skipIf(redisServerPath === null)('a replica hard limit below repl-backlog-size', () => {
+  for (const kind of ['redis', 'sluice'] as const) {
+    it(`counts as the backlog's size on a ${kind} master (Redis 7's rule: a partial resync the backlog allows must not be dropped)`, async () => {
+      const args = ['--repl-backlog-size', '64mb', '--client-output-buffer-limit', 'replica 512kb 0 0'];
+      const m = kind === 'redis' ? await servers.redis('redis-master', args) : await servers.sluice('sluice-master', [...args, '--repl-rdb-version', '10']);
+      const replica = await servers.redis(`redis-replica-of-${kind}`);
+      await replicaOf(replica, m);
+      await waitLinkUp(replica);
+      replica.signal('SIGSTOP');
+      const writer = await RespClient.connect(m.port);
+      const connected = async () => (await info(m.port, 'replication')).connected_slaves;
+      const write = async (from: number, count: number) => {
+        const value = 'w'.repeat(100_000);
+        for (let i = from; i < from + count; i++) expect(await writer.call('SET', `w:${i % 64}`, value)).toEqual({ t: 'simple', v: 'OK' });
+      };
+      try {
+        // 40 MB: past the 512 KB limit once the kernel's buffers are full, under the backlog's 64 MB.
+        await write(0, 400);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(await connected()).toBe('1');
+        // 100 MB more: past the backlog's size too.
+        await write(400, 1000);
+        await waitFor(`${kind} master drops its replica`, async () => (await connected()) === '0');
+      } finally {
+        replica.signal('SIGCONT');
+        writer.close();
+      }
+      await waitLinkUp(replica);
+      await waitCaughtUp(m, replica);
+    }, 120_000);
+  }
+});
