@@ -412,7 +412,7 @@ const ENCODINGS = section('Advanced config', [
   memory('stream-node-max-bytes', 4096n, 0n, LONG_MAX, honoured(), { unsigned: true }),
   int('stream-node-max-entries', 100n, 0n, LONG_MAX, honoured()),
   // Only the classes named change; CONFIG REWRITE writes the whole value on one line.
-  text('client-output-buffer-limit', OUTPUT_LIMIT_DEFAULT, honoured('Every class is enforced; a replica counts the stream it has not read yet (while it synchronises, the stream held for it; the snapshot itself does not count), and its hard limit, where below repl-backlog-size, counts as the backlog's size, as in Redis. A client past its soft limit for its seconds is closed by the cron even when nothing more is sent to it.'), {
+  text('client-output-buffer-limit', OUTPUT_LIMIT_DEFAULT, honoured('Every class is enforced; a replica counts the stream it has not read yet (while it synchronises, the stream held for it; the snapshot itself does not count), and its hard limit, where below repl-backlog-size, counts as the backlog\'s size, as in Redis. A client past its soft limit for its seconds is closed by the cron even when nothing more is sent to it.'), {
     multiArg: true, rewrite: 'output-limits', validate: validateOutputLimits, normalize: mergeOutputLimits,
   }),
   memory('client-query-buffer-limit', 1024n * MB, MB, LONG_MAX, honoured(), { unsigned: true }),
