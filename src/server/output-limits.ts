@@ -1,4 +1,5 @@
 import type { Client } from './client.js';
+import type { Connection } from './connection.js';
 import { clientInfoLine } from './commands/client-list.js';
 import { formatMemory, memtoull } from './config-values.js';
 import type { Server } from './server.js';
@@ -182,17 +183,18 @@ export class OutputLimits {
   private checkFrom(c: Client, from: 'output' | 'cron'): boolean {
     const limit = this.limitOf(c);
     const conn = c.conn;
-    if ((limit.hard === 0 && limit.soft === 0) || c.closed || conn === null) {
-      this.overSoft.delete(c);
+    if (conn === null) return false;
+    const used = (limit.hard === 0 && limit.soft === 0) || c.closed ? 0 : this.used(c);
+    if (used === 0) {
+      this.underSoft(c, conn);
       return false;
     }
-    const used = this.used(c);
     let hard = limit.hard;
     // Redis 7's rule: a replica's hard limit below repl-backlog-size counts as the backlog's size, or a partial
     // resync the backlog allows would be dropped as soon as it began sending, again at each reconnection.
     if (hard !== 0 && limit === this.replica) hard = Math.max(hard, this.server.config.num('repl-backlog-size'));
     let over = hard !== 0 && used >= hard;
-    if (limit.soft !== 0 && used !== 0 && used >= limit.soft) {
+    if (limit.soft !== 0 && used >= limit.soft) {
       const now = Date.now();
       if (conn.obufSoftLimitSince === 0) {
         conn.obufSoftLimitSince = now;
@@ -201,17 +203,24 @@ export class OutputLimits {
         over = true;
       }
     } else {
-      conn.obufSoftLimitSince = 0;
-      this.overSoft.delete(c);
+      this.underSoft(c, conn);
     }
     if (over) this.disconnect(c, from);
     return over;
+  }
+
+  /** Under its soft limit: its clock stops. The set is touched only by a client that was over it, not on every write. */
+  private underSoft(c: Client, conn: Connection): void {
+    if (conn.obufSoftLimitSince === 0) return;
+    conn.obufSoftLimitSince = 0;
+    this.overSoft.delete(c);
   }
 
   private disconnect(c: Client, from: 'output' | 'cron'): void {
     const server = this.server;
     this.overSoft.delete(c);
     server.stats.clientOutputBufferLimitDisconnections++;
+    // Redis's words: output closes a client asynchronously ("ASAP"); its cron closes one at once.
     const what = from === 'output' ? 'scheduled to be closed ASAP' : 'closed';
     server.log.warning(`Client ${clientInfoLine(c, Date.now())} ${what} for overcoming of output buffer limits.`);
     // Dropping what is queued is the point: end() would keep it until the peer read it.

@@ -14,18 +14,17 @@ import { call, info, replicaOf, syncStats, useServers, waitCaughtUp, waitFor, wa
 
 const servers = useServers();
 
-const LIMIT = ['--client-output-buffer-limit', 'replica 1mb 0 0'];
-
-async function master(kind: 'redis' | 'sluice'): Promise<Node> {
-  if (kind === 'redis') return servers.redis('redis-master', LIMIT);
+/** A master of that kind started with `args`. */
+async function master(kind: 'redis' | 'sluice', args: string[]): Promise<Node> {
+  if (kind === 'redis') return servers.redis('redis-master', args);
   // A 7.0 replica reads RDB 10.
-  return servers.sluice('sluice-master', [...LIMIT, '--repl-rdb-version', '10']);
+  return servers.sluice('sluice-master', [...args, '--repl-rdb-version', '10']);
 }
 
 describe.skipIf(redisServerPath === null)('a replica that stops reading', () => {
   for (const kind of ['redis', 'sluice'] as const) {
     it(`is dropped by a ${kind} master at the replica class's hard limit, in Redis's words, and resyncs in full once it reads again`, async () => {
-      const m = await master(kind);
+      const m = await master(kind, ['--client-output-buffer-limit', 'replica 1mb 0 0']);
       const replica = await servers.redis(`redis-replica-of-${kind}`);
       await replicaOf(replica, m);
       await waitLinkUp(replica);
@@ -62,8 +61,7 @@ describe.skipIf(redisServerPath === null)('a replica that stops reading', () => 
 describe.skipIf(redisServerPath === null)('a replica hard limit below repl-backlog-size', () => {
   for (const kind of ['redis', 'sluice'] as const) {
     it(`counts as the backlog's size on a ${kind} master (Redis 7's rule: a partial resync the backlog allows must not be dropped)`, async () => {
-      const args = ['--repl-backlog-size', '64mb', '--client-output-buffer-limit', 'replica 512kb 0 0'];
-      const m = kind === 'redis' ? await servers.redis('redis-master', args) : await servers.sluice('sluice-master', [...args, '--repl-rdb-version', '10']);
+      const m = await master(kind, ['--repl-backlog-size', '64mb', '--client-output-buffer-limit', 'replica 512kb 0 0']);
       const replica = await servers.redis(`redis-replica-of-${kind}`);
       await replicaOf(replica, m);
       await waitLinkUp(replica);

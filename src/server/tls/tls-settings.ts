@@ -155,7 +155,7 @@ export function migrateTls(config: ConfigReader): MigrateTls | null {
     const o = tlsClientOptions(c);
     const bytes = (v: unknown): Uint8Array | null => (Buffer.isBuffer(v) ? v : null);
     return {
-      ca: (o.ca as Buffer[]).slice(),
+      ca: o.ca as Buffer[],
       cert: bytes(o.cert),
       key: bytes(o.key),
       passphrase: o.passphrase ?? null,

@@ -38,4 +38,19 @@ describe('bind-source-addr on a cluster node', () => {
       return own.length === 1 && own[0].includes(' connected');
     });
   }, 30000);
+
+  it('that is not an address fails the bus links as refused connections, and the node goes on serving', async () => {
+    const from = await startSluice({ port: await freePort(), config: { ...CLUSTER, 'bind-source-addr': 'not-an-address', loglevel: 'verbose' } });
+    nodes.push(from);
+    const peer = await startSluice({ port: await freePort(), config: CLUSTER });
+    nodes.push(peer);
+    const id = (await call(from.port, 'CLUSTER', 'MYID')).trim();
+    expect(await call(from.port, 'CLUSTER', 'MEET', '127.0.0.1', String(peer.port))).toBe('OK');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await call(from.port, 'PING')).toBe('PONG');
+    expect(await call(peer.port, 'CLUSTER', 'NODES')).not.toContain(id);
+    // Each link fails as a connection would, logged at verbose; the cluster's cron itself goes on.
+    expect(from.logs.raw).toMatch(/ - Connection with Node [0-9a-f]{40} at 127\.0\.0\.1:\d+ failed: Invalid IP address: not-an-address/);
+    expect(from.logs.raw).not.toContain('Cluster cron failed');
+  }, 30000);
 });

@@ -30,14 +30,19 @@ export async function sluiceNode(): Promise<ClusterTestNode & { sluice: TestSlui
   return { kind: 'sluice', port: sluice.port, sluice, log: () => sluice.logs.raw, stop: () => sluice.close() };
 }
 
-/** A Sluice node whose bus speaks TLS (tls-cluster), as its replication (tls-replication); the TLS port's bus port is free. */
-export async function sluiceTlsNode(certs: TestCerts): Promise<ClusterTestNode & { tlsPort: number }> {
-  const tlsPort = await freePort();
-  const config = {
-    ...CLUSTER_SETTINGS, loglevel: process.env.CLUSTER_TEST_LOGLEVEL ?? 'notice', 'tls-port': String(tlsPort), 'tls-cluster': 'yes', 'tls-replication': 'yes',
+/** A node's TLS settings: the TLS port, the bus (tls-cluster) and replication (tls-replication) over TLS, the test certificates. */
+function tlsSettings(certs: TestCerts, tlsPort: number): Record<string, string> {
+  return {
+    'tls-port': String(tlsPort), 'tls-cluster': 'yes', 'tls-replication': 'yes',
     'tls-cert-file': certs.serverCert, 'tls-key-file': certs.serverKey, 'tls-ca-cert-file': certs.caCert,
     'tls-client-cert-file': certs.clientCert, 'tls-client-key-file': certs.clientKey,
   };
+}
+
+/** A Sluice node whose bus speaks TLS (tls-cluster), as its replication (tls-replication); the TLS port's bus port is free. */
+export async function sluiceTlsNode(certs: TestCerts): Promise<ClusterTestNode & { tlsPort: number }> {
+  const tlsPort = await freePort();
+  const config = { ...CLUSTER_SETTINGS, loglevel: process.env.CLUSTER_TEST_LOGLEVEL ?? 'notice', ...tlsSettings(certs, tlsPort) };
   const sluice = await startSluice({ port: await freePort(), config });
   return { kind: 'sluice', port: sluice.port, tlsPort, log: () => sluice.logs.raw, stop: () => sluice.close() };
 }
@@ -58,10 +63,7 @@ export async function sluiceChildNode(dir: string, extra: Record<string, string>
 /** sluiceTlsNode's settings on a node in a process of its own (resharding needs two processes, see sluiceChildNode). */
 export async function sluiceTlsChildNode(dir: string, certs: TestCerts): Promise<ClusterTestNode & { tlsPort: number }> {
   const tlsPort = await freePort();
-  const node = await sluiceChildNode(dir, {
-    'tls-port': String(tlsPort), 'tls-cluster': 'yes', 'tls-cert-file': certs.serverCert, 'tls-key-file': certs.serverKey,
-    'tls-ca-cert-file': certs.caCert, 'tls-client-cert-file': certs.clientCert, 'tls-client-key-file': certs.clientKey,
-  });
+  const node = await sluiceChildNode(dir, tlsSettings(certs, tlsPort));
   return { ...node, tlsPort };
 }
 
