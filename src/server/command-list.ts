@@ -5,6 +5,7 @@ import { clientCommands } from './commands/client.js';
 import { debugCommands } from './commands/debug.js';
 import { slowlogCommands } from './commands/slowlog.js';
 import { serverMiscCommands } from './commands/server-misc.js';
+import { lolwutCommands } from './commands/lolwut.js';
 import { flushCommands } from '../store/keys/flush-commands.js';
 import { stringCommands } from '../store/string/string-commands.js';
 import { keyCommands } from '../store/keys/key-commands.js';
@@ -56,6 +57,7 @@ export function commandList(broker: Broker<Client>, persistence: Persistence<Cli
     ...debugCommands,
     ...slowlogCommands,
     ...serverMiscCommands,
+    ...lolwutCommands,
     ...flushCommands,
     ...stringCommands,
     ...keyCommands,

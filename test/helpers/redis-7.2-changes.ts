@@ -244,6 +244,7 @@ export const SUMMARY_7_2: Record<string, string> = {
   llen: 'Returns the length of a list.',
   lmove: 'Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.',
   lmpop: 'Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.',
+  lolwut: 'Displays computer art and the Redis version',
   lpop: 'Returns the first elements in a list after removing it. Deletes the list if the last element was popped.',
   lpos: 'Returns the index of matching elements in a list.',
   lpush: "Prepends one or more elements to a list. Creates the key if it doesn't exist.",

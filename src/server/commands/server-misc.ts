@@ -44,12 +44,11 @@ function lastsave(c: Client): void {
 
 /**
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. ABORT calls off a shutdown
- * a signal asked for that the cron has not begun (Sluice waits for no
- * replicas, so there is no other to abort). The final snapshot is
- * saved as Redis saves it (save points set, or SAVE), and a failed one stops
- * the shutdown unless FORCE. On success nothing is
- * replied: the host's onShutdown runs (the CLI exits) and the server closes
- * every connection, this one included.
+ * that a signal asked for and the cron has not begun, or one waiting for
+ * lagging replicas. The final snapshot is saved as Redis saves it (save
+ * points set, or SAVE), and a failed one stops the shutdown unless FORCE.
+ * On success nothing is replied: the host's onShutdown runs (the CLI exits)
+ * and the server closes every connection, this one included.
  */
 function shutdown(c: Client, argv: string[]): void {
   let save = false;
