@@ -37,6 +37,12 @@ export interface PersistenceHost<C extends Ctx> {
   replicationInfo?(): { streamDb: number; id: string; offset: number } | null;
   /** The RDB loaded at start had these AUX fields: a replication history to continue, perhaps. */
   replicationRestored?(aux: ReadonlyMap<string, string>, expired: readonly (readonly [number, string])[]): void;
+  /**
+   * A command of the AOF failed as it was replayed (its error as the
+   * reply's last): the host logs and counts it; true when the server
+   * panics for it (propagation-error-behavior), which ends the load.
+   */
+  aofCommandFailed(error: string, command: string): boolean;
   /** The Redis version the server answers as: an RDB file's redis-ver. */
   readonly redisVersion: string;
 }

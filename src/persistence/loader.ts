@@ -262,20 +262,28 @@ export class AofLoader<C extends Ctx> {
 
   /**
    * Runs one command's handler. As in Redis's loader a command that fails
-   * (a wrong type, say) changes nothing and loading goes on.
+   * (a wrong type, say) changes nothing; the host logs it as critical and
+   * loading goes on, unless propagation-error-behavior makes the server
+   * panic, which ends the load.
    */
   private call(cmd: Command<C>, argv: string[]): void {
     const c = this.client;
     const arity = cmd.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return;
     c.propagateArgv = undefined;
+    const reply = c.reply;
+    const errors = reply.errors;
     try {
       cmd.handler!(c, argv);
     } catch (e) {
-      if (!(e instanceof CommandError) && !this.warnedInternal) {
+      if (e instanceof CommandError) reply.error(e.message);
+      else if (!this.warnedInternal) {
         this.warnedInternal = true;
         this.server.log.warning({ err: e, command: cmd.fullName }, `Internal error while loading the AOF, executing '${cmd.fullName}': ${errorText(e)}`);
       }
+    }
+    if (reply.errors !== errors && this.server.aofCommandFailed(reply.lastError, cmd.fullName)) {
+      throw new AofLoadError(`This server panicked sending an error to its AOF-loading-client after processing the command '${cmd.fullName}'`);
     }
   }
 }

@@ -259,7 +259,7 @@ const REPLICATION = section('Replication', [
   bool('replica-lazy-flush', 'no', NO_LAZYFREE, { alias: 'slave-lazy-flush' }),
   bool('replica-ignore-maxmemory', 'yes', honoured(), { alias: 'slave-ignore-maxmemory' }),
   bool('replica-ignore-disk-write-errors', 'no', NOT_USED),
-  oneOf('propagation-error-behavior', 'ignore', ['ignore', 'panic', 'panic-on-replicas'], partial('An error from a command of the master is logged (== CRITICAL ==, with the latest backlog) and replication goes on: the panic values do not stop the server.')),
+  oneOf('propagation-error-behavior', 'ignore', ['ignore', 'panic', 'panic-on-replicas'], honoured('A command that fails as the AOF is replayed, or from the master on a read-only replica, is logged as Redis logs it (== CRITICAL ==; the latest backlog after a master\'s) and counted in INFO unexpected_error_replies; with panic (both) or panic-on-replicas (the replica only), the server then writes Redis\'s bug-report lines and stops with status 1, without a final save.')),
   // Sluice's own: the RDB version of snapshots for replicas (RdbFiles.replicaOptions).
   int('repl-rdb-version', 11n, 10n, 11n, honoured("Sluice's own: the RDB version of the snapshots a full sync sends replicas, 10 for Redis 7.0 (sets and streams in 7.0's encodings) or 11 for 7.2; a key that version cannot hold (a hash with field TTLs) fails the sync, logged, rather than be left out."), { sluiceOnly: true }),
 ]);

@@ -229,8 +229,7 @@ function statsSection(server: Server): string[] {
     `tracking_total_keys:${server.tracking.table.size}`,
     `tracking_total_items:${server.tracking.table.items}`,
     `tracking_total_prefixes:${server.tracking.prefixes.size}`,
-    // Errors a master or the AOF answered unexpectedly: there is no master, and the AOF's replies are never errors that count here.
-    'unexpected_error_replies:0',
+    `unexpected_error_replies:${s.unexpectedErrorReplies}`,
     `total_error_replies:${s.totalErrorReplies}`,
     // RESTORE checks every payload whole; Redis counts only deep sanitizations, which sanitize-dump-payload asks for.
     'dump_payload_sanitizations:0',

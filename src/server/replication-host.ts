@@ -14,6 +14,7 @@ import { unknownCommandError } from './dispatcher.js';
 import { quoteRepr } from './monitor.js';
 import { clientInfoLine } from './commands/client-list.js';
 import type { Server } from './server.js';
+import { criticalError, panicsAfterError } from './propagation-errors.js';
 
 /** A client's connection as the master side writes to it: in order with its replies. */
 class ClientPeer implements ReplicaPeer {
@@ -577,13 +578,14 @@ export class ReplicationHost {
    * came before the failing command).
    */
   private errorToMaster(error: string, command: string): void {
-    const log = this.server.log;
-    log.warning(`== CRITICAL == This replica is sending an error to its master: '${error.slice(0, 4096)}' after processing the command '${command}'`);
+    const server = this.server;
+    criticalError(server, 'master', error, command);
     const backlog = this.stream.backlog;
     if (backlog !== null && backlog.histlen > 0) {
       const n = Math.min(256, backlog.histlen);
-      log.notice(`Latest backlog is: '${quoteRepr(backlog.from(backlog.lastOffset - n + 1).toString('latin1'))}'`);
+      server.log.notice(`Latest backlog is: '${quoteRepr(backlog.from(backlog.lastOffset - n + 1).toString('latin1'))}'`);
     }
+    panicsAfterError(server, 'master', command);
   }
 
   /** REPLCONF ACK from a replica: WAIT and WAITAOF may be served, a FAILOVER may hand over. */
@@ -796,7 +798,7 @@ export class ReplicationHost {
   replicaReplied(c: Client, command: string, failed: boolean, mark: number): void {
     const log = this.server.log;
     if (failed) {
-      log.warning(`== CRITICAL == This master is sending an error to its replica: '${c.reply.lastError.slice(0, 4096)}' after processing the command '${command}'`);
+      criticalError(this.server, 'replica', c.reply.lastError, command);
     }
     c.conn!.out.rewind(mark);
     log.warning(`Replica generated a reply to command '${command}', disconnecting it: ${clientInfoLine(c, Date.now())}`);

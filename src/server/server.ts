@@ -26,6 +26,7 @@ import { Listener } from './listener.js';
 import { Scripting } from '../scripting/scripting.js';
 import { scriptHost } from './script-host.js';
 import { REDIS_VERSION } from './version.js';
+import { criticalError, panicsAfterError } from './propagation-errors.js';
 import type { Command } from './command-types.js';
 import { CommandTable } from './command-table.js';
 import { commandList } from './command-list.js';
@@ -608,6 +609,12 @@ export class Server implements PersistenceHost<Client> {
     const c = new Client(this, 0, null, new DiscardReply());
     c.denyBlocking = true;
     return c;
+  }
+
+  aofCommandFailed(error: string, command: string): boolean {
+    this.stats.countError(error);
+    criticalError(this, 'aof', error, command);
+    return panicsAfterError(this, 'aof', command);
   }
 
   /**

@@ -38,6 +38,8 @@ export class ServerStats {
   connectionsReceived = 0;
   rejectedConnections = 0;
   totalErrorReplies = 0;
+  /** Errors replied to the AOF's replay, the master or a replica (INFO unexpected_error_replies). */
+  unexpectedErrorReplies = 0;
   clientQueryBufferLimitDisconnections = 0;
   clientOutputBufferLimitDisconnections = 0;
   netInputBytes = 0;
@@ -98,6 +100,7 @@ export class ServerStats {
     this.connectionsReceived = 0;
     this.rejectedConnections = 0;
     this.totalErrorReplies = 0;
+    this.unexpectedErrorReplies = 0;
     this.clientQueryBufferLimitDisconnections = 0;
     this.clientOutputBufferLimitDisconnections = 0;
     this.netInputBytes = 0;
