@@ -74,6 +74,8 @@ export interface StreamedSnapshot {
   readonly offset: number;
   push(chunk: Buffer): void;
   finish(): void;
+  /** Parses what is in hand now, clients waiting; the events fire before it returns. */
+  drainNow(): void;
   abort(): void;
   /** Puts the parsed snapshot in place of the dataset, `file` (where it was written as it came) renamed over the RDB file first; returns its AUX fields. */
   apply(file?: string): Map<string, string>;
@@ -298,8 +300,9 @@ export class ReplicaSide {
    * as Redis writes it, and parsed aside as it arrives (read back from the
    * file when the parser falls behind, so the transfer never waits for
    * it), then put in place once all of it is in. Clients see what Redis's
-   * replica shows them: the old (empty) data during the transfer, -LOADING
-   * after it while the rest is parsed. A parse that fails leaves the file
+   * replica shows them: the old (empty) data during the transfer; after it,
+   * a rest of at most loading-process-events-interval-bytes is parsed with
+   * them waiting, and a longer one answers -LOADING meanwhile. A parse that fails leaves the file
    * to the load from disk, which says what is wrong in Redis's words.
    */
   private startOverlappedLoad(): void {
@@ -419,12 +422,24 @@ export class ReplicaSide {
       return;
     }
     overlapped.arrived = true;
+    if (overlapped.parsed) {
+      this.overlappedLoaded();
+      return;
+    }
+    // Redis loads the file with clients waiting, and answers them (-LOADING) only every
+    // loading-process-events-interval-bytes: a rest smaller than that is parsed now, and no client sees -LOADING.
+    const rest = t.read - overlapped.fed + overlapped.snapshot.buffered;
+    if (rest <= Math.min(FEED_BYTES, this.host.config.num('loading-process-events-interval-bytes'))) {
+      this.feedOverlapped();
+      if (this.overlapped === overlapped) overlapped.snapshot.drainNow();
+      // Loaded (or, failing, loaded from the file instead) by now; a snapshot cut short still waits for its parser's verdict.
+      if (this.overlapped !== overlapped || overlapped.parsed) return;
+    }
     this.host.loadingTransferred();
     // The stream waits until the snapshot is in.
     this.link?.pause();
-    if (overlapped.parsed) this.overlappedLoaded();
     // With bytes still on disk the parser is busy, and asks for them when it runs out.
-    else if (overlapped.fed === t.read) this.feedOverlapped();
+    if (overlapped.fed === t.read) this.feedOverlapped();
   }
 
   /** The transferred snapshot loaded from its file (repl-diskless-load disabled). */

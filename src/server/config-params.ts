@@ -428,7 +428,7 @@ const DEBUGGING = section('Debugging', [
   int('rdb-key-save-delay', 0n, INT_MIN, INT_MAX, partial('Redis\'s testing aid that slows a save down: a BGSAVE or AOF rewrite rests that many microseconds after each key (clients are served meanwhile); SAVE, and a negative value, are not slowed.'), { hidden: true }),
   int('key-load-delay', 0n, INT_MIN, INT_MAX, honoured('Each key of an RDB file (or RDB base) that loads, and each command of an AOF, waits that many microseconds (a negative -N: one microsecond about every N), Redis\'s testing aid.'), { hidden: true }),
   int('watchdog-period', 0n, 0n, INT_MAX, none('Sluice has no software watchdog.'), { hidden: true }),
-  int('loading-process-events-interval-bytes', 2n * MB, 1024n, INT_MAX, partial('An RDB file or RDB base loading at start lets clients in at least every that many bytes, and at least every few milliseconds; AOF commands replay in slices of a few milliseconds whatever it says.'), { hidden: true }),
+  int('loading-process-events-interval-bytes', 2n * MB, 1024n, INT_MAX, partial('An RDB file or RDB base loading at start lets clients in at least every that many bytes, and at least every few milliseconds; AOF commands replay in slices of a few milliseconds whatever it says. A replica holding no key parses a disk-transferred snapshot as it arrives: a rest of at most this many bytes (and at most 4 MB) when the transfer ends is parsed with clients waiting, as Redis loads the file, a longer one with -LOADING meanwhile.'), { hidden: true }),
 ]);
 
 export const PARAMETERS: readonly ParamDef[] = [

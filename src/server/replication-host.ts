@@ -73,6 +73,8 @@ export class ReplicationHost {
   private masterClient: Client | null = null;
   /** Commands of a MULTI the master's stream opened, queued until its EXEC. */
   private masterQueue: { argv: string[]; cmd: Command | undefined }[] | null = null;
+  /** propagation-error-behavior made the server panic at a command of the master: the server is stopping. */
+  private panicked = false;
   /** Commands of the master's stream are running in the current read's callback (see beginTurn). */
   private turnOpen = false;
 
@@ -422,6 +424,7 @@ export class ReplicationHost {
           },
           push: (chunk) => load.push(chunk),
           finish: () => load.finish(),
+          drainNow: () => load.drainNow(),
           abort: () => load.abort(),
           apply: (file) => {
             const rdb = server.persistence.rdb;
@@ -517,7 +520,11 @@ export class ReplicationHost {
         const queued = this.masterQueue;
         this.masterQueue = null;
         server.propagation.begin();
-        for (const q of queued) this.runAsMaster(c, q.argv, q.cmd);
+        for (const q of queued) {
+          // A panic stops the server where Redis's would abort: nothing after the failing command is applied.
+          if (this.panicked) break;
+          this.runAsMaster(c, q.argv, q.cmd);
+        }
         server.propagation.end();
         return false;
       }
@@ -585,7 +592,7 @@ export class ReplicationHost {
       const n = Math.min(256, backlog.histlen);
       server.log.notice(`Latest backlog is: '${quoteRepr(backlog.from(backlog.lastOffset - n + 1).toString('latin1'))}'`);
     }
-    panicsAfterError(server, 'master', command);
+    if (panicsAfterError(server, 'master', command)) this.panicked = true;
   }
 
   /** REPLCONF ACK from a replica: WAIT and WAITAOF may be served, a FAILOVER may hand over. */

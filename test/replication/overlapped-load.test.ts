@@ -11,7 +11,9 @@ import { startSluice, type TestSluice } from '../helpers/servers.js';
  * the snapshot to disk as Redis does and parses it as it arrives, reading
  * back from the file whatever the parser has fallen behind on. Clients must
  * see what Redis's replica shows them: the old (empty) data during the
- * transfer, -LOADING after it until the snapshot is in, the lines of a load
+ * transfer, then -LOADING until the snapshot is in where what is left to
+ * parse is more than loading-process-events-interval-bytes (a smaller rest
+ * is parsed with them waiting, as Redis loads a file), the lines of a load
  * from disk, and the received file kept as the RDB file.
  */
 
@@ -45,8 +47,13 @@ describe('a disk load overlapped with its transfer', () => {
     dirs.push(dir);
     // 10 KB values, uncompressed: about 20 MB of snapshot, more than the parser is handed from the socket before it must read back from the file.
     const master = await startSluice({ config: { 'repl-diskless-sync-delay': '0', 'enable-debug-command': 'yes', rdbcompression: 'no', 'rdb-key-save-delay': '100' } });
-    // 1 ms a key: the parse outlasts the transfer (0.1 ms a key), so both phases are seen.
-    const replica = await startSluice({ config: { dir, appendonly: 'no', 'key-load-delay': '1000', 'enable-debug-command': 'yes' }, logLevel: 'notice' });
+    // 1 ms a key: the parse outlasts the transfer (0.1 ms a key), so both phases are seen. The rest left when the transfer ends
+    // (a few hundred KB: the parser shares the thread that reads the socket) is parsed with clients answered only past
+    // loading-process-events-interval-bytes, as Redis's loader serves them; at its least it lets them in.
+    const replica = await startSluice({
+      config: { dir, appendonly: 'no', 'key-load-delay': '1000', 'enable-debug-command': 'yes', 'loading-process-events-interval-bytes': '1024' },
+      logLevel: 'notice',
+    });
     opened.push(master, replica);
     const m = new Redis({ port: master.port });
     const r = new Redis({ port: replica.port });
@@ -90,6 +97,54 @@ describe('a disk load overlapped with its transfer', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['dump.rdb']);
     await r.debug('RELOAD');
     expect(await r.debug('DIGEST')).toBe(await m.debug('DIGEST'));
+  }, 30000);
+
+  it('a rest under loading-process-events-interval-bytes when the transfer ends is parsed with clients waiting, as Redis loads it: no -LOADING', async () => {
+    const source = await startSluice({ config: { 'enable-debug-command': 'yes' } });
+    opened.push(source);
+    const m = new Redis({ port: source.port });
+    clients.push(m);
+    await m.debug('POPULATE', '1000', 'key', '10');
+    await m.save();
+    const rdb = fs.readFileSync(path.join(await m.config('GET', 'dir').then((r) => (r as string[])[1]), 'dump.rdb'));
+    // The snapshot's last byte waits for the test: it arrives while the replica sleeps, with a client's DBSIZE behind it.
+    let release = (): void => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const fake = await fakeMaster((s) => {
+      s.write(`$${rdb.length}\r\n`);
+      s.write(rdb.subarray(0, rdb.length - 1));
+      void held.then(() => s.write(rdb.subarray(rdb.length - 1)));
+    });
+    fakes.push(fake);
+    const replica = await startSluice({ config: { appendonly: 'no', 'enable-debug-command': 'yes' }, logLevel: 'notice' });
+    opened.push(replica);
+    const [r, sleeper, reader] = [0, 1, 2].map(() => new Redis({ port: replica.port }));
+    clients.push(r, sleeper, reader);
+    // Every time the server went into loading (-LOADING to the commands that do not run while loading).
+    let loadingSet = 0;
+    let loading = replica.server.loading;
+    Object.defineProperty(replica.server, 'loading', {
+      get: () => loading,
+      set: (v: boolean) => {
+        if (v) loadingSet++;
+        loading = v;
+      },
+    });
+    await r.replicaof('127.0.0.1', fake.port);
+    await until(async () => Number(field(await r.info('replication'), 'master_sync_read_bytes')) === rdb.length - 1);
+    expect(await r.dbsize()).toBe(0);
+    const slept = sleeper.debug('SLEEP', '0.5');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Redis's replica loads the file before it reads another request; Sluice's then had a parse slice to go, and answered -LOADING.
+    const size = reader.dbsize();
+    await slept;
+    expect(await size).toBe(1000);
+    await until(async () => field(await r.info('replication'), 'master_link_status') === 'up');
+    expect(loadingSet).toBe(0);
+    expect(replica.logs.messages('notice')).toContain('Done loading RDB, keys loaded: 1000, keys expired: 0.');
+    await r.replicaof('NO', 'ONE');
   }, 30000);
 
   for (const mode of ['disabled', 'on-empty-db', 'swapdb'] as const) {

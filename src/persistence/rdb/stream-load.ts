@@ -150,10 +150,22 @@ export class StreamLoad<C extends Ctx> {
     this.host.nextSlice(this.slice);
   }
 
+  /**
+   * Parses what is in hand to the end now, without giving clients a turn:
+   * the events fire before this returns (parsed, failed, or drained when
+   * more bytes are needed).
+   */
+  drainNow(): void {
+    this.run(Infinity);
+  }
+
   private readonly slice = (): void => {
     this.scheduled = false;
+    this.run(performance.now() + SLICE_MS);
+  };
+
+  private run(deadline: number): void {
     if (this.over) return;
-    const deadline = performance.now() + SLICE_MS;
     try {
       for (;;) {
         const step = this.steps.next();
@@ -179,5 +191,5 @@ export class StreamLoad<C extends Ctx> {
       return;
     }
     this.schedule();
-  };
+  }
 }
