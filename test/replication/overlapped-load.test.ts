@@ -41,6 +41,18 @@ async function until(check: () => Promise<boolean>, ms = 20000): Promise<void> {
   }
 }
 
+/** The RDB file of a Sluice given DEBUG POPULATE `count` keys of `size` bytes, saved uncompressed, and its DEBUG DIGEST. */
+async function populatedSnapshot(count: number, size: number): Promise<{ rdb: Buffer; digest: string }> {
+  const source = await startSluice({ config: { 'enable-debug-command': 'yes', rdbcompression: 'no' } });
+  opened.push(source);
+  const m = new Redis({ port: source.port });
+  clients.push(m);
+  await m.debug('POPULATE', String(count), 'key', String(size));
+  await m.save();
+  const rdb = fs.readFileSync(path.join(await m.config('GET', 'dir').then((r) => (r as string[])[1]), 'dump.rdb'));
+  return { rdb, digest: (await m.debug('DIGEST')) as string };
+}
+
 describe('a disk load overlapped with its transfer', () => {
   it('serves the empty data during the transfer, -LOADING after it, and ends with the master’s data and its file on disk', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-overlap-'));
@@ -100,13 +112,7 @@ describe('a disk load overlapped with its transfer', () => {
   }, 30000);
 
   it('a rest under loading-process-events-interval-bytes when the transfer ends is parsed with clients waiting, as Redis loads it: no -LOADING', async () => {
-    const source = await startSluice({ config: { 'enable-debug-command': 'yes' } });
-    opened.push(source);
-    const m = new Redis({ port: source.port });
-    clients.push(m);
-    await m.debug('POPULATE', '1000', 'key', '10');
-    await m.save();
-    const rdb = fs.readFileSync(path.join(await m.config('GET', 'dir').then((r) => (r as string[])[1]), 'dump.rdb'));
+    const { rdb } = await populatedSnapshot(1000, 10);
     // The snapshot's last byte waits for the test: it arrives while the replica sleeps, with a client's DBSIZE behind it.
     let release = (): void => {};
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -168,14 +174,8 @@ describe('a disk load overlapped with its transfer', () => {
   }
 
   it('a parser far behind the transfer reads the rest back from the file, and loads the same data', async () => {
-    const source = await startSluice({ config: { 'enable-debug-command': 'yes', rdbcompression: 'no' } });
-    opened.push(source);
-    const m = new Redis({ port: source.port });
-    clients.push(m);
     // About 20 MB, sent at once by the fake master: far more than the parser is handed from the socket while 1 ms a key holds it back.
-    await m.debug('POPULATE', '2000', 'key', '10000');
-    await m.save();
-    const rdb = fs.readFileSync(path.join(await m.config('GET', 'dir').then((r) => (r as string[])[1]), 'dump.rdb'));
+    const { rdb, digest } = await populatedSnapshot(2000, 10000);
     const fake = await fakeMaster(bulkSnapshot(rdb));
     fakes.push(fake);
     const replica = await startSluice({ config: { 'key-load-delay': '1000', 'enable-debug-command': 'yes' }, logLevel: 'notice' });
@@ -185,7 +185,7 @@ describe('a disk load overlapped with its transfer', () => {
     await r.replicaof('127.0.0.1', fake.port);
     await until(async () => field(await r.info('replication'), 'master_link_status') === 'up');
     expect(await r.dbsize()).toBe(2000);
-    expect(await r.debug('DIGEST')).toBe(await m.debug('DIGEST'));
+    expect(await r.debug('DIGEST')).toBe(digest);
     await r.replicaof('NO', 'ONE');
   }, 30000);
 
