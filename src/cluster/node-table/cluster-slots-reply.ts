@@ -1,5 +1,5 @@
 import { CLUSTER_SLOTS } from '../key-slot.js';
-import { hasSlot } from '../slot-bitmap.js';
+import { slotRanges } from '../slot-bitmap.js';
 import { preferredEndpoint, type ReplyOptions } from './endpoint.js';
 import { replicasOf, type ClusterNode, type ClusterNodeTable } from './node.js';
 
@@ -16,25 +16,42 @@ export type SlotsEntry = [start: number, end: number, ...nodes: SlotsNode[]];
  */
 export function clusterSlotsReply(table: ClusterNodeTable, options: ReplyOptions): SlotsEntry[] {
   const owners = slotOwners(table);
+  // A node's part of an entry is the same in each of its runs: built once per owner.
+  const members = new Map<number, SlotsNode[]>();
   const entries: SlotsEntry[] = [];
   let start = 0;
   for (let slot = 1; slot <= CLUSTER_SLOTS; slot++) {
     if (slot < CLUSTER_SLOTS && owners[slot] === owners[start]) continue;
-    const owner = owners[start];
-    if (owner !== undefined) {
-      const replicas = replicasOf(table, owner).filter((r) => !r.flags.has('fail') && r.replicationOffset !== 0);
-      entries.push([start, slot - 1, slotsNode(owner, options), ...replicas.map((r) => slotsNode(r, options))]);
+    const index = owners[start];
+    if (index !== NO_OWNER) {
+      let nodes = members.get(index);
+      if (nodes === undefined) {
+        const owner = table.nodes[index];
+        const replicas = replicasOf(table, owner).filter((r) => !r.flags.has('fail') && r.replicationOffset !== 0);
+        nodes = [slotsNode(owner, options), ...replicas.map((r) => slotsNode(r, options))];
+        members.set(index, nodes);
+      }
+      entries.push([start, slot - 1, ...nodes]);
     }
     start = slot;
   }
   return entries;
 }
 
-function slotOwners(table: ClusterNodeTable): (ClusterNode | undefined)[] {
-  const owners = new Array<ClusterNode | undefined>(CLUSTER_SLOTS);
-  for (const node of table.nodes) {
-    for (let slot = 0; slot < CLUSTER_SLOTS; slot++) if (hasSlot(node.slots, slot)) owners[slot] = node;
-  }
+const NO_OWNER = -1;
+/** slotOwners' answer, reused: a reply is built in one go, and a fresh 64 KB array each time cost more than the rest of it. */
+const OWNERS = new Int32Array(CLUSTER_SLOTS);
+
+/**
+ * Each slot's owner as its index in the table (a later node's claim over
+ * an earlier one's), from the bitmaps a range at a time: clients ask for
+ * CLUSTER SLOTS at every redirection.
+ */
+function slotOwners(table: ClusterNodeTable): Int32Array {
+  const owners = OWNERS.fill(NO_OWNER);
+  table.nodes.forEach((node, index) => {
+    for (const [first, last] of slotRanges(node.slots)) owners.fill(index, first, last + 1);
+  });
   return owners;
 }
 
