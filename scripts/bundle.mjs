@@ -7,9 +7,9 @@
 // spends about a millisecond a module resolving, reading and linking, and
 // Sluice is some five hundred small modules; one script is also what V8's
 // code cache covers. The packages Sluice needs at start (pino, redis-parser,
-// luaparse) are bundled too: loaded from node_modules, each compiled from
-// source at every start; prom-client, loaded only for the metrics
-// endpoint, stays outside.
+// luaparse) are bundled too, so that the cache covers them: from
+// node_modules each would be compiled from source at every start.
+// prom-client, loaded only for the metrics endpoint, stays outside.
 //
 // tsc's tree of files stays in dist/ beside the bundle: the type
 // declarations, the worker threads' own entry points and the console's

@@ -386,27 +386,12 @@ export class Cluster {
   /** CLUSTER INFO's slot counts: assigned, ok, pfail, fail. */
   slotHealth(): { assigned: number; ok: number; pfail: number; fail: number } {
     const counts = { assigned: 0, ok: 0, pfail: 0, fail: 0 };
-    // Slots come in long runs of one owner: each run's owner is looked at once, not each of 16,384 slots.
-    const add = (owner: LiveNode | null, run: number): void => {
-      if (owner === null || run === 0) return;
-      counts.assigned += run;
-      if (failed(owner)) counts.fail += run;
-      else if (owner.flags.has('fail?')) counts.pfail += run;
-      else counts.ok += run;
-    };
-    let owner = this.state.owner(0);
-    let run = 0;
-    for (let slot = 0; slot < CLUSTER_SLOTS; slot++) {
-      const o = this.state.owner(slot);
-      if (o === owner) {
-        run++;
-        continue;
-      }
-      add(owner, run);
-      owner = o;
-      run = 1;
+    for (const [owner, slots] of this.state.slotsByOwner) {
+      counts.assigned += slots;
+      if (failed(owner)) counts.fail += slots;
+      else if (owner.flags.has('fail?')) counts.pfail += slots;
+      else counts.ok += slots;
     }
-    add(owner, run);
     return counts;
   }
 

@@ -101,12 +101,6 @@ export class ClusterRuntime {
     this.guard('checking the loaded data', () => this.cluster.claimSlotsOfLoadedKeys());
   }
 
-  /** Redis exits where it cannot go on as a cluster node. */
-  private stopServer(): void {
-    this.server.exitCode = 1;
-    void this.server.close().then(() => this.server.onShutdown());
-  }
-
   /** CONFIG SET of a cluster-* parameter: what myself announces changes at once, as Redis's apply functions do. */
   configChanged(): void {
     this.guard('applying the configuration', () => {
@@ -145,7 +139,8 @@ export class ClusterRuntime {
     } catch (e) {
       if (e instanceof ClusterConfigFatal) {
         this.server.log.warning(`Fatal: can't update cluster config file: ${e.message}`);
-        this.stopServer();
+        // Redis exits where it cannot go on as a cluster node.
+        this.server.stopOnFatal();
         return;
       }
       this.server.log.warning(`Cluster ${what} failed: ${errorText(e)}`);

@@ -68,6 +68,5 @@ export function panic(server: Server, message: string): void {
   log.warning('!!! Software Failure. Press left mouse button to continue');
   log.warning(`Guru Meditation: ${message} #propagation-errors.ts`);
   log.warning('=== REDIS BUG REPORT END. Make sure to include from START to END. ===');
-  server.exitCode = 1;
-  void server.close().then(() => server.onShutdown());
+  server.stopOnFatal();
 }

@@ -955,6 +955,16 @@ export class Server implements PersistenceHost<Client> {
   }
 
   /** Stops listening and disconnects every client. */
+  /**
+   * Stops after a condition Redis exits on (a cluster config it cannot
+   * write, a panic): no final save, the host told once the server closed,
+   * and the process's status 1.
+   */
+  stopOnFatal(): void {
+    this.exitCode = 1;
+    void this.close().then(() => this.onShutdown());
+  }
+
   close(): Promise<void> {
     if (this.closing) return this.closing;
     this.replication.close();

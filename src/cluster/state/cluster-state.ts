@@ -57,6 +57,11 @@ export class ClusterState {
    */
   private readonly ownedSlots = new Map<LiveNode, number>();
   private unownedSlots = CLUSTER_SLOTS;
+
+  /** How many slots each owner holds, by the owners table (CLUSTER INFO's counts). */
+  get slotsByOwner(): ReadonlyMap<LiveNode, number> {
+    return this.ownedSlots;
+  }
   state: 'ok' | 'fail' = 'fail';
   /** Masters serving at least one slot. */
   size = 0;
