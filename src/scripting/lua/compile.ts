@@ -103,11 +103,31 @@ export class ChunkInstance {
     private readonly env: LuaTable,
   ) {}
 
-  /** The twin of function `id` of this chunk, over the upvalues its accessors reach. */
-  twin(id: number, accessors: object): Twin {
+  /**
+   * The twin of function `id` of this chunk, over its upvalues: `names`
+   * (comma-separated, null for none) and `access`, which reads upvalue i or
+   * writes one (compiler/functions.ts). The twin's code reaches them as
+   * properties of one object (U.name).
+   */
+  twin(id: number, names: string | null, access?: UpvalueAccess): Twin {
     this.makers ??= this.compiled.twinMakers(this.S, this.env, this);
-    return this.makers.get(id)!(accessors);
+    return this.makers.get(id)!(names === null ? {} : upvalueObject(names, access!));
   }
+}
+
+type UpvalueAccess = (i: number, write: boolean, value?: unknown) => unknown;
+
+function upvalueObject(names: string, access: UpvalueAccess): object {
+  const U = {};
+  names.split(',').forEach((name, i) => {
+    Object.defineProperty(U, name, {
+      get: () => access(i, false),
+      set: (v: unknown) => {
+        access(i, true, v);
+      },
+    });
+  });
+  return U;
 }
 
 /**

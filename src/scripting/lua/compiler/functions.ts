@@ -42,8 +42,8 @@ function compileFunction(cx: Context, node: L.FunctionDeclaration, selfParam: bo
 /**
  * The body of a function (or of the main chunk, id -1) with its prologue,
  * temporaries and the final return. A function asked for its twin (enter()
- * says -1, see twins.ts) answers with it, made by the chunk (C) from the
- * accessors of its upvalues.
+ * says -1, see twins.ts) answers with it, made by the chunk (C) over its
+ * upvalues (accessors()).
  */
 export function functionBody(cx: Context, fn: FunctionScope, body: L.Statement[], id: number): string {
   const code = block(cx, body, false);
@@ -52,11 +52,19 @@ export function functionBody(cx: Context, fn: FunctionScope, body: L.Statement[]
   return `const $d = S.enter();\n${twin}${temps}${code}S.depth = $d;\nreturn $NONE;\n`;
 }
 
+/**
+ * What C.twin takes to reach a function's upvalues: their names, comma-separated, and one closure that reads
+ * upvalue i (or, `$w` true, writes `$v` to it); `null` when it has none. One closure rather than a getter and a
+ * setter each: V8 parses a scope for every function literal, and each function of a chunk carries these.
+ */
 function accessors(cx: Context, fn: FunctionScope): string {
-  const parts: string[] = [];
+  const names: string[] = [];
+  const cases: string[] = [];
   for (const v of fn.upvalues.values()) {
     const ref = cx.ref(v);
-    parts.push(`get ${v.jsName}() { return ${ref}; }`, `set ${v.jsName}($v) { ${ref} = $v; }`);
+    cases.push(`case ${names.length}: return $w ? (${ref} = $v) : ${ref};`);
+    names.push(v.jsName);
   }
-  return `{${parts.join(', ')}}`;
+  if (names.length === 0) return 'null';
+  return `"${names.join(',')}", ($i, $w, $v) => { switch ($i) { ${cases.join(' ')} } }`;
 }

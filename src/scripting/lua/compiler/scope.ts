@@ -62,10 +62,25 @@ export class FunctionScope {
     return false;
   }
 
-  /** A fresh temporary of this function, declared at its top. */
+  /** A temporary of this function no code being generated holds, declared at its top. */
   temp(): string {
     const name = `$t${this.temps++}`;
-    this.tempNames.push(name);
+    if (this.temps > this.tempNames.length) this.tempNames.push(name);
     return name;
+  }
+
+  /** How many temporaries are held now: what releaseTemps(mark) returns to. */
+  tempMark(): number {
+    return this.temps;
+  }
+
+  /**
+   * Frees the temporaries taken since `mark`, for the next statement to use
+   * again: a statement's temporaries hold values only while it runs, and a
+   * compound statement takes those that live across its body before the
+   * body's own. Fewer of them make a smaller scope for V8 to parse.
+   */
+  releaseTemps(mark: number): void {
+    this.temps = mark;
   }
 }

@@ -14,7 +14,11 @@ function hook(cx: Context, node: L.Node): string {
 export function block(cx: Context, body: L.Statement[], scoped = true): string {
   if (scoped) cx.fn.openBlock();
   let code = '';
-  for (const s of body) code += statement(cx, s);
+  for (const s of body) {
+    const mark = cx.fn.tempMark();
+    code += statement(cx, s);
+    cx.fn.releaseTemps(mark);
+  }
   if (scoped) cx.fn.closeBlock();
   return code;
 }
