@@ -33,7 +33,9 @@ function context(ast: L.Chunk, source: string, chunk: ChunkInfo, twins: Map<numb
 export function generate(ast: L.Chunk, source: string, chunk: ChunkInfo): Generated {
   const cx = context(ast, source, chunk, null);
   const main = functionBody(cx, cx.fn, ast.body, MAIN_ID);
-  return { code: `${header(cx.sites)}return function $L(...va) {\n${main}};\n`, sites: cx.sites };
+  // Parenthesised, so that V8 compiles the main function with the factory rather than pre-parsing its body then and
+  // parsing it again at the call that always follows.
+  return { code: `${header(cx.sites)}return (function $L(...va) {\n${main}});\n`, sites: cx.sites };
 }
 
 /**
