@@ -141,4 +141,11 @@ export const languageCases: Case[] = [
   t("return 1e2", 100),
   t("return .5 * 4", 2),
   t("return 0xA", 10),
+  // Values a loop or a condition keeps across its body while the body's statements compute their own (the
+  // compiler lends a statement's temporaries to the next statement).
+  t("local function f(x) return x end local s = 0 for i = f(1), f(3), f(1) do local a, b = f(i), f(i * 2) s = s + a + b + select('#', f(1), f(2)) end return s", 24),
+  t("local t = {} local function pairsOf(x) return ipairs(x) end local src = {10, 20, 30} for i, v in pairsOf(src) do local a, b = v, i a, b = b, a t[#t + 1] = a * 100 + b end return t", [110,220,330]),
+  t("local n, out = 0, {} local function lt(a, b) return a < b end while lt(n, 3) do n = n + 1 local k = 0 repeat local m = k + n k = k + 1 until m >= n + 1 out[#out + 1] = k end return out", [2,2,2]),
+  t("local function id(x) return x end local r = {} for i = 1, 4 do if id(i) == 1 then local x = {id(i), id(i + 1)} r[#r + 1] = x[1] + x[2] elseif id(i) % 2 == 0 then r[#r + 1] = select(2, id(i), id(i * 10)) else r[#r + 1] = -id(i) end end return r", [3,20,-3,40]),
+  t("local fs = {} for i = 1, 3 do local j = i * 2 fs[i] = function() return i + j end end local out = {} for k = 1, 3 do out[k] = fs[k]() end return out", [3,6,9]),
 ];
