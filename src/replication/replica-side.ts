@@ -302,8 +302,9 @@ export class ReplicaSide {
    * it), then put in place once all of it is in. Clients see what Redis's
    * replica shows them: the old (empty) data during the transfer; after it,
    * a rest of at most loading-process-events-interval-bytes is parsed with
-   * them waiting, and a longer one answers -LOADING meanwhile. A parse that fails leaves the file
-   * to the load from disk, which says what is wrong in Redis's words.
+   * them waiting, and a longer one answers -LOADING meanwhile. A parse that
+   * fails leaves the file to the load from disk, which says what is wrong
+   * in Redis's words.
    */
   private startOverlappedLoad(): void {
     const overlapped: Overlapped = {

@@ -954,7 +954,6 @@ export class Server implements PersistenceHost<Client> {
     return this.clusterRuntime?.cluster ?? null;
   }
 
-  /** Stops listening and disconnects every client. */
   /**
    * Stops after a condition Redis exits on (a cluster config it cannot
    * write, a panic): no final save, the host told once the server closed,
@@ -965,6 +964,7 @@ export class Server implements PersistenceHost<Client> {
     void this.close().then(() => this.onShutdown());
   }
 
+  /** Stops listening and disconnects every client. */
   close(): Promise<void> {
     if (this.closing) return this.closing;
     this.replication.close();
