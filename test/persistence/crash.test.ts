@@ -185,11 +185,22 @@ async function verifyScripts(c: RespClient, key: string, t: Counts): Promise<voi
   }
 }
 
+/** Whether a round has had enough writes acknowledged to be worth killing: more than ten SETs or transactions, and a script. */
+function enoughAcked(tallies: Tally[]): boolean {
+  return tallies.reduce((n, t) => n + t.set.acked + t.tx.acked, 0) > 10 && tallies.some((t) => t.script.acked > 0);
+}
+
+/**
+ * Writes from every client, then SIGKILL once `killAfterMs` has passed and
+ * enough writes were acknowledged (a slow disk under appendfsync always can
+ * acknowledge few in the first hundreds of milliseconds), or after 20 s.
+ */
 async function round(child: ChildSluice, prefix: string, killAfterMs: number): Promise<Tally[]> {
   const tallies = Array.from({ length: CLIENTS }, newTally);
   const clients = await Promise.all(tallies.map(() => RespClient.connect(child.port)));
   const writing = clients.map((c, i) => writeUntilKilled(c, `${prefix}:c${i}`, tallies[i]));
   await new Promise((r) => setTimeout(r, killAfterMs));
+  for (const giveUp = Date.now() + 20_000; !enoughAcked(tallies) && Date.now() < giveUp; ) await new Promise((r) => setTimeout(r, 10));
   await child.kill('SIGKILL');
   await Promise.all(writing);
   for (const c of clients) c.close();
