@@ -155,6 +155,16 @@ export class CommandTable {
     return null;
   }
 
+  /** The time every command and subcommand has taken, in µs: INFO's eventloop_duration_cmd_sum, without a generator's cost per command. */
+  totalUsec(): number {
+    let usec = 0;
+    for (const cmd of this.commands.values()) {
+      usec += cmd.stats.usec;
+      if (cmd.subcommands) for (const sub of cmd.subcommands.values()) usec += sub.stats.usec;
+    }
+    return usec;
+  }
+
   /** Every command and subcommand, parents first. */
   *all(): IterableIterator<Command> {
     for (const cmd of this.commands.values()) {

@@ -137,10 +137,13 @@ function clientsSection(server: Server): string[] {
 }
 
 /** Used memory as server/memory/ measures it (docs/memory.md); the resident set size is the process's own. */
+/** total_system_memory, read once as Redis reads it at start: each reading parses /proc/meminfo. */
+let systemMemory: number | undefined;
+
 function memorySection(server: Server): string[] {
   const figures = memoryFigures(server);
   const allocator = allocatorFigures(figures.rss);
-  const total = os.totalmem();
+  const total = (systemMemory ??= os.totalmem());
   const scripts = server.scripting.scripts;
   const functions = server.scripting.functions;
   const scriptMemory = scripts.bodyBytes + functions.memory;
@@ -185,8 +188,7 @@ function statsSection(server: Server): string[] {
   const s = server.stats;
   const ks = server.keyspace.stats;
   const repl = server.replication.master.stats;
-  let commandUsec = 0;
-  for (const cmd of server.commands.all()) commandUsec += cmd.stats.usec;
+  const commandUsec = server.commands.totalUsec();
   return [
     `total_connections_received:${s.connectionsReceived}`,
     `total_commands_processed:${s.commandsProcessed}`,

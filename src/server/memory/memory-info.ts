@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { unaccountedInUse } from '../../keyspace/compact/unaccounted.js';
 import type { Server } from '../server.js';
 import { clientMemory } from '../commands/client-list.js';
@@ -28,6 +30,21 @@ export interface MemoryFigures {
   rss: number;
 }
 
+/** How long an RSS reading serves: Redis samples it in its cron, every 100 ms, and INFO prints the last sample. */
+const RSS_SAMPLE_MS = 100;
+let rssAt = -Infinity;
+let rssBytes = 0;
+
+/** The process's RSS as of at most RSS_SAMPLE_MS ago: each reading costs a read of /proc. */
+function sampledRss(): number {
+  const now = performance.now();
+  if (now - rssAt >= RSS_SAMPLE_MS) {
+    rssBytes = process.memoryUsage.rss();
+    rssAt = now;
+  }
+  return rssBytes;
+}
+
 export function memoryFigures(server: Server): MemoryFigures {
   const mem = server.memory;
   const used = mem.used();
@@ -39,7 +56,7 @@ export function memoryFigures(server: Server): MemoryFigures {
   for (const db of server.keyspace.dbs) keys += db.size;
   return {
     used, peak: Math.max(mem.peak, used), startup: mem.startup, clients, scripts, overhead,
-    dataset: Math.max(0, used - overhead), keys, rss: process.memoryUsage.rss(),
+    dataset: Math.max(0, used - overhead), keys, rss: sampledRss(),
   };
 }
 
@@ -74,9 +91,9 @@ export interface AllocatorFigures {
 }
 
 export function allocatorFigures(rss: number): AllocatorFigures {
-  const heap = process.memoryUsage();
-  const outside = heap.external + unaccountedInUse();
-  return { allocated: heap.heapUsed + outside, active: heap.heapTotal + outside, resident: rss };
+  const heap = getHeapStatistics();
+  const outside = heap.external_memory + unaccountedInUse();
+  return { allocated: heap.used_heap_size + outside, active: heap.total_heap_size + outside, resident: rss };
 }
 
 /** INFO memory's allocator_allocated, _active and _resident, between used_memory_dataset_perc and total_system_memory. */
