@@ -136,10 +136,10 @@ function clientsSection(server: Server): string[] {
   ];
 }
 
-/** Used memory as server/memory/ measures it (docs/memory.md); the resident set size is the process's own. */
 /** total_system_memory, read once as Redis reads it at start: each reading parses /proc/meminfo. */
 let systemMemory: number | undefined;
 
+/** Used memory as server/memory/ measures it (docs/memory.md); the resident set size is the process's own. */
 function memorySection(server: Server): string[] {
   const figures = memoryFigures(server);
   const allocator = allocatorFigures(figures.rss);
