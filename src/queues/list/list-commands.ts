@@ -3,6 +3,7 @@ import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, NO_SUCH_KEY, SYNTAX } from '../../core/errors.js';
 import { intArg } from '../../core/numbers.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { listBlockingCommands } from './list-blocking-commands.js';
 import { listFill, pushElements, readList, writableList } from './list-access.js';
 import { listPopCommands } from './list-pop-commands.js';
@@ -45,11 +46,22 @@ function lindex(c: Ctx, argv: string[]): void {
   else c.reply.bulk(list.get(i));
 }
 
+/**
+ * LSET's index as Redis 7.2 uses it: read as a 64-bit integer, then handed
+ * to listTypeReplaceAtIndex as a C int, so only its low 32 bits count
+ * (4294967296 is the head, 2^63-1 the tail). A Redis 7.2 master's LSET
+ * must change on a Sluice replica the element it changed on the master.
+ */
+function lsetIndex(arg: string): number {
+  const index = intArg(arg);
+  return index === (index | 0) ? index : Number(BigInt.asIntN(32, toInt64(arg)!));
+}
+
 function lset(c: Ctx, argv: string[]): void {
   const key = argv[1];
   const list = writableList(c, key);
   if (list === undefined) throw new CommandError(NO_SUCH_KEY);
-  const index = intArg(argv[2]);
+  const index = lsetIndex(argv[2]);
   const value = argv[3];
   // As in Redis, the encoding is settled for the new value before the index is checked.
   list.growing(value.length, 1, listFill(c));

@@ -40,9 +40,10 @@ function order(c: Ctx, v: Sortable | undefined, o: SortOptions): Sorted {
   }
   const elements = allElements(v);
   if (!dontSort) {
-    // Weights that tie under ALPHA keep the order they come in: a set's is made its bytes' order, so
-    // that a stored result never depends on the set's layout (Redis's is its hash table's).
-    if (alpha && by !== null && v instanceof SetValue) elements.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // Weights that tie under ALPHA keep the order they come in, as glibc's qsort (a merge sort) keeps it in Redis.
+    // An intset's or a listpack's order is Redis's own; a hashtable's is made its bytes' order, so that a stored
+    // result never depends on the table's layout (Redis's is its hash order, which no one can reproduce).
+    if (alpha && by !== null && v instanceof SetValue && v.encoding() === 'hashtable') elements.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     sortElements(c, elements, { desc: o.desc, alpha, by, store: o.store !== null }, start, end);
   }
   return { elements, start, end };

@@ -347,6 +347,18 @@ describe('Redis 7.2 answers that differ from the 7.0 oracle', () => {
 });
 
 describe('long lists', () => {
+  test("LSET's index counts only its low 32 bits, as Redis 7.2's (7.0 refused these as out of range)", async () => {
+    await sluice.conn.call('RPUSH', 'k', 'a', 'b', 'c');
+    expect(await sluice.conn.call('LSET', 'k', '4294967296', 'head')).toEqual(OK);
+    expect(await sluice.conn.call('LSET', 'k', '9223372036854775807', 'tail')).toEqual(OK);
+    expect(await sluice.conn.call('LSET', 'k', '-9223372036854775807', 'second')).toEqual(OK);
+    expect(await sluice.conn.call('LRANGE', 'k', '0', '-1')).toEqual(bulks('head', 'second', 'tail'));
+    // 2^31 is -2^31 as a C int: out of range of three elements.
+    expect(await sluice.conn.call('LSET', 'k', '2147483648', 'x')).toEqual(err('ERR index out of range'));
+    expect(await sluice.conn.call('LSET', 'k', '9223372036854775808', 'x')).toEqual(err('ERR value is not an integer or out of range'));
+    expect(await sluice.conn.call('LRANGE', 'k', '0', '-1')).toEqual(bulks('head', 'second', 'tail'));
+  });
+
   test('indexing, ranges, inserts and removals stay correct deep inside a 100,000-element list', async () => {
     const n = 100_000;
     for (let i = 0; i < n; i += 10_000) {

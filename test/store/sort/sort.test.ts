@@ -66,13 +66,23 @@ describe('SORT … STORE', () => {
     expect(await call('LRANGE', 'd', '0', '-1')).toEqual(bulks('c', 'b', 'a', '9', '10'));
   });
 
-  test('tied ALPHA weights of a set are stored in the members\' byte order, whatever the set\'s layout', async () => {
+  test('tied ALPHA weights of a listpack set keep its order, as in Redis 7.2; a hashtable\'s come in the members\' byte order, whatever its layout', async () => {
     await call('SADD', 'x', 'm3', 'm1', 'm2');
-    await call('SADD', 'y', 'm2', 'm3', 'm1');
     await call('SORT', 'x', 'BY', 'nosuch_*', 'ALPHA', 'STORE', 'dx');
-    await call('SORT', 'y', 'BY', 'nosuch_*', 'ALPHA', 'STORE', 'dy');
-    expect(await call('LRANGE', 'dx', '0', '-1')).toEqual(bulks('m1', 'm2', 'm3'));
-    expect(await call('LRANGE', 'dy', '0', '-1')).toEqual(bulks('m1', 'm2', 'm3'));
+    expect(await call('LRANGE', 'dx', '0', '-1')).toEqual(bulks('m3', 'm1', 'm2'));
+    expect(await call('SORT', 'x', 'BY', 'nosuch_*', 'ALPHA', 'DESC')).toEqual(bulks('m3', 'm1', 'm2'));
+    await call('CONFIG', 'SET', 'set-max-listpack-entries', '0');
+    try {
+      await call('SADD', 'y', 'm2', 'm3', 'm1');
+      await call('SADD', 'z', 'm3', 'm1', 'm2');
+      expect(await call('OBJECT', 'ENCODING', 'y')).toEqual({ t: 'bulk', v: 'hashtable' });
+      await call('SORT', 'y', 'BY', 'nosuch_*', 'ALPHA', 'STORE', 'dy');
+      await call('SORT', 'z', 'BY', 'nosuch_*', 'ALPHA', 'STORE', 'dz');
+      expect(await call('LRANGE', 'dy', '0', '-1')).toEqual(bulks('m1', 'm2', 'm3'));
+      expect(await call('LRANGE', 'dz', '0', '-1')).toEqual(bulks('m1', 'm2', 'm3'));
+    } finally {
+      await call('CONFIG', 'SET', 'set-max-listpack-entries', '128');
+    }
   });
 
   test('breaks a WATCH on the destination', async () => {
