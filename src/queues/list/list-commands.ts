@@ -47,21 +47,23 @@ function lindex(c: Ctx, argv: string[]): void {
 }
 
 /**
- * LSET's index as Redis 7.2 uses it: read as a 64-bit integer, then handed
- * to listTypeReplaceAtIndex as a C int, so only its low 32 bits count
+ * The index LSET uses where the one given is past 32 bits, else null:
+ * Redis 7.2 reads it as a 64-bit integer, then hands it to
+ * listTypeReplaceAtIndex as a C int, so only its low 32 bits count
  * (4294967296 is the head, 2^63-1 the tail). A Redis 7.2 master's LSET
  * must change on a Sluice replica the element it changed on the master.
  */
-function lsetIndex(arg: string): number {
-  const index = intArg(arg);
-  return index === (index | 0) ? index : Number(BigInt.asIntN(32, toInt64(arg)!));
+function int32Index(arg: string, index: number): number | null {
+  return index === (index | 0) ? null : Number(BigInt.asIntN(32, toInt64(arg)!));
 }
 
 function lset(c: Ctx, argv: string[]): void {
   const key = argv[1];
   const list = writableList(c, key);
   if (list === undefined) throw new CommandError(NO_SUCH_KEY);
-  const index = lsetIndex(argv[2]);
+  const given = intArg(argv[2]);
+  const cut = int32Index(argv[2], given);
+  const index = cut ?? given;
   const value = argv[3];
   // As in Redis, the encoding is settled for the new value before the index is checked.
   list.growing(value.length, 1, listFill(c));
@@ -70,6 +72,8 @@ function lset(c: Ctx, argv: string[]): void {
   list.set(i, value);
   c.db.modified(key);
   c.keyspace.notify(c.db, 'l', 'lset', key);
+  // Replicas and the AOF get the index that was used: a Redis 7.0 replica would refuse the one sent.
+  if (cut !== null && c.propagating) c.propagateArgv = ['LSET', key, String(cut), value];
   list.shrunk(listFill(c));
   c.reply.ok();
 }
