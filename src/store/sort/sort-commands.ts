@@ -88,7 +88,7 @@ function store(c: Ctx, s: Sorted, gets: readonly string[], dst: string): void {
 }
 
 function sortGeneric(c: Ctx, argv: string[], readonly: boolean): void {
-  const o = parseSortOptions(argv, readonly, argv.length === 2 || c.readsEveryKey(argv));
+  const o = parseSortOptions(argv, readonly, argv.length === 2 || c.readsEveryKey(argv), argv.length > 2 && c.config.bool('cluster-enabled'));
   const sorted = order(c, sortable(c.db.read(argv[1])), o);
   if (o.store === null) reply(c, sorted, o.gets);
   else store(c, sorted, o.gets, o.store);

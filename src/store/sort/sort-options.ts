@@ -26,15 +26,18 @@ export interface SortOptions {
  */
 const BY_DENIED = 'ERR BY option of SORT denied due to insufficient ACL permissions.';
 const GET_DENIED = 'ERR GET option of SORT denied due to insufficient ACL permissions.';
+/** In cluster mode those keys could be in other nodes' slots, so Redis 7.2 refuses the options there first. */
+const BY_IN_CLUSTER = 'ERR BY option of SORT denied in Cluster mode.';
+const GET_IN_CLUSTER = 'ERR GET option of SORT denied in Cluster mode.';
 
 /**
  * Reads SORT's options from argv[2] on, in order, the first bad one
  * answering. An option missing its arguments is a syntax error, as is STORE
  * in SORT_RO; a bad LIMIT number fails as Redis's getLongFromObjectOrReply
- * does; GET and a sorting BY need `readsEveryKey`. Nothing is looked up
- * before all are read.
+ * does; GET and a sorting BY are refused in cluster mode and need
+ * `readsEveryKey`. Nothing is looked up before all are read.
  */
-export function parseSortOptions(argv: readonly string[], readonly: boolean, readsEveryKey: boolean): SortOptions {
+export function parseSortOptions(argv: readonly string[], readonly: boolean, readsEveryKey: boolean, clusterMode: boolean): SortOptions {
   const o: SortOptions = { desc: false, alpha: false, offset: 0, count: -1, by: null, dontSort: false, gets: [], store: null };
   for (let j = 2; j < argv.length; j++) {
     const left = argv.length - j - 1;
@@ -55,8 +58,10 @@ export function parseSortOptions(argv: readonly string[], readonly: boolean, rea
       o.by = argv[++j];
       // A later BY with '*' does not undo an earlier constant one, in Redis either.
       if (!cString(o.by).includes('*')) o.dontSort = true;
+      else if (clusterMode) throw new CommandError(BY_IN_CLUSTER);
       else if (!readsEveryKey) throw new CommandError(BY_DENIED);
     } else if (word === 'get' && left >= 1) {
+      if (clusterMode) throw new CommandError(GET_IN_CLUSTER);
       if (!readsEveryKey) throw new CommandError(GET_DENIED);
       o.gets.push(argv[++j]);
     } else {
