@@ -15,6 +15,13 @@ export type PairBytes = (b: Buffer, keyAt: number, keyLength: number, valueAt: n
 
 /** What removeKey answers for a key that was not there. */
 const ABSENT: unknown = Object.freeze({ absent: true });
+/**
+ * The latest deadline kept: the largest double below 2^63 ms. Redis takes
+ * any int64 (PXAT 9223372036854775807 is a key that never expires), but a
+ * double rounds those near 2^63 up to 2^63 itself, which the RDB's int64,
+ * PEXPIREAT in an AOF and an integer reply cannot carry.
+ */
+export const MAX_DEADLINE = 2 ** 63 - 1024;
 /** What place takes for a position to be indexed later (DenseIndex.deferPosition). */
 const DEFER = 1;
 /** What a position's handle is when its key is a JS string, too long or not all bytes. */
@@ -653,8 +660,9 @@ export class KeyTable extends DenseIndex {
     return chunk === null ? -1 : chunk[i & CHUNK_MASK];
   }
 
-  /** Sets (or with -1, drops) the deadline of the key at position `i`. */
+  /** Sets (or with -1, drops) the deadline of the key at position `i`; one past MAX_DEADLINE is kept as it. */
   setDeadlineAt(i: number, when: number): void {
+    if (when > MAX_DEADLINE) when = MAX_DEADLINE;
     const c = i >>> CHUNK_BITS;
     if (when === -1 && this.deadlines[c] === null) return;
     const chunk = this.deadlineChunk(c);

@@ -17,6 +17,24 @@ async function passDeadline(when: number): Promise<void> {
   for (let i = 0; i < 100 && Date.now() <= when; i++) await sleep(5);
 }
 
+describe('deadlines near 2^63 ms', () => {
+  test('are kept as the largest double below 2^63: replies stay within int64, and SAVE writes them', async () => {
+    const latest = '9223372036854774784';
+    await sluice.conn.call('SET', 'a', 'v', 'PXAT', '9223372036854775807');
+    await sluice.conn.call('SET', 'b', 'v');
+    await sluice.conn.call('PEXPIREAT', 'b', '9223372036854775807');
+    const dump = (await sluice.conn.call('DUMP', 'a')) as { v: string };
+    await sluice.conn.call('RESTORE', 'c', '9223372036854775807', Buffer.from(dump.v, 'latin1'), 'ABSTTL');
+    for (const key of ['a', 'b', 'c']) {
+      expect(await sluice.conn.call('PEXPIRETIME', key)).toEqual({ t: 'int', v: latest });
+      expect(await sluice.conn.call('EXPIRETIME', key)).toEqual({ t: 'int', v: '9223372036854774' });
+    }
+    // Redis answers 9223372036854775807 and its seconds; the PTTL of either server counts down from there.
+    expect(((await sluice.conn.call('PTTL', 'a')) as { v: string }).v).toMatch(/^922337\d{13}$/);
+    expect(await sluice.conn.call('SAVE')).toEqual({ t: 'simple', v: 'OK' });
+  });
+});
+
 describe('what EXPIRE and friends propagate', () => {
   test('relative and second-based expiries become PEXPIREAT with the absolute deadline', async () => {
     await sluice.conn.call('SET', 'k', 'v');
