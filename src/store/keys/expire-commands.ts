@@ -111,8 +111,9 @@ function ttlGeneric(ms: boolean, absolute: boolean) {
     }
     let t = absolute ? when : when - c.keyspace.now;
     if (t < 0) t = 0;
-    if (!ms) t = Math.trunc((t + 500) / 1000);
-    c.reply.integer(Number.isSafeInteger(t) ? t : BigInt(t));
+    // Past 2^53 a double cannot add 500 and divide exactly: that is done in integers, as Redis does it.
+    if (!Number.isSafeInteger(t)) c.reply.integer(ms ? BigInt(t) : (BigInt(t) + 500n) / 1000n);
+    else c.reply.integer(ms ? t : Math.trunc((t + 500) / 1000));
   };
 }
 
