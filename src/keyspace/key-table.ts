@@ -21,7 +21,7 @@ const ABSENT: unknown = Object.freeze({ absent: true });
  * double rounds those near 2^63 up to 2^63 itself, which the RDB's int64,
  * PEXPIREAT in an AOF and an integer reply cannot carry.
  */
-export const MAX_DEADLINE = 2 ** 63 - 1024;
+const MAX_DEADLINE = 2 ** 63 - 1024;
 /** What place takes for a position to be indexed later (DenseIndex.deferPosition). */
 const DEFER = 1;
 /** What a position's handle is when its key is a JS string, too long or not all bytes. */
