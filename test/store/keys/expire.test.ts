@@ -135,7 +135,7 @@ describe('active expiry', () => {
   test('a cycle reaches expired keys queued behind many live ones, in every database', () => {
     const ks = new Keyspace(4);
     const expired: string[] = [];
-    ks.listener = { expired: (db, key) => expired.push(`${db.index}:${key}`), notify() {}, propagate() {} };
+    ks.listener = { expired: (db, key) => expired.push(`${db.index}:${key}`), notify() {}, propagate() {}, flushedAll() {} };
     const later = Date.now() + 3_600_000;
     for (const index of [0, 3]) {
       const db = ks.db(index);
