@@ -10,20 +10,27 @@ import { Rand48 } from './rand48.js';
  * argument is kept only when it comes first.
  */
 
-/** C's frexp: x = m * 2^e with 0.5 <= |m| < 1. */
+/** A double's bytes, to read and set its exponent. */
+const BITS = new DataView(new ArrayBuffer(8));
+
+/**
+ * C's frexp: x = m * 2^e with 0.5 <= |m| < 1, read from the exponent bits
+ * (a subnormal x first scaled into the normal range). Scaling by powers of
+ * two in a loop overflows for the smallest subnormals.
+ */
 function frexp(x: number): [number, number] {
   if (x === 0 || x !== x || x === Infinity || x === -Infinity) return [x, 0];
-  let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
-  let m = x * 2 ** -e;
-  while (Math.abs(m) < 0.5) {
-    m *= 2;
-    e--;
+  let shift = 0;
+  if (Math.abs(x) < 2 ** -1022) {
+    x *= 2 ** 64;
+    shift = 64;
   }
-  while (Math.abs(m) >= 1) {
-    m /= 2;
-    e++;
-  }
-  return [m, e];
+  BITS.setFloat64(0, x);
+  const high = BITS.getUint32(0);
+  const e = ((high >>> 20) & 0x7ff) - 1022;
+  // The exponent field of 0.5 (1022), keeping the sign and the mantissa.
+  BITS.setUint32(0, (high & 0x800fffff) | (1022 << 20));
+  return [BITS.getFloat64(0), e - shift];
 }
 
 /** C's ldexp: m * 2^e without overflowing or underflowing on the way. */
@@ -88,9 +95,10 @@ export function openMath(S: LuaState, rand: Rand48): Record<string, LuaValue> {
     },
     modf(x: LuaValue): LuaResult {
       const v = checkNumber(S, x, 1, arguments.length);
-      if (v === Infinity || v === -Infinity) return [v, 0];
-      const ip = Math.trunc(v);
-      return [ip, v - ip];
+      // As C's modf, the fractional part keeps the sign (modf(-3) is -3 and -0).
+      const ip = v === Infinity || v === -Infinity ? v : Math.trunc(v);
+      const frac = ip === v ? 0 : v - ip;
+      return [ip, frac === 0 && (v < 0 || Object.is(v, -0)) ? -0 : frac];
     },
     frexp(x: LuaValue): LuaResult {
       return frexp(checkNumber(S, x, 1, arguments.length));
