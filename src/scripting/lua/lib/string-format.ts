@@ -149,7 +149,10 @@ export function stringFormat(S: LuaState, args: LuaValue[]): string {
     switch (spec.conv) {
       case 'c': {
         const code = checkNumber(S, v, n, top) | 0;
-        out += pad(String.fromCharCode(code & 0xff), spec, false);
+        // Lua 5.1 copies sprintf's output up to its first NUL: a char 0 (256, ...) ends the piece there.
+        const piece = pad(String.fromCharCode(code & 0xff), spec, false);
+        const nul = piece.indexOf('\0');
+        out += nul < 0 ? piece : piece.slice(0, nul);
         break;
       }
       case 'd':

@@ -68,6 +68,11 @@ export const stringCases: Case[] = [
   t("return string.format('%#o', 8)", "010"),
   t("return string.format('%x', -1)", "ffffffffffffffff"),
   t("return string.format('%c', 65)", "A"),
+  // Lua 5.1 keeps sprintf's output only up to its first NUL.
+  t("return string.format('a%cb', 0)", "ab"),
+  t("return string.format('a%cb', 256)", "ab"),
+  t("return string.format('[%5c]', 0)", "[    ]"),
+  t("return string.format('[%-5c]', 0)", "[]"),
   t("return string.format('%e', 12345.678)", "1.234568e+04"),
   t("return string.format('%.3e', 12345.678)", "1.235e+04"),
   t("return string.format('%E', 0.000123)", "1.230000E-04"),
