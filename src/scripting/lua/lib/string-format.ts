@@ -186,7 +186,8 @@ export function stringFormat(S: LuaState, args: LuaValue[]): string {
         break;
       }
       default:
-        throw S.error(`invalid option '%${spec.conv}' to 'format'`);
+        // Lua formats the option with %c, which writes nothing for a NUL (the end of the format).
+        throw S.error(`invalid option '%${spec.conv === '\0' ? '' : spec.conv}' to 'format'`);
     }
   }
   return out;

@@ -98,6 +98,7 @@ export const stringCases: Case[] = [
   t("return string.format('%d', '10')", "10"),
   t("return string.format('%d')", {"err":"ERR user_script:1: bad argument #2 to 'format' (no value) script: *, on @user_script:1."}),
   t("return string.format('%y', 1)", {"err":"ERR user_script:1: invalid option '%y' to 'format' script: *, on @user_script:1."}),
+  t("return string.format('%5', 1)", {"err":"ERR user_script:1: invalid option '%' to 'format' script: *, on @user_script:1."}),
   t("return string.format('%123d', 1)", {"err":"ERR user_script:1: invalid format (width or precision too long) script: *, on @user_script:1."}),
   t("return string.format('%d', 'x')", {"err":"ERR user_script:1: bad argument #2 to 'format' (number expected, got string) script: *, on @user_script:1."}),
   t("return string.format('%s', {})", {"err":"ERR user_script:1: bad argument #2 to 'format' (string expected, got table) script: *, on @user_script:1."}),
