@@ -456,6 +456,25 @@ describe('blocking registry (in process)', () => {
     }
   });
 
+  test('a write that turns a key of another type into a list serves the clients blocked on it (Redis 7.2 leaves them blocked; docs/commands.md)', async () => {
+    const admin = await clientOf();
+    const a = await clientOf();
+    try {
+      await admin.flushall();
+      const reply = a.blpop('k', 0);
+      await until(() => sluice.server.blocking.size === 1);
+      // A string made at the key leaves the client blocked, in both servers.
+      await admin.set('k', 'str');
+      await admin.sadd('src', 'm');
+      expect(sluice.server.blocking.size).toBe(1);
+      expect(await admin.sort('src', 'ALPHA', 'STORE', 'k')).toBe(1);
+      expect(await reply).toEqual(['k', 'm']);
+    } finally {
+      a.disconnect();
+      admin.disconnect();
+    }
+  });
+
   test('as in Redis 7.2, a client woken by one key pops the first of its keys that has data now', async () => {
     const admin = await clientOf();
     const a = await clientOf();

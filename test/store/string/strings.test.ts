@@ -347,6 +347,14 @@ describe('values modified in place', () => {
     expect(db().deadline('k')).toBe(deadline);
   });
 
+  test('INCRBYFLOAT leaves a result that reads as an integer int-encoded (Redis says embstr until a reload; docs/commands.md)', async () => {
+    await sluice.conn.call('SET', 'f', '1');
+    expect(await sluice.conn.call('INCRBYFLOAT', 'f', '100')).toEqual(bulk('101'));
+    expect(await sluice.conn.call('OBJECT', 'ENCODING', 'f')).toEqual(bulk('int'));
+    expect(await sluice.conn.call('INCRBYFLOAT', 'f', '0.5')).toEqual(bulk('101.5'));
+    expect(await sluice.conn.call('OBJECT', 'ENCODING', 'f')).toEqual(bulk('embstr'));
+  });
+
   test('a client blocked on a list is not woken by a string made at its key, and is by the list that follows', async () => {
     const blocked = await sluice.connect();
     const reply = blocked.call('BLPOP', 'k', '0');
