@@ -4,7 +4,7 @@ import { CommandError } from '../core/errors.js';
 import { helpReply } from '../core/help.js';
 import { intArg } from '../core/numbers.js';
 import { keysAfterCount } from '../core/numkeys.js';
-import { LuaSyntaxError } from './lua/index.js';
+import { LuaSyntaxError, type LuaFunction } from './lua/index.js';
 import type { CachedScript } from './script-cache.js';
 import type { Scripting } from './scripting.js';
 import { sha1hex } from './sha1.js';
@@ -27,14 +27,15 @@ export function scriptFor(s: Scripting, body: string, evictable: boolean): Cache
   }
   const shebang = parseShebang(body);
   if ('error' in shebang) throw new CommandError('ERR ' + shebang.error);
-  let fn;
+  let chunk;
   try {
-    fn = s.lua.load(s.lua.compile(body.slice(shebang.length), '@user_script', true));
+    // In its first form: the client waits for this compile, and then for the run.
+    chunk = s.lua.compile(body.slice(shebang.length), '@user_script', true, true);
   } catch (e) {
     if (e instanceof LuaSyntaxError) throw new CommandError(`ERR Error compiling script (new function): ${e.message}`);
     throw e;
   }
-  const script: CachedScript = { sha, body, flags: shebang.flags, fn, evictable };
+  const script: CachedScript = { sha, body, flags: shebang.flags, fn: s.lua.load(chunk), chunk, generation: chunk.generation, evictable };
   s.scripts.add(script);
   return script;
 }
@@ -58,8 +59,19 @@ function evalCommand(s: Scripting, bySha: boolean, ro: boolean) {
     }
     // The commands the script calls propagate their own effects; the script itself never does.
     c.propagateArgv = null;
-    s.run(c, script.fn, script.sha, script.flags, ro, true, argv, numkeys);
+    s.run(c, mainOf(s, script), script.sha, script.flags, ro, true, argv, numkeys);
   };
+}
+
+/** The script's main function for a run; instantiated again when its chunk has been made whole since (compile.ts). */
+function mainOf(s: Scripting, script: CachedScript): LuaFunction {
+  const chunk = script.chunk;
+  chunk.noteRun();
+  if (script.generation !== chunk.generation) {
+    script.fn = s.lua.load(chunk);
+    script.generation = chunk.generation;
+  }
+  return script.fn;
 }
 
 const SCRIPT_HELP = [

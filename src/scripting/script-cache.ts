@@ -1,4 +1,4 @@
-import type { LuaFunction } from './lua/index.js';
+import type { CompiledChunk, LuaFunction } from './lua/index.js';
 import type { ScriptFlags } from './shebang.js';
 
 /** A script in the cache: its body (what SCRIPT LOAD got), its shebang flags and its compiled main function. */
@@ -7,6 +7,9 @@ export interface CachedScript {
   body: string;
   flags: ScriptFlags;
   fn: LuaFunction;
+  /** What fn was instantiated from, and the chunk's generation then (it changes when a first form is made whole). */
+  readonly chunk: CompiledChunk;
+  generation: number;
   /** Added by EVAL and never loaded with SCRIPT LOAD: it may be evicted. */
   evictable: boolean;
 }

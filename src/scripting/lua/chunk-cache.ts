@@ -43,9 +43,9 @@ export class ChunkCache {
   /**
    * The compiled chunk for this source, compiled now unless cached; throws
    * LuaSyntaxError as compileLua does. A `durable` chunk is looked for in
-   * and written to the store too.
+   * and written to the store too; `firstForm` is compileLua's.
    */
-  compile(source: string, chunkName: string, durable = false): CompiledChunk {
+  compile(source: string, chunkName: string, durable = false, firstForm = false): CompiledChunk {
     // The source is compared on a hit, so a key collision could cost a compile, never a wrong chunk.
     const key = createHash('sha1').update(chunkName).update('\0').update(source).digest('hex');
     const hit = this.entries.get(key);
@@ -56,9 +56,10 @@ export class ChunkCache {
     }
     const store = durable ? this.store : null;
     const fromStore = store === null ? undefined : this.readStored(store, key, chunkName, source);
-    const chunk = fromStore ?? compileLua(source, chunkName);
+    const chunk = fromStore ?? compileLua(source, chunkName, firstForm);
     if (source.length <= this.maxBytes) this.keep(key, { source, chunk });
     // The store writes after a pause, once the caller has run it: V8's cache then holds the functions the run compiled.
+    // A chunk in its first form is made whole then (CompiledChunk.stored), in the pause rather than at a later run.
     if (store !== null && (fromStore === undefined || chunk.v8CacheRejected)) store.write(key, chunkName, source, () => chunk.stored());
     return chunk;
   }

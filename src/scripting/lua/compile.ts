@@ -1,5 +1,6 @@
 import vm from 'node:vm';
-import { generate, generateTwins } from './compiler/codegen.js';
+import { generate, generateLazy, generateTwins } from './compiler/codegen.js';
+import type { LazyFunctions } from './compiler/lazy.js';
 import { chunkId } from './errors.js';
 import { parseLua } from './parse.js';
 import { RUNTIME } from './runtime.js';
@@ -8,7 +9,10 @@ import type { SiteRecord, StoredChunk } from './compile-store.js';
 import type { LuaState } from './state.js';
 import type { LuaTable } from './table.js';
 import type { Twin } from './twins.js';
-import type { LuaFunction } from './value.js';
+import { LUA_FUNCTION_NAME, type LuaFunction, type LuaResult, type LuaValue } from './value.js';
+
+/** How a chunk's first form parses its functions again (compiler/lazy.ts): the chunk parsed once already. */
+const parseValid = (chunk: ChunkInfo) => (source: string) => parseLua(source, chunk.short);
 
 type Factory<T> = (R: typeof RUNTIME, S: LuaState, G: LuaTable, K: Site[], C: ChunkInstance) => T;
 type TwinMakers = Map<number, (accessors: object) => Twin>;
@@ -18,28 +22,118 @@ const WRAP_HEAD = '(function (R, S, G, K, C) {\n';
 const WRAP_TAIL = '})';
 
 /**
+ * How many runs a chunk's first form (compiler/lazy.ts) serves before the
+ * whole chunk is generated: each run of that form pays for its stubs and
+ * for evaluating the functions it calls, so a script run often is worth
+ * generating whole; one run a few times is not.
+ */
+export const FIRST_FORM_RUNS = 8;
+
+/**
+ * The most source the first forms held in the process may have: each
+ * keeps its syntax tree (about twenty times its source on the heap) until
+ * it is generated whole. Past it, a script is generated whole at once.
+ */
+const FIRST_FORM_BYTES = 1024 * 1024;
+let firstFormBytes = 0;
+const firstForms = new FinalizationRegistry<number>((bytes) => {
+  firstFormBytes -= bytes;
+});
+
+/** A chunk's first form: its nested functions, generated as they are first called, and its runs. */
+interface FirstForm {
+  readonly functions: LazyFunctions;
+  runs: number;
+}
+
+/**
  * A compiled chunk: Lua source turned into one JavaScript function that
  * V8 compiles like any other code. Compiling is the expensive part; a host
  * caches the CompiledChunk (by the script's SHA1, as Redis does) and
  * instantiates it once per environment.
+ *
+ * A chunk compiled for a script's first call starts in its first form,
+ * whose nested functions are generated on their first calls
+ * (compiler/lazy.ts), and becomes whole after FIRST_FORM_RUNS runs or when
+ * it is stored; `generation` then changes, and a host instantiates it again
+ * for its next run.
  */
 export class CompiledChunk {
   private twins: { factory: Factory<TwinMakers>; sites: Site[] } | null = null;
-  private readonly script: vm.Script;
-  private readonly factory: Factory<LuaFunction>;
+  private script!: vm.Script;
+  private factory!: Factory<LuaFunction>;
+  private first: FirstForm | null = null;
+  /** The first form's functions again, for an instance of it that outlived it. */
+  private outlived: LazyFunctions | undefined;
+  /** Changes when the chunk is generated whole. */
+  generation = 0;
 
   constructor(
     readonly chunk: ChunkInfo,
     /** The factory as one function expression (WRAP_HEAD, body, WRAP_TAIL), which V8 keeps as the script's source: the code is held once. */
-    private readonly code: string,
-    private readonly sites: Site[],
+    private code: string,
+    private sites: Site[],
     private readonly source: string,
     v8Cache?: Buffer,
   ) {
-    this.script = new vm.Script(code, { filename: `lua:${chunk.short}`, cachedData: v8Cache });
+    this.compileFactory(v8Cache);
+  }
+
+  private compileFactory(v8Cache?: Buffer): void {
+    this.script = new vm.Script(this.code, { filename: `lua:${this.chunk.short}`, cachedData: v8Cache });
     const factory: unknown = this.script.runInThisContext();
     if (typeof factory !== 'function') throw new TypeError('a compiled chunk is not a function');
     this.factory = factory as Factory<LuaFunction>;
+  }
+
+  /** A chunk in its first form (compileLua's `firstForm`); throws LuaSyntaxError as compileLua does. */
+  static firstForm(chunk: ChunkInfo, source: string): CompiledChunk {
+    const { code, sites, functions } = generateLazy(parseLua(source, chunk.short), source, chunk, parseValid(chunk));
+    const c = new CompiledChunk(chunk, WRAP_HEAD + code + WRAP_TAIL, sites, source);
+    c.first = { functions, runs: 0 };
+    firstFormBytes += source.length;
+    firstForms.register(c, source.length, c);
+    return c;
+  }
+
+  /** Whether the chunk is in its first form. */
+  get isFirstForm(): boolean {
+    return this.first !== null;
+  }
+
+  /** Counts a run of the chunk; the run that reaches FIRST_FORM_RUNS finds it whole. */
+  noteRun(): void {
+    if (this.first !== null && ++this.first.runs >= FIRST_FORM_RUNS) this.makeWhole();
+  }
+
+  /** Generates the whole chunk, if it is in its first form. */
+  makeWhole(): void {
+    const first = this.first;
+    if (first === null) return;
+    const { code, sites } = generate(parseLua(this.source, this.chunk.short), this.source, this.chunk);
+    this.code = WRAP_HEAD + code + WRAP_TAIL;
+    this.sites = sites;
+    this.compileFactory();
+    this.first = null;
+    this.generation++;
+    firstFormBytes -= this.source.length;
+    firstForms.unregister(this);
+  }
+
+  /**
+   * Function `id` of the chunk's first form, made in the scope its stub
+   * evaluates code in. An instance of the first form may outlive the
+   * chunk's becoming whole (a host instantiates the whole chunk for its
+   * next run only); its functions are then generated from the source again.
+   */
+  lazyFunction(id: number, evaluate: Evaluate): LuaFunction {
+    let functions = this.first?.functions;
+    if (functions === undefined) {
+      this.outlived ??= generateLazy(parseLua(this.source, this.chunk.short), this.source, this.chunk, parseValid(this.chunk)).functions;
+      functions = this.outlived;
+    }
+    const { code, sites } = functions.code(id);
+    return (evaluate(code) as (E: Evaluate, K: Site[]) => LuaFunction)(evaluate, sites);
   }
 
   /** The generated JavaScript (the factory's body), for inspection. */
@@ -52,8 +146,9 @@ export class CompiledChunk {
     return this.script.cachedDataRejected === true;
   }
 
-  /** What a CompileStore keeps of this chunk; V8's part holds the functions compiled so far. */
+  /** What a CompileStore keeps of this chunk, whole; V8's part holds the functions compiled so far. */
   stored(): StoredChunk {
+    this.makeWhole();
     const sites = this.sites.map((s): SiteRecord => [s.line, s.what ?? null, s.name ?? null, s.d1 ?? null, s.d2 ?? null, s.tail]);
     return { code: this.code, sites, v8: this.script.createCachedData() };
   }
@@ -110,10 +205,50 @@ export class ChunkInstance {
    * properties of one object (U.name).
    */
   twin(id: number, names: string | null, access?: UpvalueAccess): Twin {
+    return this.twinOver(id, names === null ? {} : upvalueObject(names, access!));
+  }
+
+  /** The twin of a function generated on its first call (compiler/lazy.ts): its upvalues are read and written through the evaluator of its scope. */
+  twinVia(id: number, evaluate: Evaluate): Twin {
+    const upvalues = new Proxy(
+      {},
+      {
+        get: (_, name) => evaluate(String(name)),
+        set: (_, name, value: unknown) => {
+          (evaluate(`($v) => { ${String(name)} = $v; }`) as (v: unknown) => void)(value);
+          return true;
+        },
+      },
+    );
+    return this.twinOver(id, upvalues);
+  }
+
+  private twinOver(id: number, upvalues: object): Twin {
     this.makers ??= this.compiled.twinMakers(this.S, this.env, this);
-    return this.makers.get(id)!(names === null ? {} : upvalueObject(names, access!));
+    return this.makers.get(id)!(upvalues);
+  }
+
+  /**
+   * The stub of function `id` of a chunk's first form: it has the function
+   * made on its first call and is that function's value for the Lua code
+   * (compiler/lazy.ts).
+   */
+  lazy(id: number, evaluate: Evaluate): LuaFunction {
+    const compiled = this.compiled;
+    let fn: LuaFunction | null = null;
+    // Named as every Lua function is (a computed method name survives bundling), so that the runtime takes it for one.
+    const stub = {
+      [LUA_FUNCTION_NAME](...args: LuaValue[]): LuaResult {
+        fn ??= compiled.lazyFunction(id, evaluate);
+        return fn.apply(undefined, args) as LuaResult;
+      },
+    };
+    return stub[LUA_FUNCTION_NAME] as LuaFunction;
   }
 }
+
+/** Evaluates JavaScript in the scope of a function's stub (a direct eval). */
+type Evaluate = (code: string) => unknown;
 
 type UpvalueAccess = (i: number, write: boolean, value?: unknown) => unknown;
 
@@ -134,10 +269,12 @@ function upvalueObject(names: string, access: UpvalueAccess): object {
  * Compiles Lua 5.1 source. `chunkName` is as Lua's load takes it:
  * "@user_script" (what Redis gives EVAL scripts; errors then say
  * "user_script:1: ..."), "=name", or the source itself. Throws
- * LuaSyntaxError with Lua's message.
+ * LuaSyntaxError with Lua's message. `firstForm` asks for the chunk in
+ * its first form (see CompiledChunk), for a run that waits for the compile.
  */
-export function compileLua(source: string, chunkName: string): CompiledChunk {
+export function compileLua(source: string, chunkName: string, firstForm = false): CompiledChunk {
   const chunk: ChunkInfo = { source: chunkName, short: chunkId(chunkName) };
+  if (firstForm && firstFormBytes + source.length <= FIRST_FORM_BYTES) return CompiledChunk.firstForm(chunk, source);
   const ast = parseLua(source, chunk.short);
   const { code, sites } = generate(ast, source, chunk);
   return new CompiledChunk(chunk, WRAP_HEAD + code + WRAP_TAIL, sites, source);

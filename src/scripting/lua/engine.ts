@@ -85,9 +85,10 @@ export class LuaEngine {
    * shares the compiled chunks (chunk-cache.ts). `durable` chunks (a
    * script or library a client sent) are also kept on disk for the next
    * process; chunks a script makes at run time with loadstring are not.
+   * `firstForm` is compileLua's: for a chunk whose first run waits for it.
    */
-  compile(source: string, chunkName = '@user_script', durable = false): CompiledChunk {
-    return SHARED_CHUNKS.compile(source, chunkName, durable);
+  compile(source: string, chunkName = '@user_script', durable = false, firstForm = false): CompiledChunk {
+    return SHARED_CHUNKS.compile(source, chunkName, durable, firstForm);
   }
 
   /** Resolves once the on-disk store of compiled chunks is ready to be read (compile-store.ts). */

@@ -3,6 +3,7 @@ import type { ChunkInfo, Site } from '../site.js';
 import { RUNTIME_NAMES } from '../runtime.js';
 import { Context } from './context.js';
 import { functionBody } from './functions.js';
+import { LazyFunctions, type Parse } from './lazy.js';
 import { LineIndex } from './lines.js';
 import { ParenFinder } from './parens.js';
 
@@ -20,9 +21,11 @@ function header(sites: Site[]): string {
   return `"use strict";\nconst {${RUNTIME_NAMES.join(', ')}} = R;\n` + (bound.length > 0 ? `const ${bound.join(', ')};\n` : '');
 }
 
-function context(ast: L.Chunk, source: string, chunk: ChunkInfo, twins: Map<number, string> | null): Context {
+function context(ast: L.Chunk, source: string, chunk: ChunkInfo, twins: Map<number, string> | null, parse?: Parse): Context {
   const comments = (ast.comments ?? []) as { range?: [number, number] }[];
-  return new Context(chunk, new ParenFinder(source, comments), new LineIndex(source), twins);
+  const parens = new ParenFinder(source, comments);
+  const lines = new LineIndex(source);
+  return new Context(chunk, parens, lines, twins, parse === undefined ? null : new LazyFunctions(chunk, source, parse, parens, lines));
 }
 
 /**
@@ -31,7 +34,20 @@ function context(ast: L.Chunk, source: string, chunk: ChunkInfo, twins: Map<numb
  * (a vararg function, as Lua's main chunks are).
  */
 export function generate(ast: L.Chunk, source: string, chunk: ChunkInfo): Generated {
-  const cx = context(ast, source, chunk, null);
+  return generateWith(context(ast, source, chunk, null), ast);
+}
+
+/**
+ * A chunk's first form (compiler/lazy.ts): the main function as generate()
+ * makes it, its nested functions left for their first calls, when `parse`
+ * reads each again.
+ */
+export function generateLazy(ast: L.Chunk, source: string, chunk: ChunkInfo, parse: Parse): Generated & { readonly functions: LazyFunctions } {
+  const cx = context(ast, source, chunk, null, parse);
+  return { ...generateWith(cx, ast), functions: cx.lazy! };
+}
+
+function generateWith(cx: Context, ast: L.Chunk): Generated {
   const main = functionBody(cx, cx.fn, ast.body, MAIN_ID);
   // Parenthesised, so that V8 compiles the main function with the factory rather than pre-parsing its body then and
   // parsing it again at the call that always follows.

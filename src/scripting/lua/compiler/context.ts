@@ -2,6 +2,7 @@ import type { Node } from 'luaparse';
 import { makeSite, type ChunkInfo, type Site } from '../site.js';
 import type { LineIndex } from './lines.js';
 import type { ParenFinder } from './parens.js';
+import type { LazyFunctions } from './lazy.js';
 import { FunctionScope, type LocalVar } from './scope.js';
 
 /** A node as luaparse gives it with `ranges` on: its offsets in the source, the end exclusive. */
@@ -15,6 +16,9 @@ export type Located = Node & { range?: [number, number] };
  * Compiling a chunk's twins (twins.ts), `twins` collects them by function
  * and `twinRoot` is the function whose twin is being written: the locals
  * of the functions around it are reached through its accessors (`U.x$4`).
+ *
+ * Compiling a chunk's first form (compiler/lazy.ts), `lazy` collects its
+ * nested functions, each generated only when first called.
  */
 export class Context {
   readonly sites: Site[] = [];
@@ -26,6 +30,7 @@ export class Context {
     readonly parens: ParenFinder,
     private readonly lines: LineIndex,
     readonly twins: Map<number, string> | null = null,
+    readonly lazy: LazyFunctions | null = null,
   ) {
     // Compiling twins starts with the main function's.
     this.fn = new FunctionScope(null, true, twins !== null);

@@ -1,7 +1,7 @@
 import type * as L from 'luaparse';
 import { LUA_FUNCTION_NAME } from '../value.js';
 import { rangeStart, type Context } from './context.js';
-import type { FunctionScope } from './scope.js';
+import { FrozenScope, type FunctionScope } from './scope.js';
 import { block } from './statements.js';
 
 /**
@@ -16,6 +16,7 @@ import { block } from './statements.js';
  * same function as a generator function, taking the function's accessors.
  */
 export function functionExpr(cx: Context, node: L.FunctionDeclaration, selfParam: boolean): string {
+  if (cx.lazy !== null) return cx.lazy.defer(node, selfParam, cx.fn.visible);
   const code = compileFunction(cx, node, selfParam, false);
   const id = rangeStart(node);
   if (cx.twins !== null && !cx.twins.has(id)) {
@@ -25,7 +26,7 @@ export function functionExpr(cx: Context, node: L.FunctionDeclaration, selfParam
   return code;
 }
 
-function compileFunction(cx: Context, node: L.FunctionDeclaration, selfParam: boolean, twin: boolean): string {
+export function compileFunction(cx: Context, node: L.FunctionDeclaration, selfParam: boolean, twin: boolean): string {
   const isVararg = node.parameters.some((p) => p.type === 'VarargLiteral');
   return cx.nested(isVararg, twin, (fn) => {
     const params: string[] = [];
@@ -43,12 +44,16 @@ function compileFunction(cx: Context, node: L.FunctionDeclaration, selfParam: bo
  * The body of a function (or of the main chunk, id -1) with its prologue,
  * temporaries and the final return. A function asked for its twin (enter()
  * says -1, see twins.ts) answers with it, made by the chunk (C) over its
- * upvalues (accessors()).
+ * upvalues (accessors()). A function generated on its first call reaches
+ * them through the evaluator of the scope it was written in ($E, see
+ * compiler/lazy.ts).
  */
 export function functionBody(cx: Context, fn: FunctionScope, body: L.Statement[], id: number): string {
   const code = block(cx, body, false);
   const temps = fn.tempNames.length > 0 ? `let ${fn.tempNames.join(', ')};\n` : '';
-  const twin = fn.twin ? '' : `if ($d < 0) return C.twin(${id}, ${accessors(cx, fn)});\n`;
+  let twin = '';
+  if (fn.parent instanceof FrozenScope) twin = `if ($d < 0) return C.twinVia(${id}, $E);\n`;
+  else if (!fn.twin) twin = `if ($d < 0) return C.twin(${id}, ${accessors(cx, fn)});\n`;
   return `const $d = S.enter();\n${twin}${temps}${code}S.depth = $d;\nreturn $NONE;\n`;
 }
 

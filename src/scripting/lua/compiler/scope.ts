@@ -13,8 +13,18 @@ export interface LocalVar {
   readonly fn: FunctionScope;
 }
 
+/** The locals visible at a point of the source, innermost first: what a function compiled later resolves its names by (see FrozenScope). */
+export interface Visible {
+  readonly v: LocalVar;
+  readonly next: Visible | null;
+}
+
 export class FunctionScope {
   private readonly blocks: Map<string, LocalVar>[] = [new Map()];
+  /** The locals visible here, in this function and around it, as an immutable list: a snapshot is its head. */
+  visible: Visible | null;
+  /** Where `visible` stood when each open block began. */
+  private readonly blockStarts: (Visible | null)[] = [];
   private temps = 0;
   readonly tempNames: string[] = [];
   /** Locals of enclosing functions this function or a function inside it uses: its twin reaches them through accessors. */
@@ -27,20 +37,25 @@ export class FunctionScope {
     readonly isVararg: boolean,
     /** Compiled as a twin (a generator function): its calls are `yield*`s. */
     readonly twin = false,
-  ) {}
+  ) {
+    this.visible = parent?.visible ?? null;
+  }
 
   openBlock(): void {
     this.blocks.push(new Map());
+    this.blockStarts.push(this.visible);
   }
 
   closeBlock(): void {
     this.blocks.pop();
+    this.visible = this.blockStarts.pop()!;
   }
 
   /** A local declared at source offset `pos` (unique to the declaration). */
   declare(luaName: string, pos: number): LocalVar {
     const v: LocalVar = { luaName, jsName: `${luaName}$${pos}`, fn: this };
     this.blocks[this.blocks.length - 1].set(luaName, v);
+    this.visible = { v, next: this.visible };
     return v;
   }
 
@@ -82,5 +97,22 @@ export class FunctionScope {
    */
   releaseTemps(mark: number): void {
     this.temps = mark;
+  }
+}
+
+/**
+ * The scope around a function compiled on its first call (compiler/lazy.ts):
+ * the locals that were visible where the function is written, as the chunk's
+ * first compile saw them. Its own locals and blocks are the nested scope's.
+ */
+export class FrozenScope extends FunctionScope {
+  constructor(at: Visible | null) {
+    super(null, false);
+    this.visible = at;
+  }
+
+  override resolve(luaName: string): LocalVar | null {
+    for (let b = this.visible; b !== null; b = b.next) if (b.v.luaName === luaName) return b.v;
+    return null;
   }
 }
