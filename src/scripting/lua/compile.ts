@@ -12,7 +12,7 @@ import type { Twin } from './twins.js';
 import { LUA_FUNCTION_NAME, type LuaFunction, type LuaResult, type LuaValue } from './value.js';
 
 /** How a chunk's first form parses its functions again (compiler/lazy.ts): the chunk parsed once already. */
-const parseValid = (chunk: ChunkInfo) => (source: string) => parseLua(source, chunk.short);
+const parseValid = (chunk: ChunkInfo) => (source: string, from: number) => parseLua(source, chunk.short, undefined, from);
 
 type Factory<T> = (R: typeof RUNTIME, S: LuaState, G: LuaTable, K: Site[], C: ChunkInstance) => T;
 type TwinMakers = Map<number, (accessors: object) => Twin>;

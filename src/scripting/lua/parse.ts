@@ -43,9 +43,10 @@ function lua51Literal(node: Node): void {
  * else with luaparse, whose syntax errors are reworded as Lua's. luaparse
  * only meets chunks the quick parser lexed within its most tokens up to
  * their first error, so neither builds a tree the heap cannot hold.
+ * `from` says the source is blank before it (compiler/lazy.ts).
  */
-export function parseLua(source: string, short: string, maxTokens = MAX_TOKENS): Chunk {
-  const quick = parseQuickly(source, maxTokens);
+export function parseLua(source: string, short: string, maxTokens = MAX_TOKENS, from = 0): Chunk {
+  const quick = parseQuickly(source, maxTokens, from);
   if (quick === null) return parseWithLuaparse(source, short);
   if (quick.chunk !== undefined) return quick.chunk;
   throw new LuaSyntaxError(`${short}:${quick.line}: ${quick.message}`);

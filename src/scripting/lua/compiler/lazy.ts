@@ -37,8 +37,8 @@ interface Deferred {
   readonly at: Visible | null;
 }
 
-/** Parses Lua source that is known to be valid (parse.ts's parseLua). */
-export type Parse = (source: string) => L.Chunk;
+/** Parses Lua source that is known to be valid and blank before `from` (parse.ts's parseLua). */
+export type Parse = (source: string, from: number) => L.Chunk;
 
 /** A function generated on its first call: `code` evaluates to an arrow taking ($E, $K) that returns it; $K are its sites. */
 export interface GeneratedFunction {
@@ -90,9 +90,12 @@ export class LazyFunctions {
    */
   private node(d: Deferred): L.FunctionDeclaration {
     const text = this.source.slice(d.start, d.end);
-    if (!d.expression) return this.parse(' '.repeat(d.start) + text).body[0] as L.FunctionDeclaration;
-    if (d.start >= 2) return (this.parse(' '.repeat(d.start - 2) + '_=' + text).body[0] as L.AssignmentStatement).init[0] as L.FunctionDeclaration;
-    return findFunction(this.parse(this.source), d.start);
+    if (!d.expression) return this.parse(' '.repeat(d.start) + text, d.start).body[0] as L.FunctionDeclaration;
+    if (d.start >= 2) {
+      const assignment = this.parse(' '.repeat(d.start - 2) + '_=' + text, d.start - 2).body[0] as L.AssignmentStatement;
+      return assignment.init[0] as L.FunctionDeclaration;
+    }
+    return findFunction(this.parse(this.source, 0), d.start);
   }
 }
 

@@ -540,10 +540,10 @@ const LITERAL_TYPES: Partial<Record<Kind, string>> = {
 export const MAX_TOKENS = Math.floor(getHeapStatistics().heap_size_limit / 1024);
 
 /** The chunk's tree, or the error that refuses it, or null where the quick parser gives up (see QuickParse). */
-export function parseQuickly(src: string, maxTokens = MAX_TOKENS): QuickParse | null {
+export function parseQuickly(src: string, maxTokens = MAX_TOKENS, from = 0): QuickParse | null {
   let tokens: Tokens | null;
   try {
-    tokens = tokenize(src, maxTokens);
+    tokens = tokenize(src, maxTokens, from);
   } catch (e) {
     if (e instanceof TooManyTokens) return { line: e.line, message: `chunk has more than ${maxTokens} tokens, more than Sluice compiles` };
     throw e;

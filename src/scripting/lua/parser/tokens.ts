@@ -192,12 +192,13 @@ export class TooManyTokens {
 /**
  * The tokens of `src`, or null where it holds a lexical error or a form the
  * two lexers read differently. Past `maxTokens` it throws TooManyTokens.
+ * Lexing starts at `from`, for source known to be blank before it.
  */
-export function tokenize(src: string, maxTokens: number): Tokens | null {
+export function tokenize(src: string, maxTokens: number, from = 0): Tokens | null {
   const t: Tokens = { kind: [], value: [], start: [], end: [], line: [], endLine: [], comments: [] };
   const n = src.length;
   // A first line starting with '#' is skipped, as luaparse blanks it (a shebang).
-  let i = src.charCodeAt(0) === 35 ? skip(LINE_REST, src, 0) : 0;
+  let i = from > 0 ? from : src.charCodeAt(0) === 35 ? skip(LINE_REST, src, 0) : 0;
   let line = 1;
   const push = (kind: Kind, value: string | number | boolean | null, start: number, end: number, endLine = line): void => {
     if (t.kind.length === maxTokens) throw new TooManyTokens(line);
