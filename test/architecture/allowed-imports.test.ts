@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { RuleTester } from 'eslint';
+import { RuleTester, type Rule } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { afterAll, describe, it } from 'vitest';
 import { allowedImports } from '../../scripts/lint/allowed-imports.mjs';
@@ -9,7 +9,8 @@ import { allowedImports } from '../../scripts/lint/allowed-imports.mjs';
  * eslint.config.mjs; here it runs on a small tree of its own, so that what
  * it accepts and refuses is stated apart from today's code.
  */
-RuleTester.afterAll = afterAll;
+// The hooks RuleTester runs its cases with; its typings name describe and it but not afterAll.
+(RuleTester as unknown as { afterAll: typeof afterAll }).afterAll = afterAll;
 RuleTester.describe = describe;
 RuleTester.it = it;
 
@@ -26,7 +27,8 @@ const options = [{
 }];
 const at = (rel: string) => path.join(ROOT, rel);
 
-new RuleTester({ languageOptions: { parser: tseslint.parser } }).run('allowed-imports', allowedImports, {
+// The rule is plain JavaScript: its inferred meta is wider than ESLint's RuleModule type.
+new RuleTester({ languageOptions: { parser: tseslint.parser } }).run('allowed-imports', allowedImports as unknown as Rule.RuleModule, {
   valid: [
     { name: 'an allowed edge', filename: at('store/hash/h.ts'), code: "import { a } from '../../core/a.js';", options },
     { name: 'within one folder and its sub-folders', filename: at('store/hash/h.ts'), code: "import { s } from '../set/s.js';", options },

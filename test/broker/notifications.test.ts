@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, test } from 'vitest';
 import { displayedEventFlags, storedEventFlags } from '../../src/broker/notifications.js';
 import { parseConfigText, resolveConfig } from '../../src/server/config-file.js';

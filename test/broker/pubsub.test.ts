@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { describe, expect, test } from 'vitest';
 import { PatternIndex } from '../../src/broker/pattern-index.js';
@@ -85,7 +85,7 @@ describe('node-redis subscribers', () => {
         });
         // node-redis sends the subscriptions in the background: wait until the server counts all three.
         const ready = async () =>
-          (await pub.sendCommand(['PUBSUB', 'NUMPAT'])) === 1 &&
+          ((await pub.sendCommand(['PUBSUB', 'NUMPAT'])) as unknown) === 1 &&
           ((await pub.sendCommand(['PUBSUB', 'SHARDCHANNELS'])) as string[]).length === 1 &&
           ((await pub.sendCommand(['PUBSUB', 'CHANNELS', 'news'])) as string[]).length === 1;
         for (let i = 0; i < 500 && !(await ready()); i++) await new Promise((r) => setTimeout(r, 10));

@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 
 /**
  * Every key of a server with its type, whether it has a TTL, and its whole
@@ -31,7 +31,7 @@ async function readValue(c: Redis, key: string, type: string): Promise<unknown> 
     case 'list':
       return c.lrange(key, 0, -1);
     case 'zset':
-      return c.zrange(key, 0, -1, 'WITHSCORES');
+      return c.zrange(key, 0, '-1', 'WITHSCORES');
     case 'set':
       return (await c.smembers(key)).sort();
     case 'stream': {

@@ -1,5 +1,5 @@
 import { FlowProducer, Queue, QueueEvents, Worker, type Job } from 'bullmq';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { expect, test } from 'vitest';
 import { bullHarness, events, nextEvent, waitFor } from './harness.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import tls from 'node:tls';
 import { Queue, Worker } from 'bullmq';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { freePort, startSluice, type TestSluice } from '../helpers/servers.js';
 import { makeCerts } from '../helpers/tls-certs.js';
@@ -375,7 +375,7 @@ test('over TLS when tls-port is set, with the server certificate', async () => {
       // New certificates, as the TLS port takes them, serve the console's next connections.
       const subject = () => new Promise<string>((resolve, reject) => {
         const socket = tls.connect({ host: '127.0.0.1', port: consolePort, ca: readFileSync(certs.caCert), checkServerIdentity: () => undefined }, () => {
-          resolve(socket.getPeerCertificate().subject.CN);
+          resolve(String(socket.getPeerCertificate().subject.CN));
           socket.destroy();
         });
         socket.once('error', reject);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { DiscardReply } from '../../src/core/discard-reply.js';
+import type { Reply } from '../../src/protocol/reply.js';
 import { CaptureReply } from '../../src/core/capture-reply.js';
 import { Client } from '../../src/server/client.js';
 import { Server } from '../../src/server/server.js';
@@ -54,11 +55,12 @@ describe('the capture sink', () => {
   });
 
   test('the discard sink keeps only the error count', () => {
-    const r = new DiscardReply();
+    const sink = new DiscardReply();
+    const r: Reply = sink;
     r.array(2);
     r.bulk('x');
     r.error('WRONGTYPE x');
-    expect([r.errors, r.lastError]).toEqual([1, 'WRONGTYPE x']);
+    expect([sink.errors, sink.lastError]).toEqual([1, 'WRONGTYPE x']);
   });
 });
 

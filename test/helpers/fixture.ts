@@ -162,11 +162,11 @@ export interface PerTest {
   /** A scratch directory, removed after the test. */
   tmp(): string;
   /** An in-process Sluice, closed after the test. */
-  sluice(opts?: StartOptions): Promise<RunningServer>;
+  sluice(opts?: StartOptions): Promise<TestSluice>;
   /** A connection to a server (Sluice or redis-server), closed after the test. */
   connect(s: { port: number }): Promise<RespClient>;
   /** A Sluice whose data directory (and so AOF) is `dir`, with a connection; both closed after the test. */
-  start(dir: string, config?: Record<string, string>): Promise<{ s: RunningServer; c: RespClient }>;
+  start(dir: string, config?: Record<string, string>): Promise<{ s: TestSluice; c: RespClient }>;
   /** Closes what `start` opened before the test ends (closing again afterwards does nothing). */
   stop(x: { s: RunningServer; c: RespClient }): Promise<void>;
 }

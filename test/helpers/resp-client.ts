@@ -7,7 +7,7 @@ export type Resp =
   | { t: 'int'; v: string }
   | { t: 'bulk'; v: string | null }
   | { t: 'array'; v: Resp[] | null }
-  | { t: 'null' }
+  | { t: 'null'; v?: undefined }
   | { t: 'double'; v: string }
   | { t: 'bool'; v: boolean }
   | { t: 'map'; v: [Resp, Resp][] }

@@ -16,6 +16,9 @@ class Parted implements TypedValue {
   clone(): Parted {
     return new Parted([...this.parts]);
   }
+  memoryUsage(): number {
+    return 0;
+  }
   partDeadline(): number {
     return this.parts.length === 0 ? -1 : this.parts[0];
   }

@@ -258,8 +258,8 @@ describe('BGREWRITEAOF', () => {
     // Read inside the transaction: after EXEC the cron may start the scheduled rewrite before another request arrives.
     await c.call('INFO', 'persistence');
     const replies = await c.call('EXEC');
-    expect(replies.t === 'array' && replies.v[0]).toEqual({ t: 'simple', v: 'Background append only file rewriting scheduled' });
-    const info = replies.t === 'array' ? String(replies.v[1].v) : '';
+    expect(replies.t === 'array' && replies.v![0]).toEqual({ t: 'simple', v: 'Background append only file rewriting scheduled' });
+    const info = replies.t === 'array' ? String(replies.v![1].v) : '';
     expect(/^aof_rewrite_scheduled:(\d)/m.exec(info)?.[1]).toBe('1');
     await rewriteDone(c);
     expect(s.server.persistence.rewrites).toBe(2);

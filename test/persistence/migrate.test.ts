@@ -170,7 +170,9 @@ async function pacedTarget(gapMs: number, answered = Infinity): Promise<number> 
     });
     socket.on('data', (d) => parser.execute(d));
     socket.on('error', () => {});
-    t.defer(() => socket.destroy());
+    t.defer(() => {
+      socket.destroy();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.defer(() => new Promise<void>((resolve) => server.close(() => resolve())));

@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Effect } from '../../src/core/propagation.js';
 import { useSluice } from '../helpers/fixture.js';
@@ -290,7 +290,7 @@ describe.skipIf(redisServerPath === null)('blocking list commands (differential 
     (await client()).blpop('k2', 100).catch(() => {});
     await blocked(2);
     const info = await admin.info('clients');
-    const list = await admin.client('LIST');
+    const list = String(await admin.call('CLIENT', 'LIST'));
     return {
       blocked: /blocked_clients:(\d+)/.exec(info)![1],
       timed: /clients_in_timeout_table:(\d+)/.exec(info)![1],
@@ -379,7 +379,7 @@ describe('blocking registry (in process)', () => {
     const admin = await clientOf();
     const a = await clientOf();
     try {
-      await admin.config('resetstat');
+      await admin.config('RESETSTAT');
       const served = a.blpop('q', 0);
       await until(() => sluice.server.blocking.size === 1);
       expect(await admin.info('commandstats')).not.toContain('cmdstat_blpop');

@@ -32,7 +32,7 @@ function read(c: RespClient): Promise<Resp> {
 
 function messageOf(r: Resp): string[] {
   if (r.t !== 'array' && r.t !== 'push') throw new Error(`not a message: ${JSON.stringify(r)}`);
-  return r.v.map((x) => (x.t === 'bulk' && typeof x.v === 'string' ? x.v : JSON.stringify(x)));
+  return (r.v ?? []).map((x) => (x.t === 'bulk' && typeof x.v === 'string' ? x.v : JSON.stringify(x)));
 }
 
 const offset = async (n: Node) => Number((await info(n.port, 'replication')).master_repl_offset);

@@ -175,7 +175,7 @@ describe('master and replica roles', () => {
     // Same history, full sync again (the backlog no longer holds the replica's offset): the old data is served meanwhile.
     await m.config('SET', 'rdb-key-save-delay', '1000');
     await m.config('SET', 'repl-backlog-size', '16384');
-    await m.client('KILL', 'TYPE', 'replica');
+    await m.call('CLIENT', 'KILL', 'TYPE', 'replica');
     for (let i = 0; i < 5; i++) await m.set(`big${i}`, 'x'.repeat(16384));
     await until(async () => field(await r.info('persistence'), 'async_loading') === '1');
     expect(await r.get('key:1')).toBe('value:1');
@@ -263,7 +263,7 @@ describe('master and replica roles', () => {
         throw new Error(replica.logs.lines.map((l) => l.msg).join('\n'));
       });
       expect(await r.get('over')).toBe('tls');
-      const list = await m.client('LIST', 'TYPE', 'replica');
+      const list = await m.call('CLIENT', 'LIST', 'TYPE', 'replica');
       expect(String(list)).toMatch(/flags=S /);
     } finally {
       certs.remove();

@@ -3,10 +3,12 @@ import { EVAL_SCRIPTS_LIMIT, ScriptCache, type CachedScript } from '../../src/sc
 import type { LuaFunction } from '../../src/scripting/lua/index.js';
 
 const fn = (() => []) as unknown as LuaFunction;
+/** The cache keeps what it is given: the chunk is never looked at here. */
+const chunk = {} as CachedScript['chunk'];
 
 function script(n: number, evictable = true): CachedScript {
   const sha = n.toString(16).padStart(40, '0');
-  return { sha, body: `return ${n}`, flags: {} as CachedScript['flags'], fn, evictable };
+  return { sha, body: `return ${n}`, flags: {} as CachedScript['flags'], fn, chunk, generation: 0, evictable };
 }
 
 /** A cache filled to the limit with scripts EVAL added, and those scripts, oldest first. */

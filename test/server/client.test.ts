@@ -1,5 +1,5 @@
 import net from 'node:net';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { secondsSince } from '../../src/server/commands/client-list.js';
 import { describe, expect, test } from 'vitest';
 import { useSluice } from '../helpers/fixture.js';

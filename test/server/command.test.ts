@@ -327,7 +327,7 @@ function difference(a: Plain, b: Plain, path = ''): string | null {
     const kb = Object.keys(b);
     if (ka.join() !== kb.join()) return `${path || '.'}: fields ${ka.join()} / ${kb.join()}`;
     for (const k of ka) {
-      const d = difference(a[k], b[k], `${path}.${k}`);
+      const d = difference((a as Record<string, Plain>)[k], (b as Record<string, Plain>)[k], `${path}.${k}`);
       if (d !== null) return d;
     }
     return null;
@@ -483,7 +483,7 @@ describe.skipIf(redisServerPath === null)('every declared command against redis-
       const mine = ours[name] as PlainMap;
       for (const docs of [real, mine]) {
         const subs = docs.subcommands;
-        if (isMap(subs)) for (const n of Object.keys(subs)) if (!names.has(n)) delete subs[n];
+        if (isMap(subs)) for (const n of Object.keys(subs)) if (!names.has(n)) delete (subs as Record<string, Plain>)[n];
       }
       if (oracleIs70) to72(name, real);
       const d = difference(docsInOrder(mine, false), docsInOrder(real, true));

@@ -404,7 +404,7 @@ describe('CONFIG REWRITE', () => {
 });
 
 describe('values as Redis parses them', () => {
-  const boolDef: ParamDef = { name: 'probe', type: 'bool', default: 'no' };
+  const boolDef: ParamDef = { name: 'probe', type: 'bool', default: 'no', support: 'honoured', note: '', section: 'test' };
 
   test('booleans are yes or no in any case', () => {
     expect(parseValue(boolDef, 'YES')).toBe(true);

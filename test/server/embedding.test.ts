@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { describe, expect, test } from 'vitest';
 import { startServer } from '../../src/index.js';
 

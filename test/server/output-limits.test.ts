@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { Client } from '../../src/server/client.js';
+import type { RespWriter } from '../../src/protocol/reply.js';
 import { useSluice } from '../helpers/fixture.js';
 import { encodeCommand, RespClient } from '../helpers/resp-client.js';
 
@@ -101,9 +102,9 @@ describe('a subscriber that stops reading', () => {
       now += 2000;
       expect(limits.check(c)).toBe(false);
       // Back under the soft limit: the clock starts again.
-      const held = c.reply.take();
+      const held = (c.reply as RespWriter).take();
       expect(limits.check(c)).toBe(false);
-      c.reply.raw(held!);
+      c.reply.raw(held as Buffer);
       now += 5000;
       expect(limits.check(c)).toBe(false);
       now += 2001;
@@ -147,7 +148,7 @@ describe('normal clients', () => {
     try {
       expect(sluice.server.outputLimits.check(c)).toBe(false);
     } finally {
-      c.reply.take();
+      (c.reply as RespWriter).take();
     }
   });
 

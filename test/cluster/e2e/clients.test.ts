@@ -1,5 +1,5 @@
 import { FlowProducer, Queue, Worker, type Job } from 'bullmq';
-import Redis, { type Cluster } from 'ioredis';
+import { Redis, type Cluster } from 'ioredis';
 import { createCluster } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call, infoField, redisCli, sluiceNode, until, type ClusterTestNode } from './cluster-harness.js';

@@ -156,7 +156,7 @@ describe('what a peer announces, before it reaches nodes.conf', () => {
     link.send(encodeBusMessage({
       ...ping('PING'),
       extensions: [{ type: 'HOSTNAME', hostname: 'a b\nc' }, { type: 'HUMAN_NODENAME', humanNodename: 'x y' }],
-    }));
+    } as BusMessage));
     expect(known.hostname).toBe('');
     expect(known.humanNodename).toBe('');
     cluster.state.saveConfig();

@@ -13,7 +13,7 @@ async function filled(key: string): Promise<void> {
 
 async function whole(key: string): Promise<string[]> {
   const r = await sluice.conn.call('LRANGE', key, '0', '-1');
-  return r.t === 'array' ? r.v.map((e) => (e.t === 'bulk' ? (e.v as string) : '?')) : [];
+  return r.t === 'array' && r.v !== null ? r.v.map((e) => (e.t === 'bulk' ? (e.v as string) : '?')) : [];
 }
 
 afterEach(async () => {

@@ -7,12 +7,12 @@ import { RespClient, type Resp } from '../../helpers/resp-client.js';
 const sluice = useSluice({ conn: 'fresh', observe: true, start: { config: { 'enable-debug-command': 'yes' } } });
 const { events, effects } = sluice;
 
-const int = (n: number) => ({ t: 'int', v: String(n) });
-const bulk = (v: string | null) => ({ t: 'bulk', v });
-const err = (v: string) => ({ t: 'error', v });
-const arr = (...v: Resp[]) => ({ t: 'array', v });
-const bulks = (...v: string[]) => arr(...v.map((x) => bulk(x) as Resp));
-const OK = { t: 'simple', v: 'OK' };
+const int = (n: number): Resp => ({ t: 'int', v: String(n) });
+const bulk = (v: string | null): Resp => ({ t: 'bulk', v });
+const err = (v: string): Resp => ({ t: 'error', v });
+const arr = (...v: Resp[]): Resp => ({ t: 'array', v });
+const bulks = (...v: string[]) => arr(...v.map((x) => bulk(x)));
+const OK: Resp = { t: 'simple', v: 'OK' };
 
 async function encoding(key: string): Promise<string | null> {
   const r = await sluice.conn.call('OBJECT', 'ENCODING', key);

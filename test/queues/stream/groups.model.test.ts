@@ -39,15 +39,21 @@ function rng(seed: number): () => number {
 function context(nodeEntries: number): { c: Ctx; reply: CaptureReply; ks: Keyspace } {
   const ks = new Keyspace(1);
   const reply = new CaptureReply();
-  const c: Ctx = {
-    reply, db: ks.db(0), keyspace: ks, propagateArgv: undefined, effects: null, propagating: false, loading: false,
+  // What the stream commands the model runs read of a context; the rest of Ctx they never touch.
+  const c = {
+    reply, db: ks.db(0), keyspace: ks, propagateArgv: undefined, propagating: false, loading: false,
     denyBlocking: true, fromScript: false,
-    config: { num: (name) => (name === 'stream-node-max-entries' ? nodeEntries : 4096), str: () => '' },
+    config: {
+      num: (name: string) => (name === 'stream-node-max-entries' ? nodeEntries : 4096),
+      str: () => '',
+      bool: () => false,
+      derived: <T>(_key: object, make: (config: Ctx['config']) => T): T => make(c.config),
+    },
     argBytes: () => null,
     block: () => {
       throw new Error('the model never blocks');
     },
-  };
+  } as unknown as Ctx;
   return { c, reply, ks };
 }
 

@@ -20,7 +20,7 @@ function nodesOf(source: string): Located[] {
     locations: true,
     ranges: true,
     scope: false,
-    onCreateNode: (node) => void nodes.push(node as Located),
+    onCreateNode: (node: luaparse.Node) => void nodes.push(node as Located),
   } as unknown as luaparse.Options);
   return nodes;
 }

@@ -5,7 +5,7 @@ import { block, recordingSink } from '../../helpers/latency-sink.js';
 
 function evictor(keys: number): { ks: Keyspace; ev: Evictor } {
   const ks = new Keyspace(1);
-  ks.listener = { expired() {}, notify() {}, propagate() {} };
+  ks.listener = { expired() {}, notify() {}, propagate() {}, flushedAll() {} };
   for (let i = 0; i < keys; i++) ks.db(0).set(`k${i}`, 'v');
   const ev = new Evictor(ks);
   ev.setPolicy('allkeys-random');

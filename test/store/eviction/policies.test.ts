@@ -11,7 +11,7 @@ function keyspace(policy: string): { ks: Keyspace; ev: Evictor; events: [EventCl
   ks.now = 1_700_000_000_000;
   const events: [EventClass, string, string][] = [];
   const effects: string[][] = [];
-  ks.listener = { expired() {}, notify: (_db, type, event, key) => events.push([type, event, key]), propagate: (_db, argv) => effects.push(argv) };
+  ks.listener = { expired() {}, notify: (_db, type, event, key) => events.push([type, event, key]), propagate: (_db, argv) => effects.push(argv), flushedAll() {} };
   const ev = new Evictor(ks);
   ev.setPolicy(policy);
   // No time limit: each run evicts all it has to in one go.

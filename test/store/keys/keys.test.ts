@@ -15,6 +15,9 @@ class FakeHash implements TypedValue {
     this.clones++;
     return new FakeHash(new Map(this.fields));
   }
+  memoryUsage(): number {
+    return 0;
+  }
 }
 
 const sluice = useSluice({ conn: 'fresh', observe: true });

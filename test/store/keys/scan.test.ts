@@ -156,7 +156,7 @@ describe('SCAN iteration', () => {
   test('MATCH and TYPE filter the keys visited, and expired keys are neither returned nor kept', async () => {
     await load([...range(100, 'user:'), ...range(100, 'order:')]);
     const db = sluice.server.keyspace.db(0);
-    const hash: TypedValue = { type: 'hash', encoding: () => 'listpack', clone: () => hash };
+    const hash: TypedValue = { type: 'hash', encoding: () => 'listpack', clone: () => hash, memoryUsage: () => 0 };
     db.set('user:hash', hash);
     db.setDeadline('user:7', Date.now() - 1);
     const users = await scanAll(['MATCH', 'user:*', 'COUNT', '15']);

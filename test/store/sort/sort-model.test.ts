@@ -111,7 +111,7 @@ function generate(r: () => number): { src: Source; o: Options } {
   let u = 0;
   for (const e of new Set(elements)) {
     // Tied or missing ALPHA weights would leave the order to Redis's partial sort: here they are all there and differ.
-    const weight = () => (distinct ? `u${u++}${pick(r, 'abc')}` : pick(r, ['1', '5', '-2', '0.5', '5', 'x', '10', '3e1']));
+    const weight = () => (distinct ? `u${u++}${pick(r, [...'abc'])}` : pick(r, ['1', '5', '-2', '0.5', '5', 'x', '10', '3e1']));
     if (distinct || r() < 0.7) strings.set(`w_${e}`, weight());
     if (distinct || r() < 0.7) strings.set(`w_${e}x`, weight());
     if (distinct || r() < 0.7) hashes.set(`h_${e}`, weight());

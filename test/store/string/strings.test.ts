@@ -1,5 +1,5 @@
 import { constants } from 'node:buffer';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../../../src/core/long-double.js';
 import type { Database } from '../../../src/keyspace/database.js';
@@ -25,6 +25,7 @@ const otherType: TypedValue = {
   type: 'list',
   encoding: () => 'listpack',
   clone: () => otherType,
+  memoryUsage: () => 0,
 };
 
 const db = (): Database => sluice.server.keyspace.db(0);

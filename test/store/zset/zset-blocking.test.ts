@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Effect } from '../../../src/core/propagation.js';
 import { useSluice } from '../../helpers/fixture.js';
@@ -73,7 +73,7 @@ describe.skipIf(redisServerPath === null)('blocking sorted set pops (differentia
       await blocked(i + 1);
     }
     const added = await admin.zadd('q', 3, 'c', 1, 'a', 2, 'b', 4, 'd');
-    return { added, served: await Promise.all(waiters), left: await admin.zrange('q', 0, -1, 'WITHSCORES') };
+    return { added, served: await Promise.all(waiters), left: await admin.zrange('q', 0, '-1', 'WITHSCORES') };
   });
 
   both('BZPOPMAX takes the highest, BZMPOP up to its count, from the ends they name', async ({ client, admin, blocked }) => {
@@ -86,7 +86,7 @@ describe.skipIf(redisServerPath === null)('blocking sorted set pops (differentia
     await admin.zadd('c', 5, 'only');
     return {
       max: await max, multi: await multi, min: await min,
-      a: await admin.zrange('a', 0, -1), b: await admin.zrange('b', 0, -1), c: await admin.exists('c'),
+      a: await admin.zrange('a', 0, '-1'), b: await admin.zrange('b', 0, '-1'), c: await admin.exists('c'),
     };
   });
 
@@ -106,7 +106,7 @@ describe.skipIf(redisServerPath === null)('blocking sorted set pops (differentia
     const a = (await client()).bzpopmin('q', 0);
     await blocked(1);
     const exec = await admin.multi().zadd('q', 5, 'five').zadd('q', 1, 'one').zcard('q').exec();
-    return { exec, served: await a, left: await admin.zrange('q', 0, -1) };
+    return { exec, served: await a, left: await admin.zrange('q', 0, '-1') };
   });
 
   both("a waiter is served before the adding client's next pipelined command", async ({ client, admin, blocked }) => {
@@ -123,7 +123,7 @@ describe.skipIf(redisServerPath === null)('blocking sorted set pops (differentia
     await blocked(2);
     await admin.zunionstore('u', 1, 'src');
     await admin.zrangestore('r', 'src', 0, 1);
-    return { a: await a, b: await b, u: await admin.zrange('u', 0, -1), r: await admin.zrange('r', 0, -1) };
+    return { a: await a, b: await b, u: await admin.zrange('u', 0, '-1'), r: await admin.zrange('r', 0, '-1') };
   });
 
   both('fractional timeouts end the wait with a null', async ({ client }) => {
