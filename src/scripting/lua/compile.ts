@@ -29,17 +29,6 @@ const WRAP_TAIL = '})';
  */
 export const FIRST_FORM_RUNS = 8;
 
-/**
- * The most source the first forms held in the process may have: each
- * keeps its syntax tree (about twenty times its source on the heap) until
- * it is generated whole. Past it, a script is generated whole at once.
- */
-const FIRST_FORM_BYTES = 1024 * 1024;
-let firstFormBytes = 0;
-const firstForms = new FinalizationRegistry<number>((bytes) => {
-  firstFormBytes -= bytes;
-});
-
 /** A chunk's first form: its nested functions, generated as they are first called, and its runs. */
 interface FirstForm {
   readonly functions: LazyFunctions;
@@ -91,8 +80,6 @@ export class CompiledChunk {
     const { code, sites, functions } = generateLazy(parseLua(source, chunk.short), source, chunk, parseValid(chunk));
     const c = new CompiledChunk(chunk, WRAP_HEAD + code + WRAP_TAIL, sites, source);
     c.first = { functions, runs: 0 };
-    firstFormBytes += source.length;
-    firstForms.register(c, source.length, c);
     return c;
   }
 
@@ -116,8 +103,6 @@ export class CompiledChunk {
     this.compileFactory();
     this.first = null;
     this.generation++;
-    firstFormBytes -= this.source.length;
-    firstForms.unregister(this);
   }
 
   /**
@@ -274,7 +259,7 @@ function upvalueObject(names: string, access: UpvalueAccess): object {
  */
 export function compileLua(source: string, chunkName: string, firstForm = false): CompiledChunk {
   const chunk: ChunkInfo = { source: chunkName, short: chunkId(chunkName) };
-  if (firstForm && firstFormBytes + source.length <= FIRST_FORM_BYTES) return CompiledChunk.firstForm(chunk, source);
+  if (firstForm) return CompiledChunk.firstForm(chunk, source);
   const ast = parseLua(source, chunk.short);
   const { code, sites } = generate(ast, source, chunk);
   return new CompiledChunk(chunk, WRAP_HEAD + code + WRAP_TAIL, sites, source);

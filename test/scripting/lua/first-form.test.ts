@@ -105,11 +105,6 @@ describe("a chunk's first form", () => {
     expect(bothForms('(function() end)()\nreturn (function(a) return a + 1 end)(1)')).toEqual([2]);
   });
 
-  test('is not made past the first forms’ bound on source held; a larger script is generated whole at once', () => {
-    const big = `return 1 --[[${'x'.repeat(1100 * 1024)}]]`;
-    expect(compileLua(big, '@user_script', true).isFirstForm).toBe(false);
-  });
-
   test('is made whole when stored', () => {
     const chunk = compileLua('local function f() return 1 end return f()', '@user_script', true);
     chunk.stored();
