@@ -11,8 +11,17 @@ import type { LuaTable } from './table.js';
 import type { Twin } from './twins.js';
 import { LUA_FUNCTION_NAME, type LuaFunction, type LuaResult, type LuaValue } from './value.js';
 
-/** How a chunk's first form parses its functions again (compiler/lazy.ts): the chunk parsed once already. */
-const parseValid = (chunk: ChunkInfo) => (source: string, from: number) => parseLua(source, chunk.short, undefined, from);
+/**
+ * A chunk's first form generated; the trees of its functions are kept for
+ * the rest of this turn, in which the run that follows a compile finds them
+ * (compiler/lazy.ts). Throws LuaSyntaxError.
+ */
+function firstFormOf(chunk: ChunkInfo, source: string): ReturnType<typeof generateLazy> {
+  const parse = (text: string, from: number) => parseLua(text, chunk.short, undefined, from);
+  const generated = generateLazy(parseLua(source, chunk.short), source, chunk, parse);
+  setImmediate(() => generated.functions.releaseTrees()).unref();
+  return generated;
+}
 
 type Factory<T> = (R: typeof RUNTIME, S: LuaState, G: LuaTable, K: Site[], C: ChunkInstance) => T;
 type TwinMakers = Map<number, (accessors: object) => Twin>;
@@ -77,7 +86,7 @@ export class CompiledChunk {
 
   /** A chunk in its first form (compileLua's `firstForm`); throws LuaSyntaxError as compileLua does. */
   static firstForm(chunk: ChunkInfo, source: string): CompiledChunk {
-    const { code, sites, functions } = generateLazy(parseLua(source, chunk.short), source, chunk, parseValid(chunk));
+    const { code, sites, functions } = firstFormOf(chunk, source);
     const c = new CompiledChunk(chunk, WRAP_HEAD + code + WRAP_TAIL, sites, source);
     c.first = { functions, runs: 0 };
     return c;
@@ -114,7 +123,7 @@ export class CompiledChunk {
   lazyFunction(id: number, evaluate: Evaluate): LuaFunction {
     let functions = this.first?.functions;
     if (functions === undefined) {
-      this.outlived ??= generateLazy(parseLua(this.source, this.chunk.short), this.source, this.chunk, parseValid(this.chunk)).functions;
+      this.outlived ??= firstFormOf(this.chunk, this.source).functions;
       functions = this.outlived;
     }
     const { code, sites } = functions.code(id);

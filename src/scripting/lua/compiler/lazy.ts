@@ -23,10 +23,13 @@ import { FrozenScope, type Visible } from './scope.js';
  * is generated whole once it has run a few times or the server is idle
  * (compile.ts).
  *
- * Only the function's range is kept, not its tree: trees kept alive were
- * copied by every young-generation collection of a burst of first calls
- * and cost more than they saved. A function is parsed again on its first
- * call, alone, at its own offsets (so its sites and ids are the chunk's).
+ * A function's tree is kept only until releaseTrees(), which the chunk
+ * asks for once the turn that compiled it is over: the run that follows a
+ * compile generates its functions from the chunk's own parse, but trees
+ * kept alive longer were copied by every young-generation collection of a
+ * burst of first calls and cost more than they saved. Later, a function is
+ * parsed again on its first call, alone, at its own offsets (so its sites
+ * and ids are the chunk's).
  */
 interface Deferred {
   /** The function's range in the source, and whether it is an expression (`function (...) ... end`) rather than a statement. */
@@ -49,6 +52,7 @@ export interface GeneratedFunction {
 export class LazyFunctions {
   private readonly deferred = new Map<number, Deferred>();
   private readonly generated = new Map<number, GeneratedFunction>();
+  private trees: Map<number, L.FunctionDeclaration> | null = new Map();
 
   constructor(
     private readonly chunk: ChunkInfo,
@@ -62,7 +66,13 @@ export class LazyFunctions {
   defer(node: L.FunctionDeclaration, selfParam: boolean, at: Visible | null): string {
     const [start, end] = (node as Located).range!;
     this.deferred.set(start, { start, end, expression: node.identifier === null, selfParam, at });
+    this.trees?.set(start, node);
     return `C.lazy(${start}, ($c) => eval($c))`;
+  }
+
+  /** Lets the functions' trees go: those generated from now on parse their text again. */
+  releaseTrees(): void {
+    this.trees = null;
   }
 
   /** The code of function `id`, generated the first time it is asked for. */
@@ -89,6 +99,8 @@ export class LazyFunctions {
    * source parsed again.
    */
   private node(d: Deferred): L.FunctionDeclaration {
+    const tree = this.trees?.get(d.start);
+    if (tree !== undefined) return tree;
     const text = this.source.slice(d.start, d.end);
     if (!d.expression) return this.parse(' '.repeat(d.start) + text, d.start).body[0] as L.FunctionDeclaration;
     if (d.start >= 2) {
