@@ -58,8 +58,8 @@ export class ChunkCache {
     const fromStore = store === null ? undefined : this.readStored(store, key, chunkName, source);
     const chunk = fromStore ?? compileLua(source, chunkName, firstForm);
     if (source.length <= this.maxBytes) this.keep(key, { source, chunk });
-    // The store writes after a pause, once the caller has run it: V8's cache then holds the functions the run compiled.
-    // A chunk in its first form is made whole then (CompiledChunk.stored), in the pause rather than at a later run.
+    // The store writes after a pause, once the caller has run it: a whole chunk's V8 cache then holds the functions the
+    // run compiled. A chunk in its first form is made whole in that pause (CompiledChunk.stored) rather than at a run.
     if (store !== null && (fromStore === undefined || chunk.v8CacheRejected)) store.write(key, chunkName, source, () => chunk.stored());
     return chunk;
   }

@@ -11,17 +11,6 @@ import type { LuaTable } from './table.js';
 import type { Twin } from './twins.js';
 import { LUA_FUNCTION_NAME, type LuaFunction, type LuaResult, type LuaValue } from './value.js';
 
-/**
- * A chunk's first form generated; the trees of its functions are kept for
- * the rest of this turn, in which the run that follows a compile finds them
- * (compiler/lazy.ts). Throws LuaSyntaxError.
- */
-function firstFormOf(chunk: ChunkInfo, source: string): ReturnType<typeof generateLazy> {
-  const parse = (text: string, from: number) => parseLua(text, chunk.short, undefined, from);
-  const generated = generateLazy(parseLua(source, chunk.short), source, chunk, parse);
-  setImmediate(() => generated.functions.releaseTrees()).unref();
-  return generated;
-}
 
 type Factory<T> = (R: typeof RUNTIME, S: LuaState, G: LuaTable, K: Site[], C: ChunkInstance) => T;
 type TwinMakers = Map<number, (accessors: object) => Twin>;
@@ -61,8 +50,6 @@ export class CompiledChunk {
   private script!: vm.Script;
   private factory!: Factory<LuaFunction>;
   private first: FirstForm | null = null;
-  /** The first form's functions again, for an instance of it that outlived it. */
-  private outlived: LazyFunctions | undefined;
   /** Changes when the chunk is generated whole. */
   generation = 0;
 
@@ -86,7 +73,10 @@ export class CompiledChunk {
 
   /** A chunk in its first form (compileLua's `firstForm`); throws LuaSyntaxError as compileLua does. */
   static firstForm(chunk: ChunkInfo, source: string): CompiledChunk {
-    const { code, sites, functions } = firstFormOf(chunk, source);
+    const parse = (text: string, from: number) => parseLua(text, chunk.short, undefined, from);
+    const { code, sites, functions } = generateLazy(parseLua(source, chunk.short), source, chunk, parse);
+    // The run that follows the compile in this turn finds the trees of the functions it calls (compiler/lazy.ts).
+    setImmediate(() => functions.releaseTrees()).unref();
     const c = new CompiledChunk(chunk, WRAP_HEAD + code + WRAP_TAIL, sites, source);
     c.first = { functions, runs: 0 };
     return c;
@@ -97,6 +87,11 @@ export class CompiledChunk {
     return this.first !== null;
   }
 
+  /** The first form's functions, from which its instances generate theirs; null once the chunk is whole. */
+  get lazyFunctions(): LazyFunctions | null {
+    return this.first?.functions ?? null;
+  }
+
   /** Counts a run of the chunk; the run that reaches FIRST_FORM_RUNS finds it whole. */
   noteRun(): void {
     if (this.first !== null && ++this.first.runs >= FIRST_FORM_RUNS) this.makeWhole();
@@ -104,30 +99,13 @@ export class CompiledChunk {
 
   /** Generates the whole chunk, if it is in its first form. */
   makeWhole(): void {
-    const first = this.first;
-    if (first === null) return;
+    if (this.first === null) return;
     const { code, sites } = generate(parseLua(this.source, this.chunk.short), this.source, this.chunk);
     this.code = WRAP_HEAD + code + WRAP_TAIL;
     this.sites = sites;
     this.compileFactory();
     this.first = null;
     this.generation++;
-  }
-
-  /**
-   * Function `id` of the chunk's first form, made in the scope its stub
-   * evaluates code in. An instance of the first form may outlive the
-   * chunk's becoming whole (a host instantiates the whole chunk for its
-   * next run only); its functions are then generated from the source again.
-   */
-  lazyFunction(id: number, evaluate: Evaluate): LuaFunction {
-    let functions = this.first?.functions;
-    if (functions === undefined) {
-      this.outlived ??= firstFormOf(this.chunk, this.source).functions;
-      functions = this.outlived;
-    }
-    const { code, sites } = functions.code(id);
-    return (evaluate(code) as (E: Evaluate, K: Site[]) => LuaFunction)(evaluate, sites);
   }
 
   /** The generated JavaScript (the factory's body), for inspection. */
@@ -185,12 +163,21 @@ export class CompiledChunk {
 /** One instantiation of a chunk (C in compiled code): what its functions make their twins with. */
 export class ChunkInstance {
   private makers: TwinMakers | null = null;
+  /**
+   * The first form's functions when this is an instance of it: held here, so
+   * that an instance that outlives the chunk's becoming whole (a host
+   * instantiates the whole chunk for its next run only) still generates
+   * its functions, nested ones included.
+   */
+  private readonly functions: LazyFunctions | null;
 
   constructor(
     private readonly compiled: CompiledChunk,
     private readonly S: LuaState,
     private readonly env: LuaTable,
-  ) {}
+  ) {
+    this.functions = compiled.lazyFunctions;
+  }
 
   /**
    * The twin of function `id` of this chunk, over its upvalues: `names`
@@ -228,12 +215,15 @@ export class ChunkInstance {
    * (compiler/lazy.ts).
    */
   lazy(id: number, evaluate: Evaluate): LuaFunction {
-    const compiled = this.compiled;
+    const functions = this.functions!;
     let fn: LuaFunction | null = null;
     // Named as every Lua function is (a computed method name survives bundling), so that the runtime takes it for one.
     const stub = {
       [LUA_FUNCTION_NAME](...args: LuaValue[]): LuaResult {
-        fn ??= compiled.lazyFunction(id, evaluate);
+        if (fn === null) {
+          const { code, sites } = functions.code(id);
+          fn = (evaluate(code) as (E: Evaluate, K: Site[]) => LuaFunction)(evaluate, sites);
+        }
         return fn.apply(undefined, args) as LuaResult;
       },
     };

@@ -110,6 +110,15 @@ describe("a chunk's first form", () => {
     expect(lua.call(f as never, [21])).toEqual([42]);
   });
 
+  test('a function an instance generated before the chunk became whole still generates the functions nested in it', async () => {
+    const chunk = compileLua('local k = 3\nreturn function(v) return function(w) return v * k + w end end', '@user_script', true);
+    const [outer] = lua.call(lua.load(chunk));
+    const [inner] = lua.call(outer as never, [4]);
+    chunk.makeWhole();
+    await nextTurn();
+    expect(lua.call(inner as never, [5])).toEqual([17]);
+  });
+
   test('a function expression at the start of the chunk, with no room before it for the parse alone, is parsed from the whole source', async () => {
     expect(await bothForms('(function() end)()\nreturn (function(a) return a + 1 end)(1)')).toEqual([2]);
   });
