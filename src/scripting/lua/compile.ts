@@ -88,7 +88,7 @@ export class CompiledChunk {
   }
 
   /** The first form's functions, from which its instances generate theirs; null once the chunk is whole. */
-  get lazyFunctions(): LazyFunctions | null {
+  get lazyFunctions(): FunctionSource | null {
     return this.first?.functions ?? null;
   }
 
@@ -169,7 +169,7 @@ export class ChunkInstance {
    * instantiates the whole chunk for its next run only) still generates
    * its functions, nested ones included.
    */
-  private readonly functions: LazyFunctions | null;
+  private readonly functions: FunctionSource | null;
 
   constructor(
     private readonly compiled: CompiledChunk,
@@ -229,6 +229,14 @@ export class ChunkInstance {
     };
     return stub[LUA_FUNCTION_NAME] as LuaFunction;
   }
+}
+
+/**
+ * What an instance asks its first form for (compiler/lazy.ts's
+ * LazyFunctions, which the package's declarations do not name).
+ */
+interface FunctionSource {
+  code(id: number): { readonly code: string; readonly sites: Site[] };
 }
 
 /** Evaluates JavaScript in the scope of a function's stub (a direct eval). */
