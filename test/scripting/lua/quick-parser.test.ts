@@ -99,6 +99,9 @@ describe('the quick parser', () => {
       'x = 3..2',
       'x = 1x',
       'f\n(1)', // Lua's ambiguous syntax (function call x new statement)
+      'x = f[[a\nb]](1)', // the same, the line break within the string before '('
+      'x = f"a\\\nb"(1)',
+      'f --[[ a\n ]] (1)',
       'x = 1 // 2',
       'x = a ~ b',
       'x = a & b',
@@ -122,6 +125,10 @@ describe('the quick parser', () => {
     for (const source of taken.slice(1, 5)) expect(parseQuickly(source)?.chunk, source).toEqual(luaparseTree(source));
     // Lua 5.4's attribs are a syntax error in 5.1.
     expect(parseQuickly(taken[5])).toBeNull();
+    // A call's '(' on the line its callee ends on, a string or a comment between them.
+    for (const source of ['x = f[[a\nb]]\n.c(1)', 'x = f[[ab]](1)', 'f --[[ a ]] (1)', 'f"a"(1)']) {
+      expect(parseQuickly(source)?.chunk, source).toEqual(luaparseTree(source));
+    }
   });
 
   test("a [[ inside a [[ ]] string or comment is Lua's lexical error where the parse reaches it, after any syntax error before it", () => {

@@ -1,6 +1,6 @@
 import type * as L from 'luaparse';
 import { getHeapStatistics } from 'node:v8';
-import { Kind, tokenize, TooManyTokens, type Tokens } from './tokens.js';
+import { Kind, lineAt, lineBreakIn, tokenize, TooManyTokens, type Tokens } from './tokens.js';
 
 /**
  * A Lua 5.1 parser for the common case of a script's first compile: it makes
@@ -61,7 +61,7 @@ class Parser {
   /** The kind of token `i`: reaching the error token raises Lua's lexical error, as Lua's lexer raises it on reading that token. */
   private kindAt(i: number): Kind {
     const k = this.t.kind[i];
-    if (k === Kind.Error) throw new LuaError(this.t.line[i], this.t.value[i] as string);
+    if (k === Kind.Error) throw new LuaError(lineAt(this.src, this.t.start[i]), this.t.value[i] as string);
     return k;
   }
 
@@ -95,7 +95,7 @@ class Parser {
 
   private enter(): void {
     // Lua's lexer has read the token that starts the level: its line is the one of the token's end.
-    if (++this.level > MAX_LEVELS) throw new LuaError(this.t.endLine[this.i], 'chunk has too many syntax levels');
+    if (++this.level > MAX_LEVELS) throw new LuaError(lineAt(this.src, this.t.end[this.i]), 'chunk has too many syntax levels');
   }
 
   private blockFollows(): boolean {
@@ -352,7 +352,7 @@ class Parser {
     const i = this.i++;
     const start = this.t.start[i];
     const end = this.t.end[i];
-    const type = LITERAL_TYPES[this.t.kind[i]];
+    const type = LITERAL_TYPES[this.t.kind[i] as Kind];
     return { type, value: this.t.value[i], raw: this.src.slice(start, end), range: [start, end] } as unknown as L.StringLiteral & L.VarargLiteral;
   }
 
@@ -480,8 +480,9 @@ class Parser {
     }
     if (!this.is('(')) throw GIVE_UP;
     // Lua's "ambiguous syntax (function call x new statement)": luaparse and Lua compare different lines, so either gives up.
-    const t = this.t;
-    if (t.line[this.i] !== t.line[this.i - 1] || t.line[this.i] !== t.endLine[this.i - 1]) throw GIVE_UP;
+    // A break within the token before '(' counts: only a string's can hold one.
+    const before = this.i - 1;
+    if (lineBreakIn(this.src, this.t.kind[before] === Kind.String ? this.t.start[before] : this.t.end[before], this.t.start[this.i])) throw GIVE_UP;
     this.i++;
     const args: Expr[] = [];
     if (!this.accept(')')) {

@@ -33,14 +33,12 @@ export interface Comment {
 }
 
 export interface Tokens {
-  readonly kind: Kind[];
+  /** Each token's Kind. */
+  readonly kind: Uint8Array;
   /** A name's, keyword's or punctuator's text, a string's value, a numeral's number, a boolean's value (null for nil). */
   readonly value: (string | number | boolean | null)[];
-  readonly start: number[];
-  readonly end: number[];
-  /** The lines a token starts and ends on (a long string may span several). */
-  readonly line: number[];
-  readonly endLine: number[];
+  readonly start: Int32Array;
+  readonly end: Int32Array;
   readonly comments: Comment[];
 }
 
@@ -91,6 +89,24 @@ function linesIn(src: string, from: number, to: number): number {
   return lines;
 }
 
+/**
+ * The line of the character at `at`. The tokens keep no lines: the parser
+ * needs one only for an error, and the compiler finds a site's line from
+ * its range (compiler/lines.ts).
+ */
+export function lineAt(src: string, at: number): number {
+  return 1 + linesIn(src, 0, at);
+}
+
+/** Whether a line break comes between `from` and `to`. */
+export function lineBreakIn(src: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+  }
+  return false;
+}
+
 /** A long bracket's level at `i` (its '[' and '='s), or -1 where none opens there. */
 function longBracketLevel(src: string, i: number): number {
   let level = 0;
@@ -123,11 +139,10 @@ function longBracket(src: string, i: number, level: number): { content: string; 
 }
 
 /** A quoted string's value and end, escapes read as luaparse reads Lua 5.1's; null when unfinished or out of range. */
-function quoted(src: string, i: number): { value: string; end: number; lines: number } | null {
+function quoted(src: string, i: number): { value: string; end: number } | null {
   const quote = src.charCodeAt(i);
   const run = quote === 34 ? DOUBLE_QUOTED_RUN : SINGLE_QUOTED_RUN;
   let value = '';
-  let lines = 0;
   let p = i + 1;
   for (;;) {
     const stop = skip(run, src, p);
@@ -135,7 +150,7 @@ function quoted(src: string, i: number): { value: string; end: number; lines: nu
     p = stop;
     if (p >= src.length) return null;
     const c = src.charCodeAt(p);
-    if (c === quote) return { value, end: p + 1, lines };
+    if (c === quote) return { value, end: p + 1 };
     if (c !== 92) return null;
     p++;
     if (p >= src.length) return null;
@@ -152,7 +167,6 @@ function quoted(src: string, i: number): { value: string; end: number; lines: nu
       case 13: {
         const d = src.charCodeAt(p + 1);
         p += (d === 10 || d === 13) && d !== e ? 2 : 1;
-        lines++;
         value += '\n';
         break;
       }
@@ -172,18 +186,6 @@ function quoted(src: string, i: number): { value: string; end: number; lines: nu
   }
 }
 
-/** Ends `t` with the error token of a `[[` at `at` in the long bracket opening at `from` on `line`. */
-function nestedError(t: Tokens, src: string, from: number, at: number, line: number): Tokens {
-  const errorLine = line + linesIn(src, from, at);
-  t.kind.push(Kind.Error);
-  t.value.push(NESTED_LONG_BRACKET);
-  t.start.push(at);
-  t.end.push(at);
-  t.line.push(errorLine);
-  t.endLine.push(errorLine);
-  return t;
-}
-
 /** Thrown by tokenize past its most tokens, with the line it stopped on. */
 export class TooManyTokens {
   constructor(readonly line: number) {}
@@ -195,40 +197,24 @@ export class TooManyTokens {
  * Lexing starts at `from`, for source known to be blank before it.
  */
 export function tokenize(src: string, maxTokens: number, from = 0): Tokens | null {
-  const t: Tokens = { kind: [], value: [], start: [], end: [], line: [], endLine: [], comments: [] };
+  const t = new TokenList(src, from, maxTokens);
   const n = src.length;
   // A first line starting with '#' is skipped, as luaparse blanks it (a shebang).
   let i = from > 0 ? from : src.charCodeAt(0) === 35 ? skip(LINE_REST, src, 0) : 0;
-  let line = 1;
-  const push = (kind: Kind, value: string | number | boolean | null, start: number, end: number, endLine = line): void => {
-    if (t.kind.length === maxTokens) throw new TooManyTokens(line);
-    t.kind.push(kind);
-    t.value.push(value);
-    t.start.push(start);
-    t.end.push(end);
-    t.line.push(line);
-    t.endLine.push(endLine);
-  };
   while (i < n) {
     const c = src.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 11 || c === 12) {
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12) {
       i++;
-      continue;
-    }
-    if (c === 10 || c === 13) {
-      const d = src.charCodeAt(i + 1);
-      i += (d === 10 || d === 13) && d !== c ? 2 : 1;
-      line++;
       continue;
     }
     if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) {
       const end = skip(ALNUM_RUN, src, i + 1);
       const word = src.slice(i, end);
-      if (KEYWORDS.has(word)) push(Kind.Keyword, word, i, end);
-      else if (word === 'nil') push(Kind.Nil, null, i, end);
-      else if (word === 'true') push(Kind.True, true, i, end);
-      else if (word === 'false') push(Kind.False, false, i, end);
-      else push(Kind.Name, word, i, end);
+      if (KEYWORDS.has(word)) t.add(Kind.Keyword, word, i, end);
+      else if (word === 'nil') t.add(Kind.Nil, null, i, end);
+      else if (word === 'true') t.add(Kind.True, true, i, end);
+      else if (word === 'false') t.add(Kind.False, false, i, end);
+      else t.add(Kind.Name, word, i, end);
       i = end;
       continue;
     }
@@ -238,7 +224,7 @@ export function tokenize(src: string, maxTokens: number, from = 0): Tokens | nul
       if (luaparseNumeralEnd(src, i) !== end) return null;
       const value = stringToNumber(src.slice(i, end));
       if (value === undefined) return null;
-      push(Kind.Number, value, i, end);
+      t.add(Kind.Number, value, i, end);
       i = end;
       continue;
     }
@@ -251,8 +237,7 @@ export function tokenize(src: string, maxTokens: number, from = 0): Tokens | nul
           if (level >= 0) {
             const long = longBracket(src, i + 2, level);
             if (long === null) return null;
-            if ('nestedAt' in long) return nestedError(t, src, i, long.nestedAt, line);
-            line += linesIn(src, i, long.end);
+            if ('nestedAt' in long) return t.endWithError(long.nestedAt);
             value = long.content;
             i = long.end;
           } else {
@@ -262,71 +247,115 @@ export function tokenize(src: string, maxTokens: number, from = 0): Tokens | nul
           t.comments.push({ type: 'Comment', value, raw: src.slice(start, i), range: [start, i] });
           continue;
         }
-        push(Kind.Punct, '-', i, ++i);
+        t.add(Kind.Punct, '-', i, ++i);
         continue;
       case 34:
       case 39: {
         const s = quoted(src, i);
         if (s === null) return null;
-        const startLine = line;
-        line += s.lines;
-        t.kind.push(Kind.String);
-        t.value.push(s.value);
-        t.start.push(i);
-        t.end.push(s.end);
-        t.line.push(startLine);
-        t.endLine.push(line);
+        t.add(Kind.String, s.value, i, s.end);
         i = s.end;
         continue;
       }
       case 91: { // [
         if (d !== 91 && d !== 61) {
-          push(Kind.Punct, '[', i, ++i);
+          t.add(Kind.Punct, '[', i, ++i);
           continue;
         }
         const level = longBracketLevel(src, i);
         if (level < 0) return null;
         const long = longBracket(src, i, level);
         if (long === null) return null;
-        if ('nestedAt' in long) return nestedError(t, src, i, long.nestedAt, line);
-        const startLine = line;
-        line += linesIn(src, i, long.end);
-        const value = long.content.includes('\r') ? long.content.replace(LINE_BREAKS, '\n') : long.content;
-        t.kind.push(Kind.String);
-        t.value.push(value);
-        t.start.push(i);
-        t.end.push(long.end);
-        t.line.push(startLine);
-        t.endLine.push(line);
+        if ('nestedAt' in long) return t.endWithError(long.nestedAt);
+        t.add(Kind.String, long.content.includes('\r') ? long.content.replace(LINE_BREAKS, '\n') : long.content, i, long.end);
         i = long.end;
         continue;
       }
       case 46: // .
         if (d === 46) {
-          if (src.charCodeAt(i + 2) === 46) push(Kind.Vararg, '...', i, (i += 3));
-          else push(Kind.Punct, '..', i, (i += 2));
+          if (src.charCodeAt(i + 2) === 46) t.add(Kind.Vararg, '...', i, (i += 3));
+          else t.add(Kind.Punct, '..', i, (i += 2));
         } else {
-          push(Kind.Punct, '.', i, ++i);
+          t.add(Kind.Punct, '.', i, ++i);
         }
         continue;
       case 61: // =
       case 60: // <
       case 62: // >
-        if (d === 61) push(Kind.Punct, src.slice(i, i + 2), i, (i += 2));
-        else push(Kind.Punct, src[i], i, ++i);
+        if (d === 61) t.add(Kind.Punct, src.slice(i, i + 2), i, (i += 2));
+        else t.add(Kind.Punct, src[i], i, ++i);
         continue;
       case 126: // ~
         if (d !== 61) return null;
-        push(Kind.Punct, '~=', i, (i += 2));
+        t.add(Kind.Punct, '~=', i, (i += 2));
         continue;
       case 42: case 47: case 94: case 37: case 44: case 123: case 125: // * / ^ % , { }
       case 93: case 40: case 41: case 59: case 35: case 43: case 58: // ] ( ) ; # + :
-        push(Kind.Punct, src[i], i, ++i);
+        t.add(Kind.Punct, src[i], i, ++i);
         continue;
       default:
         return null;
     }
   }
-  push(Kind.Eof, '<eof>', n, n);
+  t.add(Kind.Eof, '<eof>', n, n);
   return t;
 }
+
+/**
+ * Tokens in typed arrays, grown as they fill: a script's first compile
+ * lexes before V8 has compiled the lexer, and interpreted, pushing onto
+ * four arrays cost more than the rest of the lexing.
+ */
+class TokenList implements Tokens {
+  kind: Uint8Array;
+  readonly value: (string | number | boolean | null)[] = [];
+  start: Int32Array;
+  end: Int32Array;
+  readonly comments: Comment[] = [];
+  count = 0;
+  /** The arrays' length, kept apart: a typed array's length is a getter, and interpreted, a call. */
+  private capacity: number;
+
+  constructor(
+    private readonly src: string,
+    from: number,
+    private readonly maxTokens: number,
+  ) {
+    // About one token in eight characters of BullMQ's scripts; the arrays double when that is short, up to the most tokens.
+    this.capacity = Math.min(((src.length - from) >> 3) + 16, maxTokens);
+    this.kind = new Uint8Array(this.capacity);
+    this.start = new Int32Array(this.capacity);
+    this.end = new Int32Array(this.capacity);
+  }
+
+  /** Adds a token; past the most tokens, throws TooManyTokens with the line the token starts on. */
+  add(k: Kind, v: string | number | boolean | null, start: number, end: number): void {
+    if (this.count === this.maxTokens) throw new TooManyTokens(lineAt(this.src, start));
+    const n = this.count++;
+    if (n === this.capacity) this.grow();
+    this.kind[n] = k;
+    this.value.push(v);
+    this.start[n] = start;
+    this.end[n] = end;
+  }
+
+  private grow(): void {
+    const capacity = (this.capacity = Math.min(this.capacity * 2, this.maxTokens));
+    const kind = new Uint8Array(capacity);
+    kind.set(this.kind);
+    this.kind = kind;
+    const start = new Int32Array(capacity);
+    start.set(this.start);
+    this.start = start;
+    const end = new Int32Array(capacity);
+    end.set(this.end);
+    this.end = end;
+  }
+
+  /** Ends the tokens with the error token of a `[[` at `at` inside a level-0 long bracket. */
+  endWithError(at: number): this {
+    this.add(Kind.Error, NESTED_LONG_BRACKET, at, at);
+    return this;
+  }
+}
+
