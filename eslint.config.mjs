@@ -50,6 +50,16 @@ const ELEMENTS = {
   types: [],
 };
 
+/**
+ * An accessor written in an object literal (`{ get x() {…} }`) leaves the object in V8's dictionary mode:
+ * every property read is a hash lookup and none of its methods is inlined. Hosts add theirs with
+ * core/accessors.ts instead; classes declare them as usual.
+ */
+const NO_LITERAL_ACCESSORS = {
+  selector: "ObjectExpression > Property[kind='get'], ObjectExpression > Property[kind='set']",
+  message: 'An accessor in an object literal puts the object in dictionary mode: use withAccessors (src/core/accessors.ts) or a class.',
+};
+
 export default [
   { ignores: ['dist/**', 'node_modules/**', 'data/**'] },
   {
@@ -57,7 +67,11 @@ export default [
     languageOptions: { parser: tseslint.parser },
     plugins: { sluice: { rules: { 'allowed-imports': allowedImports } } },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
-    rules: { 'prefer-rest-params': 'error', 'sluice/allowed-imports': ['error', { root: 'src', elements: ELEMENTS }] },
+    rules: {
+      'prefer-rest-params': 'error',
+      'no-restricted-syntax': ['error', NO_LITERAL_ACCESSORS],
+      'sluice/allowed-imports': ['error', { root: 'src', elements: ELEMENTS }],
+    },
   },
   {
     // Tests are parsed too, so that `eslint test/…` checks them instead of refusing them as unconfigured.

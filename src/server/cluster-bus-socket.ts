@@ -1,6 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { BusSocket, BusSocketEvents } from '../cluster/links/bus-socket.js';
+import { withAccessors } from '../core/accessors.js';
 import { closeAll, listenOnEach } from './listener.js';
 
 /** A cluster bus connection on a TCP socket. */
@@ -19,30 +20,24 @@ export function tcpBusSocket(socket: net.Socket, events: BusSocketEvents | null)
     closed = true;
     handlers?.closed(error);
   });
-  return {
+  const bus: Omit<BusSocket, 'pending' | 'localIp' | 'remoteIp' | 'remotePort'> & { listen(events: BusSocketEvents): void } = {
     listen(next) {
       handlers = next;
     },
     write(buf) {
       if (!closed) socket.write(buf);
     },
-    get pending() {
-      return socket.writableLength;
-    },
     close() {
       closed = true;
       socket.destroy();
     },
-    get localIp() {
-      return closed ? null : normalizeIp(socket.localAddress);
-    },
-    get remoteIp() {
-      return closed ? null : normalizeIp(socket.remoteAddress);
-    },
-    get remotePort() {
-      return socket.remotePort ?? null;
-    },
   };
+  return withAccessors(bus, {
+    pending: { get: () => socket.writableLength },
+    localIp: { get: () => (closed ? null : normalizeIp(socket.localAddress)) },
+    remoteIp: { get: () => (closed ? null : normalizeIp(socket.remoteAddress)) },
+    remotePort: { get: () => socket.remotePort ?? null },
+  });
 }
 
 /** An IPv4 peer on a dual-stack socket reads as ::ffff:a.b.c.d; Redis shows a.b.c.d. */

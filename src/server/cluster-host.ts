@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ClusterHost, ClusterSettings } from '../cluster/state/cluster-host.js';
 import type { PreferredEndpointType } from '../cluster/node-table/endpoint.js';
+import { withAccessors } from '../core/accessors.js';
 import { strerror, writeFileAtomic } from '../persistence/io.js';
 import { connectBus } from './cluster-bus-socket.js';
 import { tlsClientOptions } from './tls/tls-settings.js';
@@ -27,10 +28,7 @@ function clientPort(server: Server): number {
 export function serverClusterHost(server: Server, slotOwnershipChanged: () => void): ClusterHost {
   const file = clusterConfigPath(server);
   const ks = server.keyspace;
-  return {
-    get log() {
-      return server.log;
-    },
+  const host: Omit<ClusterHost, 'log'> = {
     // Read for every bus message and state update: kept until a parameter changes.
     settings: () => server.config.derived(clusterSettings, () => clusterSettings(server)),
     now: () => Date.now(),
@@ -86,6 +84,7 @@ export function serverClusterHost(server: Server, slotOwnershipChanged: () => vo
     },
     slotOwnershipChanged,
   };
+  return withAccessors(host, { log: { get: () => server.log } });
 }
 
 function clusterSettings(server: Server): ClusterSettings {

@@ -1,4 +1,4 @@
-import type { CommandArg, KeySpec } from '../core/command.js';
+import type { CommandArg, CommandFlag, CommandStats, KeySpec } from '../core/command.js';
 import type { Command, CommandSpec } from './command-types.js';
 import { parseArgs, parseKeySpec } from './command-syntax.js';
 
@@ -64,64 +64,105 @@ function checkKeyArgs(name: string, args: readonly CommandArg[], specs: number):
 }
 
 function compile(spec: CommandSpec, parent: Command | null): Command {
-  const fullName = parent ? `${parent.fullName}|${spec.name}` : spec.name;
-  const f = new Set(spec.flags);
-  const traits = new Set(spec.traits ?? []);
-  const own = [...spec.acl];
-  for (const c of derivedCategories(spec)) if (!own.includes(c)) own.push(c);
-  const keySpecs = (spec.keySpecs ?? []).map(parseKeySpec);
-  const { range, movable } = legacyRange(keySpecs);
-  const namesKeys = keySpecs.some((s) => !s.flags.includes('not_key'));
-  // Only COMMAND DOCS reads the argument tree: parsed when first read, not at every start.
-  let args: readonly CommandArg[] | null = null;
-  if (spec.bytesArg !== undefined && (f.has('write') || f.has('blocking') || spec.bytesArg < 1)) throw new Error(`${fullName}: bytesArg ${spec.bytesArg}`);
-  const cmd: Command = {
-    spec,
-    fullName,
-    parent,
-    handler: spec.handler ?? null,
-    bytesArg: spec.bytesArg ?? -1,
-    subcommands: null,
-    arity: spec.arity,
-    flagSet: f,
-    isWrite: f.has('write'),
-    isReadonly: f.has('readonly'),
-    denyOom: f.has('denyoom'),
-    allowLoading: f.has('loading'),
-    noAuth: f.has('no_auth'),
-    noMulti: f.has('no_multi'),
-    noScript: f.has('noscript'),
-    skipMonitor: f.has('skip_monitor'),
-    skipSlowlog: f.has('skip_slowlog'),
-    isBlocking: f.has('blocking'),
-    isProtected: f.has('protected'),
-    notQueued: traits.has('not-queued') || traits.has('ends-transaction'),
-    endsTransaction: traits.has('ends-transaction'),
-    allowedWhenSubscribed: traits.has('allowed-when-subscribed'),
-    runsScript: traits.has('runs-script'),
-    noTouch: traits.has('no-touch'),
-    keepsNoArgv: traits.has('keeps-no-argv'),
-    keySpecs,
-    keyRange: range,
-    movableKeys: movable,
-    hasKeys: namesKeys || spec.getKeys !== undefined,
-    keysBySpecs: namesKeys && !keySpecs.some((s) => s.flags.includes('variable_flags')),
-    get args(): readonly CommandArg[] {
-      if (args === null) {
-        const parsed = spec.args === undefined ? [] : parseArgs(spec.args);
-        checkKeyArgs(fullName, parsed, keySpecs.length);
-        args = parsed;
-      }
-      return args;
-    },
-    aclCategories: own,
-    stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, histogram: null },
-  };
+  const cmd = new CompiledCommand(spec, parent);
   if (spec.subcommands) {
     cmd.subcommands = new Map();
     for (const sub of spec.subcommands) cmd.subcommands.set(sub.name, compile(sub, cmd));
   }
   return cmd;
+}
+
+/**
+ * A command's derived fields as its own data properties, the lazily parsed
+ * argument tree behind a getter of the class: a getter written in an object
+ * literal leaves the object in V8's dictionary mode, and the dispatcher
+ * reads a dozen of these fields for every command it runs.
+ */
+class CompiledCommand implements Command {
+  readonly fullName: string;
+  readonly handler: Command['handler'];
+  readonly bytesArg: number;
+  subcommands: Map<string, Command> | null = null;
+  readonly arity: number;
+  readonly flagSet: ReadonlySet<CommandFlag>;
+  readonly isWrite: boolean;
+  readonly isReadonly: boolean;
+  readonly denyOom: boolean;
+  readonly allowLoading: boolean;
+  readonly noAuth: boolean;
+  readonly noMulti: boolean;
+  readonly noScript: boolean;
+  readonly skipMonitor: boolean;
+  readonly skipSlowlog: boolean;
+  readonly isBlocking: boolean;
+  readonly isProtected: boolean;
+  readonly notQueued: boolean;
+  readonly endsTransaction: boolean;
+  readonly allowedWhenSubscribed: boolean;
+  readonly runsScript: boolean;
+  readonly noTouch: boolean;
+  readonly keepsNoArgv: boolean;
+  readonly keySpecs: readonly KeySpec[];
+  readonly keyRange: readonly [number, number, number];
+  readonly movableKeys: boolean;
+  readonly hasKeys: boolean;
+  readonly keysBySpecs: boolean;
+  readonly aclCategories: readonly string[];
+  readonly stats: CommandStats = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, histogram: null };
+  /** Only COMMAND DOCS reads the argument tree: parsed when first read, not at every start. */
+  private parsedArgs: readonly CommandArg[] | null = null;
+
+  constructor(
+    readonly spec: CommandSpec,
+    readonly parent: Command | null,
+  ) {
+    const fullName = parent ? `${parent.fullName}|${spec.name}` : spec.name;
+    const f = new Set(spec.flags);
+    const traits = new Set(spec.traits ?? []);
+    const own = [...spec.acl];
+    for (const c of derivedCategories(spec)) if (!own.includes(c)) own.push(c);
+    const keySpecs = (spec.keySpecs ?? []).map(parseKeySpec);
+    const { range, movable } = legacyRange(keySpecs);
+    const namesKeys = keySpecs.some((s) => !s.flags.includes('not_key'));
+    if (spec.bytesArg !== undefined && (f.has('write') || f.has('blocking') || spec.bytesArg < 1)) throw new Error(`${fullName}: bytesArg ${spec.bytesArg}`);
+    this.fullName = fullName;
+    this.handler = spec.handler ?? null;
+    this.bytesArg = spec.bytesArg ?? -1;
+    this.arity = spec.arity;
+    this.flagSet = f;
+    this.isWrite = f.has('write');
+    this.isReadonly = f.has('readonly');
+    this.denyOom = f.has('denyoom');
+    this.allowLoading = f.has('loading');
+    this.noAuth = f.has('no_auth');
+    this.noMulti = f.has('no_multi');
+    this.noScript = f.has('noscript');
+    this.skipMonitor = f.has('skip_monitor');
+    this.skipSlowlog = f.has('skip_slowlog');
+    this.isBlocking = f.has('blocking');
+    this.isProtected = f.has('protected');
+    this.notQueued = traits.has('not-queued') || traits.has('ends-transaction');
+    this.endsTransaction = traits.has('ends-transaction');
+    this.allowedWhenSubscribed = traits.has('allowed-when-subscribed');
+    this.runsScript = traits.has('runs-script');
+    this.noTouch = traits.has('no-touch');
+    this.keepsNoArgv = traits.has('keeps-no-argv');
+    this.keySpecs = keySpecs;
+    this.keyRange = range;
+    this.movableKeys = movable;
+    this.hasKeys = namesKeys || spec.getKeys !== undefined;
+    this.keysBySpecs = namesKeys && !keySpecs.some((s) => s.flags.includes('variable_flags'));
+    this.aclCategories = own;
+  }
+
+  get args(): readonly CommandArg[] {
+    if (this.parsedArgs === null) {
+      const parsed = this.spec.args === undefined ? [] : parseArgs(this.spec.args);
+      checkKeyArgs(this.fullName, parsed, this.keySpecs.length);
+      this.parsedArgs = parsed;
+    }
+    return this.parsedArgs;
+  }
 }
 
 /** The one table of commands: built from the families' declarations. */

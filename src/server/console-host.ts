@@ -5,6 +5,7 @@ import type { TLSSocket } from 'node:tls';
 import { MessageCounts } from '../broker/message-counts.js';
 import { Console } from '../console/console.js';
 import type { ConsoleClient, ConsoleHost } from '../console/host.js';
+import { withAccessors } from '../core/accessors.js';
 import { CaptureReply } from '../core/capture-reply.js';
 import { protectedModeRefuses } from './acl/protected-mode.js';
 import type { Client } from './client.js';
@@ -17,7 +18,7 @@ import { SLUICE_VERSION } from './version.js';
 /** What the console needs of the server, the server's side of each. */
 function consoleHost(server: Server): ConsoleHost {
   const client = (c: ConsoleClient) => c as Client;
-  return {
+  const host: Omit<ConsoleHost, 'log'> = {
     newClient: (peer) => server.consoleClient(peer, new CaptureReply(3)),
     call(c, argv) {
       const cl = client(c);
@@ -59,10 +60,8 @@ function consoleHost(server: Server): ConsoleHost {
       broker.counts.prune(broker.registry);
       return broker.counts;
     },
-    get log() {
-      return server.log;
-    },
   };
+  return withAccessors(host, { log: { get: () => server.log } });
 }
 
 /**

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
+import { withAccessors } from '../core/accessors.js';
 import type { Effect } from '../core/propagation.js';
 import { rdbTarget } from '../persistence/rdb/rdb-version.js';
 import { tlsClientOptions } from './tls/tls-settings.js';
 import { StreamLoad } from '../persistence/rdb/stream-load.js';
 import { MasterSide } from '../replication/master-side.js';
-import { ReplicaSide } from '../replication/replica-side.js';
+import { ReplicaSide, type StreamedSnapshot } from '../replication/replica-side.js';
 import { Replica, type ReplicaPeer } from '../replication/replica.js';
 import { ReplicationStream } from '../replication/stream.js';
 import type { Reply } from '../protocol/reply.js';
@@ -15,6 +16,9 @@ import { quoteRepr } from './monitor.js';
 import { clientInfoLine } from './commands/client-list.js';
 import type { Server } from './server.js';
 import { criticalError, panicsAfterError } from './propagation-errors.js';
+
+type MasterHost = ConstructorParameters<typeof MasterSide>[0];
+type ReplicaHost = ConstructorParameters<typeof ReplicaSide>[0];
 
 /** A client's connection as the master side writes to it: in order with its replies. */
 class ClientPeer implements ReplicaPeer {
@@ -79,23 +83,18 @@ export class ReplicationHost {
   private turnOpen = false;
 
   constructor(private readonly server: Server) {
-    this.master = new MasterSide(
-      {
-        config: server.config,
-        get log() {
-          return server.log;
-        },
-        rdb: server.persistence.rdb,
-        otherJobRunning: () => server.persistence.rewrite !== null,
-        persistenceOff: () => this.persistenceOff(),
-        snapshotOptions: (filter) => ({
-          rdbVersion: rdbTarget(server.config.num('repl-rdb-version')),
-          excludeData: filter.data,
-          ...(filter.functions ? { libraryCodes: [] } : {}),
-        }),
-      },
-      this.stream,
-    );
+    const masterHost: Omit<MasterHost, 'log'> = {
+      config: server.config,
+      rdb: server.persistence.rdb,
+      otherJobRunning: () => server.persistence.rewrite !== null,
+      persistenceOff: () => this.persistenceOff(),
+      snapshotOptions: (filter) => ({
+        rdbVersion: rdbTarget(server.config.num('repl-rdb-version')),
+        excludeData: filter.data,
+        ...(filter.functions ? { libraryCodes: [] } : {}),
+      }),
+    };
+    this.master = new MasterSide(withAccessors(masterHost, { log: { get: () => server.log } }), this.stream);
   }
 
   /** Neither save points nor the AOF: nothing of this server's own is kept on disk (Redis's allPersistenceDisabled). */
@@ -357,14 +356,11 @@ export class ReplicationHost {
     for (const r of [...this.master.replicas]) r.peer.close();
   }
 
-  private replicaHost(): ConstructorParameters<typeof ReplicaSide>[0] {
+  private replicaHost(): ReplicaHost {
     const server = this.server;
     const host = this;
-    return {
+    const replicaHost: Omit<ReplicaHost, 'log' | 'masterDb'> = {
       config: server.config,
-      get log() {
-        return server.log;
-      },
       loadSnapshot: (file) => {
         server.persistence.rdb.abandonBackground();
         const target = server.persistence.rdb.file;
@@ -380,13 +376,6 @@ export class ReplicationHost {
         fs.unlink(server.persistence.rdb.file, () => {});
       },
       apply: (argv) => host.applyFromMaster(argv),
-      get masterDb() {
-        return host.masterClientOf().db.index;
-      },
-      set masterDb(db: number) {
-        const c = host.masterClientOf();
-        if (db >= 0 && db < server.keyspace.dbs.length) c.db = server.keyspace.db(db);
-      },
       disconnectReplicas: () => this.disconnectReplicas(),
       flushStream: () => {
         this.queueFlush();
@@ -412,16 +401,7 @@ export class ReplicationHost {
       },
       streamLoad: (events, holdLog) => {
         const load = new StreamLoad(server, events, server.config.num('key-load-delay'), holdLog);
-        return {
-          get buffered() {
-            return load.buffered;
-          },
-          get wanted() {
-            return load.wanted;
-          },
-          get offset() {
-            return load.offset;
-          },
+        const snapshot: Omit<StreamedSnapshot, 'buffered' | 'wanted' | 'offset'> = {
           push: (chunk) => load.push(chunk),
           finish: () => load.finish(),
           drainNow: () => load.drainNow(),
@@ -439,9 +419,24 @@ export class ReplicationHost {
             return load.parsed!.aux;
           },
         };
+        return withAccessors(snapshot, {
+          buffered: { get: () => load.buffered },
+          wanted: { get: () => load.wanted },
+          offset: { get: () => load.offset },
+        });
       },
       loadingTransferred: () => this.loadingTransfer(),
     };
+    return withAccessors(replicaHost, {
+      log: { get: () => server.log },
+      masterDb: {
+        get: () => host.masterClientOf().db.index,
+        set: (db) => {
+          const c = host.masterClientOf();
+          if (db >= 0 && db < server.keyspace.dbs.length) c.db = server.keyspace.db(db);
+        },
+      },
+    });
   }
 
   /**

@@ -1,3 +1,4 @@
+import { withAccessors } from '../core/accessors.js';
 import type { ScriptHost } from '../scripting/host.js';
 import { checkCommand } from './acl/permission-check.js';
 import { BusyPoll } from './busy-poll.js';
@@ -13,7 +14,7 @@ import type { Server } from './server.js';
  */
 export function scriptHost(server: Server, client: () => Client): ScriptHost {
   const busy = new BusyPoll(server);
-  return {
+  const host: Omit<ScriptHost, 'log'> = {
     lookup: (argv) => server.dispatcher.lookup(argv),
     call(cmd, argv, propagate) {
       const propagation = server.propagation;
@@ -58,8 +59,6 @@ export function scriptHost(server: Server, client: () => Client): ScriptHost {
     feedMonitors(caller, argv) {
       if (server.monitors.size !== 0) server.feedMonitors(caller as Client, argv);
     },
-    get log() {
-      return server.log;
-    },
   };
+  return withAccessors(host, { log: { get: () => server.log } });
 }

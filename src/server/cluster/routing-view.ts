@@ -1,4 +1,5 @@
 import type { Cluster } from '../../cluster/cluster.js';
+import { withAccessors } from '../../core/accessors.js';
 import type { ClusterRoutingView } from '../../cluster/routing/routing-view.js';
 
 /**
@@ -7,27 +8,20 @@ import type { ClusterRoutingView } from '../../cluster/routing/routing-view.js';
  * HARD renames myself; failovers change masters and owners).
  */
 export function routingView(cluster: Cluster): ClusterRoutingView {
-  return {
-    get myself() {
-      return cluster.myself.name;
-    },
+  type Live = 'myself' | 'myMaster' | 'stateOk' | 'allowReadsWhenDown' | 'allowPubsubshardWhenDown';
+  const view: Omit<ClusterRoutingView, Live> = {
     slotOwner: (slot) => cluster.slotOwner(slot),
     migratingTo: (slot) => cluster.migratingTo(slot),
     importingFrom: (slot) => cluster.importingFrom(slot),
     servesSettled: (slot) => cluster.servesSettled(slot),
-    get myMaster() {
-      return cluster.masterName;
-    },
-    get stateOk() {
-      return cluster.stateOk;
-    },
-    get allowReadsWhenDown() {
-      return cluster.allowReadsWhenDown;
-    },
-    get allowPubsubshardWhenDown() {
-      return cluster.allowPubsubshardWhenDown;
-    },
     // The owner of a slot is always in the table; an unknown name would be a node deleted this very turn.
     redirectEndpoint: (node, tls) => cluster.redirectionTarget(node, tls) ?? ':0',
   };
+  return withAccessors(view, {
+    myself: { get: () => cluster.myself.name },
+    myMaster: { get: () => cluster.masterName },
+    stateOk: { get: () => cluster.stateOk },
+    allowReadsWhenDown: { get: () => cluster.allowReadsWhenDown },
+    allowPubsubshardWhenDown: { get: () => cluster.allowPubsubshardWhenDown },
+  });
 }
