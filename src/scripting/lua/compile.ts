@@ -2,7 +2,9 @@ import vm from 'node:vm';
 import { generate, generateLazy, generateTwins } from './compiler/codegen.js';
 import type { LazyFunctions } from './compiler/lazy.js';
 import { chunkId } from './errors.js';
-import { parseLua } from './parse.js';
+import type * as L from 'luaparse';
+import { parseLua, parseNoting } from './parse.js';
+import { parseFunctionQuickly } from './parser/parser.js';
 import { RUNTIME } from './runtime.js';
 import { makeSite, type ChunkInfo, type Site } from './site.js';
 import type { SiteRecord, StoredChunk } from './compile-store.js';
@@ -10,7 +12,6 @@ import type { LuaState } from './state.js';
 import type { LuaTable } from './table.js';
 import type { Twin } from './twins.js';
 import { LUA_FUNCTION_NAME, type LuaFunction, type LuaResult, type LuaValue } from './value.js';
-
 
 type Factory<T> = (R: typeof RUNTIME, S: LuaState, G: LuaTable, K: Site[], C: ChunkInstance) => T;
 type TwinMakers = Map<number, (accessors: object) => Twin>;
@@ -71,10 +72,27 @@ export class CompiledChunk {
     this.factory = factory as Factory<LuaFunction>;
   }
 
-  /** A chunk in its first form (compileLua's `firstForm`); throws LuaSyntaxError as compileLua does. */
+  /** The chunk generated whole from its tree. */
+  static whole(chunk: ChunkInfo, source: string, ast: L.Chunk): CompiledChunk {
+    const { code, sites } = generate(ast, source, chunk);
+    return new CompiledChunk(chunk, WRAP_HEAD + code + WRAP_TAIL, sites, source);
+  }
+
+  /**
+   * A chunk in its first form (compileLua's `firstForm`); throws
+   * LuaSyntaxError as compileLua does. A chunk only luaparse takes is
+   * generated whole: its functions are parsed again alone by the quick
+   * parser, in the time their own text takes.
+   */
   static firstForm(chunk: ChunkInfo, source: string): CompiledChunk {
-    const parse = (text: string, from: number) => parseLua(text, chunk.short, undefined, from);
-    const { code, sites, functions } = generateLazy(parseLua(source, chunk.short), source, chunk, parse);
+    const { ast, quick } = parseNoting(source, chunk.short);
+    if (!quick) return CompiledChunk.whole(chunk, source, ast);
+    const parse = (from: number, to: number, expression: boolean): L.FunctionDeclaration => {
+      const fn = parseFunctionQuickly(source, from, to, expression);
+      if (fn === null) throw new Error(`the function at ${from} of ${chunk.short} did not parse alone`);
+      return fn;
+    };
+    const { code, sites, functions } = generateLazy(ast, source, chunk, parse);
     // The run that follows the compile in this turn finds the trees of the functions it calls (compiler/lazy.ts).
     setImmediate(() => functions.releaseTrees()).unref();
     const c = new CompiledChunk(chunk, WRAP_HEAD + code + WRAP_TAIL, sites, source);
@@ -266,8 +284,5 @@ function upvalueObject(names: string, access: UpvalueAccess): object {
  */
 export function compileLua(source: string, chunkName: string, firstForm = false): CompiledChunk {
   const chunk: ChunkInfo = { source: chunkName, short: chunkId(chunkName) };
-  if (firstForm) return CompiledChunk.firstForm(chunk, source);
-  const ast = parseLua(source, chunk.short);
-  const { code, sites } = generate(ast, source, chunk);
-  return new CompiledChunk(chunk, WRAP_HEAD + code + WRAP_TAIL, sites, source);
+  return firstForm ? CompiledChunk.firstForm(chunk, source) : CompiledChunk.whole(chunk, source, parseLua(source, chunk.short));
 }

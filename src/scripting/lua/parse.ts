@@ -43,12 +43,20 @@ function lua51Literal(node: Node): void {
  * else with luaparse, whose syntax errors are reworded as Lua's. luaparse
  * only meets chunks the quick parser lexed within its most tokens up to
  * their first error, so neither builds a tree the heap cannot hold.
- * `from` says the source is blank before it (compiler/lazy.ts).
  */
-export function parseLua(source: string, short: string, maxTokens = MAX_TOKENS, from = 0): Chunk {
-  const quick = parseQuickly(source, maxTokens, from);
-  if (quick === null) return parseWithLuaparse(source, short);
-  if (quick.chunk !== undefined) return quick.chunk;
+export function parseLua(source: string, short: string, maxTokens = MAX_TOKENS): Chunk {
+  return parseNoting(source, short, maxTokens).ast;
+}
+
+/**
+ * parseLua's tree, and whether the quick parser made it: a chunk's first
+ * form parses each function again alone (compiler/lazy.ts), which only the
+ * quick parser does.
+ */
+export function parseNoting(source: string, short: string, maxTokens = MAX_TOKENS): { ast: Chunk; quick: boolean } {
+  const quick = parseQuickly(source, maxTokens);
+  if (quick === null) return { ast: parseWithLuaparse(source, short), quick: false };
+  if (quick.chunk !== undefined) return { ast: quick.chunk, quick: true };
   throw new LuaSyntaxError(`${short}:${quick.line}: ${quick.message}`);
 }
 

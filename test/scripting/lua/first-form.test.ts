@@ -1,5 +1,8 @@
 import { describe, expect, test } from 'vitest';
+import type * as L from 'luaparse';
 import { compileLua, FIRST_FORM_RUNS } from '../../../src/scripting/lua/compile.js';
+import { parseLua } from '../../../src/scripting/lua/parse.js';
+import { parseFunctionQuickly } from '../../../src/scripting/lua/parser/parser.js';
 import { LuaEngine } from '../../../src/scripting/lua/engine.js';
 import { raised } from './helpers/raised.js';
 import type { LuaValue } from '../../../src/scripting/lua/value.js';
@@ -119,8 +122,22 @@ describe("a chunk's first form", () => {
     expect(lua.call(inner as never, [5])).toEqual([17]);
   });
 
-  test('a function expression at the start of the chunk, with no room before it for the parse alone, is parsed from the whole source', async () => {
+  test('a function expression at the very start of the chunk is parsed alone too', async () => {
     expect(await bothForms('(function() end)()\nreturn (function(a) return a + 1 end)(1)')).toEqual([2]);
+  });
+
+  test("a function is parsed again from its own text, at its offsets, reading nothing before it (each first call costs its function's length, not its offset)", () => {
+    const source = 'local t = {}\n' + '-- a comment\n'.repeat(1000) + 't.f = function(a, ...) return a, ... end\nlocal function g() return t.f(1) end\nreturn g()';
+    const whole = parseLua(source, 's');
+    const expression = ((whole.body[1] as L.AssignmentStatement).init[0]) as L.FunctionDeclaration;
+    const statement = whole.body[2] as L.FunctionDeclaration;
+    for (const [node, isExpression] of [[expression, true], [statement, false]] as const) {
+      const [from, to] = (node as unknown as { range: [number, number] }).range;
+      expect(parseFunctionQuickly(source, from, to, isExpression)).toEqual(node);
+      // What comes before the function is never lexed: here, characters Lua refuses.
+      const garbled = '$'.repeat(from) + source.slice(from);
+      expect(parseFunctionQuickly(garbled, from, to, isExpression)).toEqual(node);
+    }
   });
 
   test('is made whole when stored', () => {

@@ -25,7 +25,7 @@ function context(ast: L.Chunk, source: string, chunk: ChunkInfo, twins: Map<numb
   const comments = (ast.comments ?? []) as { range?: [number, number] }[];
   const parens = new ParenFinder(source, comments);
   const lines = new LineIndex(source);
-  return new Context(chunk, parens, lines, twins, parse === undefined ? null : new LazyFunctions(chunk, source, parse, parens, lines));
+  return new Context(chunk, parens, lines, twins, parse === undefined ? null : new LazyFunctions(chunk, parse, parens, lines));
 }
 
 /**

@@ -29,7 +29,7 @@ import { FrozenScope, type Visible } from './scope.js';
  * kept alive longer were copied by every young-generation collection of a
  * burst of first calls and cost more than they saved. Later, a function is
  * parsed again on its first call, alone, at its own offsets (so its sites
- * and ids are the chunk's).
+ * and ids are the chunk's), in the time its own text takes.
  */
 interface Deferred {
   /** The function's range in the source, and whether it is an expression (`function (...) ... end`) rather than a statement. */
@@ -40,8 +40,8 @@ interface Deferred {
   readonly at: Visible | null;
 }
 
-/** Parses Lua source that is known to be valid and blank before `from` (parse.ts's parseLua). */
-export type Parse = (source: string, from: number) => L.Chunk;
+/** Parses the function written at [from, to) of the chunk's source alone (parser.ts's parseFunctionQuickly). */
+export type Parse = (from: number, to: number, expression: boolean) => L.FunctionDeclaration;
 
 /** A function generated on its first call: `code` evaluates to an arrow taking ($E, $K) that returns it; $K are its sites. */
 export interface GeneratedFunction {
@@ -56,7 +56,6 @@ export class LazyFunctions {
 
   constructor(
     private readonly chunk: ChunkInfo,
-    private readonly source: string,
     private readonly parse: Parse,
     private readonly parens: ParenFinder,
     private readonly lines: LineIndex,
@@ -92,33 +91,8 @@ export class LazyFunctions {
     return g;
   }
 
-  /**
-   * The function's tree: its text parsed alone, after blanks that put it
-   * at its offset (an expression as the value of an assignment written in
-   * the last two of them); where there is no room for that, from the whole
-   * source parsed again.
-   */
+  /** The function's tree: the chunk's own while it is kept, else the function's text parsed again alone. */
   private node(d: Deferred): L.FunctionDeclaration {
-    const tree = this.trees?.get(d.start);
-    if (tree !== undefined) return tree;
-    const text = this.source.slice(d.start, d.end);
-    if (!d.expression) return this.parse(' '.repeat(d.start) + text, d.start).body[0] as L.FunctionDeclaration;
-    if (d.start >= 2) {
-      const assignment = this.parse(' '.repeat(d.start - 2) + '_=' + text, d.start - 2).body[0] as L.AssignmentStatement;
-      return assignment.init[0] as L.FunctionDeclaration;
-    }
-    return findFunction(this.parse(this.source, 0), d.start);
+    return this.trees?.get(d.start) ?? this.parse(d.start, d.end, d.expression);
   }
-}
-
-/** The function node starting at `start` in a tree. */
-function findFunction(root: object, start: number): L.FunctionDeclaration {
-  const pending: unknown[] = [root];
-  while (pending.length > 0) {
-    const n = pending.pop();
-    if (n === null || typeof n !== 'object') continue;
-    if ((n as L.Node).type === 'FunctionDeclaration' && (n as Located).range?.[0] === start) return n as L.FunctionDeclaration;
-    for (const v of Object.values(n)) pending.push(v);
-  }
-  throw new Error(`no function of this chunk starts at ${start}`);
 }

@@ -108,6 +108,17 @@ class Parser {
 
   // Blocks and statements
 
+  /** A function alone (`expression`: `function (...) ... end`; else a function statement), up to the end of the tokens. */
+  function(expression: boolean): L.FunctionDeclaration {
+    const start = this.start;
+    let fn: Node;
+    if (!expression) fn = this.statement();
+    else if (this.accept('function')) fn = this.functionBody(start, null, false);
+    else throw GIVE_UP;
+    if (this.kind() !== Kind.Eof || fn.type !== 'FunctionDeclaration') throw GIVE_UP;
+    return fn as L.FunctionDeclaration;
+  }
+
   chunk(): L.Chunk {
     const start = this.start;
     const body = this.block();
@@ -541,10 +552,10 @@ const LITERAL_TYPES: Partial<Record<Kind, string>> = {
 export const MAX_TOKENS = Math.floor(getHeapStatistics().heap_size_limit / 1024);
 
 /** The chunk's tree, or the error that refuses it, or null where the quick parser gives up (see QuickParse). */
-export function parseQuickly(src: string, maxTokens = MAX_TOKENS, from = 0): QuickParse | null {
+export function parseQuickly(src: string, maxTokens = MAX_TOKENS): QuickParse | null {
   let tokens: Tokens | null;
   try {
-    tokens = tokenize(src, maxTokens, from);
+    tokens = tokenize(src, maxTokens);
   } catch (e) {
     if (e instanceof TooManyTokens) return { line: e.line, message: `chunk has more than ${maxTokens} tokens, more than Sluice compiles` };
     throw e;
@@ -559,6 +570,22 @@ export function parseQuickly(src: string, maxTokens = MAX_TOKENS, from = 0): Qui
   } catch (e) {
     if (e instanceof LuaError) return { line: e.line, message: e.message };
     if (e === GIVE_UP || e instanceof RangeError) return null;
+    throw e;
+  }
+}
+
+/**
+ * The function written at [from, to) of a chunk the quick parser took
+ * whole, parsed alone (compiler/lazy.ts): in the time its own text takes,
+ * whatever its offset. Null where the parser gives up, which a function of
+ * such a chunk does not make it do.
+ */
+export function parseFunctionQuickly(src: string, from: number, to: number, expression: boolean): L.FunctionDeclaration | null {
+  try {
+    const tokens = tokenize(src, MAX_TOKENS, from, to);
+    return tokens === null ? null : new Parser(tokens, src).function(expression);
+  } catch (e) {
+    if (e === GIVE_UP || e instanceof LuaError || e instanceof RangeError || e instanceof TooManyTokens) return null;
     throw e;
   }
 }

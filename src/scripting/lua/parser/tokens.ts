@@ -194,11 +194,12 @@ export class TooManyTokens {
 /**
  * The tokens of `src`, or null where it holds a lexical error or a form the
  * two lexers read differently. Past `maxTokens` it throws TooManyTokens.
- * Lexing starts at `from`, for source known to be blank before it.
+ * With `from` and `to`, the tokens of that part of the source alone (a
+ * function's, compiler/lazy.ts); null where a token runs past `to`.
  */
-export function tokenize(src: string, maxTokens: number, from = 0): Tokens | null {
-  const t = new TokenList(src, from, maxTokens);
-  const n = src.length;
+export function tokenize(src: string, maxTokens: number, from = 0, to = src.length): Tokens | null {
+  const t = new TokenList(to - from, src, maxTokens);
+  const n = to;
   // A first line starting with '#' is skipped, as luaparse blanks it (a shebang).
   let i = from > 0 ? from : src.charCodeAt(0) === 35 ? skip(LINE_REST, src, 0) : 0;
   while (i < n) {
@@ -297,6 +298,7 @@ export function tokenize(src: string, maxTokens: number, from = 0): Tokens | nul
         return null;
     }
   }
+  if (i > n) return null;
   t.add(Kind.Eof, '<eof>', n, n);
   return t;
 }
@@ -317,12 +319,12 @@ class TokenList implements Tokens {
   private capacity: number;
 
   constructor(
+    length: number,
     private readonly src: string,
-    from: number,
     private readonly maxTokens: number,
   ) {
     // About one token in eight characters of BullMQ's scripts; the arrays double when that is short, up to the most tokens.
-    this.capacity = Math.min(((src.length - from) >> 3) + 16, maxTokens);
+    this.capacity = Math.min((length >> 3) + 16, maxTokens);
     this.kind = new Uint8Array(this.capacity);
     this.start = new Int32Array(this.capacity);
     this.end = new Int32Array(this.capacity);
