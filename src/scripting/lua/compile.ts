@@ -72,12 +72,6 @@ export class CompiledChunk {
     this.factory = factory as Factory<LuaFunction>;
   }
 
-  /** The chunk generated whole from its tree. */
-  static whole(chunk: ChunkInfo, source: string, ast: L.Chunk): CompiledChunk {
-    const { code, sites } = generate(ast, source, chunk);
-    return new CompiledChunk(chunk, WRAP_HEAD + code + WRAP_TAIL, sites, source);
-  }
-
   /**
    * A chunk in its first form (compileLua's `firstForm`); throws
    * LuaSyntaxError as compileLua does. A chunk only luaparse takes is
@@ -86,7 +80,7 @@ export class CompiledChunk {
    */
   static firstForm(chunk: ChunkInfo, source: string): CompiledChunk {
     const { ast, quick } = parseNoting(source, chunk.short);
-    if (!quick) return CompiledChunk.whole(chunk, source, ast);
+    if (!quick) return wholeChunk(chunk, source, ast);
     const parse = (from: number, to: number, expression: boolean): L.FunctionDeclaration => {
       const fn = parseFunctionQuickly(source, from, to, expression);
       if (fn === null) throw new Error(`the function at ${from} of ${chunk.short} did not parse alone`);
@@ -284,5 +278,11 @@ function upvalueObject(names: string, access: UpvalueAccess): object {
  */
 export function compileLua(source: string, chunkName: string, firstForm = false): CompiledChunk {
   const chunk: ChunkInfo = { source: chunkName, short: chunkId(chunkName) };
-  return firstForm ? CompiledChunk.firstForm(chunk, source) : CompiledChunk.whole(chunk, source, parseLua(source, chunk.short));
+  return firstForm ? CompiledChunk.firstForm(chunk, source) : wholeChunk(chunk, source, parseLua(source, chunk.short));
+}
+
+/** The chunk generated whole from its tree (kept out of the class, so that the package's declarations do not name luaparse's types). */
+function wholeChunk(chunk: ChunkInfo, source: string, ast: L.Chunk): CompiledChunk {
+  const { code, sites } = generate(ast, source, chunk);
+  return new CompiledChunk(chunk, WRAP_HEAD + code + WRAP_TAIL, sites, source);
 }
