@@ -88,11 +88,11 @@ function restore(c: Ctx, argv: string[]): void {
     const now = BigInt(c.keyspace.now);
     if (!absttl) when += now;
     if (when <= now) {
-      // Already expired: the key is not created, and one that was replaced is deleted.
+      // Already expired: the key is not created, and one that was replaced is deleted (an UNLINK under lazyfree-lazy-server-del, as Redis).
       if (existed) {
         db.modified(key);
         c.keyspace.notify(db, 'g', 'del', key);
-        c.propagateArgv = ['DEL', key];
+        c.propagateArgv = [c.config.bool('lazyfree-lazy-server-del') ? 'UNLINK' : 'DEL', key];
       } else {
         c.propagateArgv = null;
       }

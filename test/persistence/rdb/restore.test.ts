@@ -41,6 +41,18 @@ describe('RESTORE', () => {
     expect(await sluice.conn.call('EXISTS', 'k')).toEqual({ t: 'int', v: '0' });
   });
 
+  test('under lazyfree-lazy-server-del that deletion propagates as UNLINK', async () => {
+    await sluice.conn.call('CONFIG', 'SET', 'lazyfree-lazy-server-del', 'yes');
+    try {
+      await sluice.conn.call('SET', 'k', 'v');
+      sluice.effects.length = 0;
+      expect(await sluice.conn.call('RESTORE', 'k', '1', HELLO, 'ABSTTL', 'REPLACE')).toEqual(ok);
+      expect(sluice.effects.map((e) => e.argv)).toEqual([['UNLINK', 'k']]);
+    } finally {
+      await sluice.conn.call('CONFIG', 'SET', 'lazyfree-lazy-server-del', 'no');
+    }
+  });
+
   test('with a deadline in the past and nothing to replace changes and propagates nothing', async () => {
     expect(await sluice.conn.call('RESTORE', 'k', '1', HELLO, 'ABSTTL')).toEqual(ok);
     expect(sluice.events).toEqual([]);
