@@ -133,10 +133,11 @@ export class MemoryManager {
    * Redis's performEvictions before a command: evicts while over the limit,
    * for one time slice; true when still over with nothing left to evict
    * (denyoom commands are then refused). Nothing is evicted while the
-   * dataset loads.
+   * dataset loads, nor while writes are held (CLIENT PAUSE, a FAILOVER, a
+   * command waiting to finish), as Redis 7.2 pauses eviction with them.
    */
   overLimit(): boolean {
-    if (this.server.loading || this.replicaIgnores) return false;
+    if (this.server.loading || this.replicaIgnores || this.server.pausing) return false;
     const result = this.evictor.run(this.over);
     this.account(result);
     if (result === 'running') this.continueLater();
@@ -154,7 +155,7 @@ export class MemoryManager {
     this.continuing = true;
     setImmediate(() => {
       this.continuing = false;
-      if (this.server.memoryLimit !== this || this.server.loading || this.replicaIgnores) return;
+      if (this.server.memoryLimit !== this || this.server.loading || this.replicaIgnores || this.server.pausing) return;
       this.server.startTurn();
       const result = this.evictor.run(this.over);
       this.account(result);
