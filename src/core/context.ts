@@ -65,13 +65,6 @@ export interface Ctx {
    */
   readsEveryKey(argv: string[]): boolean;
   /**
-   * Parks the running command until one of `keys` (in `db`) holds a value
-   * of type `serves`, `deadline` (ms since the epoch, 0: never) passes, or
-   * CLIENT UNBLOCK. With no keys and `serves` null, only the deadline or
-   * CLIENT UNBLOCK end it (WAIT). The handler writes no reply now: the
-   * command runs again when a key is ready, or `onTimeout` writes the reply.
-   */
-  /**
    * A buffer starting with the bytes of `argv[i]` when the request parser
    * kept them in one of their own (a big bulk) and `argv` is the request it
    * framed last, or null. The caller may keep the buffer and change any of
@@ -87,7 +80,26 @@ export interface Ctx {
    * (see RequestParser.unreadArg).
    */
   unreadArg(argv: readonly string[], i: number): ByteSpan | null;
+  /**
+   * Parks the running command until one of `keys` (in `db`) holds a value
+   * of type `serves`, `deadline` (ms since the epoch, 0: never) passes, or
+   * CLIENT UNBLOCK. With no keys and `serves` null, only the deadline or
+   * CLIENT UNBLOCK end it (WAIT). The handler writes no reply now: the
+   * command runs again when a key is ready, or `onTimeout` writes the reply.
+   */
   block(
     keys: readonly string[], serves: TypeName | null, deadline: number, onTimeout: (c: Ctx) => void, unblockOnNoKey?: boolean,
   ): void;
+  /**
+   * Lets the running write finish once `work` settles, without holding the
+   * thread, where Redis would block its whole server on a socket
+   * (MIGRATE): the handler returns with no reply; until `work` settles
+   * every other write waits as under CLIENT PAUSE WRITE (reads go on, keys
+   * neither expire nor are evicted) and this client's later requests wait;
+   * then the command runs again, as a blocked command served does, and
+   * replies. `work` must not reject. False, with nothing started, where the
+   * command must finish now: in EXEC or a script, without a connection, on
+   * a replica (its master's stream is not held).
+   */
+  finishLater(argv: string[], work: () => Promise<void>): boolean;
 }

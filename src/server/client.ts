@@ -85,6 +85,8 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
   monitor = false;
   /** Set while a blocking command (BLPOP, WAIT…) holds this client; its pipeline waits. See BlockingRegistry. */
   blocked: BlockedState<Client> | null = null;
+  /** Set while this client's command waits to finish (Ctx.finishLater: MIGRATE's exchange); its pipeline waits. Not blocked in Redis's sense. */
+  finishing = false;
   denyBlocking = false;
   fromScript = false;
   /** The client a master's replication stream runs as. */
@@ -232,6 +234,10 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     else this.server.blocking.blockForKeys(this, keys, serves, deadline, onTimeout, unblockOnNoKey);
   }
 
+  finishLater(argv: string[], work: () => Promise<void>): boolean {
+    return this.server.finishLater(this, argv, work);
+  }
+
   command(argv: string[]): boolean {
     const server = this.server;
     const dispatcher = server.dispatcher;
@@ -240,7 +246,7 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     const parser = this.conn!.parser;
     if (dispatcher.freeArgv === argv) parser.recycle(argv);
     parser.forgetRequestBytes();
-    return !this.closeAfterReply && !this.closed && !server.isPaused(this) && this.blocked === null;
+    return !this.closeAfterReply && !this.closed && !server.isPaused(this) && this.blocked === null && !this.finishing;
   }
 
   bytesArgument(name: string): number {

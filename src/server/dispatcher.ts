@@ -96,6 +96,24 @@ export class Dispatcher {
   }
 
   /**
+   * Ends a command that waited to finish (Ctx.finishLater): it runs again,
+   * timed from its first start, as Redis times a command that blocked its
+   * server; `silent` drops its reply (CLIENT REPLY OFF or SKIP when it began).
+   */
+  finish(c: Client, cmd: Command, argv: string[], startedAt: number, silent: boolean): void {
+    const broker = this.server.broker;
+    const outer = broker.executing;
+    broker.executing = c;
+    const mark = c.conn === null ? 0 : c.conn.out.mark();
+    this.stamp = startedAt;
+    this.call(c, cmd, argv, true);
+    if (silent && c.conn !== null) c.conn.out.rewind(mark);
+    broker.executing = outer;
+    if (broker.deferred !== null) broker.releaseDeferred(c);
+    if (this.server.blocking.hasReady) this.server.blocking.serveReadyKeys();
+  }
+
+  /**
    * Counts a blocked command whose wait ended without it running again (a
    * timeout, CLIENT UNBLOCK): Redis 7.2 counts a blocked command once, when
    * it is done.
@@ -326,12 +344,14 @@ export class Dispatcher {
     const usec = Math.round((end - start) * 1000);
     const stats = cmd.stats;
     const blocked = c.blocked;
-    if (blocked === null) {
+    // A command that blocked or waits to finish is counted once, when it is done.
+    const waiting = blocked !== null || c.finishing;
+    if (!waiting) {
       stats.calls++;
       stats.usec += usec;
       server.stats.commandsProcessed++;
       if (server.latencyTracking) (stats.histogram ??= new LatencyHistogram()).record(usec);
-    } else {
+    } else if (blocked !== null) {
       blocked.cmd = cmd;
       blocked.argv = argv;
       blocked.usec = usec;
@@ -352,9 +372,9 @@ export class Dispatcher {
     if (server.persistence.offset !== offsetBefore) c.woff = server.persistence.offset;
     if (server.replication.stream.offset !== replBefore) c.replWoff = server.replication.stream.offset;
     if (!rerun && server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flagSet.has('admin')) server.feedMonitors(c, argv);
-    if (blocked === null && !cmd.skipSlowlog) server.slowlog.consider(c, argv, usec);
+    if (!waiting && !cmd.skipSlowlog) server.slowlog.consider(c, argv, usec);
     if (server.latency.threshold !== 0) server.latency.addIfNeeded(cmd.flagSet.has('fast') ? 'fast-command' : 'command', Math.floor(usec / 1000));
-    const kept = !cmd.keepsNoArgv || rerun || blocked !== null || propagation.recorded !== recordedBefore;
+    const kept = !cmd.keepsNoArgv || rerun || waiting || propagation.recorded !== recordedBefore;
     this.freeArgv = kept ? null : argv;
   }
 }

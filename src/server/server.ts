@@ -71,6 +71,9 @@ export class CommandRenameError extends Error {
   }
 }
 
+/** What may hold writes besides CLIENT PAUSE (Server.writesHeldBy). */
+type WriteHold = 'failover' | 'shutdown' | 'finishing';
+
 /** The longest TCP keepalive idle time Linux accepts, in seconds. */
 const MAX_KEEPALIVE_IDLE = 32767;
 
@@ -145,9 +148,9 @@ export class Server implements PersistenceHost<Client> {
   /**
    * What holds writes besides CLIENT PAUSE (as CLIENT PAUSE WRITE would): a
    * FAILOVER until the target took over, a SHUTDOWN while it waits for the
-   * replicas to catch up.
+   * replicas to catch up, a command waiting to finish (finishLater).
    */
-  readonly writesHeldBy = new Set<'failover' | 'shutdown'>();
+  readonly writesHeldBy = new Set<WriteHold>();
   /** A SHUTDOWN waiting (up to shutdown-timeout) for the replicas: how it will stop, until when, who waits for its answer. */
   shutdownPending: { flags: ShutdownFlags; deadline: number; waiters: Client[] } | null = null;
   /** Null while no memory limit is set: commands are then never refused for memory. */
@@ -841,18 +844,43 @@ export class Server implements PersistenceHost<Client> {
   }
 
   /** A FAILOVER or a waiting SHUTDOWN holds writes from now on; keys stop expiring meanwhile. */
-  holdWrites(by: 'failover' | 'shutdown'): void {
+  holdWrites(by: WriteHold): void {
     this.writesHeldBy.add(by);
     this.keyspace.readOnlyExpiry = true;
   }
 
   /** What held writes is over: they run, unless something else still holds them. */
-  releaseWrites(by: 'failover' | 'shutdown'): void {
+  releaseWrites(by: WriteHold): void {
     if (!this.writesHeldBy.delete(by)) return;
     if (this.pause === null && this.writesHeldBy.size === 0) {
       this.keyspace.readOnlyExpiry = this.loading;
       setImmediate(() => this.resumeHeld());
     }
+  }
+
+  /** Commands waiting to finish (Ctx.finishLater); writes are held while there is one. */
+  private finishingCount = 0;
+
+  /** Ctx.finishLater for a client's command. */
+  finishLater(c: Client, argv: string[], work: () => Promise<void>): boolean {
+    if (c.denyBlocking || c.conn === null || this.replication.isReplica) return false;
+    const cmd = this.dispatcher.lookup(argv)!;
+    const startedAt = this.dispatcher.stamp;
+    // CLIENT REPLY OFF or SKIP is read when the command first runs: its reply, written later, goes as that run decided.
+    const silent = c.replyOff || c.replySkip;
+    c.finishing = true;
+    if (this.finishingCount++ === 0) this.holdWrites('finishing');
+    const finish = (): void => {
+      this.startTurn();
+      c.finishing = false;
+      this.dispatcher.finish(c, cmd, argv, startedAt, silent);
+      if (--this.finishingCount === 0) this.releaseWrites('finishing');
+      if (c.closed) return;
+      this.flushClient(c);
+      if (!c.closeAfterReply && !this.isPaused(c) && c.blocked === null) c.conn!.parser.resume();
+    };
+    void work().then(finish, finish);
+    return true;
   }
 
   /** True when a command must be held back by CLIENT PAUSE or a FAILOVER. */

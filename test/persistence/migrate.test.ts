@@ -7,12 +7,15 @@ import { spawnRedis } from '../helpers/redis-on-dir.js';
 import { RespClient } from '../helpers/resp-client.js';
 import { freePort, redisServerPath } from '../helpers/servers.js';
 import { redisReadsRdb11 } from './rdb/redis-rdb.js';
+import { tracked } from '../helpers/tracked.js';
 
 /**
  * MIGRATE between Sluice and redis-server, both ways: the RESTORE commands
  * with DUMP payloads and TTLs, the source keys deleted once the target
  * accepted them (kept with COPY), and Redis's replies for each way it can
- * end. The exchange runs on a worker thread built into dist/.
+ * end. A MIGRATE sent alone finishes later, holding other writes; one in
+ * EXEC or a script waits for its exchange on a worker thread built into
+ * dist/.
  */
 
 const t = perTest();
@@ -145,6 +148,10 @@ async function okTarget(): Promise<number> {
     });
     socket.on('data', (d) => parser.execute(d));
     socket.on('error', () => {});
+    // The source keeps its connection for ten idle seconds: closing the server waits for none.
+    t.defer(() => {
+      socket.destroy();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.defer(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -195,6 +202,72 @@ describe('MIGRATE reply timeout', () => {
     expect(await source.c.call('MIGRATE', '127.0.0.1', stalls, '', '0', '300', 'KEYS', ...keys)).toEqual({ t: 'error', v: 'IOERR error or timeout reading to target instance' });
     expect(await source.c.call('EXISTS', 'a')).toEqual({ t: 'int', v: '0' });
     expect(await source.c.call('EXISTS', 'b', 'c')).toEqual({ t: 'int', v: '2' });
+  });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function infoField(info: unknown, field: string): string | undefined {
+  return new RegExp(`^${field}:(.*)\r?$`, 'm').exec((info as { v: string }).v)?.[1];
+}
+
+describe('MIGRATE sent alone, while its target answers', () => {
+  test("other clients' writes wait for it and its own next request too; reads are served meanwhile", async () => {
+    const source = await sluiceTarget();
+    const writer = await RespClient.connect(source.port);
+    const reader = await RespClient.connect(source.port);
+    t.defer(() => writer.close());
+    t.defer(() => reader.close());
+    await source.c.call('SET', 'k', 'old');
+    await source.c.call('SET', 'r', 'read');
+    await source.c.call('CONFIG', 'SET', 'slowlog-log-slower-than', '100000');
+    await source.c.call('CONFIG', 'RESETSTAT');
+    await source.c.call('SLOWLOG', 'RESET');
+    // SELECT and RESTORE answered 300 ms apart.
+    const slow = String(await pacedTarget(300));
+    const migrate = tracked(source.c.call('MIGRATE', '127.0.0.1', slow, 'k', '0', '1000'));
+    const after = tracked(source.c.call('EXISTS', 'k'));
+    await sleep(100);
+    const write = tracked(writer.call('SET', 'k', 'new'));
+    expect(await reader.call('GET', 'r')).toEqual({ t: 'bulk', v: 'read' });
+    // Until the target has accepted it, the key is here.
+    expect(await reader.call('GET', 'k')).toEqual({ t: 'bulk', v: 'old' });
+    expect([migrate.arrived(), after.arrived(), write.arrived()]).toEqual([false, false, false]);
+    expect(await migrate.promise).toEqual(OK);
+    expect(await after.promise).toEqual({ t: 'int', v: '0' });
+    // The held SET ran after the MIGRATE had deleted the key.
+    expect(await write.promise).toEqual(OK);
+    expect(await reader.call('GET', 'k')).toEqual({ t: 'bulk', v: 'new' });
+    // Counted once, and timed from its start to its reply, as Redis times a command that blocked.
+    expect(infoField(await source.c.call('INFO', 'commandstats'), 'cmdstat_migrate')).toMatch(/^calls=1,usec=\d{6,}/);
+    const log = (await source.c.call('SLOWLOG', 'GET')) as { v: { v: { v: unknown }[] }[] };
+    const entries = log.v.map((e) => ({ usec: Number(e.v[2].v), name: (e.v[3].v as { v: string }[])[0].v }));
+    expect(entries.filter((e) => e.name === 'MIGRATE' && e.usec >= 500_000)).toHaveLength(1);
+  });
+
+  test('one in EXEC or a script waits on the worker; either way a target has one cached connection', async () => {
+    const source = await sluiceTarget();
+    const port = String(await okTarget());
+    const cached = async (n: string) => {
+      let seen: string | undefined;
+      for (let i = 0; i < 200 && seen !== n; i++) {
+        seen = infoField(await source.c.call('INFO', 'stats'), 'migrate_cached_sockets');
+        if (seen !== n) await sleep(5);
+      }
+      expect(seen).toBe(n);
+    };
+    await source.c.call('MSET', 'a', '1', 'b', '2', 'c', '3');
+    expect(await source.c.call('MIGRATE', '127.0.0.1', port, 'a', '0', '1000')).toEqual(OK);
+    await cached('1');
+    await source.c.call('MULTI');
+    await source.c.call('MIGRATE', '127.0.0.1', port, 'b', '0', '1000');
+    expect(await source.c.call('EXEC')).toEqual({ t: 'array', v: [OK] });
+    expect(await source.c.call('EVAL', `return redis.call('MIGRATE', '127.0.0.1', ARGV[1], 'c', '0', '1000')`, '0', port)).toEqual(OK);
+    await cached('1');
+    await source.c.call('SET', 'a', '1');
+    expect(await source.c.call('MIGRATE', '127.0.0.1', port, 'a', '0', '1000')).toEqual(OK);
+    await cached('1');
+    expect(await source.c.call('DBSIZE')).toEqual({ t: 'int', v: '0' });
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { useSluice } from '../helpers/fixture.js';
 import type { Resp } from '../helpers/resp-client.js';
+import { tracked } from '../helpers/tracked.js';
 
 const OK: Resp = { t: 'simple', v: 'OK' };
 
@@ -10,16 +11,6 @@ const sluice = useSluice();
 async function heldCount(n: number): Promise<void> {
   for (let i = 0; i < 500 && sluice.server.paused.size < n; i++) await new Promise((r) => setTimeout(r, 5));
   expect(sluice.server.paused.size).toBe(n);
-}
-
-/** A reply promise that remembers whether it has arrived. */
-function tracked(p: Promise<Resp>): { promise: Promise<Resp>; arrived: () => boolean } {
-  let done = false;
-  const promise = p.then((r) => {
-    done = true;
-    return r;
-  });
-  return { promise, arrived: () => done };
 }
 
 // Runs before the fixture closes the test's connections, so that nothing they sent is still held.

@@ -5,7 +5,7 @@ import { toInt64 } from '../../codecs/integer-text.js';
 import { commandBytes, commandsBytes } from '../../protocol/command-bytes.js';
 import type { Value } from '../../keyspace/value.js';
 import { dumpPayload } from '../rdb/dump-payload.js';
-import { runMigrate } from './migrate-link.js';
+import { migrateLater, runMigrate } from './migrate-link.js';
 import type { MigrateResult, MigrateTls } from './migrate-protocol.js';
 
 /** What MIGRATE needs from the server: the TLS options of its connections when tls-cluster is set, else null. */
@@ -53,18 +53,36 @@ function parseOptions(argv: string[]): MigrateArgs {
   return a;
 }
 
+/** An exchange that ended, for the MIGRATE that started it to settle when it runs again (Ctx.finishLater). */
+interface Exchanged {
+  copy: boolean;
+  sent: string[];
+  result: MigrateResult;
+}
+
+const exchanged = new WeakMap<Ctx, Exchanged>();
+
 /**
  * MIGRATE host port key|"" destination-db timeout [COPY] [REPLACE] [AUTH
  * password | AUTH2 username password] [KEYS key …], as Redis 7.2's
  * migrateCommand: the keys that exist are sent as RESTORE commands with
  * their DUMP payload and remaining TTL, over a connection kept for the
  * target; each key the target accepted is deleted here (unless COPY) and
- * the command propagates as a DEL of those keys. The server waits for the
- * exchange, as Redis's does, so nothing changes the keys meanwhile; a lost
- * connection is retried once when nothing was read yet and it did not time
- * out.
+ * the command propagates as a DEL of those keys. Nothing writes meanwhile,
+ * as nothing runs while Redis's blocks on its socket: a MIGRATE sent
+ * alone finishes later, holding every other write until it does (reads go
+ * on), and one in EXEC or a script waits for its exchange on the worker
+ * thread. A lost connection is retried once when nothing was read yet and
+ * it did not time out.
  */
 function migrate(links: MigrateLinks, c: Ctx, argv: string[]): void {
+  const done = exchanged.get(c);
+  if (done !== undefined) {
+    exchanged.delete(c);
+    c.propagateArgv = null;
+    settle(c, done.copy, done.sent, done.result);
+    return;
+  }
   const a = parseOptions(argv);
   let timeoutMs = long(argv[5]);
   const db = long(argv[4]);
@@ -105,6 +123,12 @@ function migrate(links: MigrateLinks, c: Ctx, argv: string[]): void {
   }
   const auth = a.password === null ? null : commandBytes(a.username === null ? ['AUTH', a.password] : ['AUTH', a.username, a.password]);
   const req = { host: argv[1], port: Number(argv[2]), timeoutMs, db, auth, restores: commandsBytes(restores), count: restores.length, tls: links.tls(c.config) };
+  const later = c.finishLater(argv, async () => {
+    let result = await migrateLater(req);
+    if (retryable(result)) result = await migrateLater(req);
+    exchanged.set(c, { copy: a.copy, sent, result });
+  });
+  if (later) return;
   let result = runMigrate(req);
   if (retryable(result)) result = runMigrate(req);
   settle(c, a.copy, sent, result);
@@ -129,7 +153,8 @@ function settle(c: Ctx, copy: boolean, sent: string[], r: MigrateResult): void {
     }
     if (copy) return;
     const key = sent[j];
-    c.db.delete(key);
+    // A key may be gone by now: a cluster that gives its slot to another node drops it while a MIGRATE waits.
+    if (!c.db.delete(key)) return;
     c.keyspace.notify(c.db, 'g', 'del', key);
     deleted.push(key);
   });

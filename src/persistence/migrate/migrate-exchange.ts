@@ -1,18 +1,19 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import RedisParser from 'redis-parser';
 import { commandBytes } from '../../protocol/command-bytes.js';
 import type { MigrateRequest, MigrateResult, MigrateTls } from './migrate-protocol.js';
 
 /**
- * The network side of MIGRATE, on a thread of its own: the server's thread
- * waits on it (Atomics.wait) as Redis's blocks on its synchronous socket,
- * so no key changes between the payloads and the deletion. Connections are
- * kept per target (Redis's migrate_cached_sockets) with the database last
- * selected, closed after ten idle seconds, at most 64 of them (Redis's
- * MIGRATE_SOCKET_CACHE_ITEMS; Redis closes a random one to make room, this
- * the one cached longest), and read with redis-parser.
+ * The network side of MIGRATE: one exchange of AUTH, SELECT and RESTOREs
+ * with a target, and their replies. It runs on the server's thread for a
+ * MIGRATE that may finish later (Ctx.finishLater), and on the worker
+ * thread (migrate-worker.ts) for one that must finish within its command
+ * (in EXEC or a script). Connections are kept per target (Redis's
+ * migrate_cached_sockets) with the database last selected, closed after
+ * ten idle seconds, at most 64 of them (Redis's MIGRATE_SOCKET_CACHE_ITEMS;
+ * Redis closes a random one to make room, this the one cached longest),
+ * and read with redis-parser.
  */
 
 /**
@@ -142,23 +143,44 @@ function watch(link: Link, ex: Exchange, ms: number): void {
   }, ms);
 }
 
-function close(name: string): void {
+/** Closes the connection cached for a target (named by linkName), if any. */
+export function close(name: string): void {
   const link = links.get(name);
   if (link === undefined) return;
   links.delete(name);
   if (link.idle !== null) clearTimeout(link.idle);
   link.socket.destroy();
-  reportCached();
+  cachedChanged();
 }
 
-/** Tells the server's thread how many connections are cached (INFO's migrate_cached_sockets). */
-function reportCached(): void {
-  parentPort!.postMessage({ cached: links.size });
+let cachedChanged: () => void = () => {};
+
+/** Calls `f` whenever a connection is cached or closed. */
+export function whenCachedChanges(f: () => void): void {
+  cachedChanged = f;
+}
+
+/** The targets this thread keeps a connection to, by linkName. */
+export function cachedTargets(): string[] {
+  return [...links.keys()];
+}
+
+/** The cache's name for a request's target: a plain and a TLS connection to one address are different links. */
+export function linkName(req: MigrateRequest): string {
+  return `${req.tls === null ? '' : 'tls '}${req.host}:${req.port}`;
+}
+
+/** Sends one MIGRATE's commands to its target and reads the replies; never rejects (a request Node refuses is a write error). */
+export async function exchange(req: MigrateRequest): Promise<MigrateResult> {
+  try {
+    return await migrate(req);
+  } catch {
+    return { kind: 'write-error' };
+  }
 }
 
 async function migrate(req: MigrateRequest): Promise<MigrateResult> {
-  // A plain and a TLS connection to one address are different links.
-  const name = `${req.tls === null ? '' : 'tls '}${req.host}:${req.port}`;
+  const name = linkName(req);
   let link = links.get(name);
   if (link === undefined || link.closed) {
     close(name);
@@ -167,7 +189,7 @@ async function migrate(req: MigrateRequest): Promise<MigrateResult> {
     if (opened === null) return { kind: 'connect-error' };
     link = opened;
     links.set(name, link);
-    reportCached();
+    cachedChanged();
   }
   if (link.idle !== null) clearTimeout(link.idle);
   link.idle = null;
@@ -193,20 +215,4 @@ async function migrate(req: MigrateRequest): Promise<MigrateResult> {
     target.exchange = ex;
     watch(target, ex, req.timeoutMs);
   });
-}
-
-/** Where results go, and the word the server's thread waits on (migrate-link.ts). */
-const { results, flag } = workerData as { results: MessagePort; flag: Int32Array };
-
-parentPort!.on('message', (msg: { id: number; req: MigrateRequest }) => {
-  void migrate(msg.req).then(
-    (result) => finish(msg.id, result),
-    () => finish(msg.id, { kind: 'write-error' }),
-  );
-});
-
-function finish(id: number, result: MigrateResult): void {
-  results.postMessage({ id, result });
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
 }

@@ -1,5 +1,6 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { packageFile } from '../../core/package-file.js';
+import { cachedTargets, close, exchange, linkName } from './migrate-exchange.js';
 import type { MigrateRequest, MigrateResult } from './migrate-protocol.js';
 
 /**
@@ -16,11 +17,16 @@ interface Link {
 let link: Link | null = null;
 /** Numbers each request, so that a result that came after its caller gave up is told apart and dropped. */
 let sequence = 0;
-/** The connections the worker keeps open to targets, as it last reported (INFO migrate_cached_sockets). */
-let cached = 0;
+/** The targets the worker keeps a connection to, as it last reported. */
+let workerTargets: ReadonlySet<string> = new Set();
 
+/**
+ * INFO's migrate_cached_sockets: the connections of this thread and the
+ * worker's. A target has at most one of them: a MIGRATE on one side closes
+ * the other side's connection to its target first.
+ */
 export function migrateCachedSockets(): number {
-  return cached;
+  return cachedTargets().length + workerTargets.size;
 }
 
 /** The compiled worker, as tsc built it (a worker thread cannot load TypeScript, and the bundle does not hold it). */
@@ -33,8 +39,8 @@ function theLink(): Link {
   const w = new Worker(workerFile(), { workerData: { results: port2, flag }, transferList: [port2] });
   // The thread must not keep the process alive, and a thread that died is replaced at the next MIGRATE.
   w.unref();
-  w.on('message', (m: { cached: number }) => {
-    cached = m.cached;
+  w.on('message', (m: { cached: string[] }) => {
+    workerTargets = new Set(m.cached);
   });
   w.on('error', () => {
     if (link?.worker === w) link = null;
@@ -42,7 +48,7 @@ function theLink(): Link {
   w.on('exit', () => {
     if (link?.worker === w) {
       link = null;
-      cached = 0;
+      workerTargets = new Set();
     }
   });
   link = { worker: w, results: port1, flag };
@@ -55,6 +61,7 @@ function theLink(): Link {
  * and for each reply, plus a second.
  */
 export function runMigrate(req: MigrateRequest): MigrateResult {
+  close(linkName(req));
   const { worker, results, flag } = theLink();
   const id = ++sequence;
   Atomics.store(flag, 0, 0);
@@ -71,4 +78,14 @@ export function runMigrate(req: MigrateRequest): MigrateResult {
     }
   }
   return { kind: 'read-error', read: 0, timedOut: true, headerError: null, replies: [] };
+}
+
+/**
+ * Runs one MIGRATE exchange on this thread, for a MIGRATE that finishes
+ * when it ends (Ctx.finishLater).
+ */
+export function migrateLater(req: MigrateRequest): Promise<MigrateResult> {
+  const name = linkName(req);
+  if (link !== null && workerTargets.has(name)) link.worker.postMessage({ close: name });
+  return exchange(req);
 }
