@@ -19,6 +19,8 @@ export interface ReplicaSideHost {
   dropSyncFile(): void;
   /** Runs one command of the master's stream as the master's client; true while a MULTI of the master's is open after it. */
   apply(argv: string[]): boolean;
+  /** Whether a command of the master's stream must wait now (CLIENT PAUSE holds it, as it holds a client's). */
+  holds(argv: string[]): boolean;
   /** The database the master's client has selected. */
   masterDb: number;
   /** Closes this server's own replicas: they must resync with the history this one now follows. */
@@ -112,6 +114,13 @@ export class ReplicaSide {
   private cached: boolean;
   /** Bytes of the stream read so far (slave_read_repl_offset). */
   readOffset = 0;
+  /**
+   * The master's commands read while CLIENT PAUSE holds them (Redis 7.2's
+   * PAUSE_ACTION_REPLICA): the dataset and the applied offset stay still,
+   * the read offset goes on. Dropped with the link: the next PSYNC asks
+   * for them again from the applied offset.
+   */
+  private held: { argv: string[]; bytes: number; raw: Buffer }[] = [];
   /**
    * When the link to a master went down (ms), for master_link_down_since_seconds
    * and a cluster replica's data age; 0 while it is up, and while this server
@@ -598,6 +607,31 @@ export class ReplicaSide {
   private command(argv: string[], bytes: number, raw: Buffer, at: number): void {
     this.readOffset += bytes;
     this.host.countInput(bytes);
+    if (this.held.length !== 0 || this.host.holds(argv)) {
+      // A copy: a view would keep the whole chunk read alive while the pause lasts.
+      this.held.push({ argv, bytes, raw: Buffer.from(raw.subarray(at, at + bytes)) });
+      return;
+    }
+    this.applyCommand(argv, bytes, raw, at);
+  }
+
+  /**
+   * A pause ended: the master's commands it held are applied in order,
+   * until one must wait again.
+   */
+  resumeHeld(): void {
+    const held = this.held;
+    let i = 0;
+    for (; i < held.length && this.held === held; i++) {
+      const h = held[i];
+      if (this.host.holds(h.argv)) break;
+      this.applyCommand(h.argv, h.bytes, h.raw, 0);
+    }
+    // The link may have failed while they ran, and dropped the rest.
+    if (this.held === held) this.held = held.slice(i);
+  }
+
+  private applyCommand(argv: string[], bytes: number, raw: Buffer, at: number): void {
     let open: boolean;
     this.applying = true;
     try {
@@ -666,6 +700,7 @@ export class ReplicaSide {
     this.failoverEnded(false);
     this.dropTransfer();
     this.dropTransaction();
+    this.held = [];
     this.link = null;
     this.leaveState('connect');
     if (this.acker !== null) clearInterval(this.acker);
@@ -717,6 +752,7 @@ export class ReplicaSide {
     this.link = null;
     this.dropTransfer();
     this.dropTransaction();
+    this.held = [];
   }
 }
 

@@ -376,6 +376,7 @@ export class ReplicationHost {
         fs.unlink(server.persistence.rdb.file, () => {});
       },
       apply: (argv) => host.applyFromMaster(argv),
+      holds: (argv) => host.holdsFromMaster(argv),
       disconnectReplicas: () => this.disconnectReplicas(),
       flushStream: () => {
         this.queueFlush();
@@ -504,6 +505,19 @@ export class ReplicationHost {
    * passed still there (the master's DEL removes them). MULTI … EXEC from
    * the master is queued and run as one unit, as the AOF loader does.
    */
+  /** Whether CLIENT PAUSE (or a FAILOVER's hold) keeps a command of the master's stream from running now, as it would a client's. */
+  holdsFromMaster(argv: string[]): boolean {
+    const server = this.server;
+    if (!server.pausing) return false;
+    const cmd = server.dispatcher.lookup(argv);
+    return cmd !== undefined && server.pauseHolds(this.masterClientOf(), cmd, argv);
+  }
+
+  /** A pause ended: the master's commands it held run now. */
+  resumeHeldStream(): void {
+    this.replicaSide?.resumeHeld();
+  }
+
   applyFromMaster(argv: string[]): boolean {
     this.beginTurn();
     const server = this.server;

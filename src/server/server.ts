@@ -916,6 +916,8 @@ export class Server implements PersistenceHost<Client> {
   }
 
   private resumeHeld(): void {
+    // The master's held commands run first, then the clients'.
+    this.replication.resumeHeldStream();
     const held = [...this.paused];
     this.paused.clear();
     for (const [c, argv] of held) {

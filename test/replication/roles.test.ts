@@ -41,6 +41,23 @@ function field(info: string, name: string): string | undefined {
 }
 
 describe('master and replica roles', () => {
+  it("CLIENT PAUSE WRITE on a replica holds the master's writes: read, not applied, until UNPAUSE (Redis 7.2)", async () => {
+    const { m, r } = await pair();
+    const offset = async (c: Redis, name: string) => Number(field(await c.info('replication'), name));
+    await m.set('foo', 'bar');
+    const before = await offset(m, 'master_repl_offset');
+    await until(async () => (await offset(r, 'slave_repl_offset')) === before);
+    await r.call('CLIENT', 'PAUSE', '100000', 'WRITE');
+    await m.set('foo2', 'bar2');
+    const after = await offset(m, 'master_repl_offset');
+    await until(async () => (await offset(r, 'slave_read_repl_offset')) === after);
+    expect(await offset(r, 'slave_repl_offset')).toBe(before);
+    expect(await r.get('foo2')).toBeNull();
+    await r.call('CLIENT', 'UNPAUSE');
+    await until(async () => (await offset(r, 'slave_repl_offset')) === after);
+    expect(await r.get('foo2')).toBe('bar2');
+  });
+
   it('ROLE and INFO replication describe both ends, in Redis field order', async () => {
     const { master, m, r } = await pair();
     await m.set('k', 'v');
