@@ -266,7 +266,7 @@ const REPLICATION = section('Replication', [
 
 const SECURITY = section('Security', [
   text('requirepass', '', honoured('Sets the default user\'s one password (nopass when empty), as Redis; ACL SETUSER default can change it afterwards.'), { sensitive: true, rewrite: 'unset-when-empty' }),
-  text('aclfile', '', honoured('Users are loaded from it at start and by ACL LOAD, written by ACL SAVE.'), { immutable: true }),
+  text('aclfile', '', honoured('Users are loaded from it at start and by ACL LOAD, written by ACL SAVE; a relative path is found from dir, as Redis, which works in its dir.'), { immutable: true }),
   int('acllog-max-len', 128n, 0n, LONG_MAX, honoured('How many entries ACL LOG keeps.')),
   oneOf('acl-pubsub-default', 'resetchannels', ['allchannels', 'resetchannels'], honoured('The channels a new user or selector starts with.')),
 ]);

@@ -290,7 +290,7 @@ export class Server implements PersistenceHost<Client> {
       role: () => (this.replication.isReplica ? 'S' : 'M'),
     });
     if (this.config.num('databases') !== configuredDbs) this.log.warning(`WARNING: Changing databases number from ${configuredDbs} to 1 since we are in cluster mode`);
-    loadUsersAtStartup(this.acl, users, this.config.str('aclfile'), (m) => this.log.notice(m));
+    loadUsersAtStartup(this.acl, users, this.config.str('aclfile'), this.config.str('dir'), (m) => this.log.notice(m));
     this.applyConfig();
     this.config.onChange = (name) => {
       if (name === 'requirepass') this.acl.requirePass(this.config.str('requirepass'));

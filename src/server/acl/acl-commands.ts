@@ -150,13 +150,13 @@ function aclFileOf(c: Client): string {
 }
 
 function load(c: Client): void {
-  const errors = loadAclFile(c.server.acl, aclFileOf(c));
+  const errors = loadAclFile(c.server.acl, aclFileOf(c), c.server.config.str('dir'));
   if (errors !== null) throw new CommandError(`ERR ${errors}`);
   c.reply.ok();
 }
 
 function save(c: Client): void {
-  const err = saveAclFile(c.server.acl, aclFileOf(c));
+  const err = saveAclFile(c.server.acl, aclFileOf(c), c.server.config.str('dir'));
   if (err !== null) {
     c.server.log.warning(err);
     throw new CommandError('ERR There was an error trying to save the ACLs. Please check the server logs for more information');

@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { strerror } from '../../persistence/io.js';
 import type { Acl } from './acl.js';
 import { mergeSelectorArgs, ruleErrorMessage } from './rules.js';
@@ -8,12 +9,14 @@ import { User } from './user.js';
 /**
  * Redis's ACLLoadFromFile: every line `user <name> <rules...>` (blank lines
  * allowed). All or nothing: with any error the users stay as they were, and
- * the errors come back as one line; null when the file was loaded.
+ * the errors come back as one line; null when the file was loaded. A
+ * relative `file` is found from `dir`, where Redis works (it enters its
+ * `dir`); messages name it as configured.
  */
-export function loadAclFile(acl: Acl, file: string): string | null {
+export function loadAclFile(acl: Acl, file: string, dir: string): string | null {
   let text: string;
   try {
-    text = readFileSync(file, 'latin1');
+    text = readFileSync(path.resolve(dir, file), 'latin1');
   } catch (e) {
     return `Error loading ACLs, opening file '${file}': ${strerror(e)}`;
   }
@@ -69,8 +72,9 @@ export function aclFileText(acl: Acl): string {
     .join('');
 }
 
-/** Redis's ACLSaveToFile: a temporary file, synced, renamed over the old one. Returns what failed, or null. */
-export function saveAclFile(acl: Acl, file: string): string | null {
+/** Redis's ACLSaveToFile: a temporary file, synced, renamed over the old one (a relative `file` in `dir`, as loadAclFile). Returns what failed, or null. */
+export function saveAclFile(acl: Acl, named: string, dir: string): string | null {
+  const file = path.resolve(dir, named);
   const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
   let step = 'Opening temp ACL file for ACL SAVE';
   let fd = -1;

@@ -54,11 +54,12 @@ export function loadConfiguredUsers(acl: Acl, users: readonly (readonly string[]
 }
 
 /**
- * Redis's ACLLoadUsersAtStartup: the config's users, or the aclfile's, never
- * both. Throws what Redis logs before it exits.
+ * Redis's ACLLoadUsersAtStartup: the config's users, or the aclfile's (a
+ * relative name found from `dir`), never both. Throws what Redis logs
+ * before it exits.
  */
 export function loadUsersAtStartup(
-  acl: Acl, users: readonly (readonly string[])[], aclfile: string, notice: (message: string) => void,
+  acl: Acl, users: readonly (readonly string[])[], aclfile: string, dir: string, notice: (message: string) => void,
 ): void {
   if (aclfile !== '' && users.length !== 0) {
     throw new Error(
@@ -73,6 +74,6 @@ export function loadUsersAtStartup(
     );
   }
   if (aclfile === '') return;
-  const errors = loadAclFile(acl, aclfile);
+  const errors = loadAclFile(acl, aclfile, dir);
   if (errors !== null) throw new Error(`Aborting Redis startup because of ACL errors: ${errors}`);
 }

@@ -69,6 +69,25 @@ describe('aclfile (expected replies read from redis-server 7.2.6)', () => {
     }
   });
 
+  test('a relative aclfile is found in dir, where Redis works, and named as configured', async () => {
+    writeFileSync(path.join(dir, 'users.acl'), 'user zed on nopass +get ~x\n');
+    const server = await startSluice({ config: { aclfile: 'users.acl', dir } });
+    const conn = await RespClient.connect(server.port);
+    try {
+      expect(await conn.call('ACL', 'USERS')).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'default' }, { t: 'bulk', v: 'zed' }] });
+      await conn.call('ACL', 'SETUSER', 'amy', 'on', 'nopass');
+      expect(await conn.call('ACL', 'SAVE')).toEqual({ t: 'simple', v: 'OK' });
+      expect(readFileSync(path.join(dir, 'users.acl'), 'latin1')).toContain('user amy on');
+      expect(await conn.call('ACL', 'LOAD')).toEqual({ t: 'simple', v: 'OK' });
+    } finally {
+      conn.close();
+      await server.close();
+    }
+    await expect(startSluice({ config: { aclfile: 'missing.acl', dir } })).rejects.toThrow(
+      "Aborting Redis startup because of ACL errors: Error loading ACLs, opening file 'missing.acl': No such file or directory",
+    );
+  });
+
   test('a missing or broken aclfile stops the server from starting', async () => {
     await expect(startSluice({ config: { aclfile: path.join(dir, 'missing.acl') } })).rejects.toThrow(
       `Aborting Redis startup because of ACL errors: Error loading ACLs, opening file '${path.join(dir, 'missing.acl')}': No such file or directory`,
