@@ -22,6 +22,13 @@ const MULTI: string[] = ['MULTI'];
 const EXEC: string[] = ['EXEC'];
 
 /**
+ * The database of an effect that belongs to none: the MULTI and EXEC that
+ * wrap a batch. As Redis 7.2 propagates them, no SELECT goes before them:
+ * the first command inside that needs one is preceded by it.
+ */
+export const NO_DB = -1;
+
+/**
  * The propagation stream (DESIGN principle 5). Commands record effects while
  * they run; when the outermost call ends the batch is published, wrapped in
  * MULTI/EXEC when it holds more than one effect. As in Redis 7, a single
@@ -94,8 +101,7 @@ export class PropagationStream {
     this.pending = [];
     let batch = effects;
     if (effects.length > 1) {
-      const db = effects[0].db;
-      batch = [{ db, argv: MULTI }, ...effects, { db, argv: EXEC }];
+      batch = [{ db: NO_DB, argv: MULTI }, ...effects, { db: NO_DB, argv: EXEC }];
     }
     for (const l of this.listeners) l(batch);
   }

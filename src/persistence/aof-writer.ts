@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { msSince, NO_LATENCY, type LatencySink } from '../core/latency.js';
-import type { Effect } from '../core/propagation.js';
+import { type Effect, NO_DB } from '../core/propagation.js';
 import { stall } from '../core/stall.js';
 import { AofBuffer } from './aof-buffer.js';
 import { errnoError, strerror, type AofIo } from './io.js';
@@ -125,7 +125,7 @@ export class AofWriter {
     }
     for (let i = 0; i < effects.length; i++) {
       const e = effects[i];
-      if (e.db !== this.selectedDb) {
+      if (e.db !== this.selectedDb && e.db !== NO_DB) {
         const db = String(e.db);
         buf.appendRaw(`*2\r\n$6\r\nSELECT\r\n$${db.length}\r\n${db}\r\n`);
         this.selectedDb = e.db;

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Effect } from '../core/propagation.js';
+import { type Effect, NO_DB } from '../core/propagation.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { KeyDeadlines } from '../keyspace/key-deadlines.js';
 import { WALK_MARKS, type KeyTable } from '../keyspace/key-table.js';
@@ -563,7 +563,7 @@ export class AofRewrite {
   }
 
   private selectFuture(db: number): void {
-    if (this.futureDb === db) return;
+    if (this.futureDb === db || db === NO_DB) return;
     this.future.appendCommand(['SELECT', String(db)]);
     this.futureDb = db;
   }

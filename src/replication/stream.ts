@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Effect } from '../core/propagation.js';
+import { type Effect, NO_DB } from '../core/propagation.js';
 import { AofBuffer } from '../persistence/aof-buffer.js';
 import { ReplicationBacklog } from './backlog.js';
 
@@ -88,7 +88,7 @@ export class ReplicationStream {
     const generated = this.generated;
     const before = generated.length;
     for (const e of batch) {
-      if (e.db !== this.selectedDb) {
+      if (e.db !== this.selectedDb && e.db !== NO_DB) {
         generated.appendCommand(['SELECT', String(e.db)]);
         this.selectedDb = e.db;
       }

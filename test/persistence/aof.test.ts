@@ -18,13 +18,19 @@ const bulk = (v: string | null) => ({ t: 'bulk', v });
 describe('the AOF files', () => {
   test('a new AOF is Redis 7 layout: manifest, a base of no keys (an RDB file, the default form), incremental file of RESP commands with SELECT', async () => {
     const dir = tmp();
-    const { c } = await start(dir);
+    const first = await start(dir);
+    const c = first.c;
     await c.call('SET', 'a', '1');
     await c.call('SELECT', '2');
     await c.call('SET', 'b', 'x y');
     await c.call('MULTI');
     await c.call('INCR', 'n');
     await c.call('INCR', 'n');
+    await c.call('EXEC');
+    await c.call('SELECT', '3');
+    await c.call('MULTI');
+    await c.call('INCR', 'm');
+    await c.call('INCR', 'm');
     await c.call('EXEC');
     expect(readdirSync(aofDir(dir)).sort()).toEqual([
       'appendonly.aof.1.base.rdb',
@@ -47,8 +53,20 @@ describe('the AOF files', () => {
         ['INCR', 'n'],
         ['INCR', 'n'],
         ['EXEC'],
+        // As Redis 7.2.6 writes it: MULTI belongs to no database, the SELECT goes inside (7.0 put it first).
+        ['MULTI'],
+        ['SELECT', '3'],
+        ['INCR', 'm'],
+        ['INCR', 'm'],
+        ['EXEC'],
       ),
     );
+    await stop(first);
+    const again = await start(dir);
+    await again.c.call('SELECT', '3');
+    expect(await again.c.call('GET', 'm')).toEqual(bulk('2'));
+    await again.c.call('SELECT', '2');
+    expect(await again.c.call('GET', 'n')).toEqual(bulk('2'));
   });
 
   test('effects are written in their deterministic form: relative expiries as PEXPIREAT', async () => {

@@ -41,6 +41,15 @@ function field(info: string, name: string): string | undefined {
 }
 
 describe('master and replica roles', () => {
+  it('a transaction in another database reaches the replica: the stream has SELECT inside MULTI, as Redis 7.2 sends it', async () => {
+    const { m, r } = await pair();
+    await m.select(3);
+    await m.multi().incr('m').incr('m').exec();
+    expect(await m.wait(1, 5000)).toBe(1);
+    await r.select(3);
+    expect(await r.get('m')).toBe('2');
+  });
+
   it("CLIENT PAUSE WRITE on a replica holds the master's writes: read, not applied, until UNPAUSE (Redis 7.2)", async () => {
     const { m, r } = await pair();
     const offset = async (c: Redis, name: string) => Number(field(await c.info('replication'), name));
