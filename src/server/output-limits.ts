@@ -160,12 +160,14 @@ export class OutputLimits {
   }
 
   /**
-   * Checks one client after output was added or written; true when it was
-   * disconnected. Redis closes such a client asynchronously and logs it so
-   * ("scheduled to be closed ASAP").
+   * Checks one client when output was added, before it is written, and
+   * after; true when it was disconnected. Redis counts a reply as it is
+   * built and closes such a client asynchronously, without writing it, and
+   * logs it so ("scheduled to be closed ASAP"). `held`: output taken from
+   * the client that waits to be written (replies held for the AOF's fsync).
    */
-  check(c: Client): boolean {
-    return this.checkFrom(c, 'output');
+  check(c: Client, held = 0): boolean {
+    return this.checkFrom(c, 'output', held);
   }
 
   /**
@@ -180,11 +182,11 @@ export class OutputLimits {
   /** Clients past their soft limit when last checked, for the cron. */
   private readonly overSoft = new Set<Client>();
 
-  private checkFrom(c: Client, from: 'output' | 'cron'): boolean {
+  private checkFrom(c: Client, from: 'output' | 'cron', held = 0): boolean {
     const limit = this.limitOf(c);
     const conn = c.conn;
     if (conn === null) return false;
-    const used = (limit.hard === 0 && limit.soft === 0) || c.closed ? 0 : this.used(c);
+    const used = (limit.hard === 0 && limit.soft === 0) || c.closed ? 0 : this.used(c) + held;
     if (used === 0) {
       this.underSoft(c, conn);
       return false;

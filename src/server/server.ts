@@ -742,8 +742,11 @@ export class Server implements PersistenceHost<Client> {
   /** Replies taken from clients at the end of a turn and held by the AOF until what they acknowledge was on disk. */
   writeHeld(held: readonly HeldReply<Client>[]): void {
     for (const { client: c, out, close } of held) {
+      const bytes = out === null ? 0 : Array.isArray(out) ? out.reduce((n, b) => n + b.length, 0) : out.length;
+      // Over its limit, the client goes without these replies, as it would have without the AOF holding them.
+      if (bytes !== 0 && this.outputLimits.check(c, bytes)) continue;
       if (out !== null) {
-        this.stats.netOutputBytes += Array.isArray(out) ? out.reduce((n, b) => n + b.length, 0) : out.length;
+        this.stats.netOutputBytes += bytes;
         this.stats.writesProcessed++;
       }
       c.send(out, close);
@@ -760,6 +763,8 @@ export class Server implements PersistenceHost<Client> {
   private writeRepliesOf(c: Client): void {
     c.flushPending = false;
     try {
+      // Replies that take a client over its hard limit are never written, as Redis never writes them.
+      if (c.conn !== null && c.conn.out.pending !== 0 && this.outputLimits.check(c)) return;
       if (c.conn !== null && c.conn.out.pending !== 0) {
         this.stats.netOutputBytes += c.conn.out.pending;
         this.stats.writesProcessed++;

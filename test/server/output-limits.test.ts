@@ -179,6 +179,32 @@ describe('normal clients', () => {
   });
 });
 
+describe('a reply over the hard limit', () => {
+  test('is never written: the client is closed with nothing sent, as Redis counts a reply while building it', async () => {
+    await sluice.conn.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 100000 0 0');
+    const item = 'x'.repeat(1000);
+    for (let i = 0; i < 150; i++) await sluice.conn.call('LPUSH', 'biglist', item);
+    const socket = net.connect({ port: sluice.port, host: '127.0.0.1' });
+    socket.on('error', () => {});
+    const received: Buffer[] = [];
+    socket.on('data', (d) => received.push(d));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const before = sluice.server.stats.clientOutputBufferLimitDisconnections;
+    try {
+      socket.write(encodeCommand(['LRANGE', 'biglist', '0', '-1']));
+      await closed;
+      expect(Buffer.concat(received).length).toBe(0);
+      expect(sluice.server.stats.clientOutputBufferLimitDisconnections).toBe(before + 1);
+      // A reply under the limit still goes.
+      expect(await sluice.conn.call('LLEN', 'biglist')).toEqual({ t: 'int', v: '150' });
+    } finally {
+      socket.destroy();
+      await sluice.conn.call('DEL', 'biglist');
+    }
+  });
+});
+
 describe('configuration', () => {
   test("CONFIG REWRITE writes a line per class as Redis: each in place of an old line, else appended where it is not the default", async () => {
     const { Config } = await import('../../src/server/config.js');
