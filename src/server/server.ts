@@ -810,10 +810,15 @@ export class Server implements PersistenceHost<Client> {
     if (c.pubsub !== null && c.reply.proto === 2 && !cmd.allowedWhenSubscribed) {
       return `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
     }
-    if (this.loading && !cmd.allowLoading) return 'LOADING Redis is loading the dataset in memory';
-    if (this.asyncLoading && cmd.flagSet.has('no_async_loading')) return 'LOADING Redis is loading the dataset in memory';
+    const exec = cmd.fullName === 'exec' && c.multi !== null ? c.multi : null;
+    // EXEC may run while loading or stale only if every command it queued may (Redis's cmd_inv_flags), and not if one may not while loading asynchronously.
+    if (this.loading && (!cmd.allowLoading || (exec !== null && exec.some((q) => !q.cmd.allowLoading)))) return 'LOADING Redis is loading the dataset in memory';
+    if (this.asyncLoading && (cmd.flagSet.has('no_async_loading') || (exec !== null && exec.some((q) => q.cmd.flagSet.has('no_async_loading'))))) {
+      return 'LOADING Redis is loading the dataset in memory';
+    }
     if (this.replication.isReplica) {
-      const refused = this.replication.refusal(c, this.writes(c, cmd, argv), cmd.flagSet.has('stale'));
+      const stale = cmd.flagSet.has('stale') && (exec === null || exec.every((q) => q.cmd.flagSet.has('stale')));
+      const refused = this.replication.refusal(c, this.writes(c, cmd, argv), stale);
       if (refused !== null) return refused;
     }
     // A MONITOR connection is a replica to Redis, and replicas may not touch the keyspace.

@@ -191,6 +191,37 @@ describe.skipIf(redisServerPath === null)('WATCH of keys past their deadline (di
   });
 });
 
+describe.skipIf(redisServerPath === null)('EXEC on a replica whose link is down (differential vs redis-server)', () => {
+  const s = useSluiceAndRedis({});
+
+  test('with replica-serve-stale-data no, EXEC is refused unless every queued command may run stale', async () => {
+    const run = async (port: number) => {
+      const [a, b] = await Promise.all([RespClient.connect(port), RespClient.connect(port)]);
+      const out: Resp[] = [];
+      try {
+        await a.call('CONFIG', 'SET', 'replica-serve-stale-data', 'no');
+        await a.call('SET', 'xx', '1');
+        for (const queued of [['GET', 'xx'], ['PING'], ['CONFIG', 'GET', 'replica-serve-stale-data']]) {
+          await a.call('MULTI');
+          await a.call(...queued);
+          // The server becomes a replica of a master it cannot reach after the commands were queued.
+          await b.call('REPLICAOF', 'no-such-host.invalid', '6379');
+          out.push(await a.call('EXEC'));
+          await b.call('REPLICAOF', 'NO', 'ONE');
+        }
+        return out;
+      } finally {
+        await a.call('CONFIG', 'SET', 'replica-serve-stale-data', 'yes');
+        a.close();
+        b.close();
+      }
+    };
+    const mine = await run(s.sluice.port);
+    expect(mine).toEqual(await run(s.redis.port));
+    expect(mine[0]).toEqual({ t: 'error', v: "EXECABORT Transaction discarded because of: MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'." });
+  });
+});
+
 describe('MULTI/EXEC', () => {
   test('a queueing error makes EXEC fail with EXECABORT and run nothing', async () => {
     await sluice.conn.call('MULTI');
