@@ -82,7 +82,13 @@ export type CommandTrait =
    * it: an array reused while someone still holds it would change what
    * they read.
    */
-  | 'keeps-no-argv';
+  | 'keeps-no-argv'
+  /**
+   * May expire keys no argument names (SCAN, RANDOMKEY: Redis's
+   * CMD_TOUCHES_ARBITRARY_KEYS): the DELs of those it expires propagate
+   * one by one, not wrapped in MULTI/EXEC, as active expiry's do.
+   */
+  | 'touches-arbitrary-keys';
 
 /** Flags of a key spec, in the order COMMAND INFO and GETKEYSANDFLAGS write them. */
 export const KEY_FLAGS = [
@@ -245,6 +251,8 @@ export interface Command<C = Ctx> {
   noTouch: boolean;
   /** The keeps-no-argv trait. */
   keepsNoArgv: boolean;
+  /** The touches-arbitrary-keys trait. */
+  touchesArbitraryKeys: boolean;
   keySpecs: readonly KeySpec[];
   /** COMMAND INFO's first key, last key and step: Redis's legacy range, derived from the key specs. */
   keyRange: readonly [number, number, number];

@@ -69,8 +69,17 @@ export class PropagationStream {
     };
   }
 
-  begin(): void {
-    this.depth++;
+  /** Whether the open batch's effects go unwrapped (see begin). */
+  private unwrapped = false;
+
+  /**
+   * Opens a batch, or a level within one. `unwrapped` for the outermost
+   * level of a command that may expire keys it does not name (SCAN,
+   * RANDOMKEY): its effects propagate each alone, as Redis 7.2 leaves them
+   * unwrapped.
+   */
+  begin(unwrapped = false): void {
+    if (this.depth++ === 0) this.unwrapped = unwrapped;
   }
 
   /** Set while effects must not propagate (a script's redis.set_repl(redis.REPL_NONE)). */
@@ -100,7 +109,7 @@ export class PropagationStream {
     if (effects.length === 0) return;
     this.pending = [];
     let batch = effects;
-    if (effects.length > 1) {
+    if (effects.length > 1 && !this.unwrapped) {
       batch = [{ db: NO_DB, argv: MULTI }, ...effects, { db: NO_DB, argv: EXEC }];
     }
     for (const l of this.listeners) l(batch);

@@ -102,6 +102,8 @@ class CompiledCommand implements Command {
   readonly runsScript: boolean;
   readonly noTouch: boolean;
   readonly keepsNoArgv: boolean;
+  /** The touches-arbitrary-keys trait. */
+  readonly touchesArbitraryKeys: boolean;
   readonly keySpecs: readonly KeySpec[];
   readonly keyRange: readonly [number, number, number];
   readonly movableKeys: boolean;
@@ -147,6 +149,7 @@ class CompiledCommand implements Command {
     this.runsScript = traits.has('runs-script');
     this.noTouch = traits.has('no-touch');
     this.keepsNoArgv = traits.has('keeps-no-argv');
+    this.touchesArbitraryKeys = traits.has('touches-arbitrary-keys');
     this.keySpecs = keySpecs;
     this.keyRange = range;
     this.movableKeys = movable;

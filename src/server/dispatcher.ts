@@ -322,7 +322,7 @@ export class Dispatcher {
     const recordedBefore = propagation.recorded;
     const offsetBefore = server.persistence.offset;
     const replBefore = server.replication.stream.offset;
-    propagation.begin();
+    propagation.begin(cmd.touchesArbitraryKeys);
     // An AOF rewrite in progress copies the keys a write names before it changes them.
     if (cmd.isWrite && server.persistence.rewrite !== null) server.persistence.rewrite.beforeWrite(c.db.index, cmd, argv);
     const mark = c.conn === null ? 0 : c.conn.out.mark();

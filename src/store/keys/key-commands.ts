@@ -198,7 +198,7 @@ export const keyCommands: CommandSpec[] = [
   },
   {
     // response_policy:special is 7.2's.
-    ...GENERIC, name: 'randomkey', arity: 1, flags: ['readonly'], since: '1.0.0',
+    ...GENERIC, name: 'randomkey', arity: 1, flags: ['readonly'], traits: ['touches-arbitrary-keys'], since: '1.0.0',
     summary: 'Returns a random key name from the database.',
     tips: ['request_policy:all_shards', 'response_policy:special', 'nondeterministic_output'], complexity: 'O(1)',
     handler: randomkey,

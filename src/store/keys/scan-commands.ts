@@ -89,7 +89,7 @@ function scan(c: Ctx, argv: string[]): void {
 
 export const scanCommands: CommandSpec[] = [
   {
-    name: 'scan', arity: -2, flags: ['readonly'], acl: ['keyspace'], group: 'generic',
+    name: 'scan', arity: -2, flags: ['readonly'], traits: ['touches-arbitrary-keys'], acl: ['keyspace'], group: 'generic',
     args: 'cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type @6.0.0]', since: '2.8.0',
     history: [['6.0.0', 'Added the `TYPE` subcommand.']], summary: 'Iterates over the key names in the database.',
     // response_policy:special is 7.2's.

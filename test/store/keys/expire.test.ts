@@ -109,6 +109,27 @@ describe('lazy expiry', () => {
     expect(await sluice.conn.call('TTL', 'k')).toEqual(int(-2));
   });
 
+  test('SCAN and RANDOMKEY propagate the DELs of the keys they expire one by one, unwrapped (Redis 7.2); inside EXEC they stay wrapped', async () => {
+    const expireTwo = async () => {
+      await sluice.conn.call('SET', 'foo1', 'v', 'PX', '20');
+      await sluice.conn.call('SET', 'foo2', 'v', 'PX', '20');
+      const deadline = Number(((await sluice.conn.call('PEXPIRETIME', 'foo2')) as { v: string }).v);
+      await passDeadline(deadline);
+      effects.length = 0;
+    };
+    await expireTwo();
+    await sluice.conn.call('SCAN', '0');
+    expect(effects.map((e) => e.argv).sort()).toEqual([['DEL', 'foo1'], ['DEL', 'foo2']]);
+    await expireTwo();
+    await sluice.conn.call('RANDOMKEY');
+    expect(effects.map((e) => e.argv).sort()).toEqual([['DEL', 'foo1'], ['DEL', 'foo2']]);
+    await expireTwo();
+    await sluice.conn.call('MULTI');
+    await sluice.conn.call('SCAN', '0');
+    await sluice.conn.call('EXEC');
+    expect(effects.map((e) => e.argv[0])).toEqual(['MULTI', 'DEL', 'DEL', 'EXEC']);
+  });
+
   test('the key stays readable until its deadline', async () => {
     await sluice.conn.call('SET', 'k', 'v');
     await sluice.conn.call('EXPIRE', 'k', '100');
