@@ -121,7 +121,8 @@ function setGeneric(c: Ctx, argv: string[], key: string, valueAt: number, opts: 
   if (at !== undefined) {
     c.db.setDeadline(key, Number(at));
     ks.notify(c.db, 'g', 'expire', key);
-    if (c.propagating) c.propagateArgv = ['SET', key, argv[valueAt], 'PXAT', String(at)];
+    // Given as PXAT it propagates as sent, GET included, as Redis 7.2 propagates it; EX, PX and EXAT become PXAT.
+    if (c.propagating && !(flags & PXAT)) c.propagateArgv = ['SET', key, argv[valueAt], 'PXAT', String(at)];
   } else if (flags & GET && c.propagating) {
     c.propagateArgv = argv.filter((a, j) => j < 3 || optionWord(a) !== 'get');
   }

@@ -37,16 +37,18 @@ describe('propagation: what each write sends to the AOF and replicas', () => {
     expect(effects()).toEqual([['SET', 'k', 'v'], ['set', 'k', 'w', 'XX']]);
   });
 
-  test('SET with EX, PX or EXAT propagates as SET key value PXAT <the deadline it stored>', async () => {
+  test('SET with EX, PX or EXAT propagates as SET key value PXAT <the deadline it stored>; with PXAT as sent, GET included (Redis 7.2)', async () => {
     await sluice.conn.call('SET', 'a', '1', 'EX', '100');
     await sluice.conn.call('SET', 'b', '2', 'px', '5000', 'GET');
     await sluice.conn.call('SET', 'c', '3', 'EXAT', '99999999999', 'NX');
     await sluice.conn.call('SET', 'd', '4', 'PXAT', '99999999999999');
+    await sluice.conn.call('SET', 'e', '5', 'pxat', '99999999999999', 'GET');
     expect(effects()).toEqual([
       ['SET', 'a', '1', 'PXAT', String(db().deadline('a'))],
       ['SET', 'b', '2', 'PXAT', String(db().deadline('b'))],
       ['SET', 'c', '3', 'PXAT', '99999999999000'],
       ['SET', 'd', '4', 'PXAT', '99999999999999'],
+      ['SET', 'e', '5', 'pxat', '99999999999999', 'GET'],
     ]);
   });
 
