@@ -45,6 +45,10 @@ export interface ScriptHost {
   writeRefusal(): string | null;
   /** min-replicas-to-write refuses writes (NOREPLICAS). */
   replicasShort(): boolean;
+  /** A replica whose link is down, with replica-serve-stale-data no: only commands flagged stale may run. */
+  runningStale(): boolean;
+  /** A read-only replica refuses `caller`'s writes (any caller but its master's stream and the AOF loader). */
+  readOnlyReplicaFor(caller: Ctx): boolean;
   /**
    * Serves other clients while a script is past busy-reply-threshold: they
    * are told BUSY, and may kill it. `caller` is the script's client, whose

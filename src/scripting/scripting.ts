@@ -14,6 +14,8 @@ import { scriptErrorMessage } from './script-error.js';
 import { sha1hex } from './sha1.js';
 import { parseShebang, type ScriptFlags } from './shebang.js';
 
+const MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+
 /** Lua calls and loop iterations between two looks at the clock while a script runs. */
 const HOOK_EVERY = 10000;
 /** How often a busy script lets the other clients in (Redis does at each hook, about every millisecond). */
@@ -97,7 +99,7 @@ export class Scripting {
    * reply.
    */
   run(c: Ctx, fn: LuaFunction, name: string, flags: ScriptFlags, ro: boolean, evalMode: boolean, argv: string[], numkeys: number): void {
-    const refusal = this.refusal(flags, ro);
+    const refusal = this.refusal(c, flags, ro);
     if (refusal !== null) {
       c.reply.error(refusal);
       return;
@@ -144,6 +146,17 @@ export class Scripting {
    * own flags decide.
    */
   declaresWrites(name: string, argv: readonly string[]): boolean | null {
+    const flags = this.declaredFlags(name, argv);
+    return flags === null ? null : !flags.noWrites;
+  }
+
+  /**
+   * The flags a script or function declares, known before it runs (EVAL's
+   * shebang, a loaded script's, a function's), which replace the command's
+   * own where Redis reads them (getCommandFlags); null when it declares
+   * none or is not known yet.
+   */
+  declaredFlags(name: string, argv: readonly string[]): ScriptFlags | null {
     let flags: ScriptFlags | undefined;
     if (name === 'fcall' || name === 'fcall_ro') {
       flags = this.functions.find(argv[1])?.flags;
@@ -156,7 +169,7 @@ export class Scripting {
         if (!('error' in shebang)) flags = shebang.flags;
       }
     }
-    return flags === undefined || flags.compat ? null : !flags.noWrites;
+    return flags === undefined || flags.compat ? null : flags;
   }
 
   /** SCRIPT KILL (isEval) and FUNCTION KILL: marks the running script killed, so that its next check stops it. */
@@ -190,9 +203,15 @@ export class Scripting {
   }
 
   /** Redis's scriptPrepareForRun: what the script's declared flags forbid in the server's state. */
-  private refusal(flags: ScriptFlags, ro: boolean): string | null {
-    if (!flags.compat && flags.noCluster && this.host.clusterMode()) return "ERR Can not run script on cluster, 'no-cluster' flag is set.";
-    if (flags.compat || flags.noWrites) return null;
+  private refusal(caller: Ctx, flags: ScriptFlags, ro: boolean): string | null {
+    // A script that declares no flags runs on a stale replica no more than its caller could.
+    if (flags.compat) return this.host.runningStale() ? MASTERDOWN : null;
+    if (flags.noCluster && this.host.clusterMode()) return "ERR Can not run script on cluster, 'no-cluster' flag is set.";
+    if (this.host.runningStale() && !flags.allowStale) {
+      return "MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' and 'allow-stale' flag is not set on the script.";
+    }
+    if (flags.noWrites) return null;
+    if (this.host.readOnlyReplicaFor(caller)) return 'READONLY Can not run script with write flag on readonly replica';
     const misconf = this.host.writeRefusal();
     if (misconf !== null) return misconf;
     if (ro) return 'ERR Can not execute a script with write flag using *_ro command.';
@@ -228,12 +247,14 @@ export class Scripting {
     const arity = cmd.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return 'ERR Wrong number of args calling Redis command from script';
     if (cmd.noScript && !this.denyScriptsDisabled) return 'ERR This Redis command is not allowed from script';
+    if (!cmd.flagSet.has('stale') && this.host.runningStale()) return 'ERR Can not execute the command on a stale replica';
     const denied = this.host.aclDenial(run.caller, cmd, argv);
     if (denied !== null) return denied;
     if (run.readOnly && (cmd.isWrite || cmd.flagSet.has('may_replicate'))) {
       return 'ERR Write commands are not allowed from read-only scripts.';
     }
     if (cmd.isWrite && !run.writeDirty) {
+      if (this.host.readOnlyReplicaFor(run.caller)) return "READONLY You can't write against a read only replica.";
       const misconf = this.host.writeRefusal();
       if (misconf !== null) return misconf;
       if (this.host.replicasShort()) return NOREPLICAS;

@@ -884,11 +884,22 @@ export class ReplicationHost {
     return 'ERR WAITAOF cannot be used with replica instances. Please also note that writes to replicas are just local and are not propagated.';
   }
 
+  /** A replica whose link is down while replica-serve-stale-data is no (Redis's running_stale): only commands flagged stale run. */
+  get runningStale(): boolean {
+    const side = this.replicaSide;
+    return side !== null && !side.connected && !this.server.config.bool('replica-serve-stale-data');
+  }
+
+  /** Whether this is a read-only replica for `c`'s writes: any client but the master's own (Redis's repl_slave_ro and mustObeyClient). */
+  readOnlyFor(c: Client): boolean {
+    return this.replicaSide !== null && c !== this.masterClient && !c.fromMaster && this.server.config.bool('replica-read-only');
+  }
+
   /** Redis's processCommand checks of a replica: stale data while the link is down, writes to a read-only replica. Null when the command may run. */
   refusal(c: Client, writes: boolean, stale: boolean): string | null {
     const side = this.replicaSide;
     if (side === null || c === this.masterClient) return null;
-    if (!side.connected && !this.server.config.bool('replica-serve-stale-data') && !stale) {
+    if (this.runningStale && !stale) {
       return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
     }
     if (writes && this.server.config.bool('replica-read-only')) return "READONLY You can't write against a read only replica.";

@@ -53,6 +53,8 @@ export function scriptHost(server: Server, client: () => Client): ScriptHost {
     overMemory: () => server.memoryLimit !== null && server.memoryLimit.overLimit(),
     writeRefusal: () => server.persistence.writeRefusal,
     replicasShort: () => server.replicasShort,
+    runningStale: () => server.replication.runningStale,
+    readOnlyReplicaFor: (caller) => server.replication.readOnlyFor(caller as Client) && !server.loading,
     whileBusy: (caller) => busy.serve(caller),
     discardEffects: () => server.propagation.discardPending(),
     busyEnded: () => busy.reset(),

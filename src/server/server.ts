@@ -817,7 +817,7 @@ export class Server implements PersistenceHost<Client> {
       return 'LOADING Redis is loading the dataset in memory';
     }
     if (this.replication.isReplica) {
-      const stale = cmd.flagSet.has('stale') && (exec === null || exec.every((q) => q.cmd.flagSet.has('stale')));
+      const stale = this.mayRunStale(cmd, argv) && (exec === null || exec.every((q) => this.mayRunStale(q.cmd, q.argv)));
       const refused = this.replication.refusal(c, this.writes(c, cmd, argv), stale);
       if (refused !== null) return refused;
     }
@@ -826,6 +826,15 @@ export class Server implements PersistenceHost<Client> {
       return "ERR Replica can't interact with the keyspace";
     }
     return null;
+  }
+
+  /** The stale flag, or for a script that declares flags, its allow-stale (Redis's getCommandFlags). */
+  private mayRunStale(cmd: Command, argv: readonly string[]): boolean {
+    if (cmd.runsScript) {
+      const declared = this.scripting.declaredFlags(cmd.fullName, argv);
+      if (declared !== null) return declared.allowStale;
+    }
+    return cmd.flagSet.has('stale');
   }
 
   /**

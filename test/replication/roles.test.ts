@@ -41,6 +41,32 @@ function field(info: string, name: string): string | undefined {
 }
 
 describe('master and replica roles', () => {
+  it("scripts on a replica: a read-only replica refuses their writes, a stale one what is not flagged stale (replies as Redis 7.2.6's)", async () => {
+    const { r } = await pair();
+    const attempt = async (...args: (string | number)[]) => r.call(...(args as [string])).then((v) => JSON.stringify(v), (e: Error) => e.message);
+    // Read-only replica: a script without flags is stopped at its first write, one that declares writes before it runs.
+    expect(await attempt('EVAL', "return redis.call('set','x','1')", 0)).toMatch(/^READONLY You can't write against a read only replica\. script: \w+, on @user_script:1\.$/);
+    expect(await attempt('EVAL', '#!lua\nreturn 1', 0)).toBe("READONLY You can't write against a read only replica.");
+    expect(await attempt('EVAL', "#!lua flags=no-writes\nreturn redis.call('get','x')", 1, 'x')).toBe('null');
+    expect(await r.get('x')).toBeNull();
+    await r.call('REPLICAOF', 'NO', 'ONE');
+    await r.call('FUNCTION', 'LOAD', [
+      '#!lua name=test',
+      "redis.register_function{function_name='f1', callback=function() return 'hello' end, flags={'no-writes'}}",
+      "redis.register_function{function_name='f2', callback=function() return 'hello' end, flags={'allow-stale', 'no-writes'}}",
+      "redis.register_function{function_name='f3', callback=function() return redis.call('get', 'x') end, flags={'allow-stale', 'no-writes'}}",
+    ].join('\n'));
+    // Stale: the link down with replica-serve-stale-data no.
+    await r.config('SET', 'replica-serve-stale-data', 'no');
+    await r.call('REPLICAOF', '127.0.0.1', '1');
+    expect(await attempt('FCALL', 'f1', 0)).toBe("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+    expect(await attempt('FCALL', 'f2', 0)).toBe('"hello"');
+    expect(await attempt('FCALL', 'f3', 0)).toBe('ERR Can not execute the command on a stale replica script: f3, on @user_function:4.');
+    expect(await attempt('EVAL', 'return 1', 0)).toBe("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+    await r.call('REPLICAOF', 'NO', 'ONE');
+    await r.config('SET', 'replica-serve-stale-data', 'yes');
+  });
+
   it('a transaction in another database reaches the replica: the stream has SELECT inside MULTI, as Redis 7.2 sends it', async () => {
     const { m, r } = await pair();
     await m.select(3);
