@@ -17,6 +17,9 @@ type LimitClass = (typeof CLASSES)[number];
 
 export const OUTPUT_LIMIT_DEFAULT = 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60';
 
+/** The reply buffer every Redis client has before its reply list (PROTO_REPLY_CHUNK_BYTES), which the limits do not count. */
+const REPLY_BUFFER_BYTES = 16 * 1024;
+
 const WRONG_COUNT = 'Wrong number of arguments in buffer limit configuration.';
 const BAD_CLASS = 'Invalid client class specified in buffer limit configuration.';
 const BAD_VALUE = 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
@@ -156,7 +159,9 @@ export class OutputLimits {
   private used(c: Client): number {
     const r = c.replica;
     if (r !== null && r.held !== null && c.isReplica) return r.heldBytes;
-    return c.conn!.pendingOutput;
+    const conn = c.conn!;
+    // Redis counts its reply list, not the buffer each client has before it: replies that fit there are under any limit.
+    return Math.max(0, conn.out.pending - REPLY_BUFFER_BYTES) + conn.queuedOutput;
   }
 
   /**
