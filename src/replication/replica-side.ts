@@ -122,6 +122,13 @@ export class ReplicaSide {
    */
   private held: { argv: string[]; bytes: number; raw: Buffer }[] = [];
   /**
+   * The bytes `held` holds. Past client-query-buffer-limit the link stops
+   * reading (the master's bytes wait in the socket) until the pause ends,
+   * so a long pause cannot grow the queue without bound.
+   */
+  private heldBytes = 0;
+  private readingStopped = false;
+  /**
    * When the link to a master went down (ms), for master_link_down_since_seconds
    * and a cluster replica's data age; 0 while it is up, and while this server
    * has not been online with a master since it was one (Redis's
@@ -610,6 +617,11 @@ export class ReplicaSide {
     if (this.held.length !== 0 || this.host.holds(argv)) {
       // A copy: a view would keep the whole chunk read alive while the pause lasts.
       this.held.push({ argv, bytes, raw: Buffer.from(raw.subarray(at, at + bytes)) });
+      this.heldBytes += bytes;
+      if (!this.readingStopped && this.heldBytes > this.host.config.num('client-query-buffer-limit')) {
+        this.readingStopped = true;
+        this.link?.pause();
+      }
       return;
     }
     this.applyCommand(argv, bytes, raw, at);
@@ -628,7 +640,20 @@ export class ReplicaSide {
       this.applyCommand(h.argv, h.bytes, h.raw, 0);
     }
     // The link may have failed while they ran, and dropped the rest.
-    if (this.held === held) this.held = held.slice(i);
+    if (this.held !== held) return;
+    this.held = held.slice(i);
+    for (let j = 0; j < i; j++) this.heldBytes -= held[j].bytes;
+    if (this.readingStopped && this.held.length === 0) {
+      this.readingStopped = false;
+      this.link?.resume();
+    }
+  }
+
+  /** The held commands go with the link; a link made later starts reading. */
+  private dropHeld(): void {
+    this.held = [];
+    this.heldBytes = 0;
+    this.readingStopped = false;
   }
 
   private applyCommand(argv: string[], bytes: number, raw: Buffer, at: number): void {
@@ -700,7 +725,7 @@ export class ReplicaSide {
     this.failoverEnded(false);
     this.dropTransfer();
     this.dropTransaction();
-    this.held = [];
+    this.dropHeld();
     this.link = null;
     this.leaveState('connect');
     if (this.acker !== null) clearInterval(this.acker);
@@ -752,7 +777,7 @@ export class ReplicaSide {
     this.link = null;
     this.dropTransfer();
     this.dropTransaction();
-    this.held = [];
+    this.dropHeld();
   }
 }
 

@@ -41,6 +41,23 @@ function field(info: string, name: string): string | undefined {
 }
 
 describe('master and replica roles', () => {
+  it('while paused, a replica holds at most client-query-buffer-limit of its master\'s stream, then stops reading until the pause ends', async () => {
+    const { m, r } = await pair();
+    const offset = async (c: Redis, name: string) => Number(field(await c.info('replication'), name));
+    await r.config('SET', 'client-query-buffer-limit', '1mb');
+    await r.call('CLIENT', 'PAUSE', '100000', 'WRITE');
+    const value = 'v'.repeat(64 * 1024);
+    for (let i = 0; i < 48; i++) await m.set(`big${i}`, value);
+    const sent = await offset(m, 'master_repl_offset');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const read = await offset(r, 'slave_read_repl_offset');
+    expect(read).toBeGreaterThan(1024 * 1024);
+    expect(read).toBeLessThan(sent);
+    await r.call('CLIENT', 'UNPAUSE');
+    await until(async () => (await offset(r, 'slave_repl_offset')) === sent);
+    expect(await r.dbsize()).toBe(48);
+  });
+
   it("scripts on a replica: a read-only replica refuses their writes, a stale one what is not flagged stale (replies as Redis 7.2.6's)", async () => {
     const { r } = await pair();
     const attempt = async (...args: (string | number)[]) => r.call(...(args as [string])).then((v) => JSON.stringify(v), (e: Error) => e.message);
