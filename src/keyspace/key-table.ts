@@ -89,6 +89,17 @@ export class KeyTable extends DenseIndex {
   private missShard = 0;
   private missShape = -1;
   /**
+   * The index slot (and its shard) of the position that get, indexOf or a
+   * store last found by probing, while `shape` is unchanged: a removal of
+   * the key just looked up (DEL's lookup, then its removal) unlinks that
+   * slot instead of reading the position's hash and probing for it again,
+   * a cache miss in a large table.
+   */
+  private slotPosition = -1;
+  private slotFound = 0;
+  private slotShard = 0;
+  private slotShape = -1;
+  /**
    * Per chunk, two words a position: its record, or NO_RECORD when its key
    * is a JS string in `slots`, and its access stamp (once keepStamps has
    * been called). A command that finds its key writes the stamp, and beside
@@ -122,6 +133,8 @@ export class KeyTable extends DenseIndex {
   private readonly records = new ByteSlabs();
   /** Whether the record newRecord last made holds the value too. */
   private valueKept = false;
+  /** What keysAt's reading pass summed: kept only so that the pass is not dropped (not private, which the compiler would call unused). */
+  touched = 0;
   /** Its keys by cluster hash slot (database 0 of a cluster node); null otherwise, which costs the table a null check per key added, moved or removed. */
   private slotIndex: SlotIndex | null = null;
 
@@ -153,6 +166,32 @@ export class KeyTable extends DenseIndex {
     const b = this.records.slab(k);
     const o = offsetOf(k);
     return byteString(b, o + 1, b[o]);
+  }
+
+  /**
+   * The keys at `positions`, read in passes: every position's handle, then
+   * the first byte of every record, then the strings. When the positions
+   * lie far apart (a slot's keys, once a reshard has moved keys about),
+   * each read misses the cache; read a key at a time, each miss waits for
+   * the one before, while in passes the misses of different keys overlap.
+   */
+  keysAt(positions: readonly number[]): string[] {
+    const n = positions.length;
+    const keys = new Array<string>(n);
+    const records = new Int32Array(n);
+    for (let j = 0; j < n; j++) {
+      const i = positions[j];
+      records[j] = this.handles[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2];
+    }
+    let touched = 0;
+    for (let j = 0; j < n; j++) {
+      const k = records[j];
+      if (k !== NO_RECORD) touched += this.records.slab(k)[offsetOf(k)];
+    }
+    // Kept, so that the compiler cannot drop the pass that only reads.
+    this.touched = touched;
+    for (let j = 0; j < n; j++) keys[j] = this.keyAt(positions[j]);
+    return keys;
   }
 
   /** A record's key is compared four bytes a load: a probe's hash matched, so the bytes nearly always do too. */
@@ -193,7 +232,16 @@ export class KeyTable extends DenseIndex {
     const i = this.positionAt(slot);
     this.found = i;
     this.foundKey = key;
+    this.noteSlot(i, slot);
     return this.valueAt(i);
+  }
+
+  /** Position `i` sits in slot `slot` of the shard `locate` just probed (see slotPosition). */
+  private noteSlot(i: number, slot: number): void {
+    this.slotPosition = i;
+    this.slotFound = slot;
+    this.slotShard = this.located;
+    this.slotShape = this.shape;
   }
 
   has(key: string): boolean {
@@ -205,7 +253,9 @@ export class KeyTable extends DenseIndex {
     const slot = this.locate(key, hashMember(key));
     if (slot < 0) return -1;
     this.foundKey = key;
-    return (this.found = this.positionAt(slot));
+    this.found = this.positionAt(slot);
+    this.noteSlot(this.found, slot);
+    return this.found;
   }
 
   /** The value at position `i` (0 ≤ i < size). */
@@ -257,7 +307,11 @@ export class KeyTable extends DenseIndex {
       slot = this.locate(key, h);
     }
     this.foundKey = key;
-    if (slot >= 0) return (this.found = this.positionAt(slot));
+    if (slot >= 0) {
+      this.found = this.positionAt(slot);
+      this.noteSlot(this.found, slot);
+      return this.found;
+    }
     this.found = this.append(h, slot, key, value);
     return -1;
   }
@@ -492,7 +546,10 @@ export class KeyTable extends DenseIndex {
   private removeKey(key: string, read: boolean): unknown {
     let i = this.atFound(key);
     let slot = -1;
-    if (i < 0) {
+    if (i >= 0 && i === this.slotPosition && this.shape === this.slotShape) {
+      slot = this.slotFound;
+      this.located = this.slotShard;
+    } else if (i < 0) {
       slot = this.locate(key, hashMember(key));
       if (slot < 0) return ABSENT;
       i = this.positionAt(slot);

@@ -136,6 +136,36 @@ describe('KeyTable', () => {
     expectConsistent(t, model);
   });
 
+  test('a removal after a lookup of its key stays consistent whatever ran between them: other lookups, adds, removals, holdsAt', () => {
+    const t = new KeyTable(8);
+    const model = new Map<string, string>();
+    const rnd = seededInts(5);
+    for (let step = 0; step < 20_000; step++) {
+      const k = `key:${rnd(2000)}`;
+      // The lookup that a DEL makes before its removal; then, sometimes, other work on the table.
+      expect(rnd(2) === 0 ? t.get(k) : t.indexOf(k) >= 0 ? model.get(k) : undefined).toBe(model.get(k));
+      const at = t.found;
+      const between = rnd(6);
+      const other = `key:${rnd(2000)}`;
+      if (between === 1) t.get(other);
+      if ((between === 2 || between === 4) && other !== k) {
+        t.set(other, `w${step}`);
+        model.set(other, `w${step}`);
+      }
+      if ((between === 3 || between === 5) && other !== k) expect(t.delete(other)).toBe(model.delete(other));
+      // The key made `found` again without a lookup, after the index may have changed around it.
+      if (between >= 4 && model.has(k)) t.holdsAt(at, k);
+      if (rnd(3) === 0) {
+        const v = `v${step}`;
+        expect(t.set(k, v)).toBe(model.get(k));
+        model.set(k, v);
+      } else {
+        expect(t.delete(k)).toBe(model.delete(k));
+      }
+    }
+    expectConsistent(t, model);
+  });
+
   test('a key\'s stamp travels with it when a removal moves it, across chunk boundaries', () => {
     const t = new KeyTable();
     const n = 2500;
