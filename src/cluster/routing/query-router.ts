@@ -40,6 +40,8 @@ export class QueryRouter {
   private multipleKeys = false;
   private missing = 0;
   private existing = 0;
+  /** Whether the scan counts a migrating slot's keys present and missing: not for a shard channel, nor for MIGRATE, which runs whatever keys are left. */
+  private countKeys = true;
   private shard = false;
 
   constructor(
@@ -72,6 +74,7 @@ export class QueryRouter {
     this.missing = this.existing = 0;
     if (exec && queued === null) return 'here';
     this.shard = SHARD_COMMANDS.has(cmd.fullName);
+    this.countKeys = !this.shard && cmd.fullName !== 'migrate';
     if (exec) {
       for (const q of queued!) {
         const failed = this.scan(q.cmd, q.argv);
@@ -177,7 +180,7 @@ export class QueryRouter {
       }
       // A shard channel is served by the slot's source until the migration ends: no key to look for.
       // An importing slot's keys are looked up only when the answer turns on them (missingKeys).
-      if (this.migrating && !this.shard) {
+      if (this.migrating && this.countKeys) {
         if (this.host.keyExists(key)) this.existing++;
         else this.missing++;
       }

@@ -187,8 +187,12 @@ describe('a slot migrating away (this node serves it)', () => {
     expect(route(['MGET', '{m}a', '{m}b']).route).toBe('ask');
   });
 
-  test('MIGRATE runs here whatever keys are left', () => {
+  test('MIGRATE runs here whatever keys are left, without looking any up', () => {
+    present.add('{m}a');
     expect(route(['MIGRATE', '127.0.0.1', '7002', '{m}a', '0', '1000']).route).toBe('here');
+    expect(route(['MIGRATE', '127.0.0.1', '7002', '', '0', '1000', 'KEYS', '{m}a', '{m}b']).route).toBe('here');
+    expect(lookups).toBe(0);
+    expect(route(['MIGRATE', '127.0.0.1', '7002', '', '0', '1000', 'KEYS', '{m}a', 'other']).route).toBe('crossslot');
   });
 
   test('a key past its deadline counts as gone: the host answers for it', () => {
