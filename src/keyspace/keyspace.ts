@@ -177,10 +177,7 @@ export class Keyspace {
   getKeysInSlot(slot: number, count: number): string[] {
     const dict = this.dbs[0].dict;
     const index = dict.bySlot;
-    const keys: string[] = [];
-    if (index === null) return keys;
-    for (let pos = index.first(slot); pos !== -1 && keys.length < count; pos = index.next(pos)) keys.push(dict.keyAt(pos));
-    return keys;
+    return index === null ? [] : dict.keysAt(index.newest(slot, count));
   }
 
   /**

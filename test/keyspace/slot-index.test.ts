@@ -45,6 +45,46 @@ describe('the slot → keys index of database 0', () => {
     expect(ks.getKeysInSlot(keyHashSlot('t'), 0)).toEqual([]);
   });
 
+  test('GETKEYSINSLOT keeps Redis\'s order, newest first, through removals anywhere, overwrites, re-adds, slots dropped whole and the moves removals make', () => {
+    for (const seed of [1, 2, 3]) {
+      const rand = seededInts(seed);
+      const ks = new Keyspace();
+      ks.enableSlotIndex();
+      const db = ks.db(0);
+      // Per slot, its keys oldest first: an overwrite keeps a key's place, a key added again is the newest.
+      const model = new Map<number, string[]>();
+      const tags = ['a', 'b', 'c'];
+      for (let step = 0; step < 20_000; step++) {
+        const tag = tags[rand(tags.length)];
+        const slot = keyHashSlot(tag);
+        const list = model.get(slot) ?? [];
+        model.set(slot, list);
+        // Removals outrun adds in stretches, so that lists empty, shrink from the end and are packed.
+        const removing = step % 4000 < 2000 ? rand(3) === 0 : rand(3) !== 0;
+        if (step % 1500 === 1499) {
+          // A slot dropped whole goes from its newest key, which must stay at the end of its list.
+          expect(ks.deleteKeysInSlot(slot)).toBe(list.length);
+          list.length = 0;
+        } else if (removing && list.length > 0) {
+          const key = list[rand(2) === 0 ? list.length - 1 : rand(list.length)];
+          expect(db.delete(key)).toBe(true);
+          list.splice(list.indexOf(key), 1);
+        } else {
+          const key = `{${tag}}${rand(400)}`;
+          db.set(key, 'v');
+          if (!list.includes(key)) list.push(key);
+        }
+        if (step % 97 === 0) {
+          for (const [s, keys] of model) {
+            expect(ks.getKeysInSlot(s, Number.MAX_SAFE_INTEGER)).toEqual([...keys].reverse());
+            expect(ks.getKeysInSlot(s, 5)).toEqual([...keys].reverse().slice(0, 5));
+          }
+        }
+      }
+      expectSlotIndexExact(ks);
+    }
+  });
+
   test('deleting a slot\'s keys removes them alone, each a change propagated as DEL (UNLINK when lazy)', () => {
     const ks = new Keyspace();
     const propagated: string[][] = [];
