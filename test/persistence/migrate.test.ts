@@ -3,6 +3,7 @@ import RedisParser from 'redis-parser';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ensureBuild, startChild } from '../helpers/child-sluice.js';
 import { perTest } from '../helpers/fixture.js';
+import { scratch } from '../helpers/aof.js';
 import { spawnRedis } from '../helpers/redis-on-dir.js';
 import { RespClient } from '../helpers/resp-client.js';
 import { freePort, redisServerPath } from '../helpers/servers.js';
@@ -23,7 +24,10 @@ beforeAll(() => ensureBuild(), 120_000);
 const OK = { t: 'simple', v: 'OK' };
 
 async function redisTarget(extra: string[] = []) {
-  const started = await spawnRedis(['--save', '', '--appendonly', 'no', ...extra], t.defer, true);
+  // A directory of its own: a dump.rdb where the tests run would be loaded at start.
+  const dir = scratch('sluice-migrate-redis-');
+  t.defer(dir.remove);
+  const started = await spawnRedis(['--save', '', '--appendonly', 'no', '--dir', dir.dir, ...extra], t.defer, true);
   if (!('redis' in started)) throw new Error(started.exited);
   return { port: started.redis.port, c: await t.connect(started.redis) };
 }
