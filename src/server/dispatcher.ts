@@ -215,6 +215,8 @@ export class Dispatcher {
         return;
       }
     }
+    // Redis's trackingLimitUsedSlots before every command, a queued one too: the keys dropped past tracking-table-max-keys are told ahead of this command's reply.
+    if (server.tracking.clients !== 0) server.tracking.limitBeforeCommand();
     const gate = server.gate(c, cmd, argv);
     if (gate !== null) {
       this.reject(c, cmd, argv, gate);

@@ -139,7 +139,6 @@ export class Tracking implements KeyTracker {
     if (keys.length === 0) return;
     for (const k of keys) this.table.remember(argv[k.pos], c!.id, t.slot);
     this.install();
-    this.limit();
   }
 
   /**
@@ -168,6 +167,12 @@ export class Tracking implements KeyTracker {
       this.send(client, key === null ? flushPayload(client.reply.proto) : keysPayload([key]));
     }
     this.install();
+  }
+
+  /** The limit as a command starts (Redis's processCommand): its client's own invalidations go out at once, before its reply. */
+  limitBeforeCommand(): void {
+    this.limit();
+    if (this.pending.length !== 0) this.deliverPending();
   }
 
   /**

@@ -390,6 +390,21 @@ const scenarios: Record<string, Scenario> = {
     await a.call('PING');
     await i.trackingInfo();
   },
+  'tracking-table-max-keys lowered: the next command, even one MULTI queues, first gets the invalidation (Redis #11715)': async (open) => {
+    const a = await open(3);
+    const i = await open();
+    a.alias('1{tag}', 'a key read');
+    a.alias('2{tag}', 'a key read');
+    await i.call('CONFIG', 'SET', 'tracking-table-max-keys', '2');
+    await a.call('CLIENT', 'TRACKING', 'on');
+    await a.call('MGET', '1{tag}', '2{tag}');
+    await a.call('MULTI');
+    await i.call('CONFIG', 'SET', 'tracking-table-max-keys', '1');
+    await a.call('PING');
+    await a.read();
+    await a.call('EXEC');
+    await i.trackingInfo();
+  },
 };
 
 /** A small deterministic generator (mulberry32), so both servers get the same random sequence. */
