@@ -212,6 +212,35 @@ describe('DEBUG', () => {
     }
   });
 
+  test('OBJECT shows the key\'s access stamp and idle seconds: a GET under CLIENT NO-TOUCH leaves them, one without it refreshes them (Redis 7.2)', async () => {
+    const a = await RespClient.connect(sluice.port);
+    const lru = async (): Promise<[number, number]> => {
+      const r = (await a.call('DEBUG', 'OBJECT', 'touched')) as { v: string };
+      const m = /lru:(\d+) lru_seconds_idle:(\d+)$/.exec(r.v);
+      return [Number(m![1]), Number(m![2])];
+    };
+    try {
+      await a.call('SET', 'touched', 'v');
+      expect(await a.call('CLIENT', 'NO-TOUCH', 'ON')).toEqual(OK);
+      const [first, fresh] = await lru();
+      expect(first).toBeGreaterThan(0);
+      expect(fresh).toBe(0);
+      await new Promise((r) => setTimeout(r, 1100));
+      await a.call('GET', 'touched');
+      const [untouched, idle] = await lru();
+      expect(untouched).toBe(first);
+      expect(idle).toBeGreaterThanOrEqual(1);
+      expect(await a.call('CLIENT', 'NO-TOUCH', 'OFF')).toEqual(OK);
+      await a.call('GET', 'touched');
+      const [touched, since] = await lru();
+      expect(touched).toBeGreaterThan(first);
+      expect(since).toBe(0);
+    } finally {
+      await a.call('CLIENT', 'NO-TOUCH', 'OFF');
+      a.close();
+    }
+  });
+
   test('LOG writes its message to the log as a warning, cut at a NUL as Redis\'s %s cuts it', async () => {
     const a = await RespClient.connect(sluice.port);
     try {
@@ -233,7 +262,7 @@ describe('DEBUG', () => {
       db.set('late', 'v');
       db.setDeadline('late', Date.now() - 1000);
       const r = await a.call('DEBUG', 'OBJECT', 'late');
-      expect(r).toMatchObject({ t: 'simple', v: expect.stringMatching(/^Value at:0x[0-9a-f]+ refcount:1 encoding:embstr serializedlength:2 lru:0 lru_seconds_idle:0$/) });
+      expect(r).toMatchObject({ t: 'simple', v: expect.stringMatching(/^Value at:0x[0-9a-f]+ refcount:1 encoding:embstr serializedlength:2 lru:\d+ lru_seconds_idle:0$/) });
     } finally {
       await a.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
       a.close();

@@ -13,6 +13,7 @@ import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
 import { helpReply, subcommandSyntaxError } from '../../core/help.js';
 import { datasetDigest, valueDigest } from './debug-digest.js';
+import { idleMs } from '../../store/eviction/lru-clock.js';
 
 /**
  * C's strtod on a prefix of the argument, as DEBUG SLEEP reads it: text
@@ -67,16 +68,21 @@ function addressOf(v: Value): string {
 
 /**
  * DEBUG OBJECT key, in Redis's format. Real: encoding, refcount (shared
- * small integers), serializedlength. Sluice keeps no LRU clock, so lru and
- * lru_seconds_idle are 0; the address is a stand-in.
+ * small integers), serializedlength, and lru, the key's 24-bit access
+ * stamp (an LRU clock, or under an LFU policy the packed counter), with
+ * lru_seconds_idle read from it as an LRU clock whatever the policy, as
+ * Redis's estimateObjectIdleTime reads it. The address is a stand-in.
  */
 function debugObject(c: Client, argv: string[]): void {
-  // Like Redis, a key past its deadline but not yet deleted is still shown.
-  const v = c.db.dict.get(argv[2]);
+  // Like Redis, a key past its deadline but not yet deleted is still shown; the lookup does not touch it.
+  const dict = c.db.dict;
+  const v = dict.get(argv[2]);
   if (v === undefined) throw new CommandError(NO_SUCH_KEY);
+  const stamp = dict.stampAt(dict.found);
+  const idle = Math.floor(idleMs(stamp, c.server.keyspace.now) / 1000);
   const serialized = serializedLength(c, v);
   c.reply.simple(
-    `Value at:${addressOf(v)} refcount:${refcountOf(v)} encoding:${encodingOf(v)} serializedlength:${serialized} lru:0 lru_seconds_idle:0`,
+    `Value at:${addressOf(v)} refcount:${refcountOf(v)} encoding:${encodingOf(v)} serializedlength:${serialized} lru:${stamp} lru_seconds_idle:${idle}`,
   );
 }
 
