@@ -8,11 +8,24 @@ export interface Effect {
   argv: string[];
   /** For replicas alone, never the AOF (PUBLISH: Redis's PROPAGATE_REPL). */
   replicasOnly?: boolean;
+  /** For the AOF alone, never the replicas (a script's write after redis.set_repl(redis.REPL_AOF)). */
+  aofOnly?: boolean;
 }
+
+/** Where effects go: Redis's PROPAGATE_AOF and PROPAGATE_REPL, the values of redis.set_repl's REPL_AOF and REPL_SLAVE. */
+export const TO_AOF = 1;
+export const TO_REPLICAS = 2;
+export const TO_ALL = TO_AOF | TO_REPLICAS;
 
 /** The effects of a batch that belong in the AOF: all but those for replicas alone (MULTI and EXEC stay, as Redis writes them). */
 export function aofEffects(batch: readonly Effect[]): readonly Effect[] {
   for (const e of batch) if (e.replicasOnly === true) return batch.filter((f) => f.replicasOnly !== true);
+  return batch;
+}
+
+/** The effects of a batch that go to replicas: all but those for the AOF alone (MULTI and EXEC stay, as Redis sends them). */
+export function replicaEffects(batch: readonly Effect[]): readonly Effect[] {
+  for (const e of batch) if (e.aofOnly === true) return batch.filter((f) => f.aofOnly !== true);
   return batch;
 }
 
@@ -82,16 +95,18 @@ export class PropagationStream {
     if (this.depth++ === 0) this.unwrapped = unwrapped;
   }
 
-  /** Set while effects must not propagate (a script's redis.set_repl(redis.REPL_NONE)). */
-  muted = false;
+  /** Where the effects recorded now go (TO_ALL unless a script's redis.set_repl narrows it; 0: nowhere). */
+  targets = TO_ALL;
 
   /** Effects recorded so far: a count that did not move during a command means nothing took its argv. */
   recorded = 0;
 
   record(db: number, argv: string[], replicasOnly = false): void {
-    if (this.listeners.length === 0 || this.muted) return;
+    if (this.listeners.length === 0) return;
+    const to = replicasOnly ? this.targets & TO_REPLICAS : this.targets;
+    if (to === 0) return;
     this.recorded++;
-    this.pending.push(replicasOnly ? { db, argv, replicasOnly } : { db, argv });
+    this.pending.push(to === TO_ALL ? { db, argv } : to === TO_REPLICAS ? { db, argv, replicasOnly: true } : { db, argv, aofOnly: true });
     if (this.depth === 0) this.flush();
   }
 

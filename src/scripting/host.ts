@@ -13,10 +13,11 @@ export interface ScriptHost {
   /**
    * Runs a command that passed the script's checks as the script's client,
    * its reply into the script's sink (Scripting.sink, which the host's client was made with), with the
-   * statistics, MONITOR feed and effects of any command; `propagate` false
-   * (redis.set_repl) keeps its effects out of the AOF.
+   * statistics, MONITOR feed and effects of any command; `targets`
+   * (redis.set_repl's flags: REPL_AOF, REPL_REPLICA, both or none) says where
+   * its effects propagate.
    */
-  call(cmd: Command<never>, argv: string[], propagate: boolean): void;
+  call(cmd: Command<never>, argv: string[], targets: number): void;
   /**
    * The ACL check of a command a script calls, as the script's caller's
    * user: null when allowed, else the refusal (logged as a script's denial).

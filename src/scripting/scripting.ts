@@ -7,7 +7,7 @@ import { LuaReply, errorTable } from './lua-reply.js';
 import { writeLuaValue } from './lua-to-reply.js';
 import { LuaEngine, LuaError, LuaTable, type GlobalRef, type LuaFunction, type LuaResult, type LuaValue } from './lua/index.js';
 import { redisApi, raiseError, type LogLevel } from './redis-api.js';
-import { REPL_AOF, RunContext } from './run-context.js';
+import { RunContext } from './run-context.js';
 import { toArgv } from './script-args.js';
 import { ScriptCache } from './script-cache.js';
 import { scriptErrorMessage } from './script-error.js';
@@ -235,7 +235,7 @@ export class Scripting {
       return this.fail(refused, raise, true);
     }
     if (cmd!.isWrite) run.writeDirty = true;
-    this.host.call(cmd!, argv, (run.repl & REPL_AOF) !== 0);
+    this.host.call(cmd!, argv, run.repl);
     const value = this.sink.take();
     if (raise && this.sink.failed) throw this.lua.error(value);
     return value;

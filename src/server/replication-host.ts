@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { withAccessors } from '../core/accessors.js';
-import type { Effect } from '../core/propagation.js';
+import { replicaEffects, type Effect } from '../core/propagation.js';
 import { rdbTarget } from '../persistence/rdb/rdb-version.js';
 import { tlsClientOptions } from './tls/tls-settings.js';
 import { StreamLoad } from '../persistence/rdb/stream-load.js';
@@ -748,7 +748,7 @@ export class ReplicationHost {
       return;
     }
     if (this.stream.backlog === null) return;
-    this.stream.feedEffects(batch);
+    this.stream.feedEffects(replicaEffects(batch));
     this.queueFlush();
   };
 

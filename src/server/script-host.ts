@@ -16,14 +16,14 @@ export function scriptHost(server: Server, client: () => Client): ScriptHost {
   const busy = new BusyPoll(server);
   const host: Omit<ScriptHost, 'log'> = {
     lookup: (argv) => server.dispatcher.lookup(argv),
-    call(cmd, argv, propagate) {
+    call(cmd, argv, targets) {
       const propagation = server.propagation;
-      const muted = propagation.muted;
-      propagation.muted = muted || !propagate;
+      const outer = propagation.targets;
+      propagation.targets = outer & targets;
       // The stamp is where the script's previous call ended: a command a script calls is timed from its own start, as Redis times it, not charged with the script's work before it.
       server.dispatcher.stamp = performance.now();
       server.dispatcher.call(client(), cmd as unknown as Command, argv);
-      propagation.muted = muted;
+      propagation.targets = outer;
     },
     aclDenial(caller, cmd, argv) {
       const c = caller as Client;
