@@ -76,7 +76,7 @@ export class Dispatcher {
     if (this.server.keyspace.tracker !== null) this.server.tracking.afterCommand(c, argv);
     if (broker.deferred !== null) broker.releaseDeferred(c);
     // Keys the command (or transaction) made ready serve their blocked clients now, before anyone's next command.
-    if (this.server.blocking.hasReady) this.server.blocking.serveReadyKeys();
+    this.serveReadyKeys();
   }
 
   /** Runs a blocked command again once a key it waits on is ready (Redis 7.2 re-executes it whole). */
@@ -110,7 +110,7 @@ export class Dispatcher {
     if (silent && c.conn !== null) c.conn.out.rewind(mark);
     broker.executing = outer;
     if (broker.deferred !== null) broker.releaseDeferred(c);
-    if (this.server.blocking.hasReady) this.server.blocking.serveReadyKeys();
+    this.serveReadyKeys();
   }
 
   /**
@@ -258,6 +258,16 @@ export class Dispatcher {
     return cmd.fullName === 'exec' && c.multi.some((q) => q.cmd.denyOom);
   }
 
+  /**
+   * Serves the clients blocked on keys made ready, unless a script is
+   * still running: a command served while a busy script holds the server
+   * (Redis's isInsideYieldingLongCommand) must not hand its waiters what
+   * the script has written so far. They are served once it returns.
+   */
+  private serveReadyKeys(): void {
+    if (this.server.blocking.hasReady && this.server.scripting.current === null) this.server.blocking.serveReadyKeys();
+  }
+
   /** Runs a command of a master's replication stream: no checks, and what it makes ready is served now. */
   callAsMaster(c: Client, cmd: Command, argv: string[]): void {
     const broker = this.server.broker;
@@ -266,7 +276,7 @@ export class Dispatcher {
     this.call(c, cmd, argv);
     broker.executing = outer;
     if (broker.deferred !== null) broker.releaseDeferred(c);
-    if (this.server.blocking.hasReady) this.server.blocking.serveReadyKeys();
+    this.serveReadyKeys();
   }
 
   /** Runs a command that CLIENT PAUSE held back, now that the pause is over. */

@@ -12,7 +12,7 @@ import { RespClient, type Resp } from '../helpers/resp-client.js';
 let sluice: ChildSluice;
 beforeAll(async () => {
   ensureBuild();
-  sluice = await startChild(['--save', '', '--appendonly', 'no', '--busy-reply-threshold', '100']);
+  sluice = await startChild(['--save', '', '--appendonly', 'no', '--busy-reply-threshold', '100', '--enable-debug-command', 'yes']);
 }, 120_000);
 afterAll(() => sluice.kill('SIGKILL'));
 
@@ -60,6 +60,33 @@ describe('busy scripts', () => {
     expect(await other.call('GET', 'w')).toEqual({ t: 'bulk', v: '1' });
     runner.close();
     other.close();
+  });
+
+  test('a command served while a script is busy serves no client blocked on what the script wrote: they get what it left (Redis 7.2)', async () => {
+    const [runner, other] = await pair();
+    const [popper, named] = await pair();
+    try {
+      // CLIENT LIST in a script, as Redis's own test does it, to end the script when a client takes a name.
+      expect(await other.call('DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '1')).toEqual(OK);
+      const popped = popper.call('BLPOP', 'x', '0');
+      for (let i = 0; i < 100; i++) {
+        const clients = (await other.call('INFO', 'clients')) as { v: string };
+        if (clients.v.includes('blocked_clients:1\r\n')) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const script = "redis.call('lpush', KEYS[1], 'y') while not string.find(redis.call('client', 'list'), 'abortscript') do end redis.call('lpush', KEYS[1], 'z') return 'done'";
+      const running = runner.call('EVAL', script, '1', 'x');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await other.call('PING')).toEqual({ t: 'error', v: BUSY });
+      // HELLO is served while the script is busy; the pop must not be served with the list the script has left so far.
+      expect((await named.call('HELLO', '2', 'SETNAME', 'abortscript')).t).toBe('array');
+      expect(await running).toEqual({ t: 'bulk', v: 'done' });
+      expect(await popped).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'x' }, { t: 'bulk', v: 'z' }] });
+      expect(await other.call('LRANGE', 'x', '0', '-1')).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'y' }] });
+    } finally {
+      await other.call('DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '0');
+      for (const c of [runner, other, popper, named]) c.close();
+    }
   });
 
   test('commands pipelined behind the busy script wait for it; MULTI keeps working for others', async () => {
