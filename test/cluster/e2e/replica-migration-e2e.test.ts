@@ -107,8 +107,10 @@ describe.skipIf(redisServerPath === null)('an orphaned master gets a replica of 
         await until(`${viewer.kind} ${viewer.port} seeing ${moverId} as B's replica`, async () => (await seenAs(viewer, moverId))?.[1] === bId, 60000);
       }
       // FAIL after cluster-node-timeout (3 s), then 5 s of orphanhood: Redis's bounds, with room for a loaded machine.
+      // Only a Sluice mover is held to the lower one: Redis's orphan clock for B can start before the FAIL, when a view
+      // of B without its replica during the set-up left it set (clusterHandleSlaveMigration clears it only when it runs).
       const took = Date.now() - stoppedAt;
-      expect(took).toBeGreaterThan(5000);
+      if (mover.kind === 'sluice') expect(took).toBeGreaterThan(5000);
       expect(took).toBeLessThan(40000);
       if (mover.kind === 'sluice') expect(mover.log()).toContain(`Migrating to orphaned master ${bId}`);
 
