@@ -300,8 +300,8 @@ const LAZY_FREEING = section('Lazy freeing', [
 const THREADS_AND_KERNEL = section('Threads, kernel and allocator', [
   int('io-threads', 1n, 1n, 128n, none('Sluice serves every client on one thread.'), { immutable: true }),
   bool('io-threads-do-reads', 'no', none('Sluice serves every client on one thread.'), { immutable: true }),
-  oneOf('oom-score-adj', 'no', ['no', 'yes', 'relative', 'absolute'], none("Sluice leaves the process's oom_score_adj alone."), { synonyms: { relative: 'yes' } }),
-  text('oom-score-adj-values', '0 200 800', none("Sluice leaves the process's oom_score_adj alone."), {
+  oneOf('oom-score-adj', 'no', ['no', 'yes', 'relative', 'absolute'], honoured("Sets the process's /proc/self/oom_score_adj (Linux), as Redis does."), { synonyms: { relative: 'yes' } }),
+  text('oom-score-adj-values', '0 200 800', honoured('The master\'s and the replica\'s values; the third, a background child\'s, is unused: Sluice forks none.'), {
     multiArg: true, rewrite: 'bare', validate: validateOomScoreAdjValues, normalize: normalizeOomScoreAdjValues,
   }),
   bool('disable-thp', 'yes', NO_ALLOCATOR, { immutable: true }),

@@ -175,7 +175,13 @@ export class Config {
     } catch (e) {
       for (let i = found.length - 1; i >= 0; i--) this.values.set(found[i].def, previous[i]);
       this.forgetDerived();
-      for (const f of found) this.onChange(f.def.name);
+      for (const f of found) {
+        try {
+          this.onChange(f.def.name);
+        } catch {
+          // The values restored are those that applied before: as Redis's restoreBackupConfig, a failure now changes no answer.
+        }
+      }
       return `ERR CONFIG SET failed (possibly related to argument '${found[0].name}') - ${(e as Error).message}`;
     }
     return null;

@@ -20,6 +20,7 @@ import type { ParserLimits } from '../protocol/limits.js';
 import { BlockingRegistry } from '../queues/blocking-registry.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import { registerBrokerMetrics } from './broker-metrics.js';
+import { OOM_MASTER, OOM_REPLICA, OomScoreAdj } from './oom-score-adj.js';
 import { BusyAccept } from './busy-accept.js';
 import { Client } from './client.js';
 import { Listener } from './listener.js';
@@ -167,6 +168,7 @@ export class Server implements PersistenceHost<Client> {
   lastSave = Math.floor(Date.now() / 1000);
   readonly redisVersion = REDIS_VERSION;
   // As Redis's listenToPort: an optional address that cannot be bound is named in a warning, and skipped.
+  private readonly oomScore = new OomScoreAdj();
   private readonly listener = new Listener((socket) => this.accept(socket), (e) => this.log.warning(bindFailure(e) ?? String(e)));
   readonly tlsListener = new TlsListener((socket) => this.accept(socket), () => this.log);
   /** Connections accepted while a script holds the event loop (see BusyPoll). */
@@ -297,6 +299,12 @@ export class Server implements PersistenceHost<Client> {
       if (name === 'log-format') setLogFormat(this.log, this.config.str(name) as LogFormat);
       this.applyConfig();
       if (name.startsWith('cluster-')) this.clusterRuntime?.configChanged();
+      if (name === 'oom-score-adj' || name === 'oom-score-adj-values') {
+        if (name === 'oom-score-adj-values') this.warnOomScoreOrder();
+        if (!this.applyOomScoreAdj()) throw new Error('Failed to set current oom_score_adj. Check server logs.');
+      }
+      // A role change sets the score again, as Redis's replicationSetMaster and replicationUnsetMaster do; a failure is only logged.
+      if (name === 'replicaof') this.applyOomScoreAdj();
       if (name === 'tls-auth-clients') {
         this.tlsListener.setClientAuth(this.config.str(name) as ClientAuth);
         if (this.webConsole.secure) this.webConsole.reload(this.tlsSettings());
@@ -304,6 +312,21 @@ export class Server implements PersistenceHost<Client> {
         this.reloadTls();
       }
     };
+  }
+
+  /** oom-score-adj for this server's role now (Redis's setOOMScoreAdj(-1)): false when it could not be set (logged). */
+  applyOomScoreAdj(): boolean {
+    const values = this.config.str('oom-score-adj-values').split(' ').map(Number);
+    const cls = this.replication?.isReplica === true ? OOM_REPLICA : OOM_MASTER;
+    return this.oomScore.apply(this.config.str('oom-score-adj'), values, cls, (m) => this.log.warning(m));
+  }
+
+  /** Redis's warning for values an unprivileged process cannot reach (a replica's below a master's, a child's below a replica's). */
+  private warnOomScoreOrder(): void {
+    const [master, replica, child] = this.config.str('oom-score-adj-values').split(' ').map(Number);
+    if (replica < master || child < replica) {
+      this.log.warning('The oom-score-adj-values configuration may not work for non-privileged processes! Please consult the documentation.');
+    }
   }
 
   /** Copies configuration into the fields read on hot paths. */
@@ -430,6 +453,8 @@ export class Server implements PersistenceHost<Client> {
     }
     // Port 0 asked for any free port: the one picked is the port from now on (CONFIG GET, CONFIG SET bind, REWRITE).
     if (this.config.num('port') === 0 && !this.tlsListener.active) this.config.setMany([['port', String(port)]], { startup: true });
+    // As Redis does before its event loop starts: a failure is logged, and the server runs on.
+    this.applyOomScoreAdj();
     if (this.config.bool('cluster-enabled')) {
       try {
         this.clusterRuntime = await ClusterRuntime.start(this, () => redirectBlockedClients(this));
