@@ -581,7 +581,7 @@ export class Persistence<C extends Ctx> {
       failed: (rw, reason) => this.rewriteFailed(rw, reason),
       restart: () => {
         log.verbose('Restarting the AOF rewrite: a transaction flushed or swapped databases during it');
-        this.abandonRewrite();
+        this.abandonRewrite(false, false);
         this.startRewrite();
       },
     };
@@ -604,10 +604,18 @@ export class Persistence<C extends Ctx> {
     return true;
   }
 
-  /** `exiting`: the temporary files go before the process does, not in the background. */
-  private abandonRewrite(exiting = false): void {
+  /**
+   * `exiting`: the temporary files go before the process does, not in the
+   * background. `told`: logged as Redis's killAppendOnlyChild logs it (the
+   * rewrite is this process's own work, so the pid is the server's, as in
+   * "Background saving started by pid").
+   */
+  private abandonRewrite(exiting = false, told = true): void {
     const rw = this.rewrite;
-    if (rw !== null) this.cancelSwitch(rw);
+    if (rw !== null) {
+      if (told) this.server.log.notice(`Killing running AOF rewrite child: ${process.pid}`);
+      this.cancelSwitch(rw);
+    }
     rw?.discard(exiting);
     this.rewrite = null;
     this.maybeUnsubscribe();
@@ -852,7 +860,7 @@ export class Persistence<C extends Ctx> {
     if (this.closed) return;
     this.closed = true;
     if (this.tick !== null) clearInterval(this.tick);
-    if (this.rewrite !== null) this.abandonRewrite(true);
+    if (this.rewrite !== null) this.abandonRewrite(true, false);
     // A history cleanup still waiting: the history stays listed, and the next start removes it.
     this.manifestJob?.job.cancel();
     this.manifestJob = null;

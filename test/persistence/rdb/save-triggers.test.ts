@@ -146,6 +146,17 @@ describe('SHUTDOWN during an AOF rewrite', () => {
     expect(temps(dir)).toEqual([]);
   });
 
+  test('turning the AOF off stops a rewrite under way, logged as Redis 7.2 logs killing its child (unit/aofrw)', async () => {
+    const dir = t.tmp();
+    const { s, c } = await child(dir, '--appendonly', 'yes', '--save', '');
+    await c.call('SET', 'k', 'v');
+    expect(await c.call('CONFIG', 'SET', 'rdb-key-save-delay', '10000000')).toEqual({ t: 'simple', v: 'OK' });
+    expect(await c.call('BGREWRITEAOF')).toEqual({ t: 'simple', v: 'Background append only file rewriting started' });
+    expect(await c.call('CONFIG', 'SET', 'appendonly', 'no')).toEqual({ t: 'simple', v: 'OK' });
+    expect(s.output()).toContain(`Killing running AOF rewrite child: ${s.child.pid}`);
+    expect(await c.call('INFO', 'persistence')).toMatchObject({ v: expect.stringContaining('aof_rewrite_in_progress:0') as unknown as string });
+  });
+
   test('a rewrite of an AOF in use is stopped and its temporary files removed; the AOF it would have replaced still loads', async () => {
     const dir = t.tmp();
     const first = await startChild(['--dir', dir, '--appendonly', 'yes', '--save', '']);
@@ -157,6 +168,7 @@ describe('SHUTDOWN during an AOF rewrite', () => {
     c.writeRaw(resp('BGREWRITEAOF') + resp('SHUTDOWN'));
     expect((await first.exited).code).toBe(0);
     expect(first.output()).toContain('There is a child rewriting the AOF. Killing it!');
+    expect(first.output()).toContain(`Killing running AOF rewrite child: ${first.child.pid}`);
     expect(temps(dir)).toEqual([]);
     const again = await child(dir, '--appendonly', 'yes', '--save', '');
     expect(await again.c.call('DBSIZE')).toEqual({ t: 'int', v: '50000' });
