@@ -84,7 +84,8 @@ function spopCount(c: Ctx, argv: string[]): void {
     });
     c.db.remove(key);
     ks.notify(c.db, 'g', 'del', key);
-    if (c.propagating) c.propagateArgv = ['DEL', key];
+    // As Redis's spopWithCountCommand: UNLINK under lazyfree-lazy-server-del.
+    if (c.propagating) c.propagateArgv = [c.config.bool('lazyfree-lazy-server-del') ? 'UNLINK' : 'DEL', key];
     return;
   }
   const popped = popSome(set, count, lim);

@@ -115,6 +115,17 @@ describe('propagated effects', () => {
     expect(all.effects).toEqual([['DEL', 's']]);
   });
 
+  test('popping a whole set under lazyfree-lazy-server-del propagates UNLINK, as Redis 7.2 (unit/type/set)', async () => {
+    await call('SADD', 'lazy', ...range('m', 0, 5));
+    await call('CONFIG', 'SET', 'lazyfree-lazy-server-del', 'yes');
+    try {
+      const all = await observe(['SPOP', 'lazy', '5']);
+      expect(all.effects).toEqual([['UNLINK', 'lazy']]);
+    } finally {
+      await call('CONFIG', 'SET', 'lazyfree-lazy-server-del', 'no');
+    }
+  });
+
   test('SPOP of more than 1024 members propagates SREMs of 1024 at most, together in MULTI/EXEC', async () => {
     for (let i = 0; i < 3000; i += 500) await call('SADD', 'big', ...range('m', i, 500));
     // 2500 of 3000: the rebuild strategy (what stays is at most a fifth of what goes).
