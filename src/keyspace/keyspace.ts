@@ -118,6 +118,8 @@ export class Keyspace {
   access: KeyAccess | null = null;
   /** Whether lookups refresh access clocks now: `access` is set and the running command touches keys (not OBJECT, TYPE, TTL…). */
   touching = false;
+  /** DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE and FUNCTION RESTORE take a payload whatever its CRC-64 (Redis's testing aid; the version is still checked). */
+  skipDumpChecksum = false;
   /** Set once a client blocks on a key (BLPOP…); null until then. */
   waiters: KeyWaiters | null = null;
   /** Set while any client tracks keys (or the tracking table still holds some); null otherwise. */

@@ -148,7 +148,7 @@ function restoreCommand(f: Functions) {
     if (policy !== 'append' && policy !== 'replace' && policy !== 'flush') {
       throw new CommandError('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
     }
-    const parsed = parsePayload(argv[2]);
+    const parsed = parsePayload(argv[2], c.keyspace.skipDumpChecksum);
     if ('error' in parsed) throw new CommandError('ERR ' + parsed.error);
     const restored = new LibrarySet();
     for (const code of parsed.codes) f.create(code, false, 0, restored);

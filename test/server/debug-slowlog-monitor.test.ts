@@ -95,6 +95,19 @@ describe.skipIf(redisServerPath === null)('DEBUG (differential vs redis-server w
     ]);
   });
 
+  test('SET-SKIP-CHECKSUM-VALIDATION lets RESTORE take a payload whatever its checksum, not its version; a corrupt body is still refused', async () => {
+    // A string payload of RDB version 10 (what Debian's Redis 7.0 takes), its CRC-64 zeroed.
+    const hello = '\x00\x05hello\x0a\x00' + '\x00'.repeat(8);
+    const newer = '\x00\x05hello\x0c\x00' + '\x00'.repeat(8);
+    // Redis's corrupt-dump test "quicklist with empty ziplist".
+    const empty = '\x0E\x01\x0B\x0B\x00\x00\x00\x0A\x00\x00\x00\x00\x00\xFF\x09\x00\xC2\x69\x37\x83\x3C\x7F\xFE\x6F';
+    await compare([
+      ['RESTORE', 'sk1', '0', hello], ['DEBUG', 'SET-SKIP-CHECKSUM-VALIDATION', '1'], ['RESTORE', 'sk1', '0', hello], ['GET', 'sk1'],
+      ['RESTORE', 'sk2', '0', newer], ['RESTORE', 'sk3', '0', empty], ['EXISTS', 'sk3'], ['PING'],
+      ['DEBUG', 'SET-SKIP-CHECKSUM-VALIDATION', 'x'], ['RESTORE', 'sk4', '0', hello], ['DEL', 'sk1'],
+    ]);
+  });
+
   test('OBJECT reports encoding, refcount and serialized length of strings', async () => {
     const unique64 = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/';
     const values = [

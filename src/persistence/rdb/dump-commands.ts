@@ -68,12 +68,13 @@ function restore(c: Ctx, argv: string[]): void {
   if (!noTtl && ttl < 0n) throw new CommandError('ERR Invalid TTL value, must be >= 0');
   // The payload is read as the argument's text where it can be (no copy into a buffer).
   const payload = argv[3];
-  const footer = validFooterText(payload);
+  const skipCrc = c.keyspace.skipDumpChecksum;
+  const footer = validFooterText(payload, skipCrc);
   if (footer === 0) throw new CommandError(BAD_PAYLOAD);
   let value: Value | undefined = footer === 1 ? payloadString(payload) : undefined;
   if (value === undefined) {
     const data = Buffer.from(payload, 'latin1');
-    if (footer === -1 && !validFooter(data)) throw new CommandError(BAD_PAYLOAD);
+    if (footer === -1 && !validFooter(data, skipCrc)) throw new CommandError(BAD_PAYLOAD);
     try {
       value = payloadValue(data, currentLoadLimits(c));
     } catch (e) {

@@ -92,6 +92,12 @@ function debugSetDisableDenyScripts(c: Client, argv: string[]): void {
   c.reply.ok();
 }
 
+/** DEBUG SET-SKIP-CHECKSUM-VALIDATION 0|1: any non-zero number lets RESTORE and FUNCTION RESTORE take a payload whatever its checksum (a testing aid: corrupt payloads then reach the decoder). */
+function debugSetSkipChecksumValidation(c: Client, argv: string[]): void {
+  c.server.keyspace.skipDumpChecksum = atoi(argv[2]) !== 0;
+  c.reply.ok();
+}
+
 /** DEBUG LOG message: the message in the log as a warning, as Redis writes it. */
 function debugLog(c: Client, argv: string[]): void {
   c.server.log.warning(`DEBUG LOG: ${cString(argv[2])}`);
@@ -337,6 +343,7 @@ const SUBCOMMANDS = new Map<string, [number, (c: Client, argv: string[]) => void
   ['loadaof', [-2, debugLoadAof]],
   ['set-active-expire', [3, debugSetActiveExpire]],
   ['set-disable-deny-scripts', [3, debugSetDisableDenyScripts]],
+  ['set-skip-checksum-validation', [3, debugSetSkipChecksumValidation]],
   ['reload', [-2, debugReload]],
   ['log', [3, debugLog]],
   ['aof-flush-sleep', [3, debugAofFlushSleep]],
