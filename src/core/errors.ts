@@ -9,6 +9,10 @@ export const DB_INDEX_RANGE = 'ERR DB index is out of range';
 export const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 /** min-replicas-to-write with fewer good replicas (Sluice: with any, as it has none). */
 export const NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
+/** A replica whose link is down, with replica-serve-stale-data no, to a command not flagged stale. */
+export const MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+/** A write to a read-only replica. */
+export const READONLY_REPLICA = "READONLY You can't write against a read only replica.";
 
 export function wrongArity(fullName: string): string {
   return `ERR wrong number of arguments for '${fullName}' command`;

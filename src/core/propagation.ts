@@ -29,6 +29,11 @@ export function replicaEffects(batch: readonly Effect[]): readonly Effect[] {
   return batch;
 }
 
+/** The command a deletion the server decides on propagates as: UNLINK under lazyfree-lazy-server-del, else DEL (Redis's propagateDeletion). */
+export function deletionCommand(config: { bool(name: string): boolean }): 'UNLINK' | 'DEL' {
+  return config.bool('lazyfree-lazy-server-del') ? 'UNLINK' : 'DEL';
+}
+
 export type EffectListener = (effects: readonly Effect[]) => void;
 
 const MULTI: string[] = ['MULTI'];

@@ -50,14 +50,11 @@ export function byteString(b: Buffer, o: number, len: number): string {
 
 /**
  * Every length's arm runs at load, so that the feedback V8 optimises
- * byteString from covers them all. Left to traffic, each length seen for the
- * first time after the function was optimised deoptimised it ("insufficient
- * type feedback"), and it was compiled again: seven times in a fresh
- * server's first seconds of a reshard, each compile about 12 ms of a
- * compiler thread that a server pinned to one core takes from its own
- * work. Feedback is kept only once a function has run a while (V8 allocates
- * it lazily), hence the rounds.
+ * byteString from covers them all: left to traffic, each length first seen
+ * after the function was optimised deoptimises it ("insufficient type
+ * feedback") and it is compiled again, on a compiler thread that competes
+ * with the server for its core. V8 keeps feedback only once a function
+ * has run a while (it allocates it lazily), hence the rounds.
  */
 const PRIMER = Buffer.alloc(24);
 for (let round = 0; round < 16; round++) for (let len = 0; len <= 24; len++) byteString(PRIMER, 0, len);
-

@@ -1,6 +1,6 @@
 import type { Command } from '../core/command.js';
 import type { Ctx } from '../core/context.js';
-import { NOREPLICAS, OOM } from '../core/errors.js';
+import { MASTERDOWN, NOREPLICAS, OOM, READONLY_REPLICA } from '../core/errors.js';
 import { Functions } from './functions.js';
 import type { ScriptHost } from './host.js';
 import { LuaReply, errorTable } from './lua-reply.js';
@@ -13,8 +13,6 @@ import { ScriptCache } from './script-cache.js';
 import { scriptErrorMessage } from './script-error.js';
 import { sha1hex } from './sha1.js';
 import { parseShebang, type ScriptFlags } from './shebang.js';
-
-const MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 
 /** Lua calls and loop iterations between two looks at the clock while a script runs. */
 const HOOK_EVERY = 10000;
@@ -254,7 +252,7 @@ export class Scripting {
       return 'ERR Write commands are not allowed from read-only scripts.';
     }
     if (cmd.isWrite && !run.writeDirty) {
-      if (this.host.readOnlyReplicaFor(run.caller)) return "READONLY You can't write against a read only replica.";
+      if (this.host.readOnlyReplicaFor(run.caller)) return READONLY_REPLICA;
       const misconf = this.host.writeRefusal();
       if (misconf !== null) return misconf;
       if (this.host.replicasShort()) return NOREPLICAS;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { withAccessors } from '../core/accessors.js';
+import { MASTERDOWN, READONLY_REPLICA } from '../core/errors.js';
 import { replicaEffects, type Effect } from '../core/propagation.js';
 import { rdbTarget } from '../persistence/rdb/rdb-version.js';
 import { tlsClientOptions } from './tls/tls-settings.js';
@@ -900,9 +901,9 @@ export class ReplicationHost {
     const side = this.replicaSide;
     if (side === null || c === this.masterClient) return null;
     if (this.runningStale && !stale) {
-      return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+      return MASTERDOWN;
     }
-    if (writes && this.server.config.bool('replica-read-only')) return "READONLY You can't write against a read only replica.";
+    if (writes && this.server.config.bool('replica-read-only')) return READONLY_REPLICA;
     return null;
   }
 

@@ -167,8 +167,8 @@ export class Server implements PersistenceHost<Client> {
   /** Unix time (s) of the last successful save; no saving exists yet, so the start time. */
   lastSave = Math.floor(Date.now() / 1000);
   readonly redisVersion = REDIS_VERSION;
-  // As Redis's listenToPort: an optional address that cannot be bound is named in a warning, and skipped.
   private readonly oomScore = new OomScoreAdj();
+  // As Redis's listenToPort: an optional address that cannot be bound is named in a warning, and skipped.
   private readonly listener = new Listener((socket) => this.accept(socket), (e) => this.log.warning(bindFailure(e) ?? String(e)));
   readonly tlsListener = new TlsListener((socket) => this.accept(socket), () => this.log);
   /** Connections accepted while a script holds the event loop (see BusyPoll). */

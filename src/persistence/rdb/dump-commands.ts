@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../../core/command.js';
 import type { Ctx } from '../../core/context.js';
+import { deletionCommand } from '../../core/propagation.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
 import { toInt64 } from '../../codecs/integer-text.js';
 import type { Value } from '../../keyspace/value.js';
@@ -93,7 +94,7 @@ function restore(c: Ctx, argv: string[]): void {
       if (existed) {
         db.modified(key);
         c.keyspace.notify(db, 'g', 'del', key);
-        c.propagateArgv = [c.config.bool('lazyfree-lazy-server-del') ? 'UNLINK' : 'DEL', key];
+        c.propagateArgv = [deletionCommand(c.config), key];
       } else {
         c.propagateArgv = null;
       }

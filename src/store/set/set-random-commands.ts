@@ -1,3 +1,4 @@
+import { deletionCommand } from '../../core/propagation.js';
 import type { CommandSpec } from '../../core/command.js';
 import type { Ctx } from '../../core/context.js';
 import { CommandError, NOT_INTEGER, SYNTAX } from '../../core/errors.js';
@@ -84,8 +85,7 @@ function spopCount(c: Ctx, argv: string[]): void {
     });
     c.db.remove(key);
     ks.notify(c.db, 'g', 'del', key);
-    // As Redis's spopWithCountCommand: UNLINK under lazyfree-lazy-server-del.
-    if (c.propagating) c.propagateArgv = [c.config.bool('lazyfree-lazy-server-del') ? 'UNLINK' : 'DEL', key];
+    if (c.propagating) c.propagateArgv = [deletionCommand(c.config), key];
     return;
   }
   const popped = popSome(set, count, lim);
