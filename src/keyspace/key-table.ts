@@ -26,6 +26,12 @@ const MAX_DEADLINE = 2 ** 63 - 1024;
 const DEFER = 1;
 /** What a position's handle is when its key is a JS string, too long or not all bytes. */
 const NO_RECORD = -1;
+/** The table size from which prefetch pays for its hashing (measured: it costs a little at 10,000 keys and saves a third of a lookup at 200,000). */
+const PREFETCH_MIN_KEYS = 1 << 15;
+/** The most keys one prefetch reads; the rest of a longer batch are looked up as usual. */
+const PREFETCH_MAX = 64;
+const prefetchHashes = new Int32Array(PREFETCH_MAX);
+const prefetchAt = new Int32Array(PREFETCH_MAX);
 /** A record's bytes besides its key and value: the key's length (one byte) and the value's (two). */
 const RECORD_HEAD = 3;
 /** The longest key a record holds: its length is one byte. */
@@ -133,7 +139,7 @@ export class KeyTable extends DenseIndex {
   private readonly records = new ByteSlabs();
   /** Whether the record newRecord last made holds the value too. */
   private valueKept = false;
-  /** What keysAt's reading pass summed: kept only so that the pass is not dropped (not private, which the compiler would call unused). */
+  /** What keysAt's and prefetch's reading passes summed: kept only so that the pass is not dropped (not private, which the compiler would call unused). */
   touched = 0;
   /** Its keys by cluster hash slot (database 0 of a cluster node); null otherwise, which costs the table a null check per key added, moved or removed. */
   private slotIndex: SlotIndex | null = null;
@@ -192,6 +198,42 @@ export class KeyTable extends DenseIndex {
     this.touched = touched;
     for (let j = 0; j < n; j++) keys[j] = this.keyAt(positions[j]);
     return keys;
+  }
+
+  /** Whether the table is large enough for prefetch to pay: below this, its index and records mostly sit in the cache already. */
+  get prefetchPays(): boolean {
+    return this.size >= PREFETCH_MIN_KEYS;
+  }
+
+  /**
+   * Reads where the keys spelled by `buf` at `spans` (offset and length
+   * pairs, the first `count`) sit: the slot a probe for each starts at, the
+   * handle of the position it holds, the record's first byte. Requests
+   * pipelined together then find their keys in the cache. A lookup at a
+   * time waits for each of its misses in turn (about three in a table of a
+   * million keys); read here a step for every key at once, the misses of
+   * different keys overlap. Changes nothing; a key is only looked for
+   * where its probe starts.
+   */
+  prefetch(buf: Uint8Array, spans: Int32Array, count: number): void {
+    const n = Math.min(count, PREFETCH_MAX);
+    const at = prefetchAt;
+    for (let j = 0; j < n; j++) {
+      const len = spans[2 * j + 1];
+      prefetchHashes[j] = len <= MAX_RECORD_KEY ? hashBytes(buf, spans[2 * j], len) : 0;
+    }
+    this.homePositions(prefetchHashes, n, at);
+    const size = this.size;
+    for (let j = 0; j < n; j++) {
+      const i = at[j];
+      at[j] = i >= 0 && i < size ? this.handles[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2] : NO_RECORD;
+    }
+    let touched = 0;
+    for (let j = 0; j < n; j++) {
+      const k = at[j];
+      if (k !== NO_RECORD) touched += this.records.slab(k)[offsetOf(k)];
+    }
+    this.touched = touched;
   }
 
   /** A record's key is compared four bytes a load: a probe's hash matched, so the bytes nearly always do too. */

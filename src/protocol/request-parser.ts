@@ -38,7 +38,23 @@ export interface RequestSink {
    * (what else would read the arguments).
    */
   mayLeaveUnread?(): boolean;
+  /** Whether to frame ahead for `ahead` the requests of the read at hand: asked at each read, so it may change. */
+  looksAhead?(): boolean;
+  /**
+   * The whole requests of a read, framed ahead before the first runs: per
+   * request, its name as sent (`names[j]`) and where its second argument
+   * lies in `buf` (`spans[2j]`, `spans[2j + 1]`: offset and length). The
+   * sink may read what those arguments name, so that the requests find it
+   * in the cache; it must change nothing, since a request may not run as
+   * framed (one before it may block or close the client).
+   */
+  ahead?(buf: Buffer, names: readonly string[], spans: Int32Array, count: number): void;
 }
+
+/** The most requests of a read framed ahead for RequestSink.ahead. */
+const AHEAD_REQUESTS = 32;
+/** A request with more arguments than this ends the framing ahead: its headers would cost more to read twice than its first key saves. */
+const AHEAD_MAX_ARGS = 16;
 
 const CR = 13;
 const LF = 10;
@@ -151,6 +167,9 @@ export class RequestParser {
   private readonly span: ByteSpan = { buf: EMPTY, start: 0, length: 0 };
   /** An argv array the sink handed back (recycle): the next whole request of its length is framed into it. */
   private spare: string[] | null = null;
+  /** What frameAhead hands the sink: per request framed ahead, its name, and its second argument's offset and length. */
+  private readonly aheadNames: string[] = [];
+  private readonly aheadSpans = new Int32Array(2 * AHEAD_REQUESTS);
 
   constructor(
     private readonly sink: RequestSink,
@@ -192,7 +211,10 @@ export class RequestParser {
       this.buf = this.buf.subarray(this.pos);
     }
     this.pos = 0;
-    if (!this.stopped) this.drain();
+    if (!this.stopped) {
+      if (this.multibulkLeft === 0 && this.argv.length === 0 && this.authenticated && this.sink.looksAhead?.() === true) this.frameAhead();
+      this.drain();
+    }
     if (this.buf === chunk) {
       this.buf = Buffer.from(chunk.subarray(this.pos));
       this.pos = 0;
@@ -291,6 +313,45 @@ export class RequestParser {
       this.buf = EMPTY;
       this.pos = 0;
     }
+  }
+
+  /**
+   * Frames the whole requests at the front of the buffer (which starts a
+   * request), up to AHEAD_REQUESTS, for the sink's `ahead`, stopping at the first that is
+   * not plain, not all here or longer than AHEAD_MAX_ARGS. Reads headers
+   * only, and changes nothing the parse that follows reads.
+   */
+  private frameAhead(): void {
+    const buf = this.buf;
+    const names = this.aheadNames;
+    const spans = this.aheadSpans;
+    let p = this.pos;
+    let count = 0;
+    while (count < AHEAD_REQUESTS) {
+      const n = scanDecimalHeader(buf, p, STAR);
+      if (n < 2 || n > AHEAD_MAX_ARGS) break;
+      p = scannedHeaderEnd;
+      let nameAt = 0;
+      let nameLength = 0;
+      let i = 0;
+      for (; i < n; i++) {
+        const len = scanDecimalHeader(buf, p, DOLLAR);
+        if (len < 0) break;
+        p = scannedHeaderEnd;
+        if (p + len + 2 > buf.length) break;
+        if (i === 0) {
+          nameAt = p;
+          nameLength = len;
+        } else if (i === 1) {
+          spans[2 * count] = p;
+          spans[2 * count + 1] = len;
+        }
+        p += len + 2;
+      }
+      if (i < n || nameLength > REMEMBERED[0]) break;
+      names[count++] = this.repeated.arg(buf, 0, nameAt, nameLength);
+    }
+    if (count > 1) this.sink.ahead!(buf, names, spans, count);
   }
 
   private parseInline(): string[] | null {

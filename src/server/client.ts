@@ -264,6 +264,25 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
     return this.multi === null && !server.pausing && server.monitors.size === 0;
   }
 
+  /** Worth it only when the keys live in a table larger than the cache (KeyTable.prefetchPays). */
+  looksAhead(): boolean {
+    return this.db.dict.prefetchPays;
+  }
+
+  /** Reads where the first key of each request framed ahead sits in the client's database (KeyTable.prefetch). */
+  ahead(buf: Buffer, names: readonly string[], spans: Int32Array, count: number): void {
+    const dispatcher = this.server.dispatcher;
+    let keys = 0;
+    for (let j = 0; j < count; j++) {
+      const cmd = dispatcher.named(names[j]);
+      if (cmd === undefined || cmd.keyRange[0] !== 1) continue;
+      spans[2 * keys] = spans[2 * j];
+      spans[2 * keys + 1] = spans[2 * j + 1];
+      keys++;
+    }
+    if (keys > 1) this.db.dict.prefetch(buf, spans, keys);
+  }
+
   protocolError(message: string): void {
     this.reply.error(`ERR ${message}`);
     if (this.server.log.isLevelEnabled('verbose')) this.server.log.verbose(protocolErrorLine(this, message));

@@ -507,6 +507,56 @@ describe('KeyTable', () => {
   });
 });
 
+describe('KeyTable.prefetch: reading ahead where pipelined keys sit', () => {
+  /** The keys' bytes back to back in one buffer, and their offset and length pairs. */
+  function spansOf(keys: string[]): { buf: Buffer; spans: Int32Array } {
+    const buf = Buffer.from(keys.join(''), 'latin1');
+    const spans = new Int32Array(2 * keys.length);
+    let at = 0;
+    keys.forEach((k, j) => {
+      spans[2 * j] = at;
+      spans[2 * j + 1] = k.length;
+      at += k.length;
+    });
+    return { buf, spans };
+  }
+
+  test('it pays only for a table larger than the cache', () => {
+    const t = new KeyTable();
+    for (let i = 0; i < 1000; i++) t.set(`k${i}`, 'v');
+    expect(t.prefetchPays).toBe(false);
+    for (let i = 1000; i < 40_000; i++) t.set(`k${i}`, 'v');
+    expect(t.prefetchPays).toBe(true);
+  });
+
+  test('it changes nothing: present, absent, empty, long and binary keys, between a lookup and the removal that reuses its slot', () => {
+    const t = new KeyTable(64);
+    const model = new Map<string, string>();
+    const long = 'L'.repeat(300);
+    for (const [k, v] of [[long, 'long'], ['', 'empty'], ['b\xff\x00\r\n', 'binary']] as const) {
+      t.set(k, v);
+      model.set(k, v);
+    }
+    for (let i = 0; i < 5000; i++) {
+      t.set(`key:${i}`, `v${i}`);
+      model.set(`key:${i}`, `v${i}`);
+    }
+    const batch = ['key:1', 'nosuch', '', long, 'b\xff\x00\r\n', 'key:4999', 'L'.repeat(299), ...Array.from({ length: 80 }, (_, i) => `key:${i * 7}`)];
+    const { buf, spans } = spansOf(batch);
+    const before = [...t.entries()];
+    expect(t.get('key:10')).toBe('v10');
+    t.prefetch(buf, spans, batch.length);
+    // The removal right after the lookup of the same key starts from the slot the lookup found.
+    expect(t.take('key:10')).toBe('v10');
+    model.delete('key:10');
+    t.prefetch(buf, spans, batch.length);
+    expect(t.size).toBe(model.size);
+    for (const [k, v] of model) expect(t.get(k)).toBe(v);
+    expect(t.get('key:10')).toBeUndefined();
+    expect([...t.entries()].length).toBe(before.length - 1);
+  });
+});
+
 describe('KeyTable: keys added without a lookup (a load)', () => {
   const bytes = (s: string): Buffer => Buffer.from(s, 'latin1');
 

@@ -114,6 +114,22 @@ export abstract class DenseIndex {
   }
 
   /**
+   * For each of the first `count` hashes, the position held by the slot
+   * where a probe for it starts when that slot holds that hash, else -1,
+   * into `out`. The reads do not wait for each other, so in a table larger
+   * than the cache their misses overlap (see KeyTable.prefetch).
+   */
+  protected homePositions(hashes: Int32Array, count: number, out: Int32Array): void {
+    const shards = this.shards;
+    for (let j = 0; j < count; j++) {
+      const h = hashes[j];
+      const table = shards[this.shardOf(h)];
+      const slot = home(h, table.length);
+      out[j] = table[2 * slot + 1] === h ? table[2 * slot] - 1 : -1;
+    }
+  }
+
+  /**
    * Indexes a new position, `size`, for a key absent from the table, given
    * its hash and what `locate` answered for it; returns the position, at
    * which the caller then keeps the entry.

@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { KeyTable } from '../../src/keyspace/key-table.js';
+import { useSluiceAndRedis } from '../helpers/fixture.js';
+import { transcript } from '../helpers/raw-session.js';
+import { encodeCommand } from '../helpers/resp-client.js';
+
+/**
+ * Pipelined requests into a database larger than the cache: Sluice frames
+ * each read ahead and reads where the requests' first keys sit before
+ * running them (KeyTable.prefetch). The replies must be Redis's, whatever
+ * the requests are.
+ */
+const servers = useSluiceAndRedis({ sluice: { config: { 'enable-debug-command': 'yes' } }, redis: ['--enable-debug-command', 'yes'] });
+
+const LONG = 'L'.repeat(300);
+const BATCH: string[][] = [
+  ['GET', 'key:1'],
+  ['ECHO', 'hi'],
+  ['SET', 'key:2', 'two'],
+  ['SELECT', '1'],
+  ['GET', 'key:1'],
+  ['SELECT', '0'],
+  ['INCR', 'counter'],
+  ['HSET', 'h', 'f', 'v'],
+  ['LPUSH', 'l', 'a'],
+  ['DEL', 'key:3'],
+  ['SET', LONG, 'long'],
+  ['GET', LONG],
+  ['GET', 'nosuch'],
+  ['GET', ''],
+  ['GET', 'key:2'],
+  ['EXISTS', 'key:3', 'key:4'],
+  ['MGET', 'key:5', 'key:2', 'nosuch'],
+  ['NOSUCHCOMMAND', 'key:1'],
+  ['GET'],
+  ['GETRANGE', 'key:6', '0', '3'],
+];
+const ONE_WRITE = Buffer.concat(BATCH.map((argv) => encodeCommand(argv)));
+
+/** The first keys KeyTable.prefetch was given, per call. */
+function spyOnPrefetch(): string[][] {
+  const calls: string[][] = [];
+  const original = KeyTable.prototype.prefetch;
+  vi.spyOn(KeyTable.prototype, 'prefetch').mockImplementation(function (this: KeyTable, buf, spans, count) {
+    calls.push(Array.from({ length: count }, (_, j) => Buffer.from(buf).latin1Slice(spans[2 * j], spans[2 * j] + spans[2 * j + 1])));
+    original.call(this, buf, spans, count);
+  });
+  return calls;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('pipelined requests into a large database', () => {
+  test('are answered as Redis answers them, in one write', async () => {
+    for (const port of [servers.sluice.port, servers.redis.port]) {
+      await transcript(port, [encodeCommand(['FLUSHALL']), encodeCommand(['DEBUG', 'POPULATE', '40000'])]);
+    }
+    const [sluice, redis] = await Promise.all([transcript(servers.sluice.port, [ONE_WRITE]), transcript(servers.redis.port, [ONE_WRITE])]);
+    expect(sluice.replies.length).toBe(BATCH.length);
+    expect(sluice).toEqual(redis);
+  });
+
+  test("Sluice reads ahead the first key of each request that names one, in the client's database", async () => {
+    await transcript(servers.sluice.port, [encodeCommand(['FLUSHALL']), encodeCommand(['DEBUG', 'POPULATE', '40000'])]);
+    const calls = spyOnPrefetch();
+    await transcript(servers.sluice.port, [ONE_WRITE]);
+    // Framing ahead stops at the request of one argument (GET alone); before it, ECHO, SELECT and the unknown command name no key.
+    const framed = BATCH.slice(0, BATCH.findIndex((argv) => argv.length < 2));
+    const keyed = framed.filter(([name]) => !['ECHO', 'SELECT', 'NOSUCHCOMMAND'].includes(name)).map(([, key]) => key);
+    expect(calls).toEqual([keyed]);
+  });
+
+  test('a small database is not read ahead', async () => {
+    await transcript(servers.sluice.port, [encodeCommand(['FLUSHALL']), encodeCommand(['DEBUG', 'POPULATE', '1000'])]);
+    const calls = spyOnPrefetch();
+    const replies = await transcript(servers.sluice.port, [ONE_WRITE]);
+    expect(replies.replies.length).toBe(BATCH.length);
+    expect(calls).toEqual([]);
+  });
+});
