@@ -170,6 +170,9 @@ export class RequestParser {
   /** What frameAhead hands the sink: per request framed ahead, its name, and its second argument's offset and length. */
   private readonly aheadNames: string[] = [];
   private readonly aheadSpans = new Int32Array(2 * AHEAD_REQUESTS);
+  /** Whether the sink asked, at this read, for its requests framed ahead; and how many framed ahead are still to be parsed after the current one. */
+  private lookingAhead = false;
+  private aheadLeft = 0;
 
   constructor(
     private readonly sink: RequestSink,
@@ -211,10 +214,9 @@ export class RequestParser {
       this.buf = this.buf.subarray(this.pos);
     }
     this.pos = 0;
-    if (!this.stopped) {
-      if (this.multibulkLeft === 0 && this.argv.length === 0 && this.authenticated && this.sink.looksAhead?.() === true) this.frameAhead();
-      this.drain();
-    }
+    this.aheadLeft = 0;
+    this.lookingAhead = this.authenticated && this.sink.looksAhead?.() === true;
+    if (!this.stopped) this.drain();
     if (this.buf === chunk) {
       this.buf = Buffer.from(chunk.subarray(this.pos));
       this.pos = 0;
@@ -299,8 +301,15 @@ export class RequestParser {
       let argv: string[] | null;
       if (this.multibulkLeft === 0 && this.argv.length === 0) {
         this.forgetRequestBytes();
-        if (this.buf[this.pos] === 42 /* '*' */) argv = this.wholeRequest() ?? this.parseMultibulk();
-        else argv = this.parseInline();
+        if (this.buf[this.pos] === 42 /* '*' */) {
+          if (this.lookingAhead) {
+            if (this.aheadLeft === 0) this.frameAhead();
+            else this.aheadLeft--;
+          }
+          argv = this.wholeRequest() ?? this.parseMultibulk();
+        } else {
+          argv = this.parseInline();
+        }
       } else {
         argv = this.parseBulks();
       }
@@ -316,10 +325,11 @@ export class RequestParser {
   }
 
   /**
-   * Frames the whole requests at the front of the buffer (which starts a
-   * request), up to AHEAD_REQUESTS, for the sink's `ahead`, stopping at the first that is
-   * not plain, not all here or longer than AHEAD_MAX_ARGS. Reads headers
-   * only, and changes nothing the parse that follows reads.
+   * Frames the whole requests from the one about to be parsed, up to
+   * AHEAD_REQUESTS, for the sink's `ahead`, stopping at the first that is
+   * not plain, not all here or longer than AHEAD_MAX_ARGS; the request
+   * after the last of them frames ahead again. Reads headers only, and
+   * changes nothing the parse that follows reads.
    */
   private frameAhead(): void {
     const buf = this.buf;
@@ -351,6 +361,7 @@ export class RequestParser {
       if (i < n || nameLength > REMEMBERED[0]) break;
       names[count++] = this.repeated.arg(buf, 0, nameAt, nameLength);
     }
+    this.aheadLeft = count > 0 ? count - 1 : 0;
     if (count > 1) this.sink.ahead!(buf, names, spans, count);
   }
 

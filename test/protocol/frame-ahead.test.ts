@@ -74,21 +74,27 @@ describe('framing a read ahead for the sink (RequestSink.ahead)', () => {
     expect(seen.commands.length).toBe(4);
   });
 
-  test('at most 32 requests are offered; the rest run all the same', () => {
-    const batch = cat(...Array.from({ length: 40 }, (_, i) => req('GET', `k${i}`)));
+  test('at most 32 requests are offered at once; the request after them frames ahead again', () => {
+    const batch = cat(...Array.from({ length: 70 }, (_, i) => req('GET', `k${i}`)));
     const seen = feed([batch]);
-    expect(seen.ahead.map((a) => a.length)).toEqual([32]);
-    expect(seen.ahead[0].at(-1)).toEqual({ name: 'GET', arg: 'k31' });
-    expect(seen.commands.length).toBe(40);
+    expect(seen.ahead.map((a) => a.length)).toEqual([32, 32, 6]);
+    expect(seen.ahead.map((a) => [a[0].arg, a.at(-1)!.arg])).toEqual([['k0', 'k31'], ['k32', 'k63'], ['k64', 'k69']]);
+    expect(seen.commands.length).toBe(70);
   });
 
-  test('a read that starts inside a request (its bytes might look like headers) is not looked ahead into', () => {
+  test('framing stopped by a request that is not plain starts again after it', () => {
+    const seen = feed([cat(req('GET', 'a'), req('GET', 'b'), req('PING'), req('GET', 'c'), req('GET', 'd'), Buffer.from('GET e\r\n'), req('GET', 'f'), req('GET', 'g'))]);
+    expect(seen.ahead.map((a) => a.map((r) => r.arg))).toEqual([['a', 'b'], ['c', 'd'], ['f', 'g']]);
+    expect(seen.commands.length).toBe(8);
+  });
+
+  test('a read that starts inside a request (its bytes might look like headers) is framed ahead from the request after it', () => {
     const value = '*2\r\n$3\r\nGET\r\n$1\r\nx\r\n*2\r\n$3\r\nGET\r\n$1\r\ny\r\n';
     const first = req('SET', 'k1', value);
     // The second read starts where the value's bytes do.
     const split = first.indexOf(value);
     const seen = feed([first.subarray(0, split), cat(first.subarray(split), req('GET', 'k2'), req('GET', 'k3')), cat(req('GET', 'k4'), req('GET', 'k5'))]);
-    expect(seen.ahead).toEqual([[{ name: 'GET', arg: 'k4' }, { name: 'GET', arg: 'k5' }]]);
+    expect(seen.ahead.map((a) => a.map((r) => r.arg))).toEqual([['k2', 'k3'], ['k4', 'k5']]);
     expect(seen.commands.map((c) => c[1])).toEqual(['k1', 'k2', 'k3', 'k4', 'k5']);
   });
 
