@@ -217,11 +217,26 @@ export class KeyTable extends DenseIndex {
    */
   prefetch(buf: Uint8Array, spans: Int32Array, count: number): void {
     const n = Math.min(count, PREFETCH_MAX);
-    const at = prefetchAt;
     for (let j = 0; j < n; j++) {
       const len = spans[2 * j + 1];
       prefetchHashes[j] = len <= MAX_RECORD_KEY ? hashBytes(buf, spans[2 * j], len) : 0;
     }
+    this.readAhead(n);
+  }
+
+  /** prefetch for keys already made strings (a replica's stream, which redis-parser frames): the first `count` of `keys`. */
+  prefetchKeys(keys: readonly string[], count: number): void {
+    const n = Math.min(count, PREFETCH_MAX);
+    for (let j = 0; j < n; j++) {
+      const key = keys[j];
+      prefetchHashes[j] = key.length <= MAX_RECORD_KEY ? hashMember(key) : 0;
+    }
+    this.readAhead(n);
+  }
+
+  /** The reading passes of prefetch, for the first `n` of prefetchHashes. */
+  private readAhead(n: number): void {
+    const at = prefetchAt;
     this.homePositions(prefetchHashes, n, at);
     const size = this.size;
     for (let j = 0; j < n; j++) {

@@ -25,13 +25,7 @@ export class RepeatedArgs {
 
   /** `buf[start, start + len)` as a byte string, argument `index` (< REMEMBERED.length) of its command. */
   arg(buf: Uint8Array, index: number, start: number, len: number): string {
-    const last = this.lastArgs[index];
-    if (len === last.length) {
-      const bytes = this.lastBytes[index];
-      let i = len - 1;
-      while (i >= 0 && buf[start + i] === bytes[i]) i--;
-      if (i < 0) return last;
-    }
+    if (this.matches(buf, index, start, len)) return this.lastArgs[index];
     const arg = byteString(buf as Buffer, start, len);
     if (len <= REMEMBERED[index]) {
       this.lastArgs[index] = arg;
@@ -39,5 +33,14 @@ export class RepeatedArgs {
       for (let i = 0; i < len; i++) bytes[i] = buf[start + i];
     }
     return arg;
+  }
+
+  /** Whether `buf[start, start + len)` are the bytes of the string `arg` gave last for argument `index`. */
+  matches(buf: Uint8Array, index: number, start: number, len: number): boolean {
+    if (len !== this.lastArgs[index].length) return false;
+    const bytes = this.lastBytes[index];
+    let i = len - 1;
+    while (i >= 0 && buf[start + i] === bytes[i]) i--;
+    return i < 0;
   }
 }

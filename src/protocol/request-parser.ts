@@ -55,6 +55,13 @@ export interface RequestSink {
 const AHEAD_REQUESTS = 32;
 /** A request with more arguments than this ends the framing ahead: its headers would cost more to read twice than its first key saves. */
 const AHEAD_MAX_ARGS = 16;
+/**
+ * Reads of a client not framed ahead after a window whose second arguments
+ * were one and the same (a pipeline on one list, stream or counter, an
+ * EVALSHA's digest): its key is in the cache already, and framing ahead
+ * would cost every request its headers read twice for nothing.
+ */
+const AHEAD_IDLE_READS = 32;
 
 const CR = 13;
 const LF = 10;
@@ -173,6 +180,8 @@ export class RequestParser {
   /** Whether the sink asked, at this read, for its requests framed ahead; and how many framed ahead are still to be parsed after the current one. */
   private lookingAhead = false;
   private aheadLeft = 0;
+  /** Reads left before this client is framed ahead again (AHEAD_IDLE_READS). */
+  private aheadIdle = 0;
 
   constructor(
     private readonly sink: RequestSink,
@@ -215,7 +224,12 @@ export class RequestParser {
     }
     this.pos = 0;
     this.aheadLeft = 0;
-    this.lookingAhead = this.authenticated && this.sink.looksAhead?.() === true;
+    if (this.aheadIdle > 0) {
+      this.aheadIdle--;
+      this.lookingAhead = false;
+    } else {
+      this.lookingAhead = this.authenticated && this.sink.looksAhead?.() === true;
+    }
     if (!this.stopped) this.drain();
     if (this.buf === chunk) {
       this.buf = Buffer.from(chunk.subarray(this.pos));
@@ -337,6 +351,8 @@ export class RequestParser {
     const spans = this.aheadSpans;
     let p = this.pos;
     let count = 0;
+    /** Second arguments unlike the one before them (the first: unlike the last request's). */
+    let fresh = 0;
     while (count < AHEAD_REQUESTS) {
       const n = scanDecimalHeader(buf, p, STAR);
       if (n < 2 || n > AHEAD_MAX_ARGS) break;
@@ -355,6 +371,7 @@ export class RequestParser {
         } else if (i === 1) {
           spans[2 * count] = p;
           spans[2 * count + 1] = len;
+          if (count === 0 ? !this.repeated.matches(buf, 1, p, len) : !sameBytes(buf, spans[2 * count - 2], spans[2 * count - 1], p, len)) fresh++;
         }
         p += len + 2;
       }
@@ -362,7 +379,12 @@ export class RequestParser {
       names[count++] = this.repeated.arg(buf, 0, nameAt, nameLength);
     }
     this.aheadLeft = count > 0 ? count - 1 : 0;
-    if (count > 1) this.sink.ahead!(buf, names, spans, count);
+    if (count > 1 && fresh < 2) {
+      this.lookingAhead = false;
+      this.aheadIdle = AHEAD_IDLE_READS;
+    } else if (count > 1) {
+      this.sink.ahead!(buf, names, spans, count);
+    }
   }
 
   private parseInline(): string[] | null {
@@ -718,6 +740,13 @@ export class RequestParser {
 /** How large a big bulk's buffer may grow: the bulk and its CRLF (`need` bytes), and the room past them. */
 function bigArgCap(need: number): number {
   return need + bigArgRoom(need - 2);
+}
+
+/** Whether `buf[a, a + an)` and `buf[b, b + bn)` hold the same bytes. */
+function sameBytes(buf: Buffer, a: number, an: number, b: number, bn: number): boolean {
+  if (an !== bn) return false;
+  for (let i = an - 1; i >= 0; i--) if (buf[a + i] !== buf[b + i]) return false;
+  return true;
 }
 
 /** Where the line read by the last successful scanDecimalHeader ends (past its CRLF). */

@@ -115,6 +115,12 @@ export interface MasterLinkEvents {
    * the commands before and after it too.
    */
   command(argv: string[], bytes: number, raw: Buffer, at: number): void;
+  /**
+   * The commands `argvs[from, to)` come next, each with its own `command`
+   * call: a chance to read where their keys sit (KeyTable.prefetch) before
+   * the first runs. It must change nothing.
+   */
+  ahead?(argvs: readonly string[][], from: number, to: number): void;
   /** The link is dead (after a log line saying why); the owner retries later with a new MasterLink. */
   failed(reason: string): void;
 }
@@ -168,6 +174,8 @@ const BRIDGE = 4096;
 
 /** Parsed commands past this many, the arrays that held them are not kept for the next read. */
 const READY_KEPT = 8192;
+/** The commands of a read handed to `ahead` at once: a window of them, and the next window when the first is applied. */
+const AHEAD_COMMANDS = 32;
 const NO_ARGV: string[] = [];
 const NO_BYTES = Buffer.alloc(0);
 
@@ -914,6 +922,7 @@ export class MasterLink {
     while (this.next < this.readyCount) {
       if (this.dead || this.paused) return false;
       const i = this.next++;
+      if (i % AHEAD_COMMANDS === 0 && this.readyCount - i > 1) events.ahead?.(argv, i, Math.min(i + AHEAD_COMMANDS, this.readyCount));
       events.command(argv[i], this.readyBytes[i], this.readyRaw[i], this.readyAt[i]);
     }
     this.dropReady();

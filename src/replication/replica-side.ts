@@ -19,6 +19,8 @@ export interface ReplicaSideHost {
   dropSyncFile(): void;
   /** Runs one command of the master's stream as the master's client; true while a MULTI of the master's is open after it. */
   apply(argv: string[]): boolean;
+  /** The master's commands `argvs[from, to)` are about to be applied: the keyspace may read where their keys sit (MasterLinkEvents.ahead). */
+  readAhead(argvs: readonly string[][], from: number, to: number): void;
   /** Whether a command of the master's stream must wait now (CLIENT PAUSE holds it, as it holds a client's). */
   holds(argv: string[]): boolean;
   /** The database the master's client has selected. */
@@ -246,6 +248,7 @@ export class ReplicaSide {
         payloadChunk: (chunk) => this.payloadChunk(chunk),
         payloadEnd: () => this.payloadEnd(),
         command: (argv, bytes, raw, at) => this.command(argv, bytes, raw, at),
+        ahead: (argvs, from, to) => this.host.readAhead(argvs, from, to),
         failed: () => this.failed(),
       },
     );

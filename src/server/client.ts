@@ -30,6 +30,9 @@ export interface QueuedCommand {
  * client (the AOF loader's, a script's) has none, and replies into the sink
  * it was given.
  */
+/** The keys aheadOf hands the table, reused. */
+const aheadKeys: string[] = new Array<string>(32).fill('');
+
 export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, RequestSink {
   readonly id: number;
   readonly conn: Connection | null;
@@ -271,16 +274,36 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
 
   /** Reads where the first key of each request framed ahead sits in the client's database (KeyTable.prefetch). */
   ahead(buf: Buffer, names: readonly string[], spans: Int32Array, count: number): void {
-    const dispatcher = this.server.dispatcher;
     let keys = 0;
     for (let j = 0; j < count; j++) {
-      const cmd = dispatcher.named(names[j]);
-      if (cmd === undefined || cmd.keyRange[0] !== 1) continue;
+      if (!this.keyFirst(names[j])) continue;
       spans[2 * keys] = spans[2 * j];
       spans[2 * keys + 1] = spans[2 * j + 1];
       keys++;
     }
     if (keys > 1) this.db.dict.prefetch(buf, spans, keys);
+  }
+
+  /**
+   * The same for the master's commands a replica is about to apply as this
+   * client (`argvs[from, to)`), which the link has framed already.
+   */
+  aheadOf(argvs: readonly string[][], from: number, to: number): void {
+    const dict = this.db.dict;
+    if (!dict.prefetchPays) return;
+    const keys = aheadKeys;
+    let n = 0;
+    for (let i = from; i < to && n < aheadKeys.length; i++) {
+      const argv = argvs[i];
+      if (argv.length > 1 && this.keyFirst(argv[0])) keys[n++] = argv[1];
+    }
+    if (n > 1) dict.prefetchKeys(keys, n);
+  }
+
+  /** Whether the command a client calls `name` takes its first key as its first argument. */
+  private keyFirst(name: string): boolean {
+    const cmd = this.server.dispatcher.named(name);
+    return cmd !== undefined && cmd.keyRange[0] === 1;
   }
 
   protocolError(message: string): void {

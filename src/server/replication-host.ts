@@ -378,6 +378,7 @@ export class ReplicationHost {
       },
       apply: (argv) => host.applyFromMaster(argv),
       holds: (argv) => host.holdsFromMaster(argv),
+      readAhead: (argvs, from, to) => this.masterClientOf().aheadOf(argvs, from, to),
       disconnectReplicas: () => this.disconnectReplicas(),
       flushStream: () => {
         this.queueFlush();

@@ -98,6 +98,17 @@ describe('framing a read ahead for the sink (RequestSink.ahead)', () => {
     expect(seen.commands.map((c) => c[1])).toEqual(['k1', 'k2', 'k3', 'k4', 'k5']);
   });
 
+  test('a window of one key (the last request\'s too) is not offered, and that client is not framed ahead for its next 32 reads', () => {
+    const sameKey = cat(...Array.from({ length: 16 }, () => req('LPUSH', 'list', 'x')));
+    const two = cat(req('GET', 'a'), req('GET', 'b'));
+    // Its first key is the one the read before ended with.
+    const lastKeyThenOne = cat(req('GET', 'b'), req('GET', 'c'));
+    const reads = [sameKey, ...Array.from({ length: 32 }, () => two), two, lastKeyThenOne, ...Array.from({ length: 32 }, () => two), two];
+    const seen = feed(reads);
+    expect(seen.ahead.map((a) => a.map((r) => r.arg))).toEqual([['a', 'b'], ['a', 'b']]);
+    expect(seen.commands.length).toBe(16 + 2 * 67);
+  });
+
   test('garbage after whole requests ends the framing ahead, and the parser still answers it as before', () => {
     const seen = feed([cat(req('GET', 'a'), req('GET', 'b'), Buffer.from('*2\r\n$x\r\n'))]);
     expect(seen.ahead.map((a) => a.length)).toEqual([2]);
