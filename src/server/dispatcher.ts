@@ -12,6 +12,7 @@ import { busyError } from '../scripting/scripting.js';
 import { touchesKeys } from './memory/no-touch.js';
 import { LatencyHistogram } from './latency/latency-histogram.js';
 import { clusterRedirected } from './cluster/redirect-command.js';
+import { readKeysAhead } from './read-ahead.js';
 
 /** Redis quotes at most this much of the offending arguments in an unknown-command error. */
 const UNKNOWN_ARGS_QUOTE = 128;
@@ -344,6 +345,7 @@ export class Dispatcher {
     // A write on a writable replica deletes the expired keys it meets, as Redis's lookupKeyWrite does there; the master's own stream never does.
     const localWrite = ks.replicaExpiry && cmd.isWrite && !c.fromMaster;
     if (localWrite) ks.replicaExpiry = false;
+    if (cmd.keyRange[1] !== cmd.keyRange[0]) readKeysAhead(c.db.dict, cmd, argv);
     try {
       cmd.handler!(c, argv);
     } catch (e) {

@@ -37,6 +37,17 @@ const BATCH: string[][] = [
 ];
 const ONE_WRITE = Buffer.concat(BATCH.map((argv) => encodeCommand(argv)));
 
+/** The keys KeyTable.prefetchKeys was given, per call. */
+function spyOnPrefetchKeys(): string[][] {
+  const calls: string[][] = [];
+  const original = KeyTable.prototype.prefetchKeys;
+  vi.spyOn(KeyTable.prototype, 'prefetchKeys').mockImplementation(function (this: KeyTable, keys, count) {
+    calls.push(keys.slice(0, count));
+    original.call(this, keys, count);
+  });
+  return calls;
+}
+
 /** The first keys KeyTable.prefetch was given, per call. */
 function spyOnPrefetch(): string[][] {
   const calls: string[][] = [];
@@ -72,11 +83,44 @@ describe('pipelined requests into a large database', () => {
     expect(calls).toEqual([keyed]);
   });
 
-  test('a small database is not read ahead', async () => {
+  test('a command naming several keys has them all read ahead first, and answers as Redis does', async () => {
+    for (const port of [servers.sluice.port, servers.redis.port]) {
+      await transcript(port, [encodeCommand(['FLUSHALL']), encodeCommand(['DEBUG', 'POPULATE', '40000'])]);
+    }
+    const commands = [
+      ['MGET', 'key:1', 'nosuch', 'key:39999'],
+      ['MSET', 'a', '1', 'key:7', 'seven'],
+      ['EXISTS', 'a', 'key:7', 'gone'],
+      ['DEL', 'key:8', 'key:9', 'nosuch'],
+      ['RENAME', 'key:10', 'renamed'],
+      ['GET', 'key:11'],
+      ['MGET', 'renamed', 'key:10', 'key:7'],
+    ];
+    const calls = spyOnPrefetchKeys();
+    // One request a write: the read-ahead of a pipeline's first keys is another path (above).
+    const sluice = [];
+    for (const argv of commands) sluice.push(...(await transcript(servers.sluice.port, [encodeCommand(argv)])).replies);
+    vi.restoreAllMocks();
+    const redis = [];
+    for (const argv of commands) redis.push(...(await transcript(servers.redis.port, [encodeCommand(argv)])).replies);
+    expect(sluice).toEqual(redis);
+    expect(calls).toEqual([
+      ['key:1', 'nosuch', 'key:39999'],
+      ['a', 'key:7'],
+      ['a', 'key:7', 'gone'],
+      ['key:8', 'key:9', 'nosuch'],
+      ['key:10', 'renamed'],
+      ['renamed', 'key:10', 'key:7'],
+    ]);
+  });
+
+  test('a small database is not read ahead, neither a pipeline\'s first keys nor a command\'s several', async () => {
     await transcript(servers.sluice.port, [encodeCommand(['FLUSHALL']), encodeCommand(['DEBUG', 'POPULATE', '1000'])]);
     const calls = spyOnPrefetch();
+    const keyCalls = spyOnPrefetchKeys();
     const replies = await transcript(servers.sluice.port, [ONE_WRITE]);
     expect(replies.replies.length).toBe(BATCH.length);
     expect(calls).toEqual([]);
+    expect(keyCalls).toEqual([]);
   });
 });
