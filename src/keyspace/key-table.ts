@@ -32,6 +32,7 @@ const PREFETCH_MIN_KEYS = 1 << 15;
 const PREFETCH_MAX = 64;
 const prefetchHashes = new Int32Array(PREFETCH_MAX);
 const prefetchAt = new Int32Array(PREFETCH_MAX);
+const prefetchPositions = new Int32Array(PREFETCH_MAX);
 /** A record's bytes besides its key and value: the key's length (one byte) and the value's (two). */
 const RECORD_HEAD = 3;
 /** The longest key a record holds: its length is one byte. */
@@ -236,17 +237,25 @@ export class KeyTable extends DenseIndex {
 
   /** The reading passes of prefetch, for the first `n` of prefetchHashes. */
   private readAhead(n: number): void {
+    const positions = prefetchPositions;
     const at = prefetchAt;
-    this.homePositions(prefetchHashes, n, at);
+    this.homePositions(prefetchHashes, n, positions);
     const size = this.size;
     for (let j = 0; j < n; j++) {
-      const i = at[j];
+      const i = positions[j];
       at[j] = i >= 0 && i < size ? this.handles[i >>> CHUNK_BITS][(i & CHUNK_MASK) * 2] : NO_RECORD;
     }
     let touched = 0;
     for (let j = 0; j < n; j++) {
       const k = at[j];
       if (k !== NO_RECORD) touched += this.records.slab(k)[offsetOf(k)];
+    }
+    // A value that is not bytes in its record (a hash, a list, a set…) is an object the command reads next: its first line too.
+    for (let j = 0; j < n; j++) {
+      const i = positions[j];
+      if (i < 0 || i >= size) continue;
+      const slots = this.slots[i >>> CHUNK_BITS];
+      if (slots !== null && typeof slots[(i & CHUNK_MASK) * 2 + 1] === 'object') touched++;
     }
     this.touched = touched;
   }

@@ -529,11 +529,12 @@ describe('KeyTable.prefetch: reading ahead where pipelined keys sit', () => {
     expect(t.prefetchPays).toBe(true);
   });
 
-  test('it changes nothing: present, absent, empty, long and binary keys, between a lookup and the removal that reuses its slot', () => {
+  test('it changes nothing: present, absent, empty, long and binary keys, values kept as objects, between a lookup and the removal that reuses its slot', () => {
     const t = new KeyTable(64);
-    const model = new Map<string, string>();
+    const model = new Map<string, Value>();
     const long = 'L'.repeat(300);
-    for (const [k, v] of [[long, 'long'], ['', 'empty'], ['b\xff\x00\r\n', 'binary']] as const) {
+    const collection = { kind: 'a collection' } as unknown as Value;
+    for (const [k, v] of [[long, 'long'], ['', 'empty'], ['b\xff\x00\r\n', 'binary'], ['collection', collection], ['big', 'x'.repeat(600)]] as const) {
       t.set(k, v);
       model.set(k, v);
     }
@@ -541,7 +542,7 @@ describe('KeyTable.prefetch: reading ahead where pipelined keys sit', () => {
       t.set(`key:${i}`, `v${i}`);
       model.set(`key:${i}`, `v${i}`);
     }
-    const batch = ['key:1', 'nosuch', '', long, 'b\xff\x00\r\n', 'key:4999', 'L'.repeat(299), ...Array.from({ length: 80 }, (_, i) => `key:${i * 7}`)];
+    const batch = ['key:1', 'nosuch', '', long, 'b\xff\x00\r\n', 'key:4999', 'L'.repeat(299), 'collection', 'big', ...Array.from({ length: 80 }, (_, i) => `key:${i * 7}`)];
     const { buf, spans } = spansOf(batch);
     const before = [...t.entries()];
     expect(t.get('key:10')).toBe('v10');
@@ -550,6 +551,7 @@ describe('KeyTable.prefetch: reading ahead where pipelined keys sit', () => {
     expect(t.take('key:10')).toBe('v10');
     model.delete('key:10');
     t.prefetch(buf, spans, batch.length);
+    t.prefetchKeys(batch, batch.length);
     expect(t.size).toBe(model.size);
     for (const [k, v] of model) expect(t.get(k)).toBe(v);
     expect(t.get('key:10')).toBeUndefined();
