@@ -1,11 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import { RequestParser, type RequestSink } from '../../src/protocol/request-parser.js';
 import { encodeCommand } from '../helpers/resp-client.js';
+import { seededInts } from '../helpers/seeded.js';
 
 /** What the sink was offered ahead (each request's name and second argument) and what it was then asked to run. */
 interface Seen {
   ahead: { name: string; arg: string }[][];
   commands: string[][];
+  errors: string[];
+  /** Spans offered outside the buffer they came with. */
+  outside: number;
 }
 
 /**
@@ -14,16 +18,17 @@ interface Seen {
  * as the server's shared read buffer is.
  */
 function feed(chunks: Buffer[], { looks = true, authenticated = true }: { looks?: boolean; authenticated?: boolean } = {}): Seen {
-  const seen: Seen = { ahead: [], commands: [] };
+  const seen: Seen = { ahead: [], commands: [], errors: [], outside: 0 };
   const sink: RequestSink = {
     command: (argv) => {
       seen.commands.push([...argv]);
       return true;
     },
-    protocolError: () => {},
-    queryBufferOverflow: () => {},
+    protocolError: (message) => seen.errors.push(message),
+    queryBufferOverflow: () => seen.errors.push('overflow'),
     looksAhead: () => looks,
     ahead: (buf, names, spans, count) => {
+      for (let j = 0; j < count; j++) if (spans[2 * j] < 0 || spans[2 * j] + spans[2 * j + 1] > buf.length) seen.outside++;
       seen.ahead.push(Array.from({ length: count }, (_, j) => ({ name: names[j], arg: buf.latin1Slice(spans[2 * j], spans[2 * j] + spans[2 * j + 1]) })));
     },
   };
@@ -42,6 +47,39 @@ const req = (...argv: string[]) => encodeCommand(argv);
 const cat = (...parts: Buffer[]) => Buffer.concat(parts);
 
 describe('framing a read ahead for the sink (RequestSink.ahead)', () => {
+  test('looking ahead changes nothing the parser frames or refuses, whatever the bytes and however they are cut', () => {
+    const rnd = seededInts(70);
+    const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)];
+    const word = () => Array.from({ length: rnd(6) }, () => pick(['a', 'k', '1', '\r', '\n', '*', '$', '\0', '\xff'])).join('');
+    let windows = 0;
+    for (let trial = 0; trial < 400; trial++) {
+      const parts: Buffer[] = [];
+      for (let k = rnd(40); k >= 0; k--) {
+        const kind = rnd(20);
+        if (kind < 15) parts.push(req(pick(['GET', 'SET', 'LPUSH', 'ECHO', 'MGET', word()]), ...Array.from({ length: rnd(4) }, word)));
+        else if (kind < 17) parts.push(Buffer.from(Array.from({ length: rnd(12) }, () => pick(['*', '$', '\r', '\n', '0', '2', '9', '-', 'x'])).join(''), 'latin1'));
+        else if (kind < 18) parts.push(Buffer.from('PING\r\n'));
+        else parts.push(req(...Array.from({ length: 17 + rnd(3) }, word)));
+      }
+      const all = Buffer.concat(parts);
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < all.length; ) {
+        const n = 1 + rnd(Math.min(trial % 2 === 0 ? 64 : 4096, all.length - at));
+        chunks.push(all.subarray(at, at + n));
+        at += n;
+      }
+      if (chunks.length === 0) continue;
+      const looking = feed(chunks, { looks: true });
+      const not = feed(chunks, { looks: false });
+      expect(looking.commands).toEqual(not.commands);
+      expect(looking.errors).toEqual(not.errors);
+      expect(looking.outside).toBe(0);
+      windows += looking.ahead.length;
+    }
+    // The mixes did get framed ahead, in windows of every size.
+    expect(windows).toBeGreaterThan(300);
+  });
+
   test('the whole requests of a read are offered with their names and second arguments before the first runs; a partial one is not', () => {
     const partial = req('GET', 'k4');
     const seen = feed([cat(req('SET', 'k1', 'v'), req('get', 'k2'), req('HSET', 'h', 'f', 'v')), partial.subarray(0, 5)]);
