@@ -33,6 +33,9 @@ const PREFETCH_MAX = 64;
 const prefetchHashes = new Int32Array(PREFETCH_MAX);
 const prefetchAt = new Int32Array(PREFETCH_MAX);
 const prefetchPositions = new Int32Array(PREFETCH_MAX);
+/** What prefetch's last pass holds between its two steps; emptied after, so that it keeps no value alive. */
+const NO_VALUE = { type: 'hash' } as TypedValue;
+const prefetchValues: TypedValue[] = new Array<TypedValue>(PREFETCH_MAX).fill(NO_VALUE);
 /** A record's bytes besides its key and value: the key's length (one byte) and the value's (two). */
 const RECORD_HEAD = 3;
 /** The longest key a record holds: its length is one byte. */
@@ -239,7 +242,7 @@ export class KeyTable extends DenseIndex {
   private readAhead(n: number): void {
     const positions = prefetchPositions;
     const at = prefetchAt;
-    this.homePositions(prefetchHashes, n, positions);
+    this.hashPositions(prefetchHashes, n, positions);
     const size = this.size;
     for (let j = 0; j < n; j++) {
       const i = positions[j];
@@ -250,12 +253,20 @@ export class KeyTable extends DenseIndex {
       const k = at[j];
       if (k !== NO_RECORD) touched += this.records.slab(k)[offsetOf(k)];
     }
-    // A value that is not bytes in its record (a hash, a list, a set…) is an object the command reads next: its first line too.
+    // A value that is not bytes in its record (a hash, a list, a set…) is an object the command reads next, and then what it holds.
+    const values = prefetchValues;
+    let objects = 0;
     for (let j = 0; j < n; j++) {
       const i = positions[j];
       if (i < 0 || i >= size) continue;
       const slots = this.slots[i >>> CHUNK_BITS];
-      if (slots !== null && typeof slots[(i & CHUNK_MASK) * 2 + 1] === 'object') touched++;
+      const v = slots === null ? undefined : slots[(i & CHUNK_MASK) * 2 + 1];
+      if (typeof v === 'object' && v !== null) values[objects++] = v as TypedValue;
+    }
+    for (let j = 0; j < objects; j++) {
+      const v = values[j];
+      if (v.warm !== undefined) touched += v.warm();
+      values[j] = NO_VALUE;
     }
     this.touched = touched;
   }

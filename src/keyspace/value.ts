@@ -93,6 +93,14 @@ export interface TypedValue {
    * from then on. Snapshots and clones keep what they share.
    */
   discard?(): void;
+  /**
+   * Reads the first of what a command on the value reads next (its packed
+   * bytes, the chunk at its head), so that the values of a batch of
+   * commands wait for those cache misses together (KeyTable.prefetch).
+   * Answers a number made of what it read, which the caller keeps so that
+   * the reads are not dropped. Changes nothing.
+   */
+  warm?(): number;
 }
 
 /** A value frozen at one point in time (TypedValue.snapshot). */

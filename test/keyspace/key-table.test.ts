@@ -533,7 +533,14 @@ describe('KeyTable.prefetch: reading ahead where pipelined keys sit', () => {
     const t = new KeyTable(64);
     const model = new Map<string, Value>();
     const long = 'L'.repeat(300);
-    const collection = { kind: 'a collection' } as unknown as Value;
+    let warmed = 0;
+    const collection = {
+      kind: 'a collection',
+      warm: () => {
+        warmed++;
+        return 1;
+      },
+    } as unknown as Value;
     for (const [k, v] of [[long, 'long'], ['', 'empty'], ['b\xff\x00\r\n', 'binary'], ['collection', collection], ['big', 'x'.repeat(600)]] as const) {
       t.set(k, v);
       model.set(k, v);
@@ -552,6 +559,8 @@ describe('KeyTable.prefetch: reading ahead where pipelined keys sit', () => {
     model.delete('key:10');
     t.prefetch(buf, spans, batch.length);
     t.prefetchKeys(batch, batch.length);
+    // Each read ahead asked the value kept as an object to read what it holds.
+    expect(warmed).toBe(3);
     expect(t.size).toBe(model.size);
     for (const [k, v] of model) expect(t.get(k)).toBe(v);
     expect(t.get('key:10')).toBeUndefined();

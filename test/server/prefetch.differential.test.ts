@@ -114,6 +114,36 @@ describe('pipelined requests into a large database', () => {
     ]);
   });
 
+  test('pipelined reads of collections (kept as objects) read their packed bytes or head chunk ahead, and answer as Redis does', async () => {
+    const setUp = [
+      ['RPUSH', 'list:a', 'x', 'y', 'z'],
+      ['RPUSH', 'list:b', ...Array.from({ length: 300 }, (_, i) => `e${i}`)],
+      ['HSET', 'hash:a', 'f', 'v', 'g', 'w'],
+      ['HSET', 'hash:b', ...Array.from({ length: 300 }, (_, i) => [`f${i}`, `v${i}`]).flat()],
+      ['SADD', 'set:a', '1', '2', '3'],
+      ['SADD', 'set:b', 'm', 'n'],
+      ['ZADD', 'zset:a', '1', 'one', '2', 'two'],
+    ];
+    for (const port of [servers.sluice.port, servers.redis.port]) {
+      await transcript(port, [encodeCommand(['FLUSHALL']), encodeCommand(['DEBUG', 'POPULATE', '40000']), ...setUp.map((argv) => encodeCommand(argv))]);
+    }
+    const reads = Buffer.concat([
+      ['LRANGE', 'list:a', '0', '-1'], ['LINDEX', 'list:b', '150'], ['LPUSH', 'list:a', 'w'], ['HGET', 'hash:a', 'g'], ['HGET', 'hash:b', 'f299'],
+      ['SMEMBERS', 'set:a'], ['SISMEMBER', 'set:b', 'n'], ['ZSCORE', 'zset:a', 'two'], ['LRANGE', 'list:a', '0', '-1'], ['TYPE', 'key:5'],
+    ].map((argv) => encodeCommand(argv)));
+    const { ListValue } = await import('../../src/queues/list/list-value.js');
+    const { HashValue } = await import('../../src/store/hash/hash-value.js');
+    const { SetValue } = await import('../../src/store/set/set-value.js');
+    const warmed = { list: vi.spyOn(ListValue.prototype, 'warm'), hash: vi.spyOn(HashValue.prototype, 'warm'), set: vi.spyOn(SetValue.prototype, 'warm') };
+    const sluice = await transcript(servers.sluice.port, [reads]);
+    vi.restoreAllMocks();
+    const redis = await transcript(servers.redis.port, [reads]);
+    expect(sluice).toEqual(redis);
+    expect(sluice.replies.length).toBe(10);
+    // One window: list:a three times and list:b, hash:a and hash:b, set:a and set:b.
+    expect([warmed.list.mock.calls.length, warmed.hash.mock.calls.length, warmed.set.mock.calls.length]).toEqual([4, 2, 2]);
+  });
+
   test('a small database is not read ahead, neither a pipeline\'s first keys nor a command\'s several', async () => {
     await transcript(servers.sluice.port, [encodeCommand(['FLUSHALL']), encodeCommand(['DEBUG', 'POPULATE', '1000'])]);
     const calls = spyOnPrefetch();

@@ -114,18 +114,29 @@ export abstract class DenseIndex {
   }
 
   /**
-   * For each of the first `count` hashes, the position held by the slot
-   * where a probe for it starts when that slot holds that hash, else -1,
-   * into `out`. The reads do not wait for each other, so in a table larger
-   * than the cache their misses overlap (see KeyTable.prefetch).
+   * For each of the first `count` hashes, the position held by the first
+   * slot of its probe that holds that hash (a key's own, but for a full
+   * collision of hashes), else -1, into `out`: a probe that compares no
+   * key. The reads of different hashes do not wait for each other, so in a
+   * table larger than the cache their misses overlap (see
+   * KeyTable.prefetch).
    */
-  protected homePositions(hashes: Int32Array, count: number, out: Int32Array): void {
+  protected hashPositions(hashes: Int32Array, count: number, out: Int32Array): void {
     const shards = this.shards;
     for (let j = 0; j < count; j++) {
       const h = hashes[j];
       const table = shards[this.shardOf(h)];
-      const slot = home(h, table.length);
-      out[j] = table[2 * slot + 1] === h ? table[2 * slot] - 1 : -1;
+      const mask = (table.length >>> 1) - 1;
+      let at = -1;
+      for (let slot = home(h, table.length); ; slot = (slot + 1) & mask) {
+        const e = table[2 * slot];
+        if (e === 0) break;
+        if (table[2 * slot + 1] === h) {
+          at = e - 1;
+          break;
+        }
+      }
+      out[j] = at;
     }
   }
 

@@ -118,6 +118,13 @@ export class Deque {
   packs = 0;
   unpacks = 0;
 
+  /** Reads the chunk at the head (ListValue.warm); answers its length, or its handle when it is packed. */
+  warm(): number {
+    if (this.chunks === 0) return 0;
+    const first = this.dir[this.dirHead];
+    return typeof first === 'number' ? first : first.length;
+  }
+
   get(i: number): string {
     const p = this.head + i;
     const chunk = this.dir[(this.dirHead + (p >> CHUNK_BITS)) & (this.dir.length - 1)];

@@ -48,6 +48,10 @@ export class ListValue implements TypedValue {
     this.packed = packed;
   }
 
+  warm(): number {
+    return this.dq === null ? this.cold.length : this.dq.warm();
+  }
+
   /**
    * A list of `elements` in the encoding Redis gives a list built by
    * pushing them at the tail of a quicklist and then converting it (SORT

@@ -84,6 +84,10 @@ export class HashValue implements TypedValue {
   private longestField = 0;
   private longestValue = 0;
 
+  warm(): number {
+    return this.packed === null ? 0 : this.packed.length;
+  }
+
   constructor(packed: Packed | null = '', pairs = 0, table: DenseMap<string> | null = null, volatile = false) {
     this.packed = packed;
     this.pairs = pairs;

@@ -48,6 +48,10 @@ export class SetValue implements TypedValue {
     private table: HashSet | null,
   ) {}
 
+  warm(): number {
+    return this.packed.length;
+  }
+
   static intset(): SetValue {
     return new SetValue(INTSET, '', 2, 0, null);
   }
