@@ -134,14 +134,20 @@ describe('pipelined requests into a large database', () => {
     const { ListValue } = await import('../../src/queues/list/list-value.js');
     const { HashValue } = await import('../../src/store/hash/hash-value.js');
     const { SetValue } = await import('../../src/store/set/set-value.js');
-    const warmed = { list: vi.spyOn(ListValue.prototype, 'warm'), hash: vi.spyOn(HashValue.prototype, 'warm'), set: vi.spyOn(SetValue.prototype, 'warm') };
+    const { ZSetValue } = await import('../../src/store/zset/zset-value.js');
+    const warmed = {
+      list: vi.spyOn(ListValue.prototype, 'warm'),
+      hash: vi.spyOn(HashValue.prototype, 'warm'),
+      set: vi.spyOn(SetValue.prototype, 'warm'),
+      zset: vi.spyOn(ZSetValue.prototype, 'warm'),
+    };
     const sluice = await transcript(servers.sluice.port, [reads]);
     vi.restoreAllMocks();
     const redis = await transcript(servers.redis.port, [reads]);
     expect(sluice).toEqual(redis);
     expect(sluice.replies.length).toBe(10);
-    // One window: list:a three times and list:b, hash:a and hash:b, set:a and set:b.
-    expect([warmed.list.mock.calls.length, warmed.hash.mock.calls.length, warmed.set.mock.calls.length]).toEqual([4, 2, 2]);
+    // One window: list:a three times and list:b, hash:a and hash:b, set:a and set:b, zset:a.
+    expect([warmed.list, warmed.hash, warmed.set, warmed.zset].map((spy) => spy.mock.calls.length)).toEqual([4, 2, 2, 1]);
   });
 
   test('a small database is not read ahead, neither a pipeline\'s first keys nor a command\'s several', async () => {

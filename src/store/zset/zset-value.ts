@@ -41,6 +41,11 @@ export class ZSetValue implements TypedValue {
 
   constructor(public body: PackedZset | TreeZset) {}
 
+  warm(): number {
+    const body = this.body;
+    return body instanceof PackedZset ? body.p.length : 1;
+  }
+
   /** Redis's zsetTypeCreate: an empty set for about `sizeHint` members the first of which is `lenHint` bytes. */
   static create(sizeHint: number, lenHint: number, limits: ZsetLimits): ZSetValue {
     const small = sizeHint <= limits.entries && lenHint <= limits.value;
