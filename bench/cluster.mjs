@@ -30,7 +30,7 @@ const MIGRATE_PIPELINE = 100;
  * redis-benchmark --cluster runs a thread per node, which it stops only at
  * its 250 ms throughput tick once every request is answered: a run's time
  * reads up to 250 ms long. Runs of 8,000,000 requests (about 10 s) keep
- * that under 3%; 2,000,000 left steps of 10% between rounds.
+ * that under 3%, where a run of 2 s would move by up to 10%.
  */
 const FULL = { requests: 8_000_000, keys: 1_000_000 };
 const QUICK = { requests: 200_000, keys: 50_000 };

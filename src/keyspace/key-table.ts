@@ -26,7 +26,7 @@ const MAX_DEADLINE = 2 ** 63 - 1024;
 const DEFER = 1;
 /** What a position's handle is when its key is a JS string, too long or not all bytes. */
 const NO_RECORD = -1;
-/** The table size from which prefetch pays for its hashing (measured: it costs a little at 10,000 keys and saves a third of a lookup at 200,000). */
+/** The table size from which prefetch pays for its hashing: below it the index and records mostly sit in the cache already. */
 const PREFETCH_MIN_KEYS = 1 << 15;
 /** The most keys one prefetch reads; the rest of a longer batch are looked up as usual. */
 const PREFETCH_MAX = 64;
@@ -34,8 +34,7 @@ const prefetchHashes = new Int32Array(PREFETCH_MAX);
 const prefetchAt = new Int32Array(PREFETCH_MAX);
 const prefetchPositions = new Int32Array(PREFETCH_MAX);
 /** What prefetch's last pass holds between its two steps; emptied after, so that it keeps no value alive. */
-const NO_VALUE = { type: 'hash' } as TypedValue;
-const prefetchValues: TypedValue[] = new Array<TypedValue>(PREFETCH_MAX).fill(NO_VALUE);
+const prefetchValues: (TypedValue | null)[] = new Array<TypedValue | null>(PREFETCH_MAX).fill(null);
 /** A record's bytes besides its key and value: the key's length (one byte) and the value's (two). */
 const RECORD_HEAD = 3;
 /** The longest key a record holds: its length is one byte. */
@@ -211,13 +210,13 @@ export class KeyTable extends DenseIndex {
 
   /**
    * Reads where the keys spelled by `buf` at `spans` (offset and length
-   * pairs, the first `count`) sit: the slot a probe for each starts at, the
-   * handle of the position it holds, the record's first byte. Requests
-   * pipelined together then find their keys in the cache. A lookup at a
-   * time waits for each of its misses in turn (about three in a table of a
-   * million keys); read here a step for every key at once, the misses of
-   * different keys overlap. Changes nothing; a key is only looked for
-   * where its probe starts.
+   * pairs, the first `count`) sit: the index slot holding each one's hash,
+   * the handle of the position it holds, the record's first byte, and for
+   * a value kept as an object what it holds next (TypedValue.warm).
+   * Requests pipelined together then find their keys in the cache. A
+   * lookup at a time waits for each of its misses in turn (about three in a
+   * table of a million keys); read here a step for every key at once, the
+   * misses of different keys overlap. Changes nothing.
    */
   prefetch(buf: Uint8Array, spans: Int32Array, count: number): void {
     const n = Math.min(count, PREFETCH_MAX);
@@ -264,9 +263,9 @@ export class KeyTable extends DenseIndex {
       if (typeof v === 'object' && v !== null) values[objects++] = v as TypedValue;
     }
     for (let j = 0; j < objects; j++) {
-      const v = values[j];
+      const v = values[j]!;
       if (v.warm !== undefined) touched += v.warm();
-      values[j] = NO_VALUE;
+      values[j] = null;
     }
     this.touched = touched;
   }

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { Ctx } from '../core/context.js';
 import type { Subscriber, Subscriptions } from '../broker/registry.js';
 import type { ByteSpan } from '../protocol/byte-span.js';
+import { firstKeyFirst, readFirstKeysAhead } from './read-ahead.js';
 import type { BigArg, RequestSink } from '../protocol/request-parser.js';
 import type { Reply, RespWriter } from '../protocol/reply.js';
 import type { Database, WatchedKey, Watcher } from '../keyspace/database.js';
@@ -30,9 +31,6 @@ export interface QueuedCommand {
  * client (the AOF loader's, a script's) has none, and replies into the sink
  * it was given.
  */
-/** The keys aheadOf hands the table, reused. */
-const aheadKeys: string[] = new Array<string>(32).fill('');
-
 export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, RequestSink {
   readonly id: number;
   readonly conn: Connection | null;
@@ -274,9 +272,10 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
 
   /** Reads where the first key of each request framed ahead sits in the client's database (KeyTable.prefetch). */
   ahead(buf: Buffer, names: readonly string[], spans: Int32Array, count: number): void {
+    const dispatcher = this.server.dispatcher;
     let keys = 0;
     for (let j = 0; j < count; j++) {
-      if (!this.keyFirst(names[j])) continue;
+      if (!firstKeyFirst(dispatcher, names[j])) continue;
       spans[2 * keys] = spans[2 * j];
       spans[2 * keys + 1] = spans[2 * j + 1];
       keys++;
@@ -289,21 +288,7 @@ export class Client implements Ctx, Blockable<Client>, Subscriber, Watcher, Requ
    * client (`argvs[from, to)`), which the link has framed already.
    */
   aheadOf(argvs: readonly string[][], from: number, to: number): void {
-    const dict = this.db.dict;
-    if (!dict.prefetchPays) return;
-    const keys = aheadKeys;
-    let n = 0;
-    for (let i = from; i < to && n < aheadKeys.length; i++) {
-      const argv = argvs[i];
-      if (argv.length > 1 && this.keyFirst(argv[0])) keys[n++] = argv[1];
-    }
-    if (n > 1) dict.prefetchKeys(keys, n);
-  }
-
-  /** Whether the command a client calls `name` takes its first key as its first argument. */
-  private keyFirst(name: string): boolean {
-    const cmd = this.server.dispatcher.named(name);
-    return cmd !== undefined && cmd.keyRange[0] === 1;
+    readFirstKeysAhead(this.db.dict, this.server.dispatcher, argvs, from, to);
   }
 
   protocolError(message: string): void {

@@ -1,9 +1,16 @@
 import type { KeyTable } from '../keyspace/key-table.js';
 import type { Command } from './command-types.js';
+import type { Dispatcher } from './dispatcher.js';
 
-/** The most keys of one command read ahead; past them a command's keys are looked up as usual. */
+/** The most keys read ahead at once; past them keys are looked up as usual. */
 const MOST_KEYS = 64;
 const keys: string[] = new Array<string>(MOST_KEYS).fill('');
+
+/** Whether the command a client calls `name` takes its first key as its first argument. */
+export function firstKeyFirst(dispatcher: Dispatcher, name: string): boolean {
+  const cmd = dispatcher.named(name);
+  return cmd !== undefined && cmd.keyRange[0] === 1;
+}
 
 /**
  * A command naming several keys at fixed places (MGET, MSET, DEL, EXISTS,
@@ -17,5 +24,16 @@ export function readKeysAhead(dict: KeyTable, cmd: Command, argv: readonly strin
   const last = lastAt < 0 ? argv.length + lastAt : Math.min(lastAt, argv.length - 1);
   let n = 0;
   for (let i = first; i <= last && n < MOST_KEYS; i += step) keys[n++] = argv[i];
+  if (n > 1) dict.prefetchKeys(keys, n);
+}
+
+/** The first keys of the commands `argvs[from, to)`, which a replica is about to apply, read ahead the same way. */
+export function readFirstKeysAhead(dict: KeyTable, dispatcher: Dispatcher, argvs: readonly string[][], from: number, to: number): void {
+  if (!dict.prefetchPays) return;
+  let n = 0;
+  for (let i = from; i < to && n < MOST_KEYS; i++) {
+    const argv = argvs[i];
+    if (argv.length > 1 && firstKeyFirst(dispatcher, argv[0])) keys[n++] = argv[1];
+  }
   if (n > 1) dict.prefetchKeys(keys, n);
 }
