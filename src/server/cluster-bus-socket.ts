@@ -4,11 +4,19 @@ import type { BusSocket, BusSocketEvents } from '../cluster/links/bus-socket.js'
 import { withAccessors } from '../core/accessors.js';
 import { closeAll, listenOnEach } from './listener.js';
 
-/** A cluster bus connection on a TCP socket. */
-export function tcpBusSocket(socket: net.Socket, events: BusSocketEvents | null): BusSocket & { listen(events: BusSocketEvents): void } {
+/**
+ * A cluster bus connection on a TCP socket. As in Redis, only an accepted
+ * link sends without delay (clusterAcceptHandler's connEnableTcpNoDelay);
+ * an outbound one keeps Nagle's algorithm, so a message queued while the
+ * one before is unacknowledged waits for its ACK. That matters in a
+ * reshard: a target's PONG claiming a slot then usually reaches the source
+ * after redis-cli's SETSLOT NODE, not before, and the source's nodes.conf
+ * save for the slot is not one with fsyncs.
+ */
+export function tcpBusSocket(socket: net.Socket, events: BusSocketEvents | null, noDelay: boolean): BusSocket & { listen(events: BusSocketEvents): void } {
   let handlers = events;
   let closed = false;
-  socket.setNoDelay(true);
+  if (noDelay) socket.setNoDelay(true);
   // A TLS connection is usable once its handshake is done, not when TCP connects.
   socket.on(socket instanceof tls.TLSSocket ? 'secureConnect' : 'connect', () => handlers?.connected());
   socket.on('data', (chunk) => handlers?.data(chunk));
@@ -60,7 +68,7 @@ export function connectBus(ip: string, port: number, events: BusSocketEvents, tl
     socket = new net.Socket();
     process.nextTick(() => socket.destroy(e as Error));
   }
-  return tcpBusSocket(socket, events);
+  return tcpBusSocket(socket, events, false);
 }
 
 /** The bus port's listener, on the client port's bind addresses (a `-` address optional, as there). */
@@ -75,7 +83,7 @@ export class BusListener {
    */
   async listen(binds: readonly string[], port: number, backlog: number, skipped: (e: unknown) => void, tlsContext: tls.SecureContextOptions | null = null): Promise<void> {
     const take = (socket: net.Socket) => {
-      const bus = tcpBusSocket(socket, null);
+      const bus = tcpBusSocket(socket, null, true);
       bus.listen(this.accept(bus));
     };
     const create = (): net.Server => {

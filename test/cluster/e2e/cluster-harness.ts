@@ -112,6 +112,28 @@ export async function redisCli(args: string[], timeoutMs = 60000): Promise<strin
   }
 }
 
+/**
+ * redis-cli --cluster check's output once it passes. A change made on one
+ * node reaches the others by gossip, as in Redis (whose tests wait the same
+ * way, wait_for_cluster_propagation): an outbound bus link sends with
+ * Nagle's algorithm, so a PONG may wait for the ACK of the message before.
+ */
+export async function agreedClusterCheck(port: number, timeoutMs = 10000): Promise<string> {
+  let out = '';
+  await until(`redis-cli --cluster check of ${port} passing`, async () => {
+    try {
+      out = await redisCli(['--cluster', 'check', `127.0.0.1:${port}`]);
+      return true;
+    } catch (e) {
+      out = (e as Error).message;
+      return false;
+    }
+  }, timeoutMs).catch((e: Error) => {
+    throw new Error(`${e.message}\n${out}`);
+  });
+  return out;
+}
+
 /** A command's reply as text: a bulk or simple string's value, an error's message. */
 export async function call(port: number, ...args: string[]): Promise<string> {
   const c = await RespClient.connect(port);

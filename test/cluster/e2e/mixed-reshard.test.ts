@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { redisServerPath } from '../../helpers/servers.js';
-import { call, infoField, redisCli, redisNode, sluiceNode, until, type ClusterTestNode } from './cluster-harness.js';
+import { agreedClusterCheck, call, infoField, redisCli, redisNode, sluiceNode, until, type ClusterTestNode } from './cluster-harness.js';
 
 /**
  * A cluster of Redis and Sluice masters changed as an operator changes it:
@@ -22,7 +22,7 @@ afterEach(async () => {
 const idOf = (n: ClusterTestNode) => call(n.port, 'CLUSTER', 'MYID');
 
 async function checkClean(port: number): Promise<void> {
-  const check = await redisCli(['--cluster', 'check', `127.0.0.1:${port}`]);
+  const check = await agreedClusterCheck(port);
   expect(check).toContain('[OK] All nodes agree about slots configuration.');
   expect(check).toContain('[OK] All 16384 slots covered.');
 }

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuild } from '../../helpers/child-sluice.js';
 import { redisServerPath } from '../../helpers/servers.js';
-import { call, infoField, redisCli, sluiceChildNode, until, type ClusterTestNode } from './cluster-harness.js';
+import { agreedClusterCheck, call, infoField, redisCli, sluiceChildNode, until, type ClusterTestNode } from './cluster-harness.js';
 
 /**
  * Resharding as an operator does it, under a client's load: three Sluice
@@ -86,7 +86,7 @@ describe.skipIf(redisServerPath === null)('redis-cli --cluster reshard under loa
       expect(out).not.toMatch(/\[ERR\]/);
       expect(errors).toEqual([]);
       expect(requests).toBeGreaterThan(100);
-      const check = await redisCli(['--cluster', 'check', `127.0.0.1:${nodes[0].port}`]);
+      const check = await agreedClusterCheck(nodes[0].port);
       expect(check).toContain('[OK] All nodes agree about slots configuration.');
       expect(check).toContain('[OK] All 16384 slots covered.');
       const moved = (await call(nodes[0].port, 'CLUSTER', 'NODES')).split('\n').find((l) => l.startsWith(to))!;
