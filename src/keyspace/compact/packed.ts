@@ -36,14 +36,23 @@ export function entryAt(p: Packed, pos: number): string {
   return p.slice(dataStart(p, pos), nextEntry(p, pos));
 }
 
-/** Whether the entry at `pos` is `s`, without making a string of it. */
+/** Past this many chars after an entry, entryEquals compares with startsWith rather than indexOf. */
+const SCAN_BOUND = 256;
+
+/**
+ * Whether the entry at `pos` is `s`, without making a string of it. Near
+ * the end of the packed string indexOf is the cheaper builtin; further in,
+ * an entry that passes the first- and last-char check but differs would
+ * have indexOf search the whole rest of the string (a lookup among similar
+ * names would cost the square of the entries), so startsWith compares it.
+ */
 export function entryEquals(p: Packed, pos: number, s: string): boolean {
   const start = dataStart(p, pos);
   const len = s.length;
   if (nextEntry(p, pos) - start !== len) return false;
   if (len === 0) return true;
   if (p.charCodeAt(start) !== s.charCodeAt(0) || p.charCodeAt(start + len - 1) !== s.charCodeAt(len - 1)) return false;
-  return p.indexOf(s, start) === start;
+  return p.length - start - len <= SCAN_BOUND ? p.indexOf(s, start) === start : p.startsWith(s, start);
 }
 
 /** `s` as one entry: its length prefix and its bytes. */

@@ -28,6 +28,21 @@ describe('packed entries', () => {
     expect(entryEquals(p, positions[0], 'f1x')).toBe(false);
   });
 
+  test('compares an entry exactly, near the end of the string and far from it', () => {
+    // Same length, same first and last chars: only the middle tells them apart, and the one asked for comes later.
+    const names = Array.from({ length: 40 }, (_, i) => `field:${String(i).padStart(4, '0')}:x`);
+    const p = pack(names);
+    const positions: number[] = [];
+    for (let pos = 0; pos < p.length; pos = nextEntry(p, pos)) positions.push(pos);
+    for (const [i, pos] of positions.entries()) {
+      expect(entryEquals(p, pos, names[i])).toBe(true);
+      expect(entryEquals(p, pos, names[39])).toBe(i === 39);
+      expect(entryEquals(p, pos, 'field:9999:x')).toBe(false);
+    }
+    expect(findEntry(p, names[37])).toBe(positions[37]);
+    expect(findEntry(p, 'field:0040:x')).toBe(-1);
+  });
+
   test('finds an entry among every stride-th one only', () => {
     const p = pack(['a', 'b', 'b', 'c']);
     expect(entryAt(p, findEntry(p, 'b'))).toBe('b');
