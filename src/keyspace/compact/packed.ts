@@ -36,15 +36,17 @@ export function entryAt(p: Packed, pos: number): string {
   return p.slice(dataStart(p, pos), nextEntry(p, pos));
 }
 
-/** Past this many chars after an entry, entryEquals compares with startsWith rather than indexOf. */
-const SCAN_BOUND = 256;
+/** Chars after an entry within which entryEquals lets indexOf compare it: a search that misses scans no further. */
+const SHORT_REST = 64;
 
 /**
  * Whether the entry at `pos` is `s`, without making a string of it. Near
- * the end of the packed string indexOf is the cheaper builtin; further in,
- * an entry that passes the first- and last-char check but differs would
- * have indexOf search the whole rest of the string (a lookup among similar
- * names would cost the square of the entries), so startsWith compares it.
+ * the end of the packed string indexOf is the cheapest builtin. Further
+ * in, an entry that passes the first- and last-char check but differs
+ * would have indexOf search the whole rest of the string (a lookup among
+ * similar names would cost the square of the entries): there a few chars
+ * before the last are compared first, where generated names (field:0017,
+ * job:42:lock) differ, then startsWith compares the rest in place.
  */
 export function entryEquals(p: Packed, pos: number, s: string): boolean {
   const start = dataStart(p, pos);
@@ -52,7 +54,9 @@ export function entryEquals(p: Packed, pos: number, s: string): boolean {
   if (nextEntry(p, pos) - start !== len) return false;
   if (len === 0) return true;
   if (p.charCodeAt(start) !== s.charCodeAt(0) || p.charCodeAt(start + len - 1) !== s.charCodeAt(len - 1)) return false;
-  return p.length - start - len <= SCAN_BOUND ? p.indexOf(s, start) === start : p.startsWith(s, start);
+  if (p.length - start - len <= SHORT_REST) return p.indexOf(s, start) === start;
+  for (let i = len - 2, stop = len > 6 ? len - 5 : 1; i >= stop; i--) if (p.charCodeAt(start + i) !== s.charCodeAt(i)) return false;
+  return p.startsWith(s, start);
 }
 
 /** `s` as one entry: its length prefix and its bytes. */

@@ -41,6 +41,11 @@ describe('packed entries', () => {
     }
     expect(findEntry(p, names[37])).toBe(positions[37]);
     expect(findEntry(p, 'field:0040:x')).toBe(-1);
+    // Alike at both ends too: only a full comparison tells these apart.
+    const middles = Array.from({ length: 30 }, (_, i) => `k${String(i).padStart(3, '0')}-tail-end`);
+    const q = pack(middles);
+    expect(middles.map((name) => entryAt(q, findEntry(q, name)))).toEqual(middles);
+    expect(findEntry(q, 'k999-tail-end')).toBe(-1);
   });
 
   test('finds an entry among every stride-th one only', () => {
