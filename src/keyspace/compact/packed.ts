@@ -36,27 +36,32 @@ export function entryAt(p: Packed, pos: number): string {
   return p.slice(dataStart(p, pos), nextEntry(p, pos));
 }
 
-/** Chars after an entry within which entryEquals lets indexOf compare it: a search that misses scans no further. */
+/** Chars after an entry within which sameText lets indexOf compare it: a search that misses scans no further. */
 const SHORT_REST = 64;
 
 /**
- * Whether the entry at `pos` is `s`, without making a string of it. Near
- * the end of the packed string indexOf is the cheapest builtin. Further
- * in, an entry that passes the first- and last-char check but differs
- * would have indexOf search the whole rest of the string (a lookup among
- * similar names would cost the square of the entries): there a few chars
- * before the last are compared first, where generated names (field:0017,
- * job:42:lock) differ, then startsWith compares the rest in place.
+ * Whether the `len` chars of `p` at `at` are `s` (of length `len`, at
+ * least 1), its first and last chars already found equal. Near the end of
+ * the packed string indexOf is the cheapest builtin. Further in, an entry
+ * that differs would have indexOf search the whole rest of the string (a
+ * lookup among similar names would cost the square of the entries): there
+ * a few chars before the last are compared first, where generated names
+ * (field:0017, job:42:lock) differ, then startsWith compares the rest.
  */
+function sameText(p: Packed, at: number, s: string, len: number): boolean {
+  if (p.length - at - len <= SHORT_REST) return p.indexOf(s, at) === at;
+  for (let i = len - 2, stop = len > 6 ? len - 5 : 1; i >= stop; i--) if (p.charCodeAt(at + i) !== s.charCodeAt(i)) return false;
+  return p.startsWith(s, at);
+}
+
+/** Whether the entry at `pos` is `s`, without making a string of it. */
 export function entryEquals(p: Packed, pos: number, s: string): boolean {
   const start = dataStart(p, pos);
   const len = s.length;
   if (nextEntry(p, pos) - start !== len) return false;
   if (len === 0) return true;
   if (p.charCodeAt(start) !== s.charCodeAt(0) || p.charCodeAt(start + len - 1) !== s.charCodeAt(len - 1)) return false;
-  if (p.length - start - len <= SHORT_REST) return p.indexOf(s, start) === start;
-  for (let i = len - 2, stop = len > 6 ? len - 5 : 1; i >= stop; i--) if (p.charCodeAt(start + i) !== s.charCodeAt(i)) return false;
-  return p.startsWith(s, start);
+  return sameText(p, start, s, len);
 }
 
 /** `s` as one entry: its length prefix and its bytes. */
@@ -97,9 +102,27 @@ export function unpack(p: Packed): string[] {
  * entry from `pos` (2 looks only at the fields of field/value pairs), or -1.
  */
 export function findEntry(p: Packed, s: string, stride = 1, pos = 0): number {
-  while (pos < p.length) {
-    if (entryEquals(p, pos, s)) return pos;
-    for (let i = 0; i < stride; i++) pos = nextEntry(p, pos);
+  const len = s.length;
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(len - 1);
+  const end = p.length;
+  // Each entry's length prefix is read once, for the comparison and to step past it.
+  while (pos < end) {
+    let at = pos;
+    let n = 0;
+    let shift = 1;
+    for (;;) {
+      const b = p.charCodeAt(at++);
+      if (b < 128) {
+        n += b * shift;
+        break;
+      }
+      n += (b - 128) * shift;
+      shift *= 128;
+    }
+    if (n === len && (len === 0 || (p.charCodeAt(at) === first && p.charCodeAt(at + len - 1) === last && sameText(p, at, s, len)))) return pos;
+    pos = at + n;
+    for (let i = 1; i < stride; i++) pos = nextEntry(p, pos);
   }
   return -1;
 }

@@ -1,5 +1,5 @@
 import { constants } from 'node:buffer';
-import { encodeEntry, encodedSize, entryAt, entryEquals, nextEntry, ownCopy, splice, type Packed } from '../../keyspace/compact/packed.js';
+import { encodeEntry, encodedSize, entryAt, entryEquals, findEntry, nextEntry, ownCopy, splice, type Packed } from '../../keyspace/compact/packed.js';
 import type { Database } from '../../keyspace/database.js';
 import type { Keyspace } from '../../keyspace/keyspace.js';
 import { sampledSize, stringSize, VALUE_OBJECT } from '../../keyspace/heap-size.js';
@@ -9,7 +9,7 @@ import { FieldDeadlines } from './field-deadlines.js';
 import { expireDueFields } from './hash-expiry.js';
 import { PackedSnapshot, TableSnapshot } from './hash-snapshot.js';
 import { DenseMap } from '../../keyspace/compact/dense-map.js';
-import { deadlineAt, encodeTuple, findTuple, forEachTuple, insertTuple, tupleEnd, valueAt } from './packed-tuples.js';
+import { deadlineAt, encodeTuple, forEachTuple, insertTuple, tupleEnd, valueAt } from './packed-tuples.js';
 
 /** hash-max-listpack-entries and hash-max-listpack-value, read once per command. */
 export interface HashLimits {
@@ -177,12 +177,12 @@ export class HashValue implements TypedValue {
   get(field: string): string | undefined {
     if (this.table !== null) return this.table.get(field);
     const p = this.packed!;
-    const at = findTuple(p, field, this.stride);
+    const at = findEntry(p, field, this.stride);
     return at === -1 ? undefined : valueAt(p, at);
   }
 
   has(field: string): boolean {
-    return this.table !== null ? this.table.has(field) : findTuple(this.packed!, field, this.stride) !== -1;
+    return this.table !== null ? this.table.has(field) : findEntry(this.packed!, field, this.stride) !== -1;
   }
 
   /** A field's deadline in ms, NO_DEADLINE, or NO_FIELD. */
@@ -192,7 +192,7 @@ export class HashValue implements TypedValue {
       return this.deadlines?.get(field) ?? NO_DEADLINE;
     }
     const p = this.packed!;
-    const at = findTuple(p, field, this.stride);
+    const at = findEntry(p, field, this.stride);
     if (at === -1) return NO_FIELD;
     return this.volatile ? deadlineAt(p, at) : NO_DEADLINE;
   }
@@ -231,7 +231,7 @@ export class HashValue implements TypedValue {
       return;
     }
     const p = this.packed!;
-    const at = findTuple(p, field, 3);
+    const at = findEntry(p, field, 3);
     const value = valueAt(p, at);
     this.packed = insertTuple(splice(p, at, tupleEnd(p, at, 3), ''), encodeTuple(field, value, when), when);
     this.settle();
@@ -242,7 +242,7 @@ export class HashValue implements TypedValue {
     if (this.table !== null) return this.deadlines?.delete(field) ?? false;
     if (!this.volatile) return false;
     const p = this.packed!;
-    const at = findTuple(p, field, 3);
+    const at = findEntry(p, field, 3);
     if (at === -1 || deadlineAt(p, at) === -1) return false;
     this.packed = splice(p, at, tupleEnd(p, at, 3), '') + encodeTuple(field, valueAt(p, at), -1);
     return true;
@@ -357,7 +357,7 @@ export class HashValue implements TypedValue {
     }
     const p = this.packed!;
     const stride = this.stride;
-    const at = findTuple(p, field, stride);
+    const at = findEntry(p, field, stride);
     const grows = at === -1 ? encodedSize(field) + encodedSize(value) + stride - 1 : encodedSize(value);
     if (p.length + grows > PACKED_MAX) {
       this.convert();
@@ -409,7 +409,7 @@ export class HashValue implements TypedValue {
       return true;
     }
     const p = this.packed!;
-    const at = findTuple(p, field, this.stride);
+    const at = findEntry(p, field, this.stride);
     if (at === -1) return false;
     this.packed = splice(p, at, tupleEnd(p, at, this.stride), '');
     this.pairs--;

@@ -1,4 +1,4 @@
-import { encodeEntry, entryAt, entryEquals, nextEntry, type Packed } from '../../keyspace/compact/packed.js';
+import { encodeEntry, entryAt, nextEntry, type Packed } from '../../keyspace/compact/packed.js';
 
 /**
  * A packed hash as tuples: field, value (Redis's listpack), or field,
@@ -12,12 +12,6 @@ import { encodeEntry, entryAt, entryEquals, nextEntry, type Packed } from '../..
 export function tupleEnd(p: Packed, pos: number, stride: number): number {
   for (let i = 0; i < stride; i++) pos = nextEntry(p, pos);
   return pos;
-}
-
-/** The position of the tuple whose field is `field`, or -1. */
-export function findTuple(p: Packed, field: string, stride: number): number {
-  for (let pos = 0; pos < p.length; pos = tupleEnd(p, pos, stride)) if (entryEquals(p, pos, field)) return pos;
-  return -1;
 }
 
 /** The value of the tuple at `pos`. */

@@ -1,4 +1,4 @@
-import { dataStart, encodeEntry, entryAt, entryEquals, nextEntry, ownCopy, splice, type Packed } from '../../keyspace/compact/packed.js';
+import { dataStart, encodeEntry, entryAt, entryEquals, findEntry, nextEntry, ownCopy, splice, type Packed } from '../../keyspace/compact/packed.js';
 import { packedScoreAt, packedScoreText } from './score.js';
 
 /**
@@ -87,11 +87,7 @@ export class PackedZset {
 
   /** The position of `member`'s entry, or -1. */
   private find(member: string): number {
-    const p = this.p;
-    for (let pos = 0; pos < p.length; pos = nextEntry(p, nextEntry(p, pos))) {
-      if (entryEquals(p, pos, member)) return pos;
-    }
-    return -1;
+    return findEntry(this.p, member, 2);
   }
 
   score(member: string): number | undefined {
