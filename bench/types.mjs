@@ -35,7 +35,21 @@ const TESTS = [
   { id: 'zadd', csv: 'ZADD', label: 'ZADD', probe: ['ZCARD', 'bench:probe'] },
   { id: 'spop', csv: 'SPOP', label: 'SPOP', probe: ['SCARD', 'bench:probe'] },
   { id: 'zpopmin', csv: 'ZPOPMIN', label: 'ZPOPMIN', probe: ['ZCARD', 'bench:probe'] },
+  // A lookup deep in a listpack hash whose fields differ only in their middle, as generated names do.
+  {
+    id: 'hget100', label: 'HGET, the 91st of 100 fields', probe: ['HLEN', 'bench:probe'],
+    setup: ['HSET', 'bench:h100', ...Array.from({ length: 100 }, (_, i) => [`field:${String(i).padStart(4, '0')}:x`, `v${i}`]).flat()],
+    command: ['HGET', 'bench:h100', 'field:0090:x'],
+  },
 ];
+
+/** One redis-benchmark run of test `t`: a test of its own (-t) or a command given in full; its requests per second. */
+async function benchRate(port, t, options) {
+  const out = t.command === undefined
+    ? await runRedisBenchmark(port, { ...options, tests: [t.id] })
+    : await runRedisBenchmark(port, { ...options, tests: [], extra: t.command });
+  return (t.command === undefined ? out.find((r) => r.test === t.csv) : out[0])?.rps ?? null;
+}
 
 /** Whether `probe` answers 0 rather than an unknown-command error. */
 async function has(port, probe) {
@@ -65,8 +79,9 @@ async function throughput(sizes, log) {
     if (REDIS_BENCHMARK === null || tests.length === 0) return { implemented, rows };
     for (const s of servers) {
       log(`${s.name}: warming up`);
+      for (const t of tests) if (t.setup !== undefined) await firstReplyLine(s.server.port, t.setup);
       for (const pipeline of [1, 16]) {
-        await runRedisBenchmark(s.server.port, { tests: tests.map((t) => t.id), clients: CLIENTS, requests: sizes.warmup, pipeline, cpu: CLIENT_CPU });
+        for (const t of tests) await benchRate(s.server.port, t, { clients: CLIENTS, requests: sizes.warmup, pipeline, cpu: CLIENT_CPU });
       }
     }
     for (const pipeline of [1, 16]) {
@@ -76,10 +91,9 @@ async function throughput(sizes, log) {
       for (let round = 0; round < ROUNDS; round++) {
         for (const t of tests) {
           for (const s of round % 2 === 0 ? servers : [...servers].reverse()) {
-            const out = await runRedisBenchmark(s.server.port, { tests: [t.id], clients: CLIENTS, requests, pipeline, cpu: CLIENT_CPU });
-            const rps = out.find((r) => r.test === t.csv)?.rps;
+            const rps = await benchRate(s.server.port, t, { clients: CLIENTS, requests, pipeline, cpu: CLIENT_CPU });
             const list = runs[s.name].get(t.id) ?? [];
-            list[round] = rps ?? null;
+            list[round] = rps;
             runs[s.name].set(t.id, list);
           }
         }
@@ -180,7 +194,7 @@ export async function run({ quick, log }) {
     const body = rows.map(({ test, pipeline, sluice, redis, pairRatio }) =>
       throughputRow({ label: test.label, setting: `-P ${pipeline}`, sluice, redis, pairRatio, implemented: implemented.get(test.id), hasRedis, target: targetFor(test.id, pipeline) }),
     );
-    const what = `redis-benchmark -t hset,sadd,zadd,spop,zpopmin -c ${CLIENTS} -q --csv; -n ${fmtInt(sizes.p1)} at -P 1, ${fmtInt(sizes.p16)} at -P 16; ${ROUNDS} rounds, the servers alternating test by test (who goes first swapping each round); each server's median rate, and Sluice/Redis the median of the rounds' ratios`;
+    const what = `redis-benchmark -t hset,sadd,zadd,spop,zpopmin, and HGET of the 91st field of a 100-field hash whose fields read field:0000:x to field:0099:x, -c ${CLIENTS} -q --csv; -n ${fmtInt(sizes.p1)} at -P 1, ${fmtInt(sizes.p16)} at -P 16; ${ROUNDS} rounds, the servers alternating test by test (who goes first swapping each round); each server's median rate, and Sluice/Redis the median of the rounds' ratios`;
     text.push(`Throughput (${what})`, renderText(columns, body));
     md.push(`### Throughput\n\n\`${what}\`, requests per second. Targets: unpipelined ≥ ${TARGETS[1]}× Redis; -P 16 ≥ ${P16_WRITE_TARGET}× for HSET, SADD and ZADD, ≥ ${TARGETS[16]}× for the pops.`, renderMarkdown(columns, body));
   }
