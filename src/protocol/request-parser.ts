@@ -46,7 +46,8 @@ export interface RequestSink {
    * lies in `buf` (`spans[2j]`, `spans[2j + 1]`: offset and length). The
    * sink may read what those arguments name, so that the requests find it
    * in the cache; it must change nothing, since a request may not run as
-   * framed (one before it may block or close the client).
+   * framed (one before it may block or close the client). `spans` is
+   * scratch the sink may rewrite (the parser frames it afresh each time).
    */
   ahead?(buf: Buffer, names: readonly string[], spans: Int32Array, count: number): void;
 }

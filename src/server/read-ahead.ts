@@ -4,7 +4,13 @@ import type { Dispatcher } from './dispatcher.js';
 
 /** The most keys read ahead at once; past them keys are looked up as usual. */
 const MOST_KEYS = 64;
+/** Scratch for prefetchKeys, emptied after each use so that it keeps no client's key (which may be large) alive. */
 const keys: string[] = new Array<string>(MOST_KEYS).fill('');
+
+function prefetchAndForget(dict: KeyTable, n: number): void {
+  if (n > 1) dict.prefetchKeys(keys, n);
+  keys.fill('', 0, n);
+}
 
 /** Whether the command a client calls `name` takes its first key as its first argument. */
 export function firstKeyFirst(dispatcher: Dispatcher, name: string): boolean {
@@ -24,7 +30,7 @@ export function readKeysAhead(dict: KeyTable, cmd: Command, argv: readonly strin
   const last = lastAt < 0 ? argv.length + lastAt : Math.min(lastAt, argv.length - 1);
   let n = 0;
   for (let i = first; i <= last && n < MOST_KEYS; i += step) keys[n++] = argv[i];
-  if (n > 1) dict.prefetchKeys(keys, n);
+  prefetchAndForget(dict, n);
 }
 
 /** The first keys of the commands `argvs[from, to)`, which a replica is about to apply, read ahead the same way. */
@@ -35,5 +41,5 @@ export function readFirstKeysAhead(dict: KeyTable, dispatcher: Dispatcher, argvs
     const argv = argvs[i];
     if (argv.length > 1 && firstKeyFirst(dispatcher, argv[0])) keys[n++] = argv[1];
   }
-  if (n > 1) dict.prefetchKeys(keys, n);
+  prefetchAndForget(dict, n);
 }
