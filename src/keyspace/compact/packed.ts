@@ -36,22 +36,24 @@ export function entryAt(p: Packed, pos: number): string {
   return p.slice(dataStart(p, pos), nextEntry(p, pos));
 }
 
-/** Chars after an entry within which sameText lets indexOf compare it: a search that misses scans no further. */
+/** Chars after an entry within which sameText compares it whole at once: few entries can follow. */
 const SHORT_REST = 64;
 
 /**
  * Whether the `len` chars of `p` at `at` are `s` (of length `len`, at
- * least 1), its first and last chars already found equal. Near the end of
- * the packed string indexOf is the cheapest builtin. Further in, an entry
- * that differs would have indexOf search the whole rest of the string (a
- * lookup among similar names would cost the square of the entries): there
- * a few chars before the last are compared first, where generated names
- * (field:0017, job:42:lock) differ, then startsWith compares the rest.
+ * least 1), its first and last chars already found equal. endsWith with an
+ * end position compares in place, never searching past the entry (as
+ * indexOf would, making a lookup among similar names cost the square of
+ * the entries), and V8 runs it faster than indexOf, startsWith or a loop
+ * of charCodeAt. Further from the end, where a lookup may pass many
+ * entries, a few chars before the last are compared first, where
+ * generated names (field:0017, job:42:lock) differ.
  */
 function sameText(p: Packed, at: number, s: string, len: number): boolean {
-  if (p.length - at - len <= SHORT_REST) return p.indexOf(s, at) === at;
-  for (let i = len - 2, stop = len > 6 ? len - 5 : 1; i >= stop; i--) if (p.charCodeAt(at + i) !== s.charCodeAt(i)) return false;
-  return p.startsWith(s, at);
+  if (p.length - at - len > SHORT_REST) {
+    for (let i = len - 2, stop = len > 6 ? len - 5 : 1; i >= stop; i--) if (p.charCodeAt(at + i) !== s.charCodeAt(i)) return false;
+  }
+  return p.endsWith(s, at + len);
 }
 
 /** Whether the entry at `pos` is `s`, without making a string of it. */

@@ -33,7 +33,7 @@ export function hashLimits(c: Pick<Ctx, 'config'>): HashLimits {
  * hashTypeLookupWriteOrCreate adds it first; the effect is the same, the
  * 'new' event still coming before the command's own).
  */
-export function hashForWrite(c: Ctx, key: string): { hash: HashValue; created: boolean } {
+function hashForWrite(c: Ctx, key: string): { hash: HashValue; created: boolean } {
   const hash = writableHash(c, key);
   return hash === undefined ? { hash: new HashValue(), created: true } : { hash, created: false };
 }

@@ -2,8 +2,9 @@ import type { Ctx } from '../../core/context.js';
 import type { CommandSpec } from '../../core/command.js';
 import { CommandError, wrongArity } from '../../core/errors.js';
 import {
-  fieldsRemoved, hashForFieldWrite, hashForWrite, hashLimits, hashWritten, liveValue, readHash, writableHash,
+  fieldsRemoved, hashForFieldWrite, hashLimits, hashWritten, liveValue, readHash, writableHash,
 } from './hash-access.js';
+import { HashValue } from './hash-value.js';
 import { hashCounterCommands } from './hash-counter-commands.js';
 import { hashExpireCommands } from './hash-expire-commands.js';
 import { touchField } from './hash-expiry.js';
@@ -16,9 +17,11 @@ function hset(reply: 'count' | 'ok') {
   return (c: Ctx, argv: string[]): void => {
     if (argv.length % 2 === 1) throw new CommandError(wrongArity(reply === 'count' ? 'hset' : 'hmset'));
     const key = argv[1];
-    const { hash, created } = hashForWrite(c, key);
+    // Not hashForWrite: its result object is an allocation per HSET that V8 does not always optimise away.
+    const existing = writableHash(c, key);
+    const hash = existing ?? new HashValue();
     const added = hash.setPairs(argv, 2, hashLimits(c));
-    hashWritten(c, key, hash, created, 'hset', (argv.length - 2) / 2);
+    hashWritten(c, key, hash, existing === undefined, 'hset', (argv.length - 2) / 2);
     if (reply === 'count') c.reply.integer(added);
     else c.reply.ok();
   };

@@ -45,13 +45,17 @@ function plainDecimal(s: string): number {
   if (n > 20) return NaN;
   let i = s.charCodeAt(0) === 45 ? 1 : 0;
   if (i === n) return NaN;
+  const negative = i === 1;
   let digits = 0;
   let nonZero = false;
   let dot = false;
+  // A whole number's value, exact while it has at most 15 digits: Number() would read the string again.
+  let whole = 0;
   for (; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       digits++;
+      whole = whole * 10 + (c - 48);
       if (c !== 48) nonZero = true;
     } else if (c === 46 && !dot) {
       dot = true;
@@ -62,7 +66,10 @@ function plainDecimal(s: string): number {
     }
   }
   if (digits === 0) return NaN;
-  if (i === n) return Number(s);
+  if (i === n) {
+    if (!dot && digits <= 15) return negative ? -whole : whole;
+    return Number(s);
+  }
   // The exponent: a sign, then at least one digit, then nothing else.
   i++;
   const sign = i < n ? s.charCodeAt(i) : 0;

@@ -53,8 +53,9 @@ function zadd(incrCommand: boolean) {
     }
     if (o.incr && elements > 1) throw new CommandError('ERR INCR option supports a single increment-element pair');
     // A plain array: a typed array's allocation cost a tenth of a one-member ZADD.
-    const scores: number[] = [];
-    for (let j = 0; j < elements; j++) scores.push(scoreArg(argv[at + 2 * j]));
+    // Begun as a literal: an empty array's first push grows its store, a cost for every one-pair ZADD.
+    const scores = [scoreArg(argv[at])];
+    for (let j = 1; j < elements; j++) scores.push(scoreArg(argv[at + 2 * j]));
     zaddScores(c, argv[1], o, scores, argv, at + 1, 2);
   };
 }

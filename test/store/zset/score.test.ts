@@ -26,6 +26,10 @@ describe('score arguments', () => {
     expect(toScore('123456789012345678901234567890')).toBe(1.2345678901234568e29);
     expect(toScore('000000123456e-6')).toBe(0.123456);
     expect(toScore('-2.5E+3')).toBe(-2500);
+    // Whole numbers read digit by digit: exact to 15 digits, Number() past them, the same value either way.
+    for (const whole of ['0', '007', '-42', '999999999999999', '-100000000000000', '9007199254740993', '1234567890123456789']) {
+      expect(toScore(whole), whole).toBe(Number(whole));
+    }
     for (const bad of ['', ' 1', '1 ', '\t1', 'nan', '1e400', '1e-400', '1x', '1\x00', '0x', '(1', '--1', '1e', '1e-', '1e5e5', '1e5.5']) {
       expect(toScore(bad), JSON.stringify(bad)).toBeNull();
     }
