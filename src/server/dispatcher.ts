@@ -35,6 +35,10 @@ export class Dispatcher {
    */
   private lastName = '';
   private lastCommand: Command | undefined = undefined;
+  /** The same for the last subcommand: its container, its name as sent, and what it named (undefined for an unknown one). */
+  private lastContainer: Command | undefined = undefined;
+  private lastSubName = '';
+  private lastSub: Command | undefined = undefined;
 
   /**
    * performance.now() when the last command ended, or when the current
@@ -160,10 +164,15 @@ export class Dispatcher {
   lookup(argv: string[]): Command | undefined {
     const cmd = this.named(argv[0]);
     if (cmd === undefined) return undefined;
-    if (cmd.subcommands !== null && argv.length >= 2) {
-      return cmd.subcommands.get(argv[1].toLowerCase());
-    }
-    return cmd;
+    if (cmd.subcommands === null || argv.length < 2) return cmd;
+    const name = argv[1];
+    if (cmd === this.lastContainer && name === this.lastSubName) return this.lastSub;
+    // Lowered, the name is a new string whose hash the lookup computes again: a cost per call that the comparison above spares a client repeating it.
+    const sub = cmd.subcommands.get(name.toLowerCase());
+    this.lastContainer = cmd;
+    this.lastSubName = name;
+    this.lastSub = sub;
+    return sub;
   }
 
   private process(c: Client, argv: string[]): void {

@@ -288,6 +288,10 @@ differential('COMMAND subcommands', {
     c('COMMAND', 'LIST', 'FILTERBY', 'module', 'x'),
   ],
   'unknown subcommand and arity': [fails('COMMAND', 'nosuch'), fails('COMMAND', 'COUNT', 'x'), fails('COMMAND', 'GETKEYS')],
+  'a subcommand is its container\'s, whatever the one before it': [
+    c('SCRIPT', 'LOAD', 'return 1'), fails('FUNCTION', 'LOAD', 'return 1'), c('script', 'load', 'return 1'),
+    fails('FUNCTION', 'nosuch'), fails('SCRIPT', 'nosuch'), fails('FUNCTION', 'load', 'return 1'),
+  ],
   'COMMAND DOCS of unknown names': [c('COMMAND', 'DOCS', 'nosuch')],
 });
 

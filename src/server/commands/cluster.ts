@@ -9,7 +9,7 @@ import type { ReplyOptions } from '../../cluster/node-table/endpoint.js';
 import { nodeLine } from '../../cluster/node-table/node-line.js';
 import { ClusterRefusal } from '../../cluster/state/cluster-state.js';
 import { parseSlot, SLOT_OR_RANGE } from '../../cluster/slot-argument.js';
-import { toInt64 } from '../../codecs/integer-text.js';
+import { smallInt, toInt64 } from '../../codecs/integer-text.js';
 import { CommandError, NOT_INTEGER, SYNTAX, wrongArity } from '../../core/errors.js';
 import { helpReply, subcommandSyntaxError } from '../../core/help.js';
 import type { Client } from '../client.js';
@@ -64,6 +64,12 @@ function int64(text: string): bigint {
   const n = toInt64(text);
   if (n === null) throw new CommandError(NOT_INTEGER);
   return n;
+}
+
+/** int64's value as a number (rounded past 2^53, where only range checks read it): a short decimal without making a bigint, as a reshard sends thousands. */
+function intArg(text: string): number {
+  const n = smallInt(text);
+  return n === n ? n : Number(int64(text));
 }
 
 function replyOptions(c: Client, cluster: Cluster): ReplyOptions {
@@ -219,16 +225,16 @@ const saveconfig = clusterHandler((c, _argv, cluster) => {
 const keyslot = clusterHandler((c, argv) => c.reply.integer(keyHashSlot(argv[2])));
 
 const countkeysinslot = clusterHandler((c, argv, cluster) => {
-  const slot = int64(argv[2]);
-  if (slot < 0n || slot >= 16384n) throw new CommandError('ERR Invalid slot');
-  c.reply.integer(cluster.state.host.countKeysInSlot(Number(slot)));
+  const slot = intArg(argv[2]);
+  if (slot < 0 || slot >= 16384) throw new CommandError('ERR Invalid slot');
+  c.reply.integer(cluster.state.host.countKeysInSlot(slot));
 });
 
 const getkeysinslot = clusterHandler((c, argv, cluster) => {
-  const slot = int64(argv[2]);
-  const max = int64(argv[3]);
-  if (slot < 0n || slot >= 16384n || max < 0n) throw new CommandError('ERR Invalid slot or number of keys');
-  const keys = cluster.state.host.getKeysInSlot(Number(slot), Number(max > 0x7fffffffn ? 0x7fffffffn : max));
+  const slot = intArg(argv[2]);
+  const max = intArg(argv[3]);
+  if (slot < 0 || slot >= 16384 || max < 0) throw new CommandError('ERR Invalid slot or number of keys');
+  const keys = cluster.state.host.getKeysInSlot(slot, Math.min(max, 0x7fffffff));
   c.reply.array(keys.length);
   for (const key of keys) c.reply.bulk(key);
 });
