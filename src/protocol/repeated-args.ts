@@ -39,8 +39,9 @@ export class RepeatedArgs {
   matches(buf: Uint8Array, index: number, start: number, len: number): boolean {
     if (len !== this.lastArgs[index].length) return false;
     const bytes = this.lastBytes[index];
+    // Two bytes a step: half the branches of a byte at a time.
     let i = len - 1;
-    while (i >= 0 && buf[start + i] === bytes[i]) i--;
-    return i < 0;
+    for (; i > 0; i -= 2) if (((buf[start + i] ^ bytes[i]) | (buf[start + i - 1] ^ bytes[i - 1])) !== 0) return false;
+    return i < 0 || buf[start] === bytes[0];
   }
 }

@@ -33,8 +33,9 @@ export class Config {
    * time showed in profiles.
    */
   private readonly numbers = new Map<string, number>();
-  /** derived()'s answers, emptied with `numbers`. */
-  private readonly derivedValues = new Map<object, unknown>();
+  /** derived()'s keys and answers, side by side, emptied with `numbers`. */
+  private readonly derivedKeys: object[] = [];
+  private readonly derivedValues: unknown[] = [];
   /** Called after parameters change, so owners can react (limits, logging, hz…). */
   onChange: (name: string) => void = () => {};
 
@@ -77,17 +78,19 @@ export class Config {
    * time. `key` names the derivation; the answer must not be changed.
    */
   derived<T>(key: object, make: (config: ConfigReader) => T): T {
-    let v = this.derivedValues.get(key) as T | undefined;
-    if (v === undefined) {
-      v = make(this);
-      this.derivedValues.set(key, v);
-    }
+    // A handful of derivations: a scan of their keys by identity costs less than hashing the key for a map.
+    const keys = this.derivedKeys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.derivedValues[i] as T;
+    const v = make(this);
+    keys.push(key);
+    this.derivedValues.push(v);
     return v;
   }
 
   private forgetDerived(): void {
     this.numbers.clear();
-    this.derivedValues.clear();
+    this.derivedKeys.length = 0;
+    this.derivedValues.length = 0;
   }
 
   str(name: string): string {
