@@ -545,8 +545,18 @@ export class RespWriter implements Reply {
 
   integer(n: number | bigint): void {
     if (typeof n === 'number' && n >= 0 && Number.isSafeInteger(n)) {
-      // Room for exactly a digit's reply, so that one after a bulk which filled its buffer still shares it.
-      this.length = writeHeader(this.room(n < 10 ? 4 : 24), this.length, 58 /* : */, n);
+      if (n < 10) {
+        // A digit (the 0 or 1 of most writes) without writeHeader's call; room for just its four bytes, so that one after a bulk which filled its buffer still shares it.
+        const buf = this.room(4);
+        const at = this.length;
+        buf[at] = 58; /* : */
+        buf[at + 1] = 48 + n;
+        buf[at + 2] = 13;
+        buf[at + 3] = 10;
+        this.length = at + 4;
+      } else {
+        this.length = writeHeader(this.room(24), this.length, 58 /* : */, n);
+      }
     } else {
       this.str(':' + n + CRLF);
     }
