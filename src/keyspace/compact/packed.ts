@@ -36,26 +36,6 @@ export function entryAt(p: Packed, pos: number): string {
   return p.slice(dataStart(p, pos), nextEntry(p, pos));
 }
 
-/** Chars after an entry within which sameText compares it whole at once: few entries can follow. */
-const SHORT_REST = 64;
-
-/**
- * Whether the `len` chars of `p` at `at` are `s` (of length `len`, at
- * least 1), its first and last chars already found equal. endsWith with an
- * end position compares in place, never searching past the entry (as
- * indexOf would, making a lookup among similar names cost the square of
- * the entries), and V8 runs it faster than indexOf, startsWith or a loop
- * of charCodeAt. Further from the end, where a lookup may pass many
- * entries, a few chars before the last are compared first, where
- * generated names (field:0017, job:42:lock) differ.
- */
-function sameText(p: Packed, at: number, s: string, len: number): boolean {
-  if (p.length - at - len > SHORT_REST) {
-    for (let i = len - 2, stop = len > 6 ? len - 5 : 1; i >= stop; i--) if (p.charCodeAt(at + i) !== s.charCodeAt(i)) return false;
-  }
-  return p.endsWith(s, at + len);
-}
-
 /** Whether the entry at `pos` is `s`, without making a string of it. */
 export function entryEquals(p: Packed, pos: number, s: string): boolean {
   const start = dataStart(p, pos);
@@ -63,7 +43,8 @@ export function entryEquals(p: Packed, pos: number, s: string): boolean {
   if (nextEntry(p, pos) - start !== len) return false;
   if (len === 0) return true;
   if (p.charCodeAt(start) !== s.charCodeAt(0) || p.charCodeAt(start + len - 1) !== s.charCodeAt(len - 1)) return false;
-  return sameText(p, start, s, len);
+  // endsWith at the entry's end compares in place, faster in V8 than indexOf, startsWith or a loop of charCodeAt.
+  return p.endsWith(s, start + len);
 }
 
 /** `s` as one entry: its length prefix and its bytes. */
@@ -99,32 +80,49 @@ export function unpack(p: Packed): string[] {
   return out;
 }
 
+/** Chars after an entry within which findEntry compares it whole at once: few entries can follow. */
+const SHORT_REST = 64;
+
 /**
  * The position of the first entry equal to `s` among every `stride`-th
  * entry from `pos` (2 looks only at the fields of field/value pairs), or -1.
+ *
+ * Each length prefix is read once, for the comparison and to step past the
+ * entry. An entry of the right length is compared in place: first and last
+ * chars; then, where many entries may follow, the three before the last,
+ * where generated names (field:0017, job:42:lock) differ; then the rest
+ * with endsWith at the entry's end, which never searches on past it (as
+ * indexOf would, making a walk among similar names cost the square of the
+ * entries). The chars of `s` it compares are read once.
  */
 export function findEntry(p: Packed, s: string, stride = 1, pos = 0): number {
   const len = s.length;
+  const end = p.length;
   const first = s.charCodeAt(0);
   const last = s.charCodeAt(len - 1);
-  const end = p.length;
-  // Each entry's length prefix is read once, for the comparison and to step past it.
+  const tail = len > 6;
+  const c2 = tail ? s.charCodeAt(len - 2) : 0;
+  const c3 = tail ? s.charCodeAt(len - 3) : 0;
+  const c4 = tail ? s.charCodeAt(len - 4) : 0;
   while (pos < end) {
-    let at = pos;
-    let n = 0;
-    let shift = 1;
-    for (;;) {
-      const b = p.charCodeAt(at++);
-      if (b < 128) {
-        n += b * shift;
-        break;
-      }
-      n += (b - 128) * shift;
-      shift *= 128;
+    let at = pos + 1;
+    let n = p.charCodeAt(pos);
+    if (n >= 128) {
+      at = dataStart(p, pos);
+      n = nextEntry(p, pos) - at;
     }
-    if (n === len && (len === 0 || (p.charCodeAt(at) === first && p.charCodeAt(at + len - 1) === last && sameText(p, at, s, len)))) return pos;
+    if (n === len) {
+      if (len === 0) return pos;
+      if (p.charCodeAt(at) === first && p.charCodeAt(at + len - 1) === last) {
+        const far = tail && end - at - len > SHORT_REST;
+        if ((!far || (p.charCodeAt(at + len - 2) === c2 && p.charCodeAt(at + len - 3) === c3 && p.charCodeAt(at + len - 4) === c4)) && p.endsWith(s, at + len)) return pos;
+      }
+    }
     pos = at + n;
-    for (let i = 1; i < stride; i++) pos = nextEntry(p, pos);
+    for (let i = 1; i < stride; i++) {
+      const b = p.charCodeAt(pos);
+      pos = b < 128 ? pos + 1 + b : nextEntry(p, pos);
+    }
   }
   return -1;
 }

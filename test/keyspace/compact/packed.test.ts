@@ -57,6 +57,27 @@ describe('packed entries', () => {
     expect(findEntry(p, 'zz')).toBe(-1);
   });
 
+  test('finds entries of every length prefix, the empty one included, past values of every length', () => {
+    // Prefixes of one, two and three bytes (from 128 and 16,384 chars), short names the tail check leaves out, and the empty string.
+    const fields = ['', 'a', 'abcdefg', 'f'.repeat(127), 'f'.repeat(128), 'g'.repeat(20_000), 'x'.repeat(126) + 'y', 'last-one-here'];
+    const values = ['v'.repeat(200), '', 'w'.repeat(16_384), 'v', 'u'.repeat(127), 'v'.repeat(128), 'q', 'z'.repeat(70)];
+    const p = pack(fields.flatMap((f, i) => [f, values[i]]));
+    const positions: number[] = [];
+    for (let pos = 0; pos < p.length; pos = nextEntry(p, pos)) positions.push(pos);
+    for (const [i, f] of fields.entries()) {
+      expect(findEntry(p, f, 2), JSON.stringify(f.slice(0, 12))).toBe(positions[2 * i]);
+      // A value is not a field: among the fields only, what only a value holds is missing.
+      if (!fields.includes(values[i])) expect(findEntry(p, values[i], 2)).toBe(-1);
+    }
+    expect(findEntry(p, 'f'.repeat(129), 2)).toBe(-1);
+    expect(findEntry(p, 'x'.repeat(127), 2)).toBe(-1);
+    expect(findEntry(p, 'w'.repeat(16_384))).toBe(positions[5]);
+    // Triples (field, value, deadline), as a hash with field deadlines keeps them.
+    const triples = pack(['k1', 'v'.repeat(300), '17', 'k2', 'v2', '-1']);
+    expect(findEntry(triples, 'k2', 3)).toBe(nextEntry(triples, nextEntry(triples, nextEntry(triples, 0))));
+    expect(findEntry(triples, '17', 3)).toBe(-1);
+  });
+
   test('splices entries out and in', () => {
     const p = pack(['a', 'b', 'c']);
     const b = nextEntry(p, 0);
