@@ -263,13 +263,13 @@ export class LuaTable {
     return -1;
   }
 
-  /** Lua's newkey: places a key absent from the table and returns its slot, or resizes the table and returns -1 when the node vector is full. */
-  private newKey(k: LuaValue): number {
+  /** Lua's newkey: places a key absent from the table (its hash given when known) and returns its slot, or resizes the table and returns -1 when the node vector is full. */
+  private newKey(k: LuaValue, hash?: number): number {
     if (this.nk === null) {
       this.rehash(k);
       return -1;
     }
-    const h = keyHash(k);
+    const h = hash ?? keyHash(k);
     let mp = this.mainPosition(k, h);
     const nk = this.nk;
     const nv = this.nv;
@@ -378,7 +378,7 @@ export class LuaTable {
       }
       if (oldKeys !== null) {
         for (let i = oldKeys.length - 1; i >= 0; i--) {
-          if (oldVals[i] !== undefined) this.rawSet(oldKeys[i], oldVals[i]);
+          if (oldVals[i] !== undefined) this.reinsert(oldKeys[i], oldVals[i], oldHashes[i]);
         }
       }
     } catch (e) {
@@ -392,6 +392,27 @@ export class LuaTable {
       throw e;
     }
     this.shape++;
+  }
+
+  /**
+   * Puts back a node the resize took out, with the hash it was placed by: a
+   * string's hash reads every char, and a table filling up (cmsgpack's
+   * maps, cjson's objects) is resized at every doubling. Nor is the key
+   * looked for first: the keys put back are distinct and none is in the
+   * new parts yet.
+   */
+  private reinsert(k: LuaValue, v: LuaValue, h: number): void {
+    if (typeof k === 'number') {
+      const a = this.arr;
+      if (k >= 1 && k <= a.length && Math.floor(k) === k) {
+        a[k - 1] = v;
+        return;
+      }
+    }
+    const s = this.newKey(k, h);
+    // The new sizes hold every key, so newKey finds room; were it to resize, rawSet places the key afresh.
+    if (s >= 0) this.nv[s] = v;
+    else this.rawSet(k, v);
   }
 
   private setNodeVector(size: number): void {
