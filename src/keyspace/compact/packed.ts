@@ -93,14 +93,15 @@ const SHORT_REST = 64;
  * where generated names (field:0017, job:42:lock) differ; then the rest
  * with endsWith at the entry's end, which never searches on past it (as
  * indexOf would, making a walk among similar names cost the square of the
- * entries). The chars of `s` it compares are read once.
+ * entries). The chars of `s` it compares are read once, and only when the string is long enough to need them.
  */
 export function findEntry(p: Packed, s: string, stride = 1, pos = 0): number {
   const len = s.length;
   const end = p.length;
   const first = s.charCodeAt(0);
   const last = s.charCodeAt(len - 1);
-  const tail = len > 6;
+  // Whether any entry can be far enough from the end for its tail to be compared first; only then are those chars of `s` read.
+  const tail = len > 6 && end - pos - len > SHORT_REST;
   const c2 = tail ? s.charCodeAt(len - 2) : 0;
   const c3 = tail ? s.charCodeAt(len - 3) : 0;
   const c4 = tail ? s.charCodeAt(len - 4) : 0;
