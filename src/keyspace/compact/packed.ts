@@ -88,12 +88,14 @@ const SHORT_REST = 64;
  * entry from `pos` (2 looks only at the fields of field/value pairs), or -1.
  *
  * Each length prefix is read once, for the comparison and to step past the
- * entry. An entry of the right length is compared in place: first and last
- * chars; then, where many entries may follow, the three before the last,
- * where generated names (field:0017, job:42:lock) differ; then the rest
+ * entry. An entry of the right length is compared in place: where many
+ * entries may follow, first the three chars before the last, where
+ * generated names (field:0017, job:42:lock) differ, not the first and last,
+ * which such names share; near the end, the first and last; then the rest
  * with endsWith at the entry's end, which never searches on past it (as
  * indexOf would, making a walk among similar names cost the square of the
- * entries). The chars of `s` it compares are read once, and only when the string is long enough to need them.
+ * entries). The chars of `s` it compares are read once, and the tail's
+ * only when the string is long enough to need them.
  */
 export function findEntry(p: Packed, s: string, stride = 1, pos = 0): number {
   const len = s.length;
@@ -114,9 +116,10 @@ export function findEntry(p: Packed, s: string, stride = 1, pos = 0): number {
     }
     if (n === len) {
       if (len === 0) return pos;
-      if (p.charCodeAt(at) === first && p.charCodeAt(at + len - 1) === last) {
-        const far = tail && end - at - len > SHORT_REST;
-        if ((!far || (p.charCodeAt(at + len - 2) === c2 && p.charCodeAt(at + len - 3) === c3 && p.charCodeAt(at + len - 4) === c4)) && p.endsWith(s, at + len)) return pos;
+      if (tail && end - at - len > SHORT_REST) {
+        if (p.charCodeAt(at + len - 2) === c2 && p.charCodeAt(at + len - 3) === c3 && p.charCodeAt(at + len - 4) === c4 && p.endsWith(s, at + len)) return pos;
+      } else if (p.charCodeAt(at) === first && p.charCodeAt(at + len - 1) === last && p.endsWith(s, at + len)) {
+        return pos;
       }
     }
     pos = at + n;
