@@ -9,9 +9,10 @@ import type { ReplyOptions } from '../../cluster/node-table/endpoint.js';
 import { nodeLine } from '../../cluster/node-table/node-line.js';
 import { ClusterRefusal } from '../../cluster/state/cluster-state.js';
 import { parseSlot, SLOT_OR_RANGE } from '../../cluster/slot-argument.js';
-import { smallInt, toInt64 } from '../../codecs/integer-text.js';
+import { toInt64 } from '../../codecs/integer-text.js';
 import { CommandError, NOT_INTEGER, SYNTAX, wrongArity } from '../../core/errors.js';
 import { helpReply, subcommandSyntaxError } from '../../core/help.js';
+import { intArg } from '../../core/numbers.js';
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-types.js';
 
@@ -64,12 +65,6 @@ function int64(text: string): bigint {
   const n = toInt64(text);
   if (n === null) throw new CommandError(NOT_INTEGER);
   return n;
-}
-
-/** int64's value as a number (rounded past 2^53, where only range checks read it): a short decimal without making a bigint, as a reshard sends thousands. */
-function intArg(text: string): number {
-  const n = smallInt(text);
-  return n === n ? n : Number(int64(text));
 }
 
 function replyOptions(c: Client, cluster: Cluster): ReplyOptions {
