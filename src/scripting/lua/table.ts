@@ -193,6 +193,26 @@ export class LuaTable {
   }
 
   /**
+   * Positions in next()'s order: the array part's slots, then the node
+   * vector's; a position is an entry when its value is not nil. For a
+   * reader that walks a table it does not change (cjson.encode): next(k)
+   * finds k's slot again at every step and makes a pair for each entry.
+   */
+  positions(): number {
+    return this.arr.length + (this.nk === null ? 0 : this.nk.length);
+  }
+
+  keyAtPosition(i: number): LuaValue {
+    const n = this.arr.length;
+    return i < n ? i + 1 : this.nk![i - n];
+  }
+
+  valueAtPosition(i: number): LuaValue {
+    const n = this.arr.length;
+    return i < n ? this.arr[i] : this.nv[i - n];
+  }
+
+  /**
    * The traversal position of key `k` (-1 for nil): array slots first, then
    * node slots numbered after them. Iterators that keep a position use it
    * to find their place again after the table was resized.

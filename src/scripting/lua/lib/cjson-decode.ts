@@ -37,6 +37,22 @@ interface Token {
   error: string;
 }
 
+/** The token a character makes on its own, or T.Error for one that does not. */
+function singleCharToken(c: number): T {
+  switch (c) {
+    case 123: return T.ObjBegin;
+    case 125: return T.ObjEnd;
+    case 91: return T.ArrBegin;
+    case 93: return T.ArrEnd;
+    case 44: return T.Comma;
+    case 58: return T.Colon;
+    default: return T.Error;
+  }
+}
+
+/** The characters a backslash escapes by itself in a JSON string, and what each stands for. */
+const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', t: '\t', n: '\n', f: '\f', r: '\r' };
+
 export class Decoder {
   private pos = 0;
   private depth = 0;
@@ -75,6 +91,7 @@ export class Decoder {
   }
 
   private number(): void {
+    if (this.plainInteger()) return;
     const { value, end } = strtod(this.data, this.pos);
     this.token.type = T.Number;
     if (end === this.pos) this.setError('invalid number');
@@ -82,6 +99,31 @@ export class Decoder {
       this.token.value = value;
       this.pos = end;
     }
+  }
+
+  /**
+   * An integer of at most 15 digits, not followed by what would make strtod
+   * read on (a fraction, an exponent, hex), read digit by digit: JSON's
+   * common numbers, which strtod's general reading costs several times as
+   * much. False, reading nothing, for anything else.
+   */
+  private plainInteger(): boolean {
+    const d = this.data;
+    let p = this.pos;
+    const neg = d.charCodeAt(p) === 45;
+    if (neg) p++;
+    const first = p;
+    let v = 0;
+    for (let c = d.charCodeAt(p); c >= 48 && c <= 57; c = d.charCodeAt(++p)) v = v * 10 + (c - 48);
+    const digits = p - first;
+    if (digits === 0 || digits > 15) return false;
+    const after = d.charCodeAt(p) | 0x20;
+    // '.', 'e', 'x' and 'p' (a hex float's exponent, after "0x") continue a numeral for strtod.
+    if (after === 0x2e || after === 0x65 || after === 0x78 || after === 0x70) return false;
+    this.token.type = T.Number;
+    this.token.value = neg ? -v : v;
+    this.pos = p;
+    return true;
   }
 
   private string(): void {
@@ -106,7 +148,6 @@ export class Decoder {
       }
       out += d.slice(run, this.pos);
       const e = d[this.pos + 1];
-      const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', t: '\t', n: '\n', f: '\f', r: '\r' };
       if (e === 'u') {
         const decoded = this.unicodeEscape();
         if (decoded === null) {
@@ -114,8 +155,8 @@ export class Decoder {
           return;
         }
         out += decoded;
-      } else if (e !== undefined && e in simple) {
-        out += simple[e];
+      } else if (e !== undefined && Object.hasOwn(SIMPLE_ESCAPES, e)) {
+        out += SIMPLE_ESCAPES[e];
         this.pos += 2;
       } else {
         this.setError('invalid escape code');
@@ -163,9 +204,9 @@ export class Decoder {
       t.type = T.End;
       return t;
     }
-    const single: Record<number, T> = { 123: T.ObjBegin, 125: T.ObjEnd, 91: T.ArrBegin, 93: T.ArrEnd, 44: T.Comma, 58: T.Colon };
-    if (c in single) {
-      t.type = single[c];
+    const single = singleCharToken(c);
+    if (single !== T.Error) {
+      t.type = single;
       this.pos++;
       return t;
     }

@@ -30,6 +30,9 @@ const ESCAPES: string[] = (() => {
   return table;
 })();
 
+/** 10^p for the precisions cjson takes (1 to 14), exact as doubles. */
+const POW10 = Array.from({ length: 15 }, (_, p) => 10 ** p);
+
 function encodeString(s: string): string {
   let out = '"';
   let run = 0;
@@ -55,6 +58,9 @@ export class Encoder {
   }
 
   number(n: number): string {
+    // An integer of at most `precision` digits is its own "%.<precision>g", which formatDouble finds the long way.
+    const bound = POW10[this.cfg.precision];
+    if (Number.isInteger(n) && n < bound && n > -bound) return n === 0 && 1 / n < 0 ? '-0' : String(n);
     const invalid = n !== n || n === Infinity || n === -Infinity;
     if (invalid) {
       if (this.cfg.encodeInvalidNumbers === 0) this.fail(n, 'must not be NaN or Inf');
@@ -68,8 +74,10 @@ export class Encoder {
   private arrayLength(t: LuaTable): number {
     let max = 0;
     let items = 0;
-    for (let e = t.next(undefined); e !== null; e = t.next(e[0])) {
-      const k = e[0];
+    const n = t.positions();
+    for (let i = 0; i < n; i++) {
+      if (t.valueAtPosition(i) === undefined) continue;
+      const k = t.keyAtPosition(i);
       if (typeof k === 'number' && k !== 0 && Math.floor(k) === k && k >= 1) {
         // The C code keeps the maximum in an int: keys past INT_MAX convert to INT_MIN (x86).
         if (k > max) max = k >= 2147483648 ? -2147483648 : k;
@@ -109,13 +117,17 @@ export class Encoder {
       for (let i = 1; i <= len; i++) parts.push(this.value(v.getInt(i), depth));
       return `[${parts.join(',')}]`;
     }
-    for (let e = v.next(undefined); e !== null; e = v.next(e[0])) {
-      const k = e[0];
+    // Encoding runs no Lua code (raw reads, as lua_cjson's), so the table cannot change under the walk.
+    const n = v.positions();
+    for (let i = 0; i < n; i++) {
+      const value = v.valueAtPosition(i);
+      if (value === undefined) continue;
+      const k = v.keyAtPosition(i);
       let key: string;
       if (typeof k === 'number') key = `"${this.number(k)}":`;
       else if (typeof k === 'string') key = encodeString(k) + ':';
       else return this.fail(k, 'table key must be a number or string');
-      parts.push(key + this.value(e[1], depth));
+      parts.push(key + this.value(value, depth));
     }
     return `{${parts.join(',')}}`;
   }
