@@ -142,6 +142,31 @@ export function formatDouble(x: number, conv: string, prec: number, alt = false)
   return neg ? '-' + body : body;
 }
 
+/** 10^p for the precisions "%.<p>g" is asked for here (1 to 14), exact as doubles. */
+export const POW10: readonly number[] = Array.from({ length: 15 }, (_, p) => 10 ** p);
+
+/**
+ * "%.<prec>g" (prec at most 14) of an x whose shortest decimal form
+ * (String(x)) has at most `prec` significant digits and an exponent %g
+ * writes without one (-4 to prec - 1): that form, since rounding x's exact
+ * value to `prec` digits gives it back (the two differ by less than a
+ * double's half ulp, far inside half a step of the prec-th digit). Null
+ * for anything else, which formatDouble works out digit by digit.
+ */
+export function shortG(x: number, prec: number): string | null {
+  const a = x < 0 ? -x : x;
+  if (!(a >= 1e-4 && a < POW10[prec])) return null;
+  const s = String(x);
+  let digits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 45 || c === 46 || (digits === 0 && c === 48)) continue;
+    if (c === 101) return null;
+    digits++;
+  }
+  return digits <= prec ? s : null;
+}
+
 /**
  * Lua 5.1's number to string: "%.14g" (LUAI_NUMFFORMAT). tostring(10/2) is
  * "5", 1e15 is "1e+15", -0 is "-0", 0/0 is "-nan" on x86 (as Redis prints it).
@@ -150,5 +175,5 @@ export function numberToString(x: number): string {
   if (Number.isInteger(x) && x < 1e14 && x > -1e14) {
     return x === 0 && 1 / x < 0 ? '-0' : String(x);
   }
-  return formatDouble(x, 'g', 14);
+  return shortG(x, 14) ?? formatDouble(x, 'g', 14);
 }

@@ -1,4 +1,4 @@
-import { formatDouble } from '../number-format.js';
+import { formatDouble, POW10, shortG } from '../number-format.js';
 import type { LuaState } from '../state.js';
 import { LuaTable } from '../table.js';
 import { typeName, type LuaValue } from '../value.js';
@@ -29,9 +29,6 @@ const ESCAPES: string[] = (() => {
   table[127] = '\\u007f';
   return table;
 })();
-
-/** 10^p for the precisions cjson takes (1 to 14), exact as doubles. */
-const POW10 = Array.from({ length: 15 }, (_, p) => 10 ** p);
 
 function encodeString(s: string): string {
   let out = '"';
@@ -67,7 +64,7 @@ export class Encoder {
       if (this.cfg.encodeInvalidNumbers === 2) return 'null';
       if (n !== n) return 'nan';
     }
-    return formatDouble(n, 'g', this.cfg.precision);
+    return shortG(n, this.cfg.precision) ?? formatDouble(n, 'g', this.cfg.precision);
   }
 
   /** lua_array_length: the array's length, or -1 for an object. */

@@ -10,6 +10,7 @@ export const numberCases: Case[] = [
   t("return tostring(0.1)", "0.1"),
   t("return tostring(1/3)", "0.33333333333333"),
   t("return tostring(-1/3)", "-0.33333333333333"),
+  t("return {tostring(0.1+0.2), tostring(-2.25), tostring(1e-4), tostring(1e-5), tostring(123456789.123), 1.5 .. '', tostring(99999999999999.5), tostring(12345678901234.5)}", ["0.3","-2.25","0.0001","1e-05","123456789.123","1.5","1e+14","12345678901234"]),
   t("return tostring(2^53)", "9.007199254741e+15"),
   t("return tostring(2^63)", "9.2233720368548e+18"),
   t("return tostring(1e100)", "1e+100"),
