@@ -388,9 +388,12 @@ export class LuaTable {
     const oldHashes = this.nh;
     const oldFree = this.lastfree;
     const oldIndex = this.index;
-    const arr = oldArr.length > nasize ? oldArr.slice(0, nasize) : oldArr.slice();
-    for (let i = arr.length; i < nasize; i++) arr.push(undefined);
-    this.arr = arr;
+    // An array part that keeps its size is kept: no key of the node vector belongs in it (rawSet puts those there).
+    if (nasize !== oldArr.length) {
+      const arr = oldArr.length > nasize ? oldArr.slice(0, nasize) : oldArr.slice();
+      for (let i = arr.length; i < nasize; i++) arr.push(undefined);
+      this.arr = arr;
+    }
     this.setNodeVector(nhsize);
     try {
       for (let i = nasize; i < oldArr.length; i++) {
