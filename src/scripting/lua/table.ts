@@ -20,7 +20,7 @@ let hashInts = 0;
 let arraySize = 0;
 
 /** Node vectors up to this size are searched by scanning; larger ones keep a Map from key to slot. */
-const SCAN_LIMIT = 16;
+export const SCAN_LIMIT = 16;
 
 /**
  * A Lua table, laid out as Lua 5.1's ltable.c lays it out: an array part for
@@ -467,7 +467,7 @@ export class LuaTable {
  * packed, where push would reserve room for 17 elements and
  * `new Array(size).fill` is holey, slower to make and to read.
  */
-function filled<T>(size: number, v: T): T[] {
+export function filled<T>(size: number, v: T): T[] {
   switch (size) {
     case 1:
       return [v];

@@ -1,6 +1,7 @@
 import type { LuaState } from '../state.js';
 import { strtod } from '../string-to-number.js';
 import { LuaTable } from '../table.js';
+import { fillStringKeys } from '../table-fill.js';
 import type { LuaValue } from '../value.js';
 import { JSON_NULL, type Config } from './cjson-config.js';
 
@@ -267,16 +268,21 @@ export class Decoder {
       this.depth--;
       return table;
     }
+    // Setting a string key cannot fail: the members are gathered and placed at once (table-fill.ts).
+    const keys: LuaValue[] = [];
+    const values: LuaValue[] = [];
     for (;;) {
       if (t.type !== T.String) this.fail('object key string');
       const key = t.value;
       t = this.next();
       if (t.type !== T.Colon) this.fail('colon');
       this.next();
-      table.rawSet(key, this.value());
+      keys.push(key);
+      values.push(this.value());
       t = this.next();
       if (t.type === T.ObjEnd) {
         this.depth--;
+        if (!fillStringKeys(table, keys, values, keys.length)) for (let i = 0; i < keys.length; i++) table.rawSet(keys[i], values[i]);
         return table;
       }
       if (t.type !== T.Comma) this.fail('comma or object end');

@@ -1,6 +1,7 @@
 import { index } from '../ops-index.js';
 import type { LuaState } from '../state.js';
 import { LuaTable } from '../table.js';
+import { fillStringKeys } from '../table-fill.js';
 import type { LuaResult, LuaValue } from '../value.js';
 import { argError, checkInteger, checkString, optInteger } from './args.js';
 
@@ -278,11 +279,27 @@ class Cursor {
   private map(S: LuaState, len: number, headerSize: number): LuaTable {
     this.p += headerSize;
     const t = new LuaTable();
+    // String keys with values are gathered and placed at once (table-fill.ts); from any other pair on, each is set as
+    // it decodes, so that a nil or NaN key fails before the rest is read, as lua_settable fails.
+    const keys: LuaValue[] = [];
+    const values: LuaValue[] = [];
     for (let i = 0; i < len; i++) {
       const k = this.decode(S);
       const v = this.decode(S);
+      if (typeof k === 'string' && v !== undefined) {
+        keys.push(k);
+        values.push(v);
+        continue;
+      }
+      for (let j = 0; j < keys.length; j++) t.rawSet(keys[j], values[j]);
       t.rawSet(k, v);
+      for (i++; i < len; i++) {
+        const key = this.decode(S);
+        t.rawSet(key, this.decode(S));
+      }
+      return t;
     }
+    if (!fillStringKeys(t, keys, values, keys.length)) for (let j = 0; j < keys.length; j++) t.rawSet(keys[j], values[j]);
     return t;
   }
 }

@@ -125,4 +125,8 @@ export const cmsgpackCases: Case[] = [
   t("return cmsgpack._NAME", "cmsgpack"),
   t("local t = setmetatable({}, {__index = function(t, k) return k * 10 end}) rawset(t, 1, 5) rawset(t, 2, 6) return {cmsgpack.unpack(cmsgpack.pack(t))}", [[5,6]]),
   t("return cjson.encode(cmsgpack.unpack(cmsgpack.pack({name='x', list={1, 2, {3}}, flag=true, n=1.5})))", "{\"flag\":true,\"list\":[1,2,[3]],\"name\":\"x\",\"n\":1.5}"),
+  t("local t = cmsgpack.unpack(cmsgpack.pack({attempts=3, delay=0, jobId='x', timestamp=1700000000123, removeOnComplete=true, removeOnFail=false, backoff=5, lifo=true, priority=2, name='job', data='{}'})) local o = {} for k in pairs(t) do o[#o+1] = k end return o", ["attempts", "backoff", "lifo", "timestamp", "data", "name", "removeOnComplete", "jobId", "priority", "delay", "removeOnFail"]),
+  t("return cmsgpack.unpack('\\130\\192\\1')", {"err": "ERR table index is nil script: *, on @user_script:1."}),
+  t("local t = cmsgpack.unpack('\\130\\161a\\192\\161b\\1') local o = {} for k, v in pairs(t) do o[#o+1] = k .. '=' .. tostring(v) end return o", ["b=1"]),
+  t("local t = cmsgpack.unpack('\\131\\161a\\1\\161b\\2\\161a\\3') local o = {} for k, v in pairs(t) do o[#o+1] = k .. '=' .. tostring(v) end return o", ["a=3", "b=2"]),
 ];
