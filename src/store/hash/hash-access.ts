@@ -77,12 +77,19 @@ export function liveValue(c: Ctx, key: string, hash: HashValue, field: string): 
  * Where a write that reads a field first (HSETNX, HINCRBY) finds its hash,
  * the field expired first if its deadline has passed; when that emptied
  * the hash, the key is gone and the write starts a new one, as Redis does.
+ * `value` is the field's value when it is live: a hash with no deadlines
+ * is looked in once, for it.
  */
-export function hashForFieldWrite(c: Ctx, key: string, field: string): { hash: HashValue; created: boolean; state: FieldState } {
+export function hashForFieldWrite(c: Ctx, key: string, field: string): { hash: HashValue; created: boolean; state: FieldState; value: string | undefined } {
   // Results built whole: an object spread costs a runtime call (about 2 µs in a profile of HINCRBY).
   const found = hashForWrite(c, key);
-  if (found.created) return { hash: found.hash, created: true, state: 'missing' };
-  const state = touchField(c.keyspace, c.db, key, found.hash, field);
-  if (state === 'emptied') return { hash: new HashValue(), created: true, state };
-  return { hash: found.hash, created: false, state };
+  const hash = found.hash;
+  if (found.created) return { hash, created: true, state: 'missing', value: undefined };
+  if (!hash.hasDeadlines()) {
+    const value = hash.get(field);
+    return { hash, created: false, state: value === undefined ? 'missing' : 'live', value };
+  }
+  const state = touchField(c.keyspace, c.db, key, hash, field);
+  if (state === 'emptied') return { hash: new HashValue(), created: true, state, value: undefined };
+  return { hash, created: false, state, value: state === 'live' ? hash.get(field) : undefined };
 }

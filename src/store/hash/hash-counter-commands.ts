@@ -24,8 +24,7 @@ function hincrby(c: Ctx, argv: string[]): void {
   if (by === null) throw new CommandError(NOT_INTEGER);
   const key = argv[1];
   const field = argv[2];
-  const { hash, created, state } = hashForFieldWrite(c, key, field);
-  const old = state === 'live' ? hash.get(field)! : undefined;
+  const { hash, created, value: old } = hashForFieldWrite(c, key, field);
   const cur = old === undefined ? 0 : parseInteger(old);
   if (cur === null) throw new CommandError(NOT_INTEGER_VALUE);
   let next: number | bigint;
@@ -52,8 +51,7 @@ function hincrbyfloat(c: Ctx, argv: string[]): void {
   if (typeof by === 'string') throw new CommandError(NAN_OR_INFINITY_ARG);
   const key = argv[1];
   const field = argv[2];
-  const { hash, created, state } = hashForFieldWrite(c, key, field);
-  const old = state === 'live' ? hash.get(field)! : undefined;
+  const { hash, created, value: old } = hashForFieldWrite(c, key, field);
   const cur = old === undefined ? ZERO : parseLongDouble(old);
   if (cur === null) throw new CommandError(NOT_FLOAT_VALUE);
   const sum = typeof cur === 'string' ? null : addLongDouble(cur, by);
