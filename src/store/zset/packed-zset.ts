@@ -142,6 +142,19 @@ export class PackedZset {
     return -1;
   }
 
+  /** How many entries from the front score below `bound` (at or below it when `inclusive`): countWhile without a member made or a closure called for each. */
+  countScoresBelow(bound: number, inclusive: boolean): number {
+    const p = this.p;
+    let n = 0;
+    for (let pos = 0; pos < p.length; n++) {
+      const scorePos = nextEntry(p, pos);
+      const s = packedScoreAt(p, scorePos);
+      if (inclusive ? s > bound : s >= bound) break;
+      pos = nextEntry(p, scorePos);
+    }
+    return n;
+  }
+
   /** How many entries come before the first for which `inPrefix` is false, walking from the front. */
   countWhile(inPrefix: (score: number, member: string) => boolean): number {
     const p = this.p;

@@ -58,8 +58,8 @@ export interface RankSpan {
  */
 export function scoreSpan(z: ZSetValue, r: ScoreRange): RankSpan {
   const { min, max } = r;
-  const start = r.minex ? z.countWhile((s) => s <= min) : z.countWhile((s) => s < min);
-  const end = r.maxex ? z.countWhile((s) => s < max) : z.countWhile((s) => s <= max);
+  const start = z.countScoresBelow(min, r.minex);
+  const end = z.countScoresBelow(max, !r.maxex);
   return { start, end: Math.max(start, end) };
 }
 

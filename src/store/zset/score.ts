@@ -85,6 +85,8 @@ function plainDecimal(s: string): number {
 
 /** A score in a range argument (zslParseRange): strtod with nothing after the number, blanks before it and overflow allowed. */
 export function rangeScore(s: string): number | null {
+  const fast = plainDecimal(s);
+  if (fast === fast) return fast;
   const r = strtod(s);
   // The C string ends at a NUL byte, so text after one is never looked at.
   if (r.end !== s.length && s.charCodeAt(r.end) !== 0) return null;

@@ -96,6 +96,10 @@ export class TreeZset {
     return score === undefined ? -1 : this.tree.rank(score, member);
   }
 
+  countScoresBelow(bound: number, inclusive: boolean): number {
+    return this.tree.countWhile(inclusive ? (s) => s <= bound : (s) => s < bound);
+  }
+
   countWhile(inPrefix: (score: number, member: string) => boolean): number {
     return this.tree.countWhile(inPrefix);
   }

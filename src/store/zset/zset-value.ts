@@ -163,6 +163,11 @@ export class ZSetValue implements TypedValue {
     return this.body.countWhile(inPrefix);
   }
 
+  /** How many entries from the front score below `bound` (at or below it when `inclusive`). */
+  countScoresBelow(bound: number, inclusive: boolean): number {
+    return this.body.countScoresBelow(bound, inclusive);
+  }
+
   memberAt(r: number): string {
     return this.body.memberAt(r);
   }
