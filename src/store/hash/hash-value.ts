@@ -64,6 +64,9 @@ const TABLE_ENTRY_BYTES = 40;
  * FieldDeadlines. The value stores deadlines and answers which fields are
  * due; what expiring one means (events, propagation) is hash-expiry.ts's.
  */
+/** HSET's pairs up to which an existing packed hash takes them one by one (setPairs). */
+const FEW_PAIRS = 8;
+
 export class HashValue implements TypedValue {
   readonly type = 'hash' as const;
   /** The packed tuples; null once the hash is a table. */
@@ -265,6 +268,12 @@ export class HashValue implements TypedValue {
     if (this.pairs === 0 && argv.length - from <= 2 * FRESH_PAIRS && this.packFresh(argv, from)) {
       this.settle();
       return this.pairs;
+    }
+    // A few pairs are set one by one: unpacking every pair into arrays and a Map and packing them again costs more
+    // than a few walks and splices of the string (three fields of an eight-field hash: 1.0 against 0.3 µs).
+    if (argv.length - from <= 2 * FEW_PAIRS) {
+      for (let i = from; i < argv.length; i += 2) if (this.set(argv[i], argv[i + 1], limits)) added++;
+      return added;
     }
     const fields: string[] = [];
     const values: string[] = [];

@@ -273,6 +273,14 @@ const cases = {
     fails('HSCAN', 's', '0', 'bogus'),
     fails('HSCAN', 'h'),
   ],
+  'a few pairs over an existing packed hash: updates in place, a repeated field, new fields at the end': [
+    c('HSET', 'few', 'f1', '1', 'f2', '2', 'f3', '3', 'f4', '4', 'f5', '5', 'f6', '6', 'f7', '7', 'f8', '8'),
+    c('HSET', 'few', 'f2', 'x', 'f7', 'y', 'f2', 'z', 'new1', 'n1'),
+    c('HGETALL', 'few'),
+    c('HSET', 'few', 'new2', 'a', 'f8', 'b', 'new2', 'c'),
+    c('HGETALL', 'few'),
+    c('OBJECT', 'ENCODING', 'few'),
+  ],
   'OBJECT ENCODING at the default thresholds': [
     c('HSET', 'small', 'f', 'v'),
     c('OBJECT', 'ENCODING', 'small'),
@@ -328,6 +336,15 @@ const hashtable = (proto: 2 | 3) => ({
     ...[['HSET', 'one', 'a', '9'], ['HSET', 'batch', 'a', '5', 'b', '6'], ['HINCRBY', 'inc', 'a', '1'], ['HINCRBYFLOAT', 'float', 'a', '1.5'], ['HSETNX', 'nx', 'a', '5']]
       .flatMap((write) => [c(...write), c('OBJECT', 'ENCODING', write[1])]),
     c('HGET', 'batch', 'b'),
+    defaults,
+  ],
+  'a few pairs that pass hash-max-listpack-entries in the middle of an HSET': [
+    thresholds('5', '64'),
+    c('HSET', 'cross', 'a', '1', 'b', '2', 'c', '3', 'd', '4'),
+    c('HSET', 'cross', 'b', '9', 'e', '5', 'f', '6', 'a', '8'),
+    c('OBJECT', 'ENCODING', 'cross'),
+    ...(proto === 2 ? [unordered('HGETALL', 'cross')] : []),
+    c('HMGET', 'cross', 'a', 'b', 'e', 'f'),
     defaults,
   ],
   'zero thresholds make every hash a hashtable': [
