@@ -189,10 +189,13 @@ class Cursor {
         this.need(5);
         return this.past(5, this.uint(1, 4) | 0);
       case 0xcf:
-      case 0xd3:
+      case 0xd3: {
         // lua_pushinteger of a uint64: values past INT64_MAX come out negative.
         this.need(9);
-        return this.past(9, Number(BigInt.asIntN(64, this.big(1))));
+        // The high half read signed (as int64) times 2^32 is exact as a double; adding the low half rounds once, to
+        // the double nearest the int64, as the C cast does: no BigInt needed.
+        return this.past(9, (this.uint(1, 4) | 0) * 4294967296 + this.uint(5, 4));
+      }
       case 0xc0:
         this.p++;
         return undefined;
@@ -261,12 +264,6 @@ class Cursor {
     if ((b & 0xf0) === 0x90) return this.array(S, b & 0xf, 1);
     if ((b & 0xf0) === 0x80) return this.map(S, b & 0xf, 1);
     throw new BadFormat();
-  }
-
-  private big(at: number): bigint {
-    let v = 0n;
-    for (let i = 0; i < 8; i++) v = (v << 8n) | BigInt(this.byte(at + i));
-    return v;
   }
 
   private array(S: LuaState, len: number, headerSize: number): LuaTable {
