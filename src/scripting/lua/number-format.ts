@@ -150,12 +150,15 @@ export const POW10: readonly number[] = Array.from({ length: 15 }, (_, p) => 10 
  * (String(x)) has at most `prec` significant digits and an exponent %g
  * writes without one (-4 to prec - 1): that form, since rounding x's exact
  * value to `prec` digits gives it back (the two differ by less than a
- * double's half ulp, far inside half a step of the prec-th digit). Null
- * for anything else, which formatDouble works out digit by digit.
+ * double's half ulp, far inside half a step of the prec-th digit); an
+ * integer of at most `prec` digits is its digits (-0 is "-0"). Null for
+ * anything else, which formatDouble works out digit by digit.
  */
 export function shortG(x: number, prec: number): string | null {
+  const bound = POW10[prec];
+  if (Number.isInteger(x)) return x < bound && x > -bound ? (x === 0 && 1 / x < 0 ? '-0' : String(x)) : null;
   const a = x < 0 ? -x : x;
-  if (!(a >= 1e-4 && a < POW10[prec])) return null;
+  if (!(a >= 1e-4 && a < bound)) return null;
   const s = String(x);
   let digits = 0;
   for (let i = 0; i < s.length; i++) {
@@ -172,8 +175,5 @@ export function shortG(x: number, prec: number): string | null {
  * "5", 1e15 is "1e+15", -0 is "-0", 0/0 is "-nan" on x86 (as Redis prints it).
  */
 export function numberToString(x: number): string {
-  if (Number.isInteger(x) && x < 1e14 && x > -1e14) {
-    return x === 0 && 1 / x < 0 ? '-0' : String(x);
-  }
   return shortG(x, 14) ?? formatDouble(x, 'g', 14);
 }

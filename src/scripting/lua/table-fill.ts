@@ -80,6 +80,15 @@ export function fillStringKeys(t: LuaTable, keys: readonly LuaValue[], values: r
   return true;
 }
 
+/**
+ * Sets keys[i] to values[i] in a fresh table `t`: placed at once by
+ * fillStringKeys when it can, else one by one. Callers gather at most
+ * MAX_PAIRS pairs before placing them, and set the rest one by one.
+ */
+export function placePairs(t: LuaTable, keys: readonly LuaValue[], values: readonly LuaValue[]): void {
+  if (!fillStringKeys(t, keys, values, keys.length)) for (let i = 0; i < keys.length; i++) t.rawSet(keys[i], values[i]);
+}
+
 /** Whether a key among the first `placed` is `k` (the chain from k's main position, as a lookup walks it). */
 function holds(keys: readonly LuaValue[], k: string, placed: number): boolean {
   for (let s = hashes[placed] & (size - 1); s !== -1; s = linkAt[s]) {
@@ -144,4 +153,3 @@ function rebuild(keys: number): void {
     if (p >= 0) place(p);
   }
 }
-

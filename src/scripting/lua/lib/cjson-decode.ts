@@ -1,7 +1,7 @@
 import type { LuaState } from '../state.js';
 import { strtod } from '../string-to-number.js';
 import { LuaTable } from '../table.js';
-import { fillStringKeys } from '../table-fill.js';
+import { MAX_PAIRS, placePairs } from '../table-fill.js';
 import type { LuaValue } from '../value.js';
 import { JSON_NULL, type Config } from './cjson-config.js';
 
@@ -268,21 +268,30 @@ export class Decoder {
       this.depth--;
       return table;
     }
-    // Setting a string key cannot fail: the members are gathered and placed at once (table-fill.ts).
+    // Setting a string key cannot fail: the first MAX_PAIRS members are gathered and placed at once (table-fill.ts),
+    // any after them set one by one.
     const keys: LuaValue[] = [];
     const values: LuaValue[] = [];
+    let placed = false;
     for (;;) {
       if (t.type !== T.String) this.fail('object key string');
       const key = t.value;
       t = this.next();
       if (t.type !== T.Colon) this.fail('colon');
       this.next();
-      keys.push(key);
-      values.push(this.value());
+      const value = this.value();
+      if (keys.length < MAX_PAIRS) {
+        keys.push(key);
+        values.push(value);
+      } else {
+        if (!placed) placePairs(table, keys, values);
+        placed = true;
+        table.rawSet(key, value);
+      }
       t = this.next();
       if (t.type === T.ObjEnd) {
         this.depth--;
-        if (!fillStringKeys(table, keys, values, keys.length)) for (let i = 0; i < keys.length; i++) table.rawSet(keys[i], values[i]);
+        if (!placed) placePairs(table, keys, values);
         return table;
       }
       if (t.type !== T.Comma) this.fail('comma or object end');

@@ -1,4 +1,4 @@
-import { formatDouble, POW10, shortG } from '../number-format.js';
+import { formatDouble, shortG } from '../number-format.js';
 import type { LuaState } from '../state.js';
 import { LuaTable } from '../table.js';
 import { typeName, type LuaValue } from '../value.js';
@@ -55,16 +55,15 @@ export class Encoder {
   }
 
   number(n: number): string {
-    // An integer of at most `precision` digits is its own "%.<precision>g", which formatDouble finds the long way.
-    const bound = POW10[this.cfg.precision];
-    if (Number.isInteger(n) && n < bound && n > -bound) return n === 0 && 1 / n < 0 ? '-0' : String(n);
+    const quick = shortG(n, this.cfg.precision);
+    if (quick !== null) return quick;
     const invalid = n !== n || n === Infinity || n === -Infinity;
     if (invalid) {
       if (this.cfg.encodeInvalidNumbers === 0) this.fail(n, 'must not be NaN or Inf');
       if (this.cfg.encodeInvalidNumbers === 2) return 'null';
       if (n !== n) return 'nan';
     }
-    return shortG(n, this.cfg.precision) ?? formatDouble(n, 'g', this.cfg.precision);
+    return formatDouble(n, 'g', this.cfg.precision);
   }
 
   /** lua_array_length: the array's length, or -1 for an object. */

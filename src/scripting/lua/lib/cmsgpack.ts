@@ -1,7 +1,7 @@
 import { index } from '../ops-index.js';
 import type { LuaState } from '../state.js';
 import { LuaTable } from '../table.js';
-import { fillStringKeys } from '../table-fill.js';
+import { MAX_PAIRS, placePairs } from '../table-fill.js';
 import type { LuaResult, LuaValue } from '../value.js';
 import { argError, checkInteger, checkString, optInteger } from './args.js';
 
@@ -276,19 +276,19 @@ class Cursor {
   private map(S: LuaState, len: number, headerSize: number): LuaTable {
     this.p += headerSize;
     const t = new LuaTable();
-    // String keys with values are gathered and placed at once (table-fill.ts); from any other pair on, each is set as
-    // it decodes, so that a nil or NaN key fails before the rest is read, as lua_settable fails.
+    // String keys with values are gathered, up to MAX_PAIRS, and placed at once (table-fill.ts); from any other pair
+    // on, each is set as it decodes, so that a nil or NaN key fails before the rest is read, as lua_settable fails.
     const keys: LuaValue[] = [];
     const values: LuaValue[] = [];
     for (let i = 0; i < len; i++) {
       const k = this.decode(S);
       const v = this.decode(S);
-      if (typeof k === 'string' && v !== undefined) {
+      if (typeof k === 'string' && v !== undefined && keys.length < MAX_PAIRS) {
         keys.push(k);
         values.push(v);
         continue;
       }
-      for (let j = 0; j < keys.length; j++) t.rawSet(keys[j], values[j]);
+      placePairs(t, keys, values);
       t.rawSet(k, v);
       for (i++; i < len; i++) {
         const key = this.decode(S);
@@ -296,7 +296,7 @@ class Cursor {
       }
       return t;
     }
-    if (!fillStringKeys(t, keys, values, keys.length)) for (let j = 0; j < keys.length; j++) t.rawSet(keys[j], values[j]);
+    placePairs(t, keys, values);
     return t;
   }
 }

@@ -132,4 +132,5 @@ export const cjsonCases: Case[] = [
   t("local c = cjson.new() c.decode_max_depth(2) return c.decode('[[[1]]]')", {"err":"ERR user_script:1: Found too many nested data structures (3) at character 3 script: *, on @user_script:1."}),
   t("local t = cjson.decode('{\"a\":1,\"b\":2,\"a\":3,\"c\":{\"d\":[1,{\"e\":null}]}}') local o = {} for k, v in pairs(t) do o[#o+1] = k .. '=' .. type(v) end return o", ["a=number", "c=table", "b=number"]),
   t("local t = cjson.decode('{\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,\"k7\":7,\"k8\":8,\"k9\":9,\"k10\":10,\"k11\":11,\"k12\":12,\"k13\":13,\"k14\":14,\"k15\":15,\"k16\":16,\"k17\":17,\"k18\":18}') local o = {} for k in pairs(t) do o[#o+1] = k end return table.concat(o, ',')", "k16,k11,k15,k17,k10,k8,k1,k12,k3,k2,k9,k13,k18,k14,k6,k7,k4,k5"),
+  t("local parts = {} for i=1,5000 do parts[i] = '\"k'..i..'\":'..i end local t = cjson.decode('{'..table.concat(parts, ',')..'}') local o = {} for k in pairs(t) do o[#o+1] = k end return {#o, o[1], o[1234], o[4097], o[5000]}", [5000, "k3915", "k331", "k1226", "k393"]),
 ];
