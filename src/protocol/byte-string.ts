@@ -49,12 +49,14 @@ export function byteString(b: Buffer, o: number, len: number): string {
 }
 
 /**
- * Every length's arm runs at load, so that the feedback V8 optimises
- * byteString from covers them all: left to traffic, each length first seen
- * after the function was optimised deoptimises it ("insufficient type
- * feedback") and it is compiled again, on a compiler thread that competes
- * with the server for its core. V8 keeps feedback only once a function
- * has run a while (it allocates it lazily), hence the rounds.
+ * Every arm runs at load, the longer lengths' latin1Slice included, so that
+ * the feedback V8 optimises byteString from covers them all: left to
+ * traffic, each arm first taken after the function was optimised
+ * deoptimises it ("insufficient type feedback") and it is compiled again,
+ * on a compiler thread that competes with the server for its core (the
+ * first argument past 24 bytes did that on every fresh server). V8 keeps
+ * feedback only once a function has run a while (it allocates it lazily),
+ * hence the rounds.
  */
-const PRIMER = Buffer.alloc(24);
-for (let round = 0; round < 16; round++) for (let len = 0; len <= 24; len++) byteString(PRIMER, 0, len);
+const PRIMER = Buffer.alloc(25);
+for (let round = 0; round < 16; round++) for (let len = 0; len <= 25; len++) byteString(PRIMER, 0, len);
