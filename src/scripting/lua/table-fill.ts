@@ -70,12 +70,7 @@ export function fillStringKeys(t: LuaTable, keys: readonly LuaValue[], values: r
     nh[s] = hashes[p];
     index?.set(keys[p], s);
   }
-  t.nk = nk;
-  t.nv = nv;
-  t.nn = nn;
-  t.nh = nh;
-  t.index = index;
-  t.lastfree = lastfree;
+  t.setNodes(nk, nv, nn, nh, lastfree, index);
   t.shape += rebuilds;
   return true;
 }

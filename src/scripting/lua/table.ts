@@ -406,12 +406,7 @@ export class LuaTable {
       }
     } catch (e) {
       this.arr = oldArr;
-      this.nk = oldKeys;
-      this.nv = oldVals;
-      this.nn = oldLinks;
-      this.nh = oldHashes;
-      this.lastfree = oldFree;
-      this.index = oldIndex;
+      this.setNodes(oldKeys, oldVals, oldLinks, oldHashes, oldFree, oldIndex);
       throw e;
     }
     this.shape++;
@@ -436,6 +431,16 @@ export class LuaTable {
     // The new sizes hold every key, so newKey finds room; were it to resize, rawSet places the key afresh.
     if (s >= 0) this.nv[s] = v;
     else this.rawSet(k, v);
+  }
+
+  /** Takes a node vector as it is (resize putting back the old one, table-fill.ts placing keys at once). */
+  setNodes(nk: LuaValue[] | null, nv: LuaValue[], nn: number[], nh: number[], lastfree: number, index: Map<LuaValue, number> | null): void {
+    this.nk = nk;
+    this.nv = nv;
+    this.nn = nn;
+    this.nh = nh;
+    this.lastfree = lastfree;
+    this.index = index;
   }
 
   private setNodeVector(size: number): void {
